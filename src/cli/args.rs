@@ -1,0 +1,264 @@
+//! The command line, declared with clap.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use crate::domain::Channel;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "rapport",
+    version,
+    about = "Session notes for therapists: write them straight after, read them again just before.",
+    long_about = "Session notes for therapists: write them straight after, read them again just before.\n\n\
+                  Run with no command to open the app; `rapport demo` opens it on a fictional practice."
+)]
+pub struct Cli {
+    /// The data folder [default: RAPPORT_DIR, else the platform data folder]
+    #[arg(long, global = true, value_name = "DIR", env = "RAPPORT_DIR", hide_env = true)]
+    pub data_dir: Option<PathBuf>,
+
+    /// Pretend it is this time (YYYY-MM-DD HH:MM); for tests and demos.
+    #[arg(long, global = true, value_name = "TIME", env = "RAPPORT_NOW", hide = true)]
+    pub now: Option<String>,
+
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Open Rapport on a fictional sample practice (in a temporary folder)
+    Demo,
+    /// Add, list and edit clients
+    #[command(subcommand)]
+    Client(ClientCommand),
+    /// Write a session note
+    Note(NoteArgs),
+    /// What to remember before a client's next appointment
+    Review {
+        client: String,
+        /// Review for the appointment at this time (YYYY-MM-DD HH:MM)
+        #[arg(long)]
+        at: Option<String>,
+        /// Print the review as JSON
+        #[arg(long)]
+        json: bool,
+    },
+    /// The appointments of a day and the days after it
+    Agenda {
+        /// First day (YYYY-MM-DD) [default: today]
+        #[arg(long)]
+        date: Option<String>,
+        /// How many days to show
+        #[arg(long, default_value_t = 1)]
+        days: u32,
+    },
+    /// Book an appointment, or cancel one
+    Appointment(AppointmentArgs),
+    /// Personal details to remember
+    #[command(subcommand)]
+    Personal(PersonalCommand),
+    /// The therapy plan's goals
+    #[command(subcommand)]
+    Goal(GoalCommand),
+    /// Things to go carefully with
+    #[command(subcommand)]
+    Watch(WatchCommand),
+    /// Homework set in sessions
+    #[command(subcommand)]
+    Task(TaskCommand),
+    /// Texts, emails, calls and voicemails
+    #[command(subcommand)]
+    Contact(ContactCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ClientCommand {
+    /// Add a client
+    Add {
+        /// Full name
+        name: String,
+        #[command(flatten)]
+        profile: ProfileArgs,
+    },
+    /// List clients
+    List,
+    /// Change a client's details
+    Edit {
+        client: String,
+        /// New full name
+        #[arg(long)]
+        name: Option<String>,
+        #[command(flatten)]
+        profile: ProfileArgs,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct ProfileArgs {
+    /// The name they like to be called
+    #[arg(long)]
+    pub preferred: Option<String>,
+    #[arg(long)]
+    pub pronouns: Option<String>,
+    #[arg(long)]
+    pub phone: Option<String>,
+    #[arg(long)]
+    pub email: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct NoteArgs {
+    pub client: String,
+    /// When the session was (YYYY-MM-DD HH:MM) [default: now]
+    #[arg(long)]
+    pub at: Option<String>,
+    /// Length in minutes [default: 50]
+    #[arg(long)]
+    pub minutes: Option<u32>,
+    /// A topic talked about (repeat for more)
+    #[arg(long = "topic", value_name = "TOPIC")]
+    pub topics: Vec<String>,
+    /// Something the client said about the therapy (repeat for more)
+    #[arg(long = "feedback", value_name = "TEXT")]
+    pub feedback: Vec<String>,
+    /// A non-verbal cue or silence (repeat for more)
+    #[arg(long = "observation", value_name = "TEXT")]
+    pub observations: Vec<String>,
+    /// A task set (repeat for more)
+    #[arg(long = "task", value_name = "TEXT")]
+    pub tasks: Vec<String>,
+    /// A personal detail to ask about; a YYYY-MM-DD in it is its date (repeat for more)
+    #[arg(long = "personal", value_name = "TEXT")]
+    pub personal: Vec<String>,
+    /// The plan for next session
+    #[arg(long)]
+    pub plan: Option<String>,
+    /// Free-text notes
+    #[arg(long)]
+    pub text: Option<String>,
+}
+
+#[derive(Debug, Args)]
+#[command(args_conflicts_with_subcommands = true, subcommand_negates_reqs = true)]
+pub struct AppointmentArgs {
+    #[command(subcommand)]
+    pub cancel: Option<AppointmentCommand>,
+    #[arg(required = true)]
+    pub client: Option<String>,
+    /// Start (YYYY-MM-DD HH:MM)
+    #[arg(long, required = true)]
+    pub at: Option<String>,
+    /// Length in minutes
+    #[arg(long, default_value_t = 50)]
+    pub minutes: u32,
+    /// Also book this many weekly repeats
+    #[arg(long, default_value_t = 0)]
+    pub weekly: u32,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AppointmentCommand {
+    /// Cancel an appointment
+    Cancel {
+        client: String,
+        /// Its start (YYYY-MM-DD HH:MM)
+        #[arg(long)]
+        at: String,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum PersonalCommand {
+    /// Note something personal
+    Add {
+        client: String,
+        text: String,
+        /// When it happens (YYYY-MM-DD)
+        #[arg(long)]
+        date: Option<String>,
+        /// Ask about it next time
+        #[arg(long)]
+        ask: bool,
+    },
+    /// List personal details
+    List { client: String },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum GoalCommand {
+    /// List goals
+    List { client: String },
+    /// Add a goal
+    Add {
+        client: String,
+        text: String,
+        /// The client agreed to it
+        #[arg(long)]
+        agreed: bool,
+    },
+    /// Change a goal's status
+    Set {
+        client: String,
+        goal: String,
+        #[arg(long)]
+        status: GoalStatusArg,
+    },
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum GoalStatusArg {
+    Active,
+    Achieved,
+    Dropped,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum WatchCommand {
+    /// Note something to go carefully with
+    Add { client: String, text: String },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum TaskCommand {
+    /// List tasks
+    List { client: String },
+    /// Mark a task done
+    Done {
+        client: String,
+        task: String,
+        #[arg(long)]
+        outcome: Option<String>,
+    },
+    /// Drop a task
+    Drop {
+        client: String,
+        task: String,
+        #[arg(long)]
+        outcome: Option<String>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ContactCommand {
+    /// List contacts (of every client when none is named)
+    List { client: Option<String> },
+    /// Log a message from the client
+    Add {
+        client: String,
+        #[arg(long)]
+        channel: Channel,
+        #[arg(long)]
+        summary: String,
+        /// When it came (YYYY-MM-DD HH:MM) [default: now]
+        #[arg(long)]
+        at: Option<String>,
+        /// It was a message you sent, not one to reply to
+        #[arg(long)]
+        outgoing: bool,
+    },
+    /// Mark a message as replied to
+    Replied { client: String, contact: String },
+}

@@ -1,0 +1,375 @@
+//! What each subcommand does. Every change goes through `Store::update`.
+
+use std::io::Write;
+
+use anyhow::{Result, anyhow, bail};
+use chrono::{NaiveDate, NaiveDateTime};
+
+use super::args::*;
+use super::resolve;
+use crate::domain::summary::summary;
+use crate::domain::time::{ago, format_datetime, format_day, format_day_near, parse_date, parse_datetime};
+use crate::domain::{Appointment, ClientProfile, ClientRecord, Direction, GoalStatus, NewSession, TaskStatus};
+use crate::store::{ClientFile, Store};
+
+/// Runs one subcommand against `store`, writing what it says to `out`.
+pub fn run(command: Command, store: &Store, now: NaiveDateTime, out: &mut dyn Write) -> Result<()> {
+    let today = now.date();
+    match command {
+        Command::Demo => bail!("`demo` opens the app; run it from a terminal"),
+        Command::Client(c) => client(c, store, now, out),
+        Command::Note(n) => note(n, store, now, out),
+        Command::Review { client, at, json } => {
+            let record = load(store, &client)?;
+            let appointment = match at {
+                Some(at) => {
+                    let at = parse_datetime(&at).map_err(|e| anyhow!(e))?;
+                    Some(
+                        record
+                            .appointments
+                            .iter()
+                            .find(|a| a.start == at)
+                            .cloned()
+                            .unwrap_or(Appointment { start: at, minutes: 50 }),
+                    )
+                }
+                None => record.next_appointment(now).cloned(),
+            };
+            let s = summary(&record, appointment.as_ref(), now);
+            if json {
+                writeln!(out, "{}", serde_json::to_string_pretty(&s)?)?;
+            } else {
+                write!(out, "{}", s.to_text(today))?;
+            }
+            Ok(())
+        }
+        Command::Agenda { date, days } => {
+            let from = match date {
+                Some(d) => parse_date(&d).map_err(|e| anyhow!(e))?,
+                None => today,
+            };
+            if days == 0 || days > 366 {
+                bail!("--days must be from 1 to 366");
+            }
+            agenda(store, from, days, now, out)
+        }
+        Command::Appointment(a) => appointment(a, store, out),
+        Command::Personal(PersonalCommand::Add { client, text, date, ask }) => {
+            let date = date.map(|d| parse_date(&d)).transpose().map_err(|e| anyhow!(e))?;
+            let text = required_text(&text, "the personal detail")?;
+            let (id, r) = change(store, &client, |r| Ok(r.add_personal(text, date, ask, today, None)))?;
+            writeln!(out, "Noted {id} for {}.", r.client.name)?;
+            Ok(())
+        }
+        Command::Personal(PersonalCommand::List { client }) => {
+            let r = load(store, &client)?;
+            for p in &r.personal {
+                let date = p.date.map(|d| format!("  {d}")).unwrap_or_default();
+                let ask = if p.ask { "  (ask)" } else { "" };
+                writeln!(out, "{:<4} {}{date}{ask}", p.id, p.text)?;
+            }
+            empty_note(out, r.personal.is_empty(), "No personal details yet.")
+        }
+        Command::Goal(g) => goal(g, store, today, out),
+        Command::Watch(WatchCommand::Add { client, text }) => {
+            let text = required_text(&text, "what to watch for")?;
+            let (id, r) = change(store, &client, |r| Ok(r.add_watch_for(text, today)))?;
+            writeln!(out, "Noted {id} to watch for with {}.", r.client.name)?;
+            Ok(())
+        }
+        Command::Task(t) => task(t, store, today, out),
+        Command::Contact(c) => contact(c, store, now, out),
+    }
+}
+
+/// "1 open task", "3 open tasks".
+pub fn plural(n: usize, what: &str) -> String {
+    if n == 1 { format!("1 {what}") } else { format!("{n} {what}s") }
+}
+
+fn empty_note(out: &mut dyn Write, empty: bool, text: &str) -> Result<()> {
+    if empty {
+        writeln!(out, "{text}")?;
+    }
+    Ok(())
+}
+
+fn required_text(text: &str, what: &str) -> Result<String> {
+    let t = text.trim();
+    if t.is_empty() {
+        bail!("{what} is empty; type some text");
+    }
+    Ok(t.to_string())
+}
+
+fn find<'a>(files: &'a [ClientFile], client: &str) -> Result<&'a ClientFile> {
+    resolve(files, client).map_err(|e| anyhow!(e))
+}
+
+/// The readable record of the client `query` names.
+fn load(store: &Store, query: &str) -> Result<ClientRecord> {
+    let files = store.load_all()?;
+    let file = find(&files, query)?;
+    match &file.record {
+        Ok(r) => Ok(r.clone()),
+        Err(e) => Err(anyhow!("{e}")),
+    }
+}
+
+/// Applies a change to the client `query` names, as it is on disk now.
+fn change<T>(
+    store: &Store,
+    query: &str,
+    f: impl FnOnce(&mut ClientRecord) -> Result<T, crate::domain::RecordError>,
+) -> Result<(T, ClientRecord)> {
+    let files = store.load_all()?;
+    let file = find(&files, query)?;
+    Ok(store.update(&file.id, f)?)
+}
+
+fn profile(name: String, p: ProfileArgs) -> ClientProfile {
+    ClientProfile {
+        name,
+        preferred_name: p.preferred,
+        pronouns: p.pronouns,
+        phone: p.phone,
+        email: p.email,
+    }
+}
+
+fn client(c: ClientCommand, store: &Store, now: NaiveDateTime, out: &mut dyn Write) -> Result<()> {
+    match c {
+        ClientCommand::Add { name, profile: p } => {
+            let r = store.create_client(profile(name, p), now.date())?;
+            writeln!(out, "Added {} (id {}).", r.display_name(), r.client.id)?;
+        }
+        ClientCommand::List => {
+            let files = store.load_all()?;
+            for f in &files {
+                match &f.record {
+                    Ok(r) => {
+                        let last = r
+                            .last_session()
+                            .map(|s| format!("last session {}", format_day_near(s.at.date(), now.date())))
+                            .unwrap_or_else(|| "no sessions yet".into());
+                        let open = plural(r.open_tasks().count(), "open task");
+                        let ro = if f.read_only { "  (read-only: newer format)" } else { "" };
+                        writeln!(out, "{:<20} {:<32} {last}, {open}{ro}", f.id, r.display_name())?;
+                    }
+                    Err(e) => writeln!(out, "{:<20} UNREADABLE: {e}", f.id)?,
+                }
+            }
+            empty_note(out, files.is_empty(), "No clients yet. Add one: rapport client add \"Full Name\"")?;
+        }
+        ClientCommand::Edit { client, name, profile: p } => {
+            let (_, r) = change(store, &client, |r| {
+                let old = r.profile();
+                let new = ClientProfile {
+                    name: name.unwrap_or(old.name),
+                    preferred_name: p.preferred.or(old.preferred_name),
+                    pronouns: p.pronouns.or(old.pronouns),
+                    phone: p.phone.or(old.phone),
+                    email: p.email.or(old.email),
+                }
+                .cleaned()?;
+                r.set_profile(new);
+                Ok(())
+            })?;
+            writeln!(out, "Updated {}.", r.display_name())?;
+        }
+    }
+    Ok(())
+}
+
+fn note(n: NoteArgs, store: &Store, now: NaiveDateTime, out: &mut dyn Write) -> Result<()> {
+    let at = n.at.map(|a| parse_datetime(&a)).transpose().map_err(|e| anyhow!(e))?;
+    let new = NewSession {
+        at,
+        minutes: n.minutes,
+        topics: n.topics,
+        feedback: n.feedback,
+        observations: n.observations,
+        tasks: n.tasks,
+        personal: n.personal,
+        plan: n.plan.unwrap_or_default(),
+        notes: n.text.unwrap_or_default(),
+        appointment: None,
+    };
+    let (id, r) = change(store, &n.client, |r| {
+        let appointment = r.appointments.iter().find(|a| Some(a.start) == at).map(|a| a.start);
+        r.add_session(NewSession { appointment, ..new }, now)
+    })?;
+    let s = r.session(&id).expect("just added");
+    writeln!(
+        out,
+        "Saved session {id} for {} ({}, {} min).",
+        r.client.name,
+        format_datetime(s.at),
+        s.minutes
+    )?;
+    Ok(())
+}
+
+fn agenda(store: &Store, from: NaiveDate, days: u32, now: NaiveDateTime, out: &mut dyn Write) -> Result<()> {
+    let files = store.load_all()?;
+    let records: Vec<&ClientRecord> = files
+        .iter()
+        .filter_map(|f| f.record.as_ref().ok())
+        .filter(|r| !r.client.archived)
+        .collect();
+    for offset in 0..days {
+        let day = from + chrono::Duration::days(offset.into());
+        let mut rows: Vec<(&Appointment, &ClientRecord)> = records
+            .iter()
+            .flat_map(|r| r.appointments.iter().filter(|a| a.start.date() == day).map(move |a| (a, *r)))
+            .collect();
+        rows.sort_by_key(|(a, _)| a.start);
+        writeln!(out, "{}", format_day_near(day, now.date()))?;
+        if rows.is_empty() {
+            writeln!(out, "  No appointments")?;
+        }
+        for (a, r) in rows {
+            let reminder = r.reminder().map(|s| format!("  {s}")).unwrap_or_default();
+            writeln!(
+                out,
+                "  {}  {:<28} {:>3} min{reminder}",
+                a.start.format("%H:%M"),
+                r.display_name(),
+                a.minutes
+            )?;
+        }
+    }
+    for f in files.iter().filter(|f| f.record.is_err()) {
+        writeln!(out, "(could not read {}: see `rapport client list`)", f.id)?;
+    }
+    Ok(())
+}
+
+fn appointment(a: AppointmentArgs, store: &Store, out: &mut dyn Write) -> Result<()> {
+    if let Some(AppointmentCommand::Cancel { client, at }) = a.cancel {
+        let at = parse_datetime(&at).map_err(|e| anyhow!(e))?;
+        let (appt, r) = change(store, &client, |r| r.cancel_appointment(at))?;
+        writeln!(out, "Cancelled {}'s appointment at {}.", r.client.name, format_datetime(appt.start))?;
+        return Ok(());
+    }
+    let (Some(client), Some(at)) = (a.client, a.at) else {
+        bail!("name a client and a time: rapport appointment CLIENT --at \"YYYY-MM-DD HH:MM\"");
+    };
+    let at = parse_datetime(&at).map_err(|e| anyhow!(e))?;
+    let (overlaps, r) = change(store, &client, |r| r.schedule(at, a.minutes, a.weekly))?;
+    let n = a.weekly + 1;
+    writeln!(
+        out,
+        "Booked {n} appointment{} for {} from {} ({} min).",
+        if n == 1 { "" } else { "s" },
+        r.client.name,
+        format_datetime(at),
+        a.minutes
+    )?;
+    for o in overlaps {
+        writeln!(out, "Warning: this overlaps {}'s appointment at {}.", r.client.name, format_datetime(o.start))?;
+    }
+    Ok(())
+}
+
+fn goal(g: GoalCommand, store: &Store, today: NaiveDate, out: &mut dyn Write) -> Result<()> {
+    match g {
+        GoalCommand::List { client } => {
+            let r = load(store, &client)?;
+            for g in &r.goals {
+                let status = match g.status {
+                    GoalStatus::Active => "active",
+                    GoalStatus::Achieved => "achieved",
+                    GoalStatus::Dropped => "dropped",
+                };
+                let agreed = if g.agreed { "agreed" } else { "not agreed" };
+                writeln!(out, "{:<4} {status:<8} {agreed:<10} {}", g.id, g.text)?;
+            }
+            empty_note(out, r.goals.is_empty(), "No goals yet.")?;
+        }
+        GoalCommand::Add { client, text, agreed } => {
+            let text = required_text(&text, "the goal")?;
+            let (id, r) = change(store, &client, |r| Ok(r.add_goal(text, agreed, today)))?;
+            writeln!(out, "Added goal {id} for {}.", r.client.name)?;
+        }
+        GoalCommand::Set { client, goal, status } => {
+            let status = match status {
+                GoalStatusArg::Active => GoalStatus::Active,
+                GoalStatusArg::Achieved => GoalStatus::Achieved,
+                GoalStatusArg::Dropped => GoalStatus::Dropped,
+            };
+            let (_, r) = change(store, &client, |r| r.set_goal_status(&goal, status))?;
+            writeln!(out, "Goal {goal} of {} updated.", r.client.name)?;
+        }
+    }
+    Ok(())
+}
+
+fn task(t: TaskCommand, store: &Store, today: NaiveDate, out: &mut dyn Write) -> Result<()> {
+    let (client, task, status, outcome) = match t {
+        TaskCommand::List { client } => {
+            let r = load(store, &client)?;
+            for t in &r.tasks {
+                let status = match t.status {
+                    TaskStatus::Open => "open",
+                    TaskStatus::Done => "done",
+                    TaskStatus::Dropped => "dropped",
+                };
+                let outcome = t.outcome.as_ref().map(|o| format!("  → {o}")).unwrap_or_default();
+                writeln!(out, "{:<4} {status:<8} {}  (set {}){outcome}", t.id, t.text, format_day(t.set_on))?;
+            }
+            return empty_note(out, r.tasks.is_empty(), "No tasks yet.");
+        }
+        TaskCommand::Done { client, task, outcome } => (client, task, TaskStatus::Done, outcome),
+        TaskCommand::Drop { client, task, outcome } => (client, task, TaskStatus::Dropped, outcome),
+    };
+    let (_, r) = change(store, &client, |r| r.set_task_status(&task, status, outcome, today))?;
+    let word = if status == TaskStatus::Done { "done" } else { "dropped" };
+    writeln!(out, "Task {task} of {} marked {word}.", r.client.name)?;
+    Ok(())
+}
+
+fn contact(c: ContactCommand, store: &Store, now: NaiveDateTime, out: &mut dyn Write) -> Result<()> {
+    match c {
+        ContactCommand::List { client } => {
+            let files = store.load_all()?;
+            let records: Vec<&ClientRecord> = match &client {
+                Some(q) => vec![find(&files, q)?.record.as_ref().map_err(|e| anyhow!("{e}"))?],
+                None => files.iter().filter_map(|f| f.record.as_ref().ok()).collect(),
+            };
+            let mut any = false;
+            for r in records {
+                for c in &r.contacts {
+                    any = true;
+                    let state = match (c.direction, c.replied_at) {
+                        (Direction::Outgoing, _) => "sent".to_string(),
+                        (Direction::Incoming, Some(at)) => format!("replied {}", format_datetime(at)),
+                        (Direction::Incoming, None) => format!("AWAITING REPLY ({})", ago(c.at.date(), now.date())),
+                    };
+                    let who = if client.is_some() { String::new() } else { format!("{}  ", r.client.name) };
+                    writeln!(
+                        out,
+                        "{:<4} {who}{}  {:<9} {}  [{state}]",
+                        c.id,
+                        format_datetime(c.at),
+                        c.channel.label(),
+                        c.summary
+                    )?;
+                }
+            }
+            empty_note(out, !any, "No contacts logged.")?;
+        }
+        ContactCommand::Add { client, channel, summary, at, outgoing } => {
+            let at = at.map(|a| parse_datetime(&a)).transpose().map_err(|e| anyhow!(e))?.unwrap_or(now);
+            let summary = required_text(&summary, "the summary")?;
+            let direction = if outgoing { Direction::Outgoing } else { Direction::Incoming };
+            let (id, r) = change(store, &client, |r| Ok(r.add_contact(at, channel, direction, summary)))?;
+            writeln!(out, "Logged {id}: {} {} from {}.", channel.label(), format_datetime(at), r.client.name)?;
+        }
+        ContactCommand::Replied { client, contact } => {
+            let (_, r) = change(store, &client, |r| r.mark_replied(&contact, now))?;
+            writeln!(out, "Contact {contact} of {} marked as replied.", r.client.name)?;
+        }
+    }
+    Ok(())
+}

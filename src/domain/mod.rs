@@ -1,0 +1,665 @@
+//! The record of a practice: everything a therapist keeps about a client.
+//!
+//! Plain serde types with no terminal or file code. Times are local
+//! wall-clock times (`NaiveDateTime`), as the therapist reads them in a diary;
+//! nothing here reads the clock — callers pass `now`.
+
+pub mod summary;
+pub mod time;
+
+use chrono::{NaiveDate, NaiveDateTime};
+use serde::{Deserialize, Serialize};
+
+/// The version of the client file format this build writes.
+pub const SCHEMA_VERSION: u32 = 1;
+
+/// One client's whole record: the contents of one `clients/<id>.json` file.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ClientRecord {
+    pub schema_version: u32,
+    pub client: Client,
+    #[serde(default)]
+    pub sessions: Vec<Session>,
+    #[serde(default)]
+    pub tasks: Vec<Task>,
+    #[serde(default)]
+    pub personal: Vec<PersonalDetail>,
+    #[serde(default)]
+    pub goals: Vec<Goal>,
+    #[serde(default)]
+    pub watch_for: Vec<WatchFor>,
+    #[serde(default)]
+    pub appointments: Vec<Appointment>,
+    #[serde(default)]
+    pub contacts: Vec<Contact>,
+}
+
+/// Who the client is and how to reach them.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Client {
+    /// Stable id, also the file name (`clients/<id>.json`).
+    pub id: String,
+    pub name: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub preferred_name: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pronouns: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub phone: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub preferred_channel: Option<Channel>,
+    pub created: NaiveDate,
+    #[serde(default)]
+    pub archived: bool,
+}
+
+/// One session held: the note written after it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Session {
+    /// Short id within the client, `s1`, `s2`, …
+    pub id: String,
+    pub at: NaiveDateTime,
+    pub minutes: u32,
+    #[serde(default)]
+    pub topics: Vec<String>,
+    /// What the client said about the therapy, the plan, the last task.
+    #[serde(default)]
+    pub feedback: Vec<String>,
+    /// What was not said: non-verbal cues, silences.
+    #[serde(default)]
+    pub observations: Vec<String>,
+    #[serde(default)]
+    pub plan: String,
+    #[serde(default)]
+    pub notes: String,
+    /// The appointment this note was written for, if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub appointment: Option<NaiveDateTime>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TaskStatus {
+    Open,
+    Done,
+    Dropped,
+}
+
+/// Homework the therapist set.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Task {
+    /// Short id within the client, `t1`, `t2`, …
+    pub id: String,
+    pub text: String,
+    /// The session that set it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub session: Option<String>,
+    pub set_on: NaiveDate,
+    pub status: TaskStatus,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub outcome: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub closed_on: Option<NaiveDate>,
+}
+
+/// Something personal to remember, and perhaps to ask about.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PersonalDetail {
+    /// Short id within the client, `p1`, `p2`, …
+    pub id: String,
+    pub text: String,
+    /// When it happens ("Mia's birthday party" on 2026-11-21).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub date: Option<NaiveDate>,
+    /// Ask about it next time.
+    #[serde(default)]
+    pub ask: bool,
+    pub noted_on: NaiveDate,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub session: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum GoalStatus {
+    Active,
+    Achieved,
+    Dropped,
+}
+
+/// A goal of the therapy plan.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Goal {
+    /// Short id within the client, `g1`, `g2`, …
+    pub id: String,
+    pub text: String,
+    pub status: GoalStatus,
+    /// The client agreed to this goal.
+    #[serde(default)]
+    pub agreed: bool,
+    pub set_on: NaiveDate,
+}
+
+/// Something to go carefully with.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct WatchFor {
+    /// Short id within the client, `w1`, `w2`, …
+    pub id: String,
+    pub text: String,
+    pub noted_on: NaiveDate,
+}
+
+/// A booked appointment.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Appointment {
+    pub start: NaiveDateTime,
+    pub minutes: u32,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, clap::ValueEnum)]
+#[serde(rename_all = "snake_case")]
+pub enum Channel {
+    Text,
+    Email,
+    Phone,
+    Voicemail,
+}
+
+impl Channel {
+    pub fn label(self) -> &'static str {
+        match self {
+            Channel::Text => "text",
+            Channel::Email => "email",
+            Channel::Phone => "phone",
+            Channel::Voicemail => "voicemail",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Direction {
+    /// From the client to the therapist: may need a reply.
+    Incoming,
+    Outgoing,
+}
+
+/// A text, email, call or voicemail.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Contact {
+    /// Short id within the client, `c1`, `c2`, …
+    pub id: String,
+    pub at: NaiveDateTime,
+    pub channel: Channel,
+    pub direction: Direction,
+    pub summary: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub replied_at: Option<NaiveDateTime>,
+}
+
+impl Contact {
+    pub fn awaits_reply(&self) -> bool {
+        self.direction == Direction::Incoming && self.replied_at.is_none()
+    }
+}
+
+/// What the therapist types after a session.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct NewSession {
+    pub at: Option<NaiveDateTime>,
+    pub minutes: Option<u32>,
+    pub topics: Vec<String>,
+    pub feedback: Vec<String>,
+    pub observations: Vec<String>,
+    /// Each becomes an open `Task` linked to the session.
+    pub tasks: Vec<String>,
+    /// Each becomes a `PersonalDetail` to ask about, linked to the session.
+    /// A `YYYY-MM-DD` date in the line becomes the detail's date.
+    pub personal: Vec<String>,
+    pub plan: String,
+    pub notes: String,
+    pub appointment: Option<NaiveDateTime>,
+}
+
+/// The profile fields a therapist can type in.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ClientProfile {
+    pub name: String,
+    pub preferred_name: Option<String>,
+    pub pronouns: Option<String>,
+    pub phone: Option<String>,
+    pub email: Option<String>,
+}
+
+/// A change the record refuses, in words for the therapist.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum RecordError {
+    #[error("{0}")]
+    Invalid(String),
+    #[error("there is no {kind} {id} for this client; `rapport {kind} list CLIENT` shows the ids")]
+    UnknownId { kind: &'static str, id: String },
+}
+
+/// The next short id (`t7`) after the highest in use with this prefix.
+fn next_id<'a>(prefix: &str, ids: impl Iterator<Item = &'a str>) -> String {
+    let max = ids
+        .filter_map(|id| id.strip_prefix(prefix)?.parse::<u32>().ok())
+        .max()
+        .unwrap_or(0);
+    format!("{prefix}{}", max + 1)
+}
+
+fn clean_lines(lines: &[String]) -> Vec<String> {
+    lines
+        .iter()
+        .map(|l| l.trim())
+        .filter(|l| !l.is_empty())
+        .map(str::to_string)
+        .collect()
+}
+
+fn non_empty(s: Option<String>) -> Option<String> {
+    s.map(|s| s.trim().to_string()).filter(|s| !s.is_empty())
+}
+
+impl ClientProfile {
+    /// Trims every field; refuses an empty name.
+    pub fn cleaned(self) -> Result<ClientProfile, RecordError> {
+        let name = self.name.trim().to_string();
+        if name.is_empty() {
+            return Err(RecordError::Invalid("a client needs a name".into()));
+        }
+        Ok(ClientProfile {
+            name,
+            preferred_name: non_empty(self.preferred_name),
+            pronouns: non_empty(self.pronouns),
+            phone: non_empty(self.phone),
+            email: non_empty(self.email),
+        })
+    }
+}
+
+impl ClientRecord {
+    /// A new, empty record for a client.
+    pub fn new(id: String, profile: ClientProfile, created: NaiveDate) -> ClientRecord {
+        let mut record = ClientRecord {
+            schema_version: SCHEMA_VERSION,
+            client: Client {
+                id,
+                name: String::new(),
+                preferred_name: None,
+                pronouns: None,
+                phone: None,
+                email: None,
+                preferred_channel: None,
+                created,
+                archived: false,
+            },
+            sessions: Vec::new(),
+            tasks: Vec::new(),
+            personal: Vec::new(),
+            goals: Vec::new(),
+            watch_for: Vec::new(),
+            appointments: Vec::new(),
+            contacts: Vec::new(),
+        };
+        record.set_profile(profile);
+        record
+    }
+
+    pub fn profile(&self) -> ClientProfile {
+        let c = &self.client;
+        ClientProfile {
+            name: c.name.clone(),
+            preferred_name: c.preferred_name.clone(),
+            pronouns: c.pronouns.clone(),
+            phone: c.phone.clone(),
+            email: c.email.clone(),
+        }
+    }
+
+    pub fn set_profile(&mut self, p: ClientProfile) {
+        let c = &mut self.client;
+        c.name = p.name;
+        c.preferred_name = p.preferred_name;
+        c.pronouns = p.pronouns;
+        c.phone = p.phone;
+        c.email = p.email;
+    }
+
+    /// "Maria Lopez (Mari)" or just the name.
+    pub fn display_name(&self) -> String {
+        match &self.client.preferred_name {
+            Some(p) if p != &self.client.name => format!("{} ({p})", self.client.name),
+            _ => self.client.name.clone(),
+        }
+    }
+
+    /// Sessions sorted oldest first (files keep them in that order).
+    pub fn last_session(&self) -> Option<&Session> {
+        self.sessions.iter().max_by_key(|s| s.at)
+    }
+
+    pub fn open_tasks(&self) -> impl Iterator<Item = &Task> {
+        self.tasks.iter().filter(|t| t.status == TaskStatus::Open)
+    }
+
+    pub fn session(&self, id: &str) -> Option<&Session> {
+        self.sessions.iter().find(|s| s.id == id)
+    }
+
+    /// Adds a session note; tasks and personal details typed in it become
+    /// the client's, linked to it. Returns the new session's id.
+    pub fn add_session(&mut self, new: NewSession, now: NaiveDateTime) -> Result<String, RecordError> {
+        let at = new.at.unwrap_or(now);
+        let minutes = new.minutes.unwrap_or(50);
+        if minutes == 0 || minutes > 24 * 60 {
+            return Err(RecordError::Invalid(format!(
+                "{minutes} minutes is not a session length; use 1 to 1440"
+            )));
+        }
+        let id = next_id("s", self.sessions.iter().map(|s| s.id.as_str()));
+        let day = at.date();
+        for text in clean_lines(&new.tasks) {
+            let tid = next_id("t", self.tasks.iter().map(|t| t.id.as_str()));
+            self.tasks.push(Task {
+                id: tid,
+                text,
+                session: Some(id.clone()),
+                set_on: day,
+                status: TaskStatus::Open,
+                outcome: None,
+                closed_on: None,
+            });
+        }
+        for line in clean_lines(&new.personal) {
+            let (text, date) = time::split_date(&line);
+            self.add_personal(text, date, true, day, Some(id.clone()));
+        }
+        self.sessions.push(Session {
+            id: id.clone(),
+            at,
+            minutes,
+            topics: clean_lines(&new.topics),
+            feedback: clean_lines(&new.feedback),
+            observations: clean_lines(&new.observations),
+            plan: new.plan.trim().to_string(),
+            notes: new.notes.trim_end().to_string(),
+            appointment: new.appointment,
+        });
+        self.sessions.sort_by_key(|s| s.at);
+        Ok(id)
+    }
+
+    pub fn add_personal(
+        &mut self,
+        text: String,
+        date: Option<NaiveDate>,
+        ask: bool,
+        noted_on: NaiveDate,
+        session: Option<String>,
+    ) -> String {
+        let id = next_id("p", self.personal.iter().map(|p| p.id.as_str()));
+        self.personal.push(PersonalDetail {
+            id: id.clone(),
+            text,
+            date,
+            ask,
+            noted_on,
+            session,
+        });
+        id
+    }
+
+    pub fn add_goal(&mut self, text: String, agreed: bool, today: NaiveDate) -> String {
+        let id = next_id("g", self.goals.iter().map(|g| g.id.as_str()));
+        self.goals.push(Goal {
+            id: id.clone(),
+            text,
+            status: GoalStatus::Active,
+            agreed,
+            set_on: today,
+        });
+        id
+    }
+
+    pub fn set_goal_status(&mut self, id: &str, status: GoalStatus) -> Result<(), RecordError> {
+        let goal = self
+            .goals
+            .iter_mut()
+            .find(|g| g.id == id)
+            .ok_or_else(|| unknown("goal", id))?;
+        goal.status = status;
+        Ok(())
+    }
+
+    pub fn add_watch_for(&mut self, text: String, today: NaiveDate) -> String {
+        let id = next_id("w", self.watch_for.iter().map(|w| w.id.as_str()));
+        self.watch_for.push(WatchFor {
+            id: id.clone(),
+            text,
+            noted_on: today,
+        });
+        id
+    }
+
+    /// Closes a task (done or dropped) or reopens it, with an outcome note.
+    pub fn set_task_status(
+        &mut self,
+        id: &str,
+        status: TaskStatus,
+        outcome: Option<String>,
+        today: NaiveDate,
+    ) -> Result<(), RecordError> {
+        let task = self
+            .tasks
+            .iter_mut()
+            .find(|t| t.id == id)
+            .ok_or_else(|| unknown("task", id))?;
+        task.status = status;
+        task.closed_on = (status != TaskStatus::Open).then_some(today);
+        if let Some(o) = non_empty(outcome) {
+            task.outcome = Some(o);
+        }
+        Ok(())
+    }
+
+    pub fn add_contact(
+        &mut self,
+        at: NaiveDateTime,
+        channel: Channel,
+        direction: Direction,
+        summary: String,
+    ) -> String {
+        let id = next_id("c", self.contacts.iter().map(|c| c.id.as_str()));
+        self.contacts.push(Contact {
+            id: id.clone(),
+            at,
+            channel,
+            direction,
+            summary,
+            replied_at: None,
+        });
+        self.contacts.sort_by_key(|c| c.at);
+        id
+    }
+
+    pub fn mark_replied(&mut self, id: &str, at: NaiveDateTime) -> Result<(), RecordError> {
+        let contact = self
+            .contacts
+            .iter_mut()
+            .find(|c| c.id == id)
+            .ok_or_else(|| unknown("contact", id))?;
+        if contact.replied_at.is_some() {
+            return Err(RecordError::Invalid(format!("contact {id} is already marked as replied")));
+        }
+        contact.replied_at = Some(at);
+        Ok(())
+    }
+
+    /// Books `1 + weekly` appointments a week apart. Returns any existing
+    /// appointments the new ones overlap, so the caller can warn.
+    pub fn schedule(&mut self, start: NaiveDateTime, minutes: u32, weekly: u32) -> Result<Vec<Appointment>, RecordError> {
+        if minutes == 0 || minutes > 24 * 60 {
+            return Err(RecordError::Invalid(format!(
+                "{minutes} minutes is not an appointment length; use 1 to 1440"
+            )));
+        }
+        let mut overlaps = Vec::new();
+        for week in 0..=weekly {
+            let appt = Appointment {
+                start: start + chrono::Duration::weeks(week.into()),
+                minutes,
+            };
+            if self.appointments.iter().any(|a| a.start == appt.start) {
+                return Err(RecordError::Invalid(format!(
+                    "there is already an appointment at {}",
+                    time::format_datetime(appt.start)
+                )));
+            }
+            overlaps.extend(self.appointments.iter().filter(|a| overlap(a, &appt)).cloned());
+            self.appointments.push(appt);
+        }
+        self.appointments.sort_by_key(|a| a.start);
+        Ok(overlaps)
+    }
+
+    pub fn cancel_appointment(&mut self, start: NaiveDateTime) -> Result<Appointment, RecordError> {
+        let pos = self
+            .appointments
+            .iter()
+            .position(|a| a.start == start)
+            .ok_or_else(|| {
+                RecordError::Invalid(format!(
+                    "there is no appointment at {}; `rapport agenda` lists them",
+                    time::format_datetime(start)
+                ))
+            })?;
+        Ok(self.appointments.remove(pos))
+    }
+
+    /// The first appointment that has not yet ended at `now`.
+    pub fn next_appointment(&self, now: NaiveDateTime) -> Option<&Appointment> {
+        self.appointments.iter().filter(|a| a.end() > now).min_by_key(|a| a.start)
+    }
+
+    /// One line to jog the memory: the first open task, else the first
+    /// ask-about detail.
+    pub fn reminder(&self) -> Option<String> {
+        if let Some(t) = self.open_tasks().next() {
+            return Some(format!("task: {}", t.text));
+        }
+        self.personal.iter().find(|p| p.ask).map(|p| format!("ask: {}", p.text))
+    }
+}
+
+impl Appointment {
+    pub fn end(&self) -> NaiveDateTime {
+        self.start + chrono::Duration::minutes(self.minutes.into())
+    }
+}
+
+fn overlap(a: &Appointment, b: &Appointment) -> bool {
+    a.start < b.end() && b.start < a.end()
+}
+
+fn unknown(kind: &'static str, id: &str) -> RecordError {
+    RecordError::UnknownId {
+        kind,
+        id: id.to_string(),
+    }
+}
+
+/// A file-name-safe id from a client's name: "María López" → "maria-lopez".
+pub fn slug(name: &str) -> String {
+    let mut out = String::new();
+    for c in name.chars().flat_map(char::to_lowercase) {
+        let c = match c {
+            'á' | 'à' | 'â' | 'ä' | 'ã' | 'å' => 'a',
+            'é' | 'è' | 'ê' | 'ë' => 'e',
+            'í' | 'ì' | 'î' | 'ï' => 'i',
+            'ó' | 'ò' | 'ô' | 'ö' | 'õ' | 'ø' => 'o',
+            'ú' | 'ù' | 'û' | 'ü' => 'u',
+            'ñ' => 'n',
+            'ç' => 'c',
+            c => c,
+        };
+        if c.is_ascii_alphanumeric() {
+            out.push(c);
+        } else if !out.ends_with('-') && !out.is_empty() {
+            out.push('-');
+        }
+    }
+    let out = out.trim_end_matches('-').chars().take(40).collect::<String>();
+    if out.is_empty() { "client".to_string() } else { out }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::time::dt;
+
+    fn record() -> ClientRecord {
+        ClientRecord::new(
+            "maria-lopez".into(),
+            ClientProfile {
+                name: "Maria Lopez".into(),
+                ..Default::default()
+            },
+            NaiveDate::from_ymd_opt(2026, 1, 5).unwrap(),
+        )
+    }
+
+    #[test]
+    fn tasks_and_personal_details_typed_in_a_note_become_the_clients() {
+        let mut r = record();
+        let id = r
+            .add_session(
+                NewSession {
+                    topics: vec!["sleep".into(), "  ".into()],
+                    tasks: vec!["keep a sleep diary".into()],
+                    personal: vec!["Mia's birthday party 2026-11-21".into()],
+                    ..Default::default()
+                },
+                dt("2026-11-16 10:00"),
+            )
+            .unwrap();
+        assert_eq!(id, "s1");
+        assert_eq!(r.sessions[0].topics, vec!["sleep"]);
+        assert_eq!(r.sessions[0].minutes, 50);
+        assert_eq!(r.tasks[0].session.as_deref(), Some("s1"));
+        assert_eq!(r.tasks[0].status, TaskStatus::Open);
+        assert_eq!(r.personal[0].date, NaiveDate::from_ymd_opt(2026, 11, 21));
+        assert_eq!(r.personal[0].text, "Mia's birthday party");
+        assert!(r.personal[0].ask);
+    }
+
+    #[test]
+    fn ids_never_repeat_after_a_gap() {
+        let mut r = record();
+        r.add_goal("a".into(), false, NaiveDate::MIN);
+        r.add_goal("b".into(), false, NaiveDate::MIN);
+        r.goals.remove(0);
+        assert_eq!(r.add_goal("c".into(), false, NaiveDate::MIN), "g3");
+    }
+
+    #[test]
+    fn weekly_appointments_warn_about_overlaps_and_refuse_duplicates() {
+        let mut r = record();
+        r.schedule(dt("2026-11-30 10:00"), 50, 0).unwrap();
+        let overlaps = r.schedule(dt("2026-11-23 10:30"), 50, 1).unwrap();
+        // 30 Nov 10:30-11:20 overlaps the 10:00-10:50 already booked.
+        assert_eq!(overlaps, vec![Appointment { start: dt("2026-11-30 10:00"), minutes: 50 }]);
+        assert_eq!(r.appointments.len(), 3);
+        assert!(r.schedule(dt("2026-11-30 10:00"), 50, 0).is_err());
+    }
+
+    #[test]
+    fn slug_is_file_safe() {
+        assert_eq!(slug("María  López"), "maria-lopez");
+        assert_eq!(slug("../../etc"), "etc");
+        assert_eq!(slug("###"), "client");
+    }
+}

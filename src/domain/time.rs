@@ -1,0 +1,162 @@
+//! Reading and writing dates and times the way a therapist types them.
+
+use chrono::{Datelike, NaiveDate, NaiveDateTime, NaiveTime};
+
+const EARLIEST_YEAR: i32 = 1900;
+const LATEST_YEAR: i32 = 2100;
+
+/// Parses `YYYY-MM-DD`, with a message that says what was wrong.
+pub fn parse_date(s: &str) -> Result<NaiveDate, String> {
+    let s = s.trim();
+    let parts: Vec<&str> = s.split('-').collect();
+    let [y, m, d] = parts.as_slice() else {
+        return Err(format!("'{s}' is not a date; write it as YYYY-MM-DD, e.g. 2026-11-30"));
+    };
+    let (Ok(y), Ok(m), Ok(d)) = (y.parse::<i32>(), m.parse::<u32>(), d.parse::<u32>()) else {
+        return Err(format!("'{s}' is not a date; write it as YYYY-MM-DD, e.g. 2026-11-30"));
+    };
+    if !(EARLIEST_YEAR..=LATEST_YEAR).contains(&y) {
+        return Err(format!(
+            "'{s}' is too far in the past or future; use a year from {EARLIEST_YEAR} to {LATEST_YEAR}"
+        ));
+    }
+    NaiveDate::from_ymd_opt(y, m, d).ok_or_else(|| format!("{s} does not exist in the calendar"))
+}
+
+/// Parses `HH:MM`.
+pub fn parse_time(s: &str) -> Result<NaiveTime, String> {
+    let s = s.trim();
+    let bad = || format!("'{s}' is not a time; write it as HH:MM, e.g. 14:30");
+    let (h, m) = s.split_once(':').ok_or_else(bad)?;
+    let (h, m) = (h.parse::<u32>().map_err(|_| bad())?, m.parse::<u32>().map_err(|_| bad())?);
+    NaiveTime::from_hms_opt(h, m, 0).ok_or_else(|| format!("{s} is not a time of day; hours go 00-23, minutes 00-59"))
+}
+
+/// Parses `YYYY-MM-DD HH:MM` (local time).
+pub fn parse_datetime(s: &str) -> Result<NaiveDateTime, String> {
+    let s = s.trim();
+    let (d, t) = s
+        .split_once(|c: char| c == ' ' || c == 'T')
+        .ok_or_else(|| format!("'{s}' needs a date and a time: YYYY-MM-DD HH:MM, e.g. 2026-11-30 14:00"))?;
+    Ok(parse_date(d)?.and_time(parse_time(t)?))
+}
+
+/// `2026-11-30 14:00`
+pub fn format_datetime(t: NaiveDateTime) -> String {
+    t.format("%Y-%m-%d %H:%M").to_string()
+}
+
+/// `Mon 30 Nov`
+pub fn format_day(d: NaiveDate) -> String {
+    d.format("%a %-d %b").to_string()
+}
+
+/// `Mon 30 Nov 2026` when not this year, else `Mon 30 Nov`.
+pub fn format_day_near(d: NaiveDate, today: NaiveDate) -> String {
+    if d.year() == today.year() {
+        format_day(d)
+    } else {
+        d.format("%a %-d %b %Y").to_string()
+    }
+}
+
+/// The first `YYYY-MM-DD` in a line of text that is a real date.
+pub fn find_date(text: &str) -> Option<NaiveDate> {
+    text.split(|c: char| !(c.is_ascii_digit() || c == '-'))
+        .filter(|w| w.len() == 10)
+        .find_map(|w| parse_date(w).ok())
+}
+
+/// Takes a `YYYY-MM-DD` date out of a line: "party on 2026-11-21" →
+/// ("party", 2026-11-21). A line without a real date comes back whole.
+pub fn split_date(text: &str) -> (String, Option<NaiveDate>) {
+    let Some(date) = find_date(text) else {
+        return (text.trim().to_string(), None);
+    };
+    let iso = date.format("%Y-%m-%d").to_string();
+    let rest = text.replacen(&iso, "", 1);
+    let rest = rest.trim().trim_end_matches([',', ':', '-', '(', ')']).trim();
+    let rest = rest.strip_suffix(" on").unwrap_or(rest).trim();
+    (rest.to_string(), Some(date))
+}
+
+/// How an appointment stands from `now`: "in 25 min", "now", "done",
+/// "tomorrow 10:00", "Thu 3 Dec 10:00".
+pub fn relative(now: NaiveDateTime, start: NaiveDateTime, minutes: u32) -> String {
+    let end = start + chrono::Duration::minutes(minutes.into());
+    if now >= end {
+        return "done".into();
+    }
+    if now >= start {
+        return "now".into();
+    }
+    let mins = (start - now).num_minutes() + i64::from((start - now).num_seconds() % 60 != 0);
+    if start.date() == now.date() {
+        if mins < 60 {
+            format!("in {mins} min")
+        } else if mins % 60 == 0 {
+            format!("in {} h", mins / 60)
+        } else {
+            format!("in {} h {} min", mins / 60, mins % 60)
+        }
+    } else if start.date() == now.date().succ_opt().unwrap_or(now.date()) {
+        format!("tomorrow {}", start.format("%H:%M"))
+    } else {
+        format!("{} {}", format_day(start.date()), start.format("%H:%M"))
+    }
+}
+
+/// "today", "yesterday", "3 days ago", "2 weeks ago", "5 months ago".
+pub fn ago(then: NaiveDate, today: NaiveDate) -> String {
+    let days = (today - then).num_days();
+    match days {
+        i64::MIN..=-1 => format!("in {} days", -days),
+        0 => "today".into(),
+        1 => "yesterday".into(),
+        2..=13 => format!("{days} days ago"),
+        14..=59 => format!("{} weeks ago", days / 7),
+        60..=729 => format!("{} months ago", days / 30),
+        _ => format!("{} years ago", days / 365),
+    }
+}
+
+/// Test helper: a datetime from `YYYY-MM-DD HH:MM`, panicking on bad input.
+#[doc(hidden)]
+pub fn dt(s: &str) -> NaiveDateTime {
+    parse_datetime(s).expect("test datetime")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn impossible_dates_and_times_are_named() {
+        assert_eq!(parse_date("2026-02-30").unwrap_err(), "2026-02-30 does not exist in the calendar");
+        assert!(parse_datetime("2026-11-30 25:00").unwrap_err().contains("not a time of day"));
+        assert!(parse_date("3026-01-01").unwrap_err().contains("too far"));
+        assert!(parse_datetime("tomorrow").unwrap_err().contains("YYYY-MM-DD HH:MM"));
+        assert_eq!(parse_datetime("2026-11-30 09:05").unwrap(), dt("2026-11-30 09:05"));
+    }
+
+    #[test]
+    fn appointment_times_read_like_a_diary() {
+        let now = dt("2026-11-26 09:35");
+        assert_eq!(relative(now, dt("2026-11-26 10:00"), 50), "in 25 min");
+        assert_eq!(relative(now, dt("2026-11-26 11:35"), 50), "in 2 h");
+        assert_eq!(relative(now, dt("2026-11-26 09:30"), 50), "now");
+        assert_eq!(relative(now, dt("2026-11-26 08:00"), 50), "done");
+        assert_eq!(relative(now, dt("2026-11-27 08:00"), 50), "tomorrow 08:00");
+        assert_eq!(relative(now, dt("2026-12-03 10:00"), 50), "Thu 3 Dec 10:00");
+    }
+
+    #[test]
+    fn finds_a_date_inside_a_line() {
+        assert_eq!(find_date("party on 2026-11-21!"), NaiveDate::from_ymd_opt(2026, 11, 21));
+        assert_eq!(find_date("call 0123-456-789"), None);
+        assert_eq!(
+            split_date("Mia's birthday party on 2026-11-21"),
+            ("Mia's birthday party".to_string(), NaiveDate::from_ymd_opt(2026, 11, 21))
+        );
+    }
+}

@@ -1,0 +1,7 @@
+//! Rapport: a terminal session-notes journal for therapists.
+
+pub mod cli;
+pub mod demo;
+pub mod domain;
+pub mod store;
+pub mod tui;

@@ -1,0 +1,77 @@
+//! `rapport`: parse the arguments, find the data folder, then open the app
+//! or run one command. The only place (with the TUI loop) that reads the clock.
+
+use std::io::{self, IsTerminal};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::{Context, Result, anyhow, bail};
+use chrono::{Local, NaiveDateTime, Timelike};
+use clap::{CommandFactory, FromArgMatches};
+
+use rapport::cli::{self, Cli, Command};
+use rapport::domain::time::parse_datetime;
+use rapport::store::Store;
+
+fn default_data_dir() -> Option<PathBuf> {
+    directories::ProjectDirs::from("", "", "rapport").map(|d| d.data_dir().to_path_buf())
+}
+
+fn data_folder_help() -> String {
+    let default = default_data_dir().map_or("(none found)".into(), |d| d.display().to_string());
+    let env = match std::env::var_os("RAPPORT_DIR") {
+        Some(v) => format!("RAPPORT_DIR is set: {} (used unless --data-dir is given)", PathBuf::from(v).display()),
+        None => "RAPPORT_DIR is not set".to_string(),
+    };
+    format!("Data folder: --data-dir, else RAPPORT_DIR, else {default}.\n{env}.")
+}
+
+fn main() -> ExitCode {
+    match run() {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("rapport: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run() -> Result<()> {
+    let matches = Cli::command().after_help(data_folder_help()).get_matches();
+    let cli = Cli::from_arg_matches(&matches)?;
+    let now = match &cli.now {
+        Some(t) => parse_datetime(t).map_err(|e| anyhow!("--now: {e}"))?,
+        None => now_to_the_minute(),
+    };
+    if let Some(Command::Demo) = cli.command {
+        let dir = tempfile::Builder::new()
+            .prefix("rapport-demo-")
+            .tempdir()
+            .context("creating a folder for the demo practice")?;
+        let store = Store::open(dir.path())?;
+        rapport::demo::write_sample_practice(&store, now)?;
+        return open_tui(store, cli.now.is_some().then_some(now));
+    }
+    let dir = cli
+        .data_dir
+        .clone()
+        .or_else(default_data_dir)
+        .context("no data folder: pass --data-dir DIR or set RAPPORT_DIR")?;
+    let store = Store::open(&dir)?;
+    match cli.command {
+        Some(command) => cli::run(command, &store, now, &mut io::stdout().lock()),
+        None => open_tui(store, cli.now.is_some().then_some(now)),
+    }
+}
+
+fn open_tui(store: Store, fixed_now: Option<NaiveDateTime>) -> Result<()> {
+    if !io::stdout().is_terminal() {
+        bail!("the app needs a terminal; for scripts use the commands in `rapport --help`");
+    }
+    rapport::tui::app::run(store, fixed_now)
+}
+
+fn now_to_the_minute() -> NaiveDateTime {
+    let now = Local::now().naive_local();
+    now.with_second(0).and_then(|t| t.with_nanosecond(0)).unwrap_or(now)
+}

@@ -1,0 +1,55 @@
+//! The one way Rapport writes a file: all of it, or none of it.
+
+use std::fs::{self, Permissions};
+use std::io::Write;
+use std::os::unix::fs::{DirBuilderExt, PermissionsExt};
+use std::path::Path;
+
+use anyhow::{Context, Result};
+
+/// Clinical notes: readable by the therapist's account only.
+pub const FILE_MODE: u32 = 0o600;
+pub const DIR_MODE: u32 = 0o700;
+
+/// Writes `bytes` to `path` so that a crash at any instant leaves either the
+/// old file or the new one: a temp file in the same folder is written,
+/// flushed to disk, renamed over `path`, and the folder is synced so the
+/// rename itself survives a power cut. On failure the temp file is removed
+/// and `path` is untouched.
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
+    let dir = path
+        .parent()
+        .with_context(|| format!("{} has no parent folder", path.display()))?;
+    let mut tmp = tempfile::Builder::new()
+        .prefix(".rapport-tmp-")
+        .permissions(Permissions::from_mode(FILE_MODE))
+        .tempfile_in(dir)
+        .with_context(|| format!("creating a temporary file in {}", dir.display()))?;
+    tmp.write_all(bytes)
+        .and_then(|()| tmp.as_file().sync_all())
+        .with_context(|| format!("writing {}", path.display()))?;
+    tmp.persist(path)
+        .map_err(|e| e.error)
+        .with_context(|| format!("replacing {}", path.display()))?;
+    sync_dir(dir)
+}
+
+fn sync_dir(dir: &Path) -> Result<()> {
+    fs::File::open(dir)
+        .and_then(|d| d.sync_all())
+        .with_context(|| format!("syncing folder {}", dir.display()))
+}
+
+/// Creates `dir` and its parents with owner-only permissions.
+pub fn create_private_dir(dir: &Path) -> Result<()> {
+    fs::DirBuilder::new()
+        .recursive(true)
+        .mode(DIR_MODE)
+        .create(dir)
+        .with_context(|| format!("creating folder {}", dir.display()))
+}
+
+/// True for the temp files [`write_atomic`] leaves if killed mid-write.
+pub fn is_temp_file(name: &str) -> bool {
+    name.starts_with(".rapport-tmp-")
+}

@@ -1,0 +1,301 @@
+//! The data folder: the only code that reads or writes the therapist's files.
+//!
+//! Layout: `clients/<id>.json` (one pretty-printed record per client, the
+//! source of truth), `drafts/<id>.json` (unsaved note forms), `rapport.lock`.
+//! Every write goes through [`atomic::write_atomic`] under [`lock::DataLock`],
+//! and every change is applied to the copy freshly read from disk under that
+//! lock, so a change made by another Rapport process is never overwritten.
+
+pub mod atomic;
+pub mod lock;
+
+use std::fs;
+use std::io;
+use std::path::{Path, PathBuf};
+
+use chrono::NaiveDate;
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+
+use crate::domain::{ClientProfile, ClientRecord, RecordError, SCHEMA_VERSION, slug};
+use atomic::{create_private_dir, is_temp_file, write_atomic};
+use lock::DataLock;
+
+/// What went wrong with the data folder, in words for the therapist.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("there is no client file {}", path.display())]
+    NotFound { path: PathBuf },
+    #[error(
+        "{} is damaged or not a Rapport client file (line {line}, column {column}: {message}). \
+         Rapport will not change it; repair it in a text editor or restore it from a backup",
+        path.display()
+    )]
+    Corrupt {
+        path: PathBuf,
+        line: usize,
+        column: usize,
+        message: String,
+    },
+    #[error(
+        "{} was written by a newer Rapport (format {found}; this one knows format {SCHEMA_VERSION}). \
+         It can be read but not changed; update Rapport to edit it",
+        path.display()
+    )]
+    NewerSchema { path: PathBuf, found: u32 },
+    #[error("another Rapport window kept the data folder busy for 5 seconds; nothing was saved, try again")]
+    Locked,
+    #[error("could not {action} {}: {source}{}", path.display(), hint(source))]
+    Io {
+        action: &'static str,
+        path: PathBuf,
+        source: io::Error,
+    },
+    #[error("could not save {}: {source:#}. The file on disk is unchanged{}", path.display(), write_hint(source))]
+    Write { path: PathBuf, source: anyhow::Error },
+    #[error(transparent)]
+    Record(#[from] RecordError),
+}
+
+fn hint(e: &io::Error) -> &'static str {
+    match e.kind() {
+        io::ErrorKind::PermissionDenied => "; check that this account owns the data folder",
+        io::ErrorKind::StorageFull => "; free some disk space and try again",
+        _ => "",
+    }
+}
+
+fn write_hint(e: &anyhow::Error) -> &'static str {
+    match e.root_cause().downcast_ref::<io::Error>().map(io::Error::kind) {
+        Some(io::ErrorKind::StorageFull) => "; the disk is full: free some space and save again",
+        Some(io::ErrorKind::PermissionDenied) => "; check that this account owns the data folder",
+        _ => "",
+    }
+}
+
+impl StoreError {
+    pub(crate) fn io(action: &'static str, path: &Path, source: io::Error) -> StoreError {
+        StoreError::Io {
+            action,
+            path: path.to_path_buf(),
+            source,
+        }
+    }
+}
+
+/// One client file as found on disk: its record, or why it could not be read.
+#[derive(Debug)]
+pub struct ClientFile {
+    pub id: String,
+    pub path: PathBuf,
+    pub record: Result<ClientRecord, StoreError>,
+    /// Written by a newer Rapport: shown, never written.
+    pub read_only: bool,
+}
+
+/// A handle on one data folder.
+#[derive(Debug, Clone)]
+pub struct Store {
+    root: PathBuf,
+}
+
+impl Store {
+    /// Opens (and if needed creates, owner-only) the data folder at `root`.
+    pub fn open(root: impl Into<PathBuf>) -> anyhow::Result<Store> {
+        let store = Store { root: root.into() };
+        create_private_dir(&store.clients_dir())?;
+        create_private_dir(&store.drafts_dir())?;
+        Ok(store)
+    }
+
+    pub fn root(&self) -> &Path {
+        &self.root
+    }
+
+    fn clients_dir(&self) -> PathBuf {
+        self.root.join("clients")
+    }
+
+    fn drafts_dir(&self) -> PathBuf {
+        self.root.join("drafts")
+    }
+
+    /// The file that holds client `id`.
+    pub fn client_path(&self, id: &str) -> PathBuf {
+        self.clients_dir().join(format!("{id}.json"))
+    }
+
+    fn lock(&self) -> Result<DataLock, StoreError> {
+        DataLock::acquire(&self.root.join("rapport.lock"))
+    }
+
+    /// The ids of every client file, sorted.
+    pub fn client_ids(&self) -> Result<Vec<String>, StoreError> {
+        let dir = self.clients_dir();
+        let entries = fs::read_dir(&dir).map_err(|e| StoreError::io("list", &dir, e))?;
+        let mut ids: Vec<String> = entries
+            .filter_map(|e| e.ok())
+            .filter_map(|e| {
+                let name = e.file_name().into_string().ok()?;
+                if is_temp_file(&name) {
+                    return None;
+                }
+                name.strip_suffix(".json").map(str::to_string)
+            })
+            .collect();
+        ids.sort();
+        Ok(ids)
+    }
+
+    /// Every client file; one that cannot be read is returned with its error
+    /// and does not stop the others loading.
+    pub fn load_all(&self) -> Result<Vec<ClientFile>, StoreError> {
+        Ok(self.client_ids()?.into_iter().map(|id| self.load_file(&id)).collect())
+    }
+
+    /// Reads one client file.
+    pub fn load_file(&self, id: &str) -> ClientFile {
+        let path = self.client_path(id);
+        let (record, read_only) = match read_record(&path) {
+            Ok(r) => (Ok(r), false),
+            Err(StoreError::NewerSchema { .. }) => (read_lenient(&path), true),
+            Err(e) => (Err(e), false),
+        };
+        ClientFile {
+            id: id.to_string(),
+            path,
+            record,
+            read_only,
+        }
+    }
+
+    /// Reads one client's record, refusing a newer format.
+    pub fn load(&self, id: &str) -> Result<ClientRecord, StoreError> {
+        read_record(&self.client_path(id))
+    }
+
+    /// Adds a client; the id comes from the name, made unique.
+    pub fn create_client(&self, profile: ClientProfile, today: NaiveDate) -> Result<ClientRecord, StoreError> {
+        let profile = profile.cleaned()?;
+        let _lock = self.lock()?;
+        let base = slug(&profile.name);
+        let id = (1..)
+            .map(|n| if n == 1 { base.clone() } else { format!("{base}-{n}") })
+            .find(|id| !self.client_path(id).exists())
+            .expect("an unused id");
+        let record = ClientRecord::new(id, profile, today);
+        self.write(&record)?;
+        Ok(record)
+    }
+
+    /// Applies `change` to client `id` as it is on disk now, under the
+    /// folder lock, and writes the result. Returns what `change` returned and
+    /// the record as saved. A damaged or newer-format file is never written.
+    pub fn update<T>(
+        &self,
+        id: &str,
+        change: impl FnOnce(&mut ClientRecord) -> Result<T, RecordError>,
+    ) -> Result<(T, ClientRecord), StoreError> {
+        let _lock = self.lock()?;
+        let mut record = self.load(id)?;
+        let out = change(&mut record)?;
+        record.schema_version = SCHEMA_VERSION;
+        self.write(&record)?;
+        Ok((out, record))
+    }
+
+    fn write(&self, record: &ClientRecord) -> Result<(), StoreError> {
+        let path = self.client_path(&record.client.id);
+        write_json(&path, record)
+    }
+
+    /// Keeps an unsaved form for client `id` (replacing any earlier draft).
+    pub fn save_draft<T: Serialize>(&self, id: &str, draft: &T) -> Result<(), StoreError> {
+        write_json(&self.drafts_dir().join(format!("{id}.json")), draft)
+    }
+
+    /// Every draft that can be read, by client id. Unreadable drafts are
+    /// left on disk untouched.
+    pub fn drafts<T: DeserializeOwned>(&self) -> Vec<(String, T)> {
+        let Ok(entries) = fs::read_dir(self.drafts_dir()) else {
+            return Vec::new();
+        };
+        let mut drafts: Vec<(String, T)> = entries
+            .filter_map(|e| e.ok())
+            .filter_map(|e| {
+                let name = e.file_name().into_string().ok()?;
+                let id = name.strip_suffix(".json")?.to_string();
+                let bytes = fs::read(e.path()).ok()?;
+                Some((id, serde_json::from_slice(&bytes).ok()?))
+            })
+            .collect();
+        drafts.sort_by(|a, b| a.0.cmp(&b.0));
+        drafts
+    }
+
+    pub fn delete_draft(&self, id: &str) -> Result<(), StoreError> {
+        let path = self.drafts_dir().join(format!("{id}.json"));
+        match fs::remove_file(&path) {
+            Err(e) if e.kind() != io::ErrorKind::NotFound => Err(StoreError::io("remove", &path, e)),
+            _ => Ok(()),
+        }
+    }
+}
+
+fn write_json<T: Serialize>(path: &Path, value: &T) -> Result<(), StoreError> {
+    let mut bytes = serde_json::to_vec_pretty(value).expect("records always serialise");
+    bytes.push(b'\n');
+    write_atomic(path, &bytes).map_err(|source| StoreError::Write {
+        path: path.to_path_buf(),
+        source,
+    })
+}
+
+fn read_bytes(path: &Path) -> Result<Vec<u8>, StoreError> {
+    fs::read(path).map_err(|e| match e.kind() {
+        io::ErrorKind::NotFound => StoreError::NotFound {
+            path: path.to_path_buf(),
+        },
+        _ => StoreError::io("read", path, e),
+    })
+}
+
+fn corrupt(path: &Path, e: &serde_json::Error) -> StoreError {
+    let message = e.to_string();
+    // serde_json appends " at line L column C"; we say it our way.
+    let message = message.split(" at line ").next().unwrap_or(&message).to_string();
+    StoreError::Corrupt {
+        path: path.to_path_buf(),
+        line: e.line(),
+        column: e.column(),
+        message,
+    }
+}
+
+#[derive(serde::Deserialize)]
+struct VersionOnly {
+    schema_version: u32,
+}
+
+fn read_record(path: &Path) -> Result<ClientRecord, StoreError> {
+    let bytes = read_bytes(path)?;
+    // Look at the version first, so a newer file is named as such rather than
+    // as damaged when its shape has changed.
+    let version: VersionOnly = serde_json::from_slice(&bytes).map_err(|e| corrupt(path, &e))?;
+    if version.schema_version > SCHEMA_VERSION {
+        return Err(StoreError::NewerSchema {
+            path: path.to_path_buf(),
+            found: version.schema_version,
+        });
+    }
+    serde_json::from_slice(&bytes).map_err(|e| corrupt(path, &e))
+}
+
+/// Reads a newer-format file as far as this build understands it.
+fn read_lenient(path: &Path) -> Result<ClientRecord, StoreError> {
+    let bytes = read_bytes(path)?;
+    serde_json::from_slice(&bytes).map_err(|_| StoreError::NewerSchema {
+        path: path.to_path_buf(),
+        found: serde_json::from_slice::<VersionOnly>(&bytes).map_or(0, |v| v.schema_version),
+    })
+}
