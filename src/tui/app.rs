@@ -1,3 +1,224 @@
-use chrono::NaiveDateTime;
+//! The loop: draw, read an event, map it through the keymap, update, run the
+//! effects on the store and feed their results back. The only TUI code that
+//! reads the clock or touches files and the terminal.
+
+use std::io::{self, Write};
+use std::process::Command as Process;
+use std::time::{Duration, Instant};
+
+use anyhow::{Context as _, Result};
+use chrono::{Local, NaiveDateTime};
+use ratatui::DefaultTerminal;
+use ratatui::crossterm::event::{self, DisableBracketedPaste, EnableBracketedPaste, Event, KeyEventKind};
+use ratatui::crossterm::execute;
+
+use super::action::{Action, Effect};
+use super::keymap::action_for;
+use super::model::Model;
+use super::screens::note_form::NoteDraft;
+use super::theme::Theme;
+use super::update::update;
+use super::view::view;
+use crate::domain::RecordError;
+use crate::domain::time::format_datetime;
 use crate::store::Store;
-pub fn run(_store: Store, _now: Option<NaiveDateTime>) -> anyhow::Result<()> { Ok(()) }
+
+/// The time: the real clock, or a fixed start that runs on in real time.
+struct Clock {
+    start: Instant,
+    fixed: Option<NaiveDateTime>,
+}
+
+impl Clock {
+    fn now(&self) -> NaiveDateTime {
+        match self.fixed {
+            Some(t) => t + chrono::Duration::from_std(self.start.elapsed()).unwrap_or_default(),
+            None => Local::now().naive_local(),
+        }
+    }
+}
+
+/// How often the clock ticks when no key is pressed.
+const TICK: Duration = Duration::from_millis(250);
+
+/// Runs the app on `store` until the therapist quits.
+pub fn run(store: Store, fixed_now: Option<NaiveDateTime>) -> Result<()> {
+    let clock = Clock {
+        start: Instant::now(),
+        fixed: fixed_now,
+    };
+    let files = store.load_all()?;
+    let drafts: Vec<(String, NoteDraft)> = store.drafts();
+    let mut model = Model::new(files, drafts, clock.now(), Theme::from_env());
+    let mut terminal = ratatui::init();
+    // Bracketed paste: a pasted note arrives as one event, not as keys.
+    let _ = execute!(io::stdout(), EnableBracketedPaste);
+    let result = event_loop(&mut terminal, &mut model, &store, &clock);
+    let _ = execute!(io::stdout(), DisableBracketedPaste);
+    ratatui::restore();
+    result
+}
+
+fn event_loop(terminal: &mut DefaultTerminal, model: &mut Model, store: &Store, clock: &Clock) -> Result<()> {
+    let mut last_tick = Instant::now();
+    loop {
+        terminal.draw(|f| view(model, f))?;
+        if model.quit {
+            return Ok(());
+        }
+        let mut action = None;
+        if event::poll(TICK.saturating_sub(last_tick.elapsed()))? {
+            action = match event::read()? {
+                Event::Key(key) if key.kind == KeyEventKind::Press => action_for(model.context(), &key),
+                Event::Paste(text) => Some(Action::Paste(text)),
+                _ => None,
+            };
+        }
+        if last_tick.elapsed() >= TICK {
+            last_tick = Instant::now();
+            dispatch(terminal, model, store, Action::Tick(clock.now()))?;
+        }
+        if let Some(action) = action {
+            dispatch(terminal, model, store, action)?;
+        }
+    }
+}
+
+/// Updates the model with `action`, then runs each effect and feeds its
+/// result back, until nothing is left to do.
+fn dispatch(terminal: &mut DefaultTerminal, model: &mut Model, store: &Store, action: Action) -> Result<()> {
+    let mut queue = vec![action];
+    while let Some(action) = queue.pop() {
+        for effect in update(model, action) {
+            if let Some(result) = run_effect(terminal, store, effect, model.now)? {
+                queue.push(result);
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Runs one effect. Store failures come back as actions; only a broken
+/// terminal is an error.
+fn run_effect(terminal: &mut DefaultTerminal, store: &Store, effect: Effect, now: NaiveDateTime) -> Result<Option<Action>> {
+    let failed = |e: crate::store::StoreError| Action::StoreFailed(e.to_string());
+    Ok(Some(match effect {
+        Effect::SaveNote { client, note } => match store.update(&client, |r| r.add_session(note, now)) {
+            Ok((session, record)) => Action::NoteSaved {
+                record: Box::new(record),
+                session,
+            },
+            Err(e) => Action::StoreFailed(format!("Not saved: {e}. Your note is still here.")),
+        },
+        Effect::AddClient { profile } => match store.create_client(profile, now.date()) {
+            Ok(record) => Action::ClientSaved(Box::new(record)),
+            Err(e) => failed(e),
+        },
+        Effect::EditClient { client, base, profile } => {
+            let result = store.update(&client, |r| {
+                if r.profile() != base {
+                    return Err(RecordError::Invalid(
+                        "these details were changed in another window meanwhile; nothing was saved. Press Esc, then e to edit the new version".into(),
+                    ));
+                }
+                r.set_profile(profile);
+                Ok(())
+            });
+            match result {
+                Ok(((), record)) => Action::ClientSaved(Box::new(record)),
+                Err(e) => failed(e),
+            }
+        }
+        Effect::SetTask {
+            client,
+            task,
+            status,
+            outcome,
+        } => match store.update(&client, |r| r.set_task_status(&task, status, outcome, now.date())) {
+            Ok(((), record)) => {
+                let word = match status {
+                    crate::domain::TaskStatus::Done => "done",
+                    crate::domain::TaskStatus::Dropped => "dropped",
+                    crate::domain::TaskStatus::Open => "not done yet",
+                };
+                Action::RecordSaved {
+                    record: Box::new(record),
+                    message: format!("Task {task} marked {word}."),
+                }
+            }
+            Err(e) => failed(e),
+        },
+        Effect::Schedule {
+            client,
+            start,
+            minutes,
+            weekly,
+            replaces,
+        } => {
+            let result = store.update(&client, |r| {
+                if let Some(old) = replaces {
+                    r.cancel_appointment(old)?;
+                }
+                r.schedule(start, minutes, weekly)
+            });
+            match result {
+                Ok((overlaps, record)) => {
+                    let verb = if replaces.is_some() { "Moved to" } else { "Booked" };
+                    let mut message = format!("{verb} {} ({minutes} min).", format_datetime(start));
+                    if let Some(o) = overlaps.first() {
+                        message.push_str(&format!(" Note: it overlaps the one at {}.", format_datetime(o.start)));
+                    }
+                    Action::RecordSaved {
+                        record: Box::new(record),
+                        message,
+                    }
+                }
+                Err(e) => failed(e),
+            }
+        }
+        Effect::CancelAppointment { client, start } => match store.update(&client, |r| r.cancel_appointment(start)) {
+            Ok((_, record)) => Action::RecordSaved {
+                record: Box::new(record),
+                message: format!("Cancelled the appointment at {}.", format_datetime(start)),
+            },
+            Err(e) => failed(e),
+        },
+        Effect::SaveDraft { client, draft } => match store.save_draft(&client, &draft) {
+            Ok(()) => Action::DraftSaved { client },
+            Err(e) => Action::StoreFailed(format!("Could not keep a draft: {e}")),
+        },
+        Effect::DeleteDraft { client } => match store.delete_draft(&client) {
+            Ok(()) => return Ok(None),
+            Err(e) => failed(e),
+        },
+        Effect::OpenEditor { text } => Action::EditorClosed(edit_in_editor(terminal, store, &text)?),
+    }))
+}
+
+/// Hands the terminal to $EDITOR (else $VISUAL, else vi) on a private temp
+/// file in the data folder, and takes back what was saved.
+fn edit_in_editor(terminal: &mut DefaultTerminal, store: &Store, text: &str) -> Result<Result<String, String>> {
+    let editor = std::env::var("EDITOR")
+        .or_else(|_| std::env::var("VISUAL"))
+        .unwrap_or_else(|_| "vi".into());
+    let file = tempfile::Builder::new()
+        .prefix(".rapport-edit-")
+        .suffix(".txt")
+        .tempfile_in(store.root())
+        .context("creating a file for the editor")?;
+    std::fs::write(file.path(), text).context("writing the file for the editor")?;
+    let _ = execute!(io::stdout(), DisableBracketedPaste);
+    ratatui::restore();
+    let mut parts = editor.split_whitespace();
+    let program = parts.next().unwrap_or("vi");
+    let status = Process::new(program).args(parts).arg(file.path()).status();
+    *terminal = ratatui::init();
+    let _ = execute!(io::stdout(), EnableBracketedPaste);
+    terminal.clear()?;
+    io::stdout().flush()?;
+    Ok(match status {
+        Ok(s) if s.success() => std::fs::read_to_string(file.path()).map_err(|e| format!("Could not read the editor's file back: {e}")),
+        Ok(s) => Err(format!("The editor ({editor}) exited with {s}; the field is unchanged.")),
+        Err(e) => Err(format!("Could not start the editor '{editor}': {e}. Set EDITOR to one you have.")),
+    })
+}

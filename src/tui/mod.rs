@@ -1,2 +1,11 @@
-//! The terminal app.
+//! The terminal app: one [`model::Model`], a pure [`update::update`] and
+//! [`view::view`], and the loop in [`app`] that runs their effects.
+
+pub mod action;
 pub mod app;
+pub mod keymap;
+pub mod model;
+pub mod screens;
+pub mod theme;
+pub mod update;
+pub mod view;

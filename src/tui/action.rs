@@ -1,0 +1,120 @@
+//! Everything that can happen to the app, and everything it asks the outside
+//! world to do.
+
+use chrono::NaiveDateTime;
+use ratatui::crossterm::event::KeyEvent;
+
+use crate::domain::{ClientProfile, ClientRecord, NewSession, TaskStatus};
+use crate::tui::screens::note_form::NoteDraft;
+
+/// An event, after the keymap has read it. `update` turns each into state
+/// changes and [`Effect`]s.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Action {
+    /// The clock moved on (the loop sends this a few times a second).
+    Tick(NaiveDateTime),
+    /// A key with no binding on this screen: typed into the focused field.
+    Input(KeyEvent),
+    /// Text pasted into the terminal.
+    Paste(String),
+    /// Move the selection up one row.
+    Up,
+    /// Move the selection down one row.
+    Down,
+    /// Scroll the reading pane up a page.
+    PageUp,
+    /// Scroll the reading pane down a page.
+    PageDown,
+    /// Open what is selected.
+    Open,
+    /// Go back, or close the popup.
+    Back,
+    /// Switch between Today and the client list.
+    SwitchTab,
+    /// Start filtering the client list by name.
+    Filter,
+    /// Start a session note for the selected client.
+    NewNote,
+    /// Add a client.
+    AddClient,
+    /// Edit the selected client's details.
+    EditClient,
+    /// Open the review of the selected client (or agenda row).
+    Review,
+    /// Book an appointment for the selected client.
+    Schedule,
+    /// Move the selected appointment.
+    MoveAppointment,
+    /// Cancel the selected appointment (asks first).
+    CancelAppointment,
+    /// Show the selected client's open tasks.
+    Tasks,
+    /// Mark the selected task done (asks for an outcome).
+    TaskDone,
+    /// Note that the selected task was not done, and keep it open.
+    TaskNotDone,
+    /// Drop the selected task (asks for an outcome).
+    TaskDrop,
+    /// Next field of a form.
+    NextField,
+    /// Previous field of a form.
+    PrevField,
+    /// Save the form.
+    Save,
+    /// Edit the focused field in $EDITOR.
+    ExternalEditor,
+    /// Answer yes to the question asked.
+    Yes,
+    /// Answer no to the question asked.
+    No,
+    /// Throw away the kept draft offered.
+    DiscardDraft,
+    /// Show or hide every key.
+    Help,
+    /// Leave Rapport (keeps any unsaved note as a draft).
+    Quit,
+    /// A client was added or changed on disk.
+    ClientSaved(Box<ClientRecord>),
+    /// A note was saved; `session` is its id.
+    NoteSaved { record: Box<ClientRecord>, session: String },
+    /// A change other than a note was saved.
+    RecordSaved { record: Box<ClientRecord>, message: String },
+    /// A draft reached the disk.
+    DraftSaved { client: String },
+    /// Reading or writing the data folder failed; the message says why.
+    StoreFailed(String),
+    /// $EDITOR closed; the text it saved, or why it failed.
+    EditorClosed(Result<String, String>),
+}
+
+/// Work that touches the world outside the model, run by the app loop.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Effect {
+    SaveNote { client: String, note: NewSession },
+    AddClient { profile: ClientProfile },
+    /// Change a client's details, if they are still `base` on disk.
+    EditClient {
+        client: String,
+        base: ClientProfile,
+        profile: ClientProfile,
+    },
+    SetTask {
+        client: String,
+        task: String,
+        status: TaskStatus,
+        outcome: Option<String>,
+    },
+    Schedule {
+        client: String,
+        start: NaiveDateTime,
+        minutes: u32,
+        weekly: u32,
+        /// Move: cancel this one in the same change.
+        replaces: Option<NaiveDateTime>,
+    },
+    CancelAppointment { client: String, start: NaiveDateTime },
+    SaveDraft { client: String, draft: NoteDraft },
+    DeleteDraft { client: String },
+    /// Edit `text` in $EDITOR.
+    OpenEditor { text: String },
+}

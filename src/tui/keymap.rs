@@ -1,0 +1,315 @@
+//! Every key binding, in one table. The footer of each screen and the `?`
+//! help are both built from it, so they can never disagree with the keys.
+
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+use super::action::Action;
+
+/// Where a binding applies.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Context {
+    Today,
+    Clients,
+    /// The client list, with the sessions pane focused.
+    Sessions,
+    /// Typing a name filter.
+    Filter,
+    Review,
+    /// The selected client's open tasks.
+    Tasks,
+    NoteForm,
+    ClientForm,
+    AppointmentForm,
+    /// A short outcome note for a task.
+    Outcome,
+    Confirm,
+    /// A kept draft is offered back.
+    Restore,
+    Help,
+}
+
+impl Context {
+    pub fn title(self) -> &'static str {
+        match self {
+            Context::Today => "Today",
+            Context::Clients => "Clients",
+            Context::Sessions => "Sessions pane",
+            Context::Filter => "Filter by name",
+            Context::Review => "Review",
+            Context::Tasks => "Open tasks",
+            Context::NoteForm => "Session note",
+            Context::ClientForm => "Client details",
+            Context::AppointmentForm => "Appointment",
+            Context::Outcome => "Task outcome",
+            Context::Confirm => "Question",
+            Context::Restore => "Unsaved note found",
+            Context::Help => "Help",
+        }
+    }
+
+    /// Screens where unbound keys are typed into a field.
+    pub fn takes_text(self) -> bool {
+        matches!(
+            self,
+            Context::Filter | Context::NoteForm | Context::ClientForm | Context::AppointmentForm | Context::Outcome
+        )
+    }
+}
+
+/// A key with its modifiers (Shift is part of the character).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Key {
+    pub code: KeyCode,
+    pub ctrl: bool,
+}
+
+const fn k(c: char) -> Key {
+    Key {
+        code: KeyCode::Char(c),
+        ctrl: false,
+    }
+}
+const fn ctrl(c: char) -> Key {
+    Key {
+        code: KeyCode::Char(c),
+        ctrl: true,
+    }
+}
+const fn code(code: KeyCode) -> Key {
+    Key { code, ctrl: false }
+}
+
+const UP: Key = code(KeyCode::Up);
+const DOWN: Key = code(KeyCode::Down);
+const ENTER: Key = code(KeyCode::Enter);
+const ESC: Key = code(KeyCode::Esc);
+const TAB: Key = code(KeyCode::Tab);
+const BACKTAB: Key = code(KeyCode::BackTab);
+const PGUP: Key = code(KeyCode::PageUp);
+const PGDN: Key = code(KeyCode::PageDown);
+const F1: Key = code(KeyCode::F(1));
+
+impl Key {
+    pub fn from_event(e: &KeyEvent) -> Key {
+        let code = match e.code {
+            // Terminals report Shift-Tab either way.
+            KeyCode::Tab if e.modifiers.contains(KeyModifiers::SHIFT) => KeyCode::BackTab,
+            c => c,
+        };
+        Key {
+            code,
+            ctrl: e.modifiers.contains(KeyModifiers::CONTROL),
+        }
+    }
+
+    pub fn label(&self) -> String {
+        let base = match self.code {
+            KeyCode::Char(' ') => "Space".to_string(),
+            KeyCode::Char(c) => c.to_string(),
+            KeyCode::Enter => "Enter".into(),
+            KeyCode::Esc => "Esc".into(),
+            KeyCode::Tab => "Tab".into(),
+            KeyCode::BackTab => "Shift-Tab".into(),
+            KeyCode::Up => "↑".into(),
+            KeyCode::Down => "↓".into(),
+            KeyCode::PageUp => "PgUp".into(),
+            KeyCode::PageDown => "PgDn".into(),
+            KeyCode::F(n) => format!("F{n}"),
+            other => format!("{other:?}"),
+        };
+        if self.ctrl {
+            format!("Ctrl-{}", base.to_uppercase())
+        } else {
+            base
+        }
+    }
+}
+
+/// One binding: in `context`, any of `keys` means `action`.
+#[derive(Debug)]
+pub struct Binding {
+    pub context: Context,
+    pub keys: &'static [Key],
+    pub action: Action,
+    pub help: &'static str,
+    /// Shown in the footer (the rest are in `?` help).
+    pub footer: bool,
+}
+
+const fn b(context: Context, keys: &'static [Key], action: Action, help: &'static str, footer: bool) -> Binding {
+    Binding {
+        context,
+        keys,
+        action,
+        help,
+        footer,
+    }
+}
+
+use Context::*;
+
+/// The key table.
+pub static BINDINGS: &[Binding] = &[
+    b(Today, &[ENTER], Action::Review, "review", true),
+    b(Today, &[UP, k('k')], Action::Up, "previous appointment", false),
+    b(Today, &[DOWN, k('j')], Action::Down, "next appointment", false),
+    b(Today, &[k('n')], Action::NewNote, "note", true),
+    b(Today, &[k('m')], Action::MoveAppointment, "move", true),
+    b(Today, &[k('c')], Action::CancelAppointment, "cancel", true),
+    b(Today, &[TAB], Action::SwitchTab, "clients", true),
+    b(Today, &[k('?')], Action::Help, "help", true),
+    b(Today, &[k('q')], Action::Quit, "quit", true),
+    b(Clients, &[UP, k('k')], Action::Up, "previous client", false),
+    b(Clients, &[DOWN, k('j')], Action::Down, "next client", false),
+    b(Clients, &[ENTER], Action::Open, "read sessions", false),
+    b(Clients, &[k('n')], Action::NewNote, "new note", true),
+    b(Clients, &[k('r')], Action::Review, "review", true),
+    b(Clients, &[k('t')], Action::Tasks, "tasks", true),
+    b(Clients, &[k('s')], Action::Schedule, "book", true),
+    b(Clients, &[k('/')], Action::Filter, "find", true),
+    b(Clients, &[k('a')], Action::AddClient, "add client", true),
+    b(Clients, &[k('e')], Action::EditClient, "edit client", false),
+    b(Clients, &[PGUP], Action::PageUp, "scroll note up", false),
+    b(Clients, &[PGDN], Action::PageDown, "scroll note down", false),
+    b(Clients, &[TAB], Action::SwitchTab, "today", true),
+    b(Clients, &[k('?')], Action::Help, "help", true),
+    b(Clients, &[k('q')], Action::Quit, "quit", true),
+    b(Sessions, &[UP, k('k')], Action::Up, "newer session", true),
+    b(Sessions, &[DOWN, k('j')], Action::Down, "older session", true),
+    b(Sessions, &[PGUP], Action::PageUp, "scroll up", true),
+    b(Sessions, &[PGDN], Action::PageDown, "scroll down", true),
+    b(Sessions, &[k('n')], Action::NewNote, "new note", true),
+    b(Sessions, &[k('r')], Action::Review, "review", false),
+    b(Sessions, &[ESC], Action::Back, "back to clients", true),
+    b(Sessions, &[k('?')], Action::Help, "help", true),
+    b(Filter, &[ENTER], Action::Open, "keep filter", true),
+    b(Filter, &[UP], Action::Up, "previous match", false),
+    b(Filter, &[DOWN], Action::Down, "next match", false),
+    b(Filter, &[ESC], Action::Back, "clear filter", true),
+    b(Review, &[UP, k('k')], Action::Up, "previous task", false),
+    b(Review, &[DOWN, k('j')], Action::Down, "next task", false),
+    b(Review, &[k('d')], Action::TaskDone, "task done", true),
+    b(Review, &[k('u')], Action::TaskNotDone, "not done", true),
+    b(Review, &[k('x')], Action::TaskDrop, "drop task", true),
+    b(Review, &[k('n')], Action::NewNote, "start note", true),
+    b(Review, &[PGUP], Action::PageUp, "scroll up", false),
+    b(Review, &[PGDN], Action::PageDown, "scroll down", false),
+    b(Review, &[ESC], Action::Back, "back", true),
+    b(Review, &[k('?')], Action::Help, "help", true),
+    b(Tasks, &[UP, k('k')], Action::Up, "previous task", false),
+    b(Tasks, &[DOWN, k('j')], Action::Down, "next task", false),
+    b(Tasks, &[k('d')], Action::TaskDone, "done", true),
+    b(Tasks, &[k('x')], Action::TaskDrop, "drop", true),
+    b(Tasks, &[ESC], Action::Back, "close", true),
+    b(NoteForm, &[TAB], Action::NextField, "next field", true),
+    b(NoteForm, &[BACKTAB], Action::PrevField, "previous", true),
+    b(NoteForm, &[ctrl('s')], Action::Save, "save", true),
+    b(NoteForm, &[ctrl('e')], Action::ExternalEditor, "$EDITOR", true),
+    b(NoteForm, &[ESC], Action::Back, "cancel", true),
+    b(NoteForm, &[F1], Action::Help, "help", false),
+    b(ClientForm, &[TAB], Action::NextField, "next field", true),
+    b(ClientForm, &[BACKTAB], Action::PrevField, "previous", true),
+    b(ClientForm, &[ctrl('s'), ENTER], Action::Save, "save", true),
+    b(ClientForm, &[ESC], Action::Back, "cancel", true),
+    b(ClientForm, &[F1], Action::Help, "help", false),
+    b(AppointmentForm, &[TAB], Action::NextField, "next field", true),
+    b(AppointmentForm, &[BACKTAB], Action::PrevField, "previous", true),
+    b(AppointmentForm, &[ctrl('s'), ENTER], Action::Save, "book", true),
+    b(AppointmentForm, &[ESC], Action::Back, "cancel", true),
+    b(AppointmentForm, &[F1], Action::Help, "help", false),
+    b(Outcome, &[ENTER, ctrl('s')], Action::Save, "save", true),
+    b(Outcome, &[ESC], Action::Back, "cancel", true),
+    b(Confirm, &[k('y')], Action::Yes, "yes", true),
+    b(Confirm, &[k('n'), ESC], Action::No, "no", true),
+    b(Restore, &[ENTER], Action::Open, "restore it", true),
+    b(Restore, &[k('d')], Action::DiscardDraft, "discard it", true),
+    b(Restore, &[ESC], Action::Back, "decide later", true),
+    b(Help, &[ESC, k('?'), k('q'), F1], Action::Back, "close help", true),
+    b(Help, &[UP, k('k')], Action::Up, "scroll up", false),
+    b(Help, &[DOWN, k('j')], Action::Down, "scroll down", false),
+];
+
+/// Ctrl-C leaves from anywhere (an unsaved note is kept as a draft).
+const QUIT_ANYWHERE: Key = ctrl('c');
+
+/// What a key press means in `context`.
+pub fn action_for(context: Context, event: &KeyEvent) -> Option<Action> {
+    let key = Key::from_event(event);
+    if key == QUIT_ANYWHERE {
+        return Some(Action::Quit);
+    }
+    if let Some(b) = BINDINGS.iter().find(|b| b.context == context && b.keys.contains(&key)) {
+        return Some(b.action.clone());
+    }
+    context.takes_text().then(|| Action::Input(*event))
+}
+
+/// The footer line's (keys, help) pairs for `context`.
+pub fn footer(context: Context) -> Vec<(String, &'static str)> {
+    BINDINGS
+        .iter()
+        .filter(|b| b.context == context && b.footer)
+        .map(|b| (keys_label(b.keys), b.help))
+        .collect()
+}
+
+/// "↑/k" for a binding's keys.
+pub fn keys_label(keys: &[Key]) -> String {
+    keys.iter().map(Key::label).collect::<Vec<_>>().join("/")
+}
+
+/// Every context in the order help lists them.
+pub const HELP_ORDER: [Context; 13] = [
+    Today,
+    Clients,
+    Sessions,
+    Filter,
+    Review,
+    Tasks,
+    NoteForm,
+    ClientForm,
+    AppointmentForm,
+    Outcome,
+    Confirm,
+    Restore,
+    Help,
+];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn no_key_means_two_things_in_one_context() {
+        for c in HELP_ORDER {
+            let mut seen = Vec::new();
+            for b in BINDINGS.iter().filter(|b| b.context == c) {
+                for key in b.keys {
+                    assert!(!seen.contains(key), "{} bound twice in {c:?}", key.label());
+                    seen.push(*key);
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn every_context_has_a_way_out_and_is_in_help() {
+        for c in HELP_ORDER {
+            assert!(
+                BINDINGS
+                    .iter()
+                    .any(|b| b.context == c && matches!(b.action, Action::Back | Action::Quit | Action::No)),
+                "{c:?} has no way out"
+            );
+        }
+    }
+
+    #[test]
+    fn typed_text_is_not_taken_for_a_command_in_a_form() {
+        let e = KeyEvent::new(KeyCode::Char('q'), KeyModifiers::NONE);
+        assert_eq!(action_for(NoteForm, &e), Some(Action::Input(e)));
+        assert_eq!(action_for(Clients, &e), Some(Action::Quit));
+        let shift_tab = KeyEvent::new(KeyCode::Tab, KeyModifiers::SHIFT);
+        assert_eq!(action_for(NoteForm, &shift_tab), Some(Action::PrevField));
+    }
+}

@@ -1,0 +1,316 @@
+//! All the app's state, in one place.
+
+use std::collections::BTreeMap;
+
+use chrono::NaiveDateTime;
+use nucleo_matcher::pattern::{CaseMatching, Normalization, Pattern};
+use nucleo_matcher::{Config, Matcher, Utf32Str};
+use ratatui_textarea::TextArea;
+
+use crate::domain::{Appointment, ClientRecord, TaskStatus};
+use crate::store::ClientFile;
+use crate::tui::keymap::Context;
+use crate::tui::screens::appointment::AppointmentForm;
+use crate::tui::screens::client_form::ClientForm;
+use crate::tui::screens::note_form::{NoteDraft, NoteForm};
+use crate::tui::screens::review::ReviewView;
+use crate::tui::theme::Theme;
+
+/// One client as the app holds it: the record, or why it could not be read.
+#[derive(Debug, Clone)]
+pub struct ClientEntry {
+    pub id: String,
+    pub record: Result<ClientRecord, String>,
+    /// Written by a newer Rapport, or unreadable: nothing writes to it.
+    pub read_only: bool,
+}
+
+impl ClientEntry {
+    pub fn from_file(f: ClientFile) -> ClientEntry {
+        let read_only = f.read_only || f.record.is_err();
+        ClientEntry {
+            id: f.id,
+            record: f.record.map_err(|e| e.to_string()),
+            read_only,
+        }
+    }
+
+    pub fn name(&self) -> &str {
+        match &self.record {
+            Ok(r) => &r.client.name,
+            Err(_) => &self.id,
+        }
+    }
+
+    fn sort_key(&self) -> String {
+        self.name().to_lowercase()
+    }
+}
+
+/// The screen that fills the window.
+#[derive(Debug)]
+pub enum Screen {
+    Today,
+    Clients,
+    Review(ReviewView),
+    NoteForm(Box<NoteForm>),
+    ClientForm(ClientForm),
+    Appointment(AppointmentForm),
+}
+
+/// What a yes to the question will do.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Confirmed {
+    DiscardNote,
+    CancelAppointment { client: String, start: NaiveDateTime },
+}
+
+/// A small window over the screen that takes the keys until closed.
+#[derive(Debug)]
+pub enum Popup {
+    Confirm { question: String, on_yes: Confirmed },
+    Tasks { client: String, selected: usize },
+    Outcome {
+        client: String,
+        task: String,
+        task_text: String,
+        status: TaskStatus,
+        input: TextArea<'static>,
+    },
+    Restore { client: String },
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum StatusKind {
+    Info,
+    Error,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Status {
+    pub text: String,
+    pub kind: StatusKind,
+}
+
+/// One row of Today: an appointment and whose it is.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AgendaRow {
+    pub client: String,
+    pub appointment: Appointment,
+}
+
+/// The whole state of the app.
+#[derive(Debug)]
+pub struct Model {
+    pub now: NaiveDateTime,
+    pub theme: Theme,
+    /// Sorted by name.
+    pub clients: Vec<ClientEntry>,
+    /// Kept, unsaved note forms by client id.
+    pub drafts: BTreeMap<String, NoteDraft>,
+    pub screen: Screen,
+    /// Today or the client list: where Esc from a screen returns to.
+    pub home: Screen,
+    /// Index into `visible` of the selected client.
+    pub selected: usize,
+    /// Indices into `clients` that pass the filter, in order.
+    pub visible: Vec<usize>,
+    /// The name filter being typed or kept.
+    pub filter: Option<TextArea<'static>>,
+    pub filter_typing: bool,
+    /// The sessions pane has the keys.
+    pub sessions_focus: bool,
+    /// Index of the highlighted session, newest first.
+    pub session: usize,
+    pub scroll: u16,
+    /// Index of the selected row on Today.
+    pub today_row: usize,
+    pub popup: Option<Popup>,
+    pub help: Option<u16>,
+    pub status: Option<Status>,
+    pub quit: bool,
+}
+
+/// How many days ahead Today looks.
+pub const AGENDA_DAYS: i64 = 7;
+
+impl Model {
+    pub fn new(files: Vec<ClientFile>, drafts: Vec<(String, NoteDraft)>, now: NaiveDateTime, theme: Theme) -> Model {
+        let mut m = Model {
+            now,
+            theme,
+            clients: files.into_iter().map(ClientEntry::from_file).collect(),
+            drafts: drafts.into_iter().collect(),
+            screen: Screen::Today,
+            home: Screen::Today,
+            selected: 0,
+            visible: Vec::new(),
+            filter: None,
+            filter_typing: false,
+            sessions_focus: false,
+            session: 0,
+            scroll: 0,
+            today_row: 0,
+            popup: None,
+            help: None,
+            status: None,
+            quit: false,
+        };
+        m.clients.sort_by_key(ClientEntry::sort_key);
+        m.refilter();
+        if m.clients.is_empty() {
+            m.screen = Screen::Clients;
+            m.home = Screen::Clients;
+        }
+        if let Some(client) = m.drafts.keys().find(|id| m.index_of(id).is_some()).cloned() {
+            m.popup = Some(Popup::Restore { client });
+        }
+        m
+    }
+
+    /// The context whose bindings apply now.
+    pub fn context(&self) -> Context {
+        if self.help.is_some() {
+            return Context::Help;
+        }
+        match &self.popup {
+            Some(Popup::Confirm { .. }) => return Context::Confirm,
+            Some(Popup::Tasks { .. }) => return Context::Tasks,
+            Some(Popup::Outcome { .. }) => return Context::Outcome,
+            Some(Popup::Restore { .. }) => return Context::Restore,
+            None => {}
+        }
+        match &self.screen {
+            Screen::Today => Context::Today,
+            Screen::Clients if self.filter_typing => Context::Filter,
+            Screen::Clients if self.sessions_focus => Context::Sessions,
+            Screen::Clients => Context::Clients,
+            Screen::Review(_) => Context::Review,
+            Screen::NoteForm(_) => Context::NoteForm,
+            Screen::ClientForm(_) => Context::ClientForm,
+            Screen::Appointment(_) => Context::AppointmentForm,
+        }
+    }
+
+    pub fn index_of(&self, id: &str) -> Option<usize> {
+        self.clients.iter().position(|c| c.id == id)
+    }
+
+    pub fn entry(&self, id: &str) -> Option<&ClientEntry> {
+        self.clients.iter().find(|c| c.id == id)
+    }
+
+    pub fn record(&self, id: &str) -> Option<&ClientRecord> {
+        self.entry(id).and_then(|e| e.record.as_ref().ok())
+    }
+
+    /// The client selected in the list.
+    pub fn selected_entry(&self) -> Option<&ClientEntry> {
+        self.visible.get(self.selected).map(|&i| &self.clients[i])
+    }
+
+    /// Puts a record saved to disk in place of the one held, keeping order.
+    pub fn replace_record(&mut self, record: ClientRecord) {
+        let selected_id = self.selected_entry().map(|e| e.id.clone());
+        let entry = ClientEntry {
+            id: record.client.id.clone(),
+            record: Ok(record),
+            read_only: false,
+        };
+        match self.index_of(&entry.id) {
+            Some(i) => self.clients[i] = entry,
+            None => self.clients.push(entry),
+        }
+        self.clients.sort_by_key(ClientEntry::sort_key);
+        self.refilter();
+        if let Some(id) = selected_id {
+            self.select_client(&id);
+        }
+    }
+
+    /// Selects client `id` in the list, clearing a filter that hides it.
+    pub fn select_client(&mut self, id: &str) {
+        let Some(i) = self.index_of(id) else { return };
+        if !self.visible.contains(&i) {
+            self.filter = None;
+            self.filter_typing = false;
+            self.refilter();
+        }
+        if let Some(pos) = self.visible.iter().position(|&v| v == i) {
+            self.selected = pos;
+        }
+    }
+
+    /// Recomputes `visible` from the filter: fuzzy, on full and preferred
+    /// name, best match first.
+    pub fn refilter(&mut self) {
+        let query = self.filter.as_ref().map(|f| f.lines().join(" ")).unwrap_or_default();
+        let query = query.trim();
+        if query.is_empty() {
+            self.visible = (0..self.clients.len()).filter(|&i| !self.is_archived(i)).collect();
+        } else {
+            let mut matcher = Matcher::new(Config::DEFAULT);
+            let pattern = Pattern::parse(query, CaseMatching::Ignore, Normalization::Smart);
+            let mut buf = Vec::new();
+            let mut scored: Vec<(u32, usize)> = self
+                .clients
+                .iter()
+                .enumerate()
+                .filter(|(i, _)| !self.is_archived(*i))
+                .filter_map(|(i, c)| {
+                    let hay = match &c.record {
+                        Ok(r) => format!("{} {}", r.client.name, r.client.preferred_name.as_deref().unwrap_or("")),
+                        Err(_) => c.id.clone(),
+                    };
+                    pattern
+                        .score(Utf32Str::new(&hay, &mut buf), &mut matcher)
+                        .map(|s| (s, i))
+                })
+                .collect();
+            scored.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+            self.visible = scored.into_iter().map(|(_, i)| i).collect();
+        }
+        self.selected = self.selected.min(self.visible.len().saturating_sub(1));
+    }
+
+    fn is_archived(&self, i: usize) -> bool {
+        self.clients[i].record.as_ref().is_ok_and(|r| r.client.archived)
+    }
+
+    /// Today's appointments that have not ended, then the next days'.
+    pub fn agenda(&self) -> Vec<AgendaRow> {
+        let today = self.now.date();
+        let until = today + chrono::Duration::days(AGENDA_DAYS);
+        let mut rows: Vec<AgendaRow> = self
+            .clients
+            .iter()
+            .filter_map(|c| c.record.as_ref().ok())
+            .filter(|r| !r.client.archived)
+            .flat_map(|r| {
+                r.appointments
+                    .iter()
+                    .filter(|a| a.start.date() >= today && a.start.date() < until)
+                    .map(|a| AgendaRow {
+                        client: r.client.id.clone(),
+                        appointment: a.clone(),
+                    })
+            })
+            .collect();
+        rows.sort_by_key(|r| r.appointment.start);
+        rows
+    }
+
+    pub fn set_info(&mut self, text: impl Into<String>) {
+        self.status = Some(Status {
+            text: text.into(),
+            kind: StatusKind::Info,
+        });
+    }
+
+    pub fn set_error(&mut self, text: impl Into<String>) {
+        self.status = Some(Status {
+            text: text.into(),
+            kind: StatusKind::Error,
+        });
+    }
+}

@@ -1,0 +1,90 @@
+//! Booking or moving an appointment (`s` on a client, `m` on Today).
+
+use chrono::{NaiveDateTime, Timelike};
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+
+use super::client_form::LineFields;
+use crate::domain::time::{format_datetime, parse_datetime};
+use crate::tui::theme::Theme;
+
+const LABELS: &[&str] = &["When (YYYY-MM-DD HH:MM)", "Minutes", "Weekly repeats after this one"];
+
+#[derive(Debug, Clone)]
+pub struct AppointmentForm {
+    pub client: String,
+    pub client_name: String,
+    /// Moving this appointment; None to book a new one.
+    pub replaces: Option<NaiveDateTime>,
+    pub fields: LineFields,
+}
+
+/// What the form asks the store to book.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Booking {
+    pub start: NaiveDateTime,
+    pub minutes: u32,
+    pub weekly: u32,
+}
+
+impl AppointmentForm {
+    /// A new booking, a week after the last one, else on the next hour.
+    pub fn book(client: String, client_name: String, last: Option<(NaiveDateTime, u32)>, now: NaiveDateTime) -> Self {
+        let (start, minutes) = match last {
+            Some((start, minutes)) if start > now - chrono::Duration::days(7) => (start + chrono::Duration::weeks(1), minutes),
+            _ => {
+                let next_hour = now.with_minute(0).unwrap_or(now) + chrono::Duration::hours(1);
+                (next_hour, 50)
+            }
+        };
+        AppointmentForm {
+            client,
+            client_name,
+            replaces: None,
+            fields: LineFields::new(LABELS, &[format_datetime(start), minutes.to_string(), "0".into()]),
+        }
+    }
+
+    pub fn move_existing(client: String, client_name: String, start: NaiveDateTime, minutes: u32) -> Self {
+        AppointmentForm {
+            client,
+            client_name,
+            replaces: Some(start),
+            fields: LineFields::new(LABELS, &[format_datetime(start), minutes.to_string(), "0".into()]),
+        }
+    }
+
+    pub fn booking(&self) -> Result<Booking, String> {
+        let start = parse_datetime(&self.fields.value(0)).map_err(|e| format!("When: {e}"))?;
+        let minutes = self
+            .fields
+            .value(1)
+            .parse::<u32>()
+            .ok()
+            .filter(|m| (1..=1440).contains(m))
+            .ok_or("Minutes: type a number from 1 to 1440")?;
+        let weekly = self
+            .fields
+            .value(2)
+            .parse::<u32>()
+            .ok()
+            .filter(|w| *w <= 104)
+            .ok_or("Weekly repeats: type a number from 0 to 104")?;
+        if self.replaces.is_some() && weekly > 0 {
+            return Err("Weekly repeats: a moved appointment is moved alone; leave it at 0".into());
+        }
+        Ok(Booking { start, minutes, weekly })
+    }
+}
+
+pub fn view(frame: &mut Frame, area: Rect, form: &AppointmentForm, theme: &Theme) {
+    let [title, body] = Layout::vertical([Constraint::Length(1), Constraint::Min(3)]).areas(area);
+    let heading = match form.replaces {
+        Some(t) => format!("Move appointment · {} · now {}", form.client_name, format_datetime(t)),
+        None => format!("Book appointment · {}", form.client_name),
+    };
+    frame.render_widget(Paragraph::new(Line::from(Span::styled(heading, theme.title()))), title);
+    form.fields.view(frame, Rect { width: body.width.min(60), ..body }, theme);
+}

@@ -1,0 +1,129 @@
+//! The client form (`a` to add, `e` to edit), and the one-line fields it
+//! shares with the appointment form.
+
+use ratatui::Frame;
+use ratatui::crossterm::event::{KeyCode, KeyEvent};
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+use ratatui_textarea::TextArea;
+
+use super::{field_text, panel, text_field};
+use crate::domain::ClientProfile;
+use crate::tui::theme::Theme;
+
+/// A column of labelled one-line fields with a focus.
+#[derive(Debug, Clone)]
+pub struct LineFields {
+    pub labels: &'static [&'static str],
+    pub fields: Vec<TextArea<'static>>,
+    pub focus: usize,
+}
+
+impl LineFields {
+    pub fn new(labels: &'static [&'static str], values: &[String]) -> LineFields {
+        LineFields {
+            labels,
+            fields: labels
+                .iter()
+                .enumerate()
+                .map(|(i, _)| text_field(values.get(i).map_or("", String::as_str)))
+                .collect(),
+            focus: 0,
+        }
+    }
+
+    pub fn value(&self, i: usize) -> String {
+        field_text(&self.fields[i]).trim().to_string()
+    }
+
+    pub fn next(&mut self) {
+        self.focus = (self.focus + 1) % self.fields.len();
+    }
+
+    pub fn prev(&mut self) {
+        self.focus = (self.focus + self.fields.len() - 1) % self.fields.len();
+    }
+
+    /// Types into the focused field; Enter is for saving, not new lines.
+    pub fn input(&mut self, key: KeyEvent) -> bool {
+        key.code != KeyCode::Enter && self.fields[self.focus].input(key)
+    }
+
+    pub fn paste(&mut self, text: &str) -> bool {
+        let first = text.lines().next().unwrap_or("");
+        self.fields[self.focus].insert_str(first)
+    }
+
+    pub fn view(&self, frame: &mut Frame, area: Rect, theme: &Theme) {
+        let rows = Layout::vertical(self.fields.iter().map(|_| Constraint::Length(3))).split(area);
+        for (i, (field, row)) in self.fields.iter().zip(rows.iter()).enumerate() {
+            let block = panel(self.labels[i], i == self.focus, theme);
+            let inner = block.inner(*row);
+            frame.render_widget(block, *row);
+            if i == self.focus {
+                frame.render_widget(field, inner);
+            } else {
+                frame.render_widget(Paragraph::new(field_text(field)), inner);
+            }
+        }
+    }
+}
+
+const LABELS: &[&str] = &["Full name", "Preferred name", "Pronouns", "Phone", "Email"];
+
+#[derive(Debug, Clone)]
+pub struct ClientForm {
+    /// The client being edited, and their details as read; None to add.
+    pub editing: Option<(String, ClientProfile)>,
+    pub fields: LineFields,
+}
+
+impl ClientForm {
+    pub fn add() -> ClientForm {
+        ClientForm {
+            editing: None,
+            fields: LineFields::new(LABELS, &[]),
+        }
+    }
+
+    pub fn edit(id: String, p: ClientProfile) -> ClientForm {
+        let values = [
+            p.name.clone(),
+            p.preferred_name.clone().unwrap_or_default(),
+            p.pronouns.clone().unwrap_or_default(),
+            p.phone.clone().unwrap_or_default(),
+            p.email.clone().unwrap_or_default(),
+        ];
+        ClientForm {
+            editing: Some((id, p)),
+            fields: LineFields::new(LABELS, &values),
+        }
+    }
+
+    pub fn profile(&self) -> ClientProfile {
+        let opt = |i| Some(self.fields.value(i)).filter(|v: &String| !v.is_empty());
+        ClientProfile {
+            name: self.fields.value(0),
+            preferred_name: opt(1),
+            pronouns: opt(2),
+            phone: opt(3),
+            email: opt(4),
+        }
+    }
+
+    pub fn has_text(&self) -> bool {
+        (0..LABELS.len()).any(|i| !self.fields.value(i).is_empty())
+    }
+}
+
+pub fn view(frame: &mut Frame, area: Rect, form: &ClientForm, theme: &Theme) {
+    let [title, body] = Layout::vertical([Constraint::Length(1), Constraint::Min(3)]).areas(area);
+    let heading = match &form.editing {
+        Some((_, p)) => format!("Edit client · {}", p.name),
+        None => "New client".to_string(),
+    };
+    frame.render_widget(Paragraph::new(Line::from(Span::styled(heading, theme.title()))), title);
+    let width = body.width.min(60);
+    form.fields.view(frame, Rect { width, ..body }, theme);
+}

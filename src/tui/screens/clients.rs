@@ -1,0 +1,239 @@
+//! The main screen: the client list, the selected client's sessions, and the
+//! full text of the highlighted session.
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{List, ListItem, Paragraph, Wrap};
+
+use super::panel;
+use crate::domain::time::{format_day_near, format_datetime};
+use crate::domain::{ClientRecord, Session, TaskStatus};
+use crate::tui::model::Model;
+use crate::tui::theme::Theme;
+
+/// The sessions of a record, newest first.
+pub fn sessions_newest_first(r: &ClientRecord) -> Vec<&Session> {
+    let mut s: Vec<&Session> = r.sessions.iter().collect();
+    s.sort_by_key(|s| std::cmp::Reverse(s.at));
+    s
+}
+
+/// The first row to draw so that `selected` is on screen.
+pub fn window_start(selected: usize, height: usize) -> usize {
+    selected.saturating_sub(height.saturating_sub(1))
+}
+
+pub fn view(frame: &mut Frame, area: Rect, m: &Model) {
+    let theme = &m.theme;
+    if m.clients.is_empty() {
+        return welcome(frame, area, theme);
+    }
+    let left_width = (area.width * 2 / 5).clamp(30, 48);
+    let [left, right] = Layout::horizontal([Constraint::Length(left_width), Constraint::Min(20)]).areas(area);
+    client_list(frame, left, m);
+    match m.selected_entry() {
+        Some(entry) => match &entry.record {
+            Ok(r) => client_pane(frame, right, m, r),
+            Err(e) => {
+                let text = vec![
+                    Line::styled("This client's file could not be read.", theme.error()),
+                    Line::raw(""),
+                    Line::raw(e.clone()),
+                    Line::raw(""),
+                    Line::raw("Rapport will not write to it. Every other client works as usual."),
+                ];
+                frame.render_widget(
+                    Paragraph::new(text).wrap(Wrap { trim: false }).block(panel(&entry.id, false, theme)),
+                    right,
+                );
+            }
+        },
+        None => frame.render_widget(
+            Paragraph::new("No client matches the filter. Esc clears it.").block(panel("Sessions", false, theme)),
+            right,
+        ),
+    }
+}
+
+fn welcome(frame: &mut Frame, area: Rect, theme: &Theme) {
+    let text = vec![
+        Line::styled("Welcome to Rapport", theme.title()),
+        Line::raw(""),
+        Line::raw("There are no clients yet."),
+        Line::from(vec![
+            Span::raw("Press "),
+            Span::styled("a", theme.key()),
+            Span::raw(" to add your first client, then "),
+            Span::styled("n", theme.key()),
+            Span::raw(" to write a session note."),
+        ]),
+        Line::from(vec![
+            Span::styled("?", theme.key()),
+            Span::raw(" shows every key. "),
+            Span::styled("q", theme.key()),
+            Span::raw(" quits."),
+        ]),
+    ];
+    frame.render_widget(
+        Paragraph::new(text).wrap(Wrap { trim: false }).block(panel("Clients", true, theme)),
+        area,
+    );
+}
+
+fn client_list(frame: &mut Frame, area: Rect, m: &Model) {
+    let theme = &m.theme;
+    let focused = !m.sessions_focus;
+    let title = format!("Clients ({})", m.visible.len());
+    let block = panel(title, focused, theme);
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    let [header, inner] = Layout::vertical([Constraint::Length(1), Constraint::Min(1)]).areas(inner);
+    let width = usize::from(inner.width);
+    frame.render_widget(
+        Paragraph::new(Line::styled(format!("{:<w$}{:>7} {:>5}", "Name", "Last", "Tasks", w = width.saturating_sub(13)), theme.quiet())),
+        header,
+    );
+    let (filter_area, list_area) = if let Some(filter) = &m.filter {
+        let [f, l] = Layout::vertical([Constraint::Length(1), Constraint::Min(1)]).areas(inner);
+        let query = filter.lines().join(" ");
+        let cursor = if m.filter_typing { "▏" } else { "" };
+        frame.render_widget(
+            Paragraph::new(Line::from(vec![Span::styled("/ ", theme.key()), Span::raw(query), Span::raw(cursor)])),
+            f,
+        );
+        (Some(f), l)
+    } else {
+        (None, inner)
+    };
+    let _ = filter_area;
+    let height = usize::from(list_area.height);
+    let start = window_start(m.selected, height);
+    let items: Vec<ListItem> = m
+        .visible
+        .iter()
+        .enumerate()
+        .skip(start)
+        .take(height)
+        .map(|(pos, &i)| {
+            let entry = &m.clients[i];
+            let (name, right) = match &entry.record {
+                Ok(r) => {
+                    let last = r.last_session().map(|s| s.at.format("%-d %b").to_string()).unwrap_or_default();
+                    let open = r.open_tasks().count();
+                    let tasks = if open > 0 { open.to_string() } else { String::new() };
+                    // A kept draft or a read-only file shows instead of the date.
+                    let last = if m.drafts.contains_key(&entry.id) {
+                        "draft".to_string()
+                    } else if entry.read_only {
+                        "locked".to_string()
+                    } else {
+                        last
+                    };
+                    (r.display_name(), format!("{last:>7} {tasks:>5}"))
+                }
+                Err(_) => (entry.id.clone(), "unreadable".to_string()),
+            };
+            let room = width.saturating_sub(right.chars().count() + 1);
+            let name: String = if name.chars().count() > room {
+                name.chars().take(room.saturating_sub(1)).chain(['…']).collect()
+            } else {
+                name
+            };
+            let line = format!("{name:<room$} {right}");
+            let mut style = if entry.record.is_err() { theme.error() } else { Default::default() };
+            if pos == m.selected {
+                style = style.patch(theme.selected());
+            }
+            ListItem::new(line).style(style)
+        })
+        .collect();
+    frame.render_widget(List::new(items), list_area);
+}
+
+fn client_pane(frame: &mut Frame, area: Rect, m: &Model, r: &ClientRecord) {
+    let theme = &m.theme;
+    let sessions = sessions_newest_first(r);
+    let list_height = (sessions.len() as u16 + 2).clamp(3, (area.height / 3).max(4));
+    let [list_area, detail_area] =
+        Layout::vertical([Constraint::Length(list_height), Constraint::Min(3)]).areas(area);
+    let today = m.now.date();
+    let title = format!("{} · {} sessions", r.display_name(), sessions.len());
+    let block = panel(title, m.sessions_focus, theme);
+    let inner = block.inner(list_area);
+    frame.render_widget(block, list_area);
+    if sessions.is_empty() {
+        frame.render_widget(Paragraph::new(Line::styled("No sessions yet. Press n to write the first note.", theme.quiet())), inner);
+    } else {
+        let height = usize::from(inner.height);
+        let start = window_start(m.session, height);
+        let items: Vec<ListItem> = sessions
+            .iter()
+            .enumerate()
+            .skip(start)
+            .take(height)
+            .map(|(i, s)| {
+                let line = format!("{}  {}", format_day_near(s.at.date(), today), s.topics.join("; "));
+                let style = if i == m.session { theme.selected() } else { Default::default() };
+                ListItem::new(line).style(style)
+            })
+            .collect();
+        frame.render_widget(List::new(items), inner);
+    }
+    let detail = sessions.get(m.session).map(|s| session_lines(r, s, theme)).unwrap_or_default();
+    let detail_title = sessions.get(m.session).map_or("Note".to_string(), |s| format!("Note {}", s.id));
+    frame.render_widget(
+        Paragraph::new(detail)
+            .wrap(Wrap { trim: false })
+            .scroll((m.scroll, 0))
+            .block(panel(detail_title, false, theme)),
+        detail_area,
+    );
+}
+
+/// The full text of one session note, with what it set.
+pub fn session_lines<'a>(r: &ClientRecord, s: &Session, theme: &Theme) -> Vec<Line<'a>> {
+    let mut lines = vec![Line::styled(format!("{} · {} min", format_datetime(s.at), s.minutes), theme.title())];
+    let mut section = |heading: &str, items: Vec<String>| {
+        if items.is_empty() {
+            return;
+        }
+        lines.push(Line::styled(heading.to_string(), theme.heading()));
+        for i in items {
+            lines.push(Line::raw(format!("  {i}")));
+        }
+    };
+    section("Topics", s.topics.clone());
+    section("They told you", s.feedback.iter().map(|f| format!("\"{f}\"")).collect());
+    section("Observations", s.observations.clone());
+    section(
+        "Tasks set",
+        r.tasks
+            .iter()
+            .filter(|t| t.session.as_deref() == Some(&s.id))
+            .map(|t| {
+                let status = match t.status {
+                    TaskStatus::Open => "open".to_string(),
+                    TaskStatus::Done => "done".to_string(),
+                    TaskStatus::Dropped => "dropped".to_string(),
+                };
+                let outcome = t.outcome.as_ref().map(|o| format!(": {o}")).unwrap_or_default();
+                format!("[{}] {} ({status}{outcome})", t.id, t.text)
+            })
+            .collect(),
+    );
+    section(
+        "Personal",
+        r.personal
+            .iter()
+            .filter(|p| p.session.as_deref() == Some(&s.id))
+            .map(|p| match p.date {
+                Some(d) => format!("{} ({})", p.text, d.format("%a %-d %b")),
+                None => p.text.clone(),
+            })
+            .collect(),
+    );
+    section("Plan for next time", if s.plan.is_empty() { vec![] } else { vec![s.plan.clone()] });
+    section("Notes", if s.notes.is_empty() { vec![] } else { s.notes.lines().map(str::to_string).collect() });
+    lines
+}

@@ -1,0 +1,40 @@
+//! `?`: every key of every screen, from the one key table.
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Clear, Paragraph};
+
+use super::panel;
+use crate::tui::keymap::{BINDINGS, HELP_ORDER, keys_label};
+use crate::tui::theme::Theme;
+
+/// The help text, one line per binding under each screen's heading.
+pub fn lines(theme: &Theme) -> Vec<Line<'static>> {
+    let mut out = Vec::new();
+    for c in HELP_ORDER {
+        out.push(Line::styled(c.title(), theme.heading()));
+        for b in BINDINGS.iter().filter(|b| b.context == c) {
+            out.push(Line::from(vec![
+                Span::styled(format!("  {:<16}", keys_label(b.keys)), theme.key()),
+                Span::raw(b.help),
+            ]));
+        }
+    }
+    out.push(Line::styled("Anywhere", theme.heading()));
+    out.push(Line::from(vec![
+        Span::styled(format!("  {:<16}", "Ctrl-C"), theme.key()),
+        Span::raw("quit (an unsaved note is kept and offered back next time)"),
+    ]));
+    out
+}
+
+pub fn view(frame: &mut Frame, area: Rect, scroll: u16, theme: &Theme) {
+    frame.render_widget(Clear, area);
+    frame.render_widget(
+        Paragraph::new(lines(theme))
+            .scroll((scroll, 0))
+            .block(panel("Keys · ↑/↓ scroll · Esc closes", true, theme)),
+        area,
+    );
+}

@@ -1,0 +1,233 @@
+//! Note entry: the quick note straight after a session.
+
+use chrono::NaiveDateTime;
+use ratatui::Frame;
+use ratatui::crossterm::event::{KeyCode, KeyEvent};
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{List, ListItem, Paragraph};
+use ratatui_textarea::TextArea;
+use serde::{Deserialize, Serialize};
+
+use super::{field_text, panel, text_field};
+use crate::domain::NewSession;
+use crate::domain::time::{format_datetime, parse_datetime};
+use crate::tui::theme::Theme;
+
+/// A field of the form: its label, its hint, and whether it is one line.
+pub struct Field {
+    pub label: &'static str,
+    pub hint: &'static str,
+    pub one_line: bool,
+}
+
+const fn f(label: &'static str, hint: &'static str, one_line: bool) -> Field {
+    Field { label, hint, one_line }
+}
+
+/// The fields in Tab order.
+pub const FIELDS: [Field; 9] = [
+    f("Topics", "one topic per line", false),
+    f("Client feedback", "what they said about the therapy, the plan, the last task; one per line", false),
+    f("Tasks set", "homework, one task per line", false),
+    f("Personal details", "to ask about next time, one per line; add a date as YYYY-MM-DD", false),
+    f("Observations", "non-verbal cues, silences; one per line", false),
+    f("Plan for next time", "what to pick up next session", false),
+    f("Notes", "free text", false),
+    f("When", "YYYY-MM-DD HH:MM", true),
+    f("Minutes", "length of the session", true),
+];
+const WHEN: usize = 7;
+const MINUTES: usize = 8;
+
+/// Field `i` holding `text`, its hint shown while it is empty.
+fn field(i: usize, text: &str) -> TextArea<'static> {
+    let mut t = text_field(text);
+    t.set_placeholder_text(FIELDS[i].hint);
+    t
+}
+
+fn fields(texts: &[String]) -> Vec<TextArea<'static>> {
+    texts.iter().enumerate().map(|(i, t)| field(i, t)).collect()
+}
+
+/// The form as kept on disk while it is unsaved.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct NoteDraft {
+    /// The text of each field, in [`FIELDS`] order.
+    pub fields: Vec<String>,
+    #[serde(default)]
+    pub appointment: Option<NaiveDateTime>,
+    pub kept_at: NaiveDateTime,
+}
+
+#[derive(Debug, Clone)]
+pub struct NoteForm {
+    pub client: String,
+    pub client_name: String,
+    pub fields: Vec<TextArea<'static>>,
+    pub focus: usize,
+    /// The appointment this note is for.
+    pub appointment: Option<NaiveDateTime>,
+    /// When the first change not yet kept as a draft was made.
+    pub unkept_since: Option<NaiveDateTime>,
+}
+
+impl NoteForm {
+    /// A blank note; time from the appointment or `now`, 50 minutes.
+    pub fn new(client: String, client_name: String, at: NaiveDateTime, appointment: Option<(NaiveDateTime, u32)>) -> NoteForm {
+        let (when, minutes) = appointment.unwrap_or((at, 50));
+        let mut texts = vec![String::new(); FIELDS.len()];
+        texts[WHEN] = format_datetime(when);
+        texts[MINUTES] = minutes.to_string();
+        NoteForm {
+            client,
+            client_name,
+            fields: fields(&texts),
+            focus: 0,
+            appointment: appointment.map(|a| a.0),
+            unkept_since: None,
+        }
+    }
+
+    /// The form as it was when kept.
+    pub fn from_draft(client: String, client_name: String, draft: &NoteDraft) -> NoteForm {
+        let mut texts = draft.fields.clone();
+        texts.resize(FIELDS.len(), String::new());
+        NoteForm {
+            client,
+            client_name,
+            fields: fields(&texts),
+            focus: 0,
+            appointment: draft.appointment,
+            unkept_since: None,
+        }
+    }
+
+    pub fn draft(&self, now: NaiveDateTime) -> NoteDraft {
+        NoteDraft {
+            fields: self.fields.iter().map(field_text).collect(),
+            appointment: self.appointment,
+            kept_at: now,
+        }
+    }
+
+    /// Anything typed beyond the prefilled time and length.
+    pub fn has_text(&self) -> bool {
+        self.fields[..WHEN].iter().any(|f| !field_text(f).trim().is_empty())
+    }
+
+    pub fn next_field(&mut self) {
+        self.focus = (self.focus + 1) % FIELDS.len();
+    }
+
+    pub fn prev_field(&mut self) {
+        self.focus = (self.focus + FIELDS.len() - 1) % FIELDS.len();
+    }
+
+    /// Types a key into the focused field. Returns whether the text changed.
+    pub fn input(&mut self, key: KeyEvent) -> bool {
+        if FIELDS[self.focus].one_line && key.code == KeyCode::Enter {
+            return false;
+        }
+        self.fields[self.focus].input(key)
+    }
+
+    /// Pastes into the focused field (one-line fields take the first line).
+    pub fn paste(&mut self, text: &str) -> bool {
+        let text = text.replace("\r\n", "\n").replace('\r', "\n");
+        let text = if FIELDS[self.focus].one_line {
+            text.lines().next().unwrap_or("").to_string()
+        } else {
+            text
+        };
+        self.fields[self.focus].insert_str(text)
+    }
+
+    pub fn focused_text(&self) -> String {
+        field_text(&self.fields[self.focus])
+    }
+
+    /// Replaces the focused field's text (from $EDITOR).
+    pub fn set_focused_text(&mut self, text: &str) {
+        let text = text.strip_suffix('\n').unwrap_or(text);
+        self.fields[self.focus] = field(self.focus, text);
+    }
+
+    fn lines(&self, i: usize) -> Vec<String> {
+        self.fields[i].lines().to_vec()
+    }
+
+    /// The note to save, or what is wrong with the time or length.
+    pub fn to_new_session(&self) -> Result<NewSession, String> {
+        let at = parse_datetime(&field_text(&self.fields[WHEN])).map_err(|e| format!("When: {e}"))?;
+        let minutes_text = field_text(&self.fields[MINUTES]);
+        let minutes = minutes_text
+            .trim()
+            .parse::<u32>()
+            .ok()
+            .filter(|m| (1..=1440).contains(m))
+            .ok_or_else(|| format!("Minutes: '{}' is not a length; type a number from 1 to 1440", minutes_text.trim()))?;
+        Ok(NewSession {
+            at: Some(at),
+            minutes: Some(minutes),
+            topics: self.lines(0),
+            feedback: self.lines(1),
+            tasks: self.lines(2),
+            personal: self.lines(3),
+            observations: self.lines(4),
+            plan: field_text(&self.fields[5]),
+            notes: field_text(&self.fields[6]),
+            appointment: self.appointment,
+        })
+    }
+}
+
+/// A short summary of a field for the side list: "2", "✓", or its value.
+fn badge(form: &NoteForm, i: usize) -> String {
+    let text = field_text(&form.fields[i]);
+    if FIELDS[i].one_line {
+        return text;
+    }
+    let n = form.fields[i].lines().iter().filter(|l| !l.trim().is_empty()).count();
+    match (i, n) {
+        (_, 0) => String::new(),
+        (5 | 6, _) => "✓".into(),
+        (_, n) => n.to_string(),
+    }
+}
+
+pub fn view(frame: &mut Frame, area: Rect, form: &NoteForm, theme: &Theme) {
+    let [title, body] = Layout::vertical([Constraint::Length(1), Constraint::Min(3)]).areas(area);
+    let mut heading = vec![
+        Span::styled("New note", theme.title()),
+        Span::raw(format!(" · {}", form.client_name)),
+    ];
+    if let Some(a) = form.appointment {
+        heading.push(Span::styled(format!("  for the appointment {}", format_datetime(a)), theme.quiet()));
+    }
+    frame.render_widget(Paragraph::new(Line::from(heading)), title);
+
+    let side_width = if body.width >= 100 { 34 } else { 28 };
+    let [side, editor] = Layout::horizontal([Constraint::Length(side_width), Constraint::Min(20)]).areas(body);
+    let items: Vec<ListItem> = FIELDS
+        .iter()
+        .enumerate()
+        .map(|(i, field)| {
+            let marker = if i == form.focus { "▸ " } else { "  " };
+            let badge = badge(form, i);
+            let room = usize::from(side_width.saturating_sub(4));
+            let label_room = room.saturating_sub(badge.chars().count() + 1);
+            let line = format!("{marker}{:<label_room$} {badge}", field.label);
+            let style = if i == form.focus { theme.selected() } else { Default::default() };
+            ListItem::new(line).style(style)
+        })
+        .collect();
+    frame.render_widget(List::new(items).block(panel("Fields", false, theme)), side);
+
+    let field = &FIELDS[form.focus];
+    let block = panel(field.label, true, theme);
+    let inner = block.inner(editor);
+    frame.render_widget(block, editor);
+    frame.render_widget(&form.fields[form.focus], inner);
+}

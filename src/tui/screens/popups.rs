@@ -1,0 +1,82 @@
+//! Small windows over the screen: a question, the open tasks, a task
+//! outcome, a kept draft.
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::Line;
+use ratatui::widgets::{Clear, List, ListItem, Paragraph, Wrap};
+
+use super::{centered, panel};
+use crate::domain::TaskStatus;
+use crate::domain::time::ago;
+use crate::tui::model::{Model, Popup};
+
+pub fn view(frame: &mut Frame, area: Rect, m: &Model, popup: &Popup) {
+    let theme = &m.theme;
+    match popup {
+        Popup::Confirm { question, .. } => {
+            let r = centered(area, 56, 5);
+            frame.render_widget(Clear, r);
+            frame.render_widget(
+                Paragraph::new(question.clone()).wrap(Wrap { trim: true }).block(panel("Are you sure?", true, theme)),
+                r,
+            );
+        }
+        Popup::Tasks { client, selected } => {
+            let Some(rec) = m.record(client) else { return };
+            let open: Vec<_> = rec.open_tasks().collect();
+            let r = centered(area, 70, (open.len() as u16 + 2).clamp(4, 14));
+            frame.render_widget(Clear, r);
+            let block = panel(format!("Open tasks · {}", rec.client.name), true, theme);
+            if open.is_empty() {
+                frame.render_widget(Paragraph::new("No open tasks.").block(block), r);
+                return;
+            }
+            let today = m.now.date();
+            let items: Vec<ListItem> = open
+                .iter()
+                .enumerate()
+                .map(|(i, t)| {
+                    let style = if i == *selected { theme.selected() } else { Default::default() };
+                    ListItem::new(format!("[{}] {} (set {})", t.id, t.text, ago(t.set_on, today))).style(style)
+                })
+                .collect();
+            frame.render_widget(List::new(items).block(block), r);
+        }
+        Popup::Outcome { task_text, status, input, .. } => {
+            let r = centered(area, 70, 7);
+            frame.render_widget(Clear, r);
+            let verb = match status {
+                TaskStatus::Done => "Done",
+                TaskStatus::Dropped => "Drop",
+                TaskStatus::Open => "Not done yet",
+            };
+            let block = panel(format!("{verb}: {task_text}"), true, theme);
+            let inner = block.inner(r);
+            frame.render_widget(block, r);
+            let [label, field] = Layout::vertical([Constraint::Length(2), Constraint::Min(1)]).areas(inner);
+            frame.render_widget(
+                Paragraph::new(Line::styled("Outcome, in a few words (optional), then Enter:", theme.quiet())),
+                label,
+            );
+            frame.render_widget(input, field);
+        }
+        Popup::Restore { client } => {
+            let name = m.entry(client).map_or(client.as_str(), |e| e.name());
+            let kept = m
+                .drafts
+                .get(client)
+                .map(|d| d.kept_at.format("%a %-d %b %H:%M").to_string())
+                .unwrap_or_default();
+            let r = centered(area, 60, 7);
+            frame.render_widget(Clear, r);
+            let text = format!(
+                "A note for {name} was not saved (kept {kept}).\n\nEnter restores it · d discards it · Esc decides later"
+            );
+            frame.render_widget(
+                Paragraph::new(text).wrap(Wrap { trim: true }).block(panel("Unsaved note found", true, theme)),
+                r,
+            );
+        }
+    }
+}

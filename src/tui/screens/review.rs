@@ -1,0 +1,97 @@
+//! The review before an appointment: everything worth remembering, on one
+//! screen. Drawn from the same [`Summary`] as `rapport review`.
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+
+use crate::domain::Appointment;
+use crate::domain::summary::{Emphasis, Summary, summary};
+use crate::tui::model::Model;
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct ReviewView {
+    pub client: String,
+    pub appointment: Option<Appointment>,
+    /// Index of the selected task to check.
+    pub task: usize,
+    pub scroll: u16,
+}
+
+impl ReviewView {
+    pub fn summary(&self, m: &Model) -> Option<Summary> {
+        m.record(&self.client).map(|r| summary(r, self.appointment.as_ref(), m.now))
+    }
+}
+
+pub fn view(frame: &mut Frame, area: Rect, m: &Model, v: &ReviewView) {
+    let theme = &m.theme;
+    let Some(s) = v.summary(m) else {
+        frame.render_widget(Paragraph::new("This client could not be read."), area);
+        return;
+    };
+    let today = m.now.date();
+    let (who, when) = s.header(today);
+    let [head, body] = Layout::vertical([Constraint::Length(2), Constraint::Min(3)]).areas(area);
+    frame.render_widget(
+        Paragraph::new(vec![
+            Line::from(vec![Span::styled("Review · ", theme.quiet()), Span::styled(who, theme.title())]),
+            Line::raw(when),
+        ]),
+        head,
+    );
+    // Headings in a left column, items beside them, wrapped with a hanging
+    // indent: a typical client's review fits an 80x24 window.
+    const LABEL: usize = 15;
+    let text_width = usize::from(body.width).saturating_sub(LABEL + 1).max(10);
+    let mut lines = Vec::new();
+    let mut task_index = 0;
+    for section in s.sections(today) {
+        let mut first = true;
+        let label = |first: &mut bool| {
+            let l = if *first { section.heading } else { "" };
+            *first = false;
+            Span::styled(format!("{l:<LABEL$}"), theme.heading())
+        };
+        if section.lines.is_empty() {
+            lines.push(Line::from(vec![label(&mut first), Span::styled(section.empty, theme.quiet())]));
+        }
+        for l in section.lines {
+            let mut style = match l.emphasis {
+                Emphasis::Normal => Default::default(),
+                Emphasis::Ask => theme.ask(),
+                Emphasis::Credit => theme.credit(),
+                Emphasis::Quiet => theme.quiet(),
+            };
+            if l.task.is_some() {
+                if task_index == v.task {
+                    style = style.patch(theme.selected());
+                }
+                task_index += 1;
+            }
+            let bullet = match l.emphasis {
+                Emphasis::Ask => "! ",
+                Emphasis::Credit => "+ ",
+                _ => "· ",
+            };
+            let wrapped = textwrap::wrap(&l.text, text_width.saturating_sub(2));
+            for (i, part) in wrapped.iter().enumerate() {
+                let lead = if i == 0 { bullet } else { "  " };
+                lines.push(Line::from(vec![label(&mut first), Span::styled(format!("{lead}{part}"), style)]));
+            }
+        }
+    }
+    let overflow = lines.len() > usize::from(body.height) + usize::from(v.scroll);
+    frame.render_widget(Paragraph::new(lines).scroll((v.scroll, 0)), body);
+    if overflow {
+        let more = " ↓ more: PgDn ";
+        let r = Rect {
+            x: body.right().saturating_sub(more.chars().count() as u16),
+            y: body.bottom().saturating_sub(1),
+            width: more.chars().count() as u16,
+            height: 1,
+        };
+        frame.render_widget(Paragraph::new(Span::styled(more, theme.key())), r);
+    }
+}

@@ -1,0 +1,127 @@
+//! Today: the appointments of today and the next days, and every message
+//! awaiting a reply. The app opens here.
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{List, ListItem, Paragraph};
+
+use super::clients::window_start;
+use super::panel;
+use crate::domain::time::{ago, format_day_near, relative};
+use crate::domain::{Channel, ClientRecord};
+use crate::tui::model::Model;
+
+/// A message awaiting a reply, with whose it is.
+pub struct Awaiting<'a> {
+    pub record: &'a ClientRecord,
+    pub channel: Channel,
+    pub at: chrono::NaiveDateTime,
+    pub summary: &'a str,
+}
+
+/// Every message awaiting a reply across all clients, oldest first.
+pub fn awaiting(m: &Model) -> Vec<Awaiting<'_>> {
+    let mut all: Vec<Awaiting> = m
+        .clients
+        .iter()
+        .filter_map(|c| c.record.as_ref().ok())
+        .filter(|r| !r.client.archived)
+        .flat_map(|r| {
+            r.contacts.iter().filter(|c| c.awaits_reply()).map(move |c| Awaiting {
+                record: r,
+                channel: c.channel,
+                at: c.at,
+                summary: &c.summary,
+            })
+        })
+        .collect();
+    all.sort_by_key(|a| a.at);
+    all
+}
+
+pub fn view(frame: &mut Frame, area: Rect, m: &Model) {
+    let theme = &m.theme;
+    let rows = m.agenda();
+    let waiting = awaiting(m);
+    let waiting_height = (waiting.len() as u16 + 2).clamp(3, (area.height / 3).max(3));
+    let [agenda_area, waiting_area] =
+        Layout::vertical([Constraint::Min(3), Constraint::Length(waiting_height)]).areas(area);
+
+    let block = panel("Appointments: today and the next 7 days", true, theme);
+    let inner = block.inner(agenda_area);
+    frame.render_widget(block, agenda_area);
+    if rows.is_empty() {
+        let text = vec![
+            Line::styled("No appointments in the next 7 days.", theme.quiet()),
+            Line::raw("Tab to the client list, pick a client and press s to book one."),
+        ];
+        frame.render_widget(Paragraph::new(text), inner);
+    } else {
+        let today = m.now.date();
+        // Day headings between the rows; the selection counts rows only.
+        let mut lines: Vec<Line> = Vec::new();
+        let mut selected_line = 0;
+        let mut day = None;
+        for (i, row) in rows.iter().enumerate() {
+            let a = &row.appointment;
+            if day != Some(a.start.date()) {
+                day = Some(a.start.date());
+                let label = match (a.start.date() - today).num_days() {
+                    0 => format!("Today, {}", format_day_near(today, today)),
+                    1 => format!("Tomorrow, {}", format_day_near(a.start.date(), today)),
+                    _ => format_day_near(a.start.date(), today),
+                };
+                lines.push(Line::styled(label, theme.heading()));
+            }
+            let record = m.record(&row.client);
+            let name: String = record
+                .map(|r| r.display_name())
+                .unwrap_or_else(|| row.client.clone())
+                .chars()
+                .take(24)
+                .collect();
+            let reminder = record.and_then(|r| r.reminder()).unwrap_or_default();
+            let when = if a.start.date() == today { relative(m.now, a.start, a.minutes) } else { String::new() };
+            let when_style = match when.as_str() {
+                "now" => theme.now(),
+                "done" => theme.quiet(),
+                w if w.starts_with("in ") => theme.ask(),
+                _ => Default::default(),
+            };
+            let mut line = Line::from(vec![
+                Span::raw(format!(" {} ", a.start.format("%H:%M"))),
+                Span::raw(format!("{name:<24} ")),
+                Span::styled(format!("{when:<14}"), when_style),
+                Span::styled(reminder, theme.quiet()),
+            ]);
+            if i == m.today_row {
+                line = line.style(theme.selected());
+                selected_line = lines.len();
+            }
+            lines.push(line);
+        }
+        let height = usize::from(inner.height);
+        let start = window_start(selected_line, height);
+        let visible: Vec<ListItem> = lines.into_iter().skip(start).take(height).map(ListItem::new).collect();
+        frame.render_widget(List::new(visible), inner);
+    }
+
+    let block = panel(format!("Awaiting reply ({})", waiting.len()), false, theme);
+    let inner = block.inner(waiting_area);
+    frame.render_widget(block, waiting_area);
+    let lines: Vec<Line> = if waiting.is_empty() {
+        vec![Line::styled("No messages awaiting a reply.", theme.quiet())]
+    } else {
+        waiting
+            .iter()
+            .map(|w| {
+                Line::from(vec![
+                    Span::styled(format!("{} ", w.record.client.name), theme.ask()),
+                    Span::raw(format!("{} {}: {}", w.channel.label(), ago(w.at.date(), m.now.date()), w.summary)),
+                ])
+            })
+            .collect()
+    };
+    frame.render_widget(Paragraph::new(lines), inner);
+}

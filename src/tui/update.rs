@@ -1,0 +1,643 @@
+//! `update(&mut Model, Action) -> Vec<Effect>`: every state change of the
+//! app. Pure: no clock, no files, no terminal.
+
+use chrono::NaiveDateTime;
+
+use super::action::{Action, Effect};
+use super::model::{Confirmed, Model, Popup, Screen};
+use super::screens::appointment::AppointmentForm;
+use super::screens::client_form::ClientForm;
+use super::screens::clients::sessions_newest_first;
+use super::screens::note_form::NoteForm;
+use super::screens::review::ReviewView;
+use super::screens::text_field;
+use crate::domain::TaskStatus;
+
+/// How long typed text may wait before it is kept as a draft.
+const DRAFT_DELAY_MS: i64 = 1000;
+const PAGE: u16 = 10;
+
+pub fn update(m: &mut Model, action: Action) -> Vec<Effect> {
+    match action {
+        Action::Tick(now) => {
+            m.now = now;
+            return keep_draft_if_due(m);
+        }
+        Action::NoteSaved { record, session } => return note_saved(m, *record, session),
+        Action::ClientSaved(record) => {
+            let name = record.display_name();
+            let id = record.client.id.clone();
+            m.replace_record(*record);
+            m.select_client(&id);
+            m.screen = Screen::Clients;
+            m.home = Screen::Clients;
+            m.set_info(format!("Saved {name}."));
+            return vec![];
+        }
+        Action::RecordSaved { record, message } => {
+            m.replace_record(*record);
+            if matches!(m.screen, Screen::Appointment(_)) {
+                m.screen = home(m);
+            }
+            m.today_row = m.today_row.min(m.agenda().len().saturating_sub(1));
+            if let Screen::Review(v) = &mut m.screen {
+                let open = m
+                    .clients
+                    .iter()
+                    .find(|c| c.id == v.client)
+                    .and_then(|c| c.record.as_ref().ok())
+                    .map_or(0, |r| r.open_tasks().count());
+                v.task = v.task.min(open.saturating_sub(1));
+            }
+            m.set_info(message);
+            return vec![];
+        }
+        Action::DraftSaved { .. } => return vec![],
+        Action::StoreFailed(message) => {
+            m.set_error(message);
+            return vec![];
+        }
+        Action::EditorClosed(result) => {
+            match (result, &mut m.screen) {
+                (Ok(text), Screen::NoteForm(form)) => {
+                    form.set_focused_text(&text);
+                    form.unkept_since.get_or_insert(m.now);
+                    m.set_info("Took the text back from the editor.");
+                }
+                (Err(e), _) => m.set_error(e),
+                _ => {}
+            }
+            return vec![];
+        }
+        _ => {}
+    }
+    // A key was pressed: an old message has been read.
+    m.status = None;
+    if action == Action::Quit {
+        return quit(m);
+    }
+    if let Some(scroll) = m.help {
+        m.help = match action {
+            Action::Back => None,
+            Action::Up => Some(scroll.saturating_sub(1)),
+            Action::Down => Some(scroll.saturating_add(1)),
+            _ => Some(scroll),
+        };
+        return vec![];
+    }
+    if action == Action::Help {
+        m.help = Some(0);
+        return vec![];
+    }
+    if let Some(popup) = m.popup.take() {
+        return popup_update(m, popup, action);
+    }
+    match &m.screen {
+        Screen::Today => today(m, action),
+        Screen::Clients => clients(m, action),
+        Screen::Review(_) => review(m, action),
+        Screen::NoteForm(_) => note_form(m, action),
+        Screen::ClientForm(_) => client_form(m, action),
+        Screen::Appointment(_) => appointment_form(m, action),
+    }
+}
+
+fn home(m: &Model) -> Screen {
+    match m.home {
+        Screen::Today => Screen::Today,
+        _ => Screen::Clients,
+    }
+}
+
+fn quit(m: &mut Model) -> Vec<Effect> {
+    m.quit = true;
+    match &m.screen {
+        Screen::NoteForm(form) if form.has_text() => vec![Effect::SaveDraft {
+            client: form.client.clone(),
+            draft: form.draft(m.now),
+        }],
+        _ => vec![],
+    }
+}
+
+fn keep_draft_if_due(m: &mut Model) -> Vec<Effect> {
+    let now = m.now;
+    let Screen::NoteForm(form) = &mut m.screen else { return vec![] };
+    match form.unkept_since {
+        Some(since) if (now - since).num_milliseconds() >= DRAFT_DELAY_MS => {
+            form.unkept_since = None;
+            let draft = form.draft(now);
+            let client = form.client.clone();
+            m.drafts.insert(client.clone(), draft.clone());
+            vec![Effect::SaveDraft { client, draft }]
+        }
+        _ => vec![],
+    }
+}
+
+fn note_saved(m: &mut Model, record: crate::domain::ClientRecord, session: String) -> Vec<Effect> {
+    let id = record.client.id.clone();
+    let name = record.client.preferred_name.clone().unwrap_or_else(|| record.client.name.clone());
+    let position = sessions_newest_first(&record).iter().position(|s| s.id == session).unwrap_or(0);
+    m.replace_record(record);
+    m.select_client(&id);
+    m.session = position;
+    m.scroll = 0;
+    m.sessions_focus = false;
+    m.screen = Screen::Clients;
+    m.home = Screen::Clients;
+    m.drafts.remove(&id);
+    m.set_info(format!("Note saved for {name} ({session})."));
+    vec![Effect::DeleteDraft { client: id }]
+}
+
+/// Refuses a change to a client whose file is unreadable or newer.
+fn writable(m: &mut Model, id: &str) -> bool {
+    match m.entry(id) {
+        Some(e) if !e.read_only => true,
+        Some(e) => {
+            let why = match &e.record {
+                Err(reason) => reason.clone(),
+                Ok(_) => format!("{} was written by a newer Rapport and is read-only here", e.name()),
+            };
+            m.set_error(why);
+            false
+        }
+        None => false,
+    }
+}
+
+fn open_note(m: &mut Model, client: &str, appointment: Option<(NaiveDateTime, u32)>) {
+    if !writable(m, client) {
+        return;
+    }
+    let Some(record) = m.record(client) else { return };
+    let name = record.display_name();
+    let form = match m.drafts.get(client).cloned() {
+        Some(draft) => {
+            m.set_info(format!(
+                "Restored the unsaved note kept {}.",
+                draft.kept_at.format("%a %-d %b %H:%M")
+            ));
+            NoteForm::from_draft(client.to_string(), name, &draft)
+        }
+        None => NoteForm::new(client.to_string(), name, m.now, appointment),
+    };
+    m.screen = Screen::NoteForm(Box::new(form));
+}
+
+fn open_review(m: &mut Model, client: &str, appointment: Option<crate::domain::Appointment>) {
+    let Some(record) = m.record(client) else {
+        if let Some(e) = m.entry(client) {
+            let reason = e.record.as_ref().err().cloned().unwrap_or_default();
+            m.set_error(reason);
+        }
+        return;
+    };
+    let appointment = appointment.or_else(|| record.next_appointment(m.now).cloned());
+    m.screen = Screen::Review(ReviewView {
+        client: client.to_string(),
+        appointment,
+        task: 0,
+        scroll: 0,
+    });
+}
+
+fn step(i: usize, len: usize, down: bool) -> usize {
+    if down { (i + 1).min(len.saturating_sub(1)) } else { i.saturating_sub(1) }
+}
+
+fn today(m: &mut Model, action: Action) -> Vec<Effect> {
+    let rows = m.agenda();
+    let row = rows.get(m.today_row).cloned();
+    match action {
+        Action::Up | Action::Down => m.today_row = step(m.today_row, rows.len(), action == Action::Down),
+        Action::Review | Action::Open => {
+            if let Some(r) = row {
+                open_review(m, &r.client, Some(r.appointment));
+            }
+        }
+        Action::NewNote => {
+            if let Some(r) = row {
+                open_note(m, &r.client, Some((r.appointment.start, r.appointment.minutes)));
+            }
+        }
+        Action::MoveAppointment => {
+            if let Some(r) = row.filter(|r| writable(m, &r.client)) {
+                let name = m.record(&r.client).map(|c| c.display_name()).unwrap_or_default();
+                m.screen = Screen::Appointment(AppointmentForm::move_existing(
+                    r.client,
+                    name,
+                    r.appointment.start,
+                    r.appointment.minutes,
+                ));
+            }
+        }
+        Action::CancelAppointment => {
+            if let Some(r) = row.filter(|r| writable(m, &r.client)) {
+                let name = m.record(&r.client).map(|c| c.client.name.clone()).unwrap_or_default();
+                m.popup = Some(Popup::Confirm {
+                    question: format!(
+                        "Cancel {name}'s appointment on {}? y cancels it, n keeps it.",
+                        r.appointment.start.format("%a %-d %b at %H:%M")
+                    ),
+                    on_yes: Confirmed::CancelAppointment {
+                        client: r.client,
+                        start: r.appointment.start,
+                    },
+                });
+            }
+        }
+        Action::SwitchTab => {
+            m.screen = Screen::Clients;
+            m.home = Screen::Clients;
+        }
+        _ => {}
+    }
+    vec![]
+}
+
+fn selected_sessions(m: &Model) -> usize {
+    m.selected_entry()
+        .and_then(|e| e.record.as_ref().ok())
+        .map_or(0, |r| r.sessions.len())
+}
+
+fn clients(m: &mut Model, action: Action) -> Vec<Effect> {
+    let selected = m.selected_entry().map(|e| e.id.clone());
+    if m.filter_typing {
+        match action {
+            Action::Input(key) => {
+                if let Some(f) = &mut m.filter {
+                    f.input(key);
+                }
+                m.selected = 0;
+                m.refilter();
+            }
+            Action::Paste(text) => {
+                if let Some(f) = &mut m.filter {
+                    f.insert_str(text.lines().next().unwrap_or(""));
+                }
+                m.selected = 0;
+                m.refilter();
+            }
+            Action::Up | Action::Down => m.selected = step(m.selected, m.visible.len(), action == Action::Down),
+            Action::Open => m.filter_typing = false,
+            Action::Back => {
+                m.filter = None;
+                m.filter_typing = false;
+                m.refilter();
+                if let Some(id) = selected {
+                    m.select_client(&id);
+                }
+            }
+            _ => {}
+        }
+        m.session = 0;
+        m.scroll = 0;
+        return vec![];
+    }
+    if m.sessions_focus {
+        match action {
+            Action::Up | Action::Down => {
+                m.session = step(m.session, selected_sessions(m), action == Action::Down);
+                m.scroll = 0;
+                return vec![];
+            }
+            Action::Back => {
+                m.sessions_focus = false;
+                return vec![];
+            }
+            _ => {}
+        }
+    }
+    match action {
+        Action::Up | Action::Down => {
+            m.selected = step(m.selected, m.visible.len(), action == Action::Down);
+            m.session = 0;
+            m.scroll = 0;
+        }
+        Action::Open => m.sessions_focus = selected_sessions(m) > 0,
+        Action::PageUp => m.scroll = m.scroll.saturating_sub(PAGE),
+        Action::PageDown => m.scroll = m.scroll.saturating_add(PAGE),
+        Action::NewNote => {
+            if let Some(id) = selected {
+                open_note(m, &id, None);
+            }
+        }
+        Action::Review => {
+            if let Some(id) = selected {
+                open_review(m, &id, None);
+            }
+        }
+        Action::Tasks => {
+            if let Some(id) = selected.filter(|id| m.record(id).is_some()) {
+                m.popup = Some(Popup::Tasks {
+                    client: id,
+                    selected: 0,
+                });
+            }
+        }
+        Action::Schedule => {
+            if let Some(id) = selected.filter(|id| writable(m, id)) {
+                if let Some(r) = m.record(&id) {
+                    let last = r.appointments.iter().max_by_key(|a| a.start).map(|a| (a.start, a.minutes));
+                    m.screen = Screen::Appointment(AppointmentForm::book(id, r.display_name(), last, m.now));
+                }
+            }
+        }
+        Action::Filter => {
+            m.filter.get_or_insert_with(|| text_field(""));
+            m.filter_typing = true;
+        }
+        Action::Back if m.filter.is_some() => {
+            m.filter = None;
+            m.refilter();
+            if let Some(id) = selected {
+                m.select_client(&id);
+            }
+        }
+        Action::AddClient => m.screen = Screen::ClientForm(ClientForm::add()),
+        Action::EditClient => {
+            if let Some(id) = selected.filter(|id| writable(m, id)) {
+                if let Some(r) = m.record(&id) {
+                    m.screen = Screen::ClientForm(ClientForm::edit(id, r.profile()));
+                }
+            }
+        }
+        Action::SwitchTab => {
+            m.screen = Screen::Today;
+            m.home = Screen::Today;
+        }
+        _ => {}
+    }
+    vec![]
+}
+
+fn review(m: &mut Model, action: Action) -> Vec<Effect> {
+    let Screen::Review(v) = &m.screen else { return vec![] };
+    let v = v.clone();
+    let Some(summary) = v.summary(m) else {
+        m.screen = home(m);
+        return vec![];
+    };
+    let tasks = &summary.tasks_to_check;
+    let mut next = v.clone();
+    match action {
+        Action::Up | Action::Down => next.task = step(v.task, tasks.len(), action == Action::Down),
+        Action::PageUp => next.scroll = v.scroll.saturating_sub(PAGE),
+        Action::PageDown => next.scroll = v.scroll.saturating_add(PAGE),
+        Action::TaskDone | Action::TaskNotDone | Action::TaskDrop => {
+            if let Some(t) = tasks.get(v.task).filter(|_| writable(m, &v.client)) {
+                let status = match action {
+                    Action::TaskDone => TaskStatus::Done,
+                    Action::TaskDrop => TaskStatus::Dropped,
+                    _ => TaskStatus::Open,
+                };
+                m.popup = Some(outcome_popup(&v.client, &t.id, &t.text, status));
+            } else if tasks.is_empty() {
+                m.set_info("No open tasks to mark.");
+            }
+        }
+        Action::NewNote => {
+            let appt = v.appointment.as_ref().map(|a| (a.start, a.minutes));
+            open_note(m, &v.client, appt);
+            return vec![];
+        }
+        Action::Back => {
+            m.screen = home(m);
+            return vec![];
+        }
+        _ => {}
+    }
+    m.screen = Screen::Review(next);
+    vec![]
+}
+
+fn outcome_popup(client: &str, task: &str, text: &str, status: TaskStatus) -> Popup {
+    Popup::Outcome {
+        client: client.to_string(),
+        task: task.to_string(),
+        task_text: text.to_string(),
+        status,
+        input: text_field(""),
+    }
+}
+
+fn popup_update(m: &mut Model, popup: Popup, action: Action) -> Vec<Effect> {
+    match popup {
+        Popup::Confirm { question, on_yes } => match action {
+            Action::Yes => match on_yes {
+                Confirmed::DiscardNote => {
+                    let client = match &m.screen {
+                        Screen::NoteForm(f) => f.client.clone(),
+                        _ => return vec![],
+                    };
+                    m.screen = home(m);
+                    m.drafts.remove(&client);
+                    m.set_info("Note discarded.");
+                    vec![Effect::DeleteDraft { client }]
+                }
+                Confirmed::CancelAppointment { client, start } => vec![Effect::CancelAppointment { client, start }],
+            },
+            Action::No | Action::Back => vec![],
+            _ => {
+                m.popup = Some(Popup::Confirm { question, on_yes });
+                vec![]
+            }
+        },
+        Popup::Tasks { client, selected } => {
+            let open: Vec<(String, String)> = m
+                .record(&client)
+                .map(|r| r.open_tasks().map(|t| (t.id.clone(), t.text.clone())).collect())
+                .unwrap_or_default();
+            match action {
+                Action::Up | Action::Down => {
+                    m.popup = Some(Popup::Tasks {
+                        selected: step(selected, open.len(), action == Action::Down),
+                        client,
+                    });
+                }
+                Action::TaskDone | Action::TaskDrop => {
+                    if let Some((id, text)) = open.get(selected).filter(|_| writable(m, &client)) {
+                        let status = if action == Action::TaskDone { TaskStatus::Done } else { TaskStatus::Dropped };
+                        m.popup = Some(outcome_popup(&client, id, text, status));
+                    } else {
+                        m.popup = Some(Popup::Tasks { client, selected });
+                    }
+                }
+                Action::Back => {}
+                _ => m.popup = Some(Popup::Tasks { client, selected }),
+            }
+            vec![]
+        }
+        Popup::Outcome {
+            client,
+            task,
+            task_text,
+            status,
+            mut input,
+        } => match action {
+            Action::Save => {
+                let text = input.lines().join(" ").trim().to_string();
+                let outcome = match (status, text.is_empty()) {
+                    (TaskStatus::Open, true) => Some(format!("not done yet ({})", m.now.format("%-d %b"))),
+                    (TaskStatus::Open, false) => Some(format!("not done yet ({}): {text}", m.now.format("%-d %b"))),
+                    (_, true) => None,
+                    (_, false) => Some(text),
+                };
+                vec![Effect::SetTask {
+                    client,
+                    task,
+                    status,
+                    outcome,
+                }]
+            }
+            Action::Back => vec![],
+            other => {
+                match other {
+                    Action::Input(key) if key.code != ratatui::crossterm::event::KeyCode::Enter => {
+                        input.input(key);
+                    }
+                    Action::Paste(text) => {
+                        input.insert_str(text.lines().next().unwrap_or(""));
+                    }
+                    _ => {}
+                }
+                m.popup = Some(Popup::Outcome {
+                    client,
+                    task,
+                    task_text,
+                    status,
+                    input,
+                });
+                vec![]
+            }
+        },
+        Popup::Restore { client } => match action {
+            Action::Open => {
+                open_note(m, &client, None);
+                vec![]
+            }
+            Action::DiscardDraft => {
+                m.drafts.remove(&client);
+                m.set_info("The kept note was discarded.");
+                vec![Effect::DeleteDraft { client }]
+            }
+            Action::Back => vec![],
+            _ => {
+                m.popup = Some(Popup::Restore { client });
+                vec![]
+            }
+        },
+    }
+}
+
+fn note_form(m: &mut Model, action: Action) -> Vec<Effect> {
+    let now = m.now;
+    let Screen::NoteForm(form) = &mut m.screen else { return vec![] };
+    match action {
+        Action::Input(key) => {
+            if form.input(key) {
+                form.unkept_since.get_or_insert(now);
+            }
+        }
+        Action::Paste(text) => {
+            if form.paste(&text) {
+                form.unkept_since.get_or_insert(now);
+            }
+        }
+        Action::NextField => form.next_field(),
+        Action::PrevField => form.prev_field(),
+        Action::ExternalEditor => return vec![Effect::OpenEditor { text: form.focused_text() }],
+        Action::Save => {
+            let client = form.client.clone();
+            match form.to_new_session() {
+                Ok(note) if writable(m, &client) => {
+                    m.set_info("Saving…");
+                    return vec![Effect::SaveNote { client, note }];
+                }
+                Ok(_) => {}
+                Err(e) => m.set_error(e),
+            }
+        }
+        Action::Back => {
+            if form.has_text() {
+                m.popup = Some(Popup::Confirm {
+                    question: "Discard this note? What you typed will be lost. y discards, n keeps writing.".into(),
+                    on_yes: Confirmed::DiscardNote,
+                });
+            } else {
+                let client = form.client.clone();
+                m.screen = home(m);
+                if m.drafts.remove(&client).is_some() {
+                    return vec![Effect::DeleteDraft { client }];
+                }
+            }
+        }
+        _ => {}
+    }
+    vec![]
+}
+
+fn client_form(m: &mut Model, action: Action) -> Vec<Effect> {
+    let Screen::ClientForm(form) = &mut m.screen else { return vec![] };
+    match action {
+        Action::Input(key) => {
+            form.fields.input(key);
+        }
+        Action::Paste(text) => {
+            form.fields.paste(&text);
+        }
+        Action::NextField => form.fields.next(),
+        Action::PrevField => form.fields.prev(),
+        Action::Save => {
+            let profile = form.profile();
+            let editing = form.editing.clone();
+            match profile.clone().cleaned() {
+                Err(e) => m.set_error(format!("{e}: type it in the first field")),
+                Ok(profile) => {
+                    m.set_info("Saving…");
+                    return vec![match editing {
+                        None => Effect::AddClient { profile },
+                        Some((client, base)) => Effect::EditClient { client, base, profile },
+                    }];
+                }
+            }
+        }
+        Action::Back => m.screen = home(m),
+        _ => {}
+    }
+    vec![]
+}
+
+fn appointment_form(m: &mut Model, action: Action) -> Vec<Effect> {
+    let Screen::Appointment(form) = &mut m.screen else { return vec![] };
+    match action {
+        Action::Input(key) => {
+            form.fields.input(key);
+        }
+        Action::Paste(text) => {
+            form.fields.paste(&text);
+        }
+        Action::NextField => form.fields.next(),
+        Action::PrevField => form.fields.prev(),
+        Action::Save => match form.booking() {
+            Ok(b) => {
+                let effect = Effect::Schedule {
+                    client: form.client.clone(),
+                    start: b.start,
+                    minutes: b.minutes,
+                    weekly: b.weekly,
+                    replaces: form.replaces,
+                };
+                m.set_info("Saving…");
+                return vec![effect];
+            }
+            Err(e) => m.set_error(e),
+        },
+        Action::Back => m.screen = home(m),
+        _ => {}
+    }
+    vec![]
+}

@@ -1,0 +1,82 @@
+//! Draws the model. Pure: reads the model, touches nothing else.
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Paragraph, Wrap};
+
+use super::keymap::footer;
+use super::model::{Model, Screen, StatusKind};
+use super::screens;
+
+/// Below this the app asks for a bigger window instead of drawing.
+pub const MIN_WIDTH: u16 = 60;
+pub const MIN_HEIGHT: u16 = 15;
+
+pub fn view(m: &Model, frame: &mut Frame) {
+    let area = frame.area();
+    if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
+        let text = format!(
+            "Window too small ({}×{}). Make it at least {MIN_WIDTH}×{MIN_HEIGHT}; nothing is lost.",
+            area.width, area.height
+        );
+        frame.render_widget(Paragraph::new(text).wrap(Wrap { trim: true }), area);
+        return;
+    }
+    let context = m.context();
+    let keys = footer(context);
+    let footer_text: Vec<Span> = keys
+        .iter()
+        .flat_map(|(k, h)| [Span::styled(k.clone(), m.theme.key()), Span::raw(format!(" {h}  "))])
+        .collect();
+    let footer_len: usize = keys.iter().map(|(k, h)| k.chars().count() + h.chars().count() + 3).sum();
+    let footer_height = if footer_len > usize::from(area.width) { 2 } else { 1 };
+    let [top, body, status, foot] = Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Min(5),
+        Constraint::Length(1),
+        Constraint::Length(footer_height),
+    ])
+    .areas(area);
+
+    top_bar(frame, top, m);
+    match &m.screen {
+        Screen::Today => screens::today::view(frame, body, m),
+        Screen::Clients => screens::clients::view(frame, body, m),
+        Screen::Review(v) => screens::review::view(frame, body, m, v),
+        Screen::NoteForm(f) => screens::note_form::view(frame, body, f, &m.theme),
+        Screen::ClientForm(f) => screens::client_form::view(frame, body, f, &m.theme),
+        Screen::Appointment(f) => screens::appointment::view(frame, body, f, &m.theme),
+    }
+    if let Some(p) = &m.popup {
+        screens::popups::view(frame, body, m, p);
+    }
+    if let Some(scroll) = m.help {
+        screens::help::view(frame, body, scroll, &m.theme);
+    }
+    if let Some(s) = &m.status {
+        let style = match s.kind {
+            StatusKind::Info => m.theme.info(),
+            StatusKind::Error => m.theme.error(),
+        };
+        frame.render_widget(Paragraph::new(Line::styled(s.text.clone(), style)), status);
+    }
+    frame.render_widget(Paragraph::new(Line::from(footer_text)).wrap(Wrap { trim: true }), foot);
+}
+
+fn top_bar(frame: &mut Frame, area: Rect, m: &Model) {
+    let theme = &m.theme;
+    let tab = |name: &'static str, on: bool| {
+        if on { Span::styled(format!(" {name} "), theme.selected()) } else { Span::raw(format!(" {name} ")) }
+    };
+    let home_today = matches!(m.home, Screen::Today);
+    let clock = m.now.format("%a %-d %b %Y  %H:%M").to_string();
+    let left = Line::from(vec![
+        Span::styled("Rapport ", theme.title()),
+        tab("Today", home_today),
+        tab("Clients", !home_today),
+    ]);
+    let [l, r] = Layout::horizontal([Constraint::Min(10), Constraint::Length(clock.len() as u16 + 1)]).areas(area);
+    frame.render_widget(Paragraph::new(left), l);
+    frame.render_widget(Paragraph::new(Span::styled(clock, theme.quiet())), r);
+}
