@@ -32,7 +32,11 @@ const PEOPLE: &[Person] = &[
         preferred: Some("Mari"),
         pronouns: "she/her",
         topics: &["sleep", "worry at night", "work deadlines", "mother's health", "saying no"],
-        feedback: &["the breathing exercise helped on Tuesday", "the diary felt like a chore", "likes having a plan to look at"],
+        feedback: &[
+            "the breathing exercise helped on Tuesday",
+            "the diary felt like a chore",
+            "likes having a plan to look at",
+        ],
         observations: &["fidgeted with her ring when work came up", "long pause before talking about her mother"],
         tasks: &["keep a sleep diary", "try the 4-7-8 breathing before bed", "write down three worries and park them"],
         plans: &["look at the sleep diary together", "start on worry time", "revisit boundaries at work"],
@@ -46,7 +50,13 @@ const PEOPLE: &[Person] = &[
         name: "James Okafor",
         preferred: Some("Jim"),
         pronouns: "he/him",
-        topics: &["grief", "the funeral", "anger at his brother", "going back to the allotment", "memories of fishing trips"],
+        topics: &[
+            "grief",
+            "the funeral",
+            "anger at his brother",
+            "going back to the allotment",
+            "memories of fishing trips",
+        ],
         feedback: &["it helps to say it out loud", "felt rushed at the end last time"],
         observations: &["tearful when talking about the funeral", "silent for a minute after the brother came up"],
         tasks: &["visit the allotment once", "write a letter to Dad (not to send)"],
@@ -209,10 +219,16 @@ fn fill(r: &mut ClientRecord, p: &Person, k: i64, next: NaiveDateTime, now: Naiv
             at: Some(at),
             minutes: Some(50),
             topics: vec![pick(p.topics, i).into(), pick(p.topics, i + 2).into()],
-            feedback: if i % 2 == 0 || last { vec![pick(p.feedback, i).into()] } else { vec![] },
-            observations: if i % 3 == 0 || last { vec![pick(p.observations, i).into()] } else { vec![] },
+            feedback: if i.is_multiple_of(2) || last { vec![pick(p.feedback, i).into()] } else { vec![] },
+            observations: if i.is_multiple_of(3) || last { vec![pick(p.observations, i).into()] } else { vec![] },
             tasks: if i % 3 == 1 || last { vec![pick(p.tasks, i).into()] } else { vec![] },
-            personal: if i == 1 { vec![p.personal[0].into()] } else if i == 3 { vec![p.personal[1].into()] } else { vec![] },
+            personal: if i == 1 {
+                vec![p.personal[0].into()]
+            } else if i == 3 {
+                vec![p.personal[1].into()]
+            } else {
+                vec![]
+            },
             plan: pick(p.plans, i).into(),
             notes: format!(
                 "Session {} of {weeks}. We began with how the week had been and stayed mostly with {}. \
@@ -245,7 +261,8 @@ fn fill(r: &mut ClientRecord, p: &Person, k: i64, next: NaiveDateTime, now: Naiv
     for w in p.watch {
         r.add_watch_for((*w).into(), (next - Duration::weeks(3)).date());
     }
-    let replied = r.add_contact(next - Duration::days(10), Channel::Text, Direction::Incoming, "running 5 minutes late".into());
+    let replied =
+        r.add_contact(next - Duration::days(10), Channel::Text, Direction::Incoming, "running 5 minutes late".into());
     let _ = r.mark_replied(&replied, next - Duration::days(10) + Duration::minutes(3));
     if let Some((channel, hours, summary)) = p.message {
         r.add_contact(now - Duration::hours(hours), channel, Direction::Incoming, summary.into());

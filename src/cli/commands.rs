@@ -128,13 +128,7 @@ fn change<T>(
 }
 
 fn profile(name: String, p: ProfileArgs) -> ClientProfile {
-    ClientProfile {
-        name,
-        preferred_name: p.preferred,
-        pronouns: p.pronouns,
-        phone: p.phone,
-        email: p.email,
-    }
+    ClientProfile { name, preferred_name: p.preferred, pronouns: p.pronouns, phone: p.phone, email: p.email }
 }
 
 fn client(c: ClientCommand, store: &Store, now: NaiveDateTime, out: &mut dyn Write) -> Result<()> {
@@ -200,23 +194,14 @@ fn note(n: NoteArgs, store: &Store, now: NaiveDateTime, out: &mut dyn Write) -> 
         r.add_session(NewSession { appointment, ..new }, now)
     })?;
     let s = r.session(&id).expect("just added");
-    writeln!(
-        out,
-        "Saved session {id} for {} ({}, {} min).",
-        r.client.name,
-        format_datetime(s.at),
-        s.minutes
-    )?;
+    writeln!(out, "Saved session {id} for {} ({}, {} min).", r.client.name, format_datetime(s.at), s.minutes)?;
     Ok(())
 }
 
 fn agenda(store: &Store, from: NaiveDate, days: u32, now: NaiveDateTime, out: &mut dyn Write) -> Result<()> {
     let files = store.load_all()?;
-    let records: Vec<&ClientRecord> = files
-        .iter()
-        .filter_map(|f| f.record.as_ref().ok())
-        .filter(|r| !r.client.archived)
-        .collect();
+    let records: Vec<&ClientRecord> =
+        files.iter().filter_map(|f| f.record.as_ref().ok()).filter(|r| !r.client.archived).collect();
     for offset in 0..days {
         let day = from + chrono::Duration::days(offset.into());
         let mut rows: Vec<(&Appointment, &ClientRecord)> = records
@@ -230,13 +215,7 @@ fn agenda(store: &Store, from: NaiveDate, days: u32, now: NaiveDateTime, out: &m
         }
         for (a, r) in rows {
             let reminder = r.reminder().map(|s| format!("  {s}")).unwrap_or_default();
-            writeln!(
-                out,
-                "  {}  {:<28} {:>3} min{reminder}",
-                a.start.format("%H:%M"),
-                r.display_name(),
-                a.minutes
-            )?;
+            writeln!(out, "  {}  {:<28} {:>3} min{reminder}", a.start.format("%H:%M"), r.display_name(), a.minutes)?;
         }
     }
     for f in files.iter().filter(|f| f.record.is_err()) {

@@ -34,11 +34,8 @@ pub fn resolve<'a>(files: &'a [ClientFile], query: &str) -> Result<&'a ClientFil
     match matches.as_slice() {
         [one] => Ok(one),
         [] => {
-            let unreadable: Vec<&str> = files
-                .iter()
-                .filter(|f| f.record.is_err() && f.id.starts_with(&q))
-                .map(|f| f.id.as_str())
-                .collect();
+            let unreadable: Vec<&str> =
+                files.iter().filter(|f| f.record.is_err() && f.id.starts_with(&q)).map(|f| f.id.as_str()).collect();
             if let [id] = unreadable.as_slice() {
                 return Ok(files.iter().find(|f| f.id == *id).expect("listed"));
             }

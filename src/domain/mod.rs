@@ -244,20 +244,12 @@ pub enum RecordError {
 
 /// The next short id (`t7`) after the highest in use with this prefix.
 fn next_id<'a>(prefix: &str, ids: impl Iterator<Item = &'a str>) -> String {
-    let max = ids
-        .filter_map(|id| id.strip_prefix(prefix)?.parse::<u32>().ok())
-        .max()
-        .unwrap_or(0);
+    let max = ids.filter_map(|id| id.strip_prefix(prefix)?.parse::<u32>().ok()).max().unwrap_or(0);
     format!("{prefix}{}", max + 1)
 }
 
 fn clean_lines(lines: &[String]) -> Vec<String> {
-    lines
-        .iter()
-        .map(|l| l.trim())
-        .filter(|l| !l.is_empty())
-        .map(str::to_string)
-        .collect()
+    lines.iter().map(|l| l.trim()).filter(|l| !l.is_empty()).map(str::to_string).collect()
 }
 
 fn non_empty(s: Option<String>) -> Option<String> {
@@ -356,9 +348,7 @@ impl ClientRecord {
         let at = new.at.unwrap_or(now);
         let minutes = new.minutes.unwrap_or(50);
         if minutes == 0 || minutes > 24 * 60 {
-            return Err(RecordError::Invalid(format!(
-                "{minutes} minutes is not a session length; use 1 to 1440"
-            )));
+            return Err(RecordError::Invalid(format!("{minutes} minutes is not a session length; use 1 to 1440")));
         }
         let id = next_id("s", self.sessions.iter().map(|s| s.id.as_str()));
         let day = at.date();
@@ -402,46 +392,25 @@ impl ClientRecord {
         session: Option<String>,
     ) -> String {
         let id = next_id("p", self.personal.iter().map(|p| p.id.as_str()));
-        self.personal.push(PersonalDetail {
-            id: id.clone(),
-            text,
-            date,
-            ask,
-            noted_on,
-            session,
-        });
+        self.personal.push(PersonalDetail { id: id.clone(), text, date, ask, noted_on, session });
         id
     }
 
     pub fn add_goal(&mut self, text: String, agreed: bool, today: NaiveDate) -> String {
         let id = next_id("g", self.goals.iter().map(|g| g.id.as_str()));
-        self.goals.push(Goal {
-            id: id.clone(),
-            text,
-            status: GoalStatus::Active,
-            agreed,
-            set_on: today,
-        });
+        self.goals.push(Goal { id: id.clone(), text, status: GoalStatus::Active, agreed, set_on: today });
         id
     }
 
     pub fn set_goal_status(&mut self, id: &str, status: GoalStatus) -> Result<(), RecordError> {
-        let goal = self
-            .goals
-            .iter_mut()
-            .find(|g| g.id == id)
-            .ok_or_else(|| unknown("goal", id))?;
+        let goal = self.goals.iter_mut().find(|g| g.id == id).ok_or_else(|| unknown("goal", id))?;
         goal.status = status;
         Ok(())
     }
 
     pub fn add_watch_for(&mut self, text: String, today: NaiveDate) -> String {
         let id = next_id("w", self.watch_for.iter().map(|w| w.id.as_str()));
-        self.watch_for.push(WatchFor {
-            id: id.clone(),
-            text,
-            noted_on: today,
-        });
+        self.watch_for.push(WatchFor { id: id.clone(), text, noted_on: today });
         id
     }
 
@@ -453,11 +422,7 @@ impl ClientRecord {
         outcome: Option<String>,
         today: NaiveDate,
     ) -> Result<(), RecordError> {
-        let task = self
-            .tasks
-            .iter_mut()
-            .find(|t| t.id == id)
-            .ok_or_else(|| unknown("task", id))?;
+        let task = self.tasks.iter_mut().find(|t| t.id == id).ok_or_else(|| unknown("task", id))?;
         task.status = status;
         task.closed_on = (status != TaskStatus::Open).then_some(today);
         if let Some(o) = non_empty(outcome) {
@@ -474,24 +439,13 @@ impl ClientRecord {
         summary: String,
     ) -> String {
         let id = next_id("c", self.contacts.iter().map(|c| c.id.as_str()));
-        self.contacts.push(Contact {
-            id: id.clone(),
-            at,
-            channel,
-            direction,
-            summary,
-            replied_at: None,
-        });
+        self.contacts.push(Contact { id: id.clone(), at, channel, direction, summary, replied_at: None });
         self.contacts.sort_by_key(|c| c.at);
         id
     }
 
     pub fn mark_replied(&mut self, id: &str, at: NaiveDateTime) -> Result<(), RecordError> {
-        let contact = self
-            .contacts
-            .iter_mut()
-            .find(|c| c.id == id)
-            .ok_or_else(|| unknown("contact", id))?;
+        let contact = self.contacts.iter_mut().find(|c| c.id == id).ok_or_else(|| unknown("contact", id))?;
         if contact.replied_at.is_some() {
             return Err(RecordError::Invalid(format!("contact {id} is already marked as replied")));
         }
@@ -501,18 +455,18 @@ impl ClientRecord {
 
     /// Books `1 + weekly` appointments a week apart. Returns any existing
     /// appointments the new ones overlap, so the caller can warn.
-    pub fn schedule(&mut self, start: NaiveDateTime, minutes: u32, weekly: u32) -> Result<Vec<Appointment>, RecordError> {
+    pub fn schedule(
+        &mut self,
+        start: NaiveDateTime,
+        minutes: u32,
+        weekly: u32,
+    ) -> Result<Vec<Appointment>, RecordError> {
         if minutes == 0 || minutes > 24 * 60 {
-            return Err(RecordError::Invalid(format!(
-                "{minutes} minutes is not an appointment length; use 1 to 1440"
-            )));
+            return Err(RecordError::Invalid(format!("{minutes} minutes is not an appointment length; use 1 to 1440")));
         }
         let mut overlaps = Vec::new();
         for week in 0..=weekly {
-            let appt = Appointment {
-                start: start + chrono::Duration::weeks(week.into()),
-                minutes,
-            };
+            let appt = Appointment { start: start + chrono::Duration::weeks(week.into()), minutes };
             if self.appointments.iter().any(|a| a.start == appt.start) {
                 return Err(RecordError::Invalid(format!(
                     "there is already an appointment at {}",
@@ -527,16 +481,12 @@ impl ClientRecord {
     }
 
     pub fn cancel_appointment(&mut self, start: NaiveDateTime) -> Result<Appointment, RecordError> {
-        let pos = self
-            .appointments
-            .iter()
-            .position(|a| a.start == start)
-            .ok_or_else(|| {
-                RecordError::Invalid(format!(
-                    "there is no appointment at {}; `rapport agenda` lists them",
-                    time::format_datetime(start)
-                ))
-            })?;
+        let pos = self.appointments.iter().position(|a| a.start == start).ok_or_else(|| {
+            RecordError::Invalid(format!(
+                "there is no appointment at {}; `rapport agenda` lists them",
+                time::format_datetime(start)
+            ))
+        })?;
         Ok(self.appointments.remove(pos))
     }
 
@@ -566,10 +516,7 @@ fn overlap(a: &Appointment, b: &Appointment) -> bool {
 }
 
 fn unknown(kind: &'static str, id: &str) -> RecordError {
-    RecordError::UnknownId {
-        kind,
-        id: id.to_string(),
-    }
+    RecordError::UnknownId { kind, id: id.to_string() }
 }
 
 /// A file-name-safe id from a client's name: "María López" → "maria-lopez".
@@ -604,10 +551,7 @@ mod tests {
     fn record() -> ClientRecord {
         ClientRecord::new(
             "maria-lopez".into(),
-            ClientProfile {
-                name: "Maria Lopez".into(),
-                ..Default::default()
-            },
+            ClientProfile { name: "Maria Lopez".into(), ..Default::default() },
             NaiveDate::from_ymd_opt(2026, 1, 5).unwrap(),
         )
     }

@@ -109,21 +109,13 @@ pub fn summary(record: &ClientRecord, appointment: Option<&Appointment>, now: Na
     held.sort_by_key(|s| std::cmp::Reverse(s.at));
     let last = held.first().copied();
     let last_day = last.map(|s| s.at.date());
-    let topics = |s: &&super::Session| SessionTopics {
-        session: s.id.clone(),
-        date: s.at.date(),
-        topics: s.topics.clone(),
-    };
+    let topics =
+        |s: &&super::Session| SessionTopics { session: s.id.clone(), date: s.at.date(), topics: s.topics.clone() };
 
     let told_you = held
         .iter()
         .take(FEEDBACK_SESSIONS)
-        .flat_map(|s| {
-            s.feedback.iter().map(|f| Dated {
-                date: s.at.date(),
-                text: f.clone(),
-            })
-        })
+        .flat_map(|s| s.feedback.iter().map(|f| Dated { date: s.at.date(), text: f.clone() }))
         .collect();
 
     let task_item = |t: &super::Task| TaskItem {
@@ -152,12 +144,7 @@ pub fn summary(record: &ClientRecord, appointment: Option<&Appointment>, now: Na
                 }
                 _ => PersonalKind::Other,
             };
-            PersonalItem {
-                id: p.id.clone(),
-                text: p.text.clone(),
-                date: p.date,
-                kind,
-            }
+            PersonalItem { id: p.id.clone(), text: p.text.clone(), date: p.date, kind }
         })
         .collect();
     // Stable sort: within a kind, the order they were noted in.
@@ -183,12 +170,7 @@ pub fn summary(record: &ClientRecord, appointment: Option<&Appointment>, now: Na
             .goals
             .iter()
             .filter(|g| g.status == GoalStatus::Active)
-            .map(|g| GoalItem {
-                id: g.id.clone(),
-                text: g.text.clone(),
-                agreed: g.agreed,
-                status: g.status,
-            })
+            .map(|g| GoalItem { id: g.id.clone(), text: g.text.clone(), agreed: g.agreed, status: g.status })
             .collect(),
         watch_for: record.watch_for.iter().map(|w| w.text.clone()).collect(),
         awaiting_reply: record
@@ -236,30 +218,15 @@ pub struct Section {
 }
 
 /// The review's section headings, in order.
-pub const HEADINGS: [&str; 7] = [
-    "Last time",
-    "They told you",
-    "Tasks to check",
-    "Personal",
-    "Plan",
-    "Watch for",
-    "Awaiting reply",
-];
+pub const HEADINGS: [&str; 7] =
+    ["Last time", "They told you", "Tasks to check", "Personal", "Plan", "Watch for", "Awaiting reply"];
 
 fn line(text: String) -> ReviewLine {
-    ReviewLine {
-        text,
-        emphasis: Emphasis::Normal,
-        task: None,
-    }
+    ReviewLine { text, emphasis: Emphasis::Normal, task: None }
 }
 
 fn with(text: String, emphasis: Emphasis) -> ReviewLine {
-    ReviewLine {
-        text,
-        emphasis,
-        task: None,
-    }
+    ReviewLine { text, emphasis, task: None }
 }
 
 impl Summary {
@@ -273,11 +240,9 @@ impl Summary {
             who.push_str(&format!(" · {p}"));
         }
         let mut when = match (&self.appointment, &self.appointment_when) {
-            (Some(a), Some(rel)) => format!(
-                "{} {} ({rel})",
-                format_day_near(a.start.date(), today),
-                a.start.format("%H:%M")
-            ),
+            (Some(a), Some(rel)) => {
+                format!("{} {} ({rel})", format_day_near(a.start.date(), today), a.start.format("%H:%M"))
+            }
             _ => "No appointment booked".to_string(),
         };
         when.push_str(&format!(" · session {}", self.session_number));
@@ -293,28 +258,18 @@ impl Summary {
     /// The review's sections, in [`HEADINGS`] order.
     pub fn sections(&self, today: NaiveDate) -> Vec<Section> {
         let topics = |t: &SessionTopics| {
-            if t.topics.is_empty() {
-                "(no topics noted)".to_string()
-            } else {
-                t.topics.join("; ")
-            }
+            if t.topics.is_empty() { "(no topics noted)".to_string() } else { t.topics.join("; ") }
         };
         let mut last_time = Vec::new();
         if let Some(t) = &self.last_time {
             last_time.push(line(format!("{}: {}", format_day_near(t.date, today), topics(t))));
         }
         for t in &self.earlier {
-            last_time.push(with(
-                format!("{}: {}", format_day_near(t.date, today), topics(t)),
-                Emphasis::Quiet,
-            ));
+            last_time.push(with(format!("{}: {}", format_day_near(t.date, today), topics(t)), Emphasis::Quiet));
         }
 
-        let told_you = self
-            .told_you
-            .iter()
-            .map(|d| line(format!("{}: \"{}\"", format_day_near(d.date, today), d.text)))
-            .collect();
+        let told_you =
+            self.told_you.iter().map(|d| line(format!("{}: \"{}\"", format_day_near(d.date, today), d.text))).collect();
 
         let mut tasks: Vec<ReviewLine> = self
             .tasks_to_check
@@ -325,6 +280,9 @@ impl Summary {
                 task: Some(t.id.clone()),
             })
             .collect();
+        if tasks.is_empty() && !self.done_since_last.is_empty() {
+            tasks.push(with("No open tasks".into(), Emphasis::Quiet));
+        }
         for t in &self.done_since_last {
             let outcome = t.outcome.as_ref().map(|o| format!(": {o}")).unwrap_or_default();
             tasks.push(with(format!("Done: {}{outcome}", t.text), Emphasis::Credit));
@@ -334,11 +292,9 @@ impl Summary {
             .personal
             .iter()
             .map(|p| {
-                let day = p.date.map(|d| format_day(d)).unwrap_or_default();
+                let day = p.date.map(format_day).unwrap_or_default();
                 match p.kind {
-                    PersonalKind::HappenedSince => {
-                        with(format!("{}, {day}: ask how it went", p.text), Emphasis::Ask)
-                    }
+                    PersonalKind::HappenedSince => with(format!("{}, {day}: ask how it went", p.text), Emphasis::Ask),
                     PersonalKind::AskAbout => with(format!("Ask about: {}", p.text), Emphasis::Ask),
                     PersonalKind::ComingUp => line(format!("{}, {day}: coming up", p.text)),
                     PersonalKind::Other => with(p.text.clone(), Emphasis::Quiet),
@@ -361,10 +317,7 @@ impl Summary {
             .awaiting_reply
             .iter()
             .map(|r| {
-                with(
-                    format!("[{}] {} {}: {}", r.id, r.channel, ago(r.at.date(), today), r.summary),
-                    Emphasis::Ask,
-                )
+                with(format!("[{}] {} {}: {}", r.id, r.channel, ago(r.at.date(), today), r.summary), Emphasis::Ask)
             })
             .collect();
 
@@ -467,10 +420,7 @@ mod tests {
         r.add_personal("walking group".into(), None, true, noted, None);
         r.add_personal("Mia's birthday party".into(), NaiveDate::from_ymd_opt(2026, 11, 21), false, noted, None);
         r.add_personal("sister visits".into(), NaiveDate::from_ymd_opt(2026, 11, 28), false, noted, None);
-        let appt = Appointment {
-            start: dt("2026-11-23 10:00"),
-            minutes: 50,
-        };
+        let appt = Appointment { start: dt("2026-11-23 10:00"), minutes: 50 };
         let s = summary(&r, Some(&appt), dt("2026-11-23 09:35"));
         let kinds: Vec<_> = s.personal.iter().map(|p| (p.text.as_str(), p.kind)).collect();
         assert_eq!(
@@ -509,8 +459,13 @@ mod tests {
             dt("2026-11-20 11:00"),
         )
         .unwrap();
-        r.set_task_status("t2", TaskStatus::Done, Some("she called".into()), NaiveDate::from_ymd_opt(2026, 11, 22).unwrap())
-            .unwrap();
+        r.set_task_status(
+            "t2",
+            TaskStatus::Done,
+            Some("she called".into()),
+            NaiveDate::from_ymd_opt(2026, 11, 22).unwrap(),
+        )
+        .unwrap();
         let s = summary(&r, None, dt("2026-11-23 09:00"));
         assert_eq!(s.tasks_to_check.len(), 1);
         assert_eq!(s.tasks_to_check[0].text, "sleep diary");
@@ -525,10 +480,7 @@ mod tests {
     fn a_new_client_gets_quiet_empty_sections_in_order() {
         let r = ClientRecord::new(
             "new".into(),
-            ClientProfile {
-                name: "New Client".into(),
-                ..Default::default()
-            },
+            ClientProfile { name: "New Client".into(), ..Default::default() },
             NaiveDate::from_ymd_opt(2026, 11, 1).unwrap(),
         );
         let s = summary(&r, None, dt("2026-11-23 09:00"));
@@ -556,10 +508,7 @@ mod tests {
     #[test]
     fn sessions_after_the_appointment_are_not_counted() {
         let r = maria();
-        let appt = Appointment {
-            start: dt("2026-11-10 10:00"),
-            minutes: 50,
-        };
+        let appt = Appointment { start: dt("2026-11-10 10:00"), minutes: 50 };
         let s = summary(&r, Some(&appt), dt("2026-11-10 09:00"));
         assert_eq!(s.session_number, 3);
         assert_eq!(s.last_time.unwrap().topics, vec!["topic 2"]);

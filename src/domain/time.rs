@@ -36,7 +36,7 @@ pub fn parse_time(s: &str) -> Result<NaiveTime, String> {
 pub fn parse_datetime(s: &str) -> Result<NaiveDateTime, String> {
     let s = s.trim();
     let (d, t) = s
-        .split_once(|c: char| c == ' ' || c == 'T')
+        .split_once([' ', 'T'])
         .ok_or_else(|| format!("'{s}' needs a date and a time: YYYY-MM-DD HH:MM, e.g. 2026-11-30 14:00"))?;
     Ok(parse_date(d)?.and_time(parse_time(t)?))
 }
@@ -53,18 +53,12 @@ pub fn format_day(d: NaiveDate) -> String {
 
 /// `Mon 30 Nov 2026` when not this year, else `Mon 30 Nov`.
 pub fn format_day_near(d: NaiveDate, today: NaiveDate) -> String {
-    if d.year() == today.year() {
-        format_day(d)
-    } else {
-        d.format("%a %-d %b %Y").to_string()
-    }
+    if d.year() == today.year() { format_day(d) } else { d.format("%a %-d %b %Y").to_string() }
 }
 
 /// The first `YYYY-MM-DD` in a line of text that is a real date.
 pub fn find_date(text: &str) -> Option<NaiveDate> {
-    text.split(|c: char| !(c.is_ascii_digit() || c == '-'))
-        .filter(|w| w.len() == 10)
-        .find_map(|w| parse_date(w).ok())
+    text.split(|c: char| !(c.is_ascii_digit() || c == '-')).filter(|w| w.len() == 10).find_map(|w| parse_date(w).ok())
 }
 
 /// Takes a `YYYY-MM-DD` date out of a line: "party on 2026-11-21" →

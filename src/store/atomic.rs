@@ -17,9 +17,7 @@ pub const DIR_MODE: u32 = 0o700;
 /// rename itself survives a power cut. On failure the temp file is removed
 /// and `path` is untouched.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
-    let dir = path
-        .parent()
-        .with_context(|| format!("{} has no parent folder", path.display()))?;
+    let dir = path.parent().with_context(|| format!("{} has no parent folder", path.display()))?;
     let mut tmp = tempfile::Builder::new()
         .prefix(".rapport-tmp-")
         .permissions(Permissions::from_mode(FILE_MODE))
@@ -28,16 +26,12 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
     tmp.write_all(bytes)
         .and_then(|()| tmp.as_file().sync_all())
         .with_context(|| format!("writing {}", path.display()))?;
-    tmp.persist(path)
-        .map_err(|e| e.error)
-        .with_context(|| format!("replacing {}", path.display()))?;
+    tmp.persist(path).map_err(|e| e.error).with_context(|| format!("replacing {}", path.display()))?;
     sync_dir(dir)
 }
 
 fn sync_dir(dir: &Path) -> Result<()> {
-    fs::File::open(dir)
-        .and_then(|d| d.sync_all())
-        .with_context(|| format!("syncing folder {}", dir.display()))
+    fs::File::open(dir).and_then(|d| d.sync_all()).with_context(|| format!("syncing folder {}", dir.display()))
 }
 
 /// Creates `dir` and its parents with owner-only permissions.

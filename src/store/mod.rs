@@ -31,12 +31,7 @@ pub enum StoreError {
          Rapport will not change it; repair it in a text editor or restore it from a backup",
         path.display()
     )]
-    Corrupt {
-        path: PathBuf,
-        line: usize,
-        column: usize,
-        message: String,
-    },
+    Corrupt { path: PathBuf, line: usize, column: usize, message: String },
     #[error(
         "{} was written by a newer Rapport (format {found}; this one knows format {SCHEMA_VERSION}). \
          It can be read but not changed; update Rapport to edit it",
@@ -46,11 +41,7 @@ pub enum StoreError {
     #[error("another Rapport window kept the data folder busy for 5 seconds; nothing was saved, try again")]
     Locked,
     #[error("could not {action} {}: {source}{}", path.display(), hint(source))]
-    Io {
-        action: &'static str,
-        path: PathBuf,
-        source: io::Error,
-    },
+    Io { action: &'static str, path: PathBuf, source: io::Error },
     #[error("could not save {}: {source:#}. The file on disk is unchanged{}", path.display(), write_hint(source))]
     Write { path: PathBuf, source: anyhow::Error },
     #[error(transparent)]
@@ -75,11 +66,7 @@ fn write_hint(e: &anyhow::Error) -> &'static str {
 
 impl StoreError {
     pub(crate) fn io(action: &'static str, path: &Path, source: io::Error) -> StoreError {
-        StoreError::Io {
-            action,
-            path: path.to_path_buf(),
-            source,
-        }
+        StoreError::Io { action, path: path.to_path_buf(), source }
     }
 }
 
@@ -161,12 +148,7 @@ impl Store {
             Err(StoreError::NewerSchema { .. }) => (read_lenient(&path), true),
             Err(e) => (Err(e), false),
         };
-        ClientFile {
-            id: id.to_string(),
-            path,
-            record,
-            read_only,
-        }
+        ClientFile { id: id.to_string(), path, record, read_only }
     }
 
     /// Reads one client's record, refusing a newer format.
@@ -245,17 +227,12 @@ impl Store {
 fn write_json<T: Serialize>(path: &Path, value: &T) -> Result<(), StoreError> {
     let mut bytes = serde_json::to_vec_pretty(value).expect("records always serialise");
     bytes.push(b'\n');
-    write_atomic(path, &bytes).map_err(|source| StoreError::Write {
-        path: path.to_path_buf(),
-        source,
-    })
+    write_atomic(path, &bytes).map_err(|source| StoreError::Write { path: path.to_path_buf(), source })
 }
 
 fn read_bytes(path: &Path) -> Result<Vec<u8>, StoreError> {
     fs::read(path).map_err(|e| match e.kind() {
-        io::ErrorKind::NotFound => StoreError::NotFound {
-            path: path.to_path_buf(),
-        },
+        io::ErrorKind::NotFound => StoreError::NotFound { path: path.to_path_buf() },
         _ => StoreError::io("read", path, e),
     })
 }
@@ -264,12 +241,7 @@ fn corrupt(path: &Path, e: &serde_json::Error) -> StoreError {
     let message = e.to_string();
     // serde_json appends " at line L column C"; we say it our way.
     let message = message.split(" at line ").next().unwrap_or(&message).to_string();
-    StoreError::Corrupt {
-        path: path.to_path_buf(),
-        line: e.line(),
-        column: e.column(),
-        message,
-    }
+    StoreError::Corrupt { path: path.to_path_buf(), line: e.line(), column: e.column(), message }
 }
 
 #[derive(serde::Deserialize)]
@@ -283,10 +255,7 @@ fn read_record(path: &Path) -> Result<ClientRecord, StoreError> {
     // as damaged when its shape has changed.
     let version: VersionOnly = serde_json::from_slice(&bytes).map_err(|e| corrupt(path, &e))?;
     if version.schema_version > SCHEMA_VERSION {
-        return Err(StoreError::NewerSchema {
-            path: path.to_path_buf(),
-            found: version.schema_version,
-        });
+        return Err(StoreError::NewerSchema { path: path.to_path_buf(), found: version.schema_version });
     }
     serde_json::from_slice(&bytes).map_err(|e| corrupt(path, &e))
 }

@@ -90,8 +90,13 @@ pub enum Action {
 /// Work that touches the world outside the model, run by the app loop.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Effect {
-    SaveNote { client: String, note: NewSession },
-    AddClient { profile: ClientProfile },
+    SaveNote {
+        client: String,
+        note: NewSession,
+    },
+    AddClient {
+        profile: ClientProfile,
+    },
     /// Change a client's details, if they are still `base` on disk.
     EditClient {
         client: String,
@@ -112,9 +117,19 @@ pub enum Effect {
         /// Move: cancel this one in the same change.
         replaces: Option<NaiveDateTime>,
     },
-    CancelAppointment { client: String, start: NaiveDateTime },
-    SaveDraft { client: String, draft: NoteDraft },
-    DeleteDraft { client: String },
+    CancelAppointment {
+        client: String,
+        start: NaiveDateTime,
+    },
+    SaveDraft {
+        client: String,
+        draft: NoteDraft,
+    },
+    DeleteDraft {
+        client: String,
+    },
     /// Edit `text` in $EDITOR.
-    OpenEditor { text: String },
+    OpenEditor {
+        text: String,
+    },
 }

@@ -43,10 +43,7 @@ const TICK: Duration = Duration::from_millis(250);
 
 /// Runs the app on `store` until the therapist quits.
 pub fn run(store: Store, fixed_now: Option<NaiveDateTime>) -> Result<()> {
-    let clock = Clock {
-        start: Instant::now(),
-        fixed: fixed_now,
-    };
+    let clock = Clock { start: Instant::now(), fixed: fixed_now };
     let files = store.load_all()?;
     let drafts: Vec<(String, NoteDraft)> = store.drafts();
     let mut model = Model::new(files, drafts, clock.now(), Theme::from_env());
@@ -100,14 +97,16 @@ fn dispatch(terminal: &mut DefaultTerminal, model: &mut Model, store: &Store, ac
 
 /// Runs one effect. Store failures come back as actions; only a broken
 /// terminal is an error.
-fn run_effect(terminal: &mut DefaultTerminal, store: &Store, effect: Effect, now: NaiveDateTime) -> Result<Option<Action>> {
+fn run_effect(
+    terminal: &mut DefaultTerminal,
+    store: &Store,
+    effect: Effect,
+    now: NaiveDateTime,
+) -> Result<Option<Action>> {
     let failed = |e: crate::store::StoreError| Action::StoreFailed(e.to_string());
     Ok(Some(match effect {
         Effect::SaveNote { client, note } => match store.update(&client, |r| r.add_session(note, now)) {
-            Ok((session, record)) => Action::NoteSaved {
-                record: Box::new(record),
-                session,
-            },
+            Ok((session, record)) => Action::NoteSaved { record: Box::new(record), session },
             Err(e) => Action::StoreFailed(format!("Not saved: {e}. Your note is still here.")),
         },
         Effect::AddClient { profile } => match store.create_client(profile, now.date()) {
@@ -129,32 +128,20 @@ fn run_effect(terminal: &mut DefaultTerminal, store: &Store, effect: Effect, now
                 Err(e) => failed(e),
             }
         }
-        Effect::SetTask {
-            client,
-            task,
-            status,
-            outcome,
-        } => match store.update(&client, |r| r.set_task_status(&task, status, outcome, now.date())) {
-            Ok(((), record)) => {
-                let word = match status {
-                    crate::domain::TaskStatus::Done => "done",
-                    crate::domain::TaskStatus::Dropped => "dropped",
-                    crate::domain::TaskStatus::Open => "not done yet",
-                };
-                Action::RecordSaved {
-                    record: Box::new(record),
-                    message: format!("Task {task} marked {word}."),
+        Effect::SetTask { client, task, status, outcome } => {
+            match store.update(&client, |r| r.set_task_status(&task, status, outcome, now.date())) {
+                Ok(((), record)) => {
+                    let word = match status {
+                        crate::domain::TaskStatus::Done => "done",
+                        crate::domain::TaskStatus::Dropped => "dropped",
+                        crate::domain::TaskStatus::Open => "not done yet",
+                    };
+                    Action::RecordSaved { record: Box::new(record), message: format!("Task {task} marked {word}.") }
                 }
+                Err(e) => failed(e),
             }
-            Err(e) => failed(e),
-        },
-        Effect::Schedule {
-            client,
-            start,
-            minutes,
-            weekly,
-            replaces,
-        } => {
+        }
+        Effect::Schedule { client, start, minutes, weekly, replaces } => {
             let result = store.update(&client, |r| {
                 if let Some(old) = replaces {
                     r.cancel_appointment(old)?;
@@ -168,10 +155,7 @@ fn run_effect(terminal: &mut DefaultTerminal, store: &Store, effect: Effect, now
                     if let Some(o) = overlaps.first() {
                         message.push_str(&format!(" Note: it overlaps the one at {}.", format_datetime(o.start)));
                     }
-                    Action::RecordSaved {
-                        record: Box::new(record),
-                        message,
-                    }
+                    Action::RecordSaved { record: Box::new(record), message }
                 }
                 Err(e) => failed(e),
             }
@@ -198,9 +182,7 @@ fn run_effect(terminal: &mut DefaultTerminal, store: &Store, effect: Effect, now
 /// Hands the terminal to $EDITOR (else $VISUAL, else vi) on a private temp
 /// file in the data folder, and takes back what was saved.
 fn edit_in_editor(terminal: &mut DefaultTerminal, store: &Store, text: &str) -> Result<Result<String, String>> {
-    let editor = std::env::var("EDITOR")
-        .or_else(|_| std::env::var("VISUAL"))
-        .unwrap_or_else(|_| "vi".into());
+    let editor = std::env::var("EDITOR").or_else(|_| std::env::var("VISUAL")).unwrap_or_else(|_| "vi".into());
     let file = tempfile::Builder::new()
         .prefix(".rapport-edit-")
         .suffix(".txt")
@@ -217,7 +199,9 @@ fn edit_in_editor(terminal: &mut DefaultTerminal, store: &Store, text: &str) -> 
     terminal.clear()?;
     io::stdout().flush()?;
     Ok(match status {
-        Ok(s) if s.success() => std::fs::read_to_string(file.path()).map_err(|e| format!("Could not read the editor's file back: {e}")),
+        Ok(s) if s.success() => {
+            std::fs::read_to_string(file.path()).map_err(|e| format!("Could not read the editor's file back: {e}"))
+        }
         Ok(s) => Err(format!("The editor ({editor}) exited with {s}; the field is unchanged.")),
         Err(e) => Err(format!("Could not start the editor '{editor}': {e}. Set EDITOR to one you have.")),
     })

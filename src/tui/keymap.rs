@@ -64,16 +64,10 @@ pub struct Key {
 }
 
 const fn k(c: char) -> Key {
-    Key {
-        code: KeyCode::Char(c),
-        ctrl: false,
-    }
+    Key { code: KeyCode::Char(c), ctrl: false }
 }
 const fn ctrl(c: char) -> Key {
-    Key {
-        code: KeyCode::Char(c),
-        ctrl: true,
-    }
+    Key { code: KeyCode::Char(c), ctrl: true }
 }
 const fn code(code: KeyCode) -> Key {
     Key { code, ctrl: false }
@@ -96,10 +90,7 @@ impl Key {
             KeyCode::Tab if e.modifiers.contains(KeyModifiers::SHIFT) => KeyCode::BackTab,
             c => c,
         };
-        Key {
-            code,
-            ctrl: e.modifiers.contains(KeyModifiers::CONTROL),
-        }
+        Key { code, ctrl: e.modifiers.contains(KeyModifiers::CONTROL) }
     }
 
     pub fn label(&self) -> String {
@@ -117,11 +108,7 @@ impl Key {
             KeyCode::F(n) => format!("F{n}"),
             other => format!("{other:?}"),
         };
-        if self.ctrl {
-            format!("Ctrl-{}", base.to_uppercase())
-        } else {
-            base
-        }
+        if self.ctrl { format!("Ctrl-{}", base.to_uppercase()) } else { base }
     }
 }
 
@@ -137,13 +124,7 @@ pub struct Binding {
 }
 
 const fn b(context: Context, keys: &'static [Key], action: Action, help: &'static str, footer: bool) -> Binding {
-    Binding {
-        context,
-        keys,
-        action,
-        help,
-        footer,
-    }
+    Binding { context, keys, action, help, footer }
 }
 
 use Context::*;
@@ -241,16 +222,12 @@ pub fn action_for(context: Context, event: &KeyEvent) -> Option<Action> {
     if let Some(b) = BINDINGS.iter().find(|b| b.context == context && b.keys.contains(&key)) {
         return Some(b.action.clone());
     }
-    context.takes_text().then(|| Action::Input(*event))
+    context.takes_text().then_some(Action::Input(*event))
 }
 
 /// The footer line's (keys, help) pairs for `context`.
 pub fn footer(context: Context) -> Vec<(String, &'static str)> {
-    BINDINGS
-        .iter()
-        .filter(|b| b.context == context && b.footer)
-        .map(|b| (keys_label(b.keys), b.help))
-        .collect()
+    BINDINGS.iter().filter(|b| b.context == context && b.footer).map(|b| (keys_label(b.keys), b.help)).collect()
 }
 
 /// "↑/k" for a binding's keys.
@@ -296,9 +273,7 @@ mod tests {
     fn every_context_has_a_way_out_and_is_in_help() {
         for c in HELP_ORDER {
             assert!(
-                BINDINGS
-                    .iter()
-                    .any(|b| b.context == c && matches!(b.action, Action::Back | Action::Quit | Action::No)),
+                BINDINGS.iter().any(|b| b.context == c && matches!(b.action, Action::Back | Action::Quit | Action::No)),
                 "{c:?} has no way out"
             );
         }
@@ -312,4 +287,16 @@ mod tests {
         let shift_tab = KeyEvent::new(KeyCode::Tab, KeyModifiers::SHIFT);
         assert_eq!(action_for(NoteForm, &shift_tab), Some(Action::PrevField));
     }
+}
+
+/// The key table as Markdown, for the README (a test keeps them equal).
+pub fn markdown() -> String {
+    let mut out = String::from("| Screen | Keys | Does |\n| --- | --- | --- |\n");
+    for c in HELP_ORDER {
+        for b in BINDINGS.iter().filter(|b| b.context == c) {
+            out.push_str(&format!("| {} | `{}` | {} |\n", c.title(), keys_label(b.keys), b.help));
+        }
+    }
+    out.push_str("| Anywhere | `Ctrl-C` | quit (an unsaved note is kept and offered back next time) |\n");
+    out
 }

@@ -28,11 +28,7 @@ pub struct ClientEntry {
 impl ClientEntry {
     pub fn from_file(f: ClientFile) -> ClientEntry {
         let read_only = f.read_only || f.record.is_err();
-        ClientEntry {
-            id: f.id,
-            record: f.record.map_err(|e| e.to_string()),
-            read_only,
-        }
+        ClientEntry { id: f.id, record: f.record.map_err(|e| e.to_string()), read_only }
     }
 
     pub fn name(&self) -> &str {
@@ -70,13 +66,7 @@ pub enum Confirmed {
 pub enum Popup {
     Confirm { question: String, on_yes: Confirmed },
     Tasks { client: String, selected: usize },
-    Outcome {
-        client: String,
-        task: String,
-        task_text: String,
-        status: TaskStatus,
-        input: TextArea<'static>,
-    },
+    Outcome { client: String, task: String, task_text: String, status: TaskStatus, input: Box<TextArea<'static>> },
     Restore { client: String },
 }
 
@@ -212,11 +202,7 @@ impl Model {
     /// Puts a record saved to disk in place of the one held, keeping order.
     pub fn replace_record(&mut self, record: ClientRecord) {
         let selected_id = self.selected_entry().map(|e| e.id.clone());
-        let entry = ClientEntry {
-            id: record.client.id.clone(),
-            record: Ok(record),
-            read_only: false,
-        };
+        let entry = ClientEntry { id: record.client.id.clone(), record: Ok(record), read_only: false };
         match self.index_of(&entry.id) {
             Some(i) => self.clients[i] = entry,
             None => self.clients.push(entry),
@@ -262,9 +248,7 @@ impl Model {
                         Ok(r) => format!("{} {}", r.client.name, r.client.preferred_name.as_deref().unwrap_or("")),
                         Err(_) => c.id.clone(),
                     };
-                    pattern
-                        .score(Utf32Str::new(&hay, &mut buf), &mut matcher)
-                        .map(|s| (s, i))
+                    pattern.score(Utf32Str::new(&hay, &mut buf), &mut matcher).map(|s| (s, i))
                 })
                 .collect();
             scored.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
@@ -290,10 +274,7 @@ impl Model {
                 r.appointments
                     .iter()
                     .filter(|a| a.start.date() >= today && a.start.date() < until)
-                    .map(|a| AgendaRow {
-                        client: r.client.id.clone(),
-                        appointment: a.clone(),
-                    })
+                    .map(|a| AgendaRow { client: r.client.id.clone(), appointment: a.clone() })
             })
             .collect();
         rows.sort_by_key(|r| r.appointment.start);
@@ -301,16 +282,10 @@ impl Model {
     }
 
     pub fn set_info(&mut self, text: impl Into<String>) {
-        self.status = Some(Status {
-            text: text.into(),
-            kind: StatusKind::Info,
-        });
+        self.status = Some(Status { text: text.into(), kind: StatusKind::Info });
     }
 
     pub fn set_error(&mut self, text: impl Into<String>) {
-        self.status = Some(Status {
-            text: text.into(),
-            kind: StatusKind::Error,
-        });
+        self.status = Some(Status { text: text.into(), kind: StatusKind::Error });
     }
 }

@@ -11,9 +11,7 @@ pub struct Theme {
 impl Theme {
     /// Colour unless the `NO_COLOR` convention asks for none.
     pub fn from_env() -> Theme {
-        Theme {
-            color: std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
-        }
+        Theme { color: std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()) }
     }
 
     fn fg(&self, c: Color) -> Style {

@@ -112,10 +112,9 @@ fn home(m: &Model) -> Screen {
 fn quit(m: &mut Model) -> Vec<Effect> {
     m.quit = true;
     match &m.screen {
-        Screen::NoteForm(form) if form.has_text() => vec![Effect::SaveDraft {
-            client: form.client.clone(),
-            draft: form.draft(m.now),
-        }],
+        Screen::NoteForm(form) if form.has_text() => {
+            vec![Effect::SaveDraft { client: form.client.clone(), draft: form.draft(m.now) }]
+        }
         _ => vec![],
     }
 }
@@ -175,10 +174,7 @@ fn open_note(m: &mut Model, client: &str, appointment: Option<(NaiveDateTime, u3
     let name = record.display_name();
     let form = match m.drafts.get(client).cloned() {
         Some(draft) => {
-            m.set_info(format!(
-                "Restored the unsaved note kept {}.",
-                draft.kept_at.format("%a %-d %b %H:%M")
-            ));
+            m.set_info(format!("Restored the unsaved note kept {}.", draft.kept_at.format("%a %-d %b %H:%M")));
             NoteForm::from_draft(client.to_string(), name, &draft)
         }
         None => NoteForm::new(client.to_string(), name, m.now, appointment),
@@ -195,12 +191,7 @@ fn open_review(m: &mut Model, client: &str, appointment: Option<crate::domain::A
         return;
     };
     let appointment = appointment.or_else(|| record.next_appointment(m.now).cloned());
-    m.screen = Screen::Review(ReviewView {
-        client: client.to_string(),
-        appointment,
-        task: 0,
-        scroll: 0,
-    });
+    m.screen = Screen::Review(ReviewView { client: client.to_string(), appointment, task: 0, scroll: 0 });
 }
 
 fn step(i: usize, len: usize, down: bool) -> usize {
@@ -241,10 +232,7 @@ fn today(m: &mut Model, action: Action) -> Vec<Effect> {
                         "Cancel {name}'s appointment on {}? y cancels it, n keeps it.",
                         r.appointment.start.format("%a %-d %b at %H:%M")
                     ),
-                    on_yes: Confirmed::CancelAppointment {
-                        client: r.client,
-                        start: r.appointment.start,
-                    },
+                    on_yes: Confirmed::CancelAppointment { client: r.client, start: r.appointment.start },
                 });
             }
         }
@@ -258,9 +246,7 @@ fn today(m: &mut Model, action: Action) -> Vec<Effect> {
 }
 
 fn selected_sessions(m: &Model) -> usize {
-    m.selected_entry()
-        .and_then(|e| e.record.as_ref().ok())
-        .map_or(0, |r| r.sessions.len())
+    m.selected_entry().and_then(|e| e.record.as_ref().ok()).map_or(0, |r| r.sessions.len())
 }
 
 fn clients(m: &mut Model, action: Action) -> Vec<Effect> {
@@ -332,18 +318,15 @@ fn clients(m: &mut Model, action: Action) -> Vec<Effect> {
         }
         Action::Tasks => {
             if let Some(id) = selected.filter(|id| m.record(id).is_some()) {
-                m.popup = Some(Popup::Tasks {
-                    client: id,
-                    selected: 0,
-                });
+                m.popup = Some(Popup::Tasks { client: id, selected: 0 });
             }
         }
         Action::Schedule => {
-            if let Some(id) = selected.filter(|id| writable(m, id)) {
-                if let Some(r) = m.record(&id) {
-                    let last = r.appointments.iter().max_by_key(|a| a.start).map(|a| (a.start, a.minutes));
-                    m.screen = Screen::Appointment(AppointmentForm::book(id, r.display_name(), last, m.now));
-                }
+            if let Some(id) = selected.filter(|id| writable(m, id))
+                && let Some(r) = m.record(&id)
+            {
+                let last = r.appointments.iter().max_by_key(|a| a.start).map(|a| (a.start, a.minutes));
+                m.screen = Screen::Appointment(AppointmentForm::book(id, r.display_name(), last, m.now));
             }
         }
         Action::Filter => {
@@ -359,10 +342,10 @@ fn clients(m: &mut Model, action: Action) -> Vec<Effect> {
         }
         Action::AddClient => m.screen = Screen::ClientForm(ClientForm::add()),
         Action::EditClient => {
-            if let Some(id) = selected.filter(|id| writable(m, id)) {
-                if let Some(r) = m.record(&id) {
-                    m.screen = Screen::ClientForm(ClientForm::edit(id, r.profile()));
-                }
+            if let Some(id) = selected.filter(|id| writable(m, id))
+                && let Some(r) = m.record(&id)
+            {
+                m.screen = Screen::ClientForm(ClientForm::edit(id, r.profile()));
             }
         }
         Action::SwitchTab => {
@@ -420,7 +403,7 @@ fn outcome_popup(client: &str, task: &str, text: &str, status: TaskStatus) -> Po
         task: task.to_string(),
         task_text: text.to_string(),
         status,
-        input: text_field(""),
+        input: Box::new(text_field("")),
     }
 }
 
@@ -453,10 +436,8 @@ fn popup_update(m: &mut Model, popup: Popup, action: Action) -> Vec<Effect> {
                 .unwrap_or_default();
             match action {
                 Action::Up | Action::Down => {
-                    m.popup = Some(Popup::Tasks {
-                        selected: step(selected, open.len(), action == Action::Down),
-                        client,
-                    });
+                    m.popup =
+                        Some(Popup::Tasks { selected: step(selected, open.len(), action == Action::Down), client });
                 }
                 Action::TaskDone | Action::TaskDrop => {
                     if let Some((id, text)) = open.get(selected).filter(|_| writable(m, &client)) {
@@ -471,13 +452,7 @@ fn popup_update(m: &mut Model, popup: Popup, action: Action) -> Vec<Effect> {
             }
             vec![]
         }
-        Popup::Outcome {
-            client,
-            task,
-            task_text,
-            status,
-            mut input,
-        } => match action {
+        Popup::Outcome { client, task, task_text, status, mut input } => match action {
             Action::Save => {
                 let text = input.lines().join(" ").trim().to_string();
                 let outcome = match (status, text.is_empty()) {
@@ -486,12 +461,7 @@ fn popup_update(m: &mut Model, popup: Popup, action: Action) -> Vec<Effect> {
                     (_, true) => None,
                     (_, false) => Some(text),
                 };
-                vec![Effect::SetTask {
-                    client,
-                    task,
-                    status,
-                    outcome,
-                }]
+                vec![Effect::SetTask { client, task, status, outcome }]
             }
             Action::Back => vec![],
             other => {
@@ -504,13 +474,7 @@ fn popup_update(m: &mut Model, popup: Popup, action: Action) -> Vec<Effect> {
                     }
                     _ => {}
                 }
-                m.popup = Some(Popup::Outcome {
-                    client,
-                    task,
-                    task_text,
-                    status,
-                    input,
-                });
+                m.popup = Some(Popup::Outcome { client, task, task_text, status, input });
                 vec![]
             }
         },
@@ -537,15 +501,11 @@ fn note_form(m: &mut Model, action: Action) -> Vec<Effect> {
     let now = m.now;
     let Screen::NoteForm(form) = &mut m.screen else { return vec![] };
     match action {
-        Action::Input(key) => {
-            if form.input(key) {
-                form.unkept_since.get_or_insert(now);
-            }
+        Action::Input(key) if form.input(key) => {
+            form.unkept_since.get_or_insert(now);
         }
-        Action::Paste(text) => {
-            if form.paste(&text) {
-                form.unkept_since.get_or_insert(now);
-            }
+        Action::Paste(text) if form.paste(&text) => {
+            form.unkept_since.get_or_insert(now);
         }
         Action::NextField => form.next_field(),
         Action::PrevField => form.prev_field(),

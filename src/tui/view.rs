@@ -25,10 +25,8 @@ pub fn view(m: &Model, frame: &mut Frame) {
     }
     let context = m.context();
     let keys = footer(context);
-    let footer_text: Vec<Span> = keys
-        .iter()
-        .flat_map(|(k, h)| [Span::styled(k.clone(), m.theme.key()), Span::raw(format!(" {h}  "))])
-        .collect();
+    let footer_text: Vec<Span> =
+        keys.iter().flat_map(|(k, h)| [Span::styled(k.clone(), m.theme.key()), Span::raw(format!(" {h}  "))]).collect();
     let footer_len: usize = keys.iter().map(|(k, h)| k.chars().count() + h.chars().count() + 3).sum();
     let footer_height = if footer_len > usize::from(area.width) { 2 } else { 1 };
     let [top, body, status, foot] = Layout::vertical([

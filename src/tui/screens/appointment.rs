@@ -33,7 +33,9 @@ impl AppointmentForm {
     /// A new booking, a week after the last one, else on the next hour.
     pub fn book(client: String, client_name: String, last: Option<(NaiveDateTime, u32)>, now: NaiveDateTime) -> Self {
         let (start, minutes) = match last {
-            Some((start, minutes)) if start > now - chrono::Duration::days(7) => (start + chrono::Duration::weeks(1), minutes),
+            Some((start, minutes)) if start > now - chrono::Duration::days(7) => {
+                (start + chrono::Duration::weeks(1), minutes)
+            }
             _ => {
                 let next_hour = now.with_minute(0).unwrap_or(now) + chrono::Duration::hours(1);
                 (next_hour, 50)

@@ -81,10 +81,7 @@ pub struct ClientForm {
 
 impl ClientForm {
     pub fn add() -> ClientForm {
-        ClientForm {
-            editing: None,
-            fields: LineFields::new(LABELS, &[]),
-        }
+        ClientForm { editing: None, fields: LineFields::new(LABELS, &[]) }
     }
 
     pub fn edit(id: String, p: ClientProfile) -> ClientForm {
@@ -95,10 +92,7 @@ impl ClientForm {
             p.phone.clone().unwrap_or_default(),
             p.email.clone().unwrap_or_default(),
         ];
-        ClientForm {
-            editing: Some((id, p)),
-            fields: LineFields::new(LABELS, &values),
-        }
+        ClientForm { editing: Some((id, p)), fields: LineFields::new(LABELS, &values) }
     }
 
     pub fn profile(&self) -> ClientProfile {

@@ -7,7 +7,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{List, ListItem, Paragraph, Wrap};
 
 use super::panel;
-use crate::domain::time::{format_day_near, format_datetime};
+use crate::domain::time::{format_datetime, format_day_near};
 use crate::domain::{ClientRecord, Session, TaskStatus};
 use crate::tui::model::Model;
 use crate::tui::theme::Theme;
@@ -29,7 +29,7 @@ pub fn view(frame: &mut Frame, area: Rect, m: &Model) {
     if m.clients.is_empty() {
         return welcome(frame, area, theme);
     }
-    let left_width = (area.width * 2 / 5).clamp(30, 48);
+    let left_width = (area.width * 2 / 5).clamp(34, 48);
     let [left, right] = Layout::horizontal([Constraint::Length(left_width), Constraint::Min(20)]).areas(area);
     client_list(frame, left, m);
     match m.selected_entry() {
@@ -75,10 +75,7 @@ fn welcome(frame: &mut Frame, area: Rect, theme: &Theme) {
             Span::raw(" quits."),
         ]),
     ];
-    frame.render_widget(
-        Paragraph::new(text).wrap(Wrap { trim: false }).block(panel("Clients", true, theme)),
-        area,
-    );
+    frame.render_widget(Paragraph::new(text).wrap(Wrap { trim: false }).block(panel("Clients", true, theme)), area);
 }
 
 fn client_list(frame: &mut Frame, area: Rect, m: &Model) {
@@ -91,7 +88,10 @@ fn client_list(frame: &mut Frame, area: Rect, m: &Model) {
     let [header, inner] = Layout::vertical([Constraint::Length(1), Constraint::Min(1)]).areas(inner);
     let width = usize::from(inner.width);
     frame.render_widget(
-        Paragraph::new(Line::styled(format!("{:<w$}{:>7} {:>5}", "Name", "Last", "Tasks", w = width.saturating_sub(13)), theme.quiet())),
+        Paragraph::new(Line::styled(
+            format!("{:<w$}{:>7} {:>5}", "Name", "Last", "Tasks", w = width.saturating_sub(13)),
+            theme.quiet(),
+        )),
         header,
     );
     let (filter_area, list_area) = if let Some(filter) = &m.filter {
@@ -155,15 +155,17 @@ fn client_pane(frame: &mut Frame, area: Rect, m: &Model, r: &ClientRecord) {
     let theme = &m.theme;
     let sessions = sessions_newest_first(r);
     let list_height = (sessions.len() as u16 + 2).clamp(3, (area.height / 3).max(4));
-    let [list_area, detail_area] =
-        Layout::vertical([Constraint::Length(list_height), Constraint::Min(3)]).areas(area);
+    let [list_area, detail_area] = Layout::vertical([Constraint::Length(list_height), Constraint::Min(3)]).areas(area);
     let today = m.now.date();
     let title = format!("{} · {} sessions", r.display_name(), sessions.len());
     let block = panel(title, m.sessions_focus, theme);
     let inner = block.inner(list_area);
     frame.render_widget(block, list_area);
     if sessions.is_empty() {
-        frame.render_widget(Paragraph::new(Line::styled("No sessions yet. Press n to write the first note.", theme.quiet())), inner);
+        frame.render_widget(
+            Paragraph::new(Line::styled("No sessions yet. Press n to write the first note.", theme.quiet())),
+            inner,
+        );
     } else {
         let height = usize::from(inner.height);
         let start = window_start(m.session, height);
@@ -183,10 +185,11 @@ fn client_pane(frame: &mut Frame, area: Rect, m: &Model, r: &ClientRecord) {
     let detail = sessions.get(m.session).map(|s| session_lines(r, s, theme)).unwrap_or_default();
     let detail_title = sessions.get(m.session).map_or("Note".to_string(), |s| format!("Note {}", s.id));
     frame.render_widget(
-        Paragraph::new(detail)
-            .wrap(Wrap { trim: false })
-            .scroll((m.scroll, 0))
-            .block(panel(detail_title, false, theme)),
+        Paragraph::new(detail).wrap(Wrap { trim: false }).scroll((m.scroll, 0)).block(panel(
+            detail_title,
+            false,
+            theme,
+        )),
         detail_area,
     );
 }

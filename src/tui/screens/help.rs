@@ -32,9 +32,7 @@ pub fn lines(theme: &Theme) -> Vec<Line<'static>> {
 pub fn view(frame: &mut Frame, area: Rect, scroll: u16, theme: &Theme) {
     frame.render_widget(Clear, area);
     frame.render_widget(
-        Paragraph::new(lines(theme))
-            .scroll((scroll, 0))
-            .block(panel("Keys · ↑/↓ scroll · Esc closes", true, theme)),
+        Paragraph::new(lines(theme)).scroll((scroll, 0)).block(panel("Keys · ↑/↓ scroll · Esc closes", true, theme)),
         area,
     );
 }

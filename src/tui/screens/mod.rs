@@ -27,11 +27,8 @@ pub fn panel<'a>(title: impl Into<String>, focused: bool, theme: &Theme) -> Bloc
 
 /// A text field holding `text`, cursor at the end, long lines wrapped.
 pub fn text_field(text: &str) -> TextArea<'static> {
-    let lines: Vec<String> = if text.is_empty() {
-        vec![String::new()]
-    } else {
-        text.split('\n').map(str::to_string).collect()
-    };
+    let lines: Vec<String> =
+        if text.is_empty() { vec![String::new()] } else { text.split('\n').map(str::to_string).collect() };
     let mut t = TextArea::new(lines);
     t.set_wrap_mode(WrapMode::WordOrGlyph);
     t.set_cursor_line_style(Style::default());
@@ -49,10 +46,5 @@ pub fn field_text(t: &TextArea) -> String {
 pub fn centered(area: Rect, w: u16, h: u16) -> Rect {
     let w = w.min(area.width);
     let h = h.min(area.height);
-    Rect {
-        x: area.x + (area.width - w) / 2,
-        y: area.y + (area.height - h) / 2,
-        width: w,
-        height: h,
-    }
+    Rect { x: area.x + (area.width - w) / 2, y: area.y + (area.height - h) / 2, width: w, height: h }
 }

@@ -75,7 +75,12 @@ pub struct NoteForm {
 
 impl NoteForm {
     /// A blank note; time from the appointment or `now`, 50 minutes.
-    pub fn new(client: String, client_name: String, at: NaiveDateTime, appointment: Option<(NaiveDateTime, u32)>) -> NoteForm {
+    pub fn new(
+        client: String,
+        client_name: String,
+        at: NaiveDateTime,
+        appointment: Option<(NaiveDateTime, u32)>,
+    ) -> NoteForm {
         let (when, minutes) = appointment.unwrap_or((at, 50));
         let mut texts = vec![String::new(); FIELDS.len()];
         texts[WHEN] = format_datetime(when);
@@ -105,11 +110,7 @@ impl NoteForm {
     }
 
     pub fn draft(&self, now: NaiveDateTime) -> NoteDraft {
-        NoteDraft {
-            fields: self.fields.iter().map(field_text).collect(),
-            appointment: self.appointment,
-            kept_at: now,
-        }
+        NoteDraft { fields: self.fields.iter().map(field_text).collect(), appointment: self.appointment, kept_at: now }
     }
 
     /// Anything typed beyond the prefilled time and length.
@@ -136,11 +137,7 @@ impl NoteForm {
     /// Pastes into the focused field (one-line fields take the first line).
     pub fn paste(&mut self, text: &str) -> bool {
         let text = text.replace("\r\n", "\n").replace('\r', "\n");
-        let text = if FIELDS[self.focus].one_line {
-            text.lines().next().unwrap_or("").to_string()
-        } else {
-            text
-        };
+        let text = if FIELDS[self.focus].one_line { text.lines().next().unwrap_or("").to_string() } else { text };
         self.fields[self.focus].insert_str(text)
     }
 
@@ -162,12 +159,9 @@ impl NoteForm {
     pub fn to_new_session(&self) -> Result<NewSession, String> {
         let at = parse_datetime(&field_text(&self.fields[WHEN])).map_err(|e| format!("When: {e}"))?;
         let minutes_text = field_text(&self.fields[MINUTES]);
-        let minutes = minutes_text
-            .trim()
-            .parse::<u32>()
-            .ok()
-            .filter(|m| (1..=1440).contains(m))
-            .ok_or_else(|| format!("Minutes: '{}' is not a length; type a number from 1 to 1440", minutes_text.trim()))?;
+        let minutes = minutes_text.trim().parse::<u32>().ok().filter(|m| (1..=1440).contains(m)).ok_or_else(|| {
+            format!("Minutes: '{}' is not a length; type a number from 1 to 1440", minutes_text.trim())
+        })?;
         Ok(NewSession {
             at: Some(at),
             minutes: Some(minutes),
@@ -199,10 +193,7 @@ fn badge(form: &NoteForm, i: usize) -> String {
 
 pub fn view(frame: &mut Frame, area: Rect, form: &NoteForm, theme: &Theme) {
     let [title, body] = Layout::vertical([Constraint::Length(1), Constraint::Min(3)]).areas(area);
-    let mut heading = vec![
-        Span::styled("New note", theme.title()),
-        Span::raw(format!(" · {}", form.client_name)),
-    ];
+    let mut heading = vec![Span::styled("New note", theme.title()), Span::raw(format!(" · {}", form.client_name))];
     if let Some(a) = form.appointment {
         heading.push(Span::styled(format!("  for the appointment {}", format_datetime(a)), theme.quiet()));
     }

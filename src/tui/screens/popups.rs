@@ -59,15 +59,12 @@ pub fn view(frame: &mut Frame, area: Rect, m: &Model, popup: &Popup) {
                 Paragraph::new(Line::styled("Outcome, in a few words (optional), then Enter:", theme.quiet())),
                 label,
             );
-            frame.render_widget(input, field);
+            frame.render_widget(&**input, field);
         }
         Popup::Restore { client } => {
             let name = m.entry(client).map_or(client.as_str(), |e| e.name());
-            let kept = m
-                .drafts
-                .get(client)
-                .map(|d| d.kept_at.format("%a %-d %b %H:%M").to_string())
-                .unwrap_or_default();
+            let kept =
+                m.drafts.get(client).map(|d| d.kept_at.format("%a %-d %b %H:%M").to_string()).unwrap_or_default();
             let r = centered(area, 60, 7);
             frame.render_widget(Clear, r);
             let text = format!(

@@ -75,12 +75,8 @@ pub fn view(frame: &mut Frame, area: Rect, m: &Model) {
                 lines.push(Line::styled(label, theme.heading()));
             }
             let record = m.record(&row.client);
-            let name: String = record
-                .map(|r| r.display_name())
-                .unwrap_or_else(|| row.client.clone())
-                .chars()
-                .take(24)
-                .collect();
+            let name: String =
+                record.map(|r| r.display_name()).unwrap_or_else(|| row.client.clone()).chars().take(24).collect();
             let reminder = record.and_then(|r| r.reminder()).unwrap_or_default();
             let when = if a.start.date() == today { relative(m.now, a.start, a.minutes) } else { String::new() };
             let when_style = match when.as_str() {

@@ -1,0 +1,241 @@
+//! The command line, through the real binary and the real files.
+
+use std::fs;
+use std::path::Path;
+use std::process::Output;
+
+use assert_cmd::Command;
+
+/// `rapport` on `dir`, at a fixed time, whatever the machine's clock says.
+fn rapport(dir: &Path) -> Command {
+    let mut c = Command::cargo_bin("rapport").unwrap();
+    c.env("RAPPORT_DIR", dir).env("RAPPORT_NOW", "2026-11-23 09:35").env_remove("NO_COLOR");
+    c
+}
+
+fn ok(dir: &Path, args: &[&str]) -> String {
+    let out = rapport(dir).args(args).output().unwrap();
+    assert!(out.status.success(), "rapport {args:?} failed: {}", String::from_utf8_lossy(&out.stderr));
+    String::from_utf8(out.stdout).unwrap()
+}
+
+fn fails(dir: &Path, args: &[&str]) -> String {
+    let out: Output = rapport(dir).args(args).output().unwrap();
+    assert!(!out.status.success(), "rapport {args:?} should have failed");
+    assert!(out.stdout.is_empty(), "a failure prints nothing to stdout");
+    String::from_utf8(out.stderr).unwrap()
+}
+
+fn maria(dir: &Path) {
+    ok(dir, &["client", "add", "Maria Lopez", "--preferred", "Mari", "--pronouns", "she/her"]);
+}
+
+#[test]
+fn a_new_user_adds_a_client_writes_two_notes_and_reads_a_correct_review() {
+    let d = tempfile::tempdir().unwrap();
+    let dir = d.path();
+    assert!(ok(dir, &["client", "add", "Maria Lopez", "--preferred", "Mari"]).contains("Added Maria Lopez (Mari)"));
+    ok(
+        dir,
+        &[
+            "note",
+            "mari",
+            "--at",
+            "2026-11-09 10:00",
+            "--topic",
+            "work stress",
+            "--feedback",
+            "felt heard",
+            "--task",
+            "keep a sleep diary",
+        ],
+    );
+    let saved = ok(
+        dir,
+        &[
+            "note",
+            "maria",
+            "--at",
+            "2026-11-16 10:00",
+            "--topic",
+            "sleep",
+            "--feedback",
+            "the breathing helped",
+            "--observation",
+            "long silence about her mother",
+            "--personal",
+            "Mia's birthday party 2026-11-21",
+            "--plan",
+            "look at the diary",
+            "--text",
+            "Went well.",
+        ],
+    );
+    assert!(saved.contains("Saved session s2 for Maria Lopez (2026-11-16 10:00, 50 min)"), "{saved}");
+
+    let review = ok(dir, &["review", "mari"]);
+    let expected_order =
+        ["Last time", "They told you", "Tasks to check", "Personal", "Plan", "Watch for", "Awaiting reply"];
+    let positions: Vec<usize> = expected_order.iter().map(|h| review.find(&format!("\n{h}\n")).unwrap()).collect();
+    assert!(positions.windows(2).all(|w| w[0] < w[1]), "sections in order:\n{review}");
+    assert!(review.contains("Mon 16 Nov: sleep"), "{review}");
+    assert!(review.contains("Mon 9 Nov: work stress"), "{review}");
+    assert!(review.contains("Mon 16 Nov: \"the breathing helped\""), "{review}");
+    assert!(review.contains("[t1] keep a sleep diary (set 2 weeks ago)"), "{review}");
+    assert!(review.contains("Mia's birthday party, Sat 21 Nov: ask how it went"), "{review}");
+    assert!(review.contains("Plan: look at the diary"), "{review}");
+    assert!(review.contains("No messages awaiting a reply"), "{review}");
+
+    let json: serde_json::Value = serde_json::from_str(&ok(dir, &["review", "mari", "--json"])).unwrap();
+    assert_eq!(json["session_number"], 3);
+    assert_eq!(json["last_time"]["topics"][0], "sleep");
+
+    let file: serde_json::Value =
+        serde_json::from_str(&fs::read_to_string(dir.join("clients/maria-lopez.json")).unwrap()).unwrap();
+    assert_eq!(file["sessions"][1]["observations"][0], "long silence about her mother");
+    assert_eq!(file["personal"][0]["date"], "2026-11-21");
+}
+
+#[test]
+fn unknown_and_ambiguous_clients_are_refused_with_the_candidates() {
+    let d = tempfile::tempdir().unwrap();
+    maria(d.path());
+    ok(d.path(), &["client", "add", "Mark Owens"]);
+    let err = fails(d.path(), &["note", "zed", "--topic", "x"]);
+    assert!(err.contains("no client matches 'zed'"), "{err}");
+    let err = fails(d.path(), &["review", "ma"]);
+    assert!(err.contains("Maria Lopez (maria-lopez)") && err.contains("Mark Owens (mark-owens)"), "{err}");
+    assert!(ok(d.path(), &["review", "owens"]).starts_with("Mark Owens"));
+}
+
+#[test]
+fn impossible_times_change_nothing() {
+    let d = tempfile::tempdir().unwrap();
+    maria(d.path());
+    let before = fs::read(d.path().join("clients/maria-lopez.json")).unwrap();
+    assert!(fails(d.path(), &["note", "mari", "--at", "2026-02-30 10:00"]).contains("does not exist"));
+    assert!(fails(d.path(), &["appointment", "mari", "--at", "2026-11-30 25:00"]).contains("not a time of day"));
+    assert!(fails(d.path(), &["note", "mari", "--minutes", "0"]).contains("not a session length"));
+    assert!(fails(d.path(), &["agenda", "--date", "1066-10-14"]).contains("too far"));
+    assert!(fails(d.path(), &["task", "done", "mari", "t9"]).contains("no task t9"));
+    assert_eq!(fs::read(d.path().join("clients/maria-lopez.json")).unwrap(), before);
+}
+
+#[test]
+fn appointments_fill_the_agenda_with_a_reminder() {
+    let d = tempfile::tempdir().unwrap();
+    maria(d.path());
+    ok(d.path(), &["note", "mari", "--at", "2026-11-16 10:00", "--task", "keep a sleep diary"]);
+    let booked = ok(d.path(), &["appointment", "mari", "--at", "2026-11-23 10:00", "--weekly", "2"]);
+    assert!(booked.contains("Booked 3 appointments"), "{booked}");
+    let warn = ok(d.path(), &["appointment", "mari", "--at", "2026-11-23 10:30", "--minutes", "30"]);
+    assert!(warn.contains("Warning: this overlaps"), "{warn}");
+    let agenda = ok(d.path(), &["agenda", "--days", "8"]);
+    assert!(agenda.contains("Mon 23 Nov\n  10:00  Maria Lopez (Mari)"), "{agenda}");
+    assert!(agenda.contains("task: keep a sleep diary"), "{agenda}");
+    assert!(agenda.contains("Mon 30 Nov\n  10:00"), "{agenda}");
+    ok(d.path(), &["appointment", "cancel", "mari", "--at", "2026-11-30 10:00"]);
+    assert!(ok(d.path(), &["agenda", "--date", "2026-11-30"]).contains("No appointments"));
+    let review = ok(d.path(), &["review", "mari"]);
+    assert!(review.contains("Mon 23 Nov 10:00 (in 25 min) · session 2 · 7 days since the last"), "{review}");
+}
+
+#[test]
+fn the_profile_commands_feed_the_review() {
+    let d = tempfile::tempdir().unwrap();
+    let dir = d.path();
+    maria(dir);
+    ok(dir, &["note", "mari", "--at", "2026-11-16 10:00", "--task", "sleep diary", "--task", "call her sister"]);
+    ok(dir, &["task", "done", "mari", "t2", "--outcome", "they talked for an hour"]);
+    ok(dir, &["task", "drop", "mari", "t1"]);
+    ok(dir, &["personal", "add", "mari", "plays in a brass band", "--ask"]);
+    ok(dir, &["goal", "add", "mari", "sleep seven hours", "--agreed"]);
+    ok(dir, &["goal", "add", "mari", "leave work by six"]);
+    ok(dir, &["goal", "set", "mari", "g2", "--status", "achieved"]);
+    ok(dir, &["watch", "add", "mari", "do not push on the father yet"]);
+    ok(
+        dir,
+        &[
+            "contact",
+            "add",
+            "mari",
+            "--channel",
+            "voicemail",
+            "--summary",
+            "can we move Monday?",
+            "--at",
+            "2026-11-20 18:00",
+        ],
+    );
+    ok(dir, &["contact", "add", "mari", "--channel", "text", "--summary", "running late", "--at", "2026-11-21 09:00"]);
+    ok(dir, &["contact", "replied", "mari", "c2"]);
+
+    assert!(ok(dir, &["task", "list", "mari"]).contains("t2   done     call her sister"));
+    assert!(ok(dir, &["goal", "list", "mari"]).contains("g2   achieved not agreed leave work by six"));
+    let contacts = ok(dir, &["contact", "list"]);
+    assert!(
+        contacts.contains("AWAITING REPLY (3 days ago)") && contacts.contains("replied 2026-11-23 09:35"),
+        "{contacts}"
+    );
+
+    let review = ok(dir, &["review", "mari"]);
+    assert!(review.contains("+ Done: call her sister: they talked for an hour"), "{review}");
+    assert!(review.contains("No open tasks"), "{review}");
+    assert!(review.contains("! Ask about: plays in a brass band"), "{review}");
+    assert!(review.contains("Goal [g1] sleep seven hours (agreed)"), "{review}");
+    assert!(!review.contains("leave work by six"), "achieved goals are not active: {review}");
+    assert!(review.contains("! do not push on the father yet"), "{review}");
+    assert!(review.contains("! [c1] voicemail 3 days ago: can we move Monday?"), "{review}");
+    assert!(fails(dir, &["contact", "replied", "mari", "c2"]).contains("already"));
+}
+
+#[test]
+fn a_damaged_client_file_is_reported_and_never_rewritten() {
+    let d = tempfile::tempdir().unwrap();
+    maria(d.path());
+    ok(d.path(), &["client", "add", "Tom Becker"]);
+    let path = d.path().join("clients/tom-becker.json");
+    fs::write(&path, "not json at all").unwrap();
+    let list = ok(d.path(), &["client", "list"]);
+    assert!(list.contains("maria-lopez") && list.contains("UNREADABLE"), "{list}");
+    let err = fails(d.path(), &["note", "tom", "--topic", "x"]);
+    assert!(err.contains("tom-becker.json") && err.contains("line 1, column"), "{err}");
+    assert_eq!(fs::read_to_string(&path).unwrap(), "not json at all");
+    ok(d.path(), &["note", "mari", "--topic", "still works"]);
+}
+
+#[test]
+fn notes_from_many_processes_at_once_are_all_kept() {
+    let d = tempfile::tempdir().unwrap();
+    maria(d.path());
+    let children: Vec<_> = (0..8)
+        .map(|i| {
+            std::process::Command::new(assert_cmd::cargo::cargo_bin("rapport"))
+                .env("RAPPORT_DIR", d.path())
+                .args(["note", "mari", "--topic", &format!("from process {i}")])
+                .spawn()
+                .unwrap()
+        })
+        .collect();
+    for mut c in children {
+        assert!(c.wait().unwrap().success());
+    }
+    let file: serde_json::Value =
+        serde_json::from_str(&fs::read_to_string(d.path().join("clients/maria-lopez.json")).unwrap()).unwrap();
+    assert_eq!(file["sessions"].as_array().unwrap().len(), 8);
+}
+
+#[test]
+fn help_names_the_data_folder_in_use() {
+    let d = tempfile::tempdir().unwrap();
+    let help = ok(d.path(), &["--help"]);
+    assert!(help.contains(&format!("RAPPORT_DIR is set: {}", d.path().display())), "{help}");
+    assert!(help.contains("--data-dir"));
+}
+
+#[test]
+fn the_app_refuses_to_start_without_a_terminal() {
+    let d = tempfile::tempdir().unwrap();
+    let err = fails(d.path(), &[]);
+    assert!(err.contains("needs a terminal"), "{err}");
+}

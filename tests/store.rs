@@ -1,0 +1,189 @@
+//! The data folder keeps every note safe: atomic, private, locked, and never
+//! writes over what it could not read.
+
+use std::fs;
+use std::os::unix::fs::PermissionsExt;
+use std::path::Path;
+
+use chrono::NaiveDate;
+use rapport::domain::time::dt;
+use rapport::domain::{ClientProfile, NewSession, SCHEMA_VERSION};
+use rapport::store::{Store, StoreError};
+
+fn day() -> NaiveDate {
+    NaiveDate::from_ymd_opt(2026, 11, 1).unwrap()
+}
+
+fn profile(name: &str) -> ClientProfile {
+    ClientProfile { name: name.into(), ..Default::default() }
+}
+
+fn note(topic: &str) -> NewSession {
+    NewSession { topics: vec![topic.into()], ..Default::default() }
+}
+
+fn names_in(dir: &Path) -> Vec<String> {
+    let mut v: Vec<String> =
+        fs::read_dir(dir).unwrap().map(|e| e.unwrap().file_name().into_string().unwrap()).collect();
+    v.sort();
+    v
+}
+
+#[test]
+fn a_saved_note_reads_back_exactly_and_leaves_no_temp_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(dir.path()).unwrap();
+    let maria = store.create_client(profile("Maria Lopez"), day()).unwrap();
+    let (id, saved) = store.update(&maria.client.id, |r| r.add_session(note("sleep"), dt("2026-11-16 10:00"))).unwrap();
+    assert_eq!(id, "s1");
+    assert_eq!(store.load("maria-lopez").unwrap(), saved);
+    assert_eq!(names_in(&dir.path().join("clients")), vec!["maria-lopez.json"]);
+    let text = fs::read_to_string(store.client_path("maria-lopez")).unwrap();
+    assert!(text.contains(&format!("\"schema_version\": {SCHEMA_VERSION}")));
+    assert!(text.contains("\n  \"client\": {"), "pretty-printed for people: {text}");
+}
+
+#[test]
+fn files_are_private_to_the_therapist() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("data");
+    let store = Store::open(&root).unwrap();
+    store.create_client(profile("Maria Lopez"), day()).unwrap();
+    store.save_draft("maria-lopez", &"draft").unwrap();
+    let mode = |p: &Path| fs::metadata(p).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode(&root), 0o700);
+    assert_eq!(mode(&root.join("clients")), 0o700);
+    assert_eq!(mode(&root.join("drafts")), 0o700);
+    assert_eq!(mode(&store.client_path("maria-lopez")), 0o600);
+    assert_eq!(mode(&root.join("drafts/maria-lopez.json")), 0o600);
+}
+
+#[test]
+fn a_damaged_file_is_named_left_untouched_and_the_rest_still_load() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(dir.path()).unwrap();
+    store.create_client(profile("Maria Lopez"), day()).unwrap();
+    store.create_client(profile("Tom Becker"), day()).unwrap();
+    let broken = store.client_path("tom-becker");
+    fs::write(&broken, "{\n  \"schema_version\": 1,\n  \"client\": {oops\n").unwrap();
+    let before = fs::read(&broken).unwrap();
+
+    let files = store.load_all().unwrap();
+    assert_eq!(files.len(), 2);
+    assert!(files[0].record.is_ok());
+    let err = files[1].record.as_ref().unwrap_err();
+    let msg = err.to_string();
+    assert!(msg.contains("tom-becker.json") && msg.contains("line 3"), "{msg}");
+    assert!(matches!(err, StoreError::Corrupt { line: 3, .. }));
+
+    let attempt = store.update("tom-becker", |r| r.add_session(note("x"), dt("2026-11-16 10:00")));
+    assert!(matches!(attempt, Err(StoreError::Corrupt { .. })));
+    assert_eq!(fs::read(&broken).unwrap(), before, "a file we could not read is never rewritten");
+}
+
+#[test]
+fn a_foreign_json_file_is_not_taken_for_a_client() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(dir.path()).unwrap();
+    fs::write(store.client_path("package"), r#"{"name": "left-pad", "version": "1.0.0"}"#).unwrap();
+    let files = store.load_all().unwrap();
+    let msg = files[0].record.as_ref().unwrap_err().to_string();
+    assert!(msg.contains("not a Rapport client file") && msg.contains("schema_version"), "{msg}");
+}
+
+#[test]
+fn a_file_from_a_newer_rapport_is_read_but_never_written() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(dir.path()).unwrap();
+    store.create_client(profile("Maria Lopez"), day()).unwrap();
+    let path = store.client_path("maria-lopez");
+    let newer = fs::read_to_string(&path)
+        .unwrap()
+        .replace("\"schema_version\": 1", "\"schema_version\": 99")
+        .replace("\"sessions\": []", "\"sessions\": [], \"future_field\": true");
+    fs::write(&path, &newer).unwrap();
+
+    let file = store.load_file("maria-lopez");
+    assert!(file.read_only);
+    assert_eq!(file.record.unwrap().client.name, "Maria Lopez");
+    let err = store.update("maria-lopez", |r| r.add_session(note("x"), dt("2026-11-16 10:00"))).unwrap_err();
+    assert!(err.to_string().contains("newer Rapport"), "{err}");
+    assert_eq!(fs::read_to_string(&path).unwrap(), newer);
+}
+
+#[test]
+fn two_windows_adding_notes_at_once_lose_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let first = Store::open(dir.path()).unwrap();
+    first.create_client(profile("Maria Lopez"), day()).unwrap();
+    let threads: Vec<_> = (0..4)
+        .map(|w| {
+            let store = Store::open(dir.path()).unwrap();
+            std::thread::spawn(move || {
+                for i in 0..25 {
+                    store
+                        .update("maria-lopez", |r| r.add_session(note(&format!("w{w} n{i}")), dt("2026-11-16 10:00")))
+                        .unwrap();
+                }
+            })
+        })
+        .collect();
+    for t in threads {
+        t.join().unwrap();
+    }
+    let r = first.load("maria-lopez").unwrap();
+    assert_eq!(r.sessions.len(), 100);
+    let mut ids: Vec<_> = r.sessions.iter().map(|s| s.id.clone()).collect();
+    ids.sort();
+    ids.dedup();
+    assert_eq!(ids.len(), 100, "every session got its own id");
+}
+
+#[test]
+fn a_stale_copy_in_one_window_does_not_undo_anothers_note() {
+    let dir = tempfile::tempdir().unwrap();
+    let tui = Store::open(dir.path()).unwrap();
+    let cli = Store::open(dir.path()).unwrap();
+    tui.create_client(profile("Maria Lopez"), day()).unwrap();
+    let stale = tui.load("maria-lopez").unwrap();
+    cli.update("maria-lopez", |r| r.add_session(note("from the CLI"), dt("2026-11-16 10:00"))).unwrap();
+    // The TUI still holds `stale`, but its change is applied to the disk copy.
+    let (_, saved) =
+        tui.update("maria-lopez", |r| r.add_session(note("from the TUI"), dt("2026-11-16 11:00"))).unwrap();
+    assert!(stale.sessions.is_empty());
+    let topics: Vec<_> = saved.sessions.iter().map(|s| s.topics[0].as_str()).collect();
+    assert_eq!(topics, vec!["from the CLI", "from the TUI"]);
+}
+
+#[test]
+fn same_names_get_their_own_files() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(dir.path()).unwrap();
+    let a = store.create_client(profile("Sam Lee"), day()).unwrap();
+    let b = store.create_client(profile("Sam Lee"), day()).unwrap();
+    assert_eq!((a.client.id.as_str(), b.client.id.as_str()), ("sam-lee", "sam-lee-2"));
+    assert!(store.create_client(profile("   "), day()).is_err());
+}
+
+#[test]
+fn a_temp_file_left_by_a_crash_is_ignored() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(dir.path()).unwrap();
+    store.create_client(profile("Maria Lopez"), day()).unwrap();
+    fs::write(dir.path().join("clients/.rapport-tmp-abc123"), "{\"half\": ").unwrap();
+    let files = store.load_all().unwrap();
+    assert_eq!(files.len(), 1);
+    assert!(files[0].record.is_ok());
+}
+
+#[test]
+fn drafts_round_trip_and_can_be_removed() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(dir.path()).unwrap();
+    store.save_draft("maria-lopez", &vec!["sleep".to_string()]).unwrap();
+    let drafts: Vec<(String, Vec<String>)> = store.drafts();
+    assert_eq!(drafts, vec![("maria-lopez".to_string(), vec!["sleep".to_string()])]);
+    store.delete_draft("maria-lopez").unwrap();
+    assert!(store.drafts::<Vec<String>>().is_empty());
+    store.delete_draft("maria-lopez").unwrap();
+}
