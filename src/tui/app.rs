@@ -13,14 +13,13 @@ use ratatui::crossterm::event::{self, DisableBracketedPaste, EnableBracketedPast
 use ratatui::crossterm::execute;
 
 use super::action::{Action, Effect};
+use super::effects;
 use super::keymap::action_for;
 use super::model::Model;
 use super::screens::note_form::NoteDraft;
 use super::theme::Theme;
 use super::update::update;
 use super::view::view;
-use crate::domain::RecordError;
-use crate::domain::time::format_datetime;
 use crate::store::Store;
 
 /// The time: the real clock, or a fixed start that runs on in real time.
@@ -95,88 +94,18 @@ fn dispatch(terminal: &mut DefaultTerminal, model: &mut Model, store: &Store, ac
     Ok(())
 }
 
-/// Runs one effect. Store failures come back as actions; only a broken
-/// terminal is an error.
+/// Runs one effect: $EDITOR here (it needs the terminal), the rest in
+/// [`effects::run`]. Only a broken terminal is an error.
 fn run_effect(
     terminal: &mut DefaultTerminal,
     store: &Store,
     effect: Effect,
     now: NaiveDateTime,
 ) -> Result<Option<Action>> {
-    let failed = |e: crate::store::StoreError| Action::StoreFailed(e.to_string());
-    Ok(Some(match effect {
-        Effect::SaveNote { client, note } => match store.update(&client, |r| r.add_session(note, now)) {
-            Ok((session, record)) => Action::NoteSaved { record: Box::new(record), session },
-            Err(e) => Action::StoreFailed(format!("Not saved: {e}. Your note is still here.")),
-        },
-        Effect::AddClient { profile } => match store.create_client(profile, now.date()) {
-            Ok(record) => Action::ClientSaved(Box::new(record)),
-            Err(e) => failed(e),
-        },
-        Effect::EditClient { client, base, profile } => {
-            let result = store.update(&client, |r| {
-                if r.profile() != base {
-                    return Err(RecordError::Invalid(
-                        "these details were changed in another window meanwhile; nothing was saved. Press Esc, then e to edit the new version".into(),
-                    ));
-                }
-                r.set_profile(profile);
-                Ok(())
-            });
-            match result {
-                Ok(((), record)) => Action::ClientSaved(Box::new(record)),
-                Err(e) => failed(e),
-            }
-        }
-        Effect::SetTask { client, task, status, outcome } => {
-            match store.update(&client, |r| r.set_task_status(&task, status, outcome, now.date())) {
-                Ok(((), record)) => {
-                    let word = match status {
-                        crate::domain::TaskStatus::Done => "done",
-                        crate::domain::TaskStatus::Dropped => "dropped",
-                        crate::domain::TaskStatus::Open => "not done yet",
-                    };
-                    Action::RecordSaved { record: Box::new(record), message: format!("Task {task} marked {word}.") }
-                }
-                Err(e) => failed(e),
-            }
-        }
-        Effect::Schedule { client, start, minutes, weekly, replaces } => {
-            let result = store.update(&client, |r| {
-                if let Some(old) = replaces {
-                    r.cancel_appointment(old)?;
-                }
-                r.schedule(start, minutes, weekly)
-            });
-            match result {
-                Ok((overlaps, record)) => {
-                    let verb = if replaces.is_some() { "Moved to" } else { "Booked" };
-                    let mut message = format!("{verb} {} ({minutes} min).", format_datetime(start));
-                    if let Some(o) = overlaps.first() {
-                        message.push_str(&format!(" Note: it overlaps the one at {}.", format_datetime(o.start)));
-                    }
-                    Action::RecordSaved { record: Box::new(record), message }
-                }
-                Err(e) => failed(e),
-            }
-        }
-        Effect::CancelAppointment { client, start } => match store.update(&client, |r| r.cancel_appointment(start)) {
-            Ok((_, record)) => Action::RecordSaved {
-                record: Box::new(record),
-                message: format!("Cancelled the appointment at {}.", format_datetime(start)),
-            },
-            Err(e) => failed(e),
-        },
-        Effect::SaveDraft { client, draft } => match store.save_draft(&client, &draft) {
-            Ok(()) => Action::DraftSaved { client },
-            Err(e) => Action::StoreFailed(format!("Could not keep a draft: {e}")),
-        },
-        Effect::DeleteDraft { client } => match store.delete_draft(&client) {
-            Ok(()) => return Ok(None),
-            Err(e) => failed(e),
-        },
-        Effect::OpenEditor { text } => Action::EditorClosed(edit_in_editor(terminal, store, &text)?),
-    }))
+    match effect {
+        Effect::OpenEditor { text } => Ok(Some(Action::EditorClosed(edit_in_editor(terminal, store, &text)?))),
+        other => Ok(effects::run(store, other, now)),
+    }
 }
 
 /// Hands the terminal to $EDITOR (else $VISUAL, else vi) on a private temp

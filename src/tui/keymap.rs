@@ -150,6 +150,7 @@ pub static BINDINGS: &[Binding] = &[
     b(Clients, &[k('/')], Action::Filter, "find", true),
     b(Clients, &[k('a')], Action::AddClient, "add client", true),
     b(Clients, &[k('e')], Action::EditClient, "edit client", false),
+    b(Clients, &[ESC], Action::Back, "clear the filter", false),
     b(Clients, &[PGUP], Action::PageUp, "scroll note up", false),
     b(Clients, &[PGDN], Action::PageDown, "scroll note down", false),
     b(Clients, &[TAB], Action::SwitchTab, "today", true),
@@ -252,6 +253,18 @@ pub const HELP_ORDER: [Context; 13] = [
     Help,
 ];
 
+/// The key table as Markdown, for the README (a test keeps them equal).
+pub fn markdown() -> String {
+    let mut out = String::from("| Screen | Keys | Does |\n| --- | --- | --- |\n");
+    for c in HELP_ORDER {
+        for b in BINDINGS.iter().filter(|b| b.context == c) {
+            out.push_str(&format!("| {} | `{}` | {} |\n", c.title(), keys_label(b.keys), b.help));
+        }
+    }
+    out.push_str("| Anywhere | `Ctrl-C` | quit (an unsaved note is kept and offered back next time) |\n");
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -287,16 +300,4 @@ mod tests {
         let shift_tab = KeyEvent::new(KeyCode::Tab, KeyModifiers::SHIFT);
         assert_eq!(action_for(NoteForm, &shift_tab), Some(Action::PrevField));
     }
-}
-
-/// The key table as Markdown, for the README (a test keeps them equal).
-pub fn markdown() -> String {
-    let mut out = String::from("| Screen | Keys | Does |\n| --- | --- | --- |\n");
-    for c in HELP_ORDER {
-        for b in BINDINGS.iter().filter(|b| b.context == c) {
-            out.push_str(&format!("| {} | `{}` | {} |\n", c.title(), keys_label(b.keys), b.help));
-        }
-    }
-    out.push_str("| Anywhere | `Ctrl-C` | quit (an unsaved note is kept and offered back next time) |\n");
-    out
 }

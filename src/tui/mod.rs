@@ -3,6 +3,7 @@
 
 pub mod action;
 pub mod app;
+pub mod effects;
 pub mod keymap;
 pub mod model;
 pub mod screens;

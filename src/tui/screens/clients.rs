@@ -175,14 +175,15 @@ fn client_pane(frame: &mut Frame, area: Rect, m: &Model, r: &ClientRecord) {
             .skip(start)
             .take(height)
             .map(|(i, s)| {
-                let line = format!("{}  {}", format_day_near(s.at.date(), today), s.topics.join("; "));
+                let line = format!("{:<10}  {}", format_day_near(s.at.date(), today), s.topics.join("; "));
                 let style = if i == m.session { theme.selected() } else { Default::default() };
                 ListItem::new(line).style(style)
             })
             .collect();
         frame.render_widget(List::new(items), inner);
     }
-    let detail = sessions.get(m.session).map(|s| session_lines(r, s, theme)).unwrap_or_default();
+    let text_width = usize::from(detail_area.width.saturating_sub(2));
+    let detail = sessions.get(m.session).map(|s| session_lines(r, s, text_width, theme)).unwrap_or_default();
     let detail_title = sessions.get(m.session).map_or("Note".to_string(), |s| format!("Note {}", s.id));
     frame.render_widget(
         Paragraph::new(detail).wrap(Wrap { trim: false }).scroll((m.scroll, 0)).block(panel(
@@ -194,16 +195,18 @@ fn client_pane(frame: &mut Frame, area: Rect, m: &Model, r: &ClientRecord) {
     );
 }
 
-/// The full text of one session note, with what it set.
-pub fn session_lines<'a>(r: &ClientRecord, s: &Session, theme: &Theme) -> Vec<Line<'a>> {
+/// The full text of one session note, with what it set, wrapped to `width`
+/// with items indented under their headings.
+pub fn session_lines<'a>(r: &ClientRecord, s: &Session, width: usize, theme: &Theme) -> Vec<Line<'a>> {
     let mut lines = vec![Line::styled(format!("{} · {} min", format_datetime(s.at), s.minutes), theme.title())];
     let mut section = |heading: &str, items: Vec<String>| {
         if items.is_empty() {
             return;
         }
         lines.push(Line::styled(heading.to_string(), theme.heading()));
+        let options = textwrap::Options::new(width.max(8)).initial_indent("  ").subsequent_indent("  ");
         for i in items {
-            lines.push(Line::raw(format!("  {i}")));
+            lines.extend(textwrap::wrap(&i, &options).into_iter().map(|l| Line::raw(l.into_owned())));
         }
     };
     section("Topics", s.topics.clone());

@@ -1,0 +1,89 @@
+//! The effects that touch the data folder, run by the app loop (and by
+//! tests, without a terminal).
+
+use chrono::NaiveDateTime;
+
+use super::action::{Action, Effect};
+use crate::domain::RecordError;
+use crate::domain::time::format_datetime;
+use crate::store::Store;
+
+/// Runs one effect on the store and returns its result as an action.
+/// Failures come back as [`Action::StoreFailed`] with a message for the
+/// status line; nothing here panics or exits.
+pub fn run(store: &Store, effect: Effect, now: NaiveDateTime) -> Option<Action> {
+    let failed = |e: crate::store::StoreError| Action::StoreFailed(e.to_string());
+    Some(match effect {
+        Effect::SaveNote { client, note } => match store.update(&client, |r| r.add_session(note, now)) {
+            Ok((session, record)) => Action::NoteSaved { record: Box::new(record), session },
+            Err(e) => Action::StoreFailed(format!("Not saved: {e}. Your note is still here.")),
+        },
+        Effect::AddClient { profile } => match store.create_client(profile, now.date()) {
+            Ok(record) => Action::ClientSaved(Box::new(record)),
+            Err(e) => failed(e),
+        },
+        Effect::EditClient { client, base, profile } => {
+            let result = store.update(&client, |r| {
+                if r.profile() != base {
+                    return Err(RecordError::Invalid(
+                        "these details were changed in another window meanwhile; nothing was saved. Press Esc, then e to edit the new version".into(),
+                    ));
+                }
+                r.set_profile(profile);
+                Ok(())
+            });
+            match result {
+                Ok(((), record)) => Action::ClientSaved(Box::new(record)),
+                Err(e) => failed(e),
+            }
+        }
+        Effect::SetTask { client, task, status, outcome } => {
+            match store.update(&client, |r| r.set_task_status(&task, status, outcome, now.date())) {
+                Ok(((), record)) => {
+                    let word = match status {
+                        crate::domain::TaskStatus::Done => "done",
+                        crate::domain::TaskStatus::Dropped => "dropped",
+                        crate::domain::TaskStatus::Open => "not done yet",
+                    };
+                    Action::RecordSaved { record: Box::new(record), message: format!("Task {task} marked {word}.") }
+                }
+                Err(e) => failed(e),
+            }
+        }
+        Effect::Schedule { client, start, minutes, weekly, replaces } => {
+            let result = store.update(&client, |r| {
+                if let Some(old) = replaces {
+                    r.cancel_appointment(old)?;
+                }
+                r.schedule(start, minutes, weekly)
+            });
+            match result {
+                Ok((overlaps, record)) => {
+                    let verb = if replaces.is_some() { "Moved to" } else { "Booked" };
+                    let mut message = format!("{verb} {} ({minutes} min).", format_datetime(start));
+                    if let Some(o) = overlaps.first() {
+                        message.push_str(&format!(" Note: it overlaps the one at {}.", format_datetime(o.start)));
+                    }
+                    Action::RecordSaved { record: Box::new(record), message }
+                }
+                Err(e) => failed(e),
+            }
+        }
+        Effect::CancelAppointment { client, start } => match store.update(&client, |r| r.cancel_appointment(start)) {
+            Ok((_, record)) => Action::RecordSaved {
+                record: Box::new(record),
+                message: format!("Cancelled the appointment at {}.", format_datetime(start)),
+            },
+            Err(e) => failed(e),
+        },
+        Effect::SaveDraft { client, draft } => match store.save_draft(&client, &draft) {
+            Ok(()) => Action::DraftSaved { client },
+            Err(e) => Action::StoreFailed(format!("Could not keep a draft: {e}")),
+        },
+        Effect::DeleteDraft { client } => match store.delete_draft(&client) {
+            Ok(()) => return None,
+            Err(e) => failed(e),
+        },
+        Effect::OpenEditor { .. } => Action::EditorClosed(Err("The editor cannot be opened here.".into())),
+    })
+}

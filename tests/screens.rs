@@ -1,0 +1,463 @@
+//! The app as a therapist uses it: keys in, screens out, files on disk.
+//! Actions go through the real keymap, update and effects against a real
+//! data folder; screens are compared with insta snapshots at fixed sizes.
+
+use std::fs;
+
+use rapport::domain::time::dt;
+use rapport::domain::{ClientProfile, TaskStatus};
+use rapport::store::Store;
+use rapport::tui::action::Action;
+use rapport::tui::effects;
+use rapport::tui::keymap::{BINDINGS, action_for, keys_label, markdown};
+use rapport::tui::model::{Model, Popup, Screen};
+use rapport::tui::screens::note_form::NoteDraft;
+use rapport::tui::theme::Theme;
+use rapport::tui::view::view;
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+const NOW: &str = "2026-11-26 09:35";
+
+struct App {
+    m: Model,
+    store: Store,
+    _dir: tempfile::TempDir,
+}
+
+impl App {
+    fn open(dir: tempfile::TempDir) -> App {
+        let store = Store::open(dir.path()).unwrap();
+        let drafts: Vec<(String, NoteDraft)> = store.drafts();
+        let m = Model::new(store.load_all().unwrap(), drafts, dt(NOW), Theme { color: false });
+        App { m, store, _dir: dir }
+    }
+
+    fn empty() -> App {
+        App::open(tempfile::tempdir().unwrap())
+    }
+
+    fn demo() -> App {
+        let dir = tempfile::tempdir().unwrap();
+        rapport::demo::write_sample_practice(&Store::open(dir.path()).unwrap(), dt(NOW)).unwrap();
+        App::open(dir)
+    }
+
+    /// Quits and starts again on the same folder, as after a restart.
+    fn restart(self) -> App {
+        App::open(self._dir)
+    }
+
+    fn dispatch(&mut self, action: Action) {
+        let mut queue = vec![action];
+        while let Some(a) = queue.pop() {
+            for effect in rapport::tui::update::update(&mut self.m, a) {
+                queue.extend(effects::run(&self.store, effect, self.m.now));
+            }
+        }
+    }
+
+    fn key(&mut self, code: KeyCode, modifiers: KeyModifiers) {
+        let event = KeyEvent::new(code, modifiers);
+        if let Some(a) = action_for(self.m.context(), &event) {
+            self.dispatch(a);
+        }
+    }
+
+    /// Presses keys named like tmux: "Tab", "Enter", "Esc", "C-s", "BTab", or one character.
+    fn press(&mut self, keys: &str) {
+        for k in keys.split_whitespace() {
+            match k {
+                "Tab" => self.key(KeyCode::Tab, KeyModifiers::NONE),
+                "BTab" => self.key(KeyCode::BackTab, KeyModifiers::SHIFT),
+                "Enter" => self.key(KeyCode::Enter, KeyModifiers::NONE),
+                "Esc" => self.key(KeyCode::Esc, KeyModifiers::NONE),
+                "Up" => self.key(KeyCode::Up, KeyModifiers::NONE),
+                "Down" => self.key(KeyCode::Down, KeyModifiers::NONE),
+                "PgDn" => self.key(KeyCode::PageDown, KeyModifiers::NONE),
+                c if c.starts_with("C-") => self.key(KeyCode::Char(c.chars().nth(2).unwrap()), KeyModifiers::CONTROL),
+                c => {
+                    assert_eq!(c.chars().count(), 1, "unknown key name {c}");
+                    self.key(KeyCode::Char(c.chars().next().unwrap()), KeyModifiers::NONE)
+                }
+            }
+        }
+    }
+
+    fn type_text(&mut self, text: &str) {
+        for c in text.chars() {
+            let code = if c == '\n' { KeyCode::Enter } else { KeyCode::Char(c) };
+            self.key(code, KeyModifiers::NONE);
+        }
+    }
+
+    /// Lets time pass: the loop's clock ticks.
+    fn wait_ms(&mut self, ms: i64) {
+        let now = self.m.now + chrono::Duration::milliseconds(ms);
+        self.dispatch(Action::Tick(now));
+    }
+
+    fn screen(&self, w: u16, h: u16) -> String {
+        let mut t = Terminal::new(TestBackend::new(w, h)).unwrap();
+        t.draw(|f| view(&self.m, f)).unwrap();
+        let buf = t.backend().buffer();
+        let mut out = String::new();
+        for y in 0..h {
+            let line: String = (0..w).map(|x| buf[(x, y)].symbol()).collect();
+            out.push_str(line.trim_end());
+            out.push('\n');
+        }
+        out
+    }
+
+    fn status(&self) -> String {
+        self.m.status.as_ref().map(|s| s.text.clone()).unwrap_or_default()
+    }
+
+    fn file(&self, id: &str) -> serde_json::Value {
+        serde_json::from_str(&fs::read_to_string(self.store.client_path(id)).unwrap()).unwrap()
+    }
+}
+
+// ---- The stories ----------------------------------------------------------
+
+#[test]
+fn first_run_welcomes_and_a_new_client_and_note_are_saved() {
+    let mut app = App::empty();
+    assert!(app.screen(80, 24).contains("Press a to add your first client"));
+    app.press("a");
+    app.type_text("Maria Lopez");
+    app.press("Tab");
+    app.type_text("Mari");
+    app.press("C-s");
+    assert!(app.status().contains("Saved Maria Lopez (Mari)"), "{}", app.status());
+    app.press("n");
+    assert!(matches!(app.m.screen, Screen::NoteForm(_)));
+    app.type_text("sleep\nwork stress");
+    app.press("Tab");
+    app.type_text("the breathing helped");
+    app.press("C-s");
+    assert_eq!(app.status(), "Note saved for Mari (s1).");
+    let screen = app.screen(80, 24);
+    assert!(screen.contains("sleep; work stress") && screen.contains("\"the breathing helped\""), "{screen}");
+    let file = app.file("maria-lopez");
+    assert_eq!(file["sessions"][0]["topics"], serde_json::json!(["sleep", "work stress"]));
+    assert_eq!(file["sessions"][0]["at"], "2026-11-26T09:35:00");
+    assert_eq!(file["sessions"][0]["minutes"], 50);
+}
+
+#[test]
+fn esc_on_a_typed_note_asks_before_throwing_it_away() {
+    let mut app = App::demo();
+    app.press("Tab n");
+    app.type_text("something important");
+    app.press("Esc");
+    assert!(matches!(app.m.popup, Some(Popup::Confirm { .. })));
+    app.press("n");
+    assert!(matches!(app.m.screen, Screen::NoteForm(_)), "n keeps writing");
+    app.press("Esc y");
+    assert!(matches!(app.m.screen, Screen::Clients));
+    assert_eq!(app.status(), "Note discarded.");
+}
+
+#[test]
+fn a_note_left_unsaved_is_kept_and_offered_back_after_a_crash() {
+    let mut app = App::demo();
+    app.press("Tab n");
+    app.type_text("grief\nthe funeral");
+    app.wait_ms(300);
+    assert!(app.store.drafts::<NoteDraft>().is_empty(), "not yet: typing is still going on");
+    app.wait_ms(1500);
+    let drafts: Vec<(String, NoteDraft)> = app.store.drafts();
+    assert_eq!(drafts.len(), 1, "kept within two seconds");
+    assert_eq!(drafts[0].1.fields[0], "grief\nthe funeral");
+
+    // The process dies here; the next start offers the note back.
+    let mut app = app.restart();
+    assert!(matches!(app.m.popup, Some(Popup::Restore { .. })));
+    assert!(app.screen(80, 24).contains("was not saved"));
+    app.press("Enter");
+    let Screen::NoteForm(form) = &app.m.screen else { panic!("note form expected") };
+    assert_eq!(form.fields[0].lines(), ["grief", "the funeral"]);
+    app.press("C-s");
+    assert!(app.status().starts_with("Note saved"), "{}", app.status());
+    assert!(app.store.drafts::<NoteDraft>().is_empty(), "the draft goes once saved");
+}
+
+#[test]
+fn quitting_mid_note_keeps_it_as_a_draft() {
+    let mut app = App::demo();
+    app.press("Tab n");
+    app.type_text("q is just a letter here");
+    app.press("C-c");
+    assert!(app.m.quit);
+    let drafts: Vec<(String, NoteDraft)> = app.store.drafts();
+    assert_eq!(drafts[0].1.fields[0], "q is just a letter here");
+}
+
+#[test]
+fn a_failed_save_keeps_the_note_and_says_why() {
+    let mut app = App::demo();
+    app.press("Tab n");
+    app.type_text("anxiety");
+    // Another program damages the file while the form is open.
+    fs::write(app.store.client_path("aisha-khan"), "{ broken").unwrap();
+    app.press("C-s");
+    assert!(matches!(app.m.screen, Screen::NoteForm(_)), "the form stays open");
+    let status = app.status();
+    assert!(status.starts_with("Not saved:") && status.contains("aisha-khan.json"), "{status}");
+    assert!(status.ends_with("Your note is still here."), "{status}");
+    assert_eq!(fs::read_to_string(app.store.client_path("aisha-khan")).unwrap(), "{ broken");
+}
+
+#[test]
+fn an_impossible_time_in_the_note_is_named_and_nothing_saved() {
+    let mut app = App::demo();
+    app.press("Tab n");
+    app.type_text("topic");
+    for _ in 0..7 {
+        app.press("Tab");
+    }
+    for _ in 0..16 {
+        app.key(KeyCode::Backspace, KeyModifiers::NONE);
+    }
+    app.type_text("2026-02-30 10:00");
+    app.press("C-s");
+    assert_eq!(app.status(), "When: 2026-02-30 does not exist in the calendar");
+    assert!(matches!(app.m.screen, Screen::NoteForm(_)));
+}
+
+#[test]
+fn a_huge_paste_lands_in_the_field_whole() {
+    let mut app = App::demo();
+    app.press("Tab n");
+    for _ in 0..6 {
+        app.press("Tab");
+    }
+    let paste = "All work and no play. ".repeat(5000);
+    assert!(paste.len() > 100_000);
+    app.dispatch(Action::Paste(paste.clone()));
+    app.screen(80, 24);
+    app.press("C-s");
+    let file = app.file("aisha-khan");
+    let notes = file["sessions"].as_array().unwrap().last().unwrap()["notes"].as_str().unwrap().to_string();
+    assert_eq!(notes, paste.trim_end());
+}
+
+#[test]
+fn slash_finds_a_client_by_preferred_name_fuzzily() {
+    let mut app = App::demo();
+    app.press("Tab /");
+    app.type_text("jm");
+    let first = app.m.selected_entry().unwrap().name().to_string();
+    assert_eq!(first, "James Okafor", "'jm' fuzzily matches Jim");
+    app.press("Enter");
+    assert!(!app.m.filter_typing);
+    app.press("Esc");
+    assert_eq!(app.m.visible.len(), 9, "Esc clears the filter");
+}
+
+#[test]
+fn marking_a_task_done_in_the_review_saves_the_outcome() {
+    let mut app = App::demo();
+    app.press("Down Enter");
+    assert!(matches!(app.m.screen, Screen::Review(_)));
+    app.press("d");
+    app.type_text("went twice");
+    app.press("Enter");
+    assert!(app.status().contains("marked done"), "{}", app.status());
+    let file = app.file("james-okafor");
+    let task = file["tasks"].as_array().unwrap().iter().find(|t| t["outcome"] == "went twice").unwrap();
+    assert_eq!(task["status"], "done");
+    assert!(app.screen(80, 24).contains("+ Done: visit the allotment once: went twice"));
+}
+
+#[test]
+fn not_done_keeps_the_task_open_with_a_dated_note() {
+    let mut app = App::demo();
+    app.press("Down Enter u Enter");
+    let file = app.file("james-okafor");
+    let open: Vec<_> = file["tasks"].as_array().unwrap().iter().filter(|t| t["status"] == "open").collect();
+    assert_eq!(open.len(), 1);
+    assert_eq!(open[0]["outcome"], "not done yet (26 Nov)");
+}
+
+#[test]
+fn tasks_can_be_closed_from_the_client_list() {
+    let mut app = App::demo();
+    app.press("Tab t");
+    assert!(app.screen(80, 24).contains("Open tasks · Aisha Khan"));
+    app.press("x");
+    app.type_text("not for now");
+    app.press("Enter");
+    let r = app.store.load("aisha-khan").unwrap();
+    assert_eq!(r.open_tasks().count(), 0);
+    assert!(r.tasks.iter().any(|t| t.status == TaskStatus::Dropped && t.outcome.as_deref() == Some("not for now")));
+}
+
+#[test]
+fn a_note_started_from_the_agenda_is_linked_to_the_appointment() {
+    let mut app = App::demo();
+    app.press("Down n");
+    let Screen::NoteForm(form) = &app.m.screen else { panic!() };
+    assert_eq!(form.appointment, Some(dt("2026-11-26 10:00")));
+    app.type_text("grief");
+    app.press("C-s");
+    let file = app.file("james-okafor");
+    let last = file["sessions"].as_array().unwrap().last().unwrap().clone();
+    assert_eq!(last["at"], "2026-11-26T10:00:00");
+    assert_eq!(last["appointment"], "2026-11-26T10:00:00");
+}
+
+#[test]
+fn booking_moving_and_cancelling_appointments() {
+    let mut app = App::demo();
+    app.press("Tab Down Down Down s");
+    assert!(app.screen(80, 24).contains("Book appointment · Hannah Weiss (Han)"));
+    app.press("C-s");
+    assert!(app.status().starts_with("Booked 2026-12-25 11:00"), "{}", app.status());
+    assert!(app.store.load("hannah-weiss").unwrap().appointments.iter().any(|a| a.start == dt("2026-12-25 11:00")));
+
+    app.press("Tab");
+    assert!(matches!(app.m.screen, Screen::Today));
+    app.press("Down Down c");
+    let Some(Popup::Confirm { question, .. }) = &app.m.popup else { panic!("asks first") };
+    assert!(question.starts_with("Cancel Priya Raman's appointment on Thu 26 Nov at 11:00?"), "{question}");
+    assert!(app.screen(80, 24).contains("Are you sure?"));
+    app.press("y");
+    assert!(app.status().starts_with("Cancelled"), "{}", app.status());
+    assert!(!app.store.load("priya-raman").unwrap().appointments.iter().any(|a| a.start == dt("2026-11-26 11:00")));
+
+    app.press("m");
+    for _ in 0..5 {
+        app.key(KeyCode::Backspace, KeyModifiers::NONE);
+    }
+    app.type_text("18:30");
+    app.press("Enter");
+    assert!(app.status().starts_with("Moved to 2026-11-26 18:30"), "{}", app.status());
+}
+
+#[test]
+fn editing_a_client_someone_else_changed_is_refused() {
+    let mut app = App::demo();
+    app.press("Tab e");
+    app.type_text(" Jr");
+    app.store
+        .update("aisha-khan", |r| {
+            r.set_profile(ClientProfile { pronouns: Some("they/them".into()), ..r.profile() });
+            Ok(())
+        })
+        .unwrap();
+    app.press("C-s");
+    assert!(app.status().contains("changed in another window"), "{}", app.status());
+    assert_eq!(app.store.load("aisha-khan").unwrap().client.name, "Aisha Khan");
+}
+
+#[test]
+fn an_unreadable_client_is_shown_and_never_written() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(dir.path()).unwrap();
+    rapport::demo::write_sample_practice(&store, dt(NOW)).unwrap();
+    fs::write(store.client_path("aisha-khan"), "[1, 2").unwrap();
+    let mut app = App::open(dir);
+    app.press("Tab");
+    let screen = app.screen(80, 24);
+    assert!(screen.contains("aisha-khan") && screen.contains("unreadable"), "{screen}");
+    assert!(screen.contains("could not be read"), "{screen}");
+    app.press("n");
+    assert!(matches!(app.m.screen, Screen::Clients));
+    assert!(app.status().contains("aisha-khan.json"), "{}", app.status());
+    assert_eq!(fs::read_to_string(app.store.client_path("aisha-khan")).unwrap(), "[1, 2");
+}
+
+#[test]
+fn a_tiny_window_asks_to_be_bigger_and_keeps_everything() {
+    let mut app = App::demo();
+    app.press("Tab n");
+    app.type_text("kept");
+    let tiny = app.screen(20, 5);
+    assert!(tiny.contains("Window too small"), "{tiny}");
+    assert!(app.screen(80, 24).contains("kept"));
+    for (w, h) in [(1, 1), (60, 15), (59, 30), (200, 60)] {
+        app.screen(w, h);
+    }
+}
+
+#[test]
+fn help_lists_every_key_of_every_screen() {
+    let mut app = App::demo();
+    app.press("?");
+    assert!(app.m.help.is_some());
+    let text: String = rapport::tui::screens::help::lines(&Theme { color: false })
+        .iter()
+        .map(|l| l.spans.iter().map(|s| s.content.to_string()).collect::<String>() + "\n")
+        .collect();
+    for b in BINDINGS {
+        assert!(text.contains(&keys_label(b.keys)) && text.contains(b.help), "help lacks {}", b.help);
+    }
+    app.press("Esc");
+    assert!(app.m.help.is_none());
+}
+
+#[test]
+fn the_readme_key_table_is_the_key_table() {
+    let readme = fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+    let start = readme.find("<!-- keys:").expect("README has a keys section");
+    let body_start = readme[start..].find('\n').unwrap() + start + 1;
+    let end = readme.find("<!-- /keys -->").unwrap();
+    assert_eq!(&readme[body_start..end], markdown(), "regenerate the README key table from keymap::markdown()");
+}
+
+// ---- Snapshots ------------------------------------------------------------
+
+#[test]
+fn snapshot_today() {
+    let app = App::demo();
+    insta::assert_snapshot!("today_80x24", app.screen(80, 24));
+    insta::assert_snapshot!("today_120x40", app.screen(120, 40));
+}
+
+#[test]
+fn snapshot_clients() {
+    let mut app = App::demo();
+    app.press("Tab Down");
+    insta::assert_snapshot!("clients_80x24", app.screen(80, 24));
+    insta::assert_snapshot!("clients_120x40", app.screen(120, 40));
+}
+
+#[test]
+fn snapshot_review() {
+    let mut app = App::demo();
+    app.press("Down Enter");
+    insta::assert_snapshot!("review_80x24", app.screen(80, 24));
+    insta::assert_snapshot!("review_120x40", app.screen(120, 40));
+}
+
+#[test]
+fn snapshot_note_form() {
+    let mut app = App::demo();
+    app.press("Tab n");
+    app.type_text("exam nerves\nsleep");
+    app.press("Tab");
+    insta::assert_snapshot!("note_form_80x24", app.screen(80, 24));
+    insta::assert_snapshot!("note_form_120x40", app.screen(120, 40));
+}
+
+#[test]
+fn snapshot_client_form_and_welcome() {
+    let mut app = App::empty();
+    insta::assert_snapshot!("welcome_80x24", app.screen(80, 24));
+    app.press("a");
+    app.type_text("Maria Lopez");
+    insta::assert_snapshot!("client_form_80x24", app.screen(80, 24));
+    insta::assert_snapshot!("client_form_120x40", app.screen(120, 40));
+}
+
+#[test]
+fn snapshot_help() {
+    let mut app = App::demo();
+    app.press("?");
+    insta::assert_snapshot!("help_80x24", app.screen(80, 24));
+    insta::assert_snapshot!("help_120x40", app.screen(120, 40));
+}
