@@ -1,0 +1,242 @@
+//! End to end: the real binary in a real terminal (tmux), driven by keys,
+//! read from the screen and from the files it writes. Needs tmux
+//! (`.ci/run` installs it).
+
+use std::fs;
+use std::path::Path;
+use std::process::Command;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::thread::sleep;
+use std::time::{Duration, Instant};
+
+static NEXT: AtomicUsize = AtomicUsize::new(0);
+
+/// One terminal on a private tmux server.
+struct Term {
+    socket: String,
+}
+
+impl Term {
+    fn start(dir: &Path, now: &str, args: &[&str]) -> Term {
+        let socket = format!("rapport-e2e-{}-{}", std::process::id(), NEXT.fetch_add(1, Ordering::SeqCst));
+        let bin = env!("CARGO_BIN_EXE_rapport");
+        let mut cmd = format!("env RAPPORT_NOW='{now}' EDITOR=true '{bin}' --data-dir '{}'", dir.display());
+        for a in args {
+            cmd.push_str(&format!(" '{a}'"));
+        }
+        let status = Command::new("tmux")
+            .args(["-L", &socket, "new-session", "-d", "-s", "main", "-x", "100", "-y", "30", &cmd])
+            .status()
+            .expect("tmux is needed for the end-to-end tests: apt-get install tmux");
+        assert!(status.success());
+        Term { socket }
+    }
+
+    fn tmux(&self, args: &[&str]) -> std::process::Output {
+        Command::new("tmux").arg("-L").arg(&self.socket).args(args).output().unwrap()
+    }
+
+    fn screen(&self) -> String {
+        String::from_utf8_lossy(&self.tmux(&["capture-pane", "-t", "main", "-p"]).stdout).into_owned()
+    }
+
+    /// Waits until `text` is on screen, or fails showing the screen.
+    fn wait(&self, text: &str) {
+        let start = Instant::now();
+        while start.elapsed() < Duration::from_secs(10) {
+            if self.screen().contains(text) {
+                return;
+            }
+            sleep(Duration::from_millis(25));
+        }
+        panic!("'{text}' never appeared; the screen is:\n{}", self.screen());
+    }
+
+    fn keys(&self, keys: &[&str]) {
+        for k in keys {
+            self.tmux(&["send-keys", "-t", "main", k]);
+        }
+    }
+
+    fn type_text(&self, text: &str) {
+        self.tmux(&["send-keys", "-t", "main", "-l", text]);
+    }
+
+    fn running(&self) -> bool {
+        self.tmux(&["has-session", "-t", "main"]).status.success()
+    }
+
+    /// Waits for the app to leave by itself.
+    fn wait_exit(&self) {
+        let start = Instant::now();
+        while self.running() {
+            assert!(start.elapsed() < Duration::from_secs(10), "the app did not quit:\n{}", self.screen());
+            sleep(Duration::from_millis(25));
+        }
+    }
+}
+
+impl Drop for Term {
+    fn drop(&mut self) {
+        let _ = self.tmux(&["kill-server"]);
+    }
+}
+
+fn wait_for(what: &str, ok: impl Fn() -> bool) {
+    let start = Instant::now();
+    while !ok() {
+        assert!(start.elapsed() < Duration::from_secs(10), "{what} never happened");
+        sleep(Duration::from_millis(25));
+    }
+}
+
+fn client_file(dir: &Path, id: &str) -> serde_json::Value {
+    serde_json::from_str(&fs::read_to_string(dir.join("clients").join(format!("{id}.json"))).unwrap()).unwrap()
+}
+
+#[test]
+fn a_first_client_and_note_survive_a_restart() {
+    let d = tempfile::tempdir().unwrap();
+    let t = Term::start(d.path(), "2026-11-26 09:35", &[]);
+    t.wait("Welcome to Rapport");
+    t.keys(&["a"]);
+    t.wait("New client");
+    t.type_text("Maria Lopez");
+    t.keys(&["Tab"]);
+    t.type_text("Mari");
+    t.keys(&["C-s"]);
+    t.wait("Saved Maria Lopez (Mari).");
+    t.keys(&["n"]);
+    t.wait("New note · Maria Lopez (Mari)");
+    t.type_text("sleep");
+    t.keys(&["Tab"]);
+    t.type_text("the breathing helped");
+    t.keys(&["C-s"]);
+    t.wait("Note saved for Mari (s1).");
+    t.keys(&["q"]);
+    t.wait_exit();
+
+    let file = client_file(d.path(), "maria-lopez");
+    assert_eq!(file["sessions"][0]["topics"][0], "sleep");
+    assert_eq!(file["sessions"][0]["feedback"][0], "the breathing helped");
+
+    let t = Term::start(d.path(), "2026-11-26 10:00", &[]);
+    t.wait("Appointments: today");
+    t.keys(&["Tab"]);
+    t.wait("Maria Lopez (Mari)");
+    t.wait("sleep");
+    t.wait("\"the breathing helped\"");
+}
+
+#[test]
+fn before_an_appointment_the_review_is_one_key_away() {
+    let d = tempfile::tempdir().unwrap();
+    let cli = |args: &[&str]| {
+        let out =
+            Command::new(env!("CARGO_BIN_EXE_rapport")).arg("--data-dir").arg(d.path()).args(args).output().unwrap();
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    };
+    cli(&["client", "add", "Maria Lopez", "--preferred", "Mari", "--pronouns", "she/her"]);
+    cli(&[
+        "note",
+        "mari",
+        "--at",
+        "2026-11-19 10:00",
+        "--topic",
+        "sleep",
+        "--feedback",
+        "the diary felt like a chore",
+        "--task",
+        "keep a sleep diary",
+        "--personal",
+        "Mia's birthday party 2026-11-21",
+        "--plan",
+        "look at the diary",
+    ]);
+    cli(&["watch", "add", "mari", "go gently with her mother's illness"]);
+    cli(&[
+        "contact",
+        "add",
+        "mari",
+        "--channel",
+        "voicemail",
+        "--summary",
+        "can we move Monday?",
+        "--at",
+        "2026-11-25 18:00",
+    ]);
+    cli(&["appointment", "mari", "--at", "2026-11-26 10:00"]);
+
+    let t = Term::start(d.path(), "2026-11-26 09:35", &[]);
+    t.wait("in 25 min");
+    t.wait("Awaiting reply (1)");
+    t.keys(&["Enter"]);
+    t.wait("Review · Maria Lopez (Mari) · she/her");
+    let screen = t.screen();
+    for heading in ["Last time", "They told you", "Tasks to check", "Personal", "Plan", "Watch for", "Awaiting reply"] {
+        assert!(screen.contains(heading), "no {heading}:\n{screen}");
+    }
+    assert!(screen.contains("Mia's birthday party, Sat 21 Nov: ask how it went"), "{screen}");
+    assert!(screen.contains("session 2 · 7 days since the last"), "{screen}");
+    t.keys(&["d"]);
+    t.wait("Outcome");
+    t.type_text("filled in 5 nights");
+    t.keys(&["Enter"]);
+    t.wait("Task t1 marked done.");
+    t.wait("+ Done: keep a sleep diary: filled in 5 nights");
+    t.keys(&["n"]);
+    t.wait("for the appointment 2026-11-26 10:00");
+    t.type_text("the diary");
+    t.keys(&["C-s"]);
+    t.wait("Note saved for Mari (s2).");
+    let file = client_file(d.path(), "maria-lopez");
+    assert_eq!(file["tasks"][0]["status"], "done");
+    assert_eq!(file["sessions"][1]["appointment"], "2026-11-26T10:00:00");
+}
+
+#[test]
+fn a_note_typed_before_the_terminal_dies_is_offered_back() {
+    let d = tempfile::tempdir().unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_rapport"))
+        .arg("--data-dir")
+        .arg(d.path())
+        .args(["client", "add", "Tom Becker"])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let t = Term::start(d.path(), "2026-11-26 09:35", &[]);
+    t.keys(&["Tab"]);
+    t.wait("Tom Becker");
+    t.keys(&["n"]);
+    t.wait("New note");
+    t.type_text("arguments at home");
+    let draft = d.path().join("drafts/tom-becker.json");
+    wait_for("the draft reaching the disk", || draft.exists());
+    drop(t); // the terminal closes: the app is killed with it
+
+    let t = Term::start(d.path(), "2026-11-26 09:50", &[]);
+    t.wait("Unsaved note found");
+    t.wait("A note for Tom Becker was not saved");
+    t.keys(&["Enter"]);
+    t.wait("arguments at home");
+    t.keys(&["C-s"]);
+    t.wait("Note saved");
+    assert_eq!(client_file(d.path(), "tom-becker")["sessions"][0]["topics"][0], "arguments at home");
+    wait_for("the draft going away", || !draft.exists());
+}
+
+#[test]
+fn the_demo_opens_on_a_believable_practice_and_quits_cleanly() {
+    let d = tempfile::tempdir().unwrap();
+    let t = Term::start(d.path(), "2026-11-26 09:35", &["demo"]);
+    t.wait("Today, Thu 26 Nov");
+    t.wait("James Okafor (Jim)");
+    t.keys(&["?"]);
+    t.wait("Keys · ↑/↓ scroll");
+    t.keys(&["Escape", "q"]);
+    t.wait_exit();
+    assert!(
+        fs::read_dir(d.path().join("clients")).unwrap().next().is_none(),
+        "the demo never writes to the real folder"
+    );
+}
