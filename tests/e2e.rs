@@ -235,8 +235,5 @@ fn the_demo_opens_on_a_believable_practice_and_quits_cleanly() {
     t.wait("Keys · ↑/↓ scroll");
     t.keys(&["Escape", "q"]);
     t.wait_exit();
-    assert!(
-        fs::read_dir(d.path().join("clients")).unwrap().next().is_none(),
-        "the demo never writes to the real folder"
-    );
+    assert!(!d.path().join("clients").exists(), "the demo never touches the real data folder");
 }
