@@ -461,3 +461,42 @@ fn snapshot_help() {
     insta::assert_snapshot!("help_80x24", app.screen(80, 24));
     insta::assert_snapshot!("help_120x40", app.screen(120, 40));
 }
+
+#[test]
+fn the_profile_adds_and_flips_what_the_review_shows() {
+    let mut app = App::demo();
+    app.press("Tab p");
+    assert!(app.screen(80, 24).contains("Profile · Aisha Khan"));
+    app.press("a");
+    app.type_text("sister's wedding 2026-12-05");
+    app.press("Enter");
+    assert_eq!(app.status(), "Noted p4; flagged to ask about.");
+    app.press("Tab a");
+    app.type_text("finish the dissertation");
+    app.press("Enter");
+    app.press("Down Enter");
+    assert_eq!(app.status(), "Goal g2: the client agreed.");
+    app.press("Tab a");
+    app.type_text("exam results are a sore point");
+    app.press("Enter");
+    app.press("Tab");
+    app.press("Enter");
+    assert_eq!(app.status(), "Message c2 marked as replied.");
+    app.press("a");
+    app.type_text("pigeon: hello");
+    app.press("Enter");
+    assert!(app.status().starts_with("Start with text:"), "{}", app.status());
+    app.press("Esc");
+    insta::assert_snapshot!("profile_80x24", app.screen(80, 24));
+
+    let r = app.store.load("aisha-khan").unwrap();
+    assert_eq!(r.personal.last().unwrap().date, chrono::NaiveDate::from_ymd_opt(2026, 12, 5));
+    assert!(r.goals.iter().any(|g| g.text == "finish the dissertation" && g.agreed));
+    assert!(r.watch_for.iter().any(|w| w.text == "exam results are a sore point"));
+    assert!(r.contacts.iter().all(|c| !c.awaits_reply()));
+    app.press("Esc");
+    app.press("r");
+    let review = app.screen(100, 40);
+    assert!(review.contains("Ask about: sister's wedding (Sat 5 Dec)"), "{review}");
+    assert!(review.contains("exam results are a sore point"), "{review}");
+}

@@ -402,6 +402,20 @@ impl ClientRecord {
         id
     }
 
+    /// Flags a personal detail to ask about next time, or unflags it.
+    pub fn set_personal_ask(&mut self, id: &str, ask: bool) -> Result<(), RecordError> {
+        let p = self.personal.iter_mut().find(|p| p.id == id).ok_or_else(|| unknown("personal", id))?;
+        p.ask = ask;
+        Ok(())
+    }
+
+    /// Records whether the client agreed to a goal.
+    pub fn set_goal_agreed(&mut self, id: &str, agreed: bool) -> Result<(), RecordError> {
+        let goal = self.goals.iter_mut().find(|g| g.id == id).ok_or_else(|| unknown("goal", id))?;
+        goal.agreed = agreed;
+        Ok(())
+    }
+
     pub fn set_goal_status(&mut self, id: &str, status: GoalStatus) -> Result<(), RecordError> {
         let goal = self.goals.iter_mut().find(|g| g.id == id).ok_or_else(|| unknown("goal", id))?;
         goal.status = status;

@@ -295,6 +295,9 @@ impl Summary {
                 let day = p.date.map(format_day).unwrap_or_default();
                 match p.kind {
                     PersonalKind::HappenedSince => with(format!("{}, {day}: ask how it went", p.text), Emphasis::Ask),
+                    PersonalKind::AskAbout if p.date.is_some() => {
+                        with(format!("Ask about: {} ({day})", p.text), Emphasis::Ask)
+                    }
                     PersonalKind::AskAbout => with(format!("Ask about: {}", p.text), Emphasis::Ask),
                     PersonalKind::ComingUp => line(format!("{}, {day}: coming up", p.text)),
                     PersonalKind::Other => with(p.text.clone(), Emphasis::Quiet),

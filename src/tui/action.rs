@@ -6,6 +6,7 @@ use ratatui::crossterm::event::KeyEvent;
 
 use crate::domain::{ClientProfile, ClientRecord, NewSession, TaskStatus};
 use crate::tui::screens::note_form::NoteDraft;
+use crate::tui::screens::profile::ProfileChange;
 
 /// An event, after the keymap has read it. `update` turns each into state
 /// changes and [`Effect`]s.
@@ -55,7 +56,17 @@ pub enum Action {
     TaskNotDone,
     /// Drop the selected task (asks for an outcome).
     TaskDrop,
-    /// Next field of a form.
+    /// Open the selected client's profile.
+    Profile,
+    /// Add an item to the profile part shown.
+    AddItem,
+    /// Flip the selected profile item: ask about it, client agreed, replied.
+    Toggle,
+    /// Mark the selected goal achieved.
+    GoalAchieved,
+    /// Mark the selected goal dropped.
+    GoalDropped,
+    /// Next field of a form (next part of the profile).
     NextField,
     /// Previous field of a form.
     PrevField,
@@ -120,6 +131,10 @@ pub enum Effect {
     CancelAppointment {
         client: String,
         start: NaiveDateTime,
+    },
+    ChangeProfile {
+        client: String,
+        change: ProfileChange,
     },
     SaveDraft {
         client: String,

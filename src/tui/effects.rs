@@ -76,6 +76,12 @@ pub fn run(store: &Store, effect: Effect, now: NaiveDateTime) -> Option<Action> 
             },
             Err(e) => failed(e),
         },
+        Effect::ChangeProfile { client, change } => {
+            match store.update(&client, |r| crate::tui::screens::profile::apply(r, change, now)) {
+                Ok((message, record)) => Action::RecordSaved { record: Box::new(record), message },
+                Err(e) => failed(e),
+            }
+        }
         Effect::SaveDraft { client, draft } => match store.save_draft(&client, &draft) {
             Ok(()) => Action::DraftSaved { client },
             Err(e) => Action::StoreFailed(format!("Could not keep a draft: {e}")),

@@ -17,6 +17,9 @@ pub enum Context {
     Review,
     /// The selected client's open tasks.
     Tasks,
+    Profile,
+    /// Typing a new profile item.
+    AddItem,
     NoteForm,
     ClientForm,
     AppointmentForm,
@@ -37,6 +40,8 @@ impl Context {
             Context::Filter => "Filter by name",
             Context::Review => "Review",
             Context::Tasks => "Open tasks",
+            Context::Profile => "Profile",
+            Context::AddItem => "Add to the profile",
             Context::NoteForm => "Session note",
             Context::ClientForm => "Client details",
             Context::AppointmentForm => "Appointment",
@@ -51,7 +56,12 @@ impl Context {
     pub fn takes_text(self) -> bool {
         matches!(
             self,
-            Context::Filter | Context::NoteForm | Context::ClientForm | Context::AppointmentForm | Context::Outcome
+            Context::Filter
+                | Context::NoteForm
+                | Context::ClientForm
+                | Context::AppointmentForm
+                | Context::Outcome
+                | Context::AddItem
         )
     }
 }
@@ -147,6 +157,7 @@ pub static BINDINGS: &[Binding] = &[
     b(Clients, &[k('r')], Action::Review, "review", true),
     b(Clients, &[k('t')], Action::Tasks, "tasks", true),
     b(Clients, &[k('s')], Action::Schedule, "book", true),
+    b(Clients, &[k('p')], Action::Profile, "profile", true),
     b(Clients, &[k('/')], Action::Filter, "find", true),
     b(Clients, &[k('a')], Action::AddClient, "add client", true),
     b(Clients, &[k('e')], Action::EditClient, "edit client", false),
@@ -174,6 +185,7 @@ pub static BINDINGS: &[Binding] = &[
     b(Review, &[k('u')], Action::TaskNotDone, "not done", true),
     b(Review, &[k('x')], Action::TaskDrop, "drop task", true),
     b(Review, &[k('n')], Action::NewNote, "start note", true),
+    b(Review, &[k('p')], Action::Profile, "profile", false),
     b(Review, &[PGUP], Action::PageUp, "scroll up", false),
     b(Review, &[PGDN], Action::PageDown, "scroll down", false),
     b(Review, &[ESC], Action::Back, "back", true),
@@ -183,6 +195,18 @@ pub static BINDINGS: &[Binding] = &[
     b(Tasks, &[k('d')], Action::TaskDone, "done", true),
     b(Tasks, &[k('x')], Action::TaskDrop, "drop", true),
     b(Tasks, &[ESC], Action::Back, "close", true),
+    b(Profile, &[TAB], Action::NextField, "next part", true),
+    b(Profile, &[BACKTAB], Action::PrevField, "previous part", false),
+    b(Profile, &[UP, k('k')], Action::Up, "previous item", false),
+    b(Profile, &[DOWN, k('j')], Action::Down, "next item", false),
+    b(Profile, &[k('a')], Action::AddItem, "add", true),
+    b(Profile, &[ENTER, k(' ')], Action::Toggle, "ask / agreed / replied", true),
+    b(Profile, &[k('d')], Action::GoalAchieved, "goal achieved", true),
+    b(Profile, &[k('x')], Action::GoalDropped, "drop goal", false),
+    b(Profile, &[ESC], Action::Back, "back", true),
+    b(Profile, &[k('?')], Action::Help, "help", true),
+    b(AddItem, &[ENTER, ctrl('s')], Action::Save, "add", true),
+    b(AddItem, &[ESC], Action::Back, "cancel", true),
     b(NoteForm, &[TAB], Action::NextField, "next field", true),
     b(NoteForm, &[BACKTAB], Action::PrevField, "previous", true),
     b(NoteForm, &[ctrl('s')], Action::Save, "save", true),
@@ -237,13 +261,15 @@ pub fn keys_label(keys: &[Key]) -> String {
 }
 
 /// Every context in the order help lists them.
-pub const HELP_ORDER: [Context; 13] = [
+pub const HELP_ORDER: [Context; 15] = [
     Today,
     Clients,
     Sessions,
     Filter,
     Review,
     Tasks,
+    Profile,
+    AddItem,
     NoteForm,
     ClientForm,
     AppointmentForm,

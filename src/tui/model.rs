@@ -13,6 +13,7 @@ use crate::tui::keymap::Context;
 use crate::tui::screens::appointment::AppointmentForm;
 use crate::tui::screens::client_form::ClientForm;
 use crate::tui::screens::note_form::{NoteDraft, NoteForm};
+use crate::tui::screens::profile::{Part, ProfileView};
 use crate::tui::screens::review::ReviewView;
 use crate::tui::theme::Theme;
 
@@ -52,6 +53,7 @@ pub enum Screen {
     NoteForm(Box<NoteForm>),
     ClientForm(ClientForm),
     Appointment(AppointmentForm),
+    Profile(ProfileView),
 }
 
 /// What a yes to the question will do.
@@ -68,6 +70,7 @@ pub enum Popup {
     Tasks { client: String, selected: usize },
     Outcome { client: String, task: String, task_text: String, status: TaskStatus, input: Box<TextArea<'static>> },
     Restore { client: String },
+    AddItem { client: String, part: Part, input: Box<TextArea<'static>> },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -168,6 +171,7 @@ impl Model {
             Some(Popup::Tasks { .. }) => return Context::Tasks,
             Some(Popup::Outcome { .. }) => return Context::Outcome,
             Some(Popup::Restore { .. }) => return Context::Restore,
+            Some(Popup::AddItem { .. }) => return Context::AddItem,
             None => {}
         }
         match &self.screen {
@@ -179,6 +183,7 @@ impl Model {
             Screen::NoteForm(_) => Context::NoteForm,
             Screen::ClientForm(_) => Context::ClientForm,
             Screen::Appointment(_) => Context::AppointmentForm,
+            Screen::Profile(_) => Context::Profile,
         }
     }
 

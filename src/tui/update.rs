@@ -9,6 +9,7 @@ use super::screens::appointment::AppointmentForm;
 use super::screens::client_form::ClientForm;
 use super::screens::clients::sessions_newest_first;
 use super::screens::note_form::NoteForm;
+use super::screens::profile::{Part, ProfileChange, ProfileView, item_ids, parse_new};
 use super::screens::review::ReviewView;
 use super::screens::text_field;
 use crate::domain::TaskStatus;
@@ -99,6 +100,7 @@ pub fn update(m: &mut Model, action: Action) -> Vec<Effect> {
         Screen::NoteForm(_) => note_form(m, action),
         Screen::ClientForm(_) => client_form(m, action),
         Screen::Appointment(_) => appointment_form(m, action),
+        Screen::Profile(_) => profile(m, action),
     }
 }
 
@@ -341,6 +343,11 @@ fn clients(m: &mut Model, action: Action) -> Vec<Effect> {
             }
         }
         Action::AddClient => m.screen = Screen::ClientForm(ClientForm::add()),
+        Action::Profile => {
+            if let Some(id) = selected.filter(|id| m.record(id).is_some()) {
+                m.screen = Screen::Profile(ProfileView { client: id, part: Part::Personal, selected: 0 });
+            }
+        }
         Action::EditClient => {
             if let Some(id) = selected.filter(|id| writable(m, id))
                 && let Some(r) = m.record(&id)
@@ -381,6 +388,10 @@ fn review(m: &mut Model, action: Action) -> Vec<Effect> {
             } else if tasks.is_empty() {
                 m.set_info("No open tasks to mark.");
             }
+        }
+        Action::Profile => {
+            m.screen = Screen::Profile(ProfileView { client: v.client.clone(), part: Part::Personal, selected: 0 });
+            return vec![];
         }
         Action::NewNote => {
             let appt = v.appointment.as_ref().map(|a| (a.start, a.minutes));
@@ -475,6 +486,30 @@ fn popup_update(m: &mut Model, popup: Popup, action: Action) -> Vec<Effect> {
                     _ => {}
                 }
                 m.popup = Some(Popup::Outcome { client, task, task_text, status, input });
+                vec![]
+            }
+        },
+        Popup::AddItem { client, part, mut input } => match action {
+            Action::Save => match parse_new(part, &input.lines().join(" ")) {
+                Ok(change) => vec![Effect::ChangeProfile { client, change }],
+                Err(e) => {
+                    m.set_error(e);
+                    m.popup = Some(Popup::AddItem { client, part, input });
+                    vec![]
+                }
+            },
+            Action::Back => vec![],
+            other => {
+                match other {
+                    Action::Input(key) if key.code != ratatui::crossterm::event::KeyCode::Enter => {
+                        input.input(key);
+                    }
+                    Action::Paste(text) => {
+                        input.insert_str(text.lines().next().unwrap_or(""));
+                    }
+                    _ => {}
+                }
+                m.popup = Some(Popup::AddItem { client, part, input });
                 vec![]
             }
         },
@@ -600,4 +635,73 @@ fn appointment_form(m: &mut Model, action: Action) -> Vec<Effect> {
         _ => {}
     }
     vec![]
+}
+
+fn profile(m: &mut Model, action: Action) -> Vec<Effect> {
+    let Screen::Profile(v) = &m.screen else { return vec![] };
+    let mut v = v.clone();
+    let Some(r) = m.record(&v.client) else {
+        m.screen = home(m);
+        return vec![];
+    };
+    let ids = item_ids(r, v.part);
+    let selected = ids.get(v.selected).cloned();
+    let mut info = None;
+    let change = match (&action, v.part, selected) {
+        (Action::Up | Action::Down, ..) => {
+            v.selected = step(v.selected, ids.len(), action == Action::Down);
+            None
+        }
+        (Action::NextField | Action::PrevField, ..) => {
+            let i = Part::ALL.iter().position(|p| *p == v.part).unwrap_or(0);
+            let n = Part::ALL.len();
+            v.part = Part::ALL[if action == Action::NextField { (i + 1) % n } else { (i + n - 1) % n }];
+            v.selected = 0;
+            None
+        }
+        (Action::AddItem, part, _) => {
+            let client = v.client.clone();
+            m.screen = Screen::Profile(v);
+            if writable(m, &client) {
+                m.popup = Some(Popup::AddItem { client, part, input: Box::new(text_field("")) });
+            }
+            return vec![];
+        }
+        (Action::Toggle, Part::Personal, Some(id)) => {
+            let ask = r.personal.iter().find(|p| p.id == id).is_some_and(|p| p.ask);
+            Some(ProfileChange::SetAsk { id, ask: !ask })
+        }
+        (Action::Toggle, Part::Goals, Some(id)) => {
+            let agreed = r.goals.iter().find(|g| g.id == id).is_some_and(|g| g.agreed);
+            Some(ProfileChange::SetAgreed { id, agreed: !agreed })
+        }
+        (Action::Toggle, Part::Messages, Some(id)) => {
+            if r.contacts.iter().any(|c| c.id == id && c.awaits_reply()) {
+                Some(ProfileChange::Replied(id))
+            } else {
+                info = Some("That message needs no reply.");
+                None
+            }
+        }
+        (Action::GoalAchieved, Part::Goals, Some(id)) => {
+            Some(ProfileChange::SetGoalStatus { id, status: crate::domain::GoalStatus::Achieved })
+        }
+        (Action::GoalDropped, Part::Goals, Some(id)) => {
+            Some(ProfileChange::SetGoalStatus { id, status: crate::domain::GoalStatus::Dropped })
+        }
+        (Action::Back, ..) => {
+            m.screen = home(m);
+            return vec![];
+        }
+        _ => None,
+    };
+    let client = v.client.clone();
+    m.screen = Screen::Profile(v);
+    if let Some(info) = info {
+        m.set_info(info);
+    }
+    match change {
+        Some(change) if writable(m, &client) => vec![Effect::ChangeProfile { client, change }],
+        _ => vec![],
+    }
 }

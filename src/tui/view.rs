@@ -45,6 +45,7 @@ pub fn view(m: &Model, frame: &mut Frame) {
         Screen::NoteForm(f) => screens::note_form::view(frame, body, f, &m.theme),
         Screen::ClientForm(f) => screens::client_form::view(frame, body, f, &m.theme),
         Screen::Appointment(f) => screens::appointment::view(frame, body, f, &m.theme),
+        Screen::Profile(v) => screens::profile::view(frame, body, m, v),
     }
     if let Some(p) = &m.popup {
         screens::popups::view(frame, body, m, p);

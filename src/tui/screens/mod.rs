@@ -6,6 +6,7 @@ pub mod clients;
 pub mod help;
 pub mod note_form;
 pub mod popups;
+pub mod profile;
 pub mod review;
 pub mod today;
 
