@@ -9,7 +9,9 @@ use std::time::{Duration, Instant};
 use anyhow::{Context as _, Result};
 use chrono::{Local, NaiveDateTime};
 use ratatui::DefaultTerminal;
-use ratatui::crossterm::event::{self, DisableBracketedPaste, EnableBracketedPaste, Event, KeyEventKind};
+use ratatui::crossterm::event::{
+    self, DisableBracketedPaste, EnableBracketedPaste, Event, KeyCode, KeyEvent, KeyEventKind, KeyModifiers,
+};
 use ratatui::crossterm::execute;
 
 use super::action::{Action, Effect};
@@ -65,6 +67,15 @@ fn event_loop(terminal: &mut DefaultTerminal, model: &mut Model, store: &Store, 
         let mut action = None;
         if event::poll(TICK.saturating_sub(last_tick.elapsed()))? {
             action = match event::read()? {
+                // Esc and a key typed fast arrive as Alt+key: take them as the two keys.
+                Event::Key(mut key) if key.kind == KeyEventKind::Press && key.modifiers == KeyModifiers::ALT => {
+                    let esc = KeyEvent::new(KeyCode::Esc, KeyModifiers::NONE);
+                    if let Some(a) = action_for(model.context(), &esc) {
+                        dispatch(terminal, model, store, a)?;
+                    }
+                    key.modifiers = KeyModifiers::NONE;
+                    action_for(model.context(), &key)
+                }
                 Event::Key(key) if key.kind == KeyEventKind::Press => action_for(model.context(), &key),
                 Event::Paste(text) => Some(Action::Paste(text)),
                 _ => None,
