@@ -9,6 +9,7 @@ use anyhow::{Context, Result, anyhow, bail};
 use chrono::{Local, NaiveDateTime, Timelike};
 use clap::{CommandFactory, FromArgMatches};
 
+use rapport::cli::args::DemoCommand;
 use rapport::cli::{self, Cli, Command};
 use rapport::domain::time::parse_datetime;
 use rapport::store::Store;
@@ -43,7 +44,7 @@ fn run() -> Result<()> {
         Some(t) => parse_datetime(t).map_err(|e| anyhow!("--now: {e}"))?,
         None => now_to_the_minute(),
     };
-    if let Some(Command::Demo) = cli.command {
+    if let Some(Command::Demo { command: None }) = cli.command {
         let dir = tempfile::Builder::new()
             .prefix("rapport-demo-")
             .tempdir()
@@ -51,6 +52,12 @@ fn run() -> Result<()> {
         let store = Store::open(dir.path())?;
         rapport::demo::write_sample_practice(&store, now)?;
         return open_tui(store, cli.now.is_some().then_some(now));
+    }
+    if let Some(Command::Demo { command: Some(DemoCommand::Generate { clients, sessions, out, seed }) }) = &cli.command {
+        let spec = rapport::demo::generate::Spec { clients: *clients, sessions: *sessions, seed: *seed };
+        let n = rapport::demo::generate::generate(out, &spec, now)?;
+        println!("Wrote {n} clients with {sessions} sessions each to {}.", out.display());
+        return Ok(());
     }
     let dir = cli
         .data_dir

@@ -30,7 +30,10 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Open Rapport on a fictional sample practice (in a temporary folder)
-    Demo,
+    Demo {
+        #[command(subcommand)]
+        command: Option<DemoCommand>,
+    },
     /// Add, list and edit clients
     #[command(subcommand)]
     Client(ClientCommand),
@@ -45,6 +48,18 @@ pub enum Command {
         /// Print the review as JSON
         #[arg(long)]
         json: bool,
+    },
+    /// Find notes, tasks and personal details containing every word
+    Search {
+        /// The words to find (case-insensitive; all must match)
+        #[arg(required = true, num_args = 1..)]
+        query: Vec<String>,
+        /// Only this client's
+        #[arg(long)]
+        client: Option<String>,
+        /// Show at most this many, newest first
+        #[arg(long, default_value_t = 20)]
+        limit: usize,
     },
     /// The appointments of a day and the days after it
     Agenda {
@@ -72,6 +87,22 @@ pub enum Command {
     /// Texts, emails, calls and voicemails
     #[command(subcommand)]
     Contact(ContactCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum DemoCommand {
+    /// Write a large, realistic, deterministic practice into an empty folder
+    Generate {
+        #[arg(long, default_value_t = 1500)]
+        clients: usize,
+        /// Weekly sessions per client
+        #[arg(long, default_value_t = 30)]
+        sessions: usize,
+        #[arg(long, value_name = "DIR")]
+        out: std::path::PathBuf,
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+    },
 }
 
 #[derive(Debug, Subcommand)]

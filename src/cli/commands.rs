@@ -10,13 +10,13 @@ use super::resolve;
 use crate::domain::summary::summary;
 use crate::domain::time::{ago, format_datetime, format_day, format_day_near, parse_date, parse_datetime};
 use crate::domain::{Appointment, ClientProfile, ClientRecord, Direction, GoalStatus, NewSession, TaskStatus};
-use crate::store::{ClientFile, Store};
+use crate::store::Store;
 
 /// Runs one subcommand against `store`, writing what it says to `out`.
 pub fn run(command: Command, store: &Store, now: NaiveDateTime, out: &mut dyn Write) -> Result<()> {
     let today = now.date();
     match command {
-        Command::Demo => bail!("`demo` opens the app; run it from a terminal"),
+        Command::Demo { .. } => bail!("`demo` is run by the rapport binary itself"),
         Command::Client(c) => client(c, store, now, out),
         Command::Note(n) => note(n, store, now, out),
         Command::Review { client, at, json } => {
@@ -40,6 +40,26 @@ pub fn run(command: Command, store: &Store, now: NaiveDateTime, out: &mut dyn Wr
                 writeln!(out, "{}", serde_json::to_string_pretty(&s)?)?;
             } else {
                 write!(out, "{}", s.to_text(today))?;
+            }
+            Ok(())
+        }
+        Command::Search { query, client, limit } => {
+            let client = client.map(|c| find(store, &c)).transpose()?;
+            let found = store.search(&query.join(" "), client.as_deref(), limit.max(1))?;
+            let names: std::collections::HashMap<String, String> = store
+                .index()?
+                .into_iter()
+                .filter_map(|e| Some((e.id.clone(), e.summary?.display_name())))
+                .collect();
+            for h in &found.hits {
+                let name = names.get(&h.client).map_or(h.client.as_str(), String::as_str);
+                let session = h.session.as_deref().unwrap_or("profile");
+                writeln!(out, "{name} · {} · {session}\n    {}", format_day_near(h.date, today), h.snippet)?;
+            }
+            match (found.total, found.hits.len()) {
+                (0, _) => writeln!(out, "Nothing found for '{}'.", query.join(" "))?,
+                (t, n) if t > n => writeln!(out, "({n} of {t} shown; --limit shows more)")?,
+                _ => {}
             }
             Ok(())
         }
@@ -102,18 +122,15 @@ fn required_text(text: &str, what: &str) -> Result<String> {
     Ok(t.to_string())
 }
 
-fn find<'a>(files: &'a [ClientFile], client: &str) -> Result<&'a ClientFile> {
-    resolve(files, client).map_err(|e| anyhow!(e))
+/// The id of the client `query` names, found through the index.
+fn find(store: &Store, query: &str) -> Result<String> {
+    let entries = store.index()?;
+    resolve(&entries, query).map(|e| e.id.clone()).map_err(|e| anyhow!(e))
 }
 
 /// The readable record of the client `query` names.
 fn load(store: &Store, query: &str) -> Result<ClientRecord> {
-    let files = store.load_all()?;
-    let file = find(&files, query)?;
-    match &file.record {
-        Ok(r) => Ok(r.clone()),
-        Err(e) => Err(anyhow!("{e}")),
-    }
+    Ok(store.load(&find(store, query)?)?)
 }
 
 /// Applies a change to the client `query` names, as it is on disk now.
@@ -122,9 +139,7 @@ fn change<T>(
     query: &str,
     f: impl FnOnce(&mut ClientRecord) -> Result<T, crate::domain::RecordError>,
 ) -> Result<(T, ClientRecord)> {
-    let files = store.load_all()?;
-    let file = find(&files, query)?;
-    Ok(store.update(&file.id, f)?)
+    Ok(store.update(&find(store, query)?, f)?)
 }
 
 fn profile(name: String, p: ProfileArgs) -> ClientProfile {
@@ -138,19 +153,19 @@ fn client(c: ClientCommand, store: &Store, now: NaiveDateTime, out: &mut dyn Wri
             writeln!(out, "Added {} (id {}).", r.display_name(), r.client.id)?;
         }
         ClientCommand::List => {
-            let files = store.load_all()?;
+            let files = store.index()?;
             for f in &files {
-                match &f.record {
-                    Ok(r) => {
+                match (&f.summary, &f.error) {
+                    (Some(r), _) => {
                         let last = r
-                            .last_session()
-                            .map(|s| format!("last session {}", format_day_near(s.at.date(), now.date())))
+                            .last_session
+                            .map(|s| format!("last session {}", format_day_near(s.date(), now.date())))
                             .unwrap_or_else(|| "no sessions yet".into());
-                        let open = plural(r.open_tasks().count(), "open task");
+                        let open = plural(r.open_tasks, "open task");
                         let ro = if f.read_only { "  (read-only: newer format)" } else { "" };
                         writeln!(out, "{:<20} {:<32} {last}, {open}{ro}", f.id, r.display_name())?;
                     }
-                    Err(e) => writeln!(out, "{:<20} UNREADABLE: {e}", f.id)?,
+                    (None, e) => writeln!(out, "{:<20} UNREADABLE: {}", f.id, e.as_deref().unwrap_or("unknown"))?,
                 }
             }
             empty_note(out, files.is_empty(), "No clients yet. Add one: rapport client add \"Full Name\"")?;
@@ -199,27 +214,34 @@ fn note(n: NoteArgs, store: &Store, now: NaiveDateTime, out: &mut dyn Write) -> 
 }
 
 fn agenda(store: &Store, from: NaiveDate, days: u32, now: NaiveDateTime, out: &mut dyn Write) -> Result<()> {
-    let files = store.load_all()?;
-    let records: Vec<&ClientRecord> =
-        files.iter().filter_map(|f| f.record.as_ref().ok()).filter(|r| !r.client.archived).collect();
+    let entries = store.index()?;
+    // (appointment, name, reminder) of every active client. The index holds
+    // appointments from each client's last session on; older days need the files.
+    let mut all: Vec<(Appointment, String, Option<String>)> = Vec::new();
+    if from >= now.date() {
+        for s in entries.iter().filter_map(|e| e.summary.as_ref()).filter(|s| !s.archived) {
+            all.extend(s.appointments.iter().map(|a| (a.clone(), s.display_name(), s.reminder.clone())));
+        }
+    } else {
+        for r in store.load_all()?.into_iter().filter_map(|f| f.record.ok()).filter(|r| !r.client.archived) {
+            all.extend(r.appointments.iter().map(|a| (a.clone(), r.display_name(), r.reminder())));
+        }
+    }
+    all.sort_by_key(|(a, ..)| a.start);
     for offset in 0..days {
         let day = from + chrono::Duration::days(offset.into());
-        let mut rows: Vec<(&Appointment, &ClientRecord)> = records
-            .iter()
-            .flat_map(|r| r.appointments.iter().filter(|a| a.start.date() == day).map(move |a| (a, *r)))
-            .collect();
-        rows.sort_by_key(|(a, _)| a.start);
         writeln!(out, "{}", format_day_near(day, now.date()))?;
+        let rows: Vec<_> = all.iter().filter(|(a, ..)| a.start.date() == day).collect();
         if rows.is_empty() {
             writeln!(out, "  No appointments")?;
         }
-        for (a, r) in rows {
-            let reminder = r.reminder().map(|s| format!("  {s}")).unwrap_or_default();
-            writeln!(out, "  {}  {:<28} {:>3} min{reminder}", a.start.format("%H:%M"), r.display_name(), a.minutes)?;
+        for (a, name, reminder) in rows {
+            let reminder = reminder.as_ref().map(|s| format!("  {s}")).unwrap_or_default();
+            writeln!(out, "  {}  {name:<28} {:>3} min{reminder}", a.start.format("%H:%M"), a.minutes)?;
         }
     }
-    for f in files.iter().filter(|f| f.record.is_err()) {
-        writeln!(out, "(could not read {}: see `rapport client list`)", f.id)?;
+    for e in entries.iter().filter(|e| e.summary.is_none()) {
+        writeln!(out, "(could not read {}: see `rapport client list`)", e.id)?;
     }
     Ok(())
 }
@@ -311,13 +333,12 @@ fn task(t: TaskCommand, store: &Store, today: NaiveDate, out: &mut dyn Write) ->
 fn contact(c: ContactCommand, store: &Store, now: NaiveDateTime, out: &mut dyn Write) -> Result<()> {
     match c {
         ContactCommand::List { client } => {
-            let files = store.load_all()?;
-            let records: Vec<&ClientRecord> = match &client {
-                Some(q) => vec![find(&files, q)?.record.as_ref().map_err(|e| anyhow!("{e}"))?],
-                None => files.iter().filter_map(|f| f.record.as_ref().ok()).collect(),
+            let records: Vec<ClientRecord> = match &client {
+                Some(q) => vec![load(store, q)?],
+                None => store.load_all()?.into_iter().filter_map(|f| f.record.ok()).collect(),
             };
             let mut any = false;
-            for r in records {
+            for r in &records {
                 for c in &r.contacts {
                     any = true;
                     let state = match (c.direction, c.replied_at) {

@@ -6,13 +6,13 @@ mod commands;
 pub use args::{Cli, Command};
 pub use commands::run;
 
-use crate::store::ClientFile;
+use crate::store::IndexEntry;
 
 /// Finds the client a CLIENT argument names: an exact id, or a
 /// case-insensitive prefix of the full name, the preferred name, or any word
 /// of the full name. An unknown or ambiguous name is an error that lists the
 /// candidates.
-pub fn resolve<'a>(files: &'a [ClientFile], query: &str) -> Result<&'a ClientFile, String> {
+pub fn resolve<'a>(files: &'a [IndexEntry], query: &str) -> Result<&'a IndexEntry, String> {
     let q = query.trim().to_lowercase();
     if q.is_empty() {
         return Err("name a client; `rapport client list` shows them".into());
@@ -20,12 +20,12 @@ pub fn resolve<'a>(files: &'a [ClientFile], query: &str) -> Result<&'a ClientFil
     if let Some(f) = files.iter().find(|f| f.id == q) {
         return Ok(f);
     }
-    let matches: Vec<&ClientFile> = files
+    let matches: Vec<&IndexEntry> = files
         .iter()
         .filter(|f| {
-            let Ok(r) = &f.record else { return false };
-            let name = r.client.name.to_lowercase();
-            let preferred = r.client.preferred_name.as_deref().unwrap_or("").to_lowercase();
+            let Some(r) = &f.summary else { return false };
+            let name = r.name.to_lowercase();
+            let preferred = r.preferred_name.as_deref().unwrap_or("").to_lowercase();
             name.starts_with(&q)
                 || (!preferred.is_empty() && preferred.starts_with(&q))
                 || name.split_whitespace().any(|w| w.starts_with(&q))
@@ -35,7 +35,7 @@ pub fn resolve<'a>(files: &'a [ClientFile], query: &str) -> Result<&'a ClientFil
         [one] => Ok(one),
         [] => {
             let unreadable: Vec<&str> =
-                files.iter().filter(|f| f.record.is_err() && f.id.starts_with(&q)).map(|f| f.id.as_str()).collect();
+                files.iter().filter(|f| f.summary.is_none() && f.id.starts_with(&q)).map(|f| f.id.as_str()).collect();
             if let [id] = unreadable.as_slice() {
                 return Ok(files.iter().find(|f| f.id == *id).expect("listed"));
             }
@@ -44,8 +44,7 @@ pub fn resolve<'a>(files: &'a [ClientFile], query: &str) -> Result<&'a ClientFil
         many => {
             let names: Vec<String> = many
                 .iter()
-                .filter_map(|f| f.record.as_ref().ok())
-                .map(|r| format!("{} ({})", r.client.name, r.client.id))
+                .filter_map(|f| f.summary.as_ref().map(|s| format!("{} ({})", s.name, f.id)))
                 .collect();
             Err(format!(
                 "'{query}' matches more than one client: {}; type more of the name or use the id",

@@ -17,6 +17,16 @@ pub const DIR_MODE: u32 = 0o700;
 /// rename itself survives a power cut. On failure the temp file is removed
 /// and `path` is untouched.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
+    replace(path, bytes, true)
+}
+
+/// Like [`write_atomic`] (all or nothing) but without waiting for the disk:
+/// for derived files that are rebuilt if a power cut tears them.
+pub fn write_atomic_unsynced(path: &Path, bytes: &[u8]) -> Result<()> {
+    replace(path, bytes, false)
+}
+
+fn replace(path: &Path, bytes: &[u8], durable: bool) -> Result<()> {
     let dir = path.parent().with_context(|| format!("{} has no parent folder", path.display()))?;
     let mut tmp = tempfile::Builder::new()
         .prefix(".rapport-tmp-")
@@ -24,10 +34,10 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
         .tempfile_in(dir)
         .with_context(|| format!("creating a temporary file in {}", dir.display()))?;
     tmp.write_all(bytes)
-        .and_then(|()| tmp.as_file().sync_all())
+        .and_then(|()| if durable { tmp.as_file().sync_all() } else { Ok(()) })
         .with_context(|| format!("writing {}", path.display()))?;
     tmp.persist(path).map_err(|e| e.error).with_context(|| format!("replacing {}", path.display()))?;
-    sync_dir(dir)
+    if durable { sync_dir(dir) } else { Ok(()) }
 }
 
 fn sync_dir(dir: &Path) -> Result<()> {

@@ -7,7 +7,9 @@
 //! lock, so a change made by another Rapport process is never overwritten.
 
 pub mod atomic;
+pub mod index;
 pub mod lock;
+pub mod search;
 
 use std::fs;
 use std::io;
@@ -19,6 +21,8 @@ use serde::de::DeserializeOwned;
 
 use crate::domain::{ClientProfile, ClientRecord, RecordError, SCHEMA_VERSION, slug};
 use atomic::{create_private_dir, is_temp_file, write_atomic};
+pub use index::{ClientSummary, IndexEntry};
+use index::IndexDir;
 use lock::DataLock;
 
 /// What went wrong with the data folder, in words for the therapist.
@@ -134,6 +138,17 @@ impl Store {
         Ok(ids)
     }
 
+    /// Every client as the index knows them, sorted by id: the index is first
+    /// brought up to date with the client files (only changed files are read).
+    pub fn index(&self) -> Result<Vec<IndexEntry>, StoreError> {
+        let _lock = self.lock()?;
+        let files: Vec<(String, PathBuf)> =
+            self.client_ids()?.into_iter().map(|id| { let p = self.client_path(&id); (id, p) }).collect();
+        IndexDir::new(&self.root)
+            .refresh(&files, |id| self.load_file(id))
+            .map_err(|source| StoreError::Write { path: self.root.join("index"), source })
+    }
+
     /// Every client file; one that cannot be read is returned with its error
     /// and does not stop the others loading.
     pub fn load_all(&self) -> Result<Vec<ClientFile>, StoreError> {
@@ -167,6 +182,7 @@ impl Store {
             .expect("an unused id");
         let record = ClientRecord::new(id, profile, today);
         self.write(&record)?;
+        self.reindex(&record);
         Ok(record)
     }
 
@@ -183,7 +199,20 @@ impl Store {
         let out = change(&mut record)?;
         record.schema_version = SCHEMA_VERSION;
         self.write(&record)?;
+        self.reindex(&record);
         Ok((out, record))
+    }
+
+    /// Writes a whole record as a new client file (for generated practices).
+    pub fn import(&self, record: &ClientRecord) -> Result<(), StoreError> {
+        let _lock = self.lock()?;
+        self.write(record)
+    }
+
+    /// Keeps the index in step with a saved record. A failure here loses
+    /// nothing: the next `index()` sees the file changed and re-reads it.
+    fn reindex(&self, record: &ClientRecord) {
+        let _ = IndexDir::new(&self.root).update_one(record, &self.client_path(&record.client.id));
     }
 
     fn write(&self, record: &ClientRecord) -> Result<(), StoreError> {

@@ -1,0 +1,327 @@
+//! A derived index of the data folder, so a practice of any size opens
+//! instantly: one small summary per client (for the list, Today and name
+//! look-ups) and the text of every note in shard files (for search).
+//!
+//! It is never the source of truth. Each entry remembers the size and
+//! modification time of the client file it was built from; a file that
+//! changed, appeared or went away is re-read, and an index that is missing
+//! or damaged is rebuilt from the client files.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::fs;
+use std::io;
+use std::path::{Path, PathBuf};
+use std::time::UNIX_EPOCH;
+
+use chrono::{NaiveDate, NaiveDateTime};
+use serde::{Deserialize, Serialize};
+
+use crate::domain::{Appointment, Channel, ClientRecord};
+
+/// Bump when the index layout changes: an old index is then rebuilt.
+const INDEX_VERSION: u32 = 2;
+/// Note text is spread over this many shard files, so a save rewrites one
+/// small shard rather than all the text.
+pub const SHARDS: u64 = 64;
+
+/// Which version of a client file an entry was built from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Stamp {
+    pub modified_ns: u128,
+    pub len: u64,
+}
+
+impl Stamp {
+    pub fn of(path: &Path) -> io::Result<Stamp> {
+        let m = fs::metadata(path)?;
+        let modified_ns = m.modified()?.duration_since(UNIX_EPOCH).map_or(0, |d| d.as_nanos());
+        Ok(Stamp { modified_ns, len: m.len() })
+    }
+}
+
+/// A message from the client still awaiting a reply.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Awaiting {
+    pub id: String,
+    pub channel: Channel,
+    pub at: NaiveDateTime,
+    pub summary: String,
+}
+
+/// What the list, Today and name look-ups need of a client, without
+/// reading their file.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ClientSummary {
+    pub name: String,
+    pub preferred_name: Option<String>,
+    pub archived: bool,
+    pub sessions: usize,
+    pub last_session: Option<NaiveDateTime>,
+    pub open_tasks: usize,
+    pub reminder: Option<String>,
+    /// Appointments from the day of the last session onwards (the earlier
+    /// ones were held or missed long ago).
+    pub appointments: Vec<Appointment>,
+    pub awaiting: Vec<Awaiting>,
+}
+
+impl ClientSummary {
+    pub fn of(r: &ClientRecord) -> ClientSummary {
+        let since = r.last_session().map_or(NaiveDate::MIN, |s| s.at.date());
+        ClientSummary {
+            name: r.client.name.clone(),
+            preferred_name: r.client.preferred_name.clone(),
+            archived: r.client.archived,
+            sessions: r.sessions.len(),
+            last_session: r.last_session().map(|s| s.at),
+            open_tasks: r.open_tasks().count(),
+            reminder: r.reminder(),
+            appointments: r.appointments.iter().filter(|a| a.start.date() >= since).cloned().collect(),
+            awaiting: r
+                .contacts
+                .iter()
+                .filter(|c| c.awaits_reply())
+                .map(|c| Awaiting { id: c.id.clone(), channel: c.channel, at: c.at, summary: c.summary.clone() })
+                .collect(),
+        }
+    }
+
+    /// "Maria Lopez (Mari)" or just the name.
+    pub fn display_name(&self) -> String {
+        match &self.preferred_name {
+            Some(p) if *p != self.name => format!("{} ({p})", self.name),
+            _ => self.name.clone(),
+        }
+    }
+}
+
+/// One client as the index knows them.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct IndexEntry {
+    pub id: String,
+    pub stamp: Stamp,
+    /// None when the file could not be read; `error` says why.
+    pub summary: Option<ClientSummary>,
+    #[serde(default)]
+    pub error: Option<String>,
+    /// Written by a newer Rapport: shown, never written.
+    #[serde(default)]
+    pub read_only: bool,
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+struct IndexFile {
+    version: u32,
+    clients: Vec<IndexEntry>,
+}
+
+/// The index folder of a data folder.
+pub(crate) struct IndexDir {
+    dir: PathBuf,
+}
+
+/// The shard a client's text lives in.
+fn shard_of(id: &str) -> u64 {
+    // FNV-1a: stable across builds and platforms.
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in id.bytes() {
+        h ^= u64::from(b);
+        h = h.wrapping_mul(0x0100_0000_01b3);
+    }
+    h % SHARDS
+}
+
+fn one_line(s: &str) -> String {
+    s.replace(['\t', '\n', '\r'], " ")
+}
+
+/// The searchable text of one session: its topics, feedback, observations,
+/// the tasks and personal details it set, the plan and the notes, on one line.
+pub fn session_text(r: &ClientRecord, s: &crate::domain::Session) -> String {
+    let mut parts: Vec<&str> = Vec::new();
+    parts.extend(s.topics.iter().map(String::as_str));
+    parts.extend(s.feedback.iter().map(String::as_str));
+    parts.extend(s.observations.iter().map(String::as_str));
+    parts.extend(r.tasks.iter().filter(|t| t.session.as_deref() == Some(&s.id)).map(|t| t.text.as_str()));
+    parts.extend(r.personal.iter().filter(|p| p.session.as_deref() == Some(&s.id)).map(|p| p.text.as_str()));
+    parts.push(&s.plan);
+    parts.push(&s.notes);
+    one_line(&parts.into_iter().filter(|p| !p.is_empty()).collect::<Vec<_>>().join(" · "))
+}
+
+/// The searchable text of tasks and personal details noted outside a session.
+pub fn loose_text(r: &ClientRecord) -> String {
+    let loose: Vec<&str> = r
+        .tasks
+        .iter()
+        .filter(|t| t.session.is_none())
+        .map(|t| t.text.as_str())
+        .chain(r.personal.iter().filter(|p| p.session.is_none()).map(|p| p.text.as_str()))
+        .collect();
+    one_line(&loose.join(" · "))
+}
+
+/// The searchable lines of a client, lowercased for matching: one per
+/// session, one for details noted outside a session.
+/// `id \t session \t date \t text`
+pub fn text_lines(r: &ClientRecord) -> Vec<String> {
+    let id = &r.client.id;
+    let mut lines: Vec<String> = r
+        .sessions
+        .iter()
+        .map(|s| format!("{id}\t{}\t{}\t{}", s.id, s.at.format("%Y-%m-%d"), session_text(r, s).to_lowercase()))
+        .collect();
+    let loose = loose_text(r);
+    if !loose.is_empty() {
+        lines.push(format!("{id}\t-\t{}\t{}", r.client.created.format("%Y-%m-%d"), loose.to_lowercase()));
+    }
+    lines
+}
+
+impl IndexDir {
+    pub fn new(root: &Path) -> IndexDir {
+        IndexDir { dir: root.join("index") }
+    }
+
+    fn file(&self) -> PathBuf {
+        self.dir.join("clients.json")
+    }
+
+    pub fn shard_path(&self, shard: u64) -> PathBuf {
+        self.dir.join(format!("text-{shard:02}.tsv"))
+    }
+
+    /// The entries as last written, or None when missing, damaged, old, or
+    /// when a shard is missing.
+    fn read(&self) -> Option<Vec<IndexEntry>> {
+        let bytes = fs::read(self.file()).ok()?;
+        let file: IndexFile = serde_json::from_slice(&bytes).ok()?;
+        if file.version != INDEX_VERSION || (0..SHARDS).any(|s| !self.shard_path(s).exists()) {
+            return None;
+        }
+        Some(file.clients)
+    }
+
+    fn write(&self, clients: Vec<IndexEntry>) -> anyhow::Result<Vec<IndexEntry>> {
+        super::atomic::create_private_dir(&self.dir)?;
+        let file = IndexFile { version: INDEX_VERSION, clients };
+        let bytes = serde_json::to_vec(&file)?;
+        // Derived data: atomic, but not worth an fsync; a torn index is rebuilt.
+        super::atomic::write_atomic_unsynced(&self.file(), &bytes)?;
+        Ok(file.clients)
+    }
+
+    /// Replaces the lines of `ids` in their shards with `lines`.
+    fn rewrite_shards(&self, ids: &BTreeSet<String>, lines: &BTreeMap<String, Vec<String>>, all: bool) -> anyhow::Result<()> {
+        super::atomic::create_private_dir(&self.dir)?;
+        let shards: BTreeSet<u64> = if all { (0..SHARDS).collect() } else { ids.iter().map(|i| shard_of(i)).collect() };
+        for shard in shards {
+            let path = self.shard_path(shard);
+            let old = if all { String::new() } else { fs::read_to_string(&path).unwrap_or_default() };
+            let mut out = String::with_capacity(old.len() + 4096);
+            for line in old.lines() {
+                let id = line.split('\t').next().unwrap_or("");
+                if !ids.contains(id) {
+                    out.push_str(line);
+                    out.push('\n');
+                }
+            }
+            for (id, ls) in lines.iter().filter(|(id, _)| shard_of(id) == shard) {
+                if all || ids.contains(id) {
+                    for l in ls {
+                        out.push_str(l);
+                        out.push('\n');
+                    }
+                }
+            }
+            super::atomic::write_atomic_unsynced(&path, out.as_bytes())?;
+        }
+        Ok(())
+    }
+
+    /// Brings the index up to date with the client files and returns it,
+    /// sorted by id. `load` reads one client file. Call under the lock.
+    pub fn refresh(
+        &self,
+        files: &[(String, PathBuf)],
+        load: impl Fn(&str) -> super::ClientFile,
+    ) -> anyhow::Result<Vec<IndexEntry>> {
+        let old = self.read();
+        let rebuild = old.is_none();
+        let mut by_id: BTreeMap<String, IndexEntry> =
+            old.unwrap_or_default().into_iter().map(|e| (e.id.clone(), e)).collect();
+        let mut changed = BTreeSet::new();
+        let mut lines = BTreeMap::new();
+        let present: BTreeSet<&str> = files.iter().map(|(id, _)| id.as_str()).collect();
+        let gone: Vec<String> = by_id.keys().filter(|id| !present.contains(id.as_str())).cloned().collect();
+        for id in gone {
+            by_id.remove(&id);
+            changed.insert(id);
+        }
+        for (id, path) in files {
+            let Ok(stamp) = Stamp::of(path) else { continue };
+            if by_id.get(id).is_some_and(|e| e.stamp == stamp) && !rebuild {
+                continue;
+            }
+            let (entry, text) = entry_for(load(id), stamp);
+            lines.insert(id.clone(), text);
+            by_id.insert(id.clone(), entry);
+            changed.insert(id.clone());
+        }
+        if rebuild || !changed.is_empty() {
+            self.rewrite_shards(&changed, &lines, rebuild)?;
+            return self.write(by_id.into_values().collect());
+        }
+        Ok(by_id.into_values().collect())
+    }
+
+    /// Updates one client's entry and text after a save. Call under the lock.
+    pub fn update_one(&self, record: &ClientRecord, path: &Path) -> anyhow::Result<()> {
+        let Some(mut entries) = self.read() else {
+            // No usable index: the next refresh builds it whole.
+            return Ok(());
+        };
+        let stamp = Stamp::of(path)?;
+        let id = record.client.id.clone();
+        let entry = IndexEntry {
+            id: id.clone(),
+            stamp,
+            summary: Some(ClientSummary::of(record)),
+            error: None,
+            read_only: false,
+        };
+        match entries.binary_search_by(|e| e.id.cmp(&id)) {
+            Ok(i) => entries[i] = entry,
+            Err(i) => entries.insert(i, entry),
+        }
+        let ids = BTreeSet::from([id.clone()]);
+        let lines = BTreeMap::from([(id, text_lines(record))]);
+        self.rewrite_shards(&ids, &lines, false)?;
+        self.write(entries)?;
+        Ok(())
+    }
+
+    /// The shard files, for search.
+    pub fn shards(&self) -> impl Iterator<Item = PathBuf> + '_ {
+        (0..SHARDS).map(|s| self.shard_path(s))
+    }
+}
+
+fn entry_for(file: super::ClientFile, stamp: Stamp) -> (IndexEntry, Vec<String>) {
+    match file.record {
+        Ok(r) => (
+            IndexEntry {
+                id: file.id,
+                stamp,
+                summary: Some(ClientSummary::of(&r)),
+                error: None,
+                read_only: file.read_only,
+            },
+            text_lines(&r),
+        ),
+        Err(e) => (
+            IndexEntry { id: file.id, stamp, summary: None, error: Some(e.to_string()), read_only: true },
+            Vec::new(),
+        ),
+    }
+}
