@@ -53,7 +53,8 @@ fn run() -> Result<()> {
         rapport::demo::write_sample_practice(&store, now)?;
         return open_tui(store, cli.now.is_some().then_some(now));
     }
-    if let Some(Command::Demo { command: Some(DemoCommand::Generate { clients, sessions, out, seed }) }) = &cli.command {
+    if let Some(Command::Demo { command: Some(DemoCommand::Generate { clients, sessions, out, seed }) }) = &cli.command
+    {
         let spec = rapport::demo::generate::Spec { clients: *clients, sessions: *sessions, seed: *seed };
         let n = rapport::demo::generate::generate(out, &spec, now)?;
         println!("Wrote {n} clients with {sessions} sessions each to {}.", out.display());

@@ -239,3 +239,38 @@ fn the_app_refuses_to_start_without_a_terminal() {
     let err = fails(d.path(), &[]);
     assert!(err.contains("needs a terminal"), "{err}");
 }
+
+#[test]
+fn search_from_the_command_line() {
+    let d = tempfile::tempdir().unwrap();
+    maria(d.path());
+    ok(d.path(), &["client", "add", "Tom Becker"]);
+    ok(d.path(), &["note", "mari", "--at", "2026-11-16 10:00", "--text", "She kept the Sleep Diary every night."]);
+    ok(d.path(), &["note", "tom", "--at", "2026-11-17 10:00", "--task", "sleep diary"]);
+    let out = ok(d.path(), &["search", "sleep", "diary"]);
+    assert!(out.starts_with("Tom Becker · Tue 17 Nov · s1\n"), "{out}");
+    assert!(out.contains("Maria Lopez (Mari) · Mon 16 Nov · s1\n    She kept the Sleep Diary every night."), "{out}");
+    let one = ok(d.path(), &["search", "diary", "--client", "mari"]);
+    assert!(!one.contains("Tom"), "{one}");
+    assert!(ok(d.path(), &["search", "diary", "--limit", "1"]).contains("(1 of 2 shown; --limit shows more)"));
+    assert!(ok(d.path(), &["search", "walrus"]).contains("Nothing found for 'walrus'."));
+    assert!(fails(d.path(), &["search", "!!!"]).contains("Type a word"));
+}
+
+#[test]
+fn a_generated_practice_is_deterministic_and_loads() {
+    let d = tempfile::tempdir().unwrap();
+    let generate = |out: &Path| {
+        let o = out.to_str().unwrap();
+        ok(d.path(), &["demo", "generate", "--clients", "12", "--sessions", "5", "--out", o, "--seed", "3"])
+    };
+    let (a, b) = (d.path().join("a"), d.path().join("b"));
+    assert!(generate(&a).contains("Wrote 12 clients with 5 sessions each"));
+    generate(&b);
+    for entry in fs::read_dir(a.join("clients")).unwrap() {
+        let name = entry.unwrap().file_name();
+        assert_eq!(fs::read(a.join("clients").join(&name)).unwrap(), fs::read(b.join("clients").join(&name)).unwrap());
+    }
+    let list = rapport(d.path()).args(["--data-dir", a.to_str().unwrap(), "client", "list"]).output().unwrap();
+    assert_eq!(String::from_utf8(list.stdout).unwrap().lines().count(), 12);
+}

@@ -30,8 +30,10 @@ impl App {
     fn open(dir: tempfile::TempDir) -> App {
         let store = Store::open(dir.path()).unwrap();
         let drafts: Vec<(String, NoteDraft)> = store.drafts();
-        let m = Model::new(store.load_all().unwrap(), drafts, dt(NOW), Theme { color: false });
-        App { m, store, _dir: dir }
+        let m = Model::new(store.index().unwrap(), drafts, dt(NOW), Theme { color: false });
+        let mut app = App { m, store, _dir: dir };
+        app.dispatch(Action::Tick(dt(NOW)));
+        app
     }
 
     fn empty() -> App {
@@ -499,4 +501,23 @@ fn the_profile_adds_and_flips_what_the_review_shows() {
     let review = app.screen(100, 40);
     assert!(review.contains("Ask about: sister's wedding (Sat 5 Dec)"), "{review}");
     assert!(review.contains("exam results are a sore point"), "{review}");
+}
+
+#[test]
+fn ctrl_f_searches_every_note_and_enter_opens_the_session() {
+    let mut app = App::demo();
+    app.press("C-f");
+    assert!(matches!(app.m.screen, Screen::Search(_)));
+    app.type_text("leeks");
+    let screen = app.screen(80, 24);
+    assert!(screen.contains("James Okafor (Jim)") && screen.contains("leeks"), "{screen}");
+    insta::assert_snapshot!("search_80x24", screen);
+    app.press("Enter");
+    assert!(matches!(app.m.screen, Screen::Clients));
+    assert_eq!(app.m.selected_entry().unwrap().id, "james-okafor");
+    let screen = app.screen(80, 24);
+    assert!(screen.contains("grows leeks on his father's allotment"), "the session with the match is open: {screen}");
+    app.press("C-f");
+    app.type_text("?!");
+    assert!(app.screen(80, 24).contains("Type a word to search for"));
 }

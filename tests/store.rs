@@ -187,3 +187,95 @@ fn drafts_round_trip_and_can_be_removed() {
     assert!(store.drafts::<Vec<String>>().is_empty());
     store.delete_draft("maria-lopez").unwrap();
 }
+
+fn note_text(topic: &str, text: &str) -> NewSession {
+    NewSession { topics: vec![topic.into()], notes: text.into(), ..Default::default() }
+}
+
+#[test]
+fn search_finds_a_note_just_saved_in_any_case_newest_first() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(dir.path()).unwrap();
+    store.create_client(profile("Maria Lopez"), day()).unwrap();
+    store.create_client(profile("Tom Becker"), day()).unwrap();
+    store.index().unwrap();
+    store
+        .update("maria-lopez", |r| r.add_session(note_text("Sleep", "The DIARY helped."), dt("2026-11-09 10:00")))
+        .unwrap();
+    store
+        .update("tom-becker", |r| {
+            r.add_session(note_text("work", "Kept a sleep diary all week."), dt("2026-11-16 10:00"))
+        })
+        .unwrap();
+    store.update("tom-becker", |r| r.add_session(note_text("sleep", "no diary"), dt("2026-11-02 10:00"))).unwrap();
+
+    let found = store.search("sleep diary", None, 10).unwrap();
+    let who: Vec<(&str, Option<&str>)> = found.hits.iter().map(|h| (h.client.as_str(), h.session.as_deref())).collect();
+    assert_eq!(who, vec![("tom-becker", Some("s1")), ("maria-lopez", Some("s1")), ("tom-becker", Some("s2"))]);
+    assert!(found.hits[1].snippet.contains("The DIARY helped."), "snippets keep their case: {}", found.hits[1].snippet);
+    let marked: Vec<&str> = found.hits[1].marks.iter().map(|&(a, b)| &found.hits[1].snippet[a..b]).collect();
+    assert_eq!(marked, vec!["Sleep", "DIARY"]);
+
+    let only_maria = store.search("DIARY", Some("maria-lopez"), 10).unwrap();
+    assert_eq!(only_maria.total, 1);
+    assert_eq!(store.search("diary", None, 1).unwrap().total, 3, "total counts what the limit cut");
+    assert_eq!(store.search("walrus", None, 10).unwrap().total, 0);
+    assert!(store.search("?!", None, 10).unwrap_err().to_string().contains("Type a word"));
+}
+
+#[test]
+fn tasks_and_personal_details_outside_sessions_are_searchable() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(dir.path()).unwrap();
+    store.create_client(profile("Maria Lopez"), day()).unwrap();
+    store.update("maria-lopez", |r| Ok(r.add_personal("plays trombone".into(), None, true, day(), None))).unwrap();
+    let found = store.search("trombone", None, 10).unwrap();
+    assert_eq!(found.hits.len(), 1);
+    assert_eq!(found.hits[0].session, None);
+}
+
+#[test]
+fn a_deleted_or_damaged_index_is_rebuilt_and_loses_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(dir.path()).unwrap();
+    store.create_client(profile("Maria Lopez"), day()).unwrap();
+    store.update("maria-lopez", |r| r.add_session(note_text("grief", "anniversary"), dt("2026-11-09 10:00"))).unwrap();
+    let before = store.index().unwrap();
+
+    fs::remove_dir_all(dir.path().join("index")).unwrap();
+    assert_eq!(store.index().unwrap(), before);
+    assert_eq!(store.search("anniversary", None, 5).unwrap().total, 1);
+
+    fs::write(dir.path().join("index/clients.json"), "{ not json").unwrap();
+    fs::write(dir.path().join("index/text-00.tsv"), "garbage\twithout\n").unwrap();
+    assert_eq!(store.index().unwrap(), before);
+    assert_eq!(store.search("anniversary", None, 5).unwrap().total, 1);
+
+    fs::remove_file(dir.path().join("index/text-07.tsv")).unwrap();
+    assert_eq!(store.search("anniversary", None, 5).unwrap().total, 1, "a missing shard means a rebuild");
+}
+
+#[test]
+fn a_file_changed_behind_rapports_back_is_reread() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(dir.path()).unwrap();
+    store.create_client(profile("Maria Lopez"), day()).unwrap();
+    store.index().unwrap();
+    // A sync tool brings in a version with a new session.
+    let path = store.client_path("maria-lopez");
+    let mut r = store.load("maria-lopez").unwrap();
+    r.add_session(note_text("synced", "from the other laptop"), dt("2026-11-10 10:00")).unwrap();
+    fs::write(&path, serde_json::to_vec_pretty(&r).unwrap()).unwrap();
+
+    let entry = &store.index().unwrap()[0];
+    assert_eq!(entry.summary.as_ref().unwrap().sessions, 1);
+    assert_eq!(store.search("laptop", None, 5).unwrap().total, 1);
+
+    fs::write(&path, "{ damaged").unwrap();
+    let entry = &store.index().unwrap()[0];
+    assert!(entry.summary.is_none() && entry.error.as_ref().unwrap().contains("maria-lopez.json"));
+    assert_eq!(store.search("laptop", None, 5).unwrap().total, 0);
+
+    fs::remove_file(&path).unwrap();
+    assert!(store.index().unwrap().is_empty());
+}

@@ -42,10 +42,8 @@ pub fn resolve<'a>(files: &'a [IndexEntry], query: &str) -> Result<&'a IndexEntr
             Err(format!("no client matches '{query}'; `rapport client list` shows them"))
         }
         many => {
-            let names: Vec<String> = many
-                .iter()
-                .filter_map(|f| f.summary.as_ref().map(|s| format!("{} ({})", s.name, f.id)))
-                .collect();
+            let names: Vec<String> =
+                many.iter().filter_map(|f| f.summary.as_ref().map(|s| format!("{} ({})", s.name, f.id))).collect();
             Err(format!(
                 "'{query}' matches more than one client: {}; type more of the name or use the id",
                 names.join(", ")

@@ -10,22 +10,83 @@ use crate::domain::{Channel, ClientProfile, ClientRecord, Direction, GoalStatus,
 use crate::store::Store;
 
 const FIRST: &[&str] = &[
-    "Ada", "Aisha", "Alex", "Amir", "Anna", "Ben", "Bilal", "Carla", "Chen", "Chloe", "Daniel", "Dara", "Elena", "Emeka",
-    "Erik", "Fatima", "Felix", "Grace", "Hannah", "Hugo", "Ines", "Isaac", "Jade", "James", "Jonas", "Kai", "Kemi",
-    "Lara", "Leo", "Lina", "Luca", "Maria", "Mark", "Maya", "Mei", "Nadia", "Noah", "Olga", "Omar", "Priya", "Rafael",
-    "Rosa", "Sam", "Sara", "Sofia", "Tariq", "Tom", "Uma", "Vera", "Yusuf", "Zoe",
+    "Ada", "Aisha", "Alex", "Amir", "Anna", "Ben", "Bilal", "Carla", "Chen", "Chloe", "Daniel", "Dara", "Elena",
+    "Emeka", "Erik", "Fatima", "Felix", "Grace", "Hannah", "Hugo", "Ines", "Isaac", "Jade", "James", "Jonas", "Kai",
+    "Kemi", "Lara", "Leo", "Lina", "Luca", "Maria", "Mark", "Maya", "Mei", "Nadia", "Noah", "Olga", "Omar", "Priya",
+    "Rafael", "Rosa", "Sam", "Sara", "Sofia", "Tariq", "Tom", "Uma", "Vera", "Yusuf", "Zoe",
 ];
 const LAST: &[&str] = &[
-    "Adeyemi", "Becker", "Brennan", "Castillo", "Chowdhury", "Costa", "Dubois", "Eriksen", "Fischer", "Garcia",
-    "Hughes", "Ibrahim", "Jansen", "Kaur", "Kowalski", "Lindqvist", "López", "Mahmoud", "Meyer", "Nakamura", "Novak",
-    "Okafor", "O'Neill", "Petrov", "Quinn", "Raman", "Rossi", "Santos", "Schmidt", "Silva", "Tanaka", "Thompson",
-    "Usman", "Varga", "Weiss", "Williams", "Xu", "Yilmaz", "Zielinski",
+    "Adeyemi",
+    "Becker",
+    "Brennan",
+    "Castillo",
+    "Chowdhury",
+    "Costa",
+    "Dubois",
+    "Eriksen",
+    "Fischer",
+    "Garcia",
+    "Hughes",
+    "Ibrahim",
+    "Jansen",
+    "Kaur",
+    "Kowalski",
+    "Lindqvist",
+    "López",
+    "Mahmoud",
+    "Meyer",
+    "Nakamura",
+    "Novak",
+    "Okafor",
+    "O'Neill",
+    "Petrov",
+    "Quinn",
+    "Raman",
+    "Rossi",
+    "Santos",
+    "Schmidt",
+    "Silva",
+    "Tanaka",
+    "Thompson",
+    "Usman",
+    "Varga",
+    "Weiss",
+    "Williams",
+    "Xu",
+    "Yilmaz",
+    "Zielinski",
 ];
 const TOPICS: &[&str] = &[
-    "sleep", "work stress", "grief", "anger", "family conflict", "self-worth", "panic attacks", "avoidance",
-    "relationship", "loneliness", "perfectionism", "boundaries", "motivation", "body image", "parenting", "money worries",
-    "health anxiety", "transitions", "trauma memories", "drinking", "social anxiety", "procrastination", "identity",
-    "rumination", "exam stress", "burnout", "jealousy", "decision making", "retirement", "new baby",
+    "sleep",
+    "work stress",
+    "grief",
+    "anger",
+    "family conflict",
+    "self-worth",
+    "panic attacks",
+    "avoidance",
+    "relationship",
+    "loneliness",
+    "perfectionism",
+    "boundaries",
+    "motivation",
+    "body image",
+    "parenting",
+    "money worries",
+    "health anxiety",
+    "transitions",
+    "trauma memories",
+    "drinking",
+    "social anxiety",
+    "procrastination",
+    "identity",
+    "rumination",
+    "exam stress",
+    "burnout",
+    "jealousy",
+    "decision making",
+    "retirement",
+    "new baby",
 ];
 const SENTENCES: &[&str] = &[
     "We began with how the week had been, and the client said it was mixed.",
@@ -50,22 +111,47 @@ const SENTENCES: &[&str] = &[
     "They said the pace of the sessions feels right for now.",
 ];
 const FEEDBACK: &[&str] = &[
-    "the exercise helped more than expected", "felt rushed at the end", "likes having something written down",
-    "the homework felt like a chore", "it helps to say it out loud", "wants more practical tools",
-    "the plan feels right", "not sure the last task was for them", "liked ending on something positive",
+    "the exercise helped more than expected",
+    "felt rushed at the end",
+    "likes having something written down",
+    "the homework felt like a chore",
+    "it helps to say it out loud",
+    "wants more practical tools",
+    "the plan feels right",
+    "not sure the last task was for them",
+    "liked ending on something positive",
 ];
 const OBSERVATIONS: &[&str] = &[
-    "long silence after mentioning home", "fidgeted when work came up", "little eye contact at first",
-    "relaxed noticeably towards the end", "spoke quickly, checked the time often", "tearful but steady",
+    "long silence after mentioning home",
+    "fidgeted when work came up",
+    "little eye contact at first",
+    "relaxed noticeably towards the end",
+    "spoke quickly, checked the time often",
+    "tearful but steady",
 ];
 const TASKS: &[&str] = &[
-    "keep a sleep diary", "one walk a day", "write down three worries and park them", "try the breathing before bed",
-    "call a friend this week", "notice the inner critic and name it", "one small act of kindness to self",
-    "take a proper lunch break", "practise saying no once", "write a letter (not to send)",
+    "keep a sleep diary",
+    "one walk a day",
+    "write down three worries and park them",
+    "try the breathing before bed",
+    "call a friend this week",
+    "notice the inner critic and name it",
+    "one small act of kindness to self",
+    "take a proper lunch break",
+    "practise saying no once",
+    "write a letter (not to send)",
 ];
 const PERSONAL: &[&str] = &[
-    "daughter starts school", "plays in a brass band", "training for a half marathon", "keeps bees",
-    "sister's wedding", "new puppy", "moving house", "grandmother in hospital", "starts a new job", "choir concert",
+    "daughter starts school",
+    "plays in a brass band",
+    "training for a half marathon",
+    "keeps bees",
+    "sister's wedding",
+    "new puppy",
+    "moving house",
+    "grandmother in hospital",
+    "starts a new job",
+    "choir concert",
 ];
 
 /// What to generate.
@@ -99,7 +185,7 @@ pub fn generate(out: &Path, spec: &Spec, now: NaiveDateTime) -> Result<usize> {
             email: None,
         };
         let hour = 9 + rng.i64(0..8);
-        let weekday_offset = rng.i64(0..7);
+        let weekday_offset = rng.i64(1..8);
         let first_weekly = (now - Duration::days(weekday_offset)).date().and_hms_opt(hour as u32, 0, 0).unwrap_or(now);
         // Some clients finished long ago; most are current.
         let ended_weeks_ago = if rng.u8(0..10) < 7 { 0 } else { rng.i64(1..800) };
@@ -134,7 +220,8 @@ pub fn generate(out: &Path, spec: &Spec, now: NaiveDateTime) -> Result<usize> {
             t.closed_on = Some(t.set_on + Duration::days(7));
         }
         for g in 0..rng.usize(1..4) {
-            let id = r.add_goal(format!("goal {} about {}", g + 1, rng.choice(TOPICS).unwrap()), rng.bool(), first.date());
+            let id =
+                r.add_goal(format!("goal {} about {}", g + 1, rng.choice(TOPICS).unwrap()), rng.bool(), first.date());
             if rng.u8(0..4) == 0 {
                 r.set_goal_status(&id, GoalStatus::Achieved)?;
             }
@@ -144,7 +231,12 @@ pub fn generate(out: &Path, spec: &Spec, now: NaiveDateTime) -> Result<usize> {
         }
         for _ in 0..rng.usize(0..4) {
             let at = last - Duration::hours(rng.i64(1..24 * 60));
-            let id = r.add_contact(at, *rng.choice(&[Channel::Text, Channel::Email, Channel::Phone, Channel::Voicemail]).unwrap(), Direction::Incoming, "asked about the next appointment".into());
+            let id = r.add_contact(
+                at,
+                *rng.choice(&[Channel::Text, Channel::Email, Channel::Phone, Channel::Voicemail]).unwrap(),
+                Direction::Incoming,
+                "asked about the next appointment".into(),
+            );
             if rng.u8(0..5) != 0 {
                 r.mark_replied(&id, at + Duration::hours(2))?;
             }

@@ -2,7 +2,6 @@
 //! of weekly sessions, tasks, personal details, goals, watch-for items,
 //! messages and upcoming appointments, all placed around `now`.
 
-
 pub mod generate;
 
 use anyhow::Result;

@@ -212,7 +212,12 @@ impl IndexDir {
     }
 
     /// Replaces the lines of `ids` in their shards with `lines`.
-    fn rewrite_shards(&self, ids: &BTreeSet<String>, lines: &BTreeMap<String, Vec<String>>, all: bool) -> anyhow::Result<()> {
+    fn rewrite_shards(
+        &self,
+        ids: &BTreeSet<String>,
+        lines: &BTreeMap<String, Vec<String>>,
+        all: bool,
+    ) -> anyhow::Result<()> {
         super::atomic::create_private_dir(&self.dir)?;
         let shards: BTreeSet<u64> = if all { (0..SHARDS).collect() } else { ids.iter().map(|i| shard_of(i)).collect() };
         for shard in shards {
@@ -319,9 +324,8 @@ fn entry_for(file: super::ClientFile, stamp: Stamp) -> (IndexEntry, Vec<String>)
             },
             text_lines(&r),
         ),
-        Err(e) => (
-            IndexEntry { id: file.id, stamp, summary: None, error: Some(e.to_string()), read_only: true },
-            Vec::new(),
-        ),
+        Err(e) => {
+            (IndexEntry { id: file.id, stamp, summary: None, error: Some(e.to_string()), read_only: true }, Vec::new())
+        }
     }
 }

@@ -21,8 +21,8 @@ use serde::de::DeserializeOwned;
 
 use crate::domain::{ClientProfile, ClientRecord, RecordError, SCHEMA_VERSION, slug};
 use atomic::{create_private_dir, is_temp_file, write_atomic};
-pub use index::{ClientSummary, IndexEntry};
 use index::IndexDir;
+pub use index::{ClientSummary, IndexEntry};
 use lock::DataLock;
 
 /// What went wrong with the data folder, in words for the therapist.
@@ -142,8 +142,14 @@ impl Store {
     /// brought up to date with the client files (only changed files are read).
     pub fn index(&self) -> Result<Vec<IndexEntry>, StoreError> {
         let _lock = self.lock()?;
-        let files: Vec<(String, PathBuf)> =
-            self.client_ids()?.into_iter().map(|id| { let p = self.client_path(&id); (id, p) }).collect();
+        let files: Vec<(String, PathBuf)> = self
+            .client_ids()?
+            .into_iter()
+            .map(|id| {
+                let p = self.client_path(&id);
+                (id, p)
+            })
+            .collect();
         IndexDir::new(&self.root)
             .refresh(&files, |id| self.load_file(id))
             .map_err(|source| StoreError::Write { path: self.root.join("index"), source })

@@ -53,7 +53,10 @@ pub fn query_words(query: &str) -> Result<Vec<String>, String> {
         return Err(format!("That is {} words; search for at most {MAX_WORDS}.", words.len()));
     }
     if let Some(w) = words.iter().find(|w| w.chars().count() > 64) {
-        return Err(format!("'{}…' is too long to be a word; search for shorter words.", w.chars().take(20).collect::<String>()));
+        return Err(format!(
+            "'{}…' is too long to be a word; search for shorter words.",
+            w.chars().take(20).collect::<String>()
+        ));
     }
     Ok(words)
 }
@@ -84,7 +87,8 @@ fn scan(shards: &[PathBuf], words: &[String], client: Option<&str>) -> Vec<Match
             after = end;
             let line = &buf[start..end];
             let mut fields = line.splitn(4, |&b| b == b'\t');
-            let (Some(id), Some(session), Some(date), Some(body)) = (fields.next(), fields.next(), fields.next(), fields.next())
+            let (Some(id), Some(session), Some(date), Some(body)) =
+                (fields.next(), fields.next(), fields.next(), fields.next())
             else {
                 continue;
             };
@@ -113,10 +117,8 @@ impl Store {
         let shards: Vec<PathBuf> = IndexDir::new(self.root()).shards().collect();
         // Two halves of the shards on two threads: most machines have two cores.
         let mut found: Vec<Match> = std::thread::scope(|s| {
-            let handles: Vec<_> = shards
-                .chunks(shards.len().div_ceil(2))
-                .map(|chunk| s.spawn(|| scan(chunk, &words, client)))
-                .collect();
+            let handles: Vec<_> =
+                shards.chunks(shards.len().div_ceil(2)).map(|chunk| s.spawn(|| scan(chunk, &words, client))).collect();
             handles.into_iter().flat_map(|h| h.join().unwrap_or_default()).collect()
         });
         found.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| a.1.cmp(&b.1)));

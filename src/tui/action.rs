@@ -5,6 +5,7 @@ use chrono::NaiveDateTime;
 use ratatui::crossterm::event::KeyEvent;
 
 use crate::domain::{ClientProfile, ClientRecord, NewSession, TaskStatus};
+use crate::store::search::Found;
 use crate::tui::screens::note_form::NoteDraft;
 use crate::tui::screens::profile::ProfileChange;
 
@@ -34,6 +35,8 @@ pub enum Action {
     SwitchTab,
     /// Start filtering the client list by name.
     Filter,
+    /// Search the text of every note.
+    Search,
     /// Start a session note for the selected client.
     NewNote,
     /// Add a client.
@@ -84,6 +87,10 @@ pub enum Action {
     Help,
     /// Leave Rapport (keeps any unsaved note as a draft).
     Quit,
+    /// A client's record was read from disk (or why it could not be).
+    ClientLoaded { client: String, record: Result<Box<ClientRecord>, String> },
+    /// A search finished: the query it was for, and what it found.
+    SearchDone { query: String, result: Result<Found, String> },
     /// A client was added or changed on disk.
     ClientSaved(Box<ClientRecord>),
     /// A note was saved; `session` is its id.
@@ -101,6 +108,14 @@ pub enum Action {
 /// Work that touches the world outside the model, run by the app loop.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Effect {
+    /// Read a client's whole record.
+    LoadClient {
+        client: String,
+    },
+    /// Search every note for `query`.
+    Search {
+        query: String,
+    },
     SaveNote {
         client: String,
         note: NewSession,

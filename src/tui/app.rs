@@ -45,9 +45,9 @@ const TICK: Duration = Duration::from_millis(250);
 /// Runs the app on `store` until the therapist quits.
 pub fn run(store: Store, fixed_now: Option<NaiveDateTime>) -> Result<()> {
     let clock = Clock { start: Instant::now(), fixed: fixed_now };
-    let files = store.load_all()?;
+    let index = store.index()?;
     let drafts: Vec<(String, NoteDraft)> = store.drafts();
-    let mut model = Model::new(files, drafts, clock.now(), Theme::from_env());
+    let mut model = Model::new(index, drafts, clock.now(), Theme::from_env());
     let mut terminal = ratatui::init();
     // Bracketed paste: a pasted note arrives as one event, not as keys.
     let _ = execute!(io::stdout(), EnableBracketedPaste);
@@ -59,6 +59,8 @@ pub fn run(store: Store, fixed_now: Option<NaiveDateTime>) -> Result<()> {
 
 fn event_loop(terminal: &mut DefaultTerminal, model: &mut Model, store: &Store, clock: &Clock) -> Result<()> {
     let mut last_tick = Instant::now();
+    // The first tick loads what the first screen shows.
+    dispatch(terminal, model, store, Action::Tick(clock.now()))?;
     loop {
         terminal.draw(|f| view(model, f))?;
         if model.quit {

@@ -8,12 +8,28 @@ use crate::domain::RecordError;
 use crate::domain::time::format_datetime;
 use crate::store::Store;
 
+/// How many search results the app shows.
+pub const SEARCH_LIMIT: usize = 50;
+
 /// Runs one effect on the store and returns its result as an action.
 /// Failures come back as [`Action::StoreFailed`] with a message for the
 /// status line; nothing here panics or exits.
 pub fn run(store: &Store, effect: Effect, now: NaiveDateTime) -> Option<Action> {
     let failed = |e: crate::store::StoreError| Action::StoreFailed(e.to_string());
     Some(match effect {
+        Effect::Search { query } => {
+            let result = store.search(&query, None, SEARCH_LIMIT).map_err(|e| e.to_string());
+            Action::SearchDone { query, result }
+        }
+        Effect::LoadClient { client } => {
+            let file = store.load_file(&client);
+            let record = match file.record {
+                Ok(r) if !file.read_only => Ok(Box::new(r)),
+                Ok(_) => Err(format!("{} was written by a newer Rapport and is read-only here", client)),
+                Err(e) => Err(e.to_string()),
+            };
+            Action::ClientLoaded { client, record }
+        }
         Effect::SaveNote { client, note } => match store.update(&client, |r| r.add_session(note, now)) {
             Ok((session, record)) => Action::NoteSaved { record: Box::new(record), session },
             Err(e) => Action::StoreFailed(format!("Not saved: {e}. Your note is still here.")),

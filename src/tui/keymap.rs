@@ -20,6 +20,7 @@ pub enum Context {
     Profile,
     /// Typing a new profile item.
     AddItem,
+    Search,
     NoteForm,
     ClientForm,
     AppointmentForm,
@@ -42,6 +43,7 @@ impl Context {
             Context::Tasks => "Open tasks",
             Context::Profile => "Profile",
             Context::AddItem => "Add to the profile",
+            Context::Search => "Search every note",
             Context::NoteForm => "Session note",
             Context::ClientForm => "Client details",
             Context::AppointmentForm => "Appointment",
@@ -62,6 +64,7 @@ impl Context {
                 | Context::AppointmentForm
                 | Context::Outcome
                 | Context::AddItem
+                | Context::Search
         )
     }
 }
@@ -147,6 +150,7 @@ pub static BINDINGS: &[Binding] = &[
     b(Today, &[k('n')], Action::NewNote, "note", true),
     b(Today, &[k('m')], Action::MoveAppointment, "move", true),
     b(Today, &[k('c')], Action::CancelAppointment, "cancel", true),
+    b(Today, &[ctrl('f')], Action::Search, "search notes", true),
     b(Today, &[TAB], Action::SwitchTab, "clients", true),
     b(Today, &[k('?')], Action::Help, "help", true),
     b(Today, &[k('q')], Action::Quit, "quit", true),
@@ -159,6 +163,7 @@ pub static BINDINGS: &[Binding] = &[
     b(Clients, &[k('s')], Action::Schedule, "book", true),
     b(Clients, &[k('p')], Action::Profile, "profile", true),
     b(Clients, &[k('/')], Action::Filter, "find", true),
+    b(Clients, &[ctrl('f')], Action::Search, "search notes", true),
     b(Clients, &[k('a')], Action::AddClient, "add client", true),
     b(Clients, &[k('e')], Action::EditClient, "edit client", false),
     b(Clients, &[ESC], Action::Back, "clear the filter", false),
@@ -173,6 +178,7 @@ pub static BINDINGS: &[Binding] = &[
     b(Sessions, &[PGDN], Action::PageDown, "scroll down", true),
     b(Sessions, &[k('n')], Action::NewNote, "new note", true),
     b(Sessions, &[k('r')], Action::Review, "review", false),
+    b(Sessions, &[ctrl('f')], Action::Search, "search notes", false),
     b(Sessions, &[ESC], Action::Back, "back to clients", true),
     b(Sessions, &[k('?')], Action::Help, "help", true),
     b(Filter, &[ENTER], Action::Open, "keep filter", true),
@@ -207,6 +213,10 @@ pub static BINDINGS: &[Binding] = &[
     b(Profile, &[k('?')], Action::Help, "help", true),
     b(AddItem, &[ENTER, ctrl('s')], Action::Save, "add", true),
     b(AddItem, &[ESC], Action::Back, "cancel", true),
+    b(Search, &[UP], Action::Up, "previous result", false),
+    b(Search, &[DOWN], Action::Down, "next result", false),
+    b(Search, &[ENTER], Action::Open, "open the session", true),
+    b(Search, &[ESC], Action::Back, "back", true),
     b(NoteForm, &[TAB], Action::NextField, "next field", true),
     b(NoteForm, &[BACKTAB], Action::PrevField, "previous", true),
     b(NoteForm, &[ctrl('s')], Action::Save, "save", true),
@@ -261,11 +271,12 @@ pub fn keys_label(keys: &[Key]) -> String {
 }
 
 /// Every context in the order help lists them.
-pub const HELP_ORDER: [Context; 15] = [
+pub const HELP_ORDER: [Context; 16] = [
     Today,
     Clients,
     Sessions,
     Filter,
+    Search,
     Review,
     Tasks,
     Profile,

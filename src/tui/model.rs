@@ -7,34 +7,41 @@ use nucleo_matcher::pattern::{CaseMatching, Normalization, Pattern};
 use nucleo_matcher::{Config, Matcher, Utf32Str};
 use ratatui_textarea::TextArea;
 
+use std::collections::VecDeque;
+
 use crate::domain::{Appointment, ClientRecord, TaskStatus};
-use crate::store::ClientFile;
+use crate::store::{ClientSummary, IndexEntry};
 use crate::tui::keymap::Context;
 use crate::tui::screens::appointment::AppointmentForm;
 use crate::tui::screens::client_form::ClientForm;
 use crate::tui::screens::note_form::{NoteDraft, NoteForm};
 use crate::tui::screens::profile::{Part, ProfileView};
 use crate::tui::screens::review::ReviewView;
+use crate::tui::screens::search::SearchView;
 use crate::tui::theme::Theme;
 
-/// One client as the app holds it: the record, or why it could not be read.
+/// One client as the app holds it: the index's summary (or why the file
+/// could not be read), and the whole record once it has been loaded.
 #[derive(Debug, Clone)]
 pub struct ClientEntry {
     pub id: String,
-    pub record: Result<ClientRecord, String>,
+    pub summary: Result<ClientSummary, String>,
     /// Written by a newer Rapport, or unreadable: nothing writes to it.
     pub read_only: bool,
+    /// Loaded when first shown; only a few are kept.
+    pub record: Option<ClientRecord>,
 }
 
 impl ClientEntry {
-    pub fn from_file(f: ClientFile) -> ClientEntry {
-        let read_only = f.read_only || f.record.is_err();
-        ClientEntry { id: f.id, record: f.record.map_err(|e| e.to_string()), read_only }
+    pub fn from_index(e: IndexEntry) -> ClientEntry {
+        let read_only = e.read_only || e.summary.is_none();
+        let summary = e.summary.ok_or_else(|| e.error.unwrap_or_else(|| "could not be read".into()));
+        ClientEntry { id: e.id, summary, read_only, record: None }
     }
 
     pub fn name(&self) -> &str {
-        match &self.record {
-            Ok(r) => &r.client.name,
+        match &self.summary {
+            Ok(s) => &s.name,
             Err(_) => &self.id,
         }
     }
@@ -54,6 +61,7 @@ pub enum Screen {
     ClientForm(ClientForm),
     Appointment(AppointmentForm),
     Profile(ProfileView),
+    Search(Box<SearchView>),
 }
 
 /// What a yes to the question will do.
@@ -122,17 +130,24 @@ pub struct Model {
     pub help: Option<u16>,
     pub status: Option<Status>,
     pub quit: bool,
+    /// Ids whose records are loaded, oldest first, so few are kept.
+    pub loaded: VecDeque<String>,
+    /// A session to highlight once its client's record is loaded.
+    pub pending_session: Option<String>,
 }
+
+/// How many client records stay loaded at once.
+pub const KEEP_LOADED: usize = 24;
 
 /// How many days ahead Today looks.
 pub const AGENDA_DAYS: i64 = 7;
 
 impl Model {
-    pub fn new(files: Vec<ClientFile>, drafts: Vec<(String, NoteDraft)>, now: NaiveDateTime, theme: Theme) -> Model {
+    pub fn new(index: Vec<IndexEntry>, drafts: Vec<(String, NoteDraft)>, now: NaiveDateTime, theme: Theme) -> Model {
         let mut m = Model {
             now,
             theme,
-            clients: files.into_iter().map(ClientEntry::from_file).collect(),
+            clients: index.into_iter().map(ClientEntry::from_index).collect(),
             drafts: drafts.into_iter().collect(),
             screen: Screen::Today,
             home: Screen::Today,
@@ -148,6 +163,8 @@ impl Model {
             help: None,
             status: None,
             quit: false,
+            loaded: VecDeque::new(),
+            pending_session: None,
         };
         m.clients.sort_by_key(ClientEntry::sort_key);
         m.refilter();
@@ -184,6 +201,7 @@ impl Model {
             Screen::ClientForm(_) => Context::ClientForm,
             Screen::Appointment(_) => Context::AppointmentForm,
             Screen::Profile(_) => Context::Profile,
+            Screen::Search(_) => Context::Search,
         }
     }
 
@@ -195,8 +213,72 @@ impl Model {
         self.clients.iter().find(|c| c.id == id)
     }
 
+    /// The client's whole record, if it is loaded.
     pub fn record(&self, id: &str) -> Option<&ClientRecord> {
-        self.entry(id).and_then(|e| e.record.as_ref().ok())
+        self.entry(id).and_then(|e| e.record.as_ref())
+    }
+
+    /// What the index says of the client, if their file could be read.
+    pub fn summary(&self, id: &str) -> Option<&ClientSummary> {
+        self.entry(id).and_then(|e| e.summary.as_ref().ok())
+    }
+
+    /// The clients whose records the screen needs and that are not loaded.
+    pub fn wanted(&self) -> Vec<String> {
+        let mut ids: Vec<&str> = Vec::new();
+        if let Some(e) = self.selected_entry().filter(|_| matches!(self.screen, Screen::Clients)) {
+            ids.push(&e.id);
+        }
+        match &self.screen {
+            Screen::Review(v) => ids.push(&v.client),
+            Screen::Profile(v) => ids.push(&v.client),
+            _ => {}
+        }
+        if let Some(Popup::Tasks { client, .. }) = &self.popup {
+            ids.push(client);
+        }
+        ids.into_iter()
+            .filter(|id| self.entry(id).is_some_and(|e| e.record.is_none() && e.summary.is_ok()))
+            .map(str::to_string)
+            .collect()
+    }
+
+    /// Takes a record read from disk, dropping the oldest loaded ones.
+    pub fn loaded(&mut self, id: &str, record: Result<ClientRecord, String>) {
+        let Some(i) = self.index_of(id) else { return };
+        match record {
+            Ok(r) => {
+                self.clients[i].record = Some(r);
+                self.loaded.retain(|l| l != id);
+                self.loaded.push_back(id.to_string());
+                while self.loaded.len() > KEEP_LOADED {
+                    if let Some(old) = self.loaded.pop_front()
+                        && let Some(j) = self.index_of(&old)
+                    {
+                        self.clients[j].record = None;
+                    }
+                }
+                if let Some(session) = self.pending_session.take() {
+                    self.select_session(id, &session);
+                }
+            }
+            Err(e) => {
+                self.clients[i].summary = Err(e);
+                self.clients[i].read_only = true;
+            }
+        }
+    }
+
+    /// Highlights session `session` of client `id` (newest first order).
+    pub fn select_session(&mut self, id: &str, session: &str) {
+        match self.record(id) {
+            Some(r) => {
+                let newest_first = crate::tui::screens::clients::sessions_newest_first(r);
+                self.session = newest_first.iter().position(|s| s.id == session).unwrap_or(0);
+                self.scroll = 0;
+            }
+            None => self.pending_session = Some(session.to_string()),
+        }
     }
 
     /// The client selected in the list.
@@ -207,11 +289,19 @@ impl Model {
     /// Puts a record saved to disk in place of the one held, keeping order.
     pub fn replace_record(&mut self, record: ClientRecord) {
         let selected_id = self.selected_entry().map(|e| e.id.clone());
-        let entry = ClientEntry { id: record.client.id.clone(), record: Ok(record), read_only: false };
+        let id = record.client.id.clone();
+        let entry = ClientEntry {
+            id: id.clone(),
+            summary: Ok(ClientSummary::of(&record)),
+            read_only: false,
+            record: Some(record),
+        };
         match self.index_of(&entry.id) {
             Some(i) => self.clients[i] = entry,
             None => self.clients.push(entry),
         }
+        self.loaded.retain(|l| *l != id);
+        self.loaded.push_back(id);
         self.clients.sort_by_key(ClientEntry::sort_key);
         self.refilter();
         if let Some(id) = selected_id {
@@ -249,8 +339,8 @@ impl Model {
                 .enumerate()
                 .filter(|(i, _)| !self.is_archived(*i))
                 .filter_map(|(i, c)| {
-                    let hay = match &c.record {
-                        Ok(r) => format!("{} {}", r.client.name, r.client.preferred_name.as_deref().unwrap_or("")),
+                    let hay = match &c.summary {
+                        Ok(s) => format!("{} {}", s.name, s.preferred_name.as_deref().unwrap_or("")),
                         Err(_) => c.id.clone(),
                     };
                     pattern.score(Utf32Str::new(&hay, &mut buf), &mut matcher).map(|s| (s, i))
@@ -263,7 +353,7 @@ impl Model {
     }
 
     fn is_archived(&self, i: usize) -> bool {
-        self.clients[i].record.as_ref().is_ok_and(|r| r.client.archived)
+        self.clients[i].summary.as_ref().is_ok_and(|s| s.archived)
     }
 
     /// Today's appointments that have not ended, then the next days'.
@@ -273,13 +363,13 @@ impl Model {
         let mut rows: Vec<AgendaRow> = self
             .clients
             .iter()
-            .filter_map(|c| c.record.as_ref().ok())
-            .filter(|r| !r.client.archived)
-            .flat_map(|r| {
-                r.appointments
+            .filter_map(|c| Some((&c.id, c.summary.as_ref().ok()?)))
+            .filter(|(_, s)| !s.archived)
+            .flat_map(|(id, s)| {
+                s.appointments
                     .iter()
                     .filter(|a| a.start.date() >= today && a.start.date() < until)
-                    .map(|a| AgendaRow { client: r.client.id.clone(), appointment: a.clone() })
+                    .map(|a| AgendaRow { client: id.clone(), appointment: a.clone() })
             })
             .collect();
         rows.sort_by_key(|r| r.appointment.start);

@@ -11,15 +11,37 @@ use super::screens::clients::sessions_newest_first;
 use super::screens::note_form::NoteForm;
 use super::screens::profile::{Part, ProfileChange, ProfileView, item_ids, parse_new};
 use super::screens::review::ReviewView;
+use super::screens::search::SearchView;
 use super::screens::text_field;
 use crate::domain::TaskStatus;
+use crate::store::ClientSummary;
 
 /// How long typed text may wait before it is kept as a draft.
 const DRAFT_DELAY_MS: i64 = 1000;
 const PAGE: u16 = 10;
 
 pub fn update(m: &mut Model, action: Action) -> Vec<Effect> {
+    let mut effects = step_model(m, action);
+    // Load the records the screen now shows, if they are not loaded yet.
+    effects.extend(m.wanted().into_iter().map(|client| Effect::LoadClient { client }));
+    effects
+}
+
+fn step_model(m: &mut Model, action: Action) -> Vec<Effect> {
     match action {
+        Action::SearchDone { query, result } => {
+            if let Screen::Search(v) = &mut m.screen
+                && v.query() == query
+            {
+                v.results = Some((query, result));
+                v.selected = 0;
+            }
+            return vec![];
+        }
+        Action::ClientLoaded { client, record } => {
+            m.loaded(&client, record.map(|r| *r));
+            return vec![];
+        }
         Action::Tick(now) => {
             m.now = now;
             return keep_draft_if_due(m);
@@ -46,7 +68,7 @@ pub fn update(m: &mut Model, action: Action) -> Vec<Effect> {
                     .clients
                     .iter()
                     .find(|c| c.id == v.client)
-                    .and_then(|c| c.record.as_ref().ok())
+                    .and_then(|c| c.record.as_ref())
                     .map_or(0, |r| r.open_tasks().count());
                 v.task = v.task.min(open.saturating_sub(1));
             }
@@ -86,6 +108,10 @@ pub fn update(m: &mut Model, action: Action) -> Vec<Effect> {
         };
         return vec![];
     }
+    if action == Action::Search && matches!(m.screen, Screen::Today | Screen::Clients) && m.popup.is_none() {
+        m.screen = Screen::Search(Box::new(SearchView { input: text_field(""), results: None, selected: 0 }));
+        return vec![];
+    }
     if action == Action::Help {
         m.help = Some(0);
         return vec![];
@@ -101,6 +127,7 @@ pub fn update(m: &mut Model, action: Action) -> Vec<Effect> {
         Screen::ClientForm(_) => client_form(m, action),
         Screen::Appointment(_) => appointment_form(m, action),
         Screen::Profile(_) => profile(m, action),
+        Screen::Search(_) => search(m, action),
     }
 }
 
@@ -157,7 +184,7 @@ fn writable(m: &mut Model, id: &str) -> bool {
     match m.entry(id) {
         Some(e) if !e.read_only => true,
         Some(e) => {
-            let why = match &e.record {
+            let why = match &e.summary {
                 Err(reason) => reason.clone(),
                 Ok(_) => format!("{} was written by a newer Rapport and is read-only here", e.name()),
             };
@@ -172,8 +199,7 @@ fn open_note(m: &mut Model, client: &str, appointment: Option<(NaiveDateTime, u3
     if !writable(m, client) {
         return;
     }
-    let Some(record) = m.record(client) else { return };
-    let name = record.display_name();
+    let Some(name) = m.summary(client).map(ClientSummary::display_name) else { return };
     let form = match m.drafts.get(client).cloned() {
         Some(draft) => {
             m.set_info(format!("Restored the unsaved note kept {}.", draft.kept_at.format("%a %-d %b %H:%M")));
@@ -185,14 +211,15 @@ fn open_note(m: &mut Model, client: &str, appointment: Option<(NaiveDateTime, u3
 }
 
 fn open_review(m: &mut Model, client: &str, appointment: Option<crate::domain::Appointment>) {
-    let Some(record) = m.record(client) else {
-        if let Some(e) = m.entry(client) {
-            let reason = e.record.as_ref().err().cloned().unwrap_or_default();
+    let Some(summary) = m.summary(client) else {
+        if let Some(Err(reason)) = m.entry(client).map(|e| e.summary.clone()) {
             m.set_error(reason);
         }
         return;
     };
-    let appointment = appointment.or_else(|| record.next_appointment(m.now).cloned());
+    let now = m.now;
+    let appointment =
+        appointment.or_else(|| summary.appointments.iter().filter(|a| a.end() > now).min_by_key(|a| a.start).cloned());
     m.screen = Screen::Review(ReviewView { client: client.to_string(), appointment, task: 0, scroll: 0 });
 }
 
@@ -217,7 +244,7 @@ fn today(m: &mut Model, action: Action) -> Vec<Effect> {
         }
         Action::MoveAppointment => {
             if let Some(r) = row.filter(|r| writable(m, &r.client)) {
-                let name = m.record(&r.client).map(|c| c.display_name()).unwrap_or_default();
+                let name = m.summary(&r.client).map(ClientSummary::display_name).unwrap_or_default();
                 m.screen = Screen::Appointment(AppointmentForm::move_existing(
                     r.client,
                     name,
@@ -228,7 +255,7 @@ fn today(m: &mut Model, action: Action) -> Vec<Effect> {
         }
         Action::CancelAppointment => {
             if let Some(r) = row.filter(|r| writable(m, &r.client)) {
-                let name = m.record(&r.client).map(|c| c.client.name.clone()).unwrap_or_default();
+                let name = m.summary(&r.client).map(|c| c.name.clone()).unwrap_or_default();
                 m.popup = Some(Popup::Confirm {
                     question: format!(
                         "Cancel {name}'s appointment on {}? y cancels it, n keeps it.",
@@ -248,7 +275,7 @@ fn today(m: &mut Model, action: Action) -> Vec<Effect> {
 }
 
 fn selected_sessions(m: &Model) -> usize {
-    m.selected_entry().and_then(|e| e.record.as_ref().ok()).map_or(0, |r| r.sessions.len())
+    m.selected_entry().and_then(|e| e.summary.as_ref().ok()).map_or(0, |s| s.sessions)
 }
 
 fn clients(m: &mut Model, action: Action) -> Vec<Effect> {
@@ -319,13 +346,13 @@ fn clients(m: &mut Model, action: Action) -> Vec<Effect> {
             }
         }
         Action::Tasks => {
-            if let Some(id) = selected.filter(|id| m.record(id).is_some()) {
+            if let Some(id) = selected.filter(|id| m.summary(id).is_some()) {
                 m.popup = Some(Popup::Tasks { client: id, selected: 0 });
             }
         }
         Action::Schedule => {
             if let Some(id) = selected.filter(|id| writable(m, id))
-                && let Some(r) = m.record(&id)
+                && let Some(r) = m.summary(&id)
             {
                 let last = r.appointments.iter().max_by_key(|a| a.start).map(|a| (a.start, a.minutes));
                 m.screen = Screen::Appointment(AppointmentForm::book(id, r.display_name(), last, m.now));
@@ -344,7 +371,7 @@ fn clients(m: &mut Model, action: Action) -> Vec<Effect> {
         }
         Action::AddClient => m.screen = Screen::ClientForm(ClientForm::add()),
         Action::Profile => {
-            if let Some(id) = selected.filter(|id| m.record(id).is_some()) {
+            if let Some(id) = selected.filter(|id| m.summary(id).is_some()) {
                 m.screen = Screen::Profile(ProfileView { client: id, part: Part::Personal, selected: 0 });
             }
         }
@@ -368,7 +395,9 @@ fn review(m: &mut Model, action: Action) -> Vec<Effect> {
     let Screen::Review(v) = &m.screen else { return vec![] };
     let v = v.clone();
     let Some(summary) = v.summary(m) else {
-        m.screen = home(m);
+        if action == Action::Back {
+            m.screen = home(m);
+        }
         return vec![];
     };
     let tasks = &summary.tasks_to_check;
@@ -641,7 +670,9 @@ fn profile(m: &mut Model, action: Action) -> Vec<Effect> {
     let Screen::Profile(v) = &m.screen else { return vec![] };
     let mut v = v.clone();
     let Some(r) = m.record(&v.client) else {
-        m.screen = home(m);
+        if action == Action::Back {
+            m.screen = home(m);
+        }
         return vec![];
     };
     let ids = item_ids(r, v.part);
@@ -704,4 +735,57 @@ fn profile(m: &mut Model, action: Action) -> Vec<Effect> {
         Some(change) if writable(m, &client) => vec![Effect::ChangeProfile { client, change }],
         _ => vec![],
     }
+}
+
+fn search(m: &mut Model, action: Action) -> Vec<Effect> {
+    let Screen::Search(v) = &mut m.screen else { return vec![] };
+    let before = v.query();
+    match action {
+        Action::Input(key) if key.code != ratatui::crossterm::event::KeyCode::Enter => {
+            v.input.input(key);
+        }
+        Action::Paste(text) => {
+            v.input.insert_str(text.lines().next().unwrap_or(""));
+        }
+        Action::Up | Action::Down => {
+            let n = match &v.results {
+                Some((_, Ok(f))) => f.hits.len(),
+                _ => 0,
+            };
+            v.selected = step(v.selected, n, action == Action::Down);
+        }
+        Action::Open => {
+            let hit = match &v.results {
+                Some((_, Ok(f))) => f.hits.get(v.selected).cloned(),
+                _ => None,
+            };
+            if let Some(hit) = hit {
+                m.screen = Screen::Clients;
+                m.home = Screen::Clients;
+                m.select_client(&hit.client);
+                match &hit.session {
+                    Some(s) => {
+                        m.sessions_focus = true;
+                        m.select_session(&hit.client, s);
+                    }
+                    None => m.sessions_focus = false,
+                }
+            }
+            return vec![];
+        }
+        Action::Back => {
+            m.screen = home(m);
+            return vec![];
+        }
+        _ => {}
+    }
+    let query = v.query();
+    if query == before {
+        return vec![];
+    }
+    if query.is_empty() {
+        v.results = None;
+        return vec![];
+    }
+    vec![Effect::Search { query }]
 }

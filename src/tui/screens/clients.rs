@@ -33,9 +33,13 @@ pub fn view(frame: &mut Frame, area: Rect, m: &Model) {
     let [left, right] = Layout::horizontal([Constraint::Length(left_width), Constraint::Min(20)]).areas(area);
     client_list(frame, left, m);
     match m.selected_entry() {
-        Some(entry) => match &entry.record {
-            Ok(r) => client_pane(frame, right, m, r),
-            Err(e) => {
+        Some(entry) => match (&entry.record, &entry.summary) {
+            (Some(r), _) => client_pane(frame, right, m, r),
+            (None, Ok(s)) => frame.render_widget(
+                Paragraph::new(Line::styled("Opening…", theme.quiet())).block(panel(s.display_name(), false, theme)),
+                right,
+            ),
+            (None, Err(e)) => {
                 let text = vec![
                     Line::styled("This client's file could not be read.", theme.error()),
                     Line::raw(""),
@@ -117,10 +121,10 @@ fn client_list(frame: &mut Frame, area: Rect, m: &Model) {
         .take(height)
         .map(|(pos, &i)| {
             let entry = &m.clients[i];
-            let (name, right) = match &entry.record {
+            let (name, right) = match &entry.summary {
                 Ok(r) => {
-                    let last = r.last_session().map(|s| s.at.format("%-d %b").to_string()).unwrap_or_default();
-                    let open = r.open_tasks().count();
+                    let last = r.last_session.map(|s| s.format("%-d %b").to_string()).unwrap_or_default();
+                    let open = r.open_tasks;
                     let tasks = if open > 0 { open.to_string() } else { String::new() };
                     // A kept draft or a read-only file shows instead of the date.
                     let last = if m.drafts.contains_key(&entry.id) {
@@ -141,7 +145,7 @@ fn client_list(frame: &mut Frame, area: Rect, m: &Model) {
                 name
             };
             let line = format!("{name:<room$} {right}");
-            let mut style = if entry.record.is_err() { theme.error() } else { Default::default() };
+            let mut style = if entry.summary.is_err() { theme.error() } else { Default::default() };
             if pos == m.selected {
                 style = style.patch(theme.selected());
             }

@@ -8,6 +8,7 @@ pub mod note_form;
 pub mod popups;
 pub mod profile;
 pub mod review;
+pub mod search;
 pub mod today;
 
 use ratatui::layout::Rect;

@@ -9,34 +9,20 @@ use ratatui::widgets::{List, ListItem, Paragraph};
 use super::clients::window_start;
 use super::panel;
 use crate::domain::time::{ago, format_day_near, relative};
-use crate::domain::{Channel, ClientRecord};
+use crate::store;
 use crate::tui::model::Model;
 
-/// A message awaiting a reply, with whose it is.
-pub struct Awaiting<'a> {
-    pub record: &'a ClientRecord,
-    pub channel: Channel,
-    pub at: chrono::NaiveDateTime,
-    pub summary: &'a str,
-}
-
-/// Every message awaiting a reply across all clients, oldest first.
-pub fn awaiting(m: &Model) -> Vec<Awaiting<'_>> {
-    let mut all: Vec<Awaiting> = m
+/// Every message awaiting a reply across all clients, oldest first, with
+/// the client's name.
+pub fn awaiting(m: &Model) -> Vec<(&str, &store::index::Awaiting)> {
+    let mut all: Vec<(&str, &store::index::Awaiting)> = m
         .clients
         .iter()
-        .filter_map(|c| c.record.as_ref().ok())
-        .filter(|r| !r.client.archived)
-        .flat_map(|r| {
-            r.contacts.iter().filter(|c| c.awaits_reply()).map(move |c| Awaiting {
-                record: r,
-                channel: c.channel,
-                at: c.at,
-                summary: &c.summary,
-            })
-        })
+        .filter_map(|c| c.summary.as_ref().ok())
+        .filter(|s| !s.archived)
+        .flat_map(|s| s.awaiting.iter().map(move |a| (s.name.as_str(), a)))
         .collect();
-    all.sort_by_key(|a| a.at);
+    all.sort_by_key(|(_, a)| a.at);
     all
 }
 
@@ -74,10 +60,10 @@ pub fn view(frame: &mut Frame, area: Rect, m: &Model) {
                 };
                 lines.push(Line::styled(label, theme.heading()));
             }
-            let record = m.record(&row.client);
+            let summary = m.summary(&row.client);
             let name: String =
-                record.map(|r| r.display_name()).unwrap_or_else(|| row.client.clone()).chars().take(24).collect();
-            let reminder = record.and_then(|r| r.reminder()).unwrap_or_default();
+                summary.map(|s| s.display_name()).unwrap_or_else(|| row.client.clone()).chars().take(24).collect();
+            let reminder = summary.and_then(|s| s.reminder.clone()).unwrap_or_default();
             let when = if a.start.date() == today { relative(m.now, a.start, a.minutes) } else { String::new() };
             let when_style = match when.as_str() {
                 "now" => theme.now(),
@@ -111,9 +97,9 @@ pub fn view(frame: &mut Frame, area: Rect, m: &Model) {
     } else {
         waiting
             .iter()
-            .map(|w| {
+            .map(|(name, w)| {
                 Line::from(vec![
-                    Span::styled(format!("{} ", w.record.client.name), theme.ask()),
+                    Span::styled(format!("{name} "), theme.ask()),
                     Span::raw(format!("{} {}: {}", w.channel.label(), ago(w.at.date(), m.now.date()), w.summary)),
                 ])
             })

@@ -1,0 +1,93 @@
+//! Search every note (Ctrl-F): as you type, newest first, Enter opens the
+//! session.
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{List, ListItem};
+use ratatui_textarea::TextArea;
+
+use super::clients::window_start;
+use super::{field_text, panel};
+use crate::domain::time::format_day_near;
+use crate::store::search::Found;
+use crate::tui::model::Model;
+
+#[derive(Debug, Clone)]
+pub struct SearchView {
+    pub input: TextArea<'static>,
+    /// What the shown results were found for, and what was found.
+    pub results: Option<(String, Result<Found, String>)>,
+    pub selected: usize,
+}
+
+impl SearchView {
+    pub fn query(&self) -> String {
+        field_text(&self.input).trim().to_string()
+    }
+}
+
+pub fn view(frame: &mut Frame, area: Rect, m: &Model, v: &SearchView) {
+    let theme = &m.theme;
+    let [input_area, results_area] = Layout::vertical([Constraint::Length(3), Constraint::Min(3)]).areas(area);
+    let block = panel("Search every note, task and personal detail", true, theme);
+    let inner = block.inner(input_area);
+    frame.render_widget(block, input_area);
+    frame.render_widget(&v.input, inner);
+
+    let (title, lines): (String, Vec<ListItem>) = match &v.results {
+        None => {
+            ("Results".into(), vec![ListItem::new(Line::styled("Type words to find; all must match.", theme.quiet()))])
+        }
+        Some((_, Err(e))) => ("Results".into(), vec![ListItem::new(Line::styled(e.clone(), theme.error()))]),
+        Some((q, Ok(found))) if found.hits.is_empty() => (
+            "Results (0)".into(),
+            vec![ListItem::new(Line::styled(format!("Nothing found for '{q}'."), theme.quiet()))],
+        ),
+        Some((_, Ok(found))) => {
+            let title = if found.total > found.hits.len() {
+                format!("Results ({} newest of {})", found.hits.len(), found.total)
+            } else {
+                format!("Results ({})", found.total)
+            };
+            let today = m.now.date();
+            let items = found
+                .hits
+                .iter()
+                .enumerate()
+                .map(|(i, h)| {
+                    let name = m.summary(&h.client).map_or(h.client.clone(), |s| s.display_name());
+                    let session = h.session.as_deref().unwrap_or("profile");
+                    let head = Line::from(vec![
+                        Span::styled(name, theme.title()),
+                        Span::styled(format!(" · {} · {session}", format_day_near(h.date, today)), theme.quiet()),
+                    ]);
+                    let mut spans = vec![Span::raw("  ")];
+                    let mut at = 0;
+                    for &(a, b) in h.marks.iter().filter(|&&(a, b)| b <= h.snippet.len() && a < b) {
+                        if a < at {
+                            continue;
+                        }
+                        spans.push(Span::raw(h.snippet[at..a].to_string()));
+                        spans.push(Span::styled(h.snippet[a..b].to_string(), theme.ask()));
+                        at = b;
+                    }
+                    spans.push(Span::raw(h.snippet[at..].to_string()));
+                    let mut item = ListItem::new(vec![head, Line::from(spans)]);
+                    if i == v.selected {
+                        item = item.style(theme.selected());
+                    }
+                    item
+                })
+                .collect();
+            (title, items)
+        }
+    };
+    let block = panel(title, false, theme);
+    let inner = block.inner(results_area);
+    frame.render_widget(block, results_area);
+    let height = usize::from(inner.height / 2).max(1);
+    let start = window_start(v.selected, height);
+    let shown: Vec<ListItem> = lines.into_iter().skip(start).take(height).collect();
+    frame.render_widget(List::new(shown), inner);
+}
