@@ -188,7 +188,9 @@ pub fn generate(out: &Path, spec: &Spec, now: NaiveDateTime) -> Result<usize> {
         let weekday_offset = rng.i64(1..8);
         let first_weekly = (now - Duration::days(weekday_offset)).date().and_hms_opt(hour as u32, 0, 0).unwrap_or(now);
         // Some clients finished long ago; most are current.
-        let ended_weeks_ago = if rng.u8(0..10) < 7 { 0 } else { rng.i64(1..800) };
+        // A full-time caseload is some 35 current clients; the rest of a
+        // career's clients finished, some long ago.
+        let ended_weeks_ago = if rng.u32(0..1000) < 25 { 0 } else { rng.i64(1..1500) };
         let last = first_weekly - Duration::weeks(ended_weeks_ago);
         let first = last - Duration::weeks(spec.sessions as i64);
         let mut r = ClientRecord::new(id, profile, first.date());

@@ -7,7 +7,7 @@ use nucleo_matcher::pattern::{CaseMatching, Normalization, Pattern};
 use nucleo_matcher::{Config, Matcher, Utf32Str};
 use ratatui_textarea::TextArea;
 
-use std::collections::VecDeque;
+use std::collections::{HashMap, VecDeque};
 
 use crate::domain::{Appointment, ClientRecord, TaskStatus};
 use crate::store::{ClientSummary, IndexEntry};
@@ -107,6 +107,8 @@ pub struct Model {
     pub theme: Theme,
     /// Sorted by name.
     pub clients: Vec<ClientEntry>,
+    /// Position in `clients` of each id.
+    pub by_id: HashMap<String, usize>,
     /// Kept, unsaved note forms by client id.
     pub drafts: BTreeMap<String, NoteDraft>,
     pub screen: Screen,
@@ -164,9 +166,10 @@ impl Model {
             status: None,
             quit: false,
             loaded: VecDeque::new(),
+            by_id: HashMap::new(),
             pending_session: None,
         };
-        m.clients.sort_by_key(ClientEntry::sort_key);
+        m.sort_clients();
         m.refilter();
         if m.clients.is_empty() {
             m.screen = Screen::Clients;
@@ -206,11 +209,17 @@ impl Model {
     }
 
     pub fn index_of(&self, id: &str) -> Option<usize> {
-        self.clients.iter().position(|c| c.id == id)
+        self.by_id.get(id).copied()
+    }
+
+    /// Sorts the clients by name and re-indexes them by id.
+    fn sort_clients(&mut self) {
+        self.clients.sort_by_key(ClientEntry::sort_key);
+        self.by_id = self.clients.iter().enumerate().map(|(i, c)| (c.id.clone(), i)).collect();
     }
 
     pub fn entry(&self, id: &str) -> Option<&ClientEntry> {
-        self.clients.iter().find(|c| c.id == id)
+        self.index_of(id).map(|i| &self.clients[i])
     }
 
     /// The client's whole record, if it is loaded.
@@ -302,7 +311,7 @@ impl Model {
         }
         self.loaded.retain(|l| *l != id);
         self.loaded.push_back(id);
-        self.clients.sort_by_key(ClientEntry::sort_key);
+        self.sort_clients();
         self.refilter();
         if let Some(id) = selected_id {
             self.select_client(&id);

@@ -1,6 +1,7 @@
 //! Today: the appointments of today and the next days, and every message
 //! awaiting a reply. The app opens here.
 
+use chrono::NaiveDate;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
@@ -45,47 +46,59 @@ pub fn view(frame: &mut Frame, area: Rect, m: &Model) {
         frame.render_widget(Paragraph::new(text), inner);
     } else {
         let today = m.now.date();
-        // Day headings between the rows; the selection counts rows only.
-        let mut lines: Vec<Line> = Vec::new();
+        // Day headings stand between the rows. First find where each row and
+        // heading falls, then draw only the lines that are on screen.
+        let mut layout: Vec<(Option<usize>, NaiveDate)> = Vec::new();
         let mut selected_line = 0;
-        let mut day = None;
         for (i, row) in rows.iter().enumerate() {
-            let a = &row.appointment;
-            if day != Some(a.start.date()) {
-                day = Some(a.start.date());
-                let label = match (a.start.date() - today).num_days() {
-                    0 => format!("Today, {}", format_day_near(today, today)),
-                    1 => format!("Tomorrow, {}", format_day_near(a.start.date(), today)),
-                    _ => format_day_near(a.start.date(), today),
-                };
-                lines.push(Line::styled(label, theme.heading()));
+            let day = row.appointment.start.date();
+            if layout.last().is_none_or(|(_, d)| *d != day) {
+                layout.push((None, day));
             }
-            let summary = m.summary(&row.client);
-            let name: String =
-                summary.map(|s| s.display_name()).unwrap_or_else(|| row.client.clone()).chars().take(24).collect();
-            let reminder = summary.and_then(|s| s.reminder.clone()).unwrap_or_default();
-            let when = if a.start.date() == today { relative(m.now, a.start, a.minutes) } else { String::new() };
-            let when_style = match when.as_str() {
-                "now" => theme.now(),
-                "done" => theme.quiet(),
-                w if w.starts_with("in ") => theme.ask(),
-                _ => Default::default(),
-            };
-            let mut line = Line::from(vec![
-                Span::raw(format!(" {} ", a.start.format("%H:%M"))),
-                Span::raw(format!("{name:<24} ")),
-                Span::styled(format!("{when:<14}"), when_style),
-                Span::styled(reminder, theme.quiet()),
-            ]);
             if i == m.today_row {
-                line = line.style(theme.selected());
-                selected_line = lines.len();
+                selected_line = layout.len();
             }
-            lines.push(line);
+            layout.push((Some(i), day));
         }
         let height = usize::from(inner.height);
         let start = window_start(selected_line, height);
-        let visible: Vec<ListItem> = lines.into_iter().skip(start).take(height).map(ListItem::new).collect();
+        let visible: Vec<ListItem> = layout
+            .iter()
+            .skip(start)
+            .take(height)
+            .map(|&(row, day)| {
+                let Some(i) = row else {
+                    let label = match (day - today).num_days() {
+                        0 => format!("Today, {}", format_day_near(today, today)),
+                        1 => format!("Tomorrow, {}", format_day_near(day, today)),
+                        _ => format_day_near(day, today),
+                    };
+                    return ListItem::new(Line::styled(label, theme.heading()));
+                };
+                let (client, a) = (&rows[i].client, &rows[i].appointment);
+                let summary = m.summary(client);
+                let name: String =
+                    summary.map(|s| s.display_name()).unwrap_or_else(|| client.clone()).chars().take(24).collect();
+                let reminder = summary.and_then(|s| s.reminder.clone()).unwrap_or_default();
+                let when = if day == today { relative(m.now, a.start, a.minutes) } else { String::new() };
+                let when_style = match when.as_str() {
+                    "now" => theme.now(),
+                    "done" => theme.quiet(),
+                    w if w.starts_with("in ") => theme.ask(),
+                    _ => Default::default(),
+                };
+                let mut line = Line::from(vec![
+                    Span::raw(format!(" {} ", a.start.format("%H:%M"))),
+                    Span::raw(format!("{name:<24} ")),
+                    Span::styled(format!("{when:<14}"), when_style),
+                    Span::styled(reminder, theme.quiet()),
+                ]);
+                if i == m.today_row {
+                    line = line.style(theme.selected());
+                }
+                ListItem::new(line)
+            })
+            .collect();
         frame.render_widget(List::new(visible), inner);
     }
 

@@ -1,0 +1,101 @@
+#!/usr/bin/env python3
+"""Measures the real rapport binary in a pseudo-terminal: start to first full
+frame, keypress to redrawn frame, and peak memory after browsing 20 clients.
+Prints medians. Usage: bench-tui.py BINARY DATA_DIR [RUNS]"""
+import fcntl, os, pty, select, signal, statistics, struct, sys, termios, time
+
+BIN, DATA = sys.argv[1], sys.argv[2]
+RUNS = int(sys.argv[3]) if len(sys.argv) > 3 else 15
+COLS, ROWS = 120, 40
+
+
+def read_until(fd, marker, timeout=10.0):
+    """Reads output until `marker` has been seen; returns when it was seen."""
+    buf = b""
+    end = time.perf_counter() + timeout
+    while marker not in buf:
+        left = end - time.perf_counter()
+        if left <= 0:
+            raise SystemExit(f"timed out waiting for {marker!r}; got {buf[-400:]!r}")
+        r, _, _ = select.select([fd], [], [], left)
+        if r:
+            try:
+                chunk = os.read(fd, 1 << 16)
+            except OSError:
+                raise SystemExit(f"rapport exited; last output {buf[-400:]!r}")
+            buf += chunk
+    return time.perf_counter()
+
+
+def first_output(fd, timeout=5.0):
+    """Waits for the next output and returns when its first byte arrived,
+    then drains what follows it closely (the rest of the frame)."""
+    r, _, _ = select.select([fd], [], [], timeout)
+    if not r:
+        raise SystemExit("no redraw after a keypress")
+    t = time.perf_counter()
+    os.read(fd, 1 << 16)
+    while select.select([fd], [], [], 0.02)[0]:
+        os.read(fd, 1 << 16)
+    return t
+
+
+def drain(fd, quiet=0.15):
+    while select.select([fd], [], [], quiet)[0]:
+        os.read(fd, 1 << 16)
+
+
+def start():
+    t0 = time.perf_counter()
+    pid, fd = pty.fork()
+    if pid == 0:
+        os.environ["TERM"] = "xterm-256color"
+        os.environ["RAPPORT_NOW"] = "2026-11-26 09:35"
+        os.execv(BIN, [BIN, "--data-dir", DATA])
+    fcntl.ioctl(fd, termios.TIOCSWINSZ, struct.pack("HHHH", ROWS, COLS, 0, 0))
+    return pid, fd, t0
+
+
+def stop(pid, fd):
+    os.write(fd, b"\x03")
+    try:
+        os.waitpid(pid, 0)
+    except ChildProcessError:
+        pass
+    os.close(fd)
+
+
+def peak_kb(pid):
+    with open(f"/proc/{pid}/status") as f:
+        for line in f:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1])
+    return 0
+
+
+starts, today_keys, list_keys, peaks = [], [], [], []
+for _ in range(RUNS):
+    pid, fd, t0 = start()
+    t1 = read_until(fd, b"Awaiting reply")
+    starts.append((t1 - t0) * 1000)
+    drain(fd)
+    for _ in range(3):
+        t = time.perf_counter()
+        os.write(fd, b"j")
+        today_keys.append((first_output(fd) - t) * 1000)
+    os.write(fd, b"\t")
+    drain(fd)
+    for _ in range(20):
+        t = time.perf_counter()
+        os.write(fd, b"j")
+        list_keys.append((first_output(fd) - t) * 1000)
+    drain(fd)
+    peaks.append(peak_kb(pid) / 1024)
+    stop(pid, fd)
+
+med = statistics.median
+print(f"runs: {RUNS}, terminal {COLS}x{ROWS}, data: {DATA}")
+print(f"start to first full frame (incl. process start): median {med(starts):.1f} ms  (min {min(starts):.1f}, max {max(starts):.1f})")
+print(f"keypress to redrawn frame, Today list:           median {med(today_keys):.2f} ms")
+print(f"keypress to redrawn frame, client list (loads the client): median {med(list_keys):.2f} ms  (p90 {sorted(list_keys)[int(len(list_keys) * 0.9)]:.2f})")
+print(f"peak memory after browsing 20 clients:           median {med(peaks):.1f} MB")
