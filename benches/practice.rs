@@ -94,7 +94,7 @@ fn benches(c: &mut Criterion) {
             || std::fs::write(&path, &original).unwrap(),
             |()| {
                 let note = NewSession { topics: vec!["bench".into()], notes: "x ".repeat(800), ..Default::default() };
-                store.update(&first, |r| r.add_session(note, dt(NOW))).unwrap()
+                store.update(&first, dt(NOW), "note added", |r| r.add_session(note, dt(NOW))).unwrap()
             },
             BatchSize::PerIteration,
         )

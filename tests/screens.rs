@@ -346,7 +346,7 @@ fn editing_a_client_someone_else_changed_is_refused() {
     app.press("Tab e");
     app.type_text(" Jr");
     app.store
-        .update("aisha-khan", |r| {
+        .update("aisha-khan", dt(NOW), "test", |r| {
             r.set_profile(ClientProfile { pronouns: Some("they/them".into()), ..r.profile() });
             Ok(())
         })

@@ -10,6 +10,11 @@ use rapport::domain::time::dt;
 use rapport::domain::{ClientProfile, NewSession, SCHEMA_VERSION};
 use rapport::store::{Store, StoreError};
 
+/// When the tests' changes are made.
+fn now() -> chrono::NaiveDateTime {
+    dt("2026-11-01 09:00")
+}
+
 fn day() -> NaiveDate {
     NaiveDate::from_ymd_opt(2026, 11, 1).unwrap()
 }
@@ -33,8 +38,10 @@ fn names_in(dir: &Path) -> Vec<String> {
 fn a_saved_note_reads_back_exactly_and_leaves_no_temp_file() {
     let dir = tempfile::tempdir().unwrap();
     let store = Store::open(dir.path()).unwrap();
-    let maria = store.create_client(profile("Maria Lopez"), day()).unwrap();
-    let (id, saved) = store.update(&maria.client.id, |r| r.add_session(note("sleep"), dt("2026-11-16 10:00"))).unwrap();
+    let maria = store.create_client(profile("Maria Lopez"), now()).unwrap();
+    let (id, saved) = store
+        .update(&maria.client.id, now(), "test", |r| r.add_session(note("sleep"), dt("2026-11-16 10:00")))
+        .unwrap();
     assert_eq!(id, "s1");
     assert_eq!(store.load("maria-lopez").unwrap(), saved);
     assert_eq!(names_in(&dir.path().join("clients")), vec!["maria-lopez.json"]);
@@ -48,7 +55,7 @@ fn files_are_private_to_the_therapist() {
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path().join("data");
     let store = Store::open(&root).unwrap();
-    store.create_client(profile("Maria Lopez"), day()).unwrap();
+    store.create_client(profile("Maria Lopez"), now()).unwrap();
     store.save_draft("maria-lopez", &"draft").unwrap();
     let mode = |p: &Path| fs::metadata(p).unwrap().permissions().mode() & 0o777;
     assert_eq!(mode(&root), 0o700);
@@ -62,8 +69,8 @@ fn files_are_private_to_the_therapist() {
 fn a_damaged_file_is_named_left_untouched_and_the_rest_still_load() {
     let dir = tempfile::tempdir().unwrap();
     let store = Store::open(dir.path()).unwrap();
-    store.create_client(profile("Maria Lopez"), day()).unwrap();
-    store.create_client(profile("Tom Becker"), day()).unwrap();
+    store.create_client(profile("Maria Lopez"), now()).unwrap();
+    store.create_client(profile("Tom Becker"), now()).unwrap();
     let broken = store.client_path("tom-becker");
     fs::write(&broken, "{\n  \"schema_version\": 1,\n  \"client\": {oops\n").unwrap();
     let before = fs::read(&broken).unwrap();
@@ -76,7 +83,7 @@ fn a_damaged_file_is_named_left_untouched_and_the_rest_still_load() {
     assert!(msg.contains("tom-becker.json") && msg.contains("line 3"), "{msg}");
     assert!(matches!(err, StoreError::Corrupt { line: 3, .. }));
 
-    let attempt = store.update("tom-becker", |r| r.add_session(note("x"), dt("2026-11-16 10:00")));
+    let attempt = store.update("tom-becker", now(), "test", |r| r.add_session(note("x"), dt("2026-11-16 10:00")));
     assert!(matches!(attempt, Err(StoreError::Corrupt { .. })));
     assert_eq!(fs::read(&broken).unwrap(), before, "a file we could not read is never rewritten");
 }
@@ -95,18 +102,19 @@ fn a_foreign_json_file_is_not_taken_for_a_client() {
 fn a_file_from_a_newer_rapport_is_read_but_never_written() {
     let dir = tempfile::tempdir().unwrap();
     let store = Store::open(dir.path()).unwrap();
-    store.create_client(profile("Maria Lopez"), day()).unwrap();
+    store.create_client(profile("Maria Lopez"), now()).unwrap();
     let path = store.client_path("maria-lopez");
     let newer = fs::read_to_string(&path)
         .unwrap()
-        .replace("\"schema_version\": 1", "\"schema_version\": 99")
+        .replace(&format!("\"schema_version\": {SCHEMA_VERSION}"), "\"schema_version\": 99")
         .replace("\"sessions\": []", "\"sessions\": [], \"future_field\": true");
     fs::write(&path, &newer).unwrap();
 
     let file = store.load_file("maria-lopez");
     assert!(file.read_only);
     assert_eq!(file.record.unwrap().client.name, "Maria Lopez");
-    let err = store.update("maria-lopez", |r| r.add_session(note("x"), dt("2026-11-16 10:00"))).unwrap_err();
+    let err =
+        store.update("maria-lopez", now(), "test", |r| r.add_session(note("x"), dt("2026-11-16 10:00"))).unwrap_err();
     assert!(err.to_string().contains("newer Rapport"), "{err}");
     assert_eq!(fs::read_to_string(&path).unwrap(), newer);
 }
@@ -115,14 +123,16 @@ fn a_file_from_a_newer_rapport_is_read_but_never_written() {
 fn two_windows_adding_notes_at_once_lose_nothing() {
     let dir = tempfile::tempdir().unwrap();
     let first = Store::open(dir.path()).unwrap();
-    first.create_client(profile("Maria Lopez"), day()).unwrap();
+    first.create_client(profile("Maria Lopez"), now()).unwrap();
     let threads: Vec<_> = (0..4)
         .map(|w| {
             let store = Store::open(dir.path()).unwrap();
             std::thread::spawn(move || {
                 for i in 0..25 {
                     store
-                        .update("maria-lopez", |r| r.add_session(note(&format!("w{w} n{i}")), dt("2026-11-16 10:00")))
+                        .update("maria-lopez", now(), "test", |r| {
+                            r.add_session(note(&format!("w{w} n{i}")), dt("2026-11-16 10:00"))
+                        })
                         .unwrap();
                 }
             })
@@ -144,12 +154,13 @@ fn a_stale_copy_in_one_window_does_not_undo_anothers_note() {
     let dir = tempfile::tempdir().unwrap();
     let tui = Store::open(dir.path()).unwrap();
     let cli = Store::open(dir.path()).unwrap();
-    tui.create_client(profile("Maria Lopez"), day()).unwrap();
+    tui.create_client(profile("Maria Lopez"), now()).unwrap();
     let stale = tui.load("maria-lopez").unwrap();
-    cli.update("maria-lopez", |r| r.add_session(note("from the CLI"), dt("2026-11-16 10:00"))).unwrap();
+    cli.update("maria-lopez", now(), "test", |r| r.add_session(note("from the CLI"), dt("2026-11-16 10:00"))).unwrap();
     // The TUI still holds `stale`, but its change is applied to the disk copy.
-    let (_, saved) =
-        tui.update("maria-lopez", |r| r.add_session(note("from the TUI"), dt("2026-11-16 11:00"))).unwrap();
+    let (_, saved) = tui
+        .update("maria-lopez", now(), "test", |r| r.add_session(note("from the TUI"), dt("2026-11-16 11:00")))
+        .unwrap();
     assert!(stale.sessions.is_empty());
     let topics: Vec<_> = saved.sessions.iter().map(|s| s.topics[0].as_str()).collect();
     assert_eq!(topics, vec!["from the CLI", "from the TUI"]);
@@ -159,17 +170,17 @@ fn a_stale_copy_in_one_window_does_not_undo_anothers_note() {
 fn same_names_get_their_own_files() {
     let dir = tempfile::tempdir().unwrap();
     let store = Store::open(dir.path()).unwrap();
-    let a = store.create_client(profile("Sam Lee"), day()).unwrap();
-    let b = store.create_client(profile("Sam Lee"), day()).unwrap();
+    let a = store.create_client(profile("Sam Lee"), now()).unwrap();
+    let b = store.create_client(profile("Sam Lee"), now()).unwrap();
     assert_eq!((a.client.id.as_str(), b.client.id.as_str()), ("sam-lee", "sam-lee-2"));
-    assert!(store.create_client(profile("   "), day()).is_err());
+    assert!(store.create_client(profile("   "), now()).is_err());
 }
 
 #[test]
 fn a_temp_file_left_by_a_crash_is_ignored() {
     let dir = tempfile::tempdir().unwrap();
     let store = Store::open(dir.path()).unwrap();
-    store.create_client(profile("Maria Lopez"), day()).unwrap();
+    store.create_client(profile("Maria Lopez"), now()).unwrap();
     fs::write(dir.path().join("clients/.rapport-tmp-abc123"), "{\"half\": ").unwrap();
     let files = store.load_all().unwrap();
     assert_eq!(files.len(), 1);
@@ -196,18 +207,22 @@ fn note_text(topic: &str, text: &str) -> NewSession {
 fn search_finds_a_note_just_saved_in_any_case_newest_first() {
     let dir = tempfile::tempdir().unwrap();
     let store = Store::open(dir.path()).unwrap();
-    store.create_client(profile("Maria Lopez"), day()).unwrap();
-    store.create_client(profile("Tom Becker"), day()).unwrap();
+    store.create_client(profile("Maria Lopez"), now()).unwrap();
+    store.create_client(profile("Tom Becker"), now()).unwrap();
     store.index().unwrap();
     store
-        .update("maria-lopez", |r| r.add_session(note_text("Sleep", "The DIARY helped."), dt("2026-11-09 10:00")))
+        .update("maria-lopez", now(), "test", |r| {
+            r.add_session(note_text("Sleep", "The DIARY helped."), dt("2026-11-09 10:00"))
+        })
         .unwrap();
     store
-        .update("tom-becker", |r| {
+        .update("tom-becker", now(), "test", |r| {
             r.add_session(note_text("work", "Kept a sleep diary all week."), dt("2026-11-16 10:00"))
         })
         .unwrap();
-    store.update("tom-becker", |r| r.add_session(note_text("sleep", "no diary"), dt("2026-11-02 10:00"))).unwrap();
+    store
+        .update("tom-becker", now(), "test", |r| r.add_session(note_text("sleep", "no diary"), dt("2026-11-02 10:00")))
+        .unwrap();
 
     let found = store.search("sleep diary", None, 10).unwrap();
     let who: Vec<(&str, Option<&str>)> = found.hits.iter().map(|h| (h.client.as_str(), h.session.as_deref())).collect();
@@ -227,8 +242,10 @@ fn search_finds_a_note_just_saved_in_any_case_newest_first() {
 fn tasks_and_personal_details_outside_sessions_are_searchable() {
     let dir = tempfile::tempdir().unwrap();
     let store = Store::open(dir.path()).unwrap();
-    store.create_client(profile("Maria Lopez"), day()).unwrap();
-    store.update("maria-lopez", |r| Ok(r.add_personal("plays trombone".into(), None, true, day(), None))).unwrap();
+    store.create_client(profile("Maria Lopez"), now()).unwrap();
+    store
+        .update("maria-lopez", now(), "test", |r| Ok(r.add_personal("plays trombone".into(), None, true, day(), None)))
+        .unwrap();
     let found = store.search("trombone", None, 10).unwrap();
     assert_eq!(found.hits.len(), 1);
     assert_eq!(found.hits[0].session, None);
@@ -238,8 +255,12 @@ fn tasks_and_personal_details_outside_sessions_are_searchable() {
 fn a_deleted_or_damaged_index_is_rebuilt_and_loses_nothing() {
     let dir = tempfile::tempdir().unwrap();
     let store = Store::open(dir.path()).unwrap();
-    store.create_client(profile("Maria Lopez"), day()).unwrap();
-    store.update("maria-lopez", |r| r.add_session(note_text("grief", "anniversary"), dt("2026-11-09 10:00"))).unwrap();
+    store.create_client(profile("Maria Lopez"), now()).unwrap();
+    store
+        .update("maria-lopez", now(), "test", |r| {
+            r.add_session(note_text("grief", "anniversary"), dt("2026-11-09 10:00"))
+        })
+        .unwrap();
     let before = store.index().unwrap();
 
     fs::remove_dir_all(dir.path().join("index")).unwrap();
@@ -259,7 +280,7 @@ fn a_deleted_or_damaged_index_is_rebuilt_and_loses_nothing() {
 fn a_file_changed_behind_rapports_back_is_reread() {
     let dir = tempfile::tempdir().unwrap();
     let store = Store::open(dir.path()).unwrap();
-    store.create_client(profile("Maria Lopez"), day()).unwrap();
+    store.create_client(profile("Maria Lopez"), now()).unwrap();
     store.index().unwrap();
     // A sync tool brings in a version with a new session.
     let path = store.client_path("maria-lopez");

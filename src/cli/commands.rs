@@ -70,11 +70,13 @@ pub fn run(command: Command, store: &Store, now: NaiveDateTime, out: &mut dyn Wr
             }
             agenda(store, from, days, now, out)
         }
-        Command::Appointment(a) => appointment(a, store, out),
+        Command::Appointment(a) => appointment(a, store, now, out),
         Command::Personal(PersonalCommand::Add { client, text, date, ask }) => {
             let date = date.map(|d| parse_date(&d)).transpose().map_err(|e| anyhow!(e))?;
             let text = required_text(&text, "the personal detail")?;
-            let (id, r) = change(store, &client, |r| Ok(r.add_personal(text, date, ask, today, None)))?;
+            let (id, r) = change(store, now, "personal detail added", &client, |r| {
+                Ok(r.add_personal(text, date, ask, today, None))
+            })?;
             writeln!(out, "Noted {id} for {}.", r.client.name)?;
             Ok(())
         }
@@ -87,14 +89,14 @@ pub fn run(command: Command, store: &Store, now: NaiveDateTime, out: &mut dyn Wr
             }
             empty_note(out, r.personal.is_empty(), "No personal details yet.")
         }
-        Command::Goal(g) => goal(g, store, today, out),
+        Command::Goal(g) => goal(g, store, now, out),
         Command::Watch(WatchCommand::Add { client, text }) => {
             let text = required_text(&text, "what to watch for")?;
-            let (id, r) = change(store, &client, |r| Ok(r.add_watch_for(text, today)))?;
+            let (id, r) = change(store, now, "watch-for added", &client, |r| Ok(r.add_watch_for(text, today)))?;
             writeln!(out, "Noted {id} to watch for with {}.", r.client.name)?;
             Ok(())
         }
-        Command::Task(t) => task(t, store, today, out),
+        Command::Task(t) => task(t, store, now, out),
         Command::Contact(c) => contact(c, store, now, out),
     }
 }
@@ -133,10 +135,12 @@ fn load(store: &Store, query: &str) -> Result<ClientRecord> {
 /// Applies a change to the client `query` names, as it is on disk now.
 fn change<T>(
     store: &Store,
+    now: NaiveDateTime,
+    what: &str,
     query: &str,
     f: impl FnOnce(&mut ClientRecord) -> Result<T, crate::domain::RecordError>,
 ) -> Result<(T, ClientRecord)> {
-    Ok(store.update(&find(store, query)?, f)?)
+    Ok(store.update(&find(store, query)?, now, what, f)?)
 }
 
 fn profile(name: String, p: ProfileArgs) -> ClientProfile {
@@ -146,7 +150,7 @@ fn profile(name: String, p: ProfileArgs) -> ClientProfile {
 fn client(c: ClientCommand, store: &Store, now: NaiveDateTime, out: &mut dyn Write) -> Result<()> {
     match c {
         ClientCommand::Add { name, profile: p } => {
-            let r = store.create_client(profile(name, p), now.date())?;
+            let r = store.create_client(profile(name, p), now)?;
             writeln!(out, "Added {} (id {}).", r.display_name(), r.client.id)?;
         }
         ClientCommand::List => {
@@ -168,7 +172,7 @@ fn client(c: ClientCommand, store: &Store, now: NaiveDateTime, out: &mut dyn Wri
             empty_note(out, files.is_empty(), "No clients yet. Add one: rapport client add \"Full Name\"")?;
         }
         ClientCommand::Edit { client, name, profile: p } => {
-            let (_, r) = change(store, &client, |r| {
+            let (_, r) = change(store, now, "client edited", &client, |r| {
                 let old = r.profile();
                 let new = ClientProfile {
                     name: name.unwrap_or(old.name),
@@ -201,7 +205,7 @@ fn note(n: NoteArgs, store: &Store, now: NaiveDateTime, out: &mut dyn Write) -> 
         notes: n.text.unwrap_or_default(),
         appointment: None,
     };
-    let (id, r) = change(store, &n.client, |r| {
+    let (id, r) = change(store, now, "note added", &n.client, |r| {
         let appointment = r.appointments.iter().find(|a| Some(a.start) == at).map(|a| a.start);
         r.add_session(NewSession { appointment, ..new }, now)
     })?;
@@ -243,10 +247,10 @@ fn agenda(store: &Store, from: NaiveDate, days: u32, now: NaiveDateTime, out: &m
     Ok(())
 }
 
-fn appointment(a: AppointmentArgs, store: &Store, out: &mut dyn Write) -> Result<()> {
+fn appointment(a: AppointmentArgs, store: &Store, now: NaiveDateTime, out: &mut dyn Write) -> Result<()> {
     if let Some(AppointmentCommand::Cancel { client, at }) = a.cancel {
         let at = parse_datetime(&at).map_err(|e| anyhow!(e))?;
-        let (appt, r) = change(store, &client, |r| r.cancel_appointment(at))?;
+        let (appt, r) = change(store, now, "appointment cancelled", &client, |r| r.cancel_appointment(at))?;
         writeln!(out, "Cancelled {}'s appointment at {}.", r.client.name, format_datetime(appt.start))?;
         return Ok(());
     }
@@ -254,7 +258,7 @@ fn appointment(a: AppointmentArgs, store: &Store, out: &mut dyn Write) -> Result
         bail!("name a client and a time: rapport appointment CLIENT --at \"YYYY-MM-DD HH:MM\"");
     };
     let at = parse_datetime(&at).map_err(|e| anyhow!(e))?;
-    let (overlaps, r) = change(store, &client, |r| r.schedule(at, a.minutes, a.weekly))?;
+    let (overlaps, r) = change(store, now, "appointment booked", &client, |r| r.schedule(at, a.minutes, a.weekly))?;
     let n = a.weekly + 1;
     writeln!(
         out,
@@ -270,7 +274,8 @@ fn appointment(a: AppointmentArgs, store: &Store, out: &mut dyn Write) -> Result
     Ok(())
 }
 
-fn goal(g: GoalCommand, store: &Store, today: NaiveDate, out: &mut dyn Write) -> Result<()> {
+fn goal(g: GoalCommand, store: &Store, now: NaiveDateTime, out: &mut dyn Write) -> Result<()> {
+    let today = now.date();
     match g {
         GoalCommand::List { client } => {
             let r = load(store, &client)?;
@@ -287,7 +292,7 @@ fn goal(g: GoalCommand, store: &Store, today: NaiveDate, out: &mut dyn Write) ->
         }
         GoalCommand::Add { client, text, agreed } => {
             let text = required_text(&text, "the goal")?;
-            let (id, r) = change(store, &client, |r| Ok(r.add_goal(text, agreed, today)))?;
+            let (id, r) = change(store, now, "goal added", &client, |r| Ok(r.add_goal(text, agreed, today)))?;
             writeln!(out, "Added goal {id} for {}.", r.client.name)?;
         }
         GoalCommand::Set { client, goal, status } => {
@@ -296,14 +301,15 @@ fn goal(g: GoalCommand, store: &Store, today: NaiveDate, out: &mut dyn Write) ->
                 GoalStatusArg::Achieved => GoalStatus::Achieved,
                 GoalStatusArg::Dropped => GoalStatus::Dropped,
             };
-            let (_, r) = change(store, &client, |r| r.set_goal_status(&goal, status))?;
+            let (_, r) = change(store, now, "goal changed", &client, |r| r.set_goal_status(&goal, status))?;
             writeln!(out, "Goal {goal} of {} updated.", r.client.name)?;
         }
     }
     Ok(())
 }
 
-fn task(t: TaskCommand, store: &Store, today: NaiveDate, out: &mut dyn Write) -> Result<()> {
+fn task(t: TaskCommand, store: &Store, now: NaiveDateTime, out: &mut dyn Write) -> Result<()> {
+    let today = now.date();
     let (client, task, status, outcome) = match t {
         TaskCommand::List { client } => {
             let r = load(store, &client)?;
@@ -321,7 +327,7 @@ fn task(t: TaskCommand, store: &Store, today: NaiveDate, out: &mut dyn Write) ->
         TaskCommand::Done { client, task, outcome } => (client, task, TaskStatus::Done, outcome),
         TaskCommand::Drop { client, task, outcome } => (client, task, TaskStatus::Dropped, outcome),
     };
-    let (_, r) = change(store, &client, |r| r.set_task_status(&task, status, outcome, today))?;
+    let (_, r) = change(store, now, "task changed", &client, |r| r.set_task_status(&task, status, outcome, today))?;
     let word = if status == TaskStatus::Done { "done" } else { "dropped" };
     writeln!(out, "Task {task} of {} marked {word}.", r.client.name)?;
     Ok(())
@@ -360,11 +366,12 @@ fn contact(c: ContactCommand, store: &Store, now: NaiveDateTime, out: &mut dyn W
             let at = at.map(|a| parse_datetime(&a)).transpose().map_err(|e| anyhow!(e))?.unwrap_or(now);
             let summary = required_text(&summary, "the summary")?;
             let direction = if outgoing { Direction::Outgoing } else { Direction::Incoming };
-            let (id, r) = change(store, &client, |r| Ok(r.add_contact(at, channel, direction, summary)))?;
+            let (id, r) =
+                change(store, now, "contact logged", &client, |r| Ok(r.add_contact(at, channel, direction, summary)))?;
             writeln!(out, "Logged {id}: {} {} from {}.", channel.label(), format_datetime(at), r.client.name)?;
         }
         ContactCommand::Replied { client, contact } => {
-            let (_, r) = change(store, &client, |r| r.mark_replied(&contact, now))?;
+            let (_, r) = change(store, now, "contact replied", &client, |r| r.mark_replied(&contact, now))?;
             writeln!(out, "Contact {contact} of {} marked as replied.", r.client.name)?;
         }
     }

@@ -197,9 +197,9 @@ pub fn write_sample_practice(store: &Store, now: NaiveDateTime) -> Result<()> {
                 phone: Some(format!("07700 900{:03}", 100 + k * 7)),
                 email: Some(format!("{}@example.org", p.name.split(' ').next().unwrap_or("client").to_lowercase())),
             },
-            (next - Duration::weeks(16)).date(),
+            next - Duration::weeks(16),
         )?;
-        store.update(&record.client.id, |r| {
+        store.update(&record.client.id, now, "sample practice written", |r| {
             fill(r, p, k, next, now);
             Ok(())
         })?;

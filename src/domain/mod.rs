@@ -4,6 +4,7 @@
 //! wall-clock times (`NaiveDateTime`), as the therapist reads them in a diary;
 //! nothing here reads the clock — callers pass `now`.
 
+pub mod finalise;
 pub mod summary;
 pub mod time;
 
@@ -11,7 +12,8 @@ use chrono::{NaiveDate, NaiveDateTime};
 use serde::{Deserialize, Serialize};
 
 /// The version of the client file format this build writes.
-pub const SCHEMA_VERSION: u32 = 1;
+/// 1: the first format. 2: sessions can be finalised and carry addenda.
+pub const SCHEMA_VERSION: u32 = 2;
 
 /// One client's whole record: the contents of one `clients/<id>.json` file.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -77,6 +79,33 @@ pub struct Session {
     /// The appointment this note was written for, if any.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub appointment: Option<NaiveDateTime>,
+    /// Set when the note is finalised: from then on it is read-only.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub finalised: Option<Finalised>,
+    /// Dated corrections added after finalising, oldest first.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub addenda: Vec<Addendum>,
+}
+
+/// The seal on a finalised note: a hash of its content chained to the
+/// client's previously finalised note, so a later change shows.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Finalised {
+    pub at: NaiveDateTime,
+    /// Finalised automatically when its editing period ran out.
+    #[serde(default)]
+    pub auto: bool,
+    /// Its place in the client's chain: 1, 2, 3, …
+    pub seq: u32,
+    /// SHA-256 (hex) of the previous finalised note's hash and this note's content.
+    pub hash: String,
+}
+
+/// A dated correction to a finalised note.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Addendum {
+    pub at: NaiveDateTime,
+    pub text: String,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -378,6 +407,8 @@ impl ClientRecord {
             plan: new.plan.trim().to_string(),
             notes: new.notes.trim_end().to_string(),
             appointment: new.appointment,
+            finalised: None,
+            addenda: Vec::new(),
         });
         self.sessions.sort_by_key(|s| s.at);
         Ok(id)

@@ -7,15 +7,18 @@
 //! lock, so a change made by another Rapport process is never overwritten.
 
 pub mod atomic;
+pub mod audit;
+pub mod backup;
 pub mod index;
 pub mod lock;
 pub mod search;
+pub mod settings;
 
 use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
 
-use chrono::NaiveDate;
+use chrono::NaiveDateTime;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
@@ -24,6 +27,7 @@ use atomic::{create_private_dir, is_temp_file, write_atomic};
 use index::IndexDir;
 pub use index::{ClientSummary, IndexEntry};
 use lock::DataLock;
+pub use settings::Settings;
 
 /// What went wrong with the data folder, in words for the therapist.
 #[derive(Debug, thiserror::Error)]
@@ -88,15 +92,44 @@ pub struct ClientFile {
 #[derive(Debug, Clone)]
 pub struct Store {
     root: PathBuf,
+    settings: Settings,
 }
 
 impl Store {
     /// Opens (and if needed creates, owner-only) the data folder at `root`.
     pub fn open(root: impl Into<PathBuf>) -> anyhow::Result<Store> {
-        let store = Store { root: root.into() };
-        create_private_dir(&store.clients_dir())?;
-        create_private_dir(&store.drafts_dir())?;
+        let root = root.into();
+        create_private_dir(&root.join("clients"))?;
+        create_private_dir(&root.join("drafts"))?;
+        let store = Store { settings: Settings::read(&root)?, root };
+        store.sweep_temp_files();
         Ok(store)
+    }
+
+    /// Removes temp files that a killed process left more than ten minutes
+    /// ago (a live writer's temp file is younger, and is left alone).
+    fn sweep_temp_files(&self) {
+        let old = std::time::SystemTime::now() - std::time::Duration::from_secs(600);
+        for dir in [self.clients_dir(), self.drafts_dir(), self.root.join("index")] {
+            let Ok(entries) = fs::read_dir(&dir) else { continue };
+            for e in entries.filter_map(|e| e.ok()) {
+                let stale = e.metadata().and_then(|m| m.modified()).is_ok_and(|t| t < old);
+                if stale && e.file_name().to_str().is_some_and(is_temp_file) {
+                    let _ = fs::remove_file(e.path());
+                }
+            }
+        }
+    }
+
+    pub fn settings(&self) -> Settings {
+        self.settings
+    }
+
+    /// Notes what was done, for the audit log. Never note text.
+    pub fn audit(&self, now: chrono::NaiveDateTime, action: &str, client: &str, detail: &str) {
+        let entry = audit::AuditEntry { at: now, action: action.into(), client: client.into(), detail: detail.into() };
+        // A log that cannot be written must not stop a note being saved.
+        let _ = audit::append(&self.root, &entry);
     }
 
     pub fn root(&self) -> &Path {
@@ -178,34 +211,47 @@ impl Store {
     }
 
     /// Adds a client; the id comes from the name, made unique.
-    pub fn create_client(&self, profile: ClientProfile, today: NaiveDate) -> Result<ClientRecord, StoreError> {
+    pub fn create_client(&self, profile: ClientProfile, now: NaiveDateTime) -> Result<ClientRecord, StoreError> {
         let profile = profile.cleaned()?;
         let _lock = self.lock()?;
+        self.daily_snapshot_locked(now)?;
         let base = slug(&profile.name);
         let id = (1..)
             .map(|n| if n == 1 { base.clone() } else { format!("{base}-{n}") })
             .find(|id| !self.client_path(id).exists())
             .expect("an unused id");
-        let record = ClientRecord::new(id, profile, today);
+        let record = ClientRecord::new(id, profile, now.date());
         self.write(&record)?;
         self.reindex(&record);
+        self.audit(now, "client added", &record.client.id, "");
         Ok(record)
     }
 
     /// Applies `change` to client `id` as it is on disk now, under the
     /// folder lock, and writes the result. Returns what `change` returned and
     /// the record as saved. A damaged or newer-format file is never written.
+    /// Notes whose editing period has run out are finalised first, and the
+    /// day's snapshot is taken before the day's first change. `what` goes to
+    /// the audit log.
     pub fn update<T>(
         &self,
         id: &str,
+        now: NaiveDateTime,
+        what: &str,
         change: impl FnOnce(&mut ClientRecord) -> Result<T, RecordError>,
     ) -> Result<(T, ClientRecord), StoreError> {
         let _lock = self.lock()?;
         let mut record = self.load(id)?;
+        self.daily_snapshot_locked(now)?;
+        let sealed = record.finalise_due(now, self.settings.policy());
         let out = change(&mut record)?;
         record.schema_version = SCHEMA_VERSION;
         self.write(&record)?;
         self.reindex(&record);
+        if sealed > 0 {
+            self.audit(now, "notes finalised automatically", id, &sealed.to_string());
+        }
+        self.audit(now, what, id, "");
         Ok((out, record))
     }
 

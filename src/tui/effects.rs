@@ -30,16 +30,18 @@ pub fn run(store: &Store, effect: Effect, now: NaiveDateTime) -> Option<Action> 
             };
             Action::ClientLoaded { client, record }
         }
-        Effect::SaveNote { client, note } => match store.update(&client, |r| r.add_session(note, now)) {
-            Ok((session, record)) => Action::NoteSaved { record: Box::new(record), session },
-            Err(e) => Action::StoreFailed(format!("Not saved: {e}. Your note is still here.")),
-        },
-        Effect::AddClient { profile } => match store.create_client(profile, now.date()) {
+        Effect::SaveNote { client, note } => {
+            match store.update(&client, now, "note added", |r| r.add_session(note, now)) {
+                Ok((session, record)) => Action::NoteSaved { record: Box::new(record), session },
+                Err(e) => Action::StoreFailed(format!("Not saved: {e}. Your note is still here.")),
+            }
+        }
+        Effect::AddClient { profile } => match store.create_client(profile, now) {
             Ok(record) => Action::ClientSaved(Box::new(record)),
             Err(e) => failed(e),
         },
         Effect::EditClient { client, base, profile } => {
-            let result = store.update(&client, |r| {
+            let result = store.update(&client, now, "client edited", |r| {
                 if r.profile() != base {
                     return Err(RecordError::Invalid(
                         "these details were changed in another window meanwhile; nothing was saved. Press Esc, then e to edit the new version".into(),
@@ -54,7 +56,8 @@ pub fn run(store: &Store, effect: Effect, now: NaiveDateTime) -> Option<Action> 
             }
         }
         Effect::SetTask { client, task, status, outcome } => {
-            match store.update(&client, |r| r.set_task_status(&task, status, outcome, now.date())) {
+            match store.update(&client, now, "task changed", |r| r.set_task_status(&task, status, outcome, now.date()))
+            {
                 Ok(((), record)) => {
                     let word = match status {
                         crate::domain::TaskStatus::Done => "done",
@@ -67,7 +70,7 @@ pub fn run(store: &Store, effect: Effect, now: NaiveDateTime) -> Option<Action> 
             }
         }
         Effect::Schedule { client, start, minutes, weekly, replaces } => {
-            let result = store.update(&client, |r| {
+            let result = store.update(&client, now, "appointment booked", |r| {
                 if let Some(old) = replaces {
                     r.cancel_appointment(old)?;
                 }
@@ -85,15 +88,18 @@ pub fn run(store: &Store, effect: Effect, now: NaiveDateTime) -> Option<Action> 
                 Err(e) => failed(e),
             }
         }
-        Effect::CancelAppointment { client, start } => match store.update(&client, |r| r.cancel_appointment(start)) {
-            Ok((_, record)) => Action::RecordSaved {
-                record: Box::new(record),
-                message: format!("Cancelled the appointment at {}.", format_datetime(start)),
-            },
-            Err(e) => failed(e),
-        },
+        Effect::CancelAppointment { client, start } => {
+            match store.update(&client, now, "appointment cancelled", |r| r.cancel_appointment(start)) {
+                Ok((_, record)) => Action::RecordSaved {
+                    record: Box::new(record),
+                    message: format!("Cancelled the appointment at {}.", format_datetime(start)),
+                },
+                Err(e) => failed(e),
+            }
+        }
         Effect::ChangeProfile { client, change } => {
-            match store.update(&client, |r| crate::tui::screens::profile::apply(r, change, now)) {
+            match store.update(&client, now, "profile changed", |r| crate::tui::screens::profile::apply(r, change, now))
+            {
                 Ok((message, record)) => Action::RecordSaved { record: Box::new(record), message },
                 Err(e) => failed(e),
             }

@@ -1,0 +1,155 @@
+//! Snapshots of the client files under `DATA/backups/<name>/clients/`.
+//!
+//! Client files are only ever replaced whole (written beside and renamed),
+//! never changed in place, so a snapshot can hard-link them: it costs no
+//! space until a file changes, and is still a complete, separate copy of
+//! every file as it was. Where links are not possible, files are copied.
+
+use std::fs;
+use std::path::PathBuf;
+
+use chrono::NaiveDateTime;
+
+use super::atomic::{create_private_dir, is_temp_file, write_atomic};
+use super::{Store, StoreError};
+
+/// One snapshot.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Snapshot {
+    /// `2026-11-26_093500`, or with a `-before-restore` tail.
+    pub name: String,
+    pub clients: usize,
+}
+
+impl Store {
+    fn backups_dir(&self) -> PathBuf {
+        self.root().join("backups")
+    }
+
+    /// The snapshots, oldest first.
+    pub fn snapshots(&self) -> Vec<Snapshot> {
+        let Ok(entries) = fs::read_dir(self.backups_dir()) else { return Vec::new() };
+        let mut snaps: Vec<Snapshot> = entries
+            .filter_map(|e| e.ok())
+            .filter(|e| e.path().join("clients").is_dir())
+            .filter_map(|e| {
+                let name = e.file_name().into_string().ok()?;
+                let clients = fs::read_dir(e.path().join("clients")).map_or(0, |d| d.count());
+                Some(Snapshot { name, clients })
+            })
+            .collect();
+        snaps.sort_by(|a, b| a.name.cmp(&b.name));
+        snaps
+    }
+
+    /// Takes a snapshot now (call under the lock). `tail` names why.
+    pub(crate) fn snapshot_locked(&self, now: NaiveDateTime, tail: &str) -> Result<Snapshot, StoreError> {
+        let mut name = format!("{}{tail}", now.format("%Y-%m-%d_%H%M%S"));
+        let mut n = 2;
+        while self.backups_dir().join(&name).exists() {
+            name = format!("{}{tail}-{n}", now.format("%Y-%m-%d_%H%M%S"));
+            n += 1;
+        }
+        let dest = self.backups_dir().join(&name).join("clients");
+        let fail = |source: anyhow::Error| StoreError::Write { path: dest.clone(), source };
+        create_private_dir(&dest).map_err(fail)?;
+        let mut clients = 0;
+        for id in self.client_ids()? {
+            let from = self.client_path(&id);
+            let to = dest.join(format!("{id}.json"));
+            if fs::hard_link(&from, &to).is_err() {
+                let bytes = fs::read(&from).map_err(|e| StoreError::io("read", &from, e))?;
+                write_atomic(&to, &bytes).map_err(fail)?;
+            }
+            clients += 1;
+        }
+        Ok(Snapshot { name, clients })
+    }
+
+    /// The day's snapshot, taken before the first change of the day.
+    pub(crate) fn daily_snapshot_locked(&self, now: NaiveDateTime) -> Result<(), StoreError> {
+        let today = now.format("%Y-%m-%d_").to_string();
+        if self.snapshots().iter().any(|s| s.name.starts_with(&today)) || self.client_ids()?.is_empty() {
+            return Ok(());
+        }
+        self.snapshot_locked(now, "")?;
+        self.prune_locked(self.settings().keep_backups)?;
+        Ok(())
+    }
+
+    /// Takes a snapshot now.
+    pub fn backup(&self, now: NaiveDateTime) -> Result<Snapshot, StoreError> {
+        let _lock = self.lock()?;
+        let snap = self.snapshot_locked(now, "")?;
+        self.audit(now, "backup", "", &snap.name);
+        Ok(snap)
+    }
+
+    fn prune_locked(&self, keep: usize) -> Result<Vec<String>, StoreError> {
+        let snaps = self.snapshots();
+        let extra = snaps.len().saturating_sub(keep.max(1));
+        let mut removed = Vec::new();
+        for s in snaps.into_iter().take(extra) {
+            let path = self.backups_dir().join(&s.name);
+            fs::remove_dir_all(&path).map_err(|e| StoreError::io("remove", &path, e))?;
+            removed.push(s.name);
+        }
+        Ok(removed)
+    }
+
+    /// Removes the oldest snapshots, keeping `keep` (at least one).
+    pub fn prune_backups(&self, keep: usize, now: NaiveDateTime) -> Result<Vec<String>, StoreError> {
+        let _lock = self.lock()?;
+        let removed = self.prune_locked(keep)?;
+        for name in &removed {
+            self.audit(now, "backup removed", "", name);
+        }
+        Ok(removed)
+    }
+
+    /// Puts the client files back as they were in snapshot `name`, after
+    /// keeping the present state as a snapshot of its own. Returns that
+    /// snapshot's name.
+    pub fn restore(&self, name: &str, now: NaiveDateTime) -> Result<String, StoreError> {
+        let source = self.backups_dir().join(name).join("clients");
+        if name.contains('/') || name.starts_with('.') || !source.is_dir() {
+            let names: Vec<String> = self.snapshots().into_iter().map(|s| s.name).collect();
+            return Err(StoreError::Record(crate::domain::RecordError::Invalid(format!(
+                "there is no snapshot '{name}'; `rapport backup list` shows them{}",
+                if names.is_empty() { String::new() } else { format!(" (the newest is {})", names[names.len() - 1]) }
+            ))));
+        }
+        let _lock = self.lock()?;
+        let kept = self.snapshot_locked(now, "-before-restore")?;
+        let wanted: Vec<(String, PathBuf)> = fs::read_dir(&source)
+            .map_err(|e| StoreError::io("read", &source, e))?
+            .filter_map(|e| e.ok())
+            .filter_map(|e| {
+                let file = e.file_name().into_string().ok()?;
+                (!is_temp_file(&file)).then(|| (file, e.path()))
+            })
+            .collect();
+        for (file, from) in &wanted {
+            let bytes = fs::read(from).map_err(|e| StoreError::io("read", from, e))?;
+            let to = self.root().join("clients").join(file);
+            write_atomic(&to, &bytes).map_err(|source| StoreError::Write { path: to.clone(), source })?;
+        }
+        for id in self.client_ids()? {
+            if !wanted.iter().any(|(f, _)| *f == format!("{id}.json")) {
+                let path = self.client_path(&id);
+                fs::remove_file(&path).map_err(|e| StoreError::io("remove", &path, e))?;
+            }
+        }
+        self.audit(now, "restore", "", name);
+        Ok(kept.name)
+    }
+
+    /// The snapshots that still hold client `id`'s file.
+    pub fn snapshots_holding(&self, id: &str) -> Vec<String> {
+        self.snapshots()
+            .into_iter()
+            .filter(|s| self.backups_dir().join(&s.name).join("clients").join(format!("{id}.json")).exists())
+            .map(|s| s.name)
+            .collect()
+    }
+}
