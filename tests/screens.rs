@@ -521,3 +521,49 @@ fn ctrl_f_searches_every_note_and_enter_opens_the_session() {
     app.type_text("?!");
     assert!(app.screen(80, 24).contains("Type a word to search for"));
 }
+
+#[test]
+fn a_fresh_note_can_be_edited_then_finalised_then_only_corrected_by_addendum() {
+    let mut app = App::demo();
+    app.press("Tab n");
+    app.type_text("exam nerves");
+    app.press("C-s");
+    app.press("Enter");
+    assert!(app.screen(80, 24).contains("Editable until 27 Nov 09:35"), "{}", app.screen(80, 24));
+    app.press("e");
+    let Screen::NoteForm(form) = &app.m.screen else { panic!("edit opens the note form") };
+    assert_eq!(form.editing.as_deref(), Some("s14"));
+    assert_eq!(form.fields[0].lines(), ["exam nerves"]);
+    app.key(KeyCode::End, KeyModifiers::NONE);
+    app.type_text(" and sleep");
+    app.press("C-s");
+    assert_eq!(app.status(), "Note saved for Aisha Khan (s14).");
+    let r = app.store.load("aisha-khan").unwrap();
+    assert_eq!(r.sessions.iter().filter(|s| s.id == "s14").count(), 1, "edited in place, not added");
+    assert_eq!(r.session("s14").unwrap().topics, vec!["exam nerves and sleep"]);
+
+    app.press("Enter f");
+    assert!(matches!(app.m.popup, Some(Popup::Confirm { .. })));
+    app.press("y");
+    assert!(app.status().starts_with("Note s14 finalised"), "{}", app.status());
+    app.press("e");
+    assert!(app.status().contains("is final and cannot be changed"), "{}", app.status());
+    app.press("+");
+    app.type_text("Also talked about her brother.");
+    app.press("Enter");
+    assert_eq!(app.status(), "Addendum added to note s14.");
+    let screen = app.screen(100, 40);
+    assert!(screen.contains("Final since 26 Nov 09:35") && screen.contains("Addenda"), "{screen}");
+    assert!(screen.contains("2026-11-26 09:35: Also talked about her brother."), "{screen}");
+    let r = app.store.load("aisha-khan").unwrap();
+    assert!(r.verify().is_empty());
+}
+
+#[test]
+fn notes_past_their_editing_period_are_final() {
+    let mut app = App::demo();
+    app.press("Tab Enter");
+    assert!(app.screen(80, 24).contains("Final since"), "the demo's older notes sealed themselves");
+    app.press("e");
+    assert!(app.status().contains("is final"), "{}", app.status());
+}

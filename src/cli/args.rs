@@ -72,6 +72,28 @@ pub enum Command {
     },
     /// Book an appointment, or cancel one
     Appointment(AppointmentArgs),
+    /// Finalise a note (or every note of the client not yet final): it becomes read-only
+    Finalise {
+        client: String,
+        /// The session id (s3); every note not yet final when left out
+        session: Option<String>,
+    },
+    /// Add a dated correction beneath a note
+    Addendum { client: String, session: String, text: String },
+    /// Check that no finalised note was changed afterwards
+    Verify { client: Option<String> },
+    /// Snapshots of the data folder
+    Backup {
+        #[command(subcommand)]
+        command: Option<BackupCommand>,
+    },
+    /// Put the client files back as they were in a snapshot
+    Restore {
+        snapshot: String,
+        /// Do not ask first
+        #[arg(long)]
+        yes: bool,
+    },
     /// Personal details to remember
     #[command(subcommand)]
     Personal(PersonalCommand),
@@ -87,6 +109,18 @@ pub enum Command {
     /// Texts, emails, calls and voicemails
     #[command(subcommand)]
     Contact(ContactCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum BackupCommand {
+    /// List the snapshots
+    List,
+    /// Remove the oldest snapshots
+    Prune {
+        /// How many to keep
+        #[arg(long, default_value_t = 14)]
+        keep: usize,
+    },
 }
 
 #[derive(Debug, Subcommand)]

@@ -90,6 +90,89 @@ pub fn run(command: Command, store: &Store, now: NaiveDateTime, out: &mut dyn Wr
             empty_note(out, r.personal.is_empty(), "No personal details yet.")
         }
         Command::Goal(g) => goal(g, store, now, out),
+        Command::Finalise { client, session } => {
+            let (ids, r) = change(store, now, "note finalised", &client, |r| r.finalise(session.as_deref(), now))?;
+            writeln!(
+                out,
+                "Finalised {} of {}: {}. They are now read-only.",
+                plural(ids.len(), "note"),
+                r.client.name,
+                ids.join(", ")
+            )?;
+            Ok(())
+        }
+        Command::Addendum { client, session, text } => {
+            let (_, r) = change(store, now, "addendum added", &client, |r| r.add_addendum(&session, &text, now))?;
+            writeln!(out, "Added an addendum to note {session} of {}.", r.client.name)?;
+            Ok(())
+        }
+        Command::Verify { client } => {
+            let records: Vec<ClientRecord> = match &client {
+                Some(q) => vec![load(store, q)?],
+                None => store.load_all()?.into_iter().filter_map(|f| f.record.ok()).collect(),
+            };
+            let mut broken = 0;
+            let mut sealed = 0;
+            for r in &records {
+                sealed += r.sessions.iter().filter(|s| s.finalised.is_some()).count();
+                for b in r.verify() {
+                    broken += 1;
+                    writeln!(
+                        out,
+                        "{}: note {} ({}) was changed after it was finalised",
+                        r.client.name,
+                        b.session,
+                        format_datetime(b.at)
+                    )?;
+                }
+            }
+            if broken > 0 {
+                bail!(
+                    "{} changed after finalising; restore them from a backup (`rapport backup list`)",
+                    plural(broken, "note")
+                );
+            }
+            writeln!(
+                out,
+                "All {} of {} are as they were finalised.",
+                plural(sealed, "finalised note"),
+                plural(records.len(), "client")
+            )?;
+            Ok(())
+        }
+        Command::Backup { command: None } => {
+            let s = store.backup(now)?;
+            writeln!(out, "Snapshot {} taken ({}).", s.name, plural(s.clients, "client"))?;
+            Ok(())
+        }
+        Command::Backup { command: Some(BackupCommand::List) } => {
+            let snaps = store.snapshots();
+            for s in &snaps {
+                writeln!(out, "{}  {}", s.name, plural(s.clients, "client"))?;
+            }
+            empty_note(out, snaps.is_empty(), "No snapshots yet. `rapport backup` takes one.")
+        }
+        Command::Backup { command: Some(BackupCommand::Prune { keep }) } => {
+            let removed = store.prune_backups(keep, now)?;
+            writeln!(out, "Removed {}; {} kept.", plural(removed.len(), "snapshot"), store.snapshots().len())?;
+            Ok(())
+        }
+        Command::Restore { snapshot, yes } => {
+            if !store.snapshots().iter().any(|s| s.name == snapshot) {
+                // Let the store say what exists.
+                store.restore(&snapshot, now)?;
+            }
+            if !yes
+                && !confirm(&format!(
+                    "Restore snapshot {snapshot} over the current notes? The current state is kept as a snapshot first. Type yes: "
+                ))?
+            {
+                bail!("not restored: nothing was changed");
+            }
+            let kept = store.restore(&snapshot, now)?;
+            writeln!(out, "Restored {snapshot}. The state before it is kept as snapshot {kept}.")?;
+            Ok(())
+        }
         Command::Watch(WatchCommand::Add { client, text }) => {
             let text = required_text(&text, "what to watch for")?;
             let (id, r) = change(store, now, "watch-for added", &client, |r| Ok(r.add_watch_for(text, today)))?;
@@ -104,6 +187,14 @@ pub fn run(command: Command, store: &Store, now: NaiveDateTime, out: &mut dyn Wr
 /// "1 open task", "3 open tasks".
 pub fn plural(n: usize, what: &str) -> String {
     if n == 1 { format!("1 {what}") } else { format!("{n} {what}s") }
+}
+
+/// Asks on standard error, reads a line from standard input: true for "yes".
+fn confirm(question: &str) -> Result<bool> {
+    eprint!("{question}");
+    let mut answer = String::new();
+    std::io::stdin().read_line(&mut answer)?;
+    Ok(answer.trim().eq_ignore_ascii_case("yes"))
 }
 
 fn empty_note(out: &mut dyn Write, empty: bool, text: &str) -> Result<()> {

@@ -270,6 +270,8 @@ fn fill(r: &mut ClientRecord, p: &Person, k: i64, next: NaiveDateTime, now: Naiv
         r.add_contact(now - Duration::hours(hours), channel, Direction::Incoming, summary.into());
     }
     let _ = r.schedule(next, 50, 3);
+    // Notes older than a day are final, as in a practice that uses Rapport daily.
+    r.finalise_due(now, crate::domain::finalise::FinalisePolicy::default());
 }
 
 #[cfg(test)]

@@ -69,6 +69,12 @@ pub enum Action {
     GoalAchieved,
     /// Mark the selected goal dropped.
     GoalDropped,
+    /// Edit the highlighted note, if it is not final.
+    EditNote,
+    /// Finalise the highlighted note (asks first).
+    Finalise,
+    /// Add a dated correction beneath the highlighted note.
+    Addendum,
     /// Next field of a form (next part of the profile).
     NextField,
     /// Previous field of a form.
@@ -115,6 +121,21 @@ pub enum Effect {
     /// Search every note for `query`.
     Search {
         query: String,
+    },
+    /// Replace the text of a note not yet final.
+    EditNote {
+        client: String,
+        session: String,
+        note: NewSession,
+    },
+    Finalise {
+        client: String,
+        session: String,
+    },
+    AddAddendum {
+        client: String,
+        session: String,
+        text: String,
     },
     SaveNote {
         client: String,

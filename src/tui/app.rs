@@ -48,6 +48,7 @@ pub fn run(store: Store, fixed_now: Option<NaiveDateTime>) -> Result<()> {
     let index = store.index()?;
     let drafts: Vec<(String, NoteDraft)> = store.drafts();
     let mut model = Model::new(index, drafts, clock.now(), Theme::from_env());
+    model.policy = store.settings().policy();
     let mut terminal = ratatui::init();
     // Bracketed paste: a pasted note arrives as one event, not as keys.
     let _ = execute!(io::stdout(), EnableBracketedPaste);

@@ -21,6 +21,31 @@ pub fn run(store: &Store, effect: Effect, now: NaiveDateTime) -> Option<Action> 
             let result = store.search(&query, None, SEARCH_LIMIT).map_err(|e| e.to_string());
             Action::SearchDone { query, result }
         }
+        Effect::EditNote { client, session, note } => {
+            let policy = store.settings().policy();
+            match store.update(&client, now, "note edited", |r| r.edit_session(&session, note, now, policy)) {
+                Ok(((), record)) => Action::NoteSaved { record: Box::new(record), session },
+                Err(e) => Action::StoreFailed(format!("Not saved: {e}. Your note is still here.")),
+            }
+        }
+        Effect::Finalise { client, session } => {
+            match store.update(&client, now, "note finalised", |r| r.finalise(Some(&session), now)) {
+                Ok((_, record)) => Action::RecordSaved {
+                    record: Box::new(record),
+                    message: format!("Note {session} finalised: it is read-only now; corrections go in addenda (+)."),
+                },
+                Err(e) => failed(e),
+            }
+        }
+        Effect::AddAddendum { client, session, text } => {
+            match store.update(&client, now, "addendum added", |r| r.add_addendum(&session, &text, now)) {
+                Ok(((), record)) => Action::RecordSaved {
+                    record: Box::new(record),
+                    message: format!("Addendum added to note {session}."),
+                },
+                Err(e) => failed(e),
+            }
+        }
         Effect::LoadClient { client } => {
             let file = store.load_file(&client);
             let record = match file.record {

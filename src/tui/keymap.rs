@@ -20,6 +20,8 @@ pub enum Context {
     Profile,
     /// Typing a new profile item.
     AddItem,
+    /// Typing an addendum to a note.
+    Addendum,
     Search,
     NoteForm,
     ClientForm,
@@ -43,6 +45,7 @@ impl Context {
             Context::Tasks => "Open tasks",
             Context::Profile => "Profile",
             Context::AddItem => "Add to the profile",
+            Context::Addendum => "Addendum",
             Context::Search => "Search every note",
             Context::NoteForm => "Session note",
             Context::ClientForm => "Client details",
@@ -64,6 +67,7 @@ impl Context {
                 | Context::AppointmentForm
                 | Context::Outcome
                 | Context::AddItem
+                | Context::Addendum
                 | Context::Search
         )
     }
@@ -178,6 +182,9 @@ pub static BINDINGS: &[Binding] = &[
     b(Sessions, &[PGDN], Action::PageDown, "scroll down", true),
     b(Sessions, &[k('n')], Action::NewNote, "new note", true),
     b(Sessions, &[k('r')], Action::Review, "review", false),
+    b(Sessions, &[k('e')], Action::EditNote, "edit note", true),
+    b(Sessions, &[k('f')], Action::Finalise, "finalise", true),
+    b(Sessions, &[k('+')], Action::Addendum, "addendum", true),
     b(Sessions, &[ctrl('f')], Action::Search, "search notes", false),
     b(Sessions, &[ESC], Action::Back, "back to clients", true),
     b(Sessions, &[k('?')], Action::Help, "help", true),
@@ -213,6 +220,8 @@ pub static BINDINGS: &[Binding] = &[
     b(Profile, &[k('?')], Action::Help, "help", true),
     b(AddItem, &[ENTER, ctrl('s')], Action::Save, "add", true),
     b(AddItem, &[ESC], Action::Back, "cancel", true),
+    b(Addendum, &[ENTER, ctrl('s')], Action::Save, "add", true),
+    b(Addendum, &[ESC], Action::Back, "cancel", true),
     b(Search, &[UP], Action::Up, "previous result", false),
     b(Search, &[DOWN], Action::Down, "next result", false),
     b(Search, &[ENTER], Action::Open, "open the session", true),
@@ -271,7 +280,7 @@ pub fn keys_label(keys: &[Key]) -> String {
 }
 
 /// Every context in the order help lists them.
-pub const HELP_ORDER: [Context; 16] = [
+pub const HELP_ORDER: [Context; 17] = [
     Today,
     Clients,
     Sessions,
@@ -281,6 +290,7 @@ pub const HELP_ORDER: [Context; 16] = [
     Tasks,
     Profile,
     AddItem,
+    Addendum,
     NoteForm,
     ClientForm,
     AppointmentForm,

@@ -9,6 +9,7 @@ use ratatui_textarea::TextArea;
 
 use std::collections::{HashMap, VecDeque};
 
+use crate::domain::finalise::FinalisePolicy;
 use crate::domain::{Appointment, ClientRecord, TaskStatus};
 use crate::store::{ClientSummary, IndexEntry};
 use crate::tui::keymap::Context;
@@ -69,6 +70,7 @@ pub enum Screen {
 pub enum Confirmed {
     DiscardNote,
     CancelAppointment { client: String, start: NaiveDateTime },
+    Finalise { client: String, session: String },
 }
 
 /// A small window over the screen that takes the keys until closed.
@@ -79,6 +81,7 @@ pub enum Popup {
     Outcome { client: String, task: String, task_text: String, status: TaskStatus, input: Box<TextArea<'static>> },
     Restore { client: String },
     AddItem { client: String, part: Part, input: Box<TextArea<'static>> },
+    Addendum { client: String, session: String, input: Box<TextArea<'static>> },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -136,6 +139,8 @@ pub struct Model {
     pub loaded: VecDeque<String>,
     /// A session to highlight once its client's record is loaded.
     pub pending_session: Option<String>,
+    /// When notes become read-only by themselves.
+    pub policy: FinalisePolicy,
 }
 
 /// How many client records stay loaded at once.
@@ -168,6 +173,7 @@ impl Model {
             loaded: VecDeque::new(),
             by_id: HashMap::new(),
             pending_session: None,
+            policy: FinalisePolicy::default(),
         };
         m.sort_clients();
         m.refilter();
@@ -192,6 +198,7 @@ impl Model {
             Some(Popup::Outcome { .. }) => return Context::Outcome,
             Some(Popup::Restore { .. }) => return Context::Restore,
             Some(Popup::AddItem { .. }) => return Context::AddItem,
+            Some(Popup::Addendum { .. }) => return Context::Addendum,
             None => {}
         }
         match &self.screen {

@@ -313,6 +313,9 @@ fn clients(m: &mut Model, action: Action) -> Vec<Effect> {
         return vec![];
     }
     if m.sessions_focus {
+        if let Some(effects) = session_action(m, &action) {
+            return effects;
+        }
         match action {
             Action::Up | Action::Down => {
                 m.session = step(m.session, selected_sessions(m), action == Action::Down);
@@ -462,6 +465,7 @@ fn popup_update(m: &mut Model, popup: Popup, action: Action) -> Vec<Effect> {
                     vec![Effect::DeleteDraft { client }]
                 }
                 Confirmed::CancelAppointment { client, start } => vec![Effect::CancelAppointment { client, start }],
+                Confirmed::Finalise { client, session } => vec![Effect::Finalise { client, session }],
             },
             Action::No | Action::Back => vec![],
             _ => {
@@ -542,6 +546,31 @@ fn popup_update(m: &mut Model, popup: Popup, action: Action) -> Vec<Effect> {
                 vec![]
             }
         },
+        Popup::Addendum { client, session, mut input } => match action {
+            Action::Save => {
+                let text = input.lines().join(" ").trim().to_string();
+                if text.is_empty() {
+                    m.set_error("Type the correction first, or Esc to cancel.");
+                    m.popup = Some(Popup::Addendum { client, session, input });
+                    return vec![];
+                }
+                vec![Effect::AddAddendum { client, session, text }]
+            }
+            Action::Back => vec![],
+            other => {
+                match other {
+                    Action::Input(key) if key.code != ratatui::crossterm::event::KeyCode::Enter => {
+                        input.input(key);
+                    }
+                    Action::Paste(text) => {
+                        input.insert_str(text.lines().next().unwrap_or(""));
+                    }
+                    _ => {}
+                }
+                m.popup = Some(Popup::Addendum { client, session, input });
+                vec![]
+            }
+        },
         Popup::Restore { client } => match action {
             Action::Open => {
                 open_note(m, &client, None);
@@ -576,10 +605,14 @@ fn note_form(m: &mut Model, action: Action) -> Vec<Effect> {
         Action::ExternalEditor => return vec![Effect::OpenEditor { text: form.focused_text() }],
         Action::Save => {
             let client = form.client.clone();
+            let editing = form.editing.clone();
             match form.to_new_session() {
                 Ok(note) if writable(m, &client) => {
                     m.set_info("Saving…");
-                    return vec![Effect::SaveNote { client, note }];
+                    return vec![match editing {
+                        Some(session) => Effect::EditNote { client, session, note },
+                        None => Effect::SaveNote { client, note },
+                    }];
                 }
                 Ok(_) => {}
                 Err(e) => m.set_error(e),
@@ -788,4 +821,41 @@ fn search(m: &mut Model, action: Action) -> Vec<Effect> {
         return vec![];
     }
     vec![Effect::Search { query }]
+}
+
+/// Edit, finalise or add to the highlighted note (sessions pane).
+fn session_action(m: &mut Model, action: &Action) -> Option<Vec<Effect>> {
+    if !matches!(action, Action::EditNote | Action::Finalise | Action::Addendum) {
+        return None;
+    }
+    let entry = m.selected_entry()?;
+    let client = entry.id.clone();
+    let record = entry.record.as_ref()?;
+    let s = (*sessions_newest_first(record).get(m.session)?).clone();
+    let name = record.display_name();
+    let is_final = record.is_final(&s, m.now, m.policy);
+    if !writable(m, &client) {
+        return Some(vec![]);
+    }
+    match action {
+        Action::EditNote if is_final => {
+            m.set_error(format!("Note {} is final and cannot be changed; add a correction with +.", s.id));
+        }
+        Action::EditNote => m.screen = Screen::NoteForm(Box::new(NoteForm::edit(client, name, &s))),
+        Action::Finalise if s.finalised.is_some() => m.set_info(format!("Note {} is already final.", s.id)),
+        Action::Finalise => {
+            m.popup = Some(Popup::Confirm {
+                question: format!(
+                    "Finalise note {} of {}? It becomes read-only; corrections go in addenda. y finalises, n keeps it open.",
+                    s.id,
+                    s.at.format("%a %-d %b")
+                ),
+                on_yes: Confirmed::Finalise { client, session: s.id.clone() },
+            });
+        }
+        _ => {
+            m.popup = Some(Popup::Addendum { client, session: s.id.clone(), input: Box::new(text_field("")) });
+        }
+    }
+    Some(vec![])
 }

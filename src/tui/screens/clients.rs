@@ -187,7 +187,7 @@ fn client_pane(frame: &mut Frame, area: Rect, m: &Model, r: &ClientRecord) {
         frame.render_widget(List::new(items), inner);
     }
     let text_width = usize::from(detail_area.width.saturating_sub(2));
-    let detail = sessions.get(m.session).map(|s| session_lines(r, s, text_width, theme)).unwrap_or_default();
+    let detail = sessions.get(m.session).map(|s| session_lines(r, s, text_width, m)).unwrap_or_default();
     let detail_title = sessions.get(m.session).map_or("Note".to_string(), |s| format!("Note {}", s.id));
     frame.render_widget(
         Paragraph::new(detail).wrap(Wrap { trim: false }).scroll((m.scroll, 0)).block(panel(
@@ -201,8 +201,25 @@ fn client_pane(frame: &mut Frame, area: Rect, m: &Model, r: &ClientRecord) {
 
 /// The full text of one session note, with what it set, wrapped to `width`
 /// with items indented under their headings.
-pub fn session_lines<'a>(r: &ClientRecord, s: &Session, width: usize, theme: &Theme) -> Vec<Line<'a>> {
+pub fn session_lines<'a>(r: &ClientRecord, s: &Session, width: usize, m: &Model) -> Vec<Line<'a>> {
+    let theme = &m.theme;
     let mut lines = vec![Line::styled(format!("{} · {} min", format_datetime(s.at), s.minutes), theme.title())];
+    lines.push(match (&s.finalised, m.policy.after_hours) {
+        (Some(f), _) => {
+            Line::styled(format!("Final since {} · + to correct", f.at.format("%-d %b %H:%M")), theme.quiet())
+        }
+        (None, _) if m.policy.due(s, m.now) => {
+            Line::styled("Final (editing period over) · + to correct", theme.quiet())
+        }
+        (None, Some(h)) => Line::styled(
+            format!(
+                "Editable until {} · e edit · f finalise",
+                (s.at + chrono::Duration::hours(h.into())).format("%-d %b %H:%M")
+            ),
+            theme.quiet(),
+        ),
+        (None, None) => Line::styled("Editable · e edit · f finalise", theme.quiet()),
+    });
     let mut section = |heading: &str, items: Vec<String>| {
         if items.is_empty() {
             return;
@@ -245,5 +262,6 @@ pub fn session_lines<'a>(r: &ClientRecord, s: &Session, width: usize, theme: &Th
     );
     section("Plan for next time", if s.plan.is_empty() { vec![] } else { vec![s.plan.clone()] });
     section("Notes", if s.notes.is_empty() { vec![] } else { s.notes.lines().map(str::to_string).collect() });
+    section("Addenda", s.addenda.iter().map(|a| format!("{}: {}", format_datetime(a.at), a.text)).collect());
     lines
 }

@@ -10,8 +10,8 @@ use ratatui_textarea::TextArea;
 use serde::{Deserialize, Serialize};
 
 use super::{field_text, panel, text_field};
-use crate::domain::NewSession;
 use crate::domain::time::{format_datetime, parse_datetime};
+use crate::domain::{NewSession, Session};
 use crate::tui::theme::Theme;
 
 /// A field of the form: its label, its hint, and whether it is one line.
@@ -58,6 +58,9 @@ pub struct NoteDraft {
     pub fields: Vec<String>,
     #[serde(default)]
     pub appointment: Option<NaiveDateTime>,
+    /// The session being edited; None for a new note.
+    #[serde(default)]
+    pub editing: Option<String>,
     pub kept_at: NaiveDateTime,
 }
 
@@ -71,6 +74,8 @@ pub struct NoteForm {
     pub appointment: Option<NaiveDateTime>,
     /// When the first change not yet kept as a draft was made.
     pub unkept_since: Option<NaiveDateTime>,
+    /// The session being edited; None for a new note.
+    pub editing: Option<String>,
 }
 
 impl NoteForm {
@@ -92,6 +97,33 @@ impl NoteForm {
             focus: 0,
             appointment: appointment.map(|a| a.0),
             unkept_since: None,
+            editing: None,
+        }
+    }
+
+    /// The form for changing a note not yet final. Tasks and personal
+    /// details it set stay; new ones can be added.
+    pub fn edit(client: String, client_name: String, s: &Session) -> NoteForm {
+        let mut texts = vec![
+            s.topics.join("\n"),
+            s.feedback.join("\n"),
+            String::new(),
+            String::new(),
+            s.observations.join("\n"),
+            s.plan.clone(),
+            s.notes.clone(),
+            format_datetime(s.at),
+            s.minutes.to_string(),
+        ];
+        texts.resize(FIELDS.len(), String::new());
+        NoteForm {
+            client,
+            client_name,
+            fields: fields(&texts),
+            focus: 0,
+            appointment: s.appointment,
+            unkept_since: None,
+            editing: Some(s.id.clone()),
         }
     }
 
@@ -106,11 +138,17 @@ impl NoteForm {
             focus: 0,
             appointment: draft.appointment,
             unkept_since: None,
+            editing: draft.editing.clone(),
         }
     }
 
     pub fn draft(&self, now: NaiveDateTime) -> NoteDraft {
-        NoteDraft { fields: self.fields.iter().map(field_text).collect(), appointment: self.appointment, kept_at: now }
+        NoteDraft {
+            fields: self.fields.iter().map(field_text).collect(),
+            appointment: self.appointment,
+            editing: self.editing.clone(),
+            kept_at: now,
+        }
     }
 
     /// Anything typed beyond the prefilled time and length.
@@ -193,7 +231,11 @@ fn badge(form: &NoteForm, i: usize) -> String {
 
 pub fn view(frame: &mut Frame, area: Rect, form: &NoteForm, theme: &Theme) {
     let [title, body] = Layout::vertical([Constraint::Length(1), Constraint::Min(3)]).areas(area);
-    let mut heading = vec![Span::styled("New note", theme.title()), Span::raw(format!(" · {}", form.client_name))];
+    let heading_text = match &form.editing {
+        Some(id) => format!("Edit note {id}"),
+        None => "New note".to_string(),
+    };
+    let mut heading = vec![Span::styled(heading_text, theme.title()), Span::raw(format!(" · {}", form.client_name))];
     if let Some(a) = form.appointment {
         heading.push(Span::styled(format!("  for the appointment {}", format_datetime(a)), theme.quiet()));
     }

@@ -74,6 +74,17 @@ pub fn view(frame: &mut Frame, area: Rect, m: &Model, popup: &Popup) {
             );
             frame.render_widget(&**input, field);
         }
+        Popup::Addendum { session, input, .. } => {
+            let r = centered(area, 76, 6);
+            frame.render_widget(Clear, r);
+            let block = panel(format!("Addendum to note {session}"), true, theme);
+            let inner = block.inner(r);
+            frame.render_widget(block, r);
+            let [label, field] = Layout::vertical([Constraint::Length(2), Constraint::Min(1)]).areas(inner);
+            let hint = "The correction, dated now and shown beneath the note; the note itself stays as it was.";
+            frame.render_widget(Paragraph::new(Line::styled(hint, theme.quiet())).wrap(Wrap { trim: true }), label);
+            frame.render_widget(&**input, field);
+        }
         Popup::Restore { client } => {
             let name = m.entry(client).map_or(client.as_str(), |e| e.name());
             let kept =

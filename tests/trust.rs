@@ -1,0 +1,370 @@
+//! Proofs that no note is ever lost and the record stays honest: crashes,
+//! failed writes, any bytes, old files, snapshots and the audit log.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use chrono::NaiveDateTime;
+use proptest::prelude::*;
+use rapport::domain::time::dt;
+use rapport::domain::{ClientProfile, ClientRecord, NewSession, SCHEMA_VERSION};
+use rapport::store::{Store, StoreError};
+
+fn bin() -> &'static str {
+    env!("CARGO_BIN_EXE_rapport")
+}
+
+fn now() -> NaiveDateTime {
+    dt("2026-11-26 09:35")
+}
+
+fn rapport(dir: &Path, args: &[&str]) -> std::process::Output {
+    Command::new(bin()).env("RAPPORT_DIR", dir).env("RAPPORT_NOW", "2026-11-26 09:35").args(args).output().unwrap()
+}
+
+fn temp_files(dir: &Path) -> Vec<PathBuf> {
+    let mut found = Vec::new();
+    for sub in ["clients", "drafts", "index"] {
+        if let Ok(entries) = fs::read_dir(dir.join(sub)) {
+            found.extend(
+                entries
+                    .filter_map(|e| e.ok())
+                    .filter(|e| e.file_name().to_string_lossy().starts_with(".rapport-tmp-"))
+                    .map(|e| e.path()),
+            );
+        }
+    }
+    found
+}
+
+#[test]
+fn notes_survive_hundreds_of_kills_mid_save() {
+    let d = tempfile::tempdir().unwrap();
+    assert!(rapport(d.path(), &["client", "add", "Maria Lopez"]).status.success());
+    // How long one save takes here, so kills land before, during and after it.
+    let mut took = Vec::new();
+    for i in 0..5 {
+        let t = Instant::now();
+        assert!(rapport(d.path(), &["note", "maria", "--topic", &format!("warm-up {i}")]).status.success());
+        took.push(t.elapsed().as_micros() as u64);
+    }
+    took.sort();
+    let span = took[2] * 4;
+    let mut saved = Vec::new();
+    let mut kills = 0;
+    let deadline = Instant::now() + Duration::from_secs(120);
+    let mut seed: u64 = 0x9e37_79b9_7f4a_7c15;
+    let mut i = 0;
+    while kills < 250 && Instant::now() < deadline {
+        i += 1;
+        let topic = format!("note {i}");
+        let mut child = Command::new(bin())
+            .env("RAPPORT_DIR", d.path())
+            .args(["note", "maria", "--topic", &topic, "--text", &"words ".repeat(300)])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        // A pseudo-random moment from start to a little past a whole save.
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        std::thread::sleep(Duration::from_micros(seed % span));
+        let still_running = child.try_wait().unwrap().is_none();
+        if still_running {
+            child.kill().unwrap();
+        }
+        let out = child.wait_with_output().unwrap();
+        if out.status.success() && String::from_utf8_lossy(&out.stdout).starts_with("Saved session") {
+            saved.push(topic);
+        } else if still_running {
+            kills += 1;
+        }
+    }
+    assert!(kills >= 200, "only {kills} kills landed mid-run");
+    assert!(saved.len() >= 10, "only {} saves finished between kills; the test proves little", saved.len());
+
+    let store = Store::open(d.path()).unwrap();
+    let files = store.load_all().unwrap();
+    assert_eq!(files.len(), 1, "a leftover temp file is never taken for a client");
+    let record = files.into_iter().next().unwrap().record.expect("the client file always parses");
+    let topics: Vec<&str> = record.sessions.iter().map(|s| s.topics[0].as_str()).collect();
+    for t in &saved {
+        assert!(topics.contains(&t.as_str()), "{t} was reported saved but is missing");
+    }
+    let mut ids: Vec<&str> = record.sessions.iter().map(|s| s.id.as_str()).collect();
+    ids.sort();
+    ids.dedup();
+    assert_eq!(ids.len(), record.sessions.len(), "no session id was used twice");
+    // And the folder still works: the index rebuilds and a note saves.
+    assert_eq!(store.index().unwrap().len(), 1);
+    assert!(rapport(d.path(), &["note", "maria", "--topic", "after the storm"]).status.success());
+    eprintln!("{kills} kills, {} notes saved, {} temp files left to sweep", saved.len(), temp_files(d.path()).len());
+}
+
+#[test]
+fn a_write_that_fails_part_way_leaves_the_old_file_and_says_so() {
+    let d = tempfile::tempdir().unwrap();
+    assert!(rapport(d.path(), &["client", "add", "Maria Lopez"]).status.success());
+    for i in 0..3 {
+        assert!(rapport(d.path(), &["note", "maria", "--topic", &format!("t{i}")]).status.success());
+    }
+    let path = d.path().join("clients/maria-lopez.json");
+    let before = fs::read(&path).unwrap();
+    // The file system refuses to let any file grow past 2 KB: the new
+    // version of the client file cannot be written whole.
+    let out = Command::new("sh")
+        .arg("-c")
+        .arg("ulimit -f 2; trap '' XFSZ; exec \"$0\" note maria --topic lost --text \"$1\"")
+        .arg(bin())
+        .arg("x".repeat(4000))
+        .env("RAPPORT_DIR", d.path())
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("could not save") && err.contains("The file on disk is unchanged"), "{err}");
+    assert_eq!(fs::read(&path).unwrap(), before, "the old file is intact");
+    assert!(temp_files(d.path()).iter().all(|p| !p.starts_with(d.path().join("clients"))), "no half-written file left");
+    assert!(rapport(d.path(), &["note", "maria", "--topic", "fine again"]).status.success());
+}
+
+#[test]
+fn every_schema_version_still_loads_and_an_old_file_is_upgraded_on_its_next_save() {
+    let d = tempfile::tempdir().unwrap();
+    let store = Store::open(d.path()).unwrap();
+    let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/schema-v1.json");
+    fs::copy(&fixture, store.client_path("maria-lopez")).unwrap();
+    let old = store.load("maria-lopez").unwrap();
+    assert_eq!(old.schema_version, 1);
+    assert_eq!(old.client.name, "María López");
+    assert_eq!(old.sessions.len(), 2);
+    assert_eq!(old.sessions[0].notes, "We began with the week.\nShe said it was mixed.");
+    assert_eq!(old.tasks[0].outcome.as_deref(), Some("five nights"));
+    assert_eq!(old.contacts[1].replied_at, Some(dt("2026-11-12 09:05")));
+
+    // Saving at a time when no note is due to finalise changes only the version.
+    let (_, saved) = store
+        .update("maria-lopez", dt("2026-11-16 11:00"), "test", |r| Ok(r.add_watch_for("x".into(), r.client.created)))
+        .unwrap();
+    assert_eq!(saved.schema_version, SCHEMA_VERSION);
+    let text = fs::read_to_string(store.client_path("maria-lopez")).unwrap();
+    assert!(text.contains(&format!("\"schema_version\": {SCHEMA_VERSION}")));
+    let mut reread = store.load("maria-lopez").unwrap();
+    reread.watch_for.pop();
+    let mut expected = old.clone();
+    expected.schema_version = SCHEMA_VERSION;
+    expected.sessions[0].finalised = reread.sessions[0].finalised.clone();
+    assert_eq!(reread, expected, "the upgraded file reads the same");
+}
+
+#[test]
+fn the_day_starts_with_a_snapshot_and_a_restore_keeps_what_it_replaces() {
+    let d = tempfile::tempdir().unwrap();
+    let store = Store::open(d.path()).unwrap();
+    store
+        .create_client(ClientProfile { name: "Maria Lopez".into(), ..Default::default() }, dt("2026-11-25 09:00"))
+        .unwrap();
+    let note = |t: &str| NewSession { topics: vec![t.into()], ..Default::default() };
+    store
+        .update("maria-lopez", dt("2026-11-25 10:00"), "test", |r| {
+            r.add_session(note("monday"), dt("2026-11-25 10:00"))
+        })
+        .unwrap();
+    assert_eq!(store.snapshots().len(), 1, "the first client's day has its snapshot");
+    store
+        .update("maria-lopez", dt("2026-11-26 10:00"), "test", |r| {
+            r.add_session(note("tuesday"), dt("2026-11-26 10:00"))
+        })
+        .unwrap();
+    store
+        .update("maria-lopez", dt("2026-11-26 11:00"), "test", |r| r.add_session(note("later"), dt("2026-11-26 11:00")))
+        .unwrap();
+    let snaps = store.snapshots();
+    assert_eq!(snaps.len(), 2, "one a day: {snaps:?}");
+    let mode = fs::metadata(d.path().join("backups").join(&snaps[1].name).join("clients/maria-lopez.json")).unwrap();
+    assert_eq!(std::os::unix::fs::PermissionsExt::mode(&mode.permissions()) & 0o777, 0o600);
+
+    // Tuesday's snapshot holds Monday's note only.
+    let kept = store.restore(&snaps[1].name, now()).unwrap();
+    assert!(kept.ends_with("-before-restore"));
+    let r = store.load("maria-lopez").unwrap();
+    assert_eq!(r.sessions.iter().map(|s| s.topics[0].as_str()).collect::<Vec<_>>(), vec!["monday"]);
+    // And what it replaced can be brought back.
+    store.restore(&kept, now()).unwrap();
+    assert_eq!(store.load("maria-lopez").unwrap().sessions.len(), 3);
+
+    let err = store.restore("1999-01-01_000000", now()).unwrap_err().to_string();
+    assert!(err.contains("there is no snapshot '1999-01-01_000000'"), "{err}");
+    assert!(store.restore("../clients", now()).is_err());
+
+    let removed = store.prune_backups(1, now()).unwrap();
+    assert_eq!(store.snapshots().len(), 1);
+    assert!(!removed.is_empty());
+}
+
+#[test]
+fn the_audit_log_says_what_and_when_but_never_the_words() {
+    let d = tempfile::tempdir().unwrap();
+    let secret = "she disclosed something very private";
+    assert!(rapport(d.path(), &["client", "add", "Maria Lopez"]).status.success());
+    assert!(rapport(d.path(), &["note", "maria", "--at", "2026-11-26 09:00", "--text", secret]).status.success());
+    assert!(rapport(d.path(), &["finalise", "maria", "s1"]).status.success());
+    assert!(rapport(d.path(), &["addendum", "maria", "s1", secret]).status.success());
+    let log = fs::read_to_string(d.path().join("audit.log")).unwrap();
+    assert!(!log.contains("disclosed"), "{log}");
+    let actions: Vec<String> = rapport::store::audit::read(d.path()).into_iter().map(|e| e.action).collect();
+    assert_eq!(actions, vec!["client added", "note added", "note finalised", "addendum added"]);
+}
+
+#[test]
+fn finalised_notes_are_sealed_and_tampering_is_named() {
+    let d = tempfile::tempdir().unwrap();
+    assert!(rapport(d.path(), &["client", "add", "Maria Lopez"]).status.success());
+    for at in ["2026-11-26 08:00", "2026-11-26 09:00"] {
+        assert!(rapport(d.path(), &["note", "maria", "--at", at, "--text", "as written"]).status.success());
+    }
+    let fin = rapport(d.path(), &["finalise", "maria"]);
+    assert!(String::from_utf8_lossy(&fin.stdout).contains("Finalised 2 notes of Maria Lopez: s1, s2."));
+    let ok = rapport(d.path(), &["verify"]);
+    assert!(ok.status.success());
+    assert!(
+        String::from_utf8_lossy(&ok.stdout).contains("All 2 finalised notes of 1 client are as they were finalised.")
+    );
+    let again = rapport(d.path(), &["finalise", "maria", "s1"]);
+    assert!(!again.status.success());
+    assert!(String::from_utf8_lossy(&again.stderr).contains("already finalised"));
+    let nothing = rapport(d.path(), &["addendum", "maria", "s9", "text"]);
+    assert!(String::from_utf8_lossy(&nothing.stderr).contains("no session s9"));
+
+    // Someone edits a finalised note in a text editor.
+    let path = d.path().join("clients/maria-lopez.json");
+    fs::write(&path, fs::read_to_string(&path).unwrap().replacen("as written", "rewritten later", 1)).unwrap();
+    let bad = rapport(d.path(), &["verify", "maria"]);
+    assert!(!bad.status.success());
+    let out = String::from_utf8_lossy(&bad.stdout);
+    assert!(out.contains("Maria Lopez: note s1 (2026-11-26 08:00) was changed after it was finalised"), "{out}");
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("1 note changed after finalising"));
+}
+
+#[test]
+fn restore_asks_first_and_does_nothing_without_yes() {
+    let d = tempfile::tempdir().unwrap();
+    assert!(rapport(d.path(), &["client", "add", "Maria Lopez"]).status.success());
+    let snap = String::from_utf8(rapport(d.path(), &["backup"]).stdout).unwrap();
+    let name = snap.split_whitespace().nth(1).unwrap().to_string();
+    assert!(rapport(d.path(), &["note", "maria", "--topic", "after the backup"]).status.success());
+    let mut child = Command::new(bin())
+        .env("RAPPORT_DIR", d.path())
+        .args(["restore", &name])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    use std::io::Write;
+    child.stdin.take().unwrap().write_all(b"no\n").unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("nothing was changed"));
+    assert_eq!(Store::open(d.path()).unwrap().load("maria-lopez").unwrap().sessions.len(), 1);
+    let yes = rapport(d.path(), &["restore", &name, "--yes"]);
+    assert!(yes.status.success(), "{}", String::from_utf8_lossy(&yes.stderr));
+    assert_eq!(Store::open(d.path()).unwrap().load("maria-lopez").unwrap().sessions.len(), 0);
+    let missing = rapport(d.path(), &["restore", "nope", "--yes"]);
+    assert!(String::from_utf8_lossy(&missing.stderr).contains("there is no snapshot 'nope'"));
+}
+
+// ---- Any record, any bytes -------------------------------------------------
+
+fn text() -> impl Strategy<Value = String> {
+    prop_oneof![any::<String>(), "[a-zA-Z ,.'\\n]{0,40}"]
+}
+
+fn when() -> impl Strategy<Value = NaiveDateTime> {
+    (0i64..4_000_000_000).prop_map(|s| chrono::DateTime::from_timestamp(s, 0).unwrap().naive_utc())
+}
+
+prop_compose! {
+    fn record()(
+        name in text(),
+        preferred in proptest::option::of(text()),
+        notes in proptest::collection::vec((when(), 1u32..600, proptest::collection::vec(text(), 0..3), text(), text()), 0..6),
+        tasks in proptest::collection::vec(text(), 0..4),
+        personal in proptest::collection::vec((text(), proptest::option::of(when()), any::<bool>()), 0..4),
+        goals in proptest::collection::vec((text(), any::<bool>()), 0..3),
+        watch in proptest::collection::vec(text(), 0..3),
+        contacts in proptest::collection::vec((when(), text(), any::<bool>()), 0..3),
+        appointments in proptest::collection::vec((when(), 1u32..600), 0..3),
+    ) -> ClientRecord {
+        let day = dt("2026-01-01 00:00").date();
+        let mut r = ClientRecord::new("c".into(), ClientProfile { name, preferred_name: preferred, ..Default::default() }, day);
+        for (at, minutes, topics, plan, notes) in notes {
+            r.add_session(NewSession { at: Some(at), minutes: Some(minutes), topics, plan, notes, tasks: tasks.clone(), ..Default::default() }, at).unwrap();
+        }
+        for (t, d, ask) in personal {
+            r.add_personal(t, d.map(|d| d.date()), ask, day, None);
+        }
+        for (g, agreed) in goals {
+            r.add_goal(g, agreed, day);
+        }
+        for w in watch {
+            r.add_watch_for(w, day);
+        }
+        for (at, summary, replied) in contacts {
+            let id = r.add_contact(at, rapport::domain::Channel::Email, rapport::domain::Direction::Incoming, summary);
+            if replied {
+                r.mark_replied(&id, at).unwrap();
+            }
+        }
+        for (start, minutes) in appointments {
+            let _ = r.schedule(start, minutes, 0);
+        }
+        if !r.sessions.is_empty() {
+            r.finalise(None, dt("2026-06-01 00:00")).unwrap();
+            let id = r.sessions[0].id.clone();
+            r.add_addendum(&id, "a correction", dt("2026-06-02 00:00")).unwrap();
+        }
+        r
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(200))]
+
+    #[test]
+    fn any_record_round_trips_through_the_file_unchanged(r in record()) {
+        let d = tempfile::tempdir().unwrap();
+        let store = Store::open(d.path()).unwrap();
+        store.import(&r).unwrap();
+        let back = store.load("c").unwrap();
+        prop_assert_eq!(&back, &r);
+        prop_assert!(back.verify().is_empty());
+    }
+
+    #[test]
+    fn any_bytes_as_a_client_file_give_a_record_or_a_clear_error(bytes in proptest::collection::vec(any::<u8>(), 0..2000)) {
+        let d = tempfile::tempdir().unwrap();
+        let store = Store::open(d.path()).unwrap();
+        fs::write(store.client_path("x"), &bytes).unwrap();
+        match store.load("x") {
+            Ok(_) => {}
+            Err(StoreError::Corrupt { line, column, .. }) => prop_assert!(line <= bytes.len() + 1 && column <= bytes.len() + 1),
+            Err(e @ StoreError::NewerSchema { .. }) => prop_assert!(e.to_string().contains("newer Rapport")),
+            Err(e) => prop_assert!(false, "unexpected error {e}"),
+        }
+        prop_assert_eq!(fs::read(store.client_path("x")).unwrap(), bytes);
+    }
+
+    #[test]
+    fn json_shaped_garbage_is_refused_with_its_place(s in "\\{\"schema_version\": [0-9]{1,3}, \"client\": [\\[{\"a-z0-9:, ]{0,60}") {
+        let d = tempfile::tempdir().unwrap();
+        let store = Store::open(d.path()).unwrap();
+        fs::write(store.client_path("x"), &s).unwrap();
+        if let Err(e) = store.load("x") {
+            prop_assert!(e.to_string().contains("x.json"));
+        }
+    }
+}
