@@ -18,9 +18,13 @@ struct Term {
 
 impl Term {
     fn start(dir: &Path, now: &str, args: &[&str]) -> Term {
+        Term::start_with_editor(dir, now, "true", args)
+    }
+
+    fn start_with_editor(dir: &Path, now: &str, editor: &str, args: &[&str]) -> Term {
         let socket = format!("rapport-e2e-{}-{}", std::process::id(), NEXT.fetch_add(1, Ordering::SeqCst));
         let bin = env!("CARGO_BIN_EXE_rapport");
-        let mut cmd = format!("env RAPPORT_NOW='{now}' EDITOR=true '{bin}' --data-dir '{}'", dir.display());
+        let mut cmd = format!("env RAPPORT_NOW='{now}' EDITOR='{editor}' '{bin}' --data-dir '{}'", dir.display());
         for a in args {
             cmd.push_str(&format!(" '{a}'"));
         }
@@ -236,4 +240,71 @@ fn the_demo_opens_on_a_believable_practice_and_quits_cleanly() {
     t.keys(&["Escape", "q"]);
     t.wait_exit();
     assert!(!d.path().join("clients").exists(), "the demo never touches the real data folder");
+}
+
+#[test]
+fn two_windows_and_a_script_writing_at_once_lose_nothing() {
+    let d = tempfile::tempdir().unwrap();
+    let cli = |args: &[&str]| {
+        let out =
+            Command::new(env!("CARGO_BIN_EXE_rapport")).arg("--data-dir").arg(d.path()).args(args).output().unwrap();
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    };
+    cli(&["client", "add", "Maria Lopez"]);
+    let a = Term::start(d.path(), "2026-11-26 09:35", &[]);
+    let b = Term::start(d.path(), "2026-11-26 09:36", &[]);
+    for t in [&a, &b] {
+        t.keys(&["Tab"]);
+        t.wait("Maria Lopez");
+        t.keys(&["n"]);
+        t.wait("New note");
+    }
+    a.type_text("from window A");
+    b.type_text("from window B");
+    // Meanwhile a quick note from a third terminal.
+    cli(&["note", "maria", "--at", "2026-11-26 09:00", "--topic", "from the command line"]);
+    a.keys(&["C-s"]);
+    a.wait("Note saved");
+    b.keys(&["C-s"]);
+    b.wait("Note saved");
+    let file = client_file(d.path(), "maria-lopez");
+    let mut topics: Vec<String> =
+        file["sessions"].as_array().unwrap().iter().map(|s| s["topics"][0].as_str().unwrap().to_string()).collect();
+    topics.sort();
+    assert_eq!(topics, vec!["from the command line", "from window A", "from window B"]);
+    // Each window shows all three once it looks again.
+    a.wait("from window B");
+    b.wait("from window A");
+}
+
+#[test]
+fn ctrl_e_edits_the_field_in_the_editor_and_takes_the_text_back() {
+    let d = tempfile::tempdir().unwrap();
+    let editor = d.path().join("editor.sh");
+    fs::write(&editor, "#!/bin/sh\nprintf 'written in the editor\\nsecond line\\n' >> \"$1\"\n").unwrap();
+    fs::set_permissions(&editor, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
+    let data = d.path().join("data");
+    let out = Command::new(env!("CARGO_BIN_EXE_rapport"))
+        .arg("--data-dir")
+        .arg(&data)
+        .args(["client", "add", "Tom Becker"])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let t = Term::start_with_editor(&data, "2026-11-26 09:35", editor.to_str().unwrap(), &[]);
+    t.keys(&["Tab"]);
+    t.wait("Tom Becker");
+    t.keys(&["n"]);
+    t.wait("New note");
+    for _ in 0..6 {
+        t.keys(&["Tab"]);
+    }
+    t.wait("▸ Notes");
+    t.type_text("typed first");
+    t.keys(&["C-e"]);
+    t.wait("Took the text back from the editor.");
+    t.keys(&["C-s"]);
+    t.wait("Note saved");
+    let file = client_file(&data, "tom-becker");
+    assert_eq!(file["sessions"][0]["notes"], "typed firstwritten in the editor\nsecond line");
 }

@@ -567,3 +567,30 @@ fn notes_past_their_editing_period_are_final() {
     app.press("e");
     assert!(app.status().contains("is final"), "{}", app.status());
 }
+
+#[test]
+fn a_change_made_elsewhere_is_noticed_and_shown() {
+    let mut app = App::demo();
+    app.press("Tab");
+    app.wait_ms(2500);
+    assert_eq!(app.status(), "", "our own start is not a change");
+    // Another window adds a note to the client on screen.
+    let other = Store::open(app.store.root()).unwrap();
+    other
+        .update("aisha-khan", dt(NOW), "test", |r| {
+            r.add_session(
+                rapport::domain::NewSession { topics: vec!["from the other window".into()], ..Default::default() },
+                dt(NOW),
+            )
+        })
+        .unwrap();
+    app.wait_ms(2500);
+    assert!(app.status().starts_with("Aisha Khan's file changed on disk"), "{}", app.status());
+    assert!(app.screen(80, 24).contains("from the other window"));
+    // Our own save is not reported as someone else's.
+    app.press("n");
+    app.type_text("ours");
+    app.press("C-s");
+    app.wait_ms(2500);
+    assert_eq!(app.status(), "Note saved for Aisha Khan (s15).");
+}

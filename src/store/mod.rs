@@ -331,14 +331,20 @@ struct VersionOnly {
 }
 
 fn read_record(path: &Path) -> Result<ClientRecord, StoreError> {
-    let bytes = read_bytes(path)?;
+    parse_record(&read_bytes(path)?, path)
+}
+
+/// Reads the bytes of a client file (named `path` in messages): a record,
+/// or an error saying what is wrong and where. Never panics, whatever the
+/// bytes (the fuzz target in `fuzz/` holds it to that).
+pub fn parse_record(bytes: &[u8], path: &Path) -> Result<ClientRecord, StoreError> {
     // Look at the version first, so a newer file is named as such rather than
     // as damaged when its shape has changed.
-    let version: VersionOnly = serde_json::from_slice(&bytes).map_err(|e| corrupt(path, &e))?;
+    let version: VersionOnly = serde_json::from_slice(bytes).map_err(|e| corrupt(path, &e))?;
     if version.schema_version > SCHEMA_VERSION {
         return Err(StoreError::NewerSchema { path: path.to_path_buf(), found: version.schema_version });
     }
-    serde_json::from_slice(&bytes).map_err(|e| corrupt(path, &e))
+    serde_json::from_slice(bytes).map_err(|e| corrupt(path, &e))
 }
 
 /// Reads a newer-format file as far as this build understands it.

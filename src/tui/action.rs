@@ -95,6 +95,8 @@ pub enum Action {
     Quit,
     /// A client's record was read from disk (or why it could not be).
     ClientLoaded { client: String, record: Result<Box<ClientRecord>, String> },
+    /// The data folder as it is on disk now (see [`Effect::Refresh`]).
+    Refreshed(Vec<crate::store::IndexEntry>),
     /// A search finished: the query it was for, and what it found.
     SearchDone { query: String, result: Result<Found, String> },
     /// A client was added or changed on disk.
@@ -114,6 +116,8 @@ pub enum Action {
 /// Work that touches the world outside the model, run by the app loop.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Effect {
+    /// Look for client files changed by another window or a sync tool.
+    Refresh,
     /// Read a client's whole record.
     LoadClient {
         client: String,

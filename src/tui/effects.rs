@@ -46,6 +46,10 @@ pub fn run(store: &Store, effect: Effect, now: NaiveDateTime) -> Option<Action> 
                 Err(e) => failed(e),
             }
         }
+        Effect::Refresh => match store.index() {
+            Ok(entries) => Action::Refreshed(entries),
+            Err(e) => failed(e),
+        },
         Effect::LoadClient { client } => {
             let file = store.load_file(&client);
             let record = match file.record {

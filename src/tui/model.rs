@@ -11,6 +11,7 @@ use std::collections::{HashMap, VecDeque};
 
 use crate::domain::finalise::FinalisePolicy;
 use crate::domain::{Appointment, ClientRecord, TaskStatus};
+use crate::store::index::Stamp;
 use crate::store::{ClientSummary, IndexEntry};
 use crate::tui::keymap::Context;
 use crate::tui::screens::appointment::AppointmentForm;
@@ -31,13 +32,16 @@ pub struct ClientEntry {
     pub read_only: bool,
     /// Loaded when first shown; only a few are kept.
     pub record: Option<ClientRecord>,
+    /// The file version the summary was read from; None after our own save
+    /// (the next refresh learns it without calling it a change).
+    pub stamp: Option<Stamp>,
 }
 
 impl ClientEntry {
     pub fn from_index(e: IndexEntry) -> ClientEntry {
         let read_only = e.read_only || e.summary.is_none();
         let summary = e.summary.ok_or_else(|| e.error.unwrap_or_else(|| "could not be read".into()));
-        ClientEntry { id: e.id, summary, read_only, record: None }
+        ClientEntry { id: e.id, summary, read_only, record: None, stamp: Some(e.stamp) }
     }
 
     pub fn name(&self) -> &str {
@@ -141,6 +145,8 @@ pub struct Model {
     pub pending_session: Option<String>,
     /// When notes become read-only by themselves.
     pub policy: FinalisePolicy,
+    /// When the data folder was last checked for changes made elsewhere.
+    pub last_refresh: NaiveDateTime,
 }
 
 /// How many client records stay loaded at once.
@@ -174,6 +180,7 @@ impl Model {
             by_id: HashMap::new(),
             pending_session: None,
             policy: FinalisePolicy::default(),
+            last_refresh: now,
         };
         m.sort_clients();
         m.refilter();
@@ -285,6 +292,46 @@ impl Model {
         }
     }
 
+    /// Takes in the index as it is on disk now: clients changed by another
+    /// window or a sync tool get their new summary, and their record is read
+    /// again when next shown. Returns the names of clients changed elsewhere.
+    pub fn refreshed(&mut self, entries: Vec<IndexEntry>) -> Vec<String> {
+        let mut changed = Vec::new();
+        let mut added = false;
+        let present: std::collections::HashSet<String> = entries.iter().map(|e| e.id.clone()).collect();
+        for e in entries {
+            match self.index_of(&e.id) {
+                Some(i) if self.clients[i].stamp == Some(e.stamp) => {}
+                Some(i) => {
+                    // No stamp yet: the change is our own save. The record is
+                    // read again either way, so what is shown is what is on disk.
+                    let fresh = ClientEntry::from_index(e);
+                    if self.clients[i].stamp.is_some() {
+                        changed.push(fresh.name().to_string());
+                    }
+                    self.clients[i] = fresh;
+                }
+                None => {
+                    let fresh = ClientEntry::from_index(e);
+                    changed.push(fresh.name().to_string());
+                    self.clients.push(fresh);
+                    added = true;
+                }
+            }
+        }
+        let before = self.clients.len();
+        let selected = self.selected_entry().map(|e| e.id.clone());
+        self.clients.retain(|c| present.contains(&c.id));
+        if added || self.clients.len() != before {
+            self.sort_clients();
+            self.refilter();
+            if let Some(id) = selected {
+                self.select_client(&id);
+            }
+        }
+        changed
+    }
+
     /// Highlights session `session` of client `id` (newest first order).
     pub fn select_session(&mut self, id: &str, session: &str) {
         match self.record(id) {
@@ -311,6 +358,7 @@ impl Model {
             summary: Ok(ClientSummary::of(&record)),
             read_only: false,
             record: Some(record),
+            stamp: None,
         };
         match self.index_of(&entry.id) {
             Some(i) => self.clients[i] = entry,

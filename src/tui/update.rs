@@ -19,6 +19,8 @@ use crate::store::ClientSummary;
 /// How long typed text may wait before it is kept as a draft.
 const DRAFT_DELAY_MS: i64 = 1000;
 const PAGE: u16 = 10;
+/// How often the data folder is checked for changes made elsewhere.
+const REFRESH_MS: i64 = 2000;
 
 pub fn update(m: &mut Model, action: Action) -> Vec<Effect> {
     let mut effects = step_model(m, action);
@@ -44,7 +46,25 @@ fn step_model(m: &mut Model, action: Action) -> Vec<Effect> {
         }
         Action::Tick(now) => {
             m.now = now;
-            return keep_draft_if_due(m);
+            let mut effects = keep_draft_if_due(m);
+            if (now - m.last_refresh).num_milliseconds() >= REFRESH_MS {
+                m.last_refresh = now;
+                effects.push(Effect::Refresh);
+            }
+            return effects;
+        }
+        Action::Refreshed(entries) => {
+            let changed = m.refreshed(entries);
+            match changed.as_slice() {
+                [] => {}
+                [one] => m.set_info(format!(
+                    "{one}'s file changed on disk (another window or a sync tool); showing it as it is now."
+                )),
+                many => {
+                    m.set_info(format!("{} clients' files changed on disk; showing them as they are now.", many.len()))
+                }
+            }
+            return vec![];
         }
         Action::NoteSaved { record, session } => return note_saved(m, *record, session),
         Action::ClientSaved(record) => {
