@@ -37,7 +37,19 @@ fn main() -> ExitCode {
     }
 }
 
+/// A panic prints where it happened, never its message: a message could hold
+/// a client's name or words.
+fn quiet_panics() {
+    std::panic::set_hook(Box::new(|info| {
+        let at = info.location().map(|l| format!(" at {}:{}", l.file(), l.line())).unwrap_or_default();
+        eprintln!(
+            "rapport: stopped by an internal error{at}. Saved notes are safe on disk; a note being typed was kept as a draft. Please report this."
+        );
+    }));
+}
+
 fn run() -> Result<()> {
+    quiet_panics();
     let matches = Cli::command().after_help(data_folder_help()).get_matches();
     let cli = Cli::from_arg_matches(&matches)?;
     let now = match &cli.now {

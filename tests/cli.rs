@@ -271,6 +271,105 @@ fn a_generated_practice_is_deterministic_and_loads() {
         let name = entry.unwrap().file_name();
         assert_eq!(fs::read(a.join("clients").join(&name)).unwrap(), fs::read(b.join("clients").join(&name)).unwrap());
     }
-    let list = rapport(d.path()).args(["--data-dir", a.to_str().unwrap(), "client", "list"]).output().unwrap();
+    let list = rapport(d.path()).args(["--data-dir", a.to_str().unwrap(), "client", "list", "--all"]).output().unwrap();
     assert_eq!(String::from_utf8(list.stdout).unwrap().lines().count(), 12);
+}
+
+#[test]
+fn a_subject_access_request_is_one_command() {
+    let d = tempfile::tempdir().unwrap();
+    maria(d.path());
+    ok(
+        d.path(),
+        &[
+            "note",
+            "mari",
+            "--at",
+            "2026-11-16 10:00",
+            "--topic",
+            "sleep",
+            "--feedback",
+            "felt heard",
+            "--text",
+            "We talked.",
+        ],
+    );
+    ok(d.path(), &["goal", "add", "mari", "sleep well", "--agreed"]);
+    ok(d.path(), &["addendum", "mari", "s1", "Also work."]);
+    let md = ok(d.path(), &["export", "mari"]);
+    assert!(md.starts_with("# Client record: Maria Lopez (Mari)\n"), "{md}");
+    for part in [
+        "## Profile",
+        "- Pronouns: she/her",
+        "## Goals",
+        "- sleep well (active, agreed with the client",
+        "## Sessions",
+        "### 2026-11-16 10:00 · 50 min (s1",
+        "- sleep",
+        "- felt heard",
+        "We talked.",
+        "> Addendum 2026-11-23 09:35: Also work.",
+        "## Messages",
+    ] {
+        assert!(md.contains(part), "missing {part:?} in\n{md}");
+    }
+    let file = d.path().join("maria.json");
+    ok(d.path(), &["export", "mari", "--format", "json", "--out", file.to_str().unwrap()]);
+    let json: serde_json::Value = serde_json::from_str(&fs::read_to_string(&file).unwrap()).unwrap();
+    assert_eq!(json["sessions"][0]["notes"], "We talked.");
+    let mode = std::os::unix::fs::PermissionsExt::mode(&fs::metadata(&file).unwrap().permissions());
+    assert_eq!(mode & 0o777, 0o600, "an export is as private as the record");
+    assert!(fails(d.path(), &["export", "nobody"]).contains("no client matches 'nobody'"));
+    assert!(fs::read_to_string(d.path().join("audit.log")).unwrap().contains("\"action\":\"export\""));
+}
+
+#[test]
+fn discharged_clients_leave_the_list_and_the_agenda_but_keep_their_record() {
+    let d = tempfile::tempdir().unwrap();
+    maria(d.path());
+    ok(d.path(), &["client", "add", "Tom Becker"]);
+    ok(d.path(), &["appointment", "tom", "--at", "2026-11-24 10:00"]);
+    ok(d.path(), &["note", "tom", "--at", "2015-03-02 10:00", "--topic", "long ago"]);
+    assert!(ok(d.path(), &["client", "archive", "tom"]).contains("Tom Becker is archived"));
+    let list = ok(d.path(), &["client", "list"]);
+    assert!(!list.contains("Tom Becker") && list.contains("(1 archived client not shown; --all shows them)"), "{list}");
+    assert!(ok(d.path(), &["client", "list", "--all"]).contains("Tom Becker"));
+    assert!(!ok(d.path(), &["agenda", "--date", "2026-11-24"]).contains("Tom"));
+    assert!(ok(d.path(), &["review", "tom"]).contains("long ago"), "the record is kept");
+    let due = ok(d.path(), &["retention"]);
+    assert!(due.contains("tom-becker") && due.contains("last contact 2015-03-02"), "{due}");
+    assert!(ok(d.path(), &["retention", "--years", "20"]).contains("No archived client"));
+    ok(d.path(), &["client", "unarchive", "tom"]);
+    assert!(ok(d.path(), &["client", "list"]).contains("Tom Becker"));
+}
+
+#[test]
+fn erasing_a_client_needs_their_name_typed_and_says_which_backups_still_hold_them() {
+    let d = tempfile::tempdir().unwrap();
+    maria(d.path());
+    ok(d.path(), &["client", "add", "Tom Becker"]);
+    ok(d.path(), &["note", "tom", "--topic", "private words"]);
+    ok(d.path(), &["backup"]);
+    let run = |input: &str| rapport(d.path()).args(["client", "delete", "tom"]).write_stdin(input).output().unwrap();
+    let wrong = run("Tom\n");
+    assert!(!wrong.status.success());
+    assert!(String::from_utf8_lossy(&wrong.stderr).contains("the name did not match; nothing was deleted"));
+    assert!(d.path().join("clients/tom-becker.json").exists());
+
+    let right = run("Tom Becker\n");
+    assert!(right.status.success(), "{}", String::from_utf8_lossy(&right.stderr));
+    let said = String::from_utf8_lossy(&right.stdout);
+    assert!(
+        said.contains("These snapshots still hold the record")
+            && said.contains("rapport backup prune --erase tom-becker"),
+        "{said}"
+    );
+    assert!(!d.path().join("clients/tom-becker.json").exists());
+    let log = fs::read_to_string(d.path().join("audit.log")).unwrap();
+    assert!(!log.contains("tom-becker"), "{log}");
+    assert!(!ok(d.path(), &["search", "private"]).contains("Tom"));
+    ok(d.path(), &["backup", "prune", "--erase", "tom-becker"]);
+    let leftover = std::process::Command::new("grep").arg("-rl").arg("private words").arg(d.path()).output().unwrap();
+    assert!(leftover.stdout.is_empty(), "still on disk: {}", String::from_utf8_lossy(&leftover.stdout));
+    assert!(ok(d.path(), &["client", "list"]).contains("Maria Lopez"));
 }

@@ -594,3 +594,52 @@ fn a_change_made_elsewhere_is_noticed_and_shown() {
     app.wait_ms(2500);
     assert_eq!(app.status(), "Note saved for Aisha Khan (s15).");
 }
+
+#[test]
+fn ctrl_l_hides_everything_at_once_and_any_key_brings_it_back() {
+    let mut app = App::demo();
+    app.press("Tab n");
+    app.type_text("very private words");
+    app.press("C-l");
+    let hidden = app.screen(80, 24);
+    assert!(hidden.contains("Rapport"), "{hidden}");
+    for secret in ["private", "Aisha", "Khan", "Today", "New note"] {
+        assert!(!hidden.contains(secret), "{secret} shows while hidden:\n{hidden}");
+    }
+    insta::assert_snapshot!("blank_80x24", hidden);
+    app.press("x");
+    let back = app.screen(80, 24);
+    assert!(back.contains("very private words"), "the key only brings the screen back: {back}");
+    let Screen::NoteForm(form) = &app.m.screen else { panic!() };
+    assert_eq!(form.fields[0].lines(), ["very private words"]);
+}
+
+#[test]
+fn the_screen_hides_itself_when_left_idle_if_asked() {
+    let mut app = App::demo();
+    app.m.blank_after_minutes = Some(5);
+    app.wait_ms(4 * 60 * 1000);
+    assert!(!app.m.blanked);
+    app.wait_ms(61 * 1000);
+    assert!(app.m.blanked);
+}
+
+#[test]
+fn x_exports_the_record_and_archived_clients_can_be_shown() {
+    let mut app = App::demo();
+    app.press("Tab x");
+    let status = app.status();
+    assert!(status.starts_with("Exported the whole record to "), "{status}");
+    let path = status.trim_start_matches("Exported the whole record to ");
+    assert!(fs::read_to_string(path).unwrap().starts_with("# Client record: Aisha Khan"));
+    app.store
+        .update("tom-becker", dt(NOW), "test", |r| {
+            r.client.archived = true;
+            Ok(())
+        })
+        .unwrap();
+    app.wait_ms(2500);
+    assert!(!app.screen(80, 24).contains("Tom Becker"));
+    app.press("A");
+    assert!(app.screen(80, 24).contains("Tom Becker"));
+}

@@ -94,6 +94,23 @@ pub enum Command {
         #[arg(long)]
         yes: bool,
     },
+    /// Write a client's complete record as one document (subject access, supervision, handover)
+    Export {
+        client: String,
+        #[arg(long, value_enum, default_value_t = ExportFormat::Markdown)]
+        format: ExportFormat,
+        /// Write to this file instead of standard output
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// With encryption on: write the file unencrypted
+        #[arg(long)]
+        plain: bool,
+    },
+    /// Archived clients whose last contact is older than the retention period, for review
+    Retention {
+        #[arg(long, default_value_t = 7)]
+        years: u32,
+    },
     /// Personal details to remember
     #[command(subcommand)]
     Personal(PersonalCommand),
@@ -115,11 +132,14 @@ pub enum Command {
 pub enum BackupCommand {
     /// List the snapshots
     List,
-    /// Remove the oldest snapshots
+    /// Remove the oldest snapshots, or take one client's record out of all of them
     Prune {
         /// How many to keep
         #[arg(long, default_value_t = 14)]
         keep: usize,
+        /// Instead: remove this client id's file from every snapshot (after an erasure)
+        #[arg(long, value_name = "CLIENT_ID")]
+        erase: Option<String>,
     },
 }
 
@@ -149,7 +169,17 @@ pub enum ClientCommand {
         profile: ProfileArgs,
     },
     /// List clients
-    List,
+    List {
+        /// Archived clients too
+        #[arg(long)]
+        all: bool,
+    },
+    /// Discharge a client: hidden from the list and the agenda, record kept
+    Archive { client: String },
+    /// Bring an archived client back
+    Unarchive { client: String },
+    /// Erase a client's record for good (asks for their full name on standard input)
+    Delete { client: String },
     /// Change a client's details
     Edit {
         client: String,
@@ -271,6 +301,12 @@ pub enum GoalCommand {
         #[arg(long)]
         status: GoalStatusArg,
     },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ExportFormat {
+    Markdown,
+    Json,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]

@@ -152,9 +152,62 @@ pub fn run(command: Command, store: &Store, now: NaiveDateTime, out: &mut dyn Wr
             }
             empty_note(out, snaps.is_empty(), "No snapshots yet. `rapport backup` takes one.")
         }
-        Command::Backup { command: Some(BackupCommand::Prune { keep }) } => {
+        Command::Backup { command: Some(BackupCommand::Prune { keep, erase: Some(id) }) } => {
+            let n = store.erase_from_backups(&id, now)?;
+            writeln!(out, "Took client {id}'s record out of {}.", plural(n, "snapshot"))?;
+            let _ = keep;
+            Ok(())
+        }
+        Command::Backup { command: Some(BackupCommand::Prune { keep, erase: None }) } => {
             let removed = store.prune_backups(keep, now)?;
             writeln!(out, "Removed {}; {} kept.", plural(removed.len(), "snapshot"), store.snapshots().len())?;
+            Ok(())
+        }
+        Command::Export { client, format, out: file, plain } => {
+            let r = load(store, &client)?;
+            let text = match format {
+                ExportFormat::Markdown => crate::domain::export::to_markdown(&r, now),
+                ExportFormat::Json => serde_json::to_string_pretty(&r)? + "\n",
+            };
+            match file {
+                Some(path) => {
+                    store.write_export(&path, text.as_bytes(), plain)?;
+                    writeln!(out, "Wrote {}'s record to {}.", r.client.name, path.display())?;
+                }
+                None => write!(out, "{text}")?,
+            }
+            store.audit(now, "export", &r.client.id, if format == ExportFormat::Json { "json" } else { "markdown" });
+            Ok(())
+        }
+        Command::Retention { years } => {
+            let cutoff = now.date() - chrono::Duration::days(365 * i64::from(years));
+            let mut due = Vec::new();
+            for e in store.index()?.into_iter().filter(|e| e.summary.as_ref().is_some_and(|s| s.archived)) {
+                let r = store.load(&e.id)?;
+                let last = r
+                    .sessions
+                    .iter()
+                    .map(|s| s.at.date())
+                    .chain(r.contacts.iter().map(|c| c.at.date()))
+                    .max()
+                    .unwrap_or(r.client.created);
+                if last < cutoff {
+                    due.push((last, r.client.id.clone(), r.client.name.clone()));
+                }
+            }
+            due.sort();
+            for (last, id, name) in &due {
+                writeln!(out, "{id:<24} {name:<28} last contact {last}")?;
+            }
+            if due.is_empty() {
+                writeln!(out, "No archived client's last contact is older than {years} years.")?;
+            } else {
+                writeln!(
+                    out,
+                    "{} past the {years}-year retention period. Review each; `rapport export` keeps a copy, `rapport client delete` erases.",
+                    plural(due.len(), "archived client")
+                )?;
+            }
             Ok(())
         }
         Command::Restore { snapshot, yes } => {
@@ -244,9 +297,10 @@ fn client(c: ClientCommand, store: &Store, now: NaiveDateTime, out: &mut dyn Wri
             let r = store.create_client(profile(name, p), now)?;
             writeln!(out, "Added {} (id {}).", r.display_name(), r.client.id)?;
         }
-        ClientCommand::List => {
+        ClientCommand::List { all } => {
             let files = store.index()?;
-            for f in &files {
+            let archived = files.iter().filter(|f| f.summary.as_ref().is_some_and(|s| s.archived)).count();
+            for f in files.iter().filter(|f| all || !f.summary.as_ref().is_some_and(|s| s.archived)) {
                 match (&f.summary, &f.error) {
                     (Some(r), _) => {
                         let last = r
@@ -255,12 +309,49 @@ fn client(c: ClientCommand, store: &Store, now: NaiveDateTime, out: &mut dyn Wri
                             .unwrap_or_else(|| "no sessions yet".into());
                         let open = plural(r.open_tasks, "open task");
                         let ro = if f.read_only { "  (read-only: newer format)" } else { "" };
+                        let ro = if r.archived { "  (archived)" } else { ro };
                         writeln!(out, "{:<20} {:<32} {last}, {open}{ro}", f.id, r.display_name())?;
                     }
                     (None, e) => writeln!(out, "{:<20} UNREADABLE: {}", f.id, e.as_deref().unwrap_or("unknown"))?,
                 }
             }
             empty_note(out, files.is_empty(), "No clients yet. Add one: rapport client add \"Full Name\"")?;
+            if archived > 0 && !all {
+                writeln!(out, "({} not shown; --all shows them)", plural(archived, "archived client"))?;
+            }
+        }
+        ClientCommand::Archive { ref client } | ClientCommand::Unarchive { ref client } => {
+            let archive = matches!(c, ClientCommand::Archive { .. });
+            let what = if archive { "client archived" } else { "client unarchived" };
+            let (_, r) = change(store, now, what, client, |r| {
+                r.client.archived = archive;
+                Ok(())
+            })?;
+            let word = if archive {
+                "archived: hidden from the list and the agenda, record kept"
+            } else {
+                "back among current clients"
+            };
+            writeln!(out, "{} is {word}.", r.client.name)?;
+        }
+        ClientCommand::Delete { client } => {
+            let r = load(store, &client)?;
+            eprint!("This erases {}'s whole record for good. Type their full name to confirm: ", r.client.name);
+            let mut typed = String::new();
+            std::io::stdin().read_line(&mut typed)?;
+            if typed.trim() != r.client.name {
+                bail!("the name did not match; nothing was deleted");
+            }
+            let holding = store.delete_client(&r.client.id, now)?;
+            writeln!(out, "Erased the record, drafts and audit-log entries of client {}.", r.client.id)?;
+            if !holding.is_empty() {
+                writeln!(
+                    out,
+                    "These snapshots still hold the record: {}.\nThey go as newer snapshots replace them; to take the record out of them now: rapport backup prune --erase {}",
+                    holding.join(", "),
+                    r.client.id
+                )?;
+            }
         }
         ClientCommand::Edit { client, name, profile: p } => {
             let (_, r) = change(store, now, "client edited", &client, |r| {

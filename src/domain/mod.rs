@@ -4,6 +4,7 @@
 //! wall-clock times (`NaiveDateTime`), as the therapist reads them in a diary;
 //! nothing here reads the clock — callers pass `now`.
 
+pub mod export;
 pub mod finalise;
 pub mod summary;
 pub mod time;

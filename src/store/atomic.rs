@@ -27,7 +27,10 @@ pub fn write_atomic_unsynced(path: &Path, bytes: &[u8]) -> Result<()> {
 }
 
 fn replace(path: &Path, bytes: &[u8], durable: bool) -> Result<()> {
-    let dir = path.parent().with_context(|| format!("{} has no parent folder", path.display()))?;
+    let dir = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    };
     let mut tmp = tempfile::Builder::new()
         .prefix(".rapport-tmp-")
         .permissions(Permissions::from_mode(FILE_MODE))

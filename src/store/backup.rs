@@ -144,6 +144,21 @@ impl Store {
         Ok(kept.name)
     }
 
+    /// Takes client `id`'s file out of every snapshot. Returns how many held it.
+    pub fn erase_from_backups(&self, id: &str, now: NaiveDateTime) -> Result<usize, StoreError> {
+        if id.contains('/') || id.starts_with('.') || id.is_empty() {
+            return Err(StoreError::Record(crate::domain::RecordError::Invalid(format!("'{id}' is not a client id"))));
+        }
+        let _lock = self.lock()?;
+        let holding = self.snapshots_holding(id);
+        for name in &holding {
+            let path = self.backups_dir().join(name).join("clients").join(format!("{id}.json"));
+            fs::remove_file(&path).map_err(|e| StoreError::io("remove", &path, e))?;
+        }
+        self.audit(now, "erased from backups", "", &holding.len().to_string());
+        Ok(holding.len())
+    }
+
     /// The snapshots that still hold client `id`'s file.
     pub fn snapshots_holding(&self, id: &str) -> Vec<String> {
         self.snapshots()

@@ -272,6 +272,41 @@ impl Store {
         write_json(&path, record)
     }
 
+    /// Erases client `id`: their file, their draft, and their mentions in
+    /// the audit log. Returns the snapshots that still hold their record.
+    pub fn delete_client(&self, id: &str, now: NaiveDateTime) -> Result<Vec<String>, StoreError> {
+        let _lock = self.lock()?;
+        let path = self.client_path(id);
+        fs::remove_file(&path).map_err(|e| StoreError::io("remove", &path, e))?;
+        let _ = fs::remove_file(self.drafts_dir().join(format!("{id}.json")));
+        let kept: Vec<audit::AuditEntry> = audit::read(&self.root).into_iter().filter(|e| e.client != id).collect();
+        let mut text = String::new();
+        for e in &kept {
+            text.push_str(&serde_json::to_string(e).expect("entries serialise"));
+            text.push('\n');
+        }
+        write_atomic(&self.root.join("audit.log"), text.as_bytes())
+            .map_err(|source| StoreError::Write { path: self.root.join("audit.log"), source })?;
+        self.audit(now, "client erased", "", "");
+        Ok(self.snapshots_holding(id))
+    }
+
+    /// Writes client `id`'s whole record as Markdown into `DATA/exports/`.
+    pub fn export_client(&self, id: &str, now: NaiveDateTime) -> Result<PathBuf, StoreError> {
+        let record = self.load(id)?;
+        let dir = self.root.join("exports");
+        create_private_dir(&dir).map_err(|source| StoreError::Write { path: dir.clone(), source })?;
+        let path = dir.join(format!("{id}-{}.md", now.format("%Y-%m-%d_%H%M")));
+        self.write_export(&path, crate::domain::export::to_markdown(&record, now).as_bytes(), false)?;
+        self.audit(now, "export", id, "markdown");
+        Ok(path)
+    }
+
+    /// Writes an export the therapist asked for, owner-only.
+    pub fn write_export(&self, path: &Path, bytes: &[u8], _plain: bool) -> Result<(), StoreError> {
+        write_atomic(path, bytes).map_err(|source| StoreError::Write { path: path.to_path_buf(), source })
+    }
+
     /// Keeps an unsaved form for client `id` (replacing any earlier draft).
     pub fn save_draft<T: Serialize>(&self, id: &str, draft: &T) -> Result<(), StoreError> {
         write_json(&self.drafts_dir().join(format!("{id}.json")), draft)

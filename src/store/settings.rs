@@ -20,11 +20,13 @@ pub struct Settings {
     pub finalise_after_hours: Option<u32>,
     /// How many daily snapshots to keep.
     pub keep_backups: usize,
+    /// Hide the app's screen after this many idle minutes; null for never.
+    pub blank_after_minutes: Option<u32>,
 }
 
 impl Default for Settings {
     fn default() -> Self {
-        Settings { finalise_after_hours: Some(24), keep_backups: 14 }
+        Settings { finalise_after_hours: Some(24), keep_backups: 14, blank_after_minutes: None }
     }
 }
 

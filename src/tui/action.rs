@@ -93,6 +93,14 @@ pub enum Action {
     Help,
     /// Leave Rapport (keeps any unsaved note as a draft).
     Quit,
+    /// Hide the screen at once behind a neutral panel.
+    Blank,
+    /// Show the screen again.
+    Unblank,
+    /// Export the selected client's record to a file.
+    Export,
+    /// Show archived clients in the list too, or hide them again.
+    ShowArchived,
     /// A client's record was read from disk (or why it could not be).
     ClientLoaded { client: String, record: Result<Box<ClientRecord>, String> },
     /// The data folder as it is on disk now (see [`Effect::Refresh`]).
@@ -105,6 +113,8 @@ pub enum Action {
     NoteSaved { record: Box<ClientRecord>, session: String },
     /// A change other than a note was saved.
     RecordSaved { record: Box<ClientRecord>, message: String },
+    /// An export was written (its path), or why not.
+    Exported(Result<String, String>),
     /// A draft reached the disk.
     DraftSaved { client: String },
     /// Reading or writing the data folder failed; the message says why.
@@ -181,6 +191,10 @@ pub enum Effect {
         draft: NoteDraft,
     },
     DeleteDraft {
+        client: String,
+    },
+    /// Write client `client`'s record as Markdown into the data folder's exports.
+    Export {
         client: String,
     },
     /// Edit `text` in $EDITOR.

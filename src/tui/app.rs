@@ -49,6 +49,7 @@ pub fn run(store: Store, fixed_now: Option<NaiveDateTime>) -> Result<()> {
     let drafts: Vec<(String, NoteDraft)> = store.drafts();
     let mut model = Model::new(index, drafts, clock.now(), Theme::from_env());
     model.policy = store.settings().policy();
+    model.blank_after_minutes = store.settings().blank_after_minutes;
     let mut terminal = ratatui::init();
     // Bracketed paste: a pasted note arrives as one event, not as keys.
     let _ = execute!(io::stdout(), EnableBracketedPaste);

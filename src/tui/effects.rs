@@ -46,6 +46,9 @@ pub fn run(store: &Store, effect: Effect, now: NaiveDateTime) -> Option<Action> 
                 Err(e) => failed(e),
             }
         }
+        Effect::Export { client } => Action::Exported(
+            store.export_client(&client, now).map(|p| p.display().to_string()).map_err(|e| e.to_string()),
+        ),
         Effect::Refresh => match store.index() {
             Ok(entries) => Action::Refreshed(entries),
             Err(e) => failed(e),

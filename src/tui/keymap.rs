@@ -31,6 +31,8 @@ pub enum Context {
     Confirm,
     /// A kept draft is offered back.
     Restore,
+    /// The screen is hidden; any key brings it back.
+    Blank,
     Help,
 }
 
@@ -54,6 +56,7 @@ impl Context {
             Context::Confirm => "Question",
             Context::Restore => "Unsaved note found",
             Context::Help => "Help",
+            Context::Blank => "Hidden screen",
         }
     }
 
@@ -157,10 +160,13 @@ pub static BINDINGS: &[Binding] = &[
     b(Today, &[ctrl('f')], Action::Search, "search notes", true),
     b(Today, &[TAB], Action::SwitchTab, "clients", true),
     b(Today, &[k('?')], Action::Help, "help", true),
+    b(Today, &[ctrl('l')], Action::Blank, "hide", true),
     b(Today, &[k('q')], Action::Quit, "quit", true),
     b(Clients, &[UP, k('k')], Action::Up, "previous client", false),
     b(Clients, &[DOWN, k('j')], Action::Down, "next client", false),
     b(Clients, &[ENTER], Action::Open, "read sessions", false),
+    b(Clients, &[k('x')], Action::Export, "export record", false),
+    b(Clients, &[k('A')], Action::ShowArchived, "show or hide archived clients", false),
     b(Clients, &[k('n')], Action::NewNote, "new note", true),
     b(Clients, &[k('r')], Action::Review, "review", true),
     b(Clients, &[k('t')], Action::Tasks, "tasks", true),
@@ -175,6 +181,7 @@ pub static BINDINGS: &[Binding] = &[
     b(Clients, &[PGDN], Action::PageDown, "scroll note down", false),
     b(Clients, &[TAB], Action::SwitchTab, "today", true),
     b(Clients, &[k('?')], Action::Help, "help", true),
+    b(Clients, &[ctrl('l')], Action::Blank, "hide", true),
     b(Clients, &[k('q')], Action::Quit, "quit", true),
     b(Sessions, &[UP, k('k')], Action::Up, "newer session", true),
     b(Sessions, &[DOWN, k('j')], Action::Down, "older session", true),
@@ -250,18 +257,27 @@ pub static BINDINGS: &[Binding] = &[
     b(Restore, &[k('d')], Action::DiscardDraft, "discard it", true),
     b(Restore, &[ESC], Action::Back, "decide later", true),
     b(Help, &[ESC, k('?'), k('q'), F1], Action::Back, "close help", true),
+    b(Blank, &[ENTER], Action::Unblank, "any key shows the screen again", true),
     b(Help, &[UP, k('k')], Action::Up, "scroll up", false),
     b(Help, &[DOWN, k('j')], Action::Down, "scroll down", false),
 ];
 
 /// Ctrl-C leaves from anywhere (an unsaved note is kept as a draft).
 const QUIT_ANYWHERE: Key = ctrl('c');
+/// Ctrl-L or F12 hide the screen at once, from anywhere (a client walks in).
+const BLANK_ANYWHERE: [Key; 2] = [ctrl('l'), code(KeyCode::F(12))];
 
 /// What a key press means in `context`.
 pub fn action_for(context: Context, event: &KeyEvent) -> Option<Action> {
     let key = Key::from_event(event);
+    if context == Context::Blank {
+        return Some(Action::Unblank);
+    }
     if key == QUIT_ANYWHERE {
         return Some(Action::Quit);
+    }
+    if BLANK_ANYWHERE.contains(&key) {
+        return Some(Action::Blank);
     }
     if let Some(b) = BINDINGS.iter().find(|b| b.context == context && b.keys.contains(&key)) {
         return Some(b.action.clone());
@@ -280,7 +296,7 @@ pub fn keys_label(keys: &[Key]) -> String {
 }
 
 /// Every context in the order help lists them.
-pub const HELP_ORDER: [Context; 17] = [
+pub const HELP_ORDER: [Context; 18] = [
     Today,
     Clients,
     Sessions,
@@ -298,6 +314,7 @@ pub const HELP_ORDER: [Context; 17] = [
     Confirm,
     Restore,
     Help,
+    Blank,
 ];
 
 /// The key table as Markdown, for the README (a test keeps them equal).
@@ -309,6 +326,7 @@ pub fn markdown() -> String {
         }
     }
     out.push_str("| Anywhere | `Ctrl-C` | quit (an unsaved note is kept and offered back next time) |\n");
+    out.push_str("| Anywhere | `Ctrl-L/F12` | hide the screen at once (a client walks in); any key brings it back |\n");
     out
 }
 
@@ -333,7 +351,7 @@ mod tests {
     fn every_context_has_a_way_out_and_is_in_help() {
         for c in HELP_ORDER {
             assert!(
-                BINDINGS.iter().any(|b| b.context == c && matches!(b.action, Action::Back | Action::Quit | Action::No)),
+                BINDINGS.iter().any(|b| b.context == c && matches!(b.action, Action::Back | Action::Quit | Action::No | Action::Unblank)),
                 "{c:?} has no way out"
             );
         }

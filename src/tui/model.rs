@@ -147,6 +147,14 @@ pub struct Model {
     pub policy: FinalisePolicy,
     /// When the data folder was last checked for changes made elsewhere.
     pub last_refresh: NaiveDateTime,
+    /// The screen is hidden behind a neutral panel.
+    pub blanked: bool,
+    /// When a key was last pressed, for hiding the screen when idle.
+    pub last_key: NaiveDateTime,
+    /// Hide the screen after this many idle minutes; None for never.
+    pub blank_after_minutes: Option<u32>,
+    /// Archived (discharged) clients are listed too.
+    pub show_archived: bool,
 }
 
 /// How many client records stay loaded at once.
@@ -181,6 +189,10 @@ impl Model {
             pending_session: None,
             policy: FinalisePolicy::default(),
             last_refresh: now,
+            blanked: false,
+            last_key: now,
+            blank_after_minutes: None,
+            show_archived: false,
         };
         m.sort_clients();
         m.refilter();
@@ -196,6 +208,9 @@ impl Model {
 
     /// The context whose bindings apply now.
     pub fn context(&self) -> Context {
+        if self.blanked {
+            return Context::Blank;
+        }
         if self.help.is_some() {
             return Context::Help;
         }
@@ -298,6 +313,7 @@ impl Model {
     pub fn refreshed(&mut self, entries: Vec<IndexEntry>) -> Vec<String> {
         let mut changed = Vec::new();
         let mut added = false;
+        let mut updated = false;
         let present: std::collections::HashSet<String> = entries.iter().map(|e| e.id.clone()).collect();
         for e in entries {
             match self.index_of(&e.id) {
@@ -310,6 +326,7 @@ impl Model {
                         changed.push(fresh.name().to_string());
                     }
                     self.clients[i] = fresh;
+                    updated = true;
                 }
                 None => {
                     let fresh = ClientEntry::from_index(e);
@@ -322,7 +339,7 @@ impl Model {
         let before = self.clients.len();
         let selected = self.selected_entry().map(|e| e.id.clone());
         self.clients.retain(|c| present.contains(&c.id));
-        if added || self.clients.len() != before {
+        if added || updated || self.clients.len() != before {
             self.sort_clients();
             self.refilter();
             if let Some(id) = selected {
@@ -416,8 +433,9 @@ impl Model {
         self.selected = self.selected.min(self.visible.len().saturating_sub(1));
     }
 
+    /// Hidden from the list unless archived clients are asked for.
     fn is_archived(&self, i: usize) -> bool {
-        self.clients[i].summary.as_ref().is_ok_and(|s| s.archived)
+        !self.show_archived && self.clients[i].summary.as_ref().is_ok_and(|s| s.archived)
     }
 
     /// Today's appointments that have not ended, then the next days'.

@@ -47,6 +47,11 @@ fn step_model(m: &mut Model, action: Action) -> Vec<Effect> {
         Action::Tick(now) => {
             m.now = now;
             let mut effects = keep_draft_if_due(m);
+            if let Some(minutes) = m.blank_after_minutes
+                && (now - m.last_key).num_minutes() >= i64::from(minutes)
+            {
+                m.blanked = true;
+            }
             if (now - m.last_refresh).num_milliseconds() >= REFRESH_MS {
                 m.last_refresh = now;
                 effects.push(Effect::Refresh);
@@ -96,6 +101,13 @@ fn step_model(m: &mut Model, action: Action) -> Vec<Effect> {
             return vec![];
         }
         Action::DraftSaved { .. } => return vec![],
+        Action::Exported(result) => {
+            match result {
+                Ok(path) => m.set_info(format!("Exported the whole record to {path}")),
+                Err(e) => m.set_error(format!("Not exported: {e}")),
+            }
+            return vec![];
+        }
         Action::StoreFailed(message) => {
             m.set_error(message);
             return vec![];
@@ -116,6 +128,18 @@ fn step_model(m: &mut Model, action: Action) -> Vec<Effect> {
     }
     // A key was pressed: an old message has been read.
     m.status = None;
+    m.last_key = m.now;
+    match action {
+        Action::Blank => {
+            m.blanked = true;
+            return vec![];
+        }
+        Action::Unblank => {
+            m.blanked = false;
+            return vec![];
+        }
+        _ => {}
+    }
     if action == Action::Quit {
         return quit(m);
     }
@@ -393,6 +417,24 @@ fn clients(m: &mut Model, action: Action) -> Vec<Effect> {
             }
         }
         Action::AddClient => m.screen = Screen::ClientForm(ClientForm::add()),
+        Action::Export => {
+            if let Some(id) = selected.filter(|id| m.summary(id).is_some()) {
+                return vec![Effect::Export { client: id }];
+            }
+        }
+        Action::ShowArchived => {
+            m.show_archived = !m.show_archived;
+            m.refilter();
+            if let Some(id) = selected {
+                m.select_client(&id);
+            }
+            let n = m.clients.iter().filter(|c| c.summary.as_ref().is_ok_and(|s| s.archived)).count();
+            m.set_info(if m.show_archived {
+                format!("Showing {n} archived clients too (A hides them).")
+            } else {
+                "Archived clients hidden (A shows them).".to_string()
+            });
+        }
         Action::Profile => {
             if let Some(id) = selected.filter(|id| m.summary(id).is_some()) {
                 m.screen = Screen::Profile(ProfileView { client: id, part: Part::Personal, selected: 0 });

@@ -23,6 +23,17 @@ pub fn view(m: &Model, frame: &mut Frame) {
         frame.render_widget(Paragraph::new(text).wrap(Wrap { trim: true }), area);
         return;
     }
+    if m.blanked {
+        // Nothing of any client: a neutral panel for when someone walks in.
+        let r = super::screens::centered(area, 30, 5);
+        frame.render_widget(
+            Paragraph::new(vec![Line::raw(""), Line::styled("Rapport", m.theme.quiet())])
+                .alignment(ratatui::layout::Alignment::Center)
+                .block(super::screens::panel("", false, &m.theme)),
+            r,
+        );
+        return;
+    }
     let context = m.context();
     let keys = footer(context);
     let footer_text: Vec<Span> =

@@ -26,6 +26,10 @@ pub fn lines(theme: &Theme) -> Vec<Line<'static>> {
         Span::styled(format!("  {:<16}", "Ctrl-C"), theme.key()),
         Span::raw("quit (an unsaved note is kept and offered back next time)"),
     ]));
+    out.push(Line::from(vec![
+        Span::styled(format!("  {:<16}", "Ctrl-L/F12"), theme.key()),
+        Span::raw("hide the screen at once (a client walks in); any key brings it back"),
+    ]));
     out
 }
 

@@ -1,0 +1,126 @@
+//! The whole record as one readable document: for a client's access
+//! request, supervision, or handing over to a colleague.
+
+use chrono::NaiveDateTime;
+
+use super::time::format_datetime;
+use super::{ClientRecord, Direction, GoalStatus, TaskStatus};
+
+fn list(out: &mut String, heading: &str, items: &[String]) {
+    if !items.is_empty() {
+        out.push_str(&format!("**{heading}:**\n"));
+        for i in items {
+            out.push_str(&format!("- {i}\n"));
+        }
+        out.push('\n');
+    }
+}
+
+/// The record as Markdown, exported at `now`.
+pub fn to_markdown(r: &ClientRecord, now: NaiveDateTime) -> String {
+    let c = &r.client;
+    let mut out = format!(
+        "# Client record: {}\n\nExported {} by Rapport.\n\n## Profile\n\n",
+        r.display_name(),
+        format_datetime(now)
+    );
+    let fields = [
+        ("Full name", Some(c.name.clone())),
+        ("Preferred name", c.preferred_name.clone()),
+        ("Pronouns", c.pronouns.clone()),
+        ("Phone", c.phone.clone()),
+        ("Email", c.email.clone()),
+        ("Preferred channel", c.preferred_channel.map(|ch| ch.label().to_string())),
+        ("Client since", Some(c.created.to_string())),
+        ("Status", Some(if c.archived { "archived (discharged)".into() } else { "current".into() })),
+    ];
+    for (k, v) in fields {
+        if let Some(v) = v {
+            out.push_str(&format!("- {k}: {v}\n"));
+        }
+    }
+    out.push_str("\n## Goals\n\n");
+    for g in &r.goals {
+        let status = match g.status {
+            GoalStatus::Active => "active",
+            GoalStatus::Achieved => "achieved",
+            GoalStatus::Dropped => "dropped",
+        };
+        let agreed = if g.agreed { "agreed with the client" } else { "not yet agreed" };
+        out.push_str(&format!("- {} ({status}, {agreed}, set {})\n", g.text, g.set_on));
+    }
+    if r.goals.is_empty() {
+        out.push_str("None recorded.\n");
+    }
+    out.push_str("\n## To go carefully with\n\n");
+    for w in &r.watch_for {
+        out.push_str(&format!("- {} (noted {})\n", w.text, w.noted_on));
+    }
+    if r.watch_for.is_empty() {
+        out.push_str("None recorded.\n");
+    }
+    out.push_str("\n## Personal details\n\n");
+    for p in &r.personal {
+        let date = p.date.map(|d| format!(", {d}")).unwrap_or_default();
+        out.push_str(&format!("- {}{date} (noted {})\n", p.text, p.noted_on));
+    }
+    if r.personal.is_empty() {
+        out.push_str("None recorded.\n");
+    }
+    out.push_str("\n## Tasks\n\n");
+    for t in &r.tasks {
+        let status = match t.status {
+            TaskStatus::Open => "open",
+            TaskStatus::Done => "done",
+            TaskStatus::Dropped => "dropped",
+        };
+        let outcome = t.outcome.as_ref().map(|o| format!(": {o}")).unwrap_or_default();
+        out.push_str(&format!("- {} (set {}, {status}{outcome})\n", t.text, t.set_on));
+    }
+    if r.tasks.is_empty() {
+        out.push_str("None recorded.\n");
+    }
+    out.push_str("\n## Sessions\n\n");
+    if r.sessions.is_empty() {
+        out.push_str("None recorded.\n\n");
+    }
+    for s in &r.sessions {
+        let state = match &s.finalised {
+            Some(f) => format!(", finalised {}", format_datetime(f.at)),
+            None => String::new(),
+        };
+        out.push_str(&format!("### {} · {} min ({}{state})\n\n", format_datetime(s.at), s.minutes, s.id));
+        list(&mut out, "Topics", &s.topics);
+        list(&mut out, "Client feedback", &s.feedback);
+        list(&mut out, "Observations", &s.observations);
+        let tasks: Vec<String> =
+            r.tasks.iter().filter(|t| t.session.as_deref() == Some(&s.id)).map(|t| t.text.clone()).collect();
+        list(&mut out, "Tasks set", &tasks);
+        if !s.plan.is_empty() {
+            out.push_str(&format!("**Plan for next time:** {}\n\n", s.plan));
+        }
+        if !s.notes.is_empty() {
+            out.push_str(&format!("{}\n\n", s.notes));
+        }
+        for a in &s.addenda {
+            out.push_str(&format!("> Addendum {}: {}\n\n", format_datetime(a.at), a.text));
+        }
+    }
+    out.push_str("## Messages\n\n");
+    for c in &r.contacts {
+        let dir = if c.direction == Direction::Incoming { "from the client" } else { "to the client" };
+        let replied = c.replied_at.map(|t| format!(", replied {}", format_datetime(t))).unwrap_or_default();
+        out.push_str(&format!("- {} {} {dir}: {}{replied}\n", format_datetime(c.at), c.channel.label(), c.summary));
+    }
+    if r.contacts.is_empty() {
+        out.push_str("None recorded.\n");
+    }
+    out.push_str("\n## Appointments\n\n");
+    for a in &r.appointments {
+        out.push_str(&format!("- {} ({} min)\n", format_datetime(a.start), a.minutes));
+    }
+    if r.appointments.is_empty() {
+        out.push_str("None recorded.\n");
+    }
+    out
+}
