@@ -215,7 +215,7 @@ fn the_audit_log_says_what_and_when_but_never_the_words() {
     assert!(rapport(d.path(), &["addendum", "maria", "s1", secret]).status.success());
     let log = fs::read_to_string(d.path().join("audit.log")).unwrap();
     assert!(!log.contains("disclosed"), "{log}");
-    let actions: Vec<String> = rapport::store::audit::read(d.path()).into_iter().map(|e| e.action).collect();
+    let actions: Vec<String> = rapport::store::audit::read(d.path(), None).into_iter().map(|e| e.action).collect();
     assert_eq!(actions, vec!["client added", "note added", "note finalised", "addendum added"]);
 }
 

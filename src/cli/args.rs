@@ -111,6 +111,20 @@ pub enum Command {
         #[arg(long, default_value_t = 7)]
         years: u32,
     },
+    /// Encrypt the data folder with a passphrase (RAPPORT_PASSPHRASE, or asked)
+    Encrypt {
+        /// Do not ask first
+        #[arg(long)]
+        yes: bool,
+    },
+    /// Turn an encrypted data folder back into plain files
+    Decrypt {
+        /// Do not ask first
+        #[arg(long)]
+        yes: bool,
+    },
+    /// Change the passphrase of an encrypted data folder (the new one: RAPPORT_NEW_PASSPHRASE, or asked)
+    Passphrase,
     /// Personal details to remember
     #[command(subcommand)]
     Personal(PersonalCommand),

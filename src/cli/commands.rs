@@ -16,7 +16,9 @@ use crate::store::Store;
 pub fn run(command: Command, store: &Store, now: NaiveDateTime, out: &mut dyn Write) -> Result<()> {
     let today = now.date();
     match command {
-        Command::Demo { .. } => bail!("`demo` is run by the rapport binary itself"),
+        Command::Demo { .. } | Command::Encrypt { .. } | Command::Decrypt { .. } | Command::Passphrase => {
+            bail!("this command is run by the rapport binary itself")
+        }
         Command::Client(c) => client(c, store, now, out),
         Command::Note(n) => note(n, store, now, out),
         Command::Review { client, at, json } => {
@@ -171,8 +173,13 @@ pub fn run(command: Command, store: &Store, now: NaiveDateTime, out: &mut dyn Wr
             };
             match file {
                 Some(path) => {
-                    store.write_export(&path, text.as_bytes(), plain)?;
-                    writeln!(out, "Wrote {}'s record to {}.", r.client.name, path.display())?;
+                    let written = store.write_export(&path, text.as_bytes(), plain)?;
+                    let how = if written != path {
+                        " (encrypted, like the folder; --plain writes it unencrypted)"
+                    } else {
+                        ""
+                    };
+                    writeln!(out, "Wrote {}'s record to {}{how}.", r.client.name, written.display())?;
                 }
                 None => write!(out, "{text}")?,
             }

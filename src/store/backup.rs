@@ -54,9 +54,8 @@ impl Store {
         let fail = |source: anyhow::Error| StoreError::Write { path: dest.clone(), source };
         create_private_dir(&dest).map_err(fail)?;
         let mut clients = 0;
-        for id in self.client_ids()? {
-            let from = self.client_path(&id);
-            let to = dest.join(format!("{id}.json"));
+        for (_, from) in self.client_files()? {
+            let to = dest.join(from.file_name().expect("a file"));
             if fs::hard_link(&from, &to).is_err() {
                 let bytes = fs::read(&from).map_err(|e| StoreError::io("read", &from, e))?;
                 write_atomic(&to, &bytes).map_err(fail)?;
@@ -134,9 +133,9 @@ impl Store {
             let to = self.root().join("clients").join(file);
             write_atomic(&to, &bytes).map_err(|source| StoreError::Write { path: to.clone(), source })?;
         }
-        for id in self.client_ids()? {
-            if !wanted.iter().any(|(f, _)| *f == format!("{id}.json")) {
-                let path = self.client_path(&id);
+        for (_, path) in self.client_files()? {
+            let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
+            if !wanted.iter().any(|(f, _)| f == name) {
                 fs::remove_file(&path).map_err(|e| StoreError::io("remove", &path, e))?;
             }
         }
@@ -152,7 +151,7 @@ impl Store {
         let _lock = self.lock()?;
         let holding = self.snapshots_holding(id);
         for name in &holding {
-            let path = self.backups_dir().join(name).join("clients").join(format!("{id}.json"));
+            let path = self.backups_dir().join(name).join("clients").join(self.file_name(id));
             fs::remove_file(&path).map_err(|e| StoreError::io("remove", &path, e))?;
         }
         self.audit(now, "erased from backups", "", &holding.len().to_string());
@@ -163,7 +162,7 @@ impl Store {
     pub fn snapshots_holding(&self, id: &str) -> Vec<String> {
         self.snapshots()
             .into_iter()
-            .filter(|s| self.backups_dir().join(&s.name).join("clients").join(format!("{id}.json")).exists())
+            .filter(|s| self.backups_dir().join(&s.name).join("clients").join(self.file_name(id)).exists())
             .map(|s| s.name)
             .collect()
     }

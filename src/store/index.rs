@@ -16,10 +16,11 @@ use std::time::UNIX_EPOCH;
 use chrono::{NaiveDate, NaiveDateTime};
 use serde::{Deserialize, Serialize};
 
+use super::crypt::SharedKeys;
 use crate::domain::{Appointment, Channel, ClientRecord};
 
 /// Bump when the index layout changes: an old index is then rebuilt.
-const INDEX_VERSION: u32 = 2;
+const INDEX_VERSION: u32 = 3;
 /// Note text is spread over this many shard files, so a save rewrites one
 /// small shard rather than all the text.
 pub const SHARDS: u64 = 64;
@@ -99,6 +100,8 @@ impl ClientSummary {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct IndexEntry {
     pub id: String,
+    /// The client file's name without its ending (the id, unless encrypted).
+    pub file: String,
     pub stamp: Stamp,
     /// None when the file could not be read; `error` says why.
     pub summary: Option<ClientSummary>,
@@ -118,6 +121,7 @@ struct IndexFile {
 /// The index folder of a data folder.
 pub(crate) struct IndexDir {
     dir: PathBuf,
+    pub(crate) keys: SharedKeys,
 }
 
 /// The shard a client's text lives in.
@@ -179,8 +183,25 @@ pub fn text_lines(r: &ClientRecord) -> Vec<String> {
 }
 
 impl IndexDir {
-    pub fn new(root: &Path) -> IndexDir {
-        IndexDir { dir: root.join("index") }
+    pub fn new(root: &Path, keys: SharedKeys) -> IndexDir {
+        IndexDir { dir: root.join("index"), keys }
+    }
+
+    /// Reads an index file, decrypting it when the folder is encrypted.
+    pub fn read_bytes(&self, path: &Path) -> Option<Vec<u8>> {
+        let bytes = fs::read(path).ok()?;
+        match &self.keys {
+            Some(k) => k.decrypt(&bytes),
+            None => Some(bytes),
+        }
+    }
+
+    fn write_bytes(&self, path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
+        match &self.keys {
+            // Derived data: atomic, but not worth an fsync; a torn index is rebuilt.
+            Some(k) => super::atomic::write_atomic_unsynced(path, &k.encrypt(bytes)),
+            None => super::atomic::write_atomic_unsynced(path, bytes),
+        }
     }
 
     fn file(&self) -> PathBuf {
@@ -194,7 +215,7 @@ impl IndexDir {
     /// The entries as last written, or None when missing, damaged, old, or
     /// when a shard is missing.
     fn read(&self) -> Option<Vec<IndexEntry>> {
-        let bytes = fs::read(self.file()).ok()?;
+        let bytes = self.read_bytes(&self.file())?;
         let file: IndexFile = serde_json::from_slice(&bytes).ok()?;
         if file.version != INDEX_VERSION || (0..SHARDS).any(|s| !self.shard_path(s).exists()) {
             return None;
@@ -206,8 +227,7 @@ impl IndexDir {
         super::atomic::create_private_dir(&self.dir)?;
         let file = IndexFile { version: INDEX_VERSION, clients };
         let bytes = serde_json::to_vec(&file)?;
-        // Derived data: atomic, but not worth an fsync; a torn index is rebuilt.
-        super::atomic::write_atomic_unsynced(&self.file(), &bytes)?;
+        self.write_bytes(&self.file(), &bytes)?;
         Ok(file.clients)
     }
 
@@ -222,7 +242,11 @@ impl IndexDir {
         let shards: BTreeSet<u64> = if all { (0..SHARDS).collect() } else { ids.iter().map(|i| shard_of(i)).collect() };
         for shard in shards {
             let path = self.shard_path(shard);
-            let old = if all { String::new() } else { fs::read_to_string(&path).unwrap_or_default() };
+            let old = if all {
+                String::new()
+            } else {
+                self.read_bytes(&path).and_then(|b| String::from_utf8(b).ok()).unwrap_or_default()
+            };
             let mut out = String::with_capacity(old.len() + 4096);
             for line in old.lines() {
                 let id = line.split('\t').next().unwrap_or("");
@@ -239,7 +263,7 @@ impl IndexDir {
                     }
                 }
             }
-            super::atomic::write_atomic_unsynced(&path, out.as_bytes())?;
+            self.write_bytes(&path, out.as_bytes())?;
         }
         Ok(())
     }
@@ -249,35 +273,42 @@ impl IndexDir {
     pub fn refresh(
         &self,
         files: &[(String, PathBuf)],
-        load: impl Fn(&str) -> super::ClientFile,
+        load: impl Fn(&str, PathBuf) -> super::ClientFile,
     ) -> anyhow::Result<Vec<IndexEntry>> {
         let old = self.read();
         let rebuild = old.is_none();
+        // Keyed by file name: the id is only known once a file is read.
         let mut by_id: BTreeMap<String, IndexEntry> =
-            old.unwrap_or_default().into_iter().map(|e| (e.id.clone(), e)).collect();
+            old.unwrap_or_default().into_iter().map(|e| (e.file.clone(), e)).collect();
         let mut changed = BTreeSet::new();
         let mut lines = BTreeMap::new();
         let present: BTreeSet<&str> = files.iter().map(|(id, _)| id.as_str()).collect();
         let gone: Vec<String> = by_id.keys().filter(|id| !present.contains(id.as_str())).cloned().collect();
-        for id in gone {
-            by_id.remove(&id);
-            changed.insert(id);
+        for file in gone {
+            if let Some(e) = by_id.remove(&file) {
+                changed.insert(e.id);
+            }
         }
-        for (id, path) in files {
+        for (file, path) in files {
             let Ok(stamp) = Stamp::of(path) else { continue };
-            if by_id.get(id).is_some_and(|e| e.stamp == stamp) && !rebuild {
+            if by_id.get(file).is_some_and(|e| e.stamp == stamp) && !rebuild {
                 continue;
             }
-            let (entry, text) = entry_for(load(id), stamp);
-            lines.insert(id.clone(), text);
-            by_id.insert(id.clone(), entry);
-            changed.insert(id.clone());
+            let (entry, text) = entry_for(load(file, path.clone()), file, stamp);
+            if let Some(old) = by_id.get(file) {
+                changed.insert(old.id.clone());
+            }
+            lines.insert(entry.id.clone(), text);
+            changed.insert(entry.id.clone());
+            by_id.insert(file.clone(), entry);
         }
+        let mut entries: Vec<IndexEntry> = by_id.into_values().collect();
+        entries.sort_by(|a, b| a.id.cmp(&b.id));
         if rebuild || !changed.is_empty() {
             self.rewrite_shards(&changed, &lines, rebuild)?;
-            return self.write(by_id.into_values().collect());
+            return self.write(entries);
         }
-        Ok(by_id.into_values().collect())
+        Ok(entries)
     }
 
     /// Updates one client's entry and text after a save. Call under the lock.
@@ -290,6 +321,7 @@ impl IndexDir {
         let id = record.client.id.clone();
         let entry = IndexEntry {
             id: id.clone(),
+            file: path.file_stem().and_then(|s| s.to_str()).unwrap_or(&id).to_string(),
             stamp,
             summary: Some(ClientSummary::of(record)),
             error: None,
@@ -312,11 +344,12 @@ impl IndexDir {
     }
 }
 
-fn entry_for(file: super::ClientFile, stamp: Stamp) -> (IndexEntry, Vec<String>) {
+fn entry_for(file: super::ClientFile, name: &str, stamp: Stamp) -> (IndexEntry, Vec<String>) {
     match file.record {
         Ok(r) => (
             IndexEntry {
                 id: file.id,
+                file: name.to_string(),
                 stamp,
                 summary: Some(ClientSummary::of(&r)),
                 error: None,
@@ -324,8 +357,16 @@ fn entry_for(file: super::ClientFile, stamp: Stamp) -> (IndexEntry, Vec<String>)
             },
             text_lines(&r),
         ),
-        Err(e) => {
-            (IndexEntry { id: file.id, stamp, summary: None, error: Some(e.to_string()), read_only: true }, Vec::new())
-        }
+        Err(e) => (
+            IndexEntry {
+                id: file.id,
+                file: name.to_string(),
+                stamp,
+                summary: None,
+                error: Some(e.to_string()),
+                read_only: true,
+            },
+            Vec::new(),
+        ),
     }
 }

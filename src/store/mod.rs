@@ -9,6 +9,7 @@
 pub mod atomic;
 pub mod audit;
 pub mod backup;
+pub mod crypt;
 pub mod index;
 pub mod lock;
 pub mod search;
@@ -52,6 +53,14 @@ pub enum StoreError {
     Io { action: &'static str, path: PathBuf, source: io::Error },
     #[error("could not save {}: {source:#}. The file on disk is unchanged{}", path.display(), write_hint(source))]
     Write { path: PathBuf, source: anyhow::Error },
+    #[error(
+        "{} could not be decrypted with this folder's key: it is damaged or from another folder. Rapport will not change it",
+        path.display()
+    )]
+    Undecryptable { path: PathBuf },
+    /// Internal: a newer-format file's bytes, so they can be read leniently.
+    #[error("{1}")]
+    NewerSchemaBytes(Vec<u8>, Box<StoreError>),
     #[error(transparent)]
     Record(#[from] RecordError),
 }
@@ -93,17 +102,75 @@ pub struct ClientFile {
 pub struct Store {
     root: PathBuf,
     settings: Settings,
+    /// Set when the folder is encrypted and unlocked.
+    keys: crypt::SharedKeys,
 }
 
 impl Store {
-    /// Opens (and if needed creates, owner-only) the data folder at `root`.
+    /// Opens (and if needed creates, owner-only) the plain data folder at
+    /// `root`. An encrypted folder is refused: see [`Store::unlock`].
     pub fn open(root: impl Into<PathBuf>) -> anyhow::Result<Store> {
         let root = root.into();
+        if crypt::is_encrypted(&root) {
+            anyhow::bail!("this data folder is encrypted: give its passphrase (RAPPORT_PASSPHRASE, or at the prompt)");
+        }
+        Store::open_plain_for_conversion(&root)
+    }
+
+    pub(crate) fn open_plain_for_conversion(root: &Path) -> anyhow::Result<Store> {
         create_private_dir(&root.join("clients"))?;
         create_private_dir(&root.join("drafts"))?;
-        let store = Store { settings: Settings::read(&root)?, root };
+        let store = Store { settings: Settings::read(root)?, root: root.to_path_buf(), keys: None };
         store.sweep_temp_files();
         Ok(store)
+    }
+
+    /// Opens the encrypted data folder at `root` with its passphrase.
+    pub fn unlock(root: impl Into<PathBuf>, passphrase: &str) -> anyhow::Result<Store> {
+        let root = root.into();
+        let keys = crypt::Keys::unlock(&root, passphrase)?;
+        let mut store = Store::open_plain_for_conversion(&root)?;
+        store.keys = Some(std::sync::Arc::new(keys));
+        Ok(store)
+    }
+
+    /// The folder's files are encrypted.
+    pub fn is_encrypted(&self) -> bool {
+        self.keys.is_some()
+    }
+
+    /// The ending of client and draft files: `json`, or `age` when encrypted.
+    fn ext(&self) -> &'static str {
+        if self.keys.is_some() { "age" } else { "json" }
+    }
+
+    /// The file name (without ending) that holds client `id`: the id itself,
+    /// or when encrypted a keyed hash that gives no name away.
+    pub fn stem(&self, id: &str) -> String {
+        match &self.keys {
+            Some(k) => k.stem(id),
+            None => id.to_string(),
+        }
+    }
+
+    /// Reads a file of the folder, decrypting it when the folder is encrypted.
+    fn read_file(&self, path: &Path) -> Result<Vec<u8>, StoreError> {
+        let bytes = read_bytes(path)?;
+        match &self.keys {
+            None => Ok(bytes),
+            Some(k) => k.decrypt(&bytes).ok_or_else(|| StoreError::Undecryptable { path: path.to_path_buf() }),
+        }
+    }
+
+    /// Writes `value` as pretty JSON, encrypted when the folder is.
+    fn write_json<T: Serialize>(&self, path: &Path, value: &T) -> Result<(), StoreError> {
+        let mut bytes = serde_json::to_vec_pretty(value).expect("records always serialise");
+        bytes.push(b'\n');
+        let bytes = match &self.keys {
+            Some(k) => k.encrypt(&bytes),
+            None => bytes,
+        };
+        write_atomic(path, &bytes).map_err(|source| StoreError::Write { path: path.to_path_buf(), source })
     }
 
     /// Removes temp files that a killed process left more than ten minutes
@@ -129,7 +196,7 @@ impl Store {
     pub fn audit(&self, now: chrono::NaiveDateTime, action: &str, client: &str, detail: &str) {
         let entry = audit::AuditEntry { at: now, action: action.into(), client: client.into(), detail: detail.into() };
         // A log that cannot be written must not stop a note being saved.
-        let _ = audit::append(&self.root, &entry);
+        let _ = audit::append(&self.root, &entry, self.keys.as_deref());
     }
 
     pub fn root(&self) -> &Path {
@@ -146,68 +213,98 @@ impl Store {
 
     /// The file that holds client `id`.
     pub fn client_path(&self, id: &str) -> PathBuf {
-        self.clients_dir().join(format!("{id}.json"))
+        self.clients_dir().join(format!("{}.{}", self.stem(id), self.ext()))
+    }
+
+    /// The name of client `id`'s file, in `clients/` or a snapshot.
+    pub(crate) fn file_name(&self, id: &str) -> String {
+        format!("{}.{}", self.stem(id), self.ext())
+    }
+
+    fn draft_path(&self, id: &str) -> PathBuf {
+        self.drafts_dir().join(format!("{}.{}", self.stem(id), self.ext()))
     }
 
     fn lock(&self) -> Result<DataLock, StoreError> {
         DataLock::acquire(&self.root.join("rapport.lock"))
     }
 
-    /// The ids of every client file, sorted.
-    pub fn client_ids(&self) -> Result<Vec<String>, StoreError> {
+    /// Every client file: its name without ending (the client id, when the
+    /// folder is not encrypted) and its path, sorted.
+    pub fn client_files(&self) -> Result<Vec<(String, PathBuf)>, StoreError> {
         let dir = self.clients_dir();
         let entries = fs::read_dir(&dir).map_err(|e| StoreError::io("list", &dir, e))?;
-        let mut ids: Vec<String> = entries
+        let ending = format!(".{}", self.ext());
+        let mut files: Vec<(String, PathBuf)> = entries
             .filter_map(|e| e.ok())
             .filter_map(|e| {
                 let name = e.file_name().into_string().ok()?;
                 if is_temp_file(&name) {
                     return None;
                 }
-                name.strip_suffix(".json").map(str::to_string)
+                Some((name.strip_suffix(&ending)?.to_string(), e.path()))
             })
             .collect();
-        ids.sort();
-        Ok(ids)
+        files.sort();
+        Ok(files)
+    }
+
+    /// The file names of every client (their ids, when not encrypted).
+    pub fn client_ids(&self) -> Result<Vec<String>, StoreError> {
+        Ok(self.client_files()?.into_iter().map(|(stem, _)| stem).collect())
     }
 
     /// Every client as the index knows them, sorted by id: the index is first
     /// brought up to date with the client files (only changed files are read).
     pub fn index(&self) -> Result<Vec<IndexEntry>, StoreError> {
         let _lock = self.lock()?;
-        let files: Vec<(String, PathBuf)> = self
-            .client_ids()?
-            .into_iter()
-            .map(|id| {
-                let p = self.client_path(&id);
-                (id, p)
-            })
-            .collect();
-        IndexDir::new(&self.root)
-            .refresh(&files, |id| self.load_file(id))
+        let files = self.client_files()?;
+        self.index_dir()
+            .refresh(&files, |stem, path| self.load_path(stem, path))
             .map_err(|source| StoreError::Write { path: self.root.join("index"), source })
     }
 
     /// Every client file; one that cannot be read is returned with its error
     /// and does not stop the others loading.
     pub fn load_all(&self) -> Result<Vec<ClientFile>, StoreError> {
-        Ok(self.client_ids()?.into_iter().map(|id| self.load_file(&id)).collect())
+        Ok(self.client_files()?.into_iter().map(|(stem, path)| self.load_path(&stem, path)).collect())
     }
 
     /// Reads one client file.
     pub fn load_file(&self, id: &str) -> ClientFile {
-        let path = self.client_path(id);
-        let (record, read_only) = match read_record(&path) {
+        let mut file = self.load_path(id, self.client_path(id));
+        file.id = id.to_string();
+        file
+    }
+
+    /// Reads the client file at `path`; its id is the one inside it, or the
+    /// file name when it cannot be read.
+    fn load_path(&self, stem: &str, path: PathBuf) -> ClientFile {
+        let bytes = self.read_file(&path);
+        let (record, read_only) = match bytes.and_then(|b| {
+            parse_record(&b, &path).map_err(|e| (e, b)).map_err(|(e, b)| {
+                if let StoreError::NewerSchema { .. } = e {
+                    return StoreError::NewerSchemaBytes(b, Box::new(e));
+                }
+                e
+            })
+        }) {
             Ok(r) => (Ok(r), false),
-            Err(StoreError::NewerSchema { .. }) => (read_lenient(&path), true),
+            Err(StoreError::NewerSchemaBytes(b, e)) => (read_lenient(&b, &path).map_err(|_| *e), true),
             Err(e) => (Err(e), false),
         };
-        ClientFile { id: id.to_string(), path, record, read_only }
+        let id = record.as_ref().map_or_else(|_| stem.to_string(), |r| r.client.id.clone());
+        ClientFile { id, path, record, read_only }
     }
 
     /// Reads one client's record, refusing a newer format.
     pub fn load(&self, id: &str) -> Result<ClientRecord, StoreError> {
-        read_record(&self.client_path(id))
+        let path = self.client_path(id);
+        parse_record(&self.read_file(&path)?, &path)
+    }
+
+    pub(crate) fn index_dir(&self) -> IndexDir {
+        IndexDir::new(&self.root, self.keys.clone())
     }
 
     /// Adds a client; the id comes from the name, made unique.
@@ -264,12 +361,12 @@ impl Store {
     /// Keeps the index in step with a saved record. A failure here loses
     /// nothing: the next `index()` sees the file changed and re-reads it.
     fn reindex(&self, record: &ClientRecord) {
-        let _ = IndexDir::new(&self.root).update_one(record, &self.client_path(&record.client.id));
+        let _ = self.index_dir().update_one(record, &self.client_path(&record.client.id));
     }
 
     fn write(&self, record: &ClientRecord) -> Result<(), StoreError> {
         let path = self.client_path(&record.client.id);
-        write_json(&path, record)
+        self.write_json(&path, record)
     }
 
     /// Erases client `id`: their file, their draft, and their mentions in
@@ -278,14 +375,10 @@ impl Store {
         let _lock = self.lock()?;
         let path = self.client_path(id);
         fs::remove_file(&path).map_err(|e| StoreError::io("remove", &path, e))?;
-        let _ = fs::remove_file(self.drafts_dir().join(format!("{id}.json")));
-        let kept: Vec<audit::AuditEntry> = audit::read(&self.root).into_iter().filter(|e| e.client != id).collect();
-        let mut text = String::new();
-        for e in &kept {
-            text.push_str(&serde_json::to_string(e).expect("entries serialise"));
-            text.push('\n');
-        }
-        write_atomic(&self.root.join("audit.log"), text.as_bytes())
+        let _ = fs::remove_file(self.draft_path(id));
+        let kept: Vec<audit::AuditEntry> =
+            audit::read(&self.root, self.keys.as_deref()).into_iter().filter(|e| e.client != id).collect();
+        audit::rewrite(&self.root, &kept, self.keys.as_deref())
             .map_err(|source| StoreError::Write { path: self.root.join("audit.log"), source })?;
         self.audit(now, "client erased", "", "");
         Ok(self.snapshots_holding(id))
@@ -296,24 +389,35 @@ impl Store {
         let record = self.load(id)?;
         let dir = self.root.join("exports");
         create_private_dir(&dir).map_err(|source| StoreError::Write { path: dir.clone(), source })?;
-        let path = dir.join(format!("{id}-{}.md", now.format("%Y-%m-%d_%H%M")));
-        self.write_export(&path, crate::domain::export::to_markdown(&record, now).as_bytes(), false)?;
+        let path = dir.join(format!("{}-{}.md", self.stem(id), now.format("%Y-%m-%d_%H%M")));
+        let path = self.write_export(&path, crate::domain::export::to_markdown(&record, now).as_bytes(), false)?;
         self.audit(now, "export", id, "markdown");
         Ok(path)
     }
 
-    /// Writes an export the therapist asked for, owner-only.
-    pub fn write_export(&self, path: &Path, bytes: &[u8], _plain: bool) -> Result<(), StoreError> {
-        write_atomic(path, bytes).map_err(|source| StoreError::Write { path: path.to_path_buf(), source })
+    /// Writes an export the therapist asked for, owner-only; encrypted (with
+    /// `.age` added to the name) when the folder is, unless `plain`.
+    /// Returns the path written.
+    pub fn write_export(&self, path: &Path, bytes: &[u8], plain: bool) -> Result<PathBuf, StoreError> {
+        let (path, bytes) = match (&self.keys, plain) {
+            (Some(k), false) => {
+                let mut p = path.as_os_str().to_owned();
+                p.push(".age");
+                (PathBuf::from(p), k.encrypt(bytes))
+            }
+            _ => (path.to_path_buf(), bytes.to_vec()),
+        };
+        write_atomic(&path, &bytes).map_err(|source| StoreError::Write { path: path.clone(), source })?;
+        Ok(path)
     }
 
     /// Keeps an unsaved form for client `id` (replacing any earlier draft).
     pub fn save_draft<T: Serialize>(&self, id: &str, draft: &T) -> Result<(), StoreError> {
-        write_json(&self.drafts_dir().join(format!("{id}.json")), draft)
+        self.write_json(&self.draft_path(id), draft)
     }
 
-    /// Every draft that can be read, by client id. Unreadable drafts are
-    /// left on disk untouched.
+    /// Every draft that can be read, by file name (the client id, or its
+    /// [`Store::stem`] when encrypted). Unreadable drafts are left untouched.
     pub fn drafts<T: DeserializeOwned>(&self) -> Vec<(String, T)> {
         let Ok(entries) = fs::read_dir(self.drafts_dir()) else {
             return Vec::new();
@@ -322,8 +426,8 @@ impl Store {
             .filter_map(|e| e.ok())
             .filter_map(|e| {
                 let name = e.file_name().into_string().ok()?;
-                let id = name.strip_suffix(".json")?.to_string();
-                let bytes = fs::read(e.path()).ok()?;
+                let id = name.strip_suffix(&format!(".{}", self.ext()))?.to_string();
+                let bytes = self.read_file(&e.path()).ok()?;
                 Some((id, serde_json::from_slice(&bytes).ok()?))
             })
             .collect();
@@ -332,18 +436,12 @@ impl Store {
     }
 
     pub fn delete_draft(&self, id: &str) -> Result<(), StoreError> {
-        let path = self.drafts_dir().join(format!("{id}.json"));
+        let path = self.draft_path(id);
         match fs::remove_file(&path) {
             Err(e) if e.kind() != io::ErrorKind::NotFound => Err(StoreError::io("remove", &path, e)),
             _ => Ok(()),
         }
     }
-}
-
-fn write_json<T: Serialize>(path: &Path, value: &T) -> Result<(), StoreError> {
-    let mut bytes = serde_json::to_vec_pretty(value).expect("records always serialise");
-    bytes.push(b'\n');
-    write_atomic(path, &bytes).map_err(|source| StoreError::Write { path: path.to_path_buf(), source })
 }
 
 fn read_bytes(path: &Path) -> Result<Vec<u8>, StoreError> {
@@ -365,10 +463,6 @@ struct VersionOnly {
     schema_version: u32,
 }
 
-fn read_record(path: &Path) -> Result<ClientRecord, StoreError> {
-    parse_record(&read_bytes(path)?, path)
-}
-
 /// Reads the bytes of a client file (named `path` in messages): a record,
 /// or an error saying what is wrong and where. Never panics, whatever the
 /// bytes (the fuzz target in `fuzz/` holds it to that).
@@ -383,10 +477,9 @@ pub fn parse_record(bytes: &[u8], path: &Path) -> Result<ClientRecord, StoreErro
 }
 
 /// Reads a newer-format file as far as this build understands it.
-fn read_lenient(path: &Path) -> Result<ClientRecord, StoreError> {
-    let bytes = read_bytes(path)?;
-    serde_json::from_slice(&bytes).map_err(|_| StoreError::NewerSchema {
+fn read_lenient(bytes: &[u8], path: &Path) -> Result<ClientRecord, StoreError> {
+    serde_json::from_slice(bytes).map_err(|_| StoreError::NewerSchema {
         path: path.to_path_buf(),
-        found: serde_json::from_slice::<VersionOnly>(&bytes).map_or(0, |v| v.schema_version),
+        found: serde_json::from_slice::<VersionOnly>(bytes).map_or(0, |v| v.schema_version),
     })
 }

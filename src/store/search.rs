@@ -66,7 +66,7 @@ type Match = (NaiveDate, String, Option<String>);
 
 /// Scans some shard files for lines holding every word. The shards hold
 /// lowercased text, so the fast exact search finds words in any case.
-fn scan(shards: &[PathBuf], words: &[String], client: Option<&str>) -> Vec<Match> {
+fn scan(dir: &IndexDir, shards: &[PathBuf], words: &[String], client: Option<&str>) -> Vec<Match> {
     let longest = words.iter().max_by_key(|w| w.len()).expect("at least one word");
     let finder = memmem::Finder::new(longest.as_bytes());
     let others: Vec<memmem::Finder> = words.iter().map(|w| memmem::Finder::new(w.as_bytes())).collect();
@@ -74,7 +74,12 @@ fn scan(shards: &[PathBuf], words: &[String], client: Option<&str>) -> Vec<Match
     let mut buf = Vec::new();
     for path in shards {
         buf.clear();
-        if fs::File::open(path).and_then(|mut f| f.read_to_end(&mut buf)).is_err() {
+        if dir.keys.is_some() {
+            match dir.read_bytes(path) {
+                Some(plain) => buf = plain,
+                None => continue,
+            }
+        } else if fs::File::open(path).and_then(|mut f| f.read_to_end(&mut buf)).is_err() {
             continue;
         }
         let mut after = 0;
@@ -114,11 +119,14 @@ impl Store {
     pub fn search(&self, query: &str, client: Option<&str>, limit: usize) -> Result<Found, StoreError> {
         let words = query_words(query).map_err(|e| StoreError::Record(crate::domain::RecordError::Invalid(e)))?;
         self.index()?;
-        let shards: Vec<PathBuf> = IndexDir::new(self.root()).shards().collect();
+        let dir = self.index_dir();
+        let shards: Vec<PathBuf> = dir.shards().collect();
         // Two halves of the shards on two threads: most machines have two cores.
         let mut found: Vec<Match> = std::thread::scope(|s| {
-            let handles: Vec<_> =
-                shards.chunks(shards.len().div_ceil(2)).map(|chunk| s.spawn(|| scan(chunk, &words, client))).collect();
+            let handles: Vec<_> = shards
+                .chunks(shards.len().div_ceil(2))
+                .map(|chunk| s.spawn(|| scan(&dir, chunk, &words, client)))
+                .collect();
             handles.into_iter().flat_map(|h| h.join().unwrap_or_default()).collect()
         });
         found.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| a.1.cmp(&b.1)));

@@ -46,9 +46,14 @@ const TICK: Duration = Duration::from_millis(250);
 pub fn run(store: Store, fixed_now: Option<NaiveDateTime>) -> Result<()> {
     let clock = Clock { start: Instant::now(), fixed: fixed_now };
     let index = store.index()?;
-    let drafts: Vec<(String, NoteDraft)> = store.drafts();
+    // Drafts are filed by file name; the app knows clients by id.
+    let by_file: std::collections::HashMap<String, String> =
+        index.iter().map(|e| (store.stem(&e.id), e.id.clone())).collect();
+    let drafts: Vec<(String, NoteDraft)> =
+        store.drafts().into_iter().filter_map(|(file, d)| Some((by_file.get(&file)?.clone(), d))).collect();
     let mut model = Model::new(index, drafts, clock.now(), Theme::from_env());
     model.policy = store.settings().policy();
+    model.encrypted = store.is_encrypted();
     model.blank_after_minutes = store.settings().blank_after_minutes;
     let mut terminal = ratatui::init();
     // Bracketed paste: a pasted note arrives as one event, not as keys.

@@ -351,7 +351,8 @@ mod tests {
     fn every_context_has_a_way_out_and_is_in_help() {
         for c in HELP_ORDER {
             assert!(
-                BINDINGS.iter().any(|b| b.context == c && matches!(b.action, Action::Back | Action::Quit | Action::No | Action::Unblank)),
+                BINDINGS.iter().any(|b| b.context == c
+                    && matches!(b.action, Action::Back | Action::Quit | Action::No | Action::Unblank)),
                 "{c:?} has no way out"
             );
         }

@@ -155,6 +155,8 @@ pub struct Model {
     pub blank_after_minutes: Option<u32>,
     /// Archived (discharged) clients are listed too.
     pub show_archived: bool,
+    /// The data folder is encrypted: nothing may reach the disk in plain text.
+    pub encrypted: bool,
 }
 
 /// How many client records stay loaded at once.
@@ -193,6 +195,7 @@ impl Model {
             last_key: now,
             blank_after_minutes: None,
             show_archived: false,
+            encrypted: false,
         };
         m.sort_clients();
         m.refilter();

@@ -664,6 +664,9 @@ fn note_form(m: &mut Model, action: Action) -> Vec<Effect> {
         }
         Action::NextField => form.next_field(),
         Action::PrevField => form.prev_field(),
+        Action::ExternalEditor if m.encrypted => m.set_error(
+            "Ctrl-E is off while the data folder is encrypted: the editor would write the note to disk unencrypted.",
+        ),
         Action::ExternalEditor => return vec![Effect::OpenEditor { text: form.focused_text() }],
         Action::Save => {
             let client = form.client.clone();

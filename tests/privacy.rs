@@ -1,0 +1,179 @@
+//! A stolen laptop with an encrypted data folder gives nothing away, and
+//! everything reads back the same with the passphrase.
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+const PASS: &str = "correct horse battery";
+
+fn rapport(dir: &Path, pass: Option<&str>, args: &[&str]) -> Output {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_rapport"));
+    c.env("RAPPORT_DIR", dir).env("RAPPORT_NOW", "2026-11-26 09:35").env_remove("RAPPORT_PASSPHRASE");
+    if let Some(p) = pass {
+        c.env("RAPPORT_PASSPHRASE", p);
+    }
+    c.args(args).output().unwrap()
+}
+
+fn ok(dir: &Path, pass: Option<&str>, args: &[&str]) -> String {
+    let out = rapport(dir, pass, args);
+    assert!(out.status.success(), "rapport {args:?}: {}", String::from_utf8_lossy(&out.stderr));
+    String::from_utf8(out.stdout).unwrap()
+}
+
+fn err(dir: &Path, pass: Option<&str>, args: &[&str]) -> String {
+    let out = rapport(dir, pass, args);
+    assert!(!out.status.success(), "rapport {args:?} should fail");
+    String::from_utf8(out.stderr).unwrap()
+}
+
+/// Every file under `dir` with its bytes.
+fn all_files(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
+    let mut out = BTreeMap::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for e in fs::read_dir(&d).unwrap().filter_map(|e| e.ok()) {
+            let p = e.path();
+            if p.is_dir() {
+                stack.push(p);
+            } else {
+                out.insert(p.clone(), fs::read(&p).unwrap());
+            }
+        }
+    }
+    out
+}
+
+/// Words that stand in the practice and must never be readable on disk.
+const SECRETS: [&str; 8] = ["Maria", "maria", "Lopez", "lopez", "zebra", "walrus", "Becker", "brass band"];
+
+fn practice(dir: &Path) {
+    ok(dir, None, &["client", "add", "Maria Lopez", "--preferred", "Mari"]);
+    ok(dir, None, &["client", "add", "Tom Becker"]);
+    ok(
+        dir,
+        None,
+        &[
+            "note",
+            "mari",
+            "--at",
+            "2026-11-16 10:00",
+            "--topic",
+            "zebra crossing",
+            "--text",
+            "a walrus of a week",
+            "--task",
+            "sleep diary",
+        ],
+    );
+    ok(dir, None, &["note", "tom", "--topic", "work"]);
+    ok(dir, None, &["personal", "add", "mari", "plays in a brass band", "--ask"]);
+    ok(dir, None, &["contact", "add", "mari", "--channel", "voicemail", "--summary", "zebra call"]);
+    fs::create_dir_all(dir.join("exports")).unwrap();
+    ok(dir, None, &["export", "mari", "--out", dir.join("exports/mari.md").to_str().unwrap()]);
+    ok(dir, None, &["backup"]);
+    fs::write(dir.join("drafts/maria-lopez.json"), r#"{"fields":["a zebra draft"],"kept_at":"2026-11-26T09:30:00"}"#)
+        .unwrap();
+}
+
+#[test]
+fn encrypting_leaves_no_readable_word_on_disk_and_everything_reads_back_the_same() {
+    let d = tempfile::tempdir().unwrap();
+    let dir = d.path();
+    practice(dir);
+    let review = ok(dir, None, &["review", "mari"]);
+    let search = ok(dir, None, &["search", "walrus"]);
+    let export = ok(dir, None, &["export", "mari"]);
+
+    let said = ok(dir, Some(PASS), &["encrypt", "--yes"]);
+    assert!(said.starts_with("Encrypted "), "{said}");
+    // Use it a little while encrypted, so the index, log and drafts are written too.
+    ok(dir, Some(PASS), &["note", "tom", "--topic", "walrus again"]);
+    ok(dir, Some(PASS), &["search", "zebra"]);
+    for (path, bytes) in all_files(dir) {
+        let text = String::from_utf8_lossy(&bytes);
+        for secret in SECRETS {
+            assert!(!text.contains(secret), "{secret:?} readable in {}", path.display());
+            assert!(!path.to_string_lossy().contains(secret), "{secret:?} in the file name {}", path.display());
+        }
+    }
+    assert_eq!(ok(dir, Some(PASS), &["review", "mari"]), review);
+    let found = ok(dir, Some(PASS), &["search", "walrus"]);
+    assert!(found.contains(&search.lines().take(2).collect::<Vec<_>>().join("\n")), "{found}");
+    assert!(found.contains("Tom Becker"), "what was written while encrypted is found too: {found}");
+    let after = ok(dir, Some(PASS), &["export", "mari"]);
+    assert_eq!(after.lines().skip(3).collect::<Vec<_>>(), export.lines().skip(3).collect::<Vec<_>>());
+    assert!(ok(dir, Some(PASS), &["backup", "list"]).contains("-before-encrypt"));
+
+    // A plain export only when asked for.
+    let out = dir.join("plain.md");
+    let said = ok(dir, Some(PASS), &["export", "mari", "--out", out.to_str().unwrap()]);
+    assert!(said.contains("plain.md.age (encrypted"), "{said}");
+    ok(dir, Some(PASS), &["export", "mari", "--out", out.to_str().unwrap(), "--plain"]);
+    assert!(fs::read_to_string(&out).unwrap().contains("a walrus of a week"));
+    fs::remove_file(&out).unwrap();
+
+    // And back.
+    ok(dir, Some(PASS), &["decrypt", "--yes"]);
+    assert_eq!(ok(dir, None, &["review", "mari"]), review);
+    assert!(dir.join("clients/maria-lopez.json").exists());
+    assert!(!dir.join("identity.age").exists());
+}
+
+#[test]
+fn a_wrong_or_missing_passphrase_reads_and_writes_nothing() {
+    let d = tempfile::tempdir().unwrap();
+    let dir = d.path();
+    practice(dir);
+    ok(dir, Some(PASS), &["encrypt", "--yes"]);
+    let before = all_files(dir);
+    let e = err(dir, Some("not the passphrase"), &["note", "mari", "--topic", "x"]);
+    assert!(e.contains("the passphrase is wrong; nothing was read or written"), "{e}");
+    let e = err(dir, None, &["client", "list"]);
+    assert!(e.contains("set RAPPORT_PASSPHRASE"), "{e}");
+    assert_eq!(all_files(dir), before, "nothing on disk changed");
+    let again = err(dir, Some(PASS), &["encrypt", "--yes"]);
+    assert!(again.contains("already encrypted"), "{again}");
+}
+
+#[test]
+fn the_passphrase_changes_without_rewriting_a_note() {
+    let d = tempfile::tempdir().unwrap();
+    let dir = d.path();
+    practice(dir);
+    ok(dir, Some(PASS), &["encrypt", "--yes"]);
+    let client_files: BTreeMap<PathBuf, Vec<u8>> =
+        all_files(dir).into_iter().filter(|(p, _)| p.starts_with(dir.join("clients"))).collect();
+    let out = Command::new(env!("CARGO_BIN_EXE_rapport"))
+        .env("RAPPORT_DIR", dir)
+        .env("RAPPORT_PASSPHRASE", PASS)
+        .env("RAPPORT_NEW_PASSPHRASE", "a much better passphrase")
+        .arg("passphrase")
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let now: BTreeMap<PathBuf, Vec<u8>> =
+        all_files(dir).into_iter().filter(|(p, _)| p.starts_with(dir.join("clients"))).collect();
+    assert_eq!(now, client_files);
+    assert!(err(dir, Some(PASS), &["client", "list"]).contains("wrong"));
+    assert!(ok(dir, Some("a much better passphrase"), &["client", "list"]).contains("Maria Lopez"));
+}
+
+#[test]
+fn a_damaged_encrypted_file_is_named_and_left_alone() {
+    let d = tempfile::tempdir().unwrap();
+    let dir = d.path();
+    practice(dir);
+    ok(dir, Some(PASS), &["encrypt", "--yes"]);
+    let files: Vec<PathBuf> = fs::read_dir(dir.join("clients")).unwrap().map(|e| e.unwrap().path()).collect();
+    let victim = files.iter().find(|p| p.extension().is_some_and(|x| x == "age")).unwrap();
+    let mut bytes = fs::read(victim).unwrap();
+    let n = bytes.len();
+    bytes[n - 10] ^= 0xff;
+    fs::write(victim, &bytes).unwrap();
+    let list = ok(dir, Some(PASS), &["client", "list"]);
+    assert!(list.contains("UNREADABLE") && list.contains("could not be decrypted"), "{list}");
+    assert_eq!(fs::read(victim).unwrap(), bytes);
+}
