@@ -22,9 +22,13 @@ impl Term {
     }
 
     fn start_with_editor(dir: &Path, now: &str, editor: &str, args: &[&str]) -> Term {
+        Term::start_env(dir, now, &format!("EDITOR='{editor}'"), args)
+    }
+
+    fn start_env(dir: &Path, now: &str, env: &str, args: &[&str]) -> Term {
         let socket = format!("rapport-e2e-{}-{}", std::process::id(), NEXT.fetch_add(1, Ordering::SeqCst));
         let bin = env!("CARGO_BIN_EXE_rapport");
-        let mut cmd = format!("env RAPPORT_NOW='{now}' EDITOR='{editor}' '{bin}' --data-dir '{}'", dir.display());
+        let mut cmd = format!("env RAPPORT_NOW='{now}' {env} '{bin}' --data-dir '{}'", dir.display());
         for a in args {
             cmd.push_str(&format!(" '{a}'"));
         }
@@ -307,4 +311,39 @@ fn ctrl_e_edits_the_field_in_the_editor_and_takes_the_text_back() {
     t.wait("Note saved");
     let file = client_file(&data, "tom-becker");
     assert_eq!(file["sessions"][0]["notes"], "typed firstwritten in the editor\nsecond line");
+}
+
+#[test]
+fn in_an_encrypted_folder_the_app_writes_nothing_readable() {
+    let d = tempfile::tempdir().unwrap();
+    let cli = |args: &[&str]| {
+        let out = Command::new(env!("CARGO_BIN_EXE_rapport"))
+            .arg("--data-dir")
+            .arg(d.path())
+            .env("RAPPORT_PASSPHRASE", "correct horse battery")
+            .args(args)
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    };
+    cli(&["client", "add", "Tom Becker"]);
+    cli(&["encrypt", "--yes"]);
+    let t =
+        Term::start_env(d.path(), "2026-11-26 09:35", "RAPPORT_PASSPHRASE='correct horse battery' EDITOR=true", &[]);
+    t.keys(&["Tab"]);
+    t.wait("Tom Becker");
+    t.keys(&["n"]);
+    t.wait("New note");
+    t.type_text("zebra secrets");
+    wait_for("the encrypted draft", || fs::read_dir(d.path().join("drafts")).unwrap().next().is_some());
+    t.keys(&["C-e"]);
+    t.wait("Ctrl-E is off while the data folder is encrypted");
+    t.keys(&["C-s"]);
+    t.wait("Note saved");
+    t.keys(&["C-f"]);
+    t.type_text("zebra");
+    t.wait("Results (1)");
+    let out =
+        Command::new("grep").arg("-rl").arg("-e").arg("zebra").arg("-e").arg("Becker").arg(d.path()).output().unwrap();
+    assert!(out.stdout.is_empty(), "readable on disk: {}", String::from_utf8_lossy(&out.stdout));
 }
