@@ -221,7 +221,7 @@ fn fill(r: &mut ClientRecord, p: &Person, k: i64, next: NaiveDateTime, now: Naiv
             at: Some(at),
             minutes: Some(50),
             topics: vec![pick(p.topics, i).into(), pick(p.topics, i + 2).into()],
-            feedback: if i.is_multiple_of(2) || last { vec![pick(p.feedback, i).into()] } else { vec![] },
+            feedback: if i.is_multiple_of(2) || last { vec![pick(p.feedback, i / 2).into()] } else { vec![] },
             observations: if i.is_multiple_of(3) || last { vec![pick(p.observations, i).into()] } else { vec![] },
             tasks: if i % 3 == 1 || last { vec![pick(p.tasks, i).into()] } else { vec![] },
             personal: if i == 1 {
