@@ -469,11 +469,7 @@ fn goal(g: GoalCommand, store: &Store, now: NaiveDateTime, out: &mut dyn Write) 
         GoalCommand::List { client } => {
             let r = load(store, &client)?;
             for g in &r.goals {
-                let status = match g.status {
-                    GoalStatus::Active => "active",
-                    GoalStatus::Achieved => "achieved",
-                    GoalStatus::Dropped => "dropped",
-                };
+                let status = g.status.label();
                 let agreed = if g.agreed { "agreed" } else { "not agreed" };
                 writeln!(out, "{:<4} {status:<8} {agreed:<10} {}", g.id, g.text)?;
             }
@@ -503,11 +499,7 @@ fn task(t: TaskCommand, store: &Store, now: NaiveDateTime, out: &mut dyn Write) 
         TaskCommand::List { client } => {
             let r = load(store, &client)?;
             for t in &r.tasks {
-                let status = match t.status {
-                    TaskStatus::Open => "open",
-                    TaskStatus::Done => "done",
-                    TaskStatus::Dropped => "dropped",
-                };
+                let status = t.status.label();
                 let outcome = t.outcome.as_ref().map(|o| format!("  → {o}")).unwrap_or_default();
                 writeln!(out, "{:<4} {status:<8} {}  (set {}){outcome}", t.id, t.text, format_day(t.set_on))?;
             }

@@ -4,7 +4,7 @@
 use chrono::NaiveDateTime;
 
 use super::time::format_datetime;
-use super::{ClientRecord, Direction, GoalStatus, TaskStatus};
+use super::{ClientRecord, Direction};
 
 fn list(out: &mut String, heading: &str, items: &[String]) {
     if !items.is_empty() {
@@ -41,11 +41,7 @@ pub fn to_markdown(r: &ClientRecord, now: NaiveDateTime) -> String {
     }
     out.push_str("\n## Goals\n\n");
     for g in &r.goals {
-        let status = match g.status {
-            GoalStatus::Active => "active",
-            GoalStatus::Achieved => "achieved",
-            GoalStatus::Dropped => "dropped",
-        };
+        let status = g.status.label();
         let agreed = if g.agreed { "agreed with the client" } else { "not yet agreed" };
         out.push_str(&format!("- {} ({status}, {agreed}, set {})\n", g.text, g.set_on));
     }
@@ -69,11 +65,7 @@ pub fn to_markdown(r: &ClientRecord, now: NaiveDateTime) -> String {
     }
     out.push_str("\n## Tasks\n\n");
     for t in &r.tasks {
-        let status = match t.status {
-            TaskStatus::Open => "open",
-            TaskStatus::Done => "done",
-            TaskStatus::Dropped => "dropped",
-        };
+        let status = t.status.label();
         let outcome = t.outcome.as_ref().map(|o| format!(": {o}")).unwrap_or_default();
         out.push_str(&format!("- {} (set {}, {status}{outcome})\n", t.text, t.set_on));
     }

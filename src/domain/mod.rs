@@ -117,6 +117,26 @@ pub enum TaskStatus {
     Dropped,
 }
 
+impl TaskStatus {
+    pub fn label(self) -> &'static str {
+        match self {
+            TaskStatus::Open => "open",
+            TaskStatus::Done => "done",
+            TaskStatus::Dropped => "dropped",
+        }
+    }
+}
+
+impl GoalStatus {
+    pub fn label(self) -> &'static str {
+        match self {
+            GoalStatus::Active => "active",
+            GoalStatus::Achieved => "achieved",
+            GoalStatus::Dropped => "dropped",
+        }
+    }
+}
+
 /// Homework the therapist set.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Task {

@@ -502,6 +502,19 @@ fn review(m: &mut Model, action: Action) -> Vec<Effect> {
     vec![]
 }
 
+/// Types a key or a paste into a one-line field (Enter is not a new line).
+fn type_line(input: &mut ratatui_textarea::TextArea<'static>, action: Action) {
+    match action {
+        Action::Input(key) if key.code != ratatui::crossterm::event::KeyCode::Enter => {
+            input.input(key);
+        }
+        Action::Paste(text) => {
+            input.insert_str(text.lines().next().unwrap_or(""));
+        }
+        _ => {}
+    }
+}
+
 fn outcome_popup(client: &str, task: &str, text: &str, status: TaskStatus) -> Popup {
     Popup::Outcome {
         client: client.to_string(),
@@ -571,15 +584,7 @@ fn popup_update(m: &mut Model, popup: Popup, action: Action) -> Vec<Effect> {
             }
             Action::Back => vec![],
             other => {
-                match other {
-                    Action::Input(key) if key.code != ratatui::crossterm::event::KeyCode::Enter => {
-                        input.input(key);
-                    }
-                    Action::Paste(text) => {
-                        input.insert_str(text.lines().next().unwrap_or(""));
-                    }
-                    _ => {}
-                }
+                type_line(&mut input, other);
                 m.popup = Some(Popup::Outcome { client, task, task_text, status, input });
                 vec![]
             }
@@ -595,15 +600,7 @@ fn popup_update(m: &mut Model, popup: Popup, action: Action) -> Vec<Effect> {
             },
             Action::Back => vec![],
             other => {
-                match other {
-                    Action::Input(key) if key.code != ratatui::crossterm::event::KeyCode::Enter => {
-                        input.input(key);
-                    }
-                    Action::Paste(text) => {
-                        input.insert_str(text.lines().next().unwrap_or(""));
-                    }
-                    _ => {}
-                }
+                type_line(&mut input, other);
                 m.popup = Some(Popup::AddItem { client, part, input });
                 vec![]
             }
@@ -620,15 +617,7 @@ fn popup_update(m: &mut Model, popup: Popup, action: Action) -> Vec<Effect> {
             }
             Action::Back => vec![],
             other => {
-                match other {
-                    Action::Input(key) if key.code != ratatui::crossterm::event::KeyCode::Enter => {
-                        input.input(key);
-                    }
-                    Action::Paste(text) => {
-                        input.insert_str(text.lines().next().unwrap_or(""));
-                    }
-                    _ => {}
-                }
+                type_line(&mut input, other);
                 m.popup = Some(Popup::Addendum { client, session, input });
                 vec![]
             }
@@ -705,14 +694,7 @@ fn note_form(m: &mut Model, action: Action) -> Vec<Effect> {
 fn client_form(m: &mut Model, action: Action) -> Vec<Effect> {
     let Screen::ClientForm(form) = &mut m.screen else { return vec![] };
     match action {
-        Action::Input(key) => {
-            form.fields.input(key);
-        }
-        Action::Paste(text) => {
-            form.fields.paste(&text);
-        }
-        Action::NextField => form.fields.next(),
-        Action::PrevField => form.fields.prev(),
+        Action::Input(_) | Action::Paste(_) | Action::NextField | Action::PrevField => form.fields.edit(action),
         Action::Save => {
             let profile = form.profile();
             let editing = form.editing.clone();
@@ -736,14 +718,7 @@ fn client_form(m: &mut Model, action: Action) -> Vec<Effect> {
 fn appointment_form(m: &mut Model, action: Action) -> Vec<Effect> {
     let Screen::Appointment(form) = &mut m.screen else { return vec![] };
     match action {
-        Action::Input(key) => {
-            form.fields.input(key);
-        }
-        Action::Paste(text) => {
-            form.fields.paste(&text);
-        }
-        Action::NextField => form.fields.next(),
-        Action::PrevField => form.fields.prev(),
+        Action::Input(_) | Action::Paste(_) | Action::NextField | Action::PrevField => form.fields.edit(action),
         Action::Save => match form.booking() {
             Ok(b) => {
                 let effect = Effect::Schedule {
@@ -839,12 +814,7 @@ fn search(m: &mut Model, action: Action) -> Vec<Effect> {
     let Screen::Search(v) = &mut m.screen else { return vec![] };
     let before = v.query();
     match action {
-        Action::Input(key) if key.code != ratatui::crossterm::event::KeyCode::Enter => {
-            v.input.input(key);
-        }
-        Action::Paste(text) => {
-            v.input.insert_str(text.lines().next().unwrap_or(""));
-        }
+        action @ (Action::Input(_) | Action::Paste(_)) => type_line(&mut v.input, action),
         Action::Up | Action::Down => {
             let n = match &v.results {
                 Some((_, Ok(f))) => f.hits.len(),

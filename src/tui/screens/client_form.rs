@@ -10,6 +10,7 @@ use ratatui_textarea::TextArea;
 
 use super::{field_text, panel, text_field};
 use crate::domain::ClientProfile;
+use crate::tui::action::Action;
 use crate::tui::theme::Theme;
 
 /// A column of labelled one-line fields with a focus.
@@ -53,6 +54,21 @@ impl LineFields {
     pub fn paste(&mut self, text: &str) -> bool {
         let first = text.lines().next().unwrap_or("");
         self.fields[self.focus].insert_str(first)
+    }
+
+    /// Typing, pasting and moving between the fields.
+    pub fn edit(&mut self, action: Action) {
+        match action {
+            Action::Input(key) => {
+                self.input(key);
+            }
+            Action::Paste(text) => {
+                self.paste(&text);
+            }
+            Action::NextField => self.next(),
+            Action::PrevField => self.prev(),
+            _ => {}
+        }
     }
 
     pub fn view(&self, frame: &mut Frame, area: Rect, theme: &Theme) {

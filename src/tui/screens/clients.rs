@@ -8,7 +8,7 @@ use ratatui::widgets::{List, ListItem, Paragraph, Wrap};
 
 use super::panel;
 use crate::domain::time::{format_datetime, format_day_near};
-use crate::domain::{ClientRecord, Session, TaskStatus};
+use crate::domain::{ClientRecord, Session};
 use crate::tui::model::Model;
 use crate::tui::theme::Theme;
 
@@ -239,11 +239,7 @@ pub fn session_lines<'a>(r: &ClientRecord, s: &Session, width: usize, m: &Model)
             .iter()
             .filter(|t| t.session.as_deref() == Some(&s.id))
             .map(|t| {
-                let status = match t.status {
-                    TaskStatus::Open => "open".to_string(),
-                    TaskStatus::Done => "done".to_string(),
-                    TaskStatus::Dropped => "dropped".to_string(),
-                };
+                let status = t.status.label();
                 let outcome = t.outcome.as_ref().map(|o| format!(": {o}")).unwrap_or_default();
                 format!("[{}] {} ({status}{outcome})", t.id, t.text)
             })

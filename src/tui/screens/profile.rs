@@ -93,11 +93,7 @@ pub fn apply(r: &mut ClientRecord, change: ProfileChange, now: chrono::NaiveDate
         }
         ProfileChange::SetGoalStatus { id, status } => {
             r.set_goal_status(&id, status)?;
-            let word = match status {
-                GoalStatus::Active => "active",
-                GoalStatus::Achieved => "achieved",
-                GoalStatus::Dropped => "dropped",
-            };
+            let word = status.label();
             format!("Goal {id} marked {word}.")
         }
         ProfileChange::AddWatch(text) => format!("Noted {} to watch for.", r.add_watch_for(text, today)),
@@ -178,11 +174,7 @@ fn rows(r: &ClientRecord, part: Part, m: &Model) -> Vec<String> {
             .goals
             .iter()
             .map(|g| {
-                let status = match g.status {
-                    GoalStatus::Active => "active",
-                    GoalStatus::Achieved => "achieved",
-                    GoalStatus::Dropped => "dropped",
-                };
+                let status = g.status.label();
                 let agreed = if g.agreed { "agreed" } else { "not yet agreed" };
                 format!("[{}] {} ({status}, {agreed})", g.id, g.text)
             })
