@@ -296,7 +296,9 @@ fn a_subject_access_request_is_one_command() {
     );
     ok(d.path(), &["goal", "add", "mari", "sleep well", "--agreed"]);
     ok(d.path(), &["addendum", "mari", "s1", "Also work."]);
+    ok(d.path(), &["client", "edit", "mari", "--channel", "text"]);
     let md = ok(d.path(), &["export", "mari"]);
+    assert!(md.contains("- Preferred channel: text"), "{md}");
     assert!(md.starts_with("# Client record: Maria Lopez (Mari)\n"), "{md}");
     for part in [
         "## Profile",

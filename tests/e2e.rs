@@ -347,3 +347,40 @@ fn in_an_encrypted_folder_the_app_writes_nothing_readable() {
         Command::new("grep").arg("-rl").arg("-e").arg("zebra").arg("-e").arg("Becker").arg(d.path()).output().unwrap();
     assert!(out.stdout.is_empty(), "readable on disk: {}", String::from_utf8_lossy(&out.stdout));
 }
+
+#[test]
+fn when_the_disk_refuses_a_save_the_note_stays_on_screen() {
+    let d = tempfile::tempdir().unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_rapport"))
+        .arg("--data-dir")
+        .arg(d.path())
+        .args(["client", "add", "Tom Becker"])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let before = fs::read(d.path().join("clients/tom-becker.json")).unwrap();
+    // No file may grow past 2 KB (as on a full disk): the client file with the note cannot be written.
+    let socket = format!("rapport-e2e-{}-full", std::process::id());
+    let t = Term { socket: socket.clone() };
+    let cmd = format!(
+        "ulimit -f 2; trap '' XFSZ; env RAPPORT_NOW='2026-11-26 09:35' '{}' --data-dir '{}'",
+        env!("CARGO_BIN_EXE_rapport"),
+        d.path().display()
+    );
+    let status = Command::new("tmux")
+        .args(["-L", &socket, "new-session", "-d", "-s", "main", "-x", "100", "-y", "30", "sh", "-c", &cmd])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    t.keys(&["Tab"]);
+    t.wait("Tom Becker");
+    t.keys(&["n"]);
+    t.wait("New note");
+    t.type_text(&"a note that will not fit ".repeat(30));
+    t.wait(" 1│");
+    t.keys(&["C-s"]);
+    t.wait("Not saved:");
+    t.wait("still here.");
+    t.wait("New note · Tom Becker");
+    assert_eq!(fs::read(d.path().join("clients/tom-becker.json")).unwrap(), before, "the old file is intact");
+}

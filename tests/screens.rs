@@ -645,3 +645,16 @@ fn x_exports_the_record_and_archived_clients_can_be_shown() {
     assert!(listed(&app));
     assert!(app.status().starts_with("Showing 1 archived clients too"), "{}", app.status());
 }
+
+#[test]
+fn snapshot_appointment_profile_and_search_at_both_sizes() {
+    let mut app = App::demo();
+    app.press("Tab s");
+    insta::assert_snapshot!("appointment_80x24", app.screen(80, 24));
+    insta::assert_snapshot!("appointment_120x40", app.screen(120, 40));
+    app.press("Esc p");
+    insta::assert_snapshot!("profile_120x40", app.screen(120, 40));
+    app.press("Esc C-f");
+    app.type_text("allotment");
+    insta::assert_snapshot!("search_120x40", app.screen(120, 40));
+}

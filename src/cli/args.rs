@@ -210,6 +210,9 @@ pub struct ProfileArgs {
     /// The name they like to be called
     #[arg(long)]
     pub preferred: Option<String>,
+    /// How they prefer to be contacted
+    #[arg(long, value_enum)]
+    pub channel: Option<Channel>,
     #[arg(long)]
     pub pronouns: Option<String>,
     #[arg(long)]

@@ -301,7 +301,16 @@ fn profile(name: String, p: ProfileArgs) -> ClientProfile {
 fn client(c: ClientCommand, store: &Store, now: NaiveDateTime, out: &mut dyn Write) -> Result<()> {
     match c {
         ClientCommand::Add { name, profile: p } => {
-            let r = store.create_client(profile(name, p), now)?;
+            let channel = p.channel;
+            let mut r = store.create_client(profile(name, p), now)?;
+            if let Some(ch) = channel {
+                r = store
+                    .update(&r.client.id, now, "client edited", |r| {
+                        r.client.preferred_channel = Some(ch);
+                        Ok(())
+                    })?
+                    .1;
+            }
             writeln!(out, "Added {} (id {}).", r.display_name(), r.client.id)?;
         }
         ClientCommand::List { all } => {
@@ -372,6 +381,9 @@ fn client(c: ClientCommand, store: &Store, now: NaiveDateTime, out: &mut dyn Wri
                 }
                 .cleaned()?;
                 r.set_profile(new);
+                if let Some(ch) = p.channel {
+                    r.client.preferred_channel = Some(ch);
+                }
                 Ok(())
             })?;
             writeln!(out, "Updated {}.", r.display_name())?;

@@ -51,7 +51,7 @@ pub enum StoreError {
     Locked,
     #[error("could not {action} {}: {source}{}", path.display(), hint(source))]
     Io { action: &'static str, path: PathBuf, source: io::Error },
-    #[error("could not save {}: {source:#}. The file on disk is unchanged{}", path.display(), write_hint(source))]
+    #[error("could not save {}: {}. The file on disk is unchanged{}", path.display(), source.root_cause(), write_hint(source))]
     Write { path: PathBuf, source: anyhow::Error },
     #[error(
         "{} could not be decrypted with this folder's key: it is damaged or from another folder. Rapport will not change it",

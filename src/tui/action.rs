@@ -115,6 +115,8 @@ pub enum Action {
     RecordSaved { record: Box<ClientRecord>, message: String },
     /// An export was written (its path), or why not.
     Exported(Result<String, String>),
+    /// A draft could not be kept; the message says why.
+    DraftFailed(String),
     /// A draft reached the disk.
     DraftSaved { client: String },
     /// Reading or writing the data folder failed; the message says why.

@@ -138,7 +138,7 @@ pub fn run(store: &Store, effect: Effect, now: NaiveDateTime) -> Option<Action> 
         }
         Effect::SaveDraft { client, draft } => match store.save_draft(&client, &draft) {
             Ok(()) => Action::DraftSaved { client },
-            Err(e) => Action::StoreFailed(format!("Could not keep a draft: {e}")),
+            Err(e) => Action::DraftFailed(format!("Could not keep a draft: {e}")),
         },
         Effect::DeleteDraft { client } => match store.delete_draft(&client) {
             Ok(()) => return None,

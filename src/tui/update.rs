@@ -4,7 +4,7 @@
 use chrono::NaiveDateTime;
 
 use super::action::{Action, Effect};
-use super::model::{Confirmed, Model, Popup, Screen};
+use super::model::{Confirmed, Model, Popup, Screen, StatusKind};
 use super::screens::appointment::AppointmentForm;
 use super::screens::client_form::ClientForm;
 use super::screens::clients::sessions_newest_first;
@@ -101,6 +101,13 @@ fn step_model(m: &mut Model, action: Action) -> Vec<Effect> {
             return vec![];
         }
         Action::DraftSaved { .. } => return vec![],
+        Action::DraftFailed(message) => {
+            // A failed save says more; it is not covered up.
+            if !m.status.as_ref().is_some_and(|s| s.kind == StatusKind::Error && s.text.starts_with("Not saved")) {
+                m.set_error(message);
+            }
+            return vec![];
+        }
         Action::Exported(result) => {
             match result {
                 Ok(path) => m.set_info(format!("Exported the whole record to {path}")),

@@ -40,10 +40,13 @@ pub fn view(m: &Model, frame: &mut Frame) {
         keys.iter().flat_map(|(k, h)| [Span::styled(k.clone(), m.theme.key()), Span::raw(format!(" {h}  "))]).collect();
     let footer_len: usize = keys.iter().map(|(k, h)| k.chars().count() + h.chars().count() + 3).sum();
     let footer_height = if footer_len > usize::from(area.width) { 2 } else { 1 };
+    // A long message (an error with its reason and what to do) gets up to three lines.
+    let status_len = m.status.as_ref().map_or(0, |s| s.text.chars().count());
+    let status_height = status_len.div_ceil(usize::from(area.width).max(1)).clamp(1, 3) as u16;
     let [top, body, status, foot] = Layout::vertical([
         Constraint::Length(1),
         Constraint::Min(5),
-        Constraint::Length(1),
+        Constraint::Length(status_height),
         Constraint::Length(footer_height),
     ])
     .areas(area);
@@ -70,7 +73,7 @@ pub fn view(m: &Model, frame: &mut Frame) {
             StatusKind::Info => m.theme.info(),
             StatusKind::Error => m.theme.error(),
         };
-        frame.render_widget(Paragraph::new(Line::styled(s.text.clone(), style)), status);
+        frame.render_widget(Paragraph::new(Line::styled(s.text.clone(), style)).wrap(Wrap { trim: true }), status);
     }
     frame.render_widget(Paragraph::new(Line::from(footer_text)).wrap(Wrap { trim: true }), foot);
 }
