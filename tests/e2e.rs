@@ -98,6 +98,18 @@ fn wait_for(what: &str, ok: impl Fn() -> bool) {
     }
 }
 
+/// Runs a `rapport` command on `dir` (with RAPPORT_PASSPHRASE set to
+/// `passphrase` when given) and checks that it succeeded.
+fn cli(dir: &Path, passphrase: Option<&str>, args: &[&str]) {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_rapport"));
+    c.arg("--data-dir").arg(dir).env_remove("RAPPORT_PASSPHRASE");
+    if let Some(p) = passphrase {
+        c.env("RAPPORT_PASSPHRASE", p);
+    }
+    let out = c.args(args).output().unwrap();
+    assert!(out.status.success(), "rapport {args:?}: {}", String::from_utf8_lossy(&out.stderr));
+}
+
 fn client_file(dir: &Path, id: &str) -> serde_json::Value {
     serde_json::from_str(&fs::read_to_string(dir.join("clients").join(format!("{id}.json"))).unwrap()).unwrap()
 }
@@ -139,11 +151,7 @@ fn a_first_client_and_note_survive_a_restart() {
 #[test]
 fn before_an_appointment_the_review_is_one_key_away() {
     let d = tempfile::tempdir().unwrap();
-    let cli = |args: &[&str]| {
-        let out =
-            Command::new(env!("CARGO_BIN_EXE_rapport")).arg("--data-dir").arg(d.path()).args(args).output().unwrap();
-        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    };
+    let cli = |args: &[&str]| cli(d.path(), None, args);
     cli(&["client", "add", "Maria Lopez", "--preferred", "Mari", "--pronouns", "she/her"]);
     cli(&[
         "note",
@@ -205,13 +213,7 @@ fn before_an_appointment_the_review_is_one_key_away() {
 #[test]
 fn a_note_typed_before_the_terminal_dies_is_offered_back() {
     let d = tempfile::tempdir().unwrap();
-    let out = Command::new(env!("CARGO_BIN_EXE_rapport"))
-        .arg("--data-dir")
-        .arg(d.path())
-        .args(["client", "add", "Tom Becker"])
-        .output()
-        .unwrap();
-    assert!(out.status.success());
+    cli(d.path(), None, &["client", "add", "Tom Becker"]);
     let t = Term::start(d.path(), "2026-11-26 09:35", &[]);
     t.keys(&["Tab"]);
     t.wait("Tom Becker");
@@ -249,11 +251,7 @@ fn the_demo_opens_on_a_believable_practice_and_quits_cleanly() {
 #[test]
 fn two_windows_and_a_script_writing_at_once_lose_nothing() {
     let d = tempfile::tempdir().unwrap();
-    let cli = |args: &[&str]| {
-        let out =
-            Command::new(env!("CARGO_BIN_EXE_rapport")).arg("--data-dir").arg(d.path()).args(args).output().unwrap();
-        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    };
+    let cli = |args: &[&str]| cli(d.path(), None, args);
     cli(&["client", "add", "Maria Lopez"]);
     let a = Term::start(d.path(), "2026-11-26 09:35", &[]);
     let b = Term::start(d.path(), "2026-11-26 09:36", &[]);
@@ -288,13 +286,7 @@ fn ctrl_e_edits_the_field_in_the_editor_and_takes_the_text_back() {
     fs::write(&editor, "#!/bin/sh\nprintf 'written in the editor\\nsecond line\\n' >> \"$1\"\n").unwrap();
     fs::set_permissions(&editor, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
     let data = d.path().join("data");
-    let out = Command::new(env!("CARGO_BIN_EXE_rapport"))
-        .arg("--data-dir")
-        .arg(&data)
-        .args(["client", "add", "Tom Becker"])
-        .output()
-        .unwrap();
-    assert!(out.status.success());
+    cli(&data, None, &["client", "add", "Tom Becker"]);
     let t = Term::start_with_editor(&data, "2026-11-26 09:35", editor.to_str().unwrap(), &[]);
     t.keys(&["Tab"]);
     t.wait("Tom Becker");
@@ -316,16 +308,7 @@ fn ctrl_e_edits_the_field_in_the_editor_and_takes_the_text_back() {
 #[test]
 fn in_an_encrypted_folder_the_app_writes_nothing_readable() {
     let d = tempfile::tempdir().unwrap();
-    let cli = |args: &[&str]| {
-        let out = Command::new(env!("CARGO_BIN_EXE_rapport"))
-            .arg("--data-dir")
-            .arg(d.path())
-            .env("RAPPORT_PASSPHRASE", "correct horse battery")
-            .args(args)
-            .output()
-            .unwrap();
-        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    };
+    let cli = |args: &[&str]| cli(d.path(), Some("correct horse battery"), args);
     cli(&["client", "add", "Tom Becker"]);
     cli(&["encrypt", "--yes"]);
     let t =
@@ -351,13 +334,7 @@ fn in_an_encrypted_folder_the_app_writes_nothing_readable() {
 #[test]
 fn when_the_disk_refuses_a_save_the_note_stays_on_screen() {
     let d = tempfile::tempdir().unwrap();
-    let out = Command::new(env!("CARGO_BIN_EXE_rapport"))
-        .arg("--data-dir")
-        .arg(d.path())
-        .args(["client", "add", "Tom Becker"])
-        .output()
-        .unwrap();
-    assert!(out.status.success());
+    cli(d.path(), None, &["client", "add", "Tom Becker"]);
     let before = fs::read(d.path().join("clients/tom-becker.json")).unwrap();
     // No file may grow past 2 KB (as on a full disk): the client file with the note cannot be written.
     let socket = format!("rapport-e2e-{}-full", std::process::id());

@@ -90,21 +90,24 @@ impl NoteForm {
         let mut texts = vec![String::new(); FIELDS.len()];
         texts[WHEN] = format_datetime(when);
         texts[MINUTES] = minutes.to_string();
-        NoteForm {
-            client,
-            client_name,
-            fields: fields(&texts),
-            focus: 0,
-            appointment: appointment.map(|a| a.0),
-            unkept_since: None,
-            editing: None,
-        }
+        NoteForm::build(client, client_name, texts, appointment.map(|a| a.0), None)
+    }
+
+    fn build(
+        client: String,
+        client_name: String,
+        mut texts: Vec<String>,
+        appointment: Option<NaiveDateTime>,
+        editing: Option<String>,
+    ) -> NoteForm {
+        texts.resize(FIELDS.len(), String::new());
+        NoteForm { client, client_name, fields: fields(&texts), focus: 0, appointment, unkept_since: None, editing }
     }
 
     /// The form for changing a note not yet final. Tasks and personal
     /// details it set stay; new ones can be added.
     pub fn edit(client: String, client_name: String, s: &Session) -> NoteForm {
-        let mut texts = vec![
+        let texts = vec![
             s.topics.join("\n"),
             s.feedback.join("\n"),
             String::new(),
@@ -115,31 +118,12 @@ impl NoteForm {
             format_datetime(s.at),
             s.minutes.to_string(),
         ];
-        texts.resize(FIELDS.len(), String::new());
-        NoteForm {
-            client,
-            client_name,
-            fields: fields(&texts),
-            focus: 0,
-            appointment: s.appointment,
-            unkept_since: None,
-            editing: Some(s.id.clone()),
-        }
+        NoteForm::build(client, client_name, texts, s.appointment, Some(s.id.clone()))
     }
 
     /// The form as it was when kept.
     pub fn from_draft(client: String, client_name: String, draft: &NoteDraft) -> NoteForm {
-        let mut texts = draft.fields.clone();
-        texts.resize(FIELDS.len(), String::new());
-        NoteForm {
-            client,
-            client_name,
-            fields: fields(&texts),
-            focus: 0,
-            appointment: draft.appointment,
-            unkept_since: None,
-            editing: draft.editing.clone(),
-        }
+        NoteForm::build(client, client_name, draft.fields.clone(), draft.appointment, draft.editing.clone())
     }
 
     pub fn draft(&self, now: NaiveDateTime) -> NoteDraft {
