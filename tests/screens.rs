@@ -658,3 +658,23 @@ fn snapshot_appointment_profile_and_search_at_both_sizes() {
     app.type_text("allotment");
     insta::assert_snapshot!("search_120x40", app.screen(120, 40));
 }
+
+#[test]
+fn an_outdated_personal_detail_can_be_removed_after_asking() {
+    let mut app = App::demo();
+    app.press("Tab p");
+    let before = app.store.load("aisha-khan").unwrap().personal.len();
+    app.key(KeyCode::Delete, KeyModifiers::NONE);
+    assert!(matches!(app.m.popup, Some(Popup::Confirm { .. })));
+    app.press("n");
+    assert_eq!(app.store.load("aisha-khan").unwrap().personal.len(), before);
+    app.key(KeyCode::Delete, KeyModifiers::NONE);
+    app.press("y");
+    assert_eq!(app.status(), "Removed it from Personal.");
+    let r = app.store.load("aisha-khan").unwrap();
+    assert_eq!(r.personal.len(), before - 1);
+    assert!(!r.personal.iter().any(|p| p.text == "final-year biology student"));
+    app.press("Tab");
+    app.key(KeyCode::Delete, KeyModifiers::NONE);
+    assert!(app.status().starts_with("Goals are not removed"), "{}", app.status());
+}

@@ -461,6 +461,27 @@ impl ClientRecord {
         Ok(())
     }
 
+    /// Removes a personal detail, watch-for item or contact that no longer
+    /// belongs in the record (goals are dropped instead, tasks closed).
+    pub fn remove_item(&mut self, kind: &'static str, id: &str) -> Result<String, RecordError> {
+        let text = match kind {
+            "personal" => {
+                let i = self.personal.iter().position(|p| p.id == id).ok_or_else(|| unknown(kind, id))?;
+                self.personal.remove(i).text
+            }
+            "watch" => {
+                let i = self.watch_for.iter().position(|w| w.id == id).ok_or_else(|| unknown(kind, id))?;
+                self.watch_for.remove(i).text
+            }
+            "contact" => {
+                let i = self.contacts.iter().position(|c| c.id == id).ok_or_else(|| unknown(kind, id))?;
+                self.contacts.remove(i).summary
+            }
+            _ => return Err(RecordError::Invalid(format!("{kind} items cannot be removed"))),
+        };
+        Ok(text)
+    }
+
     /// Records whether the client agreed to a goal.
     pub fn set_goal_agreed(&mut self, id: &str, agreed: bool) -> Result<(), RecordError> {
         let goal = self.goals.iter_mut().find(|g| g.id == id).ok_or_else(|| unknown("goal", id))?;

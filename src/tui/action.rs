@@ -65,6 +65,8 @@ pub enum Action {
     AddItem,
     /// Flip the selected profile item: ask about it, client agreed, replied.
     Toggle,
+    /// Remove the selected personal detail, watch-for item or message (asks first).
+    RemoveItem,
     /// Mark the selected goal achieved.
     GoalAchieved,
     /// Mark the selected goal dropped.

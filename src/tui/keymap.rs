@@ -223,6 +223,7 @@ pub static BINDINGS: &[Binding] = &[
     b(Profile, &[ENTER, k(' ')], Action::Toggle, "ask / agreed / replied", true),
     b(Profile, &[k('d')], Action::GoalAchieved, "goal achieved", true),
     b(Profile, &[k('x')], Action::GoalDropped, "drop goal", false),
+    b(Profile, &[code(KeyCode::Delete)], Action::RemoveItem, "remove (asks first; goals are dropped instead)", false),
     b(Profile, &[ESC], Action::Back, "back", true),
     b(Profile, &[k('?')], Action::Help, "help", true),
     b(AddItem, &[ENTER, ctrl('s')], Action::Save, "add", true),

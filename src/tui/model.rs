@@ -75,6 +75,7 @@ pub enum Confirmed {
     DiscardNote,
     CancelAppointment { client: String, start: NaiveDateTime },
     Finalise { client: String, session: String },
+    RemoveItem { client: String, part: Part, id: String },
 }
 
 /// A small window over the screen that takes the keys until closed.

@@ -548,6 +548,9 @@ fn popup_update(m: &mut Model, popup: Popup, action: Action) -> Vec<Effect> {
                 }
                 Confirmed::CancelAppointment { client, start } => vec![Effect::CancelAppointment { client, start }],
                 Confirmed::Finalise { client, session } => vec![Effect::Finalise { client, session }],
+                Confirmed::RemoveItem { client, part, id } => {
+                    vec![Effect::ChangeProfile { client, change: ProfileChange::Remove { part, id } }]
+                }
             },
             Action::No | Action::Back => vec![],
             _ => {
@@ -756,6 +759,7 @@ fn profile(m: &mut Model, action: Action) -> Vec<Effect> {
         return vec![];
     };
     let ids = item_ids(r, v.part);
+    v.selected = v.selected.min(ids.len().saturating_sub(1));
     let selected = ids.get(v.selected).cloned();
     let mut info = None;
     let change = match (&action, v.part, selected) {
@@ -793,6 +797,21 @@ fn profile(m: &mut Model, action: Action) -> Vec<Effect> {
                 info = Some("That message needs no reply.");
                 None
             }
+        }
+        (Action::RemoveItem, Part::Goals, Some(_)) => {
+            info = Some("Goals are not removed: x drops one, and it stays in the record.");
+            None
+        }
+        (Action::RemoveItem, part, Some(id)) => {
+            let client = v.client.clone();
+            m.screen = Screen::Profile(v);
+            if writable(m, &client) {
+                m.popup = Some(Popup::Confirm {
+                    question: format!("Remove this item from {}? y removes it, n keeps it.", part.title()),
+                    on_yes: Confirmed::RemoveItem { client, part, id },
+                });
+            }
+            return vec![];
         }
         (Action::GoalAchieved, Part::Goals, Some(id)) => {
             Some(ProfileChange::SetGoalStatus { id, status: crate::domain::GoalStatus::Achieved })

@@ -72,6 +72,7 @@ pub enum ProfileChange {
     AddWatch(String),
     AddMessage { channel: Channel, summary: String },
     Replied(String),
+    Remove { part: Part, id: String },
 }
 
 /// Makes `change` to the record; returns what to say about it.
@@ -104,6 +105,16 @@ pub fn apply(r: &mut ClientRecord, change: ProfileChange, now: chrono::NaiveDate
         ProfileChange::Replied(id) => {
             r.mark_replied(&id, now)?;
             format!("Message {id} marked as replied.")
+        }
+        ProfileChange::Remove { part, id } => {
+            let kind = match part {
+                Part::Personal => "personal",
+                Part::WatchFor => "watch",
+                Part::Messages => "contact",
+                Part::Goals => "goal",
+            };
+            r.remove_item(kind, &id)?;
+            format!("Removed it from {}.", part.title())
         }
     })
 }
