@@ -34,13 +34,14 @@ pub enum Command {
         #[command(subcommand)]
         command: Option<DemoCommand>,
     },
-    /// Add, list and edit clients
+    /// Add, list, edit, archive and erase clients
     #[command(subcommand)]
     Client(ClientCommand),
     /// Write a session note
     Note(NoteArgs),
     /// What to remember before a client's next appointment
     Review {
+        /// The client: their id, or the start of their name or preferred name
         client: String,
         /// Review for the appointment at this time (YYYY-MM-DD HH:MM)
         #[arg(long)]
@@ -223,6 +224,7 @@ pub struct ProfileArgs {
 
 #[derive(Debug, Args)]
 pub struct NoteArgs {
+    /// The client: their id, or the start of their name or preferred name
     pub client: String,
     /// When the session was (YYYY-MM-DD HH:MM) [default: now]
     #[arg(long)]
