@@ -396,7 +396,7 @@ fn help_lists_every_key_of_every_screen() {
         .map(|l| l.spans.iter().map(|s| s.content.to_string()).collect::<String>() + "\n")
         .collect();
     for b in BINDINGS {
-        assert!(text.contains(&keys_label(b.keys)) && text.contains(b.help), "help lacks {}", b.help);
+        assert!(text.contains(&keys_label(b.keys)) && text.contains(b.describe()), "help lacks {}", b.describe());
     }
     app.press("Esc");
     assert!(app.m.help.is_none());

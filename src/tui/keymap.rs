@@ -138,29 +138,48 @@ pub struct Binding {
     pub context: Context,
     pub keys: &'static [Key],
     pub action: Action,
+    /// A word or two for the footer.
     pub help: &'static str,
+    /// The longer words for `?` help and the README, where the footer's are too terse.
+    pub about: Option<&'static str>,
     /// Shown in the footer (the rest are in `?` help).
     pub footer: bool,
 }
 
 const fn b(context: Context, keys: &'static [Key], action: Action, help: &'static str, footer: bool) -> Binding {
-    Binding { context, keys, action, help, footer }
+    Binding { context, keys, action, help, about: None, footer }
+}
+
+impl Binding {
+    /// Says more in help than in the footer.
+    const fn about(mut self, about: &'static str) -> Binding {
+        self.about = Some(about);
+        self
+    }
+
+    /// What help says this key does.
+    pub fn describe(&self) -> &'static str {
+        match self.about {
+            Some(a) => a,
+            None => self.help,
+        }
+    }
 }
 
 use Context::*;
 
 /// The key table.
 pub static BINDINGS: &[Binding] = &[
-    b(Today, &[ENTER], Action::Review, "review", true),
+    b(Today, &[ENTER], Action::Review, "review", true).about("review before the appointment"),
     b(Today, &[UP, k('k')], Action::Up, "previous appointment", false),
     b(Today, &[DOWN, k('j')], Action::Down, "next appointment", false),
-    b(Today, &[k('n')], Action::NewNote, "note", true),
-    b(Today, &[k('m')], Action::MoveAppointment, "move", true),
-    b(Today, &[k('c')], Action::CancelAppointment, "cancel", true),
+    b(Today, &[k('n')], Action::NewNote, "note", true).about("write the note for this appointment"),
+    b(Today, &[k('m')], Action::MoveAppointment, "move", true).about("move the appointment"),
+    b(Today, &[k('c')], Action::CancelAppointment, "cancel", true).about("cancel the appointment (asks first)"),
     b(Today, &[ctrl('f')], Action::Search, "search notes", true),
     b(Today, &[TAB], Action::SwitchTab, "clients", true),
     b(Today, &[k('?')], Action::Help, "help", true),
-    b(Today, &[ctrl('l')], Action::Blank, "hide", true),
+    b(Today, &[ctrl('l')], Action::Blank, "hide", true).about("hide the screen at once; any key brings it back"),
     b(Today, &[k('q')], Action::Quit, "quit", true),
     b(Clients, &[UP, k('k')], Action::Up, "previous client", false),
     b(Clients, &[DOWN, k('j')], Action::Down, "next client", false),
@@ -168,11 +187,12 @@ pub static BINDINGS: &[Binding] = &[
     b(Clients, &[k('x')], Action::Export, "export record", false),
     b(Clients, &[k('A')], Action::ShowArchived, "show or hide archived clients", false),
     b(Clients, &[k('n')], Action::NewNote, "new note", true),
-    b(Clients, &[k('r')], Action::Review, "review", true),
-    b(Clients, &[k('t')], Action::Tasks, "tasks", true),
-    b(Clients, &[k('s')], Action::Schedule, "book", true),
-    b(Clients, &[k('p')], Action::Profile, "profile", true),
-    b(Clients, &[k('/')], Action::Filter, "find", true),
+    b(Clients, &[k('r')], Action::Review, "review", true).about("review before the next appointment"),
+    b(Clients, &[k('t')], Action::Tasks, "tasks", true).about("open tasks: mark them done or dropped"),
+    b(Clients, &[k('s')], Action::Schedule, "book", true).about("book an appointment"),
+    b(Clients, &[k('p')], Action::Profile, "profile", true)
+        .about("profile: personal details, goals, watch-for, messages"),
+    b(Clients, &[k('/')], Action::Filter, "find", true).about("find a client by name"),
     b(Clients, &[ctrl('f')], Action::Search, "search notes", true),
     b(Clients, &[k('a')], Action::AddClient, "add client", true),
     b(Clients, &[k('e')], Action::EditClient, "edit client", false),
@@ -181,7 +201,7 @@ pub static BINDINGS: &[Binding] = &[
     b(Clients, &[PGDN], Action::PageDown, "scroll note down", false),
     b(Clients, &[TAB], Action::SwitchTab, "today", true),
     b(Clients, &[k('?')], Action::Help, "help", true),
-    b(Clients, &[ctrl('l')], Action::Blank, "hide", true),
+    b(Clients, &[ctrl('l')], Action::Blank, "hide", true).about("hide the screen at once; any key brings it back"),
     b(Clients, &[k('q')], Action::Quit, "quit", true),
     b(Sessions, &[UP, k('k')], Action::Up, "newer session", true),
     b(Sessions, &[DOWN, k('j')], Action::Down, "older session", true),
@@ -190,8 +210,9 @@ pub static BINDINGS: &[Binding] = &[
     b(Sessions, &[k('n')], Action::NewNote, "new note", true),
     b(Sessions, &[k('r')], Action::Review, "review", false),
     b(Sessions, &[k('e')], Action::EditNote, "edit note", true),
-    b(Sessions, &[k('f')], Action::Finalise, "finalise", true),
-    b(Sessions, &[k('+')], Action::Addendum, "addendum", true),
+    b(Sessions, &[k('f')], Action::Finalise, "finalise", true)
+        .about("finalise the note: read-only from then on (asks first)"),
+    b(Sessions, &[k('+')], Action::Addendum, "addendum", true).about("add a dated correction beneath the note"),
     b(Sessions, &[ctrl('f')], Action::Search, "search notes", false),
     b(Sessions, &[ESC], Action::Back, "back to clients", true),
     b(Sessions, &[k('?')], Action::Help, "help", true),
@@ -202,7 +223,8 @@ pub static BINDINGS: &[Binding] = &[
     b(Review, &[UP, k('k')], Action::Up, "previous task", false),
     b(Review, &[DOWN, k('j')], Action::Down, "next task", false),
     b(Review, &[k('d')], Action::TaskDone, "task done", true),
-    b(Review, &[k('u')], Action::TaskNotDone, "not done", true),
+    b(Review, &[k('u')], Action::TaskNotDone, "not done", true)
+        .about("task not done yet: keep it open with a dated note"),
     b(Review, &[k('x')], Action::TaskDrop, "drop task", true),
     b(Review, &[k('n')], Action::NewNote, "start note", true),
     b(Review, &[k('p')], Action::Profile, "profile", false),
@@ -220,7 +242,8 @@ pub static BINDINGS: &[Binding] = &[
     b(Profile, &[UP, k('k')], Action::Up, "previous item", false),
     b(Profile, &[DOWN, k('j')], Action::Down, "next item", false),
     b(Profile, &[k('a')], Action::AddItem, "add", true),
-    b(Profile, &[ENTER, k(' ')], Action::Toggle, "ask / agreed / replied", true),
+    b(Profile, &[ENTER, k(' ')], Action::Toggle, "ask / agreed / replied", true)
+        .about("flip the item: ask about it, client agreed, message replied"),
     b(Profile, &[k('d')], Action::GoalAchieved, "goal achieved", true),
     b(Profile, &[k('x')], Action::GoalDropped, "drop goal", false),
     b(Profile, &[code(KeyCode::Delete)], Action::RemoveItem, "remove (asks first; goals are dropped instead)", false),
@@ -323,7 +346,7 @@ pub fn markdown() -> String {
     let mut out = String::from("| Screen | Keys | Does |\n| --- | --- | --- |\n");
     for c in HELP_ORDER {
         for b in BINDINGS.iter().filter(|b| b.context == c) {
-            out.push_str(&format!("| {} | `{}` | {} |\n", c.title(), keys_label(b.keys), b.help));
+            out.push_str(&format!("| {} | `{}` | {} |\n", c.title(), keys_label(b.keys), b.describe()));
         }
     }
     out.push_str("| Anywhere | `Ctrl-C` | quit (an unsaved note is kept and offered back next time) |\n");

@@ -17,7 +17,7 @@ pub fn lines(theme: &Theme) -> Vec<Line<'static>> {
         for b in BINDINGS.iter().filter(|b| b.context == c) {
             out.push(Line::from(vec![
                 Span::styled(format!("  {:<16}", keys_label(b.keys)), theme.key()),
-                Span::raw(b.help),
+                Span::raw(b.describe()),
             ]));
         }
     }
