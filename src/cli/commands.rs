@@ -46,10 +46,12 @@ pub fn run(command: Command, store: &Store, now: NaiveDateTime, out: &mut dyn Wr
             Ok(())
         }
         Command::Search { query, client, limit } => {
-            let client = client.map(|c| find(store, &c)).transpose()?;
+            let entries = store.index()?;
+            let client =
+                client.map(|c| resolve(&entries, &c).map(|e| e.id.clone()).map_err(|e| anyhow!(e))).transpose()?;
             let found = store.search(&query.join(" "), client.as_deref(), limit.max(1))?;
             let names: std::collections::HashMap<String, String> =
-                store.index()?.into_iter().filter_map(|e| Some((e.id.clone(), e.summary?.display_name()))).collect();
+                entries.into_iter().filter_map(|e| Some((e.id.clone(), e.summary?.display_name()))).collect();
             for h in &found.hits {
                 let name = names.get(&h.client).map_or(h.client.as_str(), String::as_str);
                 let session = h.session.as_deref().unwrap_or("profile");

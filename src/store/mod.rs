@@ -58,9 +58,6 @@ pub enum StoreError {
         path.display()
     )]
     Undecryptable { path: PathBuf },
-    /// Internal: a newer-format file's bytes, so they can be read leniently.
-    #[error("{1}")]
-    NewerSchemaBytes(Vec<u8>, Box<StoreError>),
     #[error(transparent)]
     Record(#[from] RecordError),
 }
@@ -280,18 +277,13 @@ impl Store {
     /// Reads the client file at `path`; its id is the one inside it, or the
     /// file name when it cannot be read.
     fn load_path(&self, stem: &str, path: PathBuf) -> ClientFile {
-        let bytes = self.read_file(&path);
-        let (record, read_only) = match bytes.and_then(|b| {
-            parse_record(&b, &path).map_err(|e| (e, b)).map_err(|(e, b)| {
-                if let StoreError::NewerSchema { .. } = e {
-                    return StoreError::NewerSchemaBytes(b, Box::new(e));
-                }
-                e
-            })
-        }) {
-            Ok(r) => (Ok(r), false),
-            Err(StoreError::NewerSchemaBytes(b, e)) => (read_lenient(&b, &path).map_err(|_| *e), true),
+        let (record, read_only) = match self.read_file(&path) {
             Err(e) => (Err(e), false),
+            Ok(bytes) => match parse_record(&bytes, &path) {
+                // A newer format is shown as far as this build understands it.
+                Err(e @ StoreError::NewerSchema { .. }) => (read_lenient(&bytes, &path).map_err(|_| e), true),
+                other => (other, false),
+            },
         };
         let id = record.as_ref().map_or_else(|_| stem.to_string(), |r| r.client.id.clone());
         ClientFile { id, path, record, read_only }
