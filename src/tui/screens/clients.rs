@@ -19,6 +19,27 @@ pub fn sessions_newest_first(r: &ClientRecord) -> Vec<&Session> {
     s
 }
 
+/// Draws rows `0..count` (made by `row`, only for those on screen) with
+/// `selected` highlighted and kept in view.
+pub fn selectable_list(
+    frame: &mut Frame,
+    area: Rect,
+    count: usize,
+    selected: usize,
+    theme: &Theme,
+    row: impl Fn(usize) -> String,
+) {
+    let height = usize::from(area.height);
+    let items: Vec<ListItem> = (window_start(selected, height)..count)
+        .take(height)
+        .map(|i| {
+            let style = if i == selected { theme.selected() } else { Default::default() };
+            ListItem::new(row(i)).style(style)
+        })
+        .collect();
+    frame.render_widget(List::new(items), area);
+}
+
 /// The first row to draw so that `selected` is on screen.
 pub fn window_start(selected: usize, height: usize) -> usize {
     selected.saturating_sub(height.saturating_sub(1))
@@ -171,20 +192,9 @@ fn client_pane(frame: &mut Frame, area: Rect, m: &Model, r: &ClientRecord) {
             inner,
         );
     } else {
-        let height = usize::from(inner.height);
-        let start = window_start(m.session, height);
-        let items: Vec<ListItem> = sessions
-            .iter()
-            .enumerate()
-            .skip(start)
-            .take(height)
-            .map(|(i, s)| {
-                let line = format!("{:<10}  {}", format_day_near(s.at.date(), today), s.topics.join("; "));
-                let style = if i == m.session { theme.selected() } else { Default::default() };
-                ListItem::new(line).style(style)
-            })
-            .collect();
-        frame.render_widget(List::new(items), inner);
+        selectable_list(frame, inner, sessions.len(), m.session, theme, |i| {
+            format!("{:<10}  {}", format_day_near(sessions[i].at.date(), today), sessions[i].topics.join("; "))
+        });
     }
     let text_width = usize::from(detail_area.width.saturating_sub(2));
     let detail = sessions.get(m.session).map(|s| session_lines(r, s, text_width, m)).unwrap_or_default();

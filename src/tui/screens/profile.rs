@@ -4,9 +4,9 @@
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{List, ListItem, Paragraph};
+use ratatui::widgets::Paragraph;
 
-use super::clients::window_start;
+use super::clients::selectable_list;
 use super::panel;
 use crate::domain::time::{ago, format_day, parse_date, split_date};
 use crate::domain::{Channel, ClientRecord, Direction, GoalStatus, RecordError};
@@ -237,19 +237,7 @@ pub fn view(frame: &mut Frame, area: Rect, m: &Model, v: &ProfileView) {
         frame.render_widget(Paragraph::new(Line::styled("Nothing yet. Press a to add one.", theme.quiet())), inner);
         return;
     }
-    let height = usize::from(inner.height);
-    let start = window_start(v.selected, height);
-    let list: Vec<ListItem> = items
-        .into_iter()
-        .enumerate()
-        .skip(start)
-        .take(height)
-        .map(|(i, text)| {
-            let style = if i == v.selected { theme.selected() } else { Default::default() };
-            ListItem::new(text).style(style)
-        })
-        .collect();
-    frame.render_widget(List::new(list), inner);
+    selectable_list(frame, inner, items.len(), v.selected, theme, |i| items[i].clone());
 }
 
 #[cfg(test)]
