@@ -678,3 +678,46 @@ fn an_outdated_personal_detail_can_be_removed_after_asking() {
     app.key(KeyCode::Delete, KeyModifiers::NONE);
     assert!(app.status().starts_with("Goals are not removed"), "{}", app.status());
 }
+
+// ---- Hostile input ----------------------------------------------------------
+
+#[test]
+fn a_name_and_a_note_holding_escape_sequences_are_shown_visibly_never_sent_raw() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(dir.path()).unwrap();
+    let name = "Eve \u{1b}]0;pwned\u{7}\u{1b}[2JEvil";
+    let r =
+        store.create_client(ClientProfile { name: name.into(), ..Default::default() }, dt("2026-11-20 09:00")).unwrap();
+    let now = dt("2026-11-25 10:00");
+    store
+        .update(&r.client.id, now, "note added", |r| {
+            r.add_session(
+                rapport::domain::NewSession {
+                    topics: vec!["clipboard \u{1b}]52;c;cm0gLXJmIH4=\u{7} here".into()],
+                    notes: "a C1 \u{9b}31m CSI and a bidi \u{202e}override".into(),
+                    ..Default::default()
+                },
+                now,
+            )
+        })
+        .unwrap();
+    let mut app = App::open(dir);
+    app.press("Tab");
+    let screen = app.screen(80, 24);
+    assert!(screen.contains("Eve ␛]0;pwned␇␛[2JEvil"), "{screen}");
+    assert!(screen.contains("␛]52;c;cm0gLXJmIH4=␇"), "{screen}");
+    assert!(!screen.chars().any(|c| c.is_control() && c != '\n'), "{screen:?}");
+    insta::assert_snapshot!("hostile_clients_80x24", screen);
+}
+
+#[test]
+fn a_paste_over_the_field_limit_is_refused_and_what_was_typed_is_kept() {
+    let mut app = App::demo();
+    app.press("Tab n");
+    app.type_text("what she said about the move");
+    app.dispatch(Action::Paste("x".repeat(300 * 1024)));
+    assert!(app.status().contains("Nothing was pasted: that text is 300 KiB"), "{}", app.status());
+    let screen = app.screen(80, 24);
+    assert!(screen.contains("what she said about the move"), "{screen}");
+    assert!(!screen.contains("xxxxxxxxxx"), "{screen}");
+}

@@ -40,7 +40,13 @@ fn line(entry: &AuditEntry, keys: Option<&Keys>) -> Vec<u8> {
 
 /// Appends one entry and flushes it to disk.
 pub fn append(root: &Path, entry: &AuditEntry, keys: Option<&Keys>) -> std::io::Result<()> {
-    let mut f = OpenOptions::new().create(true).append(true).mode(FILE_MODE).open(root.join("audit.log"))?;
+    // Never through a link: a planted one would make Rapport append elsewhere.
+    let mut f = OpenOptions::new()
+        .create(true)
+        .append(true)
+        .mode(FILE_MODE)
+        .custom_flags(libc::O_NOFOLLOW)
+        .open(root.join("audit.log"))?;
     f.write_all(&line(entry, keys))?;
     f.sync_data()
 }

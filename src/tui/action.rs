@@ -206,3 +206,27 @@ pub enum Effect {
         text: String,
     },
 }
+
+impl crate::sanitize::MakeVisible for Action {
+    /// Makes the record text an action carries visible, where it enters the app.
+    fn make_visible(&mut self) {
+        match self {
+            Action::ClientLoaded { record: Ok(r), .. }
+            | Action::ClientSaved(r)
+            | Action::NoteSaved { record: r, .. } => r.make_visible(),
+            Action::RecordSaved { record, message } => {
+                record.make_visible();
+                message.make_visible();
+            }
+            Action::Refreshed(entries) => entries.make_visible(),
+            Action::SearchDone { result: Ok(found), .. } => found.hits.make_visible(),
+            Action::ClientLoaded { record: Err(e), .. }
+            | Action::SearchDone { result: Err(e), .. }
+            | Action::Exported(Ok(e) | Err(e))
+            | Action::DraftFailed(e)
+            | Action::StoreFailed(e)
+            | Action::EditorClosed(Err(e)) => e.make_visible(),
+            _ => {}
+        }
+    }
+}

@@ -55,6 +55,13 @@ pub fn run(store: Store, fixed_now: Option<NaiveDateTime>) -> Result<()> {
     model.policy = store.settings().policy();
     model.encrypted = store.is_encrypted();
     model.blank_after_minutes = store.settings().blank_after_minutes;
+    let strays = store.strays().into_iter().filter(|s| s.kind.needs_attention()).count();
+    if strays > 0 {
+        model.set_error(format!(
+            "{} in the data folder Rapport ignores (a sync-conflict copy or a link): run `rapport doctor` to see what to do.",
+            if strays == 1 { "1 file".to_string() } else { format!("{strays} files") }
+        ));
+    }
     let mut terminal = ratatui::init();
     // Bracketed paste: a pasted note arrives as one event, not as keys.
     let _ = execute!(io::stdout(), EnableBracketedPaste);

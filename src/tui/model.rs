@@ -1,5 +1,6 @@
 //! All the app's state, in one place.
 
+use crate::sanitize::{MakeVisible, visible};
 use std::collections::BTreeMap;
 
 use chrono::NaiveDateTime;
@@ -167,7 +168,15 @@ pub const KEEP_LOADED: usize = 24;
 pub const AGENDA_DAYS: i64 = 7;
 
 impl Model {
-    pub fn new(index: Vec<IndexEntry>, drafts: Vec<(String, NoteDraft)>, now: NaiveDateTime, theme: Theme) -> Model {
+    pub fn new(
+        mut index: Vec<IndexEntry>,
+        mut drafts: Vec<(String, NoteDraft)>,
+        now: NaiveDateTime,
+        theme: Theme,
+    ) -> Model {
+        // What the app holds it may draw: record text enters made visible.
+        index.make_visible();
+        drafts.iter_mut().for_each(|(_, d)| d.fields.make_visible());
         let mut m = Model {
             now,
             theme,
@@ -463,10 +472,10 @@ impl Model {
     }
 
     pub fn set_info(&mut self, text: impl Into<String>) {
-        self.status = Some(Status { text: text.into(), kind: StatusKind::Info });
+        self.status = Some(Status { text: visible(&text.into()).into_owned(), kind: StatusKind::Info });
     }
 
     pub fn set_error(&mut self, text: impl Into<String>) {
-        self.status = Some(Status { text: text.into(), kind: StatusKind::Error });
+        self.status = Some(Status { text: visible(&text.into()).into_owned(), kind: StatusKind::Error });
     }
 }

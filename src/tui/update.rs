@@ -1,6 +1,7 @@
 //! `update(&mut Model, Action) -> Vec<Effect>`: every state change of the
 //! app. Pure: no clock, no files, no terminal.
 
+use crate::domain::bounds;
 use chrono::NaiveDateTime;
 
 use super::action::{Action, Effect};
@@ -31,6 +32,16 @@ pub fn update(m: &mut Model, action: Action) -> Vec<Effect> {
 
 fn step_model(m: &mut Model, action: Action) -> Vec<Effect> {
     match action {
+        // One limit for every field: an over-long paste is refused whole,
+        // and what was typed before it stays as it was.
+        Action::Paste(text) if text.len() > bounds::FIELD_BYTES => {
+            m.set_error(format!(
+                "Nothing was pasted: that text is {}, and one field holds at most {}. What you typed is kept.",
+                bounds::size(text.len() as u64),
+                bounds::size(bounds::FIELD_BYTES as u64)
+            ));
+            return vec![];
+        }
         Action::SearchDone { query, result } => {
             if let Screen::Search(v) = &mut m.screen
                 && v.query() == query

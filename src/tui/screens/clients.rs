@@ -182,7 +182,10 @@ fn client_pane(frame: &mut Frame, area: Rect, m: &Model, r: &ClientRecord) {
     let list_height = (sessions.len() as u16 + 2).clamp(3, (area.height / 3).max(4));
     let [list_area, detail_area] = Layout::vertical([Constraint::Length(list_height), Constraint::Min(3)]).areas(area);
     let today = m.now.date();
-    let title = format!("{} · {} sessions", r.display_name(), sessions.len());
+    let mut title = format!("{} · {} sessions", r.display_name(), sessions.len());
+    if m.selected_entry().is_some_and(|e| e.read_only) {
+        title.push_str(" · made by a newer Rapport: read-only");
+    }
     let block = panel(title, m.sessions_focus, theme);
     let inner = block.inner(list_area);
     frame.render_widget(block, list_area);
