@@ -159,6 +159,31 @@ pub struct Model {
     pub show_archived: bool,
     /// The data folder is encrypted: nothing may reach the disk in plain text.
     pub encrypted: bool,
+    /// Bumped whenever a held record changes, so [`NoteCache`] knows.
+    pub generation: u64,
+    /// The wrapped note on screen, kept between frames.
+    pub note_cache: std::cell::RefCell<NoteCache>,
+}
+
+/// The wrapped lines of the note on screen, kept between frames so that a
+/// keypress on a long note does not wrap all of it again. A memo of the
+/// view, keyed by what the lines depend on; it changes nothing the app shows.
+#[derive(Debug, Default)]
+pub struct NoteCache {
+    /// (generation, client, session, width)
+    pub key: Option<(u64, String, String, usize)>,
+    /// The note's headings and paragraphs, in order.
+    pub items: Vec<NoteItem>,
+    /// The first item not yet wrapped into `lines`.
+    pub next: usize,
+    pub lines: Vec<ratatui::text::Line<'static>>,
+}
+
+/// One part of a note's body, before wrapping.
+#[derive(Debug, Clone)]
+pub enum NoteItem {
+    Heading(String),
+    Text(String),
 }
 
 /// How many client records stay loaded at once.
@@ -206,6 +231,8 @@ impl Model {
             blank_after_minutes: None,
             show_archived: false,
             encrypted: false,
+            generation: 0,
+            note_cache: Default::default(),
         };
         m.sort_clients();
         m.refilter();
@@ -297,6 +324,7 @@ impl Model {
     /// Takes a record read from disk, dropping the oldest loaded ones.
     pub fn loaded(&mut self, id: &str, record: Result<ClientRecord, String>) {
         let Some(i) = self.index_of(id) else { return };
+        self.generation += 1;
         match record {
             Ok(r) => {
                 self.clients[i].record = Some(r);
@@ -324,6 +352,7 @@ impl Model {
     /// window or a sync tool get their new summary, and their record is read
     /// again when next shown. Returns the names of clients changed elsewhere.
     pub fn refreshed(&mut self, entries: Vec<IndexEntry>) -> Vec<String> {
+        self.generation += 1;
         let mut changed = Vec::new();
         let mut added = false;
         let mut updated = false;
@@ -381,6 +410,7 @@ impl Model {
 
     /// Puts a record saved to disk in place of the one held, keeping order.
     pub fn replace_record(&mut self, record: ClientRecord) {
+        self.generation += 1;
         let selected_id = self.selected_entry().map(|e| e.id.clone());
         let id = record.client.id.clone();
         let entry = ClientEntry {
