@@ -387,3 +387,66 @@ fn a_healthy_folder_gets_a_clean_bill() {
     assert!(report.contains("1 of 1 client files read and checked"), "{report}");
     assert!(report.contains("Nothing needs your attention."), "{report}");
 }
+
+// ---- Any hostile text, any hostile id ----------------------------------------
+
+use proptest::prelude::*;
+
+/// Text made of what an attacker would reach for: every C0 control, DEL, C1
+/// controls, bidi overrides, path pieces, and a few letters.
+fn hostile_text() -> impl Strategy<Value = String> {
+    let pieces = prop_oneof![
+        (0u32..0x20).prop_map(|c| char::from_u32(c).unwrap().to_string()),
+        Just("\u{7f}".to_string()),
+        (0x80u32..0xa0).prop_map(|c| char::from_u32(c).unwrap().to_string()),
+        (0x202au32..0x202f).prop_map(|c| char::from_u32(c).unwrap().to_string()),
+        Just("\u{1b}]52;c;cm0gLXJmIH4=\u{7}".to_string()),
+        Just("\u{1b}[2J".to_string()),
+        Just("../".to_string()),
+        Just("/etc/".to_string()),
+        "[a-zA-Zé ]{1,4}",
+    ];
+    proptest::collection::vec(pieces, 1..12).prop_map(|p| p.concat())
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(24))]
+
+    /// Whatever a name and a note hold, what the commands print is inert.
+    #[test]
+    fn no_hostile_text_reaches_the_terminal_raw(name in hostile_text(), note in hostile_text()) {
+        let s = scene();
+        let store = rapport::store::Store::open(&s.data).unwrap();
+        let now = rapport::domain::time::dt("2026-11-20 10:00");
+        let profile = rapport::domain::ClientProfile { name: format!("Zed {name}"), ..Default::default() };
+        let r = store.create_client(profile, now).unwrap();
+        store.update(&r.client.id, now, "note added", |r| {
+            r.add_session(rapport::domain::NewSession { topics: vec![note.clone()], notes: note.clone(), ..Default::default() }, now)
+        }).unwrap();
+        for args in [vec!["client", "list"], vec!["review", &r.client.id], vec!["export", &r.client.id], vec!["search", "zed"]] {
+            let out = run(&s.data, &args);
+            assert_inert(&format!("{args:?}"), &out.stdout);
+            assert_inert(&format!("{args:?}"), &out.stderr);
+        }
+    }
+
+    /// Whatever id a file claims, nothing outside the data folder is touched.
+    #[test]
+    fn no_id_from_a_file_leads_outside_the_folder(id in prop_oneof![
+        hostile_text(),
+        hostile_text().prop_map(|t| format!("../../outside/pwned{t}")),
+        Just("../../outside/pwned".to_string()),
+    ]) {
+        let s = scene();
+        fs::write(s.outside.join("pwned.json"), b"{}").unwrap();
+        plant(&s.data, "victim.json", &record(&id, "Victim"));
+        let before = contents(&s.outside);
+        let store = rapport::store::Store::open(&s.data).unwrap();
+        let now = rapport::domain::time::dt("2026-11-20 10:00");
+        let _ = store.index();
+        let _ = store.update("victim", now, "note added", |r| r.add_session(Default::default(), now));
+        let _ = store.delete_client("victim", now);
+        let _ = store.export_client("victim", now);
+        prop_assert_eq!(contents(&s.outside), before);
+    }
+}
