@@ -19,6 +19,8 @@ pub enum Action {
     Input(KeyEvent),
     /// Text pasted into the terminal.
     Paste(String),
+    /// The terminal is now this many columns and rows.
+    Resized(u16, u16),
     /// Move the selection up one row.
     Up,
     /// Move the selection down one row.

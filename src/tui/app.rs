@@ -75,6 +75,8 @@ fn event_loop(terminal: &mut DefaultTerminal, model: &mut Model, store: &Store, 
     let mut last_tick = Instant::now();
     // The first tick loads what the first screen shows.
     dispatch(terminal, model, store, Action::Tick(clock.now()))?;
+    let size = terminal.size()?;
+    dispatch(terminal, model, store, Action::Resized(size.width, size.height))?;
     loop {
         terminal.draw(|f| view(model, f))?;
         if model.quit {
@@ -94,6 +96,7 @@ fn event_loop(terminal: &mut DefaultTerminal, model: &mut Model, store: &Store, 
                 }
                 Event::Key(key) if key.kind == KeyEventKind::Press => action_for(model.context(), &key),
                 Event::Paste(text) => Some(Action::Paste(text)),
+                Event::Resize(w, h) => Some(Action::Resized(w, h)),
                 _ => None,
             };
         }
@@ -135,10 +138,20 @@ fn run_effect(
     }
 }
 
-/// Hands the terminal to $EDITOR (else $VISUAL, else vi) on a private temp
-/// file in the data folder, and takes back what was saved.
+/// Hands the terminal to $EDITOR (else $VISUAL) on a private temp file in
+/// the data folder, and takes back what was saved. With neither set, says
+/// so rather than dropping the therapist into an editor they did not choose.
 fn edit_in_editor(terminal: &mut DefaultTerminal, store: &Store, text: &str) -> Result<Result<String, String>> {
-    let editor = std::env::var("EDITOR").or_else(|_| std::env::var("VISUAL")).unwrap_or_else(|_| "vi".into());
+    let editor = ["EDITOR", "VISUAL"].iter().filter_map(|v| std::env::var(v).ok()).find(|e| !e.trim().is_empty());
+    let Some(editor) = editor else {
+        return Ok(Err("Ctrl-E opens your own editor, but neither EDITOR nor VISUAL is set. Set one (for example \
+             export EDITOR=nano) and start Rapport again; the field is unchanged."
+            .into()));
+    };
+    let words = match shell_words::split(&editor) {
+        Ok(words) if !words.is_empty() => words,
+        _ => return Ok(Err(format!("EDITOR is '{editor}', which is not a command line; the field is unchanged."))),
+    };
     let file = tempfile::Builder::new()
         .prefix(".rapport-edit-")
         .suffix(".txt")
@@ -147,9 +160,7 @@ fn edit_in_editor(terminal: &mut DefaultTerminal, store: &Store, text: &str) -> 
     std::fs::write(file.path(), text).context("writing the file for the editor")?;
     let _ = execute!(io::stdout(), DisableBracketedPaste);
     ratatui::restore();
-    let mut parts = editor.split_whitespace();
-    let program = parts.next().unwrap_or("vi");
-    let status = Process::new(program).args(parts).arg(file.path()).status();
+    let status = Process::new(&words[0]).args(&words[1..]).arg(file.path()).status();
     *terminal = ratatui::init();
     let _ = execute!(io::stdout(), EnableBracketedPaste);
     terminal.clear()?;

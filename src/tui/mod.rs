@@ -4,6 +4,7 @@
 pub mod action;
 pub mod app;
 pub mod effects;
+pub mod input;
 pub mod keymap;
 pub mod model;
 pub mod screens;

@@ -6,7 +6,6 @@ use std::collections::BTreeMap;
 use chrono::NaiveDateTime;
 use nucleo_matcher::pattern::{CaseMatching, Normalization, Pattern};
 use nucleo_matcher::{Config, Matcher, Utf32Str};
-use ratatui_textarea::TextArea;
 
 use std::collections::{HashMap, VecDeque};
 
@@ -14,6 +13,7 @@ use crate::domain::finalise::FinalisePolicy;
 use crate::domain::{Appointment, ClientRecord, TaskStatus};
 use crate::store::index::Stamp;
 use crate::store::{ClientSummary, IndexEntry};
+use crate::tui::input::TextInput;
 use crate::tui::keymap::Context;
 use crate::tui::screens::appointment::AppointmentForm;
 use crate::tui::screens::client_form::ClientForm;
@@ -73,7 +73,6 @@ pub enum Screen {
 /// What a yes to the question will do.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Confirmed {
-    DiscardNote,
     CancelAppointment { client: String, start: NaiveDateTime },
     Finalise { client: String, session: String },
     RemoveItem { client: String, part: Part, id: String },
@@ -82,13 +81,43 @@ pub enum Confirmed {
 /// A small window over the screen that takes the keys until closed.
 #[derive(Debug)]
 pub enum Popup {
-    Confirm { question: String, on_yes: Confirmed },
-    Tasks { client: String, selected: usize },
-    Outcome { client: String, task: String, task_text: String, status: TaskStatus, input: Box<TextArea<'static>> },
-    Restore { client: String },
-    AddItem { client: String, part: Part, input: Box<TextArea<'static>> },
-    Addendum { client: String, session: String, input: Box<TextArea<'static>> },
+    Confirm {
+        question: String,
+        on_yes: Confirmed,
+    },
+    Tasks {
+        client: String,
+        selected: usize,
+    },
+    Outcome {
+        client: String,
+        task: String,
+        task_text: String,
+        status: TaskStatus,
+        input: Box<TextInput>,
+    },
+    Restore {
+        client: String,
+    },
+    AddItem {
+        client: String,
+        part: Part,
+        input: Box<TextInput>,
+    },
+    Addendum {
+        client: String,
+        session: String,
+        input: Box<TextInput>,
+    },
+    /// [`DISCARD_QUESTION`], asked by Esc on any form or box with typed
+    /// text: `keep` is the box to go back to (None: the form on screen).
+    Discard {
+        keep: Option<Box<Popup>>,
+    },
 }
+
+/// The one question Esc asks before throwing typed text away.
+pub const DISCARD_QUESTION: &str = "Discard what you typed? y discards it, n keeps it.";
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum StatusKind {
@@ -128,7 +157,7 @@ pub struct Model {
     /// Indices into `clients` that pass the filter, in order.
     pub visible: Vec<usize>,
     /// The name filter being typed or kept.
-    pub filter: Option<TextArea<'static>>,
+    pub filter: Option<TextInput>,
     pub filter_typing: bool,
     /// The sessions pane has the keys.
     pub sessions_focus: bool,
@@ -159,6 +188,8 @@ pub struct Model {
     pub show_archived: bool,
     /// The data folder is encrypted: nothing may reach the disk in plain text.
     pub encrypted: bool,
+    /// The terminal's size (columns, rows), as last told by the loop.
+    pub size: (u16, u16),
     /// Bumped whenever a held record changes, so [`NoteCache`] knows.
     pub generation: u64,
     /// The wrapped note on screen, kept between frames.
@@ -233,6 +264,7 @@ impl Model {
             encrypted: false,
             generation: 0,
             note_cache: Default::default(),
+            size: (80, 24),
         };
         m.sort_clients();
         m.refilter();
@@ -248,6 +280,9 @@ impl Model {
 
     /// The context whose bindings apply now.
     pub fn context(&self) -> Context {
+        if self.too_small() {
+            return Context::TooSmall;
+        }
         if self.blanked {
             return Context::Blank;
         }
@@ -255,7 +290,7 @@ impl Model {
             return Context::Help;
         }
         match &self.popup {
-            Some(Popup::Confirm { .. }) => return Context::Confirm,
+            Some(Popup::Confirm { .. } | Popup::Discard { .. }) => return Context::Confirm,
             Some(Popup::Tasks { .. }) => return Context::Tasks,
             Some(Popup::Outcome { .. }) => return Context::Outcome,
             Some(Popup::Restore { .. }) => return Context::Restore,
@@ -499,6 +534,11 @@ impl Model {
             .collect();
         rows.sort_by_key(|r| r.appointment.start);
         rows
+    }
+
+    /// The window is smaller than the app can draw in.
+    pub fn too_small(&self) -> bool {
+        self.size.0 < crate::tui::view::MIN_WIDTH || self.size.1 < crate::tui::view::MIN_HEIGHT
     }
 
     pub fn set_info(&mut self, text: impl Into<String>) {
