@@ -209,6 +209,23 @@ pub enum Effect {
     },
 }
 
+impl Effect {
+    /// A change to the record (the loop reads no more keys until it is
+    /// done); reads, drafts and exports are not.
+    pub fn is_change(&self) -> bool {
+        !matches!(
+            self,
+            Effect::Refresh
+                | Effect::LoadClient { .. }
+                | Effect::Search { .. }
+                | Effect::SaveDraft { .. }
+                | Effect::DeleteDraft { .. }
+                | Effect::Export { .. }
+                | Effect::OpenEditor { .. }
+        )
+    }
+}
+
 impl crate::sanitize::MakeVisible for Action {
     /// Makes the record text an action carries visible, where it enters the app.
     fn make_visible(&mut self) {

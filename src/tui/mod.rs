@@ -11,3 +11,4 @@ pub mod screens;
 pub mod theme;
 pub mod update;
 pub mod view;
+pub mod worker;
