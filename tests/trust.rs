@@ -368,3 +368,46 @@ proptest! {
         }
     }
 }
+
+// ---- The record stays whole (issue 11) ------------------------------------
+
+/// Every file under `dir`, with its bytes.
+fn all_files(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for e in fs::read_dir(&d).unwrap().filter_map(|e| e.ok()) {
+            let p = e.path();
+            if e.file_type().unwrap().is_dir() {
+                stack.push(p);
+            } else {
+                let bytes = fs::read(&p).unwrap();
+                out.push((p, bytes));
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+#[test]
+fn rewriting_a_live_file_in_place_leaves_every_snapshot_as_it_was() {
+    let d = tempfile::tempdir().unwrap();
+    assert!(rapport(d.path(), &["client", "add", "Maria Lopez"]).status.success());
+    assert!(rapport(d.path(), &["note", "maria", "--text", "first words"]).status.success());
+    assert!(rapport(d.path(), &["backup"]).status.success());
+    assert!(rapport(d.path(), &["backup"]).status.success());
+    let before = all_files(&d.path().join("backups"));
+    assert!(before.len() >= 2, "{before:?}");
+    // What vim does to a file with several links, or `truncate`, or a sync
+    // tool: open the live file itself, cut it short and write into it.
+    let live = d.path().join("clients/maria-lopez.json");
+    {
+        use std::io::Write;
+        let mut f = fs::OpenOptions::new().write(true).truncate(true).open(&live).unwrap();
+        f.write_all(b"{\"half\":").unwrap();
+    }
+    assert_eq!(all_files(&d.path().join("backups")), before, "a snapshot shared bytes with the live file");
+    use std::os::unix::fs::MetadataExt;
+    assert_eq!(fs::metadata(&live).unwrap().nlink(), 1, "the live file is linked from nowhere else");
+}

@@ -1,16 +1,21 @@
 //! Snapshots of the client files under `DATA/backups/<name>/clients/`.
 //!
-//! Client files are only ever replaced whole (written beside and renamed),
-//! never changed in place, so a snapshot can hard-link them: it costs no
-//! space until a file changes, and is still a complete, separate copy of
-//! every file as it was. Where links are not possible, files are copied.
+//! Every snapshot is an independent copy of each client file: a reflink
+//! where the filesystem offers one (Btrfs, XFS, APFS: no space used until a
+//! file changes), a real copy otherwise. Never a hard link: an editor, a
+//! sync tool or `truncate` that rewrites a live file in place would change
+//! every snapshot that shared its bytes. A snapshot is built in a temporary
+//! folder and renamed into place when complete, so a killed snapshot never
+//! leaves a partial one behind.
 
 use std::fs;
 use std::path::PathBuf;
 
 use chrono::NaiveDateTime;
 
-use super::atomic::{create_private_dir, is_temp_file, write_atomic};
+use std::os::unix::fs::PermissionsExt;
+
+use super::atomic::{FILE_MODE, create_private_dir, is_temp_file, sync_folder, write_atomic};
 use super::{Store, StoreError};
 
 /// One snapshot.
@@ -34,6 +39,9 @@ impl Store {
             .filter(|e| e.path().join("clients").is_dir())
             .filter_map(|e| {
                 let name = e.file_name().into_string().ok()?;
+                if is_temp_file(&name) {
+                    return None;
+                }
                 let clients = fs::read_dir(e.path().join("clients")).map_or(0, |d| d.count());
                 Some(Snapshot { name, clients })
             })
@@ -50,19 +58,41 @@ impl Store {
             name = format!("{}{tail}-{n}", now.format("%Y-%m-%d_%H%M%S"));
             n += 1;
         }
-        let dest = self.backups_dir().join(&name).join("clients");
+        // Built under a temporary name, renamed when whole. Under the lock no
+        // other snapshot is being built, so any temporary folder is a leftover.
+        self.sweep_partial_snapshots();
+        let building = self.backups_dir().join(format!(".rapport-tmp-{name}"));
+        let dest = building.join("clients");
         let fail = |source: anyhow::Error| StoreError::Write { path: dest.clone(), source };
         create_private_dir(&dest).map_err(fail)?;
         let mut clients = 0;
         for (_, from) in self.client_files()? {
             let to = dest.join(from.file_name().expect("a file"));
-            if fs::hard_link(&from, &to).is_err() {
-                let bytes = fs::read(&from).map_err(|e| StoreError::io("read", &from, e))?;
-                write_atomic(&to, &bytes).map_err(fail)?;
-            }
+            reflink_copy::reflink_or_copy(&from, &to).map_err(|e| StoreError::io("copy", &from, e))?;
+            // Owner-only, and on disk before the snapshot is named complete.
+            fs::File::open(&to)
+                .and_then(|f| {
+                    f.set_permissions(fs::Permissions::from_mode(FILE_MODE))?;
+                    f.sync_all()
+                })
+                .map_err(|e| StoreError::io("copy", &to, e))?;
             clients += 1;
         }
+        sync_folder(&dest).map_err(fail)?;
+        let finished = self.backups_dir().join(&name);
+        fs::rename(&building, &finished).map_err(|e| StoreError::io("finish the snapshot", &finished, e))?;
+        sync_folder(&self.backups_dir()).map_err(fail)?;
         Ok(Snapshot { name, clients })
+    }
+
+    /// Removes snapshot folders a killed process left half built.
+    fn sweep_partial_snapshots(&self) {
+        let Ok(entries) = fs::read_dir(self.backups_dir()) else { return };
+        for e in entries.filter_map(|e| e.ok()) {
+            if e.file_name().to_str().is_some_and(is_temp_file) && e.path().is_dir() {
+                let _ = fs::remove_dir_all(e.path());
+            }
+        }
     }
 
     /// The day's snapshot, taken before the first change of the day.
