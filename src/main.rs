@@ -84,10 +84,14 @@ fn run() -> Result<()> {
         _ => {}
     }
     let store = open_store(&dir)?;
-    match cli.command {
+    let result = match cli.command {
         Some(command) => cli::run(command, &store, now, &mut io::stdout().lock()),
-        None => open_tui(store, cli.now.is_some().then_some(now)),
+        None => open_tui(store.clone(), cli.now.is_some().then_some(now)),
+    };
+    for notice in store.take_notices() {
+        eprintln!("rapport: note: {notice}");
     }
+    result
 }
 
 /// Opens the data folder, asking for the passphrase if it is encrypted.

@@ -216,7 +216,7 @@ fn the_audit_log_says_what_and_when_but_never_the_words() {
     let log = fs::read_to_string(d.path().join("audit.log")).unwrap();
     assert!(!log.contains("disclosed"), "{log}");
     let actions: Vec<String> = rapport::store::audit::read(d.path(), None).into_iter().map(|e| e.action).collect();
-    assert_eq!(actions, vec!["client added", "note added", "note finalised", "addendum added"]);
+    assert_eq!(actions, vec!["client added", "ledger started", "note added", "note finalised", "addendum added"]);
 }
 
 #[test]
@@ -410,4 +410,192 @@ fn rewriting_a_live_file_in_place_leaves_every_snapshot_as_it_was() {
     assert_eq!(all_files(&d.path().join("backups")), before, "a snapshot shared bytes with the live file");
     use std::os::unix::fs::MetadataExt;
     assert_eq!(fs::metadata(&live).unwrap().nlink(), 1, "the live file is linked from nowhere else");
+}
+
+fn rapport_at(dir: &Path, now: &str, args: &[&str]) -> std::process::Output {
+    Command::new(bin()).env("RAPPORT_DIR", dir).env("RAPPORT_NOW", now).args(args).output().unwrap()
+}
+
+fn stdout(o: &std::process::Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn stderr(o: &std::process::Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+/// A copy of the data folder, to attack one way each.
+fn copy_of(dir: &Path) -> tempfile::TempDir {
+    let copy = tempfile::tempdir().unwrap();
+    let status = Command::new("cp").arg("-a").arg(format!("{}/.", dir.display())).arg(copy.path()).status().unwrap();
+    assert!(status.success());
+    copy
+}
+
+fn read_record(dir: &Path, id: &str) -> ClientRecord {
+    let path = dir.join(format!("clients/{id}.json"));
+    rapport::store::parse_record(&fs::read(&path).unwrap(), &path).unwrap()
+}
+
+fn write_record(dir: &Path, r: &ClientRecord) {
+    fs::write(dir.join(format!("clients/{}.json", r.client.id)), serde_json::to_vec_pretty(r).unwrap()).unwrap();
+}
+
+/// Hana has three notes from three days ago: s1 finalised on its own when
+/// s2 was written a day later, s2 and s3 not yet.
+fn hana() -> tempfile::TempDir {
+    let d = tempfile::tempdir().unwrap();
+    let at = |now: &str, args: &[&str]| {
+        let o = rapport_at(d.path(), now, args);
+        assert!(o.status.success(), "{}", stderr(&o));
+    };
+    at("2026-11-22 09:00", &["client", "add", "Hana Sato"]);
+    at("2026-11-22 11:00", &["note", "hana", "--at", "2026-11-22 10:00", "--text", "first words"]);
+    at("2026-11-23 12:00", &["note", "hana", "--at", "2026-11-23 10:00", "--text", "second words"]);
+    at("2026-11-23 12:00", &["note", "hana", "--at", "2026-11-23 11:00", "--text", "third words"]);
+    let r = read_record(d.path(), "hana-sato");
+    let sealed: Vec<bool> = r.sessions.iter().map(|s| s.finalised.is_some()).collect();
+    assert_eq!(sealed, vec![true, false, false]);
+    d
+}
+
+#[test]
+fn finalise_saves_what_the_editing_period_sealed_and_says_so() {
+    let d = hana();
+    let a = copy_of(d.path());
+    let o = rapport(a.path(), &["finalise", "hana"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(
+        stdout(&o),
+        "Notes s2, s3 of Hana Sato were finalised automatically just now (the editing period had run out); nothing else to finalise.\n"
+    );
+    assert!(read_record(a.path(), "hana-sato").sessions.iter().all(|s| s.finalised.is_some()));
+
+    let b = copy_of(d.path());
+    let o = rapport(b.path(), &["finalise", "hana", "s3"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stdout(&o).contains("s2, s3 of Hana Sato were finalised automatically just now"), "{}", stdout(&o));
+    assert!(read_record(b.path(), "hana-sato").sessions[2].finalised.is_some(), "s3 is final on disk");
+
+    // A command that fails still keeps the seals that fell due before it.
+    let c = copy_of(d.path());
+    let o = rapport(c.path(), &["finalise", "hana", "s1"]);
+    assert!(!o.status.success());
+    assert!(stderr(&o).contains("note s1 was already finalised"), "{}", stderr(&o));
+    assert!(stderr(&o).contains("notes s2, s3 of hana-sato finalised automatically just now"), "{}", stderr(&o));
+    assert!(read_record(c.path(), "hana-sato").sessions.iter().all(|s| s.finalised.is_some()));
+    let v = rapport(c.path(), &["verify"]);
+    assert!(v.status.success(), "{}{}", stdout(&v), stderr(&v));
+    assert!(stdout(&v).contains("All 3 finalised notes of 1 client"), "{}", stdout(&v));
+}
+
+/// Maria has three finalised notes, and an addendum beneath s1.
+fn maria_sealed() -> tempfile::TempDir {
+    let d = tempfile::tempdir().unwrap();
+    assert!(rapport(d.path(), &["client", "add", "Maria Lopez"]).status.success());
+    for (at, text) in [("2026-11-26 07:00", "one"), ("2026-11-26 08:00", "two"), ("2026-11-26 09:00", "three")] {
+        assert!(rapport(d.path(), &["note", "maria", "--at", at, "--text", text]).status.success());
+    }
+    assert!(rapport(d.path(), &["finalise", "maria"]).status.success());
+    assert!(rapport(d.path(), &["addendum", "maria", "s1", "a correction"]).status.success());
+    let v = rapport(d.path(), &["verify"]);
+    assert!(v.status.success(), "{}", stderr(&v));
+    assert!(stdout(&v).contains("All 3 finalised notes of 1 client"), "{}", stdout(&v));
+    d
+}
+
+/// `verify` fails and its report names note `session`.
+fn verify_names(dir: &Path, session: &str, why: &str) {
+    let v = rapport(dir, &["verify"]);
+    assert!(!v.status.success(), "verify passed: {}", stdout(&v));
+    let out = stdout(&v);
+    assert!(out.contains(&format!("Maria Lopez: note {session}")) && out.contains(why), "{out}");
+}
+
+#[test]
+fn every_forgery_of_a_finalised_note_is_named_by_verify() {
+    let d = maria_sealed();
+
+    // The last finalised note is deleted.
+    let c = copy_of(d.path());
+    let mut r = read_record(c.path(), "maria-lopez");
+    r.sessions.pop();
+    assert!(r.verify().is_empty(), "the file alone cannot tell");
+    write_record(c.path(), &r);
+    verify_names(c.path(), "s3", "deleted");
+
+    // The hash of a changed note, and the chain after it, recomputed.
+    let c = copy_of(d.path());
+    let mut r = read_record(c.path(), "maria-lopez");
+    r.sessions[1].notes = "forged".into();
+    let h1 = r.sessions[0].finalised.as_ref().unwrap().hash.clone();
+    let h2 = rapport::domain::finalise::content_hash(&r.sessions[1], &h1);
+    r.sessions[1].finalised.as_mut().unwrap().hash = h2.clone();
+    let h3 = rapport::domain::finalise::content_hash(&r.sessions[2], &h2);
+    r.sessions[2].finalised.as_mut().unwrap().hash = h3;
+    assert!(r.verify().is_empty(), "the forged chain holds on its own");
+    write_record(c.path(), &r);
+    verify_names(c.path(), "s2", "differs from the ledger");
+
+    // An addendum changed, or deleted.
+    let c = copy_of(d.path());
+    let mut r = read_record(c.path(), "maria-lopez");
+    r.sessions[0].addenda[0].text = "a different correction".into();
+    write_record(c.path(), &r);
+    verify_names(c.path(), "s1", "addendum that was changed");
+    let c = copy_of(d.path());
+    let mut r = read_record(c.path(), "maria-lopez");
+    r.sessions[0].addenda.clear();
+    write_record(c.path(), &r);
+    verify_names(c.path(), "s1", "lost an addendum");
+
+    // Unsealed, changed, then any ordinary command: Rapport must not
+    // seal the forged words again.
+    let c = copy_of(d.path());
+    let mut r = read_record(c.path(), "maria-lopez");
+    r.sessions[1].finalised = None;
+    r.sessions[1].notes = "forged".into();
+    write_record(c.path(), &r);
+    let o = rapport_at(c.path(), "2026-11-28 10:00", &["note", "maria", "--text", "a new session"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stderr(&o).contains("note s2 of maria-lopez was finalised before with other content"), "{}", stderr(&o));
+    let r = read_record(c.path(), "maria-lopez");
+    assert!(r.sessions[1].finalised.is_none(), "the forged note was not sealed");
+    assert_eq!(r.sessions[1].notes, "forged");
+    verify_names(c.path(), "s2", "seal has been removed");
+    let f = rapport_at(c.path(), "2026-11-28 10:00", &["finalise", "maria", "s2"]);
+    assert!(!f.status.success());
+    assert!(stderr(&f).contains("it was not sealed again"), "{}", stderr(&f));
+}
+
+#[test]
+fn verify_names_a_file_it_cannot_read_and_fails() {
+    let d = maria_sealed();
+    fs::write(d.path().join("clients/bob.json"), b"{ not a record").unwrap();
+    let v = rapport(d.path(), &["verify"]);
+    assert!(!v.status.success());
+    assert!(stdout(&v).contains("clients/bob.json: could not be read"), "{}", stdout(&v));
+    assert!(stderr(&v).contains("1 client file could not be read"), "{}", stderr(&v));
+}
+
+#[test]
+fn a_practice_from_before_the_ledger_starts_it_once_from_its_seals() {
+    let d = maria_sealed();
+    fs::remove_file(d.path().join("ledger")).unwrap();
+    // As an older Rapport left it: no ledger, and the log never started one.
+    let log: Vec<_> =
+        rapport::store::audit::read(d.path(), None).into_iter().filter(|e| !e.action.starts_with("ledger")).collect();
+    rapport::store::audit::rewrite(d.path(), &log, None).unwrap();
+    let v = rapport(d.path(), &["verify"]);
+    assert!(v.status.success(), "{}", stderr(&v));
+    assert!(stderr(&v).contains("started the ledger"), "{}", stderr(&v));
+    assert!(stderr(&v).contains("from the 3 finalised notes"), "{}", stderr(&v));
+    let again = rapport(d.path(), &["verify"]);
+    assert!(again.status.success());
+    assert!(!stderr(&again).contains("ledger"), "said once: {}", stderr(&again));
+    // A ledger deleted after it was started is named, not quietly restarted.
+    fs::remove_file(d.path().join("ledger")).unwrap();
+    let gone = rapport(d.path(), &["verify"]);
+    assert!(!gone.status.success());
+    assert!(stdout(&gone).contains("the ledger (the record of every finalised note) is missing"), "{}", stdout(&gone));
 }

@@ -95,14 +95,37 @@ pub fn run(command: Command, store: &Store, now: NaiveDateTime, out: &mut dyn Wr
         }
         Command::Goal(g) => goal(g, store, now, out),
         Command::Finalise { client, session } => {
-            let (ids, r) = change(store, now, "note finalised", &client, |r| r.finalise(session.as_deref(), now))?;
-            writeln!(
-                out,
-                "Finalised {} of {}: {}. They are now read-only.",
-                plural(ids.len(), "note"),
-                r.client.name,
-                ids.join(", ")
-            )?;
+            let ((auto, ids), r) = store.update_with(&find(store, &client)?, now, "note finalised", |r, auto| {
+                let auto = auto.to_vec();
+                // What the editing period sealed just now is not "already final".
+                let nothing_left = match session.as_deref() {
+                    Some(s) => auto.iter().any(|a| a == s),
+                    None => !auto.is_empty() && r.sessions.iter().all(|s| s.finalised.is_some()),
+                };
+                if nothing_left {
+                    return Ok((auto, Vec::new()));
+                }
+                Ok((auto, r.finalise(session.as_deref(), now)?))
+            })?;
+            if !auto.is_empty() {
+                let (word, verb) = if auto.len() == 1 { ("Note", "was") } else { ("Notes", "were") };
+                let rest = if ids.is_empty() { "; nothing else to finalise" } else { "" };
+                writeln!(
+                    out,
+                    "{word} {} of {} {verb} finalised automatically just now (the editing period had run out){rest}.",
+                    auto.join(", "),
+                    r.client.name
+                )?;
+            }
+            if !ids.is_empty() {
+                writeln!(
+                    out,
+                    "Finalised {} of {}: {}. They are now read-only.",
+                    plural(ids.len(), "note"),
+                    r.client.name,
+                    ids.join(", ")
+                )?;
+            }
             Ok(())
         }
         Command::Addendum { client, session, text } => {
@@ -111,36 +134,45 @@ pub fn run(command: Command, store: &Store, now: NaiveDateTime, out: &mut dyn Wr
             Ok(())
         }
         Command::Verify { client } => {
-            let records: Vec<ClientRecord> = match &client {
-                Some(q) => vec![load(store, q)?],
-                None => store.load_all()?.into_iter().filter_map(|f| f.record.ok()).collect(),
-            };
-            let mut broken = 0;
-            let mut sealed = 0;
-            for r in &records {
-                sealed += r.sessions.iter().filter(|s| s.finalised.is_some()).count();
-                for b in r.verify() {
-                    broken += 1;
-                    writeln!(
-                        out,
-                        "{}: note {} ({}) was changed after it was finalised",
-                        r.client.name,
-                        b.session,
-                        format_datetime(b.at)
-                    )?;
-                }
+            let id = client.map(|q| find(store, &q)).transpose()?;
+            let v = store.verify(id.as_deref(), now)?;
+            for (path, why) in &v.unreadable {
+                writeln!(out, "{}: could not be read, so it was not checked: {why}", path.display())?;
             }
-            if broken > 0 {
-                bail!(
-                    "{} changed after finalising; restore them from a backup (`rapport backup list`)",
-                    plural(broken, "note")
-                );
+            for (name, f) in &v.findings {
+                let at = f.at.map(|at| format!(" ({})", format_datetime(at))).unwrap_or_default();
+                writeln!(out, "{name}: note {}{at} {}", f.session, f.why)?;
+            }
+            for (id, n) in &v.missing {
+                writeln!(out, "client {id}: the file, with {}, is missing", plural(*n, "finalised note"))?;
+            }
+            for n in &v.ledger_broken {
+                writeln!(out, "the ledger itself was changed at entry {n}")?;
+            }
+            if v.ledger_missing {
+                writeln!(out, "the ledger (the record of every finalised note) is missing from the data folder")?;
+            }
+            if !v.is_clean() {
+                let mut parts = Vec::new();
+                if !v.findings.is_empty() {
+                    parts.push(format!("{} changed after finalising", plural(v.findings.len(), "note")));
+                }
+                if !v.unreadable.is_empty() {
+                    parts.push(format!("{} could not be read", plural(v.unreadable.len(), "client file")));
+                }
+                if !v.missing.is_empty() {
+                    parts.push(format!("{} missing", plural(v.missing.len(), "client file")));
+                }
+                if !v.ledger_broken.is_empty() || v.ledger_missing {
+                    parts.push("the ledger was tampered with".into());
+                }
+                bail!("{}; restore from a backup (`rapport backup list`)", parts.join("; "));
             }
             writeln!(
                 out,
                 "All {} of {} are as they were finalised.",
-                plural(sealed, "finalised note"),
-                plural(records.len(), "client")
+                plural(v.sealed, "finalised note"),
+                plural(v.clients, "client")
             )?;
             Ok(())
         }

@@ -149,6 +149,11 @@ impl Store {
             ))));
         }
         let _lock = self.lock()?;
+        if !super::ledger::exists(self.root()) {
+            self.witness_locked("", now)?;
+        }
+        let before: Vec<String> =
+            self.load_all()?.into_iter().filter_map(|f| f.record.ok()).map(|r| r.client.id).collect();
         let kept = self.snapshot_locked(now, "-before-restore")?;
         let wanted: Vec<(String, PathBuf)> = fs::read_dir(&source)
             .map_err(|e| StoreError::io("read", &source, e))?
@@ -169,8 +174,50 @@ impl Store {
                 fs::remove_file(&path).map_err(|e| StoreError::io("remove", &path, e))?;
             }
         }
+        self.witness_restore_locked(&before, &kept.name, now)?;
         self.audit(now, "restore", "", name);
         Ok(kept.name)
+    }
+
+    /// After a restore: the ledger takes the restored files as its new
+    /// witness of each client (`before`: the clients there were), and a
+    /// notice names the finalised notes the restore took away.
+    fn witness_restore_locked(&self, before: &[String], kept: &str, now: NaiveDateTime) -> Result<(), StoreError> {
+        use super::ledger::{Kind, NewEntry, baseline, read, witness};
+        let old = read(self.root(), self.keys.as_deref(), None)
+            .map_err(|e| StoreError::Write { path: super::ledger::path(self.root()), source: e.into() })?;
+        let after: Vec<_> = self.load_all()?.into_iter().filter_map(|f| f.record.ok()).collect();
+        let mut ids: Vec<String> = before.to_vec();
+        ids.extend(after.iter().map(|r| r.client.id.clone()));
+        ids.sort();
+        ids.dedup();
+        let mut entries = Vec::new();
+        let mut lost = Vec::new();
+        for id in &ids {
+            let r = after.iter().find(|r| &r.client.id == id);
+            for (sid, w) in witness(&old.entries, id) {
+                let still = r.and_then(|r| r.session(&sid)).and_then(|s| s.finalised.as_ref());
+                if !w.hash.is_empty() && still.is_none() {
+                    lost.push(format!("{id} {sid}"));
+                }
+            }
+            entries.push(NewEntry {
+                kind: Kind::Restore,
+                client: id.clone(),
+                session: String::new(),
+                hash: String::new(),
+            });
+            entries.extend(r.map(baseline).unwrap_or_default());
+        }
+        self.witness_append_locked(&entries, now)?;
+        if !lost.is_empty() {
+            self.notice(format!(
+                "the restored snapshot does not hold {} that had been finalised since ({}); they are kept in snapshot {kept}",
+                if lost.len() == 1 { "1 note".to_string() } else { format!("{} notes", lost.len()) },
+                lost.join(", ")
+            ));
+        }
+        Ok(())
     }
 
     /// Takes client `id`'s file out of every snapshot. Returns how many held it.

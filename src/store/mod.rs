@@ -11,6 +11,7 @@ pub mod audit;
 pub mod backup;
 pub mod crypt;
 pub mod index;
+pub mod ledger;
 pub mod lock;
 pub mod search;
 pub mod settings;
@@ -62,7 +63,7 @@ pub enum StoreError {
     Record(#[from] RecordError),
 }
 
-fn hint(e: &io::Error) -> &'static str {
+pub(crate) fn hint(e: &io::Error) -> &'static str {
     match e.kind() {
         io::ErrorKind::PermissionDenied => "; check that this account owns the data folder",
         io::ErrorKind::StorageFull => "; free some disk space and try again",
@@ -101,6 +102,9 @@ pub struct Store {
     settings: Settings,
     /// Set when the folder is encrypted and unlocked.
     keys: crypt::SharedKeys,
+    /// Things the therapist should be told that did not stop the command:
+    /// see [`Store::take_notices`].
+    notices: std::sync::Arc<std::sync::Mutex<Vec<String>>>,
 }
 
 impl Store {
@@ -117,7 +121,12 @@ impl Store {
     pub(crate) fn open_plain_for_conversion(root: &Path) -> anyhow::Result<Store> {
         create_private_dir(&root.join("clients"))?;
         create_private_dir(&root.join("drafts"))?;
-        let store = Store { settings: Settings::read(root)?, root: root.to_path_buf(), keys: None };
+        let store = Store {
+            settings: Settings::read(root)?,
+            root: root.to_path_buf(),
+            keys: None,
+            notices: Default::default(),
+        };
         store.sweep_temp_files();
         Ok(store)
     }
@@ -189,11 +198,25 @@ impl Store {
         self.settings
     }
 
-    /// Notes what was done, for the audit log. Never note text.
+    /// Notes what was done, for the audit log. Never note text. A log that
+    /// cannot be written does not stop a note being saved, but is told: see
+    /// [`Store::take_notices`].
     pub fn audit(&self, now: chrono::NaiveDateTime, action: &str, client: &str, detail: &str) {
         let entry = audit::AuditEntry { at: now, action: action.into(), client: client.into(), detail: detail.into() };
-        // A log that cannot be written must not stop a note being saved.
-        let _ = audit::append(&self.root, &entry, self.keys.as_deref());
+        if let Err(e) = audit::append(&self.root, &entry, self.keys.as_deref()) {
+            self.notice(format!("the audit log could not be written ({e}{}): this {action} is not in it", hint(&e)));
+        }
+    }
+
+    /// Keeps a sentence for the therapist (a warning, or something done once).
+    pub(crate) fn notice(&self, text: String) {
+        self.notices.lock().unwrap_or_else(|e| e.into_inner()).push(text);
+    }
+
+    /// The sentences the last commands left for the therapist, oldest
+    /// first; each is given once.
+    pub fn take_notices(&self) -> Vec<String> {
+        std::mem::take(&mut *self.notices.lock().unwrap_or_else(|e| e.into_inner()))
     }
 
     pub fn root(&self) -> &Path {
@@ -329,24 +352,86 @@ impl Store {
         what: &str,
         change: impl FnOnce(&mut ClientRecord) -> Result<T, RecordError>,
     ) -> Result<(T, ClientRecord), StoreError> {
+        self.update_with(id, now, what, |r, _| change(r))
+    }
+
+    /// Like [`Store::update`]; `change` is also given the ids of the notes
+    /// finalised automatically just before it. Those seals are saved even
+    /// when `change` fails (and a notice says so). Every new seal and
+    /// addendum is witnessed in the ledger before the file is written; a
+    /// note the ledger saw sealed with other content is never sealed again.
+    pub fn update_with<T>(
+        &self,
+        id: &str,
+        now: NaiveDateTime,
+        what: &str,
+        change: impl FnOnce(&mut ClientRecord, &[String]) -> Result<T, RecordError>,
+    ) -> Result<(T, ClientRecord), StoreError> {
         let _lock = self.lock()?;
-        let mut record = self.load(id)?;
+        let on_disk = self.load(id)?;
         self.daily_snapshot_locked(now)?;
-        let sealed = record.finalise_due(now, self.settings.policy());
-        let out = change(&mut record)?;
+        let notes = self.witness_locked(id, now)?;
+        let mut sealed_record = on_disk.clone();
+        let (sealed, refused) = sealed_record
+            .finalise_due_where(now, self.settings.policy(), |s, hash| ledger::may_seal(&notes, &s.id, hash));
+        for sid in &refused {
+            self.notice(format!(
+                "note {sid} of {id} was finalised before with other content and has been changed outside Rapport \
+                 since, so it was not sealed again; `rapport verify` names it"
+            ));
+        }
+        let mut record = sealed_record.clone();
+        let result = change(&mut record, &sealed).and_then(|out| {
+            for e in ledger::changes(Some(&sealed_record), &record) {
+                if e.kind == ledger::Kind::Seal && !ledger::may_seal(&notes, &e.session, &e.hash) {
+                    return Err(RecordError::Invalid(format!(
+                        "note {} was finalised before with other content and has been changed outside Rapport \
+                         since; it was not sealed again. `rapport verify` names it; `rapport backup list` shows \
+                         the snapshots to restore it from",
+                        e.session
+                    )));
+                }
+            }
+            Ok(out)
+        });
+        let (out, mut record) = match result {
+            Ok(out) => (Ok(out), record),
+            Err(e) if sealed.is_empty() => return Err(e.into()),
+            Err(e) => (Err(e), sealed_record),
+        };
         record.schema_version = SCHEMA_VERSION;
+        let witnessed = ledger::changes(Some(&on_disk), &record);
+        self.witness_append_locked(&witnessed, now)?;
         self.write(&record)?;
         self.reindex(&record);
-        if sealed > 0 {
-            self.audit(now, "notes finalised automatically", id, &sealed.to_string());
+        if !sealed.is_empty() {
+            self.audit(now, "notes finalised automatically", id, &sealed.join(","));
         }
-        self.audit(now, what, id, "");
-        Ok((out, record))
+        match out {
+            Ok(out) => {
+                self.audit(now, what, id, "");
+                Ok((out, record))
+            }
+            Err(e) => {
+                self.notice(format!(
+                    "{} {} of {id} finalised automatically just now (the editing period had run out); that was saved",
+                    if sealed.len() == 1 { "note" } else { "notes" },
+                    sealed.join(", ")
+                ));
+                Err(e.into())
+            }
+        }
     }
 
     /// Writes a whole record as a new client file (for generated practices).
     pub fn import(&self, record: &ClientRecord) -> Result<(), StoreError> {
         let _lock = self.lock()?;
+        if ledger::exists(&self.root) {
+            self.witness_append_locked(
+                &ledger::baseline(record),
+                record.client.created.and_time(chrono::NaiveTime::MIN),
+            )?;
+        }
         self.write(record)
     }
 
