@@ -599,3 +599,65 @@ fn a_practice_from_before_the_ledger_starts_it_once_from_its_seals() {
     assert!(!gone.status.success());
     assert!(stdout(&gone).contains("the ledger (the record of every finalised note) is missing"), "{}", stdout(&gone));
 }
+
+#[test]
+fn a_full_disk_mid_audit_entry_is_told_and_the_next_entry_starts_fresh() {
+    let d = tempfile::tempdir().unwrap();
+    assert!(rapport(d.path(), &["client", "add", "Maria Lopez"]).status.success());
+    assert!(rapport(d.path(), &["note", "maria", "--text", "before"]).status.success());
+    // Fill the log to 40 bytes short of a 64 KiB file-size limit, so the
+    // next entry is cut part way, as on a full disk.
+    let log = d.path().join("audit.log");
+    let pad = "{\"at\":\"2026-11-20T10:00:00\",\"action\":\"padding\",\"client\":\"\",\"detail\":\"\"}\n";
+    let mut bytes = fs::read(&log).unwrap();
+    while bytes.len() + pad.len() < 65536 - 40 {
+        bytes.extend_from_slice(pad.as_bytes());
+    }
+    bytes.resize(65536 - 40, b'\n');
+    fs::write(&log, &bytes).unwrap();
+    let good_before = rapport::store::audit::read(d.path(), None).len();
+    let o = Command::new("bash")
+        .arg("-c")
+        .arg(format!("trap '' XFSZ; ulimit -f 64; exec {} note maria --text 'during'", bin()))
+        .env("RAPPORT_DIR", d.path())
+        .env("RAPPORT_NOW", "2026-11-26 09:35")
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "the note was saved: {}", stderr(&o));
+    assert!(stdout(&o).starts_with("Saved session s2"), "{}", stdout(&o));
+    assert!(stderr(&o).contains("the audit log could not be written"), "{}", stderr(&o));
+    assert_eq!(fs::metadata(&log).unwrap().len(), 65536, "the entry was torn at the limit");
+    assert_eq!(rapport::store::audit::torn_lines(d.path(), None), 1);
+
+    let after = rapport(d.path(), &["note", "maria", "--text", "after"]);
+    assert!(after.status.success());
+    assert!(!stderr(&after).contains("audit"), "{}", stderr(&after));
+    let entries = rapport::store::audit::read(d.path(), None);
+    assert_eq!(entries.len(), good_before + 1, "only the torn entry is lost");
+    assert_eq!(entries.last().unwrap().action, "note added");
+    assert_eq!(rapport::store::audit::torn_lines(d.path(), None), 1, "the torn line stays one line");
+    assert!(
+        fs::read_to_string(&log).unwrap().ends_with("\"note added\",\"client\":\"maria-lopez\",\"detail\":\"\"}\n")
+    );
+    assert_eq!(Store::open(d.path()).unwrap().load("maria-lopez").unwrap().sessions.len(), 3);
+}
+
+#[test]
+fn a_symlinked_audit_log_or_ledger_is_refused_not_followed() {
+    let d = maria_sealed();
+    let outside = tempfile::tempdir().unwrap();
+    for name in ["audit.log", "ledger"] {
+        let target = outside.path().join(name);
+        fs::write(&target, b"elsewhere\n").unwrap();
+        fs::remove_file(d.path().join(name)).unwrap();
+        std::os::unix::fs::symlink(&target, d.path().join(name)).unwrap();
+    }
+    let o = rapport_at(d.path(), "2026-11-28 10:00", &["addendum", "maria", "s2", "later"]);
+    assert!(!o.status.success(), "the ledger could not be written, so nothing was: {}", stdout(&o));
+    let o = rapport(d.path(), &["client", "edit", "maria", "--pronouns", "she/her"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stderr(&o).contains("the audit log could not be written"), "{}", stderr(&o));
+    for name in ["audit.log", "ledger"] {
+        assert_eq!(fs::read(outside.path().join(name)).unwrap(), b"elsewhere\n", "{name} was followed");
+    }
+}
