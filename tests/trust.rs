@@ -661,3 +661,62 @@ fn a_symlinked_audit_log_or_ledger_is_refused_not_followed() {
         assert_eq!(fs::read(outside.path().join(name)).unwrap(), b"elsewhere\n", "{name} was followed");
     }
 }
+
+/// Files under `dir` (snapshots aside) that mention any of `words`,
+/// ignoring case.
+fn files_mentioning(dir: &Path, words: &[&str]) -> Vec<String> {
+    all_files(dir)
+        .into_iter()
+        .filter(|(p, _)| !p.strip_prefix(dir).unwrap().starts_with("backups"))
+        .filter(|(_, bytes)| {
+            let text = String::from_utf8_lossy(bytes).to_lowercase();
+            words.iter().any(|w| text.contains(&w.to_lowercase()))
+        })
+        .map(|(p, _)| p.display().to_string())
+        .collect()
+}
+
+#[test]
+fn erasing_a_client_leaves_no_trace_outside_the_snapshots_at_once() {
+    let d = tempfile::tempdir().unwrap();
+    assert!(rapport(d.path(), &["client", "add", "Tom Becker"]).status.success());
+    assert!(
+        rapport(d.path(), &["note", "tom", "--at", "2026-11-20 10:00", "--text", "xylophone lessons"]).status.success()
+    );
+    assert!(rapport(d.path(), &["note", "tom", "--topic", "quietude"]).status.success());
+    assert!(rapport(d.path(), &["addendum", "tom", "s1", "marimba too"]).status.success());
+    assert!(rapport(d.path(), &["client", "add", "Maria Lopez"]).status.success());
+    assert!(rapport(d.path(), &["note", "maria", "--text", "other words"]).status.success());
+    let store = Store::open(d.path()).unwrap();
+    let export = store.export_client("tom-becker", now()).unwrap();
+    let export_name = export.file_name().unwrap().to_string_lossy().into_owned();
+    assert!(!export_name.to_lowercase().contains("tom") && !export_name.contains("becker"), "{export_name}");
+    let words = ["Tom", "Becker", "xylophone", "quietude", "marimba"];
+    assert!(rapport(d.path(), &["search", "xylophone"]).status.success());
+    assert!(files_mentioning(d.path(), &words).len() >= 5, "the words were there to find");
+
+    let mut child = Command::new(bin())
+        .env("RAPPORT_DIR", d.path())
+        .env("RAPPORT_NOW", "2026-11-26 09:35")
+        .args(["client", "delete", "tom"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    use std::io::Write;
+    child.stdin.take().unwrap().write_all(b"Tom Becker\n").unwrap();
+    let o = child.wait_with_output().unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(
+        stdout(&o).contains(&format!("Deleted their exports from the data folder: {export_name}.")),
+        "{}",
+        stdout(&o)
+    );
+    assert!(stdout(&o).contains("rapport backup prune --erase tom-becker"), "{}", stdout(&o));
+    assert_eq!(files_mentioning(d.path(), &words), Vec::<String>::new());
+    // What is left is whole: Maria is listed and verified.
+    assert!(stdout(&rapport(d.path(), &["client", "list"])).contains("Maria Lopez"));
+    let v = rapport(d.path(), &["verify"]);
+    assert!(v.status.success(), "{}{}", stdout(&v), stderr(&v));
+}

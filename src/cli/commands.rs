@@ -392,16 +392,26 @@ fn client(c: ClientCommand, store: &Store, now: NaiveDateTime, out: &mut dyn Wri
             if typed.trim() != r.client.name {
                 bail!("the name did not match; nothing was deleted");
             }
-            let holding = store.delete_client(&r.client.id, now)?;
-            writeln!(out, "Erased the record, drafts and audit-log entries of client {}.", r.client.id)?;
-            if !holding.is_empty() {
+            let erased = store.delete_client(&r.client.id, now)?;
+            writeln!(
+                out,
+                "Erased the record, drafts, index and search entries, ledger and audit-log entries of client {}.",
+                r.client.id
+            )?;
+            if !erased.exports.is_empty() {
+                writeln!(out, "Deleted their exports from the data folder: {}.", erased.exports.join(", "))?;
+            }
+            if erased.snapshots.is_empty() {
+                writeln!(out, "No snapshot holds the record.")?;
+            } else {
                 writeln!(
                     out,
                     "These snapshots still hold the record: {}.\nThey go as newer snapshots replace them; to take the record out of them now: rapport backup prune --erase {}",
-                    holding.join(", "),
+                    erased.snapshots.join(", "),
                     r.client.id
                 )?;
             }
+            writeln!(out, "Copies written elsewhere with `rapport export --out` are not touched.")?;
         }
         ClientCommand::Edit { client, name, profile: p } => {
             let (_, r) = change(store, now, "client edited", &client, |r| {

@@ -202,6 +202,10 @@ impl Store {
         }
         let entries = audit::read(root, None);
         audit::rewrite(root, &entries, Some(&keys))?;
+        if super::ledger::exists(root) {
+            let l = super::ledger::read(root, None, None)?;
+            super::ledger::rewrite(root, &l.entries, &[], now, Some(&keys))?;
+        }
         let _ = fs::remove_dir_all(root.join("index"));
         let store = Store::unlock(root, passphrase)?;
         store.audit(now, "folder encrypted", "", "");
@@ -254,6 +258,10 @@ impl Store {
         }
         let entries = audit::read(root, Some(&*keys));
         audit::rewrite(root, &entries, None)?;
+        if super::ledger::exists(root) {
+            let l = super::ledger::read(root, Some(&*keys), None)?;
+            super::ledger::rewrite(root, &l.entries, &[], now, None)?;
+        }
         let _ = fs::remove_dir_all(root.join("index"));
         fs::remove_file(root.join(IDENTITY_FILE))?;
         let plain = Store::open(root)?;

@@ -338,6 +338,22 @@ impl IndexDir {
         Ok(())
     }
 
+    /// Takes client `id` out of the index and the search text at once (call
+    /// under the lock). An index that cannot be read is removed whole: it is
+    /// rebuilt from the client files when next needed.
+    pub fn remove_one(&self, id: &str) -> anyhow::Result<()> {
+        let Some(mut entries) = self.read() else {
+            return match fs::remove_dir_all(&self.dir) {
+                Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(e.into()),
+                _ => Ok(()),
+            };
+        };
+        entries.retain(|e| e.id != id);
+        self.rewrite_shards(&BTreeSet::from([id.to_string()]), &BTreeMap::new(), false)?;
+        self.write(entries)?;
+        Ok(())
+    }
+
     /// The shard files, for search.
     pub fn shards(&self) -> impl Iterator<Item = PathBuf> + '_ {
         (0..SHARDS).map(|s| self.shard_path(s))

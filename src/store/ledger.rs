@@ -422,7 +422,7 @@ impl Verified {
 }
 
 impl super::Store {
-    fn ledger_error(&self, e: impl Into<anyhow::Error>) -> super::StoreError {
+    pub(crate) fn ledger_error(&self, e: impl Into<anyhow::Error>) -> super::StoreError {
         super::StoreError::Write { path: path(self.root()), source: e.into() }
     }
 

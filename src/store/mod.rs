@@ -446,27 +446,78 @@ impl Store {
         self.write_json(&path, record)
     }
 
-    /// Erases client `id`: their file, their draft, and their mentions in
-    /// the audit log. Returns the snapshots that still hold their record.
-    pub fn delete_client(&self, id: &str, now: NaiveDateTime) -> Result<Vec<String>, StoreError> {
+    /// Erases client `id` at once, under one lock: their file, their draft,
+    /// their index entry and search text, their exports in `DATA/exports/`,
+    /// and their entries in the audit log and the ledger. Says what remains.
+    pub fn delete_client(&self, id: &str, now: NaiveDateTime) -> Result<Erased, StoreError> {
         let _lock = self.lock()?;
         let path = self.client_path(id);
         fs::remove_file(&path).map_err(|e| StoreError::io("remove", &path, e))?;
         let _ = fs::remove_file(self.draft_path(id));
+        let index = self.root.join("index");
+        self.index_dir().remove_one(id).map_err(|source| StoreError::Write { path: index, source })?;
+        let mut exports = Vec::new();
+        for path in self.exports_of(id) {
+            fs::remove_file(&path).map_err(|e| StoreError::io("remove", &path, e))?;
+            exports.push(path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default());
+        }
         let kept: Vec<audit::AuditEntry> =
             audit::read(&self.root, self.keys.as_deref()).into_iter().filter(|e| e.client != id).collect();
         audit::rewrite(&self.root, &kept, self.keys.as_deref())
             .map_err(|source| StoreError::Write { path: self.root.join("audit.log"), source })?;
+        if ledger::exists(&self.root) {
+            let read = ledger::read(&self.root, self.keys.as_deref(), None).map_err(|e| self.ledger_error(e))?;
+            let kept: Vec<ledger::Entry> = read.entries.into_iter().filter(|e| e.client != id).collect();
+            let erased = ledger::NewEntry {
+                kind: ledger::Kind::Erased,
+                client: String::new(),
+                session: String::new(),
+                hash: String::new(),
+            };
+            ledger::rewrite(&self.root, &kept, &[erased], now, self.keys.as_deref())
+                .map_err(|e| self.ledger_error(e))?;
+        }
         self.audit(now, "client erased", "", "");
-        Ok(self.snapshots_holding(id))
+        Ok(Erased { snapshots: self.snapshots_holding(id), exports })
     }
 
-    /// Writes client `id`'s whole record as Markdown into `DATA/exports/`.
+    /// The opaque token that begins the names of client `id`'s exports:
+    /// a hash of the id (keyed, when the folder is encrypted), never a name.
+    pub fn export_token(&self, id: &str) -> String {
+        match &self.keys {
+            Some(k) => k.stem(&format!("export:{id}")),
+            None => plain_export_token(id),
+        }
+    }
+
+    /// Client `id`'s exports in `DATA/exports/`, whatever Rapport version
+    /// named them and whether or not they are encrypted.
+    pub fn exports_of(&self, id: &str) -> Vec<PathBuf> {
+        let mut prefixes = vec![plain_export_token(id), id.to_string()];
+        if let Some(k) = &self.keys {
+            prefixes.push(k.stem(&format!("export:{id}")));
+            prefixes.push(k.stem(id));
+        }
+        let Ok(entries) = fs::read_dir(self.root.join("exports")) else { return Vec::new() };
+        let mut found: Vec<PathBuf> = entries
+            .filter_map(|e| e.ok())
+            .filter(|e| {
+                let name = e.file_name().to_string_lossy().into_owned();
+                prefixes.iter().any(|p| name.strip_prefix(p.as_str()).is_some_and(is_export_tail))
+            })
+            .map(|e| e.path())
+            .collect();
+        found.sort();
+        found
+    }
+
+    /// Writes client `id`'s whole record as Markdown into `DATA/exports/`,
+    /// under a name that gives no name away.
     pub fn export_client(&self, id: &str, now: NaiveDateTime) -> Result<PathBuf, StoreError> {
         let record = self.load(id)?;
         let dir = self.root.join("exports");
         create_private_dir(&dir).map_err(|source| StoreError::Write { path: dir.clone(), source })?;
-        let path = dir.join(format!("{}-{}.md", self.stem(id), now.format("%Y-%m-%d_%H%M")));
+        let path = dir.join(format!("{}-{}.md", self.export_token(id), now.format("%Y-%m-%d_%H%M")));
         let path = self.write_export(&path, crate::domain::export::to_markdown(&record, now).as_bytes(), false)?;
         self.audit(now, "export", id, "markdown");
         Ok(path)
@@ -519,6 +570,30 @@ impl Store {
             _ => Ok(()),
         }
     }
+}
+
+/// What an erasure did, and what still holds the record.
+#[derive(Debug, Clone, Default)]
+pub struct Erased {
+    /// Snapshots that still hold the client's file.
+    pub snapshots: Vec<String>,
+    /// The export files removed from `DATA/exports/`.
+    pub exports: Vec<String>,
+}
+
+fn plain_export_token(id: &str) -> String {
+    use sha2::{Digest, Sha256};
+    let h = Sha256::digest(format!("rapport export\0{id}").as_bytes());
+    h[..8].iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// `-2026-11-26_0935.md` (or `.json`, either maybe `.age`): what follows
+/// the client's token in an export's name.
+fn is_export_tail(rest: &str) -> bool {
+    let Some(rest) = rest.strip_prefix('-') else { return false };
+    let (stamp, ending) = rest.split_at_checked(15).unwrap_or(("", ""));
+    NaiveDateTime::parse_from_str(stamp, "%Y-%m-%d_%H%M").is_ok()
+        && [".md", ".json", ".md.age", ".json.age"].contains(&ending)
 }
 
 fn read_bytes(path: &Path) -> Result<Vec<u8>, StoreError> {
