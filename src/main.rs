@@ -78,9 +78,9 @@ fn run() -> Result<()> {
         .or_else(default_data_dir)
         .context("no data folder: pass --data-dir DIR or set RAPPORT_DIR")?;
     match &cli.command {
-        Some(Command::Encrypt { yes }) => return encrypt(&dir, *yes, now),
-        Some(Command::Decrypt { yes }) => return decrypt(&dir, *yes, now),
-        Some(Command::Passphrase) => return change_passphrase(&dir),
+        Some(Command::Encrypt { yes }) => return cli::crypt::encrypt(&dir, *yes, now),
+        Some(Command::Decrypt { yes }) => return cli::crypt::decrypt(&dir, *yes, now),
+        Some(Command::Passphrase) => return cli::crypt::change_passphrase(&dir),
         _ => {}
     }
     let store = open_store(&dir)?;
@@ -96,96 +96,15 @@ fn run() -> Result<()> {
 
 /// Opens the data folder, asking for the passphrase if it is encrypted.
 fn open_store(dir: &Path) -> Result<Store> {
+    if let Some(refusal) = rapport::store::conversion::refusal(dir) {
+        bail!(refusal);
+    }
     if crypt::is_encrypted(dir) {
-        let passphrase = ask_secret("RAPPORT_PASSPHRASE", "Passphrase for the Rapport data folder: ")?;
+        let passphrase = cli::crypt::ask_secret("RAPPORT_PASSPHRASE", "Passphrase for the Rapport data folder: ")?;
         Store::unlock(dir, &passphrase)
     } else {
         Store::open(dir)
     }
-}
-
-/// A secret from the environment variable `var`, else asked without echo.
-fn ask_secret(var: &str, prompt: &str) -> Result<String> {
-    if let Ok(p) = std::env::var(var) {
-        return Ok(p);
-    }
-    if !io::stdin().is_terminal() {
-        bail!("the data folder is encrypted: set {var} or run rapport in a terminal to be asked");
-    }
-    Ok(rpassword::prompt_password(prompt)?)
-}
-
-/// A new passphrase from `var`, else asked twice.
-fn new_secret(var: &str) -> Result<String> {
-    if let Ok(p) = std::env::var(var) {
-        return Ok(p);
-    }
-    let first = ask_secret("RAPPORT_NO_SUCH_VARIABLE", "New passphrase (at least 8 characters): ")?;
-    let again = ask_secret("RAPPORT_NO_SUCH_VARIABLE", "The same again: ")?;
-    if first != again {
-        bail!("the two passphrases differ; nothing was changed");
-    }
-    Ok(first)
-}
-
-fn confirm(question: &str) -> Result<bool> {
-    eprint!("{question}");
-    let mut answer = String::new();
-    io::stdin().read_line(&mut answer)?;
-    Ok(answer.trim().eq_ignore_ascii_case("yes"))
-}
-
-fn encrypt(dir: &Path, yes: bool, now: NaiveDateTime) -> Result<()> {
-    if crypt::is_encrypted(dir)
-        && dir
-            .join("clients")
-            .read_dir()
-            .map_or(true, |mut d| !d.any(|e| e.is_ok_and(|e| e.path().extension().is_some_and(|x| x == "json"))))
-    {
-        bail!("this data folder is already encrypted; `rapport passphrase` changes its passphrase");
-    }
-    if !yes
-        && !confirm(
-            "Encrypt every note, draft, snapshot and export in this data folder? Without the passphrase they cannot be read, by anyone. Type yes: ",
-        )?
-    {
-        bail!("not encrypted: nothing was changed");
-    }
-    let passphrase = if crypt::is_encrypted(dir) {
-        ask_secret("RAPPORT_PASSPHRASE", "Passphrase for the Rapport data folder: ")?
-    } else {
-        new_secret("RAPPORT_PASSPHRASE")?
-    };
-    let done = Store::encrypt_folder(dir, &passphrase, now)?;
-    println!(
-        "Encrypted {} files. The state before is kept, encrypted, as snapshot {}. Keep the passphrase safe: without it the notes cannot be read.",
-        done.files, done.snapshot
-    );
-    Ok(())
-}
-
-fn decrypt(dir: &Path, yes: bool, now: NaiveDateTime) -> Result<()> {
-    if !crypt::is_encrypted(dir) {
-        bail!("this data folder is not encrypted");
-    }
-    let passphrase = ask_secret("RAPPORT_PASSPHRASE", "Passphrase for the Rapport data folder: ")?;
-    if !yes && !confirm("Write every note back to disk unencrypted? Type yes: ")? {
-        bail!("not decrypted: nothing was changed");
-    }
-    let done = Store::decrypt_folder(dir, &passphrase, now)?;
-    println!("Decrypted {} files; the data folder is plain again.", done.files);
-    Ok(())
-}
-
-fn change_passphrase(dir: &Path) -> Result<()> {
-    if !crypt::is_encrypted(dir) {
-        bail!("this data folder is not encrypted; `rapport encrypt` encrypts it");
-    }
-    let old = ask_secret("RAPPORT_PASSPHRASE", "Current passphrase: ")?;
-    let new = new_secret("RAPPORT_NEW_PASSPHRASE")?;
-    Store::change_passphrase(dir, &old, &new)?;
-    println!("Passphrase changed. No note needed rewriting.");
-    Ok(())
 }
 
 fn open_tui(store: Store, fixed_now: Option<NaiveDateTime>) -> Result<()> {

@@ -720,3 +720,154 @@ fn erasing_a_client_leaves_no_trace_outside_the_snapshots_at_once() {
     let v = rapport(d.path(), &["verify"]);
     assert!(v.status.success(), "{}{}", stdout(&v), stderr(&v));
 }
+
+/// A folder on tmpfs when there is one: the kill test converts hundreds of
+/// files many times, and on tmpfs a sync costs nothing.
+fn fast_tempdir() -> tempfile::TempDir {
+    tempfile::tempdir_in("/dev/shm").or_else(|_| tempfile::tempdir()).unwrap()
+}
+
+const PASS: &str = "correct horse battery";
+
+fn convert(dir: &Path, what: &str) -> Command {
+    let mut c = Command::new(bin());
+    c.env("RAPPORT_DIR", dir)
+        .env("RAPPORT_NOW", "2026-11-26 09:35")
+        .env("RAPPORT_PASSPHRASE", PASS)
+        .env("RAPPORT_TEST_SCRYPT_LOG_N", "10")
+        .args([what, "--yes"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    c
+}
+
+/// Every client record of the folder, by id, as JSON.
+fn records(store: &Store) -> std::collections::BTreeMap<String, serde_json::Value> {
+    store
+        .load_all()
+        .unwrap()
+        .into_iter()
+        .map(|f| {
+            let r = f.record.unwrap_or_else(|e| panic!("{}: {e}", f.path.display()));
+            (r.client.id.clone(), serde_json::to_value(&r).unwrap())
+        })
+        .collect()
+}
+
+/// Runs `what` and kills it at a random moment up to `span`. True when it
+/// was killed while still running.
+fn kill_during(dir: &Path, what: &str, span: Duration, seed: &mut u64) -> bool {
+    *seed ^= *seed << 13;
+    *seed ^= *seed >> 7;
+    *seed ^= *seed << 17;
+    let mut child = convert(dir, what).spawn().unwrap();
+    std::thread::sleep(Duration::from_micros(*seed % span.as_micros() as u64));
+    let running = child.try_wait().unwrap().is_none();
+    if running {
+        child.kill().unwrap();
+    }
+    child.wait().unwrap();
+    running
+}
+
+#[test]
+fn encrypt_and_decrypt_killed_anywhere_finish_when_run_again_and_leave_no_plain_word() {
+    let d = fast_tempdir();
+    let dir = d.path().join("practice");
+    let clients = "500";
+    let g = Command::new(bin())
+        .env("RAPPORT_NOW", "2026-11-26 09:35")
+        .args(["demo", "generate", "--clients", clients, "--sessions", "6", "--out"])
+        .arg(&dir)
+        .output()
+        .unwrap();
+    assert!(g.status.success(), "{}", stderr(&g));
+    fs::write(dir.join("config.json"), br#"{"keep_backups": 2}"#).unwrap();
+    let store = Store::open(&dir).unwrap();
+    let expected = records(&store);
+    assert_eq!(expected.len(), 500);
+    let first = expected.keys().next().unwrap().clone();
+    let draft = serde_json::json!({"fields": ["a draft about the harbour crane"], "kept_at": "2026-11-26T09:30:00"});
+    store.save_draft(&first, &draft).unwrap();
+    store.export_client(&first, now()).unwrap();
+    assert!(rapport(&dir, &["note", &first, "--text", "so the audit log and ledger hold lines"]).status.success());
+    let expected = records(&store);
+    // What must never be readable once encrypted: every name and id, and
+    // the words of notes.
+    let mut secrets: Vec<String> = Vec::new();
+    for (id, r) in &expected {
+        secrets.push(id.clone());
+        secrets.push(r["client"]["name"].as_str().unwrap().to_string());
+        for s in r["sessions"].as_array().unwrap() {
+            let words = s["notes"].as_str().unwrap_or("");
+            if words.len() > 12 && words.contains(' ') {
+                secrets.push(words.chars().take(24).collect());
+            }
+        }
+    }
+    secrets.push("harbour crane".into());
+    let patterns = d.path().join("secrets.txt");
+    fs::write(&patterns, secrets.join("\n")).unwrap();
+    let readable = |what: &str| {
+        let g = Command::new("grep").arg("-rlF").arg("-f").arg(&patterns).arg(&dir).output().unwrap();
+        assert!(g.stdout.is_empty(), "plain words after {what} in: {}", String::from_utf8_lossy(&g.stdout));
+    };
+    assert!(
+        !Command::new("grep").arg("-rlF").arg("-f").arg(&patterns).arg(&dir).output().unwrap().stdout.is_empty(),
+        "the secrets are there to be found before encrypting"
+    );
+
+    // How long a whole run takes here, so the kills land anywhere in it.
+    let t = Instant::now();
+    assert!(convert(&dir, "encrypt").output().unwrap().status.success());
+    let span_e = t.elapsed() * 5 / 4;
+    let t = Instant::now();
+    assert!(convert(&dir, "decrypt").output().unwrap().status.success());
+    let span_d = t.elapsed() * 5 / 4;
+
+    let (mut kills_e, mut kills_d, mut refusals) = (0, 0, 0);
+    let mut seed: u64 = 0x2545_f491_4f6c_dd1d;
+    let deadline = Instant::now() + Duration::from_secs(100);
+    while (kills_e < 30 || kills_d < 30) && Instant::now() < deadline {
+        kills_e += usize::from(kill_during(&dir, "encrypt", span_e, &mut seed));
+        if dir.join("conversion.json").exists() {
+            let o = rapport(&dir, &["client", "list"]);
+            assert!(!o.status.success(), "a half-converted folder was listed");
+            assert!(stderr(&o).contains("an encryption was interrupted: run `rapport encrypt` again to finish it"));
+            refusals += 1;
+        }
+        let again = convert(&dir, "encrypt").output().unwrap();
+        assert!(again.status.success() || stderr(&again).contains("already encrypted"), "{}", stderr(&again));
+        assert!(!stdout(&again).contains("snapshot ."), "{}", stdout(&again));
+        assert!(!dir.join("conversion.json").exists());
+        readable("encrypt");
+        let enc = Store::unlock(&dir, PASS).unwrap();
+        assert_eq!(records(&enc), expected);
+        let drafts = enc.drafts::<serde_json::Value>();
+        assert_eq!(drafts, vec![(enc.stem(&first), draft.clone())]);
+
+        kills_d += usize::from(kill_during(&dir, "decrypt", span_d, &mut seed));
+        if dir.join("conversion.json").exists() {
+            let o = rapport(&dir, &["client", "list"]);
+            assert!(!o.status.success(), "a half-converted folder was listed");
+            assert!(stderr(&o).contains("a decryption was interrupted: run `rapport decrypt` again to finish it"));
+            refusals += 1;
+        }
+        let again = convert(&dir, "decrypt").output().unwrap();
+        assert!(again.status.success() || stderr(&again).contains("not encrypted"), "{}", stderr(&again));
+        assert!(!dir.join("conversion.json").exists() && !dir.join("identity.age").exists());
+        let plain = Store::open(&dir).unwrap();
+        assert_eq!(records(&plain), expected);
+        // The draft keeps its client: named by their id, offered again.
+        assert!(dir.join(format!("drafts/{first}.json")).exists());
+        assert_eq!(plain.drafts::<serde_json::Value>(), vec![(first.clone(), draft.clone())]);
+        assert_eq!(plain.exports_of(&first).len(), 1, "the export keeps its client too");
+    }
+    eprintln!("killed {kills_e} encryptions and {kills_d} decryptions mid-run; {refusals} left one to finish");
+    assert!(kills_e >= 30 && kills_d >= 30, "killed {kills_e} encryptions and {kills_d} decryptions mid-run");
+    assert!(refusals > 0, "some kills left a conversion to finish");
+    // The audit log lost nothing on the way: every conversion is in it.
+    let log = rapport::store::audit::read(&dir, None);
+    assert!(log.iter().filter(|e| e.action == "folder encrypted").count() >= kills_e);
+    assert!(log.iter().any(|e| e.action == "note added"));
+}

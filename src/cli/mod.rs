@@ -2,6 +2,7 @@
 
 pub mod args;
 mod commands;
+pub mod crypt;
 
 pub use args::{Cli, Command};
 pub use commands::run;

@@ -97,3 +97,16 @@ pub fn rewrite(root: &Path, entries: &[AuditEntry], keys: Option<&Keys>) -> anyh
     let bytes: Vec<u8> = entries.iter().flat_map(|e| line(e, keys)).collect();
     write_atomic(&root.join("audit.log"), &bytes)
 }
+
+/// Rewrites the log with every readable line, plain or encrypted with
+/// `keys`, encoded for `to` (encrypted with it, or plain): a log left half
+/// converted by a killed run loses no entry. Torn lines are dropped.
+pub(crate) fn reencode(root: &Path, keys: &Keys, to: Option<&Keys>) -> anyhow::Result<()> {
+    let path = root.join("audit.log");
+    let Ok(bytes) = std::fs::read(&path) else { return Ok(()) };
+    let entries: Vec<AuditEntry> = String::from_utf8_lossy(&bytes)
+        .lines()
+        .filter_map(|l| parse(l, None).or_else(|| parse(l, Some(keys))))
+        .collect();
+    rewrite(root, &entries, to)
+}

@@ -114,7 +114,7 @@ impl Store {
         Ok(snap)
     }
 
-    fn prune_locked(&self, keep: usize) -> Result<Vec<String>, StoreError> {
+    pub(crate) fn prune_locked(&self, keep: usize) -> Result<Vec<String>, StoreError> {
         let snaps = self.snapshots();
         let extra = snaps.len().saturating_sub(keep.max(1));
         let mut removed = Vec::new();

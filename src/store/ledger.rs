@@ -151,6 +151,20 @@ fn parse(l: &str, keys: Option<&Keys>, only: Option<&str>) -> Option<Option<Entr
     }
 }
 
+/// Rewrites every readable line, plain or encrypted with `keys`, encoded
+/// for `to`, each entry kept exactly (the chain is not made anew: a broken
+/// link stays visible).
+pub(crate) fn reencode(root: &Path, keys: &Keys, to: Option<&Keys>) -> anyhow::Result<()> {
+    let Ok(bytes) = std::fs::read(path(root)) else { return Ok(()) };
+    let mut out = Vec::new();
+    for l in String::from_utf8_lossy(&bytes).lines() {
+        if let Some(e) = parse(l, None, None).flatten().or_else(|| parse(l, Some(keys), None).flatten()) {
+            out.extend(line(&e, to));
+        }
+    }
+    write_atomic(&path(root), &out)
+}
+
 /// Reads the ledger. With `only`, an encrypted ledger decrypts just that
 /// client's entries and the folder-wide ones (the chain is then not checked).
 pub fn read(root: &Path, keys: Option<&Keys>, only: Option<&str>) -> std::io::Result<Read> {

@@ -9,6 +9,7 @@
 pub mod atomic;
 pub mod audit;
 pub mod backup;
+pub mod conversion;
 pub mod crypt;
 pub mod index;
 pub mod ledger;
@@ -112,6 +113,9 @@ impl Store {
     /// `root`. An encrypted folder is refused: see [`Store::unlock`].
     pub fn open(root: impl Into<PathBuf>) -> anyhow::Result<Store> {
         let root = root.into();
+        if let Some(refusal) = conversion::refusal(&root) {
+            anyhow::bail!(refusal);
+        }
         if crypt::is_encrypted(&root) {
             anyhow::bail!("this data folder is encrypted: give its passphrase (RAPPORT_PASSPHRASE, or at the prompt)");
         }
@@ -134,6 +138,9 @@ impl Store {
     /// Opens the encrypted data folder at `root` with its passphrase.
     pub fn unlock(root: impl Into<PathBuf>, passphrase: &str) -> anyhow::Result<Store> {
         let root = root.into();
+        if let Some(refusal) = conversion::refusal(&root) {
+            anyhow::bail!(refusal);
+        }
         let keys = crypt::Keys::unlock(&root, passphrase)?;
         let mut store = Store::open_plain_for_conversion(&root)?;
         store.keys = Some(std::sync::Arc::new(keys));
@@ -581,7 +588,7 @@ pub struct Erased {
     pub exports: Vec<String>,
 }
 
-fn plain_export_token(id: &str) -> String {
+pub(crate) fn plain_export_token(id: &str) -> String {
     use sha2::{Digest, Sha256};
     let h = Sha256::digest(format!("rapport export\0{id}").as_bytes());
     h[..8].iter().map(|b| format!("{b:02x}")).collect()
@@ -589,7 +596,7 @@ fn plain_export_token(id: &str) -> String {
 
 /// `-2026-11-26_0935.md` (or `.json`, either maybe `.age`): what follows
 /// the client's token in an export's name.
-fn is_export_tail(rest: &str) -> bool {
+pub(crate) fn is_export_tail(rest: &str) -> bool {
     let Some(rest) = rest.strip_prefix('-') else { return false };
     let (stamp, ending) = rest.split_at_checked(15).unwrap_or(("", ""));
     NaiveDateTime::parse_from_str(stamp, "%Y-%m-%d_%H%M").is_ok()
