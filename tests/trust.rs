@@ -871,3 +871,76 @@ fn encrypt_and_decrypt_killed_anywhere_finish_when_run_again_and_leave_no_plain_
     assert!(log.iter().filter(|e| e.action == "folder encrypted").count() >= kills_e);
     assert!(log.iter().any(|e| e.action == "note added"));
 }
+
+/// Kills `what` (started on its own side: plain to encrypt, encrypted to
+/// decrypt) until a kill leaves it unfinished, the journal still there.
+fn interrupt(dir: &Path, what: &str, seed: &mut u64) {
+    let undo = if what == "encrypt" { "decrypt" } else { "encrypt" };
+    let t = Instant::now();
+    assert!(convert(dir, what).output().unwrap().status.success());
+    let span = t.elapsed();
+    assert!(convert(dir, undo).output().unwrap().status.success());
+    for _ in 0..200 {
+        kill_during(dir, what, span, seed);
+        if dir.join("conversion.json").exists() {
+            return;
+        }
+        let done = dir.join("identity.age").exists() == (what == "encrypt");
+        if done {
+            assert!(convert(dir, undo).output().unwrap().status.success());
+        }
+    }
+    panic!("no kill left {what} unfinished");
+}
+
+#[test]
+fn an_interrupted_conversion_is_undone_by_the_opposite_command() {
+    let d = fast_tempdir();
+    let dir = d.path().join("practice");
+    let g = Command::new(bin())
+        .env("RAPPORT_NOW", "2026-11-26 09:35")
+        .args(["demo", "generate", "--clients", "200", "--sessions", "4", "--out"])
+        .arg(&dir)
+        .output()
+        .unwrap();
+    assert!(g.status.success(), "{}", stderr(&g));
+    let expected = records(&Store::open(&dir).unwrap());
+    let mut seed: u64 = 0x9e37_79b9_7f4a_7c15;
+
+    interrupt(&dir, "encrypt", &mut seed);
+    let undo = convert(&dir, "decrypt").output().unwrap();
+    assert!(undo.status.success(), "{}", stderr(&undo));
+    assert!(stdout(&undo).contains("Undid the interrupted encryption"), "{}", stdout(&undo));
+    assert!(!dir.join("identity.age").exists() && !dir.join("conversion.json").exists());
+    let left: Vec<_> = all_files(&dir).into_iter().filter(|(p, _)| p.extension().is_some_and(|x| x == "age")).collect();
+    assert!(left.is_empty(), "{} files still encrypted", left.len());
+    assert_eq!(records(&Store::open(&dir).unwrap()), expected);
+
+    assert!(convert(&dir, "encrypt").output().unwrap().status.success());
+    interrupt(&dir, "decrypt", &mut seed);
+    let undo = convert(&dir, "encrypt").output().unwrap();
+    assert!(undo.status.success(), "{}", stderr(&undo));
+    assert!(stdout(&undo).contains("Undid the interrupted decryption"), "{}", stdout(&undo));
+    let plain: Vec<_> = all_files(&dir)
+        .into_iter()
+        .filter(|(p, _)| p.extension().is_some_and(|x| x == "json") && !p.ends_with("config.json"))
+        .collect();
+    assert!(plain.is_empty(), "{} files still plain", plain.len());
+    assert_eq!(records(&Store::unlock(&dir, PASS).unwrap()), expected);
+}
+
+#[test]
+fn decrypt_keeps_the_key_while_a_file_cannot_be_decrypted() {
+    let d = maria_sealed();
+    assert!(convert(d.path(), "encrypt").output().unwrap().status.success());
+    let victim = fs::read_dir(d.path().join("clients")).unwrap().next().unwrap().unwrap().path();
+    let mut bytes = fs::read(&victim).unwrap();
+    let n = bytes.len();
+    bytes[n - 10] ^= 0xff;
+    fs::write(&victim, &bytes).unwrap();
+    let o = convert(d.path(), "decrypt").output().unwrap();
+    assert!(!o.status.success());
+    assert!(stderr(&o).contains("stayed encrypted") && stderr(&o).contains("keeps its key"), "{}", stderr(&o));
+    assert!(d.path().join("identity.age").exists());
+    assert_eq!(fs::read(&victim).unwrap(), bytes, "the damaged file is left as it was");
+}

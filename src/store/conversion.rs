@@ -193,6 +193,14 @@ fn convert(root: &Path, keys: &Keys, dir: Direction) -> Result<(usize, Vec<Strin
                 continue;
             };
             let Some(id) = client_id(&plain) else {
+                // Its words are kept on the folder's side: a damaged file
+                // decrypted is written out plain (shown as unreadable), never
+                // left encrypted under a key about to be removed.
+                if is_age && !enc {
+                    let stem = path.file_stem().and_then(|s| s.to_str()).unwrap_or("damaged");
+                    replace(&path, &d.join(format!("{stem}.json")), &plain)?;
+                    done += 1;
+                }
                 left.push(format!("{} is not a readable client file", path.display()));
                 continue;
             };
@@ -218,10 +226,10 @@ fn convert(root: &Path, keys: &Keys, dir: Direction) -> Result<(usize, Vec<Strin
                 left.push(format!("{} could not be decrypted", path.display()));
                 continue;
             };
-            let Some(id) = ids.get(&stem) else {
-                left.push(format!("{} belongs to no client in the folder", path.display()));
-                continue;
-            };
+            let id = ids.get(&stem).cloned().unwrap_or_else(|| {
+                left.push(format!("{} belongs to no client in the folder; kept as {stem}.json", path.display()));
+                stem.clone()
+            });
             replace(&path, &drafts.join(format!("{id}.json")), &plain)?;
         }
         done += 1;

@@ -139,7 +139,18 @@ fn line(e: &Entry, keys: Option<&Keys>) -> Vec<u8> {
 
 fn parse(l: &str, keys: Option<&Keys>, only: Option<&str>) -> Option<Option<Entry>> {
     match keys {
-        None => serde_json::from_str(l).ok().map(Some),
+        None => {
+            // Most lines are other clients': skip them without parsing.
+            // (Ids are slugs, written by serde_json without escapes.)
+            if let Some(c) = only
+                && !l.contains(&format!("\"client\":\"{c}\""))
+                && !l.contains("\"client\":\"\"")
+                && l.trim_end().ends_with('}')
+            {
+                return Some(None);
+            }
+            serde_json::from_str(l).ok().map(Some)
+        }
         Some(k) => {
             let (t, body) = l.split_once(' ')?;
             if only.is_some_and(|c| t != "-" && t != tag(k, c)) {

@@ -106,9 +106,10 @@ fn dispatch(terminal: &mut DefaultTerminal, model: &mut Model, store: &Store, ac
     let mut queue = vec![action];
     while let Some(action) = queue.pop() {
         for effect in update(model, action) {
-            if let Some(result) = run_effect(terminal, store, effect, model.now)? {
-                queue.push(result);
-            }
+            let result = run_effect(terminal, store, effect, model.now)?;
+            // Pushed first so they are handled last and stay on the status line.
+            queue.extend(store.take_notices().into_iter().rev().map(Action::StoreWarned));
+            queue.extend(result);
         }
     }
     Ok(())
