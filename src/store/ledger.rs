@@ -137,13 +137,27 @@ fn line(e: &Entry, keys: Option<&Keys>) -> Vec<u8> {
     line
 }
 
-fn parse(l: &str, keys: Option<&Keys>, only: Option<&str>) -> Option<Option<Entry>> {
+/// One client's lines, told apart cheaply: by the text `"client":"ID"` in
+/// a plain line, by the tag of an encrypted one.
+struct Only {
+    needle: String,
+    tag: String,
+}
+
+impl Only {
+    fn new(client: &str, keys: Option<&Keys>) -> Only {
+        Only { needle: format!("\"client\":\"{client}\""), tag: keys.map(|k| tag(k, client)).unwrap_or_default() }
+    }
+}
+
+/// An entry, `Some(None)` for a line of another client (not read), or
+/// `None` for a line that cannot be read (torn or damaged).
+fn parse(l: &str, keys: Option<&Keys>, only: Option<&Only>) -> Option<Option<Entry>> {
     match keys {
         None => {
-            // Most lines are other clients': skip them without parsing.
-            // (Ids are slugs, written by serde_json without escapes.)
-            if let Some(c) = only
-                && !l.contains(&format!("\"client\":\"{c}\""))
+            // Ids are slugs, written by serde_json without escapes.
+            if let Some(o) = only
+                && !l.contains(&o.needle)
                 && !l.contains("\"client\":\"\"")
                 && l.trim_end().ends_with('}')
             {
@@ -153,7 +167,7 @@ fn parse(l: &str, keys: Option<&Keys>, only: Option<&str>) -> Option<Option<Entr
         }
         Some(k) => {
             let (t, body) = l.split_once(' ')?;
-            if only.is_some_and(|c| t != "-" && t != tag(k, c)) {
+            if only.is_some_and(|o| t != "-" && t != o.tag) {
                 return Some(None);
             }
             let entry = serde_json::from_slice(&k.decrypt(&STANDARD.decode(body).ok()?)?).ok()?;
@@ -185,8 +199,9 @@ pub fn read(root: &Path, keys: Option<&Keys>, only: Option<&str>) -> std::io::Re
         Err(e) => return Err(e),
     };
     let mut read = Read::default();
+    let only = only.map(|c| Only::new(c, keys));
     for l in text.lines().filter(|l| !l.trim().is_empty()) {
-        match parse(l, keys, only) {
+        match parse(l, keys, only.as_ref()) {
             Some(Some(e)) => read.entries.push(e),
             Some(None) => {}
             None => read.torn += 1,
@@ -206,12 +221,29 @@ pub fn read(root: &Path, keys: Option<&Keys>, only: Option<&str>) -> std::io::Re
 
 /// The last entry's number and link: where the next entry goes.
 fn tail(root: &Path, keys: Option<&Keys>) -> std::io::Result<(u64, String)> {
-    let text = match std::fs::read(path(root)) {
-        Ok(bytes) => String::from_utf8_lossy(&bytes).into_owned(),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => String::new(),
+    use std::io::{Read as _, Seek, SeekFrom};
+    let mut f = match std::fs::File::open(path(root)) {
+        Ok(f) => f,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok((0, String::new())),
         Err(e) => return Err(e),
     };
-    Ok(text.lines().rev().find_map(|l| parse(l, keys, None).flatten()).map_or((0, String::new()), |e| (e.n, e.link)))
+    // The last whole entry is near the end: read the end, and all of the
+    // file only if the end holds none.
+    let len = f.metadata()?.len();
+    for from in [len.saturating_sub(64 * 1024), 0] {
+        f.seek(SeekFrom::Start(from))?;
+        let mut bytes = Vec::new();
+        f.read_to_end(&mut bytes)?;
+        let text = String::from_utf8_lossy(&bytes);
+        let last = text.lines().rev().find_map(|l| parse(l, keys, None).flatten());
+        if let Some(e) = last {
+            return Ok((e.n, e.link));
+        }
+        if from == 0 {
+            break;
+        }
+    }
+    Ok((0, String::new()))
 }
 
 /// What the ledger says each of `client`'s notes should be.
