@@ -944,3 +944,75 @@ fn decrypt_keeps_the_key_while_a_file_cannot_be_decrypted() {
     assert!(d.path().join("identity.age").exists());
     assert_eq!(fs::read(&victim).unwrap(), bytes, "the damaged file is left as it was");
 }
+
+/// A small tmpfs, unmounted when dropped.
+struct SmallDisk {
+    dir: tempfile::TempDir,
+}
+
+impl SmallDisk {
+    /// None where this account may not mount (the `ulimit` test above
+    /// covers the same ground everywhere).
+    fn mount(size: &str) -> Option<SmallDisk> {
+        let dir = tempfile::tempdir().ok()?;
+        let ok = Command::new("mount")
+            .args(["-t", "tmpfs", "-o", &format!("size={size}"), "tmpfs"])
+            .arg(dir.path())
+            .stderr(Stdio::null())
+            .status()
+            .is_ok_and(|s| s.success());
+        ok.then_some(SmallDisk { dir })
+    }
+}
+
+impl Drop for SmallDisk {
+    fn drop(&mut self) {
+        let _ = Command::new("umount").arg(self.dir.path()).status();
+    }
+}
+
+#[test]
+fn a_really_full_disk_tears_no_audit_entry_into_the_next() {
+    let Some(disk) = SmallDisk::mount("1m") else {
+        eprintln!("no tmpfs could be mounted here: the ulimit test covers this");
+        return;
+    };
+    let d = disk.dir.path().join("practice");
+    assert!(rapport(&d, &["client", "add", "Maria Lopez"]).status.success());
+    assert!(rapport(&d, &["note", "maria", "--text", "before"]).status.success());
+    assert!(rapport(&d, &["client", "list"]).status.success());
+    // The log ends 40 bytes before a page boundary, so the next entry
+    // needs a new page, and there will be none.
+    let log = d.join("audit.log");
+    let mut bytes = fs::read(&log).unwrap();
+    let target = (bytes.len() / 4096 + 2) * 4096 - 40;
+    let pad = "{\"at\":\"2026-11-20T10:00:00\",\"action\":\"padding\",\"client\":\"\",\"detail\":\"\"}\n";
+    while bytes.len() + pad.len() < target {
+        bytes.extend_from_slice(pad.as_bytes());
+    }
+    bytes.resize(target, b'\n');
+    fs::write(&log, &bytes).unwrap();
+    let good_before = rapport::store::audit::read(&d, None).len();
+    {
+        use std::io::Write;
+        let mut filler = fs::File::create(disk.dir.path().join("filler")).unwrap();
+        let chunk = vec![0u8; 4096];
+        while filler.write_all(&chunk).is_ok() {}
+        let _ = filler.write_all(&[0u8; 1]);
+    }
+    // An export to standard output writes nothing but its audit entry.
+    let o = rapport(&d, &["export", "maria"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stdout(&o).contains("# Client record: Maria Lopez"));
+    assert!(stderr(&o).contains("the audit log could not be written"), "{}", stderr(&o));
+    assert!(stderr(&o).contains("free some disk space"), "{}", stderr(&o));
+    assert_eq!(rapport::store::audit::torn_lines(&d, None), 1, "the entry was torn by the full disk");
+
+    fs::remove_file(disk.dir.path().join("filler")).unwrap();
+    let o = rapport(&d, &["export", "maria"]);
+    assert!(o.status.success() && !stderr(&o).contains("audit"), "{}", stderr(&o));
+    let entries = rapport::store::audit::read(&d, None);
+    assert_eq!(entries.len(), good_before + 1, "only the torn entry is lost");
+    assert_eq!(entries.last().unwrap().action, "export");
+    assert_eq!(rapport::store::audit::torn_lines(&d, None), 1);
+}
