@@ -866,6 +866,21 @@ fn encrypt_and_decrypt_killed_anywhere_finish_when_run_again_and_leave_no_plain_
     eprintln!("killed {kills_e} encryptions and {kills_d} decryptions mid-run; {refusals} left one to finish");
     assert!(kills_e >= 30 && kills_d >= 30, "killed {kills_e} encryptions and {kills_d} decryptions mid-run");
     assert!(refusals > 0, "some kills left a conversion to finish");
+    // The ledger came through every conversion intact, both ways.
+    let verify = |pass: bool| {
+        let mut c = Command::new(bin());
+        c.env("RAPPORT_DIR", &dir).env("RAPPORT_NOW", "2026-11-26 09:35").arg("verify");
+        if pass {
+            c.env("RAPPORT_PASSPHRASE", PASS);
+        }
+        let o = c.output().unwrap();
+        assert!(o.status.success(), "{}{}", stdout(&o), stderr(&o));
+        assert!(stdout(&o).contains("of 500 clients are as they were finalised"), "{}", stdout(&o));
+    };
+    verify(false);
+    assert!(convert(&dir, "encrypt").output().unwrap().status.success());
+    verify(true);
+    assert!(convert(&dir, "decrypt").output().unwrap().status.success());
     // The audit log lost nothing on the way: every conversion is in it.
     let log = rapport::store::audit::read(&dir, None);
     assert!(log.iter().filter(|e| e.action == "folder encrypted").count() >= kills_e);
@@ -1015,4 +1030,30 @@ fn a_really_full_disk_tears_no_audit_entry_into_the_next() {
     assert_eq!(entries.len(), good_before + 1, "only the torn entry is lost");
     assert_eq!(entries.last().unwrap().action, "export");
     assert_eq!(rapport::store::audit::torn_lines(&d, None), 1);
+}
+
+#[test]
+fn restoring_an_older_snapshot_names_the_finalised_notes_it_takes_away() {
+    let d = maria_sealed();
+    let snaps = Store::open(d.path()).unwrap().snapshots();
+    assert_eq!(snaps.len(), 1, "{snaps:?}");
+    let o = rapport(d.path(), &["restore", &snaps[0].name, "--yes"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains(
+            "does not hold 3 notes that had been finalised since (maria-lopez s1, maria-lopez s2, maria-lopez s3)"
+        ),
+        "{}",
+        stderr(&o)
+    );
+    // The restored files are the ledger's reference from now on.
+    let v = rapport(d.path(), &["verify"]);
+    assert!(v.status.success(), "{}{}", stdout(&v), stderr(&v));
+    // And what the restore replaced comes back whole, seals and all.
+    let kept = Store::open(d.path()).unwrap().snapshots().last().unwrap().name.clone();
+    assert!(kept.ends_with("-before-restore"));
+    assert!(rapport(d.path(), &["restore", &kept, "--yes"]).status.success());
+    let v = rapport(d.path(), &["verify"]);
+    assert!(v.status.success(), "{}{}", stdout(&v), stderr(&v));
+    assert!(stdout(&v).contains("All 3 finalised notes of 1 client"), "{}", stdout(&v));
 }

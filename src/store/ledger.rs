@@ -219,6 +219,12 @@ pub fn read(root: &Path, keys: Option<&Keys>, only: Option<&str>) -> std::io::Re
     Ok(read)
 }
 
+/// How many lines of the ledger cannot be read: torn by a crash or a full
+/// disk, or damaged. (For `rapport doctor`; `verify` names a broken chain.)
+pub fn torn_lines(root: &Path, keys: Option<&Keys>) -> usize {
+    read(root, keys, None).map_or(0, |r| r.torn)
+}
+
 /// The last entry's number and link: where the next entry goes.
 fn tail(root: &Path, keys: Option<&Keys>) -> std::io::Result<(u64, String)> {
     use std::io::{Read as _, Seek, SeekFrom};
