@@ -139,10 +139,14 @@ fn client_id(bytes: &[u8]) -> Option<String> {
 
 /// Removes every temp file and half-built snapshot under `dir`: under the
 /// lock no writer is alive, and a killed one may have left plain words.
+/// (An editor still open on a `.rapport-edit-` file loses it: the app
+/// then says the editor's file could not be read back.)
 fn sweep(dir: &Path) {
     let Ok(entries) = fs::read_dir(dir) else { return };
     for e in entries.filter_map(|e| e.ok()) {
-        let temp = e.file_name().to_str().is_some_and(is_temp_file);
+        // Also the app's $EDITOR files: a crash in the editor leaves one,
+        // with a note's words in it.
+        let temp = e.file_name().to_str().is_some_and(|n| is_temp_file(n) || n.starts_with(".rapport-edit-"));
         match e.file_type() {
             Ok(t) if t.is_dir() && temp => {
                 let _ = fs::remove_dir_all(e.path());
