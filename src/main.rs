@@ -52,7 +52,20 @@ fn quiet_panics() {
 
 fn run() -> Result<()> {
     quiet_panics();
-    let matches = Cli::command().after_help(data_folder_help()).get_matches();
+    let matches = match Cli::command().after_help(data_folder_help()).try_get_matches() {
+        Ok(m) => m,
+        // Help, a version or a mistake in the arguments: clap's words, but
+        // through the sanitizer (they quote what was typed, and paths).
+        Err(e) => {
+            let text = visible(&e.render().to_string()).into_owned();
+            if e.use_stderr() {
+                eprint!("{text}");
+            } else {
+                print!("{text}");
+            }
+            std::process::exit(e.exit_code());
+        }
+    };
     let cli = Cli::from_arg_matches(&matches)?;
     let now = match &cli.now {
         Some(t) => parse_datetime(t).map_err(|e| anyhow!("--now: {e}"))?,
@@ -72,7 +85,7 @@ fn run() -> Result<()> {
         let spec =
             rapport::demo::generate::Spec { clients: *clients as usize, sessions: *sessions as usize, seed: *seed };
         let n = rapport::demo::generate::generate(out, &spec, now)?;
-        println!("Wrote {n} clients with {sessions} sessions each to {}.", out.display());
+        println!("Wrote {n} clients with {sessions} sessions each to {}.", visible(&out.display().to_string()));
         return Ok(());
     }
     let dir = cli
@@ -80,19 +93,32 @@ fn run() -> Result<()> {
         .clone()
         .or_else(default_data_dir)
         .context("no data folder: pass --data-dir DIR or set RAPPORT_DIR")?;
+    // A mistyped --data-dir or RAPPORT_DIR must not quietly become a new,
+    // empty practice: Rapport makes the data folder, never the folders above it.
+    if cli.data_dir.is_some() && !dir.exists() && dir.parent().is_some_and(|p| !p.as_os_str().is_empty() && !p.is_dir())
+    {
+        bail!(
+            "there is no folder {}, so Rapport will not make a data folder in it; check --data-dir or RAPPORT_DIR",
+            visible(&dir.parent().map(|p| p.display().to_string()).unwrap_or_default())
+        );
+    }
     let doctor = matches!(cli.command, Some(Command::Doctor));
     refuse_unsafe_folder(&dir, doctor)?;
     match &cli.command {
-        Some(Command::Encrypt { yes }) => return encrypt(&dir, *yes, now),
-        Some(Command::Decrypt { yes }) => return decrypt(&dir, *yes, now),
-        Some(Command::Passphrase) => return change_passphrase(&dir),
+        Some(Command::Encrypt { yes }) => return cli::crypt::encrypt(&dir, *yes, now),
+        Some(Command::Decrypt { yes }) => return cli::crypt::decrypt(&dir, *yes, now),
+        Some(Command::Passphrase) => return cli::crypt::change_passphrase(&dir),
         _ => {}
     }
     let store = open_store(&dir)?;
-    match cli.command {
+    let result = match cli.command {
         Some(command) => cli::run(command, &store, now, &mut VisibleWriter::new(io::stdout().lock())),
-        None => open_tui(store, cli.now.is_some().then_some(now)),
+        None => open_tui(store.clone(), cli.now.is_some().then_some(now)),
+    };
+    for notice in store.take_notices() {
+        eprintln!("rapport: note: {}", visible(&notice));
     }
+    result
 }
 
 /// Refuses a data folder that another account owns or can write to (as
@@ -104,7 +130,7 @@ fn refuse_unsafe_folder(dir: &Path, doctor: bool) -> Result<()> {
     if doctor {
         return Ok(());
     }
-    if std::env::var_os("RAPPORT_ALLOW_UNSAFE_FOLDER").is_some_and(|v| !v.is_empty()) {
+    if std::env::var_os("RAPPORT_ALLOW_UNSAFE_FOLDER").is_some_and(|v| v == "1") {
         eprintln!(
             "rapport: warning: {}",
             visible(&format!(
@@ -120,96 +146,15 @@ fn refuse_unsafe_folder(dir: &Path, doctor: bool) -> Result<()> {
 
 /// Opens the data folder, asking for the passphrase if it is encrypted.
 fn open_store(dir: &Path) -> Result<Store> {
+    if let Some(refusal) = rapport::store::conversion::refusal(dir) {
+        bail!(refusal);
+    }
     if crypt::is_encrypted(dir) {
-        let passphrase = ask_secret("RAPPORT_PASSPHRASE", "Passphrase for the Rapport data folder: ")?;
+        let passphrase = cli::crypt::ask_secret("RAPPORT_PASSPHRASE", "Passphrase for the Rapport data folder: ")?;
         Store::unlock(dir, &passphrase)
     } else {
         Store::open(dir)
     }
-}
-
-/// A secret from the environment variable `var`, else asked without echo.
-fn ask_secret(var: &str, prompt: &str) -> Result<String> {
-    if let Ok(p) = std::env::var(var) {
-        return Ok(p);
-    }
-    if !io::stdin().is_terminal() {
-        bail!("the data folder is encrypted: set {var} or run rapport in a terminal to be asked");
-    }
-    Ok(rpassword::prompt_password(prompt)?)
-}
-
-/// A new passphrase from `var`, else asked twice.
-fn new_secret(var: &str) -> Result<String> {
-    if let Ok(p) = std::env::var(var) {
-        return Ok(p);
-    }
-    let first = ask_secret("RAPPORT_NO_SUCH_VARIABLE", "New passphrase (at least 8 characters): ")?;
-    let again = ask_secret("RAPPORT_NO_SUCH_VARIABLE", "The same again: ")?;
-    if first != again {
-        bail!("the two passphrases differ; nothing was changed");
-    }
-    Ok(first)
-}
-
-fn confirm(question: &str) -> Result<bool> {
-    eprint!("{question}");
-    let mut answer = String::new();
-    io::stdin().read_line(&mut answer)?;
-    Ok(answer.trim().eq_ignore_ascii_case("yes"))
-}
-
-fn encrypt(dir: &Path, yes: bool, now: NaiveDateTime) -> Result<()> {
-    if crypt::is_encrypted(dir)
-        && dir
-            .join("clients")
-            .read_dir()
-            .map_or(true, |mut d| !d.any(|e| e.is_ok_and(|e| e.path().extension().is_some_and(|x| x == "json"))))
-    {
-        bail!("this data folder is already encrypted; `rapport passphrase` changes its passphrase");
-    }
-    if !yes
-        && !confirm(
-            "Encrypt every note, draft, snapshot and export in this data folder? Without the passphrase they cannot be read, by anyone. Type yes: ",
-        )?
-    {
-        bail!("not encrypted: nothing was changed");
-    }
-    let passphrase = if crypt::is_encrypted(dir) {
-        ask_secret("RAPPORT_PASSPHRASE", "Passphrase for the Rapport data folder: ")?
-    } else {
-        new_secret("RAPPORT_PASSPHRASE")?
-    };
-    let done = Store::encrypt_folder(dir, &passphrase, now)?;
-    println!(
-        "Encrypted {} files. The state before is kept, encrypted, as snapshot {}. Keep the passphrase safe: without it the notes cannot be read.",
-        done.files, done.snapshot
-    );
-    Ok(())
-}
-
-fn decrypt(dir: &Path, yes: bool, now: NaiveDateTime) -> Result<()> {
-    if !crypt::is_encrypted(dir) {
-        bail!("this data folder is not encrypted");
-    }
-    let passphrase = ask_secret("RAPPORT_PASSPHRASE", "Passphrase for the Rapport data folder: ")?;
-    if !yes && !confirm("Write every note back to disk unencrypted? Type yes: ")? {
-        bail!("not decrypted: nothing was changed");
-    }
-    let done = Store::decrypt_folder(dir, &passphrase, now)?;
-    println!("Decrypted {} files; the data folder is plain again.", done.files);
-    Ok(())
-}
-
-fn change_passphrase(dir: &Path) -> Result<()> {
-    if !crypt::is_encrypted(dir) {
-        bail!("this data folder is not encrypted; `rapport encrypt` encrypts it");
-    }
-    let old = ask_secret("RAPPORT_PASSPHRASE", "Current passphrase: ")?;
-    let new = new_secret("RAPPORT_NEW_PASSPHRASE")?;
-    Store::change_passphrase(dir, &old, &new)?;
-    println!("Passphrase changed. No note needed rewriting.");
-    Ok(())
 }
 
 fn open_tui(store: Store, fixed_now: Option<NaiveDateTime>) -> Result<()> {

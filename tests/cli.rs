@@ -315,7 +315,9 @@ fn a_subject_access_request_is_one_command() {
     ] {
         assert!(md.contains(part), "missing {part:?} in\n{md}");
     }
-    let file = d.path().join("maria.json");
+    // Written outside the data folder: a path inside it is refused (see tests/hostile.rs).
+    let elsewhere = tempfile::tempdir().unwrap();
+    let file = elsewhere.path().join("maria.json");
     ok(d.path(), &["export", "mari", "--format", "json", "--out", file.to_str().unwrap()]);
     let json: serde_json::Value = serde_json::from_str(&fs::read_to_string(&file).unwrap()).unwrap();
     assert_eq!(json["sessions"][0]["notes"], "We talked.");

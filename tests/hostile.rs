@@ -226,7 +226,7 @@ fn a_folder_others_can_write_to_is_refused_with_the_fix_unless_allowed() {
     assert!(e.contains("can be written by other accounts (permissions 777)"), "{e}");
     assert!(e.contains(&format!("chmod 700 '{}'", d.display())), "{e}");
     let e = fails(d, &["doctor"]);
-    assert!(e.contains("needs attention"), "{e}");
+    assert!(e.contains("needs your attention"), "{e}");
 
     let out = rapport(d).env("RAPPORT_ALLOW_UNSAFE_FOLDER", "1").args(["client", "list"]).output().unwrap();
     assert!(out.status.success());
@@ -264,7 +264,7 @@ fn every_number_has_a_bound_refused_at_once() {
         (vec!["retention", "--years", "4000000000"], "1..=100"),
         (vec!["agenda", "--days", "367"], "1..=366"),
         (vec!["search", "x", "--limit", "0"], "1..=1000"),
-        (vec!["backup", "prune", "--keep", "99999"], "0..=1000"),
+        (vec!["backup", "prune", "--keep", "99999"], "1..=1000"),
         (vec!["note", "ann", "--at", "262143-01-01 10:00", "--topic", "x"], "year"),
         (vec!["agenda", "--date", "9999-12-31", "--days", "366"], "year"),
     ];
@@ -449,4 +449,233 @@ proptest! {
         let _ = store.export_client("victim", now);
         prop_assert_eq!(contents(&s.outside), before);
     }
+}
+
+// ---- What an outside attack found, each held to -----------------------------
+
+#[test]
+fn restore_never_follows_a_link_planted_in_a_snapshot_and_snapshots_never_copy_links() {
+    let s = scene();
+    let d = &s.data;
+    ok(d, &["client", "add", "Ann Lee"]);
+    let secret = s.outside.join("id_rsa");
+    fs::write(&secret, "PRIVATE KEY\n").unwrap();
+    let outside_record = s.outside.join("ben.json");
+    fs::write(&outside_record, serde_json::to_vec(&record("ben", "Ben Outside")).unwrap()).unwrap();
+    symlink(&outside_record, d.join("clients/ben.json")).unwrap();
+    ok(d, &["backup"]);
+    let snap = fs::read_dir(d.join("backups")).unwrap().next().unwrap().unwrap().path();
+    assert!(!snap.join("clients/ben.json").exists(), "a linked client file is not copied into a snapshot");
+    symlink(&secret, snap.join("clients/zz.json")).unwrap();
+    symlink(&outside_record, snap.join("clients/ben.json")).unwrap();
+    let name = snap.file_name().unwrap().to_str().unwrap().to_string();
+    ok(d, &["restore", &name, "--yes"]);
+    for f in ["zz.json", "ben.json"] {
+        let kept = fs::symlink_metadata(d.join("clients").join(f));
+        assert!(kept.is_err() || kept.unwrap().file_type().is_symlink(), "{f} was not restored as a file");
+    }
+    assert!(
+        fs::read_dir(d.join("clients"))
+            .unwrap()
+            .all(|e| !fs::read(e.unwrap().path()).is_ok_and(|b| b.starts_with(b"PRIVATE")))
+    );
+}
+
+#[test]
+fn an_export_never_lands_inside_the_data_folder_or_over_a_file() {
+    let s = scene();
+    let d = &s.data;
+    ok(d, &["client", "add", "Ann Lee"]);
+    let before = fs::read(d.join("clients/ann-lee.json")).unwrap();
+    for target in ["clients/ann-lee.json", "audit.log", "config.json", "identity"] {
+        let e = fails(d, &["export", "ann", "--out", d.join(target).to_str().unwrap()]);
+        assert!(e.contains("is inside the data folder"), "{target}: {e}");
+    }
+    assert_eq!(fs::read(d.join("clients/ann-lee.json")).unwrap(), before);
+    let existing = s.outside.join("letter.md");
+    fs::write(&existing, "mine").unwrap();
+    let e = fails(d, &["export", "ann", "--out", existing.to_str().unwrap()]);
+    assert!(e.contains("already exists"), "{e}");
+    assert_eq!(fs::read_to_string(&existing).unwrap(), "mine");
+    ok(d, &["export", "ann", "--out", s.outside.join("new.md").to_str().unwrap()]);
+}
+
+#[test]
+fn snapshot_folders_dated_in_the_future_never_push_the_real_ones_out() {
+    let s = scene();
+    let d = &s.data;
+    ok(d, &["client", "add", "Ann Lee"]);
+    rapport(d).env("RAPPORT_NOW", "2026-11-20 09:00").args(["note", "ann", "--text", "day one"]).assert().success();
+    rapport(d).env("RAPPORT_NOW", "2026-11-21 09:00").args(["note", "ann", "--text", "day two"]).assert().success();
+    for i in 1..=14 {
+        fs::create_dir_all(d.join(format!("backups/2099-01-{i:02}_000000/clients"))).unwrap();
+    }
+    fs::create_dir_all(d.join("backups/not-a-snapshot/clients")).unwrap();
+    ok(d, &["note", "ann", "--text", "today"]);
+    let list = ok(d, &["backup", "list"]);
+    assert!(list.contains("2026-11-21_090000") && list.contains("2026-11-23_093500"), "{list}");
+    assert!(!list.contains("not-a-snapshot"), "{list}");
+    let out = run(d, &["doctor"]);
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stdout).contains("is dated in the future"));
+}
+
+#[test]
+fn ids_that_repeat_or_overflow_make_a_file_damaged_not_a_wrong_note() {
+    let s = scene();
+    let d = &s.data;
+    let mut r = record("ann", "Ann Lee");
+    r["sessions"][0]["id"] = json!("s18446744073709551615");
+    plant(d, "ann.json", &r);
+    assert!(fails(d, &["note", "ann", "--text", "x"]).contains("number too large"));
+    let mut r = record("ann", "Ann Lee");
+    let again = r["sessions"][0].clone();
+    r["sessions"].as_array_mut().unwrap().push(again);
+    plant(d, "ann.json", &r);
+    assert!(fails(d, &["addendum", "ann", "s1", "x"]).contains("two of its sessions share the id 's1'"));
+}
+
+#[test]
+fn a_save_that_would_make_the_file_too_large_to_read_is_refused() {
+    let s = scene();
+    let d = &s.data;
+    let mut r = record("ann", "Ann Lee");
+    let big = "zzzq ".repeat(40_000);
+    let sessions: Vec<Value> = (0..82)
+        .map(|i| json!({ "id": format!("s{}", i + 10), "at": "2026-11-01T10:00:00", "minutes": 50, "notes": big }))
+        .collect();
+    r["sessions"].as_array_mut().unwrap().extend(sessions);
+    plant(d, "ann.json", &r);
+    let before = fs::read(d.join("clients/ann.json")).unwrap();
+    let topic = "b".repeat(120 * 1024);
+    let e = fails(d, &["note", "ann", "--topic", &topic, "--topic", &topic, "--feedback", &topic]);
+    assert!(e.contains("over the 16.0 MiB a client file may be"), "{e}");
+    assert_eq!(fs::read(d.join("clients/ann.json")).unwrap(), before);
+    assert!(ok(d, &["review", "ann"]).contains("Ann Lee"));
+}
+
+#[test]
+fn a_damaged_index_never_sends_a_note_to_the_wrong_client_or_shows_a_phantom() {
+    let s = scene();
+    let d = &s.data;
+    ok(d, &["client", "add", "Anna Ibrahim"]);
+    ok(d, &["client", "add", "Maya Novak"]);
+    ok(d, &["note", "maya", "--topic", "garden"]);
+    let path = d.join("index/clients.json");
+    let mut index: Value = serde_json::from_slice(&fs::read(&path).unwrap()).unwrap();
+    let clients = index["clients"].as_array_mut().unwrap();
+    let (a, m) = (clients[0]["summary"]["name"].clone(), clients[1]["summary"]["name"].clone());
+    clients[0]["summary"]["name"] = m;
+    clients[1]["summary"]["name"] = a;
+    fs::write(&path, serde_json::to_vec(&index).unwrap()).unwrap();
+    for shard in fs::read_dir(d.join("index")).unwrap().map(|e| e.unwrap().path()) {
+        if shard.extension().is_some_and(|x| x == "tsv") {
+            let mut text = fs::read_to_string(&shard).unwrap();
+            text.push_str("maya-novak\ts99\t2026-11-20\tgarden phantom\n../../etc/passwd\ts1\t2026-11-20\tgarden\n");
+            fs::write(&shard, text).unwrap();
+        }
+    }
+    ok(d, &["note", "maya", "--text", "MEANT FOR MAYA"]);
+    assert!(fs::read_to_string(d.join("clients/maya-novak.json")).unwrap().contains("MEANT FOR MAYA"));
+    assert!(!fs::read_to_string(d.join("clients/anna-ibrahim.json")).unwrap().contains("MEANT FOR MAYA"));
+    let found = ok(d, &["search", "garden"]);
+    assert!(!found.contains("s99") && !found.contains("passwd"), "{found}");
+}
+
+#[test]
+fn conflict_copies_under_any_name_are_named_by_doctor() {
+    let s = scene();
+    let d = &s.data;
+    ok(d, &["client", "add", "Maya Novak"]);
+    let file = d.join("clients/maya-novak.json");
+    for copy in
+        ["maya-novak (Case Conflict).json", "maya-novak 2.json", "maya-novak(1).json", "maya-novak-DESKTOP-AB12CD.json"]
+    {
+        fs::copy(&file, d.join("clients").join(copy)).unwrap();
+        let out = run(d, &["doctor"]);
+        assert!(!out.status.success(), "{copy}");
+        assert!(String::from_utf8_lossy(&out.stdout).contains(&format!("clients/{copy} is a conflict copy")), "{copy}");
+        assert!(ok(d, &["client", "list"]).contains("Warning:"), "{copy}");
+        fs::remove_file(d.join("clients").join(copy)).unwrap();
+    }
+}
+
+#[test]
+fn a_pipe_planted_as_the_lock_or_the_log_never_hangs_a_command() {
+    let s = scene();
+    let d = &s.data;
+    ok(d, &["client", "add", "Ann Lee"]);
+    for name in ["rapport.lock", "audit.log"] {
+        let _ = fs::remove_file(d.join(name));
+        let status = std::process::Command::new("mkfifo").arg("-m").arg("600").arg(d.join(name)).status().unwrap();
+        assert!(status.success());
+        let start = Instant::now();
+        let _ = run(d, &["note", "ann", "--topic", "x"]);
+        assert!(start.elapsed() < Duration::from_secs(3), "{name}: a pipe made it wait");
+        let report = String::from_utf8(run(d, &["doctor"]).stdout).unwrap();
+        assert!(report.contains(&format!("{name} is not a file")), "{report}");
+        fs::remove_file(d.join(name)).unwrap();
+    }
+}
+
+#[test]
+fn what_the_argument_parser_echoes_is_inert_too() {
+    let s = scene();
+    let d = &s.data;
+    ok(d, &["client", "add", "Ann Lee"]);
+    let out = run(d, &["contact", "add", "ann", "--channel", "\u{9b}2J\u{202e}", "--summary", "x"]);
+    assert!(!out.status.success());
+    assert_inert("a clap error", &out.stderr);
+    let out = rapport(d).env("RAPPORT_DIR", format!("{}\u{9b}2J", d.display())).arg("--help").output().unwrap();
+    assert_inert("--help", &out.stdout);
+    let out = run(
+        d,
+        &[
+            "demo",
+            "generate",
+            "--clients",
+            "1",
+            "--sessions",
+            "1",
+            "--out",
+            &format!("{}/g-\u{1b}]0;PWN\u{7}", s.outside.display()),
+        ],
+    );
+    assert_inert("demo generate", &out.stdout);
+}
+
+#[test]
+fn a_newer_rapport_file_is_not_erased_and_its_json_export_is_whole() {
+    let s = scene();
+    let d = &s.data;
+    let mut newer = record("nia", "Nia Future");
+    newer["schema_version"] = json!(99);
+    newer["future"] = json!({ "hologram": "yes" });
+    plant(d, "nia.json", &newer);
+    assert!(ok(d, &["export", "nia", "--format", "json"]).contains("hologram"));
+    let out = rapport(d).args(["client", "delete", "nia"]).write_stdin("Nia Future\n").output().unwrap();
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("newer Rapport"));
+    assert!(d.join("clients/nia.json").exists());
+}
+
+#[test]
+fn a_name_is_one_line_and_a_typo_in_the_folder_makes_no_new_practice() {
+    let s = scene();
+    let d = &s.data;
+    ok(d, &["client", "add", "Tab\t\tMan\nFAKE-LINE  Spoofed"]);
+    let list = ok(d, &["client", "list"]);
+    assert!(list.contains("Tab Man FAKE-LINE  Spoofed") && list.lines().count() == 1, "{list}");
+    plant(d, "eve.json", &record("eve", "Eve\nFAKE ROW"));
+    assert!(ok(d, &["client", "list"]).contains("line break"));
+
+    let typo = s.outside.join("no-such-folder/rapport");
+    let out = rapport(&typo).args(["client", "list"]).output().unwrap();
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("check --data-dir or RAPPORT_DIR"));
+    assert!(!s.outside.join("no-such-folder").exists());
+
+    fs::set_permissions(d, fs::Permissions::from_mode(0o777)).unwrap();
+    let out = rapport(d).env("RAPPORT_ALLOW_UNSAFE_FOLDER", "0").args(["client", "list"]).output().unwrap();
+    assert!(!out.status.success(), "only 1 overrides the check");
 }

@@ -108,7 +108,8 @@ fn encrypting_leaves_no_readable_word_on_disk_and_everything_reads_back_the_same
     assert!(ok(dir, Some(PASS), &["backup", "list"]).contains("-before-encrypt"));
 
     // A plain export only when asked for.
-    let out = dir.join("plain.md");
+    let outside = tempfile::tempdir().unwrap();
+    let out = outside.path().join("plain.md");
     let said = ok(dir, Some(PASS), &["export", "mari", "--out", out.to_str().unwrap()]);
     assert!(said.contains("plain.md.age (encrypted"), "{said}");
     ok(dir, Some(PASS), &["export", "mari", "--out", out.to_str().unwrap(), "--plain"]);

@@ -216,7 +216,7 @@ fn the_audit_log_says_what_and_when_but_never_the_words() {
     let log = fs::read_to_string(d.path().join("audit.log")).unwrap();
     assert!(!log.contains("disclosed"), "{log}");
     let actions: Vec<String> = rapport::store::audit::read(d.path(), None).into_iter().map(|e| e.action).collect();
-    assert_eq!(actions, vec!["client added", "note added", "note finalised", "addendum added"]);
+    assert_eq!(actions, vec!["client added", "ledger started", "note added", "note finalised", "addendum added"]);
 }
 
 #[test]
@@ -367,4 +367,693 @@ proptest! {
             prop_assert!(e.to_string().contains("x.json"));
         }
     }
+}
+
+// ---- The record stays whole (issue 11) ------------------------------------
+
+/// Every file under `dir`, with its bytes.
+fn all_files(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for e in fs::read_dir(&d).unwrap().filter_map(|e| e.ok()) {
+            let p = e.path();
+            if e.file_type().unwrap().is_dir() {
+                stack.push(p);
+            } else {
+                let bytes = fs::read(&p).unwrap();
+                out.push((p, bytes));
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+#[test]
+fn rewriting_a_live_file_in_place_leaves_every_snapshot_as_it_was() {
+    let d = tempfile::tempdir().unwrap();
+    assert!(rapport(d.path(), &["client", "add", "Maria Lopez"]).status.success());
+    assert!(rapport(d.path(), &["note", "maria", "--text", "first words"]).status.success());
+    assert!(rapport(d.path(), &["backup"]).status.success());
+    assert!(rapport(d.path(), &["backup"]).status.success());
+    let before = all_files(&d.path().join("backups"));
+    assert!(before.len() >= 2, "{before:?}");
+    // What vim does to a file with several links, or `truncate`, or a sync
+    // tool: open the live file itself, cut it short and write into it.
+    let live = d.path().join("clients/maria-lopez.json");
+    {
+        use std::io::Write;
+        let mut f = fs::OpenOptions::new().write(true).truncate(true).open(&live).unwrap();
+        f.write_all(b"{\"half\":").unwrap();
+    }
+    assert_eq!(all_files(&d.path().join("backups")), before, "a snapshot shared bytes with the live file");
+    use std::os::unix::fs::MetadataExt;
+    assert_eq!(fs::metadata(&live).unwrap().nlink(), 1, "the live file is linked from nowhere else");
+}
+
+fn rapport_at(dir: &Path, now: &str, args: &[&str]) -> std::process::Output {
+    Command::new(bin()).env("RAPPORT_DIR", dir).env("RAPPORT_NOW", now).args(args).output().unwrap()
+}
+
+fn stdout(o: &std::process::Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn stderr(o: &std::process::Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+/// A copy of the data folder, to attack one way each.
+fn copy_of(dir: &Path) -> tempfile::TempDir {
+    let copy = tempfile::tempdir().unwrap();
+    let status = Command::new("cp").arg("-a").arg(format!("{}/.", dir.display())).arg(copy.path()).status().unwrap();
+    assert!(status.success());
+    copy
+}
+
+fn read_record(dir: &Path, id: &str) -> ClientRecord {
+    let path = dir.join(format!("clients/{id}.json"));
+    rapport::store::parse_record(&fs::read(&path).unwrap(), &path).unwrap()
+}
+
+fn write_record(dir: &Path, r: &ClientRecord) {
+    fs::write(dir.join(format!("clients/{}.json", r.client.id)), serde_json::to_vec_pretty(r).unwrap()).unwrap();
+}
+
+/// Hana has three notes from three days ago: s1 finalised on its own when
+/// s2 was written a day later, s2 and s3 not yet.
+fn hana() -> tempfile::TempDir {
+    let d = tempfile::tempdir().unwrap();
+    let at = |now: &str, args: &[&str]| {
+        let o = rapport_at(d.path(), now, args);
+        assert!(o.status.success(), "{}", stderr(&o));
+    };
+    at("2026-11-22 09:00", &["client", "add", "Hana Sato"]);
+    at("2026-11-22 11:00", &["note", "hana", "--at", "2026-11-22 10:00", "--text", "first words"]);
+    at("2026-11-23 12:00", &["note", "hana", "--at", "2026-11-23 10:00", "--text", "second words"]);
+    at("2026-11-23 12:00", &["note", "hana", "--at", "2026-11-23 11:00", "--text", "third words"]);
+    let r = read_record(d.path(), "hana-sato");
+    let sealed: Vec<bool> = r.sessions.iter().map(|s| s.finalised.is_some()).collect();
+    assert_eq!(sealed, vec![true, false, false]);
+    d
+}
+
+#[test]
+fn finalise_saves_what_the_editing_period_sealed_and_says_so() {
+    let d = hana();
+    let a = copy_of(d.path());
+    let o = rapport(a.path(), &["finalise", "hana"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(
+        stdout(&o),
+        "Notes s2, s3 of Hana Sato were finalised automatically just now (the editing period had run out); nothing else to finalise.\n"
+    );
+    assert!(read_record(a.path(), "hana-sato").sessions.iter().all(|s| s.finalised.is_some()));
+
+    let b = copy_of(d.path());
+    let o = rapport(b.path(), &["finalise", "hana", "s3"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stdout(&o).contains("s2, s3 of Hana Sato were finalised automatically just now"), "{}", stdout(&o));
+    assert!(read_record(b.path(), "hana-sato").sessions[2].finalised.is_some(), "s3 is final on disk");
+
+    // A command that fails still keeps the seals that fell due before it.
+    let c = copy_of(d.path());
+    let o = rapport(c.path(), &["finalise", "hana", "s1"]);
+    assert!(!o.status.success());
+    assert!(stderr(&o).contains("note s1 was already finalised"), "{}", stderr(&o));
+    assert!(stderr(&o).contains("notes s2, s3 of hana-sato finalised automatically just now"), "{}", stderr(&o));
+    assert!(read_record(c.path(), "hana-sato").sessions.iter().all(|s| s.finalised.is_some()));
+    let v = rapport(c.path(), &["verify"]);
+    assert!(v.status.success(), "{}{}", stdout(&v), stderr(&v));
+    assert!(stdout(&v).contains("All 3 finalised notes of 1 client"), "{}", stdout(&v));
+}
+
+/// Maria has three finalised notes, and an addendum beneath s1.
+fn maria_sealed() -> tempfile::TempDir {
+    let d = tempfile::tempdir().unwrap();
+    assert!(rapport(d.path(), &["client", "add", "Maria Lopez"]).status.success());
+    for (at, text) in [("2026-11-26 07:00", "one"), ("2026-11-26 08:00", "two"), ("2026-11-26 09:00", "three")] {
+        assert!(rapport(d.path(), &["note", "maria", "--at", at, "--text", text]).status.success());
+    }
+    assert!(rapport(d.path(), &["finalise", "maria"]).status.success());
+    assert!(rapport(d.path(), &["addendum", "maria", "s1", "a correction"]).status.success());
+    let v = rapport(d.path(), &["verify"]);
+    assert!(v.status.success(), "{}", stderr(&v));
+    assert!(stdout(&v).contains("All 3 finalised notes of 1 client"), "{}", stdout(&v));
+    d
+}
+
+/// `verify` fails and its report names note `session`.
+fn verify_names(dir: &Path, session: &str, why: &str) {
+    let v = rapport(dir, &["verify"]);
+    assert!(!v.status.success(), "verify passed: {}", stdout(&v));
+    let out = stdout(&v);
+    assert!(out.contains(&format!("Maria Lopez: note {session}")) && out.contains(why), "{out}");
+}
+
+#[test]
+fn every_forgery_of_a_finalised_note_is_named_by_verify() {
+    let d = maria_sealed();
+
+    // The last finalised note is deleted.
+    let c = copy_of(d.path());
+    let mut r = read_record(c.path(), "maria-lopez");
+    r.sessions.pop();
+    assert!(r.verify().is_empty(), "the file alone cannot tell");
+    write_record(c.path(), &r);
+    verify_names(c.path(), "s3", "deleted");
+
+    // The hash of a changed note, and the chain after it, recomputed.
+    let c = copy_of(d.path());
+    let mut r = read_record(c.path(), "maria-lopez");
+    r.sessions[1].notes = "forged".into();
+    let h1 = r.sessions[0].finalised.as_ref().unwrap().hash.clone();
+    let h2 = rapport::domain::finalise::content_hash(&r.sessions[1], &h1);
+    r.sessions[1].finalised.as_mut().unwrap().hash = h2.clone();
+    let h3 = rapport::domain::finalise::content_hash(&r.sessions[2], &h2);
+    r.sessions[2].finalised.as_mut().unwrap().hash = h3;
+    assert!(r.verify().is_empty(), "the forged chain holds on its own");
+    write_record(c.path(), &r);
+    verify_names(c.path(), "s2", "differs from the ledger");
+
+    // An addendum changed, or deleted.
+    let c = copy_of(d.path());
+    let mut r = read_record(c.path(), "maria-lopez");
+    r.sessions[0].addenda[0].text = "a different correction".into();
+    write_record(c.path(), &r);
+    verify_names(c.path(), "s1", "addendum that was changed");
+    let c = copy_of(d.path());
+    let mut r = read_record(c.path(), "maria-lopez");
+    r.sessions[0].addenda.clear();
+    write_record(c.path(), &r);
+    verify_names(c.path(), "s1", "lost an addendum");
+
+    // Unsealed, changed, then any ordinary command: Rapport must not
+    // seal the forged words again.
+    let c = copy_of(d.path());
+    let mut r = read_record(c.path(), "maria-lopez");
+    r.sessions[1].finalised = None;
+    r.sessions[1].notes = "forged".into();
+    write_record(c.path(), &r);
+    let o = rapport_at(c.path(), "2026-11-28 10:00", &["note", "maria", "--text", "a new session"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stderr(&o).contains("note s2 of maria-lopez was finalised before with other content"), "{}", stderr(&o));
+    let r = read_record(c.path(), "maria-lopez");
+    assert!(r.sessions[1].finalised.is_none(), "the forged note was not sealed");
+    assert_eq!(r.sessions[1].notes, "forged");
+    verify_names(c.path(), "s2", "seal has been removed");
+    let f = rapport_at(c.path(), "2026-11-28 10:00", &["finalise", "maria", "s2"]);
+    assert!(!f.status.success());
+    assert!(stderr(&f).contains("it was not sealed again"), "{}", stderr(&f));
+}
+
+#[test]
+fn verify_names_a_file_it_cannot_read_and_fails() {
+    let d = maria_sealed();
+    fs::write(d.path().join("clients/bob.json"), b"{ not a record").unwrap();
+    let v = rapport(d.path(), &["verify"]);
+    assert!(!v.status.success());
+    assert!(stdout(&v).contains("clients/bob.json: could not be read"), "{}", stdout(&v));
+    assert!(stderr(&v).contains("1 client file could not be read"), "{}", stderr(&v));
+}
+
+#[test]
+fn a_practice_from_before_the_ledger_starts_it_once_from_its_seals() {
+    let d = maria_sealed();
+    fs::remove_file(d.path().join("ledger")).unwrap();
+    // As an older Rapport left it: no ledger, and the log never started one.
+    let log: Vec<_> =
+        rapport::store::audit::read(d.path(), None).into_iter().filter(|e| !e.action.starts_with("ledger")).collect();
+    rapport::store::audit::rewrite(d.path(), &log, None).unwrap();
+    let v = rapport(d.path(), &["verify"]);
+    assert!(v.status.success(), "{}", stderr(&v));
+    assert!(stderr(&v).contains("started the ledger"), "{}", stderr(&v));
+    assert!(stderr(&v).contains("from the 3 finalised notes"), "{}", stderr(&v));
+    let again = rapport(d.path(), &["verify"]);
+    assert!(again.status.success());
+    assert!(!stderr(&again).contains("ledger"), "said once: {}", stderr(&again));
+    // A ledger deleted after it was started is named, not quietly restarted.
+    fs::remove_file(d.path().join("ledger")).unwrap();
+    let gone = rapport(d.path(), &["verify"]);
+    assert!(!gone.status.success());
+    assert!(stdout(&gone).contains("the ledger (the record of every finalised note) is missing"), "{}", stdout(&gone));
+}
+
+#[test]
+fn a_full_disk_mid_audit_entry_is_told_and_the_next_entry_starts_fresh() {
+    let d = tempfile::tempdir().unwrap();
+    assert!(rapport(d.path(), &["client", "add", "Maria Lopez"]).status.success());
+    assert!(rapport(d.path(), &["note", "maria", "--text", "before"]).status.success());
+    // Fill the log to 40 bytes short of a 64 KiB file-size limit, so the
+    // next entry is cut part way, as on a full disk.
+    let log = d.path().join("audit.log");
+    let pad = "{\"at\":\"2026-11-20T10:00:00\",\"action\":\"padding\",\"client\":\"\",\"detail\":\"\"}\n";
+    let mut bytes = fs::read(&log).unwrap();
+    while bytes.len() + pad.len() < 65536 - 40 {
+        bytes.extend_from_slice(pad.as_bytes());
+    }
+    bytes.resize(65536 - 40, b'\n');
+    fs::write(&log, &bytes).unwrap();
+    let good_before = rapport::store::audit::read(d.path(), None).len();
+    let o = Command::new("bash")
+        .arg("-c")
+        .arg(format!("trap '' XFSZ; ulimit -f 64; exec {} note maria --text 'during'", bin()))
+        .env("RAPPORT_DIR", d.path())
+        .env("RAPPORT_NOW", "2026-11-26 09:35")
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "the note was saved: {}", stderr(&o));
+    assert!(stdout(&o).starts_with("Saved session s2"), "{}", stdout(&o));
+    assert!(stderr(&o).contains("the audit log could not be written"), "{}", stderr(&o));
+    assert_eq!(fs::metadata(&log).unwrap().len(), 65536, "the entry was torn at the limit");
+    assert_eq!(rapport::store::audit::torn_lines(d.path(), None), 1);
+
+    let after = rapport(d.path(), &["note", "maria", "--text", "after"]);
+    assert!(after.status.success());
+    assert!(!stderr(&after).contains("audit"), "{}", stderr(&after));
+    let entries = rapport::store::audit::read(d.path(), None);
+    assert_eq!(entries.len(), good_before + 1, "only the torn entry is lost");
+    assert_eq!(entries.last().unwrap().action, "note added");
+    assert_eq!(rapport::store::audit::torn_lines(d.path(), None), 1, "the torn line stays one line");
+    assert!(
+        fs::read_to_string(&log).unwrap().ends_with("\"note added\",\"client\":\"maria-lopez\",\"detail\":\"\"}\n")
+    );
+    assert_eq!(Store::open(d.path()).unwrap().load("maria-lopez").unwrap().sessions.len(), 3);
+}
+
+#[test]
+fn a_symlinked_audit_log_or_ledger_is_refused_not_followed() {
+    let d = maria_sealed();
+    let outside = tempfile::tempdir().unwrap();
+    for name in ["audit.log", "ledger"] {
+        let target = outside.path().join(name);
+        fs::write(&target, b"elsewhere\n").unwrap();
+        fs::remove_file(d.path().join(name)).unwrap();
+        std::os::unix::fs::symlink(&target, d.path().join(name)).unwrap();
+    }
+    let o = rapport_at(d.path(), "2026-11-28 10:00", &["addendum", "maria", "s2", "later"]);
+    assert!(!o.status.success(), "the ledger could not be written, so nothing was: {}", stdout(&o));
+    let o = rapport(d.path(), &["client", "edit", "maria", "--pronouns", "she/her"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stderr(&o).contains("the audit log could not be written"), "{}", stderr(&o));
+    for name in ["audit.log", "ledger"] {
+        assert_eq!(fs::read(outside.path().join(name)).unwrap(), b"elsewhere\n", "{name} was followed");
+    }
+}
+
+/// Files under `dir` (snapshots aside) that mention any of `words`,
+/// ignoring case.
+fn files_mentioning(dir: &Path, words: &[&str]) -> Vec<String> {
+    all_files(dir)
+        .into_iter()
+        .filter(|(p, _)| !p.strip_prefix(dir).unwrap().starts_with("backups"))
+        .filter(|(_, bytes)| {
+            let text = String::from_utf8_lossy(bytes).to_lowercase();
+            words.iter().any(|w| text.contains(&w.to_lowercase()))
+        })
+        .map(|(p, _)| p.display().to_string())
+        .collect()
+}
+
+#[test]
+fn erasing_a_client_leaves_no_trace_outside_the_snapshots_at_once() {
+    let d = tempfile::tempdir().unwrap();
+    assert!(rapport(d.path(), &["client", "add", "Tom Becker"]).status.success());
+    assert!(
+        rapport(d.path(), &["note", "tom", "--at", "2026-11-20 10:00", "--text", "xylophone lessons"]).status.success()
+    );
+    assert!(rapport(d.path(), &["note", "tom", "--topic", "quietude"]).status.success());
+    assert!(rapport(d.path(), &["addendum", "tom", "s1", "marimba too"]).status.success());
+    assert!(rapport(d.path(), &["client", "add", "Maria Lopez"]).status.success());
+    assert!(rapport(d.path(), &["note", "maria", "--text", "other words"]).status.success());
+    let store = Store::open(d.path()).unwrap();
+    let export = store.export_client("tom-becker", now()).unwrap();
+    let export_name = export.file_name().unwrap().to_string_lossy().into_owned();
+    assert!(!export_name.to_lowercase().contains("tom") && !export_name.contains("becker"), "{export_name}");
+    let words = ["Tom", "Becker", "xylophone", "quietude", "marimba"];
+    assert!(rapport(d.path(), &["search", "xylophone"]).status.success());
+    assert!(files_mentioning(d.path(), &words).len() >= 5, "the words were there to find");
+
+    let mut child = Command::new(bin())
+        .env("RAPPORT_DIR", d.path())
+        .env("RAPPORT_NOW", "2026-11-26 09:35")
+        .args(["client", "delete", "tom"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    use std::io::Write;
+    child.stdin.take().unwrap().write_all(b"Tom Becker\n").unwrap();
+    let o = child.wait_with_output().unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(
+        stdout(&o).contains(&format!("Deleted their exports from the data folder: {export_name}.")),
+        "{}",
+        stdout(&o)
+    );
+    assert!(stdout(&o).contains("rapport backup prune --erase tom-becker"), "{}", stdout(&o));
+    assert_eq!(files_mentioning(d.path(), &words), Vec::<String>::new());
+    // What is left is whole: Maria is listed and verified.
+    assert!(stdout(&rapport(d.path(), &["client", "list"])).contains("Maria Lopez"));
+    let v = rapport(d.path(), &["verify"]);
+    assert!(v.status.success(), "{}{}", stdout(&v), stderr(&v));
+}
+
+/// A folder on tmpfs when there is one: the kill test converts hundreds of
+/// files many times, and on tmpfs a sync costs nothing.
+fn fast_tempdir() -> tempfile::TempDir {
+    tempfile::tempdir_in("/dev/shm").or_else(|_| tempfile::tempdir()).unwrap()
+}
+
+const PASS: &str = "correct horse battery";
+
+fn convert(dir: &Path, what: &str) -> Command {
+    let mut c = Command::new(bin());
+    c.env("RAPPORT_DIR", dir)
+        .env("RAPPORT_NOW", "2026-11-26 09:35")
+        .env("RAPPORT_PASSPHRASE", PASS)
+        .env("RAPPORT_TEST_SCRYPT_LOG_N", "10")
+        .args([what, "--yes"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    c
+}
+
+/// Every client record of the folder, by id, as JSON.
+fn records(store: &Store) -> std::collections::BTreeMap<String, serde_json::Value> {
+    store
+        .load_all()
+        .unwrap()
+        .into_iter()
+        .map(|f| {
+            let r = f.record.unwrap_or_else(|e| panic!("{}: {e}", f.path.display()));
+            (r.client.id.clone(), serde_json::to_value(&r).unwrap())
+        })
+        .collect()
+}
+
+/// Runs `what` and kills it at a random moment up to `span`. True when it
+/// was killed while still running.
+fn kill_during(dir: &Path, what: &str, span: Duration, seed: &mut u64) -> bool {
+    *seed ^= *seed << 13;
+    *seed ^= *seed >> 7;
+    *seed ^= *seed << 17;
+    let mut child = convert(dir, what).spawn().unwrap();
+    std::thread::sleep(Duration::from_micros(*seed % span.as_micros() as u64));
+    let running = child.try_wait().unwrap().is_none();
+    if running {
+        child.kill().unwrap();
+    }
+    child.wait().unwrap();
+    running
+}
+
+#[test]
+fn encrypt_and_decrypt_killed_anywhere_finish_when_run_again_and_leave_no_plain_word() {
+    let d = fast_tempdir();
+    let dir = d.path().join("practice");
+    let clients = "500";
+    let g = Command::new(bin())
+        .env("RAPPORT_NOW", "2026-11-26 09:35")
+        .args(["demo", "generate", "--clients", clients, "--sessions", "6", "--out"])
+        .arg(&dir)
+        .output()
+        .unwrap();
+    assert!(g.status.success(), "{}", stderr(&g));
+    fs::write(dir.join("config.json"), br#"{"keep_backups": 2}"#).unwrap();
+    let store = Store::open(&dir).unwrap();
+    let expected = records(&store);
+    assert_eq!(expected.len(), 500);
+    let first = expected.keys().next().unwrap().clone();
+    let draft = serde_json::json!({"fields": ["a draft about the harbour crane"], "kept_at": "2026-11-26T09:30:00"});
+    store.save_draft(&first, &draft).unwrap();
+    store.export_client(&first, now()).unwrap();
+    assert!(rapport(&dir, &["note", &first, "--text", "so the audit log and ledger hold lines"]).status.success());
+    let expected = records(&store);
+    // What must never be readable once encrypted: every name and id, and
+    // the words of notes.
+    let mut secrets: Vec<String> = Vec::new();
+    for (id, r) in &expected {
+        secrets.push(id.clone());
+        secrets.push(r["client"]["name"].as_str().unwrap().to_string());
+        for s in r["sessions"].as_array().unwrap() {
+            let words = s["notes"].as_str().unwrap_or("");
+            if words.len() > 12 && words.contains(' ') {
+                secrets.push(words.chars().take(24).collect());
+            }
+        }
+    }
+    secrets.push("harbour crane".into());
+    let patterns = d.path().join("secrets.txt");
+    fs::write(&patterns, secrets.join("\n")).unwrap();
+    let readable = |what: &str| {
+        let g = Command::new("grep").arg("-rlF").arg("-f").arg(&patterns).arg(&dir).output().unwrap();
+        assert!(g.stdout.is_empty(), "plain words after {what} in: {}", String::from_utf8_lossy(&g.stdout));
+    };
+    assert!(
+        !Command::new("grep").arg("-rlF").arg("-f").arg(&patterns).arg(&dir).output().unwrap().stdout.is_empty(),
+        "the secrets are there to be found before encrypting"
+    );
+
+    // How long a whole run takes here, so the kills land anywhere in it.
+    let t = Instant::now();
+    assert!(convert(&dir, "encrypt").output().unwrap().status.success());
+    let span_e = t.elapsed() * 5 / 4;
+    let t = Instant::now();
+    assert!(convert(&dir, "decrypt").output().unwrap().status.success());
+    let span_d = t.elapsed() * 5 / 4;
+
+    let (mut kills_e, mut kills_d, mut refusals) = (0, 0, 0);
+    let mut seed: u64 = 0x2545_f491_4f6c_dd1d;
+    let deadline = Instant::now() + Duration::from_secs(100);
+    while (kills_e < 30 || kills_d < 30) && Instant::now() < deadline {
+        kills_e += usize::from(kill_during(&dir, "encrypt", span_e, &mut seed));
+        if dir.join("conversion.json").exists() {
+            let o = rapport(&dir, &["client", "list"]);
+            assert!(!o.status.success(), "a half-converted folder was listed");
+            assert!(stderr(&o).contains("an encryption was interrupted: run `rapport encrypt` again to finish it"));
+            refusals += 1;
+        }
+        let again = convert(&dir, "encrypt").output().unwrap();
+        assert!(again.status.success() || stderr(&again).contains("already encrypted"), "{}", stderr(&again));
+        assert!(!stdout(&again).contains("snapshot ."), "{}", stdout(&again));
+        assert!(!dir.join("conversion.json").exists());
+        readable("encrypt");
+        let enc = Store::unlock(&dir, PASS).unwrap();
+        assert_eq!(records(&enc), expected);
+        let drafts = enc.drafts::<serde_json::Value>();
+        assert_eq!(drafts, vec![(enc.stem(&first), draft.clone())]);
+
+        kills_d += usize::from(kill_during(&dir, "decrypt", span_d, &mut seed));
+        if dir.join("conversion.json").exists() {
+            let o = rapport(&dir, &["client", "list"]);
+            assert!(!o.status.success(), "a half-converted folder was listed");
+            assert!(stderr(&o).contains("a decryption was interrupted: run `rapport decrypt` again to finish it"));
+            refusals += 1;
+        }
+        let again = convert(&dir, "decrypt").output().unwrap();
+        assert!(again.status.success() || stderr(&again).contains("not encrypted"), "{}", stderr(&again));
+        assert!(!dir.join("conversion.json").exists() && !dir.join("identity.age").exists());
+        let plain = Store::open(&dir).unwrap();
+        assert_eq!(records(&plain), expected);
+        // The draft keeps its client: named by their id, offered again.
+        assert!(dir.join(format!("drafts/{first}.json")).exists());
+        assert_eq!(plain.drafts::<serde_json::Value>(), vec![(first.clone(), draft.clone())]);
+        assert_eq!(plain.exports_of(&first).len(), 1, "the export keeps its client too");
+    }
+    eprintln!("killed {kills_e} encryptions and {kills_d} decryptions mid-run; {refusals} left one to finish");
+    assert!(kills_e >= 30 && kills_d >= 30, "killed {kills_e} encryptions and {kills_d} decryptions mid-run");
+    assert!(refusals > 0, "some kills left a conversion to finish");
+    // The ledger came through every conversion intact, both ways.
+    let verify = |pass: bool| {
+        let mut c = Command::new(bin());
+        c.env("RAPPORT_DIR", &dir).env("RAPPORT_NOW", "2026-11-26 09:35").arg("verify");
+        if pass {
+            c.env("RAPPORT_PASSPHRASE", PASS);
+        }
+        let o = c.output().unwrap();
+        assert!(o.status.success(), "{}{}", stdout(&o), stderr(&o));
+        assert!(stdout(&o).contains("of 500 clients are as they were finalised"), "{}", stdout(&o));
+    };
+    verify(false);
+    assert!(convert(&dir, "encrypt").output().unwrap().status.success());
+    verify(true);
+    assert!(convert(&dir, "decrypt").output().unwrap().status.success());
+    // The audit log lost nothing on the way: every conversion is in it.
+    let log = rapport::store::audit::read(&dir, None);
+    assert!(log.iter().filter(|e| e.action == "folder encrypted").count() >= kills_e);
+    assert!(log.iter().any(|e| e.action == "note added"));
+}
+
+/// Kills `what` (started on its own side: plain to encrypt, encrypted to
+/// decrypt) until a kill leaves it unfinished, the journal still there.
+fn interrupt(dir: &Path, what: &str, seed: &mut u64) {
+    let undo = if what == "encrypt" { "decrypt" } else { "encrypt" };
+    let t = Instant::now();
+    assert!(convert(dir, what).output().unwrap().status.success());
+    let span = t.elapsed();
+    assert!(convert(dir, undo).output().unwrap().status.success());
+    for _ in 0..200 {
+        kill_during(dir, what, span, seed);
+        if dir.join("conversion.json").exists() {
+            return;
+        }
+        let done = dir.join("identity.age").exists() == (what == "encrypt");
+        if done {
+            assert!(convert(dir, undo).output().unwrap().status.success());
+        }
+    }
+    panic!("no kill left {what} unfinished");
+}
+
+#[test]
+fn an_interrupted_conversion_is_undone_by_the_opposite_command() {
+    let d = fast_tempdir();
+    let dir = d.path().join("practice");
+    let g = Command::new(bin())
+        .env("RAPPORT_NOW", "2026-11-26 09:35")
+        .args(["demo", "generate", "--clients", "200", "--sessions", "4", "--out"])
+        .arg(&dir)
+        .output()
+        .unwrap();
+    assert!(g.status.success(), "{}", stderr(&g));
+    let expected = records(&Store::open(&dir).unwrap());
+    let mut seed: u64 = 0x9e37_79b9_7f4a_7c15;
+
+    interrupt(&dir, "encrypt", &mut seed);
+    let undo = convert(&dir, "decrypt").output().unwrap();
+    assert!(undo.status.success(), "{}", stderr(&undo));
+    assert!(stdout(&undo).contains("Undid the interrupted encryption"), "{}", stdout(&undo));
+    assert!(!dir.join("identity.age").exists() && !dir.join("conversion.json").exists());
+    let left: Vec<_> = all_files(&dir).into_iter().filter(|(p, _)| p.extension().is_some_and(|x| x == "age")).collect();
+    assert!(left.is_empty(), "{} files still encrypted", left.len());
+    assert_eq!(records(&Store::open(&dir).unwrap()), expected);
+
+    assert!(convert(&dir, "encrypt").output().unwrap().status.success());
+    interrupt(&dir, "decrypt", &mut seed);
+    let undo = convert(&dir, "encrypt").output().unwrap();
+    assert!(undo.status.success(), "{}", stderr(&undo));
+    assert!(stdout(&undo).contains("Undid the interrupted decryption"), "{}", stdout(&undo));
+    let plain: Vec<_> = all_files(&dir)
+        .into_iter()
+        .filter(|(p, _)| p.extension().is_some_and(|x| x == "json") && !p.ends_with("config.json"))
+        .collect();
+    assert!(plain.is_empty(), "{} files still plain", plain.len());
+    assert_eq!(records(&Store::unlock(&dir, PASS).unwrap()), expected);
+}
+
+#[test]
+fn decrypt_keeps_the_key_while_a_file_cannot_be_decrypted() {
+    let d = maria_sealed();
+    assert!(convert(d.path(), "encrypt").output().unwrap().status.success());
+    let victim = fs::read_dir(d.path().join("clients")).unwrap().next().unwrap().unwrap().path();
+    let mut bytes = fs::read(&victim).unwrap();
+    let n = bytes.len();
+    bytes[n - 10] ^= 0xff;
+    fs::write(&victim, &bytes).unwrap();
+    let o = convert(d.path(), "decrypt").output().unwrap();
+    assert!(!o.status.success());
+    assert!(stderr(&o).contains("stayed encrypted") && stderr(&o).contains("keeps its key"), "{}", stderr(&o));
+    assert!(d.path().join("identity.age").exists());
+    assert_eq!(fs::read(&victim).unwrap(), bytes, "the damaged file is left as it was");
+}
+
+/// A small tmpfs, unmounted when dropped.
+struct SmallDisk {
+    dir: tempfile::TempDir,
+}
+
+impl SmallDisk {
+    /// None where this account may not mount (the `ulimit` test above
+    /// covers the same ground everywhere).
+    fn mount(size: &str) -> Option<SmallDisk> {
+        let dir = tempfile::tempdir().ok()?;
+        let ok = Command::new("mount")
+            .args(["-t", "tmpfs", "-o", &format!("size={size}"), "tmpfs"])
+            .arg(dir.path())
+            .stderr(Stdio::null())
+            .status()
+            .is_ok_and(|s| s.success());
+        ok.then_some(SmallDisk { dir })
+    }
+}
+
+impl Drop for SmallDisk {
+    fn drop(&mut self) {
+        let _ = Command::new("umount").arg(self.dir.path()).status();
+    }
+}
+
+#[test]
+fn a_really_full_disk_tears_no_audit_entry_into_the_next() {
+    let Some(disk) = SmallDisk::mount("1m") else {
+        eprintln!("no tmpfs could be mounted here: the ulimit test covers this");
+        return;
+    };
+    let d = disk.dir.path().join("practice");
+    assert!(rapport(&d, &["client", "add", "Maria Lopez"]).status.success());
+    assert!(rapport(&d, &["note", "maria", "--text", "before"]).status.success());
+    assert!(rapport(&d, &["client", "list"]).status.success());
+    // The log ends 40 bytes before a page boundary, so the next entry
+    // needs a new page, and there will be none.
+    let log = d.join("audit.log");
+    let mut bytes = fs::read(&log).unwrap();
+    let target = (bytes.len() / 4096 + 2) * 4096 - 40;
+    let pad = "{\"at\":\"2026-11-20T10:00:00\",\"action\":\"padding\",\"client\":\"\",\"detail\":\"\"}\n";
+    while bytes.len() + pad.len() < target {
+        bytes.extend_from_slice(pad.as_bytes());
+    }
+    bytes.resize(target, b'\n');
+    fs::write(&log, &bytes).unwrap();
+    let good_before = rapport::store::audit::read(&d, None).len();
+    {
+        use std::io::Write;
+        let mut filler = fs::File::create(disk.dir.path().join("filler")).unwrap();
+        let chunk = vec![0u8; 4096];
+        while filler.write_all(&chunk).is_ok() {}
+        let _ = filler.write_all(&[0u8; 1]);
+    }
+    // An export to standard output writes nothing but its audit entry.
+    let o = rapport(&d, &["export", "maria"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stdout(&o).contains("# Client record: Maria Lopez"));
+    assert!(stderr(&o).contains("the audit log could not be written"), "{}", stderr(&o));
+    assert!(stderr(&o).contains("free some disk space"), "{}", stderr(&o));
+    assert_eq!(rapport::store::audit::torn_lines(&d, None), 1, "the entry was torn by the full disk");
+
+    fs::remove_file(disk.dir.path().join("filler")).unwrap();
+    let o = rapport(&d, &["export", "maria"]);
+    assert!(o.status.success() && !stderr(&o).contains("audit"), "{}", stderr(&o));
+    let entries = rapport::store::audit::read(&d, None);
+    assert_eq!(entries.len(), good_before + 1, "only the torn entry is lost");
+    assert_eq!(entries.last().unwrap().action, "export");
+    assert_eq!(rapport::store::audit::torn_lines(&d, None), 1);
+}
+
+#[test]
+fn restoring_an_older_snapshot_names_the_finalised_notes_it_takes_away() {
+    let d = maria_sealed();
+    let snaps = Store::open(d.path()).unwrap().snapshots();
+    assert_eq!(snaps.len(), 1, "{snaps:?}");
+    let o = rapport(d.path(), &["restore", &snaps[0].name, "--yes"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains(
+            "does not hold 3 notes that had been finalised since (maria-lopez s1, maria-lopez s2, maria-lopez s3)"
+        ),
+        "{}",
+        stderr(&o)
+    );
+    // The restored files are the ledger's reference from now on.
+    let v = rapport(d.path(), &["verify"]);
+    assert!(v.status.success(), "{}{}", stdout(&v), stderr(&v));
+    // And what the restore replaced comes back whole, seals and all.
+    let kept = Store::open(d.path()).unwrap().snapshots().last().unwrap().name.clone();
+    assert!(kept.ends_with("-before-restore"));
+    assert!(rapport(d.path(), &["restore", &kept, "--yes"]).status.success());
+    let v = rapport(d.path(), &["verify"]);
+    assert!(v.status.success(), "{}{}", stdout(&v), stderr(&v));
+    assert!(stdout(&v).contains("All 3 finalised notes of 1 client"), "{}", stdout(&v));
 }

@@ -93,14 +93,37 @@ pub fn run(command: Command, store: &Store, now: NaiveDateTime, out: &mut dyn Wr
         }
         Command::Goal(g) => goal(g, store, now, out),
         Command::Finalise { client, session } => {
-            let (ids, r) = change(store, now, "note finalised", &client, |r| r.finalise(session.as_deref(), now))?;
-            writeln!(
-                out,
-                "Finalised {} of {}: {}. They are now read-only.",
-                plural(ids.len(), "note"),
-                r.client.name,
-                ids.join(", ")
-            )?;
+            let ((auto, ids), r) = store.update_with(&find(store, &client)?, now, "note finalised", |r, auto| {
+                let auto = auto.to_vec();
+                // What the editing period sealed just now is not "already final".
+                let nothing_left = match session.as_deref() {
+                    Some(s) => auto.iter().any(|a| a == s),
+                    None => !auto.is_empty() && r.sessions.iter().all(|s| s.finalised.is_some()),
+                };
+                if nothing_left {
+                    return Ok((auto, Vec::new()));
+                }
+                Ok((auto, r.finalise(session.as_deref(), now)?))
+            })?;
+            if !auto.is_empty() {
+                let (word, verb) = if auto.len() == 1 { ("Note", "was") } else { ("Notes", "were") };
+                let rest = if ids.is_empty() { "; nothing else to finalise" } else { "" };
+                writeln!(
+                    out,
+                    "{word} {} of {} {verb} finalised automatically just now (the editing period had run out){rest}.",
+                    auto.join(", "),
+                    r.client.name
+                )?;
+            }
+            if !ids.is_empty() {
+                writeln!(
+                    out,
+                    "Finalised {} of {}: {}. They are now read-only.",
+                    plural(ids.len(), "note"),
+                    r.client.name,
+                    ids.join(", ")
+                )?;
+            }
             Ok(())
         }
         Command::Addendum { client, session, text } => {
@@ -109,36 +132,45 @@ pub fn run(command: Command, store: &Store, now: NaiveDateTime, out: &mut dyn Wr
             Ok(())
         }
         Command::Verify { client } => {
-            let records: Vec<ClientRecord> = match &client {
-                Some(q) => vec![load(store, q)?],
-                None => store.load_all()?.into_iter().filter_map(|f| f.record.ok()).collect(),
-            };
-            let mut broken = 0;
-            let mut sealed = 0;
-            for r in &records {
-                sealed += r.sessions.iter().filter(|s| s.finalised.is_some()).count();
-                for b in r.verify() {
-                    broken += 1;
-                    writeln!(
-                        out,
-                        "{}: note {} ({}) was changed after it was finalised",
-                        r.client.name,
-                        b.session,
-                        format_datetime(b.at)
-                    )?;
-                }
+            let id = client.map(|q| find(store, &q)).transpose()?;
+            let v = store.verify(id.as_deref(), now)?;
+            for (path, why) in &v.unreadable {
+                writeln!(out, "{}: could not be read, so it was not checked: {why}", path.display())?;
             }
-            if broken > 0 {
-                bail!(
-                    "{} changed after finalising; restore them from a backup (`rapport backup list`)",
-                    plural(broken, "note")
-                );
+            for (name, f) in &v.findings {
+                let at = f.at.map(|at| format!(" ({})", format_datetime(at))).unwrap_or_default();
+                writeln!(out, "{name}: note {}{at} {}", f.session, f.why)?;
+            }
+            for (id, n) in &v.missing {
+                writeln!(out, "client {id}: the file, with {}, is missing", plural(*n, "finalised note"))?;
+            }
+            for n in &v.ledger_broken {
+                writeln!(out, "the ledger itself was changed at entry {n}")?;
+            }
+            if v.ledger_missing {
+                writeln!(out, "the ledger (the record of every finalised note) is missing from the data folder")?;
+            }
+            if !v.is_clean() {
+                let mut parts = Vec::new();
+                if !v.findings.is_empty() {
+                    parts.push(format!("{} changed after finalising", plural(v.findings.len(), "note")));
+                }
+                if !v.unreadable.is_empty() {
+                    parts.push(format!("{} could not be read", plural(v.unreadable.len(), "client file")));
+                }
+                if !v.missing.is_empty() {
+                    parts.push(format!("{} missing", plural(v.missing.len(), "client file")));
+                }
+                if !v.ledger_broken.is_empty() || v.ledger_missing {
+                    parts.push("the ledger was tampered with".into());
+                }
+                bail!("{}; restore from a backup (`rapport backup list`)", parts.join("; "));
             }
             writeln!(
                 out,
                 "All {} of {} are as they were finalised.",
-                plural(sealed, "finalised note"),
-                plural(records.len(), "client")
+                plural(v.sealed, "finalised note"),
+                plural(v.clients, "client")
             )?;
             Ok(())
         }
@@ -169,12 +201,16 @@ pub fn run(command: Command, store: &Store, now: NaiveDateTime, out: &mut dyn Wr
             let r = load(store, &client)?;
             let text = match format {
                 ExportFormat::Markdown => crate::domain::export::to_markdown(&r, now),
-                ExportFormat::Json => json_inert(serde_json::to_string_pretty(&r)?) + "\n",
+                ExportFormat::Json => match store.newer_file_as_json(&r.client.id)? {
+                    // A newer Rapport's file: all of it, not just what this build knows.
+                    Some(whole) => json_inert(serde_json::to_string_pretty(&whole)?) + "\n",
+                    None => json_inert(serde_json::to_string_pretty(&r)?) + "\n",
+                },
             };
             match file {
                 Some(path) => {
-                    let written = store.write_export(&path, text.as_bytes(), plain)?;
-                    let how = if written != path {
+                    let written = store.export_to(&path, text.as_bytes(), plain)?;
+                    let how = if store.is_encrypted() && !plain {
                         " (encrypted, like the folder; --plain writes it unencrypted)"
                     } else {
                         ""
@@ -236,7 +272,7 @@ pub fn run(command: Command, store: &Store, now: NaiveDateTime, out: &mut dyn Wr
             writeln!(out, "Restored {snapshot}. The state before it is kept as snapshot {kept}.")?;
             Ok(())
         }
-        Command::Doctor => doctor(store, out),
+        Command::Doctor => doctor(store, now, out),
         Command::Watch(WatchCommand::Add { client, text }) => {
             let text = required_text(&text, "what to watch for")?;
             let (id, r) = change(store, now, "watch-for added", &client, |r| Ok(r.add_watch_for(text, today)))?;
@@ -249,18 +285,16 @@ pub fn run(command: Command, store: &Store, now: NaiveDateTime, out: &mut dyn Wr
 }
 
 /// Prints what needs attention in the data folder; fails if anything does.
-fn doctor(store: &Store, out: &mut dyn Write) -> Result<()> {
+fn doctor(store: &Store, now: NaiveDateTime, out: &mut dyn Write) -> Result<()> {
     writeln!(out, "Data folder {}", store.root().display())?;
-    let findings = store.doctor()?;
+    let findings = store.doctor(now)?;
     for f in &findings {
         writeln!(out, "  {} {}", if f.attention { "NEEDS ATTENTION:" } else { "ok:" }, f.text)?;
     }
     let attention = findings.iter().filter(|f| f.attention).count();
     if attention > 0 {
-        bail!(
-            "{} in the data folder; see above",
-            plural(attention, "thing needs attention").replace("things needs", "things need")
-        );
+        let what = if attention == 1 { "1 thing needs".to_string() } else { format!("{attention} things need") };
+        bail!("{what} your attention in the data folder; see above");
     }
     writeln!(out, "Nothing needs your attention.")?;
     Ok(())
@@ -297,7 +331,19 @@ fn required_text(text: &str, what: &str) -> Result<String> {
 /// The id of the client `query` names, found through the index.
 fn find(store: &Store, query: &str) -> Result<String> {
     let entries = store.index()?;
-    resolve(&entries, query).map(|e| e.id.clone()).map_err(|e| anyhow!(e))
+    let id = resolve(&entries, query).map(|e| e.id.clone()).map_err(|e| anyhow!(e))?;
+    // The index is derived: the client's own file must answer to the name,
+    // or the index is rebuilt from the files and asked again (so a damaged
+    // index can never send a note to the wrong client).
+    let q = query.trim().to_lowercase();
+    if let Ok(r) = store.load(&id)
+        && r.client.id != q
+        && !super::answers_to(&r.client.name, r.client.preferred_name.as_deref(), &q)
+    {
+        let entries = store.rebuild_index()?;
+        return resolve(&entries, query).map(|e| e.id.clone()).map_err(|e| anyhow!(e));
+    }
+    Ok(id)
 }
 
 /// The readable record of the client `query` names.
@@ -384,19 +430,30 @@ fn client(c: ClientCommand, store: &Store, now: NaiveDateTime, out: &mut dyn Wri
             );
             let mut typed = String::new();
             std::io::stdin().read_line(&mut typed)?;
-            if typed.trim() != r.client.name {
+            // The name as shown (control characters made visible) is accepted too.
+            if typed.trim() != r.client.name && typed.trim() != crate::sanitize::visible(&r.client.name) {
                 bail!("the name did not match; nothing was deleted");
             }
-            let holding = store.delete_client(&r.client.id, now)?;
-            writeln!(out, "Erased the record, drafts and audit-log entries of client {}.", r.client.id)?;
-            if !holding.is_empty() {
+            let erased = store.delete_client(&r.client.id, now)?;
+            writeln!(
+                out,
+                "Erased the record, drafts, index and search entries, ledger and audit-log entries of client {}.",
+                r.client.id
+            )?;
+            if !erased.exports.is_empty() {
+                writeln!(out, "Deleted their exports from the data folder: {}.", erased.exports.join(", "))?;
+            }
+            if erased.snapshots.is_empty() {
+                writeln!(out, "No snapshot holds the record.")?;
+            } else {
                 writeln!(
                     out,
                     "These snapshots still hold the record: {}.\nThey go as newer snapshots replace them; to take the record out of them now: rapport backup prune --erase {}",
-                    holding.join(", "),
+                    erased.snapshots.join(", "),
                     r.client.id
                 )?;
             }
+            writeln!(out, "Copies written elsewhere with `rapport export --out` are not touched.")?;
         }
         ClientCommand::Edit { client, name, profile: p } => {
             let (_, r) = change(store, now, "client edited", &client, |r| {

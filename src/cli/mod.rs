@@ -2,6 +2,7 @@
 
 pub mod args;
 mod commands;
+pub mod crypt;
 
 pub use args::{Cli, Command};
 pub use commands::run;
@@ -22,14 +23,7 @@ pub fn resolve<'a>(files: &'a [IndexEntry], query: &str) -> Result<&'a IndexEntr
     }
     let matches: Vec<&IndexEntry> = files
         .iter()
-        .filter(|f| {
-            let Some(r) = &f.summary else { return false };
-            let name = r.name.to_lowercase();
-            let preferred = r.preferred_name.as_deref().unwrap_or("").to_lowercase();
-            name.starts_with(&q)
-                || (!preferred.is_empty() && preferred.starts_with(&q))
-                || name.split_whitespace().any(|w| w.starts_with(&q))
-        })
+        .filter(|f| f.summary.as_ref().is_some_and(|r| answers_to(&r.name, r.preferred_name.as_deref(), &q)))
         .collect();
     match matches.as_slice() {
         [one] => Ok(one),
@@ -50,4 +44,14 @@ pub fn resolve<'a>(files: &'a [IndexEntry], query: &str) -> Result<&'a IndexEntr
             ))
         }
     }
+}
+
+/// Whether a client with this name and preferred name is one the lowercased
+/// query `q` names: a prefix of the name, the preferred name or any word.
+pub fn answers_to(name: &str, preferred: Option<&str>, q: &str) -> bool {
+    let name = name.to_lowercase();
+    let preferred = preferred.unwrap_or("").to_lowercase();
+    name.starts_with(q)
+        || (!preferred.is_empty() && preferred.starts_with(q))
+        || name.split_whitespace().any(|w| w.starts_with(q))
 }

@@ -16,8 +16,8 @@ pub const AGENDA_DAYS: RangeInclusive<u32> = 1..=366;
 pub const RETENTION_YEARS: RangeInclusive<u32> = 1..=100;
 /// Results `search --limit` shows.
 pub const SEARCH_LIMIT: RangeInclusive<u32> = 1..=1000;
-/// Snapshots kept (`backup prune --keep`, `keep_backups`).
-pub const KEEP_BACKUPS: RangeInclusive<u32> = 0..=1000;
+/// Snapshots kept (`backup prune --keep`, `keep_backups`): at least one.
+pub const KEEP_BACKUPS: RangeInclusive<u32> = 1..=1000;
 /// Hours before a note finalises itself: a year at most.
 pub const FINALISE_AFTER_HOURS: RangeInclusive<u32> = 0..=24 * 365;
 /// Idle minutes before the app hides its screen.
@@ -47,11 +47,12 @@ pub fn is_valid_id(id: &str) -> bool {
         && id.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
 }
 
-/// A human-readable size: "256 KiB", "47.1 MiB".
+/// A human-readable size: "256 KiB", "47.1 MiB" (rounded up, so a size
+/// just over a limit never reads as the limit).
 pub fn size(bytes: u64) -> String {
     match bytes {
         b if b < 1024 => format!("{b} bytes"),
-        b if b < 1024 * 1024 => format!("{} KiB", b / 1024),
+        b if b < 1024 * 1024 => format!("{} KiB", b.div_ceil(1024)),
         b => format!("{:.1} MiB", b as f64 / (1024.0 * 1024.0)),
     }
 }
@@ -105,7 +106,7 @@ mod tests {
     #[test]
     fn limits_name_what_and_how_much() {
         let e = check_text("the notes of s3", &"x".repeat(FIELD_BYTES + 1)).unwrap_err();
-        assert!(e.contains("the notes of s3 is 256 KiB") && e.contains("at most 256 KiB"), "{e}");
+        assert!(e.contains("the notes of s3 is 257 KiB") && e.contains("at most 256 KiB"), "{e}");
         assert_eq!(check_number("--weekly", 105, &WEEKLY_REPEATS).unwrap_err(), "--weekly is 105; use 0 to 104");
         assert!(check_number("--weekly", 104, &WEEKLY_REPEATS).is_ok());
     }

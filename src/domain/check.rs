@@ -21,6 +21,17 @@ impl ClientRecord {
             check_text(what, v.as_deref().unwrap_or(""))?;
         }
         check_date("the date the client was added", c.created)?;
+        for (what, v) in [("the name", Some(&c.name)), ("the preferred name", c.preferred_name.as_ref())] {
+            if v.is_some_and(|v| v.contains(['\n', '\r'])) {
+                return Err(format!("{what} holds a line break; a name is one line"));
+            }
+        }
+        unique("session", self.sessions.iter().map(|s| s.id.as_str()))?;
+        unique("task", self.tasks.iter().map(|t| t.id.as_str()))?;
+        unique("personal detail", self.personal.iter().map(|p| p.id.as_str()))?;
+        unique("goal", self.goals.iter().map(|g| g.id.as_str()))?;
+        unique("watch-for item", self.watch_for.iter().map(|w| w.id.as_str()))?;
+        unique("message", self.contacts.iter().map(|m| m.id.as_str()))?;
         for s in &self.sessions {
             id("a session id", &s.id)?;
             let what = |part: &str| format!("{part} of note {}", s.id);
@@ -85,6 +96,22 @@ impl ClientRecord {
     }
 }
 
+/// Every id of a kind is used once, and a numbered one (`s12`) stays
+/// below a billion, so the next number can never overflow or repeat.
+fn unique<'a>(kind: &str, ids: impl Iterator<Item = &'a str>) -> Result<(), String> {
+    let mut seen = std::collections::HashSet::new();
+    for id in ids {
+        let digits = id.trim_start_matches(|c: char| c.is_ascii_lowercase());
+        if digits.len() > 9 && digits.bytes().all(|b| b.is_ascii_digit()) {
+            return Err(format!("{kind} id '{id}' has a number too large for Rapport's counting"));
+        }
+        if !seen.insert(id) {
+            return Err(format!("two of its {kind}s share the id '{id}'"));
+        }
+    }
+    Ok(())
+}
+
 fn id(what: &str, id: &str) -> Result<(), String> {
     if is_valid_id(id) {
         return Ok(());
@@ -107,6 +134,19 @@ mod tests {
         r.add_session(NewSession { topics: vec!["sleep".into()], ..Default::default() }, dt("2026-11-02 10:00"))
             .unwrap();
         r
+    }
+
+    #[test]
+    fn ids_are_unique_and_their_numbers_bounded() {
+        let mut r = record();
+        r.sessions.push(r.sessions[0].clone());
+        assert!(r.check().unwrap_err().contains("two of its sessions share the id 's1'"));
+        let mut r = record();
+        r.sessions[0].id = "s18446744073709551615".into();
+        assert!(r.check().unwrap_err().contains("too large"));
+        let mut r = record();
+        r.client.name = "Tab\nFAKE-LINE".into();
+        assert!(r.check().unwrap_err().contains("line break"));
     }
 
     #[test]

@@ -92,14 +92,33 @@ impl ClientRecord {
     /// Seals every note whose editing period has run out, oldest first.
     /// Returns how many were sealed.
     pub fn finalise_due(&mut self, now: NaiveDateTime, policy: FinalisePolicy) -> usize {
+        self.finalise_due_where(now, policy, |_, _| true).0.len()
+    }
+
+    /// Seals every note whose editing period has run out and that
+    /// `may_seal(note, hash it would carry)` allows, oldest first. Returns
+    /// the ids sealed and the ids refused.
+    pub fn finalise_due_where(
+        &mut self,
+        now: NaiveDateTime,
+        policy: FinalisePolicy,
+        may_seal: impl Fn(&Session, &str) -> bool,
+    ) -> (Vec<String>, Vec<String>) {
         let mut due: Vec<usize> = (0..self.sessions.len())
             .filter(|&i| self.sessions[i].finalised.is_none() && policy.due(&self.sessions[i], now))
             .collect();
         due.sort_by_key(|&i| self.sessions[i].at);
+        let (mut sealed, mut refused) = (Vec::new(), Vec::new());
         for &i in &due {
-            self.seal(i, now, true);
+            let (_, prev) = self.last_seal();
+            if may_seal(&self.sessions[i], &content_hash(&self.sessions[i], &prev)) {
+                self.seal(i, now, true);
+                sealed.push(self.sessions[i].id.clone());
+            } else {
+                refused.push(self.sessions[i].id.clone());
+            }
         }
-        due.len()
+        (sealed, refused)
     }
 
     /// Finalises one note, or every note not yet final. Returns the ids.

@@ -290,7 +290,7 @@ pub struct ClientProfile {
 pub enum RecordError {
     #[error("{0}")]
     Invalid(String),
-    #[error("there is no {kind} {id} for this client; `rapport {kind} list CLIENT` shows the ids")]
+    #[error("there is no {kind} {id} for this client")]
     UnknownId { kind: &'static str, id: String },
 }
 
@@ -309,18 +309,22 @@ fn non_empty(s: Option<String>) -> Option<String> {
 }
 
 impl ClientProfile {
-    /// Trims every field; refuses an empty name.
+    /// Trims every field and makes each one line (a line break or tab
+    /// becomes a space); refuses an empty name.
     pub fn cleaned(self) -> Result<ClientProfile, RecordError> {
-        let name = self.name.trim().to_string();
+        let one_line = |s: String| {
+            s.split(['\n', '\r', '\t']).map(str::trim).filter(|p| !p.is_empty()).collect::<Vec<_>>().join(" ")
+        };
+        let name = one_line(self.name);
         if name.is_empty() {
             return Err(RecordError::Invalid("a client needs a name".into()));
         }
         Ok(ClientProfile {
             name,
-            preferred_name: non_empty(self.preferred_name),
-            pronouns: non_empty(self.pronouns),
-            phone: non_empty(self.phone),
-            email: non_empty(self.email),
+            preferred_name: non_empty(self.preferred_name.map(one_line)),
+            pronouns: non_empty(self.pronouns.map(one_line)),
+            phone: non_empty(self.phone.map(one_line)),
+            email: non_empty(self.email.map(one_line)),
         })
     }
 }

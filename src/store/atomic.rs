@@ -43,6 +43,12 @@ fn replace(path: &Path, bytes: &[u8], durable: bool) -> Result<()> {
     if durable { sync_dir(dir) } else { Ok(()) }
 }
 
+/// Flushes a folder's list of names to disk, so renames and new files in it
+/// survive a power cut.
+pub fn sync_folder(dir: &Path) -> Result<()> {
+    sync_dir(dir)
+}
+
 fn sync_dir(dir: &Path) -> Result<()> {
     fs::File::open(dir).and_then(|d| d.sync_all()).with_context(|| format!("syncing folder {}", dir.display()))
 }

@@ -1,10 +1,14 @@
 //! An append-only log of what was done to the record and when: saves,
 //! finalisations, addenda, exports, restores, deletions. Never note text.
 //! When the folder is encrypted each line is an age ciphertext in base64.
+//!
+//! A line is written whole with one write and synced. A crash or a full
+//! disk can still leave the last line torn: reading skips it, and the next
+//! append starts on a fresh line so nothing is glued onto it.
 
 use std::fs::OpenOptions;
 use std::io::Write;
-use std::os::unix::fs::OpenOptionsExt;
+use std::os::unix::fs::{FileExt, OpenOptionsExt};
 use std::path::Path;
 
 use base64::Engine;
@@ -40,31 +44,72 @@ fn line(entry: &AuditEntry, keys: Option<&Keys>) -> Vec<u8> {
 
 /// Appends one entry and flushes it to disk.
 pub fn append(root: &Path, entry: &AuditEntry, keys: Option<&Keys>) -> std::io::Result<()> {
-    // Never through a link: a planted one would make Rapport append elsewhere.
+    append_line(&root.join("audit.log"), &line(entry, keys))
+}
+
+/// Appends `bytes` (whole lines) to the log at `path` with one write, then
+/// syncs. A symlink is refused, not followed. If the file ends in a torn
+/// line, a newline comes first so the new lines start fresh.
+pub(crate) fn append_line(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     let mut f = OpenOptions::new()
         .create(true)
         .append(true)
+        .read(true)
         .mode(FILE_MODE)
-        .custom_flags(libc::O_NOFOLLOW)
-        .open(root.join("audit.log"))?;
-    f.write_all(&line(entry, keys))?;
+        .custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK)
+        .open(path)?;
+    if !f.metadata()?.is_file() {
+        return Err(std::io::Error::new(std::io::ErrorKind::InvalidInput, format!("{} is not a file", path.display())));
+    }
+    let len = f.metadata()?.len();
+    let mut last = [b'\n'];
+    if len > 0 {
+        f.read_exact_at(&mut last, len - 1)?;
+    }
+    let mut out = Vec::with_capacity(bytes.len() + 1);
+    if last[0] != b'\n' {
+        out.push(b'\n');
+    }
+    out.extend_from_slice(bytes);
+    f.write_all(&out)?;
     f.sync_data()
+}
+
+/// How many lines of the log cannot be read: torn by a crash or a full
+/// disk, or damaged. (For `rapport doctor`.)
+pub fn torn_lines(root: &Path, keys: Option<&Keys>) -> usize {
+    let text = super::files::read_file(root.join("audit.log")).unwrap_or_default();
+    String::from_utf8_lossy(&text).lines().filter(|l| !l.trim().is_empty() && parse(l, keys).is_none()).count()
+}
+
+fn parse(l: &str, keys: Option<&Keys>) -> Option<AuditEntry> {
+    match keys {
+        Some(k) => serde_json::from_slice(&k.decrypt(&STANDARD.decode(l).ok()?)?).ok(),
+        None => serde_json::from_str(l).ok(),
+    }
 }
 
 /// Every entry that can be read, oldest first.
 pub fn read(root: &Path, keys: Option<&Keys>) -> Vec<AuditEntry> {
-    std::fs::read_to_string(root.join("audit.log"))
-        .unwrap_or_default()
-        .lines()
-        .filter_map(|l| match keys {
-            Some(k) => serde_json::from_slice(&k.decrypt(&STANDARD.decode(l).ok()?)?).ok(),
-            None => serde_json::from_str(l).ok(),
-        })
-        .collect()
+    let text = super::files::read_file(root.join("audit.log")).unwrap_or_default();
+    String::from_utf8_lossy(&text).lines().filter_map(|l| parse(l, keys)).collect()
 }
 
 /// Replaces the whole log (after an erasure, or when encrypting).
 pub fn rewrite(root: &Path, entries: &[AuditEntry], keys: Option<&Keys>) -> anyhow::Result<()> {
     let bytes: Vec<u8> = entries.iter().flat_map(|e| line(e, keys)).collect();
     write_atomic(&root.join("audit.log"), &bytes)
+}
+
+/// Rewrites the log with every readable line, plain or encrypted with
+/// `keys`, encoded for `to` (encrypted with it, or plain): a log left half
+/// converted by a killed run loses no entry. Torn lines are dropped.
+pub(crate) fn reencode(root: &Path, keys: &Keys, to: Option<&Keys>) -> anyhow::Result<()> {
+    let path = root.join("audit.log");
+    let Ok(bytes) = super::files::read_file(&path) else { return Ok(()) };
+    let entries: Vec<AuditEntry> = String::from_utf8_lossy(&bytes)
+        .lines()
+        .filter_map(|l| parse(l, None).or_else(|| parse(l, Some(keys))))
+        .collect();
+    rewrite(root, &entries, to)
 }

@@ -1,16 +1,21 @@
 //! Snapshots of the client files under `DATA/backups/<name>/clients/`.
 //!
-//! Client files are only ever replaced whole (written beside and renamed),
-//! never changed in place, so a snapshot can hard-link them: it costs no
-//! space until a file changes, and is still a complete, separate copy of
-//! every file as it was. Where links are not possible, files are copied.
+//! Every snapshot is an independent copy of each client file: a reflink
+//! where the filesystem offers one (Btrfs, XFS, APFS: no space used until a
+//! file changes), a real copy otherwise. Never a hard link: an editor, a
+//! sync tool or `truncate` that rewrites a live file in place would change
+//! every snapshot that shared its bytes. A snapshot is built in a temporary
+//! folder and renamed into place when complete, so a killed snapshot never
+//! leaves a partial one behind.
 
 use std::fs;
 use std::path::PathBuf;
 
 use chrono::NaiveDateTime;
 
-use super::atomic::{create_private_dir, is_temp_file, write_atomic};
+use std::os::unix::fs::PermissionsExt;
+
+use super::atomic::{FILE_MODE, create_private_dir, is_temp_file, sync_folder, write_atomic};
 use super::{Store, StoreError};
 
 /// One snapshot.
@@ -26,14 +31,16 @@ impl Store {
         self.root().join("backups")
     }
 
-    /// The snapshots, oldest first.
+    /// The snapshots, oldest first: folders named as Rapport names them
+    /// (a folder with any other name is not one, and is never pruned).
     pub fn snapshots(&self) -> Vec<Snapshot> {
         let Ok(entries) = fs::read_dir(self.backups_dir()) else { return Vec::new() };
         let mut snaps: Vec<Snapshot> = entries
             .filter_map(|e| e.ok())
-            .filter(|e| e.path().join("clients").is_dir())
+            .filter(|e| e.file_type().is_ok_and(|t| t.is_dir()) && e.path().join("clients").is_dir())
             .filter_map(|e| {
                 let name = e.file_name().into_string().ok()?;
+                snapshot_time(&name)?;
                 let clients = fs::read_dir(e.path().join("clients")).map_or(0, |d| d.count());
                 Some(Snapshot { name, clients })
             })
@@ -50,19 +57,41 @@ impl Store {
             name = format!("{}{tail}-{n}", now.format("%Y-%m-%d_%H%M%S"));
             n += 1;
         }
-        let dest = self.backups_dir().join(&name).join("clients");
+        // Built under a temporary name, renamed when whole. Under the lock no
+        // other snapshot is being built, so any temporary folder is a leftover.
+        self.sweep_partial_snapshots();
+        let building = self.backups_dir().join(format!(".rapport-tmp-{name}"));
+        let dest = building.join("clients");
         let fail = |source: anyhow::Error| StoreError::Write { path: dest.clone(), source };
         create_private_dir(&dest).map_err(fail)?;
         let mut clients = 0;
         for (_, from) in self.client_files()? {
             let to = dest.join(from.file_name().expect("a file"));
-            if fs::hard_link(&from, &to).is_err() {
-                let bytes = fs::read(&from).map_err(|e| StoreError::io("read", &from, e))?;
-                write_atomic(&to, &bytes).map_err(fail)?;
-            }
+            reflink_copy::reflink_or_copy(&from, &to).map_err(|e| StoreError::io("copy", &from, e))?;
+            // Owner-only, and on disk before the snapshot is named complete.
+            fs::File::open(&to)
+                .and_then(|f| {
+                    f.set_permissions(fs::Permissions::from_mode(FILE_MODE))?;
+                    f.sync_all()
+                })
+                .map_err(|e| StoreError::io("copy", &to, e))?;
             clients += 1;
         }
+        sync_folder(&dest).map_err(fail)?;
+        let finished = self.backups_dir().join(&name);
+        fs::rename(&building, &finished).map_err(|e| StoreError::io("finish the snapshot", &finished, e))?;
+        sync_folder(&self.backups_dir()).map_err(fail)?;
         Ok(Snapshot { name, clients })
+    }
+
+    /// Removes snapshot folders a killed process left half built.
+    fn sweep_partial_snapshots(&self) {
+        let Ok(entries) = fs::read_dir(self.backups_dir()) else { return };
+        for e in entries.filter_map(|e| e.ok()) {
+            if e.file_name().to_str().is_some_and(is_temp_file) && e.path().is_dir() {
+                let _ = fs::remove_dir_all(e.path());
+            }
+        }
     }
 
     /// The day's snapshot, taken before the first change of the day.
@@ -72,7 +101,7 @@ impl Store {
             return Ok(());
         }
         self.snapshot_locked(now, "")?;
-        self.prune_locked(self.settings().keep_backups)?;
+        self.prune_locked(self.settings().keep_backups, now)?;
         Ok(())
     }
 
@@ -84,8 +113,12 @@ impl Store {
         Ok(snap)
     }
 
-    fn prune_locked(&self, keep: usize) -> Result<Vec<String>, StoreError> {
-        let snaps = self.snapshots();
+    /// Removes the oldest snapshots beyond `keep`. One dated after `now` (planted, or from a
+    /// clock that was wrong) neither counts nor goes: it could otherwise push every
+    /// real snapshot out; `rapport doctor` names it.
+    pub(crate) fn prune_locked(&self, keep: usize, now: NaiveDateTime) -> Result<Vec<String>, StoreError> {
+        let snaps: Vec<Snapshot> =
+            self.snapshots().into_iter().filter(|s| snapshot_time(&s.name).is_some_and(|t| t <= now)).collect();
         let extra = snaps.len().saturating_sub(keep.max(1));
         let mut removed = Vec::new();
         for s in snaps.into_iter().take(extra) {
@@ -99,7 +132,7 @@ impl Store {
     /// Removes the oldest snapshots, keeping `keep` (at least one).
     pub fn prune_backups(&self, keep: usize, now: NaiveDateTime) -> Result<Vec<String>, StoreError> {
         let _lock = self.lock()?;
-        let removed = self.prune_locked(keep)?;
+        let removed = self.prune_locked(keep, now)?;
         for name in &removed {
             self.audit(now, "backup removed", "", name);
         }
@@ -119,17 +152,25 @@ impl Store {
             ))));
         }
         let _lock = self.lock()?;
+        if !super::ledger::exists(self.root()) {
+            self.witness_locked("", now)?;
+        }
+        let before: Vec<String> =
+            self.load_all()?.into_iter().filter_map(|f| f.record.ok()).map(|r| r.client.id).collect();
         let kept = self.snapshot_locked(now, "-before-restore")?;
         let wanted: Vec<(String, PathBuf)> = fs::read_dir(&source)
             .map_err(|e| StoreError::io("read", &source, e))?
             .filter_map(|e| e.ok())
             .filter_map(|e| {
+                // Only client files Rapport writes, never a link or a stray.
                 let file = e.file_name().into_string().ok()?;
-                (!is_temp_file(&file)).then(|| (file, e.path()))
+                let ours =
+                    file.strip_suffix(&format!(".{}", self.ext())).is_some_and(crate::domain::bounds::is_valid_id);
+                (ours && e.file_type().is_ok_and(|t| t.is_file())).then(|| (file, e.path()))
             })
             .collect();
         for (file, from) in &wanted {
-            let bytes = fs::read(from).map_err(|e| StoreError::io("read", from, e))?;
+            let bytes = super::read_bytes(from)?;
             let to = self.root().join("clients").join(file);
             write_atomic(&to, &bytes).map_err(|source| StoreError::Write { path: to.clone(), source })?;
         }
@@ -139,12 +180,55 @@ impl Store {
                 fs::remove_file(&path).map_err(|e| StoreError::io("remove", &path, e))?;
             }
         }
+        self.witness_restore_locked(&before, &kept.name, now)?;
         self.audit(now, "restore", "", name);
         Ok(kept.name)
     }
 
+    /// After a restore: the ledger takes the restored files as its new
+    /// witness of each client (`before`: the clients there were), and a
+    /// notice names the finalised notes the restore took away.
+    fn witness_restore_locked(&self, before: &[String], kept: &str, now: NaiveDateTime) -> Result<(), StoreError> {
+        use super::ledger::{Kind, NewEntry, baseline, read, witness};
+        let old = read(self.root(), self.keys.as_deref(), None)
+            .map_err(|e| StoreError::Write { path: super::ledger::path(self.root()), source: e.into() })?;
+        let after: Vec<_> = self.load_all()?.into_iter().filter_map(|f| f.record.ok()).collect();
+        let mut ids: Vec<String> = before.to_vec();
+        ids.extend(after.iter().map(|r| r.client.id.clone()));
+        ids.sort();
+        ids.dedup();
+        let mut entries = Vec::new();
+        let mut lost = Vec::new();
+        for id in &ids {
+            let r = after.iter().find(|r| &r.client.id == id);
+            for (sid, w) in witness(&old.entries, id) {
+                let still = r.and_then(|r| r.session(&sid)).and_then(|s| s.finalised.as_ref());
+                if !w.hash.is_empty() && still.is_none() {
+                    lost.push(format!("{id} {sid}"));
+                }
+            }
+            entries.push(NewEntry {
+                kind: Kind::Restore,
+                client: id.clone(),
+                session: String::new(),
+                hash: String::new(),
+            });
+            entries.extend(r.map(baseline).unwrap_or_default());
+        }
+        self.witness_append_locked(&entries, now)?;
+        if !lost.is_empty() {
+            self.notice(format!(
+                "the restored snapshot does not hold {} that had been finalised since ({}); they are kept in snapshot {kept}",
+                if lost.len() == 1 { "1 note".to_string() } else { format!("{} notes", lost.len()) },
+                lost.join(", ")
+            ));
+        }
+        Ok(())
+    }
+
     /// Takes client `id`'s file out of every snapshot. Returns how many held it.
     pub fn erase_from_backups(&self, id: &str, now: NaiveDateTime) -> Result<usize, StoreError> {
+        super::valid_id(id)?;
         if id.contains('/') || id.starts_with('.') || id.is_empty() {
             return Err(StoreError::Record(crate::domain::RecordError::Invalid(format!("'{id}' is not a client id"))));
         }
@@ -166,4 +250,25 @@ impl Store {
             .map(|s| s.name)
             .collect()
     }
+}
+
+/// When a snapshot named `name` was taken: `2026-11-26_093500`, maybe with
+/// a `-before-restore` (or `-before-encrypt`…) and a `-2` tail. None for a name Rapport does not make.
+pub fn snapshot_time(name: &str) -> Option<NaiveDateTime> {
+    let stamp = name.get(..17)?;
+    let mut tail = &name[17..];
+    // "-before-restore", "-before-encrypt", "-before-decrypt"
+    if let Some(rest) = tail.strip_prefix("-before-") {
+        let word = rest.split('-').next().unwrap_or("");
+        if word.is_empty() || !word.bytes().all(|b| b.is_ascii_lowercase()) {
+            return None;
+        }
+        tail = &rest[word.len()..];
+    }
+    let tail_ok = tail.is_empty()
+        || tail.strip_prefix('-').is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()));
+    if !tail_ok {
+        return None;
+    }
+    NaiveDateTime::parse_from_str(stamp, "%Y-%m-%d_%H%M%S").ok()
 }

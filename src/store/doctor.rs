@@ -50,15 +50,27 @@ impl StrayKind {
 }
 
 /// The names sync tools give their conflict copies: Dropbox "(… conflicted
-/// copy …)", Syncthing ".sync-conflict-…", Nextcloud and ownCloud
-/// "(conflicted copy …)" or "(conflict …)", Google Drive "(1)".
+/// copy …)" and "(Case Conflict)", Syncthing ".sync-conflict-…", Nextcloud
+/// and ownCloud "(conflicted copy …)", "(conflict …)" and "_conflict-",
+/// Google Drive "(1)", macOS Finder " 2". (A copy under any other name is
+/// still caught: see [`Store::strays`].)
 pub fn is_conflict_copy(name: &str) -> bool {
     let lower = name.to_lowercase();
+    let stem = lower.split('.').next().unwrap_or("");
+    let numbered = |s: &str| {
+        s.strip_suffix(')')
+            .and_then(|s| s.rsplit_once('('))
+            .is_some_and(|(_, n)| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
+    };
+    let finder_copy =
+        stem.rsplit_once(' ').is_some_and(|(_, n)| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()));
     lower.contains("conflicted copy")
         || lower.contains(".sync-conflict-")
         || lower.contains("(conflict")
+        || lower.contains("(case conflict")
         || lower.contains("_conflict-")
-        || lower.contains(" (1).")
+        || numbered(stem.trim_end())
+        || finder_copy
 }
 
 /// One line of the doctor's report.
@@ -78,14 +90,18 @@ impl Store {
                 let name = e.file_name().to_string_lossy().into_owned();
                 let is_link = e.file_type().is_ok_and(|t| t.is_symlink());
                 let ours = name.strip_suffix(&format!(".{}", self.ext())).is_some_and(bounds::is_valid_id);
+                let is_file = e.file_type().is_ok_and(|t| t.is_file());
                 let kind = if is_link {
                     StrayKind::Link
                 } else if is_temp_file(&name) {
                     StrayKind::TempFile
                 } else if is_conflict_copy(&name) {
                     StrayKind::ConflictCopy
-                } else if ours {
+                } else if ours && is_file {
                     continue;
+                } else if is_file && dir == self.clients_dir() && self.holds_a_record(&e.path()) {
+                    // A client's record under a name Rapport does not give: a copy.
+                    StrayKind::ConflictCopy
                 } else {
                     StrayKind::Foreign
                 };
@@ -96,8 +112,14 @@ impl Store {
         strays
     }
 
+    /// The file reads as a client record (any name, any version).
+    fn holds_a_record(&self, path: &Path) -> bool {
+        self.read_file(path)
+            .is_ok_and(|b| super::parse_record(&b, path).is_ok() || super::read_lenient(&b, path).is_ok())
+    }
+
     /// Everything worth telling about the folder, worst first.
-    pub fn doctor(&self) -> Result<Vec<Finding>, StoreError> {
+    pub fn doctor(&self, now: chrono::NaiveDateTime) -> Result<Vec<Finding>, StoreError> {
         let mut found = Vec::new();
         let shown = |p: &Path| p.strip_prefix(self.root()).unwrap_or(p).display().to_string();
         for problem in super::files::check_folder(self.root()) {
@@ -111,6 +133,40 @@ impl Store {
                 attention: s.kind.needs_attention(),
                 text: format!("{} {}", shown(&s.path), s.kind.explain()),
             });
+        }
+        for name in ["rapport.lock", "audit.log", "ledger", "config.json", "identity.age"] {
+            let path = self.root().join(name);
+            match fs::symlink_metadata(&path) {
+                Ok(m) if m.file_type().is_symlink() => found.push(Finding {
+                    attention: true,
+                    text: format!("{name} is a symbolic link; Rapport does not follow it. Delete the link"),
+                }),
+                Ok(m) if !m.is_file() => found.push(Finding {
+                    attention: true,
+                    text: format!("{name} is not a file (a folder or a pipe); Rapport cannot use it. Move it away"),
+                }),
+                _ => {}
+            }
+        }
+        if let Ok(entries) = fs::read_dir(self.root().join("backups")) {
+            for e in entries.filter_map(|e| e.ok()) {
+                let name = e.file_name().to_string_lossy().into_owned();
+                match super::backup::snapshot_time(&name) {
+                    _ if is_temp_file(&name) => {}
+                    None => found.push(Finding {
+                        attention: false,
+                        text: format!("backups/{name} is not a snapshot Rapport made; it is never restored or pruned"),
+                    }),
+                    Some(t) if t > now + chrono::Duration::days(1) => found.push(Finding {
+                        attention: true,
+                        text: format!(
+                            "backups/{name} is dated in the future (a planted folder, or a clock that was wrong); \
+                             pruning leaves it alone. Check it and remove it"
+                        ),
+                    }),
+                    Some(_) => {}
+                }
+            }
         }
         let files = self.load_all()?;
         let mut readable = 0;

@@ -50,6 +50,35 @@ pub fn read_regular(path: &Path, max: u64) -> Result<Vec<u8>, ReadError> {
     Ok(bytes)
 }
 
+/// Like `fs::read` for the folder's own logs and state files: never
+/// through a link, never a pipe or a device (which could make Rapport wait
+/// for ever), never more than 1 GiB.
+pub fn read_file(path: impl AsRef<Path>) -> io::Result<Vec<u8>> {
+    let path = path.as_ref();
+    read_regular(path, 1 << 30).map_err(ReadError::into_io)
+}
+
+/// Opens a regular file for reading, on the same terms as [`read_file`].
+pub fn open_file(path: &Path) -> io::Result<File> {
+    let file = open_nofollow(path).map_err(ReadError::into_io)?;
+    if !file.metadata()?.is_file() {
+        return Err(ReadError::NotAFile.into_io());
+    }
+    Ok(file)
+}
+
+impl ReadError {
+    fn into_io(self) -> io::Error {
+        match self {
+            ReadError::NotFound => io::Error::from(io::ErrorKind::NotFound),
+            ReadError::Link => io::Error::other("it is a symbolic link, which Rapport does not follow"),
+            ReadError::NotAFile => io::Error::new(io::ErrorKind::InvalidInput, "it is not a file"),
+            ReadError::TooLarge(n) => io::Error::other(format!("it is {n} bytes, too large")),
+            ReadError::Io(e) => e,
+        }
+    }
+}
+
 /// What is wrong with the data folder's ownership or permissions.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct UnsafeFolder {

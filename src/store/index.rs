@@ -17,6 +17,7 @@ use chrono::{NaiveDate, NaiveDateTime};
 use serde::{Deserialize, Serialize};
 
 use super::crypt::SharedKeys;
+use crate::domain::bounds::is_valid_id;
 use crate::domain::{Appointment, Channel, ClientRecord};
 
 /// Bump when the index layout changes: an old index is then rebuilt.
@@ -187,6 +188,14 @@ impl IndexDir {
         IndexDir { dir: root.join("index"), keys }
     }
 
+    /// The file name of client `id` (see [`super::Store::stem`]).
+    fn stem(&self, id: &str) -> String {
+        match &self.keys {
+            Some(k) => k.stem(id),
+            None => id.to_string(),
+        }
+    }
+
     /// Reads an index file, decrypting it when the folder is encrypted.
     pub fn read_bytes(&self, path: &Path) -> Option<Vec<u8>> {
         // Never through a link; derived files are rebuilt if refused.
@@ -279,8 +288,16 @@ impl IndexDir {
         let old = self.read();
         let rebuild = old.is_none();
         // Keyed by file name: the id is only known once a file is read.
-        let mut by_id: BTreeMap<String, IndexEntry> =
-            old.unwrap_or_default().into_iter().map(|e| (e.file.clone(), e)).collect();
+        // An entry is trusted only if it is one Rapport could have written:
+        // valid ids, and a readable client's file named for its id.
+        let mut by_id: BTreeMap<String, IndexEntry> = old
+            .unwrap_or_default()
+            .into_iter()
+            .filter(|e| {
+                is_valid_id(&e.id) && is_valid_id(&e.file) && (e.summary.is_none() || self.stem(&e.id) == e.file)
+            })
+            .map(|e| (e.file.clone(), e))
+            .collect();
         let mut changed = BTreeSet::new();
         let mut lines = BTreeMap::new();
         let present: BTreeSet<&str> = files.iter().map(|(id, _)| id.as_str()).collect();
@@ -312,6 +329,14 @@ impl IndexDir {
         Ok(entries)
     }
 
+    /// Forgets the index, so the next refresh rebuilds it. Call under the lock.
+    pub fn discard(&self) -> anyhow::Result<()> {
+        match fs::remove_file(self.file()) {
+            Err(e) if e.kind() != io::ErrorKind::NotFound => Err(e.into()),
+            _ => Ok(()),
+        }
+    }
+
     /// Updates one client's entry and text after a save. Call under the lock.
     pub fn update_one(&self, record: &ClientRecord, path: &Path) -> anyhow::Result<()> {
         let Some(mut entries) = self.read() else {
@@ -335,6 +360,22 @@ impl IndexDir {
         let ids = BTreeSet::from([id.clone()]);
         let lines = BTreeMap::from([(id, text_lines(record))]);
         self.rewrite_shards(&ids, &lines, false)?;
+        self.write(entries)?;
+        Ok(())
+    }
+
+    /// Takes client `id` out of the index and the search text at once (call
+    /// under the lock). An index that cannot be read is removed whole: it is
+    /// rebuilt from the client files when next needed.
+    pub fn remove_one(&self, id: &str) -> anyhow::Result<()> {
+        let Some(mut entries) = self.read() else {
+            return match fs::remove_dir_all(&self.dir) {
+                Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(e.into()),
+                _ => Ok(()),
+            };
+        };
+        entries.retain(|e| e.id != id);
+        self.rewrite_shards(&BTreeSet::from([id.to_string()]), &BTreeMap::new(), false)?;
         self.write(entries)?;
         Ok(())
     }

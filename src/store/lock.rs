@@ -27,10 +27,21 @@ impl DataLock {
             .truncate(false)
             .write(true)
             .mode(super::atomic::FILE_MODE)
-            // A planted link would make Rapport create or lock another file.
-            .custom_flags(libc::O_NOFOLLOW)
+            // A planted link would make Rapport create or lock another file;
+            // a planted pipe would make it wait for ever.
+            .custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK)
             .open(path)
-            .map_err(|e| StoreError::io("open the lock file", path, e))?;
+            .map_err(|e| match e.raw_os_error() {
+                Some(libc::ELOOP) => StoreError::Link { path: path.to_path_buf() },
+                _ => StoreError::io("open the lock file", path, e),
+            })?;
+        if !file.metadata().is_ok_and(|m| m.is_file()) {
+            return Err(StoreError::io(
+                "use the lock file",
+                path,
+                std::io::Error::new(std::io::ErrorKind::InvalidInput, "it is not a file; move it away"),
+            ));
+        }
         let start = Instant::now();
         loop {
             match FileExt::try_lock(&file) {

@@ -9,10 +9,12 @@
 pub mod atomic;
 pub mod audit;
 pub mod backup;
+pub mod conversion;
 pub mod crypt;
 pub mod doctor;
 pub mod files;
 pub mod index;
+pub mod ledger;
 pub mod lock;
 pub mod search;
 pub mod settings;
@@ -51,8 +53,9 @@ pub enum StoreError {
     NewerSchema { path: PathBuf, found: u32 },
     #[error("another Rapport window kept the data folder busy for 5 seconds; nothing was saved, try again")]
     Locked,
-    #[error("could not {action} {}: {source}{}", path.display(), hint(source))]
-    Io { action: &'static str, path: PathBuf, source: io::Error },
+    // Not named `source`: the reason is in the sentence, not repeated after it.
+    #[error("could not {action} {}: {cause}{}", path.display(), hint(cause))]
+    Io { action: &'static str, path: PathBuf, cause: io::Error },
     #[error("could not save {}: {}. The file on disk is unchanged{}", path.display(), source.root_cause(), write_hint(source))]
     Write { path: PathBuf, source: anyhow::Error },
     #[error(
@@ -87,7 +90,7 @@ pub enum StoreError {
     Record(#[from] RecordError),
 }
 
-fn hint(e: &io::Error) -> &'static str {
+pub(crate) fn hint(e: &io::Error) -> &'static str {
     match e.kind() {
         io::ErrorKind::PermissionDenied => "; check that this account owns the data folder",
         io::ErrorKind::StorageFull => "; free some disk space and try again",
@@ -105,7 +108,7 @@ fn write_hint(e: &anyhow::Error) -> &'static str {
 
 impl StoreError {
     pub(crate) fn io(action: &'static str, path: &Path, source: io::Error) -> StoreError {
-        StoreError::Io { action, path: path.to_path_buf(), source }
+        StoreError::Io { action, path: path.to_path_buf(), cause: source }
     }
 }
 
@@ -126,6 +129,9 @@ pub struct Store {
     settings: Settings,
     /// Set when the folder is encrypted and unlocked.
     keys: crypt::SharedKeys,
+    /// Things the therapist should be told that did not stop the command:
+    /// see [`Store::take_notices`].
+    notices: std::sync::Arc<std::sync::Mutex<Vec<String>>>,
 }
 
 impl Store {
@@ -133,6 +139,9 @@ impl Store {
     /// `root`. An encrypted folder is refused: see [`Store::unlock`].
     pub fn open(root: impl Into<PathBuf>) -> anyhow::Result<Store> {
         let root = root.into();
+        if let Some(refusal) = conversion::refusal(&root) {
+            anyhow::bail!(refusal);
+        }
         if crypt::is_encrypted(&root) {
             anyhow::bail!("this data folder is encrypted: give its passphrase (RAPPORT_PASSPHRASE, or at the prompt)");
         }
@@ -142,8 +151,12 @@ impl Store {
     pub(crate) fn open_plain_for_conversion(root: &Path) -> anyhow::Result<Store> {
         create_private_dir(&root.join("clients"))?;
         create_private_dir(&root.join("drafts"))?;
-
-        let store = Store { settings: Settings::read(root)?, root: root.to_path_buf(), keys: None };
+        let store = Store {
+            settings: Settings::read(root)?,
+            root: root.to_path_buf(),
+            keys: None,
+            notices: Default::default(),
+        };
         store.sweep_temp_files();
         Ok(store)
     }
@@ -151,6 +164,9 @@ impl Store {
     /// Opens the encrypted data folder at `root` with its passphrase.
     pub fn unlock(root: impl Into<PathBuf>, passphrase: &str) -> anyhow::Result<Store> {
         let root = root.into();
+        if let Some(refusal) = conversion::refusal(&root) {
+            anyhow::bail!(refusal);
+        }
         let keys = crypt::Keys::unlock(&root, passphrase)?;
         let mut store = Store::open_plain_for_conversion(&root)?;
         store.keys = Some(std::sync::Arc::new(keys));
@@ -215,11 +231,25 @@ impl Store {
         self.settings
     }
 
-    /// Notes what was done, for the audit log. Never note text.
+    /// Notes what was done, for the audit log. Never note text. A log that
+    /// cannot be written does not stop a note being saved, but is told: see
+    /// [`Store::take_notices`].
     pub fn audit(&self, now: chrono::NaiveDateTime, action: &str, client: &str, detail: &str) {
         let entry = audit::AuditEntry { at: now, action: action.into(), client: client.into(), detail: detail.into() };
-        // A log that cannot be written must not stop a note being saved.
-        let _ = audit::append(&self.root, &entry, self.keys.as_deref());
+        if let Err(e) = audit::append(&self.root, &entry, self.keys.as_deref()) {
+            self.notice(format!("the audit log could not be written ({e}{}): this {action} is not in it", hint(&e)));
+        }
+    }
+
+    /// Keeps a sentence for the therapist (a warning, or something done once).
+    pub(crate) fn notice(&self, text: String) {
+        self.notices.lock().unwrap_or_else(|e| e.into_inner()).push(text);
+    }
+
+    /// The sentences the last commands left for the therapist, oldest
+    /// first; each is given once.
+    pub fn take_notices(&self) -> Vec<String> {
+        std::mem::take(&mut *self.notices.lock().unwrap_or_else(|e| e.into_inner()))
     }
 
     pub fn root(&self) -> &Path {
@@ -264,7 +294,10 @@ impl Store {
             .filter_map(|e| {
                 let name = e.file_name().into_string().ok()?;
                 let stem = name.strip_suffix(&ending)?;
-                bounds::is_valid_id(stem).then(|| (stem.to_string(), e.path()))
+                // A link is never a client file (see `strays`), so nothing
+                // outside the folder is read, copied into a snapshot or restored.
+                let file = e.file_type().is_ok_and(|t| t.is_file());
+                (file && bounds::is_valid_id(stem)).then(|| (stem.to_string(), e.path()))
             })
             .collect();
         files.sort();
@@ -286,14 +319,35 @@ impl Store {
             .map_err(|source| StoreError::Write { path: self.root.join("index"), source })
     }
 
+    /// Throws the index away and builds it again from the client files.
+    pub fn rebuild_index(&self) -> Result<Vec<IndexEntry>, StoreError> {
+        let _lock = self.lock()?;
+        let index = self.root.join("index");
+        self.index_dir().discard().map_err(|source| StoreError::Write { path: index.clone(), source })?;
+        let files = self.client_files()?;
+        self.index_dir()
+            .refresh(&files, |stem, path| self.load_path(stem, path))
+            .map_err(|source| StoreError::Write { path: index, source })
+    }
+
     /// Every client file; one that cannot be read is returned with its error
     /// and does not stop the others loading.
     pub fn load_all(&self) -> Result<Vec<ClientFile>, StoreError> {
         Ok(self.client_files()?.into_iter().map(|(stem, path)| self.load_path(&stem, path)).collect())
     }
 
-    /// Reads one client file.
+    /// Reads one client file. An id Rapport would not write (one taken from
+    /// a damaged index, say) is never made into a path.
     pub fn load_file(&self, id: &str) -> ClientFile {
+        if !bounds::is_valid_id(id) {
+            let path = self.clients_dir().join("?");
+            return ClientFile {
+                id: id.to_string(),
+                path: path.clone(),
+                record: Err(StoreError::NotFound { path }),
+                read_only: false,
+            };
+        }
         let mut file = self.load_path(&self.stem(id), self.client_path(id));
         file.id = id.to_string();
         file
@@ -336,6 +390,18 @@ impl Store {
     /// to know whether it may be changed).
     pub fn load(&self, id: &str) -> Result<ClientRecord, StoreError> {
         self.load_file(id).record
+    }
+
+    /// A newer Rapport's file exactly as it is, for a JSON export that must
+    /// leave out nothing this build does not understand. None for a file
+    /// of this build's format (its record is the whole of it).
+    pub fn newer_file_as_json(&self, id: &str) -> Result<Option<serde_json::Value>, StoreError> {
+        let file = self.load_file(id);
+        if !file.read_only {
+            return Ok(None);
+        }
+        let bytes = self.read_file(&file.path)?;
+        Ok(serde_json::from_slice(&bytes).ok())
     }
 
     /// Reads one client's record to change it: a newer format is refused.
@@ -384,24 +450,86 @@ impl Store {
         what: &str,
         change: impl FnOnce(&mut ClientRecord) -> Result<T, RecordError>,
     ) -> Result<(T, ClientRecord), StoreError> {
+        self.update_with(id, now, what, |r, _| change(r))
+    }
+
+    /// Like [`Store::update`]; `change` is also given the ids of the notes
+    /// finalised automatically just before it. Those seals are saved even
+    /// when `change` fails (and a notice says so). Every new seal and
+    /// addendum is witnessed in the ledger before the file is written; a
+    /// note the ledger saw sealed with other content is never sealed again.
+    pub fn update_with<T>(
+        &self,
+        id: &str,
+        now: NaiveDateTime,
+        what: &str,
+        change: impl FnOnce(&mut ClientRecord, &[String]) -> Result<T, RecordError>,
+    ) -> Result<(T, ClientRecord), StoreError> {
         let _lock = self.lock()?;
-        let mut record = self.load_for_change(id)?;
+        let on_disk = self.load_for_change(id)?;
         self.daily_snapshot_locked(now)?;
-        let sealed = record.finalise_due(now, self.settings.policy());
-        let out = change(&mut record)?;
+        let notes = self.witness_locked(id, now)?;
+        let mut sealed_record = on_disk.clone();
+        let (sealed, refused) = sealed_record
+            .finalise_due_where(now, self.settings.policy(), |s, hash| ledger::may_seal(&notes, &s.id, hash));
+        for sid in &refused {
+            self.notice(format!(
+                "note {sid} of {id} was finalised before with other content and has been changed outside Rapport \
+                 since, so it was not sealed again; `rapport verify` names it"
+            ));
+        }
+        let mut record = sealed_record.clone();
+        let result = change(&mut record, &sealed).and_then(|out| {
+            for e in ledger::changes(Some(&sealed_record), &record) {
+                if e.kind == ledger::Kind::Seal && !ledger::may_seal(&notes, &e.session, &e.hash) {
+                    return Err(RecordError::Invalid(format!(
+                        "note {} was finalised before with other content and has been changed outside Rapport \
+                         since; it was not sealed again. `rapport verify` names it; `rapport backup list` shows \
+                         the snapshots to restore it from",
+                        e.session
+                    )));
+                }
+            }
+            Ok(out)
+        });
+        let (out, mut record) = match result {
+            Ok(out) => (Ok(out), record),
+            Err(e) if sealed.is_empty() => return Err(e.into()),
+            Err(e) => (Err(e), sealed_record),
+        };
         record.schema_version = SCHEMA_VERSION;
+        let witnessed = ledger::changes(Some(&on_disk), &record);
+        self.witness_append_locked(&witnessed, now)?;
         self.write(&record)?;
         self.reindex(&record);
-        if sealed > 0 {
-            self.audit(now, "notes finalised automatically", id, &sealed.to_string());
+        if !sealed.is_empty() {
+            self.audit(now, "notes finalised automatically", id, &sealed.join(","));
         }
-        self.audit(now, what, id, "");
-        Ok((out, record))
+        match out {
+            Ok(out) => {
+                self.audit(now, what, id, "");
+                Ok((out, record))
+            }
+            Err(e) => {
+                self.notice(format!(
+                    "{} {} of {id} finalised automatically just now (the editing period had run out); that was saved",
+                    if sealed.len() == 1 { "note" } else { "notes" },
+                    sealed.join(", ")
+                ));
+                Err(e.into())
+            }
+        }
     }
 
     /// Writes a whole record as a new client file (for generated practices).
     pub fn import(&self, record: &ClientRecord) -> Result<(), StoreError> {
         let _lock = self.lock()?;
+        if ledger::exists(&self.root) {
+            self.witness_append_locked(
+                &ledger::baseline(record),
+                record.client.created.and_time(chrono::NaiveTime::MIN),
+            )?;
+        }
         self.write(record)
     }
 
@@ -414,32 +542,100 @@ impl Store {
     /// Writes a record that passes [`ClientRecord::check`]: an over-long
     /// field or a bad id is refused with the reason, and nothing is written.
     fn write(&self, record: &ClientRecord) -> Result<(), StoreError> {
-        record.check().map_err(|reason| RecordError::Invalid(format!("not saved: {reason}")))?;
+        record.check().map_err(RecordError::Invalid)?;
+        // Never write what could not be read back.
+        let len = serde_json::to_vec_pretty(record).map_or(0, |b| b.len() as u64);
+        if len > bounds::FILE_BYTES {
+            return Err(RecordError::Invalid(format!(
+                "this client's record would be {}, over the {} a client file may be. Export the record \
+                 (rapport export) and shorten the longest notes",
+                bounds::size(len),
+                bounds::size(bounds::FILE_BYTES)
+            ))
+            .into());
+        }
         let path = self.client_path(&record.client.id);
         self.write_json(&path, record)
     }
 
-    /// Erases client `id`: their file, their draft, and their mentions in
-    /// the audit log. Returns the snapshots that still hold their record.
-    pub fn delete_client(&self, id: &str, now: NaiveDateTime) -> Result<Vec<String>, StoreError> {
+    /// Erases client `id` at once, under one lock: their file, their draft,
+    /// their index entry and search text, their exports in `DATA/exports/`,
+    /// and their entries in the audit log and the ledger. Says what remains.
+    pub fn delete_client(&self, id: &str, now: NaiveDateTime) -> Result<Erased, StoreError> {
+        valid_id(id)?;
         let _lock = self.lock()?;
+        // Erasing is a change like any other: a newer Rapport's file is not ours to remove.
+        if self.load_file(id).read_only {
+            self.load_for_change(id)?;
+        }
         let path = self.client_path(id);
         fs::remove_file(&path).map_err(|e| StoreError::io("remove", &path, e))?;
         let _ = fs::remove_file(self.draft_path(id));
+        let index = self.root.join("index");
+        self.index_dir().remove_one(id).map_err(|source| StoreError::Write { path: index, source })?;
+        let mut exports = Vec::new();
+        for path in self.exports_of(id) {
+            fs::remove_file(&path).map_err(|e| StoreError::io("remove", &path, e))?;
+            exports.push(path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default());
+        }
         let kept: Vec<audit::AuditEntry> =
             audit::read(&self.root, self.keys.as_deref()).into_iter().filter(|e| e.client != id).collect();
         audit::rewrite(&self.root, &kept, self.keys.as_deref())
             .map_err(|source| StoreError::Write { path: self.root.join("audit.log"), source })?;
+        if ledger::exists(&self.root) {
+            let read = ledger::read(&self.root, self.keys.as_deref(), None).map_err(|e| self.ledger_error(e))?;
+            let kept: Vec<ledger::Entry> = read.entries.into_iter().filter(|e| e.client != id).collect();
+            let erased = ledger::NewEntry {
+                kind: ledger::Kind::Erased,
+                client: String::new(),
+                session: String::new(),
+                hash: String::new(),
+            };
+            ledger::rewrite(&self.root, &kept, &[erased], now, self.keys.as_deref())
+                .map_err(|e| self.ledger_error(e))?;
+        }
         self.audit(now, "client erased", "", "");
-        Ok(self.snapshots_holding(id))
+        Ok(Erased { snapshots: self.snapshots_holding(id), exports })
     }
 
-    /// Writes client `id`'s whole record as Markdown into `DATA/exports/`.
+    /// The opaque token that begins the names of client `id`'s exports:
+    /// a hash of the id (keyed, when the folder is encrypted), never a name.
+    pub fn export_token(&self, id: &str) -> String {
+        match &self.keys {
+            Some(k) => k.stem(&format!("export:{id}")),
+            None => plain_export_token(id),
+        }
+    }
+
+    /// Client `id`'s exports in `DATA/exports/`, whatever Rapport version
+    /// named them and whether or not they are encrypted.
+    pub fn exports_of(&self, id: &str) -> Vec<PathBuf> {
+        let mut prefixes = vec![plain_export_token(id), id.to_string()];
+        if let Some(k) = &self.keys {
+            prefixes.push(k.stem(&format!("export:{id}")));
+            prefixes.push(k.stem(id));
+        }
+        let Ok(entries) = fs::read_dir(self.root.join("exports")) else { return Vec::new() };
+        let mut found: Vec<PathBuf> = entries
+            .filter_map(|e| e.ok())
+            .filter(|e| {
+                let name = e.file_name().to_string_lossy().into_owned();
+                prefixes.iter().any(|p| name.strip_prefix(p.as_str()).is_some_and(is_export_tail))
+            })
+            .map(|e| e.path())
+            .collect();
+        found.sort();
+        found
+    }
+
+    /// Writes client `id`'s whole record as Markdown into `DATA/exports/`,
+    /// under a name that gives no name away.
     pub fn export_client(&self, id: &str, now: NaiveDateTime) -> Result<PathBuf, StoreError> {
+        valid_id(id)?;
         let record = self.load(id)?;
         let dir = self.root.join("exports");
         create_private_dir(&dir).map_err(|source| StoreError::Write { path: dir.clone(), source })?;
-        let path = dir.join(format!("{}-{}.md", self.stem(id), now.format("%Y-%m-%d_%H%M")));
+        let path = dir.join(format!("{}-{}.md", self.export_token(id), now.format("%Y-%m-%d_%H%M")));
         let path = self.write_export(&path, crate::domain::export::to_markdown(&record, now).as_bytes(), false)?;
         self.audit(now, "export", id, "markdown");
         Ok(path)
@@ -461,8 +657,41 @@ impl Store {
         Ok(path)
     }
 
+    /// Writes an export to a file the therapist named (`export --out`):
+    /// never inside the data folder but for its `exports/` (one unlucky path
+    /// would replace a client file, the audit log or the key) and never over
+    /// a file that exists.
+    pub fn export_to(&self, path: &Path, bytes: &[u8], plain: bool) -> Result<PathBuf, StoreError> {
+        let refuse = |why: String| StoreError::Record(RecordError::Invalid(why));
+        let name = path.file_name().ok_or_else(|| refuse(format!("{} names no file", path.display())))?;
+        let parent = match path.parent() {
+            Some(p) if !p.as_os_str().is_empty() => p,
+            _ => Path::new("."),
+        };
+        let parent = fs::canonicalize(parent).map_err(|e| StoreError::io("find the folder of", path, e))?;
+        let root = fs::canonicalize(&self.root).map_err(|e| StoreError::io("find", &self.root, e))?;
+        if parent.starts_with(&root) && parent != root.join("exports") {
+            return Err(refuse(format!(
+                "{} is inside the data folder; write exports outside it (x in the app keeps one in DATA/exports/)",
+                path.display()
+            )));
+        }
+        let mut target = parent.join(name);
+        if self.keys.is_some() && !plain {
+            target.as_mut_os_string().push(".age");
+        }
+        if fs::symlink_metadata(&target).is_ok() {
+            return Err(refuse(format!(
+                "{} already exists; Rapport does not overwrite it. Choose another name or remove it first",
+                target.display()
+            )));
+        }
+        self.write_export(&parent.join(name), bytes, plain)
+    }
+
     /// Keeps an unsaved form for client `id` (replacing any earlier draft).
     pub fn save_draft<T: Serialize>(&self, id: &str, draft: &T) -> Result<(), StoreError> {
+        valid_id(id)?;
         self.write_json(&self.draft_path(id), draft)
     }
 
@@ -489,12 +718,48 @@ impl Store {
     }
 
     pub fn delete_draft(&self, id: &str) -> Result<(), StoreError> {
+        valid_id(id)?;
         let path = self.draft_path(id);
         match fs::remove_file(&path) {
             Err(e) if e.kind() != io::ErrorKind::NotFound => Err(StoreError::io("remove", &path, e)),
             _ => Ok(()),
         }
     }
+}
+
+/// What an erasure did, and what still holds the record.
+#[derive(Debug, Clone, Default)]
+pub struct Erased {
+    /// Snapshots that still hold the client's file.
+    pub snapshots: Vec<String>,
+    /// The export files removed from `DATA/exports/`.
+    pub exports: Vec<String>,
+}
+
+pub(crate) fn plain_export_token(id: &str) -> String {
+    use sha2::{Digest, Sha256};
+    let h = Sha256::digest(format!("rapport export\0{id}").as_bytes());
+    h[..8].iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// `-2026-11-26_0935.md` (or `.json`, either maybe `.age`): what follows
+/// the client's token in an export's name.
+pub(crate) fn is_export_tail(rest: &str) -> bool {
+    let Some(rest) = rest.strip_prefix('-') else { return false };
+    let (stamp, ending) = rest.split_at_checked(15).unwrap_or(("", ""));
+    NaiveDateTime::parse_from_str(stamp, "%Y-%m-%d_%H%M").is_ok()
+        && [".md", ".json", ".md.age", ".json.age"].contains(&ending)
+}
+
+/// Refuses an id Rapport would not write before it becomes part of a path.
+pub(crate) fn valid_id(id: &str) -> Result<(), StoreError> {
+    if bounds::is_valid_id(id) {
+        return Ok(());
+    }
+    Err(StoreError::Record(RecordError::Invalid(format!(
+        "'{}' is not a client id (a-z, 0-9 and -, at most 64); `rapport client list` shows them",
+        crate::sanitize::visible(id)
+    ))))
 }
 
 /// Reads a client file or a draft: never through a link, never one over
@@ -537,6 +802,12 @@ pub fn parse_record(bytes: &[u8], path: &Path) -> Result<ClientRecord, StoreErro
     let version: VersionOnly = serde_json::from_slice(bytes).map_err(|e| corrupt(path, &e))?;
     if version.schema_version > SCHEMA_VERSION {
         return Err(StoreError::NewerSchema { path: path.to_path_buf(), found: version.schema_version });
+    }
+    if version.schema_version == 0 {
+        return Err(StoreError::Damaged {
+            path: path.to_path_buf(),
+            reason: "schema_version 0 is no Rapport format".into(),
+        });
     }
     let record: ClientRecord = serde_json::from_slice(bytes).map_err(|e| corrupt(path, &e))?;
     record.check().map_err(|reason| StoreError::Damaged { path: path.to_path_buf(), reason })?;

@@ -138,17 +138,18 @@ impl Store {
         let mut records: HashMap<String, Option<ClientRecord>> = HashMap::new();
         let hits = found
             .into_iter()
-            .take(limit)
-            .map(|(date, client, session)| {
+            .filter_map(|(date, client, session)| {
                 let record = records.entry(client.clone()).or_insert_with(|| self.load(&client).ok());
-                let body = match (record.as_ref(), &session) {
-                    (Some(r), Some(sid)) => r.session(sid).map(|s| session_text(r, s)).unwrap_or_default(),
-                    (Some(r), None) => loose_text(r),
-                    (None, _) => String::new(),
+                // A hit is shown only from the client's own file: a line of
+                // a damaged shard that names no real note is dropped.
+                let body = match (record.as_ref()?, &session) {
+                    (r, Some(sid)) => session_text(r, r.session(sid)?),
+                    (r, None) => loose_text(r),
                 };
                 let (snippet, marks) = snippet(&body, &words);
-                Hit { client, session, date, snippet, marks }
+                Some(Hit { client, session, date, snippet, marks })
             })
+            .take(limit)
             .collect();
         Ok(Found { hits, total })
     }

@@ -46,7 +46,11 @@ impl Settings {
             Err(super::files::ReadError::Link) => {
                 anyhow::bail!("{} is a symbolic link; Rapport does not follow links in its data folder", path.display())
             }
-            Err(e) => anyhow::bail!("{} could not be read ({e:?}); fix or delete it", path.display()),
+            Err(super::files::ReadError::TooLarge(_)) => {
+                anyhow::bail!("{} is larger than settings ever are (64 KiB); fix or delete it", path.display())
+            }
+            Err(super::files::ReadError::NotAFile) => anyhow::bail!("{} is not a file; move it away", path.display()),
+            Err(super::files::ReadError::Io(e)) => anyhow::bail!("{} could not be read: {e}", path.display()),
         };
         settings.check().map_err(|e| anyhow::anyhow!("{}: {e}. Fix or delete it", path.display()))?;
         Ok(settings)

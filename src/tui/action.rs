@@ -125,6 +125,9 @@ pub enum Action {
     DraftSaved { client: String },
     /// Reading or writing the data folder failed; the message says why.
     StoreFailed(String),
+    /// The data folder did what was asked but has something to say (the
+    /// audit log could not be written, a note was not sealed again).
+    StoreWarned(String),
     /// $EDITOR closed; the text it saved, or why it failed.
     EditorClosed(Result<String, String>),
 }
@@ -244,6 +247,7 @@ impl crate::sanitize::MakeVisible for Action {
             | Action::Exported(Ok(e) | Err(e))
             | Action::DraftFailed(e)
             | Action::StoreFailed(e)
+            | Action::StoreWarned(e)
             | Action::EditorClosed(Err(e)) => e.make_visible(),
             _ => {}
         }

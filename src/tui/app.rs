@@ -56,6 +56,7 @@ pub fn run(store: Store, fixed_now: Option<NaiveDateTime>) -> Result<()> {
     model.encrypted = store.is_encrypted();
     model.blank_after_minutes = store.settings().blank_after_minutes;
     let strays = store.strays().into_iter().filter(|s| s.kind.needs_attention()).count();
+    model.strays = strays;
     if strays > 0 {
         model.set_error(format!(
             "{} in the data folder Rapport ignores (a sync-conflict copy or a link): run `rapport doctor` to see what to do.",
@@ -99,8 +100,10 @@ fn event_loop(terminal: &mut DefaultTerminal, model: &mut Model, store: &Store, 
             l.worker.finish();
             return Ok(());
         }
-        while let Some(result) = l.worker.next(Duration::ZERO) {
-            l.dispatch(model, result)?;
+        while let Some(results) = l.worker.next(Duration::ZERO) {
+            for result in results {
+                l.dispatch(model, result)?;
+            }
         }
         if l.search.as_ref().is_some_and(|(_, at)| at.elapsed() >= SEARCH_DEBOUNCE)
             && let Some((search, _)) = l.search.take()
@@ -114,7 +117,7 @@ fn event_loop(terminal: &mut DefaultTerminal, model: &mut Model, store: &Store, 
         if l.worker.changes_in_flight > 0 {
             // Keys wait (in the terminal) until a change is saved, so none
             // acts on a screen about to change; the screen is still drawn.
-            if let Some(result) = l.worker.next(RESULT_POLL * 5) {
+            for result in l.worker.next(RESULT_POLL * 5).unwrap_or_default() {
                 l.dispatch(model, result)?;
             }
             continue;

@@ -38,10 +38,18 @@ fn perform(store: &Store, effect: Effect, now: NaiveDateTime) -> Option<Action> 
             }
         }
         Effect::Finalise { client, session } => {
-            match store.update(&client, now, "note finalised", |r| r.finalise(Some(&session), now)) {
-                Ok((_, record)) => Action::RecordSaved {
+            // A note whose editing period ran out is sealed just before: say so.
+            let result = store.update_with(&client, now, "note finalised", |r, auto| {
+                if auto.contains(&session) { Ok(true) } else { r.finalise(Some(&session), now).map(|_| false) }
+            });
+            match result {
+                Ok((auto, record)) => Action::RecordSaved {
                     record: Box::new(record),
-                    message: format!("Note {session} finalised: it is read-only now; corrections go in addenda (+)."),
+                    message: if auto {
+                        format!("Note {session} was finalised automatically just now (its editing period had run out).")
+                    } else {
+                        format!("Note {session} finalised: it is read-only now; corrections go in addenda (+).")
+                    },
                 },
                 Err(e) => failed(e),
             }

@@ -188,6 +188,9 @@ pub struct Model {
     pub show_archived: bool,
     /// The data folder is encrypted: nothing may reach the disk in plain text.
     pub encrypted: bool,
+    /// Files in the data folder that need attention and are never shown
+    /// (sync-conflict copies, links): the client list says so.
+    pub strays: usize,
     /// The terminal's size (columns, rows), as last told by the loop.
     pub size: (u16, u16),
     /// Bumped whenever a held record changes, so [`NoteCache`] knows.
@@ -265,6 +268,7 @@ impl Model {
             generation: 0,
             note_cache: Default::default(),
             size: (80, 24),
+            strays: 0,
         };
         m.sort_clients();
         m.refilter();

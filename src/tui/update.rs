@@ -132,7 +132,7 @@ fn step_model(m: &mut Model, action: Action) -> Vec<Effect> {
             }
             return vec![];
         }
-        Action::StoreFailed(message) => {
+        Action::StoreFailed(message) | Action::StoreWarned(message) => {
             m.set_error(message);
             return vec![];
         }

@@ -24,8 +24,9 @@ const FULL_REFRESH: Duration = Duration::from_secs(60);
 
 /// What the worker sends back for one effect.
 pub struct Done {
-    /// The effect's result, if it has one.
-    pub action: Option<Action>,
+    /// The effect's result, if it has one, then what the store noticed on
+    /// the way (shown after it, so it stays on the status line).
+    pub actions: Vec<Action>,
     /// It was a change to the record: the loop waits for these before it
     /// reads more keys, so a key never acts on a state about to change.
     pub was_change: bool,
@@ -63,15 +64,15 @@ impl Worker {
         }
     }
 
-    /// A result, waiting up to `timeout` for one.
-    pub fn next(&mut self, timeout: Duration) -> Option<Action> {
+    /// The results of one effect, waiting up to `timeout` for them.
+    pub fn next(&mut self, timeout: Duration) -> Option<Vec<Action>> {
         match self.done.recv_timeout(timeout) {
             Ok(done) => {
                 self.in_flight = self.in_flight.saturating_sub(1);
                 if done.was_change {
                     self.changes_in_flight = self.changes_in_flight.saturating_sub(1);
                 }
-                done.action
+                Some(done.actions)
             }
             Err(RecvTimeoutError::Timeout | RecvTimeoutError::Disconnected) => None,
         }
@@ -114,8 +115,10 @@ fn work(store: &Store, inbox: &Receiver<(Effect, NaiveDateTime)>, outbox: &Sende
                 }
                 _ => false,
             };
-            let action = if skip { None } else { effects::run(store, effect, now) };
-            if outbox.send(Done { action, was_change }).is_err() {
+            let mut actions: Vec<Action> =
+                if skip { None } else { effects::run(store, effect, now) }.into_iter().collect();
+            actions.extend(store.take_notices().into_iter().map(Action::StoreWarned));
+            if outbox.send(Done { actions, was_change }).is_err() {
                 return;
             }
         }

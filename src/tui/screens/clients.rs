@@ -106,7 +106,11 @@ fn welcome(frame: &mut Frame, area: Rect, theme: &Theme) {
 fn client_list(frame: &mut Frame, area: Rect, m: &Model) {
     let theme = &m.theme;
     let focused = !m.sessions_focus;
-    let title = format!("Clients ({})", m.visible.len());
+    let mut title = format!("Clients ({})", m.visible.len());
+    if m.strays > 0 {
+        // Sync-conflict copies and links are never listed: say they are there.
+        title.push_str(&format!(" · {} ignored: rapport doctor", if m.strays == 1 { "1 file" } else { "files" }));
+    }
     let block = panel(title, focused, theme);
     let inner = block.inner(area);
     frame.render_widget(block, area);

@@ -1,0 +1,128 @@
+//! `rapport encrypt`, `decrypt` and `passphrase`: the folder-wide commands,
+//! run before any store is opened (a conversion opens the folder itself).
+
+use std::io::{self, IsTerminal};
+use std::path::Path;
+
+use anyhow::{Result, bail};
+use chrono::NaiveDateTime;
+
+use crate::store::conversion::{self, Converted, Direction};
+use crate::store::{Store, crypt};
+
+/// A secret from the environment variable `var`, else asked without echo.
+pub fn ask_secret(var: &str, prompt: &str) -> Result<String> {
+    if let Ok(p) = std::env::var(var) {
+        return Ok(p);
+    }
+    if !io::stdin().is_terminal() {
+        bail!("the data folder is encrypted: set {var} or run rapport in a terminal to be asked");
+    }
+    Ok(rpassword::prompt_password(prompt)?)
+}
+
+/// A new passphrase from `var`, else asked twice.
+fn new_secret(var: &str) -> Result<String> {
+    if let Ok(p) = std::env::var(var) {
+        return Ok(p);
+    }
+    let first = ask_secret("RAPPORT_NO_SUCH_VARIABLE", "New passphrase (at least 8 characters): ")?;
+    let again = ask_secret("RAPPORT_NO_SUCH_VARIABLE", "The same again: ")?;
+    if first != again {
+        bail!("the two passphrases differ; nothing was changed");
+    }
+    Ok(first)
+}
+
+fn confirm(question: &str) -> Result<bool> {
+    eprint!("{question}");
+    let mut answer = String::new();
+    io::stdin().read_line(&mut answer)?;
+    Ok(answer.trim().eq_ignore_ascii_case("yes"))
+}
+
+/// Says which files a conversion left as they were.
+fn tell_left(done: &Converted) {
+    for l in &done.left {
+        eprintln!("rapport: left as it was: {l}");
+    }
+}
+
+/// `rapport encrypt`: encrypts the folder, or finishes an interrupted
+/// encryption, or undoes an interrupted decryption.
+pub fn encrypt(dir: &Path, yes: bool, now: NaiveDateTime) -> Result<()> {
+    let interrupted = conversion::interrupted(dir);
+    if crypt::is_encrypted(dir) && interrupted.is_none() && !conversion::plain_leftovers(dir) {
+        bail!("this data folder is already encrypted; `rapport passphrase` changes its passphrase");
+    }
+    if interrupted.is_none()
+        && !yes
+        && !confirm(
+            "Encrypt every note, draft, snapshot and export in this data folder? Without the passphrase they cannot be read, by anyone. Type yes: ",
+        )?
+    {
+        bail!("not encrypted: nothing was changed");
+    }
+    let passphrase = if crypt::is_encrypted(dir) {
+        ask_secret("RAPPORT_PASSPHRASE", "Passphrase for the Rapport data folder: ")?
+    } else {
+        new_secret("RAPPORT_PASSPHRASE")?
+    };
+    let done = Store::encrypt_folder(dir, &passphrase, now)?;
+    tell_left(&done);
+    let what = match interrupted {
+        Some(Direction::Decrypt) => "Undid the interrupted decryption: every file is encrypted again".to_string(),
+        Some(Direction::Encrypt) => format!("Finished the interrupted encryption ({} more files)", done.files),
+        None if done.resumed => format!("Finished an earlier encryption ({} more files)", done.files),
+        None => format!("Encrypted {} files", done.files),
+    };
+    let kept = if done.snapshot.is_empty() {
+        String::new()
+    } else {
+        format!(" The state before is kept, encrypted, as snapshot {}.", done.snapshot)
+    };
+    println!("{what}.{kept} Keep the passphrase safe: without it the notes cannot be read.");
+    Ok(())
+}
+
+/// `rapport decrypt`: the folder back to plain files, or finishes an
+/// interrupted decryption, or undoes an interrupted encryption.
+pub fn decrypt(dir: &Path, yes: bool, now: NaiveDateTime) -> Result<()> {
+    let interrupted = conversion::interrupted(dir);
+    if !crypt::is_encrypted(dir) && interrupted.is_none() {
+        bail!("this data folder is not encrypted");
+    }
+    let passphrase = if crypt::is_encrypted(dir) {
+        ask_secret("RAPPORT_PASSPHRASE", "Passphrase for the Rapport data folder: ")?
+    } else {
+        String::new()
+    };
+    if interrupted.is_none() && !yes && !confirm("Write every note back to disk unencrypted? Type yes: ")? {
+        bail!("not decrypted: nothing was changed");
+    }
+    let done = Store::decrypt_folder(dir, &passphrase, now)?;
+    tell_left(&done);
+    match interrupted {
+        Some(Direction::Encrypt) => println!("Undid the interrupted encryption: the data folder is plain again."),
+        Some(Direction::Decrypt) => {
+            println!("Finished the interrupted decryption ({} more files); the data folder is plain again.", done.files)
+        }
+        None => println!("Decrypted {} files; the data folder is plain again.", done.files),
+    }
+    Ok(())
+}
+
+/// `rapport passphrase`: a new passphrase for the same key.
+pub fn change_passphrase(dir: &Path) -> Result<()> {
+    if !crypt::is_encrypted(dir) {
+        bail!("this data folder is not encrypted; `rapport encrypt` encrypts it");
+    }
+    if let Some(refusal) = conversion::refusal(dir) {
+        bail!(refusal);
+    }
+    let old = ask_secret("RAPPORT_PASSPHRASE", "Current passphrase: ")?;
+    let new = new_secret("RAPPORT_NEW_PASSPHRASE")?;
+    Store::change_passphrase(dir, &old, &new)?;
+    println!("Passphrase changed. No note needed rewriting.");
+    Ok(())
+}

@@ -1,0 +1,382 @@
+//! Folder-wide conversions — `encrypt` and `decrypt` — journaled so that a
+//! killed one is finished by running the same command again, or undone by
+//! running the opposite one.
+//!
+//! `DATA/conversion.json` is written before the first file changes and
+//! removed after the last. While it is there every other command refuses
+//! (see [`refusal`]), so nobody sees part of the practice. Each step is
+//! safe to run again on a folder that is part plain and part encrypted:
+//! every kind of file is converted by what it is now, not by what the run
+//! expects — client files (live and in every snapshot), drafts (renamed so
+//! they keep their client), exports, the audit log and the ledger line by
+//! line. The index is derived and is removed, then rebuilt when needed.
+
+use std::collections::HashMap;
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use anyhow::{Context, Result, anyhow, bail};
+use chrono::NaiveDateTime;
+use serde::{Deserialize, Serialize};
+
+use super::atomic::{is_temp_file, sync_folder, write_atomic};
+use super::crypt::{IDENTITY_FILE, Keys, is_encrypted};
+use super::{Store, audit, is_export_tail, ledger, plain_export_token};
+
+pub const STATE_FILE: &str = "conversion.json";
+
+/// Which way a conversion goes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Direction {
+    Encrypt,
+    Decrypt,
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+struct State {
+    converting: Direction,
+    started: NaiveDateTime,
+    /// The snapshot of the state before, taken when the conversion began.
+    #[serde(default)]
+    snapshot: String,
+}
+
+/// What a conversion did.
+#[derive(Debug, Default)]
+pub struct Converted {
+    pub files: usize,
+    /// The snapshot of the state before ("" when none was taken: undoing).
+    pub snapshot: String,
+    /// It finished (or undid) an interrupted conversion.
+    pub resumed: bool,
+    /// Files left as they were, and why.
+    pub left: Vec<String>,
+}
+
+fn state_path(root: &Path) -> PathBuf {
+    root.join(STATE_FILE)
+}
+
+fn read_state(root: &Path) -> Option<Result<State>> {
+    let bytes = super::files::read_file(state_path(root)).ok()?;
+    Some(serde_json::from_slice(&bytes).context("the conversion journal is damaged"))
+}
+
+/// The conversion a killed run left unfinished, if any.
+pub fn interrupted(root: &Path) -> Option<Direction> {
+    read_state(root).map(|s| s.map_or(Direction::Encrypt, |s| s.converting))
+}
+
+/// The one sentence every other command answers while a conversion is
+/// unfinished.
+pub fn refusal(root: &Path) -> Option<String> {
+    Some(match interrupted(root)? {
+        Direction::Encrypt => "an encryption was interrupted: run `rapport encrypt` again to finish it \
+                               (or `rapport decrypt` to undo it)"
+            .to_string(),
+        Direction::Decrypt => "a decryption was interrupted: run `rapport decrypt` again to finish it \
+                               (or `rapport encrypt` to undo it)"
+            .to_string(),
+    })
+}
+
+/// Plain client files in an encrypted folder: an encryption from before the
+/// journal was interrupted.
+pub fn plain_leftovers(root: &Path) -> bool {
+    client_dirs(root).iter().any(|d| !files(d, |n| n.ends_with(".json")).is_empty())
+}
+
+fn write_state(root: &Path, converting: Direction, now: NaiveDateTime, snapshot: &str) -> Result<()> {
+    let state = State { converting, started: now, snapshot: snapshot.to_string() };
+    write_atomic(&state_path(root), &serde_json::to_vec_pretty(&state)?)
+}
+
+fn finish_state(root: &Path) -> Result<()> {
+    match fs::remove_file(state_path(root)) {
+        Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(e).context("removing the conversion journal"),
+        _ => sync_folder(root),
+    }
+}
+
+/// Every regular, finished file in `dir` whose name `keep` accepts, sorted.
+fn files(dir: &Path, keep: impl Fn(&str) -> bool) -> Vec<PathBuf> {
+    let Ok(entries) = fs::read_dir(dir) else { return Vec::new() };
+    let mut v: Vec<PathBuf> = entries
+        .filter_map(|e| e.ok())
+        .filter(|e| e.file_type().is_ok_and(|t| t.is_file()))
+        .map(|e| e.path())
+        .filter(|p| p.file_name().and_then(|n| n.to_str()).is_some_and(|n| !is_temp_file(n) && keep(n)))
+        .collect();
+    v.sort();
+    v
+}
+
+/// The client-file folders: the live one and every snapshot's.
+fn client_dirs(root: &Path) -> Vec<PathBuf> {
+    let mut dirs = vec![root.join("clients")];
+    if let Ok(entries) = fs::read_dir(root.join("backups")) {
+        let mut snaps: Vec<PathBuf> =
+            entries.filter_map(|e| e.ok()).map(|e| e.path().join("clients")).filter(|p| p.is_dir()).collect();
+        snaps.sort();
+        dirs.extend(snaps);
+    }
+    dirs
+}
+
+fn client_id(bytes: &[u8]) -> Option<String> {
+    #[derive(Deserialize)]
+    struct Id {
+        client: IdOnly,
+    }
+    #[derive(Deserialize)]
+    struct IdOnly {
+        id: String,
+    }
+    serde_json::from_slice::<Id>(bytes).ok().map(|i| i.client.id)
+}
+
+/// Removes every temp file and half-built snapshot under `dir`: under the
+/// lock no writer is alive, and a killed one may have left plain words.
+/// (An editor still open on a `.rapport-edit-` file loses it: the app
+/// then says the editor's file could not be read back.)
+fn sweep(dir: &Path) {
+    let Ok(entries) = fs::read_dir(dir) else { return };
+    for e in entries.filter_map(|e| e.ok()) {
+        // Also the app's $EDITOR files: a crash in the editor leaves one,
+        // with a note's words in it.
+        let temp = e.file_name().to_str().is_some_and(|n| is_temp_file(n) || n.starts_with(".rapport-edit-"));
+        match e.file_type() {
+            Ok(t) if t.is_dir() && temp => {
+                let _ = fs::remove_dir_all(e.path());
+            }
+            Ok(t) if t.is_dir() => sweep(&e.path()),
+            Ok(_) if temp => {
+                let _ = fs::remove_file(e.path());
+            }
+            _ => {}
+        }
+    }
+}
+
+fn remove_index(root: &Path) -> Result<()> {
+    match fs::remove_dir_all(root.join("index")) {
+        Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(e).context("removing the index"),
+        _ => Ok(()),
+    }
+}
+
+/// Writes `bytes` to `to`, then removes `from`: killed between the two,
+/// both exist, and the next run converts `from` again.
+fn replace(from: &Path, to: &Path, bytes: &[u8]) -> Result<()> {
+    write_atomic(to, bytes)?;
+    if from != to {
+        fs::remove_file(from).with_context(|| format!("removing {}", from.display()))?;
+    }
+    Ok(())
+}
+
+/// Converts every file of the folder to `dir`'s side. Returns how many
+/// files changed and which were left.
+fn convert(root: &Path, keys: &Keys, dir: Direction) -> Result<(usize, Vec<String>)> {
+    sweep(root);
+    remove_index(root)?;
+    let enc = dir == Direction::Encrypt;
+    let mut done = 0;
+    let mut left = Vec::new();
+    // The clients, by the name their file has once converted → their id.
+    let mut ids: HashMap<String, String> = HashMap::new();
+    let live = root.join("clients");
+    for d in client_dirs(root) {
+        for path in files(&d, |n| n.ends_with(".json") || n.ends_with(".age")) {
+            let is_age = path.extension().is_some_and(|x| x == "age");
+            let plain = if is_age { keys.decrypt(&fs::read(&path)?) } else { Some(fs::read(&path)?) };
+            let Some(plain) = plain else {
+                left.push(format!("{} could not be decrypted", path.display()));
+                continue;
+            };
+            let Some(id) = client_id(&plain) else {
+                // Its words are kept on the folder's side: a damaged file
+                // decrypted is written out plain (shown as unreadable), never
+                // left encrypted under a key about to be removed.
+                if is_age && !enc {
+                    let stem = path.file_stem().and_then(|s| s.to_str()).unwrap_or("damaged");
+                    replace(&path, &d.join(format!("{stem}.json")), &plain)?;
+                    done += 1;
+                }
+                left.push(format!("{} is not a readable client file", path.display()));
+                continue;
+            };
+            if d == live {
+                ids.insert(if enc { id.clone() } else { keys.stem(&id) }, id.clone());
+            }
+            if is_age != enc {
+                let to = if enc { d.join(format!("{}.age", keys.stem(&id))) } else { d.join(format!("{id}.json")) };
+                replace(&path, &to, &if enc { keys.encrypt(&plain) } else { plain })?;
+                done += 1;
+            }
+        }
+    }
+    let drafts = root.join("drafts");
+    let from_ext = if enc { ".json" } else { ".age" };
+    for path in files(&drafts, |n| n.ends_with(from_ext)) {
+        let stem = path.file_stem().and_then(|s| s.to_str()).unwrap_or("").to_string();
+        let bytes = fs::read(&path)?;
+        if enc {
+            replace(&path, &drafts.join(format!("{}.age", keys.stem(&stem))), &keys.encrypt(&bytes))?;
+        } else {
+            let Some(plain) = keys.decrypt(&bytes) else {
+                left.push(format!("{} could not be decrypted", path.display()));
+                continue;
+            };
+            let id = ids.get(&stem).cloned().unwrap_or_else(|| {
+                left.push(format!("{} belongs to no client in the folder; kept as {stem}.json", path.display()));
+                stem.clone()
+            });
+            replace(&path, &drafts.join(format!("{id}.json")), &plain)?;
+        }
+        done += 1;
+    }
+    let exports = root.join("exports");
+    let all_ids: Vec<&String> = ids.values().collect();
+    for path in files(&exports, |n| n.ends_with(".age") != enc) {
+        let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("").to_string();
+        let bytes = fs::read(&path)?;
+        if enc {
+            let to = exports.join(format!("{}.age", export_name(&name, &all_ids, keys, true)));
+            replace(&path, &to, &keys.encrypt(&bytes))?;
+        } else {
+            let Some(plain) = keys.decrypt(&bytes) else {
+                left.push(format!("{} could not be decrypted", path.display()));
+                continue;
+            };
+            let bare = name.strip_suffix(".age").unwrap_or(&name);
+            replace(&path, &exports.join(export_name(bare, &all_ids, keys, false)), &plain)?;
+        }
+        done += 1;
+    }
+    let to = enc.then_some(keys);
+    audit::reencode(root, keys, to).context("converting the audit log")?;
+    ledger::reencode(root, keys, to).context("converting the ledger")?;
+    remove_index(root)?;
+    Ok((done, left))
+}
+
+/// An export's name on the other side: a client's token is swapped for the
+/// token of that side (keyed when encrypted); any other name is kept.
+fn export_name(name: &str, ids: &[&String], keys: &Keys, enc: bool) -> String {
+    for id in ids {
+        let (from, to) = if enc {
+            (vec![plain_export_token(id), id.to_string()], keys.stem(&format!("export:{id}")))
+        } else {
+            (vec![keys.stem(&format!("export:{id}")), keys.stem(id)], plain_export_token(id))
+        };
+        for prefix in from {
+            if let Some(tail) = name.strip_prefix(prefix.as_str()).filter(|t| is_export_tail(t)) {
+                return format!("{to}{tail}");
+            }
+        }
+    }
+    name.to_string()
+}
+
+impl Store {
+    /// A store on `root` for a conversion's own use: no refusal, `keys` set.
+    fn for_conversion(root: &Path, keys: Option<Arc<Keys>>) -> Result<Store> {
+        let mut store = Store::open_plain_for_conversion(root)?;
+        store.keys = keys;
+        Ok(store)
+    }
+
+    /// Encrypts the folder at `root` with a new key protected by
+    /// `passphrase`, after a snapshot of its state; or finishes an
+    /// encryption that was interrupted, or undoes an interrupted decryption
+    /// (both with the folder's passphrase).
+    pub fn encrypt_folder(root: &Path, passphrase: &str, now: NaiveDateTime) -> Result<Converted> {
+        let plain = Store::for_conversion(root, None)?;
+        let _lock = plain.lock()?;
+        let state = read_state(root).transpose()?;
+        let has_key = is_encrypted(root);
+        if has_key && state.is_none() && !plain_leftovers(root) {
+            bail!("this data folder is already encrypted; `rapport passphrase` changes its passphrase");
+        }
+        let keys = Arc::new(if has_key {
+            Keys::unlock(root, passphrase)?
+        } else {
+            if passphrase.chars().count() < 8 {
+                bail!("choose a passphrase of at least 8 characters");
+            }
+            Keys::generate()?
+        });
+        let resumed = state.is_some() || has_key;
+        let snapshot = match &state {
+            Some(s) if s.converting == Direction::Encrypt => s.snapshot.clone(),
+            Some(_) => String::new(),
+            None if has_key => String::new(),
+            None => {
+                let name = plain.snapshot_locked(now, "-before-encrypt")?.name;
+                plain.prune_locked(plain.settings().keep_backups, now)?;
+                name
+            }
+        };
+        write_state(root, Direction::Encrypt, now, &snapshot)?;
+        if !has_key {
+            keys.write(root, passphrase)?;
+        }
+        let (files, left) = convert(root, &keys, Direction::Encrypt)?;
+        finish_state(root)?;
+        let store = Store::for_conversion(root, Some(keys))?;
+        store.audit(now, "folder encrypted", "", "");
+        Ok(Converted { files, snapshot, resumed, left })
+    }
+
+    /// Turns the encrypted folder at `root` back into plain files, after a
+    /// snapshot; or finishes an interrupted decryption, or undoes an
+    /// interrupted encryption.
+    pub fn decrypt_folder(root: &Path, passphrase: &str, now: NaiveDateTime) -> Result<Converted> {
+        let plain = Store::for_conversion(root, None)?;
+        let lock = plain.lock()?;
+        let state = read_state(root).transpose()?;
+        if !is_encrypted(root) {
+            // The key goes last: without it nothing is encrypted any more.
+            if state.is_none() {
+                bail!("this data folder is not encrypted");
+            }
+            finish_state(root)?;
+            drop(lock);
+            plain.audit(now, "folder decrypted", "", "");
+            return Ok(Converted { resumed: true, ..Default::default() });
+        }
+        let keys = Arc::new(Keys::unlock(root, passphrase)?);
+        let snapshot = match &state {
+            Some(s) if s.converting == Direction::Decrypt => s.snapshot.clone(),
+            Some(_) => String::new(),
+            None => {
+                let store = Store::for_conversion(root, Some(keys.clone()))?;
+                let name = store.snapshot_locked(now, "-before-decrypt")?.name;
+                store.prune_locked(store.settings().keep_backups, now)?;
+                name
+            }
+        };
+        write_state(root, Direction::Decrypt, now, &snapshot)?;
+        let (files, left) = convert(root, &keys, Direction::Decrypt)?;
+        let undecryptable: Vec<&String> = left
+            .iter()
+            .filter(|l| l.ends_with("could not be decrypted") || l.ends_with("to no client in the folder"))
+            .collect();
+        if !undecryptable.is_empty() {
+            return Err(anyhow!(
+                "{} stayed encrypted ({}), so the folder keeps its key: repair or remove them and run \
+                 `rapport decrypt` again, or `rapport encrypt` to undo",
+                if undecryptable.len() == 1 { "1 file".to_string() } else { format!("{} files", undecryptable.len()) },
+                undecryptable.iter().map(|s| s.as_str()).collect::<Vec<_>>().join("; ")
+            ));
+        }
+        fs::remove_file(root.join(IDENTITY_FILE)).context("removing the key file")?;
+        sync_folder(root)?;
+        finish_state(root)?;
+        plain.audit(now, "folder decrypted", "", "");
+        Ok(Converted { files, snapshot, resumed: state.is_some(), left })
+    }
+}

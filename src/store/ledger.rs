@@ -1,0 +1,594 @@
+//! The ledger: a witness of every seal, kept outside the client files.
+//!
+//! A finalised note carries its own hash, but whoever can edit the file can
+//! recompute that hash, or remove the seal, or delete the note. So every
+//! finalise (by hand or automatic) and every addendum also appends an entry
+//! here — client id, session id, hash, time — and each entry is chained to
+//! the one before it. `rapport verify` holds every client file against the
+//! ledger. Lines are written like the audit log's (one whole line, one
+//! write, synced; a torn last line is skipped). When the folder is encrypted
+//! each line is `TAG BASE64`: the keyed hash that names the client's file,
+//! then the entry as an age ciphertext, so a save decrypts only its own
+//! client's entries.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use base64::Engine;
+use base64::engine::general_purpose::STANDARD;
+use chrono::NaiveDateTime;
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+use super::atomic::write_atomic;
+use super::audit::append_line;
+use super::crypt::Keys;
+use crate::domain::{Addendum, ClientRecord};
+
+pub const LEDGER_FILE: &str = "ledger";
+
+/// What an entry witnesses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Kind {
+    /// The ledger began; the entries that follow record the seals the
+    /// files already held (a practice that predates the ledger).
+    Start,
+    /// A note was finalised with `hash`.
+    Seal,
+    /// An addendum with `hash` was added beneath a note.
+    Addendum,
+    /// A client's file was put back from a snapshot: what follows for that
+    /// client replaces what came before.
+    Restore,
+    /// A client was erased, and their entries with them.
+    Erased,
+}
+
+/// One line of the ledger.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Entry {
+    /// 1, 2, 3, … with no gap.
+    pub n: u64,
+    pub at: NaiveDateTime,
+    pub kind: Kind,
+    #[serde(default)]
+    pub client: String,
+    #[serde(default)]
+    pub session: String,
+    #[serde(default)]
+    pub hash: String,
+    /// The previous entry's `link` (empty for the first).
+    pub prev: String,
+    /// SHA-256 of `prev` and this entry's other fields.
+    pub link: String,
+}
+
+impl Entry {
+    fn compute_link(&self) -> String {
+        let mut bare = self.clone();
+        bare.link = String::new();
+        let mut h = Sha256::new();
+        h.update(self.prev.as_bytes());
+        h.update(serde_json::to_vec(&bare).expect("entries serialise"));
+        hex(&h.finalize())
+    }
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// The hash that witnesses an addendum: its note, time and words.
+pub fn addendum_hash(session: &str, a: &Addendum) -> String {
+    let mut h = Sha256::new();
+    h.update(serde_json::to_vec(&(session, a.at, &a.text)).expect("addenda serialise"));
+    hex(&h.finalize())
+}
+
+/// What the ledger says one note should be.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Witness {
+    /// The hash of its latest seal.
+    pub hash: String,
+    /// The hashes of its addenda, in order.
+    pub addenda: Vec<String>,
+}
+
+/// An entry to append, before it is numbered and chained.
+#[derive(Debug, Clone)]
+pub struct NewEntry {
+    pub kind: Kind,
+    pub client: String,
+    pub session: String,
+    pub hash: String,
+}
+
+/// The ledger as read: its entries (a torn or unreadable line is skipped
+/// and counted), and the links that do not hold.
+#[derive(Debug, Default)]
+pub struct Read {
+    pub entries: Vec<Entry>,
+    pub torn: usize,
+    /// Entry numbers where the chain is broken: an entry was changed,
+    /// removed or put in.
+    pub broken_at: Vec<u64>,
+}
+
+pub fn path(root: &Path) -> PathBuf {
+    root.join(LEDGER_FILE)
+}
+
+pub fn exists(root: &Path) -> bool {
+    path(root).exists()
+}
+
+fn tag(keys: &Keys, client: &str) -> String {
+    if client.is_empty() { "-".into() } else { keys.stem(client) }
+}
+
+fn line(e: &Entry, keys: Option<&Keys>) -> Vec<u8> {
+    let json = serde_json::to_vec(e).expect("entries serialise");
+    let mut line = match keys {
+        Some(k) => format!("{} {}", tag(k, &e.client), STANDARD.encode(k.encrypt(&json))).into_bytes(),
+        None => json,
+    };
+    line.push(b'\n');
+    line
+}
+
+/// One client's lines, told apart cheaply: by the text `"client":"ID"` in
+/// a plain line, by the tag of an encrypted one.
+struct Only {
+    needle: String,
+    tag: String,
+}
+
+impl Only {
+    fn new(client: &str, keys: Option<&Keys>) -> Only {
+        Only { needle: format!("\"client\":\"{client}\""), tag: keys.map(|k| tag(k, client)).unwrap_or_default() }
+    }
+}
+
+/// An entry, `Some(None)` for a line of another client (not read), or
+/// `None` for a line that cannot be read (torn or damaged).
+fn parse(l: &str, keys: Option<&Keys>, only: Option<&Only>) -> Option<Option<Entry>> {
+    match keys {
+        None => {
+            // Ids are slugs, written by serde_json without escapes.
+            if let Some(o) = only
+                && !l.contains(&o.needle)
+                && !l.contains("\"client\":\"\"")
+                && l.trim_end().ends_with('}')
+            {
+                return Some(None);
+            }
+            serde_json::from_str(l).ok().map(Some)
+        }
+        Some(k) => {
+            let (t, body) = l.split_once(' ')?;
+            if only.is_some_and(|o| t != "-" && t != o.tag) {
+                return Some(None);
+            }
+            let entry = serde_json::from_slice(&k.decrypt(&STANDARD.decode(body).ok()?)?).ok()?;
+            Some(Some(entry))
+        }
+    }
+}
+
+/// Rewrites every readable line, plain or encrypted with `keys`, encoded
+/// for `to`, each entry kept exactly (the chain is not made anew: a broken
+/// link stays visible).
+pub(crate) fn reencode(root: &Path, keys: &Keys, to: Option<&Keys>) -> anyhow::Result<()> {
+    let Ok(bytes) = super::files::read_file(path(root)) else { return Ok(()) };
+    let mut out = Vec::new();
+    for l in String::from_utf8_lossy(&bytes).lines() {
+        if let Some(e) = parse(l, None, None).flatten().or_else(|| parse(l, Some(keys), None).flatten()) {
+            out.extend(line(&e, to));
+        }
+    }
+    write_atomic(&path(root), &out)
+}
+
+/// Reads the ledger. With `only`, an encrypted ledger decrypts just that
+/// client's entries and the folder-wide ones (the chain is then not checked).
+pub fn read(root: &Path, keys: Option<&Keys>, only: Option<&str>) -> std::io::Result<Read> {
+    let text = match super::files::read_file(path(root)) {
+        Ok(bytes) => String::from_utf8_lossy(&bytes).into_owned(),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => String::new(),
+        Err(e) => return Err(e),
+    };
+    let mut read = Read::default();
+    let only = only.map(|c| Only::new(c, keys));
+    for l in text.lines().filter(|l| !l.trim().is_empty()) {
+        match parse(l, keys, only.as_ref()) {
+            Some(Some(e)) => read.entries.push(e),
+            Some(None) => {}
+            None => read.torn += 1,
+        }
+    }
+    if only.is_none() || keys.is_none() {
+        let mut prev = String::new();
+        for (i, e) in read.entries.iter().enumerate() {
+            if e.n != i as u64 + 1 || e.prev != prev || e.link != e.compute_link() {
+                read.broken_at.push(e.n);
+            }
+            prev = e.link.clone();
+        }
+    }
+    Ok(read)
+}
+
+/// How many lines of the ledger cannot be read: torn by a crash or a full
+/// disk, or damaged. (For `rapport doctor`; `verify` names a broken chain.)
+pub fn torn_lines(root: &Path, keys: Option<&Keys>) -> usize {
+    read(root, keys, None).map_or(0, |r| r.torn)
+}
+
+/// The last entry's number and link: where the next entry goes.
+fn tail(root: &Path, keys: Option<&Keys>) -> std::io::Result<(u64, String)> {
+    use std::io::{Read as _, Seek, SeekFrom};
+    let mut f = match super::files::open_file(&path(root)) {
+        Ok(f) => f,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok((0, String::new())),
+        Err(e) => return Err(e),
+    };
+    // The last whole entry is near the end: read the end, and all of the
+    // file only if the end holds none.
+    let len = f.metadata()?.len();
+    for from in [len.saturating_sub(64 * 1024), 0] {
+        f.seek(SeekFrom::Start(from))?;
+        let mut bytes = Vec::new();
+        f.read_to_end(&mut bytes)?;
+        let text = String::from_utf8_lossy(&bytes);
+        let last = text.lines().rev().find_map(|l| parse(l, keys, None).flatten());
+        if let Some(e) = last {
+            return Ok((e.n, e.link));
+        }
+        if from == 0 {
+            break;
+        }
+    }
+    Ok((0, String::new()))
+}
+
+/// What the ledger says each of `client`'s notes should be.
+pub fn witness(entries: &[Entry], client: &str) -> BTreeMap<String, Witness> {
+    let mut notes: BTreeMap<String, Witness> = BTreeMap::new();
+    for e in entries.iter().filter(|e| e.client == client) {
+        match e.kind {
+            Kind::Restore => notes.clear(),
+            Kind::Seal => notes.entry(e.session.clone()).or_default().hash = e.hash.clone(),
+            Kind::Addendum => notes.entry(e.session.clone()).or_default().addenda.push(e.hash.clone()),
+            Kind::Start | Kind::Erased => {}
+        }
+    }
+    notes
+}
+
+/// Every client the ledger has witnessed.
+pub fn clients(entries: &[Entry]) -> Vec<String> {
+    let mut ids: Vec<String> = entries.iter().filter(|e| !e.client.is_empty()).map(|e| e.client.clone()).collect();
+    ids.sort();
+    ids.dedup();
+    ids
+}
+
+/// The entries that witness every seal and addendum `record` holds now.
+pub fn baseline(record: &ClientRecord) -> Vec<NewEntry> {
+    let id = &record.client.id;
+    let mut sessions: Vec<_> = record.sessions.iter().filter(|s| s.finalised.is_some()).collect();
+    sessions.sort_by_key(|s| s.finalised.as_ref().map(|f| f.seq));
+    let mut out = Vec::new();
+    for s in sessions {
+        let f = s.finalised.as_ref().expect("sealed");
+        out.push(NewEntry { kind: Kind::Seal, client: id.clone(), session: s.id.clone(), hash: f.hash.clone() });
+    }
+    for s in &record.sessions {
+        for a in &s.addenda {
+            out.push(NewEntry {
+                kind: Kind::Addendum,
+                client: id.clone(),
+                session: s.id.clone(),
+                hash: addendum_hash(&s.id, a),
+            });
+        }
+    }
+    out
+}
+
+/// The entries for what `after` sealed or added beneath a note that
+/// `before` (the record as it was on disk, if any) did not hold.
+pub fn changes(before: Option<&ClientRecord>, after: &ClientRecord) -> Vec<NewEntry> {
+    let Some(before) = before else { return baseline(after) };
+    let id = &after.client.id;
+    let mut out = Vec::new();
+    let mut sealed: Vec<_> = after.sessions.iter().filter(|s| s.finalised.is_some()).collect();
+    sealed.sort_by_key(|s| s.finalised.as_ref().map(|f| f.seq));
+    for s in sealed {
+        let f = s.finalised.as_ref().expect("sealed");
+        let old = before.sessions.iter().find(|o| o.id == s.id);
+        if old.and_then(|o| o.finalised.as_ref()).is_none_or(|o| o.hash != f.hash) {
+            out.push(NewEntry { kind: Kind::Seal, client: id.clone(), session: s.id.clone(), hash: f.hash.clone() });
+        }
+    }
+    for s in &after.sessions {
+        let had = before.sessions.iter().find(|o| o.id == s.id).map_or(0, |o| o.addenda.len());
+        for a in s.addenda.iter().skip(had) {
+            out.push(NewEntry {
+                kind: Kind::Addendum,
+                client: id.clone(),
+                session: s.id.clone(),
+                hash: addendum_hash(&s.id, a),
+            });
+        }
+    }
+    out
+}
+
+/// Appends `new`, each entry one whole line chained to the one before.
+pub fn append(root: &Path, new: &[NewEntry], now: NaiveDateTime, keys: Option<&Keys>) -> std::io::Result<()> {
+    if new.is_empty() {
+        return Ok(());
+    }
+    let (mut n, mut prev) = tail(root, keys)?;
+    let mut bytes = Vec::new();
+    for e in new {
+        n += 1;
+        let mut entry = Entry {
+            n,
+            at: now,
+            kind: e.kind,
+            client: e.client.clone(),
+            session: e.session.clone(),
+            hash: e.hash.clone(),
+            prev: prev.clone(),
+            link: String::new(),
+        };
+        entry.link = entry.compute_link();
+        prev = entry.link.clone();
+        bytes.extend(line(&entry, keys));
+    }
+    // One write for them all: a torn end is skipped on reading, and the
+    // chain then resumes from the last whole entry.
+    append_line(&path(root), &bytes)
+}
+
+/// Rewrites the whole ledger from `entries` (kept in order), renumbered
+/// and chained anew, followed by `tail`: after an erasure, or to change
+/// its encryption.
+pub fn rewrite(
+    root: &Path,
+    entries: &[Entry],
+    tail: &[NewEntry],
+    now: NaiveDateTime,
+    keys: Option<&Keys>,
+) -> anyhow::Result<()> {
+    let mut prev = String::new();
+    let mut bytes = Vec::new();
+    let all = entries
+        .iter()
+        .map(|e| {
+            (
+                e.at,
+                NewEntry { kind: e.kind, client: e.client.clone(), session: e.session.clone(), hash: e.hash.clone() },
+            )
+        })
+        .chain(tail.iter().map(|e| (now, e.clone())));
+    for (n, (at, e)) in all.enumerate() {
+        let mut entry = Entry {
+            n: n as u64 + 1,
+            at,
+            kind: e.kind,
+            client: e.client,
+            session: e.session,
+            hash: e.hash,
+            prev: prev.clone(),
+            link: String::new(),
+        };
+        entry.link = entry.compute_link();
+        prev = entry.link.clone();
+        bytes.extend(line(&entry, keys));
+    }
+    write_atomic(&path(root), &bytes)
+}
+
+/// Why a note does not match its witness.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Finding {
+    pub session: String,
+    pub at: Option<NaiveDateTime>,
+    pub why: String,
+}
+
+/// Holds `record` against what the ledger witnessed of it (`notes`), and
+/// against its own seals. Returns every note that does not match, once.
+pub fn check(record: &ClientRecord, notes: &BTreeMap<String, Witness>) -> Vec<Finding> {
+    let mut found: Vec<Finding> = Vec::new();
+    let mut add = |session: &str, at: Option<NaiveDateTime>, why: &str| {
+        if !found.iter().any(|f| f.session == session) {
+            found.push(Finding { session: session.to_string(), at, why: why.to_string() });
+        }
+    };
+    for b in record.verify() {
+        add(&b.session, Some(b.at), "was changed after it was finalised");
+    }
+    for (sid, w) in notes {
+        let Some(s) = record.sessions.iter().find(|s| &s.id == sid) else {
+            add(sid, None, "was finalised and has been deleted from the file");
+            continue;
+        };
+        match &s.finalised {
+            None if !w.hash.is_empty() => {
+                add(sid, Some(s.at), "was finalised, and its seal has been removed from the file")
+            }
+            Some(f) if !w.hash.is_empty() && f.hash != w.hash => {
+                add(sid, Some(s.at), "was changed after it was finalised (its seal differs from the ledger)")
+            }
+            _ => {}
+        }
+        let have: Vec<String> = s.addenda.iter().map(|a| addendum_hash(sid, a)).collect();
+        if have != w.addenda {
+            let why = if have.len() < w.addenda.len() {
+                "has lost an addendum since it was added"
+            } else if have.len() > w.addenda.len() {
+                "has an addendum that Rapport did not add"
+            } else {
+                "has an addendum that was changed after it was added"
+            };
+            add(sid, Some(s.at), why);
+        }
+    }
+    for s in &record.sessions {
+        if s.finalised.is_some() && notes.get(&s.id).is_none_or(|w| w.hash.is_empty()) {
+            add(&s.id, Some(s.at), "carries a seal that Rapport did not make (it is not in the ledger)");
+        } else if s.finalised.is_none() && !s.addenda.is_empty() && !notes.contains_key(&s.id) {
+            add(&s.id, Some(s.at), "has an addendum that Rapport did not add");
+        }
+    }
+    found
+}
+
+/// Whether sealing note `session` of `client` now with `hash` agrees with
+/// the ledger: a note it witnessed sealed with another hash was changed.
+pub fn may_seal(notes: &BTreeMap<String, Witness>, session: &str, hash: &str) -> bool {
+    notes.get(session).is_none_or(|w| w.hash.is_empty() || w.hash == hash)
+}
+
+/// What `verify` found, for the whole folder or one client.
+#[derive(Debug, Default)]
+pub struct Verified {
+    pub clients: usize,
+    /// Finalised notes checked.
+    pub sealed: usize,
+    /// (client name, finding) for every note that does not match.
+    pub findings: Vec<(String, Finding)>,
+    /// Client files that could not be read, and why.
+    pub unreadable: Vec<(PathBuf, String)>,
+    /// Clients the ledger witnessed whose file is gone: (id, notes).
+    pub missing: Vec<(String, usize)>,
+    /// Ledger entries where its own chain does not hold.
+    pub ledger_broken: Vec<u64>,
+    /// The ledger is missing although it had been started.
+    pub ledger_missing: bool,
+}
+
+impl Verified {
+    /// Nothing to report.
+    pub fn is_clean(&self) -> bool {
+        self.findings.is_empty()
+            && self.unreadable.is_empty()
+            && self.missing.is_empty()
+            && self.ledger_broken.is_empty()
+            && !self.ledger_missing
+    }
+}
+
+impl super::Store {
+    pub(crate) fn ledger_error(&self, e: impl Into<anyhow::Error>) -> super::StoreError {
+        super::StoreError::Write { path: path(self.root()), source: e.into() }
+    }
+
+    /// The ledger had been started in this folder (the audit log says so).
+    fn ledger_was_started(&self) -> bool {
+        super::audit::read(self.root(), self.keys.as_deref()).iter().any(|e| e.action.starts_with("ledger started"))
+    }
+
+    /// Starts the ledger from the seals the files hold now (call under the
+    /// lock): a practice that predates it, said once.
+    fn start_ledger_locked(&self, now: NaiveDateTime) -> Result<(), super::StoreError> {
+        let again = self.ledger_was_started();
+        let mut entries =
+            vec![NewEntry { kind: Kind::Start, client: String::new(), session: String::new(), hash: String::new() }];
+        let mut seals = 0;
+        for f in self.load_all()? {
+            if let Ok(r) = f.record {
+                let b = baseline(&r);
+                seals += b.iter().filter(|e| e.kind == Kind::Seal).count();
+                entries.extend(b);
+            }
+        }
+        rewrite(self.root(), &[], &entries, now, self.keys.as_deref()).map_err(|e| self.ledger_error(e))?;
+        self.audit(now, if again { "ledger started again" } else { "ledger started" }, "", &seals.to_string());
+        if again {
+            self.notice(format!(
+                "the ledger (the record of every finalised note) was missing; it was started again from the {seals} \
+                 finalised notes the files hold now, so a change made to them before now cannot be named"
+            ));
+        } else if seals > 0 {
+            self.notice(format!(
+                "started the ledger, the record of every finalised note kept outside the client files, from the \
+                 {seals} finalised notes they hold now; from now on `rapport verify` holds each note against it"
+            ));
+        }
+        Ok(())
+    }
+
+    /// What the ledger witnessed of client `id` (call under the lock); the
+    /// ledger is started first if the folder has none.
+    pub(crate) fn witness_locked(
+        &self,
+        id: &str,
+        now: NaiveDateTime,
+    ) -> Result<BTreeMap<String, Witness>, super::StoreError> {
+        if !exists(self.root()) {
+            self.start_ledger_locked(now)?;
+        }
+        let read = read(self.root(), self.keys.as_deref(), Some(id)).map_err(|e| self.ledger_error(e))?;
+        Ok(witness(&read.entries, id))
+    }
+
+    /// Appends `entries` to the ledger (call under the lock).
+    pub(crate) fn witness_append_locked(
+        &self,
+        entries: &[NewEntry],
+        now: NaiveDateTime,
+    ) -> Result<(), super::StoreError> {
+        append(self.root(), entries, now, self.keys.as_deref()).map_err(|e| self.ledger_error(e))
+    }
+
+    /// Holds every client file (or client `only`) against the ledger and
+    /// its own seals. A folder that has never had a ledger starts one here.
+    pub fn verify(&self, only: Option<&str>, now: NaiveDateTime) -> Result<Verified, super::StoreError> {
+        let _lock = self.lock()?;
+        let mut v = Verified::default();
+        if !exists(self.root()) {
+            if self.ledger_was_started() {
+                v.ledger_missing = true;
+            } else {
+                self.start_ledger_locked(now)?;
+            }
+        }
+        let ledger = read(self.root(), self.keys.as_deref(), None).map_err(|e| self.ledger_error(e))?;
+        v.ledger_broken = ledger.broken_at.clone();
+        let files = match only {
+            Some(id) => vec![self.load_file(id)],
+            None => self.load_all()?,
+        };
+        let mut seen = Vec::new();
+        for f in files {
+            match f.record {
+                Err(e) => v.unreadable.push((f.path, e.to_string())),
+                Ok(r) => {
+                    v.clients += 1;
+                    v.sealed += r.sessions.iter().filter(|s| s.finalised.is_some()).count();
+                    let notes = witness(&ledger.entries, &r.client.id);
+                    for finding in check(&r, &notes) {
+                        v.findings.push((r.client.name.clone(), finding));
+                    }
+                    seen.push(r.client.id);
+                }
+            }
+        }
+        if only.is_none() && v.unreadable.is_empty() {
+            for id in clients(&ledger.entries) {
+                let notes = witness(&ledger.entries, &id);
+                let sealed = notes.values().filter(|w| !w.hash.is_empty()).count();
+                if !seen.contains(&id) && sealed > 0 {
+                    v.missing.push((id, sealed));
+                }
+            }
+        }
+        Ok(v)
+    }
+}
