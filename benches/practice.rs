@@ -103,9 +103,44 @@ fn benches(c: &mut Criterion) {
     store.index().unwrap();
 }
 
+/// A client whose last note is as long as the limits allow for its notes
+/// field (256 KiB) plus eight topics of 256 KiB: 2.25 MiB in one note.
+fn long_note(c: &mut Criterion) {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(dir.path()).unwrap();
+    let profile = rapport::domain::ClientProfile { name: "Lena Long".into(), ..Default::default() };
+    let r = store.create_client(profile, dt(NOW)).unwrap();
+    let field = "all the words of a long letter she read out, ".repeat(5800);
+    let field = &field[..field.len().min(256 * 1024 - 64)];
+    let note =
+        NewSession { topics: vec![field.to_string(); 8], notes: field.replace(", ", ",\n"), ..Default::default() };
+    store.update(&r.client.id, dt(NOW), "note added", |r| r.add_session(note, dt(NOW))).unwrap();
+    let mut m = model(&store);
+    let mut terminal = Terminal::new(TestBackend::new(80, 24)).unwrap();
+    update(&mut m, Action::SwitchTab);
+    for effect in update(&mut m, Action::Open) {
+        if let Some(a) = rapport::tui::effects::run(&store, effect, dt(NOW)) {
+            update(&mut m, a);
+        }
+    }
+    terminal.draw(|f| view(&m, f)).unwrap();
+    c.bench_function("a 2.25 MiB note: first frame showing it (80x24)", |b| {
+        b.iter(|| {
+            m.generation += 1;
+            terminal.draw(|f| view(&m, f)).unwrap();
+        })
+    });
+    c.bench_function("a 2.25 MiB note: PgDn to frame (80x24)", |b| {
+        b.iter(|| {
+            update(&mut m, Action::PageDown);
+            terminal.draw(|f| view(&m, f)).unwrap();
+        })
+    });
+}
+
 criterion_group! {
     name = practice_benches;
     config = Criterion::default().sample_size(30);
-    targets = benches
+    targets = benches, long_note
 }
 criterion_main!(practice_benches);

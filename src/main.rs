@@ -12,7 +12,8 @@ use clap::{CommandFactory, FromArgMatches};
 use rapport::cli::args::DemoCommand;
 use rapport::cli::{self, Cli, Command};
 use rapport::domain::time::parse_datetime;
-use rapport::store::{Store, crypt};
+use rapport::sanitize::{VisibleWriter, visible};
+use rapport::store::{Store, StoreError, crypt, files};
 
 fn default_data_dir() -> Option<PathBuf> {
     directories::ProjectDirs::from("", "", "rapport").map(|d| d.data_dir().to_path_buf())
@@ -31,7 +32,8 @@ fn main() -> ExitCode {
     match run() {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("rapport: {e:#}");
+            // An error can quote a name or a file name: shown, never executed.
+            eprintln!("rapport: {}", visible(&format!("{e:#}")));
             ExitCode::FAILURE
         }
     }
@@ -67,7 +69,8 @@ fn run() -> Result<()> {
     }
     if let Some(Command::Demo { command: Some(DemoCommand::Generate { clients, sessions, out, seed }) }) = &cli.command
     {
-        let spec = rapport::demo::generate::Spec { clients: *clients, sessions: *sessions, seed: *seed };
+        let spec =
+            rapport::demo::generate::Spec { clients: *clients as usize, sessions: *sessions as usize, seed: *seed };
         let n = rapport::demo::generate::generate(out, &spec, now)?;
         println!("Wrote {n} clients with {sessions} sessions each to {}.", out.display());
         return Ok(());
@@ -77,6 +80,8 @@ fn run() -> Result<()> {
         .clone()
         .or_else(default_data_dir)
         .context("no data folder: pass --data-dir DIR or set RAPPORT_DIR")?;
+    let doctor = matches!(cli.command, Some(Command::Doctor));
+    refuse_unsafe_folder(&dir, doctor)?;
     match &cli.command {
         Some(Command::Encrypt { yes }) => return cli::crypt::encrypt(&dir, *yes, now),
         Some(Command::Decrypt { yes }) => return cli::crypt::decrypt(&dir, *yes, now),
@@ -85,13 +90,36 @@ fn run() -> Result<()> {
     }
     let store = open_store(&dir)?;
     let result = match cli.command {
-        Some(command) => cli::run(command, &store, now, &mut io::stdout().lock()),
+        Some(command) => cli::run(command, &store, now, &mut VisibleWriter::new(io::stdout().lock())),
         None => open_tui(store.clone(), cli.now.is_some().then_some(now)),
     };
     for notice in store.take_notices() {
-        eprintln!("rapport: note: {notice}");
+        eprintln!("rapport: note: {}", visible(&notice));
     }
     result
+}
+
+/// Refuses a data folder that another account owns or can write to (as
+/// ssh refuses such a `~/.ssh`), before anything in it is read, unless
+/// RAPPORT_ALLOW_UNSAFE_FOLDER is set, which is then said every time.
+/// `doctor` goes on, to report it.
+fn refuse_unsafe_folder(dir: &Path, doctor: bool) -> Result<()> {
+    let Some(problem) = files::check_folder(dir).into_iter().next() else { return Ok(()) };
+    if doctor {
+        return Ok(());
+    }
+    if std::env::var_os("RAPPORT_ALLOW_UNSAFE_FOLDER").is_some_and(|v| !v.is_empty()) {
+        eprintln!(
+            "rapport: warning: {}",
+            visible(&format!(
+                "{} {} (used anyway: RAPPORT_ALLOW_UNSAFE_FOLDER is set)",
+                problem.path.display(),
+                problem.problem
+            ))
+        );
+        return Ok(());
+    }
+    Err(StoreError::UnsafeFolder(problem).into())
 }
 
 /// Opens the data folder, asking for the passphrase if it is encrypted.

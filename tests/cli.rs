@@ -115,7 +115,7 @@ fn impossible_times_change_nothing() {
     let before = fs::read(d.path().join("clients/maria-lopez.json")).unwrap();
     assert!(fails(d.path(), &["note", "mari", "--at", "2026-02-30 10:00"]).contains("does not exist"));
     assert!(fails(d.path(), &["appointment", "mari", "--at", "2026-11-30 25:00"]).contains("not a time of day"));
-    assert!(fails(d.path(), &["note", "mari", "--minutes", "0"]).contains("not a session length"));
+    assert!(fails(d.path(), &["note", "mari", "--minutes", "0"]).contains("0 is not in 1..=1440"));
     assert!(fails(d.path(), &["agenda", "--date", "1066-10-14"]).contains("too far"));
     assert!(fails(d.path(), &["task", "done", "mari", "t9"]).contains("no task t9"));
     assert_eq!(fs::read(d.path().join("clients/maria-lopez.json")).unwrap(), before);

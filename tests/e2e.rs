@@ -361,3 +361,32 @@ fn when_the_disk_refuses_a_save_the_note_stays_on_screen() {
     t.wait("New note · Tom Becker");
     assert_eq!(fs::read(d.path().join("clients/tom-becker.json")).unwrap(), before, "the old file is intact");
 }
+
+#[test]
+fn a_pasted_note_with_lines_q_and_x_keeps_every_paragraph_and_runs_no_command() {
+    let d = tempfile::tempdir().unwrap();
+    cli(d.path(), None, &["client", "add", "Paula Paste"]);
+    let t = Term::start(d.path(), "2026-11-26 09:35", &[]);
+    t.wait("Today");
+    t.keys(&["Tab"]);
+    t.wait("Paula Paste");
+    t.keys(&["n"]);
+    t.wait("New note");
+    let note = "She read out the letter.\n\nq\nx\nThen a long silence.\n\nWe agreed to return to it.";
+    let buffer = d.path().join("paste.txt");
+    fs::write(&buffer, note).unwrap();
+    t.tmux(&["load-buffer", buffer.to_str().unwrap()]);
+    // -p: as a terminal pastes, in bracketed-paste markers.
+    t.tmux(&["paste-buffer", "-p", "-t", "main"]);
+    t.wait("We agreed to return to it.");
+    assert!(t.running(), "q in the paste did not quit");
+    let screen = t.screen();
+    assert!(!screen.contains("Are you sure?") && !screen.contains("Export"), "x opened nothing:\n{screen}");
+    t.keys(&["C-s"]);
+    t.wait("Note saved");
+    let file: serde_json::Value =
+        serde_json::from_str(&fs::read_to_string(d.path().join("clients/paula-paste.json")).unwrap()).unwrap();
+    let topics: Vec<&str> =
+        file["sessions"][0]["topics"].as_array().unwrap().iter().map(|v| v.as_str().unwrap()).collect();
+    assert_eq!(topics, ["She read out the letter.", "q", "x", "Then a long silence.", "We agreed to return to it."]);
+}

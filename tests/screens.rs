@@ -155,12 +155,14 @@ fn esc_on_a_typed_note_asks_before_throwing_it_away() {
     app.press("Tab n");
     app.type_text("something important");
     app.press("Esc");
-    assert!(matches!(app.m.popup, Some(Popup::Confirm { .. })));
+    assert!(matches!(app.m.popup, Some(Popup::Discard { .. })));
+    assert!(app.screen(80, 24).contains("Discard what you typed?"));
     app.press("n");
     assert!(matches!(app.m.screen, Screen::NoteForm(_)), "n keeps writing");
+    assert!(app.screen(80, 24).contains("something important"));
     app.press("Esc y");
     assert!(matches!(app.m.screen, Screen::Clients));
-    assert_eq!(app.status(), "Note discarded.");
+    assert_eq!(app.status(), "Discarded.");
 }
 
 #[test]
@@ -489,6 +491,8 @@ fn the_profile_adds_and_flips_what_the_review_shows() {
     app.press("Enter");
     assert!(app.status().starts_with("Start with text:"), "{}", app.status());
     app.press("Esc");
+    assert!(matches!(app.m.popup, Some(Popup::Discard { .. })), "Esc asks before throwing typed text away");
+    app.press("y");
     insta::assert_snapshot!("profile_80x24", app.screen(80, 24));
 
     let r = app.store.load("aisha-khan").unwrap();
@@ -677,4 +681,185 @@ fn an_outdated_personal_detail_can_be_removed_after_asking() {
     app.press("Tab");
     app.key(KeyCode::Delete, KeyModifiers::NONE);
     assert!(app.status().starts_with("Goals are not removed"), "{}", app.status());
+}
+
+// ---- Hostile input ----------------------------------------------------------
+
+#[test]
+fn a_name_and_a_note_holding_escape_sequences_are_shown_visibly_never_sent_raw() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(dir.path()).unwrap();
+    let name = "Eve \u{1b}]0;pwned\u{7}\u{1b}[2JEvil";
+    let r =
+        store.create_client(ClientProfile { name: name.into(), ..Default::default() }, dt("2026-11-20 09:00")).unwrap();
+    let now = dt("2026-11-25 10:00");
+    store
+        .update(&r.client.id, now, "note added", |r| {
+            r.add_session(
+                rapport::domain::NewSession {
+                    topics: vec!["clipboard \u{1b}]52;c;cm0gLXJmIH4=\u{7} here".into()],
+                    notes: "a C1 \u{9b}31m CSI and a bidi \u{202e}override".into(),
+                    ..Default::default()
+                },
+                now,
+            )
+        })
+        .unwrap();
+    let mut app = App::open(dir);
+    app.press("Tab");
+    let screen = app.screen(80, 24);
+    assert!(screen.contains("Eve ␛]0;pwned␇␛[2JEvil"), "{screen}");
+    assert!(screen.contains("␛]52;c;cm0gLXJmIH4=␇"), "{screen}");
+    assert!(!screen.chars().any(|c| c.is_control() && c != '\n'), "{screen:?}");
+    insta::assert_snapshot!("hostile_clients_80x24", screen);
+}
+
+#[test]
+fn a_paste_over_the_field_limit_is_refused_and_what_was_typed_is_kept() {
+    let mut app = App::demo();
+    app.press("Tab n");
+    app.type_text("what she said about the move");
+    app.dispatch(Action::Paste("x".repeat(300 * 1024)));
+    assert!(app.status().contains("Nothing was pasted: that text is 300 KiB"), "{}", app.status());
+    let screen = app.screen(80, 24);
+    assert!(screen.contains("what she said about the move"), "{screen}");
+    assert!(!screen.contains("xxxxxxxxxx"), "{screen}");
+}
+
+// ---- Every input path keeps what was typed ---------------------------------
+
+fn note_field(app: &App, i: usize) -> String {
+    match &app.m.screen {
+        Screen::NoteForm(f) => f.fields[i].text(),
+        other => panic!("not on the note form: {other:?}"),
+    }
+}
+
+#[test]
+fn ctrl_j_is_a_new_line_in_a_note_and_nothing_in_a_one_line_field() {
+    let mut app = App::demo();
+    app.press("Tab n");
+    app.type_text("sleep");
+    app.press("C-j");
+    app.type_text("work");
+    assert_eq!(note_field(&app, 0), "sleep\nwork", "Ctrl-J used to wipe the field");
+    app.press("Esc y a");
+    app.type_text("Ann");
+    app.press("C-j");
+    app.type_text(" Lee");
+    match &app.m.screen {
+        Screen::ClientForm(f) => assert_eq!(f.fields.value(0), "Ann Lee"),
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn a_multi_line_paste_keeps_its_lines_in_a_note_and_is_never_run_as_keys() {
+    let mut app = App::demo();
+    app.press("Tab n");
+    app.dispatch(Action::Paste("first paragraph\n\nq\nx\nlast paragraph".into()));
+    assert!(matches!(app.m.screen, Screen::NoteForm(_)) && app.m.popup.is_none() && !app.m.quit);
+    assert_eq!(note_field(&app, 0), "first paragraph\n\nq\nx\nlast paragraph");
+
+    // In a one-line field the lines are joined with spaces.
+    app.press("Esc y a");
+    app.dispatch(Action::Paste("Ann\r\nLee".into()));
+    match &app.m.screen {
+        Screen::ClientForm(f) => assert_eq!(f.fields.value(0), "Ann Lee"),
+        other => panic!("{other:?}"),
+    }
+    // In a task's outcome box: joined, and no line becomes a command.
+    app.press("Esc y Tab Enter");
+    assert!(matches!(app.m.screen, Screen::Review(_)), "{:?}", app.m.screen);
+    app.press("d");
+    app.dispatch(Action::Paste("went well\nx\nq".into()));
+    match &app.m.popup {
+        Some(Popup::Outcome { input, .. }) => assert_eq!(input.text(), "went well x q"),
+        other => panic!("{other:?}"),
+    }
+    // In the search line.
+    app.press("Esc y Esc Tab C-f");
+    app.dispatch(Action::Paste("sleep\ndiary".into()));
+    match &app.m.screen {
+        Screen::Search(v) => assert_eq!(v.query(), "sleep diary"),
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn esc_on_any_form_or_box_with_typed_text_asks_in_the_same_words() {
+    let mut app = App::demo();
+    // The new-client form, then the edit form.
+    app.press("Tab a");
+    app.type_text("Ann Lee");
+    app.press("Esc");
+    assert!(app.screen(80, 24).contains("Discard what you typed? y discards it, n keeps it."));
+    app.press("n");
+    assert!(matches!(app.m.screen, Screen::ClientForm(_)) && app.screen(80, 24).contains("Ann Lee"));
+    app.press("Esc y");
+    assert!(matches!(app.m.screen, Screen::Clients));
+    app.press("e Esc");
+    assert!(matches!(app.m.screen, Screen::Clients), "nothing typed: Esc just leaves");
+    app.press("e");
+    app.type_text("x");
+    app.press("Esc");
+    assert!(matches!(app.m.popup, Some(Popup::Discard { .. })));
+    app.press("y");
+    // The appointment form.
+    app.press("s");
+    app.type_text("9");
+    app.press("Esc");
+    assert!(matches!(app.m.popup, Some(Popup::Discard { .. })));
+    app.press("y");
+    // A box: the profile's add line; n goes back to it with its text.
+    app.press("p a");
+    app.type_text("loves chess");
+    app.press("Esc");
+    assert!(app.screen(80, 24).contains("Discard what you typed?"));
+    app.press("n");
+    match &app.m.popup {
+        Some(Popup::AddItem { input, .. }) => assert_eq!(input.text(), "loves chess"),
+        other => panic!("{other:?}"),
+    }
+    app.press("Esc y");
+    assert!(app.m.popup.is_none() && matches!(app.m.screen, Screen::Profile(_)));
+}
+
+#[test]
+fn while_the_window_is_too_small_no_key_but_ctrl_c_acts() {
+    let mut app = App::demo();
+    app.press("Tab n");
+    app.type_text("her mother's illness");
+    app.dispatch(Action::Resized(40, 10));
+    assert!(app.screen(40, 10).contains("Window too small"));
+    app.press("Esc y q Tab");
+    app.dispatch(Action::Paste("typed blind".into()));
+    app.dispatch(Action::Resized(80, 24));
+    assert!(app.m.popup.is_none() && !app.m.quit);
+    assert_eq!(note_field(&app, 0), "her mother's illness", "nothing was discarded or typed blind");
+    app.dispatch(Action::Resized(40, 10));
+    app.press("C-c");
+    assert!(app.m.quit, "Ctrl-C still quits (the note is kept as a draft)");
+}
+
+#[test]
+fn the_tasks_popup_scrolls_to_the_thirtieth_task() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(dir.path()).unwrap();
+    let r = store.create_client(ClientProfile { name: "Tara Tasks".into(), ..Default::default() }, dt(NOW)).unwrap();
+    let tasks: Vec<String> = (1..=30).map(|i| format!("homework number {i}")).collect();
+    store
+        .update(&r.client.id, dt(NOW), "note added", |r| {
+            r.add_session(rapport::domain::NewSession { tasks, ..Default::default() }, dt("2026-11-20 10:00"))
+        })
+        .unwrap();
+    let mut app = App::open(dir);
+    app.press("Tab t");
+    for _ in 0..29 {
+        app.press("Down");
+    }
+    let screen = app.screen(80, 24);
+    assert!(screen.contains("homework number 30"), "{screen}");
+    app.press("d");
+    assert!(matches!(&app.m.popup, Some(Popup::Outcome { task, .. }) if task == "t30"));
 }

@@ -636,6 +636,12 @@ fn a_full_disk_mid_audit_entry_is_told_and_the_next_entry_starts_fresh() {
     assert_eq!(entries.len(), good_before + 1, "only the torn entry is lost");
     assert_eq!(entries.last().unwrap().action, "note added");
     assert_eq!(rapport::store::audit::torn_lines(d.path(), None), 1, "the torn line stays one line");
+    let doctor = rapport(d.path(), &["doctor"]);
+    assert!(
+        stdout(&doctor).contains("audit.log has 1 unreadable line (torn by a crash or a full disk)"),
+        "{}",
+        stdout(&doctor)
+    );
     assert!(
         fs::read_to_string(&log).unwrap().ends_with("\"note added\",\"client\":\"maria-lopez\",\"detail\":\"\"}\n")
     );

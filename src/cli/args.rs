@@ -5,6 +5,13 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::domain::Channel;
+use crate::domain::bounds;
+
+/// A whole number within one of the limits in [`bounds`]; clap refuses
+/// anything else with a message naming the range.
+fn bounded(range: std::ops::RangeInclusive<u32>) -> clap::builder::RangedI64ValueParser<u32> {
+    clap::value_parser!(u32).range(i64::from(*range.start())..=i64::from(*range.end()))
+}
 
 #[derive(Debug, Parser)]
 #[command(
@@ -59,8 +66,8 @@ pub enum Command {
         #[arg(long)]
         client: Option<String>,
         /// Show at most this many, newest first
-        #[arg(long, default_value_t = 20)]
-        limit: usize,
+        #[arg(long, default_value_t = 20, value_parser = bounded(bounds::SEARCH_LIMIT))]
+        limit: u32,
     },
     /// The appointments of a day and the days after it
     Agenda {
@@ -68,7 +75,7 @@ pub enum Command {
         #[arg(long)]
         date: Option<String>,
         /// How many days to show
-        #[arg(long, default_value_t = 1)]
+        #[arg(long, default_value_t = 1, value_parser = bounded(bounds::AGENDA_DAYS))]
         days: u32,
     },
     /// Book an appointment, or cancel one
@@ -109,9 +116,13 @@ pub enum Command {
     },
     /// Archived clients whose last contact is older than the retention period, for review
     Retention {
-        #[arg(long, default_value_t = 7)]
+        #[arg(long, default_value_t = 7, value_parser = bounded(bounds::RETENTION_YEARS))]
         years: u32,
     },
+    /// Check the data folder: permissions, damaged and newer-format files,
+    /// sync-conflict copies, links, left-over temp files, encryption.
+    /// Exits non-zero when something needs your attention.
+    Doctor,
     /// Encrypt the data folder with a passphrase (RAPPORT_PASSPHRASE, or asked)
     Encrypt {
         /// Do not ask first
@@ -150,8 +161,8 @@ pub enum BackupCommand {
     /// Remove the oldest snapshots, or take one client's record out of all of them
     Prune {
         /// How many to keep
-        #[arg(long, default_value_t = 14)]
-        keep: usize,
+        #[arg(long, default_value_t = 14, value_parser = bounded(bounds::KEEP_BACKUPS))]
+        keep: u32,
         /// Instead: remove this client id's file from every snapshot (after an erasure)
         #[arg(long, value_name = "CLIENT_ID")]
         erase: Option<String>,
@@ -162,11 +173,11 @@ pub enum BackupCommand {
 pub enum DemoCommand {
     /// Write a large, realistic, deterministic practice into an empty folder
     Generate {
-        #[arg(long, default_value_t = 1500)]
-        clients: usize,
+        #[arg(long, default_value_t = 1500, value_parser = bounded(bounds::DEMO_CLIENTS))]
+        clients: u32,
         /// Weekly sessions per client
-        #[arg(long, default_value_t = 30)]
-        sessions: usize,
+        #[arg(long, default_value_t = 30, value_parser = bounded(bounds::DEMO_SESSIONS))]
+        sessions: u32,
         #[arg(long, value_name = "DIR")]
         out: std::path::PathBuf,
         #[arg(long, default_value_t = 1)]
@@ -230,7 +241,7 @@ pub struct NoteArgs {
     #[arg(long)]
     pub at: Option<String>,
     /// Length in minutes [default: 50]
-    #[arg(long)]
+    #[arg(long, value_parser = bounded(bounds::MINUTES))]
     pub minutes: Option<u32>,
     /// A topic talked about (repeat for more)
     #[arg(long = "topic", value_name = "TOPIC")]
@@ -266,10 +277,10 @@ pub struct AppointmentArgs {
     #[arg(long, required = true)]
     pub at: Option<String>,
     /// Length in minutes
-    #[arg(long, default_value_t = 50)]
+    #[arg(long, default_value_t = 50, value_parser = bounded(bounds::MINUTES))]
     pub minutes: u32,
-    /// Also book this many weekly repeats
-    #[arg(long, default_value_t = 0)]
+    /// Also book this many weekly repeats (at most 104: two years)
+    #[arg(long, default_value_t = 0, value_parser = bounded(bounds::WEEKLY_REPEATS))]
     pub weekly: u32,
 }
 

@@ -10,6 +10,7 @@ use super::resolve;
 use crate::domain::summary::summary;
 use crate::domain::time::{ago, format_datetime, format_day, format_day_near, parse_date, parse_datetime};
 use crate::domain::{Appointment, ClientProfile, ClientRecord, Direction, GoalStatus, NewSession, TaskStatus};
+use crate::sanitize::json_inert;
 use crate::store::Store;
 
 /// Runs one subcommand against `store`, writing what it says to `out`.
@@ -39,7 +40,7 @@ pub fn run(command: Command, store: &Store, now: NaiveDateTime, out: &mut dyn Wr
             };
             let s = summary(&record, appointment.as_ref(), now);
             if json {
-                writeln!(out, "{}", serde_json::to_string_pretty(&s)?)?;
+                writeln!(out, "{}", json_inert(serde_json::to_string_pretty(&s)?))?;
             } else {
                 write!(out, "{}", s.to_text(today))?;
             }
@@ -49,7 +50,7 @@ pub fn run(command: Command, store: &Store, now: NaiveDateTime, out: &mut dyn Wr
             let entries = store.index()?;
             let client =
                 client.map(|c| resolve(&entries, &c).map(|e| e.id.clone()).map_err(|e| anyhow!(e))).transpose()?;
-            let found = store.search(&query.join(" "), client.as_deref(), limit.max(1))?;
+            let found = store.search(&query.join(" "), client.as_deref(), limit as usize)?;
             let names: std::collections::HashMap<String, String> =
                 entries.into_iter().filter_map(|e| Some((e.id.clone(), e.summary?.display_name()))).collect();
             for h in &found.hits {
@@ -69,9 +70,6 @@ pub fn run(command: Command, store: &Store, now: NaiveDateTime, out: &mut dyn Wr
                 Some(d) => parse_date(&d).map_err(|e| anyhow!(e))?,
                 None => today,
             };
-            if days == 0 || days > 366 {
-                bail!("--days must be from 1 to 366");
-            }
             agenda(store, from, days, now, out)
         }
         Command::Appointment(a) => appointment(a, store, now, out),
@@ -195,7 +193,7 @@ pub fn run(command: Command, store: &Store, now: NaiveDateTime, out: &mut dyn Wr
             Ok(())
         }
         Command::Backup { command: Some(BackupCommand::Prune { keep, erase: None }) } => {
-            let removed = store.prune_backups(keep, now)?;
+            let removed = store.prune_backups(keep as usize, now)?;
             writeln!(out, "Removed {}; {} kept.", plural(removed.len(), "snapshot"), store.snapshots().len())?;
             Ok(())
         }
@@ -203,7 +201,7 @@ pub fn run(command: Command, store: &Store, now: NaiveDateTime, out: &mut dyn Wr
             let r = load(store, &client)?;
             let text = match format {
                 ExportFormat::Markdown => crate::domain::export::to_markdown(&r, now),
-                ExportFormat::Json => serde_json::to_string_pretty(&r)? + "\n",
+                ExportFormat::Json => json_inert(serde_json::to_string_pretty(&r)?) + "\n",
             };
             match file {
                 Some(path) => {
@@ -221,7 +219,10 @@ pub fn run(command: Command, store: &Store, now: NaiveDateTime, out: &mut dyn Wr
             Ok(())
         }
         Command::Retention { years } => {
-            let cutoff = now.date() - chrono::Duration::days(365 * i64::from(years));
+            let cutoff = now
+                .date()
+                .checked_sub_signed(chrono::Duration::days(365 * i64::from(years)))
+                .ok_or_else(|| anyhow!("--years reaches before any calendar"))?;
             let mut due = Vec::new();
             for e in store.index()?.into_iter().filter(|e| e.summary.as_ref().is_some_and(|s| s.archived)) {
                 let r = store.load(&e.id)?;
@@ -267,6 +268,7 @@ pub fn run(command: Command, store: &Store, now: NaiveDateTime, out: &mut dyn Wr
             writeln!(out, "Restored {snapshot}. The state before it is kept as snapshot {kept}.")?;
             Ok(())
         }
+        Command::Doctor => doctor(store, out),
         Command::Watch(WatchCommand::Add { client, text }) => {
             let text = required_text(&text, "what to watch for")?;
             let (id, r) = change(store, now, "watch-for added", &client, |r| Ok(r.add_watch_for(text, today)))?;
@@ -278,6 +280,24 @@ pub fn run(command: Command, store: &Store, now: NaiveDateTime, out: &mut dyn Wr
     }
 }
 
+/// Prints what needs attention in the data folder; fails if anything does.
+fn doctor(store: &Store, out: &mut dyn Write) -> Result<()> {
+    writeln!(out, "Data folder {}", store.root().display())?;
+    let findings = store.doctor()?;
+    for f in &findings {
+        writeln!(out, "  {} {}", if f.attention { "NEEDS ATTENTION:" } else { "ok:" }, f.text)?;
+    }
+    let attention = findings.iter().filter(|f| f.attention).count();
+    if attention > 0 {
+        bail!(
+            "{} in the data folder; see above",
+            plural(attention, "thing needs attention").replace("things needs", "things need")
+        );
+    }
+    writeln!(out, "Nothing needs your attention.")?;
+    Ok(())
+}
+
 /// "1 open task", "3 open tasks".
 pub fn plural(n: usize, what: &str) -> String {
     if n == 1 { format!("1 {what}") } else { format!("{n} {what}s") }
@@ -285,7 +305,7 @@ pub fn plural(n: usize, what: &str) -> String {
 
 /// Asks on standard error, reads a line from standard input: true for "yes".
 fn confirm(question: &str) -> Result<bool> {
-    eprint!("{question}");
+    eprint!("{}", crate::sanitize::visible(question));
     let mut answer = String::new();
     std::io::stdin().read_line(&mut answer)?;
     Ok(answer.trim().eq_ignore_ascii_case("yes"))
@@ -369,6 +389,10 @@ fn client(c: ClientCommand, store: &Store, now: NaiveDateTime, out: &mut dyn Wri
             if archived > 0 && !all {
                 writeln!(out, "({} not shown; --all shows them)", plural(archived, "archived client"))?;
             }
+            for s in store.strays().into_iter().filter(|s| s.kind.needs_attention()) {
+                let name = s.path.strip_prefix(store.root()).unwrap_or(&s.path).display().to_string();
+                writeln!(out, "Warning: {name} {}.", s.kind.explain())?;
+            }
         }
         ClientCommand::Archive { ref client } | ClientCommand::Unarchive { ref client } => {
             let archive = matches!(c, ClientCommand::Archive { .. });
@@ -386,7 +410,10 @@ fn client(c: ClientCommand, store: &Store, now: NaiveDateTime, out: &mut dyn Wri
         }
         ClientCommand::Delete { client } => {
             let r = load(store, &client)?;
-            eprint!("This erases {}'s whole record for good. Type their full name to confirm: ", r.client.name);
+            eprint!(
+                "This erases {}'s whole record for good. Type their full name to confirm: ",
+                crate::sanitize::visible(&r.client.name)
+            );
             let mut typed = String::new();
             std::io::stdin().read_line(&mut typed)?;
             if typed.trim() != r.client.name {

@@ -16,7 +16,8 @@ fn list(out: &mut String, heading: &str, items: &[String]) {
     }
 }
 
-/// The record as Markdown, exported at `now`.
+/// The record as Markdown, exported at `now`, with control characters made
+/// visible.
 pub fn to_markdown(r: &ClientRecord, now: NaiveDateTime) -> String {
     let c = &r.client;
     let mut out = format!(
@@ -114,5 +115,6 @@ pub fn to_markdown(r: &ClientRecord, now: NaiveDateTime) -> String {
     if r.appointments.is_empty() {
         out.push_str("None recorded.\n");
     }
-    out
+    // A Markdown document is read in a terminal as often as in an editor.
+    crate::sanitize::visible(&out).into_owned()
 }

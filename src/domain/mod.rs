@@ -4,6 +4,8 @@
 //! wall-clock times (`NaiveDateTime`), as the therapist reads them in a diary;
 //! nothing here reads the clock — callers pass `now`.
 
+pub mod bounds;
+mod check;
 pub mod export;
 pub mod finalise;
 pub mod summary;
@@ -294,8 +296,8 @@ pub enum RecordError {
 
 /// The next short id (`t7`) after the highest in use with this prefix.
 fn next_id<'a>(prefix: &str, ids: impl Iterator<Item = &'a str>) -> String {
-    let max = ids.filter_map(|id| id.strip_prefix(prefix)?.parse::<u32>().ok()).max().unwrap_or(0);
-    format!("{prefix}{}", max + 1)
+    let max = ids.filter_map(|id| id.strip_prefix(prefix)?.parse::<u64>().ok()).max().unwrap_or(0);
+    format!("{prefix}{}", max.saturating_add(1))
 }
 
 fn clean_lines(lines: &[String]) -> Vec<String> {
@@ -397,9 +399,8 @@ impl ClientRecord {
     pub fn add_session(&mut self, new: NewSession, now: NaiveDateTime) -> Result<String, RecordError> {
         let at = new.at.unwrap_or(now);
         let minutes = new.minutes.unwrap_or(50);
-        if minutes == 0 || minutes > 24 * 60 {
-            return Err(RecordError::Invalid(format!("{minutes} minutes is not a session length; use 1 to 1440")));
-        }
+        bounds::check_number("the session length in minutes", minutes, &bounds::MINUTES)
+            .map_err(RecordError::Invalid)?;
         let id = next_id("s", self.sessions.iter().map(|s| s.id.as_str()));
         let day = at.date();
         for text in clean_lines(&new.tasks) {
@@ -548,12 +549,16 @@ impl ClientRecord {
         minutes: u32,
         weekly: u32,
     ) -> Result<Vec<Appointment>, RecordError> {
-        if minutes == 0 || minutes > 24 * 60 {
-            return Err(RecordError::Invalid(format!("{minutes} minutes is not an appointment length; use 1 to 1440")));
-        }
+        bounds::check_number("the appointment length in minutes", minutes, &bounds::MINUTES)
+            .map_err(RecordError::Invalid)?;
+        bounds::check_number("the number of weekly repeats", weekly, &bounds::WEEKLY_REPEATS)
+            .map_err(RecordError::Invalid)?;
         let mut overlaps = Vec::new();
         for week in 0..=weekly {
-            let appt = Appointment { start: start + chrono::Duration::weeks(week.into()), minutes };
+            let start = start
+                .checked_add_signed(chrono::Duration::weeks(week.into()))
+                .ok_or_else(|| RecordError::Invalid("that appointment is too far in the future".into()))?;
+            let appt = Appointment { start, minutes };
             if self.appointments.iter().any(|a| a.start == appt.start) {
                 return Err(RecordError::Invalid(format!(
                     "there is already an appointment at {}",
@@ -594,7 +599,9 @@ impl ClientRecord {
 
 impl Appointment {
     pub fn end(&self) -> NaiveDateTime {
-        self.start + chrono::Duration::minutes(self.minutes.into())
+        // Starts and lengths are bounded (see `bounds`), so this cannot overflow;
+        // saturate anyway rather than panic.
+        self.start.checked_add_signed(chrono::Duration::minutes(self.minutes.into())).unwrap_or(self.start)
     }
 }
 

@@ -189,7 +189,8 @@ impl IndexDir {
 
     /// Reads an index file, decrypting it when the folder is encrypted.
     pub fn read_bytes(&self, path: &Path) -> Option<Vec<u8>> {
-        let bytes = fs::read(path).ok()?;
+        // Never through a link; derived files are rebuilt if refused.
+        let bytes = super::files::read_regular(path, 1 << 30).ok()?;
         match &self.keys {
             Some(k) => k.decrypt(&bytes),
             None => Some(bytes),

@@ -27,6 +27,8 @@ impl DataLock {
             .truncate(false)
             .write(true)
             .mode(super::atomic::FILE_MODE)
+            // A planted link would make Rapport create or lock another file.
+            .custom_flags(libc::O_NOFOLLOW)
             .open(path)
             .map_err(|e| StoreError::io("open the lock file", path, e))?;
         let start = Instant::now();

@@ -11,6 +11,8 @@ pub mod audit;
 pub mod backup;
 pub mod conversion;
 pub mod crypt;
+pub mod doctor;
+pub mod files;
 pub mod index;
 pub mod ledger;
 pub mod lock;
@@ -25,7 +27,7 @@ use chrono::NaiveDateTime;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
-use crate::domain::{ClientProfile, ClientRecord, RecordError, SCHEMA_VERSION, slug};
+use crate::domain::{ClientProfile, ClientRecord, RecordError, SCHEMA_VERSION, bounds, slug};
 use atomic::{create_private_dir, is_temp_file, write_atomic};
 use index::IndexDir;
 pub use index::{ClientSummary, IndexEntry};
@@ -60,6 +62,29 @@ pub enum StoreError {
         path.display()
     )]
     Undecryptable { path: PathBuf },
+    #[error(
+        "{} is damaged: {reason}. Rapport will not use or change it; repair it in a text editor or restore it from a backup",
+        path.display()
+    )]
+    Damaged { path: PathBuf, reason: String },
+    #[error(
+        "{} is a symbolic link; Rapport does not follow links inside its data folder, and has not used or changed it. \
+         Put the file itself there instead of the link",
+        path.display()
+    )]
+    Link { path: PathBuf },
+    #[error(
+        "{} is {}, over the {} a client file may be; Rapport has not read or changed it. \
+         Split the record or restore it from a backup",
+        path.display(), bounds::size(*len), bounds::size(bounds::FILE_BYTES)
+    )]
+    TooLarge { path: PathBuf, len: u64 },
+    #[error(
+        "the data folder is not safe: {} {}. Notes there could be read or changed by someone else. \
+         Fix it with: {}   (or set RAPPORT_ALLOW_UNSAFE_FOLDER=1 to use it anyway)",
+        .0.path.display(), .0.problem, .0.fix
+    )]
+    UnsafeFolder(files::UnsafeFolder),
     #[error(transparent)]
     Record(#[from] RecordError),
 }
@@ -125,6 +150,7 @@ impl Store {
     pub(crate) fn open_plain_for_conversion(root: &Path) -> anyhow::Result<Store> {
         create_private_dir(&root.join("clients"))?;
         create_private_dir(&root.join("drafts"))?;
+
         let store = Store {
             settings: Settings::read(root)?,
             root: root.to_path_buf(),
@@ -257,7 +283,8 @@ impl Store {
     }
 
     /// Every client file: its name without ending (the client id, when the
-    /// folder is not encrypted) and its path, sorted.
+    /// folder is not encrypted) and its path, sorted. Only names Rapport
+    /// writes count; anything else in `clients/` is a [`Store::strays`].
     pub fn client_files(&self) -> Result<Vec<(String, PathBuf)>, StoreError> {
         let dir = self.clients_dir();
         let entries = fs::read_dir(&dir).map_err(|e| StoreError::io("list", &dir, e))?;
@@ -266,10 +293,8 @@ impl Store {
             .filter_map(|e| e.ok())
             .filter_map(|e| {
                 let name = e.file_name().into_string().ok()?;
-                if is_temp_file(&name) {
-                    return None;
-                }
-                Some((name.strip_suffix(&ending)?.to_string(), e.path()))
+                let stem = name.strip_suffix(&ending)?;
+                bounds::is_valid_id(stem).then(|| (stem.to_string(), e.path()))
             })
             .collect();
         files.sort();
@@ -299,7 +324,7 @@ impl Store {
 
     /// Reads one client file.
     pub fn load_file(&self, id: &str) -> ClientFile {
-        let mut file = self.load_path(id, self.client_path(id));
+        let mut file = self.load_path(&self.stem(id), self.client_path(id));
         file.id = id.to_string();
         file
     }
@@ -315,14 +340,44 @@ impl Store {
                 other => (other, false),
             },
         };
+        let record = record.and_then(|r| self.owns_its_name(stem, &path, r));
         let id = record.as_ref().map_or_else(|_| stem.to_string(), |r| r.client.id.clone());
         ClientFile { id, path, record, read_only }
     }
 
-    /// Reads one client's record, refusing a newer format.
+    /// A record is used only from the file named for its id: a copy under
+    /// another name (a sync tool's, a hand-made one) is named, not used.
+    fn owns_its_name(&self, stem: &str, path: &Path, r: ClientRecord) -> Result<ClientRecord, StoreError> {
+        if self.stem(&r.client.id) == stem {
+            return Ok(r);
+        }
+        Err(StoreError::Damaged {
+            path: path.to_path_buf(),
+            reason: format!(
+                "it holds the record of client '{}', whose file is {}. Is it a copy? Compare the two and keep one",
+                r.client.id,
+                self.file_name(&r.client.id)
+            ),
+        })
+    }
+
+    /// Reads one client's record to show it: a file from a newer Rapport is
+    /// read as far as this build understands it (see [`Store::load_file`]
+    /// to know whether it may be changed).
     pub fn load(&self, id: &str) -> Result<ClientRecord, StoreError> {
-        let path = self.client_path(id);
-        parse_record(&self.read_file(&path)?, &path)
+        self.load_file(id).record
+    }
+
+    /// Reads one client's record to change it: a newer format is refused.
+    fn load_for_change(&self, id: &str) -> Result<ClientRecord, StoreError> {
+        let file = self.load_file(id);
+        match file.record {
+            Ok(_) if file.read_only => Err(StoreError::NewerSchema {
+                path: file.path,
+                found: self.read_file(&self.client_path(id)).ok().map_or(0, |b| version_of(&b)),
+            }),
+            other => other,
+        }
     }
 
     pub(crate) fn index_dir(&self) -> IndexDir {
@@ -375,7 +430,7 @@ impl Store {
         change: impl FnOnce(&mut ClientRecord, &[String]) -> Result<T, RecordError>,
     ) -> Result<(T, ClientRecord), StoreError> {
         let _lock = self.lock()?;
-        let on_disk = self.load(id)?;
+        let on_disk = self.load_for_change(id)?;
         self.daily_snapshot_locked(now)?;
         let notes = self.witness_locked(id, now)?;
         let mut sealed_record = on_disk.clone();
@@ -448,7 +503,10 @@ impl Store {
         let _ = self.index_dir().update_one(record, &self.client_path(&record.client.id));
     }
 
+    /// Writes a record that passes [`ClientRecord::check`]: an over-long
+    /// field or a bad id is refused with the reason, and nothing is written.
     fn write(&self, record: &ClientRecord) -> Result<(), StoreError> {
+        record.check().map_err(|reason| RecordError::Invalid(format!("not saved: {reason}")))?;
         let path = self.client_path(&record.client.id);
         self.write_json(&path, record)
     }
@@ -562,6 +620,9 @@ impl Store {
             .filter_map(|e| {
                 let name = e.file_name().into_string().ok()?;
                 let id = name.strip_suffix(&format!(".{}", self.ext()))?.to_string();
+                if !bounds::is_valid_id(&id) {
+                    return None;
+                }
                 let bytes = self.read_file(&e.path()).ok()?;
                 Some((id, serde_json::from_slice(&bytes).ok()?))
             })
@@ -603,11 +664,23 @@ pub(crate) fn is_export_tail(rest: &str) -> bool {
         && [".md", ".json", ".md.age", ".json.age"].contains(&ending)
 }
 
+/// Reads a client file or a draft: never through a link, never one over
+/// the size limit.
 fn read_bytes(path: &Path) -> Result<Vec<u8>, StoreError> {
-    fs::read(path).map_err(|e| match e.kind() {
-        io::ErrorKind::NotFound => StoreError::NotFound { path: path.to_path_buf() },
-        _ => StoreError::io("read", path, e),
+    use files::ReadError;
+    files::read_regular(path, bounds::FILE_BYTES).map_err(|e| match e {
+        ReadError::NotFound => StoreError::NotFound { path: path.to_path_buf() },
+        ReadError::Link => StoreError::Link { path: path.to_path_buf() },
+        ReadError::TooLarge(len) => StoreError::TooLarge { path: path.to_path_buf(), len },
+        ReadError::NotAFile => {
+            StoreError::io("read", path, io::Error::new(io::ErrorKind::InvalidInput, "it is not a file"))
+        }
+        ReadError::Io(e) => StoreError::io("read", path, e),
     })
+}
+
+fn version_of(bytes: &[u8]) -> u32 {
+    serde_json::from_slice::<VersionOnly>(bytes).map_or(0, |v| v.schema_version)
 }
 
 fn corrupt(path: &Path, e: &serde_json::Error) -> StoreError {
@@ -632,13 +705,16 @@ pub fn parse_record(bytes: &[u8], path: &Path) -> Result<ClientRecord, StoreErro
     if version.schema_version > SCHEMA_VERSION {
         return Err(StoreError::NewerSchema { path: path.to_path_buf(), found: version.schema_version });
     }
-    serde_json::from_slice(bytes).map_err(|e| corrupt(path, &e))
+    let record: ClientRecord = serde_json::from_slice(bytes).map_err(|e| corrupt(path, &e))?;
+    record.check().map_err(|reason| StoreError::Damaged { path: path.to_path_buf(), reason })?;
+    Ok(record)
 }
 
-/// Reads a newer-format file as far as this build understands it.
+/// Reads a newer-format file as far as this build understands it; it must
+/// pass the same checks as any other.
 fn read_lenient(bytes: &[u8], path: &Path) -> Result<ClientRecord, StoreError> {
-    serde_json::from_slice(bytes).map_err(|_| StoreError::NewerSchema {
-        path: path.to_path_buf(),
-        found: serde_json::from_slice::<VersionOnly>(bytes).map_or(0, |v| v.schema_version),
-    })
+    let record: ClientRecord = serde_json::from_slice(bytes)
+        .map_err(|_| StoreError::NewerSchema { path: path.to_path_buf(), found: version_of(bytes) })?;
+    record.check().map_err(|reason| StoreError::Damaged { path: path.to_path_buf(), reason })?;
+    Ok(record)
 }

@@ -2,7 +2,6 @@
 //! index's text shards rather than the client files.
 
 use std::collections::HashMap;
-use std::fs;
 use std::io::Read;
 use std::path::PathBuf;
 
@@ -79,7 +78,11 @@ fn scan(dir: &IndexDir, shards: &[PathBuf], words: &[String], client: Option<&st
                 Some(plain) => buf = plain,
                 None => continue,
             }
-        } else if fs::File::open(path).and_then(|mut f| f.read_to_end(&mut buf)).is_err() {
+        } else if super::files::open_nofollow(path)
+            .map_err(|_| ())
+            .and_then(|mut f| f.read_to_end(&mut buf).map_err(|_| ()))
+            .is_err()
+        {
             continue;
         }
         let mut after = 0;
@@ -188,7 +191,20 @@ fn snippet(body: &str, words: &[String]) -> (String, Vec<(usize, usize)>) {
         }
         marks.sort_unstable();
     }
-    (text, marks)
+    (text.clone(), usable_marks(&text, marks))
+}
+
+/// Marks that can be drawn: on character boundaries (lowercasing can move
+/// them even when it keeps the total length), in order, not overlapping.
+fn usable_marks(text: &str, marks: Vec<(usize, usize)>) -> Vec<(usize, usize)> {
+    let mut kept: Vec<(usize, usize)> = Vec::new();
+    for (a, b) in marks {
+        let after_last = kept.last().is_none_or(|&(_, end)| a >= end);
+        if after_last && a < b && b <= text.len() && text.is_char_boundary(a) && text.is_char_boundary(b) {
+            kept.push((a, b));
+        }
+    }
+    kept
 }
 
 #[cfg(test)]
@@ -210,5 +226,17 @@ mod tests {
         assert!(s.starts_with('…') && s.ends_with('…'));
         let marked: Vec<&str> = marks.iter().map(|&(a, b)| &s[a..b]).collect();
         assert_eq!(marked, vec!["sleep", "diary"]);
+    }
+
+    #[test]
+    fn marks_off_a_character_boundary_or_overlapping_are_dropped() {
+        let text = "aéb sleep";
+        assert_eq!(usable_marks(text, vec![(0, 2), (1, 3), (5, 10), (6, 8)]), vec![(1, 3), (5, 10)]);
+        // Every kept mark slices without a panic, whatever the text.
+        let body = "İİİ Straße sleep ǅ ﬃ sleep";
+        let (s, marks) = snippet(body, &["sleep".into(), "ss".into()]);
+        for (a, b) in marks {
+            let _ = &s[a..b];
+        }
     }
 }

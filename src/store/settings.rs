@@ -5,11 +5,11 @@
 //! ```
 //! `finalise_after_hours: null` turns automatic finalising off.
 
-use std::fs;
 use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
+use crate::domain::bounds::{self, check_number};
 use crate::domain::finalise::FinalisePolicy;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -32,18 +32,36 @@ impl Default for Settings {
 
 impl Settings {
     /// Reads `config.json` in the data folder; defaults when there is none.
+    /// A value out of its range is refused, naming the setting.
     pub fn read(root: &Path) -> anyhow::Result<Settings> {
         let path = root.join("config.json");
-        match fs::read(&path) {
+        let settings: Settings = match super::files::read_regular(&path, 64 * 1024) {
             Ok(bytes) => serde_json::from_slice(&bytes).map_err(|e| {
                 anyhow::anyhow!(
                     "{} is not valid ({e}); it takes {{\"finalise_after_hours\": 24, \"keep_backups\": 14}}. Fix or delete it",
                     path.display()
                 )
-            }),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Settings::default()),
-            Err(e) => Err(anyhow::anyhow!("reading {}: {e}", path.display())),
+            })?,
+            Err(super::files::ReadError::NotFound) => Settings::default(),
+            Err(super::files::ReadError::Link) => {
+                anyhow::bail!("{} is a symbolic link; Rapport does not follow links in its data folder", path.display())
+            }
+            Err(e) => anyhow::bail!("{} could not be read ({e:?}); fix or delete it", path.display()),
+        };
+        settings.check().map_err(|e| anyhow::anyhow!("{}: {e}. Fix or delete it", path.display()))?;
+        Ok(settings)
+    }
+
+    fn check(&self) -> Result<(), String> {
+        if let Some(h) = self.finalise_after_hours {
+            check_number("finalise_after_hours", h, &bounds::FINALISE_AFTER_HOURS)?;
         }
+        let keep = u32::try_from(self.keep_backups).unwrap_or(u32::MAX);
+        check_number("keep_backups", keep, &bounds::KEEP_BACKUPS)?;
+        if let Some(m) = self.blank_after_minutes {
+            check_number("blank_after_minutes", m, &bounds::BLANK_AFTER_MINUTES)?;
+        }
+        Ok(())
     }
 
     pub fn policy(&self) -> FinalisePolicy {

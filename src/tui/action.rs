@@ -19,6 +19,8 @@ pub enum Action {
     Input(KeyEvent),
     /// Text pasted into the terminal.
     Paste(String),
+    /// The terminal is now this many columns and rows.
+    Resized(u16, u16),
     /// Move the selection up one row.
     Up,
     /// Move the selection down one row.
@@ -208,4 +210,46 @@ pub enum Effect {
     OpenEditor {
         text: String,
     },
+}
+
+impl Effect {
+    /// A change to the record (the loop reads no more keys until it is
+    /// done); reads, drafts and exports are not.
+    pub fn is_change(&self) -> bool {
+        !matches!(
+            self,
+            Effect::Refresh
+                | Effect::LoadClient { .. }
+                | Effect::Search { .. }
+                | Effect::SaveDraft { .. }
+                | Effect::DeleteDraft { .. }
+                | Effect::Export { .. }
+                | Effect::OpenEditor { .. }
+        )
+    }
+}
+
+impl crate::sanitize::MakeVisible for Action {
+    /// Makes the record text an action carries visible, where it enters the app.
+    fn make_visible(&mut self) {
+        match self {
+            Action::ClientLoaded { record: Ok(r), .. }
+            | Action::ClientSaved(r)
+            | Action::NoteSaved { record: r, .. } => r.make_visible(),
+            Action::RecordSaved { record, message } => {
+                record.make_visible();
+                message.make_visible();
+            }
+            Action::Refreshed(entries) => entries.make_visible(),
+            Action::SearchDone { result: Ok(found), .. } => found.hits.make_visible(),
+            Action::ClientLoaded { record: Err(e), .. }
+            | Action::SearchDone { result: Err(e), .. }
+            | Action::Exported(Ok(e) | Err(e))
+            | Action::DraftFailed(e)
+            | Action::StoreFailed(e)
+            | Action::StoreWarned(e)
+            | Action::EditorClosed(Err(e)) => e.make_visible(),
+            _ => {}
+        }
+    }
 }

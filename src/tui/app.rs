@@ -15,13 +15,13 @@ use ratatui::crossterm::event::{
 use ratatui::crossterm::execute;
 
 use super::action::{Action, Effect};
-use super::effects;
 use super::keymap::action_for;
 use super::model::Model;
 use super::screens::note_form::NoteDraft;
 use super::theme::Theme;
 use super::update::update;
 use super::view::view;
+use super::worker::Worker;
 use crate::store::Store;
 
 /// The time: the real clock, or a fixed start that runs on in real time.
@@ -55,6 +55,13 @@ pub fn run(store: Store, fixed_now: Option<NaiveDateTime>) -> Result<()> {
     model.policy = store.settings().policy();
     model.encrypted = store.is_encrypted();
     model.blank_after_minutes = store.settings().blank_after_minutes;
+    let strays = store.strays().into_iter().filter(|s| s.kind.needs_attention()).count();
+    if strays > 0 {
+        model.set_error(format!(
+            "{} in the data folder Rapport ignores (a sync-conflict copy or a link): run `rapport doctor` to see what to do.",
+            if strays == 1 { "1 file".to_string() } else { format!("{strays} files") }
+        ));
+    }
     let mut terminal = ratatui::init();
     // Bracketed paste: a pasted note arrives as one event, not as keys.
     let _ = execute!(io::stdout(), EnableBracketedPaste);
@@ -64,75 +71,120 @@ pub fn run(store: Store, fixed_now: Option<NaiveDateTime>) -> Result<()> {
     result
 }
 
+/// How long a search waits for the next keystroke before it runs.
+const SEARCH_DEBOUNCE: Duration = Duration::from_millis(80);
+/// How often the loop looks for results while the worker is busy.
+const RESULT_POLL: Duration = Duration::from_millis(4);
+
+/// The loop's own state beside the model: the terminal, the store's
+/// worker thread, and a search waiting for typing to pause.
+struct Loop<'a> {
+    terminal: &'a mut DefaultTerminal,
+    store: &'a Store,
+    worker: Worker,
+    search: Option<(Effect, Instant)>,
+}
+
 fn event_loop(terminal: &mut DefaultTerminal, model: &mut Model, store: &Store, clock: &Clock) -> Result<()> {
+    let mut l = Loop { terminal, store, worker: Worker::start(store.clone()), search: None };
     let mut last_tick = Instant::now();
     // The first tick loads what the first screen shows.
-    dispatch(terminal, model, store, Action::Tick(clock.now()))?;
+    l.dispatch(model, Action::Tick(clock.now()))?;
+    let size = l.terminal.size()?;
+    l.dispatch(model, Action::Resized(size.width, size.height))?;
     loop {
-        terminal.draw(|f| view(model, f))?;
+        l.terminal.draw(|f| view(model, f))?;
         if model.quit {
+            // A draft being kept, a note being saved: finished before leaving.
+            l.worker.finish();
             return Ok(());
         }
-        let mut action = None;
-        if event::poll(TICK.saturating_sub(last_tick.elapsed()))? {
-            action = match event::read()? {
-                // Esc and a key typed fast arrive as Alt+key: take them as the two keys.
-                Event::Key(mut key) if key.kind == KeyEventKind::Press && key.modifiers == KeyModifiers::ALT => {
-                    let esc = KeyEvent::new(KeyCode::Esc, KeyModifiers::NONE);
-                    if let Some(a) = action_for(model.context(), &esc) {
-                        dispatch(terminal, model, store, a)?;
-                    }
-                    key.modifiers = KeyModifiers::NONE;
-                    action_for(model.context(), &key)
-                }
-                Event::Key(key) if key.kind == KeyEventKind::Press => action_for(model.context(), &key),
-                Event::Paste(text) => Some(Action::Paste(text)),
-                _ => None,
-            };
+        while let Some(result) = l.worker.next(Duration::ZERO) {
+            l.dispatch(model, result)?;
+        }
+        if l.search.as_ref().is_some_and(|(_, at)| at.elapsed() >= SEARCH_DEBOUNCE)
+            && let Some((search, _)) = l.search.take()
+        {
+            l.worker.send(search, model.now);
         }
         if last_tick.elapsed() >= TICK {
             last_tick = Instant::now();
-            dispatch(terminal, model, store, Action::Tick(clock.now()))?;
+            l.dispatch(model, Action::Tick(clock.now()))?;
         }
+        if l.worker.changes_in_flight > 0 {
+            // Keys wait (in the terminal) until a change is saved, so none
+            // acts on a screen about to change; the screen is still drawn.
+            if let Some(result) = l.worker.next(RESULT_POLL * 5) {
+                l.dispatch(model, result)?;
+            }
+            continue;
+        }
+        let mut wait = TICK.saturating_sub(last_tick.elapsed());
+        if l.worker.in_flight > 0 {
+            wait = wait.min(RESULT_POLL);
+        }
+        if let Some((_, at)) = &l.search {
+            wait = wait.min(SEARCH_DEBOUNCE.saturating_sub(at.elapsed()));
+        }
+        if !event::poll(wait)? {
+            continue;
+        }
+        let action = match event::read()? {
+            // Esc and a key typed fast arrive as Alt+key: take them as the two keys.
+            Event::Key(mut key) if key.kind == KeyEventKind::Press && key.modifiers == KeyModifiers::ALT => {
+                let esc = KeyEvent::new(KeyCode::Esc, KeyModifiers::NONE);
+                if let Some(a) = action_for(model.context(), &esc) {
+                    l.dispatch(model, a)?;
+                }
+                key.modifiers = KeyModifiers::NONE;
+                action_for(model.context(), &key)
+            }
+            Event::Key(key) if key.kind == KeyEventKind::Press => action_for(model.context(), &key),
+            Event::Paste(text) => Some(Action::Paste(text)),
+            Event::Resize(w, h) => Some(Action::Resized(w, h)),
+            _ => None,
+        };
         if let Some(action) = action {
-            dispatch(terminal, model, store, action)?;
+            l.dispatch(model, action)?;
         }
     }
 }
 
-/// Updates the model with `action`, then runs each effect and feeds its
-/// result back, until nothing is left to do.
-fn dispatch(terminal: &mut DefaultTerminal, model: &mut Model, store: &Store, action: Action) -> Result<()> {
-    let mut queue = vec![action];
-    while let Some(action) = queue.pop() {
-        for effect in update(model, action) {
-            let result = run_effect(terminal, store, effect, model.now)?;
-            // Pushed first so they are handled last and stay on the status line.
-            queue.extend(store.take_notices().into_iter().rev().map(Action::StoreWarned));
-            queue.extend(result);
+impl Loop<'_> {
+    /// Updates the model with `action` and hands its effects on: $EDITOR
+    /// runs here (it needs the terminal), a search waits for typing to
+    /// pause, the rest go to the worker. Only a broken terminal is an error.
+    fn dispatch(&mut self, model: &mut Model, action: Action) -> Result<()> {
+        let mut queue = vec![action];
+        while let Some(action) = queue.pop() {
+            for effect in update(model, action) {
+                match effect {
+                    Effect::OpenEditor { text } => {
+                        queue.push(Action::EditorClosed(edit_in_editor(self.terminal, self.store, &text)?))
+                    }
+                    search @ Effect::Search { .. } => self.search = Some((search, Instant::now())),
+                    other => self.worker.send(other, model.now),
+                }
+            }
         }
-    }
-    Ok(())
-}
-
-/// Runs one effect: $EDITOR here (it needs the terminal), the rest in
-/// [`effects::run`]. Only a broken terminal is an error.
-fn run_effect(
-    terminal: &mut DefaultTerminal,
-    store: &Store,
-    effect: Effect,
-    now: NaiveDateTime,
-) -> Result<Option<Action>> {
-    match effect {
-        Effect::OpenEditor { text } => Ok(Some(Action::EditorClosed(edit_in_editor(terminal, store, &text)?))),
-        other => Ok(effects::run(store, other, now)),
+        Ok(())
     }
 }
 
-/// Hands the terminal to $EDITOR (else $VISUAL, else vi) on a private temp
-/// file in the data folder, and takes back what was saved.
+/// Hands the terminal to $EDITOR (else $VISUAL) on a private temp file in
+/// the data folder, and takes back what was saved. With neither set, says
+/// so rather than dropping the therapist into an editor they did not choose.
 fn edit_in_editor(terminal: &mut DefaultTerminal, store: &Store, text: &str) -> Result<Result<String, String>> {
-    let editor = std::env::var("EDITOR").or_else(|_| std::env::var("VISUAL")).unwrap_or_else(|_| "vi".into());
+    let editor = ["EDITOR", "VISUAL"].iter().filter_map(|v| std::env::var(v).ok()).find(|e| !e.trim().is_empty());
+    let Some(editor) = editor else {
+        return Ok(Err("Ctrl-E opens your own editor, but neither EDITOR nor VISUAL is set. Set one (for example \
+             export EDITOR=nano) and start Rapport again; the field is unchanged."
+            .into()));
+    };
+    let words = match shell_words::split(&editor) {
+        Ok(words) if !words.is_empty() => words,
+        _ => return Ok(Err(format!("EDITOR is '{editor}', which is not a command line; the field is unchanged."))),
+    };
     let file = tempfile::Builder::new()
         .prefix(".rapport-edit-")
         .suffix(".txt")
@@ -141,9 +193,7 @@ fn edit_in_editor(terminal: &mut DefaultTerminal, store: &Store, text: &str) -> 
     std::fs::write(file.path(), text).context("writing the file for the editor")?;
     let _ = execute!(io::stdout(), DisableBracketedPaste);
     ratatui::restore();
-    let mut parts = editor.split_whitespace();
-    let program = parts.next().unwrap_or("vi");
-    let status = Process::new(program).args(parts).arg(file.path()).status();
+    let status = Process::new(&words[0]).args(&words[1..]).arg(file.path()).status();
     *terminal = ratatui::init();
     let _ = execute!(io::stdout(), EnableBracketedPaste);
     terminal.clear()?;

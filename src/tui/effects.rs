@@ -6,15 +6,24 @@ use chrono::NaiveDateTime;
 use super::action::{Action, Effect};
 use crate::domain::RecordError;
 use crate::domain::time::format_datetime;
+use crate::sanitize::MakeVisible;
 use crate::store::Store;
 
 /// How many search results the app shows.
 pub const SEARCH_LIMIT: usize = 50;
 
-/// Runs one effect on the store and returns its result as an action.
-/// Failures come back as [`Action::StoreFailed`] with a message for the
-/// status line; nothing here panics or exits.
+/// Runs one effect on the store and returns its result as an action, with
+/// every text from the record made visible (see [`crate::sanitize`]): what
+/// the app holds, it can draw. Failures come back as
+/// [`Action::StoreFailed`] with a message for the status line; nothing here
+/// panics or exits.
 pub fn run(store: &Store, effect: Effect, now: NaiveDateTime) -> Option<Action> {
+    let mut action = perform(store, effect, now)?;
+    action.make_visible();
+    Some(action)
+}
+
+fn perform(store: &Store, effect: Effect, now: NaiveDateTime) -> Option<Action> {
     let failed = |e: crate::store::StoreError| Action::StoreFailed(e.to_string());
     Some(match effect {
         Effect::Search { query } => {
@@ -62,12 +71,9 @@ pub fn run(store: &Store, effect: Effect, now: NaiveDateTime) -> Option<Action> 
             Err(e) => failed(e),
         },
         Effect::LoadClient { client } => {
-            let file = store.load_file(&client);
-            let record = match file.record {
-                Ok(r) if !file.read_only => Ok(Box::new(r)),
-                Ok(_) => Err(format!("{} was written by a newer Rapport and is read-only here", client)),
-                Err(e) => Err(e.to_string()),
-            };
+            // A newer-format file is shown (its entry is marked read-only);
+            // the store refuses any change to it, with the reason.
+            let record = store.load_file(&client).record.map(Box::new).map_err(|e| e.to_string());
             Action::ClientLoaded { client, record }
         }
         Effect::SaveNote { client, note } => {
@@ -82,7 +88,10 @@ pub fn run(store: &Store, effect: Effect, now: NaiveDateTime) -> Option<Action> 
         },
         Effect::EditClient { client, base, profile } => {
             let result = store.update(&client, now, "client edited", |r| {
-                if r.profile() != base {
+                // The app holds the profile made visible; compare like with like.
+                let mut on_disk = r.profile();
+                on_disk.make_visible();
+                if on_disk != base {
                     return Err(RecordError::Invalid(
                         "these details were changed in another window meanwhile; nothing was saved. Press Esc, then e to edit the new version".into(),
                     ));

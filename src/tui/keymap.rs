@@ -34,6 +34,9 @@ pub enum Context {
     /// The screen is hidden; any key brings it back.
     Blank,
     Help,
+    /// The window is too small to draw in: only Ctrl-C acts, so no key
+    /// typed blind does anything.
+    TooSmall,
 }
 
 impl Context {
@@ -57,6 +60,7 @@ impl Context {
             Context::Restore => "Unsaved note found",
             Context::Help => "Help",
             Context::Blank => "Hidden screen",
+            Context::TooSmall => "Window too small",
         }
     }
 
@@ -299,6 +303,9 @@ pub fn action_for(context: Context, event: &KeyEvent) -> Option<Action> {
     }
     if key == QUIT_ANYWHERE {
         return Some(Action::Quit);
+    }
+    if context == Context::TooSmall {
+        return None;
     }
     if BLANK_ANYWHERE.contains(&key) {
         return Some(Action::Blank);

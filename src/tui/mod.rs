@@ -4,9 +4,11 @@
 pub mod action;
 pub mod app;
 pub mod effects;
+pub mod input;
 pub mod keymap;
 pub mod model;
 pub mod screens;
 pub mod theme;
 pub mod update;
 pub mod view;
+pub mod worker;

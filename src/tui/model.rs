@@ -1,11 +1,11 @@
 //! All the app's state, in one place.
 
+use crate::sanitize::{MakeVisible, visible};
 use std::collections::BTreeMap;
 
 use chrono::NaiveDateTime;
 use nucleo_matcher::pattern::{CaseMatching, Normalization, Pattern};
 use nucleo_matcher::{Config, Matcher, Utf32Str};
-use ratatui_textarea::TextArea;
 
 use std::collections::{HashMap, VecDeque};
 
@@ -13,6 +13,7 @@ use crate::domain::finalise::FinalisePolicy;
 use crate::domain::{Appointment, ClientRecord, TaskStatus};
 use crate::store::index::Stamp;
 use crate::store::{ClientSummary, IndexEntry};
+use crate::tui::input::TextInput;
 use crate::tui::keymap::Context;
 use crate::tui::screens::appointment::AppointmentForm;
 use crate::tui::screens::client_form::ClientForm;
@@ -72,7 +73,6 @@ pub enum Screen {
 /// What a yes to the question will do.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Confirmed {
-    DiscardNote,
     CancelAppointment { client: String, start: NaiveDateTime },
     Finalise { client: String, session: String },
     RemoveItem { client: String, part: Part, id: String },
@@ -81,13 +81,43 @@ pub enum Confirmed {
 /// A small window over the screen that takes the keys until closed.
 #[derive(Debug)]
 pub enum Popup {
-    Confirm { question: String, on_yes: Confirmed },
-    Tasks { client: String, selected: usize },
-    Outcome { client: String, task: String, task_text: String, status: TaskStatus, input: Box<TextArea<'static>> },
-    Restore { client: String },
-    AddItem { client: String, part: Part, input: Box<TextArea<'static>> },
-    Addendum { client: String, session: String, input: Box<TextArea<'static>> },
+    Confirm {
+        question: String,
+        on_yes: Confirmed,
+    },
+    Tasks {
+        client: String,
+        selected: usize,
+    },
+    Outcome {
+        client: String,
+        task: String,
+        task_text: String,
+        status: TaskStatus,
+        input: Box<TextInput>,
+    },
+    Restore {
+        client: String,
+    },
+    AddItem {
+        client: String,
+        part: Part,
+        input: Box<TextInput>,
+    },
+    Addendum {
+        client: String,
+        session: String,
+        input: Box<TextInput>,
+    },
+    /// [`DISCARD_QUESTION`], asked by Esc on any form or box with typed
+    /// text: `keep` is the box to go back to (None: the form on screen).
+    Discard {
+        keep: Option<Box<Popup>>,
+    },
 }
+
+/// The one question Esc asks before throwing typed text away.
+pub const DISCARD_QUESTION: &str = "Discard what you typed? y discards it, n keeps it.";
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum StatusKind {
@@ -127,7 +157,7 @@ pub struct Model {
     /// Indices into `clients` that pass the filter, in order.
     pub visible: Vec<usize>,
     /// The name filter being typed or kept.
-    pub filter: Option<TextArea<'static>>,
+    pub filter: Option<TextInput>,
     pub filter_typing: bool,
     /// The sessions pane has the keys.
     pub sessions_focus: bool,
@@ -158,6 +188,33 @@ pub struct Model {
     pub show_archived: bool,
     /// The data folder is encrypted: nothing may reach the disk in plain text.
     pub encrypted: bool,
+    /// The terminal's size (columns, rows), as last told by the loop.
+    pub size: (u16, u16),
+    /// Bumped whenever a held record changes, so [`NoteCache`] knows.
+    pub generation: u64,
+    /// The wrapped note on screen, kept between frames.
+    pub note_cache: std::cell::RefCell<NoteCache>,
+}
+
+/// The wrapped lines of the note on screen, kept between frames so that a
+/// keypress on a long note does not wrap all of it again. A memo of the
+/// view, keyed by what the lines depend on; it changes nothing the app shows.
+#[derive(Debug, Default)]
+pub struct NoteCache {
+    /// (generation, client, session, width)
+    pub key: Option<(u64, String, String, usize)>,
+    /// The note's headings and paragraphs, in order.
+    pub items: Vec<NoteItem>,
+    /// The first item not yet wrapped into `lines`.
+    pub next: usize,
+    pub lines: Vec<ratatui::text::Line<'static>>,
+}
+
+/// One part of a note's body, before wrapping.
+#[derive(Debug, Clone)]
+pub enum NoteItem {
+    Heading(String),
+    Text(String),
 }
 
 /// How many client records stay loaded at once.
@@ -167,7 +224,15 @@ pub const KEEP_LOADED: usize = 24;
 pub const AGENDA_DAYS: i64 = 7;
 
 impl Model {
-    pub fn new(index: Vec<IndexEntry>, drafts: Vec<(String, NoteDraft)>, now: NaiveDateTime, theme: Theme) -> Model {
+    pub fn new(
+        mut index: Vec<IndexEntry>,
+        mut drafts: Vec<(String, NoteDraft)>,
+        now: NaiveDateTime,
+        theme: Theme,
+    ) -> Model {
+        // What the app holds it may draw: record text enters made visible.
+        index.make_visible();
+        drafts.iter_mut().for_each(|(_, d)| d.fields.make_visible());
         let mut m = Model {
             now,
             theme,
@@ -197,6 +262,9 @@ impl Model {
             blank_after_minutes: None,
             show_archived: false,
             encrypted: false,
+            generation: 0,
+            note_cache: Default::default(),
+            size: (80, 24),
         };
         m.sort_clients();
         m.refilter();
@@ -212,6 +280,9 @@ impl Model {
 
     /// The context whose bindings apply now.
     pub fn context(&self) -> Context {
+        if self.too_small() {
+            return Context::TooSmall;
+        }
         if self.blanked {
             return Context::Blank;
         }
@@ -219,7 +290,7 @@ impl Model {
             return Context::Help;
         }
         match &self.popup {
-            Some(Popup::Confirm { .. }) => return Context::Confirm,
+            Some(Popup::Confirm { .. } | Popup::Discard { .. }) => return Context::Confirm,
             Some(Popup::Tasks { .. }) => return Context::Tasks,
             Some(Popup::Outcome { .. }) => return Context::Outcome,
             Some(Popup::Restore { .. }) => return Context::Restore,
@@ -288,6 +359,7 @@ impl Model {
     /// Takes a record read from disk, dropping the oldest loaded ones.
     pub fn loaded(&mut self, id: &str, record: Result<ClientRecord, String>) {
         let Some(i) = self.index_of(id) else { return };
+        self.generation += 1;
         match record {
             Ok(r) => {
                 self.clients[i].record = Some(r);
@@ -315,6 +387,7 @@ impl Model {
     /// window or a sync tool get their new summary, and their record is read
     /// again when next shown. Returns the names of clients changed elsewhere.
     pub fn refreshed(&mut self, entries: Vec<IndexEntry>) -> Vec<String> {
+        self.generation += 1;
         let mut changed = Vec::new();
         let mut added = false;
         let mut updated = false;
@@ -372,6 +445,7 @@ impl Model {
 
     /// Puts a record saved to disk in place of the one held, keeping order.
     pub fn replace_record(&mut self, record: ClientRecord) {
+        self.generation += 1;
         let selected_id = self.selected_entry().map(|e| e.id.clone());
         let id = record.client.id.clone();
         let entry = ClientEntry {
@@ -462,11 +536,16 @@ impl Model {
         rows
     }
 
+    /// The window is smaller than the app can draw in.
+    pub fn too_small(&self) -> bool {
+        self.size.0 < crate::tui::view::MIN_WIDTH || self.size.1 < crate::tui::view::MIN_HEIGHT
+    }
+
     pub fn set_info(&mut self, text: impl Into<String>) {
-        self.status = Some(Status { text: text.into(), kind: StatusKind::Info });
+        self.status = Some(Status { text: visible(&text.into()).into_owned(), kind: StatusKind::Info });
     }
 
     pub fn set_error(&mut self, text: impl Into<String>) {
-        self.status = Some(Status { text: text.into(), kind: StatusKind::Error });
+        self.status = Some(Status { text: visible(&text.into()).into_owned(), kind: StatusKind::Error });
     }
 }

@@ -1,9 +1,11 @@
 //! `update(&mut Model, Action) -> Vec<Effect>`: every state change of the
 //! app. Pure: no clock, no files, no terminal.
 
+use crate::domain::bounds;
 use chrono::NaiveDateTime;
 
 use super::action::{Action, Effect};
+use super::input::{TextInput, Typed};
 use super::model::{Confirmed, Model, Popup, Screen, StatusKind};
 use super::screens::appointment::AppointmentForm;
 use super::screens::client_form::ClientForm;
@@ -12,7 +14,6 @@ use super::screens::note_form::NoteForm;
 use super::screens::profile::{Part, ProfileChange, ProfileView, item_ids, parse_new};
 use super::screens::review::ReviewView;
 use super::screens::search::SearchView;
-use super::screens::text_field;
 use crate::domain::TaskStatus;
 use crate::store::ClientSummary;
 
@@ -31,6 +32,22 @@ pub fn update(m: &mut Model, action: Action) -> Vec<Effect> {
 
 fn step_model(m: &mut Model, action: Action) -> Vec<Effect> {
     match action {
+        // One limit for every field: an over-long paste is refused whole,
+        // and what was typed before it stays as it was.
+        Action::Paste(text) if text.len() > bounds::FIELD_BYTES => {
+            m.set_error(format!(
+                "Nothing was pasted: that text is {}, and one field holds at most {}. What you typed is kept.",
+                bounds::size(text.len() as u64),
+                bounds::size(bounds::FIELD_BYTES as u64)
+            ));
+            return vec![];
+        }
+        Action::Resized(w, h) => {
+            m.size = (w, h);
+            return vec![];
+        }
+        // Nothing typed blind into a window too small to show it acts.
+        Action::Paste(_) if m.too_small() => return vec![],
         Action::SearchDone { query, result } => {
             if let Screen::Search(v) = &mut m.screen
                 && v.query() == query
@@ -160,7 +177,7 @@ fn step_model(m: &mut Model, action: Action) -> Vec<Effect> {
         return vec![];
     }
     if action == Action::Search && matches!(m.screen, Screen::Today | Screen::Clients) && m.popup.is_none() {
-        m.screen = Screen::Search(Box::new(SearchView { input: text_field(""), results: None, selected: 0 }));
+        m.screen = Screen::Search(Box::new(SearchView { input: TextInput::one_line(""), results: None, selected: 0 }));
         return vec![];
     }
     if action == Action::Help {
@@ -333,16 +350,9 @@ fn clients(m: &mut Model, action: Action) -> Vec<Effect> {
     let selected = m.selected_entry().map(|e| e.id.clone());
     if m.filter_typing {
         match action {
-            Action::Input(key) => {
-                if let Some(f) = &mut m.filter {
-                    f.input(key);
-                }
-                m.selected = 0;
-                m.refilter();
-            }
-            Action::Paste(text) => {
-                if let Some(f) = &mut m.filter {
-                    f.insert_str(text.lines().next().unwrap_or(""));
+            action @ (Action::Input(_) | Action::Paste(_)) => {
+                if let Some(why) = m.filter.as_mut().and_then(|f| type_line(f, action)) {
+                    m.set_error(why);
                 }
                 m.selected = 0;
                 m.refilter();
@@ -413,7 +423,7 @@ fn clients(m: &mut Model, action: Action) -> Vec<Effect> {
             }
         }
         Action::Filter => {
-            m.filter.get_or_insert_with(|| text_field(""));
+            m.filter.get_or_insert_with(|| TextInput::one_line(""));
             m.filter_typing = true;
         }
         Action::Back if m.filter.is_some() => {
@@ -510,15 +520,46 @@ fn review(m: &mut Model, action: Action) -> Vec<Effect> {
 }
 
 /// Types a key or a paste into a one-line field (Enter is not a new line).
-fn type_line(input: &mut ratatui_textarea::TextArea<'static>, action: Action) {
-    match action {
-        Action::Input(key) if key.code != ratatui::crossterm::event::KeyCode::Enter => {
-            input.input(key);
-        }
-        Action::Paste(text) => {
-            input.insert_str(text.lines().next().unwrap_or(""));
-        }
-        _ => {}
+/// Returns why it was refused (the field is full), for the status line.
+fn type_line(input: &mut TextInput, action: Action) -> Option<String> {
+    let typed = match action {
+        Action::Input(key) => input.input(key),
+        Action::Paste(text) => input.paste(&text),
+        _ => Typed::NotTaken,
+    };
+    match typed {
+        Typed::Refused(why) => Some(why),
+        _ => None,
+    }
+}
+
+/// Esc on a box: closes it, or asks first when something was typed in it.
+fn close_box(m: &mut Model, popup: Popup, typed: bool) -> Vec<Effect> {
+    if typed {
+        m.popup = Some(Popup::Discard { keep: Some(Box::new(popup)) });
+    }
+    vec![]
+}
+
+/// Leaves the form on screen for the home screen, after asking when
+/// something was typed (the note form's kept draft goes with it).
+fn leave_form(m: &mut Model, typed: bool) -> Vec<Effect> {
+    if typed {
+        m.popup = Some(Popup::Discard { keep: None });
+        return vec![];
+    }
+    discard_form(m)
+}
+
+fn discard_form(m: &mut Model) -> Vec<Effect> {
+    let note_client = match &m.screen {
+        Screen::NoteForm(f) => Some(f.client.clone()),
+        _ => None,
+    };
+    m.screen = home(m);
+    match note_client {
+        Some(client) if m.drafts.remove(&client).is_some() => vec![Effect::DeleteDraft { client }],
+        _ => vec![],
     }
 }
 
@@ -528,7 +569,7 @@ fn outcome_popup(client: &str, task: &str, text: &str, status: TaskStatus) -> Po
         task: task.to_string(),
         task_text: text.to_string(),
         status,
-        input: Box::new(text_field("")),
+        input: Box::new(TextInput::one_line("")),
     }
 }
 
@@ -536,16 +577,6 @@ fn popup_update(m: &mut Model, popup: Popup, action: Action) -> Vec<Effect> {
     match popup {
         Popup::Confirm { question, on_yes } => match action {
             Action::Yes => match on_yes {
-                Confirmed::DiscardNote => {
-                    let client = match &m.screen {
-                        Screen::NoteForm(f) => f.client.clone(),
-                        _ => return vec![],
-                    };
-                    m.screen = home(m);
-                    m.drafts.remove(&client);
-                    m.set_info("Note discarded.");
-                    vec![Effect::DeleteDraft { client }]
-                }
                 Confirmed::CancelAppointment { client, start } => vec![Effect::CancelAppointment { client, start }],
                 Confirmed::Finalise { client, session } => vec![Effect::Finalise { client, session }],
                 Confirmed::RemoveItem { client, part, id } => {
@@ -592,9 +623,14 @@ fn popup_update(m: &mut Model, popup: Popup, action: Action) -> Vec<Effect> {
                 };
                 vec![Effect::SetTask { client, task, status, outcome }]
             }
-            Action::Back => vec![],
+            Action::Back => {
+                let typed = !input.is_blank();
+                close_box(m, Popup::Outcome { client, task, task_text, status, input }, typed)
+            }
             other => {
-                type_line(&mut input, other);
+                if let Some(why) = type_line(&mut input, other) {
+                    m.set_error(why);
+                }
                 m.popup = Some(Popup::Outcome { client, task, task_text, status, input });
                 vec![]
             }
@@ -608,9 +644,14 @@ fn popup_update(m: &mut Model, popup: Popup, action: Action) -> Vec<Effect> {
                     vec![]
                 }
             },
-            Action::Back => vec![],
+            Action::Back => {
+                let typed = !input.is_blank();
+                close_box(m, Popup::AddItem { client, part, input }, typed)
+            }
             other => {
-                type_line(&mut input, other);
+                if let Some(why) = type_line(&mut input, other) {
+                    m.set_error(why);
+                }
                 m.popup = Some(Popup::AddItem { client, part, input });
                 vec![]
             }
@@ -625,10 +666,32 @@ fn popup_update(m: &mut Model, popup: Popup, action: Action) -> Vec<Effect> {
                 }
                 vec![Effect::AddAddendum { client, session, text }]
             }
-            Action::Back => vec![],
+            Action::Back => {
+                let typed = !input.is_blank();
+                close_box(m, Popup::Addendum { client, session, input }, typed)
+            }
             other => {
-                type_line(&mut input, other);
+                if let Some(why) = type_line(&mut input, other) {
+                    m.set_error(why);
+                }
                 m.popup = Some(Popup::Addendum { client, session, input });
+                vec![]
+            }
+        },
+        Popup::Discard { keep } => match action {
+            Action::Yes => match keep {
+                Some(_) => vec![],
+                None => {
+                    m.set_info("Discarded.");
+                    discard_form(m)
+                }
+            },
+            Action::No | Action::Back => {
+                m.popup = keep.map(|p| *p);
+                vec![]
+            }
+            _ => {
+                m.popup = Some(Popup::Discard { keep });
                 vec![]
             }
         },
@@ -655,11 +718,19 @@ fn note_form(m: &mut Model, action: Action) -> Vec<Effect> {
     let now = m.now;
     let Screen::NoteForm(form) = &mut m.screen else { return vec![] };
     match action {
-        Action::Input(key) if form.input(key) => {
-            form.unkept_since.get_or_insert(now);
-        }
-        Action::Paste(text) if form.paste(&text) => {
-            form.unkept_since.get_or_insert(now);
+        Action::Input(_) | Action::Paste(_) => {
+            let typed = match action {
+                Action::Input(key) => form.input(key),
+                Action::Paste(text) => form.paste(&text),
+                _ => Typed::NotTaken,
+            };
+            match typed {
+                Typed::Changed => {
+                    form.unkept_since.get_or_insert(now);
+                }
+                Typed::Refused(why) => m.set_error(why),
+                Typed::Moved | Typed::NotTaken => {}
+            }
         }
         Action::NextField => form.next_field(),
         Action::PrevField => form.prev_field(),
@@ -683,18 +754,8 @@ fn note_form(m: &mut Model, action: Action) -> Vec<Effect> {
             }
         }
         Action::Back => {
-            if form.has_text() {
-                m.popup = Some(Popup::Confirm {
-                    question: "Discard this note? What you typed will be lost. y discards, n keeps writing.".into(),
-                    on_yes: Confirmed::DiscardNote,
-                });
-            } else {
-                let client = form.client.clone();
-                m.screen = home(m);
-                if m.drafts.remove(&client).is_some() {
-                    return vec![Effect::DeleteDraft { client }];
-                }
-            }
+            let typed = form.has_text();
+            return leave_form(m, typed);
         }
         _ => {}
     }
@@ -704,7 +765,11 @@ fn note_form(m: &mut Model, action: Action) -> Vec<Effect> {
 fn client_form(m: &mut Model, action: Action) -> Vec<Effect> {
     let Screen::ClientForm(form) = &mut m.screen else { return vec![] };
     match action {
-        Action::Input(_) | Action::Paste(_) | Action::NextField | Action::PrevField => form.fields.edit(action),
+        Action::Input(_) | Action::Paste(_) | Action::NextField | Action::PrevField => {
+            if let Some(why) = form.fields.edit(action) {
+                m.set_error(why);
+            }
+        }
         Action::Save => {
             let profile = form.profile();
             let editing = form.editing.clone();
@@ -719,7 +784,10 @@ fn client_form(m: &mut Model, action: Action) -> Vec<Effect> {
                 }
             }
         }
-        Action::Back => m.screen = home(m),
+        Action::Back => {
+            let typed = form.fields.changed();
+            return leave_form(m, typed);
+        }
         _ => {}
     }
     vec![]
@@ -728,7 +796,11 @@ fn client_form(m: &mut Model, action: Action) -> Vec<Effect> {
 fn appointment_form(m: &mut Model, action: Action) -> Vec<Effect> {
     let Screen::Appointment(form) = &mut m.screen else { return vec![] };
     match action {
-        Action::Input(_) | Action::Paste(_) | Action::NextField | Action::PrevField => form.fields.edit(action),
+        Action::Input(_) | Action::Paste(_) | Action::NextField | Action::PrevField => {
+            if let Some(why) = form.fields.edit(action) {
+                m.set_error(why);
+            }
+        }
         Action::Save => match form.booking() {
             Ok(b) => {
                 let effect = Effect::Schedule {
@@ -743,7 +815,10 @@ fn appointment_form(m: &mut Model, action: Action) -> Vec<Effect> {
             }
             Err(e) => m.set_error(e),
         },
-        Action::Back => m.screen = home(m),
+        Action::Back => {
+            let typed = form.fields.changed();
+            return leave_form(m, typed);
+        }
         _ => {}
     }
     vec![]
@@ -778,7 +853,7 @@ fn profile(m: &mut Model, action: Action) -> Vec<Effect> {
             let client = v.client.clone();
             m.screen = Screen::Profile(v);
             if writable(m, &client) {
-                m.popup = Some(Popup::AddItem { client, part, input: Box::new(text_field("")) });
+                m.popup = Some(Popup::AddItem { client, part, input: Box::new(TextInput::one_line("")) });
             }
             return vec![];
         }
@@ -840,7 +915,12 @@ fn search(m: &mut Model, action: Action) -> Vec<Effect> {
     let Screen::Search(v) = &mut m.screen else { return vec![] };
     let before = v.query();
     match action {
-        action @ (Action::Input(_) | Action::Paste(_)) => type_line(&mut v.input, action),
+        action @ (Action::Input(_) | Action::Paste(_)) => {
+            if let Some(why) = type_line(&mut v.input, action) {
+                m.set_error(why);
+                return vec![];
+            }
+        }
         Action::Up | Action::Down => {
             let n = match &v.results {
                 Some((_, Ok(f))) => f.hits.len(),
@@ -915,7 +995,7 @@ fn session_action(m: &mut Model, action: &Action) -> Option<Vec<Effect>> {
             });
         }
         _ => {
-            m.popup = Some(Popup::Addendum { client, session: s.id.clone(), input: Box::new(text_field("")) });
+            m.popup = Some(Popup::Addendum { client, session: s.id.clone(), input: Box::new(TextInput::one_line("")) });
         }
     }
     Some(vec![])

@@ -2,23 +2,24 @@
 //! shares with the appointment form.
 
 use ratatui::Frame;
-use ratatui::crossterm::event::{KeyCode, KeyEvent};
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
-use ratatui_textarea::TextArea;
 
-use super::{field_text, panel, text_field};
+use super::panel;
 use crate::domain::ClientProfile;
 use crate::tui::action::Action;
+use crate::tui::input::{TextInput, Typed};
 use crate::tui::theme::Theme;
 
 /// A column of labelled one-line fields with a focus.
 #[derive(Debug, Clone)]
 pub struct LineFields {
     pub labels: &'static [&'static str],
-    pub fields: Vec<TextArea<'static>>,
+    pub fields: Vec<TextInput>,
     pub focus: usize,
+    /// The values the form opened with, to know whether anything was typed.
+    initial: Vec<String>,
 }
 
 impl LineFields {
@@ -28,14 +29,20 @@ impl LineFields {
             fields: labels
                 .iter()
                 .enumerate()
-                .map(|(i, _)| text_field(values.get(i).map_or("", String::as_str)))
+                .map(|(i, _)| TextInput::one_line(values.get(i).map_or("", String::as_str)))
                 .collect(),
             focus: 0,
+            initial: labels.iter().enumerate().map(|(i, _)| values.get(i).cloned().unwrap_or_default()).collect(),
         }
     }
 
     pub fn value(&self, i: usize) -> String {
-        field_text(&self.fields[i]).trim().to_string()
+        self.fields[i].text().trim().to_string()
+    }
+
+    /// Something was typed since the form opened.
+    pub fn changed(&self) -> bool {
+        self.fields.iter().zip(&self.initial).any(|(f, v)| f.text().trim() != v.trim())
     }
 
     pub fn next(&mut self) {
@@ -46,28 +53,25 @@ impl LineFields {
         self.focus = (self.focus + self.fields.len() - 1) % self.fields.len();
     }
 
-    /// Types into the focused field; Enter is for saving, not new lines.
-    pub fn input(&mut self, key: KeyEvent) -> bool {
-        key.code != KeyCode::Enter && self.fields[self.focus].input(key)
-    }
-
-    pub fn paste(&mut self, text: &str) -> bool {
-        let first = text.lines().next().unwrap_or("");
-        self.fields[self.focus].insert_str(first)
-    }
-
-    /// Typing, pasting and moving between the fields.
-    pub fn edit(&mut self, action: Action) {
-        match action {
-            Action::Input(key) => {
-                self.input(key);
+    /// Typing, pasting and moving between the fields (Enter is for saving,
+    /// not new lines). Returns why a key or paste was refused, if it was.
+    pub fn edit(&mut self, action: Action) -> Option<String> {
+        let typed = match action {
+            Action::Input(key) => self.fields[self.focus].input(key),
+            Action::Paste(text) => self.fields[self.focus].paste(&text),
+            Action::NextField => {
+                self.next();
+                Typed::Moved
             }
-            Action::Paste(text) => {
-                self.paste(&text);
+            Action::PrevField => {
+                self.prev();
+                Typed::Moved
             }
-            Action::NextField => self.next(),
-            Action::PrevField => self.prev(),
-            _ => {}
+            _ => Typed::NotTaken,
+        };
+        match typed {
+            Typed::Refused(why) => Some(why),
+            _ => None,
         }
     }
 
@@ -80,7 +84,7 @@ impl LineFields {
             if i == self.focus {
                 frame.render_widget(field, inner);
             } else {
-                frame.render_widget(Paragraph::new(field_text(field)), inner);
+                frame.render_widget(Paragraph::new(field.text()), inner);
             }
         }
     }

@@ -9,7 +9,7 @@ use ratatui::widgets::{List, ListItem, Paragraph, Wrap};
 use super::panel;
 use crate::domain::time::{format_datetime, format_day_near};
 use crate::domain::{ClientRecord, Session};
-use crate::tui::model::Model;
+use crate::tui::model::{Model, NoteCache, NoteItem};
 use crate::tui::theme::Theme;
 
 /// The sessions of a record, newest first.
@@ -182,7 +182,10 @@ fn client_pane(frame: &mut Frame, area: Rect, m: &Model, r: &ClientRecord) {
     let list_height = (sessions.len() as u16 + 2).clamp(3, (area.height / 3).max(4));
     let [list_area, detail_area] = Layout::vertical([Constraint::Length(list_height), Constraint::Min(3)]).areas(area);
     let today = m.now.date();
-    let title = format!("{} · {} sessions", r.display_name(), sessions.len());
+    let mut title = format!("{} · {} sessions", r.display_name(), sessions.len());
+    if m.selected_entry().is_some_and(|e| e.read_only) {
+        title.push_str(" · made by a newer Rapport: read-only");
+    }
     let block = panel(title, m.sessions_focus, theme);
     let inner = block.inner(list_area);
     frame.render_widget(block, list_area);
@@ -193,52 +196,67 @@ fn client_pane(frame: &mut Frame, area: Rect, m: &Model, r: &ClientRecord) {
         );
     } else {
         selectable_list(frame, inner, sessions.len(), m.session, theme, |i| {
-            format!("{:<10}  {}", format_day_near(sessions[i].at.date(), today), sessions[i].topics.join("; "))
+            format!("{:<10}  {}", format_day_near(sessions[i].at.date(), today), topics_line(&sessions[i].topics))
         });
     }
     let text_width = usize::from(detail_area.width.saturating_sub(2));
-    let detail = sessions.get(m.session).map(|s| session_lines(r, s, text_width, m)).unwrap_or_default();
+    let height = usize::from(detail_area.height.saturating_sub(2));
+    let detail = sessions.get(m.session).map(|s| note_window(r, s, text_width, height, m)).unwrap_or_default();
     let detail_title = sessions.get(m.session).map_or("Note".to_string(), |s| format!("Note {}", s.id));
-    frame.render_widget(
-        Paragraph::new(detail).wrap(Wrap { trim: false }).scroll((m.scroll, 0)).block(panel(
-            detail_title,
-            false,
-            theme,
-        )),
-        detail_area,
-    );
+    // The lines are wrapped already, and only those on screen are drawn.
+    frame.render_widget(Paragraph::new(detail).block(panel(detail_title, false, theme)), detail_area);
 }
 
-/// The full text of one session note, with what it set, wrapped to `width`
-/// with items indented under their headings.
-pub fn session_lines<'a>(r: &ClientRecord, s: &Session, width: usize, m: &Model) -> Vec<Line<'a>> {
+/// The `height` lines of a note from `m.scroll` on, wrapped to `width`.
+/// The wrapping of the note's body is kept in [`Model::note_cache`], so a
+/// keypress costs the lines on screen, not the length of the note, and
+/// a note is wrapped only as far as the screen has reached.
+fn note_window<'a>(r: &ClientRecord, s: &Session, width: usize, height: usize, m: &Model) -> Vec<Line<'a>> {
+    let key = (m.generation, r.client.id.clone(), s.id.clone(), width);
+    let mut cache = m.note_cache.borrow_mut();
+    if cache.key.as_ref() != Some(&key) {
+        *cache = NoteCache { key: Some(key), items: body_items(r, s), ..Default::default() };
+    }
+    let head = header_lines(s, width, m);
+    let scroll = usize::from(m.scroll);
+    wrap_until(&mut cache, scroll + height, width, &m.theme);
+    let body = cache.lines.iter().skip(scroll.saturating_sub(head.len())).take(height).cloned();
+    head.into_iter().skip(scroll).chain(body).take(height).collect()
+}
+
+/// The note's time and whether it can still be changed (these follow the clock).
+fn header_lines<'a>(s: &Session, width: usize, m: &Model) -> Vec<Line<'a>> {
     let theme = &m.theme;
-    let mut lines = vec![Line::styled(format!("{} · {} min", format_datetime(s.at), s.minutes), theme.title())];
-    lines.push(match (&s.finalised, m.policy.after_hours) {
-        (Some(f), _) => {
-            Line::styled(format!("Final since {} · + to correct", f.at.format("%-d %b %H:%M")), theme.quiet())
-        }
-        (None, _) if m.policy.due(s, m.now) => {
-            Line::styled("Final (editing period over) · + to correct", theme.quiet())
-        }
-        (None, Some(h)) => Line::styled(
-            format!(
-                "Editable until {} · e edit · f finalise",
-                (s.at + chrono::Duration::hours(h.into())).format("%-d %b %H:%M")
-            ),
-            theme.quiet(),
+    let state = match (&s.finalised, m.policy.after_hours) {
+        (Some(f), _) => format!("Final since {} · + to correct", f.at.format("%-d %b %H:%M")),
+        (None, _) if m.policy.due(s, m.now) => "Final (editing period over) · + to correct".to_string(),
+        (None, Some(h)) => format!(
+            "Editable until {} · e edit · f finalise",
+            (s.at + chrono::Duration::hours(h.into())).format("%-d %b %H:%M")
         ),
-        (None, None) => Line::styled("Editable · e edit · f finalise", theme.quiet()),
-    });
-    let mut section = |heading: &str, items: Vec<String>| {
-        if items.is_empty() {
+        (None, None) => "Editable · e edit · f finalise".to_string(),
+    };
+    let wrap = |text: String, style| {
+        textwrap::wrap(&text, width.max(8))
+            .into_iter()
+            .map(move |l| Line::styled(l.into_owned(), style))
+            .collect::<Vec<_>>()
+    };
+    let mut lines = wrap(format!("{} · {} min", format_datetime(s.at), s.minutes), theme.title());
+    lines.extend(wrap(state, theme.quiet()));
+    lines
+}
+
+/// The body of one session note, with what it set: headings and the
+/// paragraphs under them, not yet wrapped.
+pub fn body_items(r: &ClientRecord, s: &Session) -> Vec<NoteItem> {
+    let mut items = Vec::new();
+    let mut section = |heading: &str, paragraphs: Vec<String>| {
+        if paragraphs.is_empty() {
             return;
         }
-        lines.push(Line::styled(heading.to_string(), theme.heading()));
-        let options = textwrap::Options::new(width.max(8)).initial_indent("  ").subsequent_indent("  ");
-        for i in items {
-            lines.extend(textwrap::wrap(&i, &options).into_iter().map(|l| Line::raw(l.into_owned())));
-        }
+        items.push(NoteItem::Heading(heading.to_string()));
+        items.extend(paragraphs.into_iter().map(NoteItem::Text));
     };
     section("Topics", s.topics.clone());
     section("They told you", s.feedback.iter().map(|f| format!("\"{f}\"")).collect());
@@ -269,5 +287,40 @@ pub fn session_lines<'a>(r: &ClientRecord, s: &Session, width: usize, m: &Model)
     section("Plan for next time", if s.plan.is_empty() { vec![] } else { vec![s.plan.clone()] });
     section("Notes", if s.notes.is_empty() { vec![] } else { s.notes.lines().map(str::to_string).collect() });
     section("Addenda", s.addenda.iter().map(|a| format!("{}: {}", format_datetime(a.at), a.text)).collect());
-    lines
+    items
+}
+
+/// Wraps the note's items into `cache` until it holds `wanted` lines (or
+/// all of them): only as much of a long note as the screen reaches.
+fn wrap_until(cache: &mut NoteCache, wanted: usize, width: usize, theme: &crate::tui::theme::Theme) {
+    // First fit, as a reader fills lines: linear, where the optimal fit is not.
+    let options = textwrap::Options::new(width.max(8))
+        .initial_indent("  ")
+        .subsequent_indent("  ")
+        .wrap_algorithm(textwrap::WrapAlgorithm::FirstFit);
+    while cache.lines.len() < wanted && cache.next < cache.items.len() {
+        match &cache.items[cache.next] {
+            NoteItem::Heading(h) => cache.lines.push(Line::styled(h.clone(), theme.heading())),
+            NoteItem::Text(t) => {
+                cache.lines.extend(textwrap::wrap(t, &options).into_iter().map(|l| Line::raw(l.into_owned())))
+            }
+        }
+        cache.next += 1;
+    }
+}
+
+/// The topics on one line, cut at a screen's width: a long topic costs
+/// nothing to draw.
+fn topics_line(topics: &[String]) -> String {
+    let mut line = String::new();
+    for t in topics {
+        if !line.is_empty() {
+            line.push_str("; ");
+        }
+        line.extend(t.chars().take(400));
+        if line.len() >= 400 {
+            break;
+        }
+    }
+    line
 }

@@ -12,9 +12,7 @@ pub mod search;
 pub mod today;
 
 use ratatui::layout::Rect;
-use ratatui::style::Style;
 use ratatui::widgets::{Block, BorderType, Borders};
-use ratatui_textarea::{TextArea, WrapMode};
 
 use super::theme::Theme;
 
@@ -25,23 +23,6 @@ pub fn panel<'a>(title: impl Into<String>, focused: bool, theme: &Theme) -> Bloc
         .border_type(BorderType::Rounded)
         .border_style(if focused { theme.border_focus() } else { theme.border() })
         .title(format!(" {} ", title.into()))
-}
-
-/// A text field holding `text`, cursor at the end, long lines wrapped.
-pub fn text_field(text: &str) -> TextArea<'static> {
-    let lines: Vec<String> =
-        if text.is_empty() { vec![String::new()] } else { text.split('\n').map(str::to_string).collect() };
-    let mut t = TextArea::new(lines);
-    t.set_wrap_mode(WrapMode::WordOrGlyph);
-    t.set_cursor_line_style(Style::default());
-    t.move_cursor(ratatui_textarea::CursorMove::Bottom);
-    t.move_cursor(ratatui_textarea::CursorMove::End);
-    t
-}
-
-/// The field's text, lines joined with newlines.
-pub fn field_text(t: &TextArea) -> String {
-    t.lines().join("\n")
 }
 
 /// A rectangle of at most `w`×`h`, centred in `area`.

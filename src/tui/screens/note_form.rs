@@ -2,16 +2,16 @@
 
 use chrono::NaiveDateTime;
 use ratatui::Frame;
-use ratatui::crossterm::event::{KeyCode, KeyEvent};
+use ratatui::crossterm::event::KeyEvent;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{List, ListItem, Paragraph};
-use ratatui_textarea::TextArea;
 use serde::{Deserialize, Serialize};
 
-use super::{field_text, panel, text_field};
+use super::panel;
 use crate::domain::time::{format_datetime, parse_datetime};
 use crate::domain::{NewSession, Session};
+use crate::tui::input::{TextInput, Typed};
 use crate::tui::theme::Theme;
 
 /// A field of the form: its label, its hint, and whether it is one line.
@@ -41,13 +41,12 @@ const WHEN: usize = 7;
 const MINUTES: usize = 8;
 
 /// Field `i` holding `text`, its hint shown while it is empty.
-fn field(i: usize, text: &str) -> TextArea<'static> {
-    let mut t = text_field(text);
-    t.set_placeholder_text(FIELDS[i].hint);
-    t
+fn field(i: usize, text: &str) -> TextInput {
+    let input = if FIELDS[i].one_line { TextInput::one_line(text) } else { TextInput::multi_line(text) };
+    input.with_placeholder(FIELDS[i].hint)
 }
 
-fn fields(texts: &[String]) -> Vec<TextArea<'static>> {
+fn fields(texts: &[String]) -> Vec<TextInput> {
     texts.iter().enumerate().map(|(i, t)| field(i, t)).collect()
 }
 
@@ -68,7 +67,7 @@ pub struct NoteDraft {
 pub struct NoteForm {
     pub client: String,
     pub client_name: String,
-    pub fields: Vec<TextArea<'static>>,
+    pub fields: Vec<TextInput>,
     pub focus: usize,
     /// The appointment this note is for.
     pub appointment: Option<NaiveDateTime>,
@@ -128,7 +127,7 @@ impl NoteForm {
 
     pub fn draft(&self, now: NaiveDateTime) -> NoteDraft {
         NoteDraft {
-            fields: self.fields.iter().map(field_text).collect(),
+            fields: self.fields.iter().map(TextInput::text).collect(),
             appointment: self.appointment,
             editing: self.editing.clone(),
             kept_at: now,
@@ -137,7 +136,7 @@ impl NoteForm {
 
     /// Anything typed beyond the prefilled time and length.
     pub fn has_text(&self) -> bool {
-        self.fields[..WHEN].iter().any(|f| !field_text(f).trim().is_empty())
+        self.fields[..WHEN].iter().any(|f| !f.is_blank())
     }
 
     pub fn next_field(&mut self) {
@@ -148,23 +147,18 @@ impl NoteForm {
         self.focus = (self.focus + FIELDS.len() - 1) % FIELDS.len();
     }
 
-    /// Types a key into the focused field. Returns whether the text changed.
-    pub fn input(&mut self, key: KeyEvent) -> bool {
-        if FIELDS[self.focus].one_line && key.code == KeyCode::Enter {
-            return false;
-        }
+    /// Types a key into the focused field.
+    pub fn input(&mut self, key: KeyEvent) -> Typed {
         self.fields[self.focus].input(key)
     }
 
-    /// Pastes into the focused field (one-line fields take the first line).
-    pub fn paste(&mut self, text: &str) -> bool {
-        let text = text.replace("\r\n", "\n").replace('\r', "\n");
-        let text = if FIELDS[self.focus].one_line { text.lines().next().unwrap_or("").to_string() } else { text };
-        self.fields[self.focus].insert_str(text)
+    /// Pastes into the focused field (see [`TextInput::paste`]).
+    pub fn paste(&mut self, text: &str) -> Typed {
+        self.fields[self.focus].paste(text)
     }
 
     pub fn focused_text(&self) -> String {
-        field_text(&self.fields[self.focus])
+        self.fields[self.focus].text()
     }
 
     /// Replaces the focused field's text (from $EDITOR).
@@ -179,8 +173,8 @@ impl NoteForm {
 
     /// The note to save, or what is wrong with the time or length.
     pub fn to_new_session(&self) -> Result<NewSession, String> {
-        let at = parse_datetime(&field_text(&self.fields[WHEN])).map_err(|e| format!("When: {e}"))?;
-        let minutes_text = field_text(&self.fields[MINUTES]);
+        let at = parse_datetime(&self.fields[WHEN].text()).map_err(|e| format!("When: {e}"))?;
+        let minutes_text = self.fields[MINUTES].text();
         let minutes = minutes_text.trim().parse::<u32>().ok().filter(|m| (1..=1440).contains(m)).ok_or_else(|| {
             format!("Minutes: '{}' is not a length; type a number from 1 to 1440", minutes_text.trim())
         })?;
@@ -192,8 +186,8 @@ impl NoteForm {
             tasks: self.lines(2),
             personal: self.lines(3),
             observations: self.lines(4),
-            plan: field_text(&self.fields[5]),
-            notes: field_text(&self.fields[6]),
+            plan: self.fields[5].text(),
+            notes: self.fields[6].text(),
             appointment: self.appointment,
         })
     }
@@ -201,7 +195,7 @@ impl NoteForm {
 
 /// A short summary of a field for the side list: "2", "✓", or its value.
 fn badge(form: &NoteForm, i: usize) -> String {
-    let text = field_text(&form.fields[i]);
+    let text = form.fields[i].text();
     if FIELDS[i].one_line {
         return text;
     }

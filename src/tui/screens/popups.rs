@@ -4,24 +4,19 @@
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::Line;
-use ratatui::widgets::{Clear, List, ListItem, Paragraph, Wrap};
+use ratatui::widgets::{Clear, Paragraph, Wrap};
 
+use super::clients::selectable_list;
 use super::{centered, panel};
 use crate::domain::TaskStatus;
 use crate::domain::time::ago;
-use crate::tui::model::{Model, Popup};
+use crate::tui::model::{DISCARD_QUESTION, Model, Popup};
 
 pub fn view(frame: &mut Frame, area: Rect, m: &Model, popup: &Popup) {
     let theme = &m.theme;
     match popup {
-        Popup::Confirm { question, .. } => {
-            let r = centered(area, 56, 5);
-            frame.render_widget(Clear, r);
-            frame.render_widget(
-                Paragraph::new(question.clone()).wrap(Wrap { trim: true }).block(panel("Are you sure?", true, theme)),
-                r,
-            );
-        }
+        Popup::Confirm { question, .. } => question_box(frame, area, m, question),
+        Popup::Discard { .. } => question_box(frame, area, m, DISCARD_QUESTION),
         Popup::Tasks { client, selected } => {
             let Some(rec) = m.record(client) else { return };
             let open: Vec<_> = rec.open_tasks().collect();
@@ -33,15 +28,12 @@ pub fn view(frame: &mut Frame, area: Rect, m: &Model, popup: &Popup) {
                 return;
             }
             let today = m.now.date();
-            let items: Vec<ListItem> = open
-                .iter()
-                .enumerate()
-                .map(|(i, t)| {
-                    let style = if i == *selected { theme.selected() } else { Default::default() };
-                    ListItem::new(format!("[{}] {} (set {})", t.id, t.text, ago(t.set_on, today))).style(style)
-                })
-                .collect();
-            frame.render_widget(List::new(items).block(block), r);
+            let inner = block.inner(r);
+            frame.render_widget(block, r);
+            // However many tasks, the selected one stays in view.
+            selectable_list(frame, inner, open.len(), *selected, theme, |i| {
+                format!("[{}] {} (set {})", open[i].id, open[i].text, ago(open[i].set_on, today))
+            });
         }
         Popup::Outcome { task_text, status, input, .. } => {
             let r = centered(area, 70, 7);
@@ -100,4 +92,13 @@ pub fn view(frame: &mut Frame, area: Rect, m: &Model, popup: &Popup) {
             );
         }
     }
+}
+
+fn question_box(frame: &mut Frame, area: Rect, m: &Model, question: &str) {
+    let r = centered(area, 56, 5);
+    frame.render_widget(Clear, r);
+    frame.render_widget(
+        Paragraph::new(question.to_string()).wrap(Wrap { trim: true }).block(panel("Are you sure?", true, &m.theme)),
+        r,
+    );
 }

@@ -5,17 +5,17 @@ use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{List, ListItem};
-use ratatui_textarea::TextArea;
 
 use super::clients::window_start;
-use super::{field_text, panel};
+use super::panel;
 use crate::domain::time::format_day_near;
 use crate::store::search::Found;
+use crate::tui::input::TextInput;
 use crate::tui::model::Model;
 
 #[derive(Debug, Clone)]
 pub struct SearchView {
-    pub input: TextArea<'static>,
+    pub input: TextInput,
     /// What the shown results were found for, and what was found.
     pub results: Option<(String, Result<Found, String>)>,
     pub selected: usize,
@@ -23,7 +23,7 @@ pub struct SearchView {
 
 impl SearchView {
     pub fn query(&self) -> String {
-        field_text(&self.input).trim().to_string()
+        self.input.text().trim().to_string()
     }
 }
 

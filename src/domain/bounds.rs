@@ -1,0 +1,112 @@
+//! Every limit on a number, a size or an id that a person or a file can
+//! give, defined once. The CLI's argument parser, the app's forms, the
+//! settings file and the checks on a record read from disk all use these.
+
+use std::ops::RangeInclusive;
+
+use chrono::{Datelike, NaiveDate, NaiveDateTime};
+
+/// Length of a session or an appointment, in minutes.
+pub const MINUTES: RangeInclusive<u32> = 1..=24 * 60;
+/// Weekly repeats booked with an appointment: two years at most.
+pub const WEEKLY_REPEATS: RangeInclusive<u32> = 0..=104;
+/// Days `agenda` shows.
+pub const AGENDA_DAYS: RangeInclusive<u32> = 1..=366;
+/// Years in `retention --years`.
+pub const RETENTION_YEARS: RangeInclusive<u32> = 1..=100;
+/// Results `search --limit` shows.
+pub const SEARCH_LIMIT: RangeInclusive<u32> = 1..=1000;
+/// Snapshots kept (`backup prune --keep`, `keep_backups`).
+pub const KEEP_BACKUPS: RangeInclusive<u32> = 0..=1000;
+/// Hours before a note finalises itself: a year at most.
+pub const FINALISE_AFTER_HOURS: RangeInclusive<u32> = 0..=24 * 365;
+/// Idle minutes before the app hides its screen.
+pub const BLANK_AFTER_MINUTES: RangeInclusive<u32> = 1..=24 * 60;
+/// Clients in a generated practice.
+pub const DEMO_CLIENTS: RangeInclusive<u32> = 1..=100_000;
+/// Sessions per client in a generated practice.
+pub const DEMO_SESSIONS: RangeInclusive<u32> = 0..=1000;
+
+/// One field of a note (its notes, a topic, a task…) or of a profile.
+pub const FIELD_BYTES: usize = 256 * 1024;
+/// A whole client file. A larger one is not read.
+pub const FILE_BYTES: u64 = 16 * 1024 * 1024;
+
+/// Years a date read from a file may have: wide enough for any real
+/// record, narrow enough that adding minutes or weeks can never overflow.
+pub const FILE_YEARS: RangeInclusive<i32> = 1800..=2200;
+
+/// The longest id.
+pub const ID_LEN: usize = 64;
+
+/// True for an id Rapport writes: 1 to 64 of `a-z`, `0-9` and `-`, not
+/// starting with `-`. Only such an id ever becomes part of a file name.
+pub fn is_valid_id(id: &str) -> bool {
+    (1..=ID_LEN).contains(&id.len())
+        && !id.starts_with('-')
+        && id.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+}
+
+/// A human-readable size: "256 KiB", "47.1 MiB".
+pub fn size(bytes: u64) -> String {
+    match bytes {
+        b if b < 1024 => format!("{b} bytes"),
+        b if b < 1024 * 1024 => format!("{} KiB", b / 1024),
+        b => format!("{:.1} MiB", b as f64 / (1024.0 * 1024.0)),
+    }
+}
+
+/// Refuses a text longer than [`FIELD_BYTES`], naming `what`.
+pub fn check_text(what: &str, text: &str) -> Result<(), String> {
+    if text.len() > FIELD_BYTES {
+        return Err(format!(
+            "{what} is {}; one field holds at most {}. Shorten it, or split it over several notes",
+            size(text.len() as u64),
+            size(FIELD_BYTES as u64)
+        ));
+    }
+    Ok(())
+}
+
+/// Refuses a number outside `range`, naming `what`.
+pub fn check_number(what: &str, n: u32, range: &RangeInclusive<u32>) -> Result<(), String> {
+    if !range.contains(&n) {
+        return Err(format!("{what} is {n}; use {} to {}", range.start(), range.end()));
+    }
+    Ok(())
+}
+
+pub(crate) fn check_date(what: &str, d: NaiveDate) -> Result<(), String> {
+    if !FILE_YEARS.contains(&d.year()) {
+        return Err(format!("{what} has the year {}, outside {}–{}", d.year(), FILE_YEARS.start(), FILE_YEARS.end()));
+    }
+    Ok(())
+}
+
+pub(crate) fn check_time(what: &str, t: NaiveDateTime) -> Result<(), String> {
+    check_date(what, t.date())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_plain_ids_are_valid() {
+        for ok in ["maria-lopez", "s1", "zoe-2", "be28c0ffee"] {
+            assert!(is_valid_id(ok), "{ok}");
+        }
+        let long = "a".repeat(65);
+        for bad in ["", "../../x", "a/b", "Maria", "-rf", "a b", "é", ".", "..", "a\u{1b}", long.as_str()] {
+            assert!(!is_valid_id(bad), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn limits_name_what_and_how_much() {
+        let e = check_text("the notes of s3", &"x".repeat(FIELD_BYTES + 1)).unwrap_err();
+        assert!(e.contains("the notes of s3 is 256 KiB") && e.contains("at most 256 KiB"), "{e}");
+        assert_eq!(check_number("--weekly", 105, &WEEKLY_REPEATS).unwrap_err(), "--weekly is 105; use 0 to 104");
+        assert!(check_number("--weekly", 104, &WEEKLY_REPEATS).is_ok());
+    }
+}

@@ -1,0 +1,139 @@
+//! What a record must hold to be used: checked on every record read from a
+//! file and on every record before it is written. A file that fails is
+//! named as damaged and never used to build a path or written back.
+
+use super::ClientRecord;
+use super::bounds::{MINUTES, check_date, check_number, check_text, check_time, is_valid_id};
+
+impl ClientRecord {
+    /// Checks every id, date, length and text size; the error says which
+    /// part is wrong, in words for the therapist.
+    pub fn check(&self) -> Result<(), String> {
+        let c = &self.client;
+        id("the client id", &c.id)?;
+        check_text("the name", &c.name)?;
+        for (what, v) in [
+            ("the preferred name", &c.preferred_name),
+            ("the pronouns", &c.pronouns),
+            ("the phone number", &c.phone),
+            ("the email address", &c.email),
+        ] {
+            check_text(what, v.as_deref().unwrap_or(""))?;
+        }
+        check_date("the date the client was added", c.created)?;
+        for s in &self.sessions {
+            id("a session id", &s.id)?;
+            let what = |part: &str| format!("{part} of note {}", s.id);
+            check_time(&what("the time"), s.at)?;
+            check_number(&what("the length in minutes"), s.minutes, &MINUTES)?;
+            for t in s.topics.iter().chain(&s.feedback).chain(&s.observations) {
+                check_text(&what("a line"), t)?;
+            }
+            check_text(&what("the plan"), &s.plan)?;
+            check_text(&what("the notes"), &s.notes)?;
+            if let Some(a) = s.appointment {
+                check_time(&what("the appointment"), a)?;
+            }
+            if let Some(f) = &s.finalised {
+                check_time(&what("the finalising time"), f.at)?;
+            }
+            for a in &s.addenda {
+                check_time(&what("an addendum's time"), a.at)?;
+                check_text(&what("an addendum"), &a.text)?;
+            }
+        }
+        for t in &self.tasks {
+            id("a task id", &t.id)?;
+            check_text(&format!("task {}", t.id), &t.text)?;
+            check_text(&format!("the outcome of task {}", t.id), t.outcome.as_deref().unwrap_or(""))?;
+            check_date(&format!("task {}", t.id), t.set_on)?;
+            if let Some(d) = t.closed_on {
+                check_date(&format!("task {}", t.id), d)?;
+            }
+        }
+        for p in &self.personal {
+            id("a personal detail's id", &p.id)?;
+            check_text(&format!("personal detail {}", p.id), &p.text)?;
+            check_date(&format!("personal detail {}", p.id), p.noted_on)?;
+            if let Some(d) = p.date {
+                check_date(&format!("personal detail {}", p.id), d)?;
+            }
+        }
+        for g in &self.goals {
+            id("a goal id", &g.id)?;
+            check_text(&format!("goal {}", g.id), &g.text)?;
+            check_date(&format!("goal {}", g.id), g.set_on)?;
+        }
+        for w in &self.watch_for {
+            id("a watch-for id", &w.id)?;
+            check_text(&format!("watch-for item {}", w.id), &w.text)?;
+            check_date(&format!("watch-for item {}", w.id), w.noted_on)?;
+        }
+        for a in &self.appointments {
+            check_time("an appointment", a.start)?;
+            check_number("the length of an appointment", a.minutes, &MINUTES)?;
+        }
+        for m in &self.contacts {
+            id("a message id", &m.id)?;
+            check_text(&format!("message {}", m.id), &m.summary)?;
+            check_time(&format!("message {}", m.id), m.at)?;
+            if let Some(t) = m.replied_at {
+                check_time(&format!("message {}", m.id), t)?;
+            }
+        }
+        Ok(())
+    }
+}
+
+fn id(what: &str, id: &str) -> Result<(), String> {
+    if is_valid_id(id) {
+        return Ok(());
+    }
+    let shown: String = crate::sanitize::visible(id).chars().take(40).collect();
+    Err(format!("{what} '{shown}' is not one Rapport writes (a-z, 0-9 and -, at most 64)"))
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::domain::time::dt;
+    use crate::domain::{ClientProfile, ClientRecord, NewSession};
+
+    fn record() -> ClientRecord {
+        let mut r = ClientRecord::new(
+            "ann".into(),
+            ClientProfile { name: "Ann".into(), ..Default::default() },
+            dt("2026-11-01 09:00").date(),
+        );
+        r.add_session(NewSession { topics: vec!["sleep".into()], ..Default::default() }, dt("2026-11-02 10:00"))
+            .unwrap();
+        r
+    }
+
+    #[test]
+    fn an_ordinary_record_passes() {
+        assert_eq!(record().check(), Ok(()));
+    }
+
+    #[test]
+    fn an_id_that_leaves_the_folder_is_refused() {
+        let mut r = record();
+        r.client.id = "../../../somewhere/pwned".into();
+        let e = r.check().unwrap_err();
+        assert!(e.contains("the client id '../../../somewhere/pwned' is not one Rapport writes"), "{e}");
+    }
+
+    #[test]
+    fn a_huge_field_a_zero_length_and_a_far_date_are_refused() {
+        let mut r = record();
+        r.sessions[0].notes = "x".repeat(300 * 1024);
+        assert!(r.check().unwrap_err().contains("the notes of note s1 is 300 KiB"));
+        let mut r = record();
+        r.sessions[0].minutes = 0;
+        assert!(r.check().unwrap_err().contains("the length in minutes of note s1 is 0"));
+        let mut r = record();
+        r.sessions[0].at = dt("2026-11-02 10:00").with_year(262_000).unwrap();
+        assert!(r.check().unwrap_err().contains("year 262000"));
+    }
+
+    use chrono::Datelike;
+}

@@ -1,0 +1,180 @@
+//! What in the data folder needs the therapist's attention: files Rapport
+//! does not use (sync-conflict copies, links, foreign files), damaged and
+//! newer-format client files, left-over temp files, folder permissions.
+//! `rapport doctor` prints it all; the client list warns of the strays.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use super::atomic::is_temp_file;
+use super::{Store, StoreError};
+use crate::domain::bounds;
+
+/// A file in `clients/` or `drafts/` that Rapport does not use.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Stray {
+    pub path: PathBuf,
+    pub kind: StrayKind,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StrayKind {
+    /// A copy a sync tool left beside a file both sides changed.
+    ConflictCopy,
+    /// A symbolic link: never followed.
+    Link,
+    /// A temp file of a save that was interrupted.
+    TempFile,
+    /// Any other name: not a file Rapport writes.
+    Foreign,
+}
+
+impl StrayKind {
+    /// Whether the therapist should do something about it.
+    pub fn needs_attention(self) -> bool {
+        matches!(self, StrayKind::ConflictCopy | StrayKind::Link)
+    }
+
+    /// What it is and what to do, after the file's name.
+    pub fn explain(self) -> &'static str {
+        match self {
+            StrayKind::ConflictCopy => {
+                "is a conflict copy left by a sync tool (Dropbox, Syncthing, Nextcloud…); Rapport ignores it. \
+                 Compare it with the client's own file, copy over anything missing, then delete it"
+            }
+            StrayKind::Link => "is a symbolic link; Rapport ignores it. Put the file itself there, or delete the link",
+            StrayKind::TempFile => "is left from an interrupted save; Rapport removes it by itself",
+            StrayKind::Foreign => "is not a file Rapport writes; it is ignored",
+        }
+    }
+}
+
+/// The names sync tools give their conflict copies: Dropbox "(… conflicted
+/// copy …)", Syncthing ".sync-conflict-…", Nextcloud and ownCloud
+/// "(conflicted copy …)" or "(conflict …)", Google Drive "(1)".
+pub fn is_conflict_copy(name: &str) -> bool {
+    let lower = name.to_lowercase();
+    lower.contains("conflicted copy")
+        || lower.contains(".sync-conflict-")
+        || lower.contains("(conflict")
+        || lower.contains("_conflict-")
+        || lower.contains(" (1).")
+}
+
+/// One line of the doctor's report.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Finding {
+    pub attention: bool,
+    pub text: String,
+}
+
+impl Store {
+    /// Every file in `clients/` and `drafts/` that is not one Rapport uses.
+    pub fn strays(&self) -> Vec<Stray> {
+        let mut strays = Vec::new();
+        for dir in [self.clients_dir(), self.drafts_dir()] {
+            let Ok(entries) = fs::read_dir(&dir) else { continue };
+            for e in entries.filter_map(|e| e.ok()) {
+                let name = e.file_name().to_string_lossy().into_owned();
+                let is_link = e.file_type().is_ok_and(|t| t.is_symlink());
+                let ours = name.strip_suffix(&format!(".{}", self.ext())).is_some_and(bounds::is_valid_id);
+                let kind = if is_link {
+                    StrayKind::Link
+                } else if is_temp_file(&name) {
+                    StrayKind::TempFile
+                } else if is_conflict_copy(&name) {
+                    StrayKind::ConflictCopy
+                } else if ours {
+                    continue;
+                } else {
+                    StrayKind::Foreign
+                };
+                strays.push(Stray { path: e.path(), kind });
+            }
+        }
+        strays.sort_by(|a, b| a.path.cmp(&b.path));
+        strays
+    }
+
+    /// Everything worth telling about the folder, worst first.
+    pub fn doctor(&self) -> Result<Vec<Finding>, StoreError> {
+        let mut found = Vec::new();
+        let shown = |p: &Path| p.strip_prefix(self.root()).unwrap_or(p).display().to_string();
+        for problem in super::files::check_folder(self.root()) {
+            found.push(Finding {
+                attention: true,
+                text: format!("{} {}. Fix: {}", problem.path.display(), problem.problem, problem.fix),
+            });
+        }
+        for s in self.strays() {
+            found.push(Finding {
+                attention: s.kind.needs_attention(),
+                text: format!("{} {}", shown(&s.path), s.kind.explain()),
+            });
+        }
+        let files = self.load_all()?;
+        let mut readable = 0;
+        for f in &files {
+            match (&f.record, f.read_only) {
+                (Err(e), _) => found.push(Finding { attention: true, text: e.to_string() }),
+                (Ok(_), true) => found.push(Finding {
+                    attention: true,
+                    text: format!(
+                        "{} was written by a newer Rapport: shown read-only. Update Rapport to change it",
+                        shown(&f.path)
+                    ),
+                }),
+                (Ok(_), false) => readable += 1,
+            }
+        }
+        let keys = self.keys.as_deref();
+        for (file, torn) in [
+            ("audit.log", super::audit::torn_lines(self.root(), keys)),
+            ("ledger", super::ledger::torn_lines(self.root(), keys)),
+        ] {
+            if torn > 0 {
+                found.push(Finding {
+                    attention: false,
+                    text: format!(
+                        "{file} has {torn} unreadable {} (torn by a crash or a full disk): skipped on reading; the entries after it are whole",
+                        if torn == 1 { "line" } else { "lines" }
+                    ),
+                });
+            }
+        }
+        found.sort_by_key(|f| !f.attention);
+        found.push(Finding {
+            attention: false,
+            text: format!("{readable} of {} client files read and checked", files.len()),
+        });
+        found.push(Finding {
+            attention: false,
+            text: if self.is_encrypted() {
+                "encryption: on (age); client files, drafts, snapshots, index, exports, audit log and ledger are encrypted".into()
+            } else {
+                "encryption: off (`rapport encrypt` turns it on)".into()
+            },
+        });
+        Ok(found)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_conflict_copy;
+
+    #[test]
+    fn the_conflict_names_of_common_sync_tools_are_known() {
+        for name in [
+            "sally (Jane's conflicted copy 2026-11-20).json",
+            "sally.sync-conflict-20261120-123456-ABCDEFG.json",
+            "sally (conflicted copy 2026-11-20 123456).json",
+            "sally (conflict 2026-11-20).json",
+            "sally (1).json",
+        ] {
+            assert!(is_conflict_copy(name), "{name}");
+        }
+        assert!(!is_conflict_copy("sally.json"));
+        assert!(!is_conflict_copy("conflict-resolution-coach.json"));
+    }
+}

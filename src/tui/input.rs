@@ -1,0 +1,198 @@
+//! The one text input every form and box uses: the note form's fields, the
+//! client and appointment forms, the profile, addendum and outcome boxes,
+//! the name filter and the search line. Typing, pasting, newlines, undo and
+//! the size limit behave the same everywhere:
+//!
+//! * a paste into a multi-line field keeps its newlines; into a one-line
+//!   field its lines are joined with spaces. A paste is text, never keys.
+//! * Enter, Ctrl-M and Ctrl-J (a terminal's line feed) start a new line in
+//!   a multi-line field; in a one-line field they are not taken, so the form
+//!   can use Enter, and Ctrl-J is ignored (it used to wipe the line).
+//! * Ctrl-Z undoes, Ctrl-Y redoes (ratatui-textarea's own keys).
+//! * A field never grows past [`bounds::FIELD_BYTES`]: what would take it
+//!   past is refused with a message, and the field stays as it was.
+
+use ratatui::buffer::Buffer;
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui::layout::Rect;
+use ratatui::style::Style;
+use ratatui::widgets::Widget;
+use ratatui_textarea::{CursorMove, TextArea, WrapMode};
+
+use crate::domain::bounds;
+
+#[derive(Debug, Clone)]
+pub struct TextInput {
+    area: TextArea<'static>,
+    one_line: bool,
+}
+
+/// What a key did to the input.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Typed {
+    /// The text changed.
+    Changed,
+    /// The key was taken but changed nothing (a cursor move).
+    Moved,
+    /// The key is not for the input (Enter in a one-line field): the form
+    /// may act on it.
+    NotTaken,
+    /// Refused, with the reason (the field would grow past its limit).
+    Refused(String),
+}
+
+impl TextInput {
+    /// A field that holds several lines, starting with `text`.
+    pub fn multi_line(text: &str) -> TextInput {
+        TextInput::new(text, false)
+    }
+
+    /// A field of one line, starting with `text`.
+    pub fn one_line(text: &str) -> TextInput {
+        TextInput::new(&join_lines(text), true)
+    }
+
+    fn new(text: &str, one_line: bool) -> TextInput {
+        let lines: Vec<String> =
+            if text.is_empty() { vec![String::new()] } else { text.split('\n').map(str::to_string).collect() };
+        let mut area = TextArea::new(lines);
+        area.set_wrap_mode(WrapMode::WordOrGlyph);
+        area.set_cursor_line_style(Style::default());
+        area.move_cursor(CursorMove::Bottom);
+        area.move_cursor(CursorMove::End);
+        TextInput { area, one_line }
+    }
+
+    /// Shows `hint` while the field is empty.
+    pub fn with_placeholder(mut self, hint: &str) -> TextInput {
+        self.area.set_placeholder_text(hint);
+        self
+    }
+
+    pub fn is_one_line(&self) -> bool {
+        self.one_line
+    }
+
+    /// Types one key.
+    pub fn input(&mut self, key: KeyEvent) -> Typed {
+        let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
+        let newline = key.code == KeyCode::Enter || (ctrl && matches!(key.code, KeyCode::Char('j' | 'm')));
+        if newline {
+            if self.one_line {
+                return if key.code == KeyCode::Enter { Typed::NotTaken } else { Typed::Moved };
+            }
+            return self.insert("\n");
+        }
+        if let KeyCode::Char(c) = key.code
+            && !ctrl
+            && !key.modifiers.contains(KeyModifiers::ALT)
+        {
+            return self.insert(&c.to_string());
+        }
+        if self.area.input(key) { Typed::Changed } else { Typed::Moved }
+    }
+
+    /// Pastes `text`: newlines kept in a multi-line field, lines joined
+    /// with spaces in a one-line one. Carriage returns become newlines.
+    pub fn paste(&mut self, text: &str) -> Typed {
+        let text = text.replace("\r\n", "\n").replace('\r', "\n");
+        let text = if self.one_line { join_lines(&text) } else { text };
+        self.insert(&text)
+    }
+
+    fn insert(&mut self, text: &str) -> Typed {
+        let now = self.len();
+        if now + text.len() > bounds::FIELD_BYTES {
+            return Typed::Refused(format!(
+                "Not added: this field would hold {}, and a field holds at most {}. What you typed is kept.",
+                bounds::size((now + text.len()) as u64),
+                bounds::size(bounds::FIELD_BYTES as u64)
+            ));
+        }
+        if self.area.insert_str(text) { Typed::Changed } else { Typed::Moved }
+    }
+
+    /// Holds no text at all.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// The length of the text in bytes.
+    pub fn len(&self) -> usize {
+        self.area.lines().iter().map(|l| l.len() + 1).sum::<usize>().saturating_sub(1)
+    }
+
+    /// The text, lines joined with newlines.
+    pub fn text(&self) -> String {
+        self.area.lines().join("\n")
+    }
+
+    pub fn lines(&self) -> &[String] {
+        self.area.lines()
+    }
+
+    /// Nothing but white space.
+    pub fn is_blank(&self) -> bool {
+        self.area.lines().iter().all(|l| l.trim().is_empty())
+    }
+
+    /// Empties the field (Ctrl-U in the search line).
+    pub fn clear(&mut self) {
+        *self = TextInput::new("", self.one_line);
+    }
+}
+
+impl Widget for &TextInput {
+    fn render(self, area: Rect, buf: &mut Buffer) {
+        self.area.render(area, buf);
+    }
+}
+
+/// The lines of `text` on one line, joined by single spaces (a single line
+/// is kept exactly as it is).
+fn join_lines(text: &str) -> String {
+    if !text.contains('\n') {
+        return text.to_string();
+    }
+    text.lines().map(str::trim).filter(|l| !l.is_empty()).collect::<Vec<_>>().join(" ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn key(code: KeyCode, modifiers: KeyModifiers) -> KeyEvent {
+        KeyEvent::new(code, modifiers)
+    }
+
+    #[test]
+    fn ctrl_j_is_a_newline_in_a_multi_line_field_and_nothing_in_a_one_line_one() {
+        let mut note = TextInput::multi_line("first line");
+        assert_eq!(note.input(key(KeyCode::Char('j'), KeyModifiers::CONTROL)), Typed::Changed);
+        note.input(key(KeyCode::Char('x'), KeyModifiers::NONE));
+        assert_eq!(note.text(), "first line\nx");
+        let mut name = TextInput::one_line("Maria");
+        assert_eq!(name.input(key(KeyCode::Char('j'), KeyModifiers::CONTROL)), Typed::Moved);
+        assert_eq!(name.input(key(KeyCode::Enter, KeyModifiers::NONE)), Typed::NotTaken);
+        assert_eq!(name.text(), "Maria");
+    }
+
+    #[test]
+    fn a_paste_keeps_its_lines_or_joins_them_with_spaces() {
+        let mut note = TextInput::multi_line("");
+        note.paste("one\r\ntwo\n\nq\nx");
+        assert_eq!(note.text(), "one\ntwo\n\nq\nx");
+        let mut line = TextInput::one_line("said: ");
+        line.paste("one\ntwo\n\n  three ");
+        assert_eq!(line.text(), "said: one two three");
+    }
+
+    #[test]
+    fn a_field_never_grows_past_its_limit() {
+        let mut note = TextInput::multi_line(&"x".repeat(bounds::FIELD_BYTES - 2));
+        assert!(matches!(note.paste("abc"), Typed::Refused(m) if m.contains("at most 256 KiB")));
+        assert_eq!(note.len(), bounds::FIELD_BYTES - 2);
+        assert_eq!(note.paste("ab"), Typed::Changed);
+        assert!(matches!(note.input(key(KeyCode::Char('y'), KeyModifiers::NONE)), Typed::Refused(_)));
+    }
+}
