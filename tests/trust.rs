@@ -412,6 +412,23 @@ fn rewriting_a_live_file_in_place_leaves_every_snapshot_as_it_was() {
     assert_eq!(fs::metadata(&live).unwrap().nlink(), 1, "the live file is linked from nowhere else");
 }
 
+#[test]
+fn snapshots_hard_linked_by_an_older_rapport_get_copies_of_their_own() {
+    use std::os::unix::fs::MetadataExt;
+    let d = tempfile::tempdir().unwrap();
+    assert!(rapport(d.path(), &["client", "add", "Maria Lopez"]).status.success());
+    assert!(rapport(d.path(), &["note", "maria", "--text", "first words"]).status.success());
+    // As the older Rapport left it: a snapshot that shares the live file.
+    let old = d.path().join("backups/2026-11-01_090000/clients");
+    fs::create_dir_all(&old).unwrap();
+    let live = d.path().join("clients/maria-lopez.json");
+    fs::hard_link(&live, old.join("maria-lopez.json")).unwrap();
+    assert_eq!(fs::metadata(&live).unwrap().nlink(), 2);
+    assert!(rapport(d.path(), &["backup"]).status.success());
+    assert_eq!(fs::metadata(&live).unwrap().nlink(), 1, "no snapshot shares the live file any more");
+    assert_eq!(fs::read(old.join("maria-lopez.json")).unwrap(), fs::read(&live).unwrap());
+}
+
 fn rapport_at(dir: &Path, now: &str, args: &[&str]) -> std::process::Output {
     Command::new(bin()).env("RAPPORT_DIR", dir).env("RAPPORT_NOW", now).args(args).output().unwrap()
 }

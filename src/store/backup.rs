@@ -82,7 +82,38 @@ impl Store {
         let finished = self.backups_dir().join(&name);
         fs::rename(&building, &finished).map_err(|e| StoreError::io("finish the snapshot", &finished, e))?;
         sync_folder(&self.backups_dir()).map_err(fail)?;
+        self.unshare_snapshots()?;
         Ok(Snapshot { name, clients })
+    }
+
+    /// Snapshots taken by an older Rapport hard-linked the live files: each
+    /// file still linked elsewhere is replaced by a copy of its own (once;
+    /// after that this only looks at each file's link count).
+    fn unshare_snapshots(&self) -> Result<(), StoreError> {
+        use std::os::unix::fs::MetadataExt;
+        for snap in self.snapshots() {
+            let dir = self.backups_dir().join(&snap.name).join("clients");
+            let Ok(entries) = fs::read_dir(&dir) else { continue };
+            for e in entries.filter_map(|e| e.ok()) {
+                let path = e.path();
+                let shared = fs::symlink_metadata(&path).is_ok_and(|m| m.is_file() && m.nlink() > 1);
+                if !shared {
+                    continue;
+                }
+                let name = e.file_name().to_string_lossy().into_owned();
+                let temp = dir.join(format!(".rapport-tmp-unshare-{name}"));
+                let _ = fs::remove_file(&temp);
+                fs::copy(&path, &temp)
+                    .and_then(|_| {
+                        let f = fs::File::open(&temp)?;
+                        f.set_permissions(fs::Permissions::from_mode(FILE_MODE))?;
+                        f.sync_all()?;
+                        fs::rename(&temp, &path)
+                    })
+                    .map_err(|e| StoreError::io("copy", &path, e))?;
+            }
+        }
+        Ok(())
     }
 
     /// Removes snapshot folders a killed process left half built.
