@@ -517,21 +517,39 @@ impl Store {
     pub fn delete_client(&self, id: &str, now: NaiveDateTime) -> Result<Erased, StoreError> {
         let _lock = self.lock()?;
         let path = self.client_path(id);
-        fs::remove_file(&path).map_err(|e| StoreError::io("remove", &path, e))?;
-        let _ = fs::remove_file(self.draft_path(id));
-        let index = self.root.join("index");
-        self.index_dir().remove_one(id).map_err(|source| StoreError::Write { path: index, source })?;
+        if !path.exists() {
+            return Err(StoreError::NotFound { path });
+        }
+        // Every trace first and the file last: an erasure stopped part way
+        // leaves the client listed, and running it again finishes it.
         let mut exports = Vec::new();
         for path in self.exports_of(id) {
             fs::remove_file(&path).map_err(|e| StoreError::io("remove", &path, e))?;
             exports.push(path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default());
         }
+        let draft = self.draft_path(id);
+        match fs::remove_file(&draft) {
+            Err(e) if e.kind() != io::ErrorKind::NotFound => return Err(StoreError::io("remove", &draft, e)),
+            _ => {}
+        }
+        let index = self.root.join("index");
+        self.index_dir().remove_one(id).map_err(|source| StoreError::Write { path: index, source })?;
         let kept: Vec<audit::AuditEntry> =
             audit::read(&self.root, self.keys.as_deref()).into_iter().filter(|e| e.client != id).collect();
         audit::rewrite(&self.root, &kept, self.keys.as_deref())
             .map_err(|source| StoreError::Write { path: self.root.join("audit.log"), source })?;
         if ledger::exists(&self.root) {
             let read = ledger::read(&self.root, self.keys.as_deref(), None).map_err(|e| self.ledger_error(e))?;
+            if !read.broken_at.is_empty() {
+                // The rewrite chains the ledger anew: keep the fact.
+                let at: Vec<String> = read.broken_at.iter().map(u64::to_string).collect();
+                self.audit(now, "ledger was already broken when an erasure rewrote it", "", &at.join(","));
+                self.notice(format!(
+                    "the ledger had been changed by hand (at entries {}); erasing rewrote it, so `rapport verify` \
+                     can no longer point there. The audit log keeps the fact",
+                    at.join(", ")
+                ));
+            }
             let kept: Vec<ledger::Entry> = read.entries.into_iter().filter(|e| e.client != id).collect();
             let erased = ledger::NewEntry {
                 kind: ledger::Kind::Erased,
@@ -542,6 +560,7 @@ impl Store {
             ledger::rewrite(&self.root, &kept, &[erased], now, self.keys.as_deref())
                 .map_err(|e| self.ledger_error(e))?;
         }
+        fs::remove_file(&path).map_err(|e| StoreError::io("remove", &path, e))?;
         self.audit(now, "client erased", "", "");
         Ok(Erased { snapshots: self.snapshots_holding(id), exports })
     }
