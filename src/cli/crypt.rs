@@ -44,7 +44,7 @@ fn confirm(question: &str) -> Result<bool> {
 /// Says which files a conversion left as they were.
 fn tell_left(done: &Converted) {
     for l in &done.left {
-        eprintln!("rapport: left as it was: {l}");
+        eprintln!("rapport: left as it was: {}", crate::sanitize::visible(l));
     }
 }
 

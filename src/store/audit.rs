@@ -51,6 +51,7 @@ pub fn append(root: &Path, entry: &AuditEntry, keys: Option<&Keys>) -> std::io::
 /// syncs. A symlink is refused, not followed. If the file ends in a torn
 /// line, a newline comes first so the new lines start fresh.
 pub(crate) fn append_line(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    // Never through a link: a planted one would make Rapport append elsewhere.
     let mut f = OpenOptions::new()
         .create(true)
         .append(true)

@@ -11,7 +11,7 @@
 use std::fs;
 use std::path::PathBuf;
 
-use chrono::NaiveDateTime;
+use chrono::{Duration, NaiveDateTime};
 
 use std::os::unix::fs::PermissionsExt;
 
@@ -62,7 +62,7 @@ impl Store {
         self.sweep_partial_snapshots();
         let building = self.backups_dir().join(format!(".rapport-tmp-{name}"));
         let dest = building.join("clients");
-        let fail = |source: anyhow::Error| StoreError::Write { path: dest.clone(), source };
+        let fail = |source: anyhow::Error| StoreError::Write { path: dest.clone(), cause: source };
         create_private_dir(&dest).map_err(fail)?;
         let mut clients = 0;
         for (_, from) in self.client_files()? {
@@ -81,7 +81,38 @@ impl Store {
         let finished = self.backups_dir().join(&name);
         fs::rename(&building, &finished).map_err(|e| StoreError::io("finish the snapshot", &finished, e))?;
         sync_folder(&self.backups_dir()).map_err(fail)?;
+        self.unshare_snapshots()?;
         Ok(Snapshot { name, clients })
+    }
+
+    /// Snapshots taken by an older Rapport hard-linked the live files: each
+    /// file still linked elsewhere is replaced by a copy of its own (once;
+    /// after that this only looks at each file's link count).
+    fn unshare_snapshots(&self) -> Result<(), StoreError> {
+        use std::os::unix::fs::MetadataExt;
+        for snap in self.snapshots() {
+            let dir = self.backups_dir().join(&snap.name).join("clients");
+            let Ok(entries) = fs::read_dir(&dir) else { continue };
+            for e in entries.filter_map(|e| e.ok()) {
+                let path = e.path();
+                let shared = fs::symlink_metadata(&path).is_ok_and(|m| m.is_file() && m.nlink() > 1);
+                if !shared {
+                    continue;
+                }
+                let name = e.file_name().to_string_lossy().into_owned();
+                let temp = dir.join(format!(".rapport-tmp-unshare-{name}"));
+                let _ = fs::remove_file(&temp);
+                fs::copy(&path, &temp)
+                    .and_then(|_| {
+                        let f = fs::File::open(&temp)?;
+                        f.set_permissions(fs::Permissions::from_mode(FILE_MODE))?;
+                        f.sync_all()?;
+                        fs::rename(&temp, &path)
+                    })
+                    .map_err(|e| StoreError::io("copy", &path, e))?;
+            }
+        }
+        Ok(())
     }
 
     /// Removes snapshot folders a killed process left half built.
@@ -113,12 +144,15 @@ impl Store {
         Ok(snap)
     }
 
-    /// Removes the oldest snapshots beyond `keep`. One dated after `now` (planted, or from a
+    /// Removes the oldest snapshots beyond `keep`. One dated over a day after `now` (planted, or from a
     /// clock that was wrong) neither counts nor goes: it could otherwise push every
     /// real snapshot out; `rapport doctor` names it.
     pub(crate) fn prune_locked(&self, keep: usize, now: NaiveDateTime) -> Result<Vec<String>, StoreError> {
-        let snaps: Vec<Snapshot> =
-            self.snapshots().into_iter().filter(|s| snapshot_time(&s.name).is_some_and(|t| t <= now)).collect();
+        let snaps: Vec<Snapshot> = self
+            .snapshots()
+            .into_iter()
+            .filter(|s| snapshot_time(&s.name).is_some_and(|t| t <= now + Duration::days(1)))
+            .collect();
         let extra = snaps.len().saturating_sub(keep.max(1));
         let mut removed = Vec::new();
         for s in snaps.into_iter().take(extra) {
@@ -172,7 +206,7 @@ impl Store {
         for (file, from) in &wanted {
             let bytes = super::read_bytes(from)?;
             let to = self.root().join("clients").join(file);
-            write_atomic(&to, &bytes).map_err(|source| StoreError::Write { path: to.clone(), source })?;
+            write_atomic(&to, &bytes).map_err(|source| StoreError::Write { path: to.clone(), cause: source })?;
         }
         for (_, path) in self.client_files()? {
             let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
@@ -191,7 +225,7 @@ impl Store {
     fn witness_restore_locked(&self, before: &[String], kept: &str, now: NaiveDateTime) -> Result<(), StoreError> {
         use super::ledger::{Kind, NewEntry, baseline, read, witness};
         let old = read(self.root(), self.keys.as_deref(), None)
-            .map_err(|e| StoreError::Write { path: super::ledger::path(self.root()), source: e.into() })?;
+            .map_err(|e| StoreError::Write { path: super::ledger::path(self.root()), cause: e.into() })?;
         let after: Vec<_> = self.load_all()?.into_iter().filter_map(|f| f.record.ok()).collect();
         let mut ids: Vec<String> = before.to_vec();
         ids.extend(after.iter().map(|r| r.client.id.clone()));

@@ -183,6 +183,21 @@ impl Store {
                 (Ok(_), false) => readable += 1,
             }
         }
+        let keys = self.keys.as_deref();
+        for (file, torn) in [
+            ("audit.log", super::audit::torn_lines(self.root(), keys)),
+            ("ledger", super::ledger::torn_lines(self.root(), keys)),
+        ] {
+            if torn > 0 {
+                found.push(Finding {
+                    attention: false,
+                    text: format!(
+                        "{file} has {torn} unreadable {} (torn by a crash or a full disk): skipped on reading; the entries after it are whole",
+                        if torn == 1 { "line" } else { "lines" }
+                    ),
+                });
+            }
+        }
         found.sort_by_key(|f| !f.attention);
         found.push(Finding {
             attention: false,
@@ -191,7 +206,7 @@ impl Store {
         found.push(Finding {
             attention: false,
             text: if self.is_encrypted() {
-                "encryption: on (age); client files, drafts, snapshots, index and audit log are encrypted".into()
+                "encryption: on (age); client files, drafts, snapshots, index, exports, audit log and ledger are encrypted".into()
             } else {
                 "encryption: off (`rapport encrypt` turns it on)".into()
             },

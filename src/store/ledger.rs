@@ -486,7 +486,7 @@ impl Verified {
 
 impl super::Store {
     pub(crate) fn ledger_error(&self, e: impl Into<anyhow::Error>) -> super::StoreError {
-        super::StoreError::Write { path: path(self.root()), source: e.into() }
+        super::StoreError::Write { path: path(self.root()), cause: e.into() }
     }
 
     /// The ledger had been started in this folder (the audit log says so).

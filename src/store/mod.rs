@@ -56,8 +56,9 @@ pub enum StoreError {
     // Not named `source`: the reason is in the sentence, not repeated after it.
     #[error("could not {action} {}: {cause}{}", path.display(), hint(cause))]
     Io { action: &'static str, path: PathBuf, cause: io::Error },
-    #[error("could not save {}: {}. The file on disk is unchanged{}", path.display(), source.root_cause(), write_hint(source))]
-    Write { path: PathBuf, source: anyhow::Error },
+    // Not named `source`: the reason is in the sentence, not repeated after it.
+    #[error("could not save {}: {}. The file on disk is unchanged{}", path.display(), cause.root_cause(), write_hint(cause))]
+    Write { path: PathBuf, cause: anyhow::Error },
     #[error(
         "{} could not be decrypted with this folder's key: it is damaged or from another folder. Rapport will not change it",
         path.display()
@@ -209,7 +210,7 @@ impl Store {
             Some(k) => k.encrypt(&bytes),
             None => bytes,
         };
-        write_atomic(path, &bytes).map_err(|source| StoreError::Write { path: path.to_path_buf(), source })
+        write_atomic(path, &bytes).map_err(|source| StoreError::Write { path: path.to_path_buf(), cause: source })
     }
 
     /// Removes temp files that a killed process left more than ten minutes
@@ -316,18 +317,18 @@ impl Store {
         let files = self.client_files()?;
         self.index_dir()
             .refresh(&files, |stem, path| self.load_path(stem, path))
-            .map_err(|source| StoreError::Write { path: self.root.join("index"), source })
+            .map_err(|source| StoreError::Write { path: self.root.join("index"), cause: source })
     }
 
     /// Throws the index away and builds it again from the client files.
     pub fn rebuild_index(&self) -> Result<Vec<IndexEntry>, StoreError> {
         let _lock = self.lock()?;
         let index = self.root.join("index");
-        self.index_dir().discard().map_err(|source| StoreError::Write { path: index.clone(), source })?;
+        self.index_dir().discard().map_err(|source| StoreError::Write { path: index.clone(), cause: source })?;
         let files = self.client_files()?;
         self.index_dir()
             .refresh(&files, |stem, path| self.load_path(stem, path))
-            .map_err(|source| StoreError::Write { path: index, source })
+            .map_err(|source| StoreError::Write { path: index, cause: source })
     }
 
     /// Every client file; one that cannot be read is returned with its error
@@ -569,21 +570,39 @@ impl Store {
             self.load_for_change(id)?;
         }
         let path = self.client_path(id);
-        fs::remove_file(&path).map_err(|e| StoreError::io("remove", &path, e))?;
-        let _ = fs::remove_file(self.draft_path(id));
-        let index = self.root.join("index");
-        self.index_dir().remove_one(id).map_err(|source| StoreError::Write { path: index, source })?;
+        if !path.exists() {
+            return Err(StoreError::NotFound { path });
+        }
+        // Every trace first and the file last: an erasure stopped part way
+        // leaves the client listed, and running it again finishes it.
         let mut exports = Vec::new();
         for path in self.exports_of(id) {
             fs::remove_file(&path).map_err(|e| StoreError::io("remove", &path, e))?;
             exports.push(path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default());
         }
+        let draft = self.draft_path(id);
+        match fs::remove_file(&draft) {
+            Err(e) if e.kind() != io::ErrorKind::NotFound => return Err(StoreError::io("remove", &draft, e)),
+            _ => {}
+        }
+        let index = self.root.join("index");
+        self.index_dir().remove_one(id).map_err(|source| StoreError::Write { path: index, cause: source })?;
         let kept: Vec<audit::AuditEntry> =
             audit::read(&self.root, self.keys.as_deref()).into_iter().filter(|e| e.client != id).collect();
         audit::rewrite(&self.root, &kept, self.keys.as_deref())
-            .map_err(|source| StoreError::Write { path: self.root.join("audit.log"), source })?;
+            .map_err(|source| StoreError::Write { path: self.root.join("audit.log"), cause: source })?;
         if ledger::exists(&self.root) {
             let read = ledger::read(&self.root, self.keys.as_deref(), None).map_err(|e| self.ledger_error(e))?;
+            if !read.broken_at.is_empty() {
+                // The rewrite chains the ledger anew: keep the fact.
+                let at: Vec<String> = read.broken_at.iter().map(u64::to_string).collect();
+                self.audit(now, "ledger was already broken when an erasure rewrote it", "", &at.join(","));
+                self.notice(format!(
+                    "the ledger had been changed by hand (at entries {}); erasing rewrote it, so `rapport verify` \
+                     can no longer point there. The audit log keeps the fact",
+                    at.join(", ")
+                ));
+            }
             let kept: Vec<ledger::Entry> = read.entries.into_iter().filter(|e| e.client != id).collect();
             let erased = ledger::NewEntry {
                 kind: ledger::Kind::Erased,
@@ -594,6 +613,7 @@ impl Store {
             ledger::rewrite(&self.root, &kept, &[erased], now, self.keys.as_deref())
                 .map_err(|e| self.ledger_error(e))?;
         }
+        fs::remove_file(&path).map_err(|e| StoreError::io("remove", &path, e))?;
         self.audit(now, "client erased", "", "");
         Ok(Erased { snapshots: self.snapshots_holding(id), exports })
     }
@@ -634,7 +654,7 @@ impl Store {
         valid_id(id)?;
         let record = self.load(id)?;
         let dir = self.root.join("exports");
-        create_private_dir(&dir).map_err(|source| StoreError::Write { path: dir.clone(), source })?;
+        create_private_dir(&dir).map_err(|source| StoreError::Write { path: dir.clone(), cause: source })?;
         let path = dir.join(format!("{}-{}.md", self.export_token(id), now.format("%Y-%m-%d_%H%M")));
         let path = self.write_export(&path, crate::domain::export::to_markdown(&record, now).as_bytes(), false)?;
         self.audit(now, "export", id, "markdown");
@@ -653,7 +673,7 @@ impl Store {
             }
             _ => (path.to_path_buf(), bytes.to_vec()),
         };
-        write_atomic(&path, &bytes).map_err(|source| StoreError::Write { path: path.clone(), source })?;
+        write_atomic(&path, &bytes).map_err(|source| StoreError::Write { path: path.clone(), cause: source })?;
         Ok(path)
     }
 
