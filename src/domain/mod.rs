@@ -390,6 +390,13 @@ impl ClientRecord {
         self.sessions.iter().max_by_key(|s| s.at)
     }
 
+    /// The sessions, newest first (files keep them oldest first).
+    pub fn sessions_newest_first(&self) -> Vec<&Session> {
+        let mut s: Vec<&Session> = self.sessions.iter().collect();
+        s.sort_by_key(|s| std::cmp::Reverse(s.at));
+        s
+    }
+
     pub fn open_tasks(&self) -> impl Iterator<Item = &Task> {
         self.tasks.iter().filter(|t| t.status == TaskStatus::Open)
     }

@@ -7,6 +7,7 @@ pub mod effects;
 pub mod input;
 pub mod keymap;
 pub mod model;
+pub mod nav;
 pub mod screens;
 pub mod theme;
 pub mod update;

@@ -434,7 +434,7 @@ impl Model {
     pub fn select_session(&mut self, id: &str, session: &str) {
         match self.record(id) {
             Some(r) => {
-                let newest_first = crate::tui::screens::clients::sessions_newest_first(r);
+                let newest_first = r.sessions_newest_first();
                 self.session = newest_first.iter().position(|s| s.id == session).unwrap_or(0);
                 self.scroll = 0;
             }

@@ -1,14 +1,16 @@
 //! Booking or moving an appointment (`s` on a client, `m` on Today).
 
+use crate::domain::time::{format_datetime, parse_datetime};
+use crate::tui::action::{Action, Effect};
+use crate::tui::model::{Model, Screen};
+use crate::tui::nav::*;
+use crate::tui::screens::client_form::LineFields;
+use crate::tui::theme::Theme;
 use chrono::{NaiveDateTime, Timelike};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
-
-use super::client_form::LineFields;
-use crate::domain::time::{format_datetime, parse_datetime};
-use crate::tui::theme::Theme;
 
 const LABELS: &[&str] = &["When (YYYY-MM-DD HH:MM)", "Minutes", "Weekly repeats after this one"];
 
@@ -89,4 +91,37 @@ pub fn view(frame: &mut Frame, area: Rect, form: &AppointmentForm, theme: &Theme
     };
     frame.render_widget(Paragraph::new(Line::from(Span::styled(heading, theme.title()))), title);
     form.fields.view(frame, Rect { width: body.width.min(60), ..body }, theme);
+}
+
+// ---- Keys -------------------------------------------------------------------
+
+pub(crate) fn update(m: &mut Model, action: Action) -> Vec<Effect> {
+    let Screen::Appointment(form) = &mut m.screen else { return vec![] };
+    match action {
+        Action::Input(_) | Action::Paste(_) | Action::NextField | Action::PrevField => {
+            if let Some(why) = form.fields.edit(action) {
+                m.set_error(why);
+            }
+        }
+        Action::Save => match form.booking() {
+            Ok(b) => {
+                let effect = Effect::Schedule {
+                    client: form.client.clone(),
+                    start: b.start,
+                    minutes: b.minutes,
+                    weekly: b.weekly,
+                    replaces: form.replaces,
+                };
+                m.set_info("Saving…");
+                return vec![effect];
+            }
+            Err(e) => m.set_error(e),
+        },
+        Action::Back => {
+            let typed = form.fields.changed();
+            return leave_form(m, typed);
+        }
+        _ => {}
+    }
+    vec![]
 }

@@ -1,16 +1,17 @@
 //! The client form (`a` to add, `e` to edit), and the one-line fields it
 //! shares with the appointment form.
 
+use crate::domain::ClientProfile;
+use crate::tui::action::{Action, Effect};
+use crate::tui::input::{TextInput, Typed};
+use crate::tui::model::{Model, Screen};
+use crate::tui::nav::*;
+use crate::tui::screens::panel;
+use crate::tui::theme::Theme;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
-
-use super::panel;
-use crate::domain::ClientProfile;
-use crate::tui::action::Action;
-use crate::tui::input::{TextInput, Typed};
-use crate::tui::theme::Theme;
 
 /// A column of labelled one-line fields with a focus.
 #[derive(Debug, Clone)]
@@ -140,4 +141,37 @@ pub fn view(frame: &mut Frame, area: Rect, form: &ClientForm, theme: &Theme) {
     frame.render_widget(Paragraph::new(Line::from(Span::styled(heading, theme.title()))), title);
     let width = body.width.min(60);
     form.fields.view(frame, Rect { width, ..body }, theme);
+}
+
+// ---- Keys -------------------------------------------------------------------
+
+pub(crate) fn update(m: &mut Model, action: Action) -> Vec<Effect> {
+    let Screen::ClientForm(form) = &mut m.screen else { return vec![] };
+    match action {
+        Action::Input(_) | Action::Paste(_) | Action::NextField | Action::PrevField => {
+            if let Some(why) = form.fields.edit(action) {
+                m.set_error(why);
+            }
+        }
+        Action::Save => {
+            let profile = form.profile();
+            let editing = form.editing.clone();
+            match profile.clone().cleaned() {
+                Err(e) => m.set_error(format!("{e}: type it in the first field")),
+                Ok(profile) => {
+                    m.set_info("Saving…");
+                    return vec![match editing {
+                        None => Effect::AddClient { profile },
+                        Some((client, base)) => Effect::EditClient { client, base, profile },
+                    }];
+                }
+            }
+        }
+        Action::Back => {
+            let typed = form.fields.changed();
+            return leave_form(m, typed);
+        }
+        _ => {}
+    }
+    vec![]
 }

@@ -1,23 +1,22 @@
 //! The main screen: the client list, the selected client's sessions, and the
 //! full text of the highlighted session.
 
+use crate::domain::ClientRecord;
+use crate::domain::time::format_day_near;
+use crate::tui::action::{Action, Effect};
+use crate::tui::input::TextInput;
+use crate::tui::model::{Confirmed, Model, Popup, Screen};
+use crate::tui::nav::*;
+use crate::tui::screens::appointment::AppointmentForm;
+use crate::tui::screens::client_form::ClientForm;
+use crate::tui::screens::note_form::NoteForm;
+use crate::tui::screens::panel;
+use crate::tui::screens::profile::{Part, ProfileView};
+use crate::tui::theme::Theme;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{List, ListItem, Paragraph, Wrap};
-
-use super::panel;
-use crate::domain::time::{format_datetime, format_day_near};
-use crate::domain::{ClientRecord, Session};
-use crate::tui::model::{Model, NoteCache, NoteItem};
-use crate::tui::theme::Theme;
-
-/// The sessions of a record, newest first.
-pub fn sessions_newest_first(r: &ClientRecord) -> Vec<&Session> {
-    let mut s: Vec<&Session> = r.sessions.iter().collect();
-    s.sort_by_key(|s| std::cmp::Reverse(s.at));
-    s
-}
 
 /// Draws rows `0..count` (made by `row`, only for those on screen) with
 /// `selected` highlighted and kept in view.
@@ -182,7 +181,7 @@ fn client_list(frame: &mut Frame, area: Rect, m: &Model) {
 
 fn client_pane(frame: &mut Frame, area: Rect, m: &Model, r: &ClientRecord) {
     let theme = &m.theme;
-    let sessions = sessions_newest_first(r);
+    let sessions = r.sessions_newest_first();
     let list_height = (sessions.len() as u16 + 2).clamp(3, (area.height / 3).max(4));
     let [list_area, detail_area] = Layout::vertical([Constraint::Length(list_height), Constraint::Min(3)]).areas(area);
     let today = m.now.date();
@@ -200,131 +199,188 @@ fn client_pane(frame: &mut Frame, area: Rect, m: &Model, r: &ClientRecord) {
         );
     } else {
         selectable_list(frame, inner, sessions.len(), m.session, theme, |i| {
-            format!("{:<10}  {}", format_day_near(sessions[i].at.date(), today), topics_line(&sessions[i].topics))
+            format!(
+                "{:<10}  {}",
+                format_day_near(sessions[i].at.date(), today),
+                super::note_pane::topics_line(&sessions[i].topics)
+            )
         });
     }
     let text_width = usize::from(detail_area.width.saturating_sub(2));
     let height = usize::from(detail_area.height.saturating_sub(2));
-    let detail = sessions.get(m.session).map(|s| note_window(r, s, text_width, height, m)).unwrap_or_default();
+    let detail =
+        sessions.get(m.session).map(|s| super::note_pane::note_window(r, s, text_width, height, m)).unwrap_or_default();
     let detail_title = sessions.get(m.session).map_or("Note".to_string(), |s| format!("Note {}", s.id));
     // The lines are wrapped already, and only those on screen are drawn.
     frame.render_widget(Paragraph::new(detail).block(panel(detail_title, false, theme)), detail_area);
 }
 
-/// The `height` lines of a note from `m.scroll` on, wrapped to `width`.
-/// The wrapping of the note's body is kept in [`Model::note_cache`], so a
-/// keypress costs the lines on screen, not the length of the note, and
-/// a note is wrapped only as far as the screen has reached.
-fn note_window<'a>(r: &ClientRecord, s: &Session, width: usize, height: usize, m: &Model) -> Vec<Line<'a>> {
-    let key = (m.generation, r.client.id.clone(), s.id.clone(), width);
-    let mut cache = m.note_cache.borrow_mut();
-    if cache.key.as_ref() != Some(&key) {
-        *cache = NoteCache { key: Some(key), items: body_items(r, s), ..Default::default() };
-    }
-    let head = header_lines(s, width, m);
-    let scroll = usize::from(m.scroll);
-    wrap_until(&mut cache, scroll + height, width, &m.theme);
-    let body = cache.lines.iter().skip(scroll.saturating_sub(head.len())).take(height).cloned();
-    head.into_iter().skip(scroll).chain(body).take(height).collect()
-}
+// ---- Keys -------------------------------------------------------------------
 
-/// The note's time and whether it can still be changed (these follow the clock).
-fn header_lines<'a>(s: &Session, width: usize, m: &Model) -> Vec<Line<'a>> {
-    let theme = &m.theme;
-    let state = match (&s.finalised, m.policy.after_hours) {
-        (Some(f), _) => format!("Final since {} · + to correct", f.at.format("%-d %b %H:%M")),
-        (None, _) if m.policy.due(s, m.now) => "Final (editing period over) · + to correct".to_string(),
-        (None, Some(h)) => format!(
-            "Editable until {} · e edit · f finalise",
-            (s.at + chrono::Duration::hours(h.into())).format("%-d %b %H:%M")
-        ),
-        (None, None) => "Editable · e edit · f finalise".to_string(),
-    };
-    let wrap = |text: String, style| {
-        textwrap::wrap(&text, width.max(8))
-            .into_iter()
-            .map(move |l| Line::styled(l.into_owned(), style))
-            .collect::<Vec<_>>()
-    };
-    let mut lines = wrap(format!("{} · {} min", format_datetime(s.at), s.minutes), theme.title());
-    lines.extend(wrap(state, theme.quiet()));
-    lines
-}
-
-/// The body of one session note, with what it set: headings and the
-/// paragraphs under them, not yet wrapped.
-pub fn body_items(r: &ClientRecord, s: &Session) -> Vec<NoteItem> {
-    let mut items = Vec::new();
-    let mut section = |heading: &str, paragraphs: Vec<String>| {
-        if paragraphs.is_empty() {
-            return;
+pub(crate) fn update(m: &mut Model, action: Action) -> Vec<Effect> {
+    let selected = m.selected_entry().map(|e| e.id.clone());
+    if m.filter_typing {
+        match action {
+            action @ (Action::Input(_) | Action::Paste(_)) => {
+                if let Some(why) = m.filter.as_mut().and_then(|f| type_line(f, action)) {
+                    m.set_error(why);
+                }
+                m.selected = 0;
+                m.refilter();
+            }
+            Action::Up | Action::Down => m.selected = step(m.selected, m.visible.len(), action == Action::Down),
+            Action::Open => m.filter_typing = false,
+            Action::Back => {
+                m.filter = None;
+                m.filter_typing = false;
+                m.refilter();
+                if let Some(id) = selected {
+                    m.select_client(&id);
+                }
+            }
+            _ => {}
         }
-        items.push(NoteItem::Heading(heading.to_string()));
-        items.extend(paragraphs.into_iter().map(NoteItem::Text));
-    };
-    section("Topics", s.topics.clone());
-    section("They told you", s.feedback.iter().map(|f| format!("\"{f}\"")).collect());
-    section("Observations", s.observations.clone());
-    section(
-        "Tasks set",
-        r.tasks
-            .iter()
-            .filter(|t| t.session.as_deref() == Some(&s.id))
-            .map(|t| {
-                let status = t.status.label();
-                let outcome = t.outcome.as_ref().map(|o| format!(": {o}")).unwrap_or_default();
-                format!("[{}] {} ({status}{outcome})", t.id, t.text)
-            })
-            .collect(),
-    );
-    section(
-        "Personal",
-        r.personal
-            .iter()
-            .filter(|p| p.session.as_deref() == Some(&s.id))
-            .map(|p| match p.date {
-                Some(d) => format!("{} ({})", p.text, d.format("%a %-d %b")),
-                None => p.text.clone(),
-            })
-            .collect(),
-    );
-    section("Plan for next time", if s.plan.is_empty() { vec![] } else { vec![s.plan.clone()] });
-    section("Notes", if s.notes.is_empty() { vec![] } else { s.notes.lines().map(str::to_string).collect() });
-    section("Addenda", s.addenda.iter().map(|a| format!("{}: {}", format_datetime(a.at), a.text)).collect());
-    items
-}
-
-/// Wraps the note's items into `cache` until it holds `wanted` lines (or
-/// all of them): only as much of a long note as the screen reaches.
-fn wrap_until(cache: &mut NoteCache, wanted: usize, width: usize, theme: &crate::tui::theme::Theme) {
-    // First fit, as a reader fills lines: linear, where the optimal fit is not.
-    let options = textwrap::Options::new(width.max(8))
-        .initial_indent("  ")
-        .subsequent_indent("  ")
-        .wrap_algorithm(textwrap::WrapAlgorithm::FirstFit);
-    while cache.lines.len() < wanted && cache.next < cache.items.len() {
-        match &cache.items[cache.next] {
-            NoteItem::Heading(h) => cache.lines.push(Line::styled(h.clone(), theme.heading())),
-            NoteItem::Text(t) => {
-                cache.lines.extend(textwrap::wrap(t, &options).into_iter().map(|l| Line::raw(l.into_owned())))
+        m.session = 0;
+        m.scroll = 0;
+        return vec![];
+    }
+    if m.sessions_focus {
+        if let Some(effects) = session_action(m, &action) {
+            return effects;
+        }
+        match action {
+            Action::Up | Action::Down => {
+                m.session = step(m.session, selected_sessions(m), action == Action::Down);
+                m.scroll = 0;
+                return vec![];
+            }
+            Action::Back => {
+                m.sessions_focus = false;
+                return vec![];
+            }
+            _ => {}
+        }
+    }
+    match action {
+        Action::Up | Action::Down => {
+            m.selected = step(m.selected, m.visible.len(), action == Action::Down);
+            m.session = 0;
+            m.scroll = 0;
+        }
+        Action::Open => m.sessions_focus = selected_sessions(m) > 0,
+        Action::PageUp => m.scroll = m.scroll.saturating_sub(PAGE),
+        Action::PageDown => m.scroll = m.scroll.saturating_add(PAGE),
+        Action::NewNote => {
+            if let Some(id) = selected {
+                open_note(m, &id, None);
             }
         }
-        cache.next += 1;
+        Action::Review => {
+            if let Some(id) = selected {
+                open_review(m, &id, None);
+            }
+        }
+        Action::Tasks => {
+            if let Some(id) = selected.filter(|id| m.summary(id).is_some()) {
+                m.popup = Some(Popup::Tasks { client: id, selected: 0 });
+            }
+        }
+        Action::Schedule => {
+            if let Some(id) = selected.filter(|id| writable(m, id))
+                && let Some(r) = m.summary(&id)
+            {
+                let last = r.appointments.iter().max_by_key(|a| a.start).map(|a| (a.start, a.minutes));
+                m.screen = Screen::Appointment(AppointmentForm::book(id, r.display_name(), last, m.now));
+            }
+        }
+        Action::Filter => {
+            m.filter.get_or_insert_with(|| TextInput::one_line(""));
+            m.filter_typing = true;
+        }
+        Action::Back if m.filter.is_some() => {
+            m.filter = None;
+            m.refilter();
+            if let Some(id) = selected {
+                m.select_client(&id);
+            }
+        }
+        Action::AddClient => m.screen = Screen::ClientForm(ClientForm::add()),
+        Action::Export => {
+            if let Some(id) = selected.filter(|id| m.summary(id).is_some()) {
+                return vec![Effect::Export { client: id }];
+            }
+        }
+        Action::ShowArchived => {
+            m.show_archived = !m.show_archived;
+            m.refilter();
+            if let Some(id) = selected {
+                m.select_client(&id);
+            }
+            let n = m.clients.iter().filter(|c| c.summary.as_ref().is_ok_and(|s| s.archived)).count();
+            m.set_info(if m.show_archived {
+                format!("Showing {n} archived clients too (A hides them).")
+            } else {
+                "Archived clients hidden (A shows them).".to_string()
+            });
+        }
+        Action::Profile => {
+            if let Some(id) = selected.filter(|id| m.summary(id).is_some()) {
+                m.screen = Screen::Profile(ProfileView { client: id, part: Part::Personal, selected: 0 });
+            }
+        }
+        Action::EditClient => {
+            if let Some(id) = selected.filter(|id| writable(m, id))
+                && let Some(r) = m.record(&id)
+            {
+                m.screen = Screen::ClientForm(ClientForm::edit(id, r.profile()));
+            }
+        }
+        Action::SwitchTab => {
+            m.screen = Screen::Today;
+            m.home = Screen::Today;
+        }
+        _ => {}
     }
+    vec![]
 }
 
-/// The topics on one line, cut at a screen's width: a long topic costs
-/// nothing to draw.
-fn topics_line(topics: &[String]) -> String {
-    let mut line = String::new();
-    for t in topics {
-        if !line.is_empty() {
-            line.push_str("; ");
+fn selected_sessions(m: &Model) -> usize {
+    m.selected_entry().and_then(|e| e.summary.as_ref().ok()).map_or(0, |s| s.sessions)
+}
+
+/// Edit, finalise or add to the highlighted note (sessions pane).
+fn session_action(m: &mut Model, action: &Action) -> Option<Vec<Effect>> {
+    if !matches!(action, Action::EditNote | Action::Finalise | Action::Addendum) {
+        return None;
+    }
+    let entry = m.selected_entry()?;
+    let client = entry.id.clone();
+    let record = entry.record.as_ref()?;
+    let s = (*record.sessions_newest_first().get(m.session)?).clone();
+    let name = record.display_name();
+    let is_final = record.is_final(&s, m.now, m.policy);
+    if !writable(m, &client) {
+        return Some(vec![]);
+    }
+    match action {
+        Action::EditNote if is_final => {
+            m.set_error(format!("Note {} is final and cannot be changed; add a correction with +.", s.id));
         }
-        line.extend(t.chars().take(400));
-        if line.len() >= 400 {
-            break;
+        Action::EditNote => m.screen = Screen::NoteForm(Box::new(NoteForm::edit(client, name, &s))),
+        Action::Finalise if s.finalised.is_some() => m.set_info(format!("Note {} is already final.", s.id)),
+        Action::Finalise => {
+            m.popup = Some(Popup::Confirm {
+                question: format!(
+                    "Finalise note {} of {}? It becomes read-only; corrections go in addenda. y finalises, n keeps it open.",
+                    s.id,
+                    s.at.format("%a %-d %b")
+                ),
+                on_yes: Confirmed::Finalise { client, session: s.id.clone() },
+            });
+        }
+        _ => {
+            m.popup = Some(Popup::Addendum { client, session: s.id.clone(), input: Box::new(TextInput::one_line("")) });
         }
     }
-    line
+    Some(vec![])
 }

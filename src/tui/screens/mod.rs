@@ -5,6 +5,7 @@ pub mod client_form;
 pub mod clients;
 pub mod help;
 pub mod note_form;
+pub mod note_pane;
 pub mod popups;
 pub mod profile;
 pub mod review;

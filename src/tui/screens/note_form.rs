@@ -1,5 +1,13 @@
 //! Note entry: the quick note straight after a session.
 
+use crate::domain::time::{format_datetime, parse_datetime};
+use crate::domain::{NewSession, Session};
+use crate::tui::action::{Action, Effect};
+use crate::tui::input::{TextInput, Typed};
+use crate::tui::model::{Model, Screen};
+use crate::tui::nav::*;
+use crate::tui::screens::panel;
+use crate::tui::theme::Theme;
 use chrono::NaiveDateTime;
 use ratatui::Frame;
 use ratatui::crossterm::event::KeyEvent;
@@ -7,12 +15,6 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{List, ListItem, Paragraph};
 use serde::{Deserialize, Serialize};
-
-use super::panel;
-use crate::domain::time::{format_datetime, parse_datetime};
-use crate::domain::{NewSession, Session};
-use crate::tui::input::{TextInput, Typed};
-use crate::tui::theme::Theme;
 
 /// A field of the form: its label, its hint, and whether it is one line.
 pub struct Field {
@@ -241,4 +243,54 @@ pub fn view(frame: &mut Frame, area: Rect, form: &NoteForm, theme: &Theme) {
     let inner = block.inner(editor);
     frame.render_widget(block, editor);
     frame.render_widget(&form.fields[form.focus], inner);
+}
+
+// ---- Keys -------------------------------------------------------------------
+
+pub(crate) fn update(m: &mut Model, action: Action) -> Vec<Effect> {
+    let now = m.now;
+    let Screen::NoteForm(form) = &mut m.screen else { return vec![] };
+    match action {
+        Action::Input(_) | Action::Paste(_) => {
+            let typed = match action {
+                Action::Input(key) => form.input(key),
+                Action::Paste(text) => form.paste(&text),
+                _ => Typed::NotTaken,
+            };
+            match typed {
+                Typed::Changed => {
+                    form.unkept_since.get_or_insert(now);
+                }
+                Typed::Refused(why) => m.set_error(why),
+                Typed::Moved | Typed::NotTaken => {}
+            }
+        }
+        Action::NextField => form.next_field(),
+        Action::PrevField => form.prev_field(),
+        Action::ExternalEditor if m.encrypted => m.set_error(
+            "Ctrl-E is off while the data folder is encrypted: the editor would write the note to disk unencrypted.",
+        ),
+        Action::ExternalEditor => return vec![Effect::OpenEditor { text: form.focused_text() }],
+        Action::Save => {
+            let client = form.client.clone();
+            let editing = form.editing.clone();
+            match form.to_new_session() {
+                Ok(note) if writable(m, &client) => {
+                    m.set_info("Saving…");
+                    return vec![match editing {
+                        Some(session) => Effect::EditNote { client, session, note },
+                        None => Effect::SaveNote { client, note },
+                    }];
+                }
+                Ok(_) => {}
+                Err(e) => m.set_error(e),
+            }
+        }
+        Action::Back => {
+            let typed = form.has_text();
+            return leave_form(m, typed);
+        }
+        _ => {}
+    }
+    vec![]
 }

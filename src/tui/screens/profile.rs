@@ -1,16 +1,18 @@
 //! The client's profile (`p`): personal details, goals, watch-for items and
 //! messages, each editable from the keyboard.
 
+use crate::domain::time::{ago, format_day, parse_date, split_date};
+use crate::domain::{Channel, ClientRecord, Direction, GoalStatus, RecordError};
+use crate::tui::action::{Action, Effect};
+use crate::tui::input::TextInput;
+use crate::tui::model::{Confirmed, Model, Popup, Screen};
+use crate::tui::nav::*;
+use crate::tui::screens::clients::selectable_list;
+use crate::tui::screens::panel;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
-
-use super::clients::selectable_list;
-use super::panel;
-use crate::domain::time::{ago, format_day, parse_date, split_date};
-use crate::domain::{Channel, ClientRecord, Direction, GoalStatus, RecordError};
-use crate::tui::model::Model;
 
 /// The parts of the profile, in Tab order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -238,6 +240,95 @@ pub fn view(frame: &mut Frame, area: Rect, m: &Model, v: &ProfileView) {
         return;
     }
     selectable_list(frame, inner, items.len(), v.selected, theme, |i| items[i].clone());
+}
+
+// ---- Keys -------------------------------------------------------------------
+
+pub(crate) fn update(m: &mut Model, action: Action) -> Vec<Effect> {
+    let Screen::Profile(v) = &m.screen else { return vec![] };
+    let mut v = v.clone();
+    let Some(r) = m.record(&v.client) else {
+        if action == Action::Back {
+            m.screen = home(m);
+        }
+        return vec![];
+    };
+    let ids = item_ids(r, v.part);
+    v.selected = v.selected.min(ids.len().saturating_sub(1));
+    let selected = ids.get(v.selected).cloned();
+    let mut info = None;
+    let change = match (&action, v.part, selected) {
+        (Action::Up | Action::Down, ..) => {
+            v.selected = step(v.selected, ids.len(), action == Action::Down);
+            None
+        }
+        (Action::NextField | Action::PrevField, ..) => {
+            let i = Part::ALL.iter().position(|p| *p == v.part).unwrap_or(0);
+            let n = Part::ALL.len();
+            v.part = Part::ALL[if action == Action::NextField { (i + 1) % n } else { (i + n - 1) % n }];
+            v.selected = 0;
+            None
+        }
+        (Action::AddItem, part, _) => {
+            let client = v.client.clone();
+            m.screen = Screen::Profile(v);
+            if writable(m, &client) {
+                m.popup = Some(Popup::AddItem { client, part, input: Box::new(TextInput::one_line("")) });
+            }
+            return vec![];
+        }
+        (Action::Toggle, Part::Personal, Some(id)) => {
+            let ask = r.personal.iter().find(|p| p.id == id).is_some_and(|p| p.ask);
+            Some(ProfileChange::SetAsk { id, ask: !ask })
+        }
+        (Action::Toggle, Part::Goals, Some(id)) => {
+            let agreed = r.goals.iter().find(|g| g.id == id).is_some_and(|g| g.agreed);
+            Some(ProfileChange::SetAgreed { id, agreed: !agreed })
+        }
+        (Action::Toggle, Part::Messages, Some(id)) => {
+            if r.contacts.iter().any(|c| c.id == id && c.awaits_reply()) {
+                Some(ProfileChange::Replied(id))
+            } else {
+                info = Some("That message needs no reply.");
+                None
+            }
+        }
+        (Action::RemoveItem, Part::Goals, Some(_)) => {
+            info = Some("Goals are not removed: x drops one, and it stays in the record.");
+            None
+        }
+        (Action::RemoveItem, part, Some(id)) => {
+            let client = v.client.clone();
+            m.screen = Screen::Profile(v);
+            if writable(m, &client) {
+                m.popup = Some(Popup::Confirm {
+                    question: format!("Remove this item from {}? y removes it, n keeps it.", part.title()),
+                    on_yes: Confirmed::RemoveItem { client, part, id },
+                });
+            }
+            return vec![];
+        }
+        (Action::GoalAchieved, Part::Goals, Some(id)) => {
+            Some(ProfileChange::SetGoalStatus { id, status: crate::domain::GoalStatus::Achieved })
+        }
+        (Action::GoalDropped, Part::Goals, Some(id)) => {
+            Some(ProfileChange::SetGoalStatus { id, status: crate::domain::GoalStatus::Dropped })
+        }
+        (Action::Back, ..) => {
+            m.screen = home(m);
+            return vec![];
+        }
+        _ => None,
+    };
+    let client = v.client.clone();
+    m.screen = Screen::Profile(v);
+    if let Some(info) = info {
+        m.set_info(info);
+    }
+    match change {
+        Some(change) if writable(m, &client) => vec![Effect::ChangeProfile { client, change }],
+        _ => vec![],
+    }
 }
 
 #[cfg(test)]

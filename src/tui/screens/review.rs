@@ -1,14 +1,16 @@
 //! The review before an appointment: everything worth remembering, on one
 //! screen. Drawn from the same [`Summary`] as `rapport review`.
 
+use crate::domain::summary::{Emphasis, Summary, summary};
+use crate::domain::{Appointment, TaskStatus};
+use crate::tui::action::{Action, Effect};
+use crate::tui::model::{Model, Screen};
+use crate::tui::nav::*;
+use crate::tui::screens::profile::{Part, ProfileView};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
-
-use crate::domain::Appointment;
-use crate::domain::summary::{Emphasis, Summary, summary};
-use crate::tui::model::Model;
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct ReviewView {
@@ -94,4 +96,52 @@ pub fn view(frame: &mut Frame, area: Rect, m: &Model, v: &ReviewView) {
         };
         frame.render_widget(Paragraph::new(Span::styled(more, theme.key())), r);
     }
+}
+
+// ---- Keys -------------------------------------------------------------------
+
+pub(crate) fn update(m: &mut Model, action: Action) -> Vec<Effect> {
+    let Screen::Review(v) = &m.screen else { return vec![] };
+    let v = v.clone();
+    let Some(summary) = v.summary(m) else {
+        if action == Action::Back {
+            m.screen = home(m);
+        }
+        return vec![];
+    };
+    let tasks = &summary.tasks_to_check;
+    let mut next = v.clone();
+    match action {
+        Action::Up | Action::Down => next.task = step(v.task, tasks.len(), action == Action::Down),
+        Action::PageUp => next.scroll = v.scroll.saturating_sub(PAGE),
+        Action::PageDown => next.scroll = v.scroll.saturating_add(PAGE),
+        Action::TaskDone | Action::TaskNotDone | Action::TaskDrop => {
+            if let Some(t) = tasks.get(v.task).filter(|_| writable(m, &v.client)) {
+                let status = match action {
+                    Action::TaskDone => TaskStatus::Done,
+                    Action::TaskDrop => TaskStatus::Dropped,
+                    _ => TaskStatus::Open,
+                };
+                m.popup = Some(outcome_popup(&v.client, &t.id, &t.text, status));
+            } else if tasks.is_empty() {
+                m.set_info("No open tasks to mark.");
+            }
+        }
+        Action::Profile => {
+            m.screen = Screen::Profile(ProfileView { client: v.client.clone(), part: Part::Personal, selected: 0 });
+            return vec![];
+        }
+        Action::NewNote => {
+            let appt = v.appointment.as_ref().map(|a| (a.start, a.minutes));
+            open_note(m, &v.client, appt);
+            return vec![];
+        }
+        Action::Back => {
+            m.screen = home(m);
+            return vec![];
+        }
+        _ => {}
+    }
+    m.screen = Screen::Review(next);
+    vec![]
 }

@@ -1,17 +1,18 @@
 //! Search every note (Ctrl-F): as you type, newest first, Enter opens the
 //! session.
 
+use crate::domain::time::format_day_near;
+use crate::store::search::Found;
+use crate::tui::action::{Action, Effect};
+use crate::tui::input::TextInput;
+use crate::tui::model::{Model, Screen};
+use crate::tui::nav::*;
+use crate::tui::screens::clients::window_start;
+use crate::tui::screens::panel;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{List, ListItem};
-
-use super::clients::window_start;
-use super::panel;
-use crate::domain::time::format_day_near;
-use crate::store::search::Found;
-use crate::tui::input::TextInput;
-use crate::tui::model::Model;
 
 #[derive(Debug, Clone)]
 pub struct SearchView {
@@ -90,4 +91,59 @@ pub fn view(frame: &mut Frame, area: Rect, m: &Model, v: &SearchView) {
     let start = window_start(v.selected, height);
     let shown: Vec<ListItem> = lines.into_iter().skip(start).take(height).collect();
     frame.render_widget(List::new(shown), inner);
+}
+
+// ---- Keys -------------------------------------------------------------------
+
+pub(crate) fn update(m: &mut Model, action: Action) -> Vec<Effect> {
+    let Screen::Search(v) = &mut m.screen else { return vec![] };
+    let before = v.query();
+    match action {
+        action @ (Action::Input(_) | Action::Paste(_)) => {
+            if let Some(why) = type_line(&mut v.input, action) {
+                m.set_error(why);
+                return vec![];
+            }
+        }
+        Action::Up | Action::Down => {
+            let n = match &v.results {
+                Some((_, Ok(f))) => f.hits.len(),
+                _ => 0,
+            };
+            v.selected = step(v.selected, n, action == Action::Down);
+        }
+        Action::Open => {
+            let hit = match &v.results {
+                Some((_, Ok(f))) => f.hits.get(v.selected).cloned(),
+                _ => None,
+            };
+            if let Some(hit) = hit {
+                m.screen = Screen::Clients;
+                m.home = Screen::Clients;
+                m.select_client(&hit.client);
+                match &hit.session {
+                    Some(s) => {
+                        m.sessions_focus = true;
+                        m.select_session(&hit.client, s);
+                    }
+                    None => m.sessions_focus = false,
+                }
+            }
+            return vec![];
+        }
+        Action::Back => {
+            m.screen = home(m);
+            return vec![];
+        }
+        _ => {}
+    }
+    let query = v.query();
+    if query == before {
+        return vec![];
+    }
+    if query.is_empty() {
+        v.results = None;
+        return vec![];
+    }
+    vec![Effect::Search { query }]
 }

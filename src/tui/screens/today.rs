@@ -1,17 +1,20 @@
 //! Today: the appointments of today and the next days, and every message
 //! awaiting a reply. The app opens here.
 
+use crate::domain::time::{ago, format_day_near, relative};
+use crate::store;
+use crate::store::ClientSummary;
+use crate::tui::action::{Action, Effect};
+use crate::tui::model::{Confirmed, Model, Popup, Screen};
+use crate::tui::nav::*;
+use crate::tui::screens::appointment::AppointmentForm;
+use crate::tui::screens::clients::window_start;
+use crate::tui::screens::panel;
 use chrono::NaiveDate;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{List, ListItem, Paragraph};
-
-use super::clients::window_start;
-use super::panel;
-use crate::domain::time::{ago, format_day_near, relative};
-use crate::store;
-use crate::tui::model::Model;
 
 /// Every message awaiting a reply across all clients, oldest first, with
 /// the client's name.
@@ -119,4 +122,53 @@ pub fn view(frame: &mut Frame, area: Rect, m: &Model) {
             .collect()
     };
     frame.render_widget(Paragraph::new(lines), inner);
+}
+
+// ---- Keys -------------------------------------------------------------------
+
+pub(crate) fn update(m: &mut Model, action: Action) -> Vec<Effect> {
+    let rows = m.agenda();
+    let row = rows.get(m.today_row).cloned();
+    match action {
+        Action::Up | Action::Down => m.today_row = step(m.today_row, rows.len(), action == Action::Down),
+        Action::Review | Action::Open => {
+            if let Some(r) = row {
+                open_review(m, &r.client, Some(r.appointment));
+            }
+        }
+        Action::NewNote => {
+            if let Some(r) = row {
+                open_note(m, &r.client, Some((r.appointment.start, r.appointment.minutes)));
+            }
+        }
+        Action::MoveAppointment => {
+            if let Some(r) = row.filter(|r| writable(m, &r.client)) {
+                let name = m.summary(&r.client).map(ClientSummary::display_name).unwrap_or_default();
+                m.screen = Screen::Appointment(AppointmentForm::move_existing(
+                    r.client,
+                    name,
+                    r.appointment.start,
+                    r.appointment.minutes,
+                ));
+            }
+        }
+        Action::CancelAppointment => {
+            if let Some(r) = row.filter(|r| writable(m, &r.client)) {
+                let name = m.summary(&r.client).map(|c| c.name.clone()).unwrap_or_default();
+                m.popup = Some(Popup::Confirm {
+                    question: format!(
+                        "Cancel {name}'s appointment on {}? y cancels it, n keeps it.",
+                        r.appointment.start.format("%a %-d %b at %H:%M")
+                    ),
+                    on_yes: Confirmed::CancelAppointment { client: r.client, start: r.appointment.start },
+                });
+            }
+        }
+        Action::SwitchTab => {
+            m.screen = Screen::Clients;
+            m.home = Screen::Clients;
+        }
+        _ => {}
+    }
+    vec![]
 }

@@ -1,0 +1,125 @@
+//! Moves between screens and the steps every screen shares: going home,
+//! opening a note or a review, refusing a change to a read-only client,
+//! typing into a box, and asking before typed text is thrown away.
+
+use chrono::NaiveDateTime;
+
+use super::action::{Action, Effect};
+use super::input::{TextInput, Typed};
+use super::model::{Model, Popup, Screen};
+use super::screens::note_form::NoteForm;
+use super::screens::review::ReviewView;
+use crate::domain::TaskStatus;
+use crate::store::ClientSummary;
+
+/// Lines a PgUp or PgDn moves.
+pub const PAGE: u16 = 10;
+
+pub(crate) fn home(m: &Model) -> Screen {
+    match m.home {
+        Screen::Today => Screen::Today,
+        _ => Screen::Clients,
+    }
+}
+
+/// Refuses a change to a client whose file is unreadable or newer.
+pub(crate) fn writable(m: &mut Model, id: &str) -> bool {
+    match m.entry(id) {
+        Some(e) if !e.read_only => true,
+        Some(e) => {
+            let why = match &e.summary {
+                Err(reason) => reason.clone(),
+                Ok(_) => format!("{} was written by a newer Rapport and is read-only here", e.name()),
+            };
+            m.set_error(why);
+            false
+        }
+        None => false,
+    }
+}
+
+pub(crate) fn open_note(m: &mut Model, client: &str, appointment: Option<(NaiveDateTime, u32)>) {
+    if !writable(m, client) {
+        return;
+    }
+    let Some(name) = m.summary(client).map(ClientSummary::display_name) else { return };
+    let form = match m.drafts.get(client).cloned() {
+        Some(draft) => {
+            m.set_info(format!("Restored the unsaved note kept {}.", draft.kept_at.format("%a %-d %b %H:%M")));
+            NoteForm::from_draft(client.to_string(), name, &draft)
+        }
+        None => NoteForm::new(client.to_string(), name, m.now, appointment),
+    };
+    m.screen = Screen::NoteForm(Box::new(form));
+}
+
+pub(crate) fn open_review(m: &mut Model, client: &str, appointment: Option<crate::domain::Appointment>) {
+    let Some(summary) = m.summary(client) else {
+        if let Some(Err(reason)) = m.entry(client).map(|e| e.summary.clone()) {
+            m.set_error(reason);
+        }
+        return;
+    };
+    let now = m.now;
+    let appointment =
+        appointment.or_else(|| summary.appointments.iter().filter(|a| a.end() > now).min_by_key(|a| a.start).cloned());
+    m.screen = Screen::Review(ReviewView { client: client.to_string(), appointment, task: 0, scroll: 0 });
+}
+
+pub(crate) fn step(i: usize, len: usize, down: bool) -> usize {
+    if down { (i + 1).min(len.saturating_sub(1)) } else { i.saturating_sub(1) }
+}
+
+/// Types a key or a paste into a one-line field (Enter is not a new line).
+/// Returns why it was refused (the field is full), for the status line.
+pub(crate) fn type_line(input: &mut TextInput, action: Action) -> Option<String> {
+    let typed = match action {
+        Action::Input(key) => input.input(key),
+        Action::Paste(text) => input.paste(&text),
+        _ => Typed::NotTaken,
+    };
+    match typed {
+        Typed::Refused(why) => Some(why),
+        _ => None,
+    }
+}
+
+/// Esc on a box: closes it, or asks first when something was typed in it.
+pub(crate) fn close_box(m: &mut Model, popup: Popup, typed: bool) -> Vec<Effect> {
+    if typed {
+        m.popup = Some(Popup::Discard { keep: Some(Box::new(popup)) });
+    }
+    vec![]
+}
+
+/// Leaves the form on screen for the home screen, after asking when
+/// something was typed (the note form's kept draft goes with it).
+pub(crate) fn leave_form(m: &mut Model, typed: bool) -> Vec<Effect> {
+    if typed {
+        m.popup = Some(Popup::Discard { keep: None });
+        return vec![];
+    }
+    discard_form(m)
+}
+
+pub(crate) fn discard_form(m: &mut Model) -> Vec<Effect> {
+    let note_client = match &m.screen {
+        Screen::NoteForm(f) => Some(f.client.clone()),
+        _ => None,
+    };
+    m.screen = home(m);
+    match note_client {
+        Some(client) if m.drafts.remove(&client).is_some() => vec![Effect::DeleteDraft { client }],
+        _ => vec![],
+    }
+}
+
+pub(crate) fn outcome_popup(client: &str, task: &str, text: &str, status: TaskStatus) -> Popup {
+    Popup::Outcome {
+        client: client.to_string(),
+        task: task.to_string(),
+        task_text: text.to_string(),
+        status,
+        input: Box::new(TextInput::one_line("")),
+    }
+}

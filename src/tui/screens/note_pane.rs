@@ -1,0 +1,128 @@
+//! The text of the note on the client list's right: wrapped only as far as
+//! the screen reaches, kept between frames in [`NoteCache`], so a keypress
+//! on a long note costs what the screen shows.
+
+use ratatui::text::Line;
+
+use crate::domain::time::format_datetime;
+use crate::domain::{ClientRecord, Session};
+use crate::tui::model::{Model, NoteCache, NoteItem};
+use crate::tui::theme::Theme;
+
+/// The `height` lines of a note from `m.scroll` on, wrapped to `width`.
+/// The wrapping of the note's body is kept in [`Model::note_cache`], so a
+/// keypress costs the lines on screen, not the length of the note, and
+/// a note is wrapped only as far as the screen has reached.
+pub fn note_window<'a>(r: &ClientRecord, s: &Session, width: usize, height: usize, m: &Model) -> Vec<Line<'a>> {
+    let key = (m.generation, r.client.id.clone(), s.id.clone(), width);
+    let mut cache = m.note_cache.borrow_mut();
+    if cache.key.as_ref() != Some(&key) {
+        *cache = NoteCache { key: Some(key), items: body_items(r, s), ..Default::default() };
+    }
+    let head = header_lines(s, width, m);
+    let scroll = usize::from(m.scroll);
+    wrap_until(&mut cache, scroll + height, width, &m.theme);
+    let body = cache.lines.iter().skip(scroll.saturating_sub(head.len())).take(height).cloned();
+    head.into_iter().skip(scroll).chain(body).take(height).collect()
+}
+
+/// The note's time and whether it can still be changed (these follow the clock).
+fn header_lines<'a>(s: &Session, width: usize, m: &Model) -> Vec<Line<'a>> {
+    let theme = &m.theme;
+    let state = match (&s.finalised, m.policy.after_hours) {
+        (Some(f), _) => format!("Final since {} · + to correct", f.at.format("%-d %b %H:%M")),
+        (None, _) if m.policy.due(s, m.now) => "Final (editing period over) · + to correct".to_string(),
+        (None, Some(h)) => format!(
+            "Editable until {} · e edit · f finalise",
+            (s.at + chrono::Duration::hours(h.into())).format("%-d %b %H:%M")
+        ),
+        (None, None) => "Editable · e edit · f finalise".to_string(),
+    };
+    let wrap = |text: String, style| {
+        textwrap::wrap(&text, width.max(8))
+            .into_iter()
+            .map(move |l| Line::styled(l.into_owned(), style))
+            .collect::<Vec<_>>()
+    };
+    let mut lines = wrap(format!("{} · {} min", format_datetime(s.at), s.minutes), theme.title());
+    lines.extend(wrap(state, theme.quiet()));
+    lines
+}
+
+/// The body of one session note, with what it set: headings and the
+/// paragraphs under them, not yet wrapped.
+pub fn body_items(r: &ClientRecord, s: &Session) -> Vec<NoteItem> {
+    let mut items = Vec::new();
+    let mut section = |heading: &str, paragraphs: Vec<String>| {
+        if paragraphs.is_empty() {
+            return;
+        }
+        items.push(NoteItem::Heading(heading.to_string()));
+        items.extend(paragraphs.into_iter().map(NoteItem::Text));
+    };
+    section("Topics", s.topics.clone());
+    section("They told you", s.feedback.iter().map(|f| format!("\"{f}\"")).collect());
+    section("Observations", s.observations.clone());
+    section(
+        "Tasks set",
+        r.tasks
+            .iter()
+            .filter(|t| t.session.as_deref() == Some(&s.id))
+            .map(|t| {
+                let status = t.status.label();
+                let outcome = t.outcome.as_ref().map(|o| format!(": {o}")).unwrap_or_default();
+                format!("[{}] {} ({status}{outcome})", t.id, t.text)
+            })
+            .collect(),
+    );
+    section(
+        "Personal",
+        r.personal
+            .iter()
+            .filter(|p| p.session.as_deref() == Some(&s.id))
+            .map(|p| match p.date {
+                Some(d) => format!("{} ({})", p.text, d.format("%a %-d %b")),
+                None => p.text.clone(),
+            })
+            .collect(),
+    );
+    section("Plan for next time", if s.plan.is_empty() { vec![] } else { vec![s.plan.clone()] });
+    section("Notes", if s.notes.is_empty() { vec![] } else { s.notes.lines().map(str::to_string).collect() });
+    section("Addenda", s.addenda.iter().map(|a| format!("{}: {}", format_datetime(a.at), a.text)).collect());
+    items
+}
+
+/// Wraps the note's items into `cache` until it holds `wanted` lines (or
+/// all of them): only as much of a long note as the screen reaches.
+fn wrap_until(cache: &mut NoteCache, wanted: usize, width: usize, theme: &Theme) {
+    // First fit, as a reader fills lines: linear, where the optimal fit is not.
+    let options = textwrap::Options::new(width.max(8))
+        .initial_indent("  ")
+        .subsequent_indent("  ")
+        .wrap_algorithm(textwrap::WrapAlgorithm::FirstFit);
+    while cache.lines.len() < wanted && cache.next < cache.items.len() {
+        match &cache.items[cache.next] {
+            NoteItem::Heading(h) => cache.lines.push(Line::styled(h.clone(), theme.heading())),
+            NoteItem::Text(t) => {
+                cache.lines.extend(textwrap::wrap(t, &options).into_iter().map(|l| Line::raw(l.into_owned())))
+            }
+        }
+        cache.next += 1;
+    }
+}
+
+/// The topics on one line, cut at a screen's width: a long topic costs
+/// nothing to draw.
+pub fn topics_line(topics: &[String]) -> String {
+    let mut line = String::new();
+    for t in topics {
+        if !line.is_empty() {
+            line.push_str("; ");
+        }
+        line.extend(t.chars().take(400));
+        if line.len() >= 400 {
+            break;
+        }
+    }
+    line
+}
