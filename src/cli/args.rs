@@ -329,7 +329,7 @@ pub enum GoalCommand {
         client: String,
         goal: String,
         #[arg(long)]
-        status: GoalStatusArg,
+        status: crate::domain::GoalStatus,
     },
 }
 
@@ -337,13 +337,6 @@ pub enum GoalCommand {
 pub enum ExportFormat {
     Markdown,
     Json,
-}
-
-#[derive(Debug, Clone, Copy, ValueEnum)]
-pub enum GoalStatusArg {
-    Active,
-    Achieved,
-    Dropped,
 }
 
 #[derive(Debug, Subcommand)]

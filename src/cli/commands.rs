@@ -9,7 +9,7 @@ use super::args::*;
 use super::resolve;
 use crate::domain::summary::summary;
 use crate::domain::time::{ago, format_datetime, format_day, format_day_near, parse_date, parse_datetime};
-use crate::domain::{Appointment, ClientProfile, ClientRecord, Direction, GoalStatus, NewSession, TaskStatus};
+use crate::domain::{Appointment, ClientProfile, ClientRecord, Direction, NewSession, TaskStatus};
 use crate::sanitize::json_inert;
 use crate::store::Store;
 
@@ -579,11 +579,6 @@ fn goal(g: GoalCommand, store: &Store, now: NaiveDateTime, out: &mut dyn Write) 
             writeln!(out, "Added goal {id} for {}.", r.client.name)?;
         }
         GoalCommand::Set { client, goal, status } => {
-            let status = match status {
-                GoalStatusArg::Active => GoalStatus::Active,
-                GoalStatusArg::Achieved => GoalStatus::Achieved,
-                GoalStatusArg::Dropped => GoalStatus::Dropped,
-            };
             let (_, r) = change(store, now, "goal changed", &client, |r| r.set_goal_status(&goal, status))?;
             writeln!(out, "Goal {goal} of {} updated.", r.client.name)?;
         }

@@ -69,6 +69,15 @@ pub fn check_text(what: &str, text: &str) -> Result<(), String> {
     Ok(())
 }
 
+/// Reads a number typed into a form field named `what`, within `range`.
+pub fn parse_number(what: &str, text: &str, range: &RangeInclusive<u32>) -> Result<u32, String> {
+    let text = text.trim();
+    text.parse::<u32>()
+        .ok()
+        .filter(|n| range.contains(n))
+        .ok_or_else(|| format!("{what}: '{text}' is not a number from {} to {}; type one", range.start(), range.end()))
+}
+
 /// Refuses a number outside `range`, naming `what`.
 pub fn check_number(what: &str, n: u32, range: &RangeInclusive<u32>) -> Result<(), String> {
     if !range.contains(&n) {

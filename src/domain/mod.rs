@@ -8,6 +8,7 @@ pub mod bounds;
 mod check;
 pub mod export;
 pub mod finalise;
+pub mod profile;
 pub mod summary;
 pub mod time;
 
@@ -173,7 +174,7 @@ pub struct PersonalDetail {
     pub session: Option<String>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, clap::ValueEnum)]
 #[serde(rename_all = "snake_case")]
 pub enum GoalStatus {
     Active,
@@ -379,10 +380,12 @@ impl ClientRecord {
 
     /// "Maria Lopez (Mari)" or just the name.
     pub fn display_name(&self) -> String {
-        match &self.client.preferred_name {
-            Some(p) if p != &self.client.name => format!("{} ({p})", self.client.name),
-            _ => self.client.name.clone(),
-        }
+        display_name(&self.client.name, self.client.preferred_name.as_deref())
+    }
+
+    /// What the therapist calls the client: "Mari", else "Maria Lopez".
+    pub fn called(&self) -> &str {
+        self.client.preferred_name.as_deref().unwrap_or(&self.client.name)
     }
 
     /// Sessions sorted oldest first (files keep them in that order).
@@ -475,21 +478,24 @@ impl ClientRecord {
 
     /// Removes a personal detail, watch-for item or contact that no longer
     /// belongs in the record (goals are dropped instead, tasks closed).
-    pub fn remove_item(&mut self, kind: &'static str, id: &str) -> Result<String, RecordError> {
+    /// Removes a personal detail, watch-for item or message; returns its
+    /// text. Goals are dropped instead, never removed.
+    pub fn remove_item(&mut self, kind: profile::ItemKind, id: &str) -> Result<String, RecordError> {
+        use profile::ItemKind;
         let text = match kind {
-            "personal" => {
-                let i = self.personal.iter().position(|p| p.id == id).ok_or_else(|| unknown(kind, id))?;
+            ItemKind::Personal => {
+                let i = self.personal.iter().position(|p| p.id == id).ok_or_else(|| unknown("personal detail", id))?;
                 self.personal.remove(i).text
             }
-            "watch" => {
-                let i = self.watch_for.iter().position(|w| w.id == id).ok_or_else(|| unknown(kind, id))?;
+            ItemKind::WatchFor => {
+                let i = self.watch_for.iter().position(|w| w.id == id).ok_or_else(|| unknown("watch-for item", id))?;
                 self.watch_for.remove(i).text
             }
-            "contact" => {
-                let i = self.contacts.iter().position(|c| c.id == id).ok_or_else(|| unknown(kind, id))?;
+            ItemKind::Messages => {
+                let i = self.contacts.iter().position(|c| c.id == id).ok_or_else(|| unknown("message", id))?;
                 self.contacts.remove(i).summary
             }
-            _ => return Err(RecordError::Invalid(format!("{kind} items cannot be removed"))),
+            ItemKind::Goals => return Err(RecordError::Invalid("goals are dropped, not removed".into())),
         };
         Ok(text)
     }
@@ -625,6 +631,15 @@ fn unknown(kind: &'static str, id: &str) -> RecordError {
 }
 
 /// A file-name-safe id from a client's name: "María López" → "maria-lopez".
+/// "Maria Lopez (Mari)", or just the name: the one way a client is named in
+/// lists, headings and messages.
+pub fn display_name(name: &str, preferred: Option<&str>) -> String {
+    match preferred {
+        Some(p) if p != name => format!("{name} ({p})"),
+        _ => name.to_string(),
+    }
+}
+
 pub fn slug(name: &str) -> String {
     let mut out = String::new();
     for c in name.chars().flat_map(char::to_lowercase) {

@@ -74,15 +74,37 @@ pub fn split_date(text: &str) -> (String, Option<NaiveDate>) {
     (rest.to_string(), Some(date))
 }
 
+/// Where an appointment stands from a moment.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Standing {
+    /// It has ended.
+    Done,
+    /// It is under way.
+    Now,
+    /// It starts later today.
+    LaterToday,
+    /// It starts on another day.
+    AnotherDay,
+}
+
+/// Where the appointment at `start` lasting `minutes` stands at `now`.
+pub fn standing(now: NaiveDateTime, start: NaiveDateTime, minutes: u32) -> Standing {
+    let end = start.checked_add_signed(chrono::Duration::minutes(minutes.into())).unwrap_or(start);
+    match () {
+        _ if now >= end => Standing::Done,
+        _ if now >= start => Standing::Now,
+        _ if start.date() == now.date() => Standing::LaterToday,
+        _ => Standing::AnotherDay,
+    }
+}
+
 /// How an appointment stands from `now`: "in 25 min", "now", "done",
 /// "tomorrow 10:00", "Thu 3 Dec 10:00".
 pub fn relative(now: NaiveDateTime, start: NaiveDateTime, minutes: u32) -> String {
-    let end = start + chrono::Duration::minutes(minutes.into());
-    if now >= end {
-        return "done".into();
-    }
-    if now >= start {
-        return "now".into();
+    match standing(now, start, minutes) {
+        Standing::Done => return "done".into(),
+        Standing::Now => return "now".into(),
+        Standing::LaterToday | Standing::AnotherDay => {}
     }
     let mins = (start - now).num_minutes() + i64::from((start - now).num_seconds() % 60 != 0);
     if start.date() == now.date() {

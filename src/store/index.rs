@@ -90,10 +90,7 @@ impl ClientSummary {
 
     /// "Maria Lopez (Mari)" or just the name.
     pub fn display_name(&self) -> String {
-        match &self.preferred_name {
-            Some(p) if *p != self.name => format!("{} ({p})", self.name),
-            _ => self.name.clone(),
-        }
+        crate::domain::display_name(&self.name, self.preferred_name.as_deref())
     }
 }
 

@@ -125,6 +125,9 @@ pub enum Action {
     DraftSaved { client: String },
     /// Reading or writing the data folder failed; the message says why.
     StoreFailed(String),
+    /// A note could not be saved: the form stays open with its text, and
+    /// the message stays on screen (a draft's failure does not cover it).
+    NoteNotSaved(String),
     /// The data folder did what was asked but has something to say (the
     /// audit log could not be written, a note was not sealed again).
     StoreWarned(String),
@@ -247,6 +250,7 @@ impl crate::sanitize::MakeVisible for Action {
             | Action::Exported(Ok(e) | Err(e))
             | Action::DraftFailed(e)
             | Action::StoreFailed(e)
+            | Action::NoteNotSaved(e)
             | Action::StoreWarned(e)
             | Action::EditorClosed(Err(e)) => e.make_visible(),
             _ => {}

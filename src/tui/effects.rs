@@ -34,7 +34,7 @@ fn perform(store: &Store, effect: Effect, now: NaiveDateTime) -> Option<Action> 
             let policy = store.settings().policy();
             match store.update(&client, now, "note edited", |r| r.edit_session(&session, note, now, policy)) {
                 Ok(((), record)) => Action::NoteSaved { record: Box::new(record), session },
-                Err(e) => Action::StoreFailed(format!("Not saved: {e}. Your note is still here.")),
+                Err(e) => Action::NoteNotSaved(format!("Not saved: {e}. Your note is still here.")),
             }
         }
         Effect::Finalise { client, session } => {
@@ -79,7 +79,7 @@ fn perform(store: &Store, effect: Effect, now: NaiveDateTime) -> Option<Action> 
         Effect::SaveNote { client, note } => {
             match store.update(&client, now, "note added", |r| r.add_session(note, now)) {
                 Ok((session, record)) => Action::NoteSaved { record: Box::new(record), session },
-                Err(e) => Action::StoreFailed(format!("Not saved: {e}. Your note is still here.")),
+                Err(e) => Action::NoteNotSaved(format!("Not saved: {e}. Your note is still here.")),
             }
         }
         Effect::AddClient { profile } => match store.create_client(profile, now) {
@@ -147,8 +147,7 @@ fn perform(store: &Store, effect: Effect, now: NaiveDateTime) -> Option<Action> 
             }
         }
         Effect::ChangeProfile { client, change } => {
-            match store.update(&client, now, "profile changed", |r| crate::tui::screens::profile::apply(r, change, now))
-            {
+            match store.update(&client, now, "profile changed", |r| r.apply_profile_change(change, now)) {
                 Ok((message, record)) => Action::RecordSaved { record: Box::new(record), message },
                 Err(e) => failed(e),
             }

@@ -123,6 +123,8 @@ pub const DISCARD_QUESTION: &str = "Discard what you typed? y discards it, n kee
 pub enum StatusKind {
     Info,
     Error,
+    /// A note could not be saved: nothing less important replaces it.
+    NoteNotSaved,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -547,6 +549,10 @@ impl Model {
 
     pub fn set_info(&mut self, text: impl Into<String>) {
         self.status = Some(Status { text: visible(&text.into()).into_owned(), kind: StatusKind::Info });
+    }
+
+    pub fn set_status(&mut self, text: impl Into<String>, kind: StatusKind) {
+        self.status = Some(Status { text: visible(&text.into()).into_owned(), kind });
     }
 
     pub fn set_error(&mut self, text: impl Into<String>) {

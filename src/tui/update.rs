@@ -112,7 +112,7 @@ fn step_model(m: &mut Model, action: Action) -> Vec<Effect> {
         Action::DraftSaved { .. } => return vec![],
         Action::DraftFailed(message) => {
             // A failed save says more; it is not covered up.
-            if !m.status.as_ref().is_some_and(|s| s.kind == StatusKind::Error && s.text.starts_with("Not saved")) {
+            if !m.status.as_ref().is_some_and(|s| s.kind == StatusKind::NoteNotSaved) {
                 m.set_error(message);
             }
             return vec![];
@@ -122,6 +122,10 @@ fn step_model(m: &mut Model, action: Action) -> Vec<Effect> {
                 Ok(path) => m.set_info(format!("Exported the whole record to {path}")),
                 Err(e) => m.set_error(format!("Not exported: {e}")),
             }
+            return vec![];
+        }
+        Action::NoteNotSaved(message) => {
+            m.set_status(message, StatusKind::NoteNotSaved);
             return vec![];
         }
         Action::StoreFailed(message) | Action::StoreWarned(message) => {
@@ -219,7 +223,7 @@ fn keep_draft_if_due(m: &mut Model) -> Vec<Effect> {
 
 fn note_saved(m: &mut Model, record: crate::domain::ClientRecord, session: String) -> Vec<Effect> {
     let id = record.client.id.clone();
-    let name = record.client.preferred_name.clone().unwrap_or_else(|| record.client.name.clone());
+    let name = record.called().to_string();
     let position = record.sessions_newest_first().iter().position(|s| s.id == session).unwrap_or(0);
     m.replace_record(record);
     m.select_client(&id);

@@ -71,7 +71,7 @@ pub fn view(m: &Model, frame: &mut Frame) {
     if let Some(s) = &m.status {
         let style = match s.kind {
             StatusKind::Info => m.theme.info(),
-            StatusKind::Error => m.theme.error(),
+            StatusKind::Error | StatusKind::NoteNotSaved => m.theme.error(),
         };
         frame.render_widget(Paragraph::new(Line::styled(s.text.clone(), style)).wrap(Wrap { trim: true }), status);
     }

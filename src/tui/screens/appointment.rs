@@ -1,5 +1,6 @@
 //! Booking or moving an appointment (`s` on a client, `m` on Today).
 
+use crate::domain::bounds;
 use crate::domain::time::{format_datetime, parse_datetime};
 use crate::tui::action::{Action, Effect};
 use crate::tui::model::{Model, Screen};
@@ -62,20 +63,8 @@ impl AppointmentForm {
 
     pub fn booking(&self) -> Result<Booking, String> {
         let start = parse_datetime(&self.fields.value(0)).map_err(|e| format!("When: {e}"))?;
-        let minutes = self
-            .fields
-            .value(1)
-            .parse::<u32>()
-            .ok()
-            .filter(|m| (1..=1440).contains(m))
-            .ok_or("Minutes: type a number from 1 to 1440")?;
-        let weekly = self
-            .fields
-            .value(2)
-            .parse::<u32>()
-            .ok()
-            .filter(|w| *w <= 104)
-            .ok_or("Weekly repeats: type a number from 0 to 104")?;
+        let minutes = bounds::parse_number("Minutes", &self.fields.value(1), &bounds::MINUTES)?;
+        let weekly = bounds::parse_number("Weekly repeats", &self.fields.value(2), &bounds::WEEKLY_REPEATS)?;
         if self.replaces.is_some() && weekly > 0 {
             return Err("Weekly repeats: a moved appointment is moved alone; leave it at 0".into());
         }

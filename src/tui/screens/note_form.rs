@@ -1,5 +1,6 @@
 //! Note entry: the quick note straight after a session.
 
+use crate::domain::bounds;
 use crate::domain::time::{format_datetime, parse_datetime};
 use crate::domain::{NewSession, Session};
 use crate::tui::action::{Action, Effect};
@@ -16,29 +17,60 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{List, ListItem, Paragraph};
 use serde::{Deserialize, Serialize};
 
-/// A field of the form: its label, its hint, and whether it is one line.
+/// A field of the form: its name in a kept draft, its label, its hint, and
+/// whether it is one line.
 pub struct Field {
+    pub key: &'static str,
     pub label: &'static str,
     pub hint: &'static str,
     pub one_line: bool,
 }
 
-const fn f(label: &'static str, hint: &'static str, one_line: bool) -> Field {
-    Field { label, hint, one_line }
+const fn f(key: &'static str, label: &'static str, hint: &'static str, one_line: bool) -> Field {
+    Field { key, label, hint, one_line }
 }
 
 /// The fields in Tab order.
 pub const FIELDS: [Field; 9] = [
-    f("Topics", "one topic per line", false),
-    f("Client feedback", "what they said about the therapy, the plan, the last task; one per line", false),
-    f("Tasks set", "homework, one task per line", false),
-    f("Personal details", "to ask about next time, one per line; add a date as YYYY-MM-DD", false),
-    f("Observations", "non-verbal cues, silences; one per line", false),
-    f("Plan for next time", "what to pick up next session", false),
-    f("Notes", "free text", false),
-    f("When", "YYYY-MM-DD HH:MM", true),
-    f("Minutes", "length of the session", true),
+    f("topics", "Topics", "one topic per line", false),
+    f("feedback", "Client feedback", "what they said about the therapy, the plan, the last task; one per line", false),
+    f("tasks", "Tasks set", "homework, one task per line", false),
+    f("personal", "Personal details", "to ask about next time, one per line; add a date as YYYY-MM-DD", false),
+    f("observations", "Observations", "non-verbal cues, silences; one per line", false),
+    f("plan", "Plan for next time", "what to pick up next session", false),
+    f("notes", "Notes", "free text", false),
+    f("when", "When", "YYYY-MM-DD HH:MM", true),
+    f("minutes", "Minutes", "length of the session", true),
 ];
+
+/// A draft's fields are kept by name (`{"topics": "…", "when": "…"}`), so a
+/// form that gains or reorders fields still restores every word; drafts
+/// kept by an older Rapport as a list in [`FIELDS`] order still restore.
+mod fields_by_name {
+    use std::collections::BTreeMap;
+
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    use super::FIELDS;
+
+    pub fn serialize<S: Serializer>(fields: &[String], s: S) -> Result<S::Ok, S::Error> {
+        s.collect_map(FIELDS.iter().zip(fields).map(|(f, text)| (f.key, text)))
+    }
+
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum Kept {
+        ByName(BTreeMap<String, String>),
+        InOrder(Vec<String>),
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error> {
+        Ok(match Kept::deserialize(d)? {
+            Kept::ByName(mut map) => FIELDS.iter().map(|f| map.remove(f.key).unwrap_or_default()).collect(),
+            Kept::InOrder(list) => list,
+        })
+    }
+}
 const WHEN: usize = 7;
 const MINUTES: usize = 8;
 
@@ -55,7 +87,8 @@ fn fields(texts: &[String]) -> Vec<TextInput> {
 /// The form as kept on disk while it is unsaved.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct NoteDraft {
-    /// The text of each field, in [`FIELDS`] order.
+    /// The text of each field, in [`FIELDS`] order (kept on disk by name).
+    #[serde(with = "fields_by_name")]
     pub fields: Vec<String>,
     #[serde(default)]
     pub appointment: Option<NaiveDateTime>,
@@ -177,9 +210,7 @@ impl NoteForm {
     pub fn to_new_session(&self) -> Result<NewSession, String> {
         let at = parse_datetime(&self.fields[WHEN].text()).map_err(|e| format!("When: {e}"))?;
         let minutes_text = self.fields[MINUTES].text();
-        let minutes = minutes_text.trim().parse::<u32>().ok().filter(|m| (1..=1440).contains(m)).ok_or_else(|| {
-            format!("Minutes: '{}' is not a length; type a number from 1 to 1440", minutes_text.trim())
-        })?;
+        let minutes = bounds::parse_number("Minutes", &minutes_text, &bounds::MINUTES)?;
         Ok(NewSession {
             at: Some(at),
             minutes: Some(minutes),
@@ -293,4 +324,27 @@ pub(crate) fn update(m: &mut Model, action: Action) -> Vec<Effect> {
         _ => {}
     }
     vec![]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::time::dt;
+
+    #[test]
+    fn a_draft_is_kept_by_field_name_and_an_older_positional_draft_still_restores() {
+        let mut form = NoteForm::new("ann".into(), "Ann".into(), dt("2026-11-26 10:00"), None);
+        form.paste("sleep\nwork");
+        let json = serde_json::to_value(form.draft(dt("2026-11-26 10:05"))).unwrap();
+        assert_eq!(json["fields"]["topics"], "sleep\nwork");
+        assert_eq!(json["fields"]["when"], "2026-11-26 10:00");
+        let back: NoteDraft = serde_json::from_value(json).unwrap();
+        assert_eq!(back.fields[0], "sleep\nwork");
+        assert_eq!(back.fields[MINUTES], "50");
+
+        let old = r#"{"fields": ["grief", "", "", "", "", "", "", "2026-11-20 10:00", "50"], "kept_at": "2026-11-20T11:00:00"}"#;
+        let old: NoteDraft = serde_json::from_str(old).unwrap();
+        assert_eq!(old.fields[0], "grief");
+        assert_eq!(old.fields[WHEN], "2026-11-20 10:00");
+    }
 }

@@ -1,8 +1,8 @@
 //! The client's profile (`p`): personal details, goals, watch-for items and
 //! messages, each editable from the keyboard.
 
-use crate::domain::time::{ago, format_day, parse_date, split_date};
-use crate::domain::{Channel, ClientRecord, Direction, GoalStatus, RecordError};
+use crate::domain::ClientRecord;
+use crate::domain::time::{ago, format_day};
 use crate::tui::action::{Action, Effect};
 use crate::tui::input::TextInput;
 use crate::tui::model::{Confirmed, Model, Popup, Screen};
@@ -14,161 +14,13 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
-/// The parts of the profile, in Tab order.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Part {
-    Personal,
-    Goals,
-    WatchFor,
-    Messages,
-}
-
-impl Part {
-    pub const ALL: [Part; 4] = [Part::Personal, Part::Goals, Part::WatchFor, Part::Messages];
-
-    pub fn title(self) -> &'static str {
-        match self {
-            Part::Personal => "Personal",
-            Part::Goals => "Goals",
-            Part::WatchFor => "Watch for",
-            Part::Messages => "Messages",
-        }
-    }
-
-    /// What to type when adding one.
-    pub fn add_hint(self) -> &'static str {
-        match self {
-            Part::Personal => "A personal detail; add a date as YYYY-MM-DD if it has one",
-            Part::Goals => "A goal of the therapy plan",
-            Part::WatchFor => "Something to go carefully with",
-            Part::Messages => "Start with text:, email:, phone: or voicemail:, then what they said",
-        }
-    }
-
-    /// What Enter does to the selected item.
-    pub fn toggle_hint(self) -> &'static str {
-        match self {
-            Part::Personal => "ask about it / not",
-            Part::Goals => "client agreed / not",
-            Part::WatchFor => "",
-            Part::Messages => "mark replied",
-        }
-    }
-}
+pub use crate::domain::profile::{ItemKind as Part, ProfileChange, item_ids, parse_new};
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct ProfileView {
     pub client: String,
     pub part: Part,
     pub selected: usize,
-}
-
-/// A change the profile screen asks the store to make.
-#[derive(Debug, Clone, PartialEq)]
-pub enum ProfileChange {
-    AddPersonal { text: String, date: Option<chrono::NaiveDate> },
-    SetAsk { id: String, ask: bool },
-    AddGoal(String),
-    SetAgreed { id: String, agreed: bool },
-    SetGoalStatus { id: String, status: GoalStatus },
-    AddWatch(String),
-    AddMessage { channel: Channel, summary: String },
-    Replied(String),
-    Remove { part: Part, id: String },
-}
-
-/// Makes `change` to the record; returns what to say about it.
-pub fn apply(r: &mut ClientRecord, change: ProfileChange, now: chrono::NaiveDateTime) -> Result<String, RecordError> {
-    let today = now.date();
-    Ok(match change {
-        ProfileChange::AddPersonal { text, date } => {
-            let id = r.add_personal(text, date, true, today, None);
-            format!("Noted {id}; flagged to ask about.")
-        }
-        ProfileChange::SetAsk { id, ask } => {
-            r.set_personal_ask(&id, ask)?;
-            if ask { "Will ask about it next time.".into() } else { "No longer flagged to ask about.".into() }
-        }
-        ProfileChange::AddGoal(text) => format!("Added goal {}.", r.add_goal(text, false, today)),
-        ProfileChange::SetAgreed { id, agreed } => {
-            r.set_goal_agreed(&id, agreed)?;
-            if agreed { format!("Goal {id}: the client agreed.") } else { format!("Goal {id}: not yet agreed.") }
-        }
-        ProfileChange::SetGoalStatus { id, status } => {
-            r.set_goal_status(&id, status)?;
-            let word = status.label();
-            format!("Goal {id} marked {word}.")
-        }
-        ProfileChange::AddWatch(text) => format!("Noted {} to watch for.", r.add_watch_for(text, today)),
-        ProfileChange::AddMessage { channel, summary } => {
-            let id = r.add_contact(now, channel, Direction::Incoming, summary);
-            format!("Logged {id}: {} awaiting a reply.", channel.label())
-        }
-        ProfileChange::Replied(id) => {
-            r.mark_replied(&id, now)?;
-            format!("Message {id} marked as replied.")
-        }
-        ProfileChange::Remove { part, id } => {
-            let kind = match part {
-                Part::Personal => "personal",
-                Part::WatchFor => "watch",
-                Part::Messages => "contact",
-                Part::Goals => "goal",
-            };
-            r.remove_item(kind, &id)?;
-            format!("Removed it from {}.", part.title())
-        }
-    })
-}
-
-/// The ids of the items shown in `part`, in order.
-pub fn item_ids(r: &ClientRecord, part: Part) -> Vec<String> {
-    match part {
-        Part::Personal => r.personal.iter().map(|p| p.id.clone()).collect(),
-        Part::Goals => r.goals.iter().map(|g| g.id.clone()).collect(),
-        Part::WatchFor => r.watch_for.iter().map(|w| w.id.clone()).collect(),
-        Part::Messages => r.contacts.iter().rev().map(|c| c.id.clone()).collect(),
-    }
-}
-
-/// Reads what was typed to add an item to `part`.
-pub fn parse_new(part: Part, text: &str) -> Result<ProfileChange, String> {
-    let text = text.trim();
-    if text.is_empty() {
-        return Err("Type something first, or Esc to cancel.".into());
-    }
-    Ok(match part {
-        Part::Personal => {
-            let (text, date) = split_date(text);
-            if date.is_none()
-                && text.split_whitespace().any(|w| w.len() == 10 && parse_date(w).is_err() && w.contains('-'))
-            {
-                return Err(format!("'{text}' has a date that does not exist; write it as YYYY-MM-DD"));
-            }
-            ProfileChange::AddPersonal { text, date }
-        }
-        Part::Goals => ProfileChange::AddGoal(text.into()),
-        Part::WatchFor => ProfileChange::AddWatch(text.into()),
-        Part::Messages => {
-            let (channel, summary) = text
-                .split_once(':')
-                .and_then(|(c, s)| {
-                    let channel = match c.trim().to_lowercase().as_str() {
-                        "text" | "sms" => Channel::Text,
-                        "email" | "mail" => Channel::Email,
-                        "phone" | "call" => Channel::Phone,
-                        "voicemail" | "vm" => Channel::Voicemail,
-                        _ => return None,
-                    };
-                    Some((channel, s.trim().to_string()))
-                })
-                .ok_or("Start with text:, email:, phone: or voicemail:, e.g. 'voicemail: can we move Monday?'")?;
-            if summary.is_empty() {
-                return Err("Say what the message was about after the colon.".into());
-            }
-            ProfileChange::AddMessage { channel, summary }
-        }
-    })
 }
 
 fn rows(r: &ClientRecord, part: Part, m: &Model) -> Vec<String> {
@@ -328,32 +180,5 @@ pub(crate) fn update(m: &mut Model, action: Action) -> Vec<Effect> {
     match change {
         Some(change) if writable(m, &client) => vec![Effect::ChangeProfile { client, change }],
         _ => vec![],
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn a_message_says_its_channel_first() {
-        assert_eq!(
-            parse_new(Part::Messages, "Voicemail: can we move Monday?"),
-            Ok(ProfileChange::AddMessage { channel: Channel::Voicemail, summary: "can we move Monday?".into() })
-        );
-        assert!(parse_new(Part::Messages, "pigeon: hello").unwrap_err().contains("Start with text:"));
-    }
-
-    #[test]
-    fn a_personal_detail_takes_its_date() {
-        assert_eq!(
-            parse_new(Part::Personal, "Mia's party 2026-11-21"),
-            Ok(ProfileChange::AddPersonal {
-                text: "Mia's party".into(),
-                date: chrono::NaiveDate::from_ymd_opt(2026, 11, 21)
-            })
-        );
-        assert!(parse_new(Part::Personal, "party 2026-02-30").unwrap_err().contains("does not exist"));
-        assert!(parse_new(Part::Goals, "  ").is_err());
     }
 }

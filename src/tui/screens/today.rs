@@ -1,7 +1,7 @@
 //! Today: the appointments of today and the next days, and every message
 //! awaiting a reply. The app opens here.
 
-use crate::domain::time::{ago, format_day_near, relative};
+use crate::domain::time::{Standing, ago, format_day_near, relative, standing};
 use crate::store;
 use crate::store::ClientSummary;
 use crate::tui::action::{Action, Effect};
@@ -84,11 +84,12 @@ pub fn view(frame: &mut Frame, area: Rect, m: &Model) {
                     summary.map(|s| s.display_name()).unwrap_or_else(|| client.clone()).chars().take(24).collect();
                 let reminder = summary.and_then(|s| s.reminder.clone()).unwrap_or_default();
                 let when = if day == today { relative(m.now, a.start, a.minutes) } else { String::new() };
-                let when_style = match when.as_str() {
-                    "now" => theme.now(),
-                    "done" => theme.quiet(),
-                    w if w.starts_with("in ") => theme.ask(),
-                    _ => Default::default(),
+                let when_style = match standing(m.now, a.start, a.minutes) {
+                    _ if day != today => Default::default(),
+                    Standing::Now => theme.now(),
+                    Standing::Done => theme.quiet(),
+                    Standing::LaterToday => theme.ask(),
+                    Standing::AnotherDay => Default::default(),
                 };
                 let mut line = Line::from(vec![
                     Span::raw(format!(" {} ", a.start.format("%H:%M"))),
