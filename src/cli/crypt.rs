@@ -1,6 +1,7 @@
 //! `rapport encrypt`, `decrypt` and `passphrase`: the folder-wide commands,
 //! run before any store is opened (a conversion opens the folder itself).
 
+use super::commands::confirm;
 use std::io::{self, IsTerminal};
 use std::path::Path;
 
@@ -32,13 +33,6 @@ fn new_secret(var: &str) -> Result<String> {
         bail!("the two passphrases differ; nothing was changed");
     }
     Ok(first)
-}
-
-fn confirm(question: &str) -> Result<bool> {
-    eprint!("{question}");
-    let mut answer = String::new();
-    io::stdin().read_line(&mut answer)?;
-    Ok(answer.trim().eq_ignore_ascii_case("yes"))
 }
 
 /// Says which files a conversion left as they were.

@@ -1,8 +1,13 @@
 //! The command line beside the TUI: for scripting and quick entry.
 
 pub mod args;
+mod care;
+mod client;
 mod commands;
 pub mod crypt;
+mod note;
+mod record;
+mod review;
 
 pub use args::{Cli, Command};
 pub use commands::run;

@@ -1,0 +1,165 @@
+//! Appointments, personal details, goals, watch-for items, tasks and messages.
+
+use std::io::Write;
+
+use anyhow::{Result, anyhow, bail};
+use chrono::NaiveDateTime;
+
+use super::args::*;
+use super::commands::*;
+use crate::domain::time::{ago, format_datetime, format_day, parse_date, parse_datetime};
+use crate::domain::{ClientRecord, Direction, TaskStatus};
+use crate::store::Store;
+
+/// Personal details: add one, list them.
+pub(super) fn personal(command: PersonalCommand, store: &Store, now: NaiveDateTime, out: &mut dyn Write) -> Result<()> {
+    let today = now.date();
+    match command {
+        PersonalCommand::Add { client, text, date, ask } => {
+            let date = date.map(|d| parse_date(&d)).transpose().map_err(|e| anyhow!(e))?;
+            let text = required_text(&text, "the personal detail")?;
+            let (id, r) = change(store, now, "personal detail added", &client, |r| {
+                Ok(r.add_personal(text, date, ask, today, None))
+            })?;
+            writeln!(out, "Noted {id} for {}.", r.client.name)?;
+            Ok(())
+        }
+        PersonalCommand::List { client } => {
+            let r = load(store, &client)?;
+            for p in &r.personal {
+                let date = p.date.map(|d| format!("  {d}")).unwrap_or_default();
+                let ask = if p.ask { "  (ask)" } else { "" };
+                writeln!(out, "{:<4} {}{date}{ask}", p.id, p.text)?;
+            }
+            empty_note(out, r.personal.is_empty(), "No personal details yet.")
+        }
+    }
+}
+
+/// Something to go carefully with.
+pub(super) fn watch(command: WatchCommand, store: &Store, now: NaiveDateTime, out: &mut dyn Write) -> Result<()> {
+    let today = now.date();
+    let WatchCommand::Add { client, text } = command;
+    let text = required_text(&text, "what to watch for")?;
+    let (id, r) = change(store, now, "watch-for added", &client, |r| Ok(r.add_watch_for(text, today)))?;
+    writeln!(out, "Noted {id} to watch for with {}.", r.client.name)?;
+    Ok(())
+}
+
+pub(super) fn appointment(a: AppointmentArgs, store: &Store, now: NaiveDateTime, out: &mut dyn Write) -> Result<()> {
+    if let Some(AppointmentCommand::Cancel { client, at }) = a.cancel {
+        let at = parse_datetime(&at).map_err(|e| anyhow!(e))?;
+        let (appt, r) = change(store, now, "appointment cancelled", &client, |r| r.cancel_appointment(at))?;
+        writeln!(out, "Cancelled {}'s appointment at {}.", r.client.name, format_datetime(appt.start))?;
+        return Ok(());
+    }
+    let (Some(client), Some(at)) = (a.client, a.at) else {
+        bail!("name a client and a time: rapport appointment CLIENT --at \"YYYY-MM-DD HH:MM\"");
+    };
+    let at = parse_datetime(&at).map_err(|e| anyhow!(e))?;
+    let (overlaps, r) = change(store, now, "appointment booked", &client, |r| r.schedule(at, a.minutes, a.weekly))?;
+    let n = a.weekly + 1;
+    writeln!(
+        out,
+        "Booked {n} appointment{} for {} from {} ({} min).",
+        if n == 1 { "" } else { "s" },
+        r.client.name,
+        format_datetime(at),
+        a.minutes
+    )?;
+    for o in overlaps {
+        writeln!(out, "Warning: this overlaps {}'s appointment at {}.", r.client.name, format_datetime(o.start))?;
+    }
+    Ok(())
+}
+
+pub(super) fn goal(g: GoalCommand, store: &Store, now: NaiveDateTime, out: &mut dyn Write) -> Result<()> {
+    let today = now.date();
+    match g {
+        GoalCommand::List { client } => {
+            let r = load(store, &client)?;
+            for g in &r.goals {
+                let status = g.status.label();
+                let agreed = if g.agreed { "agreed" } else { "not agreed" };
+                writeln!(out, "{:<4} {status:<8} {agreed:<10} {}", g.id, g.text)?;
+            }
+            empty_note(out, r.goals.is_empty(), "No goals yet.")?;
+        }
+        GoalCommand::Add { client, text, agreed } => {
+            let text = required_text(&text, "the goal")?;
+            let (id, r) = change(store, now, "goal added", &client, |r| Ok(r.add_goal(text, agreed, today)))?;
+            writeln!(out, "Added goal {id} for {}.", r.client.name)?;
+        }
+        GoalCommand::Set { client, goal, status } => {
+            let (_, r) = change(store, now, "goal changed", &client, |r| r.set_goal_status(&goal, status))?;
+            writeln!(out, "Goal {goal} of {} updated.", r.client.name)?;
+        }
+    }
+    Ok(())
+}
+
+pub(super) fn task(t: TaskCommand, store: &Store, now: NaiveDateTime, out: &mut dyn Write) -> Result<()> {
+    let today = now.date();
+    let (client, task, status, outcome) = match t {
+        TaskCommand::List { client } => {
+            let r = load(store, &client)?;
+            for t in &r.tasks {
+                let status = t.status.label();
+                let outcome = t.outcome.as_ref().map(|o| format!("  → {o}")).unwrap_or_default();
+                writeln!(out, "{:<4} {status:<8} {}  (set {}){outcome}", t.id, t.text, format_day(t.set_on))?;
+            }
+            return empty_note(out, r.tasks.is_empty(), "No tasks yet.");
+        }
+        TaskCommand::Done { client, task, outcome } => (client, task, TaskStatus::Done, outcome),
+        TaskCommand::Drop { client, task, outcome } => (client, task, TaskStatus::Dropped, outcome),
+    };
+    let (_, r) = change(store, now, "task changed", &client, |r| r.set_task_status(&task, status, outcome, today))?;
+    let word = if status == TaskStatus::Done { "done" } else { "dropped" };
+    writeln!(out, "Task {task} of {} marked {word}.", r.client.name)?;
+    Ok(())
+}
+
+pub(super) fn contact(c: ContactCommand, store: &Store, now: NaiveDateTime, out: &mut dyn Write) -> Result<()> {
+    match c {
+        ContactCommand::List { client } => {
+            let records: Vec<ClientRecord> = match &client {
+                Some(q) => vec![load(store, q)?],
+                None => store.load_all()?.into_iter().filter_map(|f| f.record.ok()).collect(),
+            };
+            let mut any = false;
+            for r in &records {
+                for c in &r.contacts {
+                    any = true;
+                    let state = match (c.direction, c.replied_at) {
+                        (Direction::Outgoing, _) => "sent".to_string(),
+                        (Direction::Incoming, Some(at)) => format!("replied {}", format_datetime(at)),
+                        (Direction::Incoming, None) => format!("AWAITING REPLY ({})", ago(c.at.date(), now.date())),
+                    };
+                    let who = if client.is_some() { String::new() } else { format!("{}  ", r.client.name) };
+                    writeln!(
+                        out,
+                        "{:<4} {who}{}  {:<9} {}  [{state}]",
+                        c.id,
+                        format_datetime(c.at),
+                        c.channel.label(),
+                        c.summary
+                    )?;
+                }
+            }
+            empty_note(out, !any, "No contacts logged.")?;
+        }
+        ContactCommand::Add { client, channel, summary, at, outgoing } => {
+            let at = at.map(|a| parse_datetime(&a)).transpose().map_err(|e| anyhow!(e))?.unwrap_or(now);
+            let summary = required_text(&summary, "the summary")?;
+            let direction = if outgoing { Direction::Outgoing } else { Direction::Incoming };
+            let (id, r) =
+                change(store, now, "contact logged", &client, |r| Ok(r.add_contact(at, channel, direction, summary)))?;
+            writeln!(out, "Logged {id}: {} {} from {}.", channel.label(), format_datetime(at), r.client.name)?;
+        }
+        ContactCommand::Replied { client, contact } => {
+            let (_, r) = change(store, now, "contact replied", &client, |r| r.mark_replied(&contact, now))?;
+            writeln!(out, "Contact {contact} of {} marked as replied.", r.client.name)?;
+        }
+    }
+    Ok(())
+}

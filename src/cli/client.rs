@@ -1,0 +1,128 @@
+//! `rapport client …`: add, list, edit, archive and erase clients.
+
+use std::io::Write;
+
+use anyhow::{Result, bail};
+use chrono::NaiveDateTime;
+
+use super::args::*;
+use super::commands::*;
+use crate::domain::ClientProfile;
+use crate::domain::time::format_day_near;
+use crate::store::Store;
+
+pub(super) fn profile(name: String, p: ProfileArgs) -> ClientProfile {
+    ClientProfile { name, preferred_name: p.preferred, pronouns: p.pronouns, phone: p.phone, email: p.email }
+}
+
+pub(super) fn client(c: ClientCommand, store: &Store, now: NaiveDateTime, out: &mut dyn Write) -> Result<()> {
+    match c {
+        ClientCommand::Add { name, profile: p } => {
+            let channel = p.channel;
+            let mut r = store.create_client(profile(name, p), now)?;
+            if let Some(ch) = channel {
+                r = store
+                    .update(&r.client.id, now, "client edited", |r| {
+                        r.client.preferred_channel = Some(ch);
+                        Ok(())
+                    })?
+                    .1;
+            }
+            writeln!(out, "Added {} (id {}).", r.display_name(), r.client.id)?;
+        }
+        ClientCommand::List { all } => {
+            let files = store.index()?;
+            let archived = files.iter().filter(|f| f.summary.as_ref().is_some_and(|s| s.archived)).count();
+            for f in files.iter().filter(|f| all || !f.summary.as_ref().is_some_and(|s| s.archived)) {
+                match (&f.summary, &f.error) {
+                    (Some(r), _) => {
+                        let last = r
+                            .last_session
+                            .map(|s| format!("last session {}", format_day_near(s.date(), now.date())))
+                            .unwrap_or_else(|| "no sessions yet".into());
+                        let open = plural(r.open_tasks, "open task");
+                        let ro = if f.read_only { "  (read-only: newer format)" } else { "" };
+                        let ro = if r.archived { "  (archived)" } else { ro };
+                        writeln!(out, "{:<20} {:<32} {last}, {open}{ro}", f.id, r.display_name())?;
+                    }
+                    (None, e) => writeln!(out, "{:<20} UNREADABLE: {}", f.id, e.as_deref().unwrap_or("unknown"))?,
+                }
+            }
+            empty_note(out, files.is_empty(), "No clients yet. Add one: rapport client add \"Full Name\"")?;
+            if archived > 0 && !all {
+                writeln!(out, "({} not shown; --all shows them)", plural(archived, "archived client"))?;
+            }
+            for s in store.strays().into_iter().filter(|s| s.kind.needs_attention()) {
+                let name = s.path.strip_prefix(store.root()).unwrap_or(&s.path).display().to_string();
+                writeln!(out, "Warning: {name} {}.", s.kind.explain())?;
+            }
+        }
+        ClientCommand::Archive { ref client } | ClientCommand::Unarchive { ref client } => {
+            let archive = matches!(c, ClientCommand::Archive { .. });
+            let what = if archive { "client archived" } else { "client unarchived" };
+            let (_, r) = change(store, now, what, client, |r| {
+                r.client.archived = archive;
+                Ok(())
+            })?;
+            let word = if archive {
+                "archived: hidden from the list and the agenda, record kept"
+            } else {
+                "back among current clients"
+            };
+            writeln!(out, "{} is {word}.", r.client.name)?;
+        }
+        ClientCommand::Delete { client } => {
+            let r = load(store, &client)?;
+            eprint!(
+                "This erases {}'s whole record for good. Type their full name to confirm: ",
+                crate::sanitize::visible(&r.client.name)
+            );
+            let mut typed = String::new();
+            std::io::stdin().read_line(&mut typed)?;
+            // The name as shown (control characters made visible) is accepted too.
+            if typed.trim() != r.client.name && typed.trim() != crate::sanitize::visible(&r.client.name) {
+                bail!("the name did not match; nothing was deleted");
+            }
+            let erased = store.delete_client(&r.client.id, now)?;
+            writeln!(
+                out,
+                "Erased the record, drafts, index and search entries, ledger and audit-log entries of client {}.",
+                r.client.id
+            )?;
+            if !erased.exports.is_empty() {
+                writeln!(out, "Deleted their exports from the data folder: {}.", erased.exports.join(", "))?;
+            }
+            if erased.snapshots.is_empty() {
+                writeln!(out, "No snapshot holds the record.")?;
+            } else {
+                writeln!(
+                    out,
+                    "These snapshots still hold the record: {}.\nThey go as newer snapshots replace them; to take the record out of them now: rapport backup prune --erase {}",
+                    erased.snapshots.join(", "),
+                    r.client.id
+                )?;
+            }
+            writeln!(out, "Copies written elsewhere with `rapport export --out` are not touched.")?;
+        }
+        ClientCommand::Edit { client, name, profile: p } => {
+            let (_, r) = change(store, now, "client edited", &client, |r| {
+                let old = r.profile();
+                let new = ClientProfile {
+                    name: name.unwrap_or(old.name),
+                    preferred_name: p.preferred.or(old.preferred_name),
+                    pronouns: p.pronouns.or(old.pronouns),
+                    phone: p.phone.or(old.phone),
+                    email: p.email.or(old.email),
+                }
+                .cleaned()?;
+                r.set_profile(new);
+                if let Some(ch) = p.channel {
+                    r.client.preferred_channel = Some(ch);
+                }
+                Ok(())
+            })?;
+            writeln!(out, "Updated {}.", r.display_name())?;
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,91 @@
+//! `rapport note`, `finalise` and `addendum`: writing the record.
+
+use std::io::Write;
+
+use anyhow::{Result, anyhow};
+use chrono::NaiveDateTime;
+
+use super::args::*;
+use super::commands::*;
+use crate::domain::NewSession;
+use crate::domain::time::{format_datetime, parse_datetime};
+use crate::store::Store;
+
+/// Finalises a client's notes (or one), saying truthfully what was done.
+pub(super) fn finalise(
+    client: String,
+    session: Option<String>,
+    store: &Store,
+    now: NaiveDateTime,
+    out: &mut dyn Write,
+) -> Result<()> {
+    let ((auto, ids), r) = store.update_with(&find(store, &client)?, now, "note finalised", |r, auto| {
+        let auto = auto.to_vec();
+        // What the editing period sealed just now is not "already final".
+        let nothing_left = match session.as_deref() {
+            Some(s) => auto.iter().any(|a| a == s),
+            None => !auto.is_empty() && r.sessions.iter().all(|s| s.finalised.is_some()),
+        };
+        if nothing_left {
+            return Ok((auto, Vec::new()));
+        }
+        Ok((auto, r.finalise(session.as_deref(), now)?))
+    })?;
+    if !auto.is_empty() {
+        let (word, verb) = if auto.len() == 1 { ("Note", "was") } else { ("Notes", "were") };
+        let rest = if ids.is_empty() { "; nothing else to finalise" } else { "" };
+        writeln!(
+            out,
+            "{word} {} of {} {verb} finalised automatically just now (the editing period had run out){rest}.",
+            auto.join(", "),
+            r.client.name
+        )?;
+    }
+    if !ids.is_empty() {
+        writeln!(
+            out,
+            "Finalised {} of {}: {}. They are now read-only.",
+            plural(ids.len(), "note"),
+            r.client.name,
+            ids.join(", ")
+        )?;
+    }
+    Ok(())
+}
+
+/// A dated correction beneath a finalised note.
+pub(super) fn addendum(
+    client: String,
+    session: String,
+    text: String,
+    store: &Store,
+    now: NaiveDateTime,
+    out: &mut dyn Write,
+) -> Result<()> {
+    let (_, r) = change(store, now, "addendum added", &client, |r| r.add_addendum(&session, &text, now))?;
+    writeln!(out, "Added an addendum to note {session} of {}.", r.client.name)?;
+    Ok(())
+}
+
+pub(super) fn note(n: NoteArgs, store: &Store, now: NaiveDateTime, out: &mut dyn Write) -> Result<()> {
+    let at = n.at.map(|a| parse_datetime(&a)).transpose().map_err(|e| anyhow!(e))?;
+    let new = NewSession {
+        at,
+        minutes: n.minutes,
+        topics: n.topics,
+        feedback: n.feedback,
+        observations: n.observations,
+        tasks: n.tasks,
+        personal: n.personal,
+        plan: n.plan.unwrap_or_default(),
+        notes: n.text.unwrap_or_default(),
+        appointment: None,
+    };
+    let (id, r) = change(store, now, "note added", &n.client, |r| {
+        let appointment = r.appointments.iter().find(|a| Some(a.start) == at).map(|a| a.start);
+        r.add_session(NewSession { appointment, ..new }, now)
+    })?;
+    let s = r.session(&id).expect("just added");
+    writeln!(out, "Saved session {id} for {} ({}, {} min).", r.client.name, format_datetime(s.at), s.minutes)?;
+    Ok(())
+}

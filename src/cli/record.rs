@@ -1,0 +1,202 @@
+//! The record as a whole: verify, backups and restore, export, retention, doctor.
+
+use std::io::Write;
+
+use anyhow::{Result, anyhow, bail};
+use chrono::NaiveDateTime;
+
+use super::args::*;
+use super::commands::*;
+use crate::domain::time::format_datetime;
+use crate::sanitize::json_inert;
+use crate::store::Store;
+
+/// Checks the finalised notes against the ledger.
+pub(super) fn verify(client: Option<String>, store: &Store, now: NaiveDateTime, out: &mut dyn Write) -> Result<()> {
+    let id = client.map(|q| find(store, &q)).transpose()?;
+    let v = store.verify(id.as_deref(), now)?;
+    for (path, why) in &v.unreadable {
+        writeln!(out, "{}: could not be read, so it was not checked: {why}", path.display())?;
+    }
+    for (name, f) in &v.findings {
+        let at = f.at.map(|at| format!(" ({})", format_datetime(at))).unwrap_or_default();
+        writeln!(out, "{name}: note {}{at} {}", f.session, f.why)?;
+    }
+    for (id, n) in &v.missing {
+        writeln!(out, "client {id}: the file, with {}, is missing", plural(*n, "finalised note"))?;
+    }
+    for n in &v.ledger_broken {
+        writeln!(out, "the ledger itself was changed at entry {n}")?;
+    }
+    if v.ledger_missing {
+        writeln!(out, "the ledger (the record of every finalised note) is missing from the data folder")?;
+    }
+    if !v.is_clean() {
+        let mut parts = Vec::new();
+        if !v.findings.is_empty() {
+            parts.push(format!("{} changed after finalising", plural(v.findings.len(), "note")));
+        }
+        if !v.unreadable.is_empty() {
+            parts.push(format!("{} could not be read", plural(v.unreadable.len(), "client file")));
+        }
+        if !v.missing.is_empty() {
+            parts.push(format!("{} missing", plural(v.missing.len(), "client file")));
+        }
+        if !v.ledger_broken.is_empty() || v.ledger_missing {
+            parts.push("the ledger was tampered with".into());
+        }
+        bail!("{}; restore from a backup (`rapport backup list`)", parts.join("; "));
+    }
+    writeln!(
+        out,
+        "All {} of {} are as they were finalised.",
+        plural(v.sealed, "finalised note"),
+        plural(v.clients, "client")
+    )?;
+    Ok(())
+}
+
+/// A client's whole record, as Markdown or JSON.
+pub(super) fn export(
+    client: String,
+    format: ExportFormat,
+    file: Option<std::path::PathBuf>,
+    plain: bool,
+    store: &Store,
+    now: NaiveDateTime,
+    out: &mut dyn Write,
+) -> Result<()> {
+    let r = load(store, &client)?;
+    let text = match format {
+        ExportFormat::Markdown => crate::domain::export::to_markdown(&r, now),
+        ExportFormat::Json => match store.newer_file_as_json(&r.client.id)? {
+            // A newer Rapport's file: all of it, not just what this build knows.
+            Some(whole) => json_inert(serde_json::to_string_pretty(&whole)?) + "\n",
+            None => json_inert(serde_json::to_string_pretty(&r)?) + "\n",
+        },
+    };
+    match file {
+        Some(path) => {
+            let written = store.export_to(&path, text.as_bytes(), plain)?;
+            let how = if store.is_encrypted() && !plain {
+                " (encrypted, like the folder; --plain writes it unencrypted)"
+            } else {
+                ""
+            };
+            writeln!(out, "Wrote {}'s record to {}{how}.", r.client.name, written.display())?;
+        }
+        None => write!(out, "{text}")?,
+    }
+    store.audit(now, "export", &r.client.id, if format == ExportFormat::Json { "json" } else { "markdown" });
+    Ok(())
+}
+
+/// Archived clients past the retention period.
+pub(super) fn retention(years: u32, store: &Store, now: NaiveDateTime, out: &mut dyn Write) -> Result<()> {
+    let cutoff = now
+        .date()
+        .checked_sub_signed(chrono::Duration::days(365 * i64::from(years)))
+        .ok_or_else(|| anyhow!("--years reaches before any calendar"))?;
+    let mut due = Vec::new();
+    for e in store.index()?.into_iter().filter(|e| e.summary.as_ref().is_some_and(|s| s.archived)) {
+        let r = store.load(&e.id)?;
+        let last = r
+            .sessions
+            .iter()
+            .map(|s| s.at.date())
+            .chain(r.contacts.iter().map(|c| c.at.date()))
+            .max()
+            .unwrap_or(r.client.created);
+        if last < cutoff {
+            due.push((last, r.client.id.clone(), r.client.name.clone()));
+        }
+    }
+    due.sort();
+    for (last, id, name) in &due {
+        writeln!(out, "{id:<24} {name:<28} last contact {last}")?;
+    }
+    if due.is_empty() {
+        writeln!(out, "No archived client's last contact is older than {years} years.")?;
+    } else {
+        writeln!(
+            out,
+            "{} past the {years}-year retention period. Review each; `rapport export` keeps a copy, `rapport client delete` erases.",
+            plural(due.len(), "archived client")
+        )?;
+    }
+    Ok(())
+}
+
+/// Puts the client files back as they were in a snapshot, after asking.
+pub(super) fn restore(
+    snapshot: String,
+    yes: bool,
+    store: &Store,
+    now: NaiveDateTime,
+    out: &mut dyn Write,
+) -> Result<()> {
+    if !store.snapshots().iter().any(|s| s.name == snapshot) {
+        // Let the store say what exists.
+        store.restore(&snapshot, now)?;
+    }
+    if !yes
+        && !confirm(&format!(
+            "Restore snapshot {snapshot} over the current notes? The current state is kept as a snapshot first. Type yes: "
+        ))?
+    {
+        bail!("not restored: nothing was changed");
+    }
+    let kept = store.restore(&snapshot, now)?;
+    writeln!(out, "Restored {snapshot}. The state before it is kept as snapshot {kept}.")?;
+    Ok(())
+}
+
+/// Snapshots: take one, list them, prune them.
+pub(super) fn backup(
+    command: Option<BackupCommand>,
+    store: &Store,
+    now: NaiveDateTime,
+    out: &mut dyn Write,
+) -> Result<()> {
+    match command {
+        None => {
+            let s = store.backup(now)?;
+            writeln!(out, "Snapshot {} taken ({}).", s.name, plural(s.clients, "client"))?;
+            Ok(())
+        }
+        Some(BackupCommand::List) => {
+            let snaps = store.snapshots();
+            for s in &snaps {
+                writeln!(out, "{}  {}", s.name, plural(s.clients, "client"))?;
+            }
+            empty_note(out, snaps.is_empty(), "No snapshots yet. `rapport backup` takes one.")
+        }
+        Some(BackupCommand::Prune { keep, erase: Some(id) }) => {
+            let n = store.erase_from_backups(&id, now)?;
+            writeln!(out, "Took client {id}'s record out of {}.", plural(n, "snapshot"))?;
+            let _ = keep;
+            Ok(())
+        }
+        Some(BackupCommand::Prune { keep, erase: None }) => {
+            let removed = store.prune_backups(keep as usize, now)?;
+            writeln!(out, "Removed {}; {} kept.", plural(removed.len(), "snapshot"), store.snapshots().len())?;
+            Ok(())
+        }
+    }
+}
+
+/// Prints what needs attention in the data folder; fails if anything does.
+pub(super) fn doctor(store: &Store, now: NaiveDateTime, out: &mut dyn Write) -> Result<()> {
+    writeln!(out, "Data folder {}", store.root().display())?;
+    let findings = store.doctor(now)?;
+    for f in &findings {
+        writeln!(out, "  {} {}", if f.attention { "NEEDS ATTENTION:" } else { "ok:" }, f.text)?;
+    }
+    let attention = findings.iter().filter(|f| f.attention).count();
+    if attention > 0 {
+        let what = if attention == 1 { "1 thing needs".to_string() } else { format!("{attention} things need") };
+        bail!("{what} your attention in the data folder; see above");
+    }
+    writeln!(out, "Nothing needs your attention.")?;
+    Ok(())
+}

@@ -1,0 +1,125 @@
+//! `rapport review`, `search` and `agenda`: reading it before a session.
+
+use std::io::Write;
+
+use anyhow::{Result, anyhow};
+use chrono::{NaiveDate, NaiveDateTime};
+
+use super::commands::*;
+use super::resolve;
+use crate::domain::Appointment;
+use crate::domain::summary::summary;
+use crate::domain::time::{format_day_near, parse_date, parse_datetime};
+use crate::sanitize::json_inert;
+use crate::store::Store;
+
+/// The review before a client's next appointment (or the one at `at`).
+pub(super) fn review(
+    client: String,
+    at: Option<String>,
+    json: bool,
+    store: &Store,
+    now: NaiveDateTime,
+    out: &mut dyn Write,
+) -> Result<()> {
+    let today = now.date();
+    let record = load(store, &client)?;
+    let appointment = match at {
+        Some(at) => {
+            let at = parse_datetime(&at).map_err(|e| anyhow!(e))?;
+            Some(
+                record
+                    .appointments
+                    .iter()
+                    .find(|a| a.start == at)
+                    .cloned()
+                    .unwrap_or(Appointment { start: at, minutes: 50 }),
+            )
+        }
+        None => record.next_appointment(now).cloned(),
+    };
+    let s = summary(&record, appointment.as_ref(), now);
+    if json {
+        writeln!(out, "{}", json_inert(serde_json::to_string_pretty(&s)?))?;
+    } else {
+        write!(out, "{}", s.to_text(today))?;
+    }
+    Ok(())
+}
+
+/// Every note holding all the words.
+pub(super) fn search(
+    query: Vec<String>,
+    client: Option<String>,
+    limit: u32,
+    store: &Store,
+    now: NaiveDateTime,
+    out: &mut dyn Write,
+) -> Result<()> {
+    let today = now.date();
+    let entries = store.index()?;
+    let client = client.map(|c| resolve(&entries, &c).map(|e| e.id.clone()).map_err(|e| anyhow!(e))).transpose()?;
+    let found = store.search(&query.join(" "), client.as_deref(), limit as usize)?;
+    let names: std::collections::HashMap<String, String> =
+        entries.into_iter().filter_map(|e| Some((e.id.clone(), e.summary?.display_name()))).collect();
+    for h in &found.hits {
+        let name = names.get(&h.client).map_or(h.client.as_str(), String::as_str);
+        let session = h.session.as_deref().unwrap_or("profile");
+        writeln!(out, "{name} · {} · {session}\n    {}", format_day_near(h.date, today), h.snippet)?;
+    }
+    match (found.total, found.hits.len()) {
+        (0, _) => writeln!(out, "Nothing found for '{}'.", query.join(" "))?,
+        (t, n) if t > n => writeln!(out, "({n} of {t} shown; --limit shows more)")?,
+        _ => {}
+    }
+    Ok(())
+}
+
+/// The agenda of a day and the days after it.
+pub(super) fn agenda_from(
+    date: Option<String>,
+    days: u32,
+    store: &Store,
+    now: NaiveDateTime,
+    out: &mut dyn Write,
+) -> Result<()> {
+    let today = now.date();
+    let from = match date {
+        Some(d) => parse_date(&d).map_err(|e| anyhow!(e))?,
+        None => today,
+    };
+    agenda(store, from, days, now, out)
+}
+
+pub(super) fn agenda(store: &Store, from: NaiveDate, days: u32, now: NaiveDateTime, out: &mut dyn Write) -> Result<()> {
+    let entries = store.index()?;
+    // (appointment, name, reminder) of every active client. The index holds
+    // appointments from each client's last session on; older days need the files.
+    let mut all: Vec<(Appointment, String, Option<String>)> = Vec::new();
+    if from >= now.date() {
+        for s in entries.iter().filter_map(|e| e.summary.as_ref()).filter(|s| !s.archived) {
+            all.extend(s.appointments.iter().map(|a| (a.clone(), s.display_name(), s.reminder.clone())));
+        }
+    } else {
+        for r in store.load_all()?.into_iter().filter_map(|f| f.record.ok()).filter(|r| !r.client.archived) {
+            all.extend(r.appointments.iter().map(|a| (a.clone(), r.display_name(), r.reminder())));
+        }
+    }
+    all.sort_by_key(|(a, ..)| a.start);
+    for offset in 0..days {
+        let day = from + chrono::Duration::days(offset.into());
+        writeln!(out, "{}", format_day_near(day, now.date()))?;
+        let rows: Vec<_> = all.iter().filter(|(a, ..)| a.start.date() == day).collect();
+        if rows.is_empty() {
+            writeln!(out, "  No appointments")?;
+        }
+        for (a, name, reminder) in rows {
+            let reminder = reminder.as_ref().map(|s| format!("  {s}")).unwrap_or_default();
+            writeln!(out, "  {}  {name:<28} {:>3} min{reminder}", a.start.format("%H:%M"), a.minutes)?;
+        }
+    }
+    for e in entries.iter().filter(|e| e.summary.is_none()) {
+        writeln!(out, "(could not read {}: see `rapport client list`)", e.id)?;
+    }
+    Ok(())
+}
