@@ -59,7 +59,7 @@ pub fn content_hash(s: &Session, prev: &str) -> String {
     let mut h = Sha256::new();
     h.update(prev.as_bytes());
     h.update(serde_json::to_vec(&content).expect("content serialises"));
-    h.finalize().iter().map(|b| format!("{b:02x}")).collect()
+    hex::encode(h.finalize())
 }
 
 /// A note whose content no longer matches its seal.

@@ -641,18 +641,10 @@ pub fn display_name(name: &str, preferred: Option<&str>) -> String {
 }
 
 pub fn slug(name: &str) -> String {
+    // Accents and other scripts become their nearest ASCII (deunicode), so a
+    // client's id is plain: "Zoë Ørsted-Núñez" is zoe-orsted-nunez.
     let mut out = String::new();
-    for c in name.chars().flat_map(char::to_lowercase) {
-        let c = match c {
-            'á' | 'à' | 'â' | 'ä' | 'ã' | 'å' => 'a',
-            'é' | 'è' | 'ê' | 'ë' => 'e',
-            'í' | 'ì' | 'î' | 'ï' => 'i',
-            'ó' | 'ò' | 'ô' | 'ö' | 'õ' | 'ø' => 'o',
-            'ú' | 'ù' | 'û' | 'ü' => 'u',
-            'ñ' => 'n',
-            'ç' => 'c',
-            c => c,
-        };
+    for c in deunicode::deunicode(name).chars().flat_map(char::to_lowercase) {
         if c.is_ascii_alphanumeric() {
             out.push(c);
         } else if !out.ends_with('-') && !out.is_empty() {
@@ -660,6 +652,7 @@ pub fn slug(name: &str) -> String {
         }
     }
     let out = out.trim_end_matches('-').chars().take(40).collect::<String>();
+    let out = out.trim_end_matches('-').to_string();
     if out.is_empty() { "client".to_string() } else { out }
 }
 
@@ -725,5 +718,18 @@ mod tests {
         assert_eq!(slug("María  López"), "maria-lopez");
         assert_eq!(slug("../../etc"), "etc");
         assert_eq!(slug("###"), "client");
+    }
+}
+
+#[cfg(test)]
+mod slug_tests {
+    use super::slug;
+
+    #[test]
+    fn ids_are_plain_ascii_whatever_the_name() {
+        assert_eq!(slug("Zoë Ørsted-Núñez"), "zoe-orsted-nunez");
+        assert_eq!(slug("Maria López"), "maria-lopez");
+        assert_eq!(slug("  ¿?  "), "client");
+        assert!(crate::domain::bounds::is_valid_id(&slug(&"Ægir Þór ".repeat(20))));
     }
 }

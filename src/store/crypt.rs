@@ -40,18 +40,9 @@ struct IdentityFile {
     name_key: String,
 }
 
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
-
 fn unhex(s: &str) -> Option<[u8; 32]> {
     let mut out = [0u8; 32];
-    if s.len() != 64 {
-        return None;
-    }
-    for (i, b) in out.iter_mut().enumerate() {
-        *b = u8::from_str_radix(s.get(2 * i..2 * i + 2)?, 16).ok()?;
-    }
+    hex::decode_to_slice(s, &mut out).ok()?;
     Some(out)
 }
 
@@ -64,7 +55,7 @@ impl Keys {
     pub(crate) fn write(&self, root: &Path, passphrase: &str) -> Result<()> {
         let plain = IdentityFile {
             identity: self.identity.to_string().expose_secret().to_string(),
-            name_key: hex(&self.name_key),
+            name_key: hex::encode(self.name_key),
         };
         #[allow(unused_mut)]
         let mut recipient = age::scrypt::Recipient::new(SecretString::from(passphrase.to_string()));
@@ -108,13 +99,12 @@ impl Keys {
         let mut h = Sha256::new();
         h.update(self.name_key);
         h.update(id.as_bytes());
-        hex(&h.finalize()[..12])
+        hex::encode(&h.finalize()[..12])
     }
 }
 
 fn getrandom(buf: &mut [u8]) -> Result<()> {
-    use std::io::Read;
-    fs::File::open("/dev/urandom").and_then(|mut f| f.read_exact(buf)).context("reading random bytes for a new key")
+    getrandom::fill(buf).map_err(|e| anyhow!("the system gave no random bytes for a new key: {e}"))
 }
 
 impl Store {

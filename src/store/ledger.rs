@@ -71,19 +71,15 @@ impl Entry {
         let mut h = Sha256::new();
         h.update(self.prev.as_bytes());
         h.update(serde_json::to_vec(&bare).expect("entries serialise"));
-        hex(&h.finalize())
+        hex::encode(h.finalize())
     }
-}
-
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// The hash that witnesses an addendum: its note, time and words.
 pub fn addendum_hash(session: &str, a: &Addendum) -> String {
     let mut h = Sha256::new();
     h.update(serde_json::to_vec(&(session, a.at, &a.text)).expect("addenda serialise"));
-    hex(&h.finalize())
+    hex::encode(h.finalize())
 }
 
 /// What the ledger says one note should be.

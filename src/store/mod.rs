@@ -759,7 +759,7 @@ pub struct Erased {
 pub(crate) fn plain_export_token(id: &str) -> String {
     use sha2::{Digest, Sha256};
     let h = Sha256::digest(format!("rapport export\0{id}").as_bytes());
-    h[..8].iter().map(|b| format!("{b:02x}")).collect()
+    hex::encode(&h[..8])
 }
 
 /// `-2026-11-26_0935.md` (or `.json`, either maybe `.age`): what follows
