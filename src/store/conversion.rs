@@ -146,7 +146,8 @@ fn sweep(dir: &Path) {
     for e in entries.filter_map(|e| e.ok()) {
         // Also the app's $EDITOR files: a crash in the editor leaves one,
         // with a note's words in it.
-        let temp = e.file_name().to_str().is_some_and(|n| is_temp_file(n) || n.starts_with(".rapport-edit-"));
+        let temp =
+            e.file_name().to_str().is_some_and(|n| is_temp_file(n) || n.starts_with(super::editor::EDITOR_FILE_PREFIX));
         match e.file_type() {
             Ok(t) if t.is_dir() && temp => {
                 let _ = fs::remove_dir_all(e.path());

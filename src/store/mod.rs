@@ -12,6 +12,7 @@ pub mod backup;
 pub mod conversion;
 pub mod crypt;
 pub mod doctor;
+pub mod editor;
 pub mod files;
 pub mod index;
 pub mod ledger;

@@ -6,7 +6,7 @@ use std::io::{self, Write};
 use std::process::Command as Process;
 use std::time::{Duration, Instant};
 
-use anyhow::{Context as _, Result};
+use anyhow::Result;
 use chrono::{Local, NaiveDateTime};
 use ratatui::DefaultTerminal;
 use ratatui::crossterm::event::{
@@ -188,12 +188,10 @@ fn edit_in_editor(terminal: &mut DefaultTerminal, store: &Store, text: &str) -> 
         Ok(words) if !words.is_empty() => words,
         _ => return Ok(Err(format!("EDITOR is '{editor}', which is not a command line; the field is unchanged."))),
     };
-    let file = tempfile::Builder::new()
-        .prefix(".rapport-edit-")
-        .suffix(".txt")
-        .tempfile_in(store.root())
-        .context("creating a file for the editor")?;
-    std::fs::write(file.path(), text).context("writing the file for the editor")?;
+    let file = match store.editor_file(text) {
+        Ok(file) => file,
+        Err(e) => return Ok(Err(format!("The editor was not opened: {e}."))),
+    };
     let _ = execute!(io::stdout(), DisableBracketedPaste);
     ratatui::restore();
     let status = Process::new(&words[0]).args(&words[1..]).arg(file.path()).status();
@@ -203,7 +201,7 @@ fn edit_in_editor(terminal: &mut DefaultTerminal, store: &Store, text: &str) -> 
     io::stdout().flush()?;
     Ok(match status {
         Ok(s) if s.success() => {
-            std::fs::read_to_string(file.path()).map_err(|e| format!("Could not read the editor's file back: {e}"))
+            store.read_editor_file(file.path()).map_err(|e| format!("The field is unchanged: {e}."))
         }
         Ok(s) => Err(format!("The editor ({editor}) exited with {s}; the field is unchanged.")),
         Err(e) => Err(format!("Could not start the editor '{editor}': {e}. Set EDITOR to one you have.")),
