@@ -1,0 +1,218 @@
+//! Every change to a client's record: made under the folder lock, to the
+//! file as it is on disk now, witnessed in the ledger, and written whole.
+
+use std::fs;
+use std::io;
+
+use chrono::NaiveDateTime;
+
+use super::*;
+use crate::domain::{ClientProfile, ClientRecord, RecordError, SCHEMA_VERSION, bounds, slug};
+
+impl Store {
+    /// Adds a client; the id comes from the name, made unique.
+    pub fn create_client(&self, profile: ClientProfile, now: NaiveDateTime) -> Result<ClientRecord, StoreError> {
+        let profile = profile.cleaned()?;
+        let _lock = self.lock()?;
+        self.daily_snapshot_locked(now)?;
+        let base = slug(&profile.name);
+        let id = (1..)
+            .map(|n| if n == 1 { base.clone() } else { format!("{base}-{n}") })
+            .find(|id| !self.client_path(id).exists())
+            .expect("an unused id");
+        let record = ClientRecord::new(id, profile, now.date());
+        self.write(&record)?;
+        self.reindex(&record);
+        self.audit(now, "client added", &record.client.id, "");
+        Ok(record)
+    }
+
+    /// Applies `change` to client `id` as it is on disk now, under the
+    /// folder lock, and writes the result. Returns what `change` returned and
+    /// the record as saved. A damaged or newer-format file is never written.
+    /// Notes whose editing period has run out are finalised first, and the
+    /// day's snapshot is taken before the day's first change. `what` goes to
+    /// the audit log.
+    pub fn update<T>(
+        &self,
+        id: &str,
+        now: NaiveDateTime,
+        what: &str,
+        change: impl FnOnce(&mut ClientRecord) -> Result<T, RecordError>,
+    ) -> Result<(T, ClientRecord), StoreError> {
+        self.update_with(id, now, what, |r, _| change(r))
+    }
+
+    /// Like [`Store::update`]; `change` is also given the ids of the notes
+    /// finalised automatically just before it. Those seals are saved even
+    /// when `change` fails (and a notice says so). Every new seal and
+    /// addendum is witnessed in the ledger before the file is written; a
+    /// note the ledger saw sealed with other content is never sealed again.
+    pub fn update_with<T>(
+        &self,
+        id: &str,
+        now: NaiveDateTime,
+        what: &str,
+        change: impl FnOnce(&mut ClientRecord, &[String]) -> Result<T, RecordError>,
+    ) -> Result<(T, ClientRecord), StoreError> {
+        let _lock = self.lock()?;
+        let on_disk = self.load_for_change(id)?;
+        self.daily_snapshot_locked(now)?;
+        let notes = self.witness_locked(id, now)?;
+        let mut sealed_record = on_disk.clone();
+        let (sealed, refused) = sealed_record
+            .finalise_due_where(now, self.settings.policy(), |s, hash| ledger::may_seal(&notes, &s.id, hash));
+        for sid in &refused {
+            self.notice(format!(
+                "note {sid} of {id} was finalised before with other content and has been changed outside Rapport \
+                 since, so it was not sealed again; `rapport verify` names it"
+            ));
+        }
+        let mut record = sealed_record.clone();
+        let result = change(&mut record, &sealed).and_then(|out| {
+            for e in ledger::changes(Some(&sealed_record), &record) {
+                if e.kind == ledger::Kind::Seal && !ledger::may_seal(&notes, &e.session, &e.hash) {
+                    return Err(RecordError::Invalid(format!(
+                        "note {} was finalised before with other content and has been changed outside Rapport \
+                         since; it was not sealed again. `rapport verify` names it; `rapport backup list` shows \
+                         the snapshots to restore it from",
+                        e.session
+                    )));
+                }
+            }
+            Ok(out)
+        });
+        let (out, mut record) = match result {
+            Ok(out) => (Ok(out), record),
+            Err(e) if sealed.is_empty() => return Err(e.into()),
+            Err(e) => (Err(e), sealed_record),
+        };
+        record.schema_version = SCHEMA_VERSION;
+        let witnessed = ledger::changes(Some(&on_disk), &record);
+        self.witness_append_locked(&witnessed, now)?;
+        self.write(&record)?;
+        self.reindex(&record);
+        if !sealed.is_empty() {
+            self.audit(now, "notes finalised automatically", id, &sealed.join(","));
+        }
+        match out {
+            Ok(out) => {
+                self.audit(now, what, id, "");
+                Ok((out, record))
+            }
+            Err(e) => {
+                self.notice(format!(
+                    "{} {} of {id} finalised automatically just now (the editing period had run out); that was saved",
+                    if sealed.len() == 1 { "note" } else { "notes" },
+                    sealed.join(", ")
+                ));
+                Err(e.into())
+            }
+        }
+    }
+
+    /// Writes a whole record as a new client file (for generated practices).
+    pub fn import(&self, record: &ClientRecord) -> Result<(), StoreError> {
+        let _lock = self.lock()?;
+        if ledger::exists(&self.root) {
+            self.witness_append_locked(
+                &ledger::baseline(record),
+                record.client.created.and_time(chrono::NaiveTime::MIN),
+            )?;
+        }
+        self.write(record)
+    }
+
+    /// Keeps the index in step with a saved record. A failure here loses
+    /// nothing: the next `index()` sees the file changed and re-reads it.
+    fn reindex(&self, record: &ClientRecord) {
+        let _ = self.index_dir().update_one(record, &self.client_path(&record.client.id));
+    }
+
+    /// Writes a record that passes [`ClientRecord::check`]: an over-long
+    /// field or a bad id is refused with the reason, and nothing is written.
+    fn write(&self, record: &ClientRecord) -> Result<(), StoreError> {
+        record.check().map_err(RecordError::Invalid)?;
+        // Never write what could not be read back.
+        let len = serde_json::to_vec_pretty(record).map_or(0, |b| b.len() as u64);
+        if len > bounds::FILE_BYTES {
+            return Err(RecordError::Invalid(format!(
+                "this client's record would be {}, over the {} a client file may be. Export the record \
+                 (rapport export) and shorten the longest notes",
+                bounds::size(len),
+                bounds::size(bounds::FILE_BYTES)
+            ))
+            .into());
+        }
+        let path = self.client_path(&record.client.id);
+        self.write_json(&path, record)
+    }
+
+    /// Erases client `id` at once, under one lock: their file, their draft,
+    /// their index entry and search text, their exports in `DATA/exports/`,
+    /// and their entries in the audit log and the ledger. Says what remains.
+    pub fn delete_client(&self, id: &str, now: NaiveDateTime) -> Result<Erased, StoreError> {
+        valid_id(id)?;
+        let _lock = self.lock()?;
+        // Erasing is a change like any other: a newer Rapport's file is not ours to remove.
+        if self.load_file(id).read_only {
+            self.load_for_change(id)?;
+        }
+        let path = self.client_path(id);
+        if !path.exists() {
+            return Err(StoreError::NotFound { path });
+        }
+        // Every trace first and the file last: an erasure stopped part way
+        // leaves the client listed, and running it again finishes it.
+        let mut exports = Vec::new();
+        for path in self.exports_of(id) {
+            fs::remove_file(&path).map_err(|e| StoreError::io("remove", &path, e))?;
+            exports.push(path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default());
+        }
+        let draft = self.draft_path(id);
+        match fs::remove_file(&draft) {
+            Err(e) if e.kind() != io::ErrorKind::NotFound => return Err(StoreError::io("remove", &draft, e)),
+            _ => {}
+        }
+        let index = self.root.join("index");
+        self.index_dir().remove_one(id).map_err(|source| StoreError::Write { path: index, cause: source })?;
+        let kept: Vec<audit::AuditEntry> =
+            audit::read(&self.root, self.keys.as_deref()).into_iter().filter(|e| e.client != id).collect();
+        audit::rewrite(&self.root, &kept, self.keys.as_deref())
+            .map_err(|source| StoreError::Write { path: self.root.join("audit.log"), cause: source })?;
+        if ledger::exists(&self.root) {
+            let read = ledger::read(&self.root, self.keys.as_deref(), None).map_err(|e| self.ledger_error(e))?;
+            if !read.broken_at.is_empty() {
+                // The rewrite chains the ledger anew: keep the fact.
+                let at: Vec<String> = read.broken_at.iter().map(u64::to_string).collect();
+                self.audit(now, "ledger was already broken when an erasure rewrote it", "", &at.join(","));
+                self.notice(format!(
+                    "the ledger had been changed by hand (at entries {}); erasing rewrote it, so `rapport verify` \
+                     can no longer point there. The audit log keeps the fact",
+                    at.join(", ")
+                ));
+            }
+            let kept: Vec<ledger::Entry> = read.entries.into_iter().filter(|e| e.client != id).collect();
+            let erased = ledger::NewEntry {
+                kind: ledger::Kind::Erased,
+                client: String::new(),
+                session: String::new(),
+                hash: String::new(),
+            };
+            ledger::rewrite(&self.root, &kept, &[erased], now, self.keys.as_deref())
+                .map_err(|e| self.ledger_error(e))?;
+        }
+        fs::remove_file(&path).map_err(|e| StoreError::io("remove", &path, e))?;
+        self.audit(now, "client erased", "", "");
+        Ok(Erased { snapshots: self.snapshots_holding(id), exports })
+    }
+}
+
+/// What an erasure did, and what still holds the record.
+#[derive(Debug, Clone, Default)]
+pub struct Erased {
+    /// Snapshots that still hold the client's file.
+    pub snapshots: Vec<String>,
+    /// The export files removed from `DATA/exports/`.
+    pub exports: Vec<String>,
+}

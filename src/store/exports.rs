@@ -1,0 +1,118 @@
+//! Exports of a client's record: in `DATA/exports/` from the app, or to a
+//! file the therapist names; named so they give no client's name away.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use chrono::NaiveDateTime;
+
+use super::*;
+use crate::domain::RecordError;
+
+impl Store {
+    /// The opaque token that begins the names of client `id`'s exports:
+    /// a hash of the id (keyed, when the folder is encrypted), never a name.
+    pub fn export_token(&self, id: &str) -> String {
+        match &self.keys {
+            Some(k) => k.stem(&format!("export:{id}")),
+            None => plain_export_token(id),
+        }
+    }
+
+    /// Client `id`'s exports in `DATA/exports/`, whatever Rapport version
+    /// named them and whether or not they are encrypted.
+    pub fn exports_of(&self, id: &str) -> Vec<PathBuf> {
+        let mut prefixes = vec![plain_export_token(id), id.to_string()];
+        if let Some(k) = &self.keys {
+            prefixes.push(k.stem(&format!("export:{id}")));
+            prefixes.push(k.stem(id));
+        }
+        let Ok(entries) = fs::read_dir(self.root.join("exports")) else { return Vec::new() };
+        let mut found: Vec<PathBuf> = entries
+            .filter_map(|e| e.ok())
+            .filter(|e| {
+                let name = e.file_name().to_string_lossy().into_owned();
+                prefixes.iter().any(|p| name.strip_prefix(p.as_str()).is_some_and(is_export_tail))
+            })
+            .map(|e| e.path())
+            .collect();
+        found.sort();
+        found
+    }
+
+    /// Writes client `id`'s whole record as Markdown into `DATA/exports/`,
+    /// under a name that gives no name away.
+    pub fn export_client(&self, id: &str, now: NaiveDateTime) -> Result<PathBuf, StoreError> {
+        valid_id(id)?;
+        let record = self.load(id)?;
+        let dir = self.root.join("exports");
+        create_private_dir(&dir).map_err(|source| StoreError::Write { path: dir.clone(), cause: source })?;
+        let path = dir.join(format!("{}-{}.md", self.export_token(id), now.format("%Y-%m-%d_%H%M")));
+        let path = self.write_export(&path, crate::domain::export::to_markdown(&record, now).as_bytes(), false)?;
+        self.audit(now, "export", id, "markdown");
+        Ok(path)
+    }
+
+    /// Writes an export the therapist asked for, owner-only; encrypted (with
+    /// `.age` added to the name) when the folder is, unless `plain`.
+    /// Returns the path written.
+    pub fn write_export(&self, path: &Path, bytes: &[u8], plain: bool) -> Result<PathBuf, StoreError> {
+        let (path, bytes) = match (&self.keys, plain) {
+            (Some(k), false) => {
+                let mut p = path.as_os_str().to_owned();
+                p.push(".age");
+                (PathBuf::from(p), k.encrypt(bytes))
+            }
+            _ => (path.to_path_buf(), bytes.to_vec()),
+        };
+        write_atomic(&path, &bytes).map_err(|source| StoreError::Write { path: path.clone(), cause: source })?;
+        Ok(path)
+    }
+
+    /// Writes an export to a file the therapist named (`export --out`):
+    /// never inside the data folder but for its `exports/` (one unlucky path
+    /// would replace a client file, the audit log or the key) and never over
+    /// a file that exists.
+    pub fn export_to(&self, path: &Path, bytes: &[u8], plain: bool) -> Result<PathBuf, StoreError> {
+        let refuse = |why: String| StoreError::Record(RecordError::Invalid(why));
+        let name = path.file_name().ok_or_else(|| refuse(format!("{} names no file", path.display())))?;
+        let parent = match path.parent() {
+            Some(p) if !p.as_os_str().is_empty() => p,
+            _ => Path::new("."),
+        };
+        let parent = fs::canonicalize(parent).map_err(|e| StoreError::io("find the folder of", path, e))?;
+        let root = fs::canonicalize(&self.root).map_err(|e| StoreError::io("find", &self.root, e))?;
+        if parent.starts_with(&root) && parent != root.join("exports") {
+            return Err(refuse(format!(
+                "{} is inside the data folder; write exports outside it (x in the app keeps one in DATA/exports/)",
+                path.display()
+            )));
+        }
+        let mut target = parent.join(name);
+        if self.keys.is_some() && !plain {
+            target.as_mut_os_string().push(".age");
+        }
+        if fs::symlink_metadata(&target).is_ok() {
+            return Err(refuse(format!(
+                "{} already exists; Rapport does not overwrite it. Choose another name or remove it first",
+                target.display()
+            )));
+        }
+        self.write_export(&parent.join(name), bytes, plain)
+    }
+}
+
+pub(crate) fn plain_export_token(id: &str) -> String {
+    use sha2::{Digest, Sha256};
+    let h = Sha256::digest(format!("rapport export\0{id}").as_bytes());
+    hex::encode(&h[..8])
+}
+
+/// `-2026-11-26_0935.md` (or `.json`, either maybe `.age`): what follows
+/// the client's token in an export's name.
+pub(crate) fn is_export_tail(rest: &str) -> bool {
+    let Some(rest) = rest.strip_prefix('-') else { return false };
+    let (stamp, ending) = rest.split_at_checked(15).unwrap_or(("", ""));
+    NaiveDateTime::parse_from_str(stamp, "%Y-%m-%d_%H%M").is_ok()
+        && [".md", ".json", ".md.age", ".json.age"].contains(&ending)
+}
