@@ -1,0 +1,342 @@
+//! The changes a therapist makes to a record: a note, a task, a personal
+//! detail, a goal, an appointment, a message. Each keeps the record's rules
+//! (ids, ordering, bounds) so no caller has to.
+
+use chrono::{NaiveDate, NaiveDateTime};
+
+use super::*;
+
+/// The next short id (`t7`) after the highest in use with this prefix.
+fn next_id<'a>(prefix: &str, ids: impl Iterator<Item = &'a str>) -> String {
+    let max = ids.filter_map(|id| id.strip_prefix(prefix)?.parse::<u64>().ok()).max().unwrap_or(0);
+    format!("{prefix}{}", max.saturating_add(1))
+}
+
+fn clean_lines(lines: &[String]) -> Vec<String> {
+    lines.iter().map(|l| l.trim()).filter(|l| !l.is_empty()).map(str::to_string).collect()
+}
+
+fn non_empty(s: Option<String>) -> Option<String> {
+    s.map(|s| s.trim().to_string()).filter(|s| !s.is_empty())
+}
+
+impl ClientProfile {
+    /// Trims every field and makes each one line (a line break or tab
+    /// becomes a space); refuses an empty name.
+    pub fn cleaned(self) -> Result<ClientProfile, RecordError> {
+        let one_line = |s: String| {
+            s.split(['\n', '\r', '\t']).map(str::trim).filter(|p| !p.is_empty()).collect::<Vec<_>>().join(" ")
+        };
+        let name = one_line(self.name);
+        if name.is_empty() {
+            return Err(RecordError::Invalid("a client needs a name".into()));
+        }
+        Ok(ClientProfile {
+            name,
+            preferred_name: non_empty(self.preferred_name.map(one_line)),
+            pronouns: non_empty(self.pronouns.map(one_line)),
+            phone: non_empty(self.phone.map(one_line)),
+            email: non_empty(self.email.map(one_line)),
+        })
+    }
+}
+
+impl ClientRecord {
+    /// A new, empty record for a client.
+    pub fn new(id: String, profile: ClientProfile, created: NaiveDate) -> ClientRecord {
+        let mut record = ClientRecord {
+            schema_version: SCHEMA_VERSION,
+            client: Client {
+                id,
+                name: String::new(),
+                preferred_name: None,
+                pronouns: None,
+                phone: None,
+                email: None,
+                preferred_channel: None,
+                created,
+                archived: false,
+            },
+            sessions: Vec::new(),
+            tasks: Vec::new(),
+            personal: Vec::new(),
+            goals: Vec::new(),
+            watch_for: Vec::new(),
+            appointments: Vec::new(),
+            contacts: Vec::new(),
+        };
+        record.set_profile(profile);
+        record
+    }
+
+    pub fn profile(&self) -> ClientProfile {
+        let c = &self.client;
+        ClientProfile {
+            name: c.name.clone(),
+            preferred_name: c.preferred_name.clone(),
+            pronouns: c.pronouns.clone(),
+            phone: c.phone.clone(),
+            email: c.email.clone(),
+        }
+    }
+
+    pub fn set_profile(&mut self, p: ClientProfile) {
+        let c = &mut self.client;
+        c.name = p.name;
+        c.preferred_name = p.preferred_name;
+        c.pronouns = p.pronouns;
+        c.phone = p.phone;
+        c.email = p.email;
+    }
+
+    /// "Maria Lopez (Mari)" or just the name.
+    pub fn display_name(&self) -> String {
+        display_name(&self.client.name, self.client.preferred_name.as_deref())
+    }
+
+    /// What the therapist calls the client: "Mari", else "Maria Lopez".
+    pub fn called(&self) -> &str {
+        self.client.preferred_name.as_deref().unwrap_or(&self.client.name)
+    }
+
+    /// Sessions sorted oldest first (files keep them in that order).
+    pub fn last_session(&self) -> Option<&Session> {
+        self.sessions.iter().max_by_key(|s| s.at)
+    }
+
+    /// The sessions, newest first (files keep them oldest first).
+    pub fn sessions_newest_first(&self) -> Vec<&Session> {
+        let mut s: Vec<&Session> = self.sessions.iter().collect();
+        s.sort_by_key(|s| std::cmp::Reverse(s.at));
+        s
+    }
+
+    pub fn open_tasks(&self) -> impl Iterator<Item = &Task> {
+        self.tasks.iter().filter(|t| t.status == TaskStatus::Open)
+    }
+
+    pub fn session(&self, id: &str) -> Option<&Session> {
+        self.sessions.iter().find(|s| s.id == id)
+    }
+
+    /// Adds a session note; tasks and personal details typed in it become
+    /// the client's, linked to it. Returns the new session's id.
+    pub fn add_session(&mut self, new: NewSession, now: NaiveDateTime) -> Result<String, RecordError> {
+        let at = new.at.unwrap_or(now);
+        let minutes = new.minutes.unwrap_or(50);
+        bounds::check_number("the session length in minutes", minutes, &bounds::MINUTES)
+            .map_err(RecordError::Invalid)?;
+        let id = next_id("s", self.sessions.iter().map(|s| s.id.as_str()));
+        let day = at.date();
+        for text in clean_lines(&new.tasks) {
+            let tid = next_id("t", self.tasks.iter().map(|t| t.id.as_str()));
+            self.tasks.push(Task {
+                id: tid,
+                text,
+                session: Some(id.clone()),
+                set_on: day,
+                status: TaskStatus::Open,
+                outcome: None,
+                closed_on: None,
+            });
+        }
+        for line in clean_lines(&new.personal) {
+            let (text, date) = time::split_date(&line);
+            self.add_personal(text, date, true, day, Some(id.clone()));
+        }
+        self.sessions.push(Session {
+            id: id.clone(),
+            at,
+            minutes,
+            topics: clean_lines(&new.topics),
+            feedback: clean_lines(&new.feedback),
+            observations: clean_lines(&new.observations),
+            plan: new.plan.trim().to_string(),
+            notes: new.notes.trim_end().to_string(),
+            appointment: new.appointment,
+            finalised: None,
+            addenda: Vec::new(),
+        });
+        self.sessions.sort_by_key(|s| s.at);
+        Ok(id)
+    }
+
+    pub fn add_personal(
+        &mut self,
+        text: String,
+        date: Option<NaiveDate>,
+        ask: bool,
+        noted_on: NaiveDate,
+        session: Option<String>,
+    ) -> String {
+        let id = next_id("p", self.personal.iter().map(|p| p.id.as_str()));
+        self.personal.push(PersonalDetail { id: id.clone(), text, date, ask, noted_on, session });
+        id
+    }
+
+    pub fn add_goal(&mut self, text: String, agreed: bool, today: NaiveDate) -> String {
+        let id = next_id("g", self.goals.iter().map(|g| g.id.as_str()));
+        self.goals.push(Goal { id: id.clone(), text, status: GoalStatus::Active, agreed, set_on: today });
+        id
+    }
+
+    /// Flags a personal detail to ask about next time, or unflags it.
+    pub fn set_personal_ask(&mut self, id: &str, ask: bool) -> Result<(), RecordError> {
+        let p = self.personal.iter_mut().find(|p| p.id == id).ok_or_else(|| unknown("personal", id))?;
+        p.ask = ask;
+        Ok(())
+    }
+
+    /// Removes a personal detail, watch-for item or contact that no longer
+    /// belongs in the record (goals are dropped instead, tasks closed).
+    /// Removes a personal detail, watch-for item or message; returns its
+    /// text. Goals are dropped instead, never removed.
+    pub fn remove_item(&mut self, kind: profile::ItemKind, id: &str) -> Result<String, RecordError> {
+        use profile::ItemKind;
+        let text = match kind {
+            ItemKind::Personal => {
+                let i = self.personal.iter().position(|p| p.id == id).ok_or_else(|| unknown("personal detail", id))?;
+                self.personal.remove(i).text
+            }
+            ItemKind::WatchFor => {
+                let i = self.watch_for.iter().position(|w| w.id == id).ok_or_else(|| unknown("watch-for item", id))?;
+                self.watch_for.remove(i).text
+            }
+            ItemKind::Messages => {
+                let i = self.contacts.iter().position(|c| c.id == id).ok_or_else(|| unknown("message", id))?;
+                self.contacts.remove(i).summary
+            }
+            ItemKind::Goals => return Err(RecordError::Invalid("goals are dropped, not removed".into())),
+        };
+        Ok(text)
+    }
+
+    /// Records whether the client agreed to a goal.
+    pub fn set_goal_agreed(&mut self, id: &str, agreed: bool) -> Result<(), RecordError> {
+        let goal = self.goals.iter_mut().find(|g| g.id == id).ok_or_else(|| unknown("goal", id))?;
+        goal.agreed = agreed;
+        Ok(())
+    }
+
+    pub fn set_goal_status(&mut self, id: &str, status: GoalStatus) -> Result<(), RecordError> {
+        let goal = self.goals.iter_mut().find(|g| g.id == id).ok_or_else(|| unknown("goal", id))?;
+        goal.status = status;
+        Ok(())
+    }
+
+    pub fn add_watch_for(&mut self, text: String, today: NaiveDate) -> String {
+        let id = next_id("w", self.watch_for.iter().map(|w| w.id.as_str()));
+        self.watch_for.push(WatchFor { id: id.clone(), text, noted_on: today });
+        id
+    }
+
+    /// Closes a task (done or dropped) or reopens it, with an outcome note.
+    pub fn set_task_status(
+        &mut self,
+        id: &str,
+        status: TaskStatus,
+        outcome: Option<String>,
+        today: NaiveDate,
+    ) -> Result<(), RecordError> {
+        let task = self.tasks.iter_mut().find(|t| t.id == id).ok_or_else(|| unknown("task", id))?;
+        task.status = status;
+        task.closed_on = (status != TaskStatus::Open).then_some(today);
+        if let Some(o) = non_empty(outcome) {
+            task.outcome = Some(o);
+        }
+        Ok(())
+    }
+
+    pub fn add_contact(
+        &mut self,
+        at: NaiveDateTime,
+        channel: Channel,
+        direction: Direction,
+        summary: String,
+    ) -> String {
+        let id = next_id("c", self.contacts.iter().map(|c| c.id.as_str()));
+        self.contacts.push(Contact { id: id.clone(), at, channel, direction, summary, replied_at: None });
+        self.contacts.sort_by_key(|c| c.at);
+        id
+    }
+
+    pub fn mark_replied(&mut self, id: &str, at: NaiveDateTime) -> Result<(), RecordError> {
+        let contact = self.contacts.iter_mut().find(|c| c.id == id).ok_or_else(|| unknown("contact", id))?;
+        if contact.replied_at.is_some() {
+            return Err(RecordError::Invalid(format!("contact {id} is already marked as replied")));
+        }
+        contact.replied_at = Some(at);
+        Ok(())
+    }
+
+    /// Books `1 + weekly` appointments a week apart. Returns any existing
+    /// appointments the new ones overlap, so the caller can warn.
+    pub fn schedule(
+        &mut self,
+        start: NaiveDateTime,
+        minutes: u32,
+        weekly: u32,
+    ) -> Result<Vec<Appointment>, RecordError> {
+        bounds::check_number("the appointment length in minutes", minutes, &bounds::MINUTES)
+            .map_err(RecordError::Invalid)?;
+        bounds::check_number("the number of weekly repeats", weekly, &bounds::WEEKLY_REPEATS)
+            .map_err(RecordError::Invalid)?;
+        let mut overlaps = Vec::new();
+        for week in 0..=weekly {
+            let start = start
+                .checked_add_signed(chrono::Duration::weeks(week.into()))
+                .ok_or_else(|| RecordError::Invalid("that appointment is too far in the future".into()))?;
+            let appt = Appointment { start, minutes };
+            if self.appointments.iter().any(|a| a.start == appt.start) {
+                return Err(RecordError::Invalid(format!(
+                    "there is already an appointment at {}",
+                    time::format_datetime(appt.start)
+                )));
+            }
+            overlaps.extend(self.appointments.iter().filter(|a| overlap(a, &appt)).cloned());
+            self.appointments.push(appt);
+        }
+        self.appointments.sort_by_key(|a| a.start);
+        Ok(overlaps)
+    }
+
+    pub fn cancel_appointment(&mut self, start: NaiveDateTime) -> Result<Appointment, RecordError> {
+        let pos = self.appointments.iter().position(|a| a.start == start).ok_or_else(|| {
+            RecordError::Invalid(format!(
+                "there is no appointment at {}; `rapport agenda` lists them",
+                time::format_datetime(start)
+            ))
+        })?;
+        Ok(self.appointments.remove(pos))
+    }
+
+    /// The first appointment that has not yet ended at `now`.
+    pub fn next_appointment(&self, now: NaiveDateTime) -> Option<&Appointment> {
+        self.appointments.iter().filter(|a| a.end() > now).min_by_key(|a| a.start)
+    }
+
+    /// One line to jog the memory: the first open task, else the first
+    /// ask-about detail.
+    pub fn reminder(&self) -> Option<String> {
+        if let Some(t) = self.open_tasks().next() {
+            return Some(format!("task: {}", t.text));
+        }
+        self.personal.iter().find(|p| p.ask).map(|p| format!("ask: {}", p.text))
+    }
+}
+
+impl Appointment {
+    pub fn end(&self) -> NaiveDateTime {
+        // Starts and lengths are bounded (see `bounds`), so this cannot overflow;
+        // saturate anyway rather than panic.
+        self.start.checked_add_signed(chrono::Duration::minutes(self.minutes.into())).unwrap_or(self.start)
+    }
+}
+
+fn overlap(a: &Appointment, b: &Appointment) -> bool {
+    a.start < b.end() && b.start < a.end()
+}
+
+fn unknown(kind: &'static str, id: &str) -> RecordError {
+    RecordError::UnknownId { kind, id: id.to_string() }
+}

@@ -1,0 +1,281 @@
+//! The record's types: what a client file holds, as serde types. The rules
+//! that change them are in `edit.rs`; what must hold of them, in `check.rs`.
+
+use chrono::{NaiveDate, NaiveDateTime};
+use serde::{Deserialize, Serialize};
+
+/// One client's whole record: the contents of one `clients/<id>.json` file.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ClientRecord {
+    pub schema_version: u32,
+    pub client: Client,
+    #[serde(default)]
+    pub sessions: Vec<Session>,
+    #[serde(default)]
+    pub tasks: Vec<Task>,
+    #[serde(default)]
+    pub personal: Vec<PersonalDetail>,
+    #[serde(default)]
+    pub goals: Vec<Goal>,
+    #[serde(default)]
+    pub watch_for: Vec<WatchFor>,
+    #[serde(default)]
+    pub appointments: Vec<Appointment>,
+    #[serde(default)]
+    pub contacts: Vec<Contact>,
+}
+
+/// Who the client is and how to reach them.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Client {
+    /// Stable id, also the file name (`clients/<id>.json`).
+    pub id: String,
+    pub name: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub preferred_name: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pronouns: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub phone: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub preferred_channel: Option<Channel>,
+    pub created: NaiveDate,
+    #[serde(default)]
+    pub archived: bool,
+}
+
+/// One session held: the note written after it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Session {
+    /// Short id within the client, `s1`, `s2`, …
+    pub id: String,
+    pub at: NaiveDateTime,
+    pub minutes: u32,
+    #[serde(default)]
+    pub topics: Vec<String>,
+    /// What the client said about the therapy, the plan, the last task.
+    #[serde(default)]
+    pub feedback: Vec<String>,
+    /// What was not said: non-verbal cues, silences.
+    #[serde(default)]
+    pub observations: Vec<String>,
+    #[serde(default)]
+    pub plan: String,
+    #[serde(default)]
+    pub notes: String,
+    /// The appointment this note was written for, if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub appointment: Option<NaiveDateTime>,
+    /// Set when the note is finalised: from then on it is read-only.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub finalised: Option<Finalised>,
+    /// Dated corrections added after finalising, oldest first.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub addenda: Vec<Addendum>,
+}
+
+/// The seal on a finalised note: a hash of its content chained to the
+/// client's previously finalised note, so a later change shows.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Finalised {
+    pub at: NaiveDateTime,
+    /// Finalised automatically when its editing period ran out.
+    #[serde(default)]
+    pub auto: bool,
+    /// Its place in the client's chain: 1, 2, 3, …
+    pub seq: u32,
+    /// SHA-256 (hex) of the previous finalised note's hash and this note's content.
+    pub hash: String,
+}
+
+/// A dated correction to a finalised note.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Addendum {
+    pub at: NaiveDateTime,
+    pub text: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TaskStatus {
+    Open,
+    Done,
+    Dropped,
+}
+
+impl TaskStatus {
+    pub fn label(self) -> &'static str {
+        match self {
+            TaskStatus::Open => "open",
+            TaskStatus::Done => "done",
+            TaskStatus::Dropped => "dropped",
+        }
+    }
+}
+
+impl GoalStatus {
+    pub fn label(self) -> &'static str {
+        match self {
+            GoalStatus::Active => "active",
+            GoalStatus::Achieved => "achieved",
+            GoalStatus::Dropped => "dropped",
+        }
+    }
+}
+
+/// Homework the therapist set.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Task {
+    /// Short id within the client, `t1`, `t2`, …
+    pub id: String,
+    pub text: String,
+    /// The session that set it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub session: Option<String>,
+    pub set_on: NaiveDate,
+    pub status: TaskStatus,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub outcome: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub closed_on: Option<NaiveDate>,
+}
+
+/// Something personal to remember, and perhaps to ask about.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PersonalDetail {
+    /// Short id within the client, `p1`, `p2`, …
+    pub id: String,
+    pub text: String,
+    /// When it happens ("Mia's birthday party" on 2026-11-21).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub date: Option<NaiveDate>,
+    /// Ask about it next time.
+    #[serde(default)]
+    pub ask: bool,
+    pub noted_on: NaiveDate,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub session: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, clap::ValueEnum)]
+#[serde(rename_all = "snake_case")]
+pub enum GoalStatus {
+    Active,
+    Achieved,
+    Dropped,
+}
+
+/// A goal of the therapy plan.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Goal {
+    /// Short id within the client, `g1`, `g2`, …
+    pub id: String,
+    pub text: String,
+    pub status: GoalStatus,
+    /// The client agreed to this goal.
+    #[serde(default)]
+    pub agreed: bool,
+    pub set_on: NaiveDate,
+}
+
+/// Something to go carefully with.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct WatchFor {
+    /// Short id within the client, `w1`, `w2`, …
+    pub id: String,
+    pub text: String,
+    pub noted_on: NaiveDate,
+}
+
+/// A booked appointment.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Appointment {
+    pub start: NaiveDateTime,
+    pub minutes: u32,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, clap::ValueEnum)]
+#[serde(rename_all = "snake_case")]
+pub enum Channel {
+    Text,
+    Email,
+    Phone,
+    Voicemail,
+}
+
+impl Channel {
+    pub fn label(self) -> &'static str {
+        match self {
+            Channel::Text => "text",
+            Channel::Email => "email",
+            Channel::Phone => "phone",
+            Channel::Voicemail => "voicemail",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Direction {
+    /// From the client to the therapist: may need a reply.
+    Incoming,
+    Outgoing,
+}
+
+/// A text, email, call or voicemail.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Contact {
+    /// Short id within the client, `c1`, `c2`, …
+    pub id: String,
+    pub at: NaiveDateTime,
+    pub channel: Channel,
+    pub direction: Direction,
+    pub summary: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub replied_at: Option<NaiveDateTime>,
+}
+
+impl Contact {
+    pub fn awaits_reply(&self) -> bool {
+        self.direction == Direction::Incoming && self.replied_at.is_none()
+    }
+}
+
+/// What the therapist types after a session.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct NewSession {
+    pub at: Option<NaiveDateTime>,
+    pub minutes: Option<u32>,
+    pub topics: Vec<String>,
+    pub feedback: Vec<String>,
+    pub observations: Vec<String>,
+    /// Each becomes an open `Task` linked to the session.
+    pub tasks: Vec<String>,
+    /// Each becomes a `PersonalDetail` to ask about, linked to the session.
+    /// A `YYYY-MM-DD` date in the line becomes the detail's date.
+    pub personal: Vec<String>,
+    pub plan: String,
+    pub notes: String,
+    pub appointment: Option<NaiveDateTime>,
+}
+
+/// The profile fields a therapist can type in.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ClientProfile {
+    pub name: String,
+    pub preferred_name: Option<String>,
+    pub pronouns: Option<String>,
+    pub phone: Option<String>,
+    pub email: Option<String>,
+}
+
+/// A change the record refuses, in words for the therapist.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum RecordError {
+    #[error("{0}")]
+    Invalid(String),
+    #[error("there is no {kind} {id} for this client")]
+    UnknownId { kind: &'static str, id: String },
+}
