@@ -8,6 +8,7 @@ pub mod input;
 pub mod keymap;
 pub mod model;
 pub mod nav;
+pub mod roster;
 pub mod screens;
 pub mod theme;
 pub mod update;

@@ -6,7 +6,7 @@ use ratatui::text::Line;
 
 use crate::domain::time::format_datetime;
 use crate::domain::{ClientRecord, Session};
-use crate::tui::model::{Model, NoteCache, NoteItem};
+use crate::tui::model::Model;
 use crate::tui::theme::Theme;
 
 /// The `height` lines of a note from `m.scroll` on, wrapped to `width`.
@@ -125,4 +125,25 @@ pub fn topics_line(topics: &[String]) -> String {
         }
     }
     line
+}
+
+/// The wrapped lines of the note on screen, kept between frames so that a
+/// keypress on a long note does not wrap all of it again. A memo of the
+/// view, keyed by what the lines depend on; it changes nothing the app shows.
+#[derive(Debug, Default)]
+pub struct NoteCache {
+    /// (generation, client, session, width)
+    pub key: Option<(u64, String, String, usize)>,
+    /// The note's headings and paragraphs, in order.
+    pub items: Vec<NoteItem>,
+    /// The first item not yet wrapped into `lines`.
+    pub next: usize,
+    pub lines: Vec<ratatui::text::Line<'static>>,
+}
+
+/// One part of a note's body, before wrapping.
+#[derive(Debug, Clone)]
+pub enum NoteItem {
+    Heading(String),
+    Text(String),
 }
