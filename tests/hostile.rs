@@ -469,7 +469,9 @@ fn restore_never_follows_a_link_planted_in_a_snapshot_and_snapshots_never_copy_l
     symlink(&secret, snap.join("clients/zz.json")).unwrap();
     symlink(&outside_record, snap.join("clients/ben.json")).unwrap();
     let name = snap.file_name().unwrap().to_str().unwrap().to_string();
-    ok(d, &["restore", &name, "--yes"]);
+    let e = fails(d, &["restore", &name, "--yes"]);
+    assert!(e.contains("as a link or a folder") && e.contains("nothing was restored"), "{e}");
+    assert!(ok(d, &["client", "list"]).contains("Ann Lee"), "no client was dropped");
     for f in ["zz.json", "ben.json"] {
         let kept = fs::symlink_metadata(d.join("clients").join(f));
         assert!(kept.is_err() || kept.unwrap().file_type().is_symlink(), "{f} was not restored as a file");
@@ -678,4 +680,74 @@ fn a_name_is_one_line_and_a_typo_in_the_folder_makes_no_new_practice() {
     fs::set_permissions(d, fs::Permissions::from_mode(0o777)).unwrap();
     let out = rapport(d).env("RAPPORT_ALLOW_UNSAFE_FOLDER", "0").args(["client", "list"]).output().unwrap();
     assert!(!out.status.success(), "only 1 overrides the check");
+}
+
+// ---- What a second outside attack found -------------------------------------
+
+#[test]
+fn a_conversion_never_starts_while_a_record_is_in_two_files() {
+    let s = scene();
+    let d = &s.data;
+    ok(d, &["client", "add", "Anna Costa"]);
+    ok(d, &["note", "anna", "--text", "REALNOTE the true record"]);
+    let own = fs::read_to_string(d.join("clients/anna-costa.json")).unwrap();
+    let copy = d.join("clients/anna-costa.sync-conflict-20261123-093500-ABCDEFG.json");
+    fs::write(&copy, own.replace("REALNOTE the true record", "OLDCONFLICT stale copy")).unwrap();
+    let out = rapport(d).env("RAPPORT_PASSPHRASE", "correct horse 123").args(["encrypt", "--yes"]).output().unwrap();
+    assert!(!out.status.success());
+    let e = String::from_utf8_lossy(&out.stderr);
+    assert!(e.contains("nothing was encrypted") && e.contains("sync-conflict"), "{e}");
+    assert!(!d.join("identity.age").exists(), "nothing was changed");
+    assert!(ok(d, &["search", "REALNOTE"]).contains("Anna Costa"));
+    // A damaged client file would be left in plain text: refused too.
+    fs::remove_file(&copy).unwrap();
+    fs::write(d.join("clients/bilal.json"), "{ not json").unwrap();
+    let out = rapport(d).env("RAPPORT_PASSPHRASE", "correct horse 123").args(["encrypt", "--yes"]).output().unwrap();
+    assert!(!out.status.success() && String::from_utf8_lossy(&out.stderr).contains("bilal.json is damaged"));
+}
+
+#[test]
+fn erasure_takes_the_sync_tools_copies_too_and_no_draft_comes_back() {
+    let s = scene();
+    let d = &s.data;
+    ok(d, &["client", "add", "Zoe Quill"]);
+    ok(d, &["note", "zoe", "--text", "zqsecret words"]);
+    fs::copy(d.join("clients/zoe-quill.json"), d.join("clients/zoe-quill (conflicted copy 2026-11-22).json")).unwrap();
+    fs::create_dir_all(d.join("exports")).unwrap();
+    let e = fails(d, &["export", "zoe", "--out", d.join("exports/zoe.md").to_str().unwrap()]);
+    assert!(e.contains("inside the data folder"), "{e}");
+    let out = rapport(d).args(["client", "delete", "zoe"]).write_stdin("Zoe Quill\n").output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("Deleted copies a sync tool had left"));
+    for (path, bytes) in contents(&d.join("clients")) {
+        assert!(!String::from_utf8_lossy(&bytes).contains("zqsecret"), "{}", path.display());
+    }
+    // A window still typing a note for her keeps no draft.
+    let store = rapport::store::Store::open(d).unwrap();
+    assert!(store.save_draft("zoe-quill", &json!({"fields": ["more"]})).is_err());
+    assert!(!d.join("drafts/zoe-quill.json").exists());
+}
+
+#[test]
+fn a_lost_ledger_is_never_started_again_by_an_ordinary_command() {
+    let s = scene();
+    let d = &s.data;
+    ok(d, &["client", "add", "Maria Lopez"]);
+    ok(d, &["note", "maria", "--at", "2026-11-20 10:00", "--text", "a plan to harm herself"]);
+    ok(d, &["finalise", "maria"]);
+    let path = d.join("clients/maria-lopez.json");
+    let mut r: Value = serde_json::from_slice(&fs::read(&path).unwrap()).unwrap();
+    r["sessions"][0].as_object_mut().unwrap().remove("finalised");
+    r["sessions"][0]["notes"] = json!("denied any risk");
+    fs::write(&path, serde_json::to_vec_pretty(&r).unwrap()).unwrap();
+    fs::remove_file(d.join("ledger")).unwrap();
+
+    let e = fails(d, &["finalise", "maria"]);
+    assert!(e.contains("the ledger") && e.contains("is missing") && e.contains("--restart-ledger"), "{e}");
+    assert!(fails(d, &["verify"]).contains("tampered"));
+    let out = run(d, &["doctor"]);
+    assert!(!out.status.success() && String::from_utf8_lossy(&out.stdout).contains("ledger"));
+    // Starting it again is the therapist's explicit choice, and logged.
+    ok(d, &["verify", "--restart-ledger"]);
+    assert!(fs::read_to_string(d.join("audit.log")).unwrap().contains("ledger started again"));
 }

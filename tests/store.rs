@@ -191,6 +191,11 @@ fn a_temp_file_left_by_a_crash_is_ignored() {
 fn drafts_round_trip_and_can_be_removed() {
     let dir = tempfile::tempdir().unwrap();
     let store = Store::open(dir.path()).unwrap();
+    // A draft belongs to a client who exists (one erased meanwhile gets none).
+    assert!(store.save_draft("maria-lopez", &vec!["sleep".to_string()]).is_err());
+    store
+        .create_client(ClientProfile { name: "Maria Lopez".into(), ..Default::default() }, dt("2026-11-26 09:00"))
+        .unwrap();
     store.save_draft("maria-lopez", &vec!["sleep".to_string()]).unwrap();
     let drafts: Vec<(String, Vec<String>)> = store.drafts();
     assert_eq!(drafts, vec![("maria-lopez".to_string(), vec!["sleep".to_string()])]);

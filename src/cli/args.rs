@@ -89,7 +89,13 @@ pub enum Command {
     /// Add a dated correction beneath a note
     Addendum { client: String, session: String, text: String },
     /// Check that no finalised note was changed afterwards
-    Verify { client: Option<String> },
+    Verify {
+        client: Option<String>,
+        /// Start the ledger again from the seals the files hold now, after it
+        /// was lost (a change made to finalised notes meanwhile is accepted)
+        #[arg(long)]
+        restart_ledger: bool,
+    },
     /// Snapshots of the data folder
     Backup {
         #[command(subcommand)]

@@ -89,6 +89,9 @@ pub(super) fn client(c: ClientCommand, store: &Store, now: NaiveDateTime, out: &
                 "Erased the record, drafts, index and search entries, ledger and audit-log entries of client {}.",
                 r.client.id
             )?;
+            if !erased.copies.is_empty() {
+                writeln!(out, "Deleted copies a sync tool had left of the record: {}.", erased.copies.join(", "))?;
+            }
             if !erased.exports.is_empty() {
                 writeln!(out, "Deleted their exports from the data folder: {}.", erased.exports.join(", "))?;
             }

@@ -29,7 +29,7 @@ pub fn run(command: Command, store: &Store, now: NaiveDateTime, out: &mut dyn Wr
         Command::Goal(g) => care::goal(g, store, now, out),
         Command::Finalise { client, session } => note::finalise(client, session, store, now, out),
         Command::Addendum { client, session, text } => note::addendum(client, session, text, store, now, out),
-        Command::Verify { client } => record::verify(client, store, now, out),
+        Command::Verify { client, restart_ledger } => record::verify(client, restart_ledger, store, now, out),
 
         Command::Export { client, format, out: file, plain } => {
             record::export(client, format, file, plain, store, now, out)

@@ -12,7 +12,17 @@ use crate::sanitize::json_inert;
 use crate::store::Store;
 
 /// Checks the finalised notes against the ledger.
-pub(super) fn verify(client: Option<String>, store: &Store, now: NaiveDateTime, out: &mut dyn Write) -> Result<()> {
+pub(super) fn verify(
+    client: Option<String>,
+    restart_ledger: bool,
+    store: &Store,
+    now: NaiveDateTime,
+    out: &mut dyn Write,
+) -> Result<()> {
+    if restart_ledger {
+        store.restart_ledger(now)?;
+        writeln!(out, "Started the ledger again from the finalised notes as they are now (said in the audit log).")?;
+    }
     let id = client.map(|q| find(store, &q)).transpose()?;
     let v = store.verify(id.as_deref(), now)?;
     for (path, why) in &v.unreadable {

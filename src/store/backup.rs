@@ -41,7 +41,9 @@ impl Store {
             .filter_map(|e| {
                 let name = e.file_name().into_string().ok()?;
                 snapshot_time(&name)?;
-                let clients = fs::read_dir(e.path().join("clients")).map_or(0, |d| d.count());
+                let clients = fs::read_dir(e.path().join("clients")).map_or(0, |d| {
+                    d.filter_map(|f| f.ok()).filter(|f| f.file_type().is_ok_and(|t| t.is_file())).count()
+                });
                 Some(Snapshot { name, clients })
             })
             .collect();
@@ -188,6 +190,19 @@ impl Store {
         let _lock = self.lock()?;
         if !super::ledger::exists(self.root()) {
             self.witness_locked("", now)?;
+        }
+        // A snapshot holding a link or anything but files was not made by
+        // Rapport as it is: restoring from it could drop a client unseen.
+        let odd = fs::read_dir(&source)
+            .map_err(|e| StoreError::io("read", &source, e))?
+            .filter_map(|e| e.ok())
+            .find(|e| !e.file_type().is_ok_and(|t| t.is_file()) && !e.file_name().to_str().is_some_and(is_temp_file));
+        if let Some(odd) = odd {
+            return Err(StoreError::Record(crate::domain::RecordError::Invalid(format!(
+                "snapshot {name} holds clients/{} as a link or a folder, not a file Rapport wrote; nothing was \
+                 restored. Choose another snapshot (`rapport backup list`)",
+                crate::sanitize::visible(&odd.file_name().to_string_lossy())
+            ))));
         }
         let before: Vec<String> =
             self.load_all()?.into_iter().filter_map(|f| f.record.ok()).map(|r| r.client.id).collect();

@@ -169,6 +169,12 @@ impl Store {
             fs::remove_file(&path).map_err(|e| StoreError::io("remove", &path, e))?;
             exports.push(path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default());
         }
+        // Copies a sync tool left of this client's record hold their words too.
+        let mut copies = Vec::new();
+        for path in self.copies_of(id) {
+            fs::remove_file(&path).map_err(|e| StoreError::io("remove", &path, e))?;
+            copies.push(path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default());
+        }
         let draft = self.draft_path(id);
         match fs::remove_file(&draft) {
             Err(e) if e.kind() != io::ErrorKind::NotFound => return Err(StoreError::io("remove", &draft, e)),
@@ -204,7 +210,7 @@ impl Store {
         }
         fs::remove_file(&path).map_err(|e| StoreError::io("remove", &path, e))?;
         self.audit(now, "client erased", "", "");
-        Ok(Erased { snapshots: self.snapshots_holding(id), exports })
+        Ok(Erased { snapshots: self.snapshots_holding(id), exports, copies })
     }
 }
 
@@ -215,4 +221,6 @@ pub struct Erased {
     pub snapshots: Vec<String>,
     /// The export files removed from `DATA/exports/`.
     pub exports: Vec<String>,
+    /// Copies of the record a sync tool had left in `clients/`, removed.
+    pub copies: Vec<String>,
 }

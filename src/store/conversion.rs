@@ -282,6 +282,32 @@ fn export_name(name: &str, ids: &[&String], keys: &Keys, enc: bool) -> String {
     name.to_string()
 }
 
+/// Refuses to start a conversion while a client's record is in more than
+/// one file (a sync tool's conflict copy, a link) or a client file cannot be
+/// read: converting would mean choosing between copies without a word, or
+/// leaving a file as it was (plain text, after an encrypt). Nothing is changed.
+fn refuse_unless_clean(store: &Store, verb: &str, command: &str) -> Result<()> {
+    let shown = |p: &Path| p.strip_prefix(store.root()).unwrap_or(p).display().to_string();
+    let mut problems: Vec<String> = store
+        .strays()
+        .into_iter()
+        .filter(|s| s.kind.needs_attention())
+        .map(|s| format!("{} {}", shown(&s.path), s.kind.explain()))
+        .collect();
+    problems.extend(store.load_all()?.into_iter().filter_map(|f| f.record.err()).map(|e| e.to_string()));
+    if let Some(first) = problems.first() {
+        let more = match problems.len() {
+            1 => String::new(),
+            n => format!(" (and {} more)", n - 1),
+        };
+        bail!(
+            "nothing was {verb}: {first}{more}. Put this right first (`rapport doctor` lists it all), \
+             then run `rapport {command}` again"
+        );
+    }
+    Ok(())
+}
+
 impl Store {
     /// A store on `root` for a conversion's own use: no refusal, `keys` set.
     fn for_conversion(root: &Path, keys: Option<Arc<Keys>>) -> Result<Store> {
@@ -311,6 +337,9 @@ impl Store {
             Keys::generate()?
         });
         let resumed = state.is_some() || has_key;
+        if !resumed {
+            refuse_unless_clean(&plain, "encrypted", "encrypt")?;
+        }
         let snapshot = match &state {
             Some(s) if s.converting == Direction::Encrypt => s.snapshot.clone(),
             Some(_) => String::new(),
@@ -355,6 +384,7 @@ impl Store {
             Some(_) => String::new(),
             None => {
                 let store = Store::for_conversion(root, Some(keys.clone()))?;
+                refuse_unless_clean(&store, "decrypted", "decrypt")?;
                 let name = store.snapshot_locked(now, "-before-decrypt")?.name;
                 store.prune_locked(store.settings().keep_backups, now)?;
                 name

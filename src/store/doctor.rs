@@ -112,6 +112,27 @@ impl Store {
         strays
     }
 
+    /// Files in `clients/` other than the client's own that hold client
+    /// `id`'s record, or are named as a sync tool names a copy of its file.
+    pub(crate) fn copies_of(&self, id: &str) -> Vec<std::path::PathBuf> {
+        let stem = self.stem(id);
+        self.strays()
+            .into_iter()
+            .filter(|s| s.kind == StrayKind::ConflictCopy && s.path.parent() == Some(self.clients_dir().as_path()))
+            .filter(|s| {
+                let name = s.path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+                let named_for = name.strip_prefix(&stem).is_some_and(|rest| rest.starts_with([' ', '.', '(', '_']));
+                let holds = self
+                    .read_file(&s.path)
+                    .ok()
+                    .and_then(|b| super::parse_record(&b, &s.path).or_else(|_| super::read_lenient(&b, &s.path)).ok())
+                    .is_some_and(|r| r.client.id == id);
+                named_for || holds
+            })
+            .map(|s| s.path)
+            .collect()
+    }
+
     /// The file reads as a client record (any name, any version).
     fn holds_a_record(&self, path: &Path) -> bool {
         self.read_file(path)
@@ -167,6 +188,20 @@ impl Store {
                     Some(_) => {}
                 }
             }
+        }
+        if self.ledger_lost() {
+            found.push(Finding {
+                attention: true,
+                text: "the ledger (the record of every finalised note) is missing though it was started: no note can \
+                       be changed until it is put back or `rapport verify --restart-ledger` starts it again"
+                    .into(),
+            });
+        }
+        if super::ledger::exists(self.root()) && !self.root().join("audit.log").exists() {
+            found.push(Finding {
+                attention: true,
+                text: "audit.log is missing though the ledger is there: the record of what was done was removed".into(),
+            });
         }
         let files = self.load_all()?;
         let mut readable = 0;

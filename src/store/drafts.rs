@@ -14,6 +14,10 @@ impl Store {
     /// Keeps an unsaved form for client `id` (replacing any earlier draft).
     pub fn save_draft<T: Serialize>(&self, id: &str, draft: &T) -> Result<(), StoreError> {
         valid_id(id)?;
+        // A client erased while a note was being typed gets no draft back.
+        if !self.client_path(id).exists() {
+            return Err(StoreError::NotFound { path: self.client_path(id) });
+        }
         self.write_json(&self.draft_path(id), draft)
     }
 

@@ -82,9 +82,10 @@ impl Store {
         };
         let parent = fs::canonicalize(parent).map_err(|e| StoreError::io("find the folder of", path, e))?;
         let root = fs::canonicalize(&self.root).map_err(|e| StoreError::io("find", &self.root, e))?;
-        if parent.starts_with(&root) && parent != root.join("exports") {
+        if parent.starts_with(&root) {
             return Err(refuse(format!(
-                "{} is inside the data folder; write exports outside it (x in the app keeps one in DATA/exports/)",
+                "{} is inside the data folder; write exports outside it (x in the app keeps one in DATA/exports/, \
+                 named so it gives no name away and erased with the client)",
                 path.display()
             )));
         }

@@ -320,8 +320,10 @@ impl IndexDir {
         let mut entries: Vec<IndexEntry> = by_id.into_values().collect();
         entries.sort_by(|a, b| a.id.cmp(&b.id));
         if rebuild || !changed.is_empty() {
-            self.rewrite_shards(&changed, &lines, rebuild)?;
-            return self.write(entries);
+            // The index is derived: one that cannot be written now (a full
+            // disk) is written next time; the answer stands either way. The
+            // summary goes last, so text not written is rewritten then.
+            let _ = self.rewrite_shards(&changed, &lines, rebuild).and_then(|()| self.write(entries.clone()));
         }
         Ok(entries)
     }

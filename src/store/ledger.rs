@@ -528,6 +528,16 @@ impl super::Store {
         now: NaiveDateTime,
     ) -> Result<BTreeMap<String, Witness>, super::StoreError> {
         if !exists(self.root()) {
+            // Started once and gone since: starting it again by itself would
+            // accept whatever was done to finalised notes meanwhile.
+            if self.ledger_was_started() {
+                return Err(super::StoreError::Record(crate::domain::RecordError::Invalid(
+                    "the ledger (the record of every finalised note) is missing from the data folder, though it was \
+                     started before; nothing was changed. Put the ledger file back, or run `rapport verify \
+                     --restart-ledger` to start it again from the notes as they are now"
+                        .into(),
+                )));
+            }
             self.start_ledger_locked(now)?;
         }
         let read = read(self.root(), self.keys.as_deref(), Some(id)).map_err(|e| self.ledger_error(e))?;
@@ -541,6 +551,23 @@ impl super::Store {
         now: NaiveDateTime,
     ) -> Result<(), super::StoreError> {
         append(self.root(), entries, now, self.keys.as_deref()).map_err(|e| self.ledger_error(e))
+    }
+
+    /// Starts a lost ledger again from the seals the files hold now, when the
+    /// therapist asks (`verify --restart-ledger`); said in the audit log.
+    pub fn restart_ledger(&self, now: NaiveDateTime) -> Result<(), super::StoreError> {
+        let _lock = self.lock()?;
+        if exists(self.root()) {
+            return Err(super::StoreError::Record(crate::domain::RecordError::Invalid(
+                "the ledger is there; it is not started again. `rapport verify` holds the notes against it".into(),
+            )));
+        }
+        self.start_ledger_locked(now)
+    }
+
+    /// Whether the ledger is missing though it had been started (for doctor).
+    pub fn ledger_lost(&self) -> bool {
+        !exists(self.root()) && self.ledger_was_started()
     }
 
     /// Holds every client file (or client `only`) against the ledger and
