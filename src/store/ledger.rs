@@ -327,24 +327,8 @@ pub fn append(root: &Path, new: &[NewEntry], now: NaiveDateTime, keys: Option<&K
     if new.is_empty() {
         return Ok(());
     }
-    let (mut n, mut prev) = tail(root, keys)?;
-    let mut bytes = Vec::new();
-    for e in new {
-        n += 1;
-        let mut entry = Entry {
-            n,
-            at: now,
-            kind: e.kind,
-            client: e.client.clone(),
-            session: e.session.clone(),
-            hash: e.hash.clone(),
-            prev: prev.clone(),
-            link: String::new(),
-        };
-        entry.link = entry.compute_link();
-        prev = entry.link.clone();
-        bytes.extend(line(&entry, keys));
-    }
+    let (n, prev) = tail(root, keys)?;
+    let bytes = chained(n, prev, new.iter().map(|e| (now, e.clone())), keys);
     // One write for them all: a torn end is skipped on reading, and the
     // chain then resumes from the last whole entry.
     append_line(&path(root), &bytes)
@@ -360,33 +344,39 @@ pub fn rewrite(
     now: NaiveDateTime,
     keys: Option<&Keys>,
 ) -> anyhow::Result<()> {
-    let mut prev = String::new();
+    let kept = entries.iter().map(|e| {
+        (e.at, NewEntry { kind: e.kind, client: e.client.clone(), session: e.session.clone(), hash: e.hash.clone() })
+    });
+    let bytes = chained(0, String::new(), kept.chain(tail.iter().map(|e| (now, e.clone()))), keys);
+    write_atomic(&path(root), &bytes)
+}
+
+/// The lines of `items`, numbered on from `n` and each chained to the one
+/// before, starting from the link `prev`.
+fn chained(
+    mut n: u64,
+    mut prev: String,
+    items: impl Iterator<Item = (NaiveDateTime, NewEntry)>,
+    keys: Option<&Keys>,
+) -> Vec<u8> {
     let mut bytes = Vec::new();
-    let all = entries
-        .iter()
-        .map(|e| {
-            (
-                e.at,
-                NewEntry { kind: e.kind, client: e.client.clone(), session: e.session.clone(), hash: e.hash.clone() },
-            )
-        })
-        .chain(tail.iter().map(|e| (now, e.clone())));
-    for (n, (at, e)) in all.enumerate() {
+    for (at, e) in items {
+        n += 1;
         let mut entry = Entry {
-            n: n as u64 + 1,
+            n,
             at,
             kind: e.kind,
             client: e.client,
             session: e.session,
             hash: e.hash,
-            prev: prev.clone(),
+            prev,
             link: String::new(),
         };
         entry.link = entry.compute_link();
         prev = entry.link.clone();
         bytes.extend(line(&entry, keys));
     }
-    write_atomic(&path(root), &bytes)
+    bytes
 }
 
 /// Why a note does not match its witness.
