@@ -257,9 +257,9 @@ fn slash_finds_a_client_by_preferred_name_fuzzily() {
     let first = app.m.selected_entry().unwrap().name().to_string();
     assert_eq!(first, "James Okafor", "'jm' fuzzily matches Jim");
     app.press("Enter");
-    assert!(!app.m.filter_typing);
+    assert!(!app.m.list.filter_typing);
     app.press("Esc");
-    assert_eq!(app.m.visible.len(), 9, "Esc clears the filter");
+    assert_eq!(app.m.list.visible.len(), 9, "Esc clears the filter");
 }
 
 #[test]
@@ -643,7 +643,7 @@ fn x_exports_the_record_and_archived_clients_can_be_shown() {
         })
         .unwrap();
     app.wait_ms(2500);
-    let listed = |app: &App| app.m.visible.iter().any(|&i| app.m.clients[i].id == "tom-becker");
+    let listed = |app: &App| app.m.list.visible.iter().any(|&i| app.m.clients[i].id == "tom-becker");
     assert!(!listed(&app), "archived clients leave the list");
     app.press("A");
     assert!(listed(&app));

@@ -15,11 +15,13 @@ use crate::tui::keymap::Context;
 pub use crate::tui::roster::{AgendaRow, ClientEntry};
 use crate::tui::screens::appointment::AppointmentForm;
 use crate::tui::screens::client_form::ClientForm;
+pub use crate::tui::screens::clients::ClientsState;
 use crate::tui::screens::note_form::{NoteDraft, NoteForm};
 pub use crate::tui::screens::note_pane::{NoteCache, NoteItem};
 use crate::tui::screens::profile::{Part, ProfileView};
 use crate::tui::screens::review::ReviewView;
 use crate::tui::screens::search::SearchView;
+pub use crate::tui::screens::today::TodayState;
 use crate::tui::theme::Theme;
 
 /// The screen that fills the window.
@@ -112,20 +114,10 @@ pub struct Model {
     pub screen: Screen,
     /// Today or the client list: where Esc from a screen returns to.
     pub home: Screen,
-    /// Index into `visible` of the selected client.
-    pub selected: usize,
-    /// Indices into `clients` that pass the filter, in order.
-    pub visible: Vec<usize>,
-    /// The name filter being typed or kept.
-    pub filter: Option<TextInput>,
-    pub filter_typing: bool,
-    /// The sessions pane has the keys.
-    pub sessions_focus: bool,
-    /// Index of the highlighted session, newest first.
-    pub session: usize,
-    pub scroll: u16,
-    /// Index of the selected row on Today.
-    pub today_row: usize,
+    /// The client list's own state (see [`ClientsState`]).
+    pub list: ClientsState,
+    /// Today's own state.
+    pub today: TodayState,
     pub popup: Option<Popup>,
     pub help: Option<u16>,
     pub status: Option<Status>,
@@ -182,14 +174,8 @@ impl Model {
             drafts: drafts.into_iter().collect(),
             screen: Screen::Today,
             home: Screen::Today,
-            selected: 0,
-            visible: Vec::new(),
-            filter: None,
-            filter_typing: false,
-            sessions_focus: false,
-            session: 0,
-            scroll: 0,
-            today_row: 0,
+            list: Default::default(),
+            today: Default::default(),
             popup: None,
             help: None,
             status: None,
@@ -243,8 +229,8 @@ impl Model {
         }
         match &self.screen {
             Screen::Today => Context::Today,
-            Screen::Clients if self.filter_typing => Context::Filter,
-            Screen::Clients if self.sessions_focus => Context::Sessions,
+            Screen::Clients if self.list.filter_typing => Context::Filter,
+            Screen::Clients if self.list.sessions_focus => Context::Sessions,
             Screen::Clients => Context::Clients,
             Screen::Review(_) => Context::Review,
             Screen::NoteForm(_) => Context::NoteForm,

@@ -171,8 +171,8 @@ impl Model {
         match self.record(id) {
             Some(r) => {
                 let newest_first = r.sessions_newest_first();
-                self.session = newest_first.iter().position(|s| s.id == session).unwrap_or(0);
-                self.scroll = 0;
+                self.list.session = newest_first.iter().position(|s| s.id == session).unwrap_or(0);
+                self.list.scroll = 0;
             }
             None => self.pending_session = Some(session.to_string()),
         }
@@ -180,7 +180,7 @@ impl Model {
 
     /// The client selected in the list.
     pub fn selected_entry(&self) -> Option<&ClientEntry> {
-        self.visible.get(self.selected).map(|&i| &self.clients[i])
+        self.list.visible.get(self.list.selected).map(|&i| &self.clients[i])
     }
 
     /// Puts a record saved to disk in place of the one held, keeping order.
@@ -211,23 +211,23 @@ impl Model {
     /// Selects client `id` in the list, clearing a filter that hides it.
     pub fn select_client(&mut self, id: &str) {
         let Some(i) = self.index_of(id) else { return };
-        if !self.visible.contains(&i) {
-            self.filter = None;
-            self.filter_typing = false;
+        if !self.list.visible.contains(&i) {
+            self.list.filter = None;
+            self.list.filter_typing = false;
             self.refilter();
         }
-        if let Some(pos) = self.visible.iter().position(|&v| v == i) {
-            self.selected = pos;
+        if let Some(pos) = self.list.visible.iter().position(|&v| v == i) {
+            self.list.selected = pos;
         }
     }
 
     /// Recomputes `visible` from the filter: fuzzy, on full and preferred
     /// name, best match first.
     pub fn refilter(&mut self) {
-        let query = self.filter.as_ref().map(|f| f.lines().join(" ")).unwrap_or_default();
+        let query = self.list.filter.as_ref().map(|f| f.lines().join(" ")).unwrap_or_default();
         let query = query.trim();
         if query.is_empty() {
-            self.visible = (0..self.clients.len()).filter(|&i| !self.is_archived(i)).collect();
+            self.list.visible = (0..self.clients.len()).filter(|&i| !self.is_archived(i)).collect();
         } else {
             let mut matcher = Matcher::new(Config::DEFAULT);
             let pattern = Pattern::parse(query, CaseMatching::Ignore, Normalization::Smart);
@@ -246,9 +246,9 @@ impl Model {
                 })
                 .collect();
             scored.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
-            self.visible = scored.into_iter().map(|(_, i)| i).collect();
+            self.list.visible = scored.into_iter().map(|(_, i)| i).collect();
         }
-        self.selected = self.selected.min(self.visible.len().saturating_sub(1));
+        self.list.selected = self.list.selected.min(self.list.visible.len().saturating_sub(1));
     }
 
     /// Hidden from the list unless archived clients are asked for.

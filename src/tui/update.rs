@@ -96,7 +96,7 @@ fn step_model(m: &mut Model, action: Action) -> Vec<Effect> {
             if matches!(m.screen, Screen::Appointment(_)) {
                 m.screen = home(m);
             }
-            m.today_row = m.today_row.min(m.agenda().len().saturating_sub(1));
+            m.today.row = m.today.row.min(m.agenda().len().saturating_sub(1));
             if let Screen::Review(v) = &mut m.screen {
                 let open = m
                     .clients
@@ -227,9 +227,9 @@ fn note_saved(m: &mut Model, record: crate::domain::ClientRecord, session: Strin
     let position = record.sessions_newest_first().iter().position(|s| s.id == session).unwrap_or(0);
     m.replace_record(record);
     m.select_client(&id);
-    m.session = position;
-    m.scroll = 0;
-    m.sessions_focus = false;
+    m.list.session = position;
+    m.list.scroll = 0;
+    m.list.sessions_focus = false;
     m.screen = Screen::Clients;
     m.home = Screen::Clients;
     m.drafts.remove(&id);

@@ -18,6 +18,25 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{List, ListItem, Paragraph, Wrap};
 
+/// The client list's own state: which client is selected, the name filter,
+/// and the sessions pane on the right.
+#[derive(Debug, Default)]
+pub struct ClientsState {
+    /// Index into `visible` of the selected client.
+    pub selected: usize,
+    /// Indices into the roster that pass the filter, in order.
+    pub visible: Vec<usize>,
+    /// The name filter being typed or kept.
+    pub filter: Option<TextInput>,
+    pub filter_typing: bool,
+    /// The sessions pane has the keys.
+    pub sessions_focus: bool,
+    /// Index of the highlighted session, newest first.
+    pub session: usize,
+    /// How far the note text is scrolled.
+    pub scroll: u16,
+}
+
 /// Draws rows `0..count` (made by `row`, only for those on screen) with
 /// `selected` highlighted and kept in view.
 pub fn selectable_list(
@@ -104,8 +123,8 @@ fn welcome(frame: &mut Frame, area: Rect, theme: &Theme) {
 
 fn client_list(frame: &mut Frame, area: Rect, m: &Model) {
     let theme = &m.theme;
-    let focused = !m.sessions_focus;
-    let mut title = format!("Clients ({})", m.visible.len());
+    let focused = !m.list.sessions_focus;
+    let mut title = format!("Clients ({})", m.list.visible.len());
     if m.strays > 0 {
         // Sync-conflict copies and links are never listed: say they are there.
         title.push_str(&format!(" · {} ignored: rapport doctor", if m.strays == 1 { "1 file" } else { "files" }));
@@ -122,10 +141,10 @@ fn client_list(frame: &mut Frame, area: Rect, m: &Model) {
         )),
         header,
     );
-    let (filter_area, list_area) = if let Some(filter) = &m.filter {
+    let (filter_area, list_area) = if let Some(filter) = &m.list.filter {
         let [f, l] = Layout::vertical([Constraint::Length(1), Constraint::Min(1)]).areas(inner);
         let query = filter.lines().join(" ");
-        let cursor = if m.filter_typing { "▏" } else { "" };
+        let cursor = if m.list.filter_typing { "▏" } else { "" };
         frame.render_widget(
             Paragraph::new(Line::from(vec![Span::styled("/ ", theme.key()), Span::raw(query), Span::raw(cursor)])),
             f,
@@ -136,8 +155,9 @@ fn client_list(frame: &mut Frame, area: Rect, m: &Model) {
     };
     let _ = filter_area;
     let height = usize::from(list_area.height);
-    let start = window_start(m.selected, height);
+    let start = window_start(m.list.selected, height);
     let items: Vec<ListItem> = m
+        .list
         .visible
         .iter()
         .enumerate()
@@ -170,7 +190,7 @@ fn client_list(frame: &mut Frame, area: Rect, m: &Model) {
             };
             let line = format!("{name:<room$} {right}");
             let mut style = if entry.summary.is_err() { theme.error() } else { Default::default() };
-            if pos == m.selected {
+            if pos == m.list.selected {
                 style = style.patch(theme.selected());
             }
             ListItem::new(line).style(style)
@@ -189,7 +209,7 @@ fn client_pane(frame: &mut Frame, area: Rect, m: &Model, r: &ClientRecord) {
     if m.selected_entry().is_some_and(|e| e.read_only) {
         title.push_str(" · made by a newer Rapport: read-only");
     }
-    let block = panel(title, m.sessions_focus, theme);
+    let block = panel(title, m.list.sessions_focus, theme);
     let inner = block.inner(list_area);
     frame.render_widget(block, list_area);
     if sessions.is_empty() {
@@ -198,7 +218,7 @@ fn client_pane(frame: &mut Frame, area: Rect, m: &Model, r: &ClientRecord) {
             inner,
         );
     } else {
-        selectable_list(frame, inner, sessions.len(), m.session, theme, |i| {
+        selectable_list(frame, inner, sessions.len(), m.list.session, theme, |i| {
             format!(
                 "{:<10}  {}",
                 format_day_near(sessions[i].at.date(), today),
@@ -208,9 +228,11 @@ fn client_pane(frame: &mut Frame, area: Rect, m: &Model, r: &ClientRecord) {
     }
     let text_width = usize::from(detail_area.width.saturating_sub(2));
     let height = usize::from(detail_area.height.saturating_sub(2));
-    let detail =
-        sessions.get(m.session).map(|s| super::note_pane::note_window(r, s, text_width, height, m)).unwrap_or_default();
-    let detail_title = sessions.get(m.session).map_or("Note".to_string(), |s| format!("Note {}", s.id));
+    let detail = sessions
+        .get(m.list.session)
+        .map(|s| super::note_pane::note_window(r, s, text_width, height, m))
+        .unwrap_or_default();
+    let detail_title = sessions.get(m.list.session).map_or("Note".to_string(), |s| format!("Note {}", s.id));
     // The lines are wrapped already, and only those on screen are drawn.
     frame.render_widget(Paragraph::new(detail).block(panel(detail_title, false, theme)), detail_area);
 }
@@ -219,20 +241,22 @@ fn client_pane(frame: &mut Frame, area: Rect, m: &Model, r: &ClientRecord) {
 
 pub(crate) fn update(m: &mut Model, action: Action) -> Vec<Effect> {
     let selected = m.selected_entry().map(|e| e.id.clone());
-    if m.filter_typing {
+    if m.list.filter_typing {
         match action {
             action @ (Action::Input(_) | Action::Paste(_)) => {
-                if let Some(why) = m.filter.as_mut().and_then(|f| type_line(f, action)) {
+                if let Some(why) = m.list.filter.as_mut().and_then(|f| type_line(f, action)) {
                     m.set_error(why);
                 }
-                m.selected = 0;
+                m.list.selected = 0;
                 m.refilter();
             }
-            Action::Up | Action::Down => m.selected = step(m.selected, m.visible.len(), action == Action::Down),
-            Action::Open => m.filter_typing = false,
+            Action::Up | Action::Down => {
+                m.list.selected = step(m.list.selected, m.list.visible.len(), action == Action::Down)
+            }
+            Action::Open => m.list.filter_typing = false,
             Action::Back => {
-                m.filter = None;
-                m.filter_typing = false;
+                m.list.filter = None;
+                m.list.filter_typing = false;
                 m.refilter();
                 if let Some(id) = selected {
                     m.select_client(&id);
@@ -240,22 +264,22 @@ pub(crate) fn update(m: &mut Model, action: Action) -> Vec<Effect> {
             }
             _ => {}
         }
-        m.session = 0;
-        m.scroll = 0;
+        m.list.session = 0;
+        m.list.scroll = 0;
         return vec![];
     }
-    if m.sessions_focus {
+    if m.list.sessions_focus {
         if let Some(effects) = session_action(m, &action) {
             return effects;
         }
         match action {
             Action::Up | Action::Down => {
-                m.session = step(m.session, selected_sessions(m), action == Action::Down);
-                m.scroll = 0;
+                m.list.session = step(m.list.session, selected_sessions(m), action == Action::Down);
+                m.list.scroll = 0;
                 return vec![];
             }
             Action::Back => {
-                m.sessions_focus = false;
+                m.list.sessions_focus = false;
                 return vec![];
             }
             _ => {}
@@ -263,13 +287,13 @@ pub(crate) fn update(m: &mut Model, action: Action) -> Vec<Effect> {
     }
     match action {
         Action::Up | Action::Down => {
-            m.selected = step(m.selected, m.visible.len(), action == Action::Down);
-            m.session = 0;
-            m.scroll = 0;
+            m.list.selected = step(m.list.selected, m.list.visible.len(), action == Action::Down);
+            m.list.session = 0;
+            m.list.scroll = 0;
         }
-        Action::Open => m.sessions_focus = selected_sessions(m) > 0,
-        Action::PageUp => m.scroll = m.scroll.saturating_sub(PAGE),
-        Action::PageDown => m.scroll = m.scroll.saturating_add(PAGE),
+        Action::Open => m.list.sessions_focus = selected_sessions(m) > 0,
+        Action::PageUp => m.list.scroll = m.list.scroll.saturating_sub(PAGE),
+        Action::PageDown => m.list.scroll = m.list.scroll.saturating_add(PAGE),
         Action::NewNote => {
             if let Some(id) = selected {
                 open_note(m, &id, None);
@@ -294,11 +318,11 @@ pub(crate) fn update(m: &mut Model, action: Action) -> Vec<Effect> {
             }
         }
         Action::Filter => {
-            m.filter.get_or_insert_with(|| TextInput::one_line(""));
-            m.filter_typing = true;
+            m.list.filter.get_or_insert_with(|| TextInput::one_line(""));
+            m.list.filter_typing = true;
         }
-        Action::Back if m.filter.is_some() => {
-            m.filter = None;
+        Action::Back if m.list.filter.is_some() => {
+            m.list.filter = None;
             m.refilter();
             if let Some(id) = selected {
                 m.select_client(&id);
@@ -356,7 +380,7 @@ fn session_action(m: &mut Model, action: &Action) -> Option<Vec<Effect>> {
     let entry = m.selected_entry()?;
     let client = entry.id.clone();
     let record = entry.record.as_ref()?;
-    let s = (*record.sessions_newest_first().get(m.session)?).clone();
+    let s = (*record.sessions_newest_first().get(m.list.session)?).clone();
     let name = record.display_name();
     let is_final = record.is_final(&s, m.now, m.policy);
     if !writable(m, &client) {

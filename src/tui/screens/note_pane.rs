@@ -9,7 +9,7 @@ use crate::domain::{ClientRecord, Session};
 use crate::tui::model::Model;
 use crate::tui::theme::Theme;
 
-/// The `height` lines of a note from `m.scroll` on, wrapped to `width`.
+/// The `height` lines of a note from `m.list.scroll` on, wrapped to `width`.
 /// The wrapping of the note's body is kept in [`Model::note_cache`], so a
 /// keypress costs the lines on screen, not the length of the note, and
 /// a note is wrapped only as far as the screen has reached.
@@ -20,7 +20,7 @@ pub fn note_window<'a>(r: &ClientRecord, s: &Session, width: usize, height: usiz
         *cache = NoteCache { key: Some(key), items: body_items(r, s), ..Default::default() };
     }
     let head = header_lines(s, width, m);
-    let scroll = usize::from(m.scroll);
+    let scroll = usize::from(m.list.scroll);
     wrap_until(&mut cache, scroll + height, width, &m.theme);
     let body = cache.lines.iter().skip(scroll.saturating_sub(head.len())).take(height).cloned();
     head.into_iter().skip(scroll).chain(body).take(height).collect()

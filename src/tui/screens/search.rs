@@ -123,10 +123,10 @@ pub(crate) fn update(m: &mut Model, action: Action) -> Vec<Effect> {
                 m.select_client(&hit.client);
                 match &hit.session {
                     Some(s) => {
-                        m.sessions_focus = true;
+                        m.list.sessions_focus = true;
                         m.select_session(&hit.client, s);
                     }
-                    None => m.sessions_focus = false,
+                    None => m.list.sessions_focus = false,
                 }
             }
             return vec![];

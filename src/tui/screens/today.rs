@@ -16,6 +16,13 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{List, ListItem, Paragraph};
 
+/// Today's own state.
+#[derive(Debug, Default)]
+pub struct TodayState {
+    /// Index of the selected row.
+    pub row: usize,
+}
+
 /// Every message awaiting a reply across all clients, oldest first, with
 /// the client's name.
 pub fn awaiting(m: &Model) -> Vec<(&str, &store::index::Awaiting)> {
@@ -58,7 +65,7 @@ pub fn view(frame: &mut Frame, area: Rect, m: &Model) {
             if layout.last().is_none_or(|(_, d)| *d != day) {
                 layout.push((None, day));
             }
-            if i == m.today_row {
+            if i == m.today.row {
                 selected_line = layout.len();
             }
             layout.push((Some(i), day));
@@ -97,7 +104,7 @@ pub fn view(frame: &mut Frame, area: Rect, m: &Model) {
                     Span::styled(format!("{when:<14}"), when_style),
                     Span::styled(reminder, theme.quiet()),
                 ]);
-                if i == m.today_row {
+                if i == m.today.row {
                     line = line.style(theme.selected());
                 }
                 ListItem::new(line)
@@ -129,9 +136,9 @@ pub fn view(frame: &mut Frame, area: Rect, m: &Model) {
 
 pub(crate) fn update(m: &mut Model, action: Action) -> Vec<Effect> {
     let rows = m.agenda();
-    let row = rows.get(m.today_row).cloned();
+    let row = rows.get(m.today.row).cloned();
     match action {
-        Action::Up | Action::Down => m.today_row = step(m.today_row, rows.len(), action == Action::Down),
+        Action::Up | Action::Down => m.today.row = step(m.today.row, rows.len(), action == Action::Down),
         Action::Review | Action::Open => {
             if let Some(r) = row {
                 open_review(m, &r.client, Some(r.appointment));
