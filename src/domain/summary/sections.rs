@@ -1,0 +1,182 @@
+//! The review as lines under headings: what the review screen draws and
+//! `rapport review` prints, built once from a [`Summary`].
+
+use super::*;
+use crate::domain::time::{ago, format_day, format_day_near};
+use chrono::NaiveDate;
+
+/// How a line of the review should stand out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Emphasis {
+    Normal,
+    /// Something to ask about now.
+    Ask,
+    /// Something to give credit for.
+    Credit,
+    /// Background: older, condensed.
+    Quiet,
+}
+
+/// One line of a review section.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReviewLine {
+    pub text: String,
+    pub emphasis: Emphasis,
+    /// The open task this line is about, so the review can mark it.
+    pub task: Option<String>,
+}
+
+/// One headed section of the review.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Section {
+    pub heading: &'static str,
+    pub lines: Vec<ReviewLine>,
+    /// The quiet line shown when `lines` is empty.
+    pub empty: &'static str,
+}
+
+/// The review's section headings, in order.
+pub const HEADINGS: [&str; 7] =
+    ["Last time", "They told you", "Tasks to check", "Personal", "Plan", "Watch for", "Awaiting reply"];
+
+fn line(text: String) -> ReviewLine {
+    ReviewLine { text, emphasis: Emphasis::Normal, task: None }
+}
+
+fn with(text: String, emphasis: Emphasis) -> ReviewLine {
+    ReviewLine { text, emphasis, task: None }
+}
+
+impl Summary {
+    /// The client line and the appointment line of the header.
+    pub fn header(&self, today: NaiveDate) -> (String, String) {
+        let mut who = self.name.clone();
+        if let Some(p) = self.preferred_name.as_ref().filter(|p| **p != self.name) {
+            who.push_str(&format!(" ({p})"));
+        }
+        if let Some(p) = &self.pronouns {
+            who.push_str(&format!(" · {p}"));
+        }
+        let mut when = match (&self.appointment, &self.appointment_when) {
+            (Some(a), Some(rel)) => {
+                format!("{} {} ({rel})", format_day_near(a.start.date(), today), a.start.format("%H:%M"))
+            }
+            _ => "No appointment booked".to_string(),
+        };
+        when.push_str(&format!(" · session {}", self.session_number));
+        match self.days_since_last {
+            Some(0) => when.push_str(" · last session today"),
+            Some(1) => when.push_str(" · 1 day since the last"),
+            Some(d) => when.push_str(&format!(" · {d} days since the last")),
+            None => when.push_str(" · first session"),
+        }
+        (who, when)
+    }
+
+    /// The review's sections, in [`HEADINGS`] order.
+    pub fn sections(&self, today: NaiveDate) -> Vec<Section> {
+        let topics = |t: &SessionTopics| {
+            if t.topics.is_empty() { "(no topics noted)".to_string() } else { t.topics.join("; ") }
+        };
+        let mut last_time = Vec::new();
+        if let Some(t) = &self.last_time {
+            last_time.push(line(format!("{}: {}", format_day_near(t.date, today), topics(t))));
+        }
+        for t in &self.earlier {
+            last_time.push(with(format!("{}: {}", format_day_near(t.date, today), topics(t)), Emphasis::Quiet));
+        }
+
+        let told_you =
+            self.told_you.iter().map(|d| line(format!("{}: \"{}\"", format_day_near(d.date, today), d.text))).collect();
+
+        let mut tasks: Vec<ReviewLine> = self
+            .tasks_to_check
+            .iter()
+            .map(|t| ReviewLine {
+                text: format!("[{}] {} (set {})", t.id, t.text, ago(t.set_on, today)),
+                emphasis: Emphasis::Normal,
+                task: Some(t.id.clone()),
+            })
+            .collect();
+        if tasks.is_empty() && !self.done_since_last.is_empty() {
+            tasks.push(with("No open tasks".into(), Emphasis::Quiet));
+        }
+        for t in &self.done_since_last {
+            let outcome = t.outcome.as_ref().map(|o| format!(": {o}")).unwrap_or_default();
+            tasks.push(with(format!("Done: {}{outcome}", t.text), Emphasis::Credit));
+        }
+
+        let personal = self
+            .personal
+            .iter()
+            .map(|p| {
+                let day = p.date.map(format_day).unwrap_or_default();
+                match p.kind {
+                    PersonalKind::HappenedSince => with(format!("{}, {day}: ask how it went", p.text), Emphasis::Ask),
+                    PersonalKind::AskAbout if p.date.is_some() => {
+                        with(format!("Ask about: {} ({day})", p.text), Emphasis::Ask)
+                    }
+                    PersonalKind::AskAbout => with(format!("Ask about: {}", p.text), Emphasis::Ask),
+                    PersonalKind::ComingUp => line(format!("{}, {day}: coming up", p.text)),
+                    PersonalKind::Other => with(p.text.clone(), Emphasis::Quiet),
+                }
+            })
+            .collect();
+
+        let mut plan = Vec::new();
+        if let Some(p) = &self.plan {
+            plan.push(line(format!("Plan: {p}")));
+        }
+        for g in &self.goals {
+            let agreed = if g.agreed { "agreed" } else { "not yet agreed with the client" };
+            plan.push(line(format!("Goal [{}] {} ({agreed})", g.id, g.text)));
+        }
+
+        let watch = self.watch_for.iter().map(|w| with(w.clone(), Emphasis::Ask)).collect();
+
+        let replies = self
+            .awaiting_reply
+            .iter()
+            .map(|r| {
+                with(format!("[{}] {} {}: {}", r.id, r.channel, ago(r.at.date(), today), r.summary), Emphasis::Ask)
+            })
+            .collect();
+
+        let empties = [
+            "No sessions yet",
+            "No feedback noted yet",
+            "No open tasks",
+            "Nothing personal noted yet",
+            "No plan or goals yet",
+            "Nothing noted to watch for",
+            "No messages awaiting a reply",
+        ];
+        [last_time, told_you, tasks, personal, plan, watch, replies]
+            .into_iter()
+            .zip(HEADINGS)
+            .zip(empties)
+            .map(|((lines, heading), empty)| Section { heading, lines, empty })
+            .collect()
+    }
+
+    /// The whole review as plain text, as `rapport review` prints it.
+    pub fn to_text(&self, today: NaiveDate) -> String {
+        let (who, when) = self.header(today);
+        let mut out = format!("{who}\n{when}\n");
+        for s in self.sections(today) {
+            out.push_str(&format!("\n{}\n", s.heading));
+            if s.lines.is_empty() {
+                out.push_str(&format!("  {}\n", s.empty));
+            }
+            for l in s.lines {
+                let bullet = match l.emphasis {
+                    Emphasis::Ask => "!",
+                    Emphasis::Credit => "+",
+                    _ => "-",
+                };
+                out.push_str(&format!("  {bullet} {}\n", l.text));
+            }
+        }
+        out
+    }
+}

@@ -1,0 +1,237 @@
+//! Holding a client file against the ledger: what `rapport verify` names,
+//! and whether a note may be sealed.
+
+use super::*;
+use crate::domain::ClientRecord;
+use chrono::NaiveDateTime;
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+/// Why a note does not match its witness.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Finding {
+    pub session: String,
+    pub at: Option<NaiveDateTime>,
+    pub why: String,
+}
+
+/// Holds `record` against what the ledger witnessed of it (`notes`), and
+/// against its own seals. Returns every note that does not match, once.
+pub fn check(record: &ClientRecord, notes: &BTreeMap<String, Witness>) -> Vec<Finding> {
+    let mut found: Vec<Finding> = Vec::new();
+    let mut add = |session: &str, at: Option<NaiveDateTime>, why: &str| {
+        if !found.iter().any(|f| f.session == session) {
+            found.push(Finding { session: session.to_string(), at, why: why.to_string() });
+        }
+    };
+    for b in record.verify() {
+        add(&b.session, Some(b.at), "was changed after it was finalised");
+    }
+    for (sid, w) in notes {
+        let Some(s) = record.sessions.iter().find(|s| &s.id == sid) else {
+            add(sid, None, "was finalised and has been deleted from the file");
+            continue;
+        };
+        match &s.finalised {
+            None if !w.hash.is_empty() => {
+                add(sid, Some(s.at), "was finalised, and its seal has been removed from the file")
+            }
+            Some(f) if !w.hash.is_empty() && f.hash != w.hash => {
+                add(sid, Some(s.at), "was changed after it was finalised (its seal differs from the ledger)")
+            }
+            _ => {}
+        }
+        let have: Vec<String> = s.addenda.iter().map(|a| addendum_hash(sid, a)).collect();
+        if have != w.addenda {
+            let why = if have.len() < w.addenda.len() {
+                "has lost an addendum since it was added"
+            } else if have.len() > w.addenda.len() {
+                "has an addendum that Rapport did not add"
+            } else {
+                "has an addendum that was changed after it was added"
+            };
+            add(sid, Some(s.at), why);
+        }
+    }
+    for s in &record.sessions {
+        if s.finalised.is_some() && notes.get(&s.id).is_none_or(|w| w.hash.is_empty()) {
+            add(&s.id, Some(s.at), "carries a seal that Rapport did not make (it is not in the ledger)");
+        } else if s.finalised.is_none() && !s.addenda.is_empty() && !notes.contains_key(&s.id) {
+            add(&s.id, Some(s.at), "has an addendum that Rapport did not add");
+        }
+    }
+    found
+}
+
+/// Whether sealing note `session` of `client` now with `hash` agrees with
+/// the ledger: a note it witnessed sealed with another hash was changed.
+pub fn may_seal(notes: &BTreeMap<String, Witness>, session: &str, hash: &str) -> bool {
+    notes.get(session).is_none_or(|w| w.hash.is_empty() || w.hash == hash)
+}
+
+/// What `verify` found, for the whole folder or one client.
+#[derive(Debug, Default)]
+pub struct Verified {
+    pub clients: usize,
+    /// Finalised notes checked.
+    pub sealed: usize,
+    /// (client name, finding) for every note that does not match.
+    pub findings: Vec<(String, Finding)>,
+    /// Client files that could not be read, and why.
+    pub unreadable: Vec<(PathBuf, String)>,
+    /// Clients the ledger witnessed whose file is gone: (id, notes).
+    pub missing: Vec<(String, usize)>,
+    /// Ledger entries where its own chain does not hold.
+    pub ledger_broken: Vec<u64>,
+    /// The ledger is missing although it had been started.
+    pub ledger_missing: bool,
+}
+
+impl Verified {
+    /// Nothing to report.
+    pub fn is_clean(&self) -> bool {
+        self.findings.is_empty()
+            && self.unreadable.is_empty()
+            && self.missing.is_empty()
+            && self.ledger_broken.is_empty()
+            && !self.ledger_missing
+    }
+}
+
+impl crate::store::Store {
+    pub(crate) fn ledger_error(&self, e: impl Into<anyhow::Error>) -> crate::store::StoreError {
+        crate::store::StoreError::Write { path: path(self.root()), cause: e.into() }
+    }
+
+    /// The ledger had been started in this folder (the audit log says so).
+    fn ledger_was_started(&self) -> bool {
+        crate::store::audit::read(self.root(), self.keys.as_deref())
+            .iter()
+            .any(|e| e.action.starts_with("ledger started"))
+    }
+
+    /// Starts the ledger from the seals the files hold now (call under the
+    /// lock): a practice that predates it, said once.
+    fn start_ledger_locked(&self, now: NaiveDateTime) -> Result<(), crate::store::StoreError> {
+        let again = self.ledger_was_started();
+        let mut entries =
+            vec![NewEntry { kind: Kind::Start, client: String::new(), session: String::new(), hash: String::new() }];
+        let mut seals = 0;
+        for f in self.load_all()? {
+            if let Ok(r) = f.record {
+                let b = baseline(&r);
+                seals += b.iter().filter(|e| e.kind == Kind::Seal).count();
+                entries.extend(b);
+            }
+        }
+        rewrite(self.root(), &[], &entries, now, self.keys.as_deref()).map_err(|e| self.ledger_error(e))?;
+        self.audit(now, if again { "ledger started again" } else { "ledger started" }, "", &seals.to_string());
+        if again {
+            self.notice(format!(
+                "the ledger (the record of every finalised note) was missing; it was started again from the {seals} \
+                 finalised notes the files hold now, so a change made to them before now cannot be named"
+            ));
+        } else if seals > 0 {
+            self.notice(format!(
+                "started the ledger, the record of every finalised note kept outside the client files, from the \
+                 {seals} finalised notes they hold now; from now on `rapport verify` holds each note against it"
+            ));
+        }
+        Ok(())
+    }
+
+    /// What the ledger witnessed of client `id` (call under the lock); the
+    /// ledger is started first if the folder has none.
+    pub(crate) fn witness_locked(
+        &self,
+        id: &str,
+        now: NaiveDateTime,
+    ) -> Result<BTreeMap<String, Witness>, crate::store::StoreError> {
+        if !exists(self.root()) {
+            // Started once and gone since: starting it again by itself would
+            // accept whatever was done to finalised notes meanwhile.
+            if self.ledger_was_started() {
+                return Err(crate::store::StoreError::Record(crate::domain::RecordError::Invalid(
+                    "the ledger (the record of every finalised note) is missing from the data folder, though it was \
+                     started before; nothing was changed. Put the ledger file back, or run `rapport verify \
+                     --restart-ledger` to start it again from the notes as they are now"
+                        .into(),
+                )));
+            }
+            self.start_ledger_locked(now)?;
+        }
+        let read = read(self.root(), self.keys.as_deref(), Some(id)).map_err(|e| self.ledger_error(e))?;
+        Ok(witness(&read.entries, id))
+    }
+
+    /// Appends `entries` to the ledger (call under the lock).
+    pub(crate) fn witness_append_locked(
+        &self,
+        entries: &[NewEntry],
+        now: NaiveDateTime,
+    ) -> Result<(), crate::store::StoreError> {
+        append(self.root(), entries, now, self.keys.as_deref()).map_err(|e| self.ledger_error(e))
+    }
+
+    /// Starts a lost ledger again from the seals the files hold now, when the
+    /// therapist asks (`verify --restart-ledger`); said in the audit log.
+    pub fn restart_ledger(&self, now: NaiveDateTime) -> Result<(), crate::store::StoreError> {
+        let _lock = self.lock()?;
+        if exists(self.root()) {
+            return Err(crate::store::StoreError::Record(crate::domain::RecordError::Invalid(
+                "the ledger is there; it is not started again. `rapport verify` holds the notes against it".into(),
+            )));
+        }
+        self.start_ledger_locked(now)
+    }
+
+    /// Whether the ledger is missing though it had been started (for doctor).
+    pub fn ledger_lost(&self) -> bool {
+        !exists(self.root()) && self.ledger_was_started()
+    }
+
+    /// Holds every client file (or client `only`) against the ledger and
+    /// its own seals. A folder that has never had a ledger starts one here.
+    pub fn verify(&self, only: Option<&str>, now: NaiveDateTime) -> Result<Verified, crate::store::StoreError> {
+        let _lock = self.lock()?;
+        let mut v = Verified::default();
+        if !exists(self.root()) {
+            if self.ledger_was_started() {
+                v.ledger_missing = true;
+            } else {
+                self.start_ledger_locked(now)?;
+            }
+        }
+        let ledger = read(self.root(), self.keys.as_deref(), None).map_err(|e| self.ledger_error(e))?;
+        v.ledger_broken = ledger.broken_at.clone();
+        let files = match only {
+            Some(id) => vec![self.load_file(id)],
+            None => self.load_all()?,
+        };
+        let mut seen = Vec::new();
+        for f in files {
+            match f.record {
+                Err(e) => v.unreadable.push((f.path, e.to_string())),
+                Ok(r) => {
+                    v.clients += 1;
+                    v.sealed += r.sessions.iter().filter(|s| s.finalised.is_some()).count();
+                    let notes = witness(&ledger.entries, &r.client.id);
+                    for finding in check(&r, &notes) {
+                        v.findings.push((r.client.name.clone(), finding));
+                    }
+                    seen.push(r.client.id);
+                }
+            }
+        }
+        if only.is_none() && v.unreadable.is_empty() {
+            for id in clients(&ledger.entries) {
+                let notes = witness(&ledger.entries, &id);
+                let sealed = notes.values().filter(|w| !w.hash.is_empty()).count();
+                if !seen.contains(&id) && sealed > 0 {
+                    v.missing.push((id, sealed));
+                }
+            }
+        }
+        Ok(v)
+    }
+}
