@@ -84,14 +84,6 @@ pub(crate) fn type_line(input: &mut TextInput, action: Action) -> Option<String>
     }
 }
 
-/// Esc on a box: closes it, or asks first when something was typed in it.
-pub(crate) fn close_box(m: &mut Model, popup: Popup, typed: bool) -> Vec<Effect> {
-    if typed {
-        m.popup = Some(Popup::Discard { keep: Some(Box::new(popup)) });
-    }
-    vec![]
-}
-
 /// Leaves the form on screen for the home screen, after asking when
 /// something was typed (the note form's kept draft goes with it).
 pub(crate) fn leave_form(m: &mut Model, typed: bool) -> Vec<Effect> {

@@ -107,21 +107,46 @@ fn question_box(frame: &mut Frame, area: Rect, m: &Model, question: &str) {
 
 // ---- Keys -------------------------------------------------------------------
 
+/// What a key leaves on screen: the box kept (changed or not), another box,
+/// or none. Every branch says which, so no box vanishes by being forgotten.
+type Next = (Option<Popup>, Vec<Effect>);
+
+fn keep(popup: Popup) -> Next {
+    (Some(popup), vec![])
+}
+
+fn close(effects: Vec<Effect>) -> Next {
+    (None, effects)
+}
+
+/// Esc on a box: closes it, or asks first when something was typed in it.
+fn close_box(popup: Popup, typed: bool) -> Next {
+    if typed { keep(Popup::Discard { keep: Some(Box::new(popup)) }) } else { close(vec![]) }
+}
+
+/// The keys of the box on screen (the router takes it out of the model and
+/// puts back what this returns).
 pub(crate) fn update(m: &mut Model, popup: Popup, action: Action) -> Vec<Effect> {
+    let (next, effects) = step_popup(m, popup, action);
+    // A step may also have opened a screen or a box of its own (a restored note).
+    if m.popup.is_none() {
+        m.popup = next;
+    }
+    effects
+}
+
+fn step_popup(m: &mut Model, popup: Popup, action: Action) -> Next {
     match popup {
         Popup::Confirm { question, on_yes } => match action {
-            Action::Yes => match on_yes {
-                Confirmed::CancelAppointment { client, start } => vec![Effect::CancelAppointment { client, start }],
-                Confirmed::Finalise { client, session } => vec![Effect::Finalise { client, session }],
+            Action::Yes => close(vec![match on_yes {
+                Confirmed::CancelAppointment { client, start } => Effect::CancelAppointment { client, start },
+                Confirmed::Finalise { client, session } => Effect::Finalise { client, session },
                 Confirmed::RemoveItem { client, part, id } => {
-                    vec![Effect::ChangeProfile { client, change: ProfileChange::Remove { part, id } }]
+                    Effect::ChangeProfile { client, change: ProfileChange::Remove { part, id } }
                 }
-            },
-            Action::No | Action::Back => vec![],
-            _ => {
-                m.popup = Some(Popup::Confirm { question, on_yes });
-                vec![]
-            }
+            }]),
+            Action::No | Action::Back => close(vec![]),
+            _ => keep(Popup::Confirm { question, on_yes }),
         },
         Popup::Tasks { client, selected } => {
             let open: Vec<(String, String)> = m
@@ -130,21 +155,18 @@ pub(crate) fn update(m: &mut Model, popup: Popup, action: Action) -> Vec<Effect>
                 .unwrap_or_default();
             match action {
                 Action::Up | Action::Down => {
-                    m.popup =
-                        Some(Popup::Tasks { selected: step(selected, open.len(), action == Action::Down), client });
+                    keep(Popup::Tasks { selected: step(selected, open.len(), action == Action::Down), client })
                 }
-                Action::TaskDone | Action::TaskDrop => {
-                    if let Some((id, text)) = open.get(selected).filter(|_| writable(m, &client)) {
+                Action::TaskDone | Action::TaskDrop => match open.get(selected).filter(|_| writable(m, &client)) {
+                    Some((id, text)) => {
                         let status = if action == Action::TaskDone { TaskStatus::Done } else { TaskStatus::Dropped };
-                        m.popup = Some(outcome_popup(&client, id, text, status));
-                    } else {
-                        m.popup = Some(Popup::Tasks { client, selected });
+                        keep(outcome_popup(&client, id, text, status))
                     }
-                }
-                Action::Back => {}
-                _ => m.popup = Some(Popup::Tasks { client, selected }),
+                    None => keep(Popup::Tasks { client, selected }),
+                },
+                Action::Back => close(vec![]),
+                _ => keep(Popup::Tasks { client, selected }),
             }
-            vec![]
         }
         Popup::Outcome { client, task, task_text, status, mut input } => match action {
             Action::Save => {
@@ -155,39 +177,36 @@ pub(crate) fn update(m: &mut Model, popup: Popup, action: Action) -> Vec<Effect>
                     (_, true) => None,
                     (_, false) => Some(text),
                 };
-                vec![Effect::SetTask { client, task, status, outcome }]
+                close(vec![Effect::SetTask { client, task, status, outcome }])
             }
             Action::Back => {
                 let typed = !input.is_blank();
-                close_box(m, Popup::Outcome { client, task, task_text, status, input }, typed)
+                close_box(Popup::Outcome { client, task, task_text, status, input }, typed)
             }
             other => {
                 if let Some(why) = type_line(&mut input, other) {
                     m.set_error(why);
                 }
-                m.popup = Some(Popup::Outcome { client, task, task_text, status, input });
-                vec![]
+                keep(Popup::Outcome { client, task, task_text, status, input })
             }
         },
         Popup::AddItem { client, part, mut input } => match action {
             Action::Save => match parse_new(part, &input.lines().join(" ")) {
-                Ok(change) => vec![Effect::ChangeProfile { client, change }],
+                Ok(change) => close(vec![Effect::ChangeProfile { client, change }]),
                 Err(e) => {
                     m.set_error(e);
-                    m.popup = Some(Popup::AddItem { client, part, input });
-                    vec![]
+                    keep(Popup::AddItem { client, part, input })
                 }
             },
             Action::Back => {
                 let typed = !input.is_blank();
-                close_box(m, Popup::AddItem { client, part, input }, typed)
+                close_box(Popup::AddItem { client, part, input }, typed)
             }
             other => {
                 if let Some(why) = type_line(&mut input, other) {
                     m.set_error(why);
                 }
-                m.popup = Some(Popup::AddItem { client, part, input });
-                vec![]
+                keep(Popup::AddItem { client, part, input })
             }
         },
         Popup::Addendum { client, session, mut input } => match action {
@@ -195,55 +214,44 @@ pub(crate) fn update(m: &mut Model, popup: Popup, action: Action) -> Vec<Effect>
                 let text = input.lines().join(" ").trim().to_string();
                 if text.is_empty() {
                     m.set_error("Type the correction first, or Esc to cancel.");
-                    m.popup = Some(Popup::Addendum { client, session, input });
-                    return vec![];
+                    return keep(Popup::Addendum { client, session, input });
                 }
-                vec![Effect::AddAddendum { client, session, text }]
+                close(vec![Effect::AddAddendum { client, session, text }])
             }
             Action::Back => {
                 let typed = !input.is_blank();
-                close_box(m, Popup::Addendum { client, session, input }, typed)
+                close_box(Popup::Addendum { client, session, input }, typed)
             }
             other => {
                 if let Some(why) = type_line(&mut input, other) {
                     m.set_error(why);
                 }
-                m.popup = Some(Popup::Addendum { client, session, input });
-                vec![]
+                keep(Popup::Addendum { client, session, input })
             }
         },
-        Popup::Discard { keep } => match action {
-            Action::Yes => match keep {
-                Some(_) => vec![],
+        Popup::Discard { keep: kept } => match action {
+            Action::Yes => match kept {
+                Some(_) => close(vec![]),
                 None => {
                     m.set_info("Discarded.");
-                    discard_form(m)
+                    close(discard_form(m))
                 }
             },
-            Action::No | Action::Back => {
-                m.popup = keep.map(|p| *p);
-                vec![]
-            }
-            _ => {
-                m.popup = Some(Popup::Discard { keep });
-                vec![]
-            }
+            Action::No | Action::Back => (kept.map(|p| *p), vec![]),
+            _ => keep(Popup::Discard { keep: kept }),
         },
         Popup::Restore { client } => match action {
             Action::Open => {
                 open_note(m, &client, None);
-                vec![]
+                close(vec![])
             }
             Action::DiscardDraft => {
                 m.drafts.remove(&client);
                 m.set_info("The kept note was discarded.");
-                vec![Effect::DeleteDraft { client }]
+                close(vec![Effect::DeleteDraft { client }])
             }
-            Action::Back => vec![],
-            _ => {
-                m.popup = Some(Popup::Restore { client });
-                vec![]
-            }
+            Action::Back => close(vec![]),
+            _ => keep(Popup::Restore { client }),
         },
     }
 }
