@@ -11,6 +11,7 @@ use rapport::domain::time::dt;
 use rapport::store::Store;
 use rapport::tui::action::Action;
 use rapport::tui::model::Model;
+use rapport::tui::runtime::Runtime;
 use rapport::tui::theme::Theme;
 use rapport::tui::update::update;
 use rapport::tui::view::view;
@@ -29,13 +30,9 @@ fn practice() -> PathBuf {
 }
 
 fn model(store: &Store) -> Model {
-    let mut m = Model::new(store.index().unwrap(), Vec::new(), dt(NOW), Theme { color: true });
-    for effect in update(&mut m, Action::Tick(dt(NOW))) {
-        if let Some(a) = rapport::tui::effects::run(store, effect, dt(NOW)) {
-            update(&mut m, a);
-        }
-    }
-    m
+    let mut rt = Runtime::open(store.clone(), dt(NOW), Theme { color: true }).unwrap();
+    rt.dispatch(Action::Tick(dt(NOW)));
+    rt.model
 }
 
 fn benches(c: &mut Criterion) {

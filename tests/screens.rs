@@ -8,9 +8,9 @@ use rapport::domain::time::dt;
 use rapport::domain::{ClientProfile, TaskStatus};
 use rapport::store::Store;
 use rapport::tui::action::Action;
-use rapport::tui::effects;
 use rapport::tui::keymap::{BINDINGS, action_for, keys_label, markdown};
-use rapport::tui::model::{Model, Popup, Screen};
+use rapport::tui::model::{Popup, Screen};
+use rapport::tui::runtime::Runtime;
 use rapport::tui::screens::note_form::NoteDraft;
 use rapport::tui::theme::Theme;
 use rapport::tui::view::view;
@@ -21,17 +21,15 @@ use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 const NOW: &str = "2026-11-26 09:35";
 
 struct App {
-    m: Model,
-    store: Store,
+    rt: Runtime,
     _dir: tempfile::TempDir,
 }
 
 impl App {
     fn open(dir: tempfile::TempDir) -> App {
         let store = Store::open(dir.path()).unwrap();
-        let drafts: Vec<(String, NoteDraft)> = store.drafts();
-        let m = Model::new(store.index().unwrap(), drafts, dt(NOW), Theme { color: false });
-        let mut app = App { m, store, _dir: dir };
+        let rt = Runtime::open(store, dt(NOW), Theme { color: false }).unwrap();
+        let mut app = App { rt, _dir: dir };
         app.dispatch(Action::Tick(dt(NOW)));
         app
     }
@@ -52,17 +50,12 @@ impl App {
     }
 
     fn dispatch(&mut self, action: Action) {
-        let mut queue = vec![action];
-        while let Some(a) = queue.pop() {
-            for effect in rapport::tui::update::update(&mut self.m, a) {
-                queue.extend(effects::run(&self.store, effect, self.m.now));
-            }
-        }
+        self.rt.dispatch(action);
     }
 
     fn key(&mut self, code: KeyCode, modifiers: KeyModifiers) {
         let event = KeyEvent::new(code, modifiers);
-        if let Some(a) = action_for(self.m.context(), &event) {
+        if let Some(a) = action_for(self.rt.model.context(), &event) {
             self.dispatch(a);
         }
     }
@@ -96,13 +89,13 @@ impl App {
 
     /// Lets time pass: the loop's clock ticks.
     fn wait_ms(&mut self, ms: i64) {
-        let now = self.m.now + chrono::Duration::milliseconds(ms);
+        let now = self.rt.model.now + chrono::Duration::milliseconds(ms);
         self.dispatch(Action::Tick(now));
     }
 
     fn screen(&self, w: u16, h: u16) -> String {
         let mut t = Terminal::new(TestBackend::new(w, h)).unwrap();
-        t.draw(|f| view(&self.m, f)).unwrap();
+        t.draw(|f| view(&self.rt.model, f)).unwrap();
         let buf = t.backend().buffer();
         let mut out = String::new();
         for y in 0..h {
@@ -114,11 +107,11 @@ impl App {
     }
 
     fn status(&self) -> String {
-        self.m.status.as_ref().map(|s| s.text.clone()).unwrap_or_default()
+        self.rt.model.status.as_ref().map(|s| s.text.clone()).unwrap_or_default()
     }
 
     fn file(&self, id: &str) -> serde_json::Value {
-        serde_json::from_str(&fs::read_to_string(self.store.client_path(id)).unwrap()).unwrap()
+        serde_json::from_str(&fs::read_to_string(self.rt.store.client_path(id)).unwrap()).unwrap()
     }
 }
 
@@ -135,7 +128,7 @@ fn first_run_welcomes_and_a_new_client_and_note_are_saved() {
     app.press("C-s");
     assert!(app.status().contains("Saved Maria Lopez (Mari)"), "{}", app.status());
     app.press("n");
-    assert!(matches!(app.m.screen, Screen::NoteForm(_)));
+    assert!(matches!(app.rt.model.screen, Screen::NoteForm(_)));
     app.type_text("sleep\nwork stress");
     app.press("Tab");
     app.type_text("the breathing helped");
@@ -155,13 +148,13 @@ fn esc_on_a_typed_note_asks_before_throwing_it_away() {
     app.press("Tab n");
     app.type_text("something important");
     app.press("Esc");
-    assert!(matches!(app.m.popup, Some(Popup::Discard { .. })));
+    assert!(matches!(app.rt.model.popup, Some(Popup::Discard { .. })));
     assert!(app.screen(80, 24).contains("Discard what you typed?"));
     app.press("n");
-    assert!(matches!(app.m.screen, Screen::NoteForm(_)), "n keeps writing");
+    assert!(matches!(app.rt.model.screen, Screen::NoteForm(_)), "n keeps writing");
     assert!(app.screen(80, 24).contains("something important"));
     app.press("Esc y");
-    assert!(matches!(app.m.screen, Screen::Clients));
+    assert!(matches!(app.rt.model.screen, Screen::Clients));
     assert_eq!(app.status(), "Discarded.");
 }
 
@@ -171,22 +164,22 @@ fn a_note_left_unsaved_is_kept_and_offered_back_after_a_crash() {
     app.press("Tab n");
     app.type_text("grief\nthe funeral");
     app.wait_ms(300);
-    assert!(app.store.drafts::<NoteDraft>().is_empty(), "not yet: typing is still going on");
+    assert!(app.rt.store.drafts::<NoteDraft>().is_empty(), "not yet: typing is still going on");
     app.wait_ms(1500);
-    let drafts: Vec<(String, NoteDraft)> = app.store.drafts();
+    let drafts: Vec<(String, NoteDraft)> = app.rt.store.drafts();
     assert_eq!(drafts.len(), 1, "kept within two seconds");
     assert_eq!(drafts[0].1.fields[0], "grief\nthe funeral");
 
     // The process dies here; the next start offers the note back.
     let mut app = app.restart();
-    assert!(matches!(app.m.popup, Some(Popup::Restore { .. })));
+    assert!(matches!(app.rt.model.popup, Some(Popup::Restore { .. })));
     assert!(app.screen(80, 24).contains("was not saved"));
     app.press("Enter");
-    let Screen::NoteForm(form) = &app.m.screen else { panic!("note form expected") };
+    let Screen::NoteForm(form) = &app.rt.model.screen else { panic!("note form expected") };
     assert_eq!(form.fields[0].lines(), ["grief", "the funeral"]);
     app.press("C-s");
     assert!(app.status().starts_with("Note saved"), "{}", app.status());
-    assert!(app.store.drafts::<NoteDraft>().is_empty(), "the draft goes once saved");
+    assert!(app.rt.store.drafts::<NoteDraft>().is_empty(), "the draft goes once saved");
 }
 
 #[test]
@@ -195,8 +188,8 @@ fn quitting_mid_note_keeps_it_as_a_draft() {
     app.press("Tab n");
     app.type_text("q is just a letter here");
     app.press("C-c");
-    assert!(app.m.quit);
-    let drafts: Vec<(String, NoteDraft)> = app.store.drafts();
+    assert!(app.rt.model.quit);
+    let drafts: Vec<(String, NoteDraft)> = app.rt.store.drafts();
     assert_eq!(drafts[0].1.fields[0], "q is just a letter here");
 }
 
@@ -206,13 +199,13 @@ fn a_failed_save_keeps_the_note_and_says_why() {
     app.press("Tab n");
     app.type_text("anxiety");
     // Another program damages the file while the form is open.
-    fs::write(app.store.client_path("aisha-khan"), "{ broken").unwrap();
+    fs::write(app.rt.store.client_path("aisha-khan"), "{ broken").unwrap();
     app.press("C-s");
-    assert!(matches!(app.m.screen, Screen::NoteForm(_)), "the form stays open");
+    assert!(matches!(app.rt.model.screen, Screen::NoteForm(_)), "the form stays open");
     let status = app.status();
     assert!(status.starts_with("Not saved:") && status.contains("aisha-khan.json"), "{status}");
     assert!(status.ends_with("Your note is still here."), "{status}");
-    assert_eq!(fs::read_to_string(app.store.client_path("aisha-khan")).unwrap(), "{ broken");
+    assert_eq!(fs::read_to_string(app.rt.store.client_path("aisha-khan")).unwrap(), "{ broken");
 }
 
 #[test]
@@ -229,7 +222,7 @@ fn an_impossible_time_in_the_note_is_named_and_nothing_saved() {
     app.type_text("2026-02-30 10:00");
     app.press("C-s");
     assert_eq!(app.status(), "When: 2026-02-30 does not exist in the calendar");
-    assert!(matches!(app.m.screen, Screen::NoteForm(_)));
+    assert!(matches!(app.rt.model.screen, Screen::NoteForm(_)));
 }
 
 #[test]
@@ -254,19 +247,19 @@ fn slash_finds_a_client_by_preferred_name_fuzzily() {
     let mut app = App::demo();
     app.press("Tab /");
     app.type_text("jm");
-    let first = app.m.selected_entry().unwrap().name().to_string();
+    let first = app.rt.model.selected_entry().unwrap().name().to_string();
     assert_eq!(first, "James Okafor", "'jm' fuzzily matches Jim");
     app.press("Enter");
-    assert!(!app.m.list.filter_typing);
+    assert!(!app.rt.model.list.filter_typing);
     app.press("Esc");
-    assert_eq!(app.m.list.visible.len(), 9, "Esc clears the filter");
+    assert_eq!(app.rt.model.list.visible.len(), 9, "Esc clears the filter");
 }
 
 #[test]
 fn marking_a_task_done_in_the_review_saves_the_outcome() {
     let mut app = App::demo();
     app.press("Down Enter");
-    assert!(matches!(app.m.screen, Screen::Review(_)));
+    assert!(matches!(app.rt.model.screen, Screen::Review(_)));
     app.press("d");
     app.type_text("went twice");
     app.press("Enter");
@@ -295,7 +288,7 @@ fn tasks_can_be_closed_from_the_client_list() {
     app.press("x");
     app.type_text("not for now");
     app.press("Enter");
-    let r = app.store.load("aisha-khan").unwrap();
+    let r = app.rt.store.load("aisha-khan").unwrap();
     assert_eq!(r.open_tasks().count(), 0);
     assert!(r.tasks.iter().any(|t| t.status == TaskStatus::Dropped && t.outcome.as_deref() == Some("not for now")));
 }
@@ -304,7 +297,7 @@ fn tasks_can_be_closed_from_the_client_list() {
 fn a_note_started_from_the_agenda_is_linked_to_the_appointment() {
     let mut app = App::demo();
     app.press("Down n");
-    let Screen::NoteForm(form) = &app.m.screen else { panic!() };
+    let Screen::NoteForm(form) = &app.rt.model.screen else { panic!() };
     assert_eq!(form.appointment, Some(dt("2026-11-26 10:00")));
     app.type_text("grief");
     app.press("C-s");
@@ -321,17 +314,17 @@ fn booking_moving_and_cancelling_appointments() {
     assert!(app.screen(80, 24).contains("Book appointment · Hannah Weiss (Han)"));
     app.press("C-s");
     assert!(app.status().starts_with("Booked 2026-12-25 11:00"), "{}", app.status());
-    assert!(app.store.load("hannah-weiss").unwrap().appointments.iter().any(|a| a.start == dt("2026-12-25 11:00")));
+    assert!(app.rt.store.load("hannah-weiss").unwrap().appointments.iter().any(|a| a.start == dt("2026-12-25 11:00")));
 
     app.press("Tab");
-    assert!(matches!(app.m.screen, Screen::Today));
+    assert!(matches!(app.rt.model.screen, Screen::Today));
     app.press("Down Down c");
-    let Some(Popup::Confirm { question, .. }) = &app.m.popup else { panic!("asks first") };
+    let Some(Popup::Confirm { question, .. }) = &app.rt.model.popup else { panic!("asks first") };
     assert!(question.starts_with("Cancel Priya Raman's appointment on Thu 26 Nov at 11:00?"), "{question}");
     assert!(app.screen(80, 24).contains("Are you sure?"));
     app.press("y");
     assert!(app.status().starts_with("Cancelled"), "{}", app.status());
-    assert!(!app.store.load("priya-raman").unwrap().appointments.iter().any(|a| a.start == dt("2026-11-26 11:00")));
+    assert!(!app.rt.store.load("priya-raman").unwrap().appointments.iter().any(|a| a.start == dt("2026-11-26 11:00")));
 
     app.press("m");
     for _ in 0..5 {
@@ -347,7 +340,8 @@ fn editing_a_client_someone_else_changed_is_refused() {
     let mut app = App::demo();
     app.press("Tab e");
     app.type_text(" Jr");
-    app.store
+    app.rt
+        .store
         .update("aisha-khan", dt(NOW), "test", |r| {
             r.set_profile(ClientProfile { pronouns: Some("they/them".into()), ..r.profile() });
             Ok(())
@@ -355,7 +349,7 @@ fn editing_a_client_someone_else_changed_is_refused() {
         .unwrap();
     app.press("C-s");
     assert!(app.status().contains("changed in another window"), "{}", app.status());
-    assert_eq!(app.store.load("aisha-khan").unwrap().client.name, "Aisha Khan");
+    assert_eq!(app.rt.store.load("aisha-khan").unwrap().client.name, "Aisha Khan");
 }
 
 #[test]
@@ -370,9 +364,9 @@ fn an_unreadable_client_is_shown_and_never_written() {
     assert!(screen.contains("aisha-khan") && screen.contains("unreadable"), "{screen}");
     assert!(screen.contains("could not be read"), "{screen}");
     app.press("n");
-    assert!(matches!(app.m.screen, Screen::Clients));
+    assert!(matches!(app.rt.model.screen, Screen::Clients));
     assert!(app.status().contains("aisha-khan.json"), "{}", app.status());
-    assert_eq!(fs::read_to_string(app.store.client_path("aisha-khan")).unwrap(), "[1, 2");
+    assert_eq!(fs::read_to_string(app.rt.store.client_path("aisha-khan")).unwrap(), "[1, 2");
 }
 
 #[test]
@@ -392,7 +386,7 @@ fn a_tiny_window_asks_to_be_bigger_and_keeps_everything() {
 fn help_lists_every_key_of_every_screen() {
     let mut app = App::demo();
     app.press("?");
-    assert!(app.m.help.is_some());
+    assert!(app.rt.model.help.is_some());
     let text: String = rapport::tui::screens::help::lines(&Theme { color: false })
         .iter()
         .map(|l| l.spans.iter().map(|s| s.content.to_string()).collect::<String>() + "\n")
@@ -401,7 +395,7 @@ fn help_lists_every_key_of_every_screen() {
         assert!(text.contains(&keys_label(b.keys)) && text.contains(b.describe()), "help lacks {}", b.describe());
     }
     app.press("Esc");
-    assert!(app.m.help.is_none());
+    assert!(app.rt.model.help.is_none());
 }
 
 #[test]
@@ -491,11 +485,11 @@ fn the_profile_adds_and_flips_what_the_review_shows() {
     app.press("Enter");
     assert!(app.status().starts_with("Start with text:"), "{}", app.status());
     app.press("Esc");
-    assert!(matches!(app.m.popup, Some(Popup::Discard { .. })), "Esc asks before throwing typed text away");
+    assert!(matches!(app.rt.model.popup, Some(Popup::Discard { .. })), "Esc asks before throwing typed text away");
     app.press("y");
     insta::assert_snapshot!("profile_80x24", app.screen(80, 24));
 
-    let r = app.store.load("aisha-khan").unwrap();
+    let r = app.rt.store.load("aisha-khan").unwrap();
     assert_eq!(r.personal.last().unwrap().date, chrono::NaiveDate::from_ymd_opt(2026, 12, 5));
     assert!(r.goals.iter().any(|g| g.text == "finish the dissertation" && g.agreed));
     assert!(r.watch_for.iter().any(|w| w.text == "exam results are a sore point"));
@@ -511,14 +505,14 @@ fn the_profile_adds_and_flips_what_the_review_shows() {
 fn ctrl_f_searches_every_note_and_enter_opens_the_session() {
     let mut app = App::demo();
     app.press("C-f");
-    assert!(matches!(app.m.screen, Screen::Search(_)));
+    assert!(matches!(app.rt.model.screen, Screen::Search(_)));
     app.type_text("leeks");
     let screen = app.screen(80, 24);
     assert!(screen.contains("James Okafor (Jim)") && screen.contains("leeks"), "{screen}");
     insta::assert_snapshot!("search_80x24", screen);
     app.press("Enter");
-    assert!(matches!(app.m.screen, Screen::Clients));
-    assert_eq!(app.m.selected_entry().unwrap().id, "james-okafor");
+    assert!(matches!(app.rt.model.screen, Screen::Clients));
+    assert_eq!(app.rt.model.selected_entry().unwrap().id, "james-okafor");
     let screen = app.screen(80, 24);
     assert!(screen.contains("grows leeks on his father's allotment"), "the session with the match is open: {screen}");
     app.press("C-f");
@@ -535,19 +529,19 @@ fn a_fresh_note_can_be_edited_then_finalised_then_only_corrected_by_addendum() {
     app.press("Enter");
     assert!(app.screen(80, 24).contains("Editable until 27 Nov 09:35"), "{}", app.screen(80, 24));
     app.press("e");
-    let Screen::NoteForm(form) = &app.m.screen else { panic!("edit opens the note form") };
+    let Screen::NoteForm(form) = &app.rt.model.screen else { panic!("edit opens the note form") };
     assert_eq!(form.editing.as_deref(), Some("s14"));
     assert_eq!(form.fields[0].lines(), ["exam nerves"]);
     app.key(KeyCode::End, KeyModifiers::NONE);
     app.type_text(" and sleep");
     app.press("C-s");
     assert_eq!(app.status(), "Note saved for Aisha Khan (s14).");
-    let r = app.store.load("aisha-khan").unwrap();
+    let r = app.rt.store.load("aisha-khan").unwrap();
     assert_eq!(r.sessions.iter().filter(|s| s.id == "s14").count(), 1, "edited in place, not added");
     assert_eq!(r.session("s14").unwrap().topics, vec!["exam nerves and sleep"]);
 
     app.press("Enter f");
-    assert!(matches!(app.m.popup, Some(Popup::Confirm { .. })));
+    assert!(matches!(app.rt.model.popup, Some(Popup::Confirm { .. })));
     app.press("y");
     assert!(app.status().starts_with("Note s14 finalised"), "{}", app.status());
     app.press("e");
@@ -559,7 +553,7 @@ fn a_fresh_note_can_be_edited_then_finalised_then_only_corrected_by_addendum() {
     let screen = app.screen(100, 40);
     assert!(screen.contains("Final since 26 Nov 09:35") && screen.contains("Addenda"), "{screen}");
     assert!(screen.contains("2026-11-26 09:35: Also talked about her brother."), "{screen}");
-    let r = app.store.load("aisha-khan").unwrap();
+    let r = app.rt.store.load("aisha-khan").unwrap();
     assert!(r.verify().is_empty());
 }
 
@@ -579,7 +573,7 @@ fn a_change_made_elsewhere_is_noticed_and_shown() {
     app.wait_ms(2500);
     assert_eq!(app.status(), "", "our own start is not a change");
     // Another window adds a note to the client on screen.
-    let other = Store::open(app.store.root()).unwrap();
+    let other = Store::open(app.rt.store.root()).unwrap();
     other
         .update("aisha-khan", dt(NOW), "test", |r| {
             r.add_session(
@@ -614,18 +608,18 @@ fn ctrl_l_hides_everything_at_once_and_any_key_brings_it_back() {
     app.press("x");
     let back = app.screen(80, 24);
     assert!(back.contains("very private words"), "the key only brings the screen back: {back}");
-    let Screen::NoteForm(form) = &app.m.screen else { panic!() };
+    let Screen::NoteForm(form) = &app.rt.model.screen else { panic!() };
     assert_eq!(form.fields[0].lines(), ["very private words"]);
 }
 
 #[test]
 fn the_screen_hides_itself_when_left_idle_if_asked() {
     let mut app = App::demo();
-    app.m.blank_after_minutes = Some(5);
+    app.rt.model.blank_after_minutes = Some(5);
     app.wait_ms(4 * 60 * 1000);
-    assert!(!app.m.blanked);
+    assert!(!app.rt.model.blanked);
     app.wait_ms(61 * 1000);
-    assert!(app.m.blanked);
+    assert!(app.rt.model.blanked);
 }
 
 #[test]
@@ -636,14 +630,15 @@ fn x_exports_the_record_and_archived_clients_can_be_shown() {
     assert!(status.starts_with("Exported the whole record to "), "{status}");
     let path = status.trim_start_matches("Exported the whole record to ");
     assert!(fs::read_to_string(path).unwrap().starts_with("# Client record: Aisha Khan"));
-    app.store
+    app.rt
+        .store
         .update("tom-becker", dt(NOW), "test", |r| {
             r.client.archived = true;
             Ok(())
         })
         .unwrap();
     app.wait_ms(2500);
-    let listed = |app: &App| app.m.list.visible.iter().any(|&i| app.m.clients[i].id == "tom-becker");
+    let listed = |app: &App| app.rt.model.list.visible.iter().any(|&i| app.rt.model.clients[i].id == "tom-becker");
     assert!(!listed(&app), "archived clients leave the list");
     app.press("A");
     assert!(listed(&app));
@@ -667,15 +662,15 @@ fn snapshot_appointment_profile_and_search_at_both_sizes() {
 fn an_outdated_personal_detail_can_be_removed_after_asking() {
     let mut app = App::demo();
     app.press("Tab p");
-    let before = app.store.load("aisha-khan").unwrap().personal.len();
+    let before = app.rt.store.load("aisha-khan").unwrap().personal.len();
     app.key(KeyCode::Delete, KeyModifiers::NONE);
-    assert!(matches!(app.m.popup, Some(Popup::Confirm { .. })));
+    assert!(matches!(app.rt.model.popup, Some(Popup::Confirm { .. })));
     app.press("n");
-    assert_eq!(app.store.load("aisha-khan").unwrap().personal.len(), before);
+    assert_eq!(app.rt.store.load("aisha-khan").unwrap().personal.len(), before);
     app.key(KeyCode::Delete, KeyModifiers::NONE);
     app.press("y");
     assert_eq!(app.status(), "Removed it from Personal.");
-    let r = app.store.load("aisha-khan").unwrap();
+    let r = app.rt.store.load("aisha-khan").unwrap();
     assert_eq!(r.personal.len(), before - 1);
     assert!(!r.personal.iter().any(|p| p.text == "final-year biology student"));
     app.press("Tab");
@@ -729,7 +724,7 @@ fn a_paste_over_the_field_limit_is_refused_and_what_was_typed_is_kept() {
 // ---- Every input path keeps what was typed ---------------------------------
 
 fn note_field(app: &App, i: usize) -> String {
-    match &app.m.screen {
+    match &app.rt.model.screen {
         Screen::NoteForm(f) => f.fields[i].text(),
         other => panic!("not on the note form: {other:?}"),
     }
@@ -747,7 +742,7 @@ fn ctrl_j_is_a_new_line_in_a_note_and_nothing_in_a_one_line_field() {
     app.type_text("Ann");
     app.press("C-j");
     app.type_text(" Lee");
-    match &app.m.screen {
+    match &app.rt.model.screen {
         Screen::ClientForm(f) => assert_eq!(f.fields.value(0), "Ann Lee"),
         other => panic!("{other:?}"),
     }
@@ -758,29 +753,29 @@ fn a_multi_line_paste_keeps_its_lines_in_a_note_and_is_never_run_as_keys() {
     let mut app = App::demo();
     app.press("Tab n");
     app.dispatch(Action::Paste("first paragraph\n\nq\nx\nlast paragraph".into()));
-    assert!(matches!(app.m.screen, Screen::NoteForm(_)) && app.m.popup.is_none() && !app.m.quit);
+    assert!(matches!(app.rt.model.screen, Screen::NoteForm(_)) && app.rt.model.popup.is_none() && !app.rt.model.quit);
     assert_eq!(note_field(&app, 0), "first paragraph\n\nq\nx\nlast paragraph");
 
     // In a one-line field the lines are joined with spaces.
     app.press("Esc y a");
     app.dispatch(Action::Paste("Ann\r\nLee".into()));
-    match &app.m.screen {
+    match &app.rt.model.screen {
         Screen::ClientForm(f) => assert_eq!(f.fields.value(0), "Ann Lee"),
         other => panic!("{other:?}"),
     }
     // In a task's outcome box: joined, and no line becomes a command.
     app.press("Esc y Tab Enter");
-    assert!(matches!(app.m.screen, Screen::Review(_)), "{:?}", app.m.screen);
+    assert!(matches!(app.rt.model.screen, Screen::Review(_)), "{:?}", app.rt.model.screen);
     app.press("d");
     app.dispatch(Action::Paste("went well\nx\nq".into()));
-    match &app.m.popup {
+    match &app.rt.model.popup {
         Some(Popup::Outcome { input, .. }) => assert_eq!(input.text(), "went well x q"),
         other => panic!("{other:?}"),
     }
     // In the search line.
     app.press("Esc y Esc Tab C-f");
     app.dispatch(Action::Paste("sleep\ndiary".into()));
-    match &app.m.screen {
+    match &app.rt.model.screen {
         Screen::Search(v) => assert_eq!(v.query(), "sleep diary"),
         other => panic!("{other:?}"),
     }
@@ -795,21 +790,21 @@ fn esc_on_any_form_or_box_with_typed_text_asks_in_the_same_words() {
     app.press("Esc");
     assert!(app.screen(80, 24).contains("Discard what you typed? y discards it, n keeps it."));
     app.press("n");
-    assert!(matches!(app.m.screen, Screen::ClientForm(_)) && app.screen(80, 24).contains("Ann Lee"));
+    assert!(matches!(app.rt.model.screen, Screen::ClientForm(_)) && app.screen(80, 24).contains("Ann Lee"));
     app.press("Esc y");
-    assert!(matches!(app.m.screen, Screen::Clients));
+    assert!(matches!(app.rt.model.screen, Screen::Clients));
     app.press("e Esc");
-    assert!(matches!(app.m.screen, Screen::Clients), "nothing typed: Esc just leaves");
+    assert!(matches!(app.rt.model.screen, Screen::Clients), "nothing typed: Esc just leaves");
     app.press("e");
     app.type_text("x");
     app.press("Esc");
-    assert!(matches!(app.m.popup, Some(Popup::Discard { .. })));
+    assert!(matches!(app.rt.model.popup, Some(Popup::Discard { .. })));
     app.press("y");
     // The appointment form.
     app.press("s");
     app.type_text("9");
     app.press("Esc");
-    assert!(matches!(app.m.popup, Some(Popup::Discard { .. })));
+    assert!(matches!(app.rt.model.popup, Some(Popup::Discard { .. })));
     app.press("y");
     // A box: the profile's add line; n goes back to it with its text.
     app.press("p a");
@@ -817,12 +812,12 @@ fn esc_on_any_form_or_box_with_typed_text_asks_in_the_same_words() {
     app.press("Esc");
     assert!(app.screen(80, 24).contains("Discard what you typed?"));
     app.press("n");
-    match &app.m.popup {
+    match &app.rt.model.popup {
         Some(Popup::AddItem { input, .. }) => assert_eq!(input.text(), "loves chess"),
         other => panic!("{other:?}"),
     }
     app.press("Esc y");
-    assert!(app.m.popup.is_none() && matches!(app.m.screen, Screen::Profile(_)));
+    assert!(app.rt.model.popup.is_none() && matches!(app.rt.model.screen, Screen::Profile(_)));
 }
 
 #[test]
@@ -835,11 +830,11 @@ fn while_the_window_is_too_small_no_key_but_ctrl_c_acts() {
     app.press("Esc y q Tab");
     app.dispatch(Action::Paste("typed blind".into()));
     app.dispatch(Action::Resized(80, 24));
-    assert!(app.m.popup.is_none() && !app.m.quit);
+    assert!(app.rt.model.popup.is_none() && !app.rt.model.quit);
     assert_eq!(note_field(&app, 0), "her mother's illness", "nothing was discarded or typed blind");
     app.dispatch(Action::Resized(40, 10));
     app.press("C-c");
-    assert!(app.m.quit, "Ctrl-C still quits (the note is kept as a draft)");
+    assert!(app.rt.model.quit, "Ctrl-C still quits (the note is kept as a draft)");
 }
 
 #[test]
@@ -861,5 +856,5 @@ fn the_tasks_popup_scrolls_to_the_thirtieth_task() {
     let screen = app.screen(80, 24);
     assert!(screen.contains("homework number 30"), "{screen}");
     app.press("d");
-    assert!(matches!(&app.m.popup, Some(Popup::Outcome { task, .. }) if task == "t30"));
+    assert!(matches!(&app.rt.model.popup, Some(Popup::Outcome { task, .. }) if task == "t30"));
 }

@@ -17,7 +17,6 @@ use ratatui::crossterm::execute;
 use super::action::{Action, Effect};
 use super::keymap::action_for;
 use super::model::Model;
-use super::screens::note_form::NoteDraft;
 use super::theme::Theme;
 use super::update::update;
 use super::view::view;
@@ -45,24 +44,7 @@ const TICK: Duration = Duration::from_millis(250);
 /// Runs the app on `store` until the therapist quits.
 pub fn run(store: Store, fixed_now: Option<NaiveDateTime>) -> Result<()> {
     let clock = Clock { start: Instant::now(), fixed: fixed_now };
-    let index = store.index()?;
-    // Drafts are filed by file name; the app knows clients by id.
-    let by_file: std::collections::HashMap<String, String> =
-        index.iter().map(|e| (store.stem(&e.id), e.id.clone())).collect();
-    let drafts: Vec<(String, NoteDraft)> =
-        store.drafts().into_iter().filter_map(|(file, d)| Some((by_file.get(&file)?.clone(), d))).collect();
-    let mut model = Model::new(index, drafts, clock.now(), Theme::from_env());
-    model.policy = store.settings().policy();
-    model.encrypted = store.is_encrypted();
-    model.blank_after_minutes = store.settings().blank_after_minutes;
-    let strays = store.strays().into_iter().filter(|s| s.kind.needs_attention()).count();
-    model.strays = strays;
-    if strays > 0 {
-        model.set_error(format!(
-            "{} in the data folder Rapport ignores (a sync-conflict copy or a link): run `rapport doctor` to see what to do.",
-            if strays == 1 { "1 file".to_string() } else { format!("{strays} files") }
-        ));
-    }
+    let mut model = super::runtime::open_model(&store, clock.now(), Theme::from_env())?;
     let mut terminal = ratatui::init();
     // Bracketed paste: a pasted note arrives as one event, not as keys.
     let _ = execute!(io::stdout(), EnableBracketedPaste);

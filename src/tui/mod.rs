@@ -9,6 +9,7 @@ pub mod keymap;
 pub mod model;
 pub mod nav;
 pub mod roster;
+pub mod runtime;
 pub mod screens;
 pub mod theme;
 pub mod update;

@@ -1,0 +1,63 @@
+//! The app's state on a data folder, without a terminal: how the app opens
+//! a practice (the index, kept drafts, settings, files needing attention),
+//! and a synchronous dispatch that runs every effect on the store at once.
+//! The live app opens the same way, then runs effects on its worker
+//! thread; the screen tests and the benches drive this one.
+
+use chrono::NaiveDateTime;
+
+use super::action::Action;
+use super::effects;
+use super::model::Model;
+use super::screens::note_form::NoteDraft;
+use super::theme::Theme;
+use super::update::update;
+use crate::store::{Store, StoreError};
+
+pub struct Runtime {
+    pub model: Model,
+    pub store: Store,
+}
+
+impl Runtime {
+    /// The app's state on `store` at `now`, as the app opens it.
+    pub fn open(store: Store, now: NaiveDateTime, theme: Theme) -> Result<Runtime, StoreError> {
+        Ok(Runtime { model: open_model(&store, now, theme)?, store })
+    }
+
+    /// Updates the model with `action`, runs each effect on the store and
+    /// feeds its result (and what the store noticed) back, until nothing is
+    /// left to do. (`$EDITOR` is not run here: it answers that it cannot be.)
+    pub fn dispatch(&mut self, action: Action) {
+        let mut queue = vec![action];
+        while let Some(a) = queue.pop() {
+            for effect in update(&mut self.model, a) {
+                let result = effects::run(&self.store, effect, self.model.now);
+                queue.extend(self.store.take_notices().into_iter().rev().map(Action::StoreWarned));
+                queue.extend(result);
+            }
+        }
+    }
+}
+
+/// The model the app opens with on `store`.
+pub fn open_model(store: &Store, now: NaiveDateTime, theme: Theme) -> Result<Model, StoreError> {
+    let index = store.index()?;
+    // Drafts are filed by file name; the app knows clients by id.
+    let by_file: std::collections::HashMap<String, String> =
+        index.iter().map(|e| (store.stem(&e.id), e.id.clone())).collect();
+    let drafts: Vec<(String, NoteDraft)> =
+        store.drafts().into_iter().filter_map(|(file, d)| Some((by_file.get(&file)?.clone(), d))).collect();
+    let mut model = Model::new(index, drafts, now, theme);
+    model.policy = store.settings().policy();
+    model.encrypted = store.is_encrypted();
+    model.blank_after_minutes = store.settings().blank_after_minutes;
+    model.strays = store.strays().into_iter().filter(|s| s.kind.needs_attention()).count();
+    if model.strays > 0 {
+        model.set_error(format!(
+            "{} in the data folder Rapport ignores (a sync-conflict copy or a link): run `rapport doctor` to see what to do.",
+            if model.strays == 1 { "1 file".to_string() } else { format!("{} files", model.strays) }
+        ));
+    }
+    Ok(model)
+}
