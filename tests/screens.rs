@@ -8,7 +8,7 @@ use rapport::domain::time::dt;
 use rapport::domain::{ClientProfile, TaskStatus};
 use rapport::store::Store;
 use rapport::tui::action::Action;
-use rapport::tui::keymap::{BINDINGS, action_for, keys_label, markdown};
+use rapport::tui::keymap::{action_for, bindings, keys_label, markdown};
 use rapport::tui::model::{Popup, Screen};
 use rapport::tui::runtime::Runtime;
 use rapport::tui::screens::note_form::NoteDraft;
@@ -391,7 +391,7 @@ fn help_lists_every_key_of_every_screen() {
         .iter()
         .map(|l| l.spans.iter().map(|s| s.content.to_string()).collect::<String>() + "\n")
         .collect();
-    for b in BINDINGS {
+    for b in bindings() {
         assert!(text.contains(&keys_label(b.keys)) && text.contains(b.describe()), "help lacks {}", b.describe());
     }
     app.press("Esc");

@@ -3,6 +3,7 @@
 use crate::domain::bounds;
 use crate::domain::time::{format_datetime, parse_datetime};
 use crate::tui::action::{Action, Effect};
+use crate::tui::keymap::{BACKTAB, Binding, Context, ENTER, ESC, F1, TAB, b, ctrl};
 use crate::tui::model::{Model, Screen};
 use crate::tui::nav::*;
 use crate::tui::screens::client_form::LineFields;
@@ -81,6 +82,17 @@ pub fn view(frame: &mut Frame, area: Rect, form: &AppointmentForm, theme: &Theme
     frame.render_widget(Paragraph::new(Line::from(Span::styled(heading, theme.title()))), title);
     form.fields.view(frame, Rect { width: body.width.min(60), ..body }, theme);
 }
+
+// ---- This screen's keys ------------------------------------------------------
+
+/// This screen's slice of the one key table.
+pub static KEYS: &[Binding] = &[
+    b(Context::AppointmentForm, &[TAB], Action::NextField, "next field", true),
+    b(Context::AppointmentForm, &[BACKTAB], Action::PrevField, "previous", true),
+    b(Context::AppointmentForm, &[ctrl('s'), ENTER], Action::Save, "book", true),
+    b(Context::AppointmentForm, &[ESC], Action::Back, "cancel", true),
+    b(Context::AppointmentForm, &[F1], Action::Help, "help", true),
+];
 
 // ---- Keys -------------------------------------------------------------------
 

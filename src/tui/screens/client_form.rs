@@ -4,6 +4,7 @@
 use crate::domain::ClientProfile;
 use crate::tui::action::{Action, Effect};
 use crate::tui::input::{TextInput, Typed};
+use crate::tui::keymap::{BACKTAB, Binding, Context, ENTER, ESC, F1, TAB, b, ctrl};
 use crate::tui::model::{Model, Screen};
 use crate::tui::nav::*;
 use crate::tui::screens::panel;
@@ -142,6 +143,17 @@ pub fn view(frame: &mut Frame, area: Rect, form: &ClientForm, theme: &Theme) {
     let width = body.width.min(60);
     form.fields.view(frame, Rect { width, ..body }, theme);
 }
+
+// ---- This screen's keys ------------------------------------------------------
+
+/// This screen's slice of the one key table.
+pub static KEYS: &[Binding] = &[
+    b(Context::ClientForm, &[TAB], Action::NextField, "next field", true),
+    b(Context::ClientForm, &[BACKTAB], Action::PrevField, "previous", true),
+    b(Context::ClientForm, &[ctrl('s'), ENTER], Action::Save, "save", true),
+    b(Context::ClientForm, &[ESC], Action::Back, "cancel", true),
+    b(Context::ClientForm, &[F1], Action::Help, "help", true),
+];
 
 // ---- Keys -------------------------------------------------------------------
 

@@ -5,6 +5,7 @@ use crate::domain::ClientRecord;
 use crate::domain::time::format_day_near;
 use crate::tui::action::{Action, Effect};
 use crate::tui::input::TextInput;
+use crate::tui::keymap::{Binding, Context, DOWN, ENTER, ESC, PGDN, PGUP, TAB, UP, b, ctrl, k};
 use crate::tui::model::{Confirmed, Model, Popup, Screen};
 use crate::tui::nav::*;
 use crate::tui::screens::appointment::AppointmentForm;
@@ -236,6 +237,53 @@ fn client_pane(frame: &mut Frame, area: Rect, m: &Model, r: &ClientRecord) {
     // The lines are wrapped already, and only those on screen are drawn.
     frame.render_widget(Paragraph::new(detail).block(panel(detail_title, false, theme)), detail_area);
 }
+
+// ---- This screen's keys ------------------------------------------------------
+
+/// This screen's slice of the one key table.
+pub static KEYS: &[Binding] = &[
+    b(Context::Clients, &[UP, k('k')], Action::Up, "previous client", false),
+    b(Context::Clients, &[DOWN, k('j')], Action::Down, "next client", false),
+    b(Context::Clients, &[ENTER], Action::Open, "read sessions", false),
+    b(Context::Clients, &[k('x')], Action::Export, "export record", false),
+    b(Context::Clients, &[k('A')], Action::ShowArchived, "show or hide archived clients", false),
+    b(Context::Clients, &[k('n')], Action::NewNote, "new note", true),
+    b(Context::Clients, &[k('r')], Action::Review, "review", true).about("review before the next appointment"),
+    b(Context::Clients, &[k('t')], Action::Tasks, "tasks", true).about("open tasks: mark them done or dropped"),
+    b(Context::Clients, &[k('s')], Action::Schedule, "book", true).about("book an appointment"),
+    b(Context::Clients, &[k('p')], Action::Profile, "profile", true)
+        .about("profile: personal details, goals, watch-for, messages"),
+    b(Context::Clients, &[k('/')], Action::Filter, "find", true).about("find a client by name"),
+    b(Context::Clients, &[ctrl('f')], Action::Search, "search notes", true),
+    b(Context::Clients, &[k('a')], Action::AddClient, "add client", true),
+    b(Context::Clients, &[k('e')], Action::EditClient, "edit client", false),
+    b(Context::Clients, &[ESC], Action::Back, "clear the filter", false),
+    b(Context::Clients, &[PGUP], Action::PageUp, "scroll note up", false),
+    b(Context::Clients, &[PGDN], Action::PageDown, "scroll note down", false),
+    b(Context::Clients, &[TAB], Action::SwitchTab, "today", true),
+    b(Context::Clients, &[k('?')], Action::Help, "help", true),
+    b(Context::Clients, &[ctrl('l')], Action::Blank, "hide", true)
+        .about("hide the screen at once; any key brings it back"),
+    b(Context::Clients, &[k('q')], Action::Quit, "quit", true),
+    b(Context::Sessions, &[UP, k('k')], Action::Up, "newer session", true),
+    b(Context::Sessions, &[DOWN, k('j')], Action::Down, "older session", true),
+    b(Context::Sessions, &[PGUP], Action::PageUp, "scroll up", true),
+    b(Context::Sessions, &[PGDN], Action::PageDown, "scroll down", true),
+    b(Context::Sessions, &[k('n')], Action::NewNote, "new note", true),
+    b(Context::Sessions, &[k('r')], Action::Review, "review", false),
+    b(Context::Sessions, &[k('e')], Action::EditNote, "edit note", true),
+    b(Context::Sessions, &[k('f')], Action::Finalise, "finalise", true)
+        .about("finalise the note: read-only from then on (asks first)"),
+    b(Context::Sessions, &[k('+')], Action::Addendum, "addendum", true)
+        .about("add a dated correction beneath the note"),
+    b(Context::Sessions, &[ctrl('f')], Action::Search, "search notes", false),
+    b(Context::Sessions, &[ESC], Action::Back, "back to clients", true),
+    b(Context::Sessions, &[k('?')], Action::Help, "help", true),
+    b(Context::Filter, &[ENTER], Action::Open, "keep filter", true),
+    b(Context::Filter, &[UP], Action::Up, "previous match", false),
+    b(Context::Filter, &[DOWN], Action::Down, "next match", false),
+    b(Context::Filter, &[ESC], Action::Back, "clear filter", true),
+];
 
 // ---- Keys -------------------------------------------------------------------
 

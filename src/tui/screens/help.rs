@@ -6,7 +6,9 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Clear, Paragraph};
 
 use super::panel;
-use crate::tui::keymap::{BINDINGS, HELP_ORDER, keys_label};
+use crate::tui::action::Action;
+use crate::tui::keymap::{Binding, Context, DOWN, ESC, F1, UP, b, k};
+use crate::tui::keymap::{HELP_ORDER, bindings, keys_label};
 use crate::tui::theme::Theme;
 
 /// The help text, one line per binding under each screen's heading.
@@ -14,7 +16,7 @@ pub fn lines(theme: &Theme) -> Vec<Line<'static>> {
     let mut out = Vec::new();
     for c in HELP_ORDER {
         out.push(Line::styled(c.title(), theme.heading()));
-        for b in BINDINGS.iter().filter(|b| b.context == c) {
+        for b in bindings().filter(|b| b.context == c) {
             out.push(Line::from(vec![
                 Span::styled(format!("  {:<16}", keys_label(b.keys)), theme.key()),
                 Span::raw(b.describe()),
@@ -40,3 +42,12 @@ pub fn view(frame: &mut Frame, area: Rect, scroll: u16, theme: &Theme) {
         area,
     );
 }
+
+// ---- This screen's keys ------------------------------------------------------
+
+/// This screen's slice of the one key table.
+pub static KEYS: &[Binding] = &[
+    b(Context::Help, &[ESC, k('?'), k('q'), F1], Action::Back, "close help", true),
+    b(Context::Help, &[UP, k('k')], Action::Up, "scroll up", false),
+    b(Context::Help, &[DOWN, k('j')], Action::Down, "scroll down", false),
+];

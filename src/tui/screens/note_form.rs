@@ -5,6 +5,7 @@ use crate::domain::time::{format_datetime, parse_datetime};
 use crate::domain::{NewSession, Session};
 use crate::tui::action::{Action, Effect};
 use crate::tui::input::{TextInput, Typed};
+use crate::tui::keymap::{BACKTAB, Binding, Context, ESC, F1, TAB, b, ctrl};
 use crate::tui::model::{Model, Screen};
 use crate::tui::nav::*;
 use crate::tui::screens::panel;
@@ -275,6 +276,18 @@ pub fn view(frame: &mut Frame, area: Rect, form: &NoteForm, theme: &Theme) {
     frame.render_widget(block, editor);
     frame.render_widget(&form.fields[form.focus], inner);
 }
+
+// ---- This screen's keys ------------------------------------------------------
+
+/// This screen's slice of the one key table.
+pub static KEYS: &[Binding] = &[
+    b(Context::NoteForm, &[TAB], Action::NextField, "next field", true),
+    b(Context::NoteForm, &[BACKTAB], Action::PrevField, "previous", true),
+    b(Context::NoteForm, &[ctrl('s')], Action::Save, "save", true),
+    b(Context::NoteForm, &[ctrl('e')], Action::ExternalEditor, "$EDITOR", true),
+    b(Context::NoteForm, &[ESC], Action::Back, "cancel", true),
+    b(Context::NoteForm, &[F1], Action::Help, "help", true),
+];
 
 // ---- Keys -------------------------------------------------------------------
 

@@ -4,6 +4,7 @@
 use crate::domain::TaskStatus;
 use crate::domain::time::ago;
 use crate::tui::action::{Action, Effect};
+use crate::tui::keymap::{Binding, Context, DOWN, ENTER, ESC, UP, b, ctrl, k};
 use crate::tui::model::{Confirmed, DISCARD_QUESTION, Model, Popup};
 use crate::tui::nav::*;
 use crate::tui::screens::clients::selectable_list;
@@ -104,6 +105,28 @@ fn question_box(frame: &mut Frame, area: Rect, m: &Model, question: &str) {
         r,
     );
 }
+
+// ---- This screen's keys ------------------------------------------------------
+
+/// This screen's slice of the one key table.
+pub static KEYS: &[Binding] = &[
+    b(Context::Tasks, &[UP, k('k')], Action::Up, "previous task", false),
+    b(Context::Tasks, &[DOWN, k('j')], Action::Down, "next task", false),
+    b(Context::Tasks, &[k('d')], Action::TaskDone, "done", true),
+    b(Context::Tasks, &[k('x')], Action::TaskDrop, "drop", true),
+    b(Context::Tasks, &[ESC], Action::Back, "close", true),
+    b(Context::AddItem, &[ENTER, ctrl('s')], Action::Save, "add", true),
+    b(Context::AddItem, &[ESC], Action::Back, "cancel", true),
+    b(Context::Addendum, &[ENTER, ctrl('s')], Action::Save, "add", true),
+    b(Context::Addendum, &[ESC], Action::Back, "cancel", true),
+    b(Context::Outcome, &[ENTER, ctrl('s')], Action::Save, "save", true),
+    b(Context::Outcome, &[ESC], Action::Back, "cancel", true),
+    b(Context::Confirm, &[k('y')], Action::Yes, "yes", true),
+    b(Context::Confirm, &[k('n'), ESC], Action::No, "no", true),
+    b(Context::Restore, &[ENTER], Action::Open, "restore it", true),
+    b(Context::Restore, &[k('d')], Action::DiscardDraft, "discard it", true),
+    b(Context::Restore, &[ESC], Action::Back, "decide later", true),
+];
 
 // ---- Keys -------------------------------------------------------------------
 

@@ -5,11 +5,13 @@ use crate::domain::ClientRecord;
 use crate::domain::time::{ago, format_day};
 use crate::tui::action::{Action, Effect};
 use crate::tui::input::TextInput;
+use crate::tui::keymap::{BACKTAB, Binding, Context, DOWN, ENTER, ESC, TAB, UP, b, code, k};
 use crate::tui::model::{Confirmed, Model, Popup, Screen};
 use crate::tui::nav::*;
 use crate::tui::screens::clients::selectable_list;
 use crate::tui::screens::panel;
 use ratatui::Frame;
+use ratatui::crossterm::event::KeyCode;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
@@ -93,6 +95,30 @@ pub fn view(frame: &mut Frame, area: Rect, m: &Model, v: &ProfileView) {
     }
     selectable_list(frame, inner, items.len(), v.selected, theme, |i| items[i].clone());
 }
+
+// ---- This screen's keys ------------------------------------------------------
+
+/// This screen's slice of the one key table.
+pub static KEYS: &[Binding] = &[
+    b(Context::Profile, &[TAB], Action::NextField, "next part", true),
+    b(Context::Profile, &[BACKTAB], Action::PrevField, "previous part", false),
+    b(Context::Profile, &[UP, k('k')], Action::Up, "previous item", false),
+    b(Context::Profile, &[DOWN, k('j')], Action::Down, "next item", false),
+    b(Context::Profile, &[k('a')], Action::AddItem, "add", true),
+    b(Context::Profile, &[ENTER, k(' ')], Action::Toggle, "ask / agreed / replied", true)
+        .about("flip the item: ask about it, client agreed, message replied"),
+    b(Context::Profile, &[k('d')], Action::GoalAchieved, "goal achieved", true),
+    b(Context::Profile, &[k('x')], Action::GoalDropped, "drop goal", false),
+    b(
+        Context::Profile,
+        &[code(KeyCode::Delete)],
+        Action::RemoveItem,
+        "remove (asks first; goals are dropped instead)",
+        false,
+    ),
+    b(Context::Profile, &[ESC], Action::Back, "back", true),
+    b(Context::Profile, &[k('?')], Action::Help, "help", true),
+];
 
 // ---- Keys -------------------------------------------------------------------
 

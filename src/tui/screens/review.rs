@@ -4,6 +4,7 @@
 use crate::domain::summary::{Emphasis, Summary, summary};
 use crate::domain::{Appointment, TaskStatus};
 use crate::tui::action::{Action, Effect};
+use crate::tui::keymap::{Binding, Context, DOWN, ESC, PGDN, PGUP, UP, b, k};
 use crate::tui::model::{Model, Screen};
 use crate::tui::nav::*;
 use crate::tui::screens::profile::{Part, ProfileView};
@@ -97,6 +98,24 @@ pub fn view(frame: &mut Frame, area: Rect, m: &Model, v: &ReviewView) {
         frame.render_widget(Paragraph::new(Span::styled(more, theme.key())), r);
     }
 }
+
+// ---- This screen's keys ------------------------------------------------------
+
+/// This screen's slice of the one key table.
+pub static KEYS: &[Binding] = &[
+    b(Context::Review, &[UP, k('k')], Action::Up, "previous task", false),
+    b(Context::Review, &[DOWN, k('j')], Action::Down, "next task", false),
+    b(Context::Review, &[k('d')], Action::TaskDone, "task done", true),
+    b(Context::Review, &[k('u')], Action::TaskNotDone, "not done", true)
+        .about("task not done yet: keep it open with a dated note"),
+    b(Context::Review, &[k('x')], Action::TaskDrop, "drop task", true),
+    b(Context::Review, &[k('n')], Action::NewNote, "start note", true),
+    b(Context::Review, &[k('p')], Action::Profile, "profile", false),
+    b(Context::Review, &[PGUP], Action::PageUp, "scroll up", false),
+    b(Context::Review, &[PGDN], Action::PageDown, "scroll down", false),
+    b(Context::Review, &[ESC], Action::Back, "back", true),
+    b(Context::Review, &[k('?')], Action::Help, "help", true),
+];
 
 // ---- Keys -------------------------------------------------------------------
 

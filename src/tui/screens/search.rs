@@ -5,6 +5,7 @@ use crate::domain::time::format_day_near;
 use crate::store::search::Found;
 use crate::tui::action::{Action, Effect};
 use crate::tui::input::TextInput;
+use crate::tui::keymap::{Binding, Context, DOWN, ENTER, ESC, UP, b};
 use crate::tui::model::{Model, Screen};
 use crate::tui::nav::*;
 use crate::tui::screens::clients::window_start;
@@ -92,6 +93,16 @@ pub fn view(frame: &mut Frame, area: Rect, m: &Model, v: &SearchView) {
     let shown: Vec<ListItem> = lines.into_iter().skip(start).take(height).collect();
     frame.render_widget(List::new(shown), inner);
 }
+
+// ---- This screen's keys ------------------------------------------------------
+
+/// This screen's slice of the one key table.
+pub static KEYS: &[Binding] = &[
+    b(Context::Search, &[UP], Action::Up, "previous result", false),
+    b(Context::Search, &[DOWN], Action::Down, "next result", false),
+    b(Context::Search, &[ENTER], Action::Open, "open the session", true),
+    b(Context::Search, &[ESC], Action::Back, "back", true),
+];
 
 // ---- Keys -------------------------------------------------------------------
 

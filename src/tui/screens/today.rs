@@ -5,6 +5,7 @@ use crate::domain::time::{Standing, ago, format_day_near, relative, standing};
 use crate::store;
 use crate::store::ClientSummary;
 use crate::tui::action::{Action, Effect};
+use crate::tui::keymap::{Binding, Context, DOWN, ENTER, TAB, UP, b, ctrl, k};
 use crate::tui::model::{Confirmed, Model, Popup, Screen};
 use crate::tui::nav::*;
 use crate::tui::screens::appointment::AppointmentForm;
@@ -131,6 +132,25 @@ pub fn view(frame: &mut Frame, area: Rect, m: &Model) {
     };
     frame.render_widget(Paragraph::new(lines), inner);
 }
+
+// ---- This screen's keys ------------------------------------------------------
+
+/// This screen's slice of the one key table.
+pub static KEYS: &[Binding] = &[
+    b(Context::Today, &[ENTER], Action::Review, "review", true).about("review before the appointment"),
+    b(Context::Today, &[UP, k('k')], Action::Up, "previous appointment", false),
+    b(Context::Today, &[DOWN, k('j')], Action::Down, "next appointment", false),
+    b(Context::Today, &[k('n')], Action::NewNote, "note", true).about("write the note for this appointment"),
+    b(Context::Today, &[k('m')], Action::MoveAppointment, "move", true).about("move the appointment"),
+    b(Context::Today, &[k('c')], Action::CancelAppointment, "cancel", true)
+        .about("cancel the appointment (asks first)"),
+    b(Context::Today, &[ctrl('f')], Action::Search, "search notes", true),
+    b(Context::Today, &[TAB], Action::SwitchTab, "clients", true),
+    b(Context::Today, &[k('?')], Action::Help, "help", true),
+    b(Context::Today, &[ctrl('l')], Action::Blank, "hide", true)
+        .about("hide the screen at once; any key brings it back"),
+    b(Context::Today, &[k('q')], Action::Quit, "quit", true),
+];
 
 // ---- Keys -------------------------------------------------------------------
 
