@@ -112,7 +112,9 @@ fn run() -> Result<()> {
     }
     let store = open_store(&dir)?;
     let result = match cli.command {
-        Some(command) => cli::run(command, &store, now, &mut VisibleWriter::new(io::stdout().lock())),
+        Some(command) => {
+            cli::run(command, &store, now, &mut VisibleWriter::new(io::stdout().lock()), &mut cli::Terminal)
+        }
         None => open_tui(store.clone(), cli.now.is_some().then_some(now)),
     };
     for notice in store.take_notices() {

@@ -377,3 +377,35 @@ fn erasing_a_client_needs_their_name_typed_and_says_which_backups_still_hold_the
     assert!(leftover.stdout.is_empty(), "still on disk: {}", String::from_utf8_lossy(&leftover.stdout));
     assert!(ok(d.path(), &["client", "list"]).contains("Maria Lopez"));
 }
+
+/// Answers a command's questions from a script, and keeps what was asked.
+struct Answers {
+    answers: Vec<&'static str>,
+    asked: Vec<String>,
+}
+
+impl rapport::cli::Prompt for Answers {
+    fn ask(&mut self, question: &str) -> std::io::Result<String> {
+        self.asked.push(question.to_string());
+        Ok(self.answers.remove(0).to_string())
+    }
+}
+
+#[test]
+fn erasure_asks_for_the_full_name_and_a_wrong_answer_erases_nothing() {
+    use clap::Parser;
+    let d = tempfile::tempdir().unwrap();
+    maria(d.path());
+    let store = rapport::store::Store::open(d.path()).unwrap();
+    let now = rapport::domain::time::dt("2026-11-23 09:35");
+    let delete = || rapport::cli::Cli::parse_from(["rapport", "client", "delete", "mari"]).command.unwrap();
+    let mut out = Vec::new();
+    let mut wrong = Answers { answers: vec!["Maria"], asked: vec![] };
+    let e = rapport::cli::run(delete(), &store, now, &mut out, &mut wrong).unwrap_err();
+    assert!(e.to_string().contains("the name did not match; nothing was deleted"));
+    assert!(wrong.asked[0].contains("This erases Maria Lopez's whole record for good"));
+    assert!(d.path().join("clients/maria-lopez.json").exists());
+    let mut right = Answers { answers: vec!["Maria Lopez\n"], asked: vec![] };
+    rapport::cli::run(delete(), &store, now, &mut out, &mut right).unwrap();
+    assert!(!d.path().join("clients/maria-lopez.json").exists());
+}

@@ -15,7 +15,13 @@ pub(super) fn profile(name: String, p: ProfileArgs) -> ClientProfile {
     ClientProfile { name, preferred_name: p.preferred, pronouns: p.pronouns, phone: p.phone, email: p.email }
 }
 
-pub(super) fn client(c: ClientCommand, store: &Store, now: NaiveDateTime, out: &mut dyn Write) -> Result<()> {
+pub(super) fn client(
+    c: ClientCommand,
+    store: &Store,
+    now: NaiveDateTime,
+    out: &mut dyn Write,
+    prompt: &mut dyn super::Prompt,
+) -> Result<()> {
     match c {
         ClientCommand::Add { name, profile: p } => {
             let channel = p.channel;
@@ -73,12 +79,10 @@ pub(super) fn client(c: ClientCommand, store: &Store, now: NaiveDateTime, out: &
         }
         ClientCommand::Delete { client } => {
             let r = load(store, &client)?;
-            eprint!(
+            let typed = prompt.ask(&format!(
                 "This erases {}'s whole record for good. Type their full name to confirm: ",
-                crate::sanitize::visible(&r.client.name)
-            );
-            let mut typed = String::new();
-            std::io::stdin().read_line(&mut typed)?;
+                r.client.name
+            ))?;
             // The name as shown (control characters made visible) is accepted too.
             if typed.trim() != r.client.name && typed.trim() != crate::sanitize::visible(&r.client.name) {
                 bail!("the name did not match; nothing was deleted");

@@ -12,13 +12,19 @@ use crate::domain::ClientRecord;
 use crate::store::Store;
 
 /// Runs one subcommand against `store`, writing what it says to `out`.
-pub fn run(command: Command, store: &Store, now: NaiveDateTime, out: &mut dyn Write) -> Result<()> {
+pub fn run(
+    command: Command,
+    store: &Store,
+    now: NaiveDateTime,
+    out: &mut dyn Write,
+    prompt: &mut dyn super::Prompt,
+) -> Result<()> {
     let _today = now.date();
     match command {
         Command::Demo { .. } | Command::Encrypt { .. } | Command::Decrypt { .. } | Command::Passphrase => {
             bail!("this command is run by the rapport binary itself")
         }
-        Command::Client(c) => client::client(c, store, now, out),
+        Command::Client(c) => client::client(c, store, now, out, prompt),
         Command::Note(n) => note::note(n, store, now, out),
         Command::Review { client, at, json } => review::review(client, at, json, store, now, out),
         Command::Search { query, client, limit } => review::search(query, client, limit, store, now, out),
@@ -35,7 +41,7 @@ pub fn run(command: Command, store: &Store, now: NaiveDateTime, out: &mut dyn Wr
             record::export(client, format, file, plain, store, now, out)
         }
         Command::Retention { years } => record::retention(years, store, now, out),
-        Command::Restore { snapshot, yes } => record::restore(snapshot, yes, store, now, out),
+        Command::Restore { snapshot, yes } => record::restore(snapshot, yes, store, now, out, prompt),
         Command::Backup { command } => record::backup(command, store, now, out),
         Command::Doctor => record::doctor(store, now, out),
         Command::Watch(w) => care::watch(w, store, now, out),
@@ -49,12 +55,9 @@ pub fn plural(n: usize, what: &str) -> String {
     if n == 1 { format!("1 {what}") } else { format!("{n} {what}s") }
 }
 
-/// Asks on standard error, reads a line from standard input: true for "yes".
-pub(super) fn confirm(question: &str) -> Result<bool> {
-    eprint!("{}", crate::sanitize::visible(question));
-    let mut answer = String::new();
-    std::io::stdin().read_line(&mut answer)?;
-    Ok(answer.trim().eq_ignore_ascii_case("yes"))
+/// Asks `question`: true for "yes".
+pub(super) fn confirm(prompt: &mut dyn super::Prompt, question: &str) -> Result<bool> {
+    Ok(prompt.ask(question)?.trim().eq_ignore_ascii_case("yes"))
 }
 
 pub(super) fn empty_note(out: &mut dyn Write, empty: bool, text: &str) -> Result<()> {

@@ -52,6 +52,7 @@ pub fn encrypt(dir: &Path, yes: bool, now: NaiveDateTime) -> Result<()> {
     if interrupted.is_none()
         && !yes
         && !confirm(
+            &mut super::Terminal,
             "Encrypt every note, draft, snapshot and export in this data folder? Without the passphrase they cannot be read, by anyone. Type yes: ",
         )?
     {
@@ -91,7 +92,10 @@ pub fn decrypt(dir: &Path, yes: bool, now: NaiveDateTime) -> Result<()> {
     } else {
         String::new()
     };
-    if interrupted.is_none() && !yes && !confirm("Write every note back to disk unencrypted? Type yes: ")? {
+    if interrupted.is_none()
+        && !yes
+        && !confirm(&mut super::Terminal, "Write every note back to disk unencrypted? Type yes: ")?
+    {
         bail!("not decrypted: nothing was changed");
     }
     let done = Store::decrypt_folder(dir, &passphrase, now)?;

@@ -12,6 +12,25 @@ mod review;
 pub use args::{Cli, Command};
 pub use commands::run;
 
+/// Where a command asks the therapist a question and reads the answer: the
+/// terminal (standard error and input), or a test's scripted answers.
+pub trait Prompt {
+    fn ask(&mut self, question: &str) -> std::io::Result<String>;
+}
+
+/// Asks on standard error (through the sanitizer) and reads a line from
+/// standard input.
+pub struct Terminal;
+
+impl Prompt for Terminal {
+    fn ask(&mut self, question: &str) -> std::io::Result<String> {
+        eprint!("{}", crate::sanitize::visible(question));
+        let mut answer = String::new();
+        std::io::stdin().read_line(&mut answer)?;
+        Ok(answer)
+    }
+}
+
 use crate::store::IndexEntry;
 
 /// Finds the client a CLIENT argument names: an exact id, or a

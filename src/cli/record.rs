@@ -144,15 +144,19 @@ pub(super) fn restore(
     store: &Store,
     now: NaiveDateTime,
     out: &mut dyn Write,
+    prompt: &mut dyn super::Prompt,
 ) -> Result<()> {
     if !store.snapshots().iter().any(|s| s.name == snapshot) {
         // Let the store say what exists.
         store.restore(&snapshot, now)?;
     }
     if !yes
-        && !confirm(&format!(
-            "Restore snapshot {snapshot} over the current notes? The current state is kept as a snapshot first. Type yes: "
-        ))?
+        && !confirm(
+            prompt,
+            &format!(
+                "Restore snapshot {snapshot} over the current notes? The current state is kept as a snapshot first. Type yes: "
+            ),
+        )?
     {
         bail!("not restored: nothing was changed");
     }
