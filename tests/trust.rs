@@ -547,9 +547,12 @@ fn every_forgery_of_a_finalised_note_is_named_by_verify() {
     let mut r = read_record(c.path(), "maria-lopez");
     r.sessions[1].notes = "forged".into();
     let h1 = r.sessions[0].finalised.as_ref().unwrap().hash.clone();
-    let h2 = rapport::domain::finalise::content_hash(&r.sessions[1], &h1);
+    // (A forger uses the seal's own recipe, version and time included.)
+    let f2 = r.sessions[1].finalised.clone().unwrap();
+    let h2 = r.seal_hash(&r.sessions[1], &h1, f2.version, f2.at);
     r.sessions[1].finalised.as_mut().unwrap().hash = h2.clone();
-    let h3 = rapport::domain::finalise::content_hash(&r.sessions[2], &h2);
+    let f3 = r.sessions[2].finalised.clone().unwrap();
+    let h3 = r.seal_hash(&r.sessions[2], &h2, f3.version, f3.at);
     r.sessions[2].finalised.as_mut().unwrap().hash = h3;
     assert!(r.verify().is_empty(), "the forged chain holds on its own");
     write_record(c.path(), &r);
@@ -1094,4 +1097,35 @@ fn restoring_an_older_snapshot_names_the_finalised_notes_it_takes_away() {
     let v = rapport(d.path(), &["verify"]);
     assert!(v.status.success(), "{}{}", stdout(&v), stderr(&v));
     assert!(stdout(&v).contains("All 3 finalised notes of 1 client"), "{}", stdout(&v));
+}
+
+#[test]
+fn a_sealed_notes_tasks_and_its_sealing_time_are_covered_by_the_seal() {
+    let d = tempfile::tempdir().unwrap();
+    let dir = d.path();
+    let run = |args: &[&str]| rapport_at(dir, "2026-11-23 09:35", args);
+    assert!(run(&["client", "add", "Tina Task"]).status.success());
+    assert!(
+        run(&["note", "tina", "--at", "2026-11-20 10:00", "--task", "call the crisis line if urges return"])
+            .status
+            .success()
+    );
+    assert!(run(&["finalise", "tina"]).status.success());
+    assert!(run(&["verify"]).status.success());
+    let original = fs::read(dir.join("clients/tina-task.json")).unwrap();
+    for forge in [
+        |r: &mut serde_json::Value| r["tasks"][0]["text"] = serde_json::json!("go for a walk"),
+        |r: &mut serde_json::Value| r["sessions"][0]["finalised"]["at"] = serde_json::json!("2026-11-20T11:00:00"),
+    ] {
+        let mut r: serde_json::Value = serde_json::from_slice(&original).unwrap();
+        forge(&mut r);
+        fs::write(dir.join("clients/tina-task.json"), serde_json::to_vec_pretty(&r).unwrap()).unwrap();
+        let o = run(&["verify"]);
+        assert!(!o.status.success(), "{}", stdout(&o));
+        assert!(stdout(&o).contains("note s1"), "{}", stdout(&o));
+    }
+    // Marking the task done afterwards is no forgery.
+    fs::write(dir.join("clients/tina-task.json"), &original).unwrap();
+    assert!(run(&["task", "done", "tina", "t1", "--outcome", "called twice"]).status.success());
+    assert!(run(&["verify"]).status.success());
 }

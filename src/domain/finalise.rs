@@ -62,6 +62,17 @@ pub fn content_hash(s: &Session, prev: &str) -> String {
     hex::encode(h.finalize())
 }
 
+/// What a version-2 seal adds: the tasks the note set, as they were set
+/// (their status and outcome change later, legitimately), and when it was sealed.
+#[derive(Serialize)]
+struct SealedWith<'a> {
+    tasks: Vec<(&'a str, &'a str, chrono::NaiveDate)>,
+    sealed_at: NaiveDateTime,
+}
+
+/// The seal versions this build makes and reads (see [`Finalised::version`]).
+pub const SEAL_VERSION: u32 = 2;
+
 /// A note whose content no longer matches its seal.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Broken {
@@ -78,10 +89,31 @@ impl ClientRecord {
             .map_or((0, String::new()), |f| (f.seq, f.hash.clone()))
     }
 
+    /// The hash a seal of `version` made at `sealed_at` carries for `s`.
+    pub fn seal_hash(&self, s: &Session, prev: &str, version: u32, sealed_at: NaiveDateTime) -> String {
+        let v1 = content_hash(s, prev);
+        if version < 2 {
+            return v1;
+        }
+        let with = SealedWith {
+            tasks: self
+                .tasks
+                .iter()
+                .filter(|t| t.session.as_deref() == Some(s.id.as_str()))
+                .map(|t| (t.id.as_str(), t.text.as_str(), t.set_on))
+                .collect(),
+            sealed_at,
+        };
+        let mut h = Sha256::new();
+        h.update(v1.as_bytes());
+        h.update(serde_json::to_vec(&with).expect("content serialises"));
+        hex::encode(h.finalize())
+    }
+
     fn seal(&mut self, i: usize, now: NaiveDateTime, auto: bool) {
         let (seq, prev) = self.last_seal();
-        let hash = content_hash(&self.sessions[i], &prev);
-        self.sessions[i].finalised = Some(Finalised { at: now, auto, seq: seq + 1, hash });
+        let hash = self.seal_hash(&self.sessions[i], &prev, SEAL_VERSION, now);
+        self.sessions[i].finalised = Some(Finalised { at: now, auto, seq: seq + 1, hash, version: SEAL_VERSION });
     }
 
     /// The note is read-only: finalised, or past its editing period.
@@ -111,7 +143,7 @@ impl ClientRecord {
         let (mut sealed, mut refused) = (Vec::new(), Vec::new());
         for &i in &due {
             let (_, prev) = self.last_seal();
-            if may_seal(&self.sessions[i], &content_hash(&self.sessions[i], &prev)) {
+            if may_seal(&self.sessions[i], &self.seal_hash(&self.sessions[i], &prev, SEAL_VERSION, now)) {
                 self.seal(i, now, true);
                 sealed.push(self.sessions[i].id.clone());
             } else {
@@ -220,7 +252,7 @@ impl ClientRecord {
         let mut broken = Vec::new();
         for (n, s) in sealed.iter().enumerate() {
             let f = s.finalised.as_ref().expect("sealed");
-            if f.seq as usize != n + 1 || content_hash(s, &prev) != f.hash {
+            if f.seq as usize != n + 1 || self.seal_hash(s, &prev, f.version, f.at) != f.hash {
                 broken.push(Broken { session: s.id.clone(), at: s.at });
             }
             prev = f.hash.clone();

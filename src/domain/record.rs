@@ -88,6 +88,19 @@ pub struct Finalised {
     pub seq: u32,
     /// SHA-256 (hex) of the previous finalised note's hash and this note's content.
     pub hash: String,
+    /// What the hash covers. 1: the note's own words and facts. 2: those,
+    /// the tasks the note set, and the moment it was sealed. Seals made
+    /// before version 2 keep verifying as version 1.
+    #[serde(default = "seal_v1", skip_serializing_if = "is_seal_v1")]
+    pub version: u32,
+}
+
+fn seal_v1() -> u32 {
+    1
+}
+
+fn is_seal_v1(v: &u32) -> bool {
+    *v == 1
 }
 
 /// A dated correction to a finalised note.
