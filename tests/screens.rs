@@ -858,3 +858,26 @@ fn the_tasks_popup_scrolls_to_the_thirtieth_task() {
     app.press("d");
     assert!(matches!(&app.rt.model.popup, Some(Popup::Outcome { task, .. }) if task == "t30"));
 }
+
+#[test]
+fn enter_pressed_before_the_results_come_back_opens_the_first_when_they_do() {
+    use rapport::tui::update::update;
+    let mut app = App::demo();
+    app.press("Tab C-f");
+    // Typed, and Enter pressed at once: the search is still on its way.
+    let mut pending = Vec::new();
+    for c in "sleep".chars() {
+        let key = KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE);
+        let action = action_for(app.rt.model.context(), &key).unwrap();
+        pending = update(&mut app.rt.model, action);
+    }
+    update(&mut app.rt.model, Action::Open);
+    assert!(matches!(app.rt.model.screen, Screen::Search(_)), "nothing to open yet");
+    // The search comes back: its first hit opens.
+    for effect in pending {
+        let result = rapport::tui::effects::run(&app.rt.store, effect, app.rt.model.now).unwrap();
+        app.dispatch(result);
+    }
+    assert!(matches!(app.rt.model.screen, Screen::Clients), "{:?}", app.rt.model.screen);
+    assert!(app.rt.model.list.sessions_focus);
+}

@@ -90,7 +90,15 @@ impl Store {
         record.schema_version = SCHEMA_VERSION;
         let witnessed = ledger::changes(Some(&on_disk), &record);
         self.witness_append_locked(&witnessed, now)?;
-        self.write(&record)?;
+        if let Err(e) = self.write(&record) {
+            // Witnessed but never saved (a full disk): take the entries back,
+            // so the ledger does not speak of seals and addenda that are not
+            // there. (If even that cannot be written, verify will say so.)
+            let back: Vec<ledger::NewEntry> =
+                witnessed.iter().map(|w| ledger::NewEntry { kind: ledger::Kind::Withdrawn, ..w.clone() }).collect();
+            let _ = self.witness_append_locked(&back, now);
+            return Err(e);
+        }
         self.reindex(&record);
         if !sealed.is_empty() {
             self.audit(now, "notes finalised automatically", id, &sealed.join(","));

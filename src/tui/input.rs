@@ -8,7 +8,7 @@
 //! * Enter, Ctrl-M and Ctrl-J (a terminal's line feed) start a new line in
 //!   a multi-line field; in a one-line field they are not taken, so the form
 //!   can use Enter, and Ctrl-J is ignored (it used to wipe the line).
-//! * Ctrl-Z undoes, Ctrl-Y redoes (ratatui-textarea's own keys).
+//! * Ctrl-Z undoes, Ctrl-Y redoes; Ctrl-U empties the line up to the cursor.
 //! * A field never grows past [`bounds::FIELD_BYTES`]: what would take it
 //!   past is refused with a message, and the field stays as it was.
 
@@ -82,6 +82,19 @@ impl TextInput {
                 return if key.code == KeyCode::Enter { Typed::NotTaken } else { Typed::Moved };
             }
             return self.insert("\n");
+        }
+        // Undo and redo as in most editors; Ctrl-U empties the line up to
+        // the cursor, as in a shell.
+        if ctrl {
+            let done = match key.code {
+                KeyCode::Char('z') => Some(self.area.undo()),
+                KeyCode::Char('y') => Some(self.area.redo()),
+                KeyCode::Char('u') => Some(self.area.delete_line_by_head()),
+                _ => None,
+            };
+            if let Some(changed) = done {
+                return if changed { Typed::Changed } else { Typed::Moved };
+            }
         }
         if let KeyCode::Char(c) = key.code
             && !ctrl
@@ -185,6 +198,18 @@ mod tests {
         let mut line = TextInput::one_line("said: ");
         line.paste("one\ntwo\n\n  three ");
         assert_eq!(line.text(), "said: one two three");
+    }
+
+    #[test]
+    fn ctrl_z_undoes_ctrl_y_redoes_and_ctrl_u_empties_the_line() {
+        let mut line = TextInput::one_line("50");
+        line.paste("Hi, thanks for yesterday");
+        assert_eq!(line.input(key(KeyCode::Char('z'), KeyModifiers::CONTROL)), Typed::Changed);
+        assert_eq!(line.text(), "50");
+        line.input(key(KeyCode::Char('y'), KeyModifiers::CONTROL));
+        assert_eq!(line.text(), "50Hi, thanks for yesterday");
+        line.input(key(KeyCode::Char('u'), KeyModifiers::CONTROL));
+        assert_eq!(line.text(), "");
     }
 
     #[test]

@@ -41,12 +41,7 @@ fn step_model(m: &mut Model, action: Action) -> Vec<Effect> {
         // Nothing typed blind into a window too small to show it acts.
         Action::Paste(_) if m.too_small() => return vec![],
         Action::SearchDone { query, result } => {
-            if let Screen::Search(v) = &mut m.screen
-                && v.query() == query
-            {
-                v.results = Some((query, result));
-                v.selected = 0;
-            }
+            screens::search::found(m, query, result);
             return vec![];
         }
         Action::ClientLoaded { client, record } => {
@@ -173,7 +168,12 @@ fn step_model(m: &mut Model, action: Action) -> Vec<Effect> {
         return vec![];
     }
     if action == Action::Search && matches!(m.screen, Screen::Today | Screen::Clients) && m.popup.is_none() {
-        m.screen = Screen::Search(Box::new(SearchView { input: TextInput::one_line(""), results: None, selected: 0 }));
+        m.screen = Screen::Search(Box::new(SearchView {
+            input: TextInput::one_line(""),
+            results: None,
+            selected: 0,
+            open_when_found: false,
+        }));
         return vec![];
     }
     if action == Action::Help {

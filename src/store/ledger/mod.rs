@@ -43,6 +43,9 @@ pub enum Kind {
     Restore,
     /// A client was erased, and their entries with them.
     Erased,
+    /// The seal or addendum with `hash` witnessed just before was never
+    /// saved (the client file could not be written): it is taken back.
+    Withdrawn,
 }
 
 /// One line of the ledger.
@@ -256,6 +259,15 @@ pub fn witness(entries: &[Entry], client: &str) -> BTreeMap<String, Witness> {
             Kind::Restore => notes.clear(),
             Kind::Seal => notes.entry(e.session.clone()).or_default().hash = e.hash.clone(),
             Kind::Addendum => notes.entry(e.session.clone()).or_default().addenda.push(e.hash.clone()),
+            Kind::Withdrawn => {
+                if let Some(w) = notes.get_mut(&e.session) {
+                    if w.hash == e.hash {
+                        w.hash.clear();
+                    } else if let Some(i) = w.addenda.iter().rposition(|a| *a == e.hash) {
+                        w.addenda.remove(i);
+                    }
+                }
+            }
             Kind::Start | Kind::Erased => {}
         }
     }

@@ -21,6 +21,9 @@ pub struct SearchView {
     /// What the shown results were found for, and what was found.
     pub results: Option<(String, Result<Found, String>)>,
     pub selected: usize,
+    /// Enter was pressed before the results for what is typed came back:
+    /// the first of them opens when they do.
+    pub open_when_found: bool,
 }
 
 impl SearchView {
@@ -123,22 +126,17 @@ pub(crate) fn update(m: &mut Model, action: Action) -> Vec<Effect> {
             };
             v.selected = step(v.selected, n, action == Action::Down);
         }
+        Action::Open if v.results.as_ref().is_none_or(|(q, _)| *q != v.query()) => {
+            v.open_when_found = !v.query().is_empty();
+            return vec![];
+        }
         Action::Open => {
             let hit = match &v.results {
                 Some((_, Ok(f))) => f.hits.get(v.selected).cloned(),
                 _ => None,
             };
             if let Some(hit) = hit {
-                m.screen = Screen::Clients;
-                m.home = Screen::Clients;
-                m.select_client(&hit.client);
-                match &hit.session {
-                    Some(s) => {
-                        m.list.sessions_focus = true;
-                        m.select_session(&hit.client, s);
-                    }
-                    None => m.list.sessions_focus = false,
-                }
+                open_hit(m, &hit);
             }
             return vec![];
         }
@@ -148,6 +146,7 @@ pub(crate) fn update(m: &mut Model, action: Action) -> Vec<Effect> {
         }
         _ => {}
     }
+    v.open_when_found = false;
     let query = v.query();
     if query == before {
         return vec![];
@@ -157,4 +156,35 @@ pub(crate) fn update(m: &mut Model, action: Action) -> Vec<Effect> {
         return vec![];
     }
     vec![Effect::Search { query }]
+}
+
+/// Takes in the results of a search: shown if they are for what is typed
+/// now, and the first opened if Enter was pressed while they were on the way.
+pub(crate) fn found(m: &mut Model, query: String, result: Result<Found, String>) {
+    let Screen::Search(v) = &mut m.screen else { return };
+    if v.query() != query {
+        return;
+    }
+    let first = result.as_ref().ok().and_then(|f| f.hits.first().cloned());
+    v.results = Some((query, result));
+    v.selected = 0;
+    if std::mem::take(&mut v.open_when_found)
+        && let Some(hit) = first
+    {
+        open_hit(m, &hit);
+    }
+}
+
+/// Opens the session a hit was found in, on the client list.
+fn open_hit(m: &mut Model, hit: &crate::store::search::Hit) {
+    m.screen = Screen::Clients;
+    m.home = Screen::Clients;
+    m.select_client(&hit.client);
+    match &hit.session {
+        Some(s) => {
+            m.list.sessions_focus = true;
+            m.select_session(&hit.client, s);
+        }
+        None => m.list.sessions_focus = false,
+    }
 }
