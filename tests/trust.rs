@@ -1129,3 +1129,37 @@ fn a_sealed_notes_tasks_and_its_sealing_time_are_covered_by_the_seal() {
     assert!(run(&["task", "done", "tina", "t1", "--outcome", "called twice"]).status.success());
     assert!(run(&["verify"]).status.success());
 }
+
+#[test]
+fn an_addendum_the_full_disk_kept_from_the_file_is_taken_back_from_the_ledger() {
+    let Some(disk) = SmallDisk::mount("1m") else {
+        eprintln!("no tmpfs could be mounted here");
+        return;
+    };
+    let d = disk.dir.path().join("practice");
+    assert!(rapport(&d, &["client", "add", "Maria Lopez"]).status.success());
+    let long = "a long session note ".repeat(2000);
+    assert!(rapport(&d, &["note", "maria", "--at", "2026-11-26 07:00", "--text", &long]).status.success());
+    assert!(rapport(&d, &["finalise", "maria"]).status.success());
+    // Fill the disk, then free one page: room for a ledger line, not for the
+    // 40 KB client file the addendum would rewrite.
+    let spare = disk.dir.path().join("spare");
+    fs::write(&spare, vec![0u8; 8192]).unwrap();
+    {
+        use std::io::Write;
+        let mut filler = fs::File::create(disk.dir.path().join("filler")).unwrap();
+        while filler.write_all(&[0u8; 4096]).is_ok() {}
+        let _ = filler.write_all(&[0u8; 1]);
+    }
+    fs::remove_file(&spare).unwrap();
+    let o = rapport(&d, &["addendum", "maria", "s1", "written on a full disk"]);
+    assert!(!o.status.success(), "the file could not be written: {}", stdout(&o));
+    fs::remove_file(disk.dir.path().join("filler")).unwrap();
+    let ledger = fs::read_to_string(d.join("ledger")).unwrap();
+    assert!(ledger.contains("\"withdrawn\""), "the witnessed addendum was taken back:\n{ledger}");
+    let v = rapport(&d, &["verify"]);
+    assert!(v.status.success(), "no false alarm: {}{}", stdout(&v), stderr(&v));
+    // And the addendum, added again once there is room, verifies too.
+    assert!(rapport(&d, &["addendum", "maria", "s1", "written on a full disk"]).status.success());
+    assert!(rapport(&d, &["verify"]).status.success());
+}
