@@ -724,7 +724,7 @@ fn erasure_takes_the_sync_tools_copies_too_and_no_draft_comes_back() {
     }
     // A window still typing a note for her keeps no draft.
     let store = rapport::store::Store::open(d).unwrap();
-    assert!(store.save_draft("zoe-quill", &json!({"fields": ["more"]})).is_err());
+    assert!(store.save_draft("zoe-quill", &json!({"fields": ["more"]}), "a1").is_err());
     assert!(!d.join("drafts/zoe-quill.json").exists());
 }
 

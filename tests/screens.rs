@@ -46,7 +46,10 @@ impl App {
 
     /// Quits and starts again on the same folder, as after a restart.
     fn restart(self) -> App {
-        App::open(self._dir)
+        // The old process is gone (its window lock with it) before the new one starts.
+        let App { rt, _dir } = self;
+        drop(rt);
+        App::open(_dir)
     }
 
     fn dispatch(&mut self, action: Action) {
@@ -880,4 +883,39 @@ fn enter_pressed_before_the_results_come_back_opens_the_first_when_they_do() {
     }
     assert!(matches!(app.rt.model.screen, Screen::Clients), "{:?}", app.rt.model.screen);
     assert!(app.rt.model.list.sessions_focus);
+}
+
+#[test]
+fn a_note_saved_in_a_second_window_leaves_the_first_windows_unsaved_note_kept() {
+    let mut one = App::demo();
+    one.press("Tab n");
+    one.type_text("grief, and the letter she read out");
+    one.wait_ms(1500);
+    let kept: Vec<(String, NoteDraft)> = one.rt.store.drafts();
+    assert_eq!(kept.len(), 1, "window one kept its note");
+    let client = kept[0].0.clone();
+    // A second window on the same practice writes and saves a note for the same client.
+    let store = Store::open(one._dir.path()).unwrap();
+    let mut two = Runtime::open(store, dt(NOW), Theme { color: false }).unwrap();
+    two.dispatch(Action::Tick(dt(NOW)));
+    two.dispatch(Action::Back); // the offer of window one's draft: decide later
+    two.model.select_client(&client);
+    two.dispatch(Action::SwitchTab);
+    two.model.select_client(&client);
+    two.dispatch(Action::NewNote);
+    match &two.model.screen {
+        Screen::NoteForm(f) => assert!(f.fields[0].is_blank(), "window one's note is its own, not offered here"),
+        other => panic!("{other:?}"),
+    }
+    two.dispatch(Action::Paste("a quick note from the other window".into()));
+    two.dispatch(Action::Save);
+    assert!(two.model.status.as_ref().is_some_and(|s| s.text.contains("Note saved")), "{:?}", two.model.status);
+    let still: Vec<(String, NoteDraft)> = one.rt.store.drafts();
+    assert_eq!(still.len(), 1, "window one's unsaved note is still kept");
+    assert!(still[0].1.fields[0].contains("the letter she read out"));
+    // Window one dies: its note is offered to the next window that opens.
+    let App { rt, _dir } = one;
+    drop(rt);
+    let three = Runtime::open(Store::open(_dir.path()).unwrap(), dt(NOW), Theme { color: false }).unwrap();
+    assert!(matches!(three.model.popup, Some(Popup::Restore { .. })));
 }

@@ -56,7 +56,7 @@ fn files_are_private_to_the_therapist() {
     let root = dir.path().join("data");
     let store = Store::open(&root).unwrap();
     store.create_client(profile("Maria Lopez"), now()).unwrap();
-    store.save_draft("maria-lopez", &"draft").unwrap();
+    store.save_draft("maria-lopez", &"draft", "a1").unwrap();
     let mode = |p: &Path| fs::metadata(p).unwrap().permissions().mode() & 0o777;
     assert_eq!(mode(&root), 0o700);
     assert_eq!(mode(&root.join("clients")), 0o700);
@@ -192,16 +192,16 @@ fn drafts_round_trip_and_can_be_removed() {
     let dir = tempfile::tempdir().unwrap();
     let store = Store::open(dir.path()).unwrap();
     // A draft belongs to a client who exists (one erased meanwhile gets none).
-    assert!(store.save_draft("maria-lopez", &vec!["sleep".to_string()]).is_err());
+    assert!(store.save_draft("maria-lopez", &vec!["sleep".to_string()], "a1").is_err());
     store
         .create_client(ClientProfile { name: "Maria Lopez".into(), ..Default::default() }, dt("2026-11-26 09:00"))
         .unwrap();
-    store.save_draft("maria-lopez", &vec!["sleep".to_string()]).unwrap();
+    store.save_draft("maria-lopez", &vec!["sleep".to_string()], "a1").unwrap();
     let drafts: Vec<(String, Vec<String>)> = store.drafts();
     assert_eq!(drafts, vec![("maria-lopez".to_string(), vec!["sleep".to_string()])]);
-    store.delete_draft("maria-lopez").unwrap();
+    store.delete_draft("maria-lopez", &[]).unwrap();
     assert!(store.drafts::<Vec<String>>().is_empty());
-    store.delete_draft("maria-lopez").unwrap();
+    store.delete_draft("maria-lopez", &[]).unwrap();
 }
 
 fn note_text(topic: &str, text: &str) -> NewSession {

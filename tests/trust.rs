@@ -823,7 +823,7 @@ fn encrypt_and_decrypt_killed_anywhere_finish_when_run_again_and_leave_no_plain_
     assert_eq!(expected.len(), 500);
     let first = expected.keys().next().unwrap().clone();
     let draft = serde_json::json!({"fields": ["a draft about the harbour crane"], "kept_at": "2026-11-26T09:30:00"});
-    store.save_draft(&first, &draft).unwrap();
+    store.save_draft(&first, &draft, "a1").unwrap();
     store.export_client(&first, now()).unwrap();
     assert!(rapport(&dir, &["note", &first, "--text", "so the audit log and ledger hold lines"]).status.success());
     let expected = records(&store);

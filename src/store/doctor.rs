@@ -91,6 +91,10 @@ impl Store {
                 let is_link = e.file_type().is_ok_and(|t| t.is_symlink());
                 let ours = name.strip_suffix(&format!(".{}", self.ext())).is_some_and(bounds::is_valid_id);
                 let is_file = e.file_type().is_ok_and(|t| t.is_file());
+                // An open app window's lock: Rapport's own, while it runs.
+                if name.starts_with(".window-") && name.ends_with(".lock") {
+                    continue;
+                }
                 let kind = if is_link {
                     StrayKind::Link
                 } else if is_temp_file(&name) {

@@ -10,15 +10,79 @@ use serde::de::DeserializeOwned;
 use super::*;
 use crate::domain::bounds;
 
+/// Held by an open app window for as long as it runs: a draft marked with
+/// its token belongs to a window still writing it, and is neither offered
+/// to another window nor overwritten by one. The OS lets go if the app dies.
+#[derive(Debug)]
+pub struct WindowLock {
+    _file: fs::File,
+    path: std::path::PathBuf,
+}
+
+impl Drop for WindowLock {
+    fn drop(&mut self) {
+        let _ = fs::remove_file(&self.path);
+    }
+}
+
 impl Store {
-    /// Keeps an unsaved form for client `id` (replacing any earlier draft).
-    pub fn save_draft<T: Serialize>(&self, id: &str, draft: &T) -> Result<(), StoreError> {
+    fn window_lock_path(&self, window: &str) -> std::path::PathBuf {
+        self.drafts_dir().join(format!(".window-{window}.lock"))
+    }
+
+    /// Marks app window `window` as open until the returned lock is dropped.
+    pub fn hold_window(&self, window: &str) -> Result<WindowLock, StoreError> {
+        use std::os::unix::fs::OpenOptionsExt;
+        let path = self.window_lock_path(window);
+        let file = fs::OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .mode(super::atomic::FILE_MODE)
+            .custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK)
+            .open(&path)
+            .map_err(|e| StoreError::io("open", &path, e))?;
+        fs4::FileExt::try_lock(&file).map_err(|_| StoreError::io("lock", &path, io::Error::other("it is held")))?;
+        Ok(WindowLock { _file: file, path })
+    }
+
+    /// App window `window` is open now (another process holds its lock).
+    pub fn window_open(&self, window: &str) -> bool {
+        if window.is_empty() || !window.bytes().all(|b| b.is_ascii_hexdigit()) {
+            return false;
+        }
+        let Ok(file) = super::files::open_file(&self.window_lock_path(window)) else { return false };
+        matches!(fs4::FileExt::try_lock_shared(&file), Err(fs4::TryLockError::WouldBlock))
+    }
+
+    /// Keeps an unsaved form for client `id` (replacing any earlier draft),
+    /// as app window `window`'s: a draft another open window keeps for the
+    /// same client is not overwritten (this one is then not kept, and the
+    /// error says why).
+    pub fn save_draft<T: Serialize>(&self, id: &str, draft: &T, window: &str) -> Result<(), StoreError> {
         valid_id(id)?;
         // A client erased while a note was being typed gets no draft back.
         if !self.client_path(id).exists() {
             return Err(StoreError::NotFound { path: self.client_path(id) });
         }
+        if let Some(other) = self.draft_window(id).filter(|w| w != window && self.window_open(w)) {
+            let _ = other;
+            return Err(StoreError::Record(crate::domain::RecordError::Invalid(
+                "another open Rapport window is keeping an unsaved note for this client, so this one is not kept \
+                 as a draft; save it when you are done"
+                    .into(),
+            )));
+        }
         self.write_json(&self.draft_path(id), draft)
+    }
+
+    /// The window that kept client `id`'s draft, if it says.
+    pub fn draft_window(&self, id: &str) -> Option<String> {
+        self.read_file(&self.draft_path(id))
+            .ok()
+            .and_then(|b| serde_json::from_slice::<serde_json::Value>(&b).ok())
+            .and_then(|v| v.get("window").and_then(|w| w.as_str()).map(str::to_string))
+            .filter(|w| !w.is_empty())
     }
 
     /// Every draft that can be read, by file name (the client id, or its
@@ -43,7 +107,12 @@ impl Store {
         drafts
     }
 
-    pub fn delete_draft(&self, id: &str) -> Result<(), StoreError> {
+    /// Removes client `id`'s draft; with `windows`, only if one of those
+    /// windows kept it (a draft another window keeps for the client stays).
+    pub fn delete_draft(&self, id: &str, windows: &[String]) -> Result<(), StoreError> {
+        if !windows.is_empty() && self.draft_window(id).is_some_and(|k| !windows.contains(&k)) {
+            return Ok(());
+        }
         valid_id(id)?;
         let path = self.draft_path(id);
         match fs::remove_file(&path) {

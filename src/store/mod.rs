@@ -34,6 +34,7 @@ use serde::Serialize;
 use crate::domain::{ClientRecord, bounds};
 use atomic::{create_private_dir, is_temp_file, write_atomic};
 pub use changes::Erased;
+pub use drafts::WindowLock;
 pub use error::StoreError;
 pub(crate) use error::hint;
 pub(crate) use exports::{is_export_tail, plain_export_token};

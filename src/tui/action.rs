@@ -202,8 +202,13 @@ pub enum Effect {
         client: String,
         draft: NoteDraft,
     },
+    /// Remove client `client`'s kept draft: only if one of `windows` kept
+    /// it (this window, or the stopped one whose draft it restored), so a
+    /// note saved here never takes another window's unsaved note with it;
+    /// any draft when `windows` is empty (a kept draft discarded on purpose).
     DeleteDraft {
         client: String,
+        windows: Vec<String>,
     },
     /// Write client `client`'s record as Markdown into the data folder's exports.
     Export {

@@ -45,6 +45,8 @@ const TICK: Duration = Duration::from_millis(250);
 pub fn run(store: Store, fixed_now: Option<NaiveDateTime>) -> Result<()> {
     let clock = Clock { start: Instant::now(), fixed: fixed_now };
     let mut model = super::runtime::open_model(&store, clock.now(), Theme::from_env())?;
+    // Held while the app runs: its drafts are its own (see WindowLock).
+    let _window = store.hold_window(&model.window).ok();
     let mut terminal = ratatui::init();
     // Bracketed paste: a pasted note arrives as one event, not as keys.
     let _ = execute!(io::stdout(), EnableBracketedPaste);

@@ -152,11 +152,11 @@ fn perform(store: &Store, effect: Effect, now: NaiveDateTime) -> Option<Action> 
                 Err(e) => failed(e),
             }
         }
-        Effect::SaveDraft { client, draft } => match store.save_draft(&client, &draft) {
+        Effect::SaveDraft { client, draft } => match store.save_draft(&client, &draft, &draft.window) {
             Ok(()) => Action::DraftSaved { client },
             Err(e) => Action::DraftFailed(format!("Could not keep a draft: {e}")),
         },
-        Effect::DeleteDraft { client } => match store.delete_draft(&client) {
+        Effect::DeleteDraft { client, windows } => match store.delete_draft(&client, &windows) {
             Ok(()) => return None,
             Err(e) => failed(e),
         },

@@ -143,6 +143,8 @@ pub struct Model {
     /// Files in the data folder that need attention and are never shown
     /// (sync-conflict copies, links): the client list says so.
     pub strays: usize,
+    /// This app window's token, marking the drafts it keeps.
+    pub window: String,
     /// The terminal's size (columns, rows), as last told by the loop.
     pub size: (u16, u16),
     /// Bumped whenever a held record changes, so [`NoteCache`] knows.
@@ -193,6 +195,7 @@ impl Model {
             generation: 0,
             note_cache: Default::default(),
             size: (80, 24),
+            window: format!("{:016x}", fastrand::u64(..)),
             strays: 0,
         };
         m.sort_clients();

@@ -95,15 +95,21 @@ pub(crate) fn leave_form(m: &mut Model, typed: bool) -> Vec<Effect> {
 }
 
 pub(crate) fn discard_form(m: &mut Model) -> Vec<Effect> {
-    let note_client = match &m.screen {
-        Screen::NoteForm(f) => Some(f.client.clone()),
+    let note = match &m.screen {
+        Screen::NoteForm(f) => Some((f.client.clone(), drafts_of(m, f))),
         _ => None,
     };
     m.screen = home(m);
-    match note_client {
-        Some(client) if m.drafts.remove(&client).is_some() => vec![Effect::DeleteDraft { client }],
+    match note {
+        Some((client, windows)) if m.drafts.remove(&client).is_some() => vec![Effect::DeleteDraft { client, windows }],
         _ => vec![],
     }
+}
+
+/// The windows whose kept draft a note form stands for: this one, and the
+/// one it was restored from.
+pub(crate) fn drafts_of(m: &Model, form: &NoteForm) -> Vec<String> {
+    std::iter::once(m.window.clone()).chain(form.restored_from.clone()).collect()
 }
 
 pub(crate) fn outcome_popup(client: &str, task: &str, text: &str, status: TaskStatus) -> Popup {

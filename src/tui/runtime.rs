@@ -17,12 +17,16 @@ use crate::store::{Store, StoreError};
 pub struct Runtime {
     pub model: Model,
     pub store: Store,
+    /// This window's mark on the drafts it keeps, held while it runs.
+    _window: Option<crate::store::WindowLock>,
 }
 
 impl Runtime {
     /// The app's state on `store` at `now`, as the app opens it.
     pub fn open(store: Store, now: NaiveDateTime, theme: Theme) -> Result<Runtime, StoreError> {
-        Ok(Runtime { model: open_model(&store, now, theme)?, store })
+        let model = open_model(&store, now, theme)?;
+        let window = store.hold_window(&model.window).ok();
+        Ok(Runtime { model, store, _window: window })
     }
 
     /// Updates the model with `action`, runs each effect on the store and
@@ -46,8 +50,14 @@ pub fn open_model(store: &Store, now: NaiveDateTime, theme: Theme) -> Result<Mod
     // Drafts are filed by file name; the app knows clients by id.
     let by_file: std::collections::HashMap<String, String> =
         index.iter().map(|e| (store.stem(&e.id), e.id.clone())).collect();
-    let drafts: Vec<(String, NoteDraft)> =
-        store.drafts().into_iter().filter_map(|(file, d)| Some((by_file.get(&file)?.clone(), d))).collect();
+    // A draft another open window is still writing is that window's: it is
+    // not offered here as if it had been left behind.
+    let drafts: Vec<(String, NoteDraft)> = store
+        .drafts()
+        .into_iter()
+        .filter(|(_, d): &(String, NoteDraft)| !store.window_open(&d.window))
+        .filter_map(|(file, d)| Some((by_file.get(&file)?.clone(), d)))
+        .collect();
     let mut model = Model::new(index, drafts, now, theme);
     model.policy = store.settings().policy();
     model.encrypted = store.is_encrypted();

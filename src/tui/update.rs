@@ -200,7 +200,7 @@ fn quit(m: &mut Model) -> Vec<Effect> {
     m.quit = true;
     match &m.screen {
         Screen::NoteForm(form) if form.has_text() => {
-            vec![Effect::SaveDraft { client: form.client.clone(), draft: form.draft(m.now) }]
+            vec![Effect::SaveDraft { client: form.client.clone(), draft: form.draft(m.now, &m.window) }]
         }
         _ => vec![],
     }
@@ -212,7 +212,7 @@ fn keep_draft_if_due(m: &mut Model) -> Vec<Effect> {
     match form.unkept_since {
         Some(since) if (now - since).num_milliseconds() >= DRAFT_DELAY_MS => {
             form.unkept_since = None;
-            let draft = form.draft(now);
+            let draft = form.draft(now, &m.window);
             let client = form.client.clone();
             m.drafts.insert(client.clone(), draft.clone());
             vec![Effect::SaveDraft { client, draft }]
@@ -222,6 +222,10 @@ fn keep_draft_if_due(m: &mut Model) -> Vec<Effect> {
 }
 
 fn note_saved(m: &mut Model, record: crate::domain::ClientRecord, session: String) -> Vec<Effect> {
+    let windows = match &m.screen {
+        Screen::NoteForm(f) => super::nav::drafts_of(m, f),
+        _ => vec![m.window.clone()],
+    };
     let id = record.client.id.clone();
     let name = record.called().to_string();
     let position = record.sessions_newest_first().iter().position(|s| s.id == session).unwrap_or(0);
@@ -234,5 +238,5 @@ fn note_saved(m: &mut Model, record: crate::domain::ClientRecord, session: Strin
     m.home = Screen::Clients;
     m.drafts.remove(&id);
     m.set_info(format!("Note saved for {name} ({session})."));
-    vec![Effect::DeleteDraft { client: id }]
+    vec![Effect::DeleteDraft { client: id, windows }]
 }

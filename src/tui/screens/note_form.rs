@@ -97,6 +97,9 @@ pub struct NoteDraft {
     #[serde(default)]
     pub editing: Option<String>,
     pub kept_at: NaiveDateTime,
+    /// The app window that kept it (a token made at its start).
+    #[serde(default)]
+    pub window: String,
 }
 
 #[derive(Debug, Clone)]
@@ -111,6 +114,9 @@ pub struct NoteForm {
     pub unkept_since: Option<NaiveDateTime>,
     /// The session being edited; None for a new note.
     pub editing: Option<String>,
+    /// The window whose kept draft this form was restored from (a window
+    /// that stopped): its draft goes when this note is saved or discarded.
+    pub restored_from: Option<String>,
 }
 
 impl NoteForm {
@@ -136,7 +142,16 @@ impl NoteForm {
         editing: Option<String>,
     ) -> NoteForm {
         texts.resize(FIELDS.len(), String::new());
-        NoteForm { client, client_name, fields: fields(&texts), focus: 0, appointment, unkept_since: None, editing }
+        NoteForm {
+            client,
+            client_name,
+            fields: fields(&texts),
+            focus: 0,
+            appointment,
+            unkept_since: None,
+            editing,
+            restored_from: None,
+        }
     }
 
     /// The form for changing a note not yet final. Tasks and personal
@@ -158,11 +173,16 @@ impl NoteForm {
 
     /// The form as it was when kept.
     pub fn from_draft(client: String, client_name: String, draft: &NoteDraft) -> NoteForm {
-        NoteForm::build(client, client_name, draft.fields.clone(), draft.appointment, draft.editing.clone())
+        let mut form =
+            NoteForm::build(client, client_name, draft.fields.clone(), draft.appointment, draft.editing.clone());
+        form.restored_from = Some(draft.window.clone());
+        form
     }
 
-    pub fn draft(&self, now: NaiveDateTime) -> NoteDraft {
+    /// The form as a draft, marked as kept by `window`.
+    pub fn draft(&self, now: NaiveDateTime, window: &str) -> NoteDraft {
         NoteDraft {
+            window: window.to_string(),
             fields: self.fields.iter().map(TextInput::text).collect(),
             appointment: self.appointment,
             editing: self.editing.clone(),
@@ -348,7 +368,7 @@ mod tests {
     fn a_draft_is_kept_by_field_name_and_an_older_positional_draft_still_restores() {
         let mut form = NoteForm::new("ann".into(), "Ann".into(), dt("2026-11-26 10:00"), None);
         form.paste("sleep\nwork");
-        let json = serde_json::to_value(form.draft(dt("2026-11-26 10:05"))).unwrap();
+        let json = serde_json::to_value(form.draft(dt("2026-11-26 10:05"), "w1")).unwrap();
         assert_eq!(json["fields"]["topics"], "sleep\nwork");
         assert_eq!(json["fields"]["when"], "2026-11-26 10:00");
         let back: NoteDraft = serde_json::from_value(json).unwrap();

@@ -271,7 +271,7 @@ fn step_popup(m: &mut Model, popup: Popup, action: Action) -> Next {
             Action::DiscardDraft => {
                 m.drafts.remove(&client);
                 m.set_info("The kept note was discarded.");
-                close(vec![Effect::DeleteDraft { client }])
+                close(vec![Effect::DeleteDraft { client, windows: vec![] }])
             }
             Action::Back => close(vec![]),
             _ => keep(Popup::Restore { client }),
