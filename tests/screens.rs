@@ -919,3 +919,24 @@ fn a_note_saved_in_a_second_window_leaves_the_first_windows_unsaved_note_kept() 
     let three = Runtime::open(Store::open(_dir.path()).unwrap(), dt(NOW), Theme { color: false }).unwrap();
     assert!(matches!(three.model.popup, Some(Popup::Restore { .. })));
 }
+
+#[test]
+fn editing_a_note_says_what_it_already_set_so_nothing_is_typed_twice() {
+    let mut app = App::demo();
+    app.press("Tab n");
+    app.type_text("sleep");
+    app.press("Tab Tab");
+    app.type_text("walk daily 20 min");
+    app.press("C-s");
+    assert!(app.status().starts_with("Note saved"), "{}", app.status());
+    app.press("Enter e");
+    assert!(matches!(app.rt.model.screen, Screen::NoteForm(_)), "{:?}", app.rt.model.screen);
+    app.press("Tab Tab");
+    let screen = app.screen(120, 40);
+    assert!(screen.contains("already set, and kept: walk daily 20 min"), "{screen}");
+    app.press("C-s");
+    let id = app.rt.model.selected_entry().unwrap().id.clone();
+    let tasks =
+        app.file(&id)["tasks"].as_array().map_or(0, |t| t.iter().filter(|t| t["text"] == "walk daily 20 min").count());
+    assert!(tasks <= 1, "no task was set twice");
+}

@@ -431,6 +431,15 @@ fn session_action(m: &mut Model, action: &Action) -> Option<Vec<Effect>> {
     let s = (*record.sessions_newest_first().get(m.list.session)?).clone();
     let name = record.display_name();
     let is_final = record.is_final(&s, m.now, m.policy);
+    // What the note set stays as it is; the form says so, so none is typed twice.
+    let set_tasks: Vec<String> =
+        record.tasks.iter().filter(|t| t.session.as_deref() == Some(s.id.as_str())).map(|t| t.text.clone()).collect();
+    let set_personal: Vec<String> = record
+        .personal
+        .iter()
+        .filter(|p| p.session.as_deref() == Some(s.id.as_str()))
+        .map(|p| p.text.clone())
+        .collect();
     if !writable(m, &client) {
         return Some(vec![]);
     }
@@ -438,7 +447,9 @@ fn session_action(m: &mut Model, action: &Action) -> Option<Vec<Effect>> {
         Action::EditNote if is_final => {
             m.set_error(format!("Note {} is final and cannot be changed; add a correction with +.", s.id));
         }
-        Action::EditNote => m.screen = Screen::NoteForm(Box::new(NoteForm::edit(client, name, &s))),
+        Action::EditNote => {
+            m.screen = Screen::NoteForm(Box::new(NoteForm::edit(client, name, &s, &set_tasks, &set_personal)))
+        }
         Action::Finalise if s.finalised.is_some() => m.set_info(format!("Note {} is already final.", s.id)),
         Action::Finalise => {
             m.popup = Some(Popup::Confirm {

@@ -72,6 +72,8 @@ mod fields_by_name {
         })
     }
 }
+const TASKS: usize = 2;
+const PERSONAL: usize = 3;
 const WHEN: usize = 7;
 const MINUTES: usize = 8;
 
@@ -156,7 +158,10 @@ impl NoteForm {
 
     /// The form for changing a note not yet final. Tasks and personal
     /// details it set stay; new ones can be added.
-    pub fn edit(client: String, client_name: String, s: &Session) -> NoteForm {
+    /// `tasks` and `personal` are what the note set already: they stay as
+    /// they are (the tasks list and the profile change them), and the empty
+    /// fields say so, so nothing is typed twice.
+    pub fn edit(client: String, client_name: String, s: &Session, tasks: &[String], personal: &[String]) -> NoteForm {
         let texts = vec![
             s.topics.join("\n"),
             s.feedback.join("\n"),
@@ -168,7 +173,14 @@ impl NoteForm {
             format_datetime(s.at),
             s.minutes.to_string(),
         ];
-        NoteForm::build(client, client_name, texts, s.appointment, Some(s.id.clone()))
+        let mut form = NoteForm::build(client, client_name, texts, s.appointment, Some(s.id.clone()));
+        for (i, set, what) in [(TASKS, tasks, "tasks"), (PERSONAL, personal, "personal details")] {
+            if !set.is_empty() {
+                let hint = format!("already set, and kept: {}. Type only new {what} here", set.join("; "));
+                form.fields[i] = field(i, "").with_placeholder(&hint);
+            }
+        }
+        form
     }
 
     /// The form as it was when kept.
