@@ -284,52 +284,29 @@ pub fn clients(entries: &[Entry]) -> Vec<String> {
 
 /// The entries that witness every seal and addendum `record` holds now.
 pub fn baseline(record: &ClientRecord) -> Vec<NewEntry> {
-    let id = &record.client.id;
-    let mut sessions: Vec<_> = record.sessions.iter().filter(|s| s.finalised.is_some()).collect();
-    sessions.sort_by_key(|s| s.finalised.as_ref().map(|f| f.seq));
-    let mut out = Vec::new();
-    for s in sessions {
-        let f = s.finalised.as_ref().expect("sealed");
-        out.push(NewEntry { kind: Kind::Seal, client: id.clone(), session: s.id.clone(), hash: f.hash.clone() });
-    }
-    for s in &record.sessions {
-        for a in &s.addenda {
-            out.push(NewEntry {
-                kind: Kind::Addendum,
-                client: id.clone(),
-                session: s.id.clone(),
-                hash: addendum_hash(&s.id, a),
-            });
-        }
-    }
-    out
+    changes(None, record)
 }
 
 /// The entries for what `after` sealed or added beneath a note that
-/// `before` (the record as it was on disk, if any) did not hold.
+/// `before` (the record as it was on disk, if any) did not hold: seals in
+/// chain order, then addenda.
 pub fn changes(before: Option<&ClientRecord>, after: &ClientRecord) -> Vec<NewEntry> {
-    let Some(before) = before else { return baseline(after) };
     let id = &after.client.id;
+    let old = |sid: &str| before.and_then(|b| b.sessions.iter().find(|o| o.id == sid));
+    let entry =
+        |kind, session: &str, hash: String| NewEntry { kind, client: id.clone(), session: session.to_string(), hash };
     let mut out = Vec::new();
     let mut sealed: Vec<_> = after.sessions.iter().filter(|s| s.finalised.is_some()).collect();
     sealed.sort_by_key(|s| s.finalised.as_ref().map(|f| f.seq));
     for s in sealed {
         let f = s.finalised.as_ref().expect("sealed");
-        let old = before.sessions.iter().find(|o| o.id == s.id);
-        if old.and_then(|o| o.finalised.as_ref()).is_none_or(|o| o.hash != f.hash) {
-            out.push(NewEntry { kind: Kind::Seal, client: id.clone(), session: s.id.clone(), hash: f.hash.clone() });
+        if old(&s.id).and_then(|o| o.finalised.as_ref()).is_none_or(|o| o.hash != f.hash) {
+            out.push(entry(Kind::Seal, &s.id, f.hash.clone()));
         }
     }
     for s in &after.sessions {
-        let had = before.sessions.iter().find(|o| o.id == s.id).map_or(0, |o| o.addenda.len());
-        for a in s.addenda.iter().skip(had) {
-            out.push(NewEntry {
-                kind: Kind::Addendum,
-                client: id.clone(),
-                session: s.id.clone(),
-                hash: addendum_hash(&s.id, a),
-            });
-        }
+        let had = old(&s.id).map_or(0, |o| o.addenda.len());
+        out.extend(s.addenda.iter().skip(had).map(|a| entry(Kind::Addendum, &s.id, addendum_hash(&s.id, a))));
     }
     out
 }
