@@ -7,9 +7,9 @@ use chrono::{NaiveDate, NaiveDateTime};
 
 use super::commands::*;
 use super::resolve;
-use crate::domain::Appointment;
 use crate::domain::summary::summary;
 use crate::domain::time::{format_day_near, parse_date, parse_datetime};
+use crate::domain::{Appointment, ClientId};
 use crate::sanitize::json_inert;
 use crate::store::Store;
 
@@ -60,10 +60,10 @@ pub(super) fn search(
     let entries = store.index()?;
     let client = client.map(|c| resolve(&entries, &c).map(|e| e.id.clone()).map_err(|e| anyhow!(e))).transpose()?;
     let found = store.search(&query.join(" "), client.as_deref(), limit as usize)?;
-    let names: std::collections::HashMap<String, String> =
+    let names: std::collections::HashMap<ClientId, String> =
         entries.into_iter().filter_map(|e| Some((e.id.clone(), e.summary?.display_name()))).collect();
     for h in &found.hits {
-        let name = names.get(&h.client).map_or(h.client.as_str(), String::as_str);
+        let name = names.get(h.client.as_str()).map_or(h.client.as_str(), String::as_str);
         let session = h.session.as_deref().unwrap_or("profile");
         writeln!(out, "{name} · {} · {session}\n    {}", format_day_near(h.date, today), h.snippet)?;
     }

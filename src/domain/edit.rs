@@ -7,9 +7,9 @@ use chrono::{NaiveDate, NaiveDateTime};
 use super::*;
 
 /// The next short id (`t7`) after the highest in use with this prefix.
-fn next_id<'a>(prefix: &str, ids: impl Iterator<Item = &'a str>) -> String {
+fn next_id<'a, I: From<String>>(prefix: &str, ids: impl Iterator<Item = &'a str>) -> I {
     let max = ids.filter_map(|id| id.strip_prefix(prefix)?.parse::<u64>().ok()).max().unwrap_or(0);
-    format!("{prefix}{}", max.saturating_add(1))
+    I::from(format!("{prefix}{}", max.saturating_add(1)))
 }
 
 fn clean_lines(lines: &[String]) -> Vec<String> {
@@ -43,7 +43,7 @@ impl ClientProfile {
 
 impl ClientRecord {
     /// A new, empty record for a client.
-    pub fn new(id: String, profile: ClientProfile, created: NaiveDate) -> ClientRecord {
+    pub fn new(id: ClientId, profile: ClientProfile, created: NaiveDate) -> ClientRecord {
         let mut record = ClientRecord {
             schema_version: SCHEMA_VERSION,
             client: Client {
@@ -121,12 +121,12 @@ impl ClientRecord {
 
     /// Adds a session note; tasks and personal details typed in it become
     /// the client's, linked to it. Returns the new session's id.
-    pub fn add_session(&mut self, new: NewSession, now: NaiveDateTime) -> Result<String, RecordError> {
+    pub fn add_session(&mut self, new: NewSession, now: NaiveDateTime) -> Result<SessionId, RecordError> {
         let at = new.at.unwrap_or(now);
         let minutes = new.minutes.unwrap_or(50);
         bounds::check_number("the session length in minutes", minutes, &bounds::MINUTES)
             .map_err(RecordError::Invalid)?;
-        let id = next_id("s", self.sessions.iter().map(|s| s.id.as_str()));
+        let id: SessionId = next_id("s", self.sessions.iter().map(|s| s.id.as_str()));
         let day = at.date();
         for text in clean_lines(&new.tasks) {
             let tid = next_id("t", self.tasks.iter().map(|t| t.id.as_str()));
@@ -167,15 +167,15 @@ impl ClientRecord {
         date: Option<NaiveDate>,
         ask: bool,
         noted_on: NaiveDate,
-        session: Option<String>,
-    ) -> String {
-        let id = next_id("p", self.personal.iter().map(|p| p.id.as_str()));
+        session: Option<SessionId>,
+    ) -> DetailId {
+        let id: DetailId = next_id("p", self.personal.iter().map(|p| p.id.as_str()));
         self.personal.push(PersonalDetail { id: id.clone(), text, date, ask, noted_on, session });
         id
     }
 
-    pub fn add_goal(&mut self, text: String, agreed: bool, today: NaiveDate) -> String {
-        let id = next_id("g", self.goals.iter().map(|g| g.id.as_str()));
+    pub fn add_goal(&mut self, text: String, agreed: bool, today: NaiveDate) -> GoalId {
+        let id: GoalId = next_id("g", self.goals.iter().map(|g| g.id.as_str()));
         self.goals.push(Goal { id: id.clone(), text, status: GoalStatus::Active, agreed, set_on: today });
         id
     }
@@ -224,8 +224,8 @@ impl ClientRecord {
         Ok(())
     }
 
-    pub fn add_watch_for(&mut self, text: String, today: NaiveDate) -> String {
-        let id = next_id("w", self.watch_for.iter().map(|w| w.id.as_str()));
+    pub fn add_watch_for(&mut self, text: String, today: NaiveDate) -> WatchId {
+        let id: WatchId = next_id("w", self.watch_for.iter().map(|w| w.id.as_str()));
         self.watch_for.push(WatchFor { id: id.clone(), text, noted_on: today });
         id
     }
@@ -253,8 +253,8 @@ impl ClientRecord {
         channel: Channel,
         direction: Direction,
         summary: String,
-    ) -> String {
-        let id = next_id("c", self.contacts.iter().map(|c| c.id.as_str()));
+    ) -> ContactId {
+        let id: ContactId = next_id("c", self.contacts.iter().map(|c| c.id.as_str()));
         self.contacts.push(Contact { id: id.clone(), at, channel, direction, summary, replied_at: None });
         self.contacts.sort_by_key(|c| c.at);
         id

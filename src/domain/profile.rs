@@ -108,10 +108,10 @@ impl ClientRecord {
 /// The ids of the items shown in `part`, in order.
 pub fn item_ids(r: &ClientRecord, part: ItemKind) -> Vec<String> {
     match part {
-        ItemKind::Personal => r.personal.iter().map(|p| p.id.clone()).collect(),
-        ItemKind::Goals => r.goals.iter().map(|g| g.id.clone()).collect(),
-        ItemKind::WatchFor => r.watch_for.iter().map(|w| w.id.clone()).collect(),
-        ItemKind::Messages => r.contacts.iter().rev().map(|c| c.id.clone()).collect(),
+        ItemKind::Personal => r.personal.iter().map(|p| p.id.to_string()).collect(),
+        ItemKind::Goals => r.goals.iter().map(|g| g.id.to_string()).collect(),
+        ItemKind::WatchFor => r.watch_for.iter().map(|w| w.id.to_string()).collect(),
+        ItemKind::Messages => r.contacts.iter().rev().map(|c| c.id.to_string()).collect(),
     }
 }
 

@@ -4,6 +4,8 @@
 use chrono::{NaiveDate, NaiveDateTime};
 use serde::{Deserialize, Serialize};
 
+pub use super::ids::*;
+
 /// One client's whole record: the contents of one `clients/<id>.json` file.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ClientRecord {
@@ -29,7 +31,7 @@ pub struct ClientRecord {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Client {
     /// Stable id, also the file name (`clients/<id>.json`).
-    pub id: String,
+    pub id: ClientId,
     pub name: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub preferred_name: Option<String>,
@@ -50,7 +52,7 @@ pub struct Client {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Session {
     /// Short id within the client, `s1`, `s2`, …
-    pub id: String,
+    pub id: SessionId,
     pub at: NaiveDateTime,
     pub minutes: u32,
     #[serde(default)]
@@ -142,11 +144,11 @@ impl GoalStatus {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Task {
     /// Short id within the client, `t1`, `t2`, …
-    pub id: String,
+    pub id: TaskId,
     pub text: String,
     /// The session that set it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub session: Option<String>,
+    pub session: Option<SessionId>,
     pub set_on: NaiveDate,
     pub status: TaskStatus,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -159,7 +161,7 @@ pub struct Task {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PersonalDetail {
     /// Short id within the client, `p1`, `p2`, …
-    pub id: String,
+    pub id: DetailId,
     pub text: String,
     /// When it happens ("Mia's birthday party" on 2026-11-21).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -169,7 +171,7 @@ pub struct PersonalDetail {
     pub ask: bool,
     pub noted_on: NaiveDate,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub session: Option<String>,
+    pub session: Option<SessionId>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, clap::ValueEnum)]
@@ -184,7 +186,7 @@ pub enum GoalStatus {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Goal {
     /// Short id within the client, `g1`, `g2`, …
-    pub id: String,
+    pub id: GoalId,
     pub text: String,
     pub status: GoalStatus,
     /// The client agreed to this goal.
@@ -197,7 +199,7 @@ pub struct Goal {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct WatchFor {
     /// Short id within the client, `w1`, `w2`, …
-    pub id: String,
+    pub id: WatchId,
     pub text: String,
     pub noted_on: NaiveDate,
 }
@@ -241,7 +243,7 @@ pub enum Direction {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Contact {
     /// Short id within the client, `c1`, `c2`, …
-    pub id: String,
+    pub id: ContactId,
     pub at: NaiveDateTime,
     pub channel: Channel,
     pub direction: Direction,

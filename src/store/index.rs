@@ -18,7 +18,7 @@ use serde::{Deserialize, Serialize};
 
 use super::crypt::SharedKeys;
 use crate::domain::bounds::is_valid_id;
-use crate::domain::{Appointment, Channel, ClientRecord};
+use crate::domain::{Appointment, Channel, ClientId, ClientRecord, ContactId};
 
 /// Bump when the index layout changes: an old index is then rebuilt.
 const INDEX_VERSION: u32 = 3;
@@ -44,7 +44,7 @@ impl Stamp {
 /// A message from the client still awaiting a reply.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Awaiting {
-    pub id: String,
+    pub id: ContactId,
     pub channel: Channel,
     pub at: NaiveDateTime,
     pub summary: String,
@@ -97,7 +97,7 @@ impl ClientSummary {
 /// One client as the index knows them.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct IndexEntry {
-    pub id: String,
+    pub id: ClientId,
     /// The client file's name without its ending (the id, unless encrypted).
     pub file: String,
     pub stamp: Stamp,
@@ -241,8 +241,8 @@ impl IndexDir {
     /// Replaces the lines of `ids` in their shards with `lines`.
     fn rewrite_shards(
         &self,
-        ids: &BTreeSet<String>,
-        lines: &BTreeMap<String, Vec<String>>,
+        ids: &BTreeSet<ClientId>,
+        lines: &BTreeMap<ClientId, Vec<String>>,
         all: bool,
     ) -> anyhow::Result<()> {
         super::atomic::create_private_dir(&self.dir)?;
@@ -374,7 +374,7 @@ impl IndexDir {
             };
         };
         entries.retain(|e| e.id != id);
-        self.rewrite_shards(&BTreeSet::from([id.to_string()]), &BTreeMap::new(), false)?;
+        self.rewrite_shards(&BTreeSet::from([ClientId::from(id)]), &BTreeMap::new(), false)?;
         self.write(entries)?;
         Ok(())
     }

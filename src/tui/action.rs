@@ -4,6 +4,7 @@
 use chrono::NaiveDateTime;
 use ratatui::crossterm::event::KeyEvent;
 
+use crate::domain::{ClientId, SessionId};
 use crate::domain::{ClientProfile, ClientRecord, NewSession, TaskStatus};
 use crate::store::search::Found;
 use crate::tui::screens::note_form::NoteDraft;
@@ -106,7 +107,7 @@ pub enum Action {
     /// Show archived clients in the list too, or hide them again.
     ShowArchived,
     /// A client's record was read from disk (or why it could not be).
-    ClientLoaded { client: String, record: Result<Box<ClientRecord>, String> },
+    ClientLoaded { client: ClientId, record: Result<Box<ClientRecord>, String> },
     /// The data folder as it is on disk now (see [`Effect::Refresh`]).
     Refreshed(Vec<crate::store::IndexEntry>),
     /// A search finished: the query it was for, and what it found.
@@ -114,7 +115,7 @@ pub enum Action {
     /// A client was added or changed on disk.
     ClientSaved(Box<ClientRecord>),
     /// A note was saved; `session` is its id.
-    NoteSaved { record: Box<ClientRecord>, session: String },
+    NoteSaved { record: Box<ClientRecord>, session: SessionId },
     /// A change other than a note was saved.
     RecordSaved { record: Box<ClientRecord>, message: String },
     /// An export was written (its path), or why not.
@@ -122,7 +123,7 @@ pub enum Action {
     /// A draft could not be kept; the message says why.
     DraftFailed(String),
     /// A draft reached the disk.
-    DraftSaved { client: String },
+    DraftSaved { client: ClientId },
     /// Reading or writing the data folder failed; the message says why.
     StoreFailed(String),
     /// A note could not be saved: the form stays open with its text, and
@@ -142,7 +143,7 @@ pub enum Effect {
     Refresh,
     /// Read a client's whole record.
     LoadClient {
-        client: String,
+        client: ClientId,
     },
     /// Search every note for `query`.
     Search {
@@ -150,21 +151,21 @@ pub enum Effect {
     },
     /// Replace the text of a note not yet final.
     EditNote {
-        client: String,
-        session: String,
+        client: ClientId,
+        session: SessionId,
         note: NewSession,
     },
     Finalise {
-        client: String,
-        session: String,
+        client: ClientId,
+        session: SessionId,
     },
     AddAddendum {
-        client: String,
-        session: String,
+        client: ClientId,
+        session: SessionId,
         text: String,
     },
     SaveNote {
-        client: String,
+        client: ClientId,
         note: NewSession,
     },
     AddClient {
@@ -172,18 +173,18 @@ pub enum Effect {
     },
     /// Change a client's details, if they are still `base` on disk.
     EditClient {
-        client: String,
+        client: ClientId,
         base: ClientProfile,
         profile: ClientProfile,
     },
     SetTask {
-        client: String,
+        client: ClientId,
         task: String,
         status: TaskStatus,
         outcome: Option<String>,
     },
     Schedule {
-        client: String,
+        client: ClientId,
         start: NaiveDateTime,
         minutes: u32,
         weekly: u32,
@@ -191,15 +192,15 @@ pub enum Effect {
         replaces: Option<NaiveDateTime>,
     },
     CancelAppointment {
-        client: String,
+        client: ClientId,
         start: NaiveDateTime,
     },
     ChangeProfile {
-        client: String,
+        client: ClientId,
         change: ProfileChange,
     },
     SaveDraft {
-        client: String,
+        client: ClientId,
         draft: NoteDraft,
     },
     /// Remove client `client`'s kept draft: only if one of `windows` kept
@@ -207,12 +208,12 @@ pub enum Effect {
     /// note saved here never takes another window's unsaved note with it;
     /// any draft when `windows` is empty (a kept draft discarded on purpose).
     DeleteDraft {
-        client: String,
+        client: ClientId,
         windows: Vec<String>,
     },
     /// Write client `client`'s record as Markdown into the data folder's exports.
     Export {
-        client: String,
+        client: ClientId,
     },
     /// Edit `text` in $EDITOR.
     OpenEditor {

@@ -9,6 +9,7 @@ use std::collections::{HashMap, VecDeque};
 
 use crate::domain::TaskStatus;
 use crate::domain::finalise::FinalisePolicy;
+use crate::domain::{ClientId, SessionId};
 use crate::store::IndexEntry;
 use crate::tui::input::TextInput;
 use crate::tui::keymap::Context;
@@ -40,9 +41,9 @@ pub enum Screen {
 /// What a yes to the question will do.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Confirmed {
-    CancelAppointment { client: String, start: NaiveDateTime },
-    Finalise { client: String, session: String },
-    RemoveItem { client: String, part: Part, id: String },
+    CancelAppointment { client: ClientId, start: NaiveDateTime },
+    Finalise { client: ClientId, session: SessionId },
+    RemoveItem { client: ClientId, part: Part, id: String },
 }
 
 /// A small window over the screen that takes the keys until closed.
@@ -53,27 +54,27 @@ pub enum Popup {
         on_yes: Confirmed,
     },
     Tasks {
-        client: String,
+        client: ClientId,
         selected: usize,
     },
     Outcome {
-        client: String,
+        client: ClientId,
         task: String,
         task_text: String,
         status: TaskStatus,
         input: Box<TextInput>,
     },
     Restore {
-        client: String,
+        client: ClientId,
     },
     AddItem {
-        client: String,
+        client: ClientId,
         part: Part,
         input: Box<TextInput>,
     },
     Addendum {
-        client: String,
-        session: String,
+        client: ClientId,
+        session: SessionId,
         input: Box<TextInput>,
     },
     /// [`DISCARD_QUESTION`], asked by Esc on any form or box with typed
@@ -108,9 +109,9 @@ pub struct Model {
     /// Sorted by name.
     pub clients: Vec<ClientEntry>,
     /// Position in `clients` of each id.
-    pub by_id: HashMap<String, usize>,
+    pub by_id: HashMap<ClientId, usize>,
     /// Kept, unsaved note forms by client id.
-    pub drafts: BTreeMap<String, NoteDraft>,
+    pub drafts: BTreeMap<ClientId, NoteDraft>,
     pub screen: Screen,
     /// Today or the client list: where Esc from a screen returns to.
     pub home: Screen,
@@ -123,9 +124,9 @@ pub struct Model {
     pub status: Option<Status>,
     pub quit: bool,
     /// Ids whose records are loaded, oldest first, so few are kept.
-    pub loaded: VecDeque<String>,
+    pub loaded: VecDeque<ClientId>,
     /// A session to highlight once its client's record is loaded.
-    pub pending_session: Option<String>,
+    pub pending_session: Option<SessionId>,
     /// When notes become read-only by themselves.
     pub policy: FinalisePolicy,
     /// When the data folder was last checked for changes made elsewhere.
@@ -162,7 +163,7 @@ pub const AGENDA_DAYS: i64 = 7;
 impl Model {
     pub fn new(
         mut index: Vec<IndexEntry>,
-        mut drafts: Vec<(String, NoteDraft)>,
+        mut drafts: Vec<(ClientId, NoteDraft)>,
         now: NaiveDateTime,
         theme: Theme,
     ) -> Model {

@@ -46,9 +46,9 @@ pub(crate) fn open_note(m: &mut Model, client: &str, appointment: Option<(NaiveD
     let form = match m.drafts.get(client).cloned() {
         Some(draft) => {
             m.set_info(format!("Restored the unsaved note kept {}.", draft.kept_at.format("%a %-d %b %H:%M")));
-            NoteForm::from_draft(client.to_string(), name, &draft)
+            NoteForm::from_draft(client.into(), name, &draft)
         }
-        None => NoteForm::new(client.to_string(), name, m.now, appointment),
+        None => NoteForm::new(client.into(), name, m.now, appointment),
     };
     m.screen = Screen::NoteForm(Box::new(form));
 }
@@ -63,7 +63,7 @@ pub(crate) fn open_review(m: &mut Model, client: &str, appointment: Option<crate
     let now = m.now;
     let appointment =
         appointment.or_else(|| summary.appointments.iter().filter(|a| a.end() > now).min_by_key(|a| a.start).cloned());
-    m.screen = Screen::Review(ReviewView { client: client.to_string(), appointment, task: 0, scroll: 0 });
+    m.screen = Screen::Review(ReviewView { client: client.into(), appointment, task: 0, scroll: 0 });
 }
 
 pub(crate) fn step(i: usize, len: usize, down: bool) -> usize {
@@ -114,7 +114,7 @@ pub(crate) fn drafts_of(m: &Model, form: &NoteForm) -> Vec<String> {
 
 pub(crate) fn outcome_popup(client: &str, task: &str, text: &str, status: TaskStatus) -> Popup {
     Popup::Outcome {
-        client: client.to_string(),
+        client: client.into(),
         task: task.to_string(),
         task_text: text.to_string(),
         status,

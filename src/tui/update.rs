@@ -1,7 +1,7 @@
 //! `update(&mut Model, Action) -> Vec<Effect>`: every state change of the
 //! app. Pure: no clock, no files, no terminal.
 
-use crate::domain::bounds;
+use crate::domain::{SessionId, bounds};
 
 use super::action::{Action, Effect};
 use super::input::TextInput;
@@ -221,7 +221,7 @@ fn keep_draft_if_due(m: &mut Model) -> Vec<Effect> {
     }
 }
 
-fn note_saved(m: &mut Model, record: crate::domain::ClientRecord, session: String) -> Vec<Effect> {
+fn note_saved(m: &mut Model, record: crate::domain::ClientRecord, session: SessionId) -> Vec<Effect> {
     let windows = match &m.screen {
         Screen::NoteForm(f) => super::nav::drafts_of(m, f),
         _ => vec![m.window.clone()],

@@ -8,7 +8,9 @@ use chrono::{NaiveDate, NaiveDateTime};
 use serde::Serialize;
 
 use super::time::relative;
-use super::{Appointment, ClientRecord, GoalStatus, TaskStatus};
+use super::{
+    Appointment, ClientId, ClientRecord, ContactId, DetailId, GoalId, GoalStatus, SessionId, TaskId, TaskStatus,
+};
 
 /// How many sessions' feedback "They told you" reaches back.
 const FEEDBACK_SESSIONS: usize = 3;
@@ -19,7 +21,7 @@ const COMING_UP_DAYS: i64 = 14;
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Summary {
-    pub client_id: String,
+    pub client_id: ClientId,
     pub name: String,
     pub preferred_name: Option<String>,
     pub pronouns: Option<String>,
@@ -46,7 +48,7 @@ pub struct Summary {
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct SessionTopics {
-    pub session: String,
+    pub session: SessionId,
     pub date: NaiveDate,
     pub topics: Vec<String>,
 }
@@ -59,7 +61,7 @@ pub struct Dated {
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct TaskItem {
-    pub id: String,
+    pub id: TaskId,
     pub text: String,
     pub set_on: NaiveDate,
     pub outcome: Option<String>,
@@ -79,7 +81,7 @@ pub enum PersonalKind {
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct PersonalItem {
-    pub id: String,
+    pub id: DetailId,
     pub text: String,
     pub date: Option<NaiveDate>,
     pub kind: PersonalKind,
@@ -87,7 +89,7 @@ pub struct PersonalItem {
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct GoalItem {
-    pub id: String,
+    pub id: GoalId,
     pub text: String,
     pub agreed: bool,
     pub status: GoalStatus,
@@ -95,7 +97,7 @@ pub struct GoalItem {
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ReplyItem {
-    pub id: String,
+    pub id: ContactId,
     pub channel: String,
     pub at: NaiveDateTime,
     pub summary: String,

@@ -23,7 +23,7 @@ pub struct ReviewLine {
     pub text: String,
     pub emphasis: Emphasis,
     /// The open task this line is about, so the review can mark it.
-    pub task: Option<String>,
+    pub task: Option<TaskId>,
 }
 
 /// One headed section of the review.

@@ -1,5 +1,6 @@
 //! Booking or moving an appointment (`s` on a client, `m` on Today).
 
+use crate::domain::ClientId;
 use crate::domain::bounds;
 use crate::domain::time::{format_datetime, parse_datetime};
 use crate::tui::action::{Action, Effect};
@@ -18,7 +19,7 @@ const LABELS: &[&str] = &["When (YYYY-MM-DD HH:MM)", "Minutes", "Weekly repeats 
 
 #[derive(Debug, Clone)]
 pub struct AppointmentForm {
-    pub client: String,
+    pub client: ClientId,
     pub client_name: String,
     /// Moving this appointment; None to book a new one.
     pub replaces: Option<NaiveDateTime>,
@@ -35,7 +36,7 @@ pub struct Booking {
 
 impl AppointmentForm {
     /// A new booking, a week after the last one, else on the next hour.
-    pub fn book(client: String, client_name: String, last: Option<(NaiveDateTime, u32)>, now: NaiveDateTime) -> Self {
+    pub fn book(client: ClientId, client_name: String, last: Option<(NaiveDateTime, u32)>, now: NaiveDateTime) -> Self {
         let (start, minutes) = match last {
             Some((start, minutes)) if start > now - chrono::Duration::days(7) => {
                 (start + chrono::Duration::weeks(1), minutes)
@@ -53,7 +54,7 @@ impl AppointmentForm {
         }
     }
 
-    pub fn move_existing(client: String, client_name: String, start: NaiveDateTime, minutes: u32) -> Self {
+    pub fn move_existing(client: ClientId, client_name: String, start: NaiveDateTime, minutes: u32) -> Self {
         AppointmentForm {
             client,
             client_name,

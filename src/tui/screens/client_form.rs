@@ -1,7 +1,7 @@
 //! The client form (`a` to add, `e` to edit), and the one-line fields it
 //! shares with the appointment form.
 
-use crate::domain::ClientProfile;
+use crate::domain::{ClientId, ClientProfile};
 use crate::tui::action::{Action, Effect};
 use crate::tui::input::{TextInput, Typed};
 use crate::tui::keymap::{BACKTAB, Binding, Context, ENTER, ESC, F1, TAB, b, ctrl};
@@ -97,7 +97,7 @@ const LABELS: &[&str] = &["Full name", "Preferred name", "Pronouns", "Phone", "E
 #[derive(Debug, Clone)]
 pub struct ClientForm {
     /// The client being edited, and their details as read; None to add.
-    pub editing: Option<(String, ClientProfile)>,
+    pub editing: Option<(ClientId, ClientProfile)>,
     pub fields: LineFields,
 }
 
@@ -106,7 +106,7 @@ impl ClientForm {
         ClientForm { editing: None, fields: LineFields::new(LABELS, &[]) }
     }
 
-    pub fn edit(id: String, p: ClientProfile) -> ClientForm {
+    pub fn edit(id: ClientId, p: ClientProfile) -> ClientForm {
         let values = [
             p.name.clone(),
             p.preferred_name.clone().unwrap_or_default(),

@@ -88,7 +88,7 @@ pub fn view(frame: &mut Frame, area: Rect, m: &Model) {
                     Line::raw("Rapport will not write to it. Every other client works as usual."),
                 ];
                 frame.render_widget(
-                    Paragraph::new(text).wrap(Wrap { trim: false }).block(panel(&entry.id, false, theme)),
+                    Paragraph::new(text).wrap(Wrap { trim: false }).block(panel(entry.id.as_str(), false, theme)),
                     right,
                 );
             }
@@ -181,7 +181,7 @@ fn client_list(frame: &mut Frame, area: Rect, m: &Model) {
                     };
                     (r.display_name(), format!("{last:>7} {tasks:>5}"))
                 }
-                Err(_) => (entry.id.clone(), "unreadable".to_string()),
+                Err(_) => (entry.id.to_string(), "unreadable".to_string()),
             };
             let room = width.saturating_sub(right.chars().count() + 1);
             let name: String = if name.chars().count() > room {

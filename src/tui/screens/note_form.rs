@@ -2,6 +2,7 @@
 
 use crate::domain::bounds;
 use crate::domain::time::{format_datetime, parse_datetime};
+use crate::domain::{ClientId, SessionId};
 use crate::domain::{NewSession, Session};
 use crate::tui::action::{Action, Effect};
 use crate::tui::input::{TextInput, Typed};
@@ -97,7 +98,7 @@ pub struct NoteDraft {
     pub appointment: Option<NaiveDateTime>,
     /// The session being edited; None for a new note.
     #[serde(default)]
-    pub editing: Option<String>,
+    pub editing: Option<SessionId>,
     pub kept_at: NaiveDateTime,
     /// The app window that kept it (a token made at its start).
     #[serde(default)]
@@ -106,7 +107,7 @@ pub struct NoteDraft {
 
 #[derive(Debug, Clone)]
 pub struct NoteForm {
-    pub client: String,
+    pub client: ClientId,
     pub client_name: String,
     pub fields: Vec<TextInput>,
     pub focus: usize,
@@ -115,7 +116,7 @@ pub struct NoteForm {
     /// When the first change not yet kept as a draft was made.
     pub unkept_since: Option<NaiveDateTime>,
     /// The session being edited; None for a new note.
-    pub editing: Option<String>,
+    pub editing: Option<SessionId>,
     /// The window whose kept draft this form was restored from (a window
     /// that stopped): its draft goes when this note is saved or discarded.
     pub restored_from: Option<String>,
@@ -124,7 +125,7 @@ pub struct NoteForm {
 impl NoteForm {
     /// A blank note; time from the appointment or `now`, 50 minutes.
     pub fn new(
-        client: String,
+        client: ClientId,
         client_name: String,
         at: NaiveDateTime,
         appointment: Option<(NaiveDateTime, u32)>,
@@ -137,11 +138,11 @@ impl NoteForm {
     }
 
     fn build(
-        client: String,
+        client: ClientId,
         client_name: String,
         mut texts: Vec<String>,
         appointment: Option<NaiveDateTime>,
-        editing: Option<String>,
+        editing: Option<SessionId>,
     ) -> NoteForm {
         texts.resize(FIELDS.len(), String::new());
         NoteForm {
@@ -161,7 +162,7 @@ impl NoteForm {
     /// `tasks` and `personal` are what the note set already: they stay as
     /// they are (the tasks list and the profile change them), and the empty
     /// fields say so, so nothing is typed twice.
-    pub fn edit(client: String, client_name: String, s: &Session, tasks: &[String], personal: &[String]) -> NoteForm {
+    pub fn edit(client: ClientId, client_name: String, s: &Session, tasks: &[String], personal: &[String]) -> NoteForm {
         let texts = vec![
             s.topics.join("\n"),
             s.feedback.join("\n"),
@@ -184,7 +185,7 @@ impl NoteForm {
     }
 
     /// The form as it was when kept.
-    pub fn from_draft(client: String, client_name: String, draft: &NoteDraft) -> NoteForm {
+    pub fn from_draft(client: ClientId, client_name: String, draft: &NoteDraft) -> NoteForm {
         let mut form =
             NoteForm::build(client, client_name, draft.fields.clone(), draft.appointment, draft.editing.clone());
         form.restored_from = Some(draft.window.clone());

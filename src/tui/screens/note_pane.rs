@@ -5,7 +5,7 @@
 use ratatui::text::Line;
 
 use crate::domain::time::format_datetime;
-use crate::domain::{ClientRecord, Session};
+use crate::domain::{ClientId, ClientRecord, Session, SessionId};
 use crate::tui::model::Model;
 use crate::tui::theme::Theme;
 
@@ -133,7 +133,7 @@ pub fn topics_line(topics: &[String]) -> String {
 #[derive(Debug, Default)]
 pub struct NoteCache {
     /// (generation, client, session, width)
-    pub key: Option<(u64, String, String, usize)>,
+    pub key: Option<(u64, ClientId, SessionId, usize)>,
     /// The note's headings and paragraphs, in order.
     pub items: Vec<NoteItem>,
     /// The first item not yet wrapped into `lines`.

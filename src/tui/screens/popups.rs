@@ -1,8 +1,8 @@
 //! Small windows over the screen: a question, the open tasks, a task
 //! outcome, a kept draft.
 
-use crate::domain::TaskStatus;
 use crate::domain::time::ago;
+use crate::domain::{TaskId, TaskStatus};
 use crate::tui::action::{Action, Effect};
 use crate::tui::keymap::{Binding, Context, DOWN, ENTER, ESC, UP, b, ctrl, k};
 use crate::tui::model::{Confirmed, DISCARD_QUESTION, Model, Popup};
@@ -172,7 +172,7 @@ fn step_popup(m: &mut Model, popup: Popup, action: Action) -> Next {
             _ => keep(Popup::Confirm { question, on_yes }),
         },
         Popup::Tasks { client, selected } => {
-            let open: Vec<(String, String)> = m
+            let open: Vec<(TaskId, String)> = m
                 .record(&client)
                 .map(|r| r.open_tasks().map(|t| (t.id.clone(), t.text.clone())).collect())
                 .unwrap_or_default();

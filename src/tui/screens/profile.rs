@@ -1,6 +1,7 @@
 //! The client's profile (`p`): personal details, goals, watch-for items and
 //! messages, each editable from the keyboard.
 
+use crate::domain::ClientId;
 use crate::domain::ClientRecord;
 use crate::domain::time::{ago, format_day};
 use crate::tui::action::{Action, Effect};
@@ -20,7 +21,7 @@ pub use crate::domain::profile::{ItemKind as Part, ProfileChange, item_ids, pars
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct ProfileView {
-    pub client: String,
+    pub client: ClientId,
     pub part: Part,
     pub selected: usize,
 }

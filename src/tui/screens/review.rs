@@ -1,6 +1,7 @@
 //! The review before an appointment: everything worth remembering, on one
 //! screen. Drawn from the same [`Summary`] as `rapport review`.
 
+use crate::domain::ClientId;
 use crate::domain::summary::{Emphasis, Summary, summary};
 use crate::domain::{Appointment, TaskStatus};
 use crate::tui::action::{Action, Effect};
@@ -15,7 +16,7 @@ use ratatui::widgets::Paragraph;
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct ReviewView {
-    pub client: String,
+    pub client: ClientId,
     pub appointment: Option<Appointment>,
     /// Index of the selected task to check.
     pub task: usize,

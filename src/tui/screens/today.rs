@@ -89,7 +89,7 @@ pub fn view(frame: &mut Frame, area: Rect, m: &Model) {
                 let (client, a) = (&rows[i].client, &rows[i].appointment);
                 let summary = m.summary(client);
                 let name: String =
-                    summary.map(|s| s.display_name()).unwrap_or_else(|| client.clone()).chars().take(24).collect();
+                    summary.map(|s| s.display_name()).unwrap_or_else(|| client.to_string()).chars().take(24).collect();
                 let reminder = summary.and_then(|s| s.reminder.clone()).unwrap_or_default();
                 let when = if day == today { relative(m.now, a.start, a.minutes) } else { String::new() };
                 let when_style = match standing(m.now, a.start, a.minutes) {
