@@ -135,7 +135,12 @@ fn appointments_fill_the_agenda_with_a_reminder() {
     assert!(agenda.contains("task: keep a sleep diary"), "{agenda}");
     assert!(agenda.contains("Mon 30 Nov\n  10:00"), "{agenda}");
     ok(d.path(), &["appointment", "cancel", "mari", "--at", "2026-11-30 10:00"]);
-    assert!(ok(d.path(), &["agenda", "--date", "2026-11-30"]).contains("No appointments"));
+    // A cancelled appointment stays on the agenda, marked as such.
+    let day = ok(d.path(), &["agenda", "--date", "2026-11-30"]);
+    assert!(day.contains("10:00  Maria Lopez (Mari)            50 min  [cancelled]"), "{day}");
+    assert!(fails(d.path(), &["appointment", "cancel", "mari", "--at", "2026-11-30 10:00"]).contains("no appointment"));
+    // The time is free again: booking it anew is no clash.
+    assert!(!ok(d.path(), &["appointment", "mari", "--at", "2026-11-30 10:00"]).contains("Warning"));
     let review = ok(d.path(), &["review", "mari"]);
     assert!(review.contains("Mon 23 Nov 10:00 (in 25 min) · session 2 · 7 days since the last"), "{review}");
 }

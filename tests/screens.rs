@@ -261,7 +261,8 @@ fn slash_finds_a_client_by_preferred_name_fuzzily() {
 #[test]
 fn marking_a_task_done_in_the_review_saves_the_outcome() {
     let mut app = App::demo();
-    app.press("Down Enter");
+    // Today opens on the next appointment: James at 10:00.
+    app.press("Enter");
     assert!(matches!(app.rt.model.screen, Screen::Review(_)));
     app.press("d");
     app.type_text("went twice");
@@ -276,7 +277,7 @@ fn marking_a_task_done_in_the_review_saves_the_outcome() {
 #[test]
 fn not_done_keeps_the_task_open_with_a_dated_note() {
     let mut app = App::demo();
-    app.press("Down Enter u Enter");
+    app.press("Enter u Enter");
     let file = app.file("james-okafor");
     let open: Vec<_> = file["tasks"].as_array().unwrap().iter().filter(|t| t["status"] == "open").collect();
     assert_eq!(open.len(), 1);
@@ -299,15 +300,21 @@ fn tasks_can_be_closed_from_the_client_list() {
 #[test]
 fn a_note_started_from_the_agenda_is_linked_to_the_appointment() {
     let mut app = App::demo();
-    app.press("Down n");
+    app.press("n");
     let Screen::NoteForm(form) = &app.rt.model.screen else { panic!() };
     assert_eq!(form.appointment, Some(dt("2026-11-26 10:00")));
     app.type_text("grief");
     app.press("C-s");
+    // At 09:35 the 10:00 appointment is still ahead: the note's date is asked about.
+    let Some(Popup::Confirm { question, .. }) = &app.rt.model.popup else { panic!("asks first") };
+    assert!(question.starts_with("This note is dated Thu 26 Nov 10:00, 25 min ahead."), "{question}");
+    app.press("y");
     let file = app.file("james-okafor");
     let last = file["sessions"].as_array().unwrap().last().unwrap().clone();
     assert_eq!(last["at"], "2026-11-26T10:00:00");
     assert_eq!(last["appointment"], "2026-11-26T10:00:00");
+    let appointment = file["appointments"].as_array().unwrap().iter().find(|a| a["start"] == "2026-11-26T10:00:00");
+    assert_eq!(appointment.unwrap()["note"], last["id"], "the appointment holds its note's id");
 }
 
 #[test]
@@ -321,15 +328,20 @@ fn booking_moving_and_cancelling_appointments() {
 
     app.press("Tab");
     assert!(matches!(app.rt.model.screen, Screen::Today));
-    app.press("Down Down c");
+    app.press("Down c");
     let Some(Popup::Confirm { question, .. }) = &app.rt.model.popup else { panic!("asks first") };
     assert!(question.starts_with("Cancel Priya Raman's appointment on Thu 26 Nov at 11:00?"), "{question}");
     assert!(app.screen(80, 24).contains("Are you sure?"));
     app.press("y");
     assert!(app.status().starts_with("Cancelled"), "{}", app.status());
-    assert!(!app.rt.store.load("priya-raman").unwrap().appointments.iter().any(|a| a.start == dt("2026-11-26 11:00")));
-
+    let priya = app.rt.store.load("priya-raman").unwrap();
+    let cancelled = priya.appointments.iter().find(|a| a.start == dt("2026-11-26 11:00")).unwrap();
+    assert!(cancelled.is_cancelled(), "a cancelled appointment stays in the record, marked");
+    assert!(app.screen(80, 24).contains("11:00 Priya Raman              cancelled"), "{}", app.screen(80, 24));
     app.press("m");
+    assert!(app.status().contains("Only a booked appointment"), "{}", app.status());
+
+    app.press("Down m");
     for _ in 0..5 {
         app.key(KeyCode::Backspace, KeyModifiers::NONE);
     }
@@ -430,7 +442,7 @@ fn snapshot_clients() {
 #[test]
 fn snapshot_review() {
     let mut app = App::demo();
-    app.press("Down Enter");
+    app.press("Enter");
     insta::assert_snapshot!("review_80x24", app.screen(80, 24));
     insta::assert_snapshot!("review_120x40", app.screen(120, 40));
 }
@@ -939,4 +951,81 @@ fn editing_a_note_says_what_it_already_set_so_nothing_is_typed_twice() {
     let tasks =
         app.file(&id)["tasks"].as_array().map_or(0, |t| t.iter().filter(|t| t["text"] == "walk daily 20 min").count());
     assert!(tasks <= 1, "no task was set twice");
+}
+
+// ---- The daily loop ----------------------------------------------------------
+
+#[test]
+fn today_opens_on_the_next_appointment_counts_notes_due_and_reaches_day_seven() {
+    let mut app = App::demo();
+    let rows = app.rt.model.agenda();
+    let selected = &rows[app.rt.model.today.row];
+    assert_eq!((selected.client.as_str(), selected.appointment.start), ("james-okafor", dt("2026-11-26 10:00")));
+    let screen = app.screen(80, 24);
+    assert!(screen.contains("today and the next 7 days · 1 note due"), "{screen}");
+    assert!(screen.contains("08:00 Maria López (Mari)       note due"), "{screen}");
+    assert!(app.screen(120, 40).contains("Thu 3 Dec"), "day 7 is shown");
+    // Enter at once reviews it.
+    app.press("Enter");
+    assert!(app.screen(80, 24).contains("Review · James Okafor (Jim)"));
+}
+
+#[test]
+fn a_note_for_the_appointment_just_held_is_linked_from_wherever_it_is_started() {
+    // Maria's 08:00 session has ended without a note: from the client list,
+    // `n` starts the note for it, at its time.
+    let mut app = App::demo();
+    app.press("Tab");
+    app.rt.model.select_client("maria-lopez");
+    app.press("n");
+    let Screen::NoteForm(form) = &app.rt.model.screen else { panic!("note form expected") };
+    assert_eq!(form.appointment, Some(dt("2026-11-26 08:00")));
+    assert!(app.screen(80, 24).contains("for the appointment 2026-11-26 08:00"));
+    app.type_text("breathing");
+    app.press("C-s");
+    assert!(app.status().starts_with("Note saved"), "{}", app.status());
+    app.press("Tab");
+    let screen = app.screen(80, 24);
+    assert!(screen.contains("08:00 Maria López (Mari)       noted"), "{screen}");
+    assert!(!screen.contains("note due"), "{screen}");
+}
+
+#[test]
+fn ctrl_s_on_an_empty_note_says_so_and_saves_nothing() {
+    let mut app = App::demo();
+    app.press("Tab n");
+    let before = app.rt.store.load("aisha-khan").unwrap().sessions.len();
+    app.press("C-s");
+    assert!(app.status().starts_with("The note is empty"), "{}", app.status());
+    assert!(matches!(app.rt.model.screen, Screen::NoteForm(_)));
+    assert_eq!(app.rt.store.load("aisha-khan").unwrap().sessions.len(), before);
+}
+
+#[test]
+fn two_windows_offered_the_same_kept_note_restore_it_once() {
+    let mut one = App::demo();
+    one.press("Tab n");
+    one.type_text("the letter she read out");
+    one.wait_ms(1500);
+    let App { rt, _dir } = one;
+    drop(rt); // the window dies with its note kept
+    let before = Store::open(_dir.path()).unwrap().load("aisha-khan").unwrap().sessions.len();
+    let open = || {
+        let mut w = Runtime::open(Store::open(_dir.path()).unwrap(), dt(NOW), Theme { color: false }).unwrap();
+        w.dispatch(Action::Tick(dt(NOW)));
+        assert!(matches!(w.model.popup, Some(Popup::Restore { .. })), "both windows are offered the note");
+        w
+    };
+    let (mut a, mut b) = (open(), open());
+    a.dispatch(Action::Open);
+    let Screen::NoteForm(form) = &a.model.screen else { panic!("window a restores it") };
+    assert_eq!(form.fields[0].lines(), ["the letter she read out"]);
+    b.dispatch(Action::Open);
+    assert!(!matches!(b.model.screen, Screen::NoteForm(_)), "window b does not restore it too");
+    let said = b.model.status.as_ref().map(|s| s.text.clone()).unwrap_or_default();
+    assert!(said.contains("open in another Rapport window"), "{said}");
+    assert!(!b.model.drafts.contains_key("aisha-khan"), "b no longer offers it");
+    a.dispatch(Action::Save);
+    let after = Store::open(_dir.path()).unwrap().load("aisha-khan").unwrap().sessions.len();
+    assert_eq!(after, before + 1, "one note, not two");
 }

@@ -270,6 +270,9 @@ pub struct NoteArgs {
     /// Free-text notes
     #[arg(long)]
     pub text: Option<String>,
+    /// Save a note dated in the future without asking
+    #[arg(long, short)]
+    pub yes: bool,
 }
 
 #[derive(Debug, Args)]

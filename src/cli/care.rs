@@ -49,7 +49,10 @@ pub(super) fn watch(command: WatchCommand, store: &Store, now: NaiveDateTime, ou
 pub(super) fn appointment(a: AppointmentArgs, store: &Store, now: NaiveDateTime, out: &mut dyn Write) -> Result<()> {
     if let Some(AppointmentCommand::Cancel { client, at }) = a.cancel {
         let at = parse_datetime(&at).map_err(|e| anyhow!(e))?;
-        let (appt, r) = change(store, now, "appointment cancelled", &client, |r| r.cancel_appointment(at))?;
+        let (appt, r) = change(store, now, "appointment cancelled", &client, |r| {
+            let id = r.appointment_at(at)?.id.clone();
+            r.cancel_appointment(&id, now)
+        })?;
         writeln!(out, "Cancelled {}'s appointment at {}.", r.client.name, format_datetime(appt.start))?;
         return Ok(());
     }

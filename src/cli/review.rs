@@ -7,6 +7,7 @@ use chrono::{NaiveDate, NaiveDateTime};
 
 use super::commands::*;
 use super::resolve;
+use crate::domain::appointments::AppointmentState;
 use crate::domain::summary::summary;
 use crate::domain::time::{format_day_near, parse_date, parse_datetime};
 use crate::domain::{Appointment, ClientId};
@@ -27,14 +28,11 @@ pub(super) fn review(
     let appointment = match at {
         Some(at) => {
             let at = parse_datetime(&at).map_err(|e| anyhow!(e))?;
-            Some(
-                record
-                    .appointments
-                    .iter()
-                    .find(|a| a.start == at)
-                    .cloned()
-                    .unwrap_or(Appointment { start: at, minutes: 50 }),
-            )
+            Some(record.appointments.iter().find(|a| a.start == at).cloned().unwrap_or(Appointment {
+                start: at,
+                minutes: 50,
+                ..Default::default()
+            }))
         }
         None => record.next_appointment(now).cloned(),
     };
@@ -115,7 +113,11 @@ pub(super) fn agenda(store: &Store, from: NaiveDate, days: u32, now: NaiveDateTi
         }
         for (a, name, reminder) in rows {
             let reminder = reminder.as_ref().map(|s| format!("  {s}")).unwrap_or_default();
-            writeln!(out, "  {}  {name:<28} {:>3} min{reminder}", a.start.format("%H:%M"), a.minutes)?;
+            let state = match a.state(now) {
+                AppointmentState::Upcoming => String::new(),
+                s => format!("  [{}]", s.label()),
+            };
+            writeln!(out, "  {}  {name:<28} {:>3} min{state}{reminder}", a.start.format("%H:%M"), a.minutes)?;
         }
     }
     for e in entries.iter().filter(|e| e.summary.is_none()) {

@@ -7,7 +7,7 @@ use chrono::{NaiveDate, NaiveDateTime};
 use super::*;
 
 /// The next short id (`t7`) after the highest in use with this prefix.
-fn next_id<'a, I: From<String>>(prefix: &str, ids: impl Iterator<Item = &'a str>) -> I {
+pub(super) fn next_id<'a, I: From<String>>(prefix: &str, ids: impl Iterator<Item = &'a str>) -> I {
     let max = ids.filter_map(|id| id.strip_prefix(prefix)?.parse::<u64>().ok()).max().unwrap_or(0);
     I::from(format!("{prefix}{}", max.saturating_add(1)))
 }
@@ -18,6 +18,16 @@ fn clean_lines(lines: &[String]) -> Vec<String> {
 
 fn non_empty(s: Option<String>) -> Option<String> {
     s.map(|s| s.trim().to_string()).filter(|s| !s.is_empty())
+}
+
+impl NewSession {
+    /// Nothing typed in any part: no note to save.
+    pub fn is_empty(&self) -> bool {
+        let lists = [&self.topics, &self.feedback, &self.observations, &self.tasks, &self.personal];
+        lists.iter().all(|l| l.iter().all(|s| s.trim().is_empty()))
+            && self.plan.trim().is_empty()
+            && self.notes.trim().is_empty()
+    }
 }
 
 impl ClientProfile {
@@ -126,7 +136,11 @@ impl ClientRecord {
         let minutes = new.minutes.unwrap_or(50);
         bounds::check_number("the session length in minutes", minutes, &bounds::MINUTES)
             .map_err(RecordError::Invalid)?;
+        if new.is_empty() {
+            return Err(RecordError::EmptyNote);
+        }
         let id: SessionId = next_id("s", self.sessions.iter().map(|s| s.id.as_str()));
+        let appointment = new.appointment.as_ref().map(|a| self.link_note(a, &id)).transpose()?;
         let day = at.date();
         for text in clean_lines(&new.tasks) {
             let tid = next_id("t", self.tasks.iter().map(|t| t.id.as_str()));
@@ -153,7 +167,7 @@ impl ClientRecord {
             observations: clean_lines(&new.observations),
             plan: new.plan.trim().to_string(),
             notes: new.notes.trim_end().to_string(),
-            appointment: new.appointment,
+            appointment,
             finalised: None,
             addenda: Vec::new(),
         });
@@ -269,52 +283,6 @@ impl ClientRecord {
         Ok(())
     }
 
-    /// Books `1 + weekly` appointments a week apart. Returns any existing
-    /// appointments the new ones overlap, so the caller can warn.
-    pub fn schedule(
-        &mut self,
-        start: NaiveDateTime,
-        minutes: u32,
-        weekly: u32,
-    ) -> Result<Vec<Appointment>, RecordError> {
-        bounds::check_number("the appointment length in minutes", minutes, &bounds::MINUTES)
-            .map_err(RecordError::Invalid)?;
-        bounds::check_number("the number of weekly repeats", weekly, &bounds::WEEKLY_REPEATS)
-            .map_err(RecordError::Invalid)?;
-        let mut overlaps = Vec::new();
-        for week in 0..=weekly {
-            let start = start
-                .checked_add_signed(chrono::Duration::weeks(week.into()))
-                .ok_or_else(|| RecordError::Invalid("that appointment is too far in the future".into()))?;
-            let appt = Appointment { start, minutes };
-            if self.appointments.iter().any(|a| a.start == appt.start) {
-                return Err(RecordError::Invalid(format!(
-                    "there is already an appointment at {}",
-                    time::format_datetime(appt.start)
-                )));
-            }
-            overlaps.extend(self.appointments.iter().filter(|a| overlap(a, &appt)).cloned());
-            self.appointments.push(appt);
-        }
-        self.appointments.sort_by_key(|a| a.start);
-        Ok(overlaps)
-    }
-
-    pub fn cancel_appointment(&mut self, start: NaiveDateTime) -> Result<Appointment, RecordError> {
-        let pos = self.appointments.iter().position(|a| a.start == start).ok_or_else(|| {
-            RecordError::Invalid(format!(
-                "there is no appointment at {}; `rapport agenda` lists them",
-                time::format_datetime(start)
-            ))
-        })?;
-        Ok(self.appointments.remove(pos))
-    }
-
-    /// The first appointment that has not yet ended at `now`.
-    pub fn next_appointment(&self, now: NaiveDateTime) -> Option<&Appointment> {
-        self.appointments.iter().filter(|a| a.end() > now).min_by_key(|a| a.start)
-    }
-
     /// One line to jog the memory: the first open task, else the first
     /// ask-about detail.
     pub fn reminder(&self) -> Option<String> {
@@ -325,18 +293,6 @@ impl ClientRecord {
     }
 }
 
-impl Appointment {
-    pub fn end(&self) -> NaiveDateTime {
-        // Starts and lengths are bounded (see `bounds`), so this cannot overflow;
-        // saturate anyway rather than panic.
-        self.start.checked_add_signed(chrono::Duration::minutes(self.minutes.into())).unwrap_or(self.start)
-    }
-}
-
-fn overlap(a: &Appointment, b: &Appointment) -> bool {
-    a.start < b.end() && b.start < a.end()
-}
-
-fn unknown(kind: &'static str, id: &str) -> RecordError {
+pub(super) fn unknown(kind: &'static str, id: &str) -> RecordError {
     RecordError::UnknownId { kind, id: id.to_string() }
 }

@@ -206,9 +206,10 @@ impl ClientRecord {
         let new = NewSession {
             at: new.at.or(Some(old.at)),
             minutes: new.minutes.or(Some(old.minutes)),
-            appointment: new.appointment.or(old.appointment),
+            appointment: None,
             ..new
         };
+        let appointment = old.appointment;
         // Add it as a new note to reuse the cleaning and linking, then move
         // the result into place under the old id.
         let temp_id = self.add_session(new, now)?;
@@ -222,6 +223,8 @@ impl ClientRecord {
         }
         let i = self.sessions.iter().position(|s| s.id == id).expect("still there");
         edited.id = id.into();
+        // The note stays written for the appointment it was written for.
+        edited.appointment = appointment;
         edited.addenda = std::mem::take(&mut self.sessions[i].addenda);
         self.sessions[i] = edited;
         self.sessions.sort_by_key(|s| s.at);
@@ -318,7 +321,10 @@ mod tests {
         assert_eq!(r.finalise_due(dt("2026-11-16 11:00"), policy), 2);
         assert!(r.sessions[0].finalised.as_ref().unwrap().auto);
         assert!(r.edit_session("s1", NewSession::default(), dt("2026-11-16 11:00"), policy).is_err());
-        assert!(r.edit_session("s3", NewSession::default(), dt("2026-11-16 11:00"), policy).is_ok());
+        let plan = NewSession { plan: "sleep diary".into(), ..Default::default() };
+        assert!(r.edit_session("s3", plan, dt("2026-11-16 11:00"), policy).is_ok());
+        let emptied = r.edit_session("s3", NewSession::default(), dt("2026-11-16 11:00"), policy);
+        assert_eq!(emptied, Err(RecordError::EmptyNote), "a note is never emptied by an edit");
         assert_eq!(r.finalise_due(dt("2026-11-17 10:00"), policy), 1);
         assert!(r.verify().is_empty());
     }

@@ -4,6 +4,7 @@
 //! wall-clock times (`NaiveDateTime`), as the therapist reads them in a diary;
 //! nothing here reads the clock — callers pass `now`.
 
+pub mod appointments;
 pub mod bounds;
 mod check;
 mod edit;
@@ -19,7 +20,9 @@ pub use record::*;
 
 /// The version of the client file format this build writes.
 /// 1: the first format. 2: sessions can be finalised and carry addenda.
-pub const SCHEMA_VERSION: u32 = 2;
+/// 3: appointments have ids, hold the id of the note written for them, and
+/// stay in the record when cancelled.
+pub const SCHEMA_VERSION: u32 = 3;
 
 /// "Maria Lopez (Mari)", or just the name: the one way a client is named in
 /// lists, headings and messages.
@@ -100,7 +103,10 @@ mod tests {
         r.schedule(dt("2026-11-30 10:00"), 50, 0).unwrap();
         let overlaps = r.schedule(dt("2026-11-23 10:30"), 50, 1).unwrap();
         // 30 Nov 10:30-11:20 overlaps the 10:00-10:50 already booked.
-        assert_eq!(overlaps, vec![Appointment { start: dt("2026-11-30 10:00"), minutes: 50 }]);
+        assert_eq!(
+            overlaps.iter().map(|a| (a.id.as_str(), a.start)).collect::<Vec<_>>(),
+            vec![("a1", dt("2026-11-30 10:00"))]
+        );
         assert_eq!(r.appointments.len(), 3);
         assert!(r.schedule(dt("2026-11-30 10:00"), 50, 0).is_err());
     }

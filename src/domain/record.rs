@@ -205,10 +205,20 @@ pub struct WatchFor {
 }
 
 /// A booked appointment.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Appointment {
+    /// Short id within the client, `a1`, `a2`, … (files before format 3
+    /// have none; they are given one when read).
+    #[serde(default)]
+    pub id: AppointmentId,
     pub start: NaiveDateTime,
     pub minutes: u32,
+    /// The note written for it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<SessionId>,
+    /// When it was cancelled; a cancelled appointment stays in the record.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cancelled: Option<NaiveDateTime>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, clap::ValueEnum)]
@@ -273,7 +283,8 @@ pub struct NewSession {
     pub personal: Vec<String>,
     pub plan: String,
     pub notes: String,
-    pub appointment: Option<NaiveDateTime>,
+    /// The appointment the note is written for: it takes the note's id.
+    pub appointment: Option<AppointmentId>,
 }
 
 /// The profile fields a therapist can type in.
@@ -291,6 +302,9 @@ pub struct ClientProfile {
 pub enum RecordError {
     #[error("{0}")]
     Invalid(String),
+    /// A note with nothing in it; each front end says what to type.
+    #[error("the note is empty")]
+    EmptyNote,
     #[error("there is no {kind} {id} for this client")]
     UnknownId { kind: &'static str, id: String },
 }

@@ -74,6 +74,20 @@ pub fn split_date(text: &str) -> (String, Option<NaiveDate>) {
     (rest.to_string(), Some(date))
 }
 
+/// How far `at` lies after `now`: "39 days ahead", "tomorrow", "3 h
+/// ahead", "20 min ahead".
+pub fn ahead(at: NaiveDateTime, now: NaiveDateTime) -> String {
+    let seconds = (at - now).num_seconds();
+    let minutes = (seconds / 60 + i64::from(seconds % 60 != 0)).max(1);
+    let days = (at.date() - now.date()).num_days();
+    match () {
+        _ if days > 1 => format!("{days} days ahead"),
+        _ if days == 1 => "tomorrow".to_string(),
+        _ if minutes >= 60 => format!("{} h ahead", minutes / 60),
+        _ => format!("{minutes} min ahead"),
+    }
+}
+
 /// Where an appointment stands from a moment.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Standing {

@@ -21,7 +21,7 @@ use crate::domain::bounds::is_valid_id;
 use crate::domain::{Appointment, Channel, ClientId, ClientRecord, ContactId};
 
 /// Bump when the index layout changes: an old index is then rebuilt.
-const INDEX_VERSION: u32 = 3;
+const INDEX_VERSION: u32 = 4;
 /// Note text is spread over this many shard files, so a save rewrites one
 /// small shard rather than all the text.
 pub const SHARDS: u64 = 64;
@@ -61,15 +61,15 @@ pub struct ClientSummary {
     pub last_session: Option<NaiveDateTime>,
     pub open_tasks: usize,
     pub reminder: Option<String>,
-    /// Appointments from the day of the last session onwards (the earlier
-    /// ones were held or missed long ago).
+    /// The appointments Today, the agenda and the list can still show: from
+    /// the day of the latest one with its note written, and those without a
+    /// note in the week before it (see [`recent_appointments`]).
     pub appointments: Vec<Appointment>,
     pub awaiting: Vec<Awaiting>,
 }
 
 impl ClientSummary {
     pub fn of(r: &ClientRecord) -> ClientSummary {
-        let since = r.last_session().map_or(NaiveDate::MIN, |s| s.at.date());
         ClientSummary {
             name: r.client.name.clone(),
             preferred_name: r.client.preferred_name.clone(),
@@ -78,7 +78,7 @@ impl ClientSummary {
             last_session: r.last_session().map(|s| s.at),
             open_tasks: r.open_tasks().count(),
             reminder: r.reminder(),
-            appointments: r.appointments.iter().filter(|a| a.start.date() >= since).cloned().collect(),
+            appointments: recent_appointments(r),
             awaiting: r
                 .contacts
                 .iter()
@@ -92,6 +92,39 @@ impl ClientSummary {
     pub fn display_name(&self) -> String {
         crate::domain::display_name(&self.name, self.preferred_name.as_deref())
     }
+
+    /// The appointment a note begun at `now` is for (see
+    /// [`ClientRecord::appointment_for_note`]).
+    pub fn appointment_for_note(&self, now: NaiveDateTime) -> Option<&Appointment> {
+        crate::domain::appointments::for_note(&self.appointments, now)
+    }
+
+    /// Whether a held appointment of the last `days` still waits for its note.
+    pub fn note_due(&self, now: NaiveDateTime, days: i64) -> bool {
+        use crate::domain::appointments::AppointmentState::NoteDue;
+        self.appointments.iter().any(|a| a.state(now) == NoteDue && (now - a.end()).num_days() < days)
+    }
+
+    /// The booked appointment starting at `start`.
+    pub fn appointment_at(&self, start: NaiveDateTime) -> Option<&Appointment> {
+        self.appointments.iter().find(|a| a.start == start && !a.is_cancelled())
+    }
+}
+
+/// The appointments still worth showing, chosen without knowing today's
+/// date (an entry is built once and read for weeks): those from the day of
+/// the latest appointment whose note is written (it was held), and the
+/// booked ones without a note from the week before it, which may still be
+/// due. A note's own date plays no part, so no note can hide an appointment.
+fn recent_appointments(r: &ClientRecord) -> Vec<Appointment> {
+    let held = r.appointments.iter().filter(|a| a.note.is_some()).map(|a| a.start.date()).max();
+    let since = held.unwrap_or(NaiveDate::MIN);
+    let due_since = since.checked_sub_days(chrono::Days::new(7)).unwrap_or(NaiveDate::MIN);
+    r.appointments
+        .iter()
+        .filter(|a| a.start.date() >= since || (a.note.is_none() && !a.is_cancelled() && a.start.date() >= due_since))
+        .cloned()
+        .collect()
 }
 
 /// One client as the index knows them.

@@ -4,8 +4,7 @@
 use chrono::NaiveDateTime;
 use ratatui::crossterm::event::KeyEvent;
 
-use crate::domain::{ClientId, SessionId};
-use crate::domain::{ClientProfile, ClientRecord, NewSession, TaskStatus};
+use crate::domain::{AppointmentId, ClientId, ClientProfile, ClientRecord, NewSession, SessionId, TaskStatus};
 use crate::store::search::Found;
 use crate::tui::screens::note_form::NoteDraft;
 use crate::tui::screens::profile::ProfileChange;
@@ -124,6 +123,9 @@ pub enum Action {
     DraftFailed(String),
     /// A draft reached the disk.
     DraftSaved { client: ClientId },
+    /// A kept note was claimed for this window (see [`Effect::ClaimDraft`]),
+    /// or why not.
+    DraftClaimed { client: ClientId, result: Result<(), String> },
     /// Reading or writing the data folder failed; the message says why.
     StoreFailed(String),
     /// A note could not be saved: the form stays open with its text, and
@@ -139,6 +141,13 @@ pub enum Action {
 /// Work that touches the world outside the model, run by the app loop.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Effect {
+    /// Take up the note window `from` kept for `client`, as window `to`'s,
+    /// unless another open window has taken it up already.
+    ClaimDraft {
+        client: ClientId,
+        from: String,
+        to: String,
+    },
     /// Look for client files changed by another window or a sync tool.
     Refresh,
     /// Read a client's whole record.
@@ -188,11 +197,13 @@ pub enum Effect {
         start: NaiveDateTime,
         minutes: u32,
         weekly: u32,
-        /// Move: cancel this one in the same change.
-        replaces: Option<NaiveDateTime>,
+        /// Move this appointment there instead of booking a new one.
+        replaces: Option<AppointmentId>,
     },
     CancelAppointment {
         client: ClientId,
+        appointment: AppointmentId,
+        /// Its start, for the message.
         start: NaiveDateTime,
     },
     ChangeProfile {
@@ -231,6 +242,7 @@ impl Effect {
                 | Effect::LoadClient { .. }
                 | Effect::Search { .. }
                 | Effect::SaveDraft { .. }
+                | Effect::ClaimDraft { .. }
                 | Effect::DeleteDraft { .. }
                 | Effect::Export { .. }
                 | Effect::OpenEditor { .. }

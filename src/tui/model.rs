@@ -9,8 +9,10 @@ use std::collections::{HashMap, VecDeque};
 
 use crate::domain::TaskStatus;
 use crate::domain::finalise::FinalisePolicy;
-use crate::domain::{ClientId, SessionId};
+use crate::domain::profile::ProfileChange;
+use crate::domain::{AppointmentId, ClientId, NewSession, SessionId};
 use crate::store::IndexEntry;
+use crate::tui::action::Effect;
 use crate::tui::input::TextInput;
 use crate::tui::keymap::Context;
 pub use crate::tui::roster::{AgendaRow, ClientEntry};
@@ -41,9 +43,45 @@ pub enum Screen {
 /// What a yes to the question will do.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Confirmed {
-    CancelAppointment { client: ClientId, start: NaiveDateTime },
-    Finalise { client: ClientId, session: SessionId },
-    RemoveItem { client: ClientId, part: Part, id: String },
+    CancelAppointment {
+        client: ClientId,
+        appointment: AppointmentId,
+        start: NaiveDateTime,
+    },
+    Finalise {
+        client: ClientId,
+        session: SessionId,
+    },
+    RemoveItem {
+        client: ClientId,
+        part: Part,
+        id: String,
+    },
+    /// Save a note the therapist was asked about (dated in the future).
+    SaveNote {
+        client: ClientId,
+        editing: Option<SessionId>,
+        note: Box<NewSession>,
+    },
+}
+
+impl Confirmed {
+    /// What a yes does.
+    pub fn effect(self) -> Effect {
+        match self {
+            Confirmed::CancelAppointment { client, appointment, start } => {
+                Effect::CancelAppointment { client, appointment, start }
+            }
+            Confirmed::Finalise { client, session } => Effect::Finalise { client, session },
+            Confirmed::RemoveItem { client, part, id } => {
+                Effect::ChangeProfile { client, change: ProfileChange::Remove { part, id } }
+            }
+            Confirmed::SaveNote { client, editing: Some(session), note } => {
+                Effect::EditNote { client, session, note: *note }
+            }
+            Confirmed::SaveNote { client, editing: None, note } => Effect::SaveNote { client, note: *note },
+        }
+    }
 }
 
 /// A small window over the screen that takes the keys until closed.
@@ -201,6 +239,7 @@ impl Model {
         };
         m.sort_clients();
         m.refilter();
+        m.today.row = super::screens::today::opening_row(&m.agenda(), now);
         if m.clients.is_empty() {
             m.screen = Screen::Clients;
             m.home = Screen::Clients;

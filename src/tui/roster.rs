@@ -6,8 +6,8 @@ use nucleo_matcher::pattern::{CaseMatching, Normalization, Pattern};
 use nucleo_matcher::{Config, Matcher, Utf32Str};
 
 use super::model::*;
-use crate::domain::ClientId;
-use crate::domain::{Appointment, ClientRecord};
+use crate::domain::appointments::AppointmentState;
+use crate::domain::{Appointment, ClientId, ClientRecord};
 use crate::store::index::Stamp;
 use crate::store::{ClientSummary, IndexEntry};
 
@@ -257,10 +257,17 @@ impl Model {
         !self.show_archived && self.clients[i].summary.as_ref().is_ok_and(|s| s.archived)
     }
 
-    /// Today's appointments that have not ended, then the next days'.
+    /// The rows of Today, in time order: notes still due from the week
+    /// before, then every appointment of today and the next
+    /// [`AGENDA_DAYS`] days (day 7 included), cancelled ones too.
     pub fn agenda(&self) -> Vec<AgendaRow> {
-        let today = self.now.date();
+        let (now, today) = (self.now, self.now.date());
         let until = today + chrono::Duration::days(AGENDA_DAYS);
+        let shown = |a: &Appointment| {
+            let day = a.start.date();
+            (day >= today && day <= until)
+                || (day < today && a.state(now) == AppointmentState::NoteDue && (today - day).num_days() <= AGENDA_DAYS)
+        };
         let mut rows: Vec<AgendaRow> = self
             .clients
             .iter()
@@ -269,7 +276,7 @@ impl Model {
             .flat_map(|(id, s)| {
                 s.appointments
                     .iter()
-                    .filter(|a| a.start.date() >= today && a.start.date() < until)
+                    .filter(|a| shown(a))
                     .map(|a| AgendaRow { client: id.clone(), appointment: a.clone() })
             })
             .collect();

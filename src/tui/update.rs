@@ -105,6 +105,10 @@ fn step_model(m: &mut Model, action: Action) -> Vec<Effect> {
             return vec![];
         }
         Action::DraftSaved { .. } => return vec![],
+        Action::DraftClaimed { client, result } => {
+            super::nav::claimed(m, &client, result);
+            return vec![];
+        }
         Action::DraftFailed(message) => {
             // A failed save says more; it is not covered up.
             if !m.status.as_ref().is_some_and(|s| s.kind == StatusKind::NoteNotSaved) {

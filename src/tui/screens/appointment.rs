@@ -1,8 +1,8 @@
 //! Booking or moving an appointment (`s` on a client, `m` on Today).
 
-use crate::domain::ClientId;
 use crate::domain::bounds;
 use crate::domain::time::{format_datetime, parse_datetime};
+use crate::domain::{Appointment, AppointmentId, ClientId};
 use crate::tui::action::{Action, Effect};
 use crate::tui::keymap::{BACKTAB, Binding, Context, ENTER, ESC, F1, TAB, b, ctrl};
 use crate::tui::model::{Model, Screen};
@@ -21,8 +21,8 @@ const LABELS: &[&str] = &["When (YYYY-MM-DD HH:MM)", "Minutes", "Weekly repeats 
 pub struct AppointmentForm {
     pub client: ClientId,
     pub client_name: String,
-    /// Moving this appointment; None to book a new one.
-    pub replaces: Option<NaiveDateTime>,
+    /// Moving this appointment (its id and start); None to book a new one.
+    pub replaces: Option<(AppointmentId, NaiveDateTime)>,
     pub fields: LineFields,
 }
 
@@ -54,11 +54,12 @@ impl AppointmentForm {
         }
     }
 
-    pub fn move_existing(client: ClientId, client_name: String, start: NaiveDateTime, minutes: u32) -> Self {
+    pub fn move_existing(client: ClientId, client_name: String, appointment: &Appointment) -> Self {
+        let (start, minutes) = (appointment.start, appointment.minutes);
         AppointmentForm {
             client,
             client_name,
-            replaces: Some(start),
+            replaces: Some((appointment.id.clone(), start)),
             fields: LineFields::new(LABELS, &[format_datetime(start), minutes.to_string(), "0".into()]),
         }
     }
@@ -77,7 +78,7 @@ impl AppointmentForm {
 pub fn view(frame: &mut Frame, area: Rect, form: &AppointmentForm, theme: &Theme) {
     let [title, body] = Layout::vertical([Constraint::Length(1), Constraint::Min(3)]).areas(area);
     let heading = match form.replaces {
-        Some(t) => format!("Move appointment · {} · now {}", form.client_name, format_datetime(t)),
+        Some((_, t)) => format!("Move appointment · {} · now {}", form.client_name, format_datetime(t)),
         None => format!("Book appointment · {}", form.client_name),
     };
     frame.render_widget(Paragraph::new(Line::from(Span::styled(heading, theme.title()))), title);
@@ -112,7 +113,7 @@ pub(crate) fn update(m: &mut Model, action: Action) -> Vec<Effect> {
                     start: b.start,
                     minutes: b.minutes,
                     weekly: b.weekly,
-                    replaces: form.replaces,
+                    replaces: form.replaces.as_ref().map(|(id, _)| id.clone()),
                 };
                 m.set_info("Saving…");
                 return vec![effect];

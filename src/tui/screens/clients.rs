@@ -6,7 +6,7 @@ use crate::domain::time::format_day_near;
 use crate::tui::action::{Action, Effect};
 use crate::tui::input::TextInput;
 use crate::tui::keymap::{Binding, Context, DOWN, ENTER, ESC, PGDN, PGUP, TAB, UP, b, ctrl, k};
-use crate::tui::model::{Confirmed, Model, Popup, Screen};
+use crate::tui::model::{AGENDA_DAYS, Confirmed, Model, Popup, Screen};
 use crate::tui::nav::*;
 use crate::tui::screens::appointment::AppointmentForm;
 use crate::tui::screens::client_form::ClientForm;
@@ -137,7 +137,7 @@ fn client_list(frame: &mut Frame, area: Rect, m: &Model) {
     let width = usize::from(inner.width);
     frame.render_widget(
         Paragraph::new(Line::styled(
-            format!("{:<w$}{:>7} {:>5}", "Name", "Last", "Tasks", w = width.saturating_sub(13)),
+            format!("{:<w$}{:>8} {:>5}", "Name", "Last", "Tasks", w = width.saturating_sub(14)),
             theme.quiet(),
         )),
         header,
@@ -171,15 +171,18 @@ fn client_list(frame: &mut Frame, area: Rect, m: &Model) {
                     let last = r.last_session.map(|s| s.format("%-d %b").to_string()).unwrap_or_default();
                     let open = r.open_tasks;
                     let tasks = if open > 0 { open.to_string() } else { String::new() };
-                    // A kept draft or a read-only file shows instead of the date.
+                    // A kept draft, a note due or a read-only file shows
+                    // instead of the date.
                     let last = if m.drafts.contains_key(&entry.id) {
                         "draft".to_string()
                     } else if entry.read_only {
                         "locked".to_string()
+                    } else if r.note_due(m.now, AGENDA_DAYS) {
+                        "note due".to_string()
                     } else {
                         last
                     };
-                    (r.display_name(), format!("{last:>7} {tasks:>5}"))
+                    (r.display_name(), format!("{last:>8} {tasks:>5}"))
                 }
                 Err(_) => (entry.id.to_string(), "unreadable".to_string()),
             };
@@ -344,7 +347,7 @@ pub(crate) fn update(m: &mut Model, action: Action) -> Vec<Effect> {
         Action::PageDown => m.list.scroll = m.list.scroll.saturating_add(PAGE),
         Action::NewNote => {
             if let Some(id) = selected {
-                open_note(m, &id, None);
+                return open_note(m, &id, None);
             }
         }
         Action::Review => {

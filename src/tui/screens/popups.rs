@@ -5,10 +5,10 @@ use crate::domain::time::ago;
 use crate::domain::{TaskId, TaskStatus};
 use crate::tui::action::{Action, Effect};
 use crate::tui::keymap::{Binding, Context, DOWN, ENTER, ESC, UP, b, ctrl, k};
-use crate::tui::model::{Confirmed, DISCARD_QUESTION, Model, Popup};
+use crate::tui::model::{DISCARD_QUESTION, Model, Popup};
 use crate::tui::nav::*;
 use crate::tui::screens::clients::selectable_list;
-use crate::tui::screens::profile::{ProfileChange, parse_new};
+use crate::tui::screens::profile::parse_new;
 use crate::tui::screens::{centered, panel};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -161,13 +161,7 @@ pub(crate) fn update(m: &mut Model, popup: Popup, action: Action) -> Vec<Effect>
 fn step_popup(m: &mut Model, popup: Popup, action: Action) -> Next {
     match popup {
         Popup::Confirm { question, on_yes } => match action {
-            Action::Yes => close(vec![match on_yes {
-                Confirmed::CancelAppointment { client, start } => Effect::CancelAppointment { client, start },
-                Confirmed::Finalise { client, session } => Effect::Finalise { client, session },
-                Confirmed::RemoveItem { client, part, id } => {
-                    Effect::ChangeProfile { client, change: ProfileChange::Remove { part, id } }
-                }
-            }]),
+            Action::Yes => close(vec![on_yes.effect()]),
             Action::No | Action::Back => close(vec![]),
             _ => keep(Popup::Confirm { question, on_yes }),
         },
@@ -264,14 +258,13 @@ fn step_popup(m: &mut Model, popup: Popup, action: Action) -> Next {
             _ => keep(Popup::Discard { keep: kept }),
         },
         Popup::Restore { client } => match action {
-            Action::Open => {
-                open_note(m, &client, None);
-                close(vec![])
-            }
+            Action::Open => close(open_note(m, &client, None)),
             Action::DiscardDraft => {
-                m.drafts.remove(&client);
+                // Only while the window that kept it still owns it: a note
+                // another window has taken up since stays.
+                let windows = m.drafts.remove(&client).map(|d| vec![d.window]).unwrap_or_default();
                 m.set_info("The kept note was discarded.");
-                close(vec![Effect::DeleteDraft { client, windows: vec![] }])
+                close(vec![Effect::DeleteDraft { client, windows }])
             }
             Action::Back => close(vec![]),
             _ => keep(Popup::Restore { client }),

@@ -152,9 +152,8 @@ pub(crate) fn update(m: &mut Model, action: Action) -> Vec<Effect> {
             return vec![];
         }
         Action::NewNote => {
-            let appt = v.appointment.as_ref().map(|a| (a.start, a.minutes));
-            open_note(m, &v.client, appt);
-            return vec![];
+            let appt = v.appointment.clone().filter(|a| a.note.is_none() && !a.is_cancelled());
+            return open_note(m, &v.client, appt);
         }
         Action::Back => {
             m.screen = home(m);

@@ -1,19 +1,23 @@
 //! Today: the appointments of today and the next days, and every message
 //! awaiting a reply. The app opens here.
 
-use crate::domain::time::{Standing, ago, format_day_near, relative, standing};
+use crate::domain::Appointment;
+use crate::domain::appointments::AppointmentState;
+use crate::domain::time::{ago, format_day_near, relative};
 use crate::store;
 use crate::store::ClientSummary;
 use crate::tui::action::{Action, Effect};
 use crate::tui::keymap::{Binding, Context, DOWN, ENTER, TAB, UP, b, ctrl, k};
 use crate::tui::model::{Confirmed, Model, Popup, Screen};
 use crate::tui::nav::*;
+use crate::tui::roster::AgendaRow;
 use crate::tui::screens::appointment::AppointmentForm;
 use crate::tui::screens::clients::window_start;
 use crate::tui::screens::panel;
-use chrono::NaiveDate;
+use chrono::{NaiveDate, NaiveDateTime};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{List, ListItem, Paragraph};
 
@@ -22,6 +26,29 @@ use ratatui::widgets::{List, ListItem, Paragraph};
 pub struct TodayState {
     /// Index of the selected row.
     pub row: usize,
+}
+
+/// The row Today opens on: the appointment under way, else the next to
+/// start, else the last.
+pub fn opening_row(rows: &[AgendaRow], now: NaiveDateTime) -> usize {
+    let live = |r: &&AgendaRow| !r.appointment.is_cancelled();
+    rows.iter()
+        .position(|r| live(&r) && r.appointment.start <= now && now < r.appointment.end())
+        .or_else(|| rows.iter().position(|r| live(&r) && r.appointment.start > now))
+        .unwrap_or(rows.len().saturating_sub(1))
+}
+
+/// How a row reads in the "when" column, and its style.
+fn when(m: &Model, a: &Appointment, day: NaiveDate) -> (String, Style) {
+    let theme = &m.theme;
+    match a.state(m.now) {
+        AppointmentState::Cancelled => ("cancelled".into(), theme.quiet()),
+        AppointmentState::Noted => ("noted".into(), theme.quiet()),
+        AppointmentState::NoteDue => ("note due".into(), theme.ask()),
+        AppointmentState::Now => ("now".into(), theme.now()),
+        AppointmentState::Upcoming if day == m.now.date() => (relative(m.now, a.start, a.minutes), theme.ask()),
+        AppointmentState::Upcoming => (String::new(), Style::default()),
+    }
 }
 
 /// Every message awaiting a reply across all clients, oldest first, with
@@ -46,7 +73,13 @@ pub fn view(frame: &mut Frame, area: Rect, m: &Model) {
     let [agenda_area, waiting_area] =
         Layout::vertical([Constraint::Min(3), Constraint::Length(waiting_height)]).areas(area);
 
-    let block = panel("Appointments: today and the next 7 days", true, theme);
+    let due = rows.iter().filter(|r| r.appointment.state(m.now) == AppointmentState::NoteDue).count();
+    let title = match due {
+        0 => "Appointments: today and the next 7 days".to_string(),
+        1 => "Appointments: today and the next 7 days · 1 note due".to_string(),
+        n => format!("Appointments: today and the next 7 days · {n} notes due"),
+    };
+    let block = panel(title, true, theme);
     let inner = block.inner(agenda_area);
     frame.render_widget(block, agenda_area);
     if rows.is_empty() {
@@ -80,6 +113,7 @@ pub fn view(frame: &mut Frame, area: Rect, m: &Model) {
             .map(|&(row, day)| {
                 let Some(i) = row else {
                     let label = match (day - today).num_days() {
+                        -1 => format!("Yesterday, {}", format_day_near(day, today)),
                         0 => format!("Today, {}", format_day_near(today, today)),
                         1 => format!("Tomorrow, {}", format_day_near(day, today)),
                         _ => format_day_near(day, today),
@@ -91,14 +125,7 @@ pub fn view(frame: &mut Frame, area: Rect, m: &Model) {
                 let name: String =
                     summary.map(|s| s.display_name()).unwrap_or_else(|| client.to_string()).chars().take(24).collect();
                 let reminder = summary.and_then(|s| s.reminder.clone()).unwrap_or_default();
-                let when = if day == today { relative(m.now, a.start, a.minutes) } else { String::new() };
-                let when_style = match standing(m.now, a.start, a.minutes) {
-                    _ if day != today => Default::default(),
-                    Standing::Now => theme.now(),
-                    Standing::Done => theme.quiet(),
-                    Standing::LaterToday => theme.ask(),
-                    Standing::AnotherDay => Default::default(),
-                };
+                let (when, when_style) = when(m, a, day);
                 let mut line = Line::from(vec![
                     Span::raw(format!(" {} ", a.start.format("%H:%M"))),
                     Span::raw(format!("{name:<24} ")),
@@ -164,20 +191,27 @@ pub(crate) fn update(m: &mut Model, action: Action) -> Vec<Effect> {
                 open_review(m, &r.client, Some(r.appointment));
             }
         }
-        Action::NewNote => {
-            if let Some(r) = row {
-                open_note(m, &r.client, Some((r.appointment.start, r.appointment.minutes)));
+        Action::NewNote => match row.as_ref().map(|r| r.appointment.state(m.now)) {
+            Some(AppointmentState::Cancelled) => m.set_error("That appointment was cancelled: it has no note."),
+            Some(AppointmentState::Noted) => {
+                let note = row.and_then(|r| r.appointment.note).unwrap_or_default();
+                m.set_error(format!("Its note is written ({note}): Tab to Clients to read or edit it."));
             }
+            _ => {
+                if let Some(r) = row {
+                    return open_note(m, &r.client, Some(r.appointment));
+                }
+            }
+        },
+        Action::MoveAppointment | Action::CancelAppointment
+            if row.as_ref().is_some_and(|r| r.appointment.is_cancelled() || r.appointment.note.is_some()) =>
+        {
+            m.set_error("Only a booked appointment without a note can be moved or cancelled.");
         }
         Action::MoveAppointment => {
             if let Some(r) = row.filter(|r| writable(m, &r.client)) {
                 let name = m.summary(&r.client).map(ClientSummary::display_name).unwrap_or_default();
-                m.screen = Screen::Appointment(AppointmentForm::move_existing(
-                    r.client,
-                    name,
-                    r.appointment.start,
-                    r.appointment.minutes,
-                ));
+                m.screen = Screen::Appointment(AppointmentForm::move_existing(r.client, name, &r.appointment));
             }
         }
         Action::CancelAppointment => {
@@ -188,7 +222,11 @@ pub(crate) fn update(m: &mut Model, action: Action) -> Vec<Effect> {
                         "Cancel {name}'s appointment on {}? y cancels it, n keeps it.",
                         r.appointment.start.format("%a %-d %b at %H:%M")
                     ),
-                    on_yes: Confirmed::CancelAppointment { client: r.client, start: r.appointment.start },
+                    on_yes: Confirmed::CancelAppointment {
+                        client: r.client,
+                        appointment: r.appointment.id.clone(),
+                        start: r.appointment.start,
+                    },
                 });
             }
         }
