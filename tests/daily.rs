@@ -120,3 +120,35 @@ fn a_file_from_before_appointment_ids_is_read_with_its_notes_linked() {
         vec![("a1".into(), "s1".into()), ("a2".into(), "s2".into()), ("a3".into(), serde_json::Value::Null)]
     );
 }
+
+#[test]
+fn the_review_shows_what_was_noticed_and_why_a_task_is_still_open() {
+    let d = tempfile::tempdir().unwrap();
+    ann(d.path());
+    ok(
+        d.path(),
+        AFTER_SESSION,
+        &[
+            "note",
+            "ann",
+            "--topic",
+            "work",
+            "--observation",
+            "long silence after 'mother'",
+            "--task",
+            "call her sister",
+        ],
+    );
+    // In the app, `u` on the task in the review: not done yet, and why.
+    let store = rapport::store::Store::open(d.path()).unwrap();
+    let monday = rapport::domain::time::dt("2026-11-30 09:00");
+    let reason = rapport::domain::not_done_yet(monday.date(), "too tired");
+    store
+        .update("ann-byrne", monday, "task changed", |r| {
+            r.set_task_status("t1", rapport::domain::TaskStatus::Open, Some(reason), monday.date())
+        })
+        .unwrap();
+    let review = ok(d.path(), "2026-11-30 09:00", &["review", "ann"]);
+    assert!(review.contains("You noticed: long silence after 'mother'"), "{review}");
+    assert!(review.contains("[t1] call her sister (set 7 days ago) · not done yet (30 Nov): too tired"), "{review}");
+}

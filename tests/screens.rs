@@ -282,6 +282,13 @@ fn not_done_keeps_the_task_open_with_a_dated_note() {
     let open: Vec<_> = file["tasks"].as_array().unwrap().iter().filter(|t| t["status"] == "open").collect();
     assert_eq!(open.len(), 1);
     assert_eq!(open[0]["outcome"], "not done yet (26 Nov)");
+    let screen = app.screen(120, 40);
+    assert!(screen.contains("[t4] visit the allotment once (set 7 days ago) · not done yet (26 Nov)"), "{screen}");
+    app.press("Esc Tab");
+    app.rt.model.select_client("james-okafor");
+    app.press("t");
+    let screen = app.screen(120, 40);
+    assert!(screen.contains("(set 7 days ago) · not done yet"), "the tasks list says it too:\n{screen}");
 }
 
 #[test]

@@ -20,6 +20,16 @@ fn non_empty(s: Option<String>) -> Option<String> {
     s.map(|s| s.trim().to_string()).filter(|s| !s.is_empty())
 }
 
+/// The dated word kept on a task that stays open: "not done yet (26 Nov)",
+/// or with the reason given, "not done yet (26 Nov): too tired".
+pub fn not_done_yet(today: NaiveDate, reason: &str) -> String {
+    let day = today.format("%-d %b");
+    match reason.trim() {
+        "" => format!("not done yet ({day})"),
+        reason => format!("not done yet ({day}): {reason}"),
+    }
+}
+
 impl NewSession {
     /// Nothing typed in any part: no note to save.
     pub fn is_empty(&self) -> bool {

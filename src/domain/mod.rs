@@ -16,6 +16,7 @@ mod record;
 pub mod summary;
 pub mod time;
 
+pub use edit::not_done_yet;
 pub use record::*;
 
 /// The version of the client file format this build writes.

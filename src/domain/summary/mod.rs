@@ -51,6 +51,9 @@ pub struct SessionTopics {
     pub session: SessionId,
     pub date: NaiveDate,
     pub topics: Vec<String>,
+    /// What was not said (non-verbal cues, silences): for the last session only.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub observations: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -111,8 +114,12 @@ pub fn summary(record: &ClientRecord, appointment: Option<&Appointment>, now: Na
     held.sort_by_key(|s| std::cmp::Reverse(s.at));
     let last = held.first().copied();
     let last_day = last.map(|s| s.at.date());
-    let topics =
-        |s: &&super::Session| SessionTopics { session: s.id.clone(), date: s.at.date(), topics: s.topics.clone() };
+    let topics = |s: &&super::Session| SessionTopics {
+        session: s.id.clone(),
+        date: s.at.date(),
+        topics: s.topics.clone(),
+        observations: Vec::new(),
+    };
 
     let told_you = held
         .iter()
@@ -161,7 +168,7 @@ pub fn summary(record: &ClientRecord, appointment: Option<&Appointment>, now: Na
         appointment_when: appointment.map(|a| relative(now, a.start, a.minutes)),
         session_number: held.len() + 1,
         days_since_last: last.map(|s| (target.date() - s.at.date()).num_days()),
-        last_time: last.map(|s| topics(&s)),
+        last_time: last.map(|s| SessionTopics { observations: s.observations.clone(), ..topics(&s) }),
         earlier: held.iter().skip(1).take(EARLIER_SESSIONS).map(topics).collect(),
         told_you,
         tasks_to_check,
@@ -193,4 +200,4 @@ mod sections;
 #[cfg(test)]
 mod tests;
 
-pub use sections::{Emphasis, HEADINGS, ReviewLine, Section};
+pub use sections::{Emphasis, HEADINGS, ReviewLine, Section, open_task_line};

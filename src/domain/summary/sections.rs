@@ -39,6 +39,13 @@ pub struct Section {
 pub const HEADINGS: [&str; 7] =
     ["Last time", "They told you", "Tasks to check", "Personal", "Plan", "Watch for", "Awaiting reply"];
 
+/// An open task as the review and the tasks list show it, with the latest
+/// word on it ("not done yet (26 Nov): too tired") when there is one.
+pub fn open_task_line(id: &str, text: &str, set_on: NaiveDate, outcome: Option<&str>, today: NaiveDate) -> String {
+    let latest = outcome.map(|o| format!(" · {o}")).unwrap_or_default();
+    format!("[{id}] {text} (set {}){latest}", ago(set_on, today))
+}
+
 fn line(text: String) -> ReviewLine {
     ReviewLine { text, emphasis: Emphasis::Normal, task: None }
 }
@@ -81,6 +88,9 @@ impl Summary {
         let mut last_time = Vec::new();
         if let Some(t) = &self.last_time {
             last_time.push(line(format!("{}: {}", format_day_near(t.date, today), topics(t))));
+            if !t.observations.is_empty() {
+                last_time.push(line(format!("You noticed: {}", t.observations.join("; "))));
+            }
         }
         for t in &self.earlier {
             last_time.push(with(format!("{}: {}", format_day_near(t.date, today), topics(t)), Emphasis::Quiet));
@@ -93,7 +103,7 @@ impl Summary {
             .tasks_to_check
             .iter()
             .map(|t| ReviewLine {
-                text: format!("[{}] {} (set {})", t.id, t.text, ago(t.set_on, today)),
+                text: open_task_line(&t.id, &t.text, t.set_on, t.outcome.as_deref(), today),
                 emphasis: Emphasis::Normal,
                 task: Some(t.id.clone()),
             })

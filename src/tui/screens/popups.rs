@@ -1,7 +1,7 @@
 //! Small windows over the screen: a question, the open tasks, a task
 //! outcome, a kept draft.
 
-use crate::domain::time::ago;
+use crate::domain::summary::open_task_line;
 use crate::domain::{TaskId, TaskStatus};
 use crate::tui::action::{Action, Effect};
 use crate::tui::keymap::{Binding, Context, DOWN, ENTER, ESC, UP, b, ctrl, k};
@@ -35,7 +35,8 @@ pub fn view(frame: &mut Frame, area: Rect, m: &Model, popup: &Popup) {
             frame.render_widget(block, r);
             // However many tasks, the selected one stays in view.
             selectable_list(frame, inner, open.len(), *selected, theme, |i| {
-                format!("[{}] {} (set {})", open[i].id, open[i].text, ago(open[i].set_on, today))
+                let t = open[i];
+                open_task_line(&t.id, &t.text, t.set_on, t.outcome.as_deref(), today)
             });
         }
         Popup::Outcome { task_text, status, input, .. } => {
@@ -189,8 +190,7 @@ fn step_popup(m: &mut Model, popup: Popup, action: Action) -> Next {
             Action::Save => {
                 let text = input.lines().join(" ").trim().to_string();
                 let outcome = match (status, text.is_empty()) {
-                    (TaskStatus::Open, true) => Some(format!("not done yet ({})", m.now.format("%-d %b"))),
-                    (TaskStatus::Open, false) => Some(format!("not done yet ({}): {text}", m.now.format("%-d %b"))),
+                    (TaskStatus::Open, _) => Some(crate::domain::not_done_yet(m.now.date(), &text)),
                     (_, true) => None,
                     (_, false) => Some(text),
                 };
