@@ -305,3 +305,20 @@ fn a_file_changed_behind_rapports_back_is_reread() {
     fs::remove_file(&path).unwrap();
     assert!(store.index().unwrap().is_empty());
 }
+
+#[test]
+fn temp_files_a_killed_writer_left_are_swept_and_a_live_writers_are_not() {
+    let d = tempfile::tempdir().unwrap();
+    Store::open(d.path()).unwrap();
+    let old = d.path().join("clients/.rapport-tmp-killed");
+    let young = d.path().join("clients/.rapport-tmp-writing");
+    for path in [&old, &young] {
+        fs::write(path, "half a note").unwrap();
+    }
+    let an_hour_ago = std::time::SystemTime::now() - std::time::Duration::from_secs(3600);
+    fs::File::options().write(true).open(&old).unwrap().set_modified(an_hour_ago).unwrap();
+    Store::open(d.path()).unwrap();
+    assert!(!old.exists(), "left an hour ago by a process that died: swept");
+    assert!(young.exists(), "another process may still be writing it");
+    assert!(!names_in(d.path()).iter().any(|n| n.starts_with(".rapport-tmp-clock")), "the clock probe goes too");
+}

@@ -147,9 +147,22 @@ impl Store {
 
     /// Removes temp files that a killed process left more than ten minutes
     /// ago (a live writer's temp file is younger, and is left alone).
+    ///
+    /// Their age is read against the folder's own clock (the time a file
+    /// made there now is stamped with), not this process's: the same clock
+    /// stamped them, even on a network folder whose server keeps another
+    /// time, and the store reads no clock of its own.
     fn sweep_temp_files(&self) {
-        let old = std::time::SystemTime::now() - std::time::Duration::from_secs(600);
-        for dir in [self.clients_dir(), self.drafts_dir(), self.root.join("index")] {
+        let Some(folder_now) = tempfile::Builder::new()
+            .prefix(".rapport-tmp-clock-")
+            .tempfile_in(&self.root)
+            .ok()
+            .and_then(|f| f.as_file().metadata().and_then(|m| m.modified()).ok())
+        else {
+            return;
+        };
+        let Some(old) = folder_now.checked_sub(std::time::Duration::from_secs(600)) else { return };
+        for dir in [self.root.clone(), self.clients_dir(), self.drafts_dir(), self.root.join("index")] {
             let Ok(entries) = fs::read_dir(&dir) else { continue };
             for e in entries.filter_map(|e| e.ok()) {
                 let stale = e.metadata().and_then(|m| m.modified()).is_ok_and(|t| t < old);
