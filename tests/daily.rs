@@ -92,20 +92,10 @@ fn a_file_from_before_appointment_ids_is_read_with_its_notes_linked() {
     let d = tempfile::tempdir().unwrap();
     std::fs::create_dir_all(d.path().join("clients")).unwrap();
     std::fs::set_permissions(d.path(), std::os::unix::fs::PermissionsExt::from_mode(0o700)).unwrap();
-    let v2 = serde_json::json!({
-        "schema_version": 2,
-        "client": {"id": "ann-byrne", "name": "Ann Byrne", "created": "2026-11-01"},
-        "sessions": [
-            {"id": "s1", "at": "2026-11-16T10:00:00", "minutes": 50, "topics": ["work"], "appointment": "2026-11-16T10:00:00"},
-            {"id": "s2", "at": "2026-11-20T15:05:00", "minutes": 50, "topics": ["sleep"]}
-        ],
-        "appointments": [
-            {"start": "2026-11-16T10:00:00", "minutes": 50},
-            {"start": "2026-11-20T15:00:00", "minutes": 50},
-            {"start": "2026-11-23T10:00:00", "minutes": 50}
-        ]
-    });
-    std::fs::write(d.path().join("clients/ann-byrne.json"), serde_json::to_vec_pretty(&v2).unwrap()).unwrap();
+    // Format 2: appointments without ids; s1 names its appointment by time, s2 was written the same day as one.
+    let v2 = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/schema-v2.json");
+    std::fs::copy(v2, d.path().join("clients/ann-byrne.json")).unwrap();
+
     let agenda = ok(d.path(), MORNING, &["agenda", "--date", "2026-11-16", "--days", "8"]);
     assert_eq!(agenda.matches("[noted]").count(), 2, "{agenda}");
     assert!(!agenda.contains("[note due]"), "{agenda}");
