@@ -44,6 +44,15 @@ impl App {
         App::open(dir)
     }
 
+    /// The sample practice, and whatever `add` writes to it, before the app opens.
+    fn demo_with(add: impl FnOnce(&Store)) -> App {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(dir.path()).unwrap();
+        rapport::demo::write_sample_practice(&store, dt(NOW)).unwrap();
+        add(&store);
+        App::open(dir)
+    }
+
     /// Quits and starts again on the same folder, as after a restart.
     fn restart(self) -> App {
         // The old process is gone (its window lock with it) before the new one starts.
@@ -408,6 +417,84 @@ fn the_readme_key_table_is_the_key_table() {
     let body_start = readme[start..].find('\n').unwrap() + start + 1;
     let end = readme.find("<!-- /keys -->").unwrap();
     assert_eq!(&readme[body_start..end], markdown(), "regenerate the README key table from keymap::markdown()");
+}
+
+/// A client whose name, reminder and message are all longer than the room for them.
+fn add_max(store: &Store) {
+    let profile = ClientProfile {
+        name: "Maximilian Alexander Fitzgerald".into(),
+        preferred_name: Some("Max".into()),
+        ..Default::default()
+    };
+    let r = store.create_client(profile, dt("2026-11-01 09:00")).unwrap();
+    store
+        .update(&r.client.id, dt(NOW), "test", |r| {
+            r.schedule(dt("2026-11-26 10:30"), 50, 0)?;
+            r.add_personal(
+                "his daughter's graduation ceremony at the cathedral".into(),
+                None,
+                true,
+                dt(NOW).date(),
+                None,
+            );
+            r.add_contact(
+                dt("2026-11-20 08:00"),
+                rapport::domain::Channel::Email,
+                rapport::domain::Direction::Incoming,
+                "wants to talk about moving our sessions to the evenings after the holidays".into(),
+            );
+            Ok(())
+        })
+        .unwrap();
+}
+
+/// The lines holding Max's name, reminder or messages whose text runs into
+/// a panel's right border without `…`: cut silently.
+fn cut_without_ellipsis(screen: &str) -> Vec<String> {
+    screen
+        .lines()
+        .filter(|line| ["Max", " ask:", "email", "phone ", "voicemail", "text "].iter().any(|w| line.contains(w)))
+        .filter(|line| {
+            let chars: Vec<char> = line.chars().collect();
+            chars.windows(2).any(|w| w[1] == '│' && !matches!(w[0], ' ' | '…' | '│' | ']'))
+        })
+        .map(str::to_string)
+        .collect()
+}
+
+#[test]
+fn a_long_name_shows_the_preferred_name_and_every_cut_text_ends_in_an_ellipsis() {
+    let mut app = App::demo_with(add_max);
+    let today = app.screen(80, 24);
+    assert!(today.contains(" 10:30 Max · Maximilian Alexan… in 55 min"), "{today}");
+    assert!(today.contains("ask: his daughter's graduation…"), "{today}");
+    assert!(
+        today.contains("│Max · Maximilian Alexan… email 6 days ago: wants to talk about moving our ses…│"),
+        "{today}"
+    );
+    assert_eq!(cut_without_ellipsis(&today), Vec::<String>::new(), "{today}");
+    // At 60 columns an awaiting message still says what it is about.
+    let narrow = app.screen(60, 18);
+    assert!(narrow.contains("│Max · Maximili… email 6 days ago: wants to talk about mov…│"), "{narrow}");
+    assert_eq!(cut_without_ellipsis(&narrow), Vec::<String>::new(), "{narrow}");
+    let wide = app.screen(120, 40);
+    assert!(wide.contains("Maximilian Alexander Fitzgerald (Max)"), "there is room for all of it: {wide}");
+
+    app.press("Tab");
+    while app.rt.model.selected_entry().unwrap().name() != "Maximilian Alexander Fitzgerald" {
+        app.press("Down");
+    }
+    let list = app.screen(80, 24);
+    assert!(list.contains("│Max · Maximilian…   "), "{list}");
+    assert!(list.contains("│No sessions yet. Press n to write the first…│"), "{list}");
+    assert_eq!(cut_without_ellipsis(&list), Vec::<String>::new(), "{list}");
+    app.press("p BTab");
+    let messages = app.screen(80, 24);
+    assert!(
+        messages.contains("│email 6 days ago: wants to talk about moving our sessions to… [AWAITING REPLY]│"),
+        "{messages}"
+    );
+    assert_eq!(cut_without_ellipsis(&messages), Vec::<String>::new(), "{messages}");
 }
 
 // ---- Snapshots ------------------------------------------------------------

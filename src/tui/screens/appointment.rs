@@ -79,7 +79,8 @@ pub fn view(frame: &mut Frame, area: Rect, form: &AppointmentForm, theme: &Theme
         Some(t) => format!("Move appointment · {} · now {}", form.client_name, format_datetime(t)),
         None => format!("Book appointment · {}", form.client_name),
     };
-    frame.render_widget(Paragraph::new(Line::from(Span::styled(heading, theme.title()))), title);
+    let heading = super::fit_line(Line::from(Span::styled(heading, theme.title())), usize::from(title.width));
+    frame.render_widget(Paragraph::new(heading), title);
     form.fields.view(frame, Rect { width: body.width.min(60), ..body }, theme);
 }
 

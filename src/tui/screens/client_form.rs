@@ -139,7 +139,8 @@ pub fn view(frame: &mut Frame, area: Rect, form: &ClientForm, theme: &Theme) {
         Some((_, p)) => format!("Edit client · {}", p.name),
         None => "New client".to_string(),
     };
-    frame.render_widget(Paragraph::new(Line::from(Span::styled(heading, theme.title()))), title);
+    let heading = super::fit_line(Line::from(Span::styled(heading, theme.title())), usize::from(title.width));
+    frame.render_widget(Paragraph::new(heading), title);
     let width = body.width.min(60);
     form.fields.view(frame, Rect { width, ..body }, theme);
 }

@@ -283,7 +283,7 @@ pub fn view(frame: &mut Frame, area: Rect, form: &NoteForm, theme: &Theme) {
     if let Some(a) = form.appointment {
         heading.push(Span::styled(format!("  for the appointment {}", format_datetime(a)), theme.quiet()));
     }
-    frame.render_widget(Paragraph::new(Line::from(heading)), title);
+    frame.render_widget(Paragraph::new(super::fit_line(Line::from(heading), usize::from(title.width))), title);
 
     let side_width = if body.width >= 100 { 34 } else { 28 };
     let [side, editor] = Layout::horizontal([Constraint::Length(side_width), Constraint::Min(20)]).areas(body);

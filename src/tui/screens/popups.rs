@@ -25,7 +25,8 @@ pub fn view(frame: &mut Frame, area: Rect, m: &Model, popup: &Popup) {
             let open: Vec<_> = rec.open_tasks().collect();
             let r = centered(area, 70, (open.len() as u16 + 2).clamp(4, 14));
             frame.render_widget(Clear, r);
-            let block = panel(format!("Open tasks · {}", rec.client.name), true, theme);
+            let title = format!("Open tasks · {}", rec.client.name);
+            let block = panel(crate::fit::fit(&title, usize::from(r.width.saturating_sub(4))), true, theme);
             if open.is_empty() {
                 frame.render_widget(Paragraph::new("No open tasks.").block(block), r);
                 return;
@@ -46,7 +47,8 @@ pub fn view(frame: &mut Frame, area: Rect, m: &Model, popup: &Popup) {
                 TaskStatus::Dropped => "Drop",
                 TaskStatus::Open => "Not done yet",
             };
-            let block = panel(format!("{verb}: {task_text}"), true, theme);
+            let title = format!("{verb}: {task_text}");
+            let block = panel(crate::fit::fit(&title, usize::from(r.width.saturating_sub(4))), true, theme);
             let inner = block.inner(r);
             frame.render_widget(block, r);
             let [label, field] = Layout::vertical([Constraint::Length(2), Constraint::Min(1)]).areas(inner);

@@ -1,8 +1,9 @@
 //! The client's profile (`p`): personal details, goals, watch-for items and
 //! messages, each editable from the keyboard.
 
-use crate::domain::ClientRecord;
 use crate::domain::time::{ago, format_day};
+use crate::domain::{ClientRecord, name_within};
+use crate::fit::{self, fit, fit_with_tail};
 use crate::tui::action::{Action, Effect};
 use crate::tui::input::TextInput;
 use crate::tui::keymap::{BACKTAB, Binding, Context, DOWN, ENTER, ESC, TAB, UP, b, code, k};
@@ -25,7 +26,9 @@ pub struct ProfileView {
     pub selected: usize,
 }
 
-fn rows(r: &ClientRecord, part: Part, m: &Model) -> Vec<String> {
+/// The rows of `part`, each at most `cols` wide: a long text is cut with
+/// `…` before its date and state, which always show.
+fn rows(r: &ClientRecord, part: Part, m: &Model, cols: usize) -> Vec<String> {
     let today = m.now.date();
     match part {
         Part::Personal => r
@@ -34,7 +37,7 @@ fn rows(r: &ClientRecord, part: Part, m: &Model) -> Vec<String> {
             .map(|p| {
                 let date = p.date.map(|d| format!(", {}", format_day(d))).unwrap_or_default();
                 let ask = if p.ask { "  [ask]" } else { "" };
-                format!("{}{date}{ask}", p.text)
+                fit_with_tail(&p.text, &format!("{date}{ask}"), cols)
             })
             .collect(),
         Part::Goals => r
@@ -43,7 +46,7 @@ fn rows(r: &ClientRecord, part: Part, m: &Model) -> Vec<String> {
             .map(|g| {
                 let status = g.status.label();
                 let agreed = if g.agreed { "agreed" } else { "not yet agreed" };
-                format!("[{}] {} ({status}, {agreed})", g.id, g.text)
+                fit_with_tail(&format!("[{}] {}", g.id, g.text), &format!(" ({status}, {agreed})"), cols)
             })
             .collect(),
         Part::WatchFor => r.watch_for.iter().map(|w| w.text.clone()).collect(),
@@ -59,7 +62,8 @@ fn rows(r: &ClientRecord, part: Part, m: &Model) -> Vec<String> {
                 } else {
                     "sent"
                 };
-                format!("{} {}: {} [{state}]", c.channel.label(), ago(c.at.date(), today), c.summary)
+                let said = format!("{} {}: {}", c.channel.label(), ago(c.at.date(), today), c.summary);
+                fit_with_tail(&said, &format!(" [{state}]"), cols)
             })
             .collect(),
     }
@@ -71,10 +75,14 @@ pub fn view(frame: &mut Frame, area: Rect, m: &Model, v: &ProfileView) {
     let [title, tabs, body] =
         Layout::vertical([Constraint::Length(1), Constraint::Length(1), Constraint::Min(3)]).areas(area);
     let c = &r.client;
-    let mut who = vec![Span::styled(format!("Profile · {}", r.display_name()), theme.title())];
-    for extra in [&c.pronouns, &c.phone, &c.email].into_iter().flatten() {
-        who.push(Span::styled(format!(" · {extra}"), theme.quiet()));
-    }
+    let cols = usize::from(title.width);
+    let name = name_within(&c.name, c.preferred_name.as_deref(), cols.saturating_sub(fit::width("Profile · ")));
+    let head = format!("Profile · {name}");
+    let extras: String = [&c.pronouns, &c.phone, &c.email].into_iter().flatten().map(|e| format!(" · {e}")).collect();
+    let who = vec![
+        Span::styled(head.clone(), theme.title()),
+        Span::styled(fit(&extras, cols.saturating_sub(fit::width(&head))).into_owned(), theme.quiet()),
+    ];
     frame.render_widget(Paragraph::new(Line::from(who)), title);
     let tab_spans: Vec<Span> = Part::ALL
         .iter()
@@ -88,7 +96,7 @@ pub fn view(frame: &mut Frame, area: Rect, m: &Model, v: &ProfileView) {
     let block = panel(v.part.title(), true, theme);
     let inner = block.inner(body);
     frame.render_widget(block, body);
-    let items = rows(r, v.part, m);
+    let items = rows(r, v.part, m, usize::from(inner.width));
     if items.is_empty() {
         frame.render_widget(Paragraph::new(Line::styled("Nothing yet. Press a to add one.", theme.quiet())), inner);
         return;

@@ -1,7 +1,9 @@
 //! Today: the appointments of today and the next days, and every message
 //! awaiting a reply. The app opens here.
 
+use crate::domain::name_within;
 use crate::domain::time::{Standing, ago, format_day_near, relative, standing};
+use crate::fit::{self, fit, fit_exact};
 use crate::store;
 use crate::store::ClientSummary;
 use crate::tui::action::{Action, Effect};
@@ -25,17 +27,23 @@ pub struct TodayState {
 }
 
 /// Every message awaiting a reply across all clients, oldest first, with
-/// the client's name.
-pub fn awaiting(m: &Model) -> Vec<(&str, &store::index::Awaiting)> {
-    let mut all: Vec<(&str, &store::index::Awaiting)> = m
+/// whose it is.
+pub fn awaiting(m: &Model) -> Vec<(&ClientSummary, &store::index::Awaiting)> {
+    let mut all: Vec<(&ClientSummary, &store::index::Awaiting)> = m
         .clients
         .iter()
         .filter_map(|c| c.summary.as_ref().ok())
         .filter(|s| !s.archived)
-        .flat_map(|s| s.awaiting.iter().map(move |a| (s.name.as_str(), a)))
+        .flat_map(|s| s.awaiting.iter().map(move |a| (s, a)))
         .collect();
     all.sort_by_key(|(_, a)| a.at);
     all
+}
+
+/// The width of the name column in a list `cols` wide: it grows with the
+/// window (24 at 80 columns), and what follows it takes the rest.
+fn name_column(cols: usize) -> usize {
+    (cols.saturating_sub(22) * 3 / 7).clamp(12, 40)
 }
 
 pub fn view(frame: &mut Frame, area: Rect, m: &Model) {
@@ -73,6 +81,11 @@ pub fn view(frame: &mut Frame, area: Rect, m: &Model) {
         }
         let height = usize::from(inner.height);
         let start = window_start(selected_line, height);
+        // " 10:00 " name " " "in 1 h 25 min " reminder
+        // As wide as the longest name needs, within the column's limit.
+        let longest = rows.iter().filter_map(|r| m.summary(&r.client)).map(|s| fit::width(&s.display_name())).max();
+        let name_width = name_column(usize::from(inner.width)).min(longest.unwrap_or(0).max(12));
+        let reminder_width = usize::from(inner.width).saturating_sub(7 + name_width + 1 + 14);
         let visible: Vec<ListItem> = layout
             .iter()
             .skip(start)
@@ -88,9 +101,11 @@ pub fn view(frame: &mut Frame, area: Rect, m: &Model) {
                 };
                 let (client, a) = (&rows[i].client, &rows[i].appointment);
                 let summary = m.summary(client);
-                let name: String =
-                    summary.map(|s| s.display_name()).unwrap_or_else(|| client.clone()).chars().take(24).collect();
-                let reminder = summary.and_then(|s| s.reminder.clone()).unwrap_or_default();
+                let name = match summary {
+                    Some(s) => name_within(&s.name, s.preferred_name.as_deref(), name_width),
+                    None => client.clone(),
+                };
+                let reminder = summary.and_then(|s| s.reminder.as_deref()).unwrap_or_default();
                 let when = if day == today { relative(m.now, a.start, a.minutes) } else { String::new() };
                 let when_style = match standing(m.now, a.start, a.minutes) {
                     _ if day != today => Default::default(),
@@ -101,9 +116,9 @@ pub fn view(frame: &mut Frame, area: Rect, m: &Model) {
                 };
                 let mut line = Line::from(vec![
                     Span::raw(format!(" {} ", a.start.format("%H:%M"))),
-                    Span::raw(format!("{name:<24} ")),
+                    Span::raw(format!("{} ", fit_exact(&name, name_width))),
                     Span::styled(format!("{when:<14}"), when_style),
-                    Span::styled(reminder, theme.quiet()),
+                    Span::styled(fit(reminder, reminder_width).into_owned(), theme.quiet()),
                 ]);
                 if i == m.today.row {
                     line = line.style(theme.selected());
@@ -120,12 +135,20 @@ pub fn view(frame: &mut Frame, area: Rect, m: &Model) {
     let lines: Vec<Line> = if waiting.is_empty() {
         vec![Line::styled("No messages awaiting a reply.", theme.quiet())]
     } else {
+        // The names in a column as wide as the longest needs (within the
+        // agenda's), so what each message says starts in one place.
+        let cols = usize::from(inner.width);
+        let names: Vec<String> =
+            waiting.iter().map(|(s, _)| name_within(&s.name, s.preferred_name.as_deref(), name_column(cols))).collect();
+        let name_width = names.iter().map(|n| fit::width(n)).max().unwrap_or(0);
         waiting
             .iter()
-            .map(|(name, w)| {
+            .zip(&names)
+            .map(|((_, w), name)| {
+                let said = format!("{} {}: {}", w.channel.label(), ago(w.at.date(), m.now.date()), w.summary);
                 Line::from(vec![
-                    Span::styled(format!("{name} "), theme.ask()),
-                    Span::raw(format!("{} {}: {}", w.channel.label(), ago(w.at.date(), m.now.date()), w.summary)),
+                    Span::styled(format!("{} ", fit_exact(name, name_width)), theme.ask()),
+                    Span::raw(fit(&said, cols.saturating_sub(name_width + 1)).into_owned()),
                 ])
             })
             .collect()
