@@ -497,6 +497,35 @@ fn a_long_name_shows_the_preferred_name_and_every_cut_text_ends_in_an_ellipsis()
     assert_eq!(cut_without_ellipsis(&messages), Vec::<String>::new(), "{messages}");
 }
 
+/// Every key the footer of the screen on show lists, whole on one line with its words.
+fn footer_keys_whole(app: &App, w: u16, h: u16) {
+    let screen = app.screen(w, h);
+    for (key, help) in rapport::tui::keymap::footer(app.rt.model.context()) {
+        let entry = format!("{key} {help}");
+        if rapport::fit::width(&entry) <= usize::from(w) {
+            assert!(screen.lines().any(|l| l.contains(&entry)), "'{entry}' is split at {w}x{h}:\n{screen}");
+        }
+    }
+}
+
+#[test]
+fn footers_wrap_between_whole_keys_and_the_personal_tab_shows_delete() {
+    let mut app = App::demo();
+    for keys in ["", "Tab", "Enter", "Esc p", "Tab", "Tab", "Tab", "Esc n"] {
+        app.press(keys);
+        for (w, h) in [(60, 18), (80, 24), (120, 40)] {
+            footer_keys_whole(&app, w, h);
+        }
+    }
+    app.press("Esc y p");
+    let personal = app.screen(80, 24);
+    assert!(personal.contains("Delete remove") && personal.contains("Enter/Space ask / not"), "{personal}");
+    assert!(!personal.contains("achieved"), "the goals' keys are on the goals' tab: {personal}");
+    app.press("Tab");
+    let goals = app.screen(80, 24);
+    assert!(goals.contains("d achieved") && goals.contains("x drop") && !goals.contains("Delete"), "{goals}");
+}
+
 // ---- Snapshots ------------------------------------------------------------
 
 #[test]

@@ -239,7 +239,12 @@ impl Model {
             Screen::NoteForm(_) => Context::NoteForm,
             Screen::ClientForm(_) => Context::ClientForm,
             Screen::Appointment(_) => Context::AppointmentForm,
-            Screen::Profile(_) => Context::Profile,
+            Screen::Profile(v) => match v.part {
+                Part::Personal => Context::ProfilePersonal,
+                Part::Goals => Context::ProfileGoals,
+                Part::WatchFor => Context::ProfileWatch,
+                Part::Messages => Context::ProfileMessages,
+            },
             Screen::Search(_) => Context::Search,
         }
     }

@@ -6,7 +6,7 @@ use crate::domain::{ClientRecord, name_within};
 use crate::fit::{self, fit, fit_with_tail};
 use crate::tui::action::{Action, Effect};
 use crate::tui::input::TextInput;
-use crate::tui::keymap::{BACKTAB, Binding, Context, DOWN, ENTER, ESC, TAB, UP, b, code, k};
+use crate::tui::keymap::{BACKTAB, Binding, Context, DOWN, ENTER, ESC, Key, TAB, UP, b, code, k};
 use crate::tui::model::{Confirmed, Model, Popup, Screen};
 use crate::tui::nav::*;
 use crate::tui::screens::clients::selectable_list;
@@ -113,20 +113,27 @@ pub static KEYS: &[Binding] = &[
     b(Context::Profile, &[UP, k('k')], Action::Up, "previous item", false),
     b(Context::Profile, &[DOWN, k('j')], Action::Down, "next item", false),
     b(Context::Profile, &[k('a')], Action::AddItem, "add", true),
-    b(Context::Profile, &[ENTER, k(' ')], Action::Toggle, "ask / agreed / replied", true)
-        .about("flip the item: ask about it, client agreed, message replied"),
-    b(Context::Profile, &[k('d')], Action::GoalAchieved, "goal achieved", true),
-    b(Context::Profile, &[k('x')], Action::GoalDropped, "drop goal", false),
-    b(
-        Context::Profile,
-        &[code(KeyCode::Delete)],
-        Action::RemoveItem,
-        "remove (asks first; goals are dropped instead)",
-        false,
-    ),
     b(Context::Profile, &[ESC], Action::Back, "back", true),
     b(Context::Profile, &[k('?')], Action::Help, "help", true),
+    b(Context::ProfilePersonal, &[ENTER, k(' ')], Action::Toggle, "ask / not", true)
+        .about("flip whether to ask about it next time"),
+    b(Context::ProfilePersonal, &[DELETE], Action::RemoveItem, "remove", true)
+        .about("remove the detail, when it is outdated (asks first)"),
+    b(Context::ProfileGoals, &[ENTER, k(' ')], Action::Toggle, "agreed / not", true)
+        .about("flip whether the client agreed to the goal"),
+    b(Context::ProfileGoals, &[k('d')], Action::GoalAchieved, "achieved", true).about("goal achieved"),
+    b(Context::ProfileGoals, &[k('x')], Action::GoalDropped, "drop", true)
+        .about("drop the goal (it stays in the record)"),
+    b(Context::ProfileGoals, &[DELETE], Action::RemoveItem, "remove", false)
+        .about("goals are not removed: x drops one, and it stays in the record"),
+    b(Context::ProfileWatch, &[DELETE], Action::RemoveItem, "remove", true).about("remove the item (asks first)"),
+    b(Context::ProfileMessages, &[ENTER, k(' ')], Action::Toggle, "replied", true).about("mark the message replied"),
+    b(Context::ProfileMessages, &[DELETE], Action::RemoveItem, "remove", true)
+        .about("remove a message logged by mistake (asks first)"),
 ];
+
+/// The Delete key.
+const DELETE: Key = code(KeyCode::Delete);
 
 // ---- Keys -------------------------------------------------------------------
 
