@@ -787,14 +787,62 @@ fn an_outdated_personal_detail_can_be_removed_after_asking() {
     app.press("n");
     assert_eq!(app.rt.store.load("aisha-khan").unwrap().personal.len(), before);
     app.key(KeyCode::Delete, KeyModifiers::NONE);
+    let Some(Popup::Confirm { question, .. }) = &app.rt.model.popup else { panic!("asks first") };
+    assert_eq!(question, "Remove \"final-year biology student\" from Personal? y removes it, n keeps it.");
+    assert!(app.screen(80, 24).contains("final-year biology student"), "the question names the item");
     app.press("y");
-    assert_eq!(app.status(), "Removed it from Personal.");
+    assert_eq!(app.status(), "Removed \"final-year biology student\" from Personal.");
     let r = app.rt.store.load("aisha-khan").unwrap();
     assert_eq!(r.personal.len(), before - 1);
     assert!(!r.personal.iter().any(|p| p.text == "final-year biology student"));
     app.press("Tab");
     app.key(KeyCode::Delete, KeyModifiers::NONE);
     assert!(app.status().starts_with("Goals are not removed"), "{}", app.status());
+}
+
+#[test]
+fn a_personal_detail_is_changed_in_place_and_an_impossible_date_is_named() {
+    let mut app = App::demo();
+    app.press("Tab p");
+    let before = app.rt.store.load("aisha-khan").unwrap().personal[0].clone();
+    app.press("e");
+    assert!(app.screen(80, 24).contains(&format!("Change {} in Personal", before.id)));
+    match &app.rt.model.popup {
+        Some(Popup::AddItem { input, .. }) => assert_eq!(input.text(), before.text, "the box holds its words"),
+        other => panic!("{other:?}"),
+    }
+    app.press("Esc");
+    assert!(app.rt.model.popup.is_none(), "nothing changed: Esc just closes");
+    app.press("e");
+    app.type_text(", exam 2026-02-30");
+    app.press("Enter");
+    assert_eq!(
+        app.status(),
+        "2026-02-30 does not exist in the calendar: write a real date as YYYY-MM-DD, or leave it out."
+    );
+    assert!(matches!(app.rt.model.popup, Some(Popup::AddItem { .. })), "the box stays open with its text");
+    for _ in 0..2 {
+        app.key(KeyCode::Backspace, KeyModifiers::NONE);
+    }
+    app.type_text("27");
+    app.press("Enter");
+    assert_eq!(app.status(), format!("Changed {} in Personal.", before.id));
+    let after = app.rt.store.load("aisha-khan").unwrap().personal[0].clone();
+    assert_eq!(after.text, format!("{}, exam", before.text));
+    assert_eq!(after.date, chrono::NaiveDate::from_ymd_opt(2026, 2, 27));
+    assert_eq!((after.id, after.ask, after.noted_on), (before.id, before.ask, before.noted_on));
+    let audit = fs::read_to_string(app.rt.store.root().join("audit.log")).unwrap();
+    assert!(audit.lines().last().unwrap().contains("profile changed"), "{audit}");
+
+    // In the note form too, the date that does not exist is named, and nothing is saved.
+    app.press("Esc n Tab Tab Tab");
+    app.type_text("exam 2026-02-30");
+    app.press("C-s");
+    assert_eq!(
+        app.status(),
+        "Personal details: 2026-02-30 does not exist in the calendar: write a real date as YYYY-MM-DD, or leave it out."
+    );
+    assert!(matches!(app.rt.model.screen, Screen::NoteForm(_)));
 }
 
 // ---- Hostile input ----------------------------------------------------------

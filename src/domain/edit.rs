@@ -126,6 +126,9 @@ impl ClientRecord {
         let minutes = new.minutes.unwrap_or(50);
         bounds::check_number("the session length in minutes", minutes, &bounds::MINUTES)
             .map_err(RecordError::Invalid)?;
+        if let Some(why) = new.personal.iter().find_map(|line| time::impossible_date(line)) {
+            return Err(RecordError::Invalid(format!("personal details: {why}")));
+        }
         let id = next_id("s", self.sessions.iter().map(|s| s.id.as_str()));
         let day = at.date();
         for text in clean_lines(&new.tasks) {
@@ -209,6 +212,46 @@ impl ClientRecord {
             ItemKind::Goals => return Err(RecordError::Invalid("goals are dropped, not removed".into())),
         };
         Ok(text)
+    }
+
+    /// Changes what a personal detail, goal or watch-for item says (and a
+    /// personal detail's date: `None` takes it away). A message stays as it
+    /// was logged.
+    pub fn edit_item(
+        &mut self,
+        kind: profile::ItemKind,
+        id: &str,
+        text: &str,
+        date: Option<NaiveDate>,
+    ) -> Result<(), RecordError> {
+        use profile::ItemKind;
+        let text = text.trim().to_string();
+        if text.is_empty() {
+            return Err(RecordError::Invalid("an item needs some words; Delete removes one".into()));
+        }
+        if let Some(why) = time::impossible_date(&text) {
+            return Err(RecordError::Invalid(why));
+        }
+        match kind {
+            ItemKind::Personal => {
+                let p = self.personal.iter_mut().find(|p| p.id == id).ok_or_else(|| unknown("personal detail", id))?;
+                p.text = text;
+                p.date = date;
+            }
+            ItemKind::Goals => {
+                self.goals.iter_mut().find(|g| g.id == id).ok_or_else(|| unknown("goal", id))?.text = text;
+            }
+            ItemKind::WatchFor => {
+                self.watch_for.iter_mut().find(|w| w.id == id).ok_or_else(|| unknown("watch-for item", id))?.text =
+                    text;
+            }
+            ItemKind::Messages => {
+                return Err(RecordError::Invalid(
+                    "a message stays as it was logged; remove it and log it again".into(),
+                ));
+            }
+        }
+        Ok(())
     }
 
     /// Records whether the client agreed to a goal.

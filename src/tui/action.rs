@@ -67,6 +67,8 @@ pub enum Action {
     AddItem,
     /// Flip the selected profile item: ask about it, client agreed, replied.
     Toggle,
+    /// Change the words of the selected personal detail, goal or watch-for item.
+    EditItem,
     /// Remove the selected personal detail, watch-for item or message (asks first).
     RemoveItem,
     /// Mark the selected goal achieved.

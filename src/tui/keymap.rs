@@ -24,7 +24,7 @@ pub enum Context {
     ProfileGoals,
     ProfileWatch,
     ProfileMessages,
-    /// Typing a new profile item.
+    /// Typing a new profile item, or new words for one.
     AddItem,
     /// Typing an addendum to a note.
     Addendum,
@@ -59,7 +59,7 @@ impl Context {
             Context::ProfileGoals => "Profile · Goals",
             Context::ProfileWatch => "Profile · Watch for",
             Context::ProfileMessages => "Profile · Messages",
-            Context::AddItem => "Add to the profile",
+            Context::AddItem => "Profile item",
             Context::Addendum => "Addendum",
             Context::Search => "Search every note",
             Context::NoteForm => "Session note",

@@ -66,9 +66,12 @@ pub enum Popup {
     Restore {
         client: String,
     },
+    /// A new item for a part of the profile, or new words for one.
     AddItem {
         client: String,
         part: Part,
+        /// The item being changed; None to add one.
+        editing: Option<String>,
         input: Box<TextInput>,
     },
     Addendum {

@@ -1,7 +1,7 @@
 //! Note entry: the quick note straight after a session.
 
 use crate::domain::bounds;
-use crate::domain::time::{format_datetime, parse_datetime};
+use crate::domain::time::{self, format_datetime, parse_datetime};
 use crate::domain::{NewSession, Session};
 use crate::tui::action::{Action, Effect};
 use crate::tui::input::{TextInput, Typed};
@@ -244,13 +244,16 @@ impl NoteForm {
         let at = parse_datetime(&self.fields[WHEN].text()).map_err(|e| format!("When: {e}"))?;
         let minutes_text = self.fields[MINUTES].text();
         let minutes = bounds::parse_number("Minutes", &minutes_text, &bounds::MINUTES)?;
+        if let Some(why) = self.lines(PERSONAL).iter().find_map(|l| time::impossible_date(l)) {
+            return Err(format!("Personal details: {why}."));
+        }
         Ok(NewSession {
             at: Some(at),
             minutes: Some(minutes),
             topics: self.lines(0),
             feedback: self.lines(1),
             tasks: self.lines(2),
-            personal: self.lines(3),
+            personal: self.lines(PERSONAL),
             observations: self.lines(4),
             plan: self.fields[5].text(),
             notes: self.fields[6].text(),

@@ -17,7 +17,7 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
-pub use crate::domain::profile::{ItemKind as Part, ProfileChange, item_ids, parse_new};
+pub use crate::domain::profile::{ItemKind as Part, ProfileChange, item_ids, item_text, parse_edit, parse_new};
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct ProfileView {
@@ -117,15 +117,18 @@ pub static KEYS: &[Binding] = &[
     b(Context::Profile, &[k('?')], Action::Help, "help", true),
     b(Context::ProfilePersonal, &[ENTER, k(' ')], Action::Toggle, "ask / not", true)
         .about("flip whether to ask about it next time"),
+    b(Context::ProfilePersonal, &[k('e')], Action::EditItem, "edit", true).about("change the detail's words or date"),
     b(Context::ProfilePersonal, &[DELETE], Action::RemoveItem, "remove", true)
         .about("remove the detail, when it is outdated (asks first)"),
     b(Context::ProfileGoals, &[ENTER, k(' ')], Action::Toggle, "agreed / not", true)
         .about("flip whether the client agreed to the goal"),
+    b(Context::ProfileGoals, &[k('e')], Action::EditItem, "edit", true).about("change the goal's words"),
     b(Context::ProfileGoals, &[k('d')], Action::GoalAchieved, "achieved", true).about("goal achieved"),
     b(Context::ProfileGoals, &[k('x')], Action::GoalDropped, "drop", true)
         .about("drop the goal (it stays in the record)"),
     b(Context::ProfileGoals, &[DELETE], Action::RemoveItem, "remove", false)
         .about("goals are not removed: x drops one, and it stays in the record"),
+    b(Context::ProfileWatch, &[k('e')], Action::EditItem, "edit", true).about("change the item's words"),
     b(Context::ProfileWatch, &[DELETE], Action::RemoveItem, "remove", true).about("remove the item (asks first)"),
     b(Context::ProfileMessages, &[ENTER, k(' ')], Action::Toggle, "replied", true).about("mark the message replied"),
     b(Context::ProfileMessages, &[DELETE], Action::RemoveItem, "remove", true)
@@ -166,7 +169,22 @@ pub(crate) fn update(m: &mut Model, action: Action) -> Vec<Effect> {
             let client = v.client.clone();
             m.screen = Screen::Profile(v);
             if writable(m, &client) {
-                m.popup = Some(Popup::AddItem { client, part, input: Box::new(TextInput::one_line("")) });
+                m.popup =
+                    Some(Popup::AddItem { client, part, editing: None, input: Box::new(TextInput::one_line("")) });
+            }
+            return vec![];
+        }
+        (Action::EditItem, part, Some(id)) => {
+            let client = v.client.clone();
+            let text = item_text(r, part, &id);
+            m.screen = Screen::Profile(v);
+            match text {
+                Some(text) if writable(m, &client) => {
+                    let input = Box::new(TextInput::one_line(&text));
+                    m.popup = Some(Popup::AddItem { client, part, editing: Some(id), input });
+                }
+                Some(_) => {}
+                None => m.set_info("A message stays as it was logged; Delete removes one logged by mistake."),
             }
             return vec![];
         }
@@ -192,10 +210,19 @@ pub(crate) fn update(m: &mut Model, action: Action) -> Vec<Effect> {
         }
         (Action::RemoveItem, part, Some(id)) => {
             let client = v.client.clone();
+            // The question names the item, so a slip of the arrow keys shows.
+            let text = match part {
+                Part::Messages => r.contacts.iter().find(|c| c.id == id).map(|c| c.summary.clone()),
+                _ => item_text(r, part, &id),
+            };
             m.screen = Screen::Profile(v);
             if writable(m, &client) {
                 m.popup = Some(Popup::Confirm {
-                    question: format!("Remove this item from {}? y removes it, n keeps it.", part.title()),
+                    question: format!(
+                        "Remove \"{}\" from {}? y removes it, n keeps it.",
+                        fit(&text.unwrap_or_default(), 80),
+                        part.title()
+                    ),
                     on_yes: Confirmed::RemoveItem { client, part, id },
                 });
             }
