@@ -845,6 +845,49 @@ fn a_personal_detail_is_changed_in_place_and_an_impossible_date_is_named() {
     assert!(matches!(app.rt.model.screen, Screen::NoteForm(_)));
 }
 
+#[test]
+fn a_reply_is_marked_from_today_and_one_marked_by_mistake_is_taken_back() {
+    let mut app = App::demo();
+    let priya = |app: &App| {
+        let r = app.rt.store.load("priya-raman").unwrap();
+        r.contacts.iter().find(|c| c.summary.contains("burnout")).unwrap().clone()
+    };
+    app.press("w");
+    let screen = app.screen(80, 24);
+    assert!(screen.contains("r replied") && screen.contains("Enter open"), "{screen}");
+    assert!(screen.contains("Awaiting reply (4)"), "{screen}");
+    // Enter opens the client's messages with this one selected; Enter there flips it both ways.
+    app.press("Enter");
+    assert!(matches!(&app.rt.model.screen, Screen::Profile(v) if v.client == "priya-raman"));
+    assert!(app.screen(80, 24).contains("Enter/Space replied / not"));
+    app.press("Enter");
+    let id = priya(&app).id;
+    assert_eq!(app.status(), format!("Message {id} marked as replied."));
+    assert!(priya(&app).replied_at.is_some());
+    app.press("Enter");
+    assert_eq!(app.status(), format!("Message {id} awaits a reply again."), "Enter takes a reply back");
+    assert!(priya(&app).replied_at.is_none());
+
+    // Back on Today's list, where Enter left it: one key marks it replied.
+    app.press("Esc");
+    assert_eq!(app.rt.model.context(), rapport::tui::keymap::Context::TodayMessages);
+    app.press("r");
+    assert_eq!(app.status(), format!("Message {id} marked as replied."));
+    assert!(priya(&app).replied_at.is_some());
+    let screen = app.screen(80, 24);
+    assert!(screen.contains("Awaiting reply (3)") && !screen.contains("burnout"), "{screen}");
+    // Up from the first message goes back to the appointments; Down past the last comes back.
+    app.press("Up");
+    assert_eq!(app.rt.model.context(), rapport::tui::keymap::Context::Today);
+    for _ in 0..12 {
+        app.press("Down");
+    }
+    assert_eq!(app.rt.model.context(), rapport::tui::keymap::Context::TodayMessages);
+    app.press("r r r");
+    assert!(app.screen(80, 24).contains("No messages awaiting a reply."));
+    assert_eq!(app.rt.model.context(), rapport::tui::keymap::Context::Today, "none left: back to the appointments");
+}
+
 // ---- Hostile input ----------------------------------------------------------
 
 #[test]

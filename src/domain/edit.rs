@@ -312,6 +312,15 @@ impl ClientRecord {
         Ok(())
     }
 
+    /// Takes back a reply marked by mistake: the message awaits one again.
+    pub fn unmark_replied(&mut self, id: &str) -> Result<(), RecordError> {
+        let contact = self.contacts.iter_mut().find(|c| c.id == id).ok_or_else(|| unknown("contact", id))?;
+        if contact.replied_at.take().is_none() {
+            return Err(RecordError::Invalid(format!("contact {id} is not marked as replied")));
+        }
+        Ok(())
+    }
+
     /// Books `1 + weekly` appointments a week apart. Returns any existing
     /// appointments the new ones overlap, so the caller can warn.
     pub fn schedule(

@@ -41,7 +41,7 @@ impl ItemKind {
             ItemKind::Personal => "ask about it / not",
             ItemKind::Goals => "client agreed / not",
             ItemKind::WatchFor => "",
-            ItemKind::Messages => "mark replied",
+            ItemKind::Messages => "replied / not",
         }
     }
 }
@@ -72,6 +72,8 @@ pub enum ProfileChange {
         summary: String,
     },
     Replied(String),
+    /// Marked replied by mistake: it awaits a reply again.
+    NotReplied(String),
     Remove {
         part: ItemKind,
         id: String,
@@ -121,6 +123,10 @@ impl ClientRecord {
             ProfileChange::Replied(id) => {
                 r.mark_replied(&id, now)?;
                 format!("Message {id} marked as replied.")
+            }
+            ProfileChange::NotReplied(id) => {
+                r.unmark_replied(&id)?;
+                format!("Message {id} awaits a reply again.")
             }
             ProfileChange::Remove { part, id } => {
                 let text = r.remove_item(part, &id)?;

@@ -9,6 +9,8 @@ use super::action::Action;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Context {
     Today,
+    /// Today, with the messages awaiting a reply selected.
+    TodayMessages,
     Clients,
     /// The client list, with the sessions pane focused.
     Sessions,
@@ -49,6 +51,7 @@ impl Context {
     pub fn title(self) -> &'static str {
         match self {
             Context::Today => "Today",
+            Context::TodayMessages => "Today · awaiting reply",
             Context::Clients => "Clients",
             Context::Sessions => "Sessions pane",
             Context::Filter => "Filter by name",
@@ -266,8 +269,9 @@ pub fn keys_label(keys: &[Key]) -> String {
 use Context::*;
 
 /// Every context in the order help lists them.
-pub const HELP_ORDER: [Context; 22] = [
+pub const HELP_ORDER: [Context; 23] = [
     Today,
+    TodayMessages,
     Clients,
     Sessions,
     Filter,

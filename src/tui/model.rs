@@ -234,6 +234,7 @@ impl Model {
             None => {}
         }
         match &self.screen {
+            Screen::Today if self.today.messages_focus => Context::TodayMessages,
             Screen::Today => Context::Today,
             Screen::Clients if self.list.filter_typing => Context::Filter,
             Screen::Clients if self.list.sessions_focus => Context::Sessions,

@@ -64,6 +64,7 @@ fn step_model(m: &mut Model, action: Action) -> Vec<Effect> {
         }
         Action::Refreshed(entries) => {
             let changed = m.refreshed(entries);
+            screens::today::messages_changed(m);
             match changed.as_slice() {
                 [] => {}
                 [one] => m.set_info(format!(
@@ -92,6 +93,7 @@ fn step_model(m: &mut Model, action: Action) -> Vec<Effect> {
                 m.screen = home(m);
             }
             m.today.row = m.today.row.min(m.agenda().len().saturating_sub(1));
+            screens::today::messages_changed(m);
             if let Screen::Review(v) = &mut m.screen {
                 let open = m
                     .clients

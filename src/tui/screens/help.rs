@@ -37,8 +37,10 @@ pub fn lines(theme: &Theme) -> Vec<Line<'static>> {
 
 pub fn view(frame: &mut Frame, area: Rect, scroll: u16, theme: &Theme) {
     frame.render_widget(Clear, area);
+    let cols = usize::from(area.width.saturating_sub(2));
+    let lines: Vec<Line> = lines(theme).into_iter().map(|l| super::fit_line(l, cols)).collect();
     frame.render_widget(
-        Paragraph::new(lines(theme)).scroll((scroll, 0)).block(panel("Keys · ↑/↓ scroll · Esc closes", true, theme)),
+        Paragraph::new(lines).scroll((scroll, 0)).block(panel("Keys · ↑/↓ scroll · Esc closes", true, theme)),
         area,
     );
 }

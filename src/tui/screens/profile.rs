@@ -127,10 +127,11 @@ pub static KEYS: &[Binding] = &[
     b(Context::ProfileGoals, &[k('x')], Action::GoalDropped, "drop", true)
         .about("drop the goal (it stays in the record)"),
     b(Context::ProfileGoals, &[DELETE], Action::RemoveItem, "remove", false)
-        .about("goals are not removed: x drops one, and it stays in the record"),
+        .about("not for goals: x drops one, and it stays in the record"),
     b(Context::ProfileWatch, &[k('e')], Action::EditItem, "edit", true).about("change the item's words"),
     b(Context::ProfileWatch, &[DELETE], Action::RemoveItem, "remove", true).about("remove the item (asks first)"),
-    b(Context::ProfileMessages, &[ENTER, k(' ')], Action::Toggle, "replied", true).about("mark the message replied"),
+    b(Context::ProfileMessages, &[ENTER, k(' ')], Action::Toggle, "replied / not", true)
+        .about("flip whether you have replied (takes back a mistaken reply)"),
     b(Context::ProfileMessages, &[DELETE], Action::RemoveItem, "remove", true)
         .about("remove a message logged by mistake (asks first)"),
 ];
@@ -196,14 +197,14 @@ pub(crate) fn update(m: &mut Model, action: Action) -> Vec<Effect> {
             let agreed = r.goals.iter().find(|g| g.id == id).is_some_and(|g| g.agreed);
             Some(ProfileChange::SetAgreed { id, agreed: !agreed })
         }
-        (Action::Toggle, Part::Messages, Some(id)) => {
-            if r.contacts.iter().any(|c| c.id == id && c.awaits_reply()) {
-                Some(ProfileChange::Replied(id))
-            } else {
-                info = Some("That message needs no reply.");
+        (Action::Toggle, Part::Messages, Some(id)) => match r.contacts.iter().find(|c| c.id == id) {
+            Some(c) if c.awaits_reply() => Some(ProfileChange::Replied(id)),
+            Some(c) if c.replied_at.is_some() => Some(ProfileChange::NotReplied(id)),
+            _ => {
+                info = Some("A message you sent needs no reply.");
                 None
             }
-        }
+        },
         (Action::RemoveItem, Part::Goals, Some(_)) => {
             info = Some("Goals are not removed: x drops one, and it stays in the record.");
             None

@@ -7,12 +7,13 @@ use crate::fit::{self, fit, fit_exact};
 use crate::store;
 use crate::store::ClientSummary;
 use crate::tui::action::{Action, Effect};
-use crate::tui::keymap::{Binding, Context, DOWN, ENTER, TAB, UP, b, ctrl, k};
+use crate::tui::keymap::{Binding, Context, DOWN, ENTER, ESC, TAB, UP, b, ctrl, k};
 use crate::tui::model::{Confirmed, Model, Popup, Screen};
 use crate::tui::nav::*;
 use crate::tui::screens::appointment::AppointmentForm;
 use crate::tui::screens::clients::window_start;
 use crate::tui::screens::panel;
+use crate::tui::screens::profile::{Part, ProfileChange, ProfileView, item_ids};
 use chrono::NaiveDate;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -24,19 +25,29 @@ use ratatui::widgets::{List, ListItem, Paragraph};
 pub struct TodayState {
     /// Index of the selected row.
     pub row: usize,
+    /// The awaiting-reply list has the keys (↓ past the last appointment, or w).
+    pub messages_focus: bool,
+    /// Index of the selected message awaiting a reply.
+    pub message: usize,
 }
 
-/// Every message awaiting a reply across all clients, oldest first, with
-/// whose it is.
-pub fn awaiting(m: &Model) -> Vec<(&ClientSummary, &store::index::Awaiting)> {
-    let mut all: Vec<(&ClientSummary, &store::index::Awaiting)> = m
+/// One message awaiting a reply, and whose it is.
+pub struct Waiting<'a> {
+    pub client: &'a str,
+    pub summary: &'a ClientSummary,
+    pub message: &'a store::index::Awaiting,
+}
+
+/// Every message awaiting a reply across all clients, oldest first.
+pub fn awaiting(m: &Model) -> Vec<Waiting<'_>> {
+    let mut all: Vec<Waiting> = m
         .clients
         .iter()
-        .filter_map(|c| c.summary.as_ref().ok())
-        .filter(|s| !s.archived)
-        .flat_map(|s| s.awaiting.iter().map(move |a| (s, a)))
+        .filter_map(|c| Some((c.id.as_str(), c.summary.as_ref().ok()?)))
+        .filter(|(_, s)| !s.archived)
+        .flat_map(|(client, summary)| summary.awaiting.iter().map(move |message| Waiting { client, summary, message }))
         .collect();
-    all.sort_by_key(|(_, a)| a.at);
+    all.sort_by_key(|w| w.message.at);
     all
 }
 
@@ -54,7 +65,8 @@ pub fn view(frame: &mut Frame, area: Rect, m: &Model) {
     let [agenda_area, waiting_area] =
         Layout::vertical([Constraint::Min(3), Constraint::Length(waiting_height)]).areas(area);
 
-    let block = panel("Appointments: today and the next 7 days", true, theme);
+    let on_messages = m.today.messages_focus && !waiting.is_empty();
+    let block = panel("Appointments: today and the next 7 days", !on_messages, theme);
     let inner = block.inner(agenda_area);
     frame.render_widget(block, agenda_area);
     if rows.is_empty() {
@@ -120,7 +132,7 @@ pub fn view(frame: &mut Frame, area: Rect, m: &Model) {
                     Span::styled(format!("{when:<14}"), when_style),
                     Span::styled(fit(reminder, reminder_width).into_owned(), theme.quiet()),
                 ]);
-                if i == m.today.row {
+                if i == m.today.row && !on_messages {
                     line = line.style(theme.selected());
                 }
                 ListItem::new(line)
@@ -129,7 +141,7 @@ pub fn view(frame: &mut Frame, area: Rect, m: &Model) {
         frame.render_widget(List::new(visible), inner);
     }
 
-    let block = panel(format!("Awaiting reply ({})", waiting.len()), false, theme);
+    let block = panel(format!("Awaiting reply ({})", waiting.len()), on_messages, theme);
     let inner = block.inner(waiting_area);
     frame.render_widget(block, waiting_area);
     let lines: Vec<Line> = if waiting.is_empty() {
@@ -138,18 +150,28 @@ pub fn view(frame: &mut Frame, area: Rect, m: &Model) {
         // The names in a column as wide as the longest needs (within the
         // agenda's), so what each message says starts in one place.
         let cols = usize::from(inner.width);
-        let names: Vec<String> =
-            waiting.iter().map(|(s, _)| name_within(&s.name, s.preferred_name.as_deref(), name_column(cols))).collect();
+        let names: Vec<String> = waiting
+            .iter()
+            .map(|w| name_within(&w.summary.name, w.summary.preferred_name.as_deref(), name_column(cols)))
+            .collect();
         let name_width = names.iter().map(|n| fit::width(n)).max().unwrap_or(0);
+        let selected = m.today.message.min(waiting.len() - 1);
+        let height = usize::from(inner.height);
+        let start = window_start(selected, height);
         waiting
             .iter()
             .zip(&names)
-            .map(|((_, w), name)| {
+            .enumerate()
+            .skip(start)
+            .take(height)
+            .map(|(i, (w, name))| {
+                let w = w.message;
                 let said = format!("{} {}: {}", w.channel.label(), ago(w.at.date(), m.now.date()), w.summary);
-                Line::from(vec![
+                let line = Line::from(vec![
                     Span::styled(format!("{} ", fit_exact(name, name_width)), theme.ask()),
                     Span::raw(fit(&said, cols.saturating_sub(name_width + 1)).into_owned()),
-                ])
+                ]);
+                if on_messages && i == selected { line.style(theme.selected()) } else { line }
             })
             .collect()
     };
@@ -167,20 +189,49 @@ pub static KEYS: &[Binding] = &[
     b(Context::Today, &[k('m')], Action::MoveAppointment, "move", true).about("move the appointment"),
     b(Context::Today, &[k('c')], Action::CancelAppointment, "cancel", true)
         .about("cancel the appointment (asks first)"),
+    b(Context::Today, &[k('w')], Action::Messages, "awaiting reply", true)
+        .about("the messages awaiting a reply (↓ past the appointments too)"),
     b(Context::Today, &[ctrl('f')], Action::Search, "search notes", true),
     b(Context::Today, &[TAB], Action::SwitchTab, "clients", true),
     b(Context::Today, &[k('?')], Action::Help, "help", true),
     b(Context::Today, &[ctrl('l')], Action::Blank, "hide", true)
         .about("hide the screen at once; any key brings it back"),
     b(Context::Today, &[k('q')], Action::Quit, "quit", true),
+    b(Context::TodayMessages, &[UP, k('k')], Action::Up, "previous message", false)
+        .about("previous message (from the first: back to the appointments)"),
+    b(Context::TodayMessages, &[DOWN, k('j')], Action::Down, "next message", false),
+    b(Context::TodayMessages, &[k('r')], Action::Replied, "replied", true)
+        .about("mark it replied (Enter on it in the profile takes it back)"),
+    b(Context::TodayMessages, &[ENTER], Action::Open, "open", true).about("the client's messages in their profile"),
+    b(Context::TodayMessages, &[ESC, k('w')], Action::Back, "appointments", true).about("back to the appointments"),
+    b(Context::TodayMessages, &[ctrl('f')], Action::Search, "search notes", false),
+    b(Context::TodayMessages, &[TAB], Action::SwitchTab, "clients", true),
+    b(Context::TodayMessages, &[k('?')], Action::Help, "help", true),
+    b(Context::TodayMessages, &[ctrl('l')], Action::Blank, "hide", false)
+        .about("hide the screen at once; any key brings it back"),
+    b(Context::TodayMessages, &[k('q')], Action::Quit, "quit", true),
 ];
 
 // ---- Keys -------------------------------------------------------------------
 
 pub(crate) fn update(m: &mut Model, action: Action) -> Vec<Effect> {
+    if m.today.messages_focus {
+        return messages_update(m, action);
+    }
     let rows = m.agenda();
     let row = rows.get(m.today.row).cloned();
+    let waiting = awaiting(m).len();
     match action {
+        // Down from the last appointment goes on to the messages awaiting a reply.
+        Action::Down if m.today.row + 1 >= rows.len() && waiting > 0 => {
+            m.today.messages_focus = true;
+            m.today.message = 0;
+        }
+        Action::Messages if waiting > 0 => {
+            m.today.messages_focus = true;
+            m.today.message = m.today.message.min(waiting - 1);
+        }
+        Action::Messages => m.set_info("No messages awaiting a reply."),
         Action::Up | Action::Down => m.today.row = step(m.today.row, rows.len(), action == Action::Down),
         Action::Review | Action::Open => {
             if let Some(r) = row {
@@ -214,6 +265,47 @@ pub(crate) fn update(m: &mut Model, action: Action) -> Vec<Effect> {
                     on_yes: Confirmed::CancelAppointment { client: r.client, start: r.appointment.start },
                 });
             }
+        }
+        Action::SwitchTab => {
+            m.screen = Screen::Clients;
+            m.home = Screen::Clients;
+        }
+        _ => {}
+    }
+    vec![]
+}
+
+/// Keeps the awaiting-reply selection on a message after the list changed
+/// (one answered here or elsewhere); with none left, the appointments have the keys.
+pub(crate) fn messages_changed(m: &mut Model) {
+    let count = awaiting(m).len();
+    m.today.message = m.today.message.min(count.saturating_sub(1));
+    m.today.messages_focus &= count > 0;
+}
+
+/// The keys of the awaiting-reply list.
+fn messages_update(m: &mut Model, action: Action) -> Vec<Effect> {
+    let waiting = awaiting(m);
+    // The last one was answered: back to the appointments.
+    let Some(last) = waiting.len().checked_sub(1) else {
+        m.today.messages_focus = false;
+        return update(m, action);
+    };
+    let at = m.today.message.min(last);
+    let (client, contact, count) = (waiting[at].client.to_string(), waiting[at].message.id.clone(), waiting.len());
+    m.today.message = at;
+    match action {
+        Action::Up if m.today.message == 0 => m.today.messages_focus = false,
+        Action::Up | Action::Down => m.today.message = step(m.today.message, count, action == Action::Down),
+        Action::Back => m.today.messages_focus = false,
+        Action::Replied if writable(m, &client) => {
+            return vec![Effect::ChangeProfile { client, change: ProfileChange::Replied(contact) }];
+        }
+        Action::Open => {
+            let selected = m
+                .record(&client)
+                .map_or(0, |r| item_ids(r, Part::Messages).iter().position(|id| *id == contact).unwrap_or(0));
+            m.screen = Screen::Profile(ProfileView { client, part: Part::Messages, selected });
         }
         Action::SwitchTab => {
             m.screen = Screen::Clients;
