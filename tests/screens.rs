@@ -411,6 +411,30 @@ fn help_lists_every_key_of_every_screen() {
 }
 
 #[test]
+fn help_opens_at_the_keys_of_the_screen_it_was_asked_from_and_stops_at_its_end() {
+    let mut app = App::demo();
+    let first_line = |app: &App| app.screen(80, 24).lines().nth(2).unwrap().to_string();
+    app.press("?");
+    assert!(first_line(&app).starts_with("│Today "), "{}", app.screen(80, 24));
+    app.press("Esc Tab n");
+    app.type_text("sleep");
+    app.key(KeyCode::F(1), KeyModifiers::NONE);
+    assert!(first_line(&app).starts_with("│Session note "), "{}", app.screen(80, 24));
+    app.press("Esc");
+    assert_eq!(note_field(&app, 0), "sleep", "closing help goes back to the note as it was");
+    app.press("Esc y p ?");
+    assert!(first_line(&app).starts_with("│Profile "), "{}", app.screen(80, 24));
+    // Scrolling stops with the last line at the bottom: one ↑ moves at once.
+    for _ in 0..300 {
+        app.press("Down");
+    }
+    let end = app.screen(80, 24);
+    assert!(end.lines().nth(20).unwrap().contains("Ctrl-L/F12"), "{end}");
+    app.press("Up");
+    assert!(app.screen(80, 24).lines().nth(20).unwrap().contains("Ctrl-C"), "{}", app.screen(80, 24));
+}
+
+#[test]
 fn the_readme_key_table_is_the_key_table() {
     let readme = fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
     let start = readme.find("<!-- keys:").expect("README has a keys section");

@@ -161,10 +161,14 @@ fn step_model(m: &mut Model, action: Action) -> Vec<Effect> {
         return quit(m);
     }
     if let Some(scroll) = m.help {
+        // The help panel's lines: the window less the top bar, the status
+        // line, the footer and the panel's borders.
+        let max = screens::help::max_scroll(m.size.1.saturating_sub(5));
+        let scroll = scroll.min(max);
         m.help = match action {
             Action::Back => None,
             Action::Up => Some(scroll.saturating_sub(1)),
-            Action::Down => Some(scroll.saturating_add(1)),
+            Action::Down => Some(scroll.saturating_add(1).min(max)),
             _ => Some(scroll),
         };
         return vec![];
@@ -179,7 +183,8 @@ fn step_model(m: &mut Model, action: Action) -> Vec<Effect> {
         return vec![];
     }
     if action == Action::Help {
-        m.help = Some(0);
+        // Help opens at the keys of the screen it was asked from.
+        m.help = Some(screens::help::section_start(m.context()));
         return vec![];
     }
     if let Some(popup) = m.popup.take() {
