@@ -83,6 +83,7 @@ impl App {
                 "Up" => self.key(KeyCode::Up, KeyModifiers::NONE),
                 "Down" => self.key(KeyCode::Down, KeyModifiers::NONE),
                 "PgDn" => self.key(KeyCode::PageDown, KeyModifiers::NONE),
+                "PgUp" => self.key(KeyCode::PageUp, KeyModifiers::NONE),
                 c if c.starts_with("C-") => self.key(KeyCode::Char(c.chars().nth(2).unwrap()), KeyModifiers::CONTROL),
                 c => {
                     assert_eq!(c.chars().count(), 1, "unknown key name {c}");
@@ -698,6 +699,30 @@ fn a_fresh_note_can_be_edited_then_finalised_then_only_corrected_by_addendum() {
     assert!(screen.contains("2026-11-26 09:35: Also talked about her brother."), "{screen}");
     let r = app.rt.store.load("aisha-khan").unwrap();
     assert!(r.verify().is_empty());
+}
+
+#[test]
+fn pgdn_in_the_note_pane_stops_at_the_notes_last_line() {
+    let mut app = App::demo();
+    app.press("Tab Enter");
+    let first = app.screen(80, 24);
+    for _ in 0..5 {
+        app.press("PgDn");
+        app.screen(80, 24);
+    }
+    let end = app.screen(80, 24);
+    let scroll = app.rt.model.list.scroll;
+    assert!(scroll > 0 && scroll < 5 * 10, "it scrolled, and stopped: {scroll}");
+    // The row above the pane's bottom border holds the note's last line, not blank space.
+    let rows: Vec<&str> = end.lines().collect();
+    let bottom = rows.iter().rposition(|l| l.contains("╰")).unwrap();
+    let last_row: String = rows[bottom - 1].chars().skip(35).collect();
+    assert!(last_row.trim_matches(|c| c == '│' || c == ' ').len() > 3, "{end}");
+    assert_ne!(first, end);
+    app.press("PgDn");
+    assert_eq!(app.rt.model.list.scroll, scroll, "no further");
+    app.press("PgUp");
+    assert_eq!(app.rt.model.list.scroll, scroll.saturating_sub(10), "PgUp moves at once");
 }
 
 #[test]

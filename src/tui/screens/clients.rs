@@ -346,7 +346,7 @@ pub(crate) fn update(m: &mut Model, action: Action) -> Vec<Effect> {
         }
         Action::Open => m.list.sessions_focus = selected_sessions(m) > 0,
         Action::PageUp => m.list.scroll = m.list.scroll.saturating_sub(PAGE),
-        Action::PageDown => m.list.scroll = m.list.scroll.saturating_add(PAGE),
+        Action::PageDown => m.list.scroll = super::note_pane::scroll_down(m, PAGE),
         Action::NewNote => {
             if let Some(id) = selected {
                 open_note(m, &id, None);
