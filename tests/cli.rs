@@ -138,6 +138,9 @@ fn appointments_fill_the_agenda_with_a_reminder() {
     assert!(ok(d.path(), &["agenda", "--date", "2026-11-30"]).contains("No appointments"));
     let review = ok(d.path(), &["review", "mari"]);
     assert!(review.contains("Mon 23 Nov 10:00 (in 25 min) · session 2 · 7 days since the last"), "{review}");
+    // A later day's appointment is said once, not "Mon 7 Dec 10:00 (Mon 7 Dec 10:00)".
+    let later = ok(d.path(), &["review", "mari", "--at", "2026-12-07 10:00"]);
+    assert!(later.contains("\nMon 7 Dec 10:00 · session 2 ·"), "{later}");
 }
 
 #[test]

@@ -340,6 +340,8 @@ fn booking_moving_and_cancelling_appointments() {
     assert!(!app.rt.store.load("priya-raman").unwrap().appointments.iter().any(|a| a.start == dt("2026-11-26 11:00")));
 
     app.press("m");
+    let form = app.screen(80, 24);
+    assert!(form.contains("Move appointment") && !form.contains("Weekly repeats"), "moved alone: {form}");
     for _ in 0..5 {
         app.key(KeyCode::Backspace, KeyModifiers::NONE);
     }

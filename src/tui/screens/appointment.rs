@@ -15,6 +15,8 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
 const LABELS: &[&str] = &["When (YYYY-MM-DD HH:MM)", "Minutes", "Weekly repeats after this one"];
+/// Moving one appointment asks no repeats: it is moved alone.
+const MOVE_LABELS: &[&str] = &["When (YYYY-MM-DD HH:MM)", "Minutes"];
 
 #[derive(Debug, Clone)]
 pub struct AppointmentForm {
@@ -58,17 +60,17 @@ impl AppointmentForm {
             client,
             client_name,
             replaces: Some(start),
-            fields: LineFields::new(LABELS, &[format_datetime(start), minutes.to_string(), "0".into()]),
+            fields: LineFields::new(MOVE_LABELS, &[format_datetime(start), minutes.to_string()]),
         }
     }
 
     pub fn booking(&self) -> Result<Booking, String> {
         let start = parse_datetime(&self.fields.value(0)).map_err(|e| format!("When: {e}"))?;
         let minutes = bounds::parse_number("Minutes", &self.fields.value(1), &bounds::MINUTES)?;
-        let weekly = bounds::parse_number("Weekly repeats", &self.fields.value(2), &bounds::WEEKLY_REPEATS)?;
-        if self.replaces.is_some() && weekly > 0 {
-            return Err("Weekly repeats: a moved appointment is moved alone; leave it at 0".into());
-        }
+        let weekly = match self.replaces {
+            Some(_) => 0,
+            None => bounds::parse_number("Weekly repeats", &self.fields.value(2), &bounds::WEEKLY_REPEATS)?,
+        };
         Ok(Booking { start, minutes, weekly })
     }
 }
