@@ -351,6 +351,41 @@ fn booking_moving_and_cancelling_appointments() {
 }
 
 #[test]
+fn the_preferred_way_to_contact_a_client_is_set_in_the_app_and_shown_in_the_profile() {
+    let mut app = App::empty();
+    app.press("a");
+    app.type_text("Ann Lee");
+    for _ in 0..5 {
+        app.press("Tab");
+    }
+    app.type_text("pigeon");
+    app.press("C-s");
+    assert_eq!(app.status(), "Prefers: 'pigeon' is not text, email, phone or voicemail; leave it empty for none.");
+    assert!(matches!(app.rt.model.screen, Screen::ClientForm(_)), "the form stays open");
+    for _ in 0..6 {
+        app.key(KeyCode::Backspace, KeyModifiers::NONE);
+    }
+    app.type_text("Voicemail");
+    app.press("C-s");
+    assert!(app.status().starts_with("Saved Ann Lee"), "{}", app.status());
+    assert_eq!(app.file("ann-lee")["client"]["preferred_channel"], "voicemail");
+    app.press("p");
+    assert!(app.screen(80, 24).lines().nth(2).unwrap().starts_with("prefers voicemail"), "{}", app.screen(80, 24));
+    // Editing shows it, and another change keeps it.
+    app.press("Esc e");
+    match &app.rt.model.screen {
+        Screen::ClientForm(f) => assert_eq!(f.fields.value(5), "voicemail"),
+        other => panic!("{other:?}"),
+    }
+    app.press("Tab Tab Tab");
+    app.type_text("07700 900123");
+    app.press("C-s");
+    app.press("p");
+    let profile = app.screen(80, 24);
+    assert!(profile.contains("prefers voicemail · 07700 900123"), "{profile}");
+}
+
+#[test]
 fn editing_a_client_someone_else_changed_is_refused() {
     let mut app = App::demo();
     app.press("Tab e");

@@ -37,6 +37,7 @@ impl ClientProfile {
             pronouns: non_empty(self.pronouns.map(one_line)),
             phone: non_empty(self.phone.map(one_line)),
             email: non_empty(self.email.map(one_line)),
+            preferred_channel: self.preferred_channel,
         })
     }
 }
@@ -77,6 +78,7 @@ impl ClientRecord {
             pronouns: c.pronouns.clone(),
             phone: c.phone.clone(),
             email: c.email.clone(),
+            preferred_channel: c.preferred_channel,
         }
     }
 
@@ -87,6 +89,7 @@ impl ClientRecord {
         c.pronouns = p.pronouns;
         c.phone = p.phone;
         c.email = p.email;
+        c.preferred_channel = p.preferred_channel;
     }
 
     /// "Maria Lopez (Mari)" or just the name.

@@ -196,16 +196,7 @@ pub fn parse_new(part: ItemKind, text: &str) -> Result<ProfileChange, String> {
         ItemKind::Messages => {
             let (channel, summary) = text
                 .split_once(':')
-                .and_then(|(c, s)| {
-                    let channel = match c.trim().to_lowercase().as_str() {
-                        "text" | "sms" => Channel::Text,
-                        "email" | "mail" => Channel::Email,
-                        "phone" | "call" => Channel::Phone,
-                        "voicemail" | "vm" => Channel::Voicemail,
-                        _ => return None,
-                    };
-                    Some((channel, s.trim().to_string()))
-                })
+                .and_then(|(c, s)| Some((Channel::parse(c)?, s.trim().to_string())))
                 .ok_or("Start with text:, email:, phone: or voicemail:, e.g. 'voicemail: can we move Monday?'")?;
             if summary.is_empty() {
                 return Err("Say what the message was about after the colon.".into());

@@ -10,7 +10,7 @@ use crate::tui::keymap::{BACKTAB, Binding, Context, DOWN, ENTER, ESC, Key, TAB, 
 use crate::tui::model::{Confirmed, Model, Popup, Screen};
 use crate::tui::nav::*;
 use crate::tui::screens::clients::selectable_list;
-use crate::tui::screens::panel;
+use crate::tui::screens::{fit_line, panel};
 use ratatui::Frame;
 use ratatui::crossterm::event::KeyCode;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -72,18 +72,30 @@ fn rows(r: &ClientRecord, part: Part, m: &Model, cols: usize) -> Vec<String> {
 pub fn view(frame: &mut Frame, area: Rect, m: &Model, v: &ProfileView) {
     let theme = &m.theme;
     let Some(r) = m.record(&v.client) else { return };
-    let [title, tabs, body] =
-        Layout::vertical([Constraint::Length(1), Constraint::Length(1), Constraint::Min(3)]).areas(area);
+    let [title, contact, tabs, body] =
+        Layout::vertical([Constraint::Length(1), Constraint::Length(1), Constraint::Length(1), Constraint::Min(3)])
+            .areas(area);
     let c = &r.client;
     let cols = usize::from(title.width);
     let name = name_within(&c.name, c.preferred_name.as_deref(), cols.saturating_sub(fit::width("Profile · ")));
-    let head = format!("Profile · {name}");
-    let extras: String = [&c.pronouns, &c.phone, &c.email].into_iter().flatten().map(|e| format!(" · {e}")).collect();
-    let who = vec![
-        Span::styled(head.clone(), theme.title()),
-        Span::styled(fit(&extras, cols.saturating_sub(fit::width(&head))).into_owned(), theme.quiet()),
-    ];
-    frame.render_widget(Paragraph::new(Line::from(who)), title);
+    let mut who = vec![Span::styled(format!("Profile · {name}"), theme.title())];
+    if let Some(p) = &c.pronouns {
+        who.push(Span::styled(format!(" · {p}"), theme.quiet()));
+    }
+    frame.render_widget(Paragraph::new(fit_line(Line::from(who), cols)), title);
+    // How to reach them, the way they prefer first.
+    let mut reach = Vec::new();
+    if let Some(ch) = c.preferred_channel {
+        reach.push(Span::styled(format!("prefers {}", ch.label()), theme.ask()));
+    }
+    for way in [&c.phone, &c.email].into_iter().flatten() {
+        let sep = if reach.is_empty() { "" } else { " · " };
+        reach.push(Span::styled(format!("{sep}{way}"), theme.quiet()));
+    }
+    if reach.is_empty() {
+        reach.push(Span::styled("No contact details yet (e on the client list adds them).", theme.quiet()));
+    }
+    frame.render_widget(Paragraph::new(fit_line(Line::from(reach), cols)), contact);
     let tab_spans: Vec<Span> = Part::ALL
         .iter()
         .map(|p| {
