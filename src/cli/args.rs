@@ -319,6 +319,20 @@ pub enum PersonalCommand {
     },
     /// List personal details
     List { client: String },
+    /// Change what a personal detail says, or its date
+    Edit {
+        client: String,
+        /// The detail's id (p2), as `personal list` prints it
+        detail: String,
+        /// The new words [default: as they are]
+        text: Option<String>,
+        /// Its date (YYYY-MM-DD)
+        #[arg(long, conflicts_with = "no_date")]
+        date: Option<String>,
+        /// Take its date away
+        #[arg(long)]
+        no_date: bool,
+    },
 }
 
 #[derive(Debug, Subcommand)]

@@ -7,8 +7,9 @@ use chrono::NaiveDateTime;
 
 use super::args::*;
 use super::commands::*;
-use crate::domain::time::{ago, format_datetime, format_day, parse_date, parse_datetime};
-use crate::domain::{ClientRecord, Direction, TaskStatus};
+use crate::domain::profile::ItemKind;
+use crate::domain::time::{ago, format_datetime, format_day, impossible_date, parse_date, parse_datetime};
+use crate::domain::{ClientRecord, Direction, RecordError, TaskStatus};
 use crate::store::Store;
 
 /// Personal details: add one, list them.
@@ -18,10 +19,26 @@ pub(super) fn personal(command: PersonalCommand, store: &Store, now: NaiveDateTi
         PersonalCommand::Add { client, text, date, ask } => {
             let date = date.map(|d| parse_date(&d)).transpose().map_err(|e| anyhow!(e))?;
             let text = required_text(&text, "the personal detail")?;
+            if let Some(why) = impossible_date(&text) {
+                bail!("{why} (or give it with --date)");
+            }
             let (id, r) = change(store, now, "personal detail added", &client, |r| {
                 Ok(r.add_personal(text, date, ask, today, None))
             })?;
             writeln!(out, "Noted {id} for {}.", r.client.name)?;
+            Ok(())
+        }
+        PersonalCommand::Edit { client, detail, text, date, no_date } => {
+            let date = date.map(|d| parse_date(&d)).transpose().map_err(|e| anyhow!(e))?;
+            let (_, r) = change(store, now, "personal detail edited", &client, |r| {
+                let Some(p) = r.personal.iter().find(|p| p.id == detail) else {
+                    return Err(RecordError::UnknownId { kind: "personal detail", id: detail.clone() });
+                };
+                let (old_text, old_date) = (p.text.clone(), p.date);
+                let date = if no_date { None } else { date.or(old_date) };
+                r.edit_item(ItemKind::Personal, &detail, text.as_deref().unwrap_or(&old_text), date)
+            })?;
+            writeln!(out, "Changed {detail} for {}.", r.client.name)?;
             Ok(())
         }
         PersonalCommand::List { client } => {

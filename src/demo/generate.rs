@@ -183,6 +183,7 @@ pub fn generate(out: &Path, spec: &Spec, now: NaiveDateTime) -> Result<usize> {
             pronouns: Some(["she/her", "he/him", "they/them"][rng.usize(0..3)].into()),
             phone: Some(format!("07700 9{:05}", rng.u32(0..100_000))),
             email: None,
+            preferred_channel: None,
         };
         let hour = 9 + rng.i64(0..8);
         let weekday_offset = rng.i64(1..8);

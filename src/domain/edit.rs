@@ -57,6 +57,7 @@ impl ClientProfile {
             pronouns: non_empty(self.pronouns.map(one_line)),
             phone: non_empty(self.phone.map(one_line)),
             email: non_empty(self.email.map(one_line)),
+            preferred_channel: self.preferred_channel,
         })
     }
 }
@@ -97,6 +98,7 @@ impl ClientRecord {
             pronouns: c.pronouns.clone(),
             phone: c.phone.clone(),
             email: c.email.clone(),
+            preferred_channel: c.preferred_channel,
         }
     }
 
@@ -107,6 +109,7 @@ impl ClientRecord {
         c.pronouns = p.pronouns;
         c.phone = p.phone;
         c.email = p.email;
+        c.preferred_channel = p.preferred_channel;
     }
 
     /// "Maria Lopez (Mari)" or just the name.
@@ -148,6 +151,9 @@ impl ClientRecord {
             .map_err(RecordError::Invalid)?;
         if new.is_empty() {
             return Err(RecordError::EmptyNote);
+        }
+        if let Some(why) = new.personal.iter().find_map(|line| time::impossible_date(line)) {
+            return Err(RecordError::Invalid(format!("personal details: {why}")));
         }
         let id: SessionId = next_id("s", self.sessions.iter().map(|s| s.id.as_str()));
         let appointment = new.appointment.as_ref().map(|a| self.link_note(a, &id)).transpose()?;
@@ -235,6 +241,46 @@ impl ClientRecord {
         Ok(text)
     }
 
+    /// Changes what a personal detail, goal or watch-for item says (and a
+    /// personal detail's date: `None` takes it away). A message stays as it
+    /// was logged.
+    pub fn edit_item(
+        &mut self,
+        kind: profile::ItemKind,
+        id: &str,
+        text: &str,
+        date: Option<NaiveDate>,
+    ) -> Result<(), RecordError> {
+        use profile::ItemKind;
+        let text = text.trim().to_string();
+        if text.is_empty() {
+            return Err(RecordError::Invalid("an item needs some words; Delete removes one".into()));
+        }
+        if let Some(why) = time::impossible_date(&text) {
+            return Err(RecordError::Invalid(why));
+        }
+        match kind {
+            ItemKind::Personal => {
+                let p = self.personal.iter_mut().find(|p| p.id == id).ok_or_else(|| unknown("personal detail", id))?;
+                p.text = text;
+                p.date = date;
+            }
+            ItemKind::Goals => {
+                self.goals.iter_mut().find(|g| g.id == id).ok_or_else(|| unknown("goal", id))?.text = text;
+            }
+            ItemKind::WatchFor => {
+                self.watch_for.iter_mut().find(|w| w.id == id).ok_or_else(|| unknown("watch-for item", id))?.text =
+                    text;
+            }
+            ItemKind::Messages => {
+                return Err(RecordError::Invalid(
+                    "a message stays as it was logged; remove it and log it again".into(),
+                ));
+            }
+        }
+        Ok(())
+    }
+
     /// Records whether the client agreed to a goal.
     pub fn set_goal_agreed(&mut self, id: &str, agreed: bool) -> Result<(), RecordError> {
         let goal = self.goals.iter_mut().find(|g| g.id == id).ok_or_else(|| unknown("goal", id))?;
@@ -290,6 +336,15 @@ impl ClientRecord {
             return Err(RecordError::Invalid(format!("contact {id} is already marked as replied")));
         }
         contact.replied_at = Some(at);
+        Ok(())
+    }
+
+    /// Takes back a reply marked by mistake: the message awaits one again.
+    pub fn unmark_replied(&mut self, id: &str) -> Result<(), RecordError> {
+        let contact = self.contacts.iter_mut().find(|c| c.id == id).ok_or_else(|| unknown("contact", id))?;
+        if contact.replied_at.take().is_none() {
+            return Err(RecordError::Invalid(format!("contact {id} is not marked as replied")));
+        }
         Ok(())
     }
 

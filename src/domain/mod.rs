@@ -34,6 +34,23 @@ pub fn display_name(name: &str, preferred: Option<&str>) -> String {
     }
 }
 
+/// The client's name in at most `cols` columns, for a list or a heading:
+/// the whole display name when it fits, else the preferred name first, so
+/// the name the therapist uses always shows ("Max · Maximilian Alexan…").
+/// Whatever is cut ends in `…`.
+pub fn name_within(name: &str, preferred: Option<&str>, cols: usize) -> String {
+    let whole = display_name(name, preferred);
+    if crate::fit::width(&whole) <= cols {
+        return whole;
+    }
+    match preferred.filter(|p| *p != name) {
+        // Room for the preferred name and a start of the full one.
+        Some(p) if crate::fit::width(p) + 5 <= cols => crate::fit::fit(&format!("{p} · {name}"), cols).into_owned(),
+        Some(p) => crate::fit::fit(p, cols).into_owned(),
+        None => crate::fit::fit(name, cols).into_owned(),
+    }
+}
+
 /// A file-name-safe id from a client's name: "María López" → "maria-lopez".
 pub fn slug(name: &str) -> String {
     // Accents and other scripts become their nearest ASCII (deunicode), so a
@@ -110,6 +127,16 @@ mod tests {
         );
         assert_eq!(r.appointments.len(), 3);
         assert!(r.schedule(dt("2026-11-30 10:00"), 50, 0).is_err());
+    }
+
+    #[test]
+    fn a_short_space_shows_the_preferred_name_first() {
+        let name = "Maximilian Alexander Fitzgerald";
+        assert_eq!(name_within(name, Some("Max"), 40), "Maximilian Alexander Fitzgerald (Max)");
+        assert_eq!(name_within(name, Some("Max"), 24), "Max · Maximilian Alexan…");
+        assert_eq!(name_within(name, Some("Max"), 3), "Max");
+        assert_eq!(name_within(name, None, 12), "Maximilian…");
+        assert_eq!(name_within("Tom Becker", Some("Tom Becker"), 24), "Tom Becker");
     }
 
     #[test]

@@ -231,6 +231,18 @@ pub enum Channel {
 }
 
 impl Channel {
+    /// A channel as a person types it, in any case: text (or sms), email
+    /// (mail), phone (call), voicemail (vm).
+    pub fn parse(word: &str) -> Option<Channel> {
+        Some(match word.trim().to_lowercase().as_str() {
+            "text" | "sms" => Channel::Text,
+            "email" | "mail" => Channel::Email,
+            "phone" | "call" => Channel::Phone,
+            "voicemail" | "vm" => Channel::Voicemail,
+            _ => return None,
+        })
+    }
+
     pub fn label(self) -> &'static str {
         match self {
             Channel::Text => "text",
@@ -295,6 +307,9 @@ pub struct ClientProfile {
     pub pronouns: Option<String>,
     pub phone: Option<String>,
     pub email: Option<String>,
+    /// How they prefer to be contacted.
+    #[serde(default)]
+    pub preferred_channel: Option<Channel>,
 }
 
 /// A change the record refuses, in words for the therapist.

@@ -61,6 +61,22 @@ pub fn find_date(text: &str) -> Option<NaiveDate> {
     text.split(|c: char| !(c.is_ascii_digit() || c == '-')).filter(|w| w.len() == 10).find_map(|w| parse_date(w).ok())
 }
 
+/// Why the first word of `text` written like a date (`YYYY-MM-DD`) is no
+/// real date ("exam 2026-02-30"): a line keeps only a real date, so such a
+/// typo would otherwise be lost without a word.
+pub fn impossible_date(text: &str) -> Option<String> {
+    let date_shaped = |w: &str| {
+        let b = w.as_bytes();
+        b.len() == 10
+            && b.iter().enumerate().all(|(i, c)| if i == 4 || i == 7 { *c == b'-' } else { c.is_ascii_digit() })
+    };
+    let why = text
+        .split(|c: char| !(c.is_ascii_digit() || c == '-'))
+        .filter(|w| date_shaped(w))
+        .find_map(|w| parse_date(w).err())?;
+    Some(format!("{why}: write a real date as YYYY-MM-DD, or leave it out"))
+}
+
 /// Takes a `YYYY-MM-DD` date out of a line: "party on 2026-11-21" →
 /// ("party", 2026-11-21). A line without a real date comes back whole.
 pub fn split_date(text: &str) -> (String, Option<NaiveDate>) {

@@ -67,6 +67,12 @@ pub enum Action {
     AddItem,
     /// Flip the selected profile item: ask about it, client agreed, replied.
     Toggle,
+    /// Go to the messages awaiting a reply (Today).
+    Messages,
+    /// Mark the selected message replied (Today's awaiting-reply list).
+    Replied,
+    /// Change the words of the selected personal detail, goal or watch-for item.
+    EditItem,
     /// Remove the selected personal detail, watch-for item or message (asks first).
     RemoveItem,
     /// Mark the selected goal achieved.

@@ -105,9 +105,12 @@ pub enum Popup {
     Restore {
         client: ClientId,
     },
+    /// A new item for a part of the profile, or new words for one.
     AddItem {
         client: ClientId,
         part: Part,
+        /// The item being changed; None to add one.
+        editing: Option<String>,
         input: Box<TextInput>,
     },
     Addendum {
@@ -271,6 +274,7 @@ impl Model {
             None => {}
         }
         match &self.screen {
+            Screen::Today if self.today.messages_focus => Context::TodayMessages,
             Screen::Today => Context::Today,
             Screen::Clients if self.list.filter_typing => Context::Filter,
             Screen::Clients if self.list.sessions_focus => Context::Sessions,
@@ -279,7 +283,12 @@ impl Model {
             Screen::NoteForm(_) => Context::NoteForm,
             Screen::ClientForm(_) => Context::ClientForm,
             Screen::Appointment(_) => Context::AppointmentForm,
-            Screen::Profile(_) => Context::Profile,
+            Screen::Profile(v) => match v.part {
+                Part::Personal => Context::ProfilePersonal,
+                Part::Goals => Context::ProfileGoals,
+                Part::WatchFor => Context::ProfileWatch,
+                Part::Messages => Context::ProfileMessages,
+            },
             Screen::Search(_) => Context::Search,
         }
     }

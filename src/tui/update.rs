@@ -64,6 +64,7 @@ fn step_model(m: &mut Model, action: Action) -> Vec<Effect> {
         }
         Action::Refreshed(entries) => {
             let changed = m.refreshed(entries);
+            screens::today::messages_changed(m);
             match changed.as_slice() {
                 [] => {}
                 [one] => m.set_info(format!(
@@ -92,6 +93,7 @@ fn step_model(m: &mut Model, action: Action) -> Vec<Effect> {
                 m.screen = home(m);
             }
             m.today.row = m.today.row.min(m.agenda().len().saturating_sub(1));
+            screens::today::messages_changed(m);
             if let Screen::Review(v) = &mut m.screen {
                 let open = m
                     .clients
@@ -163,10 +165,14 @@ fn step_model(m: &mut Model, action: Action) -> Vec<Effect> {
         return quit(m);
     }
     if let Some(scroll) = m.help {
+        // The help panel's lines: the window less the top bar, the status
+        // line, the footer and the panel's borders.
+        let max = screens::help::max_scroll(m.size.1.saturating_sub(5));
+        let scroll = scroll.min(max);
         m.help = match action {
             Action::Back => None,
             Action::Up => Some(scroll.saturating_sub(1)),
-            Action::Down => Some(scroll.saturating_add(1)),
+            Action::Down => Some(scroll.saturating_add(1).min(max)),
             _ => Some(scroll),
         };
         return vec![];
@@ -181,7 +187,8 @@ fn step_model(m: &mut Model, action: Action) -> Vec<Effect> {
         return vec![];
     }
     if action == Action::Help {
-        m.help = Some(0);
+        // Help opens at the keys of the screen it was asked from.
+        m.help = Some(screens::help::section_start(m.context()));
         return vec![];
     }
     if let Some(popup) = m.popup.take() {

@@ -66,7 +66,15 @@ impl Summary {
         }
         let mut when = match (&self.appointment, &self.appointment_when) {
             (Some(a), Some(rel)) => {
-                format!("{} {} ({rel})", format_day_near(a.start.date(), today), a.start.format("%H:%M"))
+                let time = a.start.format("%H:%M").to_string();
+                let day_time = format!("{} {time}", format_day_near(a.start.date(), today));
+                // "in 25 min" and "tomorrow" say more than the date; a later
+                // day's "Thu 3 Dec 10:00" would only say it twice.
+                match rel.strip_suffix(time.as_str()).map(str::trim) {
+                    Some(day) if day == format_day(a.start.date()) => day_time,
+                    Some(day) => format!("{day_time} ({day})"),
+                    None => format!("{day_time} ({rel})"),
+                }
             }
             _ => "No appointment booked".to_string(),
         };

@@ -16,6 +16,8 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
 const LABELS: &[&str] = &["When (YYYY-MM-DD HH:MM)", "Minutes", "Weekly repeats after this one"];
+/// Moving one appointment asks no repeats: it is moved alone.
+const MOVE_LABELS: &[&str] = &["When (YYYY-MM-DD HH:MM)", "Minutes"];
 
 #[derive(Debug, Clone)]
 pub struct AppointmentForm {
@@ -60,17 +62,17 @@ impl AppointmentForm {
             client,
             client_name,
             replaces: Some((appointment.id.clone(), start)),
-            fields: LineFields::new(LABELS, &[format_datetime(start), minutes.to_string(), "0".into()]),
+            fields: LineFields::new(MOVE_LABELS, &[format_datetime(start), minutes.to_string()]),
         }
     }
 
     pub fn booking(&self) -> Result<Booking, String> {
         let start = parse_datetime(&self.fields.value(0)).map_err(|e| format!("When: {e}"))?;
         let minutes = bounds::parse_number("Minutes", &self.fields.value(1), &bounds::MINUTES)?;
-        let weekly = bounds::parse_number("Weekly repeats", &self.fields.value(2), &bounds::WEEKLY_REPEATS)?;
-        if self.replaces.is_some() && weekly > 0 {
-            return Err("Weekly repeats: a moved appointment is moved alone; leave it at 0".into());
-        }
+        let weekly = match self.replaces {
+            Some(_) => 0,
+            None => bounds::parse_number("Weekly repeats", &self.fields.value(2), &bounds::WEEKLY_REPEATS)?,
+        };
         Ok(Booking { start, minutes, weekly })
     }
 }
@@ -81,7 +83,8 @@ pub fn view(frame: &mut Frame, area: Rect, form: &AppointmentForm, theme: &Theme
         Some((_, t)) => format!("Move appointment · {} · now {}", form.client_name, format_datetime(t)),
         None => format!("Book appointment · {}", form.client_name),
     };
-    frame.render_widget(Paragraph::new(Line::from(Span::styled(heading, theme.title()))), title);
+    let heading = super::fit_line(Line::from(Span::styled(heading, theme.title())), usize::from(title.width));
+    frame.render_widget(Paragraph::new(heading), title);
     form.fields.view(frame, Rect { width: body.width.min(60), ..body }, theme);
 }
 

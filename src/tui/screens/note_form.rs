@@ -1,7 +1,7 @@
 //! Note entry: the quick note straight after a session.
 
 use crate::domain::bounds;
-use crate::domain::time::{ahead, format_datetime, format_day_near, parse_datetime};
+use crate::domain::time::{self, ahead, format_datetime, format_day_near, parse_datetime};
 use crate::domain::{Appointment, AppointmentId, ClientId, NewSession, Session, SessionId};
 use crate::tui::action::{Action, Effect};
 use crate::tui::input::{TextInput, Typed};
@@ -258,13 +258,16 @@ impl NoteForm {
         let at = parse_datetime(&self.fields[WHEN].text()).map_err(|e| format!("When: {e}"))?;
         let minutes_text = self.fields[MINUTES].text();
         let minutes = bounds::parse_number("Minutes", &minutes_text, &bounds::MINUTES)?;
+        if let Some(why) = self.lines(PERSONAL).iter().find_map(|l| time::impossible_date(l)) {
+            return Err(format!("Personal details: {why}."));
+        }
         Ok(NewSession {
             at: Some(at),
             minutes: Some(minutes),
             topics: self.lines(0),
             feedback: self.lines(1),
             tasks: self.lines(2),
-            personal: self.lines(3),
+            personal: self.lines(PERSONAL),
             observations: self.lines(4),
             plan: self.fields[5].text(),
             notes: self.fields[6].text(),
@@ -297,7 +300,7 @@ pub fn view(frame: &mut Frame, area: Rect, form: &NoteForm, theme: &Theme) {
     if let Some(a) = form.appointment {
         heading.push(Span::styled(format!("  for the appointment {}", format_datetime(a)), theme.quiet()));
     }
-    frame.render_widget(Paragraph::new(Line::from(heading)), title);
+    frame.render_widget(Paragraph::new(super::fit_line(Line::from(heading), usize::from(title.width))), title);
 
     let side_width = if body.width >= 100 { 34 } else { 28 };
     let [side, editor] = Layout::horizontal([Constraint::Length(side_width), Constraint::Min(20)]).areas(body);

@@ -8,7 +8,7 @@ use crate::tui::keymap::{Binding, Context, DOWN, ENTER, ESC, UP, b, ctrl, k};
 use crate::tui::model::{DISCARD_QUESTION, Model, Popup};
 use crate::tui::nav::*;
 use crate::tui::screens::clients::selectable_list;
-use crate::tui::screens::profile::parse_new;
+use crate::tui::screens::profile::{item_text, parse_edit, parse_new};
 use crate::tui::screens::{centered, panel};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -25,7 +25,8 @@ pub fn view(frame: &mut Frame, area: Rect, m: &Model, popup: &Popup) {
             let open: Vec<_> = rec.open_tasks().collect();
             let r = centered(area, 70, (open.len() as u16 + 2).clamp(4, 14));
             frame.render_widget(Clear, r);
-            let block = panel(format!("Open tasks · {}", rec.client.name), true, theme);
+            let title = format!("Open tasks · {}", rec.client.name);
+            let block = panel(crate::fit::fit(&title, usize::from(r.width.saturating_sub(4))), true, theme);
             if open.is_empty() {
                 frame.render_widget(Paragraph::new("No open tasks.").block(block), r);
                 return;
@@ -47,7 +48,8 @@ pub fn view(frame: &mut Frame, area: Rect, m: &Model, popup: &Popup) {
                 TaskStatus::Dropped => "Drop",
                 TaskStatus::Open => "Not done yet",
             };
-            let block = panel(format!("{verb}: {task_text}"), true, theme);
+            let title = format!("{verb}: {task_text}");
+            let block = panel(crate::fit::fit(&title, usize::from(r.width.saturating_sub(4))), true, theme);
             let inner = block.inner(r);
             frame.render_widget(block, r);
             let [label, field] = Layout::vertical([Constraint::Length(2), Constraint::Min(1)]).areas(inner);
@@ -57,10 +59,14 @@ pub fn view(frame: &mut Frame, area: Rect, m: &Model, popup: &Popup) {
             );
             frame.render_widget(&**input, field);
         }
-        Popup::AddItem { part, input, .. } => {
+        Popup::AddItem { part, editing, input, .. } => {
             let r = centered(area, 76, 6);
             frame.render_widget(Clear, r);
-            let block = panel(format!("Add to {}", part.title()), true, theme);
+            let title = match editing {
+                Some(id) => format!("Change {id} in {}", part.title()),
+                None => format!("Add to {}", part.title()),
+            };
+            let block = panel(title, true, theme);
             let inner = block.inner(r);
             frame.render_widget(block, r);
             let [label, field] = Layout::vertical([Constraint::Length(2), Constraint::Min(1)]).areas(inner);
@@ -99,7 +105,9 @@ pub fn view(frame: &mut Frame, area: Rect, m: &Model, popup: &Popup) {
 }
 
 fn question_box(frame: &mut Frame, area: Rect, m: &Model, question: &str) {
-    let r = centered(area, 56, 5);
+    // Tall enough for the whole question, however long what it names.
+    let lines = textwrap::wrap(question, usize::from(area.width.min(56).saturating_sub(2))).len() as u16;
+    let r = centered(area, 56, (lines + 2).max(5));
     frame.render_widget(Clear, r);
     frame.render_widget(
         Paragraph::new(question.to_string()).wrap(Wrap { trim: true }).block(panel("Are you sure?", true, &m.theme)),
@@ -116,7 +124,7 @@ pub static KEYS: &[Binding] = &[
     b(Context::Tasks, &[k('d')], Action::TaskDone, "done", true),
     b(Context::Tasks, &[k('x')], Action::TaskDrop, "drop", true),
     b(Context::Tasks, &[ESC], Action::Back, "close", true),
-    b(Context::AddItem, &[ENTER, ctrl('s')], Action::Save, "add", true),
+    b(Context::AddItem, &[ENTER, ctrl('s')], Action::Save, "save", true),
     b(Context::AddItem, &[ESC], Action::Back, "cancel", true),
     b(Context::Addendum, &[ENTER, ctrl('s')], Action::Save, "add", true),
     b(Context::Addendum, &[ESC], Action::Back, "cancel", true),
@@ -207,23 +215,35 @@ fn step_popup(m: &mut Model, popup: Popup, action: Action) -> Next {
                 keep(Popup::Outcome { client, task, task_text, status, input })
             }
         },
-        Popup::AddItem { client, part, mut input } => match action {
-            Action::Save => match parse_new(part, &input.lines().join(" ")) {
-                Ok(change) => close(vec![Effect::ChangeProfile { client, change }]),
-                Err(e) => {
-                    m.set_error(e);
-                    keep(Popup::AddItem { client, part, input })
+        Popup::AddItem { client, part, editing, mut input } => match action {
+            Action::Save => {
+                let text = input.lines().join(" ");
+                let parsed = match &editing {
+                    Some(id) => parse_edit(part, id, &text),
+                    None => parse_new(part, &text),
+                };
+                match parsed {
+                    Ok(change) => close(vec![Effect::ChangeProfile { client, change }]),
+                    Err(e) => {
+                        m.set_error(e);
+                        keep(Popup::AddItem { client, part, editing, input })
+                    }
                 }
-            },
+            }
             Action::Back => {
-                let typed = !input.is_blank();
-                close_box(Popup::AddItem { client, part, input }, typed)
+                // Changing an item: asks only when its words were changed.
+                let before = editing.as_ref().and_then(|id| m.record(&client).and_then(|r| item_text(r, part, id)));
+                let typed = match &before {
+                    Some(before) => input.text().trim() != before.trim(),
+                    None => !input.is_blank(),
+                };
+                close_box(Popup::AddItem { client, part, editing, input }, typed)
             }
             other => {
                 if let Some(why) = type_line(&mut input, other) {
                     m.set_error(why);
                 }
-                keep(Popup::AddItem { client, part, input })
+                keep(Popup::AddItem { client, part, editing, input })
             }
         },
         Popup::Addendum { client, session, mut input } => match action {

@@ -8,6 +8,7 @@ use crate::tui::action::{Action, Effect};
 use crate::tui::keymap::{Binding, Context, DOWN, ESC, PGDN, PGUP, UP, b, k};
 use crate::tui::model::{Model, Screen};
 use crate::tui::nav::*;
+use crate::tui::screens::fit_line;
 use crate::tui::screens::profile::{Part, ProfileView};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -38,10 +39,14 @@ pub fn view(frame: &mut Frame, area: Rect, m: &Model, v: &ReviewView) {
     let today = m.now.date();
     let (who, when) = s.header(today);
     let [head, body] = Layout::vertical([Constraint::Length(2), Constraint::Min(3)]).areas(area);
+    let cols = usize::from(head.width);
     frame.render_widget(
         Paragraph::new(vec![
-            Line::from(vec![Span::styled("Review · ", theme.quiet()), Span::styled(who, theme.title())]),
-            Line::raw(when),
+            fit_line(
+                Line::from(vec![Span::styled("Review · ", theme.quiet()), Span::styled(who, theme.title())]),
+                cols,
+            ),
+            fit_line(Line::raw(when), cols),
         ]),
         head,
     );
