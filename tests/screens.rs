@@ -530,12 +530,13 @@ fn add_max(store: &Store) {
 }
 
 /// The lines holding Max's name, reminder or messages whose text runs into
-/// a panel's right border without `…`: cut silently.
+/// a panel's right border (or a scrollbar beside it) without `…`: cut silently.
 fn cut_without_ellipsis(screen: &str) -> Vec<String> {
     screen
         .lines()
         .filter(|line| ["Max", " ask:", "email", "phone ", "voicemail", "text "].iter().any(|w| line.contains(w)))
         .filter(|line| {
+            let line = line.replace("█│", "│").replace("║│", "│");
             let chars: Vec<char> = line.chars().collect();
             chars.windows(2).any(|w| w[1] == '│' && !matches!(w[0], ' ' | '…' | '│' | ']'))
         })
@@ -550,13 +551,13 @@ fn a_long_name_shows_the_preferred_name_and_every_cut_text_ends_in_an_ellipsis()
     assert!(today.contains(" 10:30 Max · Maximilian Alexan… in 55 min"), "{today}");
     assert!(today.contains("ask: his daughter's graduation…"), "{today}");
     assert!(
-        today.contains("│Max · Maximilian Alexan… email 6 days ago: wants to talk about moving our ses…│"),
+        today.contains("│Max · Maximilian Alexan… email 6 days ago: wants to talk about moving our se…█│"),
         "{today}"
     );
     assert_eq!(cut_without_ellipsis(&today), Vec::<String>::new(), "{today}");
     // At 60 columns an awaiting message still says what it is about.
     let narrow = app.screen(60, 18);
-    assert!(narrow.contains("│Max · Maximili… email 6 days ago: wants to talk about mov…│"), "{narrow}");
+    assert!(narrow.contains("│Max · Maximili… email 6 days ago: wants to talk about mo…█│"), "{narrow}");
     assert_eq!(cut_without_ellipsis(&narrow), Vec::<String>::new(), "{narrow}");
     let wide = app.screen(120, 40);
     assert!(wide.contains("Maximilian Alexander Fitzgerald (Max)"), "there is room for all of it: {wide}");
@@ -1333,4 +1334,27 @@ fn two_windows_offered_the_same_kept_note_restore_it_once() {
     a.dispatch(Action::Save);
     let after = Store::open(_dir.path()).unwrap().load("aisha-khan").unwrap().sessions.len();
     assert_eq!(after, before + 1, "one note, not two");
+}
+
+#[test]
+fn the_tasks_list_with_thirty_open_tasks_scrolls_to_the_last_and_shows_a_scrollbar() {
+    let mut app = App::demo_with(|store| {
+        let now = dt("2026-11-20 10:00");
+        let tasks: Vec<String> = (1..=30).map(|n| format!("step {n} of the ladder")).collect();
+        let note = rapport::domain::NewSession { tasks, ..Default::default() };
+        store.update("tom-becker", now, "note added", |r| r.add_session(note, now)).unwrap();
+    });
+    app.press("Tab");
+    app.rt.model.select_client("tom-becker");
+    app.press("t");
+    let first = app.screen(80, 24);
+    assert!(first.contains("step 1 of the ladder") && !first.contains("step 30 of"), "{first}");
+    assert!(first.contains('█'), "a scrollbar says there is more: {first}");
+    for _ in 0..40 {
+        app.press("Down");
+    }
+    let last = app.screen(80, 24);
+    assert!(last.contains("step 30 of the ladder"), "{last}");
+    app.press("d");
+    assert!(app.screen(80, 24).contains("step 30 of the ladder"), "the last one is the one acted on");
 }

@@ -11,6 +11,7 @@ use crate::tui::model::{AGENDA_DAYS, Confirmed, Model, Popup, Screen};
 use crate::tui::nav::*;
 use crate::tui::screens::appointment::AppointmentForm;
 use crate::tui::screens::client_form::ClientForm;
+use crate::tui::screens::list::Rows;
 use crate::tui::screens::note_form::NoteForm;
 use crate::tui::screens::panel;
 use crate::tui::screens::profile::{Part, ProfileView};
@@ -18,7 +19,7 @@ use crate::tui::theme::Theme;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{List, ListItem, Paragraph, Wrap};
+use ratatui::widgets::{ListItem, Paragraph, Wrap};
 
 /// The client list's own state: which client is selected, the name filter,
 /// and the sessions pane on the right.
@@ -49,20 +50,8 @@ pub fn selectable_list(
     theme: &Theme,
     row: impl Fn(usize) -> String,
 ) {
-    let height = usize::from(area.height);
-    let items: Vec<ListItem> = (window_start(selected, height)..count)
-        .take(height)
-        .map(|i| {
-            let style = if i == selected { theme.selected() } else { Default::default() };
-            ListItem::new(fit(&row(i), usize::from(area.width)).into_owned()).style(style)
-        })
-        .collect();
-    frame.render_widget(List::new(items), area);
-}
-
-/// The first row to draw so that `selected` is on screen.
-pub fn window_start(selected: usize, height: usize) -> usize {
-    selected.saturating_sub(height.saturating_sub(1))
+    Rows::new(count, Some(selected), theme.selected())
+        .draw(frame, area, |i, width| ListItem::new(fit(&row(i), width).into_owned()));
 }
 
 pub fn view(frame: &mut Frame, area: Rect, m: &Model) {
@@ -156,49 +145,36 @@ fn client_list(frame: &mut Frame, area: Rect, m: &Model) {
         (None, inner)
     };
     let _ = filter_area;
-    let height = usize::from(list_area.height);
-    let start = window_start(m.list.selected, height);
-    let items: Vec<ListItem> = m
-        .list
-        .visible
-        .iter()
-        .enumerate()
-        .skip(start)
-        .take(height)
-        .map(|(pos, &i)| {
-            let entry = &m.clients[i];
-            let (name, right) = match &entry.summary {
-                Ok(r) => {
-                    let last = r.last_session.map(|s| s.format("%-d %b").to_string()).unwrap_or_default();
-                    let open = r.open_tasks;
-                    let tasks = if open > 0 { open.to_string() } else { String::new() };
-                    // A kept draft, a note due or a read-only file shows
-                    // instead of the date.
-                    let last = if m.drafts.contains_key(&entry.id) {
-                        "draft".to_string()
-                    } else if entry.read_only {
-                        "locked".to_string()
-                    } else if r.note_due(m.now, AGENDA_DAYS) {
-                        "note due".to_string()
-                    } else {
-                        last
-                    };
-                    let right = format!("{last:>8} {tasks:>5}");
-                    let room = width.saturating_sub(right.len() + 1);
-                    (name_within(&r.name, r.preferred_name.as_deref(), room), right)
-                }
-                Err(_) => (entry.id.to_string(), "unreadable".to_string()),
-            };
-            let room = width.saturating_sub(right.len() + 1);
-            let line = format!("{} {right}", fit_exact(&name, room));
-            let mut style = if entry.summary.is_err() { theme.error() } else { Default::default() };
-            if pos == m.list.selected {
-                style = style.patch(theme.selected());
+    let rows = Rows::new(m.list.visible.len(), Some(m.list.selected), theme.selected());
+    rows.draw(frame, list_area, |pos, width| {
+        let entry = &m.clients[m.list.visible[pos]];
+        let (name, right) = match &entry.summary {
+            Ok(r) => {
+                let last = r.last_session.map(|s| s.format("%-d %b").to_string()).unwrap_or_default();
+                let open = r.open_tasks;
+                let tasks = if open > 0 { open.to_string() } else { String::new() };
+                // A kept draft, a note due or a read-only file shows
+                // instead of the date.
+                let last = if m.drafts.contains_key(&entry.id) {
+                    "draft".to_string()
+                } else if entry.read_only {
+                    "locked".to_string()
+                } else if r.note_due(m.now, AGENDA_DAYS) {
+                    "note due".to_string()
+                } else {
+                    last
+                };
+                let right = format!("{last:>8} {tasks:>5}");
+                let room = width.saturating_sub(right.len() + 1);
+                (name_within(&r.name, r.preferred_name.as_deref(), room), right)
             }
-            ListItem::new(line).style(style)
-        })
-        .collect();
-    frame.render_widget(List::new(items), list_area);
+            Err(_) => (entry.id.to_string(), "unreadable".to_string()),
+        };
+        let room = width.saturating_sub(right.len() + 1);
+        let line = format!("{} {right}", fit_exact(&name, room));
+        let style = if entry.summary.is_err() { theme.error() } else { Default::default() };
+        ListItem::new(line).style(style)
+    });
 }
 
 fn client_pane(frame: &mut Frame, area: Rect, m: &Model, r: &ClientRecord) {

@@ -4,6 +4,7 @@ pub mod appointment;
 pub mod client_form;
 pub mod clients;
 pub mod help;
+pub mod list;
 pub mod note_form;
 pub mod note_pane;
 pub mod popups;

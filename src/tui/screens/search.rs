@@ -8,12 +8,12 @@ use crate::tui::input::TextInput;
 use crate::tui::keymap::{Binding, Context, DOWN, ENTER, ESC, UP, b};
 use crate::tui::model::{Model, Screen};
 use crate::tui::nav::*;
-use crate::tui::screens::clients::window_start;
+use crate::tui::screens::list::Rows;
 use crate::tui::screens::{fit_line, panel};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{List, ListItem};
+use ratatui::widgets::ListItem;
 
 #[derive(Debug, Clone)]
 pub struct SearchView {
@@ -60,8 +60,7 @@ pub fn view(frame: &mut Frame, area: Rect, m: &Model, v: &SearchView) {
             let items = found
                 .hits
                 .iter()
-                .enumerate()
-                .map(|(i, h)| {
+                .map(|h| {
                     let name = m.summary(&h.client).map_or(h.client.clone(), |s| s.display_name());
                     let session = h.session.as_deref().unwrap_or("profile");
                     let head = fit_line(
@@ -82,11 +81,7 @@ pub fn view(frame: &mut Frame, area: Rect, m: &Model, v: &SearchView) {
                         at = b;
                     }
                     spans.push(Span::raw(h.snippet[at..].to_string()));
-                    let mut item = ListItem::new(vec![head, Line::from(spans)]);
-                    if i == v.selected {
-                        item = item.style(theme.selected());
-                    }
-                    item
+                    ListItem::new(vec![head, Line::from(spans)])
                 })
                 .collect();
             (title, items)
@@ -95,10 +90,11 @@ pub fn view(frame: &mut Frame, area: Rect, m: &Model, v: &SearchView) {
     let block = panel(title, false, theme);
     let inner = block.inner(results_area);
     frame.render_widget(block, results_area);
-    let height = usize::from(inner.height / 2).max(1);
-    let start = window_start(v.selected, height);
-    let shown: Vec<ListItem> = lines.into_iter().skip(start).take(height).collect();
-    frame.render_widget(List::new(shown), inner);
+    // Results are two lines each; a message in their place is not selectable.
+    let hits = matches!(&v.results, Some((_, Ok(found))) if !found.hits.is_empty());
+    let mut lines: Vec<Option<ListItem>> = lines.into_iter().map(Some).collect();
+    let rows = Rows { row_height: 2, ..Rows::new(lines.len(), hits.then_some(v.selected), theme.selected()) };
+    rows.draw(frame, inner, |i, _| lines[i].take().unwrap_or_else(|| ListItem::new("")));
 }
 
 // ---- This screen's keys ------------------------------------------------------

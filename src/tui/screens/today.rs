@@ -14,7 +14,7 @@ use crate::tui::model::{Confirmed, Model, Popup, Screen};
 use crate::tui::nav::*;
 use crate::tui::roster::AgendaRow;
 use crate::tui::screens::appointment::AppointmentForm;
-use crate::tui::screens::clients::window_start;
+use crate::tui::screens::list::Rows;
 use crate::tui::screens::panel;
 use crate::tui::screens::profile::{Part, ProfileChange, ProfileView, item_ids};
 use chrono::{NaiveDate, NaiveDateTime};
@@ -22,7 +22,7 @@ use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{List, ListItem, Paragraph};
+use ratatui::widgets::{ListItem, Paragraph};
 
 /// Today's own state.
 #[derive(Debug, Default)]
@@ -124,85 +124,66 @@ pub fn view(frame: &mut Frame, area: Rect, m: &Model) {
             }
             layout.push((Some(i), day));
         }
-        let height = usize::from(inner.height);
-        let start = window_start(selected_line, height);
         // " 10:00 " name " " "in 1 h 25 min " reminder
         // As wide as the longest name needs, within the column's limit.
         let longest = rows.iter().filter_map(|r| m.summary(&r.client)).map(|s| fit::width(&s.display_name())).max();
         let name_width = name_column(usize::from(inner.width)).min(longest.unwrap_or(0).max(12));
-        let reminder_width = usize::from(inner.width).saturating_sub(7 + name_width + 1 + 14);
-        let visible: Vec<ListItem> = layout
-            .iter()
-            .skip(start)
-            .take(height)
-            .map(|&(row, day)| {
-                let Some(i) = row else {
-                    let label = match (day - today).num_days() {
-                        -1 => format!("Yesterday, {}", format_day_near(day, today)),
-                        0 => format!("Today, {}", format_day_near(today, today)),
-                        1 => format!("Tomorrow, {}", format_day_near(day, today)),
-                        _ => format_day_near(day, today),
-                    };
-                    return ListItem::new(Line::styled(label, theme.heading()));
+        let list = Rows::new(layout.len(), (!on_messages).then_some(selected_line), theme.selected());
+        list.draw(frame, inner, |line, cols| {
+            let reminder_width = cols.saturating_sub(7 + name_width + 1 + 14);
+            let (row, day) = layout[line];
+            let Some(i) = row else {
+                let label = match (day - today).num_days() {
+                    -1 => format!("Yesterday, {}", format_day_near(day, today)),
+                    0 => format!("Today, {}", format_day_near(today, today)),
+                    1 => format!("Tomorrow, {}", format_day_near(day, today)),
+                    _ => format_day_near(day, today),
                 };
-                let (client, a) = (&rows[i].client, &rows[i].appointment);
-                let summary = m.summary(client);
-                let name = match summary {
-                    Some(s) => name_within(&s.name, s.preferred_name.as_deref(), name_width),
-                    None => client.to_string(),
-                };
-                let reminder = summary.and_then(|s| s.reminder.as_deref()).unwrap_or_default();
-                let (when, when_style) = when(m, a, day);
-                let mut line = Line::from(vec![
-                    Span::raw(format!(" {} ", a.start.format("%H:%M"))),
-                    Span::raw(format!("{} ", fit_exact(&name, name_width))),
-                    Span::styled(format!("{when:<14}"), when_style),
-                    Span::styled(fit(reminder, reminder_width).into_owned(), theme.quiet()),
-                ]);
-                if i == m.today.row && !on_messages {
-                    line = line.style(theme.selected());
-                }
-                ListItem::new(line)
-            })
-            .collect();
-        frame.render_widget(List::new(visible), inner);
+                return ListItem::new(Line::styled(label, theme.heading()));
+            };
+            let (client, a) = (&rows[i].client, &rows[i].appointment);
+            let summary = m.summary(client);
+            let name = match summary {
+                Some(s) => name_within(&s.name, s.preferred_name.as_deref(), name_width),
+                None => client.to_string(),
+            };
+            let reminder = summary.and_then(|s| s.reminder.as_deref()).unwrap_or_default();
+            let (when, when_style) = when(m, a, day);
+            ListItem::new(Line::from(vec![
+                Span::raw(format!(" {} ", a.start.format("%H:%M"))),
+                Span::raw(format!("{} ", fit_exact(&name, name_width))),
+                Span::styled(format!("{when:<14}"), when_style),
+                Span::styled(fit(reminder, reminder_width).into_owned(), theme.quiet()),
+            ]))
+        });
     }
 
     let block = panel(format!("Awaiting reply ({})", waiting.len()), on_messages, theme);
     let inner = block.inner(waiting_area);
     frame.render_widget(block, waiting_area);
-    let lines: Vec<Line> = if waiting.is_empty() {
-        vec![Line::styled("No messages awaiting a reply.", theme.quiet())]
-    } else {
-        // The names in a column as wide as the longest needs (within the
-        // agenda's), so what each message says starts in one place.
-        let cols = usize::from(inner.width);
-        let names: Vec<String> = waiting
-            .iter()
-            .map(|w| name_within(&w.summary.name, w.summary.preferred_name.as_deref(), name_column(cols)))
-            .collect();
-        let name_width = names.iter().map(|n| fit::width(n)).max().unwrap_or(0);
-        let selected = m.today.message.min(waiting.len() - 1);
-        let height = usize::from(inner.height);
-        let start = window_start(selected, height);
-        waiting
-            .iter()
-            .zip(&names)
-            .enumerate()
-            .skip(start)
-            .take(height)
-            .map(|(i, (w, name))| {
-                let w = w.message;
-                let said = format!("{} {}: {}", w.channel.label(), ago(w.at.date(), m.now.date()), w.summary);
-                let line = Line::from(vec![
-                    Span::styled(format!("{} ", fit_exact(name, name_width)), theme.ask()),
-                    Span::raw(fit(&said, cols.saturating_sub(name_width + 1)).into_owned()),
-                ]);
-                if on_messages && i == selected { line.style(theme.selected()) } else { line }
-            })
-            .collect()
-    };
-    frame.render_widget(Paragraph::new(lines), inner);
+    if waiting.is_empty() {
+        frame.render_widget(Paragraph::new(Line::styled("No messages awaiting a reply.", theme.quiet())), inner);
+        return;
+    }
+    // The names in a column as wide as the longest needs (within the
+    // agenda's), so what each message says starts in one place.
+    let names: Vec<String> = waiting
+        .iter()
+        .map(|w| {
+            name_within(&w.summary.name, w.summary.preferred_name.as_deref(), name_column(usize::from(inner.width)))
+        })
+        .collect();
+    let name_width = names.iter().map(|n| fit::width(n)).max().unwrap_or(0);
+    let selected = m.today.message.min(waiting.len() - 1);
+    let list = Rows::new(waiting.len(), on_messages.then_some(selected), theme.selected());
+    list.draw(frame, inner, |i, cols| {
+        let w = waiting[i].message;
+        let said = format!("{} {}: {}", w.channel.label(), ago(w.at.date(), m.now.date()), w.summary);
+        ListItem::new(Line::from(vec![
+            Span::styled(format!("{} ", fit_exact(&names[i], name_width)), theme.ask()),
+            Span::raw(fit(&said, cols.saturating_sub(name_width + 1)).into_owned()),
+        ]))
+    });
 }
 
 // ---- This screen's keys ------------------------------------------------------
