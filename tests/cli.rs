@@ -109,6 +109,23 @@ fn unknown_and_ambiguous_clients_are_refused_with_the_candidates() {
 }
 
 #[test]
+fn a_client_is_found_by_any_word_of_their_name_with_or_without_accents() {
+    let d = tempfile::tempdir().unwrap();
+    ok(d.path(), &["client", "add", "Zoë Ørsted-Núñez"]);
+    ok(d.path(), &["client", "add", "Zoltan Kovacs"]);
+    for typed in ["zoe", "orsted", "nunez", "Núñez", "ZOË ØRSTED", "zoe-orsted-nunez"] {
+        assert!(ok(d.path(), &["review", typed]).starts_with("Zoë Ørsted-Núñez"), "{typed}");
+    }
+    ok(d.path(), &["note", "nunez", "--topic", "first"]);
+    let err = fails(d.path(), &["review", "zo"]);
+    assert!(
+        err.contains("Zoë Ørsted-Núñez (zoe-orsted-nunez)") && err.contains("Zoltan Kovacs (zoltan-kovacs)"),
+        "{err}"
+    );
+    assert!(fails(d.path(), &["review", "sted"]).contains("no client matches 'sted'"));
+}
+
+#[test]
 fn impossible_times_change_nothing() {
     let d = tempfile::tempdir().unwrap();
     maria(d.path());

@@ -82,10 +82,9 @@ pub(super) fn find(store: &Store, query: &str) -> Result<String> {
     // The index is derived: the client's own file must answer to the name,
     // or the index is rebuilt from the files and asked again (so a damaged
     // index can never send a note to the wrong client).
-    let q = query.trim().to_lowercase();
     if let Ok(r) = store.load(&id)
-        && r.client.id != q
-        && !super::answers_to(&r.client.name, r.client.preferred_name.as_deref(), &q)
+        && r.client.id != crate::domain::find::fold(query.trim())
+        && !crate::domain::find::answers_to(&r.client.name, r.client.preferred_name.as_deref(), query)
     {
         let entries = store.rebuild_index()?;
         return resolve(&entries, query).map(|e| e.id.clone()).map_err(|e| anyhow!(e));

@@ -9,6 +9,7 @@ mod check;
 mod edit;
 pub mod export;
 pub mod finalise;
+pub mod find;
 pub mod profile;
 mod record;
 pub mod summary;
