@@ -275,6 +275,44 @@ fn search_from_the_command_line() {
 }
 
 #[test]
+fn search_finds_addenda_task_outcomes_and_messages_and_says_where() {
+    let d = tempfile::tempdir().unwrap();
+    maria(d.path());
+    ok(d.path(), &["note", "mari", "--at", "2026-11-16 10:00", "--topic", "sleep", "--task", "keep a sleep diary"]);
+    ok(d.path(), &["finalise", "mari", "s1"]);
+    ok(d.path(), &["addendum", "mari", "s1", "She rang back: the party is on Sunday 6 Dec."]);
+    ok(d.path(), &["task", "done", "mari", "t1", "--outcome", "kept it five nights out of seven"]);
+    ok(d.path(), &["contact", "add", "mari", "--channel", "text", "--summary", "can we move Thursday?"]);
+
+    let out = ok(d.path(), &["search", "Sunday"]);
+    assert!(out.starts_with("Maria Lopez (Mari) · Mon 23 Nov · addendum to s1\n"), "{out}");
+    assert!(out.contains("the party is on Sunday 6 Dec."), "{out}");
+    let out = ok(d.path(), &["search", "five", "nights"]);
+    assert!(out.starts_with("Maria Lopez (Mari) · Mon 23 Nov · outcome of t1\n    kept it five nights"), "{out}");
+    let out = ok(d.path(), &["search", "thursday"]);
+    assert!(out.starts_with("Maria Lopez (Mari) · Mon 23 Nov · message c1\n    can we move Thursday?"), "{out}");
+    // The note itself is still found where it was, and only once.
+    let out = ok(d.path(), &["search", "diary"]);
+    assert!(out.starts_with("Maria Lopez (Mari) · Mon 16 Nov · s1\n"), "{out}");
+    assert_eq!(out.matches("Maria Lopez").count(), 1, "{out}");
+}
+
+#[test]
+fn search_folds_accents_as_client_names_do() {
+    let d = tempfile::tempdir().unwrap();
+    ok(d.path(), &["client", "add", "Zoë Ørsted-Núñez"]);
+    ok(d.path(), &["note", "zoe", "--at", "2026-11-16 10:00", "--text", "Talked about Zoë's café in Århus."]);
+    ok(d.path(), &["note", "zoe", "--at", "2026-11-17 10:00", "--text", "The cafe is closing."]);
+    let out = ok(d.path(), &["search", "zoe", "cafe"]);
+    assert!(out.contains("Zoë Ørsted-Núñez · Mon 16 Nov · s1\n    Talked about Zoë's café in Århus."), "{out}");
+    // Accents typed find the plain word too.
+    let out = ok(d.path(), &["search", "Café", "--client", "nunez"]);
+    assert!(out.contains("· s2\n") && out.contains("· s1\n"), "{out}");
+    assert!(ok(d.path(), &["search", "aarhus"]).contains("Nothing found"), "Å folds to A, not AA");
+    assert!(ok(d.path(), &["search", "arhus"]).contains("· s1"));
+}
+
+#[test]
 fn a_generated_practice_is_deterministic_and_loads() {
     let d = tempfile::tempdir().unwrap();
     let generate = |out: &Path| {

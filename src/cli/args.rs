@@ -57,9 +57,9 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
-    /// Find notes, tasks and personal details containing every word
+    /// Find notes, addenda, tasks and their outcomes, personal details and messages containing every word
     Search {
-        /// The words to find (case-insensitive; all must match)
+        /// The words to find (in any case, with or without accents; all must match)
         #[arg(required = true, num_args = 1..)]
         query: Vec<String>,
         /// Only this client's

@@ -64,8 +64,7 @@ pub(super) fn search(
         entries.into_iter().filter_map(|e| Some((e.id.clone(), e.summary?.display_name()))).collect();
     for h in &found.hits {
         let name = names.get(&h.client).map_or(h.client.as_str(), String::as_str);
-        let session = h.session.as_deref().unwrap_or("profile");
-        writeln!(out, "{name} · {} · {session}\n    {}", format_day_near(h.date, today), h.snippet)?;
+        writeln!(out, "{name} · {} · {}\n    {}", format_day_near(h.date, today), h.place.label(), h.snippet)?;
     }
     match (found.total, found.hits.len()) {
         (0, _) => writeln!(out, "Nothing found for '{}'.", query.join(" "))?,
