@@ -126,6 +126,33 @@ fn a_client_is_found_by_any_word_of_their_name_with_or_without_accents() {
 }
 
 #[test]
+fn homework_is_set_outside_a_note() {
+    let d = tempfile::tempdir().unwrap();
+    maria(d.path());
+    // Written this morning, so not yet final.
+    ok(d.path(), &["note", "mari", "--at", "2026-11-23 08:30", "--topic", "sleep"]);
+    assert_eq!(ok(d.path(), &["task", "add", "mari", "read the leaflet"]), "Set task t1 for Maria Lopez.\n");
+    let out = ok(d.path(), &["task", "add", "mari", "walk daily", "--session", "s1"]);
+    assert_eq!(out, "Set task t2 for Maria Lopez in note s1.\n");
+    let list = ok(d.path(), &["task", "list", "mari"]);
+    assert!(list.contains("t1   open     read the leaflet  (set Mon 23 Nov)"), "{list}");
+    assert!(list.contains("t2   open     walk daily  (set Mon 23 Nov)"), "{list}");
+    let review = ok(d.path(), &["review", "mari"]);
+    assert!(review.contains("[t1] read the leaflet") && review.contains("[t2] walk daily"), "{review}");
+    let file: serde_json::Value =
+        serde_json::from_str(&fs::read_to_string(d.path().join("clients/maria-lopez.json")).unwrap()).unwrap();
+    assert_eq!(file["tasks"][1]["session"], "s1");
+    assert!(file["tasks"][0].get("session").is_none());
+
+    assert!(fails(d.path(), &["task", "add", "mari", "  "]).contains("the task is empty"));
+    assert!(fails(d.path(), &["task", "add", "mari", "x", "--session", "s9"]).contains("no session s9"));
+    ok(d.path(), &["finalise", "mari", "s1"]);
+    let err = fails(d.path(), &["task", "add", "mari", "x", "--session", "s1"]);
+    assert!(err.contains("note s1 is final"), "{err}");
+    assert!(ok(d.path(), &["verify"]).contains("as they were finalised"));
+}
+
+#[test]
 fn impossible_times_change_nothing() {
     let d = tempfile::tempdir().unwrap();
     maria(d.path());

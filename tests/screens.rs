@@ -246,6 +246,39 @@ fn a_huge_paste_lands_in_the_field_whole() {
 }
 
 #[test]
+fn a_task_set_from_the_open_tasks_is_saved_and_shown_selected() {
+    let mut app = App::demo();
+    app.press("Tab t");
+    assert!(matches!(app.rt.model.popup, Some(Popup::Tasks { .. })), "{:?}", app.rt.model.popup);
+    let before = app.file("aisha-khan")["tasks"].as_array().map_or(0, Vec::len);
+    app.press("a");
+    app.type_text("walk to work twice a week");
+    assert!(app.screen(80, 24).contains("New task"));
+    app.press("Enter");
+    assert_eq!(app.status(), format!("Task t{} set: walk to work twice a week.", before + 1));
+    let screen = app.screen(80, 24);
+    assert!(screen.contains("Open tasks · Aisha Khan") && screen.contains("walk to work twice a week"), "{screen}");
+    match &app.rt.model.popup {
+        Some(Popup::Tasks { selected, .. }) => {
+            let open = app.rt.model.record("aisha-khan").unwrap().open_tasks().count();
+            assert_eq!(*selected, open - 1, "the new task is selected");
+        }
+        other => panic!("{other:?}"),
+    }
+    let tasks = app.file("aisha-khan")["tasks"].as_array().unwrap().clone();
+    assert_eq!(tasks.len(), before + 1);
+    assert_eq!(tasks[before]["text"], "walk to work twice a week");
+    assert_eq!(tasks[before]["set_on"], "2026-11-26");
+    assert!(tasks[before].get("session").is_none());
+    // Esc on an empty box goes back to the tasks; Enter on it sets nothing.
+    app.press("a Enter");
+    assert_eq!(app.status(), "Type the task first, or Esc to cancel.");
+    app.press("Esc");
+    assert!(matches!(app.rt.model.popup, Some(Popup::Tasks { .. })));
+    assert_eq!(app.file("aisha-khan")["tasks"].as_array().unwrap().len(), before + 1);
+}
+
+#[test]
 fn slash_finds_a_client_by_preferred_name_fuzzily() {
     let mut app = App::demo();
     app.press("Tab /");

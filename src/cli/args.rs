@@ -355,6 +355,15 @@ pub enum WatchCommand {
 pub enum TaskCommand {
     /// List tasks
     List { client: String },
+    /// Set a task (homework) outside a note
+    Add {
+        client: String,
+        /// What the client will do
+        text: String,
+        /// The session it was set in (s3, or 3), if the note does not hold it yet
+        #[arg(long)]
+        session: Option<String>,
+    },
     /// Mark a task done
     Done {
         client: String,

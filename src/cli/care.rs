@@ -110,6 +110,14 @@ pub(super) fn task(t: TaskCommand, store: &Store, now: NaiveDateTime, out: &mut 
             }
             return empty_note(out, r.tasks.is_empty(), "No tasks yet.");
         }
+        TaskCommand::Add { client, text, session } => {
+            let text = required_text(&text, "the task")?;
+            let session = session.map(|s| crate::domain::find::item_id("s", &s));
+            let (id, r) = change(store, now, "task set", &client, |r| r.add_task(&text, session.as_deref(), today))?;
+            let from = session.map(|s| format!(" in note {s}")).unwrap_or_default();
+            writeln!(out, "Set task {id} for {}{from}.", r.client.name)?;
+            return Ok(());
+        }
         TaskCommand::Done { client, task, outcome } => (client, task, TaskStatus::Done, outcome),
         TaskCommand::Drop { client, task, outcome } => (client, task, TaskStatus::Dropped, outcome),
     };

@@ -17,6 +17,8 @@ pub enum Context {
     Review,
     /// The selected client's open tasks.
     Tasks,
+    /// Typing a new task.
+    NewTask,
     Profile,
     /// Typing a new profile item.
     AddItem,
@@ -48,6 +50,7 @@ impl Context {
             Context::Filter => "Filter by name",
             Context::Review => "Review",
             Context::Tasks => "Open tasks",
+            Context::NewTask => "New task",
             Context::Profile => "Profile",
             Context::AddItem => "Add to the profile",
             Context::Addendum => "Addendum",
@@ -75,6 +78,7 @@ impl Context {
                 | Context::Outcome
                 | Context::AddItem
                 | Context::Addendum
+                | Context::NewTask
                 | Context::Search
         )
     }
@@ -240,7 +244,7 @@ pub fn keys_label(keys: &[Key]) -> String {
 use Context::*;
 
 /// Every context in the order help lists them.
-pub const HELP_ORDER: [Context; 18] = [
+pub const HELP_ORDER: [Context; 19] = [
     Today,
     Clients,
     Sessions,
@@ -248,6 +252,7 @@ pub const HELP_ORDER: [Context; 18] = [
     Search,
     Review,
     Tasks,
+    NewTask,
     Profile,
     AddItem,
     Addendum,
