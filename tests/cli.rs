@@ -153,6 +153,48 @@ fn homework_is_set_outside_a_note() {
 }
 
 #[test]
+fn an_item_is_named_by_its_number_alone() {
+    let d = tempfile::tempdir().unwrap();
+    maria(d.path());
+    ok(d.path(), &["note", "mari", "--at", "2026-11-16 10:00", "--task", "sleep diary", "--task", "walk"]);
+    ok(d.path(), &["note", "mari", "--at", "2026-11-23 08:30", "--topic", "work"]);
+    assert_eq!(ok(d.path(), &["task", "done", "mari", "2"]), "Task t2 of Maria Lopez marked done.\n");
+    assert_eq!(ok(d.path(), &["task", "drop", "mari", "T1"]), "Task t1 of Maria Lopez marked dropped.\n");
+    ok(d.path(), &["goal", "add", "mari", "sleep through"]);
+    assert_eq!(
+        ok(d.path(), &["goal", "set", "mari", "1", "--status", "achieved"]),
+        "Goal g1 of Maria Lopez updated.\n"
+    );
+    ok(d.path(), &["contact", "add", "mari", "--channel", "text", "--summary", "running late"]);
+    assert!(
+        ok(d.path(), &["contact", "replied", "mari", "1"]).contains("Contact c1 of Maria Lopez marked as replied.")
+    );
+    assert!(ok(d.path(), &["addendum", "mari", "1", "also: the dog"]).contains("note s1 of Maria Lopez"));
+    assert!(ok(d.path(), &["finalise", "mari", "2"]).contains("Finalised 1 note of Maria Lopez: s2."));
+    let tasks = ok(d.path(), &["task", "list", "mari"]);
+    assert!(tasks.contains("t1   dropped") && tasks.contains("t2   done"), "{tasks}");
+    assert!(fails(d.path(), &["task", "done", "mari", "9"]).contains("no task t9"));
+}
+
+#[test]
+fn every_client_argument_is_described_in_help() {
+    let d = tempfile::tempdir().unwrap();
+    for args in [
+        &["appointment", "--help"][..],
+        &["appointment", "cancel", "--help"],
+        &["task", "done", "--help"],
+        &["addendum", "--help"],
+        &["client", "archive", "--help"],
+        &["export", "--help"],
+    ] {
+        let help = ok(d.path(), args);
+        let line = help.lines().find(|l| l.trim_start().starts_with("<CLIENT>")).unwrap_or_default();
+        assert!(line.contains("The client: their id, or the start of any word of their name"), "{args:?}: {help}");
+    }
+    assert!(ok(d.path(), &["task", "done", "--help"]).contains("The task: t2, or just 2"));
+}
+
+#[test]
 fn impossible_times_change_nothing() {
     let d = tempfile::tempdir().unwrap();
     maria(d.path());

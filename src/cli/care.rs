@@ -7,6 +7,7 @@ use chrono::NaiveDateTime;
 
 use super::args::*;
 use super::commands::*;
+use crate::domain::find::item_id;
 use crate::domain::time::{ago, format_datetime, format_day, parse_date, parse_datetime};
 use crate::domain::{ClientRecord, Direction, TaskStatus};
 use crate::store::Store;
@@ -91,6 +92,7 @@ pub(super) fn goal(g: GoalCommand, store: &Store, now: NaiveDateTime, out: &mut 
             writeln!(out, "Added goal {id} for {}.", r.client.name)?;
         }
         GoalCommand::Set { client, goal, status } => {
+            let goal = item_id("g", &goal);
             let (_, r) = change(store, now, "goal changed", &client, |r| r.set_goal_status(&goal, status))?;
             writeln!(out, "Goal {goal} of {} updated.", r.client.name)?;
         }
@@ -112,7 +114,7 @@ pub(super) fn task(t: TaskCommand, store: &Store, now: NaiveDateTime, out: &mut 
         }
         TaskCommand::Add { client, text, session } => {
             let text = required_text(&text, "the task")?;
-            let session = session.map(|s| crate::domain::find::item_id("s", &s));
+            let session = session.map(|s| item_id("s", &s));
             let (id, r) = change(store, now, "task set", &client, |r| r.add_task(&text, session.as_deref(), today))?;
             let from = session.map(|s| format!(" in note {s}")).unwrap_or_default();
             writeln!(out, "Set task {id} for {}{from}.", r.client.name)?;
@@ -121,6 +123,7 @@ pub(super) fn task(t: TaskCommand, store: &Store, now: NaiveDateTime, out: &mut 
         TaskCommand::Done { client, task, outcome } => (client, task, TaskStatus::Done, outcome),
         TaskCommand::Drop { client, task, outcome } => (client, task, TaskStatus::Dropped, outcome),
     };
+    let task = item_id("t", &task);
     let (_, r) = change(store, now, "task changed", &client, |r| r.set_task_status(&task, status, outcome, today))?;
     let word = if status == TaskStatus::Done { "done" } else { "dropped" };
     writeln!(out, "Task {task} of {} marked {word}.", r.client.name)?;
@@ -165,6 +168,7 @@ pub(super) fn contact(c: ContactCommand, store: &Store, now: NaiveDateTime, out:
             writeln!(out, "Logged {id}: {} {} from {}.", channel.label(), format_datetime(at), r.client.name)?;
         }
         ContactCommand::Replied { client, contact } => {
+            let contact = item_id("c", &contact);
             let (_, r) = change(store, now, "contact replied", &client, |r| r.mark_replied(&contact, now))?;
             writeln!(out, "Contact {contact} of {} marked as replied.", r.client.name)?;
         }
