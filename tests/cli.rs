@@ -195,6 +195,34 @@ fn every_client_argument_is_described_in_help() {
 }
 
 #[test]
+fn a_review_at_a_time_with_no_appointment_says_so() {
+    let d = tempfile::tempdir().unwrap();
+    maria(d.path());
+    ok(d.path(), &["appointment", "mari", "--at", "2026-11-23 10:00"]);
+    let run = |args: &[&str]| {
+        let out = rapport(d.path()).args(args).output().unwrap();
+        assert!(out.status.success(), "{args:?}");
+        (String::from_utf8(out.stdout).unwrap(), String::from_utf8(out.stderr).unwrap())
+    };
+    let (review, said) = run(&["review", "mari", "--at", "07:05"]);
+    assert!(review.contains("Mon 23 Nov 07:05"), "{review}");
+    assert_eq!(
+        said,
+        "rapport: note: no appointment with Maria Lopez is booked at 2026-11-23 07:05 (that day: 10:00); \
+         this is the review for a session then\n"
+    );
+    let (review, said) = run(&["review", "mari", "--at", "10:00"]);
+    assert!(review.contains("Mon 23 Nov 10:00") && said.is_empty(), "{review}{said}");
+    let (json, said) = run(&["review", "mari", "--at", "2026-11-24 10:00", "--json"]);
+    assert!(said.contains("booked at 2026-11-24 10:00 (none that day)"), "{said}");
+    assert_eq!(
+        serde_json::from_str::<serde_json::Value>(&json).unwrap()["appointment"]["start"],
+        "2026-11-24T10:00:00"
+    );
+    assert!(fails(d.path(), &["review", "mari", "--at", "7h"]).contains("not a time"));
+}
+
+#[test]
 fn impossible_times_change_nothing() {
     let d = tempfile::tempdir().unwrap();
     maria(d.path());

@@ -57,7 +57,7 @@ pub enum Command {
     Review {
         #[arg(help = CLIENT)]
         client: String,
-        /// Review for the appointment at this time (YYYY-MM-DD HH:MM)
+        /// Review for the appointment at this time (YYYY-MM-DD HH:MM, or HH:MM today)
         #[arg(long)]
         at: Option<String>,
         /// Print the review as JSON

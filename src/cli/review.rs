@@ -9,7 +9,7 @@ use super::commands::*;
 use super::resolve;
 use crate::domain::Appointment;
 use crate::domain::summary::summary;
-use crate::domain::time::{format_day_near, parse_date, parse_datetime};
+use crate::domain::time::{format_datetime, format_day_near, parse_date, parse_when};
 use crate::sanitize::json_inert;
 use crate::store::Store;
 
@@ -26,15 +26,27 @@ pub(super) fn review(
     let record = load(store, &client)?;
     let appointment = match at {
         Some(at) => {
-            let at = parse_datetime(&at).map_err(|e| anyhow!(e))?;
-            Some(
-                record
+            let at = parse_when(&at, today).map_err(|e| anyhow!(e))?;
+            let booked = record.appointments.iter().find(|a| a.start == at).cloned();
+            if booked.is_none() {
+                let that_day: Vec<String> = record
                     .appointments
                     .iter()
-                    .find(|a| a.start == at)
-                    .cloned()
-                    .unwrap_or(Appointment { start: at, minutes: 50 }),
-            )
+                    .filter(|a| a.start.date() == at.date())
+                    .map(|a| a.start.format("%H:%M").to_string())
+                    .collect();
+                let that_day = if that_day.is_empty() {
+                    "none that day".into()
+                } else {
+                    format!("that day: {}", that_day.join(", "))
+                };
+                store.notice(format!(
+                    "no appointment with {} is booked at {} ({that_day}); this is the review for a session then",
+                    record.client.name,
+                    format_datetime(at)
+                ));
+            }
+            Some(booked.unwrap_or(Appointment { start: at, minutes: 50 }))
         }
         None => record.next_appointment(now).cloned(),
     };

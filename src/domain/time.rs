@@ -41,6 +41,12 @@ pub fn parse_datetime(s: &str) -> Result<NaiveDateTime, String> {
     Ok(parse_date(d)?.and_time(parse_time(t)?))
 }
 
+/// Parses `YYYY-MM-DD HH:MM`, or `HH:MM` alone for that time on `today`.
+pub fn parse_when(s: &str, today: NaiveDate) -> Result<NaiveDateTime, String> {
+    let s = s.trim();
+    if s.contains([' ', 'T']) { parse_datetime(s) } else { Ok(today.and_time(parse_time(s)?)) }
+}
+
 /// `2026-11-30 14:00`
 pub fn format_datetime(t: NaiveDateTime) -> String {
     t.format("%Y-%m-%d %H:%M").to_string()
