@@ -255,6 +255,61 @@ fn appointments_fill_the_agenda_with_a_reminder() {
 }
 
 #[test]
+fn booking_in_the_past_or_over_another_clients_time_warns_and_the_agenda_says_so() {
+    let d = tempfile::tempdir().unwrap();
+    maria(d.path());
+    ok(d.path(), &["client", "add", "Tom Becker"]);
+    let out = ok(d.path(), &["appointment", "mari", "--at", "2026-11-23 08:00"]);
+    assert!(out.contains("Warning: 2026-11-23 08:00 is in the past."), "{out}");
+    assert!(!ok(d.path(), &["appointment", "mari", "--at", "2026-11-23 10:00"]).contains("Warning"));
+    assert!(!ok(d.path(), &["appointment", "tom", "--at", "2026-11-23 10:50"]).contains("Warning"), "back to back");
+    ok(d.path(), &["appointment", "cancel", "tom", "--at", "2026-11-23 10:50"]);
+    let out = ok(d.path(), &["appointment", "tom", "--at", "2026-11-23 10:30"]);
+    assert!(out.contains("Warning: this overlaps Maria Lopez's appointment at 2026-11-23 10:00."), "{out}");
+
+    let agenda = ok(d.path(), &["agenda"]);
+    assert!(
+        agenda.contains("  10:00  Maria Lopez (Mari)   50 min\n         Warning: this overlaps Tom Becker at 10:30.\n"),
+        "{agenda}"
+    );
+    assert!(
+        agenda.contains(
+            "  10:30  Tom Becker           50 min\n         Warning: this overlaps Maria Lopez (Mari) at 10:00.\n"
+        ),
+        "{agenda}"
+    );
+    assert_eq!(agenda.matches("Warning").count(), 2, "{agenda}");
+    ok(d.path(), &["appointment", "cancel", "tom", "--at", "2026-11-23 10:30"]);
+    assert!(!ok(d.path(), &["agenda"]).contains("Warning"));
+}
+
+#[test]
+fn lists_size_their_columns_to_the_names_and_cut_a_long_one_with_an_ellipsis() {
+    let d = tempfile::tempdir().unwrap();
+    maria(d.path());
+    ok(d.path(), &["client", "add", "Bartholomew Alexander Fitzgerald-Worthington the Third"]);
+    ok(d.path(), &["client", "add", "李小龍"]);
+    for (who, at) in [("mari", "10:00"), ("barth", "11:00"), ("李", "12:00")] {
+        ok(d.path(), &["appointment", who, "--at", &format!("2026-11-24 {at}")]);
+    }
+    // Where a column starts, in terminal columns (a Chinese character takes two).
+    let column_of = |line: &str, text: &str| unicode_width::UnicodeWidthStr::width(&line[..line.find(text).unwrap()]);
+
+    let list = ok(d.path(), &["client", "list"]);
+    let starts: Vec<usize> = list.lines().map(|l| column_of(l, "no sessions yet")).collect();
+    assert_eq!(starts.len(), 3, "{list}");
+    assert!(starts.iter().all(|&c| c == starts[0]), "{list}");
+    assert!(list.contains("  Bartholomew Alexander Fitzgerald-Worthi…  no sessions yet"), "{list}");
+    assert!(list.starts_with("bartholomew-alexander-fitzgerald-worthin  "), "ids are never cut: {list}");
+
+    let agenda = ok(d.path(), &["agenda", "--date", "2026-11-24"]);
+    let starts: Vec<usize> = agenda.lines().filter(|l| l.contains(" min")).map(|l| column_of(l, "50 min")).collect();
+    assert_eq!(starts.len(), 3, "{agenda}");
+    assert!(starts.iter().all(|&c| c == starts[0]), "{agenda}");
+    assert!(agenda.contains("  10:00  Maria Lopez (Mari)                         50 min"), "{agenda}");
+}
+
+#[test]
 fn the_profile_commands_feed_the_review() {
     let d = tempfile::tempdir().unwrap();
     let dir = d.path();

@@ -9,7 +9,7 @@ use super::args::*;
 use super::commands::*;
 use crate::domain::find::item_id;
 use crate::domain::time::{ago, format_datetime, format_day, parse_date, parse_datetime};
-use crate::domain::{ClientRecord, Direction, TaskStatus};
+use crate::domain::{Appointment, ClientRecord, Direction, TaskStatus};
 use crate::store::Store;
 
 /// Personal details: add one, list them.
@@ -68,8 +68,22 @@ pub(super) fn appointment(a: AppointmentArgs, store: &Store, now: NaiveDateTime,
         format_datetime(at),
         a.minutes
     )?;
+    if at < now {
+        writeln!(out, "Warning: {} is in the past.", format_datetime(at))?;
+    }
     for o in overlaps {
         writeln!(out, "Warning: this overlaps {}'s appointment at {}.", r.client.name, format_datetime(o.start))?;
+    }
+    // Another client's appointment at the same time: the therapist cannot
+    // see two people at once.
+    let starts: Vec<NaiveDateTime> =
+        (0..=a.weekly).filter_map(|w| at.checked_add_signed(chrono::Duration::weeks(w.into()))).collect();
+    let booked: Vec<&Appointment> = r.appointments.iter().filter(|x| starts.contains(&x.start)).collect();
+    for e in store.index()?.iter().filter(|e| e.id != r.client.id) {
+        let Some(s) = e.summary.as_ref().filter(|s| !s.archived) else { continue };
+        for o in s.appointments.iter().filter(|o| booked.iter().any(|b| b.overlaps(o))) {
+            writeln!(out, "Warning: this overlaps {}'s appointment at {}.", s.name, format_datetime(o.start))?;
+        }
     }
     Ok(())
 }
@@ -138,6 +152,8 @@ pub(super) fn contact(c: ContactCommand, store: &Store, now: NaiveDateTime, out:
                 None => store.load_all()?.into_iter().filter_map(|f| f.record.ok()).collect(),
             };
             let mut any = false;
+            let name_width =
+                column(records.iter().filter(|r| !r.contacts.is_empty()).map(|r| r.client.name.as_str()), NAME_COLUMN);
             for r in &records {
                 for c in &r.contacts {
                     any = true;
@@ -146,7 +162,8 @@ pub(super) fn contact(c: ContactCommand, store: &Store, now: NaiveDateTime, out:
                         (Direction::Incoming, Some(at)) => format!("replied {}", format_datetime(at)),
                         (Direction::Incoming, None) => format!("AWAITING REPLY ({})", ago(c.at.date(), now.date())),
                     };
-                    let who = if client.is_some() { String::new() } else { format!("{}  ", r.client.name) };
+                    let who =
+                        if client.is_some() { String::new() } else { format!("{}  ", fit(&r.client.name, name_width)) };
                     writeln!(
                         out,
                         "{:<4} {who}{}  {:<9} {}  [{state}]",

@@ -55,6 +55,44 @@ pub fn plural(n: usize, what: &str) -> String {
     if n == 1 { format!("1 {what}") } else { format!("{n} {what}s") }
 }
 
+/// The widest a name column grows; a longer name is cut, ending in "…".
+pub(super) const NAME_COLUMN: usize = 40;
+
+/// How many terminal columns `text` takes once shown (control characters
+/// made visible, wide characters counted twice).
+pub(super) fn width(text: &str) -> usize {
+    unicode_width::UnicodeWidthStr::width(crate::sanitize::visible(text).as_ref())
+}
+
+/// The width a column of `texts` needs, at most `max`.
+pub(super) fn column<'a>(texts: impl IntoIterator<Item = &'a str>, max: usize) -> usize {
+    texts.into_iter().map(width).max().unwrap_or(0).min(max)
+}
+
+/// `text` as shown, padded to `columns`, or cut to fit with "…" at the end.
+pub(super) fn fit(text: &str, columns: usize) -> String {
+    let shown = crate::sanitize::visible(text);
+    let mut out = String::new();
+    let mut used = 0;
+    if width(&shown) > columns {
+        for c in shown.chars() {
+            let w = unicode_width::UnicodeWidthChar::width(c).unwrap_or(0);
+            if used + w + 1 > columns {
+                break;
+            }
+            out.push(c);
+            used += w;
+        }
+        out.push('…');
+        used += 1;
+    } else {
+        out.push_str(&shown);
+        used = width(&shown);
+    }
+    out.extend(std::iter::repeat_n(' ', columns.saturating_sub(used)));
+    out
+}
+
 /// Asks `question`: true for "yes".
 pub(super) fn confirm(prompt: &mut dyn super::Prompt, question: &str) -> Result<bool> {
     Ok(prompt.ask(question)?.trim().eq_ignore_ascii_case("yes"))

@@ -8,6 +8,7 @@ use chrono::{NaiveDate, NaiveDateTime};
 use super::commands::*;
 use super::resolve;
 use crate::domain::Appointment;
+use crate::domain::bounds::MINUTES;
 use crate::domain::summary::summary;
 use crate::domain::time::{format_datetime, format_day_near, parse_date, parse_when};
 use crate::sanitize::json_inert;
@@ -117,20 +118,39 @@ pub(super) fn agenda(store: &Store, from: NaiveDate, days: u32, now: NaiveDateTi
         }
     }
     all.sort_by_key(|(a, ..)| a.start);
+    let to = from + chrono::Duration::days(days.into());
+    let shown = |a: &Appointment| a.start.date() >= from && a.start.date() < to;
+    let name_width = column(all.iter().filter(|(a, ..)| shown(a)).map(|(_, name, _)| name.as_str()), NAME_COLUMN);
     for offset in 0..days {
         let day = from + chrono::Duration::days(offset.into());
         writeln!(out, "{}", format_day_near(day, now.date()))?;
-        let rows: Vec<_> = all.iter().filter(|(a, ..)| a.start.date() == day).collect();
+        let rows: Vec<usize> = (0..all.len()).filter(|&i| all[i].0.start.date() == day).collect();
         if rows.is_empty() {
             writeln!(out, "  No appointments")?;
         }
-        for (a, name, reminder) in rows {
+        for i in rows {
+            let (a, name, reminder) = &all[i];
             let reminder = reminder.as_ref().map(|s| format!("  {s}")).unwrap_or_default();
-            writeln!(out, "  {}  {name:<28} {:>3} min{reminder}", a.start.format("%H:%M"), a.minutes)?;
+            writeln!(out, "  {}  {}  {:>3} min{reminder}", a.start.format("%H:%M"), fit(name, name_width), a.minutes)?;
+            for (b, other, _) in overlapping(&all, i) {
+                let at =
+                    if b.start.date() == day { b.start.format("%H:%M").to_string() } else { format_datetime(b.start) };
+                writeln!(out, "         Warning: this overlaps {other} at {at}.")?;
+            }
         }
     }
     for e in entries.iter().filter(|e| e.summary.is_none()) {
         writeln!(out, "(could not read {}: see `rapport client list`)", e.id)?;
     }
     Ok(())
+}
+
+/// The rows of `all` (sorted by start) that share minutes with row `i`:
+/// only neighbours can, as no appointment is longer than a day.
+fn overlapping<T, U>(all: &[(Appointment, T, U)], i: usize) -> impl Iterator<Item = &(Appointment, T, U)> {
+    let a = &all[i].0;
+    let longest = chrono::Duration::minutes((*MINUTES.end()).into());
+    let before = all[..i].iter().rev().take_while(move |(b, ..)| a.start - b.start <= longest);
+    let after = all[i + 1..].iter().take_while(move |(b, ..)| b.start < a.end());
+    before.chain(after).filter(move |(b, ..)| a.overlaps(b))
 }

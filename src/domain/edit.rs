@@ -326,7 +326,7 @@ impl ClientRecord {
                     time::format_datetime(appt.start)
                 )));
             }
-            overlaps.extend(self.appointments.iter().filter(|a| overlap(a, &appt)).cloned());
+            overlaps.extend(self.appointments.iter().filter(|a| a.overlaps(&appt)).cloned());
             self.appointments.push(appt);
         }
         self.appointments.sort_by_key(|a| a.start);
@@ -366,8 +366,11 @@ impl Appointment {
     }
 }
 
-fn overlap(a: &Appointment, b: &Appointment) -> bool {
-    a.start < b.end() && b.start < a.end()
+impl Appointment {
+    /// The two share some minutes (one ending as the other starts do not).
+    pub fn overlaps(&self, other: &Appointment) -> bool {
+        self.start < other.end() && other.start < self.end()
+    }
 }
 
 fn unknown(kind: &'static str, id: &str) -> RecordError {
