@@ -474,6 +474,10 @@ fn a_generated_practice_is_deterministic_and_loads() {
     let (a, b) = (d.path().join("a"), d.path().join("b"));
     assert!(generate(&a).contains("Wrote 12 clients with 5 sessions each"));
     generate(&b);
+    let one = d.path().join("one");
+    let o = one.to_str().unwrap();
+    let said = ok(d.path(), &["demo", "generate", "--clients", "1", "--sessions", "1", "--out", o]);
+    assert!(said.starts_with("Wrote 1 client with 1 session each"), "one of anything is not plural: {said}");
     for entry in fs::read_dir(a.join("clients")).unwrap() {
         let name = entry.unwrap().file_name();
         assert_eq!(fs::read(a.join("clients").join(&name)).unwrap(), fs::read(b.join("clients").join(&name)).unwrap());
@@ -552,6 +556,9 @@ fn discharged_clients_leave_the_list_and_the_agenda_but_keep_their_record() {
     assert!(ok(d.path(), &["retention", "--years", "20"]).contains("No archived client"));
     ok(d.path(), &["client", "unarchive", "tom"]);
     assert!(ok(d.path(), &["client", "list"]).contains("Tom Becker"));
+    ok(d.path(), &["client", "archive", "mari"]);
+    let none = ok(d.path(), &["retention", "--years", "1"]);
+    assert_eq!(none, "No archived client's last contact is older than 1 year.\n", "one is not plural");
 }
 
 #[test]

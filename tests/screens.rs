@@ -146,6 +146,38 @@ fn first_run_welcomes_and_a_new_client_and_note_are_saved() {
 }
 
 #[test]
+fn one_session_is_not_called_sessions() {
+    let mut app = App::empty();
+    app.press("a");
+    app.type_text("Maria Lopez");
+    app.press("C-s n");
+    app.type_text("sleep");
+    app.press("C-s");
+    let screen = app.screen(80, 24);
+    assert!(screen.contains("Maria Lopez · 1 session") && !screen.contains("1 sessions"), "{screen}");
+}
+
+#[test]
+fn ctrl_u_clears_the_search_line_and_the_name_filter() {
+    let mut app = App::demo();
+    app.press("Tab C-f");
+    app.type_text("sleep diary");
+    assert!(app.screen(80, 24).contains("sleep diary"));
+    app.press("C-u");
+    let screen = app.screen(80, 24);
+    assert!(!screen.contains("sleep diary") && screen.contains("Type words to find"), "{screen}");
+    match &app.rt.model.screen {
+        Screen::Search(v) => assert_eq!(v.query(), ""),
+        other => panic!("{other:?}"),
+    }
+    app.press("Esc /");
+    app.type_text("aisha");
+    app.press("C-u");
+    assert_eq!(app.rt.model.list.filter.as_ref().unwrap().text(), "");
+    assert_eq!(app.rt.model.list.visible.len(), 9, "every client shows again");
+}
+
+#[test]
 fn esc_on_a_typed_note_asks_before_throwing_it_away() {
     let mut app = App::demo();
     app.press("Tab n");
@@ -678,7 +710,7 @@ fn x_exports_the_record_and_archived_clients_can_be_shown() {
     assert!(!listed(&app), "archived clients leave the list");
     app.press("A");
     assert!(listed(&app));
-    assert!(app.status().starts_with("Showing 1 archived clients too"), "{}", app.status());
+    assert!(app.status().starts_with("Showing 1 archived client too"), "{}", app.status());
 }
 
 #[test]

@@ -50,10 +50,7 @@ pub fn run(
     }
 }
 
-/// "1 open task", "3 open tasks".
-pub fn plural(n: usize, what: &str) -> String {
-    if n == 1 { format!("1 {what}") } else { format!("{n} {what}s") }
-}
+pub use crate::domain::plural;
 
 /// The widest a name column grows; a longer name is cut, ending in "…".
 pub(super) const NAME_COLUMN: usize = 40;

@@ -128,7 +128,7 @@ pub(super) fn retention(years: u32, store: &Store, now: NaiveDateTime, out: &mut
         writeln!(out, "{}  {}  last contact {last}", fit(id, id_width), fit(name, name_width))?;
     }
     if due.is_empty() {
-        writeln!(out, "No archived client's last contact is older than {years} years.")?;
+        writeln!(out, "No archived client's last contact is older than {}.", plural(years as usize, "year"))?;
     } else {
         writeln!(
             out,

@@ -30,6 +30,11 @@ pub fn display_name(name: &str, preferred: Option<&str>) -> String {
     }
 }
 
+/// "1 open task", "3 open tasks": the one way a count is written.
+pub fn plural(n: usize, what: &str) -> String {
+    if n == 1 { format!("1 {what}") } else { format!("{n} {what}s") }
+}
+
 /// A file-name-safe id from a client's name: "María López" → "maria-lopez".
 pub fn slug(name: &str) -> String {
     // Accents and other scripts become their nearest ASCII (deunicode), so a
