@@ -3,6 +3,7 @@
 pub mod cli;
 pub mod demo;
 pub mod domain;
+pub mod fit;
 pub mod sanitize;
 pub mod store;
 pub mod tui;

@@ -249,9 +249,17 @@ fn appointments_fill_the_agenda_with_a_reminder() {
     assert!(agenda.contains("task: keep a sleep diary"), "{agenda}");
     assert!(agenda.contains("Mon 30 Nov\n  10:00"), "{agenda}");
     ok(d.path(), &["appointment", "cancel", "mari", "--at", "2026-11-30 10:00"]);
-    assert!(ok(d.path(), &["agenda", "--date", "2026-11-30"]).contains("No appointments"));
+    // A cancelled appointment stays on the agenda, marked as such.
+    let day = ok(d.path(), &["agenda", "--date", "2026-11-30"]);
+    assert!(day.contains("10:00  Maria Lopez (Mari)   50 min  [cancelled]"), "{day}");
+    assert!(fails(d.path(), &["appointment", "cancel", "mari", "--at", "2026-11-30 10:00"]).contains("no appointment"));
+    // The time is free again: booking it anew is no clash.
+    assert!(!ok(d.path(), &["appointment", "mari", "--at", "2026-11-30 10:00"]).contains("Warning"));
     let review = ok(d.path(), &["review", "mari"]);
     assert!(review.contains("Mon 23 Nov 10:00 (in 25 min) · session 2 · 7 days since the last"), "{review}");
+    // A later day's appointment is said once, not "Mon 7 Dec 10:00 (Mon 7 Dec 10:00)".
+    let later = ok(d.path(), &["review", "mari", "--at", "2026-12-07 10:00"]);
+    assert!(later.contains("\nMon 7 Dec 10:00 · session 2 ·"), "{later}");
 }
 
 #[test]
@@ -622,4 +630,22 @@ fn erasure_asks_for_the_full_name_and_a_wrong_answer_erases_nothing() {
     let mut right = Answers { answers: vec!["Maria Lopez\n"], asked: vec![] };
     rapport::cli::run(delete(), &store, now, &mut out, &mut right).unwrap();
     assert!(!d.path().join("clients/maria-lopez.json").exists());
+}
+
+#[test]
+fn a_personal_detail_can_be_changed_and_an_impossible_date_is_refused() {
+    let d = tempfile::tempdir().unwrap();
+    let dir = d.path();
+    maria(dir);
+    let err = fails(dir, &["personal", "add", "mari", "exam 2026-02-30"]);
+    assert!(err.contains("2026-02-30 does not exist in the calendar"), "{err}");
+    let err = fails(dir, &["note", "mari", "--personal", "exam 2026-02-30"]);
+    assert!(err.contains("personal details: 2026-02-30 does not exist in the calendar"), "{err}");
+    ok(dir, &["personal", "add", "mari", "exam", "--date", "2026-12-04", "--ask"]);
+    assert_eq!(ok(dir, &["personal", "edit", "mari", "p1", "maths exam"]), "Changed p1 for Maria Lopez.\n");
+    assert_eq!(ok(dir, &["personal", "list", "mari"]), "p1   maths exam  2026-12-04  (ask)\n");
+    ok(dir, &["personal", "edit", "mari", "p1", "--no-date"]);
+    assert_eq!(ok(dir, &["personal", "list", "mari"]), "p1   maths exam  (ask)\n");
+    assert!(fails(dir, &["personal", "edit", "mari", "p9", "x"]).contains("there is no personal detail p9"));
+    assert!(fails(dir, &["personal", "edit", "mari", "p1", "exam 2026-02-31"]).contains("does not exist"));
 }

@@ -204,10 +204,14 @@ fn before_an_appointment_the_review_is_one_key_away() {
     t.wait("for the appointment 2026-11-26 10:00");
     t.type_text("the diary");
     t.keys(&["C-s"]);
+    // Written before the session, the note is dated ahead of now: asked.
+    t.wait("This note is dated Thu 26 Nov 10:00, 25 min ahead.");
+    t.keys(&["y"]);
     t.wait("Note saved for Mari (s2).");
     let file = client_file(d.path(), "maria-lopez");
     assert_eq!(file["tasks"][0]["status"], "done");
     assert_eq!(file["sessions"][1]["appointment"], "2026-11-26T10:00:00");
+    assert_eq!(file["appointments"][0]["note"], "s2", "the appointment holds its note's id");
 }
 
 #[test]

@@ -421,7 +421,7 @@ proptest! {
         let profile = rapport::domain::ClientProfile { name: format!("Zed {name}"), ..Default::default() };
         let r = store.create_client(profile, now).unwrap();
         store.update(&r.client.id, now, "note added", |r| {
-            r.add_session(rapport::domain::NewSession { topics: vec![note.clone()], notes: note.clone(), ..Default::default() }, now)
+            r.add_session(rapport::domain::NewSession { topics: vec![format!("t {note}")], notes: format!("n {note}"), ..Default::default() }, now)
         }).unwrap();
         for args in [vec!["client", "list"], vec!["review", &r.client.id], vec!["export", &r.client.id], vec!["search", "zed"]] {
             let out = run(&s.data, &args);

@@ -44,6 +44,15 @@ impl App {
         App::open(dir)
     }
 
+    /// The sample practice, and whatever `add` writes to it, before the app opens.
+    fn demo_with(add: impl FnOnce(&Store)) -> App {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(dir.path()).unwrap();
+        rapport::demo::write_sample_practice(&store, dt(NOW)).unwrap();
+        add(&store);
+        App::open(dir)
+    }
+
     /// Quits and starts again on the same folder, as after a restart.
     fn restart(self) -> App {
         // The old process is gone (its window lock with it) before the new one starts.
@@ -74,6 +83,7 @@ impl App {
                 "Up" => self.key(KeyCode::Up, KeyModifiers::NONE),
                 "Down" => self.key(KeyCode::Down, KeyModifiers::NONE),
                 "PgDn" => self.key(KeyCode::PageDown, KeyModifiers::NONE),
+                "PgUp" => self.key(KeyCode::PageUp, KeyModifiers::NONE),
                 c if c.starts_with("C-") => self.key(KeyCode::Char(c.chars().nth(2).unwrap()), KeyModifiers::CONTROL),
                 c => {
                     assert_eq!(c.chars().count(), 1, "unknown key name {c}");
@@ -326,7 +336,8 @@ fn slash_finds_a_client_by_preferred_name_fuzzily() {
 #[test]
 fn marking_a_task_done_in_the_review_saves_the_outcome() {
     let mut app = App::demo();
-    app.press("Down Enter");
+    // Today opens on the next appointment: James at 10:00.
+    app.press("Enter");
     assert!(matches!(app.rt.model.screen, Screen::Review(_)));
     app.press("d");
     app.type_text("went twice");
@@ -341,11 +352,18 @@ fn marking_a_task_done_in_the_review_saves_the_outcome() {
 #[test]
 fn not_done_keeps_the_task_open_with_a_dated_note() {
     let mut app = App::demo();
-    app.press("Down Enter u Enter");
+    app.press("Enter u Enter");
     let file = app.file("james-okafor");
     let open: Vec<_> = file["tasks"].as_array().unwrap().iter().filter(|t| t["status"] == "open").collect();
     assert_eq!(open.len(), 1);
     assert_eq!(open[0]["outcome"], "not done yet (26 Nov)");
+    let screen = app.screen(120, 40);
+    assert!(screen.contains("[t4] visit the allotment once (set 7 days ago) · not done yet (26 Nov)"), "{screen}");
+    app.press("Esc Tab");
+    app.rt.model.select_client("james-okafor");
+    app.press("t");
+    let screen = app.screen(120, 40);
+    assert!(screen.contains("(set 7 days ago) · not done yet"), "the tasks list says it too:\n{screen}");
 }
 
 #[test]
@@ -364,15 +382,21 @@ fn tasks_can_be_closed_from_the_client_list() {
 #[test]
 fn a_note_started_from_the_agenda_is_linked_to_the_appointment() {
     let mut app = App::demo();
-    app.press("Down n");
+    app.press("n");
     let Screen::NoteForm(form) = &app.rt.model.screen else { panic!() };
     assert_eq!(form.appointment, Some(dt("2026-11-26 10:00")));
     app.type_text("grief");
     app.press("C-s");
+    // At 09:35 the 10:00 appointment is still ahead: the note's date is asked about.
+    let Some(Popup::Confirm { question, .. }) = &app.rt.model.popup else { panic!("asks first") };
+    assert!(question.starts_with("This note is dated Thu 26 Nov 10:00, 25 min ahead."), "{question}");
+    app.press("y");
     let file = app.file("james-okafor");
     let last = file["sessions"].as_array().unwrap().last().unwrap().clone();
     assert_eq!(last["at"], "2026-11-26T10:00:00");
     assert_eq!(last["appointment"], "2026-11-26T10:00:00");
+    let appointment = file["appointments"].as_array().unwrap().iter().find(|a| a["start"] == "2026-11-26T10:00:00");
+    assert_eq!(appointment.unwrap()["note"], last["id"], "the appointment holds its note's id");
 }
 
 #[test]
@@ -386,21 +410,63 @@ fn booking_moving_and_cancelling_appointments() {
 
     app.press("Tab");
     assert!(matches!(app.rt.model.screen, Screen::Today));
-    app.press("Down Down c");
+    app.press("Down c");
     let Some(Popup::Confirm { question, .. }) = &app.rt.model.popup else { panic!("asks first") };
     assert!(question.starts_with("Cancel Priya Raman's appointment on Thu 26 Nov at 11:00?"), "{question}");
     assert!(app.screen(80, 24).contains("Are you sure?"));
     app.press("y");
     assert!(app.status().starts_with("Cancelled"), "{}", app.status());
-    assert!(!app.rt.store.load("priya-raman").unwrap().appointments.iter().any(|a| a.start == dt("2026-11-26 11:00")));
-
+    let priya = app.rt.store.load("priya-raman").unwrap();
+    let cancelled = priya.appointments.iter().find(|a| a.start == dt("2026-11-26 11:00")).unwrap();
+    assert!(cancelled.is_cancelled(), "a cancelled appointment stays in the record, marked");
+    assert!(row(&app.screen(80, 24), "11:00 Priya Raman").contains(" cancelled "), "{}", app.screen(80, 24));
     app.press("m");
+    assert!(app.status().contains("Only a booked appointment"), "{}", app.status());
+
+    app.press("Down m");
+    let form = app.screen(80, 24);
+    assert!(form.contains("Move appointment") && !form.contains("Weekly repeats"), "moved alone: {form}");
     for _ in 0..5 {
         app.key(KeyCode::Backspace, KeyModifiers::NONE);
     }
     app.type_text("18:30");
     app.press("Enter");
     assert!(app.status().starts_with("Moved to 2026-11-26 18:30"), "{}", app.status());
+}
+
+#[test]
+fn the_preferred_way_to_contact_a_client_is_set_in_the_app_and_shown_in_the_profile() {
+    let mut app = App::empty();
+    app.press("a");
+    app.type_text("Ann Lee");
+    for _ in 0..5 {
+        app.press("Tab");
+    }
+    app.type_text("pigeon");
+    app.press("C-s");
+    assert_eq!(app.status(), "Prefers: 'pigeon' is not text, email, phone or voicemail; leave it empty for none.");
+    assert!(matches!(app.rt.model.screen, Screen::ClientForm(_)), "the form stays open");
+    for _ in 0..6 {
+        app.key(KeyCode::Backspace, KeyModifiers::NONE);
+    }
+    app.type_text("Voicemail");
+    app.press("C-s");
+    assert!(app.status().starts_with("Saved Ann Lee"), "{}", app.status());
+    assert_eq!(app.file("ann-lee")["client"]["preferred_channel"], "voicemail");
+    app.press("p");
+    assert!(app.screen(80, 24).lines().nth(2).unwrap().starts_with("prefers voicemail"), "{}", app.screen(80, 24));
+    // Editing shows it, and another change keeps it.
+    app.press("Esc e");
+    match &app.rt.model.screen {
+        Screen::ClientForm(f) => assert_eq!(f.fields.value(5), "voicemail"),
+        other => panic!("{other:?}"),
+    }
+    app.press("Tab Tab Tab");
+    app.type_text("07700 900123");
+    app.press("C-s");
+    app.press("p");
+    let profile = app.screen(80, 24);
+    assert!(profile.contains("prefers voicemail · 07700 900123"), "{profile}");
 }
 
 #[test]
@@ -467,12 +533,143 @@ fn help_lists_every_key_of_every_screen() {
 }
 
 #[test]
+fn help_opens_at_the_keys_of_the_screen_it_was_asked_from_and_stops_at_its_end() {
+    let mut app = App::demo();
+    let first_line = |app: &App| app.screen(80, 24).lines().nth(2).unwrap().to_string();
+    app.press("?");
+    assert!(first_line(&app).starts_with("│Today "), "{}", app.screen(80, 24));
+    app.press("Esc Tab n");
+    app.type_text("sleep");
+    app.key(KeyCode::F(1), KeyModifiers::NONE);
+    assert!(first_line(&app).starts_with("│Session note "), "{}", app.screen(80, 24));
+    app.press("Esc");
+    assert_eq!(note_field(&app, 0), "sleep", "closing help goes back to the note as it was");
+    app.press("Esc y p ?");
+    assert!(first_line(&app).starts_with("│Profile "), "{}", app.screen(80, 24));
+    // Scrolling stops with the last line at the bottom: one ↑ moves at once.
+    for _ in 0..300 {
+        app.press("Down");
+    }
+    let end = app.screen(80, 24);
+    assert!(end.lines().nth(20).unwrap().contains("Ctrl-L/F12"), "{end}");
+    app.press("Up");
+    assert!(app.screen(80, 24).lines().nth(20).unwrap().contains("Ctrl-C"), "{}", app.screen(80, 24));
+}
+
+#[test]
 fn the_readme_key_table_is_the_key_table() {
     let readme = fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
     let start = readme.find("<!-- keys:").expect("README has a keys section");
     let body_start = readme[start..].find('\n').unwrap() + start + 1;
     let end = readme.find("<!-- /keys -->").unwrap();
     assert_eq!(&readme[body_start..end], markdown(), "regenerate the README key table from keymap::markdown()");
+}
+
+/// A client whose name, reminder and message are all longer than the room for them.
+fn add_max(store: &Store) {
+    let profile = ClientProfile {
+        name: "Maximilian Alexander Fitzgerald".into(),
+        preferred_name: Some("Max".into()),
+        ..Default::default()
+    };
+    let r = store.create_client(profile, dt("2026-11-01 09:00")).unwrap();
+    store
+        .update(&r.client.id, dt(NOW), "test", |r| {
+            r.schedule(dt("2026-11-26 10:30"), 50, 0)?;
+            r.add_personal(
+                "his daughter's graduation ceremony at the cathedral".into(),
+                None,
+                true,
+                dt(NOW).date(),
+                None,
+            );
+            r.add_contact(
+                dt("2026-11-20 08:00"),
+                rapport::domain::Channel::Email,
+                rapport::domain::Direction::Incoming,
+                "wants to talk about moving our sessions to the evenings after the holidays".into(),
+            );
+            Ok(())
+        })
+        .unwrap();
+}
+
+/// The lines holding Max's name, reminder or messages whose text runs into
+/// a panel's right border without `…`: cut silently.
+fn cut_without_ellipsis(screen: &str) -> Vec<String> {
+    screen
+        .lines()
+        .filter(|line| ["Max", " ask:", "email", "phone ", "voicemail", "text "].iter().any(|w| line.contains(w)))
+        .filter(|line| {
+            let chars: Vec<char> = line.chars().collect();
+            chars.windows(2).any(|w| w[1] == '│' && !matches!(w[0], ' ' | '…' | '│' | ']'))
+        })
+        .map(str::to_string)
+        .collect()
+}
+
+#[test]
+fn a_long_name_shows_the_preferred_name_and_every_cut_text_ends_in_an_ellipsis() {
+    let mut app = App::demo_with(add_max);
+    let today = app.screen(80, 24);
+    assert!(today.contains(" 10:30 Max · Maximilian Alexan… in 55 min"), "{today}");
+    assert!(today.contains("ask: his daughter's graduation…"), "{today}");
+    assert!(
+        today.contains("│Max · Maximilian Alexan… email 6 days ago: wants to talk about moving our ses…│"),
+        "{today}"
+    );
+    assert_eq!(cut_without_ellipsis(&today), Vec::<String>::new(), "{today}");
+    // At 60 columns an awaiting message still says what it is about.
+    let narrow = app.screen(60, 18);
+    assert!(narrow.contains("│Max · Maximili… email 6 days ago: wants to talk about mov…│"), "{narrow}");
+    assert_eq!(cut_without_ellipsis(&narrow), Vec::<String>::new(), "{narrow}");
+    let wide = app.screen(120, 40);
+    assert!(wide.contains("Maximilian Alexander Fitzgerald (Max)"), "there is room for all of it: {wide}");
+
+    app.press("Tab");
+    while app.rt.model.selected_entry().unwrap().name() != "Maximilian Alexander Fitzgerald" {
+        app.press("Down");
+    }
+    let list = app.screen(80, 24);
+    assert!(list.contains("│Max · Maximilian…   "), "{list}");
+    assert!(list.contains("│No sessions yet. Press n to write the first…│"), "{list}");
+    assert_eq!(cut_without_ellipsis(&list), Vec::<String>::new(), "{list}");
+    app.press("p BTab");
+    let messages = app.screen(80, 24);
+    assert!(
+        messages.contains("│email 6 days ago: wants to talk about moving our sessions to… [AWAITING REPLY]│"),
+        "{messages}"
+    );
+    assert_eq!(cut_without_ellipsis(&messages), Vec::<String>::new(), "{messages}");
+}
+
+/// Every key the footer of the screen on show lists, whole on one line with its words.
+fn footer_keys_whole(app: &App, w: u16, h: u16) {
+    let screen = app.screen(w, h);
+    for (key, help) in rapport::tui::keymap::footer(app.rt.model.context()) {
+        let entry = format!("{key} {help}");
+        if rapport::fit::width(&entry) <= usize::from(w) {
+            assert!(screen.lines().any(|l| l.contains(&entry)), "'{entry}' is split at {w}x{h}:\n{screen}");
+        }
+    }
+}
+
+#[test]
+fn footers_wrap_between_whole_keys_and_the_personal_tab_shows_delete() {
+    let mut app = App::demo();
+    for keys in ["", "Tab", "Enter", "Esc p", "Tab", "Tab", "Tab", "Esc n"] {
+        app.press(keys);
+        for (w, h) in [(60, 18), (80, 24), (120, 40)] {
+            footer_keys_whole(&app, w, h);
+        }
+    }
+    app.press("Esc y p");
+    let personal = app.screen(80, 24);
+    assert!(personal.contains("Delete remove") && personal.contains("Enter/Space ask / not"), "{personal}");
+    assert!(!personal.contains("achieved"), "the goals' keys are on the goals' tab: {personal}");
+    app.press("Tab");
+    let goals = app.screen(80, 24);
+    assert!(goals.contains("d achieved") && goals.contains("x drop") && !goals.contains("Delete"), "{goals}");
 }
 
 // ---- Snapshots ------------------------------------------------------------
@@ -495,7 +692,7 @@ fn snapshot_clients() {
 #[test]
 fn snapshot_review() {
     let mut app = App::demo();
-    app.press("Down Enter");
+    app.press("Enter");
     insta::assert_snapshot!("review_80x24", app.screen(80, 24));
     insta::assert_snapshot!("review_120x40", app.screen(120, 40));
 }
@@ -626,6 +823,30 @@ fn a_fresh_note_can_be_edited_then_finalised_then_only_corrected_by_addendum() {
 }
 
 #[test]
+fn pgdn_in_the_note_pane_stops_at_the_notes_last_line() {
+    let mut app = App::demo();
+    app.press("Tab Enter");
+    let first = app.screen(80, 24);
+    for _ in 0..5 {
+        app.press("PgDn");
+        app.screen(80, 24);
+    }
+    let end = app.screen(80, 24);
+    let scroll = app.rt.model.list.scroll;
+    assert!(scroll > 0 && scroll < 5 * 10, "it scrolled, and stopped: {scroll}");
+    // The row above the pane's bottom border holds the note's last line, not blank space.
+    let rows: Vec<&str> = end.lines().collect();
+    let bottom = rows.iter().rposition(|l| l.contains("╰")).unwrap();
+    let last_row: String = rows[bottom - 1].chars().skip(35).collect();
+    assert!(last_row.trim_matches(|c| c == '│' || c == ' ').len() > 3, "{end}");
+    assert_ne!(first, end);
+    app.press("PgDn");
+    assert_eq!(app.rt.model.list.scroll, scroll, "no further");
+    app.press("PgUp");
+    assert_eq!(app.rt.model.list.scroll, scroll.saturating_sub(10), "PgUp moves at once");
+}
+
+#[test]
 fn notes_past_their_editing_period_are_final() {
     let mut app = App::demo();
     app.press("Tab Enter");
@@ -736,14 +957,105 @@ fn an_outdated_personal_detail_can_be_removed_after_asking() {
     app.press("n");
     assert_eq!(app.rt.store.load("aisha-khan").unwrap().personal.len(), before);
     app.key(KeyCode::Delete, KeyModifiers::NONE);
+    let Some(Popup::Confirm { question, .. }) = &app.rt.model.popup else { panic!("asks first") };
+    assert_eq!(question, "Remove \"final-year biology student\" from Personal? y removes it, n keeps it.");
+    assert!(app.screen(80, 24).contains("final-year biology student"), "the question names the item");
     app.press("y");
-    assert_eq!(app.status(), "Removed it from Personal.");
+    assert_eq!(app.status(), "Removed \"final-year biology student\" from Personal.");
     let r = app.rt.store.load("aisha-khan").unwrap();
     assert_eq!(r.personal.len(), before - 1);
     assert!(!r.personal.iter().any(|p| p.text == "final-year biology student"));
     app.press("Tab");
     app.key(KeyCode::Delete, KeyModifiers::NONE);
     assert!(app.status().starts_with("Goals are not removed"), "{}", app.status());
+}
+
+#[test]
+fn a_personal_detail_is_changed_in_place_and_an_impossible_date_is_named() {
+    let mut app = App::demo();
+    app.press("Tab p");
+    let before = app.rt.store.load("aisha-khan").unwrap().personal[0].clone();
+    app.press("e");
+    assert!(app.screen(80, 24).contains(&format!("Change {} in Personal", before.id)));
+    match &app.rt.model.popup {
+        Some(Popup::AddItem { input, .. }) => assert_eq!(input.text(), before.text, "the box holds its words"),
+        other => panic!("{other:?}"),
+    }
+    app.press("Esc");
+    assert!(app.rt.model.popup.is_none(), "nothing changed: Esc just closes");
+    app.press("e");
+    app.type_text(", exam 2026-02-30");
+    app.press("Enter");
+    assert_eq!(
+        app.status(),
+        "2026-02-30 does not exist in the calendar: write a real date as YYYY-MM-DD, or leave it out."
+    );
+    assert!(matches!(app.rt.model.popup, Some(Popup::AddItem { .. })), "the box stays open with its text");
+    for _ in 0..2 {
+        app.key(KeyCode::Backspace, KeyModifiers::NONE);
+    }
+    app.type_text("27");
+    app.press("Enter");
+    assert_eq!(app.status(), format!("Changed {} in Personal.", before.id));
+    let after = app.rt.store.load("aisha-khan").unwrap().personal[0].clone();
+    assert_eq!(after.text, format!("{}, exam", before.text));
+    assert_eq!(after.date, chrono::NaiveDate::from_ymd_opt(2026, 2, 27));
+    assert_eq!((after.id, after.ask, after.noted_on), (before.id, before.ask, before.noted_on));
+    let audit = fs::read_to_string(app.rt.store.root().join("audit.log")).unwrap();
+    assert!(audit.lines().last().unwrap().contains("profile changed"), "{audit}");
+
+    // In the note form too, the date that does not exist is named, and nothing is saved.
+    app.press("Esc n Tab Tab Tab");
+    app.type_text("exam 2026-02-30");
+    app.press("C-s");
+    assert_eq!(
+        app.status(),
+        "Personal details: 2026-02-30 does not exist in the calendar: write a real date as YYYY-MM-DD, or leave it out."
+    );
+    assert!(matches!(app.rt.model.screen, Screen::NoteForm(_)));
+}
+
+#[test]
+fn a_reply_is_marked_from_today_and_one_marked_by_mistake_is_taken_back() {
+    let mut app = App::demo();
+    let priya = |app: &App| {
+        let r = app.rt.store.load("priya-raman").unwrap();
+        r.contacts.iter().find(|c| c.summary.contains("burnout")).unwrap().clone()
+    };
+    app.press("w");
+    let screen = app.screen(80, 24);
+    assert!(screen.contains("r replied") && screen.contains("Enter open"), "{screen}");
+    assert!(screen.contains("Awaiting reply (4)"), "{screen}");
+    // Enter opens the client's messages with this one selected; Enter there flips it both ways.
+    app.press("Enter");
+    assert!(matches!(&app.rt.model.screen, Screen::Profile(v) if v.client == "priya-raman"));
+    assert!(app.screen(80, 24).contains("Enter/Space replied / not"));
+    app.press("Enter");
+    let id = priya(&app).id;
+    assert_eq!(app.status(), format!("Message {id} marked as replied."));
+    assert!(priya(&app).replied_at.is_some());
+    app.press("Enter");
+    assert_eq!(app.status(), format!("Message {id} awaits a reply again."), "Enter takes a reply back");
+    assert!(priya(&app).replied_at.is_none());
+
+    // Back on Today's list, where Enter left it: one key marks it replied.
+    app.press("Esc");
+    assert_eq!(app.rt.model.context(), rapport::tui::keymap::Context::TodayMessages);
+    app.press("r");
+    assert_eq!(app.status(), format!("Message {id} marked as replied."));
+    assert!(priya(&app).replied_at.is_some());
+    let screen = app.screen(80, 24);
+    assert!(screen.contains("Awaiting reply (3)") && !screen.contains("burnout"), "{screen}");
+    // Up from the first message goes back to the appointments; Down past the last comes back.
+    app.press("Up");
+    assert_eq!(app.rt.model.context(), rapport::tui::keymap::Context::Today);
+    for _ in 0..app.rt.model.agenda().len() {
+        app.press("Down");
+    }
+    assert_eq!(app.rt.model.context(), rapport::tui::keymap::Context::TodayMessages);
+    app.press("r r r");
+    assert!(app.screen(80, 24).contains("No messages awaiting a reply."));
+    assert_eq!(app.rt.model.context(), rapport::tui::keymap::Context::Today, "none left: back to the appointments");
 }
 
 // ---- Hostile input ----------------------------------------------------------
@@ -1004,4 +1316,86 @@ fn editing_a_note_says_what_it_already_set_so_nothing_is_typed_twice() {
     let tasks =
         app.file(&id)["tasks"].as_array().map_or(0, |t| t.iter().filter(|t| t["text"] == "walk daily 20 min").count());
     assert!(tasks <= 1, "no task was set twice");
+}
+
+// ---- The daily loop ----------------------------------------------------------
+
+/// The line of `screen` that holds `start`.
+fn row<'a>(screen: &'a str, start: &str) -> &'a str {
+    screen.lines().find(|l| l.contains(start)).unwrap_or_else(|| panic!("no row {start}:\n{screen}"))
+}
+
+#[test]
+fn today_opens_on_the_next_appointment_counts_notes_due_and_reaches_day_seven() {
+    let mut app = App::demo();
+    let rows = app.rt.model.agenda();
+    let selected = &rows[app.rt.model.today.row];
+    assert_eq!((selected.client.as_str(), selected.appointment.start), ("james-okafor", dt("2026-11-26 10:00")));
+    let screen = app.screen(80, 24);
+    assert!(screen.contains("today and the next 7 days · 1 note due"), "{screen}");
+    assert!(row(&screen, "08:00 Maria López (Mari)").contains(" note due "), "{screen}");
+    assert!(app.screen(120, 40).contains("Thu 3 Dec"), "day 7 is shown");
+    // Enter at once reviews it.
+    app.press("Enter");
+    assert!(app.screen(80, 24).contains("Review · James Okafor (Jim)"));
+}
+
+#[test]
+fn a_note_for_the_appointment_just_held_is_linked_from_wherever_it_is_started() {
+    // Maria's 08:00 session has ended without a note: from the client list,
+    // `n` starts the note for it, at its time.
+    let mut app = App::demo();
+    app.press("Tab");
+    app.rt.model.select_client("maria-lopez");
+    app.press("n");
+    let Screen::NoteForm(form) = &app.rt.model.screen else { panic!("note form expected") };
+    assert_eq!(form.appointment, Some(dt("2026-11-26 08:00")));
+    assert!(app.screen(80, 24).contains("for the appointment 2026-11-26 08:00"));
+    app.type_text("breathing");
+    app.press("C-s");
+    assert!(app.status().starts_with("Note saved"), "{}", app.status());
+    app.press("Tab");
+    let screen = app.screen(80, 24);
+    assert!(row(&screen, "08:00 Maria López (Mari)").contains(" noted "), "{screen}");
+    assert!(!screen.contains("note due"), "{screen}");
+}
+
+#[test]
+fn ctrl_s_on_an_empty_note_says_so_and_saves_nothing() {
+    let mut app = App::demo();
+    app.press("Tab n");
+    let before = app.rt.store.load("aisha-khan").unwrap().sessions.len();
+    app.press("C-s");
+    assert!(app.status().starts_with("The note is empty"), "{}", app.status());
+    assert!(matches!(app.rt.model.screen, Screen::NoteForm(_)));
+    assert_eq!(app.rt.store.load("aisha-khan").unwrap().sessions.len(), before);
+}
+
+#[test]
+fn two_windows_offered_the_same_kept_note_restore_it_once() {
+    let mut one = App::demo();
+    one.press("Tab n");
+    one.type_text("the letter she read out");
+    one.wait_ms(1500);
+    let App { rt, _dir } = one;
+    drop(rt); // the window dies with its note kept
+    let before = Store::open(_dir.path()).unwrap().load("aisha-khan").unwrap().sessions.len();
+    let open = || {
+        let mut w = Runtime::open(Store::open(_dir.path()).unwrap(), dt(NOW), Theme { color: false }).unwrap();
+        w.dispatch(Action::Tick(dt(NOW)));
+        assert!(matches!(w.model.popup, Some(Popup::Restore { .. })), "both windows are offered the note");
+        w
+    };
+    let (mut a, mut b) = (open(), open());
+    a.dispatch(Action::Open);
+    let Screen::NoteForm(form) = &a.model.screen else { panic!("window a restores it") };
+    assert_eq!(form.fields[0].lines(), ["the letter she read out"]);
+    b.dispatch(Action::Open);
+    assert!(!matches!(b.model.screen, Screen::NoteForm(_)), "window b does not restore it too");
+    let said = b.model.status.as_ref().map(|s| s.text.clone()).unwrap_or_default();
+    assert!(said.contains("open in another Rapport window"), "{said}");
+    assert!(!b.model.drafts.contains_key("aisha-khan"), "b no longer offers it");
+    a.dispatch(Action::Save);
+    let after = Store::open(_dir.path()).unwrap().load("aisha-khan").unwrap().sessions.len();
+    assert_eq!(after, before + 1, "one note, not two");
 }

@@ -294,10 +294,10 @@ fn an_index_from_the_version_before_addenda_were_searched_is_rebuilt() {
         })
         .unwrap();
     store.index().unwrap();
-    // As the version before wrote it: version 3, one line per session, no addenda.
+    // As the version before wrote it: version 4, one line per session, no addenda.
     let index = dir.path().join("index/clients.json");
-    let old = fs::read_to_string(&index).unwrap().replace("\"version\":4", "\"version\":3");
-    assert!(old.contains("\"version\":3"), "{old}");
+    let old = fs::read_to_string(&index).unwrap().replace("\"version\":5", "\"version\":4");
+    assert!(old.contains("\"version\":4"), "{old}");
     fs::write(&index, old).unwrap();
     for shard in 0..64 {
         let path = dir.path().join(format!("index/text-{shard:02}.tsv"));
@@ -334,4 +334,21 @@ fn a_file_changed_behind_rapports_back_is_reread() {
 
     fs::remove_file(&path).unwrap();
     assert!(store.index().unwrap().is_empty());
+}
+
+#[test]
+fn temp_files_a_killed_writer_left_are_swept_and_a_live_writers_are_not() {
+    let d = tempfile::tempdir().unwrap();
+    Store::open(d.path()).unwrap();
+    let old = d.path().join("clients/.rapport-tmp-killed");
+    let young = d.path().join("clients/.rapport-tmp-writing");
+    for path in [&old, &young] {
+        fs::write(path, "half a note").unwrap();
+    }
+    let an_hour_ago = std::time::SystemTime::now() - std::time::Duration::from_secs(3600);
+    fs::File::options().write(true).open(&old).unwrap().set_modified(an_hour_ago).unwrap();
+    Store::open(d.path()).unwrap();
+    assert!(!old.exists(), "left an hour ago by a process that died: swept");
+    assert!(young.exists(), "another process may still be writing it");
+    assert!(!names_in(d.path()).iter().any(|n| n.starts_with(".rapport-tmp-clock")), "the clock probe goes too");
 }

@@ -784,7 +784,7 @@ fn records(store: &Store) -> std::collections::BTreeMap<String, serde_json::Valu
         .into_iter()
         .map(|f| {
             let r = f.record.unwrap_or_else(|e| panic!("{}: {e}", f.path.display()));
-            (r.client.id.clone(), serde_json::to_value(&r).unwrap())
+            (r.client.id.to_string(), serde_json::to_value(&r).unwrap())
         })
         .collect()
 }

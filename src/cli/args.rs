@@ -297,6 +297,9 @@ pub struct NoteArgs {
     /// Free-text notes
     #[arg(long)]
     pub text: Option<String>,
+    /// Save a note dated in the future without asking
+    #[arg(long, short)]
+    pub yes: bool,
 }
 
 #[derive(Debug, Args)]
@@ -347,6 +350,21 @@ pub enum PersonalCommand {
     List {
         #[arg(help = CLIENT)]
         client: String,
+    },
+    /// Change what a personal detail says, or its date
+    Edit {
+        #[arg(help = CLIENT)]
+        client: String,
+        /// The detail: p2, or just 2, as `personal list` prints it
+        detail: String,
+        /// The new words [default: as they are]
+        text: Option<String>,
+        /// Its date (YYYY-MM-DD)
+        #[arg(long, conflicts_with = "no_date")]
+        date: Option<String>,
+        /// Take its date away
+        #[arg(long)]
+        no_date: bool,
     },
 }
 

@@ -8,8 +8,9 @@ use chrono::NaiveDateTime;
 use super::args::*;
 use super::commands::*;
 use crate::domain::find::item_id;
-use crate::domain::time::{ago, format_datetime, format_day, parse_date, parse_datetime};
-use crate::domain::{Appointment, ClientRecord, Direction, TaskStatus};
+use crate::domain::profile::ItemKind;
+use crate::domain::time::{ago, format_datetime, format_day, impossible_date, parse_date, parse_datetime};
+use crate::domain::{Appointment, ClientRecord, Direction, RecordError, TaskStatus};
 use crate::store::Store;
 
 /// Personal details: add one, list them.
@@ -19,10 +20,27 @@ pub(super) fn personal(command: PersonalCommand, store: &Store, now: NaiveDateTi
         PersonalCommand::Add { client, text, date, ask } => {
             let date = date.map(|d| parse_date(&d)).transpose().map_err(|e| anyhow!(e))?;
             let text = required_text(&text, "the personal detail")?;
+            if let Some(why) = impossible_date(&text) {
+                bail!("{why} (or give it with --date)");
+            }
             let (id, r) = change(store, now, "personal detail added", &client, |r| {
                 Ok(r.add_personal(text, date, ask, today, None))
             })?;
             writeln!(out, "Noted {id} for {}.", r.client.name)?;
+            Ok(())
+        }
+        PersonalCommand::Edit { client, detail, text, date, no_date } => {
+            let detail = item_id("p", &detail);
+            let date = date.map(|d| parse_date(&d)).transpose().map_err(|e| anyhow!(e))?;
+            let (_, r) = change(store, now, "personal detail edited", &client, |r| {
+                let Some(p) = r.personal.iter().find(|p| p.id == detail) else {
+                    return Err(RecordError::UnknownId { kind: "personal detail", id: detail.clone() });
+                };
+                let (old_text, old_date) = (p.text.clone(), p.date);
+                let date = if no_date { None } else { date.or(old_date) };
+                r.edit_item(ItemKind::Personal, &detail, text.as_deref().unwrap_or(&old_text), date)
+            })?;
+            writeln!(out, "Changed {detail} for {}.", r.client.name)?;
             Ok(())
         }
         PersonalCommand::List { client } => {
@@ -50,7 +68,10 @@ pub(super) fn watch(command: WatchCommand, store: &Store, now: NaiveDateTime, ou
 pub(super) fn appointment(a: AppointmentArgs, store: &Store, now: NaiveDateTime, out: &mut dyn Write) -> Result<()> {
     if let Some(AppointmentCommand::Cancel { client, at }) = a.cancel {
         let at = parse_datetime(&at).map_err(|e| anyhow!(e))?;
-        let (appt, r) = change(store, now, "appointment cancelled", &client, |r| r.cancel_appointment(at))?;
+        let (appt, r) = change(store, now, "appointment cancelled", &client, |r| {
+            let id = r.appointment_at(at)?.id.clone();
+            r.cancel_appointment(&id, now)
+        })?;
         writeln!(out, "Cancelled {}'s appointment at {}.", r.client.name, format_datetime(appt.start))?;
         return Ok(());
     }
@@ -78,10 +99,10 @@ pub(super) fn appointment(a: AppointmentArgs, store: &Store, now: NaiveDateTime,
     // see two people at once.
     let starts: Vec<NaiveDateTime> =
         (0..=a.weekly).filter_map(|w| at.checked_add_signed(chrono::Duration::weeks(w.into()))).collect();
-    let booked: Vec<&Appointment> = r.appointments.iter().filter(|x| starts.contains(&x.start)).collect();
+    let booked: Vec<&Appointment> = r.booked().filter(|x| starts.contains(&x.start)).collect();
     for e in store.index()?.iter().filter(|e| e.id != r.client.id) {
         let Some(s) = e.summary.as_ref().filter(|s| !s.archived) else { continue };
-        for o in s.appointments.iter().filter(|o| booked.iter().any(|b| b.overlaps(o))) {
+        for o in s.appointments.iter().filter(|o| !o.is_cancelled() && booked.iter().any(|b| b.overlaps(o))) {
             writeln!(out, "Warning: this overlaps {}'s appointment at {}.", s.name, format_datetime(o.start))?;
         }
     }

@@ -12,7 +12,14 @@ use crate::domain::time::format_day_near;
 use crate::store::Store;
 
 pub(super) fn profile(name: String, p: ProfileArgs) -> ClientProfile {
-    ClientProfile { name, preferred_name: p.preferred, pronouns: p.pronouns, phone: p.phone, email: p.email }
+    ClientProfile {
+        name,
+        preferred_name: p.preferred,
+        pronouns: p.pronouns,
+        phone: p.phone,
+        email: p.email,
+        preferred_channel: p.channel,
+    }
 }
 
 pub(super) fn client(
@@ -24,16 +31,7 @@ pub(super) fn client(
 ) -> Result<()> {
     match c {
         ClientCommand::Add { name, profile: p } => {
-            let channel = p.channel;
-            let mut r = store.create_client(profile(name, p), now)?;
-            if let Some(ch) = channel {
-                r = store
-                    .update(&r.client.id, now, "client edited", |r| {
-                        r.client.preferred_channel = Some(ch);
-                        Ok(())
-                    })?
-                    .1;
-            }
+            let r = store.create_client(profile(name, p), now)?;
             writeln!(out, "Added {} (id {}).", r.display_name(), r.client.id)?;
         }
         ClientCommand::List { all } => {
@@ -130,12 +128,10 @@ pub(super) fn client(
                     pronouns: p.pronouns.or(old.pronouns),
                     phone: p.phone.or(old.phone),
                     email: p.email.or(old.email),
+                    preferred_channel: p.channel.or(old.preferred_channel),
                 }
                 .cleaned()?;
                 r.set_profile(new);
-                if let Some(ch) = p.channel {
-                    r.client.preferred_channel = Some(ch);
-                }
                 Ok(())
             })?;
             writeln!(out, "Updated {}.", r.display_name())?;

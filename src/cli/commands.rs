@@ -8,7 +8,7 @@ use chrono::NaiveDateTime;
 use super::args::*;
 use super::resolve;
 use super::{care, client, note, record, review};
-use crate::domain::ClientRecord;
+use crate::domain::{ClientId, ClientRecord};
 use crate::store::Store;
 
 /// Runs one subcommand against `store`, writing what it says to `out`.
@@ -111,7 +111,7 @@ pub(super) fn required_text(text: &str, what: &str) -> Result<String> {
 }
 
 /// The id of the client `query` names, found through the index.
-pub(super) fn find(store: &Store, query: &str) -> Result<String> {
+pub(super) fn find(store: &Store, query: &str) -> Result<ClientId> {
     let entries = store.index()?;
     let id = resolve(&entries, query).map(|e| e.id.clone()).map_err(|e| anyhow!(e))?;
     // The index is derived: the client's own file must answer to the name,

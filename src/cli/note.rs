@@ -2,14 +2,14 @@
 
 use std::io::Write;
 
-use anyhow::{Result, anyhow};
+use anyhow::{Result, anyhow, bail};
 use chrono::NaiveDateTime;
 
 use super::args::*;
 use super::commands::*;
 use crate::domain::NewSession;
 use crate::domain::find::item_id;
-use crate::domain::time::{format_datetime, parse_datetime};
+use crate::domain::time::{ahead, format_datetime, parse_datetime};
 use crate::store::Store;
 
 /// Finalises a client's notes (or one), saying truthfully what was done.
@@ -84,11 +84,40 @@ pub(super) fn note(n: NoteArgs, store: &Store, now: NaiveDateTime, out: &mut dyn
         notes: n.text.unwrap_or_default(),
         appointment: None,
     };
+    if new.is_empty() {
+        bail!(
+            "the note is empty: give at least one of --topic, --feedback, --observation, --task, --personal, \
+             --plan or --text"
+        );
+    }
+    if let Some(at) = at.filter(|at| *at > now)
+        && !n.yes
+    {
+        bail!(
+            "this note is dated {}, {}; nothing was saved. Check --at, or give --yes to save it as dated",
+            format_datetime(at),
+            ahead(at, now)
+        );
+    }
     let (id, r) = change(store, now, "note added", &n.client, |r| {
-        let appointment = r.appointments.iter().find(|a| Some(a.start) == at).map(|a| a.start);
-        r.add_session(NewSession { appointment, ..new }, now)
+        // The note is for the appointment it names by its time, or else the
+        // one just held (or under way) that has no note yet.
+        let appointment = match at {
+            Some(at) => r.booked().find(|a| a.start == at && a.note.is_none()),
+            None => r.appointment_for_note(now),
+        };
+        let (at, minutes) = match (at, appointment) {
+            (None, Some(a)) => (Some(a.start), new.minutes.or(Some(a.minutes))),
+            _ => (at, new.minutes),
+        };
+        let appointment = appointment.map(|a| a.id.clone());
+        r.add_session(NewSession { at, minutes, appointment, ..new }, now)
     })?;
     let s = r.session(&id).expect("just added");
-    writeln!(out, "Saved session {id} for {} ({}, {} min).", r.client.name, format_datetime(s.at), s.minutes)?;
+    let what = match r.appointments.iter().find(|a| a.note.as_ref() == Some(&id)) {
+        Some(a) => format!(" for the appointment at {}", format_datetime(a.start)),
+        None => String::new(),
+    };
+    writeln!(out, "Saved session {id} for {}{what} ({}, {} min).", r.client.name, format_datetime(s.at), s.minutes)?;
     Ok(())
 }

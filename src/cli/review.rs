@@ -7,10 +7,11 @@ use chrono::{NaiveDate, NaiveDateTime};
 
 use super::commands::*;
 use super::resolve;
-use crate::domain::Appointment;
+use crate::domain::appointments::AppointmentState;
 use crate::domain::bounds::MINUTES;
 use crate::domain::summary::summary;
 use crate::domain::time::{format_datetime, format_day_near, parse_date, parse_when};
+use crate::domain::{Appointment, ClientId};
 use crate::sanitize::json_inert;
 use crate::store::Store;
 
@@ -28,11 +29,10 @@ pub(super) fn review(
     let appointment = match at {
         Some(at) => {
             let at = parse_when(&at, today).map_err(|e| anyhow!(e))?;
-            let booked = record.appointments.iter().find(|a| a.start == at).cloned();
+            let booked = record.booked().find(|a| a.start == at).cloned();
             if booked.is_none() {
                 let that_day: Vec<String> = record
-                    .appointments
-                    .iter()
+                    .booked()
                     .filter(|a| a.start.date() == at.date())
                     .map(|a| a.start.format("%H:%M").to_string())
                     .collect();
@@ -47,7 +47,7 @@ pub(super) fn review(
                     format_datetime(at)
                 ));
             }
-            Some(booked.unwrap_or(Appointment { start: at, minutes: 50 }))
+            Some(booked.unwrap_or(Appointment { start: at, minutes: 50, ..Default::default() }))
         }
         None => record.next_appointment(now).cloned(),
     };
@@ -73,10 +73,10 @@ pub(super) fn search(
     let entries = store.index()?;
     let client = client.map(|c| resolve(&entries, &c).map(|e| e.id.clone()).map_err(|e| anyhow!(e))).transpose()?;
     let found = store.search(&query.join(" "), client.as_deref(), limit as usize)?;
-    let names: std::collections::HashMap<String, String> =
+    let names: std::collections::HashMap<ClientId, String> =
         entries.into_iter().filter_map(|e| Some((e.id.clone(), e.summary?.display_name()))).collect();
     for h in &found.hits {
-        let name = names.get(&h.client).map_or(h.client.as_str(), String::as_str);
+        let name = names.get(h.client.as_str()).map_or(h.client.as_str(), String::as_str);
         writeln!(out, "{name} · {} · {}\n    {}", format_day_near(h.date, today), h.place.label(), h.snippet)?;
     }
     match (found.total, found.hits.len()) {
@@ -131,7 +131,12 @@ pub(super) fn agenda(store: &Store, from: NaiveDate, days: u32, now: NaiveDateTi
         for i in rows {
             let (a, name, reminder) = &all[i];
             let reminder = reminder.as_ref().map(|s| format!("  {s}")).unwrap_or_default();
-            writeln!(out, "  {}  {}  {:>3} min{reminder}", a.start.format("%H:%M"), fit(name, name_width), a.minutes)?;
+            let state = match a.state(now) {
+                AppointmentState::Upcoming => String::new(),
+                s => format!("  [{}]", s.label()),
+            };
+            let shown_name = fit(name, name_width);
+            writeln!(out, "  {}  {shown_name}  {:>3} min{state}{reminder}", a.start.format("%H:%M"), a.minutes)?;
             for (b, other, _) in overlapping(&all, i) {
                 let at =
                     if b.start.date() == day { b.start.format("%H:%M").to_string() } else { format_datetime(b.start) };
@@ -145,12 +150,14 @@ pub(super) fn agenda(store: &Store, from: NaiveDate, days: u32, now: NaiveDateTi
     Ok(())
 }
 
-/// The rows of `all` (sorted by start) that share minutes with row `i`:
-/// only neighbours can, as no appointment is longer than a day.
+/// The rows of `all` (sorted by start) that share minutes with row `i`, if
+/// it is booked: only neighbours can, as no appointment is longer than a
+/// day. A cancelled appointment overlaps nothing.
 fn overlapping<T, U>(all: &[(Appointment, T, U)], i: usize) -> impl Iterator<Item = &(Appointment, T, U)> {
     let a = &all[i].0;
+    let booked = !a.is_cancelled();
     let longest = chrono::Duration::minutes((*MINUTES.end()).into());
     let before = all[..i].iter().rev().take_while(move |(b, ..)| a.start - b.start <= longest);
     let after = all[i + 1..].iter().take_while(move |(b, ..)| b.start < a.end());
-    before.chain(after).filter(move |(b, ..)| a.overlaps(b))
+    before.chain(after).filter(move |(b, ..)| booked && !b.is_cancelled() && a.overlaps(b))
 }

@@ -176,13 +176,14 @@ pub fn generate(out: &Path, spec: &Spec, now: NaiveDateTime) -> Result<usize> {
     let mut written = 0;
     for i in 0..spec.clients {
         let name = format!("{} {}", rng.choice(FIRST).unwrap(), rng.choice(LAST).unwrap());
-        let id = format!("{}-{i:05}", slug(&name));
+        let id = format!("{}-{i:05}", slug(&name)).into();
         let profile = ClientProfile {
             name,
             preferred_name: None,
             pronouns: Some(["she/her", "he/him", "they/them"][rng.usize(0..3)].into()),
             phone: Some(format!("07700 9{:05}", rng.u32(0..100_000))),
             email: None,
+            preferred_channel: None,
         };
         let hour = 9 + rng.i64(0..8);
         let weekday_offset = rng.i64(1..8);

@@ -196,6 +196,7 @@ pub fn write_sample_practice(store: &Store, now: NaiveDateTime) -> Result<()> {
                 pronouns: Some(p.pronouns.into()),
                 phone: Some(format!("07700 900{:03}", 100 + k * 7)),
                 email: Some(format!("{}@example.org", p.name.split(' ').next().unwrap_or("client").to_lowercase())),
+                preferred_channel: Some([Channel::Text, Channel::Email, Channel::Phone][k as usize % 3]),
             },
             next - Duration::weeks(16),
         )?;

@@ -80,10 +80,19 @@ impl ClientRecord {
             check_text(&format!("watch-for item {}", w.id), &w.text)?;
             check_date(&format!("watch-for item {}", w.id), w.noted_on)?;
         }
+        unique("appointment", self.appointments.iter().map(|a| a.id.as_str()))?;
         for a in &self.appointments {
-            check_time("an appointment", a.start)?;
+            id("an appointment id", &a.id)?;
+            check_time(&format!("appointment {}", a.id), a.start)?;
             check_number("the length of an appointment", a.minutes, &MINUTES)?;
+            if let Some(t) = a.cancelled {
+                check_time(&format!("the cancelling of appointment {}", a.id), t)?;
+            }
+            if let Some(n) = &a.note {
+                id("the note of an appointment", n)?;
+            }
         }
+        unique("appointment note", self.appointments.iter().filter_map(|a| a.note.as_deref()))?;
         for m in &self.contacts {
             id("a message id", &m.id)?;
             check_text(&format!("message {}", m.id), &m.summary)?;

@@ -7,9 +7,9 @@ use chrono::{NaiveDate, NaiveDateTime};
 use super::*;
 
 /// The next short id (`t7`) after the highest in use with this prefix.
-fn next_id<'a>(prefix: &str, ids: impl Iterator<Item = &'a str>) -> String {
+pub(super) fn next_id<'a, I: From<String>>(prefix: &str, ids: impl Iterator<Item = &'a str>) -> I {
     let max = ids.filter_map(|id| id.strip_prefix(prefix)?.parse::<u64>().ok()).max().unwrap_or(0);
-    format!("{prefix}{}", max.saturating_add(1))
+    I::from(format!("{prefix}{}", max.saturating_add(1)))
 }
 
 fn clean_lines(lines: &[String]) -> Vec<String> {
@@ -18,6 +18,26 @@ fn clean_lines(lines: &[String]) -> Vec<String> {
 
 fn non_empty(s: Option<String>) -> Option<String> {
     s.map(|s| s.trim().to_string()).filter(|s| !s.is_empty())
+}
+
+/// The dated word kept on a task that stays open: "not done yet (26 Nov)",
+/// or with the reason given, "not done yet (26 Nov): too tired".
+pub fn not_done_yet(today: NaiveDate, reason: &str) -> String {
+    let day = today.format("%-d %b");
+    match reason.trim() {
+        "" => format!("not done yet ({day})"),
+        reason => format!("not done yet ({day}): {reason}"),
+    }
+}
+
+impl NewSession {
+    /// Nothing typed in any part: no note to save.
+    pub fn is_empty(&self) -> bool {
+        let lists = [&self.topics, &self.feedback, &self.observations, &self.tasks, &self.personal];
+        lists.iter().all(|l| l.iter().all(|s| s.trim().is_empty()))
+            && self.plan.trim().is_empty()
+            && self.notes.trim().is_empty()
+    }
 }
 
 impl ClientProfile {
@@ -37,13 +57,14 @@ impl ClientProfile {
             pronouns: non_empty(self.pronouns.map(one_line)),
             phone: non_empty(self.phone.map(one_line)),
             email: non_empty(self.email.map(one_line)),
+            preferred_channel: self.preferred_channel,
         })
     }
 }
 
 impl ClientRecord {
     /// A new, empty record for a client.
-    pub fn new(id: String, profile: ClientProfile, created: NaiveDate) -> ClientRecord {
+    pub fn new(id: ClientId, profile: ClientProfile, created: NaiveDate) -> ClientRecord {
         let mut record = ClientRecord {
             schema_version: SCHEMA_VERSION,
             client: Client {
@@ -77,6 +98,7 @@ impl ClientRecord {
             pronouns: c.pronouns.clone(),
             phone: c.phone.clone(),
             email: c.email.clone(),
+            preferred_channel: c.preferred_channel,
         }
     }
 
@@ -87,6 +109,7 @@ impl ClientRecord {
         c.pronouns = p.pronouns;
         c.phone = p.phone;
         c.email = p.email;
+        c.preferred_channel = p.preferred_channel;
     }
 
     /// "Maria Lopez (Mari)" or just the name.
@@ -121,12 +144,19 @@ impl ClientRecord {
 
     /// Adds a session note; tasks and personal details typed in it become
     /// the client's, linked to it. Returns the new session's id.
-    pub fn add_session(&mut self, new: NewSession, now: NaiveDateTime) -> Result<String, RecordError> {
+    pub fn add_session(&mut self, new: NewSession, now: NaiveDateTime) -> Result<SessionId, RecordError> {
         let at = new.at.unwrap_or(now);
         let minutes = new.minutes.unwrap_or(50);
         bounds::check_number("the session length in minutes", minutes, &bounds::MINUTES)
             .map_err(RecordError::Invalid)?;
-        let id = next_id("s", self.sessions.iter().map(|s| s.id.as_str()));
+        if new.is_empty() {
+            return Err(RecordError::EmptyNote);
+        }
+        if let Some(why) = new.personal.iter().find_map(|line| time::impossible_date(line)) {
+            return Err(RecordError::Invalid(format!("personal details: {why}")));
+        }
+        let id: SessionId = next_id("s", self.sessions.iter().map(|s| s.id.as_str()));
+        let appointment = new.appointment.as_ref().map(|a| self.link_note(a, &id)).transpose()?;
         let day = at.date();
         for text in clean_lines(&new.tasks) {
             let tid = next_id("t", self.tasks.iter().map(|t| t.id.as_str()));
@@ -153,7 +183,7 @@ impl ClientRecord {
             observations: clean_lines(&new.observations),
             plan: new.plan.trim().to_string(),
             notes: new.notes.trim_end().to_string(),
-            appointment: new.appointment,
+            appointment,
             finalised: None,
             addenda: Vec::new(),
         });
@@ -167,15 +197,15 @@ impl ClientRecord {
         date: Option<NaiveDate>,
         ask: bool,
         noted_on: NaiveDate,
-        session: Option<String>,
-    ) -> String {
-        let id = next_id("p", self.personal.iter().map(|p| p.id.as_str()));
+        session: Option<SessionId>,
+    ) -> DetailId {
+        let id: DetailId = next_id("p", self.personal.iter().map(|p| p.id.as_str()));
         self.personal.push(PersonalDetail { id: id.clone(), text, date, ask, noted_on, session });
         id
     }
 
-    pub fn add_goal(&mut self, text: String, agreed: bool, today: NaiveDate) -> String {
-        let id = next_id("g", self.goals.iter().map(|g| g.id.as_str()));
+    pub fn add_goal(&mut self, text: String, agreed: bool, today: NaiveDate) -> GoalId {
+        let id: GoalId = next_id("g", self.goals.iter().map(|g| g.id.as_str()));
         self.goals.push(Goal { id: id.clone(), text, status: GoalStatus::Active, agreed, set_on: today });
         id
     }
@@ -211,6 +241,46 @@ impl ClientRecord {
         Ok(text)
     }
 
+    /// Changes what a personal detail, goal or watch-for item says (and a
+    /// personal detail's date: `None` takes it away). A message stays as it
+    /// was logged.
+    pub fn edit_item(
+        &mut self,
+        kind: profile::ItemKind,
+        id: &str,
+        text: &str,
+        date: Option<NaiveDate>,
+    ) -> Result<(), RecordError> {
+        use profile::ItemKind;
+        let text = text.trim().to_string();
+        if text.is_empty() {
+            return Err(RecordError::Invalid("an item needs some words; Delete removes one".into()));
+        }
+        if let Some(why) = time::impossible_date(&text) {
+            return Err(RecordError::Invalid(why));
+        }
+        match kind {
+            ItemKind::Personal => {
+                let p = self.personal.iter_mut().find(|p| p.id == id).ok_or_else(|| unknown("personal detail", id))?;
+                p.text = text;
+                p.date = date;
+            }
+            ItemKind::Goals => {
+                self.goals.iter_mut().find(|g| g.id == id).ok_or_else(|| unknown("goal", id))?.text = text;
+            }
+            ItemKind::WatchFor => {
+                self.watch_for.iter_mut().find(|w| w.id == id).ok_or_else(|| unknown("watch-for item", id))?.text =
+                    text;
+            }
+            ItemKind::Messages => {
+                return Err(RecordError::Invalid(
+                    "a message stays as it was logged; remove it and log it again".into(),
+                ));
+            }
+        }
+        Ok(())
+    }
+
     /// Records whether the client agreed to a goal.
     pub fn set_goal_agreed(&mut self, id: &str, agreed: bool) -> Result<(), RecordError> {
         let goal = self.goals.iter_mut().find(|g| g.id == id).ok_or_else(|| unknown("goal", id))?;
@@ -224,8 +294,8 @@ impl ClientRecord {
         Ok(())
     }
 
-    pub fn add_watch_for(&mut self, text: String, today: NaiveDate) -> String {
-        let id = next_id("w", self.watch_for.iter().map(|w| w.id.as_str()));
+    pub fn add_watch_for(&mut self, text: String, today: NaiveDate) -> WatchId {
+        let id: WatchId = next_id("w", self.watch_for.iter().map(|w| w.id.as_str()));
         self.watch_for.push(WatchFor { id: id.clone(), text, noted_on: today });
         id
     }
@@ -233,7 +303,7 @@ impl ClientRecord {
     /// Sets a task outside a note: for no session, or for a session already
     /// written (then it counts as set that day). A finalised note's seal
     /// covers the tasks it set, so none is added to it. Returns the task's id.
-    pub fn add_task(&mut self, text: &str, session: Option<&str>, today: NaiveDate) -> Result<String, RecordError> {
+    pub fn add_task(&mut self, text: &str, session: Option<&str>, today: NaiveDate) -> Result<TaskId, RecordError> {
         let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
         if text.is_empty() {
             return Err(RecordError::Invalid("the task is empty; type what the client will do".into()));
@@ -250,11 +320,11 @@ impl ClientRecord {
             }
             None => today,
         };
-        let id = next_id("t", self.tasks.iter().map(|t| t.id.as_str()));
+        let id: TaskId = next_id("t", self.tasks.iter().map(|t| t.id.as_str()));
         self.tasks.push(Task {
             id: id.clone(),
             text,
-            session: session.map(str::to_string),
+            session: session.map(SessionId::from),
             set_on,
             status: TaskStatus::Open,
             outcome: None,
@@ -286,8 +356,8 @@ impl ClientRecord {
         channel: Channel,
         direction: Direction,
         summary: String,
-    ) -> String {
-        let id = next_id("c", self.contacts.iter().map(|c| c.id.as_str()));
+    ) -> ContactId {
+        let id: ContactId = next_id("c", self.contacts.iter().map(|c| c.id.as_str()));
         self.contacts.push(Contact { id: id.clone(), at, channel, direction, summary, replied_at: None });
         self.contacts.sort_by_key(|c| c.at);
         id
@@ -302,50 +372,13 @@ impl ClientRecord {
         Ok(())
     }
 
-    /// Books `1 + weekly` appointments a week apart. Returns any existing
-    /// appointments the new ones overlap, so the caller can warn.
-    pub fn schedule(
-        &mut self,
-        start: NaiveDateTime,
-        minutes: u32,
-        weekly: u32,
-    ) -> Result<Vec<Appointment>, RecordError> {
-        bounds::check_number("the appointment length in minutes", minutes, &bounds::MINUTES)
-            .map_err(RecordError::Invalid)?;
-        bounds::check_number("the number of weekly repeats", weekly, &bounds::WEEKLY_REPEATS)
-            .map_err(RecordError::Invalid)?;
-        let mut overlaps = Vec::new();
-        for week in 0..=weekly {
-            let start = start
-                .checked_add_signed(chrono::Duration::weeks(week.into()))
-                .ok_or_else(|| RecordError::Invalid("that appointment is too far in the future".into()))?;
-            let appt = Appointment { start, minutes };
-            if self.appointments.iter().any(|a| a.start == appt.start) {
-                return Err(RecordError::Invalid(format!(
-                    "there is already an appointment at {}",
-                    time::format_datetime(appt.start)
-                )));
-            }
-            overlaps.extend(self.appointments.iter().filter(|a| a.overlaps(&appt)).cloned());
-            self.appointments.push(appt);
+    /// Takes back a reply marked by mistake: the message awaits one again.
+    pub fn unmark_replied(&mut self, id: &str) -> Result<(), RecordError> {
+        let contact = self.contacts.iter_mut().find(|c| c.id == id).ok_or_else(|| unknown("contact", id))?;
+        if contact.replied_at.take().is_none() {
+            return Err(RecordError::Invalid(format!("contact {id} is not marked as replied")));
         }
-        self.appointments.sort_by_key(|a| a.start);
-        Ok(overlaps)
-    }
-
-    pub fn cancel_appointment(&mut self, start: NaiveDateTime) -> Result<Appointment, RecordError> {
-        let pos = self.appointments.iter().position(|a| a.start == start).ok_or_else(|| {
-            RecordError::Invalid(format!(
-                "there is no appointment at {}; `rapport agenda` lists them",
-                time::format_datetime(start)
-            ))
-        })?;
-        Ok(self.appointments.remove(pos))
-    }
-
-    /// The first appointment that has not yet ended at `now`.
-    pub fn next_appointment(&self, now: NaiveDateTime) -> Option<&Appointment> {
-        self.appointments.iter().filter(|a| a.end() > now).min_by_key(|a| a.start)
+        Ok(())
     }
 
     /// One line to jog the memory: the first open task, else the first
@@ -358,21 +391,6 @@ impl ClientRecord {
     }
 }
 
-impl Appointment {
-    pub fn end(&self) -> NaiveDateTime {
-        // Starts and lengths are bounded (see `bounds`), so this cannot overflow;
-        // saturate anyway rather than panic.
-        self.start.checked_add_signed(chrono::Duration::minutes(self.minutes.into())).unwrap_or(self.start)
-    }
-}
-
-impl Appointment {
-    /// The two share some minutes (one ending as the other starts do not).
-    pub fn overlaps(&self, other: &Appointment) -> bool {
-        self.start < other.end() && other.start < self.end()
-    }
-}
-
-fn unknown(kind: &'static str, id: &str) -> RecordError {
+pub(super) fn unknown(kind: &'static str, id: &str) -> RecordError {
     RecordError::UnknownId { kind, id: id.to_string() }
 }

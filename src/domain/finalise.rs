@@ -7,7 +7,7 @@ use chrono::{Duration, NaiveDateTime};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
-use super::{Addendum, ClientRecord, Finalised, NewSession, RecordError, Session, time};
+use super::{Addendum, ClientRecord, Finalised, NewSession, RecordError, Session, SessionId, time};
 
 /// When notes finalise by themselves: this many hours after the session,
 /// or never.
@@ -76,7 +76,7 @@ pub const SEAL_VERSION: u32 = 2;
 /// A note whose content no longer matches its seal.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Broken {
-    pub session: String,
+    pub session: SessionId,
     pub at: NaiveDateTime,
 }
 
@@ -135,7 +135,7 @@ impl ClientRecord {
         now: NaiveDateTime,
         policy: FinalisePolicy,
         may_seal: impl Fn(&Session, &str) -> bool,
-    ) -> (Vec<String>, Vec<String>) {
+    ) -> (Vec<SessionId>, Vec<SessionId>) {
         let mut due: Vec<usize> = (0..self.sessions.len())
             .filter(|&i| self.sessions[i].finalised.is_none() && policy.due(&self.sessions[i], now))
             .collect();
@@ -154,7 +154,7 @@ impl ClientRecord {
     }
 
     /// Finalises one note, or every note not yet final. Returns the ids.
-    pub fn finalise(&mut self, session: Option<&str>, now: NaiveDateTime) -> Result<Vec<String>, RecordError> {
+    pub fn finalise(&mut self, session: Option<&str>, now: NaiveDateTime) -> Result<Vec<SessionId>, RecordError> {
         let mut targets: Vec<usize> = match session {
             Some(id) => {
                 let i = self
@@ -206,22 +206,25 @@ impl ClientRecord {
         let new = NewSession {
             at: new.at.or(Some(old.at)),
             minutes: new.minutes.or(Some(old.minutes)),
-            appointment: new.appointment.or(old.appointment),
+            appointment: None,
             ..new
         };
+        let appointment = old.appointment;
         // Add it as a new note to reuse the cleaning and linking, then move
         // the result into place under the old id.
         let temp_id = self.add_session(new, now)?;
         let j = self.sessions.iter().position(|s| s.id == temp_id).expect("just added");
         let mut edited = self.sessions.remove(j);
         for t in self.tasks.iter_mut().filter(|t| t.session.as_deref() == Some(&temp_id)) {
-            t.session = Some(id.to_string());
+            t.session = Some(id.into());
         }
         for p in self.personal.iter_mut().filter(|p| p.session.as_deref() == Some(&temp_id)) {
-            p.session = Some(id.to_string());
+            p.session = Some(id.into());
         }
         let i = self.sessions.iter().position(|s| s.id == id).expect("still there");
-        edited.id = id.to_string();
+        edited.id = id.into();
+        // The note stays written for the appointment it was written for.
+        edited.appointment = appointment;
         edited.addenda = std::mem::take(&mut self.sessions[i].addenda);
         self.sessions[i] = edited;
         self.sessions.sort_by_key(|s| s.at);
@@ -318,7 +321,10 @@ mod tests {
         assert_eq!(r.finalise_due(dt("2026-11-16 11:00"), policy), 2);
         assert!(r.sessions[0].finalised.as_ref().unwrap().auto);
         assert!(r.edit_session("s1", NewSession::default(), dt("2026-11-16 11:00"), policy).is_err());
-        assert!(r.edit_session("s3", NewSession::default(), dt("2026-11-16 11:00"), policy).is_ok());
+        let plan = NewSession { plan: "sleep diary".into(), ..Default::default() };
+        assert!(r.edit_session("s3", plan, dt("2026-11-16 11:00"), policy).is_ok());
+        let emptied = r.edit_session("s3", NewSession::default(), dt("2026-11-16 11:00"), policy);
+        assert_eq!(emptied, Err(RecordError::EmptyNote), "a note is never emptied by an edit");
         assert_eq!(r.finalise_due(dt("2026-11-17 10:00"), policy), 1);
         assert!(r.verify().is_empty());
     }

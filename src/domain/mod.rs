@@ -4,22 +4,27 @@
 //! wall-clock times (`NaiveDateTime`), as the therapist reads them in a diary;
 //! nothing here reads the clock — callers pass `now`.
 
+pub mod appointments;
 pub mod bounds;
 mod check;
 mod edit;
 pub mod export;
 pub mod finalise;
 pub mod find;
+mod ids;
 pub mod profile;
 mod record;
 pub mod summary;
 pub mod time;
 
+pub use edit::not_done_yet;
 pub use record::*;
 
 /// The version of the client file format this build writes.
 /// 1: the first format. 2: sessions can be finalised and carry addenda.
-pub const SCHEMA_VERSION: u32 = 2;
+/// 3: appointments have ids, hold the id of the note written for them, and
+/// stay in the record when cancelled.
+pub const SCHEMA_VERSION: u32 = 3;
 
 /// "Maria Lopez (Mari)", or just the name: the one way a client is named in
 /// lists, headings and messages.
@@ -33,6 +38,23 @@ pub fn display_name(name: &str, preferred: Option<&str>) -> String {
 /// "1 open task", "3 open tasks": the one way a count is written.
 pub fn plural(n: usize, what: &str) -> String {
     if n == 1 { format!("1 {what}") } else { format!("{n} {what}s") }
+}
+
+/// The client's name in at most `cols` columns, for a list or a heading:
+/// the whole display name when it fits, else the preferred name first, so
+/// the name the therapist uses always shows ("Max · Maximilian Alexan…").
+/// Whatever is cut ends in `…`.
+pub fn name_within(name: &str, preferred: Option<&str>, cols: usize) -> String {
+    let whole = display_name(name, preferred);
+    if crate::fit::width(&whole) <= cols {
+        return whole;
+    }
+    match preferred.filter(|p| *p != name) {
+        // Room for the preferred name and a start of the full one.
+        Some(p) if crate::fit::width(p) + 5 <= cols => crate::fit::fit(&format!("{p} · {name}"), cols).into_owned(),
+        Some(p) => crate::fit::fit(p, cols).into_owned(),
+        None => crate::fit::fit(name, cols).into_owned(),
+    }
 }
 
 /// A file-name-safe id from a client's name: "María López" → "maria-lopez".
@@ -105,9 +127,22 @@ mod tests {
         r.schedule(dt("2026-11-30 10:00"), 50, 0).unwrap();
         let overlaps = r.schedule(dt("2026-11-23 10:30"), 50, 1).unwrap();
         // 30 Nov 10:30-11:20 overlaps the 10:00-10:50 already booked.
-        assert_eq!(overlaps, vec![Appointment { start: dt("2026-11-30 10:00"), minutes: 50 }]);
+        assert_eq!(
+            overlaps.iter().map(|a| (a.id.as_str(), a.start)).collect::<Vec<_>>(),
+            vec![("a1", dt("2026-11-30 10:00"))]
+        );
         assert_eq!(r.appointments.len(), 3);
         assert!(r.schedule(dt("2026-11-30 10:00"), 50, 0).is_err());
+    }
+
+    #[test]
+    fn a_short_space_shows_the_preferred_name_first() {
+        let name = "Maximilian Alexander Fitzgerald";
+        assert_eq!(name_within(name, Some("Max"), 40), "Maximilian Alexander Fitzgerald (Max)");
+        assert_eq!(name_within(name, Some("Max"), 24), "Max · Maximilian Alexan…");
+        assert_eq!(name_within(name, Some("Max"), 3), "Max");
+        assert_eq!(name_within(name, None, 12), "Maximilian…");
+        assert_eq!(name_within("Tom Becker", Some("Tom Becker"), 24), "Tom Becker");
     }
 
     #[test]

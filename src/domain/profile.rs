@@ -1,7 +1,7 @@
 //! The profile: personal details, goals, watch-for items and messages, and
 //! the changes a therapist makes to them (from the app's profile screen).
 
-use super::time::{parse_date, split_date};
+use super::time::{impossible_date, split_date};
 use super::{Channel, ClientRecord, Direction, GoalStatus, RecordError};
 
 /// The kinds of item a profile holds, in the order the profile shows them.
@@ -41,7 +41,7 @@ impl ItemKind {
             ItemKind::Personal => "ask about it / not",
             ItemKind::Goals => "client agreed / not",
             ItemKind::WatchFor => "",
-            ItemKind::Messages => "mark replied",
+            ItemKind::Messages => "replied / not",
         }
     }
 }
@@ -49,15 +49,42 @@ impl ItemKind {
 /// A change to the profile: what the profile screen asks the store to make.
 #[derive(Debug, Clone, PartialEq)]
 pub enum ProfileChange {
-    AddPersonal { text: String, date: Option<chrono::NaiveDate> },
-    SetAsk { id: String, ask: bool },
+    AddPersonal {
+        text: String,
+        date: Option<chrono::NaiveDate>,
+    },
+    SetAsk {
+        id: String,
+        ask: bool,
+    },
     AddGoal(String),
-    SetAgreed { id: String, agreed: bool },
-    SetGoalStatus { id: String, status: GoalStatus },
+    SetAgreed {
+        id: String,
+        agreed: bool,
+    },
+    SetGoalStatus {
+        id: String,
+        status: GoalStatus,
+    },
     AddWatch(String),
-    AddMessage { channel: Channel, summary: String },
+    AddMessage {
+        channel: Channel,
+        summary: String,
+    },
     Replied(String),
-    Remove { part: ItemKind, id: String },
+    /// Marked replied by mistake: it awaits a reply again.
+    NotReplied(String),
+    Remove {
+        part: ItemKind,
+        id: String,
+    },
+    /// New words for a personal detail (with its date), goal or watch-for item.
+    Edit {
+        part: ItemKind,
+        id: String,
+        text: String,
+        date: Option<chrono::NaiveDate>,
+    },
 }
 
 impl ClientRecord {
@@ -97,9 +124,17 @@ impl ClientRecord {
                 r.mark_replied(&id, now)?;
                 format!("Message {id} marked as replied.")
             }
+            ProfileChange::NotReplied(id) => {
+                r.unmark_replied(&id)?;
+                format!("Message {id} awaits a reply again.")
+            }
             ProfileChange::Remove { part, id } => {
-                r.remove_item(part, &id)?;
-                format!("Removed it from {}.", part.title())
+                let text = r.remove_item(part, &id)?;
+                format!("Removed \"{}\" from {}.", crate::fit::fit(&text, 60), part.title())
+            }
+            ProfileChange::Edit { part, id, text, date } => {
+                r.edit_item(part, &id, &text, date)?;
+                format!("Changed {id} in {}.", part.title())
             }
         })
     }
@@ -108,10 +143,37 @@ impl ClientRecord {
 /// The ids of the items shown in `part`, in order.
 pub fn item_ids(r: &ClientRecord, part: ItemKind) -> Vec<String> {
     match part {
-        ItemKind::Personal => r.personal.iter().map(|p| p.id.clone()).collect(),
-        ItemKind::Goals => r.goals.iter().map(|g| g.id.clone()).collect(),
-        ItemKind::WatchFor => r.watch_for.iter().map(|w| w.id.clone()).collect(),
-        ItemKind::Messages => r.contacts.iter().rev().map(|c| c.id.clone()).collect(),
+        ItemKind::Personal => r.personal.iter().map(|p| p.id.to_string()).collect(),
+        ItemKind::Goals => r.goals.iter().map(|g| g.id.to_string()).collect(),
+        ItemKind::WatchFor => r.watch_for.iter().map(|w| w.id.to_string()).collect(),
+        ItemKind::Messages => r.contacts.iter().rev().map(|c| c.id.to_string()).collect(),
+    }
+}
+
+/// What an item says, as its box shows it for changing: a personal
+/// detail's date is written after it as `YYYY-MM-DD`, as it is typed.
+/// None for a message, which stays as it was logged.
+pub fn item_text(r: &ClientRecord, part: ItemKind, id: &str) -> Option<String> {
+    match part {
+        ItemKind::Personal => r.personal.iter().find(|p| p.id == id).map(|p| match p.date {
+            Some(d) => format!("{} {}", p.text, d.format("%Y-%m-%d")),
+            None => p.text.clone(),
+        }),
+        ItemKind::Goals => r.goals.iter().find(|g| g.id == id).map(|g| g.text.clone()),
+        ItemKind::WatchFor => r.watch_for.iter().find(|w| w.id == id).map(|w| w.text.clone()),
+        ItemKind::Messages => None,
+    }
+}
+
+/// Reads the new words typed for item `id` of `part`, as [`parse_new`] reads them.
+pub fn parse_edit(part: ItemKind, id: &str, text: &str) -> Result<ProfileChange, String> {
+    let id = id.to_string();
+    match parse_new(part, text)? {
+        ProfileChange::AddPersonal { text, date } => Ok(ProfileChange::Edit { part, id, text, date }),
+        ProfileChange::AddGoal(text) | ProfileChange::AddWatch(text) => {
+            Ok(ProfileChange::Edit { part, id, text, date: None })
+        }
+        _ => Err("A message stays as it was logged; Delete removes one logged by mistake.".into()),
     }
 }
 
@@ -121,14 +183,12 @@ pub fn parse_new(part: ItemKind, text: &str) -> Result<ProfileChange, String> {
     if text.is_empty() {
         return Err("Type something first, or Esc to cancel.".into());
     }
+    if let Some(why) = impossible_date(text) {
+        return Err(format!("{why}."));
+    }
     Ok(match part {
         ItemKind::Personal => {
             let (text, date) = split_date(text);
-            if date.is_none()
-                && text.split_whitespace().any(|w| w.len() == 10 && parse_date(w).is_err() && w.contains('-'))
-            {
-                return Err(format!("'{text}' has a date that does not exist; write it as YYYY-MM-DD"));
-            }
             ProfileChange::AddPersonal { text, date }
         }
         ItemKind::Goals => ProfileChange::AddGoal(text.into()),
@@ -136,16 +196,7 @@ pub fn parse_new(part: ItemKind, text: &str) -> Result<ProfileChange, String> {
         ItemKind::Messages => {
             let (channel, summary) = text
                 .split_once(':')
-                .and_then(|(c, s)| {
-                    let channel = match c.trim().to_lowercase().as_str() {
-                        "text" | "sms" => Channel::Text,
-                        "email" | "mail" => Channel::Email,
-                        "phone" | "call" => Channel::Phone,
-                        "voicemail" | "vm" => Channel::Voicemail,
-                        _ => return None,
-                    };
-                    Some((channel, s.trim().to_string()))
-                })
+                .and_then(|(c, s)| Some((Channel::parse(c)?, s.trim().to_string())))
                 .ok_or("Start with text:, email:, phone: or voicemail:, e.g. 'voicemail: can we move Monday?'")?;
             if summary.is_empty() {
                 return Err("Say what the message was about after the colon.".into());
@@ -177,7 +228,33 @@ mod tests {
                 date: chrono::NaiveDate::from_ymd_opt(2026, 11, 21)
             })
         );
-        assert!(parse_new(ItemKind::Personal, "party 2026-02-30").unwrap_err().contains("does not exist"));
+        assert_eq!(
+            parse_new(ItemKind::Personal, "exam 2026-02-30"),
+            Err("2026-02-30 does not exist in the calendar: write a real date as YYYY-MM-DD, or leave it out.".into())
+        );
         assert!(parse_new(ItemKind::Goals, "  ").is_err());
+        // Words that only look a little like dates are words.
+        assert!(parse_new(ItemKind::Personal, "well-being retreat").is_ok());
+        assert!(parse_new(ItemKind::WatchFor, "phone 0770-090-01").is_ok());
+    }
+
+    #[test]
+    fn an_item_is_changed_in_place_and_its_box_shows_its_date() {
+        let mut r = ClientRecord::new(
+            "ann-lee".into(),
+            crate::domain::ClientProfile { name: "Ann Lee".into(), ..Default::default() },
+            chrono::NaiveDate::from_ymd_opt(2026, 1, 5).unwrap(),
+        );
+        let day = chrono::NaiveDate::from_ymd_opt(2026, 11, 20).unwrap();
+        r.add_personal("exam".into(), None, true, day, None);
+        let change = parse_edit(ItemKind::Personal, "p1", "exam on Friday 2026-12-04").unwrap();
+        let now = day.and_hms_opt(9, 0, 0).unwrap();
+        assert_eq!(r.apply_profile_change(change, now), Ok("Changed p1 in Personal.".into()));
+        assert_eq!(r.personal[0].text, "exam on Friday");
+        assert!(r.personal[0].ask, "what was flagged stays flagged");
+        assert_eq!(item_text(&r, ItemKind::Personal, "p1").as_deref(), Some("exam on Friday 2026-12-04"));
+        assert!(parse_edit(ItemKind::Personal, "p1", "exam 2026-02-30").is_err());
+        assert!(parse_edit(ItemKind::Messages, "c1", "text: hello").is_err());
+        assert!(r.edit_item(ItemKind::Personal, "p9", "x", None).is_err());
     }
 }

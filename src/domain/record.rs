@@ -4,6 +4,8 @@
 use chrono::{NaiveDate, NaiveDateTime};
 use serde::{Deserialize, Serialize};
 
+pub use super::ids::*;
+
 /// One client's whole record: the contents of one `clients/<id>.json` file.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ClientRecord {
@@ -29,7 +31,7 @@ pub struct ClientRecord {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Client {
     /// Stable id, also the file name (`clients/<id>.json`).
-    pub id: String,
+    pub id: ClientId,
     pub name: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub preferred_name: Option<String>,
@@ -50,7 +52,7 @@ pub struct Client {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Session {
     /// Short id within the client, `s1`, `s2`, …
-    pub id: String,
+    pub id: SessionId,
     pub at: NaiveDateTime,
     pub minutes: u32,
     #[serde(default)]
@@ -142,11 +144,11 @@ impl GoalStatus {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Task {
     /// Short id within the client, `t1`, `t2`, …
-    pub id: String,
+    pub id: TaskId,
     pub text: String,
     /// The session that set it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub session: Option<String>,
+    pub session: Option<SessionId>,
     pub set_on: NaiveDate,
     pub status: TaskStatus,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -159,7 +161,7 @@ pub struct Task {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PersonalDetail {
     /// Short id within the client, `p1`, `p2`, …
-    pub id: String,
+    pub id: DetailId,
     pub text: String,
     /// When it happens ("Mia's birthday party" on 2026-11-21).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -169,7 +171,7 @@ pub struct PersonalDetail {
     pub ask: bool,
     pub noted_on: NaiveDate,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub session: Option<String>,
+    pub session: Option<SessionId>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, clap::ValueEnum)]
@@ -184,7 +186,7 @@ pub enum GoalStatus {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Goal {
     /// Short id within the client, `g1`, `g2`, …
-    pub id: String,
+    pub id: GoalId,
     pub text: String,
     pub status: GoalStatus,
     /// The client agreed to this goal.
@@ -197,16 +199,26 @@ pub struct Goal {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct WatchFor {
     /// Short id within the client, `w1`, `w2`, …
-    pub id: String,
+    pub id: WatchId,
     pub text: String,
     pub noted_on: NaiveDate,
 }
 
 /// A booked appointment.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Appointment {
+    /// Short id within the client, `a1`, `a2`, … (files before format 3
+    /// have none; they are given one when read).
+    #[serde(default)]
+    pub id: AppointmentId,
     pub start: NaiveDateTime,
     pub minutes: u32,
+    /// The note written for it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<SessionId>,
+    /// When it was cancelled; a cancelled appointment stays in the record.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cancelled: Option<NaiveDateTime>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, clap::ValueEnum)]
@@ -219,6 +231,18 @@ pub enum Channel {
 }
 
 impl Channel {
+    /// A channel as a person types it, in any case: text (or sms), email
+    /// (mail), phone (call), voicemail (vm).
+    pub fn parse(word: &str) -> Option<Channel> {
+        Some(match word.trim().to_lowercase().as_str() {
+            "text" | "sms" => Channel::Text,
+            "email" | "mail" => Channel::Email,
+            "phone" | "call" => Channel::Phone,
+            "voicemail" | "vm" => Channel::Voicemail,
+            _ => return None,
+        })
+    }
+
     pub fn label(self) -> &'static str {
         match self {
             Channel::Text => "text",
@@ -241,7 +265,7 @@ pub enum Direction {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Contact {
     /// Short id within the client, `c1`, `c2`, …
-    pub id: String,
+    pub id: ContactId,
     pub at: NaiveDateTime,
     pub channel: Channel,
     pub direction: Direction,
@@ -271,7 +295,8 @@ pub struct NewSession {
     pub personal: Vec<String>,
     pub plan: String,
     pub notes: String,
-    pub appointment: Option<NaiveDateTime>,
+    /// The appointment the note is written for: it takes the note's id.
+    pub appointment: Option<AppointmentId>,
 }
 
 /// The profile fields a therapist can type in.
@@ -282,6 +307,9 @@ pub struct ClientProfile {
     pub pronouns: Option<String>,
     pub phone: Option<String>,
     pub email: Option<String>,
+    /// How they prefer to be contacted.
+    #[serde(default)]
+    pub preferred_channel: Option<Channel>,
 }
 
 /// A change the record refuses, in words for the therapist.
@@ -289,6 +317,9 @@ pub struct ClientProfile {
 pub enum RecordError {
     #[error("{0}")]
     Invalid(String),
+    /// A note with nothing in it; each front end says what to type.
+    #[error("the note is empty")]
+    EmptyNote,
     #[error("there is no {kind} {id} for this client")]
     UnknownId { kind: &'static str, id: String },
 }

@@ -67,6 +67,22 @@ pub fn find_date(text: &str) -> Option<NaiveDate> {
     text.split(|c: char| !(c.is_ascii_digit() || c == '-')).filter(|w| w.len() == 10).find_map(|w| parse_date(w).ok())
 }
 
+/// Why the first word of `text` written like a date (`YYYY-MM-DD`) is no
+/// real date ("exam 2026-02-30"): a line keeps only a real date, so such a
+/// typo would otherwise be lost without a word.
+pub fn impossible_date(text: &str) -> Option<String> {
+    let date_shaped = |w: &str| {
+        let b = w.as_bytes();
+        b.len() == 10
+            && b.iter().enumerate().all(|(i, c)| if i == 4 || i == 7 { *c == b'-' } else { c.is_ascii_digit() })
+    };
+    let why = text
+        .split(|c: char| !(c.is_ascii_digit() || c == '-'))
+        .filter(|w| date_shaped(w))
+        .find_map(|w| parse_date(w).err())?;
+    Some(format!("{why}: write a real date as YYYY-MM-DD, or leave it out"))
+}
+
 /// Takes a `YYYY-MM-DD` date out of a line: "party on 2026-11-21" →
 /// ("party", 2026-11-21). A line without a real date comes back whole.
 pub fn split_date(text: &str) -> (String, Option<NaiveDate>) {
@@ -78,6 +94,20 @@ pub fn split_date(text: &str) -> (String, Option<NaiveDate>) {
     let rest = rest.trim().trim_end_matches([',', ':', '-', '(', ')']).trim();
     let rest = rest.strip_suffix(" on").unwrap_or(rest).trim();
     (rest.to_string(), Some(date))
+}
+
+/// How far `at` lies after `now`: "39 days ahead", "tomorrow", "3 h
+/// ahead", "20 min ahead".
+pub fn ahead(at: NaiveDateTime, now: NaiveDateTime) -> String {
+    let seconds = (at - now).num_seconds();
+    let minutes = (seconds / 60 + i64::from(seconds % 60 != 0)).max(1);
+    let days = (at.date() - now.date()).num_days();
+    match () {
+        _ if days > 1 => format!("{days} days ahead"),
+        _ if days == 1 => "tomorrow".to_string(),
+        _ if minutes >= 60 => format!("{} h ahead", minutes / 60),
+        _ => format!("{minutes} min ahead"),
+    }
 }
 
 /// Where an appointment stands from a moment.

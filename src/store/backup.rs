@@ -17,6 +17,7 @@ use std::os::unix::fs::PermissionsExt;
 
 use super::atomic::{FILE_MODE, create_private_dir, is_temp_file, sync_folder, write_atomic};
 use super::{Store, StoreError};
+use crate::domain::{ClientId, SessionId};
 
 /// One snapshot.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -204,7 +205,7 @@ impl Store {
                 crate::sanitize::visible(&odd.file_name().to_string_lossy())
             ))));
         }
-        let before: Vec<String> =
+        let before: Vec<ClientId> =
             self.load_all()?.into_iter().filter_map(|f| f.record.ok()).map(|r| r.client.id).collect();
         let kept = self.snapshot_locked(now, "-before-restore")?;
         let wanted: Vec<(String, PathBuf)> = fs::read_dir(&source)
@@ -237,12 +238,12 @@ impl Store {
     /// After a restore: the ledger takes the restored files as its new
     /// witness of each client (`before`: the clients there were), and a
     /// notice names the finalised notes the restore took away.
-    fn witness_restore_locked(&self, before: &[String], kept: &str, now: NaiveDateTime) -> Result<(), StoreError> {
+    fn witness_restore_locked(&self, before: &[ClientId], kept: &str, now: NaiveDateTime) -> Result<(), StoreError> {
         use super::ledger::{Kind, NewEntry, baseline, read, witness};
         let old = read(self.root(), self.keys.as_deref(), None)
             .map_err(|e| StoreError::Write { path: super::ledger::path(self.root()), cause: e.into() })?;
         let after: Vec<_> = self.load_all()?.into_iter().filter_map(|f| f.record.ok()).collect();
-        let mut ids: Vec<String> = before.to_vec();
+        let mut ids: Vec<ClientId> = before.to_vec();
         ids.extend(after.iter().map(|r| r.client.id.clone()));
         ids.sort();
         ids.dedup();
@@ -259,7 +260,7 @@ impl Store {
             entries.push(NewEntry {
                 kind: Kind::Restore,
                 client: id.clone(),
-                session: String::new(),
+                session: SessionId::default(),
                 hash: String::new(),
             });
             entries.extend(r.map(baseline).unwrap_or_default());

@@ -19,7 +19,8 @@ impl Store {
         let id = (1..)
             .map(|n| if n == 1 { base.clone() } else { format!("{base}-{n}") })
             .find(|id| !self.client_path(id).exists())
-            .expect("an unused id");
+            .expect("an unused id")
+            .into();
         let record = ClientRecord::new(id, profile, now.date());
         self.write(&record)?;
         self.reindex(&record);
@@ -53,7 +54,7 @@ impl Store {
         id: &str,
         now: NaiveDateTime,
         what: &str,
-        change: impl FnOnce(&mut ClientRecord, &[String]) -> Result<T, RecordError>,
+        change: impl FnOnce(&mut ClientRecord, &[SessionId]) -> Result<T, RecordError>,
     ) -> Result<(T, ClientRecord), StoreError> {
         let _lock = self.lock()?;
         let on_disk = self.load_for_change(id)?;
@@ -209,8 +210,8 @@ impl Store {
             let kept: Vec<ledger::Entry> = read.entries.into_iter().filter(|e| e.client != id).collect();
             let erased = ledger::NewEntry {
                 kind: ledger::Kind::Erased,
-                client: String::new(),
-                session: String::new(),
+                client: ClientId::default(),
+                session: SessionId::default(),
                 hash: String::new(),
             };
             ledger::rewrite(&self.root, &kept, &[erased], now, self.keys.as_deref())

@@ -76,6 +76,32 @@ impl Store {
         self.write_json(&self.draft_path(id), draft)
     }
 
+    /// Takes up the draft window `from` kept for client `id` as window
+    /// `to`'s, under the lock, so that of two windows offered the same note
+    /// only one restores it. Refused when the draft is gone or another open
+    /// window has taken it up.
+    pub fn claim_draft(&self, id: &str, from: &str, to: &str) -> Result<(), StoreError> {
+        valid_id(id)?;
+        let _lock = self.lock()?;
+        let refused = |why: &str| Err(StoreError::Record(crate::domain::RecordError::Invalid(why.into())));
+        let path = self.draft_path(id);
+        let Ok(bytes) = self.read_file(&path) else {
+            return refused("that unsaved note is no longer kept: another window saved or discarded it");
+        };
+        let Ok(mut draft) = serde_json::from_slice::<serde_json::Value>(&bytes) else {
+            return refused("that unsaved note could not be read; it was left as it is");
+        };
+        let owner = draft.get("window").and_then(|w| w.as_str()).unwrap_or("").to_string();
+        if owner == to {
+            return Ok(());
+        }
+        if owner != from && self.window_open(&owner) {
+            return refused("that unsaved note is open in another Rapport window: finish it there");
+        }
+        draft["window"] = serde_json::Value::String(to.to_string());
+        self.write_json(&path, &draft)
+    }
+
     /// The window that kept client `id`'s draft, if it says.
     pub fn draft_window(&self, id: &str) -> Option<String> {
         self.read_file(&self.draft_path(id))

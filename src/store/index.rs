@@ -19,12 +19,12 @@ use serde::{Deserialize, Serialize};
 use super::crypt::SharedKeys;
 use crate::domain::bounds::is_valid_id;
 use crate::domain::find::fold;
-use crate::domain::{Appointment, Channel, ClientRecord};
+use crate::domain::{Appointment, Channel, ClientId, ClientRecord, ContactId};
 
 /// Bump when the index layout changes: an old index is then rebuilt.
-/// 4: text folded for accents; a line for each addendum, task outcome and
+/// 5: text folded for accents; a line for each addendum, task outcome and
 /// message, named by its [`Place`].
-const INDEX_VERSION: u32 = 4;
+const INDEX_VERSION: u32 = 5;
 /// Note text is spread over this many shard files, so a save rewrites one
 /// small shard rather than all the text.
 pub const SHARDS: u64 = 64;
@@ -47,7 +47,7 @@ impl Stamp {
 /// A message from the client still awaiting a reply.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Awaiting {
-    pub id: String,
+    pub id: ContactId,
     pub channel: Channel,
     pub at: NaiveDateTime,
     pub summary: String,
@@ -64,15 +64,15 @@ pub struct ClientSummary {
     pub last_session: Option<NaiveDateTime>,
     pub open_tasks: usize,
     pub reminder: Option<String>,
-    /// Appointments from the day of the last session onwards (the earlier
-    /// ones were held or missed long ago).
+    /// The appointments Today, the agenda and the list can still show: from
+    /// the day of the latest one with its note written, and those without a
+    /// note in the week before it (see [`recent_appointments`]).
     pub appointments: Vec<Appointment>,
     pub awaiting: Vec<Awaiting>,
 }
 
 impl ClientSummary {
     pub fn of(r: &ClientRecord) -> ClientSummary {
-        let since = r.last_session().map_or(NaiveDate::MIN, |s| s.at.date());
         ClientSummary {
             name: r.client.name.clone(),
             preferred_name: r.client.preferred_name.clone(),
@@ -81,7 +81,7 @@ impl ClientSummary {
             last_session: r.last_session().map(|s| s.at),
             open_tasks: r.open_tasks().count(),
             reminder: r.reminder(),
-            appointments: r.appointments.iter().filter(|a| a.start.date() >= since).cloned().collect(),
+            appointments: recent_appointments(r),
             awaiting: r
                 .contacts
                 .iter()
@@ -95,12 +95,45 @@ impl ClientSummary {
     pub fn display_name(&self) -> String {
         crate::domain::display_name(&self.name, self.preferred_name.as_deref())
     }
+
+    /// The appointment a note begun at `now` is for (see
+    /// [`ClientRecord::appointment_for_note`]).
+    pub fn appointment_for_note(&self, now: NaiveDateTime) -> Option<&Appointment> {
+        crate::domain::appointments::for_note(&self.appointments, now)
+    }
+
+    /// Whether a held appointment of the last `days` still waits for its note.
+    pub fn note_due(&self, now: NaiveDateTime, days: i64) -> bool {
+        use crate::domain::appointments::AppointmentState::NoteDue;
+        self.appointments.iter().any(|a| a.state(now) == NoteDue && (now - a.end()).num_days() < days)
+    }
+
+    /// The booked appointment starting at `start`.
+    pub fn appointment_at(&self, start: NaiveDateTime) -> Option<&Appointment> {
+        self.appointments.iter().find(|a| a.start == start && !a.is_cancelled())
+    }
+}
+
+/// The appointments still worth showing, chosen without knowing today's
+/// date (an entry is built once and read for weeks): those from the day of
+/// the latest appointment whose note is written (it was held), and the
+/// booked ones without a note from the week before it, which may still be
+/// due. A note's own date plays no part, so no note can hide an appointment.
+fn recent_appointments(r: &ClientRecord) -> Vec<Appointment> {
+    let held = r.appointments.iter().filter(|a| a.note.is_some()).map(|a| a.start.date()).max();
+    let since = held.unwrap_or(NaiveDate::MIN);
+    let due_since = since.checked_sub_days(chrono::Days::new(7)).unwrap_or(NaiveDate::MIN);
+    r.appointments
+        .iter()
+        .filter(|a| a.start.date() >= since || (a.note.is_none() && !a.is_cancelled() && a.start.date() >= due_since))
+        .cloned()
+        .collect()
 }
 
 /// One client as the index knows them.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct IndexEntry {
-    pub id: String,
+    pub id: ClientId,
     /// The client file's name without its ending (the id, unless encrypted).
     pub file: String,
     pub stamp: Stamp,
@@ -242,7 +275,7 @@ impl Place {
     pub fn session(&self, r: &ClientRecord) -> Option<String> {
         match self {
             Place::Note(s) | Place::Addendum(s, _) => Some(s.clone()),
-            Place::Outcome(t) => r.tasks.iter().find(|x| x.id == *t)?.session.clone(),
+            Place::Outcome(t) => r.tasks.iter().find(|x| x.id == *t)?.session.as_ref().map(|s| s.to_string()),
             Place::Message(_) | Place::Profile => None,
         }
     }
@@ -255,13 +288,14 @@ impl Place {
 pub fn text_lines(r: &ClientRecord) -> Vec<String> {
     let mut places: Vec<(Place, NaiveDate)> = Vec::new();
     for s in &r.sessions {
-        places.push((Place::Note(s.id.clone()), s.at.date()));
-        places.extend(s.addenda.iter().enumerate().map(|(i, a)| (Place::Addendum(s.id.clone(), i + 1), a.at.date())));
+        places.push((Place::Note(s.id.to_string()), s.at.date()));
+        places
+            .extend(s.addenda.iter().enumerate().map(|(i, a)| (Place::Addendum(s.id.to_string(), i + 1), a.at.date())));
     }
     for t in r.tasks.iter().filter(|t| t.outcome.is_some()) {
-        places.push((Place::Outcome(t.id.clone()), t.closed_on.unwrap_or(t.set_on)));
+        places.push((Place::Outcome(t.id.to_string()), t.closed_on.unwrap_or(t.set_on)));
     }
-    places.extend(r.contacts.iter().map(|c| (Place::Message(c.id.clone()), c.at.date())));
+    places.extend(r.contacts.iter().map(|c| (Place::Message(c.id.to_string()), c.at.date())));
     places.push((Place::Profile, r.client.created));
     let id = &r.client.id;
     places
@@ -334,8 +368,8 @@ impl IndexDir {
     /// Replaces the lines of `ids` in their shards with `lines`.
     fn rewrite_shards(
         &self,
-        ids: &BTreeSet<String>,
-        lines: &BTreeMap<String, Vec<String>>,
+        ids: &BTreeSet<ClientId>,
+        lines: &BTreeMap<ClientId, Vec<String>>,
         all: bool,
     ) -> anyhow::Result<()> {
         super::atomic::create_private_dir(&self.dir)?;
@@ -467,7 +501,7 @@ impl IndexDir {
             };
         };
         entries.retain(|e| e.id != id);
-        self.rewrite_shards(&BTreeSet::from([id.to_string()]), &BTreeMap::new(), false)?;
+        self.rewrite_shards(&BTreeSet::from([ClientId::from(id)]), &BTreeMap::new(), false)?;
         self.write(entries)?;
         Ok(())
     }

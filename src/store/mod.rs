@@ -31,7 +31,7 @@ use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
-use crate::domain::{ClientRecord, bounds};
+use crate::domain::{ClientId, ClientRecord, SessionId, bounds};
 use atomic::{create_private_dir, is_temp_file, write_atomic};
 pub use changes::Erased;
 pub use drafts::WindowLock;
@@ -48,7 +48,7 @@ pub use settings::Settings;
 /// One client file as found on disk: its record, or why it could not be read.
 #[derive(Debug)]
 pub struct ClientFile {
-    pub id: String,
+    pub id: ClientId,
     pub path: PathBuf,
     pub record: Result<ClientRecord, StoreError>,
     /// Written by a newer Rapport: shown, never written.
@@ -147,9 +147,22 @@ impl Store {
 
     /// Removes temp files that a killed process left more than ten minutes
     /// ago (a live writer's temp file is younger, and is left alone).
+    ///
+    /// Their age is read against the folder's own clock (the time a file
+    /// made there now is stamped with), not this process's: the same clock
+    /// stamped them, even on a network folder whose server keeps another
+    /// time, and the store reads no clock of its own.
     fn sweep_temp_files(&self) {
-        let old = std::time::SystemTime::now() - std::time::Duration::from_secs(600);
-        for dir in [self.clients_dir(), self.drafts_dir(), self.root.join("index")] {
+        let Some(folder_now) = tempfile::Builder::new()
+            .prefix(".rapport-tmp-clock-")
+            .tempfile_in(&self.root)
+            .ok()
+            .and_then(|f| f.as_file().metadata().and_then(|m| m.modified()).ok())
+        else {
+            return;
+        };
+        let Some(old) = folder_now.checked_sub(std::time::Duration::from_secs(600)) else { return };
+        for dir in [self.root.clone(), self.clients_dir(), self.drafts_dir(), self.root.join("index")] {
             let Ok(entries) = fs::read_dir(&dir) else { continue };
             for e in entries.filter_map(|e| e.ok()) {
                 let stale = e.metadata().and_then(|m| m.modified()).is_ok_and(|t| t < old);
@@ -238,8 +251,8 @@ impl Store {
     }
 
     /// The file names of every client (their ids, when not encrypted).
-    pub fn client_ids(&self) -> Result<Vec<String>, StoreError> {
-        Ok(self.client_files()?.into_iter().map(|(stem, _)| stem).collect())
+    pub fn client_ids(&self) -> Result<Vec<ClientId>, StoreError> {
+        Ok(self.client_files()?.into_iter().map(|(stem, _)| stem.into()).collect())
     }
 
     /// Every client as the index knows them, sorted by id: the index is first
@@ -275,14 +288,14 @@ impl Store {
         if !bounds::is_valid_id(id) {
             let path = self.clients_dir().join("?");
             return ClientFile {
-                id: id.to_string(),
+                id: id.into(),
                 path: path.clone(),
                 record: Err(StoreError::NotFound { path }),
                 read_only: false,
             };
         }
         let mut file = self.load_path(&self.stem(id), self.client_path(id));
-        file.id = id.to_string();
+        file.id = id.into();
         file
     }
 
@@ -298,7 +311,7 @@ impl Store {
             },
         };
         let record = record.and_then(|r| self.owns_its_name(stem, &path, r));
-        let id = record.as_ref().map_or_else(|_| stem.to_string(), |r| r.client.id.clone());
+        let id = record.as_ref().map_or_else(|_| ClientId::from(stem), |r| r.client.id.clone());
         ClientFile { id, path, record, read_only }
     }
 

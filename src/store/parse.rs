@@ -65,7 +65,10 @@ pub fn parse_record(bytes: &[u8], path: &Path) -> Result<ClientRecord, StoreErro
             reason: "schema_version 0 is no Rapport format".into(),
         });
     }
-    let record: ClientRecord = serde_json::from_slice(bytes).map_err(|e| corrupt(path, &e))?;
+    let mut record: ClientRecord = serde_json::from_slice(bytes).map_err(|e| corrupt(path, &e))?;
+    if version.schema_version < 3 {
+        record.upgrade_appointments();
+    }
     record.check().map_err(|reason| StoreError::Damaged { path: path.to_path_buf(), reason })?;
     Ok(record)
 }

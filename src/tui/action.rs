@@ -4,7 +4,7 @@
 use chrono::NaiveDateTime;
 use ratatui::crossterm::event::KeyEvent;
 
-use crate::domain::{ClientProfile, ClientRecord, NewSession, TaskStatus};
+use crate::domain::{AppointmentId, ClientId, ClientProfile, ClientRecord, NewSession, SessionId, TaskStatus};
 use crate::store::search::Found;
 use crate::tui::screens::note_form::NoteDraft;
 use crate::tui::screens::profile::ProfileChange;
@@ -69,6 +69,12 @@ pub enum Action {
     AddItem,
     /// Flip the selected profile item: ask about it, client agreed, replied.
     Toggle,
+    /// Go to the messages awaiting a reply (Today).
+    Messages,
+    /// Mark the selected message replied (Today's awaiting-reply list).
+    Replied,
+    /// Change the words of the selected personal detail, goal or watch-for item.
+    EditItem,
     /// Remove the selected personal detail, watch-for item or message (asks first).
     RemoveItem,
     /// Mark the selected goal achieved.
@@ -108,7 +114,7 @@ pub enum Action {
     /// Show archived clients in the list too, or hide them again.
     ShowArchived,
     /// A client's record was read from disk (or why it could not be).
-    ClientLoaded { client: String, record: Result<Box<ClientRecord>, String> },
+    ClientLoaded { client: ClientId, record: Result<Box<ClientRecord>, String> },
     /// The data folder as it is on disk now (see [`Effect::Refresh`]).
     Refreshed(Vec<crate::store::IndexEntry>),
     /// A search finished: the query it was for, and what it found.
@@ -116,7 +122,7 @@ pub enum Action {
     /// A client was added or changed on disk.
     ClientSaved(Box<ClientRecord>),
     /// A note was saved; `session` is its id.
-    NoteSaved { record: Box<ClientRecord>, session: String },
+    NoteSaved { record: Box<ClientRecord>, session: SessionId },
     /// A change other than a note was saved.
     RecordSaved { record: Box<ClientRecord>, message: String },
     /// An export was written (its path), or why not.
@@ -124,7 +130,10 @@ pub enum Action {
     /// A draft could not be kept; the message says why.
     DraftFailed(String),
     /// A draft reached the disk.
-    DraftSaved { client: String },
+    DraftSaved { client: ClientId },
+    /// A kept note was claimed for this window (see [`Effect::ClaimDraft`]),
+    /// or why not.
+    DraftClaimed { client: ClientId, result: Result<(), String> },
     /// Reading or writing the data folder failed; the message says why.
     StoreFailed(String),
     /// A note could not be saved: the form stays open with its text, and
@@ -140,11 +149,18 @@ pub enum Action {
 /// Work that touches the world outside the model, run by the app loop.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Effect {
+    /// Take up the note window `from` kept for `client`, as window `to`'s,
+    /// unless another open window has taken it up already.
+    ClaimDraft {
+        client: ClientId,
+        from: String,
+        to: String,
+    },
     /// Look for client files changed by another window or a sync tool.
     Refresh,
     /// Read a client's whole record.
     LoadClient {
-        client: String,
+        client: ClientId,
     },
     /// Search every note for `query`.
     Search {
@@ -152,21 +168,21 @@ pub enum Effect {
     },
     /// Replace the text of a note not yet final.
     EditNote {
-        client: String,
-        session: String,
+        client: ClientId,
+        session: SessionId,
         note: NewSession,
     },
     Finalise {
-        client: String,
-        session: String,
+        client: ClientId,
+        session: SessionId,
     },
     AddAddendum {
-        client: String,
-        session: String,
+        client: ClientId,
+        session: SessionId,
         text: String,
     },
     SaveNote {
-        client: String,
+        client: ClientId,
         note: NewSession,
     },
     AddClient {
@@ -174,39 +190,41 @@ pub enum Effect {
     },
     /// Change a client's details, if they are still `base` on disk.
     EditClient {
-        client: String,
+        client: ClientId,
         base: ClientProfile,
         profile: ClientProfile,
     },
     SetTask {
-        client: String,
+        client: ClientId,
         task: String,
         status: TaskStatus,
         outcome: Option<String>,
     },
     /// Set a new open task, outside a note.
     AddTask {
-        client: String,
+        client: ClientId,
         text: String,
     },
     Schedule {
-        client: String,
+        client: ClientId,
         start: NaiveDateTime,
         minutes: u32,
         weekly: u32,
-        /// Move: cancel this one in the same change.
-        replaces: Option<NaiveDateTime>,
+        /// Move this appointment there instead of booking a new one.
+        replaces: Option<AppointmentId>,
     },
     CancelAppointment {
-        client: String,
+        client: ClientId,
+        appointment: AppointmentId,
+        /// Its start, for the message.
         start: NaiveDateTime,
     },
     ChangeProfile {
-        client: String,
+        client: ClientId,
         change: ProfileChange,
     },
     SaveDraft {
-        client: String,
+        client: ClientId,
         draft: NoteDraft,
     },
     /// Remove client `client`'s kept draft: only if one of `windows` kept
@@ -214,12 +232,12 @@ pub enum Effect {
     /// note saved here never takes another window's unsaved note with it;
     /// any draft when `windows` is empty (a kept draft discarded on purpose).
     DeleteDraft {
-        client: String,
+        client: ClientId,
         windows: Vec<String>,
     },
     /// Write client `client`'s record as Markdown into the data folder's exports.
     Export {
-        client: String,
+        client: ClientId,
     },
     /// Edit `text` in $EDITOR.
     OpenEditor {
@@ -237,6 +255,7 @@ impl Effect {
                 | Effect::LoadClient { .. }
                 | Effect::Search { .. }
                 | Effect::SaveDraft { .. }
+                | Effect::ClaimDraft { .. }
                 | Effect::DeleteDraft { .. }
                 | Effect::Export { .. }
                 | Effect::OpenEditor { .. }

@@ -127,11 +127,9 @@ fn perform(store: &Store, effect: Effect, now: NaiveDateTime) -> Option<Action> 
             }
         }
         Effect::Schedule { client, start, minutes, weekly, replaces } => {
-            let result = store.update(&client, now, "appointment booked", |r| {
-                if let Some(old) = replaces {
-                    r.cancel_appointment(old)?;
-                }
-                r.schedule(start, minutes, weekly)
+            let result = store.update(&client, now, "appointment booked", |r| match &replaces {
+                Some(id) => r.move_appointment(id, start, minutes),
+                None => r.schedule(start, minutes, weekly),
             });
             match result {
                 Ok((overlaps, record)) => {
@@ -145,8 +143,8 @@ fn perform(store: &Store, effect: Effect, now: NaiveDateTime) -> Option<Action> 
                 Err(e) => failed(e),
             }
         }
-        Effect::CancelAppointment { client, start } => {
-            match store.update(&client, now, "appointment cancelled", |r| r.cancel_appointment(start)) {
+        Effect::CancelAppointment { client, appointment, start } => {
+            match store.update(&client, now, "appointment cancelled", |r| r.cancel_appointment(&appointment, now)) {
                 Ok((_, record)) => Action::RecordSaved {
                     record: Box::new(record),
                     message: format!("Cancelled the appointment at {}.", format_datetime(start)),
@@ -164,6 +162,10 @@ fn perform(store: &Store, effect: Effect, now: NaiveDateTime) -> Option<Action> 
             Ok(()) => Action::DraftSaved { client },
             Err(e) => Action::DraftFailed(format!("Could not keep a draft: {e}")),
         },
+        Effect::ClaimDraft { client, from, to } => {
+            let result = store.claim_draft(&client, &from, &to).map_err(|e| e.to_string());
+            Action::DraftClaimed { client, result }
+        }
         Effect::DeleteDraft { client, windows } => match store.delete_draft(&client, &windows) {
             Ok(()) => return None,
             Err(e) => failed(e),

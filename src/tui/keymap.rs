@@ -9,6 +9,8 @@ use super::action::Action;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Context {
     Today,
+    /// Today, with the messages awaiting a reply selected.
+    TodayMessages,
     Clients,
     /// The client list, with the sessions pane focused.
     Sessions,
@@ -19,8 +21,14 @@ pub enum Context {
     Tasks,
     /// Typing a new task.
     NewTask,
+    /// The keys every part of the profile shares.
     Profile,
-    /// Typing a new profile item.
+    /// The profile's parts, each with its own keys besides the shared ones.
+    ProfilePersonal,
+    ProfileGoals,
+    ProfileWatch,
+    ProfileMessages,
+    /// Typing a new profile item, or new words for one.
     AddItem,
     /// Typing an addendum to a note.
     Addendum,
@@ -45,6 +53,7 @@ impl Context {
     pub fn title(self) -> &'static str {
         match self {
             Context::Today => "Today",
+            Context::TodayMessages => "Today · awaiting reply",
             Context::Clients => "Clients",
             Context::Sessions => "Sessions pane",
             Context::Filter => "Filter by name",
@@ -52,7 +61,11 @@ impl Context {
             Context::Tasks => "Open tasks",
             Context::NewTask => "New task",
             Context::Profile => "Profile",
-            Context::AddItem => "Add to the profile",
+            Context::ProfilePersonal => "Profile · Personal",
+            Context::ProfileGoals => "Profile · Goals",
+            Context::ProfileWatch => "Profile · Watch for",
+            Context::ProfileMessages => "Profile · Messages",
+            Context::AddItem => "Profile item",
             Context::Addendum => "Addendum",
             Context::Search => "Search every note",
             Context::NoteForm => "Session note",
@@ -64,6 +77,17 @@ impl Context {
             Context::Help => "Help",
             Context::Blank => "Hidden screen",
             Context::TooSmall => "Window too small",
+        }
+    }
+
+    /// The context whose keys work here too: each part of the profile has
+    /// the profile's shared keys besides its own.
+    pub fn parent(self) -> Option<Context> {
+        match self {
+            Context::ProfilePersonal | Context::ProfileGoals | Context::ProfileWatch | Context::ProfileMessages => {
+                Some(Context::Profile)
+            }
+            _ => None,
         }
     }
 
@@ -225,15 +249,20 @@ pub fn action_for(context: Context, event: &KeyEvent) -> Option<Action> {
     if BLANK_ANYWHERE.contains(&key) {
         return Some(Action::Blank);
     }
-    if let Some(b) = bindings().find(|b| b.context == context && b.keys.contains(&key)) {
+    let own = bindings().find(|b| b.context == context && b.keys.contains(&key));
+    let shared = || bindings().find(|b| Some(b.context) == context.parent() && b.keys.contains(&key));
+    if let Some(b) = own.or_else(shared) {
         return Some(b.action.clone());
     }
     context.takes_text().then_some(Action::Input(*event))
 }
 
-/// The footer line's (keys, help) pairs for `context`.
+/// The footer line's (keys, help) pairs for `context`: its own keys, then
+/// those it shares with its parent.
 pub fn footer(context: Context) -> Vec<(String, &'static str)> {
-    bindings().filter(|b| b.context == context && b.footer).map(|b| (keys_label(b.keys), b.help)).collect()
+    let own = bindings().filter(move |b| b.context == context);
+    let shared = bindings().filter(move |b| Some(b.context) == context.parent());
+    own.chain(shared).filter(|b| b.footer).map(|b| (keys_label(b.keys), b.help)).collect()
 }
 
 /// "↑/k" for a binding's keys.
@@ -244,8 +273,9 @@ pub fn keys_label(keys: &[Key]) -> String {
 use Context::*;
 
 /// Every context in the order help lists them.
-pub const HELP_ORDER: [Context; 19] = [
+pub const HELP_ORDER: [Context; 24] = [
     Today,
+    TodayMessages,
     Clients,
     Sessions,
     Filter,
@@ -254,6 +284,10 @@ pub const HELP_ORDER: [Context; 19] = [
     Tasks,
     NewTask,
     Profile,
+    ProfilePersonal,
+    ProfileGoals,
+    ProfileWatch,
+    ProfileMessages,
     AddItem,
     Addendum,
     NoteForm,
@@ -287,7 +321,7 @@ mod tests {
     fn no_key_means_two_things_in_one_context() {
         for c in HELP_ORDER {
             let mut seen = Vec::new();
-            for b in bindings().filter(|b| b.context == c) {
+            for b in bindings().filter(|b| b.context == c || Some(b.context) == c.parent()) {
                 for key in b.keys {
                     assert!(!seen.contains(key), "{} bound twice in {c:?}", key.label());
                     seen.push(*key);
@@ -300,7 +334,7 @@ mod tests {
     fn every_context_has_a_way_out_and_is_in_help() {
         for c in HELP_ORDER {
             assert!(
-                bindings().any(|b| b.context == c
+                bindings().any(|b| (b.context == c || Some(b.context) == c.parent())
                     && matches!(b.action, Action::Back | Action::Quit | Action::No | Action::Unblank)),
                 "{c:?} has no way out"
             );

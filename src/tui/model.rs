@@ -9,7 +9,10 @@ use std::collections::{HashMap, VecDeque};
 
 use crate::domain::TaskStatus;
 use crate::domain::finalise::FinalisePolicy;
+use crate::domain::profile::ProfileChange;
+use crate::domain::{AppointmentId, ClientId, NewSession, SessionId};
 use crate::store::IndexEntry;
+use crate::tui::action::Effect;
 use crate::tui::input::TextInput;
 use crate::tui::keymap::Context;
 pub use crate::tui::roster::{AgendaRow, ClientEntry};
@@ -40,9 +43,45 @@ pub enum Screen {
 /// What a yes to the question will do.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Confirmed {
-    CancelAppointment { client: String, start: NaiveDateTime },
-    Finalise { client: String, session: String },
-    RemoveItem { client: String, part: Part, id: String },
+    CancelAppointment {
+        client: ClientId,
+        appointment: AppointmentId,
+        start: NaiveDateTime,
+    },
+    Finalise {
+        client: ClientId,
+        session: SessionId,
+    },
+    RemoveItem {
+        client: ClientId,
+        part: Part,
+        id: String,
+    },
+    /// Save a note the therapist was asked about (dated in the future).
+    SaveNote {
+        client: ClientId,
+        editing: Option<SessionId>,
+        note: Box<NewSession>,
+    },
+}
+
+impl Confirmed {
+    /// What a yes does.
+    pub fn effect(self) -> Effect {
+        match self {
+            Confirmed::CancelAppointment { client, appointment, start } => {
+                Effect::CancelAppointment { client, appointment, start }
+            }
+            Confirmed::Finalise { client, session } => Effect::Finalise { client, session },
+            Confirmed::RemoveItem { client, part, id } => {
+                Effect::ChangeProfile { client, change: ProfileChange::Remove { part, id } }
+            }
+            Confirmed::SaveNote { client, editing: Some(session), note } => {
+                Effect::EditNote { client, session, note: *note }
+            }
+            Confirmed::SaveNote { client, editing: None, note } => Effect::SaveNote { client, note: *note },
+        }
+    }
 }
 
 /// A small window over the screen that takes the keys until closed.
@@ -53,32 +92,35 @@ pub enum Popup {
         on_yes: Confirmed,
     },
     Tasks {
-        client: String,
+        client: ClientId,
         selected: usize,
     },
     Outcome {
-        client: String,
+        client: ClientId,
         task: String,
         task_text: String,
         status: TaskStatus,
         input: Box<TextInput>,
     },
     Restore {
-        client: String,
+        client: ClientId,
     },
+    /// A new item for a part of the profile, or new words for one.
     AddItem {
-        client: String,
+        client: ClientId,
         part: Part,
+        /// The item being changed; None to add one.
+        editing: Option<String>,
         input: Box<TextInput>,
     },
     Addendum {
-        client: String,
-        session: String,
+        client: ClientId,
+        session: SessionId,
         input: Box<TextInput>,
     },
     /// Typing a new task, from the open tasks (which it goes back to).
     NewTask {
-        client: String,
+        client: ClientId,
         input: Box<TextInput>,
     },
     /// [`DISCARD_QUESTION`], asked by Esc on any form or box with typed
@@ -113,9 +155,9 @@ pub struct Model {
     /// Sorted by name.
     pub clients: Vec<ClientEntry>,
     /// Position in `clients` of each id.
-    pub by_id: HashMap<String, usize>,
+    pub by_id: HashMap<ClientId, usize>,
     /// Kept, unsaved note forms by client id.
-    pub drafts: BTreeMap<String, NoteDraft>,
+    pub drafts: BTreeMap<ClientId, NoteDraft>,
     pub screen: Screen,
     /// Today or the client list: where Esc from a screen returns to.
     pub home: Screen,
@@ -128,9 +170,9 @@ pub struct Model {
     pub status: Option<Status>,
     pub quit: bool,
     /// Ids whose records are loaded, oldest first, so few are kept.
-    pub loaded: VecDeque<String>,
+    pub loaded: VecDeque<ClientId>,
     /// A session to highlight once its client's record is loaded.
-    pub pending_session: Option<String>,
+    pub pending_session: Option<SessionId>,
     /// When notes become read-only by themselves.
     pub policy: FinalisePolicy,
     /// When the data folder was last checked for changes made elsewhere.
@@ -167,7 +209,7 @@ pub const AGENDA_DAYS: i64 = 7;
 impl Model {
     pub fn new(
         mut index: Vec<IndexEntry>,
-        mut drafts: Vec<(String, NoteDraft)>,
+        mut drafts: Vec<(ClientId, NoteDraft)>,
         now: NaiveDateTime,
         theme: Theme,
     ) -> Model {
@@ -205,6 +247,7 @@ impl Model {
         };
         m.sort_clients();
         m.refilter();
+        m.today.row = super::screens::today::opening_row(&m.agenda(), now);
         if m.clients.is_empty() {
             m.screen = Screen::Clients;
             m.home = Screen::Clients;
@@ -237,6 +280,7 @@ impl Model {
             None => {}
         }
         match &self.screen {
+            Screen::Today if self.today.messages_focus => Context::TodayMessages,
             Screen::Today => Context::Today,
             Screen::Clients if self.list.filter_typing => Context::Filter,
             Screen::Clients if self.list.sessions_focus => Context::Sessions,
@@ -245,7 +289,12 @@ impl Model {
             Screen::NoteForm(_) => Context::NoteForm,
             Screen::ClientForm(_) => Context::ClientForm,
             Screen::Appointment(_) => Context::AppointmentForm,
-            Screen::Profile(_) => Context::Profile,
+            Screen::Profile(v) => match v.part {
+                Part::Personal => Context::ProfilePersonal,
+                Part::Goals => Context::ProfileGoals,
+                Part::WatchFor => Context::ProfileWatch,
+                Part::Messages => Context::ProfileMessages,
+            },
             Screen::Search(_) => Context::Search,
         }
     }

@@ -2,15 +2,12 @@
 //! opening a note or a review, refusing a change to a read-only client,
 //! typing into a box, and asking before typed text is thrown away.
 
-use chrono::NaiveDateTime;
-
 use super::action::{Action, Effect};
 use super::input::{TextInput, Typed};
 use super::model::{Model, Popup, Screen};
 use super::screens::note_form::NoteForm;
 use super::screens::review::ReviewView;
-use crate::domain::TaskStatus;
-use crate::store::ClientSummary;
+use crate::domain::{Appointment, TaskStatus};
 
 /// Lines a PgUp or PgDn moves.
 pub const PAGE: u16 = 10;
@@ -38,17 +35,63 @@ pub(crate) fn writable(m: &mut Model, id: &str) -> bool {
     }
 }
 
-pub(crate) fn open_note(m: &mut Model, client: &str, appointment: Option<(NaiveDateTime, u32)>) {
+/// Opens a new note for `client` (or the one kept unsaved). It is for
+/// `appointment` when given, else for the one just held or under way that
+/// has no note yet, and takes that appointment's time and length.
+///
+/// A note another window kept (one that stopped) is first claimed for this
+/// window, so two windows never restore the same note: the form opens when
+/// the claim comes back ([`claimed`]).
+pub(crate) fn open_note(m: &mut Model, client: &str, appointment: Option<Appointment>) -> Vec<Effect> {
     if !writable(m, client) {
-        return;
+        return vec![];
     }
-    let Some(name) = m.summary(client).map(ClientSummary::display_name) else { return };
-    let form = match m.drafts.get(client).cloned() {
-        Some(draft) => {
-            m.set_info(format!("Restored the unsaved note kept {}.", draft.kept_at.format("%a %-d %b %H:%M")));
-            NoteForm::from_draft(client.to_string(), name, &draft)
+    if let Some(draft) = m.drafts.get(client).filter(|d| d.window != m.window) {
+        let from = draft.window.clone();
+        m.set_info("Opening the kept note…");
+        return vec![Effect::ClaimDraft { client: client.into(), from, to: m.window.clone() }];
+    }
+    open_form(m, client, appointment);
+    vec![]
+}
+
+/// The answer to [`Effect::ClaimDraft`]: the kept note opens here, or the
+/// message says where it is.
+pub(crate) fn claimed(m: &mut Model, client: &str, result: Result<(), String>) {
+    match result {
+        Ok(()) => {
+            if let Some(d) = m.drafts.get_mut(client) {
+                d.window = m.window.clone();
+            }
+            open_form(m, client, None)
         }
-        None => NoteForm::new(client.to_string(), name, m.now, appointment),
+        Err(why) => {
+            m.drafts.remove(client);
+            m.set_error(why);
+        }
+    }
+}
+
+fn open_form(m: &mut Model, client: &str, appointment: Option<Appointment>) {
+    let Some(summary) = m.summary(client) else { return };
+    let name = summary.display_name();
+    let now = m.now;
+    let appointment = appointment.or_else(|| match m.record(client) {
+        Some(r) => r.appointment_for_note(now).cloned(),
+        None => summary.appointment_for_note(now).cloned(),
+    });
+    let form = match m.drafts.get(client).cloned() {
+        Some(mut draft) => {
+            m.set_info(format!("Restored the unsaved note kept {}.", draft.kept_at.format("%a %-d %b %H:%M")));
+            // A draft kept before appointments had ids names it by its start.
+            if draft.appointment_id.is_none()
+                && let Some(start) = draft.appointment
+            {
+                draft.appointment_id = m.summary(client).and_then(|s| s.appointment_at(start)).map(|a| a.id.clone());
+            }
+            NoteForm::from_draft(client.into(), name, &draft)
+        }
+        None => NoteForm::new(client.into(), name, now, appointment.as_ref()),
     };
     m.screen = Screen::NoteForm(Box::new(form));
 }
@@ -63,7 +106,7 @@ pub(crate) fn open_review(m: &mut Model, client: &str, appointment: Option<crate
     let now = m.now;
     let appointment =
         appointment.or_else(|| summary.appointments.iter().filter(|a| a.end() > now).min_by_key(|a| a.start).cloned());
-    m.screen = Screen::Review(ReviewView { client: client.to_string(), appointment, task: 0, scroll: 0 });
+    m.screen = Screen::Review(ReviewView { client: client.into(), appointment, task: 0, scroll: 0 });
 }
 
 pub(crate) fn step(i: usize, len: usize, down: bool) -> usize {
@@ -114,7 +157,7 @@ pub(crate) fn drafts_of(m: &Model, form: &NoteForm) -> Vec<String> {
 
 pub(crate) fn outcome_popup(client: &str, task: &str, text: &str, status: TaskStatus) -> Popup {
     Popup::Outcome {
-        client: client.to_string(),
+        client: client.into(),
         task: task.to_string(),
         task_text: text.to_string(),
         status,

@@ -6,7 +6,8 @@ use nucleo_matcher::pattern::{CaseMatching, Normalization, Pattern};
 use nucleo_matcher::{Config, Matcher, Utf32Str};
 
 use super::model::*;
-use crate::domain::{Appointment, ClientRecord};
+use crate::domain::appointments::AppointmentState;
+use crate::domain::{Appointment, ClientId, ClientRecord};
 use crate::store::index::Stamp;
 use crate::store::{ClientSummary, IndexEntry};
 
@@ -14,7 +15,7 @@ use crate::store::{ClientSummary, IndexEntry};
 /// could not be read), and the whole record once it has been loaded.
 #[derive(Debug, Clone)]
 pub struct ClientEntry {
-    pub id: String,
+    pub id: ClientId,
     pub summary: Result<ClientSummary, String>,
     /// Written by a newer Rapport, or unreadable: nothing writes to it.
     pub read_only: bool,
@@ -47,7 +48,7 @@ impl ClientEntry {
 /// One row of Today: an appointment and whose it is.
 #[derive(Debug, Clone, PartialEq)]
 pub struct AgendaRow {
-    pub client: String,
+    pub client: ClientId,
     pub appointment: Appointment,
 }
 
@@ -77,7 +78,7 @@ impl Model {
     }
 
     /// The clients whose records the screen needs and that are not loaded.
-    pub fn wanted(&self) -> Vec<String> {
+    pub fn wanted(&self) -> Vec<ClientId> {
         let mut ids: Vec<&str> = Vec::new();
         if let Some(e) = self.selected_entry().filter(|_| matches!(self.screen, Screen::Clients)) {
             ids.push(&e.id);
@@ -92,7 +93,7 @@ impl Model {
         }
         ids.into_iter()
             .filter(|id| self.entry(id).is_some_and(|e| e.record.is_none() && e.summary.is_ok()))
-            .map(str::to_string)
+            .map(ClientId::from)
             .collect()
     }
 
@@ -104,7 +105,7 @@ impl Model {
             Ok(r) => {
                 self.clients[i].record = Some(r);
                 self.loaded.retain(|l| l != id);
-                self.loaded.push_back(id.to_string());
+                self.loaded.push_back(id.into());
                 while self.loaded.len() > KEEP_LOADED {
                     if let Some(old) = self.loaded.pop_front()
                         && let Some(j) = self.index_of(&old)
@@ -131,7 +132,7 @@ impl Model {
         let mut changed = Vec::new();
         let mut added = false;
         let mut updated = false;
-        let present: std::collections::HashSet<String> = entries.iter().map(|e| e.id.clone()).collect();
+        let present: std::collections::HashSet<ClientId> = entries.iter().map(|e| e.id.clone()).collect();
         for e in entries {
             match self.index_of(&e.id) {
                 Some(i) if self.clients[i].stamp == Some(e.stamp) => {}
@@ -174,7 +175,7 @@ impl Model {
                 self.list.session = newest_first.iter().position(|s| s.id == session).unwrap_or(0);
                 self.list.scroll = 0;
             }
-            None => self.pending_session = Some(session.to_string()),
+            None => self.pending_session = Some(session.into()),
         }
     }
 
@@ -240,7 +241,7 @@ impl Model {
                 .filter_map(|(i, c)| {
                     let hay = match &c.summary {
                         Ok(s) => format!("{} {}", s.name, s.preferred_name.as_deref().unwrap_or("")),
-                        Err(_) => c.id.clone(),
+                        Err(_) => c.id.to_string(),
                     };
                     pattern.score(Utf32Str::new(&hay, &mut buf), &mut matcher).map(|s| (s, i))
                 })
@@ -256,10 +257,17 @@ impl Model {
         !self.show_archived && self.clients[i].summary.as_ref().is_ok_and(|s| s.archived)
     }
 
-    /// Today's appointments that have not ended, then the next days'.
+    /// The rows of Today, in time order: notes still due from the week
+    /// before, then every appointment of today and the next
+    /// [`AGENDA_DAYS`] days (day 7 included), cancelled ones too.
     pub fn agenda(&self) -> Vec<AgendaRow> {
-        let today = self.now.date();
+        let (now, today) = (self.now, self.now.date());
         let until = today + chrono::Duration::days(AGENDA_DAYS);
+        let shown = |a: &Appointment| {
+            let day = a.start.date();
+            (day >= today && day <= until)
+                || (day < today && a.state(now) == AppointmentState::NoteDue && (today - day).num_days() <= AGENDA_DAYS)
+        };
         let mut rows: Vec<AgendaRow> = self
             .clients
             .iter()
@@ -268,7 +276,7 @@ impl Model {
             .flat_map(|(id, s)| {
                 s.appointments
                     .iter()
-                    .filter(|a| a.start.date() >= today && a.start.date() < until)
+                    .filter(|a| shown(a))
                     .map(|a| AgendaRow { client: id.clone(), appointment: a.clone() })
             })
             .collect();

@@ -12,6 +12,7 @@ use super::model::Model;
 use super::screens::note_form::NoteDraft;
 use super::theme::Theme;
 use super::update::update;
+use crate::domain::ClientId;
 use crate::store::{Store, StoreError};
 
 pub struct Runtime {
@@ -48,11 +49,11 @@ impl Runtime {
 pub fn open_model(store: &Store, now: NaiveDateTime, theme: Theme) -> Result<Model, StoreError> {
     let index = store.index()?;
     // Drafts are filed by file name; the app knows clients by id.
-    let by_file: std::collections::HashMap<String, String> =
+    let by_file: std::collections::HashMap<String, ClientId> =
         index.iter().map(|e| (store.stem(&e.id), e.id.clone())).collect();
     // A draft another open window is still writing is that window's: it is
     // not offered here as if it had been left behind.
-    let drafts: Vec<(String, NoteDraft)> = store
+    let drafts: Vec<(ClientId, NoteDraft)> = store
         .drafts()
         .into_iter()
         .filter(|(_, d): &(String, NoteDraft)| !store.window_open(&d.window))

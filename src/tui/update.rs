@@ -1,7 +1,7 @@
 //! `update(&mut Model, Action) -> Vec<Effect>`: every state change of the
 //! app. Pure: no clock, no files, no terminal.
 
-use crate::domain::bounds;
+use crate::domain::{SessionId, bounds};
 
 use super::action::{Action, Effect};
 use super::input::TextInput;
@@ -64,6 +64,7 @@ fn step_model(m: &mut Model, action: Action) -> Vec<Effect> {
         }
         Action::Refreshed(entries) => {
             let changed = m.refreshed(entries);
+            screens::today::messages_changed(m);
             match changed.as_slice() {
                 [] => {}
                 [one] => m.set_info(format!(
@@ -92,6 +93,7 @@ fn step_model(m: &mut Model, action: Action) -> Vec<Effect> {
                 m.screen = home(m);
             }
             m.today.row = m.today.row.min(m.agenda().len().saturating_sub(1));
+            screens::today::messages_changed(m);
             if let Screen::Review(v) = &mut m.screen {
                 let open = m
                     .clients
@@ -105,6 +107,10 @@ fn step_model(m: &mut Model, action: Action) -> Vec<Effect> {
             return vec![];
         }
         Action::DraftSaved { .. } => return vec![],
+        Action::DraftClaimed { client, result } => {
+            super::nav::claimed(m, &client, result);
+            return vec![];
+        }
         Action::DraftFailed(message) => {
             // A failed save says more; it is not covered up.
             if !m.status.as_ref().is_some_and(|s| s.kind == StatusKind::NoteNotSaved) {
@@ -159,10 +165,14 @@ fn step_model(m: &mut Model, action: Action) -> Vec<Effect> {
         return quit(m);
     }
     if let Some(scroll) = m.help {
+        // The help panel's lines: the window less the top bar, the status
+        // line, the footer and the panel's borders.
+        let max = screens::help::max_scroll(m.size.1.saturating_sub(5));
+        let scroll = scroll.min(max);
         m.help = match action {
             Action::Back => None,
             Action::Up => Some(scroll.saturating_sub(1)),
-            Action::Down => Some(scroll.saturating_add(1)),
+            Action::Down => Some(scroll.saturating_add(1).min(max)),
             _ => Some(scroll),
         };
         return vec![];
@@ -177,7 +187,8 @@ fn step_model(m: &mut Model, action: Action) -> Vec<Effect> {
         return vec![];
     }
     if action == Action::Help {
-        m.help = Some(0);
+        // Help opens at the keys of the screen it was asked from.
+        m.help = Some(screens::help::section_start(m.context()));
         return vec![];
     }
     if let Some(popup) = m.popup.take() {
@@ -221,7 +232,7 @@ fn keep_draft_if_due(m: &mut Model) -> Vec<Effect> {
     }
 }
 
-fn note_saved(m: &mut Model, record: crate::domain::ClientRecord, session: String) -> Vec<Effect> {
+fn note_saved(m: &mut Model, record: crate::domain::ClientRecord, session: SessionId) -> Vec<Effect> {
     let windows = match &m.screen {
         Screen::NoteForm(f) => super::nav::drafts_of(m, f),
         _ => vec![m.window.clone()],

@@ -8,6 +8,8 @@ use ratatui::widgets::{Paragraph, Wrap};
 use super::keymap::footer;
 use super::model::{Model, Screen, StatusKind};
 use super::screens;
+use super::theme::Theme;
+use crate::fit;
 
 /// Below this the app asks for a bigger window instead of drawing.
 pub const MIN_WIDTH: u16 = 60;
@@ -35,11 +37,8 @@ pub fn view(m: &Model, frame: &mut Frame) {
         return;
     }
     let context = m.context();
-    let keys = footer(context);
-    let footer_text: Vec<Span> =
-        keys.iter().flat_map(|(k, h)| [Span::styled(k.clone(), m.theme.key()), Span::raw(format!(" {h}  "))]).collect();
-    let footer_len: usize = keys.iter().map(|(k, h)| k.chars().count() + h.chars().count() + 3).sum();
-    let footer_height = if footer_len > usize::from(area.width) { 2 } else { 1 };
+    let footer_text = footer_lines(&footer(context), usize::from(area.width), &m.theme);
+    let footer_height = footer_text.len() as u16;
     // A long message (an error with its reason and what to do) gets up to three lines.
     let status_len = m.status.as_ref().map_or(0, |s| s.text.chars().count());
     let status_height = status_len.div_ceil(usize::from(area.width).max(1)).clamp(1, 3) as u16;
@@ -75,7 +74,38 @@ pub fn view(m: &Model, frame: &mut Frame) {
         };
         frame.render_widget(Paragraph::new(Line::styled(s.text.clone(), style)).wrap(Wrap { trim: true }), status);
     }
-    frame.render_widget(Paragraph::new(Line::from(footer_text)).wrap(Wrap { trim: true }), foot);
+    frame.render_widget(Paragraph::new(footer_text), foot);
+}
+
+/// The most lines the footer takes; `?` lists every key anyway.
+const FOOTER_LINES: usize = 3;
+
+/// The footer's keys packed into lines `width` wide, each key kept on one
+/// line with its words ("a add client", never "a" / "add client").
+fn footer_lines(keys: &[(String, &str)], width: usize, theme: &Theme) -> Vec<Line<'static>> {
+    const GAP: usize = 2;
+    let mut lines: Vec<Vec<Span<'static>>> = vec![Vec::new()];
+    let mut used = 0;
+    for (key, help) in keys {
+        let help = format!(" {help}");
+        let w = fit::width(key) + fit::width(&help);
+        if used > 0 && used + GAP + w > width {
+            lines.push(Vec::new());
+            used = 0;
+        }
+        let line = lines.last_mut().expect("one line at least");
+        if used > 0 {
+            line.push(Span::raw(" ".repeat(GAP)));
+            used += GAP;
+        }
+        line.push(Span::styled(key.clone(), theme.key()));
+        // A key wider than the window alone: its words are cut, with …
+        let room = width.saturating_sub(used + fit::width(key));
+        line.push(Span::raw(fit::fit(&help, room).into_owned()));
+        used += w.min(width.saturating_sub(used));
+    }
+    lines.truncate(FOOTER_LINES);
+    lines.into_iter().map(Line::from).collect()
 }
 
 fn top_bar(frame: &mut Frame, area: Rect, m: &Model) {

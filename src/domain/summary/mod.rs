@@ -8,7 +8,9 @@ use chrono::{NaiveDate, NaiveDateTime};
 use serde::Serialize;
 
 use super::time::relative;
-use super::{Appointment, ClientRecord, GoalStatus, TaskStatus};
+use super::{
+    Appointment, ClientId, ClientRecord, ContactId, DetailId, GoalId, GoalStatus, SessionId, TaskId, TaskStatus,
+};
 
 /// How many sessions' feedback "They told you" reaches back.
 const FEEDBACK_SESSIONS: usize = 3;
@@ -19,7 +21,7 @@ const COMING_UP_DAYS: i64 = 14;
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Summary {
-    pub client_id: String,
+    pub client_id: ClientId,
     pub name: String,
     pub preferred_name: Option<String>,
     pub pronouns: Option<String>,
@@ -46,9 +48,12 @@ pub struct Summary {
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct SessionTopics {
-    pub session: String,
+    pub session: SessionId,
     pub date: NaiveDate,
     pub topics: Vec<String>,
+    /// What was not said (non-verbal cues, silences): for the last session only.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub observations: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -59,7 +64,7 @@ pub struct Dated {
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct TaskItem {
-    pub id: String,
+    pub id: TaskId,
     pub text: String,
     pub set_on: NaiveDate,
     pub outcome: Option<String>,
@@ -79,7 +84,7 @@ pub enum PersonalKind {
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct PersonalItem {
-    pub id: String,
+    pub id: DetailId,
     pub text: String,
     pub date: Option<NaiveDate>,
     pub kind: PersonalKind,
@@ -87,7 +92,7 @@ pub struct PersonalItem {
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct GoalItem {
-    pub id: String,
+    pub id: GoalId,
     pub text: String,
     pub agreed: bool,
     pub status: GoalStatus,
@@ -95,7 +100,7 @@ pub struct GoalItem {
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ReplyItem {
-    pub id: String,
+    pub id: ContactId,
     pub channel: String,
     pub at: NaiveDateTime,
     pub summary: String,
@@ -109,8 +114,12 @@ pub fn summary(record: &ClientRecord, appointment: Option<&Appointment>, now: Na
     held.sort_by_key(|s| std::cmp::Reverse(s.at));
     let last = held.first().copied();
     let last_day = last.map(|s| s.at.date());
-    let topics =
-        |s: &&super::Session| SessionTopics { session: s.id.clone(), date: s.at.date(), topics: s.topics.clone() };
+    let topics = |s: &&super::Session| SessionTopics {
+        session: s.id.clone(),
+        date: s.at.date(),
+        topics: s.topics.clone(),
+        observations: Vec::new(),
+    };
 
     let told_you = held
         .iter()
@@ -159,7 +168,7 @@ pub fn summary(record: &ClientRecord, appointment: Option<&Appointment>, now: Na
         appointment_when: appointment.map(|a| relative(now, a.start, a.minutes)),
         session_number: held.len() + 1,
         days_since_last: last.map(|s| (target.date() - s.at.date()).num_days()),
-        last_time: last.map(|s| topics(&s)),
+        last_time: last.map(|s| SessionTopics { observations: s.observations.clone(), ..topics(&s) }),
         earlier: held.iter().skip(1).take(EARLIER_SESSIONS).map(topics).collect(),
         told_you,
         tasks_to_check,
@@ -191,4 +200,4 @@ mod sections;
 #[cfg(test)]
 mod tests;
 
-pub use sections::{Emphasis, HEADINGS, ReviewLine, Section};
+pub use sections::{Emphasis, HEADINGS, ReviewLine, Section, open_task_line};

@@ -23,7 +23,7 @@ pub struct ReviewLine {
     pub text: String,
     pub emphasis: Emphasis,
     /// The open task this line is about, so the review can mark it.
-    pub task: Option<String>,
+    pub task: Option<TaskId>,
 }
 
 /// One headed section of the review.
@@ -38,6 +38,13 @@ pub struct Section {
 /// The review's section headings, in order.
 pub const HEADINGS: [&str; 7] =
     ["Last time", "They told you", "Tasks to check", "Personal", "Plan", "Watch for", "Awaiting reply"];
+
+/// An open task as the review and the tasks list show it, with the latest
+/// word on it ("not done yet (26 Nov): too tired") when there is one.
+pub fn open_task_line(id: &str, text: &str, set_on: NaiveDate, outcome: Option<&str>, today: NaiveDate) -> String {
+    let latest = outcome.map(|o| format!(" · {o}")).unwrap_or_default();
+    format!("[{id}] {text} (set {}){latest}", ago(set_on, today))
+}
 
 fn line(text: String) -> ReviewLine {
     ReviewLine { text, emphasis: Emphasis::Normal, task: None }
@@ -59,7 +66,15 @@ impl Summary {
         }
         let mut when = match (&self.appointment, &self.appointment_when) {
             (Some(a), Some(rel)) => {
-                format!("{} {} ({rel})", format_day_near(a.start.date(), today), a.start.format("%H:%M"))
+                let time = a.start.format("%H:%M").to_string();
+                let day_time = format!("{} {time}", format_day_near(a.start.date(), today));
+                // "in 25 min" and "tomorrow" say more than the date; a later
+                // day's "Thu 3 Dec 10:00" would only say it twice.
+                match rel.strip_suffix(time.as_str()).map(str::trim) {
+                    Some(day) if day == format_day(a.start.date()) => day_time,
+                    Some(day) => format!("{day_time} ({day})"),
+                    None => format!("{day_time} ({rel})"),
+                }
             }
             _ => "No appointment booked".to_string(),
         };
@@ -81,6 +96,9 @@ impl Summary {
         let mut last_time = Vec::new();
         if let Some(t) = &self.last_time {
             last_time.push(line(format!("{}: {}", format_day_near(t.date, today), topics(t))));
+            if !t.observations.is_empty() {
+                last_time.push(line(format!("You noticed: {}", t.observations.join("; "))));
+            }
         }
         for t in &self.earlier {
             last_time.push(with(format!("{}: {}", format_day_near(t.date, today), topics(t)), Emphasis::Quiet));
@@ -93,7 +111,7 @@ impl Summary {
             .tasks_to_check
             .iter()
             .map(|t| ReviewLine {
-                text: format!("[{}] {} (set {})", t.id, t.text, ago(t.set_on, today)),
+                text: open_task_line(&t.id, &t.text, t.set_on, t.outcome.as_deref(), today),
                 emphasis: Emphasis::Normal,
                 task: Some(t.id.clone()),
             })

@@ -58,7 +58,7 @@ fn a_birthday_between_sessions_is_the_first_thing_to_ask_about() {
     r.add_personal("walking group".into(), None, true, noted, None);
     r.add_personal("Mia's birthday party".into(), NaiveDate::from_ymd_opt(2026, 11, 21), false, noted, None);
     r.add_personal("sister visits".into(), NaiveDate::from_ymd_opt(2026, 11, 28), false, noted, None);
-    let appt = Appointment { start: dt("2026-11-23 10:00"), minutes: 50 };
+    let appt = Appointment { start: dt("2026-11-23 10:00"), minutes: 50, ..Default::default() };
     let s = summary(&r, Some(&appt), dt("2026-11-23 09:35"));
     let kinds: Vec<_> = s.personal.iter().map(|p| (p.text.as_str(), p.kind)).collect();
     assert_eq!(
@@ -146,8 +146,24 @@ fn messages_awaiting_reply_and_watch_for_are_listed() {
 #[test]
 fn sessions_after_the_appointment_are_not_counted() {
     let r = maria();
-    let appt = Appointment { start: dt("2026-11-10 10:00"), minutes: 50 };
+    let appt = Appointment { start: dt("2026-11-10 10:00"), minutes: 50, ..Default::default() };
     let s = summary(&r, Some(&appt), dt("2026-11-10 09:00"));
     assert_eq!(s.session_number, 3);
     assert_eq!(s.last_time.unwrap().topics, vec!["topic 2"]);
+}
+
+#[test]
+fn the_header_says_when_the_appointment_is_once() {
+    let mut r = maria();
+    r.schedule(dt("2026-11-23 10:00"), 50, 0).unwrap();
+    r.schedule(dt("2026-11-24 10:00"), 50, 0).unwrap();
+    r.schedule(dt("2026-12-03 10:00"), 50, 0).unwrap();
+    let today = NaiveDate::from_ymd_opt(2026, 11, 23).unwrap();
+    let when = |at: &str| {
+        let a = r.appointments.iter().find(|a| a.start == dt(at)).unwrap().clone();
+        summary(&r, Some(&a), dt("2026-11-23 09:35")).header(today).1
+    };
+    assert!(when("2026-11-23 10:00").starts_with("Mon 23 Nov 10:00 (in 25 min) · session 4"));
+    assert!(when("2026-11-24 10:00").starts_with("Tue 24 Nov 10:00 (tomorrow) · session 4"));
+    assert!(when("2026-12-03 10:00").starts_with("Thu 3 Dec 10:00 · session 4"), "{}", when("2026-12-03 10:00"));
 }

@@ -23,7 +23,7 @@ use sha2::{Digest, Sha256};
 use super::atomic::write_atomic;
 use super::audit::append_line;
 use super::crypt::Keys;
-use crate::domain::{Addendum, ClientRecord};
+use crate::domain::{Addendum, ClientId, ClientRecord, SessionId};
 
 pub const LEDGER_FILE: &str = "ledger";
 
@@ -56,9 +56,9 @@ pub struct Entry {
     pub at: NaiveDateTime,
     pub kind: Kind,
     #[serde(default)]
-    pub client: String,
+    pub client: ClientId,
     #[serde(default)]
-    pub session: String,
+    pub session: SessionId,
     #[serde(default)]
     pub hash: String,
     /// The previous entry's `link` (empty for the first).
@@ -98,8 +98,8 @@ pub struct Witness {
 #[derive(Debug, Clone)]
 pub struct NewEntry {
     pub kind: Kind,
-    pub client: String,
-    pub session: String,
+    pub client: ClientId,
+    pub session: SessionId,
     pub hash: String,
 }
 
@@ -252,8 +252,8 @@ fn tail(root: &Path, keys: Option<&Keys>) -> std::io::Result<(u64, String)> {
 }
 
 /// What the ledger says each of `client`'s notes should be.
-pub fn witness(entries: &[Entry], client: &str) -> BTreeMap<String, Witness> {
-    let mut notes: BTreeMap<String, Witness> = BTreeMap::new();
+pub fn witness(entries: &[Entry], client: &str) -> BTreeMap<SessionId, Witness> {
+    let mut notes: BTreeMap<SessionId, Witness> = BTreeMap::new();
     for e in entries.iter().filter(|e| e.client == client) {
         match e.kind {
             Kind::Restore => notes.clear(),
@@ -275,8 +275,8 @@ pub fn witness(entries: &[Entry], client: &str) -> BTreeMap<String, Witness> {
 }
 
 /// Every client the ledger has witnessed.
-pub fn clients(entries: &[Entry]) -> Vec<String> {
-    let mut ids: Vec<String> = entries.iter().filter(|e| !e.client.is_empty()).map(|e| e.client.clone()).collect();
+pub fn clients(entries: &[Entry]) -> Vec<ClientId> {
+    let mut ids: Vec<ClientId> = entries.iter().filter(|e| !e.client.is_empty()).map(|e| e.client.clone()).collect();
     ids.sort();
     ids.dedup();
     ids
@@ -294,7 +294,7 @@ pub fn changes(before: Option<&ClientRecord>, after: &ClientRecord) -> Vec<NewEn
     let id = &after.client.id;
     let old = |sid: &str| before.and_then(|b| b.sessions.iter().find(|o| o.id == sid));
     let entry =
-        |kind, session: &str, hash: String| NewEntry { kind, client: id.clone(), session: session.to_string(), hash };
+        |kind, session: &str, hash: String| NewEntry { kind, client: id.clone(), session: session.into(), hash };
     let mut out = Vec::new();
     let mut sealed: Vec<_> = after.sessions.iter().filter(|s| s.finalised.is_some()).collect();
     sealed.sort_by_key(|s| s.finalised.as_ref().map(|f| f.seq));

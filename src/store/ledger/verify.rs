@@ -2,7 +2,7 @@
 //! and whether a note may be sealed.
 
 use super::*;
-use crate::domain::ClientRecord;
+use crate::domain::{ClientId, ClientRecord, SessionId};
 use chrono::NaiveDateTime;
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -10,18 +10,18 @@ use std::path::PathBuf;
 /// Why a note does not match its witness.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Finding {
-    pub session: String,
+    pub session: SessionId,
     pub at: Option<NaiveDateTime>,
     pub why: String,
 }
 
 /// Holds `record` against what the ledger witnessed of it (`notes`), and
 /// against its own seals. Returns every note that does not match, once.
-pub fn check(record: &ClientRecord, notes: &BTreeMap<String, Witness>) -> Vec<Finding> {
+pub fn check(record: &ClientRecord, notes: &BTreeMap<SessionId, Witness>) -> Vec<Finding> {
     let mut found: Vec<Finding> = Vec::new();
     let mut add = |session: &str, at: Option<NaiveDateTime>, why: &str| {
         if !found.iter().any(|f| f.session == session) {
-            found.push(Finding { session: session.to_string(), at, why: why.to_string() });
+            found.push(Finding { session: session.into(), at, why: why.to_string() });
         }
     };
     for b in record.verify() {
@@ -65,7 +65,7 @@ pub fn check(record: &ClientRecord, notes: &BTreeMap<String, Witness>) -> Vec<Fi
 
 /// Whether sealing note `session` of `client` now with `hash` agrees with
 /// the ledger: a note it witnessed sealed with another hash was changed.
-pub fn may_seal(notes: &BTreeMap<String, Witness>, session: &str, hash: &str) -> bool {
+pub fn may_seal(notes: &BTreeMap<SessionId, Witness>, session: &str, hash: &str) -> bool {
     notes.get(session).is_none_or(|w| w.hash.is_empty() || w.hash == hash)
 }
 
@@ -80,7 +80,7 @@ pub struct Verified {
     /// Client files that could not be read, and why.
     pub unreadable: Vec<(PathBuf, String)>,
     /// Clients the ledger witnessed whose file is gone: (id, notes).
-    pub missing: Vec<(String, usize)>,
+    pub missing: Vec<(ClientId, usize)>,
     /// Ledger entries where its own chain does not hold.
     pub ledger_broken: Vec<u64>,
     /// The ledger is missing although it had been started.
@@ -114,8 +114,12 @@ impl crate::store::Store {
     /// lock): a practice that predates it, said once.
     fn start_ledger_locked(&self, now: NaiveDateTime) -> Result<(), crate::store::StoreError> {
         let again = self.ledger_was_started();
-        let mut entries =
-            vec![NewEntry { kind: Kind::Start, client: String::new(), session: String::new(), hash: String::new() }];
+        let mut entries = vec![NewEntry {
+            kind: Kind::Start,
+            client: ClientId::default(),
+            session: SessionId::default(),
+            hash: String::new(),
+        }];
         let mut seals = 0;
         for f in self.load_all()? {
             if let Ok(r) = f.record {
@@ -148,7 +152,7 @@ impl crate::store::Store {
         &self,
         id: &str,
         now: NaiveDateTime,
-    ) -> Result<BTreeMap<String, Witness>, crate::store::StoreError> {
+    ) -> Result<BTreeMap<SessionId, Witness>, crate::store::StoreError> {
         if !exists(self.root()) {
             // Started once and gone since: starting it again by itself would
             // accept whatever was done to finalised notes meanwhile.

@@ -2,6 +2,7 @@
 
 use crate::domain::bounds;
 use crate::domain::time::{format_datetime, parse_datetime};
+use crate::domain::{Appointment, AppointmentId, ClientId};
 use crate::tui::action::{Action, Effect};
 use crate::tui::keymap::{BACKTAB, Binding, Context, ENTER, ESC, F1, TAB, b, ctrl};
 use crate::tui::model::{Model, Screen};
@@ -15,13 +16,15 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
 const LABELS: &[&str] = &["When (YYYY-MM-DD HH:MM)", "Minutes", "Weekly repeats after this one"];
+/// Moving one appointment asks no repeats: it is moved alone.
+const MOVE_LABELS: &[&str] = &["When (YYYY-MM-DD HH:MM)", "Minutes"];
 
 #[derive(Debug, Clone)]
 pub struct AppointmentForm {
-    pub client: String,
+    pub client: ClientId,
     pub client_name: String,
-    /// Moving this appointment; None to book a new one.
-    pub replaces: Option<NaiveDateTime>,
+    /// Moving this appointment (its id and start); None to book a new one.
+    pub replaces: Option<(AppointmentId, NaiveDateTime)>,
     pub fields: LineFields,
 }
 
@@ -35,7 +38,7 @@ pub struct Booking {
 
 impl AppointmentForm {
     /// A new booking, a week after the last one, else on the next hour.
-    pub fn book(client: String, client_name: String, last: Option<(NaiveDateTime, u32)>, now: NaiveDateTime) -> Self {
+    pub fn book(client: ClientId, client_name: String, last: Option<(NaiveDateTime, u32)>, now: NaiveDateTime) -> Self {
         let (start, minutes) = match last {
             Some((start, minutes)) if start > now - chrono::Duration::days(7) => {
                 (start + chrono::Duration::weeks(1), minutes)
@@ -53,22 +56,23 @@ impl AppointmentForm {
         }
     }
 
-    pub fn move_existing(client: String, client_name: String, start: NaiveDateTime, minutes: u32) -> Self {
+    pub fn move_existing(client: ClientId, client_name: String, appointment: &Appointment) -> Self {
+        let (start, minutes) = (appointment.start, appointment.minutes);
         AppointmentForm {
             client,
             client_name,
-            replaces: Some(start),
-            fields: LineFields::new(LABELS, &[format_datetime(start), minutes.to_string(), "0".into()]),
+            replaces: Some((appointment.id.clone(), start)),
+            fields: LineFields::new(MOVE_LABELS, &[format_datetime(start), minutes.to_string()]),
         }
     }
 
     pub fn booking(&self) -> Result<Booking, String> {
         let start = parse_datetime(&self.fields.value(0)).map_err(|e| format!("When: {e}"))?;
         let minutes = bounds::parse_number("Minutes", &self.fields.value(1), &bounds::MINUTES)?;
-        let weekly = bounds::parse_number("Weekly repeats", &self.fields.value(2), &bounds::WEEKLY_REPEATS)?;
-        if self.replaces.is_some() && weekly > 0 {
-            return Err("Weekly repeats: a moved appointment is moved alone; leave it at 0".into());
-        }
+        let weekly = match self.replaces {
+            Some(_) => 0,
+            None => bounds::parse_number("Weekly repeats", &self.fields.value(2), &bounds::WEEKLY_REPEATS)?,
+        };
         Ok(Booking { start, minutes, weekly })
     }
 }
@@ -76,10 +80,11 @@ impl AppointmentForm {
 pub fn view(frame: &mut Frame, area: Rect, form: &AppointmentForm, theme: &Theme) {
     let [title, body] = Layout::vertical([Constraint::Length(1), Constraint::Min(3)]).areas(area);
     let heading = match form.replaces {
-        Some(t) => format!("Move appointment · {} · now {}", form.client_name, format_datetime(t)),
+        Some((_, t)) => format!("Move appointment · {} · now {}", form.client_name, format_datetime(t)),
         None => format!("Book appointment · {}", form.client_name),
     };
-    frame.render_widget(Paragraph::new(Line::from(Span::styled(heading, theme.title()))), title);
+    let heading = super::fit_line(Line::from(Span::styled(heading, theme.title())), usize::from(title.width));
+    frame.render_widget(Paragraph::new(heading), title);
     form.fields.view(frame, Rect { width: body.width.min(60), ..body }, theme);
 }
 
@@ -111,7 +116,7 @@ pub(crate) fn update(m: &mut Model, action: Action) -> Vec<Effect> {
                     start: b.start,
                     minutes: b.minutes,
                     weekly: b.weekly,
-                    replaces: form.replaces,
+                    replaces: form.replaces.as_ref().map(|(id, _)| id.clone()),
                 };
                 m.set_info("Saving…");
                 return vec![effect];

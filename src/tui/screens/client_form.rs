@@ -1,7 +1,7 @@
 //! The client form (`a` to add, `e` to edit), and the one-line fields it
 //! shares with the appointment form.
 
-use crate::domain::ClientProfile;
+use crate::domain::{Channel, ClientId, ClientProfile};
 use crate::tui::action::{Action, Effect};
 use crate::tui::input::{TextInput, Typed};
 use crate::tui::keymap::{BACKTAB, Binding, Context, ENTER, ESC, F1, TAB, b, ctrl};
@@ -92,12 +92,15 @@ impl LineFields {
     }
 }
 
-const LABELS: &[&str] = &["Full name", "Preferred name", "Pronouns", "Phone", "Email"];
+const LABELS: &[&str] =
+    &["Full name", "Preferred name", "Pronouns", "Phone", "Email", "Prefers (text, email, phone or voicemail)"];
+/// The field of the preferred way to be contacted.
+const CHANNEL: usize = 5;
 
 #[derive(Debug, Clone)]
 pub struct ClientForm {
     /// The client being edited, and their details as read; None to add.
-    pub editing: Option<(String, ClientProfile)>,
+    pub editing: Option<(ClientId, ClientProfile)>,
     pub fields: LineFields,
 }
 
@@ -106,26 +109,35 @@ impl ClientForm {
         ClientForm { editing: None, fields: LineFields::new(LABELS, &[]) }
     }
 
-    pub fn edit(id: String, p: ClientProfile) -> ClientForm {
+    pub fn edit(id: ClientId, p: ClientProfile) -> ClientForm {
         let values = [
             p.name.clone(),
             p.preferred_name.clone().unwrap_or_default(),
             p.pronouns.clone().unwrap_or_default(),
             p.phone.clone().unwrap_or_default(),
             p.email.clone().unwrap_or_default(),
+            p.preferred_channel.map(|c| c.label().to_string()).unwrap_or_default(),
         ];
         ClientForm { editing: Some((id, p)), fields: LineFields::new(LABELS, &values) }
     }
 
-    pub fn profile(&self) -> ClientProfile {
+    /// The details typed, or why the way to contact them is not one Rapport knows.
+    pub fn profile(&self) -> Result<ClientProfile, String> {
         let opt = |i| Some(self.fields.value(i)).filter(|v: &String| !v.is_empty());
-        ClientProfile {
+        let preferred_channel = match opt(CHANNEL) {
+            None => None,
+            Some(word) => Some(Channel::parse(&word).ok_or_else(|| {
+                format!("Prefers: '{word}' is not text, email, phone or voicemail; leave it empty for none.")
+            })?),
+        };
+        Ok(ClientProfile {
             name: self.fields.value(0),
             preferred_name: opt(1),
             pronouns: opt(2),
             phone: opt(3),
             email: opt(4),
-        }
+            preferred_channel,
+        })
     }
 
     pub fn has_text(&self) -> bool {
@@ -139,7 +151,8 @@ pub fn view(frame: &mut Frame, area: Rect, form: &ClientForm, theme: &Theme) {
         Some((_, p)) => format!("Edit client · {}", p.name),
         None => "New client".to_string(),
     };
-    frame.render_widget(Paragraph::new(Line::from(Span::styled(heading, theme.title()))), title);
+    let heading = super::fit_line(Line::from(Span::styled(heading, theme.title())), usize::from(title.width));
+    frame.render_widget(Paragraph::new(heading), title);
     let width = body.width.min(60);
     form.fields.view(frame, Rect { width, ..body }, theme);
 }
@@ -166,9 +179,15 @@ pub(crate) fn update(m: &mut Model, action: Action) -> Vec<Effect> {
             }
         }
         Action::Save => {
-            let profile = form.profile();
             let editing = form.editing.clone();
-            match profile.clone().cleaned() {
+            let profile = match form.profile() {
+                Ok(profile) => profile,
+                Err(e) => {
+                    m.set_error(e);
+                    return vec![];
+                }
+            };
+            match profile.cleaned() {
                 Err(e) => m.set_error(format!("{e}: type it in the first field")),
                 Ok(profile) => {
                     m.set_info("Saving…");

@@ -1,12 +1,13 @@
 //! The main screen: the client list, the selected client's sessions, and the
 //! full text of the highlighted session.
 
-use crate::domain::ClientRecord;
 use crate::domain::time::format_day_near;
+use crate::domain::{ClientRecord, name_within};
+use crate::fit::{self, fit, fit_exact};
 use crate::tui::action::{Action, Effect};
 use crate::tui::input::TextInput;
 use crate::tui::keymap::{Binding, Context, DOWN, ENTER, ESC, PGDN, PGUP, TAB, UP, b, ctrl, k};
-use crate::tui::model::{Confirmed, Model, Popup, Screen};
+use crate::tui::model::{AGENDA_DAYS, Confirmed, Model, Popup, Screen};
 use crate::tui::nav::*;
 use crate::tui::screens::appointment::AppointmentForm;
 use crate::tui::screens::client_form::ClientForm;
@@ -39,7 +40,7 @@ pub struct ClientsState {
 }
 
 /// Draws rows `0..count` (made by `row`, only for those on screen) with
-/// `selected` highlighted and kept in view.
+/// `selected` highlighted and kept in view; a row too long is cut with `…`.
 pub fn selectable_list(
     frame: &mut Frame,
     area: Rect,
@@ -53,7 +54,7 @@ pub fn selectable_list(
         .take(height)
         .map(|i| {
             let style = if i == selected { theme.selected() } else { Default::default() };
-            ListItem::new(row(i)).style(style)
+            ListItem::new(fit(&row(i), usize::from(area.width)).into_owned()).style(style)
         })
         .collect();
     frame.render_widget(List::new(items), area);
@@ -88,7 +89,7 @@ pub fn view(frame: &mut Frame, area: Rect, m: &Model) {
                     Line::raw("Rapport will not write to it. Every other client works as usual."),
                 ];
                 frame.render_widget(
-                    Paragraph::new(text).wrap(Wrap { trim: false }).block(panel(&entry.id, false, theme)),
+                    Paragraph::new(text).wrap(Wrap { trim: false }).block(panel(entry.id.as_str(), false, theme)),
                     right,
                 );
             }
@@ -137,7 +138,7 @@ fn client_list(frame: &mut Frame, area: Rect, m: &Model) {
     let width = usize::from(inner.width);
     frame.render_widget(
         Paragraph::new(Line::styled(
-            format!("{:<w$}{:>7} {:>5}", "Name", "Last", "Tasks", w = width.saturating_sub(13)),
+            format!("{:<w$}{:>8} {:>5}", "Name", "Last", "Tasks", w = width.saturating_sub(14)),
             theme.quiet(),
         )),
         header,
@@ -171,25 +172,25 @@ fn client_list(frame: &mut Frame, area: Rect, m: &Model) {
                     let last = r.last_session.map(|s| s.format("%-d %b").to_string()).unwrap_or_default();
                     let open = r.open_tasks;
                     let tasks = if open > 0 { open.to_string() } else { String::new() };
-                    // A kept draft or a read-only file shows instead of the date.
+                    // A kept draft, a note due or a read-only file shows
+                    // instead of the date.
                     let last = if m.drafts.contains_key(&entry.id) {
                         "draft".to_string()
                     } else if entry.read_only {
                         "locked".to_string()
+                    } else if r.note_due(m.now, AGENDA_DAYS) {
+                        "note due".to_string()
                     } else {
                         last
                     };
-                    (r.display_name(), format!("{last:>7} {tasks:>5}"))
+                    let right = format!("{last:>8} {tasks:>5}");
+                    let room = width.saturating_sub(right.len() + 1);
+                    (name_within(&r.name, r.preferred_name.as_deref(), room), right)
                 }
-                Err(_) => (entry.id.clone(), "unreadable".to_string()),
+                Err(_) => (entry.id.to_string(), "unreadable".to_string()),
             };
-            let room = width.saturating_sub(right.chars().count() + 1);
-            let name: String = if name.chars().count() > room {
-                name.chars().take(room.saturating_sub(1)).chain(['…']).collect()
-            } else {
-                name
-            };
-            let line = format!("{name:<room$} {right}");
+            let room = width.saturating_sub(right.len() + 1);
+            let line = format!("{} {right}", fit_exact(&name, room));
             let mut style = if entry.summary.is_err() { theme.error() } else { Default::default() };
             if pos == m.list.selected {
                 style = style.patch(theme.selected());
@@ -206,16 +207,23 @@ fn client_pane(frame: &mut Frame, area: Rect, m: &Model, r: &ClientRecord) {
     let list_height = (sessions.len() as u16 + 2).clamp(3, (area.height / 3).max(4));
     let [list_area, detail_area] = Layout::vertical([Constraint::Length(list_height), Constraint::Min(3)]).areas(area);
     let today = m.now.date();
-    let mut title = format!("{} · {}", r.display_name(), crate::domain::plural(sessions.len(), "session"));
+    let mut tail = format!(" · {}", crate::domain::plural(sessions.len(), "session"));
     if m.selected_entry().is_some_and(|e| e.read_only) {
-        title.push_str(" · made by a newer Rapport: read-only");
+        tail.push_str(" · made by a newer Rapport: read-only");
     }
+    // The title sits between the corners and a space either side.
+    let room = usize::from(area.width).saturating_sub(4);
+    let name = name_within(&r.client.name, r.client.preferred_name.as_deref(), room.saturating_sub(fit::width(&tail)));
+    let title = fit(&format!("{name}{tail}"), room).into_owned();
     let block = panel(title, m.list.sessions_focus, theme);
     let inner = block.inner(list_area);
     frame.render_widget(block, list_area);
     if sessions.is_empty() {
         frame.render_widget(
-            Paragraph::new(Line::styled("No sessions yet. Press n to write the first note.", theme.quiet())),
+            Paragraph::new(Line::styled(
+                fit("No sessions yet. Press n to write the first note.", usize::from(inner.width)).into_owned(),
+                theme.quiet(),
+            )),
             inner,
         );
     } else {
@@ -341,10 +349,10 @@ pub(crate) fn update(m: &mut Model, action: Action) -> Vec<Effect> {
         }
         Action::Open => m.list.sessions_focus = selected_sessions(m) > 0,
         Action::PageUp => m.list.scroll = m.list.scroll.saturating_sub(PAGE),
-        Action::PageDown => m.list.scroll = m.list.scroll.saturating_add(PAGE),
+        Action::PageDown => m.list.scroll = super::note_pane::scroll_down(m, PAGE),
         Action::NewNote => {
             if let Some(id) = selected {
-                open_note(m, &id, None);
+                return open_note(m, &id, None);
             }
         }
         Action::Review => {

@@ -13,6 +13,7 @@ pub mod search;
 pub mod today;
 
 use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, BorderType, Borders};
 
 use super::theme::Theme;
@@ -31,4 +32,24 @@ pub fn centered(area: Rect, w: u16, h: u16) -> Rect {
     let w = w.min(area.width);
     let h = h.min(area.height);
     Rect { x: area.x + (area.width - w) / 2, y: area.y + (area.height - h) / 2, width: w, height: h }
+}
+
+/// A one-line heading in at most `cols` columns: the spans that fit whole,
+/// then the first that does not, cut with `…` (see [`crate::fit`]).
+pub fn fit_line(line: Line<'_>, cols: usize) -> Line<'_> {
+    let mut left = cols;
+    let mut spans = Vec::new();
+    for span in line.spans {
+        let w = crate::fit::width(&span.content);
+        if w <= left {
+            left -= w;
+            spans.push(span);
+            continue;
+        }
+        if left > 0 {
+            spans.push(Span::styled(crate::fit::fit(&span.content, left).into_owned(), span.style));
+        }
+        break;
+    }
+    Line { spans, ..line }
 }

@@ -1,12 +1,12 @@
 //! Note entry: the quick note straight after a session.
 
 use crate::domain::bounds;
-use crate::domain::time::{format_datetime, parse_datetime};
-use crate::domain::{NewSession, Session};
+use crate::domain::time::{self, ahead, format_datetime, format_day_near, parse_datetime};
+use crate::domain::{Appointment, AppointmentId, ClientId, NewSession, Session, SessionId};
 use crate::tui::action::{Action, Effect};
 use crate::tui::input::{TextInput, Typed};
 use crate::tui::keymap::{BACKTAB, Binding, Context, ESC, F1, TAB, b, ctrl};
-use crate::tui::model::{Model, Screen};
+use crate::tui::model::{Confirmed, Model, Popup, Screen};
 use crate::tui::nav::*;
 use crate::tui::screens::panel;
 use crate::tui::theme::Theme;
@@ -72,6 +72,9 @@ mod fields_by_name {
         })
     }
 }
+/// Said when Ctrl-S finds nothing typed.
+pub const EMPTY_NOTE: &str = "The note is empty: type in at least one part (topics, feedback, …), or Esc to leave it.";
+
 const TASKS: usize = 2;
 const PERSONAL: usize = 3;
 const WHEN: usize = 7;
@@ -93,11 +96,15 @@ pub struct NoteDraft {
     /// The text of each field, in [`FIELDS`] order (kept on disk by name).
     #[serde(with = "fields_by_name")]
     pub fields: Vec<String>,
+    /// The start of the appointment the note is for.
     #[serde(default)]
     pub appointment: Option<NaiveDateTime>,
+    /// Its id (drafts kept before appointments had ids have only the start).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub appointment_id: Option<AppointmentId>,
     /// The session being edited; None for a new note.
     #[serde(default)]
-    pub editing: Option<String>,
+    pub editing: Option<SessionId>,
     pub kept_at: NaiveDateTime,
     /// The app window that kept it (a token made at its start).
     #[serde(default)]
@@ -106,16 +113,18 @@ pub struct NoteDraft {
 
 #[derive(Debug, Clone)]
 pub struct NoteForm {
-    pub client: String,
+    pub client: ClientId,
     pub client_name: String,
     pub fields: Vec<TextInput>,
     pub focus: usize,
-    /// The appointment this note is for.
+    /// The start of the appointment this note is for.
     pub appointment: Option<NaiveDateTime>,
+    /// The appointment a new note is linked to when saved.
+    pub appointment_id: Option<AppointmentId>,
     /// When the first change not yet kept as a draft was made.
     pub unkept_since: Option<NaiveDateTime>,
     /// The session being edited; None for a new note.
-    pub editing: Option<String>,
+    pub editing: Option<SessionId>,
     /// The window whose kept draft this form was restored from (a window
     /// that stopped): its draft goes when this note is saved or discarded.
     pub restored_from: Option<String>,
@@ -124,24 +133,26 @@ pub struct NoteForm {
 impl NoteForm {
     /// A blank note; time from the appointment or `now`, 50 minutes.
     pub fn new(
-        client: String,
+        client: ClientId,
         client_name: String,
         at: NaiveDateTime,
-        appointment: Option<(NaiveDateTime, u32)>,
+        appointment: Option<&Appointment>,
     ) -> NoteForm {
-        let (when, minutes) = appointment.unwrap_or((at, 50));
+        let (when, minutes) = appointment.map_or((at, 50), |a| (a.start, a.minutes));
         let mut texts = vec![String::new(); FIELDS.len()];
         texts[WHEN] = format_datetime(when);
         texts[MINUTES] = minutes.to_string();
-        NoteForm::build(client, client_name, texts, appointment.map(|a| a.0), None)
+        let mut form = NoteForm::build(client, client_name, texts, appointment.map(|a| a.start), None);
+        form.appointment_id = appointment.map(|a| a.id.clone());
+        form
     }
 
     fn build(
-        client: String,
+        client: ClientId,
         client_name: String,
         mut texts: Vec<String>,
         appointment: Option<NaiveDateTime>,
-        editing: Option<String>,
+        editing: Option<SessionId>,
     ) -> NoteForm {
         texts.resize(FIELDS.len(), String::new());
         NoteForm {
@@ -150,6 +161,7 @@ impl NoteForm {
             fields: fields(&texts),
             focus: 0,
             appointment,
+            appointment_id: None,
             unkept_since: None,
             editing,
             restored_from: None,
@@ -161,7 +173,7 @@ impl NoteForm {
     /// `tasks` and `personal` are what the note set already: they stay as
     /// they are (the tasks list and the profile change them), and the empty
     /// fields say so, so nothing is typed twice.
-    pub fn edit(client: String, client_name: String, s: &Session, tasks: &[String], personal: &[String]) -> NoteForm {
+    pub fn edit(client: ClientId, client_name: String, s: &Session, tasks: &[String], personal: &[String]) -> NoteForm {
         let texts = vec![
             s.topics.join("\n"),
             s.feedback.join("\n"),
@@ -184,10 +196,11 @@ impl NoteForm {
     }
 
     /// The form as it was when kept.
-    pub fn from_draft(client: String, client_name: String, draft: &NoteDraft) -> NoteForm {
+    pub fn from_draft(client: ClientId, client_name: String, draft: &NoteDraft) -> NoteForm {
         let mut form =
             NoteForm::build(client, client_name, draft.fields.clone(), draft.appointment, draft.editing.clone());
         form.restored_from = Some(draft.window.clone());
+        form.appointment_id = draft.appointment_id.clone();
         form
     }
 
@@ -197,6 +210,7 @@ impl NoteForm {
             window: window.to_string(),
             fields: self.fields.iter().map(TextInput::text).collect(),
             appointment: self.appointment,
+            appointment_id: self.appointment_id.clone(),
             editing: self.editing.clone(),
             kept_at: now,
         }
@@ -244,17 +258,20 @@ impl NoteForm {
         let at = parse_datetime(&self.fields[WHEN].text()).map_err(|e| format!("When: {e}"))?;
         let minutes_text = self.fields[MINUTES].text();
         let minutes = bounds::parse_number("Minutes", &minutes_text, &bounds::MINUTES)?;
+        if let Some(why) = self.lines(PERSONAL).iter().find_map(|l| time::impossible_date(l)) {
+            return Err(format!("Personal details: {why}."));
+        }
         Ok(NewSession {
             at: Some(at),
             minutes: Some(minutes),
             topics: self.lines(0),
             feedback: self.lines(1),
             tasks: self.lines(2),
-            personal: self.lines(3),
+            personal: self.lines(PERSONAL),
             observations: self.lines(4),
             plan: self.fields[5].text(),
             notes: self.fields[6].text(),
-            appointment: self.appointment,
+            appointment: self.appointment_id.clone(),
         })
     }
 }
@@ -283,7 +300,7 @@ pub fn view(frame: &mut Frame, area: Rect, form: &NoteForm, theme: &Theme) {
     if let Some(a) = form.appointment {
         heading.push(Span::styled(format!("  for the appointment {}", format_datetime(a)), theme.quiet()));
     }
-    frame.render_widget(Paragraph::new(Line::from(heading)), title);
+    frame.render_widget(Paragraph::new(super::fit_line(Line::from(heading), usize::from(title.width))), title);
 
     let side_width = if body.width >= 100 { 34 } else { 28 };
     let [side, editor] = Layout::horizontal([Constraint::Length(side_width), Constraint::Min(20)]).areas(body);
@@ -351,12 +368,26 @@ pub(crate) fn update(m: &mut Model, action: Action) -> Vec<Effect> {
             let client = form.client.clone();
             let editing = form.editing.clone();
             match form.to_new_session() {
+                Ok(note) if note.is_empty() => m.set_error(EMPTY_NOTE),
                 Ok(note) if writable(m, &client) => {
-                    m.set_info("Saving…");
-                    return vec![match editing {
-                        Some(session) => Effect::EditNote { client, session, note },
-                        None => Effect::SaveNote { client, note },
-                    }];
+                    let save = Confirmed::SaveNote { client, editing, note: Box::new(note.clone()) };
+                    match note.at.filter(|at| *at > now) {
+                        Some(at) => {
+                            m.popup = Some(Popup::Confirm {
+                                question: format!(
+                                    "This note is dated {} {}, {}. Save anyway? y saves it, n goes back to it.",
+                                    format_day_near(at.date(), now.date()),
+                                    at.format("%H:%M"),
+                                    ahead(at, now)
+                                ),
+                                on_yes: save,
+                            })
+                        }
+                        None => {
+                            m.set_info("Saving…");
+                            return vec![save.effect()];
+                        }
+                    }
                 }
                 Ok(_) => {}
                 Err(e) => m.set_error(e),

@@ -5,7 +5,7 @@
 use ratatui::text::Line;
 
 use crate::domain::time::format_datetime;
-use crate::domain::{ClientRecord, Session};
+use crate::domain::{ClientId, ClientRecord, Session, SessionId};
 use crate::tui::model::Model;
 use crate::tui::theme::Theme;
 
@@ -20,10 +20,41 @@ pub fn note_window<'a>(r: &ClientRecord, s: &Session, width: usize, height: usiz
         *cache = NoteCache { key: Some(key), items: body_items(r, s), ..Default::default() };
     }
     let head = header_lines(s, width, m);
+    cache.head = head.len();
+    cache.height = height;
     let scroll = usize::from(m.list.scroll);
     wrap_until(&mut cache, scroll + height, width, &m.theme);
+    // Never past the end: the last line stays at the bottom.
+    let scroll = match cache.last_top() {
+        Some(last) => scroll.min(last),
+        None => scroll,
+    };
     let body = cache.lines.iter().skip(scroll.saturating_sub(head.len())).take(height).cloned();
     head.into_iter().skip(scroll).chain(body).take(height).collect()
+}
+
+/// The note pane's scroll after `by` lines more: it stops where the last
+/// line of the note on screen reaches the bottom. Wraps no more of a long
+/// note than that page shows.
+pub fn scroll_down(m: &Model, by: u16) -> u16 {
+    let wanted = m.list.scroll.saturating_add(by);
+    let (Some(entry), Ok(mut cache)) = (m.selected_entry(), m.note_cache.try_borrow_mut()) else { return wanted };
+    let on_screen = entry
+        .record
+        .as_ref()
+        .and_then(|r| r.sessions_newest_first().get(m.list.session).map(|s| s.id.clone()))
+        .map(|session| (m.generation, entry.id.clone(), session));
+    let Some((generation, client, session, width)) = cache.key.clone() else { return wanted };
+    if on_screen != Some((generation, client, session)) {
+        // Not drawn yet: the view keeps it within the note.
+        return wanted;
+    }
+    let needed = (usize::from(wanted) + cache.height).saturating_sub(cache.head);
+    wrap_until(&mut cache, needed, width, &m.theme);
+    match cache.last_top() {
+        Some(last) => wanted.min(u16::try_from(last).unwrap_or(u16::MAX)),
+        None => wanted,
+    }
 }
 
 /// The note's time and whether it can still be changed (these follow the clock).
@@ -133,12 +164,24 @@ pub fn topics_line(topics: &[String]) -> String {
 #[derive(Debug, Default)]
 pub struct NoteCache {
     /// (generation, client, session, width)
-    pub key: Option<(u64, String, String, usize)>,
+    pub key: Option<(u64, ClientId, SessionId, usize)>,
     /// The note's headings and paragraphs, in order.
     pub items: Vec<NoteItem>,
     /// The first item not yet wrapped into `lines`.
     pub next: usize,
     pub lines: Vec<ratatui::text::Line<'static>>,
+    /// The lines above the body (time, whether it can change) and the
+    /// pane's height, as last drawn.
+    pub head: usize,
+    pub height: usize,
+}
+
+impl NoteCache {
+    /// The furthest the note scrolls, once all of it is wrapped: its last
+    /// line at the bottom of the pane.
+    fn last_top(&self) -> Option<usize> {
+        (self.next >= self.items.len()).then(|| (self.head + self.lines.len()).saturating_sub(self.height))
+    }
 }
 
 /// One part of a note's body, before wrapping.

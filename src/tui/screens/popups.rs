@@ -1,15 +1,15 @@
 //! Small windows over the screen: a question, the open tasks, a task
 //! outcome, a kept draft.
 
-use crate::domain::TaskStatus;
-use crate::domain::time::ago;
+use crate::domain::summary::open_task_line;
+use crate::domain::{TaskId, TaskStatus};
 use crate::tui::action::{Action, Effect};
 use crate::tui::input::TextInput;
 use crate::tui::keymap::{Binding, Context, DOWN, ENTER, ESC, UP, b, ctrl, k};
-use crate::tui::model::{Confirmed, DISCARD_QUESTION, Model, Popup};
+use crate::tui::model::{DISCARD_QUESTION, Model, Popup};
 use crate::tui::nav::*;
 use crate::tui::screens::clients::selectable_list;
-use crate::tui::screens::profile::{ProfileChange, parse_new};
+use crate::tui::screens::profile::{item_text, parse_edit, parse_new};
 use crate::tui::screens::{centered, panel};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -26,7 +26,8 @@ pub fn view(frame: &mut Frame, area: Rect, m: &Model, popup: &Popup) {
             let open: Vec<_> = rec.open_tasks().collect();
             let r = centered(area, 70, (open.len() as u16 + 2).clamp(4, 14));
             frame.render_widget(Clear, r);
-            let block = panel(format!("Open tasks · {}", rec.client.name), true, theme);
+            let title = format!("Open tasks · {}", rec.client.name);
+            let block = panel(crate::fit::fit(&title, usize::from(r.width.saturating_sub(4))), true, theme);
             if open.is_empty() {
                 frame.render_widget(Paragraph::new("No open tasks. a sets one.").block(block), r);
                 return;
@@ -36,7 +37,8 @@ pub fn view(frame: &mut Frame, area: Rect, m: &Model, popup: &Popup) {
             frame.render_widget(block, r);
             // However many tasks, the selected one stays in view.
             selectable_list(frame, inner, open.len(), (*selected).min(open.len() - 1), theme, |i| {
-                format!("[{}] {} (set {})", open[i].id, open[i].text, ago(open[i].set_on, today))
+                let t = open[i];
+                open_task_line(&t.id, &t.text, t.set_on, t.outcome.as_deref(), today)
             });
         }
         Popup::Outcome { task_text, status, input, .. } => {
@@ -47,7 +49,8 @@ pub fn view(frame: &mut Frame, area: Rect, m: &Model, popup: &Popup) {
                 TaskStatus::Dropped => "Drop",
                 TaskStatus::Open => "Not done yet",
             };
-            let block = panel(format!("{verb}: {task_text}"), true, theme);
+            let title = format!("{verb}: {task_text}");
+            let block = panel(crate::fit::fit(&title, usize::from(r.width.saturating_sub(4))), true, theme);
             let inner = block.inner(r);
             frame.render_widget(block, r);
             let [label, field] = Layout::vertical([Constraint::Length(2), Constraint::Min(1)]).areas(inner);
@@ -57,10 +60,14 @@ pub fn view(frame: &mut Frame, area: Rect, m: &Model, popup: &Popup) {
             );
             frame.render_widget(&**input, field);
         }
-        Popup::AddItem { part, input, .. } => {
+        Popup::AddItem { part, editing, input, .. } => {
             let r = centered(area, 76, 6);
             frame.render_widget(Clear, r);
-            let block = panel(format!("Add to {}", part.title()), true, theme);
+            let title = match editing {
+                Some(id) => format!("Change {id} in {}", part.title()),
+                None => format!("Add to {}", part.title()),
+            };
+            let block = panel(title, true, theme);
             let inner = block.inner(r);
             frame.render_widget(block, r);
             let [label, field] = Layout::vertical([Constraint::Length(2), Constraint::Min(1)]).areas(inner);
@@ -110,7 +117,9 @@ pub fn view(frame: &mut Frame, area: Rect, m: &Model, popup: &Popup) {
 }
 
 fn question_box(frame: &mut Frame, area: Rect, m: &Model, question: &str) {
-    let r = centered(area, 56, 5);
+    // Tall enough for the whole question, however long what it names.
+    let lines = textwrap::wrap(question, usize::from(area.width.min(56).saturating_sub(2))).len() as u16;
+    let r = centered(area, 56, (lines + 2).max(5));
     frame.render_widget(Clear, r);
     frame.render_widget(
         Paragraph::new(question.to_string()).wrap(Wrap { trim: true }).block(panel("Are you sure?", true, &m.theme)),
@@ -130,7 +139,7 @@ pub static KEYS: &[Binding] = &[
     b(Context::Tasks, &[ESC], Action::Back, "close", true),
     b(Context::NewTask, &[ENTER, ctrl('s')], Action::Save, "set", true),
     b(Context::NewTask, &[ESC], Action::Back, "cancel", true),
-    b(Context::AddItem, &[ENTER, ctrl('s')], Action::Save, "add", true),
+    b(Context::AddItem, &[ENTER, ctrl('s')], Action::Save, "save", true),
     b(Context::AddItem, &[ESC], Action::Back, "cancel", true),
     b(Context::Addendum, &[ENTER, ctrl('s')], Action::Save, "add", true),
     b(Context::Addendum, &[ESC], Action::Back, "cancel", true),
@@ -176,18 +185,12 @@ pub(crate) fn update(m: &mut Model, popup: Popup, action: Action) -> Vec<Effect>
 fn step_popup(m: &mut Model, popup: Popup, action: Action) -> Next {
     match popup {
         Popup::Confirm { question, on_yes } => match action {
-            Action::Yes => close(vec![match on_yes {
-                Confirmed::CancelAppointment { client, start } => Effect::CancelAppointment { client, start },
-                Confirmed::Finalise { client, session } => Effect::Finalise { client, session },
-                Confirmed::RemoveItem { client, part, id } => {
-                    Effect::ChangeProfile { client, change: ProfileChange::Remove { part, id } }
-                }
-            }]),
+            Action::Yes => close(vec![on_yes.effect()]),
             Action::No | Action::Back => close(vec![]),
             _ => keep(Popup::Confirm { question, on_yes }),
         },
         Popup::Tasks { client, selected } => {
-            let open: Vec<(String, String)> = m
+            let open: Vec<(TaskId, String)> = m
                 .record(&client)
                 .map(|r| r.open_tasks().map(|t| (t.id.clone(), t.text.clone())).collect())
                 .unwrap_or_default();
@@ -215,8 +218,7 @@ fn step_popup(m: &mut Model, popup: Popup, action: Action) -> Next {
             Action::Save => {
                 let text = input.lines().join(" ").trim().to_string();
                 let outcome = match (status, text.is_empty()) {
-                    (TaskStatus::Open, true) => Some(format!("not done yet ({})", m.now.format("%-d %b"))),
-                    (TaskStatus::Open, false) => Some(format!("not done yet ({}): {text}", m.now.format("%-d %b"))),
+                    (TaskStatus::Open, _) => Some(crate::domain::not_done_yet(m.now.date(), &text)),
                     (_, true) => None,
                     (_, false) => Some(text),
                 };
@@ -233,23 +235,35 @@ fn step_popup(m: &mut Model, popup: Popup, action: Action) -> Next {
                 keep(Popup::Outcome { client, task, task_text, status, input })
             }
         },
-        Popup::AddItem { client, part, mut input } => match action {
-            Action::Save => match parse_new(part, &input.lines().join(" ")) {
-                Ok(change) => close(vec![Effect::ChangeProfile { client, change }]),
-                Err(e) => {
-                    m.set_error(e);
-                    keep(Popup::AddItem { client, part, input })
+        Popup::AddItem { client, part, editing, mut input } => match action {
+            Action::Save => {
+                let text = input.lines().join(" ");
+                let parsed = match &editing {
+                    Some(id) => parse_edit(part, id, &text),
+                    None => parse_new(part, &text),
+                };
+                match parsed {
+                    Ok(change) => close(vec![Effect::ChangeProfile { client, change }]),
+                    Err(e) => {
+                        m.set_error(e);
+                        keep(Popup::AddItem { client, part, editing, input })
+                    }
                 }
-            },
+            }
             Action::Back => {
-                let typed = !input.is_blank();
-                close_box(Popup::AddItem { client, part, input }, typed)
+                // Changing an item: asks only when its words were changed.
+                let before = editing.as_ref().and_then(|id| m.record(&client).and_then(|r| item_text(r, part, id)));
+                let typed = match &before {
+                    Some(before) => input.text().trim() != before.trim(),
+                    None => !input.is_blank(),
+                };
+                close_box(Popup::AddItem { client, part, editing, input }, typed)
             }
             other => {
                 if let Some(why) = type_line(&mut input, other) {
                     m.set_error(why);
                 }
-                keep(Popup::AddItem { client, part, input })
+                keep(Popup::AddItem { client, part, editing, input })
             }
         },
         Popup::Addendum { client, session, mut input } => match action {
@@ -304,14 +318,13 @@ fn step_popup(m: &mut Model, popup: Popup, action: Action) -> Next {
             _ => keep(Popup::Discard { keep: kept }),
         },
         Popup::Restore { client } => match action {
-            Action::Open => {
-                open_note(m, &client, None);
-                close(vec![])
-            }
+            Action::Open => close(open_note(m, &client, None)),
             Action::DiscardDraft => {
-                m.drafts.remove(&client);
+                // Only while the window that kept it still owns it: a note
+                // another window has taken up since stays.
+                let windows = m.drafts.remove(&client).map(|d| vec![d.window]).unwrap_or_default();
                 m.set_info("The kept note was discarded.");
-                close(vec![Effect::DeleteDraft { client, windows: vec![] }])
+                close(vec![Effect::DeleteDraft { client, windows }])
             }
             Action::Back => close(vec![]),
             _ => keep(Popup::Restore { client }),

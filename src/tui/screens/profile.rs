@@ -1,31 +1,35 @@
 //! The client's profile (`p`): personal details, goals, watch-for items and
 //! messages, each editable from the keyboard.
 
-use crate::domain::ClientRecord;
+use crate::domain::ClientId;
 use crate::domain::time::{ago, format_day};
+use crate::domain::{ClientRecord, name_within};
+use crate::fit::{self, fit, fit_with_tail};
 use crate::tui::action::{Action, Effect};
 use crate::tui::input::TextInput;
-use crate::tui::keymap::{BACKTAB, Binding, Context, DOWN, ENTER, ESC, TAB, UP, b, code, k};
+use crate::tui::keymap::{BACKTAB, Binding, Context, DOWN, ENTER, ESC, Key, TAB, UP, b, code, k};
 use crate::tui::model::{Confirmed, Model, Popup, Screen};
 use crate::tui::nav::*;
 use crate::tui::screens::clients::selectable_list;
-use crate::tui::screens::panel;
+use crate::tui::screens::{fit_line, panel};
 use ratatui::Frame;
 use ratatui::crossterm::event::KeyCode;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
-pub use crate::domain::profile::{ItemKind as Part, ProfileChange, item_ids, parse_new};
+pub use crate::domain::profile::{ItemKind as Part, ProfileChange, item_ids, item_text, parse_edit, parse_new};
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct ProfileView {
-    pub client: String,
+    pub client: ClientId,
     pub part: Part,
     pub selected: usize,
 }
 
-fn rows(r: &ClientRecord, part: Part, m: &Model) -> Vec<String> {
+/// The rows of `part`, each at most `cols` wide: a long text is cut with
+/// `…` before its date and state, which always show.
+fn rows(r: &ClientRecord, part: Part, m: &Model, cols: usize) -> Vec<String> {
     let today = m.now.date();
     match part {
         Part::Personal => r
@@ -34,7 +38,7 @@ fn rows(r: &ClientRecord, part: Part, m: &Model) -> Vec<String> {
             .map(|p| {
                 let date = p.date.map(|d| format!(", {}", format_day(d))).unwrap_or_default();
                 let ask = if p.ask { "  [ask]" } else { "" };
-                format!("{}{date}{ask}", p.text)
+                fit_with_tail(&p.text, &format!("{date}{ask}"), cols)
             })
             .collect(),
         Part::Goals => r
@@ -43,7 +47,7 @@ fn rows(r: &ClientRecord, part: Part, m: &Model) -> Vec<String> {
             .map(|g| {
                 let status = g.status.label();
                 let agreed = if g.agreed { "agreed" } else { "not yet agreed" };
-                format!("[{}] {} ({status}, {agreed})", g.id, g.text)
+                fit_with_tail(&format!("[{}] {}", g.id, g.text), &format!(" ({status}, {agreed})"), cols)
             })
             .collect(),
         Part::WatchFor => r.watch_for.iter().map(|w| w.text.clone()).collect(),
@@ -59,7 +63,8 @@ fn rows(r: &ClientRecord, part: Part, m: &Model) -> Vec<String> {
                 } else {
                     "sent"
                 };
-                format!("{} {}: {} [{state}]", c.channel.label(), ago(c.at.date(), today), c.summary)
+                let said = format!("{} {}: {}", c.channel.label(), ago(c.at.date(), today), c.summary);
+                fit_with_tail(&said, &format!(" [{state}]"), cols)
             })
             .collect(),
     }
@@ -68,14 +73,30 @@ fn rows(r: &ClientRecord, part: Part, m: &Model) -> Vec<String> {
 pub fn view(frame: &mut Frame, area: Rect, m: &Model, v: &ProfileView) {
     let theme = &m.theme;
     let Some(r) = m.record(&v.client) else { return };
-    let [title, tabs, body] =
-        Layout::vertical([Constraint::Length(1), Constraint::Length(1), Constraint::Min(3)]).areas(area);
+    let [title, contact, tabs, body] =
+        Layout::vertical([Constraint::Length(1), Constraint::Length(1), Constraint::Length(1), Constraint::Min(3)])
+            .areas(area);
     let c = &r.client;
-    let mut who = vec![Span::styled(format!("Profile · {}", r.display_name()), theme.title())];
-    for extra in [&c.pronouns, &c.phone, &c.email].into_iter().flatten() {
-        who.push(Span::styled(format!(" · {extra}"), theme.quiet()));
+    let cols = usize::from(title.width);
+    let name = name_within(&c.name, c.preferred_name.as_deref(), cols.saturating_sub(fit::width("Profile · ")));
+    let mut who = vec![Span::styled(format!("Profile · {name}"), theme.title())];
+    if let Some(p) = &c.pronouns {
+        who.push(Span::styled(format!(" · {p}"), theme.quiet()));
     }
-    frame.render_widget(Paragraph::new(Line::from(who)), title);
+    frame.render_widget(Paragraph::new(fit_line(Line::from(who), cols)), title);
+    // How to reach them, the way they prefer first.
+    let mut reach = Vec::new();
+    if let Some(ch) = c.preferred_channel {
+        reach.push(Span::styled(format!("prefers {}", ch.label()), theme.ask()));
+    }
+    for way in [&c.phone, &c.email].into_iter().flatten() {
+        let sep = if reach.is_empty() { "" } else { " · " };
+        reach.push(Span::styled(format!("{sep}{way}"), theme.quiet()));
+    }
+    if reach.is_empty() {
+        reach.push(Span::styled("No contact details yet (e on the client list adds them).", theme.quiet()));
+    }
+    frame.render_widget(Paragraph::new(fit_line(Line::from(reach), cols)), contact);
     let tab_spans: Vec<Span> = Part::ALL
         .iter()
         .map(|p| {
@@ -88,7 +109,7 @@ pub fn view(frame: &mut Frame, area: Rect, m: &Model, v: &ProfileView) {
     let block = panel(v.part.title(), true, theme);
     let inner = block.inner(body);
     frame.render_widget(block, body);
-    let items = rows(r, v.part, m);
+    let items = rows(r, v.part, m, usize::from(inner.width));
     if items.is_empty() {
         frame.render_widget(Paragraph::new(Line::styled("Nothing yet. Press a to add one.", theme.quiet())), inner);
         return;
@@ -105,20 +126,31 @@ pub static KEYS: &[Binding] = &[
     b(Context::Profile, &[UP, k('k')], Action::Up, "previous item", false),
     b(Context::Profile, &[DOWN, k('j')], Action::Down, "next item", false),
     b(Context::Profile, &[k('a')], Action::AddItem, "add", true),
-    b(Context::Profile, &[ENTER, k(' ')], Action::Toggle, "ask / agreed / replied", true)
-        .about("flip the item: ask about it, client agreed, message replied"),
-    b(Context::Profile, &[k('d')], Action::GoalAchieved, "goal achieved", true),
-    b(Context::Profile, &[k('x')], Action::GoalDropped, "drop goal", false),
-    b(
-        Context::Profile,
-        &[code(KeyCode::Delete)],
-        Action::RemoveItem,
-        "remove (asks first; goals are dropped instead)",
-        false,
-    ),
     b(Context::Profile, &[ESC], Action::Back, "back", true),
     b(Context::Profile, &[k('?')], Action::Help, "help", true),
+    b(Context::ProfilePersonal, &[ENTER, k(' ')], Action::Toggle, "ask / not", true)
+        .about("flip whether to ask about it next time"),
+    b(Context::ProfilePersonal, &[k('e')], Action::EditItem, "edit", true).about("change the detail's words or date"),
+    b(Context::ProfilePersonal, &[DELETE], Action::RemoveItem, "remove", true)
+        .about("remove the detail, when it is outdated (asks first)"),
+    b(Context::ProfileGoals, &[ENTER, k(' ')], Action::Toggle, "agreed / not", true)
+        .about("flip whether the client agreed to the goal"),
+    b(Context::ProfileGoals, &[k('e')], Action::EditItem, "edit", true).about("change the goal's words"),
+    b(Context::ProfileGoals, &[k('d')], Action::GoalAchieved, "achieved", true).about("goal achieved"),
+    b(Context::ProfileGoals, &[k('x')], Action::GoalDropped, "drop", true)
+        .about("drop the goal (it stays in the record)"),
+    b(Context::ProfileGoals, &[DELETE], Action::RemoveItem, "remove", false)
+        .about("not for goals: x drops one, and it stays in the record"),
+    b(Context::ProfileWatch, &[k('e')], Action::EditItem, "edit", true).about("change the item's words"),
+    b(Context::ProfileWatch, &[DELETE], Action::RemoveItem, "remove", true).about("remove the item (asks first)"),
+    b(Context::ProfileMessages, &[ENTER, k(' ')], Action::Toggle, "replied / not", true)
+        .about("flip whether you have replied (takes back a mistaken reply)"),
+    b(Context::ProfileMessages, &[DELETE], Action::RemoveItem, "remove", true)
+        .about("remove a message logged by mistake (asks first)"),
 ];
+
+/// The Delete key.
+const DELETE: Key = code(KeyCode::Delete);
 
 // ---- Keys -------------------------------------------------------------------
 
@@ -151,7 +183,22 @@ pub(crate) fn update(m: &mut Model, action: Action) -> Vec<Effect> {
             let client = v.client.clone();
             m.screen = Screen::Profile(v);
             if writable(m, &client) {
-                m.popup = Some(Popup::AddItem { client, part, input: Box::new(TextInput::one_line("")) });
+                m.popup =
+                    Some(Popup::AddItem { client, part, editing: None, input: Box::new(TextInput::one_line("")) });
+            }
+            return vec![];
+        }
+        (Action::EditItem, part, Some(id)) => {
+            let client = v.client.clone();
+            let text = item_text(r, part, &id);
+            m.screen = Screen::Profile(v);
+            match text {
+                Some(text) if writable(m, &client) => {
+                    let input = Box::new(TextInput::one_line(&text));
+                    m.popup = Some(Popup::AddItem { client, part, editing: Some(id), input });
+                }
+                Some(_) => {}
+                None => m.set_info("A message stays as it was logged; Delete removes one logged by mistake."),
             }
             return vec![];
         }
@@ -163,24 +210,33 @@ pub(crate) fn update(m: &mut Model, action: Action) -> Vec<Effect> {
             let agreed = r.goals.iter().find(|g| g.id == id).is_some_and(|g| g.agreed);
             Some(ProfileChange::SetAgreed { id, agreed: !agreed })
         }
-        (Action::Toggle, Part::Messages, Some(id)) => {
-            if r.contacts.iter().any(|c| c.id == id && c.awaits_reply()) {
-                Some(ProfileChange::Replied(id))
-            } else {
-                info = Some("That message needs no reply.");
+        (Action::Toggle, Part::Messages, Some(id)) => match r.contacts.iter().find(|c| c.id == id) {
+            Some(c) if c.awaits_reply() => Some(ProfileChange::Replied(id)),
+            Some(c) if c.replied_at.is_some() => Some(ProfileChange::NotReplied(id)),
+            _ => {
+                info = Some("A message you sent needs no reply.");
                 None
             }
-        }
+        },
         (Action::RemoveItem, Part::Goals, Some(_)) => {
             info = Some("Goals are not removed: x drops one, and it stays in the record.");
             None
         }
         (Action::RemoveItem, part, Some(id)) => {
             let client = v.client.clone();
+            // The question names the item, so a slip of the arrow keys shows.
+            let text = match part {
+                Part::Messages => r.contacts.iter().find(|c| c.id == id).map(|c| c.summary.clone()),
+                _ => item_text(r, part, &id),
+            };
             m.screen = Screen::Profile(v);
             if writable(m, &client) {
                 m.popup = Some(Popup::Confirm {
-                    question: format!("Remove this item from {}? y removes it, n keeps it.", part.title()),
+                    question: format!(
+                        "Remove \"{}\" from {}? y removes it, n keeps it.",
+                        fit(&text.unwrap_or_default(), 80),
+                        part.title()
+                    ),
                     on_yes: Confirmed::RemoveItem { client, part, id },
                 });
             }

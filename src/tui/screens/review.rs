@@ -1,12 +1,14 @@
 //! The review before an appointment: everything worth remembering, on one
 //! screen. Drawn from the same [`Summary`] as `rapport review`.
 
+use crate::domain::ClientId;
 use crate::domain::summary::{Emphasis, Summary, summary};
 use crate::domain::{Appointment, TaskStatus};
 use crate::tui::action::{Action, Effect};
 use crate::tui::keymap::{Binding, Context, DOWN, ESC, PGDN, PGUP, UP, b, k};
 use crate::tui::model::{Model, Screen};
 use crate::tui::nav::*;
+use crate::tui::screens::fit_line;
 use crate::tui::screens::profile::{Part, ProfileView};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -15,7 +17,7 @@ use ratatui::widgets::Paragraph;
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct ReviewView {
-    pub client: String,
+    pub client: ClientId,
     pub appointment: Option<Appointment>,
     /// Index of the selected task to check.
     pub task: usize,
@@ -37,10 +39,14 @@ pub fn view(frame: &mut Frame, area: Rect, m: &Model, v: &ReviewView) {
     let today = m.now.date();
     let (who, when) = s.header(today);
     let [head, body] = Layout::vertical([Constraint::Length(2), Constraint::Min(3)]).areas(area);
+    let cols = usize::from(head.width);
     frame.render_widget(
         Paragraph::new(vec![
-            Line::from(vec![Span::styled("Review · ", theme.quiet()), Span::styled(who, theme.title())]),
-            Line::raw(when),
+            fit_line(
+                Line::from(vec![Span::styled("Review · ", theme.quiet()), Span::styled(who, theme.title())]),
+                cols,
+            ),
+            fit_line(Line::raw(when), cols),
         ]),
         head,
     );
@@ -151,9 +157,8 @@ pub(crate) fn update(m: &mut Model, action: Action) -> Vec<Effect> {
             return vec![];
         }
         Action::NewNote => {
-            let appt = v.appointment.as_ref().map(|a| (a.start, a.minutes));
-            open_note(m, &v.client, appt);
-            return vec![];
+            let appt = v.appointment.clone().filter(|a| a.note.is_none() && !a.is_cancelled());
+            return open_note(m, &v.client, appt);
         }
         Action::Back => {
             m.screen = home(m);

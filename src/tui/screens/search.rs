@@ -9,7 +9,7 @@ use crate::tui::keymap::{Binding, Context, DOWN, ENTER, ESC, UP, b};
 use crate::tui::model::{Model, Screen};
 use crate::tui::nav::*;
 use crate::tui::screens::clients::window_start;
-use crate::tui::screens::panel;
+use crate::tui::screens::{fit_line, panel};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
@@ -56,19 +56,23 @@ pub fn view(frame: &mut Frame, area: Rect, m: &Model, v: &SearchView) {
                 format!("Results ({})", found.total)
             };
             let today = m.now.date();
+            let cols = usize::from(results_area.width.saturating_sub(2));
             let items = found
                 .hits
                 .iter()
                 .enumerate()
                 .map(|(i, h)| {
                     let name = m.summary(&h.client).map_or(h.client.clone(), |s| s.display_name());
-                    let head = Line::from(vec![
-                        Span::styled(name, theme.title()),
-                        Span::styled(
-                            format!(" · {} · {}", format_day_near(h.date, today), h.place.label()),
-                            theme.quiet(),
-                        ),
-                    ]);
+                    let head = fit_line(
+                        Line::from(vec![
+                            Span::styled(name, theme.title()),
+                            Span::styled(
+                                format!(" · {} · {}", format_day_near(h.date, today), h.place.label()),
+                                theme.quiet(),
+                            ),
+                        ]),
+                        cols,
+                    );
                     let mut spans = vec![Span::raw("  ")];
                     let mut at = 0;
                     for &(a, b) in h.marks.iter().filter(|&&(a, b)| b <= h.snippet.len() && a < b) {

@@ -1,19 +1,26 @@
 //! Today: the appointments of today and the next days, and every message
 //! awaiting a reply. The app opens here.
 
-use crate::domain::time::{Standing, ago, format_day_near, relative, standing};
+use crate::domain::appointments::AppointmentState;
+use crate::domain::name_within;
+use crate::domain::time::{ago, format_day_near, relative};
+use crate::domain::{Appointment, ClientId};
+use crate::fit::{self, fit, fit_exact};
 use crate::store;
 use crate::store::ClientSummary;
 use crate::tui::action::{Action, Effect};
-use crate::tui::keymap::{Binding, Context, DOWN, ENTER, TAB, UP, b, ctrl, k};
+use crate::tui::keymap::{Binding, Context, DOWN, ENTER, ESC, TAB, UP, b, ctrl, k};
 use crate::tui::model::{Confirmed, Model, Popup, Screen};
 use crate::tui::nav::*;
+use crate::tui::roster::AgendaRow;
 use crate::tui::screens::appointment::AppointmentForm;
 use crate::tui::screens::clients::window_start;
 use crate::tui::screens::panel;
-use chrono::NaiveDate;
+use crate::tui::screens::profile::{Part, ProfileChange, ProfileView, item_ids};
+use chrono::{NaiveDate, NaiveDateTime};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{List, ListItem, Paragraph};
 
@@ -22,20 +29,59 @@ use ratatui::widgets::{List, ListItem, Paragraph};
 pub struct TodayState {
     /// Index of the selected row.
     pub row: usize,
+    /// The awaiting-reply list has the keys (↓ past the last appointment, or w).
+    pub messages_focus: bool,
+    /// Index of the selected message awaiting a reply.
+    pub message: usize,
 }
 
-/// Every message awaiting a reply across all clients, oldest first, with
-/// the client's name.
-pub fn awaiting(m: &Model) -> Vec<(&str, &store::index::Awaiting)> {
-    let mut all: Vec<(&str, &store::index::Awaiting)> = m
+/// The row Today opens on: the appointment under way, else the next to
+/// start, else the last.
+pub fn opening_row(rows: &[AgendaRow], now: NaiveDateTime) -> usize {
+    let live = |r: &&AgendaRow| !r.appointment.is_cancelled();
+    rows.iter()
+        .position(|r| live(&r) && r.appointment.start <= now && now < r.appointment.end())
+        .or_else(|| rows.iter().position(|r| live(&r) && r.appointment.start > now))
+        .unwrap_or(rows.len().saturating_sub(1))
+}
+
+/// How a row reads in the "when" column, and its style.
+fn when(m: &Model, a: &Appointment, day: NaiveDate) -> (String, Style) {
+    let theme = &m.theme;
+    match a.state(m.now) {
+        AppointmentState::Cancelled => ("cancelled".into(), theme.quiet()),
+        AppointmentState::Noted => ("noted".into(), theme.quiet()),
+        AppointmentState::NoteDue => ("note due".into(), theme.ask()),
+        AppointmentState::Now => ("now".into(), theme.now()),
+        AppointmentState::Upcoming if day == m.now.date() => (relative(m.now, a.start, a.minutes), theme.ask()),
+        AppointmentState::Upcoming => (String::new(), Style::default()),
+    }
+}
+
+/// One message awaiting a reply, and whose it is.
+pub struct Waiting<'a> {
+    pub client: &'a str,
+    pub summary: &'a ClientSummary,
+    pub message: &'a store::index::Awaiting,
+}
+
+/// Every message awaiting a reply across all clients, oldest first.
+pub fn awaiting(m: &Model) -> Vec<Waiting<'_>> {
+    let mut all: Vec<Waiting> = m
         .clients
         .iter()
-        .filter_map(|c| c.summary.as_ref().ok())
-        .filter(|s| !s.archived)
-        .flat_map(|s| s.awaiting.iter().map(move |a| (s.name.as_str(), a)))
+        .filter_map(|c| Some((c.id.as_str(), c.summary.as_ref().ok()?)))
+        .filter(|(_, s)| !s.archived)
+        .flat_map(|(client, summary)| summary.awaiting.iter().map(move |message| Waiting { client, summary, message }))
         .collect();
-    all.sort_by_key(|(_, a)| a.at);
+    all.sort_by_key(|w| w.message.at);
     all
+}
+
+/// The width of the name column in a list `cols` wide: it grows with the
+/// window (24 at 80 columns), and what follows it takes the rest.
+fn name_column(cols: usize) -> usize {
+    (cols.saturating_sub(22) * 3 / 7).clamp(12, 40)
 }
 
 pub fn view(frame: &mut Frame, area: Rect, m: &Model) {
@@ -46,7 +92,14 @@ pub fn view(frame: &mut Frame, area: Rect, m: &Model) {
     let [agenda_area, waiting_area] =
         Layout::vertical([Constraint::Min(3), Constraint::Length(waiting_height)]).areas(area);
 
-    let block = panel("Appointments: today and the next 7 days", true, theme);
+    let due = rows.iter().filter(|r| r.appointment.state(m.now) == AppointmentState::NoteDue).count();
+    let title = match due {
+        0 => "Appointments: today and the next 7 days".to_string(),
+        1 => "Appointments: today and the next 7 days · 1 note due".to_string(),
+        n => format!("Appointments: today and the next 7 days · {n} notes due"),
+    };
+    let on_messages = m.today.messages_focus && !waiting.is_empty();
+    let block = panel(title, !on_messages, theme);
     let inner = block.inner(agenda_area);
     frame.render_widget(block, agenda_area);
     if rows.is_empty() {
@@ -73,6 +126,11 @@ pub fn view(frame: &mut Frame, area: Rect, m: &Model) {
         }
         let height = usize::from(inner.height);
         let start = window_start(selected_line, height);
+        // " 10:00 " name " " "in 1 h 25 min " reminder
+        // As wide as the longest name needs, within the column's limit.
+        let longest = rows.iter().filter_map(|r| m.summary(&r.client)).map(|s| fit::width(&s.display_name())).max();
+        let name_width = name_column(usize::from(inner.width)).min(longest.unwrap_or(0).max(12));
+        let reminder_width = usize::from(inner.width).saturating_sub(7 + name_width + 1 + 14);
         let visible: Vec<ListItem> = layout
             .iter()
             .skip(start)
@@ -80,6 +138,7 @@ pub fn view(frame: &mut Frame, area: Rect, m: &Model) {
             .map(|&(row, day)| {
                 let Some(i) = row else {
                     let label = match (day - today).num_days() {
+                        -1 => format!("Yesterday, {}", format_day_near(day, today)),
                         0 => format!("Today, {}", format_day_near(today, today)),
                         1 => format!("Tomorrow, {}", format_day_near(day, today)),
                         _ => format_day_near(day, today),
@@ -88,24 +147,19 @@ pub fn view(frame: &mut Frame, area: Rect, m: &Model) {
                 };
                 let (client, a) = (&rows[i].client, &rows[i].appointment);
                 let summary = m.summary(client);
-                let name: String =
-                    summary.map(|s| s.display_name()).unwrap_or_else(|| client.clone()).chars().take(24).collect();
-                let reminder = summary.and_then(|s| s.reminder.clone()).unwrap_or_default();
-                let when = if day == today { relative(m.now, a.start, a.minutes) } else { String::new() };
-                let when_style = match standing(m.now, a.start, a.minutes) {
-                    _ if day != today => Default::default(),
-                    Standing::Now => theme.now(),
-                    Standing::Done => theme.quiet(),
-                    Standing::LaterToday => theme.ask(),
-                    Standing::AnotherDay => Default::default(),
+                let name = match summary {
+                    Some(s) => name_within(&s.name, s.preferred_name.as_deref(), name_width),
+                    None => client.to_string(),
                 };
+                let reminder = summary.and_then(|s| s.reminder.as_deref()).unwrap_or_default();
+                let (when, when_style) = when(m, a, day);
                 let mut line = Line::from(vec![
                     Span::raw(format!(" {} ", a.start.format("%H:%M"))),
-                    Span::raw(format!("{name:<24} ")),
+                    Span::raw(format!("{} ", fit_exact(&name, name_width))),
                     Span::styled(format!("{when:<14}"), when_style),
-                    Span::styled(reminder, theme.quiet()),
+                    Span::styled(fit(reminder, reminder_width).into_owned(), theme.quiet()),
                 ]);
-                if i == m.today.row {
+                if i == m.today.row && !on_messages {
                     line = line.style(theme.selected());
                 }
                 ListItem::new(line)
@@ -114,19 +168,37 @@ pub fn view(frame: &mut Frame, area: Rect, m: &Model) {
         frame.render_widget(List::new(visible), inner);
     }
 
-    let block = panel(format!("Awaiting reply ({})", waiting.len()), false, theme);
+    let block = panel(format!("Awaiting reply ({})", waiting.len()), on_messages, theme);
     let inner = block.inner(waiting_area);
     frame.render_widget(block, waiting_area);
     let lines: Vec<Line> = if waiting.is_empty() {
         vec![Line::styled("No messages awaiting a reply.", theme.quiet())]
     } else {
+        // The names in a column as wide as the longest needs (within the
+        // agenda's), so what each message says starts in one place.
+        let cols = usize::from(inner.width);
+        let names: Vec<String> = waiting
+            .iter()
+            .map(|w| name_within(&w.summary.name, w.summary.preferred_name.as_deref(), name_column(cols)))
+            .collect();
+        let name_width = names.iter().map(|n| fit::width(n)).max().unwrap_or(0);
+        let selected = m.today.message.min(waiting.len() - 1);
+        let height = usize::from(inner.height);
+        let start = window_start(selected, height);
         waiting
             .iter()
-            .map(|(name, w)| {
-                Line::from(vec![
-                    Span::styled(format!("{name} "), theme.ask()),
-                    Span::raw(format!("{} {}: {}", w.channel.label(), ago(w.at.date(), m.now.date()), w.summary)),
-                ])
+            .zip(&names)
+            .enumerate()
+            .skip(start)
+            .take(height)
+            .map(|(i, (w, name))| {
+                let w = w.message;
+                let said = format!("{} {}: {}", w.channel.label(), ago(w.at.date(), m.now.date()), w.summary);
+                let line = Line::from(vec![
+                    Span::styled(format!("{} ", fit_exact(name, name_width)), theme.ask()),
+                    Span::raw(fit(&said, cols.saturating_sub(name_width + 1)).into_owned()),
+                ]);
+                if on_messages && i == selected { line.style(theme.selected()) } else { line }
             })
             .collect()
     };
@@ -144,40 +216,76 @@ pub static KEYS: &[Binding] = &[
     b(Context::Today, &[k('m')], Action::MoveAppointment, "move", true).about("move the appointment"),
     b(Context::Today, &[k('c')], Action::CancelAppointment, "cancel", true)
         .about("cancel the appointment (asks first)"),
+    b(Context::Today, &[k('w')], Action::Messages, "awaiting reply", true)
+        .about("the messages awaiting a reply (↓ past the appointments too)"),
     b(Context::Today, &[ctrl('f')], Action::Search, "search notes", true),
     b(Context::Today, &[TAB], Action::SwitchTab, "clients", true),
     b(Context::Today, &[k('?')], Action::Help, "help", true),
     b(Context::Today, &[ctrl('l')], Action::Blank, "hide", true)
         .about("hide the screen at once; any key brings it back"),
     b(Context::Today, &[k('q')], Action::Quit, "quit", true),
+    b(Context::TodayMessages, &[UP, k('k')], Action::Up, "previous message", false)
+        .about("previous message (from the first: back to the appointments)"),
+    b(Context::TodayMessages, &[DOWN, k('j')], Action::Down, "next message", false),
+    b(Context::TodayMessages, &[k('r')], Action::Replied, "replied", true)
+        .about("mark it replied (Enter on it in the profile takes it back)"),
+    b(Context::TodayMessages, &[ENTER], Action::Open, "open", true).about("the client's messages in their profile"),
+    b(Context::TodayMessages, &[ESC, k('w')], Action::Back, "appointments", true).about("back to the appointments"),
+    b(Context::TodayMessages, &[ctrl('f')], Action::Search, "search notes", false),
+    b(Context::TodayMessages, &[TAB], Action::SwitchTab, "clients", true),
+    b(Context::TodayMessages, &[k('?')], Action::Help, "help", true),
+    b(Context::TodayMessages, &[ctrl('l')], Action::Blank, "hide", false)
+        .about("hide the screen at once; any key brings it back"),
+    b(Context::TodayMessages, &[k('q')], Action::Quit, "quit", true),
 ];
 
 // ---- Keys -------------------------------------------------------------------
 
 pub(crate) fn update(m: &mut Model, action: Action) -> Vec<Effect> {
+    if m.today.messages_focus {
+        return messages_update(m, action);
+    }
     let rows = m.agenda();
     let row = rows.get(m.today.row).cloned();
+    let waiting = awaiting(m).len();
     match action {
+        // Down from the last appointment goes on to the messages awaiting a reply.
+        Action::Down if m.today.row + 1 >= rows.len() && waiting > 0 => {
+            m.today.messages_focus = true;
+            m.today.message = 0;
+        }
+        Action::Messages if waiting > 0 => {
+            m.today.messages_focus = true;
+            m.today.message = m.today.message.min(waiting - 1);
+        }
+        Action::Messages => m.set_info("No messages awaiting a reply."),
         Action::Up | Action::Down => m.today.row = step(m.today.row, rows.len(), action == Action::Down),
         Action::Review | Action::Open => {
             if let Some(r) = row {
                 open_review(m, &r.client, Some(r.appointment));
             }
         }
-        Action::NewNote => {
-            if let Some(r) = row {
-                open_note(m, &r.client, Some((r.appointment.start, r.appointment.minutes)));
+        Action::NewNote => match row.as_ref().map(|r| r.appointment.state(m.now)) {
+            Some(AppointmentState::Cancelled) => m.set_error("That appointment was cancelled: it has no note."),
+            Some(AppointmentState::Noted) => {
+                let note = row.and_then(|r| r.appointment.note).unwrap_or_default();
+                m.set_error(format!("Its note is written ({note}): Tab to Clients to read or edit it."));
             }
+            _ => {
+                if let Some(r) = row {
+                    return open_note(m, &r.client, Some(r.appointment));
+                }
+            }
+        },
+        Action::MoveAppointment | Action::CancelAppointment
+            if row.as_ref().is_some_and(|r| r.appointment.is_cancelled() || r.appointment.note.is_some()) =>
+        {
+            m.set_error("Only a booked appointment without a note can be moved or cancelled.");
         }
         Action::MoveAppointment => {
             if let Some(r) = row.filter(|r| writable(m, &r.client)) {
                 let name = m.summary(&r.client).map(ClientSummary::display_name).unwrap_or_default();
-                m.screen = Screen::Appointment(AppointmentForm::move_existing(
-                    r.client,
-                    name,
-                    r.appointment.start,
-                    r.appointment.minutes,
-                ));
+                m.screen = Screen::Appointment(AppointmentForm::move_existing(r.client, name, &r.appointment));
             }
         }
         Action::CancelAppointment => {
@@ -188,9 +296,55 @@ pub(crate) fn update(m: &mut Model, action: Action) -> Vec<Effect> {
                         "Cancel {name}'s appointment on {}? y cancels it, n keeps it.",
                         r.appointment.start.format("%a %-d %b at %H:%M")
                     ),
-                    on_yes: Confirmed::CancelAppointment { client: r.client, start: r.appointment.start },
+                    on_yes: Confirmed::CancelAppointment {
+                        client: r.client,
+                        appointment: r.appointment.id.clone(),
+                        start: r.appointment.start,
+                    },
                 });
             }
+        }
+        Action::SwitchTab => {
+            m.screen = Screen::Clients;
+            m.home = Screen::Clients;
+        }
+        _ => {}
+    }
+    vec![]
+}
+
+/// Keeps the awaiting-reply selection on a message after the list changed
+/// (one answered here or elsewhere); with none left, the appointments have the keys.
+pub(crate) fn messages_changed(m: &mut Model) {
+    let count = awaiting(m).len();
+    m.today.message = m.today.message.min(count.saturating_sub(1));
+    m.today.messages_focus &= count > 0;
+}
+
+/// The keys of the awaiting-reply list.
+fn messages_update(m: &mut Model, action: Action) -> Vec<Effect> {
+    let waiting = awaiting(m);
+    // The last one was answered: back to the appointments.
+    let Some(last) = waiting.len().checked_sub(1) else {
+        m.today.messages_focus = false;
+        return update(m, action);
+    };
+    let at = m.today.message.min(last);
+    let (client, contact, count) =
+        (ClientId::from(waiting[at].client), waiting[at].message.id.to_string(), waiting.len());
+    m.today.message = at;
+    match action {
+        Action::Up if m.today.message == 0 => m.today.messages_focus = false,
+        Action::Up | Action::Down => m.today.message = step(m.today.message, count, action == Action::Down),
+        Action::Back => m.today.messages_focus = false,
+        Action::Replied if writable(m, &client) => {
+            return vec![Effect::ChangeProfile { client, change: ProfileChange::Replied(contact) }];
+        }
+        Action::Open => {
+            let selected = m
+                .record(&client)
+                .map_or(0, |r| item_ids(r, Part::Messages).iter().position(|id| *id == contact).unwrap_or(0));
+            m.screen = Screen::Profile(ProfileView { client, part: Part::Messages, selected });
         }
         Action::SwitchTab => {
             m.screen = Screen::Clients;

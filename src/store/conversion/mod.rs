@@ -11,7 +11,6 @@
 //! they keep their client), exports, the audit log and the ledger line by
 //! line. The index is derived and is removed, then rebuilt when needed.
 
-use std::collections::HashMap;
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -20,9 +19,13 @@ use anyhow::{Context, Result, anyhow, bail};
 use chrono::NaiveDateTime;
 use serde::{Deserialize, Serialize};
 
-use super::atomic::{is_temp_file, sync_folder, write_atomic};
+use super::Store;
+use super::atomic::{sync_folder, write_atomic};
 use super::crypt::{IDENTITY_FILE, Keys, is_encrypted};
-use super::{Store, audit, is_export_tail, ledger, plain_export_token};
+
+mod files;
+
+use files::*;
 
 pub const STATE_FILE: &str = "conversion.json";
 
@@ -101,187 +104,6 @@ fn finish_state(root: &Path) -> Result<()> {
 }
 
 /// Every regular, finished file in `dir` whose name `keep` accepts, sorted.
-fn files(dir: &Path, keep: impl Fn(&str) -> bool) -> Vec<PathBuf> {
-    let Ok(entries) = fs::read_dir(dir) else { return Vec::new() };
-    let mut v: Vec<PathBuf> = entries
-        .filter_map(|e| e.ok())
-        .filter(|e| e.file_type().is_ok_and(|t| t.is_file()))
-        .map(|e| e.path())
-        .filter(|p| p.file_name().and_then(|n| n.to_str()).is_some_and(|n| !is_temp_file(n) && keep(n)))
-        .collect();
-    v.sort();
-    v
-}
-
-/// The client-file folders: the live one and every snapshot's.
-fn client_dirs(root: &Path) -> Vec<PathBuf> {
-    let mut dirs = vec![root.join("clients")];
-    if let Ok(entries) = fs::read_dir(root.join("backups")) {
-        let mut snaps: Vec<PathBuf> =
-            entries.filter_map(|e| e.ok()).map(|e| e.path().join("clients")).filter(|p| p.is_dir()).collect();
-        snaps.sort();
-        dirs.extend(snaps);
-    }
-    dirs
-}
-
-fn client_id(bytes: &[u8]) -> Option<String> {
-    #[derive(Deserialize)]
-    struct Id {
-        client: IdOnly,
-    }
-    #[derive(Deserialize)]
-    struct IdOnly {
-        id: String,
-    }
-    serde_json::from_slice::<Id>(bytes).ok().map(|i| i.client.id)
-}
-
-/// Removes every temp file and half-built snapshot under `dir`: under the
-/// lock no writer is alive, and a killed one may have left plain words.
-/// (An editor still open on a `.rapport-edit-` file loses it: the app
-/// then says the editor's file could not be read back.)
-fn sweep(dir: &Path) {
-    let Ok(entries) = fs::read_dir(dir) else { return };
-    for e in entries.filter_map(|e| e.ok()) {
-        // Also the app's $EDITOR files: a crash in the editor leaves one,
-        // with a note's words in it.
-        let temp =
-            e.file_name().to_str().is_some_and(|n| is_temp_file(n) || n.starts_with(super::editor::EDITOR_FILE_PREFIX));
-        match e.file_type() {
-            Ok(t) if t.is_dir() && temp => {
-                let _ = fs::remove_dir_all(e.path());
-            }
-            Ok(t) if t.is_dir() => sweep(&e.path()),
-            Ok(_) if temp => {
-                let _ = fs::remove_file(e.path());
-            }
-            _ => {}
-        }
-    }
-}
-
-fn remove_index(root: &Path) -> Result<()> {
-    match fs::remove_dir_all(root.join("index")) {
-        Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(e).context("removing the index"),
-        _ => Ok(()),
-    }
-}
-
-/// Writes `bytes` to `to`, then removes `from`: killed between the two,
-/// both exist, and the next run converts `from` again.
-fn replace(from: &Path, to: &Path, bytes: &[u8]) -> Result<()> {
-    write_atomic(to, bytes)?;
-    if from != to {
-        fs::remove_file(from).with_context(|| format!("removing {}", from.display()))?;
-    }
-    Ok(())
-}
-
-/// Converts every file of the folder to `dir`'s side. Returns how many
-/// files changed and which were left.
-fn convert(root: &Path, keys: &Keys, dir: Direction) -> Result<(usize, Vec<String>)> {
-    sweep(root);
-    remove_index(root)?;
-    let enc = dir == Direction::Encrypt;
-    let mut done = 0;
-    let mut left = Vec::new();
-    // The clients, by the name their file has once converted → their id.
-    let mut ids: HashMap<String, String> = HashMap::new();
-    let live = root.join("clients");
-    for d in client_dirs(root) {
-        for path in files(&d, |n| n.ends_with(".json") || n.ends_with(".age")) {
-            let is_age = path.extension().is_some_and(|x| x == "age");
-            let plain = if is_age { keys.decrypt(&fs::read(&path)?) } else { Some(fs::read(&path)?) };
-            let Some(plain) = plain else {
-                left.push(format!("{} could not be decrypted", path.display()));
-                continue;
-            };
-            let Some(id) = client_id(&plain) else {
-                // Its words are kept on the folder's side: a damaged file
-                // decrypted is written out plain (shown as unreadable), never
-                // left encrypted under a key about to be removed.
-                if is_age && !enc {
-                    let stem = path.file_stem().and_then(|s| s.to_str()).unwrap_or("damaged");
-                    replace(&path, &d.join(format!("{stem}.json")), &plain)?;
-                    done += 1;
-                }
-                left.push(format!("{} is not a readable client file", path.display()));
-                continue;
-            };
-            if d == live {
-                ids.insert(if enc { id.clone() } else { keys.stem(&id) }, id.clone());
-            }
-            if is_age != enc {
-                let to = if enc { d.join(format!("{}.age", keys.stem(&id))) } else { d.join(format!("{id}.json")) };
-                replace(&path, &to, &if enc { keys.encrypt(&plain) } else { plain })?;
-                done += 1;
-            }
-        }
-    }
-    let drafts = root.join("drafts");
-    let from_ext = if enc { ".json" } else { ".age" };
-    for path in files(&drafts, |n| n.ends_with(from_ext)) {
-        let stem = path.file_stem().and_then(|s| s.to_str()).unwrap_or("").to_string();
-        let bytes = fs::read(&path)?;
-        if enc {
-            replace(&path, &drafts.join(format!("{}.age", keys.stem(&stem))), &keys.encrypt(&bytes))?;
-        } else {
-            let Some(plain) = keys.decrypt(&bytes) else {
-                left.push(format!("{} could not be decrypted", path.display()));
-                continue;
-            };
-            let id = ids.get(&stem).cloned().unwrap_or_else(|| {
-                left.push(format!("{} belongs to no client in the folder; kept as {stem}.json", path.display()));
-                stem.clone()
-            });
-            replace(&path, &drafts.join(format!("{id}.json")), &plain)?;
-        }
-        done += 1;
-    }
-    let exports = root.join("exports");
-    let all_ids: Vec<&String> = ids.values().collect();
-    for path in files(&exports, |n| n.ends_with(".age") != enc) {
-        let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("").to_string();
-        let bytes = fs::read(&path)?;
-        if enc {
-            let to = exports.join(format!("{}.age", export_name(&name, &all_ids, keys, true)));
-            replace(&path, &to, &keys.encrypt(&bytes))?;
-        } else {
-            let Some(plain) = keys.decrypt(&bytes) else {
-                left.push(format!("{} could not be decrypted", path.display()));
-                continue;
-            };
-            let bare = name.strip_suffix(".age").unwrap_or(&name);
-            replace(&path, &exports.join(export_name(bare, &all_ids, keys, false)), &plain)?;
-        }
-        done += 1;
-    }
-    let to = enc.then_some(keys);
-    audit::reencode(root, keys, to).context("converting the audit log")?;
-    ledger::reencode(root, keys, to).context("converting the ledger")?;
-    remove_index(root)?;
-    Ok((done, left))
-}
-
-/// An export's name on the other side: a client's token is swapped for the
-/// token of that side (keyed when encrypted); any other name is kept.
-fn export_name(name: &str, ids: &[&String], keys: &Keys, enc: bool) -> String {
-    for id in ids {
-        let (from, to) = if enc {
-            (vec![plain_export_token(id), id.to_string()], keys.stem(&format!("export:{id}")))
-        } else {
-            (vec![keys.stem(&format!("export:{id}")), keys.stem(id)], plain_export_token(id))
-        };
-        for prefix in from {
-            if let Some(tail) = name.strip_prefix(prefix.as_str()).filter(|t| is_export_tail(t)) {
-                return format!("{to}{tail}");
-            }
-        }
-    }
-    name.to_string()
-}
-
 /// Refuses to start a conversion while a client's record is in more than
 /// one file (a sync tool's conflict copy, a link) or a client file cannot be
 /// read: converting would mean choosing between copies without a word, or
