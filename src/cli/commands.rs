@@ -56,9 +56,9 @@ pub use crate::domain::plural;
 pub(super) const NAME_COLUMN: usize = 40;
 
 /// How many terminal columns `text` takes once shown (control characters
-/// made visible, wide characters counted twice).
+/// made visible).
 pub(super) fn width(text: &str) -> usize {
-    unicode_width::UnicodeWidthStr::width(crate::sanitize::visible(text).as_ref())
+    crate::fit::width(&crate::sanitize::visible(text))
 }
 
 /// The width a column of `texts` needs, at most `max`.
@@ -66,28 +66,9 @@ pub(super) fn column<'a>(texts: impl IntoIterator<Item = &'a str>, max: usize) -
     texts.into_iter().map(width).max().unwrap_or(0).min(max)
 }
 
-/// `text` as shown, padded to `columns`, or cut to fit with "…" at the end.
+/// `text` as shown, in exactly `columns`: padded, or cut with "…" at the end.
 pub(super) fn fit(text: &str, columns: usize) -> String {
-    let shown = crate::sanitize::visible(text);
-    let mut out = String::new();
-    let mut used = 0;
-    if width(&shown) > columns {
-        for c in shown.chars() {
-            let w = unicode_width::UnicodeWidthChar::width(c).unwrap_or(0);
-            if used + w + 1 > columns {
-                break;
-            }
-            out.push(c);
-            used += w;
-        }
-        out.push('…');
-        used += 1;
-    } else {
-        out.push_str(&shown);
-        used = width(&shown);
-    }
-    out.extend(std::iter::repeat_n(' ', columns.saturating_sub(used)));
-    out
+    crate::fit::fit_exact(&crate::sanitize::visible(text), columns)
 }
 
 /// Asks `question`: true for "yes".
