@@ -85,7 +85,12 @@ fn run() -> Result<()> {
         let spec =
             rapport::demo::generate::Spec { clients: *clients as usize, sessions: *sessions as usize, seed: *seed };
         let n = rapport::demo::generate::generate(out, &spec, now)?;
-        println!("Wrote {n} clients with {sessions} sessions each to {}.", visible(&out.display().to_string()));
+        println!(
+            "Wrote {} with {} each to {}.",
+            rapport::domain::plural(n, "client"),
+            rapport::domain::plural(*sessions as usize, "session"),
+            visible(&out.display().to_string())
+        );
         return Ok(());
     }
     let dir = cli

@@ -109,6 +109,120 @@ fn unknown_and_ambiguous_clients_are_refused_with_the_candidates() {
 }
 
 #[test]
+fn a_client_is_found_by_any_word_of_their_name_with_or_without_accents() {
+    let d = tempfile::tempdir().unwrap();
+    ok(d.path(), &["client", "add", "Zoë Ørsted-Núñez"]);
+    ok(d.path(), &["client", "add", "Zoltan Kovacs"]);
+    for typed in ["zoe", "orsted", "nunez", "Núñez", "ZOË ØRSTED", "zoe-orsted-nunez"] {
+        assert!(ok(d.path(), &["review", typed]).starts_with("Zoë Ørsted-Núñez"), "{typed}");
+    }
+    ok(d.path(), &["note", "nunez", "--topic", "first"]);
+    let err = fails(d.path(), &["review", "zo"]);
+    assert!(
+        err.contains("Zoë Ørsted-Núñez (zoe-orsted-nunez)") && err.contains("Zoltan Kovacs (zoltan-kovacs)"),
+        "{err}"
+    );
+    assert!(fails(d.path(), &["review", "sted"]).contains("no client matches 'sted'"));
+}
+
+#[test]
+fn homework_is_set_outside_a_note() {
+    let d = tempfile::tempdir().unwrap();
+    maria(d.path());
+    // Written this morning, so not yet final.
+    ok(d.path(), &["note", "mari", "--at", "2026-11-23 08:30", "--topic", "sleep"]);
+    assert_eq!(ok(d.path(), &["task", "add", "mari", "read the leaflet"]), "Set task t1 for Maria Lopez.\n");
+    let out = ok(d.path(), &["task", "add", "mari", "walk daily", "--session", "s1"]);
+    assert_eq!(out, "Set task t2 for Maria Lopez in note s1.\n");
+    let list = ok(d.path(), &["task", "list", "mari"]);
+    assert!(list.contains("t1   open     read the leaflet  (set Mon 23 Nov)"), "{list}");
+    assert!(list.contains("t2   open     walk daily  (set Mon 23 Nov)"), "{list}");
+    let review = ok(d.path(), &["review", "mari"]);
+    assert!(review.contains("[t1] read the leaflet") && review.contains("[t2] walk daily"), "{review}");
+    let file: serde_json::Value =
+        serde_json::from_str(&fs::read_to_string(d.path().join("clients/maria-lopez.json")).unwrap()).unwrap();
+    assert_eq!(file["tasks"][1]["session"], "s1");
+    assert!(file["tasks"][0].get("session").is_none());
+
+    assert!(fails(d.path(), &["task", "add", "mari", "  "]).contains("the task is empty"));
+    assert!(fails(d.path(), &["task", "add", "mari", "x", "--session", "s9"]).contains("no session s9"));
+    ok(d.path(), &["finalise", "mari", "s1"]);
+    let err = fails(d.path(), &["task", "add", "mari", "x", "--session", "s1"]);
+    assert!(err.contains("note s1 is final"), "{err}");
+    assert!(ok(d.path(), &["verify"]).contains("as they were finalised"));
+}
+
+#[test]
+fn an_item_is_named_by_its_number_alone() {
+    let d = tempfile::tempdir().unwrap();
+    maria(d.path());
+    ok(d.path(), &["note", "mari", "--at", "2026-11-16 10:00", "--task", "sleep diary", "--task", "walk"]);
+    ok(d.path(), &["note", "mari", "--at", "2026-11-23 08:30", "--topic", "work"]);
+    assert_eq!(ok(d.path(), &["task", "done", "mari", "2"]), "Task t2 of Maria Lopez marked done.\n");
+    assert_eq!(ok(d.path(), &["task", "drop", "mari", "T1"]), "Task t1 of Maria Lopez marked dropped.\n");
+    ok(d.path(), &["goal", "add", "mari", "sleep through"]);
+    assert_eq!(
+        ok(d.path(), &["goal", "set", "mari", "1", "--status", "achieved"]),
+        "Goal g1 of Maria Lopez updated.\n"
+    );
+    ok(d.path(), &["contact", "add", "mari", "--channel", "text", "--summary", "running late"]);
+    assert!(
+        ok(d.path(), &["contact", "replied", "mari", "1"]).contains("Contact c1 of Maria Lopez marked as replied.")
+    );
+    assert!(ok(d.path(), &["addendum", "mari", "1", "also: the dog"]).contains("note s1 of Maria Lopez"));
+    assert!(ok(d.path(), &["finalise", "mari", "2"]).contains("Finalised 1 note of Maria Lopez: s2."));
+    let tasks = ok(d.path(), &["task", "list", "mari"]);
+    assert!(tasks.contains("t1   dropped") && tasks.contains("t2   done"), "{tasks}");
+    assert!(fails(d.path(), &["task", "done", "mari", "9"]).contains("no task t9"));
+}
+
+#[test]
+fn every_client_argument_is_described_in_help() {
+    let d = tempfile::tempdir().unwrap();
+    for args in [
+        &["appointment", "--help"][..],
+        &["appointment", "cancel", "--help"],
+        &["task", "done", "--help"],
+        &["addendum", "--help"],
+        &["client", "archive", "--help"],
+        &["export", "--help"],
+    ] {
+        let help = ok(d.path(), args);
+        let line = help.lines().find(|l| l.trim_start().starts_with("<CLIENT>")).unwrap_or_default();
+        assert!(line.contains("The client: their id, or the start of any word of their name"), "{args:?}: {help}");
+    }
+    assert!(ok(d.path(), &["task", "done", "--help"]).contains("The task: t2, or just 2"));
+}
+
+#[test]
+fn a_review_at_a_time_with_no_appointment_says_so() {
+    let d = tempfile::tempdir().unwrap();
+    maria(d.path());
+    ok(d.path(), &["appointment", "mari", "--at", "2026-11-23 10:00"]);
+    let run = |args: &[&str]| {
+        let out = rapport(d.path()).args(args).output().unwrap();
+        assert!(out.status.success(), "{args:?}");
+        (String::from_utf8(out.stdout).unwrap(), String::from_utf8(out.stderr).unwrap())
+    };
+    let (review, said) = run(&["review", "mari", "--at", "07:05"]);
+    assert!(review.contains("Mon 23 Nov 07:05"), "{review}");
+    assert_eq!(
+        said,
+        "rapport: note: no appointment with Maria Lopez is booked at 2026-11-23 07:05 (that day: 10:00); \
+         this is the review for a session then\n"
+    );
+    let (review, said) = run(&["review", "mari", "--at", "10:00"]);
+    assert!(review.contains("Mon 23 Nov 10:00") && said.is_empty(), "{review}{said}");
+    let (json, said) = run(&["review", "mari", "--at", "2026-11-24 10:00", "--json"]);
+    assert!(said.contains("booked at 2026-11-24 10:00 (none that day)"), "{said}");
+    assert_eq!(
+        serde_json::from_str::<serde_json::Value>(&json).unwrap()["appointment"]["start"],
+        "2026-11-24T10:00:00"
+    );
+    assert!(fails(d.path(), &["review", "mari", "--at", "7h"]).contains("not a time"));
+}
+
+#[test]
 fn impossible_times_change_nothing() {
     let d = tempfile::tempdir().unwrap();
     maria(d.path());
@@ -137,7 +251,7 @@ fn appointments_fill_the_agenda_with_a_reminder() {
     ok(d.path(), &["appointment", "cancel", "mari", "--at", "2026-11-30 10:00"]);
     // A cancelled appointment stays on the agenda, marked as such.
     let day = ok(d.path(), &["agenda", "--date", "2026-11-30"]);
-    assert!(day.contains("10:00  Maria Lopez (Mari)            50 min  [cancelled]"), "{day}");
+    assert!(day.contains("10:00  Maria Lopez (Mari)   50 min  [cancelled]"), "{day}");
     assert!(fails(d.path(), &["appointment", "cancel", "mari", "--at", "2026-11-30 10:00"]).contains("no appointment"));
     // The time is free again: booking it anew is no clash.
     assert!(!ok(d.path(), &["appointment", "mari", "--at", "2026-11-30 10:00"]).contains("Warning"));
@@ -146,6 +260,61 @@ fn appointments_fill_the_agenda_with_a_reminder() {
     // A later day's appointment is said once, not "Mon 7 Dec 10:00 (Mon 7 Dec 10:00)".
     let later = ok(d.path(), &["review", "mari", "--at", "2026-12-07 10:00"]);
     assert!(later.contains("\nMon 7 Dec 10:00 · session 2 ·"), "{later}");
+}
+
+#[test]
+fn booking_in_the_past_or_over_another_clients_time_warns_and_the_agenda_says_so() {
+    let d = tempfile::tempdir().unwrap();
+    maria(d.path());
+    ok(d.path(), &["client", "add", "Tom Becker"]);
+    let out = ok(d.path(), &["appointment", "mari", "--at", "2026-11-23 08:00"]);
+    assert!(out.contains("Warning: 2026-11-23 08:00 is in the past."), "{out}");
+    assert!(!ok(d.path(), &["appointment", "mari", "--at", "2026-11-23 10:00"]).contains("Warning"));
+    assert!(!ok(d.path(), &["appointment", "tom", "--at", "2026-11-23 10:50"]).contains("Warning"), "back to back");
+    ok(d.path(), &["appointment", "cancel", "tom", "--at", "2026-11-23 10:50"]);
+    let out = ok(d.path(), &["appointment", "tom", "--at", "2026-11-23 10:30"]);
+    assert!(out.contains("Warning: this overlaps Maria Lopez's appointment at 2026-11-23 10:00."), "{out}");
+
+    let agenda = ok(d.path(), &["agenda"]);
+    assert!(
+        agenda.contains("  10:00  Maria Lopez (Mari)   50 min\n         Warning: this overlaps Tom Becker at 10:30.\n"),
+        "{agenda}"
+    );
+    assert!(
+        agenda.contains(
+            "  10:30  Tom Becker           50 min\n         Warning: this overlaps Maria Lopez (Mari) at 10:00.\n"
+        ),
+        "{agenda}"
+    );
+    assert_eq!(agenda.matches("Warning").count(), 2, "{agenda}");
+    ok(d.path(), &["appointment", "cancel", "tom", "--at", "2026-11-23 10:30"]);
+    assert!(!ok(d.path(), &["agenda"]).contains("Warning"));
+}
+
+#[test]
+fn lists_size_their_columns_to_the_names_and_cut_a_long_one_with_an_ellipsis() {
+    let d = tempfile::tempdir().unwrap();
+    maria(d.path());
+    ok(d.path(), &["client", "add", "Bartholomew Alexander Fitzgerald-Worthington the Third"]);
+    ok(d.path(), &["client", "add", "李小龍"]);
+    for (who, at) in [("mari", "10:00"), ("barth", "11:00"), ("李", "12:00")] {
+        ok(d.path(), &["appointment", who, "--at", &format!("2026-11-24 {at}")]);
+    }
+    // Where a column starts, in terminal columns (a Chinese character takes two).
+    let column_of = |line: &str, text: &str| unicode_width::UnicodeWidthStr::width(&line[..line.find(text).unwrap()]);
+
+    let list = ok(d.path(), &["client", "list"]);
+    let starts: Vec<usize> = list.lines().map(|l| column_of(l, "no sessions yet")).collect();
+    assert_eq!(starts.len(), 3, "{list}");
+    assert!(starts.iter().all(|&c| c == starts[0]), "{list}");
+    assert!(list.contains("  Bartholomew Alexander Fitzgerald-Worthi…  no sessions yet"), "{list}");
+    assert!(list.starts_with("bartholomew-alexander-fitzgerald-worthin  "), "ids are never cut: {list}");
+
+    let agenda = ok(d.path(), &["agenda", "--date", "2026-11-24"]);
+    let starts: Vec<usize> = agenda.lines().filter(|l| l.contains(" min")).map(|l| column_of(l, "50 min")).collect();
+    assert_eq!(starts.len(), 3, "{agenda}");
+    assert!(starts.iter().all(|&c| c == starts[0]), "{agenda}");
+    assert!(agenda.contains("  10:00  Maria Lopez (Mari)                         50 min"), "{agenda}");
 }
 
 #[test]
@@ -266,6 +435,44 @@ fn search_from_the_command_line() {
 }
 
 #[test]
+fn search_finds_addenda_task_outcomes_and_messages_and_says_where() {
+    let d = tempfile::tempdir().unwrap();
+    maria(d.path());
+    ok(d.path(), &["note", "mari", "--at", "2026-11-16 10:00", "--topic", "sleep", "--task", "keep a sleep diary"]);
+    ok(d.path(), &["finalise", "mari", "s1"]);
+    ok(d.path(), &["addendum", "mari", "s1", "She rang back: the party is on Sunday 6 Dec."]);
+    ok(d.path(), &["task", "done", "mari", "t1", "--outcome", "kept it five nights out of seven"]);
+    ok(d.path(), &["contact", "add", "mari", "--channel", "text", "--summary", "can we move Thursday?"]);
+
+    let out = ok(d.path(), &["search", "Sunday"]);
+    assert!(out.starts_with("Maria Lopez (Mari) · Mon 23 Nov · addendum to s1\n"), "{out}");
+    assert!(out.contains("the party is on Sunday 6 Dec."), "{out}");
+    let out = ok(d.path(), &["search", "five", "nights"]);
+    assert!(out.starts_with("Maria Lopez (Mari) · Mon 23 Nov · outcome of t1\n    kept it five nights"), "{out}");
+    let out = ok(d.path(), &["search", "thursday"]);
+    assert!(out.starts_with("Maria Lopez (Mari) · Mon 23 Nov · message c1\n    can we move Thursday?"), "{out}");
+    // The note itself is still found where it was, and only once.
+    let out = ok(d.path(), &["search", "diary"]);
+    assert!(out.starts_with("Maria Lopez (Mari) · Mon 16 Nov · s1\n"), "{out}");
+    assert_eq!(out.matches("Maria Lopez").count(), 1, "{out}");
+}
+
+#[test]
+fn search_folds_accents_as_client_names_do() {
+    let d = tempfile::tempdir().unwrap();
+    ok(d.path(), &["client", "add", "Zoë Ørsted-Núñez"]);
+    ok(d.path(), &["note", "zoe", "--at", "2026-11-16 10:00", "--text", "Talked about Zoë's café in Århus."]);
+    ok(d.path(), &["note", "zoe", "--at", "2026-11-17 10:00", "--text", "The cafe is closing."]);
+    let out = ok(d.path(), &["search", "zoe", "cafe"]);
+    assert!(out.contains("Zoë Ørsted-Núñez · Mon 16 Nov · s1\n    Talked about Zoë's café in Århus."), "{out}");
+    // Accents typed find the plain word too.
+    let out = ok(d.path(), &["search", "Café", "--client", "nunez"]);
+    assert!(out.contains("· s2\n") && out.contains("· s1\n"), "{out}");
+    assert!(ok(d.path(), &["search", "aarhus"]).contains("Nothing found"), "Å folds to A, not AA");
+    assert!(ok(d.path(), &["search", "arhus"]).contains("· s1"));
+}
+
+#[test]
 fn a_generated_practice_is_deterministic_and_loads() {
     let d = tempfile::tempdir().unwrap();
     let generate = |out: &Path| {
@@ -275,6 +482,10 @@ fn a_generated_practice_is_deterministic_and_loads() {
     let (a, b) = (d.path().join("a"), d.path().join("b"));
     assert!(generate(&a).contains("Wrote 12 clients with 5 sessions each"));
     generate(&b);
+    let one = d.path().join("one");
+    let o = one.to_str().unwrap();
+    let said = ok(d.path(), &["demo", "generate", "--clients", "1", "--sessions", "1", "--out", o]);
+    assert!(said.starts_with("Wrote 1 client with 1 session each"), "one of anything is not plural: {said}");
     for entry in fs::read_dir(a.join("clients")).unwrap() {
         let name = entry.unwrap().file_name();
         assert_eq!(fs::read(a.join("clients").join(&name)).unwrap(), fs::read(b.join("clients").join(&name)).unwrap());
@@ -353,6 +564,9 @@ fn discharged_clients_leave_the_list_and_the_agenda_but_keep_their_record() {
     assert!(ok(d.path(), &["retention", "--years", "20"]).contains("No archived client"));
     ok(d.path(), &["client", "unarchive", "tom"]);
     assert!(ok(d.path(), &["client", "list"]).contains("Tom Becker"));
+    ok(d.path(), &["client", "archive", "mari"]);
+    let none = ok(d.path(), &["retention", "--years", "1"]);
+    assert_eq!(none, "No archived client's last contact is older than 1 year.\n", "one is not plural");
 }
 
 #[test]

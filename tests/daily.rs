@@ -39,7 +39,7 @@ fn a_note_written_after_the_session_belongs_to_its_appointment() {
     ann(d.path());
     // Ended at 10:50, no note yet: due, on the agenda.
     let agenda = ok(d.path(), AFTER_SESSION, &["agenda"]);
-    assert!(agenda.contains("10:00  Ann Byrne                     50 min  [note due]"), "{agenda}");
+    assert!(agenda.contains("10:00  Ann Byrne   50 min  [note due]"), "{agenda}");
 
     // No --at: the note is for the appointment just held, and takes its time.
     let saved = ok(d.path(), AFTER_SESSION, &["note", "ann", "--topic", "her sister's visit"]);

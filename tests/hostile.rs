@@ -384,7 +384,7 @@ fn a_healthy_folder_gets_a_clean_bill() {
     let s = scene();
     ok(&s.data, &["client", "add", "Ann Lee"]);
     let report = ok(&s.data, &["doctor"]);
-    assert!(report.contains("1 of 1 client files read and checked"), "{report}");
+    assert!(report.contains("1 of 1 client file read and checked"), "{report}");
     assert!(report.contains("Nothing needs your attention."), "{report}");
 }
 

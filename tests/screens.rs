@@ -156,6 +156,38 @@ fn first_run_welcomes_and_a_new_client_and_note_are_saved() {
 }
 
 #[test]
+fn one_session_is_not_called_sessions() {
+    let mut app = App::empty();
+    app.press("a");
+    app.type_text("Maria Lopez");
+    app.press("C-s n");
+    app.type_text("sleep");
+    app.press("C-s");
+    let screen = app.screen(80, 24);
+    assert!(screen.contains("Maria Lopez · 1 session") && !screen.contains("1 sessions"), "{screen}");
+}
+
+#[test]
+fn ctrl_u_clears_the_search_line_and_the_name_filter() {
+    let mut app = App::demo();
+    app.press("Tab C-f");
+    app.type_text("sleep diary");
+    assert!(app.screen(80, 24).contains("sleep diary"));
+    app.press("C-u");
+    let screen = app.screen(80, 24);
+    assert!(!screen.contains("sleep diary") && screen.contains("Type words to find"), "{screen}");
+    match &app.rt.model.screen {
+        Screen::Search(v) => assert_eq!(v.query(), ""),
+        other => panic!("{other:?}"),
+    }
+    app.press("Esc /");
+    app.type_text("aisha");
+    app.press("C-u");
+    assert_eq!(app.rt.model.list.filter.as_ref().unwrap().text(), "");
+    assert_eq!(app.rt.model.list.visible.len(), 9, "every client shows again");
+}
+
+#[test]
 fn esc_on_a_typed_note_asks_before_throwing_it_away() {
     let mut app = App::demo();
     app.press("Tab n");
@@ -253,6 +285,39 @@ fn a_huge_paste_lands_in_the_field_whole() {
     let file = app.file("aisha-khan");
     let notes = file["sessions"].as_array().unwrap().last().unwrap()["notes"].as_str().unwrap().to_string();
     assert_eq!(notes, paste.trim_end());
+}
+
+#[test]
+fn a_task_set_from_the_open_tasks_is_saved_and_shown_selected() {
+    let mut app = App::demo();
+    app.press("Tab t");
+    assert!(matches!(app.rt.model.popup, Some(Popup::Tasks { .. })), "{:?}", app.rt.model.popup);
+    let before = app.file("aisha-khan")["tasks"].as_array().map_or(0, Vec::len);
+    app.press("a");
+    app.type_text("walk to work twice a week");
+    assert!(app.screen(80, 24).contains("New task"));
+    app.press("Enter");
+    assert_eq!(app.status(), format!("Task t{} set: walk to work twice a week.", before + 1));
+    let screen = app.screen(80, 24);
+    assert!(screen.contains("Open tasks · Aisha Khan") && screen.contains("walk to work twice a week"), "{screen}");
+    match &app.rt.model.popup {
+        Some(Popup::Tasks { selected, .. }) => {
+            let open = app.rt.model.record("aisha-khan").unwrap().open_tasks().count();
+            assert_eq!(*selected, open - 1, "the new task is selected");
+        }
+        other => panic!("{other:?}"),
+    }
+    let tasks = app.file("aisha-khan")["tasks"].as_array().unwrap().clone();
+    assert_eq!(tasks.len(), before + 1);
+    assert_eq!(tasks[before]["text"], "walk to work twice a week");
+    assert_eq!(tasks[before]["set_on"], "2026-11-26");
+    assert!(tasks[before].get("session").is_none());
+    // Esc on an empty box goes back to the tasks; Enter on it sets nothing.
+    app.press("a Enter");
+    assert_eq!(app.status(), "Type the task first, or Esc to cancel.");
+    app.press("Esc");
+    assert!(matches!(app.rt.model.popup, Some(Popup::Tasks { .. })));
+    assert_eq!(app.file("aisha-khan")["tasks"].as_array().unwrap().len(), before + 1);
 }
 
 #[test]
@@ -867,7 +932,7 @@ fn x_exports_the_record_and_archived_clients_can_be_shown() {
     assert!(!listed(&app), "archived clients leave the list");
     app.press("A");
     assert!(listed(&app));
-    assert!(app.status().starts_with("Showing 1 archived clients too"), "{}", app.status());
+    assert!(app.status().starts_with("Showing 1 archived client too"), "{}", app.status());
 }
 
 #[test]

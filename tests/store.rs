@@ -282,6 +282,36 @@ fn a_deleted_or_damaged_index_is_rebuilt_and_loses_nothing() {
 }
 
 #[test]
+fn an_index_from_the_version_before_addenda_were_searched_is_rebuilt() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(dir.path()).unwrap();
+    store.create_client(profile("Maria Lopez"), now()).unwrap();
+    store
+        .update("maria-lopez", now(), "test", |r| {
+            r.add_session(note_text("grief", "anniversary"), dt("2026-11-09 10:00"))?;
+            r.finalise(Some("s1"), dt("2026-11-09 11:00"))?;
+            r.add_addendum("s1", "the anniversary is on Sunday 6 Dec", dt("2026-11-10 09:00"))
+        })
+        .unwrap();
+    store.index().unwrap();
+    // As the version before wrote it: version 4, one line per session, no addenda.
+    let index = dir.path().join("index/clients.json");
+    let old = fs::read_to_string(&index).unwrap().replace("\"version\":5", "\"version\":4");
+    assert!(old.contains("\"version\":4"), "{old}");
+    fs::write(&index, old).unwrap();
+    for shard in 0..64 {
+        let path = dir.path().join(format!("index/text-{shard:02}.tsv"));
+        let text = fs::read_to_string(&path).unwrap();
+        let kept: String = text.lines().filter(|l| !l.contains("sunday")).map(|l| format!("{l}\n")).collect();
+        fs::write(&path, kept).unwrap();
+    }
+    let found = store.search("sunday", None, 5).unwrap();
+    assert_eq!(found.total, 1, "the old index was rebuilt");
+    assert_eq!(found.hits[0].place.label(), "addendum to s1");
+    assert_eq!(found.hits[0].session.as_deref(), Some("s1"));
+}
+
+#[test]
 fn a_file_changed_behind_rapports_back_is_reread() {
     let dir = tempfile::tempdir().unwrap();
     let store = Store::open(dir.path()).unwrap();

@@ -7,6 +7,13 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 use crate::domain::Channel;
 use crate::domain::bounds;
 
+/// What every CLIENT argument says in `--help`.
+const CLIENT: &str = "The client: their id, or the start of any word of their name (mari, lopez, nunez)";
+const SESSION: &str = "The session: s3, or just 3";
+const TASK: &str = "The task: t2, or just 2 (`rapport task list` shows them)";
+const GOAL: &str = "The goal: g1, or just 1 (`rapport goal list` shows them)";
+const CONTACT: &str = "The message: c4, or just 4 (`rapport contact list` shows them)";
+
 /// A whole number within one of the limits in [`bounds`]; clap refuses
 /// anything else with a message naming the range.
 fn bounded(range: std::ops::RangeInclusive<u32>) -> clap::builder::RangedI64ValueParser<u32> {
@@ -48,18 +55,18 @@ pub enum Command {
     Note(NoteArgs),
     /// What to remember before a client's next appointment
     Review {
-        /// The client: their id, or the start of their name or preferred name
+        #[arg(help = CLIENT)]
         client: String,
-        /// Review for the appointment at this time (YYYY-MM-DD HH:MM)
+        /// Review for the appointment at this time (YYYY-MM-DD HH:MM, or HH:MM today)
         #[arg(long)]
         at: Option<String>,
         /// Print the review as JSON
         #[arg(long)]
         json: bool,
     },
-    /// Find notes, tasks and personal details containing every word
+    /// Find notes, addenda, tasks and their outcomes, personal details and messages containing every word
     Search {
-        /// The words to find (case-insensitive; all must match)
+        /// The words to find (in any case, with or without accents; all must match)
         #[arg(required = true, num_args = 1..)]
         query: Vec<String>,
         /// Only this client's
@@ -82,14 +89,23 @@ pub enum Command {
     Appointment(AppointmentArgs),
     /// Finalise a note (or every note of the client not yet final): it becomes read-only
     Finalise {
+        #[arg(help = CLIENT)]
         client: String,
-        /// The session id (s3); every note not yet final when left out
+        /// The session (s3, or 3); every note not yet final when left out
         session: Option<String>,
     },
     /// Add a dated correction beneath a note
-    Addendum { client: String, session: String, text: String },
+    Addendum {
+        #[arg(help = CLIENT)]
+        client: String,
+        #[arg(help = SESSION)]
+        session: String,
+        /// The correction
+        text: String,
+    },
     /// Check that no finalised note was changed afterwards
     Verify {
+        #[arg(help = CLIENT)]
         client: Option<String>,
         /// Start the ledger again from the seals the files hold now, after it
         /// was lost (a change made to finalised notes meanwhile is accepted)
@@ -110,6 +126,7 @@ pub enum Command {
     },
     /// Write a client's complete record as one document (subject access, supervision, handover)
     Export {
+        #[arg(help = CLIENT)]
         client: String,
         #[arg(long, value_enum, default_value_t = ExportFormat::Markdown)]
         format: ExportFormat,
@@ -207,13 +224,23 @@ pub enum ClientCommand {
         all: bool,
     },
     /// Discharge a client: hidden from the list and the agenda, record kept
-    Archive { client: String },
+    Archive {
+        #[arg(help = CLIENT)]
+        client: String,
+    },
     /// Bring an archived client back
-    Unarchive { client: String },
+    Unarchive {
+        #[arg(help = CLIENT)]
+        client: String,
+    },
     /// Erase a client's record for good (asks for their full name on standard input)
-    Delete { client: String },
+    Delete {
+        #[arg(help = CLIENT)]
+        client: String,
+    },
     /// Change a client's details
     Edit {
+        #[arg(help = CLIENT)]
         client: String,
         /// New full name
         #[arg(long)]
@@ -241,7 +268,7 @@ pub struct ProfileArgs {
 
 #[derive(Debug, Args)]
 pub struct NoteArgs {
-    /// The client: their id, or the start of their name or preferred name
+    #[arg(help = CLIENT)]
     pub client: String,
     /// When the session was (YYYY-MM-DD HH:MM) [default: now]
     #[arg(long)]
@@ -280,7 +307,7 @@ pub struct NoteArgs {
 pub struct AppointmentArgs {
     #[command(subcommand)]
     pub cancel: Option<AppointmentCommand>,
-    #[arg(required = true)]
+    #[arg(required = true, help = CLIENT)]
     pub client: Option<String>,
     /// Start (YYYY-MM-DD HH:MM)
     #[arg(long, required = true)]
@@ -297,6 +324,7 @@ pub struct AppointmentArgs {
 pub enum AppointmentCommand {
     /// Cancel an appointment
     Cancel {
+        #[arg(help = CLIENT)]
         client: String,
         /// Its start (YYYY-MM-DD HH:MM)
         #[arg(long)]
@@ -308,6 +336,7 @@ pub enum AppointmentCommand {
 pub enum PersonalCommand {
     /// Note something personal
     Add {
+        #[arg(help = CLIENT)]
         client: String,
         text: String,
         /// When it happens (YYYY-MM-DD)
@@ -318,11 +347,15 @@ pub enum PersonalCommand {
         ask: bool,
     },
     /// List personal details
-    List { client: String },
+    List {
+        #[arg(help = CLIENT)]
+        client: String,
+    },
     /// Change what a personal detail says, or its date
     Edit {
+        #[arg(help = CLIENT)]
         client: String,
-        /// The detail's id (p2), as `personal list` prints it
+        /// The detail: p2, or just 2, as `personal list` prints it
         detail: String,
         /// The new words [default: as they are]
         text: Option<String>,
@@ -338,9 +371,13 @@ pub enum PersonalCommand {
 #[derive(Debug, Subcommand)]
 pub enum GoalCommand {
     /// List goals
-    List { client: String },
+    List {
+        #[arg(help = CLIENT)]
+        client: String,
+    },
     /// Add a goal
     Add {
+        #[arg(help = CLIENT)]
         client: String,
         text: String,
         /// The client agreed to it
@@ -349,7 +386,9 @@ pub enum GoalCommand {
     },
     /// Change a goal's status
     Set {
+        #[arg(help = CLIENT)]
         client: String,
+        #[arg(help = GOAL)]
         goal: String,
         #[arg(long)]
         status: crate::domain::GoalStatus,
@@ -365,23 +404,44 @@ pub enum ExportFormat {
 #[derive(Debug, Subcommand)]
 pub enum WatchCommand {
     /// Note something to go carefully with
-    Add { client: String, text: String },
+    Add {
+        #[arg(help = CLIENT)]
+        client: String,
+        text: String,
+    },
 }
 
 #[derive(Debug, Subcommand)]
 pub enum TaskCommand {
     /// List tasks
-    List { client: String },
+    List {
+        #[arg(help = CLIENT)]
+        client: String,
+    },
+    /// Set a task (homework) outside a note
+    Add {
+        #[arg(help = CLIENT)]
+        client: String,
+        /// What the client will do
+        text: String,
+        /// The session it was set in (s3, or 3), if that note is not yet final
+        #[arg(long)]
+        session: Option<String>,
+    },
     /// Mark a task done
     Done {
+        #[arg(help = CLIENT)]
         client: String,
+        #[arg(help = TASK)]
         task: String,
         #[arg(long)]
         outcome: Option<String>,
     },
     /// Drop a task
     Drop {
+        #[arg(help = CLIENT)]
         client: String,
+        #[arg(help = TASK)]
         task: String,
         #[arg(long)]
         outcome: Option<String>,
@@ -391,9 +451,13 @@ pub enum TaskCommand {
 #[derive(Debug, Subcommand)]
 pub enum ContactCommand {
     /// List contacts (of every client when none is named)
-    List { client: Option<String> },
+    List {
+        #[arg(help = CLIENT)]
+        client: Option<String>,
+    },
     /// Log a message from the client
     Add {
+        #[arg(help = CLIENT)]
         client: String,
         #[arg(long)]
         channel: Channel,
@@ -407,5 +471,10 @@ pub enum ContactCommand {
         outgoing: bool,
     },
     /// Mark a message as replied to
-    Replied { client: String, contact: String },
+    Replied {
+        #[arg(help = CLIENT)]
+        client: String,
+        #[arg(help = CONTACT)]
+        contact: String,
+    },
 }

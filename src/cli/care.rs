@@ -7,9 +7,10 @@ use chrono::NaiveDateTime;
 
 use super::args::*;
 use super::commands::*;
+use crate::domain::find::item_id;
 use crate::domain::profile::ItemKind;
 use crate::domain::time::{ago, format_datetime, format_day, impossible_date, parse_date, parse_datetime};
-use crate::domain::{ClientRecord, Direction, RecordError, TaskStatus};
+use crate::domain::{Appointment, ClientRecord, Direction, RecordError, TaskStatus};
 use crate::store::Store;
 
 /// Personal details: add one, list them.
@@ -29,6 +30,7 @@ pub(super) fn personal(command: PersonalCommand, store: &Store, now: NaiveDateTi
             Ok(())
         }
         PersonalCommand::Edit { client, detail, text, date, no_date } => {
+            let detail = item_id("p", &detail);
             let date = date.map(|d| parse_date(&d)).transpose().map_err(|e| anyhow!(e))?;
             let (_, r) = change(store, now, "personal detail edited", &client, |r| {
                 let Some(p) = r.personal.iter().find(|p| p.id == detail) else {
@@ -87,8 +89,22 @@ pub(super) fn appointment(a: AppointmentArgs, store: &Store, now: NaiveDateTime,
         format_datetime(at),
         a.minutes
     )?;
+    if at < now {
+        writeln!(out, "Warning: {} is in the past.", format_datetime(at))?;
+    }
     for o in overlaps {
         writeln!(out, "Warning: this overlaps {}'s appointment at {}.", r.client.name, format_datetime(o.start))?;
+    }
+    // Another client's appointment at the same time: the therapist cannot
+    // see two people at once.
+    let starts: Vec<NaiveDateTime> =
+        (0..=a.weekly).filter_map(|w| at.checked_add_signed(chrono::Duration::weeks(w.into()))).collect();
+    let booked: Vec<&Appointment> = r.booked().filter(|x| starts.contains(&x.start)).collect();
+    for e in store.index()?.iter().filter(|e| e.id != r.client.id) {
+        let Some(s) = e.summary.as_ref().filter(|s| !s.archived) else { continue };
+        for o in s.appointments.iter().filter(|o| !o.is_cancelled() && booked.iter().any(|b| b.overlaps(o))) {
+            writeln!(out, "Warning: this overlaps {}'s appointment at {}.", s.name, format_datetime(o.start))?;
+        }
     }
     Ok(())
 }
@@ -111,6 +127,7 @@ pub(super) fn goal(g: GoalCommand, store: &Store, now: NaiveDateTime, out: &mut 
             writeln!(out, "Added goal {id} for {}.", r.client.name)?;
         }
         GoalCommand::Set { client, goal, status } => {
+            let goal = item_id("g", &goal);
             let (_, r) = change(store, now, "goal changed", &client, |r| r.set_goal_status(&goal, status))?;
             writeln!(out, "Goal {goal} of {} updated.", r.client.name)?;
         }
@@ -130,9 +147,18 @@ pub(super) fn task(t: TaskCommand, store: &Store, now: NaiveDateTime, out: &mut 
             }
             return empty_note(out, r.tasks.is_empty(), "No tasks yet.");
         }
+        TaskCommand::Add { client, text, session } => {
+            let text = required_text(&text, "the task")?;
+            let session = session.map(|s| item_id("s", &s));
+            let (id, r) = change(store, now, "task set", &client, |r| r.add_task(&text, session.as_deref(), today))?;
+            let from = session.map(|s| format!(" in note {s}")).unwrap_or_default();
+            writeln!(out, "Set task {id} for {}{from}.", r.client.name)?;
+            return Ok(());
+        }
         TaskCommand::Done { client, task, outcome } => (client, task, TaskStatus::Done, outcome),
         TaskCommand::Drop { client, task, outcome } => (client, task, TaskStatus::Dropped, outcome),
     };
+    let task = item_id("t", &task);
     let (_, r) = change(store, now, "task changed", &client, |r| r.set_task_status(&task, status, outcome, today))?;
     let word = if status == TaskStatus::Done { "done" } else { "dropped" };
     writeln!(out, "Task {task} of {} marked {word}.", r.client.name)?;
@@ -147,6 +173,8 @@ pub(super) fn contact(c: ContactCommand, store: &Store, now: NaiveDateTime, out:
                 None => store.load_all()?.into_iter().filter_map(|f| f.record.ok()).collect(),
             };
             let mut any = false;
+            let name_width =
+                column(records.iter().filter(|r| !r.contacts.is_empty()).map(|r| r.client.name.as_str()), NAME_COLUMN);
             for r in &records {
                 for c in &r.contacts {
                     any = true;
@@ -155,7 +183,8 @@ pub(super) fn contact(c: ContactCommand, store: &Store, now: NaiveDateTime, out:
                         (Direction::Incoming, Some(at)) => format!("replied {}", format_datetime(at)),
                         (Direction::Incoming, None) => format!("AWAITING REPLY ({})", ago(c.at.date(), now.date())),
                     };
-                    let who = if client.is_some() { String::new() } else { format!("{}  ", r.client.name) };
+                    let who =
+                        if client.is_some() { String::new() } else { format!("{}  ", fit(&r.client.name, name_width)) };
                     writeln!(
                         out,
                         "{:<4} {who}{}  {:<9} {}  [{state}]",
@@ -177,6 +206,7 @@ pub(super) fn contact(c: ContactCommand, store: &Store, now: NaiveDateTime, out:
             writeln!(out, "Logged {id}: {} {} from {}.", channel.label(), format_datetime(at), r.client.name)?;
         }
         ContactCommand::Replied { client, contact } => {
+            let contact = item_id("c", &contact);
             let (_, r) = change(store, now, "contact replied", &client, |r| r.mark_replied(&contact, now))?;
             writeln!(out, "Contact {contact} of {} marked as replied.", r.client.name)?;
         }

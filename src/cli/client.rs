@@ -37,7 +37,14 @@ pub(super) fn client(
         ClientCommand::List { all } => {
             let files = store.index()?;
             let archived = files.iter().filter(|f| f.summary.as_ref().is_some_and(|s| s.archived)).count();
-            for f in files.iter().filter(|f| all || !f.summary.as_ref().is_some_and(|s| s.archived)) {
+            let shown: Vec<_> =
+                files.iter().filter(|f| all || !f.summary.as_ref().is_some_and(|s| s.archived)).collect();
+            // Columns as wide as what they hold (ids whole: they are what is typed).
+            let names: Vec<String> =
+                shown.iter().filter_map(|f| f.summary.as_ref().map(|s| s.display_name())).collect();
+            let id_width = column(shown.iter().map(|f| f.id.as_str()), usize::MAX);
+            let name_width = column(names.iter().map(String::as_str), NAME_COLUMN);
+            for f in shown {
                 match (&f.summary, &f.error) {
                     (Some(r), _) => {
                         let last = r
@@ -47,9 +54,12 @@ pub(super) fn client(
                         let open = plural(r.open_tasks, "open task");
                         let ro = if f.read_only { "  (read-only: newer format)" } else { "" };
                         let ro = if r.archived { "  (archived)" } else { ro };
-                        writeln!(out, "{:<20} {:<32} {last}, {open}{ro}", f.id, r.display_name())?;
+                        let (id, name) = (fit(&f.id, id_width), fit(&r.display_name(), name_width));
+                        writeln!(out, "{id}  {name}  {last}, {open}{ro}")?;
                     }
-                    (None, e) => writeln!(out, "{:<20} UNREADABLE: {}", f.id, e.as_deref().unwrap_or("unknown"))?,
+                    (None, e) => {
+                        writeln!(out, "{}  UNREADABLE: {}", fit(&f.id, id_width), e.as_deref().unwrap_or("unknown"))?
+                    }
                 }
             }
             empty_note(out, files.is_empty(), "No clients yet. Add one: rapport client add \"Full Name\"")?;

@@ -50,9 +50,25 @@ pub fn run(
     }
 }
 
-/// "1 open task", "3 open tasks".
-pub fn plural(n: usize, what: &str) -> String {
-    if n == 1 { format!("1 {what}") } else { format!("{n} {what}s") }
+pub use crate::domain::plural;
+
+/// The widest a name column grows; a longer name is cut, ending in "…".
+pub(super) const NAME_COLUMN: usize = 40;
+
+/// How many terminal columns `text` takes once shown (control characters
+/// made visible).
+pub(super) fn width(text: &str) -> usize {
+    crate::fit::width(&crate::sanitize::visible(text))
+}
+
+/// The width a column of `texts` needs, at most `max`.
+pub(super) fn column<'a>(texts: impl IntoIterator<Item = &'a str>, max: usize) -> usize {
+    texts.into_iter().map(width).max().unwrap_or(0).min(max)
+}
+
+/// `text` as shown, in exactly `columns`: padded, or cut with "…" at the end.
+pub(super) fn fit(text: &str, columns: usize) -> String {
+    crate::fit::fit_exact(&crate::sanitize::visible(text), columns)
 }
 
 /// Asks `question`: true for "yes".
@@ -82,10 +98,9 @@ pub(super) fn find(store: &Store, query: &str) -> Result<ClientId> {
     // The index is derived: the client's own file must answer to the name,
     // or the index is rebuilt from the files and asked again (so a damaged
     // index can never send a note to the wrong client).
-    let q = query.trim().to_lowercase();
     if let Ok(r) = store.load(&id)
-        && r.client.id != q
-        && !super::answers_to(&r.client.name, r.client.preferred_name.as_deref(), &q)
+        && r.client.id != crate::domain::find::fold(query.trim())
+        && !crate::domain::find::answers_to(&r.client.name, r.client.preferred_name.as_deref(), query)
     {
         let entries = store.rebuild_index()?;
         return resolve(&entries, query).map(|e| e.id.clone()).map_err(|e| anyhow!(e));

@@ -1,7 +1,7 @@
 //! `rapport encrypt`, `decrypt` and `passphrase`: the folder-wide commands,
 //! run before any store is opened (a conversion opens the folder itself).
 
-use super::commands::confirm;
+use super::commands::{confirm, plural};
 use std::io::{self, IsTerminal};
 use std::path::Path;
 
@@ -67,9 +67,11 @@ pub fn encrypt(dir: &Path, yes: bool, now: NaiveDateTime) -> Result<()> {
     tell_left(&done);
     let what = match interrupted {
         Some(Direction::Decrypt) => "Undid the interrupted decryption: every file is encrypted again".to_string(),
-        Some(Direction::Encrypt) => format!("Finished the interrupted encryption ({} more files)", done.files),
-        None if done.resumed => format!("Finished an earlier encryption ({} more files)", done.files),
-        None => format!("Encrypted {} files", done.files),
+        Some(Direction::Encrypt) => {
+            format!("Finished the interrupted encryption ({})", plural(done.files, "more file"))
+        }
+        None if done.resumed => format!("Finished an earlier encryption ({})", plural(done.files, "more file")),
+        None => format!("Encrypted {}", plural(done.files, "file")),
     };
     let kept = if done.snapshot.is_empty() {
         String::new()
@@ -103,9 +105,12 @@ pub fn decrypt(dir: &Path, yes: bool, now: NaiveDateTime) -> Result<()> {
     match interrupted {
         Some(Direction::Encrypt) => println!("Undid the interrupted encryption: the data folder is plain again."),
         Some(Direction::Decrypt) => {
-            println!("Finished the interrupted decryption ({} more files); the data folder is plain again.", done.files)
+            println!(
+                "Finished the interrupted decryption ({}); the data folder is plain again.",
+                plural(done.files, "more file")
+            )
         }
-        None => println!("Decrypted {} files; the data folder is plain again.", done.files),
+        None => println!("Decrypted {}; the data folder is plain again.", plural(done.files, "file")),
     }
     Ok(())
 }

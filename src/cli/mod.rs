@@ -31,14 +31,15 @@ impl Prompt for Terminal {
     }
 }
 
+use crate::domain::find::{answers_to, fold};
 use crate::store::IndexEntry;
 
-/// Finds the client a CLIENT argument names: an exact id, or a
-/// case-insensitive prefix of the full name, the preferred name, or any word
-/// of the full name. An unknown or ambiguous name is an error that lists the
-/// candidates.
+/// Finds the client a CLIENT argument names: their id, or a prefix of the
+/// full name, the preferred name or any word of either, in any case and
+/// with or without accents (see [`answers_to`]). An unknown or ambiguous
+/// name is an error that lists the candidates.
 pub fn resolve<'a>(files: &'a [IndexEntry], query: &str) -> Result<&'a IndexEntry, String> {
-    let q = query.trim().to_lowercase();
+    let q = fold(query.trim());
     if q.is_empty() {
         return Err("name a client; `rapport client list` shows them".into());
     }
@@ -47,7 +48,7 @@ pub fn resolve<'a>(files: &'a [IndexEntry], query: &str) -> Result<&'a IndexEntr
     }
     let matches: Vec<&IndexEntry> = files
         .iter()
-        .filter(|f| f.summary.as_ref().is_some_and(|r| answers_to(&r.name, r.preferred_name.as_deref(), &q)))
+        .filter(|f| f.summary.as_ref().is_some_and(|r| answers_to(&r.name, r.preferred_name.as_deref(), query)))
         .collect();
     match matches.as_slice() {
         [one] => Ok(one),
@@ -68,14 +69,4 @@ pub fn resolve<'a>(files: &'a [IndexEntry], query: &str) -> Result<&'a IndexEntr
             ))
         }
     }
-}
-
-/// Whether a client with this name and preferred name is one the lowercased
-/// query `q` names: a prefix of the name, the preferred name or any word.
-pub fn answers_to(name: &str, preferred: Option<&str>, q: &str) -> bool {
-    let name = name.to_lowercase();
-    let preferred = preferred.unwrap_or("").to_lowercase();
-    name.starts_with(q)
-        || (!preferred.is_empty() && preferred.starts_with(q))
-        || name.split_whitespace().any(|w| w.starts_with(q))
 }

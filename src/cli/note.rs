@@ -8,6 +8,7 @@ use chrono::NaiveDateTime;
 use super::args::*;
 use super::commands::*;
 use crate::domain::NewSession;
+use crate::domain::find::item_id;
 use crate::domain::time::{ahead, format_datetime, parse_datetime};
 use crate::store::Store;
 
@@ -19,6 +20,7 @@ pub(super) fn finalise(
     now: NaiveDateTime,
     out: &mut dyn Write,
 ) -> Result<()> {
+    let session = session.map(|s| item_id("s", &s));
     let ((auto, ids), r) = store.update_with(&find(store, &client)?, now, "note finalised", |r, auto| {
         let auto = auto.to_vec();
         // What the editing period sealed just now is not "already final".
@@ -62,6 +64,7 @@ pub(super) fn addendum(
     now: NaiveDateTime,
     out: &mut dyn Write,
 ) -> Result<()> {
+    let session = item_id("s", &session);
     let (_, r) = change(store, now, "addendum added", &client, |r| r.add_addendum(&session, &text, now))?;
     writeln!(out, "Added an addendum to note {session} of {}.", r.client.name)?;
     Ok(())

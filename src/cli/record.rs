@@ -122,11 +122,13 @@ pub(super) fn retention(years: u32, store: &Store, now: NaiveDateTime, out: &mut
         }
     }
     due.sort();
+    let id_width = column(due.iter().map(|(_, id, _)| id.as_str()), usize::MAX);
+    let name_width = column(due.iter().map(|(_, _, name)| name.as_str()), NAME_COLUMN);
     for (last, id, name) in &due {
-        writeln!(out, "{id:<24} {name:<28} last contact {last}")?;
+        writeln!(out, "{}  {}  last contact {last}", fit(id, id_width), fit(name, name_width))?;
     }
     if due.is_empty() {
-        writeln!(out, "No archived client's last contact is older than {years} years.")?;
+        writeln!(out, "No archived client's last contact is older than {}.", plural(years as usize, "year"))?;
     } else {
         writeln!(
             out,

@@ -45,6 +45,11 @@ impl Appointment {
         self.start.checked_add_signed(Duration::minutes(self.minutes.into())).unwrap_or(self.start)
     }
 
+    /// The two share some minutes (one ending as the other starts do not).
+    pub fn overlaps(&self, other: &Appointment) -> bool {
+        self.start < other.end() && other.start < self.end()
+    }
+
     pub fn is_cancelled(&self) -> bool {
         self.cancelled.is_some()
     }
@@ -75,10 +80,6 @@ pub fn for_note(appointments: &[Appointment], now: NaiveDateTime) -> Option<&App
         .filter(|a| matches!(a.state(now), AppointmentState::Now | AppointmentState::NoteDue))
         .filter(|a| now - a.end() <= Duration::hours(NOTE_DUE_HOURS))
         .max_by_key(|a| a.start)
-}
-
-fn overlap(a: &Appointment, b: &Appointment) -> bool {
-    a.start < b.end() && b.start < a.end()
 }
 
 impl ClientRecord {
@@ -126,7 +127,7 @@ impl ClientRecord {
                 time::format_datetime(appt.start)
             )));
         }
-        Ok(others().filter(|a| overlap(a, appt)).cloned().collect())
+        Ok(others().filter(|a| a.overlaps(appt)).cloned().collect())
     }
 
     /// The booked appointment at `start`, or an error that says there is none.

@@ -51,7 +51,7 @@ pub fn is_valid_id(id: &str) -> bool {
 /// just over a limit never reads as the limit).
 pub fn size(bytes: u64) -> String {
     match bytes {
-        b if b < 1024 => format!("{b} bytes"),
+        b if b < 1024 => super::plural(b as usize, "byte"),
         b if b < 1024 * 1024 => format!("{} KiB", b.div_ceil(1024)),
         b => format!("{:.1} MiB", b as f64 / (1024.0 * 1024.0)),
     }

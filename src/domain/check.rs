@@ -125,7 +125,11 @@ fn id(what: &str, id: &str) -> Result<(), String> {
     if is_valid_id(id) {
         return Ok(());
     }
-    let shown: String = crate::sanitize::visible(id).chars().take(40).collect();
+    let visible = crate::sanitize::visible(id);
+    let mut shown: String = visible.chars().take(40).collect();
+    if shown.len() < visible.len() {
+        shown.push('…');
+    }
     Err(format!("{what} '{shown}' is not one Rapport writes (a-z, 0-9 and -, at most 64)"))
 }
 

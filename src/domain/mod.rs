@@ -10,6 +10,7 @@ mod check;
 mod edit;
 pub mod export;
 pub mod finalise;
+pub mod find;
 mod ids;
 pub mod profile;
 mod record;
@@ -32,6 +33,11 @@ pub fn display_name(name: &str, preferred: Option<&str>) -> String {
         Some(p) if p != name => format!("{name} ({p})"),
         _ => name.to_string(),
     }
+}
+
+/// "1 open task", "3 open tasks": the one way a count is written.
+pub fn plural(n: usize, what: &str) -> String {
+    if n == 1 { format!("1 {what}") } else { format!("{n} {what}s") }
 }
 
 /// The client's name in at most `cols` columns, for a list or a heading:

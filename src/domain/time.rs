@@ -41,6 +41,12 @@ pub fn parse_datetime(s: &str) -> Result<NaiveDateTime, String> {
     Ok(parse_date(d)?.and_time(parse_time(t)?))
 }
 
+/// Parses `YYYY-MM-DD HH:MM`, or `HH:MM` alone for that time on `today`.
+pub fn parse_when(s: &str, today: NaiveDate) -> Result<NaiveDateTime, String> {
+    let s = s.trim();
+    if s.contains([' ', 'T']) { parse_datetime(s) } else { Ok(today.and_time(parse_time(s)?)) }
+}
+
 /// `2026-11-30 14:00`
 pub fn format_datetime(t: NaiveDateTime) -> String {
     t.format("%Y-%m-%d %H:%M").to_string()
@@ -156,7 +162,8 @@ pub fn relative(now: NaiveDateTime, start: NaiveDateTime, minutes: u32) -> Strin
 pub fn ago(then: NaiveDate, today: NaiveDate) -> String {
     let days = (today - then).num_days();
     match days {
-        i64::MIN..=-1 => format!("in {} days", -days),
+        -1 => "tomorrow".into(),
+        i64::MIN..=-2 => format!("in {} days", -days),
         0 => "today".into(),
         1 => "yesterday".into(),
         2..=13 => format!("{days} days ago"),
@@ -175,6 +182,16 @@ pub fn dt(s: &str) -> NaiveDateTime {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn ago_says_tomorrow_and_one_is_never_plural() {
+        let today = NaiveDate::from_ymd_opt(2026, 11, 23).unwrap();
+        let day = |n: i64| today + chrono::Duration::days(n);
+        assert_eq!(ago(day(1), today), "tomorrow");
+        assert_eq!(ago(day(2), today), "in 2 days");
+        assert_eq!(ago(day(-1), today), "yesterday");
+        assert_eq!(ago(day(-14), today), "2 weeks ago");
+    }
 
     #[test]
     fn impossible_dates_and_times_are_named() {

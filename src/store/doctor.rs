@@ -240,7 +240,7 @@ impl Store {
         found.sort_by_key(|f| !f.attention);
         found.push(Finding {
             attention: false,
-            text: format!("{readable} of {} client files read and checked", files.len()),
+            text: format!("{readable} of {} read and checked", crate::domain::plural(files.len(), "client file")),
         });
         found.push(Finding {
             attention: false,

@@ -1,5 +1,7 @@
-//! Full-text search over every note, task and personal detail, reading the
-//! index's text shards rather than the client files.
+//! Full-text search over every note, addendum, task, task outcome, personal
+//! detail and message, reading the index's text shards rather than the
+//! client files. Text and query are folded alike (see [`fold`]), so "zoe"
+//! finds "Zoë".
 
 use std::collections::HashMap;
 use std::io::Read;
@@ -8,21 +10,26 @@ use std::path::PathBuf;
 use chrono::NaiveDate;
 use memchr::memmem;
 
-use super::index::{IndexDir, loose_text, session_text};
+use super::index::IndexDir;
+pub use super::index::Place;
 use super::{Store, StoreError};
 use crate::domain::ClientRecord;
+use crate::domain::find::{fold, fold_with_origins};
 
 /// At most this many words in a query.
 pub const MAX_WORDS: usize = 12;
 /// Snippets are about this many characters.
 const SNIPPET: usize = 90;
 
-/// One match: which client, which session, and a snippet to show.
+/// One match: which client, where in their record, and a snippet to show.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Hit {
     pub client: String,
-    /// None for details noted outside a session.
+    /// The session the hit belongs to, which opening it shows; None for a
+    /// message or a detail noted outside a session.
     pub session: Option<String>,
+    /// Where the words were found: a note, an addendum, a task's outcome…
+    pub place: Place,
     pub date: NaiveDate,
     pub snippet: String,
     /// Byte ranges in `snippet` where query words stand.
@@ -38,11 +45,11 @@ pub struct Found {
     pub total: usize,
 }
 
-/// The words of a query, lowercased, or why it cannot be searched.
+/// The words of a query, folded (see [`fold`]), or why it cannot be searched.
 pub fn query_words(query: &str) -> Result<Vec<String>, String> {
-    let words: Vec<String> = query
+    let words: Vec<&str> = query
         .split(|c: char| !c.is_alphanumeric() && c != '\'' && c != '-')
-        .map(|w| w.trim_matches(['\'', '-']).to_lowercase())
+        .map(|w| w.trim_matches(['\'', '-']))
         .filter(|w| !w.is_empty())
         .collect();
     if words.is_empty() {
@@ -57,14 +64,20 @@ pub fn query_words(query: &str) -> Result<Vec<String>, String> {
             w.chars().take(20).collect::<String>()
         ));
     }
+    // A character that folds to nothing (a lone combining accent) is no word.
+    let words: Vec<String> = words.iter().map(|w| fold(w).trim().to_string()).filter(|w| !w.is_empty()).collect();
+    if words.is_empty() {
+        return Err("Type a word to search for (letters or digits).".into());
+    }
     Ok(words)
 }
 
-/// A matching line: (date, client, session).
-type Match = (NaiveDate, String, Option<String>);
+/// A matching line: (date, client, place).
+type Match = (NaiveDate, String, Place);
 
 /// Scans some shard files for lines holding every word. The shards hold
-/// lowercased text, so the fast exact search finds words in any case.
+/// folded text, so the fast exact search finds words in any case, with or
+/// without accents.
 fn scan(dir: &IndexDir, shards: &[PathBuf], words: &[String], client: Option<&str>) -> Vec<Match> {
     let longest = words.iter().max_by_key(|w| w.len()).expect("at least one word");
     let finder = memmem::Finder::new(longest.as_bytes());
@@ -95,7 +108,7 @@ fn scan(dir: &IndexDir, shards: &[PathBuf], words: &[String], client: Option<&st
             after = end;
             let line = &buf[start..end];
             let mut fields = line.splitn(4, |&b| b == b'\t');
-            let (Some(id), Some(session), Some(date), Some(body)) =
+            let (Some(id), Some(place), Some(date), Some(body)) =
                 (fields.next(), fields.next(), fields.next(), fields.next())
             else {
                 continue;
@@ -103,22 +116,25 @@ fn scan(dir: &IndexDir, shards: &[PathBuf], words: &[String], client: Option<&st
             if client.is_some_and(|c| c.as_bytes() != id) || !others.iter().all(|f| f.find(body).is_some()) {
                 continue;
             }
-            let (Ok(id), Ok(session), Ok(date)) =
-                (std::str::from_utf8(id), std::str::from_utf8(session), std::str::from_utf8(date))
-            else {
+            let (Ok(id), Some(place), Ok(date)) = (
+                std::str::from_utf8(id),
+                std::str::from_utf8(place).ok().and_then(Place::parse),
+                std::str::from_utf8(date),
+            ) else {
                 continue;
             };
             let Ok(date) = NaiveDate::parse_from_str(date, "%Y-%m-%d") else { continue };
-            found.push((date, id.to_string(), (session != "-").then(|| session.to_string())));
+            found.push((date, id.to_string(), place));
         }
     }
     found
 }
 
 impl Store {
-    /// Notes, tasks and personal details that contain every word of
-    /// `query` (case-insensitive), newest first. Brings the index up to
-    /// date first, so what was just saved is found.
+    /// Notes, addenda, tasks and their outcomes, personal details and
+    /// messages that contain every word of `query` (in any case, with or
+    /// without accents), newest first. Brings the index up to date first,
+    /// so what was just saved is found.
     pub fn search(&self, query: &str, client: Option<&str>, limit: usize) -> Result<Found, StoreError> {
         let words = query_words(query).map_err(|e| StoreError::Record(crate::domain::RecordError::Invalid(e)))?;
         self.index()?;
@@ -138,16 +154,15 @@ impl Store {
         let mut records: HashMap<String, Option<ClientRecord>> = HashMap::new();
         let hits = found
             .into_iter()
-            .filter_map(|(date, client, session)| {
+            .filter_map(|(date, client, place)| {
                 let record = records.entry(client.clone()).or_insert_with(|| self.load(&client).ok());
                 // A hit is shown only from the client's own file: a line of
-                // a damaged shard that names no real note is dropped.
-                let body = match (record.as_ref()?, &session) {
-                    (r, Some(sid)) => session_text(r, r.session(sid)?),
-                    (r, None) => loose_text(r),
-                };
+                // a damaged shard that names no real place is dropped.
+                let r = record.as_ref()?;
+                let body = place.text(r)?;
+                let session = place.session(r);
                 let (snippet, marks) = snippet(&body, &words);
-                Some(Hit { client, session, date, snippet, marks })
+                Some(Hit { client, session, place, date, snippet, marks })
             })
             .take(limit)
             .collect();
@@ -156,16 +171,16 @@ impl Store {
 }
 
 /// About [`SNIPPET`] characters of `body` around the first word found, and
-/// where the words stand in it.
+/// where the words stand in it. Words are found in the folded body and
+/// marked on the characters they were folded from ("zoe" marks "Zoë").
 fn snippet(body: &str, words: &[String]) -> (String, Vec<(usize, usize)>) {
-    // Offsets in the lowercased text are offsets in `body` when lowercasing
-    // kept every length (nearly always); otherwise start at the beginning.
-    let lower = body.to_lowercase();
-    let first = if lower.len() == body.len() {
-        words.iter().filter_map(|w| lower.find(w.as_str())).min().unwrap_or(0)
-    } else {
-        0
+    let (folded, origins) = fold_with_origins(body);
+    // The range of `body` that the folded bytes a..b came from.
+    let in_body = |a: usize, b: usize| {
+        let last = origins[b - 1] as usize;
+        (origins[a] as usize, last + body[last..].chars().next().map_or(0, char::len_utf8))
     };
+    let first = words.iter().filter_map(|w| folded.find(w.as_str())).min().map_or(0, |i| origins[i] as usize);
     let mut start = first.saturating_sub(SNIPPET / 3);
     while !body.is_char_boundary(start) {
         start -= 1;
@@ -180,19 +195,24 @@ fn snippet(body: &str, words: &[String]) -> (String, Vec<(usize, usize)>) {
     let prefix = if start > 0 { "…" } else { "" };
     let suffix = if end < body.len() { "…" } else { "" };
     let text = format!("{prefix}{}{suffix}", &body[start..end]);
-    let lower = text.to_lowercase();
+    // Only the part of the folded text that the snippet shows is searched for marks.
+    let (fa, fb) =
+        (origins.partition_point(|&o| (o as usize) < start), origins.partition_point(|&o| (o as usize) < end));
+    let shown = &folded[fa..fb];
     let mut marks: Vec<(usize, usize)> = Vec::new();
-    if lower.len() == text.len() {
-        for w in words {
-            let mut from = 0;
-            while let Some(i) = lower[from..].find(w.as_str()) {
-                marks.push((from + i, from + i + w.len()));
-                from += i + w.len();
+    for w in words {
+        let mut from = 0;
+        while let Some(i) = shown[from..].find(w.as_str()) {
+            let (a, b) = in_body(fa + from + i, fa + from + i + w.len());
+            if a >= start && b <= end {
+                marks.push((a - start + prefix.len(), b - start + prefix.len()));
             }
+            from += i + w.len();
         }
-        marks.sort_unstable();
     }
-    (text.clone(), usable_marks(&text, marks))
+    marks.sort_unstable();
+    let marks = usable_marks(&text, marks);
+    (text, marks)
 }
 
 /// Marks that can be drawn: on character boundaries (lowercasing can move
@@ -227,6 +247,18 @@ mod tests {
         assert!(s.starts_with('…') && s.ends_with('…'));
         let marked: Vec<&str> = marks.iter().map(|&(a, b)| &s[a..b]).collect();
         assert_eq!(marked, vec!["sleep", "diary"]);
+    }
+
+    #[test]
+    fn a_word_typed_without_accents_marks_the_word_as_written() {
+        let words = query_words("zoe CAFE").unwrap();
+        assert_eq!(words, vec!["zoe", "cafe"]);
+        let body = format!("{} Zoë's café, and the Cafe again", "Æ ".repeat(40));
+        let (s, marks) = snippet(&body, &words);
+        let marked: Vec<&str> = marks.iter().map(|&(a, b)| &s[a..b]).collect();
+        assert_eq!(marked, vec!["Zoë", "café", "Cafe"], "{s}");
+        assert_eq!(query_words("Zoë Ørsted").unwrap(), vec!["zoe", "orsted"]);
+        assert!(query_words("\u{308}").is_err(), "a lone accent is no word");
     }
 
     #[test]

@@ -61,6 +61,8 @@ pub enum Action {
     TaskNotDone,
     /// Drop the selected task (asks for an outcome).
     TaskDrop,
+    /// Set a new task for the client whose open tasks are shown.
+    AddTask,
     /// Open the selected client's profile.
     Profile,
     /// Add an item to the profile part shown.
@@ -197,6 +199,11 @@ pub enum Effect {
         task: String,
         status: TaskStatus,
         outcome: Option<String>,
+    },
+    /// Set a new open task, outside a note.
+    AddTask {
+        client: ClientId,
+        text: String,
     },
     Schedule {
         client: ClientId,

@@ -118,6 +118,14 @@ fn perform(store: &Store, effect: Effect, now: NaiveDateTime) -> Option<Action> 
                 Err(e) => failed(e),
             }
         }
+        Effect::AddTask { client, text } => {
+            match store.update(&client, now, "task set", |r| r.add_task(&text, None, now.date())) {
+                Ok((id, record)) => {
+                    Action::RecordSaved { record: Box::new(record), message: format!("Task {id} set: {text}.") }
+                }
+                Err(e) => failed(e),
+            }
+        }
         Effect::Schedule { client, start, minutes, weekly, replaces } => {
             let result = store.update(&client, now, "appointment booked", |r| match &replaces {
                 Some(id) => r.move_appointment(id, start, minutes),

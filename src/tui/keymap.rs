@@ -19,6 +19,8 @@ pub enum Context {
     Review,
     /// The selected client's open tasks.
     Tasks,
+    /// Typing a new task.
+    NewTask,
     /// The keys every part of the profile shares.
     Profile,
     /// The profile's parts, each with its own keys besides the shared ones.
@@ -57,6 +59,7 @@ impl Context {
             Context::Filter => "Filter by name",
             Context::Review => "Review",
             Context::Tasks => "Open tasks",
+            Context::NewTask => "New task",
             Context::Profile => "Profile",
             Context::ProfilePersonal => "Profile · Personal",
             Context::ProfileGoals => "Profile · Goals",
@@ -99,6 +102,7 @@ impl Context {
                 | Context::Outcome
                 | Context::AddItem
                 | Context::Addendum
+                | Context::NewTask
                 | Context::Search
         )
     }
@@ -269,7 +273,7 @@ pub fn keys_label(keys: &[Key]) -> String {
 use Context::*;
 
 /// Every context in the order help lists them.
-pub const HELP_ORDER: [Context; 23] = [
+pub const HELP_ORDER: [Context; 24] = [
     Today,
     TodayMessages,
     Clients,
@@ -278,6 +282,7 @@ pub const HELP_ORDER: [Context; 23] = [
     Search,
     Review,
     Tasks,
+    NewTask,
     Profile,
     ProfilePersonal,
     ProfileGoals,

@@ -118,6 +118,11 @@ pub enum Popup {
         session: SessionId,
         input: Box<TextInput>,
     },
+    /// Typing a new task, from the open tasks (which it goes back to).
+    NewTask {
+        client: ClientId,
+        input: Box<TextInput>,
+    },
     /// [`DISCARD_QUESTION`], asked by Esc on any form or box with typed
     /// text: `keep` is the box to go back to (None: the form on screen).
     Discard {
@@ -271,6 +276,7 @@ impl Model {
             Some(Popup::Restore { .. }) => return Context::Restore,
             Some(Popup::AddItem { .. }) => return Context::AddItem,
             Some(Popup::Addendum { .. }) => return Context::Addendum,
+            Some(Popup::NewTask { .. }) => return Context::NewTask,
             None => {}
         }
         match &self.screen {

@@ -132,13 +132,15 @@ impl crate::store::Store {
         self.audit(now, if again { "ledger started again" } else { "ledger started" }, "", &seals.to_string());
         if again {
             self.notice(format!(
-                "the ledger (the record of every finalised note) was missing; it was started again from the {seals} \
-                 finalised notes the files hold now, so a change made to them before now cannot be named"
+                "the ledger (the record of every finalised note) was missing; it was started again from the {} \
+                 the files hold now, so a change made to them before now cannot be named",
+                crate::domain::plural(seals, "finalised note")
             ));
         } else if seals > 0 {
             self.notice(format!(
                 "started the ledger, the record of every finalised note kept outside the client files, from the \
-                 {seals} finalised notes they hold now; from now on `rapport verify` holds each note against it"
+                 {} they hold now; from now on `rapport verify` holds each note against it",
+                crate::domain::plural(seals, "finalised note")
             ));
         }
         Ok(())

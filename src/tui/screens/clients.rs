@@ -183,7 +183,7 @@ fn client_pane(frame: &mut Frame, area: Rect, m: &Model, r: &ClientRecord) {
     let list_height = (sessions.len() as u16 + 2).clamp(3, (area.height / 3).max(4));
     let [list_area, detail_area] = Layout::vertical([Constraint::Length(list_height), Constraint::Min(3)]).areas(area);
     let today = m.now.date();
-    let mut tail = format!(" · {} sessions", sessions.len());
+    let mut tail = format!(" · {}", crate::domain::plural(sessions.len(), "session"));
     if m.selected_entry().is_some_and(|e| e.read_only) {
         tail.push_str(" · made by a newer Rapport: read-only");
     }
@@ -374,7 +374,7 @@ pub(crate) fn update(m: &mut Model, action: Action) -> Vec<Effect> {
             }
             let n = m.clients.iter().filter(|c| c.summary.as_ref().is_ok_and(|s| s.archived)).count();
             m.set_info(if m.show_archived {
-                format!("Showing {n} archived clients too (A hides them).")
+                format!("Showing {} too (A hides them).", crate::domain::plural(n, "archived client"))
             } else {
                 "Archived clients hidden (A shows them).".to_string()
             });

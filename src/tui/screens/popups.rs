@@ -4,6 +4,7 @@
 use crate::domain::summary::open_task_line;
 use crate::domain::{TaskId, TaskStatus};
 use crate::tui::action::{Action, Effect};
+use crate::tui::input::TextInput;
 use crate::tui::keymap::{Binding, Context, DOWN, ENTER, ESC, UP, b, ctrl, k};
 use crate::tui::model::{DISCARD_QUESTION, Model, Popup};
 use crate::tui::nav::*;
@@ -28,14 +29,14 @@ pub fn view(frame: &mut Frame, area: Rect, m: &Model, popup: &Popup) {
             let title = format!("Open tasks · {}", rec.client.name);
             let block = panel(crate::fit::fit(&title, usize::from(r.width.saturating_sub(4))), true, theme);
             if open.is_empty() {
-                frame.render_widget(Paragraph::new("No open tasks.").block(block), r);
+                frame.render_widget(Paragraph::new("No open tasks. a sets one.").block(block), r);
                 return;
             }
             let today = m.now.date();
             let inner = block.inner(r);
             frame.render_widget(block, r);
             // However many tasks, the selected one stays in view.
-            selectable_list(frame, inner, open.len(), *selected, theme, |i| {
+            selectable_list(frame, inner, open.len(), (*selected).min(open.len() - 1), theme, |i| {
                 let t = open[i];
                 open_task_line(&t.id, &t.text, t.set_on, t.outcome.as_deref(), today)
             });
@@ -87,6 +88,17 @@ pub fn view(frame: &mut Frame, area: Rect, m: &Model, popup: &Popup) {
             frame.render_widget(Paragraph::new(Line::styled(hint, theme.quiet())).wrap(Wrap { trim: true }), label);
             frame.render_widget(&**input, field);
         }
+        Popup::NewTask { input, .. } => {
+            let r = centered(area, 76, 6);
+            frame.render_widget(Clear, r);
+            let block = panel("New task", true, theme);
+            let inner = block.inner(r);
+            frame.render_widget(block, r);
+            let [label, field] = Layout::vertical([Constraint::Length(2), Constraint::Min(1)]).areas(inner);
+            let hint = "What the client will do before next time; set today, and checked in the review.";
+            frame.render_widget(Paragraph::new(Line::styled(hint, theme.quiet())).wrap(Wrap { trim: true }), label);
+            frame.render_widget(&**input, field);
+        }
         Popup::Restore { client } => {
             let name = m.entry(client).map_or(client.as_str(), |e| e.name());
             let kept =
@@ -123,7 +135,10 @@ pub static KEYS: &[Binding] = &[
     b(Context::Tasks, &[DOWN, k('j')], Action::Down, "next task", false),
     b(Context::Tasks, &[k('d')], Action::TaskDone, "done", true),
     b(Context::Tasks, &[k('x')], Action::TaskDrop, "drop", true),
+    b(Context::Tasks, &[k('a')], Action::AddTask, "new task", true).about("set a new task"),
     b(Context::Tasks, &[ESC], Action::Back, "close", true),
+    b(Context::NewTask, &[ENTER, ctrl('s')], Action::Save, "set", true),
+    b(Context::NewTask, &[ESC], Action::Back, "cancel", true),
     b(Context::AddItem, &[ENTER, ctrl('s')], Action::Save, "save", true),
     b(Context::AddItem, &[ESC], Action::Back, "cancel", true),
     b(Context::Addendum, &[ENTER, ctrl('s')], Action::Save, "add", true),
@@ -179,6 +194,8 @@ fn step_popup(m: &mut Model, popup: Popup, action: Action) -> Next {
                 .record(&client)
                 .map(|r| r.open_tasks().map(|t| (t.id.clone(), t.text.clone())).collect())
                 .unwrap_or_default();
+            // A new task whose save failed leaves the selection one past the end.
+            let selected = selected.min(open.len().saturating_sub(1));
             match action {
                 Action::Up | Action::Down => {
                     keep(Popup::Tasks { selected: step(selected, open.len(), action == Action::Down), client })
@@ -190,6 +207,9 @@ fn step_popup(m: &mut Model, popup: Popup, action: Action) -> Next {
                     }
                     None => keep(Popup::Tasks { client, selected }),
                 },
+                Action::AddTask if writable(m, &client) => {
+                    keep(Popup::NewTask { client, input: Box::new(TextInput::one_line("")) })
+                }
                 Action::Back => close(vec![]),
                 _ => keep(Popup::Tasks { client, selected }),
             }
@@ -264,6 +284,26 @@ fn step_popup(m: &mut Model, popup: Popup, action: Action) -> Next {
                     m.set_error(why);
                 }
                 keep(Popup::Addendum { client, session, input })
+            }
+        },
+        Popup::NewTask { client, mut input } => match action {
+            Action::Save => {
+                let text = input.lines().join(" ").trim().to_string();
+                if text.is_empty() {
+                    m.set_error("Type the task first, or Esc to cancel.");
+                    return keep(Popup::NewTask { client, input });
+                }
+                // Back to the open tasks, the new one (added last) selected.
+                let selected = m.record(&client).map_or(0, |r| r.open_tasks().count());
+                (Some(Popup::Tasks { client: client.clone(), selected }), vec![Effect::AddTask { client, text }])
+            }
+            Action::Back if input.is_blank() => keep(Popup::Tasks { client, selected: 0 }),
+            Action::Back => close_box(Popup::NewTask { client, input }, true),
+            other => {
+                if let Some(why) = type_line(&mut input, other) {
+                    m.set_error(why);
+                }
+                keep(Popup::NewTask { client, input })
             }
         },
         Popup::Discard { keep: kept } => match action {

@@ -62,11 +62,13 @@ pub fn view(frame: &mut Frame, area: Rect, m: &Model, v: &SearchView) {
                 .iter()
                 .map(|h| {
                     let name = m.summary(&h.client).map_or(h.client.clone(), |s| s.display_name());
-                    let session = h.session.as_deref().unwrap_or("profile");
                     let head = fit_line(
                         Line::from(vec![
                             Span::styled(name, theme.title()),
-                            Span::styled(format!(" · {} · {session}", format_day_near(h.date, today)), theme.quiet()),
+                            Span::styled(
+                                format!(" · {} · {}", format_day_near(h.date, today), h.place.label()),
+                                theme.quiet(),
+                            ),
                         ]),
                         cols,
                     );

@@ -1,0 +1,143 @@
+//! How typed words find things: a client from a CLIENT argument, a note
+//! from search words, an item from its short id. Both sides of every
+//! comparison go through [`fold`], so "zoe", "ZOE" and "Zoë" are one word.
+
+/// `text` folded for matching: lowercased, with accents and other scripts
+/// turned into their nearest ASCII (deunicode), one character at a time so
+/// that a match in the folded text can be traced back (see
+/// [`fold_with_origins`]). "Zoë Ørsted-Núñez" folds to "zoe orsted-nunez".
+pub fn fold(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    // Runs of ASCII, most of any note, are lowercased whole: the whole
+    // practice's text is folded when the search index is rebuilt.
+    while !rest.is_empty() {
+        let ascii = rest.bytes().position(|b| !b.is_ascii()).unwrap_or(rest.len());
+        let start = out.len();
+        out.push_str(&rest[..ascii]);
+        out[start..].make_ascii_lowercase();
+        rest = &rest[ascii..];
+        if let Some(c) = rest.chars().next() {
+            push_folded(&mut out, c);
+            rest = &rest[c.len_utf8()..];
+        }
+    }
+    out
+}
+
+/// [`fold`], and for each byte of the folded text the byte offset in `text`
+/// of the character it came from (plus one entry for the end), so a match
+/// found in the folded text can be marked in the original.
+pub fn fold_with_origins(text: &str) -> (String, Vec<u32>) {
+    let mut out = String::with_capacity(text.len());
+    let mut origins = Vec::with_capacity(text.len() + 1);
+    for (at, c) in text.char_indices() {
+        push_folded(&mut out, c);
+        // Texts are bounded far below 4 GiB (see `bounds::FILE_BYTES`).
+        origins.resize(out.len(), at as u32);
+    }
+    origins.push(text.len() as u32);
+    (out, origins)
+}
+
+fn push_folded(out: &mut String, c: char) {
+    if c.is_ascii() {
+        out.push(c.to_ascii_lowercase());
+        return;
+    }
+    match deunicode::deunicode_char(c) {
+        // A transliteration never brings a line break or a tab of its own
+        // (the search index is one line per place, tab-separated).
+        Some(ascii) => {
+            out.extend(ascii.chars().map(|a| if a.is_ascii_control() { ' ' } else { a.to_ascii_lowercase() }))
+        }
+        None => out.extend(c.to_lowercase()),
+    }
+}
+
+/// Whether a client with this name and preferred name is the one `typed`
+/// names: a prefix, in any case and with or without accents, of the full
+/// name, the preferred name, or any word of either ("zoe", "orsted",
+/// "Núñez" and "zoe ors" all name "Zoë Ørsted-Núñez").
+pub fn answers_to(name: &str, preferred: Option<&str>, typed: &str) -> bool {
+    let typed = words(&fold(typed));
+    !typed.is_empty() && std::iter::once(name).chain(preferred).any(|n| starts_a_word(&words(&fold(n)), &typed))
+}
+
+/// The words of `text` joined by single spaces.
+fn words(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// True when `prefix` stands at the start of `text` or right after a
+/// character that is not a letter or digit (a space, a hyphen, an apostrophe).
+fn starts_a_word(text: &str, prefix: &str) -> bool {
+    text.starts_with(prefix)
+        || text.char_indices().any(|(i, c)| !c.is_alphanumeric() && text[i + c.len_utf8()..].starts_with(prefix))
+}
+
+/// The short id an item argument names: `2` means `t2` when `prefix` is
+/// `t`; `T2` is `t2`. Anything else is passed on as typed (and refused by
+/// the record if no item has it).
+pub fn item_id(prefix: &str, typed: &str) -> String {
+    let typed = typed.trim();
+    match typed.parse::<u64>() {
+        Ok(n) if typed.bytes().all(|b| b.is_ascii_digit()) => format!("{prefix}{n}"),
+        _ => typed.to_lowercase(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn accents_case_and_other_scripts_fold_to_plain_lowercase() {
+        assert_eq!(fold("Zoë Ørsted-Núñez"), "zoe orsted-nunez");
+        assert_eq!(fold("Straße İstanbul ÆGIR"), "strasse istanbul aegir");
+        // A decomposed accent (e + combining diaeresis) folds the same.
+        assert_eq!(fold("Zoe\u{308}"), "zoe");
+        assert!(!fold("a\u{2028}b\u{85}c").contains(['\n', '\t', '\r']));
+    }
+
+    #[test]
+    fn folding_with_origins_folds_the_same() {
+        for text in ["Zoë Ørsted-Núñez", "plain ASCII, Mixed Case", "北京 Straße ǅ ﬃ İ", ""] {
+            assert_eq!(fold_with_origins(text).0, fold(text), "{text}");
+        }
+    }
+
+    #[test]
+    fn every_folded_byte_knows_where_it_came_from() {
+        let text = "Æon Zoë";
+        let (folded, origins) = fold_with_origins(text);
+        assert_eq!(folded, "aeon zoe");
+        assert_eq!(origins.len(), folded.len() + 1);
+        // "ae" both come from Æ (offset 0); the "e" of "zoe" from ë.
+        assert_eq!(&origins[..3], &[0, 0, 2]);
+        assert_eq!(origins[7] as usize, text.find('ë').unwrap());
+        assert_eq!(*origins.last().unwrap() as usize, text.len());
+    }
+
+    #[test]
+    fn a_client_answers_to_any_word_of_their_names_with_or_without_accents() {
+        let zoe = |typed| answers_to("Zoë Ørsted-Núñez", Some("Zo"), typed);
+        for typed in ["zoe", "ZOË", "orsted", "nunez", "Núñez", "zoe ors", "orsted-n", "zo", " zoë  ørsted "] {
+            assert!(zoe(typed), "{typed}");
+        }
+        for typed in ["oe", "sted", "", "  ", "zoe nunez", "-"] {
+            assert!(!zoe(typed), "{typed}");
+        }
+        assert!(answers_to("Siobhán O'Brien", None, "brien"));
+        assert!(answers_to("Maria Lopez", Some("Mari"), "mari"));
+    }
+
+    #[test]
+    fn a_bare_number_is_the_item_of_that_kind() {
+        assert_eq!(item_id("t", "2"), "t2");
+        assert_eq!(item_id("t", " 02 "), "t2");
+        assert_eq!(item_id("t", "T2"), "t2");
+        assert_eq!(item_id("g", "x9"), "x9");
+        assert_eq!(item_id("s", "+3"), "+3");
+    }
+}
