@@ -862,7 +862,9 @@ fn encrypt_and_decrypt_killed_anywhere_finish_when_run_again_and_leave_no_plain_
 
     let (mut kills_e, mut kills_d, mut refusals) = (0, 0, 0);
     let mut seed: u64 = 0x2545_f491_4f6c_dd1d;
-    let deadline = Instant::now() + Duration::from_secs(100);
+    // The loop ends as soon as both counts are reached (some 80 s on an idle
+    // 2-core machine); the deadline only bounds a machine under heavy load.
+    let deadline = Instant::now() + Duration::from_secs(300);
     while (kills_e < 30 || kills_d < 30) && Instant::now() < deadline {
         kills_e += usize::from(kill_during(&dir, "encrypt", span_e, &mut seed));
         if dir.join("conversion.json").exists() {
