@@ -1423,3 +1423,23 @@ fn the_tasks_list_with_thirty_open_tasks_scrolls_to_the_last_and_shows_a_scrollb
     app.press("d");
     assert!(app.screen(80, 24).contains("step 30 of the ladder"), "the last one is the one acted on");
 }
+
+#[test]
+fn booking_in_the_past_or_over_another_clients_appointment_warns_in_the_app() {
+    let mut app = App::demo();
+    app.press("Tab");
+    app.rt.model.select_client("hannah-weiss");
+    let mut book = |app: &mut App, when: &str| {
+        app.press("s");
+        for _ in 0..16 {
+            app.key(KeyCode::Backspace, KeyModifiers::NONE);
+        }
+        app.type_text(when);
+        app.press("C-s");
+        app.status()
+    };
+    let over = book(&mut app, "2026-11-26 11:15");
+    assert!(over.contains("Note: it overlaps Priya Raman's at 2026-11-26 11:00."), "{over}");
+    let past = book(&mut app, "2026-11-20 10:00");
+    assert!(past.contains("Note: that time has passed."), "{past}");
+}

@@ -99,12 +99,9 @@ pub(super) fn appointment(a: AppointmentArgs, store: &Store, now: NaiveDateTime,
     // see two people at once.
     let starts: Vec<NaiveDateTime> =
         (0..=a.weekly).filter_map(|w| at.checked_add_signed(chrono::Duration::weeks(w.into()))).collect();
-    let booked: Vec<&Appointment> = r.booked().filter(|x| starts.contains(&x.start)).collect();
-    for e in store.index()?.iter().filter(|e| e.id != r.client.id) {
-        let Some(s) = e.summary.as_ref().filter(|s| !s.archived) else { continue };
-        for o in s.appointments.iter().filter(|o| !o.is_cancelled() && booked.iter().any(|b| b.overlaps(o))) {
-            writeln!(out, "Warning: this overlaps {}'s appointment at {}.", s.name, format_datetime(o.start))?;
-        }
+    let booked: Vec<Appointment> = r.booked().filter(|x| starts.contains(&x.start)).cloned().collect();
+    for (name, o) in store.overlapping_others(&r.client.id, &booked)? {
+        writeln!(out, "Warning: this overlaps {name}'s appointment at {}.", format_datetime(o.start))?;
     }
     Ok(())
 }

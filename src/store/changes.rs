@@ -28,6 +28,23 @@ impl Store {
         Ok(record)
     }
 
+    /// The booked appointments of other current clients that `booked` (of
+    /// client `id`) overlap, with the other client's name: the therapist
+    /// cannot see two people at once.
+    pub fn overlapping_others(
+        &self,
+        id: &str,
+        booked: &[crate::domain::Appointment],
+    ) -> Result<Vec<(String, crate::domain::Appointment)>, StoreError> {
+        let mut found = Vec::new();
+        for e in self.index()?.into_iter().filter(|e| e.id != id) {
+            let Some(s) = e.summary.filter(|s| !s.archived) else { continue };
+            let clash = |o: &&crate::domain::Appointment| !o.is_cancelled() && booked.iter().any(|b| b.overlaps(o));
+            found.extend(s.appointments.iter().filter(clash).map(|o| (s.name.clone(), o.clone())));
+        }
+        Ok(found)
+    }
+
     /// Applies `change` to client `id` as it is on disk now, under the
     /// folder lock, and writes the result. Returns what `change` returned and
     /// the record as saved. A damaged or newer-format file is never written.

@@ -135,8 +135,17 @@ fn perform(store: &Store, effect: Effect, now: NaiveDateTime) -> Option<Action> 
                 Ok((overlaps, record)) => {
                     let verb = if replaces.is_some() { "Moved to" } else { "Booked" };
                     let mut message = format!("{verb} {} ({minutes} min).", format_datetime(start));
+                    if start < now {
+                        message.push_str(" Note: that time has passed.");
+                    }
                     if let Some(o) = overlaps.first() {
                         message.push_str(&format!(" Note: it overlaps the one at {}.", format_datetime(o.start)));
+                    }
+                    let booked: Vec<_> = record.booked().filter(|a| a.start == start).cloned().collect();
+                    if let Some((name, o)) =
+                        store.overlapping_others(&client, &booked).ok().and_then(|v| v.into_iter().next())
+                    {
+                        message.push_str(&format!(" Note: it overlaps {name}'s at {}.", format_datetime(o.start)));
                     }
                     Action::RecordSaved { record: Box::new(record), message }
                 }
