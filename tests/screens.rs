@@ -1429,7 +1429,7 @@ fn booking_in_the_past_or_over_another_clients_appointment_warns_in_the_app() {
     let mut app = App::demo();
     app.press("Tab");
     app.rt.model.select_client("hannah-weiss");
-    let mut book = |app: &mut App, when: &str| {
+    let book = |app: &mut App, when: &str| {
         app.press("s");
         for _ in 0..16 {
             app.key(KeyCode::Backspace, KeyModifiers::NONE);
