@@ -4,6 +4,7 @@
 use std::io::{self, IsTerminal};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::time::SystemTime;
 
 use anyhow::{Context, Result, anyhow, bail};
 use chrono::{Local, NaiveDateTime, Timelike};
@@ -13,6 +14,7 @@ use rapport::cli::args::DemoCommand;
 use rapport::cli::{self, Cli, Command};
 use rapport::domain::time::parse_datetime;
 use rapport::sanitize::{VisibleWriter, visible};
+use rapport::store::held::SystemKeyring;
 use rapport::store::{Store, StoreError, crypt, files};
 
 fn default_data_dir() -> Option<PathBuf> {
@@ -111,8 +113,12 @@ fn run() -> Result<()> {
     refuse_unsafe_folder(&dir, doctor)?;
     match &cli.command {
         Some(Command::Encrypt { yes }) => return cli::crypt::encrypt(&dir, *yes, now),
-        Some(Command::Decrypt { yes }) => return cli::crypt::decrypt(&dir, *yes, now),
-        Some(Command::Passphrase) => return cli::crypt::change_passphrase(&dir),
+        Some(Command::Decrypt { yes }) => return cli::crypt::decrypt(&dir, *yes, now, &SystemKeyring),
+        Some(Command::Passphrase) => return cli::crypt::change_passphrase(&dir, &SystemKeyring),
+        Some(Command::Unlock { duration }) => {
+            return cli::unlock::unlock(&dir, *duration, &SystemKeyring, SystemTime::now);
+        }
+        Some(Command::Lock) => return cli::unlock::lock(&dir, &SystemKeyring),
         _ => {}
     }
     let store = open_store(&dir)?;
@@ -151,14 +157,14 @@ fn refuse_unsafe_folder(dir: &Path, doctor: bool) -> Result<()> {
     Err(StoreError::UnsafeFolder(problem).into())
 }
 
-/// Opens the data folder, asking for the passphrase if it is encrypted.
+/// Opens the data folder; an encrypted one with the key `rapport unlock`
+/// holds, else its passphrase.
 fn open_store(dir: &Path) -> Result<Store> {
     if let Some(refusal) = rapport::store::conversion::refusal(dir) {
         bail!(refusal);
     }
     if crypt::is_encrypted(dir) {
-        let passphrase = cli::crypt::ask_secret("RAPPORT_PASSPHRASE", "Passphrase for the Rapport data folder: ")?;
-        Store::unlock(dir, &passphrase)
+        cli::unlock::open_encrypted(dir, &SystemKeyring, SystemTime::now())
     } else {
         Store::open(dir)
     }

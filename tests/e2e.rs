@@ -336,6 +336,31 @@ fn in_an_encrypted_folder_the_app_writes_nothing_readable() {
 }
 
 #[test]
+fn the_app_asks_for_the_passphrase_unless_the_folder_is_unlocked() {
+    let d = tempfile::tempdir().unwrap();
+    let pass = "correct horse battery";
+    cli(d.path(), None, &["client", "add", "Tom Becker"]);
+    cli(d.path(), Some(pass), &["encrypt", "--yes"]);
+    let t = Term::start(d.path(), "2026-11-26 09:35", &[]);
+    t.wait("Passphrase for the Rapport data folder:");
+    t.type_text(pass);
+    t.keys(&["Enter", "Tab"]);
+    t.wait("Tom Becker");
+    t.keys(&["q"]);
+    t.wait_exit();
+
+    // Unlocked (against the real kernel keyring): no question at all.
+    cli(d.path(), Some(pass), &["unlock", "--for", "5m"]);
+    let t = Term::start(d.path(), "2026-11-26 09:35", &[]);
+    t.keys(&["Tab"]);
+    t.wait("Tom Becker");
+    assert!(!t.screen().contains("Passphrase"), "{}", t.screen());
+    t.keys(&["q"]);
+    t.wait_exit();
+    cli(d.path(), None, &["lock"]);
+}
+
+#[test]
 fn when_the_disk_refuses_a_save_the_note_stays_on_screen() {
     let d = tempfile::tempdir().unwrap();
     cli(d.path(), None, &["client", "add", "Tom Becker"]);

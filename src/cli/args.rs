@@ -20,6 +20,15 @@ fn bounded(range: std::ops::RangeInclusive<u32>) -> clap::builder::RangedI64Valu
     clap::value_parser!(u32).range(i64::from(*range.start())..=i64::from(*range.end()))
 }
 
+/// How long `unlock --for` holds the key, within [`bounds::HOLD_SECONDS`].
+fn hold_duration(text: &str) -> Result<std::time::Duration, String> {
+    let duration = humantime::parse_duration(text).map_err(|e| format!("{e}; write it as 8h, 30m, 1h30m or 90s"))?;
+    if !bounds::HOLD_SECONDS.contains(&duration.as_secs()) {
+        return Err("hold the key for at least 1s and at most a week (168h)".into());
+    }
+    Ok(duration)
+}
+
 #[derive(Debug, Parser)]
 #[command(
     name = "rapport",
@@ -160,6 +169,18 @@ pub enum Command {
     },
     /// Change the passphrase of an encrypted data folder (the new one: RAPPORT_NEW_PASSPHRASE, or asked)
     Passphrase,
+    /// Keep an encrypted data folder unlocked for a while, so commands and the app start at once
+    ///
+    /// Asks for the passphrase once (or reads RAPPORT_PASSPHRASE) and holds
+    /// the unlocked key in the system's keyring until its time is up or
+    /// `rapport lock`. Any program running as your user can use it meanwhile.
+    Unlock {
+        /// For how long: 8h, 30m, 1h30m, 90s (at most a week)
+        #[arg(long = "for", value_name = "DURATION", default_value = "8h", value_parser = hold_duration)]
+        duration: std::time::Duration,
+    },
+    /// Lock the data folder now: remove the key `rapport unlock` holds
+    Lock,
     /// Personal details to remember
     #[command(subcommand)]
     Personal(PersonalCommand),

@@ -21,7 +21,12 @@ pub fn run(
 ) -> Result<()> {
     let _today = now.date();
     match command {
-        Command::Demo { .. } | Command::Encrypt { .. } | Command::Decrypt { .. } | Command::Passphrase => {
+        Command::Demo { .. }
+        | Command::Encrypt { .. }
+        | Command::Decrypt { .. }
+        | Command::Passphrase
+        | Command::Unlock { .. }
+        | Command::Lock => {
             bail!("this command is run by the rapport binary itself")
         }
         Command::Client(c) => client::client(c, store, now, out, prompt),

@@ -9,6 +9,7 @@ use anyhow::{Result, bail};
 use chrono::NaiveDateTime;
 
 use crate::store::conversion::{self, Converted, Direction};
+use crate::store::held::Keyring;
 use crate::store::{Store, crypt};
 
 /// A secret from the environment variable `var`, else asked without echo.
@@ -84,7 +85,7 @@ pub fn encrypt(dir: &Path, yes: bool, now: NaiveDateTime) -> Result<()> {
 
 /// `rapport decrypt`: the folder back to plain files, or finishes an
 /// interrupted decryption, or undoes an interrupted encryption.
-pub fn decrypt(dir: &Path, yes: bool, now: NaiveDateTime) -> Result<()> {
+pub fn decrypt(dir: &Path, yes: bool, now: NaiveDateTime, ring: &dyn Keyring) -> Result<()> {
     let interrupted = conversion::interrupted(dir);
     if !crypt::is_encrypted(dir) && interrupted.is_none() {
         bail!("this data folder is not encrypted");
@@ -112,11 +113,14 @@ pub fn decrypt(dir: &Path, yes: bool, now: NaiveDateTime) -> Result<()> {
         }
         None => println!("Decrypted {}; the data folder is plain again.", plural(done.files, "file")),
     }
+    if !crypt::is_encrypted(dir) {
+        super::unlock::release_after(dir, ring, "(the folder needs no key now)");
+    }
     Ok(())
 }
 
 /// `rapport passphrase`: a new passphrase for the same key.
-pub fn change_passphrase(dir: &Path) -> Result<()> {
+pub fn change_passphrase(dir: &Path, ring: &dyn Keyring) -> Result<()> {
     if !crypt::is_encrypted(dir) {
         bail!("this data folder is not encrypted; `rapport encrypt` encrypts it");
     }
@@ -127,5 +131,6 @@ pub fn change_passphrase(dir: &Path) -> Result<()> {
     let new = new_secret("RAPPORT_NEW_PASSPHRASE")?;
     Store::change_passphrase(dir, &old, &new)?;
     println!("Passphrase changed. No note needed rewriting.");
+    super::unlock::release_after(dir, ring, "too: `rapport unlock` holds it again with the new passphrase");
     Ok(())
 }

@@ -22,6 +22,8 @@ pub const KEEP_BACKUPS: RangeInclusive<u32> = 1..=1000;
 pub const FINALISE_AFTER_HOURS: RangeInclusive<u32> = 0..=24 * 365;
 /// Idle minutes before the app hides its screen.
 pub const BLANK_AFTER_MINUTES: RangeInclusive<u32> = 1..=24 * 60;
+/// Seconds `unlock --for` holds the unlocked key: a second to a week.
+pub const HOLD_SECONDS: RangeInclusive<u64> = 1..=7 * 24 * 3600;
 /// Clients in a generated practice.
 pub const DEMO_CLIENTS: RangeInclusive<u32> = 1..=100_000;
 /// Sessions per client in a generated practice.

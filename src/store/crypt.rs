@@ -15,6 +15,7 @@ use age::secrecy::{ExposeSecret, SecretString};
 use anyhow::{Context, Result, anyhow, bail};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
+use zeroize::{Zeroize, Zeroizing};
 
 use super::Store;
 use super::atomic::write_atomic;
@@ -34,10 +35,28 @@ impl std::fmt::Debug for Keys {
     }
 }
 
+/// What the key file holds inside its passphrase lock, and what
+/// `rapport unlock` holds in the keyring: the unlocked key itself.
 #[derive(Serialize, Deserialize)]
-struct IdentityFile {
+pub(crate) struct IdentityFile {
     identity: String,
     name_key: String,
+}
+
+impl Drop for IdentityFile {
+    fn drop(&mut self) {
+        self.identity.zeroize();
+        self.name_key.zeroize();
+    }
+}
+
+impl IdentityFile {
+    /// The keys it holds, or None when it is damaged.
+    pub(crate) fn keys(&self) -> Option<Keys> {
+        let identity: age::x25519::Identity = self.identity.parse().ok()?;
+        let name_key = unhex(&self.name_key)?;
+        Some(Keys { recipient: identity.to_public(), identity, name_key })
+    }
 }
 
 fn unhex(s: &str) -> Option<[u8; 32]> {
@@ -52,11 +71,16 @@ pub fn is_encrypted(root: &Path) -> bool {
 }
 
 impl Keys {
-    pub(crate) fn write(&self, root: &Path, passphrase: &str) -> Result<()> {
-        let plain = IdentityFile {
+    /// The unlocked key, as the key file holds it inside its lock.
+    pub(crate) fn identity_file(&self) -> IdentityFile {
+        IdentityFile {
             identity: self.identity.to_string().expose_secret().to_string(),
             name_key: hex::encode(self.name_key),
-        };
+        }
+    }
+
+    pub(crate) fn write(&self, root: &Path, passphrase: &str) -> Result<()> {
+        let plain = self.identity_file();
         #[allow(unused_mut)]
         let mut recipient = age::scrypt::Recipient::new(SecretString::from(passphrase.to_string()));
         // Debug builds only: tests that convert a folder hundreds of times
@@ -65,8 +89,18 @@ impl Keys {
         if let Some(log_n) = std::env::var("RAPPORT_TEST_SCRYPT_LOG_N").ok().and_then(|v| v.parse().ok()) {
             recipient.set_work_factor(log_n);
         }
-        let bytes = age::encrypt(&recipient, &serde_json::to_vec(&plain)?).map_err(|e| anyhow!("{e}"))?;
+        let json = Zeroizing::new(serde_json::to_vec(&plain)?);
+        let bytes = age::encrypt(&recipient, &json).map_err(|e| anyhow!("{e}"))?;
         write_atomic(&root.join(IDENTITY_FILE), &bytes)
+    }
+
+    /// Writes the key file with a passphrase cheap to try, for unit tests.
+    #[cfg(test)]
+    pub(crate) fn write_cheaply(&self, root: &Path, passphrase: &str) {
+        let mut recipient = age::scrypt::Recipient::new(SecretString::from(passphrase.to_string()));
+        recipient.set_work_factor(2);
+        let json = Zeroizing::new(serde_json::to_vec(&self.identity_file()).unwrap());
+        write_atomic(&root.join(IDENTITY_FILE), &age::encrypt(&recipient, &json).unwrap()).unwrap();
     }
 
     /// Opens the keys of `root` with `passphrase`.
@@ -80,10 +114,9 @@ impl Keys {
             }
             other => anyhow!("{} could not be opened: {other}", path.display()),
         })?;
+        let plain = Zeroizing::new(plain);
         let file: IdentityFile = serde_json::from_slice(&plain).context("the key file is damaged")?;
-        let identity: age::x25519::Identity = file.identity.parse().map_err(|_| anyhow!("the key file is damaged"))?;
-        let name_key = unhex(&file.name_key).ok_or_else(|| anyhow!("the key file is damaged"))?;
-        Ok(Keys { recipient: identity.to_public(), identity, name_key })
+        file.keys().ok_or_else(|| anyhow!("the key file is damaged"))
     }
 
     pub fn encrypt(&self, plain: &[u8]) -> Vec<u8> {

@@ -20,6 +20,7 @@ pub mod crypt;
 pub mod doctor;
 pub mod editor;
 pub mod files;
+pub mod held;
 pub mod index;
 pub mod ledger;
 pub mod lock;
@@ -101,6 +102,16 @@ impl Store {
             anyhow::bail!(refusal);
         }
         let keys = crypt::Keys::unlock(&root, passphrase)?;
+        Store::open_unlocked(root, keys)
+    }
+
+    /// Opens the encrypted data folder at `root` with its keys, already
+    /// unlocked (held by `rapport unlock`: see [`held`]).
+    pub fn open_unlocked(root: impl Into<PathBuf>, keys: crypt::Keys) -> anyhow::Result<Store> {
+        let root = root.into();
+        if let Some(refusal) = conversion::refusal(&root) {
+            anyhow::bail!(refusal);
+        }
         let mut store = Store::open_plain_for_conversion(&root)?;
         store.keys = Some(std::sync::Arc::new(keys));
         Ok(store)
