@@ -240,6 +240,7 @@ fn fill(r: &mut ClientRecord, p: &Person, k: i64, next: NaiveDateTime, now: Naiv
                 pick(p.topics, i + 2)
             ),
             appointment: None,
+            ..Default::default()
         };
         let _ = r.add_session(note, at);
     }

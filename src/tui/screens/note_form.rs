@@ -269,6 +269,7 @@ impl NoteForm {
             plan: self.fields[5].text(),
             notes: self.fields[6].text(),
             appointment: self.appointment_id.clone(),
+            ..Default::default()
         })
     }
 }
