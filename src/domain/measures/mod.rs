@@ -110,10 +110,20 @@ pub fn kind_named(typed: &str, custom: &[CustomScale]) -> Result<MeasureKind, St
 pub fn read_line(line: &str, custom: &[CustomScale]) -> Result<(MeasureKind, Vec<Score>), String> {
     let mut words = line.split_whitespace();
     let name = words.next().ok_or("the line is empty; type a measure and its scores, e.g. ORS 6 6.5 7 6")?;
-    let name = name.trim_end_matches(':');
+    read_scores(name.trim_end_matches(':'), words, custom)
+}
+
+/// Reads a measure's name and its typed item scores, checked against the
+/// scale (the error names the item).
+pub fn read_scores<'a>(
+    name: &str,
+    scores: impl IntoIterator<Item = &'a str>,
+    custom: &[CustomScale],
+) -> Result<(MeasureKind, Vec<Score>), String> {
     let kind = kind_named(name, custom)?;
     let scale = Scale::of(&kind, custom).ok_or_else(|| format!("no scale is defined for {kind}"))?;
-    let items = words
+    let items = scores
+        .into_iter()
         .enumerate()
         .map(|(i, w)| Score::parse(w).map_err(|e| format!("{} item {}: {e}", scale.name, i + 1)))
         .collect::<Result<Vec<_>, _>>()?;

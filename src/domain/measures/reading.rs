@@ -98,7 +98,15 @@ pub struct Trend {
     pub sparkline: String,
     /// SRS items under 9 in the latest: each worth a word, whatever the total.
     #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub low_items: Vec<(String, Score)>,
+    pub low_items: Vec<LowItem>,
+}
+
+/// An item of the latest SRS under 9.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct LowItem {
+    /// Its short domain label: "Approach or method".
+    pub item: String,
+    pub score: Score,
 }
 
 /// What raises a warning at the top of the review.
@@ -158,7 +166,7 @@ impl ClientRecord {
                         .iter()
                         .zip(&scale.labels)
                         .filter(|(s, _)| **s < SRS_ITEM_WORD)
-                        .map(|(s, l)| (l.clone(), *s))
+                        .map(|(s, l)| LowItem { item: l.clone(), score: *s })
                         .collect(),
                     _ => Vec::new(),
                 };

@@ -167,7 +167,7 @@ fn an_srs_drop_of_3_is_flagged_even_above_36() {
 fn an_srs_item_under_9_is_worth_a_word() {
     let r = taken(&["SRS 10 10 8.5 10"]);
     let t = &r.trends(dt("2027-01-01 00:00"))[0];
-    assert_eq!(t.low_items, vec![("Approach or method".to_string(), s("8.5"))]);
+    assert_eq!(t.low_items, vec![LowItem { item: "Approach or method".into(), score: s("8.5") }]);
     assert!(flags(&r).is_empty(), "38.5 raises no flag");
 }
 

@@ -37,14 +37,30 @@ pub fn view(frame: &mut Frame, area: Rect, m: &Model, v: &ReviewView) {
     };
     let today = m.now.date();
     let (who, when) = s.header(today);
-    let [head, body] = Layout::vertical([Constraint::Length(2), Constraint::Min(3)]).areas(area);
-    frame.render_widget(
-        Paragraph::new(vec![
-            Line::from(vec![Span::styled("Review · ", theme.quiet()), Span::styled(who, theme.title())]),
-            Line::raw(when),
-        ]),
-        head,
-    );
+    // The measures' warnings stay at the top, never scrolled away.
+    let flag_width = usize::from(area.width).saturating_sub(3).max(10);
+    let flags: Vec<Line> = s
+        .flag_lines()
+        .iter()
+        .flat_map(|f| {
+            textwrap::wrap(&f.text, flag_width)
+                .into_iter()
+                .enumerate()
+                .map(|(i, part)| {
+                    let lead = if i == 0 { "!! " } else { "   " };
+                    Line::from(Span::styled(format!("{lead}{part}"), theme.warning()))
+                })
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    let head_height = 2 + u16::try_from(flags.len()).unwrap_or(u16::MAX);
+    let [head, body] = Layout::vertical([Constraint::Length(head_height), Constraint::Min(3)]).areas(area);
+    let mut head_lines = vec![
+        Line::from(vec![Span::styled("Review · ", theme.quiet()), Span::styled(who, theme.title())]),
+        Line::raw(when),
+    ];
+    head_lines.extend(flags);
+    frame.render_widget(Paragraph::new(head_lines), head);
     // Headings in a left column, items beside them, wrapped with a hanging
     // indent: a typical client's review fits an 80x24 window.
     const LABEL: usize = 15;
@@ -67,6 +83,7 @@ pub fn view(frame: &mut Frame, area: Rect, m: &Model, v: &ReviewView) {
                 Emphasis::Ask => theme.ask(),
                 Emphasis::Credit => theme.credit(),
                 Emphasis::Quiet => theme.quiet(),
+                Emphasis::Warning => theme.warning(),
             };
             if l.task.is_some() {
                 if task_index == v.task {
@@ -75,7 +92,7 @@ pub fn view(frame: &mut Frame, area: Rect, m: &Model, v: &ReviewView) {
                 task_index += 1;
             }
             let bullet = match l.emphasis {
-                Emphasis::Ask => "! ",
+                Emphasis::Ask | Emphasis::Warning => "! ",
                 Emphasis::Credit => "+ ",
                 _ => "· ",
             };
