@@ -140,7 +140,7 @@ fn a_custom_measure_from_the_settings_is_scored_and_travels_with_the_file() {
     add(d.path(), &["CORE-10", "1", "1", "1", "1", "0", "0", "0", "0", "0", "0"]);
     assert_eq!(file(d.path(), "maria-lopez")["scales"][0]["name"], "CORE-10");
     let review = ok(d.path(), MONDAY, &["review", "maria"]);
-    assert!(review.contains("CORE-10 4 (non-clinical range) · −12 since 16 Nov: recovered"), "{review}");
+    assert!(review.contains("CORE-10 16 → 4 (non-clinical range): recovered  █▁"), "{review}");
 }
 
 #[test]
@@ -241,10 +241,9 @@ fn the_next_review_shows_the_trend_its_meaning_and_the_warnings_at_the_top() {
     let measures = review.split("Measures\n").nth(1).unwrap().split("\n\n").next().unwrap();
     assert_eq!(
         measures,
-        "  + ORS 25.5 (non-clinical range) · +6.5 since 9 Nov: recovered  ▁█\n  \
-         ! SRS 34 (alliance concern) · −4 since 9 Nov  ▇▂\n  \
-         ! SRS under 9, worth a word: Goals and topics 8.5, Approach or method 8.5, Overall 8\n  \
-         - PHQ-9 8 (mild) · −5 since 9 Nov: no reliable change  ▇▂",
+        "  + ORS 19 → 25.5 (non-clinical range): recovered  ▁█\n  \
+         ! SRS 38 → 34 (alliance concern)  ▇▂\n  \
+         - PHQ-9 13 → 8 (mild): no reliable change  ▇▂",
         "{review}"
     );
     assert!(review.find("They told you").unwrap() < review.find("Measures").unwrap());
@@ -260,4 +259,14 @@ fn the_next_review_shows_the_trend_its_meaning_and_the_warnings_at_the_top() {
 
     let later = ok(d.path(), "2026-11-30 09:00", &["review", "maria"]);
     assert!(later.contains("- GAD-7 21 (severe)\n"), "one GAD-7: no change, no sparkline: {later}");
+}
+
+#[test]
+fn an_srs_item_under_9_gets_a_word_in_the_review_though_the_total_is_fine() {
+    let d = practice();
+    add(d.path(), &["SRS", "10", "10", "8.5", "10", "--session", "s1"]);
+    let review = ok(d.path(), MONDAY, &["review", "maria"]);
+    assert!(review.contains("  - SRS 38.5 (no alliance concern)\n"), "{review}");
+    assert!(review.contains("  ! SRS under 9, worth a word: Approach or method 8.5\n"), "{review}");
+    assert!(!review.contains("!!"), "no flag: {review}");
 }

@@ -46,8 +46,9 @@ pub const HEADINGS: [&str; 7] =
 /// for a client with measures taken.
 pub const MEASURES: &str = "Measures";
 
-/// The most totals a sparkline shows: the latest ones.
-const SPARK_MAX: usize = 20;
+/// The most totals a review's sparkline shows: the latest ones (the chart
+/// shows them all).
+const SPARK_MAX: usize = 16;
 
 /// An open task as the review and the tasks list show it, with the latest
 /// word on it ("not done yet (26 Nov): too tired") when there is one.
@@ -95,21 +96,23 @@ impl Summary {
         self.flags.iter().map(|f| with(f.text.clone(), Emphasis::Warning)).collect()
     }
 
-    /// One line per kind of measure: "PHQ-9 8 (mild) · −9 since 7 Sep:
-    /// recovered  █▃▁", and a line for each SRS item under 9.
+    /// One line per kind of measure, "PHQ-9 17 → 8 (mild): recovered
+    /// █▃▁" (first → latest, the latest's band, the Jacobson–Truax reading
+    /// of the change, every total), and the SRS items under 9 when the
+    /// total alone raises no concern.
     fn measure_lines(&self) -> Vec<ReviewLine> {
         let mut lines = Vec::new();
         for t in &self.measures {
-            let mut text = format!("{} {}", t.name, t.latest);
+            let mut text = match &t.change {
+                Some(c) => format!("{} {} → {}", t.name, c.from, t.latest),
+                None => format!("{} {}", t.name, t.latest),
+            };
             if let Some(b) = &t.band {
                 text.push_str(&format!(" ({b})"));
             }
             let reading = t.change.as_ref().and_then(|c| c.reading);
-            if let Some(c) = &t.change {
-                text.push_str(&format!(" · {} since {}", c.by, c.since.format("%-d %b")));
-                if let Some(r) = c.reading {
-                    text.push_str(&format!(": {}", r.label()));
-                }
+            if let Some(r) = reading {
+                text.push_str(&format!(": {}", r.label()));
             }
             let bars: Vec<char> = t.sparkline.chars().collect();
             if bars.len() > 1 {
@@ -117,14 +120,15 @@ impl Summary {
                 let spark: String = bars[bars.len().saturating_sub(SPARK_MAX)..].iter().collect();
                 text.push_str(&format!("  {more}{spark}"));
             }
+            let concern = t.kind == MeasureKind::Srs && t.latest <= SRS_CONCERN;
             let emphasis = match reading {
                 Some(Reading::Recovered | Reading::ReliableImprovement) => Emphasis::Credit,
                 Some(Reading::ReliableDeterioration) => Emphasis::Ask,
-                _ if t.kind == MeasureKind::Srs && t.latest <= SRS_CONCERN => Emphasis::Ask,
+                _ if concern => Emphasis::Ask,
                 _ => Emphasis::Normal,
             };
             lines.push(with(text, emphasis));
-            if !t.low_items.is_empty() {
+            if !t.low_items.is_empty() && !concern {
                 let items: Vec<String> = t.low_items.iter().map(|l| format!("{} {}", l.item, l.score)).collect();
                 lines.push(with(format!("{} under 9, worth a word: {}", t.name, items.join(", ")), Emphasis::Ask));
             }
