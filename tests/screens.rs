@@ -1036,3 +1036,70 @@ fn two_windows_offered_the_same_kept_note_restore_it_once() {
     let after = Store::open(_dir.path()).unwrap().load("aisha-khan").unwrap().sessions.len();
     assert_eq!(after, before + 1, "one note, not two");
 }
+
+// ---- Measures ---------------------------------------------------------------
+
+#[test]
+fn scores_typed_in_the_review_are_recorded_and_its_warnings_show_at_once() {
+    let mut app = App::demo();
+    app.press("Enter");
+    let before = fs::read(app.rt.store.client_path("james-okafor")).unwrap();
+    app.press("m");
+    app.type_text("ORS 5 5");
+    app.press("Enter");
+    assert_eq!(app.status(), "ORS takes 4 item scores; 2 were given");
+    assert!(matches!(app.rt.model.popup, Some(Popup::Measures { .. })), "the box stays with what was typed");
+    assert_eq!(fs::read(app.rt.store.client_path("james-okafor")).unwrap(), before, "nothing saved");
+    app.type_text(" 5 5; PHQ9 1 1 1 1 1 0 0 0 1");
+    app.press("Enter");
+    assert_eq!(app.status(), "Recorded ORS 20 (clinical range), PHQ-9 6 (mild).");
+    let file = app.file("james-okafor");
+    let m = file["measures"].as_array().unwrap();
+    let phq = m.iter().find(|m| m["kind"] == "phq-9").unwrap();
+    assert_eq!((phq["at"].as_str(), phq.get("session")), (Some("2026-11-26T09:35:00"), None), "no note yet today");
+    let screen = app.screen(80, 24);
+    assert!(screen.contains("!! PHQ-9 item 9 scored 1 on 26 Nov: check risk"), "{screen}");
+}
+
+#[test]
+fn the_scores_box_shows_phq9_wording_item_by_item() {
+    let mut app = App::demo();
+    app.press("Enter m");
+    app.type_text("PHQ-9 1 2 ");
+    let screen = app.screen(80, 24);
+    assert!(screen.contains("PHQ-9 item 3 of 9: Trouble falling or staying asleep"), "{screen}");
+    insta::assert_snapshot!("scores_box_80x24", screen);
+    app.press("Esc");
+    assert!(matches!(app.rt.model.popup, Some(Popup::Discard { .. })), "typed scores are not thrown away unasked");
+}
+
+#[test]
+fn measures_typed_in_the_note_are_saved_with_it_and_a_wrong_one_keeps_the_form() {
+    let mut app = App::demo();
+    app.press("Tab n");
+    app.type_text("exam nerves");
+    app.press("BTab");
+    app.type_text("ORS 6 6.5 7 6\nGAD7 1 1");
+    app.press("C-s");
+    assert_eq!(app.status(), "Measures: measure 2 (GAD7 1 1): GAD-7 takes 7 item scores; 2 were given");
+    assert!(matches!(app.rt.model.screen, Screen::NoteForm(_)));
+    app.type_text(" 1 1 1 1 1");
+    app.press("C-s");
+    assert!(app.status().starts_with("Note saved"), "{}", app.status());
+    let file = app.file("aisha-khan");
+    let session = file["sessions"].as_array().unwrap().last().unwrap().clone();
+    let taken: Vec<_> = file["measures"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|m| m["session"] == session["id"])
+        .map(|m| (m["kind"].as_str().unwrap().to_string(), m["total"].clone(), m["at"].clone()))
+        .collect();
+    assert_eq!(
+        taken,
+        [
+            ("ors".into(), serde_json::json!(25.5), session["at"].clone()),
+            ("gad-7".into(), serde_json::json!(7), session["at"].clone())
+        ]
+    );
+}

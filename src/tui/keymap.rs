@@ -22,6 +22,8 @@ pub enum Context {
     AddItem,
     /// Typing an addendum to a note.
     Addendum,
+    /// Typing measure scores.
+    Measures,
     Search,
     NoteForm,
     ClientForm,
@@ -51,6 +53,7 @@ impl Context {
             Context::Profile => "Profile",
             Context::AddItem => "Add to the profile",
             Context::Addendum => "Addendum",
+            Context::Measures => "Measure scores",
             Context::Search => "Search every note",
             Context::NoteForm => "Session note",
             Context::ClientForm => "Client details",
@@ -75,6 +78,7 @@ impl Context {
                 | Context::Outcome
                 | Context::AddItem
                 | Context::Addendum
+                | Context::Measures
                 | Context::Search
         )
     }
@@ -240,7 +244,7 @@ pub fn keys_label(keys: &[Key]) -> String {
 use Context::*;
 
 /// Every context in the order help lists them.
-pub const HELP_ORDER: [Context; 18] = [
+pub const HELP_ORDER: [Context; 19] = [
     Today,
     Clients,
     Sessions,
@@ -251,6 +255,7 @@ pub const HELP_ORDER: [Context; 18] = [
     Profile,
     AddItem,
     Addendum,
+    Measures,
     NoteForm,
     ClientForm,
     AppointmentForm,

@@ -9,6 +9,7 @@ use std::collections::{HashMap, VecDeque};
 
 use crate::domain::TaskStatus;
 use crate::domain::finalise::FinalisePolicy;
+use crate::domain::measures::CustomScale;
 use crate::domain::profile::ProfileChange;
 use crate::domain::{AppointmentId, ClientId, NewSession, SessionId};
 use crate::store::IndexEntry;
@@ -115,6 +116,14 @@ pub enum Popup {
         session: SessionId,
         input: Box<TextInput>,
     },
+    /// Typing measure scores ("ORS 6 6.5 7 6; SRS 9 9 9 9") taken at `at`,
+    /// in note `session` when there is one today.
+    Measures {
+        client: ClientId,
+        session: Option<SessionId>,
+        at: NaiveDateTime,
+        input: Box<TextInput>,
+    },
     /// [`DISCARD_QUESTION`], asked by Esc on any form or box with typed
     /// text: `keep` is the box to go back to (None: the form on screen).
     Discard {
@@ -190,6 +199,8 @@ pub struct Model {
     pub generation: u64,
     /// The wrapped note on screen, kept between frames.
     pub note_cache: std::cell::RefCell<NoteCache>,
+    /// The custom measures defined in the settings.
+    pub custom_scales: Vec<CustomScale>,
 }
 
 /// How many client records stay loaded at once.
@@ -236,6 +247,7 @@ impl Model {
             size: (80, 24),
             window: format!("{:016x}", fastrand::u64(..)),
             strays: 0,
+            custom_scales: Vec::new(),
         };
         m.sort_clients();
         m.refilter();
@@ -268,6 +280,7 @@ impl Model {
             Some(Popup::Restore { .. }) => return Context::Restore,
             Some(Popup::AddItem { .. }) => return Context::AddItem,
             Some(Popup::Addendum { .. }) => return Context::Addendum,
+            Some(Popup::Measures { .. }) => return Context::Measures,
             None => {}
         }
         match &self.screen {
@@ -282,6 +295,16 @@ impl Model {
             Screen::Profile(_) => Context::Profile,
             Screen::Search(_) => Context::Search,
         }
+    }
+
+    /// The custom measures a client's scores may be typed on: their own
+    /// (kept in their file), then the settings'.
+    pub fn scales_for(&self, client: &str) -> Vec<CustomScale> {
+        let mut all = self.record(client).map(|r| r.scales.clone()).unwrap_or_default();
+        let more: Vec<CustomScale> =
+            self.custom_scales.iter().filter(|c| !all.iter().any(|a| a.key() == c.key())).cloned().collect();
+        all.extend(more);
+        all
     }
 
     /// The window is smaller than the app can draw in.

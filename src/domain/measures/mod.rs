@@ -113,6 +113,35 @@ pub fn read_line(line: &str, custom: &[CustomScale]) -> Result<(MeasureKind, Vec
     read_scores(name.trim_end_matches(':'), words, custom)
 }
 
+/// Reads measures typed one to a line (or several on a line, between
+/// semicolons), as the note form and the review's box take them. An error
+/// names the entry when there is more than one.
+pub fn read_lines(text: &str, custom: &[CustomScale]) -> Result<Vec<(MeasureKind, Vec<Score>)>, String> {
+    let entries: Vec<&str> = text.split(['\n', ';']).map(str::trim).filter(|l| !l.is_empty()).collect();
+    let many = entries.len() > 1;
+    entries
+        .iter()
+        .enumerate()
+        .map(|(i, l)| read_line(l, custom).map_err(|e| if many { format!("measure {} ({l}): {e}", i + 1) } else { e }))
+        .collect()
+}
+
+/// While a PHQ-9 or GAD-7 is typed, the wording of the item to score next
+/// and what its scores mean: "PHQ-9 item 3 of 9: Trouble falling… (0 not
+/// at all · 1 several days · …)". None for the ORS and SRS (their wording is
+/// copyrighted) and once every item is scored.
+pub fn next_item_prompt(typed: &str, custom: &[CustomScale]) -> Option<String> {
+    let entry = typed.rsplit(['\n', ';']).next()?.trim_start();
+    let mut words = entry.split_whitespace();
+    let kind = kind_named(words.next()?.trim_end_matches(':'), custom).ok()?;
+    let scale = Scale::of(&kind, custom)?;
+    let given =
+        words.count() - usize::from(!entry.ends_with(char::is_whitespace) && entry.split_whitespace().count() > 1);
+    let wording = scale.wording.get(given)?;
+    let answers: Vec<String> = scale.answers.iter().enumerate().map(|(i, a)| format!("{i} {a}")).collect();
+    Some(format!("{} item {} of {}: {wording} ({})", scale.name, given + 1, scale.items(), answers.join(" · ")))
+}
+
 /// Reads a measure's name and its typed item scores, checked against the
 /// scale (the error names the item).
 pub fn read_scores<'a>(
@@ -203,10 +232,44 @@ impl ClientRecord {
         Ok(id)
     }
 
+    /// Records measures taken together (at `at`, in note `session` if
+    /// any): all of them or, on the first refusal, none (the store writes
+    /// only a change that succeeds). Says what was recorded, in words.
+    pub fn add_measures(
+        &mut self,
+        taken: Vec<(MeasureKind, Vec<Score>)>,
+        at: NaiveDateTime,
+        session: Option<SessionId>,
+        custom: &[CustomScale],
+    ) -> Result<String, RecordError> {
+        if taken.is_empty() {
+            return Err(RecordError::Invalid("type a measure and its scores, e.g. ORS 6 6.5 7 6".into()));
+        }
+        let mut said = Vec::new();
+        for (kind, items) in taken {
+            self.add_measure(NewMeasure { kind: kind.clone(), items, at, session: session.clone() }, custom)?;
+            let (scale, total) = (self.scale(&kind), self.measures.iter().rev().find(|m| m.kind == kind && m.at == at));
+            if let (Some(scale), Some(m)) = (scale, total) {
+                let band = scale.band(m.total).map(|b| format!(" ({b})")).unwrap_or_default();
+                said.push(format!("{} {}{band}", scale.name, m.total));
+            }
+        }
+        Ok(format!("Recorded {}.", said.join(", ")))
+    }
+
     /// Takes a measure out of the record (entered by mistake); returns it.
     pub fn remove_measure(&mut self, id: &str) -> Result<Measure, RecordError> {
         let i = self.measures.iter().position(|m| m.id == id).ok_or_else(|| unknown("measure", id))?;
         Ok(self.measures.remove(i))
+    }
+
+    /// The scores note `session` has, in words: "ORS 25.5", "SRS 38".
+    pub fn measure_names(&self, session: &str) -> Vec<String> {
+        self.measures
+            .iter()
+            .filter(|m| m.session.as_deref() == Some(session))
+            .map(|m| format!("{} {}", self.scale(&m.kind).map_or_else(|| m.kind.to_string(), |s| s.name), m.total))
+            .collect()
     }
 
     /// The custom scales no measure uses any more are dropped from the record.

@@ -320,3 +320,56 @@ fn a_damaged_measure_in_a_file_is_named() {
     r.measures[1].id = "m1".into();
     assert!(r.check().unwrap_err().contains("two of its measures share the id 'm1'"));
 }
+
+#[test]
+fn several_measures_are_read_from_lines_or_between_semicolons() {
+    let m = read_lines("ORS 6 6.5 7 6; SRS 9 9 9 9\n\n phq9 0 0 0 0 0 0 0 0 0 ", &[]).unwrap();
+    assert_eq!(
+        m.iter().map(|(k, _)| k.clone()).collect::<Vec<_>>(),
+        [MeasureKind::Ors, MeasureKind::Srs, MeasureKind::Phq9]
+    );
+    assert_eq!(read_lines("  \n ", &[]), Ok(vec![]));
+    let e = read_lines("ORS 6 6.5 7 6\nSRS 9 9 9", &[]).unwrap_err();
+    assert_eq!(e, "measure 2 (SRS 9 9 9): SRS takes 4 item scores; 3 were given");
+}
+
+#[test]
+fn phq9_and_gad7_wording_is_offered_item_by_item_and_ors_wording_never() {
+    let p = |t: &str| next_item_prompt(t, &[]);
+    assert_eq!(
+        p("PHQ-9 ").unwrap(),
+        "PHQ-9 item 1 of 9: Little interest or pleasure in doing things \
+         (0 not at all · 1 several days · 2 more than half the days · 3 nearly every day)"
+    );
+    assert!(p("phq9 1 2 ").unwrap().starts_with("PHQ-9 item 3 of 9: Trouble falling or staying asleep"));
+    assert!(p("phq9 1 2").unwrap().starts_with("PHQ-9 item 2 of 9"), "the score being typed is item 2's");
+    assert!(p("phq9 0 0 0 0 0 0 0 0 ").unwrap().contains("item 9 of 9: Thoughts that you would be better off dead"));
+    assert_eq!(p("phq9 0 0 0 0 0 0 0 0 0 "), None);
+    assert!(p("ORS 6 6.5; GAD7 1 ").unwrap().starts_with("GAD-7 item 2 of 7: Not being able to stop"));
+    assert_eq!(p("ORS "), None);
+    assert_eq!(p("SRS 9 "), None);
+    assert_eq!(p(""), None);
+}
+
+#[test]
+fn scores_added_when_a_note_is_edited_stay_with_it_and_none_is_doubled() {
+    let mut r = record();
+    let at = dt("2026-09-14 10:00");
+    let note = NewSession {
+        topics: vec!["work".into()],
+        measures: vec![read_line("ORS 5 5 5 5", &[]).unwrap()],
+        ..Default::default()
+    };
+    let id = r.add_session(note, at).unwrap();
+    let policy = crate::domain::finalise::FinalisePolicy::default();
+    let edit = |line: &str| NewSession {
+        topics: vec!["work".into()],
+        measures: vec![read_line(line, &[]).unwrap()],
+        ..Default::default()
+    };
+    r.edit_session(&id, edit("SRS 9 9 9 9"), at + chrono::Duration::hours(1), policy).unwrap();
+    assert_eq!(r.measure_names(&id), ["ORS 20", "SRS 36"]);
+    assert!(r.measures.iter().all(|m| m.session.as_ref() == Some(&id)), "{:?}", r.measures);
+    let e = r.edit_session(&id, edit("ORS 6 6 6 6"), at + chrono::Duration::hours(1), policy).unwrap_err();
+    assert!(e.to_string().contains("note s1 already has its ORS scores (m1)"), "{e}");
+}

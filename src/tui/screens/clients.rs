@@ -443,6 +443,7 @@ fn session_action(m: &mut Model, action: &Action) -> Option<Vec<Effect>> {
         .filter(|p| p.session.as_deref() == Some(s.id.as_str()))
         .map(|p| p.text.clone())
         .collect();
+    let kept_measures = record.measure_names(&s.id);
     if !writable(m, &client) {
         return Some(vec![]);
     }
@@ -451,7 +452,8 @@ fn session_action(m: &mut Model, action: &Action) -> Option<Vec<Effect>> {
             m.set_error(format!("Note {} is final and cannot be changed; add a correction with +.", s.id));
         }
         Action::EditNote => {
-            m.screen = Screen::NoteForm(Box::new(NoteForm::edit(client, name, &s, &set_tasks, &set_personal)))
+            let form = NoteForm::edit(client, name, &s, &set_tasks, &set_personal).with_kept_measures(&kept_measures);
+            m.screen = Screen::NoteForm(Box::new(form))
         }
         Action::Finalise if s.finalised.is_some() => m.set_info(format!("Note {} is already final.", s.id)),
         Action::Finalise => {

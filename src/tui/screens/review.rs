@@ -5,8 +5,9 @@ use crate::domain::ClientId;
 use crate::domain::summary::{Emphasis, Summary, summary};
 use crate::domain::{Appointment, TaskStatus};
 use crate::tui::action::{Action, Effect};
+use crate::tui::input::TextInput;
 use crate::tui::keymap::{Binding, Context, DOWN, ESC, PGDN, PGUP, UP, b, k};
-use crate::tui::model::{Model, Screen};
+use crate::tui::model::{Model, Popup, Screen};
 use crate::tui::nav::*;
 use crate::tui::screens::profile::{Part, ProfileView};
 use ratatui::Frame;
@@ -128,6 +129,8 @@ pub static KEYS: &[Binding] = &[
         .about("task not done yet: keep it open with a dated note"),
     b(Context::Review, &[k('x')], Action::TaskDrop, "drop task", true),
     b(Context::Review, &[k('n')], Action::NewNote, "start note", true),
+    b(Context::Review, &[k('m')], Action::AddScores, "scores", true)
+        .about("record measure scores (ORS, SRS, PHQ-9, GAD-7) for today's session"),
     b(Context::Review, &[k('p')], Action::Profile, "profile", false),
     b(Context::Review, &[PGUP], Action::PageUp, "scroll up", false),
     b(Context::Review, &[PGDN], Action::PageDown, "scroll down", false),
@@ -167,6 +170,13 @@ pub(crate) fn update(m: &mut Model, action: Action) -> Vec<Effect> {
         Action::Profile => {
             m.screen = Screen::Profile(ProfileView { client: v.client.clone(), part: Part::Personal, selected: 0 });
             return vec![];
+        }
+        // Today's latest note takes the scores; before it is written, they are dated now.
+        Action::AddScores if writable(m, &v.client) => {
+            let today = m.record(&v.client).and_then(|r| r.last_session().filter(|s| s.at.date() == m.now.date()));
+            let (session, at) = today.map_or((None, m.now), |s| (Some(s.id.clone()), s.at));
+            let input = Box::new(TextInput::one_line(""));
+            m.popup = Some(Popup::Measures { client: v.client.clone(), session, at, input });
         }
         Action::NewNote => {
             let appt = v.appointment.clone().filter(|a| a.note.is_none() && !a.is_cancelled());
