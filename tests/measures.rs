@@ -270,3 +270,32 @@ fn an_srs_item_under_9_gets_a_word_in_the_review_though_the_total_is_fine() {
     assert!(review.contains("  ! SRS under 9, worth a word: Approach or method 8.5\n"), "{review}");
     assert!(!review.contains("!!"), "no flag: {review}");
 }
+
+#[test]
+fn an_export_carries_every_score_and_search_finds_none() {
+    let d = practice();
+    add(d.path(), &["ORS", "4", "5", "5", "5", "--at", "2026-11-09 10:00"]);
+    add(d.path(), &["ORS", "6", "6.5", "7", "6", "--session", "s1"]);
+    let md = ok(d.path(), MONDAY, &["export", "maria"]);
+    let table = md.split("## Measures\n\n").nth(1).unwrap().split("\n\n").next().unwrap();
+    assert_eq!(
+        table,
+        "| Taken | Measure | Item scores | Total | Band | Note |\n| --- | --- | --- | --- | --- | --- |\n\
+         | 2026-11-09 10:00 | ORS | 4 5 5 5 | 19 | clinical range |  |\n\
+         | 2026-11-16 10:00 | ORS | 6 6.5 7 6 | 25.5 | non-clinical range | s1 |"
+    );
+    assert!(
+        md.contains("- ORS: latest 25.5 (non-clinical range), 19 → 25.5 since 2026-11-09: recovered; 2 taken"),
+        "{md}"
+    );
+    assert!(md.contains("their wording is not reproduced"), "{md}");
+    let json: serde_json::Value =
+        serde_json::from_str(&ok(d.path(), MONDAY, &["export", "maria", "--format", "json"])).unwrap();
+    assert_eq!(json["measures"][1]["items"], serde_json::json!([6, 6.5, 7, 6]));
+    assert_eq!(json["measures"][1]["total"], 25.5);
+    for words in [&["25.5"][..], &["ORS"], &["6.5"]] {
+        let mut args = vec!["search"];
+        args.extend_from_slice(words);
+        assert!(ok(d.path(), MONDAY, &args).starts_with("Nothing found"), "{words:?} found a score");
+    }
+}
