@@ -193,7 +193,7 @@ visible_fields! {
     Contact { id, summary }
     Measure { id, session }
     crate::domain::measures::CustomScale { name }
-    crate::store::ClientSummary { name, preferred_name, reminder, awaiting }
+    crate::store::ClientSummary { name, preferred_name, reminder, awaiting, flag }
     crate::store::index::Awaiting { id, summary }
     crate::store::IndexEntry { summary, error }
 }

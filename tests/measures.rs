@@ -115,6 +115,8 @@ fn a_new_score_that_raises_a_warning_says_so_at_once() {
     let d = practice();
     let out = add(d.path(), &["SRS", "9", "9", "9", "9"]);
     assert!(out.ends_with("Warning: alliance: last SRS 36, ask how the sessions feel\n"), "{out}");
+    let list = ok(d.path(), MONDAY, &["client", "list"]);
+    assert!(list.contains("!! alliance: last SRS 36, ask how the sessions feel"), "{list}");
     let out = add(d.path(), &["SRS", "9", "9", "9", "9.1", "--at", "2026-11-23 09:00"]);
     assert!(!out.contains("Warning"), "36.1 is no concern: {out}");
     let out = add(d.path(), &["PHQ-9", "0", "0", "0", "0", "0", "0", "0", "0", "1"]);

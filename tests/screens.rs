@@ -1103,3 +1103,19 @@ fn measures_typed_in_the_note_are_saved_with_it_and_a_wrong_one_keeps_the_form()
         ]
     );
 }
+
+#[test]
+fn a_client_whose_alliance_dipped_is_marked_on_today_and_in_the_list_until_the_next_srs() {
+    let mut app = App::demo();
+    assert!(app.screen(120, 40).contains("10:00 James Okafor (Jim)       in 25 min     !! alliance: last SRS 34"));
+    app.press("Tab");
+    assert!(app.screen(120, 40).contains("│! James Okafor (Jim)"), "{}", app.screen(120, 40));
+    assert!(!app.screen(120, 40).contains("! Maria"), "only the flagged client is marked");
+    app.press("Tab Enter m");
+    app.type_text("SRS 9.5 9.5 9.5 9.5");
+    app.press("Enter Esc");
+    let today = app.screen(120, 40);
+    assert!(today.contains("in 25 min     task: visit the allotment once"), "{today}");
+    app.press("Tab");
+    assert!(app.screen(120, 40).contains("│James Okafor (Jim) "), "the mark is gone");
+}

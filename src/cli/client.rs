@@ -49,7 +49,8 @@ pub(super) fn client(
                         let open = plural(r.open_tasks, "open task");
                         let ro = if f.read_only { "  (read-only: newer format)" } else { "" };
                         let ro = if r.archived { "  (archived)" } else { ro };
-                        writeln!(out, "{:<20} {:<32} {last}, {open}{ro}", f.id, r.display_name())?;
+                        let flag = r.flag.as_ref().map(|f| format!("  !! {f}")).unwrap_or_default();
+                        writeln!(out, "{:<20} {:<32} {last}, {open}{ro}{flag}", f.id, r.display_name())?;
                     }
                     (None, e) => writeln!(out, "{:<20} UNREADABLE: {}", f.id, e.as_deref().unwrap_or("unknown"))?,
                 }

@@ -21,7 +21,7 @@ use crate::domain::bounds::is_valid_id;
 use crate::domain::{Appointment, Channel, ClientId, ClientRecord, ContactId};
 
 /// Bump when the index layout changes: an old index is then rebuilt.
-const INDEX_VERSION: u32 = 4;
+const INDEX_VERSION: u32 = 5;
 /// Note text is spread over this many shard files, so a save rewrites one
 /// small shard rather than all the text.
 pub const SHARDS: u64 = 64;
@@ -66,6 +66,11 @@ pub struct ClientSummary {
     /// note in the week before it (see [`recent_appointments`]).
     pub appointments: Vec<Appointment>,
     pub awaiting: Vec<Awaiting>,
+    /// The most urgent warning the client's latest measures raise (an SRS
+    /// at or below 36, PHQ-9 item 9, reliable deterioration), so Today and
+    /// the list show it before the review is opened.
+    #[serde(default)]
+    pub flag: Option<String>,
 }
 
 impl ClientSummary {
@@ -85,6 +90,7 @@ impl ClientSummary {
                 .filter(|c| c.awaits_reply())
                 .map(|c| Awaiting { id: c.id.clone(), channel: c.channel, at: c.at, summary: c.summary.clone() })
                 .collect(),
+            flag: r.measure_flags(NaiveDateTime::MAX).into_iter().next().map(|f| f.text),
         }
     }
 

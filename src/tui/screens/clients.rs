@@ -182,7 +182,9 @@ fn client_list(frame: &mut Frame, area: Rect, m: &Model) {
                     } else {
                         last
                     };
-                    (r.display_name(), format!("{last:>8} {tasks:>5}"))
+                    // A client whose measures raise a warning is marked "!".
+                    let mark = if r.flag.is_some() { "! " } else { "" };
+                    (format!("{mark}{}", r.display_name()), format!("{last:>8} {tasks:>5}"))
                 }
                 Err(_) => (entry.id.to_string(), "unreadable".to_string()),
             };
@@ -193,7 +195,12 @@ fn client_list(frame: &mut Frame, area: Rect, m: &Model) {
                 name
             };
             let line = format!("{name:<room$} {right}");
-            let mut style = if entry.summary.is_err() { theme.error() } else { Default::default() };
+            let flagged = entry.summary.as_ref().is_ok_and(|s| s.flag.is_some());
+            let mut style = match &entry.summary {
+                Err(_) => theme.error(),
+                Ok(_) if flagged => theme.warning(),
+                Ok(_) => Default::default(),
+            };
             if pos == m.list.selected {
                 style = style.patch(theme.selected());
             }

@@ -124,13 +124,17 @@ pub fn view(frame: &mut Frame, area: Rect, m: &Model) {
                 let summary = m.summary(client);
                 let name: String =
                     summary.map(|s| s.display_name()).unwrap_or_else(|| client.to_string()).chars().take(24).collect();
-                let reminder = summary.and_then(|s| s.reminder.clone()).unwrap_or_default();
+                // A warning from the measures shows before any reminder.
+                let (reminder, reminder_style) = match summary.and_then(|s| s.flag.clone()) {
+                    Some(flag) => (format!("!! {flag}"), theme.warning()),
+                    None => (summary.and_then(|s| s.reminder.clone()).unwrap_or_default(), theme.quiet()),
+                };
                 let (when, when_style) = when(m, a, day);
                 let mut line = Line::from(vec![
                     Span::raw(format!(" {} ", a.start.format("%H:%M"))),
                     Span::raw(format!("{name:<24} ")),
                     Span::styled(format!("{when:<14}"), when_style),
-                    Span::styled(reminder, theme.quiet()),
+                    Span::styled(reminder, reminder_style),
                 ]);
                 if i == m.today.row {
                     line = line.style(theme.selected());
