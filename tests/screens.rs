@@ -1119,3 +1119,24 @@ fn a_client_whose_alliance_dipped_is_marked_on_today_and_in_the_list_until_the_n
     app.press("Tab");
     assert!(app.screen(120, 40).contains("│James Okafor (Jim) "), "the mark is gone");
 }
+
+#[test]
+fn snapshot_chart() {
+    let mut app = App::demo();
+    // Maria López: her ORS crosses the cutoff (recovered), her GAD-7 improves.
+    app.press("Tab");
+    app.rt.model.select_client("maria-lopez");
+    app.press("r g");
+    assert!(matches!(app.rt.model.screen, Screen::Chart(_)));
+    let small = app.screen(80, 24);
+    assert!(small.contains("ORS (wellbeing) · latest 29 (non-clinical range) · 18 → 29: recovered"), "{small}");
+    assert!(small.contains("⠤⠒ ORS totals · ••• cutoff 25"), "the key, with no colour: {small}");
+    insta::assert_snapshot!("chart_80x24", small);
+    let large = app.screen(120, 40);
+    assert!(large.contains("SRS (alliance)") && large.contains("GAD-7 (anxiety)"), "three charts fit: {large}");
+    insta::assert_snapshot!("chart_120x40", large);
+    app.press("l");
+    assert!(app.screen(80, 24).contains("SRS (alliance) · latest"), "→ shows the next measure");
+    app.press("Esc");
+    assert!(matches!(app.rt.model.screen, Screen::Review(_)), "back to the review");
+}

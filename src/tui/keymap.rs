@@ -24,6 +24,8 @@ pub enum Context {
     Addendum,
     /// Typing measure scores.
     Measures,
+    /// A client's measures as charts.
+    Chart,
     Search,
     NoteForm,
     ClientForm,
@@ -54,6 +56,7 @@ impl Context {
             Context::AddItem => "Add to the profile",
             Context::Addendum => "Addendum",
             Context::Measures => "Measure scores",
+            Context::Chart => "Measures chart",
             Context::Search => "Search every note",
             Context::NoteForm => "Session note",
             Context::ClientForm => "Client details",
@@ -131,6 +134,8 @@ impl Key {
             KeyCode::BackTab => "Shift-Tab".into(),
             KeyCode::Up => "↑".into(),
             KeyCode::Down => "↓".into(),
+            KeyCode::Left => "←".into(),
+            KeyCode::Right => "→".into(),
             KeyCode::PageUp => "PgUp".into(),
             KeyCode::PageDown => "PgDn".into(),
             KeyCode::F(n) => format!("F{n}"),
@@ -192,6 +197,7 @@ static TABLE: &[&[Binding]] = &[
     crate::tui::screens::review::KEYS,
     crate::tui::screens::popups::KEYS,
     crate::tui::screens::profile::KEYS,
+    crate::tui::screens::chart::KEYS,
     crate::tui::screens::search::KEYS,
     crate::tui::screens::note_form::KEYS,
     crate::tui::screens::client_form::KEYS,
@@ -244,7 +250,7 @@ pub fn keys_label(keys: &[Key]) -> String {
 use Context::*;
 
 /// Every context in the order help lists them.
-pub const HELP_ORDER: [Context; 19] = [
+pub const HELP_ORDER: [Context; 20] = [
     Today,
     Clients,
     Sessions,
@@ -253,6 +259,7 @@ pub const HELP_ORDER: [Context; 19] = [
     Review,
     Tasks,
     Profile,
+    Chart,
     AddItem,
     Addendum,
     Measures,

@@ -18,6 +18,7 @@ use crate::tui::input::TextInput;
 use crate::tui::keymap::Context;
 pub use crate::tui::roster::{AgendaRow, ClientEntry};
 use crate::tui::screens::appointment::AppointmentForm;
+use crate::tui::screens::chart::ChartView;
 use crate::tui::screens::client_form::ClientForm;
 pub use crate::tui::screens::clients::ClientsState;
 use crate::tui::screens::note_form::{NoteDraft, NoteForm};
@@ -39,6 +40,8 @@ pub enum Screen {
     Appointment(AppointmentForm),
     Profile(ProfileView),
     Search(Box<SearchView>),
+    /// A client's measures over time.
+    Chart(ChartView),
 }
 
 /// What a yes to the question will do.
@@ -294,6 +297,7 @@ impl Model {
             Screen::Appointment(_) => Context::AppointmentForm,
             Screen::Profile(_) => Context::Profile,
             Screen::Search(_) => Context::Search,
+            Screen::Chart(_) => Context::Chart,
         }
     }
 

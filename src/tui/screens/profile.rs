@@ -117,6 +117,7 @@ pub static KEYS: &[Binding] = &[
         "remove (asks first; goals are dropped instead)",
         false,
     ),
+    b(Context::Profile, &[k('g')], Action::Chart, "measures chart", false),
     b(Context::Profile, &[ESC], Action::Back, "back", true),
     b(Context::Profile, &[k('?')], Action::Help, "help", true),
 ];
@@ -195,6 +196,11 @@ pub(crate) fn update(m: &mut Model, action: Action) -> Vec<Effect> {
         }
         (Action::Back, ..) => {
             m.screen = home(m);
+            return vec![];
+        }
+        (Action::Chart, ..) => {
+            let client = v.client.clone();
+            crate::tui::screens::chart::open(m, &client, crate::tui::screens::chart::Back::Profile(v));
             return vec![];
         }
         _ => None,

@@ -132,6 +132,7 @@ pub static KEYS: &[Binding] = &[
     b(Context::Review, &[k('m')], Action::AddScores, "scores", true)
         .about("record measure scores (ORS, SRS, PHQ-9, GAD-7) for today's session"),
     b(Context::Review, &[k('p')], Action::Profile, "profile", false),
+    b(Context::Review, &[k('g')], Action::Chart, "chart", true).about("the measures as charts, with their cutoffs"),
     b(Context::Review, &[PGUP], Action::PageUp, "scroll up", false),
     b(Context::Review, &[PGDN], Action::PageDown, "scroll down", false),
     b(Context::Review, &[ESC], Action::Back, "back", true),
@@ -177,6 +178,10 @@ pub(crate) fn update(m: &mut Model, action: Action) -> Vec<Effect> {
             let (session, at) = today.map_or((None, m.now), |s| (Some(s.id.clone()), s.at));
             let input = Box::new(TextInput::one_line(""));
             m.popup = Some(Popup::Measures { client: v.client.clone(), session, at, input });
+        }
+        Action::Chart => {
+            crate::tui::screens::chart::open(m, &v.client, crate::tui::screens::chart::Back::Review(v.clone()));
+            return vec![];
         }
         Action::NewNote => {
             let appt = v.appointment.clone().filter(|a| a.note.is_none() && !a.is_cancelled());
