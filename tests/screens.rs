@@ -1080,6 +1080,7 @@ fn measures_typed_in_the_note_are_saved_with_it_and_a_wrong_one_keeps_the_form()
     app.type_text("exam nerves");
     app.press("BTab");
     app.type_text("ORS 6 6.5 7 6\nGAD7 1 1");
+    assert!(app.screen(120, 40).contains("GAD-7 item 2 of 7: Not being able to stop or control worrying"));
     app.press("C-s");
     assert_eq!(app.status(), "Measures: measure 2 (GAD7 1 1): GAD-7 takes 7 item scores; 2 were given");
     assert!(matches!(app.rt.model.screen, Screen::NoteForm(_)));

@@ -1,7 +1,7 @@
 //! Note entry: the quick note straight after a session.
 
 use crate::domain::bounds;
-use crate::domain::measures::{CustomScale, read_lines};
+use crate::domain::measures::{CustomScale, next_item_prompt, read_lines};
 use crate::domain::time::{ahead, format_datetime, format_day_near, parse_datetime};
 use crate::domain::{Appointment, AppointmentId, ClientId, NewSession, Session, SessionId};
 use crate::tui::action::{Action, Effect};
@@ -341,7 +341,13 @@ pub fn view(frame: &mut Frame, area: Rect, form: &NoteForm, theme: &Theme) {
     frame.render_widget(List::new(items).block(panel("Fields", false, theme)), side);
 
     let field = &FIELDS[form.focus];
-    let block = panel(field.label, true, theme);
+    let mut block = panel(field.label, true, theme);
+    // While a PHQ-9 or GAD-7 is typed, the next item's wording (never the ORS's or SRS's).
+    if form.focus == MEASURES
+        && let Some(prompt) = next_item_prompt(&form.fields[MEASURES].text(), &[])
+    {
+        block = block.title_bottom(Line::styled(format!(" {prompt} "), theme.quiet()));
+    }
     let inner = block.inner(editor);
     frame.render_widget(block, editor);
     frame.render_widget(&form.fields[form.focus], inner);
