@@ -20,7 +20,7 @@ impl Score {
 
     /// A whole number of points.
     pub const fn whole(points: u32) -> Score {
-        Score(points * 10)
+        Score(points.saturating_mul(10))
     }
 
     pub const fn from_tenths(tenths: u32) -> Score {
