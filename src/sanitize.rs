@@ -177,11 +177,11 @@ macro_rules! visible_fields {
 }
 
 use crate::domain::{
-    Addendum, Client, ClientProfile, ClientRecord, Contact, Goal, PersonalDetail, Session, Task, WatchFor,
+    Addendum, Client, ClientProfile, ClientRecord, Contact, Goal, Measure, PersonalDetail, Session, Task, WatchFor,
 };
 
 visible_fields! {
-    ClientRecord { client, sessions, tasks, personal, goals, watch_for, contacts }
+    ClientRecord { client, sessions, tasks, personal, goals, watch_for, contacts, measures, scales }
     Client { id, name, preferred_name, pronouns, phone, email }
     ClientProfile { name, preferred_name, pronouns, phone, email }
     Session { id, topics, feedback, observations, plan, notes, addenda }
@@ -191,7 +191,9 @@ visible_fields! {
     Goal { id, text }
     WatchFor { id, text }
     Contact { id, summary }
-    crate::store::ClientSummary { name, preferred_name, reminder, awaiting }
+    Measure { id, session }
+    crate::domain::measures::CustomScale { name }
+    crate::store::ClientSummary { name, preferred_name, reminder, awaiting, flag }
     crate::store::index::Awaiting { id, summary }
     crate::store::IndexEntry { summary, error }
 }

@@ -362,7 +362,7 @@ fn a_file_from_a_newer_rapport_is_read_but_never_changed() {
     let d = &s.data;
     let mut newer = record("nia", "Nia Future");
     newer["schema_version"] = json!(99);
-    newer["measures"] = json!([{ "kind": "something new" }]);
+    newer["homework_photos"] = json!([{ "kind": "something new" }]);
     newer["sessions"][0]["notes"] = json!("talked about the lighthouse");
     plant(d, "nia.json", &newer);
     let before = fs::read(d.join("clients/nia.json")).unwrap();

@@ -1443,3 +1443,112 @@ fn booking_in_the_past_or_over_another_clients_appointment_warns_in_the_app() {
     let past = book(&mut app, "2026-11-20 10:00");
     assert!(past.contains("Note: that time has passed."), "{past}");
 }
+
+// ---- Measures ---------------------------------------------------------------
+
+#[test]
+fn scores_typed_in_the_review_are_recorded_and_its_warnings_show_at_once() {
+    let mut app = App::demo();
+    app.press("Enter");
+    let before = fs::read(app.rt.store.client_path("james-okafor")).unwrap();
+    app.press("m");
+    app.type_text("ORS 5 5");
+    app.press("Enter");
+    assert_eq!(app.status(), "ORS takes 4 item scores; 2 were given");
+    assert!(matches!(app.rt.model.popup, Some(Popup::Measures { .. })), "the box stays with what was typed");
+    assert_eq!(fs::read(app.rt.store.client_path("james-okafor")).unwrap(), before, "nothing saved");
+    app.type_text(" 5 5; PHQ9 1 1 1 1 1 0 0 0 1");
+    app.press("Enter");
+    assert_eq!(app.status(), "Recorded ORS 20 (clinical range), PHQ-9 6 (mild).");
+    let file = app.file("james-okafor");
+    let m = file["measures"].as_array().unwrap();
+    let phq = m.iter().find(|m| m["kind"] == "phq-9").unwrap();
+    assert_eq!((phq["at"].as_str(), phq.get("session")), (Some("2026-11-26T09:35:00"), None), "no note yet today");
+    let screen = app.screen(80, 24);
+    assert!(screen.contains("!! PHQ-9 item 9 scored 1 on 26 Nov: check risk"), "{screen}");
+}
+
+#[test]
+fn the_scores_box_shows_phq9_wording_item_by_item() {
+    let mut app = App::demo();
+    app.press("Enter m");
+    app.type_text("PHQ-9 1 2 ");
+    let screen = app.screen(80, 24);
+    assert!(screen.contains("PHQ-9 item 3 of 9: Trouble falling or staying asleep"), "{screen}");
+    insta::assert_snapshot!("scores_box_80x24", screen);
+    app.press("Esc");
+    assert!(matches!(app.rt.model.popup, Some(Popup::Discard { .. })), "typed scores are not thrown away unasked");
+}
+
+#[test]
+fn measures_typed_in_the_note_are_saved_with_it_and_a_wrong_one_keeps_the_form() {
+    let mut app = App::demo();
+    app.press("Tab n");
+    app.type_text("exam nerves");
+    app.press("BTab");
+    app.type_text("ORS 6 6.5 7 6\nGAD7 1 1");
+    assert!(app.screen(120, 40).contains("GAD-7 item 2 of 7: Not being able to stop or control worrying"));
+    app.press("C-s");
+    assert_eq!(app.status(), "Measures: measure 2 (GAD7 1 1): GAD-7 takes 7 item scores; 2 were given");
+    assert!(matches!(app.rt.model.screen, Screen::NoteForm(_)));
+    app.type_text(" 1 1 1 1 1");
+    app.press("C-s");
+    assert!(app.status().starts_with("Note saved"), "{}", app.status());
+    let file = app.file("aisha-khan");
+    let session = file["sessions"].as_array().unwrap().last().unwrap().clone();
+    let taken: Vec<_> = file["measures"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|m| m["session"] == session["id"])
+        .map(|m| (m["kind"].as_str().unwrap().to_string(), m["total"].clone(), m["at"].clone()))
+        .collect();
+    assert_eq!(
+        taken,
+        [
+            ("ors".into(), serde_json::json!(25.5), session["at"].clone()),
+            ("gad-7".into(), serde_json::json!(7), session["at"].clone())
+        ]
+    );
+}
+
+#[test]
+fn a_client_whose_alliance_dipped_is_marked_on_today_and_in_the_list_until_the_next_srs() {
+    let mut app = App::demo();
+    let screen = app.screen(120, 40);
+    assert!(row(&screen, "10:00 James Okafor (Jim)").contains("in 25 min     !! alliance: last SRS 34"), "{screen}");
+    app.press("Tab");
+    assert!(app.screen(120, 40).contains("│! James Okafor (Jim)"), "{}", app.screen(120, 40));
+    assert!(!app.screen(120, 40).contains("! Maria"), "only the flagged client is marked");
+    app.press("Tab Enter m");
+    app.type_text("SRS 9.5 9.5 9.5 9.5");
+    app.press("Enter Esc");
+    let today = app.screen(120, 40);
+    assert!(
+        row(&today, "10:00 James Okafor (Jim)").contains("in 25 min     task: visit the allotment once"),
+        "{today}"
+    );
+    app.press("Tab");
+    assert!(app.screen(120, 40).contains("│James Okafor (Jim) "), "the mark is gone");
+}
+
+#[test]
+fn snapshot_chart() {
+    let mut app = App::demo();
+    // Maria López: her ORS crosses the cutoff (recovered), her GAD-7 improves.
+    app.press("Tab");
+    app.rt.model.select_client("maria-lopez");
+    app.press("r g");
+    assert!(matches!(app.rt.model.screen, Screen::Chart(_)));
+    let small = app.screen(80, 24);
+    assert!(small.contains("ORS (wellbeing) · latest 29 (non-clinical range) · 18 → 29: recovered"), "{small}");
+    assert!(small.contains("⠤⠒ ORS totals · ••• cutoff 25"), "the key, with no colour: {small}");
+    insta::assert_snapshot!("chart_80x24", small);
+    let large = app.screen(120, 40);
+    assert!(large.contains("SRS (alliance)") && large.contains("GAD-7 (anxiety)"), "three charts fit: {large}");
+    insta::assert_snapshot!("chart_120x40", large);
+    app.press("l");
+    assert!(app.screen(80, 24).contains("SRS (alliance) · latest"), "→ shows the next measure");
+    app.press("Esc");
+    assert!(matches!(app.rt.model.screen, Screen::Review(_)), "back to the review");
+}

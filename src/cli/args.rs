@@ -196,6 +196,9 @@ pub enum Command {
     /// Texts, emails, calls and voicemails
     #[command(subcommand)]
     Contact(ContactCommand),
+    /// Outcome and alliance measures: ORS, SRS, PHQ-9, GAD-7 and custom ones
+    #[command(subcommand)]
+    Measure(MeasureCommand),
 }
 
 #[derive(Debug, Subcommand)]
@@ -497,5 +500,42 @@ pub enum ContactCommand {
         client: String,
         #[arg(help = CONTACT)]
         contact: String,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum MeasureCommand {
+    /// Record a measure's item scores; Rapport adds up the total
+    #[command(after_help = "Examples:\n  rapport measure add maria ORS 6 6.5 7 6 --session s12\n  \
+                            rapport measure add maria phq9 1 1 2 1 0 1 1 0 0")]
+    Add {
+        client: String,
+        /// ORS, SRS, PHQ-9, GAD-7 or a custom measure from config.json (any case, hyphen optional)
+        kind: String,
+        /// Every item's score, in order (ORS and SRS take one decimal: 6.5)
+        #[arg(required = true, num_args = 1.., allow_negative_numbers = true)]
+        scores: Vec<String>,
+        /// When it was taken (YYYY-MM-DD HH:MM) [default: the session's time with --session, else now]
+        #[arg(long)]
+        at: Option<String>,
+        /// The note of the session it was taken in (s12)
+        #[arg(long)]
+        session: Option<String>,
+    },
+    /// List a client's measures, oldest first
+    List {
+        client: String,
+        /// Only this measure
+        #[arg(long)]
+        kind: Option<String>,
+        /// Print them as JSON
+        #[arg(long)]
+        json: bool,
+    },
+    /// Remove a measure entered by mistake
+    Remove {
+        client: String,
+        /// Its id (m3), as `rapport measure list` shows
+        id: String,
     },
 }

@@ -55,7 +55,8 @@ pub(super) fn client(
                         let ro = if f.read_only { "  (read-only: newer format)" } else { "" };
                         let ro = if r.archived { "  (archived)" } else { ro };
                         let (id, name) = (fit(&f.id, id_width), fit(&r.display_name(), name_width));
-                        writeln!(out, "{id}  {name}  {last}, {open}{ro}")?;
+                        let flag = r.flag.as_ref().map(|f| format!("  !! {f}")).unwrap_or_default();
+                        writeln!(out, "{id}  {name}  {last}, {open}{ro}{flag}")?;
                     }
                     (None, e) => {
                         writeln!(out, "{}  UNREADABLE: {}", fit(&f.id, id_width), e.as_deref().unwrap_or("unknown"))?

@@ -5,6 +5,7 @@ mod care;
 mod client;
 mod commands;
 pub mod crypt;
+mod measure;
 mod note;
 mod record;
 mod review;

@@ -83,6 +83,7 @@ pub(super) fn note(n: NoteArgs, store: &Store, now: NaiveDateTime, out: &mut dyn
         plan: n.plan.unwrap_or_default(),
         notes: n.text.unwrap_or_default(),
         appointment: None,
+        ..Default::default()
     };
     if new.is_empty() {
         bail!(

@@ -214,6 +214,7 @@ pub fn generate(out: &Path, spec: &Spec, now: NaiveDateTime) -> Result<usize> {
                 plan: format!("pick up {}", rng.choice(TOPICS).unwrap()),
                 notes: notes.trim_end().to_string(),
                 appointment: None,
+                ..Default::default()
             };
             r.add_session(note, at)?;
         }

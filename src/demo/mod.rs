@@ -1,8 +1,9 @@
 //! A fictional practice for `rapport demo`: nine clients with a few months
 //! of weekly sessions, tasks, personal details, goals, watch-for items,
-//! messages and upcoming appointments, all placed around `now`.
+//! measures, messages and upcoming appointments, all placed around `now`.
 
 pub mod generate;
+mod measures;
 
 use anyhow::Result;
 use chrono::{Duration, NaiveDateTime, Timelike};
@@ -241,9 +242,11 @@ fn fill(r: &mut ClientRecord, p: &Person, k: i64, next: NaiveDateTime, now: Naiv
                 pick(p.topics, i + 2)
             ),
             appointment: None,
+            ..Default::default()
         };
         let _ = r.add_session(note, at);
     }
+    measures::take(r, p.name);
     // Older tasks have been done or dropped; the newest stay open.
     let n = r.tasks.len();
     for (j, t) in r.tasks.iter_mut().enumerate() {
@@ -301,5 +304,18 @@ mod tests {
             .filter(|a| a.start.date() == now.date())
             .count();
         assert!(today >= 4, "only {today} appointments today");
+        let records: Vec<&ClientRecord> = files.iter().filter_map(|f| f.record.as_ref().ok()).collect();
+        assert!(records.iter().filter(|r| !r.measures.is_empty()).count() >= 6, "most clients have measures");
+        let flags = |name: &str| {
+            let r = records.iter().find(|r| r.client.name == name).unwrap();
+            r.measure_flags(now).into_iter().map(|f| f.kind).collect::<Vec<_>>()
+        };
+        use crate::domain::measures::{FlagKind, Reading};
+        assert_eq!(flags("James Okafor"), [FlagKind::AllianceLow, FlagKind::AllianceDrop], "one alliance dip");
+        assert!(records.iter().filter(|r| r.client.name != "James Okafor").all(|r| r.measure_flags(now).is_empty()));
+        let maria = records.iter().find(|r| r.client.name == "Maria López").unwrap();
+        assert_eq!(maria.measures.len(), maria.sessions.len() * 3, "ORS, SRS and GAD-7 every session");
+        let readings: Vec<_> = maria.trends(now).iter().map(|t| t.change.as_ref().unwrap().reading).collect();
+        assert_eq!(readings, [Some(Reading::Recovered), None, Some(Reading::ReliableImprovement)]);
     }
 }

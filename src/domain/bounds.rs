@@ -29,6 +29,15 @@ pub const DEMO_CLIENTS: RangeInclusive<u32> = 1..=100_000;
 /// Sessions per client in a generated practice.
 pub const DEMO_SESSIONS: RangeInclusive<u32> = 0..=1000;
 
+/// Items of a custom measure (CORE-10 has 10, WSAS 5).
+pub const CUSTOM_ITEMS: RangeInclusive<u32> = 1..=50;
+/// The highest score of one item of a custom measure.
+pub const CUSTOM_ITEM_MAX: RangeInclusive<u32> = 1..=100;
+/// Custom measures defined in the settings.
+pub const CUSTOM_SCALES: usize = 50;
+/// The longest name of a custom measure, in characters.
+pub const SCALE_NAME_CHARS: usize = 24;
+
 /// One field of a note (its notes, a topic, a task…) or of a profile.
 pub const FIELD_BYTES: usize = 256 * 1024;
 /// A whole client file. A larger one is not read.

@@ -3,7 +3,8 @@
 //! named as damaged and never used to build a path or written back.
 
 use super::ClientRecord;
-use super::bounds::{MINUTES, check_date, check_number, check_text, check_time, is_valid_id};
+use super::bounds::{self, MINUTES, check_date, check_number, check_text, check_time, is_valid_id};
+use super::measures::Score;
 
 impl ClientRecord {
     /// Checks every id, date, length and text size; the error says which
@@ -93,12 +94,47 @@ impl ClientRecord {
             }
         }
         unique("appointment note", self.appointments.iter().filter_map(|a| a.note.as_deref()))?;
+        self.check_measures()?;
         for m in &self.contacts {
             id("a message id", &m.id)?;
             check_text(&format!("message {}", m.id), &m.summary)?;
             check_time(&format!("message {}", m.id), m.at)?;
             if let Some(t) = m.replied_at {
                 check_time(&format!("message {}", m.id), t)?;
+            }
+        }
+        Ok(())
+    }
+}
+
+impl ClientRecord {
+    /// Each custom scale is sound and defined once; each measure has a
+    /// scale, items in its range, a total that is their sum, and a note
+    /// that exists when it names one.
+    fn check_measures(&self) -> Result<(), String> {
+        if self.scales.len() > bounds::CUSTOM_SCALES {
+            return Err(format!("it defines {} custom measures; at most {}", self.scales.len(), bounds::CUSTOM_SCALES));
+        }
+        for c in &self.scales {
+            c.check()?;
+        }
+        unique("custom measure", self.scales.iter().map(|c| c.key()).collect::<Vec<_>>().iter().map(String::as_str))?;
+        unique("measure", self.measures.iter().map(|m| m.id.as_str()))?;
+        for m in &self.measures {
+            id("a measure id", &m.id)?;
+            let what = format!("measure {}", m.id);
+            id(&format!("the kind of {what}"), m.kind.key())?;
+            let scale = self
+                .scale(&m.kind)
+                .ok_or_else(|| format!("{what} is a '{}', which this file does not define", m.kind))?;
+            scale.check_items(&m.items).map_err(|e| format!("{what}: {e}"))?;
+            let sum = Score::sum(&m.items);
+            if m.total != sum {
+                return Err(format!("{what} has the total {}, but its items add up to {sum}", m.total));
+            }
+            check_time(&what, m.at)?;
+            if let Some(s) = &m.session {
+                id(&format!("the note of {what}"), s)?;
             }
         }
         Ok(())

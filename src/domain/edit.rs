@@ -37,6 +37,7 @@ impl NewSession {
         lists.iter().all(|l| l.iter().all(|s| s.trim().is_empty()))
             && self.plan.trim().is_empty()
             && self.notes.trim().is_empty()
+            && self.measures.is_empty()
     }
 }
 
@@ -85,6 +86,8 @@ impl ClientRecord {
             watch_for: Vec::new(),
             appointments: Vec::new(),
             contacts: Vec::new(),
+            measures: Vec::new(),
+            scales: Vec::new(),
         };
         record.set_profile(profile);
         record
@@ -155,6 +158,7 @@ impl ClientRecord {
         if let Some(why) = new.personal.iter().find_map(|line| time::impossible_date(line)) {
             return Err(RecordError::Invalid(format!("personal details: {why}")));
         }
+        self.check_session_measures(&new)?;
         let id: SessionId = next_id("s", self.sessions.iter().map(|s| s.id.as_str()));
         let appointment = new.appointment.as_ref().map(|a| self.link_note(a, &id)).transpose()?;
         let day = at.date();
@@ -188,7 +192,29 @@ impl ClientRecord {
             addenda: Vec::new(),
         });
         self.sessions.sort_by_key(|s| s.at);
+        for (kind, items) in new.measures {
+            let m = measures::NewMeasure { kind, items, at, session: Some(id.clone()) };
+            self.add_measure(m, &new.scales)?;
+        }
         Ok(id)
+    }
+
+    /// Refuses a note's measures before anything of the note is added: an
+    /// unknown scale, a wrong item, or one kind twice.
+    fn check_session_measures(&self, new: &NewSession) -> Result<(), RecordError> {
+        let mut kinds = Vec::new();
+        for (kind, items) in &new.measures {
+            let scale = self
+                .scale(kind)
+                .or_else(|| measures::Scale::of(kind, &new.scales))
+                .ok_or_else(|| RecordError::Invalid(format!("no scale is defined for {kind}")))?;
+            scale.check_items(items).map_err(RecordError::Invalid)?;
+            if kinds.contains(&kind) {
+                return Err(RecordError::Invalid(format!("{} is given twice; a note takes one of each", scale.name)));
+            }
+            kinds.push(kind);
+        }
+        Ok(())
     }
 
     pub fn add_personal(

@@ -3,6 +3,7 @@
 
 use chrono::NaiveDateTime;
 
+use super::measures::{HigherIs, Score};
 use super::time::format_datetime;
 use super::{ClientRecord, Direction};
 
@@ -14,6 +15,53 @@ fn list(out: &mut String, heading: &str, items: &[String]) {
         }
         out.push('\n');
     }
+}
+
+/// The measures as a table (every score), what each kind reads as now, and
+/// the definition of any custom measure, so a colleague can read them.
+fn measures(out: &mut String, r: &ClientRecord, now: NaiveDateTime) {
+    out.push_str("\n## Measures\n\n");
+    if r.measures.is_empty() {
+        out.push_str("None recorded.\n");
+        return;
+    }
+    out.push_str("| Taken | Measure | Item scores | Total | Band | Note |\n| --- | --- | --- | --- | --- | --- |\n");
+    for m in &r.measures {
+        let scale = r.scale(&m.kind);
+        let items: Vec<String> = m.items.iter().map(Score::to_string).collect();
+        out.push_str(&format!(
+            "| {} | {} | {} | {} | {} | {} |\n",
+            format_datetime(m.at),
+            // A custom measure's name could hold a pipe; it must not split the table.
+            scale.as_ref().map_or_else(|| m.kind.to_string(), |s| s.name.replace('|', "\\|")),
+            items.join(" "),
+            m.total,
+            scale.and_then(|s| s.band(m.total)).unwrap_or_default(),
+            m.session.as_deref().unwrap_or("")
+        ));
+    }
+    out.push('\n');
+    for t in r.trends(now) {
+        let change = match &t.change {
+            Some(c) => {
+                let reading = c.reading.map(|r| format!(": {}", r.label())).unwrap_or_default();
+                format!(", {} → {} since {}{reading}", c.from, t.latest, c.since)
+            }
+            None => String::new(),
+        };
+        let band = t.band.map(|b| format!(" ({b})")).unwrap_or_default();
+        out.push_str(&format!("- {}: latest {}{band}{change}; {} taken\n", t.name, t.latest, t.totals.len()));
+    }
+    for c in &r.scales {
+        let direction = if c.higher_is == HigherIs::Better { "better" } else { "worse" };
+        let cutoff = c.cutoff.map(|v| format!(", cutoff {v}")).unwrap_or_default();
+        let rc = c.reliable_change.map(|v| format!(", reliable change {v}")).unwrap_or_default();
+        out.push_str(&format!(
+            "- {} is a custom measure: {} items scored 0 to {}, higher is {direction}{cutoff}{rc}\n",
+            c.name, c.items, c.item_max
+        ));
+    }
+    out.push_str("\nORS and SRS items are recorded by score only; their wording is not reproduced.\n");
 }
 
 /// The record as Markdown, exported at `now`, with control characters made
@@ -73,6 +121,7 @@ pub fn to_markdown(r: &ClientRecord, now: NaiveDateTime) -> String {
     if r.tasks.is_empty() {
         out.push_str("None recorded.\n");
     }
+    measures(&mut out, r, now);
     out.push_str("\n## Sessions\n\n");
     if r.sessions.is_empty() {
         out.push_str("None recorded.\n\n");

@@ -201,6 +201,18 @@ impl ClientRecord {
                 "note {id} is final and cannot be changed; add an addendum to correct it"
             )));
         }
+        // Scores already recorded for the note stay; the same measure again is refused.
+        if let Some(m) = self
+            .measures
+            .iter()
+            .find(|m| m.session.as_deref() == Some(id) && new.measures.iter().any(|(kind, _)| *kind == m.kind))
+        {
+            return Err(RecordError::Invalid(format!(
+                "note {id} already has its {} scores ({}); remove those first with `rapport measure remove`",
+                self.scale(&m.kind).map_or_else(|| m.kind.to_string(), |s| s.name),
+                m.id
+            )));
+        }
         // What the edit leaves out of the time, length and appointment stays.
         let old = &self.sessions[i];
         let new = NewSession {
@@ -220,6 +232,9 @@ impl ClientRecord {
         }
         for p in self.personal.iter_mut().filter(|p| p.session.as_deref() == Some(&temp_id)) {
             p.session = Some(id.into());
+        }
+        for m in self.measures.iter_mut().filter(|m| m.session.as_deref() == Some(&temp_id)) {
+            m.session = Some(id.into());
         }
         let i = self.sessions.iter().position(|s| s.id == id).expect("still there");
         edited.id = id.into();

@@ -116,4 +116,6 @@ id_type! {
     ContactId;
     /// A booked appointment: `a1`, …
     AppointmentId;
+    /// An outcome or alliance measure taken: `m1`, …
+    MeasureId;
 }

@@ -12,6 +12,7 @@ pub mod export;
 pub mod finalise;
 pub mod find;
 mod ids;
+pub mod measures;
 pub mod profile;
 mod record;
 pub mod summary;
@@ -23,8 +24,10 @@ pub use record::*;
 /// The version of the client file format this build writes.
 /// 1: the first format. 2: sessions can be finalised and carry addenda.
 /// 3: appointments have ids, hold the id of the note written for them, and
-/// stay in the record when cancelled.
-pub const SCHEMA_VERSION: u32 = 3;
+/// stay in the record when cancelled. 4: outcome and alliance measures
+/// (and the custom scales they use); an older build reads such a file as
+/// newer and never writes it back without them.
+pub const SCHEMA_VERSION: u32 = 4;
 
 /// "Maria Lopez (Mari)", or just the name: the one way a client is named in
 /// lists, headings and messages.

@@ -5,6 +5,7 @@ use chrono::{NaiveDate, NaiveDateTime};
 use serde::{Deserialize, Serialize};
 
 pub use super::ids::*;
+use super::measures::{CustomScale, MeasureKind, Score};
 
 /// One client's whole record: the contents of one `clients/<id>.json` file.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -25,6 +26,13 @@ pub struct ClientRecord {
     pub appointments: Vec<Appointment>,
     #[serde(default)]
     pub contacts: Vec<Contact>,
+    /// Outcome and alliance measures taken, oldest first (format 4 on).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub measures: Vec<Measure>,
+    /// The custom scales this client's measures are scored on, copied from
+    /// the settings when first used, so the file reads the same anywhere.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub scales: Vec<CustomScale>,
 }
 
 /// Who the client is and how to reach them.
@@ -280,6 +288,21 @@ impl Contact {
     }
 }
 
+/// An outcome or alliance measure taken: the item scores as given and
+/// their total, which Rapport adds up (see `measures`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Measure {
+    /// Short id within the client, `m1`, `m2`, …
+    pub id: MeasureId,
+    pub kind: MeasureKind,
+    pub at: NaiveDateTime,
+    pub items: Vec<Score>,
+    pub total: Score,
+    /// The note of the session it was taken in.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub session: Option<SessionId>,
+}
+
 /// What the therapist types after a session.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct NewSession {
@@ -297,6 +320,13 @@ pub struct NewSession {
     pub notes: String,
     /// The appointment the note is written for: it takes the note's id.
     pub appointment: Option<AppointmentId>,
+    /// Measures taken in the session: (kind, item scores), read from the
+    /// note form's lines with `measures::read_line`.
+    #[serde(default)]
+    pub measures: Vec<(MeasureKind, Vec<Score>)>,
+    /// The settings' custom scales, for measures of a custom kind.
+    #[serde(default)]
+    pub scales: Vec<CustomScale>,
 }
 
 /// The profile fields a therapist can type in.

@@ -23,8 +23,8 @@ use crate::domain::{Appointment, Channel, ClientId, ClientRecord, ContactId};
 
 /// Bump when the index layout changes: an old index is then rebuilt.
 /// 5: text folded for accents; a line for each addendum, task outcome and
-/// message, named by its [`Place`].
-const INDEX_VERSION: u32 = 5;
+/// message, named by its [`Place`]. 6: a client's measure flag.
+const INDEX_VERSION: u32 = 6;
 /// Note text is spread over this many shard files, so a save rewrites one
 /// small shard rather than all the text.
 pub const SHARDS: u64 = 64;
@@ -69,6 +69,11 @@ pub struct ClientSummary {
     /// note in the week before it (see [`recent_appointments`]).
     pub appointments: Vec<Appointment>,
     pub awaiting: Vec<Awaiting>,
+    /// The most urgent warning the client's latest measures raise (an SRS
+    /// at or below 36, PHQ-9 item 9, reliable deterioration), so Today and
+    /// the list show it before the review is opened.
+    #[serde(default)]
+    pub flag: Option<String>,
 }
 
 impl ClientSummary {
@@ -88,6 +93,7 @@ impl ClientSummary {
                 .filter(|c| c.awaits_reply())
                 .map(|c| Awaiting { id: c.id.clone(), channel: c.channel, at: c.at, summary: c.summary.clone() })
                 .collect(),
+            flag: r.measure_flags(NaiveDateTime::MAX).into_iter().next().map(|f| f.text),
         }
     }
 

@@ -184,8 +184,8 @@ impl Store {
         }
     }
 
-    pub fn settings(&self) -> Settings {
-        self.settings
+    pub fn settings(&self) -> &Settings {
+        &self.settings
     }
 
     /// Notes what was done, for the audit log. Never note text. A log that

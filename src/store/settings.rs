@@ -1,9 +1,12 @@
 //! The therapist's settings, in `DATA/config.json` (all optional):
 //!
 //! ```json
-//! { "finalise_after_hours": 24, "keep_backups": 14 }
+//! { "finalise_after_hours": 24, "keep_backups": 14,
+//!   "measures": [{ "name": "CORE-10", "items": 10, "item_max": 4, "higher_is": "worse",
+//!                  "cutoff": 11, "reliable_change": 6 }] }
 //! ```
-//! `finalise_after_hours: null` turns automatic finalising off.
+//! `finalise_after_hours: null` turns automatic finalising off; `measures`
+//! defines custom outcome measures beside ORS, SRS, PHQ-9 and GAD-7.
 
 use std::path::Path;
 
@@ -11,8 +14,9 @@ use serde::{Deserialize, Serialize};
 
 use crate::domain::bounds::{self, check_number};
 use crate::domain::finalise::FinalisePolicy;
+use crate::domain::measures::CustomScale;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct Settings {
     /// Notes finalise by themselves this many hours after the session;
@@ -22,11 +26,13 @@ pub struct Settings {
     pub keep_backups: usize,
     /// Hide the app's screen after this many idle minutes; null for never.
     pub blank_after_minutes: Option<u32>,
+    /// Custom outcome measures (CORE-10, WSAS, a service's own).
+    pub measures: Vec<CustomScale>,
 }
 
 impl Default for Settings {
     fn default() -> Self {
-        Settings { finalise_after_hours: Some(24), keep_backups: 14, blank_after_minutes: None }
+        Settings { finalise_after_hours: Some(24), keep_backups: 14, blank_after_minutes: None, measures: Vec::new() }
     }
 }
 
@@ -64,6 +70,17 @@ impl Settings {
         check_number("keep_backups", keep, &bounds::KEEP_BACKUPS)?;
         if let Some(m) = self.blank_after_minutes {
             check_number("blank_after_minutes", m, &bounds::BLANK_AFTER_MINUTES)?;
+        }
+        if self.measures.len() > bounds::CUSTOM_SCALES {
+            return Err(format!("measures defines {}; at most {}", self.measures.len(), bounds::CUSTOM_SCALES));
+        }
+        let mut keys = Vec::new();
+        for m in &self.measures {
+            m.check().map_err(|e| format!("measures: {e}"))?;
+            if keys.contains(&m.key()) {
+                return Err(format!("measures: two are named '{}'", crate::sanitize::visible(&m.name)));
+            }
+            keys.push(m.key());
         }
         Ok(())
     }

@@ -4,6 +4,7 @@
 use chrono::NaiveDateTime;
 use ratatui::crossterm::event::KeyEvent;
 
+use crate::domain::measures::{CustomScale, MeasureKind, Score};
 use crate::domain::{AppointmentId, ClientId, ClientProfile, ClientRecord, NewSession, SessionId, TaskStatus};
 use crate::store::search::Found;
 use crate::tui::screens::note_form::NoteDraft;
@@ -87,6 +88,10 @@ pub enum Action {
     Finalise,
     /// Add a dated correction beneath the highlighted note.
     Addendum,
+    /// Type measure scores for the client's session today.
+    AddScores,
+    /// Show the client's measures as a chart.
+    Chart,
     /// Next field of a form (next part of the profile).
     NextField,
     /// Previous field of a form.
@@ -180,6 +185,15 @@ pub enum Effect {
         client: ClientId,
         session: SessionId,
         text: String,
+    },
+    /// Record measures taken together.
+    AddMeasures {
+        client: ClientId,
+        measures: Vec<(MeasureKind, Vec<Score>)>,
+        at: NaiveDateTime,
+        session: Option<SessionId>,
+        /// The custom scales they may use (the settings').
+        scales: Vec<CustomScale>,
     },
     SaveNote {
         client: ClientId,

@@ -63,6 +63,12 @@ fn perform(store: &Store, effect: Effect, now: NaiveDateTime) -> Option<Action> 
                 Err(e) => failed(e),
             }
         }
+        Effect::AddMeasures { client, measures, at, session, scales } => {
+            match store.update(&client, now, "measures added", |r| r.add_measures(measures, at, session, &scales)) {
+                Ok((message, record)) => Action::RecordSaved { record: Box::new(record), message },
+                Err(e) => failed(e),
+            }
+        }
         Effect::Export { client } => Action::Exported(
             store.export_client(&client, now).map(|p| p.display().to_string()).map_err(|e| e.to_string()),
         ),

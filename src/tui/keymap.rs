@@ -32,6 +32,10 @@ pub enum Context {
     AddItem,
     /// Typing an addendum to a note.
     Addendum,
+    /// Typing measure scores.
+    Measures,
+    /// A client's measures as charts.
+    Chart,
     Search,
     NoteForm,
     ClientForm,
@@ -67,6 +71,8 @@ impl Context {
             Context::ProfileMessages => "Profile · Messages",
             Context::AddItem => "Profile item",
             Context::Addendum => "Addendum",
+            Context::Measures => "Measure scores",
+            Context::Chart => "Measures chart",
             Context::Search => "Search every note",
             Context::NoteForm => "Session note",
             Context::ClientForm => "Client details",
@@ -103,6 +109,7 @@ impl Context {
                 | Context::AddItem
                 | Context::Addendum
                 | Context::NewTask
+                | Context::Measures
                 | Context::Search
         )
     }
@@ -155,6 +162,8 @@ impl Key {
             KeyCode::BackTab => "Shift-Tab".into(),
             KeyCode::Up => "↑".into(),
             KeyCode::Down => "↓".into(),
+            KeyCode::Left => "←".into(),
+            KeyCode::Right => "→".into(),
             KeyCode::PageUp => "PgUp".into(),
             KeyCode::PageDown => "PgDn".into(),
             KeyCode::F(n) => format!("F{n}"),
@@ -216,6 +225,7 @@ static TABLE: &[&[Binding]] = &[
     crate::tui::screens::review::KEYS,
     crate::tui::screens::popups::KEYS,
     crate::tui::screens::profile::KEYS,
+    crate::tui::screens::chart::KEYS,
     crate::tui::screens::search::KEYS,
     crate::tui::screens::note_form::KEYS,
     crate::tui::screens::client_form::KEYS,
@@ -273,7 +283,7 @@ pub fn keys_label(keys: &[Key]) -> String {
 use Context::*;
 
 /// Every context in the order help lists them.
-pub const HELP_ORDER: [Context; 24] = [
+pub const HELP_ORDER: [Context; 26] = [
     Today,
     TodayMessages,
     Clients,
@@ -288,8 +298,10 @@ pub const HELP_ORDER: [Context; 24] = [
     ProfileGoals,
     ProfileWatch,
     ProfileMessages,
+    Chart,
     AddItem,
     Addendum,
+    Measures,
     NoteForm,
     ClientForm,
     AppointmentForm,

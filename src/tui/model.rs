@@ -9,6 +9,7 @@ use std::collections::{HashMap, VecDeque};
 
 use crate::domain::TaskStatus;
 use crate::domain::finalise::FinalisePolicy;
+use crate::domain::measures::CustomScale;
 use crate::domain::profile::ProfileChange;
 use crate::domain::{AppointmentId, ClientId, NewSession, SessionId};
 use crate::store::IndexEntry;
@@ -17,6 +18,7 @@ use crate::tui::input::TextInput;
 use crate::tui::keymap::Context;
 pub use crate::tui::roster::{AgendaRow, ClientEntry};
 use crate::tui::screens::appointment::AppointmentForm;
+use crate::tui::screens::chart::ChartView;
 use crate::tui::screens::client_form::ClientForm;
 pub use crate::tui::screens::clients::ClientsState;
 use crate::tui::screens::note_form::{NoteDraft, NoteForm};
@@ -38,6 +40,8 @@ pub enum Screen {
     Appointment(AppointmentForm),
     Profile(ProfileView),
     Search(Box<SearchView>),
+    /// A client's measures over time.
+    Chart(ChartView),
 }
 
 /// What a yes to the question will do.
@@ -123,6 +127,14 @@ pub enum Popup {
         client: ClientId,
         input: Box<TextInput>,
     },
+    /// Typing measure scores ("ORS 6 6.5 7 6; SRS 9 9 9 9") taken at `at`,
+    /// in note `session` when there is one today.
+    Measures {
+        client: ClientId,
+        session: Option<SessionId>,
+        at: NaiveDateTime,
+        input: Box<TextInput>,
+    },
     /// [`DISCARD_QUESTION`], asked by Esc on any form or box with typed
     /// text: `keep` is the box to go back to (None: the form on screen).
     Discard {
@@ -198,6 +210,8 @@ pub struct Model {
     pub generation: u64,
     /// The wrapped note on screen, kept between frames.
     pub note_cache: std::cell::RefCell<NoteCache>,
+    /// The custom measures defined in the settings.
+    pub custom_scales: Vec<CustomScale>,
 }
 
 /// How many client records stay loaded at once.
@@ -244,6 +258,7 @@ impl Model {
             size: (80, 24),
             window: format!("{:016x}", fastrand::u64(..)),
             strays: 0,
+            custom_scales: Vec::new(),
         };
         m.sort_clients();
         m.refilter();
@@ -277,6 +292,7 @@ impl Model {
             Some(Popup::AddItem { .. }) => return Context::AddItem,
             Some(Popup::Addendum { .. }) => return Context::Addendum,
             Some(Popup::NewTask { .. }) => return Context::NewTask,
+            Some(Popup::Measures { .. }) => return Context::Measures,
             None => {}
         }
         match &self.screen {
@@ -296,7 +312,18 @@ impl Model {
                 Part::Messages => Context::ProfileMessages,
             },
             Screen::Search(_) => Context::Search,
+            Screen::Chart(_) => Context::Chart,
         }
+    }
+
+    /// The custom measures a client's scores may be typed on: their own
+    /// (kept in their file), then the settings'.
+    pub fn scales_for(&self, client: &str) -> Vec<CustomScale> {
+        let mut all = self.record(client).map(|r| r.scales.clone()).unwrap_or_default();
+        let more: Vec<CustomScale> =
+            self.custom_scales.iter().filter(|c| !all.iter().any(|a| a.key() == c.key())).cloned().collect();
+        all.extend(more);
+        all
     }
 
     /// The window is smaller than the app can draw in.

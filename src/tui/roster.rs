@@ -86,6 +86,7 @@ impl Model {
         match &self.screen {
             Screen::Review(v) => ids.push(&v.client),
             Screen::Profile(v) => ids.push(&v.client),
+            Screen::Chart(v) => ids.push(&v.client),
             _ => {}
         }
         if let Some(Popup::Tasks { client, .. }) = &self.popup {

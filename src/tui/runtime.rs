@@ -63,6 +63,7 @@ pub fn open_model(store: &Store, now: NaiveDateTime, theme: Theme) -> Result<Mod
     model.policy = store.settings().policy();
     model.encrypted = store.is_encrypted();
     model.blank_after_minutes = store.settings().blank_after_minutes;
+    model.custom_scales = store.settings().measures.clone();
     model.strays = store.strays().into_iter().filter(|s| s.kind.needs_attention()).count();
     if model.strays > 0 {
         model.set_error(format!(

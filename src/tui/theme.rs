@@ -38,6 +38,10 @@ impl Theme {
     pub fn credit(&self) -> Style {
         self.fg(Color::Green)
     }
+    /// A warning to see before the client walks in (the measures' flags).
+    pub fn warning(&self) -> Style {
+        self.fg(Color::LightRed).add_modifier(Modifier::BOLD)
+    }
     pub fn error(&self) -> Style {
         self.fg(Color::Red).add_modifier(Modifier::BOLD)
     }

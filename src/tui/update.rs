@@ -204,6 +204,7 @@ fn step_model(m: &mut Model, action: Action) -> Vec<Effect> {
         Screen::Appointment(_) => screens::appointment::update(m, action),
         Screen::Profile(_) => screens::profile::update(m, action),
         Screen::Search(_) => screens::search::update(m, action),
+        Screen::Chart(_) => screens::chart::update(m, action),
     }
 }
 

@@ -60,6 +60,7 @@ pub fn view(m: &Model, frame: &mut Frame) {
         Screen::Appointment(f) => screens::appointment::view(frame, body, f, &m.theme),
         Screen::Profile(v) => screens::profile::view(frame, body, m, v),
         Screen::Search(v) => screens::search::view(frame, body, m, v),
+        Screen::Chart(v) => screens::chart::view(frame, body, m, v),
     }
     if let Some(p) = &m.popup {
         screens::popups::view(frame, body, m, p);

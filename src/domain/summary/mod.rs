@@ -7,6 +7,7 @@
 use chrono::{NaiveDate, NaiveDateTime};
 use serde::Serialize;
 
+use super::measures::{Flag, Trend};
 use super::time::relative;
 use super::{
     Appointment, ClientId, ClientRecord, ContactId, DetailId, GoalId, GoalStatus, SessionId, TaskId, TaskStatus,
@@ -44,6 +45,12 @@ pub struct Summary {
     pub goals: Vec<GoalItem>,
     pub watch_for: Vec<String>,
     pub awaiting_reply: Vec<ReplyItem>,
+    /// Each kind of measure taken before the appointment: latest total,
+    /// band, change since the first and its reading, every total.
+    pub measures: Vec<Trend>,
+    /// Warnings the measures raise, the most urgent first: the review
+    /// shows them at its top.
+    pub flags: Vec<Flag>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -193,6 +200,8 @@ pub fn summary(record: &ClientRecord, appointment: Option<&Appointment>, now: Na
                 summary: c.summary.clone(),
             })
             .collect(),
+        measures: record.trends(target),
+        flags: record.measure_flags(target),
     }
 }
 
@@ -200,4 +209,4 @@ mod sections;
 #[cfg(test)]
 mod tests;
 
-pub use sections::{Emphasis, HEADINGS, ReviewLine, Section, open_task_line};
+pub use sections::{Emphasis, HEADINGS, MEASURES, ReviewLine, Section, open_task_line};

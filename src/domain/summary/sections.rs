@@ -2,6 +2,7 @@
 //! `rapport review` prints, built once from a [`Summary`].
 
 use super::*;
+use crate::domain::measures::{MeasureKind, Reading, SRS_CONCERN};
 use crate::domain::time::{ago, format_day, format_day_near};
 use chrono::NaiveDate;
 
@@ -15,6 +16,8 @@ pub enum Emphasis {
     Credit,
     /// Background: older, condensed.
     Quiet,
+    /// A warning raised by the measures: shown at the top of the review.
+    Warning,
 }
 
 /// One line of a review section.
@@ -38,6 +41,14 @@ pub struct Section {
 /// The review's section headings, in order.
 pub const HEADINGS: [&str; 7] =
     ["Last time", "They told you", "Tasks to check", "Personal", "Plan", "Watch for", "Awaiting reply"];
+
+/// The heading of the measures section, shown (after "They told you") only
+/// for a client with measures taken.
+pub const MEASURES: &str = "Measures";
+
+/// The most totals a review's sparkline shows: the latest ones (the chart
+/// shows them all).
+const SPARK_MAX: usize = 16;
 
 /// An open task as the review and the tasks list show it, with the latest
 /// word on it ("not done yet (26 Nov): too tired") when there is one.
@@ -88,7 +99,53 @@ impl Summary {
         (who, when)
     }
 
-    /// The review's sections, in [`HEADINGS`] order.
+    /// The measures' warnings, the most urgent first, for the top of the review.
+    pub fn flag_lines(&self) -> Vec<ReviewLine> {
+        self.flags.iter().map(|f| with(f.text.clone(), Emphasis::Warning)).collect()
+    }
+
+    /// One line per kind of measure, "PHQ-9 17 → 8 (mild): recovered
+    /// █▃▁" (first → latest, the latest's band, the Jacobson–Truax reading
+    /// of the change, every total), and the SRS items under 9 when the
+    /// total alone raises no concern.
+    fn measure_lines(&self) -> Vec<ReviewLine> {
+        let mut lines = Vec::new();
+        for t in &self.measures {
+            let mut text = match &t.change {
+                Some(c) => format!("{} {} → {}", t.name, c.from, t.latest),
+                None => format!("{} {}", t.name, t.latest),
+            };
+            if let Some(b) = &t.band {
+                text.push_str(&format!(" ({b})"));
+            }
+            let reading = t.change.as_ref().and_then(|c| c.reading);
+            if let Some(r) = reading {
+                text.push_str(&format!(": {}", r.label()));
+            }
+            let bars: Vec<char> = t.sparkline.chars().collect();
+            if bars.len() > 1 {
+                let more = if bars.len() > SPARK_MAX { "…" } else { "" };
+                let spark: String = bars[bars.len().saturating_sub(SPARK_MAX)..].iter().collect();
+                text.push_str(&format!("  {more}{spark}"));
+            }
+            let concern = t.kind == MeasureKind::Srs && t.latest <= SRS_CONCERN;
+            let emphasis = match reading {
+                Some(Reading::Recovered | Reading::ReliableImprovement) => Emphasis::Credit,
+                Some(Reading::ReliableDeterioration) => Emphasis::Ask,
+                _ if concern => Emphasis::Ask,
+                _ => Emphasis::Normal,
+            };
+            lines.push(with(text, emphasis));
+            if !t.low_items.is_empty() && !concern {
+                let items: Vec<String> = t.low_items.iter().map(|l| format!("{} {}", l.item, l.score)).collect();
+                lines.push(with(format!("{} under 9, worth a word: {}", t.name, items.join(", ")), Emphasis::Ask));
+            }
+        }
+        lines
+    }
+
+    /// The review's sections, in [`HEADINGS`] order, with [`MEASURES`]
+    /// after the second when there are any.
     pub fn sections(&self, today: NaiveDate) -> Vec<Section> {
         let topics = |t: &SessionTopics| {
             if t.topics.is_empty() { "(no topics noted)".to_string() } else { t.topics.join("; ") }
@@ -169,18 +226,29 @@ impl Summary {
             "Nothing noted to watch for",
             "No messages awaiting a reply",
         ];
-        [last_time, told_you, tasks, personal, plan, watch, replies]
+        let mut sections: Vec<Section> = [last_time, told_you, tasks, personal, plan, watch, replies]
             .into_iter()
             .zip(HEADINGS)
             .zip(empties)
             .map(|((lines, heading), empty)| Section { heading, lines, empty })
-            .collect()
+            .collect();
+        if !self.measures.is_empty() {
+            sections.insert(2, Section { heading: MEASURES, lines: self.measure_lines(), empty: "" });
+        }
+        sections
     }
 
     /// The whole review as plain text, as `rapport review` prints it.
     pub fn to_text(&self, today: NaiveDate) -> String {
         let (who, when) = self.header(today);
         let mut out = format!("{who}\n{when}\n");
+        let flags = self.flag_lines();
+        if !flags.is_empty() {
+            out.push('\n');
+        }
+        for f in flags {
+            out.push_str(&format!("!! {}\n", f.text));
+        }
         for s in self.sections(today) {
             out.push_str(&format!("\n{}\n", s.heading));
             if s.lines.is_empty() {

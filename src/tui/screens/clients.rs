@@ -165,14 +165,20 @@ fn client_list(frame: &mut Frame, area: Rect, m: &Model) {
                     last
                 };
                 let right = format!("{last:>8} {tasks:>5}");
-                let room = width.saturating_sub(right.len() + 1);
-                (name_within(&r.name, r.preferred_name.as_deref(), room), right)
+                // A client whose measures raise a warning is marked "!".
+                let mark = if r.flag.is_some() { "! " } else { "" };
+                let room = width.saturating_sub(right.len() + 1 + mark.len());
+                (format!("{mark}{}", name_within(&r.name, r.preferred_name.as_deref(), room)), right)
             }
             Err(_) => (entry.id.to_string(), "unreadable".to_string()),
         };
         let room = width.saturating_sub(right.len() + 1);
         let line = format!("{} {right}", fit_exact(&name, room));
-        let style = if entry.summary.is_err() { theme.error() } else { Default::default() };
+        let style = match &entry.summary {
+            Err(_) => theme.error(),
+            Ok(s) if s.flag.is_some() => theme.warning(),
+            Ok(_) => Default::default(),
+        };
         ListItem::new(line).style(style)
     });
 }
@@ -424,6 +430,7 @@ fn session_action(m: &mut Model, action: &Action) -> Option<Vec<Effect>> {
         .filter(|p| p.session.as_deref() == Some(s.id.as_str()))
         .map(|p| p.text.clone())
         .collect();
+    let kept_measures = record.measure_names(&s.id);
     if !writable(m, &client) {
         return Some(vec![]);
     }
@@ -432,7 +439,8 @@ fn session_action(m: &mut Model, action: &Action) -> Option<Vec<Effect>> {
             m.set_error(format!("Note {} is final and cannot be changed; add a correction with +.", s.id));
         }
         Action::EditNote => {
-            m.screen = Screen::NoteForm(Box::new(NoteForm::edit(client, name, &s, &set_tasks, &set_personal)))
+            let form = NoteForm::edit(client, name, &s, &set_tasks, &set_personal).with_kept_measures(&kept_measures);
+            m.screen = Screen::NoteForm(Box::new(form))
         }
         Action::Finalise if s.finalised.is_some() => m.set_info(format!("Note {} is already final.", s.id)),
         Action::Finalise => {

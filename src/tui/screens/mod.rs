@@ -1,6 +1,7 @@
 //! One file per screen: its state, its helpers and its drawing.
 
 pub mod appointment;
+pub mod chart;
 pub mod client_form;
 pub mod clients;
 pub mod help;

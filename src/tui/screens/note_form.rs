@@ -1,6 +1,7 @@
 //! Note entry: the quick note straight after a session.
 
 use crate::domain::bounds;
+use crate::domain::measures::{CustomScale, next_item_prompt, read_lines};
 use crate::domain::time::{self, ahead, format_datetime, format_day_near, parse_datetime};
 use crate::domain::{Appointment, AppointmentId, ClientId, NewSession, Session, SessionId};
 use crate::tui::action::{Action, Effect};
@@ -31,8 +32,9 @@ const fn f(key: &'static str, label: &'static str, hint: &'static str, one_line:
     Field { key, label, hint, one_line }
 }
 
-/// The fields in Tab order.
-pub const FIELDS: [Field; 9] = [
+/// The fields in Tab order. Measures come last, so Shift-Tab from Topics
+/// reaches them at once (and drafts kept in field order still restore).
+pub const FIELDS: [Field; 10] = [
     f("topics", "Topics", "one topic per line", false),
     f("feedback", "Client feedback", "what they said about the therapy, the plan, the last task; one per line", false),
     f("tasks", "Tasks set", "homework, one task per line", false),
@@ -42,6 +44,12 @@ pub const FIELDS: [Field; 9] = [
     f("notes", "Notes", "free text", false),
     f("when", "When", "YYYY-MM-DD HH:MM", true),
     f("minutes", "Minutes", "length of the session", true),
+    f(
+        "measures",
+        "Measures",
+        "one per line, each item's score in order: ORS 6 6.5 7 6 · SRS 9 9 9.5 9 · PHQ-9 … · GAD-7 …",
+        false,
+    ),
 ];
 
 /// A draft's fields are kept by name (`{"topics": "…", "when": "…"}`), so a
@@ -79,6 +87,7 @@ const TASKS: usize = 2;
 const PERSONAL: usize = 3;
 const WHEN: usize = 7;
 const MINUTES: usize = 8;
+const MEASURES: usize = 9;
 
 /// Field `i` holding `text`, its hint shown while it is empty.
 fn field(i: usize, text: &str) -> TextInput {
@@ -184,6 +193,7 @@ impl NoteForm {
             s.notes.clone(),
             format_datetime(s.at),
             s.minutes.to_string(),
+            String::new(),
         ];
         let mut form = NoteForm::build(client, client_name, texts, s.appointment, Some(s.id.clone()));
         for (i, set, what) in [(TASKS, tasks, "tasks"), (PERSONAL, personal, "personal details")] {
@@ -193,6 +203,16 @@ impl NoteForm {
             }
         }
         form
+    }
+
+    /// Says in the empty Measures field which scores the note already has
+    /// ("ORS 25.5, SRS 38"): they stay, so none is typed twice.
+    pub fn with_kept_measures(mut self, kept: &[String]) -> NoteForm {
+        if !kept.is_empty() {
+            let hint = format!("already recorded, and kept: {}. Type only new measures here", kept.join(", "));
+            self.fields[MEASURES] = field(MEASURES, "").with_placeholder(&hint);
+        }
+        self
     }
 
     /// The form as it was when kept.
@@ -218,7 +238,7 @@ impl NoteForm {
 
     /// Anything typed beyond the prefilled time and length.
     pub fn has_text(&self) -> bool {
-        self.fields[..WHEN].iter().any(|f| !f.is_blank())
+        self.fields[..WHEN].iter().chain(&self.fields[MEASURES..]).any(|f| !f.is_blank())
     }
 
     pub fn next_field(&mut self) {
@@ -253,14 +273,16 @@ impl NoteForm {
         self.fields[i].lines().to_vec()
     }
 
-    /// The note to save, or what is wrong with the time or length.
-    pub fn to_new_session(&self) -> Result<NewSession, String> {
+    /// The note to save, or what is wrong with the time, the length or a
+    /// measure. `scales` are the custom measures the client's scores may use.
+    pub fn to_new_session(&self, scales: &[CustomScale]) -> Result<NewSession, String> {
         let at = parse_datetime(&self.fields[WHEN].text()).map_err(|e| format!("When: {e}"))?;
         let minutes_text = self.fields[MINUTES].text();
         let minutes = bounds::parse_number("Minutes", &minutes_text, &bounds::MINUTES)?;
         if let Some(why) = self.lines(PERSONAL).iter().find_map(|l| time::impossible_date(l)) {
             return Err(format!("Personal details: {why}."));
         }
+        let measures = read_lines(&self.fields[MEASURES].text(), scales).map_err(|e| format!("Measures: {e}"))?;
         Ok(NewSession {
             at: Some(at),
             minutes: Some(minutes),
@@ -272,6 +294,8 @@ impl NoteForm {
             plan: self.fields[5].text(),
             notes: self.fields[6].text(),
             appointment: self.appointment_id.clone(),
+            measures,
+            scales: scales.to_vec(),
         })
     }
 }
@@ -320,7 +344,13 @@ pub fn view(frame: &mut Frame, area: Rect, form: &NoteForm, theme: &Theme) {
     frame.render_widget(List::new(items).block(panel("Fields", false, theme)), side);
 
     let field = &FIELDS[form.focus];
-    let block = panel(field.label, true, theme);
+    let mut block = panel(field.label, true, theme);
+    // While a PHQ-9 or GAD-7 is typed, the next item's wording (never the ORS's or SRS's).
+    if form.focus == MEASURES
+        && let Some(prompt) = next_item_prompt(&form.fields[MEASURES].text(), &[])
+    {
+        block = block.title_bottom(Line::styled(format!(" {prompt} "), theme.quiet()));
+    }
     let inner = block.inner(editor);
     frame.render_widget(block, editor);
     frame.render_widget(&form.fields[form.focus], inner);
@@ -342,6 +372,10 @@ pub static KEYS: &[Binding] = &[
 
 pub(crate) fn update(m: &mut Model, action: Action) -> Vec<Effect> {
     let now = m.now;
+    let scales = match (&m.screen, &action) {
+        (Screen::NoteForm(form), Action::Save) => m.scales_for(&form.client),
+        _ => Vec::new(),
+    };
     let Screen::NoteForm(form) = &mut m.screen else { return vec![] };
     match action {
         Action::Input(_) | Action::Paste(_) => {
@@ -367,7 +401,7 @@ pub(crate) fn update(m: &mut Model, action: Action) -> Vec<Effect> {
         Action::Save => {
             let client = form.client.clone();
             let editing = form.editing.clone();
-            match form.to_new_session() {
+            match form.to_new_session(&scales) {
                 Ok(note) if note.is_empty() => m.set_error(EMPTY_NOTE),
                 Ok(note) if writable(m, &client) => {
                     let save = Confirmed::SaveNote { client, editing, note: Box::new(note.clone()) };

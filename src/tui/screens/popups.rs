@@ -99,6 +99,27 @@ pub fn view(frame: &mut Frame, area: Rect, m: &Model, popup: &Popup) {
             frame.render_widget(Paragraph::new(Line::styled(hint, theme.quiet())).wrap(Wrap { trim: true }), label);
             frame.render_widget(&**input, field);
         }
+        Popup::Measures { client, session, at, input } => {
+            let r = centered(area, 76, 7);
+            frame.render_widget(Clear, r);
+            let when = match session {
+                Some(s) => format!("note {s}, {}", at.format("%a %-d %b %H:%M")),
+                None => format!("taken {} (no note yet today)", at.format("%a %-d %b %H:%M")),
+            };
+            let block = panel(format!("Scores · {when}"), true, theme);
+            let inner = block.inner(r);
+            frame.render_widget(block, r);
+            let [label, field] = Layout::vertical([Constraint::Length(3), Constraint::Min(1)]).areas(inner);
+            // PHQ-9 and GAD-7 wording, item by item, as the scores are typed.
+            let hint = crate::domain::measures::next_item_prompt(&input.lines().join(" "), &m.scales_for(client))
+                .unwrap_or_else(|| {
+                    "Each item's score in order, measures between semicolons: ORS 6 6.5 7 6; SRS 9 9 9.5 9 \
+                     (also PHQ-9, GAD-7). Rapport adds up the totals."
+                        .into()
+                });
+            frame.render_widget(Paragraph::new(Line::styled(hint, theme.quiet())).wrap(Wrap { trim: true }), label);
+            frame.render_widget(&**input, field);
+        }
         Popup::Restore { client } => {
             let name = m.entry(client).map_or(client.as_str(), |e| e.name());
             let kept =
@@ -143,6 +164,8 @@ pub static KEYS: &[Binding] = &[
     b(Context::AddItem, &[ESC], Action::Back, "cancel", true),
     b(Context::Addendum, &[ENTER, ctrl('s')], Action::Save, "add", true),
     b(Context::Addendum, &[ESC], Action::Back, "cancel", true),
+    b(Context::Measures, &[ENTER, ctrl('s')], Action::Save, "record", true),
+    b(Context::Measures, &[ESC], Action::Back, "cancel", true),
     b(Context::Outcome, &[ENTER, ctrl('s')], Action::Save, "save", true),
     b(Context::Outcome, &[ESC], Action::Back, "cancel", true),
     b(Context::Confirm, &[k('y')], Action::Yes, "yes", true),
@@ -304,6 +327,34 @@ fn step_popup(m: &mut Model, popup: Popup, action: Action) -> Next {
                     m.set_error(why);
                 }
                 keep(Popup::NewTask { client, input })
+            }
+        },
+        Popup::Measures { client, session, at, mut input } => match action {
+            Action::Save => {
+                let scales = m.scales_for(&client);
+                match crate::domain::measures::read_lines(&input.lines().join(" "), &scales) {
+                    Ok(measures) if !measures.is_empty() => {
+                        close(vec![Effect::AddMeasures { client, measures, at, session, scales }])
+                    }
+                    Ok(_) => {
+                        m.set_error("Type a measure and its scores (ORS 6 6.5 7 6), or Esc to cancel.");
+                        keep(Popup::Measures { client, session, at, input })
+                    }
+                    Err(e) => {
+                        m.set_error(e);
+                        keep(Popup::Measures { client, session, at, input })
+                    }
+                }
+            }
+            Action::Back => {
+                let typed = !input.is_blank();
+                close_box(Popup::Measures { client, session, at, input }, typed)
+            }
+            other => {
+                if let Some(why) = type_line(&mut input, other) {
+                    m.set_error(why);
+                }
+                keep(Popup::Measures { client, session, at, input })
             }
         },
         Popup::Discard { keep: kept } => match action {

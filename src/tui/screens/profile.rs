@@ -126,6 +126,7 @@ pub static KEYS: &[Binding] = &[
     b(Context::Profile, &[UP, k('k')], Action::Up, "previous item", false),
     b(Context::Profile, &[DOWN, k('j')], Action::Down, "next item", false),
     b(Context::Profile, &[k('a')], Action::AddItem, "add", true),
+    b(Context::Profile, &[k('g')], Action::Chart, "measures chart", false),
     b(Context::Profile, &[ESC], Action::Back, "back", true),
     b(Context::Profile, &[k('?')], Action::Help, "help", true),
     b(Context::ProfilePersonal, &[ENTER, k(' ')], Action::Toggle, "ask / not", true)
@@ -250,6 +251,11 @@ pub(crate) fn update(m: &mut Model, action: Action) -> Vec<Effect> {
         }
         (Action::Back, ..) => {
             m.screen = home(m);
+            return vec![];
+        }
+        (Action::Chart, ..) => {
+            let client = v.client.clone();
+            crate::tui::screens::chart::open(m, &client, crate::tui::screens::chart::Back::Profile(v));
             return vec![];
         }
         _ => None,

@@ -5,8 +5,9 @@ use crate::domain::ClientId;
 use crate::domain::summary::{Emphasis, Summary, summary};
 use crate::domain::{Appointment, TaskStatus};
 use crate::tui::action::{Action, Effect};
+use crate::tui::input::TextInput;
 use crate::tui::keymap::{Binding, Context, DOWN, ESC, PGDN, PGUP, UP, b, k};
-use crate::tui::model::{Model, Screen};
+use crate::tui::model::{Model, Popup, Screen};
 use crate::tui::nav::*;
 use crate::tui::screens::fit_line;
 use crate::tui::screens::profile::{Part, ProfileView};
@@ -38,18 +39,31 @@ pub fn view(frame: &mut Frame, area: Rect, m: &Model, v: &ReviewView) {
     };
     let today = m.now.date();
     let (who, when) = s.header(today);
-    let [head, body] = Layout::vertical([Constraint::Length(2), Constraint::Min(3)]).areas(area);
+    // The measures' warnings stay at the top, never scrolled away.
+    let flag_width = usize::from(area.width).saturating_sub(3).max(10);
+    let flags: Vec<Line> = s
+        .flag_lines()
+        .iter()
+        .flat_map(|f| {
+            textwrap::wrap(&f.text, flag_width)
+                .into_iter()
+                .enumerate()
+                .map(|(i, part)| {
+                    let lead = if i == 0 { "!! " } else { "   " };
+                    Line::from(Span::styled(format!("{lead}{part}"), theme.warning()))
+                })
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    let head_height = 2 + u16::try_from(flags.len()).unwrap_or(u16::MAX);
+    let [head, body] = Layout::vertical([Constraint::Length(head_height), Constraint::Min(3)]).areas(area);
     let cols = usize::from(head.width);
-    frame.render_widget(
-        Paragraph::new(vec![
-            fit_line(
-                Line::from(vec![Span::styled("Review · ", theme.quiet()), Span::styled(who, theme.title())]),
-                cols,
-            ),
-            fit_line(Line::raw(when), cols),
-        ]),
-        head,
-    );
+    let mut head_lines = vec![
+        fit_line(Line::from(vec![Span::styled("Review · ", theme.quiet()), Span::styled(who, theme.title())]), cols),
+        fit_line(Line::raw(when), cols),
+    ];
+    head_lines.extend(flags);
+    frame.render_widget(Paragraph::new(head_lines), head);
     // Headings in a left column, items beside them, wrapped with a hanging
     // indent: a typical client's review fits an 80x24 window.
     const LABEL: usize = 15;
@@ -72,6 +86,7 @@ pub fn view(frame: &mut Frame, area: Rect, m: &Model, v: &ReviewView) {
                 Emphasis::Ask => theme.ask(),
                 Emphasis::Credit => theme.credit(),
                 Emphasis::Quiet => theme.quiet(),
+                Emphasis::Warning => theme.warning(),
             };
             if l.task.is_some() {
                 if task_index == v.task {
@@ -80,7 +95,7 @@ pub fn view(frame: &mut Frame, area: Rect, m: &Model, v: &ReviewView) {
                 task_index += 1;
             }
             let bullet = match l.emphasis {
-                Emphasis::Ask => "! ",
+                Emphasis::Ask | Emphasis::Warning => "! ",
                 Emphasis::Credit => "+ ",
                 _ => "· ",
             };
@@ -116,7 +131,10 @@ pub static KEYS: &[Binding] = &[
         .about("task not done yet: keep it open with a dated note"),
     b(Context::Review, &[k('x')], Action::TaskDrop, "drop task", true),
     b(Context::Review, &[k('n')], Action::NewNote, "start note", true),
+    b(Context::Review, &[k('m')], Action::AddScores, "scores", true)
+        .about("record measure scores (ORS, SRS, PHQ-9, GAD-7) for today's session"),
     b(Context::Review, &[k('p')], Action::Profile, "profile", false),
+    b(Context::Review, &[k('g')], Action::Chart, "chart", true).about("the measures as charts, with their cutoffs"),
     b(Context::Review, &[PGUP], Action::PageUp, "scroll up", false),
     b(Context::Review, &[PGDN], Action::PageDown, "scroll down", false),
     b(Context::Review, &[ESC], Action::Back, "back", true),
@@ -154,6 +172,17 @@ pub(crate) fn update(m: &mut Model, action: Action) -> Vec<Effect> {
         }
         Action::Profile => {
             m.screen = Screen::Profile(ProfileView { client: v.client.clone(), part: Part::Personal, selected: 0 });
+            return vec![];
+        }
+        // Today's latest note takes the scores; before it is written, they are dated now.
+        Action::AddScores if writable(m, &v.client) => {
+            let today = m.record(&v.client).and_then(|r| r.last_session().filter(|s| s.at.date() == m.now.date()));
+            let (session, at) = today.map_or((None, m.now), |s| (Some(s.id.clone()), s.at));
+            let input = Box::new(TextInput::one_line(""));
+            m.popup = Some(Popup::Measures { client: v.client.clone(), session, at, input });
+        }
+        Action::Chart => {
+            crate::tui::screens::chart::open(m, &v.client, crate::tui::screens::chart::Back::Review(v.clone()));
             return vec![];
         }
         Action::NewNote => {

@@ -147,13 +147,17 @@ pub fn view(frame: &mut Frame, area: Rect, m: &Model) {
                 Some(s) => name_within(&s.name, s.preferred_name.as_deref(), name_width),
                 None => client.to_string(),
             };
-            let reminder = summary.and_then(|s| s.reminder.as_deref()).unwrap_or_default();
+            // A warning from the measures shows before any reminder.
+            let (reminder, reminder_style) = match summary.and_then(|s| s.flag.clone()) {
+                Some(flag) => (format!("!! {flag}"), theme.warning()),
+                None => (summary.and_then(|s| s.reminder.clone()).unwrap_or_default(), theme.quiet()),
+            };
             let (when, when_style) = when(m, a, day);
             ListItem::new(Line::from(vec![
                 Span::raw(format!(" {} ", a.start.format("%H:%M"))),
                 Span::raw(format!("{} ", fit_exact(&name, name_width))),
                 Span::styled(format!("{when:<14}"), when_style),
-                Span::styled(fit(reminder, reminder_width).into_owned(), theme.quiet()),
+                Span::styled(fit(&reminder, reminder_width).into_owned(), reminder_style),
             ]))
         });
     }
