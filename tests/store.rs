@@ -296,7 +296,7 @@ fn an_index_from_the_version_before_addenda_were_searched_is_rebuilt() {
     store.index().unwrap();
     // As the version before wrote it: version 4, one line per session, no addenda.
     let index = dir.path().join("index/clients.json");
-    let old = fs::read_to_string(&index).unwrap().replace("\"version\":5", "\"version\":4");
+    let old = fs::read_to_string(&index).unwrap().replace("\"version\":6", "\"version\":4");
     assert!(old.contains("\"version\":4"), "{old}");
     fs::write(&index, old).unwrap();
     for shard in 0..64 {
