@@ -201,7 +201,7 @@ fn before_an_appointment_the_review_is_one_key_away() {
     t.wait("Task t1 marked done.");
     t.wait("+ Done: keep a sleep diary: filled in 5 nights");
     t.keys(&["n"]);
-    t.wait("for the appointment 2026-11-26 10:00");
+    t.wait("for Thu 26 Nov 10:00");
     t.type_text("the diary");
     t.keys(&["C-s"]);
     // Written before the session, the note is dated ahead of now: asked.

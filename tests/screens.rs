@@ -745,7 +745,7 @@ fn the_profile_adds_and_flips_what_the_review_shows() {
     app.press("Enter");
     app.press("Tab");
     app.press("Enter");
-    assert_eq!(app.status(), "Message c2 marked as replied.");
+    assert_eq!(app.status(), "Aisha Khan's message c2 marked as replied.");
     app.press("a");
     app.type_text("pigeon: hello");
     app.press("Enter");
@@ -1033,17 +1033,17 @@ fn a_reply_is_marked_from_today_and_one_marked_by_mistake_is_taken_back() {
     assert!(app.screen(80, 24).contains("Enter/Space replied / not"));
     app.press("Enter");
     let id = priya(&app).id;
-    assert_eq!(app.status(), format!("Message {id} marked as replied."));
+    assert_eq!(app.status(), format!("Priya Raman's message {id} marked as replied."));
     assert!(priya(&app).replied_at.is_some());
     app.press("Enter");
-    assert_eq!(app.status(), format!("Message {id} awaits a reply again."), "Enter takes a reply back");
+    assert_eq!(app.status(), format!("Priya Raman's message {id} awaits a reply again."), "Enter takes a reply back");
     assert!(priya(&app).replied_at.is_none());
 
     // Back on Today's list, where Enter left it: one key marks it replied.
     app.press("Esc");
     assert_eq!(app.rt.model.context(), rapport::tui::keymap::Context::TodayMessages);
     app.press("r");
-    assert_eq!(app.status(), format!("Message {id} marked as replied."));
+    assert_eq!(app.status(), format!("Priya Raman's message {id} marked as replied."));
     assert!(priya(&app).replied_at.is_some());
     let screen = app.screen(80, 24);
     assert!(screen.contains("Awaiting reply (3)") && !screen.contains("burnout"), "{screen}");
@@ -1351,7 +1351,7 @@ fn a_note_for_the_appointment_just_held_is_linked_from_wherever_it_is_started() 
     app.press("n");
     let Screen::NoteForm(form) = &app.rt.model.screen else { panic!("note form expected") };
     assert_eq!(form.appointment, Some(dt("2026-11-26 08:00")));
-    assert!(app.screen(80, 24).contains("for the appointment 2026-11-26 08:00"));
+    assert!(app.screen(80, 24).contains("for Thu 26 Nov 08:00"));
     app.type_text("breathing");
     app.press("C-s");
     assert!(app.status().starts_with("Note saved"), "{}", app.status());

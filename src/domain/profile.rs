@@ -122,11 +122,11 @@ impl ClientRecord {
             }
             ProfileChange::Replied(id) => {
                 r.mark_replied(&id, now)?;
-                format!("Message {id} marked as replied.")
+                format!("{}'s message {id} marked as replied.", r.called())
             }
             ProfileChange::NotReplied(id) => {
                 r.unmark_replied(&id)?;
-                format!("Message {id} awaits a reply again.")
+                format!("{}'s message {id} awaits a reply again.", r.called())
             }
             ProfileChange::Remove { part, id } => {
                 let text = r.remove_item(part, &id)?;

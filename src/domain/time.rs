@@ -83,17 +83,25 @@ pub fn impossible_date(text: &str) -> Option<String> {
     Some(format!("{why}: write a real date as YYYY-MM-DD, or leave it out"))
 }
 
-/// Takes a `YYYY-MM-DD` date out of a line: "party on 2026-11-21" →
-/// ("party", 2026-11-21). A line without a real date comes back whole.
+/// Finds the `YYYY-MM-DD` date in a line. A date that ends the line is
+/// taken out of the words ("party on 2026-11-21" → "party"); anywhere else
+/// the words stay exactly as typed ("call mum 2026-12-10 (her birthday)"),
+/// because cutting a date out of the middle of a sentence changes what the
+/// therapist wrote. A line without a real date comes back whole.
 pub fn split_date(text: &str) -> (String, Option<NaiveDate>) {
+    let text = text.trim();
     let Some(date) = find_date(text) else {
-        return (text.trim().to_string(), None);
+        return (text.to_string(), None);
     };
     let iso = date.format("%Y-%m-%d").to_string();
-    let rest = text.replacen(&iso, "", 1);
-    let rest = rest.trim().trim_end_matches([',', ':', '-', '(', ')']).trim();
-    let rest = rest.strip_suffix(" on").unwrap_or(rest).trim();
-    (rest.to_string(), Some(date))
+    if let Some(before) = text.strip_suffix(&iso) {
+        let before = before.trim_end().trim_end_matches([',', ':', '-']).trim_end();
+        let before = before.strip_suffix(" on").unwrap_or(before).trim_end();
+        if !before.is_empty() {
+            return (before.to_string(), Some(date));
+        }
+    }
+    (text.to_string(), Some(date))
 }
 
 /// How far `at` lies after `now`: "39 days ahead", "tomorrow", "3 h
@@ -221,5 +229,16 @@ mod tests {
             split_date("Mia's birthday party on 2026-11-21"),
             ("Mia's birthday party".to_string(), NaiveDate::from_ymd_opt(2026, 11, 21))
         );
+        let d = |day| NaiveDate::from_ymd_opt(2026, 12, day);
+        // Inside a sentence the words stay as typed; only the date is read.
+        for (typed, day) in [
+            ("call mum 2026-12-10 (her birthday)", 10),
+            ("party (on 2026-12-11)", 11),
+            ("exam on 2026-12-12, nervous", 12),
+        ] {
+            assert_eq!(split_date(typed), (typed.to_string(), d(day)), "{typed}");
+        }
+        assert_eq!(split_date("2026-12-13"), ("2026-12-13".to_string(), d(13)), "a bare date keeps its words");
+        assert_eq!(split_date("exam: 2026-12-14"), ("exam".to_string(), d(14)));
     }
 }

@@ -7,6 +7,7 @@
 use chrono::{NaiveDate, NaiveDateTime};
 use serde::Serialize;
 
+use super::appointments::AppointmentState;
 use super::measures::{Flag, Trend};
 use super::time::relative;
 use super::{
@@ -172,7 +173,13 @@ pub fn summary(record: &ClientRecord, appointment: Option<&Appointment>, now: Na
         preferred_name: record.client.preferred_name.clone(),
         pronouns: record.client.pronouns.clone(),
         appointment: appointment.cloned(),
-        appointment_when: appointment.map(|a| relative(now, a.start, a.minutes)),
+        // Once it has ended, where its note stands, as Today says it.
+        appointment_when: appointment.map(|a| match a.state(now) {
+            s @ (AppointmentState::NoteDue | AppointmentState::Noted | AppointmentState::Cancelled) => {
+                s.label().to_string()
+            }
+            _ => relative(now, a.start, a.minutes),
+        }),
         session_number: held.len() + 1,
         days_since_last: last.map(|s| (target.date() - s.at.date()).num_days()),
         last_time: last.map(|s| SessionTopics { observations: s.observations.clone(), ..topics(&s) }),

@@ -322,7 +322,7 @@ pub fn view(frame: &mut Frame, area: Rect, form: &NoteForm, theme: &Theme) {
     };
     let mut heading = vec![Span::styled(heading_text, theme.title()), Span::raw(format!(" · {}", form.client_name))];
     if let Some(a) = form.appointment {
-        heading.push(Span::styled(format!("  for the appointment {}", format_datetime(a)), theme.quiet()));
+        heading.push(Span::styled(format!("  for {}", a.format("%a %-d %b %H:%M")), theme.quiet()));
     }
     frame.render_widget(Paragraph::new(super::fit_line(Line::from(heading), usize::from(title.width))), title);
 
