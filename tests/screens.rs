@@ -1552,3 +1552,28 @@ fn snapshot_chart() {
     app.press("Esc");
     assert!(matches!(app.rt.model.screen, Screen::Review(_)), "back to the review");
 }
+
+#[test]
+fn a_window_that_was_already_open_never_writes_over_a_stopped_windows_kept_note() {
+    let mut a = App::demo();
+    let dir = a._dir.path().to_path_buf();
+    let mut b = Runtime::open(Store::open(&dir).unwrap(), dt(NOW), Theme { color: false }).unwrap();
+    b.dispatch(Action::Tick(dt(NOW)));
+    // Window a keeps a note for Aisha, then dies.
+    a.press("Tab n");
+    a.type_text("Rhododendron, and the letter");
+    a.wait_ms(1500);
+    let App { rt, _dir } = a;
+    drop(rt);
+    // Window b, open all along, starts a note for the same client and types.
+    b.dispatch(Action::SwitchTab);
+    b.model.select_client("aisha-khan");
+    b.dispatch(Action::NewNote);
+    b.dispatch(Action::Paste("a second note".into()));
+    b.dispatch(Action::Tick(dt("2026-11-26 09:40")));
+    let said = b.model.status.as_ref().map(|s| s.text.clone()).unwrap_or_default();
+    assert!(said.contains("from a Rapport window that stopped is kept"), "{said}");
+    let kept: Vec<(String, NoteDraft)> = Store::open(&dir).unwrap().drafts();
+    assert_eq!(kept.len(), 1);
+    assert!(kept[0].1.fields[0].contains("Rhododendron"), "window a's words are still on disk");
+}

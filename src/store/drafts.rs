@@ -65,13 +65,20 @@ impl Store {
         if !self.client_path(id).exists() {
             return Err(StoreError::NotFound { path: self.client_path(id) });
         }
-        if let Some(other) = self.draft_window(id).filter(|w| w != window && self.window_open(w)) {
-            let _ = other;
-            return Err(StoreError::Record(crate::domain::RecordError::Invalid(
+        // Another window's kept note is never written over: while that
+        // window is open it is its own, and once it has stopped it is the
+        // only copy of words typed there, until a window restores it (which
+        // makes it that window's: see `claim_draft`).
+        if let Some(other) = self.draft_window(id).filter(|w| w != window) {
+            let why = if self.window_open(&other) {
                 "another open Rapport window is keeping an unsaved note for this client, so this one is not kept \
                  as a draft; save it when you are done"
-                    .into(),
-            )));
+            } else {
+                "an unsaved note for this client from a Rapport window that stopped is kept, and is not written \
+                 over: this one is not kept as a draft, so save it when you are done; the other is offered when \
+                 Rapport next starts"
+            };
+            return Err(StoreError::Record(crate::domain::RecordError::Invalid(why.into())));
         }
         self.write_json(&self.draft_path(id), draft)
     }
