@@ -1577,3 +1577,38 @@ fn a_window_that_was_already_open_never_writes_over_a_stopped_windows_kept_note(
     assert_eq!(kept.len(), 1);
     assert!(kept[0].1.fields[0].contains("Rhododendron"), "window a's words are still on disk");
 }
+
+#[test]
+fn a_note_dated_off_its_appointment_or_long_ago_is_asked_about_before_it_is_saved() {
+    let mut app = App::demo();
+    let mut write = |app: &mut App, when: &str| {
+        app.type_text("sleep");
+        for _ in 0..7 {
+            app.press("Tab");
+        }
+        for _ in 0..16 {
+            app.key(KeyCode::Backspace, KeyModifiers::NONE);
+        }
+        app.type_text(when);
+        app.press("C-s");
+        match &app.rt.model.popup {
+            Some(Popup::Confirm { question, .. }) => question.clone(),
+            other => panic!("nothing asked: {other:?} {}", app.status()),
+        }
+    };
+    // Maria's 08:00 has ended without its note: a typo puts the note ten days back.
+    app.press("Up n");
+    let asked = write(&mut app, "2026-11-16 08:00");
+    assert!(asked.starts_with("This note is dated Mon 16 Nov 08:00, but its appointment was Thu 26 Nov."), "{asked}");
+    app.press("n");
+    assert!(matches!(app.rt.model.screen, Screen::NoteForm(_)), "n goes back to the form");
+    app.press("Esc y");
+    // A note for no appointment, dated long ago, would be final at once.
+    app.press("Tab");
+    app.rt.model.select_client("erik-lindqvist");
+    app.press("n");
+    let asked = write(&mut app, "2026-11-16 10:00");
+    assert!(asked.contains("10 days ago, so it would be final as soon as it is saved"), "{asked}");
+    app.press("y");
+    assert!(app.status().starts_with("Note saved"), "{}", app.status());
+}

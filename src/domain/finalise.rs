@@ -25,7 +25,13 @@ impl Default for FinalisePolicy {
 impl FinalisePolicy {
     /// The session's editing period has run out at `now`.
     pub fn due(&self, s: &Session, now: NaiveDateTime) -> bool {
-        self.after_hours.is_some_and(|h| now >= s.at + Duration::hours(h.into()))
+        self.due_at(s.at, now)
+    }
+
+    /// A note dated `at` would be final at `now`: saved now, it could never
+    /// be edited, only corrected by an addendum.
+    pub fn due_at(&self, at: NaiveDateTime, now: NaiveDateTime) -> bool {
+        self.after_hours.is_some_and(|h| now >= at + Duration::hours(h.into()))
     }
 }
 

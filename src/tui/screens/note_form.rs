@@ -368,6 +368,33 @@ pub static KEYS: &[Binding] = &[
     b(Context::NoteForm, &[F1], Action::Help, "help", true),
 ];
 
+/// What to ask before saving a note whose date looks mistyped: dated
+/// ahead of now, on another day than the appointment it is for, or so long
+/// ago that it would be final at once (a new note only: an edit keeps its
+/// date's period). None: save it.
+fn date_question(
+    note: &NewSession,
+    appointment: Option<chrono::NaiveDateTime>,
+    now: chrono::NaiveDateTime,
+    policy: crate::domain::finalise::FinalisePolicy,
+    editing: bool,
+) -> Option<String> {
+    let at = note.at?;
+    let dated = format!("This note is dated {} {}", format_day_near(at.date(), now.date()), at.format("%H:%M"));
+    let ask = |why: String| Some(format!("{dated}, {why}. Save anyway? y saves it, n goes back to it."));
+    match appointment {
+        _ if at > now => ask(ahead(at, now)),
+        Some(a) if a.date() != at.date() => {
+            ask(format!("but its appointment was {}", format_day_near(a.date(), now.date())))
+        }
+        _ if !editing && policy.due_at(at, now) => ask(format!(
+            "{}, so it would be final as soon as it is saved (corrected only by addenda)",
+            crate::domain::time::ago(at.date(), now.date())
+        )),
+        _ => None,
+    }
+}
+
 // ---- Keys -------------------------------------------------------------------
 
 pub(crate) fn update(m: &mut Model, action: Action) -> Vec<Effect> {
@@ -401,22 +428,14 @@ pub(crate) fn update(m: &mut Model, action: Action) -> Vec<Effect> {
         Action::Save => {
             let client = form.client.clone();
             let editing = form.editing.clone();
+            let appointment = form.appointment;
             match form.to_new_session(&scales) {
                 Ok(note) if note.is_empty() => m.set_error(EMPTY_NOTE),
                 Ok(note) if writable(m, &client) => {
-                    let save = Confirmed::SaveNote { client, editing, note: Box::new(note.clone()) };
-                    match note.at.filter(|at| *at > now) {
-                        Some(at) => {
-                            m.popup = Some(Popup::Confirm {
-                                question: format!(
-                                    "This note is dated {} {}, {}. Save anyway? y saves it, n goes back to it.",
-                                    format_day_near(at.date(), now.date()),
-                                    at.format("%H:%M"),
-                                    ahead(at, now)
-                                ),
-                                on_yes: save,
-                            })
-                        }
+                    let question = date_question(&note, appointment, now, m.policy, editing.is_some());
+                    let save = Confirmed::SaveNote { client, editing, note: Box::new(note) };
+                    match question {
+                        Some(question) => m.popup = Some(Popup::Confirm { question, on_yes: save }),
                         None => {
                             m.set_info("Saving…");
                             return vec![save.effect()];
