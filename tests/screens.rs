@@ -1581,7 +1581,7 @@ fn a_window_that_was_already_open_never_writes_over_a_stopped_windows_kept_note(
 #[test]
 fn a_note_dated_off_its_appointment_or_long_ago_is_asked_about_before_it_is_saved() {
     let mut app = App::demo();
-    let mut write = |app: &mut App, when: &str| {
+    let write = |app: &mut App, when: &str| {
         app.type_text("sleep");
         for _ in 0..7 {
             app.press("Tab");
