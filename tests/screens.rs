@@ -422,6 +422,19 @@ fn booking_moving_and_cancelling_appointments() {
     assert!(row(&app.screen(80, 24), "11:00 Priya Raman").contains(" cancelled "), "{}", app.screen(80, 24));
     app.press("m");
     assert!(app.status().contains("Only a booked appointment"), "{}", app.status());
+    // A cancel taken back books the same appointment again.
+    app.press("c");
+    let Some(Popup::Confirm { question, .. }) = &app.rt.model.popup else { panic!("asks first") };
+    assert!(
+        question.starts_with("Book Priya Raman's cancelled appointment on Thu 26 Nov at 11:00 again?"),
+        "{question}"
+    );
+    app.press("y");
+    let priya = app.rt.store.load("priya-raman").unwrap();
+    let again: Vec<_> = priya.appointments.iter().filter(|a| a.start == dt("2026-11-26 11:00")).collect();
+    assert_eq!(again.len(), 1, "one appointment, not a cancelled one and a new one");
+    assert!(!again[0].is_cancelled());
+    app.press("c y");
 
     app.press("Down m");
     let form = app.screen(80, 24);
@@ -432,6 +445,10 @@ fn booking_moving_and_cancelling_appointments() {
     app.type_text("18:30");
     app.press("Enter");
     assert!(app.status().starts_with("Moved to 2026-11-26 18:30"), "{}", app.status());
+    // The selection follows the moved appointment, never onto another client.
+    let rows = app.rt.model.agenda();
+    let selected = &rows[app.rt.model.today.row];
+    assert_eq!((selected.client.as_str(), selected.appointment.start), ("tom-becker", dt("2026-11-26 18:30")));
 }
 
 #[test]

@@ -109,10 +109,19 @@ impl ClientRecord {
             let start = start
                 .checked_add_signed(Duration::weeks(week.into()))
                 .ok_or_else(|| RecordError::Invalid("that appointment is too far in the future".into()))?;
-            let id = next_id("a", self.appointments.iter().map(|a| a.id.as_str()));
+            // Booking again at a cancelled appointment's time books that one
+            // again, so a cancel taken back leaves no trace of two.
+            let again = self.appointments.iter().position(|a| a.start == start && a.is_cancelled());
+            let id = match again {
+                Some(i) => self.appointments[i].id.clone(),
+                None => next_id("a", self.appointments.iter().map(|a| a.id.as_str())),
+            };
             let appt = Appointment { id, start, minutes, note: None, cancelled: None };
             overlaps.extend(self.clashes(&appt)?);
-            self.appointments.push(appt);
+            match again {
+                Some(i) => self.appointments[i] = appt,
+                None => self.appointments.push(appt),
+            }
         }
         self.appointments.sort_by_key(|a| a.start);
         Ok(overlaps)
@@ -132,9 +141,13 @@ impl ClientRecord {
 
     /// The booked appointment at `start`, or an error that says there is none.
     pub fn appointment_at(&self, start: NaiveDateTime) -> Result<&Appointment, RecordError> {
-        self.booked()
-            .find(|a| a.start == start)
-            .ok_or_else(|| RecordError::Invalid(format!("there is no appointment at {}", time::format_datetime(start))))
+        self.booked().find(|a| a.start == start).ok_or_else(|| {
+            let when = time::format_datetime(start);
+            match self.appointments.iter().any(|a| a.start == start) {
+                true => RecordError::Invalid(format!("the appointment at {when} is already cancelled")),
+                false => RecordError::Invalid(format!("there is no appointment at {when}")),
+            }
+        })
     }
 
     /// Cancels an appointment. It stays in the record, marked cancelled.

@@ -61,6 +61,12 @@ pub enum Confirmed {
         part: Part,
         id: String,
     },
+    /// Book a cancelled appointment again.
+    Rebook {
+        client: ClientId,
+        start: NaiveDateTime,
+        minutes: u32,
+    },
     /// Save a note the therapist was asked about (dated in the future).
     SaveNote {
         client: ClientId,
@@ -77,6 +83,9 @@ impl Confirmed {
                 Effect::CancelAppointment { client, appointment, start }
             }
             Confirmed::Finalise { client, session } => Effect::Finalise { client, session },
+            Confirmed::Rebook { client, start, minutes } => {
+                Effect::Schedule { client, start, minutes, weekly: 0, replaces: None }
+            }
             Confirmed::RemoveItem { client, part, id } => {
                 Effect::ChangeProfile { client, change: ProfileChange::Remove { part, id } }
             }

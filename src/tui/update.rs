@@ -93,6 +93,7 @@ fn step_model(m: &mut Model, action: Action) -> Vec<Effect> {
                 m.screen = home(m);
             }
             m.today.row = m.today.row.min(m.agenda().len().saturating_sub(1));
+            screens::today::follow(m);
             screens::today::messages_changed(m);
             if let Screen::Review(v) = &mut m.screen {
                 let open = m

@@ -4,7 +4,7 @@
 use crate::domain::appointments::AppointmentState;
 use crate::domain::name_within;
 use crate::domain::time::{ago, format_day_near, relative};
-use crate::domain::{Appointment, ClientId};
+use crate::domain::{Appointment, AppointmentId, ClientId};
 use crate::fit::{self, fit, fit_exact};
 use crate::store;
 use crate::store::ClientSummary;
@@ -33,6 +33,19 @@ pub struct TodayState {
     pub messages_focus: bool,
     /// Index of the selected message awaiting a reply.
     pub message: usize,
+    /// The appointment being moved or cancelled: the selection follows it
+    /// to its new place once the change is saved, never onto another client.
+    pub follow: Option<(ClientId, AppointmentId)>,
+}
+
+/// After a change is saved: select the appointment that was being moved or
+/// cancelled, wherever it now stands among the rows.
+pub fn follow(m: &mut Model) {
+    if let Some((client, id)) = m.today.follow.take()
+        && let Some(row) = m.agenda().iter().position(|r| r.client == client && r.appointment.id == id)
+    {
+        m.today.row = row;
+    }
 }
 
 /// The row Today opens on: the appointment under way, else the next to
@@ -262,6 +275,24 @@ pub(crate) fn update(m: &mut Model, action: Action) -> Vec<Effect> {
                 }
             }
         },
+        Action::CancelAppointment if row.as_ref().is_some_and(|r| r.appointment.is_cancelled()) => {
+            // A cancel taken back: the same appointment is booked again.
+            if let Some(r) = row.filter(|r| writable(m, &r.client)) {
+                let name = m.summary(&r.client).map(|c| c.name.clone()).unwrap_or_default();
+                m.today.follow = Some((r.client.clone(), r.appointment.id.clone()));
+                m.popup = Some(Popup::Confirm {
+                    question: format!(
+                        "Book {name}'s cancelled appointment on {} again? y books it, n leaves it cancelled.",
+                        r.appointment.start.format("%a %-d %b at %H:%M")
+                    ),
+                    on_yes: Confirmed::Rebook {
+                        client: r.client,
+                        start: r.appointment.start,
+                        minutes: r.appointment.minutes,
+                    },
+                });
+            }
+        }
         Action::MoveAppointment | Action::CancelAppointment
             if row.as_ref().is_some_and(|r| r.appointment.is_cancelled() || r.appointment.note.is_some()) =>
         {
@@ -269,12 +300,14 @@ pub(crate) fn update(m: &mut Model, action: Action) -> Vec<Effect> {
         }
         Action::MoveAppointment => {
             if let Some(r) = row.filter(|r| writable(m, &r.client)) {
+                m.today.follow = Some((r.client.clone(), r.appointment.id.clone()));
                 let name = m.summary(&r.client).map(ClientSummary::display_name).unwrap_or_default();
                 m.screen = Screen::Appointment(AppointmentForm::move_existing(r.client, name, &r.appointment));
             }
         }
         Action::CancelAppointment => {
             if let Some(r) = row.filter(|r| writable(m, &r.client)) {
+                m.today.follow = Some((r.client.clone(), r.appointment.id.clone()));
                 let name = m.summary(&r.client).map(|c| c.name.clone()).unwrap_or_default();
                 m.popup = Some(Popup::Confirm {
                     question: format!(
