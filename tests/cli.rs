@@ -252,7 +252,10 @@ fn appointments_fill_the_agenda_with_a_reminder() {
     // A cancelled appointment stays on the agenda, marked as such.
     let day = ok(d.path(), &["agenda", "--date", "2026-11-30"]);
     assert!(day.contains("10:00  Maria Lopez (Mari)   50 min  [cancelled]"), "{day}");
-    assert!(fails(d.path(), &["appointment", "cancel", "mari", "--at", "2026-11-30 10:00"]).contains("is already cancelled"));
+    assert!(
+        fails(d.path(), &["appointment", "cancel", "mari", "--at", "2026-11-30 10:00"])
+            .contains("is already cancelled")
+    );
     // The time is free again: booking it anew is no clash.
     assert!(!ok(d.path(), &["appointment", "mari", "--at", "2026-11-30 10:00"]).contains("Warning"));
     let review = ok(d.path(), &["review", "mari"]);
