@@ -85,6 +85,7 @@ impl ClientRecord {
             watch_for: Vec::new(),
             appointments: Vec::new(),
             contacts: Vec::new(),
+            conflicts: Vec::new(),
         };
         record.set_profile(profile);
         record

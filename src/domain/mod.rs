@@ -12,6 +12,7 @@ pub mod export;
 pub mod finalise;
 pub mod find;
 mod ids;
+pub mod merge;
 pub mod profile;
 mod record;
 pub mod summary;
