@@ -17,12 +17,14 @@ use serde_json::{Map, Value};
 
 use super::{ClientRecord, Conflict, ConflictKind, SCHEMA_VERSION, SessionId};
 
+mod describe;
 mod ids;
 mod logs;
 mod seals;
 #[cfg(test)]
 mod tests;
 
+pub use describe::shown;
 pub use logs::union_in_time_order;
 
 /// What a merge made.

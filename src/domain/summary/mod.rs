@@ -44,6 +44,9 @@ pub struct Summary {
     pub goals: Vec<GoalItem>,
     pub watch_for: Vec<String>,
     pub awaiting_reply: Vec<ReplyItem>,
+    /// Conflicts from syncing two devices, in words, until they are settled.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub from_two_devices: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -193,6 +196,7 @@ pub fn summary(record: &ClientRecord, appointment: Option<&Appointment>, now: Na
                 summary: c.summary.clone(),
             })
             .collect(),
+        from_two_devices: record.conflicts.iter().map(|c| c.describe()).collect(),
     }
 }
 

@@ -169,12 +169,21 @@ impl Summary {
             "Nothing noted to watch for",
             "No messages awaiting a reply",
         ];
-        [last_time, told_you, tasks, personal, plan, watch, replies]
+        let mut sections: Vec<Section> = [last_time, told_you, tasks, personal, plan, watch, replies]
             .into_iter()
             .zip(HEADINGS)
             .zip(empties)
             .map(|((lines, heading), empty)| Section { heading, lines, empty })
-            .collect()
+            .collect();
+        // Only while there is something to settle.
+        if !self.from_two_devices.is_empty() {
+            sections.push(Section {
+                heading: "From two devices",
+                lines: self.from_two_devices.iter().map(|c| with(c.clone(), Emphasis::Ask)).collect(),
+                empty: "",
+            });
+        }
+        sections
     }
 
     /// The whole review as plain text, as `rapport review` prints it.
