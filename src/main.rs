@@ -9,7 +9,7 @@ use anyhow::{Context, Result, anyhow, bail};
 use chrono::{Local, NaiveDateTime, Timelike};
 use clap::{CommandFactory, FromArgMatches};
 
-use rapport::cli::args::DemoCommand;
+use rapport::cli::args::{DemoCommand, SyncCommand};
 use rapport::cli::{self, Cli, Command};
 use rapport::domain::time::parse_datetime;
 use rapport::sanitize::{VisibleWriter, visible};
@@ -107,12 +107,18 @@ fn run() -> Result<()> {
             visible(&dir.parent().map(|p| p.display().to_string()).unwrap_or_default())
         );
     }
+    if let Some(Command::Sync { command: Some(c @ SyncCommand::MergeDriver { .. }) }) = &cli.command {
+        return cli::sync::merge_driver(&dir, c, now);
+    }
     let doctor = matches!(cli.command, Some(Command::Doctor));
     refuse_unsafe_folder(&dir, doctor)?;
     match &cli.command {
         Some(Command::Encrypt { yes }) => return cli::crypt::encrypt(&dir, *yes, now),
         Some(Command::Decrypt { yes }) => return cli::crypt::decrypt(&dir, *yes, now),
         Some(Command::Passphrase) => return cli::crypt::change_passphrase(&dir),
+        Some(Command::Sync { command: Some(SyncCommand::Clone { remote }) }) => {
+            return cli::sync::clone(&dir, remote, now, &mut VisibleWriter::new(io::stdout().lock()));
+        }
         _ => {}
     }
     let store = open_store(&dir)?;

@@ -175,6 +175,24 @@ pub enum Command {
     /// Texts, emails, calls and voicemails
     #[command(subcommand)]
     Contact(ContactCommand),
+    /// Sync this practice between devices through git: commit, fetch, merge, push
+    Sync {
+        #[command(subcommand)]
+        command: Option<SyncCommand>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum SyncCommand {
+    /// Send this practice to an empty remote (a git address, or the path of a bare repository)
+    Init { remote: String },
+    /// Bring the practice a remote holds to this device, into a new or empty data folder
+    Clone { remote: String },
+    /// Changes not yet synced, commits either side, conflicts to settle, last sync
+    Status,
+    /// What git runs to merge a file both devices changed (set up by init and clone)
+    #[command(hide = true)]
+    MergeDriver { base: PathBuf, ours: PathBuf, theirs: PathBuf, path: String },
 }
 
 #[derive(Debug, Subcommand)]

@@ -7,7 +7,7 @@ use chrono::NaiveDateTime;
 
 use super::args::*;
 use super::resolve;
-use super::{care, client, note, record, review};
+use super::{care, client, note, record, review, sync};
 use crate::domain::{ClientId, ClientRecord};
 use crate::store::Store;
 
@@ -47,6 +47,7 @@ pub fn run(
         Command::Watch(w) => care::watch(w, store, now, out),
         Command::Task(t) => care::task(t, store, now, out),
         Command::Contact(c) => care::contact(c, store, now, out),
+        Command::Sync { command } => sync::sync(command, store, now, out),
     }
 }
 

@@ -8,6 +8,7 @@ pub mod crypt;
 mod note;
 mod record;
 mod review;
+pub mod sync;
 
 pub use args::{Cli, Command};
 pub use commands::run;
