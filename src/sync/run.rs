@@ -161,7 +161,7 @@ fn guard_finalised(git: &Git, head: &str, base: &str, tree: &str, now: NaiveDate
         };
         let m = crate::domain::merge::merge(Some(&mine), &mine, &theirs, now)
             .map_err(|e| anyhow::anyhow!("{}: {e}", c.path))?;
-        if m.record != theirs {
+        if !m.conflicts.is_empty() {
             let mut bytes = serde_json::to_vec_pretty(&m.record).expect("records always serialise");
             bytes.push(b'\n');
             fixed.push((c.path.clone(), bytes));

@@ -108,6 +108,17 @@ fn without(v: &Value, fields: &[&str]) -> Value {
     v
 }
 
+/// A note's words, facts and when it was sealed: all a seal covers, less
+/// its place in the chain (`seq`, `hash`), which a merge may lay again.
+fn sealed_words(v: &Value) -> Value {
+    let mut v = without(v, &["addenda"]);
+    if let Some(f) = v.get_mut("finalised").and_then(Value::as_object_mut) {
+        f.remove("seq");
+        f.remove("hash");
+    }
+    v
+}
+
 fn is_sealed(v: &Value) -> bool {
     v.get("finalised").is_some_and(|f| !f.is_null())
 }
@@ -274,9 +285,11 @@ impl Merger {
             // Finalised before the two devices parted: the version that still
             // matches the seal stays in place.
             Some(b) if is_sealed(b) => {
-                let as_sealed = |v: &Value| without(v, &["addenda"]) == without(b, &["addenda"]);
+                let as_sealed = |v: &Value| sealed_words(v) == sealed_words(b);
                 match (as_sealed(o), as_sealed(t)) {
-                    (true, true) => o.clone(),
+                    // Only its place in the chain moved (a merge on the other
+                    // device laid the chain again): no words changed.
+                    (true, true) => pick(Some(b), Some(o), Some(t)).flatten().unwrap_or(o).clone(),
                     (false, true) => whole(self, t, o),
                     _ => whole(self, o, t),
                 }
