@@ -160,16 +160,16 @@ fn the_same_detail_changed_on_both_devices_is_a_conflict_with_both_values_kept()
     ok(&p, laptop, EVENING, &["sync"]);
     for dir in [laptop, desktop] {
         let status = ok(&p, dir, EVENING, &["sync", "status"]);
-        assert!(status.contains("1 conflict to settle:"), "{status}");
+        assert!(status.contains("1 conflict to settle:\n  Ann Byrne: personal detail p1-"), "{status}");
         assert!(
             status.contains(
-                "Ann Byrne: personal detail p1, text: changed on both devices; \"Mia's birthday party\" is in place, \
-                 the other device had \"Mia's party on Saturday\""
+                "text: changed on both devices; \"Mia's birthday party\" is in place, the other device had \"Mia's \
+                 party on Saturday\""
             ),
             "{status}"
         );
         let review = ok(&p, dir, EVENING, &["review", "ann"]);
-        assert!(review.contains("From two devices\n  ! personal detail p1, text: changed on both devices"), "{review}");
+        assert!(review.contains("From two devices\n  ! personal detail p1-"), "{review}");
         let file = serde_json::to_string(&ann(dir)).unwrap();
         assert!(file.contains("Mia's party on Saturday") && file.contains("Mia's birthday party"), "nothing lost");
         assert!(!file.contains("<<<<<<<"), "no conflict markers");
@@ -314,4 +314,38 @@ fn a_merge_that_cannot_complete_leaves_the_folder_as_it_was() {
     assert!(e.contains("newer") && e.contains("Nothing was changed here"), "{e}");
     assert_eq!(std::fs::read(p.laptop.join("clients/ann-byrne.json")).unwrap(), before);
     assert!(ok(&p, &p.laptop, NOON, &["sync", "status"]).contains("1 commit not yet on the remote"));
+}
+
+#[test]
+fn notes_finalised_offline_on_both_devices_keep_their_seals_and_ids_never_collide() {
+    let p = Practice::new();
+    let (laptop, desktop) = (&p.laptop, &p.desktop);
+    ok(&p, laptop, NOON, &["note", "ann", "--topic", "laptop words", "--task", "walk"]);
+    ok(&p, laptop, NOON, &["finalise", "ann"]);
+    ok(&p, desktop, NOON, &["note", "ann", "--topic", "desktop words", "--task", "read"]);
+    ok(&p, desktop, NOON, &["finalise", "ann"]);
+    // A day later each device's own notes are final, and s1 was sealed on both.
+    ok(&p, laptop, EVENING, &["sync"]);
+    ok(&p, desktop, EVENING, &["sync"]);
+    ok(&p, laptop, EVENING, &["sync"]);
+    for dir in [laptop, desktop] {
+        assert_eq!(topics(dir), vec!["desktop words", "laptop words", "sleep"]);
+        let sessions = ids(dir, "sessions");
+        assert_unique(&sessions);
+        assert!(sessions.iter().filter(|s| s.starts_with("s2-")).count() == 2, "{sessions:?}");
+        assert!(ann(dir)["sessions"].as_array().unwrap().iter().all(|s| s["finalised"].is_object()));
+        assert!(ann(dir).get("conflicts").is_none(), "{}", ann(dir));
+        let verified = ok(&p, dir, EVENING, &["verify"]);
+        assert!(verified.contains("All 3 finalised notes of 1 client are as they were finalised"), "{verified}");
+    }
+    assert_eq!(ann(laptop), ann(desktop));
+    // Both devices gave a task the number 2: the number alone is refused, the whole id works.
+    let e = fails(&p, laptop, EVENING, &["task", "done", "ann", "2"]);
+    assert!(e.contains("t2 could be t2-") && e.contains("type the whole id"), "{e}");
+    let tasks = ids(laptop, "tasks");
+    let whole = tasks.iter().find(|t| t.starts_with("t2-")).unwrap();
+    assert!(
+        ok(&p, laptop, EVENING, &["task", "done", "ann", whole])
+            .contains(&format!("Task {whole} of Ann Byrne marked done"))
+    );
 }

@@ -109,7 +109,7 @@ impl ClientRecord {
             let start = start
                 .checked_add_signed(Duration::weeks(week.into()))
                 .ok_or_else(|| RecordError::Invalid("that appointment is too far in the future".into()))?;
-            let id = next_id("a", self.appointments.iter().map(|a| a.id.as_str()));
+            let id = next_id("a", self.appointments.iter().map(|a| a.id.as_str()), self.device.tag());
             let appt = Appointment { id, start, minutes, note: None, cancelled: None };
             overlaps.extend(self.clashes(&appt)?);
             self.appointments.push(appt);
@@ -210,7 +210,7 @@ impl ClientRecord {
         self.appointments.sort_by_key(|a| a.start);
         for i in 0..self.appointments.len() {
             if self.appointments[i].id.is_empty() || used.contains(&self.appointments[i].id) {
-                self.appointments[i].id = next_id("a", self.appointments.iter().map(|a| a.id.as_str()));
+                self.appointments[i].id = next_id("a", self.appointments.iter().map(|a| a.id.as_str()), None);
             }
             used.push(self.appointments[i].id.clone());
         }

@@ -143,7 +143,8 @@ const CONFLICT_BYTES: u64 = bounds::FILE_BYTES / 4;
 fn unique<'a>(kind: &str, ids: impl Iterator<Item = &'a str>) -> Result<(), String> {
     let mut seen = std::collections::HashSet::new();
     for id in ids {
-        let digits = id.trim_start_matches(|c: char| c.is_ascii_lowercase());
+        let rest = id.trim_start_matches(|c: char| c.is_ascii_lowercase());
+        let digits = rest.split_once('-').map_or(rest, |(d, _)| d);
         if digits.len() > 9 && digits.bytes().all(|b| b.is_ascii_digit()) {
             return Err(format!("{kind} id '{id}' has a number too large for Rapport's counting"));
         }

@@ -31,6 +31,28 @@ pub struct ClientRecord {
     /// any keep their format (no schema change).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub conflicts: Vec<Conflict>,
+    /// The mark of the device making a change, which the ids it gives
+    /// carry once the practice is synced (`t3-k4x`). Set by the store
+    /// before a change; never saved.
+    #[serde(skip)]
+    pub device: DeviceTag,
+}
+
+/// A synced device's short mark (three letters or digits), or none. Not
+/// part of the record: two records that differ only in it are equal.
+#[derive(Debug, Clone, Default)]
+pub struct DeviceTag(pub Option<String>);
+
+impl DeviceTag {
+    pub fn tag(&self) -> Option<&str> {
+        self.0.as_deref()
+    }
+}
+
+impl PartialEq for DeviceTag {
+    fn eq(&self, _: &DeviceTag) -> bool {
+        true
+    }
 }
 
 /// A change made on two devices that the merge could not keep both of.

@@ -71,7 +71,7 @@ fn rename<T: Item>(base: Option<&[T]>, ours: &[T], theirs: &mut [T]) -> Vec<(Str
             && item.may_rename()
             && ours.iter().any(|o| o.id() == item.id() && !o.same_item(item));
         if clash {
-            let new: String = next_id(prefix(item.id()), taken.iter().map(String::as_str));
+            let new: String = next_id(prefix(item.id()), taken.iter().map(String::as_str), None);
             renamed.push((item.id().to_string(), new.clone()));
             taken.push(new.clone());
             item.set_id(new);
