@@ -71,7 +71,17 @@ fn rename<T: Item>(base: Option<&[T]>, ours: &[T], theirs: &mut [T]) -> Vec<(Str
             && item.may_rename()
             && ours.iter().any(|o| o.id() == item.id() && !o.same_item(item));
         if clash {
-            let new: String = next_id(prefix(item.id()), taken.iter().map(String::as_str), None);
+            // Given a new id by an earlier merge already (one run again, or
+            // made on both devices at once): the same one again.
+            let twin = ours.iter().find(|o| {
+                let mut as_o = item.clone();
+                as_o.set_id(o.id().to_string());
+                !in_base.contains(o.id()) && o.id() != item.id() && o.same_item(&as_o)
+            });
+            let new: String = match twin {
+                Some(o) => o.id().to_string(),
+                None => next_id(prefix(item.id()), taken.iter().map(String::as_str), None),
+            };
             renamed.push((item.id().to_string(), new.clone()));
             taken.push(new.clone());
             item.set_id(new);

@@ -63,7 +63,11 @@ pub fn merge(
     record.appointments.sort_by_key(|a| a.start);
     record.contacts.sort_by_key(|c| c.at);
     let rewitness = seals::rechain(&mut record, &ours, &theirs, broken_on);
-    record.conflicts.extend(m.found.iter().cloned());
+    // A merge run again on its own result (a sync killed part way) does
+    // not say the same conflict twice.
+    let said = |c: &Conflict| record.conflicts.iter().any(|d| Conflict { found: c.found, ..d.clone() } == *c);
+    let new: Vec<Conflict> = m.found.iter().filter(|c| !said(c)).cloned().collect();
+    record.conflicts.extend(new);
     record.check()?;
     Ok(Merged { record, conflicts: m.found, rewitness })
 }

@@ -172,6 +172,20 @@ fn removed_on_one_device_and_changed_on_the_other_is_kept() {
 }
 
 #[test]
+fn a_merge_run_again_on_its_own_result_changes_nothing() {
+    // A sync killed after writing its merge commits it as this device's and merges again.
+    let b = base();
+    let (mut laptop, mut desktop) = (b.clone(), b.clone());
+    laptop.sessions[0].plan = "a".into();
+    desktop.sessions[0].plan = "b".into();
+    note(&mut laptop, "2026-11-09 10:00", "laptop");
+    note(&mut desktop, "2026-11-10 10:00", "desktop");
+    let first = merged(&b, &laptop, &desktop).record;
+    let again = merge(Some(&b), &first, &desktop, dt("2026-11-21 09:00")).unwrap().record;
+    assert_eq!(again, first);
+}
+
+#[test]
 fn conflicts_settled_on_one_device_stay_settled() {
     let b = base();
     let (mut laptop, mut desktop) = (b.clone(), b.clone());
@@ -317,6 +331,9 @@ mod properties {
             };
             prop_assert_eq!(words(&one), words(&two));
             prop_assert_eq!(one.conflicts.len(), two.conflicts.len());
+            // Run again on its own result (a sync killed part way): nothing more.
+            let again = merge(Some(&base), &one, &desktop, dt(NOW)).unwrap().record;
+            prop_assert_eq!(again, one);
         }
     }
 }
