@@ -160,7 +160,8 @@ fn the_same_detail_changed_on_both_devices_is_a_conflict_with_both_values_kept()
     ok(&p, laptop, EVENING, &["sync"]);
     for dir in [laptop, desktop] {
         let status = ok(&p, dir, EVENING, &["sync", "status"]);
-        assert!(status.contains("1 conflict to settle:\n  Ann Byrne: personal detail p1-"), "{status}");
+        assert!(status.contains("1 conflict to settle (`rapport sync resolve CLIENT N`"), "{status}");
+        assert!(status.contains("\n  Ann Byrne 1: personal detail p1-"), "{status}");
         assert!(
             status.contains(
                 "text: changed on both devices; \"Mia's birthday party\" is in place, the other device had \"Mia's \
@@ -173,6 +174,18 @@ fn the_same_detail_changed_on_both_devices_is_a_conflict_with_both_values_kept()
         let file = serde_json::to_string(&ann(dir)).unwrap();
         assert!(file.contains("Mia's party on Saturday") && file.contains("Mia's birthday party"), "nothing lost");
         assert!(!file.contains("<<<<<<<"), "no conflict markers");
+    }
+    // The therapist picks the other device's words; the choice travels.
+    let said = ok(&p, desktop, EVENING, &["sync", "resolve", "ann", "1", "--other"]);
+    assert!(
+        said.contains("Settled for Ann Byrne") && said.contains("the other device's value is in place now"),
+        "{said}"
+    );
+    ok(&p, desktop, EVENING, &["sync"]);
+    ok(&p, laptop, EVENING, &["sync"]);
+    for dir in [laptop, desktop] {
+        assert_eq!(ann(dir)["personal"][0]["text"], "Mia's party on Saturday");
+        assert!(ok(&p, dir, EVENING, &["sync", "status"]).contains("No conflicts to settle."));
     }
 }
 
@@ -200,6 +213,8 @@ fn a_finalised_note_changed_on_one_device_is_reported_and_both_versions_kept() {
     assert_eq!(conflicts[0]["other"]["topics"][0], "quietly rewritten", "the changed version is kept too");
     let status = ok(&p, laptop, EVENING, &["sync", "status"]);
     assert!(status.contains("note s1 was changed after it was finalised"), "{status}");
+    let e = fails(&p, laptop, EVENING, &["sync", "resolve", "ann", "1", "--other"]);
+    assert!(e.contains("keeps both versions whole"), "{e}");
     assert!(ok(&p, laptop, EVENING, &["verify"]).contains("as they were finalised"));
 }
 

@@ -190,6 +190,16 @@ pub enum SyncCommand {
     Clone { remote: String },
     /// Changes not yet synced, commits either side, conflicts to settle, last sync
     Status,
+    /// Settle a conflict from syncing: keep the value in place, or put the other device's there
+    Resolve {
+        #[arg(help = CLIENT)]
+        client: String,
+        /// The conflict's number, as `sync status` lists them for this client
+        number: usize,
+        /// Put the other device's value in place instead
+        #[arg(long)]
+        other: bool,
+    },
     /// What git runs to merge a file both devices changed (set up by init and clone)
     #[command(hide = true)]
     MergeDriver { base: PathBuf, ours: PathBuf, theirs: PathBuf, path: String },

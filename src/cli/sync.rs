@@ -52,6 +52,14 @@ pub fn sync(command: Option<SyncCommand>, store: &Store, now: NaiveDateTime, out
             writeln!(out, "{said}")?;
         }
         Some(SyncCommand::Status) => status(store, now, out)?,
+        Some(SyncCommand::Resolve { client, number, other }) => {
+            let index = number.checked_sub(1).ok_or_else(|| anyhow::anyhow!("conflicts are numbered from 1"))?;
+            let (c, r) = super::commands::change(store, now, "sync conflict settled", &client, |r| {
+                r.settle_conflict(index, other)
+            })?;
+            let how = if other { "the other device's value is in place now" } else { "the value in place stays" };
+            writeln!(out, "Settled for {}: {} ({how}).", r.client.name, c.describe())?;
+        }
         Some(SyncCommand::Clone { .. } | SyncCommand::MergeDriver { .. }) => {
             bail!("this command is run by the rapport binary itself")
         }
@@ -106,9 +114,14 @@ fn status(store: &Store, now: NaiveDateTime, out: &mut dyn Write) -> Result<()> 
     if st.conflicts.is_empty() {
         writeln!(out, "No conflicts to settle.")?;
     } else {
-        writeln!(out, "{} to settle:", plural(st.conflicts.len(), "conflict"))?;
-        for (name, what) in &st.conflicts {
-            writeln!(out, "  {name}: {what}")?;
+        writeln!(
+            out,
+            "{} to settle (`rapport sync resolve CLIENT N` keeps the value in place, with --other the other \
+             device's):",
+            plural(st.conflicts.len(), "conflict")
+        )?;
+        for (name, n, what) in &st.conflicts {
+            writeln!(out, "  {name} {n}: {what}")?;
         }
     }
     Ok(())

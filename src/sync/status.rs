@@ -20,8 +20,9 @@ pub struct Status {
     /// Commits here not yet on the remote, and there not yet here.
     pub ahead: usize,
     pub behind: usize,
-    /// (client name, the conflict in words) for every conflict not yet settled.
-    pub conflicts: Vec<(String, String)>,
+    /// (client name, its number for `sync resolve`, the conflict in words)
+    /// for every conflict not yet settled.
+    pub conflicts: Vec<(String, usize, String)>,
 }
 
 impl Status {
@@ -36,7 +37,8 @@ pub fn status(store: &Store) -> Result<Status> {
     let mut st = Status { set_up: super::is_set_up(root), ..Default::default() };
     for f in store.load_all()? {
         let Ok(r) = f.record else { continue };
-        st.conflicts.extend(r.conflicts.iter().map(|c| (r.client.name.clone(), c.describe())));
+        let named = r.conflicts.iter().enumerate().map(|(i, c)| (r.client.name.clone(), i + 1, c.describe()));
+        st.conflicts.extend(named);
     }
     if !st.set_up {
         return Ok(st);

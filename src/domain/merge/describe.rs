@@ -69,3 +69,58 @@ impl Conflict {
         }
     }
 }
+
+impl super::super::ClientRecord {
+    /// Settles the conflict at `index` (0-based, as listed): with
+    /// `take_other`, the other device's value goes in place of the one kept
+    /// (a field's conflict only); either way the conflict leaves the record.
+    pub fn settle_conflict(&mut self, index: usize, take_other: bool) -> Result<Conflict, super::super::RecordError> {
+        use super::super::RecordError::Invalid;
+        let Some(c) = self.conflicts.get(index).cloned() else {
+            return Err(Invalid(format!(
+                "there is no conflict {} for this client; `rapport sync status` lists them",
+                index + 1
+            )));
+        };
+        if !take_other {
+            self.conflicts.remove(index);
+            return Ok(c);
+        }
+        if c.kind != ConflictKind::Edit {
+            return Err(Invalid(
+                "this conflict keeps both versions whole, and only a field's value can be put in place; read it, \
+                 then settle it without --other"
+                    .into(),
+            ));
+        }
+        let mut v = serde_json::to_value(&*self).expect("records always serialise");
+        let target = if c.part == "client" {
+            v.get_mut("client")
+        } else {
+            v.get_mut(c.part.as_str()).and_then(Value::as_array_mut).and_then(|items| {
+                items.iter_mut().find(|i| i.get("id").and_then(Value::as_str) == Some(c.item.as_str()))
+            })
+        };
+        let Some(item) = target.and_then(Value::as_object_mut) else {
+            return Err(Invalid(format!("{} is no longer in the record; settle it without --other", c.item)));
+        };
+        if c.part == "sessions" && item.get("finalised").is_some_and(|f| !f.is_null()) {
+            return Err(Invalid(format!(
+                "note {} is final now, so its words cannot change; settle this without --other and add an addendum",
+                c.item
+            )));
+        }
+        if c.other.is_null() {
+            item.remove(&c.field);
+        } else {
+            item.insert(c.field.clone(), c.other.clone());
+        }
+        let mut settled: super::super::ClientRecord =
+            serde_json::from_value(v).map_err(|e| Invalid(format!("the other value does not fit there ({e})")))?;
+        settled.conflicts.remove(index);
+        settled.device = self.device.clone();
+        settled.check().map_err(Invalid)?;
+        *self = settled;
+        Ok(c)
+    }
+}

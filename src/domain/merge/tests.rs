@@ -337,3 +337,23 @@ mod properties {
         }
     }
 }
+
+#[test]
+fn a_conflict_is_settled_with_either_value() {
+    let b = base();
+    let (mut laptop, mut desktop) = (b.clone(), b.clone());
+    laptop.sessions[0].plan = "a".into();
+    desktop.sessions[0].plan = "b".into();
+    let m = merged(&b, &laptop, &desktop).record;
+    let mut kept = m.clone();
+    kept.settle_conflict(0, false).unwrap();
+    assert_eq!((kept.sessions[0].plan.as_str(), kept.conflicts.len()), ("a", 0));
+    let mut other = m.clone();
+    other.settle_conflict(0, true).unwrap();
+    assert_eq!((other.sessions[0].plan.as_str(), other.conflicts.len()), ("b", 0));
+    assert!(m.clone().settle_conflict(3, false).is_err());
+    let mut sealed = m.clone();
+    sealed.finalise(Some("s1"), dt(NOW)).unwrap();
+    let e = sealed.settle_conflict(0, true).unwrap_err().to_string();
+    assert!(e.contains("final now"), "{e}");
+}
