@@ -364,3 +364,29 @@ fn notes_finalised_offline_on_both_devices_keep_their_seals_and_ids_never_collid
             .contains(&format!("Task {whole} of Ann Byrne marked done"))
     );
 }
+
+#[test]
+fn without_git_or_with_encryption_sync_says_what_to_do() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("practice");
+    let run = |args: &[&str], path: &str| {
+        let mut c = Command::cargo_bin("rapport").unwrap();
+        quiet_git(&mut c, tmp.path());
+        c.env("RAPPORT_DIR", &dir)
+            .env("RAPPORT_NOW", MORNING)
+            .env("PATH", path)
+            .env("RAPPORT_PASSPHRASE", "a long passphrase");
+        c.args(args).output().unwrap()
+    };
+    let path = std::env::var("PATH").unwrap();
+    assert!(run(&["client", "add", "Ann Byrne"], &path).status.success());
+    let out = run(&["sync", "init", "/nowhere/remote.git"], "/nonexistent");
+    let e = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success() && e.contains("git program, which is not installed here"), "{e}");
+    assert!(!dir.join(".git").exists());
+
+    assert!(run(&["encrypt", "--yes"], &path).status.success());
+    let out = run(&["sync", "init", "/nowhere/remote.git"], &path);
+    let e = String::from_utf8_lossy(&out.stderr);
+    assert!(e.contains("cannot sync an encrypted practice yet"), "{e}");
+}
