@@ -6,4 +6,5 @@ pub mod domain;
 pub mod fit;
 pub mod sanitize;
 pub mod store;
+pub mod sync;
 pub mod tui;

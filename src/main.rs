@@ -10,7 +10,7 @@ use anyhow::{Context, Result, anyhow, bail};
 use chrono::{Local, NaiveDateTime, Timelike};
 use clap::{CommandFactory, FromArgMatches};
 
-use rapport::cli::args::DemoCommand;
+use rapport::cli::args::{DemoCommand, SyncCommand};
 use rapport::cli::{self, Cli, Command};
 use rapport::domain::time::parse_datetime;
 use rapport::sanitize::{VisibleWriter, visible};
@@ -109,6 +109,9 @@ fn run() -> Result<()> {
             visible(&dir.parent().map(|p| p.display().to_string()).unwrap_or_default())
         );
     }
+    if let Some(Command::Sync { command: Some(c @ SyncCommand::MergeDriver { .. }) }) = &cli.command {
+        return cli::sync::merge_driver(&dir, c, now);
+    }
     let doctor = matches!(cli.command, Some(Command::Doctor));
     refuse_unsafe_folder(&dir, doctor)?;
     match &cli.command {
@@ -119,6 +122,9 @@ fn run() -> Result<()> {
             return cli::unlock::unlock(&dir, *duration, &SystemKeyring, SystemTime::now);
         }
         Some(Command::Lock) => return cli::unlock::lock(&dir, &SystemKeyring),
+        Some(Command::Sync { command: Some(SyncCommand::Clone { remote }) }) => {
+            return cli::sync::clone(&dir, remote, now, &mut VisibleWriter::new(io::stdout().lock()));
+        }
         _ => {}
     }
     let store = open_store(&dir)?;

@@ -7,7 +7,6 @@ use chrono::NaiveDateTime;
 
 use super::args::*;
 use super::commands::*;
-use crate::domain::find::item_id;
 use crate::domain::profile::ItemKind;
 use crate::domain::time::{ago, format_datetime, format_day, impossible_date, parse_date, parse_datetime};
 use crate::domain::{Appointment, ClientRecord, Direction, RecordError, TaskStatus};
@@ -30,15 +29,16 @@ pub(super) fn personal(command: PersonalCommand, store: &Store, now: NaiveDateTi
             Ok(())
         }
         PersonalCommand::Edit { client, detail, text, date, no_date } => {
-            let detail = item_id("p", &detail);
             let date = date.map(|d| parse_date(&d)).transpose().map_err(|e| anyhow!(e))?;
-            let (_, r) = change(store, now, "personal detail edited", &client, |r| {
+            let (detail, r) = change(store, now, "personal detail edited", &client, |r| {
+                let detail = r.item_ref("p", &detail)?;
                 let Some(p) = r.personal.iter().find(|p| p.id == detail) else {
                     return Err(RecordError::UnknownId { kind: "personal detail", id: detail.clone() });
                 };
                 let (old_text, old_date) = (p.text.clone(), p.date);
                 let date = if no_date { None } else { date.or(old_date) };
-                r.edit_item(ItemKind::Personal, &detail, text.as_deref().unwrap_or(&old_text), date)
+                r.edit_item(ItemKind::Personal, &detail, text.as_deref().unwrap_or(&old_text), date)?;
+                Ok(detail)
             })?;
             writeln!(out, "Changed {detail} for {}.", r.client.name)?;
             Ok(())
@@ -124,8 +124,10 @@ pub(super) fn goal(g: GoalCommand, store: &Store, now: NaiveDateTime, out: &mut 
             writeln!(out, "Added goal {id} for {}.", r.client.name)?;
         }
         GoalCommand::Set { client, goal, status } => {
-            let goal = item_id("g", &goal);
-            let (_, r) = change(store, now, "goal changed", &client, |r| r.set_goal_status(&goal, status))?;
+            let (goal, r) = change(store, now, "goal changed", &client, |r| {
+                let goal = r.item_ref("g", &goal)?;
+                r.set_goal_status(&goal, status).map(|()| goal)
+            })?;
             writeln!(out, "Goal {goal} of {} updated.", r.client.name)?;
         }
     }
@@ -146,8 +148,10 @@ pub(super) fn task(t: TaskCommand, store: &Store, now: NaiveDateTime, out: &mut 
         }
         TaskCommand::Add { client, text, session } => {
             let text = required_text(&text, "the task")?;
-            let session = session.map(|s| item_id("s", &s));
-            let (id, r) = change(store, now, "task set", &client, |r| r.add_task(&text, session.as_deref(), today))?;
+            let ((id, session), r) = change(store, now, "task set", &client, |r| {
+                let session = session.map(|s| r.item_ref("s", &s)).transpose()?;
+                Ok((r.add_task(&text, session.as_deref(), today)?, session))
+            })?;
             let from = session.map(|s| format!(" in note {s}")).unwrap_or_default();
             writeln!(out, "Set task {id} for {}{from}.", r.client.name)?;
             return Ok(());
@@ -155,8 +159,10 @@ pub(super) fn task(t: TaskCommand, store: &Store, now: NaiveDateTime, out: &mut 
         TaskCommand::Done { client, task, outcome } => (client, task, TaskStatus::Done, outcome),
         TaskCommand::Drop { client, task, outcome } => (client, task, TaskStatus::Dropped, outcome),
     };
-    let task = item_id("t", &task);
-    let (_, r) = change(store, now, "task changed", &client, |r| r.set_task_status(&task, status, outcome, today))?;
+    let (task, r) = change(store, now, "task changed", &client, |r| {
+        let task = r.item_ref("t", &task)?;
+        r.set_task_status(&task, status, outcome, today).map(|_| task)
+    })?;
     let word = if status == TaskStatus::Done { "done" } else { "dropped" };
     writeln!(out, "Task {task} of {} marked {word}.", r.client.name)?;
     Ok(())
@@ -203,8 +209,10 @@ pub(super) fn contact(c: ContactCommand, store: &Store, now: NaiveDateTime, out:
             writeln!(out, "Logged {id}: {} {} from {}.", channel.label(), format_datetime(at), r.client.name)?;
         }
         ContactCommand::Replied { client, contact } => {
-            let contact = item_id("c", &contact);
-            let (_, r) = change(store, now, "contact replied", &client, |r| r.mark_replied(&contact, now))?;
+            let (contact, r) = change(store, now, "contact replied", &client, |r| {
+                let contact = r.item_ref("c", &contact)?;
+                r.mark_replied(&contact, now).map(|()| contact)
+            })?;
             writeln!(out, "Contact {contact} of {} marked as replied.", r.client.name)?;
         }
     }

@@ -119,6 +119,14 @@ pub(super) fn client(
                 )?;
             }
             writeln!(out, "Copies written elsewhere with `rapport export --out` are not touched.")?;
+            if crate::sync::is_set_up(store.root()) {
+                writeln!(
+                    out,
+                    "This practice is synced: `rapport sync` erases the record on the other devices too, but its \
+                     earlier versions stay in the sync history, here and on the remote, until that history is \
+                     rewritten (Rapport does not do that yet)."
+                )?;
+            }
         }
         ClientCommand::Edit { client, name, profile: p } => {
             let (_, r) = change(store, now, "client edited", &client, |r| {

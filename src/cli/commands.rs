@@ -7,7 +7,7 @@ use chrono::NaiveDateTime;
 
 use super::args::*;
 use super::resolve;
-use super::{care, client, measure, note, record, review};
+use super::{care, client, measure, note, record, review, sync};
 use crate::domain::{ClientId, ClientRecord};
 use crate::store::Store;
 
@@ -53,6 +53,7 @@ pub fn run(
         Command::Task(t) => care::task(t, store, now, out),
         Command::Contact(c) => care::contact(c, store, now, out),
         Command::Measure(m) => measure::measure(m, store, now, out),
+        Command::Sync { command } => sync::sync(command, store, now, out),
     }
 }
 

@@ -50,6 +50,13 @@ pub fn encrypt(dir: &Path, yes: bool, now: NaiveDateTime) -> Result<()> {
     if crypt::is_encrypted(dir) && interrupted.is_none() && !conversion::plain_leftovers(dir) {
         bail!("this data folder is already encrypted; `rapport passphrase` changes its passphrase");
     }
+    if crate::sync::is_set_up(dir) && interrupted.is_none() {
+        bail!(
+            "this data folder is synced with other devices (`rapport sync`), and Rapport cannot sync an encrypted \
+             practice yet; nothing was changed. Its plain history is also on the remote: encrypting here would \
+             not take it back"
+        );
+    }
     if interrupted.is_none()
         && !yes
         && !confirm(

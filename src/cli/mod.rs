@@ -9,6 +9,7 @@ mod measure;
 mod note;
 mod record;
 mod review;
+pub mod sync;
 pub mod unlock;
 
 pub use args::{Cli, Command};

@@ -8,7 +8,6 @@ use chrono::NaiveDateTime;
 use super::args::*;
 use super::commands::*;
 use crate::domain::NewSession;
-use crate::domain::find::item_id;
 use crate::domain::time::{ahead, format_datetime, parse_datetime};
 use crate::store::Store;
 
@@ -20,8 +19,8 @@ pub(super) fn finalise(
     now: NaiveDateTime,
     out: &mut dyn Write,
 ) -> Result<()> {
-    let session = session.map(|s| item_id("s", &s));
     let ((auto, ids), r) = store.update_with(&find(store, &client)?, now, "note finalised", |r, auto| {
+        let session = session.map(|s| r.item_ref("s", &s)).transpose()?;
         let auto = auto.to_vec();
         // What the editing period sealed just now is not "already final".
         let nothing_left = match session.as_deref() {
@@ -64,8 +63,10 @@ pub(super) fn addendum(
     now: NaiveDateTime,
     out: &mut dyn Write,
 ) -> Result<()> {
-    let session = item_id("s", &session);
-    let (_, r) = change(store, now, "addendum added", &client, |r| r.add_addendum(&session, &text, now))?;
+    let (session, r) = change(store, now, "addendum added", &client, |r| {
+        let session = r.item_ref("s", &session)?;
+        r.add_addendum(&session, &text, now).map(|()| session)
+    })?;
     writeln!(out, "Added an addendum to note {session} of {}.", r.client.name)?;
     Ok(())
 }

@@ -3,7 +3,7 @@
 //! named as damaged and never used to build a path or written back.
 
 use super::ClientRecord;
-use super::bounds::{self, MINUTES, check_date, check_number, check_text, check_time, is_valid_id};
+use super::bounds::{self, MINUTES, check_date, check_number, check_text, check_time, is_valid_id, size};
 use super::measures::Score;
 
 impl ClientRecord {
@@ -103,6 +103,34 @@ impl ClientRecord {
                 check_time(&format!("message {}", m.id), t)?;
             }
         }
+        if self.conflicts.len() > MAX_CONFLICTS {
+            return Err(format!(
+                "it holds {} conflicts from syncing, more than the {MAX_CONFLICTS} Rapport keeps",
+                self.conflicts.len()
+            ));
+        }
+        for c in &self.conflicts {
+            check_time("a conflict's time", c.found)?;
+            for (what, name) in [("part", &c.part), ("field", &c.field)] {
+                let plain = name.len() <= 32 && name.bytes().all(|b| b.is_ascii_lowercase() || b == b'_');
+                if !plain || (what == "part" && name.is_empty()) {
+                    return Err(format!("a conflict from syncing names a {what} that is not one of the record's"));
+                }
+            }
+            if !c.item.is_empty() {
+                id("a conflict's item", &c.item)?;
+            }
+            for v in [&c.kept, &c.other] {
+                let len = serde_json::to_vec(v).map_or(u64::MAX, |b| b.len() as u64);
+                if len > CONFLICT_BYTES {
+                    return Err(format!(
+                        "a conflict from syncing holds {}, more than the {} one may",
+                        size(len),
+                        size(CONFLICT_BYTES)
+                    ));
+                }
+            }
+        }
         Ok(())
     }
 }
@@ -140,13 +168,18 @@ impl ClientRecord {
         Ok(())
     }
 }
+/// How many conflicts from syncing a record keeps, and how large each of
+/// their two values may be (a whole note at its limits fits).
+const MAX_CONFLICTS: usize = 1000;
+const CONFLICT_BYTES: u64 = bounds::FILE_BYTES / 4;
 
 /// Every id of a kind is used once, and a numbered one (`s12`) stays
 /// below a billion, so the next number can never overflow or repeat.
 fn unique<'a>(kind: &str, ids: impl Iterator<Item = &'a str>) -> Result<(), String> {
     let mut seen = std::collections::HashSet::new();
     for id in ids {
-        let digits = id.trim_start_matches(|c: char| c.is_ascii_lowercase());
+        let rest = id.trim_start_matches(|c: char| c.is_ascii_lowercase());
+        let digits = rest.split_once('-').map_or(rest, |(d, _)| d);
         if digits.len() > 9 && digits.bytes().all(|b| b.is_ascii_digit()) {
             return Err(format!("{kind} id '{id}' has a number too large for Rapport's counting"));
         }

@@ -6,10 +6,28 @@ use chrono::{NaiveDate, NaiveDateTime};
 
 use super::*;
 
-/// The next short id (`t7`) after the highest in use with this prefix.
-pub(super) fn next_id<'a, I: From<String>>(prefix: &str, ids: impl Iterator<Item = &'a str>) -> I {
-    let max = ids.filter_map(|id| id.strip_prefix(prefix)?.parse::<u64>().ok()).max().unwrap_or(0);
-    I::from(format!("{prefix}{}", max.saturating_add(1)))
+/// The number of a short id: 7 of `t7`, and of `t7-k4x` (an id made on a
+/// synced device, which carries that device's mark).
+pub(crate) fn id_number(prefix: &str, id: &str) -> Option<u64> {
+    let rest = id.strip_prefix(prefix)?;
+    let digits = rest.split_once('-').map_or(rest, |(d, _)| d);
+    digits.bytes().all(|b| b.is_ascii_digit()).then(|| digits.parse().ok()).flatten()
+}
+
+/// The next short id (`t7`) after the highest number in use with this
+/// prefix; on a synced device it carries the device's mark (`t7-k4x`), so
+/// an id made offline on another device is never the same.
+pub(super) fn next_id<'a, I: From<String>>(
+    prefix: &str,
+    ids: impl Iterator<Item = &'a str>,
+    device: Option<&str>,
+) -> I {
+    let max = ids.filter_map(|id| id_number(prefix, id)).max().unwrap_or(0);
+    let n = max.saturating_add(1);
+    I::from(match device {
+        Some(tag) => format!("{prefix}{n}-{tag}"),
+        None => format!("{prefix}{n}"),
+    })
 }
 
 fn clean_lines(lines: &[String]) -> Vec<String> {
@@ -88,6 +106,8 @@ impl ClientRecord {
             contacts: Vec::new(),
             measures: Vec::new(),
             scales: Vec::new(),
+            conflicts: Vec::new(),
+            device: DeviceTag::default(),
         };
         record.set_profile(profile);
         record
@@ -159,11 +179,11 @@ impl ClientRecord {
             return Err(RecordError::Invalid(format!("personal details: {why}")));
         }
         self.check_session_measures(&new)?;
-        let id: SessionId = next_id("s", self.sessions.iter().map(|s| s.id.as_str()));
+        let id: SessionId = next_id("s", self.sessions.iter().map(|s| s.id.as_str()), self.device.tag());
         let appointment = new.appointment.as_ref().map(|a| self.link_note(a, &id)).transpose()?;
         let day = at.date();
         for text in clean_lines(&new.tasks) {
-            let tid = next_id("t", self.tasks.iter().map(|t| t.id.as_str()));
+            let tid = next_id("t", self.tasks.iter().map(|t| t.id.as_str()), self.device.tag());
             self.tasks.push(Task {
                 id: tid,
                 text,
@@ -225,13 +245,13 @@ impl ClientRecord {
         noted_on: NaiveDate,
         session: Option<SessionId>,
     ) -> DetailId {
-        let id: DetailId = next_id("p", self.personal.iter().map(|p| p.id.as_str()));
+        let id: DetailId = next_id("p", self.personal.iter().map(|p| p.id.as_str()), self.device.tag());
         self.personal.push(PersonalDetail { id: id.clone(), text, date, ask, noted_on, session });
         id
     }
 
     pub fn add_goal(&mut self, text: String, agreed: bool, today: NaiveDate) -> GoalId {
-        let id: GoalId = next_id("g", self.goals.iter().map(|g| g.id.as_str()));
+        let id: GoalId = next_id("g", self.goals.iter().map(|g| g.id.as_str()), self.device.tag());
         self.goals.push(Goal { id: id.clone(), text, status: GoalStatus::Active, agreed, set_on: today });
         id
     }
@@ -321,7 +341,7 @@ impl ClientRecord {
     }
 
     pub fn add_watch_for(&mut self, text: String, today: NaiveDate) -> WatchId {
-        let id: WatchId = next_id("w", self.watch_for.iter().map(|w| w.id.as_str()));
+        let id: WatchId = next_id("w", self.watch_for.iter().map(|w| w.id.as_str()), self.device.tag());
         self.watch_for.push(WatchFor { id: id.clone(), text, noted_on: today });
         id
     }
@@ -346,7 +366,7 @@ impl ClientRecord {
             }
             None => today,
         };
-        let id: TaskId = next_id("t", self.tasks.iter().map(|t| t.id.as_str()));
+        let id: TaskId = next_id("t", self.tasks.iter().map(|t| t.id.as_str()), self.device.tag());
         self.tasks.push(Task {
             id: id.clone(),
             text,
@@ -383,7 +403,7 @@ impl ClientRecord {
         direction: Direction,
         summary: String,
     ) -> ContactId {
-        let id: ContactId = next_id("c", self.contacts.iter().map(|c| c.id.as_str()));
+        let id: ContactId = next_id("c", self.contacts.iter().map(|c| c.id.as_str()), self.device.tag());
         self.contacts.push(Contact { id: id.clone(), at, channel, direction, summary, replied_at: None });
         self.contacts.sort_by_key(|c| c.at);
         id

@@ -87,6 +87,40 @@ pub fn item_id(prefix: &str, typed: &str) -> String {
     }
 }
 
+impl super::ClientRecord {
+    /// The id of the item a person typed (`t3`, `3`, or a whole `t3-k4x`)
+    /// among those starting with `prefix` (`s`, `t`, `p`, `g`, `w`, `a`,
+    /// `c`). A number that two synced devices both gave (`t3-k4x` and
+    /// `t3-m2p`) is refused, naming both; one that names nothing is passed
+    /// on as typed, for the change to say so.
+    pub fn item_ref(&self, prefix: &str, typed: &str) -> Result<String, super::RecordError> {
+        let want = item_id(prefix, typed);
+        let ids: Vec<&str> = match prefix {
+            "s" => self.sessions.iter().map(|x| x.id.as_str()).collect(),
+            "t" => self.tasks.iter().map(|x| x.id.as_str()).collect(),
+            "p" => self.personal.iter().map(|x| x.id.as_str()).collect(),
+            "g" => self.goals.iter().map(|x| x.id.as_str()).collect(),
+            "w" => self.watch_for.iter().map(|x| x.id.as_str()).collect(),
+            "a" => self.appointments.iter().map(|x| x.id.as_str()).collect(),
+            "c" => self.contacts.iter().map(|x| x.id.as_str()).collect(),
+            _ => Vec::new(),
+        };
+        if ids.contains(&want.as_str()) {
+            return Ok(want);
+        }
+        let short: Vec<&str> =
+            ids.into_iter().filter(|id| id.split_once('-').is_some_and(|(n, _)| n == want)).collect();
+        match short.as_slice() {
+            [one] => Ok(one.to_string()),
+            [] => Ok(want),
+            many => Err(super::RecordError::Invalid(format!(
+                "{want} could be {}: both devices gave that number; type the whole id",
+                many.join(" or ")
+            ))),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -139,5 +173,29 @@ mod tests {
         assert_eq!(item_id("t", "T2"), "t2");
         assert_eq!(item_id("g", "x9"), "x9");
         assert_eq!(item_id("s", "+3"), "+3");
+    }
+
+    #[test]
+    fn a_synced_device_marks_its_ids_and_a_short_number_stays_unambiguous() {
+        use crate::domain::{ClientProfile, ClientRecord, DeviceTag};
+        let day = crate::domain::time::dt("2026-11-02 10:00").date();
+        let mut r = ClientRecord::new("ann".into(), ClientProfile { name: "Ann".into(), ..Default::default() }, day);
+        r.add_task("before syncing", None, day).unwrap();
+        let mut laptop = r.clone();
+        laptop.device = DeviceTag(Some("k4x".into()));
+        assert_eq!(laptop.add_task("on the laptop", None, day).unwrap(), "t2-k4x");
+        assert_eq!(laptop.add_task("again", None, day).unwrap(), "t3-k4x", "numbers go on across marks");
+        assert_eq!(laptop.item_ref("t", "2").unwrap(), "t2-k4x");
+        assert_eq!(laptop.item_ref("t", "T1").unwrap(), "t1");
+        let mut desktop = r.clone();
+        desktop.device = DeviceTag(Some("m2p".into()));
+        desktop.add_task("on the desktop", None, day).unwrap();
+        let mut both = laptop.clone();
+        both.tasks.push(desktop.tasks[1].clone());
+        let e = both.item_ref("t", "2").unwrap_err().to_string();
+        assert!(e.contains("t2 could be t2-k4x or t2-m2p"), "{e}");
+        assert_eq!(both.item_ref("t", "t2-m2p").unwrap(), "t2-m2p");
+        assert_eq!(both.item_ref("t", "9").unwrap(), "t9", "an unknown one is for the change to refuse");
+        assert_eq!(both.check(), Ok(()));
     }
 }

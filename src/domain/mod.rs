@@ -13,6 +13,7 @@ pub mod finalise;
 pub mod find;
 mod ids;
 pub mod measures;
+pub mod merge;
 pub mod profile;
 mod record;
 pub mod summary;

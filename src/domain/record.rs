@@ -33,6 +33,71 @@ pub struct ClientRecord {
     /// the settings when first used, so the file reads the same anywhere.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub scales: Vec<CustomScale>,
+    /// What two devices changed differently, found when their copies were
+    /// merged by `rapport sync`: one value stays in place, the other waits
+    /// here until the therapist picks. Left out when empty, so files without
+    /// any keep their format (no schema change).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub conflicts: Vec<Conflict>,
+    /// The mark of the device making a change, which the ids it gives
+    /// carry once the practice is synced (`t3-k4x`). Set by the store
+    /// before a change; never saved.
+    #[serde(skip)]
+    pub device: DeviceTag,
+}
+
+/// A synced device's short mark (three letters or digits), or none. Not
+/// part of the record: two records that differ only in it are equal.
+#[derive(Debug, Clone, Default)]
+pub struct DeviceTag(pub Option<String>);
+
+impl DeviceTag {
+    pub fn tag(&self) -> Option<&str> {
+        self.0.as_deref()
+    }
+}
+
+impl PartialEq for DeviceTag {
+    fn eq(&self, _: &DeviceTag) -> bool {
+        true
+    }
+}
+
+/// A change made on two devices that the merge could not keep both of.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Conflict {
+    /// When the merge met it.
+    pub found: NaiveDateTime,
+    pub kind: ConflictKind,
+    /// Which part of the record: `client`, `sessions`, `tasks`, …
+    pub part: String,
+    /// The item's id (`t2`); empty for the client's details.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub item: String,
+    /// The field (`text`); empty when the conflict is about the whole item.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub field: String,
+    /// The value left in place, as it was when the merge met the other.
+    #[serde(default)]
+    pub kept: serde_json::Value,
+    /// The other device's value (a whole item when `field` is empty).
+    #[serde(default)]
+    pub other: serde_json::Value,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ConflictKind {
+    /// The same field changed differently on both devices.
+    Edit,
+    /// A finalised note changed on one device (or changed on one while it
+    /// was finalised on the other): never merged, both versions kept.
+    Finalised,
+    /// Removed on one device and changed on the other: kept.
+    Removed,
+    /// Two different items given the same id on two devices: `other` is
+    /// the second one, whole.
+    SameId,
 }
 
 /// Who the client is and how to reach them.

@@ -114,3 +114,29 @@ pub(crate) fn reencode(root: &Path, keys: &Keys, to: Option<&Keys>) -> anyhow::R
         .collect();
     rewrite(root, &entries, to)
 }
+
+/// Merges the plain audit logs `ours` and `theirs`, grown from `base`
+/// (git's merge driver for `audit.log`, see `rapport sync`): the union of
+/// their entries in time order. A log with lines Rapport cannot read
+/// (encrypted, or damaged anywhere but a torn last line) is not merged.
+pub fn merge_files(base: &[u8], ours: &[u8], theirs: &[u8]) -> Result<Vec<u8>, String> {
+    let entries = |bytes: &[u8], whose: &str, strict: bool| -> Result<Vec<AuditEntry>, String> {
+        let text = String::from_utf8_lossy(bytes);
+        let lines: Vec<&str> = text.lines().filter(|l| !l.trim().is_empty()).collect();
+        let mut out = Vec::new();
+        for (i, l) in lines.iter().enumerate() {
+            match parse(l, None) {
+                Some(e) => out.push(e),
+                None if i + 1 == lines.len() || !strict => {}
+                None => return Err(format!("the audit log {whose} holds a line Rapport cannot read (line {})", i + 1)),
+            }
+        }
+        Ok(out)
+    };
+    let b = entries(base, "both devices started from", false)?;
+    let o = entries(ours, "on this device", true)?;
+    let t = entries(theirs, "from the other device", true)?;
+    let key = |e: &AuditEntry| serde_json::to_string(e).expect("entries serialise");
+    let merged = crate::domain::merge::union_in_time_order(&b, &o, &t, key, |e| e.at);
+    Ok(merged.iter().flat_map(|e| line(e, None)).collect())
+}

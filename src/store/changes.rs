@@ -74,7 +74,9 @@ impl Store {
         change: impl FnOnce(&mut ClientRecord, &[SessionId]) -> Result<T, RecordError>,
     ) -> Result<(T, ClientRecord), StoreError> {
         let _lock = self.lock()?;
-        let on_disk = self.load_for_change(id)?;
+        let mut on_disk = self.load_for_change(id)?;
+        // What this change adds gets ids no other device gives.
+        on_disk.device = crate::domain::DeviceTag(self.device.clone());
         self.daily_snapshot_locked(now)?;
         let notes = self.witness_locked(id, now)?;
         let mut sealed_record = on_disk.clone();

@@ -66,6 +66,8 @@ pub struct Store {
     /// Things the therapist should be told that did not stop the command:
     /// see [`Store::take_notices`].
     notices: std::sync::Arc<std::sync::Mutex<Vec<String>>>,
+    /// This device's mark for new ids, once the folder is synced.
+    device: Option<String>,
 }
 
 impl Store {
@@ -90,6 +92,7 @@ impl Store {
             root: root.to_path_buf(),
             keys: None,
             notices: Default::default(),
+            device: crate::sync::device_tag(root),
         };
         store.sweep_temp_files();
         Ok(store)

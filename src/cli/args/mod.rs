@@ -202,6 +202,34 @@ pub enum Command {
     /// Outcome and alliance measures: ORS, SRS, PHQ-9, GAD-7 and custom ones
     #[command(subcommand)]
     Measure(MeasureCommand),
+    /// Sync this practice between devices through git: commit, fetch, merge, push
+    Sync {
+        #[command(subcommand)]
+        command: Option<SyncCommand>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum SyncCommand {
+    /// Send this practice to an empty remote (a git address, or the path of a bare repository)
+    Init { remote: String },
+    /// Bring the practice a remote holds to this device, into a new or empty data folder
+    Clone { remote: String },
+    /// Changes not yet synced, commits either side, conflicts to settle, last sync
+    Status,
+    /// Settle a conflict from syncing: keep the value in place, or put the other device's there
+    Resolve {
+        #[arg(help = CLIENT)]
+        client: String,
+        /// The conflict's number, as `sync status` lists them for this client
+        number: usize,
+        /// Put the other device's value in place instead
+        #[arg(long)]
+        other: bool,
+    },
+    /// What git runs to merge a file both devices changed (set up by init and clone)
+    #[command(hide = true)]
+    MergeDriver { base: PathBuf, ours: PathBuf, theirs: PathBuf, path: String },
 }
 
 #[derive(Debug, Subcommand)]

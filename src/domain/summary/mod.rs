@@ -52,6 +52,9 @@ pub struct Summary {
     /// Warnings the measures raise, the most urgent first: the review
     /// shows them at its top.
     pub flags: Vec<Flag>,
+    /// Conflicts from syncing two devices, in words, until they are settled.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub from_two_devices: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -209,6 +212,7 @@ pub fn summary(record: &ClientRecord, appointment: Option<&Appointment>, now: Na
             .collect(),
         measures: record.trends(target),
         flags: record.measure_flags(target),
+        from_two_devices: record.conflicts.iter().map(|c| c.describe()).collect(),
     }
 }
 

@@ -235,6 +235,14 @@ impl Summary {
         if !self.measures.is_empty() {
             sections.insert(2, Section { heading: MEASURES, lines: self.measure_lines(), empty: "" });
         }
+        // Only while there is something to settle.
+        if !self.from_two_devices.is_empty() {
+            sections.push(Section {
+                heading: "From two devices",
+                lines: self.from_two_devices.iter().map(|c| with(c.clone(), Emphasis::Ask)).collect(),
+                empty: "",
+            });
+        }
         sections
     }
 

@@ -28,7 +28,7 @@ use crate::domain::{Addendum, ClientId, ClientRecord, SessionId};
 pub const LEDGER_FILE: &str = "ledger";
 
 /// What an entry witnesses.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Kind {
     /// The ledger began; the entries that follow record the seals the
@@ -368,6 +368,9 @@ fn chained(
     bytes
 }
 
+mod merge;
 mod verify;
+
+pub use merge::merge_files;
 
 pub use verify::{Finding, Verified, check, may_seal};

@@ -1,0 +1,147 @@
+//! `rapport sync …`: two devices, one practice (see `crate::sync`).
+
+use std::io::Write;
+use std::path::Path;
+
+use anyhow::{Result, bail};
+use chrono::NaiveDateTime;
+
+use super::args::SyncCommand;
+use crate::domain::plural;
+use crate::store::Store;
+
+/// `rapport sync`, `sync init` and `sync status`. (`clone` and the merge
+/// driver run before a store is opened: see [`clone`] and [`merge_driver`].)
+pub fn sync(command: Option<SyncCommand>, store: &Store, now: NaiveDateTime, out: &mut dyn Write) -> Result<()> {
+    match command {
+        None => {
+            let s = crate::sync::sync(store, now)?;
+            let url = crate::sync::status(store)?.remote;
+            if s.notes_in == 0 && s.notes_out == 0 {
+                writeln!(out, "Synced with {url}: no new notes either way.")?;
+            } else {
+                writeln!(
+                    out,
+                    "Synced with {url}: {} in, {} out.",
+                    plural(s.notes_in, "note"),
+                    plural(s.notes_out, "note")
+                )?;
+            }
+            if s.finalised_changed > 0 {
+                writeln!(
+                    out,
+                    "{} changed on one device after it was finalised: both versions are kept; `rapport verify` checks \
+                     the seals.",
+                    if s.finalised_changed == 1 {
+                        "A finalised note was".to_string()
+                    } else {
+                        format!("{} finalised notes were", s.finalised_changed)
+                    }
+                )?;
+            }
+            if s.conflicts > 0 {
+                writeln!(
+                    out,
+                    "{} from the two devices to settle: `rapport sync status` lists them.",
+                    plural(s.conflicts, "conflict")
+                )?;
+            }
+        }
+        Some(SyncCommand::Init { remote }) => {
+            let said = crate::sync::init(store.root(), &remote, now)?;
+            writeln!(out, "{said}")?;
+        }
+        Some(SyncCommand::Status) => status(store, now, out)?,
+        Some(SyncCommand::Resolve { client, number, other }) => {
+            let index = number.checked_sub(1).ok_or_else(|| anyhow::anyhow!("conflicts are numbered from 1"))?;
+            let (c, r) = super::commands::change(store, now, "sync conflict settled", &client, |r| {
+                r.settle_conflict(index, other)
+            })?;
+            let how = if other { "the other device's value is in place now" } else { "the value in place stays" };
+            writeln!(out, "Settled for {}: {} ({how}).", r.client.name, c.describe())?;
+        }
+        Some(SyncCommand::Clone { .. } | SyncCommand::MergeDriver { .. }) => {
+            bail!("this command is run by the rapport binary itself")
+        }
+    }
+    Ok(())
+}
+
+/// "just now", "3 min ago", "2 h ago", or the day.
+fn since(then: NaiveDateTime, now: NaiveDateTime) -> String {
+    let minutes = (now - then).num_minutes();
+    match minutes {
+        ..1 => "just now".into(),
+        1..60 => format!("{minutes} min ago"),
+        60..1440 => format!("{} h ago", minutes / 60),
+        _ => crate::domain::time::format_datetime(then),
+    }
+}
+
+fn status(store: &Store, now: NaiveDateTime, out: &mut dyn Write) -> Result<()> {
+    let st = crate::sync::status(store)?;
+    if !st.set_up {
+        writeln!(
+            out,
+            "Not synced: this practice is on this device only. `rapport sync init REMOTE` sends it to an empty remote."
+        )?;
+    } else {
+        let last = match st.last_sync {
+            Some(t) => format!("last sync {} ({})", crate::domain::time::format_datetime(t), since(t, now)),
+            None => "never synced yet".into(),
+        };
+        writeln!(out, "Synced with {}; {last}.", st.remote)?;
+        if st.to_sync() == 0 {
+            writeln!(out, "Everything here is on the remote.")?;
+        } else {
+            let mut parts = Vec::new();
+            if !st.changed_files.is_empty() {
+                parts.push(format!(
+                    "{} ({})",
+                    plural(st.changed_files.len(), "changed file"),
+                    st.changed_files.join(", ")
+                ));
+            }
+            if st.ahead > 0 {
+                parts.push(format!("{} not yet on the remote", plural(st.ahead, "commit")));
+            }
+            writeln!(out, "Not yet synced: {}. `rapport sync` sends them.", parts.join("; "))?;
+        }
+        if st.behind > 0 {
+            writeln!(out, "The remote had {} not yet here at the last sync.", plural(st.behind, "commit"))?;
+        }
+    }
+    if st.conflicts.is_empty() {
+        writeln!(out, "No conflicts to settle.")?;
+    } else {
+        writeln!(
+            out,
+            "{} to settle (`rapport sync resolve CLIENT N` keeps the value in place, with --other the other \
+             device's):",
+            plural(st.conflicts.len(), "conflict")
+        )?;
+        for (name, n, what) in &st.conflicts {
+            writeln!(out, "  {name} {n}: {what}")?;
+        }
+    }
+    Ok(())
+}
+
+/// `rapport sync clone REMOTE`, into `dir`.
+pub fn clone(dir: &Path, remote: &str, now: NaiveDateTime, out: &mut dyn Write) -> Result<()> {
+    let c = crate::sync::clone(dir, remote, now)?;
+    writeln!(
+        out,
+        "Brought {} and {} to {}. `rapport sync` keeps it in step with the other devices.",
+        plural(c.clients, "client"),
+        plural(c.notes, "note"),
+        dir.display()
+    )?;
+    Ok(())
+}
+
+/// `rapport sync merge-driver BASE OURS THEIRS PATH`, run by git.
+pub fn merge_driver(dir: &Path, command: &SyncCommand, now: NaiveDateTime) -> Result<()> {
+    let SyncCommand::MergeDriver { base, ours, theirs, path } = command else { bail!("not the merge driver") };
+    crate::sync::driver::merge_driver(dir, base, ours, theirs, path, now)
+}

@@ -1,0 +1,126 @@
+//! A conflict from syncing in words, for `sync status` and the review.
+
+use serde_json::Value;
+
+use super::super::{Conflict, ConflictKind};
+
+/// What a part of the record is called, one of its items.
+fn item_word(part: &str) -> &str {
+    match part {
+        "sessions" => "note",
+        "tasks" => "task",
+        "personal" => "personal detail",
+        "goals" => "goal",
+        "watch_for" => "watch-for item",
+        "appointments" => "appointment",
+        "contacts" => "message",
+        "conflicts" => "conflict",
+        other => other,
+    }
+}
+
+/// A value as a person reads it, cut to `max` characters.
+pub fn shown(v: &Value, max: usize) -> String {
+    let text = match v {
+        Value::Null => "nothing".to_string(),
+        Value::String(s) => format!("\"{s}\""),
+        Value::Array(items) if items.iter().all(Value::is_string) => {
+            let words: Vec<&str> = items.iter().filter_map(Value::as_str).collect();
+            if words.is_empty() { "nothing".into() } else { format!("\"{}\"", words.join("; ")) }
+        }
+        other => other.to_string(),
+    };
+    let text = crate::sanitize::visible(&text).replace('\n', " ");
+    if text.chars().count() > max {
+        let cut: String = text.chars().take(max.saturating_sub(1)).collect();
+        format!("{cut}…")
+    } else {
+        text
+    }
+}
+
+impl Conflict {
+    /// One sentence: what holds two values, which stays in place, and the other.
+    pub fn describe(&self) -> String {
+        let what = if self.part == "client" {
+            "the client's details".to_string()
+        } else {
+            format!("{} {}", item_word(&self.part), self.item)
+        };
+        let field = self.field.replace('_', " ");
+        match self.kind {
+            ConflictKind::Edit => format!(
+                "{what}, {field}: changed on both devices; {} is in place, the other device had {}",
+                shown(&self.kept, 60),
+                shown(&self.other, 60)
+            ),
+            ConflictKind::Finalised => format!(
+                "{what} was changed after it was finalised, or on one device while finalised on the other: the \
+                 finalised version is in place and the other is kept beside it (`rapport verify` checks the seal)"
+            ),
+            ConflictKind::Removed => {
+                format!("{what} was removed on one device and changed on the other: it was kept")
+            }
+            ConflictKind::SameId => format!(
+                "two different {}s {} were written on two devices: one is in place, the other kept beside it",
+                item_word(&self.part),
+                self.item
+            ),
+        }
+    }
+}
+
+impl super::super::ClientRecord {
+    /// Settles the conflict at `index` (0-based, as listed): with
+    /// `take_other`, the other device's value goes in place of the one kept
+    /// (a field's conflict only); either way the conflict leaves the record.
+    pub fn settle_conflict(&mut self, index: usize, take_other: bool) -> Result<Conflict, super::super::RecordError> {
+        use super::super::RecordError::Invalid;
+        let Some(c) = self.conflicts.get(index).cloned() else {
+            return Err(Invalid(format!(
+                "there is no conflict {} for this client; `rapport sync status` lists them",
+                index + 1
+            )));
+        };
+        if !take_other {
+            self.conflicts.remove(index);
+            return Ok(c);
+        }
+        if c.kind != ConflictKind::Edit {
+            return Err(Invalid(
+                "this conflict keeps both versions whole, and only a field's value can be put in place; read it, \
+                 then settle it without --other"
+                    .into(),
+            ));
+        }
+        let mut v = serde_json::to_value(&*self).expect("records always serialise");
+        let target = if c.part == "client" {
+            v.get_mut("client")
+        } else {
+            v.get_mut(c.part.as_str()).and_then(Value::as_array_mut).and_then(|items| {
+                items.iter_mut().find(|i| i.get("id").and_then(Value::as_str) == Some(c.item.as_str()))
+            })
+        };
+        let Some(item) = target.and_then(Value::as_object_mut) else {
+            return Err(Invalid(format!("{} is no longer in the record; settle it without --other", c.item)));
+        };
+        if c.part == "sessions" && item.get("finalised").is_some_and(|f| !f.is_null()) {
+            return Err(Invalid(format!(
+                "note {} is final now, so its words cannot change; settle this without --other and add an addendum",
+                c.item
+            )));
+        }
+        if c.other.is_null() {
+            item.remove(&c.field);
+        } else {
+            item.insert(c.field.clone(), c.other.clone());
+        }
+        let mut settled: super::super::ClientRecord =
+            serde_json::from_value(v).map_err(|e| Invalid(format!("the other value does not fit there ({e})")))?;
+        settled.conflicts.remove(index);
+        settled.device = self.device.clone();
+        settled.check().map_err(Invalid)?;
+        *self = settled;
+        Ok(c)
+    }
+}

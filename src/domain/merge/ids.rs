@@ -1,0 +1,134 @@
+//! Two devices that add an item offline can give it the same id (`t3` on
+//! both). Before merging, the other device's item is given a new id, and
+//! its references follow, so both are kept. A finalised note keeps its id
+//! (its seal covers it): the merge keeps it whole as a conflict instead.
+
+use std::collections::HashSet;
+
+use super::super::edit::next_id;
+use super::super::{ClientRecord, Session};
+
+/// Something in a list of the record, with an id.
+trait Item: Clone + PartialEq {
+    fn id(&self) -> &str;
+    fn set_id(&mut self, id: String);
+    /// Another version of the same item, not a second one.
+    fn same_item(&self, other: &Self) -> bool {
+        self == other
+    }
+    fn may_rename(&self) -> bool {
+        true
+    }
+}
+
+macro_rules! item {
+    ($($t:ty),*) => {$(
+        impl Item for $t {
+            fn id(&self) -> &str {
+                &self.id
+            }
+            fn set_id(&mut self, id: String) {
+                self.id = id.into();
+            }
+        }
+    )*};
+}
+
+item!(super::super::Task, super::super::PersonalDetail, super::super::Goal, super::super::WatchFor);
+item!(super::super::Appointment, super::super::Contact, super::super::Measure);
+
+impl Item for Session {
+    fn id(&self) -> &str {
+        &self.id
+    }
+    fn set_id(&mut self, id: String) {
+        self.id = id.into();
+    }
+    fn same_item(&self, other: &Self) -> bool {
+        let words = |s: &Session| Session { finalised: None, addenda: Vec::new(), ..s.clone() };
+        words(self) == words(other)
+    }
+    fn may_rename(&self) -> bool {
+        self.finalised.is_none()
+    }
+}
+
+/// The letters an id starts with: `t` of `t3`.
+fn prefix(id: &str) -> &str {
+    let end = id.find(|c: char| !c.is_ascii_lowercase()).unwrap_or(id.len());
+    &id[..end]
+}
+
+/// Renames the items of `theirs` that share an id with a different item of
+/// `ours` when neither had it before; returns (old, new) ids.
+fn rename<T: Item>(base: Option<&[T]>, ours: &[T], theirs: &mut [T]) -> Vec<(String, String)> {
+    let in_base: HashSet<&str> = base.unwrap_or_default().iter().map(Item::id).collect();
+    let mut taken: Vec<String> = ours.iter().chain(theirs.iter()).map(|i| i.id().to_string()).collect();
+    taken.extend(in_base.iter().map(|s| s.to_string()));
+    let mut renamed = Vec::new();
+    for item in theirs.iter_mut() {
+        let clash = !in_base.contains(item.id())
+            && item.may_rename()
+            && ours.iter().any(|o| o.id() == item.id() && !o.same_item(item));
+        if clash {
+            // Given a new id by an earlier merge already (one run again, or
+            // made on both devices at once): the same one again.
+            let twin = ours.iter().find(|o| {
+                let mut as_o = item.clone();
+                as_o.set_id(o.id().to_string());
+                !in_base.contains(o.id()) && o.id() != item.id() && o.same_item(&as_o)
+            });
+            let new: String = match twin {
+                Some(o) => o.id().to_string(),
+                None => next_id(prefix(item.id()), taken.iter().map(String::as_str), None),
+            };
+            renamed.push((item.id().to_string(), new.clone()));
+            taken.push(new.clone());
+            item.set_id(new);
+        }
+    }
+    renamed
+}
+
+/// `ours` and `theirs`, with every item new on both sides under the same
+/// id as a different item given a new id: the other device's, or this
+/// device's when the other's is a finalised note.
+pub(super) fn separate(
+    base: Option<&ClientRecord>,
+    ours: &ClientRecord,
+    theirs: &ClientRecord,
+) -> (ClientRecord, ClientRecord) {
+    let (mut o, mut t) = (ours.clone(), theirs.clone());
+    let base_sessions = base.map(|b| b.sessions.as_slice());
+    let moved = rename(base_sessions, &o.sessions, &mut t.sessions);
+    follow(&mut t, moved);
+    let moved = rename(base_sessions, &t.sessions, &mut o.sessions);
+    follow(&mut o, moved);
+    rename(base.map(|b| b.tasks.as_slice()), &o.tasks, &mut t.tasks);
+    rename(base.map(|b| b.personal.as_slice()), &o.personal, &mut t.personal);
+    rename(base.map(|b| b.goals.as_slice()), &o.goals, &mut t.goals);
+    rename(base.map(|b| b.watch_for.as_slice()), &o.watch_for, &mut t.watch_for);
+    rename(base.map(|b| b.appointments.as_slice()), &o.appointments, &mut t.appointments);
+    rename(base.map(|b| b.contacts.as_slice()), &o.contacts, &mut t.contacts);
+    rename(base.map(|b| b.measures.as_slice()), &o.measures, &mut t.measures);
+    (o, t)
+}
+
+/// Points what referred to a renamed note at its new id.
+fn follow(r: &mut ClientRecord, moved: Vec<(String, String)>) {
+    for (old, new) in moved {
+        let new = || Some(new.as_str().into());
+        for task in r.tasks.iter_mut().filter(|x| x.session.as_deref() == Some(&old)) {
+            task.session = new();
+        }
+        for p in r.personal.iter_mut().filter(|x| x.session.as_deref() == Some(&old)) {
+            p.session = new();
+        }
+        for a in r.appointments.iter_mut().filter(|x| x.note.as_deref() == Some(&old)) {
+            a.note = new();
+        }
+        for m in r.measures.iter_mut().filter(|x| x.session.as_deref() == Some(&old)) {
+            m.session = new();
+        }
+    }
+}

@@ -1,0 +1,344 @@
+//! The three-way merge of one client's record changed on two devices: the
+//! copy both started from (`base`), this device's (`ours`) and the other's
+//! (`theirs`). Pure: `rapport sync` runs it as git's merge driver.
+//!
+//! Every list of the record (sessions, tasks, personal details, goals,
+//! watch-for items, appointments, messages, and any list a later format
+//! adds) is merged by id: an item added on either device is kept; an item
+//! changed on one device takes that change; an item changed on both is
+//! merged field by field. A field changed differently on both devices is a
+//! true conflict: this device's value stays in place and the other's is
+//! kept in the record's `conflicts` until the therapist picks. A finalised
+//! note is never merged: a change to it on one device is kept beside it as
+//! a conflict, and `rapport verify` names it. Nothing is ever dropped.
+
+use chrono::NaiveDateTime;
+use serde_json::{Map, Value};
+
+use super::{ClientRecord, Conflict, ConflictKind, SCHEMA_VERSION, SessionId};
+
+mod describe;
+mod ids;
+mod logs;
+mod seals;
+#[cfg(test)]
+mod tests;
+
+pub use describe::shown;
+pub use logs::union_in_time_order;
+
+/// What a merge made.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Merged {
+    pub record: ClientRecord,
+    /// The conflicts this merge met (they are in `record.conflicts` too).
+    pub conflicts: Vec<Conflict>,
+    /// Seals the ledger must witness again, as `(note, hash)`: a note sealed
+    /// on the other device and chained anew after this device's seals, or
+    /// a note both devices sealed, whose seal from this device was kept.
+    pub rewitness: Vec<(SessionId, String)>,
+}
+
+/// Merges `ours` and `theirs`, both changed from `base` (none when the
+/// client was added on both devices). `now` dates the conflicts found. The
+/// result passes [`ClientRecord::check`], or the merge is refused.
+pub fn merge(
+    base: Option<&ClientRecord>,
+    ours: &ClientRecord,
+    theirs: &ClientRecord,
+    now: NaiveDateTime,
+) -> Result<Merged, String> {
+    if ours.client.id != theirs.client.id || base.is_some_and(|b| b.client.id != ours.client.id) {
+        return Err("the two copies hold different clients' records".into());
+    }
+    let broken_on = [seals::broken(ours), seals::broken(theirs)];
+    let (ours, theirs) = ids::separate(base, ours, theirs);
+    let mut m = Merger { now, found: Vec::new() };
+    let b = base.map(to_value);
+    let merged = m.record(b.as_ref(), &to_value(&ours), &to_value(&theirs))?;
+    let mut record: ClientRecord = serde_json::from_value(Value::Object(merged))
+        .map_err(|e| format!("the merged record does not read back ({e})"))?;
+    record.schema_version = SCHEMA_VERSION;
+    record.sessions.sort_by_key(|s| s.at);
+    record.appointments.sort_by_key(|a| a.start);
+    record.contacts.sort_by_key(|c| c.at);
+    let rewitness = seals::rechain(&mut record, &ours, &theirs, broken_on);
+    // A merge run again on its own result (a sync killed part way) does
+    // not say the same conflict twice.
+    let said = |c: &Conflict| record.conflicts.iter().any(|d| Conflict { found: c.found, ..d.clone() } == *c);
+    let new: Vec<Conflict> = m.found.iter().filter(|c| !said(c)).cloned().collect();
+    record.conflicts.extend(new);
+    record.check()?;
+    Ok(Merged { record, conflicts: m.found, rewitness })
+}
+
+fn to_value(r: &ClientRecord) -> Value {
+    serde_json::to_value(r).expect("records always serialise")
+}
+
+/// The three-way rule: both sides agree, or one side left it as it was
+/// and the other's change wins. `None` when both changed it differently.
+fn pick<'a>(b: Option<&'a Value>, o: Option<&'a Value>, t: Option<&'a Value>) -> Option<Option<&'a Value>> {
+    if o == t {
+        Some(o)
+    } else if b == o {
+        Some(t)
+    } else if b == t {
+        Some(o)
+    } else {
+        None
+    }
+}
+
+/// The keys of `maps`, each once, in the order first met.
+fn keys<'a>(maps: &[Option<&'a Map<String, Value>>]) -> Vec<&'a str> {
+    let mut out: Vec<&str> = Vec::new();
+    for k in maps.iter().flatten().flat_map(|m| m.keys()) {
+        if !out.contains(&k.as_str()) {
+            out.push(k);
+        }
+    }
+    out
+}
+
+/// A copy of the object `v` without `fields`.
+fn without(v: &Value, fields: &[&str]) -> Value {
+    let mut v = v.clone();
+    if let Some(m) = v.as_object_mut() {
+        for f in fields {
+            m.remove(*f);
+        }
+    }
+    v
+}
+
+/// A note's words, facts and when it was sealed: all a seal covers, less
+/// its place in the chain (`seq`, `hash`), which a merge may lay again.
+fn sealed_words(v: &Value) -> Value {
+    let mut v = without(v, &["addenda"]);
+    if let Some(f) = v.get_mut("finalised").and_then(Value::as_object_mut) {
+        f.remove("seq");
+        f.remove("hash");
+    }
+    v
+}
+
+fn is_sealed(v: &Value) -> bool {
+    v.get("finalised").is_some_and(|f| !f.is_null())
+}
+
+struct Merger {
+    now: NaiveDateTime,
+    found: Vec<Conflict>,
+}
+
+impl Merger {
+    fn conflict(&mut self, kind: ConflictKind, part: &str, item: &str, field: &str, kept: Value, other: Value) {
+        self.found.push(Conflict {
+            found: self.now,
+            kind,
+            part: part.into(),
+            item: item.into(),
+            field: field.into(),
+            kept,
+            other,
+        });
+    }
+
+    fn record(&mut self, b: Option<&Value>, o: &Value, t: &Value) -> Result<Map<String, Value>, String> {
+        let obj = |v: &Value| v.as_object().cloned().ok_or_else(|| "a client file is not a JSON object".to_string());
+        let (o, t) = (obj(o)?, obj(t)?);
+        let b = b.map(obj).transpose()?;
+        let mut out = Map::new();
+        out.insert("schema_version".into(), SCHEMA_VERSION.into());
+        for key in keys(&[Some(&o), Some(&t), b.as_ref()]) {
+            let (bv, ov, tv) = (b.as_ref().and_then(|m| m.get(key)), o.get(key), t.get(key));
+            let merged = match key {
+                "schema_version" => continue,
+                "conflicts" => Some(Value::Array(set_union(bv, ov, tv))),
+                "client" => Some(Value::Object(self.fields("client", "", bv, ov, tv))),
+                _ if [bv, ov, tv].iter().flatten().any(|v| v.is_array()) => {
+                    Some(Value::Array(self.list(key, bv, ov, tv)?))
+                }
+                _ => match pick(bv, ov, tv) {
+                    Some(v) => v.cloned(),
+                    None => {
+                        self.conflict(
+                            ConflictKind::Edit,
+                            "record",
+                            "",
+                            key,
+                            ov.cloned().unwrap_or_default(),
+                            tv.cloned().unwrap_or_default(),
+                        );
+                        ov.cloned()
+                    }
+                },
+            };
+            if let Some(v) = merged {
+                out.insert(key.into(), v);
+            }
+        }
+        Ok(out)
+    }
+
+    /// An object merged field by field; a true conflict keeps ours in place.
+    fn fields(
+        &mut self,
+        part: &str,
+        item: &str,
+        b: Option<&Value>,
+        o: Option<&Value>,
+        t: Option<&Value>,
+    ) -> Map<String, Value> {
+        let (b, o, t) = (b.and_then(Value::as_object), o.and_then(Value::as_object), t.and_then(Value::as_object));
+        let mut out = Map::new();
+        for key in keys(&[o, t, b]) {
+            let (bv, ov, tv) = (b.and_then(|m| m.get(key)), o.and_then(|m| m.get(key)), t.and_then(|m| m.get(key)));
+            let kept = match pick(bv, ov, tv) {
+                Some(v) => v,
+                None => {
+                    self.conflict(
+                        ConflictKind::Edit,
+                        part,
+                        item,
+                        key,
+                        ov.cloned().unwrap_or_default(),
+                        tv.cloned().unwrap_or_default(),
+                    );
+                    ov
+                }
+            };
+            if let Some(v) = kept {
+                out.insert(key.into(), v.clone());
+            }
+        }
+        out
+    }
+
+    /// A list of items with ids, merged by id: ours in their order, then
+    /// the other device's new ones in theirs.
+    fn list(
+        &mut self,
+        part: &str,
+        b: Option<&Value>,
+        o: Option<&Value>,
+        t: Option<&Value>,
+    ) -> Result<Vec<Value>, String> {
+        let (b, o, t) = (by_id(part, b)?, by_id(part, o)?, by_id(part, t)?);
+        let find = |l: &[(String, Value)], id: &str| l.iter().find(|(i, _)| i == id).map(|(_, v)| v.clone());
+        let mut order: Vec<String> = o.iter().map(|(id, _)| id.clone()).collect();
+        order.extend(t.iter().map(|(id, _)| id.clone()).filter(|id| find(&o, id).is_none()));
+        let mut out = Vec::new();
+        for id in order {
+            let (bi, oi, ti) = (find(&b, &id), find(&o, &id), find(&t, &id));
+            let (bi, oi, ti) = (bi.as_ref(), oi.as_ref(), ti.as_ref());
+            // A note finalised before the devices parted takes no change
+            // from either side by the plain rule: see `session`.
+            let sealed_before = part == "sessions" && bi.is_some_and(is_sealed) && oi != ti;
+            if sealed_before && (oi.is_none() || ti.is_none()) {
+                let kept = oi.or(ti).expect("one side has it");
+                self.conflict(ConflictKind::Removed, part, &id, "", Value::Null, Value::Null);
+                out.push(kept.clone());
+                continue;
+            }
+            if let Some(v) = pick(bi, oi, ti).filter(|_| !sealed_before) {
+                out.extend(v.cloned());
+                continue;
+            }
+            let merged = match (bi, oi, ti) {
+                (_, Some(o), Some(t)) if part == "sessions" => self.session(&id, bi, o, t),
+                (Some(_), Some(o), Some(t)) => Value::Object(self.fields(part, &id, bi, Some(o), Some(t))),
+                (None, Some(o), Some(t)) => {
+                    self.conflict(ConflictKind::SameId, part, &id, "", Value::Null, t.clone());
+                    o.clone()
+                }
+                (_, Some(kept), None) | (_, None, Some(kept)) => {
+                    self.conflict(ConflictKind::Removed, part, &id, "", Value::Null, Value::Null);
+                    kept.clone()
+                }
+                (_, None, None) => continue,
+            };
+            out.push(merged);
+        }
+        Ok(out)
+    }
+
+    /// A note changed on both devices. Its words are merged only while it
+    /// is finalised on neither; a finalised note is kept whole.
+    fn session(&mut self, id: &str, b: Option<&Value>, o: &Value, t: &Value) -> Value {
+        let addenda = set_union(b.and_then(|b| b.get("addenda")), o.get("addenda"), t.get("addenda"));
+        let mut addenda = addenda;
+        addenda.sort_by_key(|a| a.get("at").and_then(Value::as_str).map(str::to_string));
+        let with_addenda = |v: Value| {
+            let mut v = v;
+            if let Some(m) = v.as_object_mut() {
+                m.remove("addenda");
+                if !addenda.is_empty() {
+                    m.insert("addenda".into(), Value::Array(addenda.clone()));
+                }
+            }
+            v
+        };
+        let words = |v: &Value| without(v, &["addenda", "finalised"]);
+        let whole = |this: &mut Merger, keep: &Value, other: &Value| {
+            this.conflict(ConflictKind::Finalised, "sessions", id, "", Value::Null, other.clone());
+            keep.clone()
+        };
+        let kept = match b {
+            // Finalised before the two devices parted: the version that still
+            // matches the seal stays in place.
+            Some(b) if is_sealed(b) => {
+                let as_sealed = |v: &Value| sealed_words(v) == sealed_words(b);
+                match (as_sealed(o), as_sealed(t)) {
+                    // Only its place in the chain moved (a merge on the other
+                    // device laid the chain again): no words changed.
+                    (true, true) => pick(Some(b), Some(o), Some(t)).flatten().unwrap_or(o).clone(),
+                    (false, true) => whole(self, t, o),
+                    _ => whole(self, o, t),
+                }
+            }
+            Some(b) if !is_sealed(o) && !is_sealed(t) => {
+                Value::Object(self.fields("sessions", id, Some(b), Some(o), Some(t)))
+            }
+            _ if words(o) == words(t) => {
+                if is_sealed(o) {
+                    o.clone()
+                } else {
+                    t.clone()
+                }
+            }
+            None => {
+                self.conflict(ConflictKind::SameId, "sessions", id, "", Value::Null, t.clone());
+                o.clone()
+            }
+            // Changed on one device while finalised on the other.
+            Some(_) if is_sealed(o) => whole(self, o, t),
+            Some(_) => whole(self, t, o),
+        };
+        with_addenda(kept)
+    }
+}
+
+/// The items of a list by id; an item without one is not Rapport's.
+fn by_id(part: &str, list: Option<&Value>) -> Result<Vec<(String, Value)>, String> {
+    let Some(list) = list else { return Ok(Vec::new()) };
+    let items = list.as_array().ok_or_else(|| format!("'{part}' in a client file is not a list"))?;
+    items
+        .iter()
+        .map(|v| match v.get("id").and_then(Value::as_str) {
+            Some(id) => Ok((id.to_string(), v.clone())),
+            None => Err(format!("an item of '{part}' has no id")),
+        })
+        .collect()
+}
+
+/// A list without ids merged as a set: ours, then theirs' that ours lacks,
+/// less what either side removed from the base.
+fn set_union(b: Option<&Value>, o: Option<&Value>, t: Option<&Value>) -> Vec<Value> {
+    let items = |v: Option<&Value>| v.and_then(Value::as_array).cloned().unwrap_or_default();
+    let (b, o, t) = (items(b), items(o), items(t));
+    let mut out: Vec<Value> = o.iter().filter(|v| !b.contains(v) || t.contains(v)).cloned().collect();
+    out.extend(t.into_iter().filter(|v| !o.contains(v) && !b.contains(v)));
+    out
+}

@@ -1,0 +1,77 @@
+//! Each finalised note's seal is chained to the client's previous one. Two
+//! devices that finalise notes offline each extend the chain from the same
+//! place, so after the merge the chain is laid again: this device's seals
+//! first, as they were, then the other device's, each sealed anew over the
+//! same words, date and sealing time. Only a seal that held on the device
+//! it came from is sealed anew; a broken one is left as it is, for
+//! `rapport verify` to name.
+
+use std::collections::HashSet;
+
+use super::super::{ClientRecord, Session, SessionId};
+
+/// The note's words and facts, without what may be added after sealing.
+fn words(s: &Session) -> Session {
+    Session { addenda: Vec::new(), ..s.clone() }
+}
+
+/// The notes whose seal does not hold in `r`.
+pub(super) fn broken(r: &ClientRecord) -> HashSet<SessionId> {
+    r.verify().into_iter().map(|b| b.session).collect()
+}
+
+/// Lays the chain of `merged`'s seals again; returns the seals the ledger
+/// must witness again (see [`super::Merged::rewitness`]). `broken` holds
+/// the notes whose seal did not hold on each side as it came (before any
+/// item was given a new id).
+pub(super) fn rechain(
+    merged: &mut ClientRecord,
+    ours: &ClientRecord,
+    theirs: &ClientRecord,
+    broken_on: [HashSet<SessionId>; 2],
+) -> Vec<(SessionId, String)> {
+    let [ours_broken, theirs_broken] = broken_on;
+    // Where a seal comes from: 0 this device, 1 the other, 2 neither; and
+    // whether it held there.
+    let origin = |s: &Session| -> (u8, bool) {
+        let same = |side: &ClientRecord| side.session(&s.id).is_some_and(|o| words(o) == words(s));
+        if same(ours) {
+            (0, !ours_broken.contains(&s.id))
+        } else if same(theirs) {
+            (1, !theirs_broken.contains(&s.id))
+        } else {
+            (2, false)
+        }
+    };
+    let mut sealed: Vec<(u8, u32, usize)> = Vec::new();
+    for (i, s) in merged.sessions.iter().enumerate() {
+        if let Some(f) = &s.finalised {
+            sealed.push((origin(s).0, f.seq, i));
+        }
+    }
+    sealed.sort();
+    let mut prev = String::new();
+    for (n, &(_, _, i)) in sealed.iter().enumerate() {
+        let seq = n as u32 + 1;
+        let f = merged.sessions[i].finalised.clone().expect("sealed");
+        let hash = merged.seal_hash(&merged.sessions[i], &prev, f.version, f.at);
+        if (f.seq != seq || f.hash != hash) && origin(&merged.sessions[i]).1 {
+            let seal = merged.sessions[i].finalised.as_mut().expect("sealed");
+            seal.seq = seq;
+            seal.hash = hash;
+        }
+        prev = merged.sessions[i].finalised.as_ref().expect("sealed").hash.clone();
+    }
+    let now_broken = broken(merged);
+    let mut rewitness = Vec::new();
+    for s in merged.sessions.iter().filter(|s| !now_broken.contains(&s.id)) {
+        let Some(f) = &s.finalised else { continue };
+        let differs = |side: &ClientRecord| {
+            side.session(&s.id).and_then(|o| o.finalised.as_ref()).is_some_and(|o| o.hash != f.hash)
+        };
+        if differs(ours) || differs(theirs) {
+            rewitness.push((s.id.clone(), f.hash.clone()));
+        }
+    }
+    rewitness
+}

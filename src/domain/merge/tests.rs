@@ -1,0 +1,359 @@
+use super::*;
+use crate::domain::finalise::FinalisePolicy;
+use crate::domain::time::dt;
+use crate::domain::{ClientProfile, ConflictKind, NewSession, TaskStatus};
+
+fn base() -> ClientRecord {
+    let mut r = ClientRecord::new(
+        "ann".into(),
+        ClientProfile { name: "Ann".into(), ..Default::default() },
+        dt("2026-11-01 09:00").date(),
+    );
+    r.add_session(
+        NewSession {
+            topics: vec!["sleep".into()],
+            tasks: vec!["diary".into()],
+            plan: "work".into(),
+            ..Default::default()
+        },
+        dt("2026-11-02 10:00"),
+    )
+    .unwrap();
+    r
+}
+
+fn note(r: &mut ClientRecord, at: &str, topic: &str) -> SessionId {
+    let new =
+        NewSession { topics: vec![topic.into()], tasks: vec![format!("task from {topic}")], ..Default::default() };
+    r.add_session(new, dt(at)).unwrap()
+}
+
+fn retag(r: &mut ClientRecord, old: &str, new: &str) -> SessionId {
+    r.sessions.iter_mut().filter(|s| s.id == old).for_each(|s| s.id = new.into());
+    r.tasks.iter_mut().filter(|t| t.session.as_deref() == Some(old)).for_each(|t| t.session = Some(new.into()));
+    new.into()
+}
+
+const NOW: &str = "2026-11-20 18:00";
+
+fn merged(b: &ClientRecord, o: &ClientRecord, t: &ClientRecord) -> Merged {
+    merge(Some(b), o, t, dt(NOW)).unwrap()
+}
+
+fn topics(r: &ClientRecord) -> Vec<String> {
+    r.sessions.iter().flat_map(|s| s.topics.clone()).collect()
+}
+
+#[test]
+fn notes_written_offline_on_both_devices_both_survive_under_their_own_ids() {
+    let b = base();
+    let (mut laptop, mut desktop) = (b.clone(), b.clone());
+    note(&mut laptop, "2026-11-09 10:00", "laptop");
+    note(&mut desktop, "2026-11-10 10:00", "desktop");
+    let m = merged(&b, &laptop, &desktop);
+    assert_eq!(topics(&m.record), vec!["sleep", "laptop", "desktop"]);
+    let ids: Vec<&str> = m.record.sessions.iter().map(|s| s.id.as_str()).collect();
+    assert_eq!(ids, vec!["s1", "s2", "s3"], "the other device's s2 became s3");
+    let desk_task = m.record.tasks.iter().find(|t| t.text == "task from desktop").unwrap();
+    assert_eq!(desk_task.session.as_deref(), Some("s3"), "its task follows it");
+    assert_eq!(m.record.tasks.len(), 3);
+    assert!(m.conflicts.is_empty());
+    // Either way round, the same notes.
+    let other_way = merged(&b, &desktop, &laptop);
+    assert_eq!(topics(&other_way.record), vec!["sleep", "laptop", "desktop"]);
+}
+
+#[test]
+fn changes_to_different_fields_are_both_kept_and_the_same_field_is_a_conflict() {
+    let b = base();
+    let (mut laptop, mut desktop) = (b.clone(), b.clone());
+    laptop.sessions[0].plan = "look at the diary".into();
+    desktop.sessions[0].notes = "long silence".into();
+    laptop.tasks[0].status = TaskStatus::Done;
+    desktop.tasks[0].text = "sleep diary".into();
+    let m = merged(&b, &laptop, &desktop);
+    assert_eq!(m.record.sessions[0].plan, "look at the diary");
+    assert_eq!(m.record.sessions[0].notes, "long silence");
+    assert_eq!((m.record.tasks[0].status, m.record.tasks[0].text.as_str()), (TaskStatus::Done, "sleep diary"));
+    assert!(m.conflicts.is_empty());
+
+    desktop.sessions[0].plan = "talk about work".into();
+    let m = merged(&b, &laptop, &desktop);
+    assert_eq!(m.record.sessions[0].plan, "look at the diary", "this device's value stays in place");
+    let c = &m.record.conflicts[0];
+    assert_eq!(
+        (c.kind, c.part.as_str(), c.item.as_str(), c.field.as_str()),
+        (ConflictKind::Edit, "sessions", "s1", "plan")
+    );
+    assert_eq!((c.kept.as_str(), c.other.as_str()), (Some("look at the diary"), Some("talk about work")));
+    // The other way round keeps the other value in place, and the first in conflicts.
+    let m = merged(&b, &desktop, &laptop);
+    assert_eq!(m.record.sessions[0].plan, "talk about work");
+    assert_eq!(m.record.conflicts[0].other.as_str(), Some("look at the diary"));
+}
+
+#[test]
+fn a_finalised_note_changed_on_one_device_is_kept_as_sealed_with_the_change_beside_it() {
+    let mut b = base();
+    b.finalise(Some("s1"), dt("2026-11-03 10:00")).unwrap();
+    let (laptop, mut desktop) = (b.clone(), b.clone());
+    desktop.sessions[0].plan = "quietly rewritten".into();
+    for (o, t) in [(&laptop, &desktop), (&desktop, &laptop)] {
+        let m = merged(&b, o, t);
+        assert_eq!(m.record.sessions[0].plan, "work", "the sealed words stay in place");
+        assert!(m.record.verify().is_empty());
+        let c = &m.record.conflicts[0];
+        assert_eq!((c.kind, c.item.as_str()), (ConflictKind::Finalised, "s1"));
+        assert_eq!(c.other["plan"], "quietly rewritten", "the changed version is kept too");
+    }
+}
+
+#[test]
+fn an_addendum_on_each_device_keeps_both() {
+    let mut b = base();
+    b.finalise(Some("s1"), dt("2026-11-03 10:00")).unwrap();
+    let (mut laptop, mut desktop) = (b.clone(), b.clone());
+    laptop.add_addendum("s1", "from the laptop", dt("2026-11-05 10:00")).unwrap();
+    desktop.add_addendum("s1", "from the desktop", dt("2026-11-04 10:00")).unwrap();
+    let m = merged(&b, &laptop, &desktop);
+    let texts: Vec<&str> = m.record.sessions[0].addenda.iter().map(|a| a.text.as_str()).collect();
+    assert_eq!(texts, vec!["from the desktop", "from the laptop"], "in time order");
+    assert!(m.conflicts.is_empty());
+}
+
+#[test]
+fn notes_finalised_offline_on_both_devices_chain_again() {
+    let b = base();
+    let (mut laptop, mut desktop) = (b.clone(), b.clone());
+    let l = note(&mut laptop, "2026-11-09 10:00", "laptop");
+    laptop.finalise(Some(&l), dt("2026-11-09 12:00")).unwrap();
+    let d = note(&mut desktop, "2026-11-10 10:00", "desktop");
+    // Ids made on another device carry its mark (see `DeviceTag`).
+    let d = retag(&mut desktop, &d, "s2-dsk");
+    desktop.finalise(Some(&d), dt("2026-11-10 12:00")).unwrap();
+    // Both seal s1 too, by themselves, at different times.
+    laptop.finalise_due(dt("2026-11-12 09:00"), FinalisePolicy::default());
+    desktop.finalise_due(dt("2026-11-13 09:00"), FinalisePolicy::default());
+    let m = merged(&b, &laptop, &desktop);
+    assert!(m.record.verify().is_empty(), "{:?}", m.record.verify());
+    assert!(m.record.sessions.iter().all(|s| s.finalised.is_some()));
+    // The desktop's seal was made anew, and the ledger must hear of it.
+    let desk = m.record.sessions.iter().find(|s| s.topics == ["desktop"]).unwrap();
+    assert!(m.rewitness.iter().any(|(id, h)| *id == desk.id && Some(h) == desk.finalised.as_ref().map(|f| &f.hash)));
+    assert!(m.conflicts.is_empty(), "{:?}", m.conflicts);
+}
+
+#[test]
+fn a_note_finalised_on_one_device_and_edited_on_the_other_keeps_the_finalised_one() {
+    let b = base();
+    let (mut laptop, mut desktop) = (b.clone(), b.clone());
+    laptop.finalise(Some("s1"), dt("2026-11-02 12:00")).unwrap();
+    desktop.sessions[0].plan = "edited later".into();
+    let m = merged(&b, &desktop, &laptop);
+    assert_eq!(m.record.sessions[0].plan, "work");
+    assert!(m.record.sessions[0].finalised.is_some());
+    assert_eq!(m.conflicts[0].kind, ConflictKind::Finalised);
+    assert_eq!(m.conflicts[0].other["plan"], "edited later");
+}
+
+#[test]
+fn removed_on_one_device_and_changed_on_the_other_is_kept() {
+    let mut b = base();
+    b.add_watch_for("the father".into(), dt("2026-11-02 10:00").date());
+    let (mut laptop, mut desktop) = (b.clone(), b.clone());
+    laptop.watch_for.clear();
+    desktop.watch_for[0].text = "the father, gently".into();
+    let m = merged(&b, &laptop, &desktop);
+    assert_eq!(m.record.watch_for[0].text, "the father, gently");
+    assert_eq!(m.conflicts[0].kind, ConflictKind::Removed);
+    // Removed on one and untouched on the other: removed.
+    let m = merged(&b, &laptop, &b);
+    assert!(m.record.watch_for.is_empty());
+}
+
+#[test]
+fn a_merge_run_again_on_its_own_result_changes_nothing() {
+    // A sync killed after writing its merge commits it as this device's and merges again.
+    let b = base();
+    let (mut laptop, mut desktop) = (b.clone(), b.clone());
+    laptop.sessions[0].plan = "a".into();
+    desktop.sessions[0].plan = "b".into();
+    note(&mut laptop, "2026-11-09 10:00", "laptop");
+    note(&mut desktop, "2026-11-10 10:00", "desktop");
+    let first = merged(&b, &laptop, &desktop).record;
+    let again = merge(Some(&b), &first, &desktop, dt("2026-11-21 09:00")).unwrap().record;
+    assert_eq!(again, first);
+}
+
+#[test]
+fn conflicts_settled_on_one_device_stay_settled() {
+    let b = base();
+    let (mut laptop, mut desktop) = (b.clone(), b.clone());
+    laptop.sessions[0].plan = "a".into();
+    desktop.sessions[0].plan = "b".into();
+    let first = merged(&b, &laptop, &desktop).record;
+    let mut settled = first.clone();
+    settled.conflicts.clear();
+    let mut elsewhere = first.clone();
+    note(&mut elsewhere, "2026-11-09 10:00", "later");
+    let m = merged(&first, &settled, &elsewhere);
+    assert!(m.record.conflicts.is_empty());
+    assert_eq!(m.record.sessions.len(), 2);
+}
+
+#[test]
+fn a_hostile_copy_is_refused_not_written() {
+    let b = base();
+    let mut other = b.clone();
+    other.client.id = "someone-else".into();
+    assert!(merge(Some(&b), &b, &other, dt(NOW)).is_err());
+    let mut huge = b.clone();
+    huge.sessions[0].notes = "x".repeat(300 * 1024);
+    let e = merge(Some(&b), &b, &huge, dt(NOW)).unwrap_err();
+    assert!(e.contains("300 KiB"), "{e}");
+}
+
+#[test]
+fn logs_are_the_union_in_time_order() {
+    let at = |h: u32| dt(&format!("2026-11-20 {h:02}:00"));
+    let base = vec![(at(1), "a"), (at(2), "b")];
+    let mut ours = base.clone();
+    ours.extend([(at(5), "ours"), (at(7), "ours late")]);
+    let mut theirs = base.clone();
+    theirs.extend([(at(6), "theirs")]);
+    let out = union_in_time_order(&base, &ours, &theirs, |e| *e, |e| e.0);
+    let words: Vec<&str> = out.iter().map(|e| e.1).collect();
+    assert_eq!(words, vec!["a", "b", "ours", "theirs", "ours late"]);
+    // Run again on a copy that already holds the other's: nothing twice.
+    let again = union_in_time_order(&base, &out, &theirs, |e| *e, |e| e.0);
+    assert_eq!(again, out);
+    // An entry removed on one side (an erasure) stays removed.
+    let erased = vec![(at(2), "b")];
+    let out = union_in_time_order(&base, &erased, &theirs, |e| *e, |e| e.0);
+    assert_eq!(out.iter().map(|e| e.1).collect::<Vec<_>>(), vec!["b", "theirs"]);
+}
+
+mod properties {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// One offline change a therapist can make.
+    #[derive(Debug, Clone)]
+    enum Edit {
+        Note(String),
+        Task(String),
+        Plan(usize, String),
+        Done(usize),
+        Finalise,
+    }
+
+    fn edit() -> impl Strategy<Value = Edit> {
+        let word = "[a-z]{1,6}";
+        prop_oneof![
+            word.prop_map(Edit::Note),
+            word.prop_map(Edit::Task),
+            (0usize..4, word).prop_map(|(i, w)| Edit::Plan(i, w)),
+            (0usize..4).prop_map(Edit::Done),
+            Just(Edit::Finalise),
+        ]
+    }
+
+    fn apply(r: &mut ClientRecord, edits: &[Edit], day: u32) {
+        for (n, e) in edits.iter().enumerate() {
+            let at = dt(&format!("2026-11-{:02} {:02}:00", day, 8 + n % 12));
+            match e {
+                Edit::Note(w) => {
+                    r.add_session(NewSession { topics: vec![w.clone()], ..Default::default() }, at).unwrap();
+                }
+                Edit::Task(w) => {
+                    r.add_task(w, None, at.date()).unwrap();
+                }
+                Edit::Plan(i, w) => {
+                    let i = i % r.sessions.len();
+                    if r.sessions[i].finalised.is_none() {
+                        r.sessions[i].plan = w.clone();
+                    }
+                }
+                Edit::Done(i) => {
+                    let i = i % r.tasks.len();
+                    r.tasks[i].status = TaskStatus::Done;
+                }
+                Edit::Finalise => {
+                    let _ = r.finalise(None, at);
+                }
+            }
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn every_item_added_on_either_device_is_there_once_and_the_order_does_not_matter(
+            a in proptest::collection::vec(edit(), 0..8),
+            b in proptest::collection::vec(edit(), 0..8),
+        ) {
+            let base = base();
+            let (mut laptop, mut desktop) = (base.clone(), base.clone());
+            apply(&mut laptop, &a, 10);
+            apply(&mut desktop, &b, 12);
+            let one = merged(&base, &laptop, &desktop).record;
+            let two = merged(&base, &desktop, &laptop).record;
+            for (m, name) in [(&one, "laptop first"), (&two, "desktop first")] {
+                prop_assert!(m.verify().is_empty(), "{name}: {:?}", m.verify());
+                let mut expected: Vec<String> = laptop.sessions.iter().chain(&desktop.sessions).flat_map(|s| s.topics.clone()).collect();
+                expected.sort();
+                expected.dedup_by(|x, y| x == y && x == "sleep");
+                // Only two notes finalised under the same id on two devices
+                // (ids from before `sync init`) cannot both be in place: the
+                // second is kept whole among the conflicts.
+                let mut got = topics(m);
+                for c in m.conflicts.iter().filter(|c| c.kind == ConflictKind::SameId) {
+                    got.extend(c.other["topics"].as_array().unwrap().iter().map(|t| t.as_str().unwrap().to_string()));
+                }
+                got.sort();
+                prop_assert_eq!(&got, &expected, "{}", name);
+                let tasks = |r: &ClientRecord| r.tasks.iter().map(|t| t.text.clone()).collect::<Vec<_>>();
+                let mut expected = tasks(&laptop);
+                expected.extend(tasks(&desktop).into_iter().skip(base.tasks.len()));
+                expected.sort();
+                let mut got = tasks(m);
+                got.sort();
+                prop_assert_eq!(got, expected);
+            }
+            // Symmetric up to which side's value stays in place in a conflict.
+            let words = |r: &ClientRecord| {
+                let mut t: Vec<_> = r.sessions.iter().map(|s| (s.at.to_string(), s.topics.clone())).collect();
+                for c in r.conflicts.iter().filter(|c| c.kind == ConflictKind::SameId) {
+                    let topics = c.other["topics"].as_array().unwrap().iter().map(|t| t.as_str().unwrap().to_string());
+                    t.push((c.other["at"].as_str().unwrap().replace('T', " "), topics.collect()));
+                }
+                t.sort();
+                t
+            };
+            prop_assert_eq!(words(&one), words(&two));
+            prop_assert_eq!(one.conflicts.len(), two.conflicts.len());
+            // Run again on its own result (a sync killed part way): nothing more.
+            let again = merge(Some(&base), &one, &desktop, dt(NOW)).unwrap().record;
+            prop_assert_eq!(again, one);
+        }
+    }
+}
+
+#[test]
+fn a_conflict_is_settled_with_either_value() {
+    let b = base();
+    let (mut laptop, mut desktop) = (b.clone(), b.clone());
+    laptop.sessions[0].plan = "a".into();
+    desktop.sessions[0].plan = "b".into();
+    let m = merged(&b, &laptop, &desktop).record;
+    let mut kept = m.clone();
+    kept.settle_conflict(0, false).unwrap();
+    assert_eq!((kept.sessions[0].plan.as_str(), kept.conflicts.len()), ("a", 0));
+    let mut other = m.clone();
+    other.settle_conflict(0, true).unwrap();
+    assert_eq!((other.sessions[0].plan.as_str(), other.conflicts.len()), ("b", 0));
+    assert!(m.clone().settle_conflict(3, false).is_err());
+    let mut sealed = m.clone();
+    sealed.finalise(Some("s1"), dt(NOW)).unwrap();
+    let e = sealed.settle_conflict(0, true).unwrap_err().to_string();
+    assert!(e.contains("final now"), "{e}");
+}

@@ -1,0 +1,161 @@
+//! The `git` program, run on the data folder and nowhere else.
+//!
+//! Rapport uses the git command line rather than a library: it is there
+//! wherever git hosting is, and brings the therapist's own ssh keys,
+//! credential helpers and proxies with it (see the README's "Two devices").
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+
+use anyhow::{Context, Result, bail};
+
+/// Git, on one data folder's repository (`DATA/.git`).
+#[derive(Debug, Clone)]
+pub struct Git {
+    root: PathBuf,
+}
+
+/// A git command that ran and failed: what it said.
+#[derive(Debug)]
+pub struct Failed {
+    pub stderr: String,
+    pub stdout: String,
+}
+
+impl Failed {
+    /// What git said, in one line, for a message.
+    pub fn said(&self) -> String {
+        let text = if self.stderr.trim().is_empty() { &self.stdout } else { &self.stderr };
+        let lines: Vec<&str> = text.lines().map(str::trim).filter(|l| !l.is_empty()).take(3).collect();
+        lines.join(" / ")
+    }
+}
+
+pub const MISSING: &str = "Rapport syncs with the git program, which is not installed here (or not on PATH). \
+                           Install git (your package manager, or https://git-scm.com) and run this again";
+
+impl Git {
+    pub fn new(root: &Path) -> Git {
+        // Git runs in the folder: a relative name would be read from there.
+        Git { root: std::path::absolute(root).unwrap_or_else(|_| root.to_path_buf()) }
+    }
+
+    pub fn root(&self) -> &Path {
+        &self.root
+    }
+
+    /// `DATA/.git`.
+    pub fn dir(&self) -> PathBuf {
+        self.root.join(".git")
+    }
+
+    fn command(&self, args: &[&str]) -> Command {
+        let mut c = Command::new("git");
+        // Always this folder's repository, never one found above it (a home
+        // folder kept in git), and never one named by the environment.
+        c.current_dir(&self.root);
+        if self.dir().is_dir() || args.first() == Some(&"init") {
+            c.env("GIT_DIR", self.dir()).env("GIT_WORK_TREE", &self.root);
+        } else {
+            c.env_remove("GIT_DIR").env_remove("GIT_WORK_TREE").env("GIT_CEILING_DIRECTORIES", &self.root);
+        }
+        c.env_remove("GIT_INDEX_FILE")
+            .env_remove("GIT_OBJECT_DIRECTORY")
+            .env_remove("GIT_ALTERNATE_OBJECT_DIRECTORIES")
+            .env_remove("GIT_NAMESPACE")
+            // Answers Rapport reads (`[rejected]`) in one language.
+            .env("LC_ALL", "C")
+            .args(["-c", "core.quotePath=off", "-c", "core.symlinks=false", "-c", "core.autocrlf=false"])
+            .args(args)
+            .stdin(Stdio::null());
+        // Ask for a password only where someone can type it.
+        if !std::io::IsTerminal::is_terminal(&std::io::stderr()) {
+            c.env("GIT_TERMINAL_PROMPT", "0");
+        }
+        c
+    }
+
+    /// Runs git with `args`, feeding `input`; its output, or what it said.
+    pub fn output(&self, args: &[&str], input: Option<&[u8]>) -> Result<std::result::Result<Vec<u8>, Failed>> {
+        let mut c = self.command(args);
+        c.stdout(Stdio::piped()).stderr(Stdio::piped());
+        if input.is_some() {
+            c.stdin(Stdio::piped());
+        }
+        let mut child = match c.spawn() {
+            Ok(child) => child,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => bail!(MISSING),
+            Err(e) => return Err(e).context("starting git"),
+        };
+        if let Some(bytes) = input {
+            let mut stdin = child.stdin.take().expect("piped");
+            // A write error shows as git's own failure below.
+            let _ = stdin.write_all(bytes);
+        }
+        let out = child.wait_with_output().context("waiting for git")?;
+        if out.status.success() {
+            Ok(Ok(out.stdout))
+        } else {
+            Ok(Err(Failed {
+                stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+                stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+            }))
+        }
+    }
+
+    /// Runs git; its output as text (trimmed), or an error naming the command.
+    pub fn run(&self, args: &[&str]) -> Result<String> {
+        match self.output(args, None)? {
+            Ok(out) => Ok(String::from_utf8_lossy(&out).trim().to_string()),
+            Err(f) => bail!("git {} failed: {}", args.first().copied().unwrap_or(""), f.said()),
+        }
+    }
+
+    /// Runs git; its output as bytes, or an error naming the command.
+    pub fn run_bytes(&self, args: &[&str]) -> Result<Vec<u8>> {
+        match self.output(args, None)? {
+            Ok(out) => Ok(out),
+            Err(f) => bail!("git {} failed: {}", args.first().copied().unwrap_or(""), f.said()),
+        }
+    }
+
+    /// Runs git; true when it succeeds.
+    pub fn succeeds(&self, args: &[&str]) -> Result<bool> {
+        Ok(self.output(args, None)?.is_ok())
+    }
+
+    /// The commit `rev` names, if any.
+    pub fn commit(&self, rev: &str) -> Result<Option<String>> {
+        let spec = format!("{rev}^{{commit}}");
+        Ok(self
+            .output(&["rev-parse", "--verify", "--quiet", &spec], None)?
+            .ok()
+            .map(|o| String::from_utf8_lossy(&o).trim().to_string()))
+    }
+
+    /// `a` is `b` or an ancestor of it.
+    pub fn is_ancestor(&self, a: &str, b: &str) -> Result<bool> {
+        self.succeeds(&["merge-base", "--is-ancestor", a, b])
+    }
+
+    /// A file's content at a commit (`rev:path`), if it is there.
+    pub fn blob(&self, rev: &str, path: &str) -> Result<Option<Vec<u8>>> {
+        Ok(self.output(&["cat-file", "blob", &format!("{rev}:{path}")], None)?.ok())
+    }
+
+    /// A repository setting.
+    pub fn config(&self, key: &str) -> Result<Option<String>> {
+        Ok(self.output(&["config", "--get", key], None)?.ok().map(|o| String::from_utf8_lossy(&o).trim().to_string()))
+    }
+
+    /// A setting of this repository alone.
+    pub fn local_config(&self, key: &str) -> Result<Option<String>> {
+        let out = self.output(&["config", "--local", "--get", key], None)?;
+        Ok(out.ok().map(|o| String::from_utf8_lossy(&o).trim().to_string()))
+    }
+
+    pub fn set_config(&self, key: &str, value: &str) -> Result<()> {
+        self.run(&["config", "--local", key, value]).map(|_| ())
+    }
+}

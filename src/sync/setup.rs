@@ -1,0 +1,234 @@
+//! Setting a data folder up for syncing: `sync init` (this device's
+//! practice to an empty remote) and `sync clone` (a remote's practice onto
+//! a new device). Both register Rapport's merge and write what is synced.
+
+use std::path::Path;
+
+use anyhow::{Context, Result, bail};
+use chrono::NaiveDateTime;
+
+use super::git::Git;
+use super::tracked::{ATTRIBUTES, GITIGNORE};
+use super::{BRANCH, host_name, state, work};
+use crate::store::atomic::{create_private_dir, write_atomic};
+use crate::store::lock::DataLock;
+
+/// The address git is given: a path is made whole (git runs in the data
+/// folder, not here); an option or a remote helper (`ext::…`) is refused.
+fn address(remote: &str) -> Result<String> {
+    let r = remote.trim();
+    if r.is_empty() || r.starts_with('-') {
+        bail!(
+            "'{r}' is not a remote: give a git address (ssh://host/path, https://…, user@host:path) or the path \
+             of a bare repository"
+        );
+    }
+    if r.contains("::") {
+        bail!(
+            "'{r}' asks git to run a remote helper, which Rapport never does: give an ssh or https address, or a path"
+        );
+    }
+    let path = Path::new(r);
+    if path.exists() {
+        let whole = std::fs::canonicalize(path).with_context(|| format!("finding {r}"))?;
+        return Ok(whole.to_string_lossy().into_owned());
+    }
+    Ok(r.to_string())
+}
+
+/// Registers Rapport's merge, keeps links out and makes commits possible
+/// on a machine with no git identity. Run at every sync, so the merge
+/// driver follows the rapport program if it moves.
+pub fn configure(git: &Git) -> Result<()> {
+    let exe = std::env::current_exe().context("finding the rapport program, for git's merge driver")?;
+    let driver = format!(
+        "{} --data-dir {} sync merge-driver %O %A %B %P",
+        shell_words::quote(&exe.to_string_lossy()),
+        shell_words::quote(&git.root().to_string_lossy())
+    );
+    for (key, value) in [
+        ("merge.rapport.name", "Rapport's merge of client records, the ledger and the audit log"),
+        ("merge.rapport.driver", driver.as_str()),
+        ("core.symlinks", "false"),
+        ("core.autocrlf", "false"),
+        ("pull.rebase", "false"),
+    ] {
+        if git.local_config(key)?.as_deref() != Some(value) {
+            git.set_config(key, value)?;
+        }
+    }
+    // The remote can change `.gitattributes`, never `.git/info/attributes`.
+    let info = git.dir().join("info");
+    create_private_dir(&info)?;
+    if std::fs::read(info.join("attributes")).ok().as_deref() != Some(ATTRIBUTES.as_bytes()) {
+        write_atomic(&info.join("attributes"), ATTRIBUTES.as_bytes())?;
+    }
+    let host = host_name();
+    if git.config("user.name")?.is_none_or(|n| n.is_empty()) {
+        git.set_config("user.name", &format!("Rapport on {host}"))?;
+    }
+    if git.config("user.email")?.is_none_or(|e| e.is_empty()) {
+        git.set_config("user.email", &format!("rapport@{host}.invalid"))?;
+    }
+    Ok(())
+}
+
+fn lock(root: &Path) -> Result<DataLock> {
+    Ok(DataLock::acquire(&root.join("rapport.lock"))?)
+}
+
+fn refuse_encrypted(root: &Path) -> Result<()> {
+    if crate::store::crypt::is_encrypted(root) {
+        bail!(
+            "this data folder is encrypted, and Rapport cannot sync an encrypted practice yet; `rapport decrypt` \
+             first if the remote is one only you can read"
+        );
+    }
+    Ok(())
+}
+
+/// Whether the remote at `url` holds any branch; an unreachable one is an error.
+fn holds_anything(git: &Git, url: &str) -> Result<bool> {
+    match git.output(&["ls-remote", "--heads", "--", url], None)? {
+        Ok(out) => Ok(!out.is_empty()),
+        Err(f) => bail!(
+            "the remote {url} could not be reached (git said: {}). Check the address, and that this device can \
+             reach it (network, ssh keys)",
+            f.said()
+        ),
+    }
+}
+
+/// `rapport sync init REMOTE`: the data folder becomes a git working tree
+/// holding the practice, pushed to an empty REMOTE. Says what it did.
+pub fn init(root: &Path, remote: &str, now: NaiveDateTime) -> Result<String> {
+    refuse_encrypted(root)?;
+    let git = Git::new(root);
+    if git.dir().exists() {
+        if super::is_set_up(root) {
+            let url = git.config("remote.origin.url")?.unwrap_or_default();
+            bail!("this data folder is already synced with {url}; `rapport sync` syncs it");
+        }
+        bail!(
+            "this data folder is already a git repository that Rapport did not set up ({}); move it away first",
+            git.dir().display()
+        );
+    }
+    let url = address(remote)?;
+    if holds_anything(&git, &url)? {
+        bail!(
+            "{url} already holds a practice (or other commits), so it was left alone. To bring that practice to \
+             this device, run `rapport sync clone {url}` with a new, empty data folder (--data-dir)"
+        );
+    }
+    let _lock = lock(root)?;
+    let set_up = || -> Result<()> {
+        git.run(&["init", "-q", "-b", BRANCH])?;
+        configure(&git)?;
+        git.run(&["remote", "add", "origin", "--", &url])?;
+        git.set_config(&format!("branch.{BRANCH}.remote"), "origin")?;
+        git.set_config(&format!("branch.{BRANCH}.merge"), &format!("refs/heads/{BRANCH}"))?;
+        write_atomic(&root.join(".gitignore"), GITIGNORE.as_bytes())?;
+        write_atomic(&root.join(".gitattributes"), ATTRIBUTES.as_bytes())?;
+        state::write_tag(root, &state::new_tag(&[])?)?;
+        work::commit_local(&git, now)?;
+        Ok(())
+    };
+    if let Err(e) = set_up() {
+        // Nothing half set up is left behind: the folder is as it was.
+        let _ = std::fs::remove_dir_all(git.dir());
+        for f in [".gitignore", ".gitattributes"] {
+            let _ = std::fs::remove_file(root.join(f));
+        }
+        return Err(e);
+    }
+    let clients = super::tracked::on_disk(root).iter().filter(|p| p.starts_with("clients/")).count();
+    let pushed = git.output(&["push", "--porcelain", "-u", "origin", &format!("HEAD:refs/heads/{BRANCH}")], None)?;
+    if let Err(f) = pushed {
+        return Ok(format!(
+            "Set up for syncing with {url}, but the first push failed (git said: {}). The practice is committed \
+             here; run `rapport sync` when the remote can be reached.",
+            f.said()
+        ));
+    }
+    let _ = git.run(&["fetch", "-q", "origin"]);
+    state::set_last_sync(root, now)?;
+    Ok(format!(
+        "Synced with {url}: {} sent. On another device: `rapport sync clone {url}` (with a new, empty data \
+         folder); then `rapport sync` on either.",
+        crate::domain::plural(clients, "client")
+    ))
+}
+
+/// What `sync clone` brought.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Cloned {
+    pub clients: usize,
+    pub notes: usize,
+}
+
+/// The folder holds no practice: no repository, client file or log.
+fn holds_a_practice(root: &Path) -> bool {
+    let any_client = std::fs::read_dir(root.join("clients")).is_ok_and(|mut d| d.next().is_some());
+    root.join(".git").exists() || any_client || root.join("ledger").exists() || root.join("audit.log").exists()
+}
+
+/// `rapport sync clone REMOTE`: the practice REMOTE holds, onto this
+/// device, into a new or empty data folder.
+pub fn clone(root: &Path, remote: &str, now: NaiveDateTime) -> Result<Cloned> {
+    if holds_a_practice(root) {
+        bail!(
+            "{} already holds a practice (or a git repository); `sync clone` needs a new, empty data folder: \
+             name one with --data-dir",
+            root.display()
+        );
+    }
+    let url = address(remote)?;
+    create_private_dir(root)?;
+    let git = Git::new(root);
+    let _lock = lock(root)?;
+    let fetch = || -> Result<Cloned> {
+        git.run(&["init", "-q", "-b", BRANCH])?;
+        configure(&git)?;
+        git.run(&["remote", "add", "origin", "--", &url])?;
+        git.set_config(&format!("branch.{BRANCH}.remote"), "origin")?;
+        git.set_config(&format!("branch.{BRANCH}.merge"), &format!("refs/heads/{BRANCH}"))?;
+        if let Err(f) = git.output(&["fetch", "-q", "origin"], None)? {
+            bail!(
+                "the remote {url} could not be reached (git said: {}). Check the address, and that this device \
+                 can reach it (network, ssh keys)",
+                f.said()
+            );
+        }
+        let Some(theirs) = git.commit(&format!("refs/remotes/origin/{BRANCH}"))? else {
+            bail!("{url} holds no practice yet: run `rapport sync init {url}` on the device that has it");
+        };
+        let empty = work::empty_tree(&git)?;
+        super::tracked::check_incoming(&git, &empty, &theirs)?;
+        work::checkout(&git, &empty, &theirs, None)?;
+        let mut taken = Vec::new();
+        let (mut clients, mut notes) = (0, 0);
+        let store = crate::store::Store::open(root)?;
+        for f in store.load_all()? {
+            let Ok(r) = f.record else { continue };
+            clients += 1;
+            notes += r.sessions.len();
+            taken.extend(super::ids_in(&r).filter_map(|id| id.rsplit_once('-').map(|(_, t)| t.to_string())));
+        }
+        state::write_tag(root, &state::new_tag(&taken)?)?;
+        state::set_last_sync(root, now)?;
+        Ok(Cloned { clients, notes })
+    };
+    fetch().inspect_err(|_| {
+        // Back to the empty folder it was.
+        let _ = std::fs::remove_dir_all(git.dir());
+        if let Ok(entries) = std::fs::read_dir(root.join("clients")) {
+            for e in entries.filter_map(|e| e.ok()) {
+                let _ = std::fs::remove_file(e.path());
+            }
+        }
+        for f in [".gitignore", ".gitattributes", "ledger", "audit.log"] {
+            let _ = std::fs::remove_file(root.join(f));
+        }
+    })
+}

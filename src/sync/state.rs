@@ -1,0 +1,63 @@
+//! What this device keeps about syncing, in `DATA/.git/rapport/` (never
+//! synced): its short mark for new ids, when it last synced, and the seals
+//! a merge asks the ledger to witness again.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result};
+use chrono::NaiveDateTime;
+
+use crate::store::atomic::{create_private_dir, write_atomic};
+
+pub fn dir(root: &Path) -> PathBuf {
+    root.join(".git").join("rapport")
+}
+
+/// This device's mark, which the ids of what it adds carry (`t3-k4x`), so
+/// two devices never give two things one id. None until the folder is set
+/// up for syncing, or when the file is not a mark Rapport writes.
+pub fn device_tag(root: &Path) -> Option<String> {
+    let bytes = crate::store::files::read_regular(&dir(root).join("device"), 64).ok()?;
+    let tag = String::from_utf8(bytes).ok()?.trim().to_string();
+    is_tag(&tag).then_some(tag)
+}
+
+/// Three lowercase letters or digits.
+pub fn is_tag(tag: &str) -> bool {
+    tag.len() == 3 && tag.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+}
+
+/// A new mark for this device, none of `taken`.
+pub fn new_tag(taken: &[String]) -> Result<String> {
+    const LETTERS: &[u8] = b"abcdefghjkmnpqrstuvwxyz23456789";
+    loop {
+        let mut bytes = [0u8; 3];
+        getrandom::fill(&mut bytes).map_err(|e| anyhow::anyhow!("no randomness for this device's mark: {e}"))?;
+        let tag: String = bytes.iter().map(|b| LETTERS[*b as usize % LETTERS.len()] as char).collect();
+        if !taken.contains(&tag) {
+            return Ok(tag);
+        }
+    }
+}
+
+pub fn write_tag(root: &Path, tag: &str) -> Result<()> {
+    create_private_dir(&dir(root))?;
+    write_atomic(&dir(root).join("device"), format!("{tag}\n").as_bytes())
+}
+
+pub fn last_sync(root: &Path) -> Option<NaiveDateTime> {
+    let bytes = crate::store::files::read_regular(&dir(root).join("last-sync"), 64).ok()?;
+    crate::domain::time::parse_datetime(String::from_utf8_lossy(&bytes).trim()).ok()
+}
+
+pub fn set_last_sync(root: &Path, now: NaiveDateTime) -> Result<()> {
+    create_private_dir(&dir(root))?;
+    let text = format!("{}\n", now.format("%Y-%m-%d %H:%M"));
+    write_atomic(&dir(root).join("last-sync"), text.as_bytes()).context("noting the time of this sync")
+}
+
+/// Where the merge driver leaves the seals to witness again: one
+/// `CLIENT SESSION HASH` a line.
+pub fn rewitness_file(root: &Path) -> PathBuf {
+    dir(root).join("rewitness")
+}

@@ -1,0 +1,135 @@
+//! The data folder as git's working tree: this device's changes committed,
+//! and another version of the practice written in, file by file, through
+//! the store's one atomic write (owner-only, all or nothing), never by
+//! `git checkout`.
+
+use std::collections::BTreeSet;
+use std::path::Path;
+
+use anyhow::{Context, Result, bail};
+use chrono::NaiveDateTime;
+
+use super::git::Git;
+use super::tracked::{self, Part};
+use super::{BRANCH, host_name};
+use crate::store::atomic::{create_private_dir, write_atomic};
+
+/// Commits every change to the synced files; the new commit, or none when
+/// nothing changed. A client file that cannot be read is not committed and
+/// stops the sync (a merge could otherwise write over its changes).
+pub fn commit_local(git: &Git, now: NaiveDateTime) -> Result<Option<String>> {
+    let mut paths: BTreeSet<String> = tracked::on_disk(git.root()).into_iter().collect();
+    let listed = git.run_bytes(&["ls-files", "-z"])?;
+    paths.extend(listed.split(|b| *b == 0).filter(|p| !p.is_empty()).map(|p| String::from_utf8_lossy(p).into_owned()));
+    let spec: Vec<u8> = paths.iter().flat_map(|p| format!(":(literal){p}\0").into_bytes()).collect();
+    if let Err(f) = git.output(&["add", "-A", "--pathspec-from-file=-", "--pathspec-file-nul"], Some(&spec))? {
+        bail!("git could not take this device's changes: {}", f.said());
+    }
+    let staged = git.run_bytes(&["diff", "--cached", "--name-only", "-z", "--no-renames"])?;
+    let staged: Vec<String> =
+        staged.split(|b| *b == 0).filter(|p| !p.is_empty()).map(|p| String::from_utf8_lossy(p).into_owned()).collect();
+    if staged.is_empty() {
+        return Ok(None);
+    }
+    for path in &staged {
+        let Some(Part::Client(id)) = tracked::part(path) else { continue };
+        let Ok(bytes) = crate::store::files::read_regular(&git.root().join(path), crate::domain::bounds::FILE_BYTES)
+        else {
+            continue;
+        };
+        let why = match crate::store::parse_record(&bytes, Path::new(path)) {
+            Err(e) => tracked::unreadable(&e),
+            Ok(r) if r.client.id != id => format!("it holds the record of client '{}'", r.client.id),
+            Ok(_) => continue,
+        };
+        let _ = git.output(&["reset", "-q", "--", &format!(":(literal){path}")], None);
+        bail!(
+            "{path} cannot be synced: {why}. Nothing was synced; `rapport doctor` says more. Put the file right \
+             and run `rapport sync` again"
+        );
+    }
+    let message = format!(
+        "Rapport on {}, {}: {}",
+        host_name(),
+        now.format("%Y-%m-%d %H:%M"),
+        crate::domain::plural(staged.len(), "file")
+    );
+    if let Err(f) = git.output(&["commit", "-q", "--no-verify", "--no-gpg-sign", "-m", &message], None)? {
+        bail!("git could not commit this device's changes: {}", f.said());
+    }
+    git.commit("HEAD")
+}
+
+/// The empty tree, to compare a first version with.
+pub fn empty_tree(git: &Git) -> Result<String> {
+    match git.output(&["hash-object", "-t", "tree", "--stdin"], Some(b""))? {
+        Ok(out) => Ok(String::from_utf8_lossy(&out).trim().to_string()),
+        Err(f) => bail!("git could not name the empty tree: {}", f.said()),
+    }
+}
+
+/// Writes into the folder every file that differs between `from` (the
+/// commit the folder holds, or the empty tree) and `to`, then moves the
+/// branch to `to`. A kill part way leaves each file whole, old or new; the
+/// next sync commits the new ones as this device's and merges again.
+pub fn checkout(git: &Git, from: &str, to: &str, old_branch: Option<&str>) -> Result<()> {
+    let root = git.root();
+    let changes = tracked::changes(git, from, to)?;
+    for c in changes.iter().filter(|c| c.object.is_some()) {
+        let object = c.object.as_deref().expect("written");
+        let bytes = git.run_bytes(&["cat-file", "blob", object])?;
+        let path = root.join(&c.path);
+        if let Some(dir) = path.parent() {
+            create_private_dir(dir)?;
+        }
+        write_atomic(&path, &bytes).with_context(|| format!("writing {}", c.path))?;
+    }
+    for c in changes.iter().filter(|c| c.object.is_none()) {
+        match std::fs::remove_file(root.join(&c.path)) {
+            Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
+                return Err(e).with_context(|| format!("removing {}", c.path));
+            }
+            _ => {}
+        }
+    }
+    move_branch(git, to, old_branch)
+}
+
+/// Points the branch at `to` (only if it still points at `old`) and the
+/// index with it, leaving the folder's files as they are.
+pub fn move_branch(git: &Git, to: &str, old: Option<&str>) -> Result<()> {
+    let branch = format!("refs/heads/{BRANCH}");
+    let mut args = vec!["update-ref", "-m", "rapport sync", branch.as_str(), to];
+    if let Some(old) = old {
+        args.push(old);
+    }
+    git.run(&args)?;
+    git.run(&["reset", "-q"])?;
+    let _ = git.output(&["update-index", "-q", "--refresh"], None)?;
+    Ok(())
+}
+
+/// How many notes (sessions) the client files of `to` hold that those of
+/// `from` (none: an empty practice) do not, and how many more conflicts.
+pub fn notes_between(git: &Git, from: Option<&str>, to: &str) -> Result<(usize, usize, usize)> {
+    let base = match from {
+        Some(f) => f.to_string(),
+        None => empty_tree(git)?,
+    };
+    let (mut notes, mut conflicts, mut finalised) = (0, 0, 0);
+    for c in tracked::changes(git, &base, to)? {
+        let Some(Part::Client(_)) = tracked::part(&c.path) else { continue };
+        let read = |rev: Option<&str>| -> Option<crate::domain::ClientRecord> {
+            let bytes = git.blob(rev?, &c.path).ok()??;
+            crate::store::parse_record(&bytes, Path::new(&c.path)).ok()
+        };
+        let (Some(after), before) = (read(Some(to)), read(from)) else { continue };
+        let had = |id: &str| before.as_ref().is_some_and(|b| b.sessions.iter().any(|s| s.id == id));
+        notes += after.sessions.iter().filter(|s| !had(&s.id)).count();
+        let new_conflicts: Vec<_> =
+            after.conflicts.iter().filter(|c| !before.as_ref().is_some_and(|b| b.conflicts.contains(c))).collect();
+        conflicts += new_conflicts.len();
+        finalised += new_conflicts.iter().filter(|c| c.kind == crate::domain::ConflictKind::Finalised).count();
+    }
+    Ok((notes, conflicts, finalised))
+}

@@ -1,0 +1,394 @@
+//! Two devices, one practice: a laptop and a desktop synced through a bare
+//! git repository, driven through the real binary with the real `git`, at
+//! fixed times, with no git identity configured anywhere.
+
+use std::path::{Path, PathBuf};
+use std::process::Output;
+
+use assert_cmd::Command;
+
+const MORNING: &str = "2026-11-23 09:00";
+const NOON: &str = "2026-11-23 12:00";
+const EVENING: &str = "2026-11-23 18:00";
+
+/// A bare remote and two data folders in one temporary folder.
+struct Practice {
+    tmp: tempfile::TempDir,
+    remote: PathBuf,
+    laptop: PathBuf,
+    desktop: PathBuf,
+}
+
+/// No git identity and no git settings from this machine: what a fresh
+/// therapist's laptop has.
+fn quiet_git(c: &mut Command, home: &Path) {
+    c.env("HOME", home)
+        .env("GIT_CONFIG_GLOBAL", "/dev/null")
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .env_remove("GIT_AUTHOR_NAME")
+        .env_remove("GIT_AUTHOR_EMAIL")
+        .env_remove("GIT_COMMITTER_NAME")
+        .env_remove("GIT_COMMITTER_EMAIL")
+        .env_remove("EMAIL");
+}
+
+impl Practice {
+    /// Ann's practice on the laptop, synced, and cloned onto the desktop.
+    fn new() -> Practice {
+        let tmp = tempfile::tempdir().unwrap();
+        let p = Practice {
+            remote: tmp.path().join("remote.git"),
+            laptop: tmp.path().join("laptop"),
+            desktop: tmp.path().join("desktop"),
+            tmp,
+        };
+        p.git(p.tmp.path(), &["init", "-q", "--bare", "remote.git"]);
+        ok(&p, &p.laptop, MORNING, &["client", "add", "Ann Byrne"]);
+        ok(&p, &p.laptop, MORNING, &["note", "ann", "--topic", "sleep", "--task", "diary"]);
+        let said = ok(&p, &p.laptop, MORNING, &["sync", "init", p.remote.to_str().unwrap()]);
+        assert!(said.contains("1 client sent"), "{said}");
+        let said = ok(&p, &p.desktop, MORNING, &["sync", "clone", p.remote.to_str().unwrap()]);
+        assert!(said.contains("Brought 1 client and 1 note"), "{said}");
+        p
+    }
+
+    fn git(&self, dir: &Path, args: &[&str]) -> String {
+        let mut c = Command::new("git");
+        quiet_git(&mut c, self.tmp.path());
+        let out = c.current_dir(dir).args(args).output().unwrap();
+        assert!(out.status.success(), "git {args:?}: {}", String::from_utf8_lossy(&out.stderr));
+        String::from_utf8(out.stdout).unwrap()
+    }
+}
+
+fn rapport(p: &Practice, dir: &Path, now: &str, args: &[&str]) -> Output {
+    let mut c = Command::cargo_bin("rapport").unwrap();
+    quiet_git(&mut c, p.tmp.path());
+    c.env("RAPPORT_DIR", dir).env("RAPPORT_NOW", now).env_remove("NO_COLOR").env_remove("RAPPORT_PASSPHRASE");
+    c.args(args).output().unwrap()
+}
+
+fn ok(p: &Practice, dir: &Path, now: &str, args: &[&str]) -> String {
+    let out = rapport(p, dir, now, args);
+    assert!(out.status.success(), "rapport {args:?} failed: {}", String::from_utf8_lossy(&out.stderr));
+    String::from_utf8(out.stdout).unwrap()
+}
+
+fn fails(p: &Practice, dir: &Path, now: &str, args: &[&str]) -> String {
+    let out = rapport(p, dir, now, args);
+    assert!(!out.status.success(), "rapport {args:?} should have failed: {}", String::from_utf8_lossy(&out.stdout));
+    String::from_utf8(out.stderr).unwrap()
+}
+
+fn ann(dir: &Path) -> serde_json::Value {
+    serde_json::from_slice(&std::fs::read(dir.join("clients/ann-byrne.json")).unwrap()).unwrap()
+}
+
+/// Every topic of every note of Ann's, sorted.
+fn topics(dir: &Path) -> Vec<String> {
+    let mut t: Vec<String> = ann(dir)["sessions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|s| s["topics"].as_array().unwrap().iter().map(|t| t.as_str().unwrap().to_string()))
+        .collect();
+    t.sort();
+    t
+}
+
+fn ids(dir: &Path, list: &str) -> Vec<String> {
+    ann(dir)[list].as_array().unwrap().iter().map(|i| i["id"].as_str().unwrap().to_string()).collect()
+}
+
+fn assert_unique(ids: &[String]) {
+    let mut sorted = ids.to_vec();
+    sorted.sort();
+    sorted.dedup();
+    assert_eq!(sorted.len(), ids.len(), "an id is shared: {ids:?}");
+}
+
+#[test]
+fn notes_written_offline_on_both_devices_both_survive_whichever_syncs_first() {
+    let p = Practice::new();
+    let (laptop, desktop) = (&p.laptop, &p.desktop);
+    ok(&p, laptop, NOON, &["note", "ann", "--topic", "laptop words", "--task", "laptop task"]);
+    ok(&p, laptop, NOON, &["client", "add", "Bo Chen"]);
+    ok(&p, desktop, NOON, &["note", "ann", "--topic", "desktop words", "--task", "desktop task"]);
+    ok(&p, desktop, NOON, &["personal", "add", "ann", "Mia's party", "--ask"]);
+
+    assert!(ok(&p, laptop, NOON, &["sync"]).contains("0 notes in, 1 note out"));
+    assert!(ok(&p, desktop, NOON, &["sync"]).contains("1 note in, 1 note out"));
+    assert!(ok(&p, laptop, NOON, &["sync"]).contains("1 note in, 0 notes out"));
+    let all = vec!["desktop words", "laptop words", "sleep"];
+    for dir in [laptop, desktop] {
+        assert_eq!(topics(dir), all);
+        assert_unique(&ids(dir, "sessions"));
+        assert_unique(&ids(dir, "tasks"));
+        assert_eq!(ids(dir, "tasks").len(), 3);
+        assert!(ok(&p, dir, NOON, &["client", "list"]).contains("Bo Chen"));
+        assert!(ok(&p, dir, NOON, &["review", "ann"]).contains("Ask about: Mia's party"));
+    }
+    assert_eq!(ann(laptop), ann(desktop), "both devices hold the same record");
+
+    // The other way round: the desktop syncs first.
+    ok(&p, desktop, EVENING, &["note", "ann", "--topic", "desktop again"]);
+    ok(&p, laptop, EVENING, &["note", "ann", "--topic", "laptop again"]);
+    ok(&p, desktop, EVENING, &["sync"]);
+    ok(&p, laptop, EVENING, &["sync"]);
+    ok(&p, desktop, EVENING, &["sync"]);
+    for dir in [laptop, desktop] {
+        assert_eq!(topics(dir), vec!["desktop again", "desktop words", "laptop again", "laptop words", "sleep"]);
+        assert_unique(&ids(dir, "sessions"));
+        let verified = ok(&p, dir, EVENING, &["verify"]);
+        assert!(verified.contains("as they were finalised"), "{verified}");
+    }
+    assert_eq!(ann(laptop), ann(desktop));
+}
+
+#[test]
+fn the_same_detail_changed_on_both_devices_is_a_conflict_with_both_values_kept() {
+    let p = Practice::new();
+    let (laptop, desktop) = (&p.laptop, &p.desktop);
+    ok(&p, laptop, NOON, &["personal", "add", "ann", "Mia's party"]);
+    ok(&p, laptop, NOON, &["sync"]);
+    ok(&p, desktop, NOON, &["sync"]);
+    ok(&p, laptop, EVENING, &["personal", "edit", "ann", "1", "Mia's party on Saturday"]);
+    ok(&p, desktop, EVENING, &["personal", "edit", "ann", "1", "Mia's birthday party"]);
+    ok(&p, laptop, EVENING, &["sync"]);
+    let said = ok(&p, desktop, EVENING, &["sync"]);
+    assert!(said.contains("1 conflict from the two devices to settle: `rapport sync status` lists them"), "{said}");
+    ok(&p, laptop, EVENING, &["sync"]);
+    for dir in [laptop, desktop] {
+        let status = ok(&p, dir, EVENING, &["sync", "status"]);
+        assert!(status.contains("1 conflict to settle (`rapport sync resolve CLIENT N`"), "{status}");
+        assert!(status.contains("\n  Ann Byrne 1: personal detail p1-"), "{status}");
+        assert!(
+            status.contains(
+                "text: changed on both devices; \"Mia's birthday party\" is in place, the other device had \"Mia's \
+                 party on Saturday\""
+            ),
+            "{status}"
+        );
+        let review = ok(&p, dir, EVENING, &["review", "ann"]);
+        assert!(review.contains("From two devices\n  ! personal detail p1-"), "{review}");
+        let file = serde_json::to_string(&ann(dir)).unwrap();
+        assert!(file.contains("Mia's party on Saturday") && file.contains("Mia's birthday party"), "nothing lost");
+        assert!(!file.contains("<<<<<<<"), "no conflict markers");
+    }
+    // The therapist picks the other device's words; the choice travels.
+    let said = ok(&p, desktop, EVENING, &["sync", "resolve", "ann", "1", "--other"]);
+    assert!(
+        said.contains("Settled for Ann Byrne") && said.contains("the other device's value is in place now"),
+        "{said}"
+    );
+    ok(&p, desktop, EVENING, &["sync"]);
+    ok(&p, laptop, EVENING, &["sync"]);
+    for dir in [laptop, desktop] {
+        assert_eq!(ann(dir)["personal"][0]["text"], "Mia's party on Saturday");
+        assert!(ok(&p, dir, EVENING, &["sync", "status"]).contains("No conflicts to settle."));
+    }
+}
+
+#[test]
+fn a_finalised_note_changed_on_one_device_is_reported_and_both_versions_kept() {
+    let p = Practice::new();
+    let (laptop, desktop) = (&p.laptop, &p.desktop);
+    ok(&p, laptop, NOON, &["finalise", "ann", "s1"]);
+    ok(&p, laptop, NOON, &["sync"]);
+    ok(&p, desktop, NOON, &["sync"]);
+    // On the desktop, someone rewrites the finalised note by hand.
+    let path = desktop.join("clients/ann-byrne.json");
+    let text = std::fs::read_to_string(&path).unwrap().replace("\"sleep\"", "\"quietly rewritten\"");
+    std::fs::write(&path, text).unwrap();
+    ok(&p, desktop, EVENING, &["sync"]);
+
+    let said = ok(&p, laptop, EVENING, &["sync"]);
+    assert!(
+        said.contains("A finalised note was changed on one device after it was finalised: both versions are kept"),
+        "{said}"
+    );
+    assert_eq!(topics(laptop), vec!["sleep"], "the finalised words stay in place");
+    let conflicts = ann(laptop)["conflicts"].clone();
+    assert_eq!(conflicts[0]["kind"], "finalised");
+    assert_eq!(conflicts[0]["other"]["topics"][0], "quietly rewritten", "the changed version is kept too");
+    let status = ok(&p, laptop, EVENING, &["sync", "status"]);
+    assert!(status.contains("note s1 was changed after it was finalised"), "{status}");
+    let e = fails(&p, laptop, EVENING, &["sync", "resolve", "ann", "1", "--other"]);
+    assert!(e.contains("keeps both versions whole"), "{e}");
+    assert!(ok(&p, laptop, EVENING, &["verify"]).contains("as they were finalised"));
+}
+
+#[test]
+fn offline_the_changes_are_committed_here_and_go_out_at_the_next_sync() {
+    let p = Practice::new();
+    let laptop = &p.laptop;
+    ok(&p, laptop, NOON, &["note", "ann", "--topic", "written on the train"]);
+    let away = p.tmp.path().join("remote-away.git");
+    std::fs::rename(&p.remote, &away).unwrap();
+    let e = fails(&p, laptop, NOON, &["sync"]);
+    assert!(e.contains("could not be reached"), "{e}");
+    assert!(e.contains("committed on this device; run `rapport sync` again"), "{e}");
+    let last = p.git(laptop, &["log", "-1", "--name-only", "--format=%s"]);
+    assert!(last.contains("clients/ann-byrne.json"), "{last}");
+    let status = ok(&p, laptop, NOON, &["sync", "status"]);
+    assert!(status.contains("Not yet synced: 1 commit not yet on the remote"), "{status}");
+
+    std::fs::rename(&away, &p.remote).unwrap();
+    assert!(ok(&p, laptop, EVENING, &["sync"]).contains("1 note out"));
+    assert!(ok(&p, &p.desktop, EVENING, &["sync"]).contains("1 note in"));
+    assert!(topics(&p.desktop).contains(&"written on the train".to_string()));
+}
+
+#[test]
+fn status_names_what_is_not_yet_synced_and_when_it_last_was() {
+    let p = Practice::new();
+    let laptop = &p.laptop;
+    let status = ok(&p, laptop, NOON, &["sync", "status"]);
+    assert!(status.contains("last sync 2026-11-23 09:00 (3 h ago)"), "{status}");
+    assert!(status.contains("Everything here is on the remote."), "{status}");
+    ok(&p, laptop, NOON, &["note", "ann", "--topic", "work"]);
+    let status = ok(&p, laptop, NOON, &["sync", "status"]);
+    assert!(status.contains("Not yet synced: 2 changed files (audit.log, clients/ann-byrne.json)"), "{status}");
+    ok(&p, laptop, NOON, &["sync"]);
+    let status = ok(&p, laptop, "2026-11-23 12:03", &["sync", "status"]);
+    assert!(status.contains("(3 min ago)") && status.contains("Everything here is on the remote."), "{status}");
+    let fresh = p.tmp.path().join("fresh");
+    let status = ok(&p, &fresh, NOON, &["sync", "status"]);
+    assert!(status.starts_with("Not synced: this practice is on this device only."), "{status}");
+}
+
+#[test]
+fn a_remote_that_holds_a_practice_is_not_overwritten_by_init() {
+    let p = Practice::new();
+    let other = p.tmp.path().join("other");
+    ok(&p, &other, MORNING, &["client", "add", "Cy Dunn"]);
+    let e = fails(&p, &other, MORNING, &["sync", "init", p.remote.to_str().unwrap()]);
+    assert!(e.contains("already holds a practice") && e.contains("rapport sync clone"), "{e}");
+    assert!(!other.join(".git").exists(), "nothing was set up");
+    let e = fails(&p, &p.laptop, MORNING, &["sync", "clone", p.remote.to_str().unwrap()]);
+    assert!(e.contains("needs a new, empty data folder"), "{e}");
+}
+
+#[test]
+fn commits_name_the_device_never_a_client() {
+    let p = Practice::new();
+    ok(&p, &p.laptop, NOON, &["note", "ann", "--topic", "panic at work"]);
+    ok(&p, &p.laptop, NOON, &["sync"]);
+    let log = p.git(&p.laptop, &["log", "--format=%an <%ae>%n%s%n%b"]);
+    assert!(log.contains("Rapport on "), "{log}");
+    for word in ["Ann", "Byrne", "panic"] {
+        assert!(!log.contains(word), "{word} in the history's messages:\n{log}");
+    }
+    // Derived and per-device files never travel.
+    let tracked = p.git(&p.laptop, &["ls-files"]);
+    assert_eq!(tracked, ".gitattributes\n.gitignore\naudit.log\nclients/ann-byrne.json\nledger\n");
+}
+
+#[test]
+fn hostile_remote_content_changes_nothing_here() {
+    let p = Practice::new();
+    let attacker = p.tmp.path().join("attacker");
+    p.git(p.tmp.path(), &["clone", "-q", "-b", "main", p.remote.to_str().unwrap(), "attacker"]);
+    p.git(&attacker, &["config", "user.name", "x"]);
+    p.git(&attacker, &["config", "user.email", "x@x"]);
+    std::fs::write(attacker.join("clients/ann-byrne.json"), "<<<<<<< HEAD\n{}\n=======\n").unwrap();
+    p.git(&attacker, &["commit", "-qam", "broken"]);
+    p.git(&attacker, &["push", "-q", "origin", "main"]);
+
+    ok(&p, &p.laptop, NOON, &["note", "ann", "--topic", "kept safe"]);
+    let before = std::fs::read(p.laptop.join("clients/ann-byrne.json")).unwrap();
+    let e = fails(&p, &p.laptop, NOON, &["sync"]);
+    assert!(e.contains("is not a readable client record") && e.contains("Nothing was changed here"), "{e}");
+    assert_eq!(std::fs::read(p.laptop.join("clients/ann-byrne.json")).unwrap(), before);
+
+    // A link to a file outside is refused too.
+    p.git(&attacker, &["rm", "-q", "clients/ann-byrne.json"]);
+    std::fs::create_dir_all(attacker.join("clients")).unwrap();
+    std::os::unix::fs::symlink("/etc/passwd", attacker.join("clients/ann-byrne.json")).unwrap();
+    p.git(&attacker, &["add", "clients/ann-byrne.json"]);
+    p.git(&attacker, &["commit", "-qm", "link"]);
+    p.git(&attacker, &["push", "-q", "origin", "main"]);
+    let e = fails(&p, &p.laptop, NOON, &["sync"]);
+    assert!(e.contains("which is a symbolic link"), "{e}");
+    assert_eq!(std::fs::read(p.laptop.join("clients/ann-byrne.json")).unwrap(), before);
+}
+
+#[test]
+fn a_merge_that_cannot_complete_leaves_the_folder_as_it_was() {
+    let p = Practice::new();
+    // The desktop runs a newer Rapport, whose format this one cannot merge.
+    let path = p.desktop.join("clients/ann-byrne.json");
+    let newer = std::fs::read_to_string(&path)
+        .unwrap()
+        .replace(&format!("\"schema_version\": {}", rapport::domain::SCHEMA_VERSION), "\"schema_version\": 99");
+    std::fs::write(&path, newer).unwrap();
+    p.git(&p.desktop, &["commit", "-qam", "newer"]);
+    p.git(&p.desktop, &["push", "-q", "origin", "main"]);
+
+    ok(&p, &p.laptop, NOON, &["note", "ann", "--topic", "kept safe"]);
+    let before = std::fs::read(p.laptop.join("clients/ann-byrne.json")).unwrap();
+    let e = fails(&p, &p.laptop, NOON, &["sync"]);
+    assert!(e.contains("newer") && e.contains("Nothing was changed here"), "{e}");
+    assert_eq!(std::fs::read(p.laptop.join("clients/ann-byrne.json")).unwrap(), before);
+    assert!(ok(&p, &p.laptop, NOON, &["sync", "status"]).contains("1 commit not yet on the remote"));
+}
+
+#[test]
+fn notes_finalised_offline_on_both_devices_keep_their_seals_and_ids_never_collide() {
+    let p = Practice::new();
+    let (laptop, desktop) = (&p.laptop, &p.desktop);
+    ok(&p, laptop, NOON, &["note", "ann", "--topic", "laptop words", "--task", "walk"]);
+    ok(&p, laptop, NOON, &["finalise", "ann"]);
+    ok(&p, desktop, NOON, &["note", "ann", "--topic", "desktop words", "--task", "read"]);
+    ok(&p, desktop, NOON, &["finalise", "ann"]);
+    // A day later each device's own notes are final, and s1 was sealed on both.
+    ok(&p, laptop, EVENING, &["sync"]);
+    ok(&p, desktop, EVENING, &["sync"]);
+    ok(&p, laptop, EVENING, &["sync"]);
+    for dir in [laptop, desktop] {
+        assert_eq!(topics(dir), vec!["desktop words", "laptop words", "sleep"]);
+        let sessions = ids(dir, "sessions");
+        assert_unique(&sessions);
+        assert!(sessions.iter().filter(|s| s.starts_with("s2-")).count() == 2, "{sessions:?}");
+        assert!(ann(dir)["sessions"].as_array().unwrap().iter().all(|s| s["finalised"].is_object()));
+        assert!(ann(dir).get("conflicts").is_none(), "{}", ann(dir));
+        let verified = ok(&p, dir, EVENING, &["verify"]);
+        assert!(verified.contains("All 3 finalised notes of 1 client are as they were finalised"), "{verified}");
+    }
+    assert_eq!(ann(laptop), ann(desktop));
+    // Both devices gave a task the number 2: the number alone is refused, the whole id works.
+    let e = fails(&p, laptop, EVENING, &["task", "done", "ann", "2"]);
+    assert!(e.contains("t2 could be t2-") && e.contains("type the whole id"), "{e}");
+    let tasks = ids(laptop, "tasks");
+    let whole = tasks.iter().find(|t| t.starts_with("t2-")).unwrap();
+    assert!(
+        ok(&p, laptop, EVENING, &["task", "done", "ann", whole])
+            .contains(&format!("Task {whole} of Ann Byrne marked done"))
+    );
+}
+
+#[test]
+fn without_git_or_with_encryption_sync_says_what_to_do() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("practice");
+    let run = |args: &[&str], path: &str| {
+        let mut c = Command::cargo_bin("rapport").unwrap();
+        quiet_git(&mut c, tmp.path());
+        c.env("RAPPORT_DIR", &dir)
+            .env("RAPPORT_NOW", MORNING)
+            .env("PATH", path)
+            .env("RAPPORT_PASSPHRASE", "a long passphrase");
+        c.args(args).output().unwrap()
+    };
+    let path = std::env::var("PATH").unwrap();
+    assert!(run(&["client", "add", "Ann Byrne"], &path).status.success());
+    let out = run(&["sync", "init", "/nowhere/remote.git"], "/nonexistent");
+    let e = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success() && e.contains("git program, which is not installed here"), "{e}");
+    assert!(!dir.join(".git").exists());
+
+    assert!(run(&["encrypt", "--yes"], &path).status.success());
+    let out = run(&["sync", "init", "/nowhere/remote.git"], &path);
+    let e = String::from_utf8_lossy(&out.stderr);
+    assert!(e.contains("cannot sync an encrypted practice yet"), "{e}");
+}
