@@ -107,7 +107,7 @@ fn run() -> Result<()> {
             visible(&dir.parent().map(|p| p.display().to_string()).unwrap_or_default())
         );
     }
-    let doctor = matches!(cli.command, Some(Command::Doctor));
+    let doctor = matches!(cli.command, Some(Command::Doctor { .. }));
     refuse_unsafe_folder(&dir, doctor)?;
     match &cli.command {
         Some(Command::Encrypt { yes }) => return cli::crypt::encrypt(&dir, *yes, now),

@@ -14,6 +14,7 @@ impl Store {
     pub fn create_client(&self, profile: ClientProfile, now: NaiveDateTime) -> Result<ClientRecord, StoreError> {
         let profile = profile.cleaned()?;
         let _lock = self.lock()?;
+        let before = self.clients_mtime();
         self.daily_snapshot_locked(now)?;
         let base = slug(&profile.name);
         let id = (1..)
@@ -23,7 +24,7 @@ impl Store {
             .into();
         let record = ClientRecord::new(id, profile, now.date());
         self.write(&record)?;
-        self.reindex(&record);
+        self.reindex(&record, before);
         self.audit(now, "client added", &record.client.id, "");
         Ok(record)
     }
@@ -74,6 +75,7 @@ impl Store {
         change: impl FnOnce(&mut ClientRecord, &[SessionId]) -> Result<T, RecordError>,
     ) -> Result<(T, ClientRecord), StoreError> {
         let _lock = self.lock()?;
+        let before = self.clients_mtime();
         let on_disk = self.load_for_change(id)?;
         self.daily_snapshot_locked(now)?;
         let notes = self.witness_locked(id, now)?;
@@ -117,7 +119,7 @@ impl Store {
             let _ = self.witness_append_locked(&back, now);
             return Err(e);
         }
-        self.reindex(&record);
+        self.reindex(&record, before);
         if !sealed.is_empty() {
             self.audit(now, "notes finalised automatically", id, &sealed.join(","));
         }
@@ -149,10 +151,18 @@ impl Store {
         self.write(record)
     }
 
-    /// Keeps the index in step with a saved record. A failure here loses
-    /// nothing: the next `index()` sees the file changed and re-reads it.
-    fn reindex(&self, record: &ClientRecord) {
-        let _ = self.index_dir().update_one(record, &self.client_path(&record.client.id));
+    /// The modification time of `clients/`, taken under the lock before a
+    /// save (see [`Store::reindex`]).
+    fn clients_mtime(&self) -> u128 {
+        index::state::folder_mtime(&self.clients_dir())
+    }
+
+    /// Keeps the index in step with a saved record; `before` is the time
+    /// of `clients/` before the save. A failure here loses nothing: the
+    /// index then does not match the folder's time, and the next look
+    /// checks every file.
+    fn reindex(&self, record: &ClientRecord, before: u128) {
+        let _ = self.index_dir().update_one(record, &self.client_path(&record.client.id), before);
     }
 
     /// Writes a record that passes [`ClientRecord::check`]: an over-long

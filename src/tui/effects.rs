@@ -66,7 +66,8 @@ fn perform(store: &Store, effect: Effect, now: NaiveDateTime) -> Option<Action> 
         Effect::Export { client } => Action::Exported(
             store.export_client(&client, now).map(|p| p.display().to_string()).map_err(|e| e.to_string()),
         ),
-        Effect::Refresh => match store.index() {
+        // The app's look in the background: every file's size and time.
+        Effect::Refresh => match store.index_checked() {
             Ok(entries) => Action::Refreshed(entries),
             Err(e) => failed(e),
         },

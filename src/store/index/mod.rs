@@ -1,13 +1,19 @@
 //! A derived index of the data folder, so a practice of any size opens
-//! instantly: one small summary per client (for the list, Today and name
-//! look-ups) and the text of every note in shard files (for search).
+//! instantly: one small summary per client (for the list and Today), their
+//! names (for finding a client by name), and the words of every note (for
+//! search, see [`super::search`]).
 //!
 //! It is never the source of truth. Each entry remembers the size and
-//! modification time of the client file it was built from; a file that
-//! changed, appeared or went away is re-read, and an index that is missing
-//! or damaged is rebuilt from the client files.
+//! modification time of the client file it was built from. A save changes
+//! the index with the file, under the folder lock; a change made by another
+//! program is found as [`state`] says, and an index that is missing or
+//! damaged is rebuilt from the client files.
+//!
+//! The summaries are a file written whole now and then, plus a log of the
+//! entries changed since, so a save appends one line rather than rewriting
+//! every client's summary.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
@@ -16,18 +22,31 @@ use std::time::UNIX_EPOCH;
 use chrono::{NaiveDate, NaiveDateTime};
 use serde::{Deserialize, Serialize};
 
+use base64::Engine;
+use base64::engine::general_purpose::STANDARD;
+
 use super::crypt::SharedKeys;
 use crate::domain::bounds::is_valid_id;
-use crate::domain::find::fold;
 use crate::domain::{Appointment, Channel, ClientId, ClientRecord, ContactId};
+
+mod names;
+mod refresh;
+pub mod state;
+mod text;
+
+pub use names::ClientName;
+use state::State;
+pub use text::{Place, loose_text, session_text, text_lines};
 
 /// Bump when the index layout changes: an old index is then rebuilt.
 /// 5: text folded for accents; a line for each addendum, task outcome and
 /// message, named by its [`Place`].
-const INDEX_VERSION: u32 = 5;
-/// Note text is spread over this many shard files, so a save rewrites one
-/// small shard rather than all the text.
-pub const SHARDS: u64 = 64;
+/// 6: a state file, names apart, a log of summaries, an inverted index.
+const INDEX_VERSION: u32 = 6;
+const STATE: &str = "state.json";
+const CLIENTS: &str = "clients.json";
+const LOG: &str = "clients.log";
+const NAMES: &str = "names.json";
 
 /// Which version of a client file an entry was built from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -158,153 +177,12 @@ pub(crate) struct IndexDir {
     pub(crate) keys: SharedKeys,
 }
 
-/// The shard a client's text lives in.
-fn shard_of(id: &str) -> u64 {
-    // FNV-1a: stable across builds and platforms.
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for b in id.bytes() {
-        h ^= u64::from(b);
-        h = h.wrapping_mul(0x0100_0000_01b3);
-    }
-    h % SHARDS
-}
-
-fn one_line(s: &str) -> String {
-    s.replace(['\t', '\n', '\r'], " ")
-}
-
-/// The searchable text of one session: its topics, feedback, observations,
-/// the tasks and personal details it set, the plan and the notes, on one line.
-pub fn session_text(r: &ClientRecord, s: &crate::domain::Session) -> String {
-    let mut parts: Vec<&str> = Vec::new();
-    parts.extend(s.topics.iter().map(String::as_str));
-    parts.extend(s.feedback.iter().map(String::as_str));
-    parts.extend(s.observations.iter().map(String::as_str));
-    parts.extend(r.tasks.iter().filter(|t| t.session.as_deref() == Some(&s.id)).map(|t| t.text.as_str()));
-    parts.extend(r.personal.iter().filter(|p| p.session.as_deref() == Some(&s.id)).map(|p| p.text.as_str()));
-    parts.push(&s.plan);
-    parts.push(&s.notes);
-    one_line(&parts.into_iter().filter(|p| !p.is_empty()).collect::<Vec<_>>().join(" · "))
-}
-
-/// The searchable text of tasks and personal details noted outside a session.
-pub fn loose_text(r: &ClientRecord) -> String {
-    let loose: Vec<&str> = r
-        .tasks
-        .iter()
-        .filter(|t| t.session.is_none())
-        .map(|t| t.text.as_str())
-        .chain(r.personal.iter().filter(|p| p.session.is_none()).map(|p| p.text.as_str()))
-        .collect();
-    one_line(&loose.join(" · "))
-}
-
-/// Where in a client's record a line of searchable text stands.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Place {
-    /// A session's note, with the tasks and personal details it set.
-    Note(String),
-    /// The n-th (from 1) addendum beneath a session's note.
-    Addendum(String, usize),
-    /// The outcome noted for a task.
-    Outcome(String),
-    /// A message logged from or to the client.
-    Message(String),
-    /// Tasks and personal details noted outside a session.
-    Profile,
-}
-
-impl Place {
-    /// How the place is written in a shard line. Ids are `a-z`, `0-9` and
-    /// `-` (see `is_valid_id`), so `+`, `:` and a lone `-` cannot be one.
-    fn code(&self) -> String {
-        match self {
-            Place::Note(s) => s.clone(),
-            Place::Addendum(s, n) => format!("{s}+{n}"),
-            Place::Outcome(t) => format!("outcome:{t}"),
-            Place::Message(c) => format!("message:{c}"),
-            Place::Profile => "-".into(),
-        }
-    }
-
-    /// The place a shard line names, or None for one Rapport did not write.
-    pub(crate) fn parse(code: &str) -> Option<Place> {
-        let place = if code == "-" {
-            Place::Profile
-        } else if let Some(t) = code.strip_prefix("outcome:") {
-            Place::Outcome(t.into())
-        } else if let Some(c) = code.strip_prefix("message:") {
-            Place::Message(c.into())
-        } else if let Some((s, n)) = code.split_once('+') {
-            Place::Addendum(s.into(), n.parse().ok().filter(|&n| n > 0)?)
-        } else {
-            Place::Note(code.into())
-        };
-        let id = match &place {
-            Place::Note(id) | Place::Addendum(id, _) | Place::Outcome(id) | Place::Message(id) => id.as_str(),
-            Place::Profile => return Some(place),
-        };
-        is_valid_id(id).then_some(place)
-    }
-
-    /// Where a hit is, for a person: "s3", "addendum to s3", "outcome of
-    /// t2", "message c4", "profile".
-    pub fn label(&self) -> String {
-        match self {
-            Place::Note(s) => s.clone(),
-            Place::Addendum(s, 1) => format!("addendum to {s}"),
-            Place::Addendum(s, n) => format!("addendum {n} to {s}"),
-            Place::Outcome(t) => format!("outcome of {t}"),
-            Place::Message(c) => format!("message {c}"),
-            Place::Profile => "profile".into(),
-        }
-    }
-
-    /// The text at this place in `r`, on one line; None when `r` has no such place.
-    pub fn text(&self, r: &ClientRecord) -> Option<String> {
-        Some(match self {
-            Place::Note(s) => session_text(r, r.session(s)?),
-            Place::Addendum(s, n) => one_line(&r.session(s)?.addenda.get(n - 1)?.text),
-            Place::Outcome(t) => one_line(r.tasks.iter().find(|x| x.id == *t)?.outcome.as_ref()?),
-            Place::Message(c) => one_line(&r.contacts.iter().find(|x| x.id == *c)?.summary),
-            Place::Profile => loose_text(r),
-        })
-    }
-
-    /// The session this place belongs to, if any: where a hit opens.
-    pub fn session(&self, r: &ClientRecord) -> Option<String> {
-        match self {
-            Place::Note(s) | Place::Addendum(s, _) => Some(s.clone()),
-            Place::Outcome(t) => r.tasks.iter().find(|x| x.id == *t)?.session.as_ref().map(|s| s.to_string()),
-            Place::Message(_) | Place::Profile => None,
-        }
-    }
-}
-
-/// The searchable lines of a client, folded for matching (see
-/// [`fold`]): one per session's note, addendum, task outcome and message,
-/// and one for details noted outside a session.
-/// `id \t place \t date \t text`
-pub fn text_lines(r: &ClientRecord) -> Vec<String> {
-    let mut places: Vec<(Place, NaiveDate)> = Vec::new();
-    for s in &r.sessions {
-        places.push((Place::Note(s.id.to_string()), s.at.date()));
-        places
-            .extend(s.addenda.iter().enumerate().map(|(i, a)| (Place::Addendum(s.id.to_string(), i + 1), a.at.date())));
-    }
-    for t in r.tasks.iter().filter(|t| t.outcome.is_some()) {
-        places.push((Place::Outcome(t.id.to_string()), t.closed_on.unwrap_or(t.set_on)));
-    }
-    places.extend(r.contacts.iter().map(|c| (Place::Message(c.id.to_string()), c.at.date())));
-    places.push((Place::Profile, r.client.created));
-    let id = &r.client.id;
-    places
-        .into_iter()
-        .filter_map(|(place, date)| {
-            let text = place.text(r).filter(|t| !t.trim().is_empty())?;
-            Some(format!("{id}\t{}\t{}\t{}", place.code(), date.format("%Y-%m-%d"), fold(&text)))
-        })
-        .collect()
+/// One line of the summaries' log: client file `file` now has `entry`, or
+/// is gone.
+#[derive(Debug, Serialize, Deserialize)]
+struct Logged {
+    file: String,
+    entry: Option<IndexEntry>,
 }
 
 impl IndexDir {
@@ -320,6 +198,11 @@ impl IndexDir {
         }
     }
 
+    /// A file of the index folder.
+    pub fn path(&self, name: &str) -> PathBuf {
+        self.dir.join(name)
+    }
+
     /// Reads an index file, decrypting it when the folder is encrypted.
     pub fn read_bytes(&self, path: &Path) -> Option<Vec<u8>> {
         // Never through a link; derived files are rebuilt if refused.
@@ -330,7 +213,8 @@ impl IndexDir {
         }
     }
 
-    fn write_bytes(&self, path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
+    pub fn write_bytes(&self, path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
+        super::atomic::create_private_dir(&self.dir)?;
         match &self.keys {
             // Derived data: atomic, but not worth an fsync; a torn index is rebuilt.
             Some(k) => super::atomic::write_atomic_unsynced(path, &k.encrypt(bytes)),
@@ -338,203 +222,116 @@ impl IndexDir {
         }
     }
 
-    fn file(&self) -> PathBuf {
-        self.dir.join("clients.json")
+    fn read_json<T: serde::de::DeserializeOwned>(&self, name: &str) -> Option<T> {
+        serde_json::from_slice(&self.read_bytes(&self.path(name))?).ok()
     }
 
-    pub fn shard_path(&self, shard: u64) -> PathBuf {
-        self.dir.join(format!("text-{shard:02}.tsv"))
+    /// How fresh the index is, or None when it has none of this version.
+    pub fn state(&self) -> Option<State> {
+        self.read_json::<State>(STATE).filter(|s| s.version == INDEX_VERSION)
     }
 
-    /// The entries as last written, or None when missing, damaged, old, or
-    /// when a shard is missing.
-    fn read(&self) -> Option<Vec<IndexEntry>> {
-        let bytes = self.read_bytes(&self.file())?;
-        let file: IndexFile = serde_json::from_slice(&bytes).ok()?;
-        if file.version != INDEX_VERSION || (0..SHARDS).any(|s| !self.shard_path(s).exists()) {
+    fn write_state(&self, state: &State) -> anyhow::Result<()> {
+        self.write_bytes(&self.path(STATE), &serde_json::to_vec(state)?)
+    }
+
+    /// An entry Rapport could have written: valid ids, and a readable
+    /// client's file named for its id.
+    fn sound(&self, e: &IndexEntry) -> bool {
+        is_valid_id(&e.id) && is_valid_id(&e.file) && (e.summary.is_none() || self.stem(&e.id) == e.file)
+    }
+
+    /// Every entry, sorted by id: the summaries file with the log since
+    /// applied. None when missing, damaged or old.
+    pub fn entries(&self) -> Option<Vec<IndexEntry>> {
+        let file: IndexFile = self.read_json(CLIENTS)?;
+        if file.version != INDEX_VERSION {
             return None;
         }
-        Some(file.clients)
+        let mut by_file: BTreeMap<String, IndexEntry> = file.clients.into_iter().map(|e| (e.file.clone(), e)).collect();
+        for logged in self.log() {
+            match logged.entry {
+                Some(e) => by_file.insert(logged.file, e),
+                None => by_file.remove(&logged.file),
+            };
+        }
+        let mut entries: Vec<IndexEntry> = by_file.into_values().filter(|e| self.sound(e)).collect();
+        entries.sort_by(|a, b| a.id.cmp(&b.id));
+        Some(entries)
     }
 
-    fn write(&self, clients: Vec<IndexEntry>) -> anyhow::Result<Vec<IndexEntry>> {
-        super::atomic::create_private_dir(&self.dir)?;
+    /// The log's lines, in order; a torn or damaged line is skipped.
+    fn log(&self) -> Vec<Logged> {
+        let Ok(bytes) = super::files::read_regular(&self.path(LOG), 1 << 30) else { return Vec::new() };
+        bytes
+            .split(|&b| b == b'\n')
+            .filter_map(|l| match &self.keys {
+                Some(k) => k.decrypt(&STANDARD.decode(l).ok()?),
+                None => Some(l.to_vec()),
+            })
+            .filter_map(|l| serde_json::from_slice(&l).ok())
+            .collect()
+    }
+
+    /// Writes the summaries whole, and starts the log afresh.
+    fn write_entries(&self, clients: Vec<IndexEntry>) -> anyhow::Result<Vec<IndexEntry>> {
         let file = IndexFile { version: INDEX_VERSION, clients };
-        let bytes = serde_json::to_vec(&file)?;
-        self.write_bytes(&self.file(), &bytes)?;
+        self.write_bytes(&self.path(CLIENTS), &serde_json::to_vec(&file)?)?;
+        match fs::remove_file(self.path(LOG)) {
+            Err(e) if e.kind() != io::ErrorKind::NotFound => return Err(e.into()),
+            _ => {}
+        }
         Ok(file.clients)
     }
 
-    /// Replaces the lines of `ids` in their shards with `lines`.
-    fn rewrite_shards(
-        &self,
-        ids: &BTreeSet<ClientId>,
-        lines: &BTreeMap<ClientId, Vec<String>>,
-        all: bool,
-    ) -> anyhow::Result<()> {
-        super::atomic::create_private_dir(&self.dir)?;
-        let shards: BTreeSet<u64> = if all { (0..SHARDS).collect() } else { ids.iter().map(|i| shard_of(i)).collect() };
-        for shard in shards {
-            let path = self.shard_path(shard);
-            let old = if all {
-                String::new()
-            } else {
-                self.read_bytes(&path).and_then(|b| String::from_utf8(b).ok()).unwrap_or_default()
-            };
-            let mut out = String::with_capacity(old.len() + 4096);
-            for line in old.lines() {
-                let id = line.split('\t').next().unwrap_or("");
-                if !ids.contains(id) {
-                    out.push_str(line);
-                    out.push('\n');
-                }
-            }
-            for (id, ls) in lines.iter().filter(|(id, _)| shard_of(id) == shard) {
-                if all || ids.contains(id) {
-                    for l in ls {
-                        out.push_str(l);
-                        out.push('\n');
-                    }
-                }
-            }
-            self.write_bytes(&path, out.as_bytes())?;
+    /// Notes that client file `file` now has `entry` (None: it is gone).
+    /// When the log has grown to a quarter of the summaries, they are
+    /// written whole instead.
+    fn log_entry(&self, file: &str, entry: Option<IndexEntry>) -> anyhow::Result<()> {
+        let log = self.path(LOG);
+        let logged = fs::metadata(&log).map_or(0, |m| m.len());
+        let whole = fs::metadata(self.path(CLIENTS)).map_or(0, |m| m.len());
+        if logged > (whole / 4).max(64 * 1024) {
+            let Some(mut entries) = self.entries() else { return Ok(()) };
+            entries.retain(|e| e.file != file);
+            entries.extend(entry);
+            entries.sort_by(|a, b| a.id.cmp(&b.id));
+            return self.write_entries(entries).map(drop);
         }
+        let json = serde_json::to_vec(&Logged { file: file.to_string(), entry })?;
+        let mut line = match &self.keys {
+            Some(k) => STANDARD.encode(k.encrypt(&json)).into_bytes(),
+            None => json,
+        };
+        line.push(b'\n');
+        super::audit::append_line_unsynced(&log, &line)?;
         Ok(())
     }
 
-    /// Brings the index up to date with the client files and returns it,
-    /// sorted by id. `load` reads one client file. Call under the lock.
-    pub fn refresh(
-        &self,
-        files: &[(String, PathBuf)],
-        load: impl Fn(&str, PathBuf) -> super::ClientFile,
-    ) -> anyhow::Result<Vec<IndexEntry>> {
-        let old = self.read();
-        let rebuild = old.is_none();
-        // Keyed by file name: the id is only known once a file is read.
-        // An entry is trusted only if it is one Rapport could have written:
-        // valid ids, and a readable client's file named for its id.
-        let mut by_id: BTreeMap<String, IndexEntry> = old
-            .unwrap_or_default()
-            .into_iter()
-            .filter(|e| {
-                is_valid_id(&e.id) && is_valid_id(&e.file) && (e.summary.is_none() || self.stem(&e.id) == e.file)
-            })
-            .map(|e| (e.file.clone(), e))
-            .collect();
-        let mut changed = BTreeSet::new();
-        let mut lines = BTreeMap::new();
-        let present: BTreeSet<&str> = files.iter().map(|(id, _)| id.as_str()).collect();
-        let gone: Vec<String> = by_id.keys().filter(|id| !present.contains(id.as_str())).cloned().collect();
-        for file in gone {
-            if let Some(e) = by_id.remove(&file) {
-                changed.insert(e.id);
-            }
-        }
-        for (file, path) in files {
-            let Ok(stamp) = Stamp::of(path) else { continue };
-            if by_id.get(file).is_some_and(|e| e.stamp == stamp) && !rebuild {
-                continue;
-            }
-            let (entry, text) = entry_for(load(file, path.clone()), file, stamp);
-            if let Some(old) = by_id.get(file) {
-                changed.insert(old.id.clone());
-            }
-            lines.insert(entry.id.clone(), text);
-            changed.insert(entry.id.clone());
-            by_id.insert(file.clone(), entry);
-        }
-        let mut entries: Vec<IndexEntry> = by_id.into_values().collect();
-        entries.sort_by(|a, b| a.id.cmp(&b.id));
-        if rebuild || !changed.is_empty() {
-            // The index is derived: one that cannot be written now (a full
-            // disk) is written next time; the answer stands either way. The
-            // summary goes last, so text not written is rewritten then.
-            let _ = self.rewrite_shards(&changed, &lines, rebuild).and_then(|()| self.write(entries.clone()));
-        }
-        Ok(entries)
+    /// Every client's name, for finding a client: None when missing or damaged.
+    pub fn names(&self) -> Option<Vec<ClientName>> {
+        let names: Vec<ClientName> = self.read_json(NAMES)?;
+        Some(names.into_iter().filter(ClientName::is_sound).collect())
     }
 
-    /// Forgets the index, so the next refresh rebuilds it. Call under the lock.
+    fn write_names(&self, names: &[ClientName]) -> anyhow::Result<()> {
+        self.write_bytes(&self.path(NAMES), &serde_json::to_vec(names)?)
+    }
+
+    /// Forgets the index, so the next look rebuilds it. Call under the lock.
     pub fn discard(&self) -> anyhow::Result<()> {
-        match fs::remove_file(self.file()) {
+        match fs::remove_file(self.path(STATE)) {
             Err(e) if e.kind() != io::ErrorKind::NotFound => Err(e.into()),
             _ => Ok(()),
         }
     }
 
-    /// Updates one client's entry and text after a save. Call under the lock.
-    pub fn update_one(&self, record: &ClientRecord, path: &Path) -> anyhow::Result<()> {
-        let Some(mut entries) = self.read() else {
-            // No usable index: the next refresh builds it whole.
-            return Ok(());
-        };
-        let stamp = Stamp::of(path)?;
-        let id = record.client.id.clone();
-        let entry = IndexEntry {
-            id: id.clone(),
-            file: path.file_stem().and_then(|s| s.to_str()).unwrap_or(&id).to_string(),
-            stamp,
-            summary: Some(ClientSummary::of(record)),
-            error: None,
-            read_only: false,
-        };
-        match entries.binary_search_by(|e| e.id.cmp(&id)) {
-            Ok(i) => entries[i] = entry,
-            Err(i) => entries.insert(i, entry),
+    /// Makes the next look check every client file (a full pass), after a
+    /// change to many of them. Call under the lock.
+    pub fn check_next_time(&self) -> anyhow::Result<()> {
+        match self.state() {
+            Some(state) => self.write_state(&State { clients_mtime: 0, ..state }),
+            None => Ok(()),
         }
-        let ids = BTreeSet::from([id.clone()]);
-        let lines = BTreeMap::from([(id, text_lines(record))]);
-        self.rewrite_shards(&ids, &lines, false)?;
-        self.write(entries)?;
-        Ok(())
-    }
-
-    /// Takes client `id` out of the index and the search text at once (call
-    /// under the lock). An index that cannot be read is removed whole: it is
-    /// rebuilt from the client files when next needed.
-    pub fn remove_one(&self, id: &str) -> anyhow::Result<()> {
-        let Some(mut entries) = self.read() else {
-            return match fs::remove_dir_all(&self.dir) {
-                Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(e.into()),
-                _ => Ok(()),
-            };
-        };
-        entries.retain(|e| e.id != id);
-        self.rewrite_shards(&BTreeSet::from([ClientId::from(id)]), &BTreeMap::new(), false)?;
-        self.write(entries)?;
-        Ok(())
-    }
-
-    /// The shard files, for search.
-    pub fn shards(&self) -> impl Iterator<Item = PathBuf> + '_ {
-        (0..SHARDS).map(|s| self.shard_path(s))
-    }
-}
-
-fn entry_for(file: super::ClientFile, name: &str, stamp: Stamp) -> (IndexEntry, Vec<String>) {
-    match file.record {
-        Ok(r) => (
-            IndexEntry {
-                id: file.id,
-                file: name.to_string(),
-                stamp,
-                summary: Some(ClientSummary::of(&r)),
-                error: None,
-                read_only: file.read_only,
-            },
-            text_lines(&r),
-        ),
-        Err(e) => (
-            IndexEntry {
-                id: file.id,
-                file: name.to_string(),
-                stamp,
-                summary: None,
-                error: Some(e.to_string()),
-                read_only: true,
-            },
-            Vec::new(),
-        ),
     }
 }

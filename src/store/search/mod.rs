@@ -1,11 +1,11 @@
 //! Full-text search over every note, addendum, task, task outcome, personal
-//! detail and message, reading the index's text shards rather than the
-//! client files. Text and query are folded alike (see [`fold`]), so "zoe"
-//! finds "Zoë".
+//! detail and message, reading the index rather than the client files: an
+//! inverted index of the words (see [`segment`]) and the lines saved since
+//! it was built. Text and query are folded alike (see [`fold`]), so "zoe"
+//! finds "Zoë"; a query word is found inside any word ("sleep" in
+//! "asleep").
 
-use std::collections::HashMap;
-use std::io::Read;
-use std::path::PathBuf;
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 use chrono::NaiveDate;
 use memchr::memmem;
@@ -13,8 +13,13 @@ use memchr::memmem;
 use super::index::IndexDir;
 pub use super::index::Place;
 use super::{Store, StoreError};
-use crate::domain::ClientRecord;
+use crate::domain::bounds::is_valid_id;
 use crate::domain::find::{fold, fold_with_origins};
+use crate::domain::{ClientId, ClientRecord};
+
+mod segment;
+
+use segment::Segment;
 
 /// At most this many words in a query.
 pub const MAX_WORDS: usize = 12;
@@ -72,60 +77,145 @@ pub fn query_words(query: &str) -> Result<Vec<String>, String> {
     Ok(words)
 }
 
-/// A matching line: (date, client, place).
-type Match = (NaiveDate, String, Place);
+/// The main segment and the lines written since it was built.
+const SEGMENT: &str = "search.seg";
+const RECENT: &str = "search-recent.tsv";
+/// The recent lines are merged into the segment when they reach this size:
+/// a search scans them whole, and a save rewrites them.
+const MERGE_AT: usize = 2 << 20;
 
-/// Scans some shard files for lines holding every word. The shards hold
-/// folded text, so the fast exact search finds words in any case, with or
-/// without accents.
-fn scan(dir: &IndexDir, shards: &[PathBuf], words: &[String], client: Option<&str>) -> Vec<Match> {
-    let longest = words.iter().max_by_key(|w| w.len()).expect("at least one word");
-    let finder = memmem::Finder::new(longest.as_bytes());
-    let others: Vec<memmem::Finder> = words.iter().map(|w| memmem::Finder::new(w.as_bytes())).collect();
-    let mut found = Vec::new();
-    let mut buf = Vec::new();
-    for path in shards {
-        buf.clear();
-        if dir.keys.is_some() {
-            match dir.read_bytes(path) {
-                Some(plain) => buf = plain,
-                None => continue,
+/// The runs of word characters in the folded query words: what the index
+/// looks up. (A word folds to more than one run only when folding brings a
+/// space or a sign, as some scripts do.)
+fn pieces(words: &[String]) -> Vec<String> {
+    let mut pieces: Vec<String> = words.iter().flat_map(|w| segment::words(w).map(str::to_string)).collect();
+    // The longest first: it usually matches least.
+    pieces.sort_by_key(|p| std::cmp::Reverse(p.len()));
+    pieces.dedup();
+    pieces
+}
+
+impl IndexDir {
+    /// The search text is there to be read.
+    pub(crate) fn has_text(&self) -> bool {
+        self.path(SEGMENT).is_file()
+    }
+
+    /// The main segment and the recent lines, or None when the segment is
+    /// missing or damaged (the index is then rebuilt).
+    fn read_text(&self) -> Option<(Segment, Vec<u8>)> {
+        let segment = Segment::parse(self.read_bytes(&self.path(SEGMENT))?)?;
+        Some((segment, self.read_bytes(&self.path(RECENT)).unwrap_or_default()))
+    }
+
+    /// Builds the search text anew from `lines` (every client's).
+    pub(crate) fn rebuild_text(&self, lines: &BTreeMap<ClientId, Vec<String>>) -> anyhow::Result<()> {
+        // The text shards of index version 5 and before go: stale, and
+        // perhaps the words of a client erased since.
+        for e in std::fs::read_dir(self.path("")).into_iter().flatten().filter_map(|e| e.ok()) {
+            let name = e.file_name().to_string_lossy().into_owned();
+            if name.starts_with("text-") && name.ends_with(".tsv") {
+                std::fs::remove_file(e.path())?;
             }
-        } else if super::files::open_nofollow(path)
-            .map_err(|_| ())
-            .and_then(|mut f| f.read_to_end(&mut buf).map_err(|_| ()))
-            .is_err()
+        }
+        self.write_bytes(&self.path(RECENT), b"")?;
+        let bytes = segment::build(lines.values().flatten().map(String::as_str));
+        self.write_bytes(&self.path(SEGMENT), &bytes)
+    }
+
+    /// Replaces the lines of clients `ids` with `lines`: they go to the
+    /// recent lines, each client's after a line `=\tID` that sets aside
+    /// what the main segment holds of them.
+    pub(crate) fn replace_text(
+        &self,
+        ids: &BTreeSet<ClientId>,
+        lines: &BTreeMap<ClientId, Vec<String>>,
+    ) -> anyhow::Result<()> {
+        let old = self.read_bytes(&self.path(RECENT)).unwrap_or_default();
+        let mut out = Vec::with_capacity(old.len() + 64 * 1024);
+        for line in old.split(|&b| b == b'\n').filter(|l| !l.is_empty()) {
+            if !ids.iter().any(|id| recent_client(line) == Some(id.as_bytes())) {
+                out.extend(line);
+                out.push(b'\n');
+            }
+        }
+        for id in ids {
+            out.extend(format!("=\t{id}\n").as_bytes());
+            for l in lines.get(id).into_iter().flatten() {
+                out.extend(l.as_bytes());
+                out.push(b'\n');
+            }
+        }
+        if out.len() > MERGE_AT
+            && let Some((segment, _)) = self.read_text()
         {
+            let text = String::from_utf8_lossy(&out);
+            let set_aside = set_aside(&out);
+            let merged = segment::merge(&segment, |c| set_aside.contains(c.as_bytes()), text.lines());
+            // The segment first: should the recent lines not be emptied
+            // after it, they still set its lines aside and say the same.
+            self.write_bytes(&self.path(SEGMENT), &merged)?;
+            return self.write_bytes(&self.path(RECENT), b"");
+        }
+        self.write_bytes(&self.path(RECENT), &out)
+    }
+}
+
+impl IndexDir {
+    /// Takes client `id` out of the search index, leaving no word of theirs
+    /// behind (an erasure): the recent lines are merged into the segment
+    /// without theirs.
+    pub(crate) fn erase_text(&self, id: &str) -> anyhow::Result<()> {
+        let Some((segment, recent)) = self.read_text() else {
+            // Nothing readable to keep: the next look rebuilds it.
+            let _ = std::fs::remove_file(self.path(SEGMENT));
+            return self.write_bytes(&self.path(RECENT), b"");
+        };
+        let set_aside = set_aside(&recent);
+        let text = String::from_utf8_lossy(&recent);
+        let kept = text.lines().filter(|l| recent_client(l.as_bytes()) != Some(id.as_bytes()));
+        let merged = segment::merge(&segment, |c| c == id || set_aside.contains(c.as_bytes()), kept);
+        self.write_bytes(&self.path(SEGMENT), &merged)?;
+        self.write_bytes(&self.path(RECENT), b"")
+    }
+}
+
+/// The client a recent line is of: `=\tID` or `ID\t…`.
+fn recent_client(line: &[u8]) -> Option<&[u8]> {
+    let line = line.strip_prefix(b"=\t").unwrap_or(line);
+    line.split(|&b| b == b'\t').next()
+}
+
+/// The clients whose lines in the main segment the recent lines set aside.
+fn set_aside(recent: &[u8]) -> HashSet<&[u8]> {
+    recent.split(|&b| b == b'\n').filter_map(|l| l.strip_prefix(b"=\t")).collect()
+}
+
+/// A matching line: (date, client, place, order in the recent lines).
+type Match<'a> = (NaiveDate, &'a str, &'a str, usize);
+
+/// The recent lines holding every piece (of `client`, if given). The text
+/// is folded, so the fast exact search finds words in any case, with or
+/// without accents.
+fn scan<'a>(buf: &'a [u8], pieces: &[String], client: Option<&str>) -> Vec<Match<'a>> {
+    let Some(longest) = pieces.first() else { return Vec::new() };
+    let finder = memmem::Finder::new(longest.as_bytes());
+    let others: Vec<memmem::Finder> = pieces[1..].iter().map(|w| memmem::Finder::new(w.as_bytes())).collect();
+    let mut found = Vec::new();
+    let mut after = 0;
+    for at in finder.find_iter(buf) {
+        if at < after {
             continue;
         }
-        let mut after = 0;
-        for at in finder.find_iter(&buf) {
-            if at < after {
-                continue;
-            }
-            let start = memchr::memrchr(b'\n', &buf[..at]).map_or(0, |i| i + 1);
-            let end = memchr::memchr(b'\n', &buf[at..]).map_or(buf.len(), |i| at + i);
-            after = end;
-            let line = &buf[start..end];
-            let mut fields = line.splitn(4, |&b| b == b'\t');
-            let (Some(id), Some(place), Some(date), Some(body)) =
-                (fields.next(), fields.next(), fields.next(), fields.next())
-            else {
-                continue;
-            };
-            if client.is_some_and(|c| c.as_bytes() != id) || !others.iter().all(|f| f.find(body).is_some()) {
-                continue;
-            }
-            let (Ok(id), Some(place), Ok(date)) = (
-                std::str::from_utf8(id),
-                std::str::from_utf8(place).ok().and_then(Place::parse),
-                std::str::from_utf8(date),
-            ) else {
-                continue;
-            };
-            let Ok(date) = NaiveDate::parse_from_str(date, "%Y-%m-%d") else { continue };
-            found.push((date, id.to_string(), place));
+        let start = memchr::memrchr(b'\n', &buf[..at]).map_or(0, |i| i + 1);
+        let end = memchr::memchr(b'\n', &buf[at..]).map_or(buf.len(), |i| at + i);
+        after = end;
+        let Ok(line) = std::str::from_utf8(&buf[start..end]) else { continue };
+        let Some(l) = segment::Line::parse(line) else { continue };
+        if client.is_some_and(|c| c != l.client) || !others.iter().all(|f| f.find(l.text.as_bytes()).is_some()) {
+            continue;
         }
+        found.push((l.date, l.client, l.place, start));
     }
     found
 }
@@ -133,36 +223,62 @@ fn scan(dir: &IndexDir, shards: &[PathBuf], words: &[String], client: Option<&st
 impl Store {
     /// Notes, addenda, tasks and their outcomes, personal details and
     /// messages that contain every word of `query` (in any case, with or
-    /// without accents), newest first. Brings the index up to date first,
-    /// so what was just saved is found.
+    /// without accents), newest first. The index is brought up to date
+    /// first (see [`Store::index`]), so what was just saved is found.
+    /// Snippets are made only for the hits returned.
     pub fn search(&self, query: &str, client: Option<&str>, limit: usize) -> Result<Found, StoreError> {
         let words = query_words(query).map_err(|e| StoreError::Record(crate::domain::RecordError::Invalid(e)))?;
-        self.index()?;
+        let pieces = pieces(&words);
         let dir = self.index_dir();
-        let shards: Vec<PathBuf> = dir.shards().collect();
-        // Two halves of the shards on two threads: most machines have two cores.
-        let mut found: Vec<Match> = std::thread::scope(|s| {
-            let handles: Vec<_> = shards
-                .chunks(shards.len().div_ceil(2))
-                .map(|chunk| s.spawn(|| scan(&dir, chunk, &words, client)))
-                .collect();
-            handles.into_iter().flat_map(|h| h.join().unwrap_or_default()).collect()
+        let (segment, recent) = {
+            let _lock = self.lock()?;
+            self.freshen_locked()?;
+            match dir.read_text() {
+                Some(text) => text,
+                None => {
+                    self.rebuild_index_locked()?;
+                    dir.read_text().unwrap_or_else(|| (Segment::empty(), Vec::new()))
+                }
+            }
+        };
+        let set_aside = set_aside(&recent);
+        let mut bits = segment.matching(&pieces);
+        if !set_aside.is_empty() || client.is_some() {
+            let mask = segment.of_clients(|c| !set_aside.contains(c.as_bytes()) && client.is_none_or(|x| x == c));
+            bits.iter_mut().zip(&mask).for_each(|(b, m)| *b &= m);
+        }
+        let mut recent_found = scan(&recent, &pieces, client);
+        recent_found.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| a.1.cmp(b.1)).then(a.3.cmp(&b.3)));
+        let total = bits.iter().map(|w| w.count_ones() as usize).sum::<usize>() + recent_found.len();
+        // Both lists are newest first (then by client): merged, they are.
+        let mut older = segment::ones(&bits)
+            .filter_map(|n| segment.doc(n))
+            .filter_map(|(c, date, place)| Some((date, segment.client(c)?, place, 0)))
+            .peekable();
+        let mut newer = recent_found.into_iter().peekable();
+        let in_order = std::iter::from_fn(|| match (older.peek(), newer.peek()) {
+            (Some(a), Some(b)) if (b.0, a.1) < (a.0, b.1) => older.next(),
+            (Some(_), Some(_)) => newer.next(),
+            (Some(_), None) => older.next(),
+            (None, _) => newer.next(),
         });
-        found.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
-        let total = found.len();
         // Snippets come from the client files, in their own case.
         let mut records: HashMap<String, Option<ClientRecord>> = HashMap::new();
-        let hits = found
-            .into_iter()
-            .filter_map(|(date, client, place)| {
-                let record = records.entry(client.clone()).or_insert_with(|| self.load(&client).ok());
+        let hits = in_order
+            .filter_map(|(date, client, place, _)| {
+                let place = Place::parse(place)?;
+                // An id Rapport would not write is never made into a path.
+                if !is_valid_id(client) {
+                    return None;
+                }
+                let record = records.entry(client.to_string()).or_insert_with(|| self.load(client).ok());
                 // A hit is shown only from the client's own file: a line of
-                // a damaged shard that names no real place is dropped.
+                // a damaged index that names no real place is dropped.
                 let r = record.as_ref()?;
                 let body = place.text(r)?;
                 let session = place.session(r);
                 let (snippet, marks) = snippet(&body, &words);
-                Some(Hit { client, session, place, date, snippet, marks })
+                Some(Hit { client: client.to_string(), session, place, date, snippet, marks })
             })
             .take(limit)
             .collect();
