@@ -218,6 +218,7 @@ impl Store {
         }
         let index = self.root.join("index");
         self.index_dir().remove_one(id).map_err(|source| StoreError::Write { path: index, cause: source })?;
+        self.forget_witness(id);
         let kept: Vec<audit::AuditEntry> =
             audit::read(&self.root, self.keys.as_deref()).into_iter().filter(|e| e.client != id).collect();
         audit::rewrite(&self.root, &kept, self.keys.as_deref())
