@@ -65,6 +65,8 @@ pub struct Store {
     /// Things the therapist should be told that did not stop the command:
     /// see [`Store::take_notices`].
     notices: std::sync::Arc<std::sync::Mutex<Vec<String>>>,
+    /// Records the last searches read for their snippets.
+    kept_records: search::KeptRecords,
 }
 
 impl Store {
@@ -89,6 +91,7 @@ impl Store {
             root: root.to_path_buf(),
             keys: None,
             notices: Default::default(),
+            kept_records: Default::default(),
         };
         store.sweep_temp_files();
         Ok(store)

@@ -10,8 +10,8 @@ use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use chrono::NaiveDate;
 use memchr::memmem;
 
-use super::index::IndexDir;
 pub use super::index::Place;
+use super::index::{IndexDir, Stamp};
 use super::{Store, StoreError};
 use crate::domain::bounds::is_valid_id;
 use crate::domain::find::{fold, fold_with_origins};
@@ -262,27 +262,77 @@ impl Store {
             (Some(_), None) => older.next(),
             (None, _) => newer.next(),
         });
-        // Snippets come from the client files, in their own case.
-        let mut records: HashMap<String, Option<ClientRecord>> = HashMap::new();
-        let hits = in_order
-            .filter_map(|(date, client, place, _)| {
-                let place = Place::parse(place)?;
-                // An id Rapport would not write is never made into a path.
-                if !is_valid_id(client) {
-                    return None;
-                }
-                let record = records.entry(client.to_string()).or_insert_with(|| self.load(client).ok());
+        // Snippets come from the client files, in their own case, read
+        // only for the hits returned: in rounds, as some may be dropped.
+        let mut candidates = in_order.filter_map(|(date, client, place, _)| {
+            // An id Rapport would not write is never made into a path.
+            Some((date, client, Place::parse(place)?)).filter(|_| is_valid_id(client))
+        });
+        let mut hits = Vec::new();
+        while hits.len() < limit {
+            let round: Vec<(NaiveDate, &str, Place)> = candidates.by_ref().take(limit - hits.len()).collect();
+            if round.is_empty() {
+                break;
+            }
+            let records = self.load_some(round.iter().map(|(_, client, _)| *client));
+            for (date, client, place) in round {
                 // A hit is shown only from the client's own file: a line of
                 // a damaged index that names no real place is dropped.
-                let r = record.as_ref()?;
-                let body = place.text(r)?;
+                let Some(r) = records.get(client).and_then(Option::as_ref) else { continue };
+                let Some(body) = place.text(r) else { continue };
                 let session = place.session(r);
                 let (snippet, marks) = snippet(&body, &words);
-                Some(Hit { client: client.to_string(), session, place, date, snippet, marks })
-            })
-            .take(limit)
-            .collect();
+                hits.push(Hit { client: client.to_string(), session, place, date, snippet, marks });
+            }
+        }
         Ok(Found { hits, total })
+    }
+}
+
+/// How many clients' records the search keeps between searches, for the
+/// snippets of the next keystroke's (mostly the same) hits.
+const KEPT_RECORDS: usize = 24;
+
+/// Records read for snippets, each with the stamp of the file it was read
+/// from: newest last.
+pub(crate) type KeptRecords = std::sync::Arc<std::sync::Mutex<Vec<(String, Stamp, std::sync::Arc<ClientRecord>)>>>;
+
+impl Store {
+    /// The records of `clients` (each read once, None when unreadable). A
+    /// record read by an earlier search is used again while its file's
+    /// size and time are unchanged.
+    fn load_some<'a>(
+        &self,
+        clients: impl Iterator<Item = &'a str>,
+    ) -> HashMap<&'a str, Option<std::sync::Arc<ClientRecord>>> {
+        let mut kept = self.kept_records.lock().unwrap_or_else(|e| e.into_inner());
+        let mut records = HashMap::new();
+        for id in clients {
+            if records.contains_key(id) {
+                continue;
+            }
+            let Ok(stamp) = Stamp::of(&self.client_path(id)) else {
+                records.insert(id, None);
+                continue;
+            };
+            let found = kept.iter().position(|(k, s, _)| k == id && *s == stamp);
+            let record = match found {
+                Some(i) => {
+                    let entry = kept.remove(i);
+                    let record = entry.2.clone();
+                    kept.push(entry);
+                    Some(record)
+                }
+                None => self.load(id).ok().map(std::sync::Arc::new).inspect(|r| {
+                    kept.retain(|(k, ..)| k != id);
+                    kept.push((id.to_string(), stamp, r.clone()));
+                }),
+            };
+            records.insert(id, record);
+        }
+        let excess = kept.len().saturating_sub(KEPT_RECORDS);
+        kept.drain(..excess);
+        records
     }
 }
 
