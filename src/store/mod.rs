@@ -55,6 +55,15 @@ pub struct ClientFile {
     pub read_only: bool,
 }
 
+/// What `clients/` holds besides client files, as its last full look saw.
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct Others {
+    /// Temp files (a save under way, or one a killed process left).
+    pub temps: bool,
+    /// Anything else: a conflict copy, a link, a foreign file, a temp file.
+    pub others: bool,
+}
+
 /// A handle on one data folder.
 #[derive(Debug, Clone)]
 pub struct Store {
@@ -254,26 +263,32 @@ impl Store {
         Ok(self.list_clients()?.0)
     }
 
-    /// [`Store::client_files`], and whether temp files were among them.
-    fn list_clients(&self) -> Result<(Vec<(String, PathBuf)>, bool), StoreError> {
+    /// [`Store::client_files`], and what else is in `clients/`.
+    fn list_clients(&self) -> Result<(Vec<(String, PathBuf)>, Others), StoreError> {
         let dir = self.clients_dir();
         let entries = fs::read_dir(&dir).map_err(|e| StoreError::io("list", &dir, e))?;
         let ending = format!(".{}", self.ext());
-        let mut temps = false;
+        let mut seen = Others::default();
         let mut files: Vec<(String, PathBuf)> = entries
             .filter_map(|e| e.ok())
             .filter_map(|e| {
-                let name = e.file_name().into_string().ok()?;
-                temps |= is_temp_file(&name);
-                let stem = name.strip_suffix(&ending)?;
+                let name = e.file_name().into_string().ok();
                 // A link is never a client file (see `strays`), so nothing
                 // outside the folder is read, copied into a snapshot or restored.
                 let file = e.file_type().is_ok_and(|t| t.is_file());
-                (file && bounds::is_valid_id(stem)).then(|| (stem.to_string(), e.path()))
+                let client = name.as_deref().and_then(|n| n.strip_suffix(&ending)).filter(|s| bounds::is_valid_id(s));
+                match client {
+                    Some(stem) if file => Some((stem.to_string(), e.path())),
+                    _ => {
+                        seen.temps |= name.as_deref().is_some_and(is_temp_file);
+                        seen.others = true;
+                        None
+                    }
+                }
             })
             .collect();
         files.sort();
-        Ok((files, temps))
+        Ok((files, seen))
     }
 
     /// The file names of every client (their ids, when not encrypted).
@@ -330,6 +345,15 @@ impl Store {
         self.index_dir().state().map(|s| s.generation)
     }
 
+    /// `clients/` holds nothing but client files, as far as the index
+    /// knows for sure (it matches the folder, and its last full look saw
+    /// nothing else): then it need not be listed to find strays.
+    pub(crate) fn only_client_files(&self) -> bool {
+        self.index_dir()
+            .state()
+            .is_some_and(|s| s.matches(index::state::folder_mtime(&self.clients_dir())) && !s.others)
+    }
+
     /// Makes sure the index matches the client files (call under the lock).
     fn freshen_locked(&self) -> Result<(), StoreError> {
         let clients_mtime = index::state::folder_mtime(&self.clients_dir());
@@ -343,9 +367,9 @@ impl Store {
     /// `clients_mtime` was read before the folder is listed, so a change
     /// made while it is is seen next time.
     fn full_pass_locked(&self, clients_mtime: u128) -> Result<Vec<IndexEntry>, StoreError> {
-        let (files, temps) = self.list_clients()?;
+        let (files, seen) = self.list_clients()?;
         self.index_dir()
-            .refresh(&files, |stem, path| self.load_path(stem, path), clients_mtime, temps)
+            .refresh(&files, |stem, path| self.load_path(stem, path), clients_mtime, seen)
             .map_err(|source| StoreError::Write { path: self.root.join("index"), cause: source })
     }
 

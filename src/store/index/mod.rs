@@ -77,16 +77,22 @@ pub struct Awaiting {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ClientSummary {
     pub name: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub preferred_name: Option<String>,
+    #[serde(default, skip_serializing_if = "is_false")]
     pub archived: bool,
     pub sessions: usize,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_session: Option<NaiveDateTime>,
     pub open_tasks: usize,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reminder: Option<String>,
     /// The appointments Today, the agenda and the list can still show: from
     /// the day of the latest one with its note written, and those without a
     /// note in the week before it (see [`recent_appointments`]).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub appointments: Vec<Appointment>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub awaiting: Vec<Awaiting>,
 }
 
@@ -158,11 +164,17 @@ pub struct IndexEntry {
     pub stamp: Stamp,
     /// None when the file could not be read; `error` says why.
     pub summary: Option<ClientSummary>,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
     /// Written by a newer Rapport: shown, never written.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "is_false")]
     pub read_only: bool,
+}
+
+// What is left out when empty keeps the summaries small: they are read
+// whole when the app opens.
+fn is_false(b: &bool) -> bool {
+    !b
 }
 
 #[derive(Debug, Serialize, Deserialize)]

@@ -13,14 +13,14 @@ impl IndexDir {
     /// when `clients/` had the modification time `clients_mtime`) and
     /// returns it, sorted by id: each file's size and time are compared
     /// with its entry's, and changed files are read (`load` reads one). An
-    /// index that is missing, damaged or old is rebuilt. `temps`: temp
-    /// files were seen among them. Call under the lock.
+    /// index that is missing, damaged or old is rebuilt. `seen`: what else
+    /// was in the folder. Call under the lock.
     pub fn refresh(
         &self,
         files: &[(String, PathBuf)],
         load: impl Fn(&str, PathBuf) -> super::super::ClientFile,
         clients_mtime: u128,
-        temps: bool,
+        seen: super::super::Others,
     ) -> anyhow::Result<Vec<IndexEntry>> {
         let state = self.state();
         let old = state.and_then(|_| self.entries());
@@ -54,7 +54,8 @@ impl IndexDir {
         entries.sort_by(|a, b| a.id.cmp(&b.id));
         let names: Vec<ClientName> = entries.iter().map(ClientName::of).collect();
         let generation = state.map_or(0, |s| s.generation) + u64::from(rebuild || !changed.is_empty());
-        let new_state = State { version: INDEX_VERSION, generation, clients_mtime, temps };
+        let new_state =
+            State { version: INDEX_VERSION, generation, clients_mtime, temps: seen.temps, others: seen.others };
         // The index is derived: one that cannot be written now (a full disk)
         // is written next time; the answer stands either way. The text goes
         // first and the state last, so what was not written is done again.

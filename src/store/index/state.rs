@@ -29,6 +29,10 @@ pub struct State {
     /// at each start until they are gone.
     #[serde(default)]
     pub temps: bool,
+    /// Anything but client files was in `clients/` at the last full pass
+    /// (a conflict copy, a link, a temp file…): see `Store::strays`.
+    #[serde(default)]
+    pub others: bool,
 }
 
 /// A folder's modification time in ns since 1970, or 0 when it cannot be
