@@ -273,7 +273,7 @@ fn a_deleted_or_damaged_index_is_rebuilt_and_loses_nothing() {
     assert_eq!(store.search("anniversary", None, 5).unwrap().total, 1);
 
     fs::write(dir.path().join("index/clients.json"), "{ not json").unwrap();
-    fs::write(dir.path().join("index/names.json"), "[ not json").unwrap();
+    fs::write(dir.path().join("index/names.tsv"), "[ not names").unwrap();
     fs::write(dir.path().join("index/search.seg"), "garbage\twithout\n").unwrap();
     assert_eq!(store.index().unwrap(), before);
     assert_eq!(store.search("anniversary", None, 5).unwrap().total, 1);

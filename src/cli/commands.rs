@@ -107,7 +107,28 @@ fn locate(store: &Store, query: &str) -> Result<(ClientId, Option<ClientRecord>)
         return Ok((typed.into(), None));
     }
     let names = store.client_names()?;
-    let id = resolve(&names, query).map(|e| e.id.clone()).map_err(|e| anyhow!(e))?;
+    let id = match resolve(&names, query) {
+        Ok(e) => e.id.clone(),
+        Err(e) => {
+            // More than one answers to it, says the index: if one's own
+            // file says otherwise, the index is wrong; ask it again rebuilt.
+            let typed = crate::domain::find::NameQuery::new(query);
+            let answers = |name: &str, preferred: Option<&str>| typed.answered_by(name, preferred);
+            let claimed: Vec<&ClientName> = names
+                .iter()
+                .filter(|n| n.name.as_deref().is_some_and(|name| answers(name, n.preferred_name.as_deref())))
+                .collect();
+            let wrong = claimed.len() > 1
+                && claimed.iter().any(|n| {
+                    !store.load(&n.id).is_ok_and(|r| answers(&r.client.name, r.client.preferred_name.as_deref()))
+                });
+            if !wrong {
+                return Err(anyhow!(e));
+            }
+            let names: Vec<ClientName> = store.rebuild_index()?.iter().map(ClientName::of).collect();
+            return Ok((resolve(&names, query).map(|e| e.id.clone()).map_err(|e| anyhow!(e))?, None));
+        }
+    };
     match store.load(&id) {
         Ok(r)
             if r.client.id == typed

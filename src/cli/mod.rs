@@ -31,12 +31,12 @@ impl Prompt for Terminal {
     }
 }
 
-use crate::domain::find::{answers_to, fold};
+use crate::domain::find::{NameQuery, fold};
 use crate::store::ClientName;
 
 /// Finds the client a CLIENT argument names: their id, or a prefix of the
 /// full name, the preferred name or any word of either, in any case and
-/// with or without accents (see [`answers_to`]). An unknown or ambiguous
+/// with or without accents (see [`crate::domain::find::answers_to`]). An unknown or ambiguous
 /// name is an error that lists the candidates.
 pub fn resolve<'a>(files: &'a [ClientName], query: &str) -> Result<&'a ClientName, String> {
     let q = fold(query.trim());
@@ -46,9 +46,10 @@ pub fn resolve<'a>(files: &'a [ClientName], query: &str) -> Result<&'a ClientNam
     if let Some(f) = files.iter().find(|f| f.id == q) {
         return Ok(f);
     }
+    let typed = NameQuery::new(query);
     let matches: Vec<&ClientName> = files
         .iter()
-        .filter(|f| f.name.as_ref().is_some_and(|name| answers_to(name, f.preferred_name.as_deref(), query)))
+        .filter(|f| f.name.as_ref().is_some_and(|name| typed.answered_by(name, f.preferred_name.as_deref())))
         .collect();
     match matches.as_slice() {
         [one] => Ok(one),

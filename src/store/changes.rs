@@ -24,7 +24,7 @@ impl Store {
             .into();
         let record = ClientRecord::new(id, profile, now.date());
         self.write(&record)?;
-        self.reindex(&record, before);
+        self.reindex(&record, before, true);
         self.audit(now, "client added", &record.client.id, "");
         Ok(record)
     }
@@ -119,7 +119,9 @@ impl Store {
             let _ = self.witness_append_locked(&back, now);
             return Err(e);
         }
-        self.reindex(&record, before);
+        let renamed =
+            on_disk.client.name != record.client.name || on_disk.client.preferred_name != record.client.preferred_name;
+        self.reindex(&record, before, renamed);
         if !sealed.is_empty() {
             self.audit(now, "notes finalised automatically", id, &sealed.join(","));
         }
@@ -158,11 +160,12 @@ impl Store {
     }
 
     /// Keeps the index in step with a saved record; `before` is the time
-    /// of `clients/` before the save. A failure here loses nothing: the
-    /// index then does not match the folder's time, and the next look
-    /// checks every file.
-    fn reindex(&self, record: &ClientRecord, before: u128) {
-        let _ = self.index_dir().update_one(record, &self.client_path(&record.client.id), before);
+    /// of `clients/` before the save; `renamed`: the client's name or
+    /// preferred name is new. A failure here loses nothing: the index then
+    /// does not match the folder's time, and the next look checks every
+    /// file.
+    fn reindex(&self, record: &ClientRecord, before: u128, renamed: bool) {
+        let _ = self.index_dir().update_one(record, &self.client_path(&record.client.id), before, renamed);
     }
 
     /// Writes a record that passes [`ClientRecord::check`]: an over-long

@@ -46,7 +46,7 @@ const INDEX_VERSION: u32 = 6;
 const STATE: &str = "state.json";
 const CLIENTS: &str = "clients.json";
 const LOG: &str = "clients.log";
-const NAMES: &str = "names.json";
+const NAMES: &str = "names.tsv";
 
 /// Which version of a client file an entry was built from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -322,12 +322,12 @@ impl IndexDir {
 
     /// Every client's name, for finding a client: None when missing or damaged.
     pub fn names(&self) -> Option<Vec<ClientName>> {
-        let names: Vec<ClientName> = self.read_json(NAMES)?;
+        let names = names::decode(&self.read_bytes(&self.path(NAMES))?)?;
         Some(names.into_iter().filter(ClientName::is_sound).collect())
     }
 
     fn write_names(&self, names: &[ClientName]) -> anyhow::Result<()> {
-        self.write_bytes(&self.path(NAMES), &serde_json::to_vec(names)?)
+        self.write_bytes(&self.path(NAMES), &names::encode(names))
     }
 
     /// Forgets the index, so the next look rebuilds it. Call under the lock.

@@ -83,8 +83,8 @@ impl IndexDir {
     /// the lock). `before`: the modification time of `clients/` before the
     /// save. If the index matched the files then, it matches them now;
     /// otherwise something else changed them meanwhile, and the next look
-    /// makes a full pass.
-    pub fn update_one(&self, record: &ClientRecord, path: &Path, before: u128) -> anyhow::Result<()> {
+    /// makes a full pass. The names are rewritten only when `renamed`.
+    pub fn update_one(&self, record: &ClientRecord, path: &Path, before: u128, renamed: bool) -> anyhow::Result<()> {
         let Some(state) = self.state() else {
             // No usable index: the next look builds it whole.
             return Ok(());
@@ -100,7 +100,9 @@ impl IndexDir {
             read_only: false,
         };
         self.replace_text(&BTreeSet::from([id.clone()]), &BTreeMap::from([(id, text_lines(record))]))?;
-        self.update_name(ClientName::of(&entry))?;
+        if renamed {
+            self.update_name(ClientName::of(&entry))?;
+        }
         self.log_entry(&entry.file.clone(), Some(entry))?;
         let clients = path.parent().map_or(0, folder_mtime);
         let clients_mtime = if state.clients_mtime == before { clients } else { 0 };
