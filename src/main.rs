@@ -112,7 +112,7 @@ fn run() -> Result<()> {
     if let Some(Command::Sync { command: Some(c @ SyncCommand::MergeDriver { .. }) }) = &cli.command {
         return cli::sync::merge_driver(&dir, c, now);
     }
-    let doctor = matches!(cli.command, Some(Command::Doctor));
+    let doctor = matches!(cli.command, Some(Command::Doctor { .. }));
     refuse_unsafe_folder(&dir, doctor)?;
     match &cli.command {
         Some(Command::Encrypt { yes }) => return cli::crypt::encrypt(&dir, *yes, now),

@@ -804,6 +804,32 @@ fn ctrl_f_searches_every_note_and_enter_opens_the_session() {
 }
 
 #[test]
+fn search_results_past_the_window_are_made_ready_as_the_therapist_moves_down() {
+    let mut app = App::demo();
+    app.press("C-f");
+    app.type_text("the");
+    let found = |app: &App| match &app.rt.model.screen {
+        Screen::Search(v) => match &v.results {
+            Some((_, Ok(f))) => (f.hits.len(), f.total, v.selected),
+            _ => panic!("results"),
+        },
+        _ => panic!("the search screen"),
+    };
+    let (shown, total, _) = found(&app);
+    assert_eq!(shown, 9, "what an 80x24 window shows, snippets and all");
+    assert!(total > shown, "{total}");
+    for _ in 1..shown {
+        app.press("Down");
+    }
+    assert_eq!(found(&app), (shown, total, shown - 1));
+    app.press("Down");
+    let (more, _, selected) = found(&app);
+    assert!(more > shown, "the next results came");
+    assert_eq!(selected, shown, "and the next one is selected");
+    assert!(app.screen(80, 24).contains(&format!("Results ({more} newest of {total})")), "{}", app.screen(80, 24));
+}
+
+#[test]
 fn a_fresh_note_can_be_edited_then_finalised_then_only_corrected_by_addendum() {
     let mut app = App::demo();
     app.press("Tab n");

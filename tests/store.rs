@@ -273,16 +273,19 @@ fn a_deleted_or_damaged_index_is_rebuilt_and_loses_nothing() {
     assert_eq!(store.search("anniversary", None, 5).unwrap().total, 1);
 
     fs::write(dir.path().join("index/clients.json"), "{ not json").unwrap();
-    fs::write(dir.path().join("index/text-00.tsv"), "garbage\twithout\n").unwrap();
+    fs::write(dir.path().join("index/names.tsv"), "[ not names").unwrap();
+    fs::write(dir.path().join("index/search.seg"), "garbage\twithout\n").unwrap();
     assert_eq!(store.index().unwrap(), before);
     assert_eq!(store.search("anniversary", None, 5).unwrap().total, 1);
 
-    fs::remove_file(dir.path().join("index/text-07.tsv")).unwrap();
-    assert_eq!(store.search("anniversary", None, 5).unwrap().total, 1, "a missing shard means a rebuild");
+    fs::remove_file(dir.path().join("index/search.seg")).unwrap();
+    assert_eq!(store.search("anniversary", None, 5).unwrap().total, 1, "a missing search index means a rebuild");
+    fs::write(dir.path().join("index/state.json"), "{").unwrap();
+    assert_eq!(store.index().unwrap(), before);
 }
 
 #[test]
-fn an_index_from_the_version_before_addenda_were_searched_is_rebuilt() {
+fn an_index_from_the_version_before_is_rebuilt() {
     let dir = tempfile::tempdir().unwrap();
     let store = Store::open(dir.path()).unwrap();
     store.create_client(profile("Maria Lopez"), now()).unwrap();
@@ -294,17 +297,18 @@ fn an_index_from_the_version_before_addenda_were_searched_is_rebuilt() {
         })
         .unwrap();
     store.index().unwrap();
-    // As the version before wrote it: version 4, one line per session, no addenda.
-    let index = dir.path().join("index/clients.json");
-    let old = fs::read_to_string(&index).unwrap().replace("\"version\":6", "\"version\":4");
-    assert!(old.contains("\"version\":4"), "{old}");
-    fs::write(&index, old).unwrap();
+    // As the version before wrote it: one summaries file and text shards
+    // (here without the addendum), no state, no inverted index.
+    let index = dir.path().join("index");
+    let summaries = fs::read_to_string(index.join("clients.json")).unwrap().replace("\"version\":7", "\"version\":5");
+    assert!(summaries.contains("\"version\":5"), "{summaries}");
+    fs::remove_dir_all(&index).unwrap();
+    fs::create_dir(&index).unwrap();
+    fs::write(index.join("clients.json"), summaries).unwrap();
     for shard in 0..64 {
-        let path = dir.path().join(format!("index/text-{shard:02}.tsv"));
-        let text = fs::read_to_string(&path).unwrap();
-        let kept: String = text.lines().filter(|l| !l.contains("sunday")).map(|l| format!("{l}\n")).collect();
-        fs::write(&path, kept).unwrap();
+        fs::write(index.join(format!("text-{shard:02}.tsv")), "").unwrap();
     }
+    fs::write(index.join("text-00.tsv"), "maria-lopez\ts1\t2026-11-09\tgrief anniversary\n").unwrap();
     let found = store.search("sunday", None, 5).unwrap();
     assert_eq!(found.total, 1, "the old index was rebuilt");
     assert_eq!(found.hits[0].place.label(), "addendum to s1");
@@ -317,23 +321,57 @@ fn a_file_changed_behind_rapports_back_is_reread() {
     let store = Store::open(dir.path()).unwrap();
     store.create_client(profile("Maria Lopez"), now()).unwrap();
     store.index().unwrap();
-    // A sync tool brings in a version with a new session.
+    // A sync tool brings in a version with a new session, written in place.
     let path = store.client_path("maria-lopez");
     let mut r = store.load("maria-lopez").unwrap();
     r.add_session(note_text("synced", "from the other laptop"), dt("2026-11-10 10:00")).unwrap();
     fs::write(&path, serde_json::to_vec_pretty(&r).unwrap()).unwrap();
 
-    let entry = &store.index().unwrap()[0];
+    // The folder's time tells nothing of that: the full look (the app's in
+    // the background, `doctor --reindex`) sees it.
+    let entry = &store.index_checked().unwrap()[0];
     assert_eq!(entry.summary.as_ref().unwrap().sessions, 1);
     assert_eq!(store.search("laptop", None, 5).unwrap().total, 1);
 
     fs::write(&path, "{ damaged").unwrap();
-    let entry = &store.index().unwrap()[0];
+    let entry = &store.index_checked().unwrap()[0];
     assert!(entry.summary.is_none() && entry.error.as_ref().unwrap().contains("maria-lopez.json"));
     assert_eq!(store.search("laptop", None, 5).unwrap().total, 0);
 
     fs::remove_file(&path).unwrap();
-    assert!(store.index().unwrap().is_empty());
+    assert!(store.index().unwrap().is_empty(), "a file removed is seen at once");
+}
+
+#[test]
+fn a_file_another_program_adds_renames_or_removes_is_seen_at_the_next_look() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(dir.path()).unwrap();
+    store.create_client(profile("Maria Lopez"), now()).unwrap();
+    store.update("maria-lopez", now(), "test", |r| r.add_session(note_text("sleep", "walrus"), now())).unwrap();
+    assert_eq!(store.index().unwrap().len(), 1);
+    // A sync tool brings a new client's file in the way they do: written
+    // beside it, then renamed into place.
+    let mut tom = store.load("maria-lopez").unwrap();
+    tom.client.id = "tom-becker".into();
+    tom.client.name = "Tom Becker".into();
+    let partial = dir.path().join("clients/.syncing-tom");
+    fs::write(&partial, serde_json::to_vec_pretty(&tom).unwrap()).unwrap();
+    fs::rename(&partial, store.client_path("tom-becker")).unwrap();
+    let ids: Vec<String> = store.index().unwrap().into_iter().map(|e| e.id.to_string()).collect();
+    assert_eq!(ids, vec!["maria-lopez", "tom-becker"]);
+    assert_eq!(store.search("walrus", None, 5).unwrap().total, 2);
+    assert!(store.client_names().unwrap().iter().any(|n| n.name.as_deref() == Some("Tom Becker")));
+
+    // Replaced by a rename (as sync tools write): seen too.
+    tom.sessions.clear();
+    fs::write(&partial, serde_json::to_vec_pretty(&tom).unwrap()).unwrap();
+    fs::rename(&partial, store.client_path("tom-becker")).unwrap();
+    assert_eq!(store.search("walrus", None, 5).unwrap().total, 1);
+
+    fs::remove_file(store.client_path("maria-lopez")).unwrap();
+    let ids: Vec<String> = store.index().unwrap().into_iter().map(|e| e.id.to_string()).collect();
+    assert_eq!(ids, vec!["tom-becker"]);
+    assert_eq!(store.search("walrus", None, 5).unwrap().total, 0);
 }
 
 #[test]

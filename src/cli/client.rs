@@ -67,7 +67,7 @@ pub(super) fn client(
             if archived > 0 && !all {
                 writeln!(out, "({} not shown; --all shows them)", plural(archived, "archived client"))?;
             }
-            for s in store.strays().into_iter().filter(|s| s.kind.needs_attention()) {
+            for s in store.strays_at_a_glance().into_iter().filter(|s| s.kind.needs_attention()) {
                 let name = s.path.strip_prefix(store.root()).unwrap_or(&s.path).display().to_string();
                 writeln!(out, "Warning: {name} {}.", s.kind.explain())?;
             }

@@ -9,7 +9,7 @@ use super::args::*;
 use super::resolve;
 use super::{care, client, measure, note, record, review, sync};
 use crate::domain::{ClientId, ClientRecord};
-use crate::store::Store;
+use crate::store::{ClientName, Store};
 
 /// Runs one subcommand against `store`, writing what it says to `out`.
 pub fn run(
@@ -48,7 +48,7 @@ pub fn run(
         Command::Retention { years } => record::retention(years, store, now, out),
         Command::Restore { snapshot, yes } => record::restore(snapshot, yes, store, now, out, prompt),
         Command::Backup { command } => record::backup(command, store, now, out),
-        Command::Doctor => record::doctor(store, now, out),
+        Command::Doctor { reindex } => record::doctor(reindex, store, now, out),
         Command::Watch(w) => care::watch(w, store, now, out),
         Command::Task(t) => care::task(t, store, now, out),
         Command::Contact(c) => care::contact(c, store, now, out),
@@ -100,24 +100,63 @@ pub(super) fn required_text(text: &str, what: &str) -> Result<String> {
 
 /// The id of the client `query` names, found through the index.
 pub(super) fn find(store: &Store, query: &str) -> Result<ClientId> {
-    let entries = store.index()?;
-    let id = resolve(&entries, query).map(|e| e.id.clone()).map_err(|e| anyhow!(e))?;
-    // The index is derived: the client's own file must answer to the name,
-    // or the index is rebuilt from the files and asked again (so a damaged
-    // index can never send a note to the wrong client).
-    if let Ok(r) = store.load(&id)
-        && r.client.id != crate::domain::find::fold(query.trim())
-        && !crate::domain::find::answers_to(&r.client.name, r.client.preferred_name.as_deref(), query)
-    {
-        let entries = store.rebuild_index()?;
-        return resolve(&entries, query).map(|e| e.id.clone()).map_err(|e| anyhow!(e));
+    Ok(locate(store, query)?.0)
+}
+
+/// The client `query` names, and their record when it was read to check
+/// the name. An id typed whole names its file at once; a name is looked up
+/// in the index's list of names, and the client's own file must then
+/// answer to it, or the index is rebuilt from the files and asked again
+/// (so a damaged index can never send a note to the wrong client).
+fn locate(store: &Store, query: &str) -> Result<(ClientId, Option<ClientRecord>)> {
+    let typed = crate::domain::find::fold(query.trim());
+    if store.has_client_file(&typed) {
+        return Ok((typed.into(), None));
     }
-    Ok(id)
+    let names = store.client_names()?;
+    let id = match resolve(&names, query) {
+        Ok(e) => e.id.clone(),
+        Err(e) => {
+            // More than one answers to it, says the index: if one's own
+            // file says otherwise, the index is wrong; ask it again rebuilt.
+            let typed = crate::domain::find::NameQuery::new(query);
+            let answers = |name: &str, preferred: Option<&str>| typed.answered_by(name, preferred);
+            let claimed: Vec<&ClientName> = names
+                .iter()
+                .filter(|n| n.name.as_deref().is_some_and(|name| answers(name, n.preferred_name.as_deref())))
+                .collect();
+            let wrong = claimed.len() > 1
+                && claimed.iter().any(|n| {
+                    !store.load(&n.id).is_ok_and(|r| answers(&r.client.name, r.client.preferred_name.as_deref()))
+                });
+            if !wrong {
+                return Err(anyhow!(e));
+            }
+            let names: Vec<ClientName> = store.rebuild_index()?.iter().map(ClientName::of).collect();
+            return Ok((resolve(&names, query).map(|e| e.id.clone()).map_err(|e| anyhow!(e))?, None));
+        }
+    };
+    match store.load(&id) {
+        Ok(r)
+            if r.client.id == typed
+                || crate::domain::find::answers_to(&r.client.name, r.client.preferred_name.as_deref(), query) =>
+        {
+            Ok((id, Some(r)))
+        }
+        Ok(_) => {
+            let names: Vec<ClientName> = store.rebuild_index()?.iter().map(ClientName::of).collect();
+            Ok((resolve(&names, query).map(|e| e.id.clone()).map_err(|e| anyhow!(e))?, None))
+        }
+        Err(_) => Ok((id, None)),
+    }
 }
 
 /// The readable record of the client `query` names.
 pub(super) fn load(store: &Store, query: &str) -> Result<ClientRecord> {
-    Ok(store.load(&find(store, query)?)?)
+    match locate(store, query)? {
+        (_, Some(record)) => Ok(record),
+        (id, None) => Ok(store.load(&id)?),
+    }
 }
 
 /// Applies a change to the client `query` names, as it is on disk now.

@@ -34,14 +34,14 @@ impl Prompt for Terminal {
     }
 }
 
-use crate::domain::find::{answers_to, fold};
-use crate::store::IndexEntry;
+use crate::domain::find::{NameQuery, fold};
+use crate::store::ClientName;
 
 /// Finds the client a CLIENT argument names: their id, or a prefix of the
 /// full name, the preferred name or any word of either, in any case and
-/// with or without accents (see [`answers_to`]). An unknown or ambiguous
+/// with or without accents (see [`crate::domain::find::answers_to`]). An unknown or ambiguous
 /// name is an error that lists the candidates.
-pub fn resolve<'a>(files: &'a [IndexEntry], query: &str) -> Result<&'a IndexEntry, String> {
+pub fn resolve<'a>(files: &'a [ClientName], query: &str) -> Result<&'a ClientName, String> {
     let q = fold(query.trim());
     if q.is_empty() {
         return Err("name a client; `rapport client list` shows them".into());
@@ -49,15 +49,16 @@ pub fn resolve<'a>(files: &'a [IndexEntry], query: &str) -> Result<&'a IndexEntr
     if let Some(f) = files.iter().find(|f| f.id == q) {
         return Ok(f);
     }
-    let matches: Vec<&IndexEntry> = files
+    let typed = NameQuery::new(query);
+    let matches: Vec<&ClientName> = files
         .iter()
-        .filter(|f| f.summary.as_ref().is_some_and(|r| answers_to(&r.name, r.preferred_name.as_deref(), query)))
+        .filter(|f| f.name.as_ref().is_some_and(|name| typed.answered_by(name, f.preferred_name.as_deref())))
         .collect();
     match matches.as_slice() {
         [one] => Ok(one),
         [] => {
             let unreadable: Vec<&str> =
-                files.iter().filter(|f| f.summary.is_none() && f.id.starts_with(&q)).map(|f| f.id.as_str()).collect();
+                files.iter().filter(|f| f.name.is_none() && f.id.starts_with(&q)).map(|f| f.id.as_str()).collect();
             if let [id] = unreadable.as_slice() {
                 return Ok(files.iter().find(|f| f.id == *id).expect("listed"));
             }
@@ -65,7 +66,7 @@ pub fn resolve<'a>(files: &'a [IndexEntry], query: &str) -> Result<&'a IndexEntr
         }
         many => {
             let names: Vec<String> =
-                many.iter().filter_map(|f| f.summary.as_ref().map(|s| format!("{} ({})", s.name, f.id))).collect();
+                many.iter().filter_map(|f| f.name.as_ref().map(|name| format!("{name} ({})", f.id))).collect();
             Err(format!(
                 "'{query}' matches more than one client: {}; type more of the name or use the id",
                 names.join(", ")

@@ -202,8 +202,12 @@ pub(super) fn backup(
 }
 
 /// Prints what needs attention in the data folder; fails if anything does.
-pub(super) fn doctor(store: &Store, now: NaiveDateTime, out: &mut dyn Write) -> Result<()> {
+pub(super) fn doctor(reindex: bool, store: &Store, now: NaiveDateTime, out: &mut dyn Write) -> Result<()> {
     writeln!(out, "Data folder {}", store.root().display())?;
+    if reindex {
+        let n = store.rebuild_index()?.len();
+        writeln!(out, "  ok: the index was rebuilt from {}", plural(n, "client file"))?;
+    }
     let findings = store.doctor(now)?;
     for f in &findings {
         writeln!(out, "  {} {}", if f.attention { "NEEDS ATTENTION:" } else { "ok:" }, f.text)?;

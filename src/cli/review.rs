@@ -70,11 +70,13 @@ pub(super) fn search(
     out: &mut dyn Write,
 ) -> Result<()> {
     let today = now.date();
-    let entries = store.index()?;
-    let client = client.map(|c| resolve(&entries, &c).map(|e| e.id.clone()).map_err(|e| anyhow!(e))).transpose()?;
+    let clients = store.client_names()?;
+    let client = client.map(|c| resolve(&clients, &c).map(|e| e.id.clone()).map_err(|e| anyhow!(e))).transpose()?;
     let found = store.search(&query.join(" "), client.as_deref(), limit as usize)?;
-    let names: std::collections::HashMap<ClientId, String> =
-        entries.into_iter().filter_map(|e| Some((e.id.clone(), e.summary?.display_name()))).collect();
+    let names: std::collections::HashMap<ClientId, String> = clients
+        .into_iter()
+        .filter_map(|e| Some((e.id, crate::domain::display_name(&e.name?, e.preferred_name.as_deref()))))
+        .collect();
     for h in &found.hits {
         let name = names.get(h.client.as_str()).map_or(h.client.as_str(), String::as_str);
         writeln!(out, "{name} · {} · {}\n    {}", format_day_near(h.date, today), h.place.label(), h.snippet)?;

@@ -60,8 +60,37 @@ fn push_folded(out: &mut String, c: char) {
 /// name, the preferred name, or any word of either ("zoe", "orsted",
 /// "Núñez" and "zoe ors" all name "Zoë Ørsted-Núñez").
 pub fn answers_to(name: &str, preferred: Option<&str>, typed: &str) -> bool {
-    let typed = words(&fold(typed));
-    !typed.is_empty() && std::iter::once(name).chain(preferred).any(|n| starts_a_word(&words(&fold(n)), &typed))
+    NameQuery::new(typed).answered_by(name, preferred)
+}
+
+/// What was typed to find a client, folded once to be held against many
+/// names (see [`answers_to`]).
+pub struct NameQuery(String);
+
+impl NameQuery {
+    pub fn new(typed: &str) -> NameQuery {
+        NameQuery(words(&fold(typed)))
+    }
+
+    /// Whether the client with this name and preferred name is the one named.
+    pub fn answered_by(&self, name: &str, preferred: Option<&str>) -> bool {
+        !self.0.is_empty()
+            && std::iter::once(name).chain(preferred).any(|n| {
+                // Most names are plain ASCII words with single spaces, which
+                // fold to themselves lowercased: compared as they are.
+                let plain = n.is_ascii()
+                    && n.split(' ').all(|w| !w.is_empty())
+                    && !n.bytes().any(|b| b.is_ascii_whitespace() && b != b' ');
+                if plain { starts_a_word_ascii(n, &self.0) } else { starts_a_word(&words(&fold(n)), &self.0) }
+            })
+    }
+}
+
+/// [`starts_a_word`] for ASCII `text`, in any case.
+fn starts_a_word_ascii(text: &str, prefix: &str) -> bool {
+    let (t, p) = (text.as_bytes(), prefix.as_bytes());
+    let at = |i: usize| t.get(i..i + p.len()).is_some_and(|w| w.eq_ignore_ascii_case(p));
+    at(0) || t.iter().enumerate().any(|(i, c)| !c.is_ascii_alphanumeric() && at(i + 1))
 }
 
 /// The words of `text` joined by single spaces.
@@ -164,6 +193,21 @@ mod tests {
         }
         assert!(answers_to("Siobhán O'Brien", None, "brien"));
         assert!(answers_to("Maria Lopez", Some("Mari"), "mari"));
+    }
+
+    #[test]
+    fn a_plain_ascii_name_is_matched_as_its_folded_words_are() {
+        let names = ["Maria Lopez", "Tom O'Neill-Becker", "AL", "x1 Y2", "Ada Kaur"];
+        let typed = [
+            "m", "ma", "maria l", "lopez", "o'n", "neill", "becker", "al", "y2", "kaur", "ada k", "a", "-b", "z",
+            "aria",
+        ];
+        for n in names {
+            for t in typed {
+                let q = NameQuery::new(t);
+                assert_eq!(starts_a_word_ascii(n, &q.0), starts_a_word(&words(&fold(n)), &q.0), "{n} / {t}");
+            }
+        }
     }
 
     #[test]

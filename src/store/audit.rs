@@ -51,6 +51,15 @@ pub fn append(root: &Path, entry: &AuditEntry, keys: Option<&Keys>) -> std::io::
 /// syncs. A symlink is refused, not followed. If the file ends in a torn
 /// line, a newline comes first so the new lines start fresh.
 pub(crate) fn append_line(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    append_bytes(path, bytes, true)
+}
+
+/// Like [`append_line`], without waiting for the disk: for derived files.
+pub(crate) fn append_line_unsynced(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    append_bytes(path, bytes, false)
+}
+
+fn append_bytes(path: &Path, bytes: &[u8], durable: bool) -> std::io::Result<()> {
     // Never through a link: a planted one would make Rapport append elsewhere.
     let mut f = OpenOptions::new()
         .create(true)
@@ -73,7 +82,7 @@ pub(crate) fn append_line(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     }
     out.extend_from_slice(bytes);
     f.write_all(&out)?;
-    f.sync_data()
+    if durable { f.sync_data() } else { Ok(()) }
 }
 
 /// How many lines of the log cannot be read: torn by a crash or a full

@@ -35,21 +35,29 @@ impl Store {
     /// The snapshots, oldest first: folders named as Rapport names them
     /// (a folder with any other name is not one, and is never pruned).
     pub fn snapshots(&self) -> Vec<Snapshot> {
-        let Ok(entries) = fs::read_dir(self.backups_dir()) else { return Vec::new() };
-        let mut snaps: Vec<Snapshot> = entries
-            .filter_map(|e| e.ok())
-            .filter(|e| e.file_type().is_ok_and(|t| t.is_dir()) && e.path().join("clients").is_dir())
-            .filter_map(|e| {
-                let name = e.file_name().into_string().ok()?;
-                snapshot_time(&name)?;
-                let clients = fs::read_dir(e.path().join("clients")).map_or(0, |d| {
+        self.snapshot_names()
+            .into_iter()
+            .map(|name| {
+                let clients = fs::read_dir(self.backups_dir().join(&name).join("clients")).map_or(0, |d| {
                     d.filter_map(|f| f.ok()).filter(|f| f.file_type().is_ok_and(|t| t.is_file())).count()
                 });
-                Some(Snapshot { name, clients })
+                Snapshot { name, clients }
             })
+            .collect()
+    }
+
+    /// The snapshots' names, oldest first, without counting what each
+    /// holds (which would list every client file of every snapshot).
+    fn snapshot_names(&self) -> Vec<String> {
+        let Ok(entries) = fs::read_dir(self.backups_dir()) else { return Vec::new() };
+        let mut names: Vec<String> = entries
+            .filter_map(|e| e.ok())
+            .filter(|e| e.file_type().is_ok_and(|t| t.is_dir()) && e.path().join("clients").is_dir())
+            .filter_map(|e| e.file_name().into_string().ok())
+            .filter(|name| snapshot_time(name).is_some())
             .collect();
-        snaps.sort_by(|a, b| a.name.cmp(&b.name));
-        snaps
+        names.sort();
+        names
     }
 
     /// Takes a snapshot now (call under the lock). `tail` names why.
@@ -131,7 +139,7 @@ impl Store {
     /// The day's snapshot, taken before the first change of the day.
     pub(crate) fn daily_snapshot_locked(&self, now: NaiveDateTime) -> Result<(), StoreError> {
         let today = now.format("%Y-%m-%d_").to_string();
-        if self.snapshots().iter().any(|s| s.name.starts_with(&today)) || self.client_ids()?.is_empty() {
+        if self.snapshot_names().iter().any(|s| s.starts_with(&today)) || self.client_ids()?.is_empty() {
             return Ok(());
         }
         self.snapshot_locked(now, "")?;
@@ -151,17 +159,17 @@ impl Store {
     /// clock that was wrong) neither counts nor goes: it could otherwise push every
     /// real snapshot out; `rapport doctor` names it.
     pub(crate) fn prune_locked(&self, keep: usize, now: NaiveDateTime) -> Result<Vec<String>, StoreError> {
-        let snaps: Vec<Snapshot> = self
-            .snapshots()
+        let snaps: Vec<String> = self
+            .snapshot_names()
             .into_iter()
-            .filter(|s| snapshot_time(&s.name).is_some_and(|t| t <= now + Duration::days(1)))
+            .filter(|s| snapshot_time(s).is_some_and(|t| t <= now + Duration::days(1)))
             .collect();
         let extra = snaps.len().saturating_sub(keep.max(1));
         let mut removed = Vec::new();
         for s in snaps.into_iter().take(extra) {
-            let path = self.backups_dir().join(&s.name);
+            let path = self.backups_dir().join(&s);
             fs::remove_dir_all(&path).map_err(|e| StoreError::io("remove", &path, e))?;
-            removed.push(s.name);
+            removed.push(s);
         }
         Ok(removed)
     }
@@ -231,6 +239,8 @@ impl Store {
             }
         }
         self.witness_restore_locked(&before, &kept.name, now)?;
+        // Many files changed at once: every one is checked at the next look.
+        let _ = self.index_dir().check_next_time();
         self.audit(now, "restore", "", name);
         Ok(kept.name)
     }
@@ -294,10 +304,9 @@ impl Store {
 
     /// The snapshots that still hold client `id`'s file.
     pub fn snapshots_holding(&self, id: &str) -> Vec<String> {
-        self.snapshots()
+        self.snapshot_names()
             .into_iter()
-            .filter(|s| self.backups_dir().join(&s.name).join("clients").join(self.file_name(id)).exists())
-            .map(|s| s.name)
+            .filter(|s| self.backups_dir().join(s).join("clients").join(self.file_name(id)).exists())
             .collect()
     }
 }

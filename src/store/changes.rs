@@ -14,6 +14,7 @@ impl Store {
     pub fn create_client(&self, profile: ClientProfile, now: NaiveDateTime) -> Result<ClientRecord, StoreError> {
         let profile = profile.cleaned()?;
         let _lock = self.lock()?;
+        let before = self.clients_mtime();
         self.daily_snapshot_locked(now)?;
         let base = slug(&profile.name);
         let id = (1..)
@@ -23,7 +24,7 @@ impl Store {
             .into();
         let record = ClientRecord::new(id, profile, now.date());
         self.write(&record)?;
-        self.reindex(&record);
+        self.reindex(&record, before, true);
         self.audit(now, "client added", &record.client.id, "");
         Ok(record)
     }
@@ -74,6 +75,7 @@ impl Store {
         change: impl FnOnce(&mut ClientRecord, &[SessionId]) -> Result<T, RecordError>,
     ) -> Result<(T, ClientRecord), StoreError> {
         let _lock = self.lock()?;
+        let before = self.clients_mtime();
         let mut on_disk = self.load_for_change(id)?;
         // What this change adds gets ids no other device gives.
         on_disk.device = crate::domain::DeviceTag(self.device.clone());
@@ -119,7 +121,9 @@ impl Store {
             let _ = self.witness_append_locked(&back, now);
             return Err(e);
         }
-        self.reindex(&record);
+        let renamed =
+            on_disk.client.name != record.client.name || on_disk.client.preferred_name != record.client.preferred_name;
+        self.reindex(&record, before, renamed);
         if !sealed.is_empty() {
             self.audit(now, "notes finalised automatically", id, &sealed.join(","));
         }
@@ -151,10 +155,19 @@ impl Store {
         self.write(record)
     }
 
-    /// Keeps the index in step with a saved record. A failure here loses
-    /// nothing: the next `index()` sees the file changed and re-reads it.
-    fn reindex(&self, record: &ClientRecord) {
-        let _ = self.index_dir().update_one(record, &self.client_path(&record.client.id));
+    /// The modification time of `clients/`, taken under the lock before a
+    /// save (see [`Store::reindex`]).
+    fn clients_mtime(&self) -> u128 {
+        index::state::folder_mtime(&self.clients_dir())
+    }
+
+    /// Keeps the index in step with a saved record; `before` is the time
+    /// of `clients/` before the save; `renamed`: the client's name or
+    /// preferred name is new. A failure here loses nothing: the index then
+    /// does not match the folder's time, and the next look checks every
+    /// file.
+    fn reindex(&self, record: &ClientRecord, before: u128, renamed: bool) {
+        let _ = self.index_dir().update_one(record, &self.client_path(&record.client.id), before, renamed);
     }
 
     /// Writes a record that passes [`ClientRecord::check`]: an over-long
@@ -210,6 +223,7 @@ impl Store {
         }
         let index = self.root.join("index");
         self.index_dir().remove_one(id).map_err(|source| StoreError::Write { path: index, cause: source })?;
+        self.forget_witness(id);
         let kept: Vec<audit::AuditEntry> =
             audit::read(&self.root, self.keys.as_deref()).into_iter().filter(|e| e.client != id).collect();
         audit::rewrite(&self.root, &kept, self.keys.as_deref())

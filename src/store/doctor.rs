@@ -83,8 +83,20 @@ pub struct Finding {
 impl Store {
     /// Every file in `clients/` and `drafts/` that is not one Rapport uses.
     pub fn strays(&self) -> Vec<Stray> {
+        self.strays_in(true)
+    }
+
+    /// [`Store::strays`], without listing a folder of many clients when
+    /// the index's last full look saw nothing else there and it has not
+    /// changed since: for the app's start and the client list.
+    pub fn strays_at_a_glance(&self) -> Vec<Stray> {
+        self.strays_in(!self.only_client_files())
+    }
+
+    fn strays_in(&self, list_clients: bool) -> Vec<Stray> {
         let mut strays = Vec::new();
-        for dir in [self.clients_dir(), self.drafts_dir()] {
+        let clients = list_clients.then(|| self.clients_dir());
+        for dir in clients.into_iter().chain([self.drafts_dir()]) {
             let Ok(entries) = fs::read_dir(&dir) else { continue };
             for e in entries.filter_map(|e| e.ok()) {
                 let name = e.file_name().to_string_lossy().into_owned();

@@ -40,7 +40,7 @@ pub use error::StoreError;
 pub(crate) use error::hint;
 pub(crate) use exports::{is_export_tail, plain_export_token};
 use index::IndexDir;
-pub use index::{ClientSummary, IndexEntry};
+pub use index::{ClientName, ClientSummary, IndexEntry};
 use lock::DataLock;
 pub use parse::parse_record;
 pub(crate) use parse::{read_bytes, read_lenient, valid_id, version_of};
@@ -56,6 +56,15 @@ pub struct ClientFile {
     pub read_only: bool,
 }
 
+/// What `clients/` holds besides client files, as its last full look saw.
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct Others {
+    /// Temp files (a save under way, or one a killed process left).
+    pub temps: bool,
+    /// Anything else: a conflict copy, a link, a foreign file, a temp file.
+    pub others: bool,
+}
+
 /// A handle on one data folder.
 #[derive(Debug, Clone)]
 pub struct Store {
@@ -68,6 +77,8 @@ pub struct Store {
     notices: std::sync::Arc<std::sync::Mutex<Vec<String>>>,
     /// This device's mark for new ids, once the folder is synced.
     device: Option<String>,
+    /// Records the last searches read for their snippets.
+    kept_records: search::KeptRecords,
 }
 
 impl Store {
@@ -93,6 +104,7 @@ impl Store {
             keys: None,
             notices: Default::default(),
             device: crate::sync::device_tag(root),
+            kept_records: Default::default(),
         };
         store.sweep_temp_files();
         Ok(store)
@@ -167,6 +179,26 @@ impl Store {
     /// stamped them, even on a network folder whose server keeps another
     /// time, and the store reads no clock of its own.
     fn sweep_temp_files(&self) {
+        // `clients/` is looked at only when something other than a save by
+        // Rapport changed it, or temp files were there last time: a folder
+        // of many clients is not listed for every command.
+        let state = self.index_dir().state();
+        let clients_changed =
+            !state.is_some_and(|s| s.matches(index::state::folder_mtime(&self.clients_dir())) && !s.temps);
+        let mut dirs = vec![self.root.clone(), self.drafts_dir(), self.root.join("index")];
+        if clients_changed {
+            dirs.push(self.clients_dir());
+        }
+        let temps: Vec<PathBuf> = dirs
+            .iter()
+            .filter_map(|dir| fs::read_dir(dir).ok())
+            .flat_map(|entries| entries.filter_map(|e| e.ok()))
+            .filter(|e| e.file_name().to_str().is_some_and(is_temp_file))
+            .map(|e| e.path())
+            .collect();
+        if temps.is_empty() {
+            return;
+        }
         let Some(folder_now) = tempfile::Builder::new()
             .prefix(".rapport-tmp-clock-")
             .tempfile_in(&self.root)
@@ -176,13 +208,9 @@ impl Store {
             return;
         };
         let Some(old) = folder_now.checked_sub(std::time::Duration::from_secs(600)) else { return };
-        for dir in [self.root.clone(), self.clients_dir(), self.drafts_dir(), self.root.join("index")] {
-            let Ok(entries) = fs::read_dir(&dir) else { continue };
-            for e in entries.filter_map(|e| e.ok()) {
-                let stale = e.metadata().and_then(|m| m.modified()).is_ok_and(|t| t < old);
-                if stale && e.file_name().to_str().is_some_and(is_temp_file) {
-                    let _ = fs::remove_file(e.path());
-                }
+        for path in temps {
+            if fs::symlink_metadata(&path).and_then(|m| m.modified()).is_ok_and(|t| t < old) {
+                let _ = fs::remove_file(path);
             }
         }
     }
@@ -246,22 +274,35 @@ impl Store {
     /// folder is not encrypted) and its path, sorted. Only names Rapport
     /// writes count; anything else in `clients/` is a [`Store::strays`].
     pub fn client_files(&self) -> Result<Vec<(String, PathBuf)>, StoreError> {
+        Ok(self.list_clients()?.0)
+    }
+
+    /// [`Store::client_files`], and what else is in `clients/`.
+    fn list_clients(&self) -> Result<(Vec<(String, PathBuf)>, Others), StoreError> {
         let dir = self.clients_dir();
         let entries = fs::read_dir(&dir).map_err(|e| StoreError::io("list", &dir, e))?;
         let ending = format!(".{}", self.ext());
+        let mut seen = Others::default();
         let mut files: Vec<(String, PathBuf)> = entries
             .filter_map(|e| e.ok())
             .filter_map(|e| {
-                let name = e.file_name().into_string().ok()?;
-                let stem = name.strip_suffix(&ending)?;
+                let name = e.file_name().into_string().ok();
                 // A link is never a client file (see `strays`), so nothing
                 // outside the folder is read, copied into a snapshot or restored.
                 let file = e.file_type().is_ok_and(|t| t.is_file());
-                (file && bounds::is_valid_id(stem)).then(|| (stem.to_string(), e.path()))
+                let client = name.as_deref().and_then(|n| n.strip_suffix(&ending)).filter(|s| bounds::is_valid_id(s));
+                match client {
+                    Some(stem) if file => Some((stem.to_string(), e.path())),
+                    _ => {
+                        seen.temps |= name.as_deref().is_some_and(is_temp_file);
+                        seen.others = true;
+                        None
+                    }
+                }
             })
             .collect();
         files.sort();
-        Ok(files)
+        Ok((files, seen))
     }
 
     /// The file names of every client (their ids, when not encrypted).
@@ -269,25 +310,93 @@ impl Store {
         Ok(self.client_files()?.into_iter().map(|(stem, _)| stem.into()).collect())
     }
 
-    /// Every client as the index knows them, sorted by id: the index is first
-    /// brought up to date with the client files (only changed files are read).
+    /// Client `id` has a file (not a link) in `clients/`: one `stat`.
+    pub fn has_client_file(&self, id: &str) -> bool {
+        bounds::is_valid_id(id) && fs::symlink_metadata(self.client_path(id)).is_ok_and(|m| m.is_file())
+    }
+
+    /// Every client as the index knows them, sorted by id. The index is
+    /// used as it is unless a client file was added, renamed or removed
+    /// by another program since Rapport last wrote it (the time of
+    /// `clients/` says so): then every file is checked and changed ones
+    /// are read. A file rewritten in place by another program is seen by
+    /// [`Store::index_checked`].
     pub fn index(&self) -> Result<Vec<IndexEntry>, StoreError> {
         let _lock = self.lock()?;
-        let files = self.client_files()?;
+        let clients_mtime = index::state::folder_mtime(&self.clients_dir());
+        if self.index_dir().state().is_some_and(|s| s.matches(clients_mtime))
+            && let Some(entries) = self.index_dir().entries()
+        {
+            return Ok(entries);
+        }
+        self.full_pass_locked(clients_mtime)
+    }
+
+    /// Every client as the index knows them, after checking every client
+    /// file's size and time: for the app's look in the background and
+    /// `rapport doctor --reindex`.
+    pub fn index_checked(&self) -> Result<Vec<IndexEntry>, StoreError> {
+        let _lock = self.lock()?;
+        self.full_pass_locked(index::state::folder_mtime(&self.clients_dir()))
+    }
+
+    /// Every client's id and name, for finding one by name: as fresh as
+    /// [`Store::index`], and much less to read.
+    pub fn client_names(&self) -> Result<Vec<ClientName>, StoreError> {
+        let _lock = self.lock()?;
+        let clients_mtime = index::state::folder_mtime(&self.clients_dir());
+        if self.index_dir().state().is_some_and(|s| s.matches(clients_mtime))
+            && let Some(names) = self.index_dir().names()
+        {
+            return Ok(names);
+        }
+        Ok(self.full_pass_locked(clients_mtime)?.iter().map(ClientName::of).collect())
+    }
+
+    /// Changes each time Rapport changes the index, here or in another
+    /// process: a value seen before means nothing was saved since.
+    pub fn index_generation(&self) -> Option<u64> {
+        self.index_dir().state().map(|s| s.generation)
+    }
+
+    /// `clients/` holds nothing but client files, as far as the index
+    /// knows for sure (it matches the folder, and its last full look saw
+    /// nothing else): then it need not be listed to find strays.
+    pub(crate) fn only_client_files(&self) -> bool {
         self.index_dir()
-            .refresh(&files, |stem, path| self.load_path(stem, path))
+            .state()
+            .is_some_and(|s| s.matches(index::state::folder_mtime(&self.clients_dir())) && !s.others)
+    }
+
+    /// Makes sure the index matches the client files (call under the lock).
+    fn freshen_locked(&self) -> Result<(), StoreError> {
+        let clients_mtime = index::state::folder_mtime(&self.clients_dir());
+        if !self.index_dir().state().is_some_and(|s| s.matches(clients_mtime)) {
+            self.full_pass_locked(clients_mtime)?;
+        }
+        Ok(())
+    }
+
+    /// Checks every client file against the index (call under the lock);
+    /// `clients_mtime` was read before the folder is listed, so a change
+    /// made while it is is seen next time.
+    fn full_pass_locked(&self, clients_mtime: u128) -> Result<Vec<IndexEntry>, StoreError> {
+        let (files, seen) = self.list_clients()?;
+        self.index_dir()
+            .refresh(&files, |stem, path| self.load_path(stem, path), clients_mtime, seen)
             .map_err(|source| StoreError::Write { path: self.root.join("index"), cause: source })
     }
 
     /// Throws the index away and builds it again from the client files.
     pub fn rebuild_index(&self) -> Result<Vec<IndexEntry>, StoreError> {
         let _lock = self.lock()?;
+        self.rebuild_index_locked()
+    }
+
+    fn rebuild_index_locked(&self) -> Result<Vec<IndexEntry>, StoreError> {
         let index = self.root.join("index");
-        self.index_dir().discard().map_err(|source| StoreError::Write { path: index.clone(), cause: source })?;
-        let files = self.client_files()?;
-        self.index_dir()
-            .refresh(&files, |stem, path| self.load_path(stem, path))
-            .map_err(|source| StoreError::Write { path: index, cause: source })
+        self.index_dir().discard().map_err(|source| StoreError::Write { path: index, cause: source })?;
+        self.full_pass_locked(index::state::folder_mtime(&self.clients_dir()))
     }
 
     /// Every client file; one that cannot be read is returned with its error

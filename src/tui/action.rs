@@ -170,6 +170,8 @@ pub enum Effect {
     /// Search every note for `query`.
     Search {
         query: String,
+        /// How many hits to make snippets for (see `screens::search::page`).
+        limit: usize,
     },
     /// Replace the text of a note not yet final.
     EditNote {

@@ -58,8 +58,9 @@ pub fn run(store: Store, fixed_now: Option<NaiveDateTime>) -> Result<()> {
 
 /// How long a search waits for the next keystroke before it runs.
 const SEARCH_DEBOUNCE: Duration = Duration::from_millis(80);
-/// How often the loop looks for results while the worker is busy.
-const RESULT_POLL: Duration = Duration::from_millis(4);
+/// How often the loop looks for results while the worker is busy (a
+/// channel cannot wake the terminal's poll).
+const RESULT_POLL: Duration = Duration::from_millis(1);
 
 /// The loop's own state beside the model: the terminal, the store's
 /// worker thread, and a search waiting for typing to pause.
@@ -68,26 +69,38 @@ struct Loop<'a> {
     store: &'a Store,
     worker: Worker,
     search: Option<(Effect, Instant)>,
+    /// Something happened since the screen was last drawn.
+    dirty: bool,
 }
 
 fn event_loop(terminal: &mut DefaultTerminal, model: &mut Model, store: &Store, clock: &Clock) -> Result<()> {
-    let mut l = Loop { terminal, store, worker: Worker::start(store.clone()), search: None };
+    let mut l = Loop { terminal, store, worker: Worker::start(store.clone()), search: None, dirty: true };
     let mut last_tick = Instant::now();
     // The first tick loads what the first screen shows.
     l.dispatch(model, Action::Tick(clock.now()))?;
     let size = l.terminal.size()?;
     l.dispatch(model, Action::Resized(size.width, size.height))?;
     loop {
-        l.terminal.draw(|f| view(model, f))?;
+        // Drawn when something happened: an idle loop waiting for the
+        // store's answer writes nothing to the terminal.
+        if std::mem::take(&mut l.dirty) {
+            l.terminal.draw(|f| view(model, f))?;
+        }
         if model.quit {
             // A draft being kept, a note being saved: finished before leaving.
             l.worker.finish();
             return Ok(());
         }
+        let mut came_back = false;
         while let Some(results) = l.worker.next(Duration::ZERO) {
+            came_back = true;
             for result in results {
                 l.dispatch(model, result)?;
             }
+        }
+        if came_back {
+            // Drawn at once, not at the next key or tick.
+            continue;
         }
         if l.search.as_ref().is_some_and(|(_, at)| at.elapsed() >= SEARCH_DEBOUNCE)
             && let Some((search, _)) = l.search.take()
@@ -142,6 +155,7 @@ impl Loop<'_> {
     /// runs here (it needs the terminal), a search waits for typing to
     /// pause, the rest go to the worker. Only a broken terminal is an error.
     fn dispatch(&mut self, model: &mut Model, action: Action) -> Result<()> {
+        self.dirty = true;
         let mut queue = vec![action];
         while let Some(action) = queue.pop() {
             for effect in update(model, action) {

@@ -9,9 +9,6 @@ use crate::domain::time::format_datetime;
 use crate::sanitize::MakeVisible;
 use crate::store::Store;
 
-/// How many search results the app shows.
-pub const SEARCH_LIMIT: usize = 50;
-
 /// Runs one effect on the store and returns its result as an action, with
 /// every text from the record made visible (see [`crate::sanitize`]): what
 /// the app holds, it can draw. Failures come back as
@@ -26,8 +23,8 @@ pub fn run(store: &Store, effect: Effect, now: NaiveDateTime) -> Option<Action> 
 fn perform(store: &Store, effect: Effect, now: NaiveDateTime) -> Option<Action> {
     let failed = |e: crate::store::StoreError| Action::StoreFailed(e.to_string());
     Some(match effect {
-        Effect::Search { query } => {
-            let result = store.search(&query, None, SEARCH_LIMIT).map_err(|e| e.to_string());
+        Effect::Search { query, limit } => {
+            let result = store.search(&query, None, limit).map_err(|e| e.to_string());
             Action::SearchDone { query, result }
         }
         Effect::EditNote { client, session, note } => {
@@ -72,7 +69,8 @@ fn perform(store: &Store, effect: Effect, now: NaiveDateTime) -> Option<Action> 
         Effect::Export { client } => Action::Exported(
             store.export_client(&client, now).map(|p| p.display().to_string()).map_err(|e| e.to_string()),
         ),
-        Effect::Refresh => match store.index() {
+        // The app's look in the background: every file's size and time.
+        Effect::Refresh => match store.index_checked() {
             Ok(entries) => Action::Refreshed(entries),
             Err(e) => failed(e),
         },

@@ -59,7 +59,7 @@ impl Model {
 
     /// Sorts the clients by name and re-indexes them by id.
     pub(crate) fn sort_clients(&mut self) {
-        self.clients.sort_by_key(ClientEntry::sort_key);
+        self.clients.sort_by_cached_key(ClientEntry::sort_key);
         self.by_id = self.clients.iter().enumerate().map(|(i, c)| (c.id.clone(), i)).collect();
     }
 

@@ -64,7 +64,7 @@ pub fn open_model(store: &Store, now: NaiveDateTime, theme: Theme) -> Result<Mod
     model.encrypted = store.is_encrypted();
     model.blank_after_minutes = store.settings().blank_after_minutes;
     model.custom_scales = store.settings().measures.clone();
-    model.strays = store.strays().into_iter().filter(|s| s.kind.needs_attention()).count();
+    model.strays = store.strays_at_a_glance().into_iter().filter(|s| s.kind.needs_attention()).count();
     if model.strays > 0 {
         model.set_error(format!(
             "{} in the data folder Rapport ignores (a sync-conflict copy or a link): run `rapport doctor` to see what to do.",

@@ -184,6 +184,7 @@ fn step_model(m: &mut Model, action: Action) -> Vec<Effect> {
             results: None,
             selected: 0,
             open_when_found: false,
+            more_wanted: false,
         }));
         return vec![];
     }

@@ -157,7 +157,12 @@ pub enum Command {
     /// Check the data folder: permissions, damaged and newer-format files,
     /// sync-conflict copies, links, left-over temp files, encryption.
     /// Exits non-zero when something needs your attention.
-    Doctor,
+    Doctor {
+        /// Also rebuild the index (the client list, names and search) from
+        /// the client files, as after a file was changed by another program
+        #[arg(long)]
+        reindex: bool,
+    },
     /// Encrypt the data folder with a passphrase (RAPPORT_PASSPHRASE, or asked)
     Encrypt {
         /// Do not ask first

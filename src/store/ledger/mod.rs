@@ -86,7 +86,7 @@ pub fn addendum_hash(session: &str, a: &Addendum) -> String {
 }
 
 /// What the ledger says one note should be.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Witness {
     /// The hash of its latest seal.
     pub hash: String,
@@ -254,6 +254,13 @@ fn tail(root: &Path, keys: Option<&Keys>) -> std::io::Result<(u64, String)> {
 /// What the ledger says each of `client`'s notes should be.
 pub fn witness(entries: &[Entry], client: &str) -> BTreeMap<SessionId, Witness> {
     let mut notes: BTreeMap<SessionId, Witness> = BTreeMap::new();
+    witness_more(&mut notes, entries, client);
+    notes
+}
+
+/// Adds to `notes` (what earlier entries said of `client`) what `entries`,
+/// the ones after them, say.
+fn witness_more(notes: &mut BTreeMap<SessionId, Witness>, entries: &[Entry], client: &str) {
     for e in entries.iter().filter(|e| e.client == client) {
         match e.kind {
             Kind::Restore => notes.clear(),
@@ -271,7 +278,6 @@ pub fn witness(entries: &[Entry], client: &str) -> BTreeMap<SessionId, Witness> 
             Kind::Start | Kind::Erased => {}
         }
     }
-    notes
 }
 
 /// Every client the ledger has witnessed.
@@ -368,6 +374,7 @@ fn chained(
     bytes
 }
 
+mod cache;
 mod merge;
 mod verify;
 

@@ -166,8 +166,10 @@ impl crate::store::Store {
             }
             self.start_ledger_locked(now)?;
         }
-        let read = read(self.root(), self.keys.as_deref(), Some(id)).map_err(|e| self.ledger_error(e))?;
-        Ok(witness(&read.entries, id))
+        if id.is_empty() {
+            return Ok(BTreeMap::new());
+        }
+        self.witness_cached(id).map_err(|e| self.ledger_error(e))
     }
 
     /// Appends `entries` to the ledger (call under the lock).

@@ -24,6 +24,9 @@ pub struct SearchView {
     /// Enter was pressed before the results for what is typed came back:
     /// the first of them opens when they do.
     pub open_when_found: bool,
+    /// Down was pressed on the last result shown while more were found:
+    /// the next is selected when they come.
+    pub more_wanted: bool,
 }
 
 impl SearchView {
@@ -112,6 +115,7 @@ pub static KEYS: &[Binding] = &[
 // ---- Keys -------------------------------------------------------------------
 
 pub(crate) fn update(m: &mut Model, action: Action) -> Vec<Effect> {
+    let size = m.size;
     let Screen::Search(v) = &mut m.screen else { return vec![] };
     let before = v.query();
     match action {
@@ -122,10 +126,15 @@ pub(crate) fn update(m: &mut Model, action: Action) -> Vec<Effect> {
             }
         }
         Action::Up | Action::Down => {
-            let n = match &v.results {
-                Some((_, Ok(f))) => f.hits.len(),
-                _ => 0,
+            let (n, total) = match &v.results {
+                Some((_, Ok(f))) => (f.hits.len(), f.total),
+                _ => (0, 0),
             };
+            if action == Action::Down && n > 0 && v.selected + 1 == n && total > n {
+                // Only the results that fit are made ready; the next ones now.
+                v.more_wanted = true;
+                return vec![Effect::Search { query: v.query(), limit: n + page(size) }];
+            }
             v.selected = step(v.selected, n, action == Action::Down);
         }
         Action::Open if v.results.as_ref().is_none_or(|(q, _)| *q != v.query()) => {
@@ -149,6 +158,7 @@ pub(crate) fn update(m: &mut Model, action: Action) -> Vec<Effect> {
         _ => {}
     }
     v.open_when_found = false;
+    v.more_wanted = false;
     let query = v.query();
     if query == before {
         return vec![];
@@ -157,7 +167,15 @@ pub(crate) fn update(m: &mut Model, action: Action) -> Vec<Effect> {
         v.results = None;
         return vec![];
     }
-    vec![Effect::Search { query }]
+    vec![Effect::Search { query, limit: page(size) }]
+}
+
+/// How many results are asked for at a time: what a window of `size`
+/// shows (two lines each, below the tabs, the search line and above the
+/// keys), so each keystroke's search makes snippets only for what can be
+/// seen.
+pub(crate) fn page(size: (u16, u16)) -> usize {
+    usize::from(size.1.saturating_sub(6) / 2).max(8)
 }
 
 /// Takes in the results of a search: shown if they are for what is typed
@@ -168,8 +186,10 @@ pub(crate) fn found(m: &mut Model, query: String, result: Result<Found, String>)
         return;
     }
     let first = result.as_ref().ok().and_then(|f| f.hits.first().cloned());
+    let more = std::mem::take(&mut v.more_wanted) && v.results.as_ref().is_some_and(|(q, _)| *q == query);
+    let shown = result.as_ref().map_or(0, |f| f.hits.len());
     v.results = Some((query, result));
-    v.selected = 0;
+    v.selected = if more { (v.selected + 1).min(shown.saturating_sub(1)) } else { 0 };
     if std::mem::take(&mut v.open_when_found)
         && let Some(hit) = first
     {

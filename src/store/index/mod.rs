@@ -1,0 +1,356 @@
+//! A derived index of the data folder, so a practice of any size opens
+//! instantly: one small summary per client (for the list and Today), their
+//! names (for finding a client by name), and the words of every note (for
+//! search, see [`super::search`]).
+//!
+//! It is never the source of truth. Each entry remembers the size and
+//! modification time of the client file it was built from. A save changes
+//! the index with the file, under the folder lock; a change made by another
+//! program is found as [`state`] says, and an index that is missing or
+//! damaged is rebuilt from the client files.
+//!
+//! The summaries are a file written whole now and then, plus a log of the
+//! entries changed since, so a save appends one line rather than rewriting
+//! every client's summary.
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::io;
+use std::path::{Path, PathBuf};
+use std::time::UNIX_EPOCH;
+
+use chrono::{NaiveDate, NaiveDateTime};
+use serde::{Deserialize, Serialize};
+
+use base64::Engine;
+use base64::engine::general_purpose::STANDARD;
+
+use super::crypt::SharedKeys;
+use crate::domain::bounds::is_valid_id;
+use crate::domain::{Appointment, Channel, ClientId, ClientRecord, ContactId};
+
+mod names;
+mod refresh;
+pub mod state;
+mod text;
+
+pub use names::ClientName;
+use state::State;
+pub use text::{Place, loose_text, session_text, text_lines};
+
+/// Bump when the index layout changes: an old index is then rebuilt.
+/// 5: text folded for accents; a line for each addendum, task outcome and
+/// message, named by its [`Place`].
+/// 6: a client's measure flag. 7: a state file, names apart, a log of
+/// summaries, an inverted index.
+const INDEX_VERSION: u32 = 7;
+const STATE: &str = "state.json";
+const CLIENTS: &str = "clients.json";
+const LOG: &str = "clients.log";
+const NAMES: &str = "names.tsv";
+
+/// Which version of a client file an entry was built from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Stamp {
+    pub modified_ns: u128,
+    pub len: u64,
+}
+
+impl Stamp {
+    pub fn of(path: &Path) -> io::Result<Stamp> {
+        let m = fs::metadata(path)?;
+        let modified_ns = m.modified()?.duration_since(UNIX_EPOCH).map_or(0, |d| d.as_nanos());
+        Ok(Stamp { modified_ns, len: m.len() })
+    }
+}
+
+/// A message from the client still awaiting a reply.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Awaiting {
+    pub id: ContactId,
+    pub channel: Channel,
+    pub at: NaiveDateTime,
+    pub summary: String,
+}
+
+/// What the list, Today and name look-ups need of a client, without
+/// reading their file.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ClientSummary {
+    pub name: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub preferred_name: Option<String>,
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub archived: bool,
+    pub sessions: usize,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_session: Option<NaiveDateTime>,
+    pub open_tasks: usize,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reminder: Option<String>,
+    /// The appointments Today, the agenda and the list can still show: from
+    /// the day of the latest one with its note written, and those without a
+    /// note in the week before it (see [`recent_appointments`]).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub appointments: Vec<Appointment>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub awaiting: Vec<Awaiting>,
+    /// The most urgent warning the client's latest measures raise (an SRS
+    /// at or below 36, PHQ-9 item 9, reliable deterioration), so Today and
+    /// the list show it before the review is opened.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub flag: Option<String>,
+}
+
+impl ClientSummary {
+    pub fn of(r: &ClientRecord) -> ClientSummary {
+        ClientSummary {
+            name: r.client.name.clone(),
+            preferred_name: r.client.preferred_name.clone(),
+            archived: r.client.archived,
+            sessions: r.sessions.len(),
+            last_session: r.last_session().map(|s| s.at),
+            open_tasks: r.open_tasks().count(),
+            reminder: r.reminder(),
+            appointments: recent_appointments(r),
+            awaiting: r
+                .contacts
+                .iter()
+                .filter(|c| c.awaits_reply())
+                .map(|c| Awaiting { id: c.id.clone(), channel: c.channel, at: c.at, summary: c.summary.clone() })
+                .collect(),
+            flag: r.measure_flags(NaiveDateTime::MAX).into_iter().next().map(|f| f.text),
+        }
+    }
+
+    /// "Maria Lopez (Mari)" or just the name.
+    pub fn display_name(&self) -> String {
+        crate::domain::display_name(&self.name, self.preferred_name.as_deref())
+    }
+
+    /// The appointment a note begun at `now` is for (see
+    /// [`ClientRecord::appointment_for_note`]).
+    pub fn appointment_for_note(&self, now: NaiveDateTime) -> Option<&Appointment> {
+        crate::domain::appointments::for_note(&self.appointments, now)
+    }
+
+    /// Whether a held appointment of the last `days` still waits for its note.
+    pub fn note_due(&self, now: NaiveDateTime, days: i64) -> bool {
+        use crate::domain::appointments::AppointmentState::NoteDue;
+        self.appointments.iter().any(|a| a.state(now) == NoteDue && (now - a.end()).num_days() < days)
+    }
+
+    /// The booked appointment starting at `start`.
+    pub fn appointment_at(&self, start: NaiveDateTime) -> Option<&Appointment> {
+        self.appointments.iter().find(|a| a.start == start && !a.is_cancelled())
+    }
+}
+
+/// The appointments still worth showing, chosen without knowing today's
+/// date (an entry is built once and read for weeks): those from the day of
+/// the latest appointment whose note is written (it was held), and the
+/// booked ones without a note from the week before it, which may still be
+/// due. A note's own date plays no part, so no note can hide an appointment.
+fn recent_appointments(r: &ClientRecord) -> Vec<Appointment> {
+    let held = r.appointments.iter().filter(|a| a.note.is_some()).map(|a| a.start.date()).max();
+    let since = held.unwrap_or(NaiveDate::MIN);
+    let due_since = since.checked_sub_days(chrono::Days::new(7)).unwrap_or(NaiveDate::MIN);
+    r.appointments
+        .iter()
+        .filter(|a| a.start.date() >= since || (a.note.is_none() && !a.is_cancelled() && a.start.date() >= due_since))
+        .cloned()
+        .collect()
+}
+
+/// One client as the index knows them.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct IndexEntry {
+    pub id: ClientId,
+    /// The client file's name without its ending (the id, unless encrypted).
+    pub file: String,
+    pub stamp: Stamp,
+    /// None when the file could not be read; `error` says why.
+    pub summary: Option<ClientSummary>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+    /// Written by a newer Rapport: shown, never written.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub read_only: bool,
+}
+
+// What is left out when empty keeps the summaries small: they are read
+// whole when the app opens.
+fn is_false(b: &bool) -> bool {
+    !b
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+struct IndexFile {
+    version: u32,
+    clients: Vec<IndexEntry>,
+}
+
+/// The index folder of a data folder.
+pub(crate) struct IndexDir {
+    dir: PathBuf,
+    pub(crate) keys: SharedKeys,
+}
+
+/// One line of the summaries' log: client file `file` now has `entry`, or
+/// is gone.
+#[derive(Debug, Serialize, Deserialize)]
+struct Logged {
+    file: String,
+    entry: Option<IndexEntry>,
+}
+
+impl IndexDir {
+    pub fn new(root: &Path, keys: SharedKeys) -> IndexDir {
+        IndexDir { dir: root.join("index"), keys }
+    }
+
+    /// The file name of client `id` (see [`super::Store::stem`]).
+    fn stem(&self, id: &str) -> String {
+        match &self.keys {
+            Some(k) => k.stem(id),
+            None => id.to_string(),
+        }
+    }
+
+    /// A file of the index folder.
+    pub fn path(&self, name: &str) -> PathBuf {
+        self.dir.join(name)
+    }
+
+    /// Reads an index file, decrypting it when the folder is encrypted.
+    pub fn read_bytes(&self, path: &Path) -> Option<Vec<u8>> {
+        // Never through a link; derived files are rebuilt if refused.
+        let bytes = super::files::read_regular(path, 1 << 30).ok()?;
+        match &self.keys {
+            Some(k) => k.decrypt(&bytes),
+            None => Some(bytes),
+        }
+    }
+
+    pub fn write_bytes(&self, path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
+        super::atomic::create_private_dir(&self.dir)?;
+        match &self.keys {
+            // Derived data: atomic, but not worth an fsync; a torn index is rebuilt.
+            Some(k) => super::atomic::write_atomic_unsynced(path, &k.encrypt(bytes)),
+            None => super::atomic::write_atomic_unsynced(path, bytes),
+        }
+    }
+
+    fn read_json<T: serde::de::DeserializeOwned>(&self, name: &str) -> Option<T> {
+        serde_json::from_slice(&self.read_bytes(&self.path(name))?).ok()
+    }
+
+    /// How fresh the index is, or None when it has none of this version.
+    pub fn state(&self) -> Option<State> {
+        self.read_json::<State>(STATE).filter(|s| s.version == INDEX_VERSION)
+    }
+
+    fn write_state(&self, state: &State) -> anyhow::Result<()> {
+        self.write_bytes(&self.path(STATE), &serde_json::to_vec(state)?)
+    }
+
+    /// An entry Rapport could have written: valid ids, and a readable
+    /// client's file named for its id.
+    fn sound(&self, e: &IndexEntry) -> bool {
+        is_valid_id(&e.id) && is_valid_id(&e.file) && (e.summary.is_none() || self.stem(&e.id) == e.file)
+    }
+
+    /// Every entry, sorted by id: the summaries file with the log since
+    /// applied. None when missing, damaged or old.
+    pub fn entries(&self) -> Option<Vec<IndexEntry>> {
+        let file: IndexFile = self.read_json(CLIENTS)?;
+        if file.version != INDEX_VERSION {
+            return None;
+        }
+        let mut by_file: BTreeMap<String, IndexEntry> = file.clients.into_iter().map(|e| (e.file.clone(), e)).collect();
+        for logged in self.log() {
+            match logged.entry {
+                Some(e) => by_file.insert(logged.file, e),
+                None => by_file.remove(&logged.file),
+            };
+        }
+        let mut entries: Vec<IndexEntry> = by_file.into_values().filter(|e| self.sound(e)).collect();
+        entries.sort_by(|a, b| a.id.cmp(&b.id));
+        Some(entries)
+    }
+
+    /// The log's lines, in order; a torn or damaged line is skipped.
+    fn log(&self) -> Vec<Logged> {
+        let Ok(bytes) = super::files::read_regular(&self.path(LOG), 1 << 30) else { return Vec::new() };
+        bytes
+            .split(|&b| b == b'\n')
+            .filter_map(|l| match &self.keys {
+                Some(k) => k.decrypt(&STANDARD.decode(l).ok()?),
+                None => Some(l.to_vec()),
+            })
+            .filter_map(|l| serde_json::from_slice(&l).ok())
+            .collect()
+    }
+
+    /// Writes the summaries whole, and starts the log afresh.
+    fn write_entries(&self, clients: Vec<IndexEntry>) -> anyhow::Result<Vec<IndexEntry>> {
+        let file = IndexFile { version: INDEX_VERSION, clients };
+        self.write_bytes(&self.path(CLIENTS), &serde_json::to_vec(&file)?)?;
+        match fs::remove_file(self.path(LOG)) {
+            Err(e) if e.kind() != io::ErrorKind::NotFound => return Err(e.into()),
+            _ => {}
+        }
+        Ok(file.clients)
+    }
+
+    /// Notes that client file `file` now has `entry` (None: it is gone).
+    /// When the log has grown to a quarter of the summaries, they are
+    /// written whole instead.
+    fn log_entry(&self, file: &str, entry: Option<IndexEntry>) -> anyhow::Result<()> {
+        let log = self.path(LOG);
+        let logged = fs::metadata(&log).map_or(0, |m| m.len());
+        let whole = fs::metadata(self.path(CLIENTS)).map_or(0, |m| m.len());
+        if logged > (whole / 4).max(64 * 1024) {
+            let Some(mut entries) = self.entries() else { return Ok(()) };
+            entries.retain(|e| e.file != file);
+            entries.extend(entry);
+            entries.sort_by(|a, b| a.id.cmp(&b.id));
+            return self.write_entries(entries).map(drop);
+        }
+        let json = serde_json::to_vec(&Logged { file: file.to_string(), entry })?;
+        let mut line = match &self.keys {
+            Some(k) => STANDARD.encode(k.encrypt(&json)).into_bytes(),
+            None => json,
+        };
+        line.push(b'\n');
+        super::audit::append_line_unsynced(&log, &line)?;
+        Ok(())
+    }
+
+    /// Every client's name, for finding a client: None when missing or damaged.
+    pub fn names(&self) -> Option<Vec<ClientName>> {
+        let names = names::decode(&self.read_bytes(&self.path(NAMES))?)?;
+        Some(names.into_iter().filter(ClientName::is_sound).collect())
+    }
+
+    fn write_names(&self, names: &[ClientName]) -> anyhow::Result<()> {
+        self.write_bytes(&self.path(NAMES), &names::encode(names))
+    }
+
+    /// Forgets the index, so the next look rebuilds it. Call under the lock.
+    pub fn discard(&self) -> anyhow::Result<()> {
+        match fs::remove_file(self.path(STATE)) {
+            Err(e) if e.kind() != io::ErrorKind::NotFound => Err(e.into()),
+            _ => Ok(()),
+        }
+    }
+
+    /// Makes the next look check every client file (a full pass), after a
+    /// change to many of them. Call under the lock.
+    pub fn check_next_time(&self) -> anyhow::Result<()> {
+        match self.state() {
+            Some(state) => self.write_state(&State { clients_mtime: 0, ..state }),
+            None => Ok(()),
+        }
+    }
+}

@@ -1,0 +1,172 @@
+//! Keeping the index in step with the client files: a full pass over every
+//! file, or one client after a save.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+
+use super::state::{State, folder_mtime};
+use super::{ClientName, ClientSummary, INDEX_VERSION, IndexDir, IndexEntry, Stamp, text_lines};
+use crate::domain::ClientRecord;
+
+impl IndexDir {
+    /// Brings the index up to date with the client files (`files`, listed
+    /// when `clients/` had the modification time `clients_mtime`) and
+    /// returns it, sorted by id: each file's size and time are compared
+    /// with its entry's, and changed files are read (`load` reads one). An
+    /// index that is missing, damaged or old is rebuilt. `seen`: what else
+    /// was in the folder. Call under the lock.
+    pub fn refresh(
+        &self,
+        files: &[(String, PathBuf)],
+        load: impl Fn(&str, PathBuf) -> super::super::ClientFile,
+        clients_mtime: u128,
+        seen: super::super::Others,
+    ) -> anyhow::Result<Vec<IndexEntry>> {
+        let state = self.state();
+        let old = state.and_then(|_| self.entries());
+        let rebuild = old.is_none() || !self.has_text();
+        // Keyed by file name: the id is only known once a file is read.
+        let mut by_file: BTreeMap<String, IndexEntry> =
+            old.clone().unwrap_or_default().into_iter().map(|e| (e.file.clone(), e)).collect();
+        let mut changed = BTreeSet::new();
+        let mut lines = BTreeMap::new();
+        let present: BTreeSet<&str> = files.iter().map(|(id, _)| id.as_str()).collect();
+        let gone: Vec<String> = by_file.keys().filter(|id| !present.contains(id.as_str())).cloned().collect();
+        for file in gone {
+            if let Some(e) = by_file.remove(&file) {
+                changed.insert(e.id);
+            }
+        }
+        for (file, path) in files {
+            let Ok(stamp) = Stamp::of(path) else { continue };
+            if by_file.get(file).is_some_and(|e| e.stamp == stamp) && !rebuild {
+                continue;
+            }
+            let (entry, text) = entry_for(load(file, path.clone()), file, stamp);
+            if let Some(old) = by_file.get(file) {
+                changed.insert(old.id.clone());
+            }
+            lines.insert(entry.id.clone(), text);
+            changed.insert(entry.id.clone());
+            by_file.insert(file.clone(), entry);
+        }
+        let mut entries: Vec<IndexEntry> = by_file.into_values().collect();
+        entries.sort_by(|a, b| a.id.cmp(&b.id));
+        let names: Vec<ClientName> = entries.iter().map(ClientName::of).collect();
+        let generation = state.map_or(0, |s| s.generation) + u64::from(rebuild || !changed.is_empty());
+        let new_state =
+            State { version: INDEX_VERSION, generation, clients_mtime, temps: seen.temps, others: seen.others };
+        // The index is derived: one that cannot be written now (a full disk)
+        // is written next time; the answer stands either way. The text goes
+        // first and the state last, so what was not written is done again.
+        let _ = (|| -> anyhow::Result<()> {
+            if rebuild {
+                self.rebuild_text(&lines)?;
+            } else if !changed.is_empty() {
+                self.replace_text(&changed, &lines)?;
+            }
+            if rebuild || !changed.is_empty() {
+                self.write_entries(entries.clone())?;
+            }
+            if rebuild || self.names().as_ref() != Some(&names) {
+                self.write_names(&names)?;
+            }
+            if state != Some(new_state) {
+                self.write_state(&new_state)?;
+            }
+            Ok(())
+        })();
+        Ok(entries)
+    }
+
+    /// Updates one client's entry, name and text after a save (call under
+    /// the lock). `before`: the modification time of `clients/` before the
+    /// save. If the index matched the files then, it matches them now;
+    /// otherwise something else changed them meanwhile, and the next look
+    /// makes a full pass. The names are rewritten only when `renamed`.
+    pub fn update_one(&self, record: &ClientRecord, path: &Path, before: u128, renamed: bool) -> anyhow::Result<()> {
+        let Some(state) = self.state() else {
+            // No usable index: the next look builds it whole.
+            return Ok(());
+        };
+        let stamp = Stamp::of(path)?;
+        let id = record.client.id.clone();
+        let entry = IndexEntry {
+            id: id.clone(),
+            file: path.file_stem().and_then(|s| s.to_str()).unwrap_or(&id).to_string(),
+            stamp,
+            summary: Some(ClientSummary::of(record)),
+            error: None,
+            read_only: false,
+        };
+        self.replace_text(&BTreeSet::from([id.clone()]), &BTreeMap::from([(id, text_lines(record))]))?;
+        if renamed {
+            self.update_name(ClientName::of(&entry))?;
+        }
+        self.log_entry(&entry.file.clone(), Some(entry))?;
+        let clients = path.parent().map_or(0, folder_mtime);
+        let clients_mtime = if state.clients_mtime == before { clients } else { 0 };
+        self.write_state(&State { generation: state.generation + 1, clients_mtime, ..state })
+    }
+
+    /// Puts `name` in the names file, if it is not there as it is.
+    fn update_name(&self, name: ClientName) -> anyhow::Result<()> {
+        let Some(mut names) = self.names() else { return Ok(()) };
+        match names.binary_search_by(|n| n.id.cmp(&name.id)) {
+            Ok(i) if names[i] == name => return Ok(()),
+            Ok(i) => names[i] = name,
+            Err(i) => names.insert(i, name),
+        }
+        self.write_names(&names)
+    }
+
+    /// Takes client `id` out of the index and the search text at once (call
+    /// under the lock). An index that cannot be read is removed whole: it is
+    /// rebuilt from the client files when next needed.
+    pub fn remove_one(&self, id: &str) -> anyhow::Result<()> {
+        let Some(state) = self.state() else {
+            return match std::fs::remove_dir_all(&self.dir) {
+                Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(e.into()),
+                _ => Ok(()),
+            };
+        };
+        self.erase_text(id)?;
+        if let Some(mut names) = self.names() {
+            names.retain(|n| n.id != id);
+            self.write_names(&names)?;
+        }
+        // Written whole, so no older line of the log still names them.
+        let mut entries = self.entries().unwrap_or_default();
+        entries.retain(|e| e.id != id);
+        self.write_entries(entries)?;
+        // The file goes after this: the next look makes a full pass.
+        self.write_state(&State { generation: state.generation + 1, clients_mtime: 0, ..state })
+    }
+}
+
+fn entry_for(file: super::super::ClientFile, name: &str, stamp: Stamp) -> (IndexEntry, Vec<String>) {
+    match file.record {
+        Ok(r) => (
+            IndexEntry {
+                id: file.id,
+                file: name.to_string(),
+                stamp,
+                summary: Some(ClientSummary::of(&r)),
+                error: None,
+                read_only: file.read_only,
+            },
+            text_lines(&r),
+        ),
+        Err(e) => (
+            IndexEntry {
+                id: file.id,
+                file: name.to_string(),
+                stamp,
+                summary: None,
+                error: Some(e.to_string()),
+                read_only: true,
+            },
+            Vec::new(),
+        ),
+    }
+}

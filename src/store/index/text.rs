@@ -1,0 +1,147 @@
+//! The searchable text of a client's record: one line per note, addendum,
+//! task outcome and message, and one for details noted outside a session,
+//! each named by its [`Place`].
+
+use chrono::NaiveDate;
+
+use crate::domain::ClientRecord;
+use crate::domain::bounds::is_valid_id;
+use crate::domain::find::fold;
+
+fn one_line(s: &str) -> String {
+    s.replace(['\t', '\n', '\r'], " ")
+}
+
+/// The searchable text of one session: its topics, feedback, observations,
+/// the tasks and personal details it set, the plan and the notes, on one line.
+pub fn session_text(r: &ClientRecord, s: &crate::domain::Session) -> String {
+    let mut parts: Vec<&str> = Vec::new();
+    parts.extend(s.topics.iter().map(String::as_str));
+    parts.extend(s.feedback.iter().map(String::as_str));
+    parts.extend(s.observations.iter().map(String::as_str));
+    parts.extend(r.tasks.iter().filter(|t| t.session.as_deref() == Some(&s.id)).map(|t| t.text.as_str()));
+    parts.extend(r.personal.iter().filter(|p| p.session.as_deref() == Some(&s.id)).map(|p| p.text.as_str()));
+    parts.push(&s.plan);
+    parts.push(&s.notes);
+    one_line(&parts.into_iter().filter(|p| !p.is_empty()).collect::<Vec<_>>().join(" · "))
+}
+
+/// The searchable text of tasks and personal details noted outside a session.
+pub fn loose_text(r: &ClientRecord) -> String {
+    let loose: Vec<&str> = r
+        .tasks
+        .iter()
+        .filter(|t| t.session.is_none())
+        .map(|t| t.text.as_str())
+        .chain(r.personal.iter().filter(|p| p.session.is_none()).map(|p| p.text.as_str()))
+        .collect();
+    one_line(&loose.join(" · "))
+}
+
+/// Where in a client's record a line of searchable text stands.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Place {
+    /// A session's note, with the tasks and personal details it set.
+    Note(String),
+    /// The n-th (from 1) addendum beneath a session's note.
+    Addendum(String, usize),
+    /// The outcome noted for a task.
+    Outcome(String),
+    /// A message logged from or to the client.
+    Message(String),
+    /// Tasks and personal details noted outside a session.
+    Profile,
+}
+
+impl Place {
+    /// How the place is written in a shard line. Ids are `a-z`, `0-9` and
+    /// `-` (see `is_valid_id`), so `+`, `:` and a lone `-` cannot be one.
+    fn code(&self) -> String {
+        match self {
+            Place::Note(s) => s.clone(),
+            Place::Addendum(s, n) => format!("{s}+{n}"),
+            Place::Outcome(t) => format!("outcome:{t}"),
+            Place::Message(c) => format!("message:{c}"),
+            Place::Profile => "-".into(),
+        }
+    }
+
+    /// The place a shard line names, or None for one Rapport did not write.
+    pub(crate) fn parse(code: &str) -> Option<Place> {
+        let place = if code == "-" {
+            Place::Profile
+        } else if let Some(t) = code.strip_prefix("outcome:") {
+            Place::Outcome(t.into())
+        } else if let Some(c) = code.strip_prefix("message:") {
+            Place::Message(c.into())
+        } else if let Some((s, n)) = code.split_once('+') {
+            Place::Addendum(s.into(), n.parse().ok().filter(|&n| n > 0)?)
+        } else {
+            Place::Note(code.into())
+        };
+        let id = match &place {
+            Place::Note(id) | Place::Addendum(id, _) | Place::Outcome(id) | Place::Message(id) => id.as_str(),
+            Place::Profile => return Some(place),
+        };
+        is_valid_id(id).then_some(place)
+    }
+
+    /// Where a hit is, for a person: "s3", "addendum to s3", "outcome of
+    /// t2", "message c4", "profile".
+    pub fn label(&self) -> String {
+        match self {
+            Place::Note(s) => s.clone(),
+            Place::Addendum(s, 1) => format!("addendum to {s}"),
+            Place::Addendum(s, n) => format!("addendum {n} to {s}"),
+            Place::Outcome(t) => format!("outcome of {t}"),
+            Place::Message(c) => format!("message {c}"),
+            Place::Profile => "profile".into(),
+        }
+    }
+
+    /// The text at this place in `r`, on one line; None when `r` has no such place.
+    pub fn text(&self, r: &ClientRecord) -> Option<String> {
+        Some(match self {
+            Place::Note(s) => session_text(r, r.session(s)?),
+            Place::Addendum(s, n) => one_line(&r.session(s)?.addenda.get(n - 1)?.text),
+            Place::Outcome(t) => one_line(r.tasks.iter().find(|x| x.id == *t)?.outcome.as_ref()?),
+            Place::Message(c) => one_line(&r.contacts.iter().find(|x| x.id == *c)?.summary),
+            Place::Profile => loose_text(r),
+        })
+    }
+
+    /// The session this place belongs to, if any: where a hit opens.
+    pub fn session(&self, r: &ClientRecord) -> Option<String> {
+        match self {
+            Place::Note(s) | Place::Addendum(s, _) => Some(s.clone()),
+            Place::Outcome(t) => r.tasks.iter().find(|x| x.id == *t)?.session.as_ref().map(|s| s.to_string()),
+            Place::Message(_) | Place::Profile => None,
+        }
+    }
+}
+
+/// The searchable lines of a client, folded for matching (see
+/// [`fold`]): one per session's note, addendum, task outcome and message,
+/// and one for details noted outside a session.
+/// `id \t place \t date \t text`
+pub fn text_lines(r: &ClientRecord) -> Vec<String> {
+    let mut places: Vec<(Place, NaiveDate)> = Vec::new();
+    for s in &r.sessions {
+        places.push((Place::Note(s.id.to_string()), s.at.date()));
+        places
+            .extend(s.addenda.iter().enumerate().map(|(i, a)| (Place::Addendum(s.id.to_string(), i + 1), a.at.date())));
+    }
+    for t in r.tasks.iter().filter(|t| t.outcome.is_some()) {
+        places.push((Place::Outcome(t.id.to_string()), t.closed_on.unwrap_or(t.set_on)));
+    }
+    places.extend(r.contacts.iter().map(|c| (Place::Message(c.id.to_string()), c.at.date())));
+    places.push((Place::Profile, r.client.created));
+    let id = &r.client.id;
+    places
+        .into_iter()
+        .filter_map(|(place, date)| {
+            let text = place.text(r).filter(|t| !t.trim().is_empty())?;
+            Some(format!("{id}\t{}\t{}\t{}", place.code(), date.format("%Y-%m-%d"), fold(&text)))
+        })
+        .collect()
+}
