@@ -1,9 +1,13 @@
-//! Benchmarks on a generated practice of 1,500 clients x 30 sessions
-//! (45,000 notes), kept in target/bench-practice between runs.
+//! Benchmarks on two generated practices, 100 and 1,500 clients x 30
+//! sessions (3,000 and 45,000 notes), each figure at both sizes so its
+//! growth shows. Every note is finalised (the ledger holds an entry for
+//! each, as a practice that has used Rapport for years), and one note holds
+//! a rare word. Kept in target/bench-practice-N between runs (the same
+//! folders `scripts/bench-tui.sh` makes).
 
 use std::path::{Path, PathBuf};
 
-use criterion::{BatchSize, Criterion, criterion_group, criterion_main};
+use criterion::{BatchSize, BenchmarkId, Criterion, criterion_group, criterion_main};
 use rapport::demo::generate::{Spec, generate};
 use rapport::domain::NewSession;
 use rapport::domain::summary::summary;
@@ -20,11 +24,25 @@ use ratatui::backend::TestBackend;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 const NOW: &str = "2026-11-26 09:35";
+const SIZES: [(usize, &str); 2] = [(100, "3,000 notes"), (1500, "45,000 notes")];
+/// The client every one-client figure is about, in both practices.
+const CLIENT: &str = "ada-kaur-00050";
+/// In one note of `CLIENT`, and nowhere else.
+const RARE: &str = "marmalade";
 
-fn practice() -> PathBuf {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/bench-practice");
-    if !dir.join("clients").exists() {
-        generate(&dir, &Spec { clients: 1500, sessions: 30, seed: 1 }, dt(NOW)).expect("generating the practice");
+fn practice(clients: usize) -> PathBuf {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("target/bench-practice-{clients}"));
+    if !dir.join("ledger").exists() {
+        let _ = std::fs::remove_dir_all(&dir);
+        generate(&dir, &Spec { clients, sessions: 30, seed: 1 }, dt(NOW)).expect("generating the practice");
+        let store = Store::open(&dir).unwrap();
+        // A change to each client seals the notes whose editing period ran out.
+        for id in store.client_ids().unwrap() {
+            store.update(&id, dt(NOW), "bench", |_| Ok(())).unwrap();
+        }
+        let note = NewSession { topics: vec![RARE.into()], ..Default::default() };
+        store.update(CLIENT, dt(NOW), "bench", |r| r.add_session(note, dt(NOW))).unwrap();
+        store.index_checked().unwrap();
     }
     dir
 }
@@ -35,69 +53,106 @@ fn model(store: &Store) -> Model {
     rt.model
 }
 
-fn benches(c: &mut Criterion) {
-    let dir = practice();
-    let store = Store::open(&dir).unwrap();
-    store.index().unwrap();
-    let first = store.client_ids().unwrap()[0].clone();
+fn press(m: &mut Model, store: &Store, action: Action) {
+    for effect in update(m, action) {
+        if let Some(a) = rapport::tui::effects::run(store, effect, dt(NOW)) {
+            update(m, a);
+        }
+    }
+}
 
-    c.bench_function("open the practice (index, 1,500 clients)", |b| {
-        b.iter(|| Store::open(&dir).unwrap().index().unwrap().len())
+fn growth(c: &mut Criterion) {
+    let practices: Vec<(&str, PathBuf)> = SIZES.iter().map(|&(n, label)| (label, practice(n))).collect();
+    let mut group = |name: &str, run: &mut dyn FnMut(&mut criterion::Bencher, &Path)| {
+        let mut g = c.benchmark_group(name);
+        for (label, dir) in &practices {
+            g.bench_with_input(BenchmarkId::from_parameter(label), dir.as_path(), |b, dir| run(b, dir));
+        }
+        g.finish();
+    };
+    group("open the index", &mut |b, dir| b.iter(|| Store::open(dir).unwrap().index().unwrap().len()));
+    group("open the practice and build the model", &mut |b, dir| {
+        let store = Store::open(dir).unwrap();
+        b.iter(|| model(&store).clients.len())
     });
-    c.bench_function("open the practice and build the model", |b| b.iter(|| model(&store).clients.len()));
-    c.bench_function("load one client and build the review", |b| {
+    group("review by name: find, load, build the review", &mut |b, dir| {
+        let store = Store::open(dir).unwrap();
         b.iter(|| {
-            let r = store.load(&first).unwrap();
+            let names = store.client_names().unwrap();
+            let id = rapport::cli::resolve(&names, "ada kaur").unwrap().id.clone();
+            let r = store.load(&id).unwrap();
             summary(&r, None, dt(NOW)).sections(dt(NOW).date()).len()
         })
     });
-    let mut m = model(&store);
-    let mut terminal = Terminal::new(TestBackend::new(120, 40)).unwrap();
-    c.bench_function("Today: keypress to frame (update + view, 120x40)", |b| {
+    group("client list: keypress to frame (update + load + view)", &mut |b, dir| {
+        let store = Store::open(dir).unwrap();
+        let mut m = model(&store);
+        let mut terminal = Terminal::new(TestBackend::new(120, 40)).unwrap();
+        update(&mut m, Action::SwitchTab);
+        b.iter(|| {
+            press(&mut m, &store, Action::Down);
+            terminal.draw(|f| view(&m, f)).unwrap();
+        })
+    });
+    group("Today: keypress to frame (update + view, 120x40)", &mut |b, dir| {
+        let store = Store::open(dir).unwrap();
+        let mut m = model(&store);
+        let mut terminal = Terminal::new(TestBackend::new(120, 40)).unwrap();
         b.iter(|| {
             update(&mut m, Action::Down);
             update(&mut m, Action::Up);
             terminal.draw(|f| view(&m, f)).unwrap();
         })
     });
-    let mut m = model(&store);
-    update(&mut m, Action::SwitchTab);
-    c.bench_function("client list: keypress to frame (update + load + view)", |b| {
-        b.iter(|| {
-            for effect in update(&mut m, Action::Down) {
-                if let Some(a) = rapport::tui::effects::run(&store, effect, dt(NOW)) {
-                    update(&mut m, a);
-                }
-            }
-            terminal.draw(|f| view(&m, f)).unwrap();
-        })
-    });
-    let mut m = model(&store);
-    update(&mut m, Action::SwitchTab);
-    update(&mut m, Action::Filter);
-    c.bench_function("filter the client list by name (one key)", |b| {
+    group("filter the client list by name (one key)", &mut |b, dir| {
+        let store = Store::open(dir).unwrap();
+        let mut m = model(&store);
+        update(&mut m, Action::SwitchTab);
+        update(&mut m, Action::Filter);
         b.iter(|| {
             update(&mut m, Action::Input(KeyEvent::new(KeyCode::Char('m'), KeyModifiers::NONE)));
             update(&mut m, Action::Input(KeyEvent::new(KeyCode::Backspace, KeyModifiers::NONE)));
         })
     });
-    c.bench_function("search all notes: sleep diary", |b| {
-        b.iter(|| store.search("sleep diary", None, 50).unwrap().total)
+    group("search a rare word (20 hits at most, as the command)", &mut |b, dir| {
+        let store = Store::open(dir).unwrap();
+        b.iter(|| store.search(RARE, None, 20).unwrap().total)
     });
-    let path = store.client_path(&first);
-    let original = std::fs::read(&path).unwrap();
-    c.bench_function("save a note (fsync, index and search shard)", |b| {
+    group("search: sleep diary (20 hits at most)", &mut |b, dir| {
+        let store = Store::open(dir).unwrap();
+        b.iter(|| store.search("sleep diary", None, 20).unwrap().total)
+    });
+    group("Ctrl-F: one keystroke's search, typing w … wedding (17 hits, 120x40)", &mut |b, dir| {
+        let store = Store::open(dir).unwrap();
+        let mut typed = 0;
+        b.iter(|| {
+            typed = typed % 7 + 1;
+            store.search(&"wedding"[..typed], None, 17).unwrap().total
+        })
+    });
+    group("save a note (fsync, ledger witness, index and search)", &mut |b, dir| {
+        let store = Store::open(dir).unwrap();
+        let path = store.client_path(CLIENT);
+        let original = std::fs::read(&path).unwrap();
         b.iter_batched(
             || std::fs::write(&path, &original).unwrap(),
             |()| {
                 let note = NewSession { topics: vec!["bench".into()], notes: "x ".repeat(800), ..Default::default() };
-                store.update(&first, dt(NOW), "note added", |r| r.add_session(note, dt(NOW))).unwrap()
+                store.update(CLIENT, dt(NOW), "note added", |r| r.add_session(note, dt(NOW))).unwrap()
             },
             BatchSize::PerIteration,
-        )
+        );
+        std::fs::write(&path, &original).unwrap();
+        store.index_checked().unwrap();
     });
-    std::fs::write(&path, &original).unwrap();
-    store.index().unwrap();
+    let dir = &practices[1].1;
+    let store = Store::open(dir).unwrap();
+    c.bench_function("load one client and build the review", |b| {
+        b.iter(|| {
+            let r = store.load(CLIENT).unwrap();
+            summary(&r, None, dt(NOW)).sections(dt(NOW).date()).len()
+        })
+    });
 }
 
 /// A client whose last note is as long as the limits allow for its notes
@@ -115,11 +170,7 @@ fn long_note(c: &mut Criterion) {
     let mut m = model(&store);
     let mut terminal = Terminal::new(TestBackend::new(80, 24)).unwrap();
     update(&mut m, Action::SwitchTab);
-    for effect in update(&mut m, Action::Open) {
-        if let Some(a) = rapport::tui::effects::run(&store, effect, dt(NOW)) {
-            update(&mut m, a);
-        }
-    }
+    press(&mut m, &store, Action::Open);
     terminal.draw(|f| view(&m, f)).unwrap();
     c.bench_function("a 2.25 MiB note: first frame showing it (80x24)", |b| {
         b.iter(|| {
@@ -137,7 +188,7 @@ fn long_note(c: &mut Criterion) {
 
 criterion_group! {
     name = practice_benches;
-    config = Criterion::default().sample_size(30);
-    targets = benches, long_note
+    config = Criterion::default().sample_size(30).measurement_time(std::time::Duration::from_secs(3));
+    targets = growth, long_note
 }
 criterion_main!(practice_benches);

@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Measures the real rapport binary in a pseudo-terminal: start to first full
-frame, keypress to redrawn frame, and peak memory after browsing 20 clients.
-Prints medians. Usage: bench-tui.py BINARY DATA_DIR [RUNS]"""
+frame, keypress to redrawn frame, Ctrl-F search per keystroke, and peak
+memory after browsing 20 clients and a search. Prints medians.
+Usage: bench-tui.py BINARY DATA_DIR [RUNS]"""
 import fcntl, os, pty, select, signal, statistics, struct, sys, termios, time
 
 BIN, DATA = sys.argv[1], sys.argv[2]
@@ -40,6 +41,31 @@ def first_output(fd, timeout=5.0):
     return t
 
 
+# The app waits this long for typing to pause before it searches.
+SEARCH_DEBOUNCE_MS = 80
+IDLE_FRAME = b"\x1b[39m\x1b[49m\x1b[59m\x1b[0m\x1b[?25l"
+
+
+def results_after_key(fd, key):
+    """Sends a key typed into the search line; returns ms from the key to
+    the frame with its results: the echo of the key comes first, the
+    results after the app's pause for typing."""
+    t = time.perf_counter()
+    os.write(fd, key)
+    first_output(fd)
+    while True:
+        r, _, _ = select.select([fd], [], [], 5.0)
+        if not r:
+            raise SystemExit("no results after a keystroke")
+        done = time.perf_counter()
+        # A frame with nothing new (the clock's tick) is only this.
+        if os.read(fd, 1 << 16) != IDLE_FRAME:
+            break
+    while select.select([fd], [], [], 0.02)[0]:
+        os.read(fd, 1 << 16)
+    return (done - t) * 1000
+
+
 def drain(fd, quiet=0.15):
     while select.select([fd], [], [], quiet)[0]:
         os.read(fd, 1 << 16)
@@ -73,7 +99,7 @@ def peak_kb(pid):
     return 0
 
 
-starts, today_keys, list_keys, peaks = [], [], [], []
+starts, today_keys, list_keys, peaks, searches = [], [], [], [], []
 for _ in range(RUNS):
     pid, fd, t0 = start()
     t1 = read_until(fd, b"Awaiting reply")
@@ -90,7 +116,14 @@ for _ in range(RUNS):
         os.write(fd, b"j")
         list_keys.append((first_output(fd) - t) * 1000)
     drain(fd)
+    os.write(fd, b"\x06")  # Ctrl-F
+    drain(fd)
+    for key in b"wedding":
+        searches.append(results_after_key(fd, bytes([key])) - SEARCH_DEBOUNCE_MS)
+        drain(fd)
     peaks.append(peak_kb(pid) / 1024)
+    os.write(fd, b"\x1b")
+    drain(fd)
     stop(pid, fd)
 
 med = statistics.median
@@ -98,4 +131,5 @@ print(f"runs: {RUNS}, terminal {COLS}x{ROWS}, data: {DATA}")
 print(f"start to first full frame (incl. process start): median {med(starts):.1f} ms  (min {min(starts):.1f}, max {max(starts):.1f})")
 print(f"keypress to redrawn frame, Today list:           median {med(today_keys):.2f} ms")
 print(f"keypress to redrawn frame, client list (loads the client): median {med(list_keys):.2f} ms  (p90 {sorted(list_keys)[int(len(list_keys) * 0.9)]:.2f})")
-print(f"peak memory after browsing 20 clients:           median {med(peaks):.1f} MB")
+print(f"Ctrl-F, per keystroke to results (w, we, … wedding; less the {SEARCH_DEBOUNCE_MS} ms pause for typing): median {med(searches):.2f} ms  (p90 {sorted(searches)[int(len(searches) * 0.9)]:.2f})")
+print(f"peak memory after browsing 20 clients and a search: median {med(peaks):.1f} MB")

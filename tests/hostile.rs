@@ -585,6 +585,31 @@ fn a_damaged_index_never_sends_a_note_to_the_wrong_client_or_shows_a_phantom() {
 }
 
 #[test]
+fn names_swapped_in_the_index_never_send_a_note_to_the_wrong_client() {
+    let s = scene();
+    let d = &s.data;
+    ok(d, &["client", "add", "Anna Ibrahim"]);
+    ok(d, &["client", "add", "Maya Novak"]);
+    ok(d, &["note", "maya", "--topic", "garden"]);
+    ok(d, &["review", "maya"]);
+    // The names file, well formed, says each is called by the other's name.
+    let path = d.join("index/names.tsv");
+    let names = fs::read_to_string(&path).unwrap();
+    assert!(names.contains("Maya Novak") && names.contains("Anna Ibrahim"), "{names}");
+    let swapped =
+        names.replace("Maya Novak", "SWAP").replace("Anna Ibrahim", "Maya Novak").replace("SWAP", "Anna Ibrahim");
+    fs::write(&path, swapped).unwrap();
+    ok(d, &["note", "maya", "--text", "MEANT FOR MAYA"]);
+    assert!(fs::read_to_string(d.join("clients/maya-novak.json")).unwrap().contains("MEANT FOR MAYA"));
+    assert!(!fs::read_to_string(d.join("clients/anna-ibrahim.json")).unwrap().contains("MEANT FOR MAYA"));
+    assert!(ok(d, &["review", "anna"]).contains("Anna Ibrahim"), "the index was rebuilt from the files");
+    // A names file naming a client whose file is not there, or a path, finds nothing to write.
+    fs::write(&path, "ghost\t\t+\tMaya Novak\t\n../../etc\t\t+\tMaya Novak\t\n").unwrap();
+    ok(d, &["note", "maya", "--text", "STILL MAYA"]);
+    assert!(fs::read_to_string(d.join("clients/maya-novak.json")).unwrap().contains("STILL MAYA"));
+}
+
+#[test]
 fn conflict_copies_under_any_name_are_named_by_doctor() {
     let s = scene();
     let d = &s.data;

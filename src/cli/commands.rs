@@ -143,10 +143,12 @@ fn locate(store: &Store, query: &str) -> Result<(ClientId, Option<ClientRecord>)
         {
             Ok((id, Some(r)))
         }
-        Ok(_) => {
+        // Another's file, or none at all: the index is wrong.
+        Ok(_) | Err(crate::store::StoreError::NotFound { .. }) => {
             let names: Vec<ClientName> = store.rebuild_index()?.iter().map(ClientName::of).collect();
             Ok((resolve(&names, query).map(|e| e.id.clone()).map_err(|e| anyhow!(e))?, None))
         }
+        // A damaged file: the command says so.
         Err(_) => Ok((id, None)),
     }
 }

@@ -122,7 +122,7 @@ impl Segment {
 
     /// A segment with no notes.
     pub fn empty() -> Segment {
-        Segment::parse(encode::<Vec<u32>>(&[], &[])).expect("an empty segment parses")
+        Segment::parse(Encoder::new(&[]).finish()).expect("an empty segment parses")
     }
 
     fn section(&self, i: usize) -> &[u8] {
@@ -256,14 +256,19 @@ impl Segment {
         bits
     }
 
-    /// Every word and the notes that hold it, in order of the words.
-    fn postings(&self) -> impl Iterator<Item = (&str, Vec<u32>)> + '_ {
-        (0..self.count(TERM_OFFS)).filter_map(move |t| {
-            let term = self.string(TERM_OFFS, TERM_BLOB, t)?.strip_suffix('\n')?;
-            let mut bits = self.none();
+    /// Every word and the notes that hold it, in order of the words (the
+    /// buffers are used again from one word to the next).
+    fn for_each_term(&self, mut each: impl FnMut(&str, &[u32])) {
+        let mut bits = self.none();
+        let mut list: Vec<u32> = Vec::new();
+        for t in 0..self.count(TERM_OFFS) {
+            let Some(term) = self.string(TERM_OFFS, TERM_BLOB, t).and_then(|t| t.strip_suffix('\n')) else { continue };
+            bits.iter_mut().for_each(|w| *w = 0);
             self.add_postings(t, &mut bits);
-            Some((term, ones(&bits).map(|n| n as u32).collect()))
-        })
+            list.clear();
+            list.extend(ones(&bits).map(|n| n as u32));
+            each(term, &list);
+        }
     }
 }
 
@@ -306,7 +311,11 @@ pub fn build<'a>(lines: impl Iterator<Item = &'a str>) -> Vec<u8> {
     let docs: Vec<Doc> = lines.iter().map(|l| (l.client.to_string(), l.date, l.place.to_string())).collect();
     let mut terms: Vec<(&str, Vec<u32>)> = terms.into_iter().collect();
     terms.sort_unstable_by(|a, b| a.0.cmp(b.0));
-    encode(&docs, &terms)
+    let mut out = Encoder::new(&docs);
+    for (term, list) in &terms {
+        out.term(term, list);
+    }
+    out.finish()
 }
 
 /// A new segment: `base` without the notes of the clients in `drop`, with
@@ -341,28 +350,25 @@ pub fn merge<'a>(base: &Segment, drop: impl Fn(&str) -> bool, lines: impl Iterat
     }
     // Old notes keep their order among themselves, so a word's renumbered
     // postings stay sorted: merge them with the added notes' postings.
-    let mut terms: Vec<(String, Vec<u32>)> = Vec::new();
+    let plain: Vec<Doc> = docs.into_iter().map(|(d, _)| d).collect();
+    let mut out = Encoder::new(&plain);
     let mut added_terms = added_terms.into_iter().peekable();
-    let mut push = |t: String, list: Vec<u32>| {
-        if !list.is_empty() {
-            terms.push((t, list));
-        }
-    };
-    for (term, old) in base.postings() {
+    let mut renumbered: Vec<u32> = Vec::new();
+    base.for_each_term(|term, old| {
         while let Some((t, list)) = added_terms.next_if(|(t, _)| *t < term) {
-            push(t.to_string(), list);
+            out.term(t, &list);
         }
-        let renumbered = old.iter().map(|&n| old_to_new.get(n as usize).copied().unwrap_or(u32::MAX));
-        let renumbered: Vec<u32> = renumbered.filter(|&n| n != u32::MAX).collect();
-        let with = added_terms.next_if(|(t, _)| *t == term).map(|(_, l)| l).unwrap_or_default();
-        push(term.to_string(), merge_sorted(&renumbered, &with));
-    }
+        renumbered.clear();
+        renumbered.extend(old.iter().filter_map(|&n| old_to_new.get(n as usize).copied().filter(|&n| n != u32::MAX)));
+        match added_terms.next_if(|(t, _)| *t == term) {
+            Some((_, with)) => out.term(term, &merge_sorted(&renumbered, &with)),
+            None => out.term(term, &renumbered),
+        }
+    });
     for (t, list) in added_terms {
-        push(t.to_string(), list);
+        out.term(t, &list);
     }
-    let docs: Vec<Doc> = docs.into_iter().map(|(d, _)| d).collect();
-    let terms: Vec<(&str, Vec<u32>)> = terms.iter().map(|(t, l)| (t.as_str(), l.clone())).collect();
-    encode(&docs, &terms)
+    out.finish()
 }
 
 fn merge_sorted(a: &[u32], b: &[u32]) -> Vec<u32> {
@@ -382,72 +388,87 @@ fn merge_sorted(a: &[u32], b: &[u32]) -> Vec<u32> {
     out
 }
 
-/// The bytes of a segment holding `docs` (numbered in order) and `terms`
-/// (sorted, each with its sorted postings).
-fn encode<T: AsRef<[u32]>>(docs: &[Doc], terms: &[(&str, T)]) -> Vec<u8> {
-    let mut clients: Vec<&str> = docs.iter().map(|d| d.0.as_str()).collect();
-    clients.sort_unstable();
-    clients.dedup();
-    let number: HashMap<&str, u32> = clients.iter().enumerate().map(|(i, c)| (*c, i as u32)).collect();
-    let mut sections: [Vec<u8>; SECTIONS] = Default::default();
-    let strings = |offs: &mut Vec<u8>, blob: &mut Vec<u8>, items: &mut dyn Iterator<Item = &str>, end: &str| {
-        offs.extend(0u32.to_le_bytes());
-        for s in items {
-            blob.extend(s.as_bytes());
-            blob.extend(end.as_bytes());
-            offs.extend((blob.len() as u32).to_le_bytes());
+/// Writes a segment: its notes (numbered in order) first, then each word
+/// with its sorted postings, in order of the words.
+struct Encoder {
+    sections: [Vec<u8>; SECTIONS],
+    n_clients: usize,
+    n_docs: usize,
+    n_terms: usize,
+}
+
+impl Encoder {
+    fn new(docs: &[Doc]) -> Encoder {
+        let mut clients: Vec<&str> = docs.iter().map(|d| d.0.as_str()).collect();
+        clients.sort_unstable();
+        clients.dedup();
+        let number: HashMap<&str, u32> = clients.iter().enumerate().map(|(i, c)| (*c, i as u32)).collect();
+        let mut e = Encoder { sections: Default::default(), n_clients: clients.len(), n_docs: docs.len(), n_terms: 0 };
+        e.strings(CLIENT_OFFS, CLIENT_BLOB, clients.iter().copied(), "");
+        for d in docs {
+            e.sections[DOC_CLIENT].extend(number[d.0.as_str()].to_le_bytes());
+            e.sections[DOC_DATE].extend(d.1.num_days_from_ce().to_le_bytes());
         }
-    };
-    let [
-        client_offs,
-        client_blob,
-        doc_client,
-        doc_date,
-        place_offs,
-        place_blob,
-        term_offs,
-        term_blob,
-        post_offs,
-        post_kind,
-        post_blob,
-    ] = &mut sections;
-    strings(client_offs, client_blob, &mut clients.iter().copied(), "");
-    for d in docs {
-        doc_client.extend(number[d.0.as_str()].to_le_bytes());
-        doc_date.extend(d.1.num_days_from_ce().to_le_bytes());
+        e.strings(PLACE_OFFS, PLACE_BLOB, docs.iter().map(|d| d.2.as_str()), "");
+        e.sections[TERM_OFFS].extend(0u32.to_le_bytes());
+        e.sections[POST_OFFS].extend(0u64.to_le_bytes());
+        e
     }
-    strings(place_offs, place_blob, &mut docs.iter().map(|d| d.2.as_str()), "");
-    // Each word ends in a line break, so no piece of a query spans two.
-    strings(term_offs, term_blob, &mut terms.iter().map(|t| t.0), "\n");
-    let bitmap_words = docs.len().div_ceil(64);
-    post_offs.extend(0u64.to_le_bytes());
-    for (_, list) in terms {
-        let list = list.as_ref();
-        if list.len() * 4 > bitmap_words * 8 {
-            let mut bits = vec![0u64; bitmap_words];
+
+    fn strings<'a>(&mut self, offs: usize, blob: usize, items: impl Iterator<Item = &'a str>, end: &str) {
+        self.sections[offs].extend(0u32.to_le_bytes());
+        for s in items {
+            self.sections[blob].extend(s.as_bytes());
+            self.sections[blob].extend(end.as_bytes());
+            let at = self.sections[blob].len() as u32;
+            self.sections[offs].extend(at.to_le_bytes());
+        }
+    }
+
+    /// Adds a word (after every word before it in order) and its postings;
+    /// a word in no note is left out.
+    fn term(&mut self, term: &str, list: &[u32]) {
+        if list.is_empty() {
+            return;
+        }
+        // Each word ends in a line break, so no piece of a query spans two.
+        let blob = &mut self.sections[TERM_BLOB];
+        blob.extend(term.as_bytes());
+        blob.push(b'\n');
+        let at = blob.len() as u32;
+        self.sections[TERM_OFFS].extend(at.to_le_bytes());
+        let words = self.n_docs.div_ceil(64);
+        let bitmap = list.len() * 4 > words * 8;
+        self.sections[POST_KIND].push(if bitmap { BITMAP } else { LIST });
+        let post = &mut self.sections[POST_BLOB];
+        if bitmap {
+            let mut bits = vec![0u64; words];
             for &n in list {
                 bits[n as usize / 64] |= 1 << (n % 64);
             }
-            post_kind.push(BITMAP);
-            bits.iter().for_each(|w| post_blob.extend(w.to_le_bytes()));
+            bits.iter().for_each(|w| post.extend(w.to_le_bytes()));
         } else {
-            post_kind.push(LIST);
-            list.iter().for_each(|n| post_blob.extend(n.to_le_bytes()));
+            list.iter().for_each(|n| post.extend(n.to_le_bytes()));
         }
-        post_offs.extend((post_blob.len() as u64).to_le_bytes());
+        let at = post.len() as u64;
+        self.sections[POST_OFFS].extend(at.to_le_bytes());
+        self.n_terms += 1;
     }
-    let mut out = Vec::with_capacity(HEADER + sections.iter().map(Vec::len).sum::<usize>());
-    out.extend(MAGIC);
-    for n in [clients.len(), docs.len(), terms.len(), 0] {
-        out.extend((n as u32).to_le_bytes());
+
+    fn finish(self) -> Vec<u8> {
+        let mut out = Vec::with_capacity(HEADER + self.sections.iter().map(Vec::len).sum::<usize>());
+        out.extend(MAGIC);
+        for n in [self.n_clients, self.n_docs, self.n_terms, 0] {
+            out.extend((n as u32).to_le_bytes());
+        }
+        let mut end = HEADER;
+        for s in &self.sections {
+            end += s.len();
+            out.extend((end as u64).to_le_bytes());
+        }
+        self.sections.iter().for_each(|s| out.extend(s));
+        out
     }
-    let mut end = HEADER;
-    for s in &sections {
-        end += s.len();
-        out.extend((end as u64).to_le_bytes());
-    }
-    sections.iter().for_each(|s| out.extend(s));
-    out
 }
 
 #[cfg(test)]
