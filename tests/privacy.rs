@@ -1,50 +1,13 @@
 //! A stolen laptop with an encrypted data folder gives nothing away, and
 //! everything reads back the same with the passphrase.
 
+mod common;
+
+use common::encrypted::{PASS, all_files, err, ok};
 use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
-
-const PASS: &str = "correct horse battery";
-
-fn rapport(dir: &Path, pass: Option<&str>, args: &[&str]) -> Output {
-    let mut c = Command::new(env!("CARGO_BIN_EXE_rapport"));
-    c.env("RAPPORT_DIR", dir).env("RAPPORT_NOW", "2026-11-26 09:35").env_remove("RAPPORT_PASSPHRASE");
-    if let Some(p) = pass {
-        c.env("RAPPORT_PASSPHRASE", p);
-    }
-    c.args(args).output().unwrap()
-}
-
-fn ok(dir: &Path, pass: Option<&str>, args: &[&str]) -> String {
-    let out = rapport(dir, pass, args);
-    assert!(out.status.success(), "rapport {args:?}: {}", String::from_utf8_lossy(&out.stderr));
-    String::from_utf8(out.stdout).unwrap()
-}
-
-fn err(dir: &Path, pass: Option<&str>, args: &[&str]) -> String {
-    let out = rapport(dir, pass, args);
-    assert!(!out.status.success(), "rapport {args:?} should fail");
-    String::from_utf8(out.stderr).unwrap()
-}
-
-/// Every file under `dir` with its bytes.
-fn all_files(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
-    let mut out = BTreeMap::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        for e in fs::read_dir(&d).unwrap().filter_map(|e| e.ok()) {
-            let p = e.path();
-            if p.is_dir() {
-                stack.push(p);
-            } else {
-                out.insert(p.clone(), fs::read(&p).unwrap());
-            }
-        }
-    }
-    out
-}
+use std::process::Command;
 
 /// Words that stand in the practice and must never be readable on disk.
 const SECRETS: [&str; 8] = ["Maria", "maria", "Lopez", "lopez", "zebra", "walrus", "Becker", "brass band"];

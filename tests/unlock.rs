@@ -3,35 +3,14 @@
 //! binary against the real keyring: the kernel keyring on Linux. Each test's
 //! folder is a new temporary folder, so its held key has a name of its own.
 
-use std::collections::BTreeMap;
+mod common;
+
+use common::encrypted::{PASS, all_files, err, ok, rapport};
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Command;
 use std::thread::sleep;
 use std::time::Duration;
-
-const PASS: &str = "correct horse battery";
-
-fn rapport(dir: &Path, pass: Option<&str>, args: &[&str]) -> Output {
-    let mut c = Command::new(env!("CARGO_BIN_EXE_rapport"));
-    c.env("RAPPORT_DIR", dir).env("RAPPORT_NOW", "2026-11-26 09:35").env_remove("RAPPORT_PASSPHRASE");
-    if let Some(p) = pass {
-        c.env("RAPPORT_PASSPHRASE", p);
-    }
-    c.args(args).output().unwrap()
-}
-
-fn ok(dir: &Path, pass: Option<&str>, args: &[&str]) -> String {
-    let out = rapport(dir, pass, args);
-    assert!(out.status.success(), "rapport {args:?}: {}", String::from_utf8_lossy(&out.stderr));
-    String::from_utf8(out.stdout).unwrap()
-}
-
-fn err(dir: &Path, pass: Option<&str>, args: &[&str]) -> String {
-    let out = rapport(dir, pass, args);
-    assert!(!out.status.success(), "rapport {args:?} should fail: {}", String::from_utf8_lossy(&out.stdout));
-    String::from_utf8(out.stderr).unwrap()
-}
 
 /// An encrypted practice of one client with one note.
 fn practice() -> tempfile::TempDir {
@@ -65,23 +44,6 @@ impl Drop for LockOnDrop {
     fn drop(&mut self) {
         let _ = rapport(&self.0, None, &["lock"]);
     }
-}
-
-/// Every file under `dir` with its bytes.
-fn all_files(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
-    let mut out = BTreeMap::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        for e in fs::read_dir(&d).unwrap().filter_map(|e| e.ok()) {
-            let p = e.path();
-            if p.is_dir() {
-                stack.push(p);
-            } else {
-                out.insert(p.clone(), fs::read(&p).unwrap());
-            }
-        }
-    }
-    out
 }
 
 #[test]

@@ -1,9 +1,13 @@
 //! Running the real binary on a folder at a fixed time, for the tests that
-//! tell a day's story through the command line.
+//! tell a day's story through the command line. Each test file uses part
+//! of it.
+#![allow(dead_code)]
 
 use std::path::Path;
 
 use assert_cmd::Command;
+
+pub mod encrypted;
 
 /// `rapport ARGS` on `dir` at `now` (`YYYY-MM-DD HH:MM`), whatever the clock says.
 pub fn rapport(dir: &Path, now: &str, args: &[&str]) -> std::process::Output {

@@ -108,8 +108,7 @@ pub fn view(frame: &mut Frame, area: Rect, m: &Model) {
     let due = rows.iter().filter(|r| r.appointment.state(m.now) == AppointmentState::NoteDue).count();
     let title = match due {
         0 => "Appointments: today and the next 7 days".to_string(),
-        1 => "Appointments: today and the next 7 days · 1 note due".to_string(),
-        n => format!("Appointments: today and the next 7 days · {n} notes due"),
+        n => format!("Appointments: today and the next 7 days · {} due", crate::domain::plural(n, "note")),
     };
     let on_messages = m.today.messages_focus && !waiting.is_empty();
     let block = panel(title, !on_messages, theme);
@@ -278,19 +277,12 @@ pub(crate) fn update(m: &mut Model, action: Action) -> Vec<Effect> {
         Action::CancelAppointment if row.as_ref().is_some_and(|r| r.appointment.is_cancelled()) => {
             // A cancel taken back: the same appointment is booked again.
             if let Some(r) = row.filter(|r| writable(m, &r.client)) {
-                let name = m.summary(&r.client).map(|c| c.name.clone()).unwrap_or_default();
-                m.today.follow = Some((r.client.clone(), r.appointment.id.clone()));
-                m.popup = Some(Popup::Confirm {
-                    question: format!(
-                        "Book {name}'s cancelled appointment on {} again? y books it, n leaves it cancelled.",
-                        r.appointment.start.format("%a %-d %b at %H:%M")
-                    ),
-                    on_yes: Confirmed::Rebook {
-                        client: r.client,
-                        start: r.appointment.start,
-                        minutes: r.appointment.minutes,
-                    },
-                });
+                let (start, minutes) = (r.appointment.start, r.appointment.minutes);
+                let on_yes = Confirmed::Rebook { client: r.client.clone(), start, minutes };
+                let question = |name: &str, when: String| {
+                    format!("Book {name}'s cancelled appointment on {when} again? y books it, n leaves it cancelled.")
+                };
+                ask_about(m, &r, question, on_yes);
             }
         }
         Action::MoveAppointment | Action::CancelAppointment
@@ -307,19 +299,12 @@ pub(crate) fn update(m: &mut Model, action: Action) -> Vec<Effect> {
         }
         Action::CancelAppointment => {
             if let Some(r) = row.filter(|r| writable(m, &r.client)) {
-                m.today.follow = Some((r.client.clone(), r.appointment.id.clone()));
-                let name = m.summary(&r.client).map(|c| c.name.clone()).unwrap_or_default();
-                m.popup = Some(Popup::Confirm {
-                    question: format!(
-                        "Cancel {name}'s appointment on {}? y cancels it, n keeps it.",
-                        r.appointment.start.format("%a %-d %b at %H:%M")
-                    ),
-                    on_yes: Confirmed::CancelAppointment {
-                        client: r.client,
-                        appointment: r.appointment.id.clone(),
-                        start: r.appointment.start,
-                    },
-                });
+                let (appointment, start) = (r.appointment.id.clone(), r.appointment.start);
+                let on_yes = Confirmed::CancelAppointment { client: r.client.clone(), appointment, start };
+                let question = |name: &str, when: String| {
+                    format!("Cancel {name}'s appointment on {when}? y cancels it, n keeps it.")
+                };
+                ask_about(m, &r, question, on_yes);
             }
         }
         Action::SwitchTab => {
@@ -329,6 +314,15 @@ pub(crate) fn update(m: &mut Model, action: Action) -> Vec<Effect> {
         _ => {}
     }
     vec![]
+}
+
+/// Asks `question(name, when)` about row `r`'s appointment, `on_yes` being
+/// what a yes does; the selection follows the appointment through the change.
+fn ask_about(m: &mut Model, r: &AgendaRow, question: impl FnOnce(&str, String) -> String, on_yes: Confirmed) {
+    let name = m.summary(&r.client).map(|c| c.name.clone()).unwrap_or_default();
+    m.today.follow = Some((r.client.clone(), r.appointment.id.clone()));
+    let question = question(&name, r.appointment.start.format("%a %-d %b at %H:%M").to_string());
+    m.popup = Some(Popup::Confirm { question, on_yes });
 }
 
 /// Keeps the awaiting-reply selection on a message after the list changed
