@@ -74,6 +74,8 @@ pub fn sync(store: &Store, now: NaiveDateTime) -> Result<Synced> {
     }
     let git = Git::new(root);
     let _lock = DataLock::acquire(&root.join("rapport.lock"))?;
+    // A sync killed with its git (a power cut) left git's own locks behind.
+    git.clear_stale_locks();
     super::setup::configure(&git)?;
     // A sync killed after its merge was written leaves seals to witness.
     settle_rewitness(store, now)?;
