@@ -453,3 +453,55 @@ fn a_sync_killed_at_any_moment_with_its_git_completes_when_run_again() {
         assert!(!String::from_utf8_lossy(&std::fs::read(dir.join("clients/ann-byrne.json")).unwrap()).contains("<<<<"));
     }
 }
+
+#[test]
+fn a_conflict_copy_from_another_sync_tool_is_merged_into_the_record_and_removed() {
+    let p = Practice::new();
+    let laptop = &p.laptop;
+    ok(&p, laptop, NOON, &["personal", "add", "ann", "Mia's party"]);
+    // A snapshot both copies descend from: the merge's common version.
+    ok(&p, laptop, NOON, &["backup"]);
+    // Dropbox on a second computer held the folder as it was at noon…
+    let other = p.tmp.path().join("other");
+    let copied = std::process::Command::new("cp").arg("-a").arg(laptop).arg(&other).status().unwrap();
+    assert!(copied.success());
+    // …both wrote a note and changed the same detail while out of touch…
+    ok(&p, &other, EVENING, &["note", "ann", "--topic", "there words", "--task", "there task"]);
+    ok(&p, &other, EVENING, &["personal", "edit", "ann", "1", "Mia's birthday party"]);
+    ok(&p, laptop, EVENING, &["note", "ann", "--topic", "here words"]);
+    ok(&p, laptop, EVENING, &["personal", "edit", "ann", "1", "Mia's party on Saturday"]);
+    // …and left its version beside the file.
+    let copy = laptop.join("clients/ann-byrne (conflicted copy 2026-11-23).json");
+    std::fs::copy(other.join("clients/ann-byrne.json"), &copy).unwrap();
+    let doctor = rapport(&p, laptop, EVENING, &["doctor"]);
+    let said = String::from_utf8_lossy(&doctor.stdout);
+    assert!(said.contains("`rapport merge FILE` folds what it holds"), "{said}");
+
+    let said = ok(&p, laptop, EVENING, &["merge", copy.to_str().unwrap()]);
+    assert!(said.contains("into Ann Byrne's record (against the snapshot 2026-11-23_120000)"), "{said}");
+    assert!(said.contains("2 items only in the copy are kept"), "{said}");
+    assert!(said.contains("1 conflict between the two copies to settle"), "{said}");
+    assert!(said.contains("Removed the copy"), "{said}");
+    assert!(!copy.exists());
+    assert_eq!(topics(laptop), vec!["here words", "sleep", "there words"]);
+    assert_unique(&ids(laptop, "sessions"));
+    let file = serde_json::to_string(&ann(laptop)).unwrap();
+    assert!(file.contains("Mia's party on Saturday") && file.contains("Mia's birthday party"), "nothing lost");
+    assert!(file.contains("there task"));
+    let review = ok(&p, laptop, EVENING, &["review", "ann"]);
+    assert!(review.contains("From two devices"), "{review}");
+    let verified = ok(&p, laptop, EVENING, &["verify"]);
+    assert!(!verified.contains("not as"), "{verified}");
+    let doctor = rapport(&p, laptop, EVENING, &["doctor"]);
+    assert!(!String::from_utf8_lossy(&doctor.stdout).contains("conflict copy"), "the copy is gone");
+
+    // The client's own file, a copy of no known client, or a damaged copy: refused, nothing changed.
+    let before = ann(laptop);
+    let e = fails(&p, laptop, EVENING, &["merge", laptop.join("clients/ann-byrne.json").to_str().unwrap()]);
+    assert!(e.contains("the client's own file, not a copy"), "{e}");
+    let damaged = laptop.join("clients/ann-byrne (1).json");
+    std::fs::write(&damaged, "{ not json").unwrap();
+    let e = fails(&p, laptop, EVENING, &["merge", damaged.to_str().unwrap()]);
+    assert!(damaged.exists(), "a copy that could not be read is never removed: {e}");
+    assert_eq!(ann(laptop), before);
+}

@@ -10,6 +10,7 @@ mod changes;
 mod drafts;
 mod error;
 mod exports;
+mod fold;
 mod parse;
 
 pub mod atomic;
@@ -39,6 +40,7 @@ pub use drafts::WindowLock;
 pub use error::StoreError;
 pub(crate) use error::hint;
 pub(crate) use exports::{is_export_tail, plain_export_token};
+pub use fold::Folded;
 use index::IndexDir;
 pub use index::{ClientName, ClientSummary, IndexEntry};
 use lock::DataLock;
