@@ -505,3 +505,36 @@ fn a_conflict_copy_from_another_sync_tool_is_merged_into_the_record_and_removed(
     assert!(damaged.exists(), "a copy that could not be read is never removed: {e}");
     assert_eq!(ann(laptop), before);
 }
+
+#[test]
+fn a_client_added_on_a_synced_device_gets_an_id_free_of_names_and_two_namesakes_stay_two() {
+    let p = Practice::new();
+    let (laptop, desktop) = (&p.laptop, &p.desktop);
+    // Two people called Bo Chen, one booked on each device while out of touch.
+    ok(&p, laptop, NOON, &["client", "add", "Bo Chen"]);
+    ok(&p, laptop, NOON, &["note", "bo", "--topic", "the laptop's Bo"]);
+    ok(&p, desktop, NOON, &["client", "add", "Bo Chen"]);
+    ok(&p, desktop, NOON, &["note", "bo", "--topic", "the desktop's Bo"]);
+    for dir in [laptop, desktop, laptop] {
+        ok(&p, dir, NOON, &["sync"]);
+    }
+    for dir in [laptop, desktop] {
+        let files: Vec<String> = std::fs::read_dir(dir.join("clients"))
+            .unwrap()
+            .map(|e| e.unwrap().file_name().into_string().unwrap())
+            .filter(|n| n != "ann-byrne.json")
+            .collect();
+        assert_eq!(files.len(), 2, "{files:?}");
+        for f in &files {
+            assert!(!f.contains("bo") && !f.contains("chen"), "a file name gives the client away: {f}");
+            let text = std::fs::read_to_string(dir.join("clients").join(f)).unwrap();
+            assert!(text.contains("Bo Chen"));
+            assert!(
+                text.contains("the laptop's Bo") != text.contains("the desktop's Bo"),
+                "each Bo keeps their own note"
+            );
+        }
+        let list = ok(&p, dir, NOON, &["client", "list"]);
+        assert_eq!(list.matches("Bo Chen").count(), 2, "{list}");
+    }
+}
