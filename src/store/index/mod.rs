@@ -275,15 +275,28 @@ impl IndexDir {
         if file.version != INDEX_VERSION {
             return None;
         }
-        let mut by_file: BTreeMap<String, IndexEntry> = file.clients.into_iter().map(|e| (e.file.clone(), e)).collect();
-        for logged in self.log() {
-            match logged.entry {
-                Some(e) => by_file.insert(logged.file, e),
-                None => by_file.remove(&logged.file),
-            };
+        let log = self.log();
+        let mut entries: Vec<IndexEntry> = if log.is_empty() {
+            // As written: one entry a file (the app's start reads this).
+            file.clients
+        } else {
+            let mut by_file: BTreeMap<String, IndexEntry> =
+                file.clients.into_iter().map(|e| (e.file.clone(), e)).collect();
+            for logged in log {
+                match logged.entry {
+                    Some(e) => by_file.insert(logged.file, e),
+                    None => by_file.remove(&logged.file),
+                };
+            }
+            by_file.into_values().collect()
+        };
+        entries.retain(|e| self.sound(e));
+        if !entries.is_sorted_by(|a, b| a.id <= b.id) {
+            entries.sort_by(|a, b| a.id.cmp(&b.id));
         }
-        let mut entries: Vec<IndexEntry> = by_file.into_values().filter(|e| self.sound(e)).collect();
-        entries.sort_by(|a, b| a.id.cmp(&b.id));
+        // Written whole by Rapport, two entries never name one file; a file
+        // changed by hand could: the first stays.
+        entries.dedup_by(|b, a| a.file == b.file);
         Some(entries)
     }
 
