@@ -66,12 +66,14 @@ pub(super) fn client_list(frame: &mut Frame, area: Rect, m: &Model) {
                 let last = r.last_session.map(|s| s.format("%-d %b").to_string()).unwrap_or_default();
                 let open = r.open_tasks;
                 let tasks = if open > 0 { open.to_string() } else { String::new() };
-                // A kept draft, a note due or a read-only file shows
-                // instead of the date.
+                // A kept draft, a read-only file, a conflict from two
+                // devices or a note due shows instead of the date.
                 let last = if m.drafts.contains_key(&entry.id) {
                     "draft".to_string()
                 } else if entry.read_only {
                     "locked".to_string()
+                } else if r.conflicts > 0 {
+                    "conflict".to_string()
                 } else if r.note_due(m.now, AGENDA_DAYS) {
                     "note due".to_string()
                 } else {
