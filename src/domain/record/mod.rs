@@ -1,11 +1,21 @@
 //! The record's types: what a client file holds, as serde types. The rules
-//! that change them are in `edit.rs`; what must hold of them, in `check.rs`.
+//! that change them are in `edit/`; what must hold of them, in `check.rs`.
+//! Here: the whole record, the client and their profile, and the error a
+//! refused change gives; its parts are in the files named for them.
 
-use chrono::{NaiveDate, NaiveDateTime};
+use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 pub use super::ids::*;
-use super::measures::{CustomScale, MeasureKind, Score};
+use super::measures::CustomScale;
+
+mod conflict;
+mod items;
+mod sessions;
+
+pub use conflict::*;
+pub use items::*;
+pub use sessions::*;
 
 /// One client's whole record: the contents of one `clients/<id>.json` file.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -63,43 +73,6 @@ impl PartialEq for DeviceTag {
     }
 }
 
-/// A change made on two devices that the merge could not keep both of.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Conflict {
-    /// When the merge met it.
-    pub found: NaiveDateTime,
-    pub kind: ConflictKind,
-    /// Which part of the record: `client`, `sessions`, `tasks`, …
-    pub part: String,
-    /// The item's id (`t2`); empty for the client's details.
-    #[serde(default, skip_serializing_if = "String::is_empty")]
-    pub item: String,
-    /// The field (`text`); empty when the conflict is about the whole item.
-    #[serde(default, skip_serializing_if = "String::is_empty")]
-    pub field: String,
-    /// The value left in place, as it was when the merge met the other.
-    #[serde(default)]
-    pub kept: serde_json::Value,
-    /// The other device's value (a whole item when `field` is empty).
-    #[serde(default)]
-    pub other: serde_json::Value,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum ConflictKind {
-    /// The same field changed differently on both devices.
-    Edit,
-    /// A finalised note changed on one device (or changed on one while it
-    /// was finalised on the other): never merged, both versions kept.
-    Finalised,
-    /// Removed on one device and changed on the other: kept.
-    Removed,
-    /// Two different items given the same id on two devices: `other` is
-    /// the second one, whole.
-    SameId,
-}
-
 /// Who the client is and how to reach them.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Client {
@@ -119,279 +92,6 @@ pub struct Client {
     pub created: NaiveDate,
     #[serde(default)]
     pub archived: bool,
-}
-
-/// One session held: the note written after it.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Session {
-    /// Short id within the client, `s1`, `s2`, …
-    pub id: SessionId,
-    pub at: NaiveDateTime,
-    pub minutes: u32,
-    #[serde(default)]
-    pub topics: Vec<String>,
-    /// What the client said about the therapy, the plan, the last task.
-    #[serde(default)]
-    pub feedback: Vec<String>,
-    /// What was not said: non-verbal cues, silences.
-    #[serde(default)]
-    pub observations: Vec<String>,
-    #[serde(default)]
-    pub plan: String,
-    #[serde(default)]
-    pub notes: String,
-    /// The appointment this note was written for, if any.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub appointment: Option<NaiveDateTime>,
-    /// Set when the note is finalised: from then on it is read-only.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub finalised: Option<Finalised>,
-    /// Dated corrections added after finalising, oldest first.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub addenda: Vec<Addendum>,
-}
-
-/// The seal on a finalised note: a hash of its content chained to the
-/// client's previously finalised note, so a later change shows.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Finalised {
-    pub at: NaiveDateTime,
-    /// Finalised automatically when its editing period ran out.
-    #[serde(default)]
-    pub auto: bool,
-    /// Its place in the client's chain: 1, 2, 3, …
-    pub seq: u32,
-    /// SHA-256 (hex) of the previous finalised note's hash and this note's content.
-    pub hash: String,
-    /// What the hash covers. 1: the note's own words and facts. 2: those,
-    /// the tasks the note set, and the moment it was sealed. Seals made
-    /// before version 2 keep verifying as version 1.
-    #[serde(default = "seal_v1", skip_serializing_if = "is_seal_v1")]
-    pub version: u32,
-}
-
-fn seal_v1() -> u32 {
-    1
-}
-
-fn is_seal_v1(v: &u32) -> bool {
-    *v == 1
-}
-
-/// A dated correction to a finalised note.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Addendum {
-    pub at: NaiveDateTime,
-    pub text: String,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum TaskStatus {
-    Open,
-    Done,
-    Dropped,
-}
-
-impl TaskStatus {
-    pub fn label(self) -> &'static str {
-        match self {
-            TaskStatus::Open => "open",
-            TaskStatus::Done => "done",
-            TaskStatus::Dropped => "dropped",
-        }
-    }
-}
-
-impl GoalStatus {
-    pub fn label(self) -> &'static str {
-        match self {
-            GoalStatus::Active => "active",
-            GoalStatus::Achieved => "achieved",
-            GoalStatus::Dropped => "dropped",
-        }
-    }
-}
-
-/// Homework the therapist set.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Task {
-    /// Short id within the client, `t1`, `t2`, …
-    pub id: TaskId,
-    pub text: String,
-    /// The session that set it.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub session: Option<SessionId>,
-    pub set_on: NaiveDate,
-    pub status: TaskStatus,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub outcome: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub closed_on: Option<NaiveDate>,
-}
-
-/// Something personal to remember, and perhaps to ask about.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct PersonalDetail {
-    /// Short id within the client, `p1`, `p2`, …
-    pub id: DetailId,
-    pub text: String,
-    /// When it happens ("Mia's birthday party" on 2026-11-21).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub date: Option<NaiveDate>,
-    /// Ask about it next time.
-    #[serde(default)]
-    pub ask: bool,
-    pub noted_on: NaiveDate,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub session: Option<SessionId>,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, clap::ValueEnum)]
-#[serde(rename_all = "snake_case")]
-pub enum GoalStatus {
-    Active,
-    Achieved,
-    Dropped,
-}
-
-/// A goal of the therapy plan.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Goal {
-    /// Short id within the client, `g1`, `g2`, …
-    pub id: GoalId,
-    pub text: String,
-    pub status: GoalStatus,
-    /// The client agreed to this goal.
-    #[serde(default)]
-    pub agreed: bool,
-    pub set_on: NaiveDate,
-}
-
-/// Something to go carefully with.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct WatchFor {
-    /// Short id within the client, `w1`, `w2`, …
-    pub id: WatchId,
-    pub text: String,
-    pub noted_on: NaiveDate,
-}
-
-/// A booked appointment.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Appointment {
-    /// Short id within the client, `a1`, `a2`, … (files before format 3
-    /// have none; they are given one when read).
-    #[serde(default)]
-    pub id: AppointmentId,
-    pub start: NaiveDateTime,
-    pub minutes: u32,
-    /// The note written for it.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub note: Option<SessionId>,
-    /// When it was cancelled; a cancelled appointment stays in the record.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub cancelled: Option<NaiveDateTime>,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, clap::ValueEnum)]
-#[serde(rename_all = "snake_case")]
-pub enum Channel {
-    Text,
-    Email,
-    Phone,
-    Voicemail,
-}
-
-impl Channel {
-    /// A channel as a person types it, in any case: text (or sms), email
-    /// (mail), phone (call), voicemail (vm).
-    pub fn parse(word: &str) -> Option<Channel> {
-        Some(match word.trim().to_lowercase().as_str() {
-            "text" | "sms" => Channel::Text,
-            "email" | "mail" => Channel::Email,
-            "phone" | "call" => Channel::Phone,
-            "voicemail" | "vm" => Channel::Voicemail,
-            _ => return None,
-        })
-    }
-
-    pub fn label(self) -> &'static str {
-        match self {
-            Channel::Text => "text",
-            Channel::Email => "email",
-            Channel::Phone => "phone",
-            Channel::Voicemail => "voicemail",
-        }
-    }
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Direction {
-    /// From the client to the therapist: may need a reply.
-    Incoming,
-    Outgoing,
-}
-
-/// A text, email, call or voicemail.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Contact {
-    /// Short id within the client, `c1`, `c2`, …
-    pub id: ContactId,
-    pub at: NaiveDateTime,
-    pub channel: Channel,
-    pub direction: Direction,
-    pub summary: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub replied_at: Option<NaiveDateTime>,
-}
-
-impl Contact {
-    pub fn awaits_reply(&self) -> bool {
-        self.direction == Direction::Incoming && self.replied_at.is_none()
-    }
-}
-
-/// An outcome or alliance measure taken: the item scores as given and
-/// their total, which Rapport adds up (see `measures`).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Measure {
-    /// Short id within the client, `m1`, `m2`, …
-    pub id: MeasureId,
-    pub kind: MeasureKind,
-    pub at: NaiveDateTime,
-    pub items: Vec<Score>,
-    pub total: Score,
-    /// The note of the session it was taken in.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub session: Option<SessionId>,
-}
-
-/// What the therapist types after a session.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-pub struct NewSession {
-    pub at: Option<NaiveDateTime>,
-    pub minutes: Option<u32>,
-    pub topics: Vec<String>,
-    pub feedback: Vec<String>,
-    pub observations: Vec<String>,
-    /// Each becomes an open `Task` linked to the session.
-    pub tasks: Vec<String>,
-    /// Each becomes a `PersonalDetail` to ask about, linked to the session.
-    /// A `YYYY-MM-DD` date in the line becomes the detail's date.
-    pub personal: Vec<String>,
-    pub plan: String,
-    pub notes: String,
-    /// The appointment the note is written for: it takes the note's id.
-    pub appointment: Option<AppointmentId>,
-    /// Measures taken in the session: (kind, item scores), read from the
-    /// note form's lines with `measures::read_line`.
-    #[serde(default)]
-    pub measures: Vec<(MeasureKind, Vec<Score>)>,
-    /// The settings' custom scales, for measures of a custom kind.
-    #[serde(default)]
-    pub scales: Vec<CustomScale>,
 }
 
 /// The profile fields a therapist can type in.
