@@ -5,7 +5,7 @@ use chrono::NaiveDateTime;
 use ratatui::crossterm::event::KeyEvent;
 
 use crate::domain::measures::{CustomScale, MeasureKind, Score};
-use crate::domain::{AppointmentId, ClientId, ClientProfile, ClientRecord, NewSession, SessionId, TaskStatus};
+use crate::domain::{AppointmentId, ClientId, ClientProfile, ClientRecord, NewSession, SessionId, TaskId, TaskStatus};
 use crate::store::search::Found;
 use crate::tui::screens::note_form::NoteDraft;
 use crate::tui::screens::profile::ProfileChange;
@@ -212,7 +212,7 @@ pub enum Effect {
     },
     SetTask {
         client: ClientId,
-        task: String,
+        task: TaskId,
         status: TaskStatus,
         outcome: Option<String>,
     },

@@ -11,6 +11,7 @@ pub use super::index::Place;
 use super::{Store, StoreError};
 use crate::domain::bounds::is_valid_id;
 use crate::domain::find::fold;
+use crate::domain::{ClientId, SessionId};
 
 mod segment;
 mod snippet;
@@ -27,10 +28,10 @@ pub const MAX_WORDS: usize = 12;
 /// One match: which client, where in their record, and a snippet to show.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Hit {
-    pub client: String,
+    pub client: ClientId,
     /// The session the hit belongs to, which opening it shows; None for a
     /// message or a detail noted outside a session.
-    pub session: Option<String>,
+    pub session: Option<SessionId>,
     /// Where the words were found: a note, an addendum, a task's outcome…
     pub place: Place,
     pub date: NaiveDate,
@@ -148,7 +149,7 @@ impl Store {
                 let Some(body) = place.text(r) else { continue };
                 let session = place.session(r);
                 let (snippet, marks) = snippet(&body, &words);
-                hits.push(Hit { client: client.to_string(), session, place, date, snippet, marks });
+                hits.push(Hit { client: client.into(), session, place, date, snippet, marks });
             }
         }
         Ok(Found { hits, total })

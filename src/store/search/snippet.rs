@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use super::super::index::Stamp;
 use super::Store;
 use crate::domain::find::fold_with_origins;
-use crate::domain::ClientRecord;
+use crate::domain::{ClientId, ClientRecord};
 
 /// Snippets are about this many characters.
 const SNIPPET: usize = 90;
@@ -17,7 +17,7 @@ const KEPT_RECORDS: usize = 24;
 
 /// Records read for snippets, each with the stamp of the file it was read
 /// from: newest last.
-pub(crate) type KeptRecords = std::sync::Arc<std::sync::Mutex<Vec<(String, Stamp, std::sync::Arc<ClientRecord>)>>>;
+pub(crate) type KeptRecords = std::sync::Arc<std::sync::Mutex<Vec<(ClientId, Stamp, std::sync::Arc<ClientRecord>)>>>;
 
 impl Store {
     /// The records of `clients` (each read once, None when unreadable). A
@@ -47,7 +47,7 @@ impl Store {
                 }
                 None => self.load(id).ok().map(std::sync::Arc::new).inspect(|r| {
                     kept.retain(|(k, ..)| k != id);
-                    kept.push((id.to_string(), stamp, r.clone()));
+                    kept.push((id.into(), stamp, r.clone()));
                 }),
             };
             records.insert(id, record);
