@@ -69,8 +69,14 @@ mod fields_by_name {
     }
 }
 
+// Where each field stands in [`FIELDS`], so the form reads them by name.
+pub(super) const TOPICS: usize = 0;
+pub(super) const FEEDBACK: usize = 1;
 pub(super) const TASKS: usize = 2;
 pub(super) const PERSONAL: usize = 3;
+pub(super) const OBSERVATIONS: usize = 4;
+pub(super) const PLAN: usize = 5;
+pub(super) const NOTES: usize = 6;
 pub(super) const WHEN: usize = 7;
 pub(super) const MINUTES: usize = 8;
 pub(super) const MEASURES: usize = 9;
@@ -120,12 +126,32 @@ mod tests {
         assert_eq!(json["fields"]["topics"], "sleep\nwork");
         assert_eq!(json["fields"]["when"], "2026-11-26 10:00");
         let back: NoteDraft = serde_json::from_value(json).unwrap();
-        assert_eq!(back.fields[0], "sleep\nwork");
+        assert_eq!(back.fields[TOPICS], "sleep\nwork");
         assert_eq!(back.fields[MINUTES], "50");
 
         let old = r#"{"fields": ["grief", "", "", "", "", "", "", "2026-11-20 10:00", "50"], "kept_at": "2026-11-20T11:00:00"}"#;
         let old: NoteDraft = serde_json::from_str(old).unwrap();
-        assert_eq!(old.fields[0], "grief");
+        assert_eq!(old.fields[TOPICS], "grief");
         assert_eq!(old.fields[WHEN], "2026-11-20 10:00");
+    }
+
+    #[test]
+    fn each_field_is_read_by_the_name_it_is_kept_under() {
+        let named = [
+            (TOPICS, "topics"),
+            (FEEDBACK, "feedback"),
+            (TASKS, "tasks"),
+            (PERSONAL, "personal"),
+            (OBSERVATIONS, "observations"),
+            (PLAN, "plan"),
+            (NOTES, "notes"),
+            (WHEN, "when"),
+            (MINUTES, "minutes"),
+            (MEASURES, "measures"),
+        ];
+        assert_eq!(named.len(), FIELDS.len());
+        for (i, key) in named {
+            assert_eq!(FIELDS[i].key, key);
+        }
     }
 }

@@ -15,8 +15,8 @@ mod fields;
 mod update;
 mod view;
 
+use fields::{FEEDBACK, MEASURES, MINUTES, NOTES, OBSERVATIONS, PERSONAL, PLAN, TASKS, TOPICS, WHEN, field, fields};
 pub use fields::{FIELDS, Field, NoteDraft};
-use fields::{MEASURES, MINUTES, PERSONAL, TASKS, WHEN, field, fields};
 pub(crate) use update::update;
 pub use update::{EMPTY_NOTE, KEYS};
 pub use view::view;
@@ -84,18 +84,14 @@ impl NoteForm {
     /// they are (the tasks list and the profile change them), and the empty
     /// fields say so, so nothing is typed twice.
     pub fn edit(client: ClientId, client_name: String, s: &Session, tasks: &[String], personal: &[String]) -> NoteForm {
-        let texts = vec![
-            s.topics.join("\n"),
-            s.feedback.join("\n"),
-            String::new(),
-            String::new(),
-            s.observations.join("\n"),
-            s.plan.clone(),
-            s.notes.clone(),
-            format_datetime(s.at),
-            s.minutes.to_string(),
-            String::new(),
-        ];
+        let mut texts = vec![String::new(); FIELDS.len()];
+        texts[TOPICS] = s.topics.join("\n");
+        texts[FEEDBACK] = s.feedback.join("\n");
+        texts[OBSERVATIONS] = s.observations.join("\n");
+        texts[PLAN] = s.plan.clone();
+        texts[NOTES] = s.notes.clone();
+        texts[WHEN] = format_datetime(s.at);
+        texts[MINUTES] = s.minutes.to_string();
         let mut form = NoteForm::build(client, client_name, texts, s.appointment, Some(s.id.clone()));
         for (i, set, what) in [(TASKS, tasks, "tasks"), (PERSONAL, personal, "personal details")] {
             if !set.is_empty() {
@@ -187,13 +183,13 @@ impl NoteForm {
         Ok(NewSession {
             at: Some(at),
             minutes: Some(minutes),
-            topics: self.lines(0),
-            feedback: self.lines(1),
-            tasks: self.lines(2),
+            topics: self.lines(TOPICS),
+            feedback: self.lines(FEEDBACK),
+            tasks: self.lines(TASKS),
             personal: self.lines(PERSONAL),
-            observations: self.lines(4),
-            plan: self.fields[5].text(),
-            notes: self.fields[6].text(),
+            observations: self.lines(OBSERVATIONS),
+            plan: self.fields[PLAN].text(),
+            notes: self.fields[NOTES].text(),
             appointment: self.appointment_id.clone(),
             measures,
             scales: scales.to_vec(),

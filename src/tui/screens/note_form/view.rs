@@ -7,7 +7,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{List, ListItem, Paragraph};
 
 use super::NoteForm;
-use super::fields::{FIELDS, MEASURES};
+use super::fields::{FIELDS, MEASURES, NOTES, PLAN};
 use crate::domain::measures::next_item_prompt;
 use crate::tui::screens::panel;
 use crate::tui::theme::Theme;
@@ -21,7 +21,7 @@ fn badge(form: &NoteForm, i: usize) -> String {
     let n = form.fields[i].lines().iter().filter(|l| !l.trim().is_empty()).count();
     match (i, n) {
         (_, 0) => String::new(),
-        (5 | 6, _) => "✓".into(),
+        (PLAN | NOTES, _) => "✓".into(),
         (_, n) => n.to_string(),
     }
 }
