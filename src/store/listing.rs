@@ -101,6 +101,13 @@ impl Store {
         Ok(self.full_pass_locked(clients_mtime)?.iter().map(ClientName::of).collect())
     }
 
+    /// When `clients/` last had a file added, renamed or removed (every
+    /// save by any Rapport renames one into it): the app's cheap look, every
+    /// few seconds, for a change. None when it cannot be read.
+    pub fn clients_folder_time(&self) -> Option<std::time::SystemTime> {
+        fs::metadata(self.clients_dir()).and_then(|m| m.modified()).ok()
+    }
+
     /// Changes each time Rapport changes the index, here or in another
     /// process: a value seen before means nothing was saved since.
     pub fn index_generation(&self) -> Option<u64> {
