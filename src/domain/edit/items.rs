@@ -51,10 +51,9 @@ impl ClientRecord {
         id
     }
 
-    /// Removes a personal detail, watch-for item or contact that no longer
-    /// belongs in the record (goals are dropped instead, tasks closed).
-    /// Removes a personal detail, watch-for item or message; returns its
-    /// text. Goals are dropped instead, never removed.
+    /// Removes a personal detail, watch-for item or message that no longer
+    /// belongs in the record; returns its text. Goals are dropped instead,
+    /// never removed (and tasks closed).
     pub fn remove_item(&mut self, kind: profile::ItemKind, id: &str) -> Result<String, RecordError> {
         use profile::ItemKind;
         let text = match kind {
