@@ -42,8 +42,8 @@ pub use text::{Place, loose_text, session_text, text_lines};
 /// 5: text folded for accents; a line for each addendum, task outcome and
 /// message, named by its [`Place`].
 /// 6: a client's measure flag. 7: a state file, names apart, a log of
-/// summaries, an inverted index.
-const INDEX_VERSION: u32 = 7;
+/// summaries, an inverted index. 8: a client's count of conflicts.
+const INDEX_VERSION: u32 = 8;
 const STATE: &str = "state.json";
 const CLIENTS: &str = "clients.json";
 const LOG: &str = "clients.log";
@@ -100,6 +100,13 @@ pub struct ClientSummary {
     /// the list show it before the review is opened.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub flag: Option<String>,
+    /// Conflicts from two devices not yet settled (see `crate::sync`).
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub conflicts: usize,
+}
+
+fn is_zero(n: &usize) -> bool {
+    *n == 0
 }
 
 impl ClientSummary {
@@ -120,6 +127,7 @@ impl ClientSummary {
                 .map(|c| Awaiting { id: c.id.clone(), channel: c.channel, at: c.at, summary: c.summary.clone() })
                 .collect(),
             flag: r.measure_flags(NaiveDateTime::MAX).into_iter().next().map(|f| f.text),
+            conflicts: r.conflicts.len(),
         }
     }
 
