@@ -78,7 +78,7 @@ pub(super) fn search(
         .filter_map(|e| Some((e.id, crate::domain::display_name(&e.name?, e.preferred_name.as_deref()))))
         .collect();
     for h in &found.hits {
-        let name = names.get(h.client.as_str()).map_or(h.client.as_str(), String::as_str);
+        let name = names.get(&h.client).map_or(h.client.as_str(), String::as_str);
         writeln!(out, "{name} · {} · {}\n    {}", format_day_near(h.date, today), h.place.label(), h.snippet)?;
     }
     match (found.total, found.hits.len()) {

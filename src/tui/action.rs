@@ -6,7 +6,7 @@ use ratatui::crossterm::event::KeyEvent;
 
 use crate::domain::measures::{CustomScale, MeasureKind, Score};
 use crate::domain::{
-    AppointmentId, ClientId, ClientProfile, ClientRecord, Conflict, NewSession, SessionId, TaskStatus,
+    AppointmentId, ClientId, ClientProfile, ClientRecord, Conflict, NewSession, SessionId, TaskId, TaskStatus,
 };
 use crate::store::search::Found;
 use crate::tui::screens::note_form::NoteDraft;
@@ -226,7 +226,7 @@ pub enum Effect {
     },
     SetTask {
         client: ClientId,
-        task: String,
+        task: TaskId,
         status: TaskStatus,
         outcome: Option<String>,
     },

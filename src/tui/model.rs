@@ -11,7 +11,7 @@ use crate::domain::TaskStatus;
 use crate::domain::finalise::FinalisePolicy;
 use crate::domain::measures::CustomScale;
 use crate::domain::profile::ProfileChange;
-use crate::domain::{AppointmentId, ClientId, NewSession, SessionId};
+use crate::domain::{AppointmentId, ClientId, NewSession, SessionId, TaskId};
 use crate::store::IndexEntry;
 use crate::tui::action::Effect;
 use crate::tui::input::TextInput;
@@ -110,7 +110,7 @@ pub enum Popup {
     },
     Outcome {
         client: ClientId,
-        task: String,
+        task: TaskId,
         task_text: String,
         status: TaskStatus,
         input: Box<TextInput>,

@@ -7,7 +7,7 @@ use super::input::{TextInput, Typed};
 use super::model::{Model, Popup, Screen};
 use super::screens::note_form::NoteForm;
 use super::screens::review::ReviewView;
-use crate::domain::{Appointment, TaskStatus};
+use crate::domain::{Appointment, ClientId, TaskId, TaskStatus};
 
 /// Lines a PgUp or PgDn moves.
 pub const PAGE: u16 = 10;
@@ -155,10 +155,10 @@ pub(crate) fn drafts_of(m: &Model, form: &NoteForm) -> Vec<String> {
     std::iter::once(m.window.clone()).chain(form.restored_from.clone()).collect()
 }
 
-pub(crate) fn outcome_popup(client: &str, task: &str, text: &str, status: TaskStatus) -> Popup {
+pub(crate) fn outcome_popup(client: &ClientId, task: &TaskId, text: &str, status: TaskStatus) -> Popup {
     Popup::Outcome {
-        client: client.into(),
-        task: task.to_string(),
+        client: client.clone(),
+        task: task.clone(),
         task_text: text.to_string(),
         status,
         input: Box::new(TextInput::one_line("")),

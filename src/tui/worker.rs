@@ -105,7 +105,7 @@ fn work(store: &Store, inbox: &Receiver<(Effect, NaiveDateTime)>, outbox: &Sende
             let skip = match &effect {
                 Effect::Search { .. } => Some(i) != newest_search,
                 Effect::Refresh => {
-                    let time = std::fs::metadata(store.root().join("clients")).and_then(|m| m.modified()).ok();
+                    let time = store.clients_folder_time();
                     let quiet = time.is_some() && time == folder_time && last_full.elapsed() < FULL_REFRESH;
                     if !quiet {
                         folder_time = time;

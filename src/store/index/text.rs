@@ -4,9 +4,9 @@
 
 use chrono::NaiveDate;
 
-use crate::domain::ClientRecord;
 use crate::domain::bounds::is_valid_id;
 use crate::domain::find::fold;
+use crate::domain::{ClientRecord, ContactId, SessionId, TaskId};
 
 fn one_line(s: &str) -> String {
     s.replace(['\t', '\n', '\r'], " ")
@@ -42,13 +42,13 @@ pub fn loose_text(r: &ClientRecord) -> String {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Place {
     /// A session's note, with the tasks and personal details it set.
-    Note(String),
+    Note(SessionId),
     /// The n-th (from 1) addendum beneath a session's note.
-    Addendum(String, usize),
+    Addendum(SessionId, usize),
     /// The outcome noted for a task.
-    Outcome(String),
+    Outcome(TaskId),
     /// A message logged from or to the client.
-    Message(String),
+    Message(ContactId),
     /// Tasks and personal details noted outside a session.
     Profile,
 }
@@ -58,7 +58,7 @@ impl Place {
     /// `-` (see `is_valid_id`), so `+`, `:` and a lone `-` cannot be one.
     fn code(&self) -> String {
         match self {
-            Place::Note(s) => s.clone(),
+            Place::Note(s) => s.to_string(),
             Place::Addendum(s, n) => format!("{s}+{n}"),
             Place::Outcome(t) => format!("outcome:{t}"),
             Place::Message(c) => format!("message:{c}"),
@@ -80,7 +80,9 @@ impl Place {
             Place::Note(code.into())
         };
         let id = match &place {
-            Place::Note(id) | Place::Addendum(id, _) | Place::Outcome(id) | Place::Message(id) => id.as_str(),
+            Place::Note(id) | Place::Addendum(id, _) => id.as_str(),
+            Place::Outcome(id) => id.as_str(),
+            Place::Message(id) => id.as_str(),
             Place::Profile => return Some(place),
         };
         is_valid_id(id).then_some(place)
@@ -90,7 +92,7 @@ impl Place {
     /// t2", "message c4", "profile".
     pub fn label(&self) -> String {
         match self {
-            Place::Note(s) => s.clone(),
+            Place::Note(s) => s.to_string(),
             Place::Addendum(s, 1) => format!("addendum to {s}"),
             Place::Addendum(s, n) => format!("addendum {n} to {s}"),
             Place::Outcome(t) => format!("outcome of {t}"),
@@ -111,10 +113,10 @@ impl Place {
     }
 
     /// The session this place belongs to, if any: where a hit opens.
-    pub fn session(&self, r: &ClientRecord) -> Option<String> {
+    pub fn session(&self, r: &ClientRecord) -> Option<SessionId> {
         match self {
             Place::Note(s) | Place::Addendum(s, _) => Some(s.clone()),
-            Place::Outcome(t) => r.tasks.iter().find(|x| x.id == *t)?.session.as_ref().map(|s| s.to_string()),
+            Place::Outcome(t) => r.tasks.iter().find(|x| x.id == *t)?.session.clone(),
             Place::Message(_) | Place::Profile => None,
         }
     }
@@ -127,14 +129,13 @@ impl Place {
 pub fn text_lines(r: &ClientRecord) -> Vec<String> {
     let mut places: Vec<(Place, NaiveDate)> = Vec::new();
     for s in &r.sessions {
-        places.push((Place::Note(s.id.to_string()), s.at.date()));
-        places
-            .extend(s.addenda.iter().enumerate().map(|(i, a)| (Place::Addendum(s.id.to_string(), i + 1), a.at.date())));
+        places.push((Place::Note(s.id.clone()), s.at.date()));
+        places.extend(s.addenda.iter().enumerate().map(|(i, a)| (Place::Addendum(s.id.clone(), i + 1), a.at.date())));
     }
     for t in r.tasks.iter().filter(|t| t.outcome.is_some()) {
-        places.push((Place::Outcome(t.id.to_string()), t.closed_on.unwrap_or(t.set_on)));
+        places.push((Place::Outcome(t.id.clone()), t.closed_on.unwrap_or(t.set_on)));
     }
-    places.extend(r.contacts.iter().map(|c| (Place::Message(c.id.to_string()), c.at.date())));
+    places.extend(r.contacts.iter().map(|c| (Place::Message(c.id.clone()), c.at.date())));
     places.push((Place::Profile, r.client.created));
     let id = &r.client.id;
     places

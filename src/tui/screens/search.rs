@@ -64,7 +64,7 @@ pub fn view(frame: &mut Frame, area: Rect, m: &Model, v: &SearchView) {
                 .hits
                 .iter()
                 .map(|h| {
-                    let name = m.summary(&h.client).map_or(h.client.clone(), |s| s.display_name());
+                    let name = m.summary(&h.client).map_or_else(|| h.client.to_string(), |s| s.display_name());
                     let head = fit_line(
                         Line::from(vec![
                             Span::styled(name, theme.title()),

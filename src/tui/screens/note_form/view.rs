@@ -1,7 +1,16 @@
 //! Drawing the note form: the fields down the side with what each holds,
 //! and the field being typed in.
 
-use super::*;
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{List, ListItem, Paragraph};
+
+use super::NoteForm;
+use super::fields::{FIELDS, MEASURES, NOTES, PLAN};
+use crate::domain::measures::next_item_prompt;
+use crate::tui::screens::panel;
+use crate::tui::theme::Theme;
 
 /// A short summary of a field for the side list: "2", "✓", or its value.
 fn badge(form: &NoteForm, i: usize) -> String {
@@ -12,7 +21,7 @@ fn badge(form: &NoteForm, i: usize) -> String {
     let n = form.fields[i].lines().iter().filter(|l| !l.trim().is_empty()).count();
     match (i, n) {
         (_, 0) => String::new(),
-        (5 | 6, _) => "✓".into(),
+        (PLAN | NOTES, _) => "✓".into(),
         (_, n) => n.to_string(),
     }
 }

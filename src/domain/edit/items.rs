@@ -1,0 +1,116 @@
+//! The profile's items: personal details, goals and watch-for items added,
+//! flagged, changed and removed (messages are removed here too).
+
+use chrono::NaiveDate;
+
+use super::*;
+
+impl ClientRecord {
+    pub fn add_personal(
+        &mut self,
+        text: String,
+        date: Option<NaiveDate>,
+        ask: bool,
+        noted_on: NaiveDate,
+        session: Option<SessionId>,
+    ) -> DetailId {
+        let id: DetailId = next_id("p", self.personal.iter().map(|p| p.id.as_str()), self.device.tag());
+        self.personal.push(PersonalDetail { id: id.clone(), text, date, ask, noted_on, session });
+        id
+    }
+
+    /// Flags a personal detail to ask about next time, or unflags it.
+    pub fn set_personal_ask(&mut self, id: &str, ask: bool) -> Result<(), RecordError> {
+        let p = self.personal.iter_mut().find(|p| p.id == id).ok_or_else(|| unknown("personal", id))?;
+        p.ask = ask;
+        Ok(())
+    }
+
+    pub fn add_goal(&mut self, text: String, agreed: bool, today: NaiveDate) -> GoalId {
+        let id: GoalId = next_id("g", self.goals.iter().map(|g| g.id.as_str()), self.device.tag());
+        self.goals.push(Goal { id: id.clone(), text, status: GoalStatus::Active, agreed, set_on: today });
+        id
+    }
+
+    /// Records whether the client agreed to a goal.
+    pub fn set_goal_agreed(&mut self, id: &str, agreed: bool) -> Result<(), RecordError> {
+        let goal = self.goals.iter_mut().find(|g| g.id == id).ok_or_else(|| unknown("goal", id))?;
+        goal.agreed = agreed;
+        Ok(())
+    }
+
+    pub fn set_goal_status(&mut self, id: &str, status: GoalStatus) -> Result<(), RecordError> {
+        let goal = self.goals.iter_mut().find(|g| g.id == id).ok_or_else(|| unknown("goal", id))?;
+        goal.status = status;
+        Ok(())
+    }
+
+    pub fn add_watch_for(&mut self, text: String, today: NaiveDate) -> WatchId {
+        let id: WatchId = next_id("w", self.watch_for.iter().map(|w| w.id.as_str()), self.device.tag());
+        self.watch_for.push(WatchFor { id: id.clone(), text, noted_on: today });
+        id
+    }
+
+    /// Removes a personal detail, watch-for item or message that no longer
+    /// belongs in the record; returns its text. Goals are dropped instead,
+    /// never removed (and tasks closed).
+    pub fn remove_item(&mut self, kind: profile::ItemKind, id: &str) -> Result<String, RecordError> {
+        use profile::ItemKind;
+        let text = match kind {
+            ItemKind::Personal => {
+                let i = self.personal.iter().position(|p| p.id == id).ok_or_else(|| unknown("personal detail", id))?;
+                self.personal.remove(i).text
+            }
+            ItemKind::WatchFor => {
+                let i = self.watch_for.iter().position(|w| w.id == id).ok_or_else(|| unknown("watch-for item", id))?;
+                self.watch_for.remove(i).text
+            }
+            ItemKind::Messages => {
+                let i = self.contacts.iter().position(|c| c.id == id).ok_or_else(|| unknown("message", id))?;
+                self.contacts.remove(i).summary
+            }
+            ItemKind::Goals => return Err(RecordError::Invalid("goals are dropped, not removed".into())),
+        };
+        Ok(text)
+    }
+
+    /// Changes what a personal detail, goal or watch-for item says (and a
+    /// personal detail's date: `None` takes it away). A message stays as it
+    /// was logged.
+    pub fn edit_item(
+        &mut self,
+        kind: profile::ItemKind,
+        id: &str,
+        text: &str,
+        date: Option<NaiveDate>,
+    ) -> Result<(), RecordError> {
+        use profile::ItemKind;
+        let text = text.trim().to_string();
+        if text.is_empty() {
+            return Err(RecordError::Invalid("an item needs some words; Delete removes one".into()));
+        }
+        if let Some(why) = time::impossible_date(&text) {
+            return Err(RecordError::Invalid(why));
+        }
+        match kind {
+            ItemKind::Personal => {
+                let p = self.personal.iter_mut().find(|p| p.id == id).ok_or_else(|| unknown("personal detail", id))?;
+                p.text = text;
+                p.date = date;
+            }
+            ItemKind::Goals => {
+                self.goals.iter_mut().find(|g| g.id == id).ok_or_else(|| unknown("goal", id))?.text = text;
+            }
+            ItemKind::WatchFor => {
+                self.watch_for.iter_mut().find(|w| w.id == id).ok_or_else(|| unknown("watch-for item", id))?.text =
+                    text;
+            }
+            ItemKind::Messages => {
+                return Err(RecordError::Invalid(
+                    "a message stays as it was logged; remove it and log it again".into(),
+                ));
+            }
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,107 @@
+//! Session notes: adding one (with the tasks, details and measures typed
+//! in it), and finding them in order.
+
+use chrono::NaiveDateTime;
+
+use super::*;
+
+impl NewSession {
+    /// Nothing typed in any part: no note to save.
+    pub fn is_empty(&self) -> bool {
+        let lists = [&self.topics, &self.feedback, &self.observations, &self.tasks, &self.personal];
+        lists.iter().all(|l| l.iter().all(|s| s.trim().is_empty()))
+            && self.plan.trim().is_empty()
+            && self.notes.trim().is_empty()
+            && self.measures.is_empty()
+    }
+}
+
+impl ClientRecord {
+    /// Sessions sorted oldest first (files keep them in that order).
+    pub fn last_session(&self) -> Option<&Session> {
+        self.sessions.iter().max_by_key(|s| s.at)
+    }
+
+    /// The sessions, newest first (files keep them oldest first).
+    pub fn sessions_newest_first(&self) -> Vec<&Session> {
+        let mut s: Vec<&Session> = self.sessions.iter().collect();
+        s.sort_by_key(|s| std::cmp::Reverse(s.at));
+        s
+    }
+
+    pub fn session(&self, id: &str) -> Option<&Session> {
+        self.sessions.iter().find(|s| s.id == id)
+    }
+
+    /// Adds a session note; tasks and personal details typed in it become
+    /// the client's, linked to it. Returns the new session's id.
+    pub fn add_session(&mut self, new: NewSession, now: NaiveDateTime) -> Result<SessionId, RecordError> {
+        let at = new.at.unwrap_or(now);
+        let minutes = new.minutes.unwrap_or(50);
+        bounds::check_number("the session length in minutes", minutes, &bounds::MINUTES)
+            .map_err(RecordError::Invalid)?;
+        if new.is_empty() {
+            return Err(RecordError::EmptyNote);
+        }
+        if let Some(why) = new.personal.iter().find_map(|line| time::impossible_date(line)) {
+            return Err(RecordError::Invalid(format!("personal details: {why}")));
+        }
+        self.check_session_measures(&new)?;
+        let id: SessionId = next_id("s", self.sessions.iter().map(|s| s.id.as_str()), self.device.tag());
+        let appointment = new.appointment.as_ref().map(|a| self.link_note(a, &id)).transpose()?;
+        let day = at.date();
+        for text in clean_lines(&new.tasks) {
+            let tid = next_id("t", self.tasks.iter().map(|t| t.id.as_str()), self.device.tag());
+            self.tasks.push(Task {
+                id: tid,
+                text,
+                session: Some(id.clone()),
+                set_on: day,
+                status: TaskStatus::Open,
+                outcome: None,
+                closed_on: None,
+            });
+        }
+        for line in clean_lines(&new.personal) {
+            let (text, date) = time::split_date(&line);
+            self.add_personal(text, date, true, day, Some(id.clone()));
+        }
+        self.sessions.push(Session {
+            id: id.clone(),
+            at,
+            minutes,
+            topics: clean_lines(&new.topics),
+            feedback: clean_lines(&new.feedback),
+            observations: clean_lines(&new.observations),
+            plan: new.plan.trim().to_string(),
+            notes: new.notes.trim_end().to_string(),
+            appointment,
+            finalised: None,
+            addenda: Vec::new(),
+        });
+        self.sessions.sort_by_key(|s| s.at);
+        for (kind, items) in new.measures {
+            let m = measures::NewMeasure { kind, items, at, session: Some(id.clone()) };
+            self.add_measure(m, &new.scales)?;
+        }
+        Ok(id)
+    }
+
+    /// Refuses a note's measures before anything of the note is added: an
+    /// unknown scale, a wrong item, or one kind twice.
+    fn check_session_measures(&self, new: &NewSession) -> Result<(), RecordError> {
+        let mut kinds = Vec::new();
+        for (kind, items) in &new.measures {
+            let scale = self
+                .scale(kind)
+                .or_else(|| measures::Scale::of(kind, &new.scales))
+                .ok_or_else(|| RecordError::Invalid(format!("no scale is defined for {kind}")))?;
+            scale.check_items(items).map_err(RecordError::Invalid)?;
+            if kinds.contains(&kind) {
+                return Err(RecordError::Invalid(format!("{} is given twice; a note takes one of each", scale.name)));
+            }
+            kinds.push(kind);
+        }
+        Ok(())
+    }
+}

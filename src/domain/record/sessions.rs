@@ -1,0 +1,130 @@
+//! Notes and what is booked for them: a session's note, its seal and
+//! addenda, what is typed for a new one, appointments and measures.
+
+use chrono::NaiveDateTime;
+use serde::{Deserialize, Serialize};
+
+use super::{AppointmentId, MeasureId, SessionId};
+use crate::domain::measures::{CustomScale, MeasureKind, Score};
+
+/// One session held: the note written after it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Session {
+    /// Short id within the client, `s1`, `s2`, …
+    pub id: SessionId,
+    pub at: NaiveDateTime,
+    pub minutes: u32,
+    #[serde(default)]
+    pub topics: Vec<String>,
+    /// What the client said about the therapy, the plan, the last task.
+    #[serde(default)]
+    pub feedback: Vec<String>,
+    /// What was not said: non-verbal cues, silences.
+    #[serde(default)]
+    pub observations: Vec<String>,
+    #[serde(default)]
+    pub plan: String,
+    #[serde(default)]
+    pub notes: String,
+    /// The appointment this note was written for, if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub appointment: Option<NaiveDateTime>,
+    /// Set when the note is finalised: from then on it is read-only.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub finalised: Option<Finalised>,
+    /// Dated corrections added after finalising, oldest first.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub addenda: Vec<Addendum>,
+}
+
+/// The seal on a finalised note: a hash of its content chained to the
+/// client's previously finalised note, so a later change shows.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Finalised {
+    pub at: NaiveDateTime,
+    /// Finalised automatically when its editing period ran out.
+    #[serde(default)]
+    pub auto: bool,
+    /// Its place in the client's chain: 1, 2, 3, …
+    pub seq: u32,
+    /// SHA-256 (hex) of the previous finalised note's hash and this note's content.
+    pub hash: String,
+    /// What the hash covers. 1: the note's own words and facts. 2: those,
+    /// the tasks the note set, and the moment it was sealed. Seals made
+    /// before version 2 keep verifying as version 1.
+    #[serde(default = "seal_v1", skip_serializing_if = "is_seal_v1")]
+    pub version: u32,
+}
+
+fn seal_v1() -> u32 {
+    1
+}
+
+fn is_seal_v1(v: &u32) -> bool {
+    *v == 1
+}
+
+/// A dated correction to a finalised note.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Addendum {
+    pub at: NaiveDateTime,
+    pub text: String,
+}
+
+/// A booked appointment.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Appointment {
+    /// Short id within the client, `a1`, `a2`, … (files before format 3
+    /// have none; they are given one when read).
+    #[serde(default)]
+    pub id: AppointmentId,
+    pub start: NaiveDateTime,
+    pub minutes: u32,
+    /// The note written for it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<SessionId>,
+    /// When it was cancelled; a cancelled appointment stays in the record.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cancelled: Option<NaiveDateTime>,
+}
+
+/// An outcome or alliance measure taken: the item scores as given and
+/// their total, which Rapport adds up (see `measures`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Measure {
+    /// Short id within the client, `m1`, `m2`, …
+    pub id: MeasureId,
+    pub kind: MeasureKind,
+    pub at: NaiveDateTime,
+    pub items: Vec<Score>,
+    pub total: Score,
+    /// The note of the session it was taken in.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub session: Option<SessionId>,
+}
+
+/// What the therapist types after a session.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct NewSession {
+    pub at: Option<NaiveDateTime>,
+    pub minutes: Option<u32>,
+    pub topics: Vec<String>,
+    pub feedback: Vec<String>,
+    pub observations: Vec<String>,
+    /// Each becomes an open `Task` linked to the session.
+    pub tasks: Vec<String>,
+    /// Each becomes a `PersonalDetail` to ask about, linked to the session.
+    /// A `YYYY-MM-DD` date in the line becomes the detail's date.
+    pub personal: Vec<String>,
+    pub plan: String,
+    pub notes: String,
+    /// The appointment the note is written for: it takes the note's id.
+    pub appointment: Option<AppointmentId>,
+    /// Measures taken in the session: (kind, item scores), read from the
+    /// note form's lines with `measures::read_line`.
+    #[serde(default)]
+    pub measures: Vec<(MeasureKind, Vec<Score>)>,
+    /// The settings' custom scales, for measures of a custom kind.
+    #[serde(default)]
+    pub scales: Vec<CustomScale>,
+}

@@ -1,0 +1,156 @@
+//! Which clients the folder holds: `clients/` listed (client files, and
+//! anything else found there), and the index kept fresh over it.
+
+use std::fs;
+use std::path::PathBuf;
+
+use super::atomic::is_temp_file;
+use super::{ClientName, IndexEntry, Store, StoreError, index};
+use crate::domain::{ClientId, bounds};
+
+/// What `clients/` holds besides client files, as its last full look saw.
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct Others {
+    /// Temp files (a save under way, or one a killed process left).
+    pub temps: bool,
+    /// Anything else: a conflict copy, a link, a foreign file, a temp file.
+    pub others: bool,
+}
+
+impl Store {
+    /// Every client file: its name without ending (the client id, when the
+    /// folder is not encrypted) and its path, sorted. Only names Rapport
+    /// writes count; anything else in `clients/` is a [`Store::strays`].
+    pub fn client_files(&self) -> Result<Vec<(String, PathBuf)>, StoreError> {
+        Ok(self.list_clients()?.0)
+    }
+
+    /// [`Store::client_files`], and what else is in `clients/`.
+    pub(super) fn list_clients(&self) -> Result<(Vec<(String, PathBuf)>, Others), StoreError> {
+        let dir = self.clients_dir();
+        let entries = fs::read_dir(&dir).map_err(|e| StoreError::io("list", &dir, e))?;
+        let ending = format!(".{}", self.ext());
+        let mut seen = Others::default();
+        let mut files: Vec<(String, PathBuf)> = entries
+            .filter_map(|e| e.ok())
+            .filter_map(|e| {
+                let name = e.file_name().into_string().ok();
+                // A link is never a client file (see `strays`), so nothing
+                // outside the folder is read, copied into a snapshot or restored.
+                let file = e.file_type().is_ok_and(|t| t.is_file());
+                let client = name.as_deref().and_then(|n| n.strip_suffix(&ending)).filter(|s| bounds::is_valid_id(s));
+                match client {
+                    Some(stem) if file => Some((stem.to_string(), e.path())),
+                    _ => {
+                        seen.temps |= name.as_deref().is_some_and(is_temp_file);
+                        seen.others = true;
+                        None
+                    }
+                }
+            })
+            .collect();
+        files.sort();
+        Ok((files, seen))
+    }
+
+    /// The file names of every client (their ids, when not encrypted).
+    pub fn client_ids(&self) -> Result<Vec<ClientId>, StoreError> {
+        Ok(self.client_files()?.into_iter().map(|(stem, _)| stem.into()).collect())
+    }
+
+    /// Client `id` has a file (not a link) in `clients/`: one `stat`.
+    pub fn has_client_file(&self, id: &str) -> bool {
+        bounds::is_valid_id(id) && fs::symlink_metadata(self.client_path(id)).is_ok_and(|m| m.is_file())
+    }
+
+    /// Every client as the index knows them, sorted by id. The index is
+    /// used as it is unless a client file was added, renamed or removed
+    /// by another program since Rapport last wrote it (the time of
+    /// `clients/` says so): then every file is checked and changed ones
+    /// are read. A file rewritten in place by another program is seen by
+    /// [`Store::index_checked`].
+    pub fn index(&self) -> Result<Vec<IndexEntry>, StoreError> {
+        let _lock = self.lock()?;
+        let clients_mtime = index::state::folder_mtime(&self.clients_dir());
+        if self.index_dir().state().is_some_and(|s| s.matches(clients_mtime))
+            && let Some(entries) = self.index_dir().entries()
+        {
+            return Ok(entries);
+        }
+        self.full_pass_locked(clients_mtime)
+    }
+
+    /// Every client as the index knows them, after checking every client
+    /// file's size and time: for the app's look in the background and
+    /// `rapport doctor --reindex`.
+    pub fn index_checked(&self) -> Result<Vec<IndexEntry>, StoreError> {
+        let _lock = self.lock()?;
+        self.full_pass_locked(index::state::folder_mtime(&self.clients_dir()))
+    }
+
+    /// Every client's id and name, for finding one by name: as fresh as
+    /// [`Store::index`], and much less to read.
+    pub fn client_names(&self) -> Result<Vec<ClientName>, StoreError> {
+        let _lock = self.lock()?;
+        let clients_mtime = index::state::folder_mtime(&self.clients_dir());
+        if self.index_dir().state().is_some_and(|s| s.matches(clients_mtime))
+            && let Some(names) = self.index_dir().names()
+        {
+            return Ok(names);
+        }
+        Ok(self.full_pass_locked(clients_mtime)?.iter().map(ClientName::of).collect())
+    }
+
+    /// When `clients/` last had a file added, renamed or removed (every
+    /// save by any Rapport renames one into it): the app's cheap look, every
+    /// few seconds, for a change. None when it cannot be read.
+    pub fn clients_folder_time(&self) -> Option<std::time::SystemTime> {
+        fs::metadata(self.clients_dir()).and_then(|m| m.modified()).ok()
+    }
+
+    /// Changes each time Rapport changes the index, here or in another
+    /// process: a value seen before means nothing was saved since.
+    pub fn index_generation(&self) -> Option<u64> {
+        self.index_dir().state().map(|s| s.generation)
+    }
+
+    /// `clients/` holds nothing but client files, as far as the index
+    /// knows for sure (it matches the folder, and its last full look saw
+    /// nothing else): then it need not be listed to find strays.
+    pub(crate) fn only_client_files(&self) -> bool {
+        self.index_dir()
+            .state()
+            .is_some_and(|s| s.matches(index::state::folder_mtime(&self.clients_dir())) && !s.others)
+    }
+
+    /// Makes sure the index matches the client files (call under the lock).
+    pub(super) fn freshen_locked(&self) -> Result<(), StoreError> {
+        let clients_mtime = index::state::folder_mtime(&self.clients_dir());
+        if !self.index_dir().state().is_some_and(|s| s.matches(clients_mtime)) {
+            self.full_pass_locked(clients_mtime)?;
+        }
+        Ok(())
+    }
+
+    /// Checks every client file against the index (call under the lock);
+    /// `clients_mtime` was read before the folder is listed, so a change
+    /// made while it is is seen next time.
+    pub(super) fn full_pass_locked(&self, clients_mtime: u128) -> Result<Vec<IndexEntry>, StoreError> {
+        let (files, seen) = self.list_clients()?;
+        self.index_dir()
+            .refresh(&files, |stem, path| self.load_path(stem, path), clients_mtime, seen)
+            .map_err(|source| StoreError::Write { path: self.root.join("index"), cause: source })
+    }
+
+    /// Throws the index away and builds it again from the client files.
+    pub fn rebuild_index(&self) -> Result<Vec<IndexEntry>, StoreError> {
+        let _lock = self.lock()?;
+        self.rebuild_index_locked()
+    }
+
+    pub(super) fn rebuild_index_locked(&self) -> Result<Vec<IndexEntry>, StoreError> {
+        let index = self.root.join("index");
+        self.index_dir().discard().map_err(|source| StoreError::Write { path: index, cause: source })?;
+        self.full_pass_locked(index::state::folder_mtime(&self.clients_dir()))
+    }
+}

@@ -1,0 +1,142 @@
+//! The search's files in the index folder: the main segment and the
+//! lines saved since it was built ("recent lines"); how a rebuild, a save
+//! and an erasure change them, and how the recent lines are scanned.
+
+use std::collections::{BTreeMap, BTreeSet, HashSet};
+
+use chrono::NaiveDate;
+use memchr::memmem;
+
+use super::super::index::IndexDir;
+use super::segment::{self, Segment};
+use crate::domain::ClientId;
+
+/// The main segment and the lines written since it was built.
+const SEGMENT: &str = "search.seg";
+const RECENT: &str = "search-recent.tsv";
+/// The recent lines are merged into the segment when they reach this size:
+/// a search scans them whole, and a save rewrites them.
+const MERGE_AT: usize = 2 << 20;
+
+impl IndexDir {
+    /// The search text is there to be read.
+    pub(crate) fn has_text(&self) -> bool {
+        self.path(SEGMENT).is_file()
+    }
+
+    /// The main segment and the recent lines, or None when the segment is
+    /// missing or damaged (the index is then rebuilt).
+    pub(super) fn read_text(&self) -> Option<(Segment, Vec<u8>)> {
+        let segment = Segment::parse(self.read_bytes(&self.path(SEGMENT))?)?;
+        Some((segment, self.read_bytes(&self.path(RECENT)).unwrap_or_default()))
+    }
+
+    /// Builds the search text anew from `lines` (every client's).
+    pub(crate) fn rebuild_text(&self, lines: &BTreeMap<ClientId, Vec<String>>) -> anyhow::Result<()> {
+        // The text shards of index version 5 and before go: stale, and
+        // perhaps the words of a client erased since.
+        for e in std::fs::read_dir(self.path("")).into_iter().flatten().filter_map(|e| e.ok()) {
+            let name = e.file_name().to_string_lossy().into_owned();
+            if name.starts_with("text-") && name.ends_with(".tsv") {
+                std::fs::remove_file(e.path())?;
+            }
+        }
+        self.write_bytes(&self.path(RECENT), b"")?;
+        let bytes = segment::build(lines.values().flatten().map(String::as_str));
+        self.write_bytes(&self.path(SEGMENT), &bytes)
+    }
+
+    /// Replaces the lines of clients `ids` with `lines`: they go to the
+    /// recent lines, each client's after a line `=\tID` that sets aside
+    /// what the main segment holds of them.
+    pub(crate) fn replace_text(
+        &self,
+        ids: &BTreeSet<ClientId>,
+        lines: &BTreeMap<ClientId, Vec<String>>,
+    ) -> anyhow::Result<()> {
+        let old = self.read_bytes(&self.path(RECENT)).unwrap_or_default();
+        let mut out = Vec::with_capacity(old.len() + 64 * 1024);
+        for line in old.split(|&b| b == b'\n').filter(|l| !l.is_empty()) {
+            if !ids.iter().any(|id| recent_client(line) == Some(id.as_bytes())) {
+                out.extend(line);
+                out.push(b'\n');
+            }
+        }
+        for id in ids {
+            out.extend(format!("=\t{id}\n").as_bytes());
+            for l in lines.get(id).into_iter().flatten() {
+                out.extend(l.as_bytes());
+                out.push(b'\n');
+            }
+        }
+        if out.len() > MERGE_AT
+            && let Some((segment, _)) = self.read_text()
+        {
+            let text = String::from_utf8_lossy(&out);
+            let set_aside = set_aside(&out);
+            let merged = segment::merge(&segment, |c| set_aside.contains(c.as_bytes()), text.lines());
+            // The segment first: should the recent lines not be emptied
+            // after it, they still set its lines aside and say the same.
+            self.write_bytes(&self.path(SEGMENT), &merged)?;
+            return self.write_bytes(&self.path(RECENT), b"");
+        }
+        self.write_bytes(&self.path(RECENT), &out)
+    }
+
+    /// Takes client `id` out of the search index, leaving no word of theirs
+    /// behind (an erasure): the recent lines are merged into the segment
+    /// without theirs.
+    pub(crate) fn erase_text(&self, id: &str) -> anyhow::Result<()> {
+        let Some((segment, recent)) = self.read_text() else {
+            // Nothing readable to keep: the next look rebuilds it.
+            let _ = std::fs::remove_file(self.path(SEGMENT));
+            return self.write_bytes(&self.path(RECENT), b"");
+        };
+        let set_aside = set_aside(&recent);
+        let text = String::from_utf8_lossy(&recent);
+        let kept = text.lines().filter(|l| recent_client(l.as_bytes()) != Some(id.as_bytes()));
+        let merged = segment::merge(&segment, |c| c == id || set_aside.contains(c.as_bytes()), kept);
+        self.write_bytes(&self.path(SEGMENT), &merged)?;
+        self.write_bytes(&self.path(RECENT), b"")
+    }
+}
+
+/// The client a recent line is of: `=\tID` or `ID\t…`.
+fn recent_client(line: &[u8]) -> Option<&[u8]> {
+    let line = line.strip_prefix(b"=\t").unwrap_or(line);
+    line.split(|&b| b == b'\t').next()
+}
+
+/// The clients whose lines in the main segment the recent lines set aside.
+pub(super) fn set_aside(recent: &[u8]) -> HashSet<&[u8]> {
+    recent.split(|&b| b == b'\n').filter_map(|l| l.strip_prefix(b"=\t")).collect()
+}
+
+/// A matching line: (date, client, place, order in the recent lines).
+type Match<'a> = (NaiveDate, &'a str, &'a str, usize);
+
+/// The recent lines holding every piece (of `client`, if given). The text
+/// is folded, so the fast exact search finds words in any case, with or
+/// without accents.
+pub(super) fn scan<'a>(buf: &'a [u8], pieces: &[String], client: Option<&str>) -> Vec<Match<'a>> {
+    let Some(longest) = pieces.first() else { return Vec::new() };
+    let finder = memmem::Finder::new(longest.as_bytes());
+    let others: Vec<memmem::Finder> = pieces[1..].iter().map(|w| memmem::Finder::new(w.as_bytes())).collect();
+    let mut found = Vec::new();
+    let mut after = 0;
+    for at in finder.find_iter(buf) {
+        if at < after {
+            continue;
+        }
+        let start = memchr::memrchr(b'\n', &buf[..at]).map_or(0, |i| i + 1);
+        let end = memchr::memchr(b'\n', &buf[at..]).map_or(buf.len(), |i| at + i);
+        after = end;
+        let Ok(line) = std::str::from_utf8(&buf[start..end]) else { continue };
+        let Some(l) = segment::Line::parse(line) else { continue };
+        if client.is_some_and(|c| c != l.client) || !others.iter().all(|f| f.find(l.text.as_bytes()).is_some()) {
+            continue;
+        }
+        found.push((l.date, l.client, l.place, start));
+    }
+    found
+}

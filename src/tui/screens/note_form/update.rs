@@ -1,0 +1,109 @@
+//! The note form's keys and update: typing, Tab between fields, $EDITOR,
+//! Ctrl-S to save (asking first about a date that looks mistyped), Esc to
+//! leave.
+
+use crate::domain::NewSession;
+use crate::domain::time::{ahead, format_day_near};
+use crate::tui::action::{Action, Effect};
+use crate::tui::input::Typed;
+use crate::tui::keymap::{BACKTAB, Binding, Context, ESC, F1, TAB, b, ctrl};
+use crate::tui::model::{Confirmed, Model, Popup, Screen};
+use crate::tui::nav::{leave_form, writable};
+
+/// Said when Ctrl-S finds nothing typed.
+pub const EMPTY_NOTE: &str = "The note is empty: type in at least one part (topics, feedback, …), or Esc to leave it.";
+
+/// This screen's slice of the one key table.
+pub static KEYS: &[Binding] = &[
+    b(Context::NoteForm, &[TAB], Action::NextField, "next field", true),
+    b(Context::NoteForm, &[BACKTAB], Action::PrevField, "previous", true),
+    b(Context::NoteForm, &[ctrl('s')], Action::Save, "save", true),
+    b(Context::NoteForm, &[ctrl('e')], Action::ExternalEditor, "$EDITOR", true),
+    b(Context::NoteForm, &[ESC], Action::Back, "cancel", true),
+    b(Context::NoteForm, &[F1], Action::Help, "help", true),
+];
+
+/// What to ask before saving a note whose date looks mistyped: dated
+/// ahead of now, on another day than the appointment it is for, or so long
+/// ago that it would be final at once (a new note only: an edit keeps its
+/// date's period). None: save it.
+fn date_question(
+    note: &NewSession,
+    appointment: Option<chrono::NaiveDateTime>,
+    now: chrono::NaiveDateTime,
+    policy: crate::domain::finalise::FinalisePolicy,
+    editing: bool,
+) -> Option<String> {
+    let at = note.at?;
+    let dated = format!("This note is dated {} {}", format_day_near(at.date(), now.date()), at.format("%H:%M"));
+    let ask = |why: String| Some(format!("{dated}, {why}. Save anyway? y saves it, n goes back to it."));
+    match appointment {
+        _ if at > now => ask(ahead(at, now)),
+        Some(a) if a.date() != at.date() => {
+            ask(format!("but its appointment was {}", format_day_near(a.date(), now.date())))
+        }
+        _ if !editing && policy.due_at(at, now) => ask(format!(
+            "{}, so it would be final as soon as it is saved (corrected only by addenda)",
+            crate::domain::time::ago(at.date(), now.date())
+        )),
+        _ => None,
+    }
+}
+
+pub(crate) fn update(m: &mut Model, action: Action) -> Vec<Effect> {
+    let now = m.now;
+    let scales = match (&m.screen, &action) {
+        (Screen::NoteForm(form), Action::Save) => m.scales_for(&form.client),
+        _ => Vec::new(),
+    };
+    let Screen::NoteForm(form) = &mut m.screen else { return vec![] };
+    match action {
+        Action::Input(_) | Action::Paste(_) => {
+            let typed = match action {
+                Action::Input(key) => form.input(key),
+                Action::Paste(text) => form.paste(&text),
+                _ => Typed::NotTaken,
+            };
+            match typed {
+                Typed::Changed => {
+                    form.unkept_since.get_or_insert(now);
+                }
+                Typed::Refused(why) => m.set_error(why),
+                Typed::Moved | Typed::NotTaken => {}
+            }
+        }
+        Action::NextField => form.next_field(),
+        Action::PrevField => form.prev_field(),
+        Action::ExternalEditor if m.encrypted => m.set_error(
+            "Ctrl-E is off while the data folder is encrypted: the editor would write the note to disk unencrypted.",
+        ),
+        Action::ExternalEditor => return vec![Effect::OpenEditor { text: form.focused_text() }],
+        Action::Save => {
+            let client = form.client.clone();
+            let editing = form.editing.clone();
+            let appointment = form.appointment;
+            match form.to_new_session(&scales) {
+                Ok(note) if note.is_empty() => m.set_error(EMPTY_NOTE),
+                Ok(note) if writable(m, &client) => {
+                    let question = date_question(&note, appointment, now, m.policy, editing.is_some());
+                    let save = Confirmed::SaveNote { client, editing, note: Box::new(note) };
+                    match question {
+                        Some(question) => m.popup = Some(Popup::Confirm { question, on_yes: save }),
+                        None => {
+                            m.set_info("Saving…");
+                            return vec![save.effect()];
+                        }
+                    }
+                }
+                Ok(_) => {}
+                Err(e) => m.set_error(e),
+            }
+        }
+        Action::Back => {
+            let typed = form.has_text();
+            return leave_form(m, typed);
+        }
+        _ => {}
+    }
+    vec![]
+}
