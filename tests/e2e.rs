@@ -48,10 +48,11 @@ impl Term {
         String::from_utf8_lossy(&self.tmux(&["capture-pane", "-t", "main", "-p"]).stdout).into_owned()
     }
 
-    /// Waits until `text` is on screen, or fails showing the screen.
+    /// Waits until `text` is on screen, or fails showing the screen. (A
+    /// generous limit: on a loaded CI machine a sync's git takes seconds.)
     fn wait(&self, text: &str) {
         let start = Instant::now();
-        while start.elapsed() < Duration::from_secs(10) {
+        while start.elapsed() < Duration::from_secs(30) {
             if self.screen().contains(text) {
                 return;
             }
@@ -78,7 +79,7 @@ impl Term {
     fn wait_exit(&self) {
         let start = Instant::now();
         while self.running() {
-            assert!(start.elapsed() < Duration::from_secs(10), "the app did not quit:\n{}", self.screen());
+            assert!(start.elapsed() < Duration::from_secs(30), "the app did not quit:\n{}", self.screen());
             sleep(Duration::from_millis(25));
         }
     }
@@ -93,7 +94,7 @@ impl Drop for Term {
 fn wait_for(what: &str, ok: impl Fn() -> bool) {
     let start = Instant::now();
     while !ok() {
-        assert!(start.elapsed() < Duration::from_secs(10), "{what} never happened");
+        assert!(start.elapsed() < Duration::from_secs(30), "{what} never happened");
         sleep(Duration::from_millis(25));
     }
 }
