@@ -235,6 +235,8 @@ fn a_tampered_foreign_or_plain_file_on_the_remote_changes_nothing_here() {
         ("another key", "cannot be decrypted with this practice's key"),
         ("a plain file", "a plain client file in an encrypted practice"),
         ("a plain log line", "a log with a line in plain text"),
+        ("a key file that is not one", "which is not a key file locked by a passphrase"),
+        ("the key file removed", "the practice on the remote was decrypted on another device"),
     ];
     for (what, said) in attacks {
         match what {
@@ -245,6 +247,8 @@ fn a_tampered_foreign_or_plain_file_on_the_remote_changes_nothing_here() {
             }
             "another key" => std::fs::write(attacker.join(&file), &foreign).unwrap(),
             "a plain file" => std::fs::write(attacker.join(plain_file), "{\"client\":{}}\n").unwrap(),
+            "a key file that is not one" => std::fs::write(attacker.join("identity.age"), "not a key\n").unwrap(),
+            "the key file removed" => std::fs::remove_file(attacker.join("identity.age")).unwrap(),
             _ => {
                 let mut log = std::fs::read(attacker.join("audit.log")).unwrap();
                 log.extend_from_slice(b"{\"at\":\"2026-11-23T10:00:00\",\"action\":\"x\",\"client\":\"annabel\"}\n");

@@ -144,6 +144,7 @@ fn merge(git: &Git, codec: Codec, head: &str, theirs: &str, now: NaiveDateTime) 
                     Some((tree, conflicted)) if codec.encrypted() => {
                         trees::resolve(git, codec, &tree, &conflicted, now).map_err(|e| vec![e])
                     }
+                    _ if codec.encrypted() => Err(vec![format!("git said: {}", f.said())]),
                     _ => {
                         Err(f.stderr.lines().filter_map(|l| l.strip_prefix("rapport: ")).map(str::to_string).collect())
                     }
@@ -151,7 +152,8 @@ fn merge(git: &Git, codec: Codec, head: &str, theirs: &str, now: NaiveDateTime) 
                 match resolved {
                     Ok(tree) => tree,
                     Err(said) => {
-                        let files = conflicted(&f.stdout);
+                        // Rapport's own merge names the file it could not merge.
+                        let files = if codec.encrypted() { Vec::new() } else { conflicted(&f.stdout) };
                         bail!(
                             "the two devices' versions could not be merged{}{}. Nothing was changed here; this \
                              device's changes are committed on it. `rapport doctor` on each device may say more",

@@ -153,6 +153,10 @@ fn refused(path: &str, what: &str) -> String {
 /// nothing that is not ciphertext of its key. Nothing is written.
 pub fn check_incoming(git: &Git, codec: Codec, from: &str, to: &str) -> Result<Vec<Change>> {
     let found = changes(git, from, to)?;
+    // A practice encrypted or decrypted on the other device is said first.
+    if let Some(why) = found.iter().filter(|c| c.path == IDENTITY_FILE).find_map(|c| other_side(codec, c)) {
+        bail!(why);
+    }
     for c in &found {
         let Some(part) = codec.part(&c.path) else {
             if let Some(why) = other_side(codec, c) {
@@ -164,12 +168,7 @@ pub fn check_incoming(git: &Git, codec: Codec, from: &str, to: &str) -> Result<V
             }
             bail!(refused(&c.path, "not a file Rapport syncs"))
         };
-        let Some(object) = &c.object else {
-            if part == Part::Key {
-                bail!(other_side(codec, c).expect("a key file removed"));
-            }
-            continue;
-        };
+        let Some(object) = &c.object else { continue };
         let size: u64 = git.run(&["cat-file", "-s", object])?.parse().unwrap_or(u64::MAX);
         let limit = match part {
             Part::Client(_) => bounds::FILE_BYTES,
