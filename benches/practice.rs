@@ -155,6 +155,38 @@ fn growth(c: &mut Criterion) {
     });
 }
 
+/// The large practice encrypted (`rapport encrypt`), as `scripts/bench-tui.sh`
+/// keeps it, opened with its key already unlocked (as after `rapport unlock`).
+fn encrypted(c: &mut Criterion) {
+    const PASSPHRASE: &str = "a passphrase for the benchmark only";
+    let plain = practice(1500);
+    let dir = PathBuf::from(format!("{}-encrypted", plain.display()));
+    if !dir.join("identity.age").exists() {
+        let _ = std::fs::remove_dir_all(&dir);
+        let copied = std::process::Command::new("cp").arg("-a").arg(&plain).arg(&dir).status().unwrap();
+        assert!(copied.success(), "copying the practice");
+        rapport::store::Store::encrypt_folder(&dir, PASSPHRASE, dt(NOW)).expect("encrypting the practice");
+    }
+    let keys = rapport::store::crypt::Keys::unlock(&dir, PASSPHRASE).unwrap();
+    let store = Store::open_unlocked(&dir, keys).unwrap();
+    store.index_checked().unwrap();
+    c.bench_function("encrypted, unlocked: open the index and build the model (45,000 notes)", |b| {
+        b.iter(|| model(&store).clients.len())
+    });
+    c.bench_function("encrypted, unlocked: load one client and build the review", |b| {
+        b.iter(|| {
+            let r = store.load(CLIENT).unwrap();
+            summary(&r, None, dt(NOW)).sections(dt(NOW).date()).len()
+        })
+    });
+    c.bench_function("encrypted, unlocked: save a note (fsync, ledger, index and search)", |b| {
+        b.iter(|| {
+            let note = NewSession { topics: vec!["bench".into()], notes: "x ".repeat(800), ..Default::default() };
+            store.update(CLIENT, dt(NOW), "note added", |r| r.add_session(note, dt(NOW))).unwrap()
+        })
+    });
+}
+
 /// A client whose last note is as long as the limits allow for its notes
 /// field (256 KiB) plus eight topics of 256 KiB: 2.25 MiB in one note.
 fn long_note(c: &mut Criterion) {
@@ -189,6 +221,6 @@ fn long_note(c: &mut Criterion) {
 criterion_group! {
     name = practice_benches;
     config = Criterion::default().sample_size(30).measurement_time(std::time::Duration::from_secs(3));
-    targets = growth, long_note
+    targets = growth, encrypted, long_note
 }
 criterion_main!(practice_benches);

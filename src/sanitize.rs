@@ -36,7 +36,8 @@ fn stand_in(c: char) -> Option<char> {
 /// `text` with every control character made visible (see the module docs).
 /// Borrows when there is nothing to change, which is almost always.
 pub fn visible(text: &str) -> Cow<'_, str> {
-    if !text.chars().any(|c| stand_in(c).is_some()) {
+    // Printable ASCII, as nearly all text is: nothing to look at char by char.
+    if text.bytes().all(|b| (0x20..0x7f).contains(&b)) || !text.chars().any(|c| stand_in(c).is_some()) {
         return Cow::Borrowed(text);
     }
     Cow::Owned(text.chars().map(|c| stand_in(c).unwrap_or(c)).collect())

@@ -419,3 +419,89 @@ fn a_pasted_note_with_lines_q_and_x_keeps_every_paragraph_and_runs_no_command() 
         file["sessions"][0]["topics"].as_array().unwrap().iter().map(|v| v.as_str().unwrap()).collect();
     assert_eq!(topics, ["She read out the letter.", "q", "x", "Then a long silence.", "We agreed to return to it."]);
 }
+
+/// A bare remote with Ann's practice on a laptop and a desktop, at 09:00.
+fn two_devices(tmp: &Path) -> (std::path::PathBuf, std::path::PathBuf) {
+    let (remote, laptop, desktop) = (tmp.join("remote.git"), tmp.join("laptop"), tmp.join("desktop"));
+    let git = Command::new("git").args(["init", "-q", "--bare"]).arg(&remote).status().unwrap();
+    assert!(git.success(), "git is needed for the sync tests");
+    let at = |dir: &Path, args: &[&str]| {
+        let mut all = vec!["--now", "2026-11-23 09:00"];
+        all.extend_from_slice(args);
+        cli(dir, None, &all)
+    };
+    at(&laptop, &["client", "add", "Ann Byrne"]);
+    at(&laptop, &["note", "ann", "--topic", "sleep"]);
+    at(&laptop, &["personal", "add", "ann", "Mia's party"]);
+    at(&laptop, &["sync", "init", remote.to_str().unwrap()]);
+    at(&desktop, &["sync", "clone", remote.to_str().unwrap()]);
+    (laptop, desktop)
+}
+
+#[test]
+fn the_app_says_where_the_sync_stands_syncs_with_s_and_settles_a_conflict() {
+    let d = tempfile::tempdir().unwrap();
+    let (laptop, desktop) = two_devices(d.path());
+    let now = |dir: &Path, args: &[&str]| {
+        let mut all = vec!["--now", "2026-11-23 12:00"];
+        all.extend_from_slice(args);
+        cli(dir, None, &all)
+    };
+    // Offline, the desktop writes a note and changes Mia's party; the laptop changes it too.
+    now(&desktop, &["note", "ann", "--topic", "desktop words"]);
+    now(&desktop, &["personal", "edit", "ann", "1", "Mia's birthday party"]);
+    now(&desktop, &["sync"]);
+    now(&laptop, &["personal", "edit", "ann", "1", "Mia's party on Saturday"]);
+
+    let t = Term::start(&laptop, "2026-11-23 12:00", &[]);
+    // One change here not yet synced.
+    t.wait("1 change to sync");
+    t.keys(&["S"]);
+    t.wait("Synced: 1 note in, 0 notes out. 1 conflict from the two devices to settle");
+    t.wait("1 conflict ·");
+    t.keys(&["Tab"]);
+    t.wait("desktop words");
+    t.keys(&["r"]);
+    t.wait("From two devices");
+    t.wait("settle each with c in the app's review");
+    t.keys(&["c"]);
+    t.wait("From two devices · 1 of 1");
+    t.wait("o puts the other device's value");
+    t.keys(&["o"]);
+    t.wait("Settled: the other device's value is in place now");
+    // Settled: the header no longer speaks of a conflict, and the change waits to be synced.
+    t.wait("1 change to sync");
+    assert!(!t.screen().contains("conflict ·"), "{}", t.screen());
+    let file = client_file(&laptop, "ann-byrne");
+    assert_eq!(file["personal"][0]["text"], "Mia's birthday party");
+    assert!(file["conflicts"].as_array().is_none_or(|c| c.is_empty()), "{file}");
+    t.keys(&["Escape", "S"]);
+    t.wait("Synced: no new notes either way.");
+    t.wait("synced just now");
+    t.keys(&["q"]);
+    t.wait_exit();
+    now(&desktop, &["sync"]);
+    assert_eq!(client_file(&desktop, "ann-byrne")["personal"][0]["text"], "Mia's birthday party");
+}
+
+#[test]
+fn with_the_setting_the_app_syncs_as_it_opens_and_as_it_quits() {
+    let d = tempfile::tempdir().unwrap();
+    let (laptop, desktop) = two_devices(d.path());
+    fs::write(laptop.join("config.json"), r#"{"sync_on_start_and_quit": true}"#).unwrap();
+    cli(&desktop, None, &["--now", "2026-11-23 12:00", "note", "ann", "--topic", "desktop words"]);
+    cli(&desktop, None, &["--now", "2026-11-23 12:00", "sync"]);
+
+    let t = Term::start(&laptop, "2026-11-23 12:00", &[]);
+    // No key pressed: the desktop's note comes in as the app opens.
+    t.wait("Synced: 1 note in, 0 notes out.");
+    t.keys(&["Tab"]);
+    t.wait("desktop words");
+    // A note written here while the app is open goes out as it quits.
+    cli(&laptop, None, &["--now", "2026-11-23 12:00", "note", "ann", "--topic", "laptop words"]);
+    t.keys(&["q"]);
+    wait_for("the sync at quit", || t.screen().contains("Synced: 0 notes in, 1 note out.") || !t.running());
+    cli(&desktop, None, &["--now", "2026-11-23 12:05", "sync"]);
+    let topics = client_file(&desktop, "ann-byrne")["sessions"].to_string();
+    assert!(topics.contains("laptop words"), "{topics}");
+}

@@ -52,6 +52,11 @@ impl Touched {
 }
 
 fn touched(dir: &Path, args: &[&str]) -> Touched {
+    touched_with(dir, args, &[])
+}
+
+/// Like [`touched`], with more environment.
+fn touched_with(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Touched {
     let log = dir.parent().unwrap().join(format!("strace-{}.log", args.join("-").replace(' ', "_")));
     let o = Command::new("strace")
         .args(["-f", "-qq", "-e", "trace=%file", "-o"])
@@ -60,6 +65,7 @@ fn touched(dir: &Path, args: &[&str]) -> Touched {
         .args(args)
         .env("RAPPORT_DIR", dir)
         .env("RAPPORT_NOW", NOW)
+        .envs(env.iter().copied())
         .output()
         .expect("strace is needed to count the files a command opens: apt-get install strace");
     assert!(o.status.success(), "{args:?}: {}", String::from_utf8_lossy(&o.stderr));
@@ -122,4 +128,22 @@ fn a_client_file_added_by_another_program_makes_the_next_command_look_at_every_f
     assert!(ok(&data, &["search", "marmalade"]).contains("Zora Quartermaine"));
     let next = touched(&data, &["review", "zora"]);
     assert!(!next.listed.contains("clients") && next.under("clients").len() <= 3, "{next:?}");
+}
+
+#[test]
+fn an_encrypted_practice_costs_a_command_as_few_files_as_a_plain_one() {
+    let large = practice(200);
+    let data = large.path().join("data");
+    // A debug build makes the passphrase cheap to unlock with this.
+    let env = [("RAPPORT_PASSPHRASE", "a long enough passphrase"), ("RAPPORT_TEST_SCRYPT_LOG_N", "10")];
+    let o = rapport(&data).args(["encrypt", "--yes"]).envs(env).output().unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let o = rapport(&data).args(["client", "list"]).envs(env).output().unwrap();
+    assert!(String::from_utf8_lossy(&o.stdout).contains("Zelda Quartermaine"));
+    for args in [&["review", "zelda"][..], &["note", "zelda", "--topic", "sleep"]] {
+        let t = touched_with(&data, args, &env);
+        let clients = t.under("clients");
+        assert!(clients.len() <= 3, "{args:?} touched {} client files: {clients:?}", clients.len());
+        assert!(!t.listed.contains("clients"), "{args:?} listed every client file");
+    }
 }

@@ -300,7 +300,7 @@ fn an_index_from_the_version_before_is_rebuilt() {
     // As the version before wrote it: one summaries file and text shards
     // (here without the addendum), no state, no inverted index.
     let index = dir.path().join("index");
-    let summaries = fs::read_to_string(index.join("clients.json")).unwrap().replace("\"version\":7", "\"version\":5");
+    let summaries = fs::read_to_string(index.join("clients.json")).unwrap().replace("\"version\":8", "\"version\":5");
     assert!(summaries.contains("\"version\":5"), "{summaries}");
     fs::remove_dir_all(&index).unwrap();
     fs::create_dir(&index).unwrap();

@@ -393,3 +393,149 @@ fn without_git_sync_says_to_install_it_and_an_encrypted_practice_is_no_longer_re
     assert!(!out.status.success() && e.contains("could not be reached"), "{e}");
     assert!(!dir.join(".git").exists());
 }
+
+/// Starts `rapport sync` on `dir` in a process group of its own, so that
+/// the git it runs can be killed with it, as a power cut would.
+fn spawn_sync(p: &Practice, dir: &Path, now: &str) -> std::process::Child {
+    use std::os::unix::process::CommandExt;
+    let mut c = std::process::Command::new(assert_cmd::cargo::cargo_bin("rapport"));
+    c.env("HOME", p.tmp.path())
+        .env("GIT_CONFIG_GLOBAL", "/dev/null")
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .env("RAPPORT_DIR", dir)
+        .env("RAPPORT_NOW", now)
+        .env_remove("RAPPORT_PASSPHRASE")
+        .arg("sync")
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .process_group(0);
+    c.spawn().unwrap()
+}
+
+#[test]
+fn a_sync_killed_at_any_moment_with_its_git_completes_when_run_again() {
+    let p = Practice::new();
+    let (laptop, desktop) = (&p.laptop, &p.desktop);
+    // How long a whole sync with a merge takes here, to kill it all along its way.
+    ok(&p, desktop, NOON, &["note", "ann", "--topic", "timing there"]);
+    ok(&p, desktop, NOON, &["sync"]);
+    ok(&p, laptop, NOON, &["note", "ann", "--topic", "timing here"]);
+    let start = std::time::Instant::now();
+    ok(&p, laptop, NOON, &["sync"]);
+    let whole = start.elapsed() * 5 / 4;
+    ok(&p, desktop, NOON, &["sync"]);
+    let mut expected = topics(desktop);
+    let rounds = 16u32;
+    for round in 0..rounds {
+        let (mine, theirs) = (format!("laptop {round}"), format!("desktop {round}"));
+        ok(&p, desktop, NOON, &["note", "ann", "--topic", &theirs]);
+        ok(&p, desktop, NOON, &["sync"]);
+        ok(&p, laptop, NOON, &["note", "ann", "--topic", &mine]);
+        let mut child = spawn_sync(&p, laptop, NOON);
+        std::thread::sleep(whole * round / rounds);
+        // SAFETY: the child leads a process group of its own; this kills that group.
+        unsafe { libc::kill(-(child.id() as i32), libc::SIGKILL) };
+        let _ = child.wait();
+        // Whatever the moment, one more sync finishes the work.
+        let said = ok(&p, laptop, NOON, &["sync"]);
+        assert!(said.contains("Synced with"), "round {round}: {said}");
+        expected.extend([mine, theirs]);
+        expected.sort();
+        assert_eq!(topics(laptop), expected, "round {round}: every note is here");
+        let status = ok(&p, laptop, NOON, &["sync", "status"]);
+        assert!(status.contains("Everything here is on the remote."), "round {round}: {status}");
+        assert_unique(&ids(laptop, "sessions"));
+    }
+    ok(&p, desktop, NOON, &["sync"]);
+    assert_eq!(ann(laptop), ann(desktop), "both devices hold the same record");
+    for dir in [laptop, desktop] {
+        let verified = ok(&p, dir, NOON, &["verify"]);
+        assert!(!verified.contains("not as"), "{verified}");
+        assert!(!String::from_utf8_lossy(&std::fs::read(dir.join("clients/ann-byrne.json")).unwrap()).contains("<<<<"));
+    }
+}
+
+#[test]
+fn a_conflict_copy_from_another_sync_tool_is_merged_into_the_record_and_removed() {
+    let p = Practice::new();
+    let laptop = &p.laptop;
+    ok(&p, laptop, NOON, &["personal", "add", "ann", "Mia's party"]);
+    // A snapshot both copies descend from: the merge's common version.
+    ok(&p, laptop, NOON, &["backup"]);
+    // Dropbox on a second computer held the folder as it was at noon…
+    let other = p.tmp.path().join("other");
+    let copied = std::process::Command::new("cp").arg("-a").arg(laptop).arg(&other).status().unwrap();
+    assert!(copied.success());
+    // …both wrote a note and changed the same detail while out of touch…
+    ok(&p, &other, EVENING, &["note", "ann", "--topic", "there words", "--task", "there task"]);
+    ok(&p, &other, EVENING, &["personal", "edit", "ann", "1", "Mia's birthday party"]);
+    ok(&p, laptop, EVENING, &["note", "ann", "--topic", "here words"]);
+    ok(&p, laptop, EVENING, &["personal", "edit", "ann", "1", "Mia's party on Saturday"]);
+    // …and left its version beside the file.
+    let copy = laptop.join("clients/ann-byrne (conflicted copy 2026-11-23).json");
+    std::fs::copy(other.join("clients/ann-byrne.json"), &copy).unwrap();
+    let doctor = rapport(&p, laptop, EVENING, &["doctor"]);
+    let said = String::from_utf8_lossy(&doctor.stdout);
+    assert!(said.contains("`rapport merge FILE` folds what it holds"), "{said}");
+
+    let said = ok(&p, laptop, EVENING, &["merge", copy.to_str().unwrap()]);
+    assert!(said.contains("into Ann Byrne's record (against the snapshot 2026-11-23_120000)"), "{said}");
+    assert!(said.contains("2 items only in the copy are kept"), "{said}");
+    assert!(said.contains("1 conflict between the two copies to settle"), "{said}");
+    assert!(said.contains("Removed the copy"), "{said}");
+    assert!(!copy.exists());
+    assert_eq!(topics(laptop), vec!["here words", "sleep", "there words"]);
+    assert_unique(&ids(laptop, "sessions"));
+    let file = serde_json::to_string(&ann(laptop)).unwrap();
+    assert!(file.contains("Mia's party on Saturday") && file.contains("Mia's birthday party"), "nothing lost");
+    assert!(file.contains("there task"));
+    let review = ok(&p, laptop, EVENING, &["review", "ann"]);
+    assert!(review.contains("From two devices"), "{review}");
+    let verified = ok(&p, laptop, EVENING, &["verify"]);
+    assert!(!verified.contains("not as"), "{verified}");
+    let doctor = rapport(&p, laptop, EVENING, &["doctor"]);
+    assert!(!String::from_utf8_lossy(&doctor.stdout).contains("conflict copy"), "the copy is gone");
+
+    // The client's own file, a copy of no known client, or a damaged copy: refused, nothing changed.
+    let before = ann(laptop);
+    let e = fails(&p, laptop, EVENING, &["merge", laptop.join("clients/ann-byrne.json").to_str().unwrap()]);
+    assert!(e.contains("the client's own file, not a copy"), "{e}");
+    let damaged = laptop.join("clients/ann-byrne (1).json");
+    std::fs::write(&damaged, "{ not json").unwrap();
+    let e = fails(&p, laptop, EVENING, &["merge", damaged.to_str().unwrap()]);
+    assert!(damaged.exists(), "a copy that could not be read is never removed: {e}");
+    assert_eq!(ann(laptop), before);
+}
+
+#[test]
+fn a_client_added_on_a_synced_device_gets_an_id_free_of_names_and_two_namesakes_stay_two() {
+    let p = Practice::new();
+    let (laptop, desktop) = (&p.laptop, &p.desktop);
+    // Two people called Bo Chen, one booked on each device while out of touch.
+    ok(&p, laptop, NOON, &["client", "add", "Bo Chen"]);
+    ok(&p, laptop, NOON, &["note", "bo", "--topic", "the laptop's Bo"]);
+    ok(&p, desktop, NOON, &["client", "add", "Bo Chen"]);
+    ok(&p, desktop, NOON, &["note", "bo", "--topic", "the desktop's Bo"]);
+    for dir in [laptop, desktop, laptop] {
+        ok(&p, dir, NOON, &["sync"]);
+    }
+    for dir in [laptop, desktop] {
+        let files: Vec<String> = std::fs::read_dir(dir.join("clients"))
+            .unwrap()
+            .map(|e| e.unwrap().file_name().into_string().unwrap())
+            .filter(|n| n != "ann-byrne.json")
+            .collect();
+        assert_eq!(files.len(), 2, "{files:?}");
+        for f in &files {
+            assert!(!f.contains("bo") && !f.contains("chen"), "a file name gives the client away: {f}");
+            let text = std::fs::read_to_string(dir.join("clients").join(f)).unwrap();
+            assert!(text.contains("Bo Chen"));
+            assert!(
+                text.contains("the laptop's Bo") != text.contains("the desktop's Bo"),
+                "each Bo keeps their own note"
+            );
+        }
+        let list = ok(&p, dir, NOON, &["client", "list"]);
+        assert_eq!(list.matches("Bo Chen").count(), 2, "{list}");
+    }
+}

@@ -49,6 +49,7 @@ pub fn run(
         Command::Restore { snapshot, yes } => record::restore(snapshot, yes, store, now, out, prompt),
         Command::Backup { command } => record::backup(command, store, now, out),
         Command::Doctor { reindex } => record::doctor(reindex, store, now, out),
+        Command::Merge { file } => record::merge(&file, store, now, out),
         Command::Watch(w) => care::watch(w, store, now, out),
         Command::Task(t) => care::task(t, store, now, out),
         Command::Contact(c) => care::contact(c, store, now, out),

@@ -220,3 +220,33 @@ pub(super) fn doctor(reindex: bool, store: &Store, now: NaiveDateTime, out: &mut
     writeln!(out, "Nothing needs your attention.")?;
     Ok(())
 }
+
+/// `rapport merge FILE`: a sync tool's conflict copy folded into the record.
+pub(super) fn merge(file: &std::path::Path, store: &Store, now: NaiveDateTime, out: &mut dyn Write) -> Result<()> {
+    use crate::domain::plural;
+    let f = store.fold_copy(file, now)?;
+    let what = if f.added == 0 {
+        "it held nothing the record lacked".to_string()
+    } else {
+        format!("{} only in the copy {} kept", plural(f.added, "item"), if f.added == 1 { "is" } else { "are" })
+    };
+    let base = match &f.base {
+        Some(name) => format!(" (against the snapshot {name})"),
+        None => String::new(),
+    };
+    writeln!(out, "Merged {} into {}'s record{base}: {what}.", file.display(), f.name)?;
+    if f.conflicts > 0 {
+        writeln!(
+            out,
+            "{} between the two copies to settle: the review shows {}; `rapport sync resolve {} N` settles one.",
+            plural(f.conflicts, "conflict"),
+            if f.conflicts == 1 { "it" } else { "them" },
+            f.client
+        )?;
+    }
+    match f.removed {
+        Some(path) => writeln!(out, "Removed the copy {}.", path.display())?,
+        None => writeln!(out, "The copy is outside the data folder, so it was left where it is.")?,
+    }
+    Ok(())
+}

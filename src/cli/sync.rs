@@ -19,34 +19,9 @@ pub fn sync(command: Option<SyncCommand>, store: &Store, now: NaiveDateTime, out
             let key_before = key_file();
             let s = crate::sync::sync(store, now)?;
             let url = crate::sync::status(store)?.remote;
-            if s.notes_in == 0 && s.notes_out == 0 {
-                writeln!(out, "Synced with {url}: no new notes either way.")?;
-            } else {
-                writeln!(
-                    out,
-                    "Synced with {url}: {} in, {} out.",
-                    plural(s.notes_in, "note"),
-                    plural(s.notes_out, "note")
-                )?;
-            }
-            if s.finalised_changed > 0 {
-                writeln!(
-                    out,
-                    "{} changed on one device after it was finalised: both versions are kept; `rapport verify` checks \
-                     the seals.",
-                    if s.finalised_changed == 1 {
-                        "A finalised note was".to_string()
-                    } else {
-                        format!("{} finalised notes were", s.finalised_changed)
-                    }
-                )?;
-            }
-            if s.conflicts > 0 {
-                writeln!(
-                    out,
-                    "{} from the two devices to settle: `rapport sync status` lists them.",
-                    plural(s.conflicts, "conflict")
-                )?;
+            writeln!(out, "Synced with {url}: {}.", s.counts())?;
+            for warning in s.warnings() {
+                writeln!(out, "{warning}")?;
             }
             if key_before.is_some() && key_file() != key_before {
                 writeln!(

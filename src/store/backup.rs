@@ -48,7 +48,7 @@ impl Store {
 
     /// The snapshots' names, oldest first, without counting what each
     /// holds (which would list every client file of every snapshot).
-    fn snapshot_names(&self) -> Vec<String> {
+    pub(crate) fn snapshot_names(&self) -> Vec<String> {
         let Ok(entries) = fs::read_dir(self.backups_dir()) else { return Vec::new() };
         let mut names: Vec<String> = entries
             .filter_map(|e| e.ok())

@@ -10,18 +10,27 @@ use super::*;
 use crate::domain::{ClientProfile, ClientRecord, RecordError, SCHEMA_VERSION, bounds, slug};
 
 impl Store {
-    /// Adds a client; the id comes from the name, made unique.
+    /// Adds a client. The id comes from the name, made unique; in a synced
+    /// folder it holds no name (the remote sees file names) and carries
+    /// this device's mark, so two devices never give two people one id.
     pub fn create_client(&self, profile: ClientProfile, now: NaiveDateTime) -> Result<ClientRecord, StoreError> {
         let profile = profile.cleaned()?;
         let _lock = self.lock()?;
         let before = self.clients_mtime();
         self.daily_snapshot_locked(now)?;
-        let base = slug(&profile.name);
-        let id = (1..)
-            .map(|n| if n == 1 { base.clone() } else { format!("{base}-{n}") })
-            .find(|id| !self.client_path(id).exists())
-            .expect("an unused id")
-            .into();
+        let id = match &self.device {
+            Some(tag) => std::iter::repeat_with(|| format!("c{}-{tag}", random_letters(4)))
+                .find(|id| !self.client_path(id).exists())
+                .expect("an unused id"),
+            None => {
+                let base = slug(&profile.name);
+                (1..)
+                    .map(|n| if n == 1 { base.clone() } else { format!("{base}-{n}") })
+                    .find(|id| !self.client_path(id).exists())
+                    .expect("an unused id")
+            }
+        }
+        .into();
         let record = ClientRecord::new(id, profile, now.date());
         self.write(&record)?;
         self.reindex(&record, before, true);
@@ -265,4 +274,10 @@ pub struct Erased {
     pub exports: Vec<String>,
     /// Copies of the record a sync tool had left in `clients/`, removed.
     pub copies: Vec<String>,
+}
+
+/// `n` random lowercase letters and digits, none easily misread.
+fn random_letters(n: usize) -> String {
+    const LETTERS: &[u8] = b"abcdefghjkmnpqrstuvwxyz23456789";
+    (0..n).map(|_| LETTERS[fastrand::usize(..LETTERS.len())] as char).collect()
 }

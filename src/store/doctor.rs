@@ -40,7 +40,8 @@ impl StrayKind {
         match self {
             StrayKind::ConflictCopy => {
                 "is a conflict copy left by a sync tool (Dropbox, Syncthing, Nextcloud…); Rapport ignores it. \
-                 Compare it with the client's own file, copy over anything missing, then delete it"
+                 `rapport merge FILE` folds what it holds into the client's record (the same merge as `rapport \
+                 sync`: nothing is lost, a true conflict is kept to settle) and removes it"
             }
             StrayKind::Link => "is a symbolic link; Rapport ignores it. Put the file itself there, or delete the link",
             StrayKind::TempFile => "is left from an interrupted save; Rapport removes it by itself",

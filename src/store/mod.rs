@@ -10,6 +10,7 @@ mod changes;
 mod drafts;
 mod error;
 mod exports;
+mod fold;
 mod parse;
 
 pub mod atomic;
@@ -39,6 +40,7 @@ pub use drafts::WindowLock;
 pub use error::StoreError;
 pub(crate) use error::hint;
 pub(crate) use exports::{is_export_tail, plain_export_token};
+pub use fold::Folded;
 use index::IndexDir;
 pub use index::{ClientName, ClientSummary, IndexEntry};
 use lock::DataLock;
@@ -96,18 +98,23 @@ impl Store {
     }
 
     pub(crate) fn open_plain_for_conversion(root: &Path) -> anyhow::Result<Store> {
+        let store = Store::open_with(root, None)?;
+        store.sweep_temp_files();
+        Ok(store)
+    }
+
+    /// The store on `root` with `keys`, before its temp files are swept.
+    fn open_with(root: &Path, keys: Option<crypt::Keys>) -> anyhow::Result<Store> {
         create_private_dir(&root.join("clients"))?;
         create_private_dir(&root.join("drafts"))?;
-        let store = Store {
+        Ok(Store {
             settings: Settings::read(root)?,
             root: root.to_path_buf(),
-            keys: None,
+            keys: keys.map(std::sync::Arc::new),
             notices: Default::default(),
             device: crate::sync::device_tag(root),
             kept_records: Default::default(),
-        };
-        store.sweep_temp_files();
-        Ok(store)
+        })
     }
 
     /// Opens the encrypted data folder at `root` with its passphrase.
@@ -127,8 +134,10 @@ impl Store {
         if let Some(refusal) = conversion::refusal(&root) {
             anyhow::bail!(refusal);
         }
-        let mut store = Store::open_plain_for_conversion(&root)?;
-        store.keys = Some(std::sync::Arc::new(keys));
+        // The keys first: the sweep reads the index's (encrypted) state to
+        // know whether `clients/` needs listing at all.
+        let store = Store::open_with(&root, Some(keys))?;
+        store.sweep_temp_files();
         Ok(store)
     }
 

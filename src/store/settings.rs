@@ -6,7 +6,9 @@
 //!                  "cutoff": 11, "reliable_change": 6 }] }
 //! ```
 //! `finalise_after_hours: null` turns automatic finalising off; `measures`
-//! defines custom outcome measures beside ORS, SRS, PHQ-9 and GAD-7.
+//! defines custom outcome measures beside ORS, SRS, PHQ-9 and GAD-7;
+//! `"sync_on_start_and_quit": true` has the app sync a synced folder as it
+//! opens and as it closes.
 
 use std::path::Path;
 
@@ -28,11 +30,19 @@ pub struct Settings {
     pub blank_after_minutes: Option<u32>,
     /// Custom outcome measures (CORE-10, WSAS, a service's own).
     pub measures: Vec<CustomScale>,
+    /// In a synced folder, the app syncs when it starts and when it quits.
+    pub sync_on_start_and_quit: bool,
 }
 
 impl Default for Settings {
     fn default() -> Self {
-        Settings { finalise_after_hours: Some(24), keep_backups: 14, blank_after_minutes: None, measures: Vec::new() }
+        Settings {
+            finalise_after_hours: Some(24),
+            keep_backups: 14,
+            blank_after_minutes: None,
+            measures: Vec::new(),
+            sync_on_start_and_quit: false,
+        }
     }
 }
 

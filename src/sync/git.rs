@@ -50,6 +50,32 @@ impl Git {
         self.root.join(".git")
     }
 
+    /// Removes the lock files a git killed part way left (`index.lock`,
+    /// `HEAD.lock`, `refs/heads/main.lock`, …), which would stop every
+    /// later sync. Called under the data folder's lock only: every git that
+    /// Rapport runs in the folder runs under it, so a lock file found then
+    /// belongs to no git still running. Returns how many were removed.
+    pub fn clear_stale_locks(&self) -> usize {
+        fn walk(dir: &Path, depth: usize, removed: &mut usize) {
+            let Ok(entries) = std::fs::read_dir(dir) else { return };
+            for e in entries.flatten() {
+                let Ok(kind) = e.file_type() else { continue };
+                let name = e.file_name();
+                if kind.is_dir() && depth > 0 && name != "objects" && name != "rapport" {
+                    walk(&e.path(), depth - 1, removed);
+                } else if kind.is_file()
+                    && name.to_string_lossy().ends_with(".lock")
+                    && std::fs::remove_file(e.path()).is_ok()
+                {
+                    *removed += 1;
+                }
+            }
+        }
+        let mut removed = 0;
+        walk(&self.dir(), 4, &mut removed);
+        removed
+    }
+
     fn command(&self, args: &[&str]) -> Command {
         let mut c = Command::new("git");
         // Always this folder's repository, never one found above it (a home
@@ -66,6 +92,9 @@ impl Git {
             .env_remove("GIT_NAMESPACE")
             // Answers Rapport reads (`[rejected]`) in one language.
             .env("LC_ALL", "C")
+            // `status` takes no lock it can do without: asking where the
+            // folder stands never stands in a sync's way.
+            .env("GIT_OPTIONAL_LOCKS", "0")
             .args(["-c", "core.quotePath=off", "-c", "core.symlinks=false", "-c", "core.autocrlf=false"])
             .args(args)
             .stdin(Stdio::null());

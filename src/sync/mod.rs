@@ -30,7 +30,7 @@ pub use codec::Codec;
 pub use run::{Synced, sync};
 pub use setup::{Cloned, clone, init};
 pub use state::device_tag;
-pub use status::{Status, status};
+pub use status::{Status, git_side, status};
 
 /// The branch Rapport syncs.
 pub const BRANCH: &str = "main";

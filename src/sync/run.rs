@@ -22,6 +22,42 @@ pub struct Synced {
     pub finalised_changed: usize,
 }
 
+impl Synced {
+    /// "2 notes in, 1 note out", or "no new notes either way".
+    pub fn counts(&self) -> String {
+        use crate::domain::plural;
+        if self.notes_in == 0 && self.notes_out == 0 {
+            "no new notes either way".into()
+        } else {
+            format!("{} in, {} out", plural(self.notes_in, "note"), plural(self.notes_out, "note"))
+        }
+    }
+
+    /// What the therapist must know besides the counts: finalised notes
+    /// changed on one device, conflicts to settle.
+    pub fn warnings(&self) -> Vec<String> {
+        let mut said = Vec::new();
+        if self.finalised_changed > 0 {
+            let which = if self.finalised_changed == 1 {
+                "A finalised note was".to_string()
+            } else {
+                format!("{} finalised notes were", self.finalised_changed)
+            };
+            said.push(format!(
+                "{which} changed on one device after it was finalised: both versions are kept; `rapport verify` \
+                 checks the seals."
+            ));
+        }
+        if self.conflicts > 0 {
+            said.push(format!(
+                "{} from the two devices to settle: `rapport sync status` lists them, and the review shows each.",
+                crate::domain::plural(self.conflicts, "conflict")
+            ));
+        }
+        said
+    }
+}
+
 /// How often a push refused because the remote moved on meanwhile is tried again.
 const ATTEMPTS: usize = 3;
 
@@ -40,6 +76,8 @@ pub fn sync(store: &Store, now: NaiveDateTime) -> Result<Synced> {
     }
     let git = Git::new(root);
     let _lock = DataLock::acquire(&root.join("rapport.lock"))?;
+    // A sync killed with its git (a power cut) left git's own locks behind.
+    git.clear_stale_locks();
     super::setup::configure(&git)?;
     // A sync killed after its merge was written leaves seals to witness.
     settle_rewitness(store, now)?;

@@ -1,5 +1,7 @@
 //! `rapport sync status`: where this device stands with the remote.
 
+use std::path::Path;
+
 use anyhow::Result;
 use chrono::NaiveDateTime;
 
@@ -23,6 +25,8 @@ pub struct Status {
     /// (client name, its number for `sync resolve`, the conflict in words)
     /// for every conflict not yet settled.
     pub conflicts: Vec<(String, usize, String)>,
+    /// Client files changed here, committed or not, not yet on the remote.
+    pub clients_unsent: usize,
 }
 
 impl Status {
@@ -30,16 +34,29 @@ impl Status {
     pub fn to_sync(&self) -> usize {
         self.changed_files.len() + self.ahead
     }
+
+    /// The changes to sync as a therapist counts them: clients whose file
+    /// changed (at least one while anything at all is unsent).
+    pub fn changes(&self) -> usize {
+        if self.to_sync() == 0 { 0 } else { self.clients_unsent.max(1) }
+    }
 }
 
 pub fn status(store: &Store) -> Result<Status> {
-    let root = store.root();
-    let mut st = Status { set_up: super::is_set_up(root), ..Default::default() };
+    let mut st = git_side(store.root())?;
     for f in store.load_all()? {
         let Ok(r) = f.record else { continue };
         let named = r.conflicts.iter().enumerate().map(|(i, c)| (r.client.name.clone(), i + 1, c.describe()));
         st.conflicts.extend(named);
     }
+    Ok(st)
+}
+
+/// Where the folder stands with its remote, without reading any client
+/// (so without the conflicts): what the app's header shows, asked after
+/// each change. One `git status` and one `git rev-list`, no network.
+pub fn git_side(root: &Path) -> Result<Status> {
+    let mut st = Status { set_up: super::is_set_up(root), ..Default::default() };
     if !st.set_up {
         return Ok(st);
     }
@@ -51,7 +68,7 @@ pub fn status(store: &Store) -> Result<Status> {
         .split(|b| *b == 0)
         .filter(|e| e.len() > 3)
         .map(|e| String::from_utf8_lossy(&e[3..]).into_owned())
-        .filter(|p| super::tracked::part(p, store.is_encrypted()).is_some())
+        .filter(|p| super::tracked::part(p, crate::store::crypt::is_encrypted(root)).is_some())
         .collect();
     let range = format!("HEAD...refs/remotes/origin/{BRANCH}");
     if let Ok(Ok(out)) = git.output(&["rev-list", "--left-right", "--count", &range], None) {
@@ -63,5 +80,16 @@ pub fn status(store: &Store) -> Result<Status> {
         // Never pushed: everything here is ahead.
         st.ahead = git.run(&["rev-list", "--count", "HEAD"])?.parse().unwrap_or(0);
     }
+    let mut clients: std::collections::BTreeSet<String> =
+        st.changed_files.iter().filter(|p| p.starts_with("clients/")).cloned().collect();
+    if st.ahead > 0 {
+        let theirs = format!("refs/remotes/origin/{BRANCH}");
+        if let Ok(Ok(out)) = git.output(&["diff", "--name-only", "-z", &theirs, "HEAD", "--", "clients/"], None) {
+            clients.extend(
+                out.split(|b| *b == 0).filter(|p| !p.is_empty()).map(|p| String::from_utf8_lossy(p).into_owned()),
+            );
+        }
+    }
+    st.clients_unsent = clients.len();
     Ok(st)
 }

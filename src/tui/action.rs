@@ -5,7 +5,9 @@ use chrono::NaiveDateTime;
 use ratatui::crossterm::event::KeyEvent;
 
 use crate::domain::measures::{CustomScale, MeasureKind, Score};
-use crate::domain::{AppointmentId, ClientId, ClientProfile, ClientRecord, NewSession, SessionId, TaskStatus};
+use crate::domain::{
+    AppointmentId, ClientId, ClientProfile, ClientRecord, Conflict, NewSession, SessionId, TaskStatus,
+};
 use crate::store::search::Found;
 use crate::tui::screens::note_form::NoteDraft;
 use crate::tui::screens::profile::ProfileChange;
@@ -116,6 +118,14 @@ pub enum Action {
     Unblank,
     /// Export the selected client's record to a file.
     Export,
+    /// Sync the practice with its remote now (a synced folder).
+    Sync,
+    /// Settle a conflict from two devices, shown in the review.
+    SettleConflict,
+    /// Keep the value in place (settling a conflict).
+    KeepThis,
+    /// Put the other device's value in place (settling a conflict).
+    TakeOther,
     /// Show archived clients in the list too, or hide them again.
     ShowArchived,
     /// A client's record was read from disk (or why it could not be).
@@ -130,6 +140,10 @@ pub enum Action {
     NoteSaved { record: Box<ClientRecord>, session: SessionId },
     /// A change other than a note was saved.
     RecordSaved { record: Box<ClientRecord>, message: String },
+    /// A sync finished (see [`Effect::Sync`]), or why it failed.
+    Synced(Box<Result<crate::tui::sync::SyncDone, String>>),
+    /// Where the folder stands with its remote (see [`Effect::CheckSync`]).
+    SyncChecked(Result<crate::sync::Status, String>),
     /// An export was written (its path), or why not.
     Exported(Result<String, String>),
     /// A draft could not be kept; the message says why.
@@ -259,6 +273,17 @@ pub enum Effect {
     OpenEditor {
         text: String,
     },
+    /// Commit, fetch, merge and push (a synced folder).
+    Sync,
+    /// Ask where the folder stands with its remote, without the network.
+    CheckSync,
+    /// Settle `conflict` of `client`'s: keep the value in place, or put the
+    /// other device's there.
+    SettleConflict {
+        client: ClientId,
+        conflict: Box<Conflict>,
+        take_other: bool,
+    },
 }
 
 impl Effect {
@@ -275,6 +300,10 @@ impl Effect {
                 | Effect::DeleteDraft { .. }
                 | Effect::Export { .. }
                 | Effect::OpenEditor { .. }
+                | Effect::CheckSync
+                // Minutes over a slow network: keys go on meanwhile, and a
+                // change made meanwhile is saved after it, to the merged file.
+                | Effect::Sync
         )
     }
 }
@@ -291,6 +320,13 @@ impl crate::sanitize::MakeVisible for Action {
                 message.make_visible();
             }
             Action::Refreshed(entries) => entries.make_visible(),
+            Action::Synced(done) => match &mut **done {
+                Ok(done) => {
+                    done.entries.make_visible();
+                    done.said.make_visible();
+                }
+                Err(e) => e.make_visible(),
+            },
             Action::SearchDone { result: Ok(found), .. } => found.hits.make_visible(),
             Action::ClientLoaded { record: Err(e), .. }
             | Action::SearchDone { result: Err(e), .. }

@@ -74,6 +74,37 @@ fn perform(store: &Store, effect: Effect, now: NaiveDateTime) -> Option<Action> 
             Ok(entries) => Action::Refreshed(entries),
             Err(e) => failed(e),
         },
+        Effect::Sync => super::sync::run(store, now),
+        Effect::CheckSync => super::sync::check(store),
+        Effect::SettleConflict { client, conflict, take_other } => {
+            let result = store.update(&client, now, "sync conflict settled", |r| {
+                // Found by what it is about, not by its place: the list may
+                // have changed on disk since it was shown.
+                let same = |c: &crate::domain::Conflict| {
+                    c.kind == conflict.kind
+                        && c.part == conflict.part
+                        && c.item == conflict.item
+                        && c.field == conflict.field
+                };
+                let Some(index) = r.conflicts.iter().position(same) else {
+                    return Err(RecordError::Invalid(
+                        "that conflict was settled meanwhile (in another window or on another device)".into(),
+                    ));
+                };
+                r.settle_conflict(index, take_other)
+            });
+            match result {
+                Ok((c, record)) => Action::RecordSaved {
+                    record: Box::new(record),
+                    message: if take_other {
+                        format!("Settled: the other device's value is in place now ({}).", c.describe())
+                    } else {
+                        format!("Settled: the value in place stays ({}).", c.describe())
+                    },
+                },
+                Err(e) => failed(e),
+            }
+        }
         Effect::LoadClient { client } => {
             // A newer-format file is shown (its entry is marked read-only);
             // the store refuses any change to it, with the reason.

@@ -43,6 +43,8 @@ pub enum Context {
     /// A short outcome note for a task.
     Outcome,
     Confirm,
+    /// A conflict from two devices, to settle.
+    Conflict,
     /// A kept draft is offered back.
     Restore,
     /// The screen is hidden; any key brings it back.
@@ -79,6 +81,7 @@ impl Context {
             Context::AppointmentForm => "Appointment",
             Context::Outcome => "Task outcome",
             Context::Confirm => "Question",
+            Context::Conflict => "From two devices",
             Context::Restore => "Unsaved note found",
             Context::Help => "Help",
             Context::Blank => "Hidden screen",
@@ -224,6 +227,7 @@ static TABLE: &[&[Binding]] = &[
     crate::tui::screens::clients::KEYS,
     crate::tui::screens::review::KEYS,
     crate::tui::screens::popups::KEYS,
+    crate::tui::screens::conflict::KEYS,
     crate::tui::screens::profile::KEYS,
     crate::tui::screens::chart::KEYS,
     crate::tui::screens::search::KEYS,
@@ -283,7 +287,7 @@ pub fn keys_label(keys: &[Key]) -> String {
 use Context::*;
 
 /// Every context in the order help lists them.
-pub const HELP_ORDER: [Context; 26] = [
+pub const HELP_ORDER: [Context; 27] = [
     Today,
     TodayMessages,
     Clients,
@@ -306,6 +310,7 @@ pub const HELP_ORDER: [Context; 26] = [
     ClientForm,
     AppointmentForm,
     Outcome,
+    Conflict,
     Confirm,
     Restore,
     Help,

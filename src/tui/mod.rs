@@ -11,6 +11,7 @@ pub mod nav;
 pub mod roster;
 pub mod runtime;
 pub mod screens;
+pub mod sync;
 pub mod theme;
 pub mod update;
 pub mod view;

@@ -144,6 +144,13 @@ pub enum Popup {
         at: NaiveDateTime,
         input: Box<TextInput>,
     },
+    /// A conflict from two devices to settle (see `screens::conflict`):
+    /// `client`'s number `index`, from 0.
+    Conflict {
+        client: ClientId,
+        index: usize,
+        conflict: Box<crate::domain::Conflict>,
+    },
     /// [`DISCARD_QUESTION`], asked by Esc on any form or box with typed
     /// text: `keep` is the box to go back to (None: the form on screen).
     Discard {
@@ -221,6 +228,8 @@ pub struct Model {
     pub note_cache: std::cell::RefCell<NoteCache>,
     /// The custom measures defined in the settings.
     pub custom_scales: Vec<CustomScale>,
+    /// In a synced folder, what the header says of syncing.
+    pub sync: Option<crate::tui::sync::SyncMark>,
 }
 
 /// How many client records stay loaded at once.
@@ -268,6 +277,7 @@ impl Model {
             window: format!("{:016x}", fastrand::u64(..)),
             strays: 0,
             custom_scales: Vec::new(),
+            sync: None,
         };
         m.sort_clients();
         m.refilter();
@@ -302,6 +312,7 @@ impl Model {
             Some(Popup::Addendum { .. }) => return Context::Addendum,
             Some(Popup::NewTask { .. }) => return Context::NewTask,
             Some(Popup::Measures { .. }) => return Context::Measures,
+            Some(Popup::Conflict { .. }) => return Context::Conflict,
             None => {}
         }
         match &self.screen {

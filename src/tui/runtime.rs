@@ -64,6 +64,10 @@ pub fn open_model(store: &Store, now: NaiveDateTime, theme: Theme) -> Result<Mod
     model.encrypted = store.is_encrypted();
     model.blank_after_minutes = store.settings().blank_after_minutes;
     model.custom_scales = store.settings().measures.clone();
+    if crate::sync::is_set_up(store.root()) {
+        let on_start_and_quit = store.settings().sync_on_start_and_quit;
+        model.sync = Some(super::sync::SyncMark { on_start_and_quit, ..Default::default() });
+    }
     model.strays = store.strays_at_a_glance().into_iter().filter(|s| s.kind.needs_attention()).count();
     if model.strays > 0 {
         model.set_error(format!(

@@ -16,7 +16,12 @@ const DRAFT_DELAY_MS: i64 = 1000;
 const REFRESH_MS: i64 = 2000;
 
 pub fn update(m: &mut Model, action: Action) -> Vec<Effect> {
+    let saved = matches!(action, Action::NoteSaved { .. } | Action::RecordSaved { .. } | Action::ClientSaved(_));
     let mut effects = step_model(m, action);
+    if saved {
+        // The header counts the change among those to sync.
+        effects.extend(super::sync::changed(m));
+    }
     // Load the records the screen now shows, if they are not loaded yet.
     effects.extend(m.wanted().into_iter().map(|client| Effect::LoadClient { client }));
     effects
@@ -60,7 +65,16 @@ fn step_model(m: &mut Model, action: Action) -> Vec<Effect> {
                 m.last_refresh = now;
                 effects.push(Effect::Refresh);
             }
+            effects.extend(super::sync::tick(m));
             return effects;
+        }
+        Action::Synced(result) => {
+            super::sync::synced(m, *result);
+            return vec![];
+        }
+        Action::SyncChecked(result) => {
+            super::sync::checked(m, result);
+            return vec![];
         }
         Action::Refreshed(entries) => {
             let changed = m.refreshed(entries);
@@ -187,6 +201,9 @@ fn step_model(m: &mut Model, action: Action) -> Vec<Effect> {
             more_wanted: false,
         }));
         return vec![];
+    }
+    if action == Action::Sync && matches!(m.screen, Screen::Today | Screen::Clients) && m.popup.is_none() {
+        return super::sync::sync_key(m);
     }
     if action == Action::Help {
         // Help opens at the keys of the screen it was asked from.

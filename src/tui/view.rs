@@ -121,7 +121,19 @@ fn top_bar(frame: &mut Frame, area: Rect, m: &Model) {
         tab("Today", home_today),
         tab("Clients", !home_today),
     ]);
-    let [l, r] = Layout::horizontal([Constraint::Min(10), Constraint::Length(clock.len() as u16 + 1)]).areas(area);
+    // In a synced folder, where it stands: "synced 3 min ago", "1 conflict".
+    let mut right = Vec::new();
+    if let Some((mark, tone)) = super::sync::mark(m) {
+        let style = match tone {
+            super::sync::Tone::Quiet => theme.quiet(),
+            super::sync::Tone::Warning => theme.error(),
+        };
+        right.push(Span::styled(mark, style));
+        right.push(Span::raw(" · "));
+    }
+    right.push(Span::styled(clock, theme.quiet()));
+    let right = Line::from(right);
+    let [l, r] = Layout::horizontal([Constraint::Min(10), Constraint::Length(right.width() as u16 + 1)]).areas(area);
     frame.render_widget(Paragraph::new(left), l);
-    frame.render_widget(Paragraph::new(Span::styled(clock, theme.quiet())), r);
+    frame.render_widget(Paragraph::new(right), r);
 }

@@ -154,6 +154,12 @@ pub enum Command {
         #[arg(long, default_value_t = 7, value_parser = bounded(bounds::RETENTION_YEARS))]
         years: u32,
     },
+    /// Fold a conflict copy left by another sync tool (Dropbox, Syncthing,
+    /// Nextcloud) into the client's record, then remove it
+    Merge {
+        /// The conflict copy, e.g. "clients/ann-byrne (conflicted copy).json"
+        file: std::path::PathBuf,
+    },
     /// Check the data folder: permissions, damaged and newer-format files,
     /// sync-conflict copies, links, left-over temp files, encryption.
     /// Exits non-zero when something needs your attention.

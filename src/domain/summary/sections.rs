@@ -239,7 +239,15 @@ impl Summary {
         if !self.from_two_devices.is_empty() {
             sections.push(Section {
                 heading: "From two devices",
-                lines: self.from_two_devices.iter().map(|c| with(c.clone(), Emphasis::Ask)).collect(),
+                lines: self
+                    .from_two_devices
+                    .iter()
+                    .map(|c| with(c.clone(), Emphasis::Ask))
+                    .chain([with(
+                        "settle each with c in the app's review, or `rapport sync resolve CLIENT N`".into(),
+                        Emphasis::Quiet,
+                    )])
+                    .collect(),
                 empty: "",
             });
         }

@@ -4,6 +4,7 @@ pub mod appointment;
 pub mod chart;
 pub mod client_form;
 pub mod clients;
+pub mod conflict;
 pub mod help;
 pub mod list;
 pub mod note_form;

@@ -20,6 +20,7 @@ pub fn view(frame: &mut Frame, area: Rect, m: &Model, popup: &Popup) {
     let theme = &m.theme;
     match popup {
         Popup::Confirm { question, .. } => question_box(frame, area, m, question),
+        Popup::Conflict { client, index, conflict } => super::conflict::view(frame, area, m, client, *index, conflict),
         Popup::Discard { .. } => question_box(frame, area, m, DISCARD_QUESTION),
         Popup::Tasks { client, selected } => {
             let Some(rec) = m.record(client) else { return };
@@ -207,6 +208,7 @@ pub(crate) fn update(m: &mut Model, popup: Popup, action: Action) -> Vec<Effect>
 
 fn step_popup(m: &mut Model, popup: Popup, action: Action) -> Next {
     match popup {
+        Popup::Conflict { client, index, conflict } => super::conflict::update(m, client, index, conflict, action),
         Popup::Confirm { question, on_yes } => match action {
             Action::Yes => close(vec![on_yes.effect()]),
             Action::No | Action::Back => close(vec![]),

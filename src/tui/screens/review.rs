@@ -135,6 +135,8 @@ pub static KEYS: &[Binding] = &[
         .about("record measure scores (ORS, SRS, PHQ-9, GAD-7) for today's session"),
     b(Context::Review, &[k('p')], Action::Profile, "profile", false),
     b(Context::Review, &[k('g')], Action::Chart, "chart", true).about("the measures as charts, with their cutoffs"),
+    b(Context::Review, &[k('c')], Action::SettleConflict, "settle conflict", false)
+        .about("settle a conflict from two devices (under \"From two devices\")"),
     b(Context::Review, &[PGUP], Action::PageUp, "scroll up", false),
     b(Context::Review, &[PGDN], Action::PageDown, "scroll down", false),
     b(Context::Review, &[ESC], Action::Back, "back", true),
@@ -180,6 +182,9 @@ pub(crate) fn update(m: &mut Model, action: Action) -> Vec<Effect> {
             let (session, at) = today.map_or((None, m.now), |s| (Some(s.id.clone()), s.at));
             let input = Box::new(TextInput::one_line(""));
             m.popup = Some(Popup::Measures { client: v.client.clone(), session, at, input });
+        }
+        Action::SettleConflict if writable(m, &v.client) => {
+            crate::tui::screens::conflict::settle(m, &v.client);
         }
         Action::Chart => {
             crate::tui::screens::chart::open(m, &v.client, crate::tui::screens::chart::Back::Review(v.clone()));

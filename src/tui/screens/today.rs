@@ -217,6 +217,8 @@ pub static KEYS: &[Binding] = &[
         .about("the messages awaiting a reply (↓ past the appointments too)"),
     b(Context::Today, &[ctrl('f')], Action::Search, "search notes", true),
     b(Context::Today, &[TAB], Action::SwitchTab, "clients", true),
+    b(Context::Today, &[k('S')], Action::Sync, "sync", false)
+        .about("sync with your other devices now (a synced practice; the header says where it stands)"),
     b(Context::Today, &[k('?')], Action::Help, "help", true),
     b(Context::Today, &[ctrl('l')], Action::Blank, "hide", true)
         .about("hide the screen at once; any key brings it back"),

@@ -116,6 +116,8 @@ pub static KEYS: &[Binding] = &[
     b(Context::Clients, &[PGUP], Action::PageUp, "scroll note up", false),
     b(Context::Clients, &[PGDN], Action::PageDown, "scroll note down", false),
     b(Context::Clients, &[TAB], Action::SwitchTab, "today", true),
+    b(Context::Clients, &[k('S')], Action::Sync, "sync", false)
+        .about("sync with your other devices now (a synced practice; the header says where it stands)"),
     b(Context::Clients, &[k('?')], Action::Help, "help", true),
     b(Context::Clients, &[ctrl('l')], Action::Blank, "hide", true)
         .about("hide the screen at once; any key brings it back"),

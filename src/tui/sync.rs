@@ -1,0 +1,260 @@
+//! The app's side of syncing (see [`crate::sync`]): the header's mark
+//! ("synced 3 min ago", "4 changes to sync", "1 conflict"), the key that
+//! syncs, and the setting that syncs as the app opens and as it quits.
+//!
+//! A sync runs on the store's worker like any other effect, so the screen
+//! keeps drawing while git talks to the remote; what it brings is read
+//! back as a refresh of the roster.
+
+use chrono::NaiveDateTime;
+
+use super::action::{Action, Effect};
+use super::model::Model;
+use crate::domain::plural;
+use crate::store::{IndexEntry, Store};
+use crate::sync::Status;
+
+/// What the header knows of the folder's sync, in a synced folder.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SyncMark {
+    /// When this device last synced.
+    pub last: Option<NaiveDateTime>,
+    /// Files changed and commits not yet on the remote.
+    pub to_sync: usize,
+    /// A sync is under way.
+    pub running: bool,
+    /// The last sync failed (offline, refused): the status line said why.
+    pub failed: bool,
+    /// When the folder's standing was last asked for.
+    pub checked: Option<NaiveDateTime>,
+    /// Sync as the app opens and as it quits (the settings').
+    pub on_start_and_quit: bool,
+}
+
+/// How often the header's standing is asked for when nothing happens
+/// (another window or `rapport sync` may have synced meanwhile).
+const CHECK_MINUTES: i64 = 1;
+
+/// What a finished sync brings back to the app.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SyncDone {
+    /// For the status line: what came in and went out, and what to settle.
+    pub said: String,
+    /// Where the folder stands afterwards.
+    pub status: Status,
+    /// The data folder as it is after the merge.
+    pub entries: Vec<IndexEntry>,
+}
+
+/// How the header's mark looks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Tone {
+    Quiet,
+    Warning,
+}
+
+/// The header's words about syncing, in a synced folder.
+pub fn mark(m: &Model) -> Option<(String, Tone)> {
+    let s = m.sync.as_ref()?;
+    let conflicts: usize = m.clients.iter().filter_map(|c| c.summary.as_ref().ok()).map(|s| s.conflicts).sum();
+    Some(if s.running {
+        ("syncing…".into(), Tone::Quiet)
+    } else if conflicts > 0 {
+        (plural(conflicts, "conflict"), Tone::Warning)
+    } else if s.failed {
+        ("not synced".into(), Tone::Warning)
+    } else if s.to_sync > 0 {
+        (format!("{} to sync", plural(s.to_sync, "change")), Tone::Quiet)
+    } else if let Some(last) = s.last {
+        (format!("synced {}", since(last, m.now)), Tone::Quiet)
+    } else {
+        ("not synced yet".into(), Tone::Quiet)
+    })
+}
+
+/// "just now", "3 min ago", "2 h ago", "4 days ago".
+pub fn since(then: NaiveDateTime, now: NaiveDateTime) -> String {
+    let minutes = (now - then).num_minutes();
+    match minutes {
+        ..1 => "just now".into(),
+        1..60 => format!("{minutes} min ago"),
+        60..1440 => format!("{} h ago", minutes / 60),
+        _ => format!("{} ago", plural((minutes / 1440) as usize, "day")),
+    }
+}
+
+/// The sync key: sync now, in a synced folder.
+pub fn sync_key(m: &mut Model) -> Vec<Effect> {
+    match &mut m.sync {
+        None => {
+            m.set_info(
+                "This practice is on this device only. `rapport sync init REMOTE` sets up syncing with your other \
+                 devices (see the README, Two devices).",
+            );
+            vec![]
+        }
+        Some(s) if s.running => {
+            m.set_info("Already syncing; the header says when it is done.");
+            vec![]
+        }
+        Some(s) => {
+            s.running = true;
+            vec![Effect::Sync]
+        }
+    }
+}
+
+/// On each tick: the first syncs (with the setting) or asks where the
+/// folder stands; later ones ask again now and then.
+pub fn tick(m: &mut Model) -> Vec<Effect> {
+    let now = m.now;
+    let Some(s) = &mut m.sync else { return vec![] };
+    let first = s.checked.is_none();
+    let due = s.checked.is_none_or(|t| (now - t).num_minutes() >= CHECK_MINUTES);
+    if !due || s.running {
+        return vec![];
+    }
+    s.checked = Some(now);
+    if first && s.on_start_and_quit {
+        s.running = true;
+        return vec![Effect::Sync];
+    }
+    vec![Effect::CheckSync]
+}
+
+/// After a change is saved: the header counts it.
+pub fn changed(m: &mut Model) -> Vec<Effect> {
+    match &mut m.sync {
+        Some(s) if !s.running => {
+            s.checked = Some(m.now);
+            vec![Effect::CheckSync]
+        }
+        _ => vec![],
+    }
+}
+
+/// The answer to [`Effect::CheckSync`].
+pub fn checked(m: &mut Model, result: Result<Status, String>) {
+    let Some(s) = &mut m.sync else { return };
+    if let Ok(st) = result {
+        s.to_sync = st.changes();
+        s.last = st.last_sync;
+    }
+}
+
+/// The answer to [`Effect::Sync`].
+pub fn synced(m: &mut Model, result: Result<SyncDone, String>) {
+    let Some(s) = &mut m.sync else { return };
+    s.running = false;
+    match result {
+        Ok(done) => {
+            s.failed = false;
+            s.to_sync = done.status.changes();
+            s.last = done.status.last_sync;
+            m.refreshed(done.entries);
+            super::screens::today::messages_changed(m);
+            let conflicts = m.clients.iter().filter_map(|c| c.summary.as_ref().ok()).any(|s| s.conflicts > 0);
+            if conflicts {
+                m.set_error(done.said);
+            } else {
+                m.set_info(done.said);
+            }
+        }
+        Err(e) => {
+            s.failed = true;
+            m.set_error(format!("Not synced: {e}"));
+        }
+    }
+}
+
+/// Runs [`Effect::Sync`] on the store: commit, fetch, merge, push.
+pub fn run(store: &Store, now: NaiveDateTime) -> Action {
+    let result = crate::sync::sync(store, now).map_err(|e| format!("{e:#}")).and_then(|synced| {
+        let mut said = format!("Synced: {}.", synced.counts());
+        for warning in synced.warnings() {
+            said.push(' ');
+            said.push_str(&warning);
+        }
+        let status = crate::sync::git_side(store.root()).map_err(|e| format!("{e:#}"))?;
+        let entries = store.index_checked().map_err(|e| e.to_string())?;
+        Ok(SyncDone { said, status, entries })
+    });
+    Action::Synced(Box::new(result))
+}
+
+/// Runs [`Effect::CheckSync`]: where the folder stands, without the network.
+pub fn check(store: &Store) -> Action {
+    Action::SyncChecked(crate::sync::git_side(store.root()).map_err(|e| format!("{e:#}")))
+}
+
+/// Syncs as the app quits (with the setting), in the restored terminal.
+pub fn at_quit(store: &Store, now: NaiveDateTime) {
+    println!("Syncing before closing…");
+    match crate::sync::sync(store, now) {
+        Ok(synced) => {
+            println!("Synced: {}.", synced.counts());
+            for warning in synced.warnings() {
+                println!("{warning}");
+            }
+        }
+        Err(e) => eprintln!(
+            "{}",
+            crate::sanitize::visible(&format!("Not synced: {e:#}. Everything is kept here; run `rapport sync` later."))
+        ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::tui::theme::Theme;
+
+    fn at(s: &str) -> NaiveDateTime {
+        crate::domain::time::parse_datetime(s).unwrap()
+    }
+
+    fn model(mark: Option<SyncMark>) -> Model {
+        let mut m = Model::new(Vec::new(), Vec::new(), at("2026-11-23 12:00"), Theme { color: false });
+        m.sync = mark;
+        m
+    }
+
+    #[test]
+    fn the_mark_says_the_most_pressing_thing_first() {
+        assert_eq!(mark(&model(None)), None, "an unsynced folder has no mark");
+        let last = Some(at("2026-11-23 11:57"));
+        let said = |s: SyncMark| mark(&model(Some(s))).unwrap();
+        assert_eq!(said(SyncMark { last, ..Default::default() }), ("synced 3 min ago".into(), Tone::Quiet));
+        assert_eq!(
+            said(SyncMark { last, to_sync: 4, ..Default::default() }),
+            ("4 changes to sync".into(), Tone::Quiet)
+        );
+        assert_eq!(said(SyncMark { last, to_sync: 4, failed: true, ..Default::default() }).1, Tone::Warning);
+        assert_eq!(said(SyncMark { to_sync: 4, running: true, ..Default::default() }).0, "syncing…");
+        assert_eq!(said(SyncMark::default()).0, "not synced yet");
+    }
+
+    #[test]
+    fn the_first_tick_syncs_only_with_the_setting_and_a_sync_is_never_sent_twice() {
+        let mut m = model(Some(SyncMark::default()));
+        assert_eq!(tick(&mut m), vec![Effect::CheckSync]);
+        assert_eq!(tick(&mut m), vec![], "asked again only after a minute");
+        let mut m = model(Some(SyncMark { on_start_and_quit: true, ..Default::default() }));
+        assert_eq!(tick(&mut m), vec![Effect::Sync]);
+        assert_eq!(sync_key(&mut m), vec![], "already syncing");
+        synced(&mut m, Err("the remote could not be reached".into()));
+        assert!(m.status.as_ref().unwrap().text.contains("Not synced: the remote could not be reached"));
+        assert_eq!(sync_key(&mut m), vec![Effect::Sync]);
+        let mut m = model(None);
+        assert_eq!(sync_key(&mut m), vec![]);
+        assert!(m.status.unwrap().text.contains("`rapport sync init REMOTE`"));
+    }
+
+    #[test]
+    fn since_reads_as_a_person_says_it() {
+        let now = at("2026-11-23 12:00");
+        assert_eq!(since(at("2026-11-23 12:00"), now), "just now");
+        assert_eq!(since(at("2026-11-23 10:30"), now), "1 h ago");
+        assert_eq!(since(at("2026-11-20 12:00"), now), "3 days ago");
+    }
+}
