@@ -115,7 +115,7 @@ fn run() -> Result<()> {
     let doctor = matches!(cli.command, Some(Command::Doctor { .. }));
     refuse_unsafe_folder(&dir, doctor)?;
     match &cli.command {
-        Some(Command::Encrypt { yes }) => return cli::crypt::encrypt(&dir, *yes, now),
+        Some(Command::Encrypt { yes, new_history }) => return cli::crypt::encrypt(&dir, *yes, *new_history, now),
         Some(Command::Decrypt { yes }) => return cli::crypt::decrypt(&dir, *yes, now, &SystemKeyring),
         Some(Command::Passphrase) => return cli::crypt::change_passphrase(&dir, &SystemKeyring),
         Some(Command::Unlock { duration }) => {

@@ -368,7 +368,7 @@ fn notes_finalised_offline_on_both_devices_keep_their_seals_and_ids_never_collid
 }
 
 #[test]
-fn without_git_or_with_encryption_sync_says_what_to_do() {
+fn without_git_sync_says_to_install_it_and_an_encrypted_practice_is_no_longer_refused() {
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path().join("practice");
     let run = |args: &[&str], path: &str| {
@@ -390,7 +390,8 @@ fn without_git_or_with_encryption_sync_says_what_to_do() {
     assert!(run(&["encrypt", "--yes"], &path).status.success());
     let out = run(&["sync", "init", "/nowhere/remote.git"], &path);
     let e = String::from_utf8_lossy(&out.stderr);
-    assert!(e.contains("cannot sync an encrypted practice yet"), "{e}");
+    assert!(!out.status.success() && e.contains("could not be reached"), "{e}");
+    assert!(!dir.join(".git").exists());
 }
 
 /// Starts `rapport sync` on `dir` in a process group of its own, so that

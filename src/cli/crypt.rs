@@ -24,7 +24,7 @@ pub fn ask_secret(var: &str, prompt: &str) -> Result<String> {
 }
 
 /// A new passphrase from `var`, else asked twice.
-fn new_secret(var: &str) -> Result<String> {
+pub(super) fn new_secret(var: &str) -> Result<String> {
     if let Ok(p) = std::env::var(var) {
         return Ok(p);
     }
@@ -44,18 +44,21 @@ fn tell_left(done: &Converted) {
 }
 
 /// `rapport encrypt`: encrypts the folder, or finishes an interrupted
-/// encryption, or undoes an interrupted decryption.
-pub fn encrypt(dir: &Path, yes: bool, now: NaiveDateTime) -> Result<()> {
+/// encryption, or undoes an interrupted decryption. With `new_history`, a
+/// synced folder's git history is replaced too (see [`super::history`]).
+pub fn encrypt(dir: &Path, yes: bool, new_history: bool, now: NaiveDateTime) -> Result<()> {
     let interrupted = conversion::interrupted(dir);
+    if new_history {
+        return super::history::encrypt_with_new_history(dir, now, &mut super::Terminal);
+    }
+    if let Some(why) = crate::sync::history::unfinished(dir) {
+        bail!(why);
+    }
     if crypt::is_encrypted(dir) && interrupted.is_none() && !conversion::plain_leftovers(dir) {
         bail!("this data folder is already encrypted; `rapport passphrase` changes its passphrase");
     }
-    if crate::sync::is_set_up(dir) && interrupted.is_none() {
-        bail!(
-            "this data folder is synced with other devices (`rapport sync`), and Rapport cannot sync an encrypted \
-             practice yet; nothing was changed. Its plain history is also on the remote: encrypting here would \
-             not take it back"
-        );
+    if interrupted.is_none() && dir.join(".git").exists() {
+        bail!(super::history::why_not_plain_encrypt(dir));
     }
     if interrupted.is_none()
         && !yes
@@ -66,6 +69,14 @@ pub fn encrypt(dir: &Path, yes: bool, now: NaiveDateTime) -> Result<()> {
     {
         bail!("not encrypted: nothing was changed");
     }
+    let (done, _) = convert(dir, now)?;
+    println!("{} Keep the passphrase safe: without it the notes cannot be read.", said(&done, interrupted));
+    Ok(())
+}
+
+/// Encrypts the folder (or finishes an interrupted conversion) with its
+/// passphrase, or a new one: what was done, and the passphrase.
+pub(super) fn convert(dir: &Path, now: NaiveDateTime) -> Result<(Converted, String)> {
     let passphrase = if crypt::is_encrypted(dir) {
         ask_secret("RAPPORT_PASSPHRASE", "Passphrase for the Rapport data folder: ")?
     } else {
@@ -73,6 +84,11 @@ pub fn encrypt(dir: &Path, yes: bool, now: NaiveDateTime) -> Result<()> {
     };
     let done = Store::encrypt_folder(dir, &passphrase, now)?;
     tell_left(&done);
+    Ok((done, passphrase))
+}
+
+/// What an encryption did, in a sentence or two.
+pub(super) fn said(done: &Converted, interrupted: Option<Direction>) -> String {
     let what = match interrupted {
         Some(Direction::Decrypt) => "Undid the interrupted decryption: every file is encrypted again".to_string(),
         Some(Direction::Encrypt) => {
@@ -86,8 +102,7 @@ pub fn encrypt(dir: &Path, yes: bool, now: NaiveDateTime) -> Result<()> {
     } else {
         format!(" The state before is kept, encrypted, as snapshot {}.", done.snapshot)
     };
-    println!("{what}.{kept} Keep the passphrase safe: without it the notes cannot be read.");
-    Ok(())
+    format!("{what}.{kept}")
 }
 
 /// `rapport decrypt`: the folder back to plain files, or finishes an
@@ -102,7 +117,10 @@ pub fn decrypt(dir: &Path, yes: bool, now: NaiveDateTime, ring: &dyn Keyring) ->
     } else {
         String::new()
     };
-    if interrupted.is_none()
+    if interrupted.is_none() && crate::sync::is_set_up(dir) {
+        // Typed even with --yes: from here on every note travels in plain text.
+        super::history::confirm_plain_sync(dir, &mut super::Terminal)?;
+    } else if interrupted.is_none()
         && !yes
         && !confirm(&mut super::Terminal, "Write every note back to disk unencrypted? Type yes: ")?
     {

@@ -5,6 +5,7 @@ mod care;
 mod client;
 mod commands;
 pub mod crypt;
+mod history;
 mod measure;
 mod note;
 mod record;

@@ -15,15 +15,24 @@ use crate::store::Store;
 pub fn sync(command: Option<SyncCommand>, store: &Store, now: NaiveDateTime, out: &mut dyn Write) -> Result<()> {
     match command {
         None => {
+            let key_file = || std::fs::read(store.root().join(crate::store::crypt::IDENTITY_FILE)).ok();
+            let key_before = key_file();
             let s = crate::sync::sync(store, now)?;
             let url = crate::sync::status(store)?.remote;
             writeln!(out, "Synced with {url}: {}.", s.counts())?;
             for warning in s.warnings() {
                 writeln!(out, "{warning}")?;
             }
+            if key_before.is_some() && key_file() != key_before {
+                writeln!(
+                    out,
+                    "The passphrase was changed on another device: from now on this practice opens with the \
+                     passphrase set there (`rapport unlock` asks for it)."
+                )?;
+            }
         }
         Some(SyncCommand::Init { remote }) => {
-            let said = crate::sync::init(store.root(), &remote, now)?;
+            let said = crate::sync::init(store.root(), &remote, store.keys(), now)?;
             writeln!(out, "{said}")?;
         }
         Some(SyncCommand::Status) => status(store, now, out)?,
@@ -102,9 +111,16 @@ fn status(store: &Store, now: NaiveDateTime, out: &mut dyn Write) -> Result<()> 
     Ok(())
 }
 
-/// `rapport sync clone REMOTE`, into `dir`.
+/// `rapport sync clone REMOTE`, into `dir`. An encrypted practice's
+/// passphrase is asked (or read from RAPPORT_PASSPHRASE) to check what comes.
 pub fn clone(dir: &Path, remote: &str, now: NaiveDateTime, out: &mut dyn Write) -> Result<()> {
-    let c = crate::sync::clone(dir, remote, now)?;
+    let ask = || {
+        super::crypt::ask_secret(
+            "RAPPORT_PASSPHRASE",
+            "The practice on the remote is encrypted. Its passphrase (as on the other device): ",
+        )
+    };
+    let c = crate::sync::clone(dir, remote, now, &ask)?;
     writeln!(
         out,
         "Brought {} and {} to {}. `rapport sync` keeps it in step with the other devices.",
@@ -112,11 +128,37 @@ pub fn clone(dir: &Path, remote: &str, now: NaiveDateTime, out: &mut dyn Write) 
         plural(c.notes, "note"),
         dir.display()
     )?;
+    if c.encrypted {
+        writeln!(
+            out,
+            "The practice is encrypted: commands and the app ask for its passphrase, or `rapport unlock` keeps it \
+             unlocked for a while."
+        )?;
+    }
     Ok(())
 }
 
-/// `rapport sync merge-driver BASE OURS THEIRS PATH`, run by git.
+/// `rapport sync merge-driver BASE OURS THEIRS PATH`, run by git. (`rapport
+/// sync` merges an encrypted practice itself; git runs this on one only
+/// when someone merges in the folder by hand: the key `rapport unlock`
+/// holds, or RAPPORT_PASSPHRASE, opens it.)
 pub fn merge_driver(dir: &Path, command: &SyncCommand, now: NaiveDateTime) -> Result<()> {
     let SyncCommand::MergeDriver { base, ours, theirs, path } = command else { bail!("not the merge driver") };
-    crate::sync::driver::merge_driver(dir, base, ours, theirs, path, now)
+    let keys = if crate::store::crypt::is_encrypted(dir) { Some(held_keys(dir)?) } else { None };
+    let codec = crate::sync::Codec::new(keys.as_ref());
+    crate::sync::driver::merge_driver(dir, codec, [base.as_path(), ours.as_path(), theirs.as_path()], path, now)
+}
+
+/// The keys of the encrypted folder `dir`, without asking: held by `rapport
+/// unlock`, or from RAPPORT_PASSPHRASE.
+fn held_keys(dir: &Path) -> Result<crate::store::crypt::Keys> {
+    use crate::store::held::{self, Found, SystemKeyring};
+    let secs = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs());
+    if let Found::Keys(keys) = held::take(&SystemKeyring, dir, secs) {
+        return Ok(keys);
+    }
+    match std::env::var("RAPPORT_PASSPHRASE") {
+        Ok(p) => crate::store::crypt::Keys::unlock(dir, &p),
+        Err(_) => bail!("this practice is encrypted and not unlocked: run `rapport unlock` first"),
+    }
 }

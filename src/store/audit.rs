@@ -99,6 +99,11 @@ fn parse(l: &str, keys: Option<&Keys>) -> Option<AuditEntry> {
     }
 }
 
+/// `line` is an entry Rapport can read: plain, or with `keys` encrypted to them.
+pub fn reads_line(line: &str, keys: Option<&Keys>) -> bool {
+    parse(line, keys).is_some()
+}
+
 /// Every entry that can be read, oldest first.
 pub fn read(root: &Path, keys: Option<&Keys>) -> Vec<AuditEntry> {
     let text = super::files::read_file(root.join("audit.log")).unwrap_or_default();
@@ -124,18 +129,20 @@ pub(crate) fn reencode(root: &Path, keys: &Keys, to: Option<&Keys>) -> anyhow::R
     rewrite(root, &entries, to)
 }
 
-/// Merges the plain audit logs `ours` and `theirs`, grown from `base`
-/// (git's merge driver for `audit.log`, see `rapport sync`): the union of
-/// their entries in time order. A log with lines Rapport cannot read
-/// (encrypted, or damaged anywhere but a torn last line) is not merged.
-pub fn merge_files(base: &[u8], ours: &[u8], theirs: &[u8]) -> Result<Vec<u8>, String> {
-    let entries = |bytes: &[u8], whose: &str, strict: bool| -> Result<Vec<AuditEntry>, String> {
+/// Merges the audit logs `ours` and `theirs`, grown from `base` (git's
+/// merge driver for `audit.log`, see `rapport sync`): the union of their
+/// entries in time order, each on the very line it had (an encrypted line
+/// is not encrypted again). A log with lines Rapport cannot read (plain in
+/// an encrypted practice, encrypted with another key, or damaged anywhere
+/// but a torn last line) is not merged.
+pub fn merge_files(base: &[u8], ours: &[u8], theirs: &[u8], keys: Option<&Keys>) -> Result<Vec<u8>, String> {
+    let entries = |bytes: &[u8], whose: &str, strict: bool| -> Result<Vec<(AuditEntry, Vec<u8>)>, String> {
         let text = String::from_utf8_lossy(bytes);
         let lines: Vec<&str> = text.lines().filter(|l| !l.trim().is_empty()).collect();
         let mut out = Vec::new();
         for (i, l) in lines.iter().enumerate() {
-            match parse(l, None) {
-                Some(e) => out.push(e),
+            match parse(l, keys) {
+                Some(e) => out.push((e, l.as_bytes().to_vec())),
                 None if i + 1 == lines.len() || !strict => {}
                 None => return Err(format!("the audit log {whose} holds a line Rapport cannot read (line {})", i + 1)),
             }
@@ -145,7 +152,13 @@ pub fn merge_files(base: &[u8], ours: &[u8], theirs: &[u8]) -> Result<Vec<u8>, S
     let b = entries(base, "both devices started from", false)?;
     let o = entries(ours, "on this device", true)?;
     let t = entries(theirs, "from the other device", true)?;
-    let key = |e: &AuditEntry| serde_json::to_string(e).expect("entries serialise");
-    let merged = crate::domain::merge::union_in_time_order(&b, &o, &t, key, |e| e.at);
-    Ok(merged.iter().flat_map(|e| line(e, None)).collect())
+    let key = |e: &(AuditEntry, Vec<u8>)| serde_json::to_string(&e.0).expect("entries serialise");
+    let merged = crate::domain::merge::union_in_time_order(&b, &o, &t, key, |e| e.0.at);
+    Ok(merged
+        .into_iter()
+        .flat_map(|(_, mut l)| {
+            l.push(b'\n');
+            l
+        })
+        .collect())
 }

@@ -65,6 +65,18 @@ fn unhex(s: &str) -> Option<[u8; 32]> {
     Some(out)
 }
 
+/// The largest key file Rapport takes from elsewhere (its own are under 1 KiB).
+pub const KEY_FILE_BYTES: u64 = 16 * 1024;
+
+/// `bytes` look like a key file Rapport writes: an age file locked by a
+/// passphrase alone. (What it holds is known only with the passphrase.)
+pub fn is_key_file(bytes: &[u8]) -> bool {
+    let header = b"age-encryption.org/v1\n-> scrypt ";
+    bytes.len() as u64 <= KEY_FILE_BYTES
+        && bytes.starts_with(header)
+        && bytes[header.len()..].split(|b| *b == b'\n').nth(2).is_some_and(|l| l.starts_with(b"---"))
+}
+
 /// True when the folder at `root` is encrypted.
 pub fn is_encrypted(root: &Path) -> bool {
     root.join(IDENTITY_FILE).exists()
@@ -107,8 +119,13 @@ impl Keys {
     pub fn unlock(root: &Path, passphrase: &str) -> Result<Keys> {
         let path = root.join(IDENTITY_FILE);
         let bytes = fs::read(&path).with_context(|| format!("reading {}", path.display()))?;
+        Keys::unlock_bytes(&bytes, &path, passphrase)
+    }
+
+    /// Opens the key file `bytes` (named `path` in messages) with `passphrase`.
+    pub fn unlock_bytes(bytes: &[u8], path: &Path, passphrase: &str) -> Result<Keys> {
         let identity = age::scrypt::Identity::new(SecretString::from(passphrase.to_string()));
-        let plain = age::decrypt(&identity, &bytes).map_err(|e| match e {
+        let plain = age::decrypt(&identity, bytes).map_err(|e| match e {
             age::DecryptError::DecryptionFailed | age::DecryptError::NoMatchingKeys => {
                 anyhow!("the passphrase is wrong; nothing was read or written")
             }

@@ -41,6 +41,15 @@ impl Store {
         file
     }
 
+    /// Reads the client file named `stem`: the client id, or when the
+    /// folder is encrypted the keyed hash that stands for it.
+    pub fn load_named(&self, stem: &str) -> ClientFile {
+        if !bounds::is_valid_id(stem) {
+            return self.load_file(stem);
+        }
+        self.load_path(stem, self.clients_dir().join(format!("{stem}.{}", self.ext())))
+    }
+
     /// Reads the client file at `path`; its id is the one inside it, or the
     /// file name when it cannot be read.
     pub(super) fn load_path(&self, stem: &str, path: PathBuf) -> ClientFile {

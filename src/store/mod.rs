@@ -74,6 +74,12 @@ impl Store {
         self.keys.is_some()
     }
 
+    /// The unlocked keys of an encrypted folder (for `rapport sync`, which
+    /// reads the ciphertext git holds).
+    pub fn keys(&self) -> Option<&crypt::Keys> {
+        self.keys.as_deref()
+    }
+
     /// The ending of client and draft files: `json`, or `age` when encrypted.
     fn ext(&self) -> &'static str {
         if self.keys.is_some() { "age" } else { "json" }
@@ -102,6 +108,11 @@ impl Store {
         let mut bytes = serde_json::to_vec_pretty(value).expect("records always serialise");
         bytes.push(b'\n');
         let bytes = match &self.keys {
+            // Age is randomised: the same words encrypted again are other
+            // bytes, which a synced folder would commit and send for nothing.
+            Some(k) if read_bytes(path).ok().and_then(|old| k.decrypt(&old)).is_some_and(|old| old == bytes) => {
+                return Ok(());
+            }
             Some(k) => k.encrypt(&bytes),
             None => bytes,
         };

@@ -9,19 +9,24 @@
 //! (`rapport sync merge-driver`), and every merge is made without touching
 //! the folder (`git merge-tree`): one that cannot complete leaves the
 //! folder exactly as it was. What is written then goes through the store's
-//! one atomic write.
+//! one atomic write. An encrypted practice syncs ciphertext only (see
+//! [`codec`]), merged in this process with the key it holds.
 
+mod codec;
 pub mod driver;
 pub mod git;
+pub mod history;
 mod run;
 mod setup;
 mod state;
 mod status;
 pub mod tracked;
+mod trees;
 mod work;
 
 use std::path::Path;
 
+pub use codec::Codec;
 pub use run::{Synced, sync};
 pub use setup::{Cloned, clone, init};
 pub use state::device_tag;

@@ -3,8 +3,9 @@
 use anyhow::{Result, bail};
 use chrono::NaiveDateTime;
 
+use super::codec::Codec;
 use super::git::Git;
-use super::{BRANCH, state, tracked, work};
+use super::{BRANCH, history, state, tracked, trees, work};
 use crate::store::Store;
 use crate::store::ledger::{self, Kind, NewEntry};
 use crate::store::lock::DataLock;
@@ -63,14 +64,15 @@ const ATTEMPTS: usize = 3;
 /// Syncs the data folder of `store` with its remote.
 pub fn sync(store: &Store, now: NaiveDateTime) -> Result<Synced> {
     let root = store.root();
-    if store.is_encrypted() {
-        bail!("this data folder is encrypted, and Rapport cannot sync an encrypted practice yet");
-    }
+    let codec = Codec::new(store.keys());
     if !super::is_set_up(root) {
         bail!(
             "this data folder is not set up for syncing: `rapport sync init REMOTE` sends it to an empty remote; \
              `rapport sync clone REMOTE` (with a new data folder) brings one from a remote"
         );
+    }
+    if let Some(why) = history::unfinished(root) {
+        bail!(why);
     }
     let git = Git::new(root);
     let _lock = DataLock::acquire(&root.join("rapport.lock"))?;
@@ -79,7 +81,7 @@ pub fn sync(store: &Store, now: NaiveDateTime) -> Result<Synced> {
     super::setup::configure(&git)?;
     // A sync killed after its merge was written leaves seals to witness.
     settle_rewitness(store, now)?;
-    work::commit_local(&git, now)?;
+    work::commit_local(&git, codec, now)?;
     let mut synced = Synced::default();
     for attempt in 1..=ATTEMPTS {
         let head = git.commit("HEAD")?;
@@ -93,20 +95,20 @@ pub fn sync(store: &Store, now: NaiveDateTime) -> Result<Synced> {
         if let Some(theirs) = &theirs
             && !git.is_ancestor(theirs, &head)?
         {
-            let target = merge(&git, &head, theirs, now)?;
+            let target = merge(&git, codec, &head, theirs, now)?;
             work::checkout(&git, &head, &target, Some(&head))?;
-            let (notes, conflicts, finalised) = work::notes_between(&git, Some(&head), &target)?;
+            let (notes, conflicts, finalised) = work::notes_between(&git, codec, Some(&head), &target)?;
             synced.notes_in += notes;
             synced.conflicts += conflicts;
             synced.finalised_changed += finalised;
             settle_rewitness(store, now)?;
-            work::commit_local(&git, now)?;
+            work::commit_local(&git, codec, now)?;
         }
         let head = git.commit("HEAD")?.expect("committed");
         if theirs.as_deref() == Some(head.as_str()) {
             break;
         }
-        let (out, _, _) = work::notes_between(&git, theirs.as_deref(), &head)?;
+        let (out, _, _) = work::notes_between(&git, codec, theirs.as_deref(), &head)?;
         let pushed = git.output(&["push", "--porcelain", "origin", &format!("HEAD:refs/heads/{BRANCH}")], None)?;
         match pushed {
             Ok(_) => {
@@ -134,40 +136,75 @@ fn offline(git: &Git, said: &str) -> String {
 
 /// Merges `theirs` into `head` without touching the folder: the merged
 /// commit, or an error that changed nothing. Every file the merge brings
-/// is checked first.
-fn merge(git: &Git, head: &str, theirs: &str, now: NaiveDateTime) -> Result<String> {
+/// is checked first. An encrypted practice's files are merged here, with
+/// the key this process holds, rather than by git's merge driver: no key
+/// is handed to another process.
+fn merge(git: &Git, codec: Codec, head: &str, theirs: &str, now: NaiveDateTime) -> Result<String> {
     let _ = std::fs::remove_file(state::rewitness_file(git.root()));
     let base = match git.output(&["merge-base", head, theirs], None)? {
         Ok(out) => String::from_utf8_lossy(&out).trim().to_string(),
-        Err(_) => bail!(
-            "this device's practice and the remote's have nothing in common (each was set up with `sync init`?), \
-             so they are not merged; nothing was changed. Keep the one to go on with, and bring it to the other \
-             device with `rapport sync clone` into a new data folder"
-        ),
+        Err(_) => {
+            // `rapport encrypt --new-history` on another device.
+            let key_there = git.blob(theirs, crate::store::crypt::IDENTITY_FILE)?.is_some();
+            if key_there != codec.encrypted() {
+                bail!(
+                    "the remote holds a new history of this practice, {}. Nothing was changed here. Keep this \
+                     folder's notes that are not on the remote, move the folder away, and run `rapport sync clone \
+                     REMOTE` into a new one",
+                    if key_there { "encrypted on another device" } else { "no longer encrypted" }
+                );
+            }
+            bail!(
+                "this device's practice and the remote's have nothing in common (each was set up with `sync init`, \
+                 or the remote's history was replaced), so they are not merged; nothing was changed. Keep the one \
+                 to go on with, and bring it to the other device with `rapport sync clone` into a new data folder"
+            )
+        }
     };
     // What the other device brings is checked before git merges anything.
-    tracked::check_incoming(git, &base, theirs)?;
+    tracked::check_incoming(git, codec, &base, theirs)?;
     let forward = base == head;
     let their_tree = git.run(&["rev-parse", &format!("{theirs}^{{tree}}")])?;
     let tree = if forward {
         their_tree.clone()
     } else {
-        match git.output(&["merge-tree", "--write-tree", "--no-messages", "-z", head, theirs], None)? {
+        let mut args = Vec::new();
+        if codec.encrypted() {
+            // Git leaves what both devices changed to Rapport's merge below.
+            args.extend(["-c", "merge.rapport.driver=false"]);
+        }
+        args.extend(["merge-tree", "--write-tree", "--no-messages", "-z", head, theirs]);
+        match git.output(&args, None)? {
             Ok(out) => String::from_utf8_lossy(out.split(|b| *b == 0).next().unwrap_or_default()).trim().to_string(),
             Err(f) => {
-                let said: Vec<&str> = f.stderr.lines().filter_map(|l| l.strip_prefix("rapport: ")).collect();
-                let files = conflicted(&f.stdout);
-                bail!(
-                    "the two devices' versions could not be merged{}{}. Nothing was changed here; this device's \
-                     changes are committed on it. `rapport doctor` on each device may say more",
-                    if files.is_empty() { String::new() } else { format!(" ({})", files.join(", ")) },
-                    if said.is_empty() { String::new() } else { format!(": {}", said.join(" ")) }
-                );
+                let output = trees::merge_tree_output(f.stdout.as_bytes());
+                let resolved = match output {
+                    Some((tree, conflicted)) if codec.encrypted() => {
+                        trees::resolve(git, codec, &tree, &conflicted, now).map_err(|e| vec![e])
+                    }
+                    _ if codec.encrypted() => Err(vec![format!("git said: {}", f.said())]),
+                    _ => {
+                        Err(f.stderr.lines().filter_map(|l| l.strip_prefix("rapport: ")).map(str::to_string).collect())
+                    }
+                };
+                match resolved {
+                    Ok(tree) => tree,
+                    Err(said) => {
+                        // Rapport's own merge names the file it could not merge.
+                        let files = if codec.encrypted() { Vec::new() } else { conflicted(&f.stdout) };
+                        bail!(
+                            "the two devices' versions could not be merged{}{}. Nothing was changed here; this \
+                             device's changes are committed on it. `rapport doctor` on each device may say more",
+                            if files.is_empty() { String::new() } else { format!(" ({})", files.join(", ")) },
+                            if said.is_empty() { String::new() } else { format!(": {}", said.join(" ")) }
+                        );
+                    }
+                }
             }
         }
     };
-    let tree = guard_finalised(git, head, &base, &tree, now)?;
-    tracked::check_incoming(git, head, &tree)?;
+    let tree = guard_finalised(git, codec, head, &base, &tree, now)?;
+    tracked::check_incoming(git, codec, head, &tree)?;
     if forward && tree == their_tree {
         return Ok(theirs.to_string());
     }
@@ -181,82 +218,33 @@ fn merge(git: &Git, head: &str, theirs: &str, now: NaiveDateTime) -> Result<Stri
 /// version: a finalised note changed or removed there stays as it is here,
 /// with the other version kept beside it. Returns the tree, with those
 /// files put right.
-fn guard_finalised(git: &Git, head: &str, base: &str, tree: &str, now: NaiveDateTime) -> Result<String> {
+fn guard_finalised(git: &Git, codec: Codec, head: &str, base: &str, tree: &str, now: NaiveDateTime) -> Result<String> {
     let mut fixed = Vec::new();
     for c in tracked::changes(git, head, tree)? {
-        let (Some(tracked::Part::Client(id)), Some(object)) = (tracked::part(&c.path), &c.object) else { continue };
-        let here = git.blob(head, &c.path)?;
-        if here.is_none() || here != git.blob(base, &c.path)? {
+        let (Some(tracked::Part::Client(stem)), Some(object)) = (codec.part(&c.path), &c.object) else { continue };
+        let Some(here) = git.blob(head, &c.path)? else { continue };
+        if Some(&here) != git.blob(base, &c.path)?.as_ref() {
             continue;
         }
-        let path = std::path::Path::new(&c.path);
-        let Ok(mine) = crate::store::parse_record(&here.unwrap_or_default(), path) else { continue };
+        let Ok(mine) = codec.record(&c.path, &stem, &here) else { continue };
         if mine.sessions.iter().all(|s| s.finalised.is_none()) {
             continue;
         }
-        let Ok(theirs) = tracked::check_client(&c.path, &id, &git.run_bytes(&["cat-file", "blob", object])?) else {
+        let there = git.run_bytes(&["cat-file", "blob", object])?;
+        let Ok(theirs) = tracked::check_client(codec, &c.path, &stem, &there) else {
             continue;
         };
         let m = crate::domain::merge::merge(Some(&mine), &mine, &theirs, now)
             .map_err(|e| anyhow::anyhow!("{}: {e}", c.path))?;
         if !m.conflicts.is_empty() {
-            let mut bytes = serde_json::to_vec_pretty(&m.record).expect("records always serialise");
-            bytes.push(b'\n');
-            fixed.push((c.path.clone(), bytes));
-            let lines: String = m.rewitness.iter().map(|(s, h)| format!("{id} {s} {h}\n")).collect();
-            if !lines.is_empty() {
-                crate::store::atomic::create_private_dir(&state::dir(git.root()))?;
-                crate::store::audit::append_line(&state::rewitness_file(git.root()), lines.as_bytes())?;
-            }
+            fixed.push((c.path.clone(), codec.client_bytes(&m.record, &[&here, &there])));
+            super::driver::note_rewitness(git.root(), &stem, &m.rewitness)?;
         }
     }
     if fixed.is_empty() {
         return Ok(tree.to_string());
     }
-    replace_files(git, tree, &fixed)
-}
-
-/// `tree` with the client files `files` (`clients/NAME`, bytes) replaced.
-fn replace_files(git: &Git, tree: &str, files: &[(String, Vec<u8>)]) -> Result<String> {
-    let mktree = |listing: Vec<u8>| -> Result<String> {
-        match git.output(&["mktree", "-z"], Some(&listing))? {
-            Ok(out) => Ok(String::from_utf8_lossy(&out).trim().to_string()),
-            Err(f) => bail!("git could not write the merged practice: {}", f.said()),
-        }
-    };
-    let listing = |t: &str| -> Result<Vec<(String, String)>> {
-        let out = git.run_bytes(&["ls-tree", "-z", t])?;
-        Ok(out
-            .split(|b| *b == 0)
-            .filter(|l| !l.is_empty())
-            .filter_map(|l| {
-                let l = String::from_utf8_lossy(l);
-                l.split_once('\t').map(|(meta, name)| (meta.to_string(), name.to_string()))
-            })
-            .collect())
-    };
-    let mut clients = listing(&format!("{tree}:clients"))?;
-    for (path, bytes) in files {
-        let name = path.strip_prefix("clients/").expect("a client file");
-        let blob = match git.output(&["hash-object", "-w", "--stdin"], Some(bytes))? {
-            Ok(out) => String::from_utf8_lossy(&out).trim().to_string(),
-            Err(f) => bail!("git could not keep a merged client file: {}", f.said()),
-        };
-        for (meta, n) in clients.iter_mut() {
-            if n == name {
-                *meta = format!("100644 blob {blob}");
-            }
-        }
-    }
-    let join = |l: &[(String, String)]| l.iter().flat_map(|(m, n)| format!("{m}\t{n}\0").into_bytes()).collect();
-    let clients_tree = mktree(join(&clients))?;
-    let mut root = listing(tree)?;
-    for (meta, n) in root.iter_mut() {
-        if n == "clients" {
-            *meta = format!("040000 tree {clients_tree}");
-        }
-    }
-    mktree(join(&root))
+    trees::with_files(git, tree, &fixed)
 }
 
 /// The files `git merge-tree -z` names as conflicted.
@@ -279,14 +267,15 @@ fn settle_rewitness(store: &Store, now: NaiveDateTime) -> Result<()> {
     let Ok(text) = std::fs::read_to_string(&path) else { return Ok(()) };
     let mut entries = Vec::new();
     for line in text.lines() {
-        let [client, session, hash] = line.split(' ').collect::<Vec<_>>()[..] else { continue };
-        let Ok(record) = store.load(client) else { continue };
+        let [stem, session, hash] = line.split(' ').collect::<Vec<_>>()[..] else { continue };
+        let Ok(record) = store.load_named(stem).record else { continue };
+        let client = record.client.id.as_str();
         let sealed_so = record.session(session).and_then(|s| s.finalised.as_ref()).is_some_and(|f| f.hash == hash);
         if !sealed_so || record.verify().iter().any(|b| b.session == session) {
             continue;
         }
-        let read =
-            ledger::read(store.root(), None, Some(client)).map_err(|e| anyhow::anyhow!("reading the ledger: {e}"))?;
+        let read = ledger::read(store.root(), store.keys(), Some(client))
+            .map_err(|e| anyhow::anyhow!("reading the ledger: {e}"))?;
         let witness = ledger::witness(&read.entries, client);
         let known = witness.get(session).is_some_and(|w| !w.hash.is_empty());
         if known && witness.get(session).is_some_and(|w| w.hash != hash) {
@@ -299,7 +288,9 @@ fn settle_rewitness(store: &Store, now: NaiveDateTime) -> Result<()> {
         }
     }
     if !entries.is_empty() {
-        ledger::append(store.root(), &entries, now, None).map_err(|e| anyhow::anyhow!("writing the ledger: {e}"))?;
+        // Encrypted like every other line, in an encrypted practice.
+        ledger::append(store.root(), &entries, now, store.keys())
+            .map_err(|e| anyhow::anyhow!("writing the ledger: {e}"))?;
         for e in &entries {
             store.audit(now, "seal witnessed again after a sync", &e.client, &e.session);
         }

@@ -7,10 +7,12 @@ use std::path::Path;
 use anyhow::{Context, Result, bail};
 use chrono::NaiveDateTime;
 
+use super::codec::Codec;
 use super::git::Git;
 use super::tracked::{ATTRIBUTES, GITIGNORE};
 use super::{BRANCH, host_name, state, work};
 use crate::store::atomic::{create_private_dir, write_atomic};
+use crate::store::crypt::{IDENTITY_FILE, Keys};
 use crate::store::lock::DataLock;
 
 /// The address git is given: a path is made whole (git runs in the data
@@ -77,16 +79,6 @@ fn lock(root: &Path) -> Result<DataLock> {
     Ok(DataLock::acquire(&root.join("rapport.lock"))?)
 }
 
-fn refuse_encrypted(root: &Path) -> Result<()> {
-    if crate::store::crypt::is_encrypted(root) {
-        bail!(
-            "this data folder is encrypted, and Rapport cannot sync an encrypted practice yet; `rapport decrypt` \
-             first if the remote is one only you can read"
-        );
-    }
-    Ok(())
-}
-
 /// Whether the remote at `url` holds any branch; an unreachable one is an error.
 fn holds_anything(git: &Git, url: &str) -> Result<bool> {
     match git.output(&["ls-remote", "--heads", "--", url], None)? {
@@ -100,9 +92,9 @@ fn holds_anything(git: &Git, url: &str) -> Result<bool> {
 }
 
 /// `rapport sync init REMOTE`: the data folder becomes a git working tree
-/// holding the practice, pushed to an empty REMOTE. Says what it did.
-pub fn init(root: &Path, remote: &str, now: NaiveDateTime) -> Result<String> {
-    refuse_encrypted(root)?;
+/// holding the practice, pushed to an empty REMOTE. Says what it did. An
+/// encrypted practice (`keys`) sends only ciphertext, and its key file.
+pub fn init(root: &Path, remote: &str, keys: Option<&Keys>, now: NaiveDateTime) -> Result<String> {
     let git = Git::new(root);
     if git.dir().exists() {
         if super::is_set_up(root) {
@@ -131,7 +123,7 @@ pub fn init(root: &Path, remote: &str, now: NaiveDateTime) -> Result<String> {
         write_atomic(&root.join(".gitignore"), GITIGNORE.as_bytes())?;
         write_atomic(&root.join(".gitattributes"), ATTRIBUTES.as_bytes())?;
         state::write_tag(root, &state::new_tag(&[])?)?;
-        work::commit_local(&git, now)?;
+        work::commit_local(&git, Codec::new(keys), now)?;
         Ok(())
     };
     if let Err(e) = set_up() {
@@ -153,9 +145,14 @@ pub fn init(root: &Path, remote: &str, now: NaiveDateTime) -> Result<String> {
     }
     let _ = git.run(&["fetch", "-q", "origin"]);
     state::set_last_sync(root, now)?;
+    let encrypted = if keys.is_some() {
+        " Only ciphertext was sent, with the key file: the other device opens it with the same passphrase."
+    } else {
+        ""
+    };
     Ok(format!(
-        "Synced with {url}: {} sent. On another device: `rapport sync clone {url}` (with a new, empty data \
-         folder); then `rapport sync` on either.",
+        "Synced with {url}: {} sent.{encrypted} On another device: `rapport sync clone {url}` (with a new, empty \
+         data folder); then `rapport sync` on either.",
         crate::domain::plural(clients, "client")
     ))
 }
@@ -165,17 +162,20 @@ pub fn init(root: &Path, remote: &str, now: NaiveDateTime) -> Result<String> {
 pub struct Cloned {
     pub clients: usize,
     pub notes: usize,
+    /// The practice is encrypted: the folder asks for its passphrase.
+    pub encrypted: bool,
 }
 
-/// The folder holds no practice: no repository, client file or log.
+/// The folder holds no practice: no repository, client file, log or key.
 fn holds_a_practice(root: &Path) -> bool {
     let any_client = std::fs::read_dir(root.join("clients")).is_ok_and(|mut d| d.next().is_some());
-    root.join(".git").exists() || any_client || root.join("ledger").exists() || root.join("audit.log").exists()
+    [".git", "ledger", "audit.log", IDENTITY_FILE].iter().any(|f| root.join(f).exists()) || any_client
 }
 
 /// `rapport sync clone REMOTE`: the practice REMOTE holds, onto this
-/// device, into a new or empty data folder.
-pub fn clone(root: &Path, remote: &str, now: NaiveDateTime) -> Result<Cloned> {
+/// device, into a new or empty data folder. An encrypted practice is
+/// opened with `passphrase()` to check what comes before it is written.
+pub fn clone(root: &Path, remote: &str, now: NaiveDateTime, passphrase: &dyn Fn() -> Result<String>) -> Result<Cloned> {
     if holds_a_practice(root) {
         bail!(
             "{} already holds a practice (or a git repository); `sync clone` needs a new, empty data folder: \
@@ -203,12 +203,22 @@ pub fn clone(root: &Path, remote: &str, now: NaiveDateTime) -> Result<Cloned> {
         let Some(theirs) = git.commit(&format!("refs/remotes/origin/{BRANCH}"))? else {
             bail!("{url} holds no practice yet: run `rapport sync init {url}` on the device that has it");
         };
+        let keys = match git.blob(&theirs, IDENTITY_FILE)? {
+            None => None,
+            Some(bytes) => {
+                let named = root.join(IDENTITY_FILE);
+                Some(Keys::unlock_bytes(&bytes, &named, &passphrase()?).context("opening the practice's key")?)
+            }
+        };
         let empty = work::empty_tree(&git)?;
-        super::tracked::check_incoming(&git, &empty, &theirs)?;
+        super::tracked::check_incoming(&git, Codec::new(keys.as_ref()), &empty, &theirs)?;
         work::checkout(&git, &empty, &theirs, None)?;
         let mut taken = Vec::new();
-        let (mut clients, mut notes) = (0, 0);
-        let store = crate::store::Store::open(root)?;
+        let (mut clients, mut notes, encrypted) = (0, 0, keys.is_some());
+        let store = match keys {
+            Some(keys) => crate::store::Store::open_unlocked(root, keys)?,
+            None => crate::store::Store::open(root)?,
+        };
         for f in store.load_all()? {
             let Ok(r) = f.record else { continue };
             clients += 1;
@@ -217,7 +227,7 @@ pub fn clone(root: &Path, remote: &str, now: NaiveDateTime) -> Result<Cloned> {
         }
         state::write_tag(root, &state::new_tag(&taken)?)?;
         state::set_last_sync(root, now)?;
-        Ok(Cloned { clients, notes })
+        Ok(Cloned { clients, notes, encrypted })
     };
     fetch().inspect_err(|_| {
         // Back to the empty folder it was.
@@ -227,7 +237,7 @@ pub fn clone(root: &Path, remote: &str, now: NaiveDateTime) -> Result<Cloned> {
                 let _ = std::fs::remove_file(e.path());
             }
         }
-        for f in [".gitignore", ".gitattributes", "ledger", "audit.log"] {
+        for f in [".gitignore", ".gitattributes", "ledger", "audit.log", IDENTITY_FILE] {
             let _ = std::fs::remove_file(root.join(f));
         }
     })

@@ -68,7 +68,7 @@ pub fn git_side(root: &Path) -> Result<Status> {
         .split(|b| *b == 0)
         .filter(|e| e.len() > 3)
         .map(|e| String::from_utf8_lossy(&e[3..]).into_owned())
-        .filter(|p| super::tracked::part(p).is_some())
+        .filter(|p| super::tracked::part(p, crate::store::crypt::is_encrypted(root)).is_some())
         .collect();
     let range = format!("HEAD...refs/remotes/origin/{BRANCH}");
     if let Ok(Ok(out)) = git.output(&["rev-list", "--left-right", "--count", &range], None) {

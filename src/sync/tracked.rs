@@ -1,16 +1,21 @@
 //! What is synced: the client files, the ledger and the audit log, and
-//! the two files that say so. Never the index, drafts, snapshots, the lock,
+//! the two files that say so; for an encrypted practice its client files
+//! are ciphertext (`clients/HASH.age`) and its key file travels too, locked
+//! by the passphrase. Never the index, drafts, snapshots, the lock,
 //! exports or this device's settings. And what comes from the remote is
 //! held to the same: only those files, only plain files, only records that
-//! pass every check a client file passes.
+//! pass every check a client file passes (decrypted, for an encrypted
+//! practice, which takes nothing plain).
 
+use std::collections::HashSet;
 use std::path::Path;
 
 use anyhow::{Result, bail};
 
+use super::codec::Codec;
 use super::git::Git;
 use crate::domain::bounds;
-use crate::store::parse_record;
+use crate::store::crypt::{self, IDENTITY_FILE};
 
 /// `.gitignore`: everything is left out but what is synced.
 pub const GITIGNORE: &str = "\
@@ -21,9 +26,11 @@ pub const GITIGNORE: &str = "\
 !/.gitattributes
 !/ledger
 !/audit.log
+!/identity.age
 !/clients/
 /clients/*
 !/clients/*.json
+!/clients/*.age
 /clients/.*
 ";
 
@@ -32,8 +39,10 @@ pub const GITIGNORE: &str = "\
 pub const ATTRIBUTES: &str = "\
 # Written by Rapport (`rapport sync`): its own merge for the record.
 /clients/*.json merge=rapport
+/clients/*.age merge=rapport
 /ledger merge=rapport
 /audit.log merge=rapport
+/identity.age merge=rapport
 ";
 
 /// The largest ledger or audit log taken from a remote.
@@ -42,22 +51,27 @@ const LOG_BYTES: u64 = 1024 * 1024 * 1024;
 /// What a synced path is.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Part {
-    /// A client file, by the id its name gives.
+    /// A client file, by the name it has: the client id, or when the
+    /// practice is encrypted a keyed hash of it.
     Client(String),
     Ledger,
     Audit,
     /// `.gitignore` or `.gitattributes`.
     Setup,
+    /// `identity.age`, an encrypted practice's key file.
+    Key,
 }
 
-/// The synced file a path in the repository names, if it is one.
-pub fn part(path: &str) -> Option<Part> {
+/// The synced file a path in the repository names, if it is one: in an
+/// encrypted practice (`encrypted`) client files are `.age`, else `.json`.
+pub fn part(path: &str, encrypted: bool) -> Option<Part> {
     match path {
         "ledger" => Some(Part::Ledger),
         "audit.log" => Some(Part::Audit),
         ".gitignore" | ".gitattributes" => Some(Part::Setup),
+        IDENTITY_FILE if encrypted => Some(Part::Key),
         _ => {
-            let stem = path.strip_prefix("clients/")?.strip_suffix(".json")?;
+            let stem = path.strip_prefix("clients/")?.strip_suffix(if encrypted { ".age" } else { ".json" })?;
             bounds::is_valid_id(stem).then(|| Part::Client(stem.to_string()))
         }
     }
@@ -65,15 +79,17 @@ pub fn part(path: &str) -> Option<Part> {
 
 /// The files on disk that are synced now, as repository paths.
 pub fn on_disk(root: &Path) -> Vec<String> {
-    let mut paths: Vec<String> = ["ledger", "audit.log", ".gitignore", ".gitattributes"]
+    let encrypted = crypt::is_encrypted(root);
+    let mut paths: Vec<String> = ["ledger", "audit.log", ".gitignore", ".gitattributes", IDENTITY_FILE]
         .into_iter()
+        .filter(|p| part(p, encrypted).is_some())
         .filter(|p| root.join(p).symlink_metadata().is_ok_and(|m| m.is_file()))
         .map(str::to_string)
         .collect();
     if let Ok(entries) = std::fs::read_dir(root.join("clients")) {
         for e in entries.filter_map(|e| e.ok()) {
             let path = format!("clients/{}", e.file_name().to_string_lossy());
-            if e.file_type().is_ok_and(|t| t.is_file()) && matches!(part(&path), Some(Part::Client(_))) {
+            if e.file_type().is_ok_and(|t| t.is_file()) && matches!(part(&path, encrypted), Some(Part::Client(_))) {
                 paths.push(path);
             }
         }
@@ -133,23 +149,98 @@ fn refused(path: &str, what: &str) -> String {
 
 /// Holds every file that `to` brings (compared with `from`) to what a
 /// data folder may hold: known names, plain files, sizes within bounds,
-/// and client records that pass every check. Nothing is written.
-pub fn check_incoming(git: &Git, from: &str, to: &str) -> Result<Vec<Change>> {
+/// client records that pass every check and, in an encrypted practice,
+/// nothing that is not ciphertext of its key. Nothing is written.
+pub fn check_incoming(git: &Git, codec: Codec, from: &str, to: &str) -> Result<Vec<Change>> {
     let found = changes(git, from, to)?;
+    // A practice encrypted or decrypted on the other device is said first.
+    if let Some(why) = found.iter().filter(|c| c.path == IDENTITY_FILE).find_map(|c| other_side(codec, c)) {
+        bail!(why);
+    }
     for c in &found {
-        let Some(part) = part(&c.path) else { bail!(refused(&c.path, "not a file Rapport syncs")) };
+        let Some(part) = codec.part(&c.path) else {
+            if let Some(why) = other_side(codec, c) {
+                bail!(why);
+            }
+            // Removing a file is harmless, if it is one Rapport syncs at all.
+            if c.object.is_none() && (part(&c.path, true).is_some() || part(&c.path, false).is_some()) {
+                continue;
+            }
+            bail!(refused(&c.path, "not a file Rapport syncs"))
+        };
         let Some(object) = &c.object else { continue };
         let size: u64 = git.run(&["cat-file", "-s", object])?.parse().unwrap_or(u64::MAX);
-        let limit = if matches!(part, Part::Client(_)) { bounds::FILE_BYTES } else { LOG_BYTES };
+        let limit = match part {
+            Part::Client(_) => bounds::FILE_BYTES,
+            Part::Key => crypt::KEY_FILE_BYTES,
+            _ => LOG_BYTES,
+        };
         if size > limit {
             bail!(refused(&c.path, &format!("{}, larger than Rapport ever writes", bounds::size(size))));
         }
-        if let Part::Client(id) = part {
-            let bytes = git.run_bytes(&["cat-file", "blob", object])?;
-            check_client(&c.path, &id, &bytes)?;
+        match &part {
+            Part::Client(stem) => {
+                let bytes = git.run_bytes(&["cat-file", "blob", object])?;
+                check_client(codec, &c.path, stem, &bytes)?;
+            }
+            Part::Key if !crypt::is_key_file(&git.run_bytes(&["cat-file", "blob", object])?) => {
+                bail!(refused(&c.path, "not a key file locked by a passphrase"))
+            }
+            Part::Ledger | Part::Audit if codec.encrypted() => check_log(git, codec, &part, from, &c.path, object)?,
+            _ => {}
         }
     }
     Ok(found)
+}
+
+/// What to say when the remote's practice is encrypted and this one is not,
+/// or the other way round (a change brought by `rapport encrypt` or
+/// `decrypt` on another device).
+fn other_side(codec: Codec, c: &Change) -> Option<String> {
+    let key = c.path == IDENTITY_FILE;
+    if codec.encrypted() && key && c.object.is_none() {
+        return Some(
+            "the practice on the remote was decrypted on another device: its notes now travel in plain text. \
+             Nothing was changed here. To go on syncing, `rapport decrypt` here too and run `rapport sync` again; \
+             or keep this folder encrypted and stop syncing it"
+                .into(),
+        );
+    }
+    let theirs_encrypted = key || part(&c.path, true).is_some_and(|p| matches!(p, Part::Client(_)));
+    if !codec.encrypted() && theirs_encrypted && c.object.is_some() {
+        return Some(
+            "the practice on the remote is encrypted (by `rapport encrypt` on another device). Nothing was changed \
+             here. Move this data folder away and run `rapport sync clone REMOTE` into a new one"
+                .into(),
+        );
+    }
+    if codec.encrypted() && part(&c.path, false).is_some_and(|p| matches!(p, Part::Client(_))) && c.object.is_some() {
+        return Some(refused(&c.path, "a plain client file in an encrypted practice"));
+    }
+    None
+}
+
+/// Every line of an encrypted practice's log that `to` adds (line `path`
+/// at `object`, compared with its version in `from`) must be ciphertext of
+/// this practice's key; only a torn last line is let through, as on reading.
+fn check_log(git: &Git, codec: Codec, part: &Part, from: &str, path: &str, object: &str) -> Result<()> {
+    let old = git.blob(from, path)?.unwrap_or_default();
+    let old: HashSet<&[u8]> = old.split(|b| *b == b'\n').collect();
+    let new = git.run_bytes(&["cat-file", "blob", object])?;
+    let lines: Vec<&[u8]> = new.split(|b| *b == b'\n').filter(|l| !l.trim_ascii().is_empty()).collect();
+    for (i, l) in lines.iter().enumerate().filter(|(_, l)| !old.contains(*l)) {
+        let text = String::from_utf8_lossy(l);
+        let reads = match part {
+            Part::Ledger => crate::store::ledger::reads_line(&text, codec.keys()),
+            _ => crate::store::audit::reads_line(&text, codec.keys()),
+        };
+        if reads || i + 1 == lines.len() && !text.trim_start().starts_with('{') {
+            continue;
+        }
+        let what = if text.trim_start().starts_with('{') { "in plain text" } else { "not of this practice's key" };
+        bail!(refused(path, &format!("a log with a line {what} (line {})", i + 1)));
+    }
+    Ok(())
 }
 
 /// Why a client file cannot be used, in a few words for a sync message.
@@ -169,17 +260,13 @@ pub fn unreadable(e: &crate::store::StoreError) -> String {
     }
 }
 
-/// A client file from elsewhere must read as a record named for its file.
-pub fn check_client(path: &str, id: &str, bytes: &[u8]) -> Result<crate::domain::ClientRecord> {
-    let record = parse_record(bytes, Path::new(path)).map_err(|e| {
+/// A client file from elsewhere must read (decrypted, in an encrypted
+/// practice) as a record named for its file.
+pub fn check_client(codec: Codec, path: &str, stem: &str, bytes: &[u8]) -> Result<crate::domain::ClientRecord> {
+    codec.record(path, stem, bytes).map_err(|why| {
         anyhow::anyhow!(
-            "{path} as the remote has it cannot be used: {}. Nothing was changed here; sync that device first, or \
-             check who can write to the remote",
-            unreadable(&e)
+            "{path} as the remote has it cannot be used: {why}. Nothing was changed here; sync that device first, or \
+             check who can write to the remote"
         )
-    })?;
-    if record.client.id != id {
-        bail!(refused(path, &format!("the record of client '{}' under another name", record.client.id)));
-    }
-    Ok(record)
+    })
 }

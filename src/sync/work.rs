@@ -4,11 +4,11 @@
 //! `git checkout`.
 
 use std::collections::BTreeSet;
-use std::path::Path;
 
 use anyhow::{Context, Result, bail};
 use chrono::NaiveDateTime;
 
+use super::codec::Codec;
 use super::git::Git;
 use super::tracked::{self, Part};
 use super::{BRANCH, host_name};
@@ -16,8 +16,9 @@ use crate::store::atomic::{create_private_dir, write_atomic};
 
 /// Commits every change to the synced files; the new commit, or none when
 /// nothing changed. A client file that cannot be read is not committed and
-/// stops the sync (a merge could otherwise write over its changes).
-pub fn commit_local(git: &Git, now: NaiveDateTime) -> Result<Option<String>> {
+/// stops the sync (a merge could otherwise write over its changes), and so
+/// does, in an encrypted practice, a log with a plain line.
+pub fn commit_local(git: &Git, codec: Codec, now: NaiveDateTime) -> Result<Option<String>> {
     let mut paths: BTreeSet<String> = tracked::on_disk(git.root()).into_iter().collect();
     let listed = git.run_bytes(&["ls-files", "-z"])?;
     paths.extend(listed.split(|b| *b == 0).filter(|p| !p.is_empty()).map(|p| String::from_utf8_lossy(p).into_owned()));
@@ -32,15 +33,27 @@ pub fn commit_local(git: &Git, now: NaiveDateTime) -> Result<Option<String>> {
         return Ok(None);
     }
     for path in &staged {
-        let Some(Part::Client(id)) = tracked::part(path) else { continue };
-        let Ok(bytes) = crate::store::files::read_regular(&git.root().join(path), crate::domain::bounds::FILE_BYTES)
-        else {
-            continue;
-        };
-        let why = match crate::store::parse_record(&bytes, Path::new(path)) {
-            Err(e) => tracked::unreadable(&e),
-            Ok(r) if r.client.id != id => format!("it holds the record of client '{}'", r.client.id),
-            Ok(_) => continue,
+        let why = match codec.part(path) {
+            Some(Part::Client(stem)) => {
+                let Ok(bytes) =
+                    crate::store::files::read_regular(&git.root().join(path), crate::domain::bounds::FILE_BYTES)
+                else {
+                    continue;
+                };
+                match codec.record(path, &stem, &bytes) {
+                    Err(why) => why,
+                    Ok(_) => continue,
+                }
+            }
+            Some(Part::Ledger | Part::Audit) if codec.encrypted() => {
+                let bytes = crate::store::files::read_file(git.root().join(path)).unwrap_or_default();
+                if !bytes.split(|b| *b == b'\n').any(|l| l.trim_ascii_start().starts_with(b"{")) {
+                    continue;
+                }
+                "it holds lines in plain text in an encrypted practice (`rapport encrypt` run again encrypts them)"
+                    .to_string()
+            }
+            _ => continue,
         };
         let _ = git.output(&["reset", "-q", "--", &format!(":(literal){path}")], None);
         bail!(
@@ -111,17 +124,17 @@ pub fn move_branch(git: &Git, to: &str, old: Option<&str>) -> Result<()> {
 
 /// How many notes (sessions) the client files of `to` hold that those of
 /// `from` (none: an empty practice) do not, and how many more conflicts.
-pub fn notes_between(git: &Git, from: Option<&str>, to: &str) -> Result<(usize, usize, usize)> {
+pub fn notes_between(git: &Git, codec: Codec, from: Option<&str>, to: &str) -> Result<(usize, usize, usize)> {
     let base = match from {
         Some(f) => f.to_string(),
         None => empty_tree(git)?,
     };
     let (mut notes, mut conflicts, mut finalised) = (0, 0, 0);
     for c in tracked::changes(git, &base, to)? {
-        let Some(Part::Client(_)) = tracked::part(&c.path) else { continue };
+        let Some(Part::Client(stem)) = codec.part(&c.path) else { continue };
         let read = |rev: Option<&str>| -> Option<crate::domain::ClientRecord> {
             let bytes = git.blob(rev?, &c.path).ok()??;
-            crate::store::parse_record(&bytes, Path::new(&c.path)).ok()
+            codec.record(&c.path, &stem, &bytes).ok()
         };
         let (Some(after), before) = (read(Some(to)), read(from)) else { continue };
         let had = |id: &str| before.as_ref().is_some_and(|b| b.sessions.iter().any(|s| s.id == id));

@@ -8,6 +8,7 @@ use std::path::Path;
 use assert_cmd::Command;
 
 pub mod encrypted;
+pub mod synced;
 
 /// `rapport ARGS` on `dir` at `now` (`YYYY-MM-DD HH:MM`), whatever the clock says.
 pub fn rapport(dir: &Path, now: &str, args: &[&str]) -> std::process::Output {

@@ -174,6 +174,10 @@ pub enum Command {
         /// Do not ask first
         #[arg(long)]
         yes: bool,
+        /// A synced folder: replace its git history, here and on the remote, with one holding only
+        /// ciphertext (asks you to type 'new history')
+        #[arg(long)]
+        new_history: bool,
     },
     /// Turn an encrypted data folder back into plain files
     Decrypt {

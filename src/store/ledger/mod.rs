@@ -175,6 +175,11 @@ fn parse(l: &str, keys: Option<&Keys>, only: Option<&Only>) -> Option<Option<Ent
     }
 }
 
+/// `line` is an entry Rapport can read: plain, or with `keys` encrypted to them.
+pub fn reads_line(line: &str, keys: Option<&Keys>) -> bool {
+    parse(line, keys, None).flatten().is_some()
+}
+
 /// Rewrites every readable line, plain or encrypted with `keys`, encoded
 /// for `to`, each entry kept exactly (the chain is not made anew: a broken
 /// link stays visible).
@@ -349,12 +354,18 @@ pub fn rewrite(
 /// The lines of `items`, numbered on from `n` and each chained to the one
 /// before, starting from the link `prev`.
 fn chained(
-    mut n: u64,
-    mut prev: String,
+    n: u64,
+    prev: String,
     items: impl Iterator<Item = (NaiveDateTime, NewEntry)>,
     keys: Option<&Keys>,
 ) -> Vec<u8> {
-    let mut bytes = Vec::new();
+    chained_entries(n, prev, items).iter().flat_map(|e| line(e, keys)).collect()
+}
+
+/// The entries of `items`, numbered on from `n` and each chained to the
+/// one before, starting from the link `prev`.
+fn chained_entries(mut n: u64, mut prev: String, items: impl Iterator<Item = (NaiveDateTime, NewEntry)>) -> Vec<Entry> {
+    let mut out = Vec::new();
     for (at, e) in items {
         n += 1;
         let mut entry = Entry {
@@ -369,9 +380,9 @@ fn chained(
         };
         entry.link = entry.compute_link();
         prev = entry.link.clone();
-        bytes.extend(line(&entry, keys));
+        out.push(entry);
     }
-    bytes
+    out
 }
 
 mod cache;

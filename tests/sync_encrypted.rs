@@ -1,0 +1,269 @@
+//! Two devices, one encrypted practice: only ciphertext travels. A laptop
+//! and a desktop synced through a bare git repository, driven through the
+//! real binary with the real `git`, at fixed times, with no git identity
+//! configured; every object the remote holds is read back to prove that no
+//! client name, id or note word left either device in plain text.
+
+mod common;
+
+use common::synced::*;
+
+#[test]
+fn notes_written_offline_on_two_encrypted_devices_all_arrive_whichever_syncs_first() {
+    let p = Practice::encrypted();
+    let (laptop, desktop) = (&p.laptop, &p.desktop);
+    // The clone asks for the passphrase, like the first device.
+    let e = p.fails(desktop, NOON, &["client", "list"], None);
+    assert!(e.contains("encrypted and not unlocked: run `rapport unlock`"), "{e}");
+
+    p.ok(laptop, NOON, &["note", "annabel", "--topic", "laptop words", "--task", "glasshouse walk"]);
+    p.ok(laptop, NOON, &["client", "add", "Bartholomew Quince"]);
+    p.ok(desktop, NOON, &["note", "annabel", "--topic", "desktop words", "--task", "quarrelled less"]);
+    p.ok(desktop, NOON, &["personal", "add", "annabel", "Wilhelmina's party", "--ask"]);
+
+    assert!(p.ok(laptop, NOON, &["sync"]).contains("0 notes in, 1 note out"));
+    assert!(p.ok(desktop, NOON, &["sync"]).contains("1 note in, 1 note out"));
+    assert!(p.ok(laptop, NOON, &["sync"]).contains("1 note in, 0 notes out"));
+    for dir in [laptop, desktop] {
+        assert_eq!(topics(dir), vec!["desktop words", "laptop words", "nightmares"]);
+        assert_unique(all_ids(dir));
+        assert_eq!(annabel(dir).tasks.len(), 3);
+        assert!(p.ok(dir, NOON, &["client", "list"]).contains("Bartholomew Quince"));
+        assert!(p.ok(dir, NOON, &["review", "annabel"]).contains("Ask about: Wilhelmina's party"));
+        assert!(!dir.join("clients/annabel-byrneford.json").exists(), "no plain file on either device");
+    }
+    assert_eq!(annabel(laptop), annabel(desktop), "both devices hold the same record");
+
+    // The other way round, with notes finalised on both.
+    p.ok(desktop, EVENING, &["note", "annabel", "--topic", "desktop again"]);
+    p.ok(desktop, EVENING, &["finalise", "annabel"]);
+    p.ok(laptop, EVENING, &["note", "annabel", "--topic", "laptop again"]);
+    p.ok(desktop, EVENING, &["sync"]);
+    p.ok(laptop, EVENING, &["sync"]);
+    p.ok(desktop, EVENING, &["sync"]);
+    for dir in [laptop, desktop] {
+        let all = vec!["desktop again", "desktop words", "laptop again", "laptop words", "nightmares"];
+        assert_eq!(topics(dir), all);
+        assert_unique(all_ids(dir));
+        let verified = p.ok(dir, EVENING, &["verify"]);
+        assert!(verified.contains("as they were finalised"), "{verified}");
+    }
+    assert_eq!(annabel(laptop), annabel(desktop));
+}
+
+#[test]
+fn the_same_detail_changed_on_both_encrypted_devices_is_a_conflict_with_both_values_kept() {
+    let p = Practice::encrypted();
+    let (laptop, desktop) = (&p.laptop, &p.desktop);
+    p.ok(laptop, NOON, &["personal", "add", "annabel", "Wilhelmina's party"]);
+    p.ok(laptop, NOON, &["sync"]);
+    p.ok(desktop, NOON, &["sync"]);
+    p.ok(laptop, EVENING, &["personal", "edit", "annabel", "1", "Wilhelmina's party on Saturday"]);
+    p.ok(desktop, EVENING, &["personal", "edit", "annabel", "1", "Wilhelmina's birthday"]);
+    p.ok(laptop, EVENING, &["sync"]);
+    let said = p.ok(desktop, EVENING, &["sync"]);
+    assert!(said.contains("1 conflict from the two devices to settle"), "{said}");
+    p.ok(laptop, EVENING, &["sync"]);
+    for dir in [laptop, desktop] {
+        let status = p.ok(dir, EVENING, &["sync", "status"]);
+        assert!(
+            status.contains(
+                "\"Wilhelmina's birthday\" is in place, the other device had \"Wilhelmina's party on Saturday\""
+            ),
+            "{status}"
+        );
+        let r = annabel(dir);
+        assert_eq!(r.personal[0].text, "Wilhelmina's birthday");
+        assert_eq!(r.conflicts.len(), 1);
+        assert!(serde_json::to_string(&r).unwrap().contains("Wilhelmina's party on Saturday"), "both values kept");
+    }
+    assert_eq!(annabel(laptop), annabel(desktop));
+    let remote = p.every_object(&p.remote);
+    assert_eq!(plain_words(&remote), Vec::<&str>::new(), "the conflict travelled encrypted too");
+}
+
+#[test]
+fn every_object_in_the_remote_is_ciphertext_no_name_id_or_note_word() {
+    let p = Practice::encrypted();
+    let (laptop, desktop) = (&p.laptop, &p.desktop);
+    p.ok(laptop, NOON, &["note", "annabel", "--topic", "glasshouse", "--task", "quarrelled"]);
+    p.ok(laptop, NOON, &["client", "add", "Bartholomew Quince"]);
+    p.ok(laptop, NOON, &["finalise", "annabel"]);
+    p.ok(desktop, NOON, &["personal", "add", "annabel", "Wilhelmina"]);
+    p.ok(laptop, NOON, &["sync"]);
+    p.ok(desktop, NOON, &["sync"]);
+    p.ok(laptop, NOON, &["sync"]);
+    // Every word is in the practice, and so would be seen were it plain.
+    let words = serde_json::to_string(&annabel(laptop)).unwrap() + &p.ok(laptop, NOON, &["client", "list"]);
+    for w in ["Annabel", "Byrneford", "nightmares", "lighthouse", "glasshouse", "quarrelled", "Wilhelmina"] {
+        assert!(words.contains(w), "{w} is not in the practice: the test would prove nothing");
+    }
+    let remote = p.every_object(&p.remote);
+    assert!(String::from_utf8_lossy(&remote).contains("age-encryption.org/v1"), "the objects were read");
+    assert_eq!(plain_words(&remote), Vec::<&str>::new());
+    // The files it tracks are named by keyed hashes, with the key file.
+    let tracked = p.git(laptop, &["ls-files"]);
+    assert!(tracked.contains("identity.age\n") && tracked.contains(".age\n"), "{tracked}");
+    assert!(!tracked.contains(".json"), "{tracked}");
+    assert_eq!(tracked.lines().filter(|l| l.starts_with("clients/")).count(), 2, "{tracked}");
+}
+
+#[test]
+fn sync_without_the_key_says_to_unlock_first_and_changes_nothing() {
+    let p = Practice::encrypted();
+    p.ok(&p.laptop, NOON, &["note", "annabel", "--topic", "written offline"]);
+    p.ok(&p.desktop, NOON, &["note", "annabel", "--topic", "sent meanwhile"]);
+    p.ok(&p.desktop, NOON, &["sync"]);
+    let before = (working_files(&p.laptop), p.git(&p.laptop, &["rev-parse", "HEAD"]), p.commits(&p.remote));
+    let e = p.fails(&p.laptop, NOON, &["sync"], None);
+    assert!(e.contains("run `rapport unlock`"), "{e}");
+    let after = (working_files(&p.laptop), p.git(&p.laptop, &["rev-parse", "HEAD"]), p.commits(&p.remote));
+    assert_eq!(before, after, "nothing committed, fetched into the folder or sent");
+    let e = p.fails(&p.laptop, NOON, &["sync"], Some("not the passphrase"));
+    assert!(e.contains("the passphrase is wrong"), "{e}");
+    // A clone without the passphrase leaves nothing behind.
+    let third = p.tmp.path().join("third");
+    let e = p.fails(&third, NOON, &["sync", "clone", p.remote.to_str().unwrap()], None);
+    assert!(e.contains("set RAPPORT_PASSPHRASE"), "{e}");
+    assert!(!third.join(".git").exists() && !third.join("identity.age").exists());
+}
+
+#[test]
+fn an_unchanged_encrypted_practice_synced_again_makes_no_commit() {
+    let p = Practice::encrypted();
+    let (laptop, desktop) = (&p.laptop, &p.desktop);
+    p.ok(laptop, NOON, &["note", "annabel", "--topic", "laptop words"]);
+    p.ok(desktop, NOON, &["note", "annabel", "--topic", "desktop words"]);
+    for dir in [laptop, desktop, laptop, desktop] {
+        p.ok(dir, NOON, &["sync"]);
+    }
+    let commits = (p.commits(&p.remote), p.commits(laptop), p.commits(desktop));
+    for dir in [laptop, desktop, laptop] {
+        p.ok(dir, EVENING, &["sync"]);
+        assert!(p.ok(dir, EVENING, &["sync", "status"]).contains("Everything here is on the remote."));
+    }
+    assert_eq!((p.commits(&p.remote), p.commits(laptop), p.commits(desktop)), commits);
+    // A change that leaves the record's words as they were rewrites no
+    // client file (age would give other bytes): only the audit log moves.
+    p.ok(laptop, EVENING, &["client", "unarchive", "annabel"]);
+    p.ok(laptop, EVENING, &["sync"]);
+    let last = p.git(laptop, &["log", "-1", "--name-only", "--format="]);
+    assert_eq!(last.trim(), "audit.log", "{last}");
+}
+
+#[test]
+fn a_synced_practice_is_encrypted_only_with_a_new_history_that_leaves_no_plain_word_on_the_remote() {
+    let p = Practice::plain();
+    let (laptop, desktop) = (&p.laptop, &p.desktop);
+    p.ok(laptop, MORNING, &["sync", "init", p.remote.to_str().unwrap()]);
+    p.ok(desktop, MORNING, &["sync", "clone", p.remote.to_str().unwrap()]);
+    assert!(plain_words(&p.every_object(&p.remote)).contains(&"nightmares"), "the plain history is seen");
+
+    let before = working_files(laptop);
+    let e = p.fails(laptop, NOON, &["encrypt", "--yes"], Some(PASS));
+    assert!(e.contains("every note is also in its git history in plain text"), "{e}");
+    assert!(e.contains("`rapport encrypt --new-history`") && e.contains("nothing was changed"), "{e}");
+    assert_eq!(working_files(laptop), before);
+
+    // The desktop sends a note the laptop has not seen; the new history keeps it.
+    p.ok(desktop, NOON, &["note", "annabel", "--topic", "glasshouse"]);
+    p.ok(desktop, NOON, &["sync"]);
+    let out = p.run(laptop, NOON, &["encrypt", "--new-history"], Some(PASS), "no thanks\n");
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("the phrase did not match"));
+    assert!(!laptop.join("identity.age").exists(), "not encrypted");
+
+    let out = p.run(laptop, NOON, &["encrypt", "--new-history"], Some(PASS), "new history\n");
+    let (said, asked) = (String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    assert!(out.status.success(), "{asked}");
+    assert!(asked.contains("replaces that history with one commit holding only ciphertext"), "{asked}");
+    assert!(said.contains("the remote's branch now hold only ciphertext"), "{said}");
+    assert!(said.contains("reflog expire") && said.contains("`rapport sync clone"), "{said}");
+    assert_eq!(topics(laptop), vec!["glasshouse", "nightmares"]);
+
+    assert_eq!(plain_words(&p.reachable_objects(&p.remote)), Vec::<&str>::new(), "the remote's history");
+    assert_eq!(plain_words(&p.every_object(laptop.join(".git").as_path())), Vec::<&str>::new(), "this device's");
+    assert_eq!(p.commits(&p.remote), 1);
+    // What the message tells a bare remote's keeper to do leaves no plain object at all.
+    p.git(&p.remote, &["reflog", "expire", "--expire=now", "--all"]);
+    p.git(&p.remote, &["gc", "-q", "--prune=now"]);
+    assert_eq!(plain_words(&p.every_object(&p.remote)), Vec::<&str>::new());
+
+    // The old plain clone is told what happened; a new clone has it all.
+    let e = p.fails(desktop, EVENING, &["sync"], None);
+    assert!(e.contains("a new history of this practice, encrypted on another device") && e.contains("clone"), "{e}");
+    let again = p.tmp.path().join("desktop-again");
+    assert!(p.ok(&again, EVENING, &["sync", "clone", p.remote.to_str().unwrap()]).contains("1 client and 2 notes"));
+    p.ok(&again, EVENING, &["note", "annabel", "--topic", "after the new history"]);
+    p.ok(&again, EVENING, &["sync"]);
+    assert!(p.ok(laptop, EVENING, &["sync"]).contains("1 note in"));
+    assert_eq!(plain_words(&p.every_object(&p.remote)), Vec::<&str>::new());
+}
+
+#[test]
+fn decrypting_a_synced_practice_asks_for_a_typed_phrase_even_with_yes() {
+    let p = Practice::encrypted();
+    let before = working_files(&p.laptop);
+    let out = p.run(&p.laptop, NOON, &["decrypt", "--yes"], Some(PASS), "yes\n");
+    let e = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success(), "{e}");
+    assert!(e.contains("every note goes to the remote in plain text"), "{e}");
+    assert!(e.contains("not decrypted: nothing was changed"), "{e}");
+    assert_eq!(working_files(&p.laptop), before);
+}
+
+#[test]
+fn a_tampered_foreign_or_plain_file_on_the_remote_changes_nothing_here() {
+    let p = Practice::encrypted();
+    let attacker = p.tmp.path().join("attacker");
+    p.git(p.tmp.path(), &["clone", "-q", "-b", "main", p.remote.to_str().unwrap(), "attacker"]);
+    p.git(&attacker, &["config", "user.name", "x"]);
+    p.git(&attacker, &["config", "user.email", "x@x"]);
+    let start = p.git(&attacker, &["rev-parse", "HEAD"]);
+    let file = p.git(&attacker, &["ls-files", "clients"]).trim().to_string();
+    let original = std::fs::read(attacker.join(&file)).unwrap();
+    // Another practice's ciphertext, under another key.
+    let other = p.tmp.path().join("other");
+    p.ok(&other, MORNING, &["client", "add", "Annabel Byrneford"]);
+    p.ok(&other, MORNING, &["encrypt", "--yes"]);
+    let (_, foreign) = working_files(&other.join("clients")).into_iter().next().unwrap();
+
+    p.ok(&p.laptop, NOON, &["note", "annabel", "--topic", "kept safe"]);
+    let plain_file = "clients/annabel-byrneford.json";
+    let attacks = [
+        ("a flipped byte", "cannot be decrypted with this practice's key"),
+        ("another key", "cannot be decrypted with this practice's key"),
+        ("a plain file", "a plain client file in an encrypted practice"),
+        ("a plain log line", "a log with a line in plain text"),
+        ("a key file that is not one", "which is not a key file locked by a passphrase"),
+        ("the key file removed", "the practice on the remote was decrypted on another device"),
+    ];
+    for (what, said) in attacks {
+        match what {
+            "a flipped byte" => {
+                let mut tampered = original.clone();
+                *tampered.last_mut().unwrap() ^= 1;
+                std::fs::write(attacker.join(&file), tampered).unwrap();
+            }
+            "another key" => std::fs::write(attacker.join(&file), &foreign).unwrap(),
+            "a plain file" => std::fs::write(attacker.join(plain_file), "{\"client\":{}}\n").unwrap(),
+            "a key file that is not one" => std::fs::write(attacker.join("identity.age"), "not a key\n").unwrap(),
+            "the key file removed" => std::fs::remove_file(attacker.join("identity.age")).unwrap(),
+            _ => {
+                let mut log = std::fs::read(attacker.join("audit.log")).unwrap();
+                log.extend_from_slice(b"{\"at\":\"2026-11-23T10:00:00\",\"action\":\"x\",\"client\":\"annabel\"}\n");
+                std::fs::write(attacker.join("audit.log"), log).unwrap();
+            }
+        }
+        p.git(&attacker, &["add", "-A"]);
+        p.git(&attacker, &["commit", "-qm", what]);
+        p.git(&attacker, &["push", "-qf", "origin", "main"]);
+        let before = working_files(&p.laptop);
+        let e = p.fails(&p.laptop, NOON, &["sync"], Some(PASS));
+        assert!(e.contains(said) && e.to_lowercase().contains("nothing was changed here"), "{what}: {e}");
+        assert_eq!(working_files(&p.laptop), before, "{what}");
+        p.git(&attacker, &["reset", "-q", "--hard", start.trim()]);
+    }
+    p.git(&attacker, &["push", "-qf", "origin", "main"]);
+    assert!(p.ok(&p.laptop, NOON, &["sync"]).contains("1 note out"), "a good remote syncs again");
+}
