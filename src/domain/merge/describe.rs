@@ -58,6 +58,10 @@ impl Conflict {
                 "{what} was changed after it was finalised, or on one device while finalised on the other: the \
                  finalised version is in place and the other is kept beside it (`rapport verify` checks the seal)"
             ),
+            ConflictKind::Removed if self.part == "sessions" => format!(
+                "{what} was missing from one device's version: it was kept, since a note leaves the record only \
+                 when the whole client is erased"
+            ),
             ConflictKind::Removed => {
                 format!("{what} was removed on one device and changed on the other: it was kept")
             }

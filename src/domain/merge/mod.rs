@@ -9,8 +9,11 @@
 //! merged field by field. A field changed differently on both devices is a
 //! true conflict: this device's value stays in place and the other's is
 //! kept in the record's `conflicts` until the therapist picks. A finalised
-//! note is never merged: a change to it on one device is kept beside it as
-//! a conflict, and `rapport verify` names it. Nothing is ever dropped.
+//! note is never merged: where the two sides differ on it, the version
+//! whose seal holds stays in place (on every device alike) and the other
+//! is kept beside it as a conflict. A note leaves the record only with the
+//! whole client (an erasure): one missing on one side is kept. Nothing is
+//! ever dropped.
 
 use chrono::NaiveDateTime;
 use serde_json::{Map, Value};
@@ -53,7 +56,7 @@ pub fn merge(
     }
     let broken_on = [seals::broken(ours), seals::broken(theirs)];
     let (ours, theirs) = ids::separate(base, ours, theirs);
-    let mut m = Merger { now, found: Vec::new() };
+    let mut m = Merger { now, found: Vec::new(), broken: broken_on.clone() };
     let b = base.map(to_value);
     let merged = m.record(b.as_ref(), &to_value(&ours), &to_value(&theirs))?;
     let mut record: ClientRecord = serde_json::from_value(Value::Object(merged))
@@ -130,6 +133,8 @@ fn is_sealed(v: &Value) -> bool {
 struct Merger {
     now: NaiveDateTime,
     found: Vec<Conflict>,
+    /// The notes whose seal does not hold, on this device and on the other.
+    broken: [std::collections::HashSet<SessionId>; 2],
 }
 
 impl Merger {
@@ -233,15 +238,17 @@ impl Merger {
         for id in order {
             let (bi, oi, ti) = (find(&b, &id), find(&o, &id), find(&t, &id));
             let (bi, oi, ti) = (bi.as_ref(), oi.as_ref(), ti.as_ref());
-            // A note finalised before the devices parted takes no change
-            // from either side by the plain rule: see `session`.
-            let sealed_before = part == "sessions" && bi.is_some_and(is_sealed) && oi != ti;
-            if sealed_before && (oi.is_none() || ti.is_none()) {
+            // A note leaves the record only with the whole client (an
+            // erasure), never by a merge: one missing on one side is kept.
+            if part == "sessions" && bi.is_some() && oi.is_none() != ti.is_none() {
                 let kept = oi.or(ti).expect("one side has it");
                 self.conflict(ConflictKind::Removed, part, &id, "", Value::Null, Value::Null);
                 out.push(kept.clone());
                 continue;
             }
+            // A note finalised before the devices parted takes no change
+            // from either side by the plain rule: see `session`.
+            let sealed_before = part == "sessions" && bi.is_some_and(is_sealed) && oi != ti;
             if let Some(v) = pick(bi, oi, ti).filter(|_| !sealed_before) {
                 out.extend(v.cloned());
                 continue;
@@ -285,6 +292,18 @@ impl Merger {
             this.conflict(ConflictKind::Finalised, "sessions", id, "", Value::Null, other.clone());
             keep.clone()
         };
+        // A seal vouches for one set of words. Where the two sides hold
+        // different words for a note they both had, and only one side's
+        // seal holds, that side stays in place, whichever device merges:
+        // words changed outside Rapport never take a seal's place.
+        let holds = |side: usize, v: &Value| is_sealed(v) && !self.broken[side].contains(id);
+        if b.is_some() && sealed_words(o) != sealed_words(t) {
+            match (holds(0, o), holds(1, t)) {
+                (true, false) => return with_addenda(whole(self, o, t)),
+                (false, true) => return with_addenda(whole(self, t, o)),
+                _ => {}
+            }
+        }
         let kept = match b {
             // Finalised before the two devices parted: the version that still
             // matches the seal stays in place.

@@ -357,3 +357,5 @@ fn a_conflict_is_settled_with_either_value() {
     let e = sealed.settle_conflict(0, true).unwrap_err().to_string();
     assert!(e.contains("final now"), "{e}");
 }
+
+mod sealed;
