@@ -54,6 +54,10 @@ impl Conflict {
                 shown(&self.kept, 60),
                 shown(&self.other, 60)
             ),
+            ConflictKind::Finalised if self.field == super::SEAL => format!(
+                "{what} was changed outside Rapport after it was finalised (those words no longer match its \
+                 seal): the finalised version is in place and the changed words are kept beside it"
+            ),
             ConflictKind::Finalised => format!(
                 "{what} was changed after it was finalised, or on one device while finalised on the other: the \
                  finalised version is in place and the other is kept beside it (`rapport verify` checks the seal)"

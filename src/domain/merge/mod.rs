@@ -126,6 +126,10 @@ fn sealed_words(v: &Value) -> Value {
     v
 }
 
+/// The `field` of a finalised note's conflict whose other version carries
+/// a seal that does not hold for its words: changed outside Rapport.
+pub const SEAL: &str = "seal";
+
 fn is_sealed(v: &Value) -> bool {
     v.get("finalised").is_some_and(|f| !f.is_null())
 }
@@ -296,12 +300,19 @@ impl Merger {
         // different words for a note they both had, and only one side's
         // seal holds, that side stays in place, whichever device merges:
         // words changed outside Rapport never take a seal's place.
+        // The conflict says so (`field` "seal") when the version put
+        // beside carries a seal that does not hold for its words.
         let holds = |side: usize, v: &Value| is_sealed(v) && !self.broken[side].contains(id);
         if b.is_some() && sealed_words(o) != sealed_words(t) {
-            match (holds(0, o), holds(1, t)) {
-                (true, false) => return with_addenda(whole(self, o, t)),
-                (false, true) => return with_addenda(whole(self, t, o)),
-                _ => {}
+            let (keep, other) = match (holds(0, o), holds(1, t)) {
+                (true, false) => (o, t),
+                (false, true) => (t, o),
+                _ => (o, o),
+            };
+            if keep != other {
+                let field = if is_sealed(other) { SEAL } else { "" };
+                self.conflict(ConflictKind::Finalised, "sessions", id, field, Value::Null, other.clone());
+                return with_addenda(keep.clone());
             }
         }
         let kept = match b {

@@ -15,7 +15,9 @@ pub struct Conflict {
     /// The item's id (`t2`); empty for the client's details.
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub item: String,
-    /// The field (`text`); empty when the conflict is about the whole item.
+    /// The field (`text`); empty when the conflict is about the whole item,
+    /// and `seal` for a finalised note whose other version's words no
+    /// longer match its seal (changed outside Rapport).
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub field: String,
     /// The value left in place, as it was when the merge met the other.

@@ -33,6 +33,7 @@ fn the_version_whose_seal_holds_stays_in_place_whichever_device_merges() {
         let c = &m.record.conflicts[0];
         assert_eq!((c.kind, c.item.as_str()), (ConflictKind::Finalised, "s1"), "case {n}");
         assert_eq!(c.other["topics"][0], "rewritten by hand", "case {n}: the altered words are kept beside");
+        assert!(c.describe().contains("note s1 was changed outside Rapport after it was finalised"), "case {n}");
     }
 }
 
