@@ -29,6 +29,7 @@ mod tests;
 
 pub use describe::shown;
 pub use logs::union_in_time_order;
+pub use seals::keep_sealed;
 
 /// What a merge made.
 #[derive(Debug, Clone, PartialEq)]
@@ -62,7 +63,9 @@ pub fn merge(
     let mut record: ClientRecord = serde_json::from_value(Value::Object(merged))
         .map_err(|e| format!("the merged record does not read back ({e})"))?;
     record.schema_version = SCHEMA_VERSION;
-    record.sessions.sort_by_key(|s| s.at);
+    // Notes of the same time in one order whichever device merges, so
+    // that two devices' merges of the same versions are the same record.
+    record.sessions.sort_by(|a, b| (a.at, &a.id).cmp(&(b.at, &b.id)));
     record.appointments.sort_by_key(|a| a.start);
     record.contacts.sort_by_key(|c| c.at);
     let rewitness = seals::rechain(&mut record, &ours, &theirs, broken_on);

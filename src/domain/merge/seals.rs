@@ -20,6 +20,29 @@ pub(super) fn broken(r: &ClientRecord) -> HashSet<SessionId> {
     r.verify().into_iter().map(|b| b.session).collect()
 }
 
+/// This device's record as it is now (`now`) against its version at its
+/// last sync (`last`): when a note finalised there, whose seal held, is now
+/// missing, no longer sealed or no longer matching its seal (the file was
+/// changed outside Rapport), the merge of the two puts the sealed version
+/// back in place, with the changed words beside it as a conflict; the rest
+/// of the record stays as it is now. None when every such note is whole.
+pub fn keep_sealed(
+    last: &ClientRecord,
+    now: &ClientRecord,
+    at: chrono::NaiveDateTime,
+) -> Result<Option<super::Merged>, String> {
+    let (held, holds_now) = (broken(last), broken(now));
+    let whole = |s: &Session| match now.session(&s.id) {
+        Some(n) => n.finalised.is_some() && !holds_now.contains(&s.id),
+        None => false,
+    };
+    let sealed = last.sessions.iter().filter(|s| s.finalised.is_some() && !held.contains(&s.id));
+    if sealed.clone().all(whole) {
+        return Ok(None);
+    }
+    super::merge(Some(last), now, last, at).map(Some)
+}
+
 /// Lays the chain of `merged`'s seals again; returns the seals the ledger
 /// must witness again (see [`super::Merged::rewitness`]). `broken` holds
 /// the notes whose seal did not hold on each side as it came (before any
