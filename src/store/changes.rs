@@ -214,25 +214,7 @@ impl Store {
         }
         // Every trace first and the file last: an erasure stopped part way
         // leaves the client listed, and running it again finishes it.
-        let mut exports = Vec::new();
-        for path in self.exports_of(id) {
-            fs::remove_file(&path).map_err(|e| StoreError::io("remove", &path, e))?;
-            exports.push(path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default());
-        }
-        // Copies a sync tool left of this client's record hold their words too.
-        let mut copies = Vec::new();
-        for path in self.copies_of(id) {
-            fs::remove_file(&path).map_err(|e| StoreError::io("remove", &path, e))?;
-            copies.push(path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default());
-        }
-        let draft = self.draft_path(id);
-        match fs::remove_file(&draft) {
-            Err(e) if e.kind() != io::ErrorKind::NotFound => return Err(StoreError::io("remove", &draft, e)),
-            _ => {}
-        }
-        let index = self.root.join("index");
-        self.index_dir().remove_one(id).map_err(|source| StoreError::Write { path: index, cause: source })?;
-        self.forget_witness(id);
+        let (exports, copies) = self.erase_traces(id)?;
         let kept: Vec<audit::AuditEntry> =
             audit::read(&self.root, self.keys.as_deref()).into_iter().filter(|e| e.client != id).collect();
         audit::rewrite(&self.root, &kept, self.keys.as_deref())
@@ -262,6 +244,35 @@ impl Store {
         fs::remove_file(&path).map_err(|e| StoreError::io("remove", &path, e))?;
         self.audit(now, "client erased", "", "");
         Ok(Erased { snapshots: self.snapshots_holding(id), exports, copies })
+    }
+
+    /// Removes what this device keeps of client `id` beside their file:
+    /// their exports in `DATA/exports/`, copies a sync tool left in
+    /// `clients/`, their draft, index entry and search text. For an erasure
+    /// here, and for one that came from another device with a sync. Call
+    /// under the lock. Returns the names of the exports and copies removed.
+    pub fn erase_traces(&self, id: &str) -> Result<(Vec<String>, Vec<String>), StoreError> {
+        valid_id(id)?;
+        let mut exports = Vec::new();
+        for path in self.exports_of(id) {
+            fs::remove_file(&path).map_err(|e| StoreError::io("remove", &path, e))?;
+            exports.push(path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default());
+        }
+        // Copies a sync tool left of this client's record hold their words too.
+        let mut copies = Vec::new();
+        for path in self.copies_of(id) {
+            fs::remove_file(&path).map_err(|e| StoreError::io("remove", &path, e))?;
+            copies.push(path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default());
+        }
+        let draft = self.draft_path(id);
+        match fs::remove_file(&draft) {
+            Err(e) if e.kind() != io::ErrorKind::NotFound => return Err(StoreError::io("remove", &draft, e)),
+            _ => {}
+        }
+        let index = self.root.join("index");
+        self.index_dir().remove_one(id).map_err(|source| StoreError::Write { path: index, cause: source })?;
+        self.forget_witness(id);
+        Ok((exports, copies))
     }
 }
 
