@@ -15,7 +15,9 @@
 mod codec;
 pub mod driver;
 pub mod git;
+mod guard;
 pub mod history;
+mod report;
 mod run;
 mod setup;
 mod state;
@@ -27,7 +29,8 @@ mod work;
 use std::path::Path;
 
 pub use codec::Codec;
-pub use run::{Synced, sync};
+pub use report::Synced;
+pub use run::sync;
 pub use setup::{Cloned, clone, init};
 pub use state::device_tag;
 pub use status::{Status, git_side, status};

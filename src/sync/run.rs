@@ -5,58 +5,11 @@ use chrono::NaiveDateTime;
 
 use super::codec::Codec;
 use super::git::Git;
-use super::{BRANCH, history, state, tracked, trees, work};
+use super::report::Synced;
+use super::{BRANCH, guard, history, state, tracked, trees, work};
 use crate::store::Store;
 use crate::store::ledger::{self, Kind, NewEntry};
 use crate::store::lock::DataLock;
-
-/// What a sync did.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Synced {
-    /// Notes that came from the remote.
-    pub notes_in: usize,
-    /// Notes sent to the remote.
-    pub notes_out: usize,
-    /// Conflicts the merge met, and of those, finalised notes changed.
-    pub conflicts: usize,
-    pub finalised_changed: usize,
-}
-
-impl Synced {
-    /// "2 notes in, 1 note out", or "no new notes either way".
-    pub fn counts(&self) -> String {
-        use crate::domain::plural;
-        if self.notes_in == 0 && self.notes_out == 0 {
-            "no new notes either way".into()
-        } else {
-            format!("{} in, {} out", plural(self.notes_in, "note"), plural(self.notes_out, "note"))
-        }
-    }
-
-    /// What the therapist must know besides the counts: finalised notes
-    /// changed on one device, conflicts to settle.
-    pub fn warnings(&self) -> Vec<String> {
-        let mut said = Vec::new();
-        if self.finalised_changed > 0 {
-            let which = if self.finalised_changed == 1 {
-                "A finalised note was".to_string()
-            } else {
-                format!("{} finalised notes were", self.finalised_changed)
-            };
-            said.push(format!(
-                "{which} changed on one device after it was finalised: both versions are kept; `rapport verify` \
-                 checks the seals."
-            ));
-        }
-        if self.conflicts > 0 {
-            said.push(format!(
-                "{} from the two devices to settle: `rapport sync status` lists them, and the review shows each.",
-                crate::domain::plural(self.conflicts, "conflict")
-            ));
-        }
-        said
-    }
-}
 
 /// How often a push refused because the remote moved on meanwhile is tried again.
 const ATTEMPTS: usize = 3;
@@ -81,8 +34,9 @@ pub fn sync(store: &Store, now: NaiveDateTime) -> Result<Synced> {
     super::setup::configure(&git)?;
     // A sync killed after its merge was written leaves seals to witness.
     settle_rewitness(store, now)?;
+    let put_back = guard::keep_sealed_here(&git, codec, now)?;
     work::commit_local(&git, codec, now)?;
-    let mut synced = Synced::default();
+    let mut synced = Synced::put_back_here(&put_back);
     for attempt in 1..=ATTEMPTS {
         let head = git.commit("HEAD")?;
         if let Err(f) =
@@ -101,6 +55,7 @@ pub fn sync(store: &Store, now: NaiveDateTime) -> Result<Synced> {
             synced.notes_in += notes;
             synced.conflicts += conflicts;
             synced.finalised_changed += finalised;
+            synced.merged(store, &git, codec, &head, theirs, &target)?;
             settle_rewitness(store, now)?;
             work::commit_local(&git, codec, now)?;
         }
@@ -203,48 +158,13 @@ fn merge(git: &Git, codec: Codec, head: &str, theirs: &str, now: NaiveDateTime) 
             }
         }
     };
-    let tree = guard_finalised(git, codec, head, &base, &tree, now)?;
+    let tree = guard::changed_there(git, codec, head, &base, &tree, now)?;
     tracked::check_incoming(git, codec, head, &tree)?;
     if forward && tree == their_tree {
         return Ok(theirs.to_string());
     }
     let message = format!("Rapport on {}, {}: merged", super::host_name(), now.format("%Y-%m-%d %H:%M"));
     git.run(&["commit-tree", "--no-gpg-sign", &tree, "-p", head, "-p", theirs, "-m", &message])
-}
-
-/// A client file changed only on the other device is not merged by git's
-/// driver (git takes it whole). So each one whose version here holds
-/// finalised notes is merged here too, as a merge from this device's
-/// version: a finalised note changed or removed there stays as it is here,
-/// with the other version kept beside it. Returns the tree, with those
-/// files put right.
-fn guard_finalised(git: &Git, codec: Codec, head: &str, base: &str, tree: &str, now: NaiveDateTime) -> Result<String> {
-    let mut fixed = Vec::new();
-    for c in tracked::changes(git, head, tree)? {
-        let (Some(tracked::Part::Client(stem)), Some(object)) = (codec.part(&c.path), &c.object) else { continue };
-        let Some(here) = git.blob(head, &c.path)? else { continue };
-        if Some(&here) != git.blob(base, &c.path)?.as_ref() {
-            continue;
-        }
-        let Ok(mine) = codec.record(&c.path, &stem, &here) else { continue };
-        if mine.sessions.iter().all(|s| s.finalised.is_none()) {
-            continue;
-        }
-        let there = git.run_bytes(&["cat-file", "blob", object])?;
-        let Ok(theirs) = tracked::check_client(codec, &c.path, &stem, &there) else {
-            continue;
-        };
-        let m = crate::domain::merge::merge(Some(&mine), &mine, &theirs, now)
-            .map_err(|e| anyhow::anyhow!("{}: {e}", c.path))?;
-        if !m.conflicts.is_empty() {
-            fixed.push((c.path.clone(), codec.client_bytes(&m.record, &[&here, &there])));
-            super::driver::note_rewitness(git.root(), &stem, &m.rewitness)?;
-        }
-    }
-    if fixed.is_empty() {
-        return Ok(tree.to_string());
-    }
-    trees::with_files(git, tree, &fixed)
 }
 
 /// The files `git merge-tree -z` names as conflicted.

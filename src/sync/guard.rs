@@ -1,0 +1,85 @@
+//! What git would take whole goes through Rapport's merge too: a client
+//! file changed only on the other device (git takes the other's version,
+//! notes removed and finalised notes changed included), and this device's
+//! own changes to a finalised note made outside Rapport (git would commit
+//! and send them as the version in place).
+
+use anyhow::{Context, Result, anyhow};
+use chrono::NaiveDateTime;
+
+use super::codec::Codec;
+use super::git::Git;
+use super::tracked::{self, Part};
+use super::{driver, trees};
+use crate::domain::Conflict;
+use crate::domain::merge;
+
+/// Each client file that the merged tree `tree` takes from the other
+/// device unchanged here since `base` is merged here as a merge from this
+/// device's version (the one both started from): a note the other no
+/// longer has is kept, and a finalised note changed there stays as it is
+/// here (or, when only the other's seal holds, the other's takes its
+/// place), with the other version kept beside it. Returns the tree, with
+/// those files put right.
+pub fn changed_there(
+    git: &Git,
+    codec: Codec,
+    head: &str,
+    base: &str,
+    tree: &str,
+    now: NaiveDateTime,
+) -> Result<String> {
+    let mut fixed = Vec::new();
+    for c in tracked::changes(git, head, tree)? {
+        let (Some(Part::Client(stem)), Some(object)) = (codec.part(&c.path), &c.object) else { continue };
+        let Some(here) = git.blob(head, &c.path)? else { continue };
+        if Some(&here) != git.blob(base, &c.path)?.as_ref() {
+            continue;
+        }
+        let Ok(mine) = codec.record(&c.path, &stem, &here) else { continue };
+        let there = git.run_bytes(&["cat-file", "blob", object])?;
+        let Ok(theirs) = tracked::check_client(codec, &c.path, &stem, &there) else {
+            continue;
+        };
+        let m = merge::merge(Some(&mine), &mine, &theirs, now).map_err(|e| anyhow!("{}: {e}", c.path))?;
+        if !m.conflicts.is_empty() {
+            fixed.push((c.path.clone(), codec.client_bytes(&m.record, &[&here, &there])));
+            driver::note_rewitness(git.root(), &stem, &m.rewitness)?;
+        }
+    }
+    if fixed.is_empty() {
+        return Ok(tree.to_string());
+    }
+    trees::with_files(git, tree, &fixed)
+}
+
+/// Before this device's changes are committed: each client file whose
+/// finalised notes, as of the last commit, no longer hold (changed outside
+/// Rapport, by hand or by another program) gets the sealed version back in
+/// place, written through the store's atomic write, with the changed words
+/// kept beside it as a conflict; so they never reach the remote as the
+/// version in place. Returns the conflicts that keep the changed words.
+pub fn keep_sealed_here(git: &Git, codec: Codec, now: NaiveDateTime) -> Result<Vec<Conflict>> {
+    let Some(head) = git.commit("HEAD")? else { return Ok(Vec::new()) };
+    let changed = git.run_bytes(&["diff", "--name-only", "-z", "--no-renames", &head, "--", "clients/"])?;
+    let mut put_back = Vec::new();
+    for path in changed.split(|b| *b == 0).filter(|p| !p.is_empty()) {
+        let path = String::from_utf8_lossy(path).into_owned();
+        let Some(Part::Client(stem)) = codec.part(&path) else { continue };
+        let file = git.root().join(&path);
+        let Ok(bytes) = crate::store::files::read_regular(&file, crate::domain::bounds::FILE_BYTES) else { continue };
+        let Some(last) = git.blob(&head, &path)? else { continue };
+        // A file that cannot be read is refused by the commit, which says why.
+        let (Ok(now_here), Ok(last)) = (codec.record(&path, &stem, &bytes), codec.record(&path, &stem, &last)) else {
+            continue;
+        };
+        let Some(m) = merge::keep_sealed(&last, &now_here, now).map_err(|e| anyhow!("{path}: {e}"))? else {
+            continue;
+        };
+        crate::store::atomic::write_atomic(&file, &codec.client_bytes(&m.record, &[]))
+            .with_context(|| format!("writing {path}"))?;
+        driver::note_rewitness(git.root(), &stem, &m.rewitness)?;
+        put_back.extend(m.conflicts);
+    }
+    Ok(put_back)
+}

@@ -1,0 +1,194 @@
+//! What a sync did, as the therapist is told it: notes in and out, and
+//! what a merge did that must never pass in silence (a finalised note
+//! changed outside Rapport, a note kept that one device no longer had, a
+//! client erased on one device).
+
+use anyhow::Result;
+
+use super::codec::Codec;
+use super::git::Git;
+use super::tracked::{self, Part};
+use crate::domain::merge::SEAL;
+use crate::domain::{ClientRecord, Conflict, ConflictKind, plural};
+use crate::store::Store;
+
+/// What a sync did.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Synced {
+    /// Notes that came from the remote.
+    pub notes_in: usize,
+    /// Notes sent to the remote.
+    pub notes_out: usize,
+    /// Conflicts the merge met, and of those, finalised notes changed.
+    pub conflicts: usize,
+    pub finalised_changed: usize,
+    /// Of those, finalised notes whose words were changed outside Rapport
+    /// (they no longer match their seal): the sealed version is in place.
+    pub changed_outside: usize,
+    /// Notes one device's version no longer had, kept.
+    pub notes_kept: usize,
+    /// Clients erased on the other device, and so here (unchanged here).
+    pub erased_there: usize,
+    /// Clients erased on the other device while this one changed them:
+    /// kept, as (name, id).
+    pub kept_here: Vec<(String, String)>,
+    /// Clients erased on this device that the other changed meanwhile:
+    /// back, as (name, id).
+    pub back_here: Vec<(String, String)>,
+}
+
+impl Synced {
+    /// A sync that has so far put the sealed versions back in place on this
+    /// device, keeping what was changed outside Rapport as `conflicts`
+    /// (see `guard.rs`).
+    pub fn put_back_here(conflicts: &[Conflict]) -> Synced {
+        let finalised = conflicts.iter().filter(|c| c.kind == ConflictKind::Finalised).count();
+        Synced {
+            conflicts: conflicts.len(),
+            finalised_changed: finalised,
+            changed_outside: finalised,
+            notes_kept: conflicts.iter().filter(|c| c.kind == ConflictKind::Removed).count(),
+            ..Synced::default()
+        }
+    }
+
+    /// "2 notes in, 1 note out", or "no new notes either way".
+    pub fn counts(&self) -> String {
+        if self.notes_in == 0 && self.notes_out == 0 {
+            "no new notes either way".into()
+        } else {
+            format!("{} in, {} out", plural(self.notes_in, "note"), plural(self.notes_out, "note"))
+        }
+    }
+
+    /// What the therapist must know besides the counts: finalised notes
+    /// changed, notes kept, clients erased, conflicts to settle.
+    pub fn warnings(&self) -> Vec<String> {
+        let mut said = Vec::new();
+        if self.changed_outside > 0 {
+            let which = if self.changed_outside == 1 {
+                "A finalised note was".to_string()
+            } else {
+                format!("{} finalised notes were", self.changed_outside)
+            };
+            said.push(format!(
+                "{which} changed outside Rapport (the words no longer match the seal): the finalised version stays \
+                 in place on every device, and the changed words are kept beside it; `rapport verify` checks the \
+                 seals."
+            ));
+        }
+        let changed = self.finalised_changed.saturating_sub(self.changed_outside);
+        if changed > 0 {
+            let which = if changed == 1 {
+                "A finalised note was".to_string()
+            } else {
+                format!("{changed} finalised notes were")
+            };
+            said.push(format!(
+                "{which} changed on one device after it was finalised: both versions are kept; `rapport verify` \
+                 checks the seals."
+            ));
+        }
+        if self.notes_kept > 0 {
+            said.push(format!(
+                "{} missing from one device's version {} kept: a note leaves the record only when the whole client \
+                 is erased.",
+                plural(self.notes_kept, "note"),
+                if self.notes_kept == 1 { "was" } else { "were" }
+            ));
+        }
+        if self.erased_there > 0 {
+            said.push(format!(
+                "{} erased on the other device, and so here (`rapport client delete` there).",
+                plural(self.erased_there, "client")
+            ));
+        }
+        let again =
+            |id: &str| format!("To erase the record after all: `rapport client delete {id}`, then `rapport sync`.");
+        for (name, id) in &self.kept_here {
+            said.push(format!(
+                "{} was erased on the other device while this one changed the record: it is kept, with everything \
+                 written, on both devices. {}",
+                crate::sanitize::visible(name),
+                again(id)
+            ));
+        }
+        for (name, id) in &self.back_here {
+            said.push(format!(
+                "{}, erased on this device, was changed on the other before it heard of the erasure: the record is \
+                 back, with everything written, on both devices. {}",
+                crate::sanitize::visible(name),
+                again(id)
+            ));
+        }
+        if self.conflicts > 0 {
+            said.push(format!(
+                "{} from the two devices to settle: `rapport sync status` lists them, and the review shows each.",
+                plural(self.conflicts, "conflict")
+            ));
+        }
+        said
+    }
+
+    /// Adds what the merge of `theirs` into `head`, written as `target`,
+    /// did to whole clients and notes, and removes what this device keeps
+    /// beside the file of a client whose erasure came from the other device
+    /// (their draft, index entry and search text, exports). Call once the
+    /// folder holds `target`.
+    pub fn merged(
+        &mut self,
+        store: &Store,
+        git: &Git,
+        codec: Codec,
+        head: &str,
+        theirs: &str,
+        target: &str,
+    ) -> Result<()> {
+        let record = |rev: &str, path: &str, stem: &str| -> Result<Option<ClientRecord>> {
+            Ok(git.blob(rev, path)?.and_then(|bytes| codec.record(path, stem, &bytes).ok()))
+        };
+        for c in tracked::changes(git, head, target)? {
+            let Some(Part::Client(stem)) = codec.part(&c.path) else { continue };
+            let before = record(head, &c.path, &stem)?;
+            if c.object.is_none() {
+                self.erased_there += 1;
+                if let Some(r) = before {
+                    store.erase_traces(&r.client.id)?;
+                }
+                continue;
+            }
+            let Some(after) = record(target, &c.path, &stem)? else { continue };
+            if before.is_none() && was_here(git, head, &c.path)? {
+                self.back_here.push((after.client.name.clone(), after.client.id.to_string()));
+            }
+            let new = after.conflicts.iter().filter(|n| !before.as_ref().is_some_and(|b| b.conflicts.contains(n)));
+            for n in new {
+                match n.kind {
+                    ConflictKind::Finalised if n.field == SEAL => self.changed_outside += 1,
+                    ConflictKind::Removed if n.part == "sessions" => self.notes_kept += 1,
+                    _ => {}
+                }
+            }
+        }
+        // Kept here although the other device erased it: there when the
+        // two devices parted, gone there, still here.
+        let base = git.run(&["merge-base", head, theirs])?;
+        for c in tracked::changes(git, head, theirs)?.into_iter().filter(|c| c.object.is_none()) {
+            let Some(Part::Client(stem)) = codec.part(&c.path) else { continue };
+            if git.blob(&base, &c.path)?.is_none() {
+                continue;
+            }
+            if let Some(r) = record(target, &c.path, &stem)? {
+                self.kept_here.push((r.client.name, r.client.id.to_string()));
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The file at `path`, missing at `head`, was there in an earlier commit
+/// of this device's history: it was erased here.
+fn was_here(git: &Git, head: &str, path: &str) -> Result<bool> {
+    let spec = format!(":(literal){path}");
+    Ok(!git.run(&["rev-list", "-1", head, "--", &spec])?.is_empty())
+}

@@ -1,0 +1,93 @@
+//! What a merge never does in silence: remove a note, or a whole client.
+//! A note leaves the record only with its client's erasure; an erasure
+//! travels to the other device only where that device did not change the
+//! record since, and is said either way.
+
+use super::*;
+
+/// Bo Chen added on the laptop with a note, synced to both devices.
+fn with_bo(p: &Practice) -> String {
+    ok(p, &p.laptop, NOON, &["client", "add", "Bo Chen"]);
+    ok(p, &p.laptop, NOON, &["note", "bo", "--topic", "harbourside panic"]);
+    ok(p, &p.laptop, NOON, &["sync"]);
+    ok(p, &p.desktop, NOON, &["sync"]);
+    let bo = std::fs::read_dir(p.laptop.join("clients"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .find(|n| n != "ann-byrne.json")
+        .unwrap();
+    bo.trim_end_matches(".json").to_string()
+}
+
+fn clients(p: &Practice, dir: &Path) -> String {
+    ok(p, dir, EVENING, &["client", "list"])
+}
+
+fn erase(p: &Practice, dir: &Path, id: &str, name: &str) {
+    let out = {
+        let mut c = Command::cargo_bin("rapport").unwrap();
+        quiet_git(&mut c, p.tmp.path());
+        c.env("RAPPORT_DIR", dir).env("RAPPORT_NOW", EVENING).env_remove("RAPPORT_PASSPHRASE");
+        c.args(["client", "delete", id]).write_stdin(format!("{name}\n")).output().unwrap()
+    };
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+}
+
+#[test]
+fn notes_removed_from_the_remote_are_kept_and_said_never_deleted_here() {
+    let p = Practice::new();
+    let (laptop, desktop) = (&p.laptop, &p.desktop);
+    ok(&p, laptop, NOON, &["note", "ann", "--topic", "panic"]);
+    ok(&p, laptop, NOON, &["sync"]);
+    ok(&p, desktop, NOON, &["sync"]);
+    // Someone empties Ann's notes on the desktop with git alone and sends it.
+    let path = desktop.join("clients/ann-byrne.json");
+    let mut emptied = ann(desktop);
+    emptied["sessions"] = serde_json::json!([]);
+    emptied["tasks"] = serde_json::json!([]);
+    std::fs::write(&path, serde_json::to_string_pretty(&emptied).unwrap()).unwrap();
+    p.push_by_hand(desktop);
+    assert_eq!(p.on_remote("ann-byrne").unwrap()["sessions"], serde_json::json!([]));
+
+    let said = ok(&p, laptop, EVENING, &["sync"]);
+    assert!(!said.contains("no new notes either way"), "{said}");
+    assert!(said.contains("2 notes missing from one device's version were kept"), "{said}");
+    assert!(said.contains("a note leaves the record only when the whole client is erased"), "{said}");
+    assert_eq!(topics(laptop), vec!["panic", "sleep"], "no note was removed here");
+    // And the desktop gets them back.
+    let said = ok(&p, desktop, EVENING, &["sync"]);
+    assert!(said.contains("2 notes missing from one device's version were kept"), "{said}");
+    assert_eq!(topics(desktop), vec!["panic", "sleep"]);
+    assert_eq!(ann(laptop), ann(desktop));
+    let status = ok(&p, desktop, EVENING, &["sync", "status"]);
+    assert!(status.contains("note s1 was missing from one device's version: it was kept"), "{status}");
+
+    // Removed there while written to here: both syncs merge, and still nothing goes.
+    let mut emptied = ann(desktop);
+    emptied["sessions"] = serde_json::json!([]);
+    std::fs::write(&path, serde_json::to_string_pretty(&emptied).unwrap()).unwrap();
+    p.push_by_hand(desktop);
+    ok(&p, laptop, EVENING, &["note", "ann", "--topic", "written meanwhile"]);
+    ok(&p, laptop, EVENING, &["sync"]);
+    ok(&p, desktop, EVENING, &["sync"]);
+    for dir in [laptop, desktop] {
+        assert_eq!(topics(dir), vec!["panic", "sleep", "written meanwhile"]);
+    }
+}
+
+#[test]
+fn a_client_erased_on_one_device_is_erased_on_the_other_and_the_sync_says_so() {
+    let p = Practice::new();
+    let (laptop, desktop) = (&p.laptop, &p.desktop);
+    let bo = with_bo(&p);
+    assert!(!ok(&p, desktop, NOON, &["search", "harbourside"]).is_empty());
+    erase(&p, laptop, &bo, "Bo Chen");
+    ok(&p, laptop, EVENING, &["sync"]);
+    let said = ok(&p, desktop, EVENING, &["sync"]);
+    assert!(said.contains("1 client erased on the other device, and so here"), "{said}");
+    assert!(!desktop.join(format!("clients/{bo}.json")).exists());
+    assert!(!clients(&p, desktop).contains("Bo Chen"));
+    let found = ok(&p, desktop, EVENING, &["search", "harbourside"]);
+    assert!(!found.contains("Bo"), "the search text went with the record: {found}");
+    assert_eq!(topics(desktop), vec!["sleep"], "Ann is untouched");
+}

@@ -1,0 +1,106 @@
+//! A finalised note whose words were changed outside Rapport: the version
+//! whose seal holds stays in place on every device.
+
+use super::*;
+
+/// Ann's note s1 finalised on the laptop and synced to both devices.
+fn finalised() -> Practice {
+    let p = Practice::new();
+    ok(&p, &p.laptop, NOON, &["finalise", "ann", "s1"]);
+    ok(&p, &p.laptop, NOON, &["sync"]);
+    ok(&p, &p.desktop, NOON, &["sync"]);
+    p
+}
+
+/// Rewrites the sealed words of Ann's note in `dir` by hand, seal untouched.
+fn rewrite_by_hand(dir: &Path) {
+    let path = dir.join("clients/ann-byrne.json");
+    let text = std::fs::read_to_string(&path).unwrap().replace("\"sleep\"", "\"quietly rewritten\"");
+    std::fs::write(&path, text).unwrap();
+}
+
+fn assert_sealed_in_place_with_the_change_beside(what: &serde_json::Value) {
+    assert_eq!(what["sessions"][0]["topics"][0], "sleep", "the sealed words are in place: {what}");
+    let conflicts = what["conflicts"].as_array().expect("a conflict keeps the changed words");
+    assert_eq!(conflicts.len(), 1, "said once: {conflicts:?}");
+    assert_eq!((&conflicts[0]["kind"], &conflicts[0]["field"]), (&"finalised".into(), &"seal".into()));
+    assert_eq!(conflicts[0]["other"]["topics"][0], "quietly rewritten", "the changed words are kept beside");
+}
+
+#[test]
+fn a_finalised_note_edited_by_hand_never_travels_as_the_version_in_place_and_both_devices_converge() {
+    let p = finalised();
+    let (laptop, desktop) = (&p.laptop, &p.desktop);
+    rewrite_by_hand(desktop);
+    let said = ok(&p, desktop, EVENING, &["sync"]);
+    assert!(
+        said.contains("A finalised note was changed outside Rapport (the words no longer match the seal)"),
+        "{said}"
+    );
+    assert!(said.contains("the finalised version stays in place on every device"), "{said}");
+    assert_sealed_in_place_with_the_change_beside(&ann(desktop));
+    assert_sealed_in_place_with_the_change_beside(&p.on_remote("ann-byrne").unwrap());
+
+    let said = ok(&p, laptop, EVENING, &["sync"]);
+    assert!(said.contains("A finalised note was changed outside Rapport"), "{said}");
+    assert_sealed_in_place_with_the_change_beside(&ann(laptop));
+    // More syncs each way: one record everywhere, and no commit piles up.
+    let commits = p.commits();
+    for dir in [desktop, laptop, desktop, laptop] {
+        let said = ok(&p, dir, EVENING, &["sync"]);
+        assert!(said.contains("no new notes either way") && !said.contains("conflict"), "{said}");
+    }
+    assert_eq!(p.commits(), commits, "nothing more to merge");
+    assert_eq!(ann(laptop), ann(desktop));
+    for dir in [laptop, desktop] {
+        let status = ok(&p, dir, EVENING, &["sync", "status"]);
+        assert!(status.contains("1 conflict to settle"), "{status}");
+        assert!(status.contains("note s1 was changed outside Rapport after it was finalised"), "{status}");
+        assert!(ok(&p, dir, EVENING, &["verify"]).contains("as they were finalised"));
+    }
+    // A fresh clone gets the sealed version in place too.
+    let fresh = p.tmp.path().join("fresh");
+    ok(&p, &fresh, EVENING, &["sync", "clone", p.remote.to_str().unwrap()]);
+    assert_sealed_in_place_with_the_change_beside(&ann(&fresh));
+    assert!(ok(&p, &fresh, EVENING, &["verify"]).contains("as they were finalised"));
+    // Only the value in place can be kept; settled, it stays settled.
+    let e = fails(&p, laptop, EVENING, &["sync", "resolve", "ann", "1", "--other"]);
+    assert!(e.contains("keeps both versions whole"), "{e}");
+    ok(&p, laptop, EVENING, &["sync", "resolve", "ann", "1"]);
+    ok(&p, laptop, EVENING, &["sync"]);
+    ok(&p, desktop, EVENING, &["sync"]);
+    for dir in [laptop, desktop] {
+        assert_eq!(topics(dir), vec!["sleep"]);
+        assert!(ann(dir).get("conflicts").is_none(), "{}", ann(dir));
+    }
+}
+
+#[test]
+fn an_altered_note_already_on_the_remote_is_put_right_by_whichever_device_merges() {
+    let p = finalised();
+    let (laptop, desktop) = (&p.laptop, &p.desktop);
+    // An older Rapport on the desktop sent the altered words as the version in place.
+    rewrite_by_hand(desktop);
+    p.push_by_hand(desktop);
+    assert_eq!(p.on_remote("ann-byrne").unwrap()["sessions"][0]["topics"][0], "quietly rewritten");
+    // Both write a note offline, so the laptop's sync merges both versions.
+    ok(&p, desktop, EVENING, &["note", "ann", "--topic", "desktop words"]);
+    ok(&p, desktop, EVENING, &["sync"]);
+    ok(&p, laptop, EVENING, &["note", "ann", "--topic", "laptop words"]);
+    let said = ok(&p, laptop, EVENING, &["sync"]);
+    assert!(said.contains("1 note in, 1 note out"), "{said}");
+    assert!(said.contains("A finalised note was changed outside Rapport"), "{said}");
+    // The desktop, whose own version holds the altered words, takes the sealed one back.
+    ok(&p, desktop, EVENING, &["sync"]);
+    for dir in [laptop, desktop] {
+        assert_eq!(topics(dir), vec!["desktop words", "laptop words", "sleep"]);
+        assert_sealed_in_place_with_the_change_beside(&ann(dir));
+        assert!(ok(&p, dir, EVENING, &["verify"]).contains("as they were finalised"));
+    }
+    assert_eq!(ann(laptop), ann(desktop));
+    assert_sealed_in_place_with_the_change_beside(&p.on_remote("ann-byrne").unwrap());
+    let commits = p.commits();
+    ok(&p, laptop, EVENING, &["sync"]);
+    ok(&p, desktop, EVENING, &["sync"]);
+    assert_eq!(p.commits(), commits, "the two devices agree: no merge is left to make");
+}
