@@ -267,3 +267,33 @@ fn a_tampered_foreign_or_plain_file_on_the_remote_changes_nothing_here() {
     p.git(&attacker, &["push", "-qf", "origin", "main"]);
     assert!(p.ok(&p.laptop, NOON, &["sync"]).contains("1 note out"), "a good remote syncs again");
 }
+
+#[test]
+fn a_client_erased_on_one_encrypted_device_while_the_other_wrote_to_them_is_kept_on_both() {
+    let p = Practice::encrypted();
+    let (laptop, desktop) = (&p.laptop, &p.desktop);
+    p.ok(laptop, NOON, &["finalise", "annabel"]);
+    p.ok(laptop, NOON, &["client", "add", "Bartholomew Quince"]);
+    p.ok(laptop, NOON, &["sync"]);
+    p.ok(desktop, NOON, &["sync"]);
+    let erased = p.run(laptop, EVENING, &["client", "delete", "annabel"], Some(PASS), "Annabel Byrneford\n");
+    assert!(erased.status.success(), "{}", String::from_utf8_lossy(&erased.stderr));
+    p.ok(laptop, EVENING, &["sync"]);
+    p.ok(desktop, EVENING, &["note", "annabel", "--topic", "lighthouse keeper"]);
+    p.ok(desktop, EVENING, &["note", "bartholomew", "--topic", "glasshouse"]);
+    let said = p.ok(desktop, EVENING, &["sync"]);
+    assert!(
+        said.contains("Annabel Byrneford was erased on the other device while this one changed the record"),
+        "{said}"
+    );
+    let said = p.ok(laptop, EVENING, &["sync"]);
+    assert!(said.contains("Annabel Byrneford, erased on this device, was changed on the other"), "{said}");
+    for dir in [laptop, desktop] {
+        assert_eq!(topics(dir), vec!["lighthouse keeper", "nightmares"], "nothing written is lost");
+        assert!(p.ok(dir, EVENING, &["search", "glasshouse"]).contains("Bartholomew"), "the other client synced");
+        let verified = p.ok(dir, EVENING, &["verify"]);
+        assert!(verified.contains("All 1 finalised note of 2 clients are as they were finalised"), "{verified}");
+    }
+    assert_eq!(annabel(laptop), annabel(desktop));
+    assert_eq!(plain_words(&p.every_object(&p.remote)), Vec::<&str>::new());
+}

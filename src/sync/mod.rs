@@ -17,6 +17,7 @@ pub mod driver;
 pub mod git;
 mod guard;
 pub mod history;
+mod kept;
 mod report;
 mod run;
 mod setup;

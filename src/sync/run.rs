@@ -6,7 +6,7 @@ use chrono::NaiveDateTime;
 use super::codec::Codec;
 use super::git::Git;
 use super::report::Synced;
-use super::{BRANCH, guard, history, state, tracked, trees, work};
+use super::{BRANCH, guard, history, kept, state, tracked, trees, work};
 use crate::store::Store;
 use crate::store::ledger::{self, Kind, NewEntry};
 use crate::store::lock::DataLock;
@@ -34,6 +34,7 @@ pub fn sync(store: &Store, now: NaiveDateTime) -> Result<Synced> {
     super::setup::configure(&git)?;
     // A sync killed after its merge was written leaves seals to witness.
     settle_rewitness(store, now)?;
+    kept::settle(store, now)?;
     let put_back = guard::keep_sealed_here(&git, codec, now)?;
     work::commit_local(&git, codec, now)?;
     let mut synced = Synced::put_back_here(&put_back);
@@ -57,6 +58,7 @@ pub fn sync(store: &Store, now: NaiveDateTime) -> Result<Synced> {
             synced.finalised_changed += finalised;
             synced.merged(store, &git, codec, &head, theirs, &target)?;
             settle_rewitness(store, now)?;
+            kept::settle(store, now)?;
             work::commit_local(&git, codec, now)?;
         }
         let head = git.commit("HEAD")?.expect("committed");
@@ -128,17 +130,19 @@ fn merge(git: &Git, codec: Codec, head: &str, theirs: &str, now: NaiveDateTime) 
             // Git leaves what both devices changed to Rapport's merge below.
             args.extend(["-c", "merge.rapport.driver=false"]);
         }
-        args.extend(["merge-tree", "--write-tree", "--no-messages", "-z", head, theirs]);
+        // Renames are not guessed: a client erased on one device is never
+        // taken for a new client's file that looks like theirs.
+        args.extend(["merge-tree", "--write-tree", "--no-messages", "-z", "-Xfind-renames=100%", head, theirs]);
         match git.output(&args, None)? {
             Ok(out) => String::from_utf8_lossy(out.split(|b| *b == 0).next().unwrap_or_default()).trim().to_string(),
             Err(f) => {
                 let output = trees::merge_tree_output(f.stdout.as_bytes());
                 let resolved = match output {
-                    Some((tree, conflicted)) if codec.encrypted() => {
+                    Some((tree, conflicted)) => {
                         trees::resolve(git, codec, &tree, &conflicted, now).map_err(|e| vec![e])
                     }
-                    _ if codec.encrypted() => Err(vec![format!("git said: {}", f.said())]),
-                    _ => {
+                    None if codec.encrypted() => Err(vec![format!("git said: {}", f.said())]),
+                    None => {
                         Err(f.stderr.lines().filter_map(|l| l.strip_prefix("rapport: ")).map(str::to_string).collect())
                     }
                 };

@@ -10,6 +10,7 @@ use chrono::NaiveDateTime;
 use super::codec::Codec;
 use super::driver;
 use super::git::Git;
+use super::tracked::Part;
 
 /// A path `git merge-tree` could not merge, with its versions' objects:
 /// the one both started from (none when added on both), this device's
@@ -40,8 +41,10 @@ pub fn merge_tree_output(stdout: &[u8]) -> Option<(String, BTreeMap<String, Conf
 }
 
 /// Merges, here and with `codec`'s key, every path of `conflicted` into
-/// the tree `tree`: the merged tree, or why it could not be made (a file
-/// removed on one device and changed on the other, a merge refused).
+/// the tree `tree`: the merged tree, or why it could not be made (a merge
+/// refused). A file removed on one device and changed on the other (a
+/// client erased on one while the other wrote to the record) keeps the
+/// changed version: nothing written is lost, and the sync says so.
 pub fn resolve(
     git: &Git,
     codec: Codec,
@@ -57,8 +60,16 @@ pub fn resolve(
     };
     let mut files = Vec::new();
     for (path, c) in conflicted {
-        let [base, Some(_), Some(_)] = &c.stages else {
-            return Err(format!("{path} was removed on one device and changed on the other"));
+        let base = match &c.stages {
+            [Some(_), Some(kept), None] | [Some(_), None, Some(kept)] => {
+                if let Some(Part::Client(stem)) = codec.part(path) {
+                    super::kept::note(git.root(), &stem).map_err(|e| format!("{e:#}"))?;
+                }
+                files.push((path.clone(), blob(&Some(kept.clone()))?));
+                continue;
+            }
+            [base, Some(_), Some(_)] => base,
+            _ => return Err(format!("{path} could not be merged")),
         };
         let (b, o, t) = (blob(base)?, blob(&c.stages[1])?, blob(&c.stages[2])?);
         let merged = driver::merge_versions(git.root(), codec, path, &b, &o, &t, now).map_err(|e| format!("{e:#}"))?;

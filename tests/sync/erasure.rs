@@ -91,3 +91,66 @@ fn a_client_erased_on_one_device_is_erased_on_the_other_and_the_sync_says_so() {
     assert!(!found.contains("Bo"), "the search text went with the record: {found}");
     assert_eq!(topics(desktop), vec!["sleep"], "Ann is untouched");
 }
+
+#[test]
+fn a_client_erased_on_one_device_while_the_other_wrote_to_them_is_kept_and_every_other_client_syncs() {
+    let p = Practice::new();
+    let (laptop, desktop) = (&p.laptop, &p.desktop);
+    let bo = with_bo(&p);
+    ok(&p, laptop, NOON, &["finalise", "ann", "s1"]);
+    ok(&p, laptop, NOON, &["sync"]);
+    ok(&p, desktop, NOON, &["sync"]);
+    // The laptop erases Ann and books a namesake whose file looks like hers.
+    erase(&p, laptop, "ann-byrne", "Ann Byrne");
+    ok(&p, laptop, EVENING, &["client", "add", "Ann Boyle"]);
+    ok(&p, laptop, EVENING, &["note", "boyle", "--topic", "sleep", "--task", "diary"]);
+    ok(&p, laptop, EVENING, &["sync"]);
+    // Offline, the desktop wrote for Ann and for Bo.
+    ok(&p, desktop, EVENING, &["note", "ann", "--topic", "written offline"]);
+    ok(&p, desktop, EVENING, &["note", "bo", "--topic", "bo offline"]);
+    let said = ok(&p, desktop, EVENING, &["sync"]);
+    assert!(
+        said.contains("Ann Byrne was erased on the other device while this one changed the record: it is kept"),
+        "{said}"
+    );
+    assert!(said.contains("`rapport client delete ann-byrne`, then `rapport sync`"), "{said}");
+    let said = ok(&p, laptop, EVENING, &["sync"]);
+    assert!(said.contains("Ann Byrne, erased on this device, was changed on the other"), "{said}");
+    for dir in [laptop, desktop] {
+        assert_eq!(topics(dir), vec!["sleep", "written offline"], "nothing written is lost");
+        let list = clients(&p, dir);
+        assert!(list.contains("Ann Byrne") && list.contains("Ann Boyle") && list.contains("Bo Chen"), "{list}");
+        let bo_file = std::fs::read_to_string(dir.join(format!("clients/{bo}.json"))).unwrap();
+        assert!(bo_file.contains("bo offline"), "the other clients synced");
+        let verified = ok(&p, dir, EVENING, &["verify"]);
+        assert!(verified.contains("All 1 finalised note of 3 clients are as they were finalised"), "{verified}");
+    }
+    assert_eq!(ann(laptop), ann(desktop));
+    assert!(ok(&p, desktop, EVENING, &["sync"]).contains("no new notes either way"));
+
+    // Erased again, it goes from both.
+    erase(&p, laptop, "ann-byrne", "Ann Byrne");
+    ok(&p, laptop, EVENING, &["sync"]);
+    assert!(ok(&p, desktop, EVENING, &["sync"]).contains("1 client erased on the other device"));
+    assert!(!desktop.join("clients/ann-byrne.json").exists() && !clients(&p, desktop).contains("Ann Byrne"));
+}
+
+#[test]
+fn an_erasure_not_yet_synced_meets_the_record_changed_on_the_other_device_and_keeps_it() {
+    let p = Practice::new();
+    let (laptop, desktop) = (&p.laptop, &p.desktop);
+    ok(&p, desktop, EVENING, &["note", "ann", "--topic", "written there"]);
+    ok(&p, desktop, EVENING, &["sync"]);
+    erase(&p, laptop, "ann-byrne", "Ann Byrne");
+    ok(&p, laptop, EVENING, &["client", "add", "Cy Dunn"]);
+    let said = ok(&p, laptop, EVENING, &["sync"]);
+    assert!(said.contains("Ann Byrne, erased on this device, was changed on the other"), "{said}");
+    assert!(said.contains("`rapport client delete ann-byrne`"), "{said}");
+    ok(&p, desktop, EVENING, &["sync"]);
+    for dir in [laptop, desktop] {
+        assert_eq!(topics(dir), vec!["sleep", "written there"]);
+        assert!(clients(&p, dir).contains("Cy Dunn"));
+        assert!(!ok(&p, dir, EVENING, &["verify"]).contains("not as"));
+    }
+    assert_eq!(ann(laptop), ann(desktop));
+}
