@@ -58,10 +58,17 @@ pub(super) fn rechain(
     // whether it held there.
     let origin = |s: &Session| -> (u8, bool) {
         let same = |side: &ClientRecord| side.session(&s.id).is_some_and(|o| words(o) == words(s));
+        let seal = |side: &ClientRecord| {
+            side.session(&s.id).and_then(|o| o.finalised.as_ref()).map(|f| (f.seq, f.hash.clone()))
+        };
         if same(ours) {
             (0, !ours_broken.contains(&s.id))
         } else if same(theirs) {
-            (1, !theirs_broken.contains(&s.id))
+            // One seal on both sides, from before they parted (this
+            // device's words were changed outside Rapport): its place in
+            // this device's chain is the same.
+            let shared = seal(ours).is_some() && seal(ours) == seal(theirs);
+            (if shared { 0 } else { 1 }, !theirs_broken.contains(&s.id))
         } else {
             (2, false)
         }

@@ -70,3 +70,27 @@ fn a_note_missing_on_one_side_is_kept_and_said() {
     let m = merged(&written, &emptied, &emptied);
     assert!(m.record.sessions.is_empty() && m.conflicts.is_empty());
 }
+
+#[test]
+fn a_note_finalised_after_one_was_altered_keeps_its_place_in_the_chain() {
+    let (sealed, mut altered) = sealed_and_altered();
+    let s2 = note(&mut altered, "2026-11-09 10:00", "later");
+    altered.finalise(Some(&s2), dt("2026-11-09 12:00")).unwrap();
+    let hashes = |r: &ClientRecord| -> Vec<(String, u32, String)> {
+        let sealed =
+            r.sessions.iter().filter_map(|s| s.finalised.as_ref().map(|f| (s.id.to_string(), f.seq, f.hash.clone())));
+        sealed.collect()
+    };
+    for (o, t) in [(&altered, &sealed), (&sealed, &altered)] {
+        let m = merged(&sealed, o, t);
+        assert_eq!(topics(&m.record), vec!["sleep", "later"]);
+        assert!(m.record.verify().is_empty(), "{:?}", m.record.verify());
+        assert_eq!(hashes(&m.record), hashes(&altered), "no seal is laid again");
+        assert!(m.rewitness.is_empty(), "{:?}", m.rewitness);
+    }
+    let put_back = keep_sealed(&sealed, &altered, dt(NOW)).unwrap().expect("the altered note is put back");
+    assert_eq!(topics(&put_back.record), vec!["sleep", "later"]);
+    assert_eq!(hashes(&put_back.record), hashes(&altered));
+    assert_eq!(put_back.record.conflicts.len(), 1);
+    assert!(keep_sealed(&sealed, &put_back.record, dt(NOW)).unwrap().is_none(), "whole again");
+}
