@@ -122,9 +122,10 @@ pub(super) fn client(
             if crate::sync::is_set_up(store.root()) {
                 writeln!(
                     out,
-                    "This practice is synced: `rapport sync` erases the record on the other devices too, but its \
-                     earlier versions stay in the sync history, here and on the remote, until that history is \
-                     rewritten (Rapport does not do that yet)."
+                    "This practice is synced: `rapport sync` erases the record on the other devices too (unless one \
+                     of them changed it meanwhile: then the record is kept, nothing written is lost, and the sync \
+                     says so), but its earlier versions stay in the sync history, here and on the remote, until that \
+                     history is rewritten (Rapport does not do that yet)."
                 )?;
             }
         }
