@@ -7,6 +7,7 @@
 mod common;
 
 use std::fs;
+use std::io::Write;
 use std::os::unix::fs::{PermissionsExt, symlink};
 use std::path::{Path, PathBuf};
 
@@ -133,4 +134,41 @@ fn an_index_state_far_larger_than_rapport_writes_is_not_used_and_is_rebuilt() {
     assert!(ok(d, NOW, &["client", "list"]).contains("Ann Byrne"));
     let now = fs::read_to_string(&state).unwrap();
     assert!(now.len() < 200, "the oversized state was damage, and was written anew: {} bytes", now.len());
+}
+
+#[test]
+fn a_forged_search_line_shows_no_hit_the_clients_file_does_not_hold() {
+    let s = scene();
+    let d = &s.data;
+    ok(d, NOW, &["client", "add", "Bob Stone"]);
+    ok(d, NOW, &["note", "bob", "--at", "2026-11-26 10:00", "--topic", "sleep diary", "--text", "a plan for the week"]);
+    assert!(ok(d, NOW, &["search", "plan"]).contains("Bob Stone · Thu 26 Nov · s1"));
+    let recent = d.join("index/search-recent.tsv");
+    let mut lines = fs::read_to_string(&recent).unwrap();
+    lines.push_str("bob-stone\ts1\t2026-11-27\tsuicidal plan disclosed\n");
+    fs::write(&recent, lines).unwrap();
+
+    let found = ok(d, NOW, &["search", "suicidal"]);
+    assert_eq!(found, "Nothing found for 'suicidal'.\n", "no word of it is in Bob's file");
+    let found = ok(d, NOW, &["search", "plan"]);
+    assert!(found.contains("Bob Stone · Thu 26 Nov · s1") && found.contains("a plan for the week"), "{found}");
+    assert!(
+        !found.contains("27 Nov") && !found.contains("today"),
+        "the day shown is the note's own, not the forged line's: {found}"
+    );
+}
+
+#[test]
+fn a_note_changed_in_place_by_another_program_is_not_found_by_its_old_words() {
+    let s = scene();
+    let d = &s.data;
+    ok(d, NOW, &["client", "add", "Bob Stone"]);
+    ok(d, NOW, &["note", "bob", "--at", "2026-11-26 10:00", "--topic", "panic attacks at work"]);
+    assert!(ok(d, NOW, &["search", "panic"]).contains("Bob Stone"));
+    // Rewritten in place, as an editor may: the folder's time stays, so the index is not told.
+    let path = d.join("clients/bob-stone.json");
+    let text = fs::read_to_string(&path).unwrap().replace("panic attacks at work", "calmer at work");
+    fs::OpenOptions::new().write(true).truncate(true).open(&path).unwrap().write_all(text.as_bytes()).unwrap();
+
+    assert_eq!(ok(d, NOW, &["search", "panic"]), "Nothing found for 'panic'.\n");
 }

@@ -804,6 +804,22 @@ fn ctrl_f_searches_every_note_and_enter_opens_the_session() {
 }
 
 #[test]
+fn a_search_line_no_client_file_holds_shows_no_hit_in_the_app() {
+    let mut app = App::demo_with(|store| {
+        store.index().unwrap();
+        let recent = store.root().join("index/search-recent.tsv");
+        let mut lines = fs::read_to_string(&recent).unwrap_or_default();
+        lines.push_str("james-okafor\ts1\t2026-11-25\tsuicidal plan disclosed\n");
+        fs::write(&recent, lines).unwrap();
+    });
+    app.press("C-f");
+    app.type_text("suicidal");
+    let screen = app.screen(80, 24);
+    assert!(screen.contains("Results (0)") && screen.contains("Nothing found for 'suicidal'."), "{screen}");
+    assert!(!screen.contains("James Okafor"), "{screen}");
+}
+
+#[test]
 fn search_results_past_the_window_are_made_ready_as_the_therapist_moves_down() {
     let mut app = App::demo();
     app.press("C-f");
