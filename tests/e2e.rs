@@ -467,9 +467,9 @@ fn the_app_says_where_the_sync_stands_syncs_with_s_and_settles_a_conflict() {
     t.wait("settle each with c in the app's review");
     t.keys(&["c"]);
     t.wait("From two devices · 1 of 1");
-    t.wait("o puts the other device's value");
+    t.wait("o puts the other value");
     t.keys(&["o"]);
-    t.wait("Settled: the other device's value is in place now");
+    t.wait("Settled: the other value is in place now");
     // Settled: the header no longer speaks of a conflict, and the change waits to be synced.
     t.wait("1 change to sync");
     assert!(!t.screen().contains("conflict ·"), "{}", t.screen());

@@ -232,13 +232,13 @@ pub enum SyncCommand {
     Clone { remote: String },
     /// Changes not yet synced, commits either side, conflicts to settle, last sync
     Status,
-    /// Settle a conflict from syncing: keep the value in place, or put the other device's there
+    /// Settle a conflict from syncing: keep the value in place, or put the other value there
     Resolve {
         #[arg(help = CLIENT)]
         client: String,
         /// The conflict's number, as `sync status` lists them for this client
         number: usize,
-        /// Put the other device's value in place instead
+        /// Put the other value in place instead
         #[arg(long)]
         other: bool,
     },
