@@ -463,7 +463,7 @@ fn the_app_says_where_the_sync_stands_syncs_with_s_and_settles_a_conflict() {
     t.keys(&["Tab"]);
     t.wait("desktop words");
     t.keys(&["r"]);
-    t.wait("From two devices");
+    t.wait("Two devices    ! ");
     t.wait("settle each with c in the app's review");
     t.keys(&["c"]);
     t.wait("From two devices · 1 of 1");

@@ -5,7 +5,7 @@
 use std::fs;
 
 use rapport::domain::time::dt;
-use rapport::domain::{ClientProfile, TaskStatus};
+use rapport::domain::{ClientProfile, Conflict, ConflictKind, TaskStatus};
 use rapport::store::Store;
 use rapport::tui::action::Action;
 use rapport::tui::keymap::{action_for, bindings, keys_label, markdown};
@@ -782,6 +782,43 @@ fn the_profile_adds_and_flips_what_the_review_shows() {
     let review = app.screen(100, 40);
     assert!(review.contains("Ask about: sister's wedding (Sat 5 Dec)"), "{review}");
     assert!(review.contains("exam results are a sore point"), "{review}");
+}
+
+#[test]
+fn a_conflict_from_two_devices_stands_under_a_heading_that_fits_the_reviews_label_column() {
+    let mut app = App::demo_with(|store| {
+        store
+            .update("james-okafor", dt(NOW), "test", |r| {
+                r.conflicts.push(Conflict {
+                    found: dt(NOW),
+                    kind: ConflictKind::Edit,
+                    part: "client".into(),
+                    item: String::new(),
+                    field: "pronouns".into(),
+                    kept: "he/him".into(),
+                    other: "they/them".into(),
+                });
+                Ok(())
+            })
+            .unwrap();
+    });
+    // Today opens on the next appointment: James at 10:00.
+    app.press("Enter");
+    assert!(matches!(app.rt.model.screen, Screen::Review(_)));
+    let mut seen = String::new();
+    for _ in 0..6 {
+        seen = app.screen(80, 24);
+        if seen.contains("Two devices") {
+            break;
+        }
+        app.press("PgDn");
+    }
+    let line = seen.lines().find(|l| l.starts_with("Two devices")).unwrap_or_else(|| panic!("{seen}"));
+    assert!(
+        line.starts_with("Two devices    ! the client's details, pronouns: changed on both devices;"),
+        "the heading stays in its column, apart from its text: {line}"
+    );
+    assert!(seen.contains("him\" is in place; the other value was \"they/them\""), "{seen}");
 }
 
 #[test]

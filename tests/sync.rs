@@ -170,7 +170,7 @@ fn the_same_detail_changed_on_both_devices_is_a_conflict_with_both_values_kept()
             "{status}"
         );
         let review = ok(&p, dir, EVENING, &["review", "ann"]);
-        assert!(review.contains("From two devices\n  ! personal detail p1-"), "{review}");
+        assert!(review.contains("Two devices\n  ! personal detail p1-"), "{review}");
         let file = serde_json::to_string(&ann(dir)).unwrap();
         assert!(file.contains("Mia's party on Saturday") && file.contains("Mia's birthday party"), "nothing lost");
         assert!(!file.contains("<<<<<<<"), "no conflict markers");
@@ -487,7 +487,7 @@ fn a_conflict_copy_from_another_sync_tool_is_merged_into_the_record_and_removed(
     assert!(file.contains("Mia's party on Saturday") && file.contains("Mia's birthday party"), "nothing lost");
     assert!(file.contains("there task"));
     let review = ok(&p, laptop, EVENING, &["review", "ann"]);
-    assert!(review.contains("From two devices"), "{review}");
+    assert!(review.contains("\nTwo devices\n  ! "), "{review}");
     let verified = ok(&p, laptop, EVENING, &["verify"]);
     assert!(!verified.contains("not as"), "{verified}");
     let doctor = rapport(&p, laptop, EVENING, &["doctor"]);
