@@ -496,7 +496,17 @@ fn a_conflict_copy_from_another_sync_tool_is_merged_into_the_record_and_removed(
     // The client's own file, a copy of no known client, or a damaged copy: refused, nothing changed.
     let before = ann(laptop);
     let e = fails(&p, laptop, EVENING, &["merge", laptop.join("clients/ann-byrne.json").to_str().unwrap()]);
-    assert!(e.contains("the client's own file, not a copy"), "{e}");
+    assert!(e.contains("ann-byrne.json is the client's own file, not a copy"), "{e}");
+    assert!(!e.contains("damaged"), "the client's own file is not damaged: {e}");
+    let mut stranger = ann(laptop);
+    stranger["client"]["id"] = "zed-nobody".into();
+    let elsewhere = p.laptop.with_file_name("zed-nobody.json");
+    std::fs::write(&elsewhere, serde_json::to_vec(&stranger).unwrap()).unwrap();
+    let e = fails(&p, laptop, EVENING, &["merge", elsewhere.to_str().unwrap()]);
+    assert!(
+        e.contains("holds the record of client 'zed-nobody', who has no file here") && !e.contains("damaged"),
+        "{e}"
+    );
     let damaged = laptop.join("clients/ann-byrne (1).json");
     std::fs::write(&damaged, "{ not json").unwrap();
     let e = fails(&p, laptop, EVENING, &["merge", damaged.to_str().unwrap()]);
