@@ -539,3 +539,49 @@ fn a_client_added_on_a_synced_device_gets_an_id_free_of_names_and_two_namesakes_
         assert_eq!(list.matches("Bo Chen").count(), 2, "{list}");
     }
 }
+
+#[test]
+fn a_remote_that_cuts_the_ledger_or_changes_how_git_treats_files_changes_nothing_here() {
+    let p = Practice::new();
+    ok(&p, &p.laptop, NOON, &["finalise", "ann"]);
+    ok(&p, &p.laptop, NOON, &["sync"]);
+    let attacker = p.tmp.path().join("attacker");
+    p.git(p.tmp.path(), &["clone", "-q", "-b", "main", p.remote.to_str().unwrap(), "attacker"]);
+    p.git(&attacker, &["config", "user.name", "x"]);
+    p.git(&attacker, &["config", "user.email", "x@x"]);
+    let ledger = std::fs::read_to_string(attacker.join("ledger")).unwrap();
+    assert!(ledger.lines().count() >= 2, "{ledger}");
+    let push = |what: &str| {
+        p.git(&attacker, &["commit", "-qam", what]);
+        p.git(&attacker, &["push", "-q", "-f", "origin", "main"]);
+    };
+    let before = || (std::fs::read(p.laptop.join("ledger")).unwrap(), ann(&p.laptop));
+    let kept = before();
+    ok(&p, &p.laptop, EVENING, &["note", "ann", "--topic", "kept safe"]);
+    let kept = (kept.0, ann(&p.laptop));
+
+    // The ledger cut short, then removed.
+    std::fs::write(attacker.join("ledger"), ledger.lines().next().unwrap().to_string() + "\n").unwrap();
+    push("cut");
+    let e = fails(&p, &p.laptop, EVENING, &["sync"]);
+    assert!(e.contains("the remote holds ledger") && e.contains("only ever grow"), "{e}");
+    assert_eq!(before(), kept);
+    p.git(&attacker, &["rm", "-q", "ledger"]);
+    push("gone");
+    let e = fails(&p, &p.laptop, EVENING, &["sync"]);
+    assert!(e.contains("the remote no longer holds ledger"), "{e}");
+    assert_eq!(before(), kept);
+
+    // Put back, then a .gitattributes that would rewrite note words on the way.
+    std::fs::write(attacker.join("ledger"), &ledger).unwrap();
+    p.git(&attacker, &["add", "ledger"]);
+    let attributes = std::fs::read_to_string(attacker.join(".gitattributes")).unwrap();
+    std::fs::write(attacker.join(".gitattributes"), attributes + "/clients/*.json ident\n").unwrap();
+    push("ident");
+    let e = fails(&p, &p.laptop, EVENING, &["sync"]);
+    assert!(e.contains(".gitattributes") && e.contains("not as Rapport writes it"), "{e}");
+    assert_eq!(before(), kept);
+    // And the same on the device's side: its own settings outrank any .gitattributes.
+    let info = std::fs::read_to_string(p.laptop.join(".git/info/attributes")).unwrap();
+    assert!(info.contains("* -ident -filter -working-tree-encoding -text -eol"), "{info}");
+}
