@@ -585,3 +585,54 @@ fn a_remote_that_cuts_the_ledger_or_changes_how_git_treats_files_changes_nothing
     let info = std::fs::read_to_string(p.laptop.join(".git/info/attributes")).unwrap();
     assert!(info.contains("* -ident -filter -working-tree-encoding -text -eol"), "{info}");
 }
+
+#[test]
+fn a_remote_that_never_answers_stops_the_sync_in_time_and_notes_are_saved_meanwhile() {
+    let p = Practice::new();
+    let laptop = &p.laptop;
+    // A server that takes the connection and never says a word.
+    let silent = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("git://127.0.0.1:{}/practice.git", silent.local_addr().unwrap().port());
+    let remote = p.remote.to_str().unwrap().to_string();
+    p.git(laptop, &["remote", "set-url", "origin", &url]);
+    let mut c = std::process::Command::new(assert_cmd::cargo::cargo_bin("rapport"));
+    c.env("HOME", p.tmp.path())
+        .env("GIT_CONFIG_GLOBAL", "/dev/null")
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .env("RAPPORT_DIR", laptop)
+        .env("RAPPORT_NOW", NOON)
+        .env("RAPPORT_SYNC_TIMEOUT", "4")
+        .arg("sync")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped());
+    let start = std::time::Instant::now();
+    let syncing = c.spawn().unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(800));
+    // While git waits on the remote, a note is saved at once.
+    let saved = std::time::Instant::now();
+    ok(&p, laptop, NOON, &["note", "ann", "--topic", "while it synced"]);
+    assert!(saved.elapsed() < std::time::Duration::from_secs(3), "the note waited for the sync");
+    let mut syncing = syncing;
+    let status = loop {
+        if let Some(status) = syncing.try_wait().unwrap() {
+            break status;
+        }
+        if start.elapsed() > std::time::Duration::from_secs(30) {
+            let _ = syncing.kill();
+            panic!("the sync still waits on a remote that never answers");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    };
+    let mut e = String::new();
+    std::io::Read::read_to_string(&mut syncing.stderr.take().unwrap(), &mut e).unwrap();
+    assert!(!status.success() && e.contains("did not answer within 4 seconds"), "{e}");
+    assert!(e.contains("run `rapport sync` again"), "{e}");
+    assert!(start.elapsed() < std::time::Duration::from_secs(30));
+    // The remote back: everything goes out.
+    p.git(laptop, &["remote", "set-url", "origin", &remote]);
+    let said = ok(&p, laptop, NOON, &["sync"]);
+    assert!(said.contains("1 note out"), "{said}");
+    ok(&p, &p.desktop, NOON, &["sync"]);
+    assert!(topics(&p.desktop).contains(&"while it synced".to_string()));
+    drop(silent);
+}
