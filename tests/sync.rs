@@ -636,3 +636,16 @@ fn a_remote_that_never_answers_stops_the_sync_in_time_and_notes_are_saved_meanwh
     assert!(topics(&p.desktop).contains(&"while it synced".to_string()));
     drop(silent);
 }
+
+#[test]
+fn lists_line_up_with_device_marked_ids() {
+    let p = Practice::new();
+    // t1 was set before syncing; these carry the laptop's mark.
+    ok(&p, &p.laptop, NOON, &["task", "add", "ann", "walk each morning"]);
+    ok(&p, &p.laptop, NOON, &["task", "add", "ann", "call her sister"]);
+    let list = ok(&p, &p.laptop, NOON, &["task", "list", "ann"]);
+    let columns: Vec<usize> = list.lines().map(|l| l.find("open").unwrap()).collect();
+    assert_eq!(columns.len(), 3, "{list}");
+    assert!(columns.iter().all(|c| *c == columns[0]), "{list}");
+    assert!(list.contains("t2-"), "{list}");
+}
