@@ -463,13 +463,13 @@ fn the_app_says_where_the_sync_stands_syncs_with_s_and_settles_a_conflict() {
     t.keys(&["Tab"]);
     t.wait("desktop words");
     t.keys(&["r"]);
-    t.wait("From two devices");
+    t.wait("Two devices    ! ");
     t.wait("settle each with c in the app's review");
     t.keys(&["c"]);
     t.wait("From two devices · 1 of 1");
-    t.wait("o puts the other device's value");
+    t.wait("o puts the other value");
     t.keys(&["o"]);
-    t.wait("Settled: the other device's value is in place now");
+    t.wait("Settled: the other value is in place now");
     // Settled: the header no longer speaks of a conflict, and the change waits to be synced.
     t.wait("1 change to sync");
     assert!(!t.screen().contains("conflict ·"), "{}", t.screen());
@@ -505,4 +505,30 @@ fn with_the_setting_the_app_syncs_as_it_opens_and_as_it_quits() {
     cli(&desktop, None, &["--now", "2026-11-23 12:05", "sync"]);
     let topics = client_file(&desktop, "ann-byrne")["sessions"].to_string();
     assert!(topics.contains("laptop words"), "{topics}");
+}
+
+#[test]
+fn while_a_silent_remote_holds_a_sync_the_app_saves_notes_and_then_says_why_it_did_not_sync() {
+    let d = tempfile::tempdir().unwrap();
+    let (laptop, _desktop) = two_devices(d.path());
+    let silent = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("git://127.0.0.1:{}/practice.git", silent.local_addr().unwrap().port());
+    let git = Command::new("git").arg("-C").arg(&laptop).args(["remote", "set-url", "origin", &url]).status();
+    assert!(git.unwrap().success());
+    let t = Term::start_env(&laptop, "2026-11-23 12:00", "EDITOR=true RAPPORT_SYNC_TIMEOUT=6", &[]);
+    t.wait("synced");
+    t.keys(&["S"]);
+    t.wait("syncing…");
+    t.keys(&["Tab", "n"]);
+    t.wait("New note");
+    t.type_text("written while it synced");
+    t.keys(&["C-s"]);
+    t.wait("Note saved for Ann");
+    assert!(t.screen().contains("syncing…"), "{}", t.screen());
+    t.wait("Not synced: the remote git://127.0.0.1:");
+    t.wait("did not answer within 6 seconds");
+    t.wait("not synced ·");
+    let file = client_file(&laptop, "ann-byrne");
+    assert!(file["sessions"].to_string().contains("written while it synced"), "{file}");
+    drop(silent);
 }

@@ -5,7 +5,7 @@
 use std::fs;
 
 use rapport::domain::time::dt;
-use rapport::domain::{ClientProfile, TaskStatus};
+use rapport::domain::{ClientProfile, Conflict, ConflictKind, TaskStatus};
 use rapport::store::Store;
 use rapport::tui::action::Action;
 use rapport::tui::keymap::{action_for, bindings, keys_label, markdown};
@@ -785,6 +785,43 @@ fn the_profile_adds_and_flips_what_the_review_shows() {
 }
 
 #[test]
+fn a_conflict_from_two_devices_stands_under_a_heading_that_fits_the_reviews_label_column() {
+    let mut app = App::demo_with(|store| {
+        store
+            .update("james-okafor", dt(NOW), "test", |r| {
+                r.conflicts.push(Conflict {
+                    found: dt(NOW),
+                    kind: ConflictKind::Edit,
+                    part: "client".into(),
+                    item: String::new(),
+                    field: "pronouns".into(),
+                    kept: "he/him".into(),
+                    other: "they/them".into(),
+                });
+                Ok(())
+            })
+            .unwrap();
+    });
+    // Today opens on the next appointment: James at 10:00.
+    app.press("Enter");
+    assert!(matches!(app.rt.model.screen, Screen::Review(_)));
+    let mut seen = String::new();
+    for _ in 0..6 {
+        seen = app.screen(80, 24);
+        if seen.contains("Two devices") {
+            break;
+        }
+        app.press("PgDn");
+    }
+    let line = seen.lines().find(|l| l.starts_with("Two devices")).unwrap_or_else(|| panic!("{seen}"));
+    assert!(
+        line.starts_with("Two devices    ! the client's details, pronouns: changed on both devices;"),
+        "the heading stays in its column, apart from its text: {line}"
+    );
+    assert!(seen.contains("him\" is in place; the other value was \"they/them\""), "{seen}");
+}
+
+#[test]
 fn ctrl_f_searches_every_note_and_enter_opens_the_session() {
     let mut app = App::demo();
     app.press("C-f");
@@ -801,6 +838,22 @@ fn ctrl_f_searches_every_note_and_enter_opens_the_session() {
     app.press("C-f");
     app.type_text("?!");
     assert!(app.screen(80, 24).contains("Type a word to search for"));
+}
+
+#[test]
+fn a_search_line_no_client_file_holds_shows_no_hit_in_the_app() {
+    let mut app = App::demo_with(|store| {
+        store.index().unwrap();
+        let recent = store.root().join("index/search-recent.tsv");
+        let mut lines = fs::read_to_string(&recent).unwrap_or_default();
+        lines.push_str("james-okafor\ts1\t2026-11-25\tsuicidal plan disclosed\n");
+        fs::write(&recent, lines).unwrap();
+    });
+    app.press("C-f");
+    app.type_text("suicidal");
+    let screen = app.screen(80, 24);
+    assert!(screen.contains("Results (0)") && screen.contains("Nothing found for 'suicidal'."), "{screen}");
+    assert!(!screen.contains("James Okafor"), "{screen}");
 }
 
 #[test]

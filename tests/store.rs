@@ -391,3 +391,26 @@ fn temp_files_a_killed_writer_left_are_swept_and_a_live_writers_are_not() {
     assert!(young.exists(), "another process may still be writing it");
     assert!(!names_in(d.path()).iter().any(|n| n.starts_with(".rapport-tmp-clock")), "the clock probe goes too");
 }
+
+#[test]
+fn the_marks_of_windows_that_stopped_are_swept_and_an_open_windows_mark_is_kept() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(dir.path()).unwrap();
+    let drafts = dir.path().join("drafts");
+    let an_hour_ago = std::time::SystemTime::now() - std::time::Duration::from_secs(3600);
+    let age = |window: &str| {
+        let f = fs::File::options().write(true).open(drafts.join(format!(".window-{window}.lock"))).unwrap();
+        f.set_modified(an_hour_ago).unwrap();
+    };
+    // A window killed an hour ago left its mark; another is still open.
+    fs::write(drafts.join(".window-dead.lock"), "").unwrap();
+    age("dead");
+    let open = store.hold_window("0a0a").unwrap();
+    age("0a0a");
+    let _this = store.hold_window("0b0b").unwrap();
+    assert!(!drafts.join(".window-dead.lock").exists(), "a stopped window's mark is swept");
+    assert!(drafts.join(".window-0a0a.lock").exists(), "an open window's mark is kept");
+    assert!(store.window_open("0a0a"));
+    drop(open);
+    assert!(!drafts.join(".window-0a0a.lock").exists(), "a window that closes removes its own");
+}

@@ -189,23 +189,20 @@ fn the_same_detail_changed_on_both_devices_is_a_conflict_with_both_values_kept()
         assert!(status.contains("\n  Ann Byrne 1: personal detail p1-"), "{status}");
         assert!(
             status.contains(
-                "text: changed on both devices; \"Mia's birthday party\" is in place, the other device had \"Mia's \
+                "text: changed on both devices; \"Mia's birthday party\" is in place; the other value was \"Mia's \
                  party on Saturday\""
             ),
             "{status}"
         );
         let review = ok(&p, dir, EVENING, &["review", "ann"]);
-        assert!(review.contains("From two devices\n  ! personal detail p1-"), "{review}");
+        assert!(review.contains("Two devices\n  ! personal detail p1-"), "{review}");
         let file = serde_json::to_string(&ann(dir)).unwrap();
         assert!(file.contains("Mia's party on Saturday") && file.contains("Mia's birthday party"), "nothing lost");
         assert!(!file.contains("<<<<<<<"), "no conflict markers");
     }
     // The therapist picks the other device's words; the choice travels.
     let said = ok(&p, desktop, EVENING, &["sync", "resolve", "ann", "1", "--other"]);
-    assert!(
-        said.contains("Settled for Ann Byrne") && said.contains("the other device's value is in place now"),
-        "{said}"
-    );
+    assert!(said.contains("Settled for Ann Byrne") && said.contains("the other value is in place now"), "{said}");
     ok(&p, desktop, EVENING, &["sync"]);
     ok(&p, laptop, EVENING, &["sync"]);
     for dir in [laptop, desktop] {
@@ -486,7 +483,7 @@ fn a_conflict_copy_from_another_sync_tool_is_merged_into_the_record_and_removed(
     assert!(file.contains("Mia's party on Saturday") && file.contains("Mia's birthday party"), "nothing lost");
     assert!(file.contains("there task"));
     let review = ok(&p, laptop, EVENING, &["review", "ann"]);
-    assert!(review.contains("From two devices"), "{review}");
+    assert!(review.contains("\nTwo devices\n  ! "), "{review}");
     let verified = ok(&p, laptop, EVENING, &["verify"]);
     assert!(!verified.contains("not as"), "{verified}");
     let doctor = rapport(&p, laptop, EVENING, &["doctor"]);
@@ -495,7 +492,17 @@ fn a_conflict_copy_from_another_sync_tool_is_merged_into_the_record_and_removed(
     // The client's own file, a copy of no known client, or a damaged copy: refused, nothing changed.
     let before = ann(laptop);
     let e = fails(&p, laptop, EVENING, &["merge", laptop.join("clients/ann-byrne.json").to_str().unwrap()]);
-    assert!(e.contains("the client's own file, not a copy"), "{e}");
+    assert!(e.contains("ann-byrne.json is the client's own file, not a copy"), "{e}");
+    assert!(!e.contains("damaged"), "the client's own file is not damaged: {e}");
+    let mut stranger = ann(laptop);
+    stranger["client"]["id"] = "zed-nobody".into();
+    let elsewhere = p.laptop.with_file_name("zed-nobody.json");
+    std::fs::write(&elsewhere, serde_json::to_vec(&stranger).unwrap()).unwrap();
+    let e = fails(&p, laptop, EVENING, &["merge", elsewhere.to_str().unwrap()]);
+    assert!(
+        e.contains("holds the record of client 'zed-nobody', who has no file here") && !e.contains("damaged"),
+        "{e}"
+    );
     let damaged = laptop.join("clients/ann-byrne (1).json");
     std::fs::write(&damaged, "{ not json").unwrap();
     let e = fails(&p, laptop, EVENING, &["merge", damaged.to_str().unwrap()]);
@@ -534,4 +541,114 @@ fn a_client_added_on_a_synced_device_gets_an_id_free_of_names_and_two_namesakes_
         let list = ok(&p, dir, NOON, &["client", "list"]);
         assert_eq!(list.matches("Bo Chen").count(), 2, "{list}");
     }
+}
+
+#[test]
+fn a_remote_that_cuts_the_ledger_or_changes_how_git_treats_files_changes_nothing_here() {
+    let p = Practice::new();
+    ok(&p, &p.laptop, NOON, &["finalise", "ann"]);
+    ok(&p, &p.laptop, NOON, &["sync"]);
+    let attacker = p.tmp.path().join("attacker");
+    p.git(p.tmp.path(), &["clone", "-q", "-b", "main", p.remote.to_str().unwrap(), "attacker"]);
+    p.git(&attacker, &["config", "user.name", "x"]);
+    p.git(&attacker, &["config", "user.email", "x@x"]);
+    let ledger = std::fs::read_to_string(attacker.join("ledger")).unwrap();
+    assert!(ledger.lines().count() >= 2, "{ledger}");
+    let push = |what: &str| {
+        p.git(&attacker, &["commit", "-qam", what]);
+        p.git(&attacker, &["push", "-q", "-f", "origin", "main"]);
+    };
+    let before = || (std::fs::read(p.laptop.join("ledger")).unwrap(), ann(&p.laptop));
+    let kept = before();
+    ok(&p, &p.laptop, EVENING, &["note", "ann", "--topic", "kept safe"]);
+    let kept = (kept.0, ann(&p.laptop));
+
+    // The ledger cut short, then removed.
+    std::fs::write(attacker.join("ledger"), ledger.lines().next().unwrap().to_string() + "\n").unwrap();
+    push("cut");
+    let e = fails(&p, &p.laptop, EVENING, &["sync"]);
+    assert!(e.contains("the remote holds ledger") && e.contains("only ever grow"), "{e}");
+    assert_eq!(before(), kept);
+    p.git(&attacker, &["rm", "-q", "ledger"]);
+    push("gone");
+    let e = fails(&p, &p.laptop, EVENING, &["sync"]);
+    assert!(e.contains("the remote no longer holds ledger"), "{e}");
+    assert_eq!(before(), kept);
+
+    // Put back, then a .gitattributes that would rewrite note words on the way.
+    std::fs::write(attacker.join("ledger"), &ledger).unwrap();
+    p.git(&attacker, &["add", "ledger"]);
+    let attributes = std::fs::read_to_string(attacker.join(".gitattributes")).unwrap();
+    std::fs::write(attacker.join(".gitattributes"), attributes + "/clients/*.json ident\n").unwrap();
+    push("ident");
+    let e = fails(&p, &p.laptop, EVENING, &["sync"]);
+    assert!(e.contains(".gitattributes") && e.contains("not as Rapport writes it"), "{e}");
+    assert_eq!(before(), kept);
+    // And the same on the device's side: its own settings outrank any .gitattributes.
+    let info = std::fs::read_to_string(p.laptop.join(".git/info/attributes")).unwrap();
+    assert!(info.contains("* -ident -filter -working-tree-encoding -text -eol"), "{info}");
+}
+
+#[test]
+fn a_remote_that_never_answers_stops_the_sync_in_time_and_notes_are_saved_meanwhile() {
+    let p = Practice::new();
+    let laptop = &p.laptop;
+    // A server that takes the connection and never says a word.
+    let silent = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("git://127.0.0.1:{}/practice.git", silent.local_addr().unwrap().port());
+    let remote = p.remote.to_str().unwrap().to_string();
+    p.git(laptop, &["remote", "set-url", "origin", &url]);
+    let mut c = std::process::Command::new(assert_cmd::cargo::cargo_bin("rapport"));
+    c.env("HOME", p.tmp.path())
+        .env("GIT_CONFIG_GLOBAL", "/dev/null")
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .env("RAPPORT_DIR", laptop)
+        .env("RAPPORT_NOW", NOON)
+        .env("RAPPORT_SYNC_TIMEOUT", "4")
+        .arg("sync")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped());
+    let start = std::time::Instant::now();
+    let syncing = c.spawn().unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(800));
+    // While git waits on the remote, a note is saved at once.
+    let saved = std::time::Instant::now();
+    ok(&p, laptop, NOON, &["note", "ann", "--topic", "while it synced"]);
+    assert!(saved.elapsed() < std::time::Duration::from_secs(3), "the note waited for the sync");
+    let mut syncing = syncing;
+    let status = loop {
+        if let Some(status) = syncing.try_wait().unwrap() {
+            break status;
+        }
+        if start.elapsed() > std::time::Duration::from_secs(30) {
+            let _ = syncing.kill();
+            panic!("the sync still waits on a remote that never answers");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    };
+    let mut e = String::new();
+    std::io::Read::read_to_string(&mut syncing.stderr.take().unwrap(), &mut e).unwrap();
+    assert!(!status.success() && e.contains("did not answer within 4 seconds"), "{e}");
+    assert!(e.contains("run `rapport sync` again"), "{e}");
+    assert!(start.elapsed() < std::time::Duration::from_secs(30));
+    // The remote back: everything goes out.
+    p.git(laptop, &["remote", "set-url", "origin", &remote]);
+    let said = ok(&p, laptop, NOON, &["sync"]);
+    assert!(said.contains("1 note out"), "{said}");
+    ok(&p, &p.desktop, NOON, &["sync"]);
+    assert!(topics(&p.desktop).contains(&"while it synced".to_string()));
+    drop(silent);
+}
+
+#[test]
+fn lists_line_up_with_device_marked_ids() {
+    let p = Practice::new();
+    // t1 was set before syncing; these carry the laptop's mark.
+    ok(&p, &p.laptop, NOON, &["task", "add", "ann", "walk each morning"]);
+    ok(&p, &p.laptop, NOON, &["task", "add", "ann", "call her sister"]);
+    let list = ok(&p, &p.laptop, NOON, &["task", "list", "ann"]);
+    let columns: Vec<usize> = list.lines().map(|l| l.find("open").unwrap()).collect();
+    assert_eq!(columns.len(), 3, "{list}");
+    assert!(columns.iter().all(|c| *c == columns[0]), "{list}");
+    assert!(list.contains("t2-"), "{list}");
 }

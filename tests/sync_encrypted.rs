@@ -68,7 +68,7 @@ fn the_same_detail_changed_on_both_encrypted_devices_is_a_conflict_with_both_val
         let status = p.ok(dir, EVENING, &["sync", "status"]);
         assert!(
             status.contains(
-                "\"Wilhelmina's birthday\" is in place, the other device had \"Wilhelmina's party on Saturday\""
+                "\"Wilhelmina's birthday\" is in place; the other value was \"Wilhelmina's party on Saturday\""
             ),
             "{status}"
         );

@@ -156,3 +156,13 @@ fn unlock_refuses_a_plain_folder_and_a_duration_out_of_bounds() {
     }
     assert!(ok(dir, None, &["lock"]).starts_with("Nothing was held"));
 }
+
+#[test]
+fn a_capital_m_is_months_and_the_refusal_says_so() {
+    let d = tempfile::tempdir().unwrap();
+    let e = err(d.path(), None, &["unlock", "--for", "30M"]);
+    assert!(e.contains("at most a week (168h); `M` is months and `m` minutes: did you mean 30m?"), "{e}");
+    let e = err(d.path(), None, &["unlock", "--for", "8d"]);
+    assert!(e.contains("at most a week (168h)") && !e.contains("months"), "{e}");
+    assert_eq!(fs::read_dir(d.path()).unwrap().count(), 0, "refused before anything is written");
+}

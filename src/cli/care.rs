@@ -45,10 +45,11 @@ pub(super) fn personal(command: PersonalCommand, store: &Store, now: NaiveDateTi
         }
         PersonalCommand::List { client } => {
             let r = load(store, &client)?;
+            let w = super::id_width(r.personal.iter().map(|p| p.id.as_str()));
             for p in &r.personal {
                 let date = p.date.map(|d| format!("  {d}")).unwrap_or_default();
                 let ask = if p.ask { "  (ask)" } else { "" };
-                writeln!(out, "{:<4} {}{date}{ask}", p.id, p.text)?;
+                writeln!(out, "{:<w$} {}{date}{ask}", p.id, p.text)?;
             }
             empty_note(out, r.personal.is_empty(), "No personal details yet.")
         }
@@ -111,10 +112,11 @@ pub(super) fn goal(g: GoalCommand, store: &Store, now: NaiveDateTime, out: &mut 
     match g {
         GoalCommand::List { client } => {
             let r = load(store, &client)?;
+            let w = super::id_width(r.goals.iter().map(|g| g.id.as_str()));
             for g in &r.goals {
                 let status = g.status.label();
                 let agreed = if g.agreed { "agreed" } else { "not agreed" };
-                writeln!(out, "{:<4} {status:<8} {agreed:<10} {}", g.id, g.text)?;
+                writeln!(out, "{:<w$} {status:<8} {agreed:<10} {}", g.id, g.text)?;
             }
             empty_note(out, r.goals.is_empty(), "No goals yet.")?;
         }
@@ -139,10 +141,11 @@ pub(super) fn task(t: TaskCommand, store: &Store, now: NaiveDateTime, out: &mut 
     let (client, task, status, outcome) = match t {
         TaskCommand::List { client } => {
             let r = load(store, &client)?;
+            let w = super::id_width(r.tasks.iter().map(|t| t.id.as_str()));
             for t in &r.tasks {
                 let status = t.status.label();
                 let outcome = t.outcome.as_ref().map(|o| format!("  → {o}")).unwrap_or_default();
-                writeln!(out, "{:<4} {status:<8} {}  (set {}){outcome}", t.id, t.text, format_day(t.set_on))?;
+                writeln!(out, "{:<w$} {status:<8} {}  (set {}){outcome}", t.id, t.text, format_day(t.set_on))?;
             }
             return empty_note(out, r.tasks.is_empty(), "No tasks yet.");
         }
@@ -178,6 +181,7 @@ pub(super) fn contact(c: ContactCommand, store: &Store, now: NaiveDateTime, out:
             let mut any = false;
             let name_width =
                 column(records.iter().filter(|r| !r.contacts.is_empty()).map(|r| r.client.name.as_str()), NAME_COLUMN);
+            let w = super::id_width(records.iter().flat_map(|r| r.contacts.iter().map(|c| c.id.as_str())));
             for r in &records {
                 for c in &r.contacts {
                     any = true;
@@ -190,7 +194,7 @@ pub(super) fn contact(c: ContactCommand, store: &Store, now: NaiveDateTime, out:
                         if client.is_some() { String::new() } else { format!("{}  ", fit(&r.client.name, name_width)) };
                     writeln!(
                         out,
-                        "{:<4} {who}{}  {:<9} {}  [{state}]",
+                        "{:<w$} {who}{}  {:<9} {}  [{state}]",
                         c.id,
                         format_datetime(c.at),
                         c.channel.label(),

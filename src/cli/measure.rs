@@ -97,6 +97,7 @@ pub(super) fn measure(c: MeasureCommand, store: &Store, now: NaiveDateTime, out:
                 writeln!(out, "{}", json_inert(serde_json::to_string_pretty(&list)?))?;
                 return Ok(());
             }
+            let w = super::id_width(shown.iter().map(|m| m.id.as_str()));
             for m in &shown {
                 let l = listed(&r, m);
                 let items: Vec<String> = m.items.iter().map(Score::to_string).collect();
@@ -104,7 +105,7 @@ pub(super) fn measure(c: MeasureCommand, store: &Store, now: NaiveDateTime, out:
                 let band = l.band.unwrap_or_default();
                 writeln!(
                     out,
-                    "{:<4} {}  {:<7} {:>5}  {band:<20} {}{session}",
+                    "{:<w$} {}  {:<7} {:>5}  {band:<20} {}{session}",
                     m.id,
                     format_datetime(m.at),
                     l.name,

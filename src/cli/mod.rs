@@ -75,3 +75,9 @@ pub fn resolve<'a>(files: &'a [ClientName], query: &str) -> Result<&'a ClientNam
         }
     }
 }
+
+/// The width of a list's id column: its longest id (a device-marked
+/// `t12-k4x`), four at least, so the text after lines up.
+pub fn id_width<'a>(ids: impl Iterator<Item = &'a str>) -> usize {
+    ids.map(str::len).max().unwrap_or(0).max(4)
+}

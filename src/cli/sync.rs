@@ -41,7 +41,7 @@ pub fn sync(command: Option<SyncCommand>, store: &Store, now: NaiveDateTime, out
             let (c, r) = super::commands::change(store, now, "sync conflict settled", &client, |r| {
                 r.settle_conflict(index, other)
             })?;
-            let how = if other { "the other device's value is in place now" } else { "the value in place stays" };
+            let how = if other { "the other value is in place now" } else { "the value in place stays" };
             writeln!(out, "Settled for {}: {} ({how}).", r.client.name, c.describe())?;
         }
         Some(SyncCommand::Clone { .. } | SyncCommand::MergeDriver { .. }) => {

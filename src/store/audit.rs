@@ -135,6 +135,20 @@ pub(crate) fn reencode(root: &Path, keys: &Keys, to: Option<&Keys>) -> anyhow::R
 /// is not encrypted again). A log with lines Rapport cannot read (plain in
 /// an encrypted practice, encrypted with another key, or damaged anywhere
 /// but a torn last line) is not merged.
+/// How many entries of `base` `theirs` lacks (lines that cannot be read
+/// count as nothing): compared by what they say, not by their bytes.
+pub fn entries_lost(base: &[u8], theirs: &[u8], keys: Option<&Keys>) -> usize {
+    let said = |bytes: &[u8]| -> Vec<String> {
+        String::from_utf8_lossy(bytes)
+            .lines()
+            .filter_map(|l| parse(l, keys))
+            .map(|e| serde_json::to_string(&e).expect("entries serialise"))
+            .collect()
+    };
+    let kept: std::collections::HashSet<String> = said(theirs).into_iter().collect();
+    said(base).iter().filter(|e| !kept.contains(*e)).count()
+}
+
 pub fn merge_files(base: &[u8], ours: &[u8], theirs: &[u8], keys: Option<&Keys>) -> Result<Vec<u8>, String> {
     let entries = |bytes: &[u8], whose: &str, strict: bool| -> Result<Vec<(AuditEntry, Vec<u8>)>, String> {
         let text = String::from_utf8_lossy(bytes);

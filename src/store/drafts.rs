@@ -43,7 +43,29 @@ impl Store {
             .open(&path)
             .map_err(|e| StoreError::io("open", &path, e))?;
         fs4::FileExt::try_lock(&file).map_err(|_| StoreError::io("lock", &path, io::Error::other("it is held")))?;
+        // The folder's own clock: the time its new file was stamped with.
+        if let Ok(now) = file.metadata().and_then(|m| m.modified()) {
+            self.sweep_window_locks(now);
+        }
         Ok(WindowLock { _file: file, path })
+    }
+
+    /// Removes the marks of windows that stopped without removing their own
+    /// (killed, a power cut): a mark no window holds, a minute old at least
+    /// (a window that is just starting has taken its own by then), by the
+    /// folder's clock (`now`).
+    fn sweep_window_locks(&self, now: std::time::SystemTime) {
+        let Ok(entries) = fs::read_dir(self.drafts_dir()) else { return };
+        for e in entries.flatten() {
+            let name = e.file_name();
+            let Some(window) = name.to_str().and_then(|n| n.strip_prefix(".window-")?.strip_suffix(".lock")) else {
+                continue;
+            };
+            let old = e.metadata().ok().and_then(|m| m.modified().ok()).and_then(|t| now.duration_since(t).ok());
+            if old.is_some_and(|age| age.as_secs() >= 60) && !self.window_open(window) {
+                let _ = fs::remove_file(e.path());
+            }
+        }
     }
 
     /// App window `window` is open now (another process holds its lock).

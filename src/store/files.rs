@@ -93,8 +93,8 @@ const SUBFOLDERS: [&str; 5] = ["clients", "drafts", "index", "backups", "exports
 
 /// Checks, as ssh does for `~/.ssh`, that the data folder and every
 /// folder Rapport keeps in it belong to this account and that no one else
-/// can write to them, and that none of them is a symbolic link (the data
-/// folder itself may be one, to a folder that passes). Notes in a folder
+/// can write to them, and that none of them but the index is a symbolic
+/// link (the data folder itself may be one, to a folder that passes). Notes in a folder
 /// another account can write to could be read, changed or replaced.
 pub fn check_folder(root: &Path) -> Vec<UnsafeFolder> {
     let mut problems = Vec::new();
@@ -106,6 +106,11 @@ pub fn check_folder(root: &Path) -> Vec<UnsafeFolder> {
     }
     for dir in folders {
         let Ok(meta) = fs::symlink_metadata(&dir) else { continue };
+        // The index is derived: a link there is removed, never followed,
+        // and the index rebuilt (see `index::IndexDir::new`).
+        if meta.file_type().is_symlink() && dir == root.join("index") {
+            continue;
+        }
         if meta.file_type().is_symlink() {
             problems.push(UnsafeFolder {
                 path: dir.clone(),

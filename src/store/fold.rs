@@ -53,21 +53,23 @@ impl Store {
         let copy = parse_record(&bytes, path)?;
         let id = copy.client.id.clone();
         let live = self.client_path(&id);
+        // Neither is damaged: each is the wrong file to merge.
         if same_file(path, &live) {
-            return Err(StoreError::Damaged {
-                path: path.to_path_buf(),
-                reason: "this is the client's own file, not a copy of it; give the path of the conflict copy".into(),
-            });
+            return Err(RecordError::Invalid(format!(
+                "{} is the client's own file, not a copy of it; give the path of the conflict copy \
+                 (`rapport doctor` names it)",
+                path.display()
+            ))
+            .into());
         }
         if !self.has_client_file(&id) {
-            return Err(StoreError::Damaged {
-                path: path.to_path_buf(),
-                reason: format!(
-                    "it holds the record of client '{id}', who has no file here; to bring it back as it is, move it \
-                     to {}",
-                    live.display()
-                ),
-            });
+            return Err(RecordError::Invalid(format!(
+                "{} holds the record of client '{id}', who has no file here; to bring it back as it is, move it \
+                 to {}",
+                path.display(),
+                live.display()
+            ))
+            .into());
         }
         let mut base_name = None;
         let ((added, conflicts), record) = self.update(&id, now, "conflict copy merged", |r| {

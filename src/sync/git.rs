@@ -122,7 +122,23 @@ impl Git {
             // A write error shows as git's own failure below.
             let _ = stdin.write_all(bytes);
         }
-        let out = child.wait_with_output().context("waiting for git")?;
+        let out = if talks_to_the_remote(args) {
+            let limit = network_limit();
+            match wait_within(child, limit)? {
+                Some(out) => out,
+                None => {
+                    return Ok(Err(Failed {
+                        stderr: format!(
+                            "the remote did not answer within {} seconds, so git was stopped",
+                            limit.as_secs()
+                        ),
+                        stdout: String::new(),
+                    }));
+                }
+            }
+        } else {
+            child.wait_with_output().context("waiting for git")?
+        };
         if out.status.success() {
             Ok(Ok(out.stdout))
         } else {
@@ -187,4 +203,48 @@ impl Git {
     pub fn set_config(&self, key: &str, value: &str) -> Result<()> {
         self.run(&["config", "--local", key, value]).map(|_| ())
     }
+}
+
+/// Git commands that talk to the remote, which may never answer.
+fn talks_to_the_remote(args: &[&str]) -> bool {
+    matches!(args.first(), Some(&("fetch" | "push" | "ls-remote" | "clone")))
+}
+
+/// How long git may talk to the remote: two minutes, or
+/// `RAPPORT_SYNC_TIMEOUT` seconds (1 to 3,600).
+fn network_limit() -> std::time::Duration {
+    let secs = std::env::var("RAPPORT_SYNC_TIMEOUT").ok().and_then(|s| s.parse::<u64>().ok());
+    std::time::Duration::from_secs(secs.filter(|s| (1..=3600).contains(s)).unwrap_or(120))
+}
+
+/// The child's output, or None when it ran longer than `limit` (it is
+/// then stopped): a remote that accepts a connection and never answers
+/// must not hold a sync, and the folder, for ever.
+fn wait_within(mut child: std::process::Child, limit: std::time::Duration) -> Result<Option<std::process::Output>> {
+    use std::io::Read;
+    fn drain(from: Option<impl Read + Send + 'static>) -> std::thread::JoinHandle<Vec<u8>> {
+        std::thread::spawn(move || {
+            let mut bytes = Vec::new();
+            if let Some(mut from) = from {
+                let _ = from.read_to_end(&mut bytes);
+            }
+            bytes
+        })
+    }
+    let (stdout, stderr) = (drain(child.stdout.take()), drain(child.stderr.take()));
+    let start = std::time::Instant::now();
+    let status = loop {
+        if let Some(status) = child.try_wait().context("waiting for git")? {
+            break status;
+        }
+        if start.elapsed() >= limit {
+            let _ = child.kill();
+            let _ = child.wait();
+            return Ok(None);
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    };
+    let stdout = stdout.join().unwrap_or_default();
+    let stderr = stderr.join().unwrap_or_default();
+    Ok(Some(std::process::Output { status, stdout, stderr }))
 }

@@ -38,18 +38,15 @@ pub struct Synced {
 }
 
 impl Synced {
-    /// A sync that has so far put the sealed versions back in place on this
-    /// device, keeping what was changed outside Rapport as `conflicts`
-    /// (see `guard.rs`).
-    pub fn put_back_here(conflicts: &[Conflict]) -> Synced {
+    /// Adds the `conflicts` that keep what was changed outside Rapport on
+    /// this device, once the sealed versions were put back in place (see
+    /// `guard.rs`).
+    pub fn put_back(&mut self, conflicts: &[Conflict]) {
         let finalised = conflicts.iter().filter(|c| c.kind == ConflictKind::Finalised).count();
-        Synced {
-            conflicts: conflicts.len(),
-            finalised_changed: finalised,
-            changed_outside: finalised,
-            notes_kept: conflicts.iter().filter(|c| c.kind == ConflictKind::Removed).count(),
-            ..Synced::default()
-        }
+        self.conflicts += conflicts.len();
+        self.finalised_changed += finalised;
+        self.changed_outside += finalised;
+        self.notes_kept += conflicts.iter().filter(|c| c.kind == ConflictKind::Removed).count();
     }
 
     /// "2 notes in, 1 note out", or "no new notes either way".

@@ -28,38 +28,56 @@ pub fn sync(store: &Store, now: NaiveDateTime) -> Result<Synced> {
         bail!(why);
     }
     let git = Git::new(root);
-    let _lock = DataLock::acquire(&root.join("rapport.lock"))?;
-    // A sync killed with its git (a power cut) left git's own locks behind.
-    git.clear_stale_locks();
-    super::setup::configure(&git)?;
-    // A sync killed after its merge was written leaves seals to witness.
-    settle_rewitness(store, now)?;
-    kept::settle(store, now)?;
-    let put_back = guard::keep_sealed_here(&git, codec, now)?;
-    work::commit_local(&git, codec, now)?;
-    let mut synced = Synced::put_back_here(&put_back);
+    // One sync of the folder at a time. The folder's own lock is held only
+    // while files change, never while git talks to the remote, so the app
+    // and other commands go on saving meanwhile.
+    let _syncing = match DataLock::acquire(&state::dir(root).join("sync.lock")) {
+        Err(crate::store::StoreError::Locked) => {
+            bail!("another sync of this practice is under way (in the app or another window); wait for it to finish")
+        }
+        other => other?,
+    };
+    let mut synced = Synced::default();
+    {
+        let _lock = DataLock::acquire(&root.join("rapport.lock"))?;
+        // A sync killed with its git (a power cut) left git's own locks
+        // behind; every git that writes in the folder runs in a sync.
+        git.clear_stale_locks();
+        super::setup::configure(&git)?;
+        // A sync killed after its merge was written leaves seals to witness.
+        settle_rewitness(store, now)?;
+        kept::settle(store, now)?;
+        synced.put_back(&guard::keep_sealed_here(&git, codec, now)?);
+        work::commit_local(&git, codec, now)?;
+    }
     for attempt in 1..=ATTEMPTS {
-        let head = git.commit("HEAD")?;
         if let Err(f) =
             git.output(&["fetch", "-q", "origin", &format!("+refs/heads/{BRANCH}:refs/remotes/origin/{BRANCH}")], None)?
         {
             bail!(offline(&git, &f.said()));
         }
         let theirs = git.commit(&format!("refs/remotes/origin/{BRANCH}"))?;
-        let Some(head) = head else { bail!("this device's practice has no commit yet; run `rapport sync` again") };
-        if let Some(theirs) = &theirs
-            && !git.is_ancestor(theirs, &head)?
         {
-            let target = merge(&git, codec, &head, theirs, now)?;
-            work::checkout(&git, &head, &target, Some(&head))?;
-            let (notes, conflicts, finalised) = work::notes_between(&git, codec, Some(&head), &target)?;
-            synced.notes_in += notes;
-            synced.conflicts += conflicts;
-            synced.finalised_changed += finalised;
-            synced.merged(store, &git, codec, &head, theirs, &target)?;
-            settle_rewitness(store, now)?;
-            kept::settle(store, now)?;
+            let _lock = DataLock::acquire(&root.join("rapport.lock"))?;
+            // What was saved here while git fetched.
+            synced.put_back(&guard::keep_sealed_here(&git, codec, now)?);
             work::commit_local(&git, codec, now)?;
+            let head = git.commit("HEAD")?;
+            let Some(head) = head else { bail!("this device's practice has no commit yet; run `rapport sync` again") };
+            if let Some(theirs) = &theirs
+                && !git.is_ancestor(theirs, &head)?
+            {
+                let target = merge(&git, codec, &head, theirs, now)?;
+                work::checkout(&git, &head, &target, Some(&head))?;
+                let (notes, conflicts, finalised) = work::notes_between(&git, codec, Some(&head), &target)?;
+                synced.notes_in += notes;
+                synced.conflicts += conflicts;
+                synced.finalised_changed += finalised;
+                synced.merged(store, &git, codec, &head, theirs, &target)?;
+                settle_rewitness(store, now)?;
+                kept::settle(store, now)?;
+                work::commit_local(&git, codec, now)?;
+            }
         }
         let head = git.commit("HEAD")?.expect("committed");
         if theirs.as_deref() == Some(head.as_str()) {

@@ -9,7 +9,7 @@ use chrono::NaiveDateTime;
 
 use super::codec::Codec;
 use super::git::Git;
-use super::tracked::{ATTRIBUTES, GITIGNORE};
+use super::tracked::{ATTRIBUTES, GITIGNORE, INFO_ATTRIBUTES};
 use super::{BRANCH, host_name, state, work};
 use crate::store::atomic::{create_private_dir, write_atomic};
 use crate::store::crypt::{IDENTITY_FILE, Keys};
@@ -62,8 +62,8 @@ pub fn configure(git: &Git) -> Result<()> {
     // The remote can change `.gitattributes`, never `.git/info/attributes`.
     let info = git.dir().join("info");
     create_private_dir(&info)?;
-    if std::fs::read(info.join("attributes")).ok().as_deref() != Some(ATTRIBUTES.as_bytes()) {
-        write_atomic(&info.join("attributes"), ATTRIBUTES.as_bytes())?;
+    if std::fs::read(info.join("attributes")).ok().as_deref() != Some(INFO_ATTRIBUTES.as_bytes()) {
+        write_atomic(&info.join("attributes"), INFO_ATTRIBUTES.as_bytes())?;
     }
     let host = host_name();
     if git.config("user.name")?.is_none_or(|n| n.is_empty()) {

@@ -45,6 +45,19 @@ pub const ATTRIBUTES: &str = "\
 /identity.age merge=rapport
 ";
 
+/// `.git/info/attributes`, which outranks any `.gitattributes`: Rapport's
+/// merge, and no attribute that would change the files on their way in or
+/// out (`ident`, a filter, another encoding, line-ending conversion).
+pub const INFO_ATTRIBUTES: &str = "\
+# Written by Rapport (`rapport sync`): the files go in and out as they are.
+* -ident -filter -working-tree-encoding -text -eol
+/clients/*.json merge=rapport
+/clients/*.age merge=rapport
+/ledger merge=rapport
+/audit.log merge=rapport
+/identity.age merge=rapport
+";
+
 /// The largest ledger or audit log taken from a remote.
 const LOG_BYTES: u64 = 1024 * 1024 * 1024;
 
@@ -168,6 +181,13 @@ pub fn check_incoming(git: &Git, codec: Codec, from: &str, to: &str) -> Result<V
             }
             bail!(refused(&c.path, "not a file Rapport syncs"))
         };
+        if matches!(part, Part::Ledger | Part::Audit) && c.object.is_none() {
+            bail!(
+                "the remote no longer holds {}, which only ever grows (it witnesses every finalised note); nothing \
+                 was changed here. Check who can write to the remote",
+                c.path
+            );
+        }
         let Some(object) = &c.object else { continue };
         let size: u64 = git.run(&["cat-file", "-s", object])?.parse().unwrap_or(u64::MAX);
         let limit = match part {
@@ -186,8 +206,20 @@ pub fn check_incoming(git: &Git, codec: Codec, from: &str, to: &str) -> Result<V
             Part::Key if !crypt::is_key_file(&git.run_bytes(&["cat-file", "blob", object])?) => {
                 bail!(refused(&c.path, "not a key file locked by a passphrase"))
             }
-            Part::Ledger | Part::Audit if codec.encrypted() => check_log(git, codec, &part, from, &c.path, object)?,
-            _ => {}
+            // What the remote may not change: how git treats the files.
+            Part::Setup => {
+                let want = if c.path == ".gitignore" { GITIGNORE } else { ATTRIBUTES };
+                if git.run_bytes(&["cat-file", "blob", object])? != want.as_bytes() {
+                    bail!(refused(&c.path, "not as Rapport writes it (it would change how git treats the record)"));
+                }
+            }
+            Part::Ledger | Part::Audit => {
+                keeps_every_entry(git, codec, &part, from, &c.path, object)?;
+                if codec.encrypted() {
+                    check_log(git, codec, &part, from, &c.path, object)?;
+                }
+            }
+            Part::Key => {}
         }
     }
     Ok(found)
@@ -218,6 +250,32 @@ fn other_side(codec: Codec, c: &Change) -> Option<String> {
         return Some(refused(&c.path, "a plain client file in an encrypted practice"));
     }
     None
+}
+
+/// The ledger and the audit log only ever grow: the remote's version must
+/// hold every entry of the version both devices started from (a ledger cut
+/// short would unwitness the seals of finalised notes on every device).
+/// Entries are compared by what they say (the ledger's chain is laid again
+/// by a merge, and lines are encrypted afresh).
+fn keeps_every_entry(git: &Git, codec: Codec, part: &Part, from: &str, path: &str, object: &str) -> Result<()> {
+    let Some(old) = git.blob(from, path)? else { return Ok(()) };
+    let new = git.run_bytes(&["cat-file", "blob", object])?;
+    let lost = if *part == Part::Ledger {
+        crate::store::ledger::entries_lost(&old, &new, codec.keys())
+    } else {
+        crate::store::audit::entries_lost(&old, &new, codec.keys())
+    };
+    if lost > 0 {
+        bail!(refused(
+            path,
+            &format!(
+                "{} this device has {} missing from it; the ledger and the audit log only ever grow",
+                crate::domain::plural(lost, "entry"),
+                if lost == 1 { "is" } else { "are" }
+            )
+        ));
+    }
+    Ok(())
 }
 
 /// Every line of an encrypted practice's log that `to` adds (line `path`

@@ -124,7 +124,7 @@ pub enum Action {
     SettleConflict,
     /// Keep the value in place (settling a conflict).
     KeepThis,
-    /// Put the other device's value in place (settling a conflict).
+    /// Put the other value in place (settling a conflict).
     TakeOther,
     /// Show archived clients in the list too, or hide them again.
     ShowArchived,
@@ -278,7 +278,7 @@ pub enum Effect {
     /// Ask where the folder stands with its remote, without the network.
     CheckSync,
     /// Settle `conflict` of `client`'s: keep the value in place, or put the
-    /// other device's there.
+    /// other value there.
     SettleConflict {
         client: ClientId,
         conflict: Box<Conflict>,

@@ -97,7 +97,7 @@ fn perform(store: &Store, effect: Effect, now: NaiveDateTime) -> Option<Action> 
                 Ok((c, record)) => Action::RecordSaved {
                     record: Box::new(record),
                     message: if take_other {
-                        format!("Settled: the other device's value is in place now ({}).", c.describe())
+                        format!("Settled: the other value is in place now ({}).", c.describe())
                     } else {
                         format!("Settled: the value in place stays ({}).", c.describe())
                     },

@@ -35,6 +35,9 @@ pub struct Done {
 pub struct Worker {
     jobs: Option<Sender<(Effect, NaiveDateTime)>>,
     done: Receiver<Done>,
+    /// For a sync, which runs on a thread of its own (see [`Worker::send`]).
+    store: Store,
+    side: Sender<Done>,
     thread: Option<JoinHandle<()>>,
     /// Effects sent and not yet done.
     pub in_flight: usize,
@@ -46,15 +49,32 @@ impl Worker {
     pub fn start(store: Store) -> Worker {
         let (jobs, inbox) = mpsc::channel::<(Effect, NaiveDateTime)>();
         let (outbox, done) = mpsc::channel::<Done>();
+        let side = outbox.clone();
+        let worker_store = store.clone();
         let thread = std::thread::Builder::new()
             .name("rapport-store".into())
-            .spawn(move || work(&store, &inbox, &outbox))
+            .spawn(move || work(&worker_store, &inbox, &outbox))
             .expect("starting the store thread");
-        Worker { jobs: Some(jobs), done, thread: Some(thread), in_flight: 0, changes_in_flight: 0 }
+        Worker { jobs: Some(jobs), done, store, side, thread: Some(thread), in_flight: 0, changes_in_flight: 0 }
     }
 
     pub fn send(&mut self, effect: Effect, now: NaiveDateTime) {
         self.in_flight += 1;
+        if effect == Effect::Sync {
+            // A sync waits on the network, for as long as two minutes: on a
+            // thread of its own, so notes and drafts are saved meanwhile.
+            let (store, side) = (self.store.clone(), self.side.clone());
+            let started = std::thread::Builder::new().name("rapport-sync".into()).spawn(move || {
+                let mut actions: Vec<Action> = effects::run(&store, Effect::Sync, now).into_iter().collect();
+                actions.extend(store.take_notices().into_iter().map(Action::StoreWarned));
+                let _ = side.send(Done { actions, was_change: false });
+            });
+            if started.is_err() {
+                let failed = Action::Synced(Box::new(Err("a thread for the sync could not be started".into())));
+                let _ = self.side.send(Done { actions: vec![failed], was_change: false });
+            }
+            return;
+        }
         if effect.is_change() {
             self.changes_in_flight += 1;
         }

@@ -27,7 +27,13 @@ fn bounded(range: std::ops::RangeInclusive<u32>) -> clap::builder::RangedI64Valu
 fn hold_duration(text: &str) -> Result<std::time::Duration, String> {
     let duration = humantime::parse_duration(text).map_err(|e| format!("{e}; write it as 8h, 30m, 1h30m or 90s"))?;
     if !bounds::HOLD_SECONDS.contains(&duration.as_secs()) {
-        return Err("hold the key for at least 1s and at most a week (168h)".into());
+        // humantime reads `M` as months: `30M` is two and a half years.
+        let months = if text.contains('M') {
+            format!("; `M` is months and `m` minutes: did you mean {}?", text.replace('M', "m"))
+        } else {
+            String::new()
+        };
+        return Err(format!("hold the key for at least 1s and at most a week (168h){months}"));
     }
     Ok(duration)
 }
@@ -232,13 +238,13 @@ pub enum SyncCommand {
     Clone { remote: String },
     /// Changes not yet synced, commits either side, conflicts to settle, last sync
     Status,
-    /// Settle a conflict from syncing: keep the value in place, or put the other device's there
+    /// Settle a conflict from syncing: keep the value in place, or put the other value there
     Resolve {
         #[arg(help = CLIENT)]
         client: String,
         /// The conflict's number, as `sync status` lists them for this client
         number: usize,
-        /// Put the other device's value in place instead
+        /// Put the other value in place instead
         #[arg(long)]
         other: bool,
     },

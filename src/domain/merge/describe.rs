@@ -50,7 +50,7 @@ impl Conflict {
         let field = self.field.replace('_', " ");
         match self.kind {
             ConflictKind::Edit => format!(
-                "{what}, {field}: changed on both devices; {} is in place, the other device had {}",
+                "{what}, {field}: changed on both devices; {} is in place; the other value was {}",
                 shown(&self.kept, 60),
                 shown(&self.other, 60)
             ),
@@ -80,7 +80,7 @@ impl Conflict {
 
 impl super::super::ClientRecord {
     /// Settles the conflict at `index` (0-based, as listed): with
-    /// `take_other`, the other device's value goes in place of the one kept
+    /// `take_other`, the other value goes in place of the one kept
     /// (a field's conflict only); either way the conflict leaves the record.
     pub fn settle_conflict(&mut self, index: usize, take_other: bool) -> Result<Conflict, super::super::RecordError> {
         use super::super::RecordError::Invalid;

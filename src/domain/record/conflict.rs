@@ -23,7 +23,8 @@ pub struct Conflict {
     /// The value left in place, as it was when the merge met the other.
     #[serde(default)]
     pub kept: serde_json::Value,
-    /// The other device's value (a whole item when `field` is empty).
+    /// The value not in place: the one the merge did not keep (a whole item
+    /// when `field` is empty).
     #[serde(default)]
     pub other: serde_json::Value,
 }

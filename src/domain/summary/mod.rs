@@ -220,4 +220,4 @@ mod sections;
 #[cfg(test)]
 mod tests;
 
-pub use sections::{Emphasis, HEADINGS, MEASURES, ReviewLine, Section, open_task_line};
+pub use sections::{Emphasis, HEADING_WIDTH, HEADINGS, MEASURES, ReviewLine, Section, TWO_DEVICES, open_task_line};

@@ -46,6 +46,14 @@ pub const HEADINGS: [&str; 7] =
 /// for a client with measures taken.
 pub const MEASURES: &str = "Measures";
 
+/// The heading of the conflicts from two devices, shown last while there
+/// are any to settle.
+pub const TWO_DEVICES: &str = "Two devices";
+
+/// The most characters a heading may have: the review screen draws them in
+/// a column this wide, with a space before the text beside them.
+pub const HEADING_WIDTH: usize = 14;
+
 /// The most totals a review's sparkline shows: the latest ones (the chart
 /// shows them all).
 const SPARK_MAX: usize = 16;
@@ -238,7 +246,7 @@ impl Summary {
         // Only while there is something to settle.
         if !self.from_two_devices.is_empty() {
             sections.push(Section {
-                heading: "From two devices",
+                heading: TWO_DEVICES,
                 lines: self
                     .from_two_devices
                     .iter()

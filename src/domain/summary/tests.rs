@@ -131,6 +131,13 @@ fn a_new_client_gets_quiet_empty_sections_in_order() {
 }
 
 #[test]
+fn every_heading_fits_the_review_screens_label_column() {
+    for heading in HEADINGS.into_iter().chain([MEASURES, TWO_DEVICES]) {
+        assert!(heading.chars().count() <= HEADING_WIDTH, "{heading:?} is wider than {HEADING_WIDTH}");
+    }
+}
+
+#[test]
 fn messages_awaiting_reply_and_watch_for_are_listed() {
     let mut r = maria();
     r.add_contact(dt("2026-11-20 18:00"), Channel::Voicemail, Direction::Incoming, "can we move Monday?".into());

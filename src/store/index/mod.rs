@@ -29,11 +29,15 @@ use super::crypt::SharedKeys;
 use crate::domain::bounds::is_valid_id;
 use crate::domain::{Appointment, Channel, ClientId, ClientRecord, ContactId};
 
+mod folder;
 mod names;
+mod quick_time;
 mod refresh;
 pub mod state;
 mod text;
 
+use folder::{NAMES_CAP, STATE_CAP, SUMMARIES_CAP};
+pub(crate) use folder::{RECENT_CAP, SEGMENT_CAP, WITNESS, WITNESS_CAP};
 pub use names::ClientName;
 use state::State;
 pub use text::{Place, loose_text, session_text, text_lines};
@@ -215,10 +219,6 @@ struct Logged {
 }
 
 impl IndexDir {
-    pub fn new(root: &Path, keys: SharedKeys) -> IndexDir {
-        IndexDir { dir: root.join("index"), keys }
-    }
-
     /// The file name of client `id` (see [`super::Store::stem`]).
     fn stem(&self, id: &str) -> String {
         match &self.keys {
@@ -227,39 +227,15 @@ impl IndexDir {
         }
     }
 
-    /// A file of the index folder.
-    pub fn path(&self, name: &str) -> PathBuf {
-        self.dir.join(name)
-    }
-
-    /// Reads an index file, decrypting it when the folder is encrypted.
-    pub fn read_bytes(&self, path: &Path) -> Option<Vec<u8>> {
-        // Never through a link; derived files are rebuilt if refused.
-        let bytes = super::files::read_regular(path, 1 << 30).ok()?;
-        match &self.keys {
-            Some(k) => k.decrypt(&bytes),
-            None => Some(bytes),
-        }
-    }
-
-    pub fn write_bytes(&self, path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
-        super::atomic::create_private_dir(&self.dir)?;
-        match &self.keys {
-            // Derived data: atomic, but not worth an fsync; a torn index is rebuilt.
-            Some(k) => super::atomic::write_atomic_unsynced(path, &k.encrypt(bytes)),
-            None => super::atomic::write_atomic_unsynced(path, bytes),
-        }
-    }
-
-    fn read_json<T: serde::de::DeserializeOwned>(&self, name: &str) -> Option<T> {
+    fn read_json<T: serde::de::DeserializeOwned>(&self, name: &str, cap: u64) -> Option<T> {
         // Checked as UTF-8 once, whole, rather than string by string.
-        let bytes = self.read_bytes(&self.path(name))?;
+        let bytes = self.read_bytes(&self.path(name), cap)?;
         serde_json::from_str(std::str::from_utf8(&bytes).ok()?).ok()
     }
 
     /// How fresh the index is, or None when it has none of this version.
     pub fn state(&self) -> Option<State> {
-        self.read_json::<State>(STATE).filter(|s| s.version == INDEX_VERSION)
+        self.read_json::<State>(STATE, STATE_CAP).filter(|s| s.version == INDEX_VERSION)
     }
 
     fn write_state(&self, state: &State) -> anyhow::Result<()> {
@@ -275,11 +251,11 @@ impl IndexDir {
     /// Every entry, sorted by id: the summaries file with the log since
     /// applied. None when missing, damaged or old.
     pub fn entries(&self) -> Option<Vec<IndexEntry>> {
-        let file: IndexFile = self.read_json(CLIENTS)?;
+        let file: IndexFile = self.read_json(CLIENTS, SUMMARIES_CAP)?;
         if file.version != INDEX_VERSION {
             return None;
         }
-        let log = self.log();
+        let log = self.log()?;
         let mut entries: Vec<IndexEntry> = if log.is_empty() {
             // As written: one entry a file (the app's start reads this).
             file.clients
@@ -304,27 +280,27 @@ impl IndexDir {
         Some(entries)
     }
 
-    /// The log's lines, in order; a torn or damaged line is skipped.
-    fn log(&self) -> Vec<Logged> {
-        let Ok(bytes) = super::files::read_regular(&self.path(LOG), 1 << 30) else { return Vec::new() };
-        bytes
+    /// The log's lines, in order; a torn or damaged line is skipped. None
+    /// when the log is there but damaged (a link, too large): the changes
+    /// it held are lost, and the index must be rebuilt.
+    fn log(&self) -> Option<Vec<Logged>> {
+        let bytes = self.read_raw(&self.path(LOG), SUMMARIES_CAP)?.unwrap_or_default();
+        let lines = bytes
             .split(|&b| b == b'\n')
             .filter_map(|l| match &self.keys {
                 Some(k) => k.decrypt(&STANDARD.decode(l).ok()?),
                 None => Some(l.to_vec()),
             })
             .filter_map(|l| serde_json::from_slice(&l).ok())
-            .collect()
+            .collect();
+        Some(lines)
     }
 
     /// Writes the summaries whole, and starts the log afresh.
     fn write_entries(&self, clients: Vec<IndexEntry>) -> anyhow::Result<Vec<IndexEntry>> {
         let file = IndexFile { version: INDEX_VERSION, clients };
         self.write_bytes(&self.path(CLIENTS), &serde_json::to_vec(&file)?)?;
-        match fs::remove_file(self.path(LOG)) {
-            Err(e) if e.kind() != io::ErrorKind::NotFound => return Err(e.into()),
-            _ => {}
-        }
+        self.remove(&self.path(LOG))?;
         Ok(file.clients)
     }
 
@@ -333,8 +309,8 @@ impl IndexDir {
     /// written whole instead.
     fn log_entry(&self, file: &str, entry: Option<IndexEntry>) -> anyhow::Result<()> {
         let log = self.path(LOG);
-        let logged = fs::metadata(&log).map_or(0, |m| m.len());
-        let whole = fs::metadata(self.path(CLIENTS)).map_or(0, |m| m.len());
+        let logged = fs::symlink_metadata(&log).map_or(0, |m| m.len());
+        let whole = fs::symlink_metadata(self.path(CLIENTS)).map_or(0, |m| m.len());
         if logged > (whole / 4).max(64 * 1024) {
             let Some(mut entries) = self.entries() else { return Ok(()) };
             entries.retain(|e| e.file != file);
@@ -348,13 +324,14 @@ impl IndexDir {
             None => json,
         };
         line.push(b'\n');
+        self.make_folder_of(&log)?;
         super::audit::append_line_unsynced(&log, &line)?;
         Ok(())
     }
 
     /// Every client's name, for finding a client: None when missing or damaged.
     pub fn names(&self) -> Option<Vec<ClientName>> {
-        let names = names::decode(&self.read_bytes(&self.path(NAMES))?)?;
+        let names = names::decode(&self.read_bytes(&self.path(NAMES), NAMES_CAP)?)?;
         Some(names.into_iter().filter(ClientName::is_sound).collect())
     }
 
@@ -364,10 +341,7 @@ impl IndexDir {
 
     /// Forgets the index, so the next look rebuilds it. Call under the lock.
     pub fn discard(&self) -> anyhow::Result<()> {
-        match fs::remove_file(self.path(STATE)) {
-            Err(e) if e.kind() != io::ErrorKind::NotFound => Err(e.into()),
-            _ => Ok(()),
-        }
+        Ok(self.remove(&self.path(STATE))?)
     }
 
     /// Makes the next look check every client file (a full pass), after a
@@ -376,48 +350,6 @@ impl IndexDir {
         match self.state() {
             Some(state) => self.write_state(&State { clients_mtime: 0, ..state }),
             None => Ok(()),
-        }
-    }
-}
-
-/// Times in the summaries, read without chrono's general parser: the app's
-/// start reads thousands of them. Any other form than the one Rapport
-/// writes (`2026-11-26T09:35:00`) goes to chrono as before.
-mod quick_time {
-    use chrono::{NaiveDate, NaiveDateTime};
-    use serde::{Deserialize, Deserializer};
-
-    fn parse(s: &str) -> Option<NaiveDateTime> {
-        let b = s.as_bytes();
-        if b.len() != 19 || b[4] != b'-' || b[7] != b'-' || b[10] != b'T' || b[13] != b':' || b[16] != b':' {
-            return s.parse().ok();
-        }
-        let n = |r: std::ops::Range<usize>| -> Option<u32> {
-            b[r].iter().try_fold(0u32, |n, d| d.is_ascii_digit().then(|| n * 10 + u32::from(d - b'0')))
-        };
-        NaiveDate::from_ymd_opt(n(0..4)? as i32, n(5..7)?, n(8..10)?)?.and_hms_opt(n(11..13)?, n(14..16)?, n(17..19)?)
-    }
-
-    pub fn read<'de, D: Deserializer<'de>>(d: D) -> Result<NaiveDateTime, D::Error> {
-        let s = <&str>::deserialize(d)?;
-        parse(s).ok_or_else(|| serde::de::Error::custom(format!("not a time: {s}")))
-    }
-
-    pub fn read_option<'de, D: Deserializer<'de>>(d: D) -> Result<Option<NaiveDateTime>, D::Error> {
-        match Option::<&str>::deserialize(d)? {
-            None => Ok(None),
-            Some(s) => parse(s).map(Some).ok_or_else(|| serde::de::Error::custom(format!("not a time: {s}"))),
-        }
-    }
-
-    #[cfg(test)]
-    #[test]
-    fn reads_what_chrono_reads() {
-        for s in ["2026-11-26T09:35:00", "2026-02-29T09:00:00", "2026-11-26T09:35:00.5", "1999-12-31T23:59:59"] {
-            assert_eq!(parse(s), s.parse().ok(), "{s}");
-        }
-        for s in ["2026-13-26T09:35:00", "2026-11-26T24:00:00", "2026-1x-26T09:35:00", "+026-11-26T09:35:00"] {
-            assert_eq!(parse(s), None, "{s}");
         }
     }
 }

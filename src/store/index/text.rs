@@ -105,10 +105,23 @@ impl Place {
     pub fn text(&self, r: &ClientRecord) -> Option<String> {
         Some(match self {
             Place::Note(s) => session_text(r, r.session(s)?),
-            Place::Addendum(s, n) => one_line(&r.session(s)?.addenda.get(n - 1)?.text),
+            Place::Addendum(s, n) => one_line(&r.session(s)?.addenda.get(n.checked_sub(1)?)?.text),
             Place::Outcome(t) => one_line(r.tasks.iter().find(|x| x.id == *t)?.outcome.as_ref()?),
             Place::Message(c) => one_line(&r.contacts.iter().find(|x| x.id == *c)?.summary),
             Place::Profile => loose_text(r),
+        })
+    }
+
+    /// The day of this place in `r`: its note's, addendum's or message's,
+    /// the day its task closed (or was set), the client's first for their
+    /// profile; None when `r` has no such place.
+    pub fn date(&self, r: &ClientRecord) -> Option<NaiveDate> {
+        Some(match self {
+            Place::Note(s) => r.session(s)?.at.date(),
+            Place::Addendum(s, n) => r.session(s)?.addenda.get(n.checked_sub(1)?)?.at.date(),
+            Place::Outcome(t) => r.tasks.iter().find(|x| x.id == *t).map(|t| t.closed_on.unwrap_or(t.set_on))?,
+            Place::Message(c) => r.contacts.iter().find(|x| x.id == *c)?.at.date(),
+            Place::Profile => r.client.created,
         })
     }
 
@@ -127,21 +140,20 @@ impl Place {
 /// and one for details noted outside a session.
 /// `id \t place \t date \t text`
 pub fn text_lines(r: &ClientRecord) -> Vec<String> {
-    let mut places: Vec<(Place, NaiveDate)> = Vec::new();
+    let mut places: Vec<Place> = Vec::new();
     for s in &r.sessions {
-        places.push((Place::Note(s.id.clone()), s.at.date()));
-        places.extend(s.addenda.iter().enumerate().map(|(i, a)| (Place::Addendum(s.id.clone(), i + 1), a.at.date())));
+        places.push(Place::Note(s.id.clone()));
+        places.extend((1..=s.addenda.len()).map(|n| Place::Addendum(s.id.clone(), n)));
     }
-    for t in r.tasks.iter().filter(|t| t.outcome.is_some()) {
-        places.push((Place::Outcome(t.id.clone()), t.closed_on.unwrap_or(t.set_on)));
-    }
-    places.extend(r.contacts.iter().map(|c| (Place::Message(c.id.clone()), c.at.date())));
-    places.push((Place::Profile, r.client.created));
+    places.extend(r.tasks.iter().filter(|t| t.outcome.is_some()).map(|t| Place::Outcome(t.id.clone())));
+    places.extend(r.contacts.iter().map(|c| Place::Message(c.id.clone())));
+    places.push(Place::Profile);
     let id = &r.client.id;
     places
         .into_iter()
-        .filter_map(|(place, date)| {
+        .filter_map(|place| {
             let text = place.text(r).filter(|t| !t.trim().is_empty())?;
+            let date = place.date(r)?;
             Some(format!("{id}\t{}\t{}\t{}", place.code(), date.format("%Y-%m-%d"), fold(&text)))
         })
         .collect()

@@ -17,6 +17,7 @@ use serde::{Deserialize, Serialize};
 use super::{Entry, Witness, parse, path, witness_more};
 use crate::domain::SessionId;
 use crate::store::Store;
+use crate::store::index::{WITNESS, WITNESS_CAP};
 
 /// How far back from where it stopped the cache looks for the entry it saw.
 const LOOK_BACK: u64 = 64 * 1024;
@@ -34,7 +35,7 @@ struct Cached {
 
 impl Store {
     fn witness_cache_path(&self, id: &str) -> PathBuf {
-        self.index_dir().path("witness").join(self.stem(id))
+        self.index_dir().path(WITNESS).join(self.stem(id))
     }
 
     /// What the ledger says of client `id`'s notes, reading only what was
@@ -46,7 +47,7 @@ impl Store {
         let cache_path = self.witness_cache_path(id);
         let cached: Option<Cached> = self
             .index_dir()
-            .read_bytes(&cache_path)
+            .read_bytes(&cache_path, WITNESS_CAP)
             .and_then(|b| serde_json::from_slice(&b).ok())
             .filter(|c: &Cached| c.client == id && c.end <= len);
         let only = super::Only::new(id, keys);
@@ -91,8 +92,8 @@ impl Store {
         if let Some((n, link)) = seen {
             let cached = Cached { client: id.to_string(), end, n, link, notes: notes.clone() };
             if let Ok(bytes) = serde_json::to_vec(&cached) {
-                let _ = crate::store::atomic::create_private_dir(&self.index_dir().path("witness"))
-                    .and_then(|()| self.index_dir().write_bytes(&cache_path, &bytes));
+                // Derived: one not written is read from the ledger next time.
+                let _ = self.index_dir().write_bytes(&cache_path, &bytes);
             }
         }
         Ok(notes)

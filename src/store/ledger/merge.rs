@@ -75,6 +75,16 @@ pub fn merge_files(base: &[u8], ours: &[u8], theirs: &[u8], keys: Option<&Keys>)
     Ok(out)
 }
 
+/// How many entries of `base` `theirs` lacks: a merge lays the chain
+/// again, so entries are compared by what they witness, not by their line.
+/// Lines that cannot be read count as nothing.
+pub fn entries_lost(base: &[u8], theirs: &[u8], keys: Option<&Keys>) -> usize {
+    let key = |e: &Entry| (e.at, e.kind, e.client.clone(), e.session.clone(), e.hash.clone());
+    let kept: std::collections::HashSet<_> =
+        entries(theirs, keys, "", false).unwrap_or_default().iter().map(|(e, _)| key(e)).collect();
+    entries(base, keys, "", false).unwrap_or_default().iter().filter(|(e, _)| !kept.contains(&key(e))).count()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

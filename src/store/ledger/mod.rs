@@ -389,6 +389,6 @@ mod cache;
 mod merge;
 mod verify;
 
-pub use merge::merge_files;
+pub use merge::{entries_lost, merge_files};
 
 pub use verify::{Finding, Verified, check, may_seal};

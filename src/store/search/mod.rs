@@ -131,28 +131,37 @@ impl Store {
         });
         // Snippets come from the client files, in their own case, read
         // only for the hits returned: in rounds, as some may be dropped.
-        let mut candidates = in_order.filter_map(|(date, client, place, _)| {
+        let mut candidates = in_order.map(|(date, client, place, _)| {
             // An id Rapport would not write is never made into a path.
-            Some((date, client, Place::parse(place)?)).filter(|_| is_valid_id(client))
+            Place::parse(place).filter(|_| is_valid_id(client)).map(|place| (date, client, place))
         });
-        let mut hits = Vec::new();
+        let (mut hits, mut dropped) = (Vec::new(), 0);
         while hits.len() < limit {
-            let round: Vec<(NaiveDate, &str, Place)> = candidates.by_ref().take(limit - hits.len()).collect();
+            let round: Vec<Option<(NaiveDate, &str, Place)>> = candidates.by_ref().take(limit - hits.len()).collect();
             if round.is_empty() {
                 break;
             }
-            let records = self.load_some(round.iter().map(|(_, client, _)| *client));
-            for (date, client, place) in round {
-                // A hit is shown only from the client's own file: a line of
-                // a damaged index that names no real place is dropped.
-                let Some(r) = records.get(client).and_then(Option::as_ref) else { continue };
-                let Some(body) = place.text(r) else { continue };
+            let (asked, before) = (round.len(), hits.len());
+            let records = self.load_some(round.iter().flatten().map(|(_, client, _)| *client));
+            for (date, client, place) in round.into_iter().flatten() {
+                // A hit is shown only from the client's own file: the place
+                // the index names must be there and hold every word, else
+                // the line was damaged, forged or is out of date, and is
+                // neither shown nor counted.
+                let record = records.get(client).and_then(Option::as_ref);
+                let Some((r, (snippet, marks))) =
+                    record.and_then(|r| Some((r, snippet(&place.text(r)?, &words, &pieces)?)))
+                else {
+                    continue;
+                };
                 let session = place.session(r);
-                let (snippet, marks) = snippet(&body, &words);
+                // The day, too, as the file says.
+                let date = place.date(r).unwrap_or(date);
                 hits.push(Hit { client: client.into(), session, place, date, snippet, marks });
             }
+            dropped += asked - (hits.len() - before);
         }
-        Ok(Found { hits, total })
+        Ok(Found { hits, total: total.saturating_sub(dropped) })
     }
 }
 

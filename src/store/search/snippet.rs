@@ -61,8 +61,14 @@ impl Store {
 /// About [`SNIPPET`] characters of `body` around the first word found, and
 /// where the words stand in it. Words are found in the folded body and
 /// marked on the characters they were folded from ("zoe" marks "Zoë").
-pub(super) fn snippet(body: &str, words: &[String]) -> (String, Vec<(usize, usize)>) {
+/// None when the folded body does not hold every piece of the query (see
+/// [`super::pieces`]): the index said it did, but the index is derived,
+/// and a hit is shown only from the client's own file.
+pub(super) fn snippet(body: &str, words: &[String], pieces: &[String]) -> Option<(String, Vec<(usize, usize)>)> {
     let (folded, origins) = fold_with_origins(body);
+    if !pieces.iter().all(|p| folded.contains(p.as_str())) {
+        return None;
+    }
     // The range of `body` that the folded bytes a..b came from.
     let in_body = |a: usize, b: usize| {
         let last = origins[b - 1] as usize;
@@ -100,7 +106,7 @@ pub(super) fn snippet(body: &str, words: &[String]) -> (String, Vec<(usize, usiz
     }
     marks.sort_unstable();
     let marks = usable_marks(&text, marks);
-    (text, marks)
+    Some((text, marks))
 }
 
 /// Marks that can be drawn: on character boundaries (lowercasing can move
@@ -122,9 +128,18 @@ mod tests {
     use super::*;
 
     #[test]
+    fn a_body_without_every_word_of_the_query_gives_no_snippet() {
+        let words = query_words("suicidal plan").unwrap();
+        assert_eq!(snippet("sleep diary; a plan for the week", &words, &words), None);
+        let (s, _) = snippet("A Suicidal PLAN was disclosed", &words, &words).unwrap();
+        assert_eq!(s, "A Suicidal PLAN was disclosed");
+    }
+
+    #[test]
     fn a_snippet_marks_the_words() {
         let body = format!("{} the sleep diary helped {}", "x ".repeat(80), "y ".repeat(80));
-        let (s, marks) = snippet(&body, &["sleep".into(), "diary".into()]);
+        let words = ["sleep".to_string(), "diary".to_string()];
+        let (s, marks) = snippet(&body, &words, &words).unwrap();
         assert!(s.starts_with('…') && s.ends_with('…'));
         let marked: Vec<&str> = marks.iter().map(|&(a, b)| &s[a..b]).collect();
         assert_eq!(marked, vec!["sleep", "diary"]);
@@ -135,7 +150,7 @@ mod tests {
         let words = query_words("zoe CAFE").unwrap();
         assert_eq!(words, vec!["zoe", "cafe"]);
         let body = format!("{} Zoë's café, and the Cafe again", "Æ ".repeat(40));
-        let (s, marks) = snippet(&body, &words);
+        let (s, marks) = snippet(&body, &words, &words).unwrap();
         let marked: Vec<&str> = marks.iter().map(|&(a, b)| &s[a..b]).collect();
         assert_eq!(marked, vec!["Zoë", "café", "Cafe"], "{s}");
         assert_eq!(query_words("Zoë Ørsted").unwrap(), vec!["zoe", "orsted"]);
@@ -148,7 +163,8 @@ mod tests {
         assert_eq!(usable_marks(text, vec![(0, 2), (1, 3), (5, 10), (6, 8)]), vec![(1, 3), (5, 10)]);
         // Every kept mark slices without a panic, whatever the text.
         let body = "İİİ Straße sleep ǅ ﬃ sleep";
-        let (s, marks) = snippet(body, &["sleep".into(), "ss".into()]);
+        let words = ["sleep".to_string(), "ss".to_string()];
+        let (s, marks) = snippet(body, &words, &words).unwrap();
         for (a, b) in marks {
             let _ = &s[a..b];
         }

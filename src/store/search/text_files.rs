@@ -7,7 +7,7 @@ use std::collections::{BTreeMap, BTreeSet, HashSet};
 use chrono::NaiveDate;
 use memchr::memmem;
 
-use super::super::index::IndexDir;
+use super::super::index::{IndexDir, RECENT_CAP, SEGMENT_CAP};
 use super::segment::{self, Segment};
 use crate::domain::ClientId;
 
@@ -21,14 +21,14 @@ const MERGE_AT: usize = 2 << 20;
 impl IndexDir {
     /// The search text is there to be read.
     pub(crate) fn has_text(&self) -> bool {
-        self.path(SEGMENT).is_file()
+        std::fs::symlink_metadata(self.path(SEGMENT)).is_ok_and(|m| m.file_type().is_file())
     }
 
     /// The main segment and the recent lines, or None when the segment is
-    /// missing or damaged (the index is then rebuilt).
+    /// missing or either is damaged (the index is then rebuilt).
     pub(super) fn read_text(&self) -> Option<(Segment, Vec<u8>)> {
-        let segment = Segment::parse(self.read_bytes(&self.path(SEGMENT))?)?;
-        Some((segment, self.read_bytes(&self.path(RECENT)).unwrap_or_default()))
+        let segment = Segment::parse(self.read_bytes(&self.path(SEGMENT), SEGMENT_CAP)?)?;
+        Some((segment, self.read_or_absent(&self.path(RECENT), RECENT_CAP)?))
     }
 
     /// Builds the search text anew from `lines` (every client's).
@@ -54,7 +54,12 @@ impl IndexDir {
         ids: &BTreeSet<ClientId>,
         lines: &BTreeMap<ClientId, Vec<String>>,
     ) -> anyhow::Result<()> {
-        let old = self.read_bytes(&self.path(RECENT)).unwrap_or_default();
+        let Some(old) = self.read_or_absent(&self.path(RECENT), RECENT_CAP) else {
+            // Damaged: what it set aside in the segment is lost, so the
+            // whole index is rebuilt at the next look.
+            self.discard()?;
+            anyhow::bail!("the index's recent search lines were damaged; the index will be rebuilt");
+        };
         let mut out = Vec::with_capacity(old.len() + 64 * 1024);
         for line in old.split(|&b| b == b'\n').filter(|l| !l.is_empty()) {
             if !ids.iter().any(|id| recent_client(line) == Some(id.as_bytes())) {

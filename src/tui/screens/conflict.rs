@@ -1,6 +1,8 @@
 //! Settling a conflict from two devices, from the review: the box shows one
 //! conflict in words; `k` keeps the value in place, `o` puts the other
-//! device's there (a field's conflict only), `↓` goes to the next one.
+//! value there (a field's conflict only), `↓` goes to the next one. The
+//! record travels to the other device, so nothing here says whose value
+//! was whose.
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -58,7 +60,7 @@ pub fn view(frame: &mut Frame, area: Rect, m: &Model, client: &ClientId, index: 
     let count = m.record(client).map_or(0, |r| r.conflicts.len());
     let mut lines = vec![Line::raw(conflict.describe()), Line::raw("")];
     let how = if conflict.kind == ConflictKind::Edit {
-        "k keeps the value in place; o puts the other device's value in its place."
+        "k keeps the value in place; o puts the other value in its place."
     } else {
         "Both versions are in the record. k settles it (nothing changes)."
     };
@@ -77,7 +79,7 @@ pub static KEYS: &[Binding] = &[
     b(Context::Conflict, &[k('k')], Action::KeepThis, "keep this", true)
         .about("keep the value in place and settle the conflict"),
     b(Context::Conflict, &[k('o')], Action::TakeOther, "take the other", true)
-        .about("put the other device's value in place (a field's conflict)"),
+        .about("put the other value in place (a field's conflict)"),
     b(Context::Conflict, &[DOWN, k('j')], Action::Down, "next", true).about("the next conflict"),
     b(Context::Conflict, &[UP], Action::Up, "previous", false).about("the previous conflict"),
     b(Context::Conflict, &[ESC], Action::Back, "later", true).about("close; settle it later"),

@@ -2,7 +2,7 @@
 //! screen. Drawn from the same [`Summary`] as `rapport review`.
 
 use crate::domain::ClientId;
-use crate::domain::summary::{Emphasis, Summary, summary};
+use crate::domain::summary::{Emphasis, HEADING_WIDTH, Summary, summary};
 use crate::domain::{Appointment, TaskStatus};
 use crate::tui::action::{Action, Effect};
 use crate::tui::input::TextInput;
@@ -66,7 +66,7 @@ pub fn view(frame: &mut Frame, area: Rect, m: &Model, v: &ReviewView) {
     frame.render_widget(Paragraph::new(head_lines), head);
     // Headings in a left column, items beside them, wrapped with a hanging
     // indent: a typical client's review fits an 80x24 window.
-    const LABEL: usize = 15;
+    const LABEL: usize = HEADING_WIDTH + 1;
     let text_width = usize::from(body.width).saturating_sub(LABEL + 1).max(10);
     let mut lines = Vec::new();
     let mut task_index = 0;
@@ -136,7 +136,7 @@ pub static KEYS: &[Binding] = &[
     b(Context::Review, &[k('p')], Action::Profile, "profile", false),
     b(Context::Review, &[k('g')], Action::Chart, "chart", true).about("the measures as charts, with their cutoffs"),
     b(Context::Review, &[k('c')], Action::SettleConflict, "settle conflict", false)
-        .about("settle a conflict from two devices (under \"From two devices\")"),
+        .about("settle a conflict from two devices (under \"Two devices\")"),
     b(Context::Review, &[PGUP], Action::PageUp, "scroll up", false),
     b(Context::Review, &[PGDN], Action::PageDown, "scroll down", false),
     b(Context::Review, &[ESC], Action::Back, "back", true),

@@ -1,0 +1,174 @@
+//! The derived index as damage, through the real binary: a link planted in
+//! `index/`, an index file far larger than Rapport writes, a search line
+//! no client file holds. Each is never followed, read or shown; the index
+//! is rebuilt from the client files, and nothing outside the data folder
+//! is touched.
+
+mod common;
+
+use std::fs;
+use std::io::Write;
+use std::os::unix::fs::{PermissionsExt, symlink};
+use std::path::{Path, PathBuf};
+
+use common::ok;
+
+const NOW: &str = "2026-11-27 09:35";
+
+/// A data folder (0700) beside `outside/`, a folder Rapport must never touch.
+struct Scene {
+    _tmp: tempfile::TempDir,
+    data: PathBuf,
+    outside: PathBuf,
+}
+
+fn scene() -> Scene {
+    let tmp = tempfile::tempdir().unwrap();
+    let data = tmp.path().join("data");
+    let outside = tmp.path().join("outside");
+    fs::create_dir(&data).unwrap();
+    fs::set_permissions(&data, fs::Permissions::from_mode(0o700)).unwrap();
+    fs::create_dir(&outside).unwrap();
+    Scene { _tmp: tmp, data, outside }
+}
+
+/// The names in a folder, sorted.
+fn names(dir: &Path) -> Vec<String> {
+    let mut names: Vec<String> =
+        fs::read_dir(dir).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
+    names.sort();
+    names
+}
+
+fn is_real_folder(path: &Path) -> bool {
+    fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_dir())
+}
+
+/// Ann Byrne with one note finalised, so the ledger has witnessed it.
+fn ann_with_a_sealed_note(d: &Path) {
+    ok(d, NOW, &["client", "add", "Ann Byrne"]);
+    ok(d, NOW, &["note", "ann", "--at", "2026-11-26 10:00", "--topic", "sleep diary"]);
+    ok(d, NOW, &["finalise", "ann", "s1"]);
+}
+
+#[test]
+fn a_linked_witness_folder_is_removed_and_rebuilt_never_written_through() {
+    let s = scene();
+    let d = &s.data;
+    ann_with_a_sealed_note(d);
+    assert!(d.join("index/witness/ann-byrne").is_file(), "the ledger's witness of Ann is cached");
+    let elsewhere = s.outside.join("w");
+    fs::create_dir(&elsewhere).unwrap();
+    fs::remove_dir_all(d.join("index/witness")).unwrap();
+    symlink(&elsewhere, d.join("index/witness")).unwrap();
+
+    ok(d, NOW, &["note", "ann", "--at", "2026-11-27 09:00", "--topic", "walks help"]);
+    ok(d, NOW, &["finalise", "ann", "s2"]);
+
+    assert_eq!(names(&elsewhere), Vec::<String>::new(), "nothing was written where the link pointed");
+    assert!(is_real_folder(&d.join("index/witness")), "the link is gone, a real folder in its place");
+    assert!(d.join("index/witness/ann-byrne").is_file(), "the witness is cached again, inside");
+    assert!(ok(d, NOW, &["verify"]).contains("as they were finalised"));
+}
+
+#[test]
+fn a_linked_index_folder_is_damage_rebuilt_inside_the_data_folder() {
+    let s = scene();
+    let d = &s.data;
+    ann_with_a_sealed_note(d);
+    // A forged index elsewhere, naming a client who does not exist here.
+    let elsewhere = s.outside.join("index");
+    fs::create_dir(&elsewhere).unwrap();
+    fs::write(elsewhere.join("names.tsv"), "zed-forged\t\t+\tZed Forged\t\n").unwrap();
+    let before = fs::read(elsewhere.join("names.tsv")).unwrap();
+    fs::remove_dir_all(d.join("index")).unwrap();
+    symlink(&elsewhere, d.join("index")).unwrap();
+
+    let list = ok(d, NOW, &["client", "list"]);
+    assert!(list.contains("Ann Byrne") && !list.contains("Zed"), "{list}");
+    ok(d, NOW, &["note", "ann", "--at", "2026-11-27 09:00", "--topic", "walks help"]);
+    ok(d, NOW, &["finalise", "ann", "s2"]);
+
+    assert_eq!(names(&elsewhere), vec!["names.tsv"], "nothing was added where the link pointed");
+    assert_eq!(fs::read(elsewhere.join("names.tsv")).unwrap(), before);
+    assert!(is_real_folder(&d.join("index")), "the link is gone, a real folder in its place");
+    assert!(d.join("index/state.json").is_file() && d.join("index/witness/ann-byrne").is_file());
+    assert!(ok(d, NOW, &["search", "walks"]).contains("Ann Byrne"), "the rebuilt index finds the new note");
+}
+
+#[test]
+fn a_linked_index_file_is_replaced_by_a_real_one_and_its_target_kept() {
+    let s = scene();
+    let d = &s.data;
+    ann_with_a_sealed_note(d);
+    let victim = s.outside.join("victim.txt");
+    fs::write(&victim, "precious\n").unwrap();
+    for f in ["state.json", "clients.log", "names.tsv", "search-recent.tsv", "witness/ann-byrne"] {
+        let _ = fs::remove_file(d.join("index").join(f));
+        symlink(&victim, d.join("index").join(f)).unwrap();
+    }
+
+    ok(d, NOW, &["note", "ann", "--at", "2026-11-27 09:00", "--topic", "walks help"]);
+    ok(d, NOW, &["finalise", "ann", "s2"]);
+    assert!(ok(d, NOW, &["search", "walks"]).contains("Ann Byrne"));
+
+    assert_eq!(fs::read_to_string(&victim).unwrap(), "precious\n");
+    for f in ["state.json", "names.tsv", "search-recent.tsv", "witness/ann-byrne"] {
+        let m = fs::symlink_metadata(d.join("index").join(f)).unwrap();
+        assert!(m.file_type().is_file(), "index/{f} is a real file again");
+    }
+    assert!(!d.join("index/clients.log").is_symlink(), "the log's link is gone");
+}
+
+#[test]
+fn an_index_state_far_larger_than_rapport_writes_is_not_used_and_is_rebuilt() {
+    let s = scene();
+    let d = &s.data;
+    ann_with_a_sealed_note(d);
+    let state = d.join("index/state.json");
+    let written = fs::read_to_string(&state).unwrap();
+    assert!(written.len() < 200, "Rapport writes about 100 bytes: {written}");
+    // Still valid JSON, but 100 KiB: more than a state file can be.
+    fs::write(&state, format!("{written}{}", " ".repeat(100 * 1024))).unwrap();
+
+    assert!(ok(d, NOW, &["client", "list"]).contains("Ann Byrne"));
+    let now = fs::read_to_string(&state).unwrap();
+    assert!(now.len() < 200, "the oversized state was damage, and was written anew: {} bytes", now.len());
+}
+
+#[test]
+fn a_forged_search_line_shows_no_hit_the_clients_file_does_not_hold() {
+    let s = scene();
+    let d = &s.data;
+    ok(d, NOW, &["client", "add", "Bob Stone"]);
+    ok(d, NOW, &["note", "bob", "--at", "2026-11-26 10:00", "--topic", "sleep diary", "--text", "a plan for the week"]);
+    assert!(ok(d, NOW, &["search", "plan"]).contains("Bob Stone · Thu 26 Nov · s1"));
+    let recent = d.join("index/search-recent.tsv");
+    let mut lines = fs::read_to_string(&recent).unwrap();
+    lines.push_str("bob-stone\ts1\t2026-11-27\tsuicidal plan disclosed\n");
+    fs::write(&recent, lines).unwrap();
+
+    let found = ok(d, NOW, &["search", "suicidal"]);
+    assert_eq!(found, "Nothing found for 'suicidal'.\n", "no word of it is in Bob's file");
+    let found = ok(d, NOW, &["search", "plan"]);
+    assert!(found.contains("Bob Stone · Thu 26 Nov · s1") && found.contains("a plan for the week"), "{found}");
+    assert!(
+        !found.contains("27 Nov") && !found.contains("today"),
+        "the day shown is the note's own, not the forged line's: {found}"
+    );
+}
+
+#[test]
+fn a_note_changed_in_place_by_another_program_is_not_found_by_its_old_words() {
+    let s = scene();
+    let d = &s.data;
+    ok(d, NOW, &["client", "add", "Bob Stone"]);
+    ok(d, NOW, &["note", "bob", "--at", "2026-11-26 10:00", "--topic", "panic attacks at work"]);
+    assert!(ok(d, NOW, &["search", "panic"]).contains("Bob Stone"));
+    // Rewritten in place, as an editor may: the folder's time stays, so the index is not told.
+    let path = d.join("clients/bob-stone.json");
+    let text = fs::read_to_string(&path).unwrap().replace("panic attacks at work", "calmer at work");
+    fs::OpenOptions::new().write(true).truncate(true).open(&path).unwrap().write_all(text.as_bytes()).unwrap();
+
+    assert_eq!(ok(d, NOW, &["search", "panic"]), "Nothing found for 'panic'.\n");
+}
