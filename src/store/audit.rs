@@ -129,27 +129,37 @@ pub(crate) fn reencode(root: &Path, keys: &Keys, to: Option<&Keys>) -> anyhow::R
     rewrite(root, &entries, to)
 }
 
+/// The client of each entry of `base` that `theirs` lacks (empty for one
+/// of the whole folder; lines that cannot be read count as nothing):
+/// compared by what they say, not by their bytes.
+pub fn entries_lost(base: &[u8], theirs: &[u8], keys: Option<&Keys>) -> Vec<String> {
+    let said = |bytes: &[u8]| -> Vec<AuditEntry> {
+        String::from_utf8_lossy(bytes).lines().filter_map(|l| parse(l, keys)).collect()
+    };
+    let text = |e: &AuditEntry| serde_json::to_string(e).expect("entries serialise");
+    let kept: std::collections::HashSet<String> = said(theirs).iter().map(text).collect();
+    said(base).into_iter().filter(|e| !kept.contains(&text(e))).map(|e| e.client).collect()
+}
+
 /// Merges the audit logs `ours` and `theirs`, grown from `base` (git's
 /// merge driver for `audit.log`, see `rapport sync`): the union of their
 /// entries in time order, each on the very line it had (an encrypted line
 /// is not encrypted again). A log with lines Rapport cannot read (plain in
 /// an encrypted practice, encrypted with another key, or damaged anywhere
 /// but a torn last line) is not merged.
-/// How many entries of `base` `theirs` lacks (lines that cannot be read
-/// count as nothing): compared by what they say, not by their bytes.
-pub fn entries_lost(base: &[u8], theirs: &[u8], keys: Option<&Keys>) -> usize {
-    let said = |bytes: &[u8]| -> Vec<String> {
-        String::from_utf8_lossy(bytes)
-            .lines()
-            .filter_map(|l| parse(l, keys))
-            .map(|e| serde_json::to_string(&e).expect("entries serialise"))
-            .collect()
-    };
-    let kept: std::collections::HashSet<String> = said(theirs).into_iter().collect();
-    said(base).iter().filter(|e| !kept.contains(*e)).count()
+pub fn merge_files(base: &[u8], ours: &[u8], theirs: &[u8], keys: Option<&Keys>) -> Result<Vec<u8>, String> {
+    merge_keeping(base, ours, theirs, keys, &[])
 }
 
-pub fn merge_files(base: &[u8], ours: &[u8], theirs: &[u8], keys: Option<&Keys>) -> Result<Vec<u8>, String> {
+/// As [`merge_files`], keeping the entries of the clients `kept` (by id)
+/// that one side's erasure removed: their record was kept.
+pub fn merge_keeping(
+    base: &[u8],
+    ours: &[u8],
+    theirs: &[u8],
+    keys: Option<&Keys>,
+    kept: &[String],
+) -> Result<Vec<u8>, String> {
     let entries = |bytes: &[u8], whose: &str, strict: bool| -> Result<Vec<(AuditEntry, Vec<u8>)>, String> {
         let text = String::from_utf8_lossy(bytes);
         let lines: Vec<&str> = text.lines().filter(|l| !l.trim().is_empty()).collect();
@@ -167,7 +177,7 @@ pub fn merge_files(base: &[u8], ours: &[u8], theirs: &[u8], keys: Option<&Keys>)
     let o = entries(ours, "on this device", true)?;
     let t = entries(theirs, "from the other device", true)?;
     let key = |e: &(AuditEntry, Vec<u8>)| serde_json::to_string(&e.0).expect("entries serialise");
-    let merged = crate::domain::merge::union_in_time_order(&b, &o, &t, key, |e| e.0.at);
+    let merged = crate::domain::merge::union_keeping(&b, &o, &t, key, |e| e.0.at, |e| kept.contains(&e.0.client));
     Ok(merged
         .into_iter()
         .flat_map(|(_, mut l)| {

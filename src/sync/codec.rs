@@ -37,6 +37,15 @@ impl<'a> Codec<'a> {
         tracked::part(path, self.encrypted())
     }
 
+    /// The path in the repository of client `id`'s file: named by the id,
+    /// or by its keyed hash in an encrypted practice.
+    pub fn client_path(&self, id: &str) -> String {
+        match self.keys {
+            None => format!("clients/{id}.json"),
+            Some(k) => format!("clients/{}.age", k.stem(id)),
+        }
+    }
+
     /// The words of a client file: itself, or decrypted. None when it
     /// cannot be decrypted with this practice's key.
     pub fn plain(&self, bytes: &[u8]) -> Option<Vec<u8>> {

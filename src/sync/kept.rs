@@ -1,58 +1,50 @@
 //! A client erased on one device while the other changed the record is
-//! kept by the merge: nothing written is lost. The erasure took the
-//! client's entries out of the ledger, and the merge of the two ledgers
-//! keeps that, so the record kept is witnessed again once the folder holds
-//! it, as a record put back from a snapshot is: a `restore` entry, then
-//! every seal (that holds) and addendum it carries.
-
-use std::path::{Path, PathBuf};
+//! kept by the merge (see `trees.rs`): nothing written is lost. The
+//! erasure took the client's entries out of the ledger and the audit log
+//! too; the merge of the logs keeps them for a client kept so, so the
+//! record stays witnessed (`rapport verify` stays clean) and neither
+//! device's logs lose an entry they had (see `tracked::check_incoming`).
 
 use anyhow::{Result, anyhow};
-use chrono::NaiveDateTime;
 
-use super::state;
-use crate::store::Store;
-use crate::store::ledger::{self, Kind, NewEntry};
+use super::codec::Codec;
+use super::git::Git;
+use super::tracked::{self, Part};
+use super::trees;
+use crate::domain::ClientId;
+use crate::store::{audit, ledger};
 
-/// Where the merge notes the client files it kept so: one name a line.
-fn file(root: &Path) -> PathBuf {
-    state::dir(root).join("kept")
-}
-
-/// Notes that the merge kept the client file named `stem` although one
-/// device had erased the client (by its name: in an encrypted practice no
-/// client id is written in plain, even here).
-pub fn note(root: &Path, stem: &str) -> Result<()> {
-    crate::store::atomic::create_private_dir(&state::dir(root))?;
-    crate::store::audit::append_line(&file(root), format!("{stem}\n").as_bytes())?;
-    Ok(())
-}
-
-/// Witnesses again the records the merge kept, where the ledger no longer
-/// does; a record the ledger still witnesses whole (the folder does not
-/// hold the merge yet) is left as it is.
-pub fn settle(store: &Store, now: NaiveDateTime) -> Result<()> {
-    let path = file(store.root());
-    let Ok(text) = std::fs::read_to_string(&path) else { return Ok(()) };
-    if ledger::exists(store.root()) {
-        for stem in text.lines() {
-            let Ok(record) = store.load_named(stem).record else { continue };
-            let id = record.client.id.as_str();
-            let read =
-                ledger::read(store.root(), store.keys(), Some(id)).map_err(|e| anyhow!("reading the ledger: {e}"))?;
-            if ledger::check(&record, &ledger::witness(&read.entries, id)).is_empty() {
-                continue;
+/// The tree `tree`, the merge of `head` and `theirs` from `base`, with its
+/// ledger and audit log merged again keeping the entries of every client
+/// whose file one side removed and the tree still holds.
+pub fn logs(git: &Git, codec: Codec, base: &str, head: &str, theirs: &str, tree: &str) -> Result<String> {
+    let mut kept: Vec<ClientId> = Vec::new();
+    for side in [head, theirs] {
+        for c in tracked::changes(git, base, side)?.into_iter().filter(|c| c.object.is_none()) {
+            let Some(Part::Client(stem)) = codec.part(&c.path) else { continue };
+            let Some(bytes) = git.blob(tree, &c.path)? else { continue };
+            if let Ok(r) = codec.record(&c.path, &stem, &bytes) {
+                kept.push(r.client.id);
             }
-            let broken: Vec<_> = record.verify().into_iter().map(|b| b.session).collect();
-            let restore =
-                NewEntry { kind: Kind::Restore, client: id.into(), session: Default::default(), hash: String::new() };
-            let mut entries = vec![restore];
-            entries.extend(ledger::baseline(&record).into_iter().filter(|e| !broken.contains(&e.session)));
-            ledger::append(store.root(), &entries, now, store.keys())
-                .map_err(|e| anyhow!("writing the ledger: {e}"))?;
-            store.audit(now, "record kept after an erasure on another device, witnessed again", id, "");
         }
     }
-    std::fs::remove_file(&path).or_else(|e| if e.kind() == std::io::ErrorKind::NotFound { Ok(()) } else { Err(e) })?;
-    Ok(())
+    if kept.is_empty() {
+        return Ok(tree.to_string());
+    }
+    let ids: Vec<String> = kept.iter().map(|id| id.to_string()).collect();
+    let mut files = Vec::new();
+    for path in [ledger::LEDGER_FILE, "audit.log"] {
+        let blob = |rev: &str| git.blob(rev, path).map(Option::unwrap_or_default);
+        let (b, o, t) = (blob(base)?, blob(head)?, blob(theirs)?);
+        if o.is_empty() && t.is_empty() {
+            continue;
+        }
+        let merged = if path == ledger::LEDGER_FILE {
+            ledger::merge_keeping(&b, &o, &t, codec.keys(), &kept)
+        } else {
+            audit::merge_keeping(&b, &o, &t, codec.keys(), &ids)
+        };
+        files.push((path.to_string(), merged.map_err(|e| anyhow!("{path}: {e}"))?));
+    }
+    trees::with_files(git, tree, &files)
 }

@@ -46,7 +46,6 @@ pub fn sync(store: &Store, now: NaiveDateTime) -> Result<Synced> {
         super::setup::configure(&git)?;
         // A sync killed after its merge was written leaves seals to witness.
         settle_rewitness(store, now)?;
-        kept::settle(store, now)?;
         synced.put_back(&guard::keep_sealed_here(&git, codec, now)?);
         work::commit_local(&git, codec, now)?;
     }
@@ -75,7 +74,6 @@ pub fn sync(store: &Store, now: NaiveDateTime) -> Result<Synced> {
                 synced.finalised_changed += finalised;
                 synced.merged(store, &git, codec, &head, theirs, &target)?;
                 settle_rewitness(store, now)?;
-                kept::settle(store, now)?;
                 work::commit_local(&git, codec, now)?;
             }
         }
@@ -180,6 +178,7 @@ fn merge(git: &Git, codec: Codec, head: &str, theirs: &str, now: NaiveDateTime) 
             }
         }
     };
+    let tree = kept::logs(git, codec, &base, head, theirs, &tree)?;
     let tree = guard::changed_there(git, codec, head, &base, &tree, now)?;
     tracked::check_incoming(git, codec, head, &tree)?;
     if forward && tree == their_tree {

@@ -214,7 +214,7 @@ pub fn check_incoming(git: &Git, codec: Codec, from: &str, to: &str) -> Result<V
                 }
             }
             Part::Ledger | Part::Audit => {
-                keeps_every_entry(git, codec, &part, from, &c.path, object)?;
+                keeps_every_entry(git, codec, &part, [from, to], &c.path, object)?;
                 if codec.encrypted() {
                     check_log(git, codec, &part, from, &c.path, object)?;
                 }
@@ -254,10 +254,19 @@ fn other_side(codec: Codec, c: &Change) -> Option<String> {
 
 /// The ledger and the audit log only ever grow: the remote's version must
 /// hold every entry of the version both devices started from (a ledger cut
-/// short would unwitness the seals of finalised notes on every device).
-/// Entries are compared by what they say (the ledger's chain is laid again
-/// by a merge, and lines are encrypted afresh).
-fn keeps_every_entry(git: &Git, codec: Codec, part: &Part, from: &str, path: &str, object: &str) -> Result<()> {
+/// short would unwitness the seals of finalised notes on every device),
+/// but those of a client whose file `to` no longer holds: an erasure takes
+/// the client's entries with their file, and travels so. Entries are
+/// compared by what they say (the ledger's chain is laid again by a
+/// merge, and lines are encrypted afresh).
+fn keeps_every_entry(
+    git: &Git,
+    codec: Codec,
+    part: &Part,
+    [from, to]: [&str; 2],
+    path: &str,
+    object: &str,
+) -> Result<()> {
     let Some(old) = git.blob(from, path)? else { return Ok(()) };
     let new = git.run_bytes(&["cat-file", "blob", object])?;
     let lost = if *part == Part::Ledger {
@@ -265,12 +274,20 @@ fn keeps_every_entry(git: &Git, codec: Codec, part: &Part, from: &str, path: &st
     } else {
         crate::store::audit::entries_lost(&old, &new, codec.keys())
     };
+    let mut erased = std::collections::BTreeMap::new();
+    for client in &lost {
+        if !erased.contains_key(client) {
+            let gone = !client.is_empty() && git.blob(to, &codec.client_path(client))?.is_none();
+            erased.insert(client.clone(), gone);
+        }
+    }
+    let lost = lost.iter().filter(|c| !erased[*c]).count();
     if lost > 0 {
         bail!(refused(
             path,
             &format!(
                 "{} this device has {} missing from it; the ledger and the audit log only ever grow",
-                crate::domain::plural(lost, "entry"),
+                if lost == 1 { "1 entry".to_string() } else { format!("{lost} entries") },
                 if lost == 1 { "is" } else { "are" }
             )
         ));

@@ -10,7 +10,6 @@ use chrono::NaiveDateTime;
 use super::codec::Codec;
 use super::driver;
 use super::git::Git;
-use super::tracked::Part;
 
 /// A path `git merge-tree` could not merge, with its versions' objects:
 /// the one both started from (none when added on both), this device's
@@ -61,10 +60,8 @@ pub fn resolve(
     let mut files = Vec::new();
     for (path, c) in conflicted {
         let base = match &c.stages {
+            // Its entries in the logs are kept too: see `kept.rs`.
             [Some(_), Some(kept), None] | [Some(_), None, Some(kept)] => {
-                if let Some(Part::Client(stem)) = codec.part(path) {
-                    super::kept::note(git.root(), &stem).map_err(|e| format!("{e:#}"))?;
-                }
                 files.push((path.clone(), blob(&Some(kept.clone()))?));
                 continue;
             }

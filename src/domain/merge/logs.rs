@@ -18,6 +18,20 @@ pub fn union_in_time_order<T: Clone, K: Hash + Eq>(
     key: impl Fn(&T) -> K,
     at: impl Fn(&T) -> NaiveDateTime,
 ) -> Vec<T> {
+    union_keeping(base, ours, theirs, key, at, |_| false)
+}
+
+/// As [`union_in_time_order`], but an entry for which `keep` holds stays
+/// where one side removed it: the entries of a client whose record the
+/// merge keeps although one device erased them.
+pub fn union_keeping<T: Clone, K: Hash + Eq>(
+    base: &[T],
+    ours: &[T],
+    theirs: &[T],
+    key: impl Fn(&T) -> K,
+    at: impl Fn(&T) -> NaiveDateTime,
+    keep: impl Fn(&T) -> bool,
+) -> Vec<T> {
     let count = |items: &[T]| {
         let mut m: HashMap<K, usize> = HashMap::new();
         for i in items {
@@ -36,7 +50,8 @@ pub fn union_in_time_order<T: Clone, K: Hash + Eq>(
     let mut left: HashMap<K, usize> = HashMap::new();
     let mut take = |item: &T| {
         let k = key(item);
-        let w = *left.entry(key(item)).or_insert_with(|| wanted(&k));
+        let w =
+            *left.entry(key(item)).or_insert_with(|| if keep(item) { n(&o, &k).max(n(&t, &k)) } else { wanted(&k) });
         if w == 0 {
             return false;
         }

@@ -28,7 +28,7 @@ mod seals;
 mod tests;
 
 pub use describe::shown;
-pub use logs::union_in_time_order;
+pub use logs::{union_in_time_order, union_keeping};
 pub use seals::keep_sealed;
 
 /// What a merge made.

@@ -231,6 +231,9 @@ fn logs_are_the_union_in_time_order() {
     let erased = vec![(at(2), "b")];
     let out = union_in_time_order(&base, &erased, &theirs, |e| *e, |e| e.0);
     assert_eq!(out.iter().map(|e| e.1).collect::<Vec<_>>(), vec!["b", "theirs"]);
+    // Unless it is one of a client whose record the merge kept.
+    let out = union_keeping(&base, &erased, &theirs, |e| *e, |e| e.0, |e| e.1 == "a");
+    assert_eq!(out.iter().map(|e| e.1).collect::<Vec<_>>(), vec!["b", "a", "theirs"]);
 }
 
 mod properties {

@@ -9,7 +9,7 @@
 use std::collections::HashMap;
 
 use super::*;
-use crate::domain::merge::union_in_time_order;
+use crate::domain::merge::union_keeping;
 
 /// The entries of a ledger, each with its line; a torn last line is
 /// skipped, as on reading. With `keys`, every line must be encrypted.
@@ -50,6 +50,18 @@ fn entries<'a>(
 /// Merges the ledgers `ours` and `theirs`, grown from `base`: plain, or
 /// encrypted with `keys`.
 pub fn merge_files(base: &[u8], ours: &[u8], theirs: &[u8], keys: Option<&Keys>) -> Result<Vec<u8>, String> {
+    merge_keeping(base, ours, theirs, keys, &[])
+}
+
+/// As [`merge_files`], keeping the entries of the clients `kept` that one
+/// side's erasure removed: their record was kept, and stays witnessed.
+pub fn merge_keeping(
+    base: &[u8],
+    ours: &[u8],
+    theirs: &[u8],
+    keys: Option<&Keys>,
+    kept: &[ClientId],
+) -> Result<Vec<u8>, String> {
     let b = entries(base, keys, "both devices started from", false)?;
     let o = entries(ours, keys, "on this device", true)?;
     let t = entries(theirs, keys, "from the other device", true)?;
@@ -58,7 +70,7 @@ pub fn merge_files(base: &[u8], ours: &[u8], theirs: &[u8], keys: Option<&Keys>)
         t.iter().chain(&b).chain(&o).map(|(e, l)| (serde_json::to_string(e).expect("entries serialise"), *l)).collect();
     let only = |v: Vec<(Entry, &[u8])>| v.into_iter().map(|(e, _)| e).collect::<Vec<_>>();
     let key = |e: &Entry| (e.at, e.kind, e.client.clone(), e.session.clone(), e.hash.clone());
-    let merged = union_in_time_order(&only(b), &only(o), &only(t), key, |e| e.at);
+    let merged = union_keeping(&only(b), &only(o), &only(t), key, |e| e.at, |e| kept.contains(&e.client));
     let items = merged
         .into_iter()
         .map(|e| (e.at, NewEntry { kind: e.kind, client: e.client, session: e.session, hash: e.hash }));
@@ -75,14 +87,16 @@ pub fn merge_files(base: &[u8], ours: &[u8], theirs: &[u8], keys: Option<&Keys>)
     Ok(out)
 }
 
-/// How many entries of `base` `theirs` lacks: a merge lays the chain
-/// again, so entries are compared by what they witness, not by their line.
-/// Lines that cannot be read count as nothing.
-pub fn entries_lost(base: &[u8], theirs: &[u8], keys: Option<&Keys>) -> usize {
+/// The client of each entry of `base` that `theirs` lacks (empty for one
+/// of the whole folder): a merge lays the chain again, so entries are
+/// compared by what they witness, not by their line. Lines that cannot be
+/// read count as nothing.
+pub fn entries_lost(base: &[u8], theirs: &[u8], keys: Option<&Keys>) -> Vec<String> {
     let key = |e: &Entry| (e.at, e.kind, e.client.clone(), e.session.clone(), e.hash.clone());
     let kept: std::collections::HashSet<_> =
         entries(theirs, keys, "", false).unwrap_or_default().iter().map(|(e, _)| key(e)).collect();
-    entries(base, keys, "", false).unwrap_or_default().iter().filter(|(e, _)| !kept.contains(&key(e))).count()
+    let base = entries(base, keys, "", false).unwrap_or_default();
+    base.iter().filter(|(e, _)| !kept.contains(&key(e))).map(|(e, _)| e.client.to_string()).collect()
 }
 
 #[cfg(test)]

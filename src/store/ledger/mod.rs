@@ -389,6 +389,6 @@ mod cache;
 mod merge;
 mod verify;
 
-pub use merge::{entries_lost, merge_files};
+pub use merge::{entries_lost, merge_files, merge_keeping};
 
 pub use verify::{Finding, Verified, check, may_seal};
