@@ -164,3 +164,47 @@ pub(crate) fn outcome_popup(client: &ClientId, task: &TaskId, text: &str, status
         input: Box::new(TextInput::one_line("")),
     }
 }
+
+/// How long typed text may wait before it is kept as a draft.
+const DRAFT_DELAY_MS: i64 = 1000;
+
+/// Keeps the note form's text as a draft once typing has paused.
+pub(crate) fn keep_draft_if_due(m: &mut Model) -> Vec<Effect> {
+    let now = m.now;
+    let Screen::NoteForm(form) = &mut m.screen else { return vec![] };
+    match form.unkept_since {
+        Some(since) if (now - since).num_milliseconds() >= DRAFT_DELAY_MS => {
+            form.unkept_since = None;
+            let draft = form.draft(now, &m.window);
+            let client = form.client.clone();
+            m.drafts.insert(client.clone(), draft.clone());
+            vec![Effect::SaveDraft { client, draft }]
+        }
+        _ => vec![],
+    }
+}
+
+/// A note reached the disk: the client list shows it, and its draft goes.
+pub(crate) fn note_saved(
+    m: &mut Model,
+    record: crate::domain::ClientRecord,
+    session: crate::domain::SessionId,
+) -> Vec<Effect> {
+    let windows = match &m.screen {
+        Screen::NoteForm(f) => drafts_of(m, f),
+        _ => vec![m.window.clone()],
+    };
+    let id = record.client.id.clone();
+    let name = record.called().to_string();
+    let position = record.sessions_newest_first().iter().position(|s| s.id == session).unwrap_or(0);
+    m.replace_record(record);
+    m.select_client(&id);
+    m.list.session = position;
+    m.list.scroll = 0;
+    m.list.sessions_focus = false;
+    m.screen = Screen::Clients;
+    m.home = Screen::Clients;
+    m.drafts.remove(&id);
+    m.set_info(format!("Note saved for {name} ({session})."));
+    vec![Effect::DeleteDraft { client: id, windows }]
+}

@@ -1,7 +1,7 @@
 //! `update(&mut Model, Action) -> Vec<Effect>`: every state change of the
 //! app. Pure: no clock, no files, no terminal.
 
-use crate::domain::{SessionId, bounds};
+use crate::domain::bounds;
 
 use super::action::{Action, Effect};
 use super::input::TextInput;
@@ -10,8 +10,6 @@ use super::nav::home;
 use super::screens;
 use super::screens::search::SearchView;
 
-/// How long typed text may wait before it is kept as a draft.
-const DRAFT_DELAY_MS: i64 = 1000;
 /// How often the data folder is checked for changes made elsewhere.
 const REFRESH_MS: i64 = 2000;
 
@@ -55,7 +53,7 @@ fn step_model(m: &mut Model, action: Action) -> Vec<Effect> {
         }
         Action::Tick(now) => {
             m.now = now;
-            let mut effects = keep_draft_if_due(m);
+            let mut effects = super::nav::keep_draft_if_due(m);
             if let Some(minutes) = m.blank_after_minutes
                 && (now - m.last_key).num_minutes() >= i64::from(minutes)
             {
@@ -90,7 +88,7 @@ fn step_model(m: &mut Model, action: Action) -> Vec<Effect> {
             }
             return vec![];
         }
-        Action::NoteSaved { record, session } => return note_saved(m, *record, session),
+        Action::NoteSaved { record, session } => return super::nav::note_saved(m, *record, session),
         Action::ClientSaved(record) => {
             let name = record.display_name();
             let id = record.client.id.clone();
@@ -235,39 +233,4 @@ fn quit(m: &mut Model) -> Vec<Effect> {
         }
         _ => vec![],
     }
-}
-
-fn keep_draft_if_due(m: &mut Model) -> Vec<Effect> {
-    let now = m.now;
-    let Screen::NoteForm(form) = &mut m.screen else { return vec![] };
-    match form.unkept_since {
-        Some(since) if (now - since).num_milliseconds() >= DRAFT_DELAY_MS => {
-            form.unkept_since = None;
-            let draft = form.draft(now, &m.window);
-            let client = form.client.clone();
-            m.drafts.insert(client.clone(), draft.clone());
-            vec![Effect::SaveDraft { client, draft }]
-        }
-        _ => vec![],
-    }
-}
-
-fn note_saved(m: &mut Model, record: crate::domain::ClientRecord, session: SessionId) -> Vec<Effect> {
-    let windows = match &m.screen {
-        Screen::NoteForm(f) => super::nav::drafts_of(m, f),
-        _ => vec![m.window.clone()],
-    };
-    let id = record.client.id.clone();
-    let name = record.called().to_string();
-    let position = record.sessions_newest_first().iter().position(|s| s.id == session).unwrap_or(0);
-    m.replace_record(record);
-    m.select_client(&id);
-    m.list.session = position;
-    m.list.scroll = 0;
-    m.list.sessions_focus = false;
-    m.screen = Screen::Clients;
-    m.home = Screen::Clients;
-    m.drafts.remove(&id);
-    m.set_info(format!("Note saved for {name} ({session})."));
-    vec![Effect::DeleteDraft { client: id, windows }]
 }
