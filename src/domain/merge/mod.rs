@@ -334,13 +334,21 @@ impl Merger {
             Some(b) if !is_sealed(o) && !is_sealed(t) => {
                 Value::Object(self.fields("sessions", id, Some(b), Some(o), Some(t)))
             }
-            _ if words(o) == words(t) => {
-                if is_sealed(o) {
-                    o.clone()
-                } else {
-                    t.clone()
+            _ if words(o) == words(t) => match (is_sealed(o), is_sealed(t)) {
+                // The same words sealed on both devices (the editing period
+                // ran out on each): one seal, the same whichever device
+                // merges, so both converge: the earlier. (Sealed in the same
+                // minute, this device's: a seal's hash moves with the chain
+                // a merge lays again, so it cannot choose.)
+                (true, true) => {
+                    let at = |v: &Value| {
+                        v.get("finalised").and_then(|f| f.get("at")).and_then(Value::as_str).map(str::to_string)
+                    };
+                    if at(t) < at(o) { t.clone() } else { o.clone() }
                 }
-            }
+                (true, false) => o.clone(),
+                _ => t.clone(),
+            },
             None => {
                 self.conflict(ConflictKind::SameId, "sessions", id, "", Value::Null, t.clone());
                 o.clone()
