@@ -1708,3 +1708,35 @@ fn a_note_dated_off_its_appointment_or_long_ago_is_asked_about_before_it_is_save
     app.press("y");
     assert!(app.status().starts_with("Note saved"), "{}", app.status());
 }
+
+#[test]
+fn two_windows_editing_one_note_never_write_over_each_other() {
+    let a = App::demo_with(|store| {
+        let profile = rapport::domain::ClientProfile { name: "Zed Two".into(), ..Default::default() };
+        let r = store.create_client(profile, dt(NOW)).unwrap();
+        let note = rapport::domain::NewSession { topics: vec!["sleep".into()], ..Default::default() };
+        store.update(&r.client.id, dt(NOW), "note added", |r| r.add_session(note, dt("2026-11-26 09:00"))).unwrap();
+    });
+    let mut a = a;
+    let dir = a._dir.path().to_path_buf();
+    let mut b = Runtime::open(Store::open(&dir).unwrap(), dt(NOW), Theme { color: false }).unwrap();
+    b.dispatch(Action::Tick(dt(NOW)));
+    // Both windows open the note to change it.
+    for rt in [&mut a.rt, &mut b] {
+        rt.dispatch(Action::SwitchTab);
+        rt.model.select_client("zed-two");
+        rt.dispatch(Action::Open);
+        rt.dispatch(Action::EditNote);
+        assert!(matches!(rt.model.screen, Screen::NoteForm(_)), "{:?}", rt.model.status);
+    }
+    a.dispatch(Action::Paste(" and the dream".into()));
+    a.dispatch(Action::Save);
+    assert!(a.status().contains("Note saved"), "{}", a.status());
+    b.dispatch(Action::Paste(" and the garden".into()));
+    b.dispatch(Action::Save);
+    let said = b.model.status.as_ref().map(|s| s.text.clone()).unwrap_or_default();
+    assert!(said.contains("changed in another window since you opened it"), "{said}");
+    assert!(matches!(b.model.screen, Screen::NoteForm(_)), "window b keeps its text on screen");
+    let record = Store::open(&dir).unwrap().load("zed-two").unwrap();
+    assert_eq!(record.sessions[0].topics, vec!["sleep and the dream".to_string()], "window a's change stays");
+}

@@ -192,6 +192,9 @@ pub enum Effect {
         client: ClientId,
         session: SessionId,
         note: NewSession,
+        /// The note as the form found it: a note changed since (another
+        /// window) is not written over.
+        base: Option<String>,
     },
     Finalise {
         client: ClientId,

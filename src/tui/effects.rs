@@ -27,9 +27,22 @@ fn perform(store: &Store, effect: Effect, now: NaiveDateTime) -> Option<Action> 
             let result = store.search(&query, None, limit).map_err(|e| e.to_string());
             Action::SearchDone { query, result }
         }
-        Effect::EditNote { client, session, note } => {
+        Effect::EditNote { client, session, note, base } => {
             let policy = store.settings().policy();
-            match store.update(&client, now, "note edited", |r| r.edit_session(&session, note, now, policy)) {
+            let edited = store.update(&client, now, "note edited", |r| {
+                // The app holds the record made visible; compare like with like.
+                let mut on_disk = r.session(&session).cloned();
+                on_disk.make_visible();
+                if base.is_some() && on_disk.map(|s| s.edit_base()) != base {
+                    return Err(RecordError::Invalid(
+                        "this note was changed in another window since you opened it, and saving now would write \
+                         over that change. Copy what you added, press Esc and open the note again"
+                            .into(),
+                    ));
+                }
+                r.edit_session(&session, note, now, policy)
+            });
+            match edited {
                 Ok(((), record)) => Action::NoteSaved { record: Box::new(record), session },
                 Err(e) => Action::NoteNotSaved(format!("Not saved: {e}. Your note is still here.")),
             }

@@ -72,6 +72,8 @@ pub enum Confirmed {
         client: ClientId,
         editing: Option<SessionId>,
         note: Box<NewSession>,
+        /// The edited note as the form found it.
+        base: Option<String>,
     },
 }
 
@@ -89,10 +91,10 @@ impl Confirmed {
             Confirmed::RemoveItem { client, part, id } => {
                 Effect::ChangeProfile { client, change: ProfileChange::Remove { part, id } }
             }
-            Confirmed::SaveNote { client, editing: Some(session), note } => {
-                Effect::EditNote { client, session, note: *note }
+            Confirmed::SaveNote { client, editing: Some(session), note, base } => {
+                Effect::EditNote { client, session, note: *note, base }
             }
-            Confirmed::SaveNote { client, editing: None, note } => Effect::SaveNote { client, note: *note },
+            Confirmed::SaveNote { client, editing: None, note, .. } => Effect::SaveNote { client, note: *note },
         }
     }
 }

@@ -37,6 +37,15 @@ pub struct Session {
     pub addenda: Vec<Addendum>,
 }
 
+impl Session {
+    /// What an edit of the note starts from (its words, time and length),
+    /// to tell whether another window changed it meanwhile.
+    pub fn edit_base(&self) -> String {
+        let words = (&self.topics, &self.feedback, &self.observations, &self.plan, &self.notes, self.at, self.minutes);
+        serde_json::to_string(&words).expect("a note's words serialise")
+    }
+}
+
 /// The seal on a finalised note: a hash of its content chained to the
 /// client's previously finalised note, so a later change shows.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

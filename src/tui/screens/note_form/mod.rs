@@ -35,6 +35,10 @@ pub struct NoteForm {
     pub unkept_since: Option<NaiveDateTime>,
     /// The session being edited; None for a new note.
     pub editing: Option<SessionId>,
+    /// The edited note as it was when the form opened (see
+    /// [`crate::domain::Session::edit_base`]); None for a new note or one
+    /// restored from a draft.
+    pub base: Option<String>,
     /// The window whose kept draft this form was restored from (a window
     /// that stopped): its draft goes when this note is saved or discarded.
     pub restored_from: Option<String>,
@@ -74,6 +78,7 @@ impl NoteForm {
             appointment_id: None,
             unkept_since: None,
             editing,
+            base: None,
             restored_from: None,
         }
     }
@@ -93,6 +98,7 @@ impl NoteForm {
         texts[WHEN] = format_datetime(s.at);
         texts[MINUTES] = s.minutes.to_string();
         let mut form = NoteForm::build(client, client_name, texts, s.appointment, Some(s.id.clone()));
+        form.base = Some(s.edit_base());
         for (i, set, what) in [(TASKS, tasks, "tasks"), (PERSONAL, personal, "personal details")] {
             if !set.is_empty() {
                 let hint = format!("already set, and kept: {}. Type only new {what} here", set.join("; "));

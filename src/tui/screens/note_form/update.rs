@@ -81,12 +81,13 @@ pub(crate) fn update(m: &mut Model, action: Action) -> Vec<Effect> {
         Action::Save => {
             let client = form.client.clone();
             let editing = form.editing.clone();
+            let base = form.base.clone();
             let appointment = form.appointment;
             match form.to_new_session(&scales) {
                 Ok(note) if note.is_empty() => m.set_error(EMPTY_NOTE),
                 Ok(note) if writable(m, &client) => {
                     let question = date_question(&note, appointment, now, m.policy, editing.is_some());
-                    let save = Confirmed::SaveNote { client, editing, note: Box::new(note) };
+                    let save = Confirmed::SaveNote { client, editing, note: Box::new(note), base };
                     match question {
                         Some(question) => m.popup = Some(Popup::Confirm { question, on_yes: save }),
                         None => {
