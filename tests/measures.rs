@@ -120,7 +120,7 @@ fn a_new_score_that_raises_a_warning_says_so_at_once() {
     let out = add(d.path(), &["SRS", "9", "9", "9", "9.1", "--at", "2026-11-23 09:00"]);
     assert!(!out.contains("Warning"), "36.1 is no concern: {out}");
     let out = add(d.path(), &["PHQ-9", "0", "0", "0", "0", "0", "0", "0", "0", "1"]);
-    assert!(out.contains("Warning: PHQ-9 item 9 scored 1 on 23 Nov: check risk"), "{out}");
+    assert!(out.contains("Warning: check risk: PHQ-9 item 9 scored 1 on 23 Nov"), "{out}");
 }
 
 #[test]

@@ -389,7 +389,10 @@ fn a_note_started_from_the_agenda_is_linked_to_the_appointment() {
     app.press("C-s");
     // At 09:35 the 10:00 appointment is still ahead: the note's date is asked about.
     let Some(Popup::Confirm { question, .. }) = &app.rt.model.popup else { panic!("asks first") };
-    assert!(question.starts_with("This note is dated Thu 26 Nov 10:00, 25 min ahead."), "{question}");
+    assert!(
+        question.starts_with("This note for James Okafor (Jim) is dated Thu 26 Nov 10:00, 25 min ahead."),
+        "{question}"
+    );
     app.press("y");
     let file = app.file("james-okafor");
     let last = file["sessions"].as_array().unwrap().last().unwrap().clone();
@@ -1561,7 +1564,7 @@ fn scores_typed_in_the_review_are_recorded_and_its_warnings_show_at_once() {
     let phq = m.iter().find(|m| m["kind"] == "phq-9").unwrap();
     assert_eq!((phq["at"].as_str(), phq.get("session")), (Some("2026-11-26T09:35:00"), None), "no note yet today");
     let screen = app.screen(80, 24);
-    assert!(screen.contains("!! PHQ-9 item 9 scored 1 on 26 Nov: check risk"), "{screen}");
+    assert!(screen.contains("!! check risk: PHQ-9 item 9 scored 1 on 26 Nov"), "{screen}");
 }
 
 #[test]
@@ -1695,7 +1698,12 @@ fn a_note_dated_off_its_appointment_or_long_ago_is_asked_about_before_it_is_save
     // Maria's 08:00 has ended without its note: a typo puts the note ten days back.
     app.press("Up n");
     let asked = write(&mut app, "2026-11-16 08:00");
-    assert!(asked.starts_with("This note is dated Mon 16 Nov 08:00, but its appointment was Thu 26 Nov."), "{asked}");
+    assert!(
+        asked.starts_with(
+            "This note for Maria López (Mari) is dated Mon 16 Nov 08:00, but its appointment was Thu 26 Nov."
+        ),
+        "{asked}"
+    );
     app.press("n");
     assert!(matches!(app.rt.model.screen, Screen::NoteForm(_)), "n goes back to the form");
     app.press("Esc y");

@@ -101,6 +101,8 @@ pub fn sync(store: &Store, now: NaiveDateTime) -> Result<Synced> {
 /// What to say when the remote cannot be reached or refuses.
 fn offline(git: &Git, said: &str) -> String {
     let url = git.config("remote.origin.url").ok().flatten().unwrap_or_default();
+    // Short enough for the app's status line to end with what to do.
+    let said = crate::fit::fit(said, 100);
     format!(
         "the remote {url} could not be reached or refused the changes (git said: {said}). Everything is saved and \
          committed on this device; run `rapport sync` again when the remote can be reached"

@@ -110,9 +110,12 @@ fn perform(store: &Store, effect: Effect, now: NaiveDateTime) -> Option<Action> 
                 Ok((c, record)) => Action::RecordSaved {
                     record: Box::new(record),
                     message: if take_other {
-                        format!("Settled: the other value is in place now ({}).", c.describe())
+                        format!(
+                            "Settled: the other value is in place now: {}.",
+                            crate::domain::merge::shown(&c.other, 200)
+                        )
                     } else {
-                        format!("Settled: the value in place stays ({}).", c.describe())
+                        format!("Settled: the value in place stays: {}.", crate::domain::merge::shown(&c.kept, 200))
                     },
                 },
                 Err(e) => failed(e),

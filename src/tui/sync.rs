@@ -197,10 +197,7 @@ pub fn at_quit(store: &Store, now: NaiveDateTime) {
                 println!("{warning}");
             }
         }
-        Err(e) => eprintln!(
-            "{}",
-            crate::sanitize::visible(&format!("Not synced: {e:#}. Everything is kept here; run `rapport sync` later."))
-        ),
+        Err(e) => eprintln!("{}", crate::sanitize::visible(&format!("Not synced: {e:#}."))),
     }
 }
 

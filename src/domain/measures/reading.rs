@@ -200,7 +200,7 @@ impl ClientRecord {
             flags.push(Flag {
                 kind: FlagKind::SelfHarm,
                 measure: m.id.clone(),
-                text: format!("PHQ-9 item 9 scored {s} on {}: check risk", day(m.at)),
+                text: format!("check risk: PHQ-9 item 9 scored {s} on {}", day(m.at)),
             });
         }
         for t in self.trends(until) {

@@ -174,7 +174,7 @@ fn an_srs_item_under_9_is_worth_a_word() {
 #[test]
 fn phq9_item_9_above_0_is_flagged_every_time_on_the_latest() {
     let r = taken(&["PHQ-9 1 1 1 1 1 0 0 0 1"]);
-    assert_eq!(flags(&r), ["PHQ-9 item 9 scored 1 on 7 Sep: check risk"]);
+    assert_eq!(flags(&r), ["check risk: PHQ-9 item 9 scored 1 on 7 Sep"]);
     let r = taken(&["PHQ-9 1 1 1 1 1 0 0 0 2", "PHQ-9 1 1 1 1 1 0 0 0 0"]);
     assert!(flags(&r).is_empty(), "the latest scored 0: {:?}", flags(&r));
     let r = taken(&["PHQ-9 0 0 0 0 0 0 0 0 0"]);

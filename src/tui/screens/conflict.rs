@@ -59,6 +59,13 @@ pub fn update(
 pub fn view(frame: &mut Frame, area: Rect, m: &Model, client: &ClientId, index: usize, conflict: &Conflict) {
     let count = m.record(client).map_or(0, |r| r.conflicts.len());
     let mut lines = vec![Line::raw(conflict.describe()), Line::raw("")];
+    if conflict.kind == ConflictKind::Edit {
+        // Whole, to choose between (the line above cuts long values).
+        const WHOLE: usize = 1000;
+        lines.push(Line::raw(format!("In place: {}", crate::domain::merge::shown(&conflict.kept, WHOLE))));
+        lines.push(Line::raw(format!("The other: {}", crate::domain::merge::shown(&conflict.other, WHOLE))));
+        lines.push(Line::raw(""));
+    }
     let how = if conflict.kind == ConflictKind::Edit {
         "k keeps the value in place; o puts the other value in its place."
     } else {

@@ -33,9 +33,12 @@ fn date_question(
     now: chrono::NaiveDateTime,
     policy: crate::domain::finalise::FinalisePolicy,
     editing: bool,
+    who: &str,
 ) -> Option<String> {
     let at = note.at?;
-    let dated = format!("This note is dated {} {}", format_day_near(at.date(), now.date()), at.format("%H:%M"));
+    // Named: a note typed into the wrong client's form is caught here too.
+    let dated =
+        format!("This note for {who} is dated {} {}", format_day_near(at.date(), now.date()), at.format("%H:%M"));
     let ask = |why: String| Some(format!("{dated}, {why}. Save anyway? y saves it, n goes back to it."));
     match appointment {
         _ if at > now => ask(ahead(at, now)),
@@ -82,11 +85,12 @@ pub(crate) fn update(m: &mut Model, action: Action) -> Vec<Effect> {
             let client = form.client.clone();
             let editing = form.editing.clone();
             let base = form.base.clone();
+            let who = form.client_name.clone();
             let appointment = form.appointment;
             match form.to_new_session(&scales) {
                 Ok(note) if note.is_empty() => m.set_error(EMPTY_NOTE),
                 Ok(note) if writable(m, &client) => {
-                    let question = date_question(&note, appointment, now, m.policy, editing.is_some());
+                    let question = date_question(&note, appointment, now, m.policy, editing.is_some(), &who);
                     let save = Confirmed::SaveNote { client, editing, note: Box::new(note), base };
                     match question {
                         Some(question) => m.popup = Some(Popup::Confirm { question, on_yes: save }),
