@@ -142,3 +142,25 @@ fn a_damaged_encrypted_file_is_named_and_left_alone() {
     assert!(list.contains("UNREADABLE") && list.contains("could not be decrypted"), "{list}");
     assert_eq!(fs::read(victim).unwrap(), bytes);
 }
+
+#[test]
+fn a_plain_copy_of_a_record_is_merged_into_an_encrypted_practice() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (here, old) = (tmp.path().join("here"), tmp.path().join("old"));
+    ok(&here, None, &["client", "add", "Ann Byrne"]);
+    ok(&here, None, &["note", "ann", "--topic", "sleep"]);
+    // A copy of the folder from before it was encrypted, with a note only it holds.
+    assert!(Command::new("cp").arg("-a").arg(&here).arg(&old).status().unwrap().success());
+    ok(&old, None, &["note", "ann", "--topic", "only in the old copy"]);
+    ok(&here, Some(PASS), &["encrypt", "--yes"]);
+    let copy = old.join("clients/ann-byrne.json");
+    let said = ok(&here, Some(PASS), &["merge", copy.to_str().unwrap()]);
+    assert!(said.contains("1 item only in the copy is kept"), "{said}");
+    assert!(said.contains("left where it is"), "a copy outside the folder stays: {said}");
+    let review = ok(&here, Some(PASS), &["review", "ann"]);
+    assert!(review.contains("only in the old copy") && review.contains("sleep"), "{review}");
+    // Not plain JSON at all: still refused as before.
+    std::fs::write(tmp.path().join("garbage"), b"\x00\x01 not a record").unwrap();
+    let e = err(&here, Some(PASS), &["merge", tmp.path().join("garbage").to_str().unwrap()]);
+    assert!(e.contains("could not be decrypted"), "{e}");
+}

@@ -49,7 +49,18 @@ impl Store {
     /// Folds the conflict copy at `path` into the record of the client it
     /// holds, and removes it when it lies in this folder's `clients/`.
     pub fn fold_copy(&self, path: &Path, now: NaiveDateTime) -> Result<Folded, StoreError> {
-        let bytes = self.read_file(path)?;
+        let bytes = match self.read_file(path) {
+            // A plain copy brought into an encrypted folder (a device's
+            // notes from before `encrypt --new-history`): read as it is.
+            Err(StoreError::Undecryptable { .. }) if self.is_encrypted() => {
+                let plain = super::read_bytes(path)?;
+                if !plain.trim_ascii_start().starts_with(b"{") {
+                    return Err(StoreError::Undecryptable { path: path.to_path_buf() });
+                }
+                plain
+            }
+            other => other?,
+        };
         let copy = parse_record(&bytes, path)?;
         let id = copy.client.id.clone();
         let live = self.client_path(&id);
