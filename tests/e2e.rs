@@ -459,7 +459,8 @@ fn the_app_says_where_the_sync_stands_syncs_with_s_and_settles_a_conflict() {
     // One change here not yet synced.
     t.wait("1 change to sync");
     t.keys(&["S"]);
-    t.wait("Synced: 1 note in, 0 notes out. 1 conflict from the two devices to settle");
+    // The laptop's own change to the detail went out too, and is said.
+    t.wait("Synced: 1 note in, 0 notes out; other changes to 1 client went out. 1 conflict from the two");
     t.wait("1 conflict ·");
     t.keys(&["Tab"]);
     t.wait("desktop words");
@@ -478,7 +479,7 @@ fn the_app_says_where_the_sync_stands_syncs_with_s_and_settles_a_conflict() {
     assert_eq!(file["personal"][0]["text"], "Mia's birthday party");
     assert!(file["conflicts"].as_array().is_none_or(|c| c.is_empty()), "{file}");
     t.keys(&["Escape", "S"]);
-    t.wait("Synced: no new notes either way.");
+    t.wait("Synced: no new notes either way; other changes to 1 client went out.");
     t.wait("synced just now");
     t.keys(&["q"]);
     t.wait_exit();

@@ -19,6 +19,9 @@ pub struct Synced {
     pub notes_in: usize,
     /// Notes sent to the remote.
     pub notes_out: usize,
+    /// Client records that came in and went out changed, new notes or not.
+    pub records_in: usize,
+    pub records_out: usize,
     /// Conflicts the merge met, and of those, finalised notes changed.
     pub conflicts: usize,
     pub finalised_changed: usize,
@@ -49,13 +52,26 @@ impl Synced {
         self.notes_kept += conflicts.iter().filter(|c| c.kind == ConflictKind::Removed).count();
     }
 
-    /// "2 notes in, 1 note out", or "no new notes either way".
+    /// "2 notes in, 1 note out", "no new notes either way", or "nothing new
+    /// either way"; and the clients whose records changed otherwise (a
+    /// task, a detail, an appointment), so a change never goes unsaid.
     pub fn counts(&self) -> String {
-        if self.notes_in == 0 && self.notes_out == 0 {
-            "no new notes either way".into()
+        let notes = if self.notes_in == 0 && self.notes_out == 0 {
+            if self.records_in == 0 && self.records_out == 0 {
+                return "nothing new either way".into();
+            }
+            "no new notes either way".to_string()
         } else {
             format!("{} in, {} out", plural(self.notes_in, "note"), plural(self.notes_out, "note"))
+        };
+        let mut said = notes;
+        if self.records_in > 0 {
+            said += &format!("; other changes to {} came in", plural(self.records_in, "client"));
         }
+        if self.records_out > 0 {
+            said += &format!("; other changes to {} went out", plural(self.records_out, "client"));
+        }
+        said
     }
 
     /// What the therapist must know besides the counts: finalised notes

@@ -68,8 +68,9 @@ pub fn sync(store: &Store, now: NaiveDateTime) -> Result<Synced> {
             {
                 let target = merge(&git, codec, &head, theirs, now)?;
                 work::checkout(&git, &head, &target, Some(&head))?;
-                let (notes, conflicts, finalised) = work::notes_between(&git, codec, Some(&head), &target)?;
+                let (notes, conflicts, finalised, records) = work::notes_between(&git, codec, Some(&head), &target)?;
                 synced.notes_in += notes;
+                synced.records_in += records;
                 synced.conflicts += conflicts;
                 synced.finalised_changed += finalised;
                 synced.merged(store, &git, codec, &head, theirs, &target)?;
@@ -81,11 +82,12 @@ pub fn sync(store: &Store, now: NaiveDateTime) -> Result<Synced> {
         if theirs.as_deref() == Some(head.as_str()) {
             break;
         }
-        let (out, _, _) = work::notes_between(&git, codec, theirs.as_deref(), &head)?;
+        let (out, _, _, records_out) = work::notes_between(&git, codec, theirs.as_deref(), &head)?;
         let pushed = git.output(&["push", "--porcelain", "origin", &format!("HEAD:refs/heads/{BRANCH}")], None)?;
         match pushed {
             Ok(_) => {
                 synced.notes_out += out;
+                synced.records_out += records_out;
                 let _ = git.output(&["fetch", "-q", "origin"], None);
                 break;
             }

@@ -123,13 +123,15 @@ pub fn move_branch(git: &Git, to: &str, old: Option<&str>) -> Result<()> {
 }
 
 /// How many notes (sessions) the client files of `to` hold that those of
-/// `from` (none: an empty practice) do not, and how many more conflicts.
-pub fn notes_between(git: &Git, codec: Codec, from: Option<&str>, to: &str) -> Result<(usize, usize, usize)> {
+/// `from` (none: an empty practice) do not, how many more conflicts (and of
+/// those, finalised notes), and how many client records changed without a
+/// new note.
+pub fn notes_between(git: &Git, codec: Codec, from: Option<&str>, to: &str) -> Result<(usize, usize, usize, usize)> {
     let base = match from {
         Some(f) => f.to_string(),
         None => empty_tree(git)?,
     };
-    let (mut notes, mut conflicts, mut finalised) = (0, 0, 0);
+    let (mut notes, mut conflicts, mut finalised, mut records) = (0, 0, 0, 0);
     for c in tracked::changes(git, &base, to)? {
         let Some(Part::Client(stem)) = codec.part(&c.path) else { continue };
         let read = |rev: Option<&str>| -> Option<crate::domain::ClientRecord> {
@@ -138,11 +140,14 @@ pub fn notes_between(git: &Git, codec: Codec, from: Option<&str>, to: &str) -> R
         };
         let (Some(after), before) = (read(Some(to)), read(from)) else { continue };
         let had = |id: &str| before.as_ref().is_some_and(|b| b.sessions.iter().any(|s| s.id == id));
-        notes += after.sessions.iter().filter(|s| !had(&s.id)).count();
+        let new = after.sessions.iter().filter(|s| !had(&s.id)).count();
+        notes += new;
+        // A record changed otherwise: a task, a detail, an appointment.
+        records += usize::from(new == 0);
         let new_conflicts: Vec<_> =
             after.conflicts.iter().filter(|c| !before.as_ref().is_some_and(|b| b.conflicts.contains(c))).collect();
         conflicts += new_conflicts.len();
         finalised += new_conflicts.iter().filter(|c| c.kind == crate::domain::ConflictKind::Finalised).count();
     }
-    Ok((notes, conflicts, finalised))
+    Ok((notes, conflicts, finalised, records))
 }
