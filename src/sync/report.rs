@@ -52,14 +52,11 @@ impl Synced {
         self.notes_kept += conflicts.iter().filter(|c| c.kind == ConflictKind::Removed).count();
     }
 
-    /// "2 notes in, 1 note out", "no new notes either way", or "nothing new
-    /// either way"; and the clients whose records changed otherwise (a
-    /// task, a detail, an appointment), so a change never goes unsaid.
+    /// "2 notes in, 1 note out", or "no new notes either way"; and the
+    /// clients whose records changed otherwise (a task, a detail, an
+    /// appointment), so a change never goes unsaid.
     pub fn counts(&self) -> String {
         let notes = if self.notes_in == 0 && self.notes_out == 0 {
-            if self.records_in == 0 && self.records_out == 0 {
-                return "nothing new either way".into();
-            }
             "no new notes either way".to_string()
         } else {
             format!("{} in, {} out", plural(self.notes_in, "note"), plural(self.notes_out, "note"))
