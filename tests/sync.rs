@@ -6,15 +6,15 @@ use std::path::{Path, PathBuf};
 use std::process::Output;
 
 use assert_cmd::Command;
+// The same times and git settings as the encrypted practice's tests.
+use common::synced::{EVENING, MORNING, NOON, quiet_git};
+
+mod common;
 
 #[path = "sync/erasure.rs"]
 mod erasure;
 #[path = "sync/sealed.rs"]
 mod sealed;
-
-const MORNING: &str = "2026-11-23 09:00";
-const NOON: &str = "2026-11-23 12:00";
-const EVENING: &str = "2026-11-23 18:00";
 
 /// A bare remote and two data folders in one temporary folder.
 struct Practice {
@@ -22,19 +22,6 @@ struct Practice {
     remote: PathBuf,
     laptop: PathBuf,
     desktop: PathBuf,
-}
-
-/// No git identity and no git settings from this machine: what a fresh
-/// therapist's laptop has.
-fn quiet_git(c: &mut Command, home: &Path) {
-    c.env("HOME", home)
-        .env("GIT_CONFIG_GLOBAL", "/dev/null")
-        .env("GIT_CONFIG_NOSYSTEM", "1")
-        .env_remove("GIT_AUTHOR_NAME")
-        .env_remove("GIT_AUTHOR_EMAIL")
-        .env_remove("GIT_COMMITTER_NAME")
-        .env_remove("GIT_COMMITTER_EMAIL")
-        .env_remove("EMAIL");
 }
 
 impl Practice {

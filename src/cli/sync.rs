@@ -53,13 +53,7 @@ pub fn sync(command: Option<SyncCommand>, store: &Store, now: NaiveDateTime, out
 
 /// "just now", "3 min ago", "2 h ago", or the day.
 fn since(then: NaiveDateTime, now: NaiveDateTime) -> String {
-    let minutes = (now - then).num_minutes();
-    match minutes {
-        ..1 => "just now".into(),
-        1..60 => format!("{minutes} min ago"),
-        60..1440 => format!("{} h ago", minutes / 60),
-        _ => crate::domain::time::format_datetime(then),
-    }
+    crate::domain::time::ago_within_a_day(then, now).unwrap_or_else(|| crate::domain::time::format_datetime(then))
 }
 
 fn status(store: &Store, now: NaiveDateTime, out: &mut dyn Write) -> Result<()> {

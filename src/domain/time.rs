@@ -166,6 +166,18 @@ pub fn relative(now: NaiveDateTime, start: NaiveDateTime, minutes: u32) -> Strin
     }
 }
 
+/// "just now", "3 min ago", "2 h ago" for a time less than a day before
+/// `now`; None for an older one (each caller says those its own way).
+pub fn ago_within_a_day(then: NaiveDateTime, now: NaiveDateTime) -> Option<String> {
+    let minutes = (now - then).num_minutes();
+    match minutes {
+        ..1 => Some("just now".into()),
+        1..60 => Some(format!("{minutes} min ago")),
+        60..1440 => Some(format!("{} h ago", minutes / 60)),
+        _ => None,
+    }
+}
+
 /// "today", "yesterday", "3 days ago", "2 weeks ago", "5 months ago".
 pub fn ago(then: NaiveDate, today: NaiveDate) -> String {
     let days = (today - then).num_days();

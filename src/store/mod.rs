@@ -74,6 +74,11 @@ impl Store {
         self.keys.is_some()
     }
 
+    /// The folder is set up for syncing: this device has its mark.
+    pub fn is_synced(&self) -> bool {
+        self.device.is_some()
+    }
+
     /// The unlocked keys of an encrypted folder (for `rapport sync`, which
     /// reads the ciphertext git holds).
     pub fn keys(&self) -> Option<&crypt::Keys> {

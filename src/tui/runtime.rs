@@ -64,7 +64,7 @@ pub fn open_model(store: &Store, now: NaiveDateTime, theme: Theme) -> Result<Mod
     model.encrypted = store.is_encrypted();
     model.blank_after_minutes = store.settings().blank_after_minutes;
     model.custom_scales = store.settings().measures.clone();
-    if crate::sync::is_set_up(store.root()) {
+    if store.is_synced() {
         let on_start_and_quit = store.settings().sync_on_start_and_quit;
         model.sync = Some(super::sync::SyncMark { on_start_and_quit, ..Default::default() });
     }

@@ -56,7 +56,7 @@ pub enum Tone {
 /// The header's words about syncing, in a synced folder.
 pub fn mark(m: &Model) -> Option<(String, Tone)> {
     let s = m.sync.as_ref()?;
-    let conflicts: usize = m.clients.iter().filter_map(|c| c.summary.as_ref().ok()).map(|s| s.conflicts).sum();
+    let conflicts = conflicts(m);
     Some(if s.running {
         ("syncing…".into(), Tone::Quiet)
     } else if conflicts > 0 {
@@ -72,15 +72,15 @@ pub fn mark(m: &Model) -> Option<(String, Tone)> {
     })
 }
 
+/// Conflicts from two devices not yet settled, over every client.
+fn conflicts(m: &Model) -> usize {
+    m.clients.iter().filter_map(|c| c.summary.as_ref().ok()).map(|s| s.conflicts).sum()
+}
+
 /// "just now", "3 min ago", "2 h ago", "4 days ago".
 pub fn since(then: NaiveDateTime, now: NaiveDateTime) -> String {
-    let minutes = (now - then).num_minutes();
-    match minutes {
-        ..1 => "just now".into(),
-        1..60 => format!("{minutes} min ago"),
-        60..1440 => format!("{} h ago", minutes / 60),
-        _ => format!("{} ago", plural((minutes / 1440) as usize, "day")),
-    }
+    crate::domain::time::ago_within_a_day(then, now)
+        .unwrap_or_else(|| format!("{} ago", plural(((now - then).num_minutes() / 1440) as usize, "day")))
 }
 
 /// The sync key: sync now, in a synced folder.
@@ -153,8 +153,7 @@ pub fn synced(m: &mut Model, result: Result<SyncDone, String>) {
             s.last = done.status.last_sync;
             m.refreshed(done.entries);
             super::screens::today::messages_changed(m);
-            let conflicts = m.clients.iter().filter_map(|c| c.summary.as_ref().ok()).any(|s| s.conflicts > 0);
-            if conflicts {
+            if conflicts(m) > 0 {
                 m.set_error(done.said);
             } else {
                 m.set_info(done.said);
