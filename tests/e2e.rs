@@ -115,6 +115,19 @@ fn client_file(dir: &Path, id: &str) -> serde_json::Value {
     serde_json::from_str(&fs::read_to_string(dir.join("clients").join(format!("{id}.json"))).unwrap()).unwrap()
 }
 
+/// Ann's file on a synced device: `sync init` gave her an id with no name.
+fn ann_file(dir: &Path) -> serde_json::Value {
+    let ann: Vec<serde_json::Value> = fs::read_dir(dir.join("clients"))
+        .unwrap()
+        .map(|e| serde_json::from_slice(&fs::read(e.unwrap().path()).unwrap()).unwrap())
+        .filter(|r: &serde_json::Value| r["client"]["name"] == "Ann Byrne")
+        .collect();
+    assert_eq!(ann.len(), 1, "one client is Ann");
+    let id = ann[0]["client"]["id"].as_str().unwrap();
+    assert!(!id.contains("ann") && !id.contains("byrne"), "{id}");
+    ann[0].clone()
+}
+
 #[test]
 fn a_first_client_and_note_survive_a_restart() {
     let d = tempfile::tempdir().unwrap();
@@ -475,7 +488,7 @@ fn the_app_says_where_the_sync_stands_syncs_with_s_and_settles_a_conflict() {
     // Settled: the header no longer speaks of a conflict, and the change waits to be synced.
     t.wait("1 change to sync");
     assert!(!t.screen().contains("conflict ·"), "{}", t.screen());
-    let file = client_file(&laptop, "ann-byrne");
+    let file = ann_file(&laptop);
     assert_eq!(file["personal"][0]["text"], "Mia's birthday party");
     assert!(file["conflicts"].as_array().is_none_or(|c| c.is_empty()), "{file}");
     t.keys(&["Escape", "S"]);
@@ -484,7 +497,7 @@ fn the_app_says_where_the_sync_stands_syncs_with_s_and_settles_a_conflict() {
     t.keys(&["q"]);
     t.wait_exit();
     now(&desktop, &["sync"]);
-    assert_eq!(client_file(&desktop, "ann-byrne")["personal"][0]["text"], "Mia's birthday party");
+    assert_eq!(ann_file(&desktop)["personal"][0]["text"], "Mia's birthday party");
 }
 
 #[test]
@@ -505,7 +518,7 @@ fn with_the_setting_the_app_syncs_as_it_opens_and_as_it_quits() {
     t.keys(&["q"]);
     wait_for("the sync at quit", || t.screen().contains("Synced: 0 notes in, 1 note out.") || !t.running());
     cli(&desktop, None, &["--now", "2026-11-23 12:05", "sync"]);
-    let topics = client_file(&desktop, "ann-byrne")["sessions"].to_string();
+    let topics = ann_file(&desktop)["sessions"].to_string();
     assert!(topics.contains("laptop words"), "{topics}");
 }
 
@@ -530,7 +543,7 @@ fn while_a_silent_remote_holds_a_sync_the_app_saves_notes_and_then_says_why_it_d
     t.wait("Not synced: the remote git://127.0.0.1:");
     t.wait("did not answer within 6 seconds");
     t.wait("not synced ·");
-    let file = client_file(&laptop, "ann-byrne");
+    let file = ann_file(&laptop);
     assert!(file["sessions"].to_string().contains("written while it synced"), "{file}");
     drop(silent);
 }

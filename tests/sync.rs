@@ -13,6 +13,8 @@ mod common;
 
 #[path = "sync/erasure.rs"]
 mod erasure;
+#[path = "sync/new_ids.rs"]
+mod new_ids;
 #[path = "sync/sealed.rs"]
 mod sealed;
 
@@ -22,6 +24,8 @@ struct Practice {
     remote: PathBuf,
     laptop: PathBuf,
     desktop: PathBuf,
+    /// Ann's id, given at `sync init` (no name is in it).
+    ann: String,
 }
 
 impl Practice {
@@ -33,6 +37,7 @@ impl Practice {
             laptop: tmp.path().join("laptop"),
             desktop: tmp.path().join("desktop"),
             tmp,
+            ann: String::new(),
         };
         p.git(p.tmp.path(), &["init", "-q", "--bare", "remote.git"]);
         ok(&p, &p.laptop, MORNING, &["client", "add", "Ann Byrne"]);
@@ -41,7 +46,19 @@ impl Practice {
         assert!(said.contains("1 client sent"), "{said}");
         let said = ok(&p, &p.desktop, MORNING, &["sync", "clone", p.remote.to_str().unwrap()]);
         assert!(said.contains("Brought 1 client and 1 note"), "{said}");
-        p
+        let ann = common::id_of(&p.laptop, "Ann Byrne");
+        assert!(!ann.contains("ann") && !ann.contains("byrne"), "{ann}");
+        Practice { ann, ..p }
+    }
+
+    /// Ann's file in the data folder (or git working tree) `dir`.
+    fn ann_file(&self, dir: &Path) -> PathBuf {
+        dir.join(self.ann_path())
+    }
+
+    /// Ann's file within a data folder.
+    fn ann_path(&self) -> String {
+        format!("clients/{}.json", self.ann)
     }
 
     fn git(&self, dir: &Path, args: &[&str]) -> String {
@@ -93,7 +110,8 @@ fn fails(p: &Practice, dir: &Path, now: &str, args: &[&str]) -> String {
 }
 
 fn ann(dir: &Path) -> serde_json::Value {
-    serde_json::from_slice(&std::fs::read(dir.join("clients/ann-byrne.json")).unwrap()).unwrap()
+    let file = dir.join("clients").join(format!("{}.json", common::id_of(dir, "Ann Byrne")));
+    serde_json::from_slice(&std::fs::read(file).unwrap()).unwrap()
 }
 
 /// Every topic of every note of Ann's, sorted.
@@ -209,7 +227,7 @@ fn offline_the_changes_are_committed_here_and_go_out_at_the_next_sync() {
     assert!(e.contains("could not be reached"), "{e}");
     assert!(e.contains("committed on this device; run `rapport sync` again"), "{e}");
     let last = p.git(laptop, &["log", "-1", "--name-only", "--format=%s"]);
-    assert!(last.contains("clients/ann-byrne.json"), "{last}");
+    assert!(last.contains(&p.ann_path()), "{last}");
     let status = ok(&p, laptop, NOON, &["sync", "status"]);
     assert!(status.contains("Not yet synced: 1 commit not yet on the remote"), "{status}");
 
@@ -228,7 +246,8 @@ fn status_names_what_is_not_yet_synced_and_when_it_last_was() {
     assert!(status.contains("Everything here is on the remote."), "{status}");
     ok(&p, laptop, NOON, &["note", "ann", "--topic", "work"]);
     let status = ok(&p, laptop, NOON, &["sync", "status"]);
-    assert!(status.contains("Not yet synced: 2 changed files (audit.log, clients/ann-byrne.json)"), "{status}");
+    let changed = format!("Not yet synced: 2 changed files (audit.log, {})", p.ann_path());
+    assert!(status.contains(&changed), "{status}");
     ok(&p, laptop, NOON, &["sync"]);
     let status = ok(&p, laptop, "2026-11-23 12:03", &["sync", "status"]);
     assert!(status.contains("(3 min ago)") && status.contains("Everything here is on the remote."), "{status}");
@@ -261,7 +280,7 @@ fn commits_name_the_device_never_a_client() {
     }
     // Derived and per-device files never travel.
     let tracked = p.git(&p.laptop, &["ls-files"]);
-    assert_eq!(tracked, ".gitattributes\n.gitignore\naudit.log\nclients/ann-byrne.json\nledger\n");
+    assert_eq!(tracked, format!(".gitattributes\n.gitignore\naudit.log\n{}\nledger\n", p.ann_path()));
 }
 
 #[test]
@@ -271,33 +290,33 @@ fn hostile_remote_content_changes_nothing_here() {
     p.git(p.tmp.path(), &["clone", "-q", "-b", "main", p.remote.to_str().unwrap(), "attacker"]);
     p.git(&attacker, &["config", "user.name", "x"]);
     p.git(&attacker, &["config", "user.email", "x@x"]);
-    std::fs::write(attacker.join("clients/ann-byrne.json"), "<<<<<<< HEAD\n{}\n=======\n").unwrap();
+    std::fs::write(p.ann_file(&attacker), "<<<<<<< HEAD\n{}\n=======\n").unwrap();
     p.git(&attacker, &["commit", "-qam", "broken"]);
     p.git(&attacker, &["push", "-q", "origin", "main"]);
 
     ok(&p, &p.laptop, NOON, &["note", "ann", "--topic", "kept safe"]);
-    let before = std::fs::read(p.laptop.join("clients/ann-byrne.json")).unwrap();
+    let before = std::fs::read(p.ann_file(&p.laptop)).unwrap();
     let e = fails(&p, &p.laptop, NOON, &["sync"]);
     assert!(e.contains("is not a readable client record") && e.contains("Nothing was changed here"), "{e}");
-    assert_eq!(std::fs::read(p.laptop.join("clients/ann-byrne.json")).unwrap(), before);
+    assert_eq!(std::fs::read(p.ann_file(&p.laptop)).unwrap(), before);
 
     // A link to a file outside is refused too.
-    p.git(&attacker, &["rm", "-q", "clients/ann-byrne.json"]);
+    p.git(&attacker, &["rm", "-q", &p.ann_path()]);
     std::fs::create_dir_all(attacker.join("clients")).unwrap();
-    std::os::unix::fs::symlink("/etc/passwd", attacker.join("clients/ann-byrne.json")).unwrap();
-    p.git(&attacker, &["add", "clients/ann-byrne.json"]);
+    std::os::unix::fs::symlink("/etc/passwd", p.ann_file(&attacker)).unwrap();
+    p.git(&attacker, &["add", &p.ann_path()]);
     p.git(&attacker, &["commit", "-qm", "link"]);
     p.git(&attacker, &["push", "-q", "origin", "main"]);
     let e = fails(&p, &p.laptop, NOON, &["sync"]);
     assert!(e.contains("which is a symbolic link"), "{e}");
-    assert_eq!(std::fs::read(p.laptop.join("clients/ann-byrne.json")).unwrap(), before);
+    assert_eq!(std::fs::read(p.ann_file(&p.laptop)).unwrap(), before);
 }
 
 #[test]
 fn a_merge_that_cannot_complete_leaves_the_folder_as_it_was() {
     let p = Practice::new();
     // The desktop runs a newer Rapport, whose format this one cannot merge.
-    let path = p.desktop.join("clients/ann-byrne.json");
+    let path = p.ann_file(&p.desktop);
     let newer = std::fs::read_to_string(&path)
         .unwrap()
         .replace(&format!("\"schema_version\": {}", rapport::domain::SCHEMA_VERSION), "\"schema_version\": 99");
@@ -306,10 +325,10 @@ fn a_merge_that_cannot_complete_leaves_the_folder_as_it_was() {
     p.git(&p.desktop, &["push", "-q", "origin", "main"]);
 
     ok(&p, &p.laptop, NOON, &["note", "ann", "--topic", "kept safe"]);
-    let before = std::fs::read(p.laptop.join("clients/ann-byrne.json")).unwrap();
+    let before = std::fs::read(p.ann_file(&p.laptop)).unwrap();
     let e = fails(&p, &p.laptop, NOON, &["sync"]);
     assert!(e.contains("newer") && e.contains("Nothing was changed here"), "{e}");
-    assert_eq!(std::fs::read(p.laptop.join("clients/ann-byrne.json")).unwrap(), before);
+    assert_eq!(std::fs::read(p.ann_file(&p.laptop)).unwrap(), before);
     assert!(ok(&p, &p.laptop, NOON, &["sync", "status"]).contains("1 commit not yet on the remote"));
 }
 
@@ -431,7 +450,7 @@ fn a_sync_killed_at_any_moment_with_its_git_completes_when_run_again() {
     for dir in [laptop, desktop] {
         let verified = ok(&p, dir, NOON, &["verify"]);
         assert!(!verified.contains("not as"), "{verified}");
-        assert!(!String::from_utf8_lossy(&std::fs::read(dir.join("clients/ann-byrne.json")).unwrap()).contains("<<<<"));
+        assert!(!String::from_utf8_lossy(&std::fs::read(p.ann_file(dir)).unwrap()).contains("<<<<"));
     }
 }
 
@@ -452,8 +471,8 @@ fn a_conflict_copy_from_another_sync_tool_is_merged_into_the_record_and_removed(
     ok(&p, laptop, EVENING, &["note", "ann", "--topic", "here words"]);
     ok(&p, laptop, EVENING, &["personal", "edit", "ann", "1", "Mia's party on Saturday"]);
     // …and left its version beside the file.
-    let copy = laptop.join("clients/ann-byrne (conflicted copy 2026-11-23).json");
-    std::fs::copy(other.join("clients/ann-byrne.json"), &copy).unwrap();
+    let copy = laptop.join(format!("clients/{} (conflicted copy 2026-11-23).json", p.ann));
+    std::fs::copy(p.ann_file(&other), &copy).unwrap();
     let doctor = rapport(&p, laptop, EVENING, &["doctor"]);
     let said = String::from_utf8_lossy(&doctor.stdout);
     assert!(said.contains("`rapport merge FILE` folds what it holds"), "{said}");
@@ -478,8 +497,8 @@ fn a_conflict_copy_from_another_sync_tool_is_merged_into_the_record_and_removed(
 
     // The client's own file, a copy of no known client, or a damaged copy: refused, nothing changed.
     let before = ann(laptop);
-    let e = fails(&p, laptop, EVENING, &["merge", laptop.join("clients/ann-byrne.json").to_str().unwrap()]);
-    assert!(e.contains("ann-byrne.json is the client's own file, not a copy"), "{e}");
+    let e = fails(&p, laptop, EVENING, &["merge", p.ann_file(laptop).to_str().unwrap()]);
+    assert!(e.contains(&format!("{}.json is the client's own file, not a copy", p.ann)), "{e}");
     assert!(!e.contains("damaged"), "the client's own file is not damaged: {e}");
     let mut stranger = ann(laptop);
     stranger["client"]["id"] = "zed-nobody".into();
@@ -490,7 +509,7 @@ fn a_conflict_copy_from_another_sync_tool_is_merged_into_the_record_and_removed(
         e.contains("holds the record of client 'zed-nobody', who has no file here") && !e.contains("damaged"),
         "{e}"
     );
-    let damaged = laptop.join("clients/ann-byrne (1).json");
+    let damaged = laptop.join(format!("clients/{} (1).json", p.ann));
     std::fs::write(&damaged, "{ not json").unwrap();
     let e = fails(&p, laptop, EVENING, &["merge", damaged.to_str().unwrap()]);
     assert!(damaged.exists(), "a copy that could not be read is never removed: {e}");
@@ -513,7 +532,7 @@ fn a_client_added_on_a_synced_device_gets_an_id_free_of_names_and_two_namesakes_
         let files: Vec<String> = std::fs::read_dir(dir.join("clients"))
             .unwrap()
             .map(|e| e.unwrap().file_name().into_string().unwrap())
-            .filter(|n| n != "ann-byrne.json")
+            .filter(|n| *n != format!("{}.json", p.ann))
             .collect();
         assert_eq!(files.len(), 2, "{files:?}");
         for f in &files {

@@ -32,7 +32,7 @@ pub fn sync(command: Option<SyncCommand>, store: &Store, now: NaiveDateTime, out
             }
         }
         Some(SyncCommand::Init { remote }) => {
-            let said = crate::sync::init(store.root(), &remote, store.keys(), now)?;
+            let said = crate::sync::init(store, &remote, now)?;
             writeln!(out, "{said}")?;
         }
         Some(SyncCommand::Status) => status(store, now, out)?,

@@ -19,9 +19,7 @@ impl Store {
         let before = self.clients_mtime();
         self.daily_snapshot_locked(now)?;
         let id = match &self.device {
-            Some(tag) => std::iter::repeat_with(|| format!("c{}-{tag}", random_letters(4)))
-                .find(|id| !self.client_path(id).exists())
-                .expect("an unused id"),
+            Some(tag) => name_free_id(tag, |id| self.client_path(id).exists()),
             None => {
                 let base = slug(&profile.name);
                 (1..)
@@ -285,6 +283,12 @@ pub struct Erased {
     pub exports: Vec<String>,
     /// Copies of the record a sync tool had left in `clients/`, removed.
     pub copies: Vec<String>,
+}
+
+/// A new client id with no name in it, none that `taken` says is used:
+/// `c`, four random letters, and the device's mark `tag` (`cq7ka-x3m`).
+pub(super) fn name_free_id(tag: &str, taken: impl Fn(&str) -> bool) -> String {
+    std::iter::repeat_with(|| format!("c{}-{tag}", random_letters(4))).find(|id| !taken(id)).expect("an unused id")
 }
 
 /// `n` random lowercase letters and digits, none easily misread.

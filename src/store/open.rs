@@ -25,6 +25,7 @@ impl Store {
     pub(crate) fn open_plain_for_conversion(root: &Path) -> anyhow::Result<Store> {
         let store = Store::open_with(root, None)?;
         store.sweep_temp_files();
+        store.finish_new_ids()?;
         Ok(store)
     }
 

@@ -11,6 +11,7 @@ use super::codec::Codec;
 use super::git::Git;
 use super::tracked::{ATTRIBUTES, GITIGNORE, INFO_ATTRIBUTES};
 use super::{BRANCH, host_name, state, work};
+use crate::store::Store;
 use crate::store::atomic::{create_private_dir, write_atomic};
 use crate::store::crypt::{IDENTITY_FILE, Keys};
 use crate::store::lock::DataLock;
@@ -94,7 +95,8 @@ fn holds_anything(git: &Git, url: &str) -> Result<bool> {
 /// `rapport sync init REMOTE`: the data folder becomes a git working tree
 /// holding the practice, pushed to an empty REMOTE. Says what it did. An
 /// encrypted practice (`keys`) sends only ciphertext, and its key file.
-pub fn init(root: &Path, remote: &str, keys: Option<&Keys>, now: NaiveDateTime) -> Result<String> {
+pub fn init(store: &Store, remote: &str, now: NaiveDateTime) -> Result<String> {
+    let (root, keys) = (store.root(), store.keys());
     let git = Git::new(root);
     if git.dir().exists() {
         if super::is_set_up(root) {
@@ -114,6 +116,10 @@ pub fn init(root: &Path, remote: &str, keys: Option<&Keys>, now: NaiveDateTime) 
         );
     }
     let _lock = lock(root)?;
+    // Before the first commit: from then on no name is in a file name or a
+    // log line the remote keeps.
+    let tag = state::new_tag(&[])?;
+    let renamed = store.give_name_free_ids_locked(&tag, now)?;
     let set_up = || -> Result<()> {
         git.run(&["init", "-q", "-b", BRANCH])?;
         configure(&git)?;
@@ -122,7 +128,7 @@ pub fn init(root: &Path, remote: &str, keys: Option<&Keys>, now: NaiveDateTime) 
         git.set_config(&format!("branch.{BRANCH}.merge"), &format!("refs/heads/{BRANCH}"))?;
         write_atomic(&root.join(".gitignore"), GITIGNORE.as_bytes())?;
         write_atomic(&root.join(".gitattributes"), ATTRIBUTES.as_bytes())?;
-        state::write_tag(root, &state::new_tag(&[])?)?;
+        state::write_tag(root, &tag)?;
         work::commit_local(&git, Codec::new(keys), now)?;
         Ok(())
     };
@@ -135,11 +141,19 @@ pub fn init(root: &Path, remote: &str, keys: Option<&Keys>, now: NaiveDateTime) 
         return Err(e);
     }
     let clients = super::tracked::on_disk(root).iter().filter(|p| p.starts_with("clients/")).count();
+    let renamed = match renamed {
+        0 => String::new(),
+        n => format!(
+            " {} without names, so no name is in a file name the remote sees (`rapport client list` shows \
+             them; a name still finds its client).",
+            if n == 1 { "The client has a new id".to_string() } else { format!("The {n} clients have new ids") }
+        ),
+    };
     let pushed = git.output(&["push", "--porcelain", "-u", "origin", &format!("HEAD:refs/heads/{BRANCH}")], None)?;
     if let Err(f) = pushed {
         return Ok(format!(
             "Set up for syncing with {url}, but the first push failed (git said: {}). The practice is committed \
-             here; run `rapport sync` when the remote can be reached.",
+             here; run `rapport sync` when the remote can be reached.{renamed}",
             f.said()
         ));
     }
@@ -151,8 +165,8 @@ pub fn init(root: &Path, remote: &str, keys: Option<&Keys>, now: NaiveDateTime) 
         ""
     };
     Ok(format!(
-        "Synced with {url}: {} sent.{encrypted} On another device: `rapport sync clone {url}` (with a new, empty \
-         data folder); then `rapport sync` on either.",
+        "Synced with {url}: {} sent.{encrypted}{renamed} On another device: `rapport sync clone {url}` (with a \
+         new, empty data folder); then `rapport sync` on either.",
         crate::domain::plural(clients, "client")
     ))
 }

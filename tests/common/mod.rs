@@ -36,3 +36,21 @@ pub fn fails(dir: &Path, now: &str, args: &[&str]) -> String {
 pub fn file(dir: &Path, id: &str) -> serde_json::Value {
     serde_json::from_slice(&std::fs::read(dir.join(format!("clients/{id}.json"))).unwrap()).unwrap()
 }
+
+/// The id of the client called `name` in `dir`, read from the files: a
+/// folder set up for syncing gives its clients ids with no name in them.
+pub fn id_of(dir: &Path, name: &str) -> String {
+    let mut found = Vec::new();
+    for e in std::fs::read_dir(dir.join("clients")).unwrap().flatten() {
+        let file = e.file_name().to_string_lossy().into_owned();
+        let Some(id) = file.strip_suffix(".json") else { continue };
+        let Ok(record) = serde_json::from_slice::<serde_json::Value>(&std::fs::read(e.path()).unwrap()) else {
+            continue;
+        };
+        if record["client"]["name"] == name {
+            found.push(id.to_string());
+        }
+    }
+    assert_eq!(found.len(), 1, "one client called {name} in {}: {found:?}", dir.display());
+    found.remove(0)
+}

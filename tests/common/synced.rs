@@ -141,9 +141,20 @@ pub fn plain_words(bytes: &[u8]) -> Vec<&'static str> {
     WORDS.iter().copied().filter(|w| text.contains(w)).collect()
 }
 
-/// Annabel's record on `dir`, decrypted.
+/// Annabel's record on `dir`, decrypted. (Her id is made from her name
+/// when the folder was encrypted before `sync init`, and free of it when
+/// it was encrypted after.)
 pub fn annabel(dir: &Path) -> rapport::domain::ClientRecord {
-    rapport::store::Store::unlock(dir, PASS).unwrap().load("annabel-byrneford").unwrap()
+    let store = rapport::store::Store::unlock(dir, PASS).unwrap();
+    let mut found: Vec<_> = store
+        .load_all()
+        .unwrap()
+        .into_iter()
+        .filter_map(|f| f.record.ok())
+        .filter(|r| r.client.name == "Annabel Byrneford")
+        .collect();
+    assert_eq!(found.len(), 1, "one client is Annabel");
+    found.remove(0)
 }
 
 pub fn topics(dir: &Path) -> Vec<String> {

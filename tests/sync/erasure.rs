@@ -14,7 +14,7 @@ fn with_bo(p: &Practice) -> String {
     let bo = std::fs::read_dir(p.laptop.join("clients"))
         .unwrap()
         .map(|e| e.unwrap().file_name().into_string().unwrap())
-        .find(|n| n != "ann-byrne.json")
+        .find(|n| *n != format!("{}.json", p.ann))
         .unwrap();
     bo.trim_end_matches(".json").to_string()
 }
@@ -41,13 +41,13 @@ fn notes_removed_from_the_remote_are_kept_and_said_never_deleted_here() {
     ok(&p, laptop, NOON, &["sync"]);
     ok(&p, desktop, NOON, &["sync"]);
     // Someone empties Ann's notes on the desktop with git alone and sends it.
-    let path = desktop.join("clients/ann-byrne.json");
+    let path = p.ann_file(desktop);
     let mut emptied = ann(desktop);
     emptied["sessions"] = serde_json::json!([]);
     emptied["tasks"] = serde_json::json!([]);
     std::fs::write(&path, serde_json::to_string_pretty(&emptied).unwrap()).unwrap();
     p.push_by_hand(desktop);
-    assert_eq!(p.on_remote("ann-byrne").unwrap()["sessions"], serde_json::json!([]));
+    assert_eq!(p.on_remote(&p.ann).unwrap()["sessions"], serde_json::json!([]));
 
     let said = ok(&p, laptop, EVENING, &["sync"]);
     assert!(!said.contains("no new notes either way"), "{said}");
@@ -101,7 +101,7 @@ fn a_client_erased_on_one_device_while_the_other_wrote_to_them_is_kept_and_every
     ok(&p, laptop, NOON, &["sync"]);
     ok(&p, desktop, NOON, &["sync"]);
     // The laptop erases Ann and books a namesake whose file looks like hers.
-    erase(&p, laptop, "ann-byrne", "Ann Byrne");
+    erase(&p, laptop, &p.ann, "Ann Byrne");
     ok(&p, laptop, EVENING, &["client", "add", "Ann Boyle"]);
     ok(&p, laptop, EVENING, &["note", "boyle", "--topic", "sleep", "--task", "diary"]);
     ok(&p, laptop, EVENING, &["sync"]);
@@ -113,7 +113,7 @@ fn a_client_erased_on_one_device_while_the_other_wrote_to_them_is_kept_and_every
         said.contains("Ann Byrne was erased on the other device while this one changed the record: it is kept"),
         "{said}"
     );
-    assert!(said.contains("`rapport client delete ann-byrne`, then `rapport sync`"), "{said}");
+    assert!(said.contains(&format!("`rapport client delete {}`, then `rapport sync`", p.ann)), "{said}");
     let said = ok(&p, laptop, EVENING, &["sync"]);
     assert!(said.contains("Ann Byrne, erased on this device, was changed on the other"), "{said}");
     for dir in [laptop, desktop] {
@@ -129,10 +129,10 @@ fn a_client_erased_on_one_device_while_the_other_wrote_to_them_is_kept_and_every
     assert!(ok(&p, desktop, EVENING, &["sync"]).contains("no new notes either way"));
 
     // Erased again, it goes from both.
-    erase(&p, laptop, "ann-byrne", "Ann Byrne");
+    erase(&p, laptop, &p.ann, "Ann Byrne");
     ok(&p, laptop, EVENING, &["sync"]);
     assert!(ok(&p, desktop, EVENING, &["sync"]).contains("1 client erased on the other device"));
-    assert!(!desktop.join("clients/ann-byrne.json").exists() && !clients(&p, desktop).contains("Ann Byrne"));
+    assert!(!p.ann_file(desktop).exists() && !clients(&p, desktop).contains("Ann Byrne"));
 }
 
 #[test]
@@ -141,11 +141,11 @@ fn an_erasure_not_yet_synced_meets_the_record_changed_on_the_other_device_and_ke
     let (laptop, desktop) = (&p.laptop, &p.desktop);
     ok(&p, desktop, EVENING, &["note", "ann", "--topic", "written there"]);
     ok(&p, desktop, EVENING, &["sync"]);
-    erase(&p, laptop, "ann-byrne", "Ann Byrne");
+    erase(&p, laptop, &p.ann, "Ann Byrne");
     ok(&p, laptop, EVENING, &["client", "add", "Cy Dunn"]);
     let said = ok(&p, laptop, EVENING, &["sync"]);
     assert!(said.contains("Ann Byrne, erased on this device, was changed on the other"), "{said}");
-    assert!(said.contains("`rapport client delete ann-byrne`"), "{said}");
+    assert!(said.contains(&format!("`rapport client delete {}`", p.ann)), "{said}");
     ok(&p, desktop, EVENING, &["sync"]);
     for dir in [laptop, desktop] {
         assert_eq!(topics(dir), vec!["sleep", "written there"]);

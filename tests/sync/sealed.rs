@@ -14,7 +14,7 @@ fn finalised() -> Practice {
 
 /// Rewrites the sealed words of Ann's note in `dir` by hand, seal untouched.
 fn rewrite_by_hand(dir: &Path) {
-    let path = dir.join("clients/ann-byrne.json");
+    let path = dir.join("clients").join(format!("{}.json", common::id_of(dir, "Ann Byrne")));
     let text = std::fs::read_to_string(&path).unwrap().replace("\"sleep\"", "\"quietly rewritten\"");
     std::fs::write(&path, text).unwrap();
 }
@@ -39,7 +39,7 @@ fn a_finalised_note_edited_by_hand_never_travels_as_the_version_in_place_and_bot
     );
     assert!(said.contains("the finalised version stays in place on every device"), "{said}");
     assert_sealed_in_place_with_the_change_beside(&ann(desktop));
-    assert_sealed_in_place_with_the_change_beside(&p.on_remote("ann-byrne").unwrap());
+    assert_sealed_in_place_with_the_change_beside(&p.on_remote(&p.ann).unwrap());
 
     let said = ok(&p, laptop, EVENING, &["sync"]);
     assert!(said.contains("A finalised note was changed outside Rapport"), "{said}");
@@ -82,7 +82,7 @@ fn an_altered_note_already_on_the_remote_is_put_right_by_whichever_device_merges
     // An older Rapport on the desktop sent the altered words as the version in place.
     rewrite_by_hand(desktop);
     p.push_by_hand(desktop);
-    assert_eq!(p.on_remote("ann-byrne").unwrap()["sessions"][0]["topics"][0], "quietly rewritten");
+    assert_eq!(p.on_remote(&p.ann).unwrap()["sessions"][0]["topics"][0], "quietly rewritten");
     // Both write a note offline, so the laptop's sync merges both versions.
     ok(&p, desktop, EVENING, &["note", "ann", "--topic", "desktop words"]);
     ok(&p, desktop, EVENING, &["sync"]);
@@ -98,7 +98,7 @@ fn an_altered_note_already_on_the_remote_is_put_right_by_whichever_device_merges
         assert!(ok(&p, dir, EVENING, &["verify"]).contains("as they were finalised"));
     }
     assert_eq!(ann(laptop), ann(desktop));
-    assert_sealed_in_place_with_the_change_beside(&p.on_remote("ann-byrne").unwrap());
+    assert_sealed_in_place_with_the_change_beside(&p.on_remote(&p.ann).unwrap());
     let commits = p.commits();
     ok(&p, laptop, EVENING, &["sync"]);
     ok(&p, desktop, EVENING, &["sync"]);

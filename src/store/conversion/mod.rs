@@ -10,6 +10,9 @@
 //! expects — client files (live and in every snapshot), drafts (renamed so
 //! they keep their client), exports, the audit log and the ledger line by
 //! line. The index is derived and is removed, then rebuilt when needed.
+//!
+//! `ids` is the third: clients given ids without their names when a plain
+//! folder is set up for syncing.
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -24,6 +27,7 @@ use super::atomic::{sync_folder, write_atomic};
 use super::crypt::{IDENTITY_FILE, Keys, is_encrypted};
 
 mod files;
+mod ids;
 
 use files::*;
 
@@ -108,7 +112,7 @@ fn finish_state(root: &Path) -> Result<()> {
 /// one file (a sync tool's conflict copy, a link) or a client file cannot be
 /// read: converting would mean choosing between copies without a word, or
 /// leaving a file as it was (plain text, after an encrypt). Nothing is changed.
-fn refuse_unless_clean(store: &Store, verb: &str, command: &str) -> Result<()> {
+pub(super) fn refuse_unless_clean(store: &Store, verb: &str, command: &str) -> Result<()> {
     let shown = |p: &Path| p.strip_prefix(store.root()).unwrap_or(p).display().to_string();
     let mut problems: Vec<String> = store
         .strays()

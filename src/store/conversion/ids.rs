@@ -1,0 +1,233 @@
+//! Client ids without names, for a plain folder about to be synced.
+//!
+//! Before a folder is synced, a client's id is made from their name
+//! (`ann-byrne`), and it names their file, their draft, and their lines in
+//! the audit log and the ledger: a remote would read every name in a file
+//! listing. `sync init` therefore gives each client an id like the ones a
+//! synced folder gives new clients (`cq7ka-x3m`: see
+//! [`super::super::changes::name_free_id`]) and carries it everywhere the
+//! old one was: the live file and every snapshot's (so a restore brings
+//! back no name), the draft, the exports, the audit log, and the ledger,
+//! which is chained anew (after its chain was checked: a broken chain is
+//! never re-sealed). The index is derived, and is rebuilt.
+//!
+//! `DATA/new-ids.json` holds the whole mapping, written before the first
+//! file changes and removed after the last; each step looks at what the
+//! files are now, so the next command that opens the folder finishes a
+//! killed renaming (see [`Store::finish_new_ids`]).
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result, bail};
+use chrono::NaiveDateTime;
+use serde::{Deserialize, Serialize};
+
+use super::super::atomic::{sync_folder, write_atomic};
+use super::super::{Store, audit, is_export_tail, ledger, parse_record, plain_export_token};
+use super::files::{client_dirs, files, remove_index};
+use crate::domain::{ClientId, SCHEMA_VERSION};
+
+pub const JOURNAL: &str = "new-ids.json";
+
+#[derive(Debug, Serialize, Deserialize)]
+struct Journal {
+    started: NaiveDateTime,
+    /// Each client's old id → new id.
+    ids: BTreeMap<ClientId, ClientId>,
+}
+
+fn journal_path(root: &Path) -> PathBuf {
+    root.join(JOURNAL)
+}
+
+impl Store {
+    /// Gives every client of this plain folder an id without their name,
+    /// carrying `tag` (this device's mark), everywhere the old id was.
+    /// Call under the folder's lock. Refuses, changing nothing, while the
+    /// app is open in a window (its note would lose its client), a client
+    /// file cannot be read or has a copy, or the ledger's chain is broken.
+    /// Returns how many clients were given new ids.
+    pub(crate) fn give_name_free_ids_locked(&self, tag: &str, now: NaiveDateTime) -> Result<usize> {
+        if self.keys.is_some() {
+            // An encrypted folder names its files by a keyed hash already.
+            return Ok(0);
+        }
+        if let Some(journal) = self.read_journal()? {
+            return self.carry_new_ids(&journal);
+        }
+        let records: Vec<_> = self.load_all()?.into_iter().filter_map(|f| f.record.ok()).collect();
+        if records.is_empty() {
+            return Ok(0);
+        }
+        if self.any_window_open() {
+            bail!(
+                "Rapport is open in another window: close it there first (a note it is writing would lose its \
+                 client when the ids change), then run `rapport sync init` again. Nothing was changed"
+            );
+        }
+        super::refuse_unless_clean(self, "changed", "sync init")?;
+        let read = ledger::read(self.root(), None, None).context("reading the ledger")?;
+        if let Some(n) = read.broken_at.first() {
+            bail!(
+                "nothing was changed: the ledger's chain is broken at entry {n}, and setting up syncing would \
+                 write the ledger anew. Run `rapport verify` to see what was altered, then `rapport sync init` \
+                 again once it is put right"
+            );
+        }
+        let mut ids = BTreeMap::new();
+        for r in &records {
+            let taken = |id: &str| self.client_path(id).exists() || ids.values().any(|v: &ClientId| v.as_str() == id);
+            let new = super::super::changes::name_free_id(tag, taken);
+            ids.insert(r.client.id.clone(), ClientId::new(new));
+        }
+        let journal = Journal { started: now, ids };
+        write_atomic(&journal_path(self.root()), &serde_json::to_vec_pretty(&journal)?)?;
+        sync_folder(self.root())?;
+        self.carry_new_ids(&journal)
+    }
+
+    /// Finishes the renaming a killed `sync init` left, if any (under the
+    /// lock): run whenever a plain folder is opened.
+    pub(crate) fn finish_new_ids(&self) -> Result<()> {
+        if self.keys.is_some() || !journal_path(self.root()).exists() {
+            return Ok(());
+        }
+        let _lock = self.lock()?;
+        if let Some(journal) = self.read_journal()? {
+            self.carry_new_ids(&journal)?;
+        }
+        Ok(())
+    }
+
+    fn read_journal(&self) -> Result<Option<Journal>> {
+        match crate::store::files::read_file(journal_path(self.root())) {
+            Ok(bytes) => Ok(Some(serde_json::from_slice(&bytes).with_context(|| {
+                format!(
+                    "{} is damaged, so the clients' new ids cannot be finished: keep the folder as it is and ask \
+                     for help (a snapshot of it is in backups/)",
+                    journal_path(self.root()).display()
+                )
+            })?)),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+            Err(e) => Err(e).context("reading the journal of the clients' new ids"),
+        }
+    }
+
+    /// Puts each new id of `journal` everywhere its old id still is, then
+    /// removes the journal. Safe to run again on a half-renamed folder.
+    fn carry_new_ids(&self, journal: &Journal) -> Result<usize> {
+        let root = self.root();
+        let ids = &journal.ids;
+        for dir in client_dirs(root) {
+            for (old, new) in ids {
+                let from = dir.join(format!("{old}.json"));
+                if from.exists() {
+                    rename_client_file(&from, &dir.join(format!("{new}.json")), new)?;
+                }
+            }
+        }
+        let drafts = self.drafts_dir();
+        for (old, new) in ids {
+            let from = drafts.join(format!("{old}.json"));
+            if from.exists() {
+                fs::rename(&from, drafts.join(format!("{new}.json")))
+                    .with_context(|| format!("renaming {}", from.display()))?;
+            }
+        }
+        let exports = root.join("exports");
+        for (old, new) in ids {
+            // Named by a hash of the id, or (by an older Rapport) by the id.
+            for prefix in [plain_export_token(old), old.to_string()] {
+                for path in files(&exports, |n| n.strip_prefix(prefix.as_str()).is_some_and(is_export_tail)) {
+                    let name = path.file_name().and_then(|n| n.to_str()).unwrap_or_default();
+                    let to = exports.join(format!("{}{}", plain_export_token(new), &name[prefix.len()..]));
+                    fs::rename(&path, &to).with_context(|| format!("renaming {}", path.display()))?;
+                }
+            }
+        }
+        rewrite_audit_log(root, ids)?;
+        let read = ledger::read(root, None, None).context("reading the ledger")?;
+        if read.entries.iter().any(|e| ids.contains_key(&e.client)) {
+            let entries: Vec<_> = read
+                .entries
+                .into_iter()
+                .map(|mut e| {
+                    if let Some(new) = ids.get(&e.client) {
+                        e.client = new.clone();
+                    }
+                    e
+                })
+                .collect();
+            ledger::rewrite(root, &entries, &[], journal.started, None).context("writing the ledger anew")?;
+        }
+        remove_index(root)?;
+        self.audit(journal.started, "client ids made free of names", "", &ids.len().to_string());
+        match fs::remove_file(journal_path(root)) {
+            Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
+                return Err(e).context("removing the journal of the clients' new ids");
+            }
+            _ => sync_folder(root)?,
+        }
+        Ok(ids.len())
+    }
+
+    /// Some app window has the folder open now.
+    fn any_window_open(&self) -> bool {
+        let Ok(entries) = fs::read_dir(self.drafts_dir()) else { return false };
+        entries.flatten().any(|e| {
+            let name = e.file_name();
+            name.to_str()
+                .and_then(|n| n.strip_prefix(".window-")?.strip_suffix(".lock"))
+                .is_some_and(|w| self.window_open(w))
+        })
+    }
+}
+
+/// Writes the client file `from` as `to`, with the client's id `new`, then
+/// removes `from`. A file that cannot be read as a record (a damaged one in
+/// a snapshot) is moved as it is: its name is what must not stay.
+fn rename_client_file(from: &Path, to: &Path, new: &ClientId) -> Result<()> {
+    let bytes = fs::read(from).with_context(|| format!("reading {}", from.display()))?;
+    let bytes = match parse_record(&bytes, from) {
+        Ok(mut record) => {
+            record.client.id = new.clone();
+            record.schema_version = SCHEMA_VERSION;
+            let mut out = serde_json::to_vec_pretty(&record).expect("records always serialise");
+            out.push(b'\n');
+            out
+        }
+        Err(_) => bytes,
+    };
+    write_atomic(to, &bytes)?;
+    fs::remove_file(from).with_context(|| format!("removing {}", from.display()))
+}
+
+/// The audit log with each old id in `ids` swapped for its new one; a line
+/// that cannot be read is kept as it is.
+fn rewrite_audit_log(root: &Path, ids: &BTreeMap<ClientId, ClientId>) -> Result<()> {
+    let path = root.join("audit.log");
+    let text = match crate::store::files::read_file(&path) {
+        Ok(bytes) => String::from_utf8_lossy(&bytes).into_owned(),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
+        Err(e) => return Err(e).context("reading the audit log"),
+    };
+    let mut changed = false;
+    let mut out = String::with_capacity(text.len());
+    for line in text.lines() {
+        match serde_json::from_str::<audit::AuditEntry>(line) {
+            Ok(mut e) if ids.contains_key(e.client.as_str()) => {
+                e.client = ids[e.client.as_str()].to_string();
+                out.push_str(&serde_json::to_string(&e).expect("entries serialise"));
+                changed = true;
+            }
+            _ => out.push_str(line),
+        }
+        out.push('\n');
+    }
+    if changed {
+        write_atomic(&path, out.as_bytes()).context("writing the audit log anew")?;
+    }
+    Ok(())
+}

@@ -1,0 +1,234 @@
+//! Clients added before `sync init` have ids made from their names; the
+//! practice a remote receives has none: `sync init` gives every client a
+//! name-free id, everywhere the old one was (files, snapshots, drafts,
+//! exports, the audit log, the ledger), and a killed run is finished by the
+//! next command.
+
+use std::fs;
+
+use super::*;
+
+/// Every client's id made from their name, as files and logs hold them.
+const SLUGS: [&str; 2] = ["annabel-byrneford", "bartholomew-quince"];
+
+/// Annabel and Bartholomew on the laptop, not synced: a finalised note
+/// with an addendum, a snapshot, an export and a draft, all under ids
+/// made from their names.
+fn before_sync() -> Practice {
+    let tmp = tempfile::tempdir().unwrap();
+    let p = Practice {
+        remote: tmp.path().join("remote.git"),
+        laptop: tmp.path().join("laptop"),
+        desktop: tmp.path().join("desktop"),
+        tmp,
+        ann: String::new(),
+    };
+    p.git(p.tmp.path(), &["init", "-q", "--bare", "remote.git"]);
+    let l = &p.laptop;
+    ok(&p, l, MORNING, &["client", "add", "Annabel Byrneford"]);
+    ok(&p, l, MORNING, &["client", "add", "Bartholomew Quince"]);
+    ok(&p, l, MORNING, &["note", "annabel", "--topic", "nightmares", "--task", "lighthouse diary"]);
+    ok(&p, l, MORNING, &["finalise", "annabel"]);
+    ok(&p, l, MORNING, &["addendum", "annabel", "1", "she asked to add the dream about the sea"]);
+    ok(&p, l, MORNING, &["backup"]);
+    let morning = chrono::NaiveDateTime::parse_from_str(MORNING, "%Y-%m-%d %H:%M").unwrap();
+    rapport::store::Store::open(l).unwrap().export_client(SLUGS[0], morning).unwrap();
+    fs::write(l.join("drafts/annabel-byrneford.json"), r#"{"fields":{"topics":"half a thought"},"window":""}"#)
+        .unwrap();
+    for slug in SLUGS {
+        assert!(l.join(format!("clients/{slug}.json")).exists(), "before: ids made from names");
+    }
+    p
+}
+
+/// The paths under `dir` (its `.git` aside) that hold a client's old id.
+fn named_paths(dir: &Path) -> Vec<String> {
+    let mut found = Vec::new();
+    let mut dirs = vec![dir.to_path_buf()];
+    while let Some(d) = dirs.pop() {
+        for e in fs::read_dir(&d).unwrap().flatten() {
+            let path = e.path();
+            if e.file_name() == ".git" {
+                continue;
+            }
+            if SLUGS.iter().any(|s| e.file_name().to_string_lossy().contains(s)) {
+                found.push(path.display().to_string());
+            }
+            if e.file_type().unwrap().is_dir() {
+                dirs.push(path);
+            }
+        }
+    }
+    found
+}
+
+/// The client files of `dir` (a `clients` folder), temp files aside.
+fn client_files(dir: &Path) -> Vec<String> {
+    let mut names: Vec<String> = fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .filter(|n| n.ends_with(".json") && !n.starts_with('.'))
+        .collect();
+    names.sort();
+    names
+}
+
+/// What every client file of `dir` and its snapshots holds, ids aside.
+fn records_without_ids(dir: &Path) -> Vec<Vec<serde_json::Value>> {
+    let mut folders = vec![dir.join("clients")];
+    let mut snaps: Vec<PathBuf> = fs::read_dir(dir.join("backups")).unwrap().map(|e| e.unwrap().path()).collect();
+    snaps.sort();
+    folders.extend(snaps.into_iter().map(|s| s.join("clients")));
+    folders
+        .iter()
+        .map(|f| {
+            let mut records: Vec<serde_json::Value> = client_files(f)
+                .iter()
+                .map(|n| {
+                    let mut r: serde_json::Value = serde_json::from_slice(&fs::read(f.join(n)).unwrap()).unwrap();
+                    r["client"]["id"] = serde_json::Value::Null;
+                    r
+                })
+                .collect();
+            records.sort_by_key(|r| r["client"]["name"].to_string());
+            records
+        })
+        .collect()
+}
+
+/// The remote's branch: no file name, and no file, holds an old id.
+fn assert_remote_free_of_names(p: &Practice, remote: &Path) {
+    let tree = p.git(remote, &["ls-tree", "-r", "--name-only", "main"]);
+    assert_eq!(tree.lines().filter(|l| l.starts_with("clients/")).count(), 2, "{tree}");
+    for file in tree.lines() {
+        let text = p.git(remote, &["show", &format!("main:{file}")]);
+        for slug in SLUGS {
+            assert!(!file.contains(slug) && !text.contains(slug), "{slug} is in {file} on the remote");
+        }
+    }
+}
+
+#[test]
+fn sync_init_gives_each_client_an_id_free_of_names_wherever_a_remote_or_a_restore_could_see_it() {
+    let p = before_sync();
+    let l = &p.laptop;
+    let draft = fs::read(l.join("drafts/annabel-byrneford.json")).unwrap();
+    let records = records_without_ids(l);
+    let said = ok(&p, l, NOON, &["sync", "init", p.remote.to_str().unwrap()]);
+    assert!(said.contains("2 clients sent") && said.contains("The 2 clients have new ids without names"), "{said}");
+
+    assert_remote_free_of_names(&p, &p.remote);
+    assert_eq!(named_paths(l), Vec::<String>::new(), "no file here is named by a name");
+    assert_eq!(records_without_ids(l), records, "every record, live and in the snapshot, is as it was");
+    for slug in SLUGS {
+        for log in ["audit.log", "ledger"] {
+            assert!(!fs::read_to_string(l.join(log)).unwrap().contains(slug), "{slug} in {log}");
+        }
+    }
+    let ann = common::id_of(l, "Annabel Byrneford");
+    assert_eq!(fs::read(l.join(format!("drafts/{ann}.json"))).unwrap(), draft, "the draft keeps its client");
+    assert_eq!(rapport::store::Store::open(l).unwrap().exports_of(&ann).len(), 1, "the export keeps its client");
+    // The ledger still witnesses the seal and the addendum, under the new id.
+    assert!(ok(&p, l, NOON, &["verify"]).contains("All 1 finalised note of 2 clients are as they were"));
+    assert!(ok(&p, l, NOON, &["review", "annabel"]).contains("nightmares"), "a name still finds its client");
+
+    // A restore from the snapshot taken before (of both clients) brings back no name.
+    let snapshots = ok(&p, l, NOON, &["backup", "list"]);
+    let snapshot = snapshots.lines().last().unwrap().split(' ').next().unwrap().to_string();
+    ok(&p, l, NOON, &["restore", &snapshot, "--yes"]);
+    assert_eq!(named_paths(l), Vec::<String>::new());
+    assert!(ok(&p, l, NOON, &["verify"]).contains("are as they were"));
+    let said = ok(&p, l, NOON, &["sync"]);
+    assert!(said.starts_with("Synced with"), "{said}");
+    assert_remote_free_of_names(&p, &p.remote);
+}
+
+#[test]
+fn sync_init_changes_no_id_while_the_app_is_open_or_the_ledger_is_broken() {
+    let p = before_sync();
+    let l = &p.laptop;
+    let remote = p.remote.to_str().unwrap();
+    let window = rapport::store::Store::open(l).unwrap().hold_window("0a0a").unwrap();
+    let e = fails(&p, l, NOON, &["sync", "init", remote]);
+    assert!(e.contains("Rapport is open in another window: close it there first"), "{e}");
+    assert!(e.contains("Nothing was changed"), "{e}");
+    drop(window);
+    assert_eq!(client_files(&l.join("clients")), ["annabel-byrneford.json", "bartholomew-quince.json"]);
+    assert!(!l.join(".git").exists());
+
+    let ledger = fs::read_to_string(l.join("ledger")).unwrap();
+    let (first, rest) = ledger.split_once('\n').unwrap();
+    let tampered = first.replace("\"at\":\"2026", "\"at\":\"2025");
+    assert_ne!(tampered, first);
+    fs::write(l.join("ledger"), format!("{tampered}\n{rest}")).unwrap();
+    let e = fails(&p, l, NOON, &["sync", "init", remote]);
+    assert!(e.contains("the ledger's chain is broken at entry 1") && e.contains("`rapport verify`"), "{e}");
+    assert_eq!(client_files(&l.join("clients")), ["annabel-byrneford.json", "bartholomew-quince.json"]);
+    assert!(!l.join(".git").exists() && !l.join("new-ids.json").exists());
+}
+
+/// Copies the folder `from` to `to` (files and folders only).
+fn copy_folder(from: &Path, to: &Path) {
+    fs::create_dir_all(to).unwrap();
+    for e in fs::read_dir(from).unwrap().flatten() {
+        if e.file_type().unwrap().is_dir() {
+            copy_folder(&e.path(), &to.join(e.file_name()));
+        } else {
+            fs::copy(e.path(), to.join(e.file_name())).unwrap();
+        }
+    }
+}
+
+/// `sync init` killed at its `n`th call of `syscall` (as a power cut would),
+/// by strace. Whether it was killed.
+fn init_killed_at(p: &Practice, dir: &Path, remote: &Path, syscall: &str, n: usize) -> bool {
+    let mut c = Command::new("strace");
+    quiet_git(&mut c, p.tmp.path());
+    let out = c
+        .args([
+            "-o",
+            "/dev/null",
+            "-e",
+            &format!("trace={syscall}"),
+            "-e",
+            &format!("inject={syscall}:signal=KILL:when={n}"),
+        ])
+        .arg(assert_cmd::cargo::cargo_bin("rapport"))
+        .args(["sync", "init", remote.to_str().unwrap()])
+        .env("RAPPORT_DIR", dir)
+        .env("RAPPORT_NOW", NOON)
+        .env_remove("RAPPORT_PASSPHRASE")
+        .output()
+        .expect("strace is needed to kill a command at a chosen step: apt-get install strace");
+    !out.status.success()
+}
+
+#[test]
+fn a_sync_init_killed_at_any_step_of_the_new_ids_is_finished_by_the_next_command() {
+    let p = before_sync();
+    let records = records_without_ids(&p.laptop);
+    let mut kills = 0;
+    // Every file the renaming writes ends in a rename, and every old one goes by unlink.
+    for syscall in ["rename", "renameat", "unlink"] {
+        for n in 1.. {
+            let dir = p.tmp.path().join(format!("{syscall}-{n}"));
+            let remote = p.tmp.path().join(format!("{syscall}-{n}.git"));
+            copy_folder(&p.laptop, &dir);
+            p.git(p.tmp.path(), &["init", "-q", "--bare", remote.to_str().unwrap()]);
+            // Past the renaming: the kill met git's part, or nothing.
+            if !init_killed_at(&p, &dir, &remote, syscall, n) || dir.join(".git").exists() {
+                break;
+            }
+            kills += 1;
+            let list = ok(&p, &dir, NOON, &["client", "list"]);
+            assert!(list.contains("Annabel Byrneford") && list.contains("Bartholomew Quince"), "{syscall} {n}: {list}");
+            assert!(!dir.join("new-ids.json").exists(), "{syscall} {n}: the renaming was finished");
+            assert_eq!(records_without_ids(&dir), records, "{syscall} {n}: every record is whole, once");
+            assert!(ok(&p, &dir, NOON, &["verify"]).contains("are as they were"), "{syscall} {n}");
+            assert!(ok(&p, &dir, NOON, &["sync", "init", remote.to_str().unwrap()]).contains("2 clients sent"));
+            assert_eq!(named_paths(&dir), Vec::<String>::new(), "{syscall} {n}");
+            assert_remote_free_of_names(&p, &remote);
+        }
+    }
+    assert!(kills >= 10, "the renaming was killed at {kills} steps only");
+}
