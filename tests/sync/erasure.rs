@@ -23,7 +23,7 @@ fn clients(p: &Practice, dir: &Path) -> String {
     ok(p, dir, EVENING, &["client", "list"])
 }
 
-fn erase(p: &Practice, dir: &Path, id: &str, name: &str) {
+pub(super) fn erase(p: &Practice, dir: &Path, id: &str, name: &str) {
     let out = {
         let mut c = Command::cargo_bin("rapport").unwrap();
         quiet_git(&mut c, p.tmp.path());

@@ -9,11 +9,12 @@ use std::fs;
 use super::*;
 
 /// Every client's id made from their name, as files and logs hold them.
-const SLUGS: [&str; 2] = ["annabel-byrneford", "bartholomew-quince"];
+const SLUGS: [&str; 3] = ["annabel-byrneford", "bartholomew-quince", "cornelius-wexley"];
 
 /// Annabel and Bartholomew on the laptop, not synced: a finalised note
 /// with an addendum, a snapshot, an export and a draft, all under ids
-/// made from their names.
+/// made from their names; and Cornelius, erased since the snapshot, which
+/// still holds him.
 fn before_sync() -> Practice {
     let tmp = tempfile::tempdir().unwrap();
     let p = Practice {
@@ -30,12 +31,14 @@ fn before_sync() -> Practice {
     ok(&p, l, MORNING, &["note", "annabel", "--topic", "nightmares", "--task", "lighthouse diary"]);
     ok(&p, l, MORNING, &["finalise", "annabel"]);
     ok(&p, l, MORNING, &["addendum", "annabel", "1", "she asked to add the dream about the sea"]);
+    ok(&p, l, MORNING, &["client", "add", "Cornelius Wexley"]);
     ok(&p, l, MORNING, &["backup"]);
+    super::erasure::erase(&p, l, SLUGS[2], "Cornelius Wexley");
     let morning = chrono::NaiveDateTime::parse_from_str(MORNING, "%Y-%m-%d %H:%M").unwrap();
     rapport::store::Store::open(l).unwrap().export_client(SLUGS[0], morning).unwrap();
     fs::write(l.join("drafts/annabel-byrneford.json"), r#"{"fields":{"topics":"half a thought"},"window":""}"#)
         .unwrap();
-    for slug in SLUGS {
+    for slug in &SLUGS[..2] {
         assert!(l.join(format!("clients/{slug}.json")).exists(), "before: ids made from names");
     }
     p
@@ -96,10 +99,11 @@ fn records_without_ids(dir: &Path) -> Vec<Vec<serde_json::Value>> {
         .collect()
 }
 
-/// The remote's branch: no file name, and no file, holds an old id.
-fn assert_remote_free_of_names(p: &Practice, remote: &Path) {
+/// The remote's branch holds `clients` clients, and no file name or file
+/// there holds an old id.
+fn assert_remote_free_of_names(p: &Practice, remote: &Path, clients: usize) {
     let tree = p.git(remote, &["ls-tree", "-r", "--name-only", "main"]);
-    assert_eq!(tree.lines().filter(|l| l.starts_with("clients/")).count(), 2, "{tree}");
+    assert_eq!(tree.lines().filter(|l| l.starts_with("clients/")).count(), clients, "{tree}");
     for file in tree.lines() {
         let text = p.git(remote, &["show", &format!("main:{file}")]);
         for slug in SLUGS {
@@ -117,8 +121,8 @@ fn sync_init_gives_each_client_an_id_free_of_names_wherever_a_remote_or_a_restor
     let said = ok(&p, l, NOON, &["sync", "init", p.remote.to_str().unwrap()]);
     assert!(said.contains("2 clients sent") && said.contains("The 2 clients have new ids without names"), "{said}");
 
-    assert_remote_free_of_names(&p, &p.remote);
-    assert_eq!(named_paths(l), Vec::<String>::new(), "no file here is named by a name");
+    assert_remote_free_of_names(&p, &p.remote, 2);
+    assert_eq!(named_paths(l), Vec::<String>::new(), "no file here is named by a name, nor erased Cornelius's");
     assert_eq!(records_without_ids(l), records, "every record, live and in the snapshot, is as it was");
     for slug in SLUGS {
         for log in ["audit.log", "ledger"] {
@@ -132,7 +136,7 @@ fn sync_init_gives_each_client_an_id_free_of_names_wherever_a_remote_or_a_restor
     assert!(ok(&p, l, NOON, &["verify"]).contains("All 1 finalised note of 2 clients are as they were"));
     assert!(ok(&p, l, NOON, &["review", "annabel"]).contains("nightmares"), "a name still finds its client");
 
-    // A restore from the snapshot taken before (of both clients) brings back no name.
+    // A restore from the snapshot taken before (of all three) brings back no name.
     let snapshots = ok(&p, l, NOON, &["backup", "list"]);
     let snapshot = snapshots.lines().last().unwrap().split(' ').next().unwrap().to_string();
     ok(&p, l, NOON, &["restore", &snapshot, "--yes"]);
@@ -140,7 +144,7 @@ fn sync_init_gives_each_client_an_id_free_of_names_wherever_a_remote_or_a_restor
     assert!(ok(&p, l, NOON, &["verify"]).contains("are as they were"));
     let said = ok(&p, l, NOON, &["sync"]);
     assert!(said.starts_with("Synced with"), "{said}");
-    assert_remote_free_of_names(&p, &p.remote);
+    assert_remote_free_of_names(&p, &p.remote, 3);
 }
 
 #[test]
@@ -227,7 +231,7 @@ fn a_sync_init_killed_at_any_step_of_the_new_ids_is_finished_by_the_next_command
             assert!(ok(&p, &dir, NOON, &["verify"]).contains("are as they were"), "{syscall} {n}");
             assert!(ok(&p, &dir, NOON, &["sync", "init", remote.to_str().unwrap()]).contains("2 clients sent"));
             assert_eq!(named_paths(&dir), Vec::<String>::new(), "{syscall} {n}");
-            assert_remote_free_of_names(&p, &remote);
+            assert_remote_free_of_names(&p, &remote, 2);
         }
     }
     assert!(kills >= 10, "the renaming was killed at {kills} steps only");

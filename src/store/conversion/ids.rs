@@ -16,7 +16,7 @@
 //! files are now, so the next command that opens the folder finishes a
 //! killed renaming (see [`Store::finish_new_ids`]).
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
 use std::path::{Path, PathBuf};
 
@@ -27,6 +27,7 @@ use serde::{Deserialize, Serialize};
 use super::super::atomic::{sync_folder, write_atomic};
 use super::super::{Store, audit, is_export_tail, ledger, parse_record, plain_export_token};
 use super::files::{client_dirs, files, remove_index};
+use crate::domain::bounds::is_valid_id;
 use crate::domain::{ClientId, SCHEMA_VERSION};
 
 pub const JOURNAL: &str = "new-ids.json";
@@ -48,17 +49,26 @@ impl Store {
     /// Call under the folder's lock. Refuses, changing nothing, while the
     /// app is open in a window (its note would lose its client), a client
     /// file cannot be read or has a copy, or the ledger's chain is broken.
-    /// Returns how many clients were given new ids.
+    /// Returns how many clients were given new ids (besides those only a
+    /// snapshot holds).
     pub(crate) fn give_name_free_ids_locked(&self, tag: &str, now: NaiveDateTime) -> Result<usize> {
         if self.keys.is_some() {
             // An encrypted folder names its files by a keyed hash already.
             return Ok(0);
         }
         if let Some(journal) = self.read_journal()? {
-            return self.carry_new_ids(&journal);
+            self.carry_new_ids(&journal)?;
         }
-        let records: Vec<_> = self.load_all()?.into_iter().filter_map(|f| f.record.ok()).collect();
-        if records.is_empty() {
+        // Every client a file is kept of: the live ones, and those only a
+        // snapshot still holds (erased since), whom a restore would bring back.
+        let dirs = client_dirs(self.root());
+        let stems: BTreeSet<String> = dirs
+            .iter()
+            .flat_map(|d| files(d, |n| n.ends_with(".json")))
+            .filter_map(|p| p.file_stem().and_then(|s| s.to_str()).map(str::to_string))
+            .filter(|s| is_valid_id(s))
+            .collect();
+        if stems.is_empty() {
             return Ok(0);
         }
         if self.any_window_open() {
@@ -72,20 +82,26 @@ impl Store {
         if let Some(n) = read.broken_at.first() {
             bail!(
                 "nothing was changed: the ledger's chain is broken at entry {n}, and setting up syncing would \
-                 write the ledger anew. Run `rapport verify` to see what was altered, then `rapport sync init` \
-                 again once it is put right"
+                 write the ledger anew, hiding where. Run `rapport verify` to see what was altered. Once that is \
+                 looked into, moving the file `ledger` out of the data folder and running `rapport verify \
+                 --restart-ledger` starts it again from the notes as they are now; then run `rapport sync init` \
+                 again"
             );
         }
         let mut ids = BTreeMap::new();
-        for r in &records {
-            let taken = |id: &str| self.client_path(id).exists() || ids.values().any(|v: &ClientId| v.as_str() == id);
+        for old in stems {
+            let taken = |id: &str| {
+                dirs.iter().any(|d| d.join(format!("{id}.json")).exists())
+                    || ids.values().any(|v: &ClientId| v.as_str() == id)
+            };
             let new = super::super::changes::name_free_id(tag, taken);
-            ids.insert(r.client.id.clone(), ClientId::new(new));
+            ids.insert(ClientId::new(old), ClientId::new(new));
         }
         let journal = Journal { started: now, ids };
         write_atomic(&journal_path(self.root()), &serde_json::to_vec_pretty(&journal)?)?;
         sync_folder(self.root())?;
-        self.carry_new_ids(&journal)
+        self.carry_new_ids(&journal)?;
+        Ok(self.client_files()?.len())
     }
 
     /// Finishes the renaming a killed `sync init` left, if any (under the
@@ -117,7 +133,7 @@ impl Store {
 
     /// Puts each new id of `journal` everywhere its old id still is, then
     /// removes the journal. Safe to run again on a half-renamed folder.
-    fn carry_new_ids(&self, journal: &Journal) -> Result<usize> {
+    fn carry_new_ids(&self, journal: &Journal) -> Result<()> {
         let root = self.root();
         let ids = &journal.ids;
         for dir in client_dirs(root) {
@@ -170,7 +186,7 @@ impl Store {
             }
             _ => sync_folder(root)?,
         }
-        Ok(ids.len())
+        Ok(())
     }
 
     /// Some app window has the folder open now.
