@@ -236,3 +236,36 @@ fn a_sync_init_killed_at_any_step_of_the_new_ids_is_finished_by_the_next_command
     }
     assert!(kills >= 10, "the renaming was killed at {kills} steps only");
 }
+
+#[test]
+fn a_journal_of_new_ids_that_rapport_did_not_write_is_never_followed() {
+    let p = before_sync();
+    let l = &p.laptop;
+    let records = records_without_ids(l);
+    let plants = [
+        (r#"{"started":"2026-11-23T09:00:00","ids":{"annabel-byrneford":"../../outside"}}"#, "is not a client id"),
+        // Onto another client's file: Bartholomew's would be replaced.
+        (
+            r#"{"started":"2026-11-23T09:00:00","ids":{"annabel-byrneford":"bartholomew-quince"}}"#,
+            "bartholomew-quince.json is there already",
+        ),
+        (
+            r#"{"started":"2026-11-23T09:00:00","ids":{"annabel-byrneford":"cx","bartholomew-quince":"cx"}}"#,
+            "cx would be given twice",
+        ),
+        (r#"{"started":"2026-11-23T09:00:00","ids":{"annabel-byrneford":"zz-top"}}"#, "zz-top.json is there already"),
+        ("{\"started\": [", "at line 1 column"),
+    ];
+    fs::write(l.join("clients/zz-top.json"), fs::read(l.join("clients/bartholomew-quince.json")).unwrap()).unwrap();
+    for (plant, why) in plants {
+        fs::write(l.join("new-ids.json"), plant).unwrap();
+        let e = fails(&p, l, NOON, &["client", "list"]);
+        assert!(e.contains("new-ids.json is not as Rapport writes it") && e.contains(why), "{plant}: {e}");
+        assert!(e.contains("move that file out of the data folder"), "{e}");
+    }
+    fs::remove_file(l.join("new-ids.json")).unwrap();
+    fs::remove_file(l.join("clients/zz-top.json")).unwrap();
+    assert!(!p.tmp.path().join("outside.json").exists());
+    assert_eq!(records_without_ids(l), records, "nothing was changed");
+    assert!(ok(&p, l, NOON, &["client", "list"]).contains("Annabel Byrneford"));
+}

@@ -25,12 +25,16 @@ use chrono::NaiveDateTime;
 use serde::{Deserialize, Serialize};
 
 use super::super::atomic::{sync_folder, write_atomic};
+use super::super::files::ReadError;
 use super::super::{Store, audit, is_export_tail, ledger, parse_record, plain_export_token};
 use super::files::{client_dirs, files, remove_index};
 use crate::domain::bounds::is_valid_id;
 use crate::domain::{ClientId, SCHEMA_VERSION};
 
 pub const JOURNAL: &str = "new-ids.json";
+
+/// The journal's size limit: some 100,000 clients.
+const JOURNAL_CAP: u64 = 8 * 1024 * 1024;
 
 #[derive(Debug, Serialize, Deserialize)]
 struct Journal {
@@ -117,18 +121,60 @@ impl Store {
         Ok(())
     }
 
+    /// The journal a killed renaming left, checked before anything is done
+    /// by it: Rapport writes it whole (or not at all), so one that does not
+    /// read as Rapport writes it was put there, and is never followed.
     fn read_journal(&self) -> Result<Option<Journal>> {
-        match crate::store::files::read_file(journal_path(self.root())) {
-            Ok(bytes) => Ok(Some(serde_json::from_slice(&bytes).with_context(|| {
-                format!(
-                    "{} is damaged, so the clients' new ids cannot be finished: keep the folder as it is and ask \
-                     for help (a snapshot of it is in backups/)",
-                    journal_path(self.root()).display()
-                )
-            })?)),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
-            Err(e) => Err(e).context("reading the journal of the clients' new ids"),
+        let path = journal_path(self.root());
+        let refuse = |why: String| {
+            anyhow::anyhow!(
+                "{} is not as Rapport writes it ({why}), so nothing was done by it. It is the journal of \
+                 `rapport sync init` giving clients new ids: if no `sync init` was stopped part way in this folder, \
+                 move that file out of the data folder",
+                path.display()
+            )
+        };
+        let bytes = match crate::store::files::read_regular(&path, JOURNAL_CAP) {
+            Ok(bytes) => bytes,
+            Err(ReadError::NotFound) => return Ok(None),
+            Err(ReadError::Io(e)) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+            Err(ReadError::Link) => return Err(refuse("it is a link".into())),
+            Err(ReadError::NotAFile) => return Err(refuse("it is not a file".into())),
+            Err(ReadError::TooLarge(n)) => return Err(refuse(format!("it is {n} bytes long"))),
+            Err(ReadError::Io(e)) => return Err(refuse(e.to_string())),
+        };
+        let journal: Journal = serde_json::from_slice(&bytes).map_err(|e| refuse(e.to_string()))?;
+        let mut new_ids = BTreeSet::new();
+        for (old, new) in &journal.ids {
+            if let Some(bad) = [old, new].into_iter().find(|id| !is_valid_id(id)) {
+                return Err(refuse(format!("'{}' is not a client id", crate::sanitize::visible(bad))));
+            }
+            if journal.ids.contains_key(new) || !new_ids.insert(new) {
+                return Err(refuse(format!("{new} would be given twice")));
+            }
         }
+        self.check_free(&journal).map_err(refuse)?;
+        Ok(Some(journal))
+    }
+
+    /// Each new id of `journal` is free: no file it would take is there
+    /// already, but for one a killed run wrote just as this run would.
+    fn check_free(&self, journal: &Journal) -> Result<(), String> {
+        let taken = |to: &Path| format!("{} is there already", to.display());
+        for (old, new) in &journal.ids {
+            for dir in client_dirs(self.root()) {
+                let (from, to) = (dir.join(format!("{old}.json")), dir.join(format!("{new}.json")));
+                if from.exists() && to.exists() && fs::read(&to).ok() != Some(renamed_bytes(&from, new)?) {
+                    return Err(taken(&to));
+                }
+            }
+            let drafts = self.drafts_dir();
+            let to = drafts.join(format!("{new}.json"));
+            if drafts.join(format!("{old}.json")).exists() && to.exists() {
+                return Err(taken(&to));
+            }
+        }
+        Ok(())
     }
 
     /// Puts each new id of `journal` everywhere its old id still is, then
@@ -205,8 +251,14 @@ impl Store {
 /// removes `from`. A file that cannot be read as a record (a damaged one in
 /// a snapshot) is moved as it is: its name is what must not stay.
 fn rename_client_file(from: &Path, to: &Path, new: &ClientId) -> Result<()> {
-    let bytes = fs::read(from).with_context(|| format!("reading {}", from.display()))?;
-    let bytes = match parse_record(&bytes, from) {
+    write_atomic(to, &renamed_bytes(from, new).map_err(anyhow::Error::msg)?)?;
+    fs::remove_file(from).with_context(|| format!("removing {}", from.display()))
+}
+
+/// The client file `from` as it is once its client's id is `new`.
+fn renamed_bytes(from: &Path, new: &ClientId) -> Result<Vec<u8>, String> {
+    let bytes = fs::read(from).map_err(|e| format!("{} could not be read: {e}", from.display()))?;
+    Ok(match parse_record(&bytes, from) {
         Ok(mut record) => {
             record.client.id = new.clone();
             record.schema_version = SCHEMA_VERSION;
@@ -215,9 +267,7 @@ fn rename_client_file(from: &Path, to: &Path, new: &ClientId) -> Result<()> {
             out
         }
         Err(_) => bytes,
-    };
-    write_atomic(to, &bytes)?;
-    fs::remove_file(from).with_context(|| format!("removing {}", from.display()))
+    })
 }
 
 /// The audit log with each old id in `ids` swapped for its new one; a line
