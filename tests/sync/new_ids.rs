@@ -12,9 +12,9 @@ use super::*;
 const SLUGS: [&str; 3] = ["annabel-byrneford", "bartholomew-quince", "cornelius-wexley"];
 
 /// Annabel and Bartholomew on the laptop, not synced: a finalised note
-/// with an addendum, a snapshot, an export and a draft, all under ids
-/// made from their names; and Cornelius, erased since the snapshot, which
-/// still holds him.
+/// with an addendum, a snapshot, an export, a draft and a torn line in the
+/// audit log, all under ids made from their names; and Cornelius, erased
+/// since the snapshot, which still holds him.
 fn before_sync() -> Practice {
     let tmp = tempfile::tempdir().unwrap();
     let p = Practice {
@@ -38,6 +38,13 @@ fn before_sync() -> Practice {
     rapport::store::Store::open(l).unwrap().export_client(SLUGS[0], morning).unwrap();
     fs::write(l.join("drafts/annabel-byrneford.json"), r#"{"fields":{"topics":"half a thought"},"window":""}"#)
         .unwrap();
+    // A crash tore the audit log's last line.
+    let mut log = fs::OpenOptions::new().append(true).open(l.join("audit.log")).unwrap();
+    std::io::Write::write_all(
+        &mut log,
+        br#"{"at":"2026-11-23T09:00:00","action":"note added","client":"annabel-byrneford","det"#,
+    )
+    .unwrap();
     for slug in &SLUGS[..2] {
         assert!(l.join(format!("clients/{slug}.json")).exists(), "before: ids made from names");
     }

@@ -270,8 +270,8 @@ fn renamed_bytes(from: &Path, new: &ClientId) -> Result<Vec<u8>, String> {
     })
 }
 
-/// The audit log with each old id in `ids` swapped for its new one; a line
-/// that cannot be read is kept as it is.
+/// The audit log with each old id in `ids` swapped for its new one. A line
+/// that cannot be read (torn) is kept, with any whole old id swapped too.
 fn rewrite_audit_log(root: &Path, ids: &BTreeMap<ClientId, ClientId>) -> Result<()> {
     let path = root.join("audit.log");
     let text = match crate::store::files::read_file(&path) {
@@ -288,7 +288,16 @@ fn rewrite_audit_log(root: &Path, ids: &BTreeMap<ClientId, ClientId>) -> Result<
                 out.push_str(&serde_json::to_string(&e).expect("entries serialise"));
                 changed = true;
             }
-            _ => out.push_str(line),
+            Ok(_) => out.push_str(line),
+            // Torn by a crash: kept, without the old id where it is whole.
+            Err(_) => {
+                let mut kept = line.to_string();
+                for (old, new) in ids.iter().filter(|(old, _)| line.contains(old.as_str())) {
+                    kept = kept.replace(&format!("\"client\":\"{old}\""), &format!("\"client\":\"{new}\""));
+                    changed = true;
+                }
+                out.push_str(&kept);
+            }
         }
         out.push('\n');
     }
