@@ -41,7 +41,7 @@ pub const BRANCH: &str = "main";
 
 /// The folder is set up for syncing (by `sync init` or `sync clone`).
 pub fn is_set_up(root: &Path) -> bool {
-    state::dir(root).join("device").is_file()
+    state::dir(root).join("device").is_file() && !state::setting_up(root)
 }
 
 /// This machine's name, for commit authors and messages (never a client's).

@@ -18,6 +18,9 @@ const ATTEMPTS: usize = 3;
 pub fn sync(store: &Store, now: NaiveDateTime) -> Result<Synced> {
     let root = store.root();
     let codec = Codec::new(store.keys());
+    if state::setting_up(root) {
+        bail!("a `rapport sync init` was stopped part way: run it again (`rapport sync init REMOTE`) to finish it");
+    }
     if !super::is_set_up(root) {
         bail!(
             "this data folder is not set up for syncing: `rapport sync init REMOTE` sends it to an empty remote; \
@@ -50,12 +53,15 @@ pub fn sync(store: &Store, now: NaiveDateTime) -> Result<Synced> {
         work::commit_local(&git, codec, now)?;
     }
     for attempt in 1..=ATTEMPTS {
-        if let Err(f) =
-            git.output(&["fetch", "-q", "origin", &format!("+refs/heads/{BRANCH}:refs/remotes/origin/{BRANCH}")], None)?
-        {
-            bail!(offline(&git, &f.said()));
-        }
-        let theirs = git.commit(&format!("refs/remotes/origin/{BRANCH}"))?;
+        let fetched = git
+            .output(&["fetch", "-q", "origin", &format!("+refs/heads/{BRANCH}:refs/remotes/origin/{BRANCH}")], None)?;
+        let theirs = match fetched {
+            Ok(_) => git.commit(&format!("refs/remotes/origin/{BRANCH}"))?,
+            // An empty remote (the first push, at `sync init`, did not get
+            // there): this device's practice goes out.
+            Err(_) if remote_is_empty(&git)? => None,
+            Err(f) => bail!(offline(&git, &f.said())),
+        };
         {
             let _lock = DataLock::acquire(&root.join("rapport.lock"))?;
             // What was saved here while git fetched.
@@ -98,6 +104,11 @@ pub fn sync(store: &Store, now: NaiveDateTime) -> Result<Synced> {
     }
     state::set_last_sync(root, now)?;
     Ok(synced)
+}
+
+/// The remote answers, and holds no branch at all.
+fn remote_is_empty(git: &Git) -> Result<bool> {
+    Ok(git.output(&["ls-remote", "--heads", "origin"], None)?.is_ok_and(|heads| heads.is_empty()))
 }
 
 /// What to say when the remote cannot be reached or refuses.

@@ -76,6 +76,33 @@ pub fn configure(git: &Git) -> Result<()> {
     Ok(())
 }
 
+/// Refuses a data folder that is a git repository already, but for one a
+/// killed `sync init` left part way.
+fn refuse_a_repository(git: &Git) -> Result<()> {
+    let root = git.root();
+    if !git.dir().exists() || state::setting_up(root) {
+        return Ok(());
+    }
+    if super::is_set_up(root) {
+        let url = git.config("remote.origin.url")?.unwrap_or_default();
+        bail!("this data folder is already synced with {url}; `rapport sync` syncs it");
+    }
+    bail!(
+        "this data folder is already a git repository that Rapport did not set up ({}); move it away first",
+        git.dir().display()
+    );
+}
+
+/// Removes what a `sync init` set up: its repository and the files it
+/// wrote, the mark of a set-up under way last.
+fn undo_set_up(git: &Git) {
+    let _ = std::fs::remove_dir_all(git.dir());
+    for f in [".gitignore", ".gitattributes"] {
+        let _ = std::fs::remove_file(git.root().join(f));
+    }
+    let _ = state::end_setting_up(git.root());
+}
+
 fn lock(root: &Path) -> Result<DataLock> {
     Ok(DataLock::acquire(&root.join("rapport.lock"))?)
 }
@@ -98,16 +125,7 @@ fn holds_anything(git: &Git, url: &str) -> Result<bool> {
 pub fn init(store: &Store, remote: &str, now: NaiveDateTime) -> Result<String> {
     let (root, keys) = (store.root(), store.keys());
     let git = Git::new(root);
-    if git.dir().exists() {
-        if super::is_set_up(root) {
-            let url = git.config("remote.origin.url")?.unwrap_or_default();
-            bail!("this data folder is already synced with {url}; `rapport sync` syncs it");
-        }
-        bail!(
-            "this data folder is already a git repository that Rapport did not set up ({}); move it away first",
-            git.dir().display()
-        );
-    }
+    refuse_a_repository(&git)?;
     let url = address(remote)?;
     if holds_anything(&git, &url)? {
         bail!(
@@ -115,12 +133,21 @@ pub fn init(store: &Store, remote: &str, now: NaiveDateTime) -> Result<String> {
              this device, run `rapport sync clone {url}` with a new, empty data folder (--data-dir)"
         );
     }
-    let _lock = lock(root)?;
+    let lock = lock(root)?;
+    // Again under the lock: another `sync init` may have set it up meanwhile.
+    refuse_a_repository(&git)?;
+    if state::setting_up(root) {
+        // A `sync init` killed part way: it is made again from the start.
+        undo_set_up(&git);
+    }
     // Before the first commit: from then on no name is in a file name or a
     // log line the remote keeps.
     let tag = state::new_tag(&[])?;
     let renamed = store.give_name_free_ids_locked(&tag, now)?;
     let set_up = || -> Result<()> {
+        // First the mark that says so, which makes the folder not yet synced
+        // for every command until the last step of the set-up removes it.
+        state::begin_setting_up(root)?;
         git.run(&["init", "-q", "-b", BRANCH])?;
         configure(&git)?;
         git.run(&["remote", "add", "origin", "--", &url])?;
@@ -130,16 +157,16 @@ pub fn init(store: &Store, remote: &str, now: NaiveDateTime) -> Result<String> {
         write_atomic(&root.join(".gitattributes"), ATTRIBUTES.as_bytes())?;
         state::write_tag(root, &tag)?;
         work::commit_local(&git, Codec::new(keys), now)?;
-        Ok(())
+        state::end_setting_up(root)
     };
     if let Err(e) = set_up() {
         // Nothing half set up is left behind: the folder is as it was.
-        let _ = std::fs::remove_dir_all(git.dir());
-        for f in [".gitignore", ".gitattributes"] {
-            let _ = std::fs::remove_file(root.join(f));
-        }
+        undo_set_up(&git);
         return Err(e);
     }
+    // Git talks to the remote without the folder's lock: the app and other
+    // commands go on saving meanwhile.
+    drop(lock);
     let clients = super::tracked::on_disk(root).iter().filter(|p| p.starts_with("clients/")).count();
     let renamed = match renamed {
         0 => String::new(),

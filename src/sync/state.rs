@@ -40,6 +40,28 @@ pub fn new_tag(taken: &[String]) -> Result<String> {
     }
 }
 
+/// The mark a `sync init` leaves while it sets the folder up, written
+/// before `.git` is made and removed after the first commit: while it is
+/// there the folder is not synced yet, and the next `sync init` starts
+/// again. (In the data folder, which git never tracks but for the record.)
+fn setting_up_file(root: &Path) -> PathBuf {
+    root.join("sync-init")
+}
+
+pub fn setting_up(root: &Path) -> bool {
+    setting_up_file(root).exists()
+}
+
+pub fn begin_setting_up(root: &Path) -> Result<()> {
+    write_atomic(&setting_up_file(root), b"a `rapport sync init` is setting this folder up\n")?;
+    crate::store::atomic::sync_folder(root)
+}
+
+pub fn end_setting_up(root: &Path) -> Result<()> {
+    std::fs::remove_file(setting_up_file(root)).context("finishing the set-up for syncing")?;
+    crate::store::atomic::sync_folder(root)
+}
+
 pub fn write_tag(root: &Path, tag: &str) -> Result<()> {
     create_private_dir(&dir(root))?;
     write_atomic(&dir(root).join("device"), format!("{tag}\n").as_bytes())

@@ -215,19 +215,18 @@ fn init_killed_at(p: &Practice, dir: &Path, remote: &Path, syscall: &str, n: usi
 }
 
 #[test]
-fn a_sync_init_killed_at_any_step_of_the_new_ids_is_finished_by_the_next_command() {
+fn a_sync_init_killed_at_any_step_is_finished_by_the_next_command_and_the_next_sync_init() {
     let p = before_sync();
     let records = records_without_ids(&p.laptop);
     let mut kills = 0;
-    // Every file the renaming writes ends in a rename, and every old one goes by unlink.
+    // Every file Rapport writes ends in a rename, and every one it removes goes by unlink.
     for syscall in ["rename", "renameat", "unlink"] {
         for n in 1.. {
             let dir = p.tmp.path().join(format!("{syscall}-{n}"));
             let remote = p.tmp.path().join(format!("{syscall}-{n}.git"));
             copy_folder(&p.laptop, &dir);
             p.git(p.tmp.path(), &["init", "-q", "--bare", remote.to_str().unwrap()]);
-            // Past the renaming: the kill met git's part, or nothing.
-            if !init_killed_at(&p, &dir, &remote, syscall, n) || dir.join(".git").exists() {
+            if !init_killed_at(&p, &dir, &remote, syscall, n) {
                 break;
             }
             kills += 1;
@@ -236,12 +235,62 @@ fn a_sync_init_killed_at_any_step_of_the_new_ids_is_finished_by_the_next_command
             assert!(!dir.join("new-ids.json").exists(), "{syscall} {n}: the renaming was finished");
             assert_eq!(records_without_ids(&dir), records, "{syscall} {n}: every record is whole, once");
             assert!(ok(&p, &dir, NOON, &["verify"]).contains("are as they were"), "{syscall} {n}");
-            assert!(ok(&p, &dir, NOON, &["sync", "init", remote.to_str().unwrap()]).contains("2 clients sent"));
+            // The therapist runs `sync init` again; or, told it is synced already, `sync`.
+            let again = rapport(&p, &dir, NOON, &["sync", "init", remote.to_str().unwrap()]);
+            if !again.status.success() {
+                let e = String::from_utf8_lossy(&again.stderr);
+                assert!(e.contains("is already synced with"), "{syscall} {n}: {e}");
+                ok(&p, &dir, NOON, &["sync"]);
+            }
+            assert!(ok(&p, &dir, NOON, &["sync", "status"]).contains("Everything here is on the remote."));
             assert_eq!(named_paths(&dir), Vec::<String>::new(), "{syscall} {n}");
             assert_remote_free_of_names(&p, &remote, 2);
         }
     }
-    assert!(kills >= 10, "the renaming was killed at {kills} steps only");
+    assert!(kills >= 20, "sync init was killed at {kills} steps only");
+}
+
+#[test]
+fn two_sync_inits_at_once_set_the_folder_up_once() {
+    let p = before_sync();
+    let l = &p.laptop;
+    let init = || {
+        let mut c = std::process::Command::new(assert_cmd::cargo::cargo_bin("rapport"));
+        c.env("HOME", p.tmp.path()).env("GIT_CONFIG_GLOBAL", "/dev/null").env("GIT_CONFIG_NOSYSTEM", "1");
+        c.args(["sync", "init", p.remote.to_str().unwrap()]).env("RAPPORT_DIR", l).env("RAPPORT_NOW", NOON);
+        c.stdout(std::process::Stdio::piped()).stderr(std::process::Stdio::piped()).spawn().unwrap()
+    };
+    let (first, second) = (init(), init());
+    let outs = [first.wait_with_output().unwrap(), second.wait_with_output().unwrap()];
+    assert_eq!(outs.iter().filter(|o| o.status.success()).count(), 1, "one sets it up");
+    let refused = outs.iter().find(|o| !o.status.success()).unwrap();
+    let e = String::from_utf8_lossy(&refused.stderr);
+    assert!(e.contains("is already synced with") || e.contains("already holds a practice"), "{e}");
+    assert!(ok(&p, l, NOON, &["sync"]).starts_with("Synced with"));
+    assert_eq!(named_paths(l), Vec::<String>::new());
+    assert_remote_free_of_names(&p, &p.remote, 2);
+    let ann = common::id_of(l, "Annabel Byrneford");
+    assert!(
+        p.git(&p.remote, &["ls-tree", "-r", "--name-only", "main"]).contains(&ann),
+        "the ids here are the remote's"
+    );
+}
+
+#[test]
+fn a_first_push_that_failed_goes_out_with_the_next_sync() {
+    let p = before_sync();
+    let l = &p.laptop;
+    let hook = p.remote.join("hooks/pre-receive");
+    fs::write(&hook, "#!/bin/sh\nexit 1\n").unwrap();
+    fs::set_permissions(&hook, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
+    let said = ok(&p, l, NOON, &["sync", "init", p.remote.to_str().unwrap()]);
+    assert!(said.contains("but the first push failed") && said.contains("run `rapport sync`"), "{said}");
+    fs::remove_file(&hook).unwrap();
+    let said = ok(&p, l, NOON, &["sync"]);
+    assert!(said.contains("1 note out"), "{said}");
+    assert!(ok(&p, l, NOON, &["sync", "status"]).contains("Everything here is on the remote."));
+    let said = ok(&p, &p.desktop, NOON, &["sync", "clone", p.remote.to_str().unwrap()]);
+    assert!(said.contains("Brought 2 clients and 1 note"), "{said}");
 }
 
 #[test]
