@@ -142,6 +142,8 @@ fn sync_init_gives_each_client_an_id_free_of_names_wherever_a_remote_or_a_restor
     // The ledger still witnesses the seal and the addendum, under the new id.
     assert!(ok(&p, l, NOON, &["verify"]).contains("All 1 finalised note of 2 clients are as they were"));
     assert!(ok(&p, l, NOON, &["review", "annabel"]).contains("nightmares"), "a name still finds its client");
+    let old_id = ok(&p, l, NOON, &["review", "annabel-byrneford"]);
+    assert!(old_id.contains("nightmares"), "a script's old id, its name's words, too: {old_id}");
 
     // A restore from the snapshot taken before (of all three) brings back no name.
     let snapshots = ok(&p, l, NOON, &["backup", "list"]);
@@ -230,7 +232,11 @@ fn a_sync_init_killed_at_any_step_is_finished_by_the_next_command_and_the_next_s
                 break;
             }
             kills += 1;
-            let list = ok(&p, &dir, NOON, &["client", "list"]);
+            let journal = dir.join("new-ids.json").exists();
+            let out = rapport(&p, &dir, NOON, &["client", "list"]);
+            let (list, note) = (String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+            assert!(out.status.success(), "{syscall} {n}: {note}");
+            assert_eq!(note.contains("that is finished now"), journal, "{syscall} {n}: {note}");
             assert!(list.contains("Annabel Byrneford") && list.contains("Bartholomew Quince"), "{syscall} {n}: {list}");
             assert!(!dir.join("new-ids.json").exists(), "{syscall} {n}: the renaming was finished");
             assert_eq!(records_without_ids(&dir), records, "{syscall} {n}: every record is whole, once");

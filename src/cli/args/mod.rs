@@ -233,6 +233,10 @@ pub enum Command {
 #[derive(Debug, Subcommand)]
 pub enum SyncCommand {
     /// Send this practice to an empty remote (a git address, or the path of a bare repository)
+    ///
+    /// In a plain (not encrypted) practice, every client first gets an id with no name in it
+    /// (`cq7ka-x3m` for `ann-byrne`), in their file, snapshots, draft, exports and the logs, so the
+    /// remote sees no name in a file name. A name still finds its client.
     Init { remote: String },
     /// Bring the practice a remote holds to this device, into a new or empty data folder
     Clone { remote: String },

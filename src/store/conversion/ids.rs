@@ -117,6 +117,11 @@ impl Store {
         let _lock = self.lock()?;
         if let Some(journal) = self.read_journal()? {
             self.carry_new_ids(&journal)?;
+            self.notice(
+                "a `rapport sync init` was stopped while it gave clients ids without their names; that is \
+                 finished now (`rapport client list` shows the new ids)"
+                    .into(),
+            );
         }
         Ok(())
     }
