@@ -50,6 +50,7 @@ pub fn sync(store: &Store, now: NaiveDateTime) -> Result<Synced> {
         // A sync killed after its merge was written leaves seals to witness.
         settle_rewitness(store, now)?;
         synced.put_back(&guard::keep_sealed_here(&git, codec, now)?);
+        settle_rewitness(store, now)?;
         work::commit_local(&git, codec, now)?;
     }
     for attempt in 1..=ATTEMPTS {
@@ -66,6 +67,7 @@ pub fn sync(store: &Store, now: NaiveDateTime) -> Result<Synced> {
             let _lock = DataLock::acquire(&root.join("rapport.lock"))?;
             // What was saved here while git fetched.
             synced.put_back(&guard::keep_sealed_here(&git, codec, now)?);
+            settle_rewitness(store, now)?;
             work::commit_local(&git, codec, now)?;
             let head = git.commit("HEAD")?;
             let Some(head) = head else { bail!("this device's practice has no commit yet; run `rapport sync` again") };
@@ -217,7 +219,8 @@ fn conflicted(stdout: &str) -> Vec<String> {
 
 /// Witnesses in the ledger the seals a merge made or kept (see
 /// [`crate::domain::merge::Merged::rewitness`]): only a seal still in the
-/// client's file, whole, for a note the ledger already knows sealed.
+/// client's file, whole, for a note the ledger already knows sealed, or
+/// one it witnessed before a restore made it forget.
 fn settle_rewitness(store: &Store, now: NaiveDateTime) -> Result<()> {
     let path = state::rewitness_file(store.root());
     let Ok(text) = std::fs::read_to_string(&path) else { return Ok(()) };
@@ -234,7 +237,14 @@ fn settle_rewitness(store: &Store, now: NaiveDateTime) -> Result<()> {
             .map_err(|e| anyhow::anyhow!("reading the ledger: {e}"))?;
         let witness = ledger::witness(&read.entries, client);
         let known = witness.get(session).is_some_and(|w| !w.hash.is_empty());
-        if known && witness.get(session).is_some_and(|w| w.hash != hash) {
+        // A seal the ledger forgot at a restore, which a merge put back:
+        // witnessed again only if it is one Rapport made.
+        let made_once = || {
+            read.entries
+                .iter()
+                .any(|e| e.kind == Kind::Seal && e.client == client && e.session == session && e.hash == hash)
+        };
+        if (known && witness.get(session).is_some_and(|w| w.hash != hash)) || (!known && made_once()) {
             entries.push(NewEntry {
                 kind: Kind::Seal,
                 client: client.into(),

@@ -143,3 +143,29 @@ fn a_note_sealed_on_both_devices_in_the_same_minute_is_one_seal_on_both_and_no_c
         assert!(verified.contains("as they were finalised"), "{verified}");
     }
 }
+
+#[test]
+fn a_restore_on_one_device_keeps_every_finalised_note_and_verify_holds_on_both() {
+    let p = Practice::new();
+    let (laptop, desktop) = (&p.laptop, &p.desktop);
+    // A snapshot from before Ann's note s1 was finalised, and one from before a second note.
+    ok(&p, laptop, NOON, &["backup"]);
+    ok(&p, laptop, NOON, &["note", "ann", "--topic", "a second note"]);
+    ok(&p, laptop, "2026-11-24 10:00", &["finalise", "ann"]);
+    for dir in [laptop, desktop] {
+        ok(&p, dir, "2026-11-24 10:00", &["sync"]);
+    }
+    let snapshots = ok(&p, laptop, "2026-11-24 11:00", &["backup", "list"]);
+    let older = snapshots.lines().find(|l| l.starts_with("2026-11-23_1200")).unwrap().split(' ').next().unwrap();
+    ok(&p, laptop, "2026-11-24 11:00", &["restore", older, "--yes"]);
+    // The restore took the seals back here: the finalised versions stay, the restored ones beside.
+    for dir in [laptop, desktop, laptop] {
+        ok(&p, dir, "2026-11-24 11:05", &["sync"]);
+    }
+    assert_eq!(topics(laptop), topics(desktop));
+    assert_eq!(topics(laptop), ["a second note", "sleep"], "a finalised note leaves with its client only");
+    for dir in [laptop, desktop] {
+        let verified = ok(&p, dir, "2026-11-24 11:05", &["verify"]);
+        assert!(verified.contains("All 2 finalised notes of 1 client are as they were finalised"), "{verified}");
+    }
+}
