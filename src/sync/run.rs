@@ -19,7 +19,10 @@ pub fn sync(store: &Store, now: NaiveDateTime) -> Result<Synced> {
     let root = store.root();
     let codec = Codec::new(store.keys());
     if state::setting_up(root) {
-        bail!("a `rapport sync init` was stopped part way: run it again (`rapport sync init REMOTE`) to finish it");
+        bail!(
+            "a `rapport sync init` (or `sync clone`) was stopped part way: run it again (`rapport sync init REMOTE`, \
+             or `rapport sync clone REMOTE`) to finish it"
+        );
     }
     if !super::is_set_up(root) {
         bail!(

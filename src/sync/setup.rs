@@ -217,7 +217,8 @@ fn holds_a_practice(root: &Path) -> bool {
 /// device, into a new or empty data folder. An encrypted practice is
 /// opened with `passphrase()` to check what comes before it is written.
 pub fn clone(root: &Path, remote: &str, now: NaiveDateTime, passphrase: &dyn Fn() -> Result<String>) -> Result<Cloned> {
-    if holds_a_practice(root) {
+    // A clone killed part way left its mark: it is made again from the start.
+    if holds_a_practice(root) && !state::setting_up(root) {
         bail!(
             "{} already holds a practice (or a git repository); `sync clone` needs a new, empty data folder: \
              name one with --data-dir",
@@ -228,7 +229,11 @@ pub fn clone(root: &Path, remote: &str, now: NaiveDateTime, passphrase: &dyn Fn(
     create_private_dir(root)?;
     let git = Git::new(root);
     let _lock = lock(root)?;
+    if state::setting_up(root) {
+        undo_clone(&git);
+    }
     let fetch = || -> Result<Cloned> {
+        state::begin_setting_up(root)?;
         git.run(&["init", "-q", "-b", BRANCH])?;
         configure(&git)?;
         git.run(&["remote", "add", "origin", "--", &url])?;
@@ -268,18 +273,24 @@ pub fn clone(root: &Path, remote: &str, now: NaiveDateTime, passphrase: &dyn Fn(
         }
         state::write_tag(root, &state::new_tag(&taken)?)?;
         state::set_last_sync(root, now)?;
+        state::end_setting_up(root)?;
         Ok(Cloned { clients, notes, encrypted })
     };
-    fetch().inspect_err(|_| {
-        // Back to the empty folder it was.
-        let _ = std::fs::remove_dir_all(git.dir());
-        if let Ok(entries) = std::fs::read_dir(root.join("clients")) {
-            for e in entries.filter_map(|e| e.ok()) {
-                let _ = std::fs::remove_file(e.path());
-            }
+    fetch().inspect_err(|_| undo_clone(&git))
+}
+
+/// Back to the empty folder a `sync clone` began with: what it brought and
+/// set up, the mark of a set-up under way last.
+fn undo_clone(git: &Git) {
+    let root = git.root();
+    let _ = std::fs::remove_dir_all(git.dir());
+    if let Ok(entries) = std::fs::read_dir(root.join("clients")) {
+        for e in entries.filter_map(|e| e.ok()) {
+            let _ = std::fs::remove_file(e.path());
         }
-        for f in [".gitignore", ".gitattributes", "ledger", "audit.log", IDENTITY_FILE] {
-            let _ = std::fs::remove_file(root.join(f));
-        }
-    })
+    }
+    for f in [".gitignore", ".gitattributes", "ledger", "audit.log", IDENTITY_FILE] {
+        let _ = std::fs::remove_file(root.join(f));
+    }
+    let _ = state::end_setting_up(root);
 }

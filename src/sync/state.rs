@@ -40,10 +40,11 @@ pub fn new_tag(taken: &[String]) -> Result<String> {
     }
 }
 
-/// The mark a `sync init` leaves while it sets the folder up, written
-/// before `.git` is made and removed after the first commit: while it is
-/// there the folder is not synced yet, and the next `sync init` starts
-/// again. (In the data folder, which git never tracks but for the record.)
+/// The mark a `sync init` or `sync clone` leaves while it sets the folder
+/// up, written before `.git` is made and removed once the first commit is
+/// made (or the practice brought): while it is there the folder is not
+/// synced yet, and the next `sync init` (or `clone`) starts again. (In the
+/// data folder, which git never tracks but for the record.)
 fn setting_up_file(root: &Path) -> PathBuf {
     root.join("sync-init")
 }

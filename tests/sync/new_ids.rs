@@ -192,9 +192,9 @@ fn copy_folder(from: &Path, to: &Path) {
     }
 }
 
-/// `sync init` killed at its `n`th call of `syscall` (as a power cut would),
-/// by strace. Whether it was killed.
-fn init_killed_at(p: &Practice, dir: &Path, remote: &Path, syscall: &str, n: usize) -> bool {
+/// `rapport ARGS` on `dir` killed at its `n`th call of `syscall` (as a
+/// power cut would), by strace. Whether it was killed.
+pub(super) fn killed_at(p: &Practice, dir: &Path, args: &[&str], syscall: &str, n: usize) -> bool {
     let mut c = Command::new("strace");
     quiet_git(&mut c, p.tmp.path());
     let out = c
@@ -207,7 +207,7 @@ fn init_killed_at(p: &Practice, dir: &Path, remote: &Path, syscall: &str, n: usi
             &format!("inject={syscall}:signal=KILL:when={n}"),
         ])
         .arg(assert_cmd::cargo::cargo_bin("rapport"))
-        .args(["sync", "init", remote.to_str().unwrap()])
+        .args(args)
         .env("RAPPORT_DIR", dir)
         .env("RAPPORT_NOW", NOON)
         .env_remove("RAPPORT_PASSPHRASE")
@@ -228,7 +228,7 @@ fn a_sync_init_killed_at_any_step_is_finished_by_the_next_command_and_the_next_s
             let remote = p.tmp.path().join(format!("{syscall}-{n}.git"));
             copy_folder(&p.laptop, &dir);
             p.git(p.tmp.path(), &["init", "-q", "--bare", remote.to_str().unwrap()]);
-            if !init_killed_at(&p, &dir, &remote, syscall, n) {
+            if !killed_at(&p, &dir, &["sync", "init", remote.to_str().unwrap()], syscall, n) {
                 break;
             }
             kills += 1;
@@ -254,6 +254,33 @@ fn a_sync_init_killed_at_any_step_is_finished_by_the_next_command_and_the_next_s
         }
     }
     assert!(kills >= 20, "sync init was killed at {kills} steps only");
+}
+
+#[test]
+fn a_sync_clone_killed_at_any_step_is_made_again_by_the_next_sync_clone() {
+    let p = Practice::new();
+    let remote = p.remote.to_str().unwrap();
+    let mut kills = 0;
+    for syscall in ["rename", "renameat", "unlink"] {
+        for n in 1.. {
+            let dir = p.tmp.path().join(format!("clone-{syscall}-{n}"));
+            if !killed_at(&p, &dir, &["sync", "clone", remote], syscall, n) {
+                break;
+            }
+            kills += 1;
+            if !dir.join("sync-init").exists() {
+                // Killed before it began: nothing there yet.
+                assert!(!dir.join(".git").exists(), "{syscall} {n}");
+            }
+            let e = fails(&p, &dir, NOON, &["sync"]);
+            assert!(e.contains("not set up for syncing") || e.contains("was stopped part way"), "{syscall} {n}: {e}");
+            let said = ok(&p, &dir, NOON, &["sync", "clone", remote]);
+            assert!(said.contains("Brought 1 client and 1 note"), "{syscall} {n}: {said}");
+            assert!(ok(&p, &dir, NOON, &["sync"]).starts_with("Synced with"), "{syscall} {n}");
+            assert_eq!(ann(&dir), ann(&p.laptop), "{syscall} {n}");
+        }
+    }
+    assert!(kills >= 3, "sync clone was killed at {kills} steps only");
 }
 
 #[test]
