@@ -17,6 +17,8 @@ mod erasure;
 mod new_ids;
 #[path = "sync/sealed.rs"]
 mod sealed;
+#[path = "sync/setup.rs"]
+mod setup;
 
 /// A bare remote and two data folders in one temporary folder.
 struct Practice {
