@@ -31,8 +31,8 @@ struct Practice {
 }
 
 impl Practice {
-    /// Ann's practice on the laptop, synced, and cloned onto the desktop.
-    fn new() -> Practice {
+    /// An empty bare remote, and no practice yet.
+    fn empty() -> Practice {
         let tmp = tempfile::tempdir().unwrap();
         let p = Practice {
             remote: tmp.path().join("remote.git"),
@@ -42,6 +42,12 @@ impl Practice {
             ann: String::new(),
         };
         p.git(p.tmp.path(), &["init", "-q", "--bare", "remote.git"]);
+        p
+    }
+
+    /// Ann's practice on the laptop, synced, and cloned onto the desktop.
+    fn new() -> Practice {
+        let p = Practice::empty();
         ok(&p, &p.laptop, MORNING, &["client", "add", "Ann Byrne"]);
         ok(&p, &p.laptop, MORNING, &["note", "ann", "--topic", "sleep", "--task", "diary"]);
         let said = ok(&p, &p.laptop, MORNING, &["sync", "init", p.remote.to_str().unwrap()]);

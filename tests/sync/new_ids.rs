@@ -16,15 +16,7 @@ const SLUGS: [&str; 3] = ["annabel-byrneford", "bartholomew-quince", "cornelius-
 /// audit log, all under ids made from their names; and Cornelius, erased
 /// since the snapshot, which still holds him.
 pub(super) fn before_sync() -> Practice {
-    let tmp = tempfile::tempdir().unwrap();
-    let p = Practice {
-        remote: tmp.path().join("remote.git"),
-        laptop: tmp.path().join("laptop"),
-        desktop: tmp.path().join("desktop"),
-        tmp,
-        ann: String::new(),
-    };
-    p.git(p.tmp.path(), &["init", "-q", "--bare", "remote.git"]);
+    let p = Practice::empty();
     let l = &p.laptop;
     ok(&p, l, MORNING, &["client", "add", "Annabel Byrneford"]);
     ok(&p, l, MORNING, &["client", "add", "Bartholomew Quince"]);
