@@ -155,9 +155,18 @@ pub(super) fn restore(
     if !yes
         && !confirm(
             prompt,
-            &format!(
-                "Restore snapshot {snapshot} over the current notes? The current state is kept as a snapshot first. Type yes: "
-            ),
+            &if store.is_synced() {
+                format!(
+                    "Restore snapshot {snapshot}? What it holds is put back; this practice is synced, so nothing added \
+                     since is taken away, and the restore goes to your other devices with the next sync. The current \
+                     state is kept as a snapshot first. Type yes: "
+                )
+            } else {
+                format!(
+                    "Restore snapshot {snapshot} over the current notes? The current state is kept as a snapshot \
+                     first. Type yes: "
+                )
+            },
         )?
     {
         bail!("not restored: nothing was changed");

@@ -9,7 +9,7 @@
 //! leaves a partial one behind.
 
 use std::fs;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use chrono::{Duration, NaiveDateTime};
 
@@ -17,7 +17,7 @@ use std::os::unix::fs::PermissionsExt;
 
 use super::atomic::{FILE_MODE, create_private_dir, is_temp_file, sync_folder, write_atomic};
 use super::{Store, StoreError};
-use crate::domain::{ClientId, SessionId};
+use crate::domain::{ClientId, ClientRecord, SessionId};
 
 /// One snapshot.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -227,22 +227,58 @@ impl Store {
                 (ours && e.file_type().is_ok_and(|t| t.is_file())).then(|| (file, e.path()))
             })
             .collect();
+        // Synced, nothing is taken away: a removal would travel to every device.
+        let synced = self.is_synced();
+        let mut kept_items = 0;
         for (file, from) in &wanted {
             let bytes = super::read_bytes(from)?;
             let to = self.root().join("clients").join(file);
+            if synced && let Some((record, more)) = self.restore_keeping(from, &to) {
+                kept_items += more;
+                self.write_json(&to, &record)?;
+                continue;
+            }
             write_atomic(&to, &bytes).map_err(|source| StoreError::Write { path: to.clone(), cause: source })?;
         }
         for (_, path) in self.client_files()? {
             let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
-            if !wanted.iter().any(|(f, _)| f == name) {
+            if synced {
+                kept_items += usize::from(!wanted.iter().any(|(f, _)| f == name));
+            } else if !wanted.iter().any(|(f, _)| f == name) {
                 fs::remove_file(&path).map_err(|e| StoreError::io("remove", &path, e))?;
             }
+        }
+        if kept_items > 0 {
+            self.notice(format!(
+                "this practice is synced, so the restore took nothing away: {} added since the snapshot (or \
+                 finalised) {} kept, since a removal would travel to your other devices. Snapshot {} holds the \
+                 state before the restore",
+                crate::domain::plural(kept_items, "note, client or other item"),
+                if kept_items == 1 { "was" } else { "were" },
+                kept.name
+            ));
         }
         self.witness_restore_locked(&before, &kept.name, now)?;
         // Many files changed at once: every one is checked at the next look.
         let _ = self.index_dir().check_next_time();
         self.audit(now, "restore", "", name);
         Ok(kept.name)
+    }
+
+    /// The snapshot's record (in the file `from`) with what the live file
+    /// `to` holds that it does not, and how many items that is; None when
+    /// either cannot be read as a record (the snapshot's file is then put
+    /// back as it is).
+    fn restore_keeping(&self, from: &Path, to: &Path) -> Option<(ClientRecord, usize)> {
+        let snapshot = super::parse_record(&self.read_file(from).ok()?, from).ok()?;
+        let now = super::parse_record(&self.read_file(to).ok()?, to).ok()?;
+        if snapshot.client.id != now.client.id {
+            return None;
+        }
+        let (mut record, kept) = crate::domain::merge::restore_keeping(&snapshot, &now);
+        record.schema_version = crate::domain::SCHEMA_VERSION;
+        record.check().ok()?;
+        Some((record, kept))
     }
 
     /// After a restore: the ledger takes the restored files as its new

@@ -154,3 +154,43 @@ fn an_erasure_not_yet_synced_meets_the_record_changed_on_the_other_device_and_ke
     }
     assert_eq!(ann(laptop), ann(desktop));
 }
+
+#[test]
+fn a_restore_in_a_synced_practice_puts_back_what_the_snapshot_holds_and_takes_nothing_away() {
+    let p = Practice::new();
+    let (laptop, desktop) = (&p.laptop, &p.desktop);
+    ok(&p, laptop, NOON, &["personal", "add", "ann", "Mia's party"]);
+    ok(&p, laptop, NOON, &["backup"]);
+    // Since the snapshot: a mistaken edit here, and the desktop's work, synced to both.
+    ok(&p, laptop, NOON, &["personal", "edit", "ann", "1", "a mistaken edit"]);
+    ok(&p, desktop, NOON, &["note", "ann", "--topic", "written on the desktop", "--task", "desktop task"]);
+    ok(&p, desktop, NOON, &["contact", "add", "ann", "--channel", "text", "--summary", "can I bring my partner?"]);
+    for dir in [laptop, desktop, laptop] {
+        ok(&p, dir, NOON, &["sync"]);
+    }
+    with_bo(&p);
+    let snapshot = ok(&p, laptop, EVENING, &["backup", "list"]);
+    let snapshot = snapshot.lines().find(|l| l.starts_with("2026-11-23_1200")).unwrap().split(' ').next().unwrap();
+    let out = {
+        let mut c = Command::cargo_bin("rapport").unwrap();
+        quiet_git(&mut c, p.tmp.path());
+        c.env("RAPPORT_DIR", laptop).env("RAPPORT_NOW", EVENING);
+        c.args(["restore", snapshot, "--yes"]).output().unwrap()
+    };
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{said}");
+    assert!(said.contains("this practice is synced, so the restore took nothing away"), "{said}");
+    for dir in [laptop, desktop, laptop] {
+        ok(&p, dir, EVENING, &["sync"]);
+    }
+    for dir in [laptop, desktop] {
+        let record = ann(dir);
+        assert_eq!(record["personal"][0]["text"], "Mia's party", "the restore put back what the snapshot holds");
+        assert_eq!(topics(dir), ["sleep", "written on the desktop"], "no note was taken away");
+        let tasks = record["tasks"].to_string();
+        assert!(tasks.contains("diary") && tasks.contains("desktop task"), "{tasks}");
+        assert!(record["contacts"].to_string().contains("can I bring my partner?"), "{record}");
+        assert!(clients(&p, dir).contains("Bo Chen"), "a client added since stays");
+        assert!(ok(&p, dir, EVENING, &["verify"]).contains("are as they were"));
+    }
+}

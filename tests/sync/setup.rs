@@ -1,5 +1,5 @@
-//! Setting a folder up for syncing, stopped or raced: a `sync clone`
-//! killed at any step, two `sync init` at once, a first push that failed.
+//! Stopped and raced: a `sync` or `sync clone` killed at any moment, two
+//! `sync init` at once, a first push that failed.
 
 use std::fs;
 
@@ -74,4 +74,65 @@ fn a_first_push_that_failed_goes_out_with_the_next_sync() {
     assert!(ok(&p, l, NOON, &["sync", "status"]).contains("Everything here is on the remote."));
     let said = ok(&p, &p.desktop, NOON, &["sync", "clone", p.remote.to_str().unwrap()]);
     assert!(said.contains("Brought 2 clients and 1 note"), "{said}");
+}
+
+/// Starts `rapport sync` on `dir` in a process group of its own, so that
+/// the git it runs can be killed with it, as a power cut would.
+fn spawn_sync(p: &Practice, dir: &Path, now: &str) -> std::process::Child {
+    use std::os::unix::process::CommandExt;
+    let mut c = std::process::Command::new(assert_cmd::cargo::cargo_bin("rapport"));
+    c.env("HOME", p.tmp.path())
+        .env("GIT_CONFIG_GLOBAL", "/dev/null")
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .env("RAPPORT_DIR", dir)
+        .env("RAPPORT_NOW", now)
+        .env_remove("RAPPORT_PASSPHRASE")
+        .arg("sync")
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .process_group(0);
+    c.spawn().unwrap()
+}
+
+#[test]
+fn a_sync_killed_at_any_moment_with_its_git_completes_when_run_again() {
+    let p = Practice::new();
+    let (laptop, desktop) = (&p.laptop, &p.desktop);
+    // How long a whole sync with a merge takes here, to kill it all along its way.
+    ok(&p, desktop, NOON, &["note", "ann", "--topic", "timing there"]);
+    ok(&p, desktop, NOON, &["sync"]);
+    ok(&p, laptop, NOON, &["note", "ann", "--topic", "timing here"]);
+    let start = std::time::Instant::now();
+    ok(&p, laptop, NOON, &["sync"]);
+    let whole = start.elapsed() * 5 / 4;
+    ok(&p, desktop, NOON, &["sync"]);
+    let mut expected = topics(desktop);
+    let rounds = 16u32;
+    for round in 0..rounds {
+        let (mine, theirs) = (format!("laptop {round}"), format!("desktop {round}"));
+        ok(&p, desktop, NOON, &["note", "ann", "--topic", &theirs]);
+        ok(&p, desktop, NOON, &["sync"]);
+        ok(&p, laptop, NOON, &["note", "ann", "--topic", &mine]);
+        let mut child = spawn_sync(&p, laptop, NOON);
+        std::thread::sleep(whole * round / rounds);
+        // SAFETY: the child leads a process group of its own; this kills that group.
+        unsafe { libc::kill(-(child.id() as i32), libc::SIGKILL) };
+        let _ = child.wait();
+        // Whatever the moment, one more sync finishes the work.
+        let said = ok(&p, laptop, NOON, &["sync"]);
+        assert!(said.contains("Synced with"), "round {round}: {said}");
+        expected.extend([mine, theirs]);
+        expected.sort();
+        assert_eq!(topics(laptop), expected, "round {round}: every note is here");
+        let status = ok(&p, laptop, NOON, &["sync", "status"]);
+        assert!(status.contains("Everything here is on the remote."), "round {round}: {status}");
+        assert_unique(&ids(laptop, "sessions"));
+    }
+    ok(&p, desktop, NOON, &["sync"]);
+    assert_eq!(ann(laptop), ann(desktop), "both devices hold the same record");
+    for dir in [laptop, desktop] {
+        let verified = ok(&p, dir, NOON, &["verify"]);
+        assert!(!verified.contains("not as"), "{verified}");
+        assert!(!String::from_utf8_lossy(&std::fs::read(p.ann_file(dir)).unwrap()).contains("<<<<"));
+    }
 }

@@ -9,7 +9,7 @@ use super::super::edit::next_id;
 use super::super::{ClientRecord, Session};
 
 /// Something in a list of the record, with an id.
-trait Item: Clone + PartialEq {
+pub(super) trait Item: Clone + PartialEq {
     fn id(&self) -> &str;
     fn set_id(&mut self, id: String);
     /// Another version of the same item, not a second one.

@@ -23,12 +23,14 @@ use super::{ClientRecord, Conflict, ConflictKind, SCHEMA_VERSION, SessionId};
 mod describe;
 mod ids;
 mod logs;
+mod restore;
 mod seals;
 #[cfg(test)]
 mod tests;
 
 pub use describe::shown;
 pub use logs::{union_in_time_order, union_keeping};
+pub use restore::restore_keeping;
 pub use seals::keep_sealed;
 
 /// What a merge made.

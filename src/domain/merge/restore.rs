@@ -1,0 +1,61 @@
+//! A restore in a synced practice takes nothing away: a removal here would
+//! travel to every other device with the next sync, and the other device's
+//! work, which came in since the snapshot, would be lost on both. So the
+//! snapshot's record is put back, and what the record holds now that the
+//! snapshot does not (a note, task, detail or message added since) stays,
+//! as does every note finalised now, as it was finalised.
+
+use super::super::ClientRecord;
+use super::ids::Item;
+
+/// The snapshot's record `snapshot`, with what `now` holds that it does
+/// not. Returns the record and how many items were kept from `now`.
+pub fn restore_keeping(snapshot: &ClientRecord, now: &ClientRecord) -> (ClientRecord, usize) {
+    let mut r = snapshot.clone();
+    let mut kept = 0;
+    kept += keep_added(&mut r.tasks, &now.tasks);
+    kept += keep_added(&mut r.personal, &now.personal);
+    kept += keep_added(&mut r.goals, &now.goals);
+    kept += keep_added(&mut r.watch_for, &now.watch_for);
+    kept += keep_added(&mut r.appointments, &now.appointments);
+    kept += keep_added(&mut r.contacts, &now.contacts);
+    kept += keep_added(&mut r.measures, &now.measures);
+    for s in &now.sessions {
+        match r.sessions.iter().position(|o| o.id == s.id) {
+            None => r.sessions.push(s.clone()),
+            // A finalised note is never taken back: its seal vouches for these words.
+            Some(i) if s.finalised.is_some() && r.sessions[i] != *s => r.sessions[i] = s.clone(),
+            Some(_) => continue,
+        }
+        kept += 1;
+    }
+    // An appointment keeps the note written for it since.
+    for a in &mut r.appointments {
+        if a.note.is_none()
+            && let Some(n) = now.appointments.iter().find(|n| n.id == a.id)
+        {
+            a.note.clone_from(&n.note);
+        }
+    }
+    for scale in &now.scales {
+        if !r.scales.iter().any(|s| s.name == scale.name) {
+            r.scales.push(scale.clone());
+        }
+    }
+    for c in &now.conflicts {
+        if !r.conflicts.contains(c) {
+            r.conflicts.push(c.clone());
+        }
+    }
+    r.sessions.sort_by(|a, b| (a.at, &a.id).cmp(&(b.at, &b.id)));
+    r.appointments.sort_by_key(|a| a.start);
+    r.contacts.sort_by_key(|c| c.at);
+    (r, kept)
+}
+
+/// Adds to `into` the items of `now` it does not hold (by id); how many.
+fn keep_added<T: Item>(into: &mut Vec<T>, now: &[T]) -> usize {
+    let added: Vec<T> = now.iter().filter(|n| !into.iter().any(|o| o.id() == n.id())).cloned().collect();
+    into.extend_from_slice(&added);
+    added.len()
+}
