@@ -128,8 +128,11 @@ fn a_note_sealed_on_both_devices_in_the_same_minute_or_minutes_apart_is_one_seal
     }
 }
 
+/// A restore in a synced practice keeps every finalised note itself (see
+/// `erasure.rs`); over a damaged file it cannot read, it puts the snapshot's
+/// back whole, and the sync keeps the finalised notes that took back.
 #[test]
-fn a_restore_on_one_device_keeps_every_finalised_note_and_verify_holds_on_both() {
+fn a_restore_over_a_damaged_file_keeps_every_finalised_note_and_verify_holds_on_both() {
     let p = Practice::new();
     let (laptop, desktop) = (&p.laptop, &p.desktop);
     // A snapshot from before Ann's note s1 was finalised, and one from before a second note.
@@ -141,6 +144,7 @@ fn a_restore_on_one_device_keeps_every_finalised_note_and_verify_holds_on_both()
     }
     let snapshots = ok(&p, laptop, "2026-11-24 11:00", &["backup", "list"]);
     let older = snapshots.lines().find(|l| l.starts_with("2026-11-23_1200")).unwrap().split(' ').next().unwrap();
+    std::fs::write(p.ann_file(laptop), "{ damaged").unwrap();
     ok(&p, laptop, "2026-11-24 11:00", &["restore", older, "--yes"]);
     // The restore took the seals back here: the finalised versions stay, the restored ones beside.
     for dir in [laptop, desktop, laptop] {
