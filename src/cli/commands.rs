@@ -114,6 +114,10 @@ fn locate(store: &Store, query: &str) -> Result<(ClientId, Option<ClientRecord>)
     if store.has_client_file(&typed) {
         return Ok((typed.into(), None));
     }
+    // An id from before `sync init` gave the client one free of names.
+    if let Some(id) = store.renamed_from(&typed) {
+        return Ok((id, None));
+    }
     let names = store.client_names()?;
     let id = match resolve(&names, query) {
         Ok(e) => e.id.clone(),

@@ -58,14 +58,6 @@ pub fn resolve<'a>(files: &'a [ClientName], query: &str) -> Result<&'a ClientNam
     match matches.as_slice() {
         [one] => Ok(one),
         [] => {
-            // An id made from a name (`ann-byrne`), as scripts written before
-            // `sync init` gave clients new ids still say: the name's words.
-            if q.contains('-') {
-                match resolve(files, &query.replace('-', " ")) {
-                    Err(e) if e.starts_with("no client matches") => {}
-                    found => return found,
-                }
-            }
             let unreadable: Vec<&str> =
                 files.iter().filter(|f| f.name.is_none() && f.id.starts_with(&q)).map(|f| f.id.as_str()).collect();
             if let [id] = unreadable.as_slice() {

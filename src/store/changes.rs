@@ -269,6 +269,8 @@ impl Store {
         }
         let index = self.root.join("index");
         self.index_dir().remove_one(id).map_err(|source| StoreError::Write { path: index, cause: source })?;
+        let old_ids = self.root.join(super::conversion::OLD_IDS);
+        self.forget_old_id(id).map_err(|source| StoreError::Write { path: old_ids, cause: source })?;
         self.forget_witness(id);
         Ok((exports, copies))
     }

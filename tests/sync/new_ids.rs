@@ -135,7 +135,9 @@ fn sync_init_gives_each_client_an_id_free_of_names_wherever_a_remote_or_a_restor
     assert!(ok(&p, l, NOON, &["verify"]).contains("All 1 finalised note of 2 clients are as they were"));
     assert!(ok(&p, l, NOON, &["review", "annabel"]).contains("nightmares"), "a name still finds its client");
     let old_id = ok(&p, l, NOON, &["review", "annabel-byrneford"]);
-    assert!(old_id.contains("nightmares"), "a script's old id, its name's words, too: {old_id}");
+    assert!(old_id.contains("nightmares"), "a script's old id still finds her, here: {old_id}");
+    let old_ids = fs::read_to_string(l.join("old-ids.json")).unwrap();
+    assert!(SLUGS.iter().all(|s| !old_ids.contains(s)) && !old_ids.contains("annabel"), "{old_ids}");
 
     // A restore from the snapshot taken before (of all three) brings back no name.
     let snapshots = ok(&p, l, NOON, &["backup", "list"]);
@@ -146,6 +148,15 @@ fn sync_init_gives_each_client_an_id_free_of_names_wherever_a_remote_or_a_restor
     let said = ok(&p, l, NOON, &["sync"]);
     assert!(said.starts_with("Synced with"), "{said}");
     assert_remote_free_of_names(&p, &p.remote, 3);
+
+    // An erased client's old id finds nobody; an encrypted folder keeps no old ids.
+    let bart = common::id_of(l, "Bartholomew Quince");
+    assert!(ok(&p, l, NOON, &["review", "bartholomew-quince"]).contains("Bartholomew"));
+    super::erasure::erase(&p, l, &bart, "Bartholomew Quince");
+    assert!(fails(&p, l, EVENING, &["review", "bartholomew-quince"]).contains("no client matches"));
+    let evening = chrono::NaiveDateTime::parse_from_str(EVENING, "%Y-%m-%d %H:%M").unwrap();
+    rapport::store::Store::encrypt_folder(l, "a long passphrase", evening).unwrap();
+    assert!(!l.join("old-ids.json").exists());
 }
 
 #[test]

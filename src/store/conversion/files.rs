@@ -171,6 +171,13 @@ pub(super) fn convert(root: &Path, keys: &Keys, dir: Direction) -> Result<(usize
         }
         done += 1;
     }
+    if enc {
+        // Old ids by a plain hash: a list of names could be checked against it.
+        match fs::remove_file(root.join(super::OLD_IDS)) {
+            Err(e) if e.kind() != std::io::ErrorKind::NotFound => return Err(e).context("removing the old ids"),
+            _ => {}
+        }
+    }
     let to = enc.then_some(keys);
     audit::reencode(root, keys, to).context("converting the audit log")?;
     ledger::reencode(root, keys, to).context("converting the ledger")?;

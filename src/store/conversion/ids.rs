@@ -229,6 +229,12 @@ impl Store {
                 .collect();
             ledger::rewrite(root, &entries, &[], journal.started, None).context("writing the ledger anew")?;
         }
+        // What scripts knew a client by still finds them, on this device.
+        let mut old_ids = read_old_ids(root);
+        for (old, new) in ids.iter().filter(|(_, new)| self.client_path(new).exists()) {
+            old_ids.insert(old_key(old), new.clone());
+        }
+        write_old_ids(root, &old_ids)?;
         remove_index(root)?;
         self.audit(journal.started, "client ids made free of names", "", &ids.len().to_string());
         match fs::remove_file(journal_path(root)) {
@@ -238,6 +244,26 @@ impl Store {
             _ => sync_folder(root)?,
         }
         Ok(())
+    }
+
+    /// The client whose id, before `sync init` gave them one free of
+    /// names, was `old` (as a script may still say it), if their file is here.
+    pub fn renamed_from(&self, old: &str) -> Option<ClientId> {
+        if self.keys.is_some() {
+            return None;
+        }
+        read_old_ids(self.root()).remove(&old_key(old)).filter(|new| self.client_path(new).exists())
+    }
+
+    /// Forgets the old id of client `id` (erased).
+    pub(crate) fn forget_old_id(&self, id: &str) -> Result<()> {
+        let mut old_ids = read_old_ids(self.root());
+        let before = old_ids.len();
+        old_ids.retain(|_, new| new.as_str() != id);
+        if old_ids.len() == before {
+            return Ok(());
+        }
+        write_old_ids(self.root(), &old_ids)
     }
 
     /// Some app window has the folder open now.
@@ -250,6 +276,37 @@ impl Store {
                 .is_some_and(|w| self.window_open(w))
         })
     }
+}
+
+/// `DATA/old-ids.json`: each client's old id, by a hash of it (so the file
+/// holds no name), → their id now. Never synced; removed by `encrypt`
+/// (an encrypted folder names nothing by a plain hash).
+pub const OLD_IDS: &str = "old-ids.json";
+
+fn old_key(old: &str) -> String {
+    use sha2::{Digest, Sha256};
+    hex::encode(&Sha256::digest(format!("rapport old id\0{old}").as_bytes())[..12])
+}
+
+fn read_old_ids(root: &Path) -> BTreeMap<String, ClientId> {
+    crate::store::files::read_regular(&root.join(OLD_IDS), JOURNAL_CAP)
+        .ok()
+        .and_then(|bytes| serde_json::from_slice::<BTreeMap<String, ClientId>>(&bytes).ok())
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|(_, new)| is_valid_id(new))
+        .collect()
+}
+
+fn write_old_ids(root: &Path, old_ids: &BTreeMap<String, ClientId>) -> Result<()> {
+    let path = root.join(OLD_IDS);
+    if old_ids.is_empty() {
+        return match fs::remove_file(&path) {
+            Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(e).context("removing the old ids"),
+            _ => Ok(()),
+        };
+    }
+    write_atomic(&path, &serde_json::to_vec_pretty(old_ids)?).context("keeping the old ids")
 }
 
 /// Writes the client file `from` as `to`, with the client's id `new`, then

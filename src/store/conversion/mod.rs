@@ -29,6 +29,8 @@ use super::crypt::{IDENTITY_FILE, Keys, is_encrypted};
 mod files;
 mod ids;
 
+pub use ids::OLD_IDS;
+
 use files::*;
 
 pub const STATE_FILE: &str = "conversion.json";
