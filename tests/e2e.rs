@@ -230,6 +230,33 @@ fn before_an_appointment_the_review_is_one_key_away() {
 }
 
 #[test]
+fn straight_after_a_session_n_writes_its_note_not_the_next_clients() {
+    let d = tempfile::tempdir().unwrap();
+    let cli = |args: &[&str]| cli(d.path(), None, args);
+    cli(&["client", "add", "Maria Lopez"]);
+    cli(&["client", "add", "Tom Becker"]);
+    cli(&["appointment", "maria", "--at", "2026-11-26 10:00"]);
+    cli(&["appointment", "tom", "--at", "2026-11-26 11:00"]);
+    // Two minutes after Maria's session ended, eight before Tom's begins.
+    let t = Term::start(d.path(), "2026-11-26 10:52", &[]);
+    t.wait("note due");
+    t.keys(&["n"]);
+    t.wait("New note · Maria Lopez");
+    t.type_text("what she said about work");
+    t.keys(&["C-s"]);
+    t.wait("Note saved for Maria Lopez (s1).");
+    assert!(!t.screen().contains("dated"), "written after the session: not dated ahead\n{}", t.screen());
+    t.keys(&["q"]);
+    t.wait_exit();
+    // Long after a session, Today opens on the next appointment again.
+    cli(&["appointment", "maria", "--at", "2026-11-26 13:00"]);
+    let t = Term::start(d.path(), "2026-11-26 12:30", &[]);
+    t.wait("in 30 min");
+    t.keys(&["Enter"]);
+    t.wait("Review · Maria Lopez");
+}
+
+#[test]
 fn a_note_typed_before_the_terminal_dies_is_offered_back() {
     let d = tempfile::tempdir().unwrap();
     cli(d.path(), None, &["client", "add", "Tom Becker"]);

@@ -48,12 +48,22 @@ pub fn follow(m: &mut Model) {
     }
 }
 
-/// The row Today opens on: the appointment under way, else the next to
-/// start, else the last.
+/// How soon after a session ends Today opens on its note (due) rather than
+/// the next appointment: the break between two sessions.
+const JUST_ENDED_MINUTES: i64 = 30;
+
+/// The row Today opens on: the appointment under way, else one that ended
+/// within the break and whose note is due (opened straight after a
+/// session, `n` writes that note), else the next to start, else the last.
 pub fn opening_row(rows: &[AgendaRow], now: NaiveDateTime) -> usize {
     let live = |r: &&AgendaRow| !r.appointment.is_cancelled();
+    let just_ended = |r: &AgendaRow| {
+        r.appointment.state(now) == AppointmentState::NoteDue
+            && now - r.appointment.end() <= chrono::Duration::minutes(JUST_ENDED_MINUTES)
+    };
     rows.iter()
         .position(|r| live(&r) && r.appointment.start <= now && now < r.appointment.end())
+        .or_else(|| rows.iter().rposition(just_ended))
         .or_else(|| rows.iter().position(|r| live(&r) && r.appointment.start > now))
         .unwrap_or(rows.len().saturating_sub(1))
 }
