@@ -37,8 +37,12 @@ pub(super) fn client(
         ClientCommand::List { all } => {
             let files = store.index()?;
             let archived = files.iter().filter(|f| f.summary.as_ref().is_some_and(|s| s.archived)).count();
-            let shown: Vec<_> =
+            let mut shown: Vec<_> =
                 files.iter().filter(|f| all || !f.summary.as_ref().is_some_and(|s| s.archived)).collect();
+            // By name, as the app lists them (ids free of names sort by chance).
+            shown.sort_by_cached_key(|f| {
+                (f.summary.as_ref().map(|s| crate::domain::find::fold(&s.display_name())), f.id.clone())
+            });
             // Columns as wide as what they hold (ids whole: they are what is typed).
             let names: Vec<String> =
                 shown.iter().filter_map(|f| f.summary.as_ref().map(|s| s.display_name())).collect();

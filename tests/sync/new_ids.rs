@@ -136,6 +136,8 @@ fn sync_init_gives_each_client_an_id_free_of_names_wherever_a_remote_or_a_restor
     assert!(ok(&p, l, NOON, &["review", "annabel"]).contains("nightmares"), "a name still finds its client");
     let old_id = ok(&p, l, NOON, &["review", "annabel-byrneford"]);
     assert!(old_id.contains("nightmares"), "a script's old id still finds her, here: {old_id}");
+    let list = ok(&p, l, NOON, &["client", "list"]);
+    assert!(list.find("Annabel").unwrap() < list.find("Bartholomew").unwrap(), "by name, not by id: {list}");
     let old_ids = fs::read_to_string(l.join("old-ids.json")).unwrap();
     assert!(SLUGS.iter().all(|s| !old_ids.contains(s)) && !old_ids.contains("annabel"), "{old_ids}");
 
