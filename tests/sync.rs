@@ -256,7 +256,7 @@ fn status_names_what_is_not_yet_synced_and_when_it_last_was() {
     assert!(status.contains("Everything here is on the remote."), "{status}");
     ok(&p, laptop, NOON, &["note", "ann", "--topic", "work"]);
     let status = ok(&p, laptop, NOON, &["sync", "status"]);
-    let changed = format!("Not yet synced: 2 changed files (audit.log, {})", p.ann_path());
+    let changed = format!("Not yet synced: 2 changes (audit.log, Ann Byrne ({})). `rapport sync` sends it all.", p.ann);
     assert!(status.contains(&changed), "{status}");
     ok(&p, laptop, NOON, &["sync"]);
     let status = ok(&p, laptop, "2026-11-23 12:03", &["sync", "status"]);

@@ -51,6 +51,22 @@ pub fn sync(command: Option<SyncCommand>, store: &Store, now: NaiveDateTime, out
     Ok(())
 }
 
+/// A changed file as the therapist knows it: a client's file by their name
+/// (and id), anything else by its path.
+fn shown_file(store: &Store, path: &str) -> String {
+    let stem = path.strip_prefix("clients/").and_then(|p| p.strip_suffix(".json").or_else(|| p.strip_suffix(".age")));
+    match stem.and_then(|stem| store.load_named(stem).record.ok()) {
+        Some(r) => {
+            format!(
+                "{} ({})",
+                crate::domain::display_name(&r.client.name, r.client.preferred_name.as_deref()),
+                r.client.id
+            )
+        }
+        None => path.to_string(),
+    }
+}
+
 /// "just now", "3 min ago", "2 h ago", or the day.
 fn since(then: NaiveDateTime, now: NaiveDateTime) -> String {
     crate::domain::time::ago_within_a_day(then, now).unwrap_or_else(|| crate::domain::time::format_datetime(then))
@@ -74,16 +90,13 @@ fn status(store: &Store, now: NaiveDateTime, out: &mut dyn Write) -> Result<()> 
         } else {
             let mut parts = Vec::new();
             if !st.changed_files.is_empty() {
-                parts.push(format!(
-                    "{} ({})",
-                    plural(st.changed_files.len(), "changed file"),
-                    st.changed_files.join(", ")
-                ));
+                let shown: Vec<String> = st.changed_files.iter().map(|f| shown_file(store, f)).collect();
+                parts.push(format!("{} ({})", plural(st.changed_files.len(), "change"), shown.join(", ")));
             }
             if st.ahead > 0 {
                 parts.push(format!("{} not yet on the remote", plural(st.ahead, "commit")));
             }
-            writeln!(out, "Not yet synced: {}. `rapport sync` sends them.", parts.join("; "))?;
+            writeln!(out, "Not yet synced: {}. `rapport sync` sends it all.", parts.join("; "))?;
         }
         if st.behind > 0 {
             writeln!(out, "The remote had {} not yet here at the last sync.", plural(st.behind, "commit"))?;
