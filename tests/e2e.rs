@@ -501,7 +501,7 @@ fn the_app_says_where_the_sync_stands_syncs_with_s_and_settles_a_conflict() {
     t.keys(&["S"]);
     // The laptop's own change to the detail went out too, and is said.
     t.wait("Synced: 1 note in, 0 notes out; other changes to 1 client went out. 1 conflict from the two");
-    t.wait("1 conflict ·");
+    t.wait("1 conflict · synced just now");
     t.keys(&["Tab"]);
     t.wait("desktop words");
     t.keys(&["r"]);
@@ -567,7 +567,7 @@ fn while_a_silent_remote_holds_a_sync_the_app_saves_notes_and_then_says_why_it_d
     t.keys(&["C-s"]);
     t.wait("Note saved for Ann");
     assert!(t.screen().contains("syncing…"), "{}", t.screen());
-    t.wait("Not synced: the remote git://127.0.0.1:");
+    t.wait("Not synced: everything is saved here; S tries again. The remote git://127.0.0.1:");
     t.wait("did not answer within 6 seconds");
     t.wait("not synced ·");
     let file = ann_file(&laptop);

@@ -31,7 +31,7 @@ use std::path::Path;
 
 pub use codec::Codec;
 pub use report::Synced;
-pub use run::sync;
+pub use run::{Offline, sync};
 pub use setup::{Cloned, clone, init};
 pub use state::device_tag;
 pub use status::{Status, git_side, status};

@@ -64,7 +64,7 @@ pub fn sync(store: &Store, now: NaiveDateTime) -> Result<Synced> {
             // An empty remote (the first push, at `sync init`, did not get
             // there): this device's practice goes out.
             Err(_) if remote_is_empty(&git)? => None,
-            Err(f) => bail!(offline(&git, &f.said())),
+            Err(f) => return Err(offline(&git, &f.said()).into()),
         };
         {
             let _lock = DataLock::acquire(&root.join("rapport.lock"))?;
@@ -104,7 +104,7 @@ pub fn sync(store: &Store, now: NaiveDateTime) -> Result<Synced> {
             }
             // The remote moved on since the fetch: fetch and merge again.
             Err(f) if f.stdout.contains("[rejected]") && attempt < ATTEMPTS => continue,
-            Err(f) => bail!(offline(&git, &f.said())),
+            Err(f) => return Err(offline(&git, &f.said()).into()),
         }
     }
     state::set_last_sync(root, now)?;
@@ -116,15 +116,44 @@ fn remote_is_empty(git: &Git) -> Result<bool> {
     Ok(git.output(&["ls-remote", "--heads", "origin"], None)?.is_ok_and(|heads| heads.is_empty()))
 }
 
+/// A sync that could not reach the remote, or that the remote refused:
+/// everything stays committed on this device.
+#[derive(Debug)]
+pub struct Offline {
+    pub url: String,
+    /// What git said, cut short.
+    pub said: String,
+}
+
+impl std::fmt::Display for Offline {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "the remote {} could not be reached or refused the changes (git said: {}). Everything is saved and \
+             committed on this device; run `rapport sync` again when the remote can be reached",
+            self.url, self.said
+        )
+    }
+}
+
+impl std::error::Error for Offline {}
+
+impl Offline {
+    /// The app's status line: what to do first, as a line can be cut short.
+    pub fn in_the_app(&self) -> String {
+        format!(
+            "everything is saved here; S tries again. The remote {} could not be reached or refused the \
+             changes (git said: {})",
+            self.url, self.said
+        )
+    }
+}
+
 /// What to say when the remote cannot be reached or refuses.
-fn offline(git: &Git, said: &str) -> String {
+fn offline(git: &Git, said: &str) -> Offline {
     let url = git.config("remote.origin.url").ok().flatten().unwrap_or_default();
     // Short enough for the app's status line to end with what to do.
-    let said = crate::fit::fit(said, 100);
-    format!(
-        "the remote {url} could not be reached or refused the changes (git said: {said}). Everything is saved and \
-         committed on this device; run `rapport sync` again when the remote can be reached"
-    )
+    Offline { url, said: crate::fit::fit(said, 100).into_owned() }
 }
 
 /// Merges `theirs` into `head` without touching the folder: the merged

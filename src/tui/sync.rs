@@ -56,11 +56,8 @@ pub enum Tone {
 /// The header's words about syncing, in a synced folder.
 pub fn mark(m: &Model) -> Option<(String, Tone)> {
     let s = m.sync.as_ref()?;
-    let conflicts = conflicts(m);
-    Some(if s.running {
+    let (said, tone) = if s.running {
         ("syncing…".into(), Tone::Quiet)
-    } else if conflicts > 0 {
-        (plural(conflicts, "conflict"), Tone::Warning)
     } else if s.failed {
         ("not synced".into(), Tone::Warning)
     } else if s.to_sync > 0 {
@@ -69,6 +66,11 @@ pub fn mark(m: &Model) -> Option<(String, Tone)> {
         (format!("synced {}", since(last, m.now)), Tone::Quiet)
     } else {
         ("not synced yet".into(), Tone::Quiet)
+    };
+    // Conflicts first, and where the sync stands beside them.
+    Some(match conflicts(m) {
+        0 => (said, tone),
+        n => (format!("{} · {said}", plural(n, "conflict")), Tone::Warning),
     })
 }
 
@@ -168,7 +170,11 @@ pub fn synced(m: &mut Model, result: Result<SyncDone, String>) {
 
 /// Runs [`Effect::Sync`] on the store: commit, fetch, merge, push.
 pub fn run(store: &Store, now: NaiveDateTime) -> Action {
-    let result = crate::sync::sync(store, now).map_err(|e| format!("{e:#}")).and_then(|synced| {
+    let said = |e: anyhow::Error| match e.downcast_ref::<crate::sync::Offline>() {
+        Some(offline) => offline.in_the_app(),
+        None => format!("{e:#}"),
+    };
+    let result = crate::sync::sync(store, now).map_err(said).and_then(|synced| {
         let mut said = format!("Synced: {}.", synced.counts());
         for warning in synced.warnings() {
             said.push(' ');
