@@ -498,6 +498,7 @@ fn the_app_says_where_the_sync_stands_syncs_with_s_and_settles_a_conflict() {
     let t = Term::start(&laptop, "2026-11-23 12:00", &[]);
     // One change here not yet synced.
     t.wait("1 change to sync");
+    t.wait("S sync");
     t.keys(&["S"]);
     // The laptop's own change to the detail went out too, and is said.
     t.wait("Synced: 1 note in, 0 notes out; other changes to 1 client went out. 1 conflict from the two");
@@ -507,6 +508,7 @@ fn the_app_says_where_the_sync_stands_syncs_with_s_and_settles_a_conflict() {
     t.keys(&["r"]);
     t.wait("Two devices    ! ");
     t.wait("settle each with c in the app's review");
+    t.wait("c settle conflict");
     t.keys(&["c"]);
     t.wait("From two devices · 1 of 1");
     t.wait("o puts the other value");

@@ -5,7 +5,7 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
 
-use super::keymap::footer;
+use super::keymap::{Context, footer};
 use super::model::{Model, Screen, StatusKind};
 use super::screens;
 use super::theme::Theme;
@@ -37,7 +37,9 @@ pub fn view(m: &Model, frame: &mut Frame) {
         return;
     }
     let context = m.context();
-    let footer_text = footer_lines(&footer(context), usize::from(area.width), &m.theme);
+    let mut keys = situational_keys(m, context);
+    keys.extend(footer(context));
+    let footer_text = footer_lines(&keys, usize::from(area.width), &m.theme);
     let footer_height = footer_text.len() as u16;
     // A long message (an error with its reason and what to do) gets up to three lines.
     let status_len = m.status.as_ref().map_or(0, |s| s.text.chars().count());
@@ -76,6 +78,22 @@ pub fn view(m: &Model, frame: &mut Frame) {
         frame.render_widget(Paragraph::new(Line::styled(s.text.clone(), style)).wrap(Wrap { trim: true }), status);
     }
     frame.render_widget(Paragraph::new(footer_text), foot);
+}
+
+/// Keys shown first in the footer only while they do something: `S` in a
+/// synced practice, `c` on the review of a client with a conflict.
+fn situational_keys(m: &Model, context: Context) -> Vec<(String, &'static str)> {
+    let synced = m.sync.is_some() && matches!(context, Context::Today | Context::Clients);
+    let conflict = matches!(&m.screen, Screen::Review(v) if m.summary(&v.client).is_some_and(|s| s.conflicts > 0))
+        && context == Context::Review;
+    let mut keys = Vec::new();
+    if synced {
+        keys.push(("S".to_string(), "sync"));
+    }
+    if conflict {
+        keys.push(("c".to_string(), "settle conflict"));
+    }
+    keys
 }
 
 /// The most lines the footer takes; `?` lists every key anyway.
