@@ -26,11 +26,19 @@ impl Term {
     }
 
     fn start_env(dir: &Path, now: &str, env: &str, args: &[&str]) -> Term {
+        Term::start_then(dir, now, env, args, "")
+    }
+
+    /// Runs `then` (a shell command) in the terminal once the app has quit.
+    fn start_then(dir: &Path, now: &str, env: &str, args: &[&str], then: &str) -> Term {
         let socket = format!("rapport-e2e-{}-{}", std::process::id(), NEXT.fetch_add(1, Ordering::SeqCst));
         let bin = env!("CARGO_BIN_EXE_rapport");
         let mut cmd = format!("env RAPPORT_NOW='{now}' {env} '{bin}' --data-dir '{}'", dir.display());
         for a in args {
             cmd.push_str(&format!(" '{a}'"));
+        }
+        if !then.is_empty() {
+            cmd.push_str(&format!("; {then}"));
         }
         let status = Command::new("tmux")
             .args(["-L", &socket, "new-session", "-d", "-s", "main", "-x", "100", "-y", "30", &cmd])
@@ -559,7 +567,8 @@ fn while_a_silent_remote_holds_a_sync_the_app_saves_notes_and_then_says_why_it_d
     let url = format!("git://127.0.0.1:{}/practice.git", silent.local_addr().unwrap().port());
     let git = Command::new("git").arg("-C").arg(&laptop).args(["remote", "set-url", "origin", &url]).status();
     assert!(git.unwrap().success());
-    let t = Term::start_env(&laptop, "2026-11-23 12:00", "EDITOR=true RAPPORT_SYNC_TIMEOUT=6", &[]);
+    let env = "EDITOR=true RAPPORT_SYNC_TIMEOUT=6";
+    let t = Term::start_then(&laptop, "2026-11-23 12:00", env, &[], "echo the app quit; sleep 60");
     t.wait("synced");
     t.keys(&["S"]);
     t.wait("syncing…");
@@ -574,5 +583,9 @@ fn while_a_silent_remote_holds_a_sync_the_app_saves_notes_and_then_says_why_it_d
     t.wait("not synced ·");
     let file = ann_file(&laptop);
     assert!(file["sessions"].to_string().contains("written while it synced"), "{file}");
+    // Quitting, the app says what is still to send.
+    t.keys(&["Escape", "q"]);
+    t.wait("the app quit");
+    assert!(t.screen().contains("1 change to sync: `rapport sync` (or S in the app) sends"), "{}", t.screen());
     drop(silent);
 }

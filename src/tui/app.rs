@@ -53,8 +53,10 @@ pub fn run(store: Store, fixed_now: Option<NaiveDateTime>) -> Result<()> {
     let result = event_loop(&mut terminal, &mut model, &store, &clock);
     let _ = execute!(io::stdout(), DisableBracketedPaste);
     ratatui::restore();
-    if result.is_ok() && model.sync.as_ref().is_some_and(|s| s.on_start_and_quit) {
-        super::sync::at_quit(&store, clock.now());
+    match &model.sync {
+        Some(s) if result.is_ok() && s.on_start_and_quit => super::sync::at_quit(&store, clock.now()),
+        Some(_) if result.is_ok() => super::sync::remind_at_quit(&store),
+        _ => {}
     }
     result
 }

@@ -206,6 +206,18 @@ pub fn at_quit(store: &Store, now: NaiveDateTime) {
     }
 }
 
+/// Says, in the restored terminal, what this device has not yet sent.
+pub fn remind_at_quit(store: &Store) {
+    if let Ok(st) = crate::sync::git_side(store.root())
+        && st.changes() > 0
+    {
+        println!(
+            "{} to sync: `rapport sync` (or S in the app) sends them to your other devices.",
+            plural(st.changes(), "change")
+        );
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
