@@ -77,8 +77,9 @@ impl Store {
         }
         if self.any_window_open() {
             bail!(
-                "Rapport is open in another window: close it there first (a note it is writing would lose its \
-                 client when the ids change), then run `rapport sync init` again. Nothing was changed"
+                "Rapport is open in another window: close it there first, then run `rapport sync init` again \
+                 (the clients' ids are about to change, and a note being written there would lose its client). \
+                 Nothing was changed"
             );
         }
         super::refuse_unless_clean(self, "changed", "sync init")?;
