@@ -138,6 +138,12 @@ fn sync_init_gives_each_client_an_id_free_of_names_wherever_a_remote_or_a_restor
     assert!(old_id.contains("nightmares"), "a script's old id still finds her, here: {old_id}");
     let list = ok(&p, l, NOON, &["client", "list"]);
     assert!(list.find("Annabel").unwrap() < list.find("Bartholomew").unwrap(), "by name, not by id: {list}");
+    // Once synced, ids never change again: a journal saying so is not followed.
+    fs::write(l.join("new-ids.json"), format!(r#"{{"started":"2026-11-23T09:00:00","ids":{{"{ann}":"cabcd-xyz"}}}}"#))
+        .unwrap();
+    let e = fails(&p, l, NOON, &["client", "list"]);
+    assert!(e.contains("(the folder is a git repository already)"), "{e}");
+    fs::remove_file(l.join("new-ids.json")).unwrap();
     let old_ids = fs::read_to_string(l.join("old-ids.json")).unwrap();
     assert!(SLUGS.iter().all(|s| !old_ids.contains(s)) && !old_ids.contains("annabel"), "{old_ids}");
 
@@ -254,6 +260,7 @@ fn a_sync_init_killed_at_any_step_is_finished_by_the_next_command_and_the_next_s
                 ok(&p, &dir, NOON, &["sync"]);
             }
             assert!(ok(&p, &dir, NOON, &["sync", "status"]).contains("Everything here is on the remote."));
+            assert!(ok(&p, &dir, NOON, &["review", "annabel-byrneford"]).contains("nightmares"), "{syscall} {n}");
             assert_eq!(named_paths(&dir), Vec::<String>::new(), "{syscall} {n}");
             assert_remote_free_of_names(&p, &remote, 2);
         }

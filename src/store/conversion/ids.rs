@@ -65,12 +65,14 @@ impl Store {
         }
         // Every client a file is kept of: the live ones, and those only a
         // snapshot still holds (erased since), whom a restore would bring back.
+        // Not those a renaming stopped before its set-up already gave one.
         let dirs = client_dirs(self.root());
+        let renamed: BTreeSet<ClientId> = read_old_ids(self.root()).into_values().collect();
         let stems: BTreeSet<String> = dirs
             .iter()
             .flat_map(|d| files(d, |n| n.ends_with(".json")))
             .filter_map(|p| p.file_stem().and_then(|s| s.to_str()).map(str::to_string))
-            .filter(|s| is_valid_id(s))
+            .filter(|s| is_valid_id(s) && !renamed.contains(s.as_str()))
             .collect();
         if stems.is_empty() {
             return Ok(0);
@@ -149,6 +151,10 @@ impl Store {
             Err(ReadError::TooLarge(n)) => return Err(refuse(format!("it is {n} bytes long"))),
             Err(ReadError::Io(e)) => return Err(refuse(e.to_string())),
         };
+        if self.root().join(".git").exists() {
+            // Ids are given before the folder's repository is made, never after.
+            return Err(refuse("the folder is a git repository already".into()));
+        }
         let journal: Journal = serde_json::from_slice(&bytes).map_err(|e| refuse(e.to_string()))?;
         let mut new_ids = BTreeSet::new();
         for (old, new) in &journal.ids {
@@ -232,6 +238,12 @@ impl Store {
         }
         // What scripts knew a client by still finds them, on this device.
         let mut old_ids = read_old_ids(root);
+        // An id given before, given anew: the oldest still finds the client.
+        for now in old_ids.values_mut() {
+            if let Some(new) = ids.get(now) {
+                *now = new.clone();
+            }
+        }
         for (old, new) in ids.iter().filter(|(_, new)| self.client_path(new).exists()) {
             old_ids.insert(old_key(old), new.clone());
         }
