@@ -169,6 +169,12 @@ fn open_store(dir: &Path) -> Result<Store> {
     if let Some(refusal) = rapport::store::conversion::refusal(dir) {
         bail!(refusal);
     }
+    if rapport::sync::clone_stopped(dir) {
+        bail!(
+            "a `rapport sync clone` into this data folder was stopped part way, so it holds no practice yet: run \
+             it again (`rapport sync clone REMOTE`, with this data folder) to finish it"
+        );
+    }
     if crypt::is_encrypted(dir) {
         cli::unlock::open_encrypted(dir, &SystemKeyring, SystemTime::now())
     } else {

@@ -33,7 +33,7 @@ pub use codec::Codec;
 pub use report::Synced;
 pub use run::{Offline, sync};
 pub use setup::{Cloned, clone, init};
-pub use state::device_tag;
+pub use state::{clone_stopped, device_tag};
 pub use status::{Status, git_side, status};
 
 /// The branch Rapport syncs.

@@ -147,7 +147,7 @@ pub fn init(store: &Store, remote: &str, now: NaiveDateTime) -> Result<String> {
     let set_up = || -> Result<()> {
         // First the mark that says so, which makes the folder not yet synced
         // for every command until the last step of the set-up removes it.
-        state::begin_setting_up(root)?;
+        state::begin_setting_up(root, state::SettingUp::Init)?;
         git.run(&["init", "-q", "-b", BRANCH])?;
         configure(&git)?;
         git.run(&["remote", "add", "origin", "--", &url])?;
@@ -233,7 +233,7 @@ pub fn clone(root: &Path, remote: &str, now: NaiveDateTime, passphrase: &dyn Fn(
         undo_clone(&git);
     }
     let fetch = || -> Result<Cloned> {
-        state::begin_setting_up(root)?;
+        state::begin_setting_up(root, state::SettingUp::Clone)?;
         git.run(&["init", "-q", "-b", BRANCH])?;
         configure(&git)?;
         git.run(&["remote", "add", "origin", "--", &url])?;

@@ -53,9 +53,28 @@ pub fn setting_up(root: &Path) -> bool {
     setting_up_file(root).exists()
 }
 
-pub fn begin_setting_up(root: &Path) -> Result<()> {
-    write_atomic(&setting_up_file(root), b"a `rapport sync init` is setting this folder up\n")?;
+/// What sets the folder up.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SettingUp {
+    Init,
+    Clone,
+}
+
+const CLONE_MARK: &[u8] = b"a `rapport sync clone` is bringing a practice into this folder\n";
+
+pub fn begin_setting_up(root: &Path, by: SettingUp) -> Result<()> {
+    let mark: &[u8] = match by {
+        SettingUp::Init => b"a `rapport sync init` is setting this folder up\n",
+        SettingUp::Clone => CLONE_MARK,
+    };
+    write_atomic(&setting_up_file(root), mark)?;
     crate::store::atomic::sync_folder(root)
+}
+
+/// A `sync clone` into this folder was stopped part way: what is there is
+/// not a practice yet, and the next `sync clone` replaces it.
+pub fn clone_stopped(root: &Path) -> bool {
+    crate::store::files::read_regular(&setting_up_file(root), 1024).is_ok_and(|m| m == CLONE_MARK)
 }
 
 pub fn end_setting_up(root: &Path) -> Result<()> {
