@@ -303,6 +303,20 @@ impl Store {
                     lost.push(format!("{id} {sid}"));
                 }
             }
+            if self.is_synced() {
+                // Synced, a restore takes no seal away, and the ledger forgets
+                // none (another device's seal may come in from before it):
+                // it witnesses the seals and addenda it does not hold yet.
+                let notes = witness(&old.entries, id);
+                entries.extend(r.map(baseline).unwrap_or_default().into_iter().filter(|e| {
+                    let w = notes.get(&e.session);
+                    match e.kind {
+                        Kind::Addendum => w.is_none_or(|w| !w.addenda.contains(&e.hash)),
+                        _ => w.is_none_or(|w| w.hash != e.hash),
+                    }
+                }));
+                continue;
+            }
             entries.push(NewEntry {
                 kind: Kind::Restore,
                 client: id.clone(),

@@ -78,18 +78,7 @@ pub fn keep_sealed_here(git: &Git, codec: Codec, now: NaiveDateTime) -> Result<V
         };
         crate::store::atomic::write_atomic(&file, &codec.client_bytes(&m.record, &[]))
             .with_context(|| format!("writing {path}"))?;
-        // A seal put back where the note is missing or not sealed now (a
-        // restore took it back): the ledger, which forgot it at the
-        // restore, witnesses it again if it was Rapport's.
-        let mut rewitness = m.rewitness.clone();
-        for s in &m.record.sessions {
-            if let Some(f) = &s.finalised
-                && now_here.session(&s.id).is_none_or(|n| n.finalised.is_none())
-            {
-                rewitness.push((s.id.clone(), f.hash.clone()));
-            }
-        }
-        driver::note_rewitness(git.root(), &stem, &rewitness)?;
+        driver::note_rewitness(git.root(), &stem, &m.rewitness)?;
         put_back.extend(m.conflicts);
     }
     Ok(put_back)

@@ -251,8 +251,7 @@ fn conflicted(stdout: &str) -> Vec<String> {
 
 /// Witnesses in the ledger the seals a merge made or kept (see
 /// [`crate::domain::merge::Merged::rewitness`]): only a seal still in the
-/// client's file, whole, for a note the ledger already knows sealed, or
-/// one it witnessed before a restore made it forget.
+/// client's file, whole, for a note the ledger already knows sealed.
 fn settle_rewitness(store: &Store, now: NaiveDateTime) -> Result<()> {
     let path = state::rewitness_file(store.root());
     let Ok(text) = std::fs::read_to_string(&path) else { return Ok(()) };
@@ -269,14 +268,7 @@ fn settle_rewitness(store: &Store, now: NaiveDateTime) -> Result<()> {
             .map_err(|e| anyhow::anyhow!("reading the ledger: {e}"))?;
         let witness = ledger::witness(&read.entries, client);
         let known = witness.get(session).is_some_and(|w| !w.hash.is_empty());
-        // A seal the ledger forgot at a restore, which a merge put back:
-        // witnessed again only if it is one Rapport made.
-        let made_once = || {
-            read.entries
-                .iter()
-                .any(|e| e.kind == Kind::Seal && e.client == client && e.session == session && e.hash == hash)
-        };
-        if (known && witness.get(session).is_some_and(|w| w.hash != hash)) || (!known && made_once()) {
+        if known && witness.get(session).is_some_and(|w| w.hash != hash) {
             entries.push(NewEntry {
                 kind: Kind::Seal,
                 client: client.into(),

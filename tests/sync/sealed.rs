@@ -108,11 +108,13 @@ fn an_altered_note_already_on_the_remote_is_put_right_by_whichever_device_merges
 #[test]
 fn a_note_sealed_on_both_devices_in_the_same_minute_or_minutes_apart_is_one_seal_on_both_and_no_conflict() {
     // The morning's note, sealed the next day on each device.
-    for desktop_at in ["2026-11-24 12:00", "2026-11-24 12:05"] {
+    for desktop_at in ["2026-11-24 12:00", "2026-11-24 12:05", "2026-11-24 11:55"] {
         let p = Practice::new();
         let (laptop, desktop) = (&p.laptop, &p.desktop);
         ok(&p, laptop, "2026-11-24 12:00", &["finalise", "ann"]);
         ok(&p, desktop, desktop_at, &["finalise", "ann"]);
+        // And an addendum beneath it on one device: kept beneath the one seal.
+        ok(&p, desktop, desktop_at, &["addendum", "ann", "1", "she phoned to add this"]);
         for (i, dir) in [laptop, desktop, laptop, desktop, laptop].into_iter().enumerate() {
             let said = ok(&p, dir, "2026-11-24 12:10", &["sync"]);
             assert!(!said.contains("finalised note was changed"), "{desktop_at}, round {i}: {said}");
@@ -120,6 +122,7 @@ fn a_note_sealed_on_both_devices_in_the_same_minute_or_minutes_apart_is_one_seal
         }
         assert_eq!(ann(laptop), ann(desktop), "both devices hold the same record");
         assert!(ann(laptop)["conflicts"].as_array().is_none_or(|c| c.is_empty()), "{}", ann(laptop));
+        assert_eq!(ann(laptop)["sessions"][0]["addenda"][0]["text"], "she phoned to add this");
         for dir in [laptop, desktop] {
             let verified = ok(&p, dir, "2026-11-24 12:10", &["verify"]);
             assert!(verified.contains("as they were finalised"), "{verified}");
@@ -155,5 +158,28 @@ fn a_restore_over_a_damaged_file_keeps_every_finalised_note_and_verify_holds_on_
     for dir in [laptop, desktop] {
         let verified = ok(&p, dir, "2026-11-24 11:05", &["verify"]);
         assert!(verified.contains("All 2 finalised notes of 1 client are as they were finalised"), "{verified}");
+    }
+}
+
+#[test]
+fn a_restore_on_one_device_meets_a_seal_made_offline_on_the_other_and_verify_holds_on_both() {
+    let p = Practice::new();
+    let (laptop, desktop) = (&p.laptop, &p.desktop);
+    ok(&p, laptop, NOON, &["backup"]);
+    // Offline, the desktop finalises Ann's note and adds an addendum; the laptop restores later.
+    ok(&p, desktop, "2026-11-24 10:00", &["finalise", "ann"]);
+    ok(&p, desktop, "2026-11-24 10:05", &["addendum", "ann", "1", "she phoned to add this"]);
+    ok(&p, laptop, "2026-11-24 11:00", &["note", "ann", "--topic", "written on the laptop"]);
+    let snapshots = ok(&p, laptop, "2026-11-24 11:00", &["backup", "list"]);
+    let older = snapshots.lines().find(|l| l.starts_with("2026-11-23_1200")).unwrap().split(' ').next().unwrap();
+    ok(&p, laptop, "2026-11-24 12:00", &["restore", older, "--yes"]);
+    for dir in [laptop, desktop, laptop, desktop] {
+        ok(&p, dir, "2026-11-24 12:05", &["sync"]);
+    }
+    assert_eq!(ann(laptop), ann(desktop), "both devices hold the same record");
+    assert_eq!(topics(laptop), ["sleep", "written on the laptop"]);
+    for dir in [laptop, desktop] {
+        let verified = ok(&p, dir, "2026-11-24 12:05", &["verify"]);
+        assert!(verified.contains("All 1 finalised note of 1 client are as they were finalised"), "{verified}");
     }
 }

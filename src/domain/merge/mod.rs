@@ -320,7 +320,19 @@ impl Merger {
                 return with_addenda(keep.clone());
             }
         }
+        let at = |v: &Value| v.get("finalised").and_then(|f| f.get("at")).and_then(Value::as_str).map(str::to_string);
         let kept = match b {
+            // The same words sealed on both devices at different times (the
+            // editing period ran out on each, or one had synced its seal):
+            // one seal, the earlier, whichever device merges, even where one
+            // of them is the last version both saw; so both converge.
+            _ if words(o) == words(t) && is_sealed(o) && is_sealed(t) && at(o) != at(t) => {
+                if at(t) < at(o) {
+                    t.clone()
+                } else {
+                    o.clone()
+                }
+            }
             // Finalised before the two devices parted: the version that still
             // matches the seal stays in place.
             Some(b) if is_sealed(b) => {
@@ -343,10 +355,11 @@ impl Merger {
                 // minute, this device's: a seal's hash moves with the chain
                 // a merge lays again, so it cannot choose.)
                 (true, true) => {
-                    let at = |v: &Value| {
-                        v.get("finalised").and_then(|f| f.get("at")).and_then(Value::as_str).map(str::to_string)
-                    };
-                    if at(t) < at(o) { t.clone() } else { o.clone() }
+                    if at(t) < at(o) {
+                        t.clone()
+                    } else {
+                        o.clone()
+                    }
                 }
                 (true, false) => o.clone(),
                 _ => t.clone(),

@@ -3,9 +3,10 @@
 //! work, which came in since the snapshot, would be lost on both. So the
 //! snapshot's record is put back, and what the record holds now that the
 //! snapshot does not (a note, task, detail or message added since) stays,
-//! as does every note finalised now, as it was finalised.
+//! as does every note finalised now, as it was finalised, every appointment
+//! noted and every task closed; the conflicts to settle are those of now.
 
-use super::super::ClientRecord;
+use super::super::{ClientRecord, TaskStatus};
 use super::ids::Item;
 
 /// The snapshot's record `snapshot`, with what `now` holds that it does
@@ -29,12 +30,23 @@ pub fn restore_keeping(snapshot: &ClientRecord, now: &ClientRecord) -> (ClientRe
         }
         kept += 1;
     }
-    // An appointment keeps the note written for it since.
+    // What has happened stays as it happened: an appointment noted since
+    // (when and how long it was, as its note says), a task closed since
+    // (with what the client did).
     for a in &mut r.appointments {
-        if a.note.is_none()
-            && let Some(n) = now.appointments.iter().find(|n| n.id == a.id)
+        if let Some(n) = now.appointments.iter().find(|n| n.id == a.id && n.note.is_some())
+            && *a != *n
         {
-            a.note.clone_from(&n.note);
+            *a = n.clone();
+            kept += 1;
+        }
+    }
+    for t in &mut r.tasks {
+        if let Some(n) = now.tasks.iter().find(|n| n.id == t.id && n.status != TaskStatus::Open)
+            && *t != *n
+        {
+            *t = n.clone();
+            kept += 1;
         }
     }
     for scale in &now.scales {
@@ -42,11 +54,8 @@ pub fn restore_keeping(snapshot: &ClientRecord, now: &ClientRecord) -> (ClientRe
             r.scales.push(scale.clone());
         }
     }
-    for c in &now.conflicts {
-        if !r.conflicts.contains(c) {
-            r.conflicts.push(c.clone());
-        }
-    }
+    // The conflicts to settle are those of now: one settled since stays settled.
+    r.conflicts.clone_from(&now.conflicts);
     r.sessions.sort_by(|a, b| (a.at, &a.id).cmp(&(b.at, &b.id)));
     r.appointments.sort_by_key(|a| a.start);
     r.contacts.sort_by_key(|c| c.at);

@@ -362,3 +362,31 @@ fn a_conflict_is_settled_with_either_value() {
 }
 
 mod sealed;
+
+#[test]
+fn a_restore_puts_back_the_snapshot_and_keeps_what_happened_since() {
+    let b = base();
+    let mut snapshot = b.clone();
+    snapshot.sessions[0].plan = "work".into();
+    let mut with_conflict = b.clone();
+    with_conflict.sessions[0].plan = "a".into();
+    let mut other = b.clone();
+    other.sessions[0].plan = "b".into();
+    snapshot.conflicts = merged(&b, &with_conflict, &other).record.conflicts;
+    assert_eq!(snapshot.conflicts.len(), 1);
+    // Since the snapshot: the plan changed by mistake, a note added, the task done, the conflict settled.
+    let mut now = snapshot.clone();
+    now.sessions[0].plan = "a mistake".into();
+    note(&mut now, "2026-11-09 10:00", "later");
+    let t1 = now.tasks[0].id.clone();
+    now.set_task_status(&t1, TaskStatus::Done, Some("every night".into()), dt(NOW).date()).unwrap();
+    now.conflicts.clear();
+    let (r, kept) = restore_keeping(&snapshot, &now);
+    assert_eq!(r.sessions[0].plan, "work", "the snapshot's words are back");
+    assert_eq!(topics(&r), vec!["sleep", "later"], "the note added since stays");
+    assert_eq!(r.tasks[0].status, TaskStatus::Done, "a task closed since stays closed");
+    assert_eq!(r.tasks[0].outcome.as_deref(), Some("every night"));
+    assert!(r.conflicts.is_empty(), "a conflict settled since stays settled");
+    assert_eq!(kept, 3, "the note, its task, and the task done");
+    assert!(r.check().is_ok());
+}
