@@ -80,11 +80,16 @@ fn status(store: &Store, now: NaiveDateTime, out: &mut dyn Write) -> Result<()> 
             "Not synced: this practice is on this device only. `rapport sync init REMOTE` sends it to an empty remote."
         )?;
     } else {
-        let last = match st.last_sync {
-            Some(t) => format!("last sync {} ({})", crate::domain::time::format_datetime(t), since(t, now)),
-            None => "never synced yet".into(),
-        };
-        writeln!(out, "Synced with {}; {last}.", st.remote)?;
+        match st.last_sync {
+            Some(t) => writeln!(
+                out,
+                "Synced with {}; last sync {} ({}).",
+                st.remote,
+                crate::domain::time::format_datetime(t),
+                since(t, now)
+            )?,
+            None => writeln!(out, "Set up for syncing with {}; not synced yet.", st.remote)?,
+        }
         if st.to_sync() == 0 {
             writeln!(out, "Everything here is on the remote.")?;
         } else {

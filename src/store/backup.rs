@@ -229,10 +229,11 @@ impl Store {
             .collect();
         // Synced, nothing is taken away: a removal would travel to every device.
         let synced = self.is_synced();
-        let mut kept_items = 0;
+        let (mut kept_items, mut returned) = (0, 0);
         for (file, from) in &wanted {
             let bytes = super::read_bytes(from)?;
             let to = self.root().join("clients").join(file);
+            returned += usize::from(synced && !to.exists());
             if synced && let Some((record, more)) = self.restore_keeping(from, &to) {
                 kept_items += more;
                 self.write_json(&to, &record)?;
@@ -247,6 +248,15 @@ impl Store {
             } else if !wanted.iter().any(|(f, _)| f == name) {
                 fs::remove_file(&path).map_err(|e| StoreError::io("remove", &path, e))?;
             }
+        }
+        if returned > 0 {
+            self.notice(format!(
+                "the restore brought back {} that {} erased or removed since; with the next sync {} back on \
+                 your other devices too (`rapport client delete` erases a client again)",
+                crate::domain::plural(returned, "client"),
+                if returned == 1 { "was" } else { "were" },
+                if returned == 1 { "it is" } else { "they are" },
+            ));
         }
         if kept_items > 0 {
             self.notice(format!(

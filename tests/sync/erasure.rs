@@ -160,7 +160,10 @@ fn a_restore_in_a_synced_practice_puts_back_what_the_snapshot_holds_and_takes_no
     let p = Practice::new();
     let (laptop, desktop) = (&p.laptop, &p.desktop);
     ok(&p, laptop, NOON, &["personal", "add", "ann", "Mia's party"]);
+    ok(&p, laptop, NOON, &["client", "add", "Cy Dunn"]);
     ok(&p, laptop, NOON, &["backup"]);
+    let cy = common::id_of(laptop, "Cy Dunn");
+    erase(&p, laptop, &cy, "Cy Dunn");
     // Since the snapshot: a mistaken edit here, and the desktop's work, synced to both.
     ok(&p, laptop, NOON, &["personal", "edit", "ann", "1", "a mistaken edit"]);
     ok(&p, desktop, NOON, &["note", "ann", "--topic", "written on the desktop", "--task", "desktop task"]);
@@ -180,6 +183,7 @@ fn a_restore_in_a_synced_practice_puts_back_what_the_snapshot_holds_and_takes_no
     let said = String::from_utf8_lossy(&out.stderr);
     assert!(out.status.success(), "{said}");
     assert!(said.contains("this practice is synced, so the restore took nothing away"), "{said}");
+    assert!(said.contains("the restore brought back 1 client that was erased or removed since"), "{said}");
     for dir in [laptop, desktop, laptop] {
         ok(&p, dir, EVENING, &["sync"]);
     }

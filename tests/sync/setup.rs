@@ -72,6 +72,8 @@ fn a_first_push_that_failed_goes_out_with_the_next_sync() {
     fs::set_permissions(&hook, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
     let said = ok(&p, l, NOON, &["sync", "init", p.remote.to_str().unwrap()]);
     assert!(said.contains("but the first push failed") && said.contains("run `rapport sync`"), "{said}");
+    let status = ok(&p, l, NOON, &["sync", "status"]);
+    assert!(status.starts_with("Set up for syncing with") && status.contains("not synced yet"), "{status}");
     fs::remove_file(&hook).unwrap();
     let said = ok(&p, l, NOON, &["sync"]);
     assert!(said.contains("1 note out"), "{said}");
