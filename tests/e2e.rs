@@ -265,6 +265,36 @@ fn straight_after_a_session_n_writes_its_note_not_the_next_clients() {
 }
 
 #[test]
+fn an_older_unsaved_note_opens_first_and_says_it_is_not_this_appointments() {
+    let d = tempfile::tempdir().unwrap();
+    cli(d.path(), None, &["client", "add", "Maria Lopez"]);
+    cli(d.path(), None, &["appointment", "maria", "--at", "2026-11-26 10:00"]);
+    // The day before, a note begun and never saved.
+    let t = Term::start(d.path(), "2026-11-25 17:00", &[]);
+    t.keys(&["Tab"]);
+    t.wait("Maria Lopez");
+    t.keys(&["n"]);
+    t.wait("New note");
+    t.type_text("yesterday's thought");
+    wait_for("the draft reaching the disk", || d.path().join("drafts/maria-lopez.json").exists());
+    drop(t);
+    let t = Term::start(d.path(), "2026-11-26 10:52", &[]);
+    t.wait("Unsaved note found");
+    t.keys(&["Escape"]);
+    t.wait("note due");
+    t.keys(&["n"]);
+    t.wait("This is the unsaved note kept Wed 25 Nov 17:00, not the note for Thu 26 Nov 10:00");
+    t.keys(&["C-s"]);
+    t.wait("Note saved");
+    t.keys(&["Escape"]);
+    t.keys(&["Tab"]);
+    t.keys(&["Tab"]);
+    t.wait("note due");
+    t.keys(&["n"]);
+    t.wait("New note · Maria Lopez  for Thu 26 Nov 10:00");
+}
+
+#[test]
 fn a_note_typed_before_the_terminal_dies_is_offered_back() {
     let d = tempfile::tempdir().unwrap();
     cli(d.path(), None, &["client", "add", "Tom Becker"]);

@@ -82,12 +82,21 @@ fn open_form(m: &mut Model, client: &str, appointment: Option<Appointment>) {
     });
     let form = match m.drafts.get(client).cloned() {
         Some(mut draft) => {
-            m.set_info(format!("Restored the unsaved note kept {}.", draft.kept_at.format("%a %-d %b %H:%M")));
             // A draft kept before appointments had ids names it by its start.
             if draft.appointment_id.is_none()
                 && let Some(start) = draft.appointment
             {
                 draft.appointment_id = m.summary(client).and_then(|s| s.appointment_at(start)).map(|a| a.id.clone());
+            }
+            let kept = draft.kept_at.format("%a %-d %b %H:%M");
+            match appointment.filter(|a| draft.appointment_id.as_ref() != Some(&a.id)) {
+                // One unsaved note per client: it opens first, and says it is not this appointment's.
+                Some(a) => m.set_error(format!(
+                    "This is the unsaved note kept {kept}, not the note for {}: save it (Ctrl-S), then n again \
+                     for that appointment.",
+                    a.start.format("%a %-d %b %H:%M")
+                )),
+                None => m.set_info(format!("Restored the unsaved note kept {kept}.")),
             }
             NoteForm::from_draft(client.into(), name, &draft)
         }
