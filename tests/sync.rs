@@ -201,6 +201,8 @@ fn the_same_detail_changed_on_both_devices_is_a_conflict_with_both_values_kept()
     for dir in [laptop, desktop] {
         let status = ok(&p, dir, EVENING, &["sync", "status"]);
         assert!(status.contains("1 conflict to settle (`rapport sync resolve CLIENT N`"), "{status}");
+        let doctor = ok(&p, dir, EVENING, &["doctor"]);
+        assert!(doctor.contains("to settle: 1 conflict from two devices") && doctor.contains("Nothing else"));
         assert!(status.contains("\n  Ann Byrne 1: personal detail p1-"), "{status}");
         assert!(
             status.contains(

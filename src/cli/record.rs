@@ -226,7 +226,18 @@ pub(super) fn doctor(reindex: bool, store: &Store, now: NaiveDateTime, out: &mut
         let what = if attention == 1 { "1 thing needs".to_string() } else { format!("{attention} things need") };
         bail!("{what} your attention in the data folder; see above");
     }
-    writeln!(out, "Nothing needs your attention.")?;
+    // Not a fault of the folder, but the therapist's to settle.
+    let conflicts: usize = store.index()?.iter().filter_map(|e| e.summary.as_ref()).map(|s| s.conflicts).sum();
+    if conflicts > 0 {
+        writeln!(
+            out,
+            "  to settle: {} from two devices (`rapport sync status` lists them; `c` in the app's review)",
+            plural(conflicts, "conflict")
+        )?;
+        writeln!(out, "Nothing else needs your attention.")?;
+    } else {
+        writeln!(out, "Nothing needs your attention.")?;
+    }
     Ok(())
 }
 
