@@ -183,3 +183,27 @@ fn a_restore_on_one_device_meets_a_seal_made_offline_on_the_other_and_verify_hol
         assert!(verified.contains("All 1 finalised note of 1 client are as they were finalised"), "{verified}");
     }
 }
+
+#[test]
+fn a_task_set_on_one_device_for_a_note_finalised_on_the_other_never_slips_under_its_seal() {
+    let p = Practice::new();
+    let (laptop, desktop) = (&p.laptop, &p.desktop);
+    ok(&p, desktop, "2026-11-23 11:00", &["finalise", "ann"]);
+    let sealed = ann(desktop)["sessions"][0]["finalised"].clone();
+    // Offline, the laptop sets a task on the same note, not final there.
+    ok(&p, laptop, NOON, &["task", "add", "ann", "extra homework", "--session", "s1"]);
+    for dir in [laptop, desktop, laptop, desktop] {
+        ok(&p, dir, EVENING, &["sync"]);
+    }
+    for dir in [laptop, desktop] {
+        let record = ann(dir);
+        assert_eq!(record["sessions"][0]["finalised"], sealed, "the seal is the one made, not laid again");
+        let extra = record["tasks"].as_array().unwrap().iter().find(|t| t["text"] == "extra homework").unwrap().clone();
+        assert!(extra.get("session").is_none(), "kept as a task of its own: {extra}");
+        assert!(record["conflicts"].to_string().contains("extra homework"), "and said: {record}");
+        assert!(ok(&p, dir, EVENING, &["verify"]).contains("are as they were finalised"));
+        let status = ok(&p, dir, EVENING, &["sync", "status"]);
+        assert!(status.contains("was set or changed on one device for a note finalised on the other"), "{status}");
+    }
+    assert_eq!(ann(laptop), ann(desktop));
+}

@@ -58,6 +58,11 @@ impl Conflict {
                 "{what} was changed outside Rapport after it was finalised (those words no longer match its \
                  seal): the finalised version is in place and the changed words are kept beside it"
             ),
+            ConflictKind::Finalised if self.part == "tasks" => format!(
+                "{what} was set or changed on one device for a note finalised on the other: that note stays as it \
+                 was finalised, so the task is kept as it was or as a task of its own; the other version is kept \
+                 beside it"
+            ),
             ConflictKind::Finalised => format!(
                 "{what} was changed after it was finalised, or on one device while finalised on the other: the \
                  finalised version is in place and the other is kept beside it (`rapport verify` checks the seal)"

@@ -8,7 +8,7 @@
 
 use std::collections::HashSet;
 
-use super::super::{ClientRecord, Session, SessionId};
+use super::super::{ClientRecord, Conflict, ConflictKind, Session, SessionId};
 
 /// The note's words and facts, without what may be added after sealing.
 fn words(s: &Session) -> Session {
@@ -104,4 +104,54 @@ pub(super) fn rechain(
         }
     }
     rewitness
+}
+
+/// A seal covers the tasks its note set: a task set on one device for a
+/// note the other finalised (or its words changed there) never slips
+/// under that seal. The sealed version's tasks stay as they were; a task
+/// the sealed version did not have is kept as a task of its own. Each is a
+/// conflict. Call before [`rechain`], on the merged record.
+pub(super) fn keep_sealed_tasks(
+    merged: &mut ClientRecord,
+    ours: &ClientRecord,
+    theirs: &ClientRecord,
+    now: chrono::NaiveDateTime,
+) -> Vec<Conflict> {
+    let same_seal = |a: &Session, b: &Session| {
+        words(a) == words(b) && a.finalised.as_ref().map(|f| f.at) == b.finalised.as_ref().map(|f| f.at)
+    };
+    // Each sealed note, and the side whose sealed version is in place.
+    let sealed: Vec<(SessionId, &ClientRecord)> = merged
+        .sessions
+        .iter()
+        .filter(|s| s.finalised.is_some())
+        .filter_map(|s| {
+            let side = [ours, theirs].into_iter().find(|side| side.session(&s.id).is_some_and(|o| same_seal(o, s)))?;
+            Some((s.id.clone(), side))
+        })
+        .collect();
+    let mut found = Vec::new();
+    for (session, side) in sealed {
+        for t in merged.tasks.iter_mut().filter(|t| t.session.as_ref() == Some(&session)) {
+            let as_sealed = side.tasks.iter().find(|x| x.id == t.id && x.session.as_ref() == Some(&session));
+            if as_sealed.is_some_and(|x| x.text == t.text && x.set_on == t.set_on) {
+                continue;
+            }
+            let other = serde_json::to_value(&*t).expect("tasks serialise");
+            match as_sealed {
+                Some(x) => (t.text, t.set_on) = (x.text.clone(), x.set_on),
+                None => t.session = None,
+            }
+            found.push(Conflict {
+                found: now,
+                kind: ConflictKind::Finalised,
+                part: "tasks".into(),
+                item: t.id.to_string(),
+                field: String::new(),
+                kept: serde_json::to_value(&*t).expect("tasks serialise"),
+                other,
+            });
+        }
+    }
+    found
 }
