@@ -56,13 +56,7 @@ pub fn sync(command: Option<SyncCommand>, store: &Store, now: NaiveDateTime, out
 fn shown_file(store: &Store, path: &str) -> String {
     let stem = path.strip_prefix("clients/").and_then(|p| p.strip_suffix(".json").or_else(|| p.strip_suffix(".age")));
     match stem.and_then(|stem| store.load_named(stem).record.ok()) {
-        Some(r) => {
-            format!(
-                "{} ({})",
-                crate::domain::display_name(&r.client.name, r.client.preferred_name.as_deref()),
-                r.client.id
-            )
-        }
+        Some(r) => format!("{} ({})", r.display_name(), r.client.id),
         None => path.to_string(),
     }
 }

@@ -243,9 +243,10 @@ impl Store {
         }
         for (_, path) in self.client_files()? {
             let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
+            let added_since = !wanted.iter().any(|(f, _)| f == name);
             if synced {
-                kept_items += usize::from(!wanted.iter().any(|(f, _)| f == name));
-            } else if !wanted.iter().any(|(f, _)| f == name) {
+                kept_items += usize::from(added_since);
+            } else if added_since {
                 fs::remove_file(&path).map_err(|e| StoreError::io("remove", &path, e))?;
             }
         }

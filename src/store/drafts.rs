@@ -55,17 +55,29 @@ impl Store {
     /// (a window that is just starting has taken its own by then), by the
     /// folder's clock (`now`).
     fn sweep_window_locks(&self, now: std::time::SystemTime) {
-        let Ok(entries) = fs::read_dir(self.drafts_dir()) else { return };
-        for e in entries.flatten() {
-            let name = e.file_name();
-            let Some(window) = name.to_str().and_then(|n| n.strip_prefix(".window-")?.strip_suffix(".lock")) else {
-                continue;
-            };
+        for (window, e) in self.window_marks() {
             let old = e.metadata().ok().and_then(|m| m.modified().ok()).and_then(|t| now.duration_since(t).ok());
-            if old.is_some_and(|age| age.as_secs() >= 60) && !self.window_open(window) {
+            if old.is_some_and(|age| age.as_secs() >= 60) && !self.window_open(&window) {
                 let _ = fs::remove_file(e.path());
             }
         }
+    }
+
+    /// Every window's mark in `drafts/`, by the window's token.
+    fn window_marks(&self) -> Vec<(String, fs::DirEntry)> {
+        let Ok(entries) = fs::read_dir(self.drafts_dir()) else { return Vec::new() };
+        entries
+            .flatten()
+            .filter_map(|e| {
+                let window = e.file_name().to_str()?.strip_prefix(".window-")?.strip_suffix(".lock")?.to_string();
+                Some((window, e))
+            })
+            .collect()
+    }
+
+    /// Some app window has the folder open now.
+    pub(crate) fn any_window_open(&self) -> bool {
+        self.window_marks().iter().any(|(window, _)| self.window_open(window))
     }
 
     /// App window `window` is open now (another process holds its lock).

@@ -283,14 +283,13 @@ pub fn clone(root: &Path, remote: &str, now: NaiveDateTime, passphrase: &dyn Fn(
 /// set up, the mark of a set-up under way last.
 fn undo_clone(git: &Git) {
     let root = git.root();
-    let _ = std::fs::remove_dir_all(git.dir());
     if let Ok(entries) = std::fs::read_dir(root.join("clients")) {
         for e in entries.filter_map(|e| e.ok()) {
             let _ = std::fs::remove_file(e.path());
         }
     }
-    for f in [".gitignore", ".gitattributes", "ledger", "audit.log", IDENTITY_FILE] {
+    for f in ["ledger", "audit.log", IDENTITY_FILE] {
         let _ = std::fs::remove_file(root.join(f));
     }
-    let _ = state::end_setting_up(root);
+    undo_set_up(git);
 }

@@ -350,18 +350,10 @@ impl Merger {
                 Value::Object(self.fields("sessions", id, Some(b), Some(o), Some(t)))
             }
             _ if words(o) == words(t) => match (is_sealed(o), is_sealed(t)) {
-                // The same words sealed on both devices (the editing period
-                // ran out on each): one seal, the same whichever device
-                // merges, so both converge: the earlier. (Sealed in the same
-                // minute, this device's: a seal's hash moves with the chain
-                // a merge lays again, so it cannot choose.)
-                (true, true) => {
-                    if at(t) < at(o) {
-                        t.clone()
-                    } else {
-                        o.clone()
-                    }
-                }
+                // Sealed on both in the same minute (other times are taken
+                // above): this device's, as a seal's hash moves with the
+                // chain a merge lays again, so it cannot choose.
+                (true, true) => o.clone(),
                 (true, false) => o.clone(),
                 _ => t.clone(),
             },

@@ -278,17 +278,6 @@ impl Store {
         }
         write_old_ids(self.root(), &old_ids)
     }
-
-    /// Some app window has the folder open now.
-    fn any_window_open(&self) -> bool {
-        let Ok(entries) = fs::read_dir(self.drafts_dir()) else { return false };
-        entries.flatten().any(|e| {
-            let name = e.file_name();
-            name.to_str()
-                .and_then(|n| n.strip_prefix(".window-")?.strip_suffix(".lock"))
-                .is_some_and(|w| self.window_open(w))
-        })
-    }
 }
 
 /// `DATA/old-ids.json`: each client's old id, by a hash of it (so the file
