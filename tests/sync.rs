@@ -11,6 +11,8 @@ use common::synced::{EVENING, MORNING, NOON, quiet_git};
 
 mod common;
 
+#[path = "sync/custom_measures.rs"]
+mod custom_measures;
 #[path = "sync/erasure.rs"]
 mod erasure;
 #[path = "sync/hostile.rs"]

@@ -9,7 +9,7 @@ use super::args::*;
 use super::commands::*;
 use crate::domain::profile::ItemKind;
 use crate::domain::time::{ago, format_datetime, format_day, impossible_date, parse_date, parse_datetime};
-use crate::domain::{Appointment, ClientRecord, Direction, RecordError, TaskStatus};
+use crate::domain::{ClientRecord, Direction, RecordError, TaskStatus};
 use crate::store::Store;
 
 /// Personal details: add one, list them.
@@ -31,9 +31,9 @@ pub(super) fn personal(command: PersonalCommand, store: &Store, now: NaiveDateTi
         PersonalCommand::Edit { client, detail, text, date, no_date } => {
             let date = date.map(|d| parse_date(&d)).transpose().map_err(|e| anyhow!(e))?;
             let (detail, r) = change(store, now, "personal detail edited", &client, |r| {
-                let detail = r.item_ref("p", &detail)?;
+                let detail = r.item_ref::<crate::domain::DetailId>(&detail)?;
                 let Some(p) = r.personal.iter().find(|p| p.id == detail) else {
-                    return Err(RecordError::UnknownId { kind: "personal detail", id: detail.clone() });
+                    return Err(RecordError::UnknownId { kind: "personal detail", id: detail.to_string() });
                 };
                 let (old_text, old_date) = (p.text.clone(), p.date);
                 let date = if no_date { None } else { date.or(old_date) };
@@ -80,29 +80,19 @@ pub(super) fn appointment(a: AppointmentArgs, store: &Store, now: NaiveDateTime,
         bail!("name a client and a time: rapport appointment CLIENT --at \"YYYY-MM-DD HH:MM\"");
     };
     let at = parse_datetime(&at).map_err(|e| anyhow!(e))?;
-    let (overlaps, r) = change(store, now, "appointment booked", &client, |r| r.schedule(at, a.minutes, a.weekly))?;
+    let booking = crate::practice::booking::Booking { start: at, minutes: a.minutes, weekly: a.weekly, replaces: None };
+    let booked = crate::practice::booking::book(store, &find(store, &client)?, &booking, now)?;
     let n = a.weekly + 1;
     writeln!(
         out,
         "Booked {n} appointment{} for {} from {} ({} min).",
         if n == 1 { "" } else { "s" },
-        r.client.name,
+        booked.record.client.name,
         format_datetime(at),
         a.minutes
     )?;
-    if at < now {
-        writeln!(out, "Warning: {} is in the past.", format_datetime(at))?;
-    }
-    for o in overlaps {
-        writeln!(out, "Warning: this overlaps {}'s appointment at {}.", r.client.name, format_datetime(o.start))?;
-    }
-    // Another client's appointment at the same time: the therapist cannot
-    // see two people at once.
-    let starts: Vec<NaiveDateTime> =
-        (0..=a.weekly).filter_map(|w| at.checked_add_signed(chrono::Duration::weeks(w.into()))).collect();
-    let booked: Vec<Appointment> = r.booked().filter(|x| starts.contains(&x.start)).cloned().collect();
-    for (name, o) in store.overlapping_others(&r.client.id, &booked)? {
-        writeln!(out, "Warning: this overlaps {name}'s appointment at {}.", format_datetime(o.start))?;
+    for w in booked.warnings {
+        writeln!(out, "Warning: {w}")?;
     }
     Ok(())
 }
@@ -127,7 +117,7 @@ pub(super) fn goal(g: GoalCommand, store: &Store, now: NaiveDateTime, out: &mut 
         }
         GoalCommand::Set { client, goal, status } => {
             let (goal, r) = change(store, now, "goal changed", &client, |r| {
-                let goal = r.item_ref("g", &goal)?;
+                let goal = r.item_ref::<crate::domain::GoalId>(&goal)?;
                 r.set_goal_status(&goal, status).map(|()| goal)
             })?;
             writeln!(out, "Goal {goal} of {} updated.", r.client.name)?;
@@ -152,7 +142,7 @@ pub(super) fn task(t: TaskCommand, store: &Store, now: NaiveDateTime, out: &mut 
         TaskCommand::Add { client, text, session } => {
             let text = required_text(&text, "the task")?;
             let ((id, session), r) = change(store, now, "task set", &client, |r| {
-                let session = session.map(|s| r.item_ref("s", &s)).transpose()?;
+                let session = session.map(|s| r.item_ref::<crate::domain::SessionId>(&s)).transpose()?;
                 Ok((r.add_task(&text, session.as_deref(), today)?, session))
             })?;
             let from = session.map(|s| format!(" in note {s}")).unwrap_or_default();
@@ -163,7 +153,7 @@ pub(super) fn task(t: TaskCommand, store: &Store, now: NaiveDateTime, out: &mut 
         TaskCommand::Drop { client, task, outcome } => (client, task, TaskStatus::Dropped, outcome),
     };
     let (task, r) = change(store, now, "task changed", &client, |r| {
-        let task = r.item_ref("t", &task)?;
+        let task = r.item_ref::<crate::domain::TaskId>(&task)?;
         r.set_task_status(&task, status, outcome, today).map(|_| task)
     })?;
     let word = if status == TaskStatus::Done { "done" } else { "dropped" };
@@ -214,7 +204,7 @@ pub(super) fn contact(c: ContactCommand, store: &Store, now: NaiveDateTime, out:
         }
         ContactCommand::Replied { client, contact } => {
             let (contact, r) = change(store, now, "contact replied", &client, |r| {
-                let contact = r.item_ref("c", &contact)?;
+                let contact = r.item_ref::<crate::domain::ContactId>(&contact)?;
                 r.mark_replied(&contact, now).map(|()| contact)
             })?;
             writeln!(out, "Contact {contact} of {} marked as replied.", r.client.name)?;

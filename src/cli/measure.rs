@@ -62,7 +62,7 @@ pub(super) fn measure(c: MeasureCommand, store: &Store, now: NaiveDateTime, out:
                 let all = custom(store, r);
                 let (kind, items) =
                     read_scores(&kind, scores.iter().map(String::as_str), &all).map_err(RecordError::Invalid)?;
-                let session = session.map(SessionId::from);
+                let session: Option<SessionId> = session.map(|s| r.item_ref(&s)).transpose()?;
                 let at = match (at, &session) {
                     (Some(at), _) => at,
                     (None, Some(s)) => {

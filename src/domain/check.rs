@@ -34,22 +34,37 @@ impl ClientRecord {
         unique("watch-for item", self.watch_for.iter().map(|w| w.id.as_str()))?;
         unique("message", self.contacts.iter().map(|m| m.id.as_str()))?;
         for s in &self.sessions {
-            id("a session id", &s.id)?;
-            let what = |part: &str| format!("{part} of note {}", s.id);
-            check_time(&what("the time"), s.at)?;
-            check_number(&what("the length in minutes"), s.minutes, &MINUTES)?;
-            for t in s.topics.iter().chain(&s.feedback).chain(&s.observations) {
+            // Every field named: one added to a note does not compile until
+            // it is checked here.
+            let super::Session {
+                id: sid,
+                at,
+                minutes,
+                topics,
+                feedback,
+                observations,
+                plan,
+                notes,
+                appointment,
+                finalised,
+                addenda,
+            } = s;
+            id("a session id", sid)?;
+            let what = |part: &str| format!("{part} of note {sid}");
+            check_time(&what("the time"), *at)?;
+            check_number(&what("the length in minutes"), *minutes, &MINUTES)?;
+            for t in topics.iter().chain(feedback).chain(observations) {
                 check_text(&what("a line"), t)?;
             }
-            check_text(&what("the plan"), &s.plan)?;
-            check_text(&what("the notes"), &s.notes)?;
-            if let Some(a) = s.appointment {
-                check_time(&what("the appointment"), a)?;
+            check_text(&what("the plan"), plan)?;
+            check_text(&what("the notes"), notes)?;
+            if let Some(a) = appointment {
+                check_time(&what("the appointment"), *a)?;
             }
-            if let Some(f) = &s.finalised {
+            if let Some(f) = finalised {
                 check_time(&what("the finalising time"), f.at)?;
             }
-            for a in &s.addenda {
+            for a in addenda {
                 check_time(&what("an addendum's time"), a.at)?;
                 check_text(&what("an addendum"), &a.text)?;
             }
@@ -111,11 +126,9 @@ impl ClientRecord {
         }
         for c in &self.conflicts {
             check_time("a conflict's time", c.found)?;
-            for (what, name) in [("part", &c.part), ("field", &c.field)] {
-                let plain = name.len() <= 32 && name.bytes().all(|b| b.is_ascii_lowercase() || b == b'_');
-                if !plain || (what == "part" && name.is_empty()) {
-                    return Err(format!("a conflict from syncing names a {what} that is not one of the record's"));
-                }
+            let f = &c.field;
+            if f.len() > 32 || !f.bytes().all(|b| b.is_ascii_lowercase() || b == b'_') {
+                return Err("a conflict from syncing names a field that is not one of the record's".into());
             }
             if !c.item.is_empty() {
                 id("a conflict's item", &c.item)?;

@@ -105,43 +105,49 @@ fn starts_a_word(text: &str, prefix: &str) -> bool {
         || text.char_indices().any(|(i, c)| !c.is_alphanumeric() && text[i + c.len_utf8()..].starts_with(prefix))
 }
 
-/// The short id an item argument names: `2` means `t2` when `prefix` is
-/// `t`; `T2` is `t2`. Anything else is passed on as typed (and refused by
-/// the record if no item has it).
-pub fn item_id(prefix: &str, typed: &str) -> String {
+/// The short id an item argument names: `2` means `t2` for a task; `T2`
+/// is `t2`. Anything else is passed on as typed (and refused by the record
+/// if no item has it).
+pub fn item_id(kind: super::ItemKind, typed: &str) -> String {
     let typed = typed.trim();
     match typed.parse::<u64>() {
-        Ok(n) if typed.bytes().all(|b| b.is_ascii_digit()) => format!("{prefix}{n}"),
+        Ok(n) if typed.bytes().all(|b| b.is_ascii_digit()) => format!("{}{n}", kind.prefix()),
         _ => typed.to_lowercase(),
     }
 }
 
 impl super::ClientRecord {
+    /// The ids of the items of `kind`.
+    pub fn ids_of(&self, kind: super::ItemKind) -> Vec<&str> {
+        use super::ItemKind as K;
+        match kind {
+            K::Session => self.sessions.iter().map(|x| x.id.as_str()).collect(),
+            K::Task => self.tasks.iter().map(|x| x.id.as_str()).collect(),
+            K::Detail => self.personal.iter().map(|x| x.id.as_str()).collect(),
+            K::Goal => self.goals.iter().map(|x| x.id.as_str()).collect(),
+            K::Watch => self.watch_for.iter().map(|x| x.id.as_str()).collect(),
+            K::Appointment => self.appointments.iter().map(|x| x.id.as_str()).collect(),
+            K::Contact => self.contacts.iter().map(|x| x.id.as_str()).collect(),
+            K::Measure => self.measures.iter().map(|x| x.id.as_str()).collect(),
+        }
+    }
+
     /// The id of the item a person typed (`t3`, `3`, or a whole `t3-k4x`)
-    /// among those starting with `prefix` (`s`, `t`, `p`, `g`, `w`, `a`,
-    /// `c`). A number that two synced devices both gave (`t3-k4x` and
-    /// `t3-m2p`) is refused, naming both; one that names nothing is passed
-    /// on as typed, for the change to say so.
-    pub fn item_ref(&self, prefix: &str, typed: &str) -> Result<String, super::RecordError> {
-        let want = item_id(prefix, typed);
-        let ids: Vec<&str> = match prefix {
-            "s" => self.sessions.iter().map(|x| x.id.as_str()).collect(),
-            "t" => self.tasks.iter().map(|x| x.id.as_str()).collect(),
-            "p" => self.personal.iter().map(|x| x.id.as_str()).collect(),
-            "g" => self.goals.iter().map(|x| x.id.as_str()).collect(),
-            "w" => self.watch_for.iter().map(|x| x.id.as_str()).collect(),
-            "a" => self.appointments.iter().map(|x| x.id.as_str()).collect(),
-            "c" => self.contacts.iter().map(|x| x.id.as_str()).collect(),
-            _ => Vec::new(),
-        };
+    /// among the items of its type's kind, synced or not. A number that two
+    /// synced devices both gave (`t3-k4x` and `t3-m2p`) is refused, naming
+    /// both; one that names nothing is passed on as typed, for the change
+    /// to say so.
+    pub fn item_ref<I: super::ItemIdType>(&self, typed: &str) -> Result<I, super::RecordError> {
+        let want = item_id(I::KIND, typed);
+        let ids = self.ids_of(I::KIND);
         if ids.contains(&want.as_str()) {
-            return Ok(want);
+            return Ok(I::from(want));
         }
         let short: Vec<&str> =
             ids.into_iter().filter(|id| id.split_once('-').is_some_and(|(n, _)| n == want)).collect();
         match short.as_slice() {
-            [one] => Ok(one.to_string()),
-            [] => Ok(want),
+            [one] => Ok(I::from(one.to_string())),
+            [] => Ok(I::from(want)),
             many => Err(super::RecordError::Invalid(format!(
                 "{want} could be {}: both devices gave that number; type the whole id",
                 many.join(" or ")
@@ -212,16 +218,17 @@ mod tests {
 
     #[test]
     fn a_bare_number_is_the_item_of_that_kind() {
-        assert_eq!(item_id("t", "2"), "t2");
-        assert_eq!(item_id("t", " 02 "), "t2");
-        assert_eq!(item_id("t", "T2"), "t2");
-        assert_eq!(item_id("g", "x9"), "x9");
-        assert_eq!(item_id("s", "+3"), "+3");
+        use crate::domain::ItemKind;
+        assert_eq!(item_id(ItemKind::Task, "2"), "t2");
+        assert_eq!(item_id(ItemKind::Task, " 02 "), "t2");
+        assert_eq!(item_id(ItemKind::Task, "T2"), "t2");
+        assert_eq!(item_id(ItemKind::Goal, "x9"), "x9");
+        assert_eq!(item_id(ItemKind::Session, "+3"), "+3");
     }
 
     #[test]
     fn a_synced_device_marks_its_ids_and_a_short_number_stays_unambiguous() {
-        use crate::domain::{ClientProfile, ClientRecord, DeviceTag};
+        use crate::domain::{ClientProfile, ClientRecord, DeviceTag, TaskId};
         let day = crate::domain::time::dt("2026-11-02 10:00").date();
         let mut r = ClientRecord::new("ann".into(), ClientProfile { name: "Ann".into(), ..Default::default() }, day);
         r.add_task("before syncing", None, day).unwrap();
@@ -229,17 +236,17 @@ mod tests {
         laptop.device = DeviceTag(Some("k4x".into()));
         assert_eq!(laptop.add_task("on the laptop", None, day).unwrap(), "t2-k4x");
         assert_eq!(laptop.add_task("again", None, day).unwrap(), "t3-k4x", "numbers go on across marks");
-        assert_eq!(laptop.item_ref("t", "2").unwrap(), "t2-k4x");
-        assert_eq!(laptop.item_ref("t", "T1").unwrap(), "t1");
+        assert_eq!(laptop.item_ref::<TaskId>("2").unwrap().as_str(), "t2-k4x");
+        assert_eq!(laptop.item_ref::<TaskId>("T1").unwrap().as_str(), "t1");
         let mut desktop = r.clone();
         desktop.device = DeviceTag(Some("m2p".into()));
         desktop.add_task("on the desktop", None, day).unwrap();
         let mut both = laptop.clone();
         both.tasks.push(desktop.tasks[1].clone());
-        let e = both.item_ref("t", "2").unwrap_err().to_string();
+        let e = both.item_ref::<TaskId>("2").unwrap_err().to_string();
         assert!(e.contains("t2 could be t2-k4x or t2-m2p"), "{e}");
-        assert_eq!(both.item_ref("t", "t2-m2p").unwrap(), "t2-m2p");
-        assert_eq!(both.item_ref("t", "9").unwrap(), "t9", "an unknown one is for the change to refuse");
+        assert_eq!(both.item_ref::<TaskId>("t2-m2p").unwrap().as_str(), "t2-m2p");
+        assert_eq!(both.item_ref::<TaskId>("9").unwrap().as_str(), "t9", "an unknown one is for the change to refuse");
         assert_eq!(both.check(), Ok(()));
     }
 }

@@ -175,7 +175,7 @@ impl Synced {
             for n in new {
                 match n.kind {
                     ConflictKind::Finalised if n.field == SEAL => self.changed_outside += 1,
-                    ConflictKind::Removed if n.part == "sessions" => self.notes_kept += 1,
+                    ConflictKind::Removed if n.part == crate::domain::RecordPart::Sessions => self.notes_kept += 1,
                     _ => {}
                 }
             }

@@ -2,22 +2,7 @@
 
 use serde_json::Value;
 
-use super::super::{Conflict, ConflictKind};
-
-/// What a part of the record is called, one of its items.
-fn item_word(part: &str) -> &str {
-    match part {
-        "sessions" => "note",
-        "tasks" => "task",
-        "personal" => "personal detail",
-        "goals" => "goal",
-        "watch_for" => "watch-for item",
-        "appointments" => "appointment",
-        "contacts" => "message",
-        "conflicts" => "conflict",
-        other => other,
-    }
-}
+use super::super::{Conflict, ConflictKind, RecordPart};
 
 /// A value as a person reads it, cut to `max` characters.
 pub fn shown(v: &Value, max: usize) -> String {
@@ -42,10 +27,10 @@ pub fn shown(v: &Value, max: usize) -> String {
 impl Conflict {
     /// One sentence: what holds two values, which stays in place, and the other.
     pub fn describe(&self) -> String {
-        let what = if self.part == "client" {
+        let what = if self.part == RecordPart::Client {
             "the client's details".to_string()
         } else {
-            format!("{} {}", item_word(&self.part), self.item)
+            format!("{} {}", self.part.item_word(), self.item)
         };
         let field = self.field.replace('_', " ");
         match self.kind {
@@ -58,7 +43,7 @@ impl Conflict {
                 "{what} was changed outside Rapport after it was finalised (those words no longer match its \
                  seal): the finalised version is in place and the changed words are kept beside it"
             ),
-            ConflictKind::Finalised if self.part == "tasks" => format!(
+            ConflictKind::Finalised if self.part == RecordPart::Tasks => format!(
                 "{what} was set or changed on one device for a note finalised on the other: that note stays as it \
                  was finalised, so the task is kept as it was or as a task of its own; the other version is kept \
                  beside it"
@@ -67,7 +52,7 @@ impl Conflict {
                 "{what} was changed after it was finalised, or on one device while finalised on the other: the \
                  finalised version is in place and the other is kept beside it (`rapport verify` checks the seal)"
             ),
-            ConflictKind::Removed if self.part == "sessions" => format!(
+            ConflictKind::Removed if self.part == RecordPart::Sessions => format!(
                 "{what} was missing from one device's version: it was kept, since a note leaves the record only \
                  when the whole client is erased"
             ),
@@ -76,7 +61,7 @@ impl Conflict {
             }
             ConflictKind::SameId => format!(
                 "two different {}s {} were written on two devices: one is in place, the other kept beside it",
-                item_word(&self.part),
+                self.part.item_word(),
                 self.item
             ),
         }
@@ -107,17 +92,22 @@ impl super::super::ClientRecord {
             ));
         }
         let mut v = serde_json::to_value(&*self).expect("records always serialise");
-        let target = if c.part == "client" {
+        let target = if c.part == RecordPart::Client {
             v.get_mut("client")
         } else {
-            v.get_mut(c.part.as_str()).and_then(Value::as_array_mut).and_then(|items| {
-                items.iter_mut().find(|i| i.get("id").and_then(Value::as_str) == Some(c.item.as_str()))
-            })
+            // A custom scale is known by its name's key; every other item by its id.
+            let key = |i: &Value| match c.part {
+                RecordPart::Scales => i.get("name").and_then(Value::as_str).map(crate::domain::slug),
+                _ => i.get("id").and_then(Value::as_str).map(str::to_string),
+            };
+            v.get_mut(c.part.key())
+                .and_then(Value::as_array_mut)
+                .and_then(|items| items.iter_mut().find(|i| key(i).as_deref() == Some(c.item.as_str())))
         };
         let Some(item) = target.and_then(Value::as_object_mut) else {
             return Err(Invalid(format!("{} is no longer in the record; settle it without --other", c.item)));
         };
-        if c.part == "sessions" && item.get("finalised").is_some_and(|f| !f.is_null()) {
+        if c.part == RecordPart::Sessions && item.get("finalised").is_some_and(|f| !f.is_null()) {
             return Err(Invalid(format!(
                 "note {} is final now, so its words cannot change; settle this without --other and add an addendum",
                 c.item

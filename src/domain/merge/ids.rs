@@ -104,13 +104,33 @@ pub(super) fn separate(
     follow(&mut t, moved);
     let moved = rename(base_sessions, &t.sessions, &mut o.sessions);
     follow(&mut o, moved);
-    rename(base.map(|b| b.tasks.as_slice()), &o.tasks, &mut t.tasks);
-    rename(base.map(|b| b.personal.as_slice()), &o.personal, &mut t.personal);
-    rename(base.map(|b| b.goals.as_slice()), &o.goals, &mut t.goals);
-    rename(base.map(|b| b.watch_for.as_slice()), &o.watch_for, &mut t.watch_for);
-    rename(base.map(|b| b.appointments.as_slice()), &o.appointments, &mut t.appointments);
-    rename(base.map(|b| b.contacts.as_slice()), &o.contacts, &mut t.contacts);
-    rename(base.map(|b| b.measures.as_slice()), &o.measures, &mut t.measures);
+    // Every list named: one added to the record does not compile until it
+    // says whether its items can share an id across devices.
+    let ClientRecord {
+        schema_version: _,
+        client: _,
+        sessions: _,
+        tasks,
+        personal,
+        goals,
+        watch_for,
+        appointments,
+        contacts,
+        measures,
+        // Keyed by name: the same name on both devices is the same scale.
+        scales: _,
+        // Kept as a set: a conflict has no id.
+        conflicts: _,
+        device: _,
+    } = &mut t;
+    let b = base;
+    rename(b.map(|b| b.tasks.as_slice()), &o.tasks, tasks);
+    rename(b.map(|b| b.personal.as_slice()), &o.personal, personal);
+    rename(b.map(|b| b.goals.as_slice()), &o.goals, goals);
+    rename(b.map(|b| b.watch_for.as_slice()), &o.watch_for, watch_for);
+    rename(b.map(|b| b.appointments.as_slice()), &o.appointments, appointments);
+    rename(b.map(|b| b.contacts.as_slice()), &o.contacts, contacts);
+    rename(b.map(|b| b.measures.as_slice()), &o.measures, measures);
     (o, t)
 }
 

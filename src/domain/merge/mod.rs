@@ -16,9 +16,15 @@
 //! ever dropped.
 
 use chrono::NaiveDateTime;
+use serde::Serialize;
+use serde::de::DeserializeOwned;
 use serde_json::{Map, Value};
 
-use super::{ClientRecord, Conflict, ConflictKind, SCHEMA_VERSION, SessionId};
+use super::measures::CustomScale;
+use super::{
+    Appointment, ClientRecord, Conflict, ConflictKind, Contact, Goal, Measure, PersonalDetail, RecordPart,
+    SCHEMA_VERSION, Session, SessionId, Task, WatchFor,
+};
 
 mod describe;
 mod ids;
@@ -60,11 +66,7 @@ pub fn merge(
     let broken_on = [seals::broken(ours), seals::broken(theirs)];
     let (ours, theirs) = ids::separate(base, ours, theirs);
     let mut m = Merger { now, found: Vec::new(), broken: broken_on.clone() };
-    let b = base.map(to_value);
-    let merged = m.record(b.as_ref(), &to_value(&ours), &to_value(&theirs))?;
-    let mut record: ClientRecord = serde_json::from_value(Value::Object(merged))
-        .map_err(|e| format!("the merged record does not read back ({e})"))?;
-    record.schema_version = SCHEMA_VERSION;
+    let mut record = m.record(base, &ours, &theirs)?;
     // Notes of the same time in one order whichever device merges, so
     // that two devices' merges of the same versions are the same record.
     record.sessions.sort_by(|a, b| (a.at, &a.id).cmp(&(b.at, &b.id)));
@@ -81,8 +83,34 @@ pub fn merge(
     Ok(Merged { record, conflicts: m.found, rewitness })
 }
 
-fn to_value(r: &ClientRecord) -> Value {
+fn to_value<T: Serialize>(r: &T) -> Value {
     serde_json::to_value(r).expect("records always serialise")
+}
+
+/// An item of one of the record's lists, and the key two devices' versions
+/// of it are matched by.
+trait Keyed: Serialize + DeserializeOwned {
+    fn key(&self) -> String;
+}
+
+macro_rules! keyed_by_id {
+    ($($t:ty),*) => {$(
+        impl Keyed for $t {
+            fn key(&self) -> String {
+                self.id.as_str().to_string()
+            }
+        }
+    )*};
+}
+
+keyed_by_id!(Session, Task, PersonalDetail, Goal, WatchFor, Appointment, Contact, Measure);
+
+/// A custom scale has no id: it is the same scale on both devices when it
+/// has the same name (its key, `core-10`).
+impl Keyed for CustomScale {
+    fn key(&self) -> String {
+        CustomScale::key(self)
+    }
 }
 
 /// The three-way rule: both sides agree, or one side left it as it was
@@ -148,59 +176,64 @@ struct Merger {
 }
 
 impl Merger {
-    fn conflict(&mut self, kind: ConflictKind, part: &str, item: &str, field: &str, kept: Value, other: Value) {
-        self.found.push(Conflict {
-            found: self.now,
-            kind,
-            part: part.into(),
-            item: item.into(),
-            field: field.into(),
-            kept,
-            other,
-        });
+    fn conflict(&mut self, kind: ConflictKind, part: RecordPart, item: &str, field: &str, kept: Value, other: Value) {
+        self.found.push(Conflict { found: self.now, kind, part, item: item.into(), field: field.into(), kept, other });
     }
 
-    fn record(&mut self, b: Option<&Value>, o: &Value, t: &Value) -> Result<Map<String, Value>, String> {
-        let obj = |v: &Value| v.as_object().cloned().ok_or_else(|| "a client file is not a JSON object".to_string());
-        let (o, t) = (obj(o)?, obj(t)?);
-        let b = b.map(obj).transpose()?;
-        let mut out = Map::new();
-        out.insert("schema_version".into(), SCHEMA_VERSION.into());
-        for key in keys(&[Some(&o), Some(&t), b.as_ref()]) {
-            let (bv, ov, tv) = (b.as_ref().and_then(|m| m.get(key)), o.get(key), t.get(key));
-            let merged = match key {
-                "schema_version" => continue,
-                "conflicts" => Some(Value::Array(set_union(bv, ov, tv))),
-                "client" => Some(Value::Object(self.fields("client", "", bv, ov, tv))),
-                _ if [bv, ov, tv].iter().flatten().any(|v| v.is_array()) => {
-                    Some(Value::Array(self.list(key, bv, ov, tv)?))
-                }
-                _ => match pick(bv, ov, tv) {
-                    Some(v) => v.cloned(),
-                    None => {
-                        self.conflict(
-                            ConflictKind::Edit,
-                            "record",
-                            "",
-                            key,
-                            ov.cloned().unwrap_or_default(),
-                            tv.cloned().unwrap_or_default(),
-                        );
-                        ov.cloned()
-                    }
-                },
-            };
-            if let Some(v) = merged {
-                out.insert(key.into(), v);
-            }
-        }
-        Ok(out)
+    /// Every part of the record merged. Each is named, so a part added to
+    /// the record does not compile until it says here how it merges.
+    fn record(&mut self, b: Option<&ClientRecord>, o: &ClientRecord, t: &ClientRecord) -> Result<ClientRecord, String> {
+        let ClientRecord {
+            schema_version: _,
+            client,
+            sessions,
+            tasks,
+            personal,
+            goals,
+            watch_for,
+            appointments,
+            contacts,
+            measures,
+            scales,
+            conflicts,
+            device,
+        } = o;
+        let base_client = b.map(|b| to_value(&b.client));
+        let client = self.fields(
+            RecordPart::Client,
+            "",
+            base_client.as_ref(),
+            Some(&to_value(client)),
+            Some(&to_value(&t.client)),
+        );
+        let client = serde_json::from_value(Value::Object(client))
+            .map_err(|e| format!("the merged client's details do not read back ({e})"))?;
+        Ok(ClientRecord {
+            schema_version: SCHEMA_VERSION,
+            client,
+            sessions: self.list(RecordPart::Sessions, b.map(|b| &b.sessions[..]), sessions, &t.sessions)?,
+            tasks: self.list(RecordPart::Tasks, b.map(|b| &b.tasks[..]), tasks, &t.tasks)?,
+            personal: self.list(RecordPart::Personal, b.map(|b| &b.personal[..]), personal, &t.personal)?,
+            goals: self.list(RecordPart::Goals, b.map(|b| &b.goals[..]), goals, &t.goals)?,
+            watch_for: self.list(RecordPart::WatchFor, b.map(|b| &b.watch_for[..]), watch_for, &t.watch_for)?,
+            appointments: self.list(
+                RecordPart::Appointments,
+                b.map(|b| &b.appointments[..]),
+                appointments,
+                &t.appointments,
+            )?,
+            contacts: self.list(RecordPart::Contacts, b.map(|b| &b.contacts[..]), contacts, &t.contacts)?,
+            measures: self.list(RecordPart::Measures, b.map(|b| &b.measures[..]), measures, &t.measures)?,
+            scales: self.list(RecordPart::Scales, b.map(|b| &b.scales[..]), scales, &t.scales)?,
+            conflicts: set_union(b.map(|b| &b.conflicts[..]).unwrap_or_default(), conflicts, &t.conflicts),
+            device: device.clone(),
+        })
     }
 
     /// An object merged field by field; a true conflict keeps ours in place.
     fn fields(
         &mut self,
-        part: &str,
+        part: RecordPart,
         item: &str,
         b: Option<&Value>,
         o: Option<&Value>,
@@ -231,26 +264,22 @@ impl Merger {
         out
     }
 
-    /// A list of items with ids, merged by id: ours in their order, then
-    /// the other device's new ones in theirs.
-    fn list(
-        &mut self,
-        part: &str,
-        b: Option<&Value>,
-        o: Option<&Value>,
-        t: Option<&Value>,
-    ) -> Result<Vec<Value>, String> {
-        let (b, o, t) = (by_id(part, b)?, by_id(part, o)?, by_id(part, t)?);
+    /// A list of items merged by key: ours in their order, then the other
+    /// device's new ones in theirs.
+    fn list<T: Keyed>(&mut self, part: RecordPart, b: Option<&[T]>, o: &[T], t: &[T]) -> Result<Vec<T>, String> {
+        let keyed = |l: &[T]| l.iter().map(|i| (i.key(), to_value(i))).collect::<Vec<_>>();
+        let (b, o, t) = (keyed(b.unwrap_or_default()), keyed(o), keyed(t));
         let find = |l: &[(String, Value)], id: &str| l.iter().find(|(i, _)| i == id).map(|(_, v)| v.clone());
         let mut order: Vec<String> = o.iter().map(|(id, _)| id.clone()).collect();
         order.extend(t.iter().map(|(id, _)| id.clone()).filter(|id| find(&o, id).is_none()));
+        let notes = part == RecordPart::Sessions;
         let mut out = Vec::new();
         for id in order {
             let (bi, oi, ti) = (find(&b, &id), find(&o, &id), find(&t, &id));
             let (bi, oi, ti) = (bi.as_ref(), oi.as_ref(), ti.as_ref());
             // A note leaves the record only with the whole client (an
             // erasure), never by a merge: one missing on one side is kept.
-            if part == "sessions" && bi.is_some() && oi.is_none() != ti.is_none() {
+            if notes && bi.is_some() && oi.is_none() != ti.is_none() {
                 let kept = oi.or(ti).expect("one side has it");
                 self.conflict(ConflictKind::Removed, part, &id, "", Value::Null, Value::Null);
                 out.push(kept.clone());
@@ -258,13 +287,13 @@ impl Merger {
             }
             // A note finalised before the devices parted takes no change
             // from either side by the plain rule: see `session`.
-            let sealed_before = part == "sessions" && bi.is_some_and(is_sealed) && oi != ti;
+            let sealed_before = notes && bi.is_some_and(is_sealed) && oi != ti;
             if let Some(v) = pick(bi, oi, ti).filter(|_| !sealed_before) {
                 out.extend(v.cloned());
                 continue;
             }
             let merged = match (bi, oi, ti) {
-                (_, Some(o), Some(t)) if part == "sessions" => self.session(&id, bi, o, t),
+                (_, Some(o), Some(t)) if notes => self.session(&id, bi, o, t),
                 (Some(_), Some(o), Some(t)) => Value::Object(self.fields(part, &id, bi, Some(o), Some(t))),
                 (None, Some(o), Some(t)) => {
                     self.conflict(ConflictKind::SameId, part, &id, "", Value::Null, t.clone());
@@ -278,13 +307,22 @@ impl Merger {
             };
             out.push(merged);
         }
-        Ok(out)
+        out.into_iter()
+            .map(|v| {
+                serde_json::from_value(v).map_err(|e| format!("a merged {} does not read back ({e})", part.item_word()))
+            })
+            .collect()
     }
 
     /// A note changed on both devices. Its words are merged only while it
     /// is finalised on neither; a finalised note is kept whole.
     fn session(&mut self, id: &str, b: Option<&Value>, o: &Value, t: &Value) -> Value {
-        let addenda = set_union(b.and_then(|b| b.get("addenda")), o.get("addenda"), t.get("addenda"));
+        let items = |v: Option<&Value>| v.and_then(|v| v.get("addenda")).and_then(Value::as_array).cloned();
+        let addenda = set_union(
+            &items(b).unwrap_or_default(),
+            &items(Some(o)).unwrap_or_default(),
+            &items(Some(t)).unwrap_or_default(),
+        );
         let mut addenda = addenda;
         addenda.sort_by_key(|a| a.get("at").and_then(Value::as_str).map(str::to_string));
         let with_addenda = |v: Value| {
@@ -299,7 +337,7 @@ impl Merger {
         };
         let words = |v: &Value| without(v, &["addenda", "finalised"]);
         let whole = |this: &mut Merger, keep: &Value, other: &Value| {
-            this.conflict(ConflictKind::Finalised, "sessions", id, "", Value::Null, other.clone());
+            this.conflict(ConflictKind::Finalised, RecordPart::Sessions, id, "", Value::Null, other.clone());
             keep.clone()
         };
         // A seal vouches for one set of words. Where the two sides hold
@@ -317,7 +355,7 @@ impl Merger {
             };
             if keep != other {
                 let field = if is_sealed(other) { SEAL } else { "" };
-                self.conflict(ConflictKind::Finalised, "sessions", id, field, Value::Null, other.clone());
+                self.conflict(ConflictKind::Finalised, RecordPart::Sessions, id, field, Value::Null, other.clone());
                 return with_addenda(keep.clone());
             }
         }
@@ -347,7 +385,7 @@ impl Merger {
                 }
             }
             Some(b) if !is_sealed(o) && !is_sealed(t) => {
-                Value::Object(self.fields("sessions", id, Some(b), Some(o), Some(t)))
+                Value::Object(self.fields(RecordPart::Sessions, id, Some(b), Some(o), Some(t)))
             }
             _ if words(o) == words(t) => match (is_sealed(o), is_sealed(t)) {
                 // Sealed on both in the same minute (other times are taken
@@ -358,7 +396,7 @@ impl Merger {
                 _ => t.clone(),
             },
             None => {
-                self.conflict(ConflictKind::SameId, "sessions", id, "", Value::Null, t.clone());
+                self.conflict(ConflictKind::SameId, RecordPart::Sessions, id, "", Value::Null, t.clone());
                 o.clone()
             }
             // Changed on one device while finalised on the other.
@@ -369,25 +407,10 @@ impl Merger {
     }
 }
 
-/// The items of a list by id; an item without one is not Rapport's.
-fn by_id(part: &str, list: Option<&Value>) -> Result<Vec<(String, Value)>, String> {
-    let Some(list) = list else { return Ok(Vec::new()) };
-    let items = list.as_array().ok_or_else(|| format!("'{part}' in a client file is not a list"))?;
-    items
-        .iter()
-        .map(|v| match v.get("id").and_then(Value::as_str) {
-            Some(id) => Ok((id.to_string(), v.clone())),
-            None => Err(format!("an item of '{part}' has no id")),
-        })
-        .collect()
-}
-
-/// A list without ids merged as a set: ours, then theirs' that ours lacks,
-/// less what either side removed from the base.
-fn set_union(b: Option<&Value>, o: Option<&Value>, t: Option<&Value>) -> Vec<Value> {
-    let items = |v: Option<&Value>| v.and_then(Value::as_array).cloned().unwrap_or_default();
-    let (b, o, t) = (items(b), items(o), items(t));
-    let mut out: Vec<Value> = o.iter().filter(|v| !b.contains(v) || t.contains(v)).cloned().collect();
-    out.extend(t.into_iter().filter(|v| !o.contains(v) && !b.contains(v)));
+/// A list without keys merged as a set: ours, then theirs' that ours
+/// lacks, less what either side removed from the base.
+fn set_union<T: PartialEq + Clone>(b: &[T], o: &[T], t: &[T]) -> Vec<T> {
+    let mut out: Vec<T> = o.iter().filter(|v| !b.contains(v) || t.contains(v)).cloned().collect();
+    out.extend(t.iter().filter(|v| !o.contains(v) && !b.contains(v)).cloned());
     out
 }

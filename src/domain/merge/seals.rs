@@ -145,7 +145,7 @@ pub(super) fn keep_sealed_tasks(
             found.push(Conflict {
                 found: now,
                 kind: ConflictKind::Finalised,
-                part: "tasks".into(),
+                part: super::super::RecordPart::Tasks,
                 item: t.id.to_string(),
                 field: String::new(),
                 kept: serde_json::to_value(&*t).expect("tasks serialise"),

@@ -82,7 +82,7 @@ fn changes_to_different_fields_are_both_kept_and_the_same_field_is_a_conflict() 
     assert_eq!(m.record.sessions[0].plan, "look at the diary", "this device's value stays in place");
     let c = &m.record.conflicts[0];
     assert_eq!(
-        (c.kind, c.part.as_str(), c.item.as_str(), c.field.as_str()),
+        (c.kind, c.part.key(), c.item.as_str(), c.field.as_str()),
         (ConflictKind::Edit, "sessions", "s1", "plan")
     );
     assert_eq!((c.kept.as_str(), c.other.as_str()), (Some("look at the diary"), Some("talk about work")));
@@ -389,4 +389,58 @@ fn a_restore_puts_back_the_snapshot_and_keeps_what_happened_since() {
     assert!(r.conflicts.is_empty(), "a conflict settled since stays settled");
     assert_eq!(kept, 3, "the note, its task, and the task done");
     assert!(r.check().is_ok());
+}
+
+#[test]
+fn a_custom_scale_copied_into_the_record_on_one_device_merges_with_the_others_changes() {
+    use crate::domain::measures::{CustomScale, HigherIs, MeasureKind, Score};
+    let day = crate::domain::time::dt("2026-11-02 10:00");
+    let b = ClientRecord::new("ann".into(), ClientProfile { name: "Ann".into(), ..Default::default() }, day.date());
+    let core = CustomScale {
+        name: "CORE-10".into(),
+        items: 10,
+        item_max: 4,
+        higher_is: HigherIs::Worse,
+        cutoff: None,
+        reliable_change: None,
+    };
+    let mut laptop = b.clone();
+    laptop
+        .add_measure(
+            crate::domain::measures::NewMeasure {
+                kind: MeasureKind::Custom("core-10".into()),
+                items: vec![Score::whole(1); 10],
+                at: day,
+                session: None,
+            },
+            std::slice::from_ref(&core),
+        )
+        .unwrap();
+    let mut desktop = b.clone();
+    desktop.add_session(NewSession { topics: vec!["panic".into()], ..Default::default() }, day).unwrap();
+    for (o, t) in [(&laptop, &desktop), (&desktop, &laptop)] {
+        let m = merged(&b, o, t);
+        assert_eq!(m.record.scales, vec![core.clone()]);
+        assert_eq!(m.record.measures.len(), 1);
+        assert_eq!(m.record.sessions.len(), 1);
+        assert!(m.conflicts.is_empty(), "{:?}", m.conflicts);
+    }
+    // The same name defined differently on the other device: this device's
+    // definition stays in place, the other is kept as a conflict to settle.
+    let mut other = laptop.clone();
+    other.scales[0].cutoff = Some(Score::whole(11));
+    let m = merged(&b, &laptop, &other);
+    assert_eq!(m.record.scales, laptop.scales);
+    let c = &m.record.conflicts[0];
+    assert_eq!((c.kind, c.part, c.item.as_str()), (ConflictKind::SameId, RecordPart::Scales, "core-10"));
+    assert!(c.describe().contains("two different custom measures core-10"), "{}", c.describe());
+    // Changed on one device after both had it: a field's conflict.
+    let mut desktop = laptop.clone();
+    desktop.scales[0].cutoff = Some(Score::whole(12));
+    let m = merged(&laptop, &other, &desktop);
+    let c = &m.record.conflicts[0];
+    assert_eq!(
+        (c.kind, c.part, c.item.as_str(), c.field.as_str()),
+        (ConflictKind::Edit, RecordPart::Scales, "core-10", "cutoff")
+    );
 }

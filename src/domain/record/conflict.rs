@@ -11,7 +11,7 @@ pub struct Conflict {
     pub found: NaiveDateTime,
     pub kind: ConflictKind,
     /// Which part of the record: `client`, `sessions`, `tasks`, …
-    pub part: String,
+    pub part: super::RecordPart,
     /// The item's id (`t2`); empty for the client's details.
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub item: String,

@@ -11,10 +11,12 @@ use super::measures::CustomScale;
 
 mod conflict;
 mod items;
+mod parts;
 mod sessions;
 
 pub use conflict::*;
 pub use items::*;
+pub use parts::*;
 pub use sessions::*;
 
 /// One client's whole record: the contents of one `clients/<id>.json` file.

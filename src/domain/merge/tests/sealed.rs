@@ -62,7 +62,11 @@ fn a_note_missing_on_one_side_is_kept_and_said() {
         let m = merged(&written, o, t);
         assert_eq!(topics(&m.record), vec!["sleep", "panic"], "no note is removed by a merge");
         assert_eq!(m.conflicts.len(), 2);
-        assert!(m.conflicts.iter().all(|c| c.kind == ConflictKind::Removed && c.part == "sessions"));
+        assert!(
+            m.conflicts
+                .iter()
+                .all(|c| c.kind == ConflictKind::Removed && c.part == crate::domain::RecordPart::Sessions)
+        );
         let said = m.conflicts[0].describe();
         assert!(said.contains("note s1 was missing from one device's version: it was kept"), "{said}");
     }
