@@ -166,8 +166,55 @@ impl<T: MakeVisible> MakeVisible for Box<T> {
     }
 }
 
-/// Lists the string fields of a struct, so each type says once what it holds.
+/// Says of every field of a struct whether it is made visible (`show`)
+/// or left as it is (`keep`: not text, or held to a grammar when read).
+/// Every field is named, so a field added to a type does not compile
+/// until it is put in one list or the other.
 macro_rules! visible_fields {
+    ($($ty:path { show: $($field:ident),* ; keep: $($kept:ident),* })*) => {
+        $(impl MakeVisible for $ty {
+            fn make_visible(&mut self) {
+                let Self { $($field,)* $($kept: _,)* } = self;
+                $($field.make_visible();)*
+            }
+        })*
+    };
+}
+
+use crate::domain::{
+    Addendum, Appointment, Client, ClientProfile, ClientRecord, Conflict, Contact, Goal, Measure, PersonalDetail,
+    Session, Task, WatchFor,
+};
+
+visible_fields! {
+    ClientRecord {
+        show: client, sessions, tasks, personal, goals, watch_for, appointments, contacts, measures, scales, conflicts;
+        keep: schema_version, device
+    }
+    Client { show: id, name, preferred_name, pronouns, phone, email; keep: preferred_channel, created, archived }
+    ClientProfile { show: name, preferred_name, pronouns, phone, email; keep: preferred_channel }
+    Session {
+        show: id, topics, feedback, observations, plan, notes, addenda;
+        keep: at, minutes, appointment, finalised
+    }
+    Addendum { show: text; keep: at }
+    Appointment { show: id, note; keep: start, minutes, cancelled }
+    Task { show: id, text, session, outcome; keep: set_on, status, closed_on }
+    PersonalDetail { show: id, text, session; keep: date, ask, noted_on }
+    Goal { show: id, text; keep: status, agreed, set_on }
+    WatchFor { show: id, text; keep: noted_on }
+    Contact { show: id, summary; keep: at, channel, direction, replied_at }
+    // A custom kind's key is held to a slug's grammar when read.
+    Measure { show: id, session; keep: kind, at, items, total }
+    // The values are shown only through `merge::shown`, which makes them visible.
+    Conflict { show: item, field; keep: found, kind, part, kept, other }
+    crate::domain::measures::CustomScale { show: name; keep: items, item_max, higher_is, cutoff, reliable_change }
+    crate::store::index::Awaiting { show: id, summary; keep: channel, at }
+}
+
+/// The index's own types keep fields of their own out of sight: their
+/// text fields, named.
+macro_rules! visible_text_of {
     ($($ty:path { $($field:ident),* })*) => {
         $(impl MakeVisible for $ty {
             fn make_visible(&mut self) {
@@ -177,25 +224,8 @@ macro_rules! visible_fields {
     };
 }
 
-use crate::domain::{
-    Addendum, Client, ClientProfile, ClientRecord, Contact, Goal, Measure, PersonalDetail, Session, Task, WatchFor,
-};
-
-visible_fields! {
-    ClientRecord { client, sessions, tasks, personal, goals, watch_for, contacts, measures, scales }
-    Client { id, name, preferred_name, pronouns, phone, email }
-    ClientProfile { name, preferred_name, pronouns, phone, email }
-    Session { id, topics, feedback, observations, plan, notes, addenda }
-    Addendum { text }
-    Task { id, text, session, outcome }
-    PersonalDetail { id, text, session }
-    Goal { id, text }
-    WatchFor { id, text }
-    Contact { id, summary }
-    Measure { id, session }
-    crate::domain::measures::CustomScale { name }
+visible_text_of! {
     crate::store::ClientSummary { name, preferred_name, reminder, awaiting, flag }
-    crate::store::index::Awaiting { id, summary }
     crate::store::IndexEntry { summary, error }
 }
 

@@ -5,7 +5,7 @@ use chrono::NaiveDateTime;
 
 use super::measures::{HigherIs, Score};
 use super::time::format_datetime;
-use super::{ClientRecord, Direction};
+use super::{ClientRecord, Direction, Session};
 
 fn list(out: &mut String, heading: &str, items: &[String]) {
     if !items.is_empty() {
@@ -67,7 +67,25 @@ fn measures(out: &mut String, r: &ClientRecord, now: NaiveDateTime) {
 /// The record as Markdown, exported at `now`, with control characters made
 /// visible.
 pub fn to_markdown(r: &ClientRecord, now: NaiveDateTime) -> String {
-    let c = &r.client;
+    // Every part named: one added to the record does not compile until it
+    // is exported or said not to be.
+    let ClientRecord {
+        schema_version: _,
+        client: c,
+        sessions,
+        tasks,
+        personal,
+        goals,
+        watch_for,
+        appointments,
+        contacts,
+        // Both in `measures` below.
+        measures: _,
+        scales: _,
+        // Not yet settled between two devices: in the JSON export, and in the review.
+        conflicts: _,
+        device: _,
+    } = r;
     let mut out = format!(
         "# Client record: {}\n\nExported {} by Rapport.\n\n## Profile\n\n",
         r.display_name(),
@@ -89,79 +107,95 @@ pub fn to_markdown(r: &ClientRecord, now: NaiveDateTime) -> String {
         }
     }
     out.push_str("\n## Goals\n\n");
-    for g in &r.goals {
+    for g in goals {
         let status = g.status.label();
         let agreed = if g.agreed { "agreed with the client" } else { "not yet agreed" };
         out.push_str(&format!("- {} ({status}, {agreed}, set {})\n", g.text, g.set_on));
     }
-    if r.goals.is_empty() {
+    if goals.is_empty() {
         out.push_str("None recorded.\n");
     }
     out.push_str("\n## To go carefully with\n\n");
-    for w in &r.watch_for {
+    for w in watch_for {
         out.push_str(&format!("- {} (noted {})\n", w.text, w.noted_on));
     }
-    if r.watch_for.is_empty() {
+    if watch_for.is_empty() {
         out.push_str("None recorded.\n");
     }
     out.push_str("\n## Personal details\n\n");
-    for p in &r.personal {
+    for p in personal {
         let date = p.date.map(|d| format!(", {d}")).unwrap_or_default();
         out.push_str(&format!("- {}{date} (noted {})\n", p.text, p.noted_on));
     }
-    if r.personal.is_empty() {
+    if personal.is_empty() {
         out.push_str("None recorded.\n");
     }
     out.push_str("\n## Tasks\n\n");
-    for t in &r.tasks {
+    for t in tasks {
         let status = t.status.label();
         let outcome = t.outcome.as_ref().map(|o| format!(": {o}")).unwrap_or_default();
         out.push_str(&format!("- {} (set {}, {status}{outcome})\n", t.text, t.set_on));
     }
-    if r.tasks.is_empty() {
+    if tasks.is_empty() {
         out.push_str("None recorded.\n");
     }
     measures(&mut out, r, now);
     out.push_str("\n## Sessions\n\n");
-    if r.sessions.is_empty() {
+    if sessions.is_empty() {
         out.push_str("None recorded.\n\n");
     }
-    for s in &r.sessions {
-        let state = match &s.finalised {
+    for s in sessions {
+        // Every field named: one added to a note does not compile until it
+        // is exported or said not to be.
+        let Session {
+            id,
+            at,
+            minutes,
+            topics,
+            feedback,
+            observations,
+            plan,
+            notes,
+            // The note's time is the appointment's.
+            appointment: _,
+            finalised,
+            addenda,
+        } = s;
+        let state = match finalised {
             Some(f) => format!(", finalised {}", format_datetime(f.at)),
             None => String::new(),
         };
-        out.push_str(&format!("### {} · {} min ({}{state})\n\n", format_datetime(s.at), s.minutes, s.id));
-        list(&mut out, "Topics", &s.topics);
-        list(&mut out, "Client feedback", &s.feedback);
-        list(&mut out, "Observations", &s.observations);
-        let tasks: Vec<String> =
-            r.tasks.iter().filter(|t| t.session.as_deref() == Some(&s.id)).map(|t| t.text.clone()).collect();
-        list(&mut out, "Tasks set", &tasks);
-        if !s.plan.is_empty() {
-            out.push_str(&format!("**Plan for next time:** {}\n\n", s.plan));
+        out.push_str(&format!("### {} · {minutes} min ({id}{state})\n\n", format_datetime(*at)));
+        list(&mut out, "Topics", topics);
+        list(&mut out, "Client feedback", feedback);
+        list(&mut out, "Observations", observations);
+        let set: Vec<String> =
+            tasks.iter().filter(|t| t.session.as_ref() == Some(id)).map(|t| t.text.clone()).collect();
+        list(&mut out, "Tasks set", &set);
+        if !plan.is_empty() {
+            out.push_str(&format!("**Plan for next time:** {plan}\n\n"));
         }
-        if !s.notes.is_empty() {
-            out.push_str(&format!("{}\n\n", s.notes));
+        if !notes.is_empty() {
+            out.push_str(&format!("{notes}\n\n"));
         }
-        for a in &s.addenda {
+        for a in addenda {
             out.push_str(&format!("> Addendum {}: {}\n\n", format_datetime(a.at), a.text));
         }
     }
     out.push_str("## Messages\n\n");
-    for c in &r.contacts {
+    for c in contacts {
         let dir = if c.direction == Direction::Incoming { "from the client" } else { "to the client" };
         let replied = c.replied_at.map(|t| format!(", replied {}", format_datetime(t))).unwrap_or_default();
         out.push_str(&format!("- {} {} {dir}: {}{replied}\n", format_datetime(c.at), c.channel.label(), c.summary));
     }
-    if r.contacts.is_empty() {
+    if contacts.is_empty() {
         out.push_str("None recorded.\n");
     }
     out.push_str("\n## Appointments\n\n");
-    for a in &r.appointments {
+    for a in appointments {
         out.push_str(&format!("- {} ({} min)\n", format_datetime(a.start), a.minutes));
     }
-    if r.appointments.is_empty() {
+    if appointments.is_empty() {
         out.push_str("None recorded.\n");
     }
     // A Markdown document is read in a terminal as often as in an editor.

@@ -51,16 +51,32 @@ struct Content<'a> {
 
 /// SHA-256 of the previous hash and the session's content, in hex.
 pub fn content_hash(s: &Session, prev: &str) -> String {
+    // Every field named: one added to a note does not compile until it is
+    // sealed or said not to be (which changes what old seals cover).
+    let Session {
+        id,
+        at,
+        minutes,
+        topics,
+        feedback,
+        observations,
+        plan,
+        notes,
+        appointment,
+        // The seal itself, and the corrections added beneath it later.
+        finalised: _,
+        addenda: _,
+    } = s;
     let content = Content {
-        id: &s.id,
-        at: s.at,
-        minutes: s.minutes,
-        topics: &s.topics,
-        feedback: &s.feedback,
-        observations: &s.observations,
-        plan: &s.plan,
-        notes: &s.notes,
-        appointment: s.appointment,
+        id,
+        at: *at,
+        minutes: *minutes,
+        topics,
+        feedback,
+        observations,
+        plan,
+        notes,
+        appointment: *appointment,
     };
     let mut h = Sha256::new();
     h.update(prev.as_bytes());

@@ -8,11 +8,26 @@ use super::*;
 impl NewSession {
     /// Nothing typed in any part: no note to save.
     pub fn is_empty(&self) -> bool {
-        let lists = [&self.topics, &self.feedback, &self.observations, &self.tasks, &self.personal];
+        let NewSession {
+            // When and for which appointment say nothing of the session.
+            at: _,
+            minutes: _,
+            appointment: _,
+            scales: _,
+            topics,
+            feedback,
+            observations,
+            tasks,
+            personal,
+            plan,
+            notes,
+            measures,
+        } = self;
+        let lists = [topics, feedback, observations, tasks, personal];
         lists.iter().all(|l| l.iter().all(|s| s.trim().is_empty()))
-            && self.plan.trim().is_empty()
-            && self.notes.trim().is_empty()
-            && self.measures.is_empty()
+            && plan.trim().is_empty()
+            && notes.trim().is_empty()
+            && measures.is_empty()
     }
 }
 

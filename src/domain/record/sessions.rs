@@ -41,7 +41,21 @@ impl Session {
     /// What an edit of the note starts from (its words, time and length),
     /// to tell whether another window changed it meanwhile.
     pub fn edit_base(&self) -> String {
-        let words = (&self.topics, &self.feedback, &self.observations, &self.plan, &self.notes, self.at, self.minutes);
+        let Session {
+            id: _,
+            at,
+            minutes,
+            topics,
+            feedback,
+            observations,
+            plan,
+            notes,
+            // Not changed by an edit of the note's words.
+            appointment: _,
+            finalised: _,
+            addenda: _,
+        } = self;
+        let words = (topics, feedback, observations, plan, notes, at, minutes);
         serde_json::to_string(&words).expect("a note's words serialise")
     }
 }

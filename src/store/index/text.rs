@@ -15,14 +15,30 @@ fn one_line(s: &str) -> String {
 /// The searchable text of one session: its topics, feedback, observations,
 /// the tasks and personal details it set, the plan and the notes, on one line.
 pub fn session_text(r: &ClientRecord, s: &crate::domain::Session) -> String {
+    // Every field named: one added to a note does not compile until it is
+    // searchable or said not to be.
+    let crate::domain::Session {
+        id,
+        topics,
+        feedback,
+        observations,
+        plan,
+        notes,
+        // Facts, not words; addenda are lines of their own (`Place::Addendum`).
+        at: _,
+        minutes: _,
+        appointment: _,
+        finalised: _,
+        addenda: _,
+    } = s;
     let mut parts: Vec<&str> = Vec::new();
-    parts.extend(s.topics.iter().map(String::as_str));
-    parts.extend(s.feedback.iter().map(String::as_str));
-    parts.extend(s.observations.iter().map(String::as_str));
-    parts.extend(r.tasks.iter().filter(|t| t.session.as_deref() == Some(&s.id)).map(|t| t.text.as_str()));
-    parts.extend(r.personal.iter().filter(|p| p.session.as_deref() == Some(&s.id)).map(|p| p.text.as_str()));
-    parts.push(&s.plan);
-    parts.push(&s.notes);
+    parts.extend(topics.iter().map(String::as_str));
+    parts.extend(feedback.iter().map(String::as_str));
+    parts.extend(observations.iter().map(String::as_str));
+    parts.extend(r.tasks.iter().filter(|t| t.session.as_ref() == Some(id)).map(|t| t.text.as_str()));
+    parts.extend(r.personal.iter().filter(|p| p.session.as_ref() == Some(id)).map(|p| p.text.as_str()));
+    parts.push(plan);
+    parts.push(notes);
     one_line(&parts.into_iter().filter(|p| !p.is_empty()).collect::<Vec<_>>().join(" · "))
 }
 
