@@ -4,6 +4,7 @@ pub mod cli;
 pub mod demo;
 pub mod domain;
 pub mod fit;
+pub mod practice;
 pub mod sanitize;
 pub mod store;
 pub mod sync;

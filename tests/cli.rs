@@ -42,6 +42,7 @@ fn a_new_user_adds_a_client_writes_two_notes_and_reads_a_correct_review() {
             "mari",
             "--at",
             "2026-11-09 10:00",
+            "--yes",
             "--topic",
             "work stress",
             "--feedback",
@@ -57,6 +58,7 @@ fn a_new_user_adds_a_client_writes_two_notes_and_reads_a_correct_review() {
             "maria",
             "--at",
             "2026-11-16 10:00",
+            "--yes",
             "--topic",
             "sleep",
             "--feedback",
@@ -130,7 +132,7 @@ fn homework_is_set_outside_a_note() {
     let d = tempfile::tempdir().unwrap();
     maria(d.path());
     // Written this morning, so not yet final.
-    ok(d.path(), &["note", "mari", "--at", "2026-11-23 08:30", "--topic", "sleep"]);
+    ok(d.path(), &["note", "mari", "--at", "2026-11-23 08:30", "--yes", "--topic", "sleep"]);
     assert_eq!(ok(d.path(), &["task", "add", "mari", "read the leaflet"]), "Set task t1 for Maria Lopez.\n");
     let out = ok(d.path(), &["task", "add", "mari", "walk daily", "--session", "s1"]);
     assert_eq!(out, "Set task t2 for Maria Lopez in note s1.\n");
@@ -156,8 +158,8 @@ fn homework_is_set_outside_a_note() {
 fn an_item_is_named_by_its_number_alone() {
     let d = tempfile::tempdir().unwrap();
     maria(d.path());
-    ok(d.path(), &["note", "mari", "--at", "2026-11-16 10:00", "--task", "sleep diary", "--task", "walk"]);
-    ok(d.path(), &["note", "mari", "--at", "2026-11-23 08:30", "--topic", "work"]);
+    ok(d.path(), &["note", "mari", "--at", "2026-11-16 10:00", "--yes", "--task", "sleep diary", "--task", "walk"]);
+    ok(d.path(), &["note", "mari", "--at", "2026-11-23 08:30", "--yes", "--topic", "work"]);
     assert_eq!(ok(d.path(), &["task", "done", "mari", "2"]), "Task t2 of Maria Lopez marked done.\n");
     assert_eq!(ok(d.path(), &["task", "drop", "mari", "T1"]), "Task t1 of Maria Lopez marked dropped.\n");
     ok(d.path(), &["goal", "add", "mari", "sleep through"]);
@@ -239,7 +241,7 @@ fn impossible_times_change_nothing() {
 fn appointments_fill_the_agenda_with_a_reminder() {
     let d = tempfile::tempdir().unwrap();
     maria(d.path());
-    ok(d.path(), &["note", "mari", "--at", "2026-11-16 10:00", "--task", "keep a sleep diary"]);
+    ok(d.path(), &["note", "mari", "--at", "2026-11-16 10:00", "--yes", "--task", "keep a sleep diary"]);
     let booked = ok(d.path(), &["appointment", "mari", "--at", "2026-11-23 10:00", "--weekly", "2"]);
     assert!(booked.contains("Booked 3 appointments"), "{booked}");
     let warn = ok(d.path(), &["appointment", "mari", "--at", "2026-11-23 10:30", "--minutes", "30"]);
@@ -325,7 +327,10 @@ fn the_profile_commands_feed_the_review() {
     let d = tempfile::tempdir().unwrap();
     let dir = d.path();
     maria(dir);
-    ok(dir, &["note", "mari", "--at", "2026-11-16 10:00", "--task", "sleep diary", "--task", "call her sister"]);
+    ok(
+        dir,
+        &["note", "mari", "--at", "2026-11-16 10:00", "--yes", "--task", "sleep diary", "--task", "call her sister"],
+    );
     ok(dir, &["task", "done", "mari", "t2", "--outcome", "they talked for an hour"]);
     ok(dir, &["task", "drop", "mari", "t1"]);
     ok(dir, &["personal", "add", "mari", "plays in a brass band", "--ask"]);
@@ -425,8 +430,11 @@ fn search_from_the_command_line() {
     let d = tempfile::tempdir().unwrap();
     maria(d.path());
     ok(d.path(), &["client", "add", "Tom Becker"]);
-    ok(d.path(), &["note", "mari", "--at", "2026-11-16 10:00", "--text", "She kept the Sleep Diary every night."]);
-    ok(d.path(), &["note", "tom", "--at", "2026-11-17 10:00", "--task", "sleep diary"]);
+    ok(
+        d.path(),
+        &["note", "mari", "--at", "2026-11-16 10:00", "--yes", "--text", "She kept the Sleep Diary every night."],
+    );
+    ok(d.path(), &["note", "tom", "--at", "2026-11-17 10:00", "--yes", "--task", "sleep diary"]);
     let out = ok(d.path(), &["search", "sleep", "diary"]);
     assert!(out.starts_with("Tom Becker · Tue 17 Nov · s1\n"), "{out}");
     assert!(out.contains("Maria Lopez (Mari) · Mon 16 Nov · s1\n    She kept the Sleep Diary every night."), "{out}");
@@ -441,7 +449,10 @@ fn search_from_the_command_line() {
 fn search_finds_addenda_task_outcomes_and_messages_and_says_where() {
     let d = tempfile::tempdir().unwrap();
     maria(d.path());
-    ok(d.path(), &["note", "mari", "--at", "2026-11-16 10:00", "--topic", "sleep", "--task", "keep a sleep diary"]);
+    ok(
+        d.path(),
+        &["note", "mari", "--at", "2026-11-16 10:00", "--yes", "--topic", "sleep", "--task", "keep a sleep diary"],
+    );
     ok(d.path(), &["finalise", "mari", "s1"]);
     ok(d.path(), &["addendum", "mari", "s1", "She rang back: the party is on Sunday 6 Dec."]);
     ok(d.path(), &["task", "done", "mari", "t1", "--outcome", "kept it five nights out of seven"]);
@@ -464,8 +475,8 @@ fn search_finds_addenda_task_outcomes_and_messages_and_says_where() {
 fn search_folds_accents_as_client_names_do() {
     let d = tempfile::tempdir().unwrap();
     ok(d.path(), &["client", "add", "Zoë Ørsted-Núñez"]);
-    ok(d.path(), &["note", "zoe", "--at", "2026-11-16 10:00", "--text", "Talked about Zoë's café in Århus."]);
-    ok(d.path(), &["note", "zoe", "--at", "2026-11-17 10:00", "--text", "The cafe is closing."]);
+    ok(d.path(), &["note", "zoe", "--at", "2026-11-16 10:00", "--yes", "--text", "Talked about Zoë's café in Århus."]);
+    ok(d.path(), &["note", "zoe", "--at", "2026-11-17 10:00", "--yes", "--text", "The cafe is closing."]);
     let out = ok(d.path(), &["search", "zoe", "cafe"]);
     assert!(out.contains("Zoë Ørsted-Núñez · Mon 16 Nov · s1\n    Talked about Zoë's café in Århus."), "{out}");
     // Accents typed find the plain word too.
@@ -508,6 +519,7 @@ fn a_subject_access_request_is_one_command() {
             "mari",
             "--at",
             "2026-11-16 10:00",
+            "--yes",
             "--topic",
             "sleep",
             "--feedback",
@@ -555,7 +567,7 @@ fn discharged_clients_leave_the_list_and_the_agenda_but_keep_their_record() {
     maria(d.path());
     ok(d.path(), &["client", "add", "Tom Becker"]);
     ok(d.path(), &["appointment", "tom", "--at", "2026-11-24 10:00"]);
-    ok(d.path(), &["note", "tom", "--at", "2015-03-02 10:00", "--topic", "long ago"]);
+    ok(d.path(), &["note", "tom", "--at", "2015-03-02 10:00", "--yes", "--topic", "long ago"]);
     assert!(ok(d.path(), &["client", "archive", "tom"]).contains("Tom Becker is archived"));
     let list = ok(d.path(), &["client", "list"]);
     assert!(!list.contains("Tom Becker") && list.contains("(1 archived client not shown; --all shows them)"), "{list}");

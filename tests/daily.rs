@@ -19,7 +19,7 @@ fn a_mistyped_future_date_is_refused_and_never_hides_an_appointment() {
     ann(d.path());
     let before = std::fs::read(d.path().join("clients/ann-byrne.json")).unwrap();
     let err = fails(d.path(), MORNING, &["note", "ann", "--at", "2027-01-05 10:00", "--topic", "x"]);
-    assert!(err.contains("dated 2027-01-05 10:00, 43 days ahead"), "{err}");
+    assert!(err.contains("dated Tue 5 Jan 2027 10:00, 43 days ahead"), "{err}");
     assert!(err.contains("--yes"), "{err}");
     assert_eq!(std::fs::read(d.path().join("clients/ann-byrne.json")).unwrap(), before, "nothing saved");
 
@@ -65,8 +65,8 @@ fn a_note_dated_by_hand_links_only_the_appointment_at_that_time() {
     let d = tempfile::tempdir().unwrap();
     ann(d.path());
     let later = "2026-11-30 12:00";
-    ok(d.path(), later, &["note", "ann", "--at", "2026-11-30 10:00", "--topic", "work"]);
-    ok(d.path(), later, &["note", "ann", "--at", "2026-11-29 09:00", "--topic", "a call"]);
+    ok(d.path(), later, &["note", "ann", "--at", "2026-11-30 10:00", "--yes", "--topic", "work"]);
+    ok(d.path(), later, &["note", "ann", "--at", "2026-11-29 09:00", "--yes", "--topic", "a call"]);
     let f = file(d.path(), "ann-byrne");
     let notes: Vec<_> = f["appointments"].as_array().unwrap().iter().map(|a| a["note"].clone()).collect();
     assert_eq!(notes, vec![serde_json::Value::Null, "s1".into(), serde_json::Value::Null]);

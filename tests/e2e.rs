@@ -180,6 +180,7 @@ fn before_an_appointment_the_review_is_one_key_away() {
         "mari",
         "--at",
         "2026-11-19 10:00",
+        "--yes",
         "--topic",
         "sleep",
         "--feedback",
@@ -348,7 +349,7 @@ fn two_windows_and_a_script_writing_at_once_lose_nothing() {
     a.type_text("from window A");
     b.type_text("from window B");
     // Meanwhile a quick note from a third terminal.
-    cli(&["note", "maria", "--at", "2026-11-26 09:00", "--topic", "from the command line"]);
+    cli(&["note", "maria", "--at", "2026-11-26 09:00", "--yes", "--topic", "from the command line"]);
     a.keys(&["C-s"]);
     a.wait("Note saved");
     b.keys(&["C-s"]);

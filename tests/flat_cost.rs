@@ -32,7 +32,7 @@ fn practice(clients: u32) -> tempfile::TempDir {
     let o = Command::new(env!("CARGO_BIN_EXE_rapport")).env("RAPPORT_NOW", NOW).args(args).output().unwrap();
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     ok(&out, &["client", "add", "Zelda Quartermaine"]);
-    ok(&out, &["note", "zelda", "--at", "2026-11-20 10:00", "--text", "talked about the marmalade"]);
+    ok(&out, &["note", "zelda", "--at", "2026-11-20 10:00", "--yes", "--text", "talked about the marmalade"]);
     ok(&out, &["client", "list"]);
     d
 }

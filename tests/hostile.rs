@@ -97,8 +97,20 @@ fn escape_sequences_in_the_record_are_shown_never_executed_by_any_command() {
     assert!(String::from_utf8_lossy(&added.stdout).contains("Eve ␛]0;pwned␇␛[2JEvil"));
     let id = "eve-0-pwned-2jevil";
     for args in [
-        vec!["note", id, "--at", "2026-11-20 10:00", "--topic", EVIL_NOTE, "--feedback", EVIL_NOTE],
-        vec!["note", id, "--at", "2026-11-21 10:00", "--task", EVIL_NOTE, "--personal", EVIL_NOTE, "--text", EVIL_NOTE],
+        vec!["note", id, "--at", "2026-11-20 10:00", "--yes", "--topic", EVIL_NOTE, "--feedback", EVIL_NOTE],
+        vec![
+            "note",
+            id,
+            "--at",
+            "2026-11-21 10:00",
+            "--yes",
+            "--task",
+            EVIL_NOTE,
+            "--personal",
+            EVIL_NOTE,
+            "--text",
+            EVIL_NOTE,
+        ],
         vec!["goal", "add", id, EVIL_NOTE],
         vec!["watch", "add", id, EVIL_NOTE],
         vec!["contact", "add", id, "--channel", "text", "--summary", EVIL_NOTE],
@@ -758,7 +770,7 @@ fn a_lost_ledger_is_never_started_again_by_an_ordinary_command() {
     let s = scene();
     let d = &s.data;
     ok(d, &["client", "add", "Maria Lopez"]);
-    ok(d, &["note", "maria", "--at", "2026-11-20 10:00", "--text", "a plan to harm herself"]);
+    ok(d, &["note", "maria", "--at", "2026-11-20 10:00", "--yes", "--text", "a plan to harm herself"]);
     ok(d, &["finalise", "maria"]);
     let path = d.join("clients/maria-lopez.json");
     let mut r: Value = serde_json::from_slice(&fs::read(&path).unwrap()).unwrap();

@@ -47,7 +47,7 @@ fn is_real_folder(path: &Path) -> bool {
 /// Ann Byrne with one note finalised, so the ledger has witnessed it.
 fn ann_with_a_sealed_note(d: &Path) {
     ok(d, NOW, &["client", "add", "Ann Byrne"]);
-    ok(d, NOW, &["note", "ann", "--at", "2026-11-26 10:00", "--topic", "sleep diary"]);
+    ok(d, NOW, &["note", "ann", "--at", "2026-11-26 10:00", "--yes", "--topic", "sleep diary"]);
     ok(d, NOW, &["finalise", "ann", "s1"]);
 }
 
@@ -62,7 +62,7 @@ fn a_linked_witness_folder_is_removed_and_rebuilt_never_written_through() {
     fs::remove_dir_all(d.join("index/witness")).unwrap();
     symlink(&elsewhere, d.join("index/witness")).unwrap();
 
-    ok(d, NOW, &["note", "ann", "--at", "2026-11-27 09:00", "--topic", "walks help"]);
+    ok(d, NOW, &["note", "ann", "--at", "2026-11-27 09:00", "--yes", "--topic", "walks help"]);
     ok(d, NOW, &["finalise", "ann", "s2"]);
 
     assert_eq!(names(&elsewhere), Vec::<String>::new(), "nothing was written where the link pointed");
@@ -86,7 +86,7 @@ fn a_linked_index_folder_is_damage_rebuilt_inside_the_data_folder() {
 
     let list = ok(d, NOW, &["client", "list"]);
     assert!(list.contains("Ann Byrne") && !list.contains("Zed"), "{list}");
-    ok(d, NOW, &["note", "ann", "--at", "2026-11-27 09:00", "--topic", "walks help"]);
+    ok(d, NOW, &["note", "ann", "--at", "2026-11-27 09:00", "--yes", "--topic", "walks help"]);
     ok(d, NOW, &["finalise", "ann", "s2"]);
 
     assert_eq!(names(&elsewhere), vec!["names.tsv"], "nothing was added where the link pointed");
@@ -108,7 +108,7 @@ fn a_linked_index_file_is_replaced_by_a_real_one_and_its_target_kept() {
         symlink(&victim, d.join("index").join(f)).unwrap();
     }
 
-    ok(d, NOW, &["note", "ann", "--at", "2026-11-27 09:00", "--topic", "walks help"]);
+    ok(d, NOW, &["note", "ann", "--at", "2026-11-27 09:00", "--yes", "--topic", "walks help"]);
     ok(d, NOW, &["finalise", "ann", "s2"]);
     assert!(ok(d, NOW, &["search", "walks"]).contains("Ann Byrne"));
 
@@ -141,7 +141,21 @@ fn a_forged_search_line_shows_no_hit_the_clients_file_does_not_hold() {
     let s = scene();
     let d = &s.data;
     ok(d, NOW, &["client", "add", "Bob Stone"]);
-    ok(d, NOW, &["note", "bob", "--at", "2026-11-26 10:00", "--topic", "sleep diary", "--text", "a plan for the week"]);
+    ok(
+        d,
+        NOW,
+        &[
+            "note",
+            "bob",
+            "--at",
+            "2026-11-26 10:00",
+            "--yes",
+            "--topic",
+            "sleep diary",
+            "--text",
+            "a plan for the week",
+        ],
+    );
     assert!(ok(d, NOW, &["search", "plan"]).contains("Bob Stone · Thu 26 Nov · s1"));
     let recent = d.join("index/search-recent.tsv");
     let mut lines = fs::read_to_string(&recent).unwrap();
@@ -163,7 +177,7 @@ fn a_note_changed_in_place_by_another_program_is_not_found_by_its_old_words() {
     let s = scene();
     let d = &s.data;
     ok(d, NOW, &["client", "add", "Bob Stone"]);
-    ok(d, NOW, &["note", "bob", "--at", "2026-11-26 10:00", "--topic", "panic attacks at work"]);
+    ok(d, NOW, &["note", "bob", "--at", "2026-11-26 10:00", "--yes", "--topic", "panic attacks at work"]);
     assert!(ok(d, NOW, &["search", "panic"]).contains("Bob Stone"));
     // Rewritten in place, as an editor may: the folder's time stays, so the index is not told.
     let path = d.join("clients/bob-stone.json");

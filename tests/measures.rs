@@ -13,7 +13,7 @@ const MONDAY: &str = "2026-11-23 09:35";
 fn practice() -> tempfile::TempDir {
     let d = tempfile::tempdir().unwrap();
     ok(d.path(), MONDAY, &["client", "add", "Maria Lopez", "--preferred", "Mari"]);
-    ok(d.path(), MONDAY, &["note", "maria", "--at", "2026-11-16 10:00", "--topic", "work"]);
+    ok(d.path(), MONDAY, &["note", "maria", "--at", "2026-11-16 10:00", "--yes", "--topic", "work"]);
     d
 }
 
@@ -214,7 +214,7 @@ fn a_hand_edited_total_or_a_hostile_measure_makes_the_file_named_as_damaged() {
 #[test]
 fn the_next_review_shows_the_trend_its_meaning_and_the_warnings_at_the_top() {
     let d = practice();
-    ok(d.path(), MONDAY, &["note", "maria", "--at", "2026-11-09 10:00", "--topic", "sleep"]);
+    ok(d.path(), MONDAY, &["note", "maria", "--at", "2026-11-09 10:00", "--yes", "--topic", "sleep"]);
     ok(d.path(), MONDAY, &["appointment", "maria", "--at", "2026-11-23 10:00"]);
     let before = ok(d.path(), MONDAY, &["review", "maria"]);
     assert!(!before.contains("Measures") && !before.contains("!!"), "no measures, no section: {before}");

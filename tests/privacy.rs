@@ -23,6 +23,7 @@ fn practice(dir: &Path) {
             "mari",
             "--at",
             "2026-11-16 10:00",
+            "--yes",
             "--topic",
             "zebra crossing",
             "--text",

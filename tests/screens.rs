@@ -795,7 +795,7 @@ fn a_conflict_from_two_devices_stands_under_a_heading_that_fits_the_reviews_labe
                 r.conflicts.push(Conflict {
                     found: dt(NOW),
                     kind: ConflictKind::Edit,
-                    part: "client".into(),
+                    part: rapport::domain::RecordPart::Client,
                     item: String::new(),
                     field: "pronouns".into(),
                     kept: "he/him".into(),
@@ -1538,9 +1538,11 @@ fn booking_in_the_past_or_over_another_clients_appointment_warns_in_the_app() {
         app.status()
     };
     let over = book(&mut app, "2026-11-26 11:15");
-    assert!(over.contains("Note: it overlaps Priya Raman's at 2026-11-26 11:00."), "{over}");
+    // The same warnings as the CLI's, from the same use case: every overlap.
+    assert!(over.contains("Note: this overlaps Priya Raman's appointment at 2026-11-26 11:00."), "{over}");
+    assert!(over.contains("Note: this overlaps Tom Becker's appointment at 2026-11-26 12:00."), "{over}");
     let past = book(&mut app, "2026-11-20 10:00");
-    assert!(past.contains("Note: that time has passed."), "{past}");
+    assert!(past.contains("Note: 2026-11-20 10:00 is in the past."), "{past}");
 }
 
 // ---- Measures ---------------------------------------------------------------
@@ -1747,4 +1749,43 @@ fn two_windows_editing_one_note_never_write_over_each_other() {
     assert!(matches!(b.model.screen, Screen::NoteForm(_)), "window b keeps its text on screen");
     let record = Store::open(&dir).unwrap().load("zed-two").unwrap();
     assert_eq!(record.sessions[0].topics, vec!["sleep and the dream".to_string()], "window a's change stays");
+}
+
+#[test]
+fn a_note_backfilled_past_the_editing_period_is_asked_about_in_the_same_words_by_the_app_and_the_cli() {
+    let mut app = App::empty();
+    app.press("a");
+    app.type_text("Maria Lopez");
+    app.press("C-s n");
+    app.type_text("sleep");
+    // Topics → … → When, cleared and typed again: six days back.
+    app.press("Tab Tab Tab Tab Tab Tab Tab C-u");
+    app.type_text("2026-11-20 10:00");
+    app.press("C-s");
+    let Some(rapport::tui::model::Popup::Confirm { question, .. }) = &app.rt.model.popup else {
+        panic!("the app asks before saving: {}", app.screen(80, 24));
+    };
+    let suffix = format!(" {}", rapport::tui::screens::note_form::SAVE_ANYWAY);
+    let asked = question.strip_suffix(&suffix).expect("the app adds its keys to the core's question").to_string();
+    assert!(asked.contains("so it would be final as soon as it is saved"), "{asked}");
+    // The CLI, on the same folder, without a terminal to ask on: refused, in the same words.
+    let dir = app._dir.path().to_path_buf();
+    let cli = |yes: bool| {
+        let mut c = assert_cmd::Command::cargo_bin("rapport").unwrap();
+        c.env("RAPPORT_DIR", &dir).env("RAPPORT_NOW", NOW).env_remove("RAPPORT_PASSPHRASE").write_stdin("");
+        c.args(["note", "maria", "--at", "2026-11-20 10:00", "--topic", "work"]);
+        if yes {
+            c.arg("--yes");
+        }
+        c.output().unwrap()
+    };
+    let refused = cli(false);
+    let said = String::from_utf8_lossy(&refused.stderr);
+    assert!(!refused.status.success() && said.contains(&asked) && said.contains("nothing was saved"), "{said}");
+    assert!(app.file("maria-lopez")["sessions"].as_array().unwrap().is_empty(), "nothing saved yet");
+    // Yes in the app saves it; --yes saves the CLI's.
+    app.press("y");
+    assert!(app.status().contains("Note saved"), "{}", app.status());
+    assert!(cli(true).status.success());
+    assert_eq!(app.file("maria-lopez")["sessions"].as_array().unwrap().len(), 2);
 }

@@ -210,7 +210,9 @@ fn the_audit_log_says_what_and_when_but_never_the_words() {
     let d = tempfile::tempdir().unwrap();
     let secret = "she disclosed something very private";
     assert!(rapport(d.path(), &["client", "add", "Maria Lopez"]).status.success());
-    assert!(rapport(d.path(), &["note", "maria", "--at", "2026-11-26 09:00", "--text", secret]).status.success());
+    assert!(
+        rapport(d.path(), &["note", "maria", "--at", "2026-11-26 09:00", "--yes", "--text", secret]).status.success()
+    );
     assert!(rapport(d.path(), &["finalise", "maria", "s1"]).status.success());
     assert!(rapport(d.path(), &["addendum", "maria", "s1", secret]).status.success());
     let log = fs::read_to_string(d.path().join("audit.log")).unwrap();
@@ -472,9 +474,9 @@ fn hana() -> tempfile::TempDir {
         assert!(o.status.success(), "{}", stderr(&o));
     };
     at("2026-11-22 09:00", &["client", "add", "Hana Sato"]);
-    at("2026-11-22 11:00", &["note", "hana", "--at", "2026-11-22 10:00", "--text", "first words"]);
-    at("2026-11-23 12:00", &["note", "hana", "--at", "2026-11-23 10:00", "--text", "second words"]);
-    at("2026-11-23 12:00", &["note", "hana", "--at", "2026-11-23 11:00", "--text", "third words"]);
+    at("2026-11-22 11:00", &["note", "hana", "--at", "2026-11-22 10:00", "--yes", "--text", "first words"]);
+    at("2026-11-23 12:00", &["note", "hana", "--at", "2026-11-23 10:00", "--yes", "--text", "second words"]);
+    at("2026-11-23 12:00", &["note", "hana", "--at", "2026-11-23 11:00", "--yes", "--text", "third words"]);
     let r = read_record(d.path(), "hana-sato");
     let sealed: Vec<bool> = r.sessions.iter().map(|s| s.finalised.is_some()).collect();
     assert_eq!(sealed, vec![true, false, false]);
@@ -720,7 +722,9 @@ fn erasing_a_client_leaves_no_trace_outside_the_snapshots_at_once() {
     let d = tempfile::tempdir().unwrap();
     assert!(rapport(d.path(), &["client", "add", "Tom Becker"]).status.success());
     assert!(
-        rapport(d.path(), &["note", "tom", "--at", "2026-11-20 10:00", "--text", "xylophone lessons"]).status.success()
+        rapport(d.path(), &["note", "tom", "--at", "2026-11-20 10:00", "--yes", "--text", "xylophone lessons"])
+            .status
+            .success()
     );
     assert!(rapport(d.path(), &["note", "tom", "--topic", "quietude"]).status.success());
     assert!(rapport(d.path(), &["addendum", "tom", "s1", "marimba too"]).status.success());
@@ -1112,7 +1116,7 @@ fn a_sealed_notes_tasks_and_its_sealing_time_are_covered_by_the_seal() {
     let run = |args: &[&str]| rapport_at(dir, "2026-11-23 09:35", args);
     assert!(run(&["client", "add", "Tina Task"]).status.success());
     assert!(
-        run(&["note", "tina", "--at", "2026-11-20 10:00", "--task", "call the crisis line if urges return"])
+        run(&["note", "tina", "--at", "2026-11-20 10:00", "--yes", "--task", "call the crisis line if urges return"])
             .status
             .success()
     );
@@ -1145,7 +1149,7 @@ fn an_addendum_the_full_disk_kept_from_the_file_is_taken_back_from_the_ledger() 
     let d = disk.dir.path().join("practice");
     assert!(rapport(&d, &["client", "add", "Maria Lopez"]).status.success());
     let long = "a long session note ".repeat(2000);
-    assert!(rapport(&d, &["note", "maria", "--at", "2026-11-26 07:00", "--text", &long]).status.success());
+    assert!(rapport(&d, &["note", "maria", "--at", "2026-11-26 07:00", "--yes", "--text", &long]).status.success());
     assert!(rapport(&d, &["finalise", "maria"]).status.success());
     // Fill the disk, then free one page: room for a ledger line, not for the
     // 40 KB client file the addendum would rewrite.

@@ -17,7 +17,7 @@ fn practice() -> tempfile::TempDir {
     let d = tempfile::tempdir().unwrap();
     let dir = d.path();
     ok(dir, None, &["client", "add", "Maria Lopez", "--preferred", "Mari"]);
-    ok(dir, None, &["note", "mari", "--at", "2026-11-16 10:00", "--topic", "sleep", "--task", "sleep diary"]);
+    ok(dir, None, &["note", "mari", "--at", "2026-11-16 10:00", "--yes", "--topic", "sleep", "--task", "sleep diary"]);
     ok(dir, Some(PASS), &["encrypt", "--yes"]);
     d
 }

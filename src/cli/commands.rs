@@ -30,7 +30,7 @@ pub fn run(
             bail!("this command is run by the rapport binary itself")
         }
         Command::Client(c) => client::client(c, store, now, out, prompt),
-        Command::Note(n) => note::note(n, store, now, out),
+        Command::Note(n) => note::note(n, store, now, out, prompt),
         Command::Review { client, at, json } => review::review(client, at, json, store, now, out),
         Command::Search { query, client, limit } => review::search(query, client, limit, store, now, out),
         Command::Agenda { date, days } => review::agenda_from(date, days, store, now, out),

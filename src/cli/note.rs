@@ -8,7 +8,7 @@ use chrono::NaiveDateTime;
 use super::args::*;
 use super::commands::*;
 use crate::domain::NewSession;
-use crate::domain::time::{ahead, format_datetime, parse_datetime};
+use crate::domain::time::{format_datetime, parse_datetime};
 use crate::store::Store;
 
 /// Finalises a client's notes (or one), saying truthfully what was done.
@@ -20,7 +20,7 @@ pub(super) fn finalise(
     out: &mut dyn Write,
 ) -> Result<()> {
     let ((auto, ids), r) = store.update_with(&find(store, &client)?, now, "note finalised", |r, auto| {
-        let session = session.map(|s| r.item_ref("s", &s)).transpose()?;
+        let session = session.map(|s| r.item_ref::<crate::domain::SessionId>(&s)).transpose()?;
         let auto = auto.to_vec();
         // What the editing period sealed just now is not "already final".
         let nothing_left = match session.as_deref() {
@@ -64,14 +64,21 @@ pub(super) fn addendum(
     out: &mut dyn Write,
 ) -> Result<()> {
     let (session, r) = change(store, now, "addendum added", &client, |r| {
-        let session = r.item_ref("s", &session)?;
+        let session = r.item_ref::<crate::domain::SessionId>(&session)?;
         r.add_addendum(&session, &text, now).map(|()| session)
     })?;
     writeln!(out, "Added an addendum to note {session} of {}.", r.client.name)?;
     Ok(())
 }
 
-pub(super) fn note(n: NoteArgs, store: &Store, now: NaiveDateTime, out: &mut dyn Write) -> Result<()> {
+pub(super) fn note(
+    n: NoteArgs,
+    store: &Store,
+    now: NaiveDateTime,
+    out: &mut dyn Write,
+    prompt: &mut dyn super::Prompt,
+) -> Result<()> {
+    use crate::practice::{Answers, Outcome, note};
     let at = n.at.map(|a| parse_datetime(&a)).transpose().map_err(|e| anyhow!(e))?;
     let new = NewSession {
         at,
@@ -92,29 +99,24 @@ pub(super) fn note(n: NoteArgs, store: &Store, now: NaiveDateTime, out: &mut dyn
              --plan or --text"
         );
     }
-    if let Some(at) = at.filter(|at| *at > now)
-        && !n.yes
-    {
-        bail!(
-            "this note is dated {}, {}; nothing was saved. Check --at, or give --yes to save it as dated",
-            format_datetime(at),
-            ahead(at, now)
-        );
-    }
-    let (id, r) = change(store, now, "note added", &n.client, |r| {
-        // The note is for the appointment it names by its time, or else the
-        // one just held (or under way) that has no note yet.
-        let appointment = match at {
-            Some(at) => r.booked().find(|a| a.start == at && a.note.is_none()),
-            None => r.appointment_for_note(now),
-        };
-        let (at, minutes) = match (at, appointment) {
-            (None, Some(a)) => (Some(a.start), new.minutes.or(Some(a.minutes))),
-            _ => (at, new.minutes),
-        };
-        let appointment = appointment.map(|a| a.id.clone());
-        r.add_session(NewSession { at, minutes, appointment, ..new }, now)
-    })?;
+    let client = find(store, &n.client)?;
+    let mut answers = if n.yes { Answers::all() } else { Answers::none() };
+    // The same questions the app asks, asked here on the terminal; without
+    // one (a script), the note is refused and the question said.
+    let saved = loop {
+        match note::save(store, &client, new.clone(), &answers, now)? {
+            Outcome::Done(saved) => break saved,
+            Outcome::Asks(questions) => {
+                for q in &questions {
+                    if !confirm(prompt, &format!("{} Save it anyway? Type yes to save it: ", q.text))? {
+                        bail!("nothing was saved. Check --at, or give --yes to save the note as dated");
+                    }
+                }
+                answers = answers.and(questions.iter().map(|q| q.ask));
+            }
+        }
+    };
+    let (id, r) = (saved.session, saved.record);
     let s = r.session(&id).expect("just added");
     let what = match r.appointments.iter().find(|a| a.note.as_ref() == Some(&id)) {
         Some(a) => format!(" for the appointment at {}", format_datetime(a.start)),

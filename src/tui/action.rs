@@ -158,6 +158,14 @@ pub enum Action {
     /// A note could not be saved: the form stays open with its text, and
     /// the message stays on screen (a draft's failure does not cover it).
     NoteNotSaved(String),
+    /// A new note was not saved: the core asks these first (found when it
+    /// was saved; the form asks what it can know before).
+    NoteQuestions {
+        client: ClientId,
+        note: Box<NewSession>,
+        answers: crate::practice::Answers,
+        questions: Vec<crate::practice::Question>,
+    },
     /// The data folder did what was asked but has something to say (the
     /// audit log could not be written, a note was not sealed again).
     StoreWarned(String),
@@ -216,7 +224,9 @@ pub enum Effect {
     },
     SaveNote {
         client: ClientId,
-        note: NewSession,
+        note: Box<NewSession>,
+        /// The questions about it the therapist has said yes to.
+        answers: crate::practice::Answers,
     },
     AddClient {
         profile: ClientProfile,

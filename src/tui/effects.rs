@@ -127,9 +127,13 @@ fn perform(store: &Store, effect: Effect, now: NaiveDateTime) -> Option<Action> 
             let record = store.load_file(&client).record.map(Box::new).map_err(|e| e.to_string());
             Action::ClientLoaded { client, record }
         }
-        Effect::SaveNote { client, note } => {
-            match store.update(&client, now, "note added", |r| r.add_session(note, now)) {
-                Ok((session, record)) => Action::NoteSaved { record: Box::new(record), session },
+        Effect::SaveNote { client, note, answers } => {
+            use crate::practice::{Outcome, note};
+            match note::save(store, &client, (*note).clone(), &answers, now) {
+                Ok(Outcome::Done(saved)) => {
+                    Action::NoteSaved { record: Box::new(saved.record), session: saved.session }
+                }
+                Ok(Outcome::Asks(questions)) => Action::NoteQuestions { client, note, answers, questions },
                 Err(e) => Action::NoteNotSaved(format!("Not saved: {e}. Your note is still here.")),
             }
         }
@@ -178,27 +182,16 @@ fn perform(store: &Store, effect: Effect, now: NaiveDateTime) -> Option<Action> 
             }
         }
         Effect::Schedule { client, start, minutes, weekly, replaces } => {
-            let result = store.update(&client, now, "appointment booked", |r| match &replaces {
-                Some(id) => r.move_appointment(id, start, minutes),
-                None => r.schedule(start, minutes, weekly),
-            });
-            match result {
-                Ok((overlaps, record)) => {
-                    let verb = if replaces.is_some() { "Moved to" } else { "Booked" };
+            let moved = replaces.is_some();
+            let booking = crate::practice::booking::Booking { start, minutes, weekly, replaces };
+            match crate::practice::booking::book(store, &client, &booking, now) {
+                Ok(booked) => {
+                    let verb = if moved { "Moved to" } else { "Booked" };
                     let mut message = format!("{verb} {} ({minutes} min).", format_datetime(start));
-                    if start < now {
-                        message.push_str(" Note: that time has passed.");
+                    for w in &booked.warnings {
+                        message.push_str(&format!(" Note: {w}"));
                     }
-                    if let Some(o) = overlaps.first() {
-                        message.push_str(&format!(" Note: it overlaps the one at {}.", format_datetime(o.start)));
-                    }
-                    let booked: Vec<_> = record.booked().filter(|a| a.start == start).cloned().collect();
-                    if let Some((name, o)) =
-                        store.overlapping_others(&client, &booked).ok().and_then(|v| v.into_iter().next())
-                    {
-                        message.push_str(&format!(" Note: it overlaps {name}'s at {}.", format_datetime(o.start)));
-                    }
-                    Action::RecordSaved { record: Box::new(record), message }
+                    Action::RecordSaved { record: Box::new(booked.record), message }
                 }
                 Err(e) => failed(e),
             }

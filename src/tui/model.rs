@@ -74,6 +74,8 @@ pub enum Confirmed {
         note: Box<NewSession>,
         /// The edited note as the form found it.
         base: Option<String>,
+        /// The questions about it answered yes, this one included.
+        answers: crate::practice::Answers,
     },
 }
 
@@ -91,10 +93,12 @@ impl Confirmed {
             Confirmed::RemoveItem { client, part, id } => {
                 Effect::ChangeProfile { client, change: ProfileChange::Remove { part, id } }
             }
-            Confirmed::SaveNote { client, editing: Some(session), note, base } => {
+            Confirmed::SaveNote { client, editing: Some(session), note, base, .. } => {
                 Effect::EditNote { client, session, note: *note, base }
             }
-            Confirmed::SaveNote { client, editing: None, note, .. } => Effect::SaveNote { client, note: *note },
+            Confirmed::SaveNote { client, editing: None, note, answers, .. } => {
+                Effect::SaveNote { client, note, answers }
+            }
         }
     }
 }

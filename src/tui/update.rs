@@ -142,6 +142,11 @@ fn step_model(m: &mut Model, action: Action) -> Vec<Effect> {
             m.set_status(message, StatusKind::NoteNotSaved);
             return vec![];
         }
+        Action::NoteQuestions { client, note, answers, questions } => {
+            let save = crate::tui::model::Confirmed::SaveNote { client, editing: None, note, base: None, answers };
+            crate::tui::screens::note_form::ask_before_saving(m, questions, save);
+            return vec![];
+        }
         Action::StoreFailed(message) | Action::StoreWarned(message) => {
             m.set_error(message);
             return vec![];

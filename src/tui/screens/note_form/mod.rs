@@ -17,8 +17,8 @@ mod view;
 
 use fields::{FEEDBACK, MEASURES, MINUTES, NOTES, OBSERVATIONS, PERSONAL, PLAN, TASKS, TOPICS, WHEN, field, fields};
 pub use fields::{FIELDS, Field, NoteDraft};
-pub(crate) use update::update;
-pub use update::{EMPTY_NOTE, KEYS};
+pub use update::{EMPTY_NOTE, KEYS, SAVE_ANYWAY};
+pub(crate) use update::{ask_before_saving, update};
 pub use view::view;
 
 #[derive(Debug, Clone)]

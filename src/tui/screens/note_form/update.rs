@@ -2,8 +2,7 @@
 //! Ctrl-S to save (asking first about a date that looks mistyped), Esc to
 //! leave.
 
-use crate::domain::NewSession;
-use crate::domain::time::{ahead, format_day_near};
+use crate::practice::{Answers, Question, note};
 use crate::tui::action::{Action, Effect};
 use crate::tui::input::Typed;
 use crate::tui::keymap::{BACKTAB, Binding, Context, ESC, F1, TAB, b, ctrl};
@@ -23,34 +22,22 @@ pub static KEYS: &[Binding] = &[
     b(Context::NoteForm, &[F1], Action::Help, "help", true),
 ];
 
-/// What to ask before saving a note whose date looks mistyped: dated
-/// ahead of now, on another day than the appointment it is for, or so long
-/// ago that it would be final at once (a new note only: an edit keeps its
-/// date's period). None: save it.
-fn date_question(
-    note: &NewSession,
-    appointment: Option<chrono::NaiveDateTime>,
-    now: chrono::NaiveDateTime,
-    policy: crate::domain::finalise::FinalisePolicy,
-    editing: bool,
-    who: &str,
-) -> Option<String> {
-    let at = note.at?;
-    // Named: a note typed into the wrong client's form is caught here too.
-    let dated =
-        format!("This note for {who} is dated {} {}", format_day_near(at.date(), now.date()), at.format("%H:%M"));
-    let ask = |why: String| Some(format!("{dated}, {why}. Save anyway? y saves it, n goes back to it."));
-    match appointment {
-        _ if at > now => ask(ahead(at, now)),
-        Some(a) if a.date() != at.date() => {
-            ask(format!("but its appointment was {}", format_day_near(a.date(), now.date())))
+/// What the app adds to a question of the core's: the keys that answer it.
+pub const SAVE_ANYWAY: &str = "Save anyway? y saves it, n goes back to it.";
+
+/// The popup that asks `questions` before the note is saved; yes saves it
+/// with them answered.
+pub(crate) fn ask_before_saving(m: &mut Model, questions: Vec<Question>, save: Confirmed) -> bool {
+    let Some(first) = questions.first() else { return false };
+    let question = format!("{} {SAVE_ANYWAY}", first.text);
+    let on_yes = match save {
+        Confirmed::SaveNote { client, editing, note, base, answers } => {
+            Confirmed::SaveNote { client, editing, note, base, answers: answers.and(questions.iter().map(|q| q.ask)) }
         }
-        _ if !editing && policy.due_at(at, now) => ask(format!(
-            "{}, so it would be final as soon as it is saved (corrected only by addenda)",
-            crate::domain::time::ago(at.date(), now.date())
-        )),
-        _ => None,
-    }
+        other => other,
+    };
+    m.popup = Some(Popup::Confirm { question, on_yes });
+    true
 }
 
 pub(crate) fn update(m: &mut Model, action: Action) -> Vec<Effect> {
@@ -90,14 +77,12 @@ pub(crate) fn update(m: &mut Model, action: Action) -> Vec<Effect> {
             match form.to_new_session(&scales) {
                 Ok(note) if note.is_empty() => m.set_error(EMPTY_NOTE),
                 Ok(note) if writable(m, &client) => {
-                    let question = date_question(&note, appointment, now, m.policy, editing.is_some(), &who);
-                    let save = Confirmed::SaveNote { client, editing, note: Box::new(note), base };
-                    match question {
-                        Some(question) => m.popup = Some(Popup::Confirm { question, on_yes: save }),
-                        None => {
-                            m.set_info("Saving…");
-                            return vec![save.effect()];
-                        }
+                    let questions = note::questions(&note, appointment, &who, editing.is_some(), m.policy, now);
+                    let save =
+                        Confirmed::SaveNote { client, editing, note: Box::new(note), base, answers: Answers::none() };
+                    if !ask_before_saving(m, questions, save.clone()) {
+                        m.set_info("Saving…");
+                        return vec![save.effect()];
                     }
                 }
                 Ok(_) => {}
