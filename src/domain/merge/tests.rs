@@ -444,3 +444,152 @@ fn a_custom_scale_copied_into_the_record_on_one_device_merges_with_the_others_ch
         (ConflictKind::Edit, RecordPart::Scales, "core-10", "cutoff")
     );
 }
+
+mod every_part {
+    //! Generated offline changes to every part of the record that holds
+    //! items, on two devices: the merge never fails, keeps every item of
+    //! both sides, and does not depend on which device merges.
+
+    use super::*;
+    use crate::domain::measures::{CustomScale, HigherIs, MeasureKind, NewMeasure, Score};
+    use crate::domain::{Channel, Direction};
+    use proptest::prelude::*;
+
+    fn core_10() -> CustomScale {
+        CustomScale {
+            name: "CORE-10".into(),
+            items: 10,
+            item_max: 4,
+            higher_is: HigherIs::Worse,
+            cutoff: None,
+            reliable_change: None,
+        }
+    }
+
+    /// The parts a person adds items to; the match in `add` names them all.
+    const PARTS: [RecordPart; 9] = [
+        RecordPart::Sessions,
+        RecordPart::Tasks,
+        RecordPart::Personal,
+        RecordPart::Goals,
+        RecordPart::WatchFor,
+        RecordPart::Appointments,
+        RecordPart::Contacts,
+        RecordPart::Measures,
+        RecordPart::Scales,
+    ];
+
+    /// Adds an item to `part` of `r`, written `w`, at `at`.
+    fn add(r: &mut ClientRecord, part: RecordPart, w: &str, at: chrono::NaiveDateTime) {
+        let day = at.date();
+        match part {
+            RecordPart::Sessions => {
+                r.add_session(NewSession { topics: vec![w.into()], ..Default::default() }, at).unwrap();
+            }
+            RecordPart::Tasks => {
+                r.add_task(w, None, day).unwrap();
+            }
+            RecordPart::Personal => {
+                r.add_personal(w.into(), None, true, day, None);
+            }
+            RecordPart::Goals => {
+                r.add_goal(w.into(), false, day);
+            }
+            RecordPart::WatchFor => {
+                r.add_watch_for(w.into(), day);
+            }
+            RecordPart::Appointments => {
+                r.schedule(at + chrono::Duration::days(30), 50, 0).unwrap();
+            }
+            RecordPart::Contacts => {
+                r.add_contact(at, Channel::Text, Direction::Incoming, w.into());
+            }
+            RecordPart::Measures => {
+                let items = vec![Score::whole(w.len() as u32 % 4); 4];
+                r.add_measure(NewMeasure { kind: MeasureKind::Ors, items, at, session: None }, &[]).unwrap();
+            }
+            // A custom measure taken: its scale is copied into the record.
+            RecordPart::Scales => {
+                let items = vec![Score::whole(1); 10];
+                let kind = MeasureKind::Custom("core-10".into());
+                r.add_measure(NewMeasure { kind, items, at, session: None }, &[core_10()]).unwrap();
+            }
+            RecordPart::Record | RecordPart::Client | RecordPart::Conflicts => {
+                unreachable!("not a list a person adds to")
+            }
+        }
+    }
+
+    /// The items of every part, as text, sorted: what must survive a merge.
+    fn items(r: &ClientRecord) -> Vec<String> {
+        let ClientRecord {
+            schema_version: _,
+            client: _,
+            sessions,
+            tasks,
+            personal,
+            goals,
+            watch_for,
+            appointments,
+            contacts,
+            measures,
+            scales,
+            conflicts,
+            device: _,
+        } = r;
+        let mut out: Vec<String> = Vec::new();
+        out.extend(sessions.iter().map(|s| format!("note {} {:?}", s.at, s.topics)));
+        out.extend(tasks.iter().map(|t| format!("task {}", t.text)));
+        out.extend(personal.iter().map(|p| format!("detail {}", p.text)));
+        out.extend(goals.iter().map(|g| format!("goal {}", g.text)));
+        out.extend(watch_for.iter().map(|w| format!("watch {}", w.text)));
+        out.extend(appointments.iter().map(|a| format!("appointment {}", a.start)));
+        out.extend(contacts.iter().map(|c| format!("message {}", c.summary)));
+        out.extend(measures.iter().map(|m| format!("measure {} {} {}", m.kind, m.at, m.total)));
+        out.extend(scales.iter().map(|s| format!("scale {}", s.name)));
+        // Two items given one id on two devices: the other is kept whole here.
+        out.extend(conflicts.iter().filter(|c| c.kind == ConflictKind::SameId).map(|c| format!("kept {}", c.other)));
+        out.sort();
+        out
+    }
+
+    fn edits() -> impl Strategy<Value = Vec<(usize, String)>> {
+        proptest::collection::vec((0..PARTS.len(), "[a-z]{1,6}"), 0..10)
+    }
+
+    fn apply(r: &mut ClientRecord, edits: &[(usize, String)], day: u32) {
+        for (n, (part, w)) in edits.iter().enumerate() {
+            let at = dt(&format!("2026-11-{day:02} {:02}:{:02}", 8 + n % 10, n % 60));
+            add(r, PARTS[*part], w, at);
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn a_merge_of_changes_to_every_part_never_fails_and_keeps_every_item_of_both_sides(
+            a in edits(),
+            b in edits(),
+        ) {
+            let base = base();
+            let (mut laptop, mut desktop) = (base.clone(), base.clone());
+            apply(&mut laptop, &a, 10);
+            apply(&mut desktop, &b, 12);
+            let one = merge(Some(&base), &laptop, &desktop, dt(NOW)).expect("the merge never fails").record;
+            let two = merge(Some(&base), &desktop, &laptop, dt(NOW)).expect("the merge never fails").record;
+            let mut expected = items(&laptop);
+            let from_base = items(&base);
+            expected.extend(items(&desktop).into_iter().filter(|i| !from_base.contains(i)));
+            // One CORE-10, however many devices took it.
+            expected.sort();
+            expected.dedup_by(|x, y| x == y && x.starts_with("scale "));
+            let seen = |r: &ClientRecord| {
+                let mut i: Vec<String> = items(r).into_iter().filter(|i| !i.starts_with("kept ")).collect();
+                i.sort();
+                i
+            };
+            prop_assert_eq!(seen(&one), expected.clone(), "laptop first");
+            prop_assert_eq!(seen(&two), expected, "desktop first");
+            prop_assert!(one.check().is_ok() && two.check().is_ok());
+        }
+    }
+}
