@@ -33,12 +33,20 @@ fn data_folder_help() -> String {
 fn main() -> ExitCode {
     match run() {
         Ok(()) => ExitCode::SUCCESS,
+        // The reader went away (`rapport client list | head`): nothing to
+        // say, as for any program a closed pipe stops.
+        Err(e) if broken_pipe(&e) => ExitCode::from(141),
         Err(e) => {
             // An error can quote a name or a file name: shown, never executed.
             eprintln!("rapport: {}", visible(&format!("{e:#}")));
             ExitCode::FAILURE
         }
     }
+}
+
+/// The error is a write to a pipe whose reader has gone.
+fn broken_pipe(e: &anyhow::Error) -> bool {
+    e.chain().any(|c| c.downcast_ref::<std::io::Error>().is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe))
 }
 
 /// A panic prints where it happened, never its message: a message could hold

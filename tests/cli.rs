@@ -664,3 +664,22 @@ fn a_personal_detail_can_be_changed_and_an_impossible_date_is_refused() {
     assert!(fails(dir, &["personal", "edit", "mari", "p9", "x"]).contains("there is no personal detail p9"));
     assert!(fails(dir, &["personal", "edit", "mari", "p1", "exam 2026-02-31"]).contains("does not exist"));
 }
+
+#[test]
+fn a_list_piped_into_a_reader_that_stops_early_says_nothing_of_a_broken_pipe() {
+    let d = tempfile::tempdir().unwrap();
+    ok(d.path(), &["client", "add", "Ann Byrne"]);
+    // The reader is gone before rapport writes a word, as `| head` can be.
+    let (reader, writer) = std::io::pipe().unwrap();
+    drop(reader);
+    let out = std::process::Command::new(assert_cmd::cargo::cargo_bin("rapport"))
+        .env("RAPPORT_DIR", d.path())
+        .env("RAPPORT_NOW", "2026-11-23 09:35")
+        .args(["client", "list"])
+        .stdout(writer)
+        .stderr(std::process::Stdio::piped())
+        .output()
+        .unwrap();
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert!(!said.contains("Broken pipe") && said.is_empty(), "{said}");
+}

@@ -563,7 +563,8 @@ fn a_save_that_would_make_the_file_too_large_to_read_is_refused() {
     let before = fs::read(d.join("clients/ann.json")).unwrap();
     let topic = "b".repeat(120 * 1024);
     let e = fails(d, &["note", "ann", "--topic", &topic, "--topic", &topic, "--feedback", &topic]);
-    assert!(e.contains("over the 16.0 MiB a client file may be"), "{e}");
+    // 16.0 MiB would read as the limit itself: told in bytes.
+    assert!(e.contains("bytes, over the 16777216 bytes a client file may be"), "{e}");
     assert_eq!(fs::read(d.join("clients/ann.json")).unwrap(), before);
     assert!(ok(d, &["review", "ann"]).contains("Ann Lee"));
 }

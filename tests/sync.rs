@@ -17,12 +17,24 @@ mod custom_measures;
 mod erasure;
 #[path = "sync/hostile.rs"]
 mod hostile;
+#[path = "sync/logs.rs"]
+mod logs;
 #[path = "sync/new_ids.rs"]
 mod new_ids;
 #[path = "sync/sealed.rs"]
 mod sealed;
 #[path = "sync/setup.rs"]
 mod setup;
+
+/// Whether the `git` program is here; when it is not, says the test is
+/// skipped. (A local check until tests/common has a `require_tool`.)
+fn git_here() -> bool {
+    let found = std::process::Command::new("git").arg("--version").output().is_ok_and(|o| o.status.success());
+    if !found {
+        eprintln!("skipped: this test needs the git program, which is not installed here");
+    }
+    found
+}
 
 /// A bare remote and two data folders in one temporary folder.
 struct Practice {

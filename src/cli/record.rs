@@ -217,7 +217,8 @@ pub(super) fn doctor(reindex: bool, store: &Store, now: NaiveDateTime, out: &mut
         let n = store.rebuild_index()?.len();
         writeln!(out, "  ok: the index was rebuilt from {}", plural(n, "client file"))?;
     }
-    let findings = store.doctor(now)?;
+    let mut findings = crate::sync::doctor(store);
+    findings.extend(store.doctor(now)?);
     for f in &findings {
         writeln!(out, "  {} {}", if f.attention { "NEEDS ATTENTION:" } else { "ok:" }, f.text)?;
     }

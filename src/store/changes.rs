@@ -185,10 +185,9 @@ impl Store {
         let len = serde_json::to_vec_pretty(record).map_or(0, |b| b.len() as u64);
         if len > bounds::FILE_BYTES {
             return Err(RecordError::Invalid(format!(
-                "this client's record would be {}, over the {} a client file may be. Export the record \
-                 (rapport export) and shorten the longest notes",
-                bounds::size(len),
-                bounds::size(bounds::FILE_BYTES)
+                "this client's record would be {}. Export the record (rapport export) and shorten the longest \
+                 notes",
+                super::error::over(len)
             ))
             .into());
         }
@@ -212,6 +211,13 @@ impl Store {
         }
         // Every trace first and the file last: an erasure stopped part way
         // leaves the client listed, and running it again finishes it.
+        // In a synced practice the erasure travels only as its tombstone in
+        // the ledger: a file missing without one is never taken for an
+        // erasure (see `rapport sync`), so the ledger must be there to hold it.
+        let synced = self.root.join(".git").join("rapport").join("device").is_file();
+        if synced {
+            self.witness_locked("", now)?;
+        }
         let (exports, copies) = self.erase_traces(id)?;
         let kept: Vec<audit::AuditEntry> =
             audit::read(&self.root, self.keys.as_deref()).into_iter().filter(|e| e.client != id).collect();
@@ -234,7 +240,9 @@ impl Store {
                 kind: ledger::Kind::Erased,
                 client: ClientId::default(),
                 session: SessionId::default(),
-                hash: String::new(),
+                // Names the client only by a hash of their id, and only where
+                // ids hold no name (a synced practice's).
+                hash: if synced { ledger::tombstone(id) } else { String::new() },
             };
             ledger::rewrite(&self.root, &kept, &[erased], now, self.keys.as_deref())
                 .map_err(|e| self.ledger_error(e))?;

@@ -48,9 +48,8 @@ pub enum StoreError {
     )]
     Link { path: PathBuf },
     #[error(
-        "{} is {}, over the {} a client file may be; Rapport has not read or changed it. \
-         Split the record or restore it from a backup",
-        path.display(), bounds::size(*len), bounds::size(bounds::FILE_BYTES)
+        "{} is {}; Rapport has not read or changed it. Split the record or restore it from a backup",
+        path.display(), over(*len)
     )]
     TooLarge { path: PathBuf, len: u64 },
     #[error(
@@ -82,5 +81,31 @@ fn write_hint(e: &anyhow::Error) -> &'static str {
 impl StoreError {
     pub(crate) fn io(action: &'static str, path: &Path, source: io::Error) -> StoreError {
         StoreError::Io { action, path: path.to_path_buf(), cause: source }
+    }
+}
+
+/// "17.2 MiB, over the 16.0 MiB a client file may be": in bytes where the
+/// two would read the same ("16.0 MiB, over the 16.0 MiB").
+pub(crate) fn over(len: u64) -> String {
+    let (size, limit) = (bounds::size(len), bounds::size(bounds::FILE_BYTES));
+    if size == limit {
+        format!("{len} bytes, over the {} bytes a client file may be", bounds::FILE_BYTES)
+    } else {
+        format!("{size}, over the {limit} a client file may be")
+    }
+}
+
+#[cfg(test)]
+mod size_tests {
+    use super::*;
+
+    #[test]
+    fn a_file_just_over_the_limit_is_told_in_bytes_not_as_the_limit_itself() {
+        let said = over(bounds::FILE_BYTES + 1);
+        assert_eq!(
+            said,
+            format!("{} bytes, over the {} bytes a client file may be", bounds::FILE_BYTES + 1, bounds::FILE_BYTES)
+        );
+        assert!(over(bounds::FILE_BYTES * 2).starts_with("32.0 MiB, over the 16.0 MiB"));
     }
 }

@@ -7,6 +7,7 @@
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result, bail};
 
@@ -14,6 +15,10 @@ use anyhow::{Context, Result, bail};
 #[derive(Debug, Clone)]
 pub struct Git {
     root: PathBuf,
+    /// When git must be done talking to the remote: one deadline for a
+    /// whole sync (see [`Git::within_one_deadline`]), so fetch, ls-remote
+    /// and push together never hold a sync longer than the README says.
+    deadline: Option<Instant>,
 }
 
 /// A git command that ran and failed: what it said.
@@ -38,7 +43,14 @@ pub const MISSING: &str = "Rapport syncs with the git program, which is not inst
 impl Git {
     pub fn new(root: &Path) -> Git {
         // Git runs in the folder: a relative name would be read from there.
-        Git { root: std::path::absolute(root).unwrap_or_else(|_| root.to_path_buf()) }
+        Git { root: std::path::absolute(root).unwrap_or_else(|_| root.to_path_buf()), deadline: None }
+    }
+
+    /// This git, with one deadline, from now, for everything it says to the
+    /// remote: two minutes, or `RAPPORT_SYNC_TIMEOUT` seconds.
+    pub fn within_one_deadline(mut self) -> Git {
+        self.deadline = Some(Instant::now() + network_limit());
+        self
     }
 
     pub fn root(&self) -> &Path {
@@ -97,16 +109,36 @@ impl Git {
             .env("GIT_OPTIONAL_LOCKS", "0")
             .args(["-c", "core.quotePath=off", "-c", "core.symlinks=false", "-c", "core.autocrlf=false"])
             .args(args)
-            .stdin(Stdio::null());
-        // Ask for a password only where someone can type it.
-        if !std::io::IsTerminal::is_terminal(&std::io::stderr()) {
-            c.env("GIT_TERMINAL_PROMPT", "0");
+            .stdin(Stdio::null())
+            // Git never talks to the terminal: it never asks for a username
+            // or a password there (the app's screen and keyboard are the
+            // therapist's), ssh never asks either, and git runs in a process
+            // group of its own, so it cannot read the terminal, and the whole
+            // group (ssh, git-remote-https) is stopped at the deadline.
+            .env("GIT_TERMINAL_PROMPT", "0")
+            .env("GCM_INTERACTIVE", "never");
+        std::os::unix::process::CommandExt::process_group(&mut c, 0);
+        if talks_to_the_remote(args) {
+            c.env("GIT_SSH_COMMAND", format!("{} -o BatchMode=yes", self.ssh_command()));
         }
         c
     }
 
+    /// The ssh command git would run: the therapist's own (the
+    /// environment's `GIT_SSH_COMMAND`, else git's `core.sshCommand`), or
+    /// `ssh`; Rapport adds only `-o BatchMode=yes` to it.
+    fn ssh_command(&self) -> String {
+        let set = |v: Option<String>| v.filter(|v| !v.trim().is_empty());
+        set(std::env::var("GIT_SSH_COMMAND").ok())
+            .or_else(|| set(self.config("core.sshCommand").ok().flatten()))
+            .unwrap_or_else(|| "ssh".into())
+    }
+
     /// Runs git with `args`, feeding `input`; its output, or what it said.
     pub fn output(&self, args: &[&str], input: Option<&[u8]>) -> Result<std::result::Result<Vec<u8>, Failed>> {
+        if talks_to_the_remote(args) && self.deadline.is_some_and(|d| Instant::now() >= d) {
+            return Ok(Err(Failed { stderr: too_long(), stdout: String::new() }));
+        }
         let mut c = self.command(args);
         c.stdout(Stdio::piped()).stderr(Stdio::piped());
         if input.is_some() {
@@ -123,18 +155,10 @@ impl Git {
             let _ = stdin.write_all(bytes);
         }
         let out = if talks_to_the_remote(args) {
-            let limit = network_limit();
-            match wait_within(child, limit)? {
+            let deadline = self.deadline.unwrap_or_else(|| Instant::now() + network_limit());
+            match wait_within(child, deadline)? {
                 Some(out) => out,
-                None => {
-                    return Ok(Err(Failed {
-                        stderr: format!(
-                            "the remote did not answer within {} seconds, so git was stopped",
-                            limit.as_secs()
-                        ),
-                        stdout: String::new(),
-                    }));
-                }
+                None => return Ok(Err(Failed { stderr: too_long(), stdout: String::new() })),
             }
         } else {
             child.wait_with_output().context("waiting for git")?
@@ -210,17 +234,45 @@ fn talks_to_the_remote(args: &[&str]) -> bool {
     matches!(args.first(), Some(&("fetch" | "push" | "ls-remote" | "clone")))
 }
 
-/// How long git may talk to the remote: two minutes, or
+/// How long git may talk to the remote in one sync: two minutes, or
 /// `RAPPORT_SYNC_TIMEOUT` seconds (1 to 3,600).
-fn network_limit() -> std::time::Duration {
+fn network_limit() -> Duration {
     let secs = std::env::var("RAPPORT_SYNC_TIMEOUT").ok().and_then(|s| s.parse::<u64>().ok());
-    std::time::Duration::from_secs(secs.filter(|s| (1..=3600).contains(s)).unwrap_or(120))
+    Duration::from_secs(secs.filter(|s| (1..=3600).contains(s)).unwrap_or(120))
 }
 
-/// The child's output, or None when it ran longer than `limit` (it is
-/// then stopped): a remote that accepts a connection and never answers
-/// must not hold a sync, and the folder, for ever.
-fn wait_within(mut child: std::process::Child, limit: std::time::Duration) -> Result<Option<std::process::Output>> {
+fn too_long() -> String {
+    format!("the remote did not answer within {} seconds, so git was stopped", network_limit().as_secs())
+}
+
+/// What git said means the remote wants credentials that Rapport lets no
+/// one type in the terminal: an ssh key refused or missing, a username or
+/// password asked for.
+pub fn wants_credentials(said: &str) -> bool {
+    let said = said.to_ascii_lowercase();
+    [
+        "terminal prompts disabled",
+        "could not read username",
+        "could not read password",
+        "authentication failed",
+        "permission denied (publickey",
+        "host key verification failed",
+        "no supported authentication methods",
+    ]
+    .iter()
+    .any(|w| said.contains(w))
+}
+
+/// What to add to a message when the remote wants credentials.
+pub const CREDENTIALS: &str = "the remote wants credentials, and Rapport never lets git ask for them in the \
+                               terminal: set up an ssh key or a credential helper (and check it with `git ls-remote` \
+                               on the remote's address)";
+
+/// The child's output, or None when it ran past `deadline` (it is then
+/// stopped, with every process of its group): a remote that accepts a
+/// connection and never answers must not hold a sync, and the folder, for
+/// ever, nor leave an ssh behind.
+fn wait_within(mut child: std::process::Child, deadline: Instant) -> Result<Option<std::process::Output>> {
     use std::io::Read;
     fn drain(from: Option<impl Read + Send + 'static>) -> std::thread::JoinHandle<Vec<u8>> {
         std::thread::spawn(move || {
@@ -232,17 +284,22 @@ fn wait_within(mut child: std::process::Child, limit: std::time::Duration) -> Re
         })
     }
     let (stdout, stderr) = (drain(child.stdout.take()), drain(child.stderr.take()));
-    let start = std::time::Instant::now();
     let status = loop {
         if let Some(status) = child.try_wait().context("waiting for git")? {
             break status;
         }
-        if start.elapsed() >= limit {
+        if Instant::now() >= deadline {
+            // The group git leads (its pid is the group's id): git, ssh,
+            // git-remote-https, whatever they started.
+            if let Ok(group) = i32::try_from(child.id()) {
+                // SAFETY: kill has no memory effects; a negative pid names a group.
+                unsafe { libc::kill(-group, libc::SIGKILL) };
+            }
             let _ = child.kill();
             let _ = child.wait();
             return Ok(None);
         }
-        std::thread::sleep(std::time::Duration::from_millis(20));
+        std::thread::sleep(Duration::from_millis(20));
     };
     let stdout = stdout.join().unwrap_or_default();
     let stderr = stderr.join().unwrap_or_default();

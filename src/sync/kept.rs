@@ -4,6 +4,11 @@
 //! too; the merge of the logs keeps them for a client kept so, so the
 //! record stays witnessed (`rapport verify` stays clean) and neither
 //! device's logs lose an entry they had (see `tracked::check_incoming`).
+//!
+//! The logs only ever grow, on every path: a version that lacks entries
+//! the other had (an older copy put back on one device, a remote cut
+//! short) is merged by union, so the entries come back, and go back out;
+//! only an erasure, witnessed by its tombstone, takes a client's out.
 
 use anyhow::{Result, anyhow};
 
@@ -28,6 +33,25 @@ pub fn logs(git: &Git, codec: Codec, base: &str, head: &str, theirs: &str, tree:
             }
         }
     }
+    // Entries one side lacks that no erasure took out.
+    for side in [head, theirs] {
+        let ledger = git.blob(side, ledger::LEDGER_FILE)?.unwrap_or_default();
+        for path in [ledger::LEDGER_FILE, "audit.log"] {
+            let (Some(b), Some(s)) = (git.blob(base, path)?, git.blob(side, path)?) else { continue };
+            let lost = if path == ledger::LEDGER_FILE {
+                ledger::entries_lost(&b, &s, codec.keys())
+            } else {
+                audit::entries_lost(&b, &s, codec.keys())
+            };
+            for client in lost {
+                if (client.is_empty() || !ledger::erased_in(&ledger, codec.keys(), &client))
+                    && !kept.iter().any(|k| *k == client)
+                {
+                    kept.push(ClientId::new(client));
+                }
+            }
+        }
+    }
     if kept.is_empty() {
         return Ok(tree.to_string());
     }
@@ -47,4 +71,61 @@ pub fn logs(git: &Git, codec: Codec, base: &str, head: &str, theirs: &str, tree:
         files.push((path.to_string(), merged.map_err(|e| anyhow!("{path}: {e}"))?));
     }
     trees::with_files(git, tree, &files)
+}
+
+/// Before this device's changes are committed: the entries of the ledger
+/// and the audit log as the last sync left them that the files here lack
+/// (an older copy put back by a backup tool, a file cut short) are put
+/// back by union, but for those of a client erased here: so this device
+/// never sends a shorter log. Written through the store's atomic write;
+/// call under the folder's lock. Returns how many entries came back.
+pub fn keep_logs_whole(git: &Git, codec: Codec) -> Result<usize> {
+    let Some(head) = git.commit("HEAD")? else { return Ok(0) };
+    let root = git.root();
+    let here = |path: &str| -> Result<Vec<u8>> {
+        match crate::store::files::read_file(root.join(path)) {
+            Ok(bytes) => Ok(bytes),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Vec::new()),
+            Err(e) => Err(anyhow!("reading {path}: {e}")),
+        }
+    };
+    let ledger_here = here(ledger::LEDGER_FILE)?;
+    let mut back = 0;
+    for path in [ledger::LEDGER_FILE, "audit.log"] {
+        let Some(last) = git.blob(&head, path)? else { continue };
+        let now_here = here(path)?;
+        let lost = if path == ledger::LEDGER_FILE {
+            ledger::entries_lost(&last, &now_here, codec.keys())
+        } else {
+            audit::entries_lost(&last, &now_here, codec.keys())
+        };
+        let lost: Vec<String> =
+            lost.into_iter().filter(|c| c.is_empty() || !ledger::erased_in(&ledger_here, codec.keys(), c)).collect();
+        if lost.is_empty() {
+            continue;
+        }
+        back += lost.len();
+        let mut ids = lost.clone();
+        ids.sort();
+        ids.dedup();
+        let merged = if path == ledger::LEDGER_FILE {
+            let kept: Vec<ClientId> = ids.iter().map(|c| ClientId::new(c.as_str())).collect();
+            ledger::merge_keeping(&last, &now_here, &last, codec.keys(), &kept)
+        } else {
+            audit::merge_keeping(&last, &now_here, &last, codec.keys(), &ids)
+        };
+        let merged = merged.map_err(|e| anyhow!("{path}: {e}"))?;
+        crate::store::atomic::write_atomic(&root.join(path), &merged).map_err(|e| anyhow!("writing {path}: {e}"))?;
+    }
+    Ok(back)
+}
+
+/// How many entries the ledger here lacks of the version `rev` holds (the
+/// last sync, or the remote as last fetched), not counting those of a
+/// client erased here: for `rapport doctor`.
+pub fn ledger_lacks(git: &Git, codec: Codec, rev: &str) -> Result<usize> {
+    let Some(there) = git.blob(rev, ledger::LEDGER_FILE)? else { return Ok(0) };
+    let here = crate::store::files::read_file(git.root().join(ledger::LEDGER_FILE)).unwrap_or_default();
+    let lost = ledger::entries_lost(&there, &here, codec.keys());
+    Ok(lost.iter().filter(|c| c.is_empty() || !ledger::erased_in(&here, codec.keys(), c)).count())
 }

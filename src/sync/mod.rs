@@ -18,6 +18,7 @@ pub mod git;
 mod guard;
 pub mod history;
 mod kept;
+mod missing;
 mod report;
 mod run;
 mod setup;
@@ -30,6 +31,7 @@ mod work;
 use std::path::Path;
 
 pub use codec::Codec;
+pub use missing::doctor;
 pub use report::Synced;
 pub use run::{Offline, sync};
 pub use setup::{Cloned, clone, init};

@@ -38,6 +38,18 @@ pub struct Synced {
     /// Clients erased on this device that the other changed meanwhile:
     /// back, as (name, id).
     pub back_here: Vec<(String, String)>,
+    /// Clients whose file was missing here though no erasure removed it
+    /// (by hand, by another program): brought back, as (name, id).
+    pub brought_back: Vec<(String, String)>,
+    /// Clients whose file the other device's version lacked though no
+    /// erasure removed it: kept here, and sent back, as (name, id).
+    pub missing_there: Vec<(String, String)>,
+    /// Entries of the ledger and the audit log missing here (an older copy
+    /// put back) that the last sync held: put back.
+    pub entries_back_here: usize,
+    /// Entries of the ledger and the audit log this device has that the
+    /// other's version lacked: kept, and sent back.
+    pub entries_kept_there: usize,
 }
 
 impl Synced {
@@ -113,6 +125,37 @@ impl Synced {
                 plural(self.erased_there, "client")
             ));
         }
+        for (name, _) in &self.brought_back {
+            said.push(format!(
+                "{}'s file was missing from this device (removed outside Rapport, not erased): it was brought back \
+                 from the last sync. A client leaves the record only with `rapport client delete`.",
+                crate::sanitize::visible(name)
+            ));
+        }
+        for (name, _) in &self.missing_there {
+            said.push(format!(
+                "{}'s file was missing from the other device's version (removed outside Rapport, not erased): it \
+                 was kept, and goes back there. A client leaves the record only with `rapport client delete`.",
+                crate::sanitize::visible(name)
+            ));
+        }
+        if self.entries_back_here > 0 {
+            said.push(format!(
+                "{} of the ledger and the audit log {} missing on this device (an older copy put back?): {} put \
+                 back from the last sync. The ledger only ever grows.",
+                entries(self.entries_back_here),
+                if self.entries_back_here == 1 { "was" } else { "were" },
+                if self.entries_back_here == 1 { "it was" } else { "they were" }
+            ));
+        }
+        if self.entries_kept_there > 0 {
+            said.push(format!(
+                "The other device's ledger or audit log lacked {} this device has (an older copy put back there, or \
+                 a remote cut short): {} kept, and sent back. The ledger only ever grows.",
+                entries(self.entries_kept_there),
+                if self.entries_kept_there == 1 { "it was" } else { "they were" }
+            ));
+        }
         let again =
             |id: &str| format!("To erase the record after all: `rapport client delete {id}`, then `rapport sync`.");
         for (name, id) in &self.kept_here {
@@ -169,7 +212,12 @@ impl Synced {
             }
             let Some(after) = record(target, &c.path, &stem)? else { continue };
             if before.is_none() && was_here(git, head, &c.path)? {
-                self.back_here.push((after.client.name.clone(), after.client.id.to_string()));
+                let who = (after.client.name.clone(), after.client.id.to_string());
+                if super::missing::erased_at(git, codec, head, &after.client.id)? {
+                    self.back_here.push(who);
+                } else {
+                    self.brought_back.push(who);
+                }
             }
             let new = after.conflicts.iter().filter(|n| !before.as_ref().is_some_and(|b| b.conflicts.contains(n)));
             for n in new {
@@ -183,13 +231,19 @@ impl Synced {
         // Kept here although the other device erased it: there when the
         // two devices parted, gone there, still here.
         let base = git.run(&["merge-base", head, theirs])?;
+        self.entries_kept_there += entries_lacked(git, codec, &base, theirs)?;
         for c in tracked::changes(git, head, theirs)?.into_iter().filter(|c| c.object.is_none()) {
             let Some(Part::Client(stem)) = codec.part(&c.path) else { continue };
             if git.blob(&base, &c.path)?.is_none() {
                 continue;
             }
             if let Some(r) = record(target, &c.path, &stem)? {
-                self.kept_here.push((r.client.name, r.client.id.to_string()));
+                let who = (r.client.name, r.client.id.to_string());
+                if super::missing::erased_at(git, codec, theirs, &who.1)? {
+                    self.kept_here.push(who);
+                } else {
+                    self.missing_there.push(who);
+                }
             }
         }
         Ok(())
@@ -201,4 +255,27 @@ impl Synced {
 fn was_here(git: &Git, head: &str, path: &str) -> Result<bool> {
     let spec = format!(":(literal){path}");
     Ok(!git.run(&["rev-list", "-1", head, "--", &spec])?.is_empty())
+}
+
+fn entries(n: usize) -> String {
+    if n == 1 { "1 entry".into() } else { format!("{n} entries") }
+}
+
+/// How many entries of the ledger and the audit log at `base` (where the
+/// two devices parted) the version `theirs` lacks, but for a client
+/// `theirs` erased.
+fn entries_lacked(git: &Git, codec: Codec, base: &str, theirs: &str) -> Result<usize> {
+    use crate::store::{audit, ledger};
+    let ledger_there = git.blob(theirs, ledger::LEDGER_FILE)?.unwrap_or_default();
+    let mut n = 0;
+    for path in [ledger::LEDGER_FILE, "audit.log"] {
+        let (Some(mine), Some(there)) = (git.blob(base, path)?, git.blob(theirs, path)?) else { continue };
+        let lost = if path == ledger::LEDGER_FILE {
+            ledger::entries_lost(&mine, &there, codec.keys())
+        } else {
+            audit::entries_lost(&mine, &there, codec.keys())
+        };
+        n += lost.iter().filter(|c| c.is_empty() || !ledger::erased_in(&ledger_there, codec.keys(), c)).count();
+    }
+    Ok(n)
 }

@@ -6,7 +6,7 @@ use chrono::NaiveDateTime;
 use super::codec::Codec;
 use super::git::Git;
 use super::report::Synced;
-use super::{BRANCH, guard, history, kept, state, tracked, trees, work};
+use super::{BRANCH, guard, history, kept, missing, state, tracked, trees, work};
 use crate::store::Store;
 use crate::store::ledger::{self, Kind, NewEntry};
 use crate::store::lock::DataLock;
@@ -33,7 +33,8 @@ pub fn sync(store: &Store, now: NaiveDateTime) -> Result<Synced> {
     if let Some(why) = history::unfinished(root) {
         bail!(why);
     }
-    let git = Git::new(root);
+    // One deadline for all that git says to the remote in this sync.
+    let git = Git::new(root).within_one_deadline();
     // One sync of the folder at a time. The folder's own lock is held only
     // while files change, never while git talks to the remote, so the app
     // and other commands go on saving meanwhile.
@@ -54,6 +55,8 @@ pub fn sync(store: &Store, now: NaiveDateTime) -> Result<Synced> {
         settle_rewitness(store, now)?;
         synced.put_back(&guard::keep_sealed_here(&git, codec, now)?);
         settle_rewitness(store, now)?;
+        synced.brought_back.extend(missing::bring_back(&git, codec)?);
+        synced.entries_back_here += kept::keep_logs_whole(&git, codec)?;
         work::commit_local(&git, codec, now)?;
     }
     for attempt in 1..=ATTEMPTS {
@@ -71,6 +74,8 @@ pub fn sync(store: &Store, now: NaiveDateTime) -> Result<Synced> {
             // What was saved here while git fetched.
             synced.put_back(&guard::keep_sealed_here(&git, codec, now)?);
             settle_rewitness(store, now)?;
+            synced.brought_back.extend(missing::bring_back(&git, codec)?);
+            synced.entries_back_here += kept::keep_logs_whole(&git, codec)?;
             work::commit_local(&git, codec, now)?;
             let head = git.commit("HEAD")?;
             let Some(head) = head else { bail!("this device's practice has no commit yet; run `rapport sync` again") };
@@ -153,7 +158,10 @@ impl Offline {
 fn offline(git: &Git, said: &str) -> Offline {
     let url = git.config("remote.origin.url").ok().flatten().unwrap_or_default();
     // Short enough for the app's status line to end with what to do.
-    Offline { url, said: crate::fit::fit(said, 100).into_owned() }
+    let fitted = crate::fit::fit(said, 100).into_owned();
+    let said =
+        if super::git::wants_credentials(said) { format!("{fitted}; {}", super::git::CREDENTIALS) } else { fitted };
+    Offline { url, said }
 }
 
 /// Merges `theirs` into `head` without touching the folder: the merged
@@ -184,7 +192,7 @@ fn merge(git: &Git, codec: Codec, head: &str, theirs: &str, now: NaiveDateTime) 
         }
     };
     // What the other device brings is checked before git merges anything.
-    tracked::check_incoming(git, codec, &base, theirs)?;
+    tracked::check_incoming(git, codec, &base, theirs, tracked::Logs::MayLack)?;
     let forward = base == head;
     let their_tree = git.run(&["rev-parse", &format!("{theirs}^{{tree}}")])?;
     let tree = if forward {
@@ -227,9 +235,11 @@ fn merge(git: &Git, codec: Codec, head: &str, theirs: &str, now: NaiveDateTime) 
             }
         }
     };
+    // A client file one device lost without `client delete` is kept.
+    let tree = missing::keep_in_tree(git, codec, head, theirs, &tree)?;
     let tree = kept::logs(git, codec, &base, head, theirs, &tree)?;
     let tree = guard::changed_there(git, codec, head, &base, &tree, now)?;
-    tracked::check_incoming(git, codec, head, &tree)?;
+    tracked::check_incoming(git, codec, head, &tree, tracked::Logs::Whole)?;
     if forward && tree == their_tree {
         return Ok(theirs.to_string());
     }

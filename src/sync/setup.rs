@@ -39,6 +39,11 @@ fn address(remote: &str) -> Result<String> {
     Ok(r.to_string())
 }
 
+/// What to add when the remote wants credentials no one may type.
+fn credentials(f: &super::git::Failed) -> String {
+    if super::git::wants_credentials(&f.said()) { format!("; {}", super::git::CREDENTIALS) } else { String::new() }
+}
+
 /// Registers Rapport's merge, keeps links out and makes commits possible
 /// on a machine with no git identity. Run at every sync, so the merge
 /// driver follows the rapport program if it moves.
@@ -113,8 +118,9 @@ fn holds_anything(git: &Git, url: &str) -> Result<bool> {
         Ok(out) => Ok(!out.is_empty()),
         Err(f) => bail!(
             "the remote {url} could not be reached (git said: {}). Check the address, and that this device can \
-             reach it (network, ssh keys)",
-            f.said()
+             reach it (network, ssh keys){}",
+            f.said(),
+            credentials(&f)
         ),
     }
 }
@@ -124,7 +130,7 @@ fn holds_anything(git: &Git, url: &str) -> Result<bool> {
 /// encrypted practice (`keys`) sends only ciphertext, and its key file.
 pub fn init(store: &Store, remote: &str, now: NaiveDateTime) -> Result<String> {
     let (root, keys) = (store.root(), store.keys());
-    let git = Git::new(root);
+    let git = Git::new(root).within_one_deadline();
     refuse_a_repository(&git)?;
     let url = address(remote)?;
     if holds_anything(&git, &url)? {
@@ -227,7 +233,7 @@ pub fn clone(root: &Path, remote: &str, now: NaiveDateTime, passphrase: &dyn Fn(
     }
     let url = address(remote)?;
     create_private_dir(root)?;
-    let git = Git::new(root);
+    let git = Git::new(root).within_one_deadline();
     let _lock = lock(root)?;
     if state::setting_up(root) {
         undo_clone(&git);
@@ -242,8 +248,9 @@ pub fn clone(root: &Path, remote: &str, now: NaiveDateTime, passphrase: &dyn Fn(
         if let Err(f) = git.output(&["fetch", "-q", "origin"], None)? {
             bail!(
                 "the remote {url} could not be reached (git said: {}). Check the address, and that this device \
-                 can reach it (network, ssh keys)",
-                f.said()
+                 can reach it (network, ssh keys){}",
+                f.said(),
+                credentials(&f)
             );
         }
         let Some(theirs) = git.commit(&format!("refs/remotes/origin/{BRANCH}"))? else {
@@ -257,7 +264,7 @@ pub fn clone(root: &Path, remote: &str, now: NaiveDateTime, passphrase: &dyn Fn(
             }
         };
         let empty = work::empty_tree(&git)?;
-        super::tracked::check_incoming(&git, Codec::new(keys.as_ref()), &empty, &theirs)?;
+        super::tracked::check_incoming(&git, Codec::new(keys.as_ref()), &empty, &theirs, super::tracked::Logs::Whole)?;
         work::checkout(&git, &empty, &theirs, None)?;
         let mut taken = Vec::new();
         let (mut clients, mut notes, encrypted) = (0, 0, keys.is_some());

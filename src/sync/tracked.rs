@@ -58,8 +58,10 @@ pub const INFO_ATTRIBUTES: &str = "\
 /identity.age merge=rapport
 ";
 
-/// The largest ledger or audit log taken from a remote.
-const LOG_BYTES: u64 = 1024 * 1024 * 1024;
+/// The largest ledger or audit log taken from a remote: room for a working
+/// life of seals and addenda, encrypted (about 600 bytes an entry), and no
+/// more, so a remote cannot make `verify` read a file of hundreds of MB.
+pub const LOG_BYTES: u64 = 64 * 1024 * 1024;
 
 /// What a synced path is.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -160,11 +162,21 @@ fn refused(path: &str, what: &str) -> String {
     )
 }
 
+/// Whether a version checked may lack entries of the ledger or the audit
+/// log: what the other device brings may (the merge keeps them, by union,
+/// and sends them back), what is about to be written here may not.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Logs {
+    MayLack,
+    Whole,
+}
+
 /// Holds every file that `to` brings (compared with `from`) to what a
 /// data folder may hold: known names, plain files, sizes within bounds,
 /// client records that pass every check and, in an encrypted practice,
-/// nothing that is not ciphertext of its key. Nothing is written.
-pub fn check_incoming(git: &Git, codec: Codec, from: &str, to: &str) -> Result<Vec<Change>> {
+/// nothing that is not ciphertext of its key; with [`Logs::Whole`], logs
+/// that lack no entry of `from`'s. Nothing is written.
+pub fn check_incoming(git: &Git, codec: Codec, from: &str, to: &str, logs: Logs) -> Result<Vec<Change>> {
     let found = changes(git, from, to)?;
     // A practice encrypted or decrypted on the other device is said first.
     if let Some(why) = found.iter().filter(|c| c.path == IDENTITY_FILE).find_map(|c| other_side(codec, c)) {
@@ -214,7 +226,9 @@ pub fn check_incoming(git: &Git, codec: Codec, from: &str, to: &str) -> Result<V
                 }
             }
             Part::Ledger | Part::Audit => {
-                keeps_every_entry(git, codec, &part, [from, to], &c.path, object)?;
+                if logs == Logs::Whole {
+                    keeps_every_entry(git, codec, &part, [from, to], &c.path, object)?;
+                }
                 if codec.encrypted() {
                     check_log(git, codec, &part, from, &c.path, object)?;
                 }
@@ -274,10 +288,15 @@ fn keeps_every_entry(
     } else {
         crate::store::audit::entries_lost(&old, &new, codec.keys())
     };
+    // Only an erasure takes entries out: its tombstone is in `to`'s ledger
+    // and the client's file is gone from it.
+    let ledger = git.blob(to, crate::store::ledger::LEDGER_FILE)?.unwrap_or_default();
     let mut erased = std::collections::BTreeMap::new();
     for client in &lost {
         if !erased.contains_key(client) {
-            let gone = !client.is_empty() && git.blob(to, &codec.client_path(client))?.is_none();
+            let gone = !client.is_empty()
+                && git.blob(to, &codec.client_path(client))?.is_none()
+                && crate::store::ledger::erased_in(&ledger, codec.keys(), client);
             erased.insert(client.clone(), gone);
         }
     }

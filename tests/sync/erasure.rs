@@ -198,3 +198,47 @@ fn a_restore_in_a_synced_practice_puts_back_what_the_snapshot_holds_and_takes_no
         assert!(ok(&p, dir, EVENING, &["verify"]).contains("are as they were"));
     }
 }
+
+#[test]
+fn a_client_file_deleted_by_hand_is_never_an_erasure_and_comes_back_on_both_devices() {
+    if !git_here() {
+        return;
+    }
+    let p = Practice::new();
+    let (laptop, desktop) = (&p.laptop, &p.desktop);
+    ok(&p, laptop, NOON, &["finalise", "ann", "s1"]);
+    ok(&p, laptop, NOON, &["sync"]);
+    ok(&p, desktop, NOON, &["sync"]);
+    // A cleaning tool (or a slip) removes Ann's file on the desktop.
+    std::fs::remove_file(p.ann_file(desktop)).unwrap();
+    let doctor = rapport(&p, desktop, NOON, &["doctor"]);
+    let said = String::from_utf8_lossy(&doctor.stdout);
+    assert!(!doctor.status.success(), "{said}");
+    assert!(said.contains(&format!("{} (Ann Byrne) is missing from this device", p.ann_path())), "{said}");
+    let said = ok(&p, desktop, EVENING, &["sync"]);
+    assert!(said.contains("Ann Byrne's file was missing from this device (removed outside Rapport"), "{said}");
+    assert!(!said.contains("client erased") && !said.contains("was erased"), "{said}");
+    let said = ok(&p, laptop, EVENING, &["sync"]);
+    assert!(!said.contains("client erased") && !said.contains("was erased"), "{said}");
+    for dir in [laptop, desktop] {
+        assert_eq!(topics(dir), vec!["sleep"], "the finalised note is there");
+        assert!(ok(&p, dir, EVENING, &["verify"]).contains("are as they were"));
+        let doctor = ok(&p, dir, EVENING, &["doctor"]);
+        assert!(doctor.contains("Nothing needs your attention"), "{doctor}");
+    }
+
+    // Removed and sent with git alone (as an older Rapport would): the
+    // other device keeps it, and sends it back.
+    p.git(desktop, &["rm", "-q", &p.ann_path()]);
+    p.push_by_hand(desktop);
+    assert!(p.on_remote(&p.ann).is_none());
+    let said = ok(&p, laptop, EVENING, &["sync"]);
+    assert!(said.contains("Ann Byrne's file was missing from the other device's version"), "{said}");
+    assert!(p.on_remote(&p.ann).is_some(), "it went back to the remote");
+    ok(&p, desktop, EVENING, &["sync"]);
+    for dir in [laptop, desktop] {
+        assert_eq!(topics(dir), vec!["sleep"]);
+        assert!(ok(&p, dir, EVENING, &["verify"]).contains("are as they were"));
+    }
+    assert_eq!(ann(laptop), ann(desktop));
+}

@@ -72,12 +72,15 @@ fn a_remote_that_cuts_the_ledger_or_changes_how_git_treats_files_changes_nothing
     ok(&p, &p.laptop, EVENING, &["note", "ann", "--topic", "kept safe"]);
     let kept = (kept.0, ann(&p.laptop));
 
-    // The ledger cut short, then removed.
+    // The ledger cut short is merged by union: nothing is lost here, and
+    // the remote's grows back. Then removed: refused.
     std::fs::write(attacker.join("ledger"), ledger.lines().next().unwrap().to_string() + "\n").unwrap();
     push("cut");
-    let e = fails(&p, &p.laptop, EVENING, &["sync"]);
-    assert!(e.contains("the remote holds ledger") && e.contains("only ever grow"), "{e}");
+    let said = ok(&p, &p.laptop, EVENING, &["sync"]);
+    assert!(said.contains("The other device's ledger or audit log lacked"), "{said}");
+    assert!(said.contains("kept, and sent back. The ledger only ever grows"), "{said}");
     assert_eq!(before(), kept);
+    assert_eq!(p.git(&p.remote, &["show", "main:ledger"]).as_bytes(), kept.0, "the remote's ledger grew back");
     p.git(&attacker, &["rm", "-q", "ledger"]);
     push("gone");
     let e = fails(&p, &p.laptop, EVENING, &["sync"]);
@@ -147,4 +150,87 @@ fn a_remote_that_never_answers_stops_the_sync_in_time_and_notes_are_saved_meanwh
     ok(&p, &p.desktop, NOON, &["sync"]);
     assert!(topics(&p.desktop).contains(&"while it synced".to_string()));
     drop(silent);
+}
+
+/// `rapport sync` on `dir` with `env` set besides; its output.
+fn sync_with(p: &Practice, dir: &Path, env: &[(&str, &str)]) -> Output {
+    let mut c = Command::cargo_bin("rapport").unwrap();
+    quiet_git(&mut c, p.tmp.path());
+    c.env("RAPPORT_DIR", dir).env("RAPPORT_NOW", NOON).env_remove("RAPPORT_PASSPHRASE");
+    for (k, v) in env {
+        c.env(k, v);
+    }
+    c.arg("sync").output().unwrap()
+}
+
+/// Waits until process `pid` has ended (a zombie has ended too), for a
+/// minute at most: a pidfd becomes readable when its process ends.
+fn ended(pid: i32) -> bool {
+    // SAFETY: plain system calls on a descriptor this function owns.
+    unsafe {
+        let fd = libc::syscall(libc::SYS_pidfd_open, pid, 0) as i32;
+        if fd < 0 {
+            return std::io::Error::last_os_error().raw_os_error() == Some(libc::ESRCH);
+        }
+        let mut poll = libc::pollfd { fd, events: libc::POLLIN, revents: 0 };
+        let ready = libc::poll(&mut poll, 1, 60_000);
+        libc::close(fd);
+        ready == 1
+    }
+}
+
+#[test]
+fn an_ssh_remote_that_never_answers_is_given_up_once_for_the_whole_sync_and_leaves_no_ssh_behind() {
+    if !git_here() {
+        return;
+    }
+    let p = Practice::new();
+    let laptop = &p.laptop;
+    ok(&p, laptop, NOON, &["note", "ann", "--topic", "kept here"]);
+    // An ssh that connects and never says a word; it notes each start.
+    let started = p.tmp.path().join("ssh-started");
+    let fake = p.tmp.path().join("fake-ssh");
+    std::fs::write(&fake, format!("#!/bin/sh\necho \"$$ $*\" >> '{}'\nexec sleep 100000\n", started.display()))
+        .unwrap();
+    std::fs::set_permissions(&fake, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
+    p.git(laptop, &["remote", "set-url", "origin", "ssh://nowhere.invalid/practice.git"]);
+    let out = sync_with(&p, laptop, &[("GIT_SSH_COMMAND", fake.to_str().unwrap()), ("RAPPORT_SYNC_TIMEOUT", "3")]);
+    let e = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success() && e.contains("did not answer within 3 seconds"), "{e}");
+    assert!(e.contains("Everything is saved and committed on this device"), "{e}");
+    let started = std::fs::read_to_string(&started).unwrap();
+    let starts: Vec<&str> = started.lines().collect();
+    assert_eq!(starts.len(), 1, "one deadline for the whole sync, not one per git command: {starts:?}");
+    assert!(starts[0].contains("-o BatchMode=yes"), "ssh never asks in the terminal: {starts:?}");
+    let pid: i32 = starts[0].split(' ').next().unwrap().parse().unwrap();
+    assert!(ended(pid), "the ssh git started was stopped with it");
+}
+
+#[test]
+fn a_remote_that_asks_for_a_password_is_told_to_set_up_a_key_or_a_credential_helper() {
+    if !git_here() {
+        return;
+    }
+    let p = Practice::new();
+    let laptop = &p.laptop;
+    // An https-like server that wants a username and a password.
+    let server = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://127.0.0.1:{}/practice.git", server.local_addr().unwrap().port());
+    std::thread::spawn(move || {
+        for stream in server.incoming() {
+            let Ok(mut stream) = stream else { continue };
+            let mut buf = [0u8; 4096];
+            let _ = std::io::Read::read(&mut stream, &mut buf);
+            let _ = std::io::Write::write_all(
+                &mut stream,
+                b"HTTP/1.1 401 Unauthorized\r\nWWW-Authenticate: Basic realm=\"practice\"\r\nContent-Length: 0\r\nConnection: close\r\n\r\n",
+            );
+        }
+    });
+    p.git(laptop, &["remote", "set-url", "origin", &url]);
+    let out = sync_with(&p, laptop, &[]);
+    let e = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success(), "{e}");
+    assert!(e.contains("set up an ssh key or a credential helper"), "{e}");
+    assert!(e.contains("Everything is saved and committed on this device"), "{e}");
 }

@@ -300,3 +300,35 @@ fn a_journal_of_new_ids_that_rapport_did_not_write_is_never_followed() {
     assert_eq!(records_without_ids(l), records, "nothing was changed");
     assert!(ok(&p, l, NOON, &["client", "list"]).contains("Annabel Byrneford"));
 }
+
+#[test]
+fn a_synced_folder_copied_whole_gets_a_mark_of_its_own_and_the_two_converge() {
+    if !git_here() {
+        return;
+    }
+    let p = Practice::new();
+    let laptop = &p.laptop;
+    // The laptop's folder copied, `.git` and all, to a second machine.
+    let copy = p.tmp.path().join("second-laptop");
+    let cp = std::process::Command::new("cp").arg("-a").arg(laptop).arg(&copy).status().unwrap();
+    assert!(cp.success());
+    ok(&p, laptop, NOON, &["note", "ann", "--topic", "on the laptop", "--task", "laptop task"]);
+    ok(&p, &copy, NOON, &["note", "ann", "--topic", "on the copy", "--task", "copy task"]);
+    let mark = |dir: &Path| std::fs::read_to_string(dir.join(".git/rapport/device")).unwrap();
+    assert_ne!(mark(laptop), mark(&copy), "the copy has a mark of its own");
+    ok(&p, laptop, NOON, &["finalise", "ann"]);
+    ok(&p, &copy, NOON, &["finalise", "ann"]);
+    for dir in [laptop, &copy, laptop, &copy] {
+        ok(&p, dir, EVENING, &["sync"]);
+    }
+    for dir in [laptop, &copy] {
+        assert_eq!(topics(dir), vec!["on the copy", "on the laptop", "sleep"]);
+        assert_unique(&ids(dir, "sessions"));
+        assert_eq!(ids(dir, "tasks").len(), 3, "no task is doubled");
+        assert_unique(&ids(dir, "tasks"));
+        let status = ok(&p, dir, EVENING, &["sync", "status"]);
+        assert!(status.contains("No conflicts to settle."), "{status}");
+        assert!(ok(&p, dir, EVENING, &["verify"]).contains("are as they were"));
+    }
+    assert_eq!(ann(laptop), ann(&copy));
+}

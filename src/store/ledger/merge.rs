@@ -99,6 +99,13 @@ pub fn entries_lost(base: &[u8], theirs: &[u8], keys: Option<&Keys>) -> Vec<Stri
     base.iter().filter(|(e, _)| !kept.contains(&key(e))).map(|(e, _)| e.client.to_string()).collect()
 }
 
+/// Whether the ledger `bytes` (a version from git) holds the tombstone of
+/// client `client`: the erasure `client delete` witnessed.
+pub fn erased_in(bytes: &[u8], keys: Option<&Keys>, client: &str) -> bool {
+    let entries: Vec<Entry> = entries(bytes, keys, "", false).unwrap_or_default().into_iter().map(|(e, _)| e).collect();
+    erased(&entries, client)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

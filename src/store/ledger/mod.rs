@@ -85,6 +85,23 @@ pub fn addendum_hash(session: &str, a: &Addendum) -> String {
     hex::encode(h.finalize())
 }
 
+/// The mark `client delete` leaves in an `Erased` entry of a synced
+/// practice's ledger: a hash of the client's id, so the erasure travels as
+/// an explicit, witnessed tombstone, and a client file that is merely
+/// missing (removed by hand, or by a cleaning tool) is never taken for one.
+pub fn tombstone(client: &str) -> String {
+    let mut h = Sha256::new();
+    h.update(b"rapport erased client\0");
+    h.update(client.as_bytes());
+    hex::encode(h.finalize())
+}
+
+/// Whether `entries` hold the tombstone of client `client`.
+pub fn erased(entries: &[Entry], client: &str) -> bool {
+    let mark = tombstone(client);
+    entries.iter().any(|e| e.kind == Kind::Erased && e.hash == mark)
+}
+
 /// What the ledger says one note should be.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Witness {
@@ -389,6 +406,6 @@ mod cache;
 mod merge;
 mod verify;
 
-pub use merge::{entries_lost, merge_files, merge_keeping};
+pub use merge::{entries_lost, erased_in, merge_files, merge_keeping};
 
 pub use verify::{Finding, Verified, check, may_seal};

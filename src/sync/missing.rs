@@ -1,0 +1,140 @@
+//! A client file that is missing is never an erasure. An erasure travels
+//! only as the tombstone `rapport client delete` writes in the ledger (see
+//! [`crate::store::ledger::tombstone`]); a client file gone without one
+//! (removed by hand, by a cleaning tool, by a backup put back) is brought
+//! back: from the last sync when it is missing here, from this device when
+//! it is missing from the other's version. Nothing is erased by accident,
+//! and the sync says what happened.
+
+use anyhow::{Context, Result};
+
+use super::codec::Codec;
+use super::git::Git;
+use super::tracked::{self, Part};
+use super::trees;
+use crate::domain::ClientRecord;
+use crate::store::ledger::{self, LEDGER_FILE};
+
+/// A client file the last sync holds that this folder lacks, with no
+/// tombstone in this device's ledger.
+pub struct Missing {
+    /// Its path in the repository (`clients/ID.json`, or `.age`).
+    pub path: String,
+    /// Its bytes as the last sync left them.
+    pub bytes: Vec<u8>,
+    pub record: ClientRecord,
+}
+
+/// The client files missing from this folder that no erasure removed.
+pub fn here(git: &Git, codec: Codec) -> Result<Vec<Missing>> {
+    let Some(head) = git.commit("HEAD")? else { return Ok(Vec::new()) };
+    let listed = git.run_bytes(&["ls-tree", "-r", "-z", "--name-only", &head, "--", "clients/"])?;
+    let mut missing = Vec::new();
+    let mut ledger = None;
+    for path in listed.split(|b| *b == 0).filter(|p| !p.is_empty()) {
+        let path = String::from_utf8_lossy(path).into_owned();
+        let Some(Part::Client(stem)) = codec.part(&path) else { continue };
+        if git.root().join(&path).symlink_metadata().is_ok() {
+            continue;
+        }
+        let Some(bytes) = git.blob(&head, &path)? else { continue };
+        let Ok(record) = codec.record(&path, &stem, &bytes) else { continue };
+        let entries = match &ledger {
+            Some(entries) => entries,
+            None => {
+                let read = ledger::read(git.root(), codec.keys(), None).context("reading the ledger")?;
+                ledger.insert(read.entries)
+            }
+        };
+        if !ledger::erased(entries, &record.client.id) {
+            missing.push(Missing { path, bytes, record });
+        }
+    }
+    Ok(missing)
+}
+
+/// Puts back every client file missing here that no erasure removed, as
+/// the last sync left it (through the store's atomic write; call under the
+/// folder's lock). Returns each client brought back, as (name, id).
+pub fn bring_back(git: &Git, codec: Codec) -> Result<Vec<(String, String)>> {
+    let mut back = Vec::new();
+    for m in here(git, codec)? {
+        let file = git.root().join(&m.path);
+        if let Some(dir) = file.parent() {
+            crate::store::atomic::create_private_dir(dir)?;
+        }
+        crate::store::atomic::write_atomic(&file, &m.bytes).with_context(|| format!("writing {}", m.path))?;
+        back.push((m.record.client.name, m.record.client.id.to_string()));
+    }
+    Ok(back)
+}
+
+/// The merged tree `tree` with every client file that `head` or `theirs`
+/// holds and the merge lost put back (this device's version first), unless
+/// the merged ledger holds the client's tombstone: a file removed on one
+/// device without `client delete` is kept, and goes back there.
+pub fn keep_in_tree(git: &Git, codec: Codec, head: &str, theirs: &str, tree: &str) -> Result<String> {
+    let ledger = git.blob(tree, LEDGER_FILE)?.unwrap_or_default();
+    let mut put: Vec<(String, Vec<u8>)> = Vec::new();
+    for side in [head, theirs] {
+        for c in tracked::changes(git, side, tree)?.into_iter().filter(|c| c.object.is_none()) {
+            let Some(Part::Client(stem)) = codec.part(&c.path) else { continue };
+            if put.iter().any(|(p, _)| *p == c.path) {
+                continue;
+            }
+            let Some(bytes) = git.blob(side, &c.path)? else { continue };
+            let Ok(r) = codec.record(&c.path, &stem, &bytes) else { continue };
+            if !ledger::erased_in(&ledger, codec.keys(), &r.client.id) {
+                put.push((c.path, bytes));
+            }
+        }
+    }
+    if put.is_empty() {
+        return Ok(tree.to_string());
+    }
+    trees::with_files(git, tree, &put)
+}
+
+/// Whether the ledger at `rev` holds client `id`'s tombstone.
+pub fn erased_at(git: &Git, codec: Codec, rev: &str, id: &str) -> Result<bool> {
+    let ledger = git.blob(rev, LEDGER_FILE)?.unwrap_or_default();
+    Ok(ledger::erased_in(&ledger, codec.keys(), id))
+}
+
+/// What `rapport doctor` says of a synced folder: each client file missing
+/// here that no erasure removed (the next `rapport sync` brings it back).
+pub fn doctor(store: &crate::store::Store) -> Vec<crate::store::doctor::Finding> {
+    if !super::is_set_up(store.root()) {
+        return Vec::new();
+    }
+    let git = Git::new(store.root());
+    let codec = Codec::new(store.keys());
+    let mut said = Vec::new();
+    // The ledger only ever grows: one that lacks entries of the last sync
+    // or of the remote (an older copy put back) is named.
+    let remote = format!("refs/remotes/origin/{}", super::BRANCH);
+    for (rev, which) in [("HEAD", "the last sync"), (remote.as_str(), "the remote (as last fetched)")] {
+        let lacks = super::kept::ledger_lacks(&git, codec, rev).unwrap_or(0);
+        if lacks > 0 {
+            said.push(crate::store::doctor::Finding {
+                attention: true,
+                text: format!(
+                    "the ledger here disagrees with {which}: it lacks {} (an older copy put back?). `rapport sync` \
+                     puts them back; the ledger only ever grows",
+                    if lacks == 1 { "1 entry".to_string() } else { format!("{lacks} entries") }
+                ),
+            });
+        }
+    }
+    let found = here(&git, codec).unwrap_or_default();
+    said.extend(found.into_iter().map(|m| crate::store::doctor::Finding {
+        attention: true,
+        text: format!(
+            "{} ({}) is missing from this device, though the client was never erased (`client delete`): it was \
+                 removed outside Rapport. `rapport sync` brings it back from the last sync",
+            m.path,
+            crate::sanitize::visible(&m.record.client.name)
+        ),
+    }));
+    said
+}
