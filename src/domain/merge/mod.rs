@@ -407,6 +407,31 @@ impl Merger {
     }
 }
 
+/// How each field of a note merges, said once: a field added to a note
+/// does not compile until it is placed here (and, where it is not merged
+/// field by field, handled in [`Merger::session`]).
+const _: fn(&Session) = note_fields;
+fn note_fields(s: &Session) {
+    let Session {
+        // The key a note is matched by (`Keyed`).
+        id: _,
+        // Merged field by field while the note is finalised on neither
+        // device; a true conflict keeps this device's value in place.
+        at: _,
+        minutes: _,
+        topics: _,
+        feedback: _,
+        observations: _,
+        plan: _,
+        notes: _,
+        appointment: _,
+        // A seal is never merged: the version whose seal holds stays in place.
+        finalised: _,
+        // A set: the union of both devices', in time order.
+        addenda: _,
+    } = s;
+}
+
 /// A list without keys merged as a set: ours, then theirs' that ours
 /// lacks, less what either side removed from the base.
 fn set_union<T: PartialEq + Clone>(b: &[T], o: &[T], t: &[T]) -> Vec<T> {
