@@ -7,7 +7,7 @@ use std::process::ExitCode;
 use std::time::SystemTime;
 
 use anyhow::{Context, Result, anyhow, bail};
-use chrono::{Local, NaiveDateTime, Timelike};
+use chrono::{Local, NaiveDateTime, TimeZone, Timelike};
 use clap::{CommandFactory, FromArgMatches};
 
 use rapport::cli::args::{DemoCommand, SyncCommand};
@@ -28,6 +28,15 @@ fn data_folder_help() -> String {
         None => "RAPPORT_DIR is not set".to_string(),
     };
     format!("Data folder: --data-dir, else RAPPORT_DIR, else {default}.\n{env}.")
+}
+
+/// The time `--now` (or RAPPORT_NOW) fixes, for the tests: a held key's
+/// time is then told by it, not by the wall clock.
+static FIXED_CLOCK: std::sync::OnceLock<SystemTime> = std::sync::OnceLock::new();
+
+/// The wall clock, or the time `--now` fixes.
+fn clock() -> SystemTime {
+    FIXED_CLOCK.get().copied().unwrap_or_else(SystemTime::now)
 }
 
 fn main() -> ExitCode {
@@ -81,6 +90,9 @@ fn run() -> Result<()> {
         Some(t) => parse_datetime(t).map_err(|e| anyhow!("--now: {e}"))?,
         None => now_to_the_minute(),
     };
+    if cli.now.is_some() {
+        let _ = FIXED_CLOCK.set(Local.from_local_datetime(&now).earliest().map_or_else(SystemTime::now, Into::into));
+    }
     if let Some(Command::Demo { command: None }) = cli.command {
         let dir = tempfile::Builder::new()
             .prefix("rapport-demo-")
@@ -127,7 +139,7 @@ fn run() -> Result<()> {
         Some(Command::Decrypt { yes }) => return cli::crypt::decrypt(&dir, *yes, now, &SystemKeyring),
         Some(Command::Passphrase) => return cli::crypt::change_passphrase(&dir, &SystemKeyring),
         Some(Command::Unlock { duration }) => {
-            return cli::unlock::unlock(&dir, *duration, &SystemKeyring, SystemTime::now);
+            return cli::unlock::unlock(&dir, *duration, &SystemKeyring, clock);
         }
         Some(Command::Lock) => return cli::unlock::lock(&dir, &SystemKeyring),
         Some(Command::Sync { command: Some(SyncCommand::Clone { remote }) }) => {
@@ -183,11 +195,7 @@ fn open_store(dir: &Path) -> Result<Store> {
              it again (`rapport sync clone REMOTE`, with this data folder) to finish it"
         );
     }
-    if crypt::is_encrypted(dir) {
-        cli::unlock::open_encrypted(dir, &SystemKeyring, SystemTime::now())
-    } else {
-        Store::open(dir)
-    }
+    if crypt::is_encrypted(dir) { cli::unlock::open_encrypted(dir, &SystemKeyring, clock()) } else { Store::open(dir) }
 }
 
 fn open_tui(store: Store, fixed_now: Option<NaiveDateTime>) -> Result<()> {

@@ -1,42 +1,28 @@
 //! The command line, through the real binary and the real files.
 
+mod common;
+
 use std::fs;
 use std::path::Path;
-use std::process::Output;
 
-use assert_cmd::Command;
+use common::{fails, ok, rapport_at};
 
-/// `rapport` on `dir`, at a fixed time, whatever the machine's clock says.
-fn rapport(dir: &Path) -> Command {
-    let mut c = Command::cargo_bin("rapport").unwrap();
-    c.env("RAPPORT_DIR", dir).env("RAPPORT_NOW", "2026-11-23 09:35").env_remove("NO_COLOR");
-    c
-}
-
-fn ok(dir: &Path, args: &[&str]) -> String {
-    let out = rapport(dir).args(args).output().unwrap();
-    assert!(out.status.success(), "rapport {args:?} failed: {}", String::from_utf8_lossy(&out.stderr));
-    String::from_utf8(out.stdout).unwrap()
-}
-
-fn fails(dir: &Path, args: &[&str]) -> String {
-    let out: Output = rapport(dir).args(args).output().unwrap();
-    assert!(!out.status.success(), "rapport {args:?} should have failed");
-    assert!(out.stdout.is_empty(), "a failure prints nothing to stdout");
-    String::from_utf8(out.stderr).unwrap()
-}
+const NOW: &str = "2026-11-23 09:35";
 
 fn maria(dir: &Path) {
-    ok(dir, &["client", "add", "Maria Lopez", "--preferred", "Mari", "--pronouns", "she/her"]);
+    ok(dir, NOW, &["client", "add", "Maria Lopez", "--preferred", "Mari", "--pronouns", "she/her"]);
 }
 
 #[test]
 fn a_new_user_adds_a_client_writes_two_notes_and_reads_a_correct_review() {
     let d = tempfile::tempdir().unwrap();
     let dir = d.path();
-    assert!(ok(dir, &["client", "add", "Maria Lopez", "--preferred", "Mari"]).contains("Added Maria Lopez (Mari)"));
+    assert!(
+        ok(dir, NOW, &["client", "add", "Maria Lopez", "--preferred", "Mari"]).contains("Added Maria Lopez (Mari)")
+    );
     ok(
         dir,
+        NOW,
         &[
             "note",
             "mari",
@@ -53,6 +39,7 @@ fn a_new_user_adds_a_client_writes_two_notes_and_reads_a_correct_review() {
     );
     let saved = ok(
         dir,
+        NOW,
         &[
             "note",
             "maria",
@@ -75,7 +62,7 @@ fn a_new_user_adds_a_client_writes_two_notes_and_reads_a_correct_review() {
     );
     assert!(saved.contains("Saved session s2 for Maria Lopez (2026-11-16 10:00, 50 min)"), "{saved}");
 
-    let review = ok(dir, &["review", "mari"]);
+    let review = ok(dir, NOW, &["review", "mari"]);
     let expected_order =
         ["Last time", "They told you", "Tasks to check", "Personal", "Plan", "Watch for", "Awaiting reply"];
     let positions: Vec<usize> = expected_order.iter().map(|h| review.find(&format!("\n{h}\n")).unwrap()).collect();
@@ -88,7 +75,7 @@ fn a_new_user_adds_a_client_writes_two_notes_and_reads_a_correct_review() {
     assert!(review.contains("Plan: look at the diary"), "{review}");
     assert!(review.contains("No messages awaiting a reply"), "{review}");
 
-    let json: serde_json::Value = serde_json::from_str(&ok(dir, &["review", "mari", "--json"])).unwrap();
+    let json: serde_json::Value = serde_json::from_str(&ok(dir, NOW, &["review", "mari", "--json"])).unwrap();
     assert_eq!(json["session_number"], 3);
     assert_eq!(json["last_time"]["topics"][0], "sleep");
 
@@ -102,29 +89,29 @@ fn a_new_user_adds_a_client_writes_two_notes_and_reads_a_correct_review() {
 fn unknown_and_ambiguous_clients_are_refused_with_the_candidates() {
     let d = tempfile::tempdir().unwrap();
     maria(d.path());
-    ok(d.path(), &["client", "add", "Mark Owens"]);
-    let err = fails(d.path(), &["note", "zed", "--topic", "x"]);
+    ok(d.path(), NOW, &["client", "add", "Mark Owens"]);
+    let err = fails(d.path(), NOW, &["note", "zed", "--topic", "x"]);
     assert!(err.contains("no client matches 'zed'"), "{err}");
-    let err = fails(d.path(), &["review", "ma"]);
+    let err = fails(d.path(), NOW, &["review", "ma"]);
     assert!(err.contains("Maria Lopez (maria-lopez)") && err.contains("Mark Owens (mark-owens)"), "{err}");
-    assert!(ok(d.path(), &["review", "owens"]).starts_with("Mark Owens"));
+    assert!(ok(d.path(), NOW, &["review", "owens"]).starts_with("Mark Owens"));
 }
 
 #[test]
 fn a_client_is_found_by_any_word_of_their_name_with_or_without_accents() {
     let d = tempfile::tempdir().unwrap();
-    ok(d.path(), &["client", "add", "Zoë Ørsted-Núñez"]);
-    ok(d.path(), &["client", "add", "Zoltan Kovacs"]);
+    ok(d.path(), NOW, &["client", "add", "Zoë Ørsted-Núñez"]);
+    ok(d.path(), NOW, &["client", "add", "Zoltan Kovacs"]);
     for typed in ["zoe", "orsted", "nunez", "Núñez", "ZOË ØRSTED", "zoe-orsted-nunez"] {
-        assert!(ok(d.path(), &["review", typed]).starts_with("Zoë Ørsted-Núñez"), "{typed}");
+        assert!(ok(d.path(), NOW, &["review", typed]).starts_with("Zoë Ørsted-Núñez"), "{typed}");
     }
-    ok(d.path(), &["note", "nunez", "--topic", "first"]);
-    let err = fails(d.path(), &["review", "zo"]);
+    ok(d.path(), NOW, &["note", "nunez", "--topic", "first"]);
+    let err = fails(d.path(), NOW, &["review", "zo"]);
     assert!(
         err.contains("Zoë Ørsted-Núñez (zoe-orsted-nunez)") && err.contains("Zoltan Kovacs (zoltan-kovacs)"),
         "{err}"
     );
-    assert!(fails(d.path(), &["review", "sted"]).contains("no client matches 'sted'"));
+    assert!(fails(d.path(), NOW, &["review", "sted"]).contains("no client matches 'sted'"));
 }
 
 #[test]
@@ -132,50 +119,55 @@ fn homework_is_set_outside_a_note() {
     let d = tempfile::tempdir().unwrap();
     maria(d.path());
     // Written this morning, so not yet final.
-    ok(d.path(), &["note", "mari", "--at", "2026-11-23 08:30", "--yes", "--topic", "sleep"]);
-    assert_eq!(ok(d.path(), &["task", "add", "mari", "read the leaflet"]), "Set task t1 for Maria Lopez.\n");
-    let out = ok(d.path(), &["task", "add", "mari", "walk daily", "--session", "s1"]);
+    ok(d.path(), NOW, &["note", "mari", "--at", "2026-11-23 08:30", "--yes", "--topic", "sleep"]);
+    assert_eq!(ok(d.path(), NOW, &["task", "add", "mari", "read the leaflet"]), "Set task t1 for Maria Lopez.\n");
+    let out = ok(d.path(), NOW, &["task", "add", "mari", "walk daily", "--session", "s1"]);
     assert_eq!(out, "Set task t2 for Maria Lopez in note s1.\n");
-    let list = ok(d.path(), &["task", "list", "mari"]);
+    let list = ok(d.path(), NOW, &["task", "list", "mari"]);
     assert!(list.contains("t1   open     read the leaflet  (set Mon 23 Nov)"), "{list}");
     assert!(list.contains("t2   open     walk daily  (set Mon 23 Nov)"), "{list}");
-    let review = ok(d.path(), &["review", "mari"]);
+    let review = ok(d.path(), NOW, &["review", "mari"]);
     assert!(review.contains("[t1] read the leaflet") && review.contains("[t2] walk daily"), "{review}");
     let file: serde_json::Value =
         serde_json::from_str(&fs::read_to_string(d.path().join("clients/maria-lopez.json")).unwrap()).unwrap();
     assert_eq!(file["tasks"][1]["session"], "s1");
     assert!(file["tasks"][0].get("session").is_none());
 
-    assert!(fails(d.path(), &["task", "add", "mari", "  "]).contains("the task is empty"));
-    assert!(fails(d.path(), &["task", "add", "mari", "x", "--session", "s9"]).contains("no session s9"));
-    ok(d.path(), &["finalise", "mari", "s1"]);
-    let err = fails(d.path(), &["task", "add", "mari", "x", "--session", "s1"]);
+    assert!(fails(d.path(), NOW, &["task", "add", "mari", "  "]).contains("the task is empty"));
+    assert!(fails(d.path(), NOW, &["task", "add", "mari", "x", "--session", "s9"]).contains("no session s9"));
+    ok(d.path(), NOW, &["finalise", "mari", "s1"]);
+    let err = fails(d.path(), NOW, &["task", "add", "mari", "x", "--session", "s1"]);
     assert!(err.contains("note s1 is final"), "{err}");
-    assert!(ok(d.path(), &["verify"]).contains("as they were finalised"));
+    assert!(ok(d.path(), NOW, &["verify"]).contains("as they were finalised"));
 }
 
 #[test]
 fn an_item_is_named_by_its_number_alone() {
     let d = tempfile::tempdir().unwrap();
     maria(d.path());
-    ok(d.path(), &["note", "mari", "--at", "2026-11-16 10:00", "--yes", "--task", "sleep diary", "--task", "walk"]);
-    ok(d.path(), &["note", "mari", "--at", "2026-11-23 08:30", "--yes", "--topic", "work"]);
-    assert_eq!(ok(d.path(), &["task", "done", "mari", "2"]), "Task t2 of Maria Lopez marked done.\n");
-    assert_eq!(ok(d.path(), &["task", "drop", "mari", "T1"]), "Task t1 of Maria Lopez marked dropped.\n");
-    ok(d.path(), &["goal", "add", "mari", "sleep through"]);
+    ok(
+        d.path(),
+        NOW,
+        &["note", "mari", "--at", "2026-11-16 10:00", "--yes", "--task", "sleep diary", "--task", "walk"],
+    );
+    ok(d.path(), NOW, &["note", "mari", "--at", "2026-11-23 08:30", "--yes", "--topic", "work"]);
+    assert_eq!(ok(d.path(), NOW, &["task", "done", "mari", "2"]), "Task t2 of Maria Lopez marked done.\n");
+    assert_eq!(ok(d.path(), NOW, &["task", "drop", "mari", "T1"]), "Task t1 of Maria Lopez marked dropped.\n");
+    ok(d.path(), NOW, &["goal", "add", "mari", "sleep through"]);
     assert_eq!(
-        ok(d.path(), &["goal", "set", "mari", "1", "--status", "achieved"]),
+        ok(d.path(), NOW, &["goal", "set", "mari", "1", "--status", "achieved"]),
         "Goal g1 of Maria Lopez updated.\n"
     );
-    ok(d.path(), &["contact", "add", "mari", "--channel", "text", "--summary", "running late"]);
+    ok(d.path(), NOW, &["contact", "add", "mari", "--channel", "text", "--summary", "running late"]);
     assert!(
-        ok(d.path(), &["contact", "replied", "mari", "1"]).contains("Contact c1 of Maria Lopez marked as replied.")
+        ok(d.path(), NOW, &["contact", "replied", "mari", "1"])
+            .contains("Contact c1 of Maria Lopez marked as replied.")
     );
-    assert!(ok(d.path(), &["addendum", "mari", "1", "also: the dog"]).contains("note s1 of Maria Lopez"));
-    assert!(ok(d.path(), &["finalise", "mari", "2"]).contains("Finalised 1 note of Maria Lopez: s2."));
-    let tasks = ok(d.path(), &["task", "list", "mari"]);
+    assert!(ok(d.path(), NOW, &["addendum", "mari", "1", "also: the dog"]).contains("note s1 of Maria Lopez"));
+    assert!(ok(d.path(), NOW, &["finalise", "mari", "2"]).contains("Finalised 1 note of Maria Lopez: s2."));
+    let tasks = ok(d.path(), NOW, &["task", "list", "mari"]);
     assert!(tasks.contains("t1   dropped") && tasks.contains("t2   done"), "{tasks}");
-    assert!(fails(d.path(), &["task", "done", "mari", "9"]).contains("no task t9"));
+    assert!(fails(d.path(), NOW, &["task", "done", "mari", "9"]).contains("no task t9"));
 }
 
 #[test]
@@ -189,20 +181,20 @@ fn every_client_argument_is_described_in_help() {
         &["client", "archive", "--help"],
         &["export", "--help"],
     ] {
-        let help = ok(d.path(), args);
+        let help = ok(d.path(), NOW, args);
         let line = help.lines().find(|l| l.trim_start().starts_with("<CLIENT>")).unwrap_or_default();
         assert!(line.contains("The client: their id, or the start of any word of their name"), "{args:?}: {help}");
     }
-    assert!(ok(d.path(), &["task", "done", "--help"]).contains("The task: t2, or just 2"));
+    assert!(ok(d.path(), NOW, &["task", "done", "--help"]).contains("The task: t2, or just 2"));
 }
 
 #[test]
 fn a_review_at_a_time_with_no_appointment_says_so() {
     let d = tempfile::tempdir().unwrap();
     maria(d.path());
-    ok(d.path(), &["appointment", "mari", "--at", "2026-11-23 10:00"]);
+    ok(d.path(), NOW, &["appointment", "mari", "--at", "2026-11-23 10:00"]);
     let run = |args: &[&str]| {
-        let out = rapport(d.path()).args(args).output().unwrap();
+        let out = rapport_at(d.path(), NOW).args(args).output().unwrap();
         assert!(out.status.success(), "{args:?}");
         (String::from_utf8(out.stdout).unwrap(), String::from_utf8(out.stderr).unwrap())
     };
@@ -221,7 +213,7 @@ fn a_review_at_a_time_with_no_appointment_says_so() {
         serde_json::from_str::<serde_json::Value>(&json).unwrap()["appointment"]["start"],
         "2026-11-24T10:00:00"
     );
-    assert!(fails(d.path(), &["review", "mari", "--at", "7h"]).contains("not a time"));
+    assert!(fails(d.path(), NOW, &["review", "mari", "--at", "7h"]).contains("not a time"));
 }
 
 #[test]
@@ -229,11 +221,11 @@ fn impossible_times_change_nothing() {
     let d = tempfile::tempdir().unwrap();
     maria(d.path());
     let before = fs::read(d.path().join("clients/maria-lopez.json")).unwrap();
-    assert!(fails(d.path(), &["note", "mari", "--at", "2026-02-30 10:00"]).contains("does not exist"));
-    assert!(fails(d.path(), &["appointment", "mari", "--at", "2026-11-30 25:00"]).contains("not a time of day"));
-    assert!(fails(d.path(), &["note", "mari", "--minutes", "0"]).contains("0 is not in 1..=1440"));
-    assert!(fails(d.path(), &["agenda", "--date", "1066-10-14"]).contains("too far"));
-    assert!(fails(d.path(), &["task", "done", "mari", "t9"]).contains("no task t9"));
+    assert!(fails(d.path(), NOW, &["note", "mari", "--at", "2026-02-30 10:00"]).contains("does not exist"));
+    assert!(fails(d.path(), NOW, &["appointment", "mari", "--at", "2026-11-30 25:00"]).contains("not a time of day"));
+    assert!(fails(d.path(), NOW, &["note", "mari", "--minutes", "0"]).contains("0 is not in 1..=1440"));
+    assert!(fails(d.path(), NOW, &["agenda", "--date", "1066-10-14"]).contains("too far"));
+    assert!(fails(d.path(), NOW, &["task", "done", "mari", "t9"]).contains("no task t9"));
     assert_eq!(fs::read(d.path().join("clients/maria-lopez.json")).unwrap(), before);
 }
 
@@ -241,29 +233,29 @@ fn impossible_times_change_nothing() {
 fn appointments_fill_the_agenda_with_a_reminder() {
     let d = tempfile::tempdir().unwrap();
     maria(d.path());
-    ok(d.path(), &["note", "mari", "--at", "2026-11-16 10:00", "--yes", "--task", "keep a sleep diary"]);
-    let booked = ok(d.path(), &["appointment", "mari", "--at", "2026-11-23 10:00", "--weekly", "2"]);
+    ok(d.path(), NOW, &["note", "mari", "--at", "2026-11-16 10:00", "--yes", "--task", "keep a sleep diary"]);
+    let booked = ok(d.path(), NOW, &["appointment", "mari", "--at", "2026-11-23 10:00", "--weekly", "2"]);
     assert!(booked.contains("Booked 3 appointments"), "{booked}");
-    let warn = ok(d.path(), &["appointment", "mari", "--at", "2026-11-23 10:30", "--minutes", "30"]);
+    let warn = ok(d.path(), NOW, &["appointment", "mari", "--at", "2026-11-23 10:30", "--minutes", "30"]);
     assert!(warn.contains("Warning: this overlaps"), "{warn}");
-    let agenda = ok(d.path(), &["agenda", "--days", "8"]);
+    let agenda = ok(d.path(), NOW, &["agenda", "--days", "8"]);
     assert!(agenda.contains("Mon 23 Nov\n  10:00  Maria Lopez (Mari)"), "{agenda}");
     assert!(agenda.contains("task: keep a sleep diary"), "{agenda}");
     assert!(agenda.contains("Mon 30 Nov\n  10:00"), "{agenda}");
-    ok(d.path(), &["appointment", "cancel", "mari", "--at", "2026-11-30 10:00"]);
+    ok(d.path(), NOW, &["appointment", "cancel", "mari", "--at", "2026-11-30 10:00"]);
     // A cancelled appointment stays on the agenda, marked as such.
-    let day = ok(d.path(), &["agenda", "--date", "2026-11-30"]);
+    let day = ok(d.path(), NOW, &["agenda", "--date", "2026-11-30"]);
     assert!(day.contains("10:00  Maria Lopez (Mari)   50 min  [cancelled]"), "{day}");
     assert!(
-        fails(d.path(), &["appointment", "cancel", "mari", "--at", "2026-11-30 10:00"])
+        fails(d.path(), NOW, &["appointment", "cancel", "mari", "--at", "2026-11-30 10:00"])
             .contains("is already cancelled")
     );
     // The time is free again: booking it anew is no clash.
-    assert!(!ok(d.path(), &["appointment", "mari", "--at", "2026-11-30 10:00"]).contains("Warning"));
-    let review = ok(d.path(), &["review", "mari"]);
+    assert!(!ok(d.path(), NOW, &["appointment", "mari", "--at", "2026-11-30 10:00"]).contains("Warning"));
+    let review = ok(d.path(), NOW, &["review", "mari"]);
     assert!(review.contains("Mon 23 Nov 10:00 (in 25 min) · session 2 · 7 days since the last"), "{review}");
     // A later day's appointment is said once, not "Mon 7 Dec 10:00 (Mon 7 Dec 10:00)".
-    let later = ok(d.path(), &["review", "mari", "--at", "2026-12-07 10:00"]);
+    let later = ok(d.path(), NOW, &["review", "mari", "--at", "2026-12-07 10:00"]);
     assert!(later.contains("\nMon 7 Dec 10:00 · session 2 ·"), "{later}");
 }
 
@@ -271,16 +263,19 @@ fn appointments_fill_the_agenda_with_a_reminder() {
 fn booking_in_the_past_or_over_another_clients_time_warns_and_the_agenda_says_so() {
     let d = tempfile::tempdir().unwrap();
     maria(d.path());
-    ok(d.path(), &["client", "add", "Tom Becker"]);
-    let out = ok(d.path(), &["appointment", "mari", "--at", "2026-11-23 08:00"]);
+    ok(d.path(), NOW, &["client", "add", "Tom Becker"]);
+    let out = ok(d.path(), NOW, &["appointment", "mari", "--at", "2026-11-23 08:00"]);
     assert!(out.contains("Warning: 2026-11-23 08:00 is in the past."), "{out}");
-    assert!(!ok(d.path(), &["appointment", "mari", "--at", "2026-11-23 10:00"]).contains("Warning"));
-    assert!(!ok(d.path(), &["appointment", "tom", "--at", "2026-11-23 10:50"]).contains("Warning"), "back to back");
-    ok(d.path(), &["appointment", "cancel", "tom", "--at", "2026-11-23 10:50"]);
-    let out = ok(d.path(), &["appointment", "tom", "--at", "2026-11-23 10:30"]);
+    assert!(!ok(d.path(), NOW, &["appointment", "mari", "--at", "2026-11-23 10:00"]).contains("Warning"));
+    assert!(
+        !ok(d.path(), NOW, &["appointment", "tom", "--at", "2026-11-23 10:50"]).contains("Warning"),
+        "back to back"
+    );
+    ok(d.path(), NOW, &["appointment", "cancel", "tom", "--at", "2026-11-23 10:50"]);
+    let out = ok(d.path(), NOW, &["appointment", "tom", "--at", "2026-11-23 10:30"]);
     assert!(out.contains("Warning: this overlaps Maria Lopez's appointment at 2026-11-23 10:00."), "{out}");
 
-    let agenda = ok(d.path(), &["agenda"]);
+    let agenda = ok(d.path(), NOW, &["agenda"]);
     assert!(
         agenda.contains("  10:00  Maria Lopez (Mari)   50 min\n         Warning: this overlaps Tom Becker at 10:30.\n"),
         "{agenda}"
@@ -292,30 +287,30 @@ fn booking_in_the_past_or_over_another_clients_time_warns_and_the_agenda_says_so
         "{agenda}"
     );
     assert_eq!(agenda.matches("Warning").count(), 2, "{agenda}");
-    ok(d.path(), &["appointment", "cancel", "tom", "--at", "2026-11-23 10:30"]);
-    assert!(!ok(d.path(), &["agenda"]).contains("Warning"));
+    ok(d.path(), NOW, &["appointment", "cancel", "tom", "--at", "2026-11-23 10:30"]);
+    assert!(!ok(d.path(), NOW, &["agenda"]).contains("Warning"));
 }
 
 #[test]
 fn lists_size_their_columns_to_the_names_and_cut_a_long_one_with_an_ellipsis() {
     let d = tempfile::tempdir().unwrap();
     maria(d.path());
-    ok(d.path(), &["client", "add", "Bartholomew Alexander Fitzgerald-Worthington the Third"]);
-    ok(d.path(), &["client", "add", "李小龍"]);
+    ok(d.path(), NOW, &["client", "add", "Bartholomew Alexander Fitzgerald-Worthington the Third"]);
+    ok(d.path(), NOW, &["client", "add", "李小龍"]);
     for (who, at) in [("mari", "10:00"), ("barth", "11:00"), ("李", "12:00")] {
-        ok(d.path(), &["appointment", who, "--at", &format!("2026-11-24 {at}")]);
+        ok(d.path(), NOW, &["appointment", who, "--at", &format!("2026-11-24 {at}")]);
     }
     // Where a column starts, in terminal columns (a Chinese character takes two).
     let column_of = |line: &str, text: &str| unicode_width::UnicodeWidthStr::width(&line[..line.find(text).unwrap()]);
 
-    let list = ok(d.path(), &["client", "list"]);
+    let list = ok(d.path(), NOW, &["client", "list"]);
     let starts: Vec<usize> = list.lines().map(|l| column_of(l, "no sessions yet")).collect();
     assert_eq!(starts.len(), 3, "{list}");
     assert!(starts.iter().all(|&c| c == starts[0]), "{list}");
     assert!(list.contains("  Bartholomew Alexander Fitzgerald-Worthi…  no sessions yet"), "{list}");
     assert!(list.starts_with("bartholomew-alexander-fitzgerald-worthin  "), "ids are never cut: {list}");
 
-    let agenda = ok(d.path(), &["agenda", "--date", "2026-11-24"]);
+    let agenda = ok(d.path(), NOW, &["agenda", "--date", "2026-11-24"]);
     let starts: Vec<usize> = agenda.lines().filter(|l| l.contains(" min")).map(|l| column_of(l, "50 min")).collect();
     assert_eq!(starts.len(), 3, "{agenda}");
     assert!(starts.iter().all(|&c| c == starts[0]), "{agenda}");
@@ -329,17 +324,19 @@ fn the_profile_commands_feed_the_review() {
     maria(dir);
     ok(
         dir,
+        NOW,
         &["note", "mari", "--at", "2026-11-16 10:00", "--yes", "--task", "sleep diary", "--task", "call her sister"],
     );
-    ok(dir, &["task", "done", "mari", "t2", "--outcome", "they talked for an hour"]);
-    ok(dir, &["task", "drop", "mari", "t1"]);
-    ok(dir, &["personal", "add", "mari", "plays in a brass band", "--ask"]);
-    ok(dir, &["goal", "add", "mari", "sleep seven hours", "--agreed"]);
-    ok(dir, &["goal", "add", "mari", "leave work by six"]);
-    ok(dir, &["goal", "set", "mari", "g2", "--status", "achieved"]);
-    ok(dir, &["watch", "add", "mari", "do not push on the father yet"]);
+    ok(dir, NOW, &["task", "done", "mari", "t2", "--outcome", "they talked for an hour"]);
+    ok(dir, NOW, &["task", "drop", "mari", "t1"]);
+    ok(dir, NOW, &["personal", "add", "mari", "plays in a brass band", "--ask"]);
+    ok(dir, NOW, &["goal", "add", "mari", "sleep seven hours", "--agreed"]);
+    ok(dir, NOW, &["goal", "add", "mari", "leave work by six"]);
+    ok(dir, NOW, &["goal", "set", "mari", "g2", "--status", "achieved"]);
+    ok(dir, NOW, &["watch", "add", "mari", "do not push on the father yet"]);
     ok(
         dir,
+        NOW,
         &[
             "contact",
             "add",
@@ -352,18 +349,22 @@ fn the_profile_commands_feed_the_review() {
             "2026-11-20 18:00",
         ],
     );
-    ok(dir, &["contact", "add", "mari", "--channel", "text", "--summary", "running late", "--at", "2026-11-21 09:00"]);
-    ok(dir, &["contact", "replied", "mari", "c2"]);
+    ok(
+        dir,
+        NOW,
+        &["contact", "add", "mari", "--channel", "text", "--summary", "running late", "--at", "2026-11-21 09:00"],
+    );
+    ok(dir, NOW, &["contact", "replied", "mari", "c2"]);
 
-    assert!(ok(dir, &["task", "list", "mari"]).contains("t2   done     call her sister"));
-    assert!(ok(dir, &["goal", "list", "mari"]).contains("g2   achieved not agreed leave work by six"));
-    let contacts = ok(dir, &["contact", "list"]);
+    assert!(ok(dir, NOW, &["task", "list", "mari"]).contains("t2   done     call her sister"));
+    assert!(ok(dir, NOW, &["goal", "list", "mari"]).contains("g2   achieved not agreed leave work by six"));
+    let contacts = ok(dir, NOW, &["contact", "list"]);
     assert!(
         contacts.contains("AWAITING REPLY (3 days ago)") && contacts.contains("replied 2026-11-23 09:35"),
         "{contacts}"
     );
 
-    let review = ok(dir, &["review", "mari"]);
+    let review = ok(dir, NOW, &["review", "mari"]);
     assert!(review.contains("+ Done: call her sister: they talked for an hour"), "{review}");
     assert!(review.contains("No open tasks"), "{review}");
     assert!(review.contains("! Ask about: plays in a brass band"), "{review}");
@@ -371,22 +372,22 @@ fn the_profile_commands_feed_the_review() {
     assert!(!review.contains("leave work by six"), "achieved goals are not active: {review}");
     assert!(review.contains("! do not push on the father yet"), "{review}");
     assert!(review.contains("! [c1] voicemail 3 days ago: can we move Monday?"), "{review}");
-    assert!(fails(dir, &["contact", "replied", "mari", "c2"]).contains("already"));
+    assert!(fails(dir, NOW, &["contact", "replied", "mari", "c2"]).contains("already"));
 }
 
 #[test]
 fn a_damaged_client_file_is_reported_and_never_rewritten() {
     let d = tempfile::tempdir().unwrap();
     maria(d.path());
-    ok(d.path(), &["client", "add", "Tom Becker"]);
+    ok(d.path(), NOW, &["client", "add", "Tom Becker"]);
     let path = d.path().join("clients/tom-becker.json");
     fs::write(&path, "not json at all").unwrap();
-    let list = ok(d.path(), &["client", "list"]);
+    let list = ok(d.path(), NOW, &["client", "list"]);
     assert!(list.contains("maria-lopez") && list.contains("UNREADABLE"), "{list}");
-    let err = fails(d.path(), &["note", "tom", "--topic", "x"]);
+    let err = fails(d.path(), NOW, &["note", "tom", "--topic", "x"]);
     assert!(err.contains("tom-becker.json") && err.contains("line 1, column"), "{err}");
     assert_eq!(fs::read_to_string(&path).unwrap(), "not json at all");
-    ok(d.path(), &["note", "mari", "--topic", "still works"]);
+    ok(d.path(), NOW, &["note", "mari", "--topic", "still works"]);
 }
 
 #[test]
@@ -395,8 +396,8 @@ fn notes_from_many_processes_at_once_are_all_kept() {
     maria(d.path());
     let children: Vec<_> = (0..8)
         .map(|i| {
-            std::process::Command::new(assert_cmd::cargo::cargo_bin("rapport"))
-                .env("RAPPORT_DIR", d.path())
+            common::command(d.path())
+                .env("RAPPORT_NOW", NOW)
                 .args(["note", "mari", "--topic", &format!("from process {i}")])
                 .spawn()
                 .unwrap()
@@ -413,7 +414,7 @@ fn notes_from_many_processes_at_once_are_all_kept() {
 #[test]
 fn help_names_the_data_folder_in_use() {
     let d = tempfile::tempdir().unwrap();
-    let help = ok(d.path(), &["--help"]);
+    let help = ok(d.path(), NOW, &["--help"]);
     assert!(help.contains(&format!("RAPPORT_DIR is set: {}", d.path().display())), "{help}");
     assert!(help.contains("--data-dir"));
 }
@@ -421,7 +422,7 @@ fn help_names_the_data_folder_in_use() {
 #[test]
 fn the_app_refuses_to_start_without_a_terminal() {
     let d = tempfile::tempdir().unwrap();
-    let err = fails(d.path(), &[]);
+    let err = fails(d.path(), NOW, &[]);
     assert!(err.contains("needs a terminal"), "{err}");
 }
 
@@ -429,20 +430,21 @@ fn the_app_refuses_to_start_without_a_terminal() {
 fn search_from_the_command_line() {
     let d = tempfile::tempdir().unwrap();
     maria(d.path());
-    ok(d.path(), &["client", "add", "Tom Becker"]);
+    ok(d.path(), NOW, &["client", "add", "Tom Becker"]);
     ok(
         d.path(),
+        NOW,
         &["note", "mari", "--at", "2026-11-16 10:00", "--yes", "--text", "She kept the Sleep Diary every night."],
     );
-    ok(d.path(), &["note", "tom", "--at", "2026-11-17 10:00", "--yes", "--task", "sleep diary"]);
-    let out = ok(d.path(), &["search", "sleep", "diary"]);
+    ok(d.path(), NOW, &["note", "tom", "--at", "2026-11-17 10:00", "--yes", "--task", "sleep diary"]);
+    let out = ok(d.path(), NOW, &["search", "sleep", "diary"]);
     assert!(out.starts_with("Tom Becker · Tue 17 Nov · s1\n"), "{out}");
     assert!(out.contains("Maria Lopez (Mari) · Mon 16 Nov · s1\n    She kept the Sleep Diary every night."), "{out}");
-    let one = ok(d.path(), &["search", "diary", "--client", "mari"]);
+    let one = ok(d.path(), NOW, &["search", "diary", "--client", "mari"]);
     assert!(!one.contains("Tom"), "{one}");
-    assert!(ok(d.path(), &["search", "diary", "--limit", "1"]).contains("(1 of 2 shown; --limit shows more)"));
-    assert!(ok(d.path(), &["search", "walrus"]).contains("Nothing found for 'walrus'."));
-    assert!(fails(d.path(), &["search", "!!!"]).contains("Type a word"));
+    assert!(ok(d.path(), NOW, &["search", "diary", "--limit", "1"]).contains("(1 of 2 shown; --limit shows more)"));
+    assert!(ok(d.path(), NOW, &["search", "walrus"]).contains("Nothing found for 'walrus'."));
+    assert!(fails(d.path(), NOW, &["search", "!!!"]).contains("Type a word"));
 }
 
 #[test]
@@ -451,22 +453,23 @@ fn search_finds_addenda_task_outcomes_and_messages_and_says_where() {
     maria(d.path());
     ok(
         d.path(),
+        NOW,
         &["note", "mari", "--at", "2026-11-16 10:00", "--yes", "--topic", "sleep", "--task", "keep a sleep diary"],
     );
-    ok(d.path(), &["finalise", "mari", "s1"]);
-    ok(d.path(), &["addendum", "mari", "s1", "She rang back: the party is on Sunday 6 Dec."]);
-    ok(d.path(), &["task", "done", "mari", "t1", "--outcome", "kept it five nights out of seven"]);
-    ok(d.path(), &["contact", "add", "mari", "--channel", "text", "--summary", "can we move Thursday?"]);
+    ok(d.path(), NOW, &["finalise", "mari", "s1"]);
+    ok(d.path(), NOW, &["addendum", "mari", "s1", "She rang back: the party is on Sunday 6 Dec."]);
+    ok(d.path(), NOW, &["task", "done", "mari", "t1", "--outcome", "kept it five nights out of seven"]);
+    ok(d.path(), NOW, &["contact", "add", "mari", "--channel", "text", "--summary", "can we move Thursday?"]);
 
-    let out = ok(d.path(), &["search", "Sunday"]);
+    let out = ok(d.path(), NOW, &["search", "Sunday"]);
     assert!(out.starts_with("Maria Lopez (Mari) · Mon 23 Nov · addendum to s1\n"), "{out}");
     assert!(out.contains("the party is on Sunday 6 Dec."), "{out}");
-    let out = ok(d.path(), &["search", "five", "nights"]);
+    let out = ok(d.path(), NOW, &["search", "five", "nights"]);
     assert!(out.starts_with("Maria Lopez (Mari) · Mon 23 Nov · outcome of t1\n    kept it five nights"), "{out}");
-    let out = ok(d.path(), &["search", "thursday"]);
+    let out = ok(d.path(), NOW, &["search", "thursday"]);
     assert!(out.starts_with("Maria Lopez (Mari) · Mon 23 Nov · message c1\n    can we move Thursday?"), "{out}");
     // The note itself is still found where it was, and only once.
-    let out = ok(d.path(), &["search", "diary"]);
+    let out = ok(d.path(), NOW, &["search", "diary"]);
     assert!(out.starts_with("Maria Lopez (Mari) · Mon 16 Nov · s1\n"), "{out}");
     assert_eq!(out.matches("Maria Lopez").count(), 1, "{out}");
 }
@@ -474,16 +477,20 @@ fn search_finds_addenda_task_outcomes_and_messages_and_says_where() {
 #[test]
 fn search_folds_accents_as_client_names_do() {
     let d = tempfile::tempdir().unwrap();
-    ok(d.path(), &["client", "add", "Zoë Ørsted-Núñez"]);
-    ok(d.path(), &["note", "zoe", "--at", "2026-11-16 10:00", "--yes", "--text", "Talked about Zoë's café in Århus."]);
-    ok(d.path(), &["note", "zoe", "--at", "2026-11-17 10:00", "--yes", "--text", "The cafe is closing."]);
-    let out = ok(d.path(), &["search", "zoe", "cafe"]);
+    ok(d.path(), NOW, &["client", "add", "Zoë Ørsted-Núñez"]);
+    ok(
+        d.path(),
+        NOW,
+        &["note", "zoe", "--at", "2026-11-16 10:00", "--yes", "--text", "Talked about Zoë's café in Århus."],
+    );
+    ok(d.path(), NOW, &["note", "zoe", "--at", "2026-11-17 10:00", "--yes", "--text", "The cafe is closing."]);
+    let out = ok(d.path(), NOW, &["search", "zoe", "cafe"]);
     assert!(out.contains("Zoë Ørsted-Núñez · Mon 16 Nov · s1\n    Talked about Zoë's café in Århus."), "{out}");
     // Accents typed find the plain word too.
-    let out = ok(d.path(), &["search", "Café", "--client", "nunez"]);
+    let out = ok(d.path(), NOW, &["search", "Café", "--client", "nunez"]);
     assert!(out.contains("· s2\n") && out.contains("· s1\n"), "{out}");
-    assert!(ok(d.path(), &["search", "aarhus"]).contains("Nothing found"), "Å folds to A, not AA");
-    assert!(ok(d.path(), &["search", "arhus"]).contains("· s1"));
+    assert!(ok(d.path(), NOW, &["search", "aarhus"]).contains("Nothing found"), "Å folds to A, not AA");
+    assert!(ok(d.path(), NOW, &["search", "arhus"]).contains("· s1"));
 }
 
 #[test]
@@ -491,20 +498,23 @@ fn a_generated_practice_is_deterministic_and_loads() {
     let d = tempfile::tempdir().unwrap();
     let generate = |out: &Path| {
         let o = out.to_str().unwrap();
-        ok(d.path(), &["demo", "generate", "--clients", "12", "--sessions", "5", "--out", o, "--seed", "3"])
+        ok(d.path(), NOW, &["demo", "generate", "--clients", "12", "--sessions", "5", "--out", o, "--seed", "3"])
     };
     let (a, b) = (d.path().join("a"), d.path().join("b"));
     assert!(generate(&a).contains("Wrote 12 clients with 5 sessions each"));
     generate(&b);
     let one = d.path().join("one");
     let o = one.to_str().unwrap();
-    let said = ok(d.path(), &["demo", "generate", "--clients", "1", "--sessions", "1", "--out", o]);
+    let said = ok(d.path(), NOW, &["demo", "generate", "--clients", "1", "--sessions", "1", "--out", o]);
     assert!(said.starts_with("Wrote 1 client with 1 session each"), "one of anything is not plural: {said}");
     for entry in fs::read_dir(a.join("clients")).unwrap() {
         let name = entry.unwrap().file_name();
         assert_eq!(fs::read(a.join("clients").join(&name)).unwrap(), fs::read(b.join("clients").join(&name)).unwrap());
     }
-    let list = rapport(d.path()).args(["--data-dir", a.to_str().unwrap(), "client", "list", "--all"]).output().unwrap();
+    let list = rapport_at(d.path(), NOW)
+        .args(["--data-dir", a.to_str().unwrap(), "client", "list", "--all"])
+        .output()
+        .unwrap();
     assert_eq!(String::from_utf8(list.stdout).unwrap().lines().count(), 12);
 }
 
@@ -514,6 +524,7 @@ fn a_subject_access_request_is_one_command() {
     maria(d.path());
     ok(
         d.path(),
+        NOW,
         &[
             "note",
             "mari",
@@ -528,10 +539,10 @@ fn a_subject_access_request_is_one_command() {
             "We talked.",
         ],
     );
-    ok(d.path(), &["goal", "add", "mari", "sleep well", "--agreed"]);
-    ok(d.path(), &["addendum", "mari", "s1", "Also work."]);
-    ok(d.path(), &["client", "edit", "mari", "--channel", "text"]);
-    let md = ok(d.path(), &["export", "mari"]);
+    ok(d.path(), NOW, &["goal", "add", "mari", "sleep well", "--agreed"]);
+    ok(d.path(), NOW, &["addendum", "mari", "s1", "Also work."]);
+    ok(d.path(), NOW, &["client", "edit", "mari", "--channel", "text"]);
+    let md = ok(d.path(), NOW, &["export", "mari"]);
     assert!(md.contains("- Preferred channel: text"), "{md}");
     assert!(md.starts_with("# Client record: Maria Lopez (Mari)\n"), "{md}");
     for part in [
@@ -552,12 +563,12 @@ fn a_subject_access_request_is_one_command() {
     // Written outside the data folder: a path inside it is refused (see tests/hostile.rs).
     let elsewhere = tempfile::tempdir().unwrap();
     let file = elsewhere.path().join("maria.json");
-    ok(d.path(), &["export", "mari", "--format", "json", "--out", file.to_str().unwrap()]);
+    ok(d.path(), NOW, &["export", "mari", "--format", "json", "--out", file.to_str().unwrap()]);
     let json: serde_json::Value = serde_json::from_str(&fs::read_to_string(&file).unwrap()).unwrap();
     assert_eq!(json["sessions"][0]["notes"], "We talked.");
     let mode = std::os::unix::fs::PermissionsExt::mode(&fs::metadata(&file).unwrap().permissions());
     assert_eq!(mode & 0o777, 0o600, "an export is as private as the record");
-    assert!(fails(d.path(), &["export", "nobody"]).contains("no client matches 'nobody'"));
+    assert!(fails(d.path(), NOW, &["export", "nobody"]).contains("no client matches 'nobody'"));
     assert!(fs::read_to_string(d.path().join("audit.log")).unwrap().contains("\"action\":\"export\""));
 }
 
@@ -565,22 +576,22 @@ fn a_subject_access_request_is_one_command() {
 fn discharged_clients_leave_the_list_and_the_agenda_but_keep_their_record() {
     let d = tempfile::tempdir().unwrap();
     maria(d.path());
-    ok(d.path(), &["client", "add", "Tom Becker"]);
-    ok(d.path(), &["appointment", "tom", "--at", "2026-11-24 10:00"]);
-    ok(d.path(), &["note", "tom", "--at", "2015-03-02 10:00", "--yes", "--topic", "long ago"]);
-    assert!(ok(d.path(), &["client", "archive", "tom"]).contains("Tom Becker is archived"));
-    let list = ok(d.path(), &["client", "list"]);
+    ok(d.path(), NOW, &["client", "add", "Tom Becker"]);
+    ok(d.path(), NOW, &["appointment", "tom", "--at", "2026-11-24 10:00"]);
+    ok(d.path(), NOW, &["note", "tom", "--at", "2015-03-02 10:00", "--yes", "--topic", "long ago"]);
+    assert!(ok(d.path(), NOW, &["client", "archive", "tom"]).contains("Tom Becker is archived"));
+    let list = ok(d.path(), NOW, &["client", "list"]);
     assert!(!list.contains("Tom Becker") && list.contains("(1 archived client not shown; --all shows them)"), "{list}");
-    assert!(ok(d.path(), &["client", "list", "--all"]).contains("Tom Becker"));
-    assert!(!ok(d.path(), &["agenda", "--date", "2026-11-24"]).contains("Tom"));
-    assert!(ok(d.path(), &["review", "tom"]).contains("long ago"), "the record is kept");
-    let due = ok(d.path(), &["retention"]);
+    assert!(ok(d.path(), NOW, &["client", "list", "--all"]).contains("Tom Becker"));
+    assert!(!ok(d.path(), NOW, &["agenda", "--date", "2026-11-24"]).contains("Tom"));
+    assert!(ok(d.path(), NOW, &["review", "tom"]).contains("long ago"), "the record is kept");
+    let due = ok(d.path(), NOW, &["retention"]);
     assert!(due.contains("tom-becker") && due.contains("last contact 2015-03-02"), "{due}");
-    assert!(ok(d.path(), &["retention", "--years", "20"]).contains("No archived client"));
-    ok(d.path(), &["client", "unarchive", "tom"]);
-    assert!(ok(d.path(), &["client", "list"]).contains("Tom Becker"));
-    ok(d.path(), &["client", "archive", "mari"]);
-    let none = ok(d.path(), &["retention", "--years", "1"]);
+    assert!(ok(d.path(), NOW, &["retention", "--years", "20"]).contains("No archived client"));
+    ok(d.path(), NOW, &["client", "unarchive", "tom"]);
+    assert!(ok(d.path(), NOW, &["client", "list"]).contains("Tom Becker"));
+    ok(d.path(), NOW, &["client", "archive", "mari"]);
+    let none = ok(d.path(), NOW, &["retention", "--years", "1"]);
     assert_eq!(none, "No archived client's last contact is older than 1 year.\n", "one is not plural");
 }
 
@@ -588,10 +599,11 @@ fn discharged_clients_leave_the_list_and_the_agenda_but_keep_their_record() {
 fn erasing_a_client_needs_their_name_typed_and_says_which_backups_still_hold_them() {
     let d = tempfile::tempdir().unwrap();
     maria(d.path());
-    ok(d.path(), &["client", "add", "Tom Becker"]);
-    ok(d.path(), &["note", "tom", "--topic", "private words"]);
-    ok(d.path(), &["backup"]);
-    let run = |input: &str| rapport(d.path()).args(["client", "delete", "tom"]).write_stdin(input).output().unwrap();
+    ok(d.path(), NOW, &["client", "add", "Tom Becker"]);
+    ok(d.path(), NOW, &["note", "tom", "--topic", "private words"]);
+    ok(d.path(), NOW, &["backup"]);
+    let run =
+        |input: &str| rapport_at(d.path(), NOW).args(["client", "delete", "tom"]).write_stdin(input).output().unwrap();
     let wrong = run("Tom\n");
     assert!(!wrong.status.success());
     assert!(String::from_utf8_lossy(&wrong.stderr).contains("the name did not match; nothing was deleted"));
@@ -608,11 +620,11 @@ fn erasing_a_client_needs_their_name_typed_and_says_which_backups_still_hold_the
     assert!(!d.path().join("clients/tom-becker.json").exists());
     let log = fs::read_to_string(d.path().join("audit.log")).unwrap();
     assert!(!log.contains("tom-becker"), "{log}");
-    assert!(!ok(d.path(), &["search", "private"]).contains("Tom"));
-    ok(d.path(), &["backup", "prune", "--erase", "tom-becker"]);
+    assert!(!ok(d.path(), NOW, &["search", "private"]).contains("Tom"));
+    ok(d.path(), NOW, &["backup", "prune", "--erase", "tom-becker"]);
     let leftover = std::process::Command::new("grep").arg("-rl").arg("private words").arg(d.path()).output().unwrap();
     assert!(leftover.stdout.is_empty(), "still on disk: {}", String::from_utf8_lossy(&leftover.stdout));
-    assert!(ok(d.path(), &["client", "list"]).contains("Maria Lopez"));
+    assert!(ok(d.path(), NOW, &["client", "list"]).contains("Maria Lopez"));
 }
 
 /// Answers a command's questions from a script, and keeps what was asked.
@@ -652,29 +664,28 @@ fn a_personal_detail_can_be_changed_and_an_impossible_date_is_refused() {
     let d = tempfile::tempdir().unwrap();
     let dir = d.path();
     maria(dir);
-    let err = fails(dir, &["personal", "add", "mari", "exam 2026-02-30"]);
+    let err = fails(dir, NOW, &["personal", "add", "mari", "exam 2026-02-30"]);
     assert!(err.contains("2026-02-30 does not exist in the calendar"), "{err}");
-    let err = fails(dir, &["note", "mari", "--personal", "exam 2026-02-30"]);
+    let err = fails(dir, NOW, &["note", "mari", "--personal", "exam 2026-02-30"]);
     assert!(err.contains("personal details: 2026-02-30 does not exist in the calendar"), "{err}");
-    ok(dir, &["personal", "add", "mari", "exam", "--date", "2026-12-04", "--ask"]);
-    assert_eq!(ok(dir, &["personal", "edit", "mari", "p1", "maths exam"]), "Changed p1 for Maria Lopez.\n");
-    assert_eq!(ok(dir, &["personal", "list", "mari"]), "p1   maths exam  2026-12-04  (ask)\n");
-    ok(dir, &["personal", "edit", "mari", "p1", "--no-date"]);
-    assert_eq!(ok(dir, &["personal", "list", "mari"]), "p1   maths exam  (ask)\n");
-    assert!(fails(dir, &["personal", "edit", "mari", "p9", "x"]).contains("there is no personal detail p9"));
-    assert!(fails(dir, &["personal", "edit", "mari", "p1", "exam 2026-02-31"]).contains("does not exist"));
+    ok(dir, NOW, &["personal", "add", "mari", "exam", "--date", "2026-12-04", "--ask"]);
+    assert_eq!(ok(dir, NOW, &["personal", "edit", "mari", "p1", "maths exam"]), "Changed p1 for Maria Lopez.\n");
+    assert_eq!(ok(dir, NOW, &["personal", "list", "mari"]), "p1   maths exam  2026-12-04  (ask)\n");
+    ok(dir, NOW, &["personal", "edit", "mari", "p1", "--no-date"]);
+    assert_eq!(ok(dir, NOW, &["personal", "list", "mari"]), "p1   maths exam  (ask)\n");
+    assert!(fails(dir, NOW, &["personal", "edit", "mari", "p9", "x"]).contains("there is no personal detail p9"));
+    assert!(fails(dir, NOW, &["personal", "edit", "mari", "p1", "exam 2026-02-31"]).contains("does not exist"));
 }
 
 #[test]
 fn a_list_piped_into_a_reader_that_stops_early_says_nothing_of_a_broken_pipe() {
     let d = tempfile::tempdir().unwrap();
-    ok(d.path(), &["client", "add", "Ann Byrne"]);
+    ok(d.path(), NOW, &["client", "add", "Ann Byrne"]);
     // The reader is gone before rapport writes a word, as `| head` can be.
     let (reader, writer) = std::io::pipe().unwrap();
     drop(reader);
-    let out = std::process::Command::new(assert_cmd::cargo::cargo_bin("rapport"))
-        .env("RAPPORT_DIR", d.path())
-        .env("RAPPORT_NOW", "2026-11-23 09:35")
+    let out = common::command(d.path())
+        .env("RAPPORT_NOW", NOW)
         .args(["client", "list"])
         .stdout(writer)
         .stderr(std::process::Stdio::piped())

@@ -8,29 +8,12 @@ mod common;
 
 use std::fs;
 use std::io::Write;
-use std::os::unix::fs::{PermissionsExt, symlink};
-use std::path::{Path, PathBuf};
+use std::os::unix::fs::symlink;
+use std::path::Path;
 
-use common::ok;
+use common::{ok, scene};
 
 const NOW: &str = "2026-11-27 09:35";
-
-/// A data folder (0700) beside `outside/`, a folder Rapport must never touch.
-struct Scene {
-    _tmp: tempfile::TempDir,
-    data: PathBuf,
-    outside: PathBuf,
-}
-
-fn scene() -> Scene {
-    let tmp = tempfile::tempdir().unwrap();
-    let data = tmp.path().join("data");
-    let outside = tmp.path().join("outside");
-    fs::create_dir(&data).unwrap();
-    fs::set_permissions(&data, fs::Permissions::from_mode(0o700)).unwrap();
-    fs::create_dir(&outside).unwrap();
-    Scene { _tmp: tmp, data, outside }
-}
 
 /// The names in a folder, sorted.
 fn names(dir: &Path) -> Vec<String> {

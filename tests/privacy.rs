@@ -112,8 +112,7 @@ fn the_passphrase_changes_without_rewriting_a_note() {
     ok(dir, Some(PASS), &["encrypt", "--yes"]);
     let client_files: BTreeMap<PathBuf, Vec<u8>> =
         all_files(dir).into_iter().filter(|(p, _)| p.starts_with(dir.join("clients"))).collect();
-    let out = Command::new(env!("CARGO_BIN_EXE_rapport"))
-        .env("RAPPORT_DIR", dir)
+    let out = common::rapport(dir)
         .env("RAPPORT_PASSPHRASE", PASS)
         .env("RAPPORT_NEW_PASSPHRASE", "a much better passphrase")
         .arg("passphrase")

@@ -3,11 +3,9 @@
 //! fixed times, with no git identity configured anywhere.
 
 use std::path::{Path, PathBuf};
-use std::process::Output;
 
-use assert_cmd::Command;
 // The same times and git settings as the encrypted practice's tests.
-use common::synced::{EVENING, MORNING, NOON, quiet_git};
+use common::synced::{EVENING, MORNING, NOON, Practice, fails, ok, output, quiet_git};
 
 mod common;
 
@@ -25,113 +23,6 @@ mod new_ids;
 mod sealed;
 #[path = "sync/setup.rs"]
 mod setup;
-
-/// Whether the `git` program is here; when it is not, says the test is
-/// skipped. (A local check until tests/common has a `require_tool`.)
-fn git_here() -> bool {
-    let found = std::process::Command::new("git").arg("--version").output().is_ok_and(|o| o.status.success());
-    if !found {
-        eprintln!("skipped: this test needs the git program, which is not installed here");
-    }
-    found
-}
-
-/// A bare remote and two data folders in one temporary folder.
-struct Practice {
-    tmp: tempfile::TempDir,
-    remote: PathBuf,
-    laptop: PathBuf,
-    desktop: PathBuf,
-    /// Ann's id, given at `sync init` (no name is in it).
-    ann: String,
-}
-
-impl Practice {
-    /// An empty bare remote, and no practice yet.
-    fn empty() -> Practice {
-        let tmp = tempfile::tempdir().unwrap();
-        let p = Practice {
-            remote: tmp.path().join("remote.git"),
-            laptop: tmp.path().join("laptop"),
-            desktop: tmp.path().join("desktop"),
-            tmp,
-            ann: String::new(),
-        };
-        p.git(p.tmp.path(), &["init", "-q", "--bare", "remote.git"]);
-        p
-    }
-
-    /// Ann's practice on the laptop, synced, and cloned onto the desktop.
-    fn new() -> Practice {
-        let p = Practice::empty();
-        ok(&p, &p.laptop, MORNING, &["client", "add", "Ann Byrne"]);
-        ok(&p, &p.laptop, MORNING, &["note", "ann", "--topic", "sleep", "--task", "diary"]);
-        let said = ok(&p, &p.laptop, MORNING, &["sync", "init", p.remote.to_str().unwrap()]);
-        assert!(said.contains("1 client sent"), "{said}");
-        let said = ok(&p, &p.desktop, MORNING, &["sync", "clone", p.remote.to_str().unwrap()]);
-        assert!(said.contains("Brought 1 client and 1 note"), "{said}");
-        let ann = common::id_of(&p.laptop, "Ann Byrne");
-        assert!(!ann.contains("ann") && !ann.contains("byrne"), "{ann}");
-        Practice { ann, ..p }
-    }
-
-    /// Ann's file in the data folder (or git working tree) `dir`.
-    fn ann_file(&self, dir: &Path) -> PathBuf {
-        dir.join(self.ann_path())
-    }
-
-    /// Ann's file within a data folder.
-    fn ann_path(&self) -> String {
-        format!("clients/{}.json", self.ann)
-    }
-
-    fn git(&self, dir: &Path, args: &[&str]) -> String {
-        let mut c = Command::new("git");
-        quiet_git(&mut c, self.tmp.path());
-        let out = c.current_dir(dir).args(args).output().unwrap();
-        assert!(out.status.success(), "git {args:?}: {}", String::from_utf8_lossy(&out.stderr));
-        String::from_utf8(out.stdout).unwrap()
-    }
-
-    /// Commits everything in `dir` with git alone, as an older Rapport or a
-    /// person would, and pushes it to the remote.
-    fn push_by_hand(&self, dir: &Path) {
-        self.git(dir, &["add", "-A"]);
-        self.git(dir, &["-c", "user.name=x", "-c", "user.email=x@x", "commit", "-qm", "by hand"]);
-        self.git(dir, &["push", "-q", "origin", "HEAD:main"]);
-    }
-
-    /// A client's file as the remote's branch holds it, if it does.
-    fn on_remote(&self, id: &str) -> Option<serde_json::Value> {
-        let mut c = Command::new("git");
-        quiet_git(&mut c, self.tmp.path());
-        let out = c.current_dir(&self.remote).args(["show", &format!("main:clients/{id}.json")]).output().unwrap();
-        out.status.success().then(|| serde_json::from_slice(&out.stdout).unwrap())
-    }
-
-    fn commits(&self) -> usize {
-        self.git(&self.remote, &["rev-list", "--count", "main"]).trim().parse().unwrap()
-    }
-}
-
-fn rapport(p: &Practice, dir: &Path, now: &str, args: &[&str]) -> Output {
-    let mut c = Command::cargo_bin("rapport").unwrap();
-    quiet_git(&mut c, p.tmp.path());
-    c.env("RAPPORT_DIR", dir).env("RAPPORT_NOW", now).env_remove("NO_COLOR").env_remove("RAPPORT_PASSPHRASE");
-    c.args(args).output().unwrap()
-}
-
-fn ok(p: &Practice, dir: &Path, now: &str, args: &[&str]) -> String {
-    let out = rapport(p, dir, now, args);
-    assert!(out.status.success(), "rapport {args:?} failed: {}", String::from_utf8_lossy(&out.stderr));
-    String::from_utf8(out.stdout).unwrap()
-}
-
-fn fails(p: &Practice, dir: &Path, now: &str, args: &[&str]) -> String {
-    let out = rapport(p, dir, now, args);
-    assert!(!out.status.success(), "rapport {args:?} should have failed: {}", String::from_utf8_lossy(&out.stdout));
-    String::from_utf8(out.stderr).unwrap()
-}
 
 fn ann(dir: &Path) -> serde_json::Value {
     let file = dir.join("clients").join(format!("{}.json", common::id_of(dir, "Ann Byrne")));
@@ -163,6 +54,9 @@ fn assert_unique(ids: &[String]) {
 
 #[test]
 fn notes_written_offline_on_both_devices_both_survive_whichever_syncs_first() {
+    if !common::require_tool("git") {
+        return;
+    }
     let p = Practice::new();
     let (laptop, desktop) = (&p.laptop, &p.desktop);
     ok(&p, laptop, NOON, &["note", "ann", "--topic", "laptop words", "--task", "laptop task"]);
@@ -201,6 +95,9 @@ fn notes_written_offline_on_both_devices_both_survive_whichever_syncs_first() {
 
 #[test]
 fn the_same_detail_changed_on_both_devices_is_a_conflict_with_both_values_kept() {
+    if !common::require_tool("git") {
+        return;
+    }
     let p = Practice::new();
     let (laptop, desktop) = (&p.laptop, &p.desktop);
     ok(&p, laptop, NOON, &["personal", "add", "ann", "Mia's party"]);
@@ -244,6 +141,9 @@ fn the_same_detail_changed_on_both_devices_is_a_conflict_with_both_values_kept()
 
 #[test]
 fn offline_the_changes_are_committed_here_and_go_out_at_the_next_sync() {
+    if !common::require_tool("git") {
+        return;
+    }
     let p = Practice::new();
     let laptop = &p.laptop;
     ok(&p, laptop, NOON, &["note", "ann", "--topic", "written on the train"]);
@@ -265,6 +165,9 @@ fn offline_the_changes_are_committed_here_and_go_out_at_the_next_sync() {
 
 #[test]
 fn status_names_what_is_not_yet_synced_and_when_it_last_was() {
+    if !common::require_tool("git") {
+        return;
+    }
     let p = Practice::new();
     let laptop = &p.laptop;
     let status = ok(&p, laptop, NOON, &["sync", "status"]);
@@ -284,6 +187,9 @@ fn status_names_what_is_not_yet_synced_and_when_it_last_was() {
 
 #[test]
 fn a_remote_that_holds_a_practice_is_not_overwritten_by_init() {
+    if !common::require_tool("git") {
+        return;
+    }
     let p = Practice::new();
     let other = p.tmp.path().join("other");
     ok(&p, &other, MORNING, &["client", "add", "Cy Dunn"]);
@@ -296,6 +202,9 @@ fn a_remote_that_holds_a_practice_is_not_overwritten_by_init() {
 
 #[test]
 fn commits_name_the_device_never_a_client() {
+    if !common::require_tool("git") {
+        return;
+    }
     let p = Practice::new();
     ok(&p, &p.laptop, NOON, &["note", "ann", "--topic", "panic at work"]);
     ok(&p, &p.laptop, NOON, &["sync"]);
@@ -311,6 +220,9 @@ fn commits_name_the_device_never_a_client() {
 
 #[test]
 fn notes_finalised_offline_on_both_devices_keep_their_seals_and_ids_never_collide() {
+    if !common::require_tool("git") {
+        return;
+    }
     let p = Practice::new();
     let (laptop, desktop) = (&p.laptop, &p.desktop);
     ok(&p, laptop, NOON, &["note", "ann", "--topic", "laptop words", "--task", "walk"]);
@@ -345,15 +257,15 @@ fn notes_finalised_offline_on_both_devices_keep_their_seals_and_ids_never_collid
 
 #[test]
 fn without_git_sync_says_to_install_it_and_an_encrypted_practice_is_no_longer_refused() {
+    if !common::require_tool("git") {
+        return;
+    }
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path().join("practice");
     let run = |args: &[&str], path: &str| {
-        let mut c = Command::cargo_bin("rapport").unwrap();
+        let mut c = common::rapport_at(&dir, MORNING);
         quiet_git(&mut c, tmp.path());
-        c.env("RAPPORT_DIR", &dir)
-            .env("RAPPORT_NOW", MORNING)
-            .env("PATH", path)
-            .env("RAPPORT_PASSPHRASE", "a long passphrase");
+        c.env("PATH", path).env("RAPPORT_PASSPHRASE", "a long passphrase");
         c.args(args).output().unwrap()
     };
     let path = std::env::var("PATH").unwrap();
@@ -372,6 +284,9 @@ fn without_git_sync_says_to_install_it_and_an_encrypted_practice_is_no_longer_re
 
 #[test]
 fn a_conflict_copy_from_another_sync_tool_is_merged_into_the_record_and_removed() {
+    if !common::require_tool("git") {
+        return;
+    }
     let p = Practice::new();
     let laptop = &p.laptop;
     ok(&p, laptop, NOON, &["personal", "add", "ann", "Mia's party"]);
@@ -389,7 +304,7 @@ fn a_conflict_copy_from_another_sync_tool_is_merged_into_the_record_and_removed(
     // …and left its version beside the file.
     let copy = laptop.join(format!("clients/{} (conflicted copy 2026-11-23).json", p.ann));
     std::fs::copy(p.ann_file(&other), &copy).unwrap();
-    let doctor = rapport(&p, laptop, EVENING, &["doctor"]);
+    let doctor = output(&p, laptop, EVENING, &["doctor"]);
     let said = String::from_utf8_lossy(&doctor.stdout);
     assert!(said.contains("`rapport merge FILE` folds what it holds"), "{said}");
 
@@ -408,7 +323,7 @@ fn a_conflict_copy_from_another_sync_tool_is_merged_into_the_record_and_removed(
     assert!(review.contains("\nTwo devices\n  ! "), "{review}");
     let verified = ok(&p, laptop, EVENING, &["verify"]);
     assert!(!verified.contains("not as"), "{verified}");
-    let doctor = rapport(&p, laptop, EVENING, &["doctor"]);
+    let doctor = output(&p, laptop, EVENING, &["doctor"]);
     assert!(!String::from_utf8_lossy(&doctor.stdout).contains("conflict copy"), "the copy is gone");
 
     // The client's own file, a copy of no known client, or a damaged copy: refused, nothing changed.
@@ -434,6 +349,9 @@ fn a_conflict_copy_from_another_sync_tool_is_merged_into_the_record_and_removed(
 
 #[test]
 fn a_client_added_on_a_synced_device_gets_an_id_free_of_names_and_two_namesakes_stay_two() {
+    if !common::require_tool("git") {
+        return;
+    }
     let p = Practice::new();
     let (laptop, desktop) = (&p.laptop, &p.desktop);
     // Two people called Bo Chen, one booked on each device while out of touch.
@@ -467,6 +385,9 @@ fn a_client_added_on_a_synced_device_gets_an_id_free_of_names_and_two_namesakes_
 
 #[test]
 fn lists_line_up_with_device_marked_ids() {
+    if !common::require_tool("git") {
+        return;
+    }
     let p = Practice::new();
     // t1 was set before syncing; these carry the laptop's mark.
     ok(&p, &p.laptop, NOON, &["task", "add", "ann", "walk each morning"]);

@@ -10,42 +10,45 @@ use common::synced::*;
 
 #[test]
 fn notes_written_offline_on_two_encrypted_devices_all_arrive_whichever_syncs_first() {
+    if !common::require_tool("git") {
+        return;
+    }
     let p = Practice::encrypted();
     let (laptop, desktop) = (&p.laptop, &p.desktop);
     // The clone asks for the passphrase, like the first device.
-    let e = p.fails(desktop, NOON, &["client", "list"], None);
+    let e = fails_with(&p, desktop, NOON, &["client", "list"], None);
     assert!(e.contains("encrypted and not unlocked: run `rapport unlock`"), "{e}");
 
-    p.ok(laptop, NOON, &["note", "annabel", "--topic", "laptop words", "--task", "glasshouse walk"]);
-    p.ok(laptop, NOON, &["client", "add", "Bartholomew Quince"]);
-    p.ok(desktop, NOON, &["note", "annabel", "--topic", "desktop words", "--task", "quarrelled less"]);
-    p.ok(desktop, NOON, &["personal", "add", "annabel", "Wilhelmina's party", "--ask"]);
+    ok(&p, laptop, NOON, &["note", "annabel", "--topic", "laptop words", "--task", "glasshouse walk"]);
+    ok(&p, laptop, NOON, &["client", "add", "Bartholomew Quince"]);
+    ok(&p, desktop, NOON, &["note", "annabel", "--topic", "desktop words", "--task", "quarrelled less"]);
+    ok(&p, desktop, NOON, &["personal", "add", "annabel", "Wilhelmina's party", "--ask"]);
 
-    assert!(p.ok(laptop, NOON, &["sync"]).contains("0 notes in, 1 note out"));
-    assert!(p.ok(desktop, NOON, &["sync"]).contains("1 note in, 1 note out"));
-    assert!(p.ok(laptop, NOON, &["sync"]).contains("1 note in, 0 notes out"));
+    assert!(ok(&p, laptop, NOON, &["sync"]).contains("0 notes in, 1 note out"));
+    assert!(ok(&p, desktop, NOON, &["sync"]).contains("1 note in, 1 note out"));
+    assert!(ok(&p, laptop, NOON, &["sync"]).contains("1 note in, 0 notes out"));
     for dir in [laptop, desktop] {
         assert_eq!(topics(dir), vec!["desktop words", "laptop words", "nightmares"]);
         assert_unique(all_ids(dir));
         assert_eq!(annabel(dir).tasks.len(), 3);
-        assert!(p.ok(dir, NOON, &["client", "list"]).contains("Bartholomew Quince"));
-        assert!(p.ok(dir, NOON, &["review", "annabel"]).contains("Ask about: Wilhelmina's party"));
+        assert!(ok(&p, dir, NOON, &["client", "list"]).contains("Bartholomew Quince"));
+        assert!(ok(&p, dir, NOON, &["review", "annabel"]).contains("Ask about: Wilhelmina's party"));
         assert!(!dir.join("clients/annabel-byrneford.json").exists(), "no plain file on either device");
     }
     assert_eq!(annabel(laptop), annabel(desktop), "both devices hold the same record");
 
     // The other way round, with notes finalised on both.
-    p.ok(desktop, EVENING, &["note", "annabel", "--topic", "desktop again"]);
-    p.ok(desktop, EVENING, &["finalise", "annabel"]);
-    p.ok(laptop, EVENING, &["note", "annabel", "--topic", "laptop again"]);
-    p.ok(desktop, EVENING, &["sync"]);
-    p.ok(laptop, EVENING, &["sync"]);
-    p.ok(desktop, EVENING, &["sync"]);
+    ok(&p, desktop, EVENING, &["note", "annabel", "--topic", "desktop again"]);
+    ok(&p, desktop, EVENING, &["finalise", "annabel"]);
+    ok(&p, laptop, EVENING, &["note", "annabel", "--topic", "laptop again"]);
+    ok(&p, desktop, EVENING, &["sync"]);
+    ok(&p, laptop, EVENING, &["sync"]);
+    ok(&p, desktop, EVENING, &["sync"]);
     for dir in [laptop, desktop] {
         let all = vec!["desktop again", "desktop words", "laptop again", "laptop words", "nightmares"];
         assert_eq!(topics(dir), all);
         assert_unique(all_ids(dir));
-        let verified = p.ok(dir, EVENING, &["verify"]);
+        let verified = ok(&p, dir, EVENING, &["verify"]);
         assert!(verified.contains("as they were finalised"), "{verified}");
     }
     assert_eq!(annabel(laptop), annabel(desktop));
@@ -53,19 +56,22 @@ fn notes_written_offline_on_two_encrypted_devices_all_arrive_whichever_syncs_fir
 
 #[test]
 fn the_same_detail_changed_on_both_encrypted_devices_is_a_conflict_with_both_values_kept() {
+    if !common::require_tool("git") {
+        return;
+    }
     let p = Practice::encrypted();
     let (laptop, desktop) = (&p.laptop, &p.desktop);
-    p.ok(laptop, NOON, &["personal", "add", "annabel", "Wilhelmina's party"]);
-    p.ok(laptop, NOON, &["sync"]);
-    p.ok(desktop, NOON, &["sync"]);
-    p.ok(laptop, EVENING, &["personal", "edit", "annabel", "1", "Wilhelmina's party on Saturday"]);
-    p.ok(desktop, EVENING, &["personal", "edit", "annabel", "1", "Wilhelmina's birthday"]);
-    p.ok(laptop, EVENING, &["sync"]);
-    let said = p.ok(desktop, EVENING, &["sync"]);
+    ok(&p, laptop, NOON, &["personal", "add", "annabel", "Wilhelmina's party"]);
+    ok(&p, laptop, NOON, &["sync"]);
+    ok(&p, desktop, NOON, &["sync"]);
+    ok(&p, laptop, EVENING, &["personal", "edit", "annabel", "1", "Wilhelmina's party on Saturday"]);
+    ok(&p, desktop, EVENING, &["personal", "edit", "annabel", "1", "Wilhelmina's birthday"]);
+    ok(&p, laptop, EVENING, &["sync"]);
+    let said = ok(&p, desktop, EVENING, &["sync"]);
     assert!(said.contains("1 conflict from the two devices to settle"), "{said}");
-    p.ok(laptop, EVENING, &["sync"]);
+    ok(&p, laptop, EVENING, &["sync"]);
     for dir in [laptop, desktop] {
-        let status = p.ok(dir, EVENING, &["sync", "status"]);
+        let status = ok(&p, dir, EVENING, &["sync", "status"]);
         assert!(
             status.contains(
                 "\"Wilhelmina's birthday\" is in place; the other value was \"Wilhelmina's party on Saturday\""
@@ -84,17 +90,20 @@ fn the_same_detail_changed_on_both_encrypted_devices_is_a_conflict_with_both_val
 
 #[test]
 fn every_object_in_the_remote_is_ciphertext_no_name_id_or_note_word() {
+    if !common::require_tool("git") {
+        return;
+    }
     let p = Practice::encrypted();
     let (laptop, desktop) = (&p.laptop, &p.desktop);
-    p.ok(laptop, NOON, &["note", "annabel", "--topic", "glasshouse", "--task", "quarrelled"]);
-    p.ok(laptop, NOON, &["client", "add", "Bartholomew Quince"]);
-    p.ok(laptop, NOON, &["finalise", "annabel"]);
-    p.ok(desktop, NOON, &["personal", "add", "annabel", "Wilhelmina"]);
-    p.ok(laptop, NOON, &["sync"]);
-    p.ok(desktop, NOON, &["sync"]);
-    p.ok(laptop, NOON, &["sync"]);
+    ok(&p, laptop, NOON, &["note", "annabel", "--topic", "glasshouse", "--task", "quarrelled"]);
+    ok(&p, laptop, NOON, &["client", "add", "Bartholomew Quince"]);
+    ok(&p, laptop, NOON, &["finalise", "annabel"]);
+    ok(&p, desktop, NOON, &["personal", "add", "annabel", "Wilhelmina"]);
+    ok(&p, laptop, NOON, &["sync"]);
+    ok(&p, desktop, NOON, &["sync"]);
+    ok(&p, laptop, NOON, &["sync"]);
     // Every word is in the practice, and so would be seen were it plain.
-    let words = serde_json::to_string(&annabel(laptop)).unwrap() + &p.ok(laptop, NOON, &["client", "list"]);
+    let words = serde_json::to_string(&annabel(laptop)).unwrap() + &ok(&p, laptop, NOON, &["client", "list"]);
     for w in ["Annabel", "Byrneford", "nightmares", "lighthouse", "glasshouse", "quarrelled", "Wilhelmina"] {
         assert!(words.contains(w), "{w} is not in the practice: the test would prove nothing");
     }
@@ -110,64 +119,73 @@ fn every_object_in_the_remote_is_ciphertext_no_name_id_or_note_word() {
 
 #[test]
 fn sync_without_the_key_says_to_unlock_first_and_changes_nothing() {
+    if !common::require_tool("git") {
+        return;
+    }
     let p = Practice::encrypted();
-    p.ok(&p.laptop, NOON, &["note", "annabel", "--topic", "written offline"]);
-    p.ok(&p.desktop, NOON, &["note", "annabel", "--topic", "sent meanwhile"]);
-    p.ok(&p.desktop, NOON, &["sync"]);
-    let before = (working_files(&p.laptop), p.git(&p.laptop, &["rev-parse", "HEAD"]), p.commits(&p.remote));
-    let e = p.fails(&p.laptop, NOON, &["sync"], None);
+    ok(&p, &p.laptop, NOON, &["note", "annabel", "--topic", "written offline"]);
+    ok(&p, &p.desktop, NOON, &["note", "annabel", "--topic", "sent meanwhile"]);
+    ok(&p, &p.desktop, NOON, &["sync"]);
+    let before = (working_files(&p.laptop), p.git(&p.laptop, &["rev-parse", "HEAD"]), p.commits_in(&p.remote));
+    let e = fails_with(&p, &p.laptop, NOON, &["sync"], None);
     assert!(e.contains("run `rapport unlock`"), "{e}");
-    let after = (working_files(&p.laptop), p.git(&p.laptop, &["rev-parse", "HEAD"]), p.commits(&p.remote));
+    let after = (working_files(&p.laptop), p.git(&p.laptop, &["rev-parse", "HEAD"]), p.commits_in(&p.remote));
     assert_eq!(before, after, "nothing committed, fetched into the folder or sent");
-    let e = p.fails(&p.laptop, NOON, &["sync"], Some("not the passphrase"));
+    let e = fails_with(&p, &p.laptop, NOON, &["sync"], Some("not the passphrase"));
     assert!(e.contains("the passphrase is wrong"), "{e}");
     // A clone without the passphrase leaves nothing behind.
     let third = p.tmp.path().join("third");
-    let e = p.fails(&third, NOON, &["sync", "clone", p.remote.to_str().unwrap()], None);
+    let e = fails_with(&p, &third, NOON, &["sync", "clone", p.remote.to_str().unwrap()], None);
     assert!(e.contains("set RAPPORT_PASSPHRASE"), "{e}");
     assert!(!third.join(".git").exists() && !third.join("identity.age").exists());
 }
 
 #[test]
 fn an_unchanged_encrypted_practice_synced_again_makes_no_commit() {
+    if !common::require_tool("git") {
+        return;
+    }
     let p = Practice::encrypted();
     let (laptop, desktop) = (&p.laptop, &p.desktop);
-    p.ok(laptop, NOON, &["note", "annabel", "--topic", "laptop words"]);
-    p.ok(desktop, NOON, &["note", "annabel", "--topic", "desktop words"]);
+    ok(&p, laptop, NOON, &["note", "annabel", "--topic", "laptop words"]);
+    ok(&p, desktop, NOON, &["note", "annabel", "--topic", "desktop words"]);
     for dir in [laptop, desktop, laptop, desktop] {
-        p.ok(dir, NOON, &["sync"]);
+        ok(&p, dir, NOON, &["sync"]);
     }
-    let commits = (p.commits(&p.remote), p.commits(laptop), p.commits(desktop));
+    let commits = (p.commits_in(&p.remote), p.commits_in(laptop), p.commits_in(desktop));
     for dir in [laptop, desktop, laptop] {
-        p.ok(dir, EVENING, &["sync"]);
-        assert!(p.ok(dir, EVENING, &["sync", "status"]).contains("Everything here is on the remote."));
+        ok(&p, dir, EVENING, &["sync"]);
+        assert!(ok(&p, dir, EVENING, &["sync", "status"]).contains("Everything here is on the remote."));
     }
-    assert_eq!((p.commits(&p.remote), p.commits(laptop), p.commits(desktop)), commits);
+    assert_eq!((p.commits_in(&p.remote), p.commits_in(laptop), p.commits_in(desktop)), commits);
     // A change that leaves the record's words as they were rewrites no
     // client file (age would give other bytes): only the audit log moves.
-    p.ok(laptop, EVENING, &["client", "unarchive", "annabel"]);
-    p.ok(laptop, EVENING, &["sync"]);
+    ok(&p, laptop, EVENING, &["client", "unarchive", "annabel"]);
+    ok(&p, laptop, EVENING, &["sync"]);
     let last = p.git(laptop, &["log", "-1", "--name-only", "--format="]);
     assert_eq!(last.trim(), "audit.log", "{last}");
 }
 
 #[test]
 fn a_synced_practice_is_encrypted_only_with_a_new_history_that_leaves_no_plain_word_on_the_remote() {
+    if !common::require_tool("git") {
+        return;
+    }
     let p = Practice::plain();
     let (laptop, desktop) = (&p.laptop, &p.desktop);
-    p.ok(laptop, MORNING, &["sync", "init", p.remote.to_str().unwrap()]);
-    p.ok(desktop, MORNING, &["sync", "clone", p.remote.to_str().unwrap()]);
+    ok(&p, laptop, MORNING, &["sync", "init", p.remote.to_str().unwrap()]);
+    ok(&p, desktop, MORNING, &["sync", "clone", p.remote.to_str().unwrap()]);
     assert!(plain_words(&p.every_object(&p.remote)).contains(&"nightmares"), "the plain history is seen");
 
     let before = working_files(laptop);
-    let e = p.fails(laptop, NOON, &["encrypt", "--yes"], Some(PASS));
+    let e = fails_with(&p, laptop, NOON, &["encrypt", "--yes"], Some(PASS));
     assert!(e.contains("every note is also in its git history in plain text"), "{e}");
     assert!(e.contains("`rapport encrypt --new-history`") && e.contains("nothing was changed"), "{e}");
     assert_eq!(working_files(laptop), before);
 
     // The desktop sends a note the laptop has not seen; the new history keeps it.
-    p.ok(desktop, NOON, &["note", "annabel", "--topic", "glasshouse"]);
-    p.ok(desktop, NOON, &["sync"]);
+    ok(&p, desktop, NOON, &["note", "annabel", "--topic", "glasshouse"]);
+    ok(&p, desktop, NOON, &["sync"]);
     let out = p.run(laptop, NOON, &["encrypt", "--new-history"], Some(PASS), "no thanks\n");
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("the phrase did not match"));
@@ -183,25 +201,28 @@ fn a_synced_practice_is_encrypted_only_with_a_new_history_that_leaves_no_plain_w
 
     assert_eq!(plain_words(&p.reachable_objects(&p.remote)), Vec::<&str>::new(), "the remote's history");
     assert_eq!(plain_words(&p.every_object(laptop.join(".git").as_path())), Vec::<&str>::new(), "this device's");
-    assert_eq!(p.commits(&p.remote), 1);
+    assert_eq!(p.commits_in(&p.remote), 1);
     // What the message tells a bare remote's keeper to do leaves no plain object at all.
     p.git(&p.remote, &["reflog", "expire", "--expire=now", "--all"]);
     p.git(&p.remote, &["gc", "-q", "--prune=now"]);
     assert_eq!(plain_words(&p.every_object(&p.remote)), Vec::<&str>::new());
 
     // The old plain clone is told what happened; a new clone has it all.
-    let e = p.fails(desktop, EVENING, &["sync"], None);
+    let e = fails_with(&p, desktop, EVENING, &["sync"], None);
     assert!(e.contains("a new history of this practice, encrypted on another device") && e.contains("clone"), "{e}");
     let again = p.tmp.path().join("desktop-again");
-    assert!(p.ok(&again, EVENING, &["sync", "clone", p.remote.to_str().unwrap()]).contains("1 client and 2 notes"));
-    p.ok(&again, EVENING, &["note", "annabel", "--topic", "after the new history"]);
-    p.ok(&again, EVENING, &["sync"]);
-    assert!(p.ok(laptop, EVENING, &["sync"]).contains("1 note in"));
+    assert!(ok(&p, &again, EVENING, &["sync", "clone", p.remote.to_str().unwrap()]).contains("1 client and 2 notes"));
+    ok(&p, &again, EVENING, &["note", "annabel", "--topic", "after the new history"]);
+    ok(&p, &again, EVENING, &["sync"]);
+    assert!(ok(&p, laptop, EVENING, &["sync"]).contains("1 note in"));
     assert_eq!(plain_words(&p.every_object(&p.remote)), Vec::<&str>::new());
 }
 
 #[test]
 fn decrypting_a_synced_practice_asks_for_a_typed_phrase_even_with_yes() {
+    if !common::require_tool("git") {
+        return;
+    }
     let p = Practice::encrypted();
     let before = working_files(&p.laptop);
     let out = p.run(&p.laptop, NOON, &["decrypt", "--yes"], Some(PASS), "yes\n");
@@ -214,6 +235,9 @@ fn decrypting_a_synced_practice_asks_for_a_typed_phrase_even_with_yes() {
 
 #[test]
 fn a_tampered_foreign_or_plain_file_on_the_remote_changes_nothing_here() {
+    if !common::require_tool("git") {
+        return;
+    }
     let p = Practice::encrypted();
     let attacker = p.tmp.path().join("attacker");
     p.git(p.tmp.path(), &["clone", "-q", "-b", "main", p.remote.to_str().unwrap(), "attacker"]);
@@ -224,11 +248,11 @@ fn a_tampered_foreign_or_plain_file_on_the_remote_changes_nothing_here() {
     let original = std::fs::read(attacker.join(&file)).unwrap();
     // Another practice's ciphertext, under another key.
     let other = p.tmp.path().join("other");
-    p.ok(&other, MORNING, &["client", "add", "Annabel Byrneford"]);
-    p.ok(&other, MORNING, &["encrypt", "--yes"]);
+    ok(&p, &other, MORNING, &["client", "add", "Annabel Byrneford"]);
+    ok(&p, &other, MORNING, &["encrypt", "--yes"]);
     let (_, foreign) = working_files(&other.join("clients")).into_iter().next().unwrap();
 
-    p.ok(&p.laptop, NOON, &["note", "annabel", "--topic", "kept safe"]);
+    ok(&p, &p.laptop, NOON, &["note", "annabel", "--topic", "kept safe"]);
     let plain_file = "clients/annabel-byrneford.json";
     let attacks = [
         ("a flipped byte", "cannot be decrypted with this practice's key"),
@@ -259,39 +283,42 @@ fn a_tampered_foreign_or_plain_file_on_the_remote_changes_nothing_here() {
         p.git(&attacker, &["commit", "-qm", what]);
         p.git(&attacker, &["push", "-qf", "origin", "main"]);
         let before = working_files(&p.laptop);
-        let e = p.fails(&p.laptop, NOON, &["sync"], Some(PASS));
+        let e = fails_with(&p, &p.laptop, NOON, &["sync"], Some(PASS));
         assert!(e.contains(said) && e.to_lowercase().contains("nothing was changed here"), "{what}: {e}");
         assert_eq!(working_files(&p.laptop), before, "{what}");
         p.git(&attacker, &["reset", "-q", "--hard", start.trim()]);
     }
     p.git(&attacker, &["push", "-qf", "origin", "main"]);
-    assert!(p.ok(&p.laptop, NOON, &["sync"]).contains("1 note out"), "a good remote syncs again");
+    assert!(ok(&p, &p.laptop, NOON, &["sync"]).contains("1 note out"), "a good remote syncs again");
 }
 
 #[test]
 fn a_client_erased_on_one_encrypted_device_while_the_other_wrote_to_them_is_kept_on_both() {
+    if !common::require_tool("git") {
+        return;
+    }
     let p = Practice::encrypted();
     let (laptop, desktop) = (&p.laptop, &p.desktop);
-    p.ok(laptop, NOON, &["finalise", "annabel"]);
-    p.ok(laptop, NOON, &["client", "add", "Bartholomew Quince"]);
-    p.ok(laptop, NOON, &["sync"]);
-    p.ok(desktop, NOON, &["sync"]);
+    ok(&p, laptop, NOON, &["finalise", "annabel"]);
+    ok(&p, laptop, NOON, &["client", "add", "Bartholomew Quince"]);
+    ok(&p, laptop, NOON, &["sync"]);
+    ok(&p, desktop, NOON, &["sync"]);
     let erased = p.run(laptop, EVENING, &["client", "delete", "annabel"], Some(PASS), "Annabel Byrneford\n");
     assert!(erased.status.success(), "{}", String::from_utf8_lossy(&erased.stderr));
-    p.ok(laptop, EVENING, &["sync"]);
-    p.ok(desktop, EVENING, &["note", "annabel", "--topic", "lighthouse keeper"]);
-    p.ok(desktop, EVENING, &["note", "bartholomew", "--topic", "glasshouse"]);
-    let said = p.ok(desktop, EVENING, &["sync"]);
+    ok(&p, laptop, EVENING, &["sync"]);
+    ok(&p, desktop, EVENING, &["note", "annabel", "--topic", "lighthouse keeper"]);
+    ok(&p, desktop, EVENING, &["note", "bartholomew", "--topic", "glasshouse"]);
+    let said = ok(&p, desktop, EVENING, &["sync"]);
     assert!(
         said.contains("Annabel Byrneford was erased on the other device while this one changed the record"),
         "{said}"
     );
-    let said = p.ok(laptop, EVENING, &["sync"]);
+    let said = ok(&p, laptop, EVENING, &["sync"]);
     assert!(said.contains("Annabel Byrneford, erased on this device, was changed on the other"), "{said}");
     for dir in [laptop, desktop] {
         assert_eq!(topics(dir), vec!["lighthouse keeper", "nightmares"], "nothing written is lost");
-        assert!(p.ok(dir, EVENING, &["search", "glasshouse"]).contains("Bartholomew"), "the other client synced");
-        let verified = p.ok(dir, EVENING, &["verify"]);
+        assert!(ok(&p, dir, EVENING, &["search", "glasshouse"]).contains("Bartholomew"), "the other client synced");
+        let verified = ok(&p, dir, EVENING, &["verify"]);
         assert!(verified.contains("All 1 finalised note of 2 clients are as they were finalised"), "{verified}");
     }
     assert_eq!(annabel(laptop), annabel(desktop));

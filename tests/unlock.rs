@@ -5,12 +5,10 @@
 
 mod common;
 
-use common::encrypted::{PASS, all_files, err, ok, rapport};
+use common::encrypted::{PASS, all_files, err, ok, run, run_at};
+use common::require_keyring;
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::process::Command;
-use std::thread::sleep;
-use std::time::Duration;
 
 /// An encrypted practice of one client with one note.
 fn practice() -> tempfile::TempDir {
@@ -25,7 +23,7 @@ fn practice() -> tempfile::TempDir {
 /// Runs `rapport unlock`, failing loudly when this machine has no keyring:
 /// these tests must never pass without having used one.
 fn unlock(dir: &Path, pass: &str, args: &[&str]) -> String {
-    let out = rapport(dir, Some(pass), &[&["unlock"], args].concat());
+    let out = run(dir, Some(pass), &[&["unlock"], args].concat());
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(
         !stderr.contains("so the key cannot be held"),
@@ -42,12 +40,15 @@ struct LockOnDrop(PathBuf);
 
 impl Drop for LockOnDrop {
     fn drop(&mut self) {
-        let _ = rapport(&self.0, None, &["lock"]);
+        let _ = run(&self.0, None, &["lock"]);
     }
 }
 
 #[test]
 fn after_unlock_commands_need_no_passphrase_until_lock() {
+    if !require_keyring() {
+        return;
+    }
     let d = practice();
     let dir = d.path();
     let _lock = LockOnDrop(dir.to_path_buf());
@@ -72,29 +73,54 @@ fn after_unlock_commands_need_no_passphrase_until_lock() {
     assert!(ok(dir, Some(PASS), &["review", "mari"]).contains("work"), "the passphrase still opens it");
 }
 
+/// The held key's line in /proc/keys, if the kernel holds it.
+#[cfg(target_os = "linux")]
+fn held_in_kernel(dir: &Path) -> Option<String> {
+    let name = format!("rapport:{}:", rapport::store::held::name(dir).unwrap());
+    fs::read_to_string("/proc/keys").unwrap().lines().find(|l| l.contains(&name)).map(str::to_string)
+}
+
 #[test]
-fn a_held_key_expires_by_itself() {
+fn a_held_key_expires_at_its_time() {
+    if !require_keyring() {
+        return;
+    }
     let d = practice();
     let dir = d.path();
     let _lock = LockOnDrop(dir.to_path_buf());
-    let said = unlock(dir, PASS, &["--for", "3s"]);
-    assert!(said.contains("(3s)"), "{said}");
-    ok(dir, None, &["review", "mari"]);
-    // The kernel itself drops the key at its time, Rapport run again or not.
+    // Unlocked at 09:35 (RAPPORT_NOW) for an hour.
+    let said = unlock(dir, PASS, &["--for", "1h"]);
+    assert!(said.contains("(1h)"), "{said}");
+    let review = |now: &str| run_at(dir, now, None, &["review", "mari"]);
+    assert!(review("2026-11-26 10:34").status.success(), "open a minute before its time");
+    // The kernel itself drops the key at its time, Rapport run again or
+    // not: its timeout is the hour (in /proc/keys: "59m", not "perm").
     #[cfg(target_os = "linux")]
     {
-        let name = format!("rapport:{}:", rapport::store::held::name(dir).unwrap());
-        let keys = fs::read_to_string("/proc/keys").unwrap();
-        let line = keys.lines().find(|l| l.contains(&name)).expect("the key is in the kernel keyring");
-        assert!(!line.contains(" perm "), "the key has a timeout: {line}");
+        let line = held_in_kernel(dir).expect("the key is in the kernel keyring");
+        let timeout = line.split_whitespace().nth(3).unwrap();
+        let (n, unit) = timeout.split_at(timeout.len() - 1);
+        let secs = n.parse::<u64>().unwrap_or_else(|_| panic!("the key has a timeout: {line}"))
+            * match unit {
+                "s" => 1,
+                "m" => 60,
+                "h" => 3600,
+                _ => panic!("the key's timeout is not within the hour: {line}"),
+            };
+        assert!(secs > 0 && secs <= 3600, "{line}");
     }
-    sleep(Duration::from_millis(4500));
-    let e = err(dir, None, &["review", "mari"]);
-    assert!(e.contains("set RAPPORT_PASSPHRASE"), "{e}");
+    // At its time Rapport no longer uses it, and takes it out of the keyring.
+    let out = review("2026-11-26 10:35");
+    let e = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success() && e.contains("set RAPPORT_PASSPHRASE"), "{e}");
+    assert!(ok(dir, None, &["lock"]).starts_with("Nothing was held"), "the expired key was removed");
 }
 
 #[test]
 fn a_wrong_passphrase_holds_nothing() {
+    if !require_keyring() {
+        return;
+    }
     let d = practice();
     let dir = d.path();
     let _lock = LockOnDrop(dir.to_path_buf());
@@ -105,6 +131,9 @@ fn a_wrong_passphrase_holds_nothing() {
 
 #[test]
 fn a_key_held_for_one_practice_opens_no_other() {
+    if !require_keyring() {
+        return;
+    }
     let first = practice();
     let second = practice();
     let _lock = LockOnDrop(first.path().to_path_buf());
@@ -122,12 +151,14 @@ fn a_key_held_for_one_practice_opens_no_other() {
 
 #[test]
 fn a_new_passphrase_or_decrypting_removes_the_held_key() {
+    if !require_keyring() {
+        return;
+    }
     let d = practice();
     let dir = d.path();
     let _lock = LockOnDrop(dir.to_path_buf());
     unlock(dir, PASS, &[]);
-    let out = Command::new(env!("CARGO_BIN_EXE_rapport"))
-        .env("RAPPORT_DIR", dir)
+    let out = common::rapport(dir)
         .env("RAPPORT_PASSPHRASE", PASS)
         .env("RAPPORT_NEW_PASSPHRASE", "a much better passphrase")
         .arg("passphrase")
@@ -145,6 +176,9 @@ fn a_new_passphrase_or_decrypting_removes_the_held_key() {
 
 #[test]
 fn unlock_refuses_a_plain_folder_and_a_duration_out_of_bounds() {
+    if !require_keyring() {
+        return;
+    }
     let d = tempfile::tempdir().unwrap();
     let dir = d.path();
     ok(dir, None, &["client", "add", "Tom Becker"]);

@@ -7,6 +7,8 @@ use std::path::Path;
 
 use anyhow::{Context, Result};
 
+use super::crash;
+
 /// Clinical notes: readable by the therapist's account only.
 pub const FILE_MODE: u32 = 0o600;
 pub const DIR_MODE: u32 = 0o700;
@@ -36,10 +38,16 @@ fn replace(path: &Path, bytes: &[u8], durable: bool) -> Result<()> {
         .permissions(Permissions::from_mode(FILE_MODE))
         .tempfile_in(dir)
         .with_context(|| format!("creating a temporary file in {}", dir.display()))?;
+    crash::point("write.temp");
     tmp.write_all(bytes)
-        .and_then(|()| if durable { tmp.as_file().sync_all() } else { Ok(()) })
+        .and_then(|()| {
+            crash::point("write.fsync");
+            if durable { tmp.as_file().sync_all() } else { Ok(()) }
+        })
         .with_context(|| format!("writing {}", path.display()))?;
+    crash::point("write.rename");
     tmp.persist(path).map_err(|e| e.error).with_context(|| format!("replacing {}", path.display()))?;
+    crash::point("write.folder-sync");
     if durable { sync_dir(dir) } else { Ok(()) }
 }
 

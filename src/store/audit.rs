@@ -44,6 +44,7 @@ fn line(entry: &AuditEntry, keys: Option<&Keys>) -> Vec<u8> {
 
 /// Appends one entry and flushes it to disk.
 pub fn append(root: &Path, entry: &AuditEntry, keys: Option<&Keys>) -> std::io::Result<()> {
+    super::crash::point("audit.append");
     append_line(&root.join("audit.log"), &line(entry, keys))
 }
 
@@ -81,7 +82,12 @@ fn append_bytes(path: &Path, bytes: &[u8], durable: bool) -> std::io::Result<()>
         out.push(b'\n');
     }
     out.extend_from_slice(bytes);
+    if super::crash::half_way("append.torn") {
+        f.write_all(&out[..out.len() / 2])?;
+        super::crash::abort();
+    }
     f.write_all(&out)?;
+    super::crash::point("append.sync");
     if durable { f.sync_data() } else { Ok(()) }
 }
 

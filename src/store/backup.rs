@@ -78,6 +78,7 @@ impl Store {
         let mut clients = 0;
         for (_, from) in self.client_files()? {
             let to = dest.join(from.file_name().expect("a file"));
+            super::crash::point("snapshot.copy");
             reflink_copy::reflink_or_copy(&from, &to).map_err(|e| StoreError::io("copy", &from, e))?;
             // Owner-only, and on disk before the snapshot is named complete.
             fs::File::open(&to)
@@ -90,7 +91,9 @@ impl Store {
         }
         sync_folder(&dest).map_err(fail)?;
         let finished = self.backups_dir().join(&name);
+        super::crash::point("snapshot.rename");
         fs::rename(&building, &finished).map_err(|e| StoreError::io("finish the snapshot", &finished, e))?;
+        super::crash::point("snapshot.folder-sync");
         sync_folder(&self.backups_dir()).map_err(fail)?;
         self.unshare_snapshots()?;
         Ok(Snapshot { name, clients })
@@ -239,6 +242,7 @@ impl Store {
                 self.write_json(&to, &record)?;
                 continue;
             }
+            super::crash::point("restore.file");
             write_atomic(&to, &bytes).map_err(|source| StoreError::Write { path: to.clone(), cause: source })?;
         }
         for (_, path) in self.client_files()? {
@@ -247,6 +251,7 @@ impl Store {
             if synced {
                 kept_items += usize::from(added_since);
             } else if added_since {
+                super::crash::point("restore.remove");
                 fs::remove_file(&path).map_err(|e| StoreError::io("remove", &path, e))?;
             }
         }

@@ -247,6 +247,7 @@ impl Store {
             ledger::rewrite(&self.root, &kept, &[erased], now, self.keys.as_deref())
                 .map_err(|e| self.ledger_error(e))?;
         }
+        super::crash::point("erase.remove");
         fs::remove_file(&path).map_err(|e| StoreError::io("remove", &path, e))?;
         self.audit(now, "client erased", "", "");
         Ok(Erased { snapshots: self.snapshots_holding(id), exports, copies })

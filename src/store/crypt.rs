@@ -167,6 +167,7 @@ impl Store {
             bail!("choose a passphrase of at least 8 characters");
         }
         let keys = Keys::unlock(root, old)?;
+        super::crash::point("passphrase.write");
         keys.write(root, new)
     }
 }

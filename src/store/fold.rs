@@ -96,6 +96,7 @@ impl Store {
         })?;
         let in_clients = path.parent().and_then(|p| p.canonicalize().ok()) == self.clients_dir().canonicalize().ok();
         let removed = if in_clients {
+            super::crash::point("merge-copy.remove");
             std::fs::remove_file(path).map_err(|e| StoreError::Write { path: path.to_path_buf(), cause: e.into() })?;
             self.audit(now, "conflict copy removed after merging", &id, "");
             Some(path.to_path_buf())

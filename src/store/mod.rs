@@ -20,6 +20,7 @@ pub mod atomic;
 pub mod audit;
 pub mod backup;
 pub mod conversion;
+pub mod crash;
 pub mod crypt;
 pub mod doctor;
 pub mod editor;

@@ -13,6 +13,7 @@ use super::tracked::{ATTRIBUTES, GITIGNORE, INFO_ATTRIBUTES};
 use super::{BRANCH, host_name, state, work};
 use crate::store::Store;
 use crate::store::atomic::{create_private_dir, write_atomic};
+use crate::store::crash;
 use crate::store::crypt::{IDENTITY_FILE, Keys};
 use crate::store::lock::DataLock;
 
@@ -153,7 +154,9 @@ pub fn init(store: &Store, remote: &str, now: NaiveDateTime) -> Result<String> {
     let set_up = || -> Result<()> {
         // First the mark that says so, which makes the folder not yet synced
         // for every command until the last step of the set-up removes it.
+        crash::point("sync-init.mark");
         state::begin_setting_up(root, state::SettingUp::Init)?;
+        crash::point("sync-init.repository");
         git.run(&["init", "-q", "-b", BRANCH])?;
         configure(&git)?;
         git.run(&["remote", "add", "origin", "--", &url])?;
@@ -162,7 +165,9 @@ pub fn init(store: &Store, remote: &str, now: NaiveDateTime) -> Result<String> {
         write_atomic(&root.join(".gitignore"), GITIGNORE.as_bytes())?;
         write_atomic(&root.join(".gitattributes"), ATTRIBUTES.as_bytes())?;
         state::write_tag(root, &tag)?;
+        crash::point("sync-init.commit");
         work::commit_local(&git, Codec::new(keys), now)?;
+        crash::point("sync-init.finish");
         state::end_setting_up(root)
     };
     if let Err(e) = set_up() {

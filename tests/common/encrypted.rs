@@ -4,14 +4,20 @@
 use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Output;
 
 pub const PASS: &str = "correct horse battery";
 
-/// `rapport ARGS` on `dir`, with passphrase `pass` or none.
-pub fn rapport(dir: &Path, pass: Option<&str>, args: &[&str]) -> Output {
-    let mut c = Command::new(env!("CARGO_BIN_EXE_rapport"));
-    c.env("RAPPORT_DIR", dir).env("RAPPORT_NOW", "2026-11-26 09:35").env_remove("RAPPORT_PASSPHRASE");
+/// `rapport ARGS` on `dir` at the harness's time, with passphrase `pass` or none.
+pub fn run(dir: &Path, pass: Option<&str>, args: &[&str]) -> Output {
+    run_at(dir, super::DEFAULT_NOW, pass, args)
+}
+
+/// `rapport ARGS` on `dir` at `now`, with passphrase `pass` or none.
+pub fn run_at(dir: &Path, now: &str, pass: Option<&str>, args: &[&str]) -> Output {
+    let mut c = super::rapport(dir);
+    // A debug build makes the passphrase cheap to try with this.
+    c.env("RAPPORT_NOW", now).env("RAPPORT_TEST_SCRYPT_LOG_N", "10");
     if let Some(p) = pass {
         c.env("RAPPORT_PASSPHRASE", p);
     }
@@ -20,14 +26,12 @@ pub fn rapport(dir: &Path, pass: Option<&str>, args: &[&str]) -> Output {
 
 /// Its standard output; the command must succeed.
 pub fn ok(dir: &Path, pass: Option<&str>, args: &[&str]) -> String {
-    let out = rapport(dir, pass, args);
-    assert!(out.status.success(), "rapport {args:?}: {}", String::from_utf8_lossy(&out.stderr));
-    String::from_utf8(out.stdout).unwrap()
+    super::succeeded(run(dir, pass, args), args)
 }
 
 /// Its standard error; the command must fail.
 pub fn err(dir: &Path, pass: Option<&str>, args: &[&str]) -> String {
-    let out = rapport(dir, pass, args);
+    let out = run(dir, pass, args);
     assert!(!out.status.success(), "rapport {args:?} should fail: {}", String::from_utf8_lossy(&out.stdout));
     String::from_utf8(out.stderr).unwrap()
 }

@@ -1,35 +1,148 @@
-//! Running the real binary on a folder at a fixed time, for the tests that
-//! tell a day's story through the command line. Each test file uses part
-//! of it.
+//! The one harness of the tests that run the real binary: a command with an
+//! environment of its own (whatever the developer's shell holds), at a
+//! fixed time; the system tools a test needs, skipped with a reason where
+//! missing; and the tmux driver of the end-to-end tests. Each test file
+//! uses part of it.
 #![allow(dead_code)]
 
 use std::path::Path;
-
-use assert_cmd::Command;
+use std::process::Output;
 
 pub mod encrypted;
 pub mod synced;
+pub mod term;
+
+/// The path of the binary under test.
+pub fn bin() -> &'static str {
+    env!("CARGO_BIN_EXE_rapport")
+}
+
+/// Clears what the developer's shell would lend a test: every `RAPPORT_*`
+/// variable (a passphrase, a data folder, a crash point, an unsafe folder
+/// allowed), the editor and NO_COLOR. A test sets what it needs.
+pub fn clean_env(c: &mut std::process::Command) {
+    for (key, _) in std::env::vars_os() {
+        if key.to_str().is_some_and(|k| k.starts_with("RAPPORT_")) {
+            c.env_remove(&key);
+        }
+    }
+    for key in ["EDITOR", "VISUAL", "NO_COLOR"] {
+        c.env_remove(key);
+    }
+}
+
+/// `rapport` on `dir` at [`DEFAULT_NOW`], with a cleaned environment, as a
+/// process to spawn (see [`rapport`] for one to run whole).
+pub fn command(dir: &Path) -> std::process::Command {
+    let mut c = std::process::Command::new(bin());
+    clean_env(&mut c);
+    c.env("RAPPORT_DIR", dir).env("RAPPORT_NOW", DEFAULT_NOW);
+    c
+}
+
+/// `rapport` on `dir` at [`DEFAULT_NOW`], with a cleaned environment. Set
+/// `RAPPORT_NOW`, a passphrase or anything else on it as the test needs.
+pub fn rapport(dir: &Path) -> assert_cmd::Command {
+    assert_cmd::Command::from_std(command(dir))
+}
+
+/// `rapport` on `dir` at `now`, with a cleaned environment.
+pub fn rapport_at(dir: &Path, now: &str) -> assert_cmd::Command {
+    let mut c = rapport(dir);
+    c.env("RAPPORT_NOW", now);
+    c
+}
+
+/// The time of a test that names none.
+pub const DEFAULT_NOW: &str = "2026-11-26 09:35";
 
 /// `rapport ARGS` on `dir` at `now` (`YYYY-MM-DD HH:MM`), whatever the clock says.
-pub fn rapport(dir: &Path, now: &str, args: &[&str]) -> std::process::Output {
-    let mut c = Command::cargo_bin("rapport").unwrap();
-    c.env("RAPPORT_DIR", dir).env("RAPPORT_NOW", now).env_remove("NO_COLOR").env_remove("RAPPORT_PASSPHRASE");
-    c.args(args).output().unwrap()
+pub fn run(dir: &Path, now: &str, args: &[&str]) -> Output {
+    rapport(dir).env("RAPPORT_NOW", now).args(args).output().unwrap()
 }
 
 /// Its standard output; the command must succeed.
 pub fn ok(dir: &Path, now: &str, args: &[&str]) -> String {
-    let out = rapport(dir, now, args);
-    assert!(out.status.success(), "rapport {args:?} failed: {}", String::from_utf8_lossy(&out.stderr));
-    String::from_utf8(out.stdout).unwrap()
+    succeeded(run(dir, now, args), args)
 }
 
 /// Its standard error; the command must fail and print nothing else.
 pub fn fails(dir: &Path, now: &str, args: &[&str]) -> String {
-    let out = rapport(dir, now, args);
-    assert!(!out.status.success(), "rapport {args:?} should have failed");
+    failed(run(dir, now, args), args)
+}
+
+/// Its standard error; the command must fail (`doctor`, `verify`: with
+/// their report on standard output).
+pub fn fails_with_report(dir: &Path, now: &str, args: &[&str]) -> String {
+    let out = run(dir, now, args);
+    assert!(!out.status.success(), "rapport {args:?} should have failed: {}", String::from_utf8_lossy(&out.stdout));
+    String::from_utf8(out.stderr).unwrap()
+}
+
+/// The standard output of `out`, which must be a success.
+pub fn succeeded(out: Output, args: &[&str]) -> String {
+    assert!(out.status.success(), "rapport {args:?} failed: {}", String::from_utf8_lossy(&out.stderr));
+    String::from_utf8(out.stdout).unwrap()
+}
+
+/// The standard error of `out`, which must be a failure that printed nothing else.
+pub fn failed(out: Output, args: &[&str]) -> String {
+    assert!(!out.status.success(), "rapport {args:?} should have failed: {}", String::from_utf8_lossy(&out.stdout));
     assert!(out.stdout.is_empty(), "a failure prints nothing to stdout");
     String::from_utf8(out.stderr).unwrap()
+}
+
+/// Limits the process `c` starts to `seconds` of CPU time (it is killed
+/// past them): a bound on the work a command does that, unlike a bound on
+/// the time it takes, holds however busy the machine is.
+pub fn cpu_bounded(c: &mut std::process::Command, seconds: u64) {
+    use std::os::unix::process::CommandExt;
+    // SAFETY: only setrlimit, async-signal-safe, runs between fork and exec.
+    unsafe {
+        c.pre_exec(move || {
+            let limit = libc::rlimit { rlim_cur: seconds, rlim_max: seconds };
+            if libc::setrlimit(libc::RLIMIT_CPU, &limit) != 0 {
+                return Err(std::io::Error::last_os_error());
+            }
+            Ok(())
+        });
+    }
+}
+
+/// Runs `c` to its end, failing the test if it is still running after a
+/// minute: for a command that must never hang (a hang is forever, so the
+/// limit only matters when the test fails, and a busy machine never meets it).
+pub fn never_hangs(mut c: std::process::Command, what: &str) -> Output {
+    use std::process::Stdio;
+    let mut child = c.stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap();
+    let start = std::time::Instant::now();
+    while child.try_wait().unwrap().is_none() {
+        if start.elapsed() > std::time::Duration::from_secs(60) {
+            let _ = child.kill();
+            panic!("{what}: still waiting after a minute");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    child.wait_with_output().unwrap()
+}
+
+/// A data folder (0700) inside a scratch folder that also holds `outside/`,
+/// a folder Rapport must never touch.
+pub struct Scene {
+    _tmp: tempfile::TempDir,
+    pub data: std::path::PathBuf,
+    pub outside: std::path::PathBuf,
+}
+
+pub fn scene() -> Scene {
+    use std::os::unix::fs::PermissionsExt;
+    let tmp = tempfile::tempdir().unwrap();
+    let data = tmp.path().join("data");
+    let outside = tmp.path().join("outside");
+    std::fs::create_dir(&data).unwrap();
+    std::fs::set_permissions(&data, std::fs::Permissions::from_mode(0o700)).unwrap();
+    std::fs::create_dir(&outside).unwrap();
+    Scene { _tmp: tmp, data, outside }
 }
 
 /// A client file as JSON.
@@ -53,4 +166,43 @@ pub fn id_of(dir: &Path, name: &str) -> String {
     }
     assert_eq!(found.len(), 1, "one client called {name} in {}: {found:?}", dir.display());
     found.remove(0)
+}
+
+/// True when the system tool `tool` (tmux, git, strace) is on the PATH.
+/// When it is not, the test says so and is skipped (the caller returns);
+/// with RAPPORT_TEST_REQUIRE_TOOLS=1 (as `.ci/run` sets) it fails instead,
+/// so CI runs every test.
+pub fn require_tool(tool: &str) -> bool {
+    let found =
+        std::env::var_os("PATH").is_some_and(|path| std::env::split_paths(&path).any(|d| is_executable(&d.join(tool))));
+    found || skipped(&format!("{tool} is not installed (apt-get install {tool})"))
+}
+
+/// True when this machine lets a process use the kernel keyring (a
+/// container's seccomp profile may forbid the keyctl calls); otherwise
+/// skipped as by [`require_tool`].
+pub fn require_keyring() -> bool {
+    #[cfg(target_os = "linux")]
+    let usable = {
+        use linux_keyutils::{KeyRing, KeyRingIdentifier};
+        KeyRing::from_special_id(KeyRingIdentifier::User, true).is_ok()
+            && KeyRing::from_special_id(KeyRingIdentifier::Process, true).is_ok()
+    };
+    #[cfg(not(target_os = "linux"))]
+    let usable = true;
+    usable || skipped("the kernel keyring cannot be used here (keyctl is forbidden, as in some containers)")
+}
+
+fn is_executable(p: &Path) -> bool {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::metadata(p).is_ok_and(|m| m.is_file() && m.permissions().mode() & 0o111 != 0)
+}
+
+fn skipped(why: &str) -> bool {
+    let test = std::thread::current().name().unwrap_or("a test").to_string();
+    if std::env::var_os("RAPPORT_TEST_REQUIRE_TOOLS").is_some_and(|v| v == "1") {
+        panic!("{test}: {why}, and RAPPORT_TEST_REQUIRE_TOOLS=1 asks every test to run");
+    }
+    eprintln!("SKIPPED {test}: {why}");
+    false
 }

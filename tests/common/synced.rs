@@ -1,6 +1,7 @@
-//! Two devices of an encrypted practice, a laptop and a desktop, synced
-//! through a bare git repository, driven through the real binary with the
-//! real `git`, with no git identity configured (for `tests/sync_encrypted.rs`).
+//! Two devices of one practice, a laptop and a desktop, synced through a
+//! bare git repository, driven through the real binary with the real `git`,
+//! with no git identity configured (for `tests/sync.rs` and
+//! `tests/sync_encrypted.rs`). The tests call `common::require_tool("git")`.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -28,11 +29,17 @@ pub const WORDS: &[&str] = &[
     "quarrelled",
 ];
 
+/// The one practice of the sync tests: a bare remote and two data folders,
+/// a laptop and a desktop, in one temporary folder.
 pub struct Practice {
     pub tmp: tempfile::TempDir,
     pub remote: PathBuf,
     pub laptop: PathBuf,
     pub desktop: PathBuf,
+    /// Ann's id, given at `sync init` (no name is in it), in [`Practice::new`]'s.
+    pub ann: String,
+    /// The passphrase commands are given: an encrypted practice's.
+    pub pass: Option<&'static str>,
 }
 
 /// No git identity and no git settings from this machine.
@@ -48,31 +55,64 @@ pub fn quiet_git(c: &mut Command, home: &Path) {
 }
 
 impl Practice {
-    /// A bare remote, and Annabel's practice on the laptop, not yet synced.
-    pub fn plain() -> Practice {
+    /// An empty bare remote, and no practice yet.
+    pub fn empty() -> Practice {
         let tmp = tempfile::tempdir().unwrap();
         let p = Practice {
             remote: tmp.path().join("remote.git"),
             laptop: tmp.path().join("laptop"),
             desktop: tmp.path().join("desktop"),
             tmp,
+            ann: String::new(),
+            pass: None,
         };
         p.git(p.tmp.path(), &["init", "-q", "--bare", "remote.git"]);
-        p.ok(&p.laptop, MORNING, &["client", "add", "Annabel Byrneford"]);
-        p.ok(&p.laptop, MORNING, &["note", "annabel", "--topic", "nightmares", "--task", "lighthouse diary"]);
         p
     }
 
-    /// The practice encrypted on the laptop, sent, and cloned onto the desktop.
+    /// Ann Byrne's plain practice on the laptop, synced, and cloned onto the desktop.
+    pub fn new() -> Practice {
+        let p = Practice::empty();
+        ok(&p, &p.laptop, MORNING, &["client", "add", "Ann Byrne"]);
+        ok(&p, &p.laptop, MORNING, &["note", "ann", "--topic", "sleep", "--task", "diary"]);
+        let said = ok(&p, &p.laptop, MORNING, &["sync", "init", p.remote.to_str().unwrap()]);
+        assert!(said.contains("1 client sent"), "{said}");
+        let said = ok(&p, &p.desktop, MORNING, &["sync", "clone", p.remote.to_str().unwrap()]);
+        assert!(said.contains("Brought 1 client and 1 note"), "{said}");
+        let ann = super::id_of(&p.laptop, "Ann Byrne");
+        assert!(!ann.contains("ann") && !ann.contains("byrne"), "{ann}");
+        Practice { ann, ..p }
+    }
+
+    /// A bare remote, and Annabel's practice on the laptop, not yet synced;
+    /// commands are given the passphrase.
+    pub fn plain() -> Practice {
+        let p = Practice { pass: Some(PASS), ..Practice::empty() };
+        ok(&p, &p.laptop, MORNING, &["client", "add", "Annabel Byrneford"]);
+        ok(&p, &p.laptop, MORNING, &["note", "annabel", "--topic", "nightmares", "--task", "lighthouse diary"]);
+        p
+    }
+
+    /// Annabel's practice encrypted on the laptop, sent, and cloned onto the desktop.
     pub fn encrypted() -> Practice {
         let p = Practice::plain();
-        p.ok(&p.laptop, MORNING, &["encrypt", "--yes"]);
-        let said = p.ok(&p.laptop, MORNING, &["sync", "init", p.remote.to_str().unwrap()]);
+        ok(&p, &p.laptop, MORNING, &["encrypt", "--yes"]);
+        let said = ok(&p, &p.laptop, MORNING, &["sync", "init", p.remote.to_str().unwrap()]);
         assert!(said.contains("1 client sent. Only ciphertext was sent, with the key file"), "{said}");
-        let said = p.ok(&p.desktop, MORNING, &["sync", "clone", p.remote.to_str().unwrap()]);
+        let said = ok(&p, &p.desktop, MORNING, &["sync", "clone", p.remote.to_str().unwrap()]);
         assert!(said.contains("Brought 1 client and 1 note"), "{said}");
         assert!(said.contains("The practice is encrypted: commands and the app ask for its passphrase"), "{said}");
         p
+    }
+
+    /// Ann's file in the data folder (or git working tree) `dir`.
+    pub fn ann_file(&self, dir: &Path) -> PathBuf {
+        dir.join(self.ann_path())
+    }
+
+    /// Ann's file within a data folder.
+    pub fn ann_path(&self) -> String {
+        format!("clients/{}.json", self.ann)
     }
 
     pub fn git(&self, dir: &Path, args: &[&str]) -> String {
@@ -91,31 +131,50 @@ impl Practice {
         out.stdout
     }
 
+    /// Commits everything in `dir` with git alone, as an older Rapport or a
+    /// person would, and pushes it to the remote.
+    pub fn push_by_hand(&self, dir: &Path) {
+        self.git(dir, &["add", "-A"]);
+        self.git(dir, &["-c", "user.name=x", "-c", "user.email=x@x", "commit", "-qm", "by hand"]);
+        self.git(dir, &["push", "-q", "origin", "HEAD:main"]);
+    }
+
+    /// A client's file as the remote's branch holds it, if it does.
+    pub fn on_remote(&self, id: &str) -> Option<serde_json::Value> {
+        let mut c = Command::new("git");
+        quiet_git(&mut c, self.tmp.path());
+        let out = c.current_dir(&self.remote).args(["show", &format!("main:clients/{id}.json")]).output().unwrap();
+        out.status.success().then(|| serde_json::from_slice(&out.stdout).unwrap())
+    }
+
+    /// `rapport` on `dir` at `now`: the harness's clean environment, no git
+    /// identity, a passphrase cheap to try.
+    pub fn rapport(&self, dir: &Path, now: &str) -> Command {
+        Command::from_std(self.command(dir, now))
+    }
+
+    /// Like [`Practice::rapport`], as a process to spawn.
+    pub fn command(&self, dir: &Path, now: &str) -> std::process::Command {
+        let mut c = super::command(dir);
+        c.env("RAPPORT_NOW", now)
+            .env("RAPPORT_TEST_SCRYPT_LOG_N", "10")
+            .env("HOME", self.tmp.path())
+            .env("GIT_CONFIG_GLOBAL", "/dev/null")
+            .env("GIT_CONFIG_NOSYSTEM", "1");
+        for identity in ["GIT_AUTHOR_NAME", "GIT_AUTHOR_EMAIL", "GIT_COMMITTER_NAME", "GIT_COMMITTER_EMAIL", "EMAIL"] {
+            c.env_remove(identity);
+        }
+        c
+    }
+
     /// `rapport ARGS` on `dir`: with the passphrase or not, typing `typed`.
     pub fn run(&self, dir: &Path, now: &str, args: &[&str], pass: Option<&str>, typed: &str) -> Output {
-        let mut c = Command::cargo_bin("rapport").unwrap();
-        quiet_git(&mut c, self.tmp.path());
-        c.env("RAPPORT_DIR", dir)
-            .env("RAPPORT_NOW", now)
-            .env("RAPPORT_TEST_SCRYPT_LOG_N", "10")
-            .env_remove("RAPPORT_PASSPHRASE")
-            .write_stdin(typed);
+        let mut c = self.rapport(dir, now);
+        c.write_stdin(typed);
         if let Some(p) = pass {
             c.env("RAPPORT_PASSPHRASE", p);
         }
         c.args(args).output().unwrap()
-    }
-
-    pub fn ok(&self, dir: &Path, now: &str, args: &[&str]) -> String {
-        let out = self.run(dir, now, args, Some(PASS), "");
-        assert!(out.status.success(), "rapport {args:?} failed: {}", String::from_utf8_lossy(&out.stderr));
-        String::from_utf8(out.stdout).unwrap()
-    }
-
-    pub fn fails(&self, dir: &Path, now: &str, args: &[&str], pass: Option<&str>) -> String {
-        let out = self.run(dir, now, args, pass, "");
-        assert!(!out.status.success(), "rapport {args:?} should have failed: {}", String::from_utf8_lossy(&out.stdout));
-        String::from_utf8(out.stderr).unwrap()
     }
 
     /// Every object `git cat-file --batch-all-objects --batch` shows in `repo`.
@@ -130,9 +189,37 @@ impl Practice {
         self.git_bytes(repo, &["cat-file", "--batch"], Some(ids.as_bytes()))
     }
 
-    pub fn commits(&self, repo: &Path) -> usize {
+    /// The commits of `repo`'s branches.
+    pub fn commits_in(&self, repo: &Path) -> usize {
         self.git(repo, &["rev-list", "--count", "--all"]).trim().parse().unwrap()
     }
+
+    /// The commits of the remote's branch.
+    pub fn commits(&self) -> usize {
+        self.git(&self.remote, &["rev-list", "--count", "main"]).trim().parse().unwrap()
+    }
+}
+
+/// `rapport ARGS` on `dir` of practice `p`, with its passphrase if it has one.
+pub fn output(p: &Practice, dir: &Path, now: &str, args: &[&str]) -> Output {
+    p.run(dir, now, args, p.pass, "")
+}
+
+/// Its standard output; the command must succeed.
+pub fn ok(p: &Practice, dir: &Path, now: &str, args: &[&str]) -> String {
+    super::succeeded(output(p, dir, now, args), args)
+}
+
+/// Its standard error; the command must fail.
+pub fn fails(p: &Practice, dir: &Path, now: &str, args: &[&str]) -> String {
+    fails_with(p, dir, now, args, p.pass)
+}
+
+/// Its standard error, given passphrase `pass` or none; the command must fail.
+pub fn fails_with(p: &Practice, dir: &Path, now: &str, args: &[&str], pass: Option<&str>) -> String {
+    let out = p.run(dir, now, args, pass, "");
+    assert!(!out.status.success(), "rapport {args:?} should have failed: {}", String::from_utf8_lossy(&out.stdout));
+    String::from_utf8(out.stderr).unwrap()
 }
 
 /// The words of `WORDS` that `bytes` hold.

@@ -25,9 +25,7 @@ fn clients(p: &Practice, dir: &Path) -> String {
 
 pub(super) fn erase(p: &Practice, dir: &Path, id: &str, name: &str) {
     let out = {
-        let mut c = Command::cargo_bin("rapport").unwrap();
-        quiet_git(&mut c, p.tmp.path());
-        c.env("RAPPORT_DIR", dir).env("RAPPORT_NOW", EVENING).env_remove("RAPPORT_PASSPHRASE");
+        let mut c = p.rapport(dir, EVENING);
         c.args(["client", "delete", id]).write_stdin(format!("{name}\n")).output().unwrap()
     };
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
@@ -35,6 +33,9 @@ pub(super) fn erase(p: &Practice, dir: &Path, id: &str, name: &str) {
 
 #[test]
 fn notes_removed_from_the_remote_are_kept_and_said_never_deleted_here() {
+    if !common::require_tool("git") {
+        return;
+    }
     let p = Practice::new();
     let (laptop, desktop) = (&p.laptop, &p.desktop);
     ok(&p, laptop, NOON, &["note", "ann", "--topic", "panic"]);
@@ -77,6 +78,9 @@ fn notes_removed_from_the_remote_are_kept_and_said_never_deleted_here() {
 
 #[test]
 fn a_client_erased_on_one_device_is_erased_on_the_other_and_the_sync_says_so() {
+    if !common::require_tool("git") {
+        return;
+    }
     let p = Practice::new();
     let (laptop, desktop) = (&p.laptop, &p.desktop);
     let bo = with_bo(&p);
@@ -94,6 +98,9 @@ fn a_client_erased_on_one_device_is_erased_on_the_other_and_the_sync_says_so() {
 
 #[test]
 fn a_client_erased_on_one_device_while_the_other_wrote_to_them_is_kept_and_every_other_client_syncs() {
+    if !common::require_tool("git") {
+        return;
+    }
     let p = Practice::new();
     let (laptop, desktop) = (&p.laptop, &p.desktop);
     let bo = with_bo(&p);
@@ -137,6 +144,9 @@ fn a_client_erased_on_one_device_while_the_other_wrote_to_them_is_kept_and_every
 
 #[test]
 fn an_erasure_not_yet_synced_meets_the_record_changed_on_the_other_device_and_keeps_it() {
+    if !common::require_tool("git") {
+        return;
+    }
     let p = Practice::new();
     let (laptop, desktop) = (&p.laptop, &p.desktop);
     ok(&p, desktop, EVENING, &["note", "ann", "--topic", "written there"]);
@@ -157,6 +167,9 @@ fn an_erasure_not_yet_synced_meets_the_record_changed_on_the_other_device_and_ke
 
 #[test]
 fn a_restore_in_a_synced_practice_puts_back_what_the_snapshot_holds_and_takes_nothing_away() {
+    if !common::require_tool("git") {
+        return;
+    }
     let p = Practice::new();
     let (laptop, desktop) = (&p.laptop, &p.desktop);
     ok(&p, laptop, NOON, &["personal", "add", "ann", "Mia's party"]);
@@ -175,9 +188,7 @@ fn a_restore_in_a_synced_practice_puts_back_what_the_snapshot_holds_and_takes_no
     let snapshot = ok(&p, laptop, EVENING, &["backup", "list"]);
     let snapshot = snapshot.lines().find(|l| l.starts_with("2026-11-23_1200")).unwrap().split(' ').next().unwrap();
     let out = {
-        let mut c = Command::cargo_bin("rapport").unwrap();
-        quiet_git(&mut c, p.tmp.path());
-        c.env("RAPPORT_DIR", laptop).env("RAPPORT_NOW", EVENING);
+        let mut c = p.rapport(laptop, EVENING);
         c.args(["restore", snapshot, "--yes"]).output().unwrap()
     };
     let said = String::from_utf8_lossy(&out.stderr);
@@ -201,7 +212,7 @@ fn a_restore_in_a_synced_practice_puts_back_what_the_snapshot_holds_and_takes_no
 
 #[test]
 fn a_client_file_deleted_by_hand_is_never_an_erasure_and_comes_back_on_both_devices() {
-    if !git_here() {
+    if !common::require_tool("git") {
         return;
     }
     let p = Practice::new();
@@ -211,7 +222,7 @@ fn a_client_file_deleted_by_hand_is_never_an_erasure_and_comes_back_on_both_devi
     ok(&p, desktop, NOON, &["sync"]);
     // A cleaning tool (or a slip) removes Ann's file on the desktop.
     std::fs::remove_file(p.ann_file(desktop)).unwrap();
-    let doctor = rapport(&p, desktop, NOON, &["doctor"]);
+    let doctor = output(&p, desktop, NOON, &["doctor"]);
     let said = String::from_utf8_lossy(&doctor.stdout);
     assert!(!doctor.status.success(), "{said}");
     assert!(said.contains(&format!("{} (Ann Byrne) is missing from this device", p.ann_path())), "{said}");

@@ -5,7 +5,7 @@ use super::*;
 
 #[test]
 fn an_older_copy_put_back_on_one_device_never_stalls_the_other_and_the_ledger_only_grows() {
-    if !git_here() {
+    if !common::require_tool("git") {
         return;
     }
     let p = Practice::new();
@@ -26,7 +26,7 @@ fn an_older_copy_put_back_on_one_device_never_stalls_the_other_and_the_ledger_on
     // The backup is put back on the laptop.
     std::fs::write(laptop.join("ledger"), &older_ledger).unwrap();
     std::fs::write(p.ann_file(laptop), &older_ann).unwrap();
-    let doctor = rapport(&p, laptop, EVENING, &["doctor"]);
+    let doctor = output(&p, laptop, EVENING, &["doctor"]);
     let said = String::from_utf8_lossy(&doctor.stdout);
     assert!(!doctor.status.success(), "{said}");
     assert!(said.contains("the ledger here disagrees with the last sync: it lacks 1 entry"), "{said}");

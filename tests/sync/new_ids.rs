@@ -113,6 +113,9 @@ pub(super) fn assert_remote_free_of_names(p: &Practice, remote: &Path, clients: 
 
 #[test]
 fn sync_init_gives_each_client_an_id_free_of_names_wherever_a_remote_or_a_restore_could_see_it() {
+    if !common::require_tool("git") {
+        return;
+    }
     let p = before_sync();
     let l = &p.laptop;
     let draft = fs::read(l.join("drafts/annabel-byrneford.json")).unwrap();
@@ -169,6 +172,9 @@ fn sync_init_gives_each_client_an_id_free_of_names_wherever_a_remote_or_a_restor
 
 #[test]
 fn sync_init_changes_no_id_while_the_app_is_open_or_the_ledger_is_broken() {
+    if !common::require_tool("git") || !common::require_tool("strace") {
+        return;
+    }
     let p = before_sync();
     let l = &p.laptop;
     let remote = p.remote.to_str().unwrap();
@@ -206,8 +212,9 @@ fn copy_folder(from: &Path, to: &Path) {
 /// `rapport ARGS` on `dir` killed at its `n`th call of `syscall` (as a
 /// power cut would), by strace. Whether it was killed.
 pub(super) fn killed_at(p: &Practice, dir: &Path, args: &[&str], syscall: &str, n: usize) -> bool {
-    let mut c = Command::new("strace");
-    quiet_git(&mut c, p.tmp.path());
+    let mut c = std::process::Command::new("strace");
+    common::clean_env(&mut c);
+    c.env("HOME", p.tmp.path()).env("GIT_CONFIG_GLOBAL", "/dev/null").env("GIT_CONFIG_NOSYSTEM", "1");
     let out = c
         .args([
             "-o",
@@ -217,11 +224,10 @@ pub(super) fn killed_at(p: &Practice, dir: &Path, args: &[&str], syscall: &str, 
             "-e",
             &format!("inject={syscall}:signal=KILL:when={n}"),
         ])
-        .arg(assert_cmd::cargo::cargo_bin("rapport"))
+        .arg(common::bin())
         .args(args)
         .env("RAPPORT_DIR", dir)
         .env("RAPPORT_NOW", NOON)
-        .env_remove("RAPPORT_PASSPHRASE")
         .output()
         .expect("strace is needed to kill a command at a chosen step: apt-get install strace");
     !out.status.success()
@@ -229,6 +235,9 @@ pub(super) fn killed_at(p: &Practice, dir: &Path, args: &[&str], syscall: &str, 
 
 #[test]
 fn a_sync_init_killed_at_any_step_is_finished_by_the_next_command_and_the_next_sync_init() {
+    if !common::require_tool("git") || !common::require_tool("strace") {
+        return;
+    }
     let p = before_sync();
     let records = records_without_ids(&p.laptop);
     let mut kills = 0;
@@ -244,7 +253,7 @@ fn a_sync_init_killed_at_any_step_is_finished_by_the_next_command_and_the_next_s
             }
             kills += 1;
             let journal = dir.join("new-ids.json").exists();
-            let out = rapport(&p, &dir, NOON, &["client", "list"]);
+            let out = output(&p, &dir, NOON, &["client", "list"]);
             let (list, note) = (String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
             assert!(out.status.success(), "{syscall} {n}: {note}");
             assert_eq!(note.contains("that is finished now"), journal, "{syscall} {n}: {note}");
@@ -253,7 +262,7 @@ fn a_sync_init_killed_at_any_step_is_finished_by_the_next_command_and_the_next_s
             assert_eq!(records_without_ids(&dir), records, "{syscall} {n}: every record is whole, once");
             assert!(ok(&p, &dir, NOON, &["verify"]).contains("are as they were"), "{syscall} {n}");
             // The therapist runs `sync init` again; or, told it is synced already, `sync`.
-            let again = rapport(&p, &dir, NOON, &["sync", "init", remote.to_str().unwrap()]);
+            let again = output(&p, &dir, NOON, &["sync", "init", remote.to_str().unwrap()]);
             if !again.status.success() {
                 let e = String::from_utf8_lossy(&again.stderr);
                 assert!(e.contains("is already synced with"), "{syscall} {n}: {e}");
@@ -270,6 +279,9 @@ fn a_sync_init_killed_at_any_step_is_finished_by_the_next_command_and_the_next_s
 
 #[test]
 fn a_journal_of_new_ids_that_rapport_did_not_write_is_never_followed() {
+    if !common::require_tool("git") {
+        return;
+    }
     let p = before_sync();
     let l = &p.laptop;
     let records = records_without_ids(l);
@@ -303,7 +315,7 @@ fn a_journal_of_new_ids_that_rapport_did_not_write_is_never_followed() {
 
 #[test]
 fn a_synced_folder_copied_whole_gets_a_mark_of_its_own_and_the_two_converge() {
-    if !git_here() {
+    if !common::require_tool("git") {
         return;
     }
     let p = Practice::new();

@@ -29,6 +29,9 @@ fn assert_sealed_in_place_with_the_change_beside(what: &serde_json::Value) {
 
 #[test]
 fn a_finalised_note_edited_by_hand_never_travels_as_the_version_in_place_and_both_devices_converge() {
+    if !common::require_tool("git") {
+        return;
+    }
     let p = finalised();
     let (laptop, desktop) = (&p.laptop, &p.desktop);
     rewrite_by_hand(desktop);
@@ -77,6 +80,9 @@ fn a_finalised_note_edited_by_hand_never_travels_as_the_version_in_place_and_bot
 
 #[test]
 fn an_altered_note_already_on_the_remote_is_put_right_by_whichever_device_merges() {
+    if !common::require_tool("git") {
+        return;
+    }
     let p = finalised();
     let (laptop, desktop) = (&p.laptop, &p.desktop);
     // An older Rapport on the desktop sent the altered words as the version in place.
@@ -107,6 +113,9 @@ fn an_altered_note_already_on_the_remote_is_put_right_by_whichever_device_merges
 
 #[test]
 fn a_note_sealed_on_both_devices_in_the_same_minute_or_minutes_apart_is_one_seal_on_both_and_no_conflict() {
+    if !common::require_tool("git") {
+        return;
+    }
     // The morning's note, sealed the next day on each device.
     for desktop_at in ["2026-11-24 12:00", "2026-11-24 12:05", "2026-11-24 11:55"] {
         let p = Practice::new();
@@ -136,6 +145,9 @@ fn a_note_sealed_on_both_devices_in_the_same_minute_or_minutes_apart_is_one_seal
 /// back whole, and the sync keeps the finalised notes that took back.
 #[test]
 fn a_restore_over_a_damaged_file_keeps_every_finalised_note_and_verify_holds_on_both() {
+    if !common::require_tool("git") {
+        return;
+    }
     let p = Practice::new();
     let (laptop, desktop) = (&p.laptop, &p.desktop);
     // A snapshot from before Ann's note s1 was finalised, and one from before a second note.
@@ -163,6 +175,9 @@ fn a_restore_over_a_damaged_file_keeps_every_finalised_note_and_verify_holds_on_
 
 #[test]
 fn a_restore_on_one_device_meets_a_seal_made_offline_on_the_other_and_verify_holds_on_both() {
+    if !common::require_tool("git") {
+        return;
+    }
     let p = Practice::new();
     let (laptop, desktop) = (&p.laptop, &p.desktop);
     ok(&p, laptop, NOON, &["backup"]);
@@ -186,6 +201,9 @@ fn a_restore_on_one_device_meets_a_seal_made_offline_on_the_other_and_verify_hol
 
 #[test]
 fn a_task_set_on_one_device_for_a_note_finalised_on_the_other_never_slips_under_its_seal() {
+    if !common::require_tool("git") {
+        return;
+    }
     let p = Practice::new();
     let (laptop, desktop) = (&p.laptop, &p.desktop);
     ok(&p, desktop, "2026-11-23 11:00", &["finalise", "ann"]);

@@ -8,6 +8,9 @@ use super::*;
 
 #[test]
 fn a_sync_clone_killed_at_any_step_is_made_again_by_the_next_sync_clone() {
+    if !common::require_tool("git") || !common::require_tool("strace") {
+        return;
+    }
     let p = Practice::new();
     let remote = p.remote.to_str().unwrap();
     let mut kills = 0;
@@ -39,12 +42,14 @@ fn a_sync_clone_killed_at_any_step_is_made_again_by_the_next_sync_clone() {
 
 #[test]
 fn two_sync_inits_at_once_set_the_folder_up_once() {
+    if !common::require_tool("git") {
+        return;
+    }
     let p = before_sync();
     let l = &p.laptop;
     let init = || {
-        let mut c = std::process::Command::new(assert_cmd::cargo::cargo_bin("rapport"));
-        c.env("HOME", p.tmp.path()).env("GIT_CONFIG_GLOBAL", "/dev/null").env("GIT_CONFIG_NOSYSTEM", "1");
-        c.args(["sync", "init", p.remote.to_str().unwrap()]).env("RAPPORT_DIR", l).env("RAPPORT_NOW", NOON);
+        let mut c = p.command(l, NOON);
+        c.args(["sync", "init", p.remote.to_str().unwrap()]);
         c.stdout(std::process::Stdio::piped()).stderr(std::process::Stdio::piped()).spawn().unwrap()
     };
     let (first, second) = (init(), init());
@@ -65,6 +70,9 @@ fn two_sync_inits_at_once_set_the_folder_up_once() {
 
 #[test]
 fn a_first_push_that_failed_goes_out_with_the_next_sync() {
+    if !common::require_tool("git") {
+        return;
+    }
     let p = before_sync();
     let l = &p.laptop;
     let hook = p.remote.join("hooks/pre-receive");
@@ -86,22 +94,16 @@ fn a_first_push_that_failed_goes_out_with_the_next_sync() {
 /// the git it runs can be killed with it, as a power cut would.
 fn spawn_sync(p: &Practice, dir: &Path, now: &str) -> std::process::Child {
     use std::os::unix::process::CommandExt;
-    let mut c = std::process::Command::new(assert_cmd::cargo::cargo_bin("rapport"));
-    c.env("HOME", p.tmp.path())
-        .env("GIT_CONFIG_GLOBAL", "/dev/null")
-        .env("GIT_CONFIG_NOSYSTEM", "1")
-        .env("RAPPORT_DIR", dir)
-        .env("RAPPORT_NOW", now)
-        .env_remove("RAPPORT_PASSPHRASE")
-        .arg("sync")
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::null())
-        .process_group(0);
+    let mut c = p.command(dir, now);
+    c.arg("sync").stdout(std::process::Stdio::null()).stderr(std::process::Stdio::null()).process_group(0);
     c.spawn().unwrap()
 }
 
 #[test]
 fn a_sync_killed_at_any_moment_with_its_git_completes_when_run_again() {
+    if !common::require_tool("git") {
+        return;
+    }
     let p = Practice::new();
     let (laptop, desktop) = (&p.laptop, &p.desktop);
     // How long a whole sync with a merge takes here, to kill it all along its way.

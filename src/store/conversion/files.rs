@@ -9,6 +9,7 @@ use anyhow::{Context, Result};
 use serde::Deserialize;
 
 use super::super::atomic::{is_temp_file, write_atomic};
+use super::super::crash;
 use super::super::crypt::Keys;
 use super::super::{audit, is_export_tail, ledger, plain_export_token};
 use super::Direction;
@@ -85,8 +86,10 @@ pub(super) fn remove_index(root: &Path) -> Result<()> {
 /// Writes `bytes` to `to`, then removes `from`: killed between the two,
 /// both exist, and the next run converts `from` again.
 pub(super) fn replace(from: &Path, to: &Path, bytes: &[u8]) -> Result<()> {
+    crash::point("convert.file");
     write_atomic(to, bytes)?;
     if from != to {
+        crash::point("convert.remove-old");
         fs::remove_file(from).with_context(|| format!("removing {}", from.display()))?;
     }
     Ok(())
@@ -179,7 +182,9 @@ pub(super) fn convert(root: &Path, keys: &Keys, dir: Direction) -> Result<(usize
         }
     }
     let to = enc.then_some(keys);
+    crash::point("convert.audit");
     audit::reencode(root, keys, to).context("converting the audit log")?;
+    crash::point("convert.ledger");
     ledger::reencode(root, keys, to).context("converting the ledger")?;
     remove_index(root)?;
     Ok((done, left))

@@ -25,6 +25,7 @@ use chrono::NaiveDateTime;
 use serde::{Deserialize, Serialize};
 
 use super::super::atomic::{sync_folder, write_atomic};
+use super::super::crash;
 use super::super::files::ReadError;
 use super::super::{Store, audit, is_export_tail, ledger, parse_record, plain_export_token};
 use super::files::{client_dirs, files, remove_index};
@@ -105,6 +106,7 @@ impl Store {
             ids.insert(ClientId::new(old), ClientId::new(new));
         }
         let journal = Journal { started: now, ids };
+        crash::point("new-ids.journal");
         write_atomic(&journal_path(self.root()), &serde_json::to_vec_pretty(&journal)?)?;
         sync_folder(self.root())?;
         self.carry_new_ids(&journal)?;
@@ -198,6 +200,7 @@ impl Store {
             for (old, new) in ids {
                 let from = dir.join(format!("{old}.json"));
                 if from.exists() {
+                    crash::point("new-ids.rename");
                     rename_client_file(&from, &dir.join(format!("{new}.json")), new)?;
                 }
             }
@@ -206,6 +209,7 @@ impl Store {
         for (old, new) in ids {
             let from = drafts.join(format!("{old}.json"));
             if from.exists() {
+                crash::point("new-ids.rename");
                 fs::rename(&from, drafts.join(format!("{new}.json")))
                     .with_context(|| format!("renaming {}", from.display()))?;
             }
@@ -217,6 +221,7 @@ impl Store {
                 for path in files(&exports, |n| n.strip_prefix(prefix.as_str()).is_some_and(is_export_tail)) {
                     let name = path.file_name().and_then(|n| n.to_str()).unwrap_or_default();
                     let to = exports.join(format!("{}{}", plain_export_token(new), &name[prefix.len()..]));
+                    crash::point("new-ids.rename");
                     fs::rename(&path, &to).with_context(|| format!("renaming {}", path.display()))?;
                 }
             }
@@ -250,6 +255,7 @@ impl Store {
         write_old_ids(root, &old_ids)?;
         remove_index(root)?;
         self.audit(journal.started, "client ids made free of names", "", &ids.len().to_string());
+        crash::point("new-ids.finish");
         match fs::remove_file(journal_path(root)) {
             Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
                 return Err(e).context("removing the journal of the clients' new ids");

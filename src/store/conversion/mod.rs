@@ -98,11 +98,13 @@ pub fn plain_leftovers(root: &Path) -> bool {
 }
 
 fn write_state(root: &Path, converting: Direction, now: NaiveDateTime, snapshot: &str) -> Result<()> {
+    super::crash::point("convert.journal");
     let state = State { converting, started: now, snapshot: snapshot.to_string() };
     write_atomic(&state_path(root), &serde_json::to_vec_pretty(&state)?)
 }
 
 fn finish_state(root: &Path) -> Result<()> {
+    super::crash::point("convert.finish");
     match fs::remove_file(state_path(root)) {
         Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(e).context("removing the conversion journal"),
         _ => sync_folder(root),
@@ -180,6 +182,7 @@ impl Store {
         };
         write_state(root, Direction::Encrypt, now, &snapshot)?;
         if !has_key {
+            super::crash::point("convert.key");
             keys.write(root, passphrase)?;
         }
         let (files, left) = convert(root, &keys, Direction::Encrypt)?;
@@ -232,6 +235,7 @@ impl Store {
                 undecryptable.iter().map(|s| s.as_str()).collect::<Vec<_>>().join("; ")
             ));
         }
+        super::crash::point("decrypt.remove-key");
         fs::remove_file(root.join(IDENTITY_FILE)).context("removing the key file")?;
         sync_folder(root)?;
         finish_state(root)?;

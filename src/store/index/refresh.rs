@@ -130,6 +130,10 @@ impl IndexDir {
                 _ => Ok(()),
             };
         };
+        // The file goes after this: the next look makes a full pass. Marked
+        // first, so an erasure stopped part way (the client gone from the
+        // index, their file still there) is found whole again by that pass.
+        self.write_state(&State { generation: state.generation + 1, clients_mtime: 0, ..state })?;
         self.erase_text(id)?;
         if let Some(mut names) = self.names() {
             names.retain(|n| n.id != id);
@@ -139,8 +143,7 @@ impl IndexDir {
         let mut entries = self.entries().unwrap_or_default();
         entries.retain(|e| e.id != id);
         self.write_entries(entries)?;
-        // The file goes after this: the next look makes a full pass.
-        self.write_state(&State { generation: state.generation + 1, clients_mtime: 0, ..state })
+        self.write_state(&State { generation: state.generation + 2, clients_mtime: 0, ..state })
     }
 }
 

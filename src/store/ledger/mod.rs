@@ -348,6 +348,7 @@ pub fn append(root: &Path, new: &[NewEntry], now: NaiveDateTime, keys: Option<&K
     let bytes = chained(n, prev, new.iter().map(|e| (now, e.clone())), keys);
     // One write for them all: a torn end is skipped on reading, and the
     // chain then resumes from the last whole entry.
+    super::crash::point("ledger.append");
     append_line(&path(root), &bytes)
 }
 
