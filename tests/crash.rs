@@ -299,7 +299,7 @@ fn practice_of_yesterday(dir: &Path) {
 
 #[test]
 fn a_note_save_crashed_at_any_step_loses_no_note_reported_saved_and_the_next_save_works() {
-    let tmp = tempfile::tempdir().unwrap();
+    let tmp = common::fast_tempdir();
     let base = tmp.path().join("base");
     practice_of_yesterday(&base);
     let before = notes(&Store::open(&base).unwrap());
@@ -391,7 +391,7 @@ fn assert_refused_while_unfinished(dir: &Path, said: &str, at: &str) {
 
 #[test]
 fn encrypt_crashed_at_any_step_finishes_when_run_again_or_is_undone_and_leaves_no_plain_word() {
-    let tmp = tempfile::tempdir().unwrap();
+    let tmp = common::fast_tempdir();
     let base = tmp.path().join("base");
     let secrets = practice_to_convert(&base);
     let expected = records(&Store::open(&base).unwrap());
@@ -433,7 +433,7 @@ fn encrypt_crashed_at_any_step_finishes_when_run_again_or_is_undone_and_leaves_n
 
 #[test]
 fn decrypt_crashed_at_any_step_finishes_when_run_again_or_is_undone() {
-    let tmp = tempfile::tempdir().unwrap();
+    let tmp = common::fast_tempdir();
     let base = tmp.path().join("base");
     let secrets = practice_to_convert(&base);
     let expected = records(&Store::open(&base).unwrap());
@@ -473,7 +473,7 @@ fn decrypt_crashed_at_any_step_finishes_when_run_again_or_is_undone() {
 
 #[test]
 fn a_passphrase_change_crashed_at_any_step_leaves_the_old_or_the_new_passphrase_working() {
-    let tmp = tempfile::tempdir().unwrap();
+    let tmp = common::fast_tempdir();
     let base = tmp.path().join("base");
     practice_of_yesterday(&base);
     ok(&base, &["encrypt", "--yes"]);
@@ -499,7 +499,7 @@ fn a_passphrase_change_crashed_at_any_step_leaves_the_old_or_the_new_passphrase_
 
 #[test]
 fn a_restore_crashed_at_any_step_finishes_when_run_again() {
-    let tmp = tempfile::tempdir().unwrap();
+    let tmp = common::fast_tempdir();
     let base = tmp.path().join("base");
     practice_of_yesterday(&base);
     let snapshot = ok(&base, &["backup"]).split_whitespace().nth(1).unwrap().to_string();
@@ -524,7 +524,7 @@ fn a_restore_crashed_at_any_step_finishes_when_run_again() {
 
 #[test]
 fn an_erasure_crashed_at_any_step_finishes_when_run_again_and_leaves_no_word() {
-    let tmp = tempfile::tempdir().unwrap();
+    let tmp = common::fast_tempdir();
     let base = tmp.path().join("base");
     practice_of_yesterday(&base);
     let erase = |dir: &Path| {
@@ -564,7 +564,7 @@ fn an_erasure_crashed_at_any_step_finishes_when_run_again_and_leaves_no_word() {
 
 #[test]
 fn a_conflict_copy_merge_crashed_at_any_step_loses_neither_side() {
-    let tmp = tempfile::tempdir().unwrap();
+    let tmp = common::fast_tempdir();
     let base = tmp.path().join("base");
     practice_of_yesterday(&base);
     // A sync tool's conflict copy of Maria's file, with a note only it holds.
@@ -605,7 +605,7 @@ fn a_sync_init_crashed_at_any_step_is_finished_by_the_next_command_and_the_next_
     if !common::require_tool("git") {
         return;
     }
-    let tmp = tempfile::tempdir().unwrap();
+    let tmp = common::fast_tempdir();
     let base = tmp.path().join("base");
     practice_of_yesterday(&base);
     let before = notes(&Store::open(&base).unwrap());

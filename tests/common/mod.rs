@@ -126,6 +126,13 @@ pub fn never_hangs(mut c: std::process::Command, what: &str) -> Output {
     child.wait_with_output().unwrap()
 }
 
+/// A temporary folder on tmpfs where there is one: for tests that write
+/// and sync files hundreds of times, which a disk makes slow (and slower
+/// still while other tests sync theirs).
+pub fn fast_tempdir() -> tempfile::TempDir {
+    tempfile::tempdir_in("/dev/shm").or_else(|_| tempfile::tempdir()).unwrap()
+}
+
 /// A data folder (0700) inside a scratch folder that also holds `outside/`,
 /// a folder Rapport must never touch.
 pub struct Scene {
