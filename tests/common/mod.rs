@@ -8,6 +8,7 @@
 use std::path::Path;
 use std::process::Output;
 
+pub mod crash;
 pub mod encrypted;
 pub mod synced;
 pub mod term;
@@ -210,6 +211,8 @@ fn skipped(why: &str) -> bool {
     if std::env::var_os("RAPPORT_TEST_REQUIRE_TOOLS").is_some_and(|v| v == "1") {
         panic!("{test}: {why}, and RAPPORT_TEST_REQUIRE_TOOLS=1 asks every test to run");
     }
-    eprintln!("SKIPPED {test}: {why}");
+    // Past the test harness's capture, so the skip shows in `cargo test`'s output.
+    use std::io::Write;
+    let _ = writeln!(std::io::stderr(), "SKIPPED {test}: {why}");
     false
 }
