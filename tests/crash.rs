@@ -12,10 +12,10 @@ mod common;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
-use std::os::unix::process::ExitStatusExt;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Command;
 
+use common::crash::{assert_reaches, copy_folder, crash, moments, reached};
 use rapport::store::Store;
 use rapport::store::crash::POINTS;
 
@@ -123,6 +123,7 @@ const SYNC_INIT: &[&str] = &[
     "new-ids.journal",
     "new-ids.rename",
     "new-ids.finish",
+    "git.command",
     "sync-init.mark",
     "sync-init.repository",
     "sync-init.commit",
@@ -142,65 +143,6 @@ fn ok(dir: &Path, args: &[&str]) -> String {
 
 fn text(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).into_owned()
-}
-
-/// A copy of the folder `from` at `to`.
-fn copy_folder(from: &Path, to: &Path) {
-    let _ = fs::remove_dir_all(to);
-    let status = Command::new("cp").arg("-a").arg(from).arg(to).status().unwrap();
-    assert!(status.success(), "copying {}", from.display());
-}
-
-/// How many times `run` reaches each crash point, run once on a copy of
-/// `dir` (in `scratch`) with the trace on.
-fn reached(dir: &Path, scratch: &Path, run: &dyn Fn(&Path) -> Command) -> BTreeMap<String, usize> {
-    let copy = scratch.join("traced");
-    copy_folder(dir, &copy);
-    let trace = scratch.join("trace.txt");
-    let _ = fs::remove_file(&trace);
-    let out = run(&copy).env("RAPPORT_CRASH_TRACE", &trace).output().unwrap();
-    assert!(out.status.success(), "the traced run failed: {}", text(&out.stderr));
-    let mut counts = BTreeMap::new();
-    for line in fs::read_to_string(&trace).unwrap_or_default().lines() {
-        *counts.entry(line.to_string()).or_insert(0) += 1;
-    }
-    counts
-}
-
-/// The moments to crash at: every time each point is reached, or for a
-/// point reached very often its first, middle and last few.
-fn moments(counts: &BTreeMap<String, usize>) -> Vec<(String, usize)> {
-    let mut out = Vec::new();
-    for (point, &count) in counts {
-        let ns: BTreeSet<usize> = if count <= 12 {
-            (1..=count).collect()
-        } else {
-            [1, 2, 3, count / 3, count / 2, 2 * count / 3, count - 2, count - 1, count].into_iter().collect()
-        };
-        out.extend(ns.into_iter().map(|n| (point.clone(), n)));
-    }
-    out
-}
-
-/// Checks the points `run` reaches are exactly `covered`.
-fn assert_reaches(counts: &BTreeMap<String, usize>, covered: &[&str], what: &str) {
-    let reached: BTreeSet<&str> = counts.keys().map(String::as_str).collect();
-    let listed: BTreeSet<&str> = covered.iter().copied().collect();
-    assert_eq!(reached, listed, "{what} reaches other crash points than the test says it covers");
-}
-
-/// Runs `cmd` stopped at the `n`th time it reaches `point`, and checks it
-/// stopped there.
-fn crash(mut cmd: Command, point: &str, n: usize) -> Output {
-    let out = cmd.env("RAPPORT_CRASH_AT", format!("{point}:{n}")).output().unwrap();
-    assert_eq!(
-        out.status.signal(),
-        Some(libc::SIGABRT),
-        "did not stop at {point}:{n} ({:?}): {}",
-        out.status,
-        text(&out.stderr)
-    );
-    out
 }
 
 /// Every file under `dir` but git's, with its bytes.
@@ -308,7 +250,7 @@ fn practice_of_yesterday(dir: &Path) {
 
 #[test]
 fn a_note_save_crashed_at_any_step_loses_no_note_reported_saved_and_the_next_save_works() {
-    let tmp = tempfile::tempdir().unwrap();
+    let tmp = common::fast_tempdir();
     let base = tmp.path().join("base");
     practice_of_yesterday(&base);
     let before = notes(&Store::open(&base).unwrap());
@@ -400,7 +342,7 @@ fn assert_refused_while_unfinished(dir: &Path, said: &str, at: &str) {
 
 #[test]
 fn encrypt_crashed_at_any_step_finishes_when_run_again_or_is_undone_and_leaves_no_plain_word() {
-    let tmp = tempfile::tempdir().unwrap();
+    let tmp = common::fast_tempdir();
     let base = tmp.path().join("base");
     let secrets = practice_to_convert(&base);
     let expected = records(&Store::open(&base).unwrap());
@@ -442,7 +384,7 @@ fn encrypt_crashed_at_any_step_finishes_when_run_again_or_is_undone_and_leaves_n
 
 #[test]
 fn decrypt_crashed_at_any_step_finishes_when_run_again_or_is_undone() {
-    let tmp = tempfile::tempdir().unwrap();
+    let tmp = common::fast_tempdir();
     let base = tmp.path().join("base");
     let secrets = practice_to_convert(&base);
     let expected = records(&Store::open(&base).unwrap());
@@ -482,7 +424,7 @@ fn decrypt_crashed_at_any_step_finishes_when_run_again_or_is_undone() {
 
 #[test]
 fn a_passphrase_change_crashed_at_any_step_leaves_the_old_or_the_new_passphrase_working() {
-    let tmp = tempfile::tempdir().unwrap();
+    let tmp = common::fast_tempdir();
     let base = tmp.path().join("base");
     practice_of_yesterday(&base);
     ok(&base, &["encrypt", "--yes"]);
@@ -508,7 +450,7 @@ fn a_passphrase_change_crashed_at_any_step_leaves_the_old_or_the_new_passphrase_
 
 #[test]
 fn a_restore_crashed_at_any_step_finishes_when_run_again() {
-    let tmp = tempfile::tempdir().unwrap();
+    let tmp = common::fast_tempdir();
     let base = tmp.path().join("base");
     practice_of_yesterday(&base);
     let snapshot = ok(&base, &["backup"]).split_whitespace().nth(1).unwrap().to_string();
@@ -533,7 +475,7 @@ fn a_restore_crashed_at_any_step_finishes_when_run_again() {
 
 #[test]
 fn an_erasure_crashed_at_any_step_finishes_when_run_again_and_leaves_no_word() {
-    let tmp = tempfile::tempdir().unwrap();
+    let tmp = common::fast_tempdir();
     let base = tmp.path().join("base");
     practice_of_yesterday(&base);
     let erase = |dir: &Path| {
@@ -573,7 +515,7 @@ fn an_erasure_crashed_at_any_step_finishes_when_run_again_and_leaves_no_word() {
 
 #[test]
 fn a_conflict_copy_merge_crashed_at_any_step_loses_neither_side() {
-    let tmp = tempfile::tempdir().unwrap();
+    let tmp = common::fast_tempdir();
     let base = tmp.path().join("base");
     practice_of_yesterday(&base);
     // A sync tool's conflict copy of Maria's file, with a note only it holds.
@@ -614,7 +556,7 @@ fn a_sync_init_crashed_at_any_step_is_finished_by_the_next_command_and_the_next_
     if !common::require_tool("git") {
         return;
     }
-    let tmp = tempfile::tempdir().unwrap();
+    let tmp = common::fast_tempdir();
     let base = tmp.path().join("base");
     practice_of_yesterday(&base);
     let before = notes(&Store::open(&base).unwrap());

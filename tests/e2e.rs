@@ -543,7 +543,7 @@ fn while_a_silent_remote_holds_a_sync_the_app_saves_notes_and_then_says_why_it_d
     let git = Command::new("git").arg("-C").arg(&laptop).args(["remote", "set-url", "origin", &url]).status();
     assert!(git.unwrap().success());
     // Long enough that the note is saved while the sync still waits, on a busy machine too.
-    let env = "EDITOR=true RAPPORT_SYNC_TIMEOUT=20";
+    let env = "EDITOR=true RAPPORT_SYNC_TIMEOUT=8";
     let t = Term::start_then(&laptop, "2026-11-23 12:00", env, &[], "echo the app quit; sleep 60");
     t.wait("synced");
     t.keys(&["S"]);
@@ -555,7 +555,7 @@ fn while_a_silent_remote_holds_a_sync_the_app_saves_notes_and_then_says_why_it_d
     t.wait("Note saved for Ann");
     assert!(t.screen().contains("syncing…"), "{}", t.screen());
     t.wait("Not synced: everything is saved here; S tries again. The remote git://127.0.0.1:");
-    t.wait("did not answer within 20 seconds");
+    t.wait("did not answer within 8 seconds");
     t.wait("not synced ·");
     let file = ann_file(&laptop);
     assert!(file["sessions"].to_string().contains("written while it synced"), "{file}");

@@ -113,6 +113,7 @@ fn the_passphrase_changes_without_rewriting_a_note() {
     let client_files: BTreeMap<PathBuf, Vec<u8>> =
         all_files(dir).into_iter().filter(|(p, _)| p.starts_with(dir.join("clients"))).collect();
     let out = common::rapport(dir)
+        .env("RAPPORT_TEST_SCRYPT_LOG_N", "10")
         .env("RAPPORT_PASSPHRASE", PASS)
         .env("RAPPORT_NEW_PASSPHRASE", "a much better passphrase")
         .arg("passphrase")

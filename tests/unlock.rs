@@ -159,6 +159,7 @@ fn a_new_passphrase_or_decrypting_removes_the_held_key() {
     let _lock = LockOnDrop(dir.to_path_buf());
     unlock(dir, PASS, &[]);
     let out = common::rapport(dir)
+        .env("RAPPORT_TEST_SCRYPT_LOG_N", "10")
         .env("RAPPORT_PASSPHRASE", PASS)
         .env("RAPPORT_NEW_PASSPHRASE", "a much better passphrase")
         .arg("passphrase")

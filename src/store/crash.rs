@@ -16,9 +16,9 @@
 use std::sync::OnceLock;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-/// Every crash point, each named once here and called in one place (a
-/// test checks the code and this list agree). A point is reached just
-/// before the step it names.
+/// Every crash point, each named once here (a test checks that the calls
+/// in the code and this list agree). A point is reached just before the
+/// step it names.
 pub const POINTS: &[&str] = &[
     // write_atomic: a temp file in the same folder, written, flushed, renamed, the folder synced.
     "write.temp",
@@ -52,6 +52,8 @@ pub const POINTS: &[&str] = &[
     "new-ids.journal",
     "new-ids.rename",
     "new-ids.finish",
+    // Each git command a sync, `sync init` or `sync clone` runs.
+    "git.command",
     // `sync init`: the mark, the repository, the first commit, the mark removed.
     "sync-init.mark",
     "sync-init.repository",

@@ -144,6 +144,7 @@ impl Git {
         if input.is_some() {
             c.stdin(Stdio::piped());
         }
+        crate::store::crash::point("git.command");
         let mut child = match c.spawn() {
             Ok(child) => child,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => bail!(MISSING),

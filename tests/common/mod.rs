@@ -8,6 +8,7 @@
 use std::path::Path;
 use std::process::Output;
 
+pub mod crash;
 pub mod encrypted;
 pub mod synced;
 pub mod term;
@@ -126,6 +127,13 @@ pub fn never_hangs(mut c: std::process::Command, what: &str) -> Output {
     child.wait_with_output().unwrap()
 }
 
+/// A temporary folder on tmpfs where there is one: for tests that write
+/// and sync files hundreds of times, which a disk makes slow (and slower
+/// still while other tests sync theirs).
+pub fn fast_tempdir() -> tempfile::TempDir {
+    tempfile::tempdir_in("/dev/shm").or_else(|_| tempfile::tempdir()).unwrap()
+}
+
 /// A data folder (0700) inside a scratch folder that also holds `outside/`,
 /// a folder Rapport must never touch.
 pub struct Scene {
@@ -203,6 +211,8 @@ fn skipped(why: &str) -> bool {
     if std::env::var_os("RAPPORT_TEST_REQUIRE_TOOLS").is_some_and(|v| v == "1") {
         panic!("{test}: {why}, and RAPPORT_TEST_REQUIRE_TOOLS=1 asks every test to run");
     }
-    eprintln!("SKIPPED {test}: {why}");
+    // Past the test harness's capture, so the skip shows in `cargo test`'s output.
+    use std::io::Write;
+    let _ = writeln!(std::io::stderr(), "SKIPPED {test}: {why}");
     false
 }

@@ -57,7 +57,7 @@ pub fn quiet_git(c: &mut Command, home: &Path) {
 impl Practice {
     /// An empty bare remote, and no practice yet.
     pub fn empty() -> Practice {
-        let tmp = tempfile::tempdir().unwrap();
+        let tmp = super::fast_tempdir();
         let p = Practice {
             remote: tmp.path().join("remote.git"),
             laptop: tmp.path().join("laptop"),

@@ -10,7 +10,7 @@ use std::thread::sleep;
 use std::time::{Duration, Instant};
 
 /// How long a wait may last before the test fails: only ever reached when
-/// it fails (a sync's git times out after 20 s in one test), so generous.
+/// it fails (a sync's git times out twice after 8 s in one test), so generous.
 const LIMIT: Duration = Duration::from_secs(60);
 
 static NEXT: AtomicUsize = AtomicUsize::new(0);

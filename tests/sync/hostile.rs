@@ -125,7 +125,7 @@ fn a_remote_that_never_answers_stops_the_sync_in_time_and_notes_are_saved_meanwh
     let mut c = p.command(laptop, NOON);
     // Long enough that the note below is saved while the sync still waits,
     // on a busy machine too.
-    c.env("RAPPORT_SYNC_TIMEOUT", "10")
+    c.env("RAPPORT_SYNC_TIMEOUT", "6")
         .arg("sync")
         .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::piped());
@@ -158,7 +158,7 @@ fn a_remote_that_never_answers_stops_the_sync_in_time_and_notes_are_saved_meanwh
     };
     let mut e = String::new();
     std::io::Read::read_to_string(&mut syncing.stderr.take().unwrap(), &mut e).unwrap();
-    assert!(!status.success() && e.contains("did not answer within 10 seconds"), "{e}");
+    assert!(!status.success() && e.contains("did not answer within 6 seconds"), "{e}");
     assert!(e.contains("run `rapport sync` again"), "{e}");
     // The remote back: everything goes out.
     p.git(laptop, &["remote", "set-url", "origin", &remote]);
