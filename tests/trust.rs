@@ -253,10 +253,16 @@ fn restore_asks_first_and_does_nothing_without_yes() {
     assert!(run(d.path(), NOW, &["client", "add", "Maria Lopez"]).status.success());
     let snap = String::from_utf8(run(d.path(), NOW, &["backup"]).stdout).unwrap();
     let name = snap.split_whitespace().nth(1).unwrap().to_string();
-    assert!(run(d.path(), NOW, &["note", "maria", "--topic", "after the backup"]).status.success());
+    assert!(run(d.path(), NOW, &["note", "maria", "--topic", "after the backup", "--task", "walk"]).status.success());
+    assert!(run(d.path(), NOW, &["client", "add", "Tom Becker"]).status.success());
     let out = common::rapport(d.path()).args(["restore", &name]).write_stdin("no\n").output().unwrap();
     assert!(!out.status.success());
-    assert!(String::from_utf8_lossy(&out.stderr).contains("nothing was changed"));
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert!(said.contains("nothing was changed"), "{said}");
+    // Before anything goes, the question says client by client what would.
+    assert!(said.contains("It takes away what was written since, for 2 clients:"), "{said}");
+    assert!(said.contains("  Maria Lopez: 1 note, 1 task\n"), "{said}");
+    assert!(said.contains("  Tom Becker: the whole record (added since)\n"), "{said}");
     assert_eq!(Store::open(d.path()).unwrap().load("maria-lopez").unwrap().sessions.len(), 1);
     let yes = run(d.path(), NOW, &["restore", &name, "--yes"]);
     assert!(yes.status.success(), "{}", String::from_utf8_lossy(&yes.stderr));

@@ -148,31 +148,23 @@ pub(super) fn restore(
     out: &mut dyn Write,
     prompt: &mut dyn super::Prompt,
 ) -> Result<()> {
-    if !store.snapshots().iter().any(|s| s.name == snapshot) {
-        // Let the store say what exists.
-        store.restore(&snapshot, now)?;
-    }
-    if !yes
-        && !confirm(
-            prompt,
-            &if store.is_synced() {
-                format!(
-                    "Restore snapshot {snapshot}? What it holds is put back; this practice is synced, so nothing added \
-                     since is taken away, and the restore goes to your other devices with the next sync. The current \
-                     state is kept as a snapshot first. Type yes: "
-                )
-            } else {
-                format!(
-                    "Restore snapshot {snapshot} over the current notes? The current state is kept as a snapshot \
-                     first. Type yes: "
-                )
-            },
-        )?
-    {
-        bail!("not restored: nothing was changed");
-    }
-    let kept = store.restore(&snapshot, now)?;
-    writeln!(out, "Restored {snapshot}. The state before it is kept as snapshot {kept}.")?;
+    use crate::practice::{Answers, Outcome, restore};
+    let answers = if yes { Answers::all() } else { Answers::none() };
+    let restored = match restore::restore(store, &snapshot, &answers, now)? {
+        Outcome::Done(r) => r,
+        Outcome::Asks(questions) => {
+            for q in &questions {
+                if !confirm(prompt, &format!("{} Type yes: ", q.text))? {
+                    bail!("not restored: nothing was changed");
+                }
+            }
+            match restore::restore(store, &snapshot, &answers.and(questions.iter().map(|q| q.ask)), now)? {
+                Outcome::Done(r) => r,
+                Outcome::Asks(_) => bail!("not restored: nothing was changed"),
+            }
+        }
+    };
+    writeln!(out, "Restored {snapshot}. The state before it is kept as snapshot {}.", restored.kept)?;
     Ok(())
 }
 

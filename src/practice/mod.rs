@@ -8,6 +8,7 @@
 
 pub mod booking;
 pub mod note;
+pub mod restore;
 
 /// What a change asks before it is made.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -18,6 +19,8 @@ pub enum Ask {
     OtherDayThanAppointment,
     /// The note is so old that it would be final as soon as it is saved.
     FinalOnSave,
+    /// A snapshot put back over the current notes.
+    Restore,
 }
 
 /// A question for the therapist, in words, without the keys that answer

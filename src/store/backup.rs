@@ -187,17 +187,37 @@ impl Store {
         Ok(removed)
     }
 
+    /// The records snapshot `name` holds (those that read as records; a
+    /// file that does not is put back as it is by a restore, and not
+    /// counted here). An unknown snapshot is the same error as `restore`'s.
+    pub fn snapshot_records(&self, name: &str) -> Result<Vec<ClientRecord>, StoreError> {
+        let source = self.backups_dir().join(name).join("clients");
+        if name.contains('/') || name.starts_with('.') || !source.is_dir() {
+            return Err(unknown_snapshot(self, name));
+        }
+        let ext = format!(".{}", self.ext());
+        Ok(fs::read_dir(&source)
+            .map_err(|e| StoreError::io("read", &source, e))?
+            .filter_map(|e| e.ok())
+            .filter(|e| {
+                let ours = e
+                    .file_name()
+                    .to_str()
+                    .and_then(|f| f.strip_suffix(&ext))
+                    .is_some_and(crate::domain::bounds::is_valid_id);
+                ours && e.file_type().is_ok_and(|t| t.is_file())
+            })
+            .filter_map(|e| super::parse_record(&self.read_file(&e.path()).ok()?, &e.path()).ok())
+            .collect())
+    }
+
     /// Puts the client files back as they were in snapshot `name`, after
     /// keeping the present state as a snapshot of its own. Returns that
     /// snapshot's name.
     pub fn restore(&self, name: &str, now: NaiveDateTime) -> Result<String, StoreError> {
         let source = self.backups_dir().join(name).join("clients");
         if name.contains('/') || name.starts_with('.') || !source.is_dir() {
-            let names: Vec<String> = self.snapshots().into_iter().map(|s| s.name).collect();
-            return Err(StoreError::Record(crate::domain::RecordError::Invalid(format!(
-                "there is no snapshot '{name}'; `rapport backup list` shows them{}",
-                if names.is_empty() { String::new() } else { format!(" (the newest is {})", names[names.len() - 1]) }
-            ))));
+            return Err(unknown_snapshot(self, name));
         }
         let _lock = self.lock()?;
         if !super::ledger::exists(self.root()) {
@@ -396,4 +416,14 @@ pub fn snapshot_time(name: &str) -> Option<NaiveDateTime> {
         return None;
     }
     NaiveDateTime::parse_from_str(stamp, "%Y-%m-%d_%H%M%S").ok()
+}
+
+/// There is no snapshot `name`: which there are.
+fn unknown_snapshot(store: &Store, name: &str) -> StoreError {
+    let names: Vec<String> = store.snapshots().into_iter().map(|s| s.name).collect();
+    StoreError::Record(crate::domain::RecordError::Invalid(format!(
+        "there is no snapshot '{}'; `rapport backup list` shows them{}",
+        crate::sanitize::visible(name),
+        if names.is_empty() { String::new() } else { format!(" (the newest is {})", names[names.len() - 1]) }
+    )))
 }
