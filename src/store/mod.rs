@@ -22,6 +22,7 @@ pub mod backup;
 pub mod conversion;
 pub mod crash;
 pub mod crypt;
+pub mod device;
 pub mod doctor;
 pub mod editor;
 pub mod files;

@@ -38,7 +38,7 @@ impl Store {
             root: root.to_path_buf(),
             keys: keys.map(std::sync::Arc::new),
             notices: Default::default(),
-            device: crate::sync::device_tag(root),
+            device: super::device::device_tag(root),
             kept_records: Default::default(),
         })
     }

@@ -30,12 +30,13 @@ mod work;
 
 use std::path::Path;
 
+pub use crate::store::device::device_tag;
 pub use codec::Codec;
 pub use missing::doctor;
 pub use report::Synced;
 pub use run::{Offline, sync};
 pub use setup::{Cloned, clone, init};
-pub use state::{clone_stopped, device_tag};
+pub use state::clone_stopped;
 pub use status::{Status, git_side, status};
 
 /// The branch Rapport syncs.
@@ -46,28 +47,10 @@ pub fn is_set_up(root: &Path) -> bool {
     state::dir(root).join("device").is_file() && !state::setting_up(root)
 }
 
-/// This machine's name, for commit authors and messages (never a client's).
-pub fn host_name() -> String {
-    let mut buf = [0u8; 256];
-    // SAFETY: the buffer is valid for its length; gethostname writes at most that.
-    let ok = unsafe { libc::gethostname(buf.as_mut_ptr().cast(), buf.len()) } == 0;
-    let end = buf.iter().position(|b| *b == 0).unwrap_or(buf.len());
-    let name: String = String::from_utf8_lossy(&buf[..end])
-        .chars()
-        .filter(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '.' | '_'))
-        .take(64)
-        .collect();
-    if ok && !name.is_empty() { name } else { "this device".into() }
-}
+pub use crate::store::device::host_name;
 
 /// Every id of the items in a record (sessions, tasks, …).
 pub fn ids_in(r: &crate::domain::ClientRecord) -> impl Iterator<Item = &str> {
-    let s = r.sessions.iter().map(|x| x.id.as_str());
-    let t = r.tasks.iter().map(|x| x.id.as_str());
-    let p = r.personal.iter().map(|x| x.id.as_str());
-    let g = r.goals.iter().map(|x| x.id.as_str());
-    let w = r.watch_for.iter().map(|x| x.id.as_str());
-    let a = r.appointments.iter().map(|x| x.id.as_str());
-    let c = r.contacts.iter().map(|x| x.id.as_str());
-    s.chain(t).chain(p).chain(g).chain(w).chain(a).chain(c)
+    use strum::VariantArray;
+    crate::domain::ItemKind::VARIANTS.iter().flat_map(|k| r.ids_of(*k))
 }

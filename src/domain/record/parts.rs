@@ -67,8 +67,9 @@ impl RecordPart {
 }
 
 /// The kinds of item that have an id of their own within a client's
-/// record, and so can be named by a short reference.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+/// record, and so can be named by a short reference. `ItemKind::VARIANTS`
+/// lists them all.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, strum::VariantArray)]
 pub enum ItemKind {
     Session,
     Task,
@@ -131,6 +132,7 @@ item_id_type!(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use strum::VariantArray;
 
     #[test]
     fn a_parts_key_is_its_name_in_a_client_file() {
@@ -155,8 +157,7 @@ mod tests {
 
     #[test]
     fn every_item_kind_has_its_own_prefix_and_part() {
-        use ItemKind::*;
-        let all = [Session, Task, Detail, Goal, Watch, Contact, Appointment, Measure];
+        let all = ItemKind::VARIANTS;
         for (i, a) in all.iter().enumerate() {
             for b in &all[i + 1..] {
                 assert_ne!(a.prefix(), b.prefix());

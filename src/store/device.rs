@@ -1,0 +1,105 @@
+//! This device's mark in a synced practice, which the ids of what it adds
+//! carry (`t3-k4x`), kept in `DATA/.git/rapport/` (never synced). The store
+//! reads it when it opens; sync gives it when it sets a folder up.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::Result;
+
+use super::atomic::{create_private_dir, write_atomic};
+
+/// Where this device keeps what it knows of syncing.
+pub fn dir(root: &Path) -> PathBuf {
+    root.join(".git").join("rapport")
+}
+
+/// This device's mark, which the ids of what it adds carry (`t3-k4x`), so
+/// two devices never give two things one id. None until the folder is set
+/// up for syncing, or when the file is not a mark Rapport writes.
+///
+/// A folder copied whole, `.git` and all (`cp -a`, a disk image put on a
+/// second machine), would share its mark with the original, and the two
+/// would give two notes one id. So the mark is kept with the place it was
+/// given in (this machine, and the folder's inode); a folder found in
+/// another place first gets a new mark, before anything gets an id or is
+/// synced. (A folder moved to another disk gets one too: harmless.)
+pub fn device_tag(root: &Path) -> Option<String> {
+    let bytes = crate::store::files::read_regular(&dir(root).join("device"), 64).ok()?;
+    let tag = String::from_utf8(bytes).ok()?.trim().to_string();
+    if !is_tag(&tag) {
+        return None;
+    }
+    let here = place(root)?;
+    let given = crate::store::files::read_regular(&dir(root).join("place"), 256).ok();
+    match given {
+        Some(p) if p == here.as_bytes() => Some(tag),
+        // From before marks kept their place: this is where it is.
+        None => {
+            let _ = write_atomic(&dir(root).join("place"), here.as_bytes());
+            Some(tag)
+        }
+        Some(_) => {
+            let new = new_tag(std::slice::from_ref(&tag)).ok()?;
+            write_tag(root, &new).ok()?;
+            Some(new)
+        }
+    }
+}
+
+/// Where this folder is: a hash of this machine's id and the folder's
+/// inode (never the path, which a move or a rename changes).
+fn place(root: &Path) -> Option<String> {
+    use sha2::{Digest, Sha256};
+    use std::os::unix::fs::MetadataExt;
+    let inode = std::fs::metadata(root).ok()?.ino();
+    let machine = ["/etc/machine-id", "/var/lib/dbus/machine-id"]
+        .iter()
+        .find_map(|f| std::fs::read(f).ok().filter(|id| !id.is_empty() && id.len() <= 256))
+        .unwrap_or_else(|| host_name().into_bytes());
+    let mut h = Sha256::new();
+    h.update(&machine);
+    h.update(inode.to_le_bytes());
+    Some(format!("{}\n", hex::encode(&h.finalize()[..16])))
+}
+
+/// Three lowercase letters or digits.
+pub fn is_tag(tag: &str) -> bool {
+    tag.len() == 3 && tag.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+}
+
+/// A new mark for this device, none of `taken`.
+pub fn new_tag(taken: &[String]) -> Result<String> {
+    const LETTERS: &[u8] = b"abcdefghjkmnpqrstuvwxyz23456789";
+    loop {
+        let mut bytes = [0u8; 3];
+        getrandom::fill(&mut bytes).map_err(|e| anyhow::anyhow!("no randomness for this device's mark: {e}"))?;
+        let tag: String = bytes.iter().map(|b| LETTERS[*b as usize % LETTERS.len()] as char).collect();
+        if !taken.contains(&tag) {
+            return Ok(tag);
+        }
+    }
+}
+
+/// Gives this folder the mark `tag`, kept with the place it is in now.
+pub fn write_tag(root: &Path, tag: &str) -> Result<()> {
+    create_private_dir(&dir(root))?;
+    write_atomic(&dir(root).join("device"), format!("{tag}\n").as_bytes())?;
+    if let Some(here) = place(root) {
+        write_atomic(&dir(root).join("place"), here.as_bytes())?;
+    }
+    Ok(())
+}
+
+/// This machine's name, for commit authors and messages (never a client's).
+pub fn host_name() -> String {
+    let mut buf = [0u8; 256];
+    // SAFETY: the buffer is valid for its length; gethostname writes at most that.
+    let ok = unsafe { libc::gethostname(buf.as_mut_ptr().cast(), buf.len()) } == 0;
+    let end = buf.iter().position(|b| *b == 0).unwrap_or(buf.len());
+    let name: String = String::from_utf8_lossy(&buf[..end])
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '.' | '_'))
+        .take(64)
+        .collect();
+    if ok && !name.is_empty() { name } else { "this device".into() }
+}
