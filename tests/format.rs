@@ -1,0 +1,72 @@
+//! The file format is pinned. The current schema version has a fixture
+//! holding every part of a record, which this build reads and writes back
+//! exactly, and whose finalised note's seal holds. A change to what a
+//! client file holds, or to what a seal covers, fails here until
+//! `SCHEMA_VERSION` (or the seal's version) moves on with a fixture of its own.
+
+use std::path::PathBuf;
+
+use rapport::domain::{ClientRecord, SCHEMA_VERSION};
+
+fn fixture(version: u32) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(format!("tests/fixtures/schema-v{version}.json"))
+}
+
+#[test]
+fn the_current_format_has_a_fixture_of_every_part_that_reads_and_writes_back_exactly_with_its_seal_holding() {
+    let path = fixture(SCHEMA_VERSION);
+    let bytes = std::fs::read(&path).unwrap_or_else(|_| {
+        panic!("format {SCHEMA_VERSION} has no fixture: add {} (a record with every part)", path.display())
+    });
+    let file: serde_json::Value = serde_json::from_slice(&bytes).unwrap();
+    let record: ClientRecord = serde_json::from_value(file.clone()).unwrap();
+    assert_eq!(record.schema_version, SCHEMA_VERSION);
+    record.check().unwrap();
+    assert_eq!(serde_json::to_value(&record).unwrap(), file, "this build writes the fixture back as it is");
+    assert!(record.verify().is_empty(), "the seal covers what it covered when the fixture was written");
+    // Every part holds something, so a part added to the record is added here.
+    let ClientRecord {
+        schema_version: _,
+        client: _,
+        sessions,
+        tasks,
+        personal,
+        goals,
+        watch_for,
+        appointments,
+        contacts,
+        measures,
+        scales,
+        conflicts,
+        device: _,
+    } = &record;
+    let sizes = [
+        sessions.len(),
+        tasks.len(),
+        personal.len(),
+        goals.len(),
+        watch_for.len(),
+        appointments.len(),
+        contacts.len(),
+        measures.len(),
+        scales.len(),
+        conflicts.len(),
+    ];
+    assert!(sizes.iter().all(|n| *n > 0), "{sizes:?}");
+    assert!(sessions[0].finalised.is_some() && !sessions[0].addenda.is_empty());
+}
+
+#[test]
+fn every_older_fixture_still_reads() {
+    for version in 1..SCHEMA_VERSION {
+        let path = fixture(version);
+        let Ok(bytes) = std::fs::read(&path) else { continue };
+        let d = tempfile::tempdir().unwrap();
+        let store = rapport::store::Store::open(d.path()).unwrap();
+        let id: serde_json::Value = serde_json::from_slice(&bytes).unwrap();
+        let id = id["client"]["id"].as_str().unwrap().to_string();
+        std::fs::write(store.client_path(&id), &bytes).unwrap();
+        let r = store.load(&id).unwrap_or_else(|e| panic!("format {version}: {e}"));
+        assert_eq!(r.schema_version, version);
+    }
+}
