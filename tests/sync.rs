@@ -13,6 +13,8 @@ mod common;
 mod custom_measures;
 #[path = "sync/erasure.rs"]
 mod erasure;
+#[path = "sync/generated.rs"]
+mod generated;
 #[path = "sync/hostile.rs"]
 mod hostile;
 #[path = "sync/logs.rs"]
