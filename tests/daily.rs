@@ -135,7 +135,12 @@ fn the_review_shows_what_was_noticed_and_why_a_task_is_still_open() {
     let reason = rapport::domain::not_done_yet(monday.date(), "too tired");
     store
         .update("ann-byrne", monday, "task changed", |r| {
-            r.set_task_status("t1", rapport::domain::TaskStatus::Open, Some(reason), monday.date())
+            r.set_task_status(
+                &rapport::domain::TaskId::new("t1"),
+                rapport::domain::TaskStatus::Open,
+                Some(reason),
+                monday.date(),
+            )
         })
         .unwrap();
     let review = ok(d.path(), "2026-11-30 09:00", &["review", "ann"]);

@@ -835,7 +835,7 @@ fn ctrl_f_searches_every_note_and_enter_opens_the_session() {
     insta::assert_snapshot!("search_80x24", screen);
     app.press("Enter");
     assert!(matches!(app.rt.model.screen, Screen::Clients));
-    assert_eq!(app.rt.model.selected_entry().unwrap().id, "james-okafor");
+    assert_eq!(app.rt.model.selected_entry().unwrap().id, rapport::domain::ClientId::new("james-okafor"));
     let screen = app.screen(80, 24);
     assert!(screen.contains("grows leeks on his father's allotment"), "the session with the match is open: {screen}");
     app.press("C-f");
@@ -902,8 +902,8 @@ fn a_fresh_note_can_be_edited_then_finalised_then_only_corrected_by_addendum() {
     app.press("C-s");
     assert_eq!(app.status(), "Note saved for Aisha Khan (s14).");
     let r = app.rt.store.load("aisha-khan").unwrap();
-    assert_eq!(r.sessions.iter().filter(|s| s.id == "s14").count(), 1, "edited in place, not added");
-    assert_eq!(r.session("s14").unwrap().topics, vec!["exam nerves and sleep"]);
+    assert_eq!(r.sessions.iter().filter(|s| s.id.as_str() == "s14").count(), 1, "edited in place, not added");
+    assert_eq!(r.session(&rapport::domain::SessionId::new("s14")).unwrap().topics, vec!["exam nerves and sleep"]);
 
     app.press("Enter f");
     assert!(matches!(app.rt.model.popup, Some(Popup::Confirm { .. })));
@@ -1027,7 +1027,14 @@ fn x_exports_the_record_and_archived_clients_can_be_shown() {
         })
         .unwrap();
     app.wait_ms(2500);
-    let listed = |app: &App| app.rt.model.list.visible.iter().any(|&i| app.rt.model.clients[i].id == "tom-becker");
+    let listed = |app: &App| {
+        app.rt
+            .model
+            .list
+            .visible
+            .iter()
+            .any(|&i| app.rt.model.clients[i].id == rapport::domain::ClientId::new("tom-becker"))
+    };
     assert!(!listed(&app), "archived clients leave the list");
     app.press("A");
     assert!(listed(&app));
@@ -1128,7 +1135,9 @@ fn a_reply_is_marked_from_today_and_one_marked_by_mistake_is_taken_back() {
     assert!(screen.contains("Awaiting reply (4)"), "{screen}");
     // Enter opens the client's messages with this one selected; Enter there flips it both ways.
     app.press("Enter");
-    assert!(matches!(&app.rt.model.screen, Screen::Profile(v) if v.client == "priya-raman"));
+    assert!(
+        matches!(&app.rt.model.screen, Screen::Profile(v) if v.client == rapport::domain::ClientId::new("priya-raman"))
+    );
     assert!(app.screen(80, 24).contains("Enter/Space replied / not"));
     app.press("Enter");
     let id = priya(&app).id;
@@ -1336,7 +1345,7 @@ fn the_tasks_popup_scrolls_to_the_thirtieth_task() {
     let screen = app.screen(80, 24);
     assert!(screen.contains("homework number 30"), "{screen}");
     app.press("d");
-    assert!(matches!(&app.rt.model.popup, Some(Popup::Outcome { task, .. }) if task == "t30"));
+    assert!(matches!(&app.rt.model.popup, Some(Popup::Outcome { task, .. }) if task.as_str() == "t30"));
 }
 
 #[test]

@@ -42,7 +42,7 @@ fn a_saved_note_reads_back_exactly_and_leaves_no_temp_file() {
     let (id, saved) = store
         .update(&maria.client.id, now(), "test", |r| r.add_session(note("sleep"), dt("2026-11-16 10:00")))
         .unwrap();
-    assert_eq!(id, "s1");
+    assert_eq!(id, rapport::domain::SessionId::new("s1"));
     assert_eq!(store.load("maria-lopez").unwrap(), saved);
     assert_eq!(names_in(&dir.path().join("clients")), vec!["maria-lopez.json"]);
     let text = fs::read_to_string(store.client_path("maria-lopez")).unwrap();
@@ -292,8 +292,12 @@ fn an_index_from_the_version_before_is_rebuilt() {
     store
         .update("maria-lopez", now(), "test", |r| {
             r.add_session(note_text("grief", "anniversary"), dt("2026-11-09 10:00"))?;
-            r.finalise(Some("s1"), dt("2026-11-09 11:00"))?;
-            r.add_addendum("s1", "the anniversary is on Sunday 6 Dec", dt("2026-11-10 09:00"))
+            r.finalise(Some(&rapport::domain::SessionId::new("s1")), dt("2026-11-09 11:00"))?;
+            r.add_addendum(
+                &rapport::domain::SessionId::new("s1"),
+                "the anniversary is on Sunday 6 Dec",
+                dt("2026-11-10 09:00"),
+            )
         })
         .unwrap();
     store.index().unwrap();
@@ -353,7 +357,7 @@ fn a_file_another_program_adds_renames_or_removes_is_seen_at_the_next_look() {
     // A sync tool brings a new client's file in the way they do: written
     // beside it, then renamed into place.
     let mut tom = store.load("maria-lopez").unwrap();
-    tom.client.id = "tom-becker".into();
+    tom.client.id = rapport::domain::ClientId::new("tom-becker");
     tom.client.name = "Tom Becker".into();
     let partial = dir.path().join("clients/.syncing-tom");
     fs::write(&partial, serde_json::to_vec_pretty(&tom).unwrap()).unwrap();

@@ -295,7 +295,7 @@ prop_compose! {
         appointments in proptest::collection::vec((when(), 1u32..600), 0..3),
     ) -> ClientRecord {
         let day = dt("2026-01-01 00:00").date();
-        let mut r = ClientRecord::new("c".into(), ClientProfile { name, preferred_name: preferred, ..Default::default() }, day);
+        let mut r = ClientRecord::new(rapport::domain::ClientId::new("c"), ClientProfile { name, preferred_name: preferred, ..Default::default() }, day);
         for (at, minutes, topics, plan, notes) in notes {
             // A note with no words at all is refused, as it should be: not one of these.
             match r.add_session(NewSession { at: Some(at), minutes: Some(minutes), topics, plan, notes, tasks: tasks.clone(), ..Default::default() }, at) {

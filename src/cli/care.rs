@@ -143,7 +143,7 @@ pub(super) fn task(t: TaskCommand, store: &Store, now: NaiveDateTime, out: &mut 
             let text = required_text(&text, "the task")?;
             let ((id, session), r) = change(store, now, "task set", &client, |r| {
                 let session = session.map(|s| r.item_ref::<crate::domain::SessionId>(&s)).transpose()?;
-                Ok((r.add_task(&text, session.as_deref(), today)?, session))
+                Ok((r.add_task(&text, session.as_ref(), today)?, session))
             })?;
             let from = session.map(|s| format!(" in note {s}")).unwrap_or_default();
             writeln!(out, "Set task {id} for {}{from}.", r.client.name)?;

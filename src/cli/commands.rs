@@ -143,7 +143,7 @@ fn locate(store: &Store, query: &str) -> Result<(ClientId, Option<ClientRecord>)
     };
     match store.load(&id) {
         Ok(r)
-            if r.client.id == typed
+            if r.client.id == crate::domain::ClientId::new(typed)
                 || crate::domain::find::answers_to(&r.client.name, r.client.preferred_name.as_deref(), query) =>
         {
             Ok((id, Some(r)))

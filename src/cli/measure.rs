@@ -121,7 +121,7 @@ pub(super) fn measure(c: MeasureCommand, store: &Store, now: NaiveDateTime, out:
         }
         MeasureCommand::Remove { client, id } => {
             let ((m, name), r) = change(store, now, "measure removed", &client, |r| {
-                let m = r.remove_measure(&id)?;
+                let m = r.remove_measure(&r.item_ref::<crate::domain::MeasureId>(&id)?)?;
                 let name = r.scale(&m.kind).map_or_else(|| m.kind.to_string(), |s| s.name);
                 r.drop_unused_scales();
                 Ok((m, name))

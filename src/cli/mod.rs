@@ -47,7 +47,7 @@ pub fn resolve<'a>(files: &'a [ClientName], query: &str) -> Result<&'a ClientNam
     if q.is_empty() {
         return Err("name a client; `rapport client list` shows them".into());
     }
-    if let Some(f) = files.iter().find(|f| f.id == q) {
+    if let Some(f) = files.iter().find(|f| f.id.as_str() == q) {
         return Ok(f);
     }
     let typed = NameQuery::new(query);
@@ -61,7 +61,7 @@ pub fn resolve<'a>(files: &'a [ClientName], query: &str) -> Result<&'a ClientNam
             let unreadable: Vec<&str> =
                 files.iter().filter(|f| f.name.is_none() && f.id.starts_with(&q)).map(|f| f.id.as_str()).collect();
             if let [id] = unreadable.as_slice() {
-                return Ok(files.iter().find(|f| f.id == *id).expect("listed"));
+                return Ok(files.iter().find(|f| f.id.as_str() == *id).expect("listed"));
             }
             Err(format!("no client matches '{query}'; `rapport client list` shows them"))
         }

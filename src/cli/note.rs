@@ -23,14 +23,14 @@ pub(super) fn finalise(
         let session = session.map(|s| r.item_ref::<crate::domain::SessionId>(&s)).transpose()?;
         let auto = auto.to_vec();
         // What the editing period sealed just now is not "already final".
-        let nothing_left = match session.as_deref() {
-            Some(s) => auto.iter().any(|a| a == s),
+        let nothing_left = match &session {
+            Some(s) => auto.contains(s),
             None => !auto.is_empty() && r.sessions.iter().all(|s| s.finalised.is_some()),
         };
         if nothing_left {
             return Ok((auto, Vec::new()));
         }
-        Ok((auto, r.finalise(session.as_deref(), now)?))
+        Ok((auto, r.finalise(session.as_ref(), now)?))
     })?;
     if !auto.is_empty() {
         let (word, verb) = if auto.len() == 1 { ("Note", "was") } else { ("Notes", "were") };

@@ -88,8 +88,8 @@ impl ClientRecord {
         self.appointments.iter().filter(|a| !a.is_cancelled())
     }
 
-    pub fn appointment(&self, id: &str) -> Option<&Appointment> {
-        self.appointments.iter().find(|a| a.id == id)
+    pub fn appointment(&self, id: &AppointmentId) -> Option<&Appointment> {
+        self.appointments.iter().find(|a| a.id == *id)
     }
 
     /// Books `1 + weekly` appointments a week apart. Returns any booked
@@ -151,8 +151,8 @@ impl ClientRecord {
     }
 
     /// Cancels an appointment. It stays in the record, marked cancelled.
-    pub fn cancel_appointment(&mut self, id: &str, now: NaiveDateTime) -> Result<Appointment, RecordError> {
-        let a = self.appointments.iter_mut().find(|a| a.id == id).ok_or_else(|| edit::unknown("appointment", id))?;
+    pub fn cancel_appointment(&mut self, id: &AppointmentId, now: NaiveDateTime) -> Result<Appointment, RecordError> {
+        let a = self.appointments.iter_mut().find(|a| a.id == *id).ok_or_else(|| edit::unknown("appointment", id))?;
         if a.is_cancelled() {
             return Err(RecordError::Invalid("that appointment is already cancelled".into()));
         }
@@ -167,13 +167,13 @@ impl ClientRecord {
     /// Returns the booked appointments it now overlaps.
     pub fn move_appointment(
         &mut self,
-        id: &str,
+        id: &AppointmentId,
         start: NaiveDateTime,
         minutes: u32,
     ) -> Result<Vec<Appointment>, RecordError> {
         bounds::check_number("the appointment length in minutes", minutes, &bounds::MINUTES)
             .map_err(RecordError::Invalid)?;
-        let i = self.appointments.iter().position(|a| a.id == id).ok_or_else(|| edit::unknown("appointment", id))?;
+        let i = self.appointments.iter().position(|a| a.id == *id).ok_or_else(|| edit::unknown("appointment", id))?;
         if self.appointments[i].is_cancelled() || self.appointments[i].note.is_some() {
             return Err(RecordError::Invalid("only a booked appointment without a note can be moved".into()));
         }
@@ -203,8 +203,8 @@ impl ClientRecord {
 
     /// Links note `session` to appointment `id`, which must be booked and
     /// without a note.
-    pub(super) fn link_note(&mut self, id: &str, session: &SessionId) -> Result<NaiveDateTime, RecordError> {
-        let a = self.appointments.iter_mut().find(|a| a.id == id).ok_or_else(|| edit::unknown("appointment", id))?;
+    pub(super) fn link_note(&mut self, id: &AppointmentId, session: &SessionId) -> Result<NaiveDateTime, RecordError> {
+        let a = self.appointments.iter_mut().find(|a| a.id == *id).ok_or_else(|| edit::unknown("appointment", id))?;
         if a.is_cancelled() {
             return Err(RecordError::Invalid("that appointment was cancelled; write the note without it".into()));
         }

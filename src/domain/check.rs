@@ -222,7 +222,7 @@ mod tests {
 
     fn record() -> ClientRecord {
         let mut r = ClientRecord::new(
-            "ann".into(),
+            crate::domain::ClientId::new("ann"),
             ClientProfile { name: "Ann".into(), ..Default::default() },
             dt("2026-11-01 09:00").date(),
         );
@@ -237,7 +237,7 @@ mod tests {
         r.sessions.push(r.sessions[0].clone());
         assert!(r.check().unwrap_err().contains("two of its sessions share the id 's1'"));
         let mut r = record();
-        r.sessions[0].id = "s18446744073709551615".into();
+        r.sessions[0].id = crate::domain::SessionId::new("s18446744073709551615");
         assert!(r.check().unwrap_err().contains("too large"));
         let mut r = record();
         r.client.name = "Tab\nFAKE-LINE".into();
@@ -252,7 +252,7 @@ mod tests {
     #[test]
     fn an_id_that_leaves_the_folder_is_refused() {
         let mut r = record();
-        r.client.id = "../../../somewhere/pwned".into();
+        r.client.id = crate::domain::ClientId::new("../../../somewhere/pwned");
         let e = r.check().unwrap_err();
         assert!(e.contains("the client id '../../../somewhere/pwned' is not one Rapport writes"), "{e}");
     }

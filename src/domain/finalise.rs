@@ -176,13 +176,13 @@ impl ClientRecord {
     }
 
     /// Finalises one note, or every note not yet final. Returns the ids.
-    pub fn finalise(&mut self, session: Option<&str>, now: NaiveDateTime) -> Result<Vec<SessionId>, RecordError> {
+    pub fn finalise(&mut self, session: Option<&SessionId>, now: NaiveDateTime) -> Result<Vec<SessionId>, RecordError> {
         let mut targets: Vec<usize> = match session {
             Some(id) => {
                 let i = self
                     .sessions
                     .iter()
-                    .position(|s| s.id == id)
+                    .position(|s| s.id == *id)
                     .ok_or_else(|| RecordError::UnknownId { kind: "session", id: id.to_string() })?;
                 if let Some(f) = &self.sessions[i].finalised {
                     return Err(RecordError::Invalid(format!(
@@ -208,7 +208,7 @@ impl ClientRecord {
     /// details typed in the edit are added; existing ones are kept.
     pub fn edit_session(
         &mut self,
-        id: &str,
+        id: &SessionId,
         new: NewSession,
         now: NaiveDateTime,
         policy: FinalisePolicy,
@@ -216,7 +216,7 @@ impl ClientRecord {
         let i = self
             .sessions
             .iter()
-            .position(|s| s.id == id)
+            .position(|s| s.id == *id)
             .ok_or_else(|| RecordError::UnknownId { kind: "session", id: id.to_string() })?;
         if self.is_final(&self.sessions[i], now, policy) {
             return Err(RecordError::Invalid(format!(
@@ -250,16 +250,16 @@ impl ClientRecord {
         let j = self.sessions.iter().position(|s| s.id == temp_id).expect("just added");
         let mut edited = self.sessions.remove(j);
         for t in self.tasks.iter_mut().filter(|t| t.session.as_deref() == Some(&temp_id)) {
-            t.session = Some(id.into());
+            t.session = Some(id.clone());
         }
         for p in self.personal.iter_mut().filter(|p| p.session.as_deref() == Some(&temp_id)) {
-            p.session = Some(id.into());
+            p.session = Some(id.clone());
         }
         for m in self.measures.iter_mut().filter(|m| m.session.as_deref() == Some(&temp_id)) {
-            m.session = Some(id.into());
+            m.session = Some(id.clone());
         }
-        let i = self.sessions.iter().position(|s| s.id == id).expect("still there");
-        edited.id = id.into();
+        let i = self.sessions.iter().position(|s| s.id == *id).expect("still there");
+        edited.id = id.clone();
         // The note stays written for the appointment it was written for.
         edited.appointment = appointment;
         edited.addenda = std::mem::take(&mut self.sessions[i].addenda);
@@ -269,7 +269,7 @@ impl ClientRecord {
     }
 
     /// Adds a dated correction beneath a note.
-    pub fn add_addendum(&mut self, id: &str, text: &str, now: NaiveDateTime) -> Result<(), RecordError> {
+    pub fn add_addendum(&mut self, id: &SessionId, text: &str, now: NaiveDateTime) -> Result<(), RecordError> {
         let text = text.trim();
         if text.is_empty() {
             return Err(RecordError::Invalid("the addendum is empty; type the correction".into()));
@@ -277,7 +277,7 @@ impl ClientRecord {
         let s = self
             .sessions
             .iter_mut()
-            .find(|s| s.id == id)
+            .find(|s| s.id == *id)
             .ok_or_else(|| RecordError::UnknownId { kind: "session", id: id.to_string() })?;
         s.addenda.push(Addendum { at: now, text: text.to_string() });
         Ok(())
@@ -309,7 +309,7 @@ mod tests {
 
     fn record() -> ClientRecord {
         let mut r = ClientRecord::new(
-            "maria".into(),
+            crate::domain::ClientId::new("maria"),
             ClientProfile { name: "Maria".into(), ..Default::default() },
             dt("2026-11-01 00:00").date(),
         );
@@ -329,22 +329,30 @@ mod tests {
         let policy = FinalisePolicy { after_hours: None };
         let now = dt("2026-11-16 11:00");
         r.edit_session(
-            "s3",
+            &crate::domain::SessionId::new("s3"),
             NewSession { topics: vec!["sleep".into()], tasks: vec!["diary".into()], ..Default::default() },
             now,
             policy,
         )
         .unwrap();
         assert_eq!(r.sessions[2].topics, vec!["sleep"]);
-        assert_eq!(r.sessions[2].id, "s3");
+        assert_eq!(r.sessions[2].id, crate::domain::SessionId::new("s3"));
         assert_eq!(r.tasks[0].session.as_deref(), Some("s3"));
-        assert_eq!(r.finalise(Some("s3"), now).unwrap(), vec!["s3"]);
-        let err = r.edit_session("s3", NewSession::default(), now, policy).unwrap_err();
+        assert_eq!(
+            r.finalise(Some(&crate::domain::SessionId::new("s3")), now).unwrap(),
+            vec![crate::domain::SessionId::new("s3")]
+        );
+        let err = r.edit_session(&crate::domain::SessionId::new("s3"), NewSession::default(), now, policy).unwrap_err();
         assert!(err.to_string().contains("add an addendum"), "{err}");
-        assert!(r.finalise(Some("s3"), now).unwrap_err().to_string().contains("already finalised"));
-        r.add_addendum("s3", "Also discussed work.", now).unwrap();
-        assert!(r.add_addendum("s9", "x", now).is_err());
-        assert!(r.add_addendum("s3", "  ", now).is_err());
+        assert!(
+            r.finalise(Some(&crate::domain::SessionId::new("s3")), now)
+                .unwrap_err()
+                .to_string()
+                .contains("already finalised")
+        );
+        r.add_addendum(&crate::domain::SessionId::new("s3"), "Also discussed work.", now).unwrap();
+        assert!(r.add_addendum(&crate::domain::SessionId::new("s9"), "x", now).is_err());
+        assert!(r.add_addendum(&crate::domain::SessionId::new("s3"), "  ", now).is_err());
         assert_eq!(r.sessions[2].addenda[0].text, "Also discussed work.");
         assert!(r.verify().is_empty(), "an addendum does not break the seal");
     }
@@ -357,10 +365,14 @@ mod tests {
         assert!(!r.is_final(&r.sessions[2], dt("2026-11-16 11:00"), policy));
         assert_eq!(r.finalise_due(dt("2026-11-16 11:00"), policy), 2);
         assert!(r.sessions[0].finalised.as_ref().unwrap().auto);
-        assert!(r.edit_session("s1", NewSession::default(), dt("2026-11-16 11:00"), policy).is_err());
+        assert!(
+            r.edit_session(&crate::domain::SessionId::new("s1"), NewSession::default(), dt("2026-11-16 11:00"), policy)
+                .is_err()
+        );
         let plan = NewSession { plan: "sleep diary".into(), ..Default::default() };
-        assert!(r.edit_session("s3", plan, dt("2026-11-16 11:00"), policy).is_ok());
-        let emptied = r.edit_session("s3", NewSession::default(), dt("2026-11-16 11:00"), policy);
+        assert!(r.edit_session(&crate::domain::SessionId::new("s3"), plan, dt("2026-11-16 11:00"), policy).is_ok());
+        let emptied =
+            r.edit_session(&crate::domain::SessionId::new("s3"), NewSession::default(), dt("2026-11-16 11:00"), policy);
         assert_eq!(emptied, Err(RecordError::EmptyNote), "a note is never emptied by an edit");
         assert_eq!(r.finalise_due(dt("2026-11-17 10:00"), policy), 1);
         assert!(r.verify().is_empty());

@@ -230,12 +230,20 @@ mod tests {
     fn a_synced_device_marks_its_ids_and_a_short_number_stays_unambiguous() {
         use crate::domain::{ClientProfile, ClientRecord, DeviceTag, TaskId};
         let day = crate::domain::time::dt("2026-11-02 10:00").date();
-        let mut r = ClientRecord::new("ann".into(), ClientProfile { name: "Ann".into(), ..Default::default() }, day);
+        let mut r = ClientRecord::new(
+            crate::domain::ClientId::new("ann"),
+            ClientProfile { name: "Ann".into(), ..Default::default() },
+            day,
+        );
         r.add_task("before syncing", None, day).unwrap();
         let mut laptop = r.clone();
         laptop.device = DeviceTag(Some("k4x".into()));
-        assert_eq!(laptop.add_task("on the laptop", None, day).unwrap(), "t2-k4x");
-        assert_eq!(laptop.add_task("again", None, day).unwrap(), "t3-k4x", "numbers go on across marks");
+        assert_eq!(laptop.add_task("on the laptop", None, day).unwrap(), crate::domain::TaskId::new("t2-k4x"));
+        assert_eq!(
+            laptop.add_task("again", None, day).unwrap(),
+            crate::domain::TaskId::new("t3-k4x"),
+            "numbers go on across marks"
+        );
         assert_eq!(laptop.item_ref::<TaskId>("2").unwrap().as_str(), "t2-k4x");
         assert_eq!(laptop.item_ref::<TaskId>("T1").unwrap().as_str(), "t1");
         let mut desktop = r.clone();

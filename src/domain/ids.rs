@@ -58,11 +58,6 @@ macro_rules! id_type {
             }
         }
 
-        impl From<&str> for $name {
-            fn from(id: &str) -> Self {
-                $name(id.to_string())
-            }
-        }
 
         impl From<$name> for String {
             fn from(id: $name) -> String {
@@ -70,17 +65,7 @@ macro_rules! id_type {
             }
         }
 
-        impl PartialEq<str> for $name {
-            fn eq(&self, other: &str) -> bool {
-                self.0 == other
-            }
-        }
 
-        impl PartialEq<&str> for $name {
-            fn eq(&self, other: &&str) -> bool {
-                self.0 == *other
-            }
-        }
 
         /// Ids are held to their grammar when read, so this changes
         /// nothing of a checked record; it keeps the rule "everything shown
@@ -91,11 +76,6 @@ macro_rules! id_type {
             }
         }
 
-        impl PartialEq<String> for $name {
-            fn eq(&self, other: &String) -> bool {
-                &self.0 == other
-            }
-        }
     )*};
 }
 

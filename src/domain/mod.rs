@@ -86,7 +86,7 @@ mod tests {
 
     fn record() -> ClientRecord {
         ClientRecord::new(
-            "maria-lopez".into(),
+            crate::domain::ClientId::new("maria-lopez"),
             ClientProfile { name: "Maria Lopez".into(), ..Default::default() },
             NaiveDate::from_ymd_opt(2026, 1, 5).unwrap(),
         )
@@ -106,7 +106,7 @@ mod tests {
                 dt("2026-11-16 10:00"),
             )
             .unwrap();
-        assert_eq!(id, "s1");
+        assert_eq!(id, crate::domain::SessionId::new("s1"));
         assert_eq!(r.sessions[0].topics, vec!["sleep"]);
         assert_eq!(r.sessions[0].minutes, 50);
         assert_eq!(r.tasks[0].session.as_deref(), Some("s1"));
@@ -122,7 +122,7 @@ mod tests {
         r.add_goal("a".into(), false, NaiveDate::MIN);
         r.add_goal("b".into(), false, NaiveDate::MIN);
         r.goals.remove(0);
-        assert_eq!(r.add_goal("c".into(), false, NaiveDate::MIN), "g3");
+        assert_eq!(r.add_goal("c".into(), false, NaiveDate::MIN), crate::domain::GoalId::new("g3"));
     }
 
     #[test]

@@ -102,16 +102,16 @@ impl ClientRecord {
                 format!("Noted {id}; flagged to ask about.")
             }
             ProfileChange::SetAsk { id, ask } => {
-                r.set_personal_ask(&id, ask)?;
+                r.set_personal_ask(&super::DetailId::new(id.as_str()), ask)?;
                 if ask { "Will ask about it next time.".into() } else { "No longer flagged to ask about.".into() }
             }
             ProfileChange::AddGoal(text) => format!("Added goal {}.", r.add_goal(text, false, today)),
             ProfileChange::SetAgreed { id, agreed } => {
-                r.set_goal_agreed(&id, agreed)?;
+                r.set_goal_agreed(&super::GoalId::new(id.as_str()), agreed)?;
                 if agreed { format!("Goal {id}: the client agreed.") } else { format!("Goal {id}: not yet agreed.") }
             }
             ProfileChange::SetGoalStatus { id, status } => {
-                r.set_goal_status(&id, status)?;
+                r.set_goal_status(&super::GoalId::new(id.as_str()), status)?;
                 let word = status.label();
                 format!("Goal {id} marked {word}.")
             }
@@ -121,11 +121,11 @@ impl ClientRecord {
                 format!("Logged {id}: {} awaiting a reply.", channel.label())
             }
             ProfileChange::Replied(id) => {
-                r.mark_replied(&id, now)?;
+                r.mark_replied(&super::ContactId::new(id.as_str()), now)?;
                 format!("{}'s message {id} marked as replied.", r.called())
             }
             ProfileChange::NotReplied(id) => {
-                r.unmark_replied(&id)?;
+                r.unmark_replied(&super::ContactId::new(id.as_str()))?;
                 format!("{}'s message {id} awaits a reply again.", r.called())
             }
             ProfileChange::Remove { part, id } => {
@@ -155,12 +155,12 @@ pub fn item_ids(r: &ClientRecord, part: ItemKind) -> Vec<String> {
 /// None for a message, which stays as it was logged.
 pub fn item_text(r: &ClientRecord, part: ItemKind, id: &str) -> Option<String> {
     match part {
-        ItemKind::Personal => r.personal.iter().find(|p| p.id == id).map(|p| match p.date {
+        ItemKind::Personal => r.personal.iter().find(|p| p.id.as_str() == id).map(|p| match p.date {
             Some(d) => format!("{} {}", p.text, d.format("%Y-%m-%d")),
             None => p.text.clone(),
         }),
-        ItemKind::Goals => r.goals.iter().find(|g| g.id == id).map(|g| g.text.clone()),
-        ItemKind::WatchFor => r.watch_for.iter().find(|w| w.id == id).map(|w| w.text.clone()),
+        ItemKind::Goals => r.goals.iter().find(|g| g.id.as_str() == id).map(|g| g.text.clone()),
+        ItemKind::WatchFor => r.watch_for.iter().find(|w| w.id.as_str() == id).map(|w| w.text.clone()),
         ItemKind::Messages => None,
     }
 }
@@ -241,7 +241,7 @@ mod tests {
     #[test]
     fn an_item_is_changed_in_place_and_its_box_shows_its_date() {
         let mut r = ClientRecord::new(
-            "ann-lee".into(),
+            crate::domain::ClientId::new("ann-lee"),
             crate::domain::ClientProfile { name: "Ann Lee".into(), ..Default::default() },
             chrono::NaiveDate::from_ymd_opt(2026, 1, 5).unwrap(),
         );

@@ -45,7 +45,7 @@ impl Store {
         booked: &[crate::domain::Appointment],
     ) -> Result<Vec<(String, crate::domain::Appointment)>, StoreError> {
         let mut found = Vec::new();
-        for e in self.index()?.into_iter().filter(|e| e.id != id) {
+        for e in self.index()?.into_iter().filter(|e| e.id.as_str() != id) {
             let Some(s) = e.summary.filter(|s| !s.archived) else { continue };
             let clash = |o: &&crate::domain::Appointment| !o.is_cancelled() && booked.iter().any(|b| b.overlaps(o));
             found.extend(s.appointments.iter().filter(clash).map(|o| (s.name.clone(), o.clone())));
@@ -220,7 +220,7 @@ impl Store {
         }
         let (exports, copies) = self.erase_traces(id)?;
         let kept: Vec<audit::AuditEntry> =
-            audit::read(&self.root, self.keys.as_deref()).into_iter().filter(|e| e.client != id).collect();
+            audit::read(&self.root, self.keys.as_deref()).into_iter().filter(|e| e.client.as_str() != id).collect();
         audit::rewrite(&self.root, &kept, self.keys.as_deref())
             .map_err(|source| StoreError::Write { path: self.root.join("audit.log"), cause: source })?;
         if ledger::exists(&self.root) {
@@ -235,7 +235,7 @@ impl Store {
                     at.join(", ")
                 ));
             }
-            let kept: Vec<ledger::Entry> = read.entries.into_iter().filter(|e| e.client != id).collect();
+            let kept: Vec<ledger::Entry> = read.entries.into_iter().filter(|e| e.client.as_str() != id).collect();
             let erased = ledger::NewEntry {
                 kind: ledger::Kind::Erased,
                 client: ClientId::default(),

@@ -143,7 +143,7 @@ impl Store {
                     .read_file(&s.path)
                     .ok()
                     .and_then(|b| super::parse_record(&b, &s.path).or_else(|_| super::read_lenient(&b, &s.path)).ok())
-                    .is_some_and(|r| r.client.id == id);
+                    .is_some_and(|r| r.client.id.as_str() == id);
                 named_for || holds
             })
             .map(|s| s.path)

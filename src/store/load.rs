@@ -30,14 +30,14 @@ impl Store {
         if !bounds::is_valid_id(id) {
             let path = self.clients_dir().join("?");
             return ClientFile {
-                id: id.into(),
+                id: ClientId::new(id),
                 path: path.clone(),
                 record: Err(StoreError::NotFound { path }),
                 read_only: false,
             };
         }
         let mut file = self.load_path(&self.stem(id), self.client_path(id));
-        file.id = id.into();
+        file.id = ClientId::new(id);
         file
     }
 
@@ -62,7 +62,7 @@ impl Store {
             },
         };
         let record = record.and_then(|r| self.owns_its_name(stem, &path, r));
-        let id = record.as_ref().map_or_else(|_| ClientId::from(stem), |r| r.client.id.clone());
+        let id = record.as_ref().map_or_else(|_| ClientId::new(stem), |r| r.client.id.clone());
         ClientFile { id, path, record, read_only }
     }
 

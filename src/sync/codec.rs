@@ -100,7 +100,7 @@ mod tests {
 
     fn ann() -> ClientRecord {
         let profile = ClientProfile { name: "Ann".into(), ..Default::default() };
-        ClientRecord::new("ann".into(), profile, dt("2026-11-01 09:00").date())
+        ClientRecord::new(crate::domain::ClientId::new("ann"), profile, dt("2026-11-01 09:00").date())
     }
 
     #[test]

@@ -45,7 +45,7 @@ pub fn logs(git: &Git, codec: Codec, base: &str, head: &str, theirs: &str, tree:
             };
             for client in lost {
                 if (client.is_empty() || !ledger::erased_in(&ledger, codec.keys(), &client))
-                    && !kept.iter().any(|k| *k == client)
+                    && !kept.iter().any(|k| *k.as_str() == client)
                 {
                     kept.push(ClientId::new(client));
                 }

@@ -270,19 +270,20 @@ fn settle_rewitness(store: &Store, now: NaiveDateTime) -> Result<()> {
         let [stem, session, hash] = line.split(' ').collect::<Vec<_>>()[..] else { continue };
         let Ok(record) = store.load_named(stem).record else { continue };
         let client = record.client.id.as_str();
-        let sealed_so = record.session(session).and_then(|s| s.finalised.as_ref()).is_some_and(|f| f.hash == hash);
+        let session = crate::domain::SessionId::new(session);
+        let sealed_so = record.session(&session).and_then(|s| s.finalised.as_ref()).is_some_and(|f| f.hash == hash);
         if !sealed_so || record.verify().iter().any(|b| b.session == session) {
             continue;
         }
         let read = ledger::read(store.root(), store.keys(), Some(client))
             .map_err(|e| anyhow::anyhow!("reading the ledger: {e}"))?;
         let witness = ledger::witness(&read.entries, client);
-        let known = witness.get(session).is_some_and(|w| !w.hash.is_empty());
-        if known && witness.get(session).is_some_and(|w| w.hash != hash) {
+        let known = witness.get(&session).is_some_and(|w| !w.hash.is_empty());
+        if known && witness.get(&session).is_some_and(|w| w.hash != hash) {
             entries.push(NewEntry {
                 kind: Kind::Seal,
-                client: client.into(),
-                session: session.into(),
+                client: crate::domain::ClientId::new(client),
+                session,
                 hash: hash.into(),
             });
         }

@@ -139,7 +139,7 @@ pub fn notes_between(git: &Git, codec: Codec, from: Option<&str>, to: &str) -> R
             codec.record(&c.path, &stem, &bytes).ok()
         };
         let (Some(after), before) = (read(Some(to)), read(from)) else { continue };
-        let had = |id: &str| before.as_ref().is_some_and(|b| b.sessions.iter().any(|s| s.id == id));
+        let had = |id: &str| before.as_ref().is_some_and(|b| b.sessions.iter().any(|s| s.id.as_str() == id));
         let new = after.sessions.iter().filter(|s| !had(&s.id)).count();
         notes += new;
         // A record changed otherwise: a task, a detail, an appointment.

@@ -49,7 +49,7 @@ pub(crate) fn open_note(m: &mut Model, client: &str, appointment: Option<Appoint
     if let Some(draft) = m.drafts.get(client).filter(|d| d.window != m.window) {
         let from = draft.window.clone();
         m.set_info("Opening the kept note…");
-        return vec![Effect::ClaimDraft { client: client.into(), from, to: m.window.clone() }];
+        return vec![Effect::ClaimDraft { client: ClientId::new(client), from, to: m.window.clone() }];
     }
     open_form(m, client, appointment);
     vec![]
@@ -98,9 +98,9 @@ fn open_form(m: &mut Model, client: &str, appointment: Option<Appointment>) {
                 )),
                 None => m.set_info(format!("Restored the unsaved note kept {kept}.")),
             }
-            NoteForm::from_draft(client.into(), name, &draft)
+            NoteForm::from_draft(ClientId::new(client), name, &draft)
         }
-        None => NoteForm::new(client.into(), name, now, appointment.as_ref()),
+        None => NoteForm::new(ClientId::new(client), name, now, appointment.as_ref()),
     };
     m.screen = Screen::NoteForm(Box::new(form));
 }
@@ -115,7 +115,7 @@ pub(crate) fn open_review(m: &mut Model, client: &str, appointment: Option<crate
     let now = m.now;
     let appointment =
         appointment.or_else(|| summary.appointments.iter().filter(|a| a.end() > now).min_by_key(|a| a.start).cloned());
-    m.screen = Screen::Review(ReviewView { client: client.into(), appointment, task: 0, scroll: 0 });
+    m.screen = Screen::Review(ReviewView { client: ClientId::new(client), appointment, task: 0, scroll: 0 });
 }
 
 pub(crate) fn step(i: usize, len: usize, down: bool) -> usize {

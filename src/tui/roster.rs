@@ -94,7 +94,7 @@ impl Model {
         }
         ids.into_iter()
             .filter(|id| self.entry(id).is_some_and(|e| e.record.is_none() && e.summary.is_ok()))
-            .map(ClientId::from)
+            .map(ClientId::new)
             .collect()
     }
 
@@ -105,8 +105,8 @@ impl Model {
         match record {
             Ok(r) => {
                 self.clients[i].record = Some(r);
-                self.loaded.retain(|l| l != id);
-                self.loaded.push_back(id.into());
+                self.loaded.retain(|l| l.as_str() != id);
+                self.loaded.push_back(ClientId::new(id));
                 while self.loaded.len() > KEEP_LOADED {
                     if let Some(old) = self.loaded.pop_front()
                         && let Some(j) = self.index_of(&old)
@@ -173,10 +173,10 @@ impl Model {
         match self.record(id) {
             Some(r) => {
                 let newest_first = r.sessions_newest_first();
-                self.list.session = newest_first.iter().position(|s| s.id == session).unwrap_or(0);
+                self.list.session = newest_first.iter().position(|s| s.id.as_str() == session).unwrap_or(0);
                 self.list.scroll = 0;
             }
-            None => self.pending_session = Some(session.into()),
+            None => self.pending_session = Some(crate::domain::SessionId::new(session)),
         }
     }
 

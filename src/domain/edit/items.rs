@@ -20,8 +20,8 @@ impl ClientRecord {
     }
 
     /// Flags a personal detail to ask about next time, or unflags it.
-    pub fn set_personal_ask(&mut self, id: &str, ask: bool) -> Result<(), RecordError> {
-        let p = self.personal.iter_mut().find(|p| p.id == id).ok_or_else(|| unknown("personal", id))?;
+    pub fn set_personal_ask(&mut self, id: &DetailId, ask: bool) -> Result<(), RecordError> {
+        let p = self.personal.iter_mut().find(|p| p.id == *id).ok_or_else(|| unknown("personal", id))?;
         p.ask = ask;
         Ok(())
     }
@@ -33,14 +33,14 @@ impl ClientRecord {
     }
 
     /// Records whether the client agreed to a goal.
-    pub fn set_goal_agreed(&mut self, id: &str, agreed: bool) -> Result<(), RecordError> {
-        let goal = self.goals.iter_mut().find(|g| g.id == id).ok_or_else(|| unknown("goal", id))?;
+    pub fn set_goal_agreed(&mut self, id: &GoalId, agreed: bool) -> Result<(), RecordError> {
+        let goal = self.goals.iter_mut().find(|g| g.id == *id).ok_or_else(|| unknown("goal", id))?;
         goal.agreed = agreed;
         Ok(())
     }
 
-    pub fn set_goal_status(&mut self, id: &str, status: GoalStatus) -> Result<(), RecordError> {
-        let goal = self.goals.iter_mut().find(|g| g.id == id).ok_or_else(|| unknown("goal", id))?;
+    pub fn set_goal_status(&mut self, id: &GoalId, status: GoalStatus) -> Result<(), RecordError> {
+        let goal = self.goals.iter_mut().find(|g| g.id == *id).ok_or_else(|| unknown("goal", id))?;
         goal.status = status;
         Ok(())
     }
@@ -58,15 +58,23 @@ impl ClientRecord {
         use profile::ItemKind;
         let text = match kind {
             ItemKind::Personal => {
-                let i = self.personal.iter().position(|p| p.id == id).ok_or_else(|| unknown("personal detail", id))?;
+                let i = self
+                    .personal
+                    .iter()
+                    .position(|p| p.id.as_str() == id)
+                    .ok_or_else(|| unknown("personal detail", id))?;
                 self.personal.remove(i).text
             }
             ItemKind::WatchFor => {
-                let i = self.watch_for.iter().position(|w| w.id == id).ok_or_else(|| unknown("watch-for item", id))?;
+                let i = self
+                    .watch_for
+                    .iter()
+                    .position(|w| w.id.as_str() == id)
+                    .ok_or_else(|| unknown("watch-for item", id))?;
                 self.watch_for.remove(i).text
             }
             ItemKind::Messages => {
-                let i = self.contacts.iter().position(|c| c.id == id).ok_or_else(|| unknown("message", id))?;
+                let i = self.contacts.iter().position(|c| c.id.as_str() == id).ok_or_else(|| unknown("message", id))?;
                 self.contacts.remove(i).summary
             }
             ItemKind::Goals => return Err(RecordError::Invalid("goals are dropped, not removed".into())),
@@ -94,16 +102,23 @@ impl ClientRecord {
         }
         match kind {
             ItemKind::Personal => {
-                let p = self.personal.iter_mut().find(|p| p.id == id).ok_or_else(|| unknown("personal detail", id))?;
+                let p = self
+                    .personal
+                    .iter_mut()
+                    .find(|p| p.id.as_str() == id)
+                    .ok_or_else(|| unknown("personal detail", id))?;
                 p.text = text;
                 p.date = date;
             }
             ItemKind::Goals => {
-                self.goals.iter_mut().find(|g| g.id == id).ok_or_else(|| unknown("goal", id))?.text = text;
+                self.goals.iter_mut().find(|g| g.id.as_str() == id).ok_or_else(|| unknown("goal", id))?.text = text;
             }
             ItemKind::WatchFor => {
-                self.watch_for.iter_mut().find(|w| w.id == id).ok_or_else(|| unknown("watch-for item", id))?.text =
-                    text;
+                self.watch_for
+                    .iter_mut()
+                    .find(|w| w.id.as_str() == id)
+                    .ok_or_else(|| unknown("watch-for item", id))?
+                    .text = text;
             }
             ItemKind::Messages => {
                 return Err(RecordError::Invalid(

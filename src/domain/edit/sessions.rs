@@ -44,8 +44,8 @@ impl ClientRecord {
         s
     }
 
-    pub fn session(&self, id: &str) -> Option<&Session> {
-        self.sessions.iter().find(|s| s.id == id)
+    pub fn session(&self, id: &SessionId) -> Option<&Session> {
+        self.sessions.iter().find(|s| s.id == *id)
     }
 
     /// Adds a session note; tasks and personal details typed in it become

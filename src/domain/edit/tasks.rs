@@ -23,7 +23,12 @@ impl ClientRecord {
     /// Sets a task outside a note: for no session, or for a session already
     /// written (then it counts as set that day). A finalised note's seal
     /// covers the tasks it set, so none is added to it. Returns the task's id.
-    pub fn add_task(&mut self, text: &str, session: Option<&str>, today: NaiveDate) -> Result<TaskId, RecordError> {
+    pub fn add_task(
+        &mut self,
+        text: &str,
+        session: Option<&SessionId>,
+        today: NaiveDate,
+    ) -> Result<TaskId, RecordError> {
         let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
         if text.is_empty() {
             return Err(RecordError::Invalid("the task is empty; type what the client will do".into()));
@@ -44,7 +49,7 @@ impl ClientRecord {
         self.tasks.push(Task {
             id: id.clone(),
             text,
-            session: session.map(SessionId::from),
+            session: session.cloned(),
             set_on,
             status: TaskStatus::Open,
             outcome: None,
@@ -56,12 +61,12 @@ impl ClientRecord {
     /// Closes a task (done or dropped) or reopens it, with an outcome note.
     pub fn set_task_status(
         &mut self,
-        id: &str,
+        id: &TaskId,
         status: TaskStatus,
         outcome: Option<String>,
         today: NaiveDate,
     ) -> Result<(), RecordError> {
-        let task = self.tasks.iter_mut().find(|t| t.id == id).ok_or_else(|| unknown("task", id))?;
+        let task = self.tasks.iter_mut().find(|t| t.id == *id).ok_or_else(|| unknown("task", id))?;
         task.status = status;
         task.closed_on = (status != TaskStatus::Open).then_some(today);
         if let Some(o) = non_empty(outcome) {

@@ -258,13 +258,13 @@ impl ClientRecord {
     }
 
     /// Takes a measure out of the record (entered by mistake); returns it.
-    pub fn remove_measure(&mut self, id: &str) -> Result<Measure, RecordError> {
-        let i = self.measures.iter().position(|m| m.id == id).ok_or_else(|| unknown("measure", id))?;
+    pub fn remove_measure(&mut self, id: &MeasureId) -> Result<Measure, RecordError> {
+        let i = self.measures.iter().position(|m| m.id == *id).ok_or_else(|| unknown("measure", id))?;
         Ok(self.measures.remove(i))
     }
 
     /// The scores note `session` has, in words: "ORS 25.5", "SRS 38".
-    pub fn measure_names(&self, session: &str) -> Vec<String> {
+    pub fn measure_names(&self, session: &SessionId) -> Vec<String> {
         self.measures
             .iter()
             .filter(|m| m.session.as_deref() == Some(session))

@@ -15,7 +15,7 @@ fn scale(kind: MeasureKind) -> Scale {
 
 fn record() -> ClientRecord {
     ClientRecord::new(
-        "ann".into(),
+        crate::domain::ClientId::new("ann"),
         ClientProfile { name: "Ann".into(), ..Default::default() },
         dt("2026-09-01 09:00").date(),
     )
@@ -40,7 +40,7 @@ fn flags(r: &ClientRecord) -> Vec<String> {
 fn totals_are_added_up_exactly_with_tenths() {
     let r = taken(&["ORS 6 6.5 7 6.3"]);
     assert_eq!(r.measures[0].total, s("25.8"));
-    assert_eq!(r.measures[0].id, "m1");
+    assert_eq!(r.measures[0].id, crate::domain::MeasureId::new("m1"));
     let r = taken(&["phq9 1 1 2 2 1 0 1 0 0"]);
     assert_eq!(r.measures[0].total, Score::whole(8));
 }
@@ -247,8 +247,8 @@ fn measures_typed_in_a_note_are_linked_to_it() {
     let id = r.add_session(note, dt("2026-09-14 10:00")).unwrap();
     assert_eq!(r.measures.len(), 2);
     assert!(r.measures.iter().all(|m| m.session.as_ref() == Some(&id) && m.at == dt("2026-09-14 10:00")));
-    assert_eq!(r.remove_measure("m1").unwrap().kind, MeasureKind::Ors);
-    assert!(r.remove_measure("m1").is_err());
+    assert_eq!(r.remove_measure(&crate::domain::MeasureId::new("m1")).unwrap().kind, MeasureKind::Ors);
+    assert!(r.remove_measure(&crate::domain::MeasureId::new("m1")).is_err());
 }
 
 fn core10() -> CustomScale {
@@ -317,7 +317,7 @@ fn a_damaged_measure_in_a_file_is_named() {
     r.measures[0].kind = MeasureKind::Custom("../x".into());
     assert!(r.check().unwrap_err().contains("the kind of measure m1 '../x' is not one Rapport writes"));
     let mut r = taken(&["ORS 5 5 5 5", "ORS 6 6 6 6"]);
-    r.measures[1].id = "m1".into();
+    r.measures[1].id = crate::domain::MeasureId::new("m1");
     assert!(r.check().unwrap_err().contains("two of its measures share the id 'm1'"));
 }
 

@@ -137,7 +137,7 @@ pub(super) fn separate(
 /// Points what referred to a renamed note at its new id.
 fn follow(r: &mut ClientRecord, moved: Vec<(String, String)>) {
     for (old, new) in moved {
-        let new = || Some(new.as_str().into());
+        let new = || Some(super::super::SessionId::new(new.as_str()));
         for task in r.tasks.iter_mut().filter(|x| x.session.as_deref() == Some(&old)) {
             task.session = new();
         }

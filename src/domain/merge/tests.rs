@@ -5,7 +5,7 @@ use crate::domain::{ClientProfile, ConflictKind, NewSession, TaskStatus};
 
 fn base() -> ClientRecord {
     let mut r = ClientRecord::new(
-        "ann".into(),
+        crate::domain::ClientId::new("ann"),
         ClientProfile { name: "Ann".into(), ..Default::default() },
         dt("2026-11-01 09:00").date(),
     );
@@ -29,9 +29,12 @@ fn note(r: &mut ClientRecord, at: &str, topic: &str) -> SessionId {
 }
 
 fn retag(r: &mut ClientRecord, old: &str, new: &str) -> SessionId {
-    r.sessions.iter_mut().filter(|s| s.id == old).for_each(|s| s.id = new.into());
-    r.tasks.iter_mut().filter(|t| t.session.as_deref() == Some(old)).for_each(|t| t.session = Some(new.into()));
-    new.into()
+    r.sessions.iter_mut().filter(|s| s.id.as_str() == old).for_each(|s| s.id = crate::domain::SessionId::new(new));
+    r.tasks
+        .iter_mut()
+        .filter(|t| t.session.as_deref() == Some(old))
+        .for_each(|t| t.session = Some(crate::domain::SessionId::new(new)));
+    crate::domain::SessionId::new(new)
 }
 
 const NOW: &str = "2026-11-20 18:00";
@@ -95,7 +98,7 @@ fn changes_to_different_fields_are_both_kept_and_the_same_field_is_a_conflict() 
 #[test]
 fn a_finalised_note_changed_on_one_device_is_kept_as_sealed_with_the_change_beside_it() {
     let mut b = base();
-    b.finalise(Some("s1"), dt("2026-11-03 10:00")).unwrap();
+    b.finalise(Some(&crate::domain::SessionId::new("s1")), dt("2026-11-03 10:00")).unwrap();
     let (laptop, mut desktop) = (b.clone(), b.clone());
     desktop.sessions[0].plan = "quietly rewritten".into();
     for (o, t) in [(&laptop, &desktop), (&desktop, &laptop)] {
@@ -111,10 +114,10 @@ fn a_finalised_note_changed_on_one_device_is_kept_as_sealed_with_the_change_besi
 #[test]
 fn an_addendum_on_each_device_keeps_both() {
     let mut b = base();
-    b.finalise(Some("s1"), dt("2026-11-03 10:00")).unwrap();
+    b.finalise(Some(&crate::domain::SessionId::new("s1")), dt("2026-11-03 10:00")).unwrap();
     let (mut laptop, mut desktop) = (b.clone(), b.clone());
-    laptop.add_addendum("s1", "from the laptop", dt("2026-11-05 10:00")).unwrap();
-    desktop.add_addendum("s1", "from the desktop", dt("2026-11-04 10:00")).unwrap();
+    laptop.add_addendum(&crate::domain::SessionId::new("s1"), "from the laptop", dt("2026-11-05 10:00")).unwrap();
+    desktop.add_addendum(&crate::domain::SessionId::new("s1"), "from the desktop", dt("2026-11-04 10:00")).unwrap();
     let m = merged(&b, &laptop, &desktop);
     let texts: Vec<&str> = m.record.sessions[0].addenda.iter().map(|a| a.text.as_str()).collect();
     assert_eq!(texts, vec!["from the desktop", "from the laptop"], "in time order");
@@ -147,7 +150,7 @@ fn notes_finalised_offline_on_both_devices_chain_again() {
 fn a_note_finalised_on_one_device_and_edited_on_the_other_keeps_the_finalised_one() {
     let b = base();
     let (mut laptop, mut desktop) = (b.clone(), b.clone());
-    laptop.finalise(Some("s1"), dt("2026-11-02 12:00")).unwrap();
+    laptop.finalise(Some(&crate::domain::SessionId::new("s1")), dt("2026-11-02 12:00")).unwrap();
     desktop.sessions[0].plan = "edited later".into();
     let m = merged(&b, &desktop, &laptop);
     assert_eq!(m.record.sessions[0].plan, "work");
@@ -205,7 +208,7 @@ fn conflicts_settled_on_one_device_stay_settled() {
 fn a_hostile_copy_is_refused_not_written() {
     let b = base();
     let mut other = b.clone();
-    other.client.id = "someone-else".into();
+    other.client.id = crate::domain::ClientId::new("someone-else");
     assert!(merge(Some(&b), &b, &other, dt(NOW)).is_err());
     let mut huge = b.clone();
     huge.sessions[0].notes = "x".repeat(300 * 1024);
@@ -356,7 +359,7 @@ fn a_conflict_is_settled_with_either_value() {
     assert_eq!((other.sessions[0].plan.as_str(), other.conflicts.len()), ("b", 0));
     assert!(m.clone().settle_conflict(3, false).is_err());
     let mut sealed = m.clone();
-    sealed.finalise(Some("s1"), dt(NOW)).unwrap();
+    sealed.finalise(Some(&crate::domain::SessionId::new("s1")), dt(NOW)).unwrap();
     let e = sealed.settle_conflict(0, true).unwrap_err().to_string();
     assert!(e.contains("final now"), "{e}");
 }
@@ -395,7 +398,11 @@ fn a_restore_puts_back_the_snapshot_and_keeps_what_happened_since() {
 fn a_custom_scale_copied_into_the_record_on_one_device_merges_with_the_others_changes() {
     use crate::domain::measures::{CustomScale, HigherIs, MeasureKind, Score};
     let day = crate::domain::time::dt("2026-11-02 10:00");
-    let b = ClientRecord::new("ann".into(), ClientProfile { name: "Ann".into(), ..Default::default() }, day.date());
+    let b = ClientRecord::new(
+        crate::domain::ClientId::new("ann"),
+        ClientProfile { name: "Ann".into(), ..Default::default() },
+        day.date(),
+    );
     let core = CustomScale {
         name: "CORE-10".into(),
         items: 10,

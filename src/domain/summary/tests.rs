@@ -6,7 +6,7 @@ use crate::domain::{Channel, ClientProfile, Direction, NewSession};
 
 fn maria() -> ClientRecord {
     let mut r = ClientRecord::new(
-        "maria".into(),
+        crate::domain::ClientId::new("maria"),
         ClientProfile {
             name: "Maria Lopez".into(),
             preferred_name: Some("Mari".into()),
@@ -98,7 +98,7 @@ fn tasks_open_and_done_since_last_time() {
     )
     .unwrap();
     r.set_task_status(
-        "t2",
+        &crate::domain::TaskId::new("t2"),
         TaskStatus::Done,
         Some("she called".into()),
         NaiveDate::from_ymd_opt(2026, 11, 22).unwrap(),
@@ -117,7 +117,7 @@ fn tasks_open_and_done_since_last_time() {
 #[test]
 fn a_new_client_gets_quiet_empty_sections_in_order() {
     let r = ClientRecord::new(
-        "new".into(),
+        crate::domain::ClientId::new("new"),
         ClientProfile { name: "New Client".into(), ..Default::default() },
         NaiveDate::from_ymd_opt(2026, 11, 1).unwrap(),
     );

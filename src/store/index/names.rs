@@ -99,7 +99,8 @@ pub fn decode(bytes: &[u8]) -> Option<Vec<ClientName>> {
             };
             let preferred_name = Some(unescape(preferred)).filter(|p| !p.is_empty());
             let file = if file.is_empty() { id } else { file };
-            Some(ClientName { id: id.into(), file: file.into(), name, preferred_name }).filter(|_| f.next().is_none())
+            Some(ClientName { id: ClientId::new(id), file: file.into(), name, preferred_name })
+                .filter(|_| f.next().is_none())
         })
         .collect()
 }
@@ -112,18 +113,23 @@ mod tests {
     fn names_read_back_as_written_whatever_they_hold() {
         let names = vec![
             ClientName {
-                id: "ana".into(),
+                id: crate::domain::ClientId::new("ana"),
                 file: "ana".into(),
                 name: Some("Ana\tB\\c\nd".into()),
                 preferred_name: None,
             },
             ClientName {
-                id: "zoe".into(),
+                id: crate::domain::ClientId::new("zoe"),
                 file: "9f3a".into(),
                 name: Some("Zoë".into()),
                 preferred_name: Some("Z".into()),
             },
-            ClientName { id: "bad".into(), file: "bad".into(), name: None, preferred_name: None },
+            ClientName {
+                id: crate::domain::ClientId::new("bad"),
+                file: "bad".into(),
+                name: None,
+                preferred_name: None,
+            },
         ];
         assert_eq!(decode(&encode(&names)), Some(names));
         assert_eq!(decode(b"ana\t\t+\tAna"), None, "a line cut short is no names file");

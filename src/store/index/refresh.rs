@@ -136,12 +136,12 @@ impl IndexDir {
         self.write_state(&State { generation: state.generation + 1, clients_mtime: 0, ..state })?;
         self.erase_text(id)?;
         if let Some(mut names) = self.names() {
-            names.retain(|n| n.id != id);
+            names.retain(|n| n.id.as_str() != id);
             self.write_names(&names)?;
         }
         // Written whole, so no older line of the log still names them.
         let mut entries = self.entries().unwrap_or_default();
-        entries.retain(|e| e.id != id);
+        entries.retain(|e| e.id.as_str() != id);
         self.write_entries(entries)?;
         self.write_state(&State { generation: state.generation + 2, clients_mtime: 0, ..state })
     }

@@ -87,13 +87,13 @@ impl Place {
         let place = if code == "-" {
             Place::Profile
         } else if let Some(t) = code.strip_prefix("outcome:") {
-            Place::Outcome(t.into())
+            Place::Outcome(TaskId::new(t))
         } else if let Some(c) = code.strip_prefix("message:") {
-            Place::Message(c.into())
+            Place::Message(ContactId::new(c))
         } else if let Some((s, n)) = code.split_once('+') {
-            Place::Addendum(s.into(), n.parse().ok().filter(|&n| n > 0)?)
+            Place::Addendum(SessionId::new(s), n.parse().ok().filter(|&n| n > 0)?)
         } else {
-            Place::Note(code.into())
+            Place::Note(SessionId::new(code))
         };
         let id = match &place {
             Place::Note(id) | Place::Addendum(id, _) => id.as_str(),

@@ -112,7 +112,12 @@ mod tests {
     use crate::domain::time::dt;
 
     fn seal(session: &str, hash: &str) -> NewEntry {
-        NewEntry { kind: Kind::Seal, client: "ann".into(), session: session.into(), hash: hash.into() }
+        NewEntry {
+            kind: Kind::Seal,
+            client: crate::domain::ClientId::new("ann"),
+            session: crate::domain::SessionId::new(session),
+            hash: hash.into(),
+        }
     }
 
     fn ledger(items: &[(&str, NewEntry)]) -> Vec<u8> {

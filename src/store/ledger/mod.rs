@@ -283,7 +283,7 @@ pub fn witness(entries: &[Entry], client: &str) -> BTreeMap<SessionId, Witness> 
 /// Adds to `notes` (what earlier entries said of `client`) what `entries`,
 /// the ones after them, say.
 fn witness_more(notes: &mut BTreeMap<SessionId, Witness>, entries: &[Entry], client: &str) {
-    for e in entries.iter().filter(|e| e.client == client) {
+    for e in entries.iter().filter(|e| e.client.as_str() == client) {
         match e.kind {
             Kind::Restore => notes.clear(),
             Kind::Seal => notes.entry(e.session.clone()).or_default().hash = e.hash.clone(),
@@ -320,9 +320,13 @@ pub fn baseline(record: &ClientRecord) -> Vec<NewEntry> {
 /// chain order, then addenda.
 pub fn changes(before: Option<&ClientRecord>, after: &ClientRecord) -> Vec<NewEntry> {
     let id = &after.client.id;
-    let old = |sid: &str| before.and_then(|b| b.sessions.iter().find(|o| o.id == sid));
-    let entry =
-        |kind, session: &str, hash: String| NewEntry { kind, client: id.clone(), session: session.into(), hash };
+    let old = |sid: &str| before.and_then(|b| b.sessions.iter().find(|o| o.id.as_str() == sid));
+    let entry = |kind, session: &str, hash: String| NewEntry {
+        kind,
+        client: id.clone(),
+        session: SessionId::new(session),
+        hash,
+    };
     let mut out = Vec::new();
     let mut sealed: Vec<_> = after.sessions.iter().filter(|s| s.finalised.is_some()).collect();
     sealed.sort_by_key(|s| s.finalised.as_ref().map(|f| f.seq));

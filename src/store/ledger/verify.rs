@@ -20,8 +20,8 @@ pub struct Finding {
 pub fn check(record: &ClientRecord, notes: &BTreeMap<SessionId, Witness>) -> Vec<Finding> {
     let mut found: Vec<Finding> = Vec::new();
     let mut add = |session: &str, at: Option<NaiveDateTime>, why: &str| {
-        if !found.iter().any(|f| f.session == session) {
-            found.push(Finding { session: session.into(), at, why: why.to_string() });
+        if !found.iter().any(|f| f.session.as_str() == session) {
+            found.push(Finding { session: SessionId::new(session), at, why: why.to_string() });
         }
     };
     for b in record.verify() {

@@ -157,7 +157,7 @@ impl Store {
                 let session = place.session(r);
                 // The day, too, as the file says.
                 let date = place.date(r).unwrap_or(date);
-                hits.push(Hit { client: client.into(), session, place, date, snippet, marks });
+                hits.push(Hit { client: ClientId::new(client), session, place, date, snippet, marks });
             }
             dropped += asked - (hits.len() - before);
         }

@@ -37,7 +37,7 @@ impl Store {
                 records.insert(id, None);
                 continue;
             };
-            let found = kept.iter().position(|(k, s, _)| k == id && *s == stamp);
+            let found = kept.iter().position(|(k, s, _)| k.as_str() == id && *s == stamp);
             let record = match found {
                 Some(i) => {
                     let entry = kept.remove(i);
@@ -46,8 +46,8 @@ impl Store {
                     Some(record)
                 }
                 None => self.load(id).ok().map(std::sync::Arc::new).inspect(|r| {
-                    kept.retain(|(k, ..)| k != id);
-                    kept.push((id.into(), stamp, r.clone()));
+                    kept.retain(|(k, ..)| k.as_str() != id);
+                    kept.push((ClientId::new(id), stamp, r.clone()));
                 }),
             };
             records.insert(id, record);

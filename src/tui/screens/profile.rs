@@ -204,14 +204,14 @@ pub(crate) fn update(m: &mut Model, action: Action) -> Vec<Effect> {
             return vec![];
         }
         (Action::Toggle, Part::Personal, Some(id)) => {
-            let ask = r.personal.iter().find(|p| p.id == id).is_some_and(|p| p.ask);
+            let ask = r.personal.iter().find(|p| p.id.as_str() == id).is_some_and(|p| p.ask);
             Some(ProfileChange::SetAsk { id, ask: !ask })
         }
         (Action::Toggle, Part::Goals, Some(id)) => {
-            let agreed = r.goals.iter().find(|g| g.id == id).is_some_and(|g| g.agreed);
+            let agreed = r.goals.iter().find(|g| g.id.as_str() == id).is_some_and(|g| g.agreed);
             Some(ProfileChange::SetAgreed { id, agreed: !agreed })
         }
-        (Action::Toggle, Part::Messages, Some(id)) => match r.contacts.iter().find(|c| c.id == id) {
+        (Action::Toggle, Part::Messages, Some(id)) => match r.contacts.iter().find(|c| c.id.as_str() == id) {
             Some(c) if c.awaits_reply() => Some(ProfileChange::Replied(id)),
             Some(c) if c.replied_at.is_some() => Some(ProfileChange::NotReplied(id)),
             _ => {
@@ -227,7 +227,7 @@ pub(crate) fn update(m: &mut Model, action: Action) -> Vec<Effect> {
             let client = v.client.clone();
             // The question names the item, so a slip of the arrow keys shows.
             let text = match part {
-                Part::Messages => r.contacts.iter().find(|c| c.id == id).map(|c| c.summary.clone()),
+                Part::Messages => r.contacts.iter().find(|c| c.id.as_str() == id).map(|c| c.summary.clone()),
                 _ => item_text(r, part, &id),
             };
             m.screen = Screen::Profile(v);

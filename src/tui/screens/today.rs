@@ -355,7 +355,7 @@ fn messages_update(m: &mut Model, action: Action) -> Vec<Effect> {
     };
     let at = m.today.message.min(last);
     let (client, contact, count) =
-        (ClientId::from(waiting[at].client), waiting[at].message.id.to_string(), waiting.len());
+        (ClientId::new(waiting[at].client), waiting[at].message.id.to_string(), waiting.len());
     m.today.message = at;
     match action {
         Action::Up if m.today.message == 0 => m.today.messages_focus = false,

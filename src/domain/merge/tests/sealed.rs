@@ -7,7 +7,7 @@ use super::*;
 /// changed by hand (the seal left as it was, so it no longer holds).
 fn sealed_and_altered() -> (ClientRecord, ClientRecord) {
     let mut sealed = base();
-    sealed.finalise(Some("s1"), dt("2026-11-03 10:00")).unwrap();
+    sealed.finalise(Some(&crate::domain::SessionId::new("s1")), dt("2026-11-03 10:00")).unwrap();
     let mut altered = sealed.clone();
     altered.sessions[0].topics = vec!["rewritten by hand".into()];
     assert!(!altered.verify().is_empty(), "the seal no longer holds");

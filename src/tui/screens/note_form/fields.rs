@@ -120,7 +120,7 @@ mod tests {
 
     #[test]
     fn a_draft_is_kept_by_field_name_and_an_older_positional_draft_still_restores() {
-        let mut form = NoteForm::new("ann".into(), "Ann".into(), dt("2026-11-26 10:00"), None);
+        let mut form = NoteForm::new(crate::domain::ClientId::new("ann"), "Ann".into(), dt("2026-11-26 10:00"), None);
         form.paste("sleep\nwork");
         let json = serde_json::to_value(form.draft(dt("2026-11-26 10:05"), "w1")).unwrap();
         assert_eq!(json["fields"]["topics"], "sleep\nwork");
