@@ -41,7 +41,9 @@ fn practice(clients: usize) -> PathBuf {
             store.update(&id, dt(NOW), "bench", |_| Ok(())).unwrap();
         }
         let note = NewSession { topics: vec![RARE.into()], ..Default::default() };
-        store.update(CLIENT, dt(NOW), "bench", |r| r.add_session(note, dt(NOW))).unwrap();
+        store
+            .update(&rapport::domain::ClientId::new(CLIENT), dt(NOW), "bench", |r| r.add_session(note, dt(NOW)))
+            .unwrap();
         store.index_checked().unwrap();
     }
     dir
@@ -132,13 +134,17 @@ fn growth(c: &mut Criterion) {
     });
     group("save a note (fsync, ledger witness, index and search)", &mut |b, dir| {
         let store = Store::open(dir).unwrap();
-        let path = store.client_path(CLIENT);
+        let path = store.client_path(&rapport::domain::ClientId::new(CLIENT));
         let original = std::fs::read(&path).unwrap();
         b.iter_batched(
             || std::fs::write(&path, &original).unwrap(),
             |()| {
                 let note = NewSession { topics: vec!["bench".into()], notes: "x ".repeat(800), ..Default::default() };
-                store.update(CLIENT, dt(NOW), "note added", |r| r.add_session(note, dt(NOW))).unwrap()
+                store
+                    .update(&rapport::domain::ClientId::new(CLIENT), dt(NOW), "note added", |r| {
+                        r.add_session(note, dt(NOW))
+                    })
+                    .unwrap()
             },
             BatchSize::PerIteration,
         );
@@ -149,7 +155,7 @@ fn growth(c: &mut Criterion) {
     let store = Store::open(dir).unwrap();
     c.bench_function("load one client and build the review", |b| {
         b.iter(|| {
-            let r = store.load(CLIENT).unwrap();
+            let r = store.load(&rapport::domain::ClientId::new(CLIENT)).unwrap();
             summary(&r, None, dt(NOW)).sections(dt(NOW).date()).len()
         })
     });
@@ -175,19 +181,23 @@ fn encrypted(c: &mut Criterion) {
     });
     c.bench_function("encrypted, unlocked: load one client and build the review", |b| {
         b.iter(|| {
-            let r = store.load(CLIENT).unwrap();
+            let r = store.load(&rapport::domain::ClientId::new(CLIENT)).unwrap();
             summary(&r, None, dt(NOW)).sections(dt(NOW).date()).len()
         })
     });
     // As the plain figure: each note saved to the record as it was.
-    let path = store.client_path(CLIENT);
+    let path = store.client_path(&rapport::domain::ClientId::new(CLIENT));
     let original = std::fs::read(&path).unwrap();
     c.bench_function("encrypted, unlocked: save a note (fsync, ledger, index and search)", |b| {
         b.iter_batched(
             || std::fs::write(&path, &original).unwrap(),
             |()| {
                 let note = NewSession { topics: vec!["bench".into()], notes: "x ".repeat(800), ..Default::default() };
-                store.update(CLIENT, dt(NOW), "note added", |r| r.add_session(note, dt(NOW))).unwrap()
+                store
+                    .update(&rapport::domain::ClientId::new(CLIENT), dt(NOW), "note added", |r| {
+                        r.add_session(note, dt(NOW))
+                    })
+                    .unwrap()
             },
             BatchSize::PerIteration,
         )

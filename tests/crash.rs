@@ -301,7 +301,7 @@ fn practice_to_convert(dir: &Path) -> Vec<String> {
     let first = records(&store).keys().next().unwrap().clone();
     let draft = serde_json::json!({"fields": ["a draft about the harbour crane"], "kept_at": "2026-11-26T09:30:00"});
     store.save_draft(&first, &draft, "a1").unwrap();
-    store.export_client(&first, rapport::domain::time::dt(NOW)).unwrap();
+    store.export_client(&rapport::domain::ClientId::new(first.clone()), rapport::domain::time::dt(NOW)).unwrap();
     ok(dir, &["note", &first, "--text", "so the audit log and ledger hold lines"]);
     ok(dir, &["backup"]);
     let mut secrets = vec!["harbour crane".to_string()];

@@ -134,7 +134,7 @@ fn the_review_shows_what_was_noticed_and_why_a_task_is_still_open() {
     let monday = rapport::domain::time::dt("2026-11-30 09:00");
     let reason = rapport::domain::not_done_yet(monday.date(), "too tired");
     store
-        .update("ann-byrne", monday, "task changed", |r| {
+        .update(&rapport::domain::ClientId::new("ann-byrne"), monday, "task changed", |r| {
             r.set_task_status(
                 &rapport::domain::TaskId::new("t1"),
                 rapport::domain::TaskStatus::Open,

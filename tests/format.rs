@@ -64,7 +64,7 @@ fn every_older_fixture_still_reads() {
         let d = tempfile::tempdir().unwrap();
         let store = rapport::store::Store::open(d.path()).unwrap();
         let id: serde_json::Value = serde_json::from_slice(&bytes).unwrap();
-        let id = id["client"]["id"].as_str().unwrap().to_string();
+        let id = rapport::domain::ClientId::new(id["client"]["id"].as_str().unwrap());
         std::fs::write(store.client_path(&id), &bytes).unwrap();
         let r = store.load(&id).unwrap_or_else(|e| panic!("format {version}: {e}"));
         assert_eq!(r.schema_version, version);

@@ -274,7 +274,7 @@ fn a_huge_field_or_file_is_refused_with_its_size_and_nothing_is_lost() {
     let big = "x".repeat(300 * 1024);
     let now = rapport::domain::time::dt("2026-11-23 09:35");
     let e = store
-        .update("ann-lee", now, "note added", |r| {
+        .update(&rapport::domain::ClientId::new("ann-lee"), now, "note added", |r| {
             r.add_session(rapport::domain::NewSession { notes: big, ..Default::default() }, now)
         })
         .unwrap_err()
@@ -396,7 +396,7 @@ proptest! {
         store.update(&r.client.id, now, "note added", |r| {
             r.add_session(rapport::domain::NewSession { topics: vec![format!("t {note}")], notes: format!("n {note}"), ..Default::default() }, now)
         }).unwrap();
-        for args in [vec!["client", "list"], vec!["review", &r.client.id], vec!["export", &r.client.id], vec!["search", "zed"]] {
+        for args in [vec!["client", "list"], vec!["review", r.client.id.as_str()], vec!["export", r.client.id.as_str()], vec!["search", "zed"]] {
             let out = run(&s.data, NOW, &args);
             assert_inert(&format!("{args:?}"), &out.stdout);
             assert_inert(&format!("{args:?}"), &out.stderr);
@@ -417,9 +417,9 @@ proptest! {
         let store = rapport::store::Store::open(&s.data).unwrap();
         let now = rapport::domain::time::dt("2026-11-20 10:00");
         let _ = store.index();
-        let _ = store.update("victim", now, "note added", |r| r.add_session(Default::default(), now));
-        let _ = store.delete_client("victim", now);
-        let _ = store.export_client("victim", now);
+        let _ = store.update(&rapport::domain::ClientId::new("victim"), now, "note added", |r| r.add_session(Default::default(), now));
+        let _ = store.delete_client(&rapport::domain::ClientId::new("victim"), now);
+        let _ = store.export_client(&rapport::domain::ClientId::new("victim"), now);
         prop_assert_eq!(contents(&s.outside), before);
     }
 }

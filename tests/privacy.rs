@@ -37,7 +37,9 @@ fn practice(dir: &Path) {
     ok(dir, None, &["contact", "add", "mari", "--channel", "voicemail", "--summary", "zebra call"]);
     // An export kept in the data folder, as x in the app writes it.
     let store = rapport::store::Store::open(dir).unwrap();
-    store.export_client("maria-lopez", rapport::domain::time::dt("2026-11-26 09:30")).unwrap();
+    store
+        .export_client(&rapport::domain::ClientId::new("maria-lopez"), rapport::domain::time::dt("2026-11-26 09:30"))
+        .unwrap();
     ok(dir, None, &["backup"]);
     fs::write(dir.join("drafts/maria-lopez.json"), r#"{"fields":["a zebra draft"],"kept_at":"2026-11-26T09:30:00"}"#)
         .unwrap();

@@ -124,7 +124,10 @@ impl App {
     }
 
     fn file(&self, id: &str) -> serde_json::Value {
-        serde_json::from_str(&fs::read_to_string(self.rt.store.client_path(id)).unwrap()).unwrap()
+        serde_json::from_str(
+            &fs::read_to_string(self.rt.store.client_path(&rapport::domain::ClientId::new(id))).unwrap(),
+        )
+        .unwrap()
     }
 }
 
@@ -244,13 +247,16 @@ fn a_failed_save_keeps_the_note_and_says_why() {
     app.press("Tab n");
     app.type_text("anxiety");
     // Another program damages the file while the form is open.
-    fs::write(app.rt.store.client_path("aisha-khan"), "{ broken").unwrap();
+    fs::write(app.rt.store.client_path(&rapport::domain::ClientId::new("aisha-khan")), "{ broken").unwrap();
     app.press("C-s");
     assert!(matches!(app.rt.model.screen, Screen::NoteForm(_)), "the form stays open");
     let status = app.status();
     assert!(status.starts_with("Not saved:") && status.contains("aisha-khan.json"), "{status}");
     assert!(status.ends_with("Your note is still here."), "{status}");
-    assert_eq!(fs::read_to_string(app.rt.store.client_path("aisha-khan")).unwrap(), "{ broken");
+    assert_eq!(
+        fs::read_to_string(app.rt.store.client_path(&rapport::domain::ClientId::new("aisha-khan"))).unwrap(),
+        "{ broken"
+    );
 }
 
 #[test]
@@ -374,7 +380,7 @@ fn tasks_can_be_closed_from_the_client_list() {
     app.press("x");
     app.type_text("not for now");
     app.press("Enter");
-    let r = app.rt.store.load("aisha-khan").unwrap();
+    let r = app.rt.store.load(&rapport::domain::ClientId::new("aisha-khan")).unwrap();
     assert_eq!(r.open_tasks().count(), 0);
     assert!(r.tasks.iter().any(|t| t.status == TaskStatus::Dropped && t.outcome.as_deref() == Some("not for now")));
 }
@@ -409,7 +415,15 @@ fn booking_moving_and_cancelling_appointments() {
     assert!(app.screen(80, 24).contains("Book appointment · Hannah Weiss (Han)"));
     app.press("C-s");
     assert!(app.status().starts_with("Booked 2026-12-25 11:00"), "{}", app.status());
-    assert!(app.rt.store.load("hannah-weiss").unwrap().appointments.iter().any(|a| a.start == dt("2026-12-25 11:00")));
+    assert!(
+        app.rt
+            .store
+            .load(&rapport::domain::ClientId::new("hannah-weiss"))
+            .unwrap()
+            .appointments
+            .iter()
+            .any(|a| a.start == dt("2026-12-25 11:00"))
+    );
 
     app.press("Tab");
     assert!(matches!(app.rt.model.screen, Screen::Today));
@@ -419,7 +433,7 @@ fn booking_moving_and_cancelling_appointments() {
     assert!(app.screen(80, 24).contains("Are you sure?"));
     app.press("y");
     assert!(app.status().starts_with("Cancelled"), "{}", app.status());
-    let priya = app.rt.store.load("priya-raman").unwrap();
+    let priya = app.rt.store.load(&rapport::domain::ClientId::new("priya-raman")).unwrap();
     let cancelled = priya.appointments.iter().find(|a| a.start == dt("2026-11-26 11:00")).unwrap();
     assert!(cancelled.is_cancelled(), "a cancelled appointment stays in the record, marked");
     assert!(row(&app.screen(80, 24), "11:00 Priya Raman").contains(" cancelled "), "{}", app.screen(80, 24));
@@ -433,7 +447,7 @@ fn booking_moving_and_cancelling_appointments() {
         "{question}"
     );
     app.press("y");
-    let priya = app.rt.store.load("priya-raman").unwrap();
+    let priya = app.rt.store.load(&rapport::domain::ClientId::new("priya-raman")).unwrap();
     let again: Vec<_> = priya.appointments.iter().filter(|a| a.start == dt("2026-11-26 11:00")).collect();
     assert_eq!(again.len(), 1, "one appointment, not a cancelled one and a new one");
     assert!(!again[0].is_cancelled());
@@ -496,14 +510,14 @@ fn editing_a_client_someone_else_changed_is_refused() {
     app.type_text(" Jr");
     app.rt
         .store
-        .update("aisha-khan", dt(NOW), "test", |r| {
+        .update(&rapport::domain::ClientId::new("aisha-khan"), dt(NOW), "test", |r| {
             r.set_profile(ClientProfile { pronouns: Some("they/them".into()), ..r.profile() });
             Ok(())
         })
         .unwrap();
     app.press("C-s");
     assert!(app.status().contains("changed in another window"), "{}", app.status());
-    assert_eq!(app.rt.store.load("aisha-khan").unwrap().client.name, "Aisha Khan");
+    assert_eq!(app.rt.store.load(&rapport::domain::ClientId::new("aisha-khan")).unwrap().client.name, "Aisha Khan");
 }
 
 #[test]
@@ -511,7 +525,7 @@ fn an_unreadable_client_is_shown_and_never_written() {
     let dir = tempfile::tempdir().unwrap();
     let store = Store::open(dir.path()).unwrap();
     rapport::demo::write_sample_practice(&store, dt(NOW)).unwrap();
-    fs::write(store.client_path("aisha-khan"), "[1, 2").unwrap();
+    fs::write(store.client_path(&rapport::domain::ClientId::new("aisha-khan")), "[1, 2").unwrap();
     let mut app = App::open(dir);
     app.press("Tab");
     let screen = app.screen(80, 24);
@@ -520,7 +534,10 @@ fn an_unreadable_client_is_shown_and_never_written() {
     app.press("n");
     assert!(matches!(app.rt.model.screen, Screen::Clients));
     assert!(app.status().contains("aisha-khan.json"), "{}", app.status());
-    assert_eq!(fs::read_to_string(app.rt.store.client_path("aisha-khan")).unwrap(), "[1, 2");
+    assert_eq!(
+        fs::read_to_string(app.rt.store.client_path(&rapport::domain::ClientId::new("aisha-khan"))).unwrap(),
+        "[1, 2"
+    );
 }
 
 #[test]
@@ -775,7 +792,7 @@ fn the_profile_adds_and_flips_what_the_review_shows() {
     app.press("y");
     insta::assert_snapshot!("profile_80x24", app.screen(80, 24));
 
-    let r = app.rt.store.load("aisha-khan").unwrap();
+    let r = app.rt.store.load(&rapport::domain::ClientId::new("aisha-khan")).unwrap();
     assert_eq!(r.personal.last().unwrap().date, chrono::NaiveDate::from_ymd_opt(2026, 12, 5));
     assert!(r.goals.iter().any(|g| g.text == "finish the dissertation" && g.agreed));
     assert!(r.watch_for.iter().any(|w| w.text == "exam results are a sore point"));
@@ -791,7 +808,7 @@ fn the_profile_adds_and_flips_what_the_review_shows() {
 fn a_conflict_from_two_devices_stands_under_a_heading_that_fits_the_reviews_label_column() {
     let mut app = App::demo_with(|store| {
         store
-            .update("james-okafor", dt(NOW), "test", |r| {
+            .update(&rapport::domain::ClientId::new("james-okafor"), dt(NOW), "test", |r| {
                 r.conflicts.push(Conflict {
                     found: dt(NOW),
                     kind: ConflictKind::Edit,
@@ -895,13 +912,13 @@ fn a_fresh_note_can_be_edited_then_finalised_then_only_corrected_by_addendum() {
     assert!(app.screen(80, 24).contains("Editable until 27 Nov 09:35"), "{}", app.screen(80, 24));
     app.press("e");
     let Screen::NoteForm(form) = &app.rt.model.screen else { panic!("edit opens the note form") };
-    assert_eq!(form.editing.as_deref(), Some("s14"));
+    assert_eq!(form.editing.as_ref().map(|s| s.as_str()), Some("s14"));
     assert_eq!(form.fields[0].lines(), ["exam nerves"]);
     app.key(KeyCode::End, KeyModifiers::NONE);
     app.type_text(" and sleep");
     app.press("C-s");
     assert_eq!(app.status(), "Note saved for Aisha Khan (s14).");
-    let r = app.rt.store.load("aisha-khan").unwrap();
+    let r = app.rt.store.load(&rapport::domain::ClientId::new("aisha-khan")).unwrap();
     assert_eq!(r.sessions.iter().filter(|s| s.id.as_str() == "s14").count(), 1, "edited in place, not added");
     assert_eq!(r.session(&rapport::domain::SessionId::new("s14")).unwrap().topics, vec!["exam nerves and sleep"]);
 
@@ -918,7 +935,7 @@ fn a_fresh_note_can_be_edited_then_finalised_then_only_corrected_by_addendum() {
     let screen = app.screen(100, 40);
     assert!(screen.contains("Final since 26 Nov 09:35") && screen.contains("Addenda"), "{screen}");
     assert!(screen.contains("2026-11-26 09:35: Also talked about her brother."), "{screen}");
-    let r = app.rt.store.load("aisha-khan").unwrap();
+    let r = app.rt.store.load(&rapport::domain::ClientId::new("aisha-khan")).unwrap();
     assert!(r.verify().is_empty());
 }
 
@@ -964,7 +981,7 @@ fn a_change_made_elsewhere_is_noticed_and_shown() {
     // Another window adds a note to the client on screen.
     let other = Store::open(app.rt.store.root()).unwrap();
     other
-        .update("aisha-khan", dt(NOW), "test", |r| {
+        .update(&rapport::domain::ClientId::new("aisha-khan"), dt(NOW), "test", |r| {
             r.add_session(
                 rapport::domain::NewSession { topics: vec!["from the other window".into()], ..Default::default() },
                 dt(NOW),
@@ -1021,7 +1038,7 @@ fn x_exports_the_record_and_archived_clients_can_be_shown() {
     assert!(fs::read_to_string(path).unwrap().starts_with("# Client record: Aisha Khan"));
     app.rt
         .store
-        .update("tom-becker", dt(NOW), "test", |r| {
+        .update(&rapport::domain::ClientId::new("tom-becker"), dt(NOW), "test", |r| {
             r.client.archived = true;
             Ok(())
         })
@@ -1058,18 +1075,18 @@ fn snapshot_appointment_profile_and_search_at_both_sizes() {
 fn an_outdated_personal_detail_can_be_removed_after_asking() {
     let mut app = App::demo();
     app.press("Tab p");
-    let before = app.rt.store.load("aisha-khan").unwrap().personal.len();
+    let before = app.rt.store.load(&rapport::domain::ClientId::new("aisha-khan")).unwrap().personal.len();
     app.key(KeyCode::Delete, KeyModifiers::NONE);
     assert!(matches!(app.rt.model.popup, Some(Popup::Confirm { .. })));
     app.press("n");
-    assert_eq!(app.rt.store.load("aisha-khan").unwrap().personal.len(), before);
+    assert_eq!(app.rt.store.load(&rapport::domain::ClientId::new("aisha-khan")).unwrap().personal.len(), before);
     app.key(KeyCode::Delete, KeyModifiers::NONE);
     let Some(Popup::Confirm { question, .. }) = &app.rt.model.popup else { panic!("asks first") };
     assert_eq!(question, "Remove \"final-year biology student\" from Personal? y removes it, n keeps it.");
     assert!(app.screen(80, 24).contains("final-year biology student"), "the question names the item");
     app.press("y");
     assert_eq!(app.status(), "Removed \"final-year biology student\" from Personal.");
-    let r = app.rt.store.load("aisha-khan").unwrap();
+    let r = app.rt.store.load(&rapport::domain::ClientId::new("aisha-khan")).unwrap();
     assert_eq!(r.personal.len(), before - 1);
     assert!(!r.personal.iter().any(|p| p.text == "final-year biology student"));
     app.press("Tab");
@@ -1081,7 +1098,7 @@ fn an_outdated_personal_detail_can_be_removed_after_asking() {
 fn a_personal_detail_is_changed_in_place_and_an_impossible_date_is_named() {
     let mut app = App::demo();
     app.press("Tab p");
-    let before = app.rt.store.load("aisha-khan").unwrap().personal[0].clone();
+    let before = app.rt.store.load(&rapport::domain::ClientId::new("aisha-khan")).unwrap().personal[0].clone();
     app.press("e");
     assert!(app.screen(80, 24).contains(&format!("Change {} in Personal", before.id)));
     match &app.rt.model.popup {
@@ -1104,7 +1121,7 @@ fn a_personal_detail_is_changed_in_place_and_an_impossible_date_is_named() {
     app.type_text("27");
     app.press("Enter");
     assert_eq!(app.status(), format!("Changed {} in Personal.", before.id));
-    let after = app.rt.store.load("aisha-khan").unwrap().personal[0].clone();
+    let after = app.rt.store.load(&rapport::domain::ClientId::new("aisha-khan")).unwrap().personal[0].clone();
     assert_eq!(after.text, format!("{}, exam", before.text));
     assert_eq!(after.date, chrono::NaiveDate::from_ymd_opt(2026, 2, 27));
     assert_eq!((after.id, after.ask, after.noted_on), (before.id, before.ask, before.noted_on));
@@ -1126,7 +1143,7 @@ fn a_personal_detail_is_changed_in_place_and_an_impossible_date_is_named() {
 fn a_reply_is_marked_from_today_and_one_marked_by_mistake_is_taken_back() {
     let mut app = App::demo();
     let priya = |app: &App| {
-        let r = app.rt.store.load("priya-raman").unwrap();
+        let r = app.rt.store.load(&rapport::domain::ClientId::new("priya-raman")).unwrap();
         r.contacts.iter().find(|c| c.summary.contains("burnout")).unwrap().clone()
     };
     app.press("w");
@@ -1422,8 +1439,9 @@ fn editing_a_note_says_what_it_already_set_so_nothing_is_typed_twice() {
     assert!(screen.contains("already set, and kept: walk daily 20 min"), "{screen}");
     app.press("C-s");
     let id = app.rt.model.selected_entry().unwrap().id.clone();
-    let tasks =
-        app.file(&id)["tasks"].as_array().map_or(0, |t| t.iter().filter(|t| t["text"] == "walk daily 20 min").count());
+    let tasks = app.file(id.as_str())["tasks"]
+        .as_array()
+        .map_or(0, |t| t.iter().filter(|t| t["text"] == "walk daily 20 min").count());
     assert!(tasks <= 1, "no task was set twice");
 }
 
@@ -1473,11 +1491,11 @@ fn a_note_for_the_appointment_just_held_is_linked_from_wherever_it_is_started() 
 fn ctrl_s_on_an_empty_note_says_so_and_saves_nothing() {
     let mut app = App::demo();
     app.press("Tab n");
-    let before = app.rt.store.load("aisha-khan").unwrap().sessions.len();
+    let before = app.rt.store.load(&rapport::domain::ClientId::new("aisha-khan")).unwrap().sessions.len();
     app.press("C-s");
     assert!(app.status().starts_with("The note is empty"), "{}", app.status());
     assert!(matches!(app.rt.model.screen, Screen::NoteForm(_)));
-    assert_eq!(app.rt.store.load("aisha-khan").unwrap().sessions.len(), before);
+    assert_eq!(app.rt.store.load(&rapport::domain::ClientId::new("aisha-khan")).unwrap().sessions.len(), before);
 }
 
 #[test]
@@ -1488,7 +1506,8 @@ fn two_windows_offered_the_same_kept_note_restore_it_once() {
     one.wait_ms(1500);
     let App { rt, _dir } = one;
     drop(rt); // the window dies with its note kept
-    let before = Store::open(_dir.path()).unwrap().load("aisha-khan").unwrap().sessions.len();
+    let before =
+        Store::open(_dir.path()).unwrap().load(&rapport::domain::ClientId::new("aisha-khan")).unwrap().sessions.len();
     let open = || {
         let mut w = Runtime::open(Store::open(_dir.path()).unwrap(), dt(NOW), Theme { color: false }).unwrap();
         w.dispatch(Action::Tick(dt(NOW)));
@@ -1505,7 +1524,8 @@ fn two_windows_offered_the_same_kept_note_restore_it_once() {
     assert!(said.contains("open in another Rapport window"), "{said}");
     assert!(!b.model.drafts.contains_key("aisha-khan"), "b no longer offers it");
     a.dispatch(Action::Save);
-    let after = Store::open(_dir.path()).unwrap().load("aisha-khan").unwrap().sessions.len();
+    let after =
+        Store::open(_dir.path()).unwrap().load(&rapport::domain::ClientId::new("aisha-khan")).unwrap().sessions.len();
     assert_eq!(after, before + 1, "one note, not two");
 }
 
@@ -1515,7 +1535,9 @@ fn the_tasks_list_with_thirty_open_tasks_scrolls_to_the_last_and_shows_a_scrollb
         let now = dt("2026-11-20 10:00");
         let tasks: Vec<String> = (1..=30).map(|n| format!("step {n} of the ladder")).collect();
         let note = rapport::domain::NewSession { tasks, ..Default::default() };
-        store.update("tom-becker", now, "note added", |r| r.add_session(note, now)).unwrap();
+        store
+            .update(&rapport::domain::ClientId::new("tom-becker"), now, "note added", |r| r.add_session(note, now))
+            .unwrap();
     });
     app.press("Tab");
     app.rt.model.select_client("tom-becker");
@@ -1560,13 +1582,17 @@ fn booking_in_the_past_or_over_another_clients_appointment_warns_in_the_app() {
 fn scores_typed_in_the_review_are_recorded_and_its_warnings_show_at_once() {
     let mut app = App::demo();
     app.press("Enter");
-    let before = fs::read(app.rt.store.client_path("james-okafor")).unwrap();
+    let before = fs::read(app.rt.store.client_path(&rapport::domain::ClientId::new("james-okafor"))).unwrap();
     app.press("m");
     app.type_text("ORS 5 5");
     app.press("Enter");
     assert_eq!(app.status(), "ORS takes 4 item scores; 2 were given");
     assert!(matches!(app.rt.model.popup, Some(Popup::Measures { .. })), "the box stays with what was typed");
-    assert_eq!(fs::read(app.rt.store.client_path("james-okafor")).unwrap(), before, "nothing saved");
+    assert_eq!(
+        fs::read(app.rt.store.client_path(&rapport::domain::ClientId::new("james-okafor"))).unwrap(),
+        before,
+        "nothing saved"
+    );
     app.type_text(" 5 5; PHQ9 1 1 1 1 1 0 0 0 1");
     app.press("Enter");
     assert_eq!(app.status(), "Recorded ORS 20 (clinical range), PHQ-9 6 (mild).");
@@ -1756,7 +1782,7 @@ fn two_windows_editing_one_note_never_write_over_each_other() {
     let said = b.model.status.as_ref().map(|s| s.text.clone()).unwrap_or_default();
     assert!(said.contains("changed in another window since you opened it"), "{said}");
     assert!(matches!(b.model.screen, Screen::NoteForm(_)), "window b keeps its text on screen");
-    let record = Store::open(&dir).unwrap().load("zed-two").unwrap();
+    let record = Store::open(&dir).unwrap().load(&rapport::domain::ClientId::new("zed-two")).unwrap();
     assert_eq!(record.sessions[0].topics, vec!["sleep and the dream".to_string()], "window a's change stays");
 }
 

@@ -43,9 +43,9 @@ fn a_saved_note_reads_back_exactly_and_leaves_no_temp_file() {
         .update(&maria.client.id, now(), "test", |r| r.add_session(note("sleep"), dt("2026-11-16 10:00")))
         .unwrap();
     assert_eq!(id, rapport::domain::SessionId::new("s1"));
-    assert_eq!(store.load("maria-lopez").unwrap(), saved);
+    assert_eq!(store.load(&rapport::domain::ClientId::new("maria-lopez")).unwrap(), saved);
     assert_eq!(names_in(&dir.path().join("clients")), vec!["maria-lopez.json"]);
-    let text = fs::read_to_string(store.client_path("maria-lopez")).unwrap();
+    let text = fs::read_to_string(store.client_path(&rapport::domain::ClientId::new("maria-lopez"))).unwrap();
     assert!(text.contains(&format!("\"schema_version\": {SCHEMA_VERSION}")));
     assert!(text.contains("\n  \"client\": {"), "pretty-printed for people: {text}");
 }
@@ -61,7 +61,7 @@ fn files_are_private_to_the_therapist() {
     assert_eq!(mode(&root), 0o700);
     assert_eq!(mode(&root.join("clients")), 0o700);
     assert_eq!(mode(&root.join("drafts")), 0o700);
-    assert_eq!(mode(&store.client_path("maria-lopez")), 0o600);
+    assert_eq!(mode(&store.client_path(&rapport::domain::ClientId::new("maria-lopez"))), 0o600);
     assert_eq!(mode(&root.join("drafts/maria-lopez.json")), 0o600);
 }
 
@@ -71,7 +71,7 @@ fn a_damaged_file_is_named_left_untouched_and_the_rest_still_load() {
     let store = Store::open(dir.path()).unwrap();
     store.create_client(profile("Maria Lopez"), now()).unwrap();
     store.create_client(profile("Tom Becker"), now()).unwrap();
-    let broken = store.client_path("tom-becker");
+    let broken = store.client_path(&rapport::domain::ClientId::new("tom-becker"));
     fs::write(&broken, "{\n  \"schema_version\": 1,\n  \"client\": {oops\n").unwrap();
     let before = fs::read(&broken).unwrap();
 
@@ -83,7 +83,9 @@ fn a_damaged_file_is_named_left_untouched_and_the_rest_still_load() {
     assert!(msg.contains("tom-becker.json") && msg.contains("line 3"), "{msg}");
     assert!(matches!(err, StoreError::Corrupt { line: 3, .. }));
 
-    let attempt = store.update("tom-becker", now(), "test", |r| r.add_session(note("x"), dt("2026-11-16 10:00")));
+    let attempt = store.update(&rapport::domain::ClientId::new("tom-becker"), now(), "test", |r| {
+        r.add_session(note("x"), dt("2026-11-16 10:00"))
+    });
     assert!(matches!(attempt, Err(StoreError::Corrupt { .. })));
     assert_eq!(fs::read(&broken).unwrap(), before, "a file we could not read is never rewritten");
 }
@@ -92,7 +94,11 @@ fn a_damaged_file_is_named_left_untouched_and_the_rest_still_load() {
 fn a_foreign_json_file_is_not_taken_for_a_client() {
     let dir = tempfile::tempdir().unwrap();
     let store = Store::open(dir.path()).unwrap();
-    fs::write(store.client_path("package"), r#"{"name": "left-pad", "version": "1.0.0"}"#).unwrap();
+    fs::write(
+        store.client_path(&rapport::domain::ClientId::new("package")),
+        r#"{"name": "left-pad", "version": "1.0.0"}"#,
+    )
+    .unwrap();
     let files = store.load_all().unwrap();
     let msg = files[0].record.as_ref().unwrap_err().to_string();
     assert!(msg.contains("not a Rapport client file") && msg.contains("schema_version"), "{msg}");
@@ -103,18 +109,21 @@ fn a_file_from_a_newer_rapport_is_read_but_never_written() {
     let dir = tempfile::tempdir().unwrap();
     let store = Store::open(dir.path()).unwrap();
     store.create_client(profile("Maria Lopez"), now()).unwrap();
-    let path = store.client_path("maria-lopez");
+    let path = store.client_path(&rapport::domain::ClientId::new("maria-lopez"));
     let newer = fs::read_to_string(&path)
         .unwrap()
         .replace(&format!("\"schema_version\": {SCHEMA_VERSION}"), "\"schema_version\": 99")
         .replace("\"sessions\": []", "\"sessions\": [], \"future_field\": true");
     fs::write(&path, &newer).unwrap();
 
-    let file = store.load_file("maria-lopez");
+    let file = store.load_file(&rapport::domain::ClientId::new("maria-lopez"));
     assert!(file.read_only);
     assert_eq!(file.record.unwrap().client.name, "Maria Lopez");
-    let err =
-        store.update("maria-lopez", now(), "test", |r| r.add_session(note("x"), dt("2026-11-16 10:00"))).unwrap_err();
+    let err = store
+        .update(&rapport::domain::ClientId::new("maria-lopez"), now(), "test", |r| {
+            r.add_session(note("x"), dt("2026-11-16 10:00"))
+        })
+        .unwrap_err();
     assert!(err.to_string().contains("newer Rapport"), "{err}");
     assert_eq!(fs::read_to_string(&path).unwrap(), newer);
 }
@@ -130,7 +139,7 @@ fn two_windows_adding_notes_at_once_lose_nothing() {
             std::thread::spawn(move || {
                 for i in 0..25 {
                     store
-                        .update("maria-lopez", now(), "test", |r| {
+                        .update(&rapport::domain::ClientId::new("maria-lopez"), now(), "test", |r| {
                             r.add_session(note(&format!("w{w} n{i}")), dt("2026-11-16 10:00"))
                         })
                         .unwrap();
@@ -141,7 +150,7 @@ fn two_windows_adding_notes_at_once_lose_nothing() {
     for t in threads {
         t.join().unwrap();
     }
-    let r = first.load("maria-lopez").unwrap();
+    let r = first.load(&rapport::domain::ClientId::new("maria-lopez")).unwrap();
     assert_eq!(r.sessions.len(), 100);
     let mut ids: Vec<_> = r.sessions.iter().map(|s| s.id.clone()).collect();
     ids.sort();
@@ -155,11 +164,16 @@ fn a_stale_copy_in_one_window_does_not_undo_anothers_note() {
     let tui = Store::open(dir.path()).unwrap();
     let cli = Store::open(dir.path()).unwrap();
     tui.create_client(profile("Maria Lopez"), now()).unwrap();
-    let stale = tui.load("maria-lopez").unwrap();
-    cli.update("maria-lopez", now(), "test", |r| r.add_session(note("from the CLI"), dt("2026-11-16 10:00"))).unwrap();
+    let stale = tui.load(&rapport::domain::ClientId::new("maria-lopez")).unwrap();
+    cli.update(&rapport::domain::ClientId::new("maria-lopez"), now(), "test", |r| {
+        r.add_session(note("from the CLI"), dt("2026-11-16 10:00"))
+    })
+    .unwrap();
     // The TUI still holds `stale`, but its change is applied to the disk copy.
     let (_, saved) = tui
-        .update("maria-lopez", now(), "test", |r| r.add_session(note("from the TUI"), dt("2026-11-16 11:00")))
+        .update(&rapport::domain::ClientId::new("maria-lopez"), now(), "test", |r| {
+            r.add_session(note("from the TUI"), dt("2026-11-16 11:00"))
+        })
         .unwrap();
     assert!(stale.sessions.is_empty());
     let topics: Vec<_> = saved.sessions.iter().map(|s| s.topics[0].as_str()).collect();
@@ -199,9 +213,9 @@ fn drafts_round_trip_and_can_be_removed() {
     store.save_draft("maria-lopez", &vec!["sleep".to_string()], "a1").unwrap();
     let drafts: Vec<(String, Vec<String>)> = store.drafts();
     assert_eq!(drafts, vec![("maria-lopez".to_string(), vec!["sleep".to_string()])]);
-    store.delete_draft("maria-lopez", &[]).unwrap();
+    store.delete_draft(&rapport::domain::ClientId::new("maria-lopez"), &[]).unwrap();
     assert!(store.drafts::<Vec<String>>().is_empty());
-    store.delete_draft("maria-lopez", &[]).unwrap();
+    store.delete_draft(&rapport::domain::ClientId::new("maria-lopez"), &[]).unwrap();
 }
 
 fn note_text(topic: &str, text: &str) -> NewSession {
@@ -216,21 +230,24 @@ fn search_finds_a_note_just_saved_in_any_case_newest_first() {
     store.create_client(profile("Tom Becker"), now()).unwrap();
     store.index().unwrap();
     store
-        .update("maria-lopez", now(), "test", |r| {
+        .update(&rapport::domain::ClientId::new("maria-lopez"), now(), "test", |r| {
             r.add_session(note_text("Sleep", "The DIARY helped."), dt("2026-11-09 10:00"))
         })
         .unwrap();
     store
-        .update("tom-becker", now(), "test", |r| {
+        .update(&rapport::domain::ClientId::new("tom-becker"), now(), "test", |r| {
             r.add_session(note_text("work", "Kept a sleep diary all week."), dt("2026-11-16 10:00"))
         })
         .unwrap();
     store
-        .update("tom-becker", now(), "test", |r| r.add_session(note_text("sleep", "no diary"), dt("2026-11-02 10:00")))
+        .update(&rapport::domain::ClientId::new("tom-becker"), now(), "test", |r| {
+            r.add_session(note_text("sleep", "no diary"), dt("2026-11-02 10:00"))
+        })
         .unwrap();
 
     let found = store.search("sleep diary", None, 10).unwrap();
-    let who: Vec<(&str, Option<&str>)> = found.hits.iter().map(|h| (h.client.as_str(), h.session.as_deref())).collect();
+    let who: Vec<(&str, Option<&str>)> =
+        found.hits.iter().map(|h| (h.client.as_str(), h.session.as_ref().map(|s| s.as_str()))).collect();
     assert_eq!(who, vec![("tom-becker", Some("s1")), ("maria-lopez", Some("s1")), ("tom-becker", Some("s2"))]);
     assert!(found.hits[1].snippet.contains("The DIARY helped."), "snippets keep their case: {}", found.hits[1].snippet);
     let marked: Vec<&str> = found.hits[1].marks.iter().map(|&(a, b)| &found.hits[1].snippet[a..b]).collect();
@@ -249,7 +266,9 @@ fn tasks_and_personal_details_outside_sessions_are_searchable() {
     let store = Store::open(dir.path()).unwrap();
     store.create_client(profile("Maria Lopez"), now()).unwrap();
     store
-        .update("maria-lopez", now(), "test", |r| Ok(r.add_personal("plays trombone".into(), None, true, day(), None)))
+        .update(&rapport::domain::ClientId::new("maria-lopez"), now(), "test", |r| {
+            Ok(r.add_personal("plays trombone".into(), None, true, day(), None))
+        })
         .unwrap();
     let found = store.search("trombone", None, 10).unwrap();
     assert_eq!(found.hits.len(), 1);
@@ -262,7 +281,7 @@ fn a_deleted_or_damaged_index_is_rebuilt_and_loses_nothing() {
     let store = Store::open(dir.path()).unwrap();
     store.create_client(profile("Maria Lopez"), now()).unwrap();
     store
-        .update("maria-lopez", now(), "test", |r| {
+        .update(&rapport::domain::ClientId::new("maria-lopez"), now(), "test", |r| {
             r.add_session(note_text("grief", "anniversary"), dt("2026-11-09 10:00"))
         })
         .unwrap();
@@ -290,7 +309,7 @@ fn an_index_from_the_version_before_is_rebuilt() {
     let store = Store::open(dir.path()).unwrap();
     store.create_client(profile("Maria Lopez"), now()).unwrap();
     store
-        .update("maria-lopez", now(), "test", |r| {
+        .update(&rapport::domain::ClientId::new("maria-lopez"), now(), "test", |r| {
             r.add_session(note_text("grief", "anniversary"), dt("2026-11-09 10:00"))?;
             r.finalise(Some(&rapport::domain::SessionId::new("s1")), dt("2026-11-09 11:00"))?;
             r.add_addendum(
@@ -317,7 +336,7 @@ fn an_index_from_the_version_before_is_rebuilt() {
     let found = store.search("sunday", None, 5).unwrap();
     assert_eq!(found.total, 1, "the old index was rebuilt");
     assert_eq!(found.hits[0].place.label(), "addendum to s1");
-    assert_eq!(found.hits[0].session.as_deref(), Some("s1"));
+    assert_eq!(found.hits[0].session.as_ref().map(|s| s.as_str()), Some("s1"));
 }
 
 #[test]
@@ -327,8 +346,8 @@ fn a_file_changed_behind_rapports_back_is_reread() {
     store.create_client(profile("Maria Lopez"), now()).unwrap();
     store.index().unwrap();
     // A sync tool brings in a version with a new session, written in place.
-    let path = store.client_path("maria-lopez");
-    let mut r = store.load("maria-lopez").unwrap();
+    let path = store.client_path(&rapport::domain::ClientId::new("maria-lopez"));
+    let mut r = store.load(&rapport::domain::ClientId::new("maria-lopez")).unwrap();
     r.add_session(note_text("synced", "from the other laptop"), dt("2026-11-10 10:00")).unwrap();
     fs::write(&path, serde_json::to_vec_pretty(&r).unwrap()).unwrap();
 
@@ -352,16 +371,20 @@ fn a_file_another_program_adds_renames_or_removes_is_seen_at_the_next_look() {
     let dir = tempfile::tempdir().unwrap();
     let store = Store::open(dir.path()).unwrap();
     store.create_client(profile("Maria Lopez"), now()).unwrap();
-    store.update("maria-lopez", now(), "test", |r| r.add_session(note_text("sleep", "walrus"), now())).unwrap();
+    store
+        .update(&rapport::domain::ClientId::new("maria-lopez"), now(), "test", |r| {
+            r.add_session(note_text("sleep", "walrus"), now())
+        })
+        .unwrap();
     assert_eq!(store.index().unwrap().len(), 1);
     // A sync tool brings a new client's file in the way they do: written
     // beside it, then renamed into place.
-    let mut tom = store.load("maria-lopez").unwrap();
+    let mut tom = store.load(&rapport::domain::ClientId::new("maria-lopez")).unwrap();
     tom.client.id = rapport::domain::ClientId::new("tom-becker");
     tom.client.name = "Tom Becker".into();
     let partial = dir.path().join("clients/.syncing-tom");
     fs::write(&partial, serde_json::to_vec_pretty(&tom).unwrap()).unwrap();
-    fs::rename(&partial, store.client_path("tom-becker")).unwrap();
+    fs::rename(&partial, store.client_path(&rapport::domain::ClientId::new("tom-becker"))).unwrap();
     let ids: Vec<String> = store.index().unwrap().into_iter().map(|e| e.id.to_string()).collect();
     assert_eq!(ids, vec!["maria-lopez", "tom-becker"]);
     assert_eq!(store.search("walrus", None, 5).unwrap().total, 2);
@@ -370,10 +393,10 @@ fn a_file_another_program_adds_renames_or_removes_is_seen_at_the_next_look() {
     // Replaced by a rename (as sync tools write): seen too.
     tom.sessions.clear();
     fs::write(&partial, serde_json::to_vec_pretty(&tom).unwrap()).unwrap();
-    fs::rename(&partial, store.client_path("tom-becker")).unwrap();
+    fs::rename(&partial, store.client_path(&rapport::domain::ClientId::new("tom-becker"))).unwrap();
     assert_eq!(store.search("walrus", None, 5).unwrap().total, 1);
 
-    fs::remove_file(store.client_path("maria-lopez")).unwrap();
+    fs::remove_file(store.client_path(&rapport::domain::ClientId::new("maria-lopez"))).unwrap();
     let ids: Vec<String> = store.index().unwrap().into_iter().map(|e| e.id.to_string()).collect();
     assert_eq!(ids, vec!["tom-becker"]);
     assert_eq!(store.search("walrus", None, 5).unwrap().total, 0);

@@ -132,8 +132,8 @@ fn every_schema_version_still_loads_and_an_old_file_is_upgraded_on_its_next_save
     let d = tempfile::tempdir().unwrap();
     let store = Store::open(d.path()).unwrap();
     let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/schema-v1.json");
-    fs::copy(&fixture, store.client_path("maria-lopez")).unwrap();
-    let old = store.load("maria-lopez").unwrap();
+    fs::copy(&fixture, store.client_path(&rapport::domain::ClientId::new("maria-lopez"))).unwrap();
+    let old = store.load(&rapport::domain::ClientId::new("maria-lopez")).unwrap();
     assert_eq!(old.schema_version, 1);
     assert_eq!(old.client.name, "María López");
     assert_eq!(old.sessions.len(), 2);
@@ -143,12 +143,14 @@ fn every_schema_version_still_loads_and_an_old_file_is_upgraded_on_its_next_save
 
     // Saving at a time when no note is due to finalise changes only the version.
     let (_, saved) = store
-        .update("maria-lopez", dt("2026-11-16 11:00"), "test", |r| Ok(r.add_watch_for("x".into(), r.client.created)))
+        .update(&rapport::domain::ClientId::new("maria-lopez"), dt("2026-11-16 11:00"), "test", |r| {
+            Ok(r.add_watch_for("x".into(), r.client.created))
+        })
         .unwrap();
     assert_eq!(saved.schema_version, SCHEMA_VERSION);
-    let text = fs::read_to_string(store.client_path("maria-lopez")).unwrap();
+    let text = fs::read_to_string(store.client_path(&rapport::domain::ClientId::new("maria-lopez"))).unwrap();
     assert!(text.contains(&format!("\"schema_version\": {SCHEMA_VERSION}")));
-    let mut reread = store.load("maria-lopez").unwrap();
+    let mut reread = store.load(&rapport::domain::ClientId::new("maria-lopez")).unwrap();
     reread.watch_for.pop();
     let mut expected = old.clone();
     expected.schema_version = SCHEMA_VERSION;
@@ -165,18 +167,20 @@ fn the_day_starts_with_a_snapshot_and_a_restore_keeps_what_it_replaces() {
         .unwrap();
     let note = |t: &str| NewSession { topics: vec![t.into()], ..Default::default() };
     store
-        .update("maria-lopez", dt("2026-11-25 10:00"), "test", |r| {
+        .update(&rapport::domain::ClientId::new("maria-lopez"), dt("2026-11-25 10:00"), "test", |r| {
             r.add_session(note("monday"), dt("2026-11-25 10:00"))
         })
         .unwrap();
     assert_eq!(store.snapshots().len(), 1, "the first client's day has its snapshot");
     store
-        .update("maria-lopez", dt("2026-11-26 10:00"), "test", |r| {
+        .update(&rapport::domain::ClientId::new("maria-lopez"), dt("2026-11-26 10:00"), "test", |r| {
             r.add_session(note("tuesday"), dt("2026-11-26 10:00"))
         })
         .unwrap();
     store
-        .update("maria-lopez", dt("2026-11-26 11:00"), "test", |r| r.add_session(note("later"), dt("2026-11-26 11:00")))
+        .update(&rapport::domain::ClientId::new("maria-lopez"), dt("2026-11-26 11:00"), "test", |r| {
+            r.add_session(note("later"), dt("2026-11-26 11:00"))
+        })
         .unwrap();
     let snaps = store.snapshots();
     assert_eq!(snaps.len(), 2, "one a day: {snaps:?}");
@@ -186,11 +190,11 @@ fn the_day_starts_with_a_snapshot_and_a_restore_keeps_what_it_replaces() {
     // Tuesday's snapshot holds Monday's note only.
     let kept = store.restore(&snaps[1].name, now()).unwrap();
     assert!(kept.ends_with("-before-restore"));
-    let r = store.load("maria-lopez").unwrap();
+    let r = store.load(&rapport::domain::ClientId::new("maria-lopez")).unwrap();
     assert_eq!(r.sessions.iter().map(|s| s.topics[0].as_str()).collect::<Vec<_>>(), vec!["monday"]);
     // And what it replaced can be brought back.
     store.restore(&kept, now()).unwrap();
-    assert_eq!(store.load("maria-lopez").unwrap().sessions.len(), 3);
+    assert_eq!(store.load(&rapport::domain::ClientId::new("maria-lopez")).unwrap().sessions.len(), 3);
 
     let err = store.restore("1999-01-01_000000", now()).unwrap_err().to_string();
     assert!(err.contains("there is no snapshot '1999-01-01_000000'"), "{err}");
@@ -263,10 +267,16 @@ fn restore_asks_first_and_does_nothing_without_yes() {
     assert!(said.contains("It takes away what was written since, for 2 clients:"), "{said}");
     assert!(said.contains("  Maria Lopez: 1 note, 1 task\n"), "{said}");
     assert!(said.contains("  Tom Becker: the whole record (added since)\n"), "{said}");
-    assert_eq!(Store::open(d.path()).unwrap().load("maria-lopez").unwrap().sessions.len(), 1);
+    assert_eq!(
+        Store::open(d.path()).unwrap().load(&rapport::domain::ClientId::new("maria-lopez")).unwrap().sessions.len(),
+        1
+    );
     let yes = run(d.path(), NOW, &["restore", &name, "--yes"]);
     assert!(yes.status.success(), "{}", String::from_utf8_lossy(&yes.stderr));
-    assert_eq!(Store::open(d.path()).unwrap().load("maria-lopez").unwrap().sessions.len(), 0);
+    assert_eq!(
+        Store::open(d.path()).unwrap().load(&rapport::domain::ClientId::new("maria-lopez")).unwrap().sessions.len(),
+        0
+    );
     let missing = run(d.path(), NOW, &["restore", "nope", "--yes"]);
     assert!(String::from_utf8_lossy(&missing.stderr).contains("there is no snapshot 'nope'"));
 }
@@ -338,7 +348,7 @@ proptest! {
         let d = tempfile::tempdir().unwrap();
         let store = Store::open(d.path()).unwrap();
         store.import(&r).unwrap();
-        let back = store.load("c").unwrap();
+        let back = store.load(&rapport::domain::ClientId::new("c")).unwrap();
         prop_assert_eq!(&back, &r);
         prop_assert!(back.verify().is_empty());
     }
@@ -347,22 +357,22 @@ proptest! {
     fn any_bytes_as_a_client_file_give_a_record_or_a_clear_error(bytes in proptest::collection::vec(any::<u8>(), 0..2000)) {
         let d = tempfile::tempdir().unwrap();
         let store = Store::open(d.path()).unwrap();
-        fs::write(store.client_path("x"), &bytes).unwrap();
-        match store.load("x") {
+        fs::write(store.client_path(&rapport::domain::ClientId::new("x")), &bytes).unwrap();
+        match store.load(&rapport::domain::ClientId::new("x")) {
             Ok(_) => {}
             Err(StoreError::Corrupt { line, column, .. }) => prop_assert!(line <= bytes.len() + 1 && column <= bytes.len() + 1),
             Err(e @ StoreError::NewerSchema { .. }) => prop_assert!(e.to_string().contains("newer Rapport")),
             Err(e) => prop_assert!(false, "unexpected error {e}"),
         }
-        prop_assert_eq!(fs::read(store.client_path("x")).unwrap(), bytes);
+        prop_assert_eq!(fs::read(store.client_path(&rapport::domain::ClientId::new("x"))).unwrap(), bytes);
     }
 
     #[test]
     fn json_shaped_garbage_is_refused_with_its_place(s in "\\{\"schema_version\": [0-9]{1,3}, \"client\": [\\[{\"a-z0-9:, ]{0,60}") {
         let d = tempfile::tempdir().unwrap();
         let store = Store::open(d.path()).unwrap();
-        fs::write(store.client_path("x"), &s).unwrap();
-        if let Err(e) = store.load("x") {
+        fs::write(store.client_path(&rapport::domain::ClientId::new("x")), &s).unwrap();
+        if let Err(e) = store.load(&rapport::domain::ClientId::new("x")) {
             prop_assert!(e.to_string().contains("x.json"));
         }
     }
@@ -662,7 +672,10 @@ fn a_full_disk_mid_audit_entry_is_told_and_the_next_entry_starts_fresh() {
     assert!(
         fs::read_to_string(&log).unwrap().ends_with("\"note added\",\"client\":\"maria-lopez\",\"detail\":\"\"}\n")
     );
-    assert_eq!(Store::open(d.path()).unwrap().load("maria-lopez").unwrap().sessions.len(), 3);
+    assert_eq!(
+        Store::open(d.path()).unwrap().load(&rapport::domain::ClientId::new("maria-lopez")).unwrap().sessions.len(),
+        3
+    );
 }
 
 #[test]
@@ -721,7 +734,7 @@ fn erasing_a_client_leaves_no_trace_outside_the_snapshots_at_once() {
     assert!(run(d.path(), NOW, &["client", "add", "Maria Lopez"]).status.success());
     assert!(run(d.path(), NOW, &["note", "maria", "--text", "other words"]).status.success());
     let store = Store::open(d.path()).unwrap();
-    let export = store.export_client("tom-becker", now()).unwrap();
+    let export = store.export_client(&rapport::domain::ClientId::new("tom-becker"), now()).unwrap();
     let export_name = export.file_name().unwrap().to_string_lossy().into_owned();
     assert!(!export_name.to_lowercase().contains("tom") && !export_name.contains("becker"), "{export_name}");
     let words = ["Tom", "Becker", "xylophone", "quietude", "marimba"];

@@ -37,7 +37,7 @@ pub(super) fn personal(command: PersonalCommand, store: &Store, now: NaiveDateTi
                 };
                 let (old_text, old_date) = (p.text.clone(), p.date);
                 let date = if no_date { None } else { date.or(old_date) };
-                r.edit_item(ItemKind::Personal, &detail, text.as_deref().unwrap_or(&old_text), date)?;
+                r.edit_item(ItemKind::Personal, detail.as_str(), text.as_deref().unwrap_or(&old_text), date)?;
                 Ok(detail)
             })?;
             writeln!(out, "Changed {detail} for {}.", r.client.name)?;

@@ -58,13 +58,16 @@ pub(super) fn client(
                         let open = plural(r.open_tasks, "open task");
                         let ro = if f.read_only { "  (read-only: newer format)" } else { "" };
                         let ro = if r.archived { "  (archived)" } else { ro };
-                        let (id, name) = (fit(&f.id, id_width), fit(&r.display_name(), name_width));
+                        let (id, name) = (fit(f.id.as_str(), id_width), fit(&r.display_name(), name_width));
                         let flag = r.flag.as_ref().map(|f| format!("  !! {f}")).unwrap_or_default();
                         writeln!(out, "{id}  {name}  {last}, {open}{ro}{flag}")?;
                     }
-                    (None, e) => {
-                        writeln!(out, "{}  UNREADABLE: {}", fit(&f.id, id_width), e.as_deref().unwrap_or("unknown"))?
-                    }
+                    (None, e) => writeln!(
+                        out,
+                        "{}  UNREADABLE: {}",
+                        fit(f.id.as_str(), id_width),
+                        e.as_deref().unwrap_or("unknown")
+                    )?,
                 }
             }
             empty_note(out, files.is_empty(), "No clients yet. Add one: rapport client add \"Full Name\"")?;

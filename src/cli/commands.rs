@@ -111,8 +111,9 @@ pub(super) fn find(store: &Store, query: &str) -> Result<ClientId> {
 /// (so a damaged index can never send a note to the wrong client).
 fn locate(store: &Store, query: &str) -> Result<(ClientId, Option<ClientRecord>)> {
     let typed = crate::domain::find::fold(query.trim());
-    if store.has_client_file(&typed) {
-        return Ok((typed.into(), None));
+    let whole = ClientId::new(typed.clone());
+    if store.has_client_file(&whole) {
+        return Ok((whole, None));
     }
     // An id from before `sync init` gave the client one free of names.
     if let Some(id) = store.renamed_from(&typed) {

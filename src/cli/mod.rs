@@ -58,8 +58,11 @@ pub fn resolve<'a>(files: &'a [ClientName], query: &str) -> Result<&'a ClientNam
     match matches.as_slice() {
         [one] => Ok(one),
         [] => {
-            let unreadable: Vec<&str> =
-                files.iter().filter(|f| f.name.is_none() && f.id.starts_with(&q)).map(|f| f.id.as_str()).collect();
+            let unreadable: Vec<&str> = files
+                .iter()
+                .filter(|f| f.name.is_none() && f.id.as_str().starts_with(&q))
+                .map(|f| f.id.as_str())
+                .collect();
             if let [id] = unreadable.as_slice() {
                 return Ok(files.iter().find(|f| f.id.as_str() == *id).expect("listed"));
             }

@@ -24,7 +24,7 @@ pub(super) fn verify(
         writeln!(out, "Started the ledger again from the finalised notes as they are now (said in the audit log).")?;
     }
     let id = client.map(|q| find(store, &q)).transpose()?;
-    let v = store.verify(id.as_deref(), now)?;
+    let v = store.verify(id.as_ref().map(|x| x.as_str()), now)?;
     for (path, why) in &v.unreadable {
         writeln!(out, "{}: could not be read, so it was not checked: {why}", path.display())?;
     }
@@ -97,7 +97,7 @@ pub(super) fn export(
         }
         None => write!(out, "{text}")?,
     }
-    store.audit(now, "export", &r.client.id, if format == ExportFormat::Json { "json" } else { "markdown" });
+    store.audit(now, "export", r.client.id.as_str(), if format == ExportFormat::Json { "json" } else { "markdown" });
     Ok(())
 }
 
@@ -125,7 +125,7 @@ pub(super) fn retention(years: u32, store: &Store, now: NaiveDateTime, out: &mut
     let id_width = column(due.iter().map(|(_, id, _)| id.as_str()), usize::MAX);
     let name_width = column(due.iter().map(|(_, _, name)| name.as_str()), NAME_COLUMN);
     for (last, id, name) in &due {
-        writeln!(out, "{}  {}  last contact {last}", fit(id, id_width), fit(name, name_width))?;
+        writeln!(out, "{}  {}  last contact {last}", fit(id.as_str(), id_width), fit(name, name_width))?;
     }
     if due.is_empty() {
         writeln!(out, "No archived client's last contact is older than {}.", plural(years as usize, "year"))?;
@@ -189,7 +189,7 @@ pub(super) fn backup(
             empty_note(out, snaps.is_empty(), "No snapshots yet. `rapport backup` takes one.")
         }
         Some(BackupCommand::Prune { keep, erase: Some(id) }) => {
-            let n = store.erase_from_backups(&id, now)?;
+            let n = store.erase_from_backups(&crate::domain::ClientId::new(id.clone()), now)?;
             writeln!(out, "Took client {id}'s record out of {}.", plural(n, "snapshot"))?;
             let _ = keep;
             Ok(())

@@ -72,7 +72,7 @@ pub(super) fn search(
     let today = now.date();
     let clients = store.client_names()?;
     let client = client.map(|c| resolve(&clients, &c).map(|e| e.id.clone()).map_err(|e| anyhow!(e))).transpose()?;
-    let found = store.search(&query.join(" "), client.as_deref(), limit as usize)?;
+    let found = store.search(&query.join(" "), client.as_ref().map(|x| x.as_str()), limit as usize)?;
     let names: std::collections::HashMap<ClientId, String> = clients
         .into_iter()
         .filter_map(|e| Some((e.id, crate::domain::display_name(&e.name?, e.preferred_name.as_deref()))))

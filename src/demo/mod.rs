@@ -201,10 +201,15 @@ pub fn write_sample_practice(store: &Store, now: NaiveDateTime) -> Result<()> {
             },
             next - Duration::weeks(16),
         )?;
-        store.update(&record.client.id, now, "sample practice written", |r| {
-            fill(r, p, k, next, now);
-            Ok(())
-        })?;
+        store.update(
+            &record.client.id,
+            now,
+            "sample practice written",
+            |r| {
+                fill(r, p, k, next, now);
+                Ok(())
+            },
+        )?;
     }
     Ok(())
 }

@@ -152,7 +152,11 @@ impl ClientRecord {
 
     /// Cancels an appointment. It stays in the record, marked cancelled.
     pub fn cancel_appointment(&mut self, id: &AppointmentId, now: NaiveDateTime) -> Result<Appointment, RecordError> {
-        let a = self.appointments.iter_mut().find(|a| a.id == *id).ok_or_else(|| edit::unknown("appointment", id))?;
+        let a = self
+            .appointments
+            .iter_mut()
+            .find(|a| a.id == *id)
+            .ok_or_else(|| edit::unknown("appointment", id.as_str()))?;
         if a.is_cancelled() {
             return Err(RecordError::Invalid("that appointment is already cancelled".into()));
         }
@@ -173,7 +177,11 @@ impl ClientRecord {
     ) -> Result<Vec<Appointment>, RecordError> {
         bounds::check_number("the appointment length in minutes", minutes, &bounds::MINUTES)
             .map_err(RecordError::Invalid)?;
-        let i = self.appointments.iter().position(|a| a.id == *id).ok_or_else(|| edit::unknown("appointment", id))?;
+        let i = self
+            .appointments
+            .iter()
+            .position(|a| a.id == *id)
+            .ok_or_else(|| edit::unknown("appointment", id.as_str()))?;
         if self.appointments[i].is_cancelled() || self.appointments[i].note.is_some() {
             return Err(RecordError::Invalid("only a booked appointment without a note can be moved".into()));
         }
@@ -204,7 +212,11 @@ impl ClientRecord {
     /// Links note `session` to appointment `id`, which must be booked and
     /// without a note.
     pub(super) fn link_note(&mut self, id: &AppointmentId, session: &SessionId) -> Result<NaiveDateTime, RecordError> {
-        let a = self.appointments.iter_mut().find(|a| a.id == *id).ok_or_else(|| edit::unknown("appointment", id))?;
+        let a = self
+            .appointments
+            .iter_mut()
+            .find(|a| a.id == *id)
+            .ok_or_else(|| edit::unknown("appointment", id.as_str()))?;
         if a.is_cancelled() {
             return Err(RecordError::Invalid("that appointment was cancelled; write the note without it".into()));
         }
@@ -222,7 +234,7 @@ impl ClientRecord {
         let mut used: Vec<AppointmentId> = Vec::new();
         self.appointments.sort_by_key(|a| a.start);
         for i in 0..self.appointments.len() {
-            if self.appointments[i].id.is_empty() || used.contains(&self.appointments[i].id) {
+            if self.appointments[i].id.as_str().is_empty() || used.contains(&self.appointments[i].id) {
                 self.appointments[i].id = next_id("a", self.appointments.iter().map(|a| a.id.as_str()), None);
             }
             used.push(self.appointments[i].id.clone());

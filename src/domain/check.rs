@@ -11,7 +11,7 @@ impl ClientRecord {
     /// part is wrong, in words for the therapist.
     pub fn check(&self) -> Result<(), String> {
         let c = &self.client;
-        id("the client id", &c.id)?;
+        id("the client id", c.id.as_str())?;
         check_text("the name", &c.name)?;
         for (what, v) in [
             ("the preferred name", &c.preferred_name),
@@ -49,7 +49,7 @@ impl ClientRecord {
                 finalised,
                 addenda,
             } = s;
-            id("a session id", sid)?;
+            id("a session id", sid.as_str())?;
             let what = |part: &str| format!("{part} of note {sid}");
             check_time(&what("the time"), *at)?;
             check_number(&what("the length in minutes"), *minutes, &MINUTES)?;
@@ -70,7 +70,7 @@ impl ClientRecord {
             }
         }
         for t in &self.tasks {
-            id("a task id", &t.id)?;
+            id("a task id", t.id.as_str())?;
             check_text(&format!("task {}", t.id), &t.text)?;
             check_text(&format!("the outcome of task {}", t.id), t.outcome.as_deref().unwrap_or(""))?;
             check_date(&format!("task {}", t.id), t.set_on)?;
@@ -79,7 +79,7 @@ impl ClientRecord {
             }
         }
         for p in &self.personal {
-            id("a personal detail's id", &p.id)?;
+            id("a personal detail's id", p.id.as_str())?;
             check_text(&format!("personal detail {}", p.id), &p.text)?;
             check_date(&format!("personal detail {}", p.id), p.noted_on)?;
             if let Some(d) = p.date {
@@ -87,31 +87,31 @@ impl ClientRecord {
             }
         }
         for g in &self.goals {
-            id("a goal id", &g.id)?;
+            id("a goal id", g.id.as_str())?;
             check_text(&format!("goal {}", g.id), &g.text)?;
             check_date(&format!("goal {}", g.id), g.set_on)?;
         }
         for w in &self.watch_for {
-            id("a watch-for id", &w.id)?;
+            id("a watch-for id", w.id.as_str())?;
             check_text(&format!("watch-for item {}", w.id), &w.text)?;
             check_date(&format!("watch-for item {}", w.id), w.noted_on)?;
         }
         unique("appointment", self.appointments.iter().map(|a| a.id.as_str()))?;
         for a in &self.appointments {
-            id("an appointment id", &a.id)?;
+            id("an appointment id", a.id.as_str())?;
             check_time(&format!("appointment {}", a.id), a.start)?;
             check_number("the length of an appointment", a.minutes, &MINUTES)?;
             if let Some(t) = a.cancelled {
                 check_time(&format!("the cancelling of appointment {}", a.id), t)?;
             }
             if let Some(n) = &a.note {
-                id("the note of an appointment", n)?;
+                id("the note of an appointment", n.as_str())?;
             }
         }
-        unique("appointment note", self.appointments.iter().filter_map(|a| a.note.as_deref()))?;
+        unique("appointment note", self.appointments.iter().filter_map(|a| a.note.as_ref().map(|x| x.as_str())))?;
         self.check_measures()?;
         for m in &self.contacts {
-            id("a message id", &m.id)?;
+            id("a message id", m.id.as_str())?;
             check_text(&format!("message {}", m.id), &m.summary)?;
             check_time(&format!("message {}", m.id), m.at)?;
             if let Some(t) = m.replied_at {
@@ -162,7 +162,7 @@ impl ClientRecord {
         unique("custom measure", self.scales.iter().map(|c| c.key()).collect::<Vec<_>>().iter().map(String::as_str))?;
         unique("measure", self.measures.iter().map(|m| m.id.as_str()))?;
         for m in &self.measures {
-            id("a measure id", &m.id)?;
+            id("a measure id", m.id.as_str())?;
             let what = format!("measure {}", m.id);
             id(&format!("the kind of {what}"), m.kind.key())?;
             let scale = self
@@ -175,7 +175,7 @@ impl ClientRecord {
             }
             check_time(&what, m.at)?;
             if let Some(s) = &m.session {
-                id(&format!("the note of {what}"), s)?;
+                id(&format!("the note of {what}"), s.as_str())?;
             }
         }
         Ok(())

@@ -37,7 +37,7 @@ fn measures(out: &mut String, r: &ClientRecord, now: NaiveDateTime) {
             items.join(" "),
             m.total,
             scale.and_then(|s| s.band(m.total)).unwrap_or_default(),
-            m.session.as_deref().unwrap_or("")
+            m.session.as_ref().map(|x| x.as_str()).unwrap_or("")
         ));
     }
     out.push('\n');

@@ -68,7 +68,7 @@ pub fn content_hash(s: &Session, prev: &str) -> String {
         addenda: _,
     } = s;
     let content = Content {
-        id,
+        id: id.as_str(),
         at: *at,
         minutes: *minutes,
         topics,
@@ -121,7 +121,7 @@ impl ClientRecord {
             tasks: self
                 .tasks
                 .iter()
-                .filter(|t| t.session.as_deref() == Some(s.id.as_str()))
+                .filter(|t| t.session.as_ref().map(|x| x.as_str()) == Some(s.id.as_str()))
                 .map(|t| (t.id.as_str(), t.text.as_str(), t.set_on))
                 .collect(),
             sealed_at,
@@ -224,11 +224,10 @@ impl ClientRecord {
             )));
         }
         // Scores already recorded for the note stay; the same measure again is refused.
-        if let Some(m) = self
-            .measures
-            .iter()
-            .find(|m| m.session.as_deref() == Some(id) && new.measures.iter().any(|(kind, _)| *kind == m.kind))
-        {
+        if let Some(m) = self.measures.iter().find(|m| {
+            m.session.as_ref().map(|x| x.as_str()) == Some(id.as_str())
+                && new.measures.iter().any(|(kind, _)| *kind == m.kind)
+        }) {
             return Err(RecordError::Invalid(format!(
                 "note {id} already has its {} scores ({}); remove those first with `rapport measure remove`",
                 self.scale(&m.kind).map_or_else(|| m.kind.to_string(), |s| s.name),
@@ -249,13 +248,13 @@ impl ClientRecord {
         let temp_id = self.add_session(new, now)?;
         let j = self.sessions.iter().position(|s| s.id == temp_id).expect("just added");
         let mut edited = self.sessions.remove(j);
-        for t in self.tasks.iter_mut().filter(|t| t.session.as_deref() == Some(&temp_id)) {
+        for t in self.tasks.iter_mut().filter(|t| t.session.as_ref().map(|x| x.as_str()) == Some(temp_id.as_str())) {
             t.session = Some(id.clone());
         }
-        for p in self.personal.iter_mut().filter(|p| p.session.as_deref() == Some(&temp_id)) {
+        for p in self.personal.iter_mut().filter(|p| p.session.as_ref().map(|x| x.as_str()) == Some(temp_id.as_str())) {
             p.session = Some(id.clone());
         }
-        for m in self.measures.iter_mut().filter(|m| m.session.as_deref() == Some(&temp_id)) {
+        for m in self.measures.iter_mut().filter(|m| m.session.as_ref().map(|x| x.as_str()) == Some(temp_id.as_str())) {
             m.session = Some(id.clone());
         }
         let i = self.sessions.iter().position(|s| s.id == *id).expect("still there");
@@ -337,7 +336,7 @@ mod tests {
         .unwrap();
         assert_eq!(r.sessions[2].topics, vec!["sleep"]);
         assert_eq!(r.sessions[2].id, crate::domain::SessionId::new("s3"));
-        assert_eq!(r.tasks[0].session.as_deref(), Some("s3"));
+        assert_eq!(r.tasks[0].session.as_ref().map(|x| x.as_str()), Some("s3"));
         assert_eq!(
             r.finalise(Some(&crate::domain::SessionId::new("s3")), now).unwrap(),
             vec![crate::domain::SessionId::new("s3")]

@@ -6,7 +6,6 @@
 
 use std::borrow::Borrow;
 use std::fmt;
-use std::ops::Deref;
 
 use serde::{Deserialize, Serialize};
 
@@ -27,12 +26,6 @@ macro_rules! id_type {
             }
         }
 
-        impl Deref for $name {
-            type Target = str;
-            fn deref(&self) -> &str {
-                &self.0
-            }
-        }
 
         impl AsRef<str> for $name {
             fn as_ref(&self) -> &str {

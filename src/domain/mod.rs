@@ -109,7 +109,7 @@ mod tests {
         assert_eq!(id, crate::domain::SessionId::new("s1"));
         assert_eq!(r.sessions[0].topics, vec!["sleep"]);
         assert_eq!(r.sessions[0].minutes, 50);
-        assert_eq!(r.tasks[0].session.as_deref(), Some("s1"));
+        assert_eq!(r.tasks[0].session.as_ref().map(|x| x.as_str()), Some("s1"));
         assert_eq!(r.tasks[0].status, TaskStatus::Open);
         assert_eq!(r.personal[0].date, NaiveDate::from_ymd_opt(2026, 11, 21));
         assert_eq!(r.personal[0].text, "Mia's birthday party");

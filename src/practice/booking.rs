@@ -32,7 +32,12 @@ pub struct Booked {
 /// past and of every overlap, with this client's appointments or another
 /// client's (they cannot see two people at once), for each appointment of a
 /// weekly run; the booking stands either way.
-pub fn book(store: &Store, client: &str, booking: &Booking, now: NaiveDateTime) -> Result<Booked, StoreError> {
+pub fn book(
+    store: &Store,
+    client: &crate::domain::ClientId,
+    booking: &Booking,
+    now: NaiveDateTime,
+) -> Result<Booked, StoreError> {
     let Booking { start, minutes, weekly, replaces } = booking;
     let (overlaps, record) = store.update(client, now, "appointment booked", |r| match replaces {
         Some(id) => r.move_appointment(id, *start, *minutes),

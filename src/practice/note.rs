@@ -75,7 +75,7 @@ pub struct SavedNote {
 /// An empty note is refused.
 pub fn save(
     store: &Store,
-    client: &str,
+    client: &crate::domain::ClientId,
     note: NewSession,
     answers: &Answers,
     now: NaiveDateTime,

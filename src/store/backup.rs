@@ -333,7 +333,7 @@ impl Store {
         let mut lost = Vec::new();
         for id in &ids {
             let r = after.iter().find(|r| &r.client.id == id);
-            for (sid, w) in witness(&old.entries, id) {
+            for (sid, w) in witness(&old.entries, id.as_str()) {
                 let still = r.and_then(|r| r.session(&sid)).and_then(|s| s.finalised.as_ref());
                 if !w.hash.is_empty() && still.is_none() {
                     lost.push(format!("{id} {sid}"));
@@ -343,7 +343,7 @@ impl Store {
                 // Synced, a restore takes no seal away, and the ledger forgets
                 // none (another device's seal may come in from before it):
                 // it witnesses the seals and addenda it does not hold yet.
-                let notes = witness(&old.entries, id);
+                let notes = witness(&old.entries, id.as_str());
                 entries.extend(r.map(baseline).unwrap_or_default().into_iter().filter(|e| {
                     let w = notes.get(&e.session);
                     match e.kind {
@@ -373,15 +373,15 @@ impl Store {
     }
 
     /// Takes client `id`'s file out of every snapshot. Returns how many held it.
-    pub fn erase_from_backups(&self, id: &str, now: NaiveDateTime) -> Result<usize, StoreError> {
-        super::valid_id(id)?;
-        if id.contains('/') || id.starts_with('.') || id.is_empty() {
+    pub fn erase_from_backups(&self, id: &ClientId, now: NaiveDateTime) -> Result<usize, StoreError> {
+        super::valid_id(id.as_str())?;
+        if id.as_str().contains('/') || id.as_str().starts_with('.') || id.as_str().is_empty() {
             return Err(StoreError::Record(crate::domain::RecordError::Invalid(format!("'{id}' is not a client id"))));
         }
         let _lock = self.lock()?;
         let holding = self.snapshots_holding(id);
         for name in &holding {
-            let path = self.backups_dir().join(name).join("clients").join(self.file_name(id));
+            let path = self.backups_dir().join(name).join("clients").join(self.file_name(id.as_str()));
             fs::remove_file(&path).map_err(|e| StoreError::io("remove", &path, e))?;
         }
         self.audit(now, "erased from backups", "", &holding.len().to_string());
@@ -389,10 +389,10 @@ impl Store {
     }
 
     /// The snapshots that still hold client `id`'s file.
-    pub fn snapshots_holding(&self, id: &str) -> Vec<String> {
+    pub fn snapshots_holding(&self, id: &ClientId) -> Vec<String> {
         self.snapshot_names()
             .into_iter()
-            .filter(|s| self.backups_dir().join(s).join("clients").join(self.file_name(id)).exists())
+            .filter(|s| self.backups_dir().join(s).join("clients").join(self.file_name(id.as_str())).exists())
             .collect()
     }
 }

@@ -1,6 +1,7 @@
 //! Every change to a client's record: made under the folder lock, to the
 //! file as it is on disk now, witnessed in the ledger, and written whole.
 
+use crate::domain::ClientId;
 use std::fs;
 use std::io;
 
@@ -19,12 +20,12 @@ impl Store {
         let before = self.clients_mtime();
         self.daily_snapshot_locked(now)?;
         let id = match &self.device {
-            Some(tag) => name_free_id(tag, |id| self.client_path(id).exists()),
+            Some(tag) => name_free_id(tag, |id| self.client_path(&crate::domain::ClientId::new(id)).exists()),
             None => {
                 let base = slug(&profile.name);
                 (1..)
                     .map(|n| if n == 1 { base.clone() } else { format!("{base}-{n}") })
-                    .find(|id| !self.client_path(id).exists())
+                    .find(|id| !self.client_path(&crate::domain::ClientId::new(id)).exists())
                     .expect("an unused id")
             }
         }
@@ -32,7 +33,7 @@ impl Store {
         let record = ClientRecord::new(id, profile, now.date());
         self.write(&record)?;
         self.reindex(&record, before, true);
-        self.audit(now, "client added", &record.client.id, "");
+        self.audit(now, "client added", record.client.id.as_str(), "");
         Ok(record)
     }
 
@@ -41,11 +42,11 @@ impl Store {
     /// cannot see two people at once.
     pub fn overlapping_others(
         &self,
-        id: &str,
+        id: &ClientId,
         booked: &[crate::domain::Appointment],
     ) -> Result<Vec<(String, crate::domain::Appointment)>, StoreError> {
         let mut found = Vec::new();
-        for e in self.index()?.into_iter().filter(|e| e.id.as_str() != id) {
+        for e in self.index()?.into_iter().filter(|e| e.id.as_str() != id.as_str()) {
             let Some(s) = e.summary.filter(|s| !s.archived) else { continue };
             let clash = |o: &&crate::domain::Appointment| !o.is_cancelled() && booked.iter().any(|b| b.overlaps(o));
             found.extend(s.appointments.iter().filter(clash).map(|o| (s.name.clone(), o.clone())));
@@ -61,7 +62,7 @@ impl Store {
     /// the audit log.
     pub fn update<T>(
         &self,
-        id: &str,
+        id: &ClientId,
         now: NaiveDateTime,
         what: &str,
         change: impl FnOnce(&mut ClientRecord) -> Result<T, RecordError>,
@@ -76,21 +77,21 @@ impl Store {
     /// note the ledger saw sealed with other content is never sealed again.
     pub fn update_with<T>(
         &self,
-        id: &str,
+        id: &ClientId,
         now: NaiveDateTime,
         what: &str,
         change: impl FnOnce(&mut ClientRecord, &[SessionId]) -> Result<T, RecordError>,
     ) -> Result<(T, ClientRecord), StoreError> {
         let _lock = self.lock()?;
         let before = self.clients_mtime();
-        let mut on_disk = self.load_for_change(id)?;
+        let mut on_disk = self.load_for_change(id.as_str())?;
         // What this change adds gets ids no other device gives.
         on_disk.device = crate::domain::DeviceTag(self.device.clone());
         self.daily_snapshot_locked(now)?;
-        let notes = self.witness_locked(id, now)?;
+        let notes = self.witness_locked(id.as_str(), now)?;
         let mut sealed_record = on_disk.clone();
         let (sealed, refused) = sealed_record
-            .finalise_due_where(now, self.settings.policy(), |s, hash| ledger::may_seal(&notes, &s.id, hash));
+            .finalise_due_where(now, self.settings.policy(), |s, hash| ledger::may_seal(&notes, s.id.as_str(), hash));
         for sid in &refused {
             self.notice(format!(
                 "note {sid} of {id} was finalised before with other content and has been changed outside Rapport \
@@ -100,7 +101,7 @@ impl Store {
         let mut record = sealed_record.clone();
         let result = change(&mut record, &sealed).and_then(|out| {
             for e in ledger::changes(Some(&sealed_record), &record) {
-                if e.kind == ledger::Kind::Seal && !ledger::may_seal(&notes, &e.session, &e.hash) {
+                if e.kind == ledger::Kind::Seal && !ledger::may_seal(&notes, e.session.as_str(), &e.hash) {
                     return Err(RecordError::Invalid(format!(
                         "note {} was finalised before with other content and has been changed outside Rapport \
                          since; it was not sealed again. `rapport verify` names it; `rapport backup list` shows \
@@ -132,11 +133,11 @@ impl Store {
             on_disk.client.name != record.client.name || on_disk.client.preferred_name != record.client.preferred_name;
         self.reindex(&record, before, renamed);
         if !sealed.is_empty() {
-            self.audit(now, "notes finalised automatically", id, &sealed.join(","));
+            self.audit(now, "notes finalised automatically", id.as_str(), &sealed.join(","));
         }
         match out {
             Ok(out) => {
-                self.audit(now, what, id, "");
+                self.audit(now, what, id.as_str(), "");
                 Ok((out, record))
             }
             Err(e) => {
@@ -198,12 +199,12 @@ impl Store {
     /// Erases client `id` at once, under one lock: their file, their draft,
     /// their index entry and search text, their exports in `DATA/exports/`,
     /// and their entries in the audit log and the ledger. Says what remains.
-    pub fn delete_client(&self, id: &str, now: NaiveDateTime) -> Result<Erased, StoreError> {
-        valid_id(id)?;
+    pub fn delete_client(&self, id: &ClientId, now: NaiveDateTime) -> Result<Erased, StoreError> {
+        valid_id(id.as_str())?;
         let _lock = self.lock()?;
         // Erasing is a change like any other: a newer Rapport's file is not ours to remove.
         if self.load_file(id).read_only {
-            self.load_for_change(id)?;
+            self.load_for_change(id.as_str())?;
         }
         let path = self.client_path(id);
         if !path.exists() {
@@ -219,8 +220,10 @@ impl Store {
             self.witness_locked("", now)?;
         }
         let (exports, copies) = self.erase_traces(id)?;
-        let kept: Vec<audit::AuditEntry> =
-            audit::read(&self.root, self.keys.as_deref()).into_iter().filter(|e| e.client.as_str() != id).collect();
+        let kept: Vec<audit::AuditEntry> = audit::read(&self.root, self.keys.as_deref())
+            .into_iter()
+            .filter(|e| e.client.as_str() != id.as_str())
+            .collect();
         audit::rewrite(&self.root, &kept, self.keys.as_deref())
             .map_err(|source| StoreError::Write { path: self.root.join("audit.log"), cause: source })?;
         if ledger::exists(&self.root) {
@@ -235,14 +238,15 @@ impl Store {
                     at.join(", ")
                 ));
             }
-            let kept: Vec<ledger::Entry> = read.entries.into_iter().filter(|e| e.client.as_str() != id).collect();
+            let kept: Vec<ledger::Entry> =
+                read.entries.into_iter().filter(|e| e.client.as_str() != id.as_str()).collect();
             let erased = ledger::NewEntry {
                 kind: ledger::Kind::Erased,
                 client: ClientId::default(),
                 session: SessionId::default(),
                 // Names the client only by a hash of their id, and only where
                 // ids hold no name (a synced practice's).
-                hash: if synced { ledger::tombstone(id) } else { String::new() },
+                hash: if synced { ledger::tombstone(id.as_str()) } else { String::new() },
             };
             ledger::rewrite(&self.root, &kept, &[erased], now, self.keys.as_deref())
                 .map_err(|e| self.ledger_error(e))?;
@@ -258,8 +262,8 @@ impl Store {
     /// `clients/`, their draft, index entry and search text. For an erasure
     /// here, and for one that came from another device with a sync. Call
     /// under the lock. Returns the names of the exports and copies removed.
-    pub fn erase_traces(&self, id: &str) -> Result<(Vec<String>, Vec<String>), StoreError> {
-        valid_id(id)?;
+    pub fn erase_traces(&self, id: &ClientId) -> Result<(Vec<String>, Vec<String>), StoreError> {
+        valid_id(id.as_str())?;
         let mut exports = Vec::new();
         for path in self.exports_of(id) {
             fs::remove_file(&path).map_err(|e| StoreError::io("remove", &path, e))?;
@@ -267,11 +271,11 @@ impl Store {
         }
         // Copies a sync tool left of this client's record hold their words too.
         let mut copies = Vec::new();
-        for path in self.copies_of(id) {
+        for path in self.copies_of(id.as_str()) {
             fs::remove_file(&path).map_err(|e| StoreError::io("remove", &path, e))?;
             copies.push(path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default());
         }
-        let draft = self.draft_path(id);
+        let draft = self.draft_path(id.as_str());
         match fs::remove_file(&draft) {
             Err(e) if e.kind() != io::ErrorKind::NotFound => return Err(StoreError::io("remove", &draft, e)),
             _ => {}
@@ -279,8 +283,8 @@ impl Store {
         let index = self.root.join("index");
         self.index_dir().remove_one(id).map_err(|source| StoreError::Write { path: index, cause: source })?;
         let old_ids = self.root.join(super::conversion::OLD_IDS);
-        self.forget_old_id(id).map_err(|source| StoreError::Write { path: old_ids, cause: source })?;
-        self.forget_witness(id);
+        self.forget_old_id(id.as_str()).map_err(|source| StoreError::Write { path: old_ids, cause: source })?;
+        self.forget_witness(id.as_str());
         Ok((exports, copies))
     }
 }

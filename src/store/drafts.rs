@@ -1,6 +1,7 @@
 //! Note forms not yet saved, kept within seconds of typing so nothing
 //! typed is lost.
 
+use crate::domain::ClientId;
 use std::fs;
 use std::io;
 
@@ -96,14 +97,14 @@ impl Store {
     pub fn save_draft<T: Serialize>(&self, id: &str, draft: &T, window: &str) -> Result<(), StoreError> {
         valid_id(id)?;
         // A client erased while a note was being typed gets no draft back.
-        if !self.client_path(id).exists() {
-            return Err(StoreError::NotFound { path: self.client_path(id) });
+        if !self.client_path(&crate::domain::ClientId::new(id)).exists() {
+            return Err(StoreError::NotFound { path: self.client_path(&crate::domain::ClientId::new(id)) });
         }
         // Another window's kept note is never written over: while that
         // window is open it is its own, and once it has stopped it is the
         // only copy of words typed there, until a window restores it (which
         // makes it that window's: see `claim_draft`).
-        if let Some(other) = self.draft_window(id).filter(|w| w != window) {
+        if let Some(other) = self.draft_window(&crate::domain::ClientId::new(id)).filter(|w| w != window) {
             let why = if self.window_open(&other) {
                 "another open Rapport window is keeping an unsaved note for this client, so this one is not kept \
                  as a draft; save it when you are done"
@@ -121,11 +122,11 @@ impl Store {
     /// `to`'s, under the lock, so that of two windows offered the same note
     /// only one restores it. Refused when the draft is gone or another open
     /// window has taken it up.
-    pub fn claim_draft(&self, id: &str, from: &str, to: &str) -> Result<(), StoreError> {
-        valid_id(id)?;
+    pub fn claim_draft(&self, id: &ClientId, from: &str, to: &str) -> Result<(), StoreError> {
+        valid_id(id.as_str())?;
         let _lock = self.lock()?;
         let refused = |why: &str| Err(StoreError::Record(crate::domain::RecordError::Invalid(why.into())));
-        let path = self.draft_path(id);
+        let path = self.draft_path(id.as_str());
         let Ok(bytes) = self.read_file(&path) else {
             return refused("that unsaved note is no longer kept: another window saved or discarded it");
         };
@@ -144,8 +145,8 @@ impl Store {
     }
 
     /// The window that kept client `id`'s draft, if it says.
-    pub fn draft_window(&self, id: &str) -> Option<String> {
-        self.read_file(&self.draft_path(id))
+    pub fn draft_window(&self, id: &ClientId) -> Option<String> {
+        self.read_file(&self.draft_path(id.as_str()))
             .ok()
             .and_then(|b| serde_json::from_slice::<serde_json::Value>(&b).ok())
             .and_then(|v| v.get("window").and_then(|w| w.as_str()).map(str::to_string))
@@ -176,12 +177,12 @@ impl Store {
 
     /// Removes client `id`'s draft; with `windows`, only if one of those
     /// windows kept it (a draft another window keeps for the client stays).
-    pub fn delete_draft(&self, id: &str, windows: &[String]) -> Result<(), StoreError> {
+    pub fn delete_draft(&self, id: &ClientId, windows: &[String]) -> Result<(), StoreError> {
         if !windows.is_empty() && self.draft_window(id).is_some_and(|k| !windows.contains(&k)) {
             return Ok(());
         }
-        valid_id(id)?;
-        let path = self.draft_path(id);
+        valid_id(id.as_str())?;
+        let path = self.draft_path(id.as_str());
         match fs::remove_file(&path) {
             Err(e) if e.kind() != io::ErrorKind::NotFound => Err(StoreError::io("remove", &path, e)),
             _ => Ok(()),

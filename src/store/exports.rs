@@ -1,6 +1,7 @@
 //! Exports of a client's record: in `DATA/exports/` from the app, or to a
 //! file the therapist names; named so they give no client's name away.
 
+use crate::domain::ClientId;
 use std::fs;
 use std::path::{Path, PathBuf};
 
@@ -12,20 +13,20 @@ use crate::domain::RecordError;
 impl Store {
     /// The opaque token that begins the names of client `id`'s exports:
     /// a hash of the id (keyed, when the folder is encrypted), never a name.
-    pub fn export_token(&self, id: &str) -> String {
+    pub fn export_token(&self, id: &ClientId) -> String {
         match &self.keys {
             Some(k) => k.stem(&format!("export:{id}")),
-            None => plain_export_token(id),
+            None => plain_export_token(id.as_str()),
         }
     }
 
     /// Client `id`'s exports in `DATA/exports/`, whatever Rapport version
     /// named them and whether or not they are encrypted.
-    pub fn exports_of(&self, id: &str) -> Vec<PathBuf> {
-        let mut prefixes = vec![plain_export_token(id), id.to_string()];
+    pub fn exports_of(&self, id: &ClientId) -> Vec<PathBuf> {
+        let mut prefixes = vec![plain_export_token(id.as_str()), id.to_string()];
         if let Some(k) = &self.keys {
             prefixes.push(k.stem(&format!("export:{id}")));
-            prefixes.push(k.stem(id));
+            prefixes.push(k.stem(id.as_str()));
         }
         let Ok(entries) = fs::read_dir(self.root.join("exports")) else { return Vec::new() };
         let mut found: Vec<PathBuf> = entries
@@ -42,14 +43,14 @@ impl Store {
 
     /// Writes client `id`'s whole record as Markdown into `DATA/exports/`,
     /// under a name that gives no name away.
-    pub fn export_client(&self, id: &str, now: NaiveDateTime) -> Result<PathBuf, StoreError> {
-        valid_id(id)?;
+    pub fn export_client(&self, id: &ClientId, now: NaiveDateTime) -> Result<PathBuf, StoreError> {
+        valid_id(id.as_str())?;
         let record = self.load(id)?;
         let dir = self.root.join("exports");
         create_private_dir(&dir).map_err(|source| StoreError::Write { path: dir.clone(), cause: source })?;
         let path = dir.join(format!("{}-{}.md", self.export_token(id), now.format("%Y-%m-%d_%H%M")));
         let path = self.write_export(&path, crate::domain::export::to_markdown(&record, now).as_bytes(), false)?;
-        self.audit(now, "export", id, "markdown");
+        self.audit(now, "export", id.as_str(), "markdown");
         Ok(path)
     }
 

@@ -59,8 +59,8 @@ impl Store {
     }
 
     /// Client `id` has a file (not a link) in `clients/`: one `stat`.
-    pub fn has_client_file(&self, id: &str) -> bool {
-        bounds::is_valid_id(id) && fs::symlink_metadata(self.client_path(id)).is_ok_and(|m| m.is_file())
+    pub fn has_client_file(&self, id: &ClientId) -> bool {
+        bounds::is_valid_id(id.as_str()) && fs::symlink_metadata(self.client_path(id)).is_ok_and(|m| m.is_file())
     }
 
     /// Every client as the index knows them, sorted by id. The index is

@@ -26,18 +26,18 @@ impl Store {
 
     /// Reads one client file. An id Rapport would not write (one taken from
     /// a damaged index, say) is never made into a path.
-    pub fn load_file(&self, id: &str) -> ClientFile {
-        if !bounds::is_valid_id(id) {
+    pub fn load_file(&self, id: &ClientId) -> ClientFile {
+        if !bounds::is_valid_id(id.as_str()) {
             let path = self.clients_dir().join("?");
             return ClientFile {
-                id: ClientId::new(id),
+                id: id.clone(),
                 path: path.clone(),
                 record: Err(StoreError::NotFound { path }),
                 read_only: false,
             };
         }
-        let mut file = self.load_path(&self.stem(id), self.client_path(id));
-        file.id = ClientId::new(id);
+        let mut file = self.load_path(&self.stem(id.as_str()), self.client_path(id));
+        file.id = id.clone();
         file
     }
 
@@ -45,7 +45,7 @@ impl Store {
     /// folder is encrypted the keyed hash that stands for it.
     pub fn load_named(&self, stem: &str) -> ClientFile {
         if !bounds::is_valid_id(stem) {
-            return self.load_file(stem);
+            return self.load_file(&crate::domain::ClientId::new(stem));
         }
         self.load_path(stem, self.clients_dir().join(format!("{stem}.{}", self.ext())))
     }
@@ -69,7 +69,7 @@ impl Store {
     /// A record is used only from the file named for its id: a copy under
     /// another name (a sync tool's, a hand-made one) is named, not used.
     pub(super) fn owns_its_name(&self, stem: &str, path: &Path, r: ClientRecord) -> Result<ClientRecord, StoreError> {
-        if self.stem(&r.client.id) == stem {
+        if self.stem(r.client.id.as_str()) == stem {
             return Ok(r);
         }
         Err(StoreError::Damaged {
@@ -77,7 +77,7 @@ impl Store {
             reason: format!(
                 "it holds the record of client '{}', whose file is {}. Is it a copy? Compare the two and keep one",
                 r.client.id,
-                self.file_name(&r.client.id)
+                self.file_name(r.client.id.as_str())
             ),
         })
     }
@@ -85,14 +85,14 @@ impl Store {
     /// Reads one client's record to show it: a file from a newer Rapport is
     /// read as far as this build understands it (see [`Store::load_file`]
     /// to know whether it may be changed).
-    pub fn load(&self, id: &str) -> Result<ClientRecord, StoreError> {
+    pub fn load(&self, id: &ClientId) -> Result<ClientRecord, StoreError> {
         self.load_file(id).record
     }
 
     /// A newer Rapport's file exactly as it is, for a JSON export that must
     /// leave out nothing this build does not understand. None for a file
     /// of this build's format (its record is the whole of it).
-    pub fn newer_file_as_json(&self, id: &str) -> Result<Option<serde_json::Value>, StoreError> {
+    pub fn newer_file_as_json(&self, id: &ClientId) -> Result<Option<serde_json::Value>, StoreError> {
         let file = self.load_file(id);
         if !file.read_only {
             return Ok(None);
@@ -103,11 +103,14 @@ impl Store {
 
     /// Reads one client's record to change it: a newer format is refused.
     pub(super) fn load_for_change(&self, id: &str) -> Result<ClientRecord, StoreError> {
-        let file = self.load_file(id);
+        let file = self.load_file(&crate::domain::ClientId::new(id));
         match file.record {
             Ok(_) if file.read_only => Err(StoreError::NewerSchema {
                 path: file.path,
-                found: self.read_file(&self.client_path(id)).ok().map_or(0, |b| version_of(&b)),
+                found: self
+                    .read_file(&self.client_path(&crate::domain::ClientId::new(id)))
+                    .ok()
+                    .map_or(0, |b| version_of(&b)),
             }),
             other => other,
         }

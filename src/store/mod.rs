@@ -164,8 +164,8 @@ impl Store {
     }
 
     /// The file that holds client `id`.
-    pub fn client_path(&self, id: &str) -> PathBuf {
-        self.clients_dir().join(format!("{}.{}", self.stem(id), self.ext()))
+    pub fn client_path(&self, id: &ClientId) -> PathBuf {
+        self.clients_dir().join(format!("{}.{}", self.stem(id.as_str()), self.ext()))
     }
 
     /// The name of client `id`'s file, in `clients/` or a snapshot.

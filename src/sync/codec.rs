@@ -65,7 +65,7 @@ impl<'a> Codec<'a> {
         let record = parse_record(&plain, Path::new(path)).map_err(|e| tracked::unreadable(&e))?;
         let named = match self.keys {
             None => record.client.id.as_str() == stem,
-            Some(k) => k.stem(&record.client.id) == stem,
+            Some(k) => k.stem(record.client.id.as_str()) == stem,
         };
         if !named {
             return Err(if self.encrypted() {

@@ -46,7 +46,7 @@ pub fn here(git: &Git, codec: Codec) -> Result<Vec<Missing>> {
                 ledger.insert(read.entries)
             }
         };
-        if !ledger::erased(entries, &record.client.id) {
+        if !ledger::erased(entries, record.client.id.as_str()) {
             missing.push(Missing { path, bytes, record });
         }
     }
@@ -84,7 +84,7 @@ pub fn keep_in_tree(git: &Git, codec: Codec, head: &str, theirs: &str, tree: &st
             }
             let Some(bytes) = git.blob(side, &c.path)? else { continue };
             let Ok(r) = codec.record(&c.path, &stem, &bytes) else { continue };
-            if !ledger::erased_in(&ledger, codec.keys(), &r.client.id) {
+            if !ledger::erased_in(&ledger, codec.keys(), r.client.id.as_str()) {
                 put.push((c.path, bytes));
             }
         }

@@ -213,7 +213,7 @@ impl Synced {
             let Some(after) = record(target, &c.path, &stem)? else { continue };
             if before.is_none() && was_here(git, head, &c.path)? {
                 let who = (after.client.name.clone(), after.client.id.to_string());
-                if super::missing::erased_at(git, codec, head, &after.client.id)? {
+                if super::missing::erased_at(git, codec, head, after.client.id.as_str())? {
                     self.back_here.push(who);
                 } else {
                     self.brought_back.push(who);

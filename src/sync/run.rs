@@ -293,7 +293,7 @@ fn settle_rewitness(store: &Store, now: NaiveDateTime) -> Result<()> {
         ledger::append(store.root(), &entries, now, store.keys())
             .map_err(|e| anyhow::anyhow!("writing the ledger: {e}"))?;
         for e in &entries {
-            store.audit(now, "seal witnessed again after a sync", &e.client, &e.session);
+            store.audit(now, "seal witnessed again after a sync", e.client.as_str(), e.session.as_str());
         }
     }
     std::fs::remove_file(&path).or_else(|e| if e.kind() == std::io::ErrorKind::NotFound { Ok(()) } else { Err(e) })?;

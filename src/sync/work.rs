@@ -140,7 +140,7 @@ pub fn notes_between(git: &Git, codec: Codec, from: Option<&str>, to: &str) -> R
         };
         let (Some(after), before) = (read(Some(to)), read(from)) else { continue };
         let had = |id: &str| before.as_ref().is_some_and(|b| b.sessions.iter().any(|s| s.id.as_str() == id));
-        let new = after.sessions.iter().filter(|s| !had(&s.id)).count();
+        let new = after.sessions.iter().filter(|s| !had(s.id.as_str())).count();
         notes += new;
         // A record changed otherwise: a task, a detail, an appointment.
         records += usize::from(new == 0);

@@ -292,7 +292,7 @@ impl Model {
             m.screen = Screen::Clients;
             m.home = Screen::Clients;
         }
-        if let Some(client) = m.drafts.keys().find(|id| m.index_of(id).is_some()).cloned() {
+        if let Some(client) = m.drafts.keys().find(|id| m.index_of(id.as_str()).is_some()).cloned() {
             m.popup = Some(Popup::Restore { client });
         }
         m

@@ -207,7 +207,7 @@ pub(crate) fn note_saved(
     let name = record.called().to_string();
     let position = record.sessions_newest_first().iter().position(|s| s.id == session).unwrap_or(0);
     m.replace_record(record);
-    m.select_client(&id);
+    m.select_client(id.as_str());
     m.list.session = position;
     m.list.scroll = 0;
     m.list.sessions_focus = false;

@@ -36,7 +36,7 @@ impl ClientEntry {
     pub fn name(&self) -> &str {
         match &self.summary {
             Ok(s) => &s.name,
-            Err(_) => &self.id,
+            Err(_) => self.id.as_str(),
         }
     }
 
@@ -81,16 +81,16 @@ impl Model {
     pub fn wanted(&self) -> Vec<ClientId> {
         let mut ids: Vec<&str> = Vec::new();
         if let Some(e) = self.selected_entry().filter(|_| matches!(self.screen, Screen::Clients)) {
-            ids.push(&e.id);
+            ids.push(e.id.as_str());
         }
         match &self.screen {
-            Screen::Review(v) => ids.push(&v.client),
-            Screen::Profile(v) => ids.push(&v.client),
-            Screen::Chart(v) => ids.push(&v.client),
+            Screen::Review(v) => ids.push(v.client.as_str()),
+            Screen::Profile(v) => ids.push(v.client.as_str()),
+            Screen::Chart(v) => ids.push(v.client.as_str()),
             _ => {}
         }
         if let Some(Popup::Tasks { client, .. }) = &self.popup {
-            ids.push(client);
+            ids.push(client.as_str());
         }
         ids.into_iter()
             .filter(|id| self.entry(id).is_some_and(|e| e.record.is_none() && e.summary.is_ok()))
@@ -109,13 +109,13 @@ impl Model {
                 self.loaded.push_back(ClientId::new(id));
                 while self.loaded.len() > KEEP_LOADED {
                     if let Some(old) = self.loaded.pop_front()
-                        && let Some(j) = self.index_of(&old)
+                        && let Some(j) = self.index_of(old.as_str())
                     {
                         self.clients[j].record = None;
                     }
                 }
                 if let Some(session) = self.pending_session.take() {
-                    self.select_session(id, &session);
+                    self.select_session(id, session.as_str());
                 }
             }
             Err(e) => {
@@ -135,7 +135,7 @@ impl Model {
         let mut updated = false;
         let present: std::collections::HashSet<ClientId> = entries.iter().map(|e| e.id.clone()).collect();
         for e in entries {
-            match self.index_of(&e.id) {
+            match self.index_of(e.id.as_str()) {
                 Some(i) if self.clients[i].stamp == Some(e.stamp) => {}
                 Some(i) => {
                     // No stamp yet: the change is our own save. The record is
@@ -162,7 +162,7 @@ impl Model {
             self.sort_clients();
             self.refilter();
             if let Some(id) = selected {
-                self.select_client(&id);
+                self.select_client(id.as_str());
             }
         }
         changed
@@ -197,7 +197,7 @@ impl Model {
             record: Some(record),
             stamp: None,
         };
-        match self.index_of(&entry.id) {
+        match self.index_of(entry.id.as_str()) {
             Some(i) => self.clients[i] = entry,
             None => self.clients.push(entry),
         }
@@ -206,7 +206,7 @@ impl Model {
         self.sort_clients();
         self.refilter();
         if let Some(id) = selected_id {
-            self.select_client(&id);
+            self.select_client(id.as_str());
         }
     }
 

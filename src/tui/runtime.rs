@@ -50,7 +50,7 @@ pub fn open_model(store: &Store, now: NaiveDateTime, theme: Theme) -> Result<Mod
     let index = store.index()?;
     // Drafts are filed by file name; the app knows clients by id.
     let by_file: std::collections::HashMap<String, ClientId> =
-        index.iter().map(|e| (store.stem(&e.id), e.id.clone())).collect();
+        index.iter().map(|e| (store.stem(e.id.as_str()), e.id.clone())).collect();
     // A draft another open window is still writing is that window's: it is
     // not offered here as if it had been left behind.
     let drafts: Vec<(ClientId, NoteDraft)> = store

@@ -48,7 +48,7 @@ fn step_model(m: &mut Model, action: Action) -> Vec<Effect> {
             return vec![];
         }
         Action::ClientLoaded { client, record } => {
-            m.loaded(&client, record.map(|r| *r));
+            m.loaded(client.as_str(), record.map(|r| *r));
             return vec![];
         }
         Action::Tick(now) => {
@@ -93,7 +93,7 @@ fn step_model(m: &mut Model, action: Action) -> Vec<Effect> {
             let name = record.display_name();
             let id = record.client.id.clone();
             m.replace_record(*record);
-            m.select_client(&id);
+            m.select_client(id.as_str());
             m.screen = Screen::Clients;
             m.home = Screen::Clients;
             m.set_info(format!("Saved {name}."));
@@ -121,7 +121,7 @@ fn step_model(m: &mut Model, action: Action) -> Vec<Effect> {
         }
         Action::DraftSaved { .. } => return vec![],
         Action::DraftClaimed { client, result } => {
-            super::nav::claimed(m, &client, result);
+            super::nav::claimed(m, client.as_str(), result);
             return vec![];
         }
         Action::DraftFailed(message) => {

@@ -84,7 +84,7 @@ pub fn view(m: &Model, frame: &mut Frame) {
 /// synced practice, `c` on the review of a client with a conflict.
 fn situational_keys(m: &Model, context: Context) -> Vec<(String, &'static str)> {
     let synced = m.sync.is_some() && matches!(context, Context::Today | Context::Clients);
-    let conflict = matches!(&m.screen, Screen::Review(v) if m.summary(&v.client).is_some_and(|s| s.conflicts > 0))
+    let conflict = matches!(&m.screen, Screen::Review(v) if m.summary(v.client.as_str()).is_some_and(|s| s.conflicts > 0))
         && context == Context::Review;
     let mut keys = Vec::new();
     if synced {

@@ -27,7 +27,7 @@ pub(super) fn before_sync() -> Practice {
     ok(&p, l, MORNING, &["backup"]);
     super::erasure::erase(&p, l, SLUGS[2], "Cornelius Wexley");
     let morning = chrono::NaiveDateTime::parse_from_str(MORNING, "%Y-%m-%d %H:%M").unwrap();
-    rapport::store::Store::open(l).unwrap().export_client(SLUGS[0], morning).unwrap();
+    rapport::store::Store::open(l).unwrap().export_client(&rapport::domain::ClientId::new(SLUGS[0]), morning).unwrap();
     fs::write(l.join("drafts/annabel-byrneford.json"), r#"{"fields":{"topics":"half a thought"},"window":""}"#)
         .unwrap();
     // A crash tore the audit log's last line.
@@ -133,7 +133,11 @@ fn sync_init_gives_each_client_an_id_free_of_names_wherever_a_remote_or_a_restor
     }
     let ann = common::id_of(l, "Annabel Byrneford");
     assert_eq!(fs::read(l.join(format!("drafts/{ann}.json"))).unwrap(), draft, "the draft keeps its client");
-    assert_eq!(rapport::store::Store::open(l).unwrap().exports_of(&ann).len(), 1, "the export keeps its client");
+    assert_eq!(
+        rapport::store::Store::open(l).unwrap().exports_of(&rapport::domain::ClientId::new(ann.clone())).len(),
+        1,
+        "the export keeps its client"
+    );
     // The ledger still witnesses the seal and the addendum, under the new id.
     assert!(ok(&p, l, NOON, &["verify"]).contains("All 1 finalised note of 2 clients are as they were"));
     assert!(ok(&p, l, NOON, &["review", "annabel"]).contains("nightmares"), "a name still finds its client");

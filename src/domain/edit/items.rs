@@ -21,7 +21,7 @@ impl ClientRecord {
 
     /// Flags a personal detail to ask about next time, or unflags it.
     pub fn set_personal_ask(&mut self, id: &DetailId, ask: bool) -> Result<(), RecordError> {
-        let p = self.personal.iter_mut().find(|p| p.id == *id).ok_or_else(|| unknown("personal", id))?;
+        let p = self.personal.iter_mut().find(|p| p.id == *id).ok_or_else(|| unknown("personal", id.as_str()))?;
         p.ask = ask;
         Ok(())
     }
@@ -34,13 +34,13 @@ impl ClientRecord {
 
     /// Records whether the client agreed to a goal.
     pub fn set_goal_agreed(&mut self, id: &GoalId, agreed: bool) -> Result<(), RecordError> {
-        let goal = self.goals.iter_mut().find(|g| g.id == *id).ok_or_else(|| unknown("goal", id))?;
+        let goal = self.goals.iter_mut().find(|g| g.id == *id).ok_or_else(|| unknown("goal", id.as_str()))?;
         goal.agreed = agreed;
         Ok(())
     }
 
     pub fn set_goal_status(&mut self, id: &GoalId, status: GoalStatus) -> Result<(), RecordError> {
-        let goal = self.goals.iter_mut().find(|g| g.id == *id).ok_or_else(|| unknown("goal", id))?;
+        let goal = self.goals.iter_mut().find(|g| g.id == *id).ok_or_else(|| unknown("goal", id.as_str()))?;
         goal.status = status;
         Ok(())
     }

@@ -20,7 +20,7 @@ impl ClientRecord {
     }
 
     pub fn mark_replied(&mut self, id: &ContactId, at: NaiveDateTime) -> Result<(), RecordError> {
-        let contact = self.contacts.iter_mut().find(|c| c.id == *id).ok_or_else(|| unknown("contact", id))?;
+        let contact = self.contacts.iter_mut().find(|c| c.id == *id).ok_or_else(|| unknown("contact", id.as_str()))?;
         if contact.replied_at.is_some() {
             return Err(RecordError::Invalid(format!("contact {id} is already marked as replied")));
         }
@@ -30,7 +30,7 @@ impl ClientRecord {
 
     /// Takes back a reply marked by mistake: the message awaits one again.
     pub fn unmark_replied(&mut self, id: &ContactId) -> Result<(), RecordError> {
-        let contact = self.contacts.iter_mut().find(|c| c.id == *id).ok_or_else(|| unknown("contact", id))?;
+        let contact = self.contacts.iter_mut().find(|c| c.id == *id).ok_or_else(|| unknown("contact", id.as_str()))?;
         if contact.replied_at.take().is_none() {
             return Err(RecordError::Invalid(format!("contact {id} is not marked as replied")));
         }

@@ -35,7 +35,7 @@ impl ClientRecord {
         }
         let set_on = match session {
             Some(id) => {
-                let s = self.session(id).ok_or_else(|| unknown("session", id))?;
+                let s = self.session(id).ok_or_else(|| unknown("session", id.as_str()))?;
                 if s.finalised.is_some() {
                     return Err(RecordError::Invalid(format!(
                         "note {id} is final, and its seal covers the tasks it set; set the task without naming the note"
@@ -66,7 +66,7 @@ impl ClientRecord {
         outcome: Option<String>,
         today: NaiveDate,
     ) -> Result<(), RecordError> {
-        let task = self.tasks.iter_mut().find(|t| t.id == *id).ok_or_else(|| unknown("task", id))?;
+        let task = self.tasks.iter_mut().find(|t| t.id == *id).ok_or_else(|| unknown("task", id.as_str()))?;
         task.status = status;
         task.closed_on = (status != TaskStatus::Open).then_some(today);
         if let Some(o) = non_empty(outcome) {

@@ -201,7 +201,7 @@ impl ClientRecord {
         bounds::check_time("the time of the measure", new.at).map_err(invalid)?;
         if let Some(s) = &new.session {
             if self.session(s).is_none() {
-                return Err(unknown("note", s));
+                return Err(unknown("note", s.as_str()));
             }
             if let Some(m) = self.measures.iter().find(|m| m.kind == new.kind && m.session.as_ref() == Some(s)) {
                 return Err(invalid(format!(
@@ -259,7 +259,7 @@ impl ClientRecord {
 
     /// Takes a measure out of the record (entered by mistake); returns it.
     pub fn remove_measure(&mut self, id: &MeasureId) -> Result<Measure, RecordError> {
-        let i = self.measures.iter().position(|m| m.id == *id).ok_or_else(|| unknown("measure", id))?;
+        let i = self.measures.iter().position(|m| m.id == *id).ok_or_else(|| unknown("measure", id.as_str()))?;
         Ok(self.measures.remove(i))
     }
 
@@ -267,7 +267,7 @@ impl ClientRecord {
     pub fn measure_names(&self, session: &SessionId) -> Vec<String> {
         self.measures
             .iter()
-            .filter(|m| m.session.as_deref() == Some(session))
+            .filter(|m| m.session.as_ref().map(|x| x.as_str()) == Some(session.as_str()))
             .map(|m| format!("{} {}", self.scale(&m.kind).map_or_else(|| m.kind.to_string(), |s| s.name), m.total))
             .collect()
     }

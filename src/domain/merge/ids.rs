@@ -25,7 +25,7 @@ macro_rules! item {
     ($($t:ty),*) => {$(
         impl Item for $t {
             fn id(&self) -> &str {
-                &self.id
+                self.id.as_str()
             }
             fn set_id(&mut self, id: String) {
                 self.id = id.into();
@@ -39,7 +39,7 @@ item!(super::super::Appointment, super::super::Contact, super::super::Measure);
 
 impl Item for Session {
     fn id(&self) -> &str {
-        &self.id
+        self.id.as_str()
     }
     fn set_id(&mut self, id: String) {
         self.id = id.into();
@@ -138,16 +138,16 @@ pub(super) fn separate(
 fn follow(r: &mut ClientRecord, moved: Vec<(String, String)>) {
     for (old, new) in moved {
         let new = || Some(super::super::SessionId::new(new.as_str()));
-        for task in r.tasks.iter_mut().filter(|x| x.session.as_deref() == Some(&old)) {
+        for task in r.tasks.iter_mut().filter(|x| x.session.as_ref().map(|x| x.as_str()) == Some(&old)) {
             task.session = new();
         }
-        for p in r.personal.iter_mut().filter(|x| x.session.as_deref() == Some(&old)) {
+        for p in r.personal.iter_mut().filter(|x| x.session.as_ref().map(|x| x.as_str()) == Some(&old)) {
             p.session = new();
         }
-        for a in r.appointments.iter_mut().filter(|x| x.note.as_deref() == Some(&old)) {
+        for a in r.appointments.iter_mut().filter(|x| x.note.as_ref().map(|x| x.as_str()) == Some(&old)) {
             a.note = new();
         }
-        for m in r.measures.iter_mut().filter(|x| x.session.as_deref() == Some(&old)) {
+        for m in r.measures.iter_mut().filter(|x| x.session.as_ref().map(|x| x.as_str()) == Some(&old)) {
             m.session = new();
         }
     }

@@ -32,7 +32,7 @@ fn retag(r: &mut ClientRecord, old: &str, new: &str) -> SessionId {
     r.sessions.iter_mut().filter(|s| s.id.as_str() == old).for_each(|s| s.id = crate::domain::SessionId::new(new));
     r.tasks
         .iter_mut()
-        .filter(|t| t.session.as_deref() == Some(old))
+        .filter(|t| t.session.as_ref().map(|x| x.as_str()) == Some(old))
         .for_each(|t| t.session = Some(crate::domain::SessionId::new(new)));
     crate::domain::SessionId::new(new)
 }
@@ -58,7 +58,7 @@ fn notes_written_offline_on_both_devices_both_survive_under_their_own_ids() {
     let ids: Vec<&str> = m.record.sessions.iter().map(|s| s.id.as_str()).collect();
     assert_eq!(ids, vec!["s1", "s2", "s3"], "the other device's s2 became s3");
     let desk_task = m.record.tasks.iter().find(|t| t.text == "task from desktop").unwrap();
-    assert_eq!(desk_task.session.as_deref(), Some("s3"), "its task follows it");
+    assert_eq!(desk_task.session.as_ref().map(|x| x.as_str()), Some("s3"), "its task follows it");
     assert_eq!(m.record.tasks.len(), 3);
     assert!(m.conflicts.is_empty());
     // Either way round, the same notes.
@@ -132,7 +132,7 @@ fn notes_finalised_offline_on_both_devices_chain_again() {
     laptop.finalise(Some(&l), dt("2026-11-09 12:00")).unwrap();
     let d = note(&mut desktop, "2026-11-10 10:00", "desktop");
     // Ids made on another device carry its mark (see `DeviceTag`).
-    let d = retag(&mut desktop, &d, "s2-dsk");
+    let d = retag(&mut desktop, d.as_str(), "s2-dsk");
     desktop.finalise(Some(&d), dt("2026-11-10 12:00")).unwrap();
     // Both seal s1 too, by themselves, at different times.
     laptop.finalise_due(dt("2026-11-12 09:00"), FinalisePolicy::default());

@@ -176,7 +176,7 @@ impl Summary {
             .tasks_to_check
             .iter()
             .map(|t| ReviewLine {
-                text: open_task_line(&t.id, &t.text, t.set_on, t.outcome.as_deref(), today),
+                text: open_task_line(t.id.as_str(), &t.text, t.set_on, t.outcome.as_deref(), today),
                 emphasis: Emphasis::Normal,
                 task: Some(t.id.clone()),
             })

@@ -160,8 +160,8 @@ impl Store {
         let journal: Journal = serde_json::from_slice(&bytes).map_err(|e| refuse(e.to_string()))?;
         let mut new_ids = BTreeSet::new();
         for (old, new) in &journal.ids {
-            if let Some(bad) = [old, new].into_iter().find(|id| !is_valid_id(id)) {
-                return Err(refuse(format!("'{}' is not a client id", crate::sanitize::visible(bad))));
+            if let Some(bad) = [old, new].into_iter().find(|id| !is_valid_id(id.as_str())) {
+                return Err(refuse(format!("'{}' is not a client id", crate::sanitize::visible(bad.as_str()))));
             }
             if journal.ids.contains_key(new) || !new_ids.insert(new) {
                 return Err(refuse(format!("{new} would be given twice")));
@@ -217,10 +217,10 @@ impl Store {
         let exports = root.join("exports");
         for (old, new) in ids {
             // Named by a hash of the id, or (by an older Rapport) by the id.
-            for prefix in [plain_export_token(old), old.to_string()] {
+            for prefix in [plain_export_token(old.as_str()), old.to_string()] {
                 for path in files(&exports, |n| n.strip_prefix(prefix.as_str()).is_some_and(is_export_tail)) {
                     let name = path.file_name().and_then(|n| n.to_str()).unwrap_or_default();
-                    let to = exports.join(format!("{}{}", plain_export_token(new), &name[prefix.len()..]));
+                    let to = exports.join(format!("{}{}", plain_export_token(new.as_str()), &name[prefix.len()..]));
                     crash::point("new-ids.rename");
                     fs::rename(&path, &to).with_context(|| format!("renaming {}", path.display()))?;
                 }
@@ -250,7 +250,7 @@ impl Store {
             }
         }
         for (old, new) in ids.iter().filter(|(_, new)| self.client_path(new).exists()) {
-            old_ids.insert(old_key(old), new.clone());
+            old_ids.insert(old_key(old.as_str()), new.clone());
         }
         write_old_ids(root, &old_ids)?;
         remove_index(root)?;
@@ -302,7 +302,7 @@ fn read_old_ids(root: &Path) -> BTreeMap<String, ClientId> {
         .and_then(|bytes| serde_json::from_slice::<BTreeMap<String, ClientId>>(&bytes).ok())
         .unwrap_or_default()
         .into_iter()
-        .filter(|(_, new)| is_valid_id(new))
+        .filter(|(_, new)| is_valid_id(new.as_str()))
         .collect()
 }
 

@@ -245,7 +245,9 @@ impl IndexDir {
     /// An entry Rapport could have written: valid ids, and a readable
     /// client's file named for its id.
     fn sound(&self, e: &IndexEntry) -> bool {
-        is_valid_id(&e.id) && is_valid_id(&e.file) && (e.summary.is_none() || self.stem(&e.id) == e.file)
+        is_valid_id(e.id.as_str())
+            && is_valid_id(&e.file)
+            && (e.summary.is_none() || self.stem(e.id.as_str()) == e.file)
     }
 
     /// Every entry, sorted by id: the summaries file with the log since

@@ -33,7 +33,7 @@ impl ClientName {
 
     /// One Rapport could have written: ids that can become paths.
     pub fn is_sound(&self) -> bool {
-        is_valid_id(&self.id) && is_valid_id(&self.file)
+        is_valid_id(self.id.as_str()) && is_valid_id(&self.file)
     }
 }
 
@@ -71,9 +71,9 @@ fn unescape(text: &str) -> String {
 pub fn encode(names: &[ClientName]) -> Vec<u8> {
     let mut out = String::with_capacity(names.len() * 48);
     for n in names {
-        out.push_str(&n.id);
+        out.push_str(n.id.as_str());
         out.push('\t');
-        if n.file != *n.id {
+        if n.file != n.id.as_str() {
             out.push_str(&n.file);
         }
         out.push_str(if n.name.is_some() { "\t+\t" } else { "\t-\t" });

@@ -1,6 +1,7 @@
 //! Keeping the index in step with the client files: a full pass over every
 //! file, or one client after a save.
 
+use crate::domain::ClientId;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
@@ -93,7 +94,7 @@ impl IndexDir {
         let id = record.client.id.clone();
         let entry = IndexEntry {
             id: id.clone(),
-            file: path.file_stem().and_then(|s| s.to_str()).unwrap_or(&id).to_string(),
+            file: path.file_stem().and_then(|s| s.to_str()).unwrap_or(id.as_str()).to_string(),
             stamp,
             summary: Some(ClientSummary::of(record)),
             error: None,
@@ -123,7 +124,7 @@ impl IndexDir {
     /// Takes client `id` out of the index and the search text at once (call
     /// under the lock). An index that cannot be read is removed whole: it is
     /// rebuilt from the client files when next needed.
-    pub fn remove_one(&self, id: &str) -> anyhow::Result<()> {
+    pub fn remove_one(&self, id: &ClientId) -> anyhow::Result<()> {
         let Some(state) = self.state() else {
             return match std::fs::remove_dir_all(&self.dir) {
                 Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(e.into()),
@@ -134,14 +135,14 @@ impl IndexDir {
         // first, so an erasure stopped part way (the client gone from the
         // index, their file still there) is found whole again by that pass.
         self.write_state(&State { generation: state.generation + 1, clients_mtime: 0, ..state })?;
-        self.erase_text(id)?;
+        self.erase_text(id.as_str())?;
         if let Some(mut names) = self.names() {
-            names.retain(|n| n.id.as_str() != id);
+            names.retain(|n| n.id.as_str() != id.as_str());
             self.write_names(&names)?;
         }
         // Written whole, so no older line of the log still names them.
         let mut entries = self.entries().unwrap_or_default();
-        entries.retain(|e| e.id.as_str() != id);
+        entries.retain(|e| e.id.as_str() != id.as_str());
         self.write_entries(entries)?;
         self.write_state(&State { generation: state.generation + 2, clients_mtime: 0, ..state })
     }

@@ -146,7 +146,7 @@ fn tag(keys: &Keys, client: &str) -> String {
 fn line(e: &Entry, keys: Option<&Keys>) -> Vec<u8> {
     let json = serde_json::to_vec(e).expect("entries serialise");
     let mut line = match keys {
-        Some(k) => format!("{} {}", tag(k, &e.client), STANDARD.encode(k.encrypt(&json))).into_bytes(),
+        Some(k) => format!("{} {}", tag(k, e.client.as_str()), STANDARD.encode(k.encrypt(&json))).into_bytes(),
         None => json,
     };
     line.push(b'\n');
@@ -304,7 +304,8 @@ fn witness_more(notes: &mut BTreeMap<SessionId, Witness>, entries: &[Entry], cli
 
 /// Every client the ledger has witnessed.
 pub fn clients(entries: &[Entry]) -> Vec<ClientId> {
-    let mut ids: Vec<ClientId> = entries.iter().filter(|e| !e.client.is_empty()).map(|e| e.client.clone()).collect();
+    let mut ids: Vec<ClientId> =
+        entries.iter().filter(|e| !e.client.as_str().is_empty()).map(|e| e.client.clone()).collect();
     ids.sort();
     ids.dedup();
     ids
@@ -332,13 +333,15 @@ pub fn changes(before: Option<&ClientRecord>, after: &ClientRecord) -> Vec<NewEn
     sealed.sort_by_key(|s| s.finalised.as_ref().map(|f| f.seq));
     for s in sealed {
         let f = s.finalised.as_ref().expect("sealed");
-        if old(&s.id).and_then(|o| o.finalised.as_ref()).is_none_or(|o| o.hash != f.hash) {
-            out.push(entry(Kind::Seal, &s.id, f.hash.clone()));
+        if old(s.id.as_str()).and_then(|o| o.finalised.as_ref()).is_none_or(|o| o.hash != f.hash) {
+            out.push(entry(Kind::Seal, s.id.as_str(), f.hash.clone()));
         }
     }
     for s in &after.sessions {
-        let had = old(&s.id).map_or(0, |o| o.addenda.len());
-        out.extend(s.addenda.iter().skip(had).map(|a| entry(Kind::Addendum, &s.id, addendum_hash(&s.id, a))));
+        let had = old(s.id.as_str()).map_or(0, |o| o.addenda.len());
+        out.extend(
+            s.addenda.iter().skip(had).map(|a| entry(Kind::Addendum, s.id.as_str(), addendum_hash(s.id.as_str(), a))),
+        );
     }
     out
 }

@@ -25,23 +25,23 @@ pub fn check(record: &ClientRecord, notes: &BTreeMap<SessionId, Witness>) -> Vec
         }
     };
     for b in record.verify() {
-        add(&b.session, Some(b.at), "was changed after it was finalised");
+        add(b.session.as_str(), Some(b.at), "was changed after it was finalised");
     }
     for (sid, w) in notes {
         let Some(s) = record.sessions.iter().find(|s| &s.id == sid) else {
-            add(sid, None, "was finalised and has been deleted from the file");
+            add(sid.as_str(), None, "was finalised and has been deleted from the file");
             continue;
         };
         match &s.finalised {
             None if !w.hash.is_empty() => {
-                add(sid, Some(s.at), "was finalised, and its seal has been removed from the file")
+                add(sid.as_str(), Some(s.at), "was finalised, and its seal has been removed from the file")
             }
             Some(f) if !w.hash.is_empty() && f.hash != w.hash => {
-                add(sid, Some(s.at), "was changed after it was finalised (its seal differs from the ledger)")
+                add(sid.as_str(), Some(s.at), "was changed after it was finalised (its seal differs from the ledger)")
             }
             _ => {}
         }
-        let have: Vec<String> = s.addenda.iter().map(|a| addendum_hash(sid, a)).collect();
+        let have: Vec<String> = s.addenda.iter().map(|a| addendum_hash(sid.as_str(), a)).collect();
         if have != w.addenda {
             let why = if have.len() < w.addenda.len() {
                 "has lost an addendum since it was added"
@@ -50,14 +50,14 @@ pub fn check(record: &ClientRecord, notes: &BTreeMap<SessionId, Witness>) -> Vec
             } else {
                 "has an addendum that was changed after it was added"
             };
-            add(sid, Some(s.at), why);
+            add(sid.as_str(), Some(s.at), why);
         }
     }
     for s in &record.sessions {
         if s.finalised.is_some() && notes.get(&s.id).is_none_or(|w| w.hash.is_empty()) {
-            add(&s.id, Some(s.at), "carries a seal that Rapport did not make (it is not in the ledger)");
+            add(s.id.as_str(), Some(s.at), "carries a seal that Rapport did not make (it is not in the ledger)");
         } else if s.finalised.is_none() && !s.addenda.is_empty() && !notes.contains_key(&s.id) {
-            add(&s.id, Some(s.at), "has an addendum that Rapport did not add");
+            add(s.id.as_str(), Some(s.at), "has an addendum that Rapport did not add");
         }
     }
     found
@@ -213,7 +213,7 @@ impl crate::store::Store {
         let ledger = read(self.root(), self.keys.as_deref(), None).map_err(|e| self.ledger_error(e))?;
         v.ledger_broken = ledger.broken_at.clone();
         let files = match only {
-            Some(id) => vec![self.load_file(id)],
+            Some(id) => vec![self.load_file(&crate::domain::ClientId::new(id))],
             None => self.load_all()?,
         };
         let mut seen = Vec::new();
@@ -223,7 +223,7 @@ impl crate::store::Store {
                 Ok(r) => {
                     v.clients += 1;
                     v.sealed += r.sessions.iter().filter(|s| s.finalised.is_some()).count();
-                    let notes = witness(&ledger.entries, &r.client.id);
+                    let notes = witness(&ledger.entries, r.client.id.as_str());
                     for finding in check(&r, &notes) {
                         v.findings.push((r.client.name.clone(), finding));
                     }
@@ -233,7 +233,7 @@ impl crate::store::Store {
         }
         if only.is_none() && v.unreadable.is_empty() {
             for id in clients(&ledger.entries) {
-                let notes = witness(&ledger.entries, &id);
+                let notes = witness(&ledger.entries, id.as_str());
                 let sealed = notes.values().filter(|w| !w.hash.is_empty()).count();
                 if !seen.contains(&id) && sealed > 0 {
                     v.missing.push((id, sealed));

@@ -33,7 +33,7 @@ impl Store {
             if records.contains_key(id) {
                 continue;
             }
-            let Ok(stamp) = Stamp::of(&self.client_path(id)) else {
+            let Ok(stamp) = Stamp::of(&self.client_path(&crate::domain::ClientId::new(id))) else {
                 records.insert(id, None);
                 continue;
             };
@@ -45,7 +45,7 @@ impl Store {
                     kept.push(entry);
                     Some(record)
                 }
-                None => self.load(id).ok().map(std::sync::Arc::new).inspect(|r| {
+                None => self.load(&crate::domain::ClientId::new(id)).ok().map(std::sync::Arc::new).inspect(|r| {
                     kept.retain(|(k, ..)| k.as_str() != id);
                     kept.push((ClientId::new(id), stamp, r.clone()));
                 }),

@@ -62,7 +62,7 @@ impl IndexDir {
         };
         let mut out = Vec::with_capacity(old.len() + 64 * 1024);
         for line in old.split(|&b| b == b'\n').filter(|l| !l.is_empty()) {
-            if !ids.iter().any(|id| recent_client(line) == Some(id.as_bytes())) {
+            if !ids.iter().any(|id| recent_client(line) == Some(id.as_str().as_bytes())) {
                 out.extend(line);
                 out.push(b'\n');
             }

@@ -46,7 +46,7 @@ fn days(origin: NaiveDateTime, at: NaiveDateTime) -> f64 {
 
 pub fn view(frame: &mut Frame, area: Rect, m: &Model, v: &ChartView) {
     let theme = &m.theme;
-    let Some(r) = m.record(&v.client) else {
+    let Some(r) = m.record(v.client.as_str()) else {
         frame.render_widget(Paragraph::new("Reading the record…"), area);
         return;
     };
@@ -157,7 +157,7 @@ pub(crate) fn open(m: &mut Model, client: &ClientId, back: Back) {
 pub(crate) fn update(m: &mut Model, action: Action) -> Vec<Effect> {
     let Screen::Chart(v) = &m.screen else { return vec![] };
     let mut v = v.clone();
-    let count = m.record(&v.client).map_or(0, |r| r.trends(NaiveDateTime::MAX).len());
+    let count = m.record(v.client.as_str()).map_or(0, |r| r.trends(NaiveDateTime::MAX).len());
     match action {
         Action::Up | Action::Down => v.first = step(v.first, count, action == Action::Down),
         Action::Back => {

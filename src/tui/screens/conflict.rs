@@ -17,7 +17,7 @@ use crate::tui::screens::{centered, panel};
 
 /// The box for `client`'s conflict number `index` (from 0), when there is one.
 pub fn open(m: &Model, client: &ClientId, index: usize) -> Option<Popup> {
-    let conflicts = &m.record(client)?.conflicts;
+    let conflicts = &m.record(client.as_str())?.conflicts;
     let index = index.min(conflicts.len().checked_sub(1)?);
     Some(Popup::Conflict { client: client.clone(), index, conflict: Box::new(conflicts[index].clone()) })
 }
@@ -39,7 +39,7 @@ pub fn update(
     conflict: Box<Conflict>,
     action: Action,
 ) -> (Option<Popup>, Vec<Effect>) {
-    let count = m.record(&client).map_or(0, |r| r.conflicts.len());
+    let count = m.record(client.as_str()).map_or(0, |r| r.conflicts.len());
     match action {
         Action::KeepThis => (None, vec![Effect::SettleConflict { client, conflict, take_other: false }]),
         Action::TakeOther if conflict.kind != ConflictKind::Edit => {
@@ -57,7 +57,7 @@ pub fn update(
 }
 
 pub fn view(frame: &mut Frame, area: Rect, m: &Model, client: &ClientId, index: usize, conflict: &Conflict) {
-    let count = m.record(client).map_or(0, |r| r.conflicts.len());
+    let count = m.record(client.as_str()).map_or(0, |r| r.conflicts.len());
     let mut lines = vec![Line::raw(conflict.describe()), Line::raw("")];
     if conflict.kind == ConflictKind::Edit {
         // Whole, to choose between (the line above cuts long values).

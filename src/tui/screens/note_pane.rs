@@ -98,7 +98,7 @@ pub fn body_items(r: &ClientRecord, s: &Session) -> Vec<NoteItem> {
         "Tasks set",
         r.tasks
             .iter()
-            .filter(|t| t.session.as_deref() == Some(&s.id))
+            .filter(|t| t.session.as_ref().map(|x| x.as_str()) == Some(s.id.as_str()))
             .map(|t| {
                 let status = t.status.label();
                 let outcome = t.outcome.as_ref().map(|o| format!(": {o}")).unwrap_or_default();
@@ -110,7 +110,7 @@ pub fn body_items(r: &ClientRecord, s: &Session) -> Vec<NoteItem> {
         "Personal",
         r.personal
             .iter()
-            .filter(|p| p.session.as_deref() == Some(&s.id))
+            .filter(|p| p.session.as_ref().map(|x| x.as_str()) == Some(s.id.as_str()))
             .map(|p| match p.date {
                 Some(d) => format!("{} ({})", p.text, d.format("%a %-d %b")),
                 None => p.text.clone(),

@@ -23,7 +23,7 @@ pub fn view(frame: &mut Frame, area: Rect, m: &Model, popup: &Popup) {
         Popup::Conflict { client, index, conflict } => super::conflict::view(frame, area, m, client, *index, conflict),
         Popup::Discard { .. } => question_box(frame, area, m, DISCARD_QUESTION),
         Popup::Tasks { client, selected } => {
-            let Some(rec) = m.record(client) else { return };
+            let Some(rec) = m.record(client.as_str()) else { return };
             let open: Vec<_> = rec.open_tasks().collect();
             let r = centered(area, 70, (open.len() as u16 + 2).clamp(4, 14));
             frame.render_widget(Clear, r);
@@ -39,7 +39,7 @@ pub fn view(frame: &mut Frame, area: Rect, m: &Model, popup: &Popup) {
             // However many tasks, the selected one stays in view.
             selectable_list(frame, inner, open.len(), (*selected).min(open.len() - 1), theme, |i| {
                 let t = open[i];
-                open_task_line(&t.id, &t.text, t.set_on, t.outcome.as_deref(), today)
+                open_task_line(t.id.as_str(), &t.text, t.set_on, t.outcome.as_deref(), today)
             });
         }
         Popup::Outcome { task_text, status, input, .. } => {
@@ -112,17 +112,18 @@ pub fn view(frame: &mut Frame, area: Rect, m: &Model, popup: &Popup) {
             frame.render_widget(block, r);
             let [label, field] = Layout::vertical([Constraint::Length(3), Constraint::Min(1)]).areas(inner);
             // PHQ-9 and GAD-7 wording, item by item, as the scores are typed.
-            let hint = crate::domain::measures::next_item_prompt(&input.lines().join(" "), &m.scales_for(client))
-                .unwrap_or_else(|| {
-                    "Each item's score in order, measures between semicolons: ORS 6 6.5 7 6; SRS 9 9 9.5 9 \
+            let hint =
+                crate::domain::measures::next_item_prompt(&input.lines().join(" "), &m.scales_for(client.as_str()))
+                    .unwrap_or_else(|| {
+                        "Each item's score in order, measures between semicolons: ORS 6 6.5 7 6; SRS 9 9 9.5 9 \
                      (also PHQ-9, GAD-7). Rapport adds up the totals."
-                        .into()
-                });
+                            .into()
+                    });
             frame.render_widget(Paragraph::new(Line::styled(hint, theme.quiet())).wrap(Wrap { trim: true }), label);
             frame.render_widget(&**input, field);
         }
         Popup::Restore { client } => {
-            let name = m.entry(client).map_or(client.as_str(), |e| e.name());
+            let name = m.entry(client.as_str()).map_or(client.as_str(), |e| e.name());
             let kept =
                 m.drafts.get(client).map(|d| d.kept_at.format("%a %-d %b %H:%M").to_string()).unwrap_or_default();
             let r = centered(area, 60, 7);
@@ -216,7 +217,7 @@ fn step_popup(m: &mut Model, popup: Popup, action: Action) -> Next {
         },
         Popup::Tasks { client, selected } => {
             let open: Vec<(TaskId, String)> = m
-                .record(&client)
+                .record(client.as_str())
                 .map(|r| r.open_tasks().map(|t| (t.id.clone(), t.text.clone())).collect())
                 .unwrap_or_default();
             // A new task whose save failed leaves the selection one past the end.
@@ -225,14 +226,17 @@ fn step_popup(m: &mut Model, popup: Popup, action: Action) -> Next {
                 Action::Up | Action::Down => {
                     keep(Popup::Tasks { selected: step(selected, open.len(), action == Action::Down), client })
                 }
-                Action::TaskDone | Action::TaskDrop => match open.get(selected).filter(|_| writable(m, &client)) {
-                    Some((id, text)) => {
-                        let status = if action == Action::TaskDone { TaskStatus::Done } else { TaskStatus::Dropped };
-                        keep(outcome_popup(&client, id, text, status))
+                Action::TaskDone | Action::TaskDrop => {
+                    match open.get(selected).filter(|_| writable(m, client.as_str())) {
+                        Some((id, text)) => {
+                            let status =
+                                if action == Action::TaskDone { TaskStatus::Done } else { TaskStatus::Dropped };
+                            keep(outcome_popup(&client, id, text, status))
+                        }
+                        None => keep(Popup::Tasks { client, selected }),
                     }
-                    None => keep(Popup::Tasks { client, selected }),
-                },
-                Action::AddTask if writable(m, &client) => {
+                }
+                Action::AddTask if writable(m, client.as_str()) => {
                     keep(Popup::NewTask { client, input: Box::new(TextInput::one_line("")) })
                 }
                 Action::Back => close(vec![]),
@@ -277,7 +281,8 @@ fn step_popup(m: &mut Model, popup: Popup, action: Action) -> Next {
             }
             Action::Back => {
                 // Changing an item: asks only when its words were changed.
-                let before = editing.as_ref().and_then(|id| m.record(&client).and_then(|r| item_text(r, part, id)));
+                let before =
+                    editing.as_ref().and_then(|id| m.record(client.as_str()).and_then(|r| item_text(r, part, id)));
                 let typed = match &before {
                     Some(before) => input.text().trim() != before.trim(),
                     None => !input.is_blank(),
@@ -319,7 +324,7 @@ fn step_popup(m: &mut Model, popup: Popup, action: Action) -> Next {
                     return keep(Popup::NewTask { client, input });
                 }
                 // Back to the open tasks, the new one (added last) selected.
-                let selected = m.record(&client).map_or(0, |r| r.open_tasks().count());
+                let selected = m.record(client.as_str()).map_or(0, |r| r.open_tasks().count());
                 (Some(Popup::Tasks { client: client.clone(), selected }), vec![Effect::AddTask { client, text }])
             }
             Action::Back if input.is_blank() => keep(Popup::Tasks { client, selected: 0 }),
@@ -333,7 +338,7 @@ fn step_popup(m: &mut Model, popup: Popup, action: Action) -> Next {
         },
         Popup::Measures { client, session, at, mut input } => match action {
             Action::Save => {
-                let scales = m.scales_for(&client);
+                let scales = m.scales_for(client.as_str());
                 match crate::domain::measures::read_lines(&input.lines().join(" "), &scales) {
                     Ok(measures) if !measures.is_empty() => {
                         close(vec![Effect::AddMeasures { client, measures, at, session, scales }])
@@ -371,7 +376,7 @@ fn step_popup(m: &mut Model, popup: Popup, action: Action) -> Next {
             _ => keep(Popup::Discard { keep: kept }),
         },
         Popup::Restore { client } => match action {
-            Action::Open => close(open_note(m, &client, None)),
+            Action::Open => close(open_note(m, client.as_str(), None)),
             Action::DiscardDraft => {
                 // Only while the window that kept it still owns it: a note
                 // another window has taken up since stays.

@@ -72,7 +72,7 @@ fn rows(r: &ClientRecord, part: Part, m: &Model, cols: usize) -> Vec<String> {
 
 pub fn view(frame: &mut Frame, area: Rect, m: &Model, v: &ProfileView) {
     let theme = &m.theme;
-    let Some(r) = m.record(&v.client) else { return };
+    let Some(r) = m.record(v.client.as_str()) else { return };
     let [title, contact, tabs, body] =
         Layout::vertical([Constraint::Length(1), Constraint::Length(1), Constraint::Length(1), Constraint::Min(3)])
             .areas(area);
@@ -158,7 +158,7 @@ const DELETE: Key = code(KeyCode::Delete);
 pub(crate) fn update(m: &mut Model, action: Action) -> Vec<Effect> {
     let Screen::Profile(v) = &m.screen else { return vec![] };
     let mut v = v.clone();
-    let Some(r) = m.record(&v.client) else {
+    let Some(r) = m.record(v.client.as_str()) else {
         if action == Action::Back {
             m.screen = home(m);
         }
@@ -183,7 +183,7 @@ pub(crate) fn update(m: &mut Model, action: Action) -> Vec<Effect> {
         (Action::AddItem, part, _) => {
             let client = v.client.clone();
             m.screen = Screen::Profile(v);
-            if writable(m, &client) {
+            if writable(m, client.as_str()) {
                 m.popup =
                     Some(Popup::AddItem { client, part, editing: None, input: Box::new(TextInput::one_line("")) });
             }
@@ -194,7 +194,7 @@ pub(crate) fn update(m: &mut Model, action: Action) -> Vec<Effect> {
             let text = item_text(r, part, &id);
             m.screen = Screen::Profile(v);
             match text {
-                Some(text) if writable(m, &client) => {
+                Some(text) if writable(m, client.as_str()) => {
                     let input = Box::new(TextInput::one_line(&text));
                     m.popup = Some(Popup::AddItem { client, part, editing: Some(id), input });
                 }
@@ -231,7 +231,7 @@ pub(crate) fn update(m: &mut Model, action: Action) -> Vec<Effect> {
                 _ => item_text(r, part, &id),
             };
             m.screen = Screen::Profile(v);
-            if writable(m, &client) {
+            if writable(m, client.as_str()) {
                 m.popup = Some(Popup::Confirm {
                     question: format!(
                         "Remove \"{}\" from {}? y removes it, n keeps it.",
@@ -266,7 +266,7 @@ pub(crate) fn update(m: &mut Model, action: Action) -> Vec<Effect> {
         m.set_info(info);
     }
     match change {
-        Some(change) if writable(m, &client) => vec![Effect::ChangeProfile { client, change }],
+        Some(change) if writable(m, client.as_str()) => vec![Effect::ChangeProfile { client, change }],
         _ => vec![],
     }
 }

@@ -27,7 +27,7 @@ pub struct ReviewView {
 
 impl ReviewView {
     pub fn summary(&self, m: &Model) -> Option<Summary> {
-        m.record(&self.client).map(|r| summary(r, self.appointment.as_ref(), m.now))
+        m.record(self.client.as_str()).map(|r| summary(r, self.appointment.as_ref(), m.now))
     }
 }
 
@@ -161,7 +161,7 @@ pub(crate) fn update(m: &mut Model, action: Action) -> Vec<Effect> {
         Action::PageUp => next.scroll = v.scroll.saturating_sub(PAGE),
         Action::PageDown => next.scroll = v.scroll.saturating_add(PAGE),
         Action::TaskDone | Action::TaskNotDone | Action::TaskDrop => {
-            if let Some(t) = tasks.get(v.task).filter(|_| writable(m, &v.client)) {
+            if let Some(t) = tasks.get(v.task).filter(|_| writable(m, v.client.as_str())) {
                 let status = match action {
                     Action::TaskDone => TaskStatus::Done,
                     Action::TaskDrop => TaskStatus::Dropped,
@@ -177,13 +177,14 @@ pub(crate) fn update(m: &mut Model, action: Action) -> Vec<Effect> {
             return vec![];
         }
         // Today's latest note takes the scores; before it is written, they are dated now.
-        Action::AddScores if writable(m, &v.client) => {
-            let today = m.record(&v.client).and_then(|r| r.last_session().filter(|s| s.at.date() == m.now.date()));
+        Action::AddScores if writable(m, v.client.as_str()) => {
+            let today =
+                m.record(v.client.as_str()).and_then(|r| r.last_session().filter(|s| s.at.date() == m.now.date()));
             let (session, at) = today.map_or((None, m.now), |s| (Some(s.id.clone()), s.at));
             let input = Box::new(TextInput::one_line(""));
             m.popup = Some(Popup::Measures { client: v.client.clone(), session, at, input });
         }
-        Action::SettleConflict if writable(m, &v.client) => {
+        Action::SettleConflict if writable(m, v.client.as_str()) => {
             crate::tui::screens::conflict::settle(m, &v.client);
         }
         Action::Chart => {
@@ -192,7 +193,7 @@ pub(crate) fn update(m: &mut Model, action: Action) -> Vec<Effect> {
         }
         Action::NewNote => {
             let appt = v.appointment.clone().filter(|a| a.note.is_none() && !a.is_cancelled());
-            return open_note(m, &v.client, appt);
+            return open_note(m, v.client.as_str(), appt);
         }
         Action::Back => {
             m.screen = home(m);

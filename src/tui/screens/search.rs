@@ -64,7 +64,7 @@ pub fn view(frame: &mut Frame, area: Rect, m: &Model, v: &SearchView) {
                 .hits
                 .iter()
                 .map(|h| {
-                    let name = m.summary(&h.client).map_or_else(|| h.client.to_string(), |s| s.display_name());
+                    let name = m.summary(h.client.as_str()).map_or_else(|| h.client.to_string(), |s| s.display_name());
                     let head = fit_line(
                         Line::from(vec![
                             Span::styled(name, theme.title()),
@@ -201,11 +201,11 @@ pub(crate) fn found(m: &mut Model, query: String, result: Result<Found, String>)
 fn open_hit(m: &mut Model, hit: &crate::store::search::Hit) {
     m.screen = Screen::Clients;
     m.home = Screen::Clients;
-    m.select_client(&hit.client);
+    m.select_client(hit.client.as_str());
     match &hit.session {
         Some(s) => {
             m.list.sessions_focus = true;
-            m.select_session(&hit.client, s);
+            m.select_session(hit.client.as_str(), s.as_str());
         }
         None => m.list.sessions_focus = false,
     }

@@ -148,7 +148,8 @@ pub fn view(frame: &mut Frame, area: Rect, m: &Model) {
         }
         // " 10:00 " name " " "in 1 h 25 min " reminder
         // As wide as the longest name needs, within the column's limit.
-        let longest = rows.iter().filter_map(|r| m.summary(&r.client)).map(|s| fit::width(&s.display_name())).max();
+        let longest =
+            rows.iter().filter_map(|r| m.summary(r.client.as_str())).map(|s| fit::width(&s.display_name())).max();
         let name_width = name_column(usize::from(inner.width)).min(longest.unwrap_or(0).max(12));
         let list = Rows::new(layout.len(), (!on_messages).then_some(selected_line), theme.selected());
         list.draw(frame, inner, |line, cols| {
@@ -164,7 +165,7 @@ pub fn view(frame: &mut Frame, area: Rect, m: &Model) {
                 return ListItem::new(Line::styled(label, theme.heading()));
             };
             let (client, a) = (&rows[i].client, &rows[i].appointment);
-            let summary = m.summary(client);
+            let summary = m.summary(client.as_str());
             let name = match summary {
                 Some(s) => name_within(&s.name, s.preferred_name.as_deref(), name_width),
                 None => client.to_string(),
@@ -271,7 +272,7 @@ pub(crate) fn update(m: &mut Model, action: Action) -> Vec<Effect> {
         Action::Up | Action::Down => m.today.row = step(m.today.row, rows.len(), action == Action::Down),
         Action::Review | Action::Open => {
             if let Some(r) = row {
-                open_review(m, &r.client, Some(r.appointment));
+                open_review(m, r.client.as_str(), Some(r.appointment));
             }
         }
         Action::NewNote => match row.as_ref().map(|r| r.appointment.state(m.now)) {
@@ -282,13 +283,13 @@ pub(crate) fn update(m: &mut Model, action: Action) -> Vec<Effect> {
             }
             _ => {
                 if let Some(r) = row {
-                    return open_note(m, &r.client, Some(r.appointment));
+                    return open_note(m, r.client.as_str(), Some(r.appointment));
                 }
             }
         },
         Action::CancelAppointment if row.as_ref().is_some_and(|r| r.appointment.is_cancelled()) => {
             // A cancel taken back: the same appointment is booked again.
-            if let Some(r) = row.filter(|r| writable(m, &r.client)) {
+            if let Some(r) = row.filter(|r| writable(m, r.client.as_str())) {
                 let (start, minutes) = (r.appointment.start, r.appointment.minutes);
                 let on_yes = Confirmed::Rebook { client: r.client.clone(), start, minutes };
                 let question = |name: &str, when: String| {
@@ -303,14 +304,14 @@ pub(crate) fn update(m: &mut Model, action: Action) -> Vec<Effect> {
             m.set_error("Only a booked appointment without a note can be moved or cancelled.");
         }
         Action::MoveAppointment => {
-            if let Some(r) = row.filter(|r| writable(m, &r.client)) {
+            if let Some(r) = row.filter(|r| writable(m, r.client.as_str())) {
                 m.today.follow = Some((r.client.clone(), r.appointment.id.clone()));
-                let name = m.summary(&r.client).map(ClientSummary::display_name).unwrap_or_default();
+                let name = m.summary(r.client.as_str()).map(ClientSummary::display_name).unwrap_or_default();
                 m.screen = Screen::Appointment(AppointmentForm::move_existing(r.client, name, &r.appointment));
             }
         }
         Action::CancelAppointment => {
-            if let Some(r) = row.filter(|r| writable(m, &r.client)) {
+            if let Some(r) = row.filter(|r| writable(m, r.client.as_str())) {
                 let (appointment, start) = (r.appointment.id.clone(), r.appointment.start);
                 let on_yes = Confirmed::CancelAppointment { client: r.client.clone(), appointment, start };
                 let question = |name: &str, when: String| {
@@ -331,7 +332,7 @@ pub(crate) fn update(m: &mut Model, action: Action) -> Vec<Effect> {
 /// Asks `question(name, when)` about row `r`'s appointment, `on_yes` being
 /// what a yes does; the selection follows the appointment through the change.
 fn ask_about(m: &mut Model, r: &AgendaRow, question: impl FnOnce(&str, String) -> String, on_yes: Confirmed) {
-    let name = m.summary(&r.client).map(|c| c.name.clone()).unwrap_or_default();
+    let name = m.summary(r.client.as_str()).map(|c| c.name.clone()).unwrap_or_default();
     m.today.follow = Some((r.client.clone(), r.appointment.id.clone()));
     let question = question(&name, r.appointment.start.format("%a %-d %b at %H:%M").to_string());
     m.popup = Some(Popup::Confirm { question, on_yes });
@@ -361,12 +362,12 @@ fn messages_update(m: &mut Model, action: Action) -> Vec<Effect> {
         Action::Up if m.today.message == 0 => m.today.messages_focus = false,
         Action::Up | Action::Down => m.today.message = step(m.today.message, count, action == Action::Down),
         Action::Back => m.today.messages_focus = false,
-        Action::Replied if writable(m, &client) => {
+        Action::Replied if writable(m, client.as_str()) => {
             return vec![Effect::ChangeProfile { client, change: ProfileChange::Replied(contact) }];
         }
         Action::Open => {
             let selected = m
-                .record(&client)
+                .record(client.as_str())
                 .map_or(0, |r| item_ids(r, Part::Messages).iter().position(|id| *id == contact).unwrap_or(0));
             m.screen = Screen::Profile(ProfileView { client, part: Part::Messages, selected });
         }

@@ -164,7 +164,7 @@ pub(crate) fn update(m: &mut Model, action: Action) -> Vec<Effect> {
                 m.list.filter_typing = false;
                 m.refilter();
                 if let Some(id) = selected {
-                    m.select_client(&id);
+                    m.select_client(id.as_str());
                 }
             }
             _ => {}
@@ -201,22 +201,22 @@ pub(crate) fn update(m: &mut Model, action: Action) -> Vec<Effect> {
         Action::PageDown => m.list.scroll = super::note_pane::scroll_down(m, PAGE),
         Action::NewNote => {
             if let Some(id) = selected {
-                return open_note(m, &id, None);
+                return open_note(m, id.as_str(), None);
             }
         }
         Action::Review => {
             if let Some(id) = selected {
-                open_review(m, &id, None);
+                open_review(m, id.as_str(), None);
             }
         }
         Action::Tasks => {
-            if let Some(id) = selected.filter(|id| m.summary(id).is_some()) {
+            if let Some(id) = selected.filter(|id| m.summary(id.as_str()).is_some()) {
                 m.popup = Some(Popup::Tasks { client: id, selected: 0 });
             }
         }
         Action::Schedule => {
-            if let Some(id) = selected.filter(|id| writable(m, id))
-                && let Some(r) = m.summary(&id)
+            if let Some(id) = selected.filter(|id| writable(m, id.as_str()))
+                && let Some(r) = m.summary(id.as_str())
             {
                 let last = r.appointments.iter().max_by_key(|a| a.start).map(|a| (a.start, a.minutes));
                 m.screen = Screen::Appointment(AppointmentForm::book(id, r.display_name(), last, m.now));
@@ -230,12 +230,12 @@ pub(crate) fn update(m: &mut Model, action: Action) -> Vec<Effect> {
             m.list.filter = None;
             m.refilter();
             if let Some(id) = selected {
-                m.select_client(&id);
+                m.select_client(id.as_str());
             }
         }
         Action::AddClient => m.screen = Screen::ClientForm(ClientForm::add()),
         Action::Export => {
-            if let Some(id) = selected.filter(|id| m.summary(id).is_some()) {
+            if let Some(id) = selected.filter(|id| m.summary(id.as_str()).is_some()) {
                 return vec![Effect::Export { client: id }];
             }
         }
@@ -243,7 +243,7 @@ pub(crate) fn update(m: &mut Model, action: Action) -> Vec<Effect> {
             m.show_archived = !m.show_archived;
             m.refilter();
             if let Some(id) = selected {
-                m.select_client(&id);
+                m.select_client(id.as_str());
             }
             let n = m.clients.iter().filter(|c| c.summary.as_ref().is_ok_and(|s| s.archived)).count();
             m.set_info(if m.show_archived {
@@ -253,13 +253,13 @@ pub(crate) fn update(m: &mut Model, action: Action) -> Vec<Effect> {
             });
         }
         Action::Profile => {
-            if let Some(id) = selected.filter(|id| m.summary(id).is_some()) {
+            if let Some(id) = selected.filter(|id| m.summary(id.as_str()).is_some()) {
                 m.screen = Screen::Profile(ProfileView { client: id, part: Part::Personal, selected: 0 });
             }
         }
         Action::EditClient => {
-            if let Some(id) = selected.filter(|id| writable(m, id))
-                && let Some(r) = m.record(&id)
+            if let Some(id) = selected.filter(|id| writable(m, id.as_str()))
+                && let Some(r) = m.record(id.as_str())
             {
                 m.screen = Screen::ClientForm(ClientForm::edit(id, r.profile()));
             }
@@ -289,16 +289,20 @@ fn session_action(m: &mut Model, action: &Action) -> Option<Vec<Effect>> {
     let name = record.display_name();
     let is_final = record.is_final(&s, m.now, m.policy);
     // What the note set stays as it is; the form says so, so none is typed twice.
-    let set_tasks: Vec<String> =
-        record.tasks.iter().filter(|t| t.session.as_deref() == Some(s.id.as_str())).map(|t| t.text.clone()).collect();
+    let set_tasks: Vec<String> = record
+        .tasks
+        .iter()
+        .filter(|t| t.session.as_ref().map(|x| x.as_str()) == Some(s.id.as_str()))
+        .map(|t| t.text.clone())
+        .collect();
     let set_personal: Vec<String> = record
         .personal
         .iter()
-        .filter(|p| p.session.as_deref() == Some(s.id.as_str()))
+        .filter(|p| p.session.as_ref().map(|x| x.as_str()) == Some(s.id.as_str()))
         .map(|p| p.text.clone())
         .collect();
     let kept_measures = record.measure_names(&s.id);
-    if !writable(m, &client) {
+    if !writable(m, client.as_str()) {
         return Some(vec![]);
     }
     match action {

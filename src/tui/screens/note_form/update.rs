@@ -43,7 +43,7 @@ pub(crate) fn ask_before_saving(m: &mut Model, questions: Vec<Question>, save: C
 pub(crate) fn update(m: &mut Model, action: Action) -> Vec<Effect> {
     let now = m.now;
     let scales = match (&m.screen, &action) {
-        (Screen::NoteForm(form), Action::Save) => m.scales_for(&form.client),
+        (Screen::NoteForm(form), Action::Save) => m.scales_for(form.client.as_str()),
         _ => Vec::new(),
     };
     let Screen::NoteForm(form) = &mut m.screen else { return vec![] };
@@ -76,7 +76,7 @@ pub(crate) fn update(m: &mut Model, action: Action) -> Vec<Effect> {
             let appointment = form.appointment;
             match form.to_new_session(&scales) {
                 Ok(note) if note.is_empty() => m.set_error(EMPTY_NOTE),
-                Ok(note) if writable(m, &client) => {
+                Ok(note) if writable(m, client.as_str()) => {
                     let questions = note::questions(&note, appointment, &who, editing.is_some(), m.policy, now);
                     let save =
                         Confirmed::SaveNote { client, editing, note: Box::new(note), base, answers: Answers::none() };
