@@ -136,6 +136,12 @@ impl Keys {
         file.keys().ok_or_else(|| anyhow!("the key file is damaged"))
     }
 
+    /// The practice's public recipient (`age1…`): what a device keeps,
+    /// unsynced, to know its own key again.
+    pub fn recipient(&self) -> String {
+        self.recipient.to_string()
+    }
+
     pub fn encrypt(&self, plain: &[u8]) -> Vec<u8> {
         age::encrypt(&self.recipient, plain).expect("encrypting to an X25519 key cannot fail")
     }

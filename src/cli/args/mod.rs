@@ -252,6 +252,9 @@ pub enum SyncCommand {
         #[arg(long)]
         other: bool,
     },
+    /// Take the key file that came from the remote, kept aside since: only if the passphrase
+    /// given (the one set on the other device) opens it and it holds this practice's key
+    AcceptKey,
     /// What git runs to merge a file both devices changed (set up by init and clone)
     #[command(hide = true)]
     MergeDriver { base: PathBuf, ours: PathBuf, theirs: PathBuf, path: String },
