@@ -102,13 +102,14 @@ impl Store {
 
     /// What a snapshot keeps beside the client files: the key file, locked
     /// by the passphrase as it is now (so a key file lost or replaced can be
-    /// put back from a snapshot).
+    /// put back from a snapshot), and the ledger's head (an anchor: see
+    /// `ledger::anchor`).
     fn snapshot_beside_clients(&self, building: &Path) -> anyhow::Result<()> {
         let key = self.root().join(super::crypt::IDENTITY_FILE);
         if let Ok(bytes) = super::files::read_regular(&key, super::crypt::KEY_FILE_BYTES) {
             write_atomic(&building.join(super::crypt::IDENTITY_FILE), &bytes)?;
         }
-        Ok(())
+        super::ledger::anchor::note_in_snapshot(self.root(), self.keys.as_deref(), building)
     }
 
     /// Snapshots taken by an older Rapport hard-linked the live files: each

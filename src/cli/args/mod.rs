@@ -129,6 +129,12 @@ pub enum Command {
         /// was lost (a change made to finalised notes meanwhile is accepted)
         #[arg(long)]
         restart_ledger: bool,
+        /// Print the code of the ledger's head, to keep elsewhere (a notebook, a phone)
+        #[arg(long)]
+        anchor: bool,
+        /// Fail if the ledger no longer extends the head whose code `--anchor` printed
+        #[arg(long, value_name = "CODE")]
+        against: Option<String>,
     },
     /// Snapshots of the data folder
     Backup {
