@@ -142,6 +142,11 @@ fn run() -> Result<()> {
             return cli::unlock::unlock(&dir, *duration, &SystemKeyring, clock);
         }
         Some(Command::Lock) => return cli::unlock::lock(&dir, &SystemKeyring),
+        Some(Command::Sync { command: Some(SyncCommand::AcceptKey) }) => {
+            cli::sync::accept_key(&dir, &mut VisibleWriter::new(io::stdout().lock()))?;
+            cli::unlock::release_after(&dir, &SystemKeyring, "(it was unlocked from the old key file)");
+            return Ok(());
+        }
         Some(Command::Sync { command: Some(SyncCommand::Clone { remote }) }) => {
             return cli::sync::clone(&dir, remote, now, &mut VisibleWriter::new(io::stdout().lock()));
         }

@@ -324,3 +324,92 @@ fn a_client_erased_on_one_encrypted_device_while_the_other_wrote_to_them_is_kept
     assert_eq!(annabel(laptop), annabel(desktop));
     assert_eq!(plain_words(&p.every_object(&p.remote)), Vec::<&str>::new());
 }
+
+/// Repro 2 of issue 24: a remote that replaces `identity.age` with a key
+/// file of another passphrase must lock nobody out.
+#[test]
+fn a_key_file_replaced_on_the_remote_is_kept_aside_and_the_real_passphrase_goes_on_working() {
+    if !common::require_tool("git") {
+        return;
+    }
+    let p = Practice::encrypted();
+    let attacker = p.tmp.path().join("attacker");
+    p.git(p.tmp.path(), &["clone", "-q", "-b", "main", p.remote.to_str().unwrap(), "attacker"]);
+    // Another practice's key file, locked by the attacker's passphrase.
+    let other = p.tmp.path().join("other");
+    ok(&p, &other, MORNING, &["client", "add", "Someone Else"]);
+    let hostile = "the attacker's passphrase";
+    assert!(p.run(&other, MORNING, &["encrypt", "--yes"], Some(hostile), "").status.success());
+    let foreign = std::fs::read(other.join("identity.age")).unwrap();
+    std::fs::write(attacker.join("identity.age"), &foreign).unwrap();
+    p.git(&attacker, &["add", "-A"]);
+    p.git(&attacker, &["-c", "user.name=x", "-c", "user.email=x@x", "commit", "-qm", "a new key"]);
+    p.git(&attacker, &["push", "-q", "origin", "main"]);
+
+    let ours = std::fs::read(p.laptop.join("identity.age")).unwrap();
+    ok(&p, &p.laptop, NOON, &["note", "annabel", "--topic", "kept safe"]);
+    let said = ok(&p, &p.laptop, NOON, &["sync"]);
+    assert!(said.contains("1 note out"), "the rest syncs: {said}");
+    assert!(said.contains("It was kept aside, not put in place"), "{said}");
+    assert!(said.contains("`rapport sync accept-key`"), "{said}");
+    assert_eq!(std::fs::read(p.laptop.join("identity.age")).unwrap(), ours, "the key file in place stays");
+    assert!(ok(&p, &p.laptop, NOON, &["review", "annabel"]).contains("kept safe"), "the real passphrase opens it");
+    let e = fails_with(&p, &p.laptop, NOON, &["client", "list"], Some(hostile));
+    assert!(e.contains("the passphrase is wrong"), "{e}");
+
+    // The attacker's passphrase opens the key file kept aside, but it holds another key.
+    let e = fails_with(&p, &p.laptop, NOON, &["sync", "accept-key"], Some(hostile));
+    assert!(e.contains("holds another key, not this practice's, so it was not taken"), "{e}");
+    let e = fails_with(&p, &p.laptop, NOON, &["sync", "accept-key"], Some(PASS));
+    assert!(e.contains("does not open the key file from the remote"), "{e}");
+    assert_eq!(std::fs::read(p.laptop.join("identity.age")).unwrap(), ours);
+
+    // Synced again, this device's key file is not sent back over the remote's,
+    // the warning stands, and a snapshot holds the key file in place.
+    ok(&p, &p.laptop, EVENING, &["note", "annabel", "--topic", "evening"]);
+    let said = ok(&p, &p.laptop, EVENING, &["sync"]);
+    assert!(said.contains("1 note out") && said.contains("kept aside"), "{said}");
+    let status = ok(&p, &p.laptop, EVENING, &["sync", "status"]);
+    assert!(status.contains("Everything here is on the remote"), "{status}");
+    ok(&p, &p.laptop, EVENING, &["backup"]);
+    let newest = std::fs::read_dir(p.laptop.join("backups")).unwrap().flatten().map(|e| e.path()).max().unwrap();
+    assert_eq!(std::fs::read(newest.join("identity.age")).unwrap(), ours, "the snapshot holds the key file");
+    assert!(ok(&p, &p.laptop, EVENING, &["review", "annabel"]).contains("evening"));
+}
+
+#[test]
+fn a_passphrase_changed_on_one_device_is_taken_on_the_other_only_with_accept_key() {
+    if !common::require_tool("git") {
+        return;
+    }
+    let p = Practice::encrypted();
+    let new = "a new and longer passphrase";
+    let changed = p
+        .rapport(&p.desktop, NOON)
+        .env("RAPPORT_PASSPHRASE", PASS)
+        .env("RAPPORT_NEW_PASSPHRASE", new)
+        .arg("passphrase")
+        .output()
+        .unwrap();
+    assert!(changed.status.success(), "{}", String::from_utf8_lossy(&changed.stderr));
+    assert!(p.run(&p.desktop, NOON, &["sync"], Some(new), "").status.success());
+
+    let said = ok(&p, &p.laptop, NOON, &["sync"]);
+    assert!(said.contains("kept aside"), "{said}");
+    // Until it is accepted, the old passphrase opens this device.
+    assert!(ok(&p, &p.laptop, NOON, &["client", "list"]).contains("Annabel"));
+    let took = p.run(&p.laptop, NOON, &["sync", "accept-key"], Some(new), "");
+    let out = String::from_utf8_lossy(&took.stdout);
+    assert!(took.status.success(), "{}", String::from_utf8_lossy(&took.stderr));
+    assert!(out.contains("holds this practice's key and is in place"), "{out}");
+    assert_eq!(
+        std::fs::read(p.laptop.join("identity.age")).unwrap(),
+        std::fs::read(p.desktop.join("identity.age")).unwrap()
+    );
+    let e = fails_with(&p, &p.laptop, NOON, &["client", "list"], Some(PASS));
+    assert!(e.contains("the passphrase is wrong"), "{e}");
+    let said = String::from_utf8(p.run(&p.laptop, EVENING, &["sync"], Some(new), "").stdout).unwrap();
+    assert!(said.contains("no new notes either way") && !said.contains("kept aside"), "{said}");
+    let status = String::from_utf8(p.run(&p.laptop, EVENING, &["sync", "status"], Some(new), "").stdout).unwrap();
+    assert!(status.contains("Everything here is on the remote"), "{status}");
+}

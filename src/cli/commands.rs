@@ -40,7 +40,9 @@ pub fn run(
         Command::Goal(g) => care::goal(g, store, now, out),
         Command::Finalise { client, session } => note::finalise(client, session, store, now, out),
         Command::Addendum { client, session, text } => note::addendum(client, session, text, store, now, out),
-        Command::Verify { client, restart_ledger } => record::verify(client, restart_ledger, store, now, out),
+        Command::Verify { client, restart_ledger, anchor, against } => {
+            record::verify(record::Verify { client, restart_ledger, anchor, against }, store, now, out)
+        }
 
         Command::Export { client, format, out: file, plain } => {
             record::export(client, format, file, plain, store, now, out)

@@ -11,20 +11,28 @@ use crate::domain::time::format_datetime;
 use crate::sanitize::json_inert;
 use crate::store::Store;
 
+/// What `rapport verify` was asked.
+pub(super) struct Verify {
+    pub client: Option<String>,
+    pub restart_ledger: bool,
+    pub anchor: bool,
+    pub against: Option<String>,
+}
+
 /// Checks the finalised notes against the ledger.
-pub(super) fn verify(
-    client: Option<String>,
-    restart_ledger: bool,
-    store: &Store,
-    now: NaiveDateTime,
-    out: &mut dyn Write,
-) -> Result<()> {
+pub(super) fn verify(asked: Verify, store: &Store, now: NaiveDateTime, out: &mut dyn Write) -> Result<()> {
+    let Verify { client, restart_ledger, anchor, against } = asked;
+    if let Some(code) = &against
+        && !crate::store::ledger::anchor::is_code(code)
+    {
+        bail!("{code} is not a code `rapport verify --anchor` prints (12 letters and digits, as XXXX-XXXX-XXXX)");
+    }
     if restart_ledger {
         store.restart_ledger(now)?;
         writeln!(out, "Started the ledger again from the finalised notes as they are now (said in the audit log).")?;
     }
     let id = client.map(|q| find(store, &q)).transpose()?;
-    let v = store.verify(id.as_ref().map(|x| x.as_str()), now)?;
+    let v = store.verify_against(id.as_ref().map(|x| x.as_str()), now, against.as_deref())?;
     for (path, why) in &v.unreadable {
         writeln!(out, "{}: could not be read, so it was not checked: {why}", path.display())?;
     }
@@ -41,6 +49,35 @@ pub(super) fn verify(
     if v.ledger_missing {
         writeln!(out, "the ledger (the record of every finalised note) is missing from the data folder")?;
     }
+    if !v.ledger_forged.is_empty() {
+        let shown: Vec<String> = v.ledger_forged.iter().take(10).map(u64::to_string).collect();
+        writeln!(
+            out,
+            "the ledger holds {} not made with this practice's key (forged, or from another practice): entry {}",
+            if v.ledger_forged.len() == 1 {
+                "1 entry".to_string()
+            } else {
+                format!("{} entries", v.ledger_forged.len())
+            },
+            shown.join(", ")
+        )?;
+    }
+    if let Some((snapshot, n)) = &v.shorter_than_snapshot {
+        writeln!(
+            out,
+            "the ledger holds {} entries, fewer than the {n} it held when snapshot {snapshot} was taken: it was cut \
+             short, or an older copy was put back",
+            v.entries
+        )?;
+    }
+    if let Some(None) = v.against {
+        writeln!(
+            out,
+            "the ledger no longer extends the head of code {}: entries it held then were removed or changed (or \
+             a client was erased since, which rewrites it)",
+            against.as_deref().unwrap_or_default()
+        )?;
+    }
     if !v.is_clean() {
         let mut parts = Vec::new();
         if !v.findings.is_empty() {
@@ -52,10 +89,18 @@ pub(super) fn verify(
         if !v.missing.is_empty() {
             parts.push(format!("{} missing", plural(v.missing.len(), "client file")));
         }
-        if !v.ledger_broken.is_empty() || v.ledger_missing {
+        if !v.ledger_broken.is_empty() || v.ledger_missing || !v.ledger_forged.is_empty() {
             parts.push("the ledger was tampered with".into());
         }
+        if v.shorter_than_snapshot.is_some() {
+            parts.push("the ledger is shorter than a snapshot's".into());
+        }
         bail!("{}; restore from a backup (`rapport backup list`)", parts.join("; "));
+    }
+    if let Some(None) = v.against {
+        bail!(
+            "the ledger was cut short or rewritten since the anchor code was taken; restore from a backup (`rapport backup list`)"
+        );
     }
     writeln!(
         out,
@@ -63,6 +108,28 @@ pub(super) fn verify(
         plural(v.sealed, "finalised note"),
         plural(v.clients, "client")
     )?;
+    if v.unauthenticated > 0 {
+        writeln!(
+            out,
+            "{} of the ledger {} written before Rapport authenticated entries with the practice's key; the next \
+             change here authenticates them as they stand.",
+            if v.unauthenticated == 1 { "1 entry".to_string() } else { format!("{} entries", v.unauthenticated) },
+            if v.unauthenticated == 1 { "was" } else { "were" }
+        )?;
+    }
+    if let (Some(Some(n)), Some(code)) = (v.against, &against) {
+        writeln!(out, "The ledger extends the head of code {} (entry {n} of {}).", code.to_uppercase(), v.entries)?;
+    }
+    if anchor {
+        match &v.head {
+            Some((code, n)) => writeln!(
+                out,
+                "The ledger's head: {code} (entry {n}). Keep this code somewhere else (a notebook, your phone): \
+                 `rapport verify --against {code}` later fails if the ledger no longer extends this head."
+            )?,
+            None => writeln!(out, "The ledger is empty: no head to anchor yet.")?,
+        }
+    }
     Ok(())
 }
 

@@ -15,20 +15,11 @@ use crate::store::Store;
 pub fn sync(command: Option<SyncCommand>, store: &Store, now: NaiveDateTime, out: &mut dyn Write) -> Result<()> {
     match command {
         None => {
-            let key_file = || std::fs::read(store.root().join(crate::store::crypt::IDENTITY_FILE)).ok();
-            let key_before = key_file();
             let s = crate::sync::sync(store, now)?;
             let url = crate::sync::status(store)?.remote;
             writeln!(out, "Synced with {url}: {}.", s.counts())?;
             for warning in s.warnings() {
                 writeln!(out, "{warning}")?;
-            }
-            if key_before.is_some() && key_file() != key_before {
-                writeln!(
-                    out,
-                    "The passphrase was changed on another device: from now on this practice opens with the \
-                     passphrase set there (`rapport unlock` asks for it)."
-                )?;
             }
         }
         Some(SyncCommand::Init { remote }) => {
@@ -44,7 +35,7 @@ pub fn sync(command: Option<SyncCommand>, store: &Store, now: NaiveDateTime, out
             let how = if other { "the other value is in place now" } else { "the value in place stays" };
             writeln!(out, "Settled for {}: {} ({how}).", r.client.name, c.describe())?;
         }
-        Some(SyncCommand::Clone { .. } | SyncCommand::MergeDriver { .. }) => {
+        Some(SyncCommand::Clone { .. } | SyncCommand::MergeDriver { .. } | SyncCommand::AcceptKey) => {
             bail!("this command is run by the rapport binary itself")
         }
     }
@@ -141,6 +132,27 @@ pub fn clone(dir: &Path, remote: &str, now: NaiveDateTime, out: &mut dyn Write) 
              unlocked for a while."
         )?;
     }
+    Ok(())
+}
+
+/// `rapport sync accept-key`: the key file kept aside from the remote is
+/// put in place when the passphrase given (RAPPORT_PASSPHRASE, or asked)
+/// opens it and it holds this practice's key. No store is opened: the
+/// passphrase in place may be the old one.
+pub fn accept_key(dir: &Path, out: &mut dyn Write) -> Result<()> {
+    if !crate::sync::key::pending(dir) {
+        bail!("no key file from the remote is waiting here; nothing was changed");
+    }
+    let passphrase = super::crypt::ask_secret(
+        "RAPPORT_PASSPHRASE",
+        "The passphrase set on the other device (the key file from the remote opens with it): ",
+    )?;
+    crate::sync::key::accept(dir, &passphrase)?;
+    writeln!(
+        out,
+        "The key file from the remote holds this practice's key and is in place: from now on this practice opens \
+         with the passphrase set on the other device."
+    )?;
     Ok(())
 }
 

@@ -201,15 +201,10 @@ pub fn write_sample_practice(store: &Store, now: NaiveDateTime) -> Result<()> {
             },
             next - Duration::weeks(16),
         )?;
-        store.update(
-            &record.client.id,
-            now,
-            "sample practice written",
-            |r| {
-                fill(r, p, k, next, now);
-                Ok(())
-            },
-        )?;
+        store.update(&record.client.id, now, "sample practice written", |r| {
+            fill(r, p, k, next, now);
+            Ok(())
+        })?;
     }
     Ok(())
 }

@@ -90,6 +90,7 @@ impl Store {
             clients += 1;
         }
         sync_folder(&dest).map_err(fail)?;
+        self.snapshot_beside_clients(&building).map_err(fail)?;
         let finished = self.backups_dir().join(&name);
         super::crash::point("snapshot.rename");
         fs::rename(&building, &finished).map_err(|e| StoreError::io("finish the snapshot", &finished, e))?;
@@ -97,6 +98,18 @@ impl Store {
         sync_folder(&self.backups_dir()).map_err(fail)?;
         self.unshare_snapshots()?;
         Ok(Snapshot { name, clients })
+    }
+
+    /// What a snapshot keeps beside the client files: the key file, locked
+    /// by the passphrase as it is now (so a key file lost or replaced can be
+    /// put back from a snapshot), and the ledger's head (an anchor: see
+    /// `ledger::anchor`).
+    fn snapshot_beside_clients(&self, building: &Path) -> anyhow::Result<()> {
+        let key = self.root().join(super::crypt::IDENTITY_FILE);
+        if let Ok(bytes) = super::files::read_regular(&key, super::crypt::KEY_FILE_BYTES) {
+            write_atomic(&building.join(super::crypt::IDENTITY_FILE), &bytes)?;
+        }
+        super::ledger::anchor::note_in_snapshot(self.root(), self.keys.as_deref(), building)
     }
 
     /// Snapshots taken by an older Rapport hard-linked the live files: each

@@ -27,6 +27,8 @@ pub struct Keys {
     identity: age::x25519::Identity,
     recipient: age::x25519::Recipient,
     name_key: [u8; 32],
+    /// Authenticates the ledger's entries (see [`Keys::ledger_mac`]).
+    mac_key: Zeroizing<[u8; 32]>,
 }
 
 impl std::fmt::Debug for Keys {
@@ -55,7 +57,7 @@ impl IdentityFile {
     pub(crate) fn keys(&self) -> Option<Keys> {
         let identity: age::x25519::Identity = self.identity.parse().ok()?;
         let name_key = unhex(&self.name_key)?;
-        Some(Keys { recipient: identity.to_public(), identity, name_key })
+        Some(Keys::from_parts(identity, name_key))
     }
 }
 
@@ -83,6 +85,28 @@ pub fn is_encrypted(root: &Path) -> bool {
 }
 
 impl Keys {
+    fn from_parts(identity: age::x25519::Identity, name_key: [u8; 32]) -> Keys {
+        // Derived from the practice's identity: only whoever holds the
+        // passphrase (or the unlocked key) can authenticate an entry.
+        let mut h = Sha256::new();
+        h.update(b"rapport ledger mac key\0");
+        h.update(identity.to_string().expose_secret().as_bytes());
+        h.update(name_key);
+        let mac_key = Zeroizing::new(h.finalize().into());
+        Keys { recipient: identity.to_public(), identity, name_key, mac_key }
+    }
+
+    /// The code that authenticates a ledger entry whose link is `link`
+    /// (the link chains the entry's every field and every entry before):
+    /// HMAC-SHA256 under a key derived from the practice's identity.
+    pub fn ledger_mac(&self, link: &str) -> String {
+        use hmac::{KeyInit, Mac};
+        let mut mac = hmac::Hmac::<Sha256>::new_from_slice(&*self.mac_key).expect("HMAC takes a key of any size");
+        mac.update(b"rapport ledger entry\0");
+        mac.update(link.as_bytes());
+        hex::encode(mac.finalize().into_bytes())
+    }
+
     /// The unlocked key, as the key file holds it inside its lock.
     pub(crate) fn identity_file(&self) -> IdentityFile {
         IdentityFile {
@@ -136,6 +160,12 @@ impl Keys {
         file.keys().ok_or_else(|| anyhow!("the key file is damaged"))
     }
 
+    /// The practice's public recipient (`age1…`): what a device keeps,
+    /// unsynced, to know its own key again.
+    pub fn recipient(&self) -> String {
+        self.recipient.to_string()
+    }
+
     pub fn encrypt(&self, plain: &[u8]) -> Vec<u8> {
         age::encrypt(&self.recipient, plain).expect("encrypting to an X25519 key cannot fail")
     }
@@ -178,7 +208,7 @@ impl Keys {
         let identity = age::x25519::Identity::generate();
         let mut name_key = [0u8; 32];
         getrandom(&mut name_key)?;
-        Ok(Keys { recipient: identity.to_public(), identity, name_key })
+        Ok(Keys::from_parts(identity, name_key))
     }
 }
 

@@ -214,6 +214,33 @@ impl Store {
                     .into(),
             });
         }
+        if let Ok(ledger) = super::ledger::read(self.root(), self.keys.as_deref(), None) {
+            if !ledger.forged.is_empty() {
+                found.push(Finding {
+                    attention: true,
+                    text: format!(
+                        "the ledger holds {} not made with this practice's key (forged, or from another practice): \
+                         `rapport verify` names {}",
+                        if ledger.forged.len() == 1 {
+                            "1 entry".to_string()
+                        } else {
+                            format!("{} entries", ledger.forged.len())
+                        },
+                        if ledger.forged.len() == 1 { "it" } else { "them" }
+                    ),
+                });
+            }
+            if let Some((snapshot, n)) = self.ledger_shorter_than_snapshot(&ledger.entries) {
+                found.push(Finding {
+                    attention: true,
+                    text: format!(
+                        "the ledger holds {} entries, fewer than the {n} it held when snapshot {snapshot} was \
+                         taken: it was cut short, or an older copy was put back; `rapport verify` says what it lacks",
+                        ledger.entries.len()
+                    ),
+                });
+            }
+        }
         if super::ledger::exists(self.root()) && !self.root().join("audit.log").exists() {
             found.push(Finding {
                 attention: true,

@@ -83,18 +83,17 @@ impl Store {
             .into());
         }
         let mut base_name = None;
-        let ((added, conflicts), record) =
-            self.update(&id, now, "conflict copy merged", |r| {
-                let (base, name) = self.common_snapshot(id.as_str(), r, &copy).unzip();
-                base_name = name;
-                let before = item_ids(r).len();
-                let m = crate::domain::merge::merge(base.as_ref(), r, &copy, now)
-                    .map_err(|e| RecordError::Invalid(format!("the copy could not be merged: {e}")))?;
-                let device = r.device.clone();
-                *r = m.record;
-                r.device = device;
-                Ok((item_ids(r).len().saturating_sub(before), m.conflicts.len()))
-            })?;
+        let ((added, conflicts), record) = self.update(&id, now, "conflict copy merged", |r| {
+            let (base, name) = self.common_snapshot(id.as_str(), r, &copy).unzip();
+            base_name = name;
+            let before = item_ids(r).len();
+            let m = crate::domain::merge::merge(base.as_ref(), r, &copy, now)
+                .map_err(|e| RecordError::Invalid(format!("the copy could not be merged: {e}")))?;
+            let device = r.device.clone();
+            *r = m.record;
+            r.device = device;
+            Ok((item_ids(r).len().saturating_sub(before), m.conflicts.len()))
+        })?;
         let in_clients = path.parent().and_then(|p| p.canonicalize().ok()) == self.clients_dir().canonicalize().ok();
         let removed = if in_clients {
             super::crash::point("merge-copy.remove");

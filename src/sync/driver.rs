@@ -57,8 +57,8 @@ pub fn merge_versions(
         Part::Ledger => ledger::merge_files(b, o, t, codec.keys()).map_err(|e| anyhow!(e))?,
         Part::Audit => audit::merge_files(b, o, t, codec.keys()).map_err(|e| anyhow!(e))?,
         Part::Setup => bail!("{name} was changed on both devices; Rapport writes it the same everywhere"),
-        // The passphrase changed on both devices: both files lock the same
-        // key, and the one the remote has already wins (`sync` says so).
+        // Changed on both devices: the remote's goes in the tree, and is
+        // kept aside here until `rapport sync accept-key` (see `key.rs`).
         Part::Key => t.to_vec(),
         Part::Client(stem) => {
             let parse = |bytes: &[u8], whose: &str| {

@@ -18,6 +18,7 @@ pub mod git;
 mod guard;
 pub mod history;
 mod kept;
+pub mod key;
 mod missing;
 mod report;
 mod run;

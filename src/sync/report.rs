@@ -50,6 +50,9 @@ pub struct Synced {
     /// Entries of the ledger and the audit log this device has that the
     /// other's version lacked: kept, and sent back.
     pub entries_kept_there: usize,
+    /// A key file from the remote other than this device's waits, kept
+    /// aside, to be accepted (`rapport sync accept-key`).
+    pub key_kept_aside: bool,
 }
 
 impl Synced {
@@ -173,6 +176,9 @@ impl Synced {
                 crate::sanitize::visible(name),
                 again(id)
             ));
+        }
+        if self.key_kept_aside {
+            said.push(super::key::KEPT_ASIDE.to_string());
         }
         if self.conflicts > 0 {
             said.push(format!(

@@ -51,6 +51,11 @@ pub fn sync(store: &Store, now: NaiveDateTime) -> Result<Synced> {
         // behind; every git that writes in the folder runs in a sync.
         git.clear_stale_locks();
         super::setup::configure(&git)?;
+        // The key this device opened its own key file with: what a key
+        // file from the remote must hold to be accepted.
+        if let Some(keys) = store.keys() {
+            super::key::note_recipient(root, keys)?;
+        }
         // A sync killed after its merge was written leaves seals to witness.
         settle_rewitness(store, now)?;
         synced.put_back(&guard::keep_sealed_here(&git, codec, now)?);
@@ -113,6 +118,7 @@ pub fn sync(store: &Store, now: NaiveDateTime) -> Result<Synced> {
         }
     }
     state::set_last_sync(root, now)?;
+    synced.key_kept_aside = super::key::pending(root);
     Ok(synced)
 }
 

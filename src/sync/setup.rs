@@ -283,6 +283,9 @@ pub fn clone(root: &Path, remote: &str, now: NaiveDateTime, passphrase: &dyn Fn(
             notes += r.sessions.len();
             taken.extend(super::ids_in(&r).filter_map(|id| id.rsplit_once('-').map(|(_, t)| t.to_string())));
         }
+        if let Some(keys) = store.keys() {
+            super::key::note_recipient(root, keys)?;
+        }
         state::write_tag(root, &state::new_tag(&taken)?)?;
         state::set_last_sync(root, now)?;
         state::end_setting_up(root)?;

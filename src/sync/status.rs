@@ -69,6 +69,8 @@ pub fn git_side(root: &Path) -> Result<Status> {
         .filter(|e| e.len() > 3)
         .map(|e| String::from_utf8_lossy(&e[3..]).into_owned())
         .filter(|p| super::tracked::part(p, crate::store::crypt::is_encrypted(root)).is_some())
+        // A key file kept aside: this device's stays, and is not sent.
+        .filter(|p| !(p == crate::store::crypt::IDENTITY_FILE && super::key::pending(root)))
         .collect();
     let range = format!("HEAD...refs/remotes/origin/{BRANCH}");
     if let Ok(Ok(out)) = git.output(&["rev-list", "--left-right", "--count", &range], None) {

@@ -22,6 +22,11 @@ pub fn commit_local(git: &Git, codec: Codec, now: NaiveDateTime) -> Result<Optio
     let mut paths: BTreeSet<String> = tracked::on_disk(git.root()).into_iter().collect();
     let listed = git.run_bytes(&["ls-files", "-z"])?;
     paths.extend(listed.split(|b| *b == 0).filter(|p| !p.is_empty()).map(|p| String::from_utf8_lossy(p).into_owned()));
+    // This device's key file never goes back over one from the remote that
+    // waits to be accepted.
+    if super::key::pending(git.root()) {
+        paths.remove(crate::store::crypt::IDENTITY_FILE);
+    }
     let spec: Vec<u8> = paths.iter().flat_map(|p| format!(":(literal){p}\0").into_bytes()).collect();
     if let Err(f) = git.output(&["add", "-A", "--pathspec-from-file=-", "--pathspec-file-nul"], Some(&spec))? {
         bail!("git could not take this device's changes: {}", f.said());
@@ -91,6 +96,11 @@ pub fn checkout(git: &Git, from: &str, to: &str, old_branch: Option<&str>) -> Re
     for c in changes.iter().filter(|c| c.object.is_some()) {
         let object = c.object.as_deref().expect("written");
         let bytes = git.run_bytes(&["cat-file", "blob", object])?;
+        // A key file from the remote is kept aside until it is accepted.
+        if c.path == crate::store::crypt::IDENTITY_FILE {
+            super::key::arrived(root, &bytes)?;
+            continue;
+        }
         let path = root.join(&c.path);
         if let Some(dir) = path.parent() {
             create_private_dir(dir)?;

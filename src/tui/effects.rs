@@ -49,10 +49,9 @@ fn perform(store: &Store, effect: Effect, now: NaiveDateTime) -> Option<Action> 
         }
         Effect::Finalise { client, session } => {
             // A note whose editing period ran out is sealed just before: say so.
-            let result =
-                store.update_with(&client, now, "note finalised", |r, auto| {
-                    if auto.contains(&session) { Ok(true) } else { r.finalise(Some(&session), now).map(|_| false) }
-                });
+            let result = store.update_with(&client, now, "note finalised", |r, auto| {
+                if auto.contains(&session) { Ok(true) } else { r.finalise(Some(&session), now).map(|_| false) }
+            });
             match result {
                 Ok((auto, record)) => Action::RecordSaved {
                     record: Box::new(record),
@@ -66,9 +65,7 @@ fn perform(store: &Store, effect: Effect, now: NaiveDateTime) -> Option<Action> 
             }
         }
         Effect::AddAddendum { client, session, text } => {
-            match store.update(&client, now, "addendum added", |r| {
-                r.add_addendum(&session, &text, now)
-            }) {
+            match store.update(&client, now, "addendum added", |r| r.add_addendum(&session, &text, now)) {
                 Ok(((), record)) => Action::RecordSaved {
                     record: Box::new(record),
                     message: format!("Addendum added to note {session}."),
@@ -77,9 +74,7 @@ fn perform(store: &Store, effect: Effect, now: NaiveDateTime) -> Option<Action> 
             }
         }
         Effect::AddMeasures { client, measures, at, session, scales } => {
-            match store.update(&client, now, "measures added", |r| {
-                r.add_measures(measures, at, session, &scales)
-            }) {
+            match store.update(&client, now, "measures added", |r| r.add_measures(measures, at, session, &scales)) {
                 Ok((message, record)) => Action::RecordSaved { record: Box::new(record), message },
                 Err(e) => failed(e),
             }
@@ -95,23 +90,22 @@ fn perform(store: &Store, effect: Effect, now: NaiveDateTime) -> Option<Action> 
         Effect::Sync => super::sync::run(store, now),
         Effect::CheckSync => super::sync::check(store),
         Effect::SettleConflict { client, conflict, take_other } => {
-            let result =
-                store.update(&client, now, "sync conflict settled", |r| {
-                    // Found by what it is about, not by its place: the list may
-                    // have changed on disk since it was shown.
-                    let same = |c: &crate::domain::Conflict| {
-                        c.kind == conflict.kind
-                            && c.part == conflict.part
-                            && c.item == conflict.item
-                            && c.field == conflict.field
-                    };
-                    let Some(index) = r.conflicts.iter().position(same) else {
-                        return Err(RecordError::Invalid(
-                            "that conflict was settled meanwhile (in another window or on another device)".into(),
-                        ));
-                    };
-                    r.settle_conflict(index, take_other)
-                });
+            let result = store.update(&client, now, "sync conflict settled", |r| {
+                // Found by what it is about, not by its place: the list may
+                // have changed on disk since it was shown.
+                let same = |c: &crate::domain::Conflict| {
+                    c.kind == conflict.kind
+                        && c.part == conflict.part
+                        && c.item == conflict.item
+                        && c.field == conflict.field
+                };
+                let Some(index) = r.conflicts.iter().position(same) else {
+                    return Err(RecordError::Invalid(
+                        "that conflict was settled meanwhile (in another window or on another device)".into(),
+                    ));
+                };
+                r.settle_conflict(index, take_other)
+            });
             match result {
                 Ok((c, record)) => Action::RecordSaved {
                     record: Box::new(record),
@@ -166,9 +160,8 @@ fn perform(store: &Store, effect: Effect, now: NaiveDateTime) -> Option<Action> 
             }
         }
         Effect::SetTask { client, task, status, outcome } => {
-            match store.update(&client, now, "task changed", |r| {
-                r.set_task_status(&task, status, outcome, now.date())
-            }) {
+            match store.update(&client, now, "task changed", |r| r.set_task_status(&task, status, outcome, now.date()))
+            {
                 Ok(((), record)) => {
                     let word = match status {
                         crate::domain::TaskStatus::Done => "done",
@@ -181,9 +174,7 @@ fn perform(store: &Store, effect: Effect, now: NaiveDateTime) -> Option<Action> 
             }
         }
         Effect::AddTask { client, text } => {
-            match store.update(&client, now, "task set", |r| {
-                r.add_task(&text, None, now.date())
-            }) {
+            match store.update(&client, now, "task set", |r| r.add_task(&text, None, now.date())) {
                 Ok((id, record)) => {
                     Action::RecordSaved { record: Box::new(record), message: format!("Task {id} set: {text}.") }
                 }
@@ -206,9 +197,7 @@ fn perform(store: &Store, effect: Effect, now: NaiveDateTime) -> Option<Action> 
             }
         }
         Effect::CancelAppointment { client, appointment, start } => {
-            match store.update(&client, now, "appointment cancelled", |r| {
-                r.cancel_appointment(&appointment, now)
-            }) {
+            match store.update(&client, now, "appointment cancelled", |r| r.cancel_appointment(&appointment, now)) {
                 Ok((_, record)) => Action::RecordSaved {
                     record: Box::new(record),
                     message: format!("Cancelled the appointment at {}.", format_datetime(start)),
@@ -217,9 +206,7 @@ fn perform(store: &Store, effect: Effect, now: NaiveDateTime) -> Option<Action> 
             }
         }
         Effect::ChangeProfile { client, change } => {
-            match store.update(&client, now, "profile changed", |r| {
-                r.apply_profile_change(change, now)
-            }) {
+            match store.update(&client, now, "profile changed", |r| r.apply_profile_change(change, now)) {
                 Ok((message, record)) => Action::RecordSaved { record: Box::new(record), message },
                 Err(e) => failed(e),
             }

@@ -46,3 +46,30 @@ fn an_older_copy_put_back_on_one_device_never_stalls_the_other_and_the_ledger_on
     }
     assert_eq!(ann(laptop), ann(desktop));
 }
+
+/// A remote cannot grow the ledger past what Rapport ever writes (64 MiB),
+/// so `verify` never reads hundreds of megabytes.
+#[test]
+fn a_ledger_grown_past_its_bound_on_the_remote_is_refused_and_changes_nothing() {
+    if !common::require_tool("git") {
+        return;
+    }
+    let p = Practice::new();
+    ok(&p, &p.laptop, NOON, &["finalise", "ann", "s1"]);
+    ok(&p, &p.laptop, NOON, &["sync"]);
+    let attacker = p.tmp.path().join("attacker");
+    p.git(p.tmp.path(), &["clone", "-q", "-b", "main", p.remote.to_str().unwrap(), "attacker"]);
+    let mut ledger = std::fs::read(attacker.join("ledger")).unwrap();
+    let line = std::fs::read_to_string(attacker.join("ledger")).unwrap().lines().last().unwrap().to_string() + "\n";
+    while ledger.len() <= 64 * 1024 * 1024 {
+        ledger.extend_from_slice(line.as_bytes());
+    }
+    std::fs::write(attacker.join("ledger"), ledger).unwrap();
+    p.git(&attacker, &["-c", "user.name=x", "-c", "user.email=x@x", "commit", "-qam", "a grown ledger"]);
+    p.git(&attacker, &["push", "-q", "origin", "main"]);
+    let before = std::fs::read(p.desktop.join("ledger")).unwrap();
+    let e = fails(&p, &p.desktop, EVENING, &["sync"]);
+    assert!(e.contains("larger than Rapport ever writes") && e.contains("nothing was changed here"), "{e}");
+    assert_eq!(std::fs::read(p.desktop.join("ledger")).unwrap(), before);
+    assert!(ok(&p, &p.desktop, EVENING, &["verify"]).contains("as they were finalised"));
+}

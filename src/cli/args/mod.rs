@@ -129,6 +129,12 @@ pub enum Command {
         /// was lost (a change made to finalised notes meanwhile is accepted)
         #[arg(long)]
         restart_ledger: bool,
+        /// Print the code of the ledger's head, to keep elsewhere (a notebook, a phone)
+        #[arg(long)]
+        anchor: bool,
+        /// Fail if the ledger no longer extends the head whose code `--anchor` printed
+        #[arg(long, value_name = "CODE")]
+        against: Option<String>,
     },
     /// Snapshots of the data folder
     Backup {
@@ -252,6 +258,9 @@ pub enum SyncCommand {
         #[arg(long)]
         other: bool,
     },
+    /// Take the key file that came from the remote, kept aside since: only if the passphrase
+    /// given (the one set on the other device) opens it and it holds this practice's key
+    AcceptKey,
     /// What git runs to merge a file both devices changed (set up by init and clone)
     #[command(hide = true)]
     MergeDriver { base: PathBuf, ours: PathBuf, theirs: PathBuf, path: String },

@@ -44,6 +44,15 @@ fn entries<'a>(
         }
         prev = e.link.clone();
     }
+    if let (true, Some(k)) = (strict, keys) {
+        let all: Vec<Entry> = out.iter().map(|(e, _)| e.clone()).collect();
+        if let Some(n) = authentication(&all, k).0.first() {
+            return Err(format!(
+                "the ledger {whose} holds an entry not made with this practice's key (entry {n}), so it is not \
+                 merged; `rapport verify` there names it"
+            ));
+        }
+    }
     Ok(out)
 }
 
@@ -75,7 +84,7 @@ pub fn merge_keeping(
         .into_iter()
         .map(|e| (e.at, NewEntry { kind: e.kind, client: e.client, session: e.session, hash: e.hash }));
     let mut out = Vec::new();
-    for entry in chained_entries(0, String::new(), items) {
+    for entry in chained_entries(0, String::new(), items, keys) {
         match had.get(&serde_json::to_string(&entry).expect("entries serialise")) {
             Some(l) => {
                 out.extend_from_slice(l);

@@ -63,14 +63,21 @@ pub struct Entry {
     pub hash: String,
     /// The previous entry's `link` (empty for the first).
     pub prev: String,
-    /// SHA-256 of `prev` and this entry's other fields.
+    /// SHA-256 of `prev` and this entry's other fields (but `mac`).
     pub link: String,
+    /// In an encrypted practice, the HMAC of `link` under a key derived
+    /// from the practice's identity ([`Keys::ledger_mac`]): no one without
+    /// the passphrase can forge, rechain or withdraw an entry. Empty in a
+    /// plain practice, and in entries written before Rapport made it.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub mac: String,
 }
 
 impl Entry {
     fn compute_link(&self) -> String {
         let mut bare = self.clone();
         bare.link = String::new();
+        bare.mac = String::new();
         let mut h = Sha256::new();
         h.update(self.prev.as_bytes());
         h.update(serde_json::to_vec(&bare).expect("entries serialise"));
@@ -129,6 +136,29 @@ pub struct Read {
     /// Entry numbers where the chain is broken: an entry was changed,
     /// removed or put in.
     pub broken_at: Vec<u64>,
+    /// In an encrypted practice, entries not authenticated by its key: a
+    /// code that does not hold, or none where other entries have one.
+    pub forged: Vec<u64>,
+    /// Entries written before Rapport authenticated them (no entry of the
+    /// ledger has a code yet): the next change authenticates them.
+    pub unauthenticated: usize,
+}
+
+/// Which `entries` the practice's key does not authenticate: (forged, and
+/// old). An entry whose code does not hold is forged; so is one without a
+/// code in a ledger that has any (Rapport authenticates every entry once
+/// it authenticates one). With no code anywhere, every entry is old.
+pub fn authentication(entries: &[Entry], keys: &Keys) -> (Vec<u64>, usize) {
+    let any = entries.iter().any(|e| !e.mac.is_empty());
+    let mut forged = Vec::new();
+    for e in entries {
+        let holds = !e.mac.is_empty() && e.mac == keys.ledger_mac(&e.link) && e.link == e.compute_link();
+        if any && !holds {
+            forged.push(e.n);
+        }
+    }
+    let old = if any { 0 } else { entries.len() };
+    (forged, old)
 }
 
 pub fn path(root: &Path) -> PathBuf {
@@ -199,16 +229,50 @@ pub fn reads_line(line: &str, keys: Option<&Keys>) -> bool {
 
 /// Rewrites every readable line, plain or encrypted with `keys`, encoded
 /// for `to`, each entry kept exactly (the chain is not made anew: a broken
-/// link stays visible).
+/// link stays visible). Encrypted, every entry whose link holds is
+/// authenticated by `to`'s key; plain, no entry keeps a code.
 pub(crate) fn reencode(root: &Path, keys: &Keys, to: Option<&Keys>) -> anyhow::Result<()> {
     let Ok(bytes) = super::files::read_file(path(root)) else { return Ok(()) };
+    let entries: Vec<Entry> = String::from_utf8_lossy(&bytes)
+        .lines()
+        .filter_map(|l| parse(l, None, None).flatten().or_else(|| parse(l, Some(keys), None).flatten()))
+        .collect();
+    write_atomic(&path(root), &authenticated_lines(entries, to))
+}
+
+/// The lines of `entries`, each kept but for its code: made by `to` for an
+/// entry whose link holds, none otherwise.
+fn authenticated_lines(entries: Vec<Entry>, to: Option<&Keys>) -> Vec<u8> {
     let mut out = Vec::new();
-    for l in String::from_utf8_lossy(&bytes).lines() {
-        if let Some(e) = parse(l, None, None).flatten().or_else(|| parse(l, Some(keys), None).flatten()) {
-            out.extend(line(&e, to));
-        }
+    let mut prev = String::new();
+    for (i, mut e) in entries.into_iter().enumerate() {
+        let holds = e.n == i as u64 + 1 && e.prev == prev && e.link == e.compute_link();
+        prev = e.link.clone();
+        e.mac = match to {
+            Some(k) if holds => k.ledger_mac(&e.link),
+            _ => String::new(),
+        };
+        out.extend(line(&e, to));
     }
-    write_atomic(&path(root), &out)
+    out
+}
+
+/// Authenticates, with `keys`, a ledger written before Rapport
+/// authenticated its entries (none has a code): every entry whose link
+/// holds, as it stands. The number authenticated; none when the last entry
+/// has a code, or any entry does (then one without is forged, and stays so).
+pub fn authenticate_old(root: &Path, keys: &Keys) -> std::io::Result<usize> {
+    match last_entry(root, Some(keys))? {
+        Some(e) if e.mac.is_empty() => {}
+        _ => return Ok(0),
+    }
+    let read = read(root, Some(keys), None)?;
+    if read.entries.iter().any(|e| !e.mac.is_empty()) {
+        return Ok(0);
+    }
+    let n = read.entries.len() - read.broken_at.len();
+    write_atomic(&path(root), &authenticated_lines(read.entries, Some(keys))).map_err(std::io::Error::other)?;
+    Ok(n)
 }
 
 /// Reads the ledger. With `only`, an encrypted ledger decrypts just that
@@ -237,6 +301,9 @@ pub fn read(root: &Path, keys: Option<&Keys>, only: Option<&str>) -> std::io::Re
             prev = e.link.clone();
         }
     }
+    if let (None, Some(k)) = (&only, keys) {
+        (read.forged, read.unauthenticated) = authentication(&read.entries, k);
+    }
     Ok(read)
 }
 
@@ -248,10 +315,15 @@ pub fn torn_lines(root: &Path, keys: Option<&Keys>) -> usize {
 
 /// The last entry's number and link: where the next entry goes.
 fn tail(root: &Path, keys: Option<&Keys>) -> std::io::Result<(u64, String)> {
+    Ok(last_entry(root, keys)?.map_or((0, String::new()), |e| (e.n, e.link)))
+}
+
+/// The last whole entry of the ledger, if any.
+fn last_entry(root: &Path, keys: Option<&Keys>) -> std::io::Result<Option<Entry>> {
     use std::io::{Read as _, Seek, SeekFrom};
     let mut f = match super::files::open_file(&path(root)) {
         Ok(f) => f,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok((0, String::new())),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
         Err(e) => return Err(e),
     };
     // The last whole entry is near the end: read the end, and all of the
@@ -263,14 +335,14 @@ fn tail(root: &Path, keys: Option<&Keys>) -> std::io::Result<(u64, String)> {
         f.read_to_end(&mut bytes)?;
         let text = String::from_utf8_lossy(&bytes);
         let last = text.lines().rev().find_map(|l| parse(l, keys, None).flatten());
-        if let Some(e) = last {
-            return Ok((e.n, e.link));
+        if last.is_some() {
+            return Ok(last);
         }
         if from == 0 {
             break;
         }
     }
-    Ok((0, String::new()))
+    Ok(None)
 }
 
 /// What the ledger says each of `client`'s notes should be.
@@ -384,12 +456,17 @@ fn chained(
     items: impl Iterator<Item = (NaiveDateTime, NewEntry)>,
     keys: Option<&Keys>,
 ) -> Vec<u8> {
-    chained_entries(n, prev, items).iter().flat_map(|e| line(e, keys)).collect()
+    chained_entries(n, prev, items, keys).iter().flat_map(|e| line(e, keys)).collect()
 }
 
 /// The entries of `items`, numbered on from `n` and each chained to the
-/// one before, starting from the link `prev`.
-fn chained_entries(mut n: u64, mut prev: String, items: impl Iterator<Item = (NaiveDateTime, NewEntry)>) -> Vec<Entry> {
+/// one before, starting from the link `prev`; authenticated with `keys`.
+fn chained_entries(
+    mut n: u64,
+    mut prev: String,
+    items: impl Iterator<Item = (NaiveDateTime, NewEntry)>,
+    keys: Option<&Keys>,
+) -> Vec<Entry> {
     let mut out = Vec::new();
     for (at, e) in items {
         n += 1;
@@ -402,14 +479,19 @@ fn chained_entries(mut n: u64, mut prev: String, items: impl Iterator<Item = (Na
             hash: e.hash,
             prev,
             link: String::new(),
+            mac: String::new(),
         };
         entry.link = entry.compute_link();
+        if let Some(k) = keys {
+            entry.mac = k.ledger_mac(&entry.link);
+        }
         prev = entry.link.clone();
         out.push(entry);
     }
     out
 }
 
+pub mod anchor;
 mod cache;
 mod merge;
 mod verify;

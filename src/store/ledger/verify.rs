@@ -85,6 +85,20 @@ pub struct Verified {
     pub ledger_broken: Vec<u64>,
     /// The ledger is missing although it had been started.
     pub ledger_missing: bool,
+    /// Encrypted: entries the practice's key does not authenticate.
+    pub ledger_forged: Vec<u64>,
+    /// Encrypted: entries from before Rapport authenticated them.
+    pub unauthenticated: usize,
+    /// Entries the ledger holds now.
+    pub entries: usize,
+    /// The newest snapshot's ledger was longer than this one: (snapshot,
+    /// its number of entries).
+    pub shorter_than_snapshot: Option<(String, u64)>,
+    /// The code of the ledger's head now (see `anchor`), and its entry.
+    pub head: Option<(String, u64)>,
+    /// Asked to hold the ledger against an anchor code: the entry whose
+    /// head it is, or None when the ledger no longer extends it.
+    pub against: Option<Option<u64>>,
 }
 
 impl Verified {
@@ -95,6 +109,8 @@ impl Verified {
             && self.missing.is_empty()
             && self.ledger_broken.is_empty()
             && !self.ledger_missing
+            && self.ledger_forged.is_empty()
+            && self.shorter_than_snapshot.is_none()
     }
 }
 
@@ -178,6 +194,20 @@ impl crate::store::Store {
         entries: &[NewEntry],
         now: NaiveDateTime,
     ) -> Result<(), crate::store::StoreError> {
+        if let Some(keys) = self.keys.as_deref()
+            && !entries.is_empty()
+        {
+            let n = authenticate_old(self.root(), keys).map_err(|e| self.ledger_error(e))?;
+            if n > 0 {
+                self.audit(now, "ledger entries authenticated", "", &n.to_string());
+                self.notice(format!(
+                    "the ledger's {} from before Rapport authenticated them with the practice's key {} \
+                     authenticated now, as they stand",
+                    if n == 1 { "1 entry".to_string() } else { format!("{n} entries") },
+                    if n == 1 { "was" } else { "were" }
+                ));
+            }
+        }
         append(self.root(), entries, now, self.keys.as_deref()).map_err(|e| self.ledger_error(e))
     }
 
@@ -201,6 +231,17 @@ impl crate::store::Store {
     /// Holds every client file (or client `only`) against the ledger and
     /// its own seals. A folder that has never had a ledger starts one here.
     pub fn verify(&self, only: Option<&str>, now: NaiveDateTime) -> Result<Verified, crate::store::StoreError> {
+        self.verify_against(only, now, None)
+    }
+
+    /// As [`Store::verify`], and holds the ledger against the anchor code
+    /// `against` (`rapport verify --against CODE`).
+    pub fn verify_against(
+        &self,
+        only: Option<&str>,
+        now: NaiveDateTime,
+        against: Option<&str>,
+    ) -> Result<Verified, crate::store::StoreError> {
         let _lock = self.lock()?;
         let mut v = Verified::default();
         if !exists(self.root()) {
@@ -212,6 +253,12 @@ impl crate::store::Store {
         }
         let ledger = read(self.root(), self.keys.as_deref(), None).map_err(|e| self.ledger_error(e))?;
         v.ledger_broken = ledger.broken_at.clone();
+        v.ledger_forged = ledger.forged.clone();
+        v.unauthenticated = ledger.unauthenticated;
+        v.entries = ledger.entries.len();
+        v.shorter_than_snapshot = self.ledger_shorter_than_snapshot(&ledger.entries);
+        v.head = ledger.entries.last().map(|e| (super::anchor::code(e.n, &e.link), e.n));
+        v.against = against.map(|code| super::anchor::extends(&ledger.entries, code));
         let files = match only {
             Some(id) => vec![self.load_file(&crate::domain::ClientId::new(id))],
             None => self.load_all()?,
