@@ -541,7 +541,7 @@ fn help_lists_every_key_of_every_screen() {
     let mut app = App::demo();
     app.press("?");
     assert!(app.rt.model.help.is_some());
-    let text: String = rapport::tui::screens::help::lines(&Theme { color: false })
+    let text: String = rapport::tui::screens::help::lines(&rapport::tui::keymap::TABLE, &Theme { color: false })
         .iter()
         .map(|l| l.spans.iter().map(|s| s.content.to_string()).collect::<String>() + "\n")
         .collect();
@@ -1027,7 +1027,8 @@ fn x_exports_the_record_and_archived_clients_can_be_shown() {
         })
         .unwrap();
     app.wait_ms(2500);
-    let listed = |app: &App| app.rt.model.list.visible.iter().any(|&i| app.rt.model.clients[i].id == "tom-becker");
+    let listed =
+        |app: &App| app.rt.model.list.visible.iter().any(|&i| app.rt.model.roster.clients[i].id == "tom-becker");
     assert!(!listed(&app), "archived clients leave the list");
     app.press("A");
     assert!(listed(&app));

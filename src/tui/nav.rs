@@ -9,8 +9,7 @@ use super::screens::note_form::NoteForm;
 use super::screens::review::ReviewView;
 use crate::domain::{Appointment, ClientId, TaskId, TaskStatus};
 
-/// Lines a PgUp or PgDn moves.
-pub const PAGE: u16 = 10;
+pub use super::screens::list::{PAGE, step};
 
 pub(crate) fn home(m: &Model) -> Screen {
     match m.home {
@@ -116,10 +115,6 @@ pub(crate) fn open_review(m: &mut Model, client: &str, appointment: Option<crate
     let appointment =
         appointment.or_else(|| summary.appointments.iter().filter(|a| a.end() > now).min_by_key(|a| a.start).cloned());
     m.screen = Screen::Review(ReviewView { client: client.into(), appointment, task: 0, scroll: 0 });
-}
-
-pub(crate) fn step(i: usize, len: usize, down: bool) -> usize {
-    if down { (i + 1).min(len.saturating_sub(1)) } else { i.saturating_sub(1) }
 }
 
 /// Types a key or a paste into a one-line field (Enter is not a new line).

@@ -5,7 +5,7 @@ use crate::domain::summary::open_task_line;
 use crate::domain::{TaskId, TaskStatus};
 use crate::tui::action::{Action, Effect};
 use crate::tui::input::TextInput;
-use crate::tui::keymap::{Binding, Context, DOWN, ENTER, ESC, UP, b, ctrl, k};
+use crate::tui::keys::{Binding, Context, DOWN, ENTER, ESC, UP, b, ctrl, k};
 use crate::tui::model::{DISCARD_QUESTION, Model, Popup};
 use crate::tui::nav::*;
 use crate::tui::screens::clients::selectable_list;

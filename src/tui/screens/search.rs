@@ -5,7 +5,7 @@ use crate::domain::time::format_day_near;
 use crate::store::search::Found;
 use crate::tui::action::{Action, Effect};
 use crate::tui::input::TextInput;
-use crate::tui::keymap::{Binding, Context, DOWN, ENTER, ESC, UP, b};
+use crate::tui::keys::{Binding, Context, DOWN, ENTER, ESC, UP, b};
 use crate::tui::model::{Model, Screen};
 use crate::tui::nav::*;
 use crate::tui::screens::list::Rows;
