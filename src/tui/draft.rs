@@ -88,4 +88,18 @@ pub struct NoteDraft {
     /// The app window that kept it (a token made at its start).
     #[serde(default)]
     pub window: String,
+    /// Discarded on purpose (Esc, then y): not offered when the app opens,
+    /// but `n` on the client brings it back for [`DISCARDED_KEPT_HOURS`].
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub discarded: bool,
+}
+
+/// How long a note discarded on purpose can still be brought back with `n`.
+pub const DISCARDED_KEPT_HOURS: i64 = 24;
+
+impl NoteDraft {
+    /// Still to be offered at `now`: kept unsaved, or discarded lately.
+    pub fn restorable(&self, now: NaiveDateTime) -> bool {
+        !self.discarded || (now - self.kept_at).num_hours() < DISCARDED_KEPT_HOURS
+    }
 }

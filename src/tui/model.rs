@@ -99,6 +99,8 @@ pub struct Model {
     pub size: (u16, u16),
     /// The wrapped note on screen, kept between frames.
     pub note_cache: std::cell::RefCell<NoteCache>,
+    /// When text was last pasted: a Ctrl-C just after it came with it.
+    pub pasted_at: Option<NaiveDateTime>,
     /// In a synced folder, what the header says of syncing.
     pub sync: Option<crate::tui::sync::SyncMark>,
 }
@@ -121,6 +123,7 @@ impl Model {
             screen: Screen::Today,
             home: Screen::Today,
             behind: None,
+            pasted_at: None,
             list: Default::default(),
             today: Default::default(),
             popup: None,
@@ -146,7 +149,9 @@ impl Model {
             m.screen = Screen::Clients;
             m.home = Screen::Clients;
         }
-        if let Some(client) = m.drafts.keys().find(|id| m.index_of(id).is_some()).cloned() {
+        if let Some(client) =
+            m.drafts.iter().find(|(id, d)| !d.discarded && m.index_of(id).is_some()).map(|(id, _)| id.clone())
+        {
             m.popup = Some(Popup::Restore { client });
         }
         m
@@ -194,6 +199,27 @@ impl Model {
             Screen::Search(_) => Context::Search,
             Screen::Chart(_) => Context::Chart,
         }
+    }
+
+    /// A form or a box on screen holds typed text.
+    pub fn holds_text(&self) -> bool {
+        let in_box = match &self.popup {
+            Some(
+                Popup::Outcome { input, .. }
+                | Popup::AddItem { input, .. }
+                | Popup::Addendum { input, .. }
+                | Popup::NewTask { input, .. }
+                | Popup::Measures { input, .. },
+            ) => !input.is_blank(),
+            Some(Popup::Discard { .. }) => true,
+            _ => false,
+        };
+        in_box
+            || match &self.screen {
+                Screen::NoteForm(f) => f.has_text(),
+                Screen::ClientForm(f) => f.has_text(),
+                _ => false,
+            }
     }
 
     /// The window is smaller than the app can draw in.

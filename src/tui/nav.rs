@@ -79,7 +79,7 @@ fn open_form(m: &mut Model, client: &str, appointment: Option<Appointment>) {
         Some(r) => r.appointment_for_note(now).cloned(),
         None => summary.appointment_for_note(now).cloned(),
     });
-    let form = match m.drafts.get(client).cloned() {
+    let form = match m.drafts.get(client).filter(|d| d.restorable(now)).cloned() {
         Some(mut draft) => {
             // A draft kept before appointments had ids names it by its start.
             if draft.appointment_id.is_none()
@@ -95,6 +95,7 @@ fn open_form(m: &mut Model, client: &str, appointment: Option<Appointment>) {
                      for that appointment.",
                     a.start.format("%a %-d %b %H:%M")
                 )),
+                None if draft.discarded => m.set_info(format!("Restored the note you discarded {kept}.")),
                 None => m.set_info(format!("Restored the unsaved note kept {kept}.")),
             }
             NoteForm::from_draft(client.into(), name, &draft)
@@ -143,12 +144,28 @@ pub(crate) fn leave_form(m: &mut Model, typed: bool) -> Vec<Effect> {
 
 pub(crate) fn discard_form(m: &mut Model) -> Vec<Effect> {
     let note = match &m.screen {
-        Screen::NoteForm(f) => Some((f.client.clone(), drafts_of(m, f))),
+        Screen::NoteForm(f) if f.has_text() => Some(f.draft(m.now, &m.window)),
+        _ => None,
+    };
+    let client = match &m.screen {
+        Screen::NoteForm(f) => Some((f.client.clone(), drafts_of(m, f), f.client_name.clone())),
         _ => None,
     };
     m.screen = home(m);
-    match note {
-        Some((client, windows)) if m.drafts.remove(&client).is_some() => vec![Effect::DeleteDraft { client, windows }],
+    match (client, note) {
+        // Nothing typed is lost, even when discarded: kept, marked so, for `n` to bring back.
+        (Some((client, _, name)), Some(mut draft)) => {
+            draft.discarded = true;
+            m.drafts.insert(client.clone(), draft.clone());
+            m.set_info(format!(
+                "Discarded. n on {name} in the next {} hours brings it back.",
+                crate::tui::draft::DISCARDED_KEPT_HOURS
+            ));
+            vec![Effect::SaveDraft { client, draft }]
+        }
+        (Some((client, windows, _)), None) if m.drafts.remove(&client).is_some() => {
+            vec![Effect::DeleteDraft { client, windows }]
+        }
         _ => vec![],
     }
 }

@@ -16,7 +16,14 @@ use crate::domain::ClientId;
 /// How often the data folder is checked for changes made elsewhere.
 const REFRESH_MS: i64 = 2000;
 
+/// How soon after a paste a Ctrl-C is taken to have come with it.
+const PASTED_KEYS_MS: i64 = 1000;
+
 pub fn update(m: &mut Model, action: Action) -> Vec<Effect> {
+    // A paste typed blind into a window too small to show it is not taken.
+    if matches!(action, Action::Paste(_)) && !m.too_small() {
+        m.pasted_at = Some(m.now);
+    }
     let saved = matches!(action, Action::NoteSaved { .. } | Action::RecordSaved { .. } | Action::ClientSaved(_));
     let mut effects = step_model(m, action);
     if saved {
@@ -254,6 +261,13 @@ fn step_model(m: &mut Model, action: Action) -> Vec<Effect> {
         _ => {}
     }
     if action == Action::Quit {
+        // A Ctrl-C that came with a paste (its end cut short by the text)
+        // does not throw away a form being filled in.
+        let pasted = m.pasted_at.take().is_some_and(|at| (m.now - at).num_milliseconds() < PASTED_KEYS_MS);
+        if pasted && m.holds_text() {
+            m.set_info("Not quitting: that Ctrl-C came with the paste. What you typed is kept; Ctrl-C again quits.");
+            return vec![];
+        }
         return quit(m);
     }
     if let Some(scroll) = &mut m.help {

@@ -364,7 +364,8 @@ fn step_popup(m: &mut Model, popup: Popup, action: Action) -> Next {
                 Some(_) => close(vec![]),
                 None => {
                     m.set_info("Discarded.");
-                    close(discard_form(m))
+                    let effects = discard_form(m);
+                    close(effects)
                 }
             },
             Action::No | Action::Back => (kept.map(|p| *p), vec![]),

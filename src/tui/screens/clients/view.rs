@@ -68,7 +68,7 @@ pub(super) fn client_list(frame: &mut Frame, area: Rect, m: &Model) {
                 let tasks = if open > 0 { open.to_string() } else { String::new() };
                 // A kept draft, a read-only file, a conflict from two
                 // devices or a note due shows instead of the date.
-                let last = if m.drafts.contains_key(&entry.id) {
+                let last = if m.drafts.get(&entry.id).is_some_and(|d| !d.discarded) {
                     "draft".to_string()
                 } else if entry.read_only {
                     "locked".to_string()

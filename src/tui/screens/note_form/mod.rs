@@ -136,6 +136,7 @@ impl NoteForm {
             appointment_id: self.appointment_id.clone(),
             editing: self.editing.clone(),
             kept_at: now,
+            discarded: false,
         }
     }
 
