@@ -53,12 +53,10 @@ impl Ctx<'_> {
         self.keys.key_for(context, &action)
     }
 
-    /// Ok when client `id` may be changed; else what the status line says.
-    pub fn writable(&self, id: &str) -> Result<(), Outcome> {
-        self.roster.writable(id).map_err(|why| match why {
-            Some(why) => Outcome::error(why),
-            None => Outcome::none(),
-        })
+    /// Ok when client `id` may be changed; else what the status line
+    /// says (nothing for a client no longer held).
+    pub fn writable(&self, id: &str) -> Result<(), Option<Say>> {
+        self.roster.writable(id).map_err(|why| why.map(Say::Error))
     }
 }
 
