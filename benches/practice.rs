@@ -75,7 +75,7 @@ fn growth(c: &mut Criterion) {
     group("open the index", &mut |b, dir| b.iter(|| Store::open(dir).unwrap().index().unwrap().len()));
     group("open the practice and build the model", &mut |b, dir| {
         let store = Store::open(dir).unwrap();
-        b.iter(|| model(&store).clients.len())
+        b.iter(|| model(&store).roster.clients.len())
     });
     group("review by name: find, load, build the review", &mut |b, dir| {
         let store = Store::open(dir).unwrap();
@@ -177,7 +177,7 @@ fn encrypted(c: &mut Criterion) {
     let store = Store::open_unlocked(&dir, keys).unwrap();
     store.index_checked().unwrap();
     c.bench_function("encrypted, unlocked: open the index and build the model (45,000 notes)", |b| {
-        b.iter(|| model(&store).clients.len())
+        b.iter(|| model(&store).roster.clients.len())
     });
     c.bench_function("encrypted, unlocked: load one client and build the review", |b| {
         b.iter(|| {
@@ -225,7 +225,7 @@ fn long_note(c: &mut Criterion) {
     terminal.draw(|f| view(&m, f)).unwrap();
     c.bench_function("a 2.25 MiB note: first frame showing it (80x24)", |b| {
         b.iter(|| {
-            m.generation += 1;
+            m.roster.generation += 1;
             terminal.draw(|f| view(&m, f)).unwrap();
         })
     });

@@ -436,6 +436,35 @@ fn a_pasted_note_with_lines_q_and_x_keeps_every_paragraph_and_runs_no_command() 
     assert_eq!(topics, ["She read out the letter.", "q", "x", "Then a long silence.", "We agreed to return to it."]);
 }
 
+#[test]
+fn a_paste_cut_short_by_its_own_end_marker_stays_text_and_discards_nothing() {
+    if !require_tool("tmux") || !require_tool("git") {
+        return;
+    }
+    let d = tempfile::tempdir().unwrap();
+    cli(d.path(), None, &["client", "add", "Paula Paste"]);
+    let t = Term::start(d.path(), "2026-11-26 09:35", &[]);
+    t.wait("Today");
+    t.keys(&["Tab"]);
+    t.wait("Paula Paste");
+    t.keys(&["n"]);
+    t.wait("New note");
+    // The pasted text holds ESC[201~: the terminal's paste ends there, and
+    // the rest ("Esc y", a Ctrl-C, more words) arrives as keys at once.
+    let paste = "\x1b[200~She spoke of the accident\x1b[201~\x1by\x03 then of her brother\x1b[201~";
+    t.tmux(&["send-keys", "-t", "main", "-l", paste]);
+    t.wait("then of her brother");
+    assert!(t.running(), "the pasted Ctrl-C did not quit");
+    let screen = t.screen();
+    assert!(!screen.contains("Discard"), "Esc y in the paste discarded nothing:\n{screen}");
+    t.keys(&["C-s"]);
+    t.wait("Note saved");
+    let file: serde_json::Value =
+        serde_json::from_str(&fs::read_to_string(d.path().join("clients/paula-paste.json")).unwrap()).unwrap();
+    let topics = file["sessions"][0]["topics"].to_string();
+    assert!(topics.contains("She spoke of the accidenty then of her brother"), "{topics}");
+}
+
 /// A bare remote with Ann's practice on a laptop and a desktop, at 09:00.
 fn two_devices(tmp: &Path) -> (std::path::PathBuf, std::path::PathBuf) {
     let (remote, laptop, desktop) = (tmp.join("remote.git"), tmp.join("laptop"), tmp.join("desktop"));

@@ -203,7 +203,60 @@ fn esc_on_a_typed_note_asks_before_throwing_it_away() {
     assert!(app.screen(80, 24).contains("something important"));
     app.press("Esc y");
     assert!(matches!(app.rt.model.screen, Screen::Clients));
-    assert_eq!(app.status(), "Discarded.");
+    assert!(app.status().starts_with("Discarded. n on "), "{}", app.status());
+}
+
+#[test]
+fn a_note_discarded_by_mistake_comes_back_with_n_once() {
+    let mut app = App::demo();
+    app.press("Tab n");
+    let client = match &app.rt.model.screen {
+        Screen::NoteForm(f) => f.client.clone(),
+        _ => panic!("note form expected"),
+    };
+    app.type_text("she named the fear at last");
+    app.press("Esc y");
+    assert!(matches!(app.rt.model.screen, Screen::Clients));
+    assert!(app.status().contains("brings it back"), "{}", app.status());
+    let kept: Vec<(String, NoteDraft)> = app.rt.store.drafts();
+    assert!(kept.iter().any(|(id, d)| client.as_str() == id.as_str() && d.discarded), "kept on disk, marked discarded");
+    assert!(!app.screen(80, 24).contains("draft"), "a discarded note is not listed as a draft");
+
+    // Not offered when the app opens again: it was discarded on purpose.
+    let mut app = app.restart();
+    assert!(app.rt.model.popup.is_none(), "{:?}", app.rt.model.popup);
+    app.press("Tab");
+    app.rt.model.select_client(client.as_str());
+    app.press("n");
+    let Screen::NoteForm(form) = &app.rt.model.screen else { panic!("note form expected") };
+    assert_eq!(form.fields[0].text(), "she named the fear at last");
+    assert!(app.status().starts_with("Restored the note you discarded"), "{}", app.status());
+    app.press("C-s");
+    assert!(app.status().starts_with("Note saved"), "{}", app.status());
+    assert!(app.rt.store.drafts::<NoteDraft>().is_empty(), "saved: nothing is kept to bring back");
+}
+
+#[test]
+fn a_ctrl_c_that_comes_with_a_paste_does_not_quit_a_form_with_text() {
+    let mut app = App::demo();
+    app.press("Tab n");
+    app.dispatch(Action::Paste("the first half of the notes".into()));
+    app.press("C-c");
+    assert!(!app.rt.model.quit, "the Ctrl-C came with the paste");
+    assert!(app.status().contains("Not quitting"), "{}", app.status());
+    assert!(app.screen(80, 24).contains("the first half of the notes"));
+    app.press("C-c");
+    assert!(app.rt.model.quit, "Ctrl-C again quits");
+    let drafts: Vec<(String, NoteDraft)> = app.rt.store.drafts();
+    assert_eq!(drafts[0].1.fields[0], "the first half of the notes", "and the note is kept");
+
+    // Long after a paste, Ctrl-C quits at once.
+    let mut app = App::demo();
+    app.press("Tab n");
+    app.dispatch(Action::Paste("words".into()));
+    app.wait_ms(2000);
+    app.press("C-c");
+    assert!(app.rt.model.quit);
 }
 
 #[test]
@@ -558,7 +611,7 @@ fn help_lists_every_key_of_every_screen() {
     let mut app = App::demo();
     app.press("?");
     assert!(app.rt.model.help.is_some());
-    let text: String = rapport::tui::screens::help::lines(&Theme { color: false })
+    let text: String = rapport::tui::screens::help::lines(&rapport::tui::keymap::TABLE, &Theme { color: false })
         .iter()
         .map(|l| l.spans.iter().map(|s| s.content.to_string()).collect::<String>() + "\n")
         .collect();
@@ -1050,7 +1103,7 @@ fn x_exports_the_record_and_archived_clients_can_be_shown() {
             .list
             .visible
             .iter()
-            .any(|&i| app.rt.model.clients[i].id == rapport::domain::ClientId::new("tom-becker"))
+            .any(|&i| app.rt.model.roster.clients[i].id == rapport::domain::ClientId::new("tom-becker"))
     };
     assert!(!listed(&app), "archived clients leave the list");
     app.press("A");

@@ -5,12 +5,12 @@ use chrono::NaiveDateTime;
 use ratatui::crossterm::event::KeyEvent;
 
 use crate::domain::measures::{CustomScale, MeasureKind, Score};
+use crate::domain::profile::ProfileChange;
 use crate::domain::{
     AppointmentId, ClientId, ClientProfile, ClientRecord, Conflict, NewSession, SessionId, TaskId, TaskStatus,
 };
 use crate::store::search::Found;
-use crate::tui::screens::note_form::NoteDraft;
-use crate::tui::screens::profile::ProfileChange;
+use crate::tui::draft::NoteDraft;
 
 /// An event, after the keymap has read it. `update` turns each into state
 /// changes and [`Effect`]s.
@@ -141,7 +141,7 @@ pub enum Action {
     /// A change other than a note was saved.
     RecordSaved { record: Box<ClientRecord>, message: String },
     /// A sync finished (see [`Effect::Sync`]), or why it failed.
-    Synced(Box<Result<crate::tui::sync::SyncDone, String>>),
+    Synced(Box<Result<SyncDone, String>>),
     /// Where the folder stands with its remote (see [`Effect::CheckSync`]).
     SyncChecked(Result<crate::sync::Status, String>),
     /// An export was written (its path), or why not.
@@ -352,4 +352,15 @@ impl crate::sanitize::MakeVisible for Action {
             _ => {}
         }
     }
+}
+
+/// What a finished sync brings back to the app.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SyncDone {
+    /// For the status line: what came in and went out, and what to settle.
+    pub said: String,
+    /// Where the folder stands afterwards.
+    pub status: crate::sync::Status,
+    /// The data folder as it is after the merge.
+    pub entries: Vec<crate::store::IndexEntry>,
 }

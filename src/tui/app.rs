@@ -15,6 +15,7 @@ use ratatui::crossterm::event::{
 use ratatui::crossterm::execute;
 
 use super::action::{Action, Effect};
+use super::input::pasted_char;
 use super::keymap::action_for;
 use super::model::Model;
 use super::theme::Theme;
@@ -61,6 +62,8 @@ pub fn run(store: Store, fixed_now: Option<NaiveDateTime>) -> Result<()> {
     result
 }
 
+/// Keys that follow a paste's end closer than this came with it.
+const PASTE_BURST: Duration = Duration::from_millis(5);
 /// How long a search waits for the next keystroke before it runs.
 const SEARCH_DEBOUNCE: Duration = Duration::from_millis(80);
 /// How often the loop looks for results while the worker is busy (a
@@ -145,7 +148,19 @@ fn event_loop(terminal: &mut DefaultTerminal, model: &mut Model, store: &Store, 
                 action_for(model.context(), &key)
             }
             Event::Key(key) if key.kind == KeyEventKind::Press => action_for(model.context(), &key),
-            Event::Paste(text) => Some(Action::Paste(text)),
+            Event::Paste(mut text) => {
+                // A paste holding ESC[201~ ends early, and the rest of it
+                // comes as keys: keys in the same burst are the paste's text.
+                while event::poll(PASTE_BURST)? {
+                    match event::read()? {
+                        Event::Key(key) if key.kind == KeyEventKind::Press => text.extend(pasted_char(&key)),
+                        Event::Paste(more) => text.push_str(&more),
+                        Event::Resize(w, h) => l.dispatch(model, Action::Resized(w, h))?,
+                        _ => {}
+                    }
+                }
+                Some(Action::Paste(text))
+            }
             Event::Resize(w, h) => Some(Action::Resized(w, h)),
             _ => None,
         };

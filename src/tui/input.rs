@@ -170,6 +170,21 @@ fn join_lines(text: &str) -> String {
     text.lines().map(str::trim).filter(|l| !l.is_empty()).collect::<Vec<_>>().join(" ")
 }
 
+/// A key that came in the same burst as a paste's end, as the text it
+/// stands for: a paste holding `ESC[201~` ends the terminal's bracketed
+/// paste early, and the rest of it arrives as keys. Enter is a new line,
+/// Tab a tab, a character itself (an Alt- one without its Esc); Esc and
+/// control keys (a pasted Ctrl-C) stand for no text and do nothing.
+pub fn pasted_char(key: &KeyEvent) -> Option<char> {
+    match key.code {
+        KeyCode::Char(_) if key.modifiers.contains(KeyModifiers::CONTROL) => None,
+        KeyCode::Char(c) => Some(c),
+        KeyCode::Enter => Some('\n'),
+        KeyCode::Tab => Some('\t'),
+        _ => None,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -219,5 +234,15 @@ mod tests {
         assert_eq!(note.len(), bounds::FIELD_BYTES - 2);
         assert_eq!(note.paste("ab"), Typed::Changed);
         assert!(matches!(note.input(key(KeyCode::Char('y'), KeyModifiers::NONE)), Typed::Refused(_)));
+    }
+
+    #[test]
+    fn keys_after_a_paste_cut_short_are_its_text_and_a_pasted_ctrl_c_is_none() {
+        let key = |code, modifiers| KeyEvent::new(code, modifiers);
+        assert_eq!(pasted_char(&key(KeyCode::Char('y'), KeyModifiers::NONE)), Some('y'));
+        assert_eq!(pasted_char(&key(KeyCode::Char('y'), KeyModifiers::ALT)), Some('y'));
+        assert_eq!(pasted_char(&key(KeyCode::Enter, KeyModifiers::NONE)), Some('\n'));
+        assert_eq!(pasted_char(&key(KeyCode::Char('c'), KeyModifiers::CONTROL)), None);
+        assert_eq!(pasted_char(&key(KeyCode::Esc, KeyModifiers::NONE)), None);
     }
 }

@@ -3,11 +3,15 @@
 
 pub mod action;
 pub mod app;
+pub mod ctx;
+pub mod draft;
 pub mod effects;
 pub mod input;
 pub mod keymap;
+pub mod keys;
 pub mod model;
 pub mod nav;
+pub mod popup;
 pub mod roster;
 pub mod runtime;
 pub mod screens;

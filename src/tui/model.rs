@@ -5,18 +5,12 @@ use std::collections::BTreeMap;
 
 use chrono::NaiveDateTime;
 
-use std::collections::{HashMap, VecDeque};
-
-use crate::domain::TaskStatus;
 use crate::domain::finalise::FinalisePolicy;
 use crate::domain::measures::CustomScale;
-use crate::domain::profile::ProfileChange;
-use crate::domain::{AppointmentId, ClientId, NewSession, SessionId, TaskId};
-use crate::store::IndexEntry;
-use crate::tui::action::Effect;
-use crate::tui::input::TextInput;
-use crate::tui::keymap::Context;
-pub use crate::tui::roster::{AgendaRow, ClientEntry};
+use crate::domain::{ClientId, ClientRecord, SessionId};
+use crate::store::{ClientSummary, IndexEntry};
+use crate::tui::keys::Context;
+pub use crate::tui::roster::{AGENDA_DAYS, AgendaRow, ClientEntry, KEEP_LOADED, Roster};
 use crate::tui::screens::appointment::AppointmentForm;
 use crate::tui::screens::chart::ChartView;
 use crate::tui::screens::client_form::ClientForm;
@@ -44,128 +38,7 @@ pub enum Screen {
     Chart(ChartView),
 }
 
-/// What a yes to the question will do.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Confirmed {
-    CancelAppointment {
-        client: ClientId,
-        appointment: AppointmentId,
-        start: NaiveDateTime,
-    },
-    Finalise {
-        client: ClientId,
-        session: SessionId,
-    },
-    RemoveItem {
-        client: ClientId,
-        part: Part,
-        id: String,
-    },
-    /// Book a cancelled appointment again.
-    Rebook {
-        client: ClientId,
-        start: NaiveDateTime,
-        minutes: u32,
-    },
-    /// Save a note the therapist was asked about (dated in the future).
-    SaveNote {
-        client: ClientId,
-        editing: Option<SessionId>,
-        note: Box<NewSession>,
-        /// The edited note as the form found it.
-        base: Option<String>,
-        /// The questions about it answered yes, this one included.
-        answers: crate::practice::Answers,
-    },
-}
-
-impl Confirmed {
-    /// What a yes does.
-    pub fn effect(self) -> Effect {
-        match self {
-            Confirmed::CancelAppointment { client, appointment, start } => {
-                Effect::CancelAppointment { client, appointment, start }
-            }
-            Confirmed::Finalise { client, session } => Effect::Finalise { client, session },
-            Confirmed::Rebook { client, start, minutes } => {
-                Effect::Schedule { client, start, minutes, weekly: 0, replaces: None }
-            }
-            Confirmed::RemoveItem { client, part, id } => {
-                Effect::ChangeProfile { client, change: ProfileChange::Remove { part, id } }
-            }
-            Confirmed::SaveNote { client, editing: Some(session), note, base, .. } => {
-                Effect::EditNote { client, session, note: *note, base }
-            }
-            Confirmed::SaveNote { client, editing: None, note, answers, .. } => {
-                Effect::SaveNote { client, note, answers }
-            }
-        }
-    }
-}
-
-/// A small window over the screen that takes the keys until closed.
-#[derive(Debug)]
-pub enum Popup {
-    Confirm {
-        question: String,
-        on_yes: Confirmed,
-    },
-    Tasks {
-        client: ClientId,
-        selected: usize,
-    },
-    Outcome {
-        client: ClientId,
-        task: TaskId,
-        task_text: String,
-        status: TaskStatus,
-        input: Box<TextInput>,
-    },
-    Restore {
-        client: ClientId,
-    },
-    /// A new item for a part of the profile, or new words for one.
-    AddItem {
-        client: ClientId,
-        part: Part,
-        /// The item being changed; None to add one.
-        editing: Option<String>,
-        input: Box<TextInput>,
-    },
-    Addendum {
-        client: ClientId,
-        session: SessionId,
-        input: Box<TextInput>,
-    },
-    /// Typing a new task, from the open tasks (which it goes back to).
-    NewTask {
-        client: ClientId,
-        input: Box<TextInput>,
-    },
-    /// Typing measure scores ("ORS 6 6.5 7 6; SRS 9 9 9 9") taken at `at`,
-    /// in note `session` when there is one today.
-    Measures {
-        client: ClientId,
-        session: Option<SessionId>,
-        at: NaiveDateTime,
-        input: Box<TextInput>,
-    },
-    /// A conflict from two devices to settle (see `screens::conflict`):
-    /// `client`'s number `index`, from 0.
-    Conflict {
-        client: ClientId,
-        index: usize,
-        conflict: Box<crate::domain::Conflict>,
-    },
-    /// [`DISCARD_QUESTION`], asked by Esc on any form or box with typed
-    /// text: `keep` is the box to go back to (None: the form on screen).
-    Discard {
-        keep: Option<Box<Popup>>,
-    },
-}
-
-/// The one question Esc asks before throwing typed text away.
-pub const DISCARD_QUESTION: &str = "Discard what you typed? y discards it, n keeps it.";
+pub use crate::tui::popup::{Confirmed, DISCARD_QUESTION, Popup};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum StatusKind {
@@ -186,15 +59,15 @@ pub struct Status {
 pub struct Model {
     pub now: NaiveDateTime,
     pub theme: Theme,
-    /// Sorted by name.
-    pub clients: Vec<ClientEntry>,
-    /// Position in `clients` of each id.
-    pub by_id: HashMap<ClientId, usize>,
+    /// Every client, and the few records loaded.
+    pub roster: Roster,
     /// Kept, unsaved note forms by client id.
     pub drafts: BTreeMap<ClientId, NoteDraft>,
     pub screen: Screen,
     /// Today or the client list: where Esc from a screen returns to.
     pub home: Screen,
+    /// The screen the one on screen was opened from, to go back to (a chart's review).
+    pub behind: Option<Box<Screen>>,
     /// The client list's own state (see [`ClientsState`]).
     pub list: ClientsState,
     /// Today's own state.
@@ -203,8 +76,6 @@ pub struct Model {
     pub help: Option<u16>,
     pub status: Option<Status>,
     pub quit: bool,
-    /// Ids whose records are loaded, oldest first, so few are kept.
-    pub loaded: VecDeque<ClientId>,
     /// A session to highlight once its client's record is loaded.
     pub pending_session: Option<SessionId>,
     /// When notes become read-only by themselves.
@@ -217,8 +88,6 @@ pub struct Model {
     pub last_key: NaiveDateTime,
     /// Hide the screen after this many idle minutes; None for never.
     pub blank_after_minutes: Option<u32>,
-    /// Archived (discharged) clients are listed too.
-    pub show_archived: bool,
     /// The data folder is encrypted: nothing may reach the disk in plain text.
     pub encrypted: bool,
     /// Files in the data folder that need attention and are never shown
@@ -228,21 +97,13 @@ pub struct Model {
     pub window: String,
     /// The terminal's size (columns, rows), as last told by the loop.
     pub size: (u16, u16),
-    /// Bumped whenever a held record changes, so [`NoteCache`] knows.
-    pub generation: u64,
     /// The wrapped note on screen, kept between frames.
     pub note_cache: std::cell::RefCell<NoteCache>,
-    /// The custom measures defined in the settings.
-    pub custom_scales: Vec<CustomScale>,
+    /// When text was last pasted: a Ctrl-C just after it came with it.
+    pub pasted_at: Option<NaiveDateTime>,
     /// In a synced folder, what the header says of syncing.
     pub sync: Option<crate::tui::sync::SyncMark>,
 }
-
-/// How many client records stay loaded at once.
-pub const KEEP_LOADED: usize = 24;
-
-/// How many days ahead Today looks.
-pub const AGENDA_DAYS: i64 = 7;
 
 impl Model {
     pub fn new(
@@ -255,44 +116,42 @@ impl Model {
         index.make_visible();
         drafts.iter_mut().for_each(|(_, d)| d.fields.make_visible());
         let mut m = Model {
+            roster: Roster::new(index),
             now,
             theme,
-            clients: index.into_iter().map(ClientEntry::from_index).collect(),
             drafts: drafts.into_iter().collect(),
             screen: Screen::Today,
             home: Screen::Today,
+            behind: None,
+            pasted_at: None,
             list: Default::default(),
             today: Default::default(),
             popup: None,
             help: None,
             status: None,
             quit: false,
-            loaded: VecDeque::new(),
-            by_id: HashMap::new(),
             pending_session: None,
             policy: FinalisePolicy::default(),
             last_refresh: now,
             blanked: false,
             last_key: now,
             blank_after_minutes: None,
-            show_archived: false,
             encrypted: false,
-            generation: 0,
             note_cache: Default::default(),
             size: (80, 24),
             window: format!("{:016x}", fastrand::u64(..)),
             strays: 0,
-            custom_scales: Vec::new(),
             sync: None,
         };
-        m.sort_clients();
-        m.refilter();
+        m.list.refilter(&m.roster);
         m.today.row = super::screens::today::opening_row(&m.agenda(), now);
-        if m.clients.is_empty() {
+        if m.roster.clients.is_empty() {
             m.screen = Screen::Clients;
             m.home = Screen::Clients;
         }
-        if let Some(client) = m.drafts.keys().find(|id| m.index_of(id.as_str()).is_some()).cloned() {
+        if let Some(client) =
+            m.drafts.iter().find(|(id, d)| !d.discarded && m.index_of(id.as_str()).is_some()).map(|(id, _)| id.clone())
+        {
             m.popup = Some(Popup::Restore { client });
         }
         m
@@ -342,14 +201,25 @@ impl Model {
         }
     }
 
-    /// The custom measures a client's scores may be typed on: their own
-    /// (kept in their file), then the settings'.
-    pub fn scales_for(&self, client: &str) -> Vec<CustomScale> {
-        let mut all = self.record(client).map(|r| r.scales.clone()).unwrap_or_default();
-        let more: Vec<CustomScale> =
-            self.custom_scales.iter().filter(|c| !all.iter().any(|a| a.key() == c.key())).cloned().collect();
-        all.extend(more);
-        all
+    /// A form or a box on screen holds typed text.
+    pub fn holds_text(&self) -> bool {
+        let in_box = match &self.popup {
+            Some(
+                Popup::Outcome { input, .. }
+                | Popup::AddItem { input, .. }
+                | Popup::Addendum { input, .. }
+                | Popup::NewTask { input, .. }
+                | Popup::Measures { input, .. },
+            ) => !input.is_blank(),
+            Some(Popup::Discard { .. }) => true,
+            _ => false,
+        };
+        in_box
+            || match &self.screen {
+                Screen::NoteForm(f) => f.has_text(),
+                Screen::ClientForm(f) => f.has_text(),
+                _ => false,
+            }
     }
 
     /// The window is smaller than the app can draw in.
@@ -367,5 +237,113 @@ impl Model {
 
     pub fn set_error(&mut self, text: impl Into<String>) {
         self.status = Some(Status { text: visible(&text.into()).into_owned(), kind: StatusKind::Error });
+    }
+}
+
+/// The shared things a screen is lent ([`crate::tui::ctx::Ctx`]), borrowed
+/// field by field so the open screen's state can be changed beside it.
+#[macro_export]
+macro_rules! ctx {
+    ($m:expr) => {
+        $crate::tui::ctx::Ctx {
+            now: $m.now,
+            theme: &$m.theme,
+            size: $m.size,
+            roster: &$m.roster,
+            policy: $m.policy,
+            encrypted: $m.encrypted,
+            keys: &$crate::tui::keymap::TABLE,
+            drafts: &$m.drafts,
+            window: &$m.window,
+        }
+    };
+}
+
+/// The roster as the app holds it, with the client list kept in step.
+impl Model {
+    pub fn index_of(&self, id: &str) -> Option<usize> {
+        self.roster.index_of(id)
+    }
+
+    pub fn entry(&self, id: &str) -> Option<&ClientEntry> {
+        self.roster.entry(id)
+    }
+
+    /// The client's whole record, if it is loaded.
+    pub fn record(&self, id: &str) -> Option<&ClientRecord> {
+        self.roster.record(id)
+    }
+
+    /// What the index says of the client, if their file could be read.
+    pub fn summary(&self, id: &str) -> Option<&ClientSummary> {
+        self.roster.summary(id)
+    }
+
+    /// The rows of Today (see [`Roster::agenda`]).
+    pub fn agenda(&self) -> Vec<AgendaRow> {
+        self.roster.agenda(self.now)
+    }
+
+    /// The custom measures a client's scores may be typed on.
+    pub fn scales_for(&self, client: &str) -> Vec<CustomScale> {
+        self.roster.scales_for(client)
+    }
+
+    /// The custom measures defined in the settings.
+    /// The client selected in the list.
+    pub fn selected_entry(&self) -> Option<&ClientEntry> {
+        self.list.selected_entry(&self.roster)
+    }
+
+    /// Selects client `id` in the list, clearing a filter that hides it.
+    pub fn select_client(&mut self, id: &str) {
+        self.list.select_client(&self.roster, id);
+    }
+
+    pub fn refilter(&mut self) {
+        self.list.refilter(&self.roster);
+    }
+
+    /// Takes a record read from disk (see [`Roster::loaded`]).
+    pub fn loaded(&mut self, id: &str, record: Result<ClientRecord, String>) {
+        if self.roster.loaded(id, record)
+            && let Some(session) = self.pending_session.take()
+        {
+            self.select_session(id, &session);
+        }
+    }
+
+    /// Takes in the index as it is on disk now; the names of clients changed elsewhere.
+    pub fn refreshed(&mut self, entries: Vec<IndexEntry>) -> Vec<String> {
+        let selected = self.selected_entry().map(|e| e.id.clone());
+        let (changed, reordered) = self.roster.refreshed(entries);
+        if reordered {
+            self.refilter();
+            if let Some(id) = selected {
+                self.select_client(id.as_str());
+            }
+        }
+        changed
+    }
+
+    /// Puts a record saved to disk in place of the one held, keeping the selection.
+    pub fn replace_record(&mut self, record: ClientRecord) {
+        let selected = self.selected_entry().map(|e| e.id.clone());
+        self.roster.replace_record(record);
+        self.refilter();
+        if let Some(id) = selected {
+            self.select_client(id.as_str());
+        }
+    }
+
+    /// Highlights session `session` of client `id` (newest first order).
+    pub fn select_session(&mut self, id: &str, session: &SessionId) {
+        match self.roster.session_position(id, session) {
+            Some(position) => {
+                self.list.session = position;
+                self.list.scroll = 0;
+            }
+            None => self.pending_session = Some(session.clone()),
+        }
     }
 }

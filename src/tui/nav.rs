@@ -9,8 +9,7 @@ use super::screens::note_form::NoteForm;
 use super::screens::review::ReviewView;
 use crate::domain::{Appointment, ClientId, TaskId, TaskStatus};
 
-/// Lines a PgUp or PgDn moves.
-pub const PAGE: u16 = 10;
+pub use super::screens::list::{PAGE, step};
 
 pub(crate) fn home(m: &Model) -> Screen {
     match m.home {
@@ -80,7 +79,7 @@ fn open_form(m: &mut Model, client: &str, appointment: Option<Appointment>) {
         Some(r) => r.appointment_for_note(now).cloned(),
         None => summary.appointment_for_note(now).cloned(),
     });
-    let form = match m.drafts.get(client).cloned() {
+    let form = match m.drafts.get(client).filter(|d| d.restorable(now)).cloned() {
         Some(mut draft) => {
             // A draft kept before appointments had ids names it by its start.
             if draft.appointment_id.is_none()
@@ -96,6 +95,7 @@ fn open_form(m: &mut Model, client: &str, appointment: Option<Appointment>) {
                      for that appointment.",
                     a.start.format("%a %-d %b %H:%M")
                 )),
+                None if draft.discarded => m.set_info(format!("Restored the note you discarded {kept}.")),
                 None => m.set_info(format!("Restored the unsaved note kept {kept}.")),
             }
             NoteForm::from_draft(ClientId::new(client), name, &draft)
@@ -116,10 +116,6 @@ pub(crate) fn open_review(m: &mut Model, client: &str, appointment: Option<crate
     let appointment =
         appointment.or_else(|| summary.appointments.iter().filter(|a| a.end() > now).min_by_key(|a| a.start).cloned());
     m.screen = Screen::Review(ReviewView { client: ClientId::new(client), appointment, task: 0, scroll: 0 });
-}
-
-pub(crate) fn step(i: usize, len: usize, down: bool) -> usize {
-    if down { (i + 1).min(len.saturating_sub(1)) } else { i.saturating_sub(1) }
 }
 
 /// Types a key or a paste into a one-line field (Enter is not a new line).
@@ -148,12 +144,28 @@ pub(crate) fn leave_form(m: &mut Model, typed: bool) -> Vec<Effect> {
 
 pub(crate) fn discard_form(m: &mut Model) -> Vec<Effect> {
     let note = match &m.screen {
-        Screen::NoteForm(f) => Some((f.client.clone(), drafts_of(m, f))),
+        Screen::NoteForm(f) if f.has_text() => Some(f.draft(m.now, &m.window)),
+        _ => None,
+    };
+    let client = match &m.screen {
+        Screen::NoteForm(f) => Some((f.client.clone(), drafts_of(m, f), f.client_name.clone())),
         _ => None,
     };
     m.screen = home(m);
-    match note {
-        Some((client, windows)) if m.drafts.remove(&client).is_some() => vec![Effect::DeleteDraft { client, windows }],
+    match (client, note) {
+        // Nothing typed is lost, even when discarded: kept, marked so, for `n` to bring back.
+        (Some((client, _, name)), Some(mut draft)) => {
+            draft.discarded = true;
+            m.drafts.insert(client.clone(), draft.clone());
+            m.set_info(format!(
+                "Discarded. n on {name} in the next {} hours brings it back.",
+                crate::tui::draft::DISCARDED_KEPT_HOURS
+            ));
+            vec![Effect::SaveDraft { client, draft }]
+        }
+        (Some((client, windows, _)), None) if m.drafts.remove(&client).is_some() => {
+            vec![Effect::DeleteDraft { client, windows }]
+        }
         _ => vec![],
     }
 }

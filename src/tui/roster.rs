@@ -2,14 +2,14 @@
 //! shown, their whole record (a few at a time); the name filter; and the
 //! agenda Today shows. Kept in step with the folder as it changes.
 
-use nucleo_matcher::pattern::{CaseMatching, Normalization, Pattern};
-use nucleo_matcher::{Config, Matcher, Utf32Str};
+use std::collections::{HashMap, VecDeque};
 
-use super::model::*;
 use crate::domain::appointments::AppointmentState;
-use crate::domain::{Appointment, ClientId, ClientRecord};
+use crate::domain::measures::CustomScale;
+use crate::domain::{Appointment, ClientId, ClientRecord, SessionId};
 use crate::store::index::Stamp;
 use crate::store::{ClientSummary, IndexEntry};
+use chrono::NaiveDateTime;
 
 /// One client as the app holds it: the index's summary (or why the file
 /// could not be read), and the whole record once it has been loaded.
@@ -52,7 +52,35 @@ pub struct AgendaRow {
     pub appointment: Appointment,
 }
 
-impl Model {
+/// How many client records stay loaded at once.
+pub const KEEP_LOADED: usize = 24;
+
+/// How many days ahead Today looks.
+pub const AGENDA_DAYS: i64 = 7;
+
+/// Every client the app holds, sorted by name, and the few whole records
+/// loaded: what every screen reads (through its `Ctx`) and none changes.
+#[derive(Debug, Default)]
+pub struct Roster {
+    /// Sorted by name.
+    pub clients: Vec<ClientEntry>,
+    /// Position in `clients` of each id.
+    pub by_id: HashMap<ClientId, usize>,
+    /// Ids whose records are loaded, oldest first, so few are kept.
+    pub loaded: VecDeque<ClientId>,
+    /// Bumped whenever a held record changes, so a screen's cache knows.
+    pub generation: u64,
+    /// The custom measures defined in the settings.
+    pub custom_scales: Vec<CustomScale>,
+}
+
+impl Roster {
+    pub fn new(index: Vec<IndexEntry>) -> Roster {
+        let mut r = Roster { clients: index.into_iter().map(ClientEntry::from_index).collect(), ..Default::default() };
+        r.sort_clients();
+        r
+    }
+
     pub fn index_of(&self, id: &str) -> Option<usize> {
         self.by_id.get(id).copied()
     }
@@ -77,36 +105,44 @@ impl Model {
         self.entry(id).and_then(|e| e.summary.as_ref().ok())
     }
 
-    /// The clients whose records the screen needs and that are not loaded.
-    pub fn wanted(&self) -> Vec<ClientId> {
-        let mut ids: Vec<&str> = Vec::new();
-        if let Some(e) = self.selected_entry().filter(|_| matches!(self.screen, Screen::Clients)) {
-            ids.push(e.id.as_str());
+    /// `id` if their record is wanted and not loaded yet (see a screen's `wants`).
+    pub fn unloaded(&self, id: &str) -> Option<ClientId> {
+        self.entry(id).filter(|e| e.record.is_none() && e.summary.is_ok()).map(|e| e.id.clone())
+    }
+
+    /// Refuses a change to a client whose file is unreadable or newer:
+    /// Err says why, for the status line.
+    pub fn writable(&self, id: &str) -> Result<(), Option<String>> {
+        match self.entry(id) {
+            Some(e) if !e.read_only => Ok(()),
+            Some(e) => Err(Some(match &e.summary {
+                Err(reason) => reason.clone(),
+                Ok(_) => format!("{} was written by a newer Rapport and is read-only here", e.name()),
+            })),
+            None => Err(None),
         }
-        match &self.screen {
-            Screen::Review(v) => ids.push(v.client.as_str()),
-            Screen::Profile(v) => ids.push(v.client.as_str()),
-            Screen::Chart(v) => ids.push(v.client.as_str()),
-            _ => {}
-        }
-        if let Some(Popup::Tasks { client, .. }) = &self.popup {
-            ids.push(client.as_str());
-        }
-        ids.into_iter()
-            .filter(|id| self.entry(id).is_some_and(|e| e.record.is_none() && e.summary.is_ok()))
-            .map(ClientId::new)
-            .collect()
+    }
+
+    /// The custom measures a client's scores may be typed on: their own
+    /// (kept in their file), then the settings'.
+    pub fn scales_for(&self, client: &str) -> Vec<CustomScale> {
+        let mut all = self.record(client).map(|r| r.scales.clone()).unwrap_or_default();
+        let more: Vec<CustomScale> =
+            self.custom_scales.iter().filter(|c| !all.iter().any(|a| a.key() == c.key())).cloned().collect();
+        all.extend(more);
+        all
     }
 
     /// Takes a record read from disk, dropping the oldest loaded ones.
-    pub fn loaded(&mut self, id: &str, record: Result<ClientRecord, String>) {
-        let Some(i) = self.index_of(id) else { return };
+    /// True when it was read.
+    pub fn loaded(&mut self, id: &str, record: Result<ClientRecord, String>) -> bool {
+        let Some(i) = self.index_of(id) else { return false };
         self.generation += 1;
         match record {
             Ok(r) => {
                 self.clients[i].record = Some(r);
                 self.loaded.retain(|l| l.as_str() != id);
-                self.loaded.push_back(ClientId::new(id));
+                self.loaded.push_back(crate::domain::ClientId::new(id));
                 while self.loaded.len() > KEEP_LOADED {
                     if let Some(old) = self.loaded.pop_front()
                         && let Some(j) = self.index_of(old.as_str())
@@ -114,21 +150,21 @@ impl Model {
                         self.clients[j].record = None;
                     }
                 }
-                if let Some(session) = self.pending_session.take() {
-                    self.select_session(id, session.as_str());
-                }
+                true
             }
             Err(e) => {
                 self.clients[i].summary = Err(e);
                 self.clients[i].read_only = true;
+                false
             }
         }
     }
 
     /// Takes in the index as it is on disk now: clients changed by another
     /// window or a sync tool get their new summary, and their record is read
-    /// again when next shown. Returns the names of clients changed elsewhere.
-    pub fn refreshed(&mut self, entries: Vec<IndexEntry>) -> Vec<String> {
+    /// again when next shown. Returns the names of clients changed elsewhere,
+    /// and whether the clients were reordered.
+    pub fn refreshed(&mut self, entries: Vec<IndexEntry>) -> (Vec<String>, bool) {
         self.generation += 1;
         let mut changed = Vec::new();
         let mut added = false;
@@ -156,39 +192,17 @@ impl Model {
             }
         }
         let before = self.clients.len();
-        let selected = self.selected_entry().map(|e| e.id.clone());
         self.clients.retain(|c| present.contains(&c.id));
-        if added || updated || self.clients.len() != before {
+        let reordered = added || updated || self.clients.len() != before;
+        if reordered {
             self.sort_clients();
-            self.refilter();
-            if let Some(id) = selected {
-                self.select_client(id.as_str());
-            }
         }
-        changed
-    }
-
-    /// Highlights session `session` of client `id` (newest first order).
-    pub fn select_session(&mut self, id: &str, session: &str) {
-        match self.record(id) {
-            Some(r) => {
-                let newest_first = r.sessions_newest_first();
-                self.list.session = newest_first.iter().position(|s| s.id.as_str() == session).unwrap_or(0);
-                self.list.scroll = 0;
-            }
-            None => self.pending_session = Some(crate::domain::SessionId::new(session)),
-        }
-    }
-
-    /// The client selected in the list.
-    pub fn selected_entry(&self) -> Option<&ClientEntry> {
-        self.list.visible.get(self.list.selected).map(|&i| &self.clients[i])
+        (changed, reordered)
     }
 
     /// Puts a record saved to disk in place of the one held, keeping order.
     pub fn replace_record(&mut self, record: ClientRecord) {
         self.generation += 1;
-        let selected_id = self.selected_entry().map(|e| e.id.clone());
         let id = record.client.id.clone();
         let entry = ClientEntry {
             id: id.clone(),
@@ -204,65 +218,20 @@ impl Model {
         self.loaded.retain(|l| *l != id);
         self.loaded.push_back(id);
         self.sort_clients();
-        self.refilter();
-        if let Some(id) = selected_id {
-            self.select_client(id.as_str());
-        }
     }
 
-    /// Selects client `id` in the list, clearing a filter that hides it.
-    pub fn select_client(&mut self, id: &str) {
-        let Some(i) = self.index_of(id) else { return };
-        if !self.list.visible.contains(&i) {
-            self.list.filter = None;
-            self.list.filter_typing = false;
-            self.refilter();
-        }
-        if let Some(pos) = self.list.visible.iter().position(|&v| v == i) {
-            self.list.selected = pos;
-        }
-    }
-
-    /// Recomputes `visible` from the filter: fuzzy, on full and preferred
-    /// name, best match first.
-    pub fn refilter(&mut self) {
-        let query = self.list.filter.as_ref().map(|f| f.lines().join(" ")).unwrap_or_default();
-        let query = query.trim();
-        if query.is_empty() {
-            self.list.visible = (0..self.clients.len()).filter(|&i| !self.is_archived(i)).collect();
-        } else {
-            let mut matcher = Matcher::new(Config::DEFAULT);
-            let pattern = Pattern::parse(query, CaseMatching::Ignore, Normalization::Smart);
-            let mut buf = Vec::new();
-            let mut scored: Vec<(u32, usize)> = self
-                .clients
-                .iter()
-                .enumerate()
-                .filter(|(i, _)| !self.is_archived(*i))
-                .filter_map(|(i, c)| {
-                    let hay = match &c.summary {
-                        Ok(s) => format!("{} {}", s.name, s.preferred_name.as_deref().unwrap_or("")),
-                        Err(_) => c.id.to_string(),
-                    };
-                    pattern.score(Utf32Str::new(&hay, &mut buf), &mut matcher).map(|s| (s, i))
-                })
-                .collect();
-            scored.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
-            self.list.visible = scored.into_iter().map(|(_, i)| i).collect();
-        }
-        self.list.selected = self.list.selected.min(self.list.visible.len().saturating_sub(1));
-    }
-
-    /// Hidden from the list unless archived clients are asked for.
-    fn is_archived(&self, i: usize) -> bool {
-        !self.show_archived && self.clients[i].summary.as_ref().is_ok_and(|s| s.archived)
+    /// The position of session `session` among client `id`'s, newest
+    /// first; None while their record is not loaded.
+    pub fn session_position(&self, id: &str, session: &SessionId) -> Option<usize> {
+        let r = self.record(id)?;
+        Some(r.sessions_newest_first().iter().position(|s| s.id == *session).unwrap_or(0))
     }
 
     /// The rows of Today, in time order: notes still due from the week
     /// before, then every appointment of today and the next
     /// [`AGENDA_DAYS`] days (day 7 included), cancelled ones too.
-    pub fn agenda(&self) -> Vec<AgendaRow> {
-        let (now, today) = (self.now, self.now.date());
+    pub fn agenda(&self, now: NaiveDateTime) -> Vec<AgendaRow> {
+        let today = now.date();
         let until = today + chrono::Duration::days(AGENDA_DAYS);
         let shown = |a: &Appointment| {
             let day = a.start.date();

@@ -63,7 +63,7 @@ pub fn open_model(store: &Store, now: NaiveDateTime, theme: Theme) -> Result<Mod
     model.policy = store.settings().policy();
     model.encrypted = store.is_encrypted();
     model.blank_after_minutes = store.settings().blank_after_minutes;
-    model.custom_scales = store.settings().measures.clone();
+    model.roster.custom_scales = store.settings().measures.clone();
     if store.is_synced() {
         let on_start_and_quit = store.settings().sync_on_start_and_quit;
         model.sync = Some(super::sync::SyncMark { on_start_and_quit, ..Default::default() });

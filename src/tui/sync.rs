@@ -11,7 +11,7 @@ use chrono::NaiveDateTime;
 use super::action::{Action, Effect};
 use super::model::Model;
 use crate::domain::plural;
-use crate::store::{IndexEntry, Store};
+use crate::store::Store;
 use crate::sync::Status;
 
 /// What the header knows of the folder's sync, in a synced folder.
@@ -35,16 +35,7 @@ pub struct SyncMark {
 /// (another window or `rapport sync` may have synced meanwhile).
 const CHECK_MINUTES: i64 = 1;
 
-/// What a finished sync brings back to the app.
-#[derive(Debug, Clone, PartialEq)]
-pub struct SyncDone {
-    /// For the status line: what came in and went out, and what to settle.
-    pub said: String,
-    /// Where the folder stands afterwards.
-    pub status: Status,
-    /// The data folder as it is after the merge.
-    pub entries: Vec<IndexEntry>,
-}
+pub use super::action::SyncDone;
 
 /// How the header's mark looks.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -76,7 +67,7 @@ pub fn mark(m: &Model) -> Option<(String, Tone)> {
 
 /// Conflicts from two devices not yet settled, over every client.
 fn conflicts(m: &Model) -> usize {
-    m.clients.iter().filter_map(|c| c.summary.as_ref().ok()).map(|s| s.conflicts).sum()
+    m.roster.clients.iter().filter_map(|c| c.summary.as_ref().ok()).map(|s| s.conflicts).sum()
 }
 
 /// "just now", "3 min ago", "2 h ago", "4 days ago".

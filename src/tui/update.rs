@@ -4,16 +4,26 @@
 use crate::domain::bounds;
 
 use super::action::{Action, Effect};
+use super::ctx::{Go, Outcome, Say};
 use super::input::TextInput;
+use super::model::Popup;
 use super::model::{Model, Screen, StatusKind};
 use super::nav::home;
 use super::screens;
 use super::screens::search::SearchView;
+use crate::domain::ClientId;
 
 /// How often the data folder is checked for changes made elsewhere.
 const REFRESH_MS: i64 = 2000;
 
+/// How soon after a paste a Ctrl-C is taken to have come with it.
+const PASTED_KEYS_MS: i64 = 1000;
+
 pub fn update(m: &mut Model, action: Action) -> Vec<Effect> {
+    // A paste typed blind into a window too small to show it is not taken.
+    if matches!(action, Action::Paste(_)) && !m.too_small() {
+        m.pasted_at = Some(m.now);
+    }
     let saved = matches!(action, Action::NoteSaved { .. } | Action::RecordSaved { .. } | Action::ClientSaved(_));
     let mut effects = step_model(m, action);
     if saved {
@@ -21,8 +31,78 @@ pub fn update(m: &mut Model, action: Action) -> Vec<Effect> {
         effects.extend(super::sync::changed(m));
     }
     // Load the records the screen now shows, if they are not loaded yet.
-    effects.extend(m.wanted().into_iter().map(|client| Effect::LoadClient { client }));
+    effects.extend(wanted(m).into_iter().map(|client| Effect::LoadClient { client }));
     effects
+}
+
+/// The clients whose records the screen needs and that are not loaded:
+/// each screen says which it wants.
+fn wanted(m: &Model) -> Vec<ClientId> {
+    let ctx = crate::ctx!(m);
+    let mut ids = Vec::new();
+    if let Some(e) = m.selected_entry().filter(|_| matches!(m.screen, Screen::Clients)) {
+        ids.extend(ctx.roster.unloaded(e.id.as_str()));
+    }
+    match &m.screen {
+        Screen::Review(v) => ids.extend(ctx.roster.unloaded(v.client.as_str())),
+        Screen::Profile(v) => ids.extend(ctx.roster.unloaded(v.client.as_str())),
+        Screen::Chart(v) => ids.extend(screens::chart::wants(v, &ctx)),
+        _ => {}
+    }
+    if let Some(Popup::Tasks { client, .. }) = &m.popup {
+        ids.extend(ctx.roster.unloaded(client.as_str()));
+    }
+    ids
+}
+
+/// Carries out what a screen asked for: the status line, where to go, the effects.
+fn apply(m: &mut Model, outcome: Outcome) -> Vec<Effect> {
+    let Outcome { mut effects, go, say } = outcome;
+    match say {
+        Some(Say::Info(text)) => m.set_info(text),
+        Some(Say::Error(text)) => m.set_error(text),
+        None => {}
+    }
+    if let Some(go) = go {
+        effects.extend(go_to(m, go));
+    }
+    effects
+}
+
+/// Opens the screen or box a screen asked for, each with its own `open`.
+fn go_to(m: &mut Model, go: Go) -> Vec<Effect> {
+    match go {
+        Go::Home => m.screen = home(m),
+        Go::Today => {
+            m.screen = Screen::Today;
+            m.home = Screen::Today;
+        }
+        Go::Clients => {
+            m.screen = Screen::Clients;
+            m.home = Screen::Clients;
+        }
+        Go::Review { client, appointment } => super::nav::open_review(m, client.as_str(), appointment),
+        Go::NewNote { client, appointment } => return super::nav::open_note(m, client.as_str(), appointment),
+        Go::Session { client, session } => {
+            m.screen = Screen::Clients;
+            m.home = Screen::Clients;
+            m.select_client(client.as_str());
+            m.select_session(client.as_str(), &session);
+        }
+        Go::Profile { client, part, selected } => {
+            m.screen = Screen::Profile(screens::profile::ProfileView { client, part, selected })
+        }
+        Go::Chart { client } => {
+            let from = std::mem::replace(&mut m.screen, Screen::Chart(screens::chart::open(client)));
+            m.behind = Some(Box::new(from));
+        }
+        Go::Back => m.screen = m.behind.take().map_or_else(|| home(m), |s| *s),
+        Go::Popup(popup) => m.popup = Some(popup),
+        Go::Close if m.help.is_some() => m.help = None,
+        Go::Close => m.popup = None,
+        Go::AskDiscard => m.popup = Some(Popup::Discard { keep: None }),
+    }
+    vec![]
 }
 
 fn step_model(m: &mut Model, action: Action) -> Vec<Effect> {
@@ -109,6 +189,7 @@ fn step_model(m: &mut Model, action: Action) -> Vec<Effect> {
             screens::today::messages_changed(m);
             if let Screen::Review(v) = &mut m.screen {
                 let open = m
+                    .roster
                     .clients
                     .iter()
                     .find(|c| c.id == v.client)
@@ -180,20 +261,18 @@ fn step_model(m: &mut Model, action: Action) -> Vec<Effect> {
         _ => {}
     }
     if action == Action::Quit {
+        // A Ctrl-C that came with a paste (its end cut short by the text)
+        // does not throw away a form being filled in.
+        let pasted = m.pasted_at.take().is_some_and(|at| (m.now - at).num_milliseconds() < PASTED_KEYS_MS);
+        if pasted && m.holds_text() {
+            m.set_info("Not quitting: that Ctrl-C came with the paste. What you typed is kept; Ctrl-C again quits.");
+            return vec![];
+        }
         return quit(m);
     }
-    if let Some(scroll) = m.help {
-        // The help panel's lines: the window less the top bar, the status
-        // line, the footer and the panel's borders.
-        let max = screens::help::max_scroll(m.size.1.saturating_sub(5));
-        let scroll = scroll.min(max);
-        m.help = match action {
-            Action::Back => None,
-            Action::Up => Some(scroll.saturating_sub(1)),
-            Action::Down => Some(scroll.saturating_add(1).min(max)),
-            _ => Some(scroll),
-        };
-        return vec![];
+    if let Some(scroll) = &mut m.help {
+        let outcome = screens::help::update(scroll, &crate::ctx!(m), action);
+        return apply(m, outcome);
     }
     if action == Action::Search && matches!(m.screen, Screen::Today | Screen::Clients) && m.popup.is_none() {
         m.screen = Screen::Search(Box::new(SearchView {
@@ -210,14 +289,14 @@ fn step_model(m: &mut Model, action: Action) -> Vec<Effect> {
     }
     if action == Action::Help {
         // Help opens at the keys of the screen it was asked from.
-        m.help = Some(screens::help::section_start(m.context()));
+        m.help = Some(screens::help::section_start(&super::keymap::TABLE, m.context()));
         return vec![];
     }
     if let Some(popup) = m.popup.take() {
         return screens::popups::update(m, popup, action);
     }
     // The open screen's own keys.
-    match &m.screen {
+    match &mut m.screen {
         Screen::Today => screens::today::update(m, action),
         Screen::Clients => screens::clients::update(m, action),
         Screen::Review(_) => screens::review::update(m, action),
@@ -226,7 +305,10 @@ fn step_model(m: &mut Model, action: Action) -> Vec<Effect> {
         Screen::Appointment(_) => screens::appointment::update(m, action),
         Screen::Profile(_) => screens::profile::update(m, action),
         Screen::Search(_) => screens::search::update(m, action),
-        Screen::Chart(_) => screens::chart::update(m, action),
+        Screen::Chart(v) => {
+            let outcome = screens::chart::update(v, &crate::ctx!(m), action);
+            apply(m, outcome)
+        }
     }
 }
 

@@ -52,6 +52,7 @@ pub fn view(m: &Model, frame: &mut Frame) {
     ])
     .areas(area);
 
+    let ctx = crate::ctx!(m);
     top_bar(frame, top, m);
     match &m.screen {
         Screen::Today => screens::today::view(frame, body, m),
@@ -62,13 +63,13 @@ pub fn view(m: &Model, frame: &mut Frame) {
         Screen::Appointment(f) => screens::appointment::view(frame, body, f, &m.theme),
         Screen::Profile(v) => screens::profile::view(frame, body, m, v),
         Screen::Search(v) => screens::search::view(frame, body, m, v),
-        Screen::Chart(v) => screens::chart::view(frame, body, m, v),
+        Screen::Chart(v) => screens::chart::view(v, &ctx, frame, body),
     }
     if let Some(p) = &m.popup {
         screens::popups::view(frame, body, m, p);
     }
-    if let Some(scroll) = m.help {
-        screens::help::view(frame, body, scroll, &m.theme);
+    if let Some(scroll) = &m.help {
+        screens::help::view(scroll, &ctx, frame, body);
     }
     if let Some(s) = &m.status {
         let style = match s.kind {

@@ -13,27 +13,19 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Axis, Chart, Dataset, GraphType, Paragraph, Wrap};
 
 use crate::domain::{ClientId, ClientRecord};
-use crate::tui::action::{Action, Effect};
-use crate::tui::keymap::{Binding, Context, DOWN, ESC, UP, b, code, k};
-use crate::tui::model::{Model, Screen};
-use crate::tui::nav::*;
+use crate::tui::action::Action;
+use crate::tui::ctx::{Ctx, Go, Outcome};
+use crate::tui::keys::{Binding, Context, DOWN, ESC, Key, UP, b, code, k};
+use crate::tui::screens::list::step;
 use crate::tui::screens::panel;
-use crate::tui::screens::profile::ProfileView;
-use crate::tui::screens::review::ReviewView;
 
-/// The screen Esc goes back to.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Back {
-    Review(ReviewView),
-    Profile(ProfileView),
-}
-
+/// The chart's own state. Esc goes back to the screen it was opened from
+/// (the router keeps that screen meanwhile).
 #[derive(Debug, Clone, PartialEq)]
 pub struct ChartView {
     pub client: ClientId,
     /// The measure shown first (by the review's order: ORS, SRS, PHQ-9, GAD-7, custom).
     pub first: usize,
-    pub back: Back,
 }
 
 /// The fewest rows a chart is drawn in; a taller window fits more charts.
@@ -44,9 +36,9 @@ fn days(origin: NaiveDateTime, at: NaiveDateTime) -> f64 {
     (at - origin).num_minutes() as f64 / (24.0 * 60.0)
 }
 
-pub fn view(frame: &mut Frame, area: Rect, m: &Model, v: &ChartView) {
-    let theme = &m.theme;
-    let Some(r) = m.record(v.client.as_str()) else {
+pub fn view(v: &ChartView, ctx: &Ctx, frame: &mut Frame, area: Rect) {
+    let theme = ctx.theme;
+    let Some(r) = ctx.roster.record(v.client.as_str()) else {
         frame.render_widget(Paragraph::new("Reading the record…"), area);
         return;
     };
@@ -79,20 +71,19 @@ pub fn view(frame: &mut Frame, area: Rect, m: &Model, v: &ChartView) {
     let span = days(start, end).max(1.0);
     let areas = Layout::vertical(vec![Constraint::Ratio(1, shown.len() as u32); shown.len()]).split(body);
     for (t, area) in shown.iter().zip(areas.iter()) {
-        draw_one(frame, *area, m, r, t, start, span);
+        draw_one(frame, *area, ctx.theme, r, t, start, span);
     }
 }
 
 fn draw_one(
     frame: &mut Frame,
     area: Rect,
-    m: &Model,
+    theme: &crate::tui::theme::Theme,
     r: &ClientRecord,
     t: &crate::domain::measures::Trend,
     start: NaiveDateTime,
     span: f64,
 ) {
-    let theme = &m.theme;
     let Some(scale) = r.scale(&t.kind) else { return };
     let points: Vec<(f64, f64)> =
         r.measures.iter().filter(|x| x.kind == t.kind).map(|x| (days(start, x.at), x.total.as_f64())).collect();
@@ -136,8 +127,8 @@ fn draw_one(
 
 // ---- This screen's keys ------------------------------------------------------
 
-const LEFT: crate::tui::keymap::Key = code(KeyCode::Left);
-const RIGHT: crate::tui::keymap::Key = code(KeyCode::Right);
+const LEFT: Key = code(KeyCode::Left);
+const RIGHT: Key = code(KeyCode::Right);
 
 /// This screen's slice of the one key table.
 pub static KEYS: &[Binding] = &[
@@ -149,26 +140,22 @@ pub static KEYS: &[Binding] = &[
 
 // ---- Keys -------------------------------------------------------------------
 
-/// Opens the chart of `client`'s measures; Esc comes back to `back`.
-pub(crate) fn open(m: &mut Model, client: &ClientId, back: Back) {
-    m.screen = Screen::Chart(ChartView { client: client.clone(), first: 0, back });
+/// The chart of `client`'s measures.
+pub fn open(client: ClientId) -> ChartView {
+    ChartView { client, first: 0 }
 }
 
-pub(crate) fn update(m: &mut Model, action: Action) -> Vec<Effect> {
-    let Screen::Chart(v) = &m.screen else { return vec![] };
-    let mut v = v.clone();
-    let count = m.record(v.client.as_str()).map_or(0, |r| r.trends(NaiveDateTime::MAX).len());
+/// The client whose record the chart needs, while it is not loaded.
+pub fn wants(v: &ChartView, ctx: &Ctx) -> Option<ClientId> {
+    ctx.roster.unloaded(v.client.as_str())
+}
+
+pub fn update(v: &mut ChartView, ctx: &Ctx, action: Action) -> Outcome {
+    let count = ctx.roster.record(v.client.as_str()).map_or(0, |r| r.trends(NaiveDateTime::MAX).len());
     match action {
         Action::Up | Action::Down => v.first = step(v.first, count, action == Action::Down),
-        Action::Back => {
-            m.screen = match v.back {
-                Back::Review(r) => Screen::Review(r),
-                Back::Profile(p) => Screen::Profile(p),
-            };
-            return vec![];
-        }
+        Action::Back => return Outcome::go(Go::Back),
         _ => {}
     }
-    m.screen = Screen::Chart(v);
-    vec![]
+    Outcome::none()
 }

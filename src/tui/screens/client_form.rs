@@ -4,7 +4,7 @@
 use crate::domain::{Channel, ClientId, ClientProfile};
 use crate::tui::action::{Action, Effect};
 use crate::tui::input::{TextInput, Typed};
-use crate::tui::keymap::{BACKTAB, Binding, Context, ENTER, ESC, F1, TAB, b, ctrl};
+use crate::tui::keys::{BACKTAB, Binding, Context, ENTER, ESC, F1, TAB, b, ctrl};
 use crate::tui::model::{Model, Screen};
 use crate::tui::nav::*;
 use crate::tui::screens::panel;

@@ -11,7 +11,7 @@ use ratatui::widgets::{Clear, Paragraph, Wrap};
 
 use crate::domain::{ClientId, Conflict, ConflictKind};
 use crate::tui::action::{Action, Effect};
-use crate::tui::keymap::{Binding, Context, DOWN, ESC, UP, b, k};
+use crate::tui::keys::{Binding, Context, DOWN, ESC, UP, b, k};
 use crate::tui::model::{Model, Popup};
 use crate::tui::screens::{centered, panel};
 

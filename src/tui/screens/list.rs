@@ -8,6 +8,14 @@ use ratatui::layout::Rect;
 use ratatui::style::Style;
 use ratatui::widgets::{List, ListItem, ListState, Scrollbar, ScrollbarOrientation, ScrollbarState};
 
+/// Lines a PgUp or PgDn moves.
+pub const PAGE: u16 = 10;
+
+/// The row after (or before) `i` of `len`, stopping at either end.
+pub fn step(i: usize, len: usize, down: bool) -> usize {
+    if down { (i + 1).min(len.saturating_sub(1)) } else { i.saturating_sub(1) }
+}
+
 /// A list of `count` rows, each `row_height` lines tall, to draw in a box.
 pub struct Rows {
     pub count: usize,

@@ -14,7 +14,7 @@ use crate::tui::theme::Theme;
 /// keypress costs the lines on screen, not the length of the note, and
 /// a note is wrapped only as far as the screen has reached.
 pub fn note_window<'a>(r: &ClientRecord, s: &Session, width: usize, height: usize, m: &Model) -> Vec<Line<'a>> {
-    let key = (m.generation, r.client.id.clone(), s.id.clone(), width);
+    let key = (m.roster.generation, r.client.id.clone(), s.id.clone(), width);
     let mut cache = m.note_cache.borrow_mut();
     if cache.key.as_ref() != Some(&key) {
         *cache = NoteCache { key: Some(key), items: body_items(r, s), ..Default::default() };
@@ -43,7 +43,7 @@ pub fn scroll_down(m: &Model, by: u16) -> u16 {
         .record
         .as_ref()
         .and_then(|r| r.sessions_newest_first().get(m.list.session).map(|s| s.id.clone()))
-        .map(|session| (m.generation, entry.id.clone(), session));
+        .map(|session| (m.roster.generation, entry.id.clone(), session));
     let Some((generation, client, session, width)) = cache.key.clone() else { return wanted };
     if on_screen != Some((generation, client, session)) {
         // Not drawn yet: the view keeps it within the note.

@@ -5,7 +5,7 @@ use crate::domain::summary::open_task_line;
 use crate::domain::{TaskId, TaskStatus};
 use crate::tui::action::{Action, Effect};
 use crate::tui::input::TextInput;
-use crate::tui::keymap::{Binding, Context, DOWN, ENTER, ESC, UP, b, ctrl, k};
+use crate::tui::keys::{Binding, Context, DOWN, ENTER, ESC, UP, b, ctrl, k};
 use crate::tui::model::{DISCARD_QUESTION, Model, Popup};
 use crate::tui::nav::*;
 use crate::tui::screens::clients::selectable_list;
@@ -369,7 +369,8 @@ fn step_popup(m: &mut Model, popup: Popup, action: Action) -> Next {
                 Some(_) => close(vec![]),
                 None => {
                     m.set_info("Discarded.");
-                    close(discard_form(m))
+                    let effects = discard_form(m);
+                    close(effects)
                 }
             },
             Action::No | Action::Back => (kept.map(|p| *p), vec![]),

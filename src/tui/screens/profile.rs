@@ -7,7 +7,7 @@ use crate::domain::{ClientRecord, name_within};
 use crate::fit::{self, fit, fit_with_tail};
 use crate::tui::action::{Action, Effect};
 use crate::tui::input::TextInput;
-use crate::tui::keymap::{BACKTAB, Binding, Context, DOWN, ENTER, ESC, Key, TAB, UP, b, code, k};
+use crate::tui::keys::{BACKTAB, Binding, Context, DOWN, ENTER, ESC, Key, TAB, UP, b, code, k};
 use crate::tui::model::{Confirmed, Model, Popup, Screen};
 use crate::tui::nav::*;
 use crate::tui::screens::clients::selectable_list;
@@ -255,7 +255,9 @@ pub(crate) fn update(m: &mut Model, action: Action) -> Vec<Effect> {
         }
         (Action::Chart, ..) => {
             let client = v.client.clone();
-            crate::tui::screens::chart::open(m, &client, crate::tui::screens::chart::Back::Profile(v));
+            m.screen = Screen::Profile(v);
+            let chart = Screen::Chart(crate::tui::screens::chart::open(client));
+            m.behind = Some(Box::new(std::mem::replace(&mut m.screen, chart)));
             return vec![];
         }
         _ => None,

@@ -6,7 +6,7 @@ use crate::domain::summary::{Emphasis, HEADING_WIDTH, Summary, summary};
 use crate::domain::{Appointment, TaskStatus};
 use crate::tui::action::{Action, Effect};
 use crate::tui::input::TextInput;
-use crate::tui::keymap::{Binding, Context, DOWN, ESC, PGDN, PGUP, UP, b, k};
+use crate::tui::keys::{Binding, Context, DOWN, ESC, PGDN, PGUP, UP, b, k};
 use crate::tui::model::{Model, Popup, Screen};
 use crate::tui::nav::*;
 use crate::tui::screens::fit_line;
@@ -188,7 +188,8 @@ pub(crate) fn update(m: &mut Model, action: Action) -> Vec<Effect> {
             crate::tui::screens::conflict::settle(m, &v.client);
         }
         Action::Chart => {
-            crate::tui::screens::chart::open(m, &v.client, crate::tui::screens::chart::Back::Review(v.clone()));
+            let chart = Screen::Chart(crate::tui::screens::chart::open(v.client.clone()));
+            m.behind = Some(Box::new(std::mem::replace(&mut m.screen, chart)));
             return vec![];
         }
         Action::NewNote => {

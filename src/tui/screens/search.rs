@@ -5,7 +5,7 @@ use crate::domain::time::format_day_near;
 use crate::store::search::Found;
 use crate::tui::action::{Action, Effect};
 use crate::tui::input::TextInput;
-use crate::tui::keymap::{Binding, Context, DOWN, ENTER, ESC, UP, b};
+use crate::tui::keys::{Binding, Context, DOWN, ENTER, ESC, UP, b};
 use crate::tui::model::{Model, Screen};
 use crate::tui::nav::*;
 use crate::tui::screens::list::Rows;
@@ -205,7 +205,7 @@ fn open_hit(m: &mut Model, hit: &crate::store::search::Hit) {
     match &hit.session {
         Some(s) => {
             m.list.sessions_focus = true;
-            m.select_session(hit.client.as_str(), s.as_str());
+            m.select_session(hit.client.as_str(), &crate::domain::SessionId::new(s.as_str()));
         }
         None => m.list.sessions_focus = false,
     }

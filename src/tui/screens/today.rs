@@ -9,7 +9,7 @@ use crate::fit::{self, fit, fit_exact};
 use crate::store;
 use crate::store::ClientSummary;
 use crate::tui::action::{Action, Effect};
-use crate::tui::keymap::{Binding, Context, DOWN, ENTER, ESC, TAB, UP, b, ctrl, k};
+use crate::tui::keys::{Binding, Context, DOWN, ENTER, ESC, TAB, UP, b, ctrl, k};
 use crate::tui::model::{Confirmed, Model, Popup, Screen};
 use crate::tui::nav::*;
 use crate::tui::roster::AgendaRow;
@@ -91,6 +91,7 @@ pub struct Waiting<'a> {
 /// Every message awaiting a reply across all clients, oldest first.
 pub fn awaiting(m: &Model) -> Vec<Waiting<'_>> {
     let mut all: Vec<Waiting> = m
+        .roster
         .clients
         .iter()
         .filter_map(|c| Some((c.id.as_str(), c.summary.as_ref().ok()?)))

@@ -6,9 +6,10 @@ use crate::domain::{ClientRecord, name_within};
 use crate::fit::{self, fit, fit_exact};
 use crate::tui::action::{Action, Effect};
 use crate::tui::input::TextInput;
-use crate::tui::keymap::{Binding, Context, DOWN, ENTER, ESC, PGDN, PGUP, TAB, UP, b, ctrl, k};
+use crate::tui::keys::{Binding, Context, DOWN, ENTER, ESC, PGDN, PGUP, TAB, UP, b, ctrl, k};
 use crate::tui::model::{AGENDA_DAYS, Confirmed, Model, Popup, Screen};
 use crate::tui::nav::*;
+use crate::tui::roster::{ClientEntry, Roster};
 use crate::tui::screens::appointment::AppointmentForm;
 use crate::tui::screens::client_form::ClientForm;
 use crate::tui::screens::list::Rows;
@@ -16,6 +17,8 @@ use crate::tui::screens::note_form::NoteForm;
 use crate::tui::screens::panel;
 use crate::tui::screens::profile::{Part, ProfileView};
 use crate::tui::theme::Theme;
+use nucleo_matcher::pattern::{CaseMatching, Normalization, Pattern};
+use nucleo_matcher::{Config, Matcher, Utf32Str};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
@@ -38,6 +41,59 @@ pub struct ClientsState {
     pub session: usize,
     /// How far the note text is scrolled.
     pub scroll: u16,
+    /// Archived (discharged) clients are listed too.
+    pub show_archived: bool,
+}
+
+impl ClientsState {
+    /// The client selected in the list.
+    pub fn selected_entry<'r>(&self, roster: &'r Roster) -> Option<&'r ClientEntry> {
+        self.visible.get(self.selected).and_then(|&i| roster.clients.get(i))
+    }
+
+    /// Selects client `id` in the list, clearing a filter that hides it.
+    pub fn select_client(&mut self, roster: &Roster, id: &str) {
+        let Some(i) = roster.index_of(id) else { return };
+        if !self.visible.contains(&i) {
+            self.filter = None;
+            self.filter_typing = false;
+            self.refilter(roster);
+        }
+        if let Some(pos) = self.visible.iter().position(|&v| v == i) {
+            self.selected = pos;
+        }
+    }
+
+    /// Recomputes `visible` from the filter: fuzzy, on full and preferred
+    /// name, best match first.
+    pub fn refilter(&mut self, roster: &Roster) {
+        let query = self.filter.as_ref().map(|f| f.lines().join(" ")).unwrap_or_default();
+        let query = query.trim();
+        let shown = |c: &ClientEntry| self.show_archived || !c.summary.as_ref().is_ok_and(|s| s.archived);
+        if query.is_empty() {
+            self.visible = (0..roster.clients.len()).filter(|&i| shown(&roster.clients[i])).collect();
+        } else {
+            let mut matcher = Matcher::new(Config::DEFAULT);
+            let pattern = Pattern::parse(query, CaseMatching::Ignore, Normalization::Smart);
+            let mut buf = Vec::new();
+            let mut scored: Vec<(u32, usize)> = roster
+                .clients
+                .iter()
+                .enumerate()
+                .filter(|(_, c)| shown(c))
+                .filter_map(|(i, c)| {
+                    let hay = match &c.summary {
+                        Ok(s) => format!("{} {}", s.name, s.preferred_name.as_deref().unwrap_or("")),
+                        Err(_) => c.id.to_string(),
+                    };
+                    pattern.score(Utf32Str::new(&hay, &mut buf), &mut matcher).map(|s| (s, i))
+                })
+                .collect();
+            scored.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+            self.visible = scored.into_iter().map(|(_, i)| i).collect();
+        }
+        self.selected = self.selected.min(self.visible.len().saturating_sub(1));
+    }
 }
 
 /// Draws rows `0..count` (made by `row`, only for those on screen) with
@@ -59,7 +115,7 @@ use view::{client_list, client_pane, welcome};
 
 pub fn view(frame: &mut Frame, area: Rect, m: &Model) {
     let theme = &m.theme;
-    if m.clients.is_empty() {
+    if m.roster.clients.is_empty() {
         return welcome(frame, area, theme);
     }
     let left_width = (area.width * 2 / 5).clamp(34, 48);
@@ -240,13 +296,13 @@ pub(crate) fn update(m: &mut Model, action: Action) -> Vec<Effect> {
             }
         }
         Action::ShowArchived => {
-            m.show_archived = !m.show_archived;
+            m.list.show_archived = !m.list.show_archived;
             m.refilter();
             if let Some(id) = selected {
                 m.select_client(id.as_str());
             }
-            let n = m.clients.iter().filter(|c| c.summary.as_ref().is_ok_and(|s| s.archived)).count();
-            m.set_info(if m.show_archived {
+            let n = m.roster.clients.iter().filter(|c| c.summary.as_ref().is_ok_and(|s| s.archived)).count();
+            m.set_info(if m.list.show_archived {
                 format!("Showing {} too (A hides them).", crate::domain::plural(n, "archived client"))
             } else {
                 "Archived clients hidden (A shows them).".to_string()

@@ -60,7 +60,7 @@ pub(super) fn client_list(frame: &mut Frame, area: Rect, m: &Model) {
     let _ = filter_area;
     let rows = Rows::new(m.list.visible.len(), Some(m.list.selected), theme.selected());
     rows.draw(frame, list_area, |pos, width| {
-        let entry = &m.clients[m.list.visible[pos]];
+        let entry = &m.roster.clients[m.list.visible[pos]];
         let (name, right) = match &entry.summary {
             Ok(r) => {
                 let last = r.last_session.map(|s| s.format("%-d %b").to_string()).unwrap_or_default();
@@ -68,7 +68,7 @@ pub(super) fn client_list(frame: &mut Frame, area: Rect, m: &Model) {
                 let tasks = if open > 0 { open.to_string() } else { String::new() };
                 // A kept draft, a read-only file, a conflict from two
                 // devices or a note due shows instead of the date.
-                let last = if m.drafts.contains_key(&entry.id) {
+                let last = if m.drafts.get(&entry.id).is_some_and(|d| !d.discarded) {
                     "draft".to_string()
                 } else if entry.read_only {
                     "locked".to_string()

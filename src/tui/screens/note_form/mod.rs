@@ -15,8 +15,8 @@ mod fields;
 mod update;
 mod view;
 
+pub use crate::tui::draft::{FIELDS, Field, NoteDraft};
 use fields::{FEEDBACK, MEASURES, MINUTES, NOTES, OBSERVATIONS, PERSONAL, PLAN, TASKS, TOPICS, WHEN, field, fields};
-pub use fields::{FIELDS, Field, NoteDraft};
 pub use update::{EMPTY_NOTE, KEYS, SAVE_ANYWAY};
 pub(crate) use update::{ask_before_saving, update};
 pub use view::view;
@@ -136,6 +136,7 @@ impl NoteForm {
             appointment_id: self.appointment_id.clone(),
             editing: self.editing.clone(),
             kept_at: now,
+            discarded: false,
         }
     }
 

@@ -5,7 +5,7 @@
 use crate::practice::{Answers, Question, note};
 use crate::tui::action::{Action, Effect};
 use crate::tui::input::Typed;
-use crate::tui::keymap::{BACKTAB, Binding, Context, ESC, F1, TAB, b, ctrl};
+use crate::tui::keys::{BACKTAB, Binding, Context, ESC, F1, TAB, b, ctrl};
 use crate::tui::model::{Confirmed, Model, Popup, Screen};
 use crate::tui::nav::{leave_form, writable};
 

@@ -1,0 +1,133 @@
+//! The small windows over the screen, as data: which box is open and what
+//! it holds. Any screen may ask for one (its `Outcome` says `go`); each
+//! box's keys and drawing are in `screens/popups/`.
+
+use chrono::NaiveDateTime;
+
+use crate::domain::profile::{ItemKind as Part, ProfileChange};
+use crate::domain::{AppointmentId, ClientId, NewSession, SessionId, TaskId, TaskStatus};
+use crate::tui::action::Effect;
+use crate::tui::input::TextInput;
+
+/// What a yes to the question will do.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Confirmed {
+    CancelAppointment {
+        client: ClientId,
+        appointment: AppointmentId,
+        start: NaiveDateTime,
+    },
+    Finalise {
+        client: ClientId,
+        session: SessionId,
+    },
+    RemoveItem {
+        client: ClientId,
+        part: Part,
+        id: String,
+    },
+    /// Book a cancelled appointment again.
+    Rebook {
+        client: ClientId,
+        start: NaiveDateTime,
+        minutes: u32,
+    },
+    /// Save a note the therapist was asked about (dated in the future).
+    SaveNote {
+        client: ClientId,
+        editing: Option<SessionId>,
+        note: Box<NewSession>,
+        /// The edited note as the form found it.
+        base: Option<String>,
+        /// The questions about it answered yes, this one included.
+        answers: crate::practice::Answers,
+    },
+}
+
+impl Confirmed {
+    /// What a yes does.
+    pub fn effect(self) -> Effect {
+        match self {
+            Confirmed::CancelAppointment { client, appointment, start } => {
+                Effect::CancelAppointment { client, appointment, start }
+            }
+            Confirmed::Finalise { client, session } => Effect::Finalise { client, session },
+            Confirmed::Rebook { client, start, minutes } => {
+                Effect::Schedule { client, start, minutes, weekly: 0, replaces: None }
+            }
+            Confirmed::RemoveItem { client, part, id } => {
+                Effect::ChangeProfile { client, change: ProfileChange::Remove { part, id } }
+            }
+            Confirmed::SaveNote { client, editing: Some(session), note, base, .. } => {
+                Effect::EditNote { client, session, note: *note, base }
+            }
+            Confirmed::SaveNote { client, editing: None, note, answers, .. } => {
+                Effect::SaveNote { client, note, answers }
+            }
+        }
+    }
+}
+
+/// A small window over the screen that takes the keys until closed.
+#[derive(Debug)]
+pub enum Popup {
+    Confirm {
+        question: String,
+        on_yes: Confirmed,
+    },
+    Tasks {
+        client: ClientId,
+        selected: usize,
+    },
+    Outcome {
+        client: ClientId,
+        task: TaskId,
+        task_text: String,
+        status: TaskStatus,
+        input: Box<TextInput>,
+    },
+    Restore {
+        client: ClientId,
+    },
+    /// A new item for a part of the profile, or new words for one.
+    AddItem {
+        client: ClientId,
+        part: Part,
+        /// The item being changed; None to add one.
+        editing: Option<String>,
+        input: Box<TextInput>,
+    },
+    Addendum {
+        client: ClientId,
+        session: SessionId,
+        input: Box<TextInput>,
+    },
+    /// Typing a new task, from the open tasks (which it goes back to).
+    NewTask {
+        client: ClientId,
+        input: Box<TextInput>,
+    },
+    /// Typing measure scores ("ORS 6 6.5 7 6; SRS 9 9 9 9") taken at `at`,
+    /// in note `session` when there is one today.
+    Measures {
+        client: ClientId,
+        session: Option<SessionId>,
+        at: NaiveDateTime,
+        input: Box<TextInput>,
+    },
+    /// A conflict from two devices to settle (see `screens::conflict`):
+    /// `client`'s number `index`, from 0.
+    Conflict {
+        client: ClientId,
+        index: usize,
+        conflict: Box<crate::domain::Conflict>,
+    },
+    /// [`DISCARD_QUESTION`], asked by Esc on any form or box with typed
+    /// text: `keep` is the box to go back to (None: the form on screen).
+    Discard {
+        keep: Option<Box<Popup>>,
+    },
+}
+
+/// The one question Esc asks before throwing typed text away.
+pub const DISCARD_QUESTION: &str = "Discard what you typed? y discards it, n keeps it.";
