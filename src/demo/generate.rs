@@ -176,7 +176,7 @@ pub fn generate(out: &Path, spec: &Spec, now: NaiveDateTime) -> Result<usize> {
     let mut written = 0;
     for i in 0..spec.clients {
         let name = format!("{} {}", rng.choice(FIRST).unwrap(), rng.choice(LAST).unwrap());
-        let id = format!("{}-{i:05}", slug(&name)).into();
+        let id = crate::domain::ClientId::new(format!("{}-{i:05}", slug(&name)));
         let profile = ClientProfile {
             name,
             preferred_name: None,

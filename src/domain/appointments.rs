@@ -114,7 +114,7 @@ impl ClientRecord {
             let again = self.appointments.iter().position(|a| a.start == start && a.is_cancelled());
             let id = match again {
                 Some(i) => self.appointments[i].id.clone(),
-                None => next_id("a", self.appointments.iter().map(|a| a.id.as_str()), self.device.tag()),
+                None => next_id::<AppointmentId>(self.appointments.iter().map(|a| a.id.as_str()), self.device.tag()),
             };
             let appt = Appointment { id, start, minutes, note: None, cancelled: None };
             overlaps.extend(self.clashes(&appt)?);
@@ -235,7 +235,8 @@ impl ClientRecord {
         self.appointments.sort_by_key(|a| a.start);
         for i in 0..self.appointments.len() {
             if self.appointments[i].id.as_str().is_empty() || used.contains(&self.appointments[i].id) {
-                self.appointments[i].id = next_id("a", self.appointments.iter().map(|a| a.id.as_str()), None);
+                self.appointments[i].id =
+                    next_id::<AppointmentId>(self.appointments.iter().map(|a| a.id.as_str()), None);
             }
             used.push(self.appointments[i].id.clone());
         }

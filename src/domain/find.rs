@@ -141,13 +141,13 @@ impl super::ClientRecord {
         let want = item_id(I::KIND, typed);
         let ids = self.ids_of(I::KIND);
         if ids.contains(&want.as_str()) {
-            return Ok(I::from(want));
+            return Ok(I::from_typed(want));
         }
         let short: Vec<&str> =
             ids.into_iter().filter(|id| id.split_once('-').is_some_and(|(n, _)| n == want)).collect();
         match short.as_slice() {
-            [one] => Ok(I::from(one.to_string())),
-            [] => Ok(I::from(want)),
+            [one] => Ok(I::from_typed(one.to_string())),
+            [] => Ok(I::from_typed(want)),
             many => Err(super::RecordError::Invalid(format!(
                 "{want} could be {}: both devices gave that number; type the whole id",
                 many.join(" or ")

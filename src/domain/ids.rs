@@ -45,11 +45,6 @@ macro_rules! id_type {
             }
         }
 
-        impl From<String> for $name {
-            fn from(id: String) -> Self {
-                $name(id)
-            }
-        }
 
 
         impl From<$name> for String {

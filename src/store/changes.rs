@@ -19,7 +19,7 @@ impl Store {
         let _lock = self.lock()?;
         let before = self.clients_mtime();
         self.daily_snapshot_locked(now)?;
-        let id = match &self.device {
+        let id = crate::domain::ClientId::new(match &self.device {
             Some(tag) => name_free_id(tag, |id| self.client_path(&crate::domain::ClientId::new(id)).exists()),
             None => {
                 let base = slug(&profile.name);
@@ -28,8 +28,7 @@ impl Store {
                     .find(|id| !self.client_path(&crate::domain::ClientId::new(id)).exists())
                     .expect("an unused id")
             }
-        }
-        .into();
+        });
         let record = ClientRecord::new(id, profile, now.date());
         self.write(&record)?;
         self.reindex(&record, before, true);

@@ -55,7 +55,7 @@ impl Store {
 
     /// The file names of every client (their ids, when not encrypted).
     pub fn client_ids(&self) -> Result<Vec<ClientId>, StoreError> {
-        Ok(self.client_files()?.into_iter().map(|(stem, _)| stem.into()).collect())
+        Ok(self.client_files()?.into_iter().map(|(stem, _)| ClientId::new(stem)).collect())
     }
 
     /// Client `id` has a file (not a link) in `clients/`: one `stat`.

@@ -14,7 +14,7 @@ impl ClientRecord {
         noted_on: NaiveDate,
         session: Option<SessionId>,
     ) -> DetailId {
-        let id: DetailId = next_id("p", self.personal.iter().map(|p| p.id.as_str()), self.device.tag());
+        let id: DetailId = next_id(self.personal.iter().map(|p| p.id.as_str()), self.device.tag());
         self.personal.push(PersonalDetail { id: id.clone(), text, date, ask, noted_on, session });
         id
     }
@@ -27,7 +27,7 @@ impl ClientRecord {
     }
 
     pub fn add_goal(&mut self, text: String, agreed: bool, today: NaiveDate) -> GoalId {
-        let id: GoalId = next_id("g", self.goals.iter().map(|g| g.id.as_str()), self.device.tag());
+        let id: GoalId = next_id(self.goals.iter().map(|g| g.id.as_str()), self.device.tag());
         self.goals.push(Goal { id: id.clone(), text, status: GoalStatus::Active, agreed, set_on: today });
         id
     }
@@ -46,7 +46,7 @@ impl ClientRecord {
     }
 
     pub fn add_watch_for(&mut self, text: String, today: NaiveDate) -> WatchId {
-        let id: WatchId = next_id("w", self.watch_for.iter().map(|w| w.id.as_str()), self.device.tag());
+        let id: WatchId = next_id(self.watch_for.iter().map(|w| w.id.as_str()), self.device.tag());
         self.watch_for.push(WatchFor { id: id.clone(), text, noted_on: today });
         id
     }

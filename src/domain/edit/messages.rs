@@ -13,7 +13,7 @@ impl ClientRecord {
         direction: Direction,
         summary: String,
     ) -> ContactId {
-        let id: ContactId = next_id("c", self.contacts.iter().map(|c| c.id.as_str()), self.device.tag());
+        let id: ContactId = next_id(self.contacts.iter().map(|c| c.id.as_str()), self.device.tag());
         self.contacts.push(Contact { id: id.clone(), at, channel, direction, summary, replied_at: None });
         self.contacts.sort_by_key(|c| c.at);
         id

@@ -23,17 +23,18 @@ pub(crate) fn id_number(prefix: &str, id: &str) -> Option<u64> {
 /// The next short id (`t7`) after the highest number in use with this
 /// prefix; on a synced device it carries the device's mark (`t7-k4x`), so
 /// an id made offline on another device is never the same.
-pub(super) fn next_id<'a, I: From<String>>(
-    prefix: &str,
-    ids: impl Iterator<Item = &'a str>,
-    device: Option<&str>,
-) -> I {
+pub(super) fn next_id<'a, I: super::ItemIdType>(ids: impl Iterator<Item = &'a str>, device: Option<&str>) -> I {
+    I::from_typed(next_id_with(I::KIND.prefix(), ids, device))
+}
+
+/// The next id after `ids` for items whose ids start with `prefix`.
+pub(super) fn next_id_with<'a>(prefix: &str, ids: impl Iterator<Item = &'a str>, device: Option<&str>) -> String {
     let max = ids.filter_map(|id| id_number(prefix, id)).max().unwrap_or(0);
     let n = max.saturating_add(1);
-    I::from(match device {
+    match device {
         Some(tag) => format!("{prefix}{n}-{tag}"),
         None => format!("{prefix}{n}"),
-    })
+    }
 }
 
 fn clean_lines(lines: &[String]) -> Vec<String> {

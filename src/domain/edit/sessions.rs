@@ -62,11 +62,11 @@ impl ClientRecord {
             return Err(RecordError::Invalid(format!("personal details: {why}")));
         }
         self.check_session_measures(&new)?;
-        let id: SessionId = next_id("s", self.sessions.iter().map(|s| s.id.as_str()), self.device.tag());
+        let id: SessionId = next_id(self.sessions.iter().map(|s| s.id.as_str()), self.device.tag());
         let appointment = new.appointment.as_ref().map(|a| self.link_note(a, &id)).transpose()?;
         let day = at.date();
         for text in clean_lines(&new.tasks) {
-            let tid = next_id("t", self.tasks.iter().map(|t| t.id.as_str()), self.device.tag());
+            let tid: TaskId = next_id(self.tasks.iter().map(|t| t.id.as_str()), self.device.tag());
             self.tasks.push(Task {
                 id: tid,
                 text,

@@ -45,7 +45,7 @@ impl ClientRecord {
             }
             None => today,
         };
-        let id: TaskId = next_id("t", self.tasks.iter().map(|t| t.id.as_str()), self.device.tag());
+        let id: TaskId = next_id(self.tasks.iter().map(|t| t.id.as_str()), self.device.tag());
         self.tasks.push(Task {
             id: id.clone(),
             text,

@@ -218,7 +218,7 @@ impl ClientRecord {
                 m.id
             )));
         }
-        let id: MeasureId = next_id("m", self.measures.iter().map(|m| m.id.as_str()), self.device.tag());
+        let id: MeasureId = next_id(self.measures.iter().map(|m| m.id.as_str()), self.device.tag());
         let total = Score::sum(&new.items);
         self.measures.push(Measure {
             id: id.clone(),

@@ -5,7 +5,7 @@
 
 use std::collections::HashSet;
 
-use super::super::edit::next_id;
+use super::super::edit::next_id_with;
 use super::super::{ClientRecord, Session};
 
 /// Something in a list of the record, with an id.
@@ -28,7 +28,7 @@ macro_rules! item {
                 self.id.as_str()
             }
             fn set_id(&mut self, id: String) {
-                self.id = id.into();
+                self.id = super::super::ItemIdType::from_typed(id);
             }
         }
     )*};
@@ -42,7 +42,7 @@ impl Item for Session {
         self.id.as_str()
     }
     fn set_id(&mut self, id: String) {
-        self.id = id.into();
+        self.id = super::super::SessionId::new(id);
     }
     fn same_item(&self, other: &Self) -> bool {
         let words = |s: &Session| Session { finalised: None, addenda: Vec::new(), ..s.clone() };
@@ -80,7 +80,7 @@ fn rename<T: Item>(base: Option<&[T]>, ours: &[T], theirs: &mut [T]) -> Vec<(Str
             });
             let new: String = match twin {
                 Some(o) => o.id().to_string(),
-                None => next_id(prefix(item.id()), taken.iter().map(String::as_str), None),
+                None => next_id_with(prefix(item.id()), taken.iter().map(String::as_str), None),
             };
             renamed.push((item.id().to_string(), new.clone()));
             taken.push(new.clone());

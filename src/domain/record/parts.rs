@@ -112,14 +112,19 @@ impl ItemKind {
 }
 
 /// An id type of an item kind: what a short reference resolves to.
-pub trait ItemIdType: From<String> {
+pub trait ItemIdType {
     const KIND: ItemKind;
+    /// The id, from what a person typed once `item_ref` has resolved it.
+    fn from_typed(id: String) -> Self;
 }
 
 macro_rules! item_id_type {
     ($($id:ty => $kind:ident),*) => {$(
         impl ItemIdType for $id {
             const KIND: ItemKind = ItemKind::$kind;
+            fn from_typed(id: String) -> Self {
+                <$id>::new(id)
+            }
         }
     )*};
 }
