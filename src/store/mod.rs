@@ -32,6 +32,7 @@ pub mod ledger;
 pub mod lock;
 pub mod search;
 pub mod settings;
+pub mod synced;
 
 use std::path::{Path, PathBuf};
 

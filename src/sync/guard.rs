@@ -4,7 +4,7 @@
 //! own changes to a finalised note made outside Rapport (git would commit
 //! and send them as the version in place).
 
-use anyhow::{Context, Result, anyhow};
+use anyhow::{Result, anyhow};
 use chrono::NaiveDateTime;
 
 use super::codec::Codec;
@@ -76,8 +76,7 @@ pub fn keep_sealed_here(git: &Git, codec: Codec, now: NaiveDateTime) -> Result<V
         let Some(m) = merge::keep_sealed(&last, &now_here, now).map_err(|e| anyhow!("{path}: {e}"))? else {
             continue;
         };
-        crate::store::atomic::write_atomic(&file, &codec.client_bytes(&m.record, &[]))
-            .with_context(|| format!("writing {path}"))?;
+        crate::store::synced::put(git.root(), &path, &codec.client_bytes(&m.record, &[]))?;
         driver::note_rewitness(git.root(), &stem, &m.rewitness)?;
         put_back.extend(m.conflicts);
     }

@@ -115,7 +115,7 @@ pub fn keep_logs_whole(git: &Git, codec: Codec) -> Result<usize> {
             audit::merge_keeping(&last, &now_here, &last, codec.keys(), &ids)
         };
         let merged = merged.map_err(|e| anyhow!("{path}: {e}"))?;
-        crate::store::atomic::write_atomic(&root.join(path), &merged).map_err(|e| anyhow!("writing {path}: {e}"))?;
+        crate::store::synced::put(root, path, &merged)?;
     }
     Ok(back)
 }

@@ -110,7 +110,7 @@ pub fn accept(root: &Path, passphrase: &str) -> Result<()> {
         );
     }
     let _lock = crate::store::lock::DataLock::acquire(&root.join("rapport.lock"))?;
-    write_atomic(&root.join(IDENTITY_FILE), &bytes)?;
+    crate::store::synced::put(root, IDENTITY_FILE, &bytes)?;
     settle(root);
     Ok(())
 }

@@ -59,11 +59,7 @@ pub fn here(git: &Git, codec: Codec) -> Result<Vec<Missing>> {
 pub fn bring_back(git: &Git, codec: Codec) -> Result<Vec<(String, String)>> {
     let mut back = Vec::new();
     for m in here(git, codec)? {
-        let file = git.root().join(&m.path);
-        if let Some(dir) = file.parent() {
-            crate::store::atomic::create_private_dir(dir)?;
-        }
-        crate::store::atomic::write_atomic(&file, &m.bytes).with_context(|| format!("writing {}", m.path))?;
+        crate::store::synced::put(git.root(), &m.path, &m.bytes)?;
         back.push((m.record.client.name, m.record.client.id.to_string()));
     }
     Ok(back)

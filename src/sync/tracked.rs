@@ -63,34 +63,7 @@ pub const INFO_ATTRIBUTES: &str = "\
 /// more, so a remote cannot make `verify` read a file of hundreds of MB.
 pub const LOG_BYTES: u64 = 64 * 1024 * 1024;
 
-/// What a synced path is.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Part {
-    /// A client file, by the name it has: the client id, or when the
-    /// practice is encrypted a keyed hash of it.
-    Client(String),
-    Ledger,
-    Audit,
-    /// `.gitignore` or `.gitattributes`.
-    Setup,
-    /// `identity.age`, an encrypted practice's key file.
-    Key,
-}
-
-/// The synced file a path in the repository names, if it is one: in an
-/// encrypted practice (`encrypted`) client files are `.age`, else `.json`.
-pub fn part(path: &str, encrypted: bool) -> Option<Part> {
-    match path {
-        "ledger" => Some(Part::Ledger),
-        "audit.log" => Some(Part::Audit),
-        ".gitignore" | ".gitattributes" => Some(Part::Setup),
-        IDENTITY_FILE if encrypted => Some(Part::Key),
-        _ => {
-            let stem = path.strip_prefix("clients/")?.strip_suffix(if encrypted { ".age" } else { ".json" })?;
-            bounds::is_valid_id(stem).then(|| Part::Client(stem.to_string()))
-        }
-    }
-}
+pub use crate::store::synced::{Part, part};
 
 /// The files on disk that are synced now, as repository paths.
 pub fn on_disk(root: &Path) -> Vec<String> {

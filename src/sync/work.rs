@@ -5,14 +5,13 @@
 
 use std::collections::BTreeSet;
 
-use anyhow::{Context, Result, bail};
+use anyhow::{Result, bail};
 use chrono::NaiveDateTime;
 
 use super::codec::Codec;
 use super::git::Git;
 use super::tracked::{self, Part};
 use super::{BRANCH, host_name};
-use crate::store::atomic::{create_private_dir, write_atomic};
 
 /// Commits every change to the synced files; the new commit, or none when
 /// nothing changed. A client file that cannot be read is not committed and
@@ -101,19 +100,10 @@ pub fn checkout(git: &Git, from: &str, to: &str, old_branch: Option<&str>) -> Re
             super::key::arrived(root, &bytes)?;
             continue;
         }
-        let path = root.join(&c.path);
-        if let Some(dir) = path.parent() {
-            create_private_dir(dir)?;
-        }
-        write_atomic(&path, &bytes).with_context(|| format!("writing {}", c.path))?;
+        crate::store::synced::put(root, &c.path, &bytes)?;
     }
     for c in changes.iter().filter(|c| c.object.is_none()) {
-        match std::fs::remove_file(root.join(&c.path)) {
-            Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
-                return Err(e).with_context(|| format!("removing {}", c.path));
-            }
-            _ => {}
-        }
+        crate::store::synced::remove(root, &c.path)?;
     }
     move_branch(git, to, old_branch)
 }

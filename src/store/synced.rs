@@ -1,0 +1,94 @@
+//! The store's one door for what a sync brings into the data folder: the
+//! files of the practice that travel between devices (client files, the
+//! ledger, the audit log, the key file, git's settings for them), named by
+//! their path in the folder. Sync writes and removes them only here, so
+//! no path it is given leads anywhere else, every write is atomic and never
+//! through a link, and the store's index notices the change.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result, bail};
+
+use super::atomic::{create_private_dir, write_atomic};
+use super::crypt::IDENTITY_FILE;
+use crate::domain::bounds;
+
+/// What a synced path is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Part {
+    /// A client file, by the name it has: the client id, or when the
+    /// practice is encrypted a keyed hash of it.
+    Client(String),
+    Ledger,
+    Audit,
+    /// `.gitignore` or `.gitattributes`.
+    Setup,
+    /// `identity.age`, an encrypted practice's key file.
+    Key,
+}
+
+/// The synced file a path in the repository names, if it is one: in an
+/// encrypted practice (`encrypted`) client files are `.age`, else `.json`.
+pub fn part(path: &str, encrypted: bool) -> Option<Part> {
+    match path {
+        super::ledger::LEDGER_FILE => Some(Part::Ledger),
+        "audit.log" => Some(Part::Audit),
+        ".gitignore" | ".gitattributes" => Some(Part::Setup),
+        IDENTITY_FILE if encrypted => Some(Part::Key),
+        _ => {
+            let stem = path.strip_prefix("clients/")?.strip_suffix(if encrypted { ".age" } else { ".json" })?;
+            bounds::is_valid_id(stem).then(|| Part::Client(stem.to_string()))
+        }
+    }
+}
+
+/// Where the synced file `path` is in the data folder `root`; refused for
+/// a path that names no file of the practice.
+fn place(root: &Path, path: &str) -> Result<PathBuf> {
+    if part(path, super::crypt::is_encrypted(root)).is_none() && part(path, true).is_none() {
+        bail!("{} is not a file of the practice; nothing was written", crate::sanitize::visible(path));
+    }
+    Ok(root.join(path))
+}
+
+/// Writes the synced file `path` of the data folder `root` (call under the
+/// folder's lock).
+pub fn put(root: &Path, path: &str, bytes: &[u8]) -> Result<()> {
+    let file = place(root, path)?;
+    if let Some(dir) = file.parent() {
+        create_private_dir(dir)?;
+    }
+    write_atomic(&file, bytes).with_context(|| format!("writing {path}"))
+}
+
+/// Removes the synced file `path` of the data folder `root`, if it is there
+/// (call under the folder's lock).
+pub fn remove(root: &Path, path: &str) -> Result<()> {
+    let file = place(root, path)?;
+    match std::fs::remove_file(&file) {
+        Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(e).with_context(|| format!("removing {path}")),
+        _ => Ok(()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_the_practices_own_files_can_be_written_by_a_sync() {
+        let d = tempfile::tempdir().unwrap();
+        for ok in ["clients/ann.json", "ledger", "audit.log", ".gitattributes"] {
+            put(d.path(), ok, b"{}").unwrap();
+            assert!(d.path().join(ok).is_file(), "{ok}");
+        }
+        for refused in ["../outside", "clients/../../x.json", "/etc/passwd", "config.json", "clients/a b.json", "x"] {
+            let e = put(d.path(), refused, b"x").unwrap_err().to_string();
+            assert!(e.contains("is not a file of the practice"), "{refused}: {e}");
+            assert!(remove(d.path(), refused).is_err(), "{refused}");
+        }
+        assert!(!d.path().parent().unwrap().join("outside").exists());
+        remove(d.path(), "clients/ann.json").unwrap();
+        assert!(!d.path().join("clients/ann.json").exists());
+    }
+}
