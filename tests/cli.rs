@@ -694,3 +694,15 @@ fn a_list_piped_into_a_reader_that_stops_early_says_nothing_of_a_broken_pipe() {
     let said = String::from_utf8_lossy(&out.stderr);
     assert!(!said.contains("Broken pipe") && said.is_empty(), "{said}");
 }
+
+#[test]
+fn a_note_backfilled_past_the_editing_period_is_final_as_soon_as_it_is_saved_as_the_question_says() {
+    let d = tempfile::tempdir().unwrap();
+    ok(d.path(), NOW, &["client", "add", "Hal Moss"]);
+    let said = fails(d.path(), NOW, &["note", "hal", "--at", "2026-11-16 10:00", "--topic", "late"]);
+    assert!(said.contains("so it would be final as soon as it is saved"), "{said}");
+    ok(d.path(), NOW, &["note", "hal", "--at", "2026-11-16 10:00", "--topic", "late", "--yes"]);
+    let file = common::file(d.path(), "hal-moss");
+    assert!(file["sessions"][0]["finalised"].is_object(), "sealed with the save: {file}");
+    assert!(ok(d.path(), NOW, &["verify"]).contains("All 1 finalised note"), "and witnessed in the ledger");
+}

@@ -70,3 +70,18 @@ fn every_older_fixture_still_reads() {
         assert_eq!(r.schema_version, version);
     }
 }
+
+#[test]
+fn measures_in_a_file_edited_out_of_order_are_read_in_the_order_they_were_taken() {
+    let mut file: serde_json::Value = serde_json::from_slice(&std::fs::read(fixture(SCHEMA_VERSION)).unwrap()).unwrap();
+    let measures = file["measures"].as_array_mut().unwrap();
+    // The first one in the file taken last.
+    measures[0]["at"] = "2026-11-18T10:00:00".into();
+    let bytes = serde_json::to_vec(&file).unwrap();
+    let r = rapport::store::parse_record(&bytes, std::path::Path::new("x.json")).unwrap();
+    let at: Vec<String> = r.measures.iter().map(|m| m.at.to_string()).collect();
+    let mut sorted = at.clone();
+    sorted.sort();
+    assert_eq!(at, sorted, "oldest first, whatever the file's order");
+    assert_ne!(serde_json::to_value(&r.measures).unwrap(), file["measures"], "the file's order was not kept");
+}

@@ -235,9 +235,10 @@ fn finalised_notes_are_sealed_and_tampering_is_named() {
     assert!(
         String::from_utf8_lossy(&ok.stdout).contains("All 2 finalised notes of 1 client are as they were finalised.")
     );
+    // Finalising what is final already says so, and is no failure.
     let again = run(d.path(), NOW, &["finalise", "maria", "s1"]);
-    assert!(!again.status.success());
-    assert!(String::from_utf8_lossy(&again.stderr).contains("already finalised"));
+    assert!(again.status.success());
+    assert!(String::from_utf8_lossy(&again.stdout).contains("Note s1 of Maria Lopez is final already"));
     let nothing = run(d.path(), NOW, &["addendum", "maria", "s9", "text"]);
     assert!(String::from_utf8_lossy(&nothing.stderr).contains("no session s9"));
 
@@ -501,9 +502,9 @@ fn finalise_saves_what_the_editing_period_sealed_and_says_so() {
 
     // A command that fails still keeps the seals that fell due before it.
     let c = copy_of(d.path());
-    let o = run(c.path(), NOW, &["finalise", "hana", "s1"]);
+    let o = run(c.path(), NOW, &["addendum", "hana", "s9", "to no note"]);
     assert!(!o.status.success());
-    assert!(stderr(&o).contains("note s1 was already finalised"), "{}", stderr(&o));
+    assert!(stderr(&o).contains("no session s9"), "{}", stderr(&o));
     assert!(stderr(&o).contains("notes s2, s3 of hana-sato finalised automatically just now"), "{}", stderr(&o));
     assert!(read_record(c.path(), "hana-sato").sessions.iter().all(|s| s.finalised.is_some()));
     let v = run(c.path(), NOW, &["verify"]);

@@ -20,18 +20,31 @@ pub(super) fn finalise(
     out: &mut dyn Write,
 ) -> Result<()> {
     let ((auto, ids), r) = store.update_with(&find(store, &client)?, now, "note finalised", |r, auto| {
-        let session = session.map(|s| r.item_ref::<crate::domain::SessionId>(&s)).transpose()?;
+        let session = session.as_deref().map(|s| r.item_ref::<crate::domain::SessionId>(s)).transpose()?;
         let auto = auto.to_vec();
-        // What the editing period sealed just now is not "already final".
+        // What is final already (sealed just now by the editing period, or
+        // before) is said, not refused: finalising asks for a state it is in.
         let nothing_left = match &session {
-            Some(s) => auto.contains(s),
-            None => !auto.is_empty() && r.sessions.iter().all(|s| s.finalised.is_some()),
+            Some(s) => auto.contains(s) || r.session(s).is_some_and(|n| n.finalised.is_some()),
+            None => r.sessions.iter().all(|s| s.finalised.is_some()),
         };
         if nothing_left {
             return Ok((auto, Vec::new()));
         }
         Ok((auto, r.finalise(session.as_ref(), now)?))
     })?;
+    if auto.is_empty() && ids.is_empty() {
+        let what = match &session {
+            Some(s) => format!(
+                "Note {} of {} is",
+                crate::domain::find::item_id(crate::domain::ItemKind::Session, s),
+                r.client.name
+            ),
+            None => format!("Every note of {} is", r.client.name),
+        };
+        writeln!(out, "{what} final already; nothing to finalise.")?;
+        return Ok(());
+    }
     if !auto.is_empty() {
         let (word, verb) = if auto.len() == 1 { ("Note", "was") } else { ("Notes", "were") };
         let rest = if ids.is_empty() { "; nothing else to finalise" } else { "" };

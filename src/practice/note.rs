@@ -102,7 +102,13 @@ pub fn save(
         if let Some(q) = ask(r, &note).into_iter().next() {
             return Err(RecordError::Invalid(q.text));
         }
-        r.add_session(note, now)
+        let session = r.add_session(note, now)?;
+        // Past its editing period, it is final as soon as it is saved, as
+        // the question said (sealed and witnessed with this save).
+        if r.session(&session).is_some_and(|s| policy.due(s, now)) {
+            r.finalise(Some(&session), now)?;
+        }
+        Ok(session)
     })?;
     Ok(Outcome::Done(SavedNote { session, record }))
 }

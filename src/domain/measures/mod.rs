@@ -176,6 +176,14 @@ impl ClientRecord {
         Scale::of(kind, &self.scales)
     }
 
+    /// Puts the measures in the order they were taken, as every reading of
+    /// them (the first and latest score, the change between consecutive
+    /// ones) assumes: a merge of two devices' lists, or a file edited by
+    /// hand, may hold them in another.
+    pub fn measures_in_time_order(&mut self) {
+        self.measures.sort_by(|a, b| (a.at, &a.id).cmp(&(b.at, &b.id)));
+    }
+
     /// Records a measure and its total. `custom` are the settings' custom
     /// scales: the first measure on one copies its definition into the
     /// record, so the file reads the same on any machine and in an export.

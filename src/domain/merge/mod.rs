@@ -72,6 +72,7 @@ pub fn merge(
     record.sessions.sort_by(|a, b| (a.at, &a.id).cmp(&(b.at, &b.id)));
     record.appointments.sort_by_key(|a| a.start);
     record.contacts.sort_by_key(|c| c.at);
+    record.measures_in_time_order();
     m.found.extend(seals::keep_sealed_tasks(&mut record, &ours, &theirs, now));
     let rewitness = seals::rechain(&mut record, &ours, &theirs, broken_on);
     // A merge run again on its own result (a sync killed part way) does

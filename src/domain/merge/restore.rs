@@ -12,6 +12,24 @@ use super::ids::Item;
 /// The snapshot's record `snapshot`, with what `now` holds that it does
 /// not. Returns the record and how many items were kept from `now`.
 pub fn restore_keeping(snapshot: &ClientRecord, now: &ClientRecord) -> (ClientRecord, usize) {
+    // Every part named: one added to the record does not compile until it
+    // says what a synced restore keeps of it (each is handled below).
+    let ClientRecord {
+        schema_version: _,
+        // The snapshot's details are put back.
+        client: _,
+        sessions: _,
+        tasks: _,
+        personal: _,
+        goals: _,
+        watch_for: _,
+        appointments: _,
+        contacts: _,
+        measures: _,
+        scales: _,
+        conflicts: _,
+        device: _,
+    } = now;
     let mut r = snapshot.clone();
     let mut kept = 0;
     kept += keep_added(&mut r.tasks, &now.tasks);
@@ -59,6 +77,7 @@ pub fn restore_keeping(snapshot: &ClientRecord, now: &ClientRecord) -> (ClientRe
     r.sessions.sort_by(|a, b| (a.at, &a.id).cmp(&(b.at, &b.id)));
     r.appointments.sort_by_key(|a| a.start);
     r.contacts.sort_by_key(|c| c.at);
+    r.measures_in_time_order();
     (r, kept)
 }
 

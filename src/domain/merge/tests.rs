@@ -600,3 +600,24 @@ mod every_part {
         }
     }
 }
+
+#[test]
+fn measures_taken_on_two_devices_are_in_the_order_they_were_taken_after_a_merge() {
+    use crate::domain::measures::{MeasureKind, NewMeasure, Score};
+    let b = base();
+    let (mut laptop, mut desktop) = (b.clone(), b.clone());
+    let ors = |items: u32, at: &str| NewMeasure {
+        kind: MeasureKind::Ors,
+        items: vec![Score::whole(items); 4],
+        at: dt(at),
+        session: None,
+    };
+    desktop.add_measure(ors(1, "2026-11-22 09:00"), &[]).unwrap();
+    laptop.add_measure(ors(9, "2026-11-22 08:00"), &[]).unwrap();
+    for m in [merged(&b, &desktop, &laptop), merged(&b, &laptop, &desktop)] {
+        let at: Vec<_> = m.record.measures.iter().map(|m| m.at).collect();
+        assert_eq!(at, vec![dt("2026-11-22 08:00"), dt("2026-11-22 09:00")]);
+        let t = &m.record.trends(dt("2026-11-23 09:00"))[0];
+        assert_eq!((t.change.as_ref().unwrap().from, t.latest), (Score::whole(36), Score::whole(4)), "36 then 4");
+    }
+}
