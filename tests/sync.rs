@@ -21,6 +21,8 @@ mod hostile;
 mod logs;
 #[path = "sync/new_ids.rs"]
 mod new_ids;
+#[path = "sync/older.rs"]
+mod older;
 #[path = "sync/sealed.rs"]
 mod sealed;
 #[path = "sync/setup.rs"]

@@ -277,6 +277,8 @@ impl Store {
             }
             super::crash::point("restore.file");
             write_atomic(&to, &bytes).map_err(|source| StoreError::Write { path: to.clone(), cause: source })?;
+            // A synced restore goes to the other devices as it is (see `sync::older`).
+            super::device::note_written(self.root(), &format!("clients/{file}"), &bytes);
         }
         for (_, path) in self.client_files()? {
             let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");

@@ -103,3 +103,41 @@ pub fn host_name() -> String {
         .collect();
     if ok && !name.is_empty() { name } else { "this device".into() }
 }
+
+/// What Rapport itself last wrote to a client file of a synced folder, by
+/// a hash of its bytes: a file that holds those bytes is Rapport's own
+/// change, even where it matches an older version (a conflict settled, a
+/// restore); one that does not, and matches an older version, was put back
+/// from elsewhere (see `sync::older`).
+fn written_file(root: &Path, path: &str) -> Option<PathBuf> {
+    let name = path.strip_prefix("clients/")?;
+    (!name.contains('/') && !name.starts_with('.')).then(|| dir(root).join("written").join(name))
+}
+
+/// The hash `note_written` keeps of `bytes`.
+pub fn content_hash(bytes: &[u8]) -> String {
+    use sha2::{Digest, Sha256};
+    hex::encode(Sha256::digest(bytes))
+}
+
+/// Notes that Rapport wrote `bytes` to the client file `path` (a path in
+/// the folder, `clients/…`), when the folder is synced. Best effort: a note
+/// not kept only makes the next sync keep the last sync's version of a
+/// file that matches an older one, and say so.
+pub fn note_written(root: &Path, path: &str, bytes: &[u8]) {
+    if !dir(root).is_dir() {
+        return;
+    }
+    if let Some(file) = written_file(root, path)
+        && let Some(parent) = file.parent()
+        && create_private_dir(parent).is_ok()
+    {
+        let _ = write_atomic(&file, content_hash(bytes).as_bytes());
+    }
+}
+
+/// The hash of what Rapport last wrote to the client file `path`, if noted.
+pub fn written(root: &Path, path: &str) -> Option<String> {
+    let bytes = super::files::read_regular(&written_file(root, path)?, 128).ok()?;
+    Some(String::from_utf8_lossy(&bytes).trim().to_string())
+}

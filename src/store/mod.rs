@@ -124,7 +124,13 @@ impl Store {
             Some(k) => k.encrypt(&bytes),
             None => bytes,
         };
-        write_atomic(path, &bytes).map_err(|source| StoreError::Write { path: path.to_path_buf(), cause: source })
+        write_atomic(path, &bytes).map_err(|source| StoreError::Write { path: path.to_path_buf(), cause: source })?;
+        if let Ok(rel) = path.strip_prefix(&self.root)
+            && let Some(rel) = rel.to_str()
+        {
+            device::note_written(&self.root, rel, &bytes);
+        }
+        Ok(())
     }
 
     pub fn settings(&self) -> &Settings {

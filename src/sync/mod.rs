@@ -20,6 +20,7 @@ pub mod history;
 mod kept;
 pub mod key;
 mod missing;
+mod older;
 mod report;
 mod run;
 mod setup;

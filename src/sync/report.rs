@@ -44,6 +44,9 @@ pub struct Synced {
     /// Clients whose file the other device's version lacked though no
     /// erasure removed it: kept here, and sent back, as (name, id).
     pub missing_there: Vec<(String, String)>,
+    /// Clients whose file here was an older copy of itself (put back by a
+    /// backup or by hand): the last sync's version was kept, by name.
+    pub older_put_back: Vec<String>,
     /// Entries of the ledger and the audit log missing here (an older copy
     /// put back) that the last sync held: put back.
     pub entries_back_here: usize,
@@ -126,6 +129,14 @@ impl Synced {
             said.push(format!(
                 "{} erased on the other device, and so here (`rapport client delete` there).",
                 plural(self.erased_there, "client")
+            ));
+        }
+        for name in &self.older_put_back {
+            said.push(format!(
+                "{}'s file here was an older copy of itself (put back by a backup or by hand): the version of the \
+                 last sync was kept, so nothing written since is taken away on your other devices. To go back to \
+                 an older version, use `rapport restore`.",
+                crate::sanitize::visible(name)
             ));
         }
         for (name, _) in &self.brought_back {

@@ -6,7 +6,7 @@ use chrono::NaiveDateTime;
 use super::codec::Codec;
 use super::git::Git;
 use super::report::Synced;
-use super::{BRANCH, guard, history, kept, missing, state, tracked, trees, work};
+use super::{BRANCH, guard, history, kept, missing, older, state, tracked, trees, work};
 use crate::store::Store;
 use crate::store::ledger::{self, Kind, NewEntry};
 use crate::store::lock::DataLock;
@@ -62,6 +62,7 @@ pub fn sync(store: &Store, now: NaiveDateTime) -> Result<Synced> {
         settle_rewitness(store, now)?;
         synced.brought_back.extend(missing::bring_back(&git, codec)?);
         synced.entries_back_here += kept::keep_logs_whole(&git, codec)?;
+        synced.older_put_back.extend(older::keep_newer(&git, codec)?);
         work::commit_local(&git, codec, now)?;
     }
     for attempt in 1..=ATTEMPTS {
@@ -81,6 +82,7 @@ pub fn sync(store: &Store, now: NaiveDateTime) -> Result<Synced> {
             settle_rewitness(store, now)?;
             synced.brought_back.extend(missing::bring_back(&git, codec)?);
             synced.entries_back_here += kept::keep_logs_whole(&git, codec)?;
+            synced.older_put_back.extend(older::keep_newer(&git, codec)?);
             work::commit_local(&git, codec, now)?;
             let head = git.commit("HEAD")?;
             let Some(head) = head else { bail!("this device's practice has no commit yet; run `rapport sync` again") };
