@@ -706,3 +706,12 @@ fn a_note_backfilled_past_the_editing_period_is_final_as_soon_as_it_is_saved_as_
     assert!(file["sessions"][0]["finalised"].is_object(), "sealed with the save: {file}");
     assert!(ok(d.path(), NOW, &["verify"]).contains("All 1 finalised note"), "and witnessed in the ledger");
 }
+
+#[test]
+fn a_client_name_has_a_bound_and_a_longer_one_is_refused_with_its_length() {
+    let d = tempfile::tempdir().unwrap();
+    let long = "A".repeat(201);
+    let said = fails(d.path(), NOW, &["client", "add", &long]);
+    assert!(said.contains("a name is at most 200 characters; this one has 201"), "{said}");
+    ok(d.path(), NOW, &["client", "add", &"A".repeat(200)]);
+}

@@ -953,3 +953,18 @@ fn an_addendum_the_full_disk_kept_from_the_file_is_taken_back_from_the_ledger() 
     assert!(run(&d, NOW, &["addendum", "maria", "s1", "written on a full disk"]).status.success());
     assert!(run(&d, NOW, &["verify"]).status.success());
 }
+
+#[test]
+fn doctor_needs_attention_while_verify_finds_a_finalised_note_changed() {
+    let d = tempfile::tempdir().unwrap();
+    assert!(run(d.path(), NOW, &["client", "add", "Maria Lopez"]).status.success());
+    assert!(run(d.path(), NOW, &["note", "maria", "--text", "as written"]).status.success());
+    assert!(run(d.path(), NOW, &["finalise", "maria"]).status.success());
+    assert!(run(d.path(), NOW, &["doctor"]).status.success());
+    let path = d.path().join("clients/maria-lopez.json");
+    fs::write(&path, fs::read_to_string(&path).unwrap().replacen("as written", "rewritten later", 1)).unwrap();
+    let o = run(d.path(), NOW, &["doctor"]);
+    assert!(!o.status.success());
+    let said = String::from_utf8_lossy(&o.stdout);
+    assert!(said.contains("NEEDS ATTENTION: 1 finalised note is not as it was finalised: `rapport verify`"), "{said}");
+}

@@ -278,6 +278,23 @@ pub(super) fn doctor(reindex: bool, store: &Store, now: NaiveDateTime, out: &mut
     }
     let mut findings = crate::sync::doctor(store);
     findings.extend(store.doctor(now)?);
+    // What `verify` finds needs attention too: the folder is not well while
+    // a finalised note is not as it was finalised.
+    let v = store.verify(None, now)?;
+    let notes = v.findings.len() + v.missing.iter().map(|(_, n)| n).sum::<usize>();
+    let entries = v.ledger_broken.len() + v.ledger_forged.len() + usize::from(v.ledger_missing);
+    if notes + entries > 0 {
+        let what = match (notes, entries) {
+            (1, 0) => "1 finalised note is not as it was finalised".to_string(),
+            (n, 0) => format!("{n} finalised notes are not as they were finalised"),
+            (0, _) => "the ledger of finalised notes was changed or removed".to_string(),
+            (n, _) => format!("{} and the ledger are not as they were", plural(n, "finalised note")),
+        };
+        findings.push(crate::store::doctor::Finding {
+            attention: true,
+            text: format!("{what}: `rapport verify` names each, and what to do"),
+        });
+    }
     for f in &findings {
         writeln!(out, "  {} {}", if f.attention { "NEEDS ATTENTION:" } else { "ok:" }, f.text)?;
     }

@@ -37,6 +37,8 @@ pub const CUSTOM_ITEM_MAX: RangeInclusive<u32> = 1..=100;
 pub const CUSTOM_SCALES: usize = 50;
 /// The longest name of a custom measure, in characters.
 pub const SCALE_NAME_CHARS: usize = 24;
+/// The most characters of a client's name or preferred name, as typed.
+pub const NAME_CHARS: usize = 200;
 
 /// One field of a note (its notes, a topic, a task…) or of a profile.
 pub const FIELD_BYTES: usize = 256 * 1024;

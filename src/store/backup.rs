@@ -304,7 +304,11 @@ impl Store {
                 "this practice is synced, so the restore took nothing away: {} added since the snapshot (or \
                  finalised) {} kept, since a removal would travel to your other devices. Snapshot {} holds the \
                  state before the restore",
-                crate::domain::plural(kept_items, "note, client or other item"),
+                if kept_items == 1 {
+                    "1 item (a note, a client or another)".to_string()
+                } else {
+                    format!("{kept_items} items (notes, clients and others)")
+                },
                 if kept_items == 1 { "was" } else { "were" },
                 kept.name
             ));

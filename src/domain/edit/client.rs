@@ -16,9 +16,19 @@ impl ClientProfile {
         if name.is_empty() {
             return Err(RecordError::Invalid("a client needs a name".into()));
         }
+        let preferred_name = non_empty(self.preferred_name.map(one_line));
+        for n in std::iter::once(&name).chain(&preferred_name) {
+            if n.chars().count() > crate::domain::bounds::NAME_CHARS {
+                return Err(RecordError::Invalid(format!(
+                    "a name is at most {} characters; this one has {}",
+                    crate::domain::bounds::NAME_CHARS,
+                    n.chars().count()
+                )));
+            }
+        }
         Ok(ClientProfile {
             name,
-            preferred_name: non_empty(self.preferred_name.map(one_line)),
+            preferred_name,
             pronouns: non_empty(self.pronouns.map(one_line)),
             phone: non_empty(self.phone.map(one_line)),
             email: non_empty(self.email.map(one_line)),

@@ -45,7 +45,11 @@ impl CustomScale {
     /// Checks a definition read from the settings or a client file.
     pub fn check(&self) -> Result<(), String> {
         let n = &self.name;
-        if n.trim().is_empty() || n.chars().count() > bounds::SCALE_NAME_CHARS || n.chars().any(char::is_control) {
+        if n.trim().is_empty()
+            || n.chars().count() > bounds::SCALE_NAME_CHARS
+            || n.chars().any(char::is_control)
+            || !crate::sanitize::is_visible(n)
+        {
             return Err(format!(
                 "a custom measure's name must be one line of 1 to {} characters",
                 bounds::SCALE_NAME_CHARS

@@ -373,3 +373,19 @@ fn scores_added_when_a_note_is_edited_stay_with_it_and_none_is_doubled() {
     let e = r.edit_session(&id, edit("ORS 6 6 6 6"), at + chrono::Duration::hours(1), policy).unwrap_err();
     assert!(e.to_string().contains("note s1 already has its ORS scores (m1)"), "{e}");
 }
+
+#[test]
+fn a_custom_measures_name_with_an_invisible_or_reordering_character_is_refused() {
+    let scale = |name: &str| crate::domain::measures::CustomScale {
+        name: name.into(),
+        items: 10,
+        item_max: 4,
+        higher_is: crate::domain::measures::HigherIs::Worse,
+        cutoff: None,
+        reliable_change: None,
+    };
+    assert!(scale("CORE-10").check().is_ok());
+    for hostile in ["CORE\u{202E}01", "CORE\u{1b}[31m", "CORE\u{9b}1"] {
+        assert!(scale(hostile).check().is_err(), "{hostile:?}");
+    }
+}
