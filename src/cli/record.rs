@@ -280,9 +280,15 @@ pub(super) fn doctor(reindex: bool, store: &Store, now: NaiveDateTime, out: &mut
     findings.extend(store.doctor(now)?);
     // What `verify` finds needs attention too: the folder is not well while
     // a finalised note is not as it was finalised.
-    let v = store.verify(None, now)?;
-    let notes = v.findings.len() + v.missing.iter().map(|(_, n)| n).sum::<usize>();
-    let entries = v.ledger_broken.len() + v.ledger_forged.len() + usize::from(v.ledger_missing);
+    // (When it cannot run, what stops it, a lock that is not a file, say, is
+    // among the findings already.)
+    let (notes, entries) = match store.verify(None, now) {
+        Ok(v) => (
+            v.findings.len() + v.missing.iter().map(|(_, n)| n).sum::<usize>(),
+            v.ledger_broken.len() + v.ledger_forged.len() + usize::from(v.ledger_missing),
+        ),
+        Err(_) => (0, 0),
+    };
     if notes + entries > 0 {
         let what = match (notes, entries) {
             (1, 0) => "1 finalised note is not as it was finalised".to_string(),
