@@ -20,6 +20,15 @@ use crate::tui::popup::Popup;
 use crate::tui::roster::Roster;
 use crate::tui::theme::Theme;
 
+/// Below this the app asks for a bigger window instead of drawing.
+pub const MIN_WIDTH: u16 = 60;
+pub const MIN_HEIGHT: u16 = 15;
+
+/// A window of `size` (columns, rows) is smaller than the app can draw in.
+pub fn too_small(size: (u16, u16)) -> bool {
+    size.0 < MIN_WIDTH || size.1 < MIN_HEIGHT
+}
+
 /// What every screen shares, lent to it for one update or one drawing.
 #[derive(Debug, Clone, Copy)]
 pub struct Ctx<'a> {

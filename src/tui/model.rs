@@ -224,7 +224,7 @@ impl Model {
 
     /// The window is smaller than the app can draw in.
     pub fn too_small(&self) -> bool {
-        self.size.0 < crate::tui::view::MIN_WIDTH || self.size.1 < crate::tui::view::MIN_HEIGHT
+        crate::tui::ctx::too_small(self.size)
     }
 
     pub fn set_info(&mut self, text: impl Into<String>) {

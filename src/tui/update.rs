@@ -28,7 +28,7 @@ pub fn update(m: &mut Model, action: Action) -> Vec<Effect> {
     let mut effects = step_model(m, action);
     if saved {
         // The header counts the change among those to sync.
-        effects.extend(super::sync::changed(m));
+        effects.extend(super::sync::changed(&mut m.sync, m.now));
     }
     // Load the records the screen now shows, if they are not loaded yet.
     effects.extend(wanted(m).into_iter().map(|client| Effect::LoadClient { client }));
@@ -143,15 +143,27 @@ fn step_model(m: &mut Model, action: Action) -> Vec<Effect> {
                 m.last_refresh = now;
                 effects.push(Effect::Refresh);
             }
-            effects.extend(super::sync::tick(m));
+            effects.extend(super::sync::tick(&mut m.sync, now));
             return effects;
         }
         Action::Synced(result) => {
-            super::sync::synced(m, *result);
+            match super::sync::synced(&mut m.sync, *result) {
+                Ok((entries, said)) => {
+                    m.refreshed(entries);
+                    screens::today::messages_changed(m);
+                    // A conflict the sync brought is worth more than a passing word.
+                    if super::sync::conflicts(&m.roster) > 0 {
+                        m.set_error(said);
+                    } else {
+                        m.set_info(said);
+                    }
+                }
+                Err(said) => m.set_error(said),
+            }
             return vec![];
         }
         Action::SyncChecked(result) => {
-            super::sync::checked(m, result);
+            super::sync::checked(&mut m.sync, result);
             return vec![];
         }
         Action::Refreshed(entries) => {
@@ -285,7 +297,8 @@ fn step_model(m: &mut Model, action: Action) -> Vec<Effect> {
         return vec![];
     }
     if action == Action::Sync && matches!(m.screen, Screen::Today | Screen::Clients) && m.popup.is_none() {
-        return super::sync::sync_key(m);
+        let outcome = super::sync::sync_key(&mut m.sync);
+        return apply(m, outcome);
     }
     if action == Action::Help {
         // Help opens at the keys of the screen it was asked from.

@@ -5,19 +5,16 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
 
+use super::ctx::{MIN_HEIGHT, MIN_WIDTH, too_small};
 use super::keymap::{Context, footer};
 use super::model::{Model, Screen, StatusKind};
 use super::screens;
 use super::theme::Theme;
 use crate::fit;
 
-/// Below this the app asks for a bigger window instead of drawing.
-pub const MIN_WIDTH: u16 = 60;
-pub const MIN_HEIGHT: u16 = 15;
-
 pub fn view(m: &Model, frame: &mut Frame) {
     let area = frame.area();
-    if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
+    if too_small((area.width, area.height)) {
         let text = format!(
             "Window too small ({}×{}). Make it at least {MIN_WIDTH}×{MIN_HEIGHT}; nothing is lost. Until then keys do nothing (type again after); Ctrl-C quits.",
             area.width, area.height
@@ -142,7 +139,7 @@ fn top_bar(frame: &mut Frame, area: Rect, m: &Model) {
     ]);
     // In a synced folder, where it stands: "synced 3 min ago", "1 conflict".
     let mut right = Vec::new();
-    if let Some((mark, tone)) = super::sync::mark(m) {
+    if let Some((mark, tone)) = m.sync.as_ref().map(|s| super::sync::mark(s, &m.roster, m.now)) {
         let style = match tone {
             super::sync::Tone::Quiet => theme.quiet(),
             super::sync::Tone::Warning => theme.error(),
