@@ -22,7 +22,6 @@ const NOT_YET_ROOMS: &[&str] = &[
     "screens::popups",
     "screens::profile",
     "screens::review",
-    "screens::search",
     "screens::today",
 ];
 

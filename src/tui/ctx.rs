@@ -95,10 +95,11 @@ pub enum Go {
         client: ClientId,
         appointment: Option<Appointment>,
     },
-    /// The client list, on note `session` of `client`.
+    /// The client list on `client`: its sessions pane on note `session`
+    /// when given, else the list of clients.
     Session {
         client: ClientId,
-        session: SessionId,
+        session: Option<SessionId>,
     },
     Profile {
         client: ClientId,

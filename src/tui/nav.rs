@@ -2,8 +2,9 @@
 //! opening a note or a review, refusing a change to a read-only client,
 //! typing into a box, and asking before typed text is thrown away.
 
-use super::action::{Action, Effect};
-use super::input::{TextInput, Typed};
+use super::action::Effect;
+use super::input::TextInput;
+pub(crate) use super::input::type_line;
 use super::model::{Model, Popup, Screen};
 use super::screens::note_form::NoteForm;
 use super::screens::review::ReviewView;
@@ -116,20 +117,6 @@ pub(crate) fn open_review(m: &mut Model, client: &str, appointment: Option<crate
     let appointment =
         appointment.or_else(|| summary.appointments.iter().filter(|a| a.end() > now).min_by_key(|a| a.start).cloned());
     m.screen = Screen::Review(ReviewView { client: ClientId::new(client), appointment, task: 0, scroll: 0 });
-}
-
-/// Types a key or a paste into a one-line field (Enter is not a new line).
-/// Returns why it was refused (the field is full), for the status line.
-pub(crate) fn type_line(input: &mut TextInput, action: Action) -> Option<String> {
-    let typed = match action {
-        Action::Input(key) => input.input(key),
-        Action::Paste(text) => input.paste(&text),
-        _ => Typed::NotTaken,
-    };
-    match typed {
-        Typed::Refused(why) => Some(why),
-        _ => None,
-    }
 }
 
 /// Leaves the form on screen for the home screen, after asking when

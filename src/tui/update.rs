@@ -5,12 +5,10 @@ use crate::domain::bounds;
 
 use super::action::{Action, Effect};
 use super::ctx::{Go, Outcome, Say};
-use super::input::TextInput;
 use super::model::Popup;
 use super::model::{Model, Screen, StatusKind};
 use super::nav::home;
 use super::screens;
-use super::screens::search::SearchView;
 use crate::domain::ClientId;
 
 /// How often the data folder is checked for changes made elsewhere.
@@ -87,7 +85,10 @@ fn go_to(m: &mut Model, go: Go) -> Vec<Effect> {
             m.screen = Screen::Clients;
             m.home = Screen::Clients;
             m.select_client(client.as_str());
-            m.select_session(client.as_str(), &session);
+            m.list.sessions_focus = session.is_some();
+            if let Some(session) = session {
+                m.select_session(client.as_str(), &session);
+            }
         }
         Go::Profile { client, part, selected } => {
             m.screen = Screen::Profile(screens::profile::ProfileView { client, part, selected })
@@ -124,8 +125,9 @@ fn step_model(m: &mut Model, action: Action) -> Vec<Effect> {
         // Nothing typed blind into a window too small to show it acts.
         Action::Paste(_) if m.too_small() => return vec![],
         Action::SearchDone { query, result } => {
-            screens::search::found(m, query, result);
-            return vec![];
+            let Screen::Search(v) = &mut m.screen else { return vec![] };
+            let outcome = screens::search::found(v, query, result);
+            return apply(m, outcome);
         }
         Action::ClientLoaded { client, record } => {
             m.loaded(client.as_str(), record.map(|r| *r));
@@ -287,13 +289,7 @@ fn step_model(m: &mut Model, action: Action) -> Vec<Effect> {
         return apply(m, outcome);
     }
     if action == Action::Search && matches!(m.screen, Screen::Today | Screen::Clients) && m.popup.is_none() {
-        m.screen = Screen::Search(Box::new(SearchView {
-            input: TextInput::one_line(""),
-            results: None,
-            selected: 0,
-            open_when_found: false,
-            more_wanted: false,
-        }));
+        m.screen = Screen::Search(Box::new(screens::search::open()));
         return vec![];
     }
     if action == Action::Sync && matches!(m.screen, Screen::Today | Screen::Clients) && m.popup.is_none() {
@@ -317,7 +313,10 @@ fn step_model(m: &mut Model, action: Action) -> Vec<Effect> {
         Screen::ClientForm(_) => screens::client_form::update(m, action),
         Screen::Appointment(_) => screens::appointment::update(m, action),
         Screen::Profile(_) => screens::profile::update(m, action),
-        Screen::Search(_) => screens::search::update(m, action),
+        Screen::Search(v) => {
+            let outcome = screens::search::update(v, &crate::ctx!(m), action);
+            apply(m, outcome)
+        }
         Screen::Chart(v) => {
             let outcome = screens::chart::update(v, &crate::ctx!(m), action);
             apply(m, outcome)

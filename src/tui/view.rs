@@ -59,7 +59,7 @@ pub fn view(m: &Model, frame: &mut Frame) {
         Screen::ClientForm(f) => screens::client_form::view(frame, body, f, &m.theme),
         Screen::Appointment(f) => screens::appointment::view(frame, body, f, &m.theme),
         Screen::Profile(v) => screens::profile::view(frame, body, m, v),
-        Screen::Search(v) => screens::search::view(frame, body, m, v),
+        Screen::Search(v) => screens::search::view(v, &ctx, frame, body),
         Screen::Chart(v) => screens::chart::view(v, &ctx, frame, body),
     }
     if let Some(p) = &m.popup {
