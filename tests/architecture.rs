@@ -15,7 +15,6 @@ const NOT_YET_ROOMS: &[&str] = &[
     "screens::client_form",
     "screens::clients",
     "screens::clients::view",
-    "screens::conflict",
     "screens::note_form",
     "screens::note_form::update",
     "screens::note_pane",

@@ -892,6 +892,16 @@ fn a_conflict_from_two_devices_stands_under_a_heading_that_fits_the_reviews_labe
         "the heading stays in its column, apart from its text: {line}"
     );
     assert!(seen.contains("him\" is in place; the other value was \"they/them\""), "{seen}");
+    // c opens the box, whose hint names the table's keys; o settles it with the other value.
+    app.press("c");
+    let settling = app.screen(80, 24);
+    assert!(settling.contains("From two devices · 1 of 1"), "{settling}");
+    assert!(settling.contains("k keeps the value in place; o puts the other value in its place."), "{settling}");
+    app.press("o");
+    assert!(app.rt.model.popup.is_none());
+    let record = app.rt.model.record("james-okafor").expect("the review keeps James loaded");
+    assert!(record.conflicts.is_empty(), "settled: {:?}", record.conflicts);
+    assert_eq!(record.client.pronouns.as_deref(), Some("they/them"));
 }
 
 #[test]

@@ -177,7 +177,7 @@ impl Model {
             Some(Popup::Addendum { .. }) => return Context::Addendum,
             Some(Popup::NewTask { .. }) => return Context::NewTask,
             Some(Popup::Measures { .. }) => return Context::Measures,
-            Some(Popup::Conflict { .. }) => return Context::Conflict,
+            Some(Popup::Conflict(_)) => return Context::Conflict,
             None => {}
         }
         match &self.screen {

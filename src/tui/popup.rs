@@ -115,18 +115,22 @@ pub enum Popup {
         at: NaiveDateTime,
         input: Box<TextInput>,
     },
-    /// A conflict from two devices to settle (see `screens::conflict`):
-    /// `client`'s number `index`, from 0.
-    Conflict {
-        client: ClientId,
-        index: usize,
-        conflict: Box<crate::domain::Conflict>,
-    },
+    /// A conflict from two devices to settle (see `screens::conflict`).
+    Conflict(ConflictBox),
     /// [`DISCARD_QUESTION`], asked by Esc on any form or box with typed
     /// text: `keep` is the box to go back to (None: the form on screen).
     Discard {
         keep: Option<Box<Popup>>,
     },
+}
+
+/// The conflict box's state: `client`'s conflict number `index` (from 0),
+/// as it was when the box showed it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ConflictBox {
+    pub client: ClientId,
+    pub index: usize,
+    pub conflict: Box<crate::domain::Conflict>,
 }
 
 /// The one question Esc asks before throwing typed text away.

@@ -47,14 +47,16 @@ fn wanted(m: &Model) -> Vec<ClientId> {
         Screen::Chart(v) => ids.extend(screens::chart::wants(v, &ctx)),
         _ => {}
     }
-    if let Some(Popup::Tasks { client, .. }) = &m.popup {
-        ids.extend(ctx.roster.unloaded(client.as_str()));
+    match &m.popup {
+        Some(Popup::Tasks { client, .. }) => ids.extend(ctx.roster.unloaded(client.as_str())),
+        Some(Popup::Conflict(c)) => ids.extend(screens::conflict::wants(c, &ctx)),
+        _ => {}
     }
     ids
 }
 
 /// Carries out what a screen asked for: the status line, where to go, the effects.
-fn apply(m: &mut Model, outcome: Outcome) -> Vec<Effect> {
+pub(crate) fn apply(m: &mut Model, outcome: Outcome) -> Vec<Effect> {
     let Outcome { mut effects, go, say } = outcome;
     match say {
         Some(Say::Info(text)) => m.set_info(text),
@@ -300,6 +302,10 @@ fn step_model(m: &mut Model, action: Action) -> Vec<Effect> {
         // Help opens at the keys of the screen it was asked from.
         m.help = Some(screens::help::section_start(&super::keymap::TABLE, m.context()));
         return vec![];
+    }
+    if let Some(Popup::Conflict(c)) = &mut m.popup {
+        let outcome = screens::conflict::update(c, &crate::ctx!(m), action);
+        return apply(m, outcome);
     }
     if let Some(popup) = m.popup.take() {
         return screens::popups::update(m, popup, action);

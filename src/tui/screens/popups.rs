@@ -20,7 +20,7 @@ pub fn view(frame: &mut Frame, area: Rect, m: &Model, popup: &Popup) {
     let theme = &m.theme;
     match popup {
         Popup::Confirm { question, .. } => question_box(frame, area, m, question),
-        Popup::Conflict { client, index, conflict } => super::conflict::view(frame, area, m, client, *index, conflict),
+        Popup::Conflict(c) => super::conflict::view(c, &crate::ctx!(m), frame, area),
         Popup::Discard { .. } => question_box(frame, area, m, DISCARD_QUESTION),
         Popup::Tasks { client, selected } => {
             let Some(rec) = m.record(client.as_str()) else { return };
@@ -209,7 +209,8 @@ pub(crate) fn update(m: &mut Model, popup: Popup, action: Action) -> Vec<Effect>
 
 fn step_popup(m: &mut Model, popup: Popup, action: Action) -> Next {
     match popup {
-        Popup::Conflict { client, index, conflict } => super::conflict::update(m, client, index, conflict, action),
+        // A room of its own: the router gives it its keys.
+        popup @ Popup::Conflict(_) => keep(popup),
         Popup::Confirm { question, on_yes } => match action {
             Action::Yes => close(vec![on_yes.effect()]),
             Action::No | Action::Back => close(vec![]),

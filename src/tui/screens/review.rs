@@ -185,7 +185,8 @@ pub(crate) fn update(m: &mut Model, action: Action) -> Vec<Effect> {
             m.popup = Some(Popup::Measures { client: v.client.clone(), session, at, input });
         }
         Action::SettleConflict if writable(m, v.client.as_str()) => {
-            crate::tui::screens::conflict::settle(m, &v.client);
+            let outcome = crate::tui::screens::conflict::settle(&crate::ctx!(m), &v.client);
+            return crate::tui::update::apply(m, outcome);
         }
         Action::Chart => {
             let chart = Screen::Chart(crate::tui::screens::chart::open(v.client.clone()));
