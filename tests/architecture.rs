@@ -12,7 +12,6 @@ use std::path::{Path, PathBuf};
 /// The list only shrinks; a screen converted is taken off it.
 const NOT_YET_ROOMS: &[&str] = &[
     "screens::appointment",
-    "screens::client_form",
     "screens::clients",
     "screens::clients::view",
     "screens::note_form",

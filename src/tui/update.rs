@@ -316,7 +316,10 @@ fn step_model(m: &mut Model, action: Action) -> Vec<Effect> {
         Screen::Clients => screens::clients::update(m, action),
         Screen::Review(_) => screens::review::update(m, action),
         Screen::NoteForm(_) => screens::note_form::update(m, action),
-        Screen::ClientForm(_) => screens::client_form::update(m, action),
+        Screen::ClientForm(form) => {
+            let outcome = screens::client_form::update(form, &crate::ctx!(m), action);
+            apply(m, outcome)
+        }
         Screen::Appointment(_) => screens::appointment::update(m, action),
         Screen::Profile(_) => screens::profile::update(m, action),
         Screen::Search(v) => {

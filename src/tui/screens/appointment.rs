@@ -7,7 +7,7 @@ use crate::tui::action::{Action, Effect};
 use crate::tui::keys::{BACKTAB, Binding, Context, ENTER, ESC, F1, TAB, b, ctrl};
 use crate::tui::model::{Model, Screen};
 use crate::tui::nav::*;
-use crate::tui::screens::client_form::LineFields;
+use crate::tui::screens::fields::LineFields;
 use crate::tui::theme::Theme;
 use chrono::{NaiveDateTime, Timelike};
 use ratatui::Frame;
