@@ -197,9 +197,13 @@ fn step_model(m: &mut Model, action: Action) -> Vec<Effect> {
         }
         Action::RecordSaved { record, message } => {
             m.replace_record(*record);
-            if matches!(m.screen, Screen::Appointment(_)) {
-                m.screen = home(m);
-            }
+            let effects = match &m.screen {
+                Screen::Appointment(form) => {
+                    let outcome = screens::appointment::on_saved(form);
+                    apply(m, outcome)
+                }
+                _ => vec![],
+            };
             m.today.row = m.today.row.min(m.agenda().len().saturating_sub(1));
             screens::today::follow(m);
             screens::today::messages_changed(m);
@@ -214,7 +218,7 @@ fn step_model(m: &mut Model, action: Action) -> Vec<Effect> {
                 v.task = v.task.min(open.saturating_sub(1));
             }
             m.set_info(message);
-            return vec![];
+            return effects;
         }
         Action::DraftSaved { .. } => return vec![],
         Action::DraftClaimed { client, result } => {
@@ -320,7 +324,10 @@ fn step_model(m: &mut Model, action: Action) -> Vec<Effect> {
             let outcome = screens::client_form::update(form, &crate::ctx!(m), action);
             apply(m, outcome)
         }
-        Screen::Appointment(_) => screens::appointment::update(m, action),
+        Screen::Appointment(form) => {
+            let outcome = screens::appointment::update(form, &crate::ctx!(m), action);
+            apply(m, outcome)
+        }
         Screen::Profile(_) => screens::profile::update(m, action),
         Screen::Search(v) => {
             let outcome = screens::search::update(v, &crate::ctx!(m), action);
