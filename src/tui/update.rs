@@ -43,7 +43,7 @@ fn wanted(m: &Model) -> Vec<ClientId> {
     }
     match &m.screen {
         Screen::Review(v) => ids.extend(ctx.roster.unloaded(v.client.as_str())),
-        Screen::Profile(v) => ids.extend(ctx.roster.unloaded(v.client.as_str())),
+        Screen::Profile(v) => ids.extend(screens::profile::wants(v, &ctx)),
         Screen::Chart(v) => ids.extend(screens::chart::wants(v, &ctx)),
         _ => {}
     }
@@ -93,7 +93,7 @@ fn go_to(m: &mut Model, go: Go) -> Vec<Effect> {
             }
         }
         Go::Profile { client, part, selected } => {
-            m.screen = Screen::Profile(screens::profile::ProfileView { client, part, selected })
+            m.screen = Screen::Profile(screens::profile::open(client, part, selected))
         }
         Go::Chart { client } => {
             let from = std::mem::replace(&mut m.screen, Screen::Chart(screens::chart::open(client)));
@@ -328,7 +328,10 @@ fn step_model(m: &mut Model, action: Action) -> Vec<Effect> {
             let outcome = screens::appointment::update(form, &crate::ctx!(m), action);
             apply(m, outcome)
         }
-        Screen::Profile(_) => screens::profile::update(m, action),
+        Screen::Profile(v) => {
+            let outcome = screens::profile::update(v, &crate::ctx!(m), action);
+            apply(m, outcome)
+        }
         Screen::Search(v) => {
             let outcome = screens::search::update(v, &crate::ctx!(m), action);
             apply(m, outcome)

@@ -58,7 +58,7 @@ pub fn view(m: &Model, frame: &mut Frame) {
         Screen::NoteForm(f) => screens::note_form::view(frame, body, f, &m.theme),
         Screen::ClientForm(f) => screens::client_form::view(f, &ctx, frame, body),
         Screen::Appointment(f) => screens::appointment::view(f, &ctx, frame, body),
-        Screen::Profile(v) => screens::profile::view(frame, body, m, v),
+        Screen::Profile(v) => screens::profile::view(v, &ctx, frame, body),
         Screen::Search(v) => screens::search::view(v, &ctx, frame, body),
         Screen::Chart(v) => screens::chart::view(v, &ctx, frame, body),
     }

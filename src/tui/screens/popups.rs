@@ -8,7 +8,7 @@ use crate::tui::input::TextInput;
 use crate::tui::keys::{Binding, Context, DOWN, ENTER, ESC, UP, b, ctrl, k};
 use crate::tui::model::{DISCARD_QUESTION, Model, Popup};
 use crate::tui::nav::*;
-use crate::tui::screens::clients::selectable_list;
+use crate::tui::screens::list::selectable_list;
 use crate::tui::screens::profile::{item_text, parse_edit, parse_new};
 use crate::tui::screens::{centered, panel};
 use ratatui::Frame;

@@ -13,6 +13,7 @@ use crate::tui::roster::{ClientEntry, Roster};
 use crate::tui::screens::appointment::AppointmentForm;
 use crate::tui::screens::client_form::ClientForm;
 use crate::tui::screens::list::Rows;
+pub use crate::tui::screens::list::selectable_list;
 use crate::tui::screens::note_form::NoteForm;
 use crate::tui::screens::panel;
 use crate::tui::screens::profile::{Part, ProfileView};
@@ -94,20 +95,6 @@ impl ClientsState {
         }
         self.selected = self.selected.min(self.visible.len().saturating_sub(1));
     }
-}
-
-/// Draws rows `0..count` (made by `row`, only for those on screen) with
-/// `selected` highlighted and kept in view; a row too long is cut with `…`.
-pub fn selectable_list(
-    frame: &mut Frame,
-    area: Rect,
-    count: usize,
-    selected: usize,
-    theme: &Theme,
-    row: impl Fn(usize) -> String,
-) {
-    Rows::new(count, Some(selected), theme.selected())
-        .draw(frame, area, |i, width| ListItem::new(fit(&row(i), width).into_owned()));
 }
 
 mod view;
