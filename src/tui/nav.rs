@@ -3,12 +3,10 @@
 //! typing into a box, and asking before typed text is thrown away.
 
 use super::action::Effect;
-use super::input::TextInput;
 pub(crate) use super::input::type_line;
 use super::model::{Model, Popup, Screen};
 use super::screens::note_form::NoteForm;
-use super::screens::review::ReviewView;
-use crate::domain::{Appointment, ClientId, TaskId, TaskStatus};
+use crate::domain::{Appointment, ClientId};
 
 pub use super::screens::list::{PAGE, step};
 
@@ -106,17 +104,13 @@ fn open_form(m: &mut Model, client: &str, appointment: Option<Appointment>) {
     m.screen = Screen::NoteForm(Box::new(form));
 }
 
-pub(crate) fn open_review(m: &mut Model, client: &str, appointment: Option<crate::domain::Appointment>) {
-    let Some(summary) = m.summary(client) else {
-        if let Some(Err(reason)) = m.entry(client).map(|e| e.summary.clone()) {
-            m.set_error(reason);
-        }
-        return;
-    };
-    let now = m.now;
-    let appointment =
-        appointment.or_else(|| summary.appointments.iter().filter(|a| a.end() > now).min_by_key(|a| a.start).cloned());
-    m.screen = Screen::Review(ReviewView { client: ClientId::new(client), appointment, task: 0, scroll: 0 });
+/// Opens the review of `client` (see [`super::screens::review::open`]).
+pub(crate) fn open_review(m: &mut Model, client: &str, appointment: Option<Appointment>) {
+    match super::screens::review::open(&crate::ctx!(m), &ClientId::new(client), appointment) {
+        Ok(review) => m.screen = Screen::Review(review),
+        Err(Some(why)) => m.set_error(why),
+        Err(None) => {}
+    }
 }
 
 /// Leaves the form on screen for the home screen, after asking when
@@ -161,16 +155,6 @@ pub(crate) fn discard_form(m: &mut Model) -> Vec<Effect> {
 /// one it was restored from.
 pub(crate) fn drafts_of(m: &Model, form: &NoteForm) -> Vec<String> {
     std::iter::once(m.window.clone()).chain(form.restored_from.clone()).collect()
-}
-
-pub(crate) fn outcome_popup(client: &ClientId, task: &TaskId, text: &str, status: TaskStatus) -> Popup {
-    Popup::Outcome {
-        client: client.clone(),
-        task: task.clone(),
-        task_text: text.to_string(),
-        status,
-        input: Box::new(TextInput::one_line("")),
-    }
 }
 
 /// How long typed text may wait before it is kept as a draft.

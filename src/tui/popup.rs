@@ -124,6 +124,20 @@ pub enum Popup {
     },
 }
 
+impl Popup {
+    /// The box asking a few words on how task `task` (`text`) went, as it
+    /// is marked `status`.
+    pub fn outcome(client: &ClientId, task: &TaskId, text: &str, status: TaskStatus) -> Popup {
+        Popup::Outcome {
+            client: client.clone(),
+            task: task.clone(),
+            task_text: text.to_string(),
+            status,
+            input: Box::new(TextInput::one_line("")),
+        }
+    }
+}
+
 /// The conflict box's state: `client`'s conflict number `index` (from 0),
 /// as it was when the box showed it.
 #[derive(Debug, Clone, PartialEq)]

@@ -42,7 +42,7 @@ fn wanted(m: &Model) -> Vec<ClientId> {
         ids.extend(ctx.roster.unloaded(e.id.as_str()));
     }
     match &m.screen {
-        Screen::Review(v) => ids.extend(ctx.roster.unloaded(v.client.as_str())),
+        Screen::Review(v) => ids.extend(screens::review::wants(v, &ctx)),
         Screen::Profile(v) => ids.extend(screens::profile::wants(v, &ctx)),
         Screen::Chart(v) => ids.extend(screens::chart::wants(v, &ctx)),
         _ => {}
@@ -56,7 +56,7 @@ fn wanted(m: &Model) -> Vec<ClientId> {
 }
 
 /// Carries out what a screen asked for: the status line, where to go, the effects.
-pub(crate) fn apply(m: &mut Model, outcome: Outcome) -> Vec<Effect> {
+fn apply(m: &mut Model, outcome: Outcome) -> Vec<Effect> {
     let Outcome { mut effects, go, say } = outcome;
     match say {
         Some(Say::Info(text)) => m.set_info(text),
@@ -81,7 +81,11 @@ fn go_to(m: &mut Model, go: Go) -> Vec<Effect> {
             m.screen = Screen::Clients;
             m.home = Screen::Clients;
         }
-        Go::Review { client, appointment } => super::nav::open_review(m, client.as_str(), appointment),
+        Go::Review { client, appointment } => match screens::review::open(&crate::ctx!(m), &client, appointment) {
+            Ok(review) => m.screen = Screen::Review(review),
+            Err(Some(why)) => m.set_error(why),
+            Err(None) => {}
+        },
         Go::NewNote { client, appointment } => return super::nav::open_note(m, client.as_str(), appointment),
         Go::Session { client, session } => {
             m.screen = Screen::Clients;
@@ -208,14 +212,7 @@ fn step_model(m: &mut Model, action: Action) -> Vec<Effect> {
             screens::today::follow(m);
             screens::today::messages_changed(m);
             if let Screen::Review(v) = &mut m.screen {
-                let open = m
-                    .roster
-                    .clients
-                    .iter()
-                    .find(|c| c.id == v.client)
-                    .and_then(|c| c.record.as_ref())
-                    .map_or(0, |r| r.open_tasks().count());
-                v.task = v.task.min(open.saturating_sub(1));
+                screens::review::on_saved(v, &crate::ctx!(m));
             }
             m.set_info(message);
             return effects;
@@ -318,7 +315,10 @@ fn step_model(m: &mut Model, action: Action) -> Vec<Effect> {
     match &mut m.screen {
         Screen::Today => screens::today::update(m, action),
         Screen::Clients => screens::clients::update(m, action),
-        Screen::Review(_) => screens::review::update(m, action),
+        Screen::Review(v) => {
+            let outcome = screens::review::update(v, &crate::ctx!(m), action);
+            apply(m, outcome)
+        }
         Screen::NoteForm(_) => screens::note_form::update(m, action),
         Screen::ClientForm(form) => {
             let outcome = screens::client_form::update(form, &crate::ctx!(m), action);

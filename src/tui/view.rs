@@ -54,7 +54,7 @@ pub fn view(m: &Model, frame: &mut Frame) {
     match &m.screen {
         Screen::Today => screens::today::view(frame, body, m),
         Screen::Clients => screens::clients::view(frame, body, m),
-        Screen::Review(v) => screens::review::view(frame, body, m, v),
+        Screen::Review(v) => screens::review::view(v, &ctx, frame, body),
         Screen::NoteForm(f) => screens::note_form::view(frame, body, f, &m.theme),
         Screen::ClientForm(f) => screens::client_form::view(f, &ctx, frame, body),
         Screen::Appointment(f) => screens::appointment::view(f, &ctx, frame, body),

@@ -232,7 +232,7 @@ fn step_popup(m: &mut Model, popup: Popup, action: Action) -> Next {
                         Some((id, text)) => {
                             let status =
                                 if action == Action::TaskDone { TaskStatus::Done } else { TaskStatus::Dropped };
-                            keep(outcome_popup(&client, id, text, status))
+                            keep(Popup::outcome(&client, id, text, status))
                         }
                         None => keep(Popup::Tasks { client, selected }),
                     }
