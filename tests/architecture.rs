@@ -17,7 +17,6 @@ const NOT_YET_ROOMS: &[&str] = &[
     "screens::note_form::update",
     "screens::note_pane",
     "screens::popups",
-    "screens::today",
 ];
 
 fn rs_files(dir: &Path, out: &mut Vec<PathBuf>) {

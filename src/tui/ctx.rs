@@ -106,6 +106,15 @@ pub enum Go {
         part: Part,
         selected: usize,
     },
+    /// Book an appointment for `client`.
+    Book {
+        client: ClientId,
+    },
+    /// Move `client`'s `appointment`.
+    MoveAppointment {
+        client: ClientId,
+        appointment: Appointment,
+    },
     /// `client`'s measures as charts; [`Go::Back`] returns to this screen.
     Chart {
         client: ClientId,

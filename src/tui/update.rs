@@ -99,6 +99,14 @@ fn go_to(m: &mut Model, go: Go) -> Vec<Effect> {
         Go::Profile { client, part, selected } => {
             m.screen = Screen::Profile(screens::profile::open(client, part, selected))
         }
+        Go::Book { client } => {
+            if let Some(form) = screens::appointment::open_book(&crate::ctx!(m), client) {
+                m.screen = Screen::Appointment(form);
+            }
+        }
+        Go::MoveAppointment { client, appointment } => {
+            m.screen = Screen::Appointment(screens::appointment::open_move(&crate::ctx!(m), client, &appointment))
+        }
         Go::Chart { client } => {
             let from = std::mem::replace(&mut m.screen, Screen::Chart(screens::chart::open(client)));
             m.behind = Some(Box::new(from));
@@ -158,7 +166,7 @@ fn step_model(m: &mut Model, action: Action) -> Vec<Effect> {
             match super::sync::synced(&mut m.sync, *result) {
                 Ok((entries, said)) => {
                     m.refreshed(entries);
-                    screens::today::messages_changed(m);
+                    screens::today::messages_changed(&mut m.today, &m.roster);
                     // A conflict the sync brought is worth more than a passing word.
                     if super::sync::conflicts(&m.roster) > 0 {
                         m.set_error(said);
@@ -176,7 +184,7 @@ fn step_model(m: &mut Model, action: Action) -> Vec<Effect> {
         }
         Action::Refreshed(entries) => {
             let changed = m.refreshed(entries);
-            screens::today::messages_changed(m);
+            screens::today::messages_changed(&mut m.today, &m.roster);
             match changed.as_slice() {
                 [] => {}
                 [one] => m.set_info(format!(
@@ -208,9 +216,7 @@ fn step_model(m: &mut Model, action: Action) -> Vec<Effect> {
                 }
                 _ => vec![],
             };
-            m.today.row = m.today.row.min(m.agenda().len().saturating_sub(1));
-            screens::today::follow(m);
-            screens::today::messages_changed(m);
+            screens::today::on_saved(&mut m.today, &crate::ctx!(m));
             if let Screen::Review(v) = &mut m.screen {
                 screens::review::on_saved(v, &crate::ctx!(m));
             }
@@ -313,7 +319,10 @@ fn step_model(m: &mut Model, action: Action) -> Vec<Effect> {
     }
     // The open screen's own keys.
     match &mut m.screen {
-        Screen::Today => screens::today::update(m, action),
+        Screen::Today => {
+            let outcome = screens::today::update(&mut m.today, &crate::ctx!(m), action);
+            apply(m, outcome)
+        }
         Screen::Clients => screens::clients::update(m, action),
         Screen::Review(v) => {
             let outcome = screens::review::update(v, &crate::ctx!(m), action);

@@ -52,7 +52,7 @@ pub fn view(m: &Model, frame: &mut Frame) {
     let ctx = crate::ctx!(m);
     top_bar(frame, top, m);
     match &m.screen {
-        Screen::Today => screens::today::view(frame, body, m),
+        Screen::Today => screens::today::view(&m.today, &ctx, frame, body),
         Screen::Clients => screens::clients::view(frame, body, m),
         Screen::Review(v) => screens::review::view(v, &ctx, frame, body),
         Screen::NoteForm(f) => screens::note_form::view(frame, body, f, &m.theme),

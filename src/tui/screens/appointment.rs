@@ -98,6 +98,19 @@ pub static KEYS: &[Binding] = &[
     b(Context::AppointmentForm, &[F1], Action::Help, "help", true),
 ];
 
+/// The form booking `client`'s next appointment (None: the client is not held).
+pub fn open_book(ctx: &Ctx, client: ClientId) -> Option<AppointmentForm> {
+    let s = ctx.roster.summary(client.as_str())?;
+    let last = s.appointments.iter().max_by_key(|a| a.start).map(|a| (a.start, a.minutes));
+    Some(AppointmentForm::book(client, s.display_name(), last, ctx.now))
+}
+
+/// The form moving `client`'s `appointment`.
+pub fn open_move(ctx: &Ctx, client: ClientId, appointment: &Appointment) -> AppointmentForm {
+    let name = ctx.roster.summary(client.as_str()).map(|s| s.display_name()).unwrap_or_default();
+    AppointmentForm::move_existing(client, name, appointment)
+}
+
 // ---- Keys -------------------------------------------------------------------
 
 /// The form's keys: typing, moving between fields, booking, leaving.
