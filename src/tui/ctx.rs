@@ -106,6 +106,17 @@ pub enum Go {
         part: Part,
         selected: usize,
     },
+    /// The form for a new client.
+    NewClient,
+    /// The form changing `client`'s details.
+    EditClient {
+        client: ClientId,
+    },
+    /// The form changing `client`'s note `session` (not yet final).
+    EditNote {
+        client: ClientId,
+        session: SessionId,
+    },
     /// Book an appointment for `client`.
     Book {
         client: ClientId,

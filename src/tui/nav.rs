@@ -104,15 +104,6 @@ fn open_form(m: &mut Model, client: &str, appointment: Option<Appointment>) {
     m.screen = Screen::NoteForm(Box::new(form));
 }
 
-/// Opens the review of `client` (see [`super::screens::review::open`]).
-pub(crate) fn open_review(m: &mut Model, client: &str, appointment: Option<Appointment>) {
-    match super::screens::review::open(&crate::ctx!(m), &ClientId::new(client), appointment) {
-        Ok(review) => m.screen = Screen::Review(review),
-        Err(Some(why)) => m.set_error(why),
-        Err(None) => {}
-    }
-}
-
 /// Leaves the form on screen for the home screen, after asking when
 /// something was typed (the note form's kept draft goes with it).
 pub(crate) fn leave_form(m: &mut Model, typed: bool) -> Vec<Effect> {

@@ -38,10 +38,8 @@ pub fn update(m: &mut Model, action: Action) -> Vec<Effect> {
 fn wanted(m: &Model) -> Vec<ClientId> {
     let ctx = crate::ctx!(m);
     let mut ids = Vec::new();
-    if let Some(e) = m.selected_entry().filter(|_| matches!(m.screen, Screen::Clients)) {
-        ids.extend(ctx.roster.unloaded(e.id.as_str()));
-    }
     match &m.screen {
+        Screen::Clients => ids.extend(screens::clients::wants(&m.list, &ctx)),
         Screen::Review(v) => ids.extend(screens::review::wants(v, &ctx)),
         Screen::Profile(v) => ids.extend(screens::profile::wants(v, &ctx)),
         Screen::Chart(v) => ids.extend(screens::chart::wants(v, &ctx)),
@@ -98,6 +96,17 @@ fn go_to(m: &mut Model, go: Go) -> Vec<Effect> {
         }
         Go::Profile { client, part, selected } => {
             m.screen = Screen::Profile(screens::profile::open(client, part, selected))
+        }
+        Go::NewClient => m.screen = Screen::ClientForm(screens::client_form::ClientForm::add()),
+        Go::EditClient { client } => {
+            if let Some(form) = screens::client_form::open_edit(&crate::ctx!(m), client) {
+                m.screen = Screen::ClientForm(form);
+            }
+        }
+        Go::EditNote { client, session } => {
+            if let Some(form) = screens::note_form::NoteForm::open_edit(&crate::ctx!(m), &client, &session) {
+                m.screen = Screen::NoteForm(Box::new(form));
+            }
         }
         Go::Book { client } => {
             if let Some(form) = screens::appointment::open_book(&crate::ctx!(m), client) {
@@ -323,7 +332,10 @@ fn step_model(m: &mut Model, action: Action) -> Vec<Effect> {
             let outcome = screens::today::update(&mut m.today, &crate::ctx!(m), action);
             apply(m, outcome)
         }
-        Screen::Clients => screens::clients::update(m, action),
+        Screen::Clients => {
+            let outcome = screens::clients::update(&mut m.list, &crate::ctx!(m), action);
+            apply(m, outcome)
+        }
         Screen::Review(v) => {
             let outcome = screens::review::update(v, &crate::ctx!(m), action);
             apply(m, outcome)

@@ -53,7 +53,7 @@ pub fn view(m: &Model, frame: &mut Frame) {
     top_bar(frame, top, m);
     match &m.screen {
         Screen::Today => screens::today::view(&m.today, &ctx, frame, body),
-        Screen::Clients => screens::clients::view(frame, body, m),
+        Screen::Clients => screens::clients::view(&m.list, &ctx, frame, body),
         Screen::Review(v) => screens::review::view(v, &ctx, frame, body),
         Screen::NoteForm(f) => screens::note_form::view(frame, body, f, &m.theme),
         Screen::ClientForm(f) => screens::client_form::view(f, &ctx, frame, body),

@@ -87,6 +87,12 @@ pub static KEYS: &[Binding] = &[
     b(Context::ClientForm, &[F1], Action::Help, "help", true),
 ];
 
+/// The form changing `client`'s details (None: their record is not held).
+pub fn open_edit(ctx: &Ctx, client: ClientId) -> Option<ClientForm> {
+    let profile = ctx.roster.record(client.as_str())?.profile();
+    Some(ClientForm::edit(client, profile))
+}
+
 // ---- Keys -------------------------------------------------------------------
 
 /// The form's keys: typing, moving between fields, saving, leaving.
