@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 
 /// Screens not yet turned into rooms: they still take the whole `Model`.
 /// The list only shrinks; a screen converted is taken off it.
-const NOT_YET_ROOMS: &[&str] = &["screens::note_form", "screens::note_form::update", "screens::popups"];
+const NOT_YET_ROOMS: &[&str] = &["screens::popups"];
 
 fn rs_files(dir: &Path, out: &mut Vec<PathBuf>) {
     for e in fs::read_dir(dir).unwrap() {

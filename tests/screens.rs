@@ -1863,7 +1863,7 @@ fn a_note_backfilled_past_the_editing_period_is_asked_about_in_the_same_words_by
     let Some(rapport::tui::model::Popup::Confirm { question, .. }) = &app.rt.model.popup else {
         panic!("the app asks before saving: {}", app.screen(80, 24));
     };
-    let suffix = format!(" {}", rapport::tui::screens::note_form::SAVE_ANYWAY);
+    let suffix = format!(" {}", rapport::tui::screens::note_form::save_anyway(&rapport::tui::keymap::TABLE));
     let asked = question.strip_suffix(&suffix).expect("the app adds its keys to the core's question").to_string();
     assert!(asked.contains("so it would be final as soon as it is saved"), "{asked}");
     // The CLI, on the same folder, without a terminal to ask on: refused, in the same words.

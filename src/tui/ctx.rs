@@ -138,6 +138,9 @@ pub enum Go {
     Close,
     /// Ask before leaving the form on screen, for it has typed text.
     AskDiscard,
+    /// Leave the form on screen, what was typed in it thrown away (the
+    /// form says what becomes of it).
+    DiscardForm,
 }
 
 /// What a screen's update asks to follow.

@@ -7,7 +7,6 @@ use super::action::{Action, Effect};
 use super::ctx::{Go, Outcome, Say};
 use super::model::Popup;
 use super::model::{Model, Screen, StatusKind};
-use super::nav::home;
 use super::screens;
 use crate::domain::ClientId;
 
@@ -53,9 +52,29 @@ fn wanted(m: &Model) -> Vec<ClientId> {
     ids
 }
 
+/// Today or the client list, whichever is home.
+fn home(m: &Model) -> Screen {
+    match m.home {
+        Screen::Today => Screen::Today,
+        _ => Screen::Clients,
+    }
+}
+
 /// Carries out what a screen asked for: the status line, where to go, the effects.
-fn apply(m: &mut Model, outcome: Outcome) -> Vec<Effect> {
+pub(crate) fn apply(m: &mut Model, outcome: Outcome) -> Vec<Effect> {
     let Outcome { mut effects, go, say } = outcome;
+    // The drafts held are those kept on disk: each follows the effect that keeps or drops it.
+    for effect in &effects {
+        match effect {
+            Effect::SaveDraft { client, draft } => {
+                m.drafts.insert(client.clone(), draft.clone());
+            }
+            Effect::DeleteDraft { client, .. } => {
+                m.drafts.remove(client);
+            }
+            _ => {}
+        }
+    }
     match say {
         Some(Say::Info(text)) => m.set_info(text),
         Some(Say::Error(text)) => m.set_error(text),
@@ -84,7 +103,20 @@ fn go_to(m: &mut Model, go: Go) -> Vec<Effect> {
             Err(Some(why)) => m.set_error(why),
             Err(None) => {}
         },
-        Go::NewNote { client, appointment } => return super::nav::open_note(m, client.as_str(), appointment),
+        Go::NewNote { client, appointment } => {
+            let (form, outcome) = screens::note_form::life::open(&crate::ctx!(m), &client, appointment);
+            if let Some(form) = form {
+                m.screen = Screen::NoteForm(Box::new(form));
+            }
+            return apply(m, outcome);
+        }
+        Go::DiscardForm => {
+            let outcome = match &m.screen {
+                Screen::NoteForm(form) => screens::note_form::life::discard(form, &crate::ctx!(m)),
+                _ => Outcome::go(Go::Home),
+            };
+            return apply(m, outcome);
+        }
         Go::Session { client, session } => {
             m.screen = Screen::Clients;
             m.home = Screen::Clients;
@@ -158,7 +190,13 @@ fn step_model(m: &mut Model, action: Action) -> Vec<Effect> {
         }
         Action::Tick(now) => {
             m.now = now;
-            let mut effects = super::nav::keep_draft_if_due(m);
+            let mut effects = match &mut m.screen {
+                Screen::NoteForm(form) => {
+                    let keep = screens::note_form::life::keep_if_due(form, &crate::ctx!(m));
+                    apply(m, Outcome::effects(keep))
+                }
+                _ => vec![],
+            };
             if let Some(minutes) = m.blank_after_minutes
                 && (now - m.last_key).num_minutes() >= i64::from(minutes)
             {
@@ -205,7 +243,25 @@ fn step_model(m: &mut Model, action: Action) -> Vec<Effect> {
             }
             return vec![];
         }
-        Action::NoteSaved { record, session } => return super::nav::note_saved(m, *record, session),
+        Action::NoteSaved { record, session } => {
+            let form = match &m.screen {
+                Screen::NoteForm(f) => Some(&**f),
+                _ => None,
+            };
+            let forget = screens::note_form::life::saved(form, &crate::ctx!(m), record.client.id.clone());
+            // The client list shows the note, the client's row selected.
+            let id = record.client.id.clone();
+            let name = record.called().to_string();
+            let position = record.sessions_newest_first().iter().position(|s| s.id == session).unwrap_or(0);
+            m.replace_record(*record);
+            m.select_client(id.as_str());
+            m.list.session = position;
+            m.list.scroll = 0;
+            m.list.sessions_focus = false;
+            m.screen = Screen::Clients;
+            m.home = Screen::Clients;
+            return apply(m, Outcome::effect(forget).and_info(format!("Note saved for {name} ({session}).")));
+        }
         Action::ClientSaved(record) => {
             let name = record.display_name();
             let id = record.client.id.clone();
@@ -234,7 +290,23 @@ fn step_model(m: &mut Model, action: Action) -> Vec<Effect> {
         }
         Action::DraftSaved { .. } => return vec![],
         Action::DraftClaimed { client, result } => {
-            super::nav::claimed(m, client.as_str(), result);
+            match result {
+                Ok(()) => {
+                    // The kept note is this window's now: it opens here.
+                    if let Some(d) = m.drafts.get_mut(&client) {
+                        d.window = m.window.clone();
+                    }
+                    let (form, outcome) = screens::note_form::life::form(&crate::ctx!(m), &client, None);
+                    if let Some(form) = form {
+                        m.screen = Screen::NoteForm(Box::new(form));
+                    }
+                    return apply(m, outcome);
+                }
+                Err(why) => {
+                    m.drafts.remove(&client);
+                    m.set_error(why);
+                }
+            }
             return vec![];
         }
         Action::DraftFailed(message) => {
@@ -257,7 +329,9 @@ fn step_model(m: &mut Model, action: Action) -> Vec<Effect> {
         }
         Action::NoteQuestions { client, note, answers, questions } => {
             let save = crate::tui::model::Confirmed::SaveNote { client, editing: None, note, base: None, answers };
-            crate::tui::screens::note_form::ask_before_saving(m, questions, save);
+            if let Some(asking) = screens::note_form::ask_before_saving(&crate::ctx!(m), questions, save) {
+                m.popup = Some(asking);
+            }
             return vec![];
         }
         Action::StoreFailed(message) | Action::StoreWarned(message) => {
@@ -265,16 +339,14 @@ fn step_model(m: &mut Model, action: Action) -> Vec<Effect> {
             return vec![];
         }
         Action::EditorClosed(result) => {
-            match (result, &mut m.screen) {
+            return match (result, &mut m.screen) {
                 (Ok(text), Screen::NoteForm(form)) => {
-                    form.set_focused_text(&text);
-                    form.unkept_since.get_or_insert(m.now);
-                    m.set_info("Took the text back from the editor.");
+                    let outcome = screens::note_form::life::editor_closed(form, &crate::ctx!(m), &text);
+                    apply(m, outcome)
                 }
-                (Err(e), _) => m.set_error(e),
-                _ => {}
-            }
-            return vec![];
+                (Err(e), _) => apply(m, Outcome::error(e)),
+                _ => vec![],
+            };
         }
         _ => {}
     }
@@ -340,7 +412,10 @@ fn step_model(m: &mut Model, action: Action) -> Vec<Effect> {
             let outcome = screens::review::update(v, &crate::ctx!(m), action);
             apply(m, outcome)
         }
-        Screen::NoteForm(_) => screens::note_form::update(m, action),
+        Screen::NoteForm(form) => {
+            let outcome = screens::note_form::update(form, &crate::ctx!(m), action);
+            apply(m, outcome)
+        }
         Screen::ClientForm(form) => {
             let outcome = screens::client_form::update(form, &crate::ctx!(m), action);
             apply(m, outcome)
@@ -367,9 +442,7 @@ fn step_model(m: &mut Model, action: Action) -> Vec<Effect> {
 fn quit(m: &mut Model) -> Vec<Effect> {
     m.quit = true;
     match &m.screen {
-        Screen::NoteForm(form) if form.has_text() => {
-            vec![Effect::SaveDraft { client: form.client.clone(), draft: form.draft(m.now, &m.window) }]
-        }
+        Screen::NoteForm(form) => screens::note_form::life::at_quit(form, &crate::ctx!(m)),
         _ => vec![],
     }
 }

@@ -55,7 +55,7 @@ pub fn view(m: &Model, frame: &mut Frame) {
         Screen::Today => screens::today::view(&m.today, &ctx, frame, body),
         Screen::Clients => screens::clients::view(&m.list, &ctx, frame, body),
         Screen::Review(v) => screens::review::view(v, &ctx, frame, body),
-        Screen::NoteForm(f) => screens::note_form::view(frame, body, f, &m.theme),
+        Screen::NoteForm(f) => screens::note_form::view(f, &ctx, frame, body),
         Screen::ClientForm(f) => screens::client_form::view(f, &ctx, frame, body),
         Screen::Appointment(f) => screens::appointment::view(f, &ctx, frame, body),
         Screen::Profile(v) => screens::profile::view(v, &ctx, frame, body),

@@ -4,17 +4,33 @@
 use crate::domain::summary::open_task_line;
 use crate::domain::{TaskId, TaskStatus};
 use crate::tui::action::{Action, Effect};
+use crate::tui::ctx::{Go, Outcome};
 use crate::tui::input::TextInput;
+use crate::tui::input::type_line;
 use crate::tui::keys::{Binding, Context, DOWN, ENTER, ESC, UP, b, ctrl, k};
 use crate::tui::model::{DISCARD_QUESTION, Model, Popup};
-use crate::tui::nav::*;
 use crate::tui::screens::list::selectable_list;
+use crate::tui::screens::list::step;
 use crate::tui::screens::profile::{item_text, parse_edit, parse_new};
 use crate::tui::screens::{centered, panel};
+use crate::tui::update::apply;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::Line;
 use ratatui::widgets::{Clear, Paragraph, Wrap};
+
+/// Refuses a change to a client whose file is unreadable or newer.
+fn writable(m: &mut Model, id: &str) -> bool {
+    match crate::ctx!(m).writable(id) {
+        Ok(()) => true,
+        Err(why) => {
+            if let Some(crate::tui::ctx::Say::Error(why) | crate::tui::ctx::Say::Info(why)) = why {
+                m.set_error(why);
+            }
+            false
+        }
+    }
+}
 
 pub fn view(frame: &mut Frame, area: Rect, m: &Model, popup: &Popup) {
     let theme = &m.theme;
@@ -368,23 +384,19 @@ fn step_popup(m: &mut Model, popup: Popup, action: Action) -> Next {
         Popup::Discard { keep: kept } => match action {
             Action::Yes => match kept {
                 Some(_) => close(vec![]),
-                None => {
-                    m.set_info("Discarded.");
-                    let effects = discard_form(m);
-                    close(effects)
-                }
+                None => close(apply(m, Outcome::go(Go::DiscardForm).and_info("Discarded."))),
             },
             Action::No | Action::Back => (kept.map(|p| *p), vec![]),
             _ => keep(Popup::Discard { keep: kept }),
         },
         Popup::Restore { client } => match action {
-            Action::Open => close(open_note(m, client.as_str(), None)),
+            Action::Open => close(apply(m, Outcome::go(Go::NewNote { client, appointment: None }))),
             Action::DiscardDraft => {
                 // Only while the window that kept it still owns it: a note
                 // another window has taken up since stays.
-                let windows = m.drafts.remove(&client).map(|d| vec![d.window]).unwrap_or_default();
-                m.set_info("The kept note was discarded.");
-                close(vec![Effect::DeleteDraft { client, windows }])
+                let windows = m.drafts.get(&client).map(|d| vec![d.window.clone()]).unwrap_or_default();
+                let forget = Outcome::effect(Effect::DeleteDraft { client, windows });
+                close(apply(m, forget.and_info("The kept note was discarded.")))
             }
             Action::Back => close(vec![]),
             _ => keep(Popup::Restore { client }),

@@ -12,13 +12,13 @@ use crate::domain::{Appointment, AppointmentId, ClientId, NewSession, Session, S
 use crate::tui::input::{TextInput, Typed};
 
 mod fields;
+pub mod life;
 mod update;
 mod view;
 
 pub use crate::tui::draft::{FIELDS, Field, NoteDraft};
 use fields::{FEEDBACK, MEASURES, MINUTES, NOTES, OBSERVATIONS, PERSONAL, PLAN, TASKS, TOPICS, WHEN, field, fields};
-pub use update::{EMPTY_NOTE, KEYS, SAVE_ANYWAY};
-pub(crate) use update::{ask_before_saving, update};
+pub use update::{KEYS, ask_before_saving, save_anyway, update};
 pub use view::view;
 
 #[derive(Debug, Clone)]
