@@ -143,6 +143,13 @@ pub enum Go {
     DiscardForm,
 }
 
+impl Go {
+    /// Going here leaves the box on screen behind: a screen, not a box.
+    pub fn leaves_box(&self) -> bool {
+        !matches!(self, Go::Popup(_) | Go::Close | Go::AskDiscard | Go::DiscardForm)
+    }
+}
+
 /// What a screen's update asks to follow.
 #[derive(Debug, Default)]
 #[must_use]

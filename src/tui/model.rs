@@ -37,7 +37,7 @@ pub enum Screen {
     Chart(ChartView),
 }
 
-pub use crate::tui::popup::{Confirmed, DISCARD_QUESTION, Popup};
+pub use crate::tui::popup::{Confirmed, Popup};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum StatusKind {

@@ -117,7 +117,7 @@ pub enum Popup {
     },
     /// A conflict from two devices to settle (see `screens::conflict`).
     Conflict(ConflictBox),
-    /// [`DISCARD_QUESTION`], asked by Esc on any form or box with typed
+    /// "Discard what you typed?", asked by Esc on any form or box with typed
     /// text: `keep` is the box to go back to (None: the form on screen).
     Discard {
         keep: Option<Box<Popup>>,
@@ -146,6 +146,3 @@ pub struct ConflictBox {
     pub index: usize,
     pub conflict: Box<crate::domain::Conflict>,
 }
-
-/// The one question Esc asks before throwing typed text away.
-pub const DISCARD_QUESTION: &str = "Discard what you typed? y discards it, n keeps it.";

@@ -44,10 +44,8 @@ fn wanted(m: &Model) -> Vec<ClientId> {
         Screen::Chart(v) => ids.extend(screens::chart::wants(v, &ctx)),
         _ => {}
     }
-    match &m.popup {
-        Some(Popup::Tasks { client, .. }) => ids.extend(ctx.roster.unloaded(client.as_str())),
-        Some(Popup::Conflict(c)) => ids.extend(screens::conflict::wants(c, &ctx)),
-        _ => {}
+    if let Some(p) = &m.popup {
+        ids.extend(screens::popups::wants(p, &ctx));
     }
     ids
 }
@@ -61,7 +59,7 @@ fn home(m: &Model) -> Screen {
 }
 
 /// Carries out what a screen asked for: the status line, where to go, the effects.
-pub(crate) fn apply(m: &mut Model, outcome: Outcome) -> Vec<Effect> {
+fn apply(m: &mut Model, outcome: Outcome) -> Vec<Effect> {
     let Outcome { mut effects, go, say } = outcome;
     // The drafts held are those kept on disk: each follows the effect that keeps or drops it.
     for effect in &effects {
@@ -111,6 +109,7 @@ fn go_to(m: &mut Model, go: Go) -> Vec<Effect> {
             return apply(m, outcome);
         }
         Go::DiscardForm => {
+            m.popup = None;
             let outcome = match &m.screen {
                 Screen::NoteForm(form) => screens::note_form::life::discard(form, &crate::ctx!(m)),
                 _ => Outcome::go(Go::Home),
@@ -156,7 +155,8 @@ fn go_to(m: &mut Model, go: Go) -> Vec<Effect> {
         Go::Popup(popup) => m.popup = Some(popup),
         Go::Close if m.help.is_some() => m.help = None,
         Go::Close => m.popup = None,
-        Go::AskDiscard => m.popup = Some(Popup::Discard { keep: None }),
+        // Asked over a box, the box is kept to go back to; over a form, the form stays.
+        Go::AskDiscard => m.popup = Some(Popup::Discard { keep: m.popup.take().map(Box::new) }),
     }
     vec![]
 }
@@ -391,12 +391,13 @@ fn step_model(m: &mut Model, action: Action) -> Vec<Effect> {
         m.help = Some(screens::help::section_start(&super::keymap::TABLE, m.context()));
         return vec![];
     }
-    if let Some(Popup::Conflict(c)) = &mut m.popup {
-        let outcome = screens::conflict::update(c, &crate::ctx!(m), action);
+    if let Some(popup) = &mut m.popup {
+        let outcome = screens::popups::update(popup, &crate::ctx!(m), action);
+        // A box that sends the therapist to a screen closes on the way.
+        if outcome.go.as_ref().is_some_and(Go::leaves_box) {
+            m.popup = None;
+        }
         return apply(m, outcome);
-    }
-    if let Some(popup) = m.popup.take() {
-        return screens::popups::update(m, popup, action);
     }
     // The open screen's own keys.
     match &mut m.screen {

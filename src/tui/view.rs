@@ -63,7 +63,7 @@ pub fn view(m: &Model, frame: &mut Frame) {
         Screen::Chart(v) => screens::chart::view(v, &ctx, frame, body),
     }
     if let Some(p) = &m.popup {
-        screens::popups::view(frame, body, m, p);
+        screens::popups::view(p, &ctx, frame, body);
     }
     if let Some(scroll) = &m.help {
         screens::help::view(scroll, &ctx, frame, body);
