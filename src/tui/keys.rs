@@ -243,6 +243,14 @@ impl KeyTable {
         found.map(|b| keys_label(b.keys)).unwrap_or_default()
     }
 
+    /// The footer's words for `action` in `context`: its keys and what they
+    /// do ("S", "sync"), as the table says them.
+    pub fn hint(&self, context: Context, action: &Action) -> Option<(String, &'static str)> {
+        self.bindings()
+            .find(|b| (b.context == context || Some(b.context) == context.parent()) && &b.action == action)
+            .map(|b| (keys_label(b.keys), b.help))
+    }
+
     /// The first key that does `action` in `context`, alone ("Enter", not "Enter/Ctrl-S").
     pub fn key_for(&self, context: Context, action: &Action) -> String {
         self.bindings()

@@ -5,8 +5,9 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
 
+use super::action::Action;
 use super::ctx::{MIN_HEIGHT, MIN_WIDTH, too_small};
-use super::keymap::{Context, footer};
+use super::keymap::{Context, TABLE, footer};
 use super::model::{Model, Screen, StatusKind};
 use super::screens;
 use super::theme::Theme;
@@ -84,14 +85,8 @@ fn situational_keys(m: &Model, context: Context) -> Vec<(String, &'static str)> 
     let synced = m.sync.is_some() && matches!(context, Context::Today | Context::Clients);
     let conflict = matches!(&m.screen, Screen::Review(v) if m.summary(v.client.as_str()).is_some_and(|s| s.conflicts > 0))
         && context == Context::Review;
-    let mut keys = Vec::new();
-    if synced {
-        keys.push(("S".to_string(), "sync"));
-    }
-    if conflict {
-        keys.push(("c".to_string(), "settle conflict"));
-    }
-    keys
+    let shown = [(synced, Action::Sync), (conflict, Action::SettleConflict)];
+    shown.into_iter().filter(|(on, _)| *on).filter_map(|(_, action)| TABLE.hint(context, &action)).collect()
 }
 
 /// The most lines the footer takes; `?` lists every key anyway.
