@@ -225,9 +225,26 @@ impl Binding {
 pub struct KeyTable {
     pub slices: &'static [&'static [Binding]],
     pub order: &'static [Context],
+    /// The keys that quit from anywhere (an unsaved note is kept).
+    pub quit: &'static [Key],
+    /// The keys that hide the screen at once, from anywhere.
+    pub hide: &'static [Key],
 }
 
 impl KeyTable {
+    /// The first key that quits from anywhere ("Ctrl-C").
+    pub fn key_for_quit(&self) -> String {
+        self.quit.first().map(Key::label).unwrap_or_default()
+    }
+
+    /// The keys that work on every screen, with what help says they do.
+    pub fn anywhere(&self) -> [(String, &'static str); 2] {
+        [
+            (keys_label(self.quit), "quit (an unsaved note is kept and offered back next time)"),
+            (keys_label(self.hide), "hide the screen at once (a client walks in); any key brings it back"),
+        ]
+    }
+
     /// Every binding, screen by screen.
     pub fn bindings(&self) -> impl Iterator<Item = &'static Binding> + use<> {
         self.slices.iter().flat_map(|keys| keys.iter())

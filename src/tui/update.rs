@@ -369,7 +369,10 @@ fn step_model(m: &mut Model, action: Action) -> Vec<Effect> {
         // does not throw away a form being filled in.
         let pasted = m.pasted_at.take().is_some_and(|at| (m.now - at).num_milliseconds() < PASTED_KEYS_MS);
         if pasted && m.holds_text() {
-            m.set_info("Not quitting: that Ctrl-C came with the paste. What you typed is kept; Ctrl-C again quits.");
+            let quit = super::keymap::TABLE.key_for_quit();
+            m.set_info(format!(
+                "Not quitting: that {quit} came with the paste. What you typed is kept; {quit} again quits."
+            ));
             return vec![];
         }
         return quit(m);

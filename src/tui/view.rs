@@ -17,8 +17,10 @@ pub fn view(m: &Model, frame: &mut Frame) {
     let area = frame.area();
     if too_small((area.width, area.height)) {
         let text = format!(
-            "Window too small ({}×{}). Make it at least {MIN_WIDTH}×{MIN_HEIGHT}; nothing is lost. Until then keys do nothing (type again after); Ctrl-C quits.",
-            area.width, area.height
+            "Window too small ({}×{}). Make it at least {MIN_WIDTH}×{MIN_HEIGHT}; nothing is lost. Until then keys do nothing (type again after); {} quits.",
+            area.width,
+            area.height,
+            TABLE.key_for_quit()
         );
         frame.render_widget(Paragraph::new(text).wrap(Wrap { trim: true }), area);
         return;
