@@ -892,6 +892,16 @@ fn a_conflict_from_two_devices_stands_under_a_heading_that_fits_the_reviews_labe
         "the heading stays in its column, apart from its text: {line}"
     );
     assert!(seen.contains("him\" is in place; the other value was \"they/them\""), "{seen}");
+    // c opens the box, whose hint names the table's keys; o settles it with the other value.
+    app.press("c");
+    let settling = app.screen(80, 24);
+    assert!(settling.contains("From two devices · 1 of 1"), "{settling}");
+    assert!(settling.contains("k keeps the value in place; o puts the other value in its place."), "{settling}");
+    app.press("o");
+    assert!(app.rt.model.popup.is_none());
+    let record = app.rt.model.record("james-okafor").expect("the review keeps James loaded");
+    assert!(record.conflicts.is_empty(), "settled: {:?}", record.conflicts);
+    assert_eq!(record.client.pronouns.as_deref(), Some("they/them"));
 }
 
 #[test]
@@ -1853,7 +1863,7 @@ fn a_note_backfilled_past_the_editing_period_is_asked_about_in_the_same_words_by
     let Some(rapport::tui::model::Popup::Confirm { question, .. }) = &app.rt.model.popup else {
         panic!("the app asks before saving: {}", app.screen(80, 24));
     };
-    let suffix = format!(" {}", rapport::tui::screens::note_form::SAVE_ANYWAY);
+    let suffix = format!(" {}", rapport::tui::screens::note_form::save_anyway(&rapport::tui::keymap::TABLE));
     let asked = question.strip_suffix(&suffix).expect("the app adds its keys to the core's question").to_string();
     assert!(asked.contains("so it would be final as soon as it is saved"), "{asked}");
     // The CLI, on the same folder, without a terminal to ask on: refused, in the same words.

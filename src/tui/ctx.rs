@@ -20,6 +20,15 @@ use crate::tui::popup::Popup;
 use crate::tui::roster::Roster;
 use crate::tui::theme::Theme;
 
+/// Below this the app asks for a bigger window instead of drawing.
+pub const MIN_WIDTH: u16 = 60;
+pub const MIN_HEIGHT: u16 = 15;
+
+/// A window of `size` (columns, rows) is smaller than the app can draw in.
+pub fn too_small(size: (u16, u16)) -> bool {
+    size.0 < MIN_WIDTH || size.1 < MIN_HEIGHT
+}
+
 /// What every screen shares, lent to it for one update or one drawing.
 #[derive(Debug, Clone, Copy)]
 pub struct Ctx<'a> {
@@ -86,15 +95,36 @@ pub enum Go {
         client: ClientId,
         appointment: Option<Appointment>,
     },
-    /// The client list, on note `session` of `client`.
+    /// The client list on `client`: its sessions pane on note `session`
+    /// when given, else the list of clients.
     Session {
         client: ClientId,
-        session: SessionId,
+        session: Option<SessionId>,
     },
     Profile {
         client: ClientId,
         part: Part,
         selected: usize,
+    },
+    /// The form for a new client.
+    NewClient,
+    /// The form changing `client`'s details.
+    EditClient {
+        client: ClientId,
+    },
+    /// The form changing `client`'s note `session` (not yet final).
+    EditNote {
+        client: ClientId,
+        session: SessionId,
+    },
+    /// Book an appointment for `client`.
+    Book {
+        client: ClientId,
+    },
+    /// Move `client`'s `appointment`.
+    MoveAppointment {
+        client: ClientId,
+        appointment: Appointment,
     },
     /// `client`'s measures as charts; [`Go::Back`] returns to this screen.
     Chart {
@@ -108,6 +138,16 @@ pub enum Go {
     Close,
     /// Ask before leaving the form on screen, for it has typed text.
     AskDiscard,
+    /// Leave the form on screen, what was typed in it thrown away (the
+    /// form says what becomes of it).
+    DiscardForm,
+}
+
+impl Go {
+    /// Going here leaves the box on screen behind: a screen, not a box.
+    pub fn leaves_box(&self) -> bool {
+        !matches!(self, Go::Popup(_) | Go::Close | Go::AskDiscard | Go::DiscardForm)
+    }
 }
 
 /// What a screen's update asks to follow.

@@ -4,6 +4,7 @@
 use chrono::NaiveDateTime;
 
 use super::action::{Action, Effect};
+use super::keys::Context;
 use crate::domain::RecordError;
 use crate::domain::time::format_datetime;
 use crate::sanitize::MakeVisible;
@@ -147,9 +148,13 @@ fn perform(store: &Store, effect: Effect, now: NaiveDateTime) -> Option<Action> 
                 let mut on_disk = r.profile();
                 on_disk.make_visible();
                 if on_disk != base {
-                    return Err(RecordError::Invalid(
-                        "these details were changed in another window meanwhile; nothing was saved. Press Esc, then e to edit the new version".into(),
-                    ));
+                    let key = |context, action| super::keymap::TABLE.key_for(context, &action);
+                    return Err(RecordError::Invalid(format!(
+                        "these details were changed in another window meanwhile; nothing was saved. Press {}, then {} \
+                         to edit the new version",
+                        key(Context::ClientForm, Action::Back),
+                        key(Context::Clients, Action::EditClient)
+                    )));
                 }
                 r.set_profile(profile);
                 Ok(())

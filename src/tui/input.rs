@@ -20,6 +20,7 @@ use ratatui::widgets::Widget;
 use ratatui_textarea::{CursorMove, TextArea, WrapMode};
 
 use crate::domain::bounds;
+use crate::tui::action::Action;
 
 #[derive(Debug, Clone)]
 pub struct TextInput {
@@ -152,6 +153,20 @@ impl TextInput {
     /// Empties the field (Ctrl-U in the search line).
     pub fn clear(&mut self) {
         *self = TextInput::new("", self.one_line);
+    }
+}
+
+/// Types a key or a paste into a one-line field (Enter is not a new line).
+/// Returns why it was refused (the field is full), for the status line.
+pub fn type_line(input: &mut TextInput, action: Action) -> Option<String> {
+    let typed = match action {
+        Action::Input(key) => input.input(key),
+        Action::Paste(text) => input.paste(&text),
+        _ => Typed::NotTaken,
+    };
+    match typed {
+        Typed::Refused(why) => Some(why),
+        _ => None,
     }
 }
 

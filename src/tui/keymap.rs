@@ -16,7 +16,10 @@ static SLICES: &[&[Binding]] = &[
     crate::tui::screens::today::KEYS,
     crate::tui::screens::clients::KEYS,
     crate::tui::screens::review::KEYS,
-    crate::tui::screens::popups::KEYS,
+    crate::tui::screens::popups::tasks::KEYS,
+    crate::tui::screens::popups::text_box::KEYS,
+    crate::tui::screens::popups::question::KEYS,
+    crate::tui::screens::popups::restore::KEYS,
     crate::tui::screens::conflict::KEYS,
     crate::tui::screens::profile::KEYS,
     crate::tui::screens::chart::KEYS,
@@ -29,7 +32,8 @@ static SLICES: &[&[Binding]] = &[
 ];
 
 /// The table as screens read it, through their `Ctx`.
-pub static TABLE: KeyTable = KeyTable { slices: SLICES, order: &HELP_ORDER };
+pub static TABLE: KeyTable =
+    KeyTable { slices: SLICES, order: &HELP_ORDER, quit: &[QUIT_ANYWHERE], hide: &BLANK_ANYWHERE };
 
 /// Every binding, screen by screen.
 pub fn bindings() -> impl Iterator<Item = &'static Binding> {
@@ -113,8 +117,9 @@ pub fn markdown() -> String {
             out.push_str(&format!("| {} | `{}` | {} |\n", c.title(), keys_label(b.keys), b.describe()));
         }
     }
-    out.push_str("| Anywhere | `Ctrl-C` | quit (an unsaved note is kept and offered back next time) |\n");
-    out.push_str("| Anywhere | `Ctrl-L/F12` | hide the screen at once (a client walks in); any key brings it back |\n");
+    for (keys, does) in TABLE.anywhere() {
+        out.push_str(&format!("| Anywhere | `{keys}` | {does} |\n"));
+    }
     out
 }
 

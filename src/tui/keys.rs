@@ -225,9 +225,26 @@ impl Binding {
 pub struct KeyTable {
     pub slices: &'static [&'static [Binding]],
     pub order: &'static [Context],
+    /// The keys that quit from anywhere (an unsaved note is kept).
+    pub quit: &'static [Key],
+    /// The keys that hide the screen at once, from anywhere.
+    pub hide: &'static [Key],
 }
 
 impl KeyTable {
+    /// The first key that quits from anywhere ("Ctrl-C").
+    pub fn key_for_quit(&self) -> String {
+        self.quit.first().map(Key::label).unwrap_or_default()
+    }
+
+    /// The keys that work on every screen, with what help says they do.
+    pub fn anywhere(&self) -> [(String, &'static str); 2] {
+        [
+            (keys_label(self.quit), "quit (an unsaved note is kept and offered back next time)"),
+            (keys_label(self.hide), "hide the screen at once (a client walks in); any key brings it back"),
+        ]
+    }
+
     /// Every binding, screen by screen.
     pub fn bindings(&self) -> impl Iterator<Item = &'static Binding> + use<> {
         self.slices.iter().flat_map(|keys| keys.iter())
@@ -241,6 +258,14 @@ impl KeyTable {
             .find(|b| b.context == context && &b.action == action)
             .or_else(|| self.bindings().find(|b| Some(b.context) == context.parent() && &b.action == action));
         found.map(|b| keys_label(b.keys)).unwrap_or_default()
+    }
+
+    /// The footer's words for `action` in `context`: its keys and what they
+    /// do ("S", "sync"), as the table says them.
+    pub fn hint(&self, context: Context, action: &Action) -> Option<(String, &'static str)> {
+        self.bindings()
+            .find(|b| (b.context == context || Some(b.context) == context.parent()) && &b.action == action)
+            .map(|b| (keys_label(b.keys), b.help))
     }
 
     /// The first key that does `action` in `context`, alone ("Enter", not "Enter/Ctrl-S").

@@ -10,7 +10,6 @@ pub mod input;
 pub mod keymap;
 pub mod keys;
 pub mod model;
-pub mod nav;
 pub mod popup;
 pub mod roster;
 pub mod runtime;

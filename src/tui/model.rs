@@ -16,7 +16,6 @@ use crate::tui::screens::chart::ChartView;
 use crate::tui::screens::client_form::ClientForm;
 pub use crate::tui::screens::clients::ClientsState;
 use crate::tui::screens::note_form::{NoteDraft, NoteForm};
-pub use crate::tui::screens::note_pane::{NoteCache, NoteItem};
 use crate::tui::screens::profile::{Part, ProfileView};
 use crate::tui::screens::review::ReviewView;
 use crate::tui::screens::search::SearchView;
@@ -38,7 +37,7 @@ pub enum Screen {
     Chart(ChartView),
 }
 
-pub use crate::tui::popup::{Confirmed, DISCARD_QUESTION, Popup};
+pub use crate::tui::popup::{Confirmed, Popup};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum StatusKind {
@@ -90,15 +89,10 @@ pub struct Model {
     pub blank_after_minutes: Option<u32>,
     /// The data folder is encrypted: nothing may reach the disk in plain text.
     pub encrypted: bool,
-    /// Files in the data folder that need attention and are never shown
-    /// (sync-conflict copies, links): the client list says so.
-    pub strays: usize,
     /// This app window's token, marking the drafts it keeps.
     pub window: String,
     /// The terminal's size (columns, rows), as last told by the loop.
     pub size: (u16, u16),
-    /// The wrapped note on screen, kept between frames.
-    pub note_cache: std::cell::RefCell<NoteCache>,
     /// When text was last pasted: a Ctrl-C just after it came with it.
     pub pasted_at: Option<NaiveDateTime>,
     /// In a synced folder, what the header says of syncing.
@@ -137,10 +131,8 @@ impl Model {
             last_key: now,
             blank_after_minutes: None,
             encrypted: false,
-            note_cache: Default::default(),
             size: (80, 24),
             window: format!("{:016x}", fastrand::u64(..)),
-            strays: 0,
             sync: None,
         };
         m.list.refilter(&m.roster);
@@ -177,7 +169,7 @@ impl Model {
             Some(Popup::Addendum { .. }) => return Context::Addendum,
             Some(Popup::NewTask { .. }) => return Context::NewTask,
             Some(Popup::Measures { .. }) => return Context::Measures,
-            Some(Popup::Conflict { .. }) => return Context::Conflict,
+            Some(Popup::Conflict(_)) => return Context::Conflict,
             None => {}
         }
         match &self.screen {
@@ -224,7 +216,7 @@ impl Model {
 
     /// The window is smaller than the app can draw in.
     pub fn too_small(&self) -> bool {
-        self.size.0 < crate::tui::view::MIN_WIDTH || self.size.1 < crate::tui::view::MIN_HEIGHT
+        crate::tui::ctx::too_small(self.size)
     }
 
     pub fn set_info(&mut self, text: impl Into<String>) {

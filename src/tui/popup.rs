@@ -115,19 +115,34 @@ pub enum Popup {
         at: NaiveDateTime,
         input: Box<TextInput>,
     },
-    /// A conflict from two devices to settle (see `screens::conflict`):
-    /// `client`'s number `index`, from 0.
-    Conflict {
-        client: ClientId,
-        index: usize,
-        conflict: Box<crate::domain::Conflict>,
-    },
-    /// [`DISCARD_QUESTION`], asked by Esc on any form or box with typed
+    /// A conflict from two devices to settle (see `screens::conflict`).
+    Conflict(ConflictBox),
+    /// "Discard what you typed?", asked by Esc on any form or box with typed
     /// text: `keep` is the box to go back to (None: the form on screen).
     Discard {
         keep: Option<Box<Popup>>,
     },
 }
 
-/// The one question Esc asks before throwing typed text away.
-pub const DISCARD_QUESTION: &str = "Discard what you typed? y discards it, n keeps it.";
+impl Popup {
+    /// The box asking a few words on how task `task` (`text`) went, as it
+    /// is marked `status`.
+    pub fn outcome(client: &ClientId, task: &TaskId, text: &str, status: TaskStatus) -> Popup {
+        Popup::Outcome {
+            client: client.clone(),
+            task: task.clone(),
+            task_text: text.to_string(),
+            status,
+            input: Box::new(TextInput::one_line("")),
+        }
+    }
+}
+
+/// The conflict box's state: `client`'s conflict number `index` (from 0),
+/// as it was when the box showed it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ConflictBox {
+    pub client: ClientId,
+    pub index: usize,
+    pub conflict: Box<crate::domain::Conflict>,
+}

@@ -68,11 +68,11 @@ pub fn open_model(store: &Store, now: NaiveDateTime, theme: Theme) -> Result<Mod
         let on_start_and_quit = store.settings().sync_on_start_and_quit;
         model.sync = Some(super::sync::SyncMark { on_start_and_quit, ..Default::default() });
     }
-    model.strays = store.strays_at_a_glance().into_iter().filter(|s| s.kind.needs_attention()).count();
-    if model.strays > 0 {
+    model.list.strays = store.strays_at_a_glance().into_iter().filter(|s| s.kind.needs_attention()).count();
+    if model.list.strays > 0 {
         model.set_error(format!(
             "{} in the data folder Rapport ignores (a sync-conflict copy or a link): run `rapport doctor` to see what to do.",
-            if model.strays == 1 { "1 file".to_string() } else { format!("{} files", model.strays) }
+            if model.list.strays == 1 { "1 file".to_string() } else { format!("{} files", model.list.strays) }
         ));
     }
     Ok(model)

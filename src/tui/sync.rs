@@ -9,9 +9,10 @@
 use chrono::NaiveDateTime;
 
 use super::action::{Action, Effect};
-use super::model::Model;
+use super::ctx::Outcome;
+use super::roster::Roster;
 use crate::domain::plural;
-use crate::store::Store;
+use crate::store::{IndexEntry, Store};
 use crate::sync::Status;
 
 /// What the header knows of the folder's sync, in a synced folder.
@@ -44,9 +45,9 @@ pub enum Tone {
     Warning,
 }
 
-/// The header's words about syncing, in a synced folder.
-pub fn mark(m: &Model) -> Option<(String, Tone)> {
-    let s = m.sync.as_ref()?;
+/// The header's words about syncing, in a synced folder: where `s`
+/// stands at `now`, and the conflicts over every client of `roster`.
+pub fn mark(s: &SyncMark, roster: &Roster, now: NaiveDateTime) -> (String, Tone) {
     let (said, tone) = if s.running {
         ("syncing…".into(), Tone::Quiet)
     } else if s.failed {
@@ -54,20 +55,20 @@ pub fn mark(m: &Model) -> Option<(String, Tone)> {
     } else if s.to_sync > 0 {
         (format!("{} to sync", plural(s.to_sync, "change")), Tone::Quiet)
     } else if let Some(last) = s.last {
-        (format!("synced {}", since(last, m.now)), Tone::Quiet)
+        (format!("synced {}", since(last, now)), Tone::Quiet)
     } else {
         ("not synced yet".into(), Tone::Quiet)
     };
     // Conflicts first, and where the sync stands beside them.
-    Some(match conflicts(m) {
+    match conflicts(roster) {
         0 => (said, tone),
         n => (format!("{} · {said}", plural(n, "conflict")), Tone::Warning),
-    })
+    }
 }
 
 /// Conflicts from two devices not yet settled, over every client.
-fn conflicts(m: &Model) -> usize {
-    m.roster.clients.iter().filter_map(|c| c.summary.as_ref().ok()).map(|s| s.conflicts).sum()
+pub fn conflicts(roster: &Roster) -> usize {
+    roster.clients.iter().filter_map(|c| c.summary.as_ref().ok()).map(|s| s.conflicts).sum()
 }
 
 /// "just now", "3 min ago", "2 h ago", "4 days ago".
@@ -76,32 +77,25 @@ pub fn since(then: NaiveDateTime, now: NaiveDateTime) -> String {
         .unwrap_or_else(|| format!("{} ago", plural(((now - then).num_minutes() / 1440) as usize, "day")))
 }
 
-/// The sync key: sync now, in a synced folder.
-pub fn sync_key(m: &mut Model) -> Vec<Effect> {
-    match &mut m.sync {
-        None => {
-            m.set_info(
-                "This practice is on this device only. `rapport sync init REMOTE` sets up syncing with your other \
-                 devices (see the README, Two devices).",
-            );
-            vec![]
-        }
-        Some(s) if s.running => {
-            m.set_info("Already syncing; the header says when it is done.");
-            vec![]
-        }
+/// The sync key: sync now, in a synced folder (`sync` is None in one that is not).
+pub fn sync_key(sync: &mut Option<SyncMark>) -> Outcome {
+    match sync {
+        None => Outcome::info(
+            "This practice is on this device only. `rapport sync init REMOTE` sets up syncing with your other \
+             devices (see the README, Two devices).",
+        ),
+        Some(s) if s.running => Outcome::info("Already syncing; the header says when it is done."),
         Some(s) => {
             s.running = true;
-            vec![Effect::Sync]
+            Outcome::effect(Effect::Sync)
         }
     }
 }
 
 /// On each tick: the first syncs (with the setting) or asks where the
 /// folder stands; later ones ask again now and then.
-pub fn tick(m: &mut Model) -> Vec<Effect> {
-    let now = m.now;
-    let Some(s) = &mut m.sync else { return vec![] };
+pub fn tick(sync: &mut Option<SyncMark>, now: NaiveDateTime) -> Vec<Effect> {
+    let Some(s) = sync else { return vec![] };
     let first = s.checked.is_none();
     let due = s.checked.is_none_or(|t| (now - t).num_minutes() >= CHECK_MINUTES);
     if !due || s.running {
@@ -116,10 +110,10 @@ pub fn tick(m: &mut Model) -> Vec<Effect> {
 }
 
 /// After a change is saved: the header counts it.
-pub fn changed(m: &mut Model) -> Vec<Effect> {
-    match &mut m.sync {
+pub fn changed(sync: &mut Option<SyncMark>, now: NaiveDateTime) -> Vec<Effect> {
+    match sync {
         Some(s) if !s.running => {
-            s.checked = Some(m.now);
+            s.checked = Some(now);
             vec![Effect::CheckSync]
         }
         _ => vec![],
@@ -127,34 +121,33 @@ pub fn changed(m: &mut Model) -> Vec<Effect> {
 }
 
 /// The answer to [`Effect::CheckSync`].
-pub fn checked(m: &mut Model, result: Result<Status, String>) {
-    let Some(s) = &mut m.sync else { return };
+pub fn checked(sync: &mut Option<SyncMark>, result: Result<Status, String>) {
+    let Some(s) = sync else { return };
     if let Ok(st) = result {
         s.to_sync = st.changes();
         s.last = st.last_sync;
     }
 }
 
-/// The answer to [`Effect::Sync`].
-pub fn synced(m: &mut Model, result: Result<SyncDone, String>) {
-    let Some(s) = &mut m.sync else { return };
+/// The answer to [`Effect::Sync`]: the mark takes it in; what the sync
+/// brought (the index as it is now, and what to say) is handed on, or
+/// what to say of its failure.
+pub fn synced(
+    sync: &mut Option<SyncMark>,
+    result: Result<SyncDone, String>,
+) -> Result<(Vec<IndexEntry>, String), String> {
+    let Some(s) = sync else { return Err("Not synced: this practice is on this device only.".into()) };
     s.running = false;
     match result {
         Ok(done) => {
             s.failed = false;
             s.to_sync = done.status.changes();
             s.last = done.status.last_sync;
-            m.refreshed(done.entries);
-            super::screens::today::messages_changed(m);
-            if conflicts(m) > 0 {
-                m.set_error(done.said);
-            } else {
-                m.set_info(done.said);
-            }
+            Ok((done.entries, done.said))
         }
         Err(e) => {
             s.failed = true;
-            m.set_error(format!("Not synced: {e}"));
+            Err(format!("Not synced: {e}"))
         }
     }
 }
@@ -212,23 +205,17 @@ pub fn remind_at_quit(store: &Store) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::tui::theme::Theme;
+    use crate::tui::ctx::Say;
 
     fn at(s: &str) -> NaiveDateTime {
         crate::domain::time::parse_datetime(s).unwrap()
     }
 
-    fn model(mark: Option<SyncMark>) -> Model {
-        let mut m = Model::new(Vec::new(), Vec::new(), at("2026-11-23 12:00"), Theme { color: false });
-        m.sync = mark;
-        m
-    }
-
     #[test]
     fn the_mark_says_the_most_pressing_thing_first() {
-        assert_eq!(mark(&model(None)), None, "an unsynced folder has no mark");
         let last = Some(at("2026-11-23 11:57"));
-        let said = |s: SyncMark| mark(&model(Some(s))).unwrap();
+        let roster = Roster::new(Vec::new());
+        let said = |s: SyncMark| mark(&s, &roster, at("2026-11-23 12:00"));
         assert_eq!(said(SyncMark { last, ..Default::default() }), ("synced 3 min ago".into(), Tone::Quiet));
         assert_eq!(
             said(SyncMark { last, to_sync: 4, ..Default::default() }),
@@ -241,18 +228,20 @@ mod tests {
 
     #[test]
     fn the_first_tick_syncs_only_with_the_setting_and_a_sync_is_never_sent_twice() {
-        let mut m = model(Some(SyncMark::default()));
-        assert_eq!(tick(&mut m), vec![Effect::CheckSync]);
-        assert_eq!(tick(&mut m), vec![], "asked again only after a minute");
-        let mut m = model(Some(SyncMark { on_start_and_quit: true, ..Default::default() }));
-        assert_eq!(tick(&mut m), vec![Effect::Sync]);
-        assert_eq!(sync_key(&mut m), vec![], "already syncing");
-        synced(&mut m, Err("the remote could not be reached".into()));
-        assert!(m.status.as_ref().unwrap().text.contains("Not synced: the remote could not be reached"));
-        assert_eq!(sync_key(&mut m), vec![Effect::Sync]);
-        let mut m = model(None);
-        assert_eq!(sync_key(&mut m), vec![]);
-        assert!(m.status.unwrap().text.contains("`rapport sync init REMOTE`"));
+        let now = at("2026-11-23 12:00");
+        let mut s = Some(SyncMark::default());
+        assert_eq!(tick(&mut s, now), vec![Effect::CheckSync]);
+        assert_eq!(tick(&mut s, now), vec![], "asked again only after a minute");
+        let mut s = Some(SyncMark { on_start_and_quit: true, ..Default::default() });
+        assert_eq!(tick(&mut s, now), vec![Effect::Sync]);
+        assert!(sync_key(&mut s).effects.is_empty(), "already syncing");
+        let failed = synced(&mut s, Err("the remote could not be reached".into())).unwrap_err();
+        assert!(failed.contains("Not synced: the remote could not be reached"));
+        assert_eq!(sync_key(&mut s).effects, vec![Effect::Sync]);
+        let mut s = None;
+        let out = sync_key(&mut s);
+        assert!(out.effects.is_empty());
+        assert!(matches!(out.say, Some(Say::Info(t)) if t.contains("`rapport sync init REMOTE`")));
     }
 
     #[test]

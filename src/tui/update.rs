@@ -5,12 +5,9 @@ use crate::domain::bounds;
 
 use super::action::{Action, Effect};
 use super::ctx::{Go, Outcome, Say};
-use super::input::TextInput;
 use super::model::Popup;
 use super::model::{Model, Screen, StatusKind};
-use super::nav::home;
 use super::screens;
-use super::screens::search::SearchView;
 use crate::domain::ClientId;
 
 /// How often the data folder is checked for changes made elsewhere.
@@ -28,7 +25,7 @@ pub fn update(m: &mut Model, action: Action) -> Vec<Effect> {
     let mut effects = step_model(m, action);
     if saved {
         // The header counts the change among those to sync.
-        effects.extend(super::sync::changed(m));
+        effects.extend(super::sync::changed(&mut m.sync, m.now));
     }
     // Load the records the screen now shows, if they are not loaded yet.
     effects.extend(wanted(m).into_iter().map(|client| Effect::LoadClient { client }));
@@ -40,24 +37,42 @@ pub fn update(m: &mut Model, action: Action) -> Vec<Effect> {
 fn wanted(m: &Model) -> Vec<ClientId> {
     let ctx = crate::ctx!(m);
     let mut ids = Vec::new();
-    if let Some(e) = m.selected_entry().filter(|_| matches!(m.screen, Screen::Clients)) {
-        ids.extend(ctx.roster.unloaded(e.id.as_str()));
-    }
     match &m.screen {
-        Screen::Review(v) => ids.extend(ctx.roster.unloaded(v.client.as_str())),
-        Screen::Profile(v) => ids.extend(ctx.roster.unloaded(v.client.as_str())),
+        Screen::Clients => ids.extend(screens::clients::wants(&m.list, &ctx)),
+        Screen::Review(v) => ids.extend(screens::review::wants(v, &ctx)),
+        Screen::Profile(v) => ids.extend(screens::profile::wants(v, &ctx)),
         Screen::Chart(v) => ids.extend(screens::chart::wants(v, &ctx)),
         _ => {}
     }
-    if let Some(Popup::Tasks { client, .. }) = &m.popup {
-        ids.extend(ctx.roster.unloaded(client.as_str()));
+    if let Some(p) = &m.popup {
+        ids.extend(screens::popups::wants(p, &ctx));
     }
     ids
+}
+
+/// Today or the client list, whichever is home.
+fn home(m: &Model) -> Screen {
+    match m.home {
+        Screen::Today => Screen::Today,
+        _ => Screen::Clients,
+    }
 }
 
 /// Carries out what a screen asked for: the status line, where to go, the effects.
 fn apply(m: &mut Model, outcome: Outcome) -> Vec<Effect> {
     let Outcome { mut effects, go, say } = outcome;
+    // The drafts held are those kept on disk: each follows the effect that keeps or drops it.
+    for effect in &effects {
+        match effect {
+            Effect::SaveDraft { client, draft } => {
+                m.drafts.insert(client.clone(), draft.clone());
+            }
+            Effect::DeleteDraft { client, .. } => {
+                m.drafts.remove(client);
+            }
+            _ => {}
+        }
+    }
     match say {
         Some(Say::Info(text)) => m.set_info(text),
         Some(Say::Error(text)) => m.set_error(text),
@@ -81,16 +96,56 @@ fn go_to(m: &mut Model, go: Go) -> Vec<Effect> {
             m.screen = Screen::Clients;
             m.home = Screen::Clients;
         }
-        Go::Review { client, appointment } => super::nav::open_review(m, client.as_str(), appointment),
-        Go::NewNote { client, appointment } => return super::nav::open_note(m, client.as_str(), appointment),
+        Go::Review { client, appointment } => match screens::review::open(&crate::ctx!(m), &client, appointment) {
+            Ok(review) => m.screen = Screen::Review(review),
+            Err(Some(why)) => m.set_error(why),
+            Err(None) => {}
+        },
+        Go::NewNote { client, appointment } => {
+            let (form, outcome) = screens::note_form::life::open(&crate::ctx!(m), &client, appointment);
+            if let Some(form) = form {
+                m.screen = Screen::NoteForm(Box::new(form));
+            }
+            return apply(m, outcome);
+        }
+        Go::DiscardForm => {
+            m.popup = None;
+            let outcome = match &m.screen {
+                Screen::NoteForm(form) => screens::note_form::life::discard(form, &crate::ctx!(m)),
+                _ => Outcome::go(Go::Home),
+            };
+            return apply(m, outcome);
+        }
         Go::Session { client, session } => {
             m.screen = Screen::Clients;
             m.home = Screen::Clients;
             m.select_client(client.as_str());
-            m.select_session(client.as_str(), &session);
+            m.list.sessions_focus = session.is_some();
+            if let Some(session) = session {
+                m.select_session(client.as_str(), &session);
+            }
         }
         Go::Profile { client, part, selected } => {
-            m.screen = Screen::Profile(screens::profile::ProfileView { client, part, selected })
+            m.screen = Screen::Profile(screens::profile::open(client, part, selected))
+        }
+        Go::NewClient => m.screen = Screen::ClientForm(screens::client_form::ClientForm::add()),
+        Go::EditClient { client } => {
+            if let Some(form) = screens::client_form::open_edit(&crate::ctx!(m), client) {
+                m.screen = Screen::ClientForm(form);
+            }
+        }
+        Go::EditNote { client, session } => {
+            if let Some(form) = screens::note_form::NoteForm::open_edit(&crate::ctx!(m), &client, &session) {
+                m.screen = Screen::NoteForm(Box::new(form));
+            }
+        }
+        Go::Book { client } => {
+            if let Some(form) = screens::appointment::open_book(&crate::ctx!(m), client) {
+                m.screen = Screen::Appointment(form);
+            }
+        }
+        Go::MoveAppointment { client, appointment } => {
+            m.screen = Screen::Appointment(screens::appointment::open_move(&crate::ctx!(m), client, &appointment))
         }
         Go::Chart { client } => {
             let from = std::mem::replace(&mut m.screen, Screen::Chart(screens::chart::open(client)));
@@ -100,7 +155,8 @@ fn go_to(m: &mut Model, go: Go) -> Vec<Effect> {
         Go::Popup(popup) => m.popup = Some(popup),
         Go::Close if m.help.is_some() => m.help = None,
         Go::Close => m.popup = None,
-        Go::AskDiscard => m.popup = Some(Popup::Discard { keep: None }),
+        // Asked over a box, the box is kept to go back to; over a form, the form stays.
+        Go::AskDiscard => m.popup = Some(Popup::Discard { keep: m.popup.take().map(Box::new) }),
     }
     vec![]
 }
@@ -124,8 +180,9 @@ fn step_model(m: &mut Model, action: Action) -> Vec<Effect> {
         // Nothing typed blind into a window too small to show it acts.
         Action::Paste(_) if m.too_small() => return vec![],
         Action::SearchDone { query, result } => {
-            screens::search::found(m, query, result);
-            return vec![];
+            let Screen::Search(v) = &mut m.screen else { return vec![] };
+            let outcome = screens::search::found(v, query, result);
+            return apply(m, outcome);
         }
         Action::ClientLoaded { client, record } => {
             m.loaded(client.as_str(), record.map(|r| *r));
@@ -133,7 +190,13 @@ fn step_model(m: &mut Model, action: Action) -> Vec<Effect> {
         }
         Action::Tick(now) => {
             m.now = now;
-            let mut effects = super::nav::keep_draft_if_due(m);
+            let mut effects = match &mut m.screen {
+                Screen::NoteForm(form) => {
+                    let keep = screens::note_form::life::keep_if_due(form, &crate::ctx!(m));
+                    apply(m, Outcome::effects(keep))
+                }
+                _ => vec![],
+            };
             if let Some(minutes) = m.blank_after_minutes
                 && (now - m.last_key).num_minutes() >= i64::from(minutes)
             {
@@ -143,20 +206,32 @@ fn step_model(m: &mut Model, action: Action) -> Vec<Effect> {
                 m.last_refresh = now;
                 effects.push(Effect::Refresh);
             }
-            effects.extend(super::sync::tick(m));
+            effects.extend(super::sync::tick(&mut m.sync, now));
             return effects;
         }
         Action::Synced(result) => {
-            super::sync::synced(m, *result);
+            match super::sync::synced(&mut m.sync, *result) {
+                Ok((entries, said)) => {
+                    m.refreshed(entries);
+                    screens::today::messages_changed(&mut m.today, &m.roster);
+                    // A conflict the sync brought is worth more than a passing word.
+                    if super::sync::conflicts(&m.roster) > 0 {
+                        m.set_error(said);
+                    } else {
+                        m.set_info(said);
+                    }
+                }
+                Err(said) => m.set_error(said),
+            }
             return vec![];
         }
         Action::SyncChecked(result) => {
-            super::sync::checked(m, result);
+            super::sync::checked(&mut m.sync, result);
             return vec![];
         }
         Action::Refreshed(entries) => {
             let changed = m.refreshed(entries);
-            screens::today::messages_changed(m);
+            screens::today::messages_changed(&mut m.today, &m.roster);
             match changed.as_slice() {
                 [] => {}
                 [one] => m.set_info(format!(
@@ -168,7 +243,25 @@ fn step_model(m: &mut Model, action: Action) -> Vec<Effect> {
             }
             return vec![];
         }
-        Action::NoteSaved { record, session } => return super::nav::note_saved(m, *record, session),
+        Action::NoteSaved { record, session } => {
+            let form = match &m.screen {
+                Screen::NoteForm(f) => Some(&**f),
+                _ => None,
+            };
+            let forget = screens::note_form::life::saved(form, &crate::ctx!(m), record.client.id.clone());
+            // The client list shows the note, the client's row selected.
+            let id = record.client.id.clone();
+            let name = record.called().to_string();
+            let position = record.sessions_newest_first().iter().position(|s| s.id == session).unwrap_or(0);
+            m.replace_record(*record);
+            m.select_client(id.as_str());
+            m.list.session = position;
+            m.list.scroll = 0;
+            m.list.sessions_focus = false;
+            m.screen = Screen::Clients;
+            m.home = Screen::Clients;
+            return apply(m, Outcome::effect(forget).and_info(format!("Note saved for {name} ({session}).")));
+        }
         Action::ClientSaved(record) => {
             let name = record.display_name();
             let id = record.client.id.clone();
@@ -181,28 +274,39 @@ fn step_model(m: &mut Model, action: Action) -> Vec<Effect> {
         }
         Action::RecordSaved { record, message } => {
             m.replace_record(*record);
-            if matches!(m.screen, Screen::Appointment(_)) {
-                m.screen = home(m);
-            }
-            m.today.row = m.today.row.min(m.agenda().len().saturating_sub(1));
-            screens::today::follow(m);
-            screens::today::messages_changed(m);
+            let effects = match &m.screen {
+                Screen::Appointment(form) => {
+                    let outcome = screens::appointment::on_saved(form);
+                    apply(m, outcome)
+                }
+                _ => vec![],
+            };
+            screens::today::on_saved(&mut m.today, &crate::ctx!(m));
             if let Screen::Review(v) = &mut m.screen {
-                let open = m
-                    .roster
-                    .clients
-                    .iter()
-                    .find(|c| c.id == v.client)
-                    .and_then(|c| c.record.as_ref())
-                    .map_or(0, |r| r.open_tasks().count());
-                v.task = v.task.min(open.saturating_sub(1));
+                screens::review::on_saved(v, &crate::ctx!(m));
             }
             m.set_info(message);
-            return vec![];
+            return effects;
         }
         Action::DraftSaved { .. } => return vec![],
         Action::DraftClaimed { client, result } => {
-            super::nav::claimed(m, client.as_str(), result);
+            match result {
+                Ok(()) => {
+                    // The kept note is this window's now: it opens here.
+                    if let Some(d) = m.drafts.get_mut(&client) {
+                        d.window = m.window.clone();
+                    }
+                    let (form, outcome) = screens::note_form::life::form(&crate::ctx!(m), &client, None);
+                    if let Some(form) = form {
+                        m.screen = Screen::NoteForm(Box::new(form));
+                    }
+                    return apply(m, outcome);
+                }
+                Err(why) => {
+                    m.drafts.remove(&client);
+                    m.set_error(why);
+                }
+            }
             return vec![];
         }
         Action::DraftFailed(message) => {
@@ -225,7 +329,9 @@ fn step_model(m: &mut Model, action: Action) -> Vec<Effect> {
         }
         Action::NoteQuestions { client, note, answers, questions } => {
             let save = crate::tui::model::Confirmed::SaveNote { client, editing: None, note, base: None, answers };
-            crate::tui::screens::note_form::ask_before_saving(m, questions, save);
+            if let Some(asking) = screens::note_form::ask_before_saving(&crate::ctx!(m), questions, save) {
+                m.popup = Some(asking);
+            }
             return vec![];
         }
         Action::StoreFailed(message) | Action::StoreWarned(message) => {
@@ -233,16 +339,14 @@ fn step_model(m: &mut Model, action: Action) -> Vec<Effect> {
             return vec![];
         }
         Action::EditorClosed(result) => {
-            match (result, &mut m.screen) {
+            return match (result, &mut m.screen) {
                 (Ok(text), Screen::NoteForm(form)) => {
-                    form.set_focused_text(&text);
-                    form.unkept_since.get_or_insert(m.now);
-                    m.set_info("Took the text back from the editor.");
+                    let outcome = screens::note_form::life::editor_closed(form, &crate::ctx!(m), &text);
+                    apply(m, outcome)
                 }
-                (Err(e), _) => m.set_error(e),
-                _ => {}
-            }
-            return vec![];
+                (Err(e), _) => apply(m, Outcome::error(e)),
+                _ => vec![],
+            };
         }
         _ => {}
     }
@@ -265,7 +369,10 @@ fn step_model(m: &mut Model, action: Action) -> Vec<Effect> {
         // does not throw away a form being filled in.
         let pasted = m.pasted_at.take().is_some_and(|at| (m.now - at).num_milliseconds() < PASTED_KEYS_MS);
         if pasted && m.holds_text() {
-            m.set_info("Not quitting: that Ctrl-C came with the paste. What you typed is kept; Ctrl-C again quits.");
+            let quit = super::keymap::TABLE.key_for_quit();
+            m.set_info(format!(
+                "Not quitting: that {quit} came with the paste. What you typed is kept; {quit} again quits."
+            ));
             return vec![];
         }
         return quit(m);
@@ -275,36 +382,60 @@ fn step_model(m: &mut Model, action: Action) -> Vec<Effect> {
         return apply(m, outcome);
     }
     if action == Action::Search && matches!(m.screen, Screen::Today | Screen::Clients) && m.popup.is_none() {
-        m.screen = Screen::Search(Box::new(SearchView {
-            input: TextInput::one_line(""),
-            results: None,
-            selected: 0,
-            open_when_found: false,
-            more_wanted: false,
-        }));
+        m.screen = Screen::Search(Box::new(screens::search::open()));
         return vec![];
     }
     if action == Action::Sync && matches!(m.screen, Screen::Today | Screen::Clients) && m.popup.is_none() {
-        return super::sync::sync_key(m);
+        let outcome = super::sync::sync_key(&mut m.sync);
+        return apply(m, outcome);
     }
     if action == Action::Help {
         // Help opens at the keys of the screen it was asked from.
         m.help = Some(screens::help::section_start(&super::keymap::TABLE, m.context()));
         return vec![];
     }
-    if let Some(popup) = m.popup.take() {
-        return screens::popups::update(m, popup, action);
+    if let Some(popup) = &mut m.popup {
+        let outcome = screens::popups::update(popup, &crate::ctx!(m), action);
+        // A box that sends the therapist to a screen closes on the way.
+        if outcome.go.as_ref().is_some_and(Go::leaves_box) {
+            m.popup = None;
+        }
+        return apply(m, outcome);
     }
     // The open screen's own keys.
     match &mut m.screen {
-        Screen::Today => screens::today::update(m, action),
-        Screen::Clients => screens::clients::update(m, action),
-        Screen::Review(_) => screens::review::update(m, action),
-        Screen::NoteForm(_) => screens::note_form::update(m, action),
-        Screen::ClientForm(_) => screens::client_form::update(m, action),
-        Screen::Appointment(_) => screens::appointment::update(m, action),
-        Screen::Profile(_) => screens::profile::update(m, action),
-        Screen::Search(_) => screens::search::update(m, action),
+        Screen::Today => {
+            let outcome = screens::today::update(&mut m.today, &crate::ctx!(m), action);
+            apply(m, outcome)
+        }
+        Screen::Clients => {
+            let outcome = screens::clients::update(&mut m.list, &crate::ctx!(m), action);
+            apply(m, outcome)
+        }
+        Screen::Review(v) => {
+            let outcome = screens::review::update(v, &crate::ctx!(m), action);
+            apply(m, outcome)
+        }
+        Screen::NoteForm(form) => {
+            let outcome = screens::note_form::update(form, &crate::ctx!(m), action);
+            apply(m, outcome)
+        }
+        Screen::ClientForm(form) => {
+            let outcome = screens::client_form::update(form, &crate::ctx!(m), action);
+            apply(m, outcome)
+        }
+        Screen::Appointment(form) => {
+            let outcome = screens::appointment::update(form, &crate::ctx!(m), action);
+            apply(m, outcome)
+        }
+        Screen::Profile(v) => {
+            let outcome = screens::profile::update(v, &crate::ctx!(m), action);
+            apply(m, outcome)
+        }
+        Screen::Search(v) => {
+            let outcome = screens::search::update(v, &crate::ctx!(m), action);
+            apply(m, outcome)
+        }
         Screen::Chart(v) => {
             let outcome = screens::chart::update(v, &crate::ctx!(m), action);
             apply(m, outcome)
@@ -315,9 +446,7 @@ fn step_model(m: &mut Model, action: Action) -> Vec<Effect> {
 fn quit(m: &mut Model) -> Vec<Effect> {
     m.quit = true;
     match &m.screen {
-        Screen::NoteForm(form) if form.has_text() => {
-            vec![Effect::SaveDraft { client: form.client.clone(), draft: form.draft(m.now, &m.window) }]
-        }
+        Screen::NoteForm(form) => screens::note_form::life::at_quit(form, &crate::ctx!(m)),
         _ => vec![],
     }
 }

@@ -5,22 +5,22 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
 
-use super::keymap::{Context, footer};
+use super::action::Action;
+use super::ctx::{MIN_HEIGHT, MIN_WIDTH, too_small};
+use super::keymap::{Context, TABLE, footer};
 use super::model::{Model, Screen, StatusKind};
 use super::screens;
 use super::theme::Theme;
 use crate::fit;
 
-/// Below this the app asks for a bigger window instead of drawing.
-pub const MIN_WIDTH: u16 = 60;
-pub const MIN_HEIGHT: u16 = 15;
-
 pub fn view(m: &Model, frame: &mut Frame) {
     let area = frame.area();
-    if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
+    if too_small((area.width, area.height)) {
         let text = format!(
-            "Window too small ({}×{}). Make it at least {MIN_WIDTH}×{MIN_HEIGHT}; nothing is lost. Until then keys do nothing (type again after); Ctrl-C quits.",
-            area.width, area.height
+            "Window too small ({}×{}). Make it at least {MIN_WIDTH}×{MIN_HEIGHT}; nothing is lost. Until then keys do nothing (type again after); {} quits.",
+            area.width,
+            area.height,
+            TABLE.key_for_quit()
         );
         frame.render_widget(Paragraph::new(text).wrap(Wrap { trim: true }), area);
         return;
@@ -55,18 +55,18 @@ pub fn view(m: &Model, frame: &mut Frame) {
     let ctx = crate::ctx!(m);
     top_bar(frame, top, m);
     match &m.screen {
-        Screen::Today => screens::today::view(frame, body, m),
-        Screen::Clients => screens::clients::view(frame, body, m),
-        Screen::Review(v) => screens::review::view(frame, body, m, v),
-        Screen::NoteForm(f) => screens::note_form::view(frame, body, f, &m.theme),
-        Screen::ClientForm(f) => screens::client_form::view(frame, body, f, &m.theme),
-        Screen::Appointment(f) => screens::appointment::view(frame, body, f, &m.theme),
-        Screen::Profile(v) => screens::profile::view(frame, body, m, v),
-        Screen::Search(v) => screens::search::view(frame, body, m, v),
+        Screen::Today => screens::today::view(&m.today, &ctx, frame, body),
+        Screen::Clients => screens::clients::view(&m.list, &ctx, frame, body),
+        Screen::Review(v) => screens::review::view(v, &ctx, frame, body),
+        Screen::NoteForm(f) => screens::note_form::view(f, &ctx, frame, body),
+        Screen::ClientForm(f) => screens::client_form::view(f, &ctx, frame, body),
+        Screen::Appointment(f) => screens::appointment::view(f, &ctx, frame, body),
+        Screen::Profile(v) => screens::profile::view(v, &ctx, frame, body),
+        Screen::Search(v) => screens::search::view(v, &ctx, frame, body),
         Screen::Chart(v) => screens::chart::view(v, &ctx, frame, body),
     }
     if let Some(p) = &m.popup {
-        screens::popups::view(frame, body, m, p);
+        screens::popups::view(p, &ctx, frame, body);
     }
     if let Some(scroll) = &m.help {
         screens::help::view(scroll, &ctx, frame, body);
@@ -87,14 +87,8 @@ fn situational_keys(m: &Model, context: Context) -> Vec<(String, &'static str)> 
     let synced = m.sync.is_some() && matches!(context, Context::Today | Context::Clients);
     let conflict = matches!(&m.screen, Screen::Review(v) if m.summary(v.client.as_str()).is_some_and(|s| s.conflicts > 0))
         && context == Context::Review;
-    let mut keys = Vec::new();
-    if synced {
-        keys.push(("S".to_string(), "sync"));
-    }
-    if conflict {
-        keys.push(("c".to_string(), "settle conflict"));
-    }
-    keys
+    let shown = [(synced, Action::Sync), (conflict, Action::SettleConflict)];
+    shown.into_iter().filter(|(on, _)| *on).filter_map(|(_, action)| TABLE.hint(context, &action)).collect()
 }
 
 /// The most lines the footer takes; `?` lists every key anyway.
@@ -142,7 +136,7 @@ fn top_bar(frame: &mut Frame, area: Rect, m: &Model) {
     ]);
     // In a synced folder, where it stands: "synced 3 min ago", "1 conflict".
     let mut right = Vec::new();
-    if let Some((mark, tone)) = super::sync::mark(m) {
+    if let Some((mark, tone)) = m.sync.as_ref().map(|s| super::sync::mark(s, &m.roster, m.now)) {
         let style = match tone {
             super::sync::Tone::Quiet => theme.quiet(),
             super::sync::Tone::Warning => theme.error(),

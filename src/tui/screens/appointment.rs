@@ -4,11 +4,9 @@ use crate::domain::bounds;
 use crate::domain::time::{format_datetime, parse_datetime};
 use crate::domain::{Appointment, AppointmentId, ClientId};
 use crate::tui::action::{Action, Effect};
+use crate::tui::ctx::{Ctx, Go, Outcome};
 use crate::tui::keys::{BACKTAB, Binding, Context, ENTER, ESC, F1, TAB, b, ctrl};
-use crate::tui::model::{Model, Screen};
-use crate::tui::nav::*;
-use crate::tui::screens::client_form::LineFields;
-use crate::tui::theme::Theme;
+use crate::tui::screens::fields::LineFields;
 use chrono::{NaiveDateTime, Timelike};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -77,7 +75,8 @@ impl AppointmentForm {
     }
 }
 
-pub fn view(frame: &mut Frame, area: Rect, form: &AppointmentForm, theme: &Theme) {
+pub fn view(form: &AppointmentForm, ctx: &Ctx, frame: &mut Frame, area: Rect) {
+    let theme = ctx.theme;
     let [title, body] = Layout::vertical([Constraint::Length(1), Constraint::Min(3)]).areas(area);
     let heading = match form.replaces {
         Some((_, t)) => format!("Move appointment · {} · now {}", form.client_name, format_datetime(t)),
@@ -99,35 +98,47 @@ pub static KEYS: &[Binding] = &[
     b(Context::AppointmentForm, &[F1], Action::Help, "help", true),
 ];
 
+/// The form booking `client`'s next appointment (None: the client is not held).
+pub fn open_book(ctx: &Ctx, client: ClientId) -> Option<AppointmentForm> {
+    let s = ctx.roster.summary(client.as_str())?;
+    let last = s.appointments.iter().max_by_key(|a| a.start).map(|a| (a.start, a.minutes));
+    Some(AppointmentForm::book(client, s.display_name(), last, ctx.now))
+}
+
+/// The form moving `client`'s `appointment`.
+pub fn open_move(ctx: &Ctx, client: ClientId, appointment: &Appointment) -> AppointmentForm {
+    let name = ctx.roster.summary(client.as_str()).map(|s| s.display_name()).unwrap_or_default();
+    AppointmentForm::move_existing(client, name, appointment)
+}
+
 // ---- Keys -------------------------------------------------------------------
 
-pub(crate) fn update(m: &mut Model, action: Action) -> Vec<Effect> {
-    let Screen::Appointment(form) = &mut m.screen else { return vec![] };
+/// The form's keys: typing, moving between fields, booking, leaving.
+pub fn update(form: &mut AppointmentForm, _ctx: &Ctx, action: Action) -> Outcome {
     match action {
-        Action::Input(_) | Action::Paste(_) | Action::NextField | Action::PrevField => {
-            if let Some(why) = form.fields.edit(action) {
-                m.set_error(why);
-            }
-        }
-        Action::Save => match form.booking() {
-            Ok(b) => {
-                let effect = Effect::Schedule {
-                    client: form.client.clone(),
-                    start: b.start,
-                    minutes: b.minutes,
-                    weekly: b.weekly,
-                    replaces: form.replaces.as_ref().map(|(id, _)| id.clone()),
-                };
-                m.set_info("Saving…");
-                return vec![effect];
-            }
-            Err(e) => m.set_error(e),
+        Action::Input(_) | Action::Paste(_) | Action::NextField | Action::PrevField => match form.fields.edit(action) {
+            Some(why) => Outcome::error(why),
+            None => Outcome::none(),
         },
-        Action::Back => {
-            let typed = form.fields.changed();
-            return leave_form(m, typed);
-        }
-        _ => {}
+        Action::Save => match form.booking() {
+            Ok(b) => Outcome::effect(Effect::Schedule {
+                client: form.client.clone(),
+                start: b.start,
+                minutes: b.minutes,
+                weekly: b.weekly,
+                replaces: form.replaces.as_ref().map(|(id, _)| id.clone()),
+            })
+            .and_info("Saving…"),
+            Err(e) => Outcome::error(e),
+        },
+        // Nothing typed is thrown away without asking.
+        Action::Back if form.fields.changed() => Outcome::go(Go::AskDiscard),
+        Action::Back => Outcome::go(Go::Home),
+        _ => Outcome::none(),
     }
-    vec![]
+}
+
+/// The booking reached the disk: the form's work is done, it closes.
+pub fn on_saved(_form: &AppointmentForm) -> Outcome {
+    Outcome::go(Go::Home)
 }

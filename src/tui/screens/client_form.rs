@@ -1,96 +1,14 @@
-//! The client form (`a` to add, `e` to edit), and the one-line fields it
-//! shares with the appointment form.
+//! The client form (`a` to add, `e` to edit).
 
 use crate::domain::{Channel, ClientId, ClientProfile};
 use crate::tui::action::{Action, Effect};
-use crate::tui::input::{TextInput, Typed};
+use crate::tui::ctx::{Ctx, Go, Outcome};
 use crate::tui::keys::{BACKTAB, Binding, Context, ENTER, ESC, F1, TAB, b, ctrl};
-use crate::tui::model::{Model, Screen};
-use crate::tui::nav::*;
-use crate::tui::screens::panel;
-use crate::tui::theme::Theme;
+use crate::tui::screens::fields::LineFields;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
-
-/// A column of labelled one-line fields with a focus.
-#[derive(Debug, Clone)]
-pub struct LineFields {
-    pub labels: &'static [&'static str],
-    pub fields: Vec<TextInput>,
-    pub focus: usize,
-    /// The values the form opened with, to know whether anything was typed.
-    initial: Vec<String>,
-}
-
-impl LineFields {
-    pub fn new(labels: &'static [&'static str], values: &[String]) -> LineFields {
-        LineFields {
-            labels,
-            fields: labels
-                .iter()
-                .enumerate()
-                .map(|(i, _)| TextInput::one_line(values.get(i).map_or("", String::as_str)))
-                .collect(),
-            focus: 0,
-            initial: labels.iter().enumerate().map(|(i, _)| values.get(i).cloned().unwrap_or_default()).collect(),
-        }
-    }
-
-    pub fn value(&self, i: usize) -> String {
-        self.fields[i].text().trim().to_string()
-    }
-
-    /// Something was typed since the form opened.
-    pub fn changed(&self) -> bool {
-        self.fields.iter().zip(&self.initial).any(|(f, v)| f.text().trim() != v.trim())
-    }
-
-    pub fn next(&mut self) {
-        self.focus = (self.focus + 1) % self.fields.len();
-    }
-
-    pub fn prev(&mut self) {
-        self.focus = (self.focus + self.fields.len() - 1) % self.fields.len();
-    }
-
-    /// Typing, pasting and moving between the fields (Enter is for saving,
-    /// not new lines). Returns why a key or paste was refused, if it was.
-    pub fn edit(&mut self, action: Action) -> Option<String> {
-        let typed = match action {
-            Action::Input(key) => self.fields[self.focus].input(key),
-            Action::Paste(text) => self.fields[self.focus].paste(&text),
-            Action::NextField => {
-                self.next();
-                Typed::Moved
-            }
-            Action::PrevField => {
-                self.prev();
-                Typed::Moved
-            }
-            _ => Typed::NotTaken,
-        };
-        match typed {
-            Typed::Refused(why) => Some(why),
-            _ => None,
-        }
-    }
-
-    pub fn view(&self, frame: &mut Frame, area: Rect, theme: &Theme) {
-        let rows = Layout::vertical(self.fields.iter().map(|_| Constraint::Length(3))).split(area);
-        for (i, (field, row)) in self.fields.iter().zip(rows.iter()).enumerate() {
-            let block = panel(self.labels[i], i == self.focus, theme);
-            let inner = block.inner(*row);
-            frame.render_widget(block, *row);
-            if i == self.focus {
-                frame.render_widget(field, inner);
-            } else {
-                frame.render_widget(Paragraph::new(field.text()), inner);
-            }
-        }
-    }
-}
 
 const LABELS: &[&str] =
     &["Full name", "Preferred name", "Pronouns", "Phone", "Email", "Prefers (text, email, phone or voicemail)"];
@@ -145,7 +63,8 @@ impl ClientForm {
     }
 }
 
-pub fn view(frame: &mut Frame, area: Rect, form: &ClientForm, theme: &Theme) {
+pub fn view(form: &ClientForm, ctx: &Ctx, frame: &mut Frame, area: Rect) {
+    let theme = ctx.theme;
     let [title, body] = Layout::vertical([Constraint::Length(1), Constraint::Min(3)]).areas(area);
     let heading = match &form.editing {
         Some((_, p)) => format!("Edit client · {}", p.name),
@@ -168,41 +87,40 @@ pub static KEYS: &[Binding] = &[
     b(Context::ClientForm, &[F1], Action::Help, "help", true),
 ];
 
+/// The form changing `client`'s details (None: their record is not held).
+pub fn open_edit(ctx: &Ctx, client: ClientId) -> Option<ClientForm> {
+    let profile = ctx.roster.record(client.as_str())?.profile();
+    Some(ClientForm::edit(client, profile))
+}
+
 // ---- Keys -------------------------------------------------------------------
 
-pub(crate) fn update(m: &mut Model, action: Action) -> Vec<Effect> {
-    let Screen::ClientForm(form) = &mut m.screen else { return vec![] };
+/// The form's keys: typing, moving between fields, saving, leaving.
+pub fn update(form: &mut ClientForm, _ctx: &Ctx, action: Action) -> Outcome {
     match action {
-        Action::Input(_) | Action::Paste(_) | Action::NextField | Action::PrevField => {
-            if let Some(why) = form.fields.edit(action) {
-                m.set_error(why);
-            }
-        }
+        Action::Input(_) | Action::Paste(_) | Action::NextField | Action::PrevField => match form.fields.edit(action) {
+            Some(why) => Outcome::error(why),
+            None => Outcome::none(),
+        },
         Action::Save => {
-            let editing = form.editing.clone();
             let profile = match form.profile() {
                 Ok(profile) => profile,
-                Err(e) => {
-                    m.set_error(e);
-                    return vec![];
-                }
+                Err(e) => return Outcome::error(e),
             };
             match profile.cleaned() {
-                Err(e) => m.set_error(format!("{e}: type it in the first field")),
+                Err(e) => Outcome::error(format!("{e}: type it in the first field")),
                 Ok(profile) => {
-                    m.set_info("Saving…");
-                    return vec![match editing {
+                    let effect = match form.editing.clone() {
                         None => Effect::AddClient { profile },
                         Some((client, base)) => Effect::EditClient { client, base, profile },
-                    }];
+                    };
+                    Outcome::effect(effect).and_info("Saving…")
                 }
             }
         }
-        Action::Back => {
-            let typed = form.fields.changed();
-            return leave_form(m, typed);
-        }
-        _ => {}
+        // Nothing typed is thrown away without asking.
+        Action::Back if form.fields.changed() => Outcome::go(Go::AskDiscard),
+        Action::Back => Outcome::go(Go::Home),
+        _ => Outcome::none(),
     }
-    vec![]
 }

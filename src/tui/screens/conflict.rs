@@ -9,55 +9,65 @@ use ratatui::layout::Rect;
 use ratatui::text::Line;
 use ratatui::widgets::{Clear, Paragraph, Wrap};
 
-use crate::domain::{ClientId, Conflict, ConflictKind};
+use crate::domain::{ClientId, ConflictKind};
 use crate::tui::action::{Action, Effect};
+use crate::tui::ctx::{Ctx, Go, Outcome};
 use crate::tui::keys::{Binding, Context, DOWN, ESC, UP, b, k};
-use crate::tui::model::{Model, Popup};
+use crate::tui::popup::{ConflictBox, Popup};
 use crate::tui::screens::{centered, panel};
 
 /// The box for `client`'s conflict number `index` (from 0), when there is one.
-pub fn open(m: &Model, client: &ClientId, index: usize) -> Option<Popup> {
-    let conflicts = &m.record(client.as_str())?.conflicts;
+pub fn open(ctx: &Ctx, client: &ClientId, index: usize) -> Option<ConflictBox> {
+    let conflicts = &ctx.roster.record(client.as_str())?.conflicts;
     let index = index.min(conflicts.len().checked_sub(1)?);
-    Some(Popup::Conflict { client: client.clone(), index, conflict: Box::new(conflicts[index].clone()) })
+    Some(ConflictBox { client: client.clone(), index, conflict: Box::new(conflicts[index].clone()) })
 }
 
 /// The review's key: the first conflict, or why there is none.
-pub fn settle(m: &mut Model, client: &ClientId) -> Vec<Effect> {
-    match open(m, client, 0) {
-        Some(popup) => m.popup = Some(popup),
-        None => m.set_info("Nothing from two devices to settle for this client."),
+pub fn settle(ctx: &Ctx, client: &ClientId) -> Outcome {
+    match open(ctx, client, 0) {
+        Some(settling) => Outcome::go(Go::Popup(Popup::Conflict(settling))),
+        None => Outcome::info("Nothing from two devices to settle for this client."),
     }
-    vec![]
 }
 
-/// The box's keys. Returns the box to keep open, and the effects.
-pub fn update(
-    m: &mut Model,
-    client: ClientId,
-    index: usize,
-    conflict: Box<Conflict>,
-    action: Action,
-) -> (Option<Popup>, Vec<Effect>) {
-    let count = m.record(client.as_str()).map_or(0, |r| r.conflicts.len());
+/// The client whose record the box needs, while it is not loaded.
+pub fn wants(c: &ConflictBox, ctx: &Ctx) -> Option<ClientId> {
+    ctx.roster.unloaded(c.client.as_str())
+}
+
+/// The box's keys.
+pub fn update(c: &mut ConflictBox, ctx: &Ctx, action: Action) -> Outcome {
+    let count = ctx.roster.record(c.client.as_str()).map_or(0, |r| r.conflicts.len());
+    let settle = |take_other| {
+        let effect = Effect::SettleConflict { client: c.client.clone(), conflict: c.conflict.clone(), take_other };
+        Outcome::effect(effect).and_go(Go::Close)
+    };
     match action {
-        Action::KeepThis => (None, vec![Effect::SettleConflict { client, conflict, take_other: false }]),
-        Action::TakeOther if conflict.kind != ConflictKind::Edit => {
-            m.set_info(
-                "Both versions are kept whole here, so there is no other value to put in place: read them, then k settles it.",
-            );
-            (Some(Popup::Conflict { client, index, conflict }), vec![])
+        Action::KeepThis => settle(false),
+        Action::TakeOther if c.conflict.kind != ConflictKind::Edit => Outcome::info(format!(
+            "Both versions are kept whole here, so there is no other value to put in place: read them, then {} \
+             settles it.",
+            ctx.key_for(Context::Conflict, Action::KeepThis)
+        )),
+        Action::TakeOther => settle(true),
+        Action::Down | Action::Up => {
+            let next = if action == Action::Down { c.index + 1 } else { c.index.wrapping_sub(1) };
+            if next < count
+                && let Some(other) = open(ctx, &c.client, next)
+            {
+                *c = other;
+            }
+            Outcome::none()
         }
-        Action::TakeOther => (None, vec![Effect::SettleConflict { client, conflict, take_other: true }]),
-        Action::Down if index + 1 < count => (open(m, &client, index + 1), vec![]),
-        Action::Up if index > 0 => (open(m, &client, index - 1), vec![]),
-        Action::Back => (None, vec![]),
-        _ => (Some(Popup::Conflict { client, index, conflict }), vec![]),
+        Action::Back => Outcome::go(Go::Close),
+        _ => Outcome::none(),
     }
 }
 
-pub fn view(frame: &mut Frame, area: Rect, m: &Model, client: &ClientId, index: usize, conflict: &Conflict) {
-    let count = m.record(client.as_str()).map_or(0, |r| r.conflicts.len());
+pub fn view(c: &ConflictBox, ctx: &Ctx, frame: &mut Frame, area: Rect) {
+    let conflict = &c.conflict;
+    let count = ctx.roster.record(c.client.as_str()).map_or(0, |r| r.conflicts.len());
     let mut lines = vec![Line::raw(conflict.describe()), Line::raw("")];
     if conflict.kind == ConflictKind::Edit {
         // Whole, to choose between (the line above cuts long values).
@@ -66,19 +76,21 @@ pub fn view(frame: &mut Frame, area: Rect, m: &Model, client: &ClientId, index: 
         lines.push(Line::raw(format!("The other: {}", crate::domain::merge::shown(&conflict.other, WHOLE))));
         lines.push(Line::raw(""));
     }
+    let keep = ctx.key_for(Context::Conflict, Action::KeepThis);
     let how = if conflict.kind == ConflictKind::Edit {
-        "k keeps the value in place; o puts the other value in its place."
+        let other = ctx.key_for(Context::Conflict, Action::TakeOther);
+        format!("{keep} keeps the value in place; {other} puts the other value in its place.")
     } else {
-        "Both versions are in the record. k settles it (nothing changes)."
+        format!("Both versions are in the record. {keep} settles it (nothing changes).")
     };
-    lines.push(Line::styled(how, m.theme.quiet()));
+    lines.push(Line::styled(how, ctx.theme.quiet()));
     let width = area.width.min(70);
     let text_rows: usize =
         lines.iter().map(|l| textwrap::wrap(&l.to_string(), usize::from(width.saturating_sub(2))).len().max(1)).sum();
     let r = centered(area, width, (text_rows as u16 + 2).max(5));
     frame.render_widget(Clear, r);
-    let title = format!("From two devices · {} of {count}", index + 1);
-    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: true }).block(panel(title, true, &m.theme)), r);
+    let title = format!("From two devices · {} of {count}", c.index + 1);
+    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: true }).block(panel(title, true, ctx.theme)), r);
 }
 
 /// This box's slice of the one key table.

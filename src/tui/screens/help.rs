@@ -27,14 +27,9 @@ pub fn lines(keys: &KeyTable, theme: &Theme) -> Vec<Line<'static>> {
         }
     }
     out.push(Line::styled("Anywhere", theme.heading()));
-    out.push(Line::from(vec![
-        Span::styled(format!("  {:<16}", "Ctrl-C"), theme.key()),
-        Span::raw("quit (an unsaved note is kept and offered back next time)"),
-    ]));
-    out.push(Line::from(vec![
-        Span::styled(format!("  {:<16}", "Ctrl-L/F12"), theme.key()),
-        Span::raw("hide the screen at once (a client walks in); any key brings it back"),
-    ]));
+    for (label, does) in keys.anywhere() {
+        out.push(Line::from(vec![Span::styled(format!("  {label:<16}"), theme.key()), Span::raw(does)]));
+    }
     out
 }
 

@@ -3,6 +3,8 @@
 //! marks the selected row, and a `Scrollbar` on the right shows where the
 //! view stands whenever not every row fits.
 
+use crate::fit::fit;
+use crate::tui::theme::Theme;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::Style;
@@ -59,6 +61,20 @@ impl Rows {
             frame.render_stateful_widget(scrollbar, area, &mut bar);
         }
     }
+}
+
+/// Draws rows `0..count` (made by `row`, only for those on screen) with
+/// `selected` highlighted and kept in view; a row too long is cut with `…`.
+pub fn selectable_list(
+    frame: &mut Frame,
+    area: Rect,
+    count: usize,
+    selected: usize,
+    theme: &Theme,
+    row: impl Fn(usize) -> String,
+) {
+    Rows::new(count, Some(selected), theme.selected())
+        .draw(frame, area, |i, width| ListItem::new(fit(&row(i), width).into_owned()));
 }
 
 #[cfg(test)]

@@ -5,6 +5,7 @@ pub mod chart;
 pub mod client_form;
 pub mod clients;
 pub mod conflict;
+pub mod fields;
 pub mod help;
 pub mod list;
 pub mod note_form;

@@ -6,24 +6,34 @@ use ratatui::text::Line;
 
 use crate::domain::time::format_datetime;
 use crate::domain::{ClientId, ClientRecord, Session, SessionId};
-use crate::tui::model::Model;
+use crate::tui::action::Action;
+use crate::tui::ctx::Ctx;
+use crate::tui::keys::Context;
 use crate::tui::theme::Theme;
+use std::cell::RefCell;
 
-/// The `height` lines of a note from `m.list.scroll` on, wrapped to `width`.
-/// The wrapping of the note's body is kept in [`Model::note_cache`], so a
+/// The `height` lines of a note from line `scroll` on, wrapped to `width`.
+/// The wrapping of the note's body is kept in `cache` (the client list's), so a
 /// keypress costs the lines on screen, not the length of the note, and
 /// a note is wrapped only as far as the screen has reached.
-pub fn note_window<'a>(r: &ClientRecord, s: &Session, width: usize, height: usize, m: &Model) -> Vec<Line<'a>> {
-    let key = (m.roster.generation, r.client.id.clone(), s.id.clone(), width);
-    let mut cache = m.note_cache.borrow_mut();
+pub fn note_window<'a>(
+    r: &ClientRecord,
+    s: &Session,
+    (width, height): (usize, usize),
+    scroll: u16,
+    cache: &RefCell<NoteCache>,
+    ctx: &Ctx,
+) -> Vec<Line<'a>> {
+    let key = (ctx.roster.generation, r.client.id.clone(), s.id.clone(), width);
+    let mut cache = cache.borrow_mut();
     if cache.key.as_ref() != Some(&key) {
         *cache = NoteCache { key: Some(key), items: body_items(r, s), ..Default::default() };
     }
-    let head = header_lines(s, width, m);
+    let head = header_lines(s, width, ctx);
     cache.head = head.len();
     cache.height = height;
-    let scroll = usize::from(m.list.scroll);
-    wrap_until(&mut cache, scroll + height, width, &m.theme);
+    let scroll = usize::from(scroll);
+    wrap_until(&mut cache, scroll + height, width, ctx.theme);
     // Never past the end: the last line stays at the bottom.
     let scroll = match cache.last_top() {
         Some(last) => scroll.min(last),
@@ -33,24 +43,27 @@ pub fn note_window<'a>(r: &ClientRecord, s: &Session, width: usize, height: usiz
     head.into_iter().skip(scroll).chain(body).take(height).collect()
 }
 
-/// The note pane's scroll after `by` lines more: it stops where the last
-/// line of the note on screen reaches the bottom. Wraps no more of a long
-/// note than that page shows.
-pub fn scroll_down(m: &Model, by: u16) -> u16 {
-    let wanted = m.list.scroll.saturating_add(by);
-    let (Some(entry), Ok(mut cache)) = (m.selected_entry(), m.note_cache.try_borrow_mut()) else { return wanted };
-    let on_screen = entry
-        .record
-        .as_ref()
-        .and_then(|r| r.sessions_newest_first().get(m.list.session).map(|s| s.id.clone()))
-        .map(|session| (m.roster.generation, entry.id.clone(), session));
+/// The note pane's scroll after `by` lines more than `scroll`, on the
+/// note `on_screen` (its client and session): it stops where the last line
+/// of the note reaches the bottom. Wraps no more of a long note than that
+/// page shows.
+pub fn scroll_down(
+    cache: &RefCell<NoteCache>,
+    ctx: &Ctx,
+    on_screen: Option<(ClientId, SessionId)>,
+    scroll: u16,
+    by: u16,
+) -> u16 {
+    let wanted = scroll.saturating_add(by);
+    let Ok(mut cache) = cache.try_borrow_mut() else { return wanted };
+    let on_screen = on_screen.map(|(client, session)| (ctx.roster.generation, client, session));
     let Some((generation, client, session, width)) = cache.key.clone() else { return wanted };
     if on_screen != Some((generation, client, session)) {
         // Not drawn yet: the view keeps it within the note.
         return wanted;
     }
     let needed = (usize::from(wanted) + cache.height).saturating_sub(cache.head);
-    wrap_until(&mut cache, needed, width, &m.theme);
+    wrap_until(&mut cache, needed, width, ctx.theme);
     match cache.last_top() {
         Some(last) => wanted.min(u16::try_from(last).unwrap_or(u16::MAX)),
         None => wanted,
@@ -58,16 +71,18 @@ pub fn scroll_down(m: &Model, by: u16) -> u16 {
 }
 
 /// The note's time and whether it can still be changed (these follow the clock).
-fn header_lines<'a>(s: &Session, width: usize, m: &Model) -> Vec<Line<'a>> {
-    let theme = &m.theme;
-    let state = match (&s.finalised, m.policy.after_hours) {
-        (Some(f), _) => format!("Final since {} · + to correct", f.at.format("%-d %b %H:%M")),
-        (None, _) if m.policy.due(s, m.now) => "Final (editing period over) · + to correct".to_string(),
-        (None, Some(h)) => format!(
-            "Editable until {} · e edit · f finalise",
-            (s.at + chrono::Duration::hours(h.into())).format("%-d %b %H:%M")
-        ),
-        (None, None) => "Editable · e edit · f finalise".to_string(),
+fn header_lines<'a>(s: &Session, width: usize, ctx: &Ctx) -> Vec<Line<'a>> {
+    let theme = ctx.theme;
+    let key = |action| ctx.key_for(Context::Sessions, action);
+    let correct = format!("{} to correct", key(Action::Addendum));
+    let change = format!("{} edit · {} finalise", key(Action::EditNote), key(Action::Finalise));
+    let state = match (&s.finalised, ctx.policy.after_hours) {
+        (Some(f), _) => format!("Final since {} · {correct}", f.at.format("%-d %b %H:%M")),
+        (None, _) if ctx.policy.due(s, ctx.now) => format!("Final (editing period over) · {correct}"),
+        (None, Some(h)) => {
+            format!("Editable until {} · {change}", (s.at + chrono::Duration::hours(h.into())).format("%-d %b %H:%M"))
+        }
+        (None, None) => format!("Editable · {change}"),
     };
     let wrap = |text: String, style| {
         textwrap::wrap(&text, width.max(8))

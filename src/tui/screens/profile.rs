@@ -6,11 +6,11 @@ use crate::domain::time::{ago, format_day};
 use crate::domain::{ClientRecord, name_within};
 use crate::fit::{self, fit, fit_with_tail};
 use crate::tui::action::{Action, Effect};
+use crate::tui::ctx::{Ctx, Go, Outcome};
 use crate::tui::input::TextInput;
 use crate::tui::keys::{BACKTAB, Binding, Context, DOWN, ENTER, ESC, Key, TAB, UP, b, code, k};
-use crate::tui::model::{Confirmed, Model, Popup, Screen};
-use crate::tui::nav::*;
-use crate::tui::screens::clients::selectable_list;
+use crate::tui::popup::{Confirmed, Popup};
+use crate::tui::screens::list::{selectable_list, step};
 use crate::tui::screens::{fit_line, panel};
 use ratatui::Frame;
 use ratatui::crossterm::event::KeyCode;
@@ -29,8 +29,8 @@ pub struct ProfileView {
 
 /// The rows of `part`, each at most `cols` wide: a long text is cut with
 /// `…` before its date and state, which always show.
-fn rows(r: &ClientRecord, part: Part, m: &Model, cols: usize) -> Vec<String> {
-    let today = m.now.date();
+fn rows(r: &ClientRecord, part: Part, ctx: &Ctx, cols: usize) -> Vec<String> {
+    let today = ctx.now.date();
     match part {
         Part::Personal => r
             .personal
@@ -70,9 +70,9 @@ fn rows(r: &ClientRecord, part: Part, m: &Model, cols: usize) -> Vec<String> {
     }
 }
 
-pub fn view(frame: &mut Frame, area: Rect, m: &Model, v: &ProfileView) {
-    let theme = &m.theme;
-    let Some(r) = m.record(v.client.as_str()) else { return };
+pub fn view(v: &ProfileView, ctx: &Ctx, frame: &mut Frame, area: Rect) {
+    let theme = ctx.theme;
+    let Some(r) = ctx.roster.record(v.client.as_str()) else { return };
     let [title, contact, tabs, body] =
         Layout::vertical([Constraint::Length(1), Constraint::Length(1), Constraint::Length(1), Constraint::Min(3)])
             .areas(area);
@@ -94,7 +94,11 @@ pub fn view(frame: &mut Frame, area: Rect, m: &Model, v: &ProfileView) {
         reach.push(Span::styled(format!("{sep}{way}"), theme.quiet()));
     }
     if reach.is_empty() {
-        reach.push(Span::styled("No contact details yet (e on the client list adds them).", theme.quiet()));
+        let edit = ctx.key_for(Context::Clients, Action::EditClient);
+        reach.push(Span::styled(
+            format!("No contact details yet ({edit} on the client list adds them)."),
+            theme.quiet(),
+        ));
     }
     frame.render_widget(Paragraph::new(fit_line(Line::from(reach), cols)), contact);
     let tab_spans: Vec<Span> = Part::ALL
@@ -109,9 +113,11 @@ pub fn view(frame: &mut Frame, area: Rect, m: &Model, v: &ProfileView) {
     let block = panel(v.part.title(), true, theme);
     let inner = block.inner(body);
     frame.render_widget(block, body);
-    let items = rows(r, v.part, m, usize::from(inner.width));
+    let items = rows(r, v.part, ctx, usize::from(inner.width));
     if items.is_empty() {
-        frame.render_widget(Paragraph::new(Line::styled("Nothing yet. Press a to add one.", theme.quiet())), inner);
+        let add = ctx.key_for(Context::Profile, Action::AddItem);
+        let nothing = Line::styled(format!("Nothing yet. Press {add} to add one."), theme.quiet());
+        frame.render_widget(Paragraph::new(nothing), inner);
         return;
     }
     selectable_list(frame, inner, items.len(), v.selected, theme, |i| items[i].clone());
@@ -155,120 +161,105 @@ const DELETE: Key = code(KeyCode::Delete);
 
 // ---- Keys -------------------------------------------------------------------
 
-pub(crate) fn update(m: &mut Model, action: Action) -> Vec<Effect> {
-    let Screen::Profile(v) = &m.screen else { return vec![] };
-    let mut v = v.clone();
-    let Some(r) = m.record(v.client.as_str()) else {
-        if action == Action::Back {
-            m.screen = home(m);
-        }
-        return vec![];
+/// The profile of `client`, on `part`'s item `selected`.
+pub fn open(client: ClientId, part: Part, selected: usize) -> ProfileView {
+    ProfileView { client, part, selected }
+}
+
+/// The client whose record the profile needs, while it is not loaded.
+pub fn wants(v: &ProfileView, ctx: &Ctx) -> Option<ClientId> {
+    ctx.roster.unloaded(v.client.as_str())
+}
+
+pub fn update(v: &mut ProfileView, ctx: &Ctx, action: Action) -> Outcome {
+    let Some(r) = ctx.roster.record(v.client.as_str()) else {
+        return if action == Action::Back { Outcome::go(Go::Home) } else { Outcome::none() };
     };
     let ids = item_ids(r, v.part);
     v.selected = v.selected.min(ids.len().saturating_sub(1));
     let selected = ids.get(v.selected).cloned();
-    let mut info = None;
+    let client = v.client.clone();
+    // A change, a box or a question: each only for a client that may be changed.
+    let writable = || ctx.writable(client.as_str());
     let change = match (&action, v.part, selected) {
         (Action::Up | Action::Down, ..) => {
             v.selected = step(v.selected, ids.len(), action == Action::Down);
-            None
+            return Outcome::none();
         }
         (Action::NextField | Action::PrevField, ..) => {
             let i = Part::ALL.iter().position(|p| *p == v.part).unwrap_or(0);
             let n = Part::ALL.len();
             v.part = Part::ALL[if action == Action::NextField { (i + 1) % n } else { (i + n - 1) % n }];
             v.selected = 0;
-            None
+            return Outcome::none();
         }
         (Action::AddItem, part, _) => {
-            let client = v.client.clone();
-            m.screen = Screen::Profile(v);
-            if writable(m, client.as_str()) {
-                m.popup =
-                    Some(Popup::AddItem { client, part, editing: None, input: Box::new(TextInput::one_line("")) });
+            if let Err(refused) = writable() {
+                return refused.into();
             }
-            return vec![];
+            let input = Box::new(TextInput::one_line(""));
+            return Outcome::go(Go::Popup(Popup::AddItem { client, part, editing: None, input }));
         }
         (Action::EditItem, part, Some(id)) => {
-            let client = v.client.clone();
-            let text = item_text(r, part, &id);
-            m.screen = Screen::Profile(v);
-            match text {
-                Some(text) if writable(m, client.as_str()) => {
-                    let input = Box::new(TextInput::one_line(&text));
-                    m.popup = Some(Popup::AddItem { client, part, editing: Some(id), input });
-                }
-                Some(_) => {}
-                None => m.set_info("A message stays as it was logged; Delete removes one logged by mistake."),
+            let Some(text) = item_text(r, part, &id) else {
+                let remove = ctx.key_for(Context::ProfileMessages, Action::RemoveItem);
+                return Outcome::info(format!(
+                    "A message stays as it was logged; {remove} removes one logged by mistake."
+                ));
+            };
+            if let Err(refused) = writable() {
+                return refused.into();
             }
-            return vec![];
+            let input = Box::new(TextInput::one_line(&text));
+            return Outcome::go(Go::Popup(Popup::AddItem { client, part, editing: Some(id), input }));
         }
         (Action::Toggle, Part::Personal, Some(id)) => {
             let ask = r.personal.iter().find(|p| p.id.as_str() == id).is_some_and(|p| p.ask);
-            Some(ProfileChange::SetAsk { id, ask: !ask })
+            ProfileChange::SetAsk { id, ask: !ask }
         }
         (Action::Toggle, Part::Goals, Some(id)) => {
             let agreed = r.goals.iter().find(|g| g.id.as_str() == id).is_some_and(|g| g.agreed);
-            Some(ProfileChange::SetAgreed { id, agreed: !agreed })
+            ProfileChange::SetAgreed { id, agreed: !agreed }
         }
         (Action::Toggle, Part::Messages, Some(id)) => match r.contacts.iter().find(|c| c.id.as_str() == id) {
-            Some(c) if c.awaits_reply() => Some(ProfileChange::Replied(id)),
-            Some(c) if c.replied_at.is_some() => Some(ProfileChange::NotReplied(id)),
-            _ => {
-                info = Some("A message you sent needs no reply.");
-                None
-            }
+            Some(c) if c.awaits_reply() => ProfileChange::Replied(id),
+            Some(c) if c.replied_at.is_some() => ProfileChange::NotReplied(id),
+            _ => return Outcome::info("A message you sent needs no reply."),
         },
         (Action::RemoveItem, Part::Goals, Some(_)) => {
-            info = Some("Goals are not removed: x drops one, and it stays in the record.");
-            None
+            let drop = ctx.key_for(Context::ProfileGoals, Action::GoalDropped);
+            return Outcome::info(format!("Goals are not removed: {drop} drops one, and it stays in the record."));
         }
         (Action::RemoveItem, part, Some(id)) => {
-            let client = v.client.clone();
             // The question names the item, so a slip of the arrow keys shows.
             let text = match part {
                 Part::Messages => r.contacts.iter().find(|c| c.id.as_str() == id).map(|c| c.summary.clone()),
                 _ => item_text(r, part, &id),
             };
-            m.screen = Screen::Profile(v);
-            if writable(m, client.as_str()) {
-                m.popup = Some(Popup::Confirm {
-                    question: format!(
-                        "Remove \"{}\" from {}? y removes it, n keeps it.",
-                        fit(&text.unwrap_or_default(), 80),
-                        part.title()
-                    ),
-                    on_yes: Confirmed::RemoveItem { client, part, id },
-                });
+            if let Err(refused) = writable() {
+                return refused.into();
             }
-            return vec![];
+            let (yes, no) = (ctx.key_for(Context::Confirm, Action::Yes), ctx.key_for(Context::Confirm, Action::No));
+            let question = format!(
+                "Remove \"{}\" from {}? {yes} removes it, {no} keeps it.",
+                fit(&text.unwrap_or_default(), 80),
+                part.title()
+            );
+            let on_yes = Confirmed::RemoveItem { client, part, id };
+            return Outcome::go(Go::Popup(Popup::Confirm { question, on_yes }));
         }
         (Action::GoalAchieved, Part::Goals, Some(id)) => {
-            Some(ProfileChange::SetGoalStatus { id, status: crate::domain::GoalStatus::Achieved })
+            ProfileChange::SetGoalStatus { id, status: crate::domain::GoalStatus::Achieved }
         }
         (Action::GoalDropped, Part::Goals, Some(id)) => {
-            Some(ProfileChange::SetGoalStatus { id, status: crate::domain::GoalStatus::Dropped })
+            ProfileChange::SetGoalStatus { id, status: crate::domain::GoalStatus::Dropped }
         }
-        (Action::Back, ..) => {
-            m.screen = home(m);
-            return vec![];
-        }
-        (Action::Chart, ..) => {
-            let client = v.client.clone();
-            m.screen = Screen::Profile(v);
-            let chart = Screen::Chart(crate::tui::screens::chart::open(client));
-            m.behind = Some(Box::new(std::mem::replace(&mut m.screen, chart)));
-            return vec![];
-        }
-        _ => None,
+        (Action::Back, ..) => return Outcome::go(Go::Home),
+        (Action::Chart, ..) => return Outcome::go(Go::Chart { client }),
+        _ => return Outcome::none(),
     };
-    let client = v.client.clone();
-    m.screen = Screen::Profile(v);
-    if let Some(info) = info {
-        m.set_info(info);
-    }
-    match change {
-        Some(change) if writable(m, client.as_str()) => vec![Effect::ChangeProfile { client, change }],
-        _ => vec![],
+    match writable() {
+        Ok(()) => Outcome::effect(Effect::ChangeProfile { client, change }),
+        Err(refused) => refused.into(),
     }
 }

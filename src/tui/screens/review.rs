@@ -4,13 +4,14 @@
 use crate::domain::ClientId;
 use crate::domain::summary::{Emphasis, HEADING_WIDTH, Summary, summary};
 use crate::domain::{Appointment, TaskStatus};
-use crate::tui::action::{Action, Effect};
+use crate::tui::action::Action;
+use crate::tui::ctx::{Ctx, Go, Outcome};
 use crate::tui::input::TextInput;
 use crate::tui::keys::{Binding, Context, DOWN, ESC, PGDN, PGUP, UP, b, k};
-use crate::tui::model::{Model, Popup, Screen};
-use crate::tui::nav::*;
+use crate::tui::popup::Popup;
 use crate::tui::screens::fit_line;
-use crate::tui::screens::profile::{Part, ProfileView};
+use crate::tui::screens::list::{PAGE, step};
+use crate::tui::screens::profile::Part;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
@@ -26,18 +27,18 @@ pub struct ReviewView {
 }
 
 impl ReviewView {
-    pub fn summary(&self, m: &Model) -> Option<Summary> {
-        m.record(self.client.as_str()).map(|r| summary(r, self.appointment.as_ref(), m.now))
+    pub fn summary(&self, ctx: &Ctx) -> Option<Summary> {
+        ctx.roster.record(self.client.as_str()).map(|r| summary(r, self.appointment.as_ref(), ctx.now))
     }
 }
 
-pub fn view(frame: &mut Frame, area: Rect, m: &Model, v: &ReviewView) {
-    let theme = &m.theme;
-    let Some(s) = v.summary(m) else {
+pub fn view(v: &ReviewView, ctx: &Ctx, frame: &mut Frame, area: Rect) {
+    let theme = ctx.theme;
+    let Some(s) = v.summary(ctx) else {
         frame.render_widget(Paragraph::new("This client could not be read."), area);
         return;
     };
-    let today = m.now.date();
+    let today = ctx.now.date();
     let (who, when) = s.header(today);
     // The measures' warnings stay at the top, never scrolled away.
     let flag_width = usize::from(area.width).saturating_sub(3).max(10);
@@ -109,7 +110,7 @@ pub fn view(frame: &mut Frame, area: Rect, m: &Model, v: &ReviewView) {
     let overflow = lines.len() > usize::from(body.height) + usize::from(v.scroll);
     frame.render_widget(Paragraph::new(lines).scroll((v.scroll, 0)), body);
     if overflow {
-        let more = " ↓ more: PgDn ";
+        let more = format!(" ↓ more: {} ", ctx.key_for(Context::Review, Action::PageDown));
         let r = Rect {
             x: body.right().saturating_sub(more.chars().count() as u16),
             y: body.bottom().saturating_sub(1),
@@ -145,63 +146,81 @@ pub static KEYS: &[Binding] = &[
 
 // ---- Keys -------------------------------------------------------------------
 
-pub(crate) fn update(m: &mut Model, action: Action) -> Vec<Effect> {
-    let Screen::Review(v) = &m.screen else { return vec![] };
-    let v = v.clone();
-    let Some(summary) = v.summary(m) else {
-        if action == Action::Back {
-            m.screen = home(m);
-        }
-        return vec![];
+/// The review of `client`, before `appointment` (else their next one);
+/// else why it cannot be read (None: the client is not held).
+pub fn open(ctx: &Ctx, client: &ClientId, appointment: Option<Appointment>) -> Result<ReviewView, Option<String>> {
+    let Some(summary) = ctx.roster.summary(client.as_str()) else {
+        return Err(ctx.roster.entry(client.as_str()).and_then(|e| e.summary.clone().err()));
+    };
+    let now = ctx.now;
+    let appointment =
+        appointment.or_else(|| summary.appointments.iter().filter(|a| a.end() > now).min_by_key(|a| a.start).cloned());
+    Ok(ReviewView { client: client.clone(), appointment, task: 0, scroll: 0 })
+}
+
+/// The client whose record the review needs, while it is not loaded.
+pub fn wants(v: &ReviewView, ctx: &Ctx) -> Option<ClientId> {
+    ctx.roster.unloaded(v.client.as_str())
+}
+
+/// A change to the record was saved: the selected task stays among those open.
+pub fn on_saved(v: &mut ReviewView, ctx: &Ctx) {
+    let open = ctx.roster.record(v.client.as_str()).map_or(0, |r| r.open_tasks().count());
+    v.task = v.task.min(open.saturating_sub(1));
+}
+
+pub fn update(v: &mut ReviewView, ctx: &Ctx, action: Action) -> Outcome {
+    let Some(summary) = v.summary(ctx) else {
+        return if action == Action::Back { Outcome::go(Go::Home) } else { Outcome::none() };
     };
     let tasks = &summary.tasks_to_check;
-    let mut next = v.clone();
+    let client = v.client.clone();
+    let writable = || ctx.writable(client.as_str());
     match action {
-        Action::Up | Action::Down => next.task = step(v.task, tasks.len(), action == Action::Down),
-        Action::PageUp => next.scroll = v.scroll.saturating_sub(PAGE),
-        Action::PageDown => next.scroll = v.scroll.saturating_add(PAGE),
+        Action::Up | Action::Down => v.task = step(v.task, tasks.len(), action == Action::Down),
+        Action::PageUp => v.scroll = v.scroll.saturating_sub(PAGE),
+        Action::PageDown => v.scroll = v.scroll.saturating_add(PAGE),
         Action::TaskDone | Action::TaskNotDone | Action::TaskDrop => {
-            if let Some(t) = tasks.get(v.task).filter(|_| writable(m, v.client.as_str())) {
-                let status = match action {
-                    Action::TaskDone => TaskStatus::Done,
-                    Action::TaskDrop => TaskStatus::Dropped,
-                    _ => TaskStatus::Open,
-                };
-                m.popup = Some(outcome_popup(&v.client, &t.id, &t.text, status));
-            } else if tasks.is_empty() {
-                m.set_info("No open tasks to mark.");
+            let Some(t) = tasks.get(v.task) else {
+                return Outcome::info("No open tasks to mark.");
+            };
+            if let Err(refused) = writable() {
+                return refused.into();
             }
+            let status = match action {
+                Action::TaskDone => TaskStatus::Done,
+                Action::TaskDrop => TaskStatus::Dropped,
+                _ => TaskStatus::Open,
+            };
+            return Outcome::go(Go::Popup(Popup::outcome(&client, &t.id, &t.text, status)));
         }
-        Action::Profile => {
-            m.screen = Screen::Profile(ProfileView { client: v.client.clone(), part: Part::Personal, selected: 0 });
-            return vec![];
-        }
+        Action::Profile => return Outcome::go(Go::Profile { client, part: Part::Personal, selected: 0 }),
         // Today's latest note takes the scores; before it is written, they are dated now.
-        Action::AddScores if writable(m, v.client.as_str()) => {
-            let today =
-                m.record(v.client.as_str()).and_then(|r| r.last_session().filter(|s| s.at.date() == m.now.date()));
-            let (session, at) = today.map_or((None, m.now), |s| (Some(s.id.clone()), s.at));
+        Action::AddScores => {
+            if let Err(refused) = writable() {
+                return refused.into();
+            }
+            let today = ctx
+                .roster
+                .record(client.as_str())
+                .and_then(|r| r.last_session().filter(|s| s.at.date() == ctx.now.date()));
+            let (session, at) = today.map_or((None, ctx.now), |s| (Some(s.id.clone()), s.at));
             let input = Box::new(TextInput::one_line(""));
-            m.popup = Some(Popup::Measures { client: v.client.clone(), session, at, input });
+            return Outcome::go(Go::Popup(Popup::Measures { client, session, at, input }));
         }
-        Action::SettleConflict if writable(m, v.client.as_str()) => {
-            crate::tui::screens::conflict::settle(m, &v.client);
+        Action::SettleConflict => {
+            if let Err(refused) = writable() {
+                return refused.into();
+            }
+            return crate::tui::screens::conflict::settle(ctx, &client);
         }
-        Action::Chart => {
-            let chart = Screen::Chart(crate::tui::screens::chart::open(v.client.clone()));
-            m.behind = Some(Box::new(std::mem::replace(&mut m.screen, chart)));
-            return vec![];
-        }
+        Action::Chart => return Outcome::go(Go::Chart { client }),
         Action::NewNote => {
-            let appt = v.appointment.clone().filter(|a| a.note.is_none() && !a.is_cancelled());
-            return open_note(m, v.client.as_str(), appt);
+            let appointment = v.appointment.clone().filter(|a| a.note.is_none() && !a.is_cancelled());
+            return Outcome::go(Go::NewNote { client, appointment });
         }
-        Action::Back => {
-            m.screen = home(m);
-            return vec![];
-        }
+        Action::Back => return Outcome::go(Go::Home),
         _ => {}
     }
-    m.screen = Screen::Review(next);
-    vec![]
+    Outcome::none()
 }

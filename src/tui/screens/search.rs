@@ -1,14 +1,14 @@
 //! Search every note (Ctrl-F): as you type, newest first, Enter opens the
 //! session.
 
+use crate::domain::SessionId;
 use crate::domain::time::format_day_near;
 use crate::store::search::Found;
 use crate::tui::action::{Action, Effect};
-use crate::tui::input::TextInput;
+use crate::tui::ctx::{Ctx, Go, Outcome};
+use crate::tui::input::{TextInput, type_line};
 use crate::tui::keys::{Binding, Context, DOWN, ENTER, ESC, UP, b};
-use crate::tui::model::{Model, Screen};
-use crate::tui::nav::*;
-use crate::tui::screens::list::Rows;
+use crate::tui::screens::list::{Rows, step};
 use crate::tui::screens::{fit_line, panel};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -35,8 +35,19 @@ impl SearchView {
     }
 }
 
-pub fn view(frame: &mut Frame, area: Rect, m: &Model, v: &SearchView) {
-    let theme = &m.theme;
+/// The search screen, with nothing typed yet.
+pub fn open() -> SearchView {
+    SearchView {
+        input: TextInput::one_line(""),
+        results: None,
+        selected: 0,
+        open_when_found: false,
+        more_wanted: false,
+    }
+}
+
+pub fn view(v: &SearchView, ctx: &Ctx, frame: &mut Frame, area: Rect) {
+    let theme = ctx.theme;
     let [input_area, results_area] = Layout::vertical([Constraint::Length(3), Constraint::Min(3)]).areas(area);
     let block = panel("Search every note, task and personal detail", true, theme);
     let inner = block.inner(input_area);
@@ -58,13 +69,16 @@ pub fn view(frame: &mut Frame, area: Rect, m: &Model, v: &SearchView) {
             } else {
                 format!("Results ({})", found.total)
             };
-            let today = m.now.date();
+            let today = ctx.now.date();
             let cols = usize::from(results_area.width.saturating_sub(2));
             let items = found
                 .hits
                 .iter()
                 .map(|h| {
-                    let name = m.summary(h.client.as_str()).map_or_else(|| h.client.to_string(), |s| s.display_name());
+                    let name = ctx
+                        .roster
+                        .summary(h.client.as_str())
+                        .map_or_else(|| h.client.to_string(), |s| s.display_name());
                     let head = fit_line(
                         Line::from(vec![
                             Span::styled(name, theme.title()),
@@ -114,15 +128,12 @@ pub static KEYS: &[Binding] = &[
 
 // ---- Keys -------------------------------------------------------------------
 
-pub(crate) fn update(m: &mut Model, action: Action) -> Vec<Effect> {
-    let size = m.size;
-    let Screen::Search(v) = &mut m.screen else { return vec![] };
+pub fn update(v: &mut SearchView, ctx: &Ctx, action: Action) -> Outcome {
     let before = v.query();
     match action {
         action @ (Action::Input(_) | Action::Paste(_)) => {
             if let Some(why) = type_line(&mut v.input, action) {
-                m.set_error(why);
-                return vec![];
+                return Outcome::error(why);
             }
         }
         Action::Up | Action::Down => {
@@ -133,41 +144,35 @@ pub(crate) fn update(m: &mut Model, action: Action) -> Vec<Effect> {
             if action == Action::Down && n > 0 && v.selected + 1 == n && total > n {
                 // Only the results that fit are made ready; the next ones now.
                 v.more_wanted = true;
-                return vec![Effect::Search { query: v.query(), limit: n + page(size) }];
+                return Outcome::effect(Effect::Search { query: v.query(), limit: n + page(ctx.size) });
             }
             v.selected = step(v.selected, n, action == Action::Down);
         }
         Action::Open if v.results.as_ref().is_none_or(|(q, _)| *q != v.query()) => {
             v.open_when_found = !v.query().is_empty();
-            return vec![];
+            return Outcome::none();
         }
         Action::Open => {
             let hit = match &v.results {
-                Some((_, Ok(f))) => f.hits.get(v.selected).cloned(),
+                Some((_, Ok(f))) => f.hits.get(v.selected),
                 _ => None,
             };
-            if let Some(hit) = hit {
-                open_hit(m, &hit);
-            }
-            return vec![];
+            return hit.map_or_else(Outcome::none, |hit| Outcome::go(open_hit(hit)));
         }
-        Action::Back => {
-            m.screen = home(m);
-            return vec![];
-        }
+        Action::Back => return Outcome::go(Go::Home),
         _ => {}
     }
     v.open_when_found = false;
     v.more_wanted = false;
     let query = v.query();
     if query == before {
-        return vec![];
+        return Outcome::none();
     }
     if query.is_empty() {
         v.results = None;
-        return vec![];
+        return Outcome::none();
     }
-    vec![Effect::Search { query, limit: page(size) }]
+    Outcome::effect(Effect::Search { query, limit: page(ctx.size) })
 }
 
 /// How many results are asked for at a time: what a window of `size`
@@ -180,33 +185,23 @@ pub(crate) fn page(size: (u16, u16)) -> usize {
 
 /// Takes in the results of a search: shown if they are for what is typed
 /// now, and the first opened if Enter was pressed while they were on the way.
-pub(crate) fn found(m: &mut Model, query: String, result: Result<Found, String>) {
-    let Screen::Search(v) = &mut m.screen else { return };
+pub fn found(v: &mut SearchView, query: String, result: Result<Found, String>) -> Outcome {
     if v.query() != query {
-        return;
+        return Outcome::none();
     }
     let first = result.as_ref().ok().and_then(|f| f.hits.first().cloned());
     let more = std::mem::take(&mut v.more_wanted) && v.results.as_ref().is_some_and(|(q, _)| *q == query);
     let shown = result.as_ref().map_or(0, |f| f.hits.len());
     v.results = Some((query, result));
     v.selected = if more { (v.selected + 1).min(shown.saturating_sub(1)) } else { 0 };
-    if std::mem::take(&mut v.open_when_found)
-        && let Some(hit) = first
-    {
-        open_hit(m, &hit);
+    match first {
+        Some(hit) if std::mem::take(&mut v.open_when_found) => Outcome::go(open_hit(&hit)),
+        _ => Outcome::none(),
     }
 }
 
-/// Opens the session a hit was found in, on the client list.
-fn open_hit(m: &mut Model, hit: &crate::store::search::Hit) {
-    m.screen = Screen::Clients;
-    m.home = Screen::Clients;
-    m.select_client(hit.client.as_str());
-    match &hit.session {
-        Some(s) => {
-            m.list.sessions_focus = true;
-            m.select_session(hit.client.as_str(), &crate::domain::SessionId::new(s.as_str()));
-        }
-        None => m.list.sessions_focus = false,
-    }
+/// The session a hit was found in, on the client list (the client alone
+/// for a hit outside a note).
+fn open_hit(hit: &crate::store::search::Hit) -> Go {
+    Go::Session { client: hit.client.clone(), session: hit.session.as_ref().map(|s| SessionId::new(s.as_str())) }
 }

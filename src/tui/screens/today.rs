@@ -9,14 +9,13 @@ use crate::fit::{self, fit, fit_exact};
 use crate::store;
 use crate::store::ClientSummary;
 use crate::tui::action::{Action, Effect};
+use crate::tui::ctx::{Ctx, Go, Outcome};
 use crate::tui::keys::{Binding, Context, DOWN, ENTER, ESC, TAB, UP, b, ctrl, k};
-use crate::tui::model::{Confirmed, Model, Popup, Screen};
-use crate::tui::nav::*;
-use crate::tui::roster::AgendaRow;
-use crate::tui::screens::appointment::AppointmentForm;
-use crate::tui::screens::list::Rows;
+use crate::tui::popup::{Confirmed, Popup};
+use crate::tui::roster::{AgendaRow, Roster};
+use crate::tui::screens::list::{Rows, step};
 use crate::tui::screens::panel;
-use crate::tui::screens::profile::{Part, ProfileChange, ProfileView, item_ids};
+use crate::tui::screens::profile::{Part, ProfileChange, item_ids};
 use chrono::{NaiveDate, NaiveDateTime};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -38,14 +37,18 @@ pub struct TodayState {
     pub follow: Option<(ClientId, AppointmentId)>,
 }
 
-/// After a change is saved: select the appointment that was being moved or
-/// cancelled, wherever it now stands among the rows.
-pub fn follow(m: &mut Model) {
-    if let Some((client, id)) = m.today.follow.take()
-        && let Some(row) = m.agenda().iter().position(|r| r.client == client && r.appointment.id == id)
+/// After a change is saved: the selection stays on a row, on the
+/// appointment that was being moved or cancelled wherever it now stands,
+/// and on a message still awaiting a reply.
+pub fn on_saved(t: &mut TodayState, ctx: &Ctx) {
+    let rows = ctx.roster.agenda(ctx.now);
+    t.row = t.row.min(rows.len().saturating_sub(1));
+    if let Some((client, id)) = t.follow.take()
+        && let Some(row) = rows.iter().position(|r| r.client == client && r.appointment.id == id)
     {
-        m.today.row = row;
+        t.row = row;
     }
+    messages_changed(t, ctx.roster);
 }
 
 /// How soon after a session ends Today opens on its note (due) rather than
@@ -69,14 +72,14 @@ pub fn opening_row(rows: &[AgendaRow], now: NaiveDateTime) -> usize {
 }
 
 /// How a row reads in the "when" column, and its style.
-fn when(m: &Model, a: &Appointment, day: NaiveDate) -> (String, Style) {
-    let theme = &m.theme;
-    match a.state(m.now) {
+fn when(ctx: &Ctx, a: &Appointment, day: NaiveDate) -> (String, Style) {
+    let theme = ctx.theme;
+    match a.state(ctx.now) {
         AppointmentState::Cancelled => ("cancelled".into(), theme.quiet()),
         AppointmentState::Noted => ("noted".into(), theme.quiet()),
         AppointmentState::NoteDue => ("note due".into(), theme.ask()),
         AppointmentState::Now => ("now".into(), theme.now()),
-        AppointmentState::Upcoming if day == m.now.date() => (relative(m.now, a.start, a.minutes), theme.ask()),
+        AppointmentState::Upcoming if day == ctx.now.date() => (relative(ctx.now, a.start, a.minutes), theme.ask()),
         AppointmentState::Upcoming => (String::new(), Style::default()),
     }
 }
@@ -89,9 +92,8 @@ pub struct Waiting<'a> {
 }
 
 /// Every message awaiting a reply across all clients, oldest first.
-pub fn awaiting(m: &Model) -> Vec<Waiting<'_>> {
-    let mut all: Vec<Waiting> = m
-        .roster
+pub fn awaiting(roster: &Roster) -> Vec<Waiting<'_>> {
+    let mut all: Vec<Waiting> = roster
         .clients
         .iter()
         .filter_map(|c| Some((c.id.as_str(), c.summary.as_ref().ok()?)))
@@ -108,31 +110,35 @@ fn name_column(cols: usize) -> usize {
     (cols.saturating_sub(22) * 3 / 7).clamp(12, 40)
 }
 
-pub fn view(frame: &mut Frame, area: Rect, m: &Model) {
-    let theme = &m.theme;
-    let rows = m.agenda();
-    let waiting = awaiting(m);
+pub fn view(t: &TodayState, ctx: &Ctx, frame: &mut Frame, area: Rect) {
+    let theme = ctx.theme;
+    let rows = ctx.roster.agenda(ctx.now);
+    let waiting = awaiting(ctx.roster);
     let waiting_height = (waiting.len() as u16 + 2).clamp(3, (area.height / 3).max(3));
     let [agenda_area, waiting_area] =
         Layout::vertical([Constraint::Min(3), Constraint::Length(waiting_height)]).areas(area);
 
-    let due = rows.iter().filter(|r| r.appointment.state(m.now) == AppointmentState::NoteDue).count();
+    let due = rows.iter().filter(|r| r.appointment.state(ctx.now) == AppointmentState::NoteDue).count();
     let title = match due {
         0 => "Appointments: today and the next 7 days".to_string(),
         n => format!("Appointments: today and the next 7 days · {} due", crate::domain::plural(n, "note")),
     };
-    let on_messages = m.today.messages_focus && !waiting.is_empty();
+    let on_messages = t.messages_focus && !waiting.is_empty();
     let block = panel(title, !on_messages, theme);
     let inner = block.inner(agenda_area);
     frame.render_widget(block, agenda_area);
     if rows.is_empty() {
         let text = vec![
             Line::styled("No appointments in the next 7 days.", theme.quiet()),
-            Line::raw("Tab to the client list, pick a client and press s to book one."),
+            Line::raw(format!(
+                "{} to the client list, pick a client and press {} to book one.",
+                ctx.key_for(Context::Today, Action::SwitchTab),
+                ctx.key_for(Context::Clients, Action::Schedule)
+            )),
         ];
         frame.render_widget(Paragraph::new(text), inner);
     } else {
-        let today = m.now.date();
+        let today = ctx.now.date();
         // Day headings stand between the rows. First find where each row and
         // heading falls, then draw only the lines that are on screen.
         let mut layout: Vec<(Option<usize>, NaiveDate)> = Vec::new();
@@ -142,15 +148,18 @@ pub fn view(frame: &mut Frame, area: Rect, m: &Model) {
             if layout.last().is_none_or(|(_, d)| *d != day) {
                 layout.push((None, day));
             }
-            if i == m.today.row {
+            if i == t.row {
                 selected_line = layout.len();
             }
             layout.push((Some(i), day));
         }
         // " 10:00 " name " " "in 1 h 25 min " reminder
         // As wide as the longest name needs, within the column's limit.
-        let longest =
-            rows.iter().filter_map(|r| m.summary(r.client.as_str())).map(|s| fit::width(&s.display_name())).max();
+        let longest = rows
+            .iter()
+            .filter_map(|r| ctx.roster.summary(r.client.as_str()))
+            .map(|s| fit::width(&s.display_name()))
+            .max();
         let name_width = name_column(usize::from(inner.width)).min(longest.unwrap_or(0).max(12));
         let list = Rows::new(layout.len(), (!on_messages).then_some(selected_line), theme.selected());
         list.draw(frame, inner, |line, cols| {
@@ -166,7 +175,7 @@ pub fn view(frame: &mut Frame, area: Rect, m: &Model) {
                 return ListItem::new(Line::styled(label, theme.heading()));
             };
             let (client, a) = (&rows[i].client, &rows[i].appointment);
-            let summary = m.summary(client.as_str());
+            let summary = ctx.roster.summary(client.as_str());
             let name = match summary {
                 Some(s) => name_within(&s.name, s.preferred_name.as_deref(), name_width),
                 None => client.to_string(),
@@ -176,7 +185,7 @@ pub fn view(frame: &mut Frame, area: Rect, m: &Model) {
                 Some(flag) => (format!("!! {flag}"), theme.warning()),
                 None => (summary.and_then(|s| s.reminder.clone()).unwrap_or_default(), theme.quiet()),
             };
-            let (when, when_style) = when(m, a, day);
+            let (when, when_style) = when(ctx, a, day);
             ListItem::new(Line::from(vec![
                 Span::raw(format!(" {} ", a.start.format("%H:%M"))),
                 Span::raw(format!("{} ", fit_exact(&name, name_width))),
@@ -202,11 +211,11 @@ pub fn view(frame: &mut Frame, area: Rect, m: &Model) {
         })
         .collect();
     let name_width = names.iter().map(|n| fit::width(n)).max().unwrap_or(0);
-    let selected = m.today.message.min(waiting.len() - 1);
+    let selected = t.message.min(waiting.len() - 1);
     let list = Rows::new(waiting.len(), on_messages.then_some(selected), theme.selected());
     list.draw(frame, inner, |i, cols| {
         let w = waiting[i].message;
-        let said = format!("{} {}: {}", w.channel.label(), ago(w.at.date(), m.now.date()), w.summary);
+        let said = format!("{} {}: {}", w.channel.label(), ago(w.at.date(), ctx.now.date()), w.summary);
         ListItem::new(Line::from(vec![
             Span::styled(format!("{} ", fit_exact(&names[i], name_width)), theme.ask()),
             Span::raw(fit(&said, cols.saturating_sub(name_width + 1)).into_owned()),
@@ -252,131 +261,136 @@ pub static KEYS: &[Binding] = &[
 
 // ---- Keys -------------------------------------------------------------------
 
-pub(crate) fn update(m: &mut Model, action: Action) -> Vec<Effect> {
-    if m.today.messages_focus {
-        return messages_update(m, action);
+pub fn update(t: &mut TodayState, ctx: &Ctx, action: Action) -> Outcome {
+    if t.messages_focus {
+        return messages_update(t, ctx, action);
     }
-    let rows = m.agenda();
-    let row = rows.get(m.today.row).cloned();
-    let waiting = awaiting(m).len();
+    let rows = ctx.roster.agenda(ctx.now);
+    let row = rows.get(t.row).cloned();
+    let waiting = awaiting(ctx.roster).len();
     match action {
         // Down from the last appointment goes on to the messages awaiting a reply.
-        Action::Down if m.today.row + 1 >= rows.len() && waiting > 0 => {
-            m.today.messages_focus = true;
-            m.today.message = 0;
+        Action::Down if t.row + 1 >= rows.len() && waiting > 0 => {
+            t.messages_focus = true;
+            t.message = 0;
         }
         Action::Messages if waiting > 0 => {
-            m.today.messages_focus = true;
-            m.today.message = m.today.message.min(waiting - 1);
+            t.messages_focus = true;
+            t.message = t.message.min(waiting - 1);
         }
-        Action::Messages => m.set_info("No messages awaiting a reply."),
-        Action::Up | Action::Down => m.today.row = step(m.today.row, rows.len(), action == Action::Down),
+        Action::Messages => return Outcome::info("No messages awaiting a reply."),
+        Action::Up | Action::Down => t.row = step(t.row, rows.len(), action == Action::Down),
         Action::Review | Action::Open => {
             if let Some(r) = row {
-                open_review(m, r.client.as_str(), Some(r.appointment));
+                return Outcome::go(Go::Review { client: r.client, appointment: Some(r.appointment) });
             }
         }
-        Action::NewNote => match row.as_ref().map(|r| r.appointment.state(m.now)) {
-            Some(AppointmentState::Cancelled) => m.set_error("That appointment was cancelled: it has no note."),
-            Some(AppointmentState::Noted) => {
-                let note = row.and_then(|r| r.appointment.note).unwrap_or_default();
-                m.set_error(format!("Its note is written ({note}): Tab to Clients to read or edit it."));
+        Action::NewNote => match row {
+            Some(r) if r.appointment.state(ctx.now) == AppointmentState::Cancelled => {
+                return Outcome::error("That appointment was cancelled: it has no note.");
             }
-            _ => {
-                if let Some(r) = row {
-                    return open_note(m, r.client.as_str(), Some(r.appointment));
-                }
+            Some(r) if r.appointment.state(ctx.now) == AppointmentState::Noted => {
+                let note = r.appointment.note.unwrap_or_default();
+                let tab = ctx.key_for(Context::Today, Action::SwitchTab);
+                return Outcome::error(format!("Its note is written ({note}): {tab} to Clients to read or edit it."));
             }
+            Some(r) => return Outcome::go(Go::NewNote { client: r.client, appointment: Some(r.appointment) }),
+            None => {}
         },
-        Action::CancelAppointment if row.as_ref().is_some_and(|r| r.appointment.is_cancelled()) => {
-            // A cancel taken back: the same appointment is booked again.
-            if let Some(r) = row.filter(|r| writable(m, r.client.as_str())) {
+        Action::CancelAppointment | Action::MoveAppointment => {
+            let Some(r) = row else { return Outcome::none() };
+            let (yes, no) = (ctx.key_for(Context::Confirm, Action::Yes), ctx.key_for(Context::Confirm, Action::No));
+            if action == Action::CancelAppointment && r.appointment.is_cancelled() {
+                // A cancel taken back: the same appointment is booked again.
+                if let Err(refused) = ctx.writable(r.client.as_str()) {
+                    return refused.into();
+                }
                 let (start, minutes) = (r.appointment.start, r.appointment.minutes);
                 let on_yes = Confirmed::Rebook { client: r.client.clone(), start, minutes };
                 let question = |name: &str, when: String| {
-                    format!("Book {name}'s cancelled appointment on {when} again? y books it, n leaves it cancelled.")
+                    format!(
+                        "Book {name}'s cancelled appointment on {when} again? {yes} books it, {no} leaves it cancelled."
+                    )
                 };
-                ask_about(m, &r, question, on_yes);
+                return ask_about(t, ctx, &r, question, on_yes);
             }
-        }
-        Action::MoveAppointment | Action::CancelAppointment
-            if row.as_ref().is_some_and(|r| r.appointment.is_cancelled() || r.appointment.note.is_some()) =>
-        {
-            m.set_error("Only a booked appointment without a note can be moved or cancelled.");
-        }
-        Action::MoveAppointment => {
-            if let Some(r) = row.filter(|r| writable(m, r.client.as_str())) {
-                m.today.follow = Some((r.client.clone(), r.appointment.id.clone()));
-                let name = m.summary(r.client.as_str()).map(ClientSummary::display_name).unwrap_or_default();
-                m.screen = Screen::Appointment(AppointmentForm::move_existing(r.client, name, &r.appointment));
+            if r.appointment.is_cancelled() || r.appointment.note.is_some() {
+                return Outcome::error("Only a booked appointment without a note can be moved or cancelled.");
             }
-        }
-        Action::CancelAppointment => {
-            if let Some(r) = row.filter(|r| writable(m, r.client.as_str())) {
-                let (appointment, start) = (r.appointment.id.clone(), r.appointment.start);
-                let on_yes = Confirmed::CancelAppointment { client: r.client.clone(), appointment, start };
-                let question = |name: &str, when: String| {
-                    format!("Cancel {name}'s appointment on {when}? y cancels it, n keeps it.")
-                };
-                ask_about(m, &r, question, on_yes);
+            if let Err(refused) = ctx.writable(r.client.as_str()) {
+                return refused.into();
             }
+            t.follow = Some((r.client.clone(), r.appointment.id.clone()));
+            if action == Action::MoveAppointment {
+                return Outcome::go(Go::MoveAppointment { client: r.client, appointment: r.appointment });
+            }
+            let (appointment, start) = (r.appointment.id.clone(), r.appointment.start);
+            let on_yes = Confirmed::CancelAppointment { client: r.client.clone(), appointment, start };
+            let question = |name: &str, when: String| {
+                format!("Cancel {name}'s appointment on {when}? {yes} cancels it, {no} keeps it.")
+            };
+            return ask_about(t, ctx, &r, question, on_yes);
         }
-        Action::SwitchTab => {
-            m.screen = Screen::Clients;
-            m.home = Screen::Clients;
-        }
+        Action::SwitchTab => return Outcome::go(Go::Clients),
         _ => {}
     }
-    vec![]
+    Outcome::none()
 }
 
 /// Asks `question(name, when)` about row `r`'s appointment, `on_yes` being
 /// what a yes does; the selection follows the appointment through the change.
-fn ask_about(m: &mut Model, r: &AgendaRow, question: impl FnOnce(&str, String) -> String, on_yes: Confirmed) {
-    let name = m.summary(r.client.as_str()).map(|c| c.name.clone()).unwrap_or_default();
-    m.today.follow = Some((r.client.clone(), r.appointment.id.clone()));
+fn ask_about(
+    t: &mut TodayState,
+    ctx: &Ctx,
+    r: &AgendaRow,
+    question: impl FnOnce(&str, String) -> String,
+    on_yes: Confirmed,
+) -> Outcome {
+    let name = ctx.roster.summary(r.client.as_str()).map(|c| c.name.clone()).unwrap_or_default();
+    t.follow = Some((r.client.clone(), r.appointment.id.clone()));
     let question = question(&name, r.appointment.start.format("%a %-d %b at %H:%M").to_string());
-    m.popup = Some(Popup::Confirm { question, on_yes });
+    Outcome::go(Go::Popup(Popup::Confirm { question, on_yes }))
 }
 
 /// Keeps the awaiting-reply selection on a message after the list changed
 /// (one answered here or elsewhere); with none left, the appointments have the keys.
-pub(crate) fn messages_changed(m: &mut Model) {
-    let count = awaiting(m).len();
-    m.today.message = m.today.message.min(count.saturating_sub(1));
-    m.today.messages_focus &= count > 0;
+pub fn messages_changed(t: &mut TodayState, roster: &Roster) {
+    let count = awaiting(roster).len();
+    t.message = t.message.min(count.saturating_sub(1));
+    t.messages_focus &= count > 0;
 }
 
 /// The keys of the awaiting-reply list.
-fn messages_update(m: &mut Model, action: Action) -> Vec<Effect> {
-    let waiting = awaiting(m);
+fn messages_update(t: &mut TodayState, ctx: &Ctx, action: Action) -> Outcome {
+    let waiting = awaiting(ctx.roster);
     // The last one was answered: back to the appointments.
     let Some(last) = waiting.len().checked_sub(1) else {
-        m.today.messages_focus = false;
-        return update(m, action);
+        t.messages_focus = false;
+        return update(t, ctx, action);
     };
-    let at = m.today.message.min(last);
+    let at = t.message.min(last);
     let (client, contact, count) =
         (ClientId::new(waiting[at].client), waiting[at].message.id.to_string(), waiting.len());
-    m.today.message = at;
+    t.message = at;
     match action {
-        Action::Up if m.today.message == 0 => m.today.messages_focus = false,
-        Action::Up | Action::Down => m.today.message = step(m.today.message, count, action == Action::Down),
-        Action::Back => m.today.messages_focus = false,
-        Action::Replied if writable(m, client.as_str()) => {
-            return vec![Effect::ChangeProfile { client, change: ProfileChange::Replied(contact) }];
+        Action::Up if t.message == 0 => t.messages_focus = false,
+        Action::Up | Action::Down => t.message = step(t.message, count, action == Action::Down),
+        Action::Back => t.messages_focus = false,
+        Action::Replied => {
+            return match ctx.writable(client.as_str()) {
+                Ok(()) => Outcome::effect(Effect::ChangeProfile { client, change: ProfileChange::Replied(contact) }),
+                Err(refused) => refused.into(),
+            };
         }
         Action::Open => {
-            let selected = m
+            let selected = ctx
+                .roster
                 .record(client.as_str())
                 .map_or(0, |r| item_ids(r, Part::Messages).iter().position(|id| *id == contact).unwrap_or(0));
-            m.screen = Screen::Profile(ProfileView { client, part: Part::Messages, selected });
+            return Outcome::go(Go::Profile { client, part: Part::Messages, selected });
         }
-        Action::SwitchTab => {
-            m.screen = Screen::Clients;
-            m.home = Screen::Clients;
-        }
+        Action::SwitchTab => return Outcome::go(Go::Clients),
         _ => {}
     }
-    vec![]
+    Outcome::none()
 }

@@ -1,22 +1,20 @@
 //! The main screen: the client list, the selected client's sessions, and the
 //! full text of the highlighted session.
 
+use crate::domain::ClientId;
 use crate::domain::time::format_day_near;
 use crate::domain::{ClientRecord, name_within};
 use crate::fit::{self, fit, fit_exact};
 use crate::tui::action::{Action, Effect};
-use crate::tui::input::TextInput;
+use crate::tui::ctx::{Ctx, Go, Outcome};
+use crate::tui::input::{TextInput, type_line};
 use crate::tui::keys::{Binding, Context, DOWN, ENTER, ESC, PGDN, PGUP, TAB, UP, b, ctrl, k};
-use crate::tui::model::{AGENDA_DAYS, Confirmed, Model, Popup, Screen};
-use crate::tui::nav::*;
-use crate::tui::roster::{ClientEntry, Roster};
-use crate::tui::screens::appointment::AppointmentForm;
-use crate::tui::screens::client_form::ClientForm;
-use crate::tui::screens::list::Rows;
-use crate::tui::screens::note_form::NoteForm;
+use crate::tui::popup::{Confirmed, Popup};
+use crate::tui::roster::{AGENDA_DAYS, ClientEntry, Roster};
+use crate::tui::screens::list::{PAGE, Rows, selectable_list, step};
+use crate::tui::screens::note_pane::NoteCache;
 use crate::tui::screens::panel;
-use crate::tui::screens::profile::{Part, ProfileView};
-use crate::tui::theme::Theme;
+use crate::tui::screens::profile::Part;
 use nucleo_matcher::pattern::{CaseMatching, Normalization, Pattern};
 use nucleo_matcher::{Config, Matcher, Utf32Str};
 use ratatui::Frame;
@@ -43,6 +41,11 @@ pub struct ClientsState {
     pub scroll: u16,
     /// Archived (discharged) clients are listed too.
     pub show_archived: bool,
+    /// Files in the data folder that need attention and are never shown
+    /// (sync-conflict copies, links): the list says so.
+    pub strays: usize,
+    /// The wrapped note on screen, kept between frames.
+    pub note_cache: std::cell::RefCell<NoteCache>,
 }
 
 impl ClientsState {
@@ -96,34 +99,20 @@ impl ClientsState {
     }
 }
 
-/// Draws rows `0..count` (made by `row`, only for those on screen) with
-/// `selected` highlighted and kept in view; a row too long is cut with `…`.
-pub fn selectable_list(
-    frame: &mut Frame,
-    area: Rect,
-    count: usize,
-    selected: usize,
-    theme: &Theme,
-    row: impl Fn(usize) -> String,
-) {
-    Rows::new(count, Some(selected), theme.selected())
-        .draw(frame, area, |i, width| ListItem::new(fit(&row(i), width).into_owned()));
-}
-
 mod view;
 use view::{client_list, client_pane, welcome};
 
-pub fn view(frame: &mut Frame, area: Rect, m: &Model) {
-    let theme = &m.theme;
-    if m.roster.clients.is_empty() {
-        return welcome(frame, area, theme);
+pub fn view(list: &ClientsState, ctx: &Ctx, frame: &mut Frame, area: Rect) {
+    let theme = ctx.theme;
+    if ctx.roster.clients.is_empty() {
+        return welcome(frame, area, ctx);
     }
     let left_width = (area.width * 2 / 5).clamp(34, 48);
     let [left, right] = Layout::horizontal([Constraint::Length(left_width), Constraint::Min(20)]).areas(area);
-    client_list(frame, left, m);
-    match m.selected_entry() {
+    client_list(frame, left, list, ctx);
+    match list.selected_entry(ctx.roster) {
         Some(entry) => match (&entry.record, &entry.summary) {
-            (Some(r), _) => client_pane(frame, right, m, r),
+            (Some(r), _) => client_pane(frame, right, list, ctx, entry, r),
             (None, Ok(s)) => frame.render_widget(
                 Paragraph::new(Line::styled("Opening…", theme.quiet())).block(panel(s.display_name(), false, theme)),
                 right,
@@ -142,10 +131,11 @@ pub fn view(frame: &mut Frame, area: Rect, m: &Model) {
                 );
             }
         },
-        None => frame.render_widget(
-            Paragraph::new("No client matches the filter. Esc clears it.").block(panel("Sessions", false, theme)),
-            right,
-        ),
+        None => {
+            let clear = ctx.key_for(Context::Clients, Action::Back);
+            let text = format!("No client matches the filter. {clear} clears it.");
+            frame.render_widget(Paragraph::new(text).block(panel("Sessions", false, theme)), right)
+        }
     }
 }
 
@@ -200,189 +190,177 @@ pub static KEYS: &[Binding] = &[
 
 // ---- Keys -------------------------------------------------------------------
 
-pub(crate) fn update(m: &mut Model, action: Action) -> Vec<Effect> {
-    let selected = m.selected_entry().map(|e| e.id.clone());
-    if m.list.filter_typing {
+/// The selected client's record, while it is not loaded.
+pub fn wants(list: &ClientsState, ctx: &Ctx) -> Option<ClientId> {
+    list.selected_entry(ctx.roster).and_then(|e| ctx.roster.unloaded(e.id.as_str()))
+}
+
+/// After the filter or the archived clients shown changed: the selection
+/// stays on client `id` when it is still listed.
+fn refilter_keeping(list: &mut ClientsState, roster: &Roster, id: Option<ClientId>) {
+    list.refilter(roster);
+    if let Some(id) = id {
+        list.select_client(roster, id.as_str());
+    }
+}
+
+pub fn update(list: &mut ClientsState, ctx: &Ctx, action: Action) -> Outcome {
+    let roster = ctx.roster;
+    let selected = list.selected_entry(roster).map(|e| e.id.clone());
+    if list.filter_typing {
+        let mut outcome = Outcome::none();
         match action {
             action @ (Action::Input(_) | Action::Paste(_)) => {
-                if let Some(why) = m.list.filter.as_mut().and_then(|f| type_line(f, action)) {
-                    m.set_error(why);
+                if let Some(why) = list.filter.as_mut().and_then(|f| type_line(f, action)) {
+                    outcome = Outcome::error(why);
                 }
-                m.list.selected = 0;
-                m.refilter();
+                list.selected = 0;
+                list.refilter(roster);
             }
             Action::Up | Action::Down => {
-                m.list.selected = step(m.list.selected, m.list.visible.len(), action == Action::Down)
+                list.selected = step(list.selected, list.visible.len(), action == Action::Down)
             }
-            Action::Open => m.list.filter_typing = false,
+            Action::Open => list.filter_typing = false,
             Action::Back => {
-                m.list.filter = None;
-                m.list.filter_typing = false;
-                m.refilter();
-                if let Some(id) = selected {
-                    m.select_client(id.as_str());
-                }
+                list.filter = None;
+                list.filter_typing = false;
+                refilter_keeping(list, roster, selected);
             }
             _ => {}
         }
-        m.list.session = 0;
-        m.list.scroll = 0;
-        return vec![];
+        list.session = 0;
+        list.scroll = 0;
+        return outcome;
     }
-    if m.list.sessions_focus {
-        if let Some(effects) = session_action(m, &action) {
-            return effects;
+    if list.sessions_focus {
+        if let Some(outcome) = session_action(list, ctx, &action) {
+            return outcome;
         }
         match action {
             Action::Up | Action::Down => {
-                m.list.session = step(m.list.session, selected_sessions(m), action == Action::Down);
-                m.list.scroll = 0;
-                return vec![];
+                list.session = step(list.session, selected_sessions(list, roster), action == Action::Down);
+                list.scroll = 0;
+                return Outcome::none();
             }
             Action::Back => {
-                m.list.sessions_focus = false;
-                return vec![];
+                list.sessions_focus = false;
+                return Outcome::none();
             }
             _ => {}
         }
     }
+    // The selected client, when their file could be read.
+    let readable = selected.clone().filter(|id| roster.summary(id.as_str()).is_some());
     match action {
         Action::Up | Action::Down => {
-            m.list.selected = step(m.list.selected, m.list.visible.len(), action == Action::Down);
-            m.list.session = 0;
-            m.list.scroll = 0;
+            list.selected = step(list.selected, list.visible.len(), action == Action::Down);
+            list.session = 0;
+            list.scroll = 0;
         }
-        Action::Open => m.list.sessions_focus = selected_sessions(m) > 0,
-        Action::PageUp => m.list.scroll = m.list.scroll.saturating_sub(PAGE),
-        Action::PageDown => m.list.scroll = super::note_pane::scroll_down(m, PAGE),
+        Action::Open => list.sessions_focus = selected_sessions(list, roster) > 0,
+        Action::PageUp => list.scroll = list.scroll.saturating_sub(PAGE),
+        Action::PageDown => {
+            let on_screen = list.selected_entry(roster).and_then(|e| {
+                let session = e.record.as_ref()?.sessions_newest_first().get(list.session)?.id.clone();
+                Some((e.id.clone(), session))
+            });
+            list.scroll = super::note_pane::scroll_down(&list.note_cache, ctx, on_screen, list.scroll, PAGE);
+        }
         Action::NewNote => {
-            if let Some(id) = selected {
-                return open_note(m, id.as_str(), None);
+            if let Some(client) = selected {
+                return Outcome::go(Go::NewNote { client, appointment: None });
             }
         }
         Action::Review => {
-            if let Some(id) = selected {
-                open_review(m, id.as_str(), None);
+            if let Some(client) = selected {
+                return Outcome::go(Go::Review { client, appointment: None });
             }
         }
         Action::Tasks => {
-            if let Some(id) = selected.filter(|id| m.summary(id.as_str()).is_some()) {
-                m.popup = Some(Popup::Tasks { client: id, selected: 0 });
+            if let Some(client) = readable {
+                return Outcome::go(Go::Popup(Popup::Tasks { client, selected: 0 }));
             }
         }
-        Action::Schedule => {
-            if let Some(id) = selected.filter(|id| writable(m, id.as_str()))
-                && let Some(r) = m.summary(id.as_str())
-            {
-                let last = r.appointments.iter().max_by_key(|a| a.start).map(|a| (a.start, a.minutes));
-                m.screen = Screen::Appointment(AppointmentForm::book(id, r.display_name(), last, m.now));
+        Action::Schedule | Action::EditClient => {
+            let Some(client) = selected else { return Outcome::none() };
+            if let Err(refused) = ctx.writable(client.as_str()) {
+                return refused.into();
             }
+            return Outcome::go(match action {
+                Action::Schedule => Go::Book { client },
+                _ => Go::EditClient { client },
+            });
         }
         Action::Filter => {
-            m.list.filter.get_or_insert_with(|| TextInput::one_line(""));
-            m.list.filter_typing = true;
+            list.filter.get_or_insert_with(|| TextInput::one_line(""));
+            list.filter_typing = true;
         }
-        Action::Back if m.list.filter.is_some() => {
-            m.list.filter = None;
-            m.refilter();
-            if let Some(id) = selected {
-                m.select_client(id.as_str());
-            }
+        Action::Back if list.filter.is_some() => {
+            list.filter = None;
+            refilter_keeping(list, roster, selected);
         }
-        Action::AddClient => m.screen = Screen::ClientForm(ClientForm::add()),
+        Action::AddClient => return Outcome::go(Go::NewClient),
         Action::Export => {
-            if let Some(id) = selected.filter(|id| m.summary(id.as_str()).is_some()) {
-                return vec![Effect::Export { client: id }];
+            if let Some(client) = readable {
+                return Outcome::effect(Effect::Export { client });
             }
         }
         Action::ShowArchived => {
-            m.list.show_archived = !m.list.show_archived;
-            m.refilter();
-            if let Some(id) = selected {
-                m.select_client(id.as_str());
-            }
-            let n = m.roster.clients.iter().filter(|c| c.summary.as_ref().is_ok_and(|s| s.archived)).count();
-            m.set_info(if m.list.show_archived {
-                format!("Showing {} too (A hides them).", crate::domain::plural(n, "archived client"))
+            list.show_archived = !list.show_archived;
+            refilter_keeping(list, roster, selected);
+            let n = roster.clients.iter().filter(|c| c.summary.as_ref().is_ok_and(|s| s.archived)).count();
+            let key = ctx.key_for(Context::Clients, Action::ShowArchived);
+            return Outcome::info(if list.show_archived {
+                format!("Showing {} too ({key} hides them).", crate::domain::plural(n, "archived client"))
             } else {
-                "Archived clients hidden (A shows them).".to_string()
+                format!("Archived clients hidden ({key} shows them).")
             });
         }
         Action::Profile => {
-            if let Some(id) = selected.filter(|id| m.summary(id.as_str()).is_some()) {
-                m.screen = Screen::Profile(ProfileView { client: id, part: Part::Personal, selected: 0 });
+            if let Some(client) = readable {
+                return Outcome::go(Go::Profile { client, part: Part::Personal, selected: 0 });
             }
         }
-        Action::EditClient => {
-            if let Some(id) = selected.filter(|id| writable(m, id.as_str()))
-                && let Some(r) = m.record(id.as_str())
-            {
-                m.screen = Screen::ClientForm(ClientForm::edit(id, r.profile()));
-            }
-        }
-        Action::SwitchTab => {
-            m.screen = Screen::Today;
-            m.home = Screen::Today;
-        }
+        Action::SwitchTab => return Outcome::go(Go::Today),
         _ => {}
     }
-    vec![]
+    Outcome::none()
 }
 
-fn selected_sessions(m: &Model) -> usize {
-    m.selected_entry().and_then(|e| e.summary.as_ref().ok()).map_or(0, |s| s.sessions)
+fn selected_sessions(list: &ClientsState, roster: &Roster) -> usize {
+    list.selected_entry(roster).and_then(|e| e.summary.as_ref().ok()).map_or(0, |s| s.sessions)
 }
 
 /// Edit, finalise or add to the highlighted note (sessions pane).
-fn session_action(m: &mut Model, action: &Action) -> Option<Vec<Effect>> {
+fn session_action(list: &ClientsState, ctx: &Ctx, action: &Action) -> Option<Outcome> {
     if !matches!(action, Action::EditNote | Action::Finalise | Action::Addendum) {
         return None;
     }
-    let entry = m.selected_entry()?;
+    let entry = list.selected_entry(ctx.roster)?;
     let client = entry.id.clone();
     let record = entry.record.as_ref()?;
-    let s = (*record.sessions_newest_first().get(m.list.session)?).clone();
-    let name = record.display_name();
-    let is_final = record.is_final(&s, m.now, m.policy);
-    // What the note set stays as it is; the form says so, so none is typed twice.
-    let set_tasks: Vec<String> = record
-        .tasks
-        .iter()
-        .filter(|t| t.session.as_ref().map(|x| x.as_str()) == Some(s.id.as_str()))
-        .map(|t| t.text.clone())
-        .collect();
-    let set_personal: Vec<String> = record
-        .personal
-        .iter()
-        .filter(|p| p.session.as_ref().map(|x| x.as_str()) == Some(s.id.as_str()))
-        .map(|p| p.text.clone())
-        .collect();
-    let kept_measures = record.measure_names(&s.id);
-    if !writable(m, client.as_str()) {
-        return Some(vec![]);
+    let s = *record.sessions_newest_first().get(list.session)?;
+    let is_final = record.is_final(s, ctx.now, ctx.policy);
+    if let Err(refused) = ctx.writable(client.as_str()) {
+        return Some(refused.into());
     }
-    match action {
+    let session = s.id.clone();
+    Some(match action {
         Action::EditNote if is_final => {
-            m.set_error(format!("Note {} is final and cannot be changed; add a correction with +.", s.id));
+            let add = ctx.key_for(Context::Sessions, Action::Addendum);
+            Outcome::error(format!("Note {session} is final and cannot be changed; add a correction with {add}."))
         }
-        Action::EditNote => {
-            let form = NoteForm::edit(client, name, &s, &set_tasks, &set_personal).with_kept_measures(&kept_measures);
-            m.screen = Screen::NoteForm(Box::new(form))
-        }
-        Action::Finalise if s.finalised.is_some() => m.set_info(format!("Note {} is already final.", s.id)),
+        Action::EditNote => Outcome::go(Go::EditNote { client, session }),
+        Action::Finalise if s.finalised.is_some() => Outcome::info(format!("Note {session} is already final.")),
         Action::Finalise => {
-            m.popup = Some(Popup::Confirm {
-                question: format!(
-                    "Finalise note {} of {}? It becomes read-only; corrections go in addenda. y finalises, n keeps it open.",
-                    s.id,
-                    s.at.format("%a %-d %b")
-                ),
-                on_yes: Confirmed::Finalise { client, session: s.id.clone() },
-            });
+            let (yes, no) = (ctx.key_for(Context::Confirm, Action::Yes), ctx.key_for(Context::Confirm, Action::No));
+            let question = format!(
+                "Finalise note {session} of {}? It becomes read-only; corrections go in addenda. {yes} finalises, {no} \
+                 keeps it open.",
+                s.at.format("%a %-d %b")
+            );
+            Outcome::go(Go::Popup(Popup::Confirm { question, on_yes: Confirmed::Finalise { client, session } }))
         }
-        _ => {
-            m.popup = Some(Popup::Addendum { client, session: s.id.clone(), input: Box::new(TextInput::one_line("")) });
-        }
-    }
-    Some(vec![])
+        _ => Outcome::go(Go::Popup(Popup::Addendum { client, session, input: Box::new(TextInput::one_line("")) })),
+    })
 }

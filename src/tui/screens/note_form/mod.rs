@@ -12,13 +12,13 @@ use crate::domain::{Appointment, AppointmentId, ClientId, NewSession, Session, S
 use crate::tui::input::{TextInput, Typed};
 
 mod fields;
+pub mod life;
 mod update;
 mod view;
 
 pub use crate::tui::draft::{FIELDS, Field, NoteDraft};
 use fields::{FEEDBACK, MEASURES, MINUTES, NOTES, OBSERVATIONS, PERSONAL, PLAN, TASKS, TOPICS, WHEN, field, fields};
-pub use update::{EMPTY_NOTE, KEYS, SAVE_ANYWAY};
-pub(crate) use update::{ask_before_saving, update};
+pub use update::{KEYS, ask_before_saving, save_anyway, update};
 pub use view::view;
 
 #[derive(Debug, Clone)]
@@ -106,6 +106,21 @@ impl NoteForm {
             }
         }
         form
+    }
+
+    /// The form changing `client`'s note `session`, with what the note set
+    /// named in the empty fields (None: the record or the note is not held).
+    pub fn open_edit(ctx: &crate::tui::ctx::Ctx, client: &ClientId, session: &SessionId) -> Option<NoteForm> {
+        let record = ctx.roster.record(client.as_str())?;
+        let s = record.sessions.iter().find(|s| s.id == *session)?;
+        // What the note set stays as it is; the form says so, so none is typed twice.
+        let set_tasks: Vec<String> =
+            record.tasks.iter().filter(|t| t.session.as_ref() == Some(&s.id)).map(|t| t.text.clone()).collect();
+        let set_personal: Vec<String> =
+            record.personal.iter().filter(|p| p.session.as_ref() == Some(&s.id)).map(|p| p.text.clone()).collect();
+        let kept_measures = record.measure_names(&s.id);
+        let form = NoteForm::edit(client.clone(), record.display_name(), s, &set_tasks, &set_personal);
+        Some(form.with_kept_measures(&kept_measures))
     }
 
     /// Says in the empty Measures field which scores the note already has

@@ -2,15 +2,21 @@
 //! Ctrl-S to save (asking first about a date that looks mistyped), Esc to
 //! leave.
 
+use super::NoteForm;
 use crate::practice::{Answers, Question, note};
 use crate::tui::action::{Action, Effect};
+use crate::tui::ctx::{Ctx, Go, Outcome};
 use crate::tui::input::Typed;
-use crate::tui::keys::{BACKTAB, Binding, Context, ESC, F1, TAB, b, ctrl};
-use crate::tui::model::{Confirmed, Model, Popup, Screen};
-use crate::tui::nav::{leave_form, writable};
+use crate::tui::keys::{BACKTAB, Binding, Context, ESC, F1, KeyTable, TAB, b, ctrl};
+use crate::tui::popup::{Confirmed, Popup};
 
 /// Said when Ctrl-S finds nothing typed.
-pub const EMPTY_NOTE: &str = "The note is empty: type in at least one part (topics, feedback, …), or Esc to leave it.";
+fn empty_note(ctx: &Ctx) -> String {
+    format!(
+        "The note is empty: type in at least one part (topics, feedback, …), or {} to leave it.",
+        ctx.key_for(Context::NoteForm, Action::Back)
+    )
+}
 
 /// This screen's slice of the one key table.
 pub static KEYS: &[Binding] = &[
@@ -23,30 +29,26 @@ pub static KEYS: &[Binding] = &[
 ];
 
 /// What the app adds to a question of the core's: the keys that answer it.
-pub const SAVE_ANYWAY: &str = "Save anyway? y saves it, n goes back to it.";
+pub fn save_anyway(keys: &KeyTable) -> String {
+    let (yes, no) = (keys.key_for(Context::Confirm, &Action::Yes), keys.key_for(Context::Confirm, &Action::No));
+    format!("Save anyway? {yes} saves it, {no} goes back to it.")
+}
 
-/// The popup that asks `questions` before the note is saved; yes saves it
-/// with them answered.
-pub(crate) fn ask_before_saving(m: &mut Model, questions: Vec<Question>, save: Confirmed) -> bool {
-    let Some(first) = questions.first() else { return false };
-    let question = format!("{} {SAVE_ANYWAY}", first.text);
+/// The box that asks `questions` before the note is saved; yes saves it
+/// with them answered. None when nothing is asked.
+pub fn ask_before_saving(ctx: &Ctx, questions: Vec<Question>, save: Confirmed) -> Option<Popup> {
+    let first = questions.first()?;
+    let question = format!("{} {}", first.text, save_anyway(ctx.keys));
     let on_yes = match save {
         Confirmed::SaveNote { client, editing, note, base, answers } => {
             Confirmed::SaveNote { client, editing, note, base, answers: answers.and(questions.iter().map(|q| q.ask)) }
         }
         other => other,
     };
-    m.popup = Some(Popup::Confirm { question, on_yes });
-    true
+    Some(Popup::Confirm { question, on_yes })
 }
 
-pub(crate) fn update(m: &mut Model, action: Action) -> Vec<Effect> {
-    let now = m.now;
-    let scales = match (&m.screen, &action) {
-        (Screen::NoteForm(form), Action::Save) => m.scales_for(form.client.as_str()),
-        _ => Vec::new(),
-    };
-    let Screen::NoteForm(form) = &mut m.screen else { return vec![] };
+pub fn update(form: &mut NoteForm, ctx: &Ctx, action: Action) -> Outcome {
     match action {
         Action::Input(_) | Action::Paste(_) => {
             let typed = match action {
@@ -56,44 +58,48 @@ pub(crate) fn update(m: &mut Model, action: Action) -> Vec<Effect> {
             };
             match typed {
                 Typed::Changed => {
-                    form.unkept_since.get_or_insert(now);
+                    form.unkept_since.get_or_insert(ctx.now);
                 }
-                Typed::Refused(why) => m.set_error(why),
+                Typed::Refused(why) => return Outcome::error(why),
                 Typed::Moved | Typed::NotTaken => {}
             }
         }
         Action::NextField => form.next_field(),
         Action::PrevField => form.prev_field(),
-        Action::ExternalEditor if m.encrypted => m.set_error(
-            "Ctrl-E is off while the data folder is encrypted: the editor would write the note to disk unencrypted.",
-        ),
-        Action::ExternalEditor => return vec![Effect::OpenEditor { text: form.focused_text() }],
-        Action::Save => {
-            let client = form.client.clone();
-            let editing = form.editing.clone();
-            let base = form.base.clone();
-            let who = form.client_name.clone();
-            let appointment = form.appointment;
-            match form.to_new_session(&scales) {
-                Ok(note) if note.is_empty() => m.set_error(EMPTY_NOTE),
-                Ok(note) if writable(m, client.as_str()) => {
-                    let questions = note::questions(&note, appointment, &who, editing.is_some(), m.policy, now);
-                    let save =
-                        Confirmed::SaveNote { client, editing, note: Box::new(note), base, answers: Answers::none() };
-                    if !ask_before_saving(m, questions, save.clone()) {
-                        m.set_info("Saving…");
-                        return vec![save.effect()];
-                    }
-                }
-                Ok(_) => {}
-                Err(e) => m.set_error(e),
-            }
+        Action::ExternalEditor if ctx.encrypted => {
+            return Outcome::error(format!(
+                "{} is off while the data folder is encrypted: the editor would write the note to disk unencrypted.",
+                ctx.key_for(Context::NoteForm, Action::ExternalEditor)
+            ));
         }
-        Action::Back => {
-            let typed = form.has_text();
-            return leave_form(m, typed);
-        }
+        Action::ExternalEditor => return Outcome::effect(Effect::OpenEditor { text: form.focused_text() }),
+        Action::Save => return save(form, ctx),
+        // Nothing typed is thrown away without asking.
+        Action::Back if form.has_text() => return Outcome::go(Go::AskDiscard),
+        Action::Back => return super::life::discard(form, ctx),
         _ => {}
     }
-    vec![]
+    Outcome::none()
+}
+
+/// Ctrl-S: the note is saved, or the core's questions about it asked first.
+fn save(form: &NoteForm, ctx: &Ctx) -> Outcome {
+    let client = form.client.clone();
+    let scales = ctx.roster.scales_for(client.as_str());
+    let note = match form.to_new_session(&scales) {
+        Ok(note) if note.is_empty() => return Outcome::error(empty_note(ctx)),
+        Ok(note) => note,
+        Err(e) => return Outcome::error(e),
+    };
+    if let Err(refused) = ctx.writable(client.as_str()) {
+        return refused.into();
+    }
+    let editing = form.editing.clone();
+    let questions = note::questions(&note, form.appointment, &form.client_name, editing.is_some(), ctx.policy, ctx.now);
+    let base = form.base.clone();
+    let save = Confirmed::SaveNote { client, editing, note: Box::new(note), base, answers: Answers::none() };
+    match ask_before_saving(ctx, questions, save.clone()) {
+        Some(asking) => Outcome::go(Go::Popup(asking)),
+        None => Outcome::effect(save.effect()).and_info("Saving…"),
+    }
 }

@@ -9,8 +9,8 @@ use ratatui::widgets::{List, ListItem, Paragraph};
 use super::NoteForm;
 use super::fields::{FIELDS, MEASURES, NOTES, PLAN};
 use crate::domain::measures::next_item_prompt;
+use crate::tui::ctx::Ctx;
 use crate::tui::screens::panel;
-use crate::tui::theme::Theme;
 
 /// A short summary of a field for the side list: "2", "✓", or its value.
 fn badge(form: &NoteForm, i: usize) -> String {
@@ -26,7 +26,8 @@ fn badge(form: &NoteForm, i: usize) -> String {
     }
 }
 
-pub fn view(frame: &mut Frame, area: Rect, form: &NoteForm, theme: &Theme) {
+pub fn view(form: &NoteForm, ctx: &Ctx, frame: &mut Frame, area: Rect) {
+    let theme = ctx.theme;
     let [title, body] = Layout::vertical([Constraint::Length(1), Constraint::Min(3)]).areas(area);
     let heading_text = match &form.editing {
         Some(id) => format!("Edit note {id}"),
