@@ -715,3 +715,15 @@ fn a_client_name_has_a_bound_and_a_longer_one_is_refused_with_its_length() {
     assert!(said.contains("a name is at most 200 characters; this one has 201"), "{said}");
     ok(d.path(), NOW, &["client", "add", &"A".repeat(200)]);
 }
+
+#[test]
+fn an_export_into_the_data_folder_is_refused_as_such_even_where_its_folder_does_not_exist_yet() {
+    let d = tempfile::tempdir().unwrap();
+    ok(d.path(), NOW, &["client", "add", "Ann Lee"]);
+    let into = d.path().join("exports/x.md");
+    let said = fails(d.path(), NOW, &["export", "ann", "--out", into.to_str().unwrap()]);
+    assert!(said.contains("is inside the data folder"), "{said}");
+    let nowhere = d.path().parent().unwrap().join("no-such-folder-here/x.md");
+    let said = fails(d.path(), NOW, &["export", "ann", "--out", nowhere.to_str().unwrap()]);
+    assert!(said.contains("does not exist; make it first"), "{said}");
+}

@@ -81,9 +81,24 @@ impl Store {
             Some(p) if !p.as_os_str().is_empty() => p,
             _ => Path::new("."),
         };
-        let parent = fs::canonicalize(parent).map_err(|e| StoreError::io("find the folder of", path, e))?;
         let root = fs::canonicalize(&self.root).map_err(|e| StoreError::io("find", &self.root, e))?;
-        if parent.starts_with(&root) {
+        // Where the folder would be: its nearest ancestor that exists tells
+        // whether it is in the data folder, even when it does not exist yet.
+        let nearest = parent
+            .ancestors()
+            .find_map(|a| fs::canonicalize(if a.as_os_str().is_empty() { Path::new(".") } else { a }).ok());
+        let inside = nearest.as_ref().is_some_and(|n| n.starts_with(&root));
+        let parent = match fs::canonicalize(parent) {
+            Ok(p) => p,
+            Err(_) if !inside => {
+                return Err(refuse(format!(
+                    "the folder {} does not exist; make it first, or choose another for the export",
+                    parent.display()
+                )));
+            }
+            Err(_) => root.join("exports"),
+        };
+        if inside || parent.starts_with(&root) {
             return Err(refuse(format!(
                 "{} is inside the data folder; write exports outside it (x in the app keeps one in DATA/exports/, \
                  named so it gives no name away and erased with the client)",
