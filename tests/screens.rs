@@ -1887,3 +1887,16 @@ fn a_note_backfilled_past_the_editing_period_is_asked_about_in_the_same_words_by
     assert!(cli(true).status.success());
     assert_eq!(app.file("maria-lopez")["sessions"].as_array().unwrap().len(), 2);
 }
+
+#[test]
+fn a_long_sync_mark_never_runs_into_the_tabs_at_80_columns() {
+    let mut app = App::demo();
+    app.rt.model.roster.clients[0].summary.as_mut().unwrap().conflicts = 998;
+    app.rt.model.sync = Some(rapport::tui::sync::SyncMark { to_sync: 12345, ..Default::default() });
+    let top = app.screen(80, 24).lines().next().unwrap().to_string();
+    assert!(top.starts_with("Rapport  Today  Clients "), "the tabs stand whole: {top}");
+    assert!(top.contains("998 conflicts · 12345 changes to sync"), "{top}");
+    assert!(!top.contains("2026"), "the clock gives way first: {top}");
+    let wide = app.screen(120, 24).lines().next().unwrap().to_string();
+    assert!(wide.contains("998 conflicts · 12345 changes to sync · Thu 26 Nov 2026"), "{wide}");
+}

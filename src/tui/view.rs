@@ -135,16 +135,24 @@ fn top_bar(frame: &mut Frame, area: Rect, m: &Model) {
         tab("Clients", !home_today),
     ]);
     // In a synced folder, where it stands: "synced 3 min ago", "1 conflict".
+    // The tabs always show whole: what does not fit beside them gives way,
+    // the clock first, then the end of the sync mark (cut with "…").
+    let room = usize::from(area.width).saturating_sub(left.width() + 1);
     let mut right = Vec::new();
     if let Some((mark, tone)) = m.sync.as_ref().map(|s| super::sync::mark(s, &m.roster, m.now)) {
         let style = match tone {
             super::sync::Tone::Quiet => theme.quiet(),
             super::sync::Tone::Warning => theme.error(),
         };
-        right.push(Span::styled(mark, style));
-        right.push(Span::raw(" · "));
+        let with_clock = crate::fit::width(&mark) + 3 + crate::fit::width(&clock) <= room;
+        right.push(Span::styled(crate::fit::fit(&mark, room).into_owned(), style));
+        if with_clock {
+            right.push(Span::raw(" · "));
+            right.push(Span::styled(clock, theme.quiet()));
+        }
+    } else if crate::fit::width(&clock) <= room {
+        right.push(Span::styled(clock, theme.quiet()));
     }
-    right.push(Span::styled(clock, theme.quiet()));
     let right = Line::from(right);
     let [l, r] = Layout::horizontal([Constraint::Min(10), Constraint::Length(right.width() as u16 + 1)]).areas(area);
     frame.render_widget(Paragraph::new(left), l);
