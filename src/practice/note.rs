@@ -45,22 +45,25 @@ pub fn questions(
     let Some(at) = note.at else { return Vec::new() };
     let dated =
         format!("This note for {who} is dated {} {}", format_day_near(at.date(), now.date()), at.format("%H:%M"));
-    let ask = |ask: Ask, why: String| vec![Question { ask, text: format!("{dated}, {why}.") }];
-    match appointment {
-        _ if at > now => ask(Ask::DatedAhead, ahead(at, now)),
-        Some(a) if a.date() != at.date() => ask(
-            Ask::OtherDayThanAppointment,
-            format!("but its appointment was {}", format_day_near(a.date(), now.date())),
-        ),
-        _ if !editing && policy.due_at(at, now) => ask(
-            Ask::FinalOnSave,
-            format!(
-                "{}, so it would be final as soon as it is saved (corrected only by addenda)",
-                ago(at.date(), now.date())
-            ),
-        ),
-        _ => Vec::new(),
+    let ask = |ask: Ask, why: String| Question { ask, text: format!("{dated}, {why}.") };
+    // Each that applies is asked: a note for an appointment on another day
+    // may be final at once too, and the therapist is told both.
+    let mut asked = Vec::new();
+    if at > now {
+        asked.push(ask(Ask::DatedAhead, ahead(at, now)));
     }
+    if let Some(a) = appointment.filter(|a| a.date() != at.date()) {
+        let why = format!("but its appointment was {}", format_day_near(a.date(), now.date()));
+        asked.push(ask(Ask::OtherDayThanAppointment, why));
+    }
+    if !editing && at <= now && policy.due_at(at, now) {
+        let why = format!(
+            "{}, so it would be final as soon as it is saved (corrected only by addenda)",
+            ago(at.date(), now.date())
+        );
+        asked.push(ask(Ask::FinalOnSave, why));
+    }
+    asked
 }
 
 /// A note saved.
@@ -111,4 +114,26 @@ pub fn save(
         Ok(session)
     })?;
     Ok(Outcome::Done(SavedNote { session, record }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::time::dt;
+
+    #[test]
+    fn a_note_for_another_days_appointment_that_would_be_final_at_once_is_asked_both() {
+        let note = NewSession { at: Some(dt("2026-11-19 16:00")), ..Default::default() };
+        let now = dt("2026-11-26 09:35");
+        let asked = questions(&note, Some(dt("2026-11-26 08:00")), "Mari", false, FinalisePolicy::default(), now);
+        let asks: Vec<Ask> = asked.iter().map(|q| q.ask).collect();
+        assert_eq!(asks, vec![Ask::OtherDayThanAppointment, Ask::FinalOnSave]);
+        assert!(asked[1].text.contains("so it would be final as soon as it is saved"), "{:?}", asked[1]);
+        // An edit keeps its date's period; one dated ahead is asked about that only.
+        assert_eq!(questions(&note, None, "Mari", true, FinalisePolicy::default(), now), vec![]);
+        let ahead = NewSession { at: Some(dt("2026-11-27 10:00")), ..Default::default() };
+        let asks: Vec<Ask> =
+            questions(&ahead, None, "Mari", false, FinalisePolicy::default(), now).iter().map(|q| q.ask).collect();
+        assert_eq!(asks, vec![Ask::DatedAhead]);
+    }
 }

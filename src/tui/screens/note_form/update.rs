@@ -37,8 +37,10 @@ pub fn save_anyway(keys: &KeyTable) -> String {
 /// The box that asks `questions` before the note is saved; yes saves it
 /// with them answered. None when nothing is asked.
 pub fn ask_before_saving(ctx: &Ctx, questions: Vec<Question>, save: Confirmed) -> Option<Popup> {
-    let first = questions.first()?;
-    let question = format!("{} {}", first.text, save_anyway(ctx.keys));
+    questions.first()?;
+    // Every question in one box: a yes answers all of them.
+    let said: Vec<&str> = questions.iter().map(|q| q.text.as_str()).collect();
+    let question = format!("{} {}", said.join(" "), save_anyway(ctx.keys));
     let on_yes = match save {
         Confirmed::SaveNote { client, editing, note, base, answers } => {
             Confirmed::SaveNote { client, editing, note, base, answers: answers.and(questions.iter().map(|q| q.ask)) }
