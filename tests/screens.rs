@@ -1900,3 +1900,19 @@ fn a_long_sync_mark_never_runs_into_the_tabs_at_80_columns() {
     let wide = app.screen(120, 24).lines().next().unwrap().to_string();
     assert!(wide.contains("998 conflicts · 12345 changes to sync · Thu 26 Nov 2026"), "{wide}");
 }
+
+#[test]
+fn esc_from_the_profile_opened_in_the_review_goes_back_to_the_review() {
+    let mut app = App::demo();
+    app.press("Enter");
+    assert!(matches!(app.rt.model.screen, Screen::Review(_)));
+    app.press("p");
+    assert!(matches!(app.rt.model.screen, Screen::Profile(_)));
+    app.press("Esc");
+    assert!(matches!(app.rt.model.screen, Screen::Review(_)), "{}", app.screen(80, 24));
+    app.press("Esc");
+    assert!(matches!(app.rt.model.screen, Screen::Today), "{}", app.screen(80, 24));
+    // Opened from the client list, Esc goes home.
+    app.press("Tab p Esc");
+    assert!(matches!(app.rt.model.screen, Screen::Clients), "{}", app.screen(80, 24));
+}

@@ -126,7 +126,10 @@ fn go_to(m: &mut Model, go: Go) -> Vec<Effect> {
             }
         }
         Go::Profile { client, part, selected } => {
-            m.screen = Screen::Profile(screens::profile::open(client, part, selected))
+            let from =
+                std::mem::replace(&mut m.screen, Screen::Profile(screens::profile::open(client, part, selected)));
+            // Opened from the review, Esc goes back to it.
+            m.behind = matches!(from, Screen::Review(_)).then(|| Box::new(from));
         }
         Go::NewClient => m.screen = Screen::ClientForm(screens::client_form::ClientForm::add()),
         Go::EditClient { client } => {

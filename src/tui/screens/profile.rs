@@ -173,7 +173,7 @@ pub fn wants(v: &ProfileView, ctx: &Ctx) -> Option<ClientId> {
 
 pub fn update(v: &mut ProfileView, ctx: &Ctx, action: Action) -> Outcome {
     let Some(r) = ctx.roster.record(v.client.as_str()) else {
-        return if action == Action::Back { Outcome::go(Go::Home) } else { Outcome::none() };
+        return if action == Action::Back { Outcome::go(Go::Back) } else { Outcome::none() };
     };
     let ids = item_ids(r, v.part);
     v.selected = v.selected.min(ids.len().saturating_sub(1));
@@ -254,7 +254,7 @@ pub fn update(v: &mut ProfileView, ctx: &Ctx, action: Action) -> Outcome {
         (Action::GoalDropped, Part::Goals, Some(id)) => {
             ProfileChange::SetGoalStatus { id, status: crate::domain::GoalStatus::Dropped }
         }
-        (Action::Back, ..) => return Outcome::go(Go::Home),
+        (Action::Back, ..) => return Outcome::go(Go::Back),
         (Action::Chart, ..) => return Outcome::go(Go::Chart { client }),
         _ => return Outcome::none(),
     };
