@@ -49,11 +49,6 @@ impl Answers {
         Answers { yes: Vec::new(), all: true }
     }
 
-    /// Yes to these.
-    pub fn yes_to(asks: impl IntoIterator<Item = Ask>) -> Answers {
-        Answers { yes: asks.into_iter().collect(), all: false }
-    }
-
     /// These answered yes as well.
     pub fn and(mut self, asks: impl IntoIterator<Item = Ask>) -> Answers {
         self.yes.extend(asks);
