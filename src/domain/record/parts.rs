@@ -9,7 +9,7 @@ use super::{AppointmentId, ContactId, DetailId, GoalId, MeasureId, SessionId, Ta
 
 /// A part of a client's record, as a conflict from syncing names it (its
 /// serde name is the key of that part in a client file).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, strum::VariantArray)]
 #[serde(rename_all = "snake_case")]
 pub enum RecordPart {
     /// A value of the record itself, outside its lists (files of older
@@ -141,21 +141,8 @@ mod tests {
 
     #[test]
     fn a_parts_key_is_its_name_in_a_client_file() {
-        use RecordPart::*;
-        for part in [
-            Record,
-            Client,
-            Sessions,
-            Tasks,
-            Personal,
-            Goals,
-            WatchFor,
-            Appointments,
-            Contacts,
-            Measures,
-            Scales,
-            Conflicts,
-        ] {
+        // Every variant, as the compiler lists them: a part added is checked too.
+        for &part in RecordPart::VARIANTS {
             assert_eq!(serde_json::to_value(part).unwrap(), serde_json::Value::from(part.key()));
         }
     }
