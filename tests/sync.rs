@@ -15,6 +15,8 @@ mod custom_measures;
 mod erasure;
 #[path = "sync/generated.rs"]
 mod generated;
+#[path = "sync/held.rs"]
+mod held;
 #[path = "sync/hostile.rs"]
 mod hostile;
 #[path = "sync/logs.rs"]

@@ -276,7 +276,7 @@ pub(super) fn doctor(reindex: bool, store: &Store, now: NaiveDateTime, out: &mut
         let n = store.rebuild_index()?.len();
         writeln!(out, "  ok: the index was rebuilt from {}", plural(n, "client file"))?;
     }
-    let mut findings = crate::sync::doctor(store);
+    let mut findings = crate::sync::doctor(store, now);
     findings.extend(store.doctor(now)?);
     // What `verify` finds needs attention too: the folder is not well while
     // a finalised note is not as it was finalised.

@@ -16,7 +16,7 @@ pub fn sync(command: Option<SyncCommand>, store: &Store, now: NaiveDateTime, out
     match command {
         None => {
             let s = crate::sync::sync(store, now)?;
-            let url = crate::sync::status(store)?.remote;
+            let url = crate::sync::status(store, now)?.remote;
             writeln!(out, "Synced with {url}: {}.", s.counts())?;
             for warning in s.warnings() {
                 writeln!(out, "{warning}")?;
@@ -34,6 +34,15 @@ pub fn sync(command: Option<SyncCommand>, store: &Store, now: NaiveDateTime, out
             })?;
             let how = if other { "the other value is in place now" } else { "the value in place stays" };
             writeln!(out, "Settled for {}: {} ({how}).", r.client.name, c.describe())?;
+        }
+        Some(SyncCommand::KeepThis { client }) => {
+            let name = crate::sync::keep_this(store, &super::commands::find(store, &client)?, now)?;
+            writeln!(
+                out,
+                "This device's version of {} is kept; the other device's, held back, is let go (it stays in the \
+                 sync history). `rapport sync` sends this.",
+                crate::sanitize::visible(&name)
+            )?;
         }
         Some(SyncCommand::Clone { .. } | SyncCommand::MergeDriver { .. } | SyncCommand::AcceptKey) => {
             bail!("this command is run by the rapport binary itself")
@@ -58,7 +67,7 @@ fn since(then: NaiveDateTime, now: NaiveDateTime) -> String {
 }
 
 fn status(store: &Store, now: NaiveDateTime, out: &mut dyn Write) -> Result<()> {
-    let st = crate::sync::status(store)?;
+    let st = crate::sync::status(store, now)?;
     if !st.set_up {
         writeln!(
             out,
@@ -91,6 +100,9 @@ fn status(store: &Store, now: NaiveDateTime, out: &mut dyn Write) -> Result<()> 
         if st.behind > 0 {
             writeln!(out, "The remote had {} not yet here at the last sync.", plural(st.behind, "commit"))?;
         }
+    }
+    for held in &st.held {
+        writeln!(out, "{}", held.describe())?;
     }
     if st.conflicts.is_empty() {
         writeln!(out, "No conflicts to settle.")?;

@@ -98,8 +98,9 @@ pub fn erased_at(git: &Git, codec: Codec, rev: &str, id: &str) -> Result<bool> {
 }
 
 /// What `rapport doctor` says of a synced folder: each client file missing
-/// here that no erasure removed (the next `rapport sync` brings it back).
-pub fn doctor(store: &crate::store::Store) -> Vec<crate::store::doctor::Finding> {
+/// here that no erasure removed (the next `rapport sync` brings it back),
+/// and each client held back at the last sync.
+pub fn doctor(store: &crate::store::Store, now: chrono::NaiveDateTime) -> Vec<crate::store::doctor::Finding> {
     if !super::is_set_up(store.root()) {
         return Vec::new();
     }
@@ -122,6 +123,8 @@ pub fn doctor(store: &crate::store::Store) -> Vec<crate::store::doctor::Finding>
             });
         }
     }
+    let held = super::held::still(&git, codec, "HEAD", now).unwrap_or_default();
+    said.extend(held.iter().map(|h| crate::store::doctor::Finding { attention: true, text: h.describe() }));
     let found = here(&git, codec).unwrap_or_default();
     said.extend(found.into_iter().map(|m| crate::store::doctor::Finding {
         attention: true,

@@ -56,6 +56,8 @@ pub struct Synced {
     /// A key file from the remote other than this device's waits, kept
     /// aside, to be accepted (`rapport sync accept-key`).
     pub key_kept_aside: bool,
+    /// Clients held back: their versions could not be merged here.
+    pub held: Vec<super::held::Held>,
 }
 
 impl Synced {
@@ -191,6 +193,7 @@ impl Synced {
         if self.key_kept_aside {
             said.push(super::key::KEPT_ASIDE.to_string());
         }
+        said.extend(self.held.iter().map(super::held::Held::describe));
         if self.conflicts > 0 {
             said.push(format!(
                 "{} from the two devices to settle: `rapport sync status` lists them, and the review shows each.",

@@ -6,7 +6,7 @@ use chrono::NaiveDateTime;
 use super::codec::Codec;
 use super::git::Git;
 use super::report::Synced;
-use super::{BRANCH, guard, history, kept, missing, older, state, tracked, trees, work};
+use super::{BRANCH, guard, held, history, kept, missing, older, state, tracked, trees, work};
 use crate::store::Store;
 use crate::store::ledger::{self, Kind, NewEntry};
 use crate::store::lock::DataLock;
@@ -85,7 +85,16 @@ pub fn sync(store: &Store, now: NaiveDateTime) -> Result<Synced> {
             synced.older_put_back.extend(older::keep_newer(&git, codec)?);
             work::commit_local(&git, codec, now)?;
             let head = git.commit("HEAD")?;
-            let Some(head) = head else { bail!("this device's practice has no commit yet; run `rapport sync` again") };
+            let Some(mut head) = head else {
+                bail!("this device's practice has no commit yet; run `rapport sync` again")
+            };
+            // What was held back and can be merged here now (this device
+            // was updated, say) is merged in.
+            if let Some(settled) = held::settle_commit(&git, codec, &head, now)? {
+                work::checkout(&git, &head, &settled, Some(&head))?;
+                settle_rewitness(store, now)?;
+                head = settled;
+            }
             if let Some(theirs) = &theirs
                 && !git.is_ancestor(theirs, &head)?
             {
@@ -121,7 +130,31 @@ pub fn sync(store: &Store, now: NaiveDateTime) -> Result<Synced> {
     }
     state::set_last_sync(root, now)?;
     synced.key_kept_aside = super::key::pending(root);
+    synced.held = held::still(&git, codec, "HEAD", now)?;
     Ok(synced)
+}
+
+/// `rapport sync keep-this CLIENT`: lets go the version of `client` held
+/// back at a sync, keeping this device's (see `held.rs`); the client's name.
+pub fn keep_this(store: &Store, client: &crate::domain::ClientId, now: NaiveDateTime) -> Result<String> {
+    let root = store.root();
+    if !super::is_set_up(root) {
+        bail!("this data folder is not synced, so nothing is held back");
+    }
+    let codec = Codec::new(store.keys());
+    let git = Git::new(root);
+    let _syncing = match DataLock::acquire(&state::dir(root).join("sync.lock")) {
+        Err(crate::store::StoreError::Locked) => {
+            bail!("a sync of this practice is under way (in the app or another window); wait for it to finish")
+        }
+        other => other?,
+    };
+    let _lock = DataLock::acquire(&root.join("rapport.lock"))?;
+    let name = store.load(client)?.client.name;
+    let Some(head) = git.commit("HEAD")? else { bail!("this device's practice has no commit yet") };
+    let next = held::let_go(&git, codec, &head, client.as_str(), now)?;
+    work::move_branch(&git, &next, Some(&head))?;
+    Ok(name)
 }
 
 /// The remote answers, and holds no branch at all.
@@ -199,8 +232,12 @@ fn merge(git: &Git, codec: Codec, head: &str, theirs: &str, now: NaiveDateTime) 
             )
         }
     };
-    // What the other device brings is checked before git merges anything.
-    tracked::check_incoming(git, codec, &base, theirs, tracked::Logs::MayLack)?;
+    // What the other device brings is checked before git merges anything;
+    // a client file that cannot be used here is held back.
+    let mut hold: Vec<String> = tracked::check_incoming(git, codec, &base, theirs, tracked::Logs::MayLack)?
+        .into_iter()
+        .map(|u| u.stem)
+        .collect();
     let forward = base == head;
     let their_tree = git.run(&["rev-parse", &format!("{theirs}^{{tree}}")])?;
     let tree = if forward {
@@ -219,9 +256,12 @@ fn merge(git: &Git, codec: Codec, head: &str, theirs: &str, now: NaiveDateTime) 
             Err(f) => {
                 let output = trees::merge_tree_output(f.stdout.as_bytes());
                 let resolved = match output {
-                    Some((tree, conflicted)) => {
-                        trees::resolve(git, codec, &tree, &conflicted, now).map_err(|e| vec![e])
-                    }
+                    Some((tree, conflicted)) => trees::resolve(git, codec, &tree, &conflicted, now)
+                        .map(|(tree, unmerged)| {
+                            hold.extend(unmerged);
+                            tree
+                        })
+                        .map_err(|e| vec![e]),
                     None if codec.encrypted() => Err(vec![format!("git said: {}", f.said())]),
                     None => {
                         Err(f.stderr.lines().filter_map(|l| l.strip_prefix("rapport: ")).map(str::to_string).collect())
@@ -243,6 +283,13 @@ fn merge(git: &Git, codec: Codec, head: &str, theirs: &str, now: NaiveDateTime) 
             }
         }
     };
+    // A client that cannot be merged here never blocks the others: this
+    // device's version stays, and the other's is held beside it; what was
+    // held before is merged in when it can be.
+    hold.sort();
+    hold.dedup();
+    let tree = if hold.is_empty() { tree } else { held::hold(git, codec, [&base, head, theirs], &tree, &hold)? };
+    let (tree, _) = held::settle(git, codec, &tree, now)?;
     // A client file one device lost without `client delete` is kept.
     let tree = missing::keep_in_tree(git, codec, head, theirs, &tree)?;
     let tree = kept::logs(git, codec, &base, head, theirs, &tree)?;

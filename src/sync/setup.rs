@@ -269,7 +269,12 @@ pub fn clone(root: &Path, remote: &str, now: NaiveDateTime, passphrase: &dyn Fn(
             }
         };
         let empty = work::empty_tree(&git)?;
-        super::tracked::check_incoming(&git, Codec::new(keys.as_ref()), &empty, &theirs, super::tracked::Logs::Whole)?;
+        let codec = Codec::new(keys.as_ref());
+        if let Some(u) =
+            super::tracked::check_incoming(&git, codec, &empty, &theirs, super::tracked::Logs::Whole)?.first()
+        {
+            bail!(super::tracked::cannot_use(&format!("clients/{}", u.stem), &u.why));
+        }
         work::checkout(&git, &empty, &theirs, None)?;
         let mut taken = Vec::new();
         let (mut clients, mut notes, encrypted) = (0, 0, keys.is_some());

@@ -27,6 +27,8 @@ pub struct Status {
     pub conflicts: Vec<(String, usize, String)>,
     /// Client files changed here, committed or not, not yet on the remote.
     pub clients_unsent: usize,
+    /// Clients held back at the last sync (see `held.rs`).
+    pub held: Vec<super::held::Held>,
 }
 
 impl Status {
@@ -42,8 +44,12 @@ impl Status {
     }
 }
 
-pub fn status(store: &Store) -> Result<Status> {
+pub fn status(store: &Store, now: NaiveDateTime) -> Result<Status> {
     let mut st = git_side(store.root())?;
+    if st.set_up {
+        let git = Git::new(store.root());
+        st.held = super::held::still(&git, super::Codec::new(store.keys()), "HEAD", now)?;
+    }
     for f in store.load_all()? {
         let Ok(r) = f.record else { continue };
         let named = r.conflicts.iter().enumerate().map(|(i, c)| (r.client.name.clone(), i + 1, c.describe()));

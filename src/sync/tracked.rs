@@ -144,18 +144,38 @@ pub enum Logs {
     Whole,
 }
 
+/// A client file `to` brings that cannot be used here: its name, and why.
+#[derive(Debug, Clone)]
+pub struct Unusable {
+    pub stem: String,
+    pub why: String,
+}
+
 /// Holds every file that `to` brings (compared with `from`) to what a
 /// data folder may hold: known names, plain files, sizes within bounds,
-/// client records that pass every check and, in an encrypted practice,
-/// nothing that is not ciphertext of its key; with [`Logs::Whole`], logs
-/// that lack no entry of `from`'s. Nothing is written.
-pub fn check_incoming(git: &Git, codec: Codec, from: &str, to: &str, logs: Logs) -> Result<Vec<Change>> {
+/// and, in an encrypted practice, nothing that is not ciphertext of its
+/// key; with [`Logs::Whole`], logs that lack no entry of `from`'s. The
+/// client files that do not read as a record that passes every check are
+/// returned (the caller holds them back, or refuses); versions held back
+/// (see `held.rs`) are only held to their size. Nothing is written.
+pub fn check_incoming(git: &Git, codec: Codec, from: &str, to: &str, logs: Logs) -> Result<Vec<Unusable>> {
     let found = changes(git, from, to)?;
+    let mut unusable = Vec::new();
     // A practice encrypted or decrypted on the other device is said first.
     if let Some(why) = found.iter().filter(|c| c.path == IDENTITY_FILE).find_map(|c| other_side(codec, c)) {
         bail!(why);
     }
     for c in &found {
+        if super::held::parse(&c.path, codec.encrypted()).is_some() {
+            let size = match &c.object {
+                Some(o) => git.run(&["cat-file", "-s", o])?.parse().unwrap_or(u64::MAX),
+                None => 0,
+            };
+            if size > bounds::FILE_BYTES {
+                bail!(refused(&c.path, &format!("{}, larger than Rapport ever writes", bounds::size(size))));
+            }
+            continue;
+        }
         let Some(part) = codec.part(&c.path) else {
             if let Some(why) = other_side(codec, c) {
                 bail!(why);
@@ -186,7 +206,9 @@ pub fn check_incoming(git: &Git, codec: Codec, from: &str, to: &str, logs: Logs)
         match &part {
             Part::Client(stem) => {
                 let bytes = git.run_bytes(&["cat-file", "blob", object])?;
-                check_client(codec, &c.path, stem, &bytes)?;
+                if let Err(why) = codec.record(&c.path, stem, &bytes) {
+                    unusable.push(Unusable { stem: stem.clone(), why });
+                }
             }
             Part::Key if !crypt::is_key_file(&git.run_bytes(&["cat-file", "blob", object])?) => {
                 bail!(refused(&c.path, "not a key file locked by a passphrase"))
@@ -209,7 +231,7 @@ pub fn check_incoming(git: &Git, codec: Codec, from: &str, to: &str, logs: Logs)
             Part::Key => {}
         }
     }
-    Ok(found)
+    Ok(unusable)
 }
 
 /// What to say when the remote's practice is encrypted and this one is not,
@@ -330,10 +352,13 @@ pub fn unreadable(e: &crate::store::StoreError) -> String {
 /// A client file from elsewhere must read (decrypted, in an encrypted
 /// practice) as a record named for its file.
 pub fn check_client(codec: Codec, path: &str, stem: &str, bytes: &[u8]) -> Result<crate::domain::ClientRecord> {
-    codec.record(path, stem, bytes).map_err(|why| {
-        anyhow::anyhow!(
-            "{path} as the remote has it cannot be used: {why}. Nothing was changed here; sync that device first, or \
-             check who can write to the remote"
-        )
-    })
+    codec.record(path, stem, bytes).map_err(|why| anyhow::anyhow!(cannot_use(path, &why)))
+}
+
+/// A client file from the remote that cannot be used, in words.
+pub fn cannot_use(path: &str, why: &str) -> String {
+    format!(
+        "{path} as the remote has it cannot be used: {why}. Nothing was changed here; sync that device first, or \
+         check who can write to the remote"
+    )
 }

@@ -21,6 +21,8 @@ pub fn commit_local(git: &Git, codec: Codec, now: NaiveDateTime) -> Result<Optio
     let mut paths: BTreeSet<String> = tracked::on_disk(git.root()).into_iter().collect();
     let listed = git.run_bytes(&["ls-files", "-z"])?;
     paths.extend(listed.split(|b| *b == 0).filter(|p| !p.is_empty()).map(|p| String::from_utf8_lossy(p).into_owned()));
+    // Versions held back are only in git, never in the folder.
+    paths.retain(|p| !super::held::is_held(p));
     // This device's key file never goes back over one from the remote that
     // waits to be accepted.
     if super::key::pending(git.root()) {
@@ -92,6 +94,8 @@ pub fn empty_tree(git: &Git) -> Result<String> {
 pub fn checkout(git: &Git, from: &str, to: &str, old_branch: Option<&str>) -> Result<()> {
     let root = git.root();
     let changes = tracked::changes(git, from, to)?;
+    // Versions held back stay in git: nothing in the folder reads them.
+    let changes: Vec<_> = changes.into_iter().filter(|c| !super::held::is_held(&c.path)).collect();
     for c in changes.iter().filter(|c| c.object.is_some()) {
         let object = c.object.as_deref().expect("written");
         let bytes = git.run_bytes(&["cat-file", "blob", object])?;

@@ -19,11 +19,14 @@ fn hostile_remote_content_changes_nothing_here() {
 
     ok(&p, &p.laptop, NOON, &["note", "ann", "--topic", "kept safe"]);
     let before = std::fs::read(p.ann_file(&p.laptop)).unwrap();
-    let e = fails(&p, &p.laptop, NOON, &["sync"]);
-    assert!(e.contains("is not a readable client record") && e.contains("Nothing was changed here"), "{e}");
+    // Held back, named: the file here is untouched, and goes out as it is.
+    let said = ok(&p, &p.laptop, NOON, &["sync"]);
+    assert!(said.contains("Ann Byrne is held back") && said.contains("is not a readable client record"), "{said}");
     assert_eq!(std::fs::read(p.ann_file(&p.laptop)).unwrap(), before);
+    assert_eq!(p.on_remote(&p.ann).unwrap(), serde_json::from_slice::<serde_json::Value>(&before).unwrap());
 
-    // A link to a file outside is refused too.
+    // A link to a file outside is refused, whole.
+    p.git(&attacker, &["pull", "-q", "origin", "main"]);
     p.git(&attacker, &["rm", "-q", &p.ann_path()]);
     std::fs::create_dir_all(attacker.join("clients")).unwrap();
     std::os::unix::fs::symlink("/etc/passwd", p.ann_file(&attacker)).unwrap();
@@ -33,29 +36,16 @@ fn hostile_remote_content_changes_nothing_here() {
     let e = fails(&p, &p.laptop, NOON, &["sync"]);
     assert!(e.contains("which is a symbolic link"), "{e}");
     assert_eq!(std::fs::read(p.ann_file(&p.laptop)).unwrap(), before);
-}
 
-#[test]
-fn a_merge_that_cannot_complete_leaves_the_folder_as_it_was() {
-    if !common::require_tool("git") {
-        return;
-    }
-    let p = Practice::new();
-    // The desktop runs a newer Rapport, whose format this one cannot merge.
-    let path = p.ann_file(&p.desktop);
-    let newer = std::fs::read_to_string(&path)
-        .unwrap()
-        .replace(&format!("\"schema_version\": {}", rapport::domain::SCHEMA_VERSION), "\"schema_version\": 99");
-    std::fs::write(&path, newer).unwrap();
-    p.git(&p.desktop, &["commit", "-qam", "newer"]);
-    p.git(&p.desktop, &["push", "-q", "origin", "main"]);
-
-    ok(&p, &p.laptop, NOON, &["note", "ann", "--topic", "kept safe"]);
-    let before = std::fs::read(p.ann_file(&p.laptop)).unwrap();
+    // And what is put under `held/` is only ever read as a client's
+    // version: a link there is refused as well.
+    p.git(&attacker, &["reset", "-q", "--hard", "HEAD~1"]);
+    std::os::unix::fs::symlink("/etc/passwd", attacker.join("held").join("x.json")).unwrap();
+    p.git(&attacker, &["add", "-f", "held/x.json"]);
+    p.git(&attacker, &["commit", "-qm", "link"]);
+    p.git(&attacker, &["push", "-q", "-f", "origin", "main"]);
     let e = fails(&p, &p.laptop, NOON, &["sync"]);
-    assert!(e.contains("newer") && e.contains("Nothing was changed here"), "{e}");
-    assert_eq!(std::fs::read(p.ann_file(&p.laptop)).unwrap(), before);
-    assert!(ok(&p, &p.laptop, NOON, &["sync", "status"]).contains("1 commit not yet on the remote"));
+    assert!(e.contains("held/x.json, which is a symbolic link"), "{e}");
 }
 
 #[test]

@@ -258,6 +258,11 @@ pub enum SyncCommand {
         #[arg(long)]
         other: bool,
     },
+    /// Keep this device's version of a client held back at a sync, and let the other device's go
+    ///
+    /// A sync holds a client back when the two devices' versions of the record cannot be merged
+    /// here (one written by a newer Rapport, or damaged); the next sync that can merge them does.
+    KeepThis { client: String },
     /// Take the key file that came from the remote, kept aside since: only if the passphrase
     /// given (the one set on the other device) opens it and it holds this practice's key
     AcceptKey,
