@@ -225,3 +225,35 @@ fn the_leaf_modules_import_no_screen_and_no_module_imports_one_that_imports_it_b
     // Every screen is a room now: none is left to hold a circle.
     assert!(circles.is_empty(), "import circles in src/tui: {circles:?}");
 }
+
+/// Sync writes into the data folder only through the store's one door
+/// (`store::synced`): no file of `src/sync` writes or removes a path it
+/// makes from the folder's root itself (what it keeps in `.git/rapport`
+/// it names through `state::dir`), and the store never imports sync.
+#[test]
+fn sync_writes_the_data_folder_only_through_the_store_and_the_store_never_imports_sync() {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let mut files = Vec::new();
+    rs_files(&src.join("sync"), &mut files);
+    let writes = ["write_atomic(", "std::fs::write(", "remove_file(", "remove_dir_all(", "create_dir_all("];
+    let mut offenders = Vec::new();
+    for f in &files {
+        let text = code(&fs::read_to_string(f).unwrap());
+        for w in writes {
+            for (i, _) in text.match_indices(w) {
+                let arg: String = text[i + w.len()..].chars().take(40).collect();
+                let arg = arg.trim_start_matches('&');
+                if arg.starts_with("root.join(") || arg.starts_with("git.root().join(") || arg.starts_with("root,") {
+                    offenders.push(format!("{}: {w}{arg}", f.display()));
+                }
+            }
+        }
+    }
+    assert!(offenders.is_empty(), "{offenders:#?}");
+    let mut store = Vec::new();
+    rs_files(&src.join("store"), &mut store);
+    let importing: Vec<_> =
+        store.iter().filter(|f| code(&fs::read_to_string(f).unwrap()).contains("crate::sync")).collect();
+    assert!(importing.is_empty(), "{importing:?}");
+    assert!(files.len() > 10, "the sync modules were found");
+}

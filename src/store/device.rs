@@ -4,7 +4,7 @@
 
 use std::path::{Path, PathBuf};
 
-use anyhow::Result;
+use anyhow::{Context, Result};
 
 use super::atomic::{create_private_dir, write_atomic};
 
@@ -140,4 +140,46 @@ pub fn note_written(root: &Path, path: &str, bytes: &[u8]) {
 pub fn written(root: &Path, path: &str) -> Option<String> {
     let bytes = super::files::read_regular(&written_file(root, path)?, 128).ok()?;
     Some(String::from_utf8_lossy(&bytes).trim().to_string())
+}
+
+/// The mark a `sync init` or `sync clone` leaves while it sets the folder
+/// up, written before `.git` is made and removed once the first commit is
+/// made (or the practice brought): while it is there the folder is not
+/// synced yet, and the next `sync init` (or `clone`) starts again. (In the
+/// data folder, which git never tracks but for the record.)
+fn setting_up_file(root: &Path) -> PathBuf {
+    root.join("sync-init")
+}
+
+pub fn setting_up(root: &Path) -> bool {
+    setting_up_file(root).exists()
+}
+
+/// What sets the folder up.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SettingUp {
+    Init,
+    Clone,
+}
+
+const CLONE_MARK: &[u8] = b"a `rapport sync clone` is bringing a practice into this folder\n";
+
+pub fn begin_setting_up(root: &Path, by: SettingUp) -> Result<()> {
+    let mark: &[u8] = match by {
+        SettingUp::Init => b"a `rapport sync init` is setting this folder up\n",
+        SettingUp::Clone => CLONE_MARK,
+    };
+    write_atomic(&setting_up_file(root), mark)?;
+    crate::store::atomic::sync_folder(root)
+}
+
+/// A `sync clone` into this folder was stopped part way: what is there is
+/// not a practice yet, and the next `sync clone` replaces it.
+pub fn clone_stopped(root: &Path) -> bool {
+    crate::store::files::read_regular(&setting_up_file(root), 1024).is_ok_and(|m| m == CLONE_MARK)
+}
+
+pub fn end_setting_up(root: &Path) -> Result<()> {
+    std::fs::remove_file(setting_up_file(root)).context("finishing the set-up for syncing")?;
+    crate::store::atomic::sync_folder(root)
 }

@@ -42,6 +42,59 @@ pub fn part(path: &str, encrypted: bool) -> Option<Part> {
     }
 }
 
+/// The files of the data folder `root` that are synced now, as paths in
+/// the repository.
+pub fn on_disk(root: &Path) -> Vec<String> {
+    let encrypted = super::crypt::is_encrypted(root);
+    let mut paths: Vec<String> =
+        [super::ledger::LEDGER_FILE, "audit.log", ".gitignore", ".gitattributes", IDENTITY_FILE]
+            .into_iter()
+            .filter(|p| part(p, encrypted).is_some())
+            .filter(|p| root.join(p).symlink_metadata().is_ok_and(|m| m.is_file()))
+            .map(str::to_string)
+            .collect();
+    if let Ok(entries) = std::fs::read_dir(root.join("clients")) {
+        for e in entries.filter_map(|e| e.ok()) {
+            let path = format!("clients/{}", e.file_name().to_string_lossy());
+            if e.file_type().is_ok_and(|t| t.is_file()) && matches!(part(&path, encrypted), Some(Part::Client(_))) {
+                paths.push(path);
+            }
+        }
+    }
+    paths.sort();
+    paths
+}
+
+/// Whether the folder `root` holds a practice, or part of one: a
+/// repository, a client file, a log or a key.
+pub fn holds_a_practice(root: &Path) -> bool {
+    let any_client = std::fs::read_dir(root.join("clients")).is_ok_and(|mut d| d.next().is_some());
+    [".git", super::ledger::LEDGER_FILE, "audit.log", IDENTITY_FILE].iter().any(|f| root.join(f).exists()) || any_client
+}
+
+/// Takes out of the folder `root` every synced file a `sync clone` that
+/// was stopped brought (the clients' files, the logs, the key file), and
+/// the files and repository a `sync init` or `clone` set up.
+pub fn clear(root: &Path) {
+    if let Ok(entries) = std::fs::read_dir(root.join("clients")) {
+        for e in entries.filter_map(|e| e.ok()) {
+            let _ = std::fs::remove_file(e.path());
+        }
+    }
+    for f in [super::ledger::LEDGER_FILE, "audit.log", IDENTITY_FILE] {
+        let _ = std::fs::remove_file(root.join(f));
+    }
+}
+
+/// Takes out what a `sync init` set up: the repository and git's settings
+/// for the record.
+pub fn clear_set_up(root: &Path) {
+    let _ = std::fs::remove_dir_all(root.join(".git"));
+    for f in [".gitignore", ".gitattributes"] {
+        let _ = std::fs::remove_file(root.join(f));
+    }
+}
+
 /// Where the synced file `path` is in the data folder `root`; refused for
 /// a path that names no file of the practice.
 fn place(root: &Path, path: &str) -> Result<PathBuf> {

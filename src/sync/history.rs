@@ -58,8 +58,8 @@ pub fn begin(root: &Path) -> Result<()> {
 /// from the repository. Safe to run again.
 pub fn replace(root: &Path, keys: &Keys, now: NaiveDateTime) -> Result<()> {
     let git = Git::new(root);
-    write_atomic(&root.join(".gitignore"), GITIGNORE.as_bytes())?;
-    write_atomic(&root.join(".gitattributes"), ATTRIBUTES.as_bytes())?;
+    crate::store::synced::put(root, ".gitignore", GITIGNORE.as_bytes())?;
+    crate::store::synced::put(root, ".gitattributes", ATTRIBUTES.as_bytes())?;
     let refs = git.run(&["for-each-ref", "--format=%(refname)"])?;
     for r in refs.lines().filter(|r| !r.is_empty()) {
         git.run(&["update-ref", "-d", r])?;

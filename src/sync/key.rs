@@ -62,7 +62,7 @@ pub fn arrived(root: &Path, bytes: &[u8]) -> Result<bool> {
             Ok(true)
         }
         Err(_) => {
-            write_atomic(&in_place, bytes)?;
+            crate::store::synced::put(root, IDENTITY_FILE, bytes)?;
             Ok(false)
         }
     }

@@ -102,10 +102,7 @@ fn refuse_a_repository(git: &Git) -> Result<()> {
 /// Removes what a `sync init` set up: its repository and the files it
 /// wrote, the mark of a set-up under way last.
 fn undo_set_up(git: &Git) {
-    let _ = std::fs::remove_dir_all(git.dir());
-    for f in [".gitignore", ".gitattributes"] {
-        let _ = std::fs::remove_file(git.root().join(f));
-    }
+    crate::store::synced::clear_set_up(git.root());
     let _ = state::end_setting_up(git.root());
 }
 
@@ -162,8 +159,8 @@ pub fn init(store: &Store, remote: &str, now: NaiveDateTime) -> Result<String> {
         git.run(&["remote", "add", "origin", "--", &url])?;
         git.set_config(&format!("branch.{BRANCH}.remote"), "origin")?;
         git.set_config(&format!("branch.{BRANCH}.merge"), &format!("refs/heads/{BRANCH}"))?;
-        write_atomic(&root.join(".gitignore"), GITIGNORE.as_bytes())?;
-        write_atomic(&root.join(".gitattributes"), ATTRIBUTES.as_bytes())?;
+        crate::store::synced::put(root, ".gitignore", GITIGNORE.as_bytes())?;
+        crate::store::synced::put(root, ".gitattributes", ATTRIBUTES.as_bytes())?;
         state::write_tag(root, &tag)?;
         crash::point("sync-init.commit");
         work::commit_local(&git, Codec::new(keys), now)?;
@@ -218,18 +215,12 @@ pub struct Cloned {
     pub encrypted: bool,
 }
 
-/// The folder holds no practice: no repository, client file, log or key.
-fn holds_a_practice(root: &Path) -> bool {
-    let any_client = std::fs::read_dir(root.join("clients")).is_ok_and(|mut d| d.next().is_some());
-    [".git", "ledger", "audit.log", IDENTITY_FILE].iter().any(|f| root.join(f).exists()) || any_client
-}
-
 /// `rapport sync clone REMOTE`: the practice REMOTE holds, onto this
 /// device, into a new or empty data folder. An encrypted practice is
 /// opened with `passphrase()` to check what comes before it is written.
 pub fn clone(root: &Path, remote: &str, now: NaiveDateTime, passphrase: &dyn Fn() -> Result<String>) -> Result<Cloned> {
     // A clone killed part way left its mark: it is made again from the start.
-    if holds_a_practice(root) && !state::setting_up(root) {
+    if crate::store::synced::holds_a_practice(root) && !state::setting_up(root) {
         bail!(
             "{} already holds a practice (or a git repository); `sync clone` needs a new, empty data folder: \
              name one with --data-dir",
@@ -302,14 +293,6 @@ pub fn clone(root: &Path, remote: &str, now: NaiveDateTime, passphrase: &dyn Fn(
 /// Back to the empty folder a `sync clone` began with: what it brought and
 /// set up, the mark of a set-up under way last.
 fn undo_clone(git: &Git) {
-    let root = git.root();
-    if let Ok(entries) = std::fs::read_dir(root.join("clients")) {
-        for e in entries.filter_map(|e| e.ok()) {
-            let _ = std::fs::remove_file(e.path());
-        }
-    }
-    for f in ["ledger", "audit.log", IDENTITY_FILE] {
-        let _ = std::fs::remove_file(root.join(f));
-    }
+    crate::store::synced::clear(git.root());
     undo_set_up(git);
 }

@@ -8,7 +8,6 @@
 //! practice, which takes nothing plain).
 
 use std::collections::HashSet;
-use std::path::Path;
 
 use anyhow::{Result, bail};
 
@@ -65,26 +64,7 @@ pub const LOG_BYTES: u64 = 64 * 1024 * 1024;
 
 pub use crate::store::synced::{Part, part};
 
-/// The files on disk that are synced now, as repository paths.
-pub fn on_disk(root: &Path) -> Vec<String> {
-    let encrypted = crypt::is_encrypted(root);
-    let mut paths: Vec<String> = ["ledger", "audit.log", ".gitignore", ".gitattributes", IDENTITY_FILE]
-        .into_iter()
-        .filter(|p| part(p, encrypted).is_some())
-        .filter(|p| root.join(p).symlink_metadata().is_ok_and(|m| m.is_file()))
-        .map(str::to_string)
-        .collect();
-    if let Ok(entries) = std::fs::read_dir(root.join("clients")) {
-        for e in entries.filter_map(|e| e.ok()) {
-            let path = format!("clients/{}", e.file_name().to_string_lossy());
-            if e.file_type().is_ok_and(|t| t.is_file()) && matches!(part(&path, encrypted), Some(Part::Client(_))) {
-                paths.push(path);
-            }
-        }
-    }
-    paths.sort();
-    paths
-}
+pub use crate::store::synced::on_disk;
 
 /// A path changed between two commits: its new mode and object, or none
 /// when it was removed.
