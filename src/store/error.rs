@@ -74,6 +74,9 @@ fn write_hint(e: &anyhow::Error) -> &'static str {
     match e.root_cause().downcast_ref::<io::Error>().map(io::Error::kind) {
         Some(io::ErrorKind::StorageFull) => "; the disk is full: free some space and save again",
         Some(io::ErrorKind::PermissionDenied) => "; check that this account owns the data folder",
+        Some(io::ErrorKind::ReadOnlyFilesystem) => {
+            "; the data folder is on a read-only disk: it can be read, and written once it is mounted for writing"
+        }
         _ => "",
     }
 }

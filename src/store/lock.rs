@@ -17,7 +17,8 @@ const WAIT: Duration = Duration::from_secs(5);
 /// Held while it lives; the OS releases it if the process dies.
 #[derive(Debug)]
 pub struct DataLock {
-    _file: File,
+    /// None on a read-only disk, where nothing can change the folder.
+    _file: Option<File>,
 }
 
 impl DataLock {
@@ -34,7 +35,16 @@ impl DataLock {
             .map_err(|e| match e.raw_os_error() {
                 Some(libc::ELOOP) => StoreError::Link { path: path.to_path_buf() },
                 _ => StoreError::io("open the lock file", path, e),
-            })?;
+            });
+        // A folder on a read-only disk (a mount, a backup drive) is read
+        // as it is: no one can change it, so there is nothing to lock
+        // against, and what would write says why it cannot.
+        let file = match file {
+            Err(StoreError::Io { cause, .. }) if cause.raw_os_error() == Some(libc::EROFS) => {
+                return Ok(DataLock { _file: None });
+            }
+            other => other?,
+        };
         if !file.metadata().is_ok_and(|m| m.is_file()) {
             return Err(StoreError::io(
                 "use the lock file",
@@ -45,7 +55,7 @@ impl DataLock {
         let start = Instant::now();
         loop {
             match FileExt::try_lock(&file) {
-                Ok(()) => return Ok(DataLock { _file: file }),
+                Ok(()) => return Ok(DataLock { _file: Some(file) }),
                 Err(fs4::TryLockError::WouldBlock) if start.elapsed() < WAIT => {
                     sleep(Duration::from_millis(10));
                 }

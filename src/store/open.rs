@@ -31,16 +31,31 @@ impl Store {
 
     /// The store on `root` with `keys`, before its temp files are swept.
     fn open_with(root: &Path, keys: Option<crypt::Keys>) -> anyhow::Result<Store> {
-        create_private_dir(&root.join("clients"))?;
-        create_private_dir(&root.join("drafts"))?;
-        Ok(Store {
+        let mut read_only = false;
+        for dir in ["clients", "drafts"] {
+            match create_private_dir(&root.join(dir)) {
+                // A folder on a read-only disk is read as it is.
+                Err(e) if super::files::read_only_disk(&e) => read_only = true,
+                other => other?,
+            }
+        }
+        read_only |= super::files::on_read_only_disk(root);
+        let store = Store {
             settings: Settings::read(root)?,
             root: root.to_path_buf(),
             keys: keys.map(std::sync::Arc::new),
             notices: Default::default(),
             device: super::device::device_tag(root),
             kept_records: Default::default(),
-        })
+        };
+        if read_only {
+            store.notice(
+                "This data folder is on a read-only disk: everything can be read, and nothing can be saved until \
+                 it is mounted for writing."
+                    .into(),
+            );
+        }
+        Ok(store)
     }
 
     /// Opens the encrypted data folder at `root` with its passphrase.

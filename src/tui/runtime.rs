@@ -75,5 +75,9 @@ pub fn open_model(store: &Store, now: NaiveDateTime, theme: Theme) -> Result<Mod
             if model.list.strays == 1 { "1 file".to_string() } else { format!("{} files", model.list.strays) }
         ));
     }
+    // What the store noticed as it opened (a read-only disk) is said.
+    for notice in store.take_notices() {
+        model.set_error(notice);
+    }
     Ok(model)
 }

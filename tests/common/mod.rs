@@ -216,3 +216,37 @@ fn skipped(why: &str) -> bool {
     let _ = writeln!(std::io::stderr(), "SKIPPED {test}: {why}");
     false
 }
+
+/// `rapport ARGS` on a read-only view of the data folder `dir` (a bind
+/// mount with `ro`, in a mount namespace of its own: `unshare`), at `now`;
+/// None (skipped, as by [`require_tool`]) where this machine does not let a
+/// process make one.
+pub fn on_read_only_disk(dir: &Path, now: &str, args: &[&str]) -> Option<Output> {
+    let view = tempfile::tempdir().unwrap();
+    let mut c = std::process::Command::new("unshare");
+    clean_env(&mut c);
+    c.args([
+        "--user",
+        "--map-root-user",
+        "--mount",
+        "sh",
+        "-c",
+        "mount --bind -o ro \"$1\" \"$2\" && shift 2 && exec \"$@\"",
+        "sh",
+    ])
+    .arg(dir)
+    .arg(view.path())
+    .arg(bin())
+    .args(args)
+    .env("RAPPORT_DIR", view.path())
+    .env("RAPPORT_NOW", now);
+    let can = std::process::Command::new("unshare")
+        .args(["--user", "--map-root-user", "--mount", "true"])
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !can {
+        skipped("this machine does not let a process mount a folder read-only (unshare --user --mount)");
+        return None;
+    }
+    Some(c.output().unwrap())
+}

@@ -88,6 +88,18 @@ fn pieces(words: &[String]) -> Vec<String> {
 }
 
 impl Store {
+    /// The search text of every client, made from their files here and
+    /// kept nowhere.
+    fn text_in_memory(&self) -> Result<Segment, StoreError> {
+        let lines: Vec<String> = self
+            .load_all()?
+            .into_iter()
+            .filter_map(|f| f.record.ok())
+            .flat_map(|r| super::index::text_lines(&r))
+            .collect();
+        Ok(Segment::parse(segment::build(lines.iter().map(String::as_str))).unwrap_or_else(Segment::empty))
+    }
+
     /// Notes, addenda, tasks and their outcomes, personal details and
     /// messages that contain every word of `query` (in any case, with or
     /// without accents), newest first. The index is brought up to date
@@ -104,7 +116,12 @@ impl Store {
                 Some(text) => text,
                 None => {
                     self.rebuild_index_locked()?;
-                    dir.read_text().unwrap_or_else(|| (Segment::empty(), Vec::new()))
+                    match dir.read_text() {
+                        Some(text) => text,
+                        // An index that cannot be written (a read-only
+                        // disk): the text is made here, for this search.
+                        None => (self.text_in_memory()?, Vec::new()),
+                    }
                 }
             }
         };
