@@ -968,3 +968,29 @@ fn doctor_needs_attention_while_verify_finds_a_finalised_note_changed() {
     let said = String::from_utf8_lossy(&o.stdout);
     assert!(said.contains("NEEDS ATTENTION: 1 finalised note is not as it was finalised: `rapport verify`"), "{said}");
 }
+
+#[test]
+fn a_snapshot_the_disk_cannot_hold_leaves_no_half_built_folder() {
+    let d = tempfile::tempdir().unwrap();
+    assert!(run(d.path(), NOW, &["client", "add", "Maria Lopez"]).status.success());
+    let long = "a long session note ".repeat(1000);
+    assert!(run(d.path(), NOW, &["note", "maria", "--text", &long]).status.success());
+    let snapshots = || -> Vec<String> {
+        fs::read_dir(d.path().join("backups"))
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect()
+    };
+    let before = snapshots();
+    // No file may grow past 8 KB (as on a full disk): the copy of the
+    // 20 KB client file into the snapshot fails part way.
+    let o = Command::new("bash")
+        .args(["-c", "ulimit -f 8; trap '' XFSZ; exec \"$0\" backup", common::bin()])
+        .env("RAPPORT_DIR", d.path())
+        .env("RAPPORT_NOW", NOW)
+        .output()
+        .unwrap();
+    assert!(!o.status.success(), "the snapshot could not be taken: {}", stdout(&o));
+    assert_eq!(snapshots(), before, "no half-built snapshot is left");
+    assert!(run(d.path(), NOW, &["backup"]).status.success(), "and the next one is taken whole");
+}

@@ -72,6 +72,25 @@ impl Store {
         // other snapshot is being built, so any temporary folder is a leftover.
         self.sweep_partial_snapshots();
         let building = self.backups_dir().join(format!(".rapport-tmp-{name}"));
+        let built = self.build_snapshot(&building);
+        if built.is_err() {
+            // Half a snapshot (a full disk) is no snapshot: it goes at once.
+            let _ = fs::remove_dir_all(&building);
+        }
+        let clients = built?;
+        let finished = self.backups_dir().join(&name);
+        let fail = |source: anyhow::Error| StoreError::Write { path: finished.clone(), cause: source };
+        super::crash::point("snapshot.rename");
+        fs::rename(&building, &finished).map_err(|e| StoreError::io("finish the snapshot", &finished, e))?;
+        super::crash::point("snapshot.folder-sync");
+        sync_folder(&self.backups_dir()).map_err(fail)?;
+        self.unshare_snapshots()?;
+        Ok(Snapshot { name, clients })
+    }
+
+    /// Copies the client files, and what goes beside them, into the folder
+    /// `building`: how many clients.
+    fn build_snapshot(&self, building: &Path) -> Result<usize, StoreError> {
         let dest = building.join("clients");
         let fail = |source: anyhow::Error| StoreError::Write { path: dest.clone(), cause: source };
         create_private_dir(&dest).map_err(fail)?;
@@ -90,14 +109,8 @@ impl Store {
             clients += 1;
         }
         sync_folder(&dest).map_err(fail)?;
-        self.snapshot_beside_clients(&building).map_err(fail)?;
-        let finished = self.backups_dir().join(&name);
-        super::crash::point("snapshot.rename");
-        fs::rename(&building, &finished).map_err(|e| StoreError::io("finish the snapshot", &finished, e))?;
-        super::crash::point("snapshot.folder-sync");
-        sync_folder(&self.backups_dir()).map_err(fail)?;
-        self.unshare_snapshots()?;
-        Ok(Snapshot { name, clients })
+        self.snapshot_beside_clients(building).map_err(fail)?;
+        Ok(clients)
     }
 
     /// What a snapshot keeps beside the client files: the key file, locked
