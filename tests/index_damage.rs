@@ -169,3 +169,24 @@ fn a_note_changed_in_place_by_another_program_is_not_found_by_its_old_words() {
 
     assert_eq!(ok(d, NOW, &["search", "panic"]), "Nothing found for 'panic'.\n");
 }
+
+#[test]
+fn an_index_that_lists_a_client_with_no_file_is_not_believed() {
+    let s = scene();
+    let d = &s.data;
+    ann_with_a_sealed_note(d);
+    assert!(ok(d, NOW, &["client", "list"]).contains("Ann Byrne"));
+    // A ghost written into the index by hand, the folder's time untouched.
+    let path = d.join("index/clients.json");
+    let mut index: serde_json::Value = serde_json::from_slice(&fs::read(&path).unwrap()).unwrap();
+    let clients = index["clients"].as_array_mut().unwrap();
+    let mut ghost = clients[0].clone();
+    ghost["id"] = "zed-ghost".into();
+    ghost["file"] = "zed-ghost".into();
+    ghost["summary"]["name"] = "Zed Ghost".into();
+    clients.push(ghost);
+    fs::write(&path, serde_json::to_vec(&index).unwrap()).unwrap();
+    let list = ok(d, NOW, &["client", "list"]);
+    assert!(list.contains("Ann Byrne") && !list.contains("Zed"), "{list}");
+    assert!(!fs::read_to_string(&path).unwrap().contains("Zed"), "the index was made again from the files");
+}

@@ -239,7 +239,15 @@ impl IndexDir {
     }
 
     fn write_state(&self, state: &State) -> anyhow::Result<()> {
-        self.write_bytes(&self.path(STATE), &serde_json::to_vec(state)?)
+        let state = State { written: self.written(), ..*state };
+        self.write_bytes(&self.path(STATE), &serde_json::to_vec(&state)?)
+    }
+
+    /// The summaries file's and the log's time and length now.
+    pub(super) fn written(&self) -> [u128; 4] {
+        let [summaries, log] =
+            [CLIENTS, LOG].map(|f| Stamp::of(&self.path(f)).map_or((0, 0), |s| (s.modified_ns, s.len)));
+        [summaries.0, u128::from(summaries.1), log.0, u128::from(log.1)]
     }
 
     /// An entry Rapport could have written: valid ids, and a readable
@@ -253,6 +261,9 @@ impl IndexDir {
     /// Every entry, sorted by id: the summaries file with the log since
     /// applied. None when missing, damaged or old.
     pub fn entries(&self) -> Option<Vec<IndexEntry>> {
+        if self.state()?.written != self.written() {
+            return None;
+        }
         let file: IndexFile = self.read_json(CLIENTS, SUMMARIES_CAP)?;
         if file.version != INDEX_VERSION {
             return None;

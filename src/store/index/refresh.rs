@@ -55,8 +55,14 @@ impl IndexDir {
         entries.sort_by(|a, b| a.id.cmp(&b.id));
         let names: Vec<ClientName> = entries.iter().map(ClientName::of).collect();
         let generation = state.map_or(0, |s| s.generation) + u64::from(rebuild || !changed.is_empty());
-        let new_state =
-            State { version: INDEX_VERSION, generation, clients_mtime, temps: seen.temps, others: seen.others };
+        let new_state = State {
+            version: INDEX_VERSION,
+            generation,
+            clients_mtime,
+            temps: seen.temps,
+            others: seen.others,
+            written: [0; 4],
+        };
         // The index is derived: one that cannot be written now (a full disk)
         // is written next time; the answer stands either way. The text goes
         // first and the state last, so what was not written is done again.
@@ -72,6 +78,7 @@ impl IndexDir {
             if rebuild || self.names().as_ref() != Some(&names) {
                 self.write_names(&names)?;
             }
+            let new_state = State { written: self.written(), ..new_state };
             if state != Some(new_state) {
                 self.write_state(&new_state)?;
             }

@@ -33,6 +33,11 @@ pub struct State {
     /// (a conflict copy, a link, a temp file…): see `Store::strays`.
     #[serde(default)]
     pub others: bool,
+    /// The summaries file and the log as Rapport last left them (time in
+    /// ns, length; 0 when missing): a file changed since by anything else
+    /// (an index written by hand) is not believed, and is built again.
+    #[serde(default)]
+    pub written: [u128; 4],
 }
 
 /// A folder's modification time in ns since 1970, or 0 when it cannot be
