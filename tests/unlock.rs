@@ -56,7 +56,7 @@ fn after_unlock_commands_need_no_passphrase_until_lock() {
     let before = all_files(dir);
 
     let said = unlock(dir, PASS, &[]);
-    assert!(said.starts_with("Unlocked until ") && said.contains("(8h)"), "{said}");
+    assert!(said.starts_with("Unlocked until ") && said.contains("(8 hours)"), "{said}");
     assert!(said.contains("Any program running as your user can use the key"), "{said}");
     assert!(!said.contains("AGE-SECRET-KEY"), "the key is never shown");
     assert_eq!(all_files(dir), before, "unlocking writes nothing to the data folder");
@@ -90,7 +90,7 @@ fn a_held_key_expires_at_its_time() {
     let _lock = LockOnDrop(dir.to_path_buf());
     // Unlocked at 09:35 (RAPPORT_NOW) for an hour.
     let said = unlock(dir, PASS, &["--for", "1h"]);
-    assert!(said.contains("(1h)"), "{said}");
+    assert!(said.contains("(1 hour)"), "{said}");
     let review = |now: &str| run_at(dir, now, None, &["review", "mari"]);
     assert!(review("2026-11-26 10:34").status.success(), "open a minute before its time");
     // The kernel itself drops the key at its time, Rapport run again or

@@ -54,7 +54,7 @@ pub fn unlock(dir: &Path, duration: Duration, ring: &dyn Keyring, clock: fn() ->
         "Unlocked until {} ({}): commands and the app open this data folder without the passphrase until then. \
          Any program running as your user can use the key meanwhile; `rapport lock` locks it now.",
         clock_time(now, now + duration),
-        humantime::format_duration(duration)
+        in_words(duration)
     );
     Ok(())
 }
@@ -115,4 +115,29 @@ pub fn open_encrypted(dir: &Path, ring: &dyn Keyring, now: SystemTime) -> Result
         );
     }
     Ok(store)
+}
+
+/// "7 days", "1 hour 30 minutes", "90 seconds" → "1 minute 30 seconds":
+/// how long, as it is said (the two largest units that are not zero).
+fn in_words(duration: std::time::Duration) -> String {
+    let secs = duration.as_secs();
+    let units = [(secs / 86_400, "day"), (secs / 3600 % 24, "hour"), (secs / 60 % 60, "minute"), (secs % 60, "second")];
+    let said: Vec<String> =
+        units.iter().filter(|(n, _)| *n > 0).take(2).map(|(n, u)| crate::domain::plural(*n as usize, u)).collect();
+    if said.is_empty() { "0 seconds".into() } else { said.join(" ") }
+}
+
+#[cfg(test)]
+mod words {
+    use super::in_words;
+    use std::time::Duration;
+
+    #[test]
+    fn a_hold_is_said_in_words_with_spaces() {
+        assert_eq!(in_words(Duration::from_secs(7 * 86_400)), "7 days");
+        assert_eq!(in_words(Duration::from_secs(5400)), "1 hour 30 minutes");
+        assert_eq!(in_words(Duration::from_secs(90)), "1 minute 30 seconds");
+        assert_eq!(in_words(Duration::from_secs(8 * 3600)), "8 hours");
+        assert_eq!(in_words(Duration::from_secs(1)), "1 second");
+    }
 }

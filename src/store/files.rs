@@ -148,6 +148,17 @@ fn euid() -> u32 {
     unsafe { libc::geteuid() }
 }
 
+/// Whether `e` (an I/O error, or one with one inside) says the disk is
+/// read-only.
+pub fn read_only_disk(e: &anyhow::Error) -> bool {
+    e.chain().any(|c| c.downcast_ref::<std::io::Error>().is_some_and(|io| io.raw_os_error() == Some(libc::EROFS)))
+}
+
+/// Whether the folder `dir` is on a disk mounted read-only.
+pub fn on_read_only_disk(dir: &Path) -> bool {
+    rustix::fs::statvfs(dir).is_ok_and(|st| st.f_flag.contains(rustix::fs::StatVfsMountFlags::RDONLY))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -178,15 +189,4 @@ mod tests {
         assert!(problems[0].problem.contains("permissions 777"));
         assert_eq!(problems[0].fix, format!("chmod 700 '{}'", dir.path().join("clients").display()));
     }
-}
-
-/// Whether `e` (an I/O error, or one with one inside) says the disk is
-/// read-only.
-pub fn read_only_disk(e: &anyhow::Error) -> bool {
-    e.chain().any(|c| c.downcast_ref::<std::io::Error>().is_some_and(|io| io.raw_os_error() == Some(libc::EROFS)))
-}
-
-/// Whether the folder `dir` is on a disk mounted read-only.
-pub fn on_read_only_disk(dir: &Path) -> bool {
-    rustix::fs::statvfs(dir).is_ok_and(|st| st.f_flag.contains(rustix::fs::StatVfsMountFlags::RDONLY))
 }
