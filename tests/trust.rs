@@ -188,17 +188,17 @@ fn the_day_starts_with_a_snapshot_and_a_restore_keeps_what_it_replaces() {
     assert_eq!(std::os::unix::fs::PermissionsExt::mode(&mode.permissions()) & 0o777, 0o600);
 
     // Tuesday's snapshot holds Monday's note only.
-    let kept = store.restore(&snaps[1].name, now()).unwrap();
+    let kept = store.restore(&snaps[1].name, None, now()).unwrap();
     assert!(kept.ends_with("-before-restore"));
     let r = store.load(&rapport::domain::ClientId::new("maria-lopez")).unwrap();
     assert_eq!(r.sessions.iter().map(|s| s.topics[0].as_str()).collect::<Vec<_>>(), vec!["monday"]);
     // And what it replaced can be brought back.
-    store.restore(&kept, now()).unwrap();
+    store.restore(&kept, None, now()).unwrap();
     assert_eq!(store.load(&rapport::domain::ClientId::new("maria-lopez")).unwrap().sessions.len(), 3);
 
-    let err = store.restore("1999-01-01_000000", now()).unwrap_err().to_string();
+    let err = store.restore("1999-01-01_000000", None, now()).unwrap_err().to_string();
     assert!(err.contains("there is no snapshot '1999-01-01_000000'"), "{err}");
-    assert!(store.restore("../clients", now()).is_err());
+    assert!(store.restore("../clients", None, now()).is_err());
 
     let removed = store.prune_backups(1, now()).unwrap();
     assert_eq!(store.snapshots().len(), 1);
@@ -280,6 +280,39 @@ fn restore_asks_first_and_does_nothing_without_yes() {
     );
     let missing = run(d.path(), NOW, &["restore", "nope", "--yes"]);
     assert!(String::from_utf8_lossy(&missing.stderr).contains("there is no snapshot 'nope'"));
+}
+
+#[test]
+fn restore_of_one_client_puts_back_their_record_only_and_says_what_it_takes_away() {
+    let d = tempfile::tempdir().unwrap();
+    let notes = |id: &str| Store::open(d.path()).unwrap().load(&rapport::domain::ClientId::new(id)).unwrap().sessions;
+    assert!(run(d.path(), NOW, &["client", "add", "Maria Lopez"]).status.success());
+    assert!(run(d.path(), NOW, &["client", "add", "Tom Becker"]).status.success());
+    let snap = String::from_utf8(run(d.path(), NOW, &["backup"]).stdout).unwrap();
+    let name = snap.split_whitespace().nth(1).unwrap().to_string();
+    assert!(run(d.path(), NOW, &["note", "maria", "--topic", "damaged since"]).status.success());
+    assert!(run(d.path(), NOW, &["note", "tom", "--topic", "written since"]).status.success());
+
+    let out =
+        common::rapport(d.path()).args(["restore", &name, "--client", "maria"]).write_stdin("no\n").output().unwrap();
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success() && said.contains("nothing was changed"), "{said}");
+    assert!(said.contains("Restore Maria Lopez's record from snapshot"), "{said}");
+    assert!(said.contains("It takes away what was written since (1 note). No other client changes."), "{said}");
+    assert_eq!(notes("maria-lopez").len(), 1);
+
+    let yes = run(d.path(), NOW, &["restore", &name, "--client", "maria", "--yes"]);
+    let said = String::from_utf8_lossy(&yes.stdout);
+    assert!(yes.status.success() && said.contains("Restored Maria Lopez's record from"), "{said}");
+    assert!(said.contains("no other client changed"), "{said}");
+    assert_eq!(notes("maria-lopez").len(), 0, "Maria's record is the snapshot's");
+    assert_eq!(notes("tom-becker").len(), 1, "Tom's note written since is still there");
+
+    // A client the snapshot does not hold: said, and nothing happens.
+    assert!(run(d.path(), NOW, &["client", "add", "Ava Stone"]).status.success());
+    let e = run(d.path(), NOW, &["restore", &name, "--client", "ava", "--yes"]);
+    let said = String::from_utf8_lossy(&e.stderr);
+    assert!(!e.status.success() && said.contains("does not hold Ava Stone's record"), "{said}");
 }
 
 // ---- Any record, any bytes -------------------------------------------------

@@ -48,7 +48,7 @@ pub fn run(
             record::export(client, format, file, plain, store, now, out)
         }
         Command::Retention { years } => record::retention(years, store, now, out),
-        Command::Restore { snapshot, yes } => record::restore(snapshot, yes, store, now, out, prompt),
+        Command::Restore { snapshot, client, yes } => record::restore(snapshot, client, yes, store, now, out, prompt),
         Command::Backup { command } => record::backup(command, store, now, out),
         Command::Doctor { reindex } => record::doctor(reindex, store, now, out),
         Command::Merge { file } => record::merge(&file, store, now, out),

@@ -209,6 +209,7 @@ pub(super) fn retention(years: u32, store: &Store, now: NaiveDateTime, out: &mut
 /// Puts the client files back as they were in a snapshot, after asking.
 pub(super) fn restore(
     snapshot: String,
+    client: Option<String>,
     yes: bool,
     store: &Store,
     now: NaiveDateTime,
@@ -217,7 +218,9 @@ pub(super) fn restore(
 ) -> Result<()> {
     use crate::practice::{Answers, Outcome, restore};
     let answers = if yes { Answers::all() } else { Answers::none() };
-    let restored = match restore::restore(store, &snapshot, &answers, now)? {
+    let only = client.as_deref().map(|c| super::commands::find(store, c)).transpose()?;
+    let only = only.as_ref();
+    let restored = match restore::restore(store, &snapshot, only, &answers, now)? {
         Outcome::Done(r) => r,
         Outcome::Asks(questions) => {
             for q in &questions {
@@ -225,13 +228,22 @@ pub(super) fn restore(
                     bail!("not restored: nothing was changed");
                 }
             }
-            match restore::restore(store, &snapshot, &answers.and(questions.iter().map(|q| q.ask)), now)? {
+            match restore::restore(store, &snapshot, only, &answers.and(questions.iter().map(|q| q.ask)), now)? {
                 Outcome::Done(r) => r,
                 Outcome::Asks(_) => bail!("not restored: nothing was changed"),
             }
         }
     };
-    writeln!(out, "Restored {snapshot}. The state before it is kept as snapshot {}.", restored.kept)?;
+    match only {
+        Some(id) => writeln!(
+            out,
+            "Restored {}'s record from {snapshot}; no other client changed. The state before it is kept as snapshot \
+             {}.",
+            store.load(id).map_or_else(|_| id.to_string(), |r| r.display_name()),
+            restored.kept
+        )?,
+        None => writeln!(out, "Restored {snapshot}. The state before it is kept as snapshot {}.", restored.kept)?,
+    }
     Ok(())
 }
 

@@ -4,7 +4,7 @@
 use chrono::NaiveDateTime;
 
 use super::{Answers, Ask, Outcome, Question};
-use crate::domain::{ClientRecord, plural};
+use crate::domain::{ClientId, ClientRecord, plural};
 use crate::store::{Store, StoreError};
 
 /// What a restore of a plain practice would take away from one client:
@@ -23,8 +23,13 @@ pub struct TakenAway {
 
 impl TakenAway {
     fn said(&self) -> String {
+        format!("{}: {}", self.client, self.what())
+    }
+
+    /// "2 notes, 1 message", or "the whole record (added since)".
+    fn what(&self) -> String {
         if self.whole {
-            return format!("{}: the whole record (added since)", self.client);
+            return "the whole record (added since)".into();
         }
         let parts: Vec<String> =
             [(self.notes, "note"), (self.messages, "message"), (self.tasks, "task"), (self.measures, "measure")]
@@ -32,7 +37,7 @@ impl TakenAway {
                 .filter(|(n, _)| *n > 0)
                 .map(|(n, w)| plural(n, w))
                 .collect();
-        format!("{}: {}", self.client, parts.join(", "))
+        parts.join(", ")
     }
 }
 
@@ -73,8 +78,31 @@ pub fn taken_away(snapshot: &[ClientRecord], now: &[ClientRecord]) -> Vec<TakenA
     out
 }
 
-/// The question before restoring snapshot `name`.
-pub fn question(name: &str, synced: bool, taken: &[TakenAway]) -> Question {
+/// The question before restoring snapshot `name` (only the record of
+/// client `only`, when named by their name).
+pub fn question(name: &str, only: Option<&str>, synced: bool, taken: &[TakenAway]) -> Question {
+    if let Some(client) = only {
+        let client = crate::sanitize::visible(client);
+        let text = if synced {
+            format!(
+                "Restore {client}'s record from snapshot {name}? What it holds is put back; this practice is synced, \
+                 so nothing added since is taken away. No other client changes. The current state is kept as a \
+                 snapshot first."
+            )
+        } else if let Some(t) = taken.first() {
+            format!(
+                "Restore {client}'s record from snapshot {name}? It takes away what was written since ({}). No \
+                 other client changes. The current state is kept as a snapshot first.",
+                t.what()
+            )
+        } else {
+            format!(
+                "Restore {client}'s record from snapshot {name}? Nothing written since would be taken away, and no \
+                 other client changes. The current state is kept as a snapshot first."
+            )
+        };
+        return Question { ask: Ask::Restore, text };
+    }
     let text = if synced {
         format!(
             "Restore snapshot {name}? What it holds is put back; this practice is synced, so nothing added since is \
@@ -104,24 +132,38 @@ pub struct Restored {
     pub kept: String,
 }
 
-/// Restores snapshot `name` once the question about it is answered yes.
+/// Restores snapshot `name` (only client `only`'s record, when given) once
+/// the question about it is answered yes.
 pub fn restore(
     store: &Store,
     name: &str,
+    only: Option<&ClientId>,
     answers: &Answers,
     now: NaiveDateTime,
 ) -> Result<Outcome<Restored>, StoreError> {
-    let snapshot = store.snapshot_records(name)?;
+    let mut snapshot = store.snapshot_records(name)?;
     let synced = store.is_synced();
-    let taken = if synced {
-        Vec::new()
-    } else {
-        let current: Vec<ClientRecord> = store.load_all()?.into_iter().filter_map(|f| f.record.ok()).collect();
-        taken_away(&snapshot, &current)
+    let mut current: Vec<ClientRecord> =
+        if synced { Vec::new() } else { store.load_all()?.into_iter().filter_map(|f| f.record.ok()).collect() };
+    let named = match only {
+        Some(id) => {
+            snapshot.retain(|r| &r.client.id == id);
+            current.retain(|r| &r.client.id == id);
+            let Some(held) = snapshot.first() else {
+                return Err(StoreError::Record(crate::domain::RecordError::Invalid(format!(
+                    "snapshot {name} does not hold {}'s record; nothing was restored. `rapport backup list` lists \
+                     the snapshots",
+                    store.load(id).map_or_else(|_| id.to_string(), |r| r.display_name())
+                ))));
+            };
+            Some(held.display_name())
+        }
+        None => None,
     };
-    let open = answers.open(vec![question(name, synced, &taken)]);
+    let taken = taken_away(&snapshot, &current);
+    let open = answers.open(vec![question(name, named.as_deref(), synced, &taken)]);
     if !open.is_empty() {
         return Ok(Outcome::Asks(open));
     }
-    Ok(Outcome::Done(Restored { kept: store.restore(name, now)? }))
+    Ok(Outcome::Done(Restored { kept: store.restore(name, only, now)? }))
 }

@@ -240,7 +240,7 @@ impl Store {
     /// Puts the client files back as they were in snapshot `name`, after
     /// keeping the present state as a snapshot of its own. Returns that
     /// snapshot's name.
-    pub fn restore(&self, name: &str, now: NaiveDateTime) -> Result<String, StoreError> {
+    pub fn restore(&self, name: &str, only: Option<&ClientId>, now: NaiveDateTime) -> Result<String, StoreError> {
         let source = self.backups_dir().join(name).join("clients");
         if name.contains('/') || name.starts_with('.') || !source.is_dir() {
             return Err(unknown_snapshot(self, name));
@@ -264,7 +264,6 @@ impl Store {
         }
         let before: Vec<ClientId> =
             self.load_all()?.into_iter().filter_map(|f| f.record.ok()).map(|r| r.client.id).collect();
-        let kept = self.snapshot_locked(now, "-before-restore")?;
         let wanted: Vec<(String, PathBuf)> = fs::read_dir(&source)
             .map_err(|e| StoreError::io("read", &source, e))?
             .filter_map(|e| e.ok())
@@ -275,7 +274,18 @@ impl Store {
                     file.strip_suffix(&format!(".{}", self.ext())).is_some_and(crate::domain::bounds::is_valid_id);
                 (ours && e.file_type().is_ok_and(|t| t.is_file())).then(|| (file, e.path()))
             })
+            // One client's record only, when asked: the others stay as they are.
+            .filter(|(file, _)| only.is_none_or(|id| *file == self.file_name(id.as_str())))
             .collect();
+        if let Some(id) = only
+            && wanted.is_empty()
+        {
+            return Err(StoreError::Record(crate::domain::RecordError::Invalid(format!(
+                "snapshot {name} does not hold {id}'s record; nothing was restored. `rapport backup list` lists the \
+                 snapshots"
+            ))));
+        }
+        let kept = self.snapshot_locked(now, "-before-restore")?;
         // Synced, nothing is taken away: a removal would travel to every device.
         let synced = self.is_synced();
         let (mut kept_items, mut returned) = (0, 0);
@@ -293,7 +303,7 @@ impl Store {
             // A synced restore goes to the other devices as it is (see `sync::older`).
             super::device::note_written(self.root(), &format!("clients/{file}"), &bytes);
         }
-        for (_, path) in self.client_files()? {
+        for (_, path) in self.client_files()?.into_iter().filter(|_| only.is_none()) {
             let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
             let added_since = !wanted.iter().any(|(f, _)| f == name);
             if synced {
@@ -329,7 +339,7 @@ impl Store {
         self.witness_restore_locked(&before, &kept.name, now)?;
         // Many files changed at once: every one is checked at the next look.
         let _ = self.index_dir().check_next_time();
-        self.audit(now, "restore", "", name);
+        self.audit(now, "restore", only.map_or("", |id| id.as_str()), name);
         Ok(kept.name)
     }
 

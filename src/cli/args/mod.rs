@@ -144,6 +144,9 @@ pub enum Command {
     /// Put the client files back as they were in a snapshot
     Restore {
         snapshot: String,
+        /// Put back only this client's record; every other client stays as it is
+        #[arg(long, value_name = "CLIENT")]
+        client: Option<String>,
         /// Do not ask first
         #[arg(long)]
         yes: bool,
