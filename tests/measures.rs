@@ -301,3 +301,40 @@ fn an_export_carries_every_score_and_search_finds_none() {
         assert!(ok(d.path(), MONDAY, &args).starts_with("Nothing found"), "{words:?} found a score");
     }
 }
+
+#[test]
+fn scores_taken_before_the_session_belong_to_the_note_written_for_it_and_are_never_taken_twice() {
+    let d = practice();
+    // In the review before the 10:00 session: no note yet today.
+    add(d.path(), &["ORS", "6", "6.5", "7", "6"]);
+    ok(d.path(), "2026-11-23 10:55", &["note", "maria", "--at", "2026-11-23 10:00", "--topic", "sleep"]);
+    let list = ok(d.path(), "2026-11-23 10:55", &["measure", "list", "maria"]);
+    assert!(list.contains("ORS      25.5") && list.contains("(s2)"), "the scores are the note's: {list}");
+
+    // The note form giving the same measure again is refused, saying why.
+    let mut r =
+        rapport::store::Store::open(d.path()).unwrap().load(&rapport::domain::ClientId::new("maria-lopez")).unwrap();
+    let at = rapport::domain::time::dt("2026-11-23 16:00");
+    r.add_measure(
+        rapport::domain::measures::NewMeasure {
+            kind: rapport::domain::measures::MeasureKind::Srs,
+            items: ["9", "9", "9", "9"].iter().map(|s| rapport::domain::measures::Score::parse(s).unwrap()).collect(),
+            at: rapport::domain::time::dt("2026-11-23 15:50"),
+            session: None,
+        },
+        &[],
+    )
+    .unwrap();
+    let note = rapport::domain::NewSession {
+        at: Some(at),
+        topics: vec!["work".into()],
+        measures: vec![(
+            rapport::domain::measures::MeasureKind::Srs,
+            ["9", "9", "8", "9"].iter().map(|s| rapport::domain::measures::Score::parse(s).unwrap()).collect(),
+        )],
+        ..Default::default()
+    };
+    let e = r.clone().add_session(note, at).unwrap_err().to_string();
+    assert!(e.contains("SRS was taken already today at 15:50") && e.contains("take it out of the note"), "{e}");
+    assert_eq!(r.measures.iter().filter(|m| m.kind == rapport::domain::measures::MeasureKind::Srs).count(), 1);
+}

@@ -95,11 +95,41 @@ impl ClientRecord {
             addenda: Vec::new(),
         });
         self.sessions.sort_by_key(|s| s.at);
+        self.take_pending_measures(&id, at, &new)?;
         for (kind, items) in new.measures {
             let m = measures::NewMeasure { kind, items, at, session: Some(id.clone()) };
             self.add_measure(m, &new.scales)?;
         }
         Ok(id)
+    }
+
+    /// Scores taken on the note's day before it was written (from the
+    /// review, before the session) belong to it: they are linked to note
+    /// `id`, at `at`. The same measure in the note too is refused, so it is
+    /// never recorded twice for one session.
+    fn take_pending_measures(
+        &mut self,
+        id: &SessionId,
+        at: NaiveDateTime,
+        new: &NewSession,
+    ) -> Result<(), RecordError> {
+        let day = at.date();
+        let pending = |m: &Measure| m.session.is_none() && m.at.date() == day;
+        if let Some(m) = self.measures.iter().find(|m| pending(m) && new.measures.iter().any(|(k, _)| *k == m.kind)) {
+            let name = self.scale(&m.kind).map_or_else(|| m.kind.to_string(), |s| s.name.clone());
+            return Err(RecordError::Invalid(format!(
+                "{name} was taken already today at {} ({}, total {}); take it out of the note, or remove {} first \
+                 (in the review, or `rapport measure remove`)",
+                m.at.format("%H:%M"),
+                m.id,
+                m.total,
+                m.id
+            )));
+        }
+        for m in self.measures.iter_mut().filter(|m| pending(m)) {
+            m.session = Some(id.clone());
+        }
+        Ok(())
     }
 
     /// Refuses a note's measures before anything of the note is added: an

@@ -186,7 +186,7 @@ fn look<'a>(popup: &'a Popup, ctx: &Ctx) -> Option<Look<'a>> {
         Popup::Measures { client, session, at, input } => {
             let when = match session {
                 Some(s) => format!("note {s}, {}", at.format("%a %-d %b %H:%M")),
-                None => format!("taken {} (no note yet today)", at.format("%a %-d %b %H:%M")),
+                None => format!("taken {}, for today's note", at.format("%a %-d %b %H:%M")),
             };
             // PHQ-9 and GAD-7 wording, item by item, as the scores are typed.
             let scales = ctx.roster.scales_for(client.as_str());
