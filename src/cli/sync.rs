@@ -36,12 +36,32 @@ pub fn sync(command: Option<SyncCommand>, store: &Store, now: NaiveDateTime, out
             writeln!(out, "Settled for {}: {} ({how}).", r.client.name, c.describe())?;
         }
         Some(SyncCommand::KeepThis { client }) => {
-            let name = crate::sync::keep_this(store, &super::commands::find(store, &client)?, now)?;
+            // A client by name or id; or, for one this device has no
+            // readable record of, the name of their file the sync gave.
+            let (stem, name) = match super::commands::find(store, &client) {
+                Ok(id) => (store.stem(id.as_str()), Some(store.load(&id)?.display_name())),
+                Err(e) => {
+                    let file = client.trim().trim_start_matches("clients/");
+                    let bare = file.trim_end_matches(".json").trim_end_matches(".age");
+                    if !crate::sync::held_back(store)?.iter().any(|s| s == bare) {
+                        return Err(e);
+                    }
+                    (bare.to_string(), None)
+                }
+            };
+            let who = name.map_or_else(|| format!("clients/{stem}"), |n| crate::sanitize::visible(&n).into_owned());
+            let versions = match crate::sync::keep_this(store, &stem, now) {
+                Err(e) if e.to_string().starts_with("nothing is held back") => {
+                    bail!("nothing is held back for {who}; `rapport sync status` lists the clients that are")
+                }
+                other => other?,
+            };
             writeln!(
                 out,
-                "This device's version of {} is kept; the other device's, held back, is let go (it stays in the \
-                 sync history). `rapport sync` sends this.",
-                crate::sanitize::visible(&name)
+                "This device's version of {who} is kept; {} from other devices, held back, {} let go (it stays in \
+                 the sync history). `rapport sync` sends this.",
+                plural(versions, "version"),
+                if versions == 1 { "is" } else { "are" }
             )?;
         }
         Some(SyncCommand::Clone { .. } | SyncCommand::MergeDriver { .. } | SyncCommand::AcceptKey) => {

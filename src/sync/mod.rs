@@ -38,7 +38,7 @@ pub use codec::Codec;
 pub use held::Held;
 pub use missing::doctor;
 pub use report::Synced;
-pub use run::{Offline, keep_this, sync};
+pub use run::{Offline, held_back, keep_this, sync};
 pub use setup::{Cloned, clone, init};
 pub use state::clone_stopped;
 pub use status::{Status, git_side, status};

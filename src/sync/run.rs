@@ -134,9 +134,10 @@ pub fn sync(store: &Store, now: NaiveDateTime) -> Result<Synced> {
     Ok(synced)
 }
 
-/// `rapport sync keep-this CLIENT`: lets go the version of `client` held
-/// back at a sync, keeping this device's (see `held.rs`); the client's name.
-pub fn keep_this(store: &Store, client: &crate::domain::ClientId, now: NaiveDateTime) -> Result<String> {
+/// `rapport sync keep-this CLIENT`: lets go every version of the client
+/// file named `stem` held back at a sync, keeping this device's (see
+/// `held.rs`); how many versions were let go.
+pub fn keep_this(store: &Store, stem: &str, now: NaiveDateTime) -> Result<usize> {
     let root = store.root();
     if !super::is_set_up(root) {
         bail!("this data folder is not synced, so nothing is held back");
@@ -150,11 +151,19 @@ pub fn keep_this(store: &Store, client: &crate::domain::ClientId, now: NaiveDate
         other => other?,
     };
     let _lock = DataLock::acquire(&root.join("rapport.lock"))?;
-    let name = store.load(client)?.client.name;
     let Some(head) = git.commit("HEAD")? else { bail!("this device's practice has no commit yet") };
-    let next = held::let_go(&git, codec, &head, client.as_str(), now)?;
+    let (next, versions) = held::let_go(&git, codec, &head, stem, now)?;
     work::move_branch(&git, &next, Some(&head))?;
-    Ok(name)
+    Ok(versions)
+}
+
+/// The client files (by name: the id, or its keyed hash) with a version
+/// held back at the last sync.
+pub fn held_back(store: &Store) -> Result<Vec<String>> {
+    if !super::is_set_up(store.root()) {
+        return Ok(Vec::new());
+    }
+    held::held_stems(&Git::new(store.root()), Codec::new(store.keys()), "HEAD")
 }
 
 /// The remote answers, and holds no branch at all.

@@ -38,6 +38,7 @@ pub fn commit_local(git: &Git, codec: Codec, now: NaiveDateTime) -> Result<Optio
     if staged.is_empty() {
         return Ok(None);
     }
+    let mut held_here = Vec::new();
     for path in &staged {
         let why = match codec.part(path) {
             Some(Part::Client(stem)) => {
@@ -46,10 +47,13 @@ pub fn commit_local(git: &Git, codec: Codec, now: NaiveDateTime) -> Result<Optio
                 else {
                     continue;
                 };
-                match codec.record(path, &stem, &bytes) {
-                    Err(why) => why,
-                    Ok(_) => continue,
+                if codec.record(path, &stem, &bytes).is_err() {
+                    // Held back, not committed over the version in git:
+                    // the rest is synced (see `held.rs`).
+                    let _ = git.output(&["reset", "-q", "--", &format!(":(literal){path}")], None);
+                    held_here.push((stem, bytes));
                 }
+                continue;
             }
             Some(Part::Ledger | Part::Audit) if codec.encrypted() => {
                 let bytes = crate::store::files::read_file(git.root().join(path)).unwrap_or_default();
@@ -67,14 +71,22 @@ pub fn commit_local(git: &Git, codec: Codec, now: NaiveDateTime) -> Result<Optio
              and run `rapport sync` again"
         );
     }
-    let message = format!(
-        "Rapport on {}, {}: {}",
-        host_name(),
-        now.format("%Y-%m-%d %H:%M"),
-        crate::domain::plural(staged.len(), "file")
-    );
-    if let Err(f) = git.output(&["commit", "-q", "--no-verify", "--no-gpg-sign", "-m", &message], None)? {
-        bail!("git could not commit this device's changes: {}", f.said());
+    let committed = staged.len() - held_here.len();
+    if committed > 0 {
+        let message = format!(
+            "Rapport on {}, {}: {}",
+            host_name(),
+            now.format("%Y-%m-%d %H:%M"),
+            crate::domain::plural(committed, "file")
+        );
+        if let Err(f) = git.output(&["commit", "-q", "--no-verify", "--no-gpg-sign", "-m", &message], None)? {
+            bail!("git could not commit this device's changes: {}", f.said());
+        }
+    }
+    if let Some(head) = git.commit("HEAD")?
+        && let Some(next) = super::held::hold_here(git, codec, &head, &held_here, now)?
+    {
+        move_branch(git, &next, Some(&head))?;
     }
     git.commit("HEAD")
 }
@@ -95,7 +107,13 @@ pub fn checkout(git: &Git, from: &str, to: &str, old_branch: Option<&str>) -> Re
     let root = git.root();
     let changes = tracked::changes(git, from, to)?;
     // Versions held back stay in git: nothing in the folder reads them.
-    let changes: Vec<_> = changes.into_iter().filter(|c| !super::held::is_held(&c.path)).collect();
+    // A client file here that could not be committed (this device cannot
+    // read it) is never written over, but by a merge of it.
+    let changes: Vec<_> = changes
+        .into_iter()
+        .filter(|c| !super::held::is_held(&c.path))
+        .filter(|c| super::held::may_write_over(git, from, to, &c.path))
+        .collect();
     for c in changes.iter().filter(|c| c.object.is_some()) {
         let object = c.object.as_deref().expect("written");
         let bytes = git.run_bytes(&["cat-file", "blob", object])?;
