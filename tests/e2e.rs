@@ -594,3 +594,35 @@ fn while_a_silent_remote_holds_a_sync_the_app_saves_notes_and_then_says_why_it_d
     assert!(t.screen().contains("1 change to sync: `rapport sync` (or S in the app) sends"), "{}", t.screen());
     drop(silent);
 }
+
+#[test]
+fn a_short_new_passphrase_is_refused_at_once_and_a_wrong_one_may_be_typed_again() {
+    if !require_tool("tmux") {
+        return;
+    }
+    let d = tempfile::tempdir().unwrap();
+    cli(d.path(), None, &["client", "add", "Tom Becker"]);
+    let cheap = "RAPPORT_TEST_SCRYPT_LOG_N=10";
+    let t = Term::start_then(d.path(), "2026-11-26 09:35", cheap, &["encrypt", "--yes"], "echo ENCRYPT-DONE; sleep 60");
+    t.wait("New passphrase (at least 8 characters)");
+    t.type_text("short");
+    t.keys(&["Enter"]);
+    t.wait("choose a passphrase of at least 8 characters; type another.");
+    t.type_text("long enough words");
+    t.keys(&["Enter"]);
+    t.wait("The same again");
+    t.type_text("long enough words");
+    t.keys(&["Enter"]);
+    t.wait("ENCRYPT-DONE");
+    assert!(d.path().join("identity.age").is_file(), "{}", t.screen());
+
+    let t = Term::start_then(d.path(), "2026-11-26 09:35", cheap, &["client", "list"], "echo LIST-DONE; sleep 60");
+    t.wait("Passphrase for the Rapport data folder");
+    t.type_text("not the words");
+    t.keys(&["Enter"]);
+    t.wait("the passphrase is wrong; type it again.");
+    t.type_text("long enough words");
+    t.keys(&["Enter"]);
+    t.wait("LIST-DONE");
+    assert!(t.screen().contains("Tom Becker"), "{}", t.screen());
+}

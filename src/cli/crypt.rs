@@ -23,17 +23,30 @@ pub fn ask_secret(var: &str, prompt: &str) -> Result<String> {
     Ok(rpassword::prompt_password(prompt)?)
 }
 
-/// A new passphrase from `var`, else asked twice.
+/// A new passphrase from `var`, else asked twice in a terminal: one too
+/// short is refused before it is typed again, and may be typed anew.
 pub(super) fn new_secret(var: &str) -> Result<String> {
     if let Ok(p) = std::env::var(var) {
         return Ok(p);
     }
-    let first = ask_secret("RAPPORT_NO_SUCH_VARIABLE", "New passphrase (at least 8 characters): ")?;
-    let again = ask_secret("RAPPORT_NO_SUCH_VARIABLE", "The same again: ")?;
-    if first != again {
-        bail!("the two passphrases differ; nothing was changed");
+    if !io::stdin().is_terminal() {
+        bail!("a new passphrase is needed: set {var}, or run rapport in a terminal to type it");
     }
-    Ok(first)
+    for _ in 0..3 {
+        let first = rpassword::prompt_password(format!(
+            "New passphrase (at least {} characters): ",
+            crate::store::crypt::PASSPHRASE_MIN
+        ))?;
+        if let Some(why) = crate::store::crypt::too_short(&first) {
+            eprintln!("rapport: {why}; type another.");
+            continue;
+        }
+        if rpassword::prompt_password("The same again: ")? != first {
+            bail!("the two passphrases differ; nothing was changed");
+        }
+        return Ok(first);
+    }
+    bail!("no passphrase long enough was typed; nothing was changed")
 }
 
 /// Says which files a conversion left as they were.

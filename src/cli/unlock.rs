@@ -107,8 +107,18 @@ pub fn open_encrypted(dir: &Path, ring: &dyn Keyring, now: SystemTime) -> Result
             "the data folder is encrypted and not unlocked: run `rapport unlock` in a terminal, set RAPPORT_PASSPHRASE, or run rapport in a terminal to be asked"
         );
     }
-    let passphrase = ask_secret("RAPPORT_PASSPHRASE", PROMPT)?;
-    let store = Store::unlock(dir, &passphrase)?;
+    // A wrong passphrase typed in a terminal may be typed again (three tries).
+    let mut tries = 0;
+    let store = loop {
+        let passphrase = ask_secret("RAPPORT_PASSPHRASE", PROMPT)?;
+        match Store::unlock(dir, &passphrase) {
+            Err(e) if asked && tries < 2 && e.to_string() == crate::store::crypt::WRONG_PASSPHRASE => {
+                eprintln!("rapport: the passphrase is wrong; type it again.");
+                tries += 1;
+            }
+            other => break other?,
+        }
+    };
     if asked && keyring_works {
         eprintln!(
             "rapport: `rapport unlock` asks once and keeps this folder unlocked for 8 hours, so each command and the app start at once."

@@ -151,7 +151,7 @@ impl Keys {
         let identity = age::scrypt::Identity::new(SecretString::from(passphrase.to_string()));
         let plain = age::decrypt(&identity, bytes).map_err(|e| match e {
             age::DecryptError::DecryptionFailed | age::DecryptError::NoMatchingKeys => {
-                anyhow!("the passphrase is wrong; nothing was read or written")
+                anyhow!(WRONG_PASSPHRASE)
             }
             other => anyhow!("{} could not be opened: {other}", path.display()),
         })?;
@@ -187,14 +187,26 @@ fn getrandom(buf: &mut [u8]) -> Result<()> {
     getrandom::fill(buf).map_err(|e| anyhow!("the system gave no random bytes for a new key: {e}"))
 }
 
+/// What a wrong passphrase is told (a terminal asks again).
+pub const WRONG_PASSPHRASE: &str = "the passphrase is wrong; nothing was read or written";
+
+/// The fewest characters a passphrase may have.
+pub const PASSPHRASE_MIN: usize = 8;
+
+/// Why a new passphrase is refused, if it is: too short.
+pub fn too_short(passphrase: &str) -> Option<String> {
+    (passphrase.chars().count() < PASSPHRASE_MIN)
+        .then(|| format!("choose a passphrase of at least {PASSPHRASE_MIN} characters"))
+}
+
 impl Store {
     /// Changes the passphrase; the files keep their key, so none is
     /// rewritten. The key file is replaced in one atomic write, so a killed
     /// change leaves the old passphrase or the new one working, never
     /// neither: it needs no journal.
     pub fn change_passphrase(root: &Path, old: &str, new: &str) -> Result<()> {
-        if new.chars().count() < 8 {
-            bail!("choose a passphrase of at least 8 characters");
+        if let Some(why) = too_short(new) {
+            bail!(why);
         }
         let keys = Keys::unlock(root, old)?;
         super::crash::point("passphrase.write");

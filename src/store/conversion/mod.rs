@@ -161,8 +161,8 @@ impl Store {
         let keys = Arc::new(if has_key {
             Keys::unlock(root, passphrase)?
         } else {
-            if passphrase.chars().count() < 8 {
-                bail!("choose a passphrase of at least 8 characters");
+            if let Some(why) = super::crypt::too_short(passphrase) {
+                bail!(why);
             }
             Keys::generate()?
         });
