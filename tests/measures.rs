@@ -338,3 +338,18 @@ fn scores_taken_before_the_session_belong_to_the_note_written_for_it_and_are_nev
     assert!(e.contains("SRS was taken already today at 15:50") && e.contains("take it out of the note"), "{e}");
     assert_eq!(r.measures.iter().filter(|m| m.kind == rapport::domain::measures::MeasureKind::Srs).count(), 1);
 }
+
+#[test]
+fn a_sudden_deterioration_from_one_session_to_the_next_is_flagged_though_the_whole_course_is_not() {
+    let d = practice();
+    add(d.path(), &["ORS", "5", "5", "5", "5", "--at", "2026-11-02 10:00"]);
+    add(d.path(), &["ORS", "6", "6", "6.5", "6.5", "--at", "2026-11-09 10:00"]);
+    add(d.path(), &["ORS", "4", "4", "4.5", "4.5", "--at", "2026-11-16 10:00"]);
+    let review = ok(d.path(), MONDAY, &["review", "maria"]);
+    assert!(
+        review.contains("ORS: fell 25 → 17 since 9 Nov, a reliable deterioration in one step: ask what happened"),
+        "{review}"
+    );
+    assert!(review.contains("ORS 20 → 17"), "the whole course still reads as it is: {review}");
+    assert!(review.contains("; since 9 Nov: 25 → 17, reliable deterioration"), "{review}");
+}

@@ -93,6 +93,9 @@ pub struct Trend {
     pub clinical: Option<bool>,
     /// None until there are two.
     pub change: Option<Change>,
+    /// From the one before the latest to the latest: None until there are
+    /// three (with two it is `change`).
+    pub step: Option<Change>,
     /// Every total, oldest first.
     pub totals: Vec<Score>,
     pub sparkline: String,
@@ -120,6 +123,9 @@ pub enum FlagKind {
     AllianceLow,
     /// The SRS fell by 3 or more since the one before.
     AllianceDrop,
+    /// A reliable deterioration from one measure to the next (the whole
+    /// course may still read as no reliable change).
+    SuddenDeterioration,
 }
 
 /// A warning, in words for the therapist.
@@ -160,6 +166,15 @@ impl ClientRecord {
                     by: Delta::between(first.total, latest.total),
                     reading: scale.reading(first.total, latest.total),
                 });
+                let step = match taken.as_slice() {
+                    [_, .., before, last] if taken.len() > 2 => Some(Change {
+                        since: before.at.date(),
+                        from: before.total,
+                        by: Delta::between(before.total, last.total),
+                        reading: scale.reading(before.total, last.total),
+                    }),
+                    _ => None,
+                };
                 let low_items = match kind {
                     MeasureKind::Srs => latest
                         .items
@@ -179,6 +194,7 @@ impl ClientRecord {
                     band: scale.band(latest.total),
                     clinical: scale.clinical(latest.total),
                     change,
+                    step,
                     sparkline: scale.sparkline(&totals),
                     totals,
                     low_items,
@@ -204,6 +220,21 @@ impl ClientRecord {
             });
         }
         for t in self.trends(until) {
+            let worse = |c: &&Change| c.reading == Some(Reading::ReliableDeterioration);
+            if let Some(c) = t.step.as_ref().filter(worse).filter(|_| t.change.as_ref().filter(worse).is_none()) {
+                let id = latest(t.kind.clone()).map(|m| m.id.clone()).unwrap_or_default();
+                flags.push(Flag {
+                    kind: FlagKind::SuddenDeterioration,
+                    measure: id,
+                    text: format!(
+                        "{}: fell {} → {} since {}, a reliable deterioration in one step: ask what happened",
+                        t.name,
+                        c.from,
+                        t.latest,
+                        c.since.format("%-d %b")
+                    ),
+                });
+            }
             if let Some(c) = t.change.as_ref().filter(|c| c.reading == Some(Reading::ReliableDeterioration)) {
                 let id = latest(t.kind.clone()).map(|m| m.id.clone()).unwrap_or_default();
                 flags.push(Flag {

@@ -130,6 +130,21 @@ impl Summary {
             if let Some(r) = reading {
                 text.push_str(&format!(": {}", r.label()));
             }
+            // A reliable change from the one before, when the whole course
+            // does not say it.
+            let step = t.step.as_ref().and_then(|c| Some((c, c.reading?))).filter(|(_, r)| {
+                matches!(r, Reading::ReliableDeterioration | Reading::ReliableImprovement | Reading::Recovered)
+                    && reading != Some(*r)
+            });
+            if let Some((c, r)) = step {
+                text.push_str(&format!(
+                    "; since {}: {} → {}, {}",
+                    c.since.format("%-d %b"),
+                    c.from,
+                    t.latest,
+                    r.label()
+                ));
+            }
             let bars: Vec<char> = t.sparkline.chars().collect();
             if bars.len() > 1 {
                 let more = if bars.len() > SPARK_MAX { "…" } else { "" };
@@ -138,6 +153,7 @@ impl Summary {
             }
             let concern = t.kind == MeasureKind::Srs && t.latest <= SRS_CONCERN;
             let emphasis = match reading {
+                _ if step.is_some_and(|(_, r)| r == Reading::ReliableDeterioration) => Emphasis::Ask,
                 Some(Reading::Recovered | Reading::ReliableImprovement) => Emphasis::Credit,
                 Some(Reading::ReliableDeterioration) => Emphasis::Ask,
                 _ if concern => Emphasis::Ask,
