@@ -138,11 +138,11 @@ impl ClientRecord {
             }
             ProfileChange::Resolve(id) => {
                 let text = r.resolve_watch_for(&super::WatchId::new(id.as_str()), today)?;
-                format!("Resolved {id} \"{}\": it stays in the record, out of the review.", crate::fit::fit(&text, 40))
+                format!("Resolved {id} \"{}\": out of the review, kept in the record.", crate::fit::fit(&text, 30))
             }
             ProfileChange::Reopen(id) => {
                 let text = r.reopen_watch_for(&super::WatchId::new(id.as_str()))?;
-                format!("Set {id} \"{}\" back: it is in the review again.", crate::fit::fit(&text, 40))
+                format!("Set {id} \"{}\" back: in the review again.", crate::fit::fit(&text, 30))
             }
             ProfileChange::Edit { part, id, text, date } => {
                 r.edit_item(part, &id, &text, date)?;
