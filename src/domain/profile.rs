@@ -138,7 +138,7 @@ impl ClientRecord {
             }
             ProfileChange::Resolve(id) => {
                 let text = r.resolve_watch_for(&super::WatchId::new(id.as_str()), today)?;
-                format!("Resolved {id} \"{}\": out of the review, kept in the record.", crate::fit::fit(&text, 30))
+                format!("Resolved {id} \"{}\": kept, out of the review.", crate::fit::fit(&text, 26))
             }
             ProfileChange::Reopen(id) => {
                 let text = r.reopen_watch_for(&super::WatchId::new(id.as_str()))?;
