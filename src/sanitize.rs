@@ -198,11 +198,11 @@ visible_fields! {
         keep: at, minutes, appointment, finalised
     }
     Addendum { show: text; keep: at }
-    Appointment { show: id, note; keep: start, minutes, cancelled }
+    Appointment { show: id, note; keep: start, minutes, cancelled, not_held }
     Task { show: id, text, session, outcome; keep: set_on, status, closed_on }
     PersonalDetail { show: id, text, session; keep: date, ask, noted_on }
     Goal { show: id, text; keep: status, agreed, set_on }
-    WatchFor { show: id, text; keep: noted_on }
+    WatchFor { show: id, text; keep: noted_on, resolved_on }
     Contact { show: id, summary; keep: at, channel, direction, replied_at }
     // A custom kind's key is held to a slug's grammar when read.
     Measure { show: id, session; keep: kind, at, items, total }

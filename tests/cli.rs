@@ -245,7 +245,7 @@ fn appointments_fill_the_agenda_with_a_reminder() {
     ok(d.path(), NOW, &["appointment", "cancel", "mari", "--at", "2026-11-30 10:00"]);
     // A cancelled appointment stays on the agenda, marked as such.
     let day = ok(d.path(), NOW, &["agenda", "--date", "2026-11-30"]);
-    assert!(day.contains("10:00  Maria Lopez (Mari)   50 min  [cancelled]"), "{day}");
+    assert!(day.contains("10:00  Maria Lopez (Mari)   50 min  [cancelled by client]"), "{day}");
     assert!(
         fails(d.path(), NOW, &["appointment", "cancel", "mari", "--at", "2026-11-30 10:00"])
             .contains("is already cancelled")
@@ -726,4 +726,154 @@ fn an_export_into_the_data_folder_is_refused_as_such_even_where_its_folder_does_
     let nowhere = d.path().parent().unwrap().join("no-such-folder-here/x.md");
     let said = fails(d.path(), NOW, &["export", "ann", "--out", nowhere.to_str().unwrap()]);
     assert!(said.contains("does not exist; make it first"), "{said}");
+}
+
+#[test]
+fn a_watch_for_item_resolved_leaves_the_review_but_stays_in_the_record_and_the_export_and_can_be_set_back() {
+    let d = tempfile::tempdir().unwrap();
+    maria(d.path());
+    ok(d.path(), NOW, &["watch", "add", "mari", "grief around her father"]);
+    ok(d.path(), NOW, &["watch", "add", "mari", "sleeping pills at home"]);
+    let said = ok(d.path(), NOW, &["watch", "resolve", "mari", "2"]);
+    assert!(said.contains("Resolved w2 \"sleeping pills at home\" for Maria Lopez"), "{said}");
+    assert!(said.contains("rapport watch reopen maria-lopez w2"), "{said}");
+    let review = ok(d.path(), NOW, &["review", "mari"]);
+    assert!(review.contains("grief around her father") && !review.contains("sleeping pills"), "{review}");
+    let list = ok(d.path(), NOW, &["watch", "list", "mari"]);
+    assert!(list.contains("w1   grief around her father  (noted Mon 23 Nov)\n"), "{list}");
+    assert!(list.contains("w2   sleeping pills at home  (noted Mon 23 Nov)  [resolved Mon 23 Nov]\n"), "{list}");
+    let md = ok(d.path(), NOW, &["export", "mari"]);
+    assert!(
+        md.contains(
+            "- grief around her father (noted 2026-11-23)\n\n**Resolved:**\n- sleeping pills at home (noted \
+             2026-11-23, resolved 2026-11-23)\n"
+        ),
+        "{md}"
+    );
+    let json: serde_json::Value =
+        serde_json::from_str(&ok(d.path(), NOW, &["export", "mari", "--format", "json"])).unwrap();
+    assert_eq!(json["watch_for"][1]["resolved_on"], "2026-11-23");
+    assert!(json["watch_for"][0].get("resolved_on").is_none());
+
+    // "remove" is never an erasure: it says so, and resolves.
+    let said = ok(d.path(), "2026-11-24 09:00", &["watch", "remove", "mari", "w1"]);
+    assert!(said.contains("never erased: resolving it instead"), "{said}");
+    let file = fs::read_to_string(d.path().join("clients/maria-lopez.json")).unwrap();
+    assert!(file.contains("grief around her father") && file.contains("\"resolved_on\": \"2026-11-24\""), "{file}");
+    assert!(ok(d.path(), NOW, &["review", "mari"]).contains("Nothing noted to watch for"));
+    assert!(fails(d.path(), NOW, &["watch", "resolve", "mari", "w1"]).contains("already resolved on 2026-11-24"));
+
+    ok(d.path(), NOW, &["watch", "reopen", "mari", "w2"]);
+    assert!(ok(d.path(), NOW, &["review", "mari"]).contains("sleeping pills at home"));
+    assert!(fails(d.path(), NOW, &["watch", "reopen", "mari", "w2"]).contains("w2 is not resolved"));
+    assert!(fails(d.path(), NOW, &["watch", "resolve", "mari", "w9"]).contains("w9"));
+}
+
+#[test]
+fn an_appointment_not_held_says_which_way_in_the_agenda_the_review_and_both_exports() {
+    let d = tempfile::tempdir().unwrap();
+    maria(d.path());
+    for at in ["2026-11-09 10:00", "2026-11-16 10:00", "2026-11-18 10:00", "2026-11-23 10:00", "2026-11-30 10:00"] {
+        ok(d.path(), NOW, &["appointment", "mari", "--at", at]);
+    }
+    ok(d.path(), NOW, &["note", "mari", "--at", "2026-11-09 10:00", "--topic", "sleep", "--yes"]);
+    let said = ok(d.path(), NOW, &["appointment", "cancel", "mari", "--at", "2026-11-16 10:00", "--did-not-attend"]);
+    assert!(said.contains("Cancelled Maria Lopez's appointment at 2026-11-16 10:00: did not attend."), "{said}");
+    ok(d.path(), NOW, &["appointment", "cancel", "mari", "--at", "2026-11-18 10:00", "--by-therapist"]);
+    ok(d.path(), NOW, &["appointment", "cancel", "mari", "--at", "2026-11-30 10:00"]);
+    let both = fails(
+        d.path(),
+        NOW,
+        &["appointment", "cancel", "mari", "--at", "2026-11-23 10:00", "--by-therapist", "--did-not-attend"],
+    );
+    assert!(both.contains("cannot be used with"), "{both}");
+
+    let agenda = ok(d.path(), NOW, &["agenda", "--date", "2026-11-09", "--days", "22"]);
+    for said in ["min  [noted]", "min  [did not attend]", "min  [cancelled by you]", "min  [cancelled by client]"] {
+        assert!(agenda.contains(said), "{said}: {agenda}");
+    }
+    let review = ok(d.path(), NOW, &["review", "mari"]);
+    assert!(
+        review.contains("! Not held since: Mon 16 Nov (did not attend), Wed 18 Nov (cancelled by you)"),
+        "{review}"
+    );
+    let held = ok(d.path(), NOW, &["review", "mari", "--at", "2026-11-09 10:00"]);
+    assert!(held.contains("Mon 9 Nov 10:00 (held)"), "{held}");
+
+    let md = ok(d.path(), NOW, &["export", "mari"]);
+    for said in [
+        "- 2026-11-09 10:00 (50 min): held, note s1\n",
+        "- 2026-11-16 10:00 (50 min): did not attend\n",
+        "- 2026-11-18 10:00 (50 min): cancelled by you\n",
+        "- 2026-11-23 10:00 (50 min): booked\n",
+        "- 2026-11-30 10:00 (50 min): cancelled by client\n",
+    ] {
+        assert!(md.contains(said), "{said}: {md}");
+    }
+    let json: serde_json::Value =
+        serde_json::from_str(&ok(d.path(), NOW, &["export", "mari", "--format", "json"])).unwrap();
+    let happened: Vec<&str> =
+        json["appointments"].as_array().unwrap().iter().map(|a| a["what_happened"].as_str().unwrap()).collect();
+    assert_eq!(happened, ["held", "did not attend", "cancelled by you", "booked", "cancelled by client"]);
+    assert_eq!(json["appointments"][1]["not_held"], "did_not_attend");
+}
+
+#[test]
+fn the_export_says_whether_each_message_was_replied_and_marks_a_note_final_once_its_editing_period_is_over() {
+    let d = tempfile::tempdir().unwrap();
+    maria(d.path());
+    ok(
+        d.path(),
+        NOW,
+        &[
+            "contact",
+            "add",
+            "mari",
+            "--channel",
+            "text",
+            "--summary",
+            "Can we move Monday?",
+            "--at",
+            "2026-11-20 12:00",
+        ],
+    );
+    ok(
+        d.path(),
+        NOW,
+        &["contact", "add", "mari", "--channel", "email", "--summary", "running late", "--at", "2026-11-21 08:00"],
+    );
+    ok(
+        d.path(),
+        NOW,
+        &[
+            "contact",
+            "add",
+            "mari",
+            "--channel",
+            "text",
+            "--summary",
+            "see you Monday",
+            "--outgoing",
+            "--at",
+            "2026-11-21 09:00",
+        ],
+    );
+    ok(d.path(), NOW, &["contact", "replied", "mari", "c1"]);
+    ok(d.path(), NOW, &["note", "mari", "--at", "2026-11-23 08:00", "--topic", "sleep", "--yes"]);
+    let md = ok(d.path(), NOW, &["export", "mari"]);
+    assert!(md.contains("text from the client: Can we move Monday? — replied (2026-11-23 09:35)\n"), "{md}");
+    assert!(md.contains("email from the client: running late — awaiting reply\n"), "{md}");
+    assert!(md.contains("text to the client: see you Monday — sent\n"), "{md}");
+    assert!(md.contains("### 2026-11-23 08:00 · 50 min (s1, not final yet)"), "{md}");
+    // Two days on, nothing changed since: the note is past its editing
+    // period (24 hours), so final, though not yet sealed in the file.
+    let later = ok(d.path(), "2026-11-25 09:00", &["export", "mari"]);
+    assert!(later.contains("### 2026-11-23 08:00 · 50 min (s1, final: editing period over)"), "{later}");
+    let json: serde_json::Value =
+        serde_json::from_str(&ok(d.path(), "2026-11-25 09:00", &["export", "mari", "--format", "json"])).unwrap();
+    assert_eq!(json["sessions"][0]["final"], true);
+    assert!(json["sessions"][0].get("finalised").is_none(), "not sealed by an export");
+    let replies: Vec<&str> =
+        json["contacts"].as_array().unwrap().iter().map(|c| c["reply"].as_str().unwrap()).collect();
+    assert_eq!(replies, ["replied (2026-11-23 09:35)", "awaiting reply", "sent"]);
 }

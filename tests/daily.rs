@@ -102,7 +102,7 @@ fn a_file_from_before_appointment_ids_is_read_with_its_notes_linked() {
     // The next change writes the new format with the links made.
     ok(d.path(), MORNING, &["watch", "add", "ann", "her sister"]);
     let f = file(d.path(), "ann-byrne");
-    assert_eq!(f["schema_version"], 4);
+    assert_eq!(f["schema_version"], rapport::domain::SCHEMA_VERSION);
     let links: Vec<_> =
         f["appointments"].as_array().unwrap().iter().map(|a| (a["id"].clone(), a["note"].clone())).collect();
     assert_eq!(

@@ -54,6 +54,29 @@ fn the_current_format_has_a_fixture_of_every_part_that_reads_and_writes_back_exa
     ];
     assert!(sizes.iter().all(|n| *n > 0), "{sizes:?}");
     assert!(sessions[0].finalised.is_some() && !sessions[0].addenda.is_empty());
+    // Format 5's fields are filled too.
+    assert!(watch_for.iter().any(|w| w.resolved_on.is_some()), "a resolved watch-for item");
+    assert!(appointments.iter().any(|a| a.not_held.is_some()), "an appointment not held");
+}
+
+#[test]
+fn a_format_4_cancel_is_read_as_cancelled_by_the_client_and_written_back_as_format_5() {
+    let mut file: serde_json::Value = serde_json::from_slice(&std::fs::read(fixture(4)).unwrap()).unwrap();
+    file["appointments"][1]["cancelled"] = "2026-11-22T18:00:00".into();
+    let d = tempfile::tempdir().unwrap();
+    let store = rapport::store::Store::open(d.path()).unwrap();
+    let id = rapport::domain::ClientId::new("maria-lopez");
+    std::fs::write(store.client_path(&id), serde_json::to_vec_pretty(&file).unwrap()).unwrap();
+    let r = store.load(&id).unwrap();
+    assert_eq!(r.schema_version, 4);
+    assert_eq!(r.appointments[1].not_held, Some(rapport::domain::NotHeld::CancelledByClient));
+    assert_eq!(r.watch_for[0].resolved_on, None);
+    let now = rapport::domain::time::dt("2026-11-23 09:00");
+    store.update(&id, now, "watch-for added", |r| Ok(r.add_watch_for("x".into(), now.date()))).unwrap();
+    let written: serde_json::Value = serde_json::from_slice(&std::fs::read(store.client_path(&id)).unwrap()).unwrap();
+    assert_eq!(written["schema_version"], SCHEMA_VERSION);
+    assert_eq!(written["appointments"][1]["not_held"], "cancelled_by_client");
+    assert!(written["appointments"][0].get("not_held").is_none(), "a held one says nothing");
 }
 
 #[test]

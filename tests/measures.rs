@@ -34,7 +34,7 @@ fn scores_typed_after_a_session_are_added_up_and_kept_with_the_note() {
     assert_eq!(out, "Recorded ORS m1 for Maria Lopez: 25.5 (non-clinical range), 2026-11-16 10:00.\n");
     add(d.path(), &["phq-9", "1", "1", "2", "1", "0", "1", "1", "0", "0"]);
     let f = file(d.path(), "maria-lopez");
-    assert_eq!(f["schema_version"], 4);
+    assert_eq!(f["schema_version"], rapport::domain::SCHEMA_VERSION);
     assert_eq!(f["measures"][0]["kind"], "ors");
     assert_eq!(f["measures"][0]["items"], serde_json::json!([6, 6.5, 7, 6]));
     assert_eq!(f["measures"][0]["total"], 25.5);
@@ -166,7 +166,7 @@ fn a_settings_file_with_a_bad_custom_measure_is_refused_by_name() {
 }
 
 #[test]
-fn a_format_3_file_is_read_and_written_back_as_format_4_with_its_measures() {
+fn a_format_3_file_is_read_and_written_back_in_the_current_format_with_its_measures() {
     let d = tempfile::tempdir().unwrap();
     std::fs::create_dir_all(d.path().join("clients")).unwrap();
     std::fs::set_permissions(d.path(), std::os::unix::fs::PermissionsExt::from_mode(0o700)).unwrap();
@@ -183,7 +183,7 @@ fn a_format_3_file_is_read_and_written_back_as_format_4_with_its_measures() {
     );
     ok(d.path(), MONDAY, &["measure", "add", "ann", "gad7", "1", "1", "1", "1", "1", "1", "1", "--session", "s1"]);
     let f = file(d.path(), "ann-byrne");
-    assert_eq!(f["schema_version"], 4);
+    assert_eq!(f["schema_version"], rapport::domain::SCHEMA_VERSION);
     assert_eq!(f["sessions"][0]["topics"], v3["sessions"][0]["topics"], "the note is as it was");
     assert_eq!(f["appointments"][0]["note"], "s1");
     assert_eq!(f["measures"][0]["total"], 7);

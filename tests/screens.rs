@@ -481,15 +481,24 @@ fn booking_moving_and_cancelling_appointments() {
     app.press("Tab");
     assert!(matches!(app.rt.model.screen, Screen::Today));
     app.press("Down c");
-    let Some(Popup::Confirm { question, .. }) = &app.rt.model.popup else { panic!("asks first") };
-    assert!(question.starts_with("Cancel Priya Raman's appointment on Thu 26 Nov at 11:00?"), "{question}");
-    assert!(app.screen(80, 24).contains("Are you sure?"));
-    app.press("y");
-    assert!(app.status().starts_with("Cancelled"), "{}", app.status());
+    let Some(Popup::Cancel { question, .. }) = &app.rt.model.popup else { panic!("asks which way first") };
+    assert_eq!(question, "Priya Raman's appointment on Thu 26 Nov at 11:00 is not held. Which way?");
+    let asked = app.screen(80, 24);
+    for said in ["c    the client cancelled", "t    you cancelled", "d    did not attend", "Esc  keep it booked"] {
+        assert!(asked.contains(said), "{said}: {asked}");
+    }
+    // Esc keeps it booked.
+    app.press("Esc");
+    assert!(app.rt.model.popup.is_none());
+    let priya = app.rt.store.load(&rapport::domain::ClientId::new("priya-raman")).unwrap();
+    assert!(!priya.appointments.iter().find(|a| a.start == dt("2026-11-26 11:00")).unwrap().is_cancelled());
+    app.press("c d");
+    assert_eq!(app.status(), "Cancelled the appointment at 2026-11-26 11:00: did not attend.");
     let priya = app.rt.store.load(&rapport::domain::ClientId::new("priya-raman")).unwrap();
     let cancelled = priya.appointments.iter().find(|a| a.start == dt("2026-11-26 11:00")).unwrap();
     assert!(cancelled.is_cancelled(), "a cancelled appointment stays in the record, marked");
-    assert!(row(&app.screen(80, 24), "11:00 Priya Raman").contains(" cancelled "), "{}", app.screen(80, 24));
+    assert_eq!(cancelled.not_held, Some(rapport::domain::NotHeld::DidNotAttend));
+    assert!(row(&app.screen(80, 24), "11:00 Priya Raman").contains(" did not come "), "{}", app.screen(80, 24));
     app.press("m");
     assert!(app.status().contains("Only a booked appointment"), "{}", app.status());
     // A cancel taken back books the same appointment again.
@@ -504,7 +513,8 @@ fn booking_moving_and_cancelling_appointments() {
     let again: Vec<_> = priya.appointments.iter().filter(|a| a.start == dt("2026-11-26 11:00")).collect();
     assert_eq!(again.len(), 1, "one appointment, not a cancelled one and a new one");
     assert!(!again[0].is_cancelled());
-    app.press("c y");
+    app.press("c t");
+    assert!(row(&app.screen(80, 24), "11:00 Priya Raman").contains(" you cancelled "), "{}", app.screen(80, 24));
 
     app.press("Down m");
     let form = app.screen(80, 24);
@@ -1915,4 +1925,40 @@ fn esc_from_the_profile_opened_in_the_review_goes_back_to_the_review() {
     // Opened from the client list, Esc goes home.
     app.press("Tab p Esc");
     assert!(matches!(app.rt.model.screen, Screen::Clients), "{}", app.screen(80, 24));
+}
+
+#[test]
+fn a_watch_for_item_is_resolved_at_once_kept_in_the_record_and_u_sets_it_back() {
+    let id = rapport::domain::ClientId::new("aisha-khan");
+    let mut app = App::demo_with(|store| {
+        store
+            .update(&id, dt(NOW), "watch-for added", |r| {
+                r.add_watch_for("exam stress: do not push".into(), dt(NOW).date());
+                Ok(r.add_watch_for("family conflict at home".into(), dt(NOW).date()))
+            })
+            .unwrap();
+    });
+    app.press("Tab p Tab Tab");
+    let before = app.rt.store.load(&id).unwrap().watch_for;
+    assert!(!before.is_empty(), "the demo client has something to watch for");
+    let first = before[0].clone();
+    let profile = app.screen(80, 24);
+    assert!(profile.contains("r/Delete resolve") && profile.contains("u set back"), "{profile}");
+    app.key(KeyCode::Delete, KeyModifiers::NONE);
+    assert!(app.rt.model.popup.is_none(), "nothing is lost, so nothing to ask");
+    let said = app.status();
+    assert!(said.starts_with(&format!("Resolved {} \"", first.id)), "{said}");
+    assert!(said.ends_with("u undoes."), "the undo is offered at once: {said}");
+    let r = app.rt.store.load(&id).unwrap();
+    assert_eq!(r.watch_for.len(), before.len(), "kept in the record");
+    assert_eq!(r.watch_for[0].resolved_on, Some(dt(NOW).date()));
+    assert!(app.screen(80, 24).contains("[resolved Thu 26 Nov]"), "{}", app.screen(80, 24));
+    app.press("Esc r");
+    let review = app.screen(120, 40);
+    assert!(!review.contains(&first.text), "out of the review: {review}");
+    app.press("Esc p Tab Tab u");
+    assert!(app.status().starts_with(&format!("Set {} \"", first.id)), "{}", app.status());
+    assert_eq!(app.rt.store.load(&id).unwrap().watch_for[0].resolved_on, None);
+    app.press("u");
+    assert!(app.status().contains("is not resolved: r resolves it"), "{}", app.status());
 }

@@ -9,7 +9,7 @@ use super::args::*;
 use super::commands::*;
 use crate::domain::profile::ItemKind;
 use crate::domain::time::{ago, format_datetime, format_day, impossible_date, parse_date, parse_datetime};
-use crate::domain::{ClientRecord, Direction, RecordError, TaskStatus};
+use crate::domain::{ClientRecord, Direction, NotHeld, RecordError, TaskStatus};
 use crate::store::Store;
 
 /// Personal details: add one, list them.
@@ -59,21 +59,77 @@ pub(super) fn personal(command: PersonalCommand, store: &Store, now: NaiveDateTi
 /// Something to go carefully with.
 pub(super) fn watch(command: WatchCommand, store: &Store, now: NaiveDateTime, out: &mut dyn Write) -> Result<()> {
     let today = now.date();
-    let WatchCommand::Add { client, text } = command;
-    let text = required_text(&text, "what to watch for")?;
-    let (id, r) = change(store, now, "watch-for added", &client, |r| Ok(r.add_watch_for(text, today)))?;
-    writeln!(out, "Noted {id} to watch for with {}.", r.client.name)?;
+    let removing = matches!(command, WatchCommand::Remove { .. });
+    match command {
+        WatchCommand::Add { client, text } => {
+            let text = required_text(&text, "what to watch for")?;
+            let (id, r) = change(store, now, "watch-for added", &client, |r| Ok(r.add_watch_for(text, today)))?;
+            writeln!(out, "Noted {id} to watch for with {}.", r.client.name)?;
+        }
+        WatchCommand::List { client } => {
+            let r = load(store, &client)?;
+            let w = super::id_width(r.watch_for.iter().map(|w| w.id.as_str()));
+            for item in &r.watch_for {
+                let state = match item.resolved_on {
+                    Some(d) => format!("  [resolved {}]", format_day(d)),
+                    None => String::new(),
+                };
+                writeln!(out, "{:<w$} {}  (noted {}){state}", item.id, item.text, format_day(item.noted_on))?;
+            }
+            empty_note(out, r.watch_for.is_empty(), "Nothing noted to watch for yet.")?;
+        }
+        WatchCommand::Resolve { client, item } | WatchCommand::Remove { client, item } => {
+            if removing {
+                writeln!(out, "A watch-for item is never erased: resolving it instead.")?;
+            }
+            let ((id, text), r) = change(store, now, "watch-for resolved", &client, |r| {
+                let id = r.item_ref::<crate::domain::WatchId>(&item)?;
+                r.resolve_watch_for(&id, today).map(|text| (id, text))
+            })?;
+            writeln!(
+                out,
+                "Resolved {id} \"{}\" for {}: it stays in the record, out of the review (`rapport watch reopen {} {id}` \
+                 sets it back).",
+                crate::fit::fit(&text, 60),
+                r.client.name,
+                r.client.id
+            )?;
+        }
+        WatchCommand::Reopen { client, item } => {
+            let ((id, text), r) = change(store, now, "watch-for reopened", &client, |r| {
+                let id = r.item_ref::<crate::domain::WatchId>(&item)?;
+                r.reopen_watch_for(&id).map(|text| (id, text))
+            })?;
+            writeln!(
+                out,
+                "Set {id} \"{}\" back for {}: it is in the review again.",
+                crate::fit::fit(&text, 60),
+                r.client.name
+            )?;
+        }
+    }
     Ok(())
 }
 
 pub(super) fn appointment(a: AppointmentArgs, store: &Store, now: NaiveDateTime, out: &mut dyn Write) -> Result<()> {
-    if let Some(AppointmentCommand::Cancel { client, at }) = a.cancel {
+    if let Some(AppointmentCommand::Cancel { client, at, by_therapist, did_not_attend }) = a.cancel {
         let at = parse_datetime(&at).map_err(|e| anyhow!(e))?;
+        let how = match (by_therapist, did_not_attend) {
+            (true, _) => NotHeld::CancelledByTherapist,
+            (_, true) => NotHeld::DidNotAttend,
+            _ => NotHeld::CancelledByClient,
+        };
         let (appt, r) = change(store, now, "appointment cancelled", &client, |r| {
             let id = r.appointment_at(at)?.id.clone();
-            r.cancel_appointment(&id, now)
+            r.cancel_appointment(&id, how, now)
         })?;
-        writeln!(out, "Cancelled {}'s appointment at {}.", r.client.name, format_datetime(appt.start))?;
+        writeln!(
+            out,
+            "Cancelled {}'s appointment at {}: {}.",
+            r.client.name,
+            format_datetime(appt.start),
+            how.label()
+        )?;
         return Ok(());
     }
     let (Some(client), Some(at)) = (a.client, a.at) else {

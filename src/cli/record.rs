@@ -145,11 +145,14 @@ pub(super) fn export(
 ) -> Result<()> {
     let r = load(store, &client)?;
     let text = match format {
-        ExportFormat::Markdown => crate::domain::export::to_markdown(&r, now),
+        ExportFormat::Markdown => crate::domain::export::to_markdown(&r, now, store.settings().policy()),
         ExportFormat::Json => match store.newer_file_as_json(&r.client.id)? {
             // A newer Rapport's file: all of it, not just what this build knows.
             Some(whole) => json_inert(serde_json::to_string_pretty(&whole)?) + "\n",
-            None => json_inert(serde_json::to_string_pretty(&r)?) + "\n",
+            None => {
+                let words = crate::domain::export::to_json(&r, now, store.settings().policy());
+                json_inert(serde_json::to_string_pretty(&words)?) + "\n"
+            }
         },
     };
     match file {

@@ -23,7 +23,8 @@ pub enum AppointmentState {
     NoteDue,
     /// Its note is written.
     Noted,
-    Cancelled,
+    /// Not held, and why.
+    Cancelled(NotHeld),
 }
 
 impl AppointmentState {
@@ -33,7 +34,17 @@ impl AppointmentState {
             AppointmentState::Now => "now",
             AppointmentState::NoteDue => "note due",
             AppointmentState::Noted => "noted",
-            AppointmentState::Cancelled => "cancelled",
+            AppointmentState::Cancelled(how) => how.label(),
+        }
+    }
+
+    /// What happened, once it is settled: "held" (its note is written),
+    /// "cancelled by client", "cancelled by you" or "did not attend".
+    pub fn what_happened(self) -> Option<&'static str> {
+        match self {
+            AppointmentState::Noted => Some("held"),
+            AppointmentState::Cancelled(how) => Some(how.label()),
+            _ => None,
         }
     }
 }
@@ -54,10 +65,22 @@ impl Appointment {
         self.cancelled.is_some()
     }
 
+    /// Why it was not held, when it was cancelled (by the client, when the
+    /// record does not say: as every cancel was before format 5).
+    pub fn not_held(&self) -> Option<NotHeld> {
+        self.cancelled.map(|_| self.not_held.unwrap_or_default())
+    }
+
     /// Where it stands at `now`.
     pub fn state(&self, now: NaiveDateTime) -> AppointmentState {
+        match self.not_held() {
+            Some(how) => AppointmentState::Cancelled(how),
+            None => self.state_if_booked(now),
+        }
+    }
+
+    fn state_if_booked(&self, now: NaiveDateTime) -> AppointmentState {
         match () {
-            _ if self.is_cancelled() => AppointmentState::Cancelled,
             _ if self.note.is_some() => AppointmentState::Noted,
             _ if now >= self.end() => AppointmentState::NoteDue,
             _ if now >= self.start => AppointmentState::Now,
@@ -116,7 +139,7 @@ impl ClientRecord {
                 Some(i) => self.appointments[i].id.clone(),
                 None => next_id::<AppointmentId>(self.appointments.iter().map(|a| a.id.as_str()), self.device.tag()),
             };
-            let appt = Appointment { id, start, minutes, note: None, cancelled: None };
+            let appt = Appointment { id, start, minutes, note: None, cancelled: None, not_held: None };
             overlaps.extend(self.clashes(&appt)?);
             match again {
                 Some(i) => self.appointments[i] = appt,
@@ -150,8 +173,14 @@ impl ClientRecord {
         })
     }
 
-    /// Cancels an appointment. It stays in the record, marked cancelled.
-    pub fn cancel_appointment(&mut self, id: &AppointmentId, now: NaiveDateTime) -> Result<Appointment, RecordError> {
+    /// Cancels an appointment, saying why it is not held. It stays in the
+    /// record, marked so.
+    pub fn cancel_appointment(
+        &mut self,
+        id: &AppointmentId,
+        how: NotHeld,
+        now: NaiveDateTime,
+    ) -> Result<Appointment, RecordError> {
         let a = self
             .appointments
             .iter_mut()
@@ -164,6 +193,7 @@ impl ClientRecord {
             return Err(RecordError::Invalid("that appointment has its note written; it was held".into()));
         }
         a.cancelled = Some(now);
+        a.not_held = Some(how);
         Ok(a.clone())
     }
 
@@ -225,6 +255,14 @@ impl ClientRecord {
         }
         a.note = Some(session.clone());
         Ok(a.start)
+    }
+
+    /// Brings a record written before format 5 to it: a cancelled
+    /// appointment says it was cancelled by the client, as every cancel was.
+    pub fn upgrade_cancels(&mut self) {
+        for a in self.appointments.iter_mut().filter(|a| a.cancelled.is_some() && a.not_held.is_none()) {
+            a.not_held = Some(NotHeld::CancelledByClient);
+        }
     }
 
     /// Brings a record written before format 3 to it: each appointment gets

@@ -95,6 +95,9 @@ impl ClientRecord {
             id("a watch-for id", w.id.as_str())?;
             check_text(&format!("watch-for item {}", w.id), &w.text)?;
             check_date(&format!("watch-for item {}", w.id), w.noted_on)?;
+            if let Some(d) = w.resolved_on {
+                check_date(&format!("the resolving of watch-for item {}", w.id), d)?;
+            }
         }
         unique("appointment", self.appointments.iter().map(|a| a.id.as_str()))?;
         for a in &self.appointments {
@@ -103,6 +106,9 @@ impl ClientRecord {
             check_number("the length of an appointment", a.minutes, &MINUTES)?;
             if let Some(t) = a.cancelled {
                 check_time(&format!("the cancelling of appointment {}", a.id), t)?;
+            }
+            if a.not_held.is_some() && a.cancelled.is_none() {
+                return Err(format!("appointment {} says why it was not held, but is not cancelled", a.id));
             }
             if let Some(n) = &a.note {
                 id("the note of an appointment", n.as_str())?;

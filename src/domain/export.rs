@@ -3,9 +3,59 @@
 
 use chrono::NaiveDateTime;
 
+use super::appointments::AppointmentState;
+use super::finalise::FinalisePolicy;
 use super::measures::{HigherIs, Score};
 use super::time::format_datetime;
-use super::{ClientRecord, Direction, Session};
+use super::{Appointment, ClientRecord, Contact, Direction, Session};
+
+/// Where an appointment stands, in words: what happened once it is
+/// settled ("held", "cancelled by client", "cancelled by you", "did not
+/// attend"), else "booked" or "no note yet".
+pub fn appointment_words(a: &Appointment, now: NaiveDateTime) -> &'static str {
+    let state = a.state(now);
+    state.what_happened().unwrap_or(match state {
+        AppointmentState::NoteDue => "no note yet",
+        AppointmentState::Now => "under way",
+        _ => "booked",
+    })
+}
+
+/// Where a message stands, in words: "replied (date)", "awaiting reply",
+/// or "sent" (one the therapist sent).
+pub fn contact_words(c: &Contact) -> String {
+    match (c.direction, c.replied_at) {
+        (Direction::Outgoing, _) => "sent".into(),
+        (Direction::Incoming, Some(at)) => format!("replied ({})", format_datetime(at)),
+        (Direction::Incoming, None) => "awaiting reply".into(),
+    }
+}
+
+/// A note is final once finalised, or once its editing period is over
+/// (it is sealed at the next change; it can no longer be edited).
+fn is_final(s: &Session, policy: FinalisePolicy, now: NaiveDateTime) -> bool {
+    s.finalised.is_some() || policy.due(s, now)
+}
+
+/// The record as JSON, as it is on disk, with what the Markdown export says
+/// in words beside each item: an appointment's `what_happened`, a message's
+/// `reply`, whether a note is `final`.
+pub fn to_json(r: &ClientRecord, now: NaiveDateTime, policy: FinalisePolicy) -> serde_json::Value {
+    let mut v = serde_json::to_value(r).expect("records always serialise");
+    let mut words = |part: &str, said: Vec<(&str, serde_json::Value)>| {
+        if let Some(items) = v.get_mut(part).and_then(serde_json::Value::as_array_mut) {
+            for (item, (key, value)) in items.iter_mut().zip(said) {
+                if let Some(m) = item.as_object_mut() {
+                    m.insert(key.into(), value);
+                }
+            }
+        }
+    };
+    words("appointments", r.appointments.iter().map(|a| ("what_happened", appointment_words(a, now).into())).collect());
+    words("contacts", r.contacts.iter().map(|c| ("reply", contact_words(c).into())).collect());
+    words("sessions", r.sessions.iter().map(|s| ("final", is_final(s, policy, now).into())).collect());
+    v
+}
 
 fn list(out: &mut String, heading: &str, items: &[String]) {
     if !items.is_empty() {
@@ -64,9 +114,9 @@ fn measures(out: &mut String, r: &ClientRecord, now: NaiveDateTime) {
     out.push_str("\nORS and SRS items are recorded by score only; their wording is not reproduced.\n");
 }
 
-/// The record as Markdown, exported at `now`, with control characters made
-/// visible.
-pub fn to_markdown(r: &ClientRecord, now: NaiveDateTime) -> String {
+/// The record as Markdown, exported at `now` (notes past their editing
+/// period under `policy` are final), with control characters made visible.
+pub fn to_markdown(r: &ClientRecord, now: NaiveDateTime, policy: FinalisePolicy) -> String {
     // Every part named: one added to the record does not compile until it
     // is exported or said not to be.
     let ClientRecord {
@@ -116,11 +166,19 @@ pub fn to_markdown(r: &ClientRecord, now: NaiveDateTime) -> String {
         out.push_str("None recorded.\n");
     }
     out.push_str("\n## To go carefully with\n\n");
-    for w in watch_for {
+    let (resolved, current): (Vec<_>, Vec<_>) = watch_for.iter().partition(|w| w.is_resolved());
+    for w in &current {
         out.push_str(&format!("- {} (noted {})\n", w.text, w.noted_on));
     }
-    if watch_for.is_empty() {
-        out.push_str("None recorded.\n");
+    if current.is_empty() {
+        out.push_str("None now.\n");
+    }
+    if !resolved.is_empty() {
+        out.push_str("\n**Resolved:**\n");
+        for w in &resolved {
+            let on = w.resolved_on.map(|d| d.to_string()).unwrap_or_default();
+            out.push_str(&format!("- {} (noted {}, resolved {on})\n", w.text, w.noted_on));
+        }
     }
     out.push_str("\n## Personal details\n\n");
     for p in personal {
@@ -162,8 +220,9 @@ pub fn to_markdown(r: &ClientRecord, now: NaiveDateTime) -> String {
             addenda,
         } = s;
         let state = match finalised {
-            Some(f) => format!(", finalised {}", format_datetime(f.at)),
-            None => String::new(),
+            Some(f) => format!(", final: finalised {}", format_datetime(f.at)),
+            None if is_final(s, policy, now) => ", final: editing period over".to_string(),
+            None => ", not final yet".to_string(),
         };
         out.push_str(&format!("### {} · {minutes} min ({id}{state})\n\n", format_datetime(*at)));
         list(&mut out, "Topics", topics);
@@ -185,15 +244,26 @@ pub fn to_markdown(r: &ClientRecord, now: NaiveDateTime) -> String {
     out.push_str("## Messages\n\n");
     for c in contacts {
         let dir = if c.direction == Direction::Incoming { "from the client" } else { "to the client" };
-        let replied = c.replied_at.map(|t| format!(", replied {}", format_datetime(t))).unwrap_or_default();
-        out.push_str(&format!("- {} {} {dir}: {}{replied}\n", format_datetime(c.at), c.channel.label(), c.summary));
+        out.push_str(&format!(
+            "- {} {} {dir}: {} — {}\n",
+            format_datetime(c.at),
+            c.channel.label(),
+            c.summary,
+            contact_words(c)
+        ));
     }
     if contacts.is_empty() {
         out.push_str("None recorded.\n");
     }
     out.push_str("\n## Appointments\n\n");
     for a in appointments {
-        out.push_str(&format!("- {} ({} min)\n", format_datetime(a.start), a.minutes));
+        let note = a.note.as_ref().map(|n| format!(", note {n}")).unwrap_or_default();
+        out.push_str(&format!(
+            "- {} ({} min): {}{note}\n",
+            format_datetime(a.start),
+            a.minutes,
+            appointment_words(a, now)
+        ));
     }
     if appointments.is_empty() {
         out.push_str("None recorded.\n");

@@ -27,8 +27,10 @@ pub use record::*;
 /// 3: appointments have ids, hold the id of the note written for them, and
 /// stay in the record when cancelled. 4: outcome and alliance measures
 /// (and the custom scales they use); an older build reads such a file as
-/// newer and never writes it back without them.
-pub const SCHEMA_VERSION: u32 = 4;
+/// newer and never writes it back without them. 5: watch-for items are
+/// resolved (dated), never erased; a cancelled appointment says why it was
+/// not held (by the client, by the therapist, did not attend).
+pub const SCHEMA_VERSION: u32 = 5;
 
 /// "Maria Lopez (Mari)", or just the name: the one way a client is named in
 /// lists, headings and messages.

@@ -78,6 +78,10 @@ pub enum ProfileChange {
         part: ItemKind,
         id: String,
     },
+    /// A watch-for item resolved: it stays in the record, out of the review.
+    Resolve(String),
+    /// A resolved watch-for item set back (a resolve taken back).
+    Reopen(String),
     /// New words for a personal detail (with its date), goal or watch-for item.
     Edit {
         part: ItemKind,
@@ -131,6 +135,14 @@ impl ClientRecord {
             ProfileChange::Remove { part, id } => {
                 let text = r.remove_item(part, &id)?;
                 format!("Removed \"{}\" from {}.", crate::fit::fit(&text, 60), part.title())
+            }
+            ProfileChange::Resolve(id) => {
+                let text = r.resolve_watch_for(&super::WatchId::new(id.as_str()), today)?;
+                format!("Resolved {id} \"{}\": kept, out of the review.", crate::fit::fit(&text, 26))
+            }
+            ProfileChange::Reopen(id) => {
+                let text = r.reopen_watch_for(&super::WatchId::new(id.as_str()))?;
+                format!("Set {id} \"{}\" back: in the review again.", crate::fit::fit(&text, 30))
             }
             ProfileChange::Edit { part, id, text, date } => {
                 r.edit_item(part, &id, &text, date)?;

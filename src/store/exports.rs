@@ -49,7 +49,11 @@ impl Store {
         let dir = self.root.join("exports");
         create_private_dir(&dir).map_err(|source| StoreError::Write { path: dir.clone(), cause: source })?;
         let path = dir.join(format!("{}-{}.md", self.export_token(id), now.format("%Y-%m-%d_%H%M")));
-        let path = self.write_export(&path, crate::domain::export::to_markdown(&record, now).as_bytes(), false)?;
+        let path = self.write_export(
+            &path,
+            crate::domain::export::to_markdown(&record, now, self.settings().policy()).as_bytes(),
+            false,
+        )?;
         self.audit(now, "export", id.as_str(), "markdown");
         Ok(path)
     }

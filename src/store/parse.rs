@@ -69,6 +69,9 @@ pub fn parse_record(bytes: &[u8], path: &Path) -> Result<ClientRecord, StoreErro
     if version.schema_version < 3 {
         record.upgrade_appointments();
     }
+    if version.schema_version < 5 {
+        record.upgrade_cancels();
+    }
     record.measures_in_time_order();
     record.check().map_err(|reason| StoreError::Damaged { path: path.to_path_buf(), reason })?;
     Ok(record)

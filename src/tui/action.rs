@@ -7,7 +7,7 @@ use ratatui::crossterm::event::KeyEvent;
 use crate::domain::measures::{CustomScale, MeasureKind, Score};
 use crate::domain::profile::ProfileChange;
 use crate::domain::{
-    AppointmentId, ClientId, ClientProfile, ClientRecord, Conflict, NewSession, SessionId, TaskId, TaskStatus,
+    AppointmentId, ClientId, ClientProfile, ClientRecord, Conflict, NewSession, NotHeld, SessionId, TaskId, TaskStatus,
 };
 use crate::store::search::Found;
 use crate::tui::draft::NoteDraft;
@@ -54,8 +54,12 @@ pub enum Action {
     Schedule,
     /// Move the selected appointment.
     MoveAppointment,
-    /// Cancel the selected appointment (asks first).
+    /// Cancel the selected appointment (asks who called it off first).
     CancelAppointment,
+    /// Cancel the appointment asked about, saying why it is not held.
+    CancelAs(NotHeld),
+    /// Set the selected resolved watch-for item back.
+    ReopenItem,
     /// Show the selected client's open tasks.
     Tasks,
     /// Mark the selected task done (asks for an outcome).
@@ -261,6 +265,7 @@ pub enum Effect {
         appointment: AppointmentId,
         /// Its start, for the message.
         start: NaiveDateTime,
+        how: NotHeld,
     },
     ChangeProfile {
         client: ClientId,

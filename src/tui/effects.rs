@@ -201,17 +201,24 @@ fn perform(store: &Store, effect: Effect, now: NaiveDateTime) -> Option<Action> 
                 Err(e) => failed(e),
             }
         }
-        Effect::CancelAppointment { client, appointment, start } => {
-            match store.update(&client, now, "appointment cancelled", |r| r.cancel_appointment(&appointment, now)) {
+        Effect::CancelAppointment { client, appointment, start, how } => {
+            match store.update(&client, now, "appointment cancelled", |r| r.cancel_appointment(&appointment, how, now))
+            {
                 Ok((_, record)) => Action::RecordSaved {
                     record: Box::new(record),
-                    message: format!("Cancelled the appointment at {}.", format_datetime(start)),
+                    message: format!("Cancelled the appointment at {}: {}.", format_datetime(start), how.label()),
                 },
                 Err(e) => failed(e),
             }
         }
         Effect::ChangeProfile { client, change } => {
+            let resolved = matches!(change, crate::domain::profile::ProfileChange::Resolve(_));
             match store.update(&client, now, "profile changed", |r| r.apply_profile_change(change, now)) {
+                Ok((message, record)) if resolved => {
+                    // The undo is offered at once, named from the key table.
+                    let undo = super::keymap::TABLE.key_for(Context::ProfileWatch, &Action::ReopenItem);
+                    Action::RecordSaved { record: Box::new(record), message: format!("{message} {undo} undoes.") }
+                }
                 Ok((message, record)) => Action::RecordSaved { record: Box::new(record), message },
                 Err(e) => failed(e),
             }

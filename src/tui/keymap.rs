@@ -19,6 +19,7 @@ static SLICES: &[&[Binding]] = &[
     crate::tui::screens::popups::tasks::KEYS,
     crate::tui::screens::popups::text_box::KEYS,
     crate::tui::screens::popups::question::KEYS,
+    crate::tui::screens::popups::cancel::KEYS,
     crate::tui::screens::popups::restore::KEYS,
     crate::tui::screens::conflict::KEYS,
     crate::tui::screens::profile::KEYS,
@@ -79,7 +80,7 @@ pub fn footer(context: Context) -> Vec<(String, &'static str)> {
 use Context::*;
 
 /// Every context in the order help lists them.
-pub const HELP_ORDER: [Context; 27] = [
+pub const HELP_ORDER: [Context; 28] = [
     Today,
     TodayMessages,
     Clients,
@@ -104,6 +105,7 @@ pub const HELP_ORDER: [Context; 27] = [
     Outcome,
     Conflict,
     Confirm,
+    Cancel,
     Restore,
     Help,
     Blank,

@@ -46,6 +46,8 @@ pub enum Context {
     /// A short outcome note for a task.
     Outcome,
     Confirm,
+    /// Which way an appointment is not held.
+    Cancel,
     /// A conflict from two devices, to settle.
     Conflict,
     /// A kept draft is offered back.
@@ -84,6 +86,7 @@ impl Context {
             Context::AppointmentForm => "Appointment",
             Context::Outcome => "Task outcome",
             Context::Confirm => "Question",
+            Context::Cancel => "Cancel an appointment",
             Context::Conflict => "From two devices",
             Context::Restore => "Unsaved note found",
             Context::Help => "Help",

@@ -162,6 +162,7 @@ impl Model {
         }
         match &self.popup {
             Some(Popup::Confirm { .. } | Popup::Discard { .. }) => return Context::Confirm,
+            Some(Popup::Cancel { .. }) => return Context::Cancel,
             Some(Popup::Tasks { .. }) => return Context::Tasks,
             Some(Popup::Outcome { .. }) => return Context::Outcome,
             Some(Popup::Restore { .. }) => return Context::Restore,

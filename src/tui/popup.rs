@@ -12,11 +12,6 @@ use crate::tui::input::TextInput;
 /// What a yes to the question will do.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Confirmed {
-    CancelAppointment {
-        client: ClientId,
-        appointment: AppointmentId,
-        start: NaiveDateTime,
-    },
     Finalise {
         client: ClientId,
         session: SessionId,
@@ -48,9 +43,6 @@ impl Confirmed {
     /// What a yes does.
     pub fn effect(self) -> Effect {
         match self {
-            Confirmed::CancelAppointment { client, appointment, start } => {
-                Effect::CancelAppointment { client, appointment, start }
-            }
             Confirmed::Finalise { client, session } => Effect::Finalise { client, session },
             Confirmed::Rebook { client, start, minutes } => {
                 Effect::Schedule { client, start, minutes, weekly: 0, replaces: None }
@@ -74,6 +66,15 @@ pub enum Popup {
     Confirm {
         question: String,
         on_yes: Confirmed,
+    },
+    /// Which way an appointment is not held: cancelled by the client, by
+    /// the therapist, or the client did not attend.
+    Cancel {
+        client: ClientId,
+        appointment: AppointmentId,
+        start: NaiveDateTime,
+        /// "Cancel Maria's appointment on Mon 23 Nov at 10:00?"
+        question: String,
     },
     Tasks {
         client: ClientId,

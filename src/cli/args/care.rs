@@ -77,6 +77,32 @@ pub enum WatchCommand {
         client: String,
         text: String,
     },
+    /// List them with their ids, resolved ones marked
+    List {
+        #[arg(help = CLIENT)]
+        client: String,
+    },
+    /// Mark one resolved: it leaves the review and stays in the record
+    Resolve {
+        #[arg(help = CLIENT)]
+        client: String,
+        #[arg(help = WATCH)]
+        item: String,
+    },
+    /// The same as resolve: an item is never erased
+    Remove {
+        #[arg(help = CLIENT)]
+        client: String,
+        #[arg(help = WATCH)]
+        item: String,
+    },
+    /// Set a resolved one back: it is in the review again
+    Reopen {
+        #[arg(help = CLIENT)]
+        client: String,
+        #[arg(help = WATCH)]
+        item: String,
+    },
 }
 
 #[derive(Debug, Subcommand)]

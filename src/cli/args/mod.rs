@@ -16,6 +16,7 @@ const SESSION: &str = "The session: s3, or just 3";
 const TASK: &str = "The task: t2, or just 2 (`rapport task list` shows them)";
 const GOAL: &str = "The goal: g1, or just 1 (`rapport goal list` shows them)";
 const CONTACT: &str = "The message: c4, or just 4 (`rapport contact list` shows them)";
+const WATCH: &str = "The item: w2, or just 2 (`rapport watch list` shows them)";
 
 /// A whole number within one of the limits in [`bounds`]; clap refuses
 /// anything else with a message naming the range.
@@ -426,6 +427,12 @@ pub enum AppointmentCommand {
         /// Its start (YYYY-MM-DD HH:MM)
         #[arg(long)]
         at: String,
+        /// You called it off (default: the client did)
+        #[arg(long, conflicts_with = "did_not_attend")]
+        by_therapist: bool,
+        /// The client did not come (DNA)
+        #[arg(long)]
+        did_not_attend: bool,
     },
 }
 

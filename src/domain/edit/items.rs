@@ -47,13 +47,36 @@ impl ClientRecord {
 
     pub fn add_watch_for(&mut self, text: String, today: NaiveDate) -> WatchId {
         let id: WatchId = next_id(self.watch_for.iter().map(|w| w.id.as_str()), self.device.tag());
-        self.watch_for.push(WatchFor { id: id.clone(), text, noted_on: today });
+        self.watch_for.push(WatchFor { id: id.clone(), text, noted_on: today, resolved_on: None });
         id
     }
 
-    /// Removes a personal detail, watch-for item or message that no longer
-    /// belongs in the record; returns its text. Goals are dropped instead,
-    /// never removed (and tasks closed).
+    /// Marks a watch-for item resolved on `today`: it leaves the review and
+    /// stays in the record. Returns its text.
+    pub fn resolve_watch_for(&mut self, id: &WatchId, today: NaiveDate) -> Result<String, RecordError> {
+        let w =
+            self.watch_for.iter_mut().find(|w| w.id == *id).ok_or_else(|| unknown("watch-for item", id.as_str()))?;
+        if let Some(d) = w.resolved_on {
+            return Err(RecordError::Invalid(format!("{id} was already resolved on {d}")));
+        }
+        w.resolved_on = Some(today);
+        Ok(w.text.clone())
+    }
+
+    /// Sets a resolved watch-for item back: it is in the review again.
+    /// Returns its text.
+    pub fn reopen_watch_for(&mut self, id: &WatchId) -> Result<String, RecordError> {
+        let w =
+            self.watch_for.iter_mut().find(|w| w.id == *id).ok_or_else(|| unknown("watch-for item", id.as_str()))?;
+        if w.resolved_on.take().is_none() {
+            return Err(RecordError::Invalid(format!("{id} is not resolved: there is nothing to set back")));
+        }
+        Ok(w.text.clone())
+    }
+
+    /// Removes a personal detail or message that no longer belongs in the
+    /// record; returns its text. Goals are dropped instead, never removed
+    /// (tasks closed, and watch-for items resolved).
     pub fn remove_item(&mut self, kind: profile::ItemKind, id: &str) -> Result<String, RecordError> {
         use profile::ItemKind;
         let text = match kind {
@@ -66,12 +89,7 @@ impl ClientRecord {
                 self.personal.remove(i).text
             }
             ItemKind::WatchFor => {
-                let i = self
-                    .watch_for
-                    .iter()
-                    .position(|w| w.id.as_str() == id)
-                    .ok_or_else(|| unknown("watch-for item", id))?;
-                self.watch_for.remove(i).text
+                return Err(RecordError::Invalid("watch-for items are resolved, not removed".into()));
             }
             ItemKind::Messages => {
                 let i = self.contacts.iter().position(|c| c.id.as_str() == id).ok_or_else(|| unknown("message", id))?;

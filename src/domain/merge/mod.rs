@@ -245,6 +245,23 @@ impl Merger {
         for key in keys(&[o, t, b]) {
             let (bv, ov, tv) = (b.and_then(|m| m.get(key)), o.and_then(|m| m.get(key)), t.and_then(|m| m.get(key)));
             let kept = match pick(bv, ov, tv) {
+                // Resolved (or cancelled) on both devices, on different days:
+                // both meant it, so the earlier stands and nothing conflicts.
+                None if first_of_both(part, key) => match (ov.and_then(Value::as_str), tv.and_then(Value::as_str)) {
+                    (Some(o), Some(t)) if t < o => tv,
+                    (Some(_), Some(_)) => ov,
+                    _ => {
+                        self.conflict(
+                            ConflictKind::Edit,
+                            part,
+                            item,
+                            key,
+                            ov.cloned().unwrap_or_default(),
+                            tv.cloned().unwrap_or_default(),
+                        );
+                        ov
+                    }
+                },
                 Some(v) => v,
                 None => {
                     self.conflict(
@@ -406,6 +423,15 @@ impl Merger {
         };
         with_addenda(kept)
     }
+}
+
+/// A field set on both devices with different times that both mean the same
+/// thing happened: a watch-for item resolved, an appointment cancelled.
+/// The earlier time is kept, with no conflict. (Why an appointment was not
+/// held, `not_held`, merges as any field: set differently on both devices,
+/// it is a conflict to settle, this device's in place.)
+fn first_of_both(part: RecordPart, key: &str) -> bool {
+    matches!((part, key), (RecordPart::WatchFor, "resolved_on") | (RecordPart::Appointments, "cancelled"))
 }
 
 /// How each field of a note merges, said once: a field added to a note

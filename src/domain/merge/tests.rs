@@ -621,3 +621,48 @@ fn measures_taken_on_two_devices_are_in_the_order_they_were_taken_after_a_merge(
         assert_eq!((t.change.as_ref().unwrap().from, t.latest), (Score::whole(36), Score::whole(4)), "36 then 4");
     }
 }
+
+#[test]
+fn a_watch_for_item_resolved_on_one_device_stays_resolved_and_on_both_takes_the_earlier_day() {
+    let mut b = base();
+    let w = b.add_watch_for("the father".into(), dt("2026-11-02 10:00").date());
+    let (mut laptop, mut desktop) = (b.clone(), b.clone());
+    laptop.resolve_watch_for(&w, dt("2026-11-10 10:00").date()).unwrap();
+    desktop.watch_for[0].text = "the father, gently".into();
+    for m in [merged(&b, &laptop, &desktop), merged(&b, &desktop, &laptop)] {
+        assert_eq!(m.record.watch_for[0].resolved_on, Some(dt("2026-11-10 10:00").date()));
+        assert_eq!(m.record.watch_for[0].text, "the father, gently");
+        assert!(m.conflicts.is_empty(), "{:?}", m.conflicts);
+    }
+    desktop.resolve_watch_for(&w, dt("2026-11-12 10:00").date()).unwrap();
+    for m in [merged(&b, &laptop, &desktop), merged(&b, &desktop, &laptop)] {
+        assert_eq!(m.record.watch_for[0].resolved_on, Some(dt("2026-11-10 10:00").date()), "the earlier day");
+        assert!(m.conflicts.is_empty(), "both resolved it: nothing to settle {:?}", m.conflicts);
+    }
+    // Set back on one device after both had it resolved: set back.
+    let resolved = merged(&b, &laptop, &desktop).record;
+    let mut reopened = resolved.clone();
+    reopened.reopen_watch_for(&w).unwrap();
+    assert_eq!(merged(&resolved, &reopened, &resolved).record.watch_for[0].resolved_on, None);
+}
+
+#[test]
+fn an_appointment_not_held_for_different_reasons_on_two_devices_is_a_conflict_at_the_earlier_cancel() {
+    let mut b = base();
+    b.schedule(dt("2026-11-16 10:00"), 50, 0).unwrap();
+    let a = b.appointments[0].id.clone();
+    let (mut laptop, mut desktop) = (b.clone(), b.clone());
+    laptop.cancel_appointment(&a, crate::domain::NotHeld::DidNotAttend, dt("2026-11-16 10:20")).unwrap();
+    // Cancelled on one device only: it is cancelled, and says why.
+    let m = merged(&b, &laptop, &b);
+    assert_eq!(m.record.appointments[0].not_held, Some(crate::domain::NotHeld::DidNotAttend));
+    desktop.cancel_appointment(&a, crate::domain::NotHeld::CancelledByClient, dt("2026-11-16 11:00")).unwrap();
+    let m = merged(&b, &laptop, &desktop);
+    assert_eq!(m.record.appointments[0].cancelled, Some(dt("2026-11-16 10:20")));
+    assert_eq!(m.record.appointments[0].not_held, Some(crate::domain::NotHeld::DidNotAttend), "this device's");
+    assert_eq!(m.conflicts.len(), 1, "{:?}", m.conflicts);
+    assert_eq!(m.conflicts[0].field, "not_held");
+    assert_eq!(m.conflicts[0].other, "cancelled_by_client");
+    // The other device's merge keeps the same time.
+    assert_eq!(merged(&b, &desktop, &laptop).record.appointments[0].cancelled, Some(dt("2026-11-16 10:20")));
+}

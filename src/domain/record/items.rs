@@ -96,6 +96,16 @@ pub struct WatchFor {
     pub id: WatchId,
     pub text: String,
     pub noted_on: NaiveDate,
+    /// The day it was resolved: it stays in the record (and the export),
+    /// out of the review. Never erased, so a slip can be set back.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub resolved_on: Option<NaiveDate>,
+}
+
+impl WatchFor {
+    pub fn is_resolved(&self) -> bool {
+        self.resolved_on.is_some()
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, clap::ValueEnum)]

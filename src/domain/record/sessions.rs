@@ -109,6 +109,46 @@ pub struct Appointment {
     /// When it was cancelled; a cancelled appointment stays in the record.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cancelled: Option<NaiveDateTime>,
+    /// Why it was not held, set with `cancelled` (files before format 5
+    /// say nothing: read as cancelled by the client).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub not_held: Option<NotHeld>,
+}
+
+/// Why a booked appointment was not held.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum NotHeld {
+    /// The client called it off (the default, as before format 5).
+    #[default]
+    CancelledByClient,
+    /// The therapist called it off.
+    CancelledByTherapist,
+    /// The client did not come, and did not say (DNA).
+    DidNotAttend,
+}
+
+impl NotHeld {
+    pub const ALL: [NotHeld; 3] = [NotHeld::CancelledByClient, NotHeld::CancelledByTherapist, NotHeld::DidNotAttend];
+
+    /// In words, as the therapist reads it.
+    pub fn label(self) -> &'static str {
+        match self {
+            NotHeld::CancelledByClient => "cancelled by client",
+            NotHeld::CancelledByTherapist => "cancelled by you",
+            NotHeld::DidNotAttend => "did not attend",
+        }
+    }
+
+    /// In at most 13 columns, for Today's list: "cancelled" (by the
+    /// client, as before), "you cancelled", "did not come".
+    pub fn short(self) -> &'static str {
+        match self {
+            NotHeld::CancelledByClient => "cancelled",
+            NotHeld::CancelledByTherapist => "you cancelled",
+            NotHeld::DidNotAttend => "did not come",
+        }
+    }
 }
 
 /// An outcome or alliance measure taken: the item scores as given and

@@ -34,6 +34,10 @@ pub struct Summary {
     pub session_number: usize,
     pub days_since_last: Option<i64>,
     pub last_time: Option<SessionTopics>,
+    /// Appointments since the last session that were not held, oldest
+    /// first, each with why ("did not attend").
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub not_held_since: Vec<Dated>,
     /// Condensed topics of the sessions before the last, newest first.
     pub earlier: Vec<SessionTopics>,
     /// Client feedback from recent sessions, newest first.
@@ -178,14 +182,28 @@ pub fn summary(record: &ClientRecord, appointment: Option<&Appointment>, now: Na
         appointment: appointment.cloned(),
         // Once it has ended, where its note stands, as Today says it.
         appointment_when: appointment.map(|a| match a.state(now) {
-            s @ (AppointmentState::NoteDue | AppointmentState::Noted | AppointmentState::Cancelled) => {
-                s.label().to_string()
+            s @ (AppointmentState::Noted | AppointmentState::Cancelled(_)) => {
+                s.what_happened().unwrap_or_default().to_string()
             }
+            s @ AppointmentState::NoteDue => s.label().to_string(),
             _ => relative(now, a.start, a.minutes),
         }),
         session_number: held.len() + 1,
         days_since_last: last.map(|s| (target.date() - s.at.date()).num_days()),
         last_time: last.map(|s| SessionTopics { observations: s.observations.clone(), ..topics(&s) }),
+        not_held_since: {
+            let mut missed: Vec<&Appointment> = record
+                .appointments
+                .iter()
+                .filter(|a| a.start < target && last.is_none_or(|s| a.start > s.at))
+                .filter(|a| appointment.is_none_or(|this| this.id != a.id))
+                .collect();
+            missed.sort_by_key(|a| a.start);
+            missed
+                .into_iter()
+                .filter_map(|a| Some(Dated { date: a.start.date(), text: a.not_held()?.label().to_string() }))
+                .collect()
+        },
         earlier: held.iter().skip(1).take(EARLIER_SESSIONS).map(topics).collect(),
         told_you,
         tasks_to_check,
@@ -198,7 +216,8 @@ pub fn summary(record: &ClientRecord, appointment: Option<&Appointment>, now: Na
             .filter(|g| g.status == GoalStatus::Active)
             .map(|g| GoalItem { id: g.id.clone(), text: g.text.clone(), agreed: g.agreed, status: g.status })
             .collect(),
-        watch_for: record.watch_for.iter().map(|w| w.text.clone()).collect(),
+        // A resolved item stays in the record, not in the review.
+        watch_for: record.watch_for.iter().filter(|w| !w.is_resolved()).map(|w| w.text.clone()).collect(),
         awaiting_reply: record
             .contacts
             .iter()

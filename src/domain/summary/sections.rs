@@ -181,6 +181,15 @@ impl Summary {
                 last_time.push(line(format!("You noticed: {}", t.observations.join("; "))));
             }
         }
+        if !self.not_held_since.is_empty() {
+            let missed: Vec<String> = self
+                .not_held_since
+                .iter()
+                .map(|d| format!("{} ({})", format_day_near(d.date, today), d.text))
+                .collect();
+            let since = if self.last_time.is_some() { "Not held since" } else { "Not held" };
+            last_time.push(with(format!("{since}: {}", missed.join(", ")), Emphasis::Ask));
+        }
         for t in &self.earlier {
             last_time.push(with(format!("{}: {}", format_day_near(t.date, today), topics(t)), Emphasis::Quiet));
         }

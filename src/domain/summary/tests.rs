@@ -174,3 +174,36 @@ fn the_header_says_when_the_appointment_is_once() {
     assert!(when("2026-11-24 10:00").starts_with("Tue 24 Nov 10:00 (tomorrow) · session 4"));
     assert!(when("2026-12-03 10:00").starts_with("Thu 3 Dec 10:00 · session 4"), "{}", when("2026-12-03 10:00"));
 }
+
+#[test]
+fn a_resolved_watch_for_item_is_not_in_the_review() {
+    let mut r = maria();
+    let w = r.add_watch_for("sleeping pills at home".into(), NaiveDate::MIN);
+    r.add_watch_for("do not push on the father yet".into(), NaiveDate::MIN);
+    r.resolve_watch_for(&w, NaiveDate::from_ymd_opt(2026, 11, 20).unwrap()).unwrap();
+    let s = summary(&r, None, dt("2026-11-23 09:00"));
+    assert_eq!(s.watch_for, vec!["do not push on the father yet"]);
+    r.reopen_watch_for(&w).unwrap();
+    assert_eq!(summary(&r, None, dt("2026-11-23 09:00")).watch_for.len(), 2);
+}
+
+#[test]
+fn appointments_not_held_since_the_last_session_are_said_in_words_under_last_time() {
+    let mut r = maria();
+    for day in ["2026-11-18", "2026-11-20", "2026-11-23"] {
+        r.schedule(dt(&format!("{day} 10:00")), 50, 0).unwrap();
+    }
+    let ids: Vec<_> = r.appointments.iter().map(|a| a.id.clone()).collect();
+    r.cancel_appointment(&ids[0], crate::domain::NotHeld::DidNotAttend, dt("2026-11-18 10:30")).unwrap();
+    r.cancel_appointment(&ids[1], crate::domain::NotHeld::CancelledByTherapist, dt("2026-11-19 10:30")).unwrap();
+    let next = r.appointments[2].clone();
+    let s = summary(&r, Some(&next), dt("2026-11-23 09:00"));
+    let text = s.to_text(NaiveDate::from_ymd_opt(2026, 11, 23).unwrap());
+    assert!(
+        text.contains("Last time\n  - Mon 16 Nov: topic 3\n  ! Not held since: Wed 18 Nov (did not attend), Fri 20 Nov (cancelled by you)\n"),
+        "{text}"
+    );
+    // The review of the one not held says so in its header.
+    let s = summary(&r, Some(&r.appointments[0]), dt("2026-11-23 09:00"));
+    assert_eq!(s.appointment_when.as_deref(), Some("did not attend"));
+}

@@ -47,7 +47,8 @@ pub use text::{Place, loose_text, session_text, text_lines};
 /// message, named by its [`Place`].
 /// 6: a client's measure flag. 7: a state file, names apart, a log of
 /// summaries, an inverted index. 8: a client's count of conflicts.
-const INDEX_VERSION: u32 = 8;
+/// 9: an appointment says why it was not held (record format 5).
+const INDEX_VERSION: u32 = 9;
 const STATE: &str = "state.json";
 const CLIENTS: &str = "clients.json";
 const LOG: &str = "clients.log";

@@ -50,7 +50,15 @@ fn rows(r: &ClientRecord, part: Part, ctx: &Ctx, cols: usize) -> Vec<String> {
                 fit_with_tail(&format!("[{}] {}", g.id, g.text), &format!(" ({status}, {agreed})"), cols)
             })
             .collect(),
-        Part::WatchFor => r.watch_for.iter().map(|w| w.text.clone()).collect(),
+        // A resolved item stays where it was, marked, so u can set it back.
+        Part::WatchFor => r
+            .watch_for
+            .iter()
+            .map(|w| match w.resolved_on {
+                Some(d) => fit_with_tail(&w.text, &format!("  [resolved {}]", format_day(d)), cols),
+                None => fit(&w.text, cols).into_owned(),
+            })
+            .collect(),
         Part::Messages => r
             .contacts
             .iter()
@@ -149,7 +157,10 @@ pub static KEYS: &[Binding] = &[
     b(Context::ProfileGoals, &[DELETE], Action::RemoveItem, "remove", false)
         .about("not for goals: x drops one, and it stays in the record"),
     b(Context::ProfileWatch, &[k('e')], Action::EditItem, "edit", true).about("change the item's words"),
-    b(Context::ProfileWatch, &[DELETE], Action::RemoveItem, "remove", true).about("remove the item (asks first)"),
+    b(Context::ProfileWatch, &[k('r'), DELETE], Action::RemoveItem, "resolve", true)
+        .about("resolve the item: out of the review, kept in the record (u sets it back)"),
+    b(Context::ProfileWatch, &[k('u')], Action::ReopenItem, "set back", true)
+        .about("set a resolved item back (undoes a resolve)"),
     b(Context::ProfileMessages, &[ENTER, k(' ')], Action::Toggle, "replied / not", true)
         .about("flip whether you have replied (takes back a mistaken reply)"),
     b(Context::ProfileMessages, &[DELETE], Action::RemoveItem, "remove", true)
@@ -229,6 +240,21 @@ pub fn update(v: &mut ProfileView, ctx: &Ctx, action: Action) -> Outcome {
         (Action::RemoveItem, Part::Goals, Some(_)) => {
             let drop = ctx.key_for(Context::ProfileGoals, Action::GoalDropped);
             return Outcome::info(format!("Goals are not removed: {drop} drops one, and it stays in the record."));
+        }
+        // Resolved at once, never erased: u sets it back, so no question.
+        (Action::RemoveItem, Part::WatchFor, Some(id)) => {
+            if r.watch_for.iter().any(|w| w.id.as_str() == id && w.is_resolved()) {
+                let undo = ctx.key_for(Context::ProfileWatch, Action::ReopenItem);
+                return Outcome::info(format!("{id} is resolved already; {undo} sets it back."));
+            }
+            ProfileChange::Resolve(id)
+        }
+        (Action::ReopenItem, Part::WatchFor, Some(id)) => {
+            if !r.watch_for.iter().any(|w| w.id.as_str() == id && w.is_resolved()) {
+                let resolve = ctx.key_for(Context::ProfileWatch, Action::RemoveItem);
+                return Outcome::info(format!("{id} is not resolved: {resolve} resolves it."));
+            }
+            ProfileChange::Reopen(id)
         }
         (Action::RemoveItem, part, Some(id)) => {
             // The question names the item, so a slip of the arrow keys shows.

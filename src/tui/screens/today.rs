@@ -75,7 +75,8 @@ pub fn opening_row(rows: &[AgendaRow], now: NaiveDateTime) -> usize {
 fn when(ctx: &Ctx, a: &Appointment, day: NaiveDate) -> (String, Style) {
     let theme = ctx.theme;
     match a.state(ctx.now) {
-        AppointmentState::Cancelled => ("cancelled".into(), theme.quiet()),
+        // Within the column's 14, with a space after: "you cancelled", "did not come".
+        AppointmentState::Cancelled(how) => (how.short().into(), theme.quiet()),
         AppointmentState::Noted => ("noted".into(), theme.quiet()),
         AppointmentState::NoteDue => ("note due".into(), theme.ask()),
         AppointmentState::Now => ("now".into(), theme.now()),
@@ -233,7 +234,7 @@ pub static KEYS: &[Binding] = &[
     b(Context::Today, &[k('n')], Action::NewNote, "note", true).about("write the note for this appointment"),
     b(Context::Today, &[k('m')], Action::MoveAppointment, "move", true).about("move the appointment"),
     b(Context::Today, &[k('c')], Action::CancelAppointment, "cancel", true)
-        .about("cancel the appointment (asks first)"),
+        .about("cancel: asks who cancelled, or did not attend"),
     b(Context::Today, &[k('w')], Action::Messages, "awaiting reply", true)
         .about("the messages awaiting a reply (↓ past the appointments too)"),
     b(Context::Today, &[ctrl('f')], Action::Search, "search notes", true),
@@ -286,8 +287,8 @@ pub fn update(t: &mut TodayState, ctx: &Ctx, action: Action) -> Outcome {
             }
         }
         Action::NewNote => match row {
-            Some(r) if r.appointment.state(ctx.now) == AppointmentState::Cancelled => {
-                return Outcome::error("That appointment was cancelled: it has no note.");
+            Some(r) if r.appointment.is_cancelled() => {
+                return Outcome::error("That appointment was not held: it has no note.");
             }
             Some(r) if r.appointment.state(ctx.now) == AppointmentState::Noted => {
                 let note = r.appointment.note.unwrap_or_default();
@@ -324,12 +325,14 @@ pub fn update(t: &mut TodayState, ctx: &Ctx, action: Action) -> Outcome {
             if action == Action::MoveAppointment {
                 return Outcome::go(Go::MoveAppointment { client: r.client, appointment: r.appointment });
             }
-            let (appointment, start) = (r.appointment.id.clone(), r.appointment.start);
-            let on_yes = Confirmed::CancelAppointment { client: r.client.clone(), appointment, start };
-            let question = |name: &str, when: String| {
-                format!("Cancel {name}'s appointment on {when}? {yes} cancels it, {no} keeps it.")
-            };
-            return ask_about(t, ctx, &r, question, on_yes);
+            let name = ctx.roster.summary(r.client.as_str()).map(|c| c.name.clone()).unwrap_or_default();
+            let when = r.appointment.start.format("%a %-d %b at %H:%M");
+            return Outcome::go(Go::Popup(Popup::Cancel {
+                client: r.client.clone(),
+                appointment: r.appointment.id.clone(),
+                start: r.appointment.start,
+                question: format!("{name}'s appointment on {when} is not held. Which way?"),
+            }));
         }
         Action::SwitchTab => return Outcome::go(Go::Clients),
         _ => {}

@@ -4,6 +4,7 @@
 //! conflict from two devices (`screens/conflict.rs`). Here only which box
 //! gets the keys and the drawing.
 
+pub mod cancel;
 pub mod question;
 pub mod restore;
 pub mod tasks;
@@ -22,6 +23,7 @@ use crate::tui::popup::Popup;
 pub fn update(popup: &mut Popup, ctx: &Ctx, action: Action) -> Outcome {
     match popup {
         Popup::Confirm { .. } | Popup::Discard { .. } => question::update(popup, ctx, action),
+        Popup::Cancel { .. } => cancel::update(popup, ctx, action),
         Popup::Conflict(c) => super::conflict::update(c, ctx, action),
         Popup::Tasks { .. } => tasks::update(popup, ctx, action),
         Popup::Restore { client } => restore::update(client, ctx, action),
@@ -36,6 +38,7 @@ pub fn update(popup: &mut Popup, ctx: &Ctx, action: Action) -> Outcome {
 pub fn view(popup: &Popup, ctx: &Ctx, frame: &mut Frame, area: Rect) {
     match popup {
         Popup::Confirm { .. } | Popup::Discard { .. } => question::view(popup, ctx, frame, area),
+        Popup::Cancel { .. } => cancel::view(popup, ctx, frame, area),
         Popup::Conflict(c) => super::conflict::view(c, ctx, frame, area),
         Popup::Tasks { client, selected } => tasks::view(client, *selected, ctx, frame, area),
         Popup::Restore { client } => restore::view(client, ctx, frame, area),
