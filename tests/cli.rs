@@ -877,3 +877,16 @@ fn the_export_says_whether_each_message_was_replied_and_marks_a_note_final_once_
         json["contacts"].as_array().unwrap().iter().map(|c| c["reply"].as_str().unwrap()).collect();
     assert_eq!(replies, ["replied (2026-11-23 09:35)", "awaiting reply", "sent"]);
 }
+
+#[test]
+fn a_name_typed_whole_wins_over_names_it_only_begins() {
+    let d = tempfile::tempdir().unwrap();
+    ok(d.path(), NOW, &["client", "add", "Zoe Park", "--preferred", "Zo"]);
+    ok(d.path(), NOW, &["client", "add", "Zora Lind"]);
+    assert!(ok(d.path(), NOW, &["review", "zo"]).starts_with("Zoe Park"), "Zo is Zoe's preferred name");
+    ok(d.path(), NOW, &["client", "add", "Ann Byrne"]);
+    ok(d.path(), NOW, &["client", "add", "Anna Lee"]);
+    assert!(ok(d.path(), NOW, &["review", "ann"]).starts_with("Ann Byrne"), "a whole word");
+    let e = fails(d.path(), NOW, &["review", "z"]);
+    assert!(e.contains("matches more than one client"), "{e}");
+}

@@ -55,9 +55,17 @@ pub fn resolve<'a>(files: &'a [ClientName], query: &str) -> Result<&'a ClientNam
         .iter()
         .filter(|f| f.name.as_ref().is_some_and(|name| typed.answered_by(name, f.preferred_name.as_deref())))
         .collect();
-    match matches.as_slice() {
-        [one] => Ok(one),
-        [] => {
+    // A whole name or word typed out wins over names it only begins
+    // ("zo" is Zo, the preferred name, before Zora).
+    let whole = |f: &&&ClientName| {
+        let names = [f.name.as_deref(), f.preferred_name.as_deref()];
+        names.into_iter().flatten().any(|n| fold(n) == q || fold(n).split(' ').any(|w| w == q))
+    };
+    let exact: Vec<&&ClientName> = matches.iter().filter(whole).collect();
+    match (matches.as_slice(), exact.as_slice()) {
+        (_, [one]) => Ok(one),
+        ([one], _) => Ok(one),
+        ([], _) => {
             let unreadable: Vec<&str> = files
                 .iter()
                 .filter(|f| f.name.is_none() && f.id.as_str().starts_with(&q))
@@ -68,7 +76,7 @@ pub fn resolve<'a>(files: &'a [ClientName], query: &str) -> Result<&'a ClientNam
             }
             Err(format!("no client matches '{query}'; `rapport client list` shows them"))
         }
-        many => {
+        (many, _) => {
             let names: Vec<String> =
                 many.iter().filter_map(|f| f.name.as_ref().map(|name| format!("{name} ({})", f.id))).collect();
             Err(format!(
