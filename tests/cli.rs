@@ -235,7 +235,18 @@ fn appointments_fill_the_agenda_with_a_reminder() {
     maria(d.path());
     ok(d.path(), NOW, &["note", "mari", "--at", "2026-11-16 10:00", "--yes", "--task", "keep a sleep diary"]);
     let booked = ok(d.path(), NOW, &["appointment", "mari", "--at", "2026-11-23 10:00", "--weekly", "2"]);
-    assert!(booked.contains("Booked 3 appointments"), "{booked}");
+    assert!(
+        booked.contains(
+            "Booked 3 appointments for Maria Lopez (50 min): Mon 23 Nov 10:00, Mon 30 Nov 10:00, Mon 7 Dec 10:00."
+        ),
+        "{booked}"
+    );
+    let moved =
+        ok(d.path(), NOW, &["appointment", "move", "mari", "--at", "2026-12-07 10:00", "--to", "2026-12-08 11:00"]);
+    assert_eq!(moved, "Moved Maria Lopez's appointment of Mon 7 Dec 10:00 to Tue 8 Dec 11:00 (50 min).\n");
+    let e =
+        fails(d.path(), NOW, &["appointment", "move", "mari", "--at", "2026-12-07 10:00", "--to", "2026-12-09 11:00"]);
+    assert!(e.contains("there is no appointment at 2026-12-07 10:00"), "{e}");
     let warn = ok(d.path(), NOW, &["appointment", "mari", "--at", "2026-11-23 10:30", "--minutes", "30"]);
     assert!(warn.contains("Warning: this overlaps"), "{warn}");
     let agenda = ok(d.path(), NOW, &["agenda", "--days", "8"]);
@@ -889,4 +900,14 @@ fn a_name_typed_whole_wins_over_names_it_only_begins() {
     assert!(ok(d.path(), NOW, &["review", "ann"]).starts_with("Ann Byrne"), "a whole word");
     let e = fails(d.path(), NOW, &["review", "z"]);
     assert!(e.contains("matches more than one client"), "{e}");
+}
+
+#[test]
+fn archiving_a_client_says_which_appointments_are_still_booked() {
+    let d = tempfile::tempdir().unwrap();
+    maria(d.path());
+    ok(d.path(), NOW, &["appointment", "mari", "--at", "2026-11-30 10:00", "--weekly", "1"]);
+    let said = ok(d.path(), NOW, &["client", "archive", "mari"]);
+    assert!(said.contains("Still booked: 2 appointments (Mon 30 Nov 10:00, Mon 7 Dec 10:00)"), "{said}");
+    assert!(!ok(d.path(), NOW, &["client", "unarchive", "mari"]).contains("Still booked"));
 }

@@ -467,7 +467,7 @@ fn booking_moving_and_cancelling_appointments() {
     app.press("Tab Down Down Down s");
     assert!(app.screen(80, 24).contains("Book appointment · Hannah Weiss (Han)"));
     app.press("C-s");
-    assert!(app.status().starts_with("Booked 2026-12-25 11:00"), "{}", app.status());
+    assert!(app.status().starts_with("Booked 1 appointment (50 min): Fri 25 Dec 11:00"), "{}", app.status());
     assert!(
         app.rt
             .store

@@ -112,6 +112,26 @@ pub(super) fn watch(command: WatchCommand, store: &Store, now: NaiveDateTime, ou
 }
 
 pub(super) fn appointment(a: AppointmentArgs, store: &Store, now: NaiveDateTime, out: &mut dyn Write) -> Result<()> {
+    if let Some(AppointmentCommand::Move { client, at, to, minutes }) = a.cancel {
+        let (at, to) = (parse_datetime(&at).map_err(|e| anyhow!(e))?, parse_datetime(&to).map_err(|e| anyhow!(e))?);
+        let id = find(store, &client)?;
+        let appt = store.load(&id)?.appointment_at(at).map_err(|e| anyhow!(e))?.clone();
+        let minutes = minutes.unwrap_or(appt.minutes);
+        let booking = crate::practice::booking::Booking { start: to, minutes, weekly: 0, replaces: Some(appt.id) };
+        let booked = crate::practice::booking::book(store, &id, &booking, now)?;
+        writeln!(
+            out,
+            "Moved {}'s appointment of {} {} to {} ({minutes} min).",
+            booked.record.client.name,
+            crate::domain::time::format_day(at.date()),
+            at.format("%H:%M"),
+            booked.times()
+        )?;
+        for w in booked.warnings {
+            writeln!(out, "Warning: {w}")?;
+        }
+        return Ok(());
+    }
     if let Some(AppointmentCommand::Cancel { client, at, by_therapist, did_not_attend }) = a.cancel {
         let at = parse_datetime(&at).map_err(|e| anyhow!(e))?;
         let how = match (by_therapist, did_not_attend) {
@@ -138,14 +158,13 @@ pub(super) fn appointment(a: AppointmentArgs, store: &Store, now: NaiveDateTime,
     let at = parse_datetime(&at).map_err(|e| anyhow!(e))?;
     let booking = crate::practice::booking::Booking { start: at, minutes: a.minutes, weekly: a.weekly, replaces: None };
     let booked = crate::practice::booking::book(store, &find(store, &client)?, &booking, now)?;
-    let n = a.weekly + 1;
     writeln!(
         out,
-        "Booked {n} appointment{} for {} from {} ({} min).",
-        if n == 1 { "" } else { "s" },
+        "Booked {} for {} ({} min): {}.",
+        crate::domain::plural(booked.booked.len(), "appointment"),
         booked.record.client.name,
-        format_datetime(at),
-        a.minutes
+        a.minutes,
+        booked.times()
     )?;
     for w in booked.warnings {
         writeln!(out, "Warning: {w}")?;

@@ -92,6 +92,22 @@ pub(super) fn client(
                 "back among current clients"
             };
             writeln!(out, "{} is {word}.", r.client.name)?;
+            // Archived, their appointments leave the agenda: the therapist
+            // is told which are still booked.
+            let ahead: Vec<String> = r
+                .booked()
+                .filter(|a| a.start >= now)
+                .map(|a| format!("{} {}", crate::domain::time::format_day(a.start.date()), a.start.format("%H:%M")))
+                .collect();
+            if archive && !ahead.is_empty() {
+                writeln!(
+                    out,
+                    "Still booked: {} ({}). Archived, they no longer show in the agenda; `rapport appointment cancel` \
+                     cancels each.",
+                    plural(ahead.len(), "appointment"),
+                    ahead.join(", ")
+                )?;
+            }
         }
         ClientCommand::Delete { client } => {
             let r = load(store, &client)?;

@@ -28,6 +28,18 @@ pub struct Booked {
     pub warnings: Vec<String>,
 }
 
+impl Booked {
+    /// Each appointment booked, as the therapist checks them: "Tue 8 Dec
+    /// 10:00, Tue 15 Dec 10:00".
+    pub fn times(&self) -> String {
+        self.booked
+            .iter()
+            .map(|a| crate::domain::time::format_day(a.start.date()) + &a.start.format(" %H:%M").to_string())
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+}
+
 /// Books `booking` for `client`. The therapist is warned of a time already
 /// past and of every overlap, with this client's appointments or another
 /// client's (they cannot see two people at once), for each appointment of a

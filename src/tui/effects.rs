@@ -5,8 +5,8 @@ use chrono::NaiveDateTime;
 
 use super::action::{Action, Effect};
 use super::keys::Context;
-use crate::domain::RecordError;
 use crate::domain::time::format_datetime;
+use crate::domain::{RecordError, plural};
 use crate::sanitize::MakeVisible;
 use crate::store::Store;
 
@@ -191,8 +191,15 @@ fn perform(store: &Store, effect: Effect, now: NaiveDateTime) -> Option<Action> 
             let booking = crate::practice::booking::Booking { start, minutes, weekly, replaces };
             match crate::practice::booking::book(store, &client, &booking, now) {
                 Ok(booked) => {
-                    let verb = if moved { "Moved to" } else { "Booked" };
-                    let mut message = format!("{verb} {} ({minutes} min).", format_datetime(start));
+                    let mut message = if moved {
+                        format!("Moved to {} ({minutes} min).", format_datetime(start))
+                    } else {
+                        format!(
+                            "Booked {} ({minutes} min): {}.",
+                            plural(booked.booked.len(), "appointment"),
+                            booked.times()
+                        )
+                    };
                     for w in &booked.warnings {
                         message.push_str(&format!(" Note: {w}"));
                     }

@@ -434,6 +434,20 @@ pub enum AppointmentCommand {
         #[arg(long)]
         did_not_attend: bool,
     },
+    /// Move an appointment to another time
+    Move {
+        #[arg(help = CLIENT)]
+        client: String,
+        /// Its start now (YYYY-MM-DD HH:MM)
+        #[arg(long)]
+        at: String,
+        /// Its new start (YYYY-MM-DD HH:MM)
+        #[arg(long)]
+        to: String,
+        /// Its new length in minutes [default: as it was]
+        #[arg(long, value_parser = bounded(bounds::MINUTES))]
+        minutes: Option<u32>,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
