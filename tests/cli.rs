@@ -911,3 +911,31 @@ fn archiving_a_client_says_which_appointments_are_still_booked() {
     assert!(said.contains("Still booked: 2 appointments (Mon 30 Nov 10:00, Mon 7 Dec 10:00)"), "{said}");
     assert!(!ok(d.path(), NOW, &["client", "unarchive", "mari"]).contains("Still booked"));
 }
+
+#[test]
+fn every_argument_of_every_command_says_what_it_is() {
+    use clap::CommandFactory;
+    fn walk(c: &clap::Command, path: &str, missing: &mut Vec<String>) {
+        for a in c.get_arguments() {
+            let id = a.get_id().as_str();
+            if ["help", "version"].contains(&id) || a.is_hide_set() {
+                continue;
+            }
+            if a.get_help().is_none() && a.get_long_help().is_none() {
+                missing.push(format!("{path} {id}"));
+            }
+        }
+        for sub in c.get_subcommands() {
+            if sub.is_hide_set() || sub.get_name() == "help" {
+                continue;
+            }
+            if sub.get_about().is_none() {
+                missing.push(format!("{path} {} (the command)", sub.get_name()));
+            }
+            walk(sub, &format!("{path} {}", sub.get_name()), missing);
+        }
+    }
+    let mut missing = Vec::new();
+    walk(&rapport::cli::args::Cli::command(), "rapport", &mut missing);
+    assert!(missing.is_empty(), "arguments with no description in --help: {missing:#?}");
+}

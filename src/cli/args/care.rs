@@ -12,6 +12,7 @@ pub enum PersonalCommand {
     Add {
         #[arg(help = CLIENT)]
         client: String,
+        /// What to remember (Mia's birthday party)
         text: String,
         /// When it happens (YYYY-MM-DD)
         #[arg(long)]
@@ -53,6 +54,7 @@ pub enum GoalCommand {
     Add {
         #[arg(help = CLIENT)]
         client: String,
+        /// The goal, in the client's words if you can
         text: String,
         /// The client agreed to it
         #[arg(long)]
@@ -64,6 +66,7 @@ pub enum GoalCommand {
         client: String,
         #[arg(help = GOAL)]
         goal: String,
+        /// Its status now
         #[arg(long)]
         status: crate::domain::GoalStatus,
     },
@@ -75,6 +78,7 @@ pub enum WatchCommand {
     Add {
         #[arg(help = CLIENT)]
         client: String,
+        /// What to go carefully with
         text: String,
     },
     /// List them with their ids, resolved ones marked
@@ -128,6 +132,7 @@ pub enum TaskCommand {
         client: String,
         #[arg(help = TASK)]
         task: String,
+        /// How it went, in a few words
         #[arg(long)]
         outcome: Option<String>,
     },
@@ -137,6 +142,7 @@ pub enum TaskCommand {
         client: String,
         #[arg(help = TASK)]
         task: String,
+        /// How it went, in a few words
         #[arg(long)]
         outcome: Option<String>,
     },
@@ -153,8 +159,10 @@ pub enum ContactCommand {
     Add {
         #[arg(help = CLIENT)]
         client: String,
+        /// How it came
         #[arg(long)]
         channel: Channel,
+        /// What it said, in a few words
         #[arg(long)]
         summary: String,
         /// When it came (YYYY-MM-DD HH:MM) [default: now]
@@ -179,6 +187,7 @@ pub enum MeasureCommand {
     #[command(after_help = "Examples:\n  rapport measure add maria ORS 6 6.5 7 6 --session s12\n  \
                             rapport measure add maria phq9 1 1 2 1 0 1 1 0 0")]
     Add {
+        #[arg(help = CLIENT)]
         client: String,
         /// ORS, SRS, PHQ-9, GAD-7 or a custom measure from config.json (any case, hyphen optional)
         kind: String,
@@ -194,6 +203,7 @@ pub enum MeasureCommand {
     },
     /// List a client's measures, oldest first
     List {
+        #[arg(help = CLIENT)]
         client: String,
         /// Only this measure
         #[arg(long)]
@@ -204,6 +214,7 @@ pub enum MeasureCommand {
     },
     /// Remove a measure entered by mistake
     Remove {
+        #[arg(help = CLIENT)]
         client: String,
         /// Its id (m3), as `rapport measure list` shows
         id: String,

@@ -144,6 +144,7 @@ pub enum Command {
     },
     /// Put the client files back as they were in a snapshot
     Restore {
+        /// The snapshot's name, as `rapport backup list` shows it
         snapshot: String,
         /// Put back only this client's record; every other client stays as it is
         #[arg(long, value_name = "CLIENT")]
@@ -156,6 +157,7 @@ pub enum Command {
     Export {
         #[arg(help = CLIENT)]
         client: String,
+        /// Markdown to read and print, or JSON for another program
         #[arg(long, value_enum, default_value_t = ExportFormat::Markdown)]
         format: ExportFormat,
         /// Write to this file instead of standard output
@@ -167,6 +169,7 @@ pub enum Command {
     },
     /// Archived clients whose last contact is older than the retention period, for review
     Retention {
+        /// The retention period, in years since the last contact
         #[arg(long, default_value_t = 7, value_parser = bounded(bounds::RETENTION_YEARS))]
         years: u32,
     },
@@ -247,9 +250,15 @@ pub enum SyncCommand {
     /// In a plain (not encrypted) practice, every client first gets an id with no name in it
     /// (`cq7ka-x3m` for `ann-byrne`), in their file, snapshots, draft, exports and the logs, so the
     /// remote sees no name in a file name. A name still finds its client.
-    Init { remote: String },
+    Init {
+        /// The remote: a git address (git@host:practice.git), or the path of a bare repository
+        remote: String,
+    },
     /// Bring the practice a remote holds to this device, into a new or empty data folder
-    Clone { remote: String },
+    Clone {
+        /// The remote the practice was sent to with `sync init`
+        remote: String,
+    },
     /// Changes not yet synced, commits either side, conflicts to settle, last sync
     Status,
     /// Settle a conflict from syncing: keep the value in place, or put the other value there
@@ -266,7 +275,10 @@ pub enum SyncCommand {
     ///
     /// A sync holds a client back when the two devices' versions of the record cannot be merged
     /// here (one written by a newer Rapport, or damaged); the next sync that can merge them does.
-    KeepThis { client: String },
+    KeepThis {
+        /// The client (their name or id), or the file name the sync gave for one not readable here
+        client: String,
+    },
     /// Take the key file that came from the remote, kept aside since: only if the passphrase
     /// given (the one set on the other device) opens it and it holds this practice's key
     AcceptKey,
@@ -294,13 +306,16 @@ pub enum BackupCommand {
 pub enum DemoCommand {
     /// Write a large, realistic, deterministic practice into an empty folder
     Generate {
+        /// How many clients
         #[arg(long, default_value_t = 1500, value_parser = bounded(bounds::DEMO_CLIENTS))]
         clients: u32,
         /// Weekly sessions per client
         #[arg(long, default_value_t = 30, value_parser = bounded(bounds::DEMO_SESSIONS))]
         sessions: u32,
+        /// The empty folder to write it into
         #[arg(long, value_name = "DIR")]
         out: std::path::PathBuf,
+        /// The same seed writes the same practice
         #[arg(long, default_value_t = 1)]
         seed: u64,
     },
@@ -356,10 +371,13 @@ pub struct ProfileArgs {
     /// How they prefer to be contacted
     #[arg(long, value_enum)]
     pub channel: Option<Channel>,
+    /// Their pronouns (she/her, they/them)
     #[arg(long)]
     pub pronouns: Option<String>,
+    /// Their phone number
     #[arg(long)]
     pub phone: Option<String>,
+    /// Their email address
     #[arg(long)]
     pub email: Option<String>,
 }
