@@ -147,3 +147,46 @@ fn the_review_shows_what_was_noticed_and_why_a_task_is_still_open() {
     assert!(review.contains("You noticed: long silence after 'mother'"), "{review}");
     assert!(review.contains("[t1] call her sister (set 7 days ago) · not done yet (30 Nov): too tired"), "{review}");
 }
+
+#[test]
+fn a_note_saved_meanwhile_in_another_window_takes_what_this_one_wrote_once_asked() {
+    use rapport::practice::{Answers, Ask, Outcome, note};
+    let d = tempfile::tempdir().unwrap();
+    ann(d.path());
+    let store = rapport::store::Store::open(d.path()).unwrap();
+    let id = rapport::domain::ClientId::new("ann-byrne");
+    let now = rapport::domain::time::dt(AFTER_SESSION);
+    // Both windows opened the note form for the 10:00 appointment.
+    let r = store.load(&id).unwrap();
+    let form = |topic: &str, task: &str| {
+        let blank = rapport::domain::NewSession {
+            topics: vec![topic.into()],
+            tasks: vec![task.into()],
+            plan: format!("plan from {topic}"),
+            ..Default::default()
+        };
+        note::for_appointment(&r, blank, now)
+    };
+    let (first, second) = (form("sleep", "diary"), form("work stress", "walks"));
+    assert!(second.appointment.is_some());
+    let Outcome::Done(saved) = note::save(&store, &id, first, &Answers::none(), now).unwrap() else { panic!() };
+    // The second is asked, not stranded and not a second note.
+    let Outcome::Asks(asked) = note::save(&store, &id, second.clone(), &Answers::none(), now).unwrap() else {
+        panic!("asked first")
+    };
+    assert_eq!(asked[0].ask, Ask::AddToSavedNote);
+    assert!(asked[0].text.contains(&format!("saved meanwhile, in another window (note {})", saved.session)));
+    let Outcome::Done(added) =
+        note::save(&store, &id, second, &Answers::none().and([Ask::AddToSavedNote]), now).unwrap()
+    else {
+        panic!()
+    };
+    assert_eq!(added.session, saved.session);
+    let r = store.load(&id).unwrap();
+    assert_eq!(r.sessions.iter().filter(|s| s.at.date() == now.date()).count(), 1, "one note");
+    let s = r.session(&saved.session).unwrap();
+    assert_eq!(s.topics, vec!["sleep".to_string(), "work stress".to_string()]);
+    assert_eq!(s.plan, "plan from sleep\n\nplan from work stress");
+    let tasks: Vec<&str> = r.tasks.iter().map(|t| t.text.as_str()).collect();
+    assert!(tasks.contains(&"diary") && tasks.contains(&"walks"), "{tasks:?}");
+}

@@ -206,6 +206,65 @@ impl ClientRecord {
 
     /// Replaces a note's text, if it is not final. New tasks and personal
     /// details typed in the edit are added; existing ones are kept.
+    /// Adds what `new` holds to note `id`, saved meanwhile for the same
+    /// appointment (in another window): its lines after the note's own
+    /// (each once), its plan and free text after the note's, its tasks,
+    /// details and measures as the note's. A final note is refused (an
+    /// addendum corrects it).
+    pub fn add_to_session(
+        &mut self,
+        id: &SessionId,
+        new: NewSession,
+        now: NaiveDateTime,
+        policy: FinalisePolicy,
+    ) -> Result<(), RecordError> {
+        let old = self.session(id).ok_or_else(|| RecordError::UnknownId { kind: "session", id: id.to_string() })?;
+        let NewSession {
+            at: _,
+            minutes: _,
+            topics,
+            feedback,
+            observations,
+            tasks,
+            personal,
+            plan,
+            notes,
+            appointment: _,
+            measures,
+            scales,
+        } = new;
+        let joined = |old: &[String], new: Vec<String>| -> Vec<String> {
+            let mut all = old.to_vec();
+            all.extend(new.into_iter().filter(|l| !old.contains(l)));
+            all
+        };
+        let text = |old: &str, new: String| -> String {
+            let new = new.trim();
+            if new.is_empty() || old.contains(new) {
+                old.to_string()
+            } else if old.trim().is_empty() {
+                new.to_string()
+            } else {
+                format!("{}\n\n{new}", old.trim_end())
+            }
+        };
+        let combined = NewSession {
+            at: None,
+            minutes: None,
+            topics: joined(&old.topics, topics),
+            feedback: joined(&old.feedback, feedback),
+            observations: joined(&old.observations, observations),
+            tasks,
+            personal,
+            plan: text(&old.plan, plan),
+            notes: text(&old.notes, notes),
+            appointment: None,
+            measures,
+            scales,
+        };
+        self.edit_session(id, combined, now, policy)
+    }
+
     pub fn edit_session(
         &mut self,
         id: &SessionId,

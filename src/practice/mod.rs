@@ -21,6 +21,9 @@ pub enum Ask {
     FinalOnSave,
     /// A snapshot put back over the current notes.
     Restore,
+    /// The note's appointment got its note meanwhile (another window):
+    /// add what was written to that note.
+    AddToSavedNote,
 }
 
 /// A question for the therapist, in words, without the keys that answer

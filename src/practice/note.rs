@@ -73,6 +73,12 @@ pub struct SavedNote {
     pub record: ClientRecord,
 }
 
+/// The note saved meanwhile for the appointment `note` names, if it has one.
+fn saved_meanwhile(r: &ClientRecord, note: &NewSession) -> Option<SessionId> {
+    let id = note.appointment.as_ref()?;
+    r.appointments.iter().find(|a| a.id == *id)?.note.clone()
+}
+
 /// Saves a new note for `client`: for its appointment (see
 /// [`for_appointment`]), once every question about it is answered yes.
 /// An empty note is refused.
@@ -96,6 +102,22 @@ pub fn save(
         answers.open(questions(note, start, &r.display_name(), false, policy, now))
     };
     let before = store.load(client)?;
+    // Written meanwhile for the same appointment, in another window: what
+    // was typed here goes into that note, once the therapist agrees.
+    if let Some(saved) = saved_meanwhile(&before, &note) {
+        let text = format!(
+            "The note for this appointment was saved meanwhile, in another window (note {saved}). Add what you \
+             wrote here to it?"
+        );
+        if !answers.agrees(Ask::AddToSavedNote) {
+            return Ok(Outcome::Asks(vec![Question { ask: Ask::AddToSavedNote, text }]));
+        }
+        let ((), record) = store.update(client, now, "note added to", |r| {
+            let saved = saved_meanwhile(r, &note).unwrap_or_else(|| saved.clone());
+            r.add_to_session(&saved, note, now, policy)
+        })?;
+        return Ok(Outcome::Done(SavedNote { session: saved, record }));
+    }
     let open = ask(&before, &for_appointment(&before, note.clone(), now));
     if !open.is_empty() {
         return Ok(Outcome::Asks(open));
