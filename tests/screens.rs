@@ -1916,3 +1916,18 @@ fn esc_from_the_profile_opened_in_the_review_goes_back_to_the_review() {
     app.press("Tab p Esc");
     assert!(matches!(app.rt.model.screen, Screen::Clients), "{}", app.screen(80, 24));
 }
+
+// ---- Two days with the app (a user-tester's findings) ----------------------
+
+#[test]
+fn a_second_slash_finds_a_new_name_rather_than_adding_to_the_last() {
+    let mut app = App::demo();
+    app.press("Tab /");
+    app.type_text("aisha");
+    app.press("Enter /");
+    app.type_text("tom");
+    assert_eq!(app.rt.model.list.filter.as_ref().unwrap().text(), "tom");
+    assert_eq!(app.rt.model.selected_entry().unwrap().name(), "Tom Becker");
+    let screen = app.screen(80, 24);
+    assert!(screen.contains("/ tom") && !screen.contains("aishatom"), "{screen}");
+}

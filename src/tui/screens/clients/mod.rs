@@ -291,9 +291,11 @@ pub fn update(list: &mut ClientsState, ctx: &Ctx, action: Action) -> Outcome {
                 _ => Go::EditClient { client },
             });
         }
+        // Each `/` starts a new name to find, never adds to the last.
         Action::Filter => {
-            list.filter.get_or_insert_with(|| TextInput::one_line(""));
+            list.filter = Some(TextInput::one_line(""));
             list.filter_typing = true;
+            refilter_keeping(list, roster, selected);
         }
         Action::Back if list.filter.is_some() => {
             list.filter = None;
