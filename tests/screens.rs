@@ -737,7 +737,7 @@ fn a_long_name_shows_the_preferred_name_and_every_cut_text_ends_in_an_ellipsis()
 /// Every key the footer of the screen on show lists, whole on one line with its words.
 fn footer_keys_whole(app: &App, w: u16, h: u16) {
     let screen = app.screen(w, h);
-    for (key, help) in rapport::tui::keymap::footer(app.rt.model.context()) {
+    for (key, help) in rapport::tui::keymap::footer(app.rt.model.context(), false) {
         let entry = format!("{key} {help}");
         if rapport::fit::width(&entry) <= usize::from(w) {
             assert!(screen.lines().any(|l| l.contains(&entry)), "'{entry}' is split at {w}x{h}:\n{screen}");
@@ -1930,4 +1930,60 @@ fn a_second_slash_finds_a_new_name_rather_than_adding_to_the_last() {
     assert_eq!(app.rt.model.selected_entry().unwrap().name(), "Tom Becker");
     let screen = app.screen(80, 24);
     assert!(screen.contains("/ tom") && !screen.contains("aishatom"), "{screen}");
+}
+
+#[test]
+fn a_key_for_a_client_says_how_to_find_one_when_none_is_selected() {
+    let mut app = App::demo();
+    app.press("Tab /");
+    app.type_text("zzz");
+    app.press("Enter");
+    assert!(app.rt.model.selected_entry().is_none());
+    for key in ["t", "n", "r", "s", "p", "e", "x", "Enter"] {
+        app.press(key);
+        assert_eq!(app.status(), "No client selected: / finds one, a adds one.", "after {key}");
+        assert!(matches!(app.rt.model.screen, Screen::Clients) && app.rt.model.popup.is_none(), "after {key}");
+    }
+}
+
+#[test]
+fn an_empty_practice_offers_no_key_that_does_nothing_and_says_what_to_do() {
+    let mut app = App::empty();
+    let clients = app.screen(80, 24);
+    let footer: String = clients.lines().rev().take(3).collect::<Vec<_>>().join("\n");
+    assert!(footer.contains("a add client") && footer.contains("q quit"), "{clients}");
+    for gone in ["n new note", "r review", "t tasks", "s book", "p profile", "/ find", "search notes"] {
+        assert!(!footer.contains(gone), "'{gone}' does nothing without clients:\n{clients}");
+    }
+    for key in ["t", "n", "r", "Enter"] {
+        app.press(key);
+        assert_eq!(app.status(), "No clients yet: a in Clients adds one.", "after {key}");
+    }
+    app.press("Tab");
+    let today = app.screen(80, 24);
+    let footer: String = today.lines().rev().take(3).collect::<Vec<_>>().join("\n");
+    assert!(footer.contains("Tab clients") && footer.contains("q quit"), "{today}");
+    for gone in ["Enter review", "n note", "m move", "c cancel", "w awaiting", "search notes"] {
+        assert!(!footer.contains(gone), "'{gone}' does nothing without clients:\n{today}");
+    }
+    for key in ["Enter", "n", "m", "c"] {
+        app.press(key);
+        assert_eq!(app.status(), "No clients yet: a in Clients adds one.", "after {key}");
+    }
+}
+
+#[test]
+fn a_key_for_an_appointment_says_how_to_book_one_when_today_has_none() {
+    let mut app = App::empty();
+    app.press("a");
+    app.type_text("Maria Lopez");
+    app.press("C-s Tab");
+    for key in ["Enter", "n", "m", "c"] {
+        app.press(key);
+        assert_eq!(
+            app.status(),
+            "No appointment in the next 7 days: Tab to Clients, pick one, s books one.",
+            "after {key}"
+        );
+    }
 }

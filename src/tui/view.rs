@@ -38,7 +38,7 @@ pub fn view(m: &Model, frame: &mut Frame) {
     }
     let context = m.context();
     let mut keys = situational_keys(m, context);
-    keys.extend(footer(context));
+    keys.extend(footer(context, m.roster.clients.is_empty()));
     let footer_text = footer_lines(&keys, usize::from(area.width), &m.theme);
     let footer_height = footer_text.len() as u16;
     // A long message (an error with its reason and what to do) gets up to three lines.

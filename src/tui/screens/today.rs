@@ -12,7 +12,7 @@ use crate::tui::action::{Action, Effect};
 use crate::tui::ctx::{Ctx, Go, Outcome};
 use crate::tui::keys::{Binding, Context, DOWN, ENTER, ESC, TAB, UP, b, ctrl, k};
 use crate::tui::popup::{Confirmed, Popup};
-use crate::tui::roster::{AgendaRow, Roster};
+use crate::tui::roster::{AGENDA_DAYS, AgendaRow, Roster};
 use crate::tui::screens::list::{Rows, step};
 use crate::tui::screens::panel;
 use crate::tui::screens::profile::{Part, ProfileChange, item_ids};
@@ -227,16 +227,20 @@ pub fn view(t: &TodayState, ctx: &Ctx, frame: &mut Frame, area: Rect) {
 
 /// This screen's slice of the one key table.
 pub static KEYS: &[Binding] = &[
-    b(Context::Today, &[ENTER], Action::Review, "review", true).about("review before the appointment"),
-    b(Context::Today, &[UP, k('k')], Action::Up, "previous appointment", false),
-    b(Context::Today, &[DOWN, k('j')], Action::Down, "next appointment", false),
-    b(Context::Today, &[k('n')], Action::NewNote, "note", true).about("write the note for this appointment"),
-    b(Context::Today, &[k('m')], Action::MoveAppointment, "move", true).about("move the appointment"),
+    b(Context::Today, &[ENTER], Action::Review, "review", true).needs_client().about("review before the appointment"),
+    b(Context::Today, &[UP, k('k')], Action::Up, "previous appointment", false).needs_client(),
+    b(Context::Today, &[DOWN, k('j')], Action::Down, "next appointment", false).needs_client(),
+    b(Context::Today, &[k('n')], Action::NewNote, "note", true)
+        .needs_client()
+        .about("write the note for this appointment"),
+    b(Context::Today, &[k('m')], Action::MoveAppointment, "move", true).needs_client().about("move the appointment"),
     b(Context::Today, &[k('c')], Action::CancelAppointment, "cancel", true)
+        .needs_client()
         .about("cancel the appointment (asks first)"),
     b(Context::Today, &[k('w')], Action::Messages, "awaiting reply", true)
+        .needs_client()
         .about("the messages awaiting a reply (↓ past the appointments too)"),
-    b(Context::Today, &[ctrl('f')], Action::Search, "search notes", true),
+    b(Context::Today, &[ctrl('f')], Action::Search, "search notes", true).needs_client(),
     b(Context::Today, &[TAB], Action::SwitchTab, "clients", true),
     b(Context::Today, &[k('S')], Action::Sync, "sync", false)
         .about("sync with your other devices now (a synced practice; the header says where it stands)"),
@@ -268,6 +272,13 @@ pub fn update(t: &mut TodayState, ctx: &Ctx, action: Action) -> Outcome {
     let rows = ctx.roster.agenda(ctx.now);
     let row = rows.get(t.row).cloned();
     let waiting = awaiting(ctx.roster).len();
+    let for_a_row = matches!(
+        action,
+        Action::Review | Action::Open | Action::NewNote | Action::CancelAppointment | Action::MoveAppointment
+    );
+    if for_a_row && row.is_none() {
+        return no_appointment(ctx);
+    }
     match action {
         // Down from the last appointment goes on to the messages awaiting a reply.
         Action::Down if t.row + 1 >= rows.len() && waiting > 0 => {
@@ -335,6 +346,15 @@ pub fn update(t: &mut TodayState, ctx: &Ctx, action: Action) -> Outcome {
         _ => {}
     }
     Outcome::none()
+}
+
+/// What a key that needs an appointment says when there is none on Today.
+fn no_appointment(ctx: &Ctx) -> Outcome {
+    if ctx.roster.clients.is_empty() {
+        return ctx.no_client();
+    }
+    let (tab, book) = (ctx.key_for(Context::Today, Action::SwitchTab), ctx.key_for(Context::Clients, Action::Schedule));
+    Outcome::info(format!("No appointment in the next {AGENDA_DAYS} days: {tab} to Clients, pick one, {book} books one."))
 }
 
 /// Asks `question(name, when)` about row `r`'s appointment, `on_yes` being
