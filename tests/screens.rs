@@ -1987,3 +1987,19 @@ fn a_key_for_an_appointment_says_how_to_book_one_when_today_has_none() {
         );
     }
 }
+
+#[test]
+fn s_syncs_from_the_review_as_from_today_and_the_client_list() {
+    let mut app = App::demo();
+    app.press("Enter");
+    assert!(matches!(app.rt.model.screen, Screen::Review(_)));
+    app.press("S");
+    assert!(app.status().starts_with("This practice is on this device only."), "{}", app.status());
+    assert!(matches!(app.rt.model.screen, Screen::Review(_)), "S leaves the review where it was");
+    // In a synced practice the review's footer offers it, as Today's does.
+    app.rt.model.sync = Some(rapport::tui::sync::SyncMark::default());
+    let review = app.screen(80, 24);
+    assert!(review.lines().rev().take(3).any(|l| l.contains("S sync")), "{review}");
+    app.press("Esc");
+    assert!(app.screen(80, 24).lines().rev().take(3).any(|l| l.contains("S sync")));
+}

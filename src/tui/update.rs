@@ -388,7 +388,8 @@ fn step_model(m: &mut Model, action: Action) -> Vec<Effect> {
         m.screen = Screen::Search(Box::new(screens::search::open()));
         return vec![];
     }
-    if action == Action::Sync && matches!(m.screen, Screen::Today | Screen::Clients) && m.popup.is_none() {
+    // The key table says where S syncs (Today, the client list, the review).
+    if action == Action::Sync && m.popup.is_none() {
         let outcome = super::sync::sync_key(&mut m.sync);
         return apply(m, outcome);
     }

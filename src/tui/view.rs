@@ -84,7 +84,7 @@ pub fn view(m: &Model, frame: &mut Frame) {
 /// Keys shown first in the footer only while they do something: `S` in a
 /// synced practice, `c` on the review of a client with a conflict.
 fn situational_keys(m: &Model, context: Context) -> Vec<(String, &'static str)> {
-    let synced = m.sync.is_some() && matches!(context, Context::Today | Context::Clients);
+    let synced = m.sync.is_some() && TABLE.hint(context, &Action::Sync).is_some();
     let conflict = matches!(&m.screen, Screen::Review(v) if m.summary(v.client.as_str()).is_some_and(|s| s.conflicts > 0))
         && context == Context::Review;
     let shown = [(synced, Action::Sync), (conflict, Action::SettleConflict)];
