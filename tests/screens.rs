@@ -2003,3 +2003,25 @@ fn s_syncs_from_the_review_as_from_today_and_the_client_list() {
     app.press("Esc");
     assert!(app.screen(80, 24).lines().rev().take(3).any(|l| l.contains("S sync")));
 }
+
+#[test]
+fn an_achieved_or_dropped_goal_is_made_active_again_with_the_same_key() {
+    let mut app = App::demo();
+    app.press("Tab p Tab");
+    let goal = |app: &App| app.file("aisha-khan")["goals"][0]["status"].as_str().unwrap().to_string();
+    let before = goal(&app);
+    assert_eq!(before, "active", "the demo's first goal is active");
+    app.press("d");
+    assert_eq!(app.status(), "Goal g1 marked achieved.");
+    assert_eq!(goal(&app), "achieved");
+    assert!(app.screen(80, 24).contains("(achieved,"));
+    app.press("d");
+    assert_eq!(app.status(), "Goal g1 is active again.");
+    assert_eq!(goal(&app), "active");
+    assert!(app.screen(80, 24).contains("(active,"));
+    app.press("x");
+    assert_eq!(goal(&app), "dropped");
+    app.press("x");
+    assert_eq!(app.status(), "Goal g1 is active again.");
+    assert_eq!(goal(&app), "active");
+}
