@@ -935,7 +935,7 @@ fn a_search_line_no_client_file_holds_shows_no_hit_in_the_app() {
     app.press("C-f");
     app.type_text("suicidal");
     let screen = app.screen(80, 24);
-    assert!(screen.contains("Results (0)") && screen.contains("Nothing found for 'suicidal'."), "{screen}");
+    assert!(screen.contains("Results (0)") && screen.contains("Nothing in the notes for 'suicidal'."), "{screen}");
     assert!(!screen.contains("James Okafor"), "{screen}");
 }
 
@@ -2024,4 +2024,18 @@ fn an_achieved_or_dropped_goal_is_made_active_again_with_the_same_key() {
     app.press("x");
     assert_eq!(app.status(), "Goal g1 is active again.");
     assert_eq!(goal(&app), "active");
+}
+
+#[test]
+fn searching_the_notes_for_a_clients_name_points_to_slash_when_nothing_is_found() {
+    let mut app = App::demo();
+    app.press("C-f");
+    app.type_text("lindqvist");
+    let screen = app.screen(80, 24);
+    assert!(screen.contains("Nothing in the notes for 'lindqvist'."), "{screen}");
+    assert!(screen.contains("To find the client Erik Lindqvist, press / in Clients."), "{screen}");
+    app.press("C-u");
+    app.type_text("zzzz");
+    let screen = app.screen(80, 24);
+    assert!(screen.contains("Nothing in the notes for 'zzzz'.") && !screen.contains("To find"), "{screen}");
 }

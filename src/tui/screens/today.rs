@@ -354,7 +354,9 @@ fn no_appointment(ctx: &Ctx) -> Outcome {
         return ctx.no_client();
     }
     let (tab, book) = (ctx.key_for(Context::Today, Action::SwitchTab), ctx.key_for(Context::Clients, Action::Schedule));
-    Outcome::info(format!("No appointment in the next {AGENDA_DAYS} days: {tab} to Clients, pick one, {book} books one."))
+    Outcome::info(format!(
+        "No appointment in the next {AGENDA_DAYS} days: {tab} to Clients, pick one, {book} books one."
+    ))
 }
 
 /// Asks `question(name, when)` about row `r`'s appointment, `on_yes` being
