@@ -2039,3 +2039,33 @@ fn searching_the_notes_for_a_clients_name_points_to_slash_when_nothing_is_found(
     let screen = app.screen(80, 24);
     assert!(screen.contains("Nothing in the notes for 'zzzz'.") && !screen.contains("To find"), "{screen}");
 }
+
+#[test]
+fn after_a_note_is_saved_the_next_clients_review_is_at_most_two_keys_away() {
+    // Begun on Today: Ctrl-S comes back to Today on the next appointment, and Enter reviews it.
+    let mut app = App::demo();
+    app.press("Up");
+    app.press("n");
+    app.type_text("breathing");
+    app.press("C-s");
+    assert_eq!(app.status(), "Note saved for Mari (s9).");
+    assert!(matches!(app.rt.model.screen, Screen::Today), "{:?}", app.rt.model.screen);
+    let today = app.screen(80, 24);
+    assert!(row(&today, "08:00 Maria López (Mari)").contains(" noted "), "{today}");
+    app.press("Enter");
+    let Screen::Review(review) = &app.rt.model.screen else { panic!("the review expected") };
+    assert_eq!(review.client.as_str(), "james-okafor");
+
+    // Begun in the client list: the note shows there, and Tab, Enter reviews the next client.
+    let mut app = App::demo();
+    app.press("Tab");
+    app.rt.model.select_client("maria-lopez");
+    app.press("n");
+    app.type_text("breathing");
+    app.press("C-s");
+    assert!(matches!(app.rt.model.screen, Screen::Clients));
+    assert!(app.screen(80, 24).contains("breathing"));
+    app.press("Tab Enter");
+    let Screen::Review(review) = &app.rt.model.screen else { panic!("the review expected") };
+    assert_eq!(review.client.as_str(), "james-okafor");
+}

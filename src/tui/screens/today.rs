@@ -51,6 +51,18 @@ pub fn on_saved(t: &mut TodayState, ctx: &Ctx) {
     messages_changed(t, ctx.roster);
 }
 
+/// After a note is saved: the selection on the next appointment to see
+/// (under way or to come, booked, its note not written), so Enter opens
+/// its review; with none, where Today opens.
+pub fn on_note_saved(t: &mut TodayState, ctx: &Ctx) {
+    let rows = ctx.roster.agenda(ctx.now);
+    let next =
+        |r: &AgendaRow| !r.appointment.is_cancelled() && r.appointment.note.is_none() && r.appointment.end() > ctx.now;
+    t.row = rows.iter().position(next).unwrap_or_else(|| opening_row(&rows, ctx.now));
+    t.messages_focus = false;
+    t.follow = None;
+}
+
 /// How soon after a session ends Today opens on its note (due) rather than
 /// the next appointment: the break between two sessions.
 const JUST_ENDED_MINUTES: i64 = 30;
