@@ -665,7 +665,8 @@ fn add_max(store: &Store) {
     let r = store.create_client(profile, dt("2026-11-01 09:00")).unwrap();
     store
         .update(&r.client.id, dt(NOW), "test", |r| {
-            r.schedule(dt("2026-11-26 10:30"), 50, 0)?;
+            // After the others' that day: his row shows his reminder, no double booking.
+            r.schedule(dt("2026-11-26 15:00"), 50, 0)?;
             r.add_personal(
                 "his daughter's graduation ceremony at the cathedral".into(),
                 None,
@@ -703,7 +704,7 @@ fn cut_without_ellipsis(screen: &str) -> Vec<String> {
 fn a_long_name_shows_the_preferred_name_and_every_cut_text_ends_in_an_ellipsis() {
     let mut app = App::demo_with(add_max);
     let today = app.screen(80, 24);
-    assert!(today.contains(" 10:30 Max · Maximilian Alexan… in 55 min"), "{today}");
+    assert!(today.contains(" 15:00 Max · Maximilian Alexan… in 5 h 25 min"), "{today}");
     assert!(today.contains("ask: his daughter's graduation…"), "{today}");
     assert!(
         today.contains("│Max · Maximilian Alexan… email 6 days ago: wants to talk about moving our se…█│"),
@@ -2068,4 +2069,37 @@ fn after_a_note_is_saved_the_next_clients_review_is_at_most_two_keys_away() {
     app.press("Tab Enter");
     let Screen::Review(review) = &app.rt.model.screen else { panic!("the review expected") };
     assert_eq!(review.client.as_str(), "james-okafor");
+}
+
+#[test]
+fn today_marks_a_double_booking_on_both_rows_and_shows_every_warning_whole_at_80_columns() {
+    // Lena is booked 10:30-11:20: over Jim's 10:00 and Priya's 11:00.
+    let mut app = App::demo_with(|store| {
+        let lena = ClientProfile { name: "Lena Fischer".into(), ..Default::default() };
+        let r = store.create_client(lena, dt("2026-11-01 09:00")).unwrap();
+        store.update(&r.client.id, dt(NOW), "test", |r| r.schedule(dt("2026-11-26 10:30"), 50, 0)).unwrap();
+    });
+    for (w, h) in [(80, 24), (120, 40)] {
+        let today = app.screen(w, h);
+        assert!(row(&today, "│ 10:00 James Okafor (Jim)").contains("!! overlaps 10:30 Lena Fischer"), "{today}");
+        assert!(row(&today, "│ 10:30 Lena Fischer").contains("!! overlaps 10:00 Jim"), "{today}");
+        assert!(today.contains("!! overlaps 11:00 Priya Raman"), "{today}");
+        assert!(row(&today, "│ 11:00 Priya Raman").contains("!! overlaps 10:30 Lena Fischer"), "{today}");
+        // Jim's alliance warning goes on below his row, whole.
+        let words: Vec<&str> = today
+            .lines()
+            .skip_while(|l| !l.contains("10:00 James Okafor"))
+            .take(4)
+            .flat_map(|l| l.trim_matches(|c| "│█║ ".contains(c)).split_whitespace())
+            .collect();
+        let said = words.join(" ");
+        assert!(said.contains("!! alliance: last SRS 34, ask how the sessions feel"), "{said}\n{today}");
+        assert!(!today.lines().any(|l| l.contains("!!") && l.contains("…")), "no warning is cut:\n{today}");
+    }
+    // Cancelled, the double booking is gone from every row.
+    app.press("Down c");
+    assert!(app.screen(80, 24).contains("Cancel Lena Fischer's appointment"));
+    app.press("y");
+    let today = app.screen(80, 24);
+    assert!(!today.contains("overlaps"), "{today}");
 }

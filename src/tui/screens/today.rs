@@ -1,6 +1,7 @@
 //! Today: the appointments of today and the next days, and every message
 //! awaiting a reply. The app opens here.
 
+use crate::domain::agenda::{MARK, Warning};
 use crate::domain::appointments::AppointmentState;
 use crate::domain::name_within;
 use crate::domain::time::{ago, format_day_near, relative};
@@ -122,6 +123,41 @@ fn name_column(cols: usize) -> usize {
     (cols.saturating_sub(22) * 3 / 7).clamp(12, 40)
 }
 
+/// One line of the agenda: a day's heading, an appointment's row (with
+/// the first line of its warnings), or a further line of its warnings.
+enum AgendaLine {
+    Day(NaiveDate),
+    Row(usize, NaiveDate, Option<String>),
+    More(String),
+}
+
+impl AgendaLine {
+    fn day(&self) -> Option<NaiveDate> {
+        match self {
+            AgendaLine::Day(d) | AgendaLine::Row(_, d, _) => Some(*d),
+            AgendaLine::More(_) => None,
+        }
+    }
+}
+
+/// The most lines one warning takes beside a row; past them it is cut with `…`.
+const WARNING_LINES: usize = 3;
+
+/// A row's warnings (on `day`) as lines of at most `cols`: each wrapped
+/// whole under its `!!`, so none is cut in a window 80 columns wide.
+fn warning_lines(warnings: &[Warning], day: NaiveDate, cols: usize) -> Vec<String> {
+    let mut lines = Vec::new();
+    for w in warnings {
+        let (mark, indent) = (format!("{MARK} "), " ".repeat(MARK.len() + 1));
+        for (i, part) in
+            fit::wrap(&w.text(day), cols.saturating_sub(indent.len()), WARNING_LINES).into_iter().enumerate()
+        {
+            lines.push(format!("{}{part}", if i == 0 { &mark } else { &indent }));
+        }
+    }
+    lines
+}
+
 pub fn view(t: &TodayState, ctx: &Ctx, frame: &mut Frame, area: Rect) {
     let theme = ctx.theme;
     let rows = ctx.roster.agenda(ctx.now);
@@ -151,21 +187,7 @@ pub fn view(t: &TodayState, ctx: &Ctx, frame: &mut Frame, area: Rect) {
         frame.render_widget(Paragraph::new(text), inner);
     } else {
         let today = ctx.now.date();
-        // Day headings stand between the rows. First find where each row and
-        // heading falls, then draw only the lines that are on screen.
-        let mut layout: Vec<(Option<usize>, NaiveDate)> = Vec::new();
-        let mut selected_line = 0;
-        for (i, row) in rows.iter().enumerate() {
-            let day = row.appointment.start.date();
-            if layout.last().is_none_or(|(_, d)| *d != day) {
-                layout.push((None, day));
-            }
-            if i == t.row {
-                selected_line = layout.len();
-            }
-            layout.push((Some(i), day));
-        }
-        // " 10:00 " name " " "in 1 h 25 min " reminder
+        // " 10:00 " name " " "in 1 h 25 min " reminder or warnings.
         // As wide as the longest name needs, within the column's limit.
         let longest = rows
             .iter()
@@ -173,18 +195,46 @@ pub fn view(t: &TodayState, ctx: &Ctx, frame: &mut Frame, area: Rect) {
             .map(|s| fit::width(&s.display_name()))
             .max();
         let name_width = name_column(usize::from(inner.width)).min(longest.unwrap_or(0).max(12));
+        let lead = 7 + name_width + 1 + 14;
+        // The room beside a row, a scrollbar's column kept free.
+        let reminder_width = usize::from(inner.width).saturating_sub(1 + lead);
+        // Day headings stand between the rows, and a row's warnings go on
+        // below it, whole. First find where each falls, then draw only the
+        // lines that are on screen.
+        let mut layout: Vec<AgendaLine> = Vec::new();
+        let mut selected_line = 0;
+        for (i, row) in rows.iter().enumerate() {
+            let day = row.appointment.start.date();
+            if !layout.iter().rev().find_map(AgendaLine::day).is_some_and(|d| d == day) {
+                layout.push(AgendaLine::Day(day));
+            }
+            if i == t.row {
+                selected_line = layout.len();
+            }
+            let mut beside = warning_lines(&row.warnings, day, reminder_width).into_iter();
+            layout.push(AgendaLine::Row(i, day, beside.next()));
+            layout.extend(beside.map(AgendaLine::More));
+        }
         let list = Rows::new(layout.len(), (!on_messages).then_some(selected_line), theme.selected());
-        list.draw(frame, inner, |line, cols| {
-            let reminder_width = cols.saturating_sub(7 + name_width + 1 + 14);
-            let (row, day) = layout[line];
-            let Some(i) = row else {
-                let label = match (day - today).num_days() {
-                    -1 => format!("Yesterday, {}", format_day_near(day, today)),
-                    0 => format!("Today, {}", format_day_near(today, today)),
-                    1 => format!("Tomorrow, {}", format_day_near(day, today)),
-                    _ => format_day_near(day, today),
-                };
-                return ListItem::new(Line::styled(label, theme.heading()));
+        list.draw(frame, inner, |line, _| {
+            let (i, day, warning) = match &layout[line] {
+                AgendaLine::Day(day) => {
+                    let day = *day;
+                    let label = match (day - today).num_days() {
+                        -1 => format!("Yesterday, {}", format_day_near(day, today)),
+                        0 => format!("Today, {}", format_day_near(today, today)),
+                        1 => format!("Tomorrow, {}", format_day_near(day, today)),
+                        _ => format_day_near(day, today),
+                    };
+                    return ListItem::new(Line::styled(label, theme.heading()));
+                }
+                AgendaLine::More(more) => {
+                    return ListItem::new(Line::from(vec![
+                        Span::raw(" ".repeat(lead)),
+                        Span::styled(more.clone(), theme.warning()),
+                    ]));
+                }
+                AgendaLine::Row(i, day, warning) => (*i, *day, warning),
             };
             let (client, a) = (&rows[i].client, &rows[i].appointment);
             let summary = ctx.roster.summary(client.as_str());
@@ -192,17 +242,20 @@ pub fn view(t: &TodayState, ctx: &Ctx, frame: &mut Frame, area: Rect) {
                 Some(s) => name_within(&s.name, s.preferred_name.as_deref(), name_width),
                 None => client.to_string(),
             };
-            // A warning from the measures shows before any reminder.
-            let (reminder, reminder_style) = match summary.and_then(|s| s.flag.clone()) {
-                Some(flag) => (format!("!! {flag}"), theme.warning()),
-                None => (summary.and_then(|s| s.reminder.clone()).unwrap_or_default(), theme.quiet()),
+            // A warning shows before any reminder.
+            let (reminder, reminder_style) = match warning {
+                Some(w) => (w.clone(), theme.warning()),
+                None => {
+                    let reminder = summary.and_then(|s| s.reminder.as_deref()).unwrap_or_default();
+                    (fit(reminder, reminder_width).into_owned(), theme.quiet())
+                }
             };
             let (when, when_style) = when(ctx, a, day);
             ListItem::new(Line::from(vec![
                 Span::raw(format!(" {} ", a.start.format("%H:%M"))),
                 Span::raw(format!("{} ", fit_exact(&name, name_width))),
                 Span::styled(format!("{when:<14}"), when_style),
-                Span::styled(fit(&reminder, reminder_width).into_owned(), reminder_style),
+                Span::styled(reminder, reminder_style),
             ]))
         });
     }
