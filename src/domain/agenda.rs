@@ -50,7 +50,21 @@ impl Warning {
     pub fn marked(&self, day: NaiveDate) -> String {
         format!("{MARK} {}", self.text(day))
     }
+
+    /// Its words marked, in lines of at most `cols`: wrapped whole under
+    /// the mark, cut (ending in `…`) only past [`WARNING_LINES`].
+    pub fn lines(&self, day: NaiveDate, cols: usize) -> Vec<String> {
+        let indent = " ".repeat(MARK.len() + 1);
+        crate::fit::wrap(&self.text(day), cols.saturating_sub(indent.len()), WARNING_LINES)
+            .into_iter()
+            .enumerate()
+            .map(|(i, part)| if i == 0 { format!("{MARK} {part}") } else { format!("{indent}{part}") })
+            .collect()
+    }
 }
+
+/// The most lines one warning takes; past them it is cut with `…`.
+pub const WARNING_LINES: usize = 3;
 
 /// The warnings beside each of `slots`, which are sorted by start: its
 /// overlaps first, in time order, then the measures' warning. A cancelled
@@ -110,6 +124,11 @@ mod tests {
         assert_eq!(said[1], ["!! overlaps 10:00 Lena", "!! alliance: last SRS 34"]);
         assert!(said[2].is_empty(), "a cancelled appointment overlaps nothing");
         assert!(said[3].is_empty(), "11:20 starts as 10:30 ends: back to back");
+        assert_eq!(
+            warnings(&slots)[1][1].lines(day, 16),
+            ["!! alliance:", "   last SRS 34"],
+            "wrapped whole under its mark"
+        );
         let next_day = day.succ_opt().unwrap();
         assert_eq!(warnings(&slots)[0][0].marked(next_day), "!! overlaps Thu 26 Nov 10:30 Tom Becker");
     }

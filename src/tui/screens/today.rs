@@ -1,7 +1,7 @@
 //! Today: the appointments of today and the next days, and every message
 //! awaiting a reply. The app opens here.
 
-use crate::domain::agenda::{MARK, Warning};
+use crate::domain::agenda::Warning;
 use crate::domain::appointments::AppointmentState;
 use crate::domain::name_within;
 use crate::domain::time::{ago, format_day_near, relative};
@@ -140,22 +140,10 @@ impl AgendaLine {
     }
 }
 
-/// The most lines one warning takes beside a row; past them it is cut with `…`.
-const WARNING_LINES: usize = 3;
-
 /// A row's warnings (on `day`) as lines of at most `cols`: each wrapped
 /// whole under its `!!`, so none is cut in a window 80 columns wide.
 fn warning_lines(warnings: &[Warning], day: NaiveDate, cols: usize) -> Vec<String> {
-    let mut lines = Vec::new();
-    for w in warnings {
-        let (mark, indent) = (format!("{MARK} "), " ".repeat(MARK.len() + 1));
-        for (i, part) in
-            fit::wrap(&w.text(day), cols.saturating_sub(indent.len()), WARNING_LINES).into_iter().enumerate()
-        {
-            lines.push(format!("{}{part}", if i == 0 { &mark } else { &indent }));
-        }
-    }
-    lines
+    warnings.iter().flat_map(|w| w.lines(day, cols)).collect()
 }
 
 pub fn view(t: &TodayState, ctx: &Ctx, frame: &mut Frame, area: Rect) {
@@ -205,7 +193,7 @@ pub fn view(t: &TodayState, ctx: &Ctx, frame: &mut Frame, area: Rect) {
         let mut selected_line = 0;
         for (i, row) in rows.iter().enumerate() {
             let day = row.appointment.start.date();
-            if !layout.iter().rev().find_map(AgendaLine::day).is_some_and(|d| d == day) {
+            if layout.iter().rev().find_map(AgendaLine::day).is_none_or(|d| d != day) {
                 layout.push(AgendaLine::Day(day));
             }
             if i == t.row {
