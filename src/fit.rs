@@ -55,9 +55,35 @@ pub fn fit_with_tail(text: &str, tail: &str, cols: usize) -> String {
     format!("{}{tail}", fit(text, cols - tail_width))
 }
 
+/// `text` wrapped at word boundaries into lines of at most `cols` columns,
+/// at most `max_lines` of them: what does not fit in those is cut from the
+/// last, which then ends in `…`.
+pub fn wrap(text: &str, cols: usize, max_lines: usize) -> Vec<String> {
+    let cols = cols.max(1);
+    let mut lines: Vec<String> = textwrap::wrap(text, cols).into_iter().map(|l| fit(&l, cols).into_owned()).collect();
+    if lines.len() > max_lines.max(1) {
+        let keep = max_lines.max(1);
+        let rest = lines.split_off(keep).join(" ");
+        let last = lines.pop().unwrap_or_default();
+        // Always longer than the line: the cut shows.
+        lines.push(fit(&format!("{last} {rest}"), cols).into_owned());
+    }
+    lines
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_wrapped_text_cut_short_ends_in_an_ellipsis() {
+        assert_eq!(
+            wrap("alliance: last SRS 34, ask how the sessions are going", 20, 3),
+            ["alliance: last SRS", "34, ask how the", "sessions are going"]
+        );
+        assert_eq!(wrap("one two three four five six", 9, 2), ["one two", "three fo…"]);
+        assert_eq!(wrap("short", 20, 2), ["short"]);
+    }
 
     #[test]
     fn a_cut_text_ends_in_an_ellipsis_within_the_width() {

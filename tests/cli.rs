@@ -286,20 +286,16 @@ fn booking_in_the_past_or_over_another_clients_time_warns_and_the_agenda_says_so
     let out = ok(d.path(), NOW, &["appointment", "tom", "--at", "2026-11-23 10:30"]);
     assert!(out.contains("Warning: this overlaps Maria Lopez's appointment at 2026-11-23 10:00."), "{out}");
 
+    // The agenda marks the double booking on both rows, in Today's words.
     let agenda = ok(d.path(), NOW, &["agenda"]);
     assert!(
-        agenda.contains("  10:00  Maria Lopez (Mari)   50 min\n         Warning: this overlaps Tom Becker at 10:30.\n"),
+        agenda.contains("  10:00  Maria Lopez (Mari)   50 min\n         !! overlaps 10:30 Tom Becker\n"),
         "{agenda}"
     );
-    assert!(
-        agenda.contains(
-            "  10:30  Tom Becker           50 min\n         Warning: this overlaps Maria Lopez (Mari) at 10:00.\n"
-        ),
-        "{agenda}"
-    );
-    assert_eq!(agenda.matches("Warning").count(), 2, "{agenda}");
+    assert!(agenda.contains("  10:30  Tom Becker           50 min\n         !! overlaps 10:00 Mari\n"), "{agenda}");
+    assert_eq!(agenda.matches("!!").count(), 2, "{agenda}");
     ok(d.path(), NOW, &["appointment", "cancel", "tom", "--at", "2026-11-23 10:30"]);
-    assert!(!ok(d.path(), NOW, &["agenda"]).contains("Warning"));
+    assert!(!ok(d.path(), NOW, &["agenda"]).contains("!!"));
 }
 
 #[test]
@@ -938,4 +934,41 @@ fn every_argument_of_every_command_says_what_it_is() {
     let mut missing = Vec::new();
     walk(&rapport::cli::args::Cli::command(), "rapport", &mut missing);
     assert!(missing.is_empty(), "arguments with no description in --help: {missing:#?}");
+}
+
+#[test]
+fn the_agenda_shows_todays_warnings_fits_80_columns_and_skips_empty_days() {
+    let d = tempfile::tempdir().unwrap();
+    let store = rapport::store::Store::open(d.path()).unwrap();
+    rapport::demo::write_sample_practice(&store, rapport::domain::time::dt(NOW)).unwrap();
+    drop(store);
+    // A double booking over Jim's, and a reminder too long for a line.
+    ok(d.path(), NOW, &["client", "add", "Lena Fischer"]);
+    ok(
+        d.path(),
+        NOW,
+        &["task", "add", "lena", "write down three moments in the week when the worry was quieter than usual"],
+    );
+    ok(d.path(), NOW, &["appointment", "lena", "--at", "2026-11-23 10:30"]);
+    let week = ok(d.path(), NOW, &["agenda", "--days", "8"]);
+    assert!(week.contains("         !! overlaps 10:30 Lena Fischer\n"), "{week}");
+    assert!(week.contains("         !! overlaps 10:00 Jim\n"), "{week}");
+    assert!(week.contains("task: write down three moments in the wee…\n"), "a long reminder is cut with …:\n{week}");
+    let jim = week.lines().position(|l| l.contains("James Okafor (Jim)")).expect(&week);
+    let below: Vec<&str> = week.lines().skip(jim + 1).take_while(|l| l.starts_with("         ")).collect();
+    assert!(
+        below.iter().any(|l| l.trim_start().starts_with("!! alliance: last SRS")),
+        "the measures' warning, as on Today:\n{week}"
+    );
+    for line in week.lines() {
+        assert!(rapport::fit::width(line) <= 80, "wider than 80 columns: '{line}'\n{week}");
+    }
+    let long = ok(d.path(), NOW, &["agenda", "--days", "60"]);
+    assert!(!long.contains("No appointments"), "empty days are skipped:\n{long}");
+    assert!(long.lines().filter(|l| !l.starts_with(' ')).count() > 2, "{long}");
+    assert!(long.lines().all(|l| rapport::fit::width(l) <= 80), "{long}");
+    // A day alone still says it is free; many days with nothing say so once.
+    assert!(ok(d.path(), NOW, &["agenda", "--date", "2027-06-01"]).contains("  No appointments"));
+    let none = ok(d.path(), NOW, &["agenda", "--date", "2027-06-01", "--days", "3"]);
+    assert_eq!(none.lines().next().unwrap(), "No appointments from Tue 1 Jun 2027 to Thu 3 Jun 2027.", "{none}");
 }

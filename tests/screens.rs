@@ -675,7 +675,8 @@ fn add_max(store: &Store) {
     let r = store.create_client(profile, dt("2026-11-01 09:00")).unwrap();
     store
         .update(&r.client.id, dt(NOW), "test", |r| {
-            r.schedule(dt("2026-11-26 10:30"), 50, 0)?;
+            // After the others' that day: his row shows his reminder, no double booking.
+            r.schedule(dt("2026-11-26 15:00"), 50, 0)?;
             r.add_personal(
                 "his daughter's graduation ceremony at the cathedral".into(),
                 None,
@@ -713,7 +714,7 @@ fn cut_without_ellipsis(screen: &str) -> Vec<String> {
 fn a_long_name_shows_the_preferred_name_and_every_cut_text_ends_in_an_ellipsis() {
     let mut app = App::demo_with(add_max);
     let today = app.screen(80, 24);
-    assert!(today.contains(" 10:30 Max · Maximilian Alexan… in 55 min"), "{today}");
+    assert!(today.contains(" 15:00 Max · Maximilian Alexan… in 5 h 25 min"), "{today}");
     assert!(today.contains("ask: his daughter's graduation…"), "{today}");
     assert!(
         today.contains("│Max · Maximilian Alexan… email 6 days ago: wants to talk about moving our se…█│"),
@@ -747,7 +748,7 @@ fn a_long_name_shows_the_preferred_name_and_every_cut_text_ends_in_an_ellipsis()
 /// Every key the footer of the screen on show lists, whole on one line with its words.
 fn footer_keys_whole(app: &App, w: u16, h: u16) {
     let screen = app.screen(w, h);
-    for (key, help) in rapport::tui::keymap::footer(app.rt.model.context()) {
+    for (key, help) in rapport::tui::keymap::footer(app.rt.model.context(), false) {
         let entry = format!("{key} {help}");
         if rapport::fit::width(&entry) <= usize::from(w) {
             assert!(screen.lines().any(|l| l.contains(&entry)), "'{entry}' is split at {w}x{h}:\n{screen}");
@@ -945,7 +946,7 @@ fn a_search_line_no_client_file_holds_shows_no_hit_in_the_app() {
     app.press("C-f");
     app.type_text("suicidal");
     let screen = app.screen(80, 24);
-    assert!(screen.contains("Results (0)") && screen.contains("Nothing found for 'suicidal'."), "{screen}");
+    assert!(screen.contains("Results (0)") && screen.contains("Nothing in the notes for 'suicidal'."), "{screen}");
     assert!(!screen.contains("James Okafor"), "{screen}");
 }
 
@@ -1961,4 +1962,190 @@ fn a_watch_for_item_is_resolved_at_once_kept_in_the_record_and_u_sets_it_back() 
     assert_eq!(app.rt.store.load(&id).unwrap().watch_for[0].resolved_on, None);
     app.press("u");
     assert!(app.status().contains("is not resolved: r resolves it"), "{}", app.status());
+}
+
+// ---- Two days with the app (a user-tester's findings) ----------------------
+
+#[test]
+fn a_second_slash_finds_a_new_name_rather_than_adding_to_the_last() {
+    let mut app = App::demo();
+    app.press("Tab /");
+    app.type_text("aisha");
+    app.press("Enter /");
+    app.type_text("tom");
+    assert_eq!(app.rt.model.list.filter.as_ref().unwrap().text(), "tom");
+    assert_eq!(app.rt.model.selected_entry().unwrap().name(), "Tom Becker");
+    let screen = app.screen(80, 24);
+    assert!(screen.contains("/ tom") && !screen.contains("aishatom"), "{screen}");
+}
+
+#[test]
+fn a_key_for_a_client_says_how_to_find_one_when_none_is_selected() {
+    let mut app = App::demo();
+    app.press("Tab /");
+    app.type_text("zzz");
+    app.press("Enter");
+    assert!(app.rt.model.selected_entry().is_none());
+    for key in ["t", "n", "r", "s", "p", "e", "x", "Enter"] {
+        app.press(key);
+        assert_eq!(app.status(), "No client selected: / finds one, a adds one.", "after {key}");
+        assert!(matches!(app.rt.model.screen, Screen::Clients) && app.rt.model.popup.is_none(), "after {key}");
+    }
+}
+
+#[test]
+fn an_empty_practice_offers_no_key_that_does_nothing_and_says_what_to_do() {
+    let mut app = App::empty();
+    let clients = app.screen(80, 24);
+    let footer: String = clients.lines().rev().take(3).collect::<Vec<_>>().join("\n");
+    assert!(footer.contains("a add client") && footer.contains("q quit"), "{clients}");
+    for gone in ["n new note", "r review", "t tasks", "s book", "p profile", "/ find", "search notes"] {
+        assert!(!footer.contains(gone), "'{gone}' does nothing without clients:\n{clients}");
+    }
+    for key in ["t", "n", "r", "Enter"] {
+        app.press(key);
+        assert_eq!(app.status(), "No clients yet: a in Clients adds one.", "after {key}");
+    }
+    app.press("Tab");
+    let today = app.screen(80, 24);
+    let footer: String = today.lines().rev().take(3).collect::<Vec<_>>().join("\n");
+    assert!(footer.contains("Tab clients") && footer.contains("q quit"), "{today}");
+    for gone in ["Enter review", "n note", "m move", "c cancel", "w awaiting", "search notes"] {
+        assert!(!footer.contains(gone), "'{gone}' does nothing without clients:\n{today}");
+    }
+    for key in ["Enter", "n", "m", "c"] {
+        app.press(key);
+        assert_eq!(app.status(), "No clients yet: a in Clients adds one.", "after {key}");
+    }
+}
+
+#[test]
+fn a_key_for_an_appointment_says_how_to_book_one_when_today_has_none() {
+    let mut app = App::empty();
+    app.press("a");
+    app.type_text("Maria Lopez");
+    app.press("C-s Tab");
+    for key in ["Enter", "n", "m", "c"] {
+        app.press(key);
+        assert_eq!(
+            app.status(),
+            "No appointment in the next 7 days: Tab to Clients, pick one, s books one.",
+            "after {key}"
+        );
+    }
+}
+
+#[test]
+fn s_syncs_from_the_review_as_from_today_and_the_client_list() {
+    let mut app = App::demo();
+    app.press("Enter");
+    assert!(matches!(app.rt.model.screen, Screen::Review(_)));
+    app.press("S");
+    assert!(app.status().starts_with("This practice is on this device only."), "{}", app.status());
+    assert!(matches!(app.rt.model.screen, Screen::Review(_)), "S leaves the review where it was");
+    // In a synced practice the review's footer offers it, as Today's does.
+    app.rt.model.sync = Some(rapport::tui::sync::SyncMark::default());
+    let review = app.screen(80, 24);
+    assert!(review.lines().rev().take(3).any(|l| l.contains("S sync")), "{review}");
+    app.press("Esc");
+    assert!(app.screen(80, 24).lines().rev().take(3).any(|l| l.contains("S sync")));
+}
+
+#[test]
+fn an_achieved_or_dropped_goal_is_made_active_again_with_the_same_key() {
+    let mut app = App::demo();
+    app.press("Tab p Tab");
+    let goal = |app: &App| app.file("aisha-khan")["goals"][0]["status"].as_str().unwrap().to_string();
+    let before = goal(&app);
+    assert_eq!(before, "active", "the demo's first goal is active");
+    app.press("d");
+    assert_eq!(app.status(), "Goal g1 marked achieved.");
+    assert_eq!(goal(&app), "achieved");
+    assert!(app.screen(80, 24).contains("(achieved,"));
+    app.press("d");
+    assert_eq!(app.status(), "Goal g1 is active again.");
+    assert_eq!(goal(&app), "active");
+    assert!(app.screen(80, 24).contains("(active,"));
+    app.press("x");
+    assert_eq!(goal(&app), "dropped");
+    app.press("x");
+    assert_eq!(app.status(), "Goal g1 is active again.");
+    assert_eq!(goal(&app), "active");
+}
+
+#[test]
+fn searching_the_notes_for_a_clients_name_points_to_slash_when_nothing_is_found() {
+    let mut app = App::demo();
+    app.press("C-f");
+    app.type_text("lindqvist");
+    let screen = app.screen(80, 24);
+    assert!(screen.contains("Nothing in the notes for 'lindqvist'."), "{screen}");
+    assert!(screen.contains("To find the client Erik Lindqvist, press / in Clients."), "{screen}");
+    app.press("C-u");
+    app.type_text("zzzz");
+    let screen = app.screen(80, 24);
+    assert!(screen.contains("Nothing in the notes for 'zzzz'.") && !screen.contains("To find"), "{screen}");
+}
+
+#[test]
+fn after_a_note_is_saved_the_next_clients_review_is_at_most_two_keys_away() {
+    // Begun on Today: Ctrl-S comes back to Today on the next appointment, and Enter reviews it.
+    let mut app = App::demo();
+    app.press("Up");
+    app.press("n");
+    app.type_text("breathing");
+    app.press("C-s");
+    assert_eq!(app.status(), "Note saved for Mari (s9).");
+    assert!(matches!(app.rt.model.screen, Screen::Today), "{:?}", app.rt.model.screen);
+    let today = app.screen(80, 24);
+    assert!(row(&today, "08:00 Maria López (Mari)").contains(" noted "), "{today}");
+    app.press("Enter");
+    let Screen::Review(review) = &app.rt.model.screen else { panic!("the review expected") };
+    assert_eq!(review.client.as_str(), "james-okafor");
+
+    // Begun in the client list: the note shows there, and Tab, Enter reviews the next client.
+    let mut app = App::demo();
+    app.press("Tab");
+    app.rt.model.select_client("maria-lopez");
+    app.press("n");
+    app.type_text("breathing");
+    app.press("C-s");
+    assert!(matches!(app.rt.model.screen, Screen::Clients));
+    assert!(app.screen(80, 24).contains("breathing"));
+    app.press("Tab Enter");
+    let Screen::Review(review) = &app.rt.model.screen else { panic!("the review expected") };
+    assert_eq!(review.client.as_str(), "james-okafor");
+}
+
+#[test]
+fn today_marks_a_double_booking_on_both_rows_and_shows_every_warning_whole_at_80_columns() {
+    // Lena is booked 10:30-11:20: over Jim's 10:00 and Priya's 11:00.
+    let mut app = App::demo_with(|store| {
+        let lena = ClientProfile { name: "Lena Fischer".into(), ..Default::default() };
+        let r = store.create_client(lena, dt("2026-11-01 09:00")).unwrap();
+        store.update(&r.client.id, dt(NOW), "test", |r| r.schedule(dt("2026-11-26 10:30"), 50, 0)).unwrap();
+    });
+    for (w, h) in [(80, 24), (120, 40)] {
+        let today = app.screen(w, h);
+        assert!(row(&today, "│ 10:00 James Okafor (Jim)").contains("!! overlaps 10:30 Lena Fischer"), "{today}");
+        assert!(row(&today, "│ 10:30 Lena Fischer").contains("!! overlaps 10:00 Jim"), "{today}");
+        assert!(today.contains("!! overlaps 11:00 Priya Raman"), "{today}");
+        assert!(row(&today, "│ 11:00 Priya Raman").contains("!! overlaps 10:30 Lena Fischer"), "{today}");
+        // Jim's alliance warning goes on below his row, whole.
+        let words: Vec<&str> = today
+            .lines()
+            .skip_while(|l| !l.contains("10:00 James Okafor"))
+            .take(4)
+            .flat_map(|l| l.trim_matches(|c| "│█║ ".contains(c)).split_whitespace())
+            .collect();
+        let said = words.join(" ");
+        assert!(said.contains("!! alliance: last SRS 34, ask how the sessions feel"), "{said}\n{today}");
+        assert!(!today.lines().any(|l| l.contains("!!") && l.contains("…")), "no warning is cut:\n{today}");
+    }
+    // Cancelled, the double booking is gone from every row.
+    app.press("Down c");
+    assert!(app.screen(80, 24).contains("Not held: which way?"), "{}", app.screen(80, 24));
+    app.press("c");
+    let today = app.screen(80, 24);
+    assert!(!today.contains("overlaps"), "{today}");
 }

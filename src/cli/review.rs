@@ -7,12 +7,14 @@ use chrono::{NaiveDate, NaiveDateTime};
 
 use super::commands::*;
 use super::resolve;
+use crate::domain::agenda::{Slot, warnings};
 use crate::domain::appointments::AppointmentState;
-use crate::domain::bounds::MINUTES;
 use crate::domain::summary::summary;
 use crate::domain::time::{format_datetime, format_day_near, parse_date, parse_when};
 use crate::domain::{Appointment, ClientId};
+use crate::sanitize::MakeVisible;
 use crate::sanitize::json_inert;
+use crate::store::ClientSummary;
 use crate::store::Store;
 
 /// The review before a client's next appointment (or the one at `at`).
@@ -105,46 +107,76 @@ pub(super) fn agenda_from(
     agenda(store, from, days, now, out)
 }
 
+/// The widest the agenda's lines are: an 80-column terminal.
+const AGENDA_COLUMNS: usize = 80;
+
 pub(super) fn agenda(store: &Store, from: NaiveDate, days: u32, now: NaiveDateTime, out: &mut dyn Write) -> Result<()> {
     let entries = store.index()?;
-    // (appointment, name, reminder) of every active client. The index holds
-    // appointments from each client's last session on; older days need the files.
-    let mut all: Vec<(Appointment, String, Option<String>)> = Vec::new();
+    // Each active client's appointments, with what the rows say of them.
+    // The index holds appointments from each client's last session on;
+    // older days need the files.
+    let mut clients: Vec<(ClientSummary, Vec<Appointment>)> = Vec::new();
     if from >= now.date() {
         for s in entries.iter().filter_map(|e| e.summary.as_ref()).filter(|s| !s.archived) {
-            all.extend(s.appointments.iter().map(|a| (a.clone(), s.display_name(), s.reminder.clone())));
+            clients.push((s.clone(), s.appointments.clone()));
         }
     } else {
         for r in store.load_all()?.into_iter().filter_map(|f| f.record.ok()).filter(|r| !r.client.archived) {
-            all.extend(r.appointments.iter().map(|a| (a.clone(), r.display_name(), r.reminder())));
+            clients.push((ClientSummary::of(&r), r.appointments));
         }
     }
-    all.sort_by_key(|(a, ..)| a.start);
+    // What reaches the terminal is made visible first, so each line's width is its width on screen.
+    clients.iter_mut().for_each(|(s, _)| s.make_visible());
+    let mut all: Vec<(&Appointment, &ClientSummary)> =
+        clients.iter().flat_map(|(s, appointments)| appointments.iter().map(move |a| (a, s))).collect();
+    all.sort_by_key(|(a, _)| a.start);
+    let slots: Vec<Slot> =
+        all.iter().map(|(a, s)| Slot { appointment: a, called: s.called(), flag: s.flag.as_deref() }).collect();
+    let warned = warnings(&slots);
     let to = from + chrono::Duration::days(days.into());
     let shown = |a: &Appointment| a.start.date() >= from && a.start.date() < to;
-    let name_width = column(all.iter().filter(|(a, ..)| shown(a)).map(|(_, name, _)| name.as_str()), NAME_COLUMN);
+    let names: Vec<String> = all.iter().map(|(_, s)| s.display_name()).collect();
+    let name_width = column((0..all.len()).filter(|&i| shown(all[i].0)).map(|i| names[i].as_str()), NAME_COLUMN);
+    let mut any = false;
     for offset in 0..days {
         let day = from + chrono::Duration::days(offset.into());
-        writeln!(out, "{}", format_day_near(day, now.date()))?;
         let rows: Vec<usize> = (0..all.len()).filter(|&i| all[i].0.start.date() == day).collect();
+        // Over many days, only those with appointments are listed.
+        if rows.is_empty() && days > 1 {
+            continue;
+        }
+        any = true;
+        writeln!(out, "{}", format_day_near(day, now.date()))?;
         if rows.is_empty() {
             writeln!(out, "  No appointments")?;
         }
         for i in rows {
-            let (a, name, reminder) = &all[i];
-            let reminder = reminder.as_ref().map(|s| format!("  {s}")).unwrap_or_default();
+            let (a, s) = all[i];
             let state = match a.state(now) {
                 AppointmentState::Upcoming => String::new(),
                 s => format!("  [{}]", s.label()),
             };
-            let shown_name = fit(name, name_width);
-            writeln!(out, "  {}  {shown_name}  {:>3} min{state}{reminder}", a.start.format("%H:%M"), a.minutes)?;
-            for (b, other, _) in overlapping(&all, i) {
-                let at =
-                    if b.start.date() == day { b.start.format("%H:%M").to_string() } else { format_datetime(b.start) };
-                writeln!(out, "         Warning: this overlaps {other} at {at}.")?;
+            let line =
+                format!("  {}  {}  {:>3} min{state}", a.start.format("%H:%M"), fit(&names[i], name_width), a.minutes);
+            // The reminder takes what room is left, cut with "…".
+            let room = AGENDA_COLUMNS.saturating_sub(width(&line) + 2);
+            let reminder = s.reminder.as_deref().map(|r| format!("  {}", crate::fit::fit(r, room))).unwrap_or_default();
+            writeln!(out, "{line}{reminder}")?;
+            for w in &warned[i] {
+                for part in w.lines(day, AGENDA_COLUMNS - WARNING_INDENT) {
+                    writeln!(out, "{}{part}", " ".repeat(WARNING_INDENT))?;
+                }
             }
         }
+    }
+    if !any {
+        let last = to - chrono::Duration::days(1);
+        writeln!(
+            out,
+            "No appointments from {} to {}.",
+            format_day_near(from, now.date()),
+            format_day_near(last, now.date())
+        )?;
     }
     for e in entries.iter().filter(|e| e.summary.is_none()) {
         writeln!(out, "(could not read {}: see `rapport client list`)", e.id)?;
@@ -152,14 +184,5 @@ pub(super) fn agenda(store: &Store, from: NaiveDate, days: u32, now: NaiveDateTi
     Ok(())
 }
 
-/// The rows of `all` (sorted by start) that share minutes with row `i`, if
-/// it is booked: only neighbours can, as no appointment is longer than a
-/// day. A cancelled appointment overlaps nothing.
-fn overlapping<T, U>(all: &[(Appointment, T, U)], i: usize) -> impl Iterator<Item = &(Appointment, T, U)> {
-    let a = &all[i].0;
-    let booked = !a.is_cancelled();
-    let longest = chrono::Duration::minutes((*MINUTES.end()).into());
-    let before = all[..i].iter().rev().take_while(move |(b, ..)| a.start - b.start <= longest);
-    let after = all[i + 1..].iter().take_while(move |(b, ..)| b.start < a.end());
-    before.chain(after).filter(move |(b, ..)| booked && !b.is_cancelled() && a.overlaps(b))
-}
+/// Where a warning stands below its row: under the name.
+const WARNING_INDENT: usize = 9;

@@ -4,6 +4,7 @@
 //! wall-clock times (`NaiveDateTime`), as the therapist reads them in a diary;
 //! nothing here reads the clock — callers pass `now`.
 
+pub mod agenda;
 pub mod appointments;
 pub mod bounds;
 mod check;
@@ -39,6 +40,11 @@ pub fn display_name(name: &str, preferred: Option<&str>) -> String {
         Some(p) if p != name => format!("{name} ({p})"),
         _ => name.to_string(),
     }
+}
+
+/// What the therapist calls a client: the preferred name, else the name.
+pub fn called<'a>(name: &'a str, preferred: Option<&'a str>) -> &'a str {
+    preferred.unwrap_or(name)
 }
 
 /// "1 open task", "3 open tasks": the one way a count is written.

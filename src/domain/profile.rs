@@ -116,8 +116,10 @@ impl ClientRecord {
             }
             ProfileChange::SetGoalStatus { id, status } => {
                 r.set_goal_status(&super::GoalId::new(id.as_str()), status)?;
-                let word = status.label();
-                format!("Goal {id} marked {word}.")
+                match status {
+                    GoalStatus::Active => format!("Goal {id} is active again."),
+                    _ => format!("Goal {id} marked {}.", status.label()),
+                }
             }
             ProfileChange::AddWatch(text) => format!("Noted {} to watch for.", r.add_watch_for(text, today)),
             ProfileChange::AddMessage { channel, summary } => {

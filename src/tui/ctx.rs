@@ -62,6 +62,17 @@ impl Ctx<'_> {
         self.keys.key_for(context, &action)
     }
 
+    /// What a key that needs a selected client says when none is: how to
+    /// find one, or add one.
+    pub fn no_client(&self) -> Outcome {
+        let add = self.key_for(Context::Clients, Action::AddClient);
+        if self.roster.clients.is_empty() {
+            return Outcome::info(format!("No clients yet: {add} in Clients adds one."));
+        }
+        let find = self.key_for(Context::Clients, Action::Filter);
+        Outcome::info(format!("No client selected: {find} finds one, {add} adds one."))
+    }
+
     /// Ok when client `id` may be changed; else what the status line
     /// says (nothing for a client no longer held).
     pub fn writable(&self, id: &str) -> Result<(), Option<Say>> {

@@ -70,11 +70,15 @@ pub fn action_for(context: Context, event: &KeyEvent) -> Option<Action> {
 }
 
 /// The footer line's (keys, help) pairs for `context`: its own keys, then
-/// those it shares with its parent.
-pub fn footer(context: Context) -> Vec<(String, &'static str)> {
+/// those it shares with its parent. In a practice without clients
+/// (`no_clients`), no key is offered that would do nothing.
+pub fn footer(context: Context, no_clients: bool) -> Vec<(String, &'static str)> {
     let own = bindings().filter(move |b| b.context == context);
     let shared = bindings().filter(move |b| Some(b.context) == context.parent());
-    own.chain(shared).filter(|b| b.footer).map(|b| (keys_label(b.keys), b.help)).collect()
+    own.chain(shared)
+        .filter(|b| b.footer && !(no_clients && b.needs_client))
+        .map(|b| (keys_label(b.keys), b.help))
+        .collect()
 }
 
 use Context::*;

@@ -194,6 +194,9 @@ pub struct Binding {
     pub about: Option<&'static str>,
     /// Shown in the footer (the rest are in `?` help).
     pub footer: bool,
+    /// Does something only when the practice has a client: the footer of
+    /// an empty practice leaves it out.
+    pub needs_client: bool,
 }
 
 pub(crate) const fn b(
@@ -203,13 +206,19 @@ pub(crate) const fn b(
     help: &'static str,
     footer: bool,
 ) -> Binding {
-    Binding { context, keys, action, help, about: None, footer }
+    Binding { context, keys, action, help, about: None, footer, needs_client: false }
 }
 
 impl Binding {
     /// Says more in help than in the footer.
     pub(crate) const fn about(mut self, about: &'static str) -> Binding {
         self.about = Some(about);
+        self
+    }
+
+    /// Does nothing in a practice without clients (see [`Binding::needs_client`]).
+    pub(crate) const fn needs_client(mut self) -> Binding {
+        self.needs_client = true;
         self
     }
 

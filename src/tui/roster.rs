@@ -4,6 +4,7 @@
 
 use std::collections::{HashMap, VecDeque};
 
+use crate::domain::agenda::{Slot, Warning, warnings};
 use crate::domain::appointments::AppointmentState;
 use crate::domain::measures::CustomScale;
 use crate::domain::{Appointment, ClientId, ClientRecord, SessionId};
@@ -45,11 +46,13 @@ impl ClientEntry {
     }
 }
 
-/// One row of Today: an appointment and whose it is.
+/// One row of Today: an appointment, whose it is, and what to warn about
+/// beside it (see [`crate::domain::agenda`]).
 #[derive(Debug, Clone, PartialEq)]
 pub struct AgendaRow {
     pub client: ClientId,
     pub appointment: Appointment,
+    pub warnings: Vec<Warning>,
 }
 
 /// How many client records stay loaded at once.
@@ -238,19 +241,22 @@ impl Roster {
             (day >= today && day <= until)
                 || (day < today && a.state(now) == AppointmentState::NoteDue && (today - day).num_days() <= AGENDA_DAYS)
         };
-        let mut rows: Vec<AgendaRow> = self
+        // Every appointment held, so one just outside the days shown still
+        // counts as overlapping one inside them.
+        let mut all: Vec<(&ClientId, &ClientSummary, &Appointment)> = self
             .clients
             .iter()
             .filter_map(|c| Some((&c.id, c.summary.as_ref().ok()?)))
             .filter(|(_, s)| !s.archived)
-            .flat_map(|(id, s)| {
-                s.appointments
-                    .iter()
-                    .filter(|a| shown(a))
-                    .map(|a| AgendaRow { client: id.clone(), appointment: a.clone() })
-            })
+            .flat_map(|(id, s)| s.appointments.iter().map(move |a| (id, s, a)))
             .collect();
-        rows.sort_by_key(|r| r.appointment.start);
-        rows
+        all.sort_by_key(|(.., a)| a.start);
+        let slots: Vec<Slot> =
+            all.iter().map(|(_, s, a)| Slot { appointment: a, called: s.called(), flag: s.flag.as_deref() }).collect();
+        all.iter()
+            .zip(warnings(&slots))
+            .filter(|((.., a), _)| shown(a))
+            .map(|((id, _, a), warnings)| AgendaRow { client: (*id).clone(), appointment: (*a).clone(), warnings })
+            .collect()
     }
 }

@@ -261,8 +261,11 @@ fn step_model(m: &mut Model, action: Action) -> Vec<Effect> {
             m.list.session = position;
             m.list.scroll = 0;
             m.list.sessions_focus = false;
-            m.screen = Screen::Clients;
-            m.home = Screen::Clients;
+            // The next client's review is Enter away on Today (Tab, Enter
+            // from the client list): back to Today when the note was begun
+            // there, else to the client list, showing the note.
+            screens::today::on_note_saved(&mut m.today, &crate::ctx!(m));
+            m.screen = home(m);
             return apply(m, Outcome::effect(forget).and_info(format!("Note saved for {name} ({session}).")));
         }
         Action::ClientSaved(record) => {
@@ -388,7 +391,8 @@ fn step_model(m: &mut Model, action: Action) -> Vec<Effect> {
         m.screen = Screen::Search(Box::new(screens::search::open()));
         return vec![];
     }
-    if action == Action::Sync && matches!(m.screen, Screen::Today | Screen::Clients) && m.popup.is_none() {
+    // The key table says where S syncs (Today, the client list, the review).
+    if action == Action::Sync && m.popup.is_none() {
         let outcome = super::sync::sync_key(&mut m.sync);
         return apply(m, outcome);
     }

@@ -38,7 +38,7 @@ pub fn view(m: &Model, frame: &mut Frame) {
     }
     let context = m.context();
     let mut keys = situational_keys(m, context);
-    keys.extend(footer(context));
+    keys.extend(footer(context, m.roster.clients.is_empty()));
     let footer_text = footer_lines(&keys, usize::from(area.width), &m.theme);
     let footer_height = footer_text.len() as u16;
     // A long message (an error with its reason and what to do) gets up to three lines.
@@ -84,7 +84,7 @@ pub fn view(m: &Model, frame: &mut Frame) {
 /// Keys shown first in the footer only while they do something: `S` in a
 /// synced practice, `c` on the review of a client with a conflict.
 fn situational_keys(m: &Model, context: Context) -> Vec<(String, &'static str)> {
-    let synced = m.sync.is_some() && matches!(context, Context::Today | Context::Clients);
+    let synced = m.sync.is_some() && TABLE.hint(context, &Action::Sync).is_some();
     let conflict = matches!(&m.screen, Screen::Review(v) if m.summary(v.client.as_str()).is_some_and(|s| s.conflicts > 0))
         && context == Context::Review;
     let shown = [(synced, Action::Sync), (conflict, Action::SettleConflict)];

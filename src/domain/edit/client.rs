@@ -98,7 +98,7 @@ impl ClientRecord {
 
     /// What the therapist calls the client: "Mari", else "Maria Lopez".
     pub fn called(&self) -> &str {
-        self.client.preferred_name.as_deref().unwrap_or(&self.client.name)
+        super::super::called(&self.client.name, self.client.preferred_name.as_deref())
     }
 
     /// One line to jog the memory: the first open task, else the first

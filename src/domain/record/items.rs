@@ -74,6 +74,13 @@ impl GoalStatus {
             GoalStatus::Dropped => "dropped",
         }
     }
+
+    /// The status a goal takes when marked `to`: marked again with the
+    /// status it has, it is active again (an achievement marked by mistake,
+    /// or a goal taken up again).
+    pub fn marked(self, to: GoalStatus) -> GoalStatus {
+        if self == to { GoalStatus::Active } else { to }
+    }
 }
 
 /// A goal of the therapy plan.

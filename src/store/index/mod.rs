@@ -143,6 +143,11 @@ impl ClientSummary {
         crate::domain::display_name(&self.name, self.preferred_name.as_deref())
     }
 
+    /// What the therapist calls the client: "Mari", else "Maria Lopez".
+    pub fn called(&self) -> &str {
+        crate::domain::called(&self.name, self.preferred_name.as_deref())
+    }
+
     /// The appointment a note begun at `now` is for (see
     /// [`ClientRecord::appointment_for_note`]).
     pub fn appointment_for_note(&self, now: NaiveDateTime) -> Option<&Appointment> {

@@ -3,7 +3,7 @@
 
 use crate::domain::ClientId;
 use crate::domain::time::{ago, format_day};
-use crate::domain::{ClientRecord, name_within};
+use crate::domain::{ClientRecord, GoalStatus, name_within};
 use crate::fit::{self, fit, fit_with_tail};
 use crate::tui::action::{Action, Effect};
 use crate::tui::ctx::{Ctx, Go, Outcome};
@@ -151,9 +151,10 @@ pub static KEYS: &[Binding] = &[
     b(Context::ProfileGoals, &[ENTER, k(' ')], Action::Toggle, "agreed / not", true)
         .about("flip whether the client agreed to the goal"),
     b(Context::ProfileGoals, &[k('e')], Action::EditItem, "edit", true).about("change the goal's words"),
-    b(Context::ProfileGoals, &[k('d')], Action::GoalAchieved, "achieved", true).about("goal achieved"),
-    b(Context::ProfileGoals, &[k('x')], Action::GoalDropped, "drop", true)
-        .about("drop the goal (it stays in the record)"),
+    b(Context::ProfileGoals, &[k('d')], Action::GoalAchieved, "achieved / not", true)
+        .about("goal achieved (on an achieved goal: active again)"),
+    b(Context::ProfileGoals, &[k('x')], Action::GoalDropped, "drop / not", true)
+        .about("drop the goal, it stays in the record (on a dropped goal: active again)"),
     b(Context::ProfileGoals, &[DELETE], Action::RemoveItem, "remove", false)
         .about("not for goals: x drops one, and it stays in the record"),
     b(Context::ProfileWatch, &[k('e')], Action::EditItem, "edit", true).about("change the item's words"),
@@ -274,11 +275,10 @@ pub fn update(v: &mut ProfileView, ctx: &Ctx, action: Action) -> Outcome {
             let on_yes = Confirmed::RemoveItem { client, part, id };
             return Outcome::go(Go::Popup(Popup::Confirm { question, on_yes }));
         }
-        (Action::GoalAchieved, Part::Goals, Some(id)) => {
-            ProfileChange::SetGoalStatus { id, status: crate::domain::GoalStatus::Achieved }
-        }
-        (Action::GoalDropped, Part::Goals, Some(id)) => {
-            ProfileChange::SetGoalStatus { id, status: crate::domain::GoalStatus::Dropped }
+        (Action::GoalAchieved | Action::GoalDropped, Part::Goals, Some(id)) => {
+            let to = if action == Action::GoalAchieved { GoalStatus::Achieved } else { GoalStatus::Dropped };
+            let now = r.goals.iter().find(|g| g.id.as_str() == id).map_or(GoalStatus::Active, |g| g.status);
+            ProfileChange::SetGoalStatus { id, status: now.marked(to) }
         }
         (Action::Back, ..) => return Outcome::go(Go::Back),
         (Action::Chart, ..) => return Outcome::go(Go::Chart { client }),

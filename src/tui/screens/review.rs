@@ -138,6 +138,8 @@ pub static KEYS: &[Binding] = &[
     b(Context::Review, &[k('g')], Action::Chart, "chart", true).about("the measures as charts, with their cutoffs"),
     b(Context::Review, &[k('c')], Action::SettleConflict, "settle conflict", false)
         .about("settle a conflict from two devices (under \"Two devices\")"),
+    b(Context::Review, &[k('S')], Action::Sync, "sync", false)
+        .about("sync with your other devices now (a synced practice; the header says where it stands)"),
     b(Context::Review, &[PGUP], Action::PageUp, "scroll up", false),
     b(Context::Review, &[PGDN], Action::PageDown, "scroll down", false),
     b(Context::Review, &[ESC], Action::Back, "back", true),

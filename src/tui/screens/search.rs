@@ -2,7 +2,9 @@
 //! session.
 
 use crate::domain::SessionId;
+use crate::domain::find::NameQuery;
 use crate::domain::time::format_day_near;
+use crate::fit::fit;
 use crate::store::search::Found;
 use crate::tui::action::{Action, Effect};
 use crate::tui::ctx::{Ctx, Go, Outcome};
@@ -59,10 +61,10 @@ pub fn view(v: &SearchView, ctx: &Ctx, frame: &mut Frame, area: Rect) {
             ("Results".into(), vec![ListItem::new(Line::styled("Type words to find; all must match.", theme.quiet()))])
         }
         Some((_, Err(e))) => ("Results".into(), vec![ListItem::new(Line::styled(e.clone(), theme.error()))]),
-        Some((q, Ok(found))) if found.hits.is_empty() => (
-            "Results (0)".into(),
-            vec![ListItem::new(Line::styled(format!("Nothing found for '{q}'."), theme.quiet()))],
-        ),
+        Some((q, Ok(found))) if found.hits.is_empty() => {
+            let cols = usize::from(results_area.width.saturating_sub(2));
+            ("Results (0)".into(), vec![nothing_found(ctx, q, cols)])
+        }
         Some((_, Ok(found))) => {
             let title = if found.total > found.hits.len() {
                 format!("Results ({} newest of {})", found.hits.len(), found.total)
@@ -114,6 +116,31 @@ pub fn view(v: &SearchView, ctx: &Ctx, frame: &mut Frame, area: Rect) {
     let mut lines: Vec<Option<ListItem>> = lines.into_iter().map(Some).collect();
     let rows = Rows { row_height: 2, ..Rows::new(lines.len(), hits.then_some(v.selected), theme.selected()) };
     rows.draw(frame, inner, |i, _| lines[i].take().unwrap_or_else(|| ListItem::new("")));
+}
+
+/// What an empty search says: words that name a client point to `/` in
+/// the client list, which finds clients (the search reads only notes,
+/// tasks and details).
+fn nothing_found<'a>(ctx: &Ctx, query: &str, cols: usize) -> ListItem<'a> {
+    let theme = ctx.theme;
+    let named = NameQuery::new(query);
+    let clients: Vec<String> = ctx
+        .roster
+        .clients
+        .iter()
+        .filter_map(|c| c.summary.as_ref().ok())
+        .filter(|s| named.answered_by(&s.name, s.preferred_name.as_deref()))
+        .map(|s| s.display_name())
+        .collect();
+    let nothing = Line::styled(fit(&format!("Nothing in the notes for '{query}'."), cols).into_owned(), theme.quiet());
+    let find = ctx.key_for(Context::Clients, Action::Filter);
+    let who = match clients.as_slice() {
+        [] => return ListItem::new(nothing),
+        [one] => format!("the client {one}"),
+        [some @ .., last] if some.len() < 3 => format!("the clients {} or {last}", some.join(", ")),
+        many => format!("the {} clients so named", many.len()),
+    };
+    ListItem::new(vec![nothing, Line::raw(fit(&format!("To find {who}, press {find} in Clients."), cols).into_owned())])
 }
 
 // ---- This screen's keys ------------------------------------------------------

@@ -1,6 +1,7 @@
 //! Today: the appointments of today and the next days, and every message
 //! awaiting a reply. The app opens here.
 
+use crate::domain::agenda::Warning;
 use crate::domain::appointments::AppointmentState;
 use crate::domain::name_within;
 use crate::domain::time::{ago, format_day_near, relative};
@@ -12,7 +13,7 @@ use crate::tui::action::{Action, Effect};
 use crate::tui::ctx::{Ctx, Go, Outcome};
 use crate::tui::keys::{Binding, Context, DOWN, ENTER, ESC, TAB, UP, b, ctrl, k};
 use crate::tui::popup::{Confirmed, Popup};
-use crate::tui::roster::{AgendaRow, Roster};
+use crate::tui::roster::{AGENDA_DAYS, AgendaRow, Roster};
 use crate::tui::screens::list::{Rows, step};
 use crate::tui::screens::panel;
 use crate::tui::screens::profile::{Part, ProfileChange, item_ids};
@@ -49,6 +50,18 @@ pub fn on_saved(t: &mut TodayState, ctx: &Ctx) {
         t.row = row;
     }
     messages_changed(t, ctx.roster);
+}
+
+/// After a note is saved: the selection on the next appointment to see
+/// (under way or to come, booked, its note not written), so Enter opens
+/// its review; with none, where Today opens.
+pub fn on_note_saved(t: &mut TodayState, ctx: &Ctx) {
+    let rows = ctx.roster.agenda(ctx.now);
+    let next =
+        |r: &AgendaRow| !r.appointment.is_cancelled() && r.appointment.note.is_none() && r.appointment.end() > ctx.now;
+    t.row = rows.iter().position(next).unwrap_or_else(|| opening_row(&rows, ctx.now));
+    t.messages_focus = false;
+    t.follow = None;
 }
 
 /// How soon after a session ends Today opens on its note (due) rather than
@@ -111,6 +124,29 @@ fn name_column(cols: usize) -> usize {
     (cols.saturating_sub(22) * 3 / 7).clamp(12, 40)
 }
 
+/// One line of the agenda: a day's heading, an appointment's row (with
+/// the first line of its warnings), or a further line of its warnings.
+enum AgendaLine {
+    Day(NaiveDate),
+    Row(usize, NaiveDate, Option<String>),
+    More(String),
+}
+
+impl AgendaLine {
+    fn day(&self) -> Option<NaiveDate> {
+        match self {
+            AgendaLine::Day(d) | AgendaLine::Row(_, d, _) => Some(*d),
+            AgendaLine::More(_) => None,
+        }
+    }
+}
+
+/// A row's warnings (on `day`) as lines of at most `cols`: each wrapped
+/// whole under its `!!`, so none is cut in a window 80 columns wide.
+fn warning_lines(warnings: &[Warning], day: NaiveDate, cols: usize) -> Vec<String> {
+    warnings.iter().flat_map(|w| w.lines(day, cols)).collect()
+}
+
 pub fn view(t: &TodayState, ctx: &Ctx, frame: &mut Frame, area: Rect) {
     let theme = ctx.theme;
     let rows = ctx.roster.agenda(ctx.now);
@@ -140,21 +176,7 @@ pub fn view(t: &TodayState, ctx: &Ctx, frame: &mut Frame, area: Rect) {
         frame.render_widget(Paragraph::new(text), inner);
     } else {
         let today = ctx.now.date();
-        // Day headings stand between the rows. First find where each row and
-        // heading falls, then draw only the lines that are on screen.
-        let mut layout: Vec<(Option<usize>, NaiveDate)> = Vec::new();
-        let mut selected_line = 0;
-        for (i, row) in rows.iter().enumerate() {
-            let day = row.appointment.start.date();
-            if layout.last().is_none_or(|(_, d)| *d != day) {
-                layout.push((None, day));
-            }
-            if i == t.row {
-                selected_line = layout.len();
-            }
-            layout.push((Some(i), day));
-        }
-        // " 10:00 " name " " "in 1 h 25 min " reminder
+        // " 10:00 " name " " "in 1 h 25 min " reminder or warnings.
         // As wide as the longest name needs, within the column's limit.
         let longest = rows
             .iter()
@@ -162,18 +184,46 @@ pub fn view(t: &TodayState, ctx: &Ctx, frame: &mut Frame, area: Rect) {
             .map(|s| fit::width(&s.display_name()))
             .max();
         let name_width = name_column(usize::from(inner.width)).min(longest.unwrap_or(0).max(12));
+        let lead = 7 + name_width + 1 + 14;
+        // The room beside a row, a scrollbar's column kept free.
+        let reminder_width = usize::from(inner.width).saturating_sub(1 + lead);
+        // Day headings stand between the rows, and a row's warnings go on
+        // below it, whole. First find where each falls, then draw only the
+        // lines that are on screen.
+        let mut layout: Vec<AgendaLine> = Vec::new();
+        let mut selected_line = 0;
+        for (i, row) in rows.iter().enumerate() {
+            let day = row.appointment.start.date();
+            if layout.iter().rev().find_map(AgendaLine::day).is_none_or(|d| d != day) {
+                layout.push(AgendaLine::Day(day));
+            }
+            if i == t.row {
+                selected_line = layout.len();
+            }
+            let mut beside = warning_lines(&row.warnings, day, reminder_width).into_iter();
+            layout.push(AgendaLine::Row(i, day, beside.next()));
+            layout.extend(beside.map(AgendaLine::More));
+        }
         let list = Rows::new(layout.len(), (!on_messages).then_some(selected_line), theme.selected());
-        list.draw(frame, inner, |line, cols| {
-            let reminder_width = cols.saturating_sub(7 + name_width + 1 + 14);
-            let (row, day) = layout[line];
-            let Some(i) = row else {
-                let label = match (day - today).num_days() {
-                    -1 => format!("Yesterday, {}", format_day_near(day, today)),
-                    0 => format!("Today, {}", format_day_near(today, today)),
-                    1 => format!("Tomorrow, {}", format_day_near(day, today)),
-                    _ => format_day_near(day, today),
-                };
-                return ListItem::new(Line::styled(label, theme.heading()));
+        list.draw(frame, inner, |line, _| {
+            let (i, day, warning) = match &layout[line] {
+                AgendaLine::Day(day) => {
+                    let day = *day;
+                    let label = match (day - today).num_days() {
+                        -1 => format!("Yesterday, {}", format_day_near(day, today)),
+                        0 => format!("Today, {}", format_day_near(today, today)),
+                        1 => format!("Tomorrow, {}", format_day_near(day, today)),
+                        _ => format_day_near(day, today),
+                    };
+                    return ListItem::new(Line::styled(label, theme.heading()));
+                }
+                AgendaLine::More(more) => {
+                    return ListItem::new(Line::from(vec![
+                        Span::raw(" ".repeat(lead)),
+                        Span::styled(more.clone(), theme.warning()),
+                    ]));
+                }
+                AgendaLine::Row(i, day, warning) => (*i, *day, warning),
             };
             let (client, a) = (&rows[i].client, &rows[i].appointment);
             let summary = ctx.roster.summary(client.as_str());
@@ -181,17 +231,20 @@ pub fn view(t: &TodayState, ctx: &Ctx, frame: &mut Frame, area: Rect) {
                 Some(s) => name_within(&s.name, s.preferred_name.as_deref(), name_width),
                 None => client.to_string(),
             };
-            // A warning from the measures shows before any reminder.
-            let (reminder, reminder_style) = match summary.and_then(|s| s.flag.clone()) {
-                Some(flag) => (format!("!! {flag}"), theme.warning()),
-                None => (summary.and_then(|s| s.reminder.clone()).unwrap_or_default(), theme.quiet()),
+            // A warning shows before any reminder.
+            let (reminder, reminder_style) = match warning {
+                Some(w) => (w.clone(), theme.warning()),
+                None => {
+                    let reminder = summary.and_then(|s| s.reminder.as_deref()).unwrap_or_default();
+                    (fit(reminder, reminder_width).into_owned(), theme.quiet())
+                }
             };
             let (when, when_style) = when(ctx, a, day);
             ListItem::new(Line::from(vec![
                 Span::raw(format!(" {} ", a.start.format("%H:%M"))),
                 Span::raw(format!("{} ", fit_exact(&name, name_width))),
                 Span::styled(format!("{when:<14}"), when_style),
-                Span::styled(fit(&reminder, reminder_width).into_owned(), reminder_style),
+                Span::styled(reminder, reminder_style),
             ]))
         });
     }
@@ -228,16 +281,20 @@ pub fn view(t: &TodayState, ctx: &Ctx, frame: &mut Frame, area: Rect) {
 
 /// This screen's slice of the one key table.
 pub static KEYS: &[Binding] = &[
-    b(Context::Today, &[ENTER], Action::Review, "review", true).about("review before the appointment"),
-    b(Context::Today, &[UP, k('k')], Action::Up, "previous appointment", false),
-    b(Context::Today, &[DOWN, k('j')], Action::Down, "next appointment", false),
-    b(Context::Today, &[k('n')], Action::NewNote, "note", true).about("write the note for this appointment"),
-    b(Context::Today, &[k('m')], Action::MoveAppointment, "move", true).about("move the appointment"),
+    b(Context::Today, &[ENTER], Action::Review, "review", true).needs_client().about("review before the appointment"),
+    b(Context::Today, &[UP, k('k')], Action::Up, "previous appointment", false).needs_client(),
+    b(Context::Today, &[DOWN, k('j')], Action::Down, "next appointment", false).needs_client(),
+    b(Context::Today, &[k('n')], Action::NewNote, "note", true)
+        .needs_client()
+        .about("write the note for this appointment"),
+    b(Context::Today, &[k('m')], Action::MoveAppointment, "move", true).needs_client().about("move the appointment"),
     b(Context::Today, &[k('c')], Action::CancelAppointment, "cancel", true)
+        .needs_client()
         .about("cancel: asks who cancelled, or did not attend"),
     b(Context::Today, &[k('w')], Action::Messages, "awaiting reply", true)
+        .needs_client()
         .about("the messages awaiting a reply (↓ past the appointments too)"),
-    b(Context::Today, &[ctrl('f')], Action::Search, "search notes", true),
+    b(Context::Today, &[ctrl('f')], Action::Search, "search notes", true).needs_client(),
     b(Context::Today, &[TAB], Action::SwitchTab, "clients", true),
     b(Context::Today, &[k('S')], Action::Sync, "sync", false)
         .about("sync with your other devices now (a synced practice; the header says where it stands)"),
@@ -269,6 +326,13 @@ pub fn update(t: &mut TodayState, ctx: &Ctx, action: Action) -> Outcome {
     let rows = ctx.roster.agenda(ctx.now);
     let row = rows.get(t.row).cloned();
     let waiting = awaiting(ctx.roster).len();
+    let for_a_row = matches!(
+        action,
+        Action::Review | Action::Open | Action::NewNote | Action::CancelAppointment | Action::MoveAppointment
+    );
+    if for_a_row && row.is_none() {
+        return no_appointment(ctx);
+    }
     match action {
         // Down from the last appointment goes on to the messages awaiting a reply.
         Action::Down if t.row + 1 >= rows.len() && waiting > 0 => {
@@ -338,6 +402,17 @@ pub fn update(t: &mut TodayState, ctx: &Ctx, action: Action) -> Outcome {
         _ => {}
     }
     Outcome::none()
+}
+
+/// What a key that needs an appointment says when there is none on Today.
+fn no_appointment(ctx: &Ctx) -> Outcome {
+    if ctx.roster.clients.is_empty() {
+        return ctx.no_client();
+    }
+    let (tab, book) = (ctx.key_for(Context::Today, Action::SwitchTab), ctx.key_for(Context::Clients, Action::Schedule));
+    Outcome::info(format!(
+        "No appointment in the next {AGENDA_DAYS} days: {tab} to Clients, pick one, {book} books one."
+    ))
 }
 
 /// Asks `question(name, when)` about row `r`'s appointment, `on_yes` being

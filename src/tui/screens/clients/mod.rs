@@ -143,24 +143,29 @@ pub fn view(list: &ClientsState, ctx: &Ctx, frame: &mut Frame, area: Rect) {
 
 /// This screen's slice of the one key table.
 pub static KEYS: &[Binding] = &[
-    b(Context::Clients, &[UP, k('k')], Action::Up, "previous client", false),
-    b(Context::Clients, &[DOWN, k('j')], Action::Down, "next client", false),
-    b(Context::Clients, &[ENTER], Action::Open, "read sessions", false),
-    b(Context::Clients, &[k('x')], Action::Export, "export record", false),
-    b(Context::Clients, &[k('A')], Action::ShowArchived, "show or hide archived clients", false),
-    b(Context::Clients, &[k('n')], Action::NewNote, "new note", true),
-    b(Context::Clients, &[k('r')], Action::Review, "review", true).about("review before the next appointment"),
-    b(Context::Clients, &[k('t')], Action::Tasks, "tasks", true).about("open tasks: mark them done or dropped"),
-    b(Context::Clients, &[k('s')], Action::Schedule, "book", true).about("book an appointment"),
+    b(Context::Clients, &[UP, k('k')], Action::Up, "previous client", false).needs_client(),
+    b(Context::Clients, &[DOWN, k('j')], Action::Down, "next client", false).needs_client(),
+    b(Context::Clients, &[ENTER], Action::Open, "read sessions", false).needs_client(),
+    b(Context::Clients, &[k('x')], Action::Export, "export record", false).needs_client(),
+    b(Context::Clients, &[k('A')], Action::ShowArchived, "show or hide archived clients", false).needs_client(),
+    b(Context::Clients, &[k('n')], Action::NewNote, "new note", true).needs_client(),
+    b(Context::Clients, &[k('r')], Action::Review, "review", true)
+        .needs_client()
+        .about("review before the next appointment"),
+    b(Context::Clients, &[k('t')], Action::Tasks, "tasks", true)
+        .needs_client()
+        .about("open tasks: mark them done or dropped"),
+    b(Context::Clients, &[k('s')], Action::Schedule, "book", true).needs_client().about("book an appointment"),
     b(Context::Clients, &[k('p')], Action::Profile, "profile", true)
+        .needs_client()
         .about("profile: personal details, goals, watch-for, messages"),
-    b(Context::Clients, &[k('/')], Action::Filter, "find", true).about("find a client by name"),
-    b(Context::Clients, &[ctrl('f')], Action::Search, "search notes", true),
+    b(Context::Clients, &[k('/')], Action::Filter, "find", true).needs_client().about("find a client by name"),
+    b(Context::Clients, &[ctrl('f')], Action::Search, "search notes", true).needs_client(),
     b(Context::Clients, &[k('a')], Action::AddClient, "add client", true),
-    b(Context::Clients, &[k('e')], Action::EditClient, "edit client", false),
+    b(Context::Clients, &[k('e')], Action::EditClient, "edit client", false).needs_client(),
     b(Context::Clients, &[ESC], Action::Back, "clear the filter", false),
-    b(Context::Clients, &[PGUP], Action::PageUp, "scroll note up", false),
-    b(Context::Clients, &[PGDN], Action::PageDown, "scroll note down", false),
+    b(Context::Clients, &[PGUP], Action::PageUp, "scroll note up", false).needs_client(),
+    b(Context::Clients, &[PGDN], Action::PageDown, "scroll note down", false).needs_client(),
     b(Context::Clients, &[TAB], Action::SwitchTab, "today", true),
     b(Context::Clients, &[k('S')], Action::Sync, "sync", false)
         .about("sync with your other devices now (a synced practice; the header says where it stands)"),
@@ -249,6 +254,20 @@ pub fn update(list: &mut ClientsState, ctx: &Ctx, action: Action) -> Outcome {
             _ => {}
         }
     }
+    let for_a_client = matches!(
+        action,
+        Action::Open
+            | Action::NewNote
+            | Action::Review
+            | Action::Tasks
+            | Action::Schedule
+            | Action::EditClient
+            | Action::Export
+            | Action::Profile
+    );
+    if for_a_client && selected.is_none() {
+        return ctx.no_client();
+    }
     // The selected client, when their file could be read.
     let readable = selected.clone().filter(|id| roster.summary(id.as_str()).is_some());
     match action {
@@ -291,9 +310,11 @@ pub fn update(list: &mut ClientsState, ctx: &Ctx, action: Action) -> Outcome {
                 _ => Go::EditClient { client },
             });
         }
+        // Each `/` starts a new name to find, never adds to the last.
         Action::Filter => {
-            list.filter.get_or_insert_with(|| TextInput::one_line(""));
+            list.filter = Some(TextInput::one_line(""));
             list.filter_typing = true;
+            refilter_keeping(list, roster, selected);
         }
         Action::Back if list.filter.is_some() => {
             list.filter = None;
