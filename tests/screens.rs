@@ -656,13 +656,18 @@ fn help_opens_at_the_keys_of_the_screen_it_was_asked_from_and_stops_at_its_end()
     assert!(app.screen(80, 24).lines().nth(20).unwrap().contains("Ctrl-C"), "{}", app.screen(80, 24));
 }
 
+/// The key table in the guide (`docs/using.md`, under Keys) is the key table.
 #[test]
-fn the_readme_key_table_is_the_key_table() {
-    let readme = fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
-    let start = readme.find("<!-- keys:").expect("README has a keys section");
-    let body_start = readme[start..].find('\n').unwrap() + start + 1;
-    let end = readme.find("<!-- /keys -->").unwrap();
-    assert_eq!(&readme[body_start..end], markdown(), "regenerate the README key table from keymap::markdown()");
+fn the_guides_key_table_is_the_key_table() {
+    let guide = fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/docs/using.md")).unwrap();
+    let start = guide.find("<!-- keys:").expect("docs/using.md has a keys section");
+    let body_start = guide[start..].find('\n').unwrap() + start + 1;
+    let end = guide.find("<!-- /keys -->").expect("docs/using.md's keys section ends");
+    assert_eq!(
+        &guide[body_start..end],
+        markdown(),
+        "regenerate the key table of docs/using.md from keymap::markdown()"
+    );
 }
 
 /// A client whose name, reminder and message are all longer than the room for them.

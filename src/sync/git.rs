@@ -2,7 +2,7 @@
 //!
 //! Rapport uses the git command line rather than a library: it is there
 //! wherever git hosting is, and brings the therapist's own ssh keys,
-//! credential helpers and proxies with it (see the README's "Two devices").
+//! credential helpers and proxies with it (see "Two devices", `docs/sync.md`).
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -17,7 +17,7 @@ pub struct Git {
     root: PathBuf,
     /// When git must be done talking to the remote: one deadline for a
     /// whole sync (see [`Git::within_one_deadline`]), so fetch, ls-remote
-    /// and push together never hold a sync longer than the README says.
+    /// and push together never hold a sync longer than `docs/sync.md` says.
     deadline: Option<Instant>,
 }
 

@@ -11,7 +11,8 @@ static ANYWHERE_KEYS: &[Binding] =
     &[b(Context::Blank, &[ENTER], Action::Unblank, "any key shows the screen again", true)];
 
 /// The one key table: each screen declares its own slice (`KEYS` in
-/// `screens/<screen>.rs`); footers, `?` help and the README are built from it.
+/// `screens/<screen>.rs`); footers, `?` help and the key table in
+/// `docs/using.md` are built from it.
 static SLICES: &[&[Binding]] = &[
     crate::tui::screens::today::KEYS,
     crate::tui::screens::clients::KEYS,
@@ -115,7 +116,7 @@ pub const HELP_ORDER: [Context; 28] = [
     Blank,
 ];
 
-/// The key table as Markdown, for the README (a test keeps them equal).
+/// The key table as Markdown, for `docs/using.md` (a test keeps them equal).
 pub fn markdown() -> String {
     let mut out = String::from("| Screen | Keys | Does |\n| --- | --- | --- |\n");
     for c in HELP_ORDER {

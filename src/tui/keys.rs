@@ -190,7 +190,7 @@ pub struct Binding {
     pub action: Action,
     /// A word or two for the footer.
     pub help: &'static str,
-    /// The longer words for `?` help and the README, where the footer's are too terse.
+    /// The longer words for `?` help and `docs/using.md`, where the footer's are too terse.
     pub about: Option<&'static str>,
     /// Shown in the footer (the rest are in `?` help).
     pub footer: bool,

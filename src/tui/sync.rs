@@ -82,7 +82,7 @@ pub fn sync_key(sync: &mut Option<SyncMark>) -> Outcome {
     match sync {
         None => Outcome::info(
             "This practice is on this device only. `rapport sync init REMOTE` sets up syncing with your other \
-             devices (see the README, Two devices).",
+             devices (see Two devices, docs/sync.md).",
         ),
         Some(s) if s.running => Outcome::info("Already syncing; the header says when it is done."),
         Some(s) => {

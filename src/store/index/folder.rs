@@ -22,9 +22,10 @@ use crate::store::files::{ReadError, read_regular};
 /// The folder of the ledger's witnesses, one file a client.
 pub(crate) const WITNESS: &str = "witness";
 
-// Each cap is far above what Rapport writes at the largest practice this
-// README describes (1,500 clients, 45,000 notes), and what age adds to an
-// encrypted file; a file over it is damage, and the index is rebuilt.
+// Each cap is far above what Rapport writes at the largest practice that
+// `docs/performance.md` describes (1,500 clients, 45,000 notes), and what
+// age adds to an encrypted file; a file over it is damage, and the index is
+// rebuilt.
 
 /// `state.json`: about 100 bytes.
 pub(crate) const STATE_CAP: u64 = 64 << 10;
