@@ -972,3 +972,23 @@ fn the_agenda_shows_todays_warnings_fits_80_columns_and_skips_empty_days() {
     let none = ok(d.path(), NOW, &["agenda", "--date", "2027-06-01", "--days", "3"]);
     assert_eq!(none.lines().next().unwrap(), "No appointments from Tue 1 Jun 2027 to Thu 3 Jun 2027.", "{none}");
 }
+
+#[test]
+fn a_task_kept_open_says_why_and_a_personal_detail_is_never_noted_twice() {
+    let d = tempfile::tempdir().unwrap();
+    maria(d.path());
+    ok(d.path(), NOW, &["task", "add", "mari", "keep a sleep diary"]);
+    let said = ok(d.path(), NOW, &["task", "not-yet", "mari", "t1", "--reason", "too tired"]);
+    assert_eq!(said, "Task t1 of Maria Lopez marked not done yet; it stays open.\n");
+    assert!(
+        ok(d.path(), NOW, &["task", "list", "mari"])
+            .contains("open     keep a sleep diary  (set Mon 23 Nov)  → not done yet (23 Nov): too tired")
+    );
+    assert!(ok(d.path(), NOW, &["review", "mari"]).contains("not done yet (23 Nov): too tired"));
+
+    ok(d.path(), NOW, &["personal", "add", "mari", "Mia's birthday party", "--date", "2026-11-28"]);
+    let e = fails(d.path(), NOW, &["personal", "add", "mari", "mia's Birthday party ", "--date", "2026-11-28"]);
+    assert!(e.contains("Maria Lopez has this personal detail already (p1: Mia's birthday party)"), "{e}");
+    ok(d.path(), NOW, &["note", "mari", "--topic", "family", "--personal", "Mia's birthday party 2026-11-28"]);
+    assert_eq!(ok(d.path(), NOW, &["personal", "list", "mari"]).lines().count(), 1, "noted once");
+}

@@ -23,6 +23,7 @@ pub(super) fn personal(command: PersonalCommand, store: &Store, now: NaiveDateTi
                 bail!("{why} (or give it with --date)");
             }
             let (id, r) = change(store, now, "personal detail added", &client, |r| {
+                r.check_new_personal(&text, date)?;
                 Ok(r.add_personal(text, date, ask, today, None))
             })?;
             writeln!(out, "Noted {id} for {}.", r.client.name)?;
@@ -226,12 +227,21 @@ pub(super) fn task(t: TaskCommand, store: &Store, now: NaiveDateTime, out: &mut 
         }
         TaskCommand::Done { client, task, outcome } => (client, task, TaskStatus::Done, outcome),
         TaskCommand::Drop { client, task, outcome } => (client, task, TaskStatus::Dropped, outcome),
+        // The same dated word the app keeps: "not done yet (26 Nov): too tired".
+        TaskCommand::NotYet { client, task, reason } => {
+            let word = crate::domain::not_done_yet(today, reason.as_deref().unwrap_or(""));
+            (client, task, TaskStatus::Open, Some(word))
+        }
     };
     let (task, r) = change(store, now, "task changed", &client, |r| {
         let task = r.item_ref::<crate::domain::TaskId>(&task)?;
         r.set_task_status(&task, status, outcome, today).map(|_| task)
     })?;
-    let word = if status == TaskStatus::Done { "done" } else { "dropped" };
+    let word = match status {
+        TaskStatus::Done => "done",
+        TaskStatus::Dropped => "dropped",
+        TaskStatus::Open => "not done yet; it stays open",
+    };
     writeln!(out, "Task {task} of {} marked {word}.", r.client.name)?;
     Ok(())
 }

@@ -102,6 +102,7 @@ impl ClientRecord {
         let today = now.date();
         Ok(match change {
             ProfileChange::AddPersonal { text, date } => {
+                r.check_new_personal(&text, date)?;
                 let id = r.add_personal(text, date, true, today, None);
                 format!("Noted {id}; flagged to ask about.")
             }

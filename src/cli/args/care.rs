@@ -136,6 +136,16 @@ pub enum TaskCommand {
         #[arg(long)]
         outcome: Option<String>,
     },
+    /// Keep a task open: not done yet, with the reason the client gave
+    NotYet {
+        #[arg(help = CLIENT)]
+        client: String,
+        #[arg(help = TASK)]
+        task: String,
+        /// Why not yet, in a few words (too tired, forgot)
+        #[arg(long)]
+        reason: Option<String>,
+    },
     /// Drop a task
     Drop {
         #[arg(help = CLIENT)]

@@ -19,6 +19,21 @@ impl ClientRecord {
         id
     }
 
+    /// Refuses a personal detail the record holds already (the same words,
+    /// in any case, on the same date), naming it.
+    pub fn check_new_personal(&self, text: &str, date: Option<NaiveDate>) -> Result<(), RecordError> {
+        let same = |p: &&PersonalDetail| {
+            p.date == date && crate::domain::find::fold(p.text.trim()) == crate::domain::find::fold(text.trim())
+        };
+        match self.personal.iter().find(same) {
+            Some(p) => Err(RecordError::Invalid(format!(
+                "{} has this personal detail already ({}: {})",
+                self.client.name, p.id, p.text
+            ))),
+            None => Ok(()),
+        }
+    }
+
     /// Flags a personal detail to ask about next time, or unflags it.
     pub fn set_personal_ask(&mut self, id: &DetailId, ask: bool) -> Result<(), RecordError> {
         let p = self.personal.iter_mut().find(|p| p.id == *id).ok_or_else(|| unknown("personal", id.as_str()))?;

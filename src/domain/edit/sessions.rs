@@ -79,7 +79,10 @@ impl ClientRecord {
         }
         for line in clean_lines(&new.personal) {
             let (text, date) = time::split_date(&line);
-            self.add_personal(text, date, true, day, Some(id.clone()));
+            // Noted already (the same words and date): it is not noted twice.
+            if self.check_new_personal(&text, date).is_ok() {
+                self.add_personal(text, date, true, day, Some(id.clone()));
+            }
         }
         self.sessions.push(Session {
             id: id.clone(),
