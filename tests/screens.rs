@@ -2154,3 +2154,12 @@ fn today_marks_a_double_booking_on_both_rows_and_shows_every_warning_whole_at_80
     let today = app.screen(80, 24);
     assert!(!today.contains("overlaps"), "{today}");
 }
+
+#[test]
+fn the_notes_pane_shows_the_measures_taken_in_the_session() {
+    let mut app = App::demo();
+    app.press("Tab Down Down Down Down Down Enter Down PgDn");
+    let screen = app.screen(80, 24);
+    assert!(screen.contains("] ORS 27.4 (non-clinical range): 6.9"), "{screen}");
+    assert!(screen.contains("] GAD-7 8 (mild): 2 1 1 1 1 1 1"), "{screen}");
+}

@@ -132,6 +132,20 @@ pub fn body_items(r: &ClientRecord, s: &Session) -> Vec<NoteItem> {
             })
             .collect(),
     );
+    section(
+        "Measures",
+        r.measures
+            .iter()
+            .filter(|m| m.session.as_ref().map(|x| x.as_str()) == Some(s.id.as_str()))
+            .map(|m| {
+                let scale = r.scale(&m.kind);
+                let name = scale.as_ref().map_or_else(|| m.kind.to_string(), |sc| sc.name.clone());
+                let band = scale.as_ref().and_then(|sc| sc.band(m.total)).map(|b| format!(" ({b})")).unwrap_or_default();
+                let items: Vec<String> = m.items.iter().map(ToString::to_string).collect();
+                format!("[{}] {name} {}{band}: {}", m.id, m.total, items.join(" "))
+            })
+            .collect(),
+    );
     section("Plan for next time", if s.plan.is_empty() { vec![] } else { vec![s.plan.clone()] });
     section("Notes", if s.notes.is_empty() { vec![] } else { s.notes.lines().map(str::to_string).collect() });
     section("Addenda", s.addenda.iter().map(|a| format!("{}: {}", format_datetime(a.at), a.text)).collect());
