@@ -992,3 +992,16 @@ fn a_task_kept_open_says_why_and_a_personal_detail_is_never_noted_twice() {
     ok(d.path(), NOW, &["note", "mari", "--topic", "family", "--personal", "Mia's birthday party 2026-11-28"]);
     assert_eq!(ok(d.path(), NOW, &["personal", "list", "mari"]).lines().count(), 1, "noted once");
 }
+
+#[test]
+fn a_detail_asked_about_leaves_the_reviews_ask_about_and_stays_in_the_record() {
+    let d = tempfile::tempdir().unwrap();
+    maria(d.path());
+    ok(d.path(), NOW, &["personal", "add", "mari", "brass band concert", "--ask"]);
+    assert!(ok(d.path(), NOW, &["review", "mari"]).contains("! Ask about: brass band concert"));
+    let said = ok(d.path(), NOW, &["personal", "asked", "mari", "1"]);
+    assert_eq!(said, "Asked about p1: it leaves Maria Lopez's \"Ask about\"; it stays in the record.\n");
+    let review = ok(d.path(), NOW, &["review", "mari"]);
+    assert!(!review.contains("Ask about: brass band concert"), "{review}");
+    assert!(ok(d.path(), NOW, &["personal", "list", "mari"]).contains("p1   brass band concert\n"));
+}

@@ -44,6 +44,15 @@ pub(super) fn personal(command: PersonalCommand, store: &Store, now: NaiveDateTi
             writeln!(out, "Changed {detail} for {}.", r.client.name)?;
             Ok(())
         }
+        PersonalCommand::Asked { client, detail } => {
+            let (id, r) = change(store, now, "personal detail asked", &client, |r| {
+                let id = r.item_ref::<crate::domain::DetailId>(&detail)?;
+                r.set_personal_ask(&id, false)?;
+                Ok(id)
+            })?;
+            writeln!(out, "Asked about {id}: it leaves {}'s \"Ask about\"; it stays in the record.", r.client.name)?;
+            Ok(())
+        }
         PersonalCommand::List { client } => {
             let r = load(store, &client)?;
             let w = super::id_width(r.personal.iter().map(|p| p.id.as_str()));

@@ -41,6 +41,13 @@ pub enum PersonalCommand {
         #[arg(long)]
         no_date: bool,
     },
+    /// You asked about it: it leaves the review's "Ask about" (and stays in the record)
+    Asked {
+        #[arg(help = CLIENT)]
+        client: String,
+        /// The detail: p2, or just 2, as `personal list` prints it
+        detail: String,
+    },
 }
 
 #[derive(Debug, Subcommand)]

@@ -140,7 +140,8 @@ pub fn body_items(r: &ClientRecord, s: &Session) -> Vec<NoteItem> {
             .map(|m| {
                 let scale = r.scale(&m.kind);
                 let name = scale.as_ref().map_or_else(|| m.kind.to_string(), |sc| sc.name.clone());
-                let band = scale.as_ref().and_then(|sc| sc.band(m.total)).map(|b| format!(" ({b})")).unwrap_or_default();
+                let band =
+                    scale.as_ref().and_then(|sc| sc.band(m.total)).map(|b| format!(" ({b})")).unwrap_or_default();
                 let items: Vec<String> = m.items.iter().map(ToString::to_string).collect();
                 format!("[{}] {name} {}{band}: {}", m.id, m.total, items.join(" "))
             })
