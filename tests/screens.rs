@@ -493,7 +493,7 @@ fn booking_moving_and_cancelling_appointments() {
     let priya = app.rt.store.load(&rapport::domain::ClientId::new("priya-raman")).unwrap();
     assert!(!priya.appointments.iter().find(|a| a.start == dt("2026-11-26 11:00")).unwrap().is_cancelled());
     app.press("c d");
-    assert_eq!(app.status(), "Cancelled the appointment at 2026-11-26 11:00: did not attend.");
+    assert_eq!(app.status(), "The appointment at 2026-11-26 11:00 is marked did not attend.");
     let priya = app.rt.store.load(&rapport::domain::ClientId::new("priya-raman")).unwrap();
     let cancelled = priya.appointments.iter().find(|a| a.start == dt("2026-11-26 11:00")).unwrap();
     assert!(cancelled.is_cancelled(), "a cancelled appointment stays in the record, marked");
@@ -2162,4 +2162,23 @@ fn the_notes_pane_shows_the_measures_taken_in_the_session() {
     let screen = app.screen(80, 24);
     assert!(screen.contains("] ORS 27.4 (non-clinical range): 6.9"), "{screen}");
     assert!(screen.contains("] GAD-7 8 (mild): 2 1 1 1 1 1 1"), "{screen}");
+}
+
+#[test]
+fn esc_on_a_note_opened_for_editing_and_left_unchanged_closes_it_without_asking() {
+    let mut app = App::demo();
+    // A note still editable: one written just now for Maria.
+    app.press("Tab Down Down Down Down Down n");
+    app.type_text("worry at night");
+    app.press("C-s Enter e");
+    assert!(app.screen(80, 24).contains("Edit note"), "{}", app.screen(80, 24));
+    app.press("Esc");
+    let screen = app.screen(80, 24);
+    assert!(!screen.contains("Discard what you typed?"), "nothing was typed:\n{screen}");
+    assert!(!screen.contains("Edit note"), "{screen}");
+    // Changed, it is asked about.
+    app.press("e");
+    app.type_text(" and more");
+    app.press("Esc");
+    assert!(app.screen(80, 24).contains("Discard what you typed?"), "{}", app.screen(80, 24));
 }

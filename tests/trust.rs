@@ -291,6 +291,7 @@ fn restore_of_one_client_puts_back_their_record_only_and_says_what_it_takes_away
     let snap = String::from_utf8(run(d.path(), NOW, &["backup"]).stdout).unwrap();
     let name = snap.split_whitespace().nth(1).unwrap().to_string();
     assert!(run(d.path(), NOW, &["note", "maria", "--topic", "damaged since"]).status.success());
+    assert!(run(d.path(), NOW, &["personal", "add", "maria", "started a new job"]).status.success());
     assert!(run(d.path(), NOW, &["note", "tom", "--topic", "written since"]).status.success());
 
     let out =
@@ -298,7 +299,10 @@ fn restore_of_one_client_puts_back_their_record_only_and_says_what_it_takes_away
     let said = String::from_utf8_lossy(&out.stderr);
     assert!(!out.status.success() && said.contains("nothing was changed"), "{said}");
     assert!(said.contains("Restore Maria Lopez's record from snapshot"), "{said}");
-    assert!(said.contains("It takes away what was written since (1 note). No other client changes."), "{said}");
+    assert!(
+        said.contains("It takes away what was written since (1 note, 1 personal detail). No other client changes."),
+        "{said}"
+    );
     assert_eq!(notes("maria-lopez").len(), 1);
 
     let yes = run(d.path(), NOW, &["restore", &name, "--client", "maria", "--yes"]);

@@ -28,9 +28,23 @@ pub struct Terminal;
 
 impl Prompt for Terminal {
     fn ask(&mut self, question: &str) -> std::io::Result<String> {
-        eprint!("{}", crate::sanitize::visible(question));
+        use std::io::IsTerminal;
+        let question = crate::sanitize::visible(question);
+        // Wrapped at word boundaries to a terminal's width.
+        let shown = match crossterm::terminal::size() {
+            Ok((cols, _)) if std::io::stderr().is_terminal() => {
+                let end = if question.ends_with(' ') { " " } else { "" };
+                textwrap::fill(question.trim_end(), usize::from(cols).max(20)) + end
+            }
+            _ => question.into_owned(),
+        };
+        eprint!("{shown}");
         let mut answer = String::new();
-        std::io::stdin().read_line(&mut answer)?;
+        // No answer at all (no terminal, or the input ended): the line the
+        // question began is ended, so what follows starts a line of its own.
+        if std::io::stdin().read_line(&mut answer)? == 0 {
+            eprintln!();
+        }
         Ok(answer)
     }
 }

@@ -228,7 +228,7 @@ pub(super) fn restore(
         Outcome::Asks(questions) => {
             for q in &questions {
                 if !confirm(prompt, &format!("{} Type yes: ", q.text))? {
-                    bail!("not restored: nothing was changed");
+                    bail!("not restored: nothing was changed (to restore from a script, give --yes)");
                 }
             }
             match restore::restore(store, &snapshot, only, &answers.and(questions.iter().map(|q| q.ask)), now)? {

@@ -4,21 +4,21 @@
 use chrono::NaiveDateTime;
 
 use super::{Answers, Ask, Outcome, Question};
-use crate::domain::{ClientId, ClientRecord, plural};
+use crate::domain::{ClientId, ClientRecord, ItemKind, plural};
 use crate::store::{Store, StoreError};
 
 /// What a restore of a plain practice would take away from one client:
-/// what was written since the snapshot, or the whole client when the
-/// snapshot does not hold them.
+/// what was written since the snapshot, item by item of every kind, or the
+/// whole client when the snapshot does not hold them.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TakenAway {
     pub client: String,
     /// The snapshot does not hold this client at all.
     pub whole: bool,
-    pub notes: usize,
-    pub messages: usize,
-    pub tasks: usize,
-    pub measures: usize,
+    /// How many items of each kind were added since (kinds with none left out).
+    pub added: Vec<(ItemKind, usize)>,
+    /// Items there then were changed since (a task closed, a detail edited).
+    pub changed: bool,
 }
 
 impl TakenAway {
@@ -26,18 +26,16 @@ impl TakenAway {
         format!("{}: {}", self.client, self.what())
     }
 
-    /// "2 notes, 1 message", or "the whole record (added since)".
+    /// "2 notes, 1 personal detail", or "the whole record (added since)".
     fn what(&self) -> String {
         if self.whole {
             return "the whole record (added since)".into();
         }
-        let parts: Vec<String> =
-            [(self.notes, "note"), (self.messages, "message"), (self.tasks, "task"), (self.measures, "measure")]
-                .into_iter()
-                .filter(|(n, _)| *n > 0)
-                .map(|(n, w)| plural(n, w))
-                .collect();
-        parts.join(", ")
+        let mut parts: Vec<String> = self.added.iter().map(|(k, n)| plural(*n, k.noun())).collect();
+        if self.changed {
+            parts.push(if parts.is_empty() { "changes made since" } else { "and changes made since" }.into());
+        }
+        parts.join(", ").replace(", and", " and")
     }
 }
 
@@ -45,33 +43,28 @@ impl TakenAway {
 /// away (a plain practice's restore: each file is replaced whole). Clients
 /// losing nothing are left out.
 pub fn taken_away(snapshot: &[ClientRecord], now: &[ClientRecord]) -> Vec<TakenAway> {
+    use strum::VariantArray;
     let mut out: Vec<TakenAway> = now
         .iter()
         .filter_map(|r| {
+            let added = |then: Option<&ClientRecord>| -> Vec<(ItemKind, usize)> {
+                ItemKind::VARIANTS
+                    .iter()
+                    .map(|k| {
+                        let old = then.map(|t| t.ids_of(*k)).unwrap_or_default();
+                        (*k, r.ids_of(*k).iter().filter(|i| !old.contains(i)).count())
+                    })
+                    .filter(|(_, n)| *n > 0)
+                    .collect()
+            };
             let Some(then) = snapshot.iter().find(|s| s.client.id == r.client.id) else {
-                return Some(TakenAway {
-                    client: r.display_name(),
-                    whole: true,
-                    notes: r.sessions.len(),
-                    messages: r.contacts.len(),
-                    tasks: r.tasks.len(),
-                    measures: r.measures.len(),
-                });
+                return Some(TakenAway { client: r.display_name(), whole: true, added: added(None), changed: false });
             };
-            use crate::domain::ItemKind as K;
-            let new = |k: K| {
-                let old = then.ids_of(k);
-                r.ids_of(k).iter().filter(|i| !old.contains(i)).count()
-            };
-            let t = TakenAway {
-                client: r.display_name(),
-                whole: false,
-                notes: new(K::Session),
-                messages: new(K::Contact),
-                tasks: new(K::Task),
-                measures: new(K::Measure),
-            };
-            (t.notes + t.messages + t.tasks + t.measures > 0).then_some(t)
+            let added = added(Some(then));
+            // What else differs, once the items added since are set aside.
+            let changed = added.is_empty() && then != r;
+            let t = TakenAway { client: r.display_name(), whole: false, added, changed };
+            (!t.added.is_empty() || t.changed).then_some(t)
         })
         .collect();
     out.sort_by(|a, b| a.client.cmp(&b.client));

@@ -213,7 +213,7 @@ fn perform(store: &Store, effect: Effect, now: NaiveDateTime) -> Option<Action> 
             {
                 Ok((_, record)) => Action::RecordSaved {
                     record: Box::new(record),
-                    message: format!("Cancelled the appointment at {}: {}.", format_datetime(start), how.label()),
+                    message: format!("The appointment at {} is marked {}.", format_datetime(start), how.label()),
                 },
                 Err(e) => failed(e),
             }

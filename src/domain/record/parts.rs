@@ -96,6 +96,20 @@ impl ItemKind {
         }
     }
 
+    /// What one is called, for the therapist: "note", "personal detail".
+    pub fn noun(self) -> &'static str {
+        match self {
+            ItemKind::Session => "note",
+            ItemKind::Task => "task",
+            ItemKind::Detail => "personal detail",
+            ItemKind::Goal => "goal",
+            ItemKind::Watch => "watch-for item",
+            ItemKind::Contact => "message",
+            ItemKind::Appointment => "appointment",
+            ItemKind::Measure => "measure",
+        }
+    }
+
     /// The part of the record its items are in.
     pub fn part(self) -> RecordPart {
         match self {

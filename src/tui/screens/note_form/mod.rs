@@ -42,6 +42,9 @@ pub struct NoteForm {
     /// The window whose kept draft this form was restored from (a window
     /// that stopped): its draft goes when this note is saved or discarded.
     pub restored_from: Option<String>,
+    /// The fields of a note opened for editing, as it opened: until one
+    /// differs, nothing was typed (Esc just closes it).
+    pub initial: Option<Vec<String>>,
 }
 
 impl NoteForm {
@@ -80,6 +83,7 @@ impl NoteForm {
             editing,
             base: None,
             restored_from: None,
+            initial: None,
         }
     }
 
@@ -99,6 +103,7 @@ impl NoteForm {
         texts[MINUTES] = s.minutes.to_string();
         let mut form = NoteForm::build(client, client_name, texts, s.appointment, Some(s.id.clone()));
         form.base = Some(s.edit_base());
+        form.initial = Some(form.fields.iter().map(TextInput::text).collect());
         for (i, set, what) in [(TASKS, tasks, "tasks"), (PERSONAL, personal, "personal details")] {
             if !set.is_empty() {
                 let hint = format!("already set, and kept: {}. Type only new {what} here", set.join("; "));
@@ -155,8 +160,12 @@ impl NoteForm {
         }
     }
 
-    /// Anything typed beyond the prefilled time and length.
+    /// Anything typed: in a new note, beyond the prefilled time and
+    /// length; in a note opened for editing, any change to it.
     pub fn has_text(&self) -> bool {
+        if let Some(initial) = &self.initial {
+            return self.fields.iter().map(TextInput::text).ne(initial.iter().cloned());
+        }
         self.fields[..WHEN].iter().chain(&self.fields[MEASURES..]).any(|f| !f.is_blank())
     }
 
