@@ -106,8 +106,8 @@ pub fn save(
     // was typed here goes into that note, once the therapist agrees.
     if let Some(saved) = saved_meanwhile(&before, &note) {
         let text = format!(
-            "The note for this appointment was saved meanwhile, in another window (note {saved}). Add what you \
-             wrote here to it?"
+            "The note for this appointment was saved meanwhile, in another window (note {saved}); saving adds \
+             what you wrote here to that note."
         );
         if !answers.agrees(Ask::AddToSavedNote) {
             return Ok(Outcome::Asks(vec![Question { ask: Ask::AddToSavedNote, text }]));
