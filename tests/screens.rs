@@ -2182,3 +2182,30 @@ fn esc_on_a_note_opened_for_editing_and_left_unchanged_closes_it_without_asking(
     app.press("Esc");
     assert!(app.screen(80, 24).contains("Discard what you typed?"), "{}", app.screen(80, 24));
 }
+
+#[test]
+fn two_windows_editing_different_parts_of_one_note_both_keep_their_words() {
+    let mut app = App::demo();
+    app.press("Tab Down Down Down Down Down n");
+    app.type_text("worry at night");
+    app.press("C-s Enter e");
+    assert!(app.screen(80, 24).contains("Edit note"), "{}", app.screen(80, 24));
+    // Another window changes the note's Notes meanwhile.
+    let id = rapport::domain::ClientId::new("maria-lopez");
+    let r = app.rt.store.load(&id).unwrap();
+    let s = r.sessions.iter().max_by_key(|s| s.at).unwrap().clone();
+    let other = rapport::domain::NewSession {
+        topics: s.topics.clone(),
+        notes: "written in the other window".into(),
+        ..Default::default()
+    };
+    let policy = app.rt.store.settings().policy();
+    app.rt.store.update(&id, dt(NOW), "test", |r| r.edit_session(&s.id, other, dt(NOW), policy)).unwrap();
+    // Here, the topics change.
+    app.type_text(" and sleep");
+    app.press("C-s");
+    assert!(app.status().contains("What another window changed meanwhile is kept too (Notes)"), "{}", app.status());
+    let saved = app.rt.store.load(&id).unwrap().session(&s.id).unwrap().clone();
+    assert_eq!(saved.topics, vec!["worry at night and sleep".to_string()]);
+    assert_eq!(saved.notes, "written in the other window");
+}

@@ -141,7 +141,9 @@ pub enum Action {
     /// A client was added or changed on disk.
     ClientSaved(Box<ClientRecord>),
     /// A note was saved; `session` is its id.
-    NoteSaved { record: Box<ClientRecord>, session: SessionId },
+    /// A note reached the disk; `kept` names what another window changed
+    /// meanwhile that was kept with it.
+    NoteSaved { record: Box<ClientRecord>, session: SessionId, kept: Vec<&'static str> },
     /// A change other than a note was saved.
     RecordSaved { record: Box<ClientRecord>, message: String },
     /// A sync finished (see [`Effect::Sync`]), or why it failed.

@@ -34,17 +34,26 @@ fn perform(store: &Store, effect: Effect, now: NaiveDateTime) -> Option<Action> 
                 // The app holds the record made visible; compare like with like.
                 let mut on_disk = r.session(&session).cloned();
                 on_disk.make_visible();
-                if base.is_some() && on_disk.map(|s| s.edit_base()) != base {
-                    return Err(RecordError::Invalid(
-                        "this note was changed in another window since you opened it, and saving now would write \
-                         over that change. Copy what you added, press Esc and open the note again"
-                            .into(),
-                    ));
+                let mut note = note;
+                let mut kept = Vec::new();
+                if let (Some(base), Some(on_disk)) = (&base, &on_disk)
+                    && on_disk.edit_base() != *base
+                {
+                    // Changed in another window meanwhile: what each changed
+                    // is kept, unless both changed the same part.
+                    (note, kept) = on_disk.merge_edit(base, note).map_err(|both| {
+                        RecordError::Invalid(format!(
+                            "this note was changed in another window since you opened it, in the same part as \
+                             here ({}), and saving now would write over that change. Copy what you added, press \
+                             Esc and open the note again",
+                            both.join(", ")
+                        ))
+                    })?;
                 }
-                r.edit_session(&session, note, now, policy)
+                r.edit_session(&session, note, now, policy).map(|()| kept)
             });
             match edited {
-                Ok(((), record)) => Action::NoteSaved { record: Box::new(record), session },
+                Ok((kept, record)) => Action::NoteSaved { record: Box::new(record), session, kept },
                 Err(e) => Action::NoteNotSaved(format!("Not saved: {e}. Your note is still here.")),
             }
         }
@@ -132,7 +141,7 @@ fn perform(store: &Store, effect: Effect, now: NaiveDateTime) -> Option<Action> 
             use crate::practice::{Outcome, note};
             match note::save(store, &client, (*note).clone(), &answers, now) {
                 Ok(Outcome::Done(saved)) => {
-                    Action::NoteSaved { record: Box::new(saved.record), session: saved.session }
+                    Action::NoteSaved { record: Box::new(saved.record), session: saved.session, kept: Vec::new() }
                 }
                 Ok(Outcome::Asks(questions)) => Action::NoteQuestions { client, note, answers, questions },
                 Err(e) => Action::NoteNotSaved(format!("Not saved: {e}. Your note is still here.")),

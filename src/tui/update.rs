@@ -246,7 +246,7 @@ fn step_model(m: &mut Model, action: Action) -> Vec<Effect> {
             }
             return vec![];
         }
-        Action::NoteSaved { record, session } => {
+        Action::NoteSaved { record, session, kept } => {
             let form = match &m.screen {
                 Screen::NoteForm(f) => Some(&**f),
                 _ => None,
@@ -266,7 +266,12 @@ fn step_model(m: &mut Model, action: Action) -> Vec<Effect> {
             // there, else to the client list, showing the note.
             screens::today::on_note_saved(&mut m.today, &crate::ctx!(m));
             m.screen = home(m);
-            return apply(m, Outcome::effect(forget).and_info(format!("Note saved for {name} ({session}).")));
+            let also = if kept.is_empty() {
+                String::new()
+            } else {
+                format!(" What another window changed meanwhile is kept too ({}).", kept.join(", "))
+            };
+            return apply(m, Outcome::effect(forget).and_info(format!("Note saved for {name} ({session}).{also}")));
         }
         Action::ClientSaved(record) => {
             let name = record.display_name();

@@ -58,6 +58,84 @@ impl Session {
         let words = (topics, feedback, observations, plan, notes, at, minutes);
         serde_json::to_string(&words).expect("a note's words serialise")
     }
+
+    /// An edit `mine` begun from the note's words `base` (its
+    /// [`Session::edit_base`] then), brought onto this note as it is now
+    /// (changed meanwhile, in another window): field by field, what only
+    /// one side changed is taken from it. The edit to save and the fields
+    /// kept from the other change; or the fields both changed differently.
+    pub fn merge_edit(
+        &self,
+        base: &str,
+        mine: NewSession,
+    ) -> Result<(NewSession, Vec<&'static str>), Vec<&'static str>> {
+        type Words = (Vec<String>, Vec<String>, Vec<String>, String, String, NaiveDateTime, u32);
+        let Ok((b_topics, b_feedback, b_observations, b_plan, b_notes, b_at, b_minutes)) =
+            serde_json::from_str::<Words>(base)
+        else {
+            return Err(vec!["the note"]);
+        };
+        let (mut kept, mut both) = (Vec::new(), Vec::new());
+        fn pick<T: PartialEq>(
+            name: &'static str,
+            base: T,
+            theirs: T,
+            mine: T,
+            kept: &mut Vec<&'static str>,
+            both: &mut Vec<&'static str>,
+        ) -> T {
+            if mine == base || mine == theirs {
+                if theirs != base {
+                    kept.push(name);
+                }
+                theirs
+            } else {
+                if theirs != base {
+                    both.push(name);
+                }
+                mine
+            }
+        }
+        let NewSession {
+            at,
+            minutes,
+            topics,
+            feedback,
+            observations,
+            tasks,
+            personal,
+            plan,
+            notes,
+            appointment,
+            measures,
+            scales,
+        } = mine;
+        let lines = |v: Vec<String>| -> Vec<String> {
+            v.into_iter().map(|l| l.trim().to_string()).filter(|l| !l.is_empty()).collect()
+        };
+        let merged = NewSession {
+            topics: pick("Topics", b_topics, self.topics.clone(), lines(topics), &mut kept, &mut both),
+            feedback: pick("They told you", b_feedback, self.feedback.clone(), lines(feedback), &mut kept, &mut both),
+            observations: pick(
+                "Observations",
+                b_observations,
+                self.observations.clone(),
+                lines(observations),
+                &mut kept,
+                &mut both,
+            ),
+            plan: pick("Plan", b_plan, self.plan.clone(), plan.trim().to_string(), &mut kept, &mut both),
+            notes: pick("Notes", b_notes, self.notes.clone(), notes.trim_end().to_string(), &mut kept, &mut both),
+            at: Some(pick("When", b_at, self.at, at.unwrap_or(b_at), &mut kept, &mut both)),
+            minutes: Some(pick("Minutes", b_minutes, self.minutes, minutes.unwrap_or(b_minutes), &mut kept, &mut both)),
+            tasks,
+            personal,
+            appointment,
+            measures,
+            scales,
+        };
+        if both.is_empty() { Ok((merged, kept)) } else { Err(both) }
+    }
 }
 
 /// The seal on a finalised note: a hash of its content chained to the
