@@ -97,6 +97,25 @@ fn overlapping<'s, 'a>(slots: &'s [Slot<'a>], i: usize) -> impl Iterator<Item = 
     found.into_iter()
 }
 
+/// The first start from `start` on at which `minutes` share no minute
+/// with any appointment of `booked` still to be held: the time a booking
+/// proposes. It moves to the end of each one in the way (a few at most).
+pub fn free_from<'a>(
+    mut start: NaiveDateTime,
+    minutes: u32,
+    booked: impl Iterator<Item = &'a Appointment> + Clone,
+) -> NaiveDateTime {
+    for _ in 0..64 {
+        let wanted = Appointment { start, minutes, ..Default::default() };
+        let in_the_way = booked.clone().filter(|a| !a.is_cancelled() && a.note.is_none() && a.overlaps(&wanted));
+        match in_the_way.map(Appointment::end).max() {
+            Some(end) => start = end,
+            None => return start,
+        }
+    }
+    start
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -104,6 +123,14 @@ mod tests {
 
     fn at(start: &str, minutes: u32) -> Appointment {
         Appointment { start: dt(start), minutes, ..Default::default() }
+    }
+
+    #[test]
+    fn a_booking_proposes_the_first_time_free_of_every_appointment() {
+        let booked = [at("2026-11-26 09:00", 50), at("2026-11-26 09:50", 50), at("2026-11-26 12:00", 50)];
+        assert_eq!(free_from(dt("2026-11-26 09:00"), 50, booked.iter()), dt("2026-11-26 10:40"));
+        assert_eq!(free_from(dt("2026-11-26 11:00"), 50, booked.iter()), dt("2026-11-26 11:00"), "it fits before noon");
+        assert_eq!(free_from(dt("2026-11-26 11:30"), 50, booked.iter()), dt("2026-11-26 12:50"));
     }
 
     #[test]

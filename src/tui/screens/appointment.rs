@@ -102,7 +102,20 @@ pub static KEYS: &[Binding] = &[
 pub fn open_book(ctx: &Ctx, client: ClientId) -> Option<AppointmentForm> {
     let s = ctx.roster.summary(client.as_str())?;
     let last = s.appointments.iter().max_by_key(|a| a.start).map(|a| (a.start, a.minutes));
-    Some(AppointmentForm::book(client, s.display_name(), last, ctx.now))
+    let mut form = AppointmentForm::book(client, s.display_name(), last, ctx.now);
+    // Proposed at a time no appointment of any client's takes.
+    if let Ok(start) = parse_datetime(&form.fields.value(0)) {
+        let minutes = form.fields.value(1).parse().unwrap_or(50);
+        let booked = ctx.roster.clients.iter().filter_map(|c| c.summary.as_ref().ok()).flat_map(|s| &s.appointments);
+        let free = crate::domain::agenda::free_from(start, minutes, booked);
+        if free != start {
+            form = AppointmentForm {
+                fields: LineFields::new(LABELS, &[format_datetime(free), minutes.to_string(), "0".into()]),
+                ..form
+            };
+        }
+    }
+    Some(form)
 }
 
 /// The form moving `client`'s `appointment`.
