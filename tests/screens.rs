@@ -2209,3 +2209,15 @@ fn two_windows_editing_different_parts_of_one_note_both_keep_their_words() {
     assert_eq!(saved.topics, vec!["worry at night and sleep".to_string()]);
     assert_eq!(saved.notes, "written in the other window");
 }
+
+#[test]
+fn scores_taken_in_the_review_are_named_in_the_new_notes_measures_field() {
+    let mut app = App::demo();
+    app.press("Down Enter");
+    assert!(app.screen(80, 24).contains("Review · Priya Raman"), "{}", app.screen(80, 24));
+    app.press("m");
+    app.type_text("ORS 6 6 6 6");
+    app.press("Enter n BTab");
+    let form = app.screen(80, 24);
+    assert!(form.contains("taken today, and kept with this note: ORS 24."), "{form}");
+}

@@ -172,6 +172,19 @@ pub fn type_line(input: &mut TextInput, action: Action) -> Option<String> {
 
 impl Widget for &TextInput {
     fn render(self, area: Rect, buf: &mut Buffer) {
+        // The hint of an empty field is wrapped to the field's width (the
+        // text area draws it on one line, cut without a word).
+        let hint = self.area.placeholder_text();
+        if self.area.is_empty() && !hint.is_empty() {
+            use ratatui::widgets::{Paragraph, Wrap};
+            let cursor = ratatui::text::Span::styled(" ", self.area.cursor_style());
+            let line = ratatui::text::Line::from(vec![cursor, ratatui::text::Span::raw(hint)]);
+            Paragraph::new(line)
+                .style(self.area.placeholder_style().unwrap_or_default())
+                .wrap(Wrap { trim: false })
+                .render(area, buf);
+            return;
+        }
         self.area.render(area, buf);
     }
 }

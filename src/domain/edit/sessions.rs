@@ -118,7 +118,7 @@ impl ClientRecord {
     ) -> Result<(), RecordError> {
         let day = at.date();
         let pending = |m: &Measure| m.session.is_none() && m.at.date() == day;
-        if let Some(m) = self.measures.iter().find(|m| pending(m) && new.measures.iter().any(|(k, _)| *k == m.kind)) {
+        if let Some(m) = self.pending_measures(day).find(|m| new.measures.iter().any(|(k, _)| *k == m.kind)) {
             let name = self.scale(&m.kind).map_or_else(|| m.kind.to_string(), |s| s.name.clone());
             return Err(RecordError::Invalid(format!(
                 "{name} was taken already today at {} ({}, total {}); take it out of the note, or remove {} first \

@@ -280,6 +280,19 @@ impl ClientRecord {
             .collect()
     }
 
+    /// The scores taken on `day` with no note yet (from the review, before
+    /// the session): the note written that day takes them.
+    pub fn pending_measures(&self, day: chrono::NaiveDate) -> impl Iterator<Item = &Measure> {
+        self.measures.iter().filter(move |m| m.session.is_none() && m.at.date() == day)
+    }
+
+    /// Those, as the note form names them: "ORS 22.5".
+    pub fn pending_measure_names(&self, day: chrono::NaiveDate) -> Vec<String> {
+        self.pending_measures(day)
+            .map(|m| format!("{} {}", self.scale(&m.kind).map_or_else(|| m.kind.to_string(), |s| s.name), m.total))
+            .collect()
+    }
+
     /// The custom scales no measure uses any more are dropped from the record.
     pub fn drop_unused_scales(&mut self) {
         let used: Vec<String> = self.measures.iter().map(|m| m.kind.key().to_string()).collect();

@@ -45,7 +45,10 @@ pub fn form(ctx: &Ctx, client: &ClientId, appointment: Option<Appointment>) -> (
         None => summary.appointment_for_note(now).cloned(),
     });
     let Some(mut draft) = ctx.drafts.get(client).filter(|d| d.restorable(now)).cloned() else {
-        return (Some(NoteForm::new(client.clone(), name, now, appointment.as_ref())), Outcome::none());
+        let day = appointment.as_ref().map_or(now.date(), |a| a.start.date());
+        let taken = ctx.roster.record(client.as_str()).map(|r| r.pending_measure_names(day)).unwrap_or_default();
+        let form = NoteForm::new(client.clone(), name, now, appointment.as_ref()).with_pending_measures(&taken);
+        return (Some(form), Outcome::none());
     };
     // A draft kept before appointments had ids names it by its start.
     if draft.appointment_id.is_none()

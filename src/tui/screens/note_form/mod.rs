@@ -138,6 +138,17 @@ impl NoteForm {
         self
     }
 
+    /// Says in the empty Measures field which scores taken today, before
+    /// the note, it will take ("ORS 22.5"), so none is typed twice.
+    pub fn with_pending_measures(mut self, taken: &[String]) -> NoteForm {
+        if !taken.is_empty() {
+            let hint =
+                format!("taken today, and kept with this note: {}. Type only other measures here", taken.join(", "));
+            self.fields[MEASURES] = field(MEASURES, "").with_placeholder(&hint);
+        }
+        self
+    }
+
     /// The form as it was when kept.
     pub fn from_draft(client: ClientId, client_name: String, draft: &NoteDraft) -> NoteForm {
         let mut form =
