@@ -116,6 +116,8 @@ fn draw_one(
             heading.push_str(&format!(": {}", reading.label()));
         }
     }
+    // Cut, the heading ends in `…` (the reading is said whole in the review).
+    let heading = crate::fit::fit(&heading, usize::from(area.width.saturating_sub(4))).into_owned();
     let block = panel(heading, false, theme).title_bottom(Line::styled(key, theme.quiet()).right_aligned());
     let chart = Chart::new(datasets)
         .block(block)

@@ -102,7 +102,8 @@ pub fn view(v: &SearchView, ctx: &Ctx, frame: &mut Frame, area: Rect) {
                         at = b;
                     }
                     spans.push(Span::raw(h.snippet[at..].to_string()));
-                    ListItem::new(vec![head, Line::from(spans)])
+                    // A snippet longer than the line ends in `…`.
+                    ListItem::new(vec![head, fit_line(Line::from(spans), cols)])
                 })
                 .collect();
             (title, items)
