@@ -36,10 +36,17 @@ pub const SCHEMA_VERSION: u32 = 5;
 /// "Maria Lopez (Mari)", or just the name: the one way a client is named in
 /// lists, headings and messages.
 pub fn display_name(name: &str, preferred: Option<&str>) -> String {
-    match preferred {
-        Some(p) if p != name => format!("{name} ({p})"),
-        _ => name.to_string(),
+    match distinct_preferred(name, preferred) {
+        Some(p) => format!("{name} ({p})"),
+        None => name.to_string(),
     }
+}
+
+/// The preferred name when it says more than the name does: not the name
+/// itself, nor its first word ("Lena" of "Lena Fischer" is shown once).
+fn distinct_preferred<'a>(name: &str, preferred: Option<&'a str>) -> Option<&'a str> {
+    let first = name.split_whitespace().next().unwrap_or(name);
+    preferred.filter(|p| *p != name && find::fold(p.trim()) != find::fold(first))
 }
 
 /// What the therapist calls a client: the preferred name, else the name.
@@ -61,7 +68,7 @@ pub fn name_within(name: &str, preferred: Option<&str>, cols: usize) -> String {
     if crate::fit::width(&whole) <= cols {
         return whole;
     }
-    match preferred.filter(|p| *p != name) {
+    match distinct_preferred(name, preferred) {
         // Room for the preferred name and a start of the full one.
         Some(p) if crate::fit::width(p) + 5 <= cols => crate::fit::fit(&format!("{p} · {name}"), cols).into_owned(),
         Some(p) => crate::fit::fit(p, cols).into_owned(),
@@ -88,6 +95,14 @@ pub fn slug(name: &str) -> String {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn a_preferred_name_that_is_the_first_name_is_shown_once() {
+        assert_eq!(display_name("Lena Fischer", Some("Lena")), "Lena Fischer");
+        assert_eq!(name_within("Lena Fischer", Some("lena"), 10), "Lena Fisc…");
+        assert_eq!(display_name("Maria López", Some("Mari")), "Maria López (Mari)");
+        assert_eq!(name_within("Maximilian Alexander", Some("Max"), 20), "Max · Maximilian Al…");
+    }
+
     use super::*;
     use crate::domain::time::dt;
     use chrono::NaiveDate;
