@@ -245,7 +245,7 @@ fn the_next_review_shows_the_trend_its_meaning_and_the_warnings_at_the_top() {
         measures,
         "  + ORS 19 → 25.5 (non-clinical range): recovered  ▁█\n  \
          ! SRS 38 → 34 (alliance concern)  ▇▂\n  \
-         - PHQ-9 13 → 8 (mild): no reliable change  ▇▂",
+         - PHQ-9 13 → 8 (mild, under caseness 10): no reliable change  ▇▂",
         "{review}"
     );
     assert!(review.find("They told you").unwrap() < review.find("Measures").unwrap());
@@ -260,7 +260,10 @@ fn the_next_review_shows_the_trend_its_meaning_and_the_warnings_at_the_top() {
     assert_eq!(kinds, ["alliance_low", "alliance_drop"]);
 
     let later = ok(d.path(), "2026-11-30 09:00", &["review", "maria"]);
-    assert!(later.contains("- GAD-7 21 (severe)\n"), "one GAD-7: no change, no sparkline: {later}");
+    assert!(
+        later.contains("- GAD-7 21 (severe, at or over caseness 8)\n"),
+        "one GAD-7: no change, no sparkline: {later}"
+    );
 }
 
 #[test]

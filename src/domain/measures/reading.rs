@@ -91,6 +91,8 @@ pub struct Trend {
     pub latest_items: Vec<Score>,
     pub band: Option<String>,
     pub clinical: Option<bool>,
+    /// The total at which a score is clinical (caseness), if the scale has one.
+    pub cutoff: Option<Score>,
     /// None until there are two.
     pub change: Option<Change>,
     /// From the one before the latest to the latest: None until there are
@@ -193,6 +195,7 @@ impl ClientRecord {
                     latest_items: latest.items.clone(),
                     band: scale.band(latest.total),
                     clinical: scale.clinical(latest.total),
+                    cutoff: scale.cutoff,
                     change,
                     step,
                     sparkline: scale.sparkline(&totals),

@@ -123,8 +123,15 @@ impl Summary {
                 Some(c) => format!("{} {} → {}", t.name, c.from, t.latest),
                 None => format!("{} {}", t.name, t.latest),
             };
+            // PHQ-9 and GAD-7 name their caseness cutoff: the band alone
+            // ("moderate") does not say which side of it a score is.
+            let caseness = match (&t.kind, t.cutoff, t.clinical) {
+                (MeasureKind::Phq9 | MeasureKind::Gad7, Some(c), Some(true)) => format!(", at or over caseness {c}"),
+                (MeasureKind::Phq9 | MeasureKind::Gad7, Some(c), Some(false)) => format!(", under caseness {c}"),
+                _ => String::new(),
+            };
             if let Some(b) = &t.band {
-                text.push_str(&format!(" ({b})"));
+                text.push_str(&format!(" ({b}{caseness})"));
             }
             let reading = t.change.as_ref().and_then(|c| c.reading);
             if let Some(r) = reading {
