@@ -160,7 +160,12 @@ pub(super) fn agenda(store: &Store, from: NaiveDate, days: u32, now: NaiveDateTi
                 format!("  {}  {}  {:>3} min{state}", a.start.format("%H:%M"), fit(&names[i], name_width), a.minutes);
             // The reminder takes what room is left, cut with "…".
             let room = AGENDA_COLUMNS.saturating_sub(width(&line) + 2);
-            let reminder = s.reminder.as_deref().map(|r| format!("  {}", crate::fit::fit(r, room))).unwrap_or_default();
+            let reminder = s
+                .reminder
+                .as_deref()
+                .filter(|_| a.still_to_hold())
+                .map(|r| format!("  {}", crate::fit::fit(r, room)))
+                .unwrap_or_default();
             writeln!(out, "{line}{reminder}")?;
             for w in &warned[i] {
                 for part in w.lines(day, AGENDA_COLUMNS - WARNING_INDENT) {

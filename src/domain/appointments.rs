@@ -61,6 +61,12 @@ impl Appointment {
         self.start < other.end() && other.start < self.end()
     }
 
+    /// Still to be held: neither cancelled nor noted (a reminder of what
+    /// to bring up belongs to it only).
+    pub fn still_to_hold(&self) -> bool {
+        !self.is_cancelled() && self.note.is_none()
+    }
+
     pub fn is_cancelled(&self) -> bool {
         self.cancelled.is_some()
     }

@@ -235,7 +235,8 @@ pub fn view(t: &TodayState, ctx: &Ctx, frame: &mut Frame, area: Rect) {
             let (reminder, reminder_style) = match warning {
                 Some(w) => (w.clone(), theme.warning()),
                 None => {
-                    let reminder = summary.and_then(|s| s.reminder.as_deref()).unwrap_or_default();
+                    let reminder =
+                        summary.and_then(|s| s.reminder.as_deref()).filter(|_| a.still_to_hold()).unwrap_or_default();
                     (fit(reminder, reminder_width).into_owned(), theme.quiet())
                 }
             };
