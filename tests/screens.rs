@@ -2209,3 +2209,56 @@ fn two_windows_editing_different_parts_of_one_note_both_keep_their_words() {
     assert_eq!(saved.topics, vec!["worry at night and sleep".to_string()]);
     assert_eq!(saved.notes, "written in the other window");
 }
+
+// ---- Restore one record, and "Ask about" from the review ------------------
+
+#[test]
+fn a_clients_record_is_restored_from_a_snapshot_in_the_app_after_the_cores_question() {
+    let id = rapport::domain::ClientId::new("james-okafor");
+    let mut app = App::demo_with(|store| {
+        store.backup(dt("2026-11-20 08:00")).unwrap();
+        store.update(&id, dt(NOW), "task set", |r| r.add_task("phone the brother", None, dt(NOW).date())).unwrap();
+    });
+    app.press("Tab");
+    app.rt.model.select_client("james-okafor");
+    app.press("p");
+    let profile = app.screen(80, 24);
+    assert!(profile.contains("R restore"), "the footer offers it:\n{profile}");
+    app.press("R");
+    assert!(matches!(app.rt.model.popup, Some(Popup::Snapshots { .. })), "{}", app.status());
+    let list = app.screen(80, 24);
+    assert!(list.contains("Fri 20 Nov 2026 08:00 · 6 days ago"), "{list}");
+    assert!(list.contains("Enter restore from it"), "{list}");
+    app.press("Enter");
+    let Some(Popup::Confirm { question, .. }) = &app.rt.model.popup else {
+        panic!("the core's question is asked first: {}", app.status())
+    };
+    assert!(question.contains("It takes away what was written since (1 task)"), "{question}");
+    assert!(question.ends_with("y restores it, n leaves the record as it is."), "{question}");
+    app.press("n");
+    assert!(app.rt.store.load(&id).unwrap().tasks.iter().any(|t| t.text == "phone the brother"), "no keeps it");
+
+    app.press("R Enter y");
+    let said = app.status();
+    assert!(said.starts_with("Restored James Okafor"), "{said}");
+    assert!(said.contains("from 2026-11-20_080000; no other client changed"), "{said}");
+    assert!(!app.rt.store.load(&id).unwrap().tasks.iter().any(|t| t.text == "phone the brother"));
+    // The record on screen is the one restored.
+    let r = app.rt.model.roster.record("james-okafor").unwrap();
+    assert!(!r.tasks.iter().any(|t| t.text == "phone the brother"));
+    assert!(app.rt.store.snapshots().iter().any(|s| s.name.contains("before-restore")), "the state before is kept");
+}
+
+#[test]
+fn a_client_no_snapshot_holds_is_said_so_and_no_box_opens() {
+    // Added after the day's first snapshot: no snapshot holds her yet.
+    let mut app = App::demo_with(|store| {
+        store.create_client(ClientProfile { name: "Nora New".into(), ..Default::default() }, dt(NOW)).unwrap();
+    });
+    app.press("Tab");
+    app.rt.model.select_client("nora-new");
+    app.press("p R");
+    assert!(app.rt.model.popup.is_none());
+    assert!(app.status().starts_with("No snapshot holds Nora New's record yet"), "{}", app.status());
+}
+

@@ -131,6 +131,31 @@ fn perform(store: &Store, effect: Effect, now: NaiveDateTime) -> Option<Action> 
                 Err(e) => failed(e),
             }
         }
+        Effect::ListSnapshots { client } => {
+            // Newest first: the one most likely wanted is on top.
+            let mut snapshots = store.snapshots_holding(&client);
+            snapshots.reverse();
+            Action::SnapshotsListed { client, snapshots: Ok(snapshots) }
+        }
+        Effect::Restore { client, snapshot, answers } => {
+            use crate::practice::{Outcome, restore};
+            match restore::restore(store, &snapshot, Some(&client), &answers, now) {
+                Ok(Outcome::Asks(questions)) => Action::RestoreQuestions { client, snapshot, answers, questions },
+                Ok(Outcome::Done(restored)) => match store.load(&client) {
+                    Ok(record) => Action::RecordSaved {
+                        message: format!(
+                            "Restored {}'s record from {snapshot}; no other client changed. The state before it is \
+                             kept as snapshot {}.",
+                            record.display_name(),
+                            restored.kept
+                        ),
+                        record: Box::new(record),
+                    },
+                    Err(e) => failed(e),
+                },
+                Err(e) => failed(e),
+            }
+        }
         Effect::LoadClient { client } => {
             // A newer-format file is shown (its entry is marked read-only);
             // the store refuses any change to it, with the reason.
