@@ -2262,3 +2262,38 @@ fn a_client_no_snapshot_holds_is_said_so_and_no_box_opens() {
     assert!(app.status().starts_with("No snapshot holds Nora New's record yet"), "{}", app.status());
 }
 
+#[test]
+fn an_ask_about_item_is_marked_asked_from_the_review_stays_in_the_record_and_a_undoes() {
+    let id = rapport::domain::ClientId::new("james-okafor");
+    let leeks = "grows leeks on his father's allotment";
+    let mut app = App::demo();
+    // Today opens on James's appointment: his review.
+    app.press("Enter");
+    let review = app.screen(80, 24);
+    assert!(review.contains(&format!("! Ask about: {leeks}")), "{review}");
+    assert!(review.contains("d task done") && !review.contains("a asked"), "on a task, the task keys:\n{review}");
+    // Past his open task, the first detail to ask about.
+    app.press("Down");
+    let review = app.screen(80, 24);
+    assert!(review.contains("a asked") && !review.contains("d task done"), "on a detail, asked:\n{review}");
+    app.press("d");
+    assert!(app.rt.model.popup.is_none(), "d marks no task while a detail is selected");
+    app.press("a");
+    let said = app.status();
+    assert!(
+        said.contains(&format!("\"{leeks}\": it leaves James Okafor's \"Ask about\"; it stays in the record.")),
+        "{said}"
+    );
+    assert!(said.ends_with("A asks again."), "the undo is offered at once: {said}");
+    let r = app.rt.store.load(&id).unwrap();
+    let detail = r.personal.iter().find(|p| p.text == leeks).expect("kept in the record");
+    assert!(!detail.ask);
+    let review = app.screen(80, 24);
+    assert!(!review.contains(&format!("Ask about: {leeks}")), "{review}");
+    assert!(review.contains("A ask again"), "{review}");
+    app.press("A");
+    assert!(app.status().contains("is back under \"Ask about\""), "{}", app.status());
+    assert!(app.rt.store.load(&id).unwrap().personal.iter().any(|p| p.text == leeks && p.ask));
+    let review = app.screen(80, 24);
+    assert!(review.contains(&format!("! Ask about: {leeks}")) && !review.contains("A ask again"), "{review}");
+}

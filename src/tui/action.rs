@@ -134,6 +134,10 @@ pub enum Action {
     ShowArchived,
     /// Restore the client's record from a snapshot (lists those holding it first).
     RestoreSnapshot,
+    /// Mark the selected "Ask about" detail asked (the review).
+    Asked,
+    /// Flag the detail just marked asked to ask about again (undoes [`Action::Asked`]).
+    AskAgain,
     /// The snapshots that hold `client`'s record, newest first (see
     /// [`Effect::ListSnapshots`]), or why they could not be listed.
     SnapshotsListed { client: ClientId, snapshots: Result<Vec<String>, String> },
@@ -320,6 +324,13 @@ pub enum Effect {
         client: ClientId,
         snapshot: String,
         answers: crate::practice::Answers,
+    },
+    /// Mark `client`'s personal detail `detail` asked about (or, `asked`
+    /// false, to ask about again).
+    Asked {
+        client: ClientId,
+        detail: crate::domain::DetailId,
+        asked: bool,
     },
     /// Settle `conflict` of `client`'s: keep the value in place, or put the
     /// other value there.

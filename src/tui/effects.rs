@@ -156,6 +156,29 @@ fn perform(store: &Store, effect: Effect, now: NaiveDateTime) -> Option<Action> 
                 Err(e) => failed(e),
             }
         }
+        Effect::Asked { client, detail, asked } => {
+            let what = if asked { "personal detail asked" } else { "personal detail to ask about again" };
+            match store.update(&client, now, what, |r| {
+                r.set_personal_ask(&detail, !asked)?;
+                Ok(r.personal.iter().find(|p| p.id == detail).map(|p| p.text.clone()).unwrap_or_default())
+            }) {
+                Ok((text, record)) => {
+                    let message = if asked {
+                        // The undo is offered at once, named from the key table.
+                        let again = super::keymap::TABLE.key_for(Context::Review, &Action::AskAgain);
+                        format!(
+                            "Asked about {detail} \"{text}\": it leaves {}'s \"Ask about\"; it stays in the record. \
+                             {again} asks again.",
+                            record.client.name
+                        )
+                    } else {
+                        format!("{detail} \"{text}\" is back under \"Ask about\".")
+                    };
+                    Action::RecordSaved { record: Box::new(record), message }
+                }
+                Err(e) => failed(e),
+            }
+        }
         Effect::LoadClient { client } => {
             // A newer-format file is shown (its entry is marked read-only);
             // the store refuses any change to it, with the reason.
