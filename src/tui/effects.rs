@@ -144,8 +144,7 @@ fn perform(store: &Store, effect: Effect, now: NaiveDateTime) -> Option<Action> 
                 Ok(Outcome::Done(restored)) => match store.load(&client) {
                     Ok(record) => Action::RecordSaved {
                         message: format!(
-                            "Restored {}'s record from {snapshot}; no other client changed. The state before it is \
-                             kept as snapshot {}.",
+                            "Restored {}'s record from {snapshot}; no other client changed. Before it: snapshot {}.",
                             record.display_name(),
                             restored.kept
                         ),
