@@ -2221,3 +2221,91 @@ fn scores_taken_in_the_review_are_named_in_the_new_notes_measures_field() {
     let form = app.screen(80, 24);
     assert!(form.contains("taken today, and kept with this note: ORS 24."), "{form}");
 }
+
+// ---- Restore one record, and "Ask about" from the review ------------------
+
+#[test]
+fn a_clients_record_is_restored_from_a_snapshot_in_the_app_after_the_cores_question() {
+    let id = rapport::domain::ClientId::new("james-okafor");
+    let mut app = App::demo_with(|store| {
+        store.backup(dt("2026-11-20 08:00")).unwrap();
+        store.update(&id, dt(NOW), "task set", |r| r.add_task("phone the brother", None, dt(NOW).date())).unwrap();
+    });
+    app.press("Tab");
+    app.rt.model.select_client("james-okafor");
+    app.press("p");
+    let profile = app.screen(80, 24);
+    assert!(profile.contains("R restore"), "the footer offers it:\n{profile}");
+    app.press("R");
+    assert!(matches!(app.rt.model.popup, Some(Popup::Snapshots { .. })), "{}", app.status());
+    let list = app.screen(80, 24);
+    assert!(list.contains("Fri 20 Nov 2026 08:00 · 6 days ago"), "{list}");
+    assert!(list.contains("Enter restore from it"), "{list}");
+    app.press("Enter");
+    let Some(Popup::Confirm { question, .. }) = &app.rt.model.popup else {
+        panic!("the core's question is asked first: {}", app.status())
+    };
+    assert!(question.contains("It takes away what was written since (1 task)"), "{question}");
+    assert!(question.ends_with("y restores it, n leaves the record as it is."), "{question}");
+    app.press("n");
+    assert!(app.rt.store.load(&id).unwrap().tasks.iter().any(|t| t.text == "phone the brother"), "no keeps it");
+
+    app.press("R Enter y");
+    let said = app.status();
+    assert!(said.starts_with("Restored James Okafor"), "{said}");
+    assert!(said.contains("from 2026-11-20_080000; no other client changed"), "{said}");
+    assert!(!app.rt.store.load(&id).unwrap().tasks.iter().any(|t| t.text == "phone the brother"));
+    // The record on screen is the one restored.
+    let r = app.rt.model.roster.record("james-okafor").unwrap();
+    assert!(!r.tasks.iter().any(|t| t.text == "phone the brother"));
+    assert!(app.rt.store.snapshots().iter().any(|s| s.name.contains("before-restore")), "the state before is kept");
+}
+
+#[test]
+fn a_client_no_snapshot_holds_is_said_so_and_no_box_opens() {
+    // Added after the day's first snapshot: no snapshot holds her yet.
+    let mut app = App::demo_with(|store| {
+        store.create_client(ClientProfile { name: "Nora New".into(), ..Default::default() }, dt(NOW)).unwrap();
+    });
+    app.press("Tab");
+    app.rt.model.select_client("nora-new");
+    app.press("p R");
+    assert!(app.rt.model.popup.is_none());
+    assert!(app.status().starts_with("No snapshot holds Nora New's record yet"), "{}", app.status());
+}
+
+#[test]
+fn an_ask_about_item_is_marked_asked_from_the_review_stays_in_the_record_and_a_undoes() {
+    let id = rapport::domain::ClientId::new("james-okafor");
+    let leeks = "grows leeks on his father's allotment";
+    let mut app = App::demo();
+    // Today opens on James's appointment: his review.
+    app.press("Enter");
+    let review = app.screen(80, 24);
+    assert!(review.contains(&format!("! Ask about: {leeks}")), "{review}");
+    assert!(review.contains("d task done") && !review.contains("a asked"), "on a task, the task keys:\n{review}");
+    // Past his open task, the first detail to ask about.
+    app.press("Down");
+    let review = app.screen(80, 24);
+    assert!(review.contains("a asked") && !review.contains("d task done"), "on a detail, asked:\n{review}");
+    app.press("d");
+    assert!(app.rt.model.popup.is_none(), "d marks no task while a detail is selected");
+    app.press("a");
+    let said = app.status();
+    assert!(
+        said.contains(&format!("\"{leeks}\": it leaves James Okafor's \"Ask about\"; it stays in the record.")),
+        "{said}"
+    );
+    assert!(said.ends_with("A asks again."), "the undo is offered at once: {said}");
+    let r = app.rt.store.load(&id).unwrap();
+    let detail = r.personal.iter().find(|p| p.text == leeks).expect("kept in the record");
+    assert!(!detail.ask);
+    let review = app.screen(80, 24);
+    assert!(!review.contains(&format!("Ask about: {leeks}")), "{review}");
+    assert!(review.contains("A ask again"), "{review}");
+    app.press("A");
+    assert!(app.status().contains("is back under \"Ask about\""), "{}", app.status());
+    assert!(app.rt.store.load(&id).unwrap().personal.iter().any(|p| p.text == leeks && p.ask));
+    let review = app.screen(80, 24);
+    assert!(review.contains(&format!("! Ask about: {leeks}")) && !review.contains("A ask again"), "{review}");
+}

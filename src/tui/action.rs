@@ -132,6 +132,23 @@ pub enum Action {
     TakeOther,
     /// Show archived clients in the list too, or hide them again.
     ShowArchived,
+    /// Restore the client's record from a snapshot (lists those holding it first).
+    RestoreSnapshot,
+    /// Mark the selected "Ask about" detail asked (the review).
+    Asked,
+    /// Flag the detail just marked asked to ask about again (undoes [`Action::Asked`]).
+    AskAgain,
+    /// The snapshots that hold `client`'s record, newest first (see
+    /// [`Effect::ListSnapshots`]), or why they could not be listed.
+    SnapshotsListed { client: ClientId, snapshots: Result<Vec<String>, String> },
+    /// Restoring `client`'s record from `snapshot` was not done yet: the core
+    /// asks these first (what it would take away).
+    RestoreQuestions {
+        client: ClientId,
+        snapshot: String,
+        answers: crate::practice::Answers,
+        questions: Vec<crate::practice::Question>,
+    },
     /// A client's record was read from disk (or why it could not be).
     ClientLoaded { client: ClientId, record: Result<Box<ClientRecord>, String> },
     /// The data folder as it is on disk now (see [`Effect::Refresh`]).
@@ -297,6 +314,24 @@ pub enum Effect {
     Sync,
     /// Ask where the folder stands with its remote, without the network.
     CheckSync,
+    /// List the snapshots that hold `client`'s record.
+    ListSnapshots {
+        client: ClientId,
+    },
+    /// Restore `client`'s record from `snapshot`, once the questions about it
+    /// are answered (`answers`).
+    Restore {
+        client: ClientId,
+        snapshot: String,
+        answers: crate::practice::Answers,
+    },
+    /// Mark `client`'s personal detail `detail` asked about (or, `asked`
+    /// false, to ask about again).
+    Asked {
+        client: ClientId,
+        detail: crate::domain::DetailId,
+        asked: bool,
+    },
     /// Settle `conflict` of `client`'s: keep the value in place, or put the
     /// other value there.
     SettleConflict {
@@ -314,6 +349,7 @@ impl Effect {
             self,
             Effect::Refresh
                 | Effect::LoadClient { .. }
+                | Effect::ListSnapshots { .. }
                 | Effect::Search { .. }
                 | Effect::SaveDraft { .. }
                 | Effect::ClaimDraft { .. }
@@ -355,7 +391,10 @@ impl crate::sanitize::MakeVisible for Action {
             | Action::StoreFailed(e)
             | Action::NoteNotSaved(e)
             | Action::StoreWarned(e)
+            | Action::SnapshotsListed { snapshots: Err(e), .. }
             | Action::EditorClosed(Err(e)) => e.make_visible(),
+            Action::SnapshotsListed { snapshots: Ok(names), .. } => names.make_visible(),
+
             _ => {}
         }
     }

@@ -131,6 +131,53 @@ fn perform(store: &Store, effect: Effect, now: NaiveDateTime) -> Option<Action> 
                 Err(e) => failed(e),
             }
         }
+        Effect::ListSnapshots { client } => {
+            // Newest first: the one most likely wanted is on top.
+            let mut snapshots = store.snapshots_holding(&client);
+            snapshots.reverse();
+            Action::SnapshotsListed { client, snapshots: Ok(snapshots) }
+        }
+        Effect::Restore { client, snapshot, answers } => {
+            use crate::practice::{Outcome, restore};
+            match restore::restore(store, &snapshot, Some(&client), &answers, now) {
+                Ok(Outcome::Asks(questions)) => Action::RestoreQuestions { client, snapshot, answers, questions },
+                Ok(Outcome::Done(restored)) => match store.load(&client) {
+                    Ok(record) => Action::RecordSaved {
+                        message: format!(
+                            "Restored {}'s record from {snapshot}; no other client changed. Before it: snapshot {}.",
+                            record.display_name(),
+                            restored.kept
+                        ),
+                        record: Box::new(record),
+                    },
+                    Err(e) => failed(e),
+                },
+                Err(e) => failed(e),
+            }
+        }
+        Effect::Asked { client, detail, asked } => {
+            let what = if asked { "personal detail asked" } else { "personal detail to ask about again" };
+            match store.update(&client, now, what, |r| {
+                r.set_personal_ask(&detail, !asked)?;
+                Ok(r.personal.iter().find(|p| p.id == detail).map(|p| p.text.clone()).unwrap_or_default())
+            }) {
+                Ok((text, record)) => {
+                    let message = if asked {
+                        // The undo is offered at once, named from the key table.
+                        let again = super::keymap::TABLE.key_for(Context::Review, &Action::AskAgain);
+                        format!(
+                            "Asked about {detail} \"{text}\": it leaves {}'s \"Ask about\"; it stays in the record. \
+                             {again} asks again.",
+                            record.client.name
+                        )
+                    } else {
+                        format!("{detail} \"{text}\" is back under \"Ask about\".")
+                    };
+                    Action::RecordSaved { record: Box::new(record), message }
+                }
+                Err(e) => failed(e),
+            }
+        }
         Effect::LoadClient { client } => {
             // A newer-format file is shown (its entry is marked read-only);
             // the store refuses any change to it, with the reason.

@@ -22,6 +22,7 @@ static SLICES: &[&[Binding]] = &[
     crate::tui::screens::popups::question::KEYS,
     crate::tui::screens::popups::cancel::KEYS,
     crate::tui::screens::popups::restore::KEYS,
+    crate::tui::screens::popups::snapshots::KEYS,
     crate::tui::screens::conflict::KEYS,
     crate::tui::screens::profile::KEYS,
     crate::tui::screens::chart::KEYS,
@@ -85,7 +86,7 @@ pub fn footer(context: Context, no_clients: bool) -> Vec<(String, &'static str)>
 use Context::*;
 
 /// Every context in the order help lists them.
-pub const HELP_ORDER: [Context; 28] = [
+pub const HELP_ORDER: [Context; 29] = [
     Today,
     TodayMessages,
     Clients,
@@ -100,6 +101,7 @@ pub const HELP_ORDER: [Context; 28] = [
     ProfileGoals,
     ProfileWatch,
     ProfileMessages,
+    Snapshots,
     Chart,
     AddItem,
     Addendum,

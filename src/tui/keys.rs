@@ -52,6 +52,8 @@ pub enum Context {
     Conflict,
     /// A kept draft is offered back.
     Restore,
+    /// The snapshots holding a client's record, one to restore it from.
+    Snapshots,
     /// The screen is hidden; any key brings it back.
     Blank,
     Help,
@@ -89,6 +91,7 @@ impl Context {
             Context::Cancel => "Cancel an appointment",
             Context::Conflict => "From two devices",
             Context::Restore => "Unsaved note found",
+            Context::Snapshots => "Restore from a snapshot",
             Context::Help => "Help",
             Context::Blank => "Hidden screen",
             Context::TooSmall => "Window too small",

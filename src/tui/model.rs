@@ -166,6 +166,7 @@ impl Model {
             Some(Popup::Tasks { .. }) => return Context::Tasks,
             Some(Popup::Outcome { .. }) => return Context::Outcome,
             Some(Popup::Restore { .. }) => return Context::Restore,
+            Some(Popup::Snapshots { .. }) => return Context::Snapshots,
             Some(Popup::AddItem { .. }) => return Context::AddItem,
             Some(Popup::Addendum { .. }) => return Context::Addendum,
             Some(Popup::NewTask { .. }) => return Context::NewTask,

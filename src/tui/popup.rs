@@ -37,6 +37,12 @@ pub enum Confirmed {
         /// The questions about it answered yes, this one included.
         answers: crate::practice::Answers,
     },
+    /// Restore a client's record from a snapshot, the core's questions answered.
+    Restore {
+        client: ClientId,
+        snapshot: String,
+        answers: crate::practice::Answers,
+    },
 }
 
 impl Confirmed {
@@ -56,6 +62,7 @@ impl Confirmed {
             Confirmed::SaveNote { client, editing: None, note, answers, .. } => {
                 Effect::SaveNote { client, note, answers }
             }
+            Confirmed::Restore { client, snapshot, answers } => Effect::Restore { client, snapshot, answers },
         }
     }
 }
@@ -89,6 +96,13 @@ pub enum Popup {
     },
     Restore {
         client: ClientId,
+    },
+    /// The snapshots that hold `client`'s record (newest first), one to
+    /// restore it from.
+    Snapshots {
+        client: ClientId,
+        snapshots: Vec<String>,
+        selected: usize,
     },
     /// A new item for a part of the profile, or new words for one.
     AddItem {

@@ -345,6 +345,22 @@ fn step_model(m: &mut Model, action: Action) -> Vec<Effect> {
             }
             return vec![];
         }
+        Action::SnapshotsListed { client, snapshots } => {
+            let outcome = screens::popups::snapshots::listed(&crate::ctx!(m), client, snapshots);
+            // A box opened meanwhile is not covered.
+            if m.popup.is_some() && outcome.go.is_some() {
+                return vec![];
+            }
+            return apply(m, outcome);
+        }
+        Action::RestoreQuestions { client, snapshot, answers, questions } => {
+            if let Some(asking) =
+                screens::popups::snapshots::ask_before_restoring(&crate::ctx!(m), questions, client, snapshot, answers)
+            {
+                m.popup = Some(asking);
+            }
+            return vec![];
+        }
         Action::StoreFailed(message) | Action::StoreWarned(message) => {
             m.set_error(message);
             return vec![];

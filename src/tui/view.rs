@@ -88,7 +88,12 @@ fn situational_keys(m: &Model, context: Context) -> Vec<(String, &'static str)> 
     let conflict = matches!(&m.screen, Screen::Review(v) if m.summary(v.client.as_str()).is_some_and(|s| s.conflicts > 0))
         && context == Context::Review;
     let shown = [(synced, Action::Sync), (conflict, Action::SettleConflict)];
-    shown.into_iter().filter(|(on, _)| *on).filter_map(|(_, action)| TABLE.hint(context, &action)).collect()
+    let mut acting: Vec<Action> = shown.into_iter().filter(|(on, _)| *on).map(|(_, action)| action).collect();
+    // The review's keys for what is selected: a task's, or "asked".
+    if let (Screen::Review(v), Context::Review) = (&m.screen, context) {
+        acting.extend(screens::review::acting(v, &crate::ctx!(m)));
+    }
+    acting.iter().filter_map(|action| TABLE.hint(context, action)).collect()
 }
 
 /// The most lines the footer takes; `?` lists every key anyway.

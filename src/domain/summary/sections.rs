@@ -27,6 +27,8 @@ pub struct ReviewLine {
     pub emphasis: Emphasis,
     /// The open task this line is about, so the review can mark it.
     pub task: Option<TaskId>,
+    /// The personal detail this line asks about, so the review can mark it asked.
+    pub ask: Option<DetailId>,
 }
 
 /// One headed section of the review.
@@ -66,11 +68,11 @@ pub fn open_task_line(id: &str, text: &str, set_on: NaiveDate, outcome: Option<&
 }
 
 fn line(text: String) -> ReviewLine {
-    ReviewLine { text, emphasis: Emphasis::Normal, task: None }
+    ReviewLine { text, emphasis: Emphasis::Normal, task: None, ask: None }
 }
 
 fn with(text: String, emphasis: Emphasis) -> ReviewLine {
-    ReviewLine { text, emphasis, task: None }
+    ReviewLine { text, emphasis, task: None, ask: None }
 }
 
 impl Summary {
@@ -211,6 +213,7 @@ impl Summary {
                 text: open_task_line(t.id.as_str(), &t.text, t.set_on, t.outcome.as_deref(), today),
                 emphasis: Emphasis::Normal,
                 task: Some(t.id.clone()),
+                ask: None,
             })
             .collect();
         if tasks.is_empty() && !self.done_since_last.is_empty() {
@@ -228,10 +231,14 @@ impl Summary {
                 let day = p.date.map(format_day).unwrap_or_default();
                 match p.kind {
                     PersonalKind::HappenedSince => with(format!("{}, {day}: ask how it went", p.text), Emphasis::Ask),
-                    PersonalKind::AskAbout if p.date.is_some() => {
-                        with(format!("Ask about: {} ({day})", p.text), Emphasis::Ask)
+                    PersonalKind::AskAbout => {
+                        let text = if p.date.is_some() {
+                            format!("Ask about: {} ({day})", p.text)
+                        } else {
+                            format!("Ask about: {}", p.text)
+                        };
+                        ReviewLine { ask: Some(p.id.clone()), ..with(text, Emphasis::Ask) }
                     }
-                    PersonalKind::AskAbout => with(format!("Ask about: {}", p.text), Emphasis::Ask),
                     PersonalKind::ComingUp => line(format!("{}, {day}: coming up", p.text)),
                     PersonalKind::Other => with(p.text.clone(), Emphasis::Quiet),
                 }

@@ -141,6 +141,8 @@ pub static KEYS: &[Binding] = &[
     b(Context::Profile, &[DOWN, k('j')], Action::Down, "next item", false),
     b(Context::Profile, &[k('a')], Action::AddItem, "add", true),
     b(Context::Profile, &[k('g')], Action::Chart, "measures chart", false),
+    b(Context::Profile, &[k('R')], Action::RestoreSnapshot, "restore", true)
+        .about("restore this client's record from a snapshot (lists the snapshots holding it; asks first)"),
     b(Context::Profile, &[ESC], Action::Back, "back", true),
     b(Context::Profile, &[k('?')], Action::Help, "help", true),
     b(Context::ProfilePersonal, &[ENTER, k(' ')], Action::Toggle, "ask / not", true)
@@ -282,6 +284,13 @@ pub fn update(v: &mut ProfileView, ctx: &Ctx, action: Action) -> Outcome {
         }
         (Action::Back, ..) => return Outcome::go(Go::Back),
         (Action::Chart, ..) => return Outcome::go(Go::Chart { client }),
+        // Listed by the store worker; the box opens when they come back.
+        (Action::RestoreSnapshot, ..) => {
+            return match writable() {
+                Ok(()) => Outcome::effect(Effect::ListSnapshots { client }),
+                Err(refused) => refused.into(),
+            };
+        }
         _ => return Outcome::none(),
     };
     match writable() {

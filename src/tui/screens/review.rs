@@ -3,8 +3,8 @@
 
 use crate::domain::ClientId;
 use crate::domain::summary::{Emphasis, HEADING_WIDTH, Summary, summary};
-use crate::domain::{Appointment, TaskStatus};
-use crate::tui::action::Action;
+use crate::domain::{Appointment, DetailId, TaskId, TaskStatus};
+use crate::tui::action::{Action, Effect};
 use crate::tui::ctx::{Ctx, Go, Outcome};
 use crate::tui::input::TextInput;
 use crate::tui::keys::{Binding, Context, DOWN, ESC, PGDN, PGUP, UP, b, k};
@@ -21,9 +21,28 @@ use ratatui::widgets::Paragraph;
 pub struct ReviewView {
     pub client: ClientId,
     pub appointment: Option<Appointment>,
-    /// Index of the selected task to check.
-    pub task: usize,
+    /// Index of the selected item: the open tasks to check, then the
+    /// personal details to ask about (see [`items`]).
+    pub selected: usize,
+    /// The detail last marked asked here, which the undo key flags again.
+    pub asked: Option<DetailId>,
     pub scroll: u16,
+}
+
+/// What the review's selection can rest on.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Item {
+    Task(TaskId),
+    Ask(DetailId),
+}
+
+/// The items the selection moves over, in the order the review shows them.
+pub fn items(s: &Summary, today: chrono::NaiveDate) -> Vec<Item> {
+    s.sections(today)
+        .into_iter()
+        .flat_map(|section| section.lines)
+        .filter_map(|l| l.task.map(Item::Task).or(l.ask.map(Item::Ask)))
+        .collect()
 }
 
 impl ReviewView {
@@ -70,7 +89,7 @@ pub fn view(v: &ReviewView, ctx: &Ctx, frame: &mut Frame, area: Rect) {
     const LABEL: usize = HEADING_WIDTH + 1;
     let text_width = usize::from(body.width).saturating_sub(LABEL + 1).max(10);
     let mut lines = Vec::new();
-    let mut task_index = 0;
+    let mut item_index = 0;
     for section in s.sections(today) {
         let mut first = true;
         let label = |first: &mut bool| {
@@ -89,11 +108,11 @@ pub fn view(v: &ReviewView, ctx: &Ctx, frame: &mut Frame, area: Rect) {
                 Emphasis::Quiet => theme.quiet(),
                 Emphasis::Warning => theme.warning(),
             };
-            if l.task.is_some() {
-                if task_index == v.task {
+            if l.task.is_some() || l.ask.is_some() {
+                if item_index == v.selected {
                     style = style.patch(theme.selected());
                 }
-                task_index += 1;
+                item_index += 1;
             }
             let bullet = match l.emphasis {
                 Emphasis::Ask | Emphasis::Warning => "! ",
@@ -125,12 +144,19 @@ pub fn view(v: &ReviewView, ctx: &Ctx, frame: &mut Frame, area: Rect) {
 
 /// This screen's slice of the one key table.
 pub static KEYS: &[Binding] = &[
-    b(Context::Review, &[UP, k('k')], Action::Up, "previous task", false),
-    b(Context::Review, &[DOWN, k('j')], Action::Down, "next task", false),
-    b(Context::Review, &[k('d')], Action::TaskDone, "task done", true),
-    b(Context::Review, &[k('u')], Action::TaskNotDone, "not done", true)
+    b(Context::Review, &[UP, k('k')], Action::Up, "previous item", false)
+        .about("previous open task or detail to ask about"),
+    b(Context::Review, &[DOWN, k('j')], Action::Down, "next item", false)
+        .about("next open task or detail to ask about"),
+    // Shown in the footer only while they act (see `acting`).
+    b(Context::Review, &[k('d')], Action::TaskDone, "task done", false),
+    b(Context::Review, &[k('u')], Action::TaskNotDone, "not done", false)
         .about("task not done yet: keep it open with a dated note"),
-    b(Context::Review, &[k('x')], Action::TaskDrop, "drop task", true),
+    b(Context::Review, &[k('x')], Action::TaskDrop, "drop task", false),
+    b(Context::Review, &[k('a')], Action::Asked, "asked", false)
+        .about("asked about the detail selected: it leaves \"Ask about\", and stays in the record"),
+    b(Context::Review, &[k('A')], Action::AskAgain, "ask again", false)
+        .about("undo the last \"asked\": the detail is back under \"Ask about\""),
     b(Context::Review, &[k('n')], Action::NewNote, "start note", true),
     b(Context::Review, &[k('m')], Action::AddScores, "scores", true)
         .about("record measure scores (ORS, SRS, PHQ-9, GAD-7) for today's session"),
@@ -157,7 +183,21 @@ pub fn open(ctx: &Ctx, client: &ClientId, appointment: Option<Appointment>) -> R
     let now = ctx.now;
     let appointment =
         appointment.or_else(|| summary.appointments.iter().filter(|a| a.end() > now).min_by_key(|a| a.start).cloned());
-    Ok(ReviewView { client: client.clone(), appointment, task: 0, scroll: 0 })
+    Ok(ReviewView { client: client.clone(), appointment, selected: 0, asked: None, scroll: 0 })
+}
+
+/// The keys that act on what is selected, in the footer's order: the task
+/// keys on a task, "asked" on a detail to ask about, the undo after one.
+pub fn acting(v: &ReviewView, ctx: &Ctx) -> Vec<Action> {
+    let mut keys = match v.summary(ctx).and_then(|s| items(&s, ctx.now.date()).get(v.selected).cloned()) {
+        Some(Item::Task(_)) => vec![Action::TaskDone, Action::TaskNotDone, Action::TaskDrop],
+        Some(Item::Ask(_)) => vec![Action::Asked],
+        None => vec![],
+    };
+    if v.asked.is_some() {
+        keys.push(Action::AskAgain);
+    }
+    keys
 }
 
 /// The client whose record the review needs, while it is not loaded.
@@ -165,26 +205,38 @@ pub fn wants(v: &ReviewView, ctx: &Ctx) -> Option<ClientId> {
     ctx.roster.unloaded(v.client.as_str())
 }
 
-/// A change to the record was saved: the selected task stays among those open.
+/// A change to the record was saved: the selection stays on an item shown.
 pub fn on_saved(v: &mut ReviewView, ctx: &Ctx) {
-    let open = ctx.roster.record(v.client.as_str()).map_or(0, |r| r.open_tasks().count());
-    v.task = v.task.min(open.saturating_sub(1));
+    let shown = v.summary(ctx).map_or(0, |s| items(&s, ctx.now.date()).len());
+    v.selected = v.selected.min(shown.saturating_sub(1));
 }
 
 pub fn update(v: &mut ReviewView, ctx: &Ctx, action: Action) -> Outcome {
     let Some(summary) = v.summary(ctx) else {
         return if action == Action::Back { Outcome::go(Go::Home) } else { Outcome::none() };
     };
-    let tasks = &summary.tasks_to_check;
+    let items = items(&summary, ctx.now.date());
+    let selected = items.get(v.selected);
     let client = v.client.clone();
     let writable = || ctx.writable(client.as_str());
     match action {
-        Action::Up | Action::Down => v.task = step(v.task, tasks.len(), action == Action::Down),
+        Action::Up | Action::Down => v.selected = step(v.selected, items.len(), action == Action::Down),
         Action::PageUp => v.scroll = v.scroll.saturating_sub(PAGE),
         Action::PageDown => v.scroll = v.scroll.saturating_add(PAGE),
         Action::TaskDone | Action::TaskNotDone | Action::TaskDrop => {
-            let Some(t) = tasks.get(v.task) else {
-                return Outcome::info("No open tasks to mark.");
+            let task = match selected {
+                Some(Item::Task(id)) => summary.tasks_to_check.iter().find(|t| t.id == *id),
+                _ => None,
+            };
+            let Some(t) = task else {
+                if summary.tasks_to_check.is_empty() {
+                    return Outcome::info("No open tasks to mark.");
+                }
+                return Outcome::info(format!(
+                    "Select a task first ({}/{} move between them).",
+                    ctx.key_for(Context::Review, Action::Up),
+                    ctx.key_for(Context::Review, Action::Down)
+                ));
             };
             if let Err(refused) = writable() {
                 return refused.into();
@@ -195,6 +247,26 @@ pub fn update(v: &mut ReviewView, ctx: &Ctx, action: Action) -> Outcome {
                 _ => TaskStatus::Open,
             };
             return Outcome::go(Go::Popup(Popup::outcome(&client, &t.id, &t.text, status)));
+        }
+        Action::Asked => {
+            let Some(Item::Ask(detail)) = selected.cloned() else {
+                return Outcome::info("Nothing to ask about is selected: select an \"Ask about\" item first.");
+            };
+            if let Err(refused) = writable() {
+                return refused.into();
+            }
+            v.asked = Some(detail.clone());
+            return Outcome::effect(Effect::Asked { client, detail, asked: true });
+        }
+        Action::AskAgain => {
+            let Some(detail) = v.asked.take() else {
+                return Outcome::info("Nothing was marked asked here to undo.");
+            };
+            if let Err(refused) = writable() {
+                v.asked = Some(detail);
+                return refused.into();
+            }
+            return Outcome::effect(Effect::Asked { client, detail, asked: false });
         }
         Action::Profile => return Outcome::go(Go::Profile { client, part: Part::Personal, selected: 0 }),
         // Today's latest note takes the scores; before it is written, they are dated now.

@@ -1,12 +1,14 @@
 //! The small windows over the screen, each a room of its own: a question
 //! (`question.rs`), the open tasks (`tasks.rs`), a kept note offered back
-//! (`restore.rs`), the one [`text_box`] every typed box is, and the
+//! (`restore.rs`), the snapshots to restore a record from
+//! (`snapshots.rs`), the one [`text_box`] every typed box is, and the
 //! conflict from two devices (`screens/conflict.rs`). Here only which box
 //! gets the keys and the drawing.
 
 pub mod cancel;
 pub mod question;
 pub mod restore;
+pub mod snapshots;
 pub mod tasks;
 pub mod text_box;
 
@@ -27,6 +29,7 @@ pub fn update(popup: &mut Popup, ctx: &Ctx, action: Action) -> Outcome {
         Popup::Conflict(c) => super::conflict::update(c, ctx, action),
         Popup::Tasks { .. } => tasks::update(popup, ctx, action),
         Popup::Restore { client } => restore::update(client, ctx, action),
+        Popup::Snapshots { .. } => snapshots::update(popup, ctx, action),
         Popup::Outcome { .. }
         | Popup::AddItem { .. }
         | Popup::Addendum { .. }
@@ -42,6 +45,7 @@ pub fn view(popup: &Popup, ctx: &Ctx, frame: &mut Frame, area: Rect) {
         Popup::Conflict(c) => super::conflict::view(c, ctx, frame, area),
         Popup::Tasks { client, selected } => tasks::view(client, *selected, ctx, frame, area),
         Popup::Restore { client } => restore::view(client, ctx, frame, area),
+        Popup::Snapshots { .. } => snapshots::view(popup, ctx, frame, area),
         Popup::Outcome { .. }
         | Popup::AddItem { .. }
         | Popup::Addendum { .. }
