@@ -136,7 +136,7 @@ fn the_same_detail_changed_on_both_devices_is_a_conflict_with_both_values_kept()
     }
     // The therapist picks the other device's words; the choice travels.
     let said = ok(&p, desktop, EVENING, &["sync", "resolve", "ann", "1", "--other"]);
-    assert!(said.contains("Settled for Ann Byrne") && said.contains("the other value is in place now"), "{said}");
+    assert_eq!(said, "Settled for Ann Byrne: the other value is in place now: \"Mia's party on Saturday\".\n");
     ok(&p, desktop, EVENING, &["sync"]);
     ok(&p, laptop, EVENING, &["sync"]);
     for dir in [laptop, desktop] {

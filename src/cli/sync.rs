@@ -32,8 +32,7 @@ pub fn sync(command: Option<SyncCommand>, store: &Store, now: NaiveDateTime, out
             let (c, r) = super::commands::change(store, now, "sync conflict settled", &client, |r| {
                 r.settle_conflict(index, other)
             })?;
-            let how = if other { "the other value is in place now" } else { "the value in place stays" };
-            writeln!(out, "Settled for {}: {} ({how}).", r.client.name, c.describe())?;
+            writeln!(out, "Settled for {}: {}.", r.client.name, c.settled(other))?;
         }
         Some(SyncCommand::KeepThis { client }) => {
             // A client by name or id; or, for one this device has no

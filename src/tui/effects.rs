@@ -119,14 +119,7 @@ fn perform(store: &Store, effect: Effect, now: NaiveDateTime) -> Option<Action> 
             match result {
                 Ok((c, record)) => Action::RecordSaved {
                     record: Box::new(record),
-                    message: if take_other {
-                        format!(
-                            "Settled: the other value is in place now: {}.",
-                            crate::domain::merge::shown(&c.other, 200)
-                        )
-                    } else {
-                        format!("Settled: the value in place stays: {}.", crate::domain::merge::shown(&c.kept, 200))
-                    },
+                    message: format!("Settled: {}.", c.settled(take_other)),
                 },
                 Err(e) => failed(e),
             }

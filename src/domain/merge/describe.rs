@@ -68,6 +68,18 @@ impl Conflict {
     }
 }
 
+impl Conflict {
+    /// What settling it (with `take_other`: the other value put in place)
+    /// leaves in place, in words: the app and the CLI say the same.
+    pub fn settled(&self, take_other: bool) -> String {
+        if take_other {
+            format!("the other value is in place now: {}", shown(&self.other, 200))
+        } else {
+            format!("the value in place stays: {}", shown(&self.kept, 200))
+        }
+    }
+}
+
 impl super::super::ClientRecord {
     /// Settles the conflict at `index` (0-based, as listed): with
     /// `take_other`, the other value goes in place of the one kept
