@@ -621,7 +621,7 @@ fn every_forgery_of_a_finalised_note_is_named_by_verify() {
     write_record(c.path(), &r);
     let o = common::run(c.path(), "2026-11-28 10:00", &["note", "maria", "--text", "a new session"]);
     assert!(o.status.success(), "{}", stderr(&o));
-    assert!(stderr(&o).contains("note s2 of maria-lopez was finalised before with other content"), "{}", stderr(&o));
+    assert!(stderr(&o).contains("note s2 of Maria Lopez was finalised before with other content"), "{}", stderr(&o));
     let r = read_record(c.path(), "maria-lopez");
     assert!(r.sessions[1].finalised.is_none(), "the forged note was not sealed");
     assert_eq!(r.sessions[1].notes, "forged");

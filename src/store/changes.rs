@@ -93,8 +93,9 @@ impl Store {
             .finalise_due_where(now, self.settings.policy(), |s, hash| ledger::may_seal(&notes, s.id.as_str(), hash));
         for sid in &refused {
             self.notice(format!(
-                "note {sid} of {id} was finalised before with other content and has been changed outside Rapport \
-                 since, so it was not sealed again; `rapport verify` names it"
+                "note {sid} of {} was finalised before with other content and has been changed outside Rapport \
+                 since, so it was not sealed again; `rapport verify` names it",
+                on_disk.display_name()
             ));
         }
         let mut record = sealed_record.clone();
