@@ -8,7 +8,7 @@
 //! * Enter, Ctrl-M and Ctrl-J (a terminal's line feed) start a new line in
 //!   a multi-line field; in a one-line field they are not taken, so the form
 //!   can use Enter, and Ctrl-J is ignored (it used to wipe the line).
-//! * Ctrl-Z undoes, Ctrl-Y redoes; Ctrl-U empties the line up to the cursor.
+//! * Ctrl-Z undoes (a word at a time), Ctrl-Y redoes; Ctrl-U empties the line up to the cursor.
 //! * A field never grows past [`bounds::FIELD_BYTES`]: what would take it
 //!   past is refused with a message, and the field stays as it was.
 
@@ -74,6 +74,37 @@ impl TextInput {
         self.one_line
     }
 
+    /// Undoes the last word typed (a paste, or any other change, at once):
+    /// the letters typed one by one are undone together, back to the space
+    /// before them. Whether something was undone.
+    fn undo_word(&mut self) -> bool {
+        // The one character an undo of `area` would take away, if that is all it does.
+        let one_char = |area: &TextArea<'static>| -> Option<char> {
+            let mut probe = area.clone();
+            let before: String = area.lines().join("\n");
+            if !probe.undo() {
+                return None;
+            }
+            let after: String = probe.lines().join("\n");
+            if before.chars().count() != after.chars().count() + 1 {
+                return None;
+            }
+            let at = before.chars().zip(after.chars()).take_while(|(a, b)| a == b).count();
+            before.chars().nth(at)
+        };
+        let Some(first) = one_char(&self.area) else { return self.area.undo() };
+        self.area.undo();
+        let mut only_space = first.is_whitespace();
+        while let Some(c) = one_char(&self.area) {
+            if c.is_whitespace() && !only_space {
+                break;
+            }
+            only_space &= c.is_whitespace();
+            self.area.undo();
+        }
+        true
+    }
+
     /// Types one key.
     pub fn input(&mut self, key: KeyEvent) -> Typed {
         let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
@@ -88,7 +119,7 @@ impl TextInput {
         // the cursor, as in a shell.
         if ctrl {
             let done = match key.code {
-                KeyCode::Char('z') => Some(self.area.undo()),
+                KeyCode::Char('z') => Some(self.undo_word()),
                 KeyCode::Char('y') => Some(self.area.redo()),
                 KeyCode::Char('u') => Some(self.area.delete_line_by_head()),
                 _ => None,
@@ -253,6 +284,22 @@ mod tests {
         assert_eq!(line.text(), "50Hi, thanks for yesterday");
         line.input(key(KeyCode::Char('u'), KeyModifiers::CONTROL));
         assert_eq!(line.text(), "");
+    }
+
+    #[test]
+    fn ctrl_z_undoes_a_word_typed_letter_by_letter_at_a_time() {
+        let mut line = TextInput::one_line("");
+        for c in "sleep diary walks".chars() {
+            line.input(key(KeyCode::Char(c), KeyModifiers::NONE));
+        }
+        let undo = |l: &mut TextInput| l.input(key(KeyCode::Char('z'), KeyModifiers::CONTROL));
+        assert_eq!(undo(&mut line), Typed::Changed);
+        assert_eq!(line.text(), "sleep diary ");
+        undo(&mut line);
+        assert_eq!(line.text(), "sleep ");
+        undo(&mut line);
+        assert_eq!(line.text(), "");
+        assert_eq!(undo(&mut line), Typed::Moved, "nothing left to undo");
     }
 
     #[test]
