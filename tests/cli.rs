@@ -555,6 +555,8 @@ fn a_subject_access_request_is_one_command() {
     for part in [
         "## Profile",
         "- Pronouns: she/her",
+        // The note was written in afterwards: each date for what it is.
+        "- Record created: 2026-11-23\n- First session: 2026-11-16\n",
         "## Goals",
         "- sleep well (active, agreed with the client",
         "## Sessions",

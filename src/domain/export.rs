@@ -148,7 +148,10 @@ pub fn to_markdown(r: &ClientRecord, now: NaiveDateTime, policy: FinalisePolicy)
         ("Phone", c.phone.clone()),
         ("Email", c.email.clone()),
         ("Preferred channel", c.preferred_channel.map(|ch| ch.label().to_string())),
-        ("Client since", Some(c.created.to_string())),
+        // Notes written in afterwards (backfilled) may be older than the
+        // record: each date is said for what it is.
+        ("Record created", Some(c.created.to_string())),
+        ("First session", r.sessions.iter().map(|s| s.at.date()).min().map(|d| d.to_string())),
         ("Status", Some(if c.archived { "archived (discharged)".into() } else { "current".into() })),
     ];
     for (k, v) in fields {
