@@ -2309,3 +2309,18 @@ fn an_ask_about_item_is_marked_asked_from_the_review_stays_in_the_record_and_a_u
     let review = app.screen(80, 24);
     assert!(review.contains(&format!("! Ask about: {leeks}")) && !review.contains("A ask again"), "{review}");
 }
+
+#[test]
+fn a_note_that_could_not_be_kept_as_a_draft_is_not_lost_to_a_single_ctrl_c() {
+    let mut app = App::demo();
+    app.press("Tab n");
+    app.type_text("words only this window holds");
+    // Another window holds this client's draft: this one's could not be kept.
+    app.rt.dispatch(rapport::tui::action::Action::DraftFailed("Could not keep a draft: held".into()));
+    app.press("C-c");
+    assert!(!app.rt.model.quit, "the first Ctrl-C does not quit");
+    assert!(app.status().contains("this note could not be kept as a draft"), "{}", app.status());
+    assert!(app.screen(80, 24).contains("words only this window holds"));
+    app.press("C-c");
+    assert!(app.rt.model.quit, "the second quits, as it said");
+}

@@ -95,6 +95,11 @@ pub struct Model {
     pub size: (u16, u16),
     /// When text was last pasted: a Ctrl-C just after it came with it.
     pub pasted_at: Option<NaiveDateTime>,
+    /// The note form's text could not be kept as a draft at the last try
+    /// (another window holds this client's): quitting asks first.
+    pub draft_unkept: bool,
+    /// Quitting was refused once for that: the next quit goes.
+    pub quit_asked: bool,
     /// In a synced folder, what the header says of syncing.
     pub sync: Option<crate::tui::sync::SyncMark>,
 }
@@ -118,6 +123,8 @@ impl Model {
             home: Screen::Today,
             behind: None,
             pasted_at: None,
+            draft_unkept: false,
+            quit_asked: false,
             list: Default::default(),
             today: Default::default(),
             popup: None,

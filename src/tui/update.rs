@@ -299,7 +299,10 @@ fn step_model(m: &mut Model, action: Action) -> Vec<Effect> {
             m.set_info(message);
             return effects;
         }
-        Action::DraftSaved { .. } => return vec![],
+        Action::DraftSaved { .. } => {
+            m.draft_unkept = false;
+            return vec![];
+        }
         Action::DraftClaimed { client, result } => {
             match result {
                 Ok(()) => {
@@ -321,6 +324,7 @@ fn step_model(m: &mut Model, action: Action) -> Vec<Effect> {
             return vec![];
         }
         Action::DraftFailed(message) => {
+            m.draft_unkept = true;
             // A failed save says more; it is not covered up.
             if !m.status.as_ref().is_some_and(|s| s.kind == StatusKind::NoteNotSaved) {
                 m.set_error(message);
@@ -399,6 +403,18 @@ fn step_model(m: &mut Model, action: Action) -> Vec<Effect> {
             let quit = super::keymap::TABLE.key_for_quit();
             m.set_info(format!(
                 "Not quitting: that {quit} came with the paste. What you typed is kept; {quit} again quits."
+            ));
+            return vec![];
+        }
+        // A note that could not be kept as a draft would be lost: the
+        // first quit says so, the second goes.
+        if m.draft_unkept && !m.quit_asked && matches!(&m.screen, Screen::NoteForm(f) if f.has_text()) {
+            m.quit_asked = true;
+            let quit = super::keymap::TABLE.key_for_quit();
+            let save = super::keymap::TABLE.key_for(super::keys::Context::NoteForm, &Action::Save);
+            m.set_error(format!(
+                "Not quitting: this note could not be kept as a draft (another window holds one for this client), \
+                 so it would be lost. {save} saves it; {quit} again quits without it."
             ));
             return vec![];
         }
