@@ -7,7 +7,7 @@ use chrono::NaiveDateTime;
 
 use super::args::*;
 use super::resolve;
-use super::{care, client, measure, note, record, review, sync};
+use super::{care, client, hours, measure, note, record, review, sync};
 use crate::domain::{ClientId, ClientRecord};
 use crate::store::{ClientName, Store};
 
@@ -46,6 +46,9 @@ pub fn run(
 
         Command::Export { client, format, out: file, plain } => {
             record::export(client, format, file, plain, store, now, out)
+        }
+        Command::Hours { from, to, by, csv, json } => {
+            hours::hours(hours::Asked { from, to, by, csv, json }, store, now, out)
         }
         Command::Retention { years } => record::retention(years, store, now, out),
         Command::Restore { snapshot, client, yes } => record::restore(snapshot, client, yes, store, now, out, prompt),

@@ -6,6 +6,7 @@ mod client;
 mod commands;
 pub mod crypt;
 mod history;
+mod hours;
 mod measure;
 mod note;
 mod record;

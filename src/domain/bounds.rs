@@ -22,6 +22,9 @@ pub const KEEP_BACKUPS: RangeInclusive<u32> = 1..=1000;
 pub const FINALISE_AFTER_HOURS: RangeInclusive<u32> = 0..=24 * 365;
 /// Idle minutes before the app hides its screen.
 pub const BLANK_AFTER_MINUTES: RangeInclusive<u32> = 1..=24 * 60;
+/// Minutes from which a session counts as a whole client hour
+/// (`client_hour_from_minutes`): up to the hour itself.
+pub const CLIENT_HOUR_FROM_MINUTES: RangeInclusive<u32> = 1..=60;
 /// Seconds `unlock --for` holds the unlocked key: a second to a week.
 pub const HOLD_SECONDS: RangeInclusive<u64> = 1..=7 * 24 * 3600;
 /// Clients in a generated practice.

@@ -12,6 +12,7 @@ mod edit;
 pub mod export;
 pub mod finalise;
 pub mod find;
+pub mod hours;
 mod ids;
 pub mod measures;
 pub mod merge;

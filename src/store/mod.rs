@@ -102,6 +102,23 @@ impl Store {
         }
     }
 
+    /// The code that stands for client `id` in a practice log (`rapport
+    /// hours`): eight hex digits of a hash of the id, keyed with the
+    /// practice's name key when the folder is encrypted. Stable for the
+    /// client on every device; never a name. In a plain folder the hash is
+    /// not keyed: whoever guesses a name-derived id (`maria-lopez`) could
+    /// confirm it, which the ids `sync init` gives (free of names) rule out.
+    pub fn client_code(&self, id: &crate::domain::ClientId) -> String {
+        let hash = match &self.keys {
+            Some(k) => k.stem(&format!("client code:{id}")),
+            None => {
+                use sha2::{Digest, Sha256};
+                hex::encode(Sha256::digest(format!("rapport client code\0{id}").as_bytes()))
+            }
+        };
+        hash[..8].to_string()
+    }
+
     /// Reads a file of the folder, decrypting it when the folder is encrypted.
     fn read_file(&self, path: &Path) -> Result<Vec<u8>, StoreError> {
         let bytes = read_bytes(path)?;

@@ -8,7 +8,9 @@
 //! `finalise_after_hours: null` turns automatic finalising off; `measures`
 //! defines custom outcome measures beside ORS, SRS, PHQ-9 and GAD-7;
 //! `"sync_on_start_and_quit": true` has the app sync a synced folder as it
-//! opens and as it closes.
+//! opens and as it closes. `client_hour_from_minutes` (50) and
+//! `longer_sessions_count` (`"one_hour"` or `"actual_minutes"`) set how
+//! `rapport hours` counts a held session (see `domain::hours`).
 
 use std::path::Path;
 
@@ -16,6 +18,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::domain::bounds::{self, check_number};
 use crate::domain::finalise::FinalisePolicy;
+use crate::domain::hours::{ClientHourRule, LongerSessions};
 use crate::domain::measures::CustomScale;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -32,6 +35,11 @@ pub struct Settings {
     pub measures: Vec<CustomScale>,
     /// In a synced folder, the app syncs when it starts and when it quits.
     pub sync_on_start_and_quit: bool,
+    /// A held session this long, up to an hour, counts as one client hour;
+    /// a shorter one its minutes (50; 30 for work with young people).
+    pub client_hour_from_minutes: u32,
+    /// A session longer than an hour counts as one hour, or its minutes.
+    pub longer_sessions_count: LongerSessions,
 }
 
 impl Default for Settings {
@@ -42,6 +50,8 @@ impl Default for Settings {
             blank_after_minutes: None,
             measures: Vec::new(),
             sync_on_start_and_quit: false,
+            client_hour_from_minutes: ClientHourRule::default().full_hour_from_minutes,
+            longer_sessions_count: LongerSessions::default(),
         }
     }
 }
@@ -81,6 +91,7 @@ impl Settings {
         if let Some(m) = self.blank_after_minutes {
             check_number("blank_after_minutes", m, &bounds::BLANK_AFTER_MINUTES)?;
         }
+        check_number("client_hour_from_minutes", self.client_hour_from_minutes, &bounds::CLIENT_HOUR_FROM_MINUTES)?;
         if self.measures.len() > bounds::CUSTOM_SCALES {
             return Err(format!("measures defines {}; at most {}", self.measures.len(), bounds::CUSTOM_SCALES));
         }
@@ -93,6 +104,11 @@ impl Settings {
             keys.push(m.key());
         }
         Ok(())
+    }
+
+    /// How `rapport hours` counts a held session.
+    pub fn client_hour(&self) -> ClientHourRule {
+        ClientHourRule { full_hour_from_minutes: self.client_hour_from_minutes, longer: self.longer_sessions_count }
     }
 
     pub fn policy(&self) -> FinalisePolicy {

@@ -167,6 +167,24 @@ pub enum Command {
         #[arg(long)]
         plain: bool,
     },
+    /// Client hours from the sessions held, by month or year, for an accreditation log
+    Hours {
+        /// First day counted (YYYY-MM-DD) [default: the first session]
+        #[arg(long)]
+        from: Option<String>,
+        /// Last day counted (YYYY-MM-DD) [default: the last session]
+        #[arg(long)]
+        to: Option<String>,
+        /// Group the hours by month or by year
+        #[arg(long, value_enum, default_value_t = HoursBy::Month)]
+        by: HoursBy,
+        /// One line per session held (date, client code, minutes, counted hours), for the log
+        #[arg(long, conflicts_with = "json")]
+        csv: bool,
+        /// Print the hours as JSON
+        #[arg(long)]
+        json: bool,
+    },
     /// Archived clients whose last contact is older than the retention period, for review
     Retention {
         /// The retention period, in years since the last contact
@@ -466,6 +484,12 @@ pub enum AppointmentCommand {
         #[arg(long, value_parser = bounded(bounds::MINUTES))]
         minutes: Option<u32>,
     },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum HoursBy {
+    Month,
+    Year,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
