@@ -288,9 +288,17 @@ fn restore_of_one_client_puts_back_their_record_only_and_says_what_it_takes_away
     let notes = |id: &str| Store::open(d.path()).unwrap().load(&rapport::domain::ClientId::new(id)).unwrap().sessions;
     assert!(run(d.path(), NOW, &["client", "add", "Maria Lopez"]).status.success());
     assert!(run(d.path(), NOW, &["client", "add", "Tom Becker"]).status.success());
+    assert!(run(d.path(), NOW, &["note", "tom", "--at", "2026-11-25 10:00", "--topic", "before"]).status.success());
     let snap = String::from_utf8(run(d.path(), NOW, &["backup"]).stdout).unwrap();
     let name = snap.split_whitespace().nth(1).unwrap().to_string();
     assert!(run(d.path(), NOW, &["note", "maria", "--topic", "damaged since"]).status.success());
+    // Tom's note, there in the snapshot, was finalised and corrected since.
+    assert!(run(d.path(), NOW, &["finalise", "tom", "s1"]).status.success());
+    assert!(run(d.path(), NOW, &["addendum", "tom", "s1", "also work"]).status.success());
+    let out =
+        common::rapport(d.path()).args(["restore", &name, "--client", "tom"]).write_stdin("no\n").output().unwrap();
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert!(said.contains("the seal of 1 note finalised since (s1: open again, or gone), 1 addendum"), "{said}");
     assert!(run(d.path(), NOW, &["personal", "add", "maria", "started a new job"]).status.success());
     assert!(run(d.path(), NOW, &["note", "tom", "--topic", "written since"]).status.success());
 
@@ -310,7 +318,7 @@ fn restore_of_one_client_puts_back_their_record_only_and_says_what_it_takes_away
     assert!(yes.status.success() && said.contains("Restored Maria Lopez's record from"), "{said}");
     assert!(said.contains("no other client changed"), "{said}");
     assert_eq!(notes("maria-lopez").len(), 0, "Maria's record is the snapshot's");
-    assert_eq!(notes("tom-becker").len(), 1, "Tom's note written since is still there");
+    assert_eq!(notes("tom-becker").len(), 2, "Tom's note written since is still there");
 
     // A client the snapshot does not hold: said, and nothing happens.
     assert!(run(d.path(), NOW, &["client", "add", "Ava Stone"]).status.success());

@@ -19,6 +19,13 @@ pub struct TakenAway {
     pub added: Vec<(ItemKind, usize)>,
     /// Items there then were changed since (a task closed, a detail edited).
     pub changed: bool,
+    /// Notes finalised since: their seal goes (open again, or gone).
+    pub unsealed: Vec<String>,
+    /// Addenda written since.
+    pub addenda: usize,
+    /// Items there then changed since, and whether the client's details did.
+    pub items_changed: usize,
+    pub details_changed: bool,
 }
 
 impl TakenAway {
@@ -32,10 +39,29 @@ impl TakenAway {
             return "the whole record (added since)".into();
         }
         let mut parts: Vec<String> = self.added.iter().map(|(k, n)| plural(*n, k.noun())).collect();
-        if self.changed {
-            parts.push(if parts.is_empty() { "changes made since" } else { "and changes made since" }.into());
+        if !self.unsealed.is_empty() {
+            parts.push(format!(
+                "the seal of {} finalised since ({}: open again, or gone)",
+                plural(self.unsealed.len(), "note"),
+                self.unsealed.join(", ")
+            ));
         }
-        parts.join(", ").replace(", and", " and")
+        if self.addenda > 0 {
+            parts.push(plural(self.addenda, "addendum").replace("addendums", "addenda"));
+        }
+        match (self.items_changed, self.details_changed) {
+            (0, false) => {}
+            (0, true) => parts.push("changes to the client's details".into()),
+            (n, d) => parts.push(format!(
+                "changes to {}{}",
+                plural(n, "item"),
+                if d { " and to the client's details" } else { "" }
+            )),
+        }
+        if self.changed && parts.is_empty() {
+            parts.push("changes made since".into());
+        }
+        parts.join(", ")
     }
 }
 
@@ -58,17 +84,69 @@ pub fn taken_away(snapshot: &[ClientRecord], now: &[ClientRecord]) -> Vec<TakenA
                     .collect()
             };
             let Some(then) = snapshot.iter().find(|s| s.client.id == r.client.id) else {
-                return Some(TakenAway { client: r.display_name(), whole: true, added: added(None), changed: false });
+                return Some(TakenAway {
+                    client: r.display_name(),
+                    whole: true,
+                    added: added(None),
+                    changed: false,
+                    unsealed: Vec::new(),
+                    addenda: 0,
+                    items_changed: 0,
+                    details_changed: false,
+                });
             };
             let added = added(Some(then));
-            // What else differs, once the items added since are set aside.
-            let changed = added.is_empty() && then != r;
-            let t = TakenAway { client: r.display_name(), whole: false, added, changed };
-            (!t.added.is_empty() || t.changed).then_some(t)
+            let unsealed: Vec<String> = r
+                .sessions
+                .iter()
+                .filter(|s| s.finalised.is_some())
+                .filter(|s| then.session(&s.id).is_none_or(|t| t.finalised.is_none()))
+                .map(|s| s.id.to_string())
+                .collect();
+            let addenda = r
+                .sessions
+                .iter()
+                .map(|s| s.addenda.len().saturating_sub(then.session(&s.id).map_or(0, |t| t.addenda.len())))
+                .sum();
+            let (items_changed, details_changed) = changes_since(then, r);
+            let t = TakenAway {
+                client: r.display_name(),
+                whole: false,
+                added,
+                changed: then != r,
+                unsealed,
+                addenda,
+                items_changed,
+                details_changed,
+            };
+            t.changed.then_some(t)
         })
         .collect();
     out.sort_by(|a, b| a.client.cmp(&b.client));
     out
+}
+
+/// How many items `then` held that `now` holds changed, and whether the
+/// client's details changed: every list of the record, by item id.
+fn changes_since(then: &ClientRecord, now: &ClientRecord) -> (usize, bool) {
+    let (Ok(serde_json::Value::Object(a)), Ok(serde_json::Value::Object(b))) =
+        (serde_json::to_value(then), serde_json::to_value(now))
+    else {
+        return (0, false);
+    };
+    let mut items = 0;
+    for (key, old) in &a {
+        let (Some(old), Some(new)) = (old.as_array(), b.get(key).and_then(|v| v.as_array())) else { continue };
+        for item in old {
+            let Some(id) = item.get("id") else { continue };
+            if let Some(now) = new.iter().find(|n| n.get("id") == Some(id))
+                && now != item
+            {
+                items += 1;
+            }
+        }
+    }
+    (items, a.get("client") != b.get("client"))
 }
 
 /// The question before restoring snapshot `name` (only the record of
