@@ -17,7 +17,7 @@ use chrono::NaiveDateTime;
 use serde::{Deserialize, Serialize};
 
 use super::edit::{next_id, unknown};
-use super::{ClientRecord, Measure, MeasureId, RecordError, SessionId, bounds, time};
+use super::{Appointment, ClientRecord, Measure, MeasureId, RecordError, SessionId, bounds, time};
 pub use reading::*;
 pub use scales::{CustomScale, HigherIs, Scale};
 pub use score::{Delta, Score};
@@ -278,6 +278,29 @@ impl ClientRecord {
             .filter(|m| m.session.as_ref().map(|x| x.as_str()) == Some(session.as_str()))
             .map(|m| format!("{} {}", self.scale(&m.kind).map_or_else(|| m.kind.to_string(), |s| s.name), m.total))
             .collect()
+    }
+
+    /// Which note scores typed now belong to, and their time: those of the
+    /// appointment `for_appointment` (the one a review is for) once it has
+    /// its note; none yet while it is still to be held (the note written
+    /// that day takes them, see `add_session`); without an appointment,
+    /// today's latest note, else none.
+    pub fn note_for_scores(
+        &self,
+        for_appointment: Option<&Appointment>,
+        now: chrono::NaiveDateTime,
+    ) -> (Option<SessionId>, chrono::NaiveDateTime) {
+        let noted = |id: &SessionId| self.session(id).map(|s| (Some(s.id.clone()), s.at));
+        match for_appointment {
+            Some(a) => match a.note.as_ref().and_then(noted) {
+                Some(found) => found,
+                None => (None, now),
+            },
+            None => self
+                .last_session()
+                .filter(|s| s.at.date() == now.date())
+                .map_or((None, now), |s| (Some(s.id.clone()), s.at)),
+        }
     }
 
     /// The scores taken on `day` with no note yet (from the review, before

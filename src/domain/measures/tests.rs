@@ -389,3 +389,24 @@ fn a_custom_measures_name_with_an_invisible_or_reordering_character_is_refused()
         assert!(scale(hostile).check().is_err(), "{hostile:?}");
     }
 }
+
+#[test]
+fn scores_from_a_review_go_with_the_appointment_it_is_for() {
+    let mut r = record();
+    r.schedule(dt("2026-11-23 15:00"), 50, 0).unwrap();
+    r.schedule(dt("2026-11-23 17:00"), 50, 0).unwrap();
+    let (first, second) = (r.appointments[0].clone(), r.appointments[1].clone());
+    let note = NewSession {
+        topics: vec!["sleep".into()],
+        appointment: Some(first.id.clone()),
+        at: Some(first.start),
+        ..Default::default()
+    };
+    let s1 = r.add_session(note, dt("2026-11-23 15:55")).unwrap();
+    let now = dt("2026-11-23 16:55");
+    let find = |a: &Appointment| r.appointments.iter().find(|x| x.id == a.id).cloned().unwrap();
+    // The review of the 17:00 appointment: not the 15:00 note's.
+    assert_eq!(r.note_for_scores(Some(&find(&second)), now), (None, now));
+    assert_eq!(r.note_for_scores(Some(&find(&first)), now), (Some(s1.clone()), dt("2026-11-23 15:00")));
+    assert_eq!(r.note_for_scores(None, now), (Some(s1), dt("2026-11-23 15:00")), "no appointment: today's note");
+}

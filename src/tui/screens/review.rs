@@ -274,11 +274,14 @@ pub fn update(v: &mut ReviewView, ctx: &Ctx, action: Action) -> Outcome {
             if let Err(refused) = writable() {
                 return refused.into();
             }
-            let today = ctx
-                .roster
-                .record(client.as_str())
-                .and_then(|r| r.last_session().filter(|s| s.at.date() == ctx.now.date()));
-            let (session, at) = today.map_or((None, ctx.now), |s| (Some(s.id.clone()), s.at));
+            // The appointment this review is for, as the record has it now.
+            let (session, at) = match ctx.roster.record(client.as_str()) {
+                Some(r) => {
+                    let a = v.appointment.as_ref().and_then(|a| r.appointments.iter().find(|x| x.id == a.id));
+                    r.note_for_scores(a, ctx.now)
+                }
+                None => (None, ctx.now),
+            };
             let input = Box::new(TextInput::one_line(""));
             return Outcome::go(Go::Popup(Popup::Measures { client, session, at, input }));
         }
