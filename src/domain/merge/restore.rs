@@ -48,11 +48,12 @@ pub fn restore_keeping(snapshot: &ClientRecord, now: &ClientRecord) -> (ClientRe
         }
         kept += 1;
     }
-    // What has happened stays as it happened: an appointment noted since
-    // (when and how long it was, as its note says), a task closed since
-    // (with what the client did).
+    // What has happened stays as it happened: an appointment noted, or not
+    // held (cancelled, did not attend), since (when and how long it was, as
+    // its note says, or why it was not held), a task closed since (with
+    // what the client did).
     for a in &mut r.appointments {
-        if let Some(n) = now.appointments.iter().find(|n| n.id == a.id && n.note.is_some())
+        if let Some(n) = now.appointments.iter().find(|n| n.id == a.id && (n.note.is_some() || n.is_cancelled()))
             && *a != *n
         {
             *a = n.clone();

@@ -392,6 +392,17 @@ fn a_restore_puts_back_the_snapshot_and_keeps_what_happened_since() {
     assert!(r.conflicts.is_empty(), "a conflict settled since stays settled");
     assert_eq!(kept, 3, "the note, its task, and the task done");
     assert!(r.check().is_ok());
+
+    // An appointment booked then and not held since (cancelled, or the
+    // client did not come) stays not held: that happened.
+    let mut snapshot = b.clone();
+    snapshot.schedule(dt("2026-11-20 10:00"), 50, 0).unwrap();
+    let mut now = snapshot.clone();
+    let a = now.appointments.iter().find(|a| a.note.is_none()).unwrap().id.clone();
+    now.cancel_appointment(&a, crate::domain::NotHeld::DidNotAttend, dt("2026-11-20 10:30")).unwrap();
+    let (r, _) = restore_keeping(&snapshot, &now);
+    let kept = r.appointments.iter().find(|x| x.id == a).unwrap();
+    assert!(kept.is_cancelled() && kept.not_held == Some(crate::domain::NotHeld::DidNotAttend), "{kept:?}");
 }
 
 #[test]
