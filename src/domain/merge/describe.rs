@@ -25,6 +25,17 @@ pub fn shown(v: &Value, max: usize) -> String {
 }
 
 impl Conflict {
+    /// One of its values as the therapist reads it: a word for a state kept
+    /// as a code ("did not attend", not "did_not_attend").
+    fn value(&self, v: &Value, max: usize) -> String {
+        if self.field == "not_held"
+            && let Ok(how) = serde_json::from_value::<crate::domain::NotHeld>(v.clone())
+        {
+            return format!("\"{}\"", how.label());
+        }
+        shown(v, max)
+    }
+
     /// One sentence: what holds two values, which stays in place, and the other.
     pub fn describe(&self) -> String {
         let what = if self.part == RecordPart::Client {
@@ -36,8 +47,8 @@ impl Conflict {
         match self.kind {
             ConflictKind::Edit => format!(
                 "{what}, {field}: changed on both devices; {} is in place; the other value was {}",
-                shown(&self.kept, 60),
-                shown(&self.other, 60)
+                self.value(&self.kept, 60),
+                self.value(&self.other, 60)
             ),
             ConflictKind::Finalised if self.field == super::SEAL => format!(
                 "{what} was changed outside Rapport after it was finalised (those words no longer match its \
@@ -73,9 +84,9 @@ impl Conflict {
     /// leaves in place, in words: the app and the CLI say the same.
     pub fn settled(&self, take_other: bool) -> String {
         if take_other {
-            format!("the other value is in place now: {}", shown(&self.other, 200))
+            format!("the other value is in place now: {}", self.value(&self.other, 200))
         } else {
-            format!("the value in place stays: {}", shown(&self.kept, 200))
+            format!("the value in place stays: {}", self.value(&self.kept, 200))
         }
     }
 }

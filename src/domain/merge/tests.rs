@@ -677,3 +677,19 @@ fn an_appointment_not_held_for_different_reasons_on_two_devices_is_a_conflict_at
     // The other device's merge keeps the same time.
     assert_eq!(merged(&b, &desktop, &laptop).record.appointments[0].cancelled, Some(dt("2026-11-16 10:20")));
 }
+
+#[test]
+fn a_conflict_over_why_an_appointment_was_not_held_is_said_in_words() {
+    let c = Conflict {
+        found: dt(NOW),
+        kind: ConflictKind::Edit,
+        part: crate::domain::RecordPart::Appointments,
+        item: "a1".into(),
+        field: "not_held".into(),
+        kept: serde_json::json!("did_not_attend"),
+        other: serde_json::json!("cancelled_by_client"),
+    };
+    let said = c.describe();
+    assert!(said.contains("\"did not attend\" is in place; the other value was \"cancelled by client\""), "{said}");
+    assert_eq!(c.settled(true), "the other value is in place now: \"cancelled by client\"");
+}
