@@ -1006,4 +1006,6 @@ fn a_detail_asked_about_leaves_the_reviews_ask_about_and_stays_in_the_record() {
     let review = ok(d.path(), NOW, &["review", "mari"]);
     assert!(!review.contains("Ask about: brass band concert"), "{review}");
     assert!(ok(d.path(), NOW, &["personal", "list", "mari"]).contains("p1   brass band concert\n"));
+    let again = ok(d.path(), NOW, &["personal", "asked", "mari", "1"]);
+    assert_eq!(again, "p1 is not in Maria Lopez's \"Ask about\" (asked already, or never flagged).\n");
 }

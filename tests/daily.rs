@@ -190,3 +190,23 @@ fn a_note_saved_meanwhile_in_another_window_takes_what_this_one_wrote_once_asked
     let tasks: Vec<&str> = r.tasks.iter().map(|t| t.text.as_str()).collect();
     assert!(tasks.contains(&"diary") && tasks.contains(&"walks"), "{tasks:?}");
 }
+
+#[test]
+fn a_note_saved_and_final_meanwhile_in_another_window_is_said_so_before_anything_is_asked() {
+    use rapport::practice::{Answers, Outcome, note};
+    let d = tempfile::tempdir().unwrap();
+    ann(d.path());
+    let store = rapport::store::Store::open(d.path()).unwrap();
+    let id = rapport::domain::ClientId::new("ann-byrne");
+    let now = rapport::domain::time::dt(AFTER_SESSION);
+    let r = store.load(&id).unwrap();
+    let form = |topic: &str| {
+        let blank = rapport::domain::NewSession { topics: vec![topic.into()], ..Default::default() };
+        note::for_appointment(&r, blank, now)
+    };
+    let (first, second) = (form("sleep"), form("work"));
+    let Outcome::Done(saved) = note::save(&store, &id, first, &Answers::none(), now).unwrap() else { panic!() };
+    store.update(&id, now, "test", |r| r.finalise(Some(&saved.session), now).map(|_| ())).unwrap();
+    let e = note::save(&store, &id, second, &Answers::none(), now).unwrap_err().to_string();
+    assert!(e.contains("saved and is final meanwhile") && e.contains("as an addendum"), "{e}");
+}

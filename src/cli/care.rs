@@ -45,11 +45,13 @@ pub(super) fn personal(command: PersonalCommand, store: &Store, now: NaiveDateTi
             Ok(())
         }
         PersonalCommand::Asked { client, detail } => {
-            let (id, r) = change(store, now, "personal detail asked", &client, |r| {
-                let id = r.item_ref::<crate::domain::DetailId>(&detail)?;
-                r.set_personal_ask(&id, false)?;
-                Ok(id)
-            })?;
+            let r = load(store, &client)?;
+            let id = r.item_ref::<crate::domain::DetailId>(&detail)?;
+            if r.personal.iter().any(|p| p.id == id && !p.ask) {
+                writeln!(out, "{id} is not in {}'s \"Ask about\" (asked already, or never flagged).", r.client.name)?;
+                return Ok(());
+            }
+            let ((), r) = change(store, now, "personal detail asked", &client, |r| r.set_personal_ask(&id, false))?;
             writeln!(out, "Asked about {id}: it leaves {}'s \"Ask about\"; it stays in the record.", r.client.name)?;
             Ok(())
         }

@@ -105,6 +105,13 @@ pub fn save(
     // Written meanwhile for the same appointment, in another window: what
     // was typed here goes into that note, once the therapist agrees.
     if let Some(saved) = saved_meanwhile(&before, &note) {
+        if before.session(&saved).is_some_and(|s| before.is_final(s, now, policy)) {
+            return Err(StoreError::Record(RecordError::Invalid(format!(
+                "the note for this appointment was saved and is final meanwhile (note {saved}, in another window), \
+                 so nothing can be added to it; what you wrote here is still here: add it to that note as an \
+                 addendum"
+            ))));
+        }
         let text = format!(
             "The note for this appointment was saved meanwhile, in another window (note {saved}); saving adds \
              what you wrote here to that note."
