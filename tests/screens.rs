@@ -2324,3 +2324,19 @@ fn a_note_that_could_not_be_kept_as_a_draft_is_not_lost_to_a_single_ctrl_c() {
     app.press("C-c");
     assert!(app.rt.model.quit, "the second quits, as it said");
 }
+
+#[test]
+fn the_reviews_header_follows_its_appointment_changed_while_it_is_open() {
+    let mut app = App::demo();
+    app.press("Down Enter");
+    assert!(app.screen(80, 24).contains("Review · Priya Raman"), "{}", app.screen(80, 24));
+    let id = rapport::domain::ClientId::new("priya-raman");
+    let r = app.rt.store.load(&id).unwrap();
+    let a = r.appointments.iter().find(|a| a.start == dt("2026-11-26 11:00")).unwrap().id.clone();
+    let how = rapport::domain::NotHeld::CancelledByTherapist;
+    let ((), record) =
+        app.rt.store.update(&id, dt(NOW), "test", |r| r.cancel_appointment(&a, how, dt(NOW)).map(|_| ())).unwrap();
+    app.rt.dispatch(rapport::tui::action::Action::RecordSaved { record: Box::new(record), message: "saved".into() });
+    let screen = app.screen(80, 24);
+    assert!(screen.lines().nth(2).unwrap_or("").contains("cancelled by you"), "{screen}");
+}

@@ -47,7 +47,12 @@ pub fn items(s: &Summary, today: chrono::NaiveDate) -> Vec<Item> {
 
 impl ReviewView {
     pub fn summary(&self, ctx: &Ctx) -> Option<Summary> {
-        ctx.roster.record(self.client.as_str()).map(|r| summary(r, self.appointment.as_ref(), ctx.now))
+        ctx.roster.record(self.client.as_str()).map(|r| {
+            // The appointment as the record has it now (cancelled, moved or
+            // settled since the review opened), else as it was opened.
+            let now = self.appointment.as_ref().and_then(|a| r.appointments.iter().find(|x| x.id == a.id));
+            summary(r, now.or(self.appointment.as_ref()), ctx.now)
+        })
     }
 }
 
