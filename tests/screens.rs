@@ -1860,6 +1860,10 @@ fn two_windows_editing_one_note_never_write_over_each_other() {
     b.dispatch(Action::Save);
     let said = b.model.status.as_ref().map(|s| s.text.clone()).unwrap_or_default();
     assert!(said.contains("changed in another window since you opened it"), "{said}");
+    // The look in the background that finds the file changed never covers why it was not saved.
+    b.dispatch(Action::Refreshed(Store::open(&dir).unwrap().index_checked().unwrap()));
+    let still = b.model.status.as_ref().map(|s| s.text.clone()).unwrap_or_default();
+    assert!(still.contains("changed in another window since you opened it"), "{still}");
     assert!(matches!(b.model.screen, Screen::NoteForm(_)), "window b keeps its text on screen");
     let record = Store::open(&dir).unwrap().load(&rapport::domain::ClientId::new("zed-two")).unwrap();
     assert_eq!(record.sessions[0].topics, vec!["sleep and the dream".to_string()], "window a's change stays");

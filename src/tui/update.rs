@@ -235,7 +235,11 @@ fn step_model(m: &mut Model, action: Action) -> Vec<Effect> {
         Action::Refreshed(entries) => {
             let changed = m.refreshed(entries);
             screens::today::messages_changed(&mut m.today, &m.roster);
+            // A note not saved says why, and what to do: the news of a file
+            // changed on disk never covers it.
+            let refused = m.status.as_ref().is_some_and(|s| s.kind == StatusKind::NoteNotSaved);
             match changed.as_slice() {
+                _ if refused => {}
                 [] => {}
                 [one] => m.set_info(format!(
                     "{one}'s file changed on disk (another window or a sync tool); showing it as it is now."
