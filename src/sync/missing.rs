@@ -123,6 +123,16 @@ pub fn doctor(store: &crate::store::Store, now: chrono::NaiveDateTime) -> Vec<cr
             });
         }
     }
+    if let Some(at) = super::state::failed_sync(store.root()) {
+        said.push(crate::store::doctor::Finding {
+            attention: true,
+            text: format!(
+                "the last sync, at {}, did not go through; everything is saved here. `rapport sync` tries again \
+                 and says why",
+                crate::domain::time::format_datetime(at)
+            ),
+        });
+    }
     let held = super::held::still(&git, codec, "HEAD", now).unwrap_or_default();
     said.extend(held.iter().map(|h| crate::store::doctor::Finding { attention: true, text: h.describe() }));
     let found = here(&git, codec).unwrap_or_default();

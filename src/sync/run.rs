@@ -14,8 +14,18 @@ use crate::store::lock::DataLock;
 /// How often a push refused because the remote moved on meanwhile is tried again.
 const ATTEMPTS: usize = 3;
 
-/// Syncs the data folder of `store` with its remote.
+/// Syncs the data folder of `store` with its remote. A sync that does
+/// not go through is noted (its time only: what it said may name a
+/// client), for `doctor` to say until one does.
 pub fn sync(store: &Store, now: NaiveDateTime) -> Result<Synced> {
+    let synced = sync_once(store, now);
+    if super::is_set_up(store.root()) {
+        let _ = state::note_failed_sync(store.root(), synced.is_err().then_some(now));
+    }
+    synced
+}
+
+fn sync_once(store: &Store, now: NaiveDateTime) -> Result<Synced> {
     let root = store.root();
     let codec = Codec::new(store.keys());
     if state::setting_up(root) {

@@ -18,6 +18,28 @@ pub fn last_sync(root: &Path) -> Option<NaiveDateTime> {
     crate::domain::time::parse_datetime(String::from_utf8_lossy(&bytes).trim()).ok()
 }
 
+/// Notes when the last sync that did not go through was tried (None: the
+/// last one went through).
+pub fn note_failed_sync(root: &Path, at: Option<NaiveDateTime>) -> Result<()> {
+    let file = dir(root).join("last-failed-sync");
+    match at {
+        Some(at) => {
+            create_private_dir(&dir(root))?;
+            write_atomic(&file, format!("{}\n", at.format("%Y-%m-%d %H:%M")).as_bytes())
+        }
+        None => match std::fs::remove_file(&file) {
+            Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(e.into()),
+            _ => Ok(()),
+        },
+    }
+}
+
+/// When the last sync that did not go through was tried, if the last one did not.
+pub fn failed_sync(root: &Path) -> Option<NaiveDateTime> {
+    let bytes = crate::store::files::read_regular(&dir(root).join("last-failed-sync"), 64).ok()?;
+    crate::domain::time::parse_datetime(String::from_utf8_lossy(&bytes).trim()).ok()
+}
+
 pub fn set_last_sync(root: &Path, now: NaiveDateTime) -> Result<()> {
     create_private_dir(&dir(root))?;
     let text = format!("{}\n", now.format("%Y-%m-%d %H:%M"));

@@ -88,6 +88,9 @@ fn a_client_that_cannot_be_merged_is_held_back_and_the_others_sync() {
     p.push_by_hand(&fixer);
     let said = ok(&p, &p.laptop, EVENING, &["sync"]);
     assert!(!said.contains("held back"), "{said}");
+    assert!(
+        !String::from_utf8_lossy(&output(&p, &p.laptop, EVENING, &["doctor"]).stdout).contains("did not go through")
+    );
     let topics = topics(&p.laptop);
     assert!(
         topics.contains(&"desktop words".to_string()) && topics.contains(&"laptop words".to_string()),

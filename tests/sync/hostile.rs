@@ -36,6 +36,9 @@ fn hostile_remote_content_changes_nothing_here() {
     let e = fails(&p, &p.laptop, NOON, &["sync"]);
     assert!(e.contains("which is a symbolic link"), "{e}");
     assert_eq!(std::fs::read(p.ann_file(&p.laptop)).unwrap(), before);
+    // Doctor says so until a sync goes through (the time only: no word of why, which may name a client).
+    let doctor = String::from_utf8_lossy(&output(&p, &p.laptop, NOON, &["doctor"]).stdout).into_owned();
+    assert!(doctor.contains("the last sync, at 2026-11-23 12:00, did not go through"), "{doctor}");
 
     // And what is put under `held/` is only ever read as a client's
     // version: a link there is refused as well.
@@ -46,6 +49,13 @@ fn hostile_remote_content_changes_nothing_here() {
     p.git(&attacker, &["push", "-q", "-f", "origin", "main"]);
     let e = fails(&p, &p.laptop, NOON, &["sync"]);
     assert!(e.contains("held/x.json, which is a symbolic link"), "{e}");
+
+    // Put right, the remote syncs again, and doctor says no more of it.
+    p.git(&attacker, &["reset", "-q", "--hard", "HEAD~1"]);
+    p.git(&attacker, &["push", "-q", "-f", "origin", "main"]);
+    ok(&p, &p.laptop, NOON, &["sync"]);
+    let doctor = String::from_utf8_lossy(&output(&p, &p.laptop, NOON, &["doctor"]).stdout).into_owned();
+    assert!(!doctor.contains("did not go through"), "{doctor}");
 }
 
 #[test]
