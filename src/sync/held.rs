@@ -149,15 +149,14 @@ fn listed(git: &Git, codec: Codec, rev: &str) -> Result<Vec<Result<HeldFile, Str
 /// Whether the client whose file is named `stem` was erased in `tree`
 /// (their tombstone is in its ledger). In an encrypted practice the name
 /// is a keyed hash: the id is read from a held base version.
-fn erased(git: &Git, codec: Codec, tree: &str, stem: &str, files: &[&HeldFile]) -> Result<bool> {
-    let ledger = git.blob(tree, crate::store::ledger::LEDGER_FILE)?.unwrap_or_default();
+fn erased(git: &Git, codec: Codec, tree: &str, ledger: &[u8], stem: &str, files: &[&HeldFile]) -> Result<bool> {
     if !codec.encrypted() {
-        return Ok(crate::store::ledger::erased_in(&ledger, None, stem));
+        return Ok(crate::store::ledger::erased_in(ledger, None, stem));
     }
     for f in files.iter().filter(|f| f.version == Version::Base) {
         let Some(bytes) = git.blob(tree, &path(codec, stem, &f.tag, Version::Base))? else { continue };
         if let Ok(r) = codec.record(&client_file(codec, stem), stem, &bytes) {
-            return Ok(crate::store::ledger::erased_in(&ledger, codec.keys(), r.client.id.as_str()));
+            return Ok(crate::store::ledger::erased_in(ledger, codec.keys(), r.client.id.as_str()));
         }
     }
     Ok(false)
@@ -188,10 +187,12 @@ fn trial(git: &Git, codec: Codec, tree: &str, now: NaiveDateTime, note: bool) ->
     let mut erased_stems = Vec::new();
     let mut stems: Vec<&str> = listed.iter().flatten().map(|f| f.stem.as_str()).collect();
     stems.dedup();
+    // Read once for every held client.
+    let ledger = git.blob(tree, crate::store::ledger::LEDGER_FILE)?.unwrap_or_default();
     for stem in stems {
         // A client file gone, and a tombstone: erased, held versions and all.
         let files: Vec<&HeldFile> = listed.iter().flatten().filter(|f| f.stem == stem).collect();
-        if git.blob(tree, &client_file(codec, stem))?.is_none() && erased(git, codec, tree, stem, &files)? {
+        if git.blob(tree, &client_file(codec, stem))?.is_none() && erased(git, codec, tree, &ledger, stem, &files)? {
             erased_stems.push(stem.to_string());
         }
     }
