@@ -183,12 +183,13 @@ macro_rules! visible_fields {
 
 use crate::domain::{
     Addendum, Appointment, Client, ClientProfile, ClientRecord, Conflict, Contact, Goal, Measure, PersonalDetail,
-    Session, Task, WatchFor,
+    Session, SupervisionQuestion, Task, WatchFor,
 };
 
 visible_fields! {
     ClientRecord {
-        show: client, sessions, tasks, personal, goals, watch_for, appointments, contacts, measures, scales, conflicts;
+        show: client, sessions, tasks, personal, goals, watch_for, appointments, contacts, measures, scales, supervision,
+            conflicts;
         keep: schema_version, device
     }
     Client { show: id, name, preferred_name, pronouns, phone, email; keep: preferred_channel, created, archived }
@@ -203,6 +204,7 @@ visible_fields! {
     PersonalDetail { show: id, text, session; keep: date, ask, noted_on }
     Goal { show: id, text; keep: status, agreed, set_on }
     WatchFor { show: id, text; keep: noted_on, resolved_on }
+    SupervisionQuestion { show: id, text; keep: noted_on, discussed_on }
     Contact { show: id, summary; keep: at, channel, direction, replied_at }
     // A custom kind's key is held to a slug's grammar when read.
     Measure { show: id, session; keep: kind, at, items, total }

@@ -53,6 +53,7 @@ const ENCRYPT: &[&str] = &[
     "convert.key",
     "convert.file",
     "convert.remove-old",
+    "convert.practice-log",
     "convert.audit",
     "convert.ledger",
     "convert.finish",
@@ -71,6 +72,7 @@ const DECRYPT: &[&str] = &[
     "convert.journal",
     "convert.file",
     "convert.remove-old",
+    "convert.practice-log",
     "convert.audit",
     "convert.ledger",
     "convert.finish",
@@ -304,6 +306,9 @@ fn practice_to_convert(dir: &Path) -> Vec<String> {
     store.export_client(&rapport::domain::ClientId::new(first.clone()), rapport::domain::time::dt(NOW)).unwrap();
     ok(dir, &["note", &first, "--text", "so the audit log and ledger hold lines"]);
     ok(dir, &["backup"]);
+    let sup =
+        ["supervision", "add", "--at", "2026-11-20 18:00", "--minutes", "60", "--notes", "the harbour crane again"];
+    ok(dir, &sup);
     let mut secrets = vec!["harbour crane".to_string()];
     for (id, r) in records(&store) {
         secrets.push(id.clone());
@@ -368,6 +373,7 @@ fn encrypt_crashed_at_any_step_finishes_when_run_again_or_is_undone_and_leaves_n
         let enc = Store::unlock(&dir, PASS).unwrap_or_else(|e| panic!("{at}: {e}"));
         assert_eq!(records(&enc), expected, "{at}");
         assert_eq!(enc.drafts::<serde_json::Value>().len(), 1, "{at}: the draft is kept");
+        assert_eq!(enc.practice_log().map(|l| l.supervision.len()).ok(), Some(1), "{at}: the supervision log is kept");
         // Or, interrupted, the opposite command undoes it.
         if undo.join("conversion.json").exists() {
             unfinished += 1;
@@ -408,6 +414,11 @@ fn decrypt_crashed_at_any_step_finishes_when_run_again_or_is_undone() {
         let plain = Store::open(&dir).unwrap();
         assert_eq!(records(&plain), expected, "{at}");
         assert_eq!(plain.drafts::<serde_json::Value>().len(), 1, "{at}: the draft keeps its client");
+        assert_eq!(
+            plain.practice_log().map(|l| l.supervision.len()).ok(),
+            Some(1),
+            "{at}: the supervision log is kept"
+        );
         if undo.join("conversion.json").exists() {
             unfinished += 1;
             let back = rapport(&undo, &["encrypt", "--yes"]).output().unwrap();

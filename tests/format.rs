@@ -37,6 +37,7 @@ fn the_current_format_has_a_fixture_of_every_part_that_reads_and_writes_back_exa
         contacts,
         measures,
         scales,
+        supervision,
         conflicts,
         device: _,
     } = &record;
@@ -50,6 +51,7 @@ fn the_current_format_has_a_fixture_of_every_part_that_reads_and_writes_back_exa
         contacts.len(),
         measures.len(),
         scales.len(),
+        supervision.len(),
         conflicts.len(),
     ];
     assert!(sizes.iter().all(|n| *n > 0), "{sizes:?}");
@@ -57,6 +59,8 @@ fn the_current_format_has_a_fixture_of_every_part_that_reads_and_writes_back_exa
     // Format 5's fields are filled too.
     assert!(watch_for.iter().any(|w| w.resolved_on.is_some()), "a resolved watch-for item");
     assert!(appointments.iter().any(|a| a.not_held.is_some()), "an appointment not held");
+    // Format 6's: questions for supervision, one discussed and one open.
+    assert!(supervision.iter().any(|q| q.discussed_on.is_some()) && supervision.iter().any(|q| q.is_open()));
 }
 
 #[test]

@@ -41,14 +41,23 @@ fn the_hours_by_month_say_what_was_counted_and_what_was_not() {
     let out = ok(d.path(), NOW, &["hours"]);
     assert_eq!(
         out,
-        "Client hours from the first session to the last\n  2026-10  1 held    1 h\n  2026-11  3 held  2.5 h\n  Total    4 \
-         held  3.5 h\n4 sessions held, 3.5 client hours; 2 cancelled (1 by the client, 1 by you) and 1\ndid not \
-         attend, not counted.\nCounted: a session of 50–60 minutes counts as one client hour, a longer one as\none \
-         hour, a shorter one its actual minutes.\n"
+        "Practice hours from the first entry to the last
+           Held  Client h  Supervision h  CPD h
+  2026-10     1         1
+  2026-11     3       2.5
+  Total       4       3.5              0      0
+4 sessions held, 3.5 client hours; 2 cancelled (1 by the client, 1 by you) and 1
+did not attend, not counted.
+No supervision logged in this period (`rapport supervision add`).
+Counted: a session of 50–60 minutes counts as one client hour, a longer one as
+one hour, a shorter one its actual minutes.
+Supervision claimed: one-to-one in full; in a group of up to four, half the
+time; in a larger group, the time divided by the members (BACP).
+"
     );
     let october = ok(d.path(), NOW, &["hours", "--from", "2026-10-01", "--to", "2026-10-31", "--by", "year"]);
-    assert!(october.contains("  2026     1 held  1 h\n"), "{october}");
-    assert!(october.starts_with("Client hours from 2026-10-01 to 2026-10-31\n"), "{october}");
+    assert!(october.contains("  2026      1         1\n"), "{october}");
+    assert!(october.starts_with("Practice hours from 2026-10-01 to 2026-10-31\n"), "{october}");
 }
 
 #[test]

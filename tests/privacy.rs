@@ -35,6 +35,11 @@ fn practice(dir: &Path) {
     ok(dir, None, &["note", "tom", "--topic", "work"]);
     ok(dir, None, &["personal", "add", "mari", "plays in a brass band", "--ask"]);
     ok(dir, None, &["contact", "add", "mari", "--channel", "voicemail", "--summary", "zebra call"]);
+    // The therapist's own log, and a question about Maria for supervision.
+    ok(dir, None, &["supervision", "bring", "mari", "the walrus in the room"]);
+    let notes = ["supervision", "add", "--at", "2026-11-20 18:00", "--minutes", "60", "--notes", "Maria and the zebra"];
+    ok(dir, None, &notes);
+    ok(dir, None, &["cpd", "add", "--hours", "2", "a walrus workshop"]);
     // An export kept in the data folder, as x in the app writes it.
     let store = rapport::store::Store::open(dir).unwrap();
     store
@@ -88,6 +93,7 @@ fn encrypting_leaves_no_readable_word_on_disk_and_everything_reads_back_the_same
     assert_eq!(ok(dir, None, &["review", "mari"]), review);
     assert!(dir.join("clients/maria-lopez.json").exists());
     assert!(!dir.join("identity.age").exists());
+    assert!(ok(dir, None, &["supervision", "list", "--notes"]).contains("Maria and the zebra"));
 }
 
 #[test]

@@ -7,7 +7,7 @@ use chrono::NaiveDateTime;
 
 use super::args::*;
 use super::resolve;
-use super::{care, client, hours, measure, note, record, review, sync};
+use super::{care, client, hours, measure, note, record, review, supervision, sync};
 use crate::domain::{ClientId, ClientRecord};
 use crate::store::{ClientName, Store};
 
@@ -50,6 +50,8 @@ pub fn run(
         Command::Hours { from, to, by, csv, json } => {
             hours::hours(hours::Asked { from, to, by, csv, json }, store, now, out)
         }
+        Command::Supervision(s) => supervision::supervision(s, store, now, out),
+        Command::Cpd(c) => supervision::cpd(c, store, now, out),
         Command::Retention { years } => record::retention(years, store, now, out),
         Command::Restore { snapshot, client, yes } => record::restore(snapshot, client, yes, store, now, out, prompt),
         Command::Backup { command } => record::backup(command, store, now, out),

@@ -47,20 +47,79 @@ fn text(h: &ClientHours) -> String {
     let day =
         |d: Option<chrono::NaiveDate>, open: &str| d.map_or(open.to_string(), |d| d.format("%Y-%m-%d").to_string());
     let mut out =
-        format!("Client hours from {} to {}\n", day(h.period.from, "the first session"), day(h.period.to, "the last"));
-    let rows: Vec<(String, String, String)> = h
-        .groups
-        .iter()
-        .map(|g| (g.label.clone(), g.sessions.to_string(), format_hours(g.counted_minutes)))
-        .chain(std::iter::once(("Total".into(), h.sessions.len().to_string(), format_hours(h.counted_minutes))))
+        format!("Practice hours from {} to {}\n", day(h.period.from, "the first entry"), day(h.period.to, "the last"));
+    let s = &h.supervised;
+    let hours = |m: u64| if m == 0 { String::new() } else { format_hours(m) };
+    let head = || [String::new(), "Held".into(), "Client h".into(), "Supervision h".into(), "CPD h".into()];
+    let rows: Vec<[String; 5]> = std::iter::once(head())
+        .chain(h.groups.iter().map(|g| {
+            [
+                g.label.clone(),
+                g.sessions.to_string(),
+                hours(g.counted_minutes),
+                hours(g.supervision_minutes),
+                hours(g.cpd_minutes),
+            ]
+        }))
+        .chain(std::iter::once([
+            "Total".into(),
+            h.sessions.len().to_string(),
+            format_hours(h.counted_minutes),
+            format_hours(s.supervision_minutes),
+            format_hours(s.cpd_minutes),
+        ]))
         .collect();
-    let n = rows.iter().map(|r| r.1.len()).max().unwrap_or(1);
-    let hrs = rows.iter().map(|r| r.2.len()).max().unwrap_or(1);
-    for (label, sessions, hours) in &rows {
-        out.push_str(&format!("  {label:<7}  {sessions:>n$} held  {hours:>hrs$} h\n"));
+    let w: Vec<usize> = (0..5).map(|i| rows.iter().map(|r| r[i].chars().count()).max().unwrap_or(1)).collect();
+    for r in &rows {
+        let line = format!(
+            "  {:<w0$}  {:>w1$}  {:>w2$}  {:>w3$}  {:>w4$}",
+            r[0],
+            r[1],
+            r[2],
+            r[3],
+            r[4],
+            w0 = w[0],
+            w1 = w[1],
+            w2 = w[2],
+            w3 = w[3],
+            w4 = w[4]
+        );
+        out.push_str(line.trim_end());
+        out.push('\n');
+    }
+    let mut said = vec![format!("{}.", h.said())];
+    said.push(match h.ratio() {
+        Some(r) if h.counted_minutes > 0 => format!("Supervision: 1 hour for every {r} client hours."),
+        Some(_) => "Supervision logged, and no client hours in this period.".into(),
+        None => "No supervision logged in this period (`rapport supervision add`).".into(),
+    });
+    if let Some(t) = s.target_hours {
+        let pct = (h.counted_minutes * 100) / (u64::from(t) * 60).max(1);
+        said.push(format!("Toward your target of {t} client hours: {} ({pct}%).", format_hours(h.counted_minutes)));
+    }
+    if s.shortfalls.is_empty() && h.ratio().is_none() {
+        // Nothing logged: nothing said to fall short.
+    } else if s.shortfalls.is_empty() {
+        said.push(format!("No month of client work falls short of {}.", s.rule.said()));
+    } else {
+        said.push(format!("Short of {}:", s.rule.said()));
+    }
+    for line in &said {
+        out.push_str(&textwrap::fill(line, 80));
+        out.push('\n');
+    }
+    for f in &s.shortfalls {
+        out.push_str(&textwrap::fill(
+            &format!("  {}: {}", f.month, f.said),
+            textwrap::Options::new(80).subsequent_indent("    "),
+        ));
+        out.push('\n');
     }
     // In words, within an 80-column terminal.
-    for said in [format!("{}.", h.said()), format!("Counted: {}.", h.rule.said())] {
+    for said in [
+        format!("Counted: {}.", h.rule.said()),
+        format!("Supervision claimed: {}.", crate::domain::supervision::GROUP_RULE),
+    ] {
         out.push_str(&textwrap::fill(&said, 80));
         out.push('\n');
     }

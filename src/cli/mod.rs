@@ -11,6 +11,7 @@ mod measure;
 mod note;
 mod record;
 mod review;
+mod supervision;
 pub mod sync;
 pub mod unlock;
 

@@ -25,6 +25,8 @@ pub const BLANK_AFTER_MINUTES: RangeInclusive<u32> = 1..=24 * 60;
 /// Minutes from which a session counts as a whole client hour
 /// (`client_hour_from_minutes`): up to the hour itself.
 pub const CLIENT_HOUR_FROM_MINUTES: RangeInclusive<u32> = 1..=60;
+/// A practice log's target of client hours (BACP accreditation asks 450).
+pub const TARGET_CLIENT_HOURS: RangeInclusive<u32> = 1..=100_000;
 /// Seconds `unlock --for` holds the unlocked key: a second to a week.
 pub const HOLD_SECONDS: RangeInclusive<u64> = 1..=7 * 24 * 3600;
 /// Clients in a generated practice.

@@ -132,6 +132,7 @@ pub fn to_markdown(r: &ClientRecord, now: NaiveDateTime, policy: FinalisePolicy)
         // Both in `measures` below.
         measures: _,
         scales: _,
+        supervision,
         // Not yet settled between two devices: in the JSON export, and in the review.
         conflicts: _,
         device: _,
@@ -199,6 +200,15 @@ pub fn to_markdown(r: &ClientRecord, now: NaiveDateTime, policy: FinalisePolicy)
     }
     if tasks.is_empty() {
         out.push_str("None recorded.\n");
+    }
+    // The therapist's questions about the client are part of their record
+    // (and of an access request); the supervision's own notes are not here.
+    if !supervision.is_empty() {
+        out.push_str("\n## Brought to supervision\n\n");
+        for q in supervision {
+            let discussed = q.discussed_on.map_or("not yet discussed".to_string(), |d| format!("discussed {d}"));
+            out.push_str(&format!("- {} (noted {}, {discussed})\n", q.text, q.noted_on));
+        }
     }
     measures(&mut out, r, now);
     out.push_str("\n## Sessions\n\n");

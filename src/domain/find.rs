@@ -129,6 +129,7 @@ impl super::ClientRecord {
             K::Appointment => self.appointments.iter().map(|x| x.id.as_str()).collect(),
             K::Contact => self.contacts.iter().map(|x| x.id.as_str()).collect(),
             K::Measure => self.measures.iter().map(|x| x.id.as_str()).collect(),
+            K::Question => self.supervision.iter().map(|x| x.id.as_str()).collect(),
         }
     }
 

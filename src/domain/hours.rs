@@ -79,3 +79,37 @@ pub fn format_hours(minutes: u64) -> String {
 pub fn hours(minutes: u64) -> f64 {
     ((minutes * 100 + u64::from(HOUR) / 2) / u64::from(HOUR)) as f64 / 100.0
 }
+
+/// Hours as typed (`1.5`, `2`, `0.75`) in whole minutes, at least one
+/// minute and at most `max_hours`; anything else is refused in words.
+pub fn parse_hours(typed: &str, max_hours: u32) -> Result<u32, String> {
+    let t = typed.trim();
+    let (whole, part) = t.split_once('.').unwrap_or((t, ""));
+    let digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
+    if (whole.is_empty() && part.is_empty()) || !digits(whole) || !digits(part) || part.len() > 2 || whole.len() > 6 {
+        return Err(format!("'{typed}' is not a number of hours; write it as 1.5, 2 or 0.75"));
+    }
+    let whole: u32 = if whole.is_empty() { 0 } else { whole.parse().map_err(|_| format!("'{typed}' is too large"))? };
+    let hundredths: u32 = format!("{part:0<2}").parse().unwrap_or(0);
+    let minutes = whole.saturating_mul(HOUR).saturating_add((hundredths * HOUR + 50) / 100);
+    if minutes == 0 || minutes > max_hours * HOUR {
+        return Err(format!("{typed} hours is out of range; give from 0.02 (a minute) to {max_hours}"));
+    }
+    Ok(minutes)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hours_are_typed_as_decimals_and_kept_in_minutes() {
+        assert_eq!(parse_hours("1.5", 100), Ok(90));
+        assert_eq!(parse_hours("2", 100), Ok(120));
+        assert_eq!(parse_hours("0.75", 100), Ok(45));
+        assert_eq!(parse_hours(".5", 100), Ok(30));
+        for bad in ["", "0", "-1", "1,5", "1.555", "abc", "101", "1e3", "9999999"] {
+            assert!(parse_hours(bad, 100).is_err(), "{bad}");
+        }
+    }
+}

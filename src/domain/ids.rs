@@ -86,4 +86,6 @@ id_type! {
     AppointmentId;
     /// An outcome or alliance measure taken: `m1`, …
     MeasureId;
+    /// A question to bring to supervision: `q1`, …
+    QuestionId;
 }

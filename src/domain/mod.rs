@@ -7,6 +7,7 @@
 pub mod agenda;
 pub mod appointments;
 pub mod bounds;
+pub mod brief;
 mod check;
 mod edit;
 pub mod export;
@@ -19,6 +20,7 @@ pub mod merge;
 pub mod profile;
 mod record;
 pub mod summary;
+pub mod supervision;
 pub mod time;
 
 pub use edit::not_done_yet;
@@ -31,8 +33,9 @@ pub use record::*;
 /// (and the custom scales they use); an older build reads such a file as
 /// newer and never writes it back without them. 5: watch-for items are
 /// resolved (dated), never erased; a cancelled appointment says why it was
-/// not held (by the client, by the therapist, did not attend).
-pub const SCHEMA_VERSION: u32 = 5;
+/// not held (by the client, by the therapist, did not attend). 6:
+/// questions to bring to supervision.
+pub const SCHEMA_VERSION: u32 = 6;
 
 /// "Maria Lopez (Mari)", or just the name: the one way a client is named in
 /// lists, headings and messages.

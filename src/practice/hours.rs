@@ -13,6 +13,7 @@ use serde::Serialize;
 
 use crate::domain::appointments::AppointmentState;
 use crate::domain::hours::{ClientHourRule, format_hours, hours};
+use crate::domain::supervision::{PracticeLog, Shortfall, SupervisionRule, shortfalls};
 use crate::domain::time::parse_date;
 use crate::domain::{Appointment, ClientRecord, NotHeld, Session, plural};
 use crate::store::{Store, StoreError};
@@ -71,6 +72,33 @@ pub struct Group {
     pub label: String,
     pub sessions: usize,
     pub counted_minutes: u64,
+    /// Supervision claimed (by the group rule), in minutes.
+    pub supervision_minutes: u64,
+    pub cpd_minutes: u64,
+}
+
+/// One supervision, as the log lists it: never its notes.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SupervisionRow {
+    pub at: NaiveDateTime,
+    pub minutes: u32,
+    /// Members of the group, you included; none for one-to-one.
+    pub group: Option<u32>,
+    pub claimed_minutes: u32,
+}
+
+/// Supervision and CPD beside the client hours, and what they fall short of.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Supervised {
+    pub rule: SupervisionRule,
+    pub supervision: Vec<SupervisionRow>,
+    pub supervision_minutes: u64,
+    pub cpd_minutes: u64,
+    /// The settings' target of client hours, if any.
+    pub target_hours: Option<u32>,
+    /// Months of client work that fall short of the rule (not the month of
+    /// today, which is not over).
+    pub shortfalls: Vec<Shortfall>,
 }
 
 /// Appointments in the period that count nothing, and why.
@@ -97,6 +125,7 @@ pub struct ClientHours {
     pub not_counted: NotCounted,
     /// Client files that could not be read, so are not counted.
     pub warnings: Vec<String>,
+    pub supervised: Supervised,
 }
 
 /// Counts what was held in `period`, each client by their code, at `now`
@@ -160,11 +189,7 @@ pub fn count<'a>(
     sessions.sort_by(|a, b| (a.at, &a.client).cmp(&(b.at, &b.client)));
     let mut grouped: BTreeMap<String, Group> = BTreeMap::new();
     for s in &sessions {
-        let label = match by {
-            By::Month => format!("{:04}-{:02}", s.at.year(), s.at.month()),
-            By::Year => format!("{:04}", s.at.year()),
-        };
-        let g = grouped.entry(label.clone()).or_insert(Group { label, sessions: 0, counted_minutes: 0 });
+        let g = group_of(&mut grouped, by, s.at.date());
         g.sessions += 1;
         g.counted_minutes += u64::from(s.counted_minutes);
     }
@@ -178,6 +203,80 @@ pub fn count<'a>(
         counted_minutes,
         not_counted,
         warnings: Vec::new(),
+        supervised: Supervised {
+            rule: SupervisionRule::default(),
+            supervision: Vec::new(),
+            supervision_minutes: 0,
+            cpd_minutes: 0,
+            target_hours: None,
+            shortfalls: Vec::new(),
+        },
+    }
+}
+
+/// The group (month or year) `day` falls in, made if it is not there yet.
+fn group_of(grouped: &mut BTreeMap<String, Group>, by: By, day: NaiveDate) -> &mut Group {
+    let label = match by {
+        By::Month => format!("{:04}-{:02}", day.year(), day.month()),
+        By::Year => format!("{:04}", day.year()),
+    };
+    grouped.entry(label.clone()).or_insert(Group {
+        label,
+        sessions: 0,
+        counted_minutes: 0,
+        supervision_minutes: 0,
+        cpd_minutes: 0,
+    })
+}
+
+impl ClientHours {
+    /// Adds the supervision and CPD of `log` in the period, the months
+    /// that fall short of `rule` by `today`, and the `target`. Pure.
+    pub fn with_log(mut self, log: &PracticeLog, rule: SupervisionRule, target: Option<u32>, today: NaiveDate) -> Self {
+        let mut grouped: BTreeMap<String, Group> =
+            std::mem::take(&mut self.groups).into_iter().map(|g| (g.label.clone(), g)).collect();
+        let mut rows = Vec::new();
+        for s in log.supervision.iter().filter(|s| self.period.holds(s.at.date())) {
+            let claimed = s.claimed_minutes();
+            group_of(&mut grouped, self.by, s.at.date()).supervision_minutes += u64::from(claimed);
+            rows.push(SupervisionRow { at: s.at, minutes: s.minutes, group: s.group, claimed_minutes: claimed });
+        }
+        let mut cpd_minutes = 0;
+        for c in log.cpd.iter().filter(|c| self.period.holds(c.on)) {
+            group_of(&mut grouped, self.by, c.on).cpd_minutes += u64::from(c.minutes);
+            cpd_minutes += u64::from(c.minutes);
+        }
+        self.groups = grouped.into_values().collect();
+        let held: Vec<(NaiveDate, u64)> =
+            self.sessions.iter().map(|s| (s.at.date(), u64::from(s.counted_minutes))).collect();
+        // Every supervision, also before the period: a trainee's fortnight
+        // runs from the last one, wherever the period starts.
+        let taken: Vec<(NaiveDate, u64)> =
+            log.supervision.iter().map(|s| (s.at.date(), u64::from(s.claimed_minutes()))).collect();
+        self.supervised = Supervised {
+            rule,
+            supervision_minutes: rows.iter().map(|r| u64::from(r.claimed_minutes)).sum(),
+            supervision: rows,
+            cpd_minutes,
+            target_hours: target,
+            // A log with no supervision at all is not kept yet: no month is
+            // said to fall short of it.
+            shortfalls: if taken.is_empty() { Vec::new() } else { shortfalls(rule, &held, &taken, today) },
+        };
+        self
+    }
+
+    /// Client hours for each hour of supervision: "7.4", or none without
+    /// supervision.
+    pub fn ratio(&self) -> Option<String> {
+        let s = self.supervised.supervision_minutes;
+        (s > 0).then(|| {
+            let tenths = (self.counted_minutes * 10 + s / 2) / s;
+            match tenths % 10 {
+                0 => (tenths / 10).to_string(),
+                t => format!("{}.{t}", tenths / 10),
+            }
+        })
     }
 }
 
@@ -233,9 +332,12 @@ impl ClientHours {
             .groups
             .iter()
             .map(|g| {
-                let Group { label, sessions, counted_minutes } = g;
+                let Group { label, sessions, counted_minutes, supervision_minutes, cpd_minutes } = g;
                 serde_json::json!({ "period": label, "sessions": sessions, "counted_minutes": counted_minutes,
-                                    "client_hours": hours(*counted_minutes) })
+                                    "client_hours": hours(*counted_minutes),
+                                    "supervision_minutes": supervision_minutes,
+                                    "supervision_hours": hours(*supervision_minutes),
+                                    "cpd_minutes": cpd_minutes, "cpd_hours": hours(*cpd_minutes) })
             })
             .collect();
         let sessions: Vec<serde_json::Value> = self
@@ -254,6 +356,15 @@ impl ClientHours {
             "total": { "sessions": self.sessions.len(), "counted_minutes": self.counted_minutes,
                        "client_hours": hours(self.counted_minutes) },
             "not_counted": self.not_counted, "warnings": self.warnings,
+            "supervision": {
+                "rule": self.supervised.rule, "sessions": self.supervised.supervision,
+                "claimed_minutes": self.supervised.supervision_minutes,
+                "claimed_hours": hours(self.supervised.supervision_minutes),
+                "client_hours_per_supervision_hour": self.ratio().and_then(|r| r.parse::<f64>().ok()),
+                "months_short": self.supervised.shortfalls,
+            },
+            "cpd": { "minutes": self.supervised.cpd_minutes, "hours": hours(self.supervised.cpd_minutes) },
+            "target_client_hours": self.supervised.target_hours,
         })
     }
 }
@@ -271,8 +382,9 @@ pub fn client_hours(store: &Store, period: Period, by: By, now: NaiveDateTime) -
             Err(_) => unreadable.push(f.id),
         }
     }
-    let mut counted =
-        count(records.iter().map(|(c, r)| (c.clone(), r)), period, by, store.settings().client_hour(), now);
+    let settings = store.settings();
+    let mut counted = count(records.iter().map(|(c, r)| (c.clone(), r)), period, by, settings.client_hour(), now)
+        .with_log(&store.practice_log()?, settings.supervision_rule, settings.target_client_hours, now.date());
     let mut codes: Vec<&String> = records.iter().map(|(c, _)| c).collect();
     codes.sort();
     if codes.windows(2).any(|w| w[0] == w[1]) {

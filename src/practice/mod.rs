@@ -10,6 +10,7 @@ pub mod booking;
 pub mod hours;
 pub mod note;
 pub mod restore;
+pub mod supervision;
 
 /// What a change asks before it is made.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

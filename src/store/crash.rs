@@ -42,6 +42,7 @@ pub const POINTS: &[&str] = &[
     "convert.key",
     "convert.file",
     "convert.remove-old",
+    "convert.practice-log",
     "convert.audit",
     "convert.ledger",
     "convert.finish",

@@ -10,7 +10,9 @@
 //! `"sync_on_start_and_quit": true` has the app sync a synced folder as it
 //! opens and as it closes. `client_hour_from_minutes` (50) and
 //! `longer_sessions_count` (`"one_hour"` or `"actual_minutes"`) set how
-//! `rapport hours` counts a held session (see `domain::hours`).
+//! `rapport hours` counts a held session (see `domain::hours`);
+//! `supervision_rule` (`"monthly"` or `"trainee"`) and `target_client_hours`
+//! (450) what it checks the months and the total against.
 
 use std::path::Path;
 
@@ -20,6 +22,7 @@ use crate::domain::bounds::{self, check_number};
 use crate::domain::finalise::FinalisePolicy;
 use crate::domain::hours::{ClientHourRule, LongerSessions};
 use crate::domain::measures::CustomScale;
+use crate::domain::supervision::SupervisionRule;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
@@ -40,6 +43,11 @@ pub struct Settings {
     pub client_hour_from_minutes: u32,
     /// A session longer than an hour counts as one hour, or its minutes.
     pub longer_sessions_count: LongerSessions,
+    /// What a month of supervision must reach: `"monthly"` (1.5 hours) or
+    /// `"trainee"` (also 1:8 and every two weeks).
+    pub supervision_rule: SupervisionRule,
+    /// The client hours to reach (450 for BACP accreditation); null for none.
+    pub target_client_hours: Option<u32>,
 }
 
 impl Default for Settings {
@@ -52,6 +60,8 @@ impl Default for Settings {
             sync_on_start_and_quit: false,
             client_hour_from_minutes: ClientHourRule::default().full_hour_from_minutes,
             longer_sessions_count: LongerSessions::default(),
+            supervision_rule: SupervisionRule::default(),
+            target_client_hours: None,
         }
     }
 }
@@ -92,6 +102,9 @@ impl Settings {
             check_number("blank_after_minutes", m, &bounds::BLANK_AFTER_MINUTES)?;
         }
         check_number("client_hour_from_minutes", self.client_hour_from_minutes, &bounds::CLIENT_HOUR_FROM_MINUTES)?;
+        if let Some(t) = self.target_client_hours {
+            check_number("target_client_hours", t, &bounds::TARGET_CLIENT_HOURS)?;
+        }
         if self.measures.len() > bounds::CUSTOM_SCALES {
             return Err(format!("measures defines {}; at most {}", self.measures.len(), bounds::CUSTOM_SCALES));
         }

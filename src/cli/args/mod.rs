@@ -17,6 +17,7 @@ const TASK: &str = "The task: t2, or just 2 (`rapport task list` shows them)";
 const GOAL: &str = "The goal: g1, or just 1 (`rapport goal list` shows them)";
 const CONTACT: &str = "The message: c4, or just 4 (`rapport contact list` shows them)";
 const WATCH: &str = "The item: w2, or just 2 (`rapport watch list` shows them)";
+const QUESTION: &str = "The question: q2, or just 2 (`rapport supervision list` shows them)";
 
 /// A whole number within one of the limits in [`bounds`]; clap refuses
 /// anything else with a message naming the range.
@@ -185,6 +186,12 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Supervision taken, questions to bring to it, and a case brief to take
+    #[command(subcommand)]
+    Supervision(SupervisionCommand),
+    /// Continuing professional development done
+    #[command(subcommand)]
+    Cpd(CpdCommand),
     /// Archived clients whose last contact is older than the retention period, for review
     Retention {
         /// The retention period, in years since the last contact
@@ -496,4 +503,101 @@ pub enum HoursBy {
 pub enum ExportFormat {
     Markdown,
     Json,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum SupervisionCommand {
+    /// Log a supervision session taken
+    Add {
+        /// When it was (YYYY-MM-DD HH:MM, or HH:MM today)
+        #[arg(long)]
+        at: String,
+        /// How long it was, in minutes
+        #[arg(long, value_parser = bounded(bounds::MINUTES))]
+        minutes: u32,
+        /// Who supervised
+        #[arg(long)]
+        supervisor: Option<String>,
+        /// Group supervision: how many took part, you included
+        #[arg(long, value_parser = bounded(crate::domain::supervision::GROUP_MEMBERS))]
+        group: Option<u32>,
+        /// Your own notes of it (kept apart from every client's record)
+        #[arg(long)]
+        notes: Option<String>,
+        /// Mark every open question discussed at it
+        #[arg(long)]
+        discussed_all: bool,
+    },
+    /// Supervision logged, with what each counts for, and the open questions
+    List {
+        /// First day listed (YYYY-MM-DD)
+        #[arg(long)]
+        from: Option<String>,
+        /// Last day listed (YYYY-MM-DD)
+        #[arg(long)]
+        to: Option<String>,
+        /// Also print each supervision's notes
+        #[arg(long)]
+        notes: bool,
+    },
+    /// Remove a supervision logged by mistake
+    Remove {
+        /// The supervision: v3, as `supervision list` prints it
+        id: String,
+    },
+    /// Keep a question about a client for the next supervision
+    Bring {
+        #[arg(help = CLIENT)]
+        client: String,
+        /// The question, as you would put it in supervision
+        text: String,
+    },
+    /// Mark a question discussed, at the last supervision logged
+    Discussed {
+        #[arg(help = CLIENT)]
+        client: String,
+        #[arg(help = QUESTION)]
+        question: String,
+    },
+    /// Set a question marked discussed by mistake open again
+    Reopen {
+        #[arg(help = CLIENT)]
+        client: String,
+        #[arg(help = QUESTION)]
+        question: String,
+    },
+    /// Print an anonymised case brief on a client, to take to supervision
+    Brief {
+        #[arg(help = CLIENT)]
+        client: String,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum CpdCommand {
+    /// Log CPD done
+    Add {
+        /// The day (YYYY-MM-DD) [default: today]
+        #[arg(long)]
+        at: Option<String>,
+        /// How many hours (1.5 is an hour and a half)
+        #[arg(long)]
+        hours: String,
+        /// What it was: a course, a workshop, reading
+        text: String,
+    },
+    /// CPD logged
+    List {
+        /// First day listed (YYYY-MM-DD)
+        #[arg(long)]
+        from: Option<String>,
+        /// Last day listed (YYYY-MM-DD)
+        #[arg(long)]
+        to: Option<String>,
+    },
+    /// Remove a CPD entry logged by mistake
+    Remove {
+        /// The entry: d2, as `cpd list` prints it
+        id: String,
+    },
 }

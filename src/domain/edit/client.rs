@@ -58,6 +58,7 @@ impl ClientRecord {
             personal: Vec::new(),
             goals: Vec::new(),
             watch_for: Vec::new(),
+            supervision: Vec::new(),
             appointments: Vec::new(),
             contacts: Vec::new(),
             measures: Vec::new(),

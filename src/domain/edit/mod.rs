@@ -8,6 +8,7 @@ mod client;
 mod items;
 mod messages;
 mod sessions;
+mod supervision;
 mod tasks;
 
 pub use tasks::not_done_yet;
@@ -28,7 +29,7 @@ pub(super) fn next_id<'a, I: super::ItemIdType>(ids: impl Iterator<Item = &'a st
 }
 
 /// The next id after `ids` for items whose ids start with `prefix`.
-pub(super) fn next_id_with<'a>(prefix: &str, ids: impl Iterator<Item = &'a str>, device: Option<&str>) -> String {
+pub(crate) fn next_id_with<'a>(prefix: &str, ids: impl Iterator<Item = &'a str>, device: Option<&str>) -> String {
     let max = ids.filter_map(|id| id_number(prefix, id)).max().unwrap_or(0);
     let n = max.saturating_add(1);
     match device {

@@ -35,7 +35,7 @@ macro_rules! item {
 }
 
 item!(super::super::Task, super::super::PersonalDetail, super::super::Goal, super::super::WatchFor);
-item!(super::super::Appointment, super::super::Contact, super::super::Measure);
+item!(super::super::Appointment, super::super::Contact, super::super::Measure, super::super::SupervisionQuestion);
 
 impl Item for Session {
     fn id(&self) -> &str {
@@ -119,6 +119,7 @@ pub(super) fn separate(
         measures,
         // Keyed by name: the same name on both devices is the same scale.
         scales: _,
+        supervision,
         // Kept as a set: a conflict has no id.
         conflicts: _,
         device: _,
@@ -131,6 +132,7 @@ pub(super) fn separate(
     rename(b.map(|b| b.appointments.as_slice()), &o.appointments, appointments);
     rename(b.map(|b| b.contacts.as_slice()), &o.contacts, contacts);
     rename(b.map(|b| b.measures.as_slice()), &o.measures, measures);
+    rename(b.map(|b| b.supervision.as_slice()), &o.supervision, supervision);
     (o, t)
 }
 

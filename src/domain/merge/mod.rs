@@ -23,7 +23,7 @@ use serde_json::{Map, Value};
 use super::measures::CustomScale;
 use super::{
     Appointment, ClientRecord, Conflict, ConflictKind, Contact, Goal, Measure, PersonalDetail, RecordPart,
-    SCHEMA_VERSION, Session, SessionId, Task, WatchFor,
+    SCHEMA_VERSION, Session, SessionId, SupervisionQuestion, Task, WatchFor,
 };
 
 mod describe;
@@ -104,7 +104,7 @@ macro_rules! keyed_by_id {
     )*};
 }
 
-keyed_by_id!(Session, Task, PersonalDetail, Goal, WatchFor, Appointment, Contact, Measure);
+keyed_by_id!(Session, Task, PersonalDetail, Goal, WatchFor, Appointment, Contact, Measure, SupervisionQuestion);
 
 /// A custom scale has no id: it is the same scale on both devices when it
 /// has the same name (its key, `core-10`).
@@ -196,6 +196,7 @@ impl Merger {
             contacts,
             measures,
             scales,
+            supervision,
             conflicts,
             device,
         } = o;
@@ -226,6 +227,12 @@ impl Merger {
             contacts: self.list(RecordPart::Contacts, b.map(|b| &b.contacts[..]), contacts, &t.contacts)?,
             measures: self.list(RecordPart::Measures, b.map(|b| &b.measures[..]), measures, &t.measures)?,
             scales: self.list(RecordPart::Scales, b.map(|b| &b.scales[..]), scales, &t.scales)?,
+            supervision: self.list(
+                RecordPart::Supervision,
+                b.map(|b| &b.supervision[..]),
+                supervision,
+                &t.supervision,
+            )?,
             conflicts: set_union(b.map(|b| &b.conflicts[..]).unwrap_or_default(), conflicts, &t.conflicts),
             device: device.clone(),
         })
@@ -431,7 +438,12 @@ impl Merger {
 /// held, `not_held`, merges as any field: set differently on both devices,
 /// it is a conflict to settle, this device's in place.)
 fn first_of_both(part: RecordPart, key: &str) -> bool {
-    matches!((part, key), (RecordPart::WatchFor, "resolved_on") | (RecordPart::Appointments, "cancelled"))
+    matches!(
+        (part, key),
+        (RecordPart::WatchFor, "resolved_on")
+            | (RecordPart::Appointments, "cancelled")
+            | (RecordPart::Supervision, "discussed_on")
+    )
 }
 
 /// How each field of a note merges, said once: a field added to a note

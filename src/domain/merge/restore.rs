@@ -27,6 +27,7 @@ pub fn restore_keeping(snapshot: &ClientRecord, now: &ClientRecord) -> (ClientRe
         contacts: _,
         measures: _,
         scales: _,
+        supervision: _,
         conflicts: _,
         device: _,
     } = now;
@@ -39,6 +40,7 @@ pub fn restore_keeping(snapshot: &ClientRecord, now: &ClientRecord) -> (ClientRe
     kept += keep_added(&mut r.appointments, &now.appointments);
     kept += keep_added(&mut r.contacts, &now.contacts);
     kept += keep_added(&mut r.measures, &now.measures);
+    kept += keep_added(&mut r.supervision, &now.supervision);
     for s in &now.sessions {
         match r.sessions.iter().position(|o| o.id == s.id) {
             None => r.sessions.push(s.clone()),
@@ -65,6 +67,15 @@ pub fn restore_keeping(snapshot: &ClientRecord, now: &ClientRecord) -> (ClientRe
             && *t != *n
         {
             *t = n.clone();
+            kept += 1;
+        }
+    }
+    // A question discussed since stays discussed.
+    for q in &mut r.supervision {
+        if let Some(n) = now.supervision.iter().find(|n| n.id == q.id && !n.is_open())
+            && *q != *n
+        {
+            *q = n.clone();
             kept += 1;
         }
     }

@@ -485,7 +485,7 @@ mod every_part {
     }
 
     /// The parts a person adds items to; the match in `add` names them all.
-    const PARTS: [RecordPart; 9] = [
+    const PARTS: [RecordPart; 10] = [
         RecordPart::Sessions,
         RecordPart::Tasks,
         RecordPart::Personal,
@@ -495,6 +495,7 @@ mod every_part {
         RecordPart::Contacts,
         RecordPart::Measures,
         RecordPart::Scales,
+        RecordPart::Supervision,
     ];
 
     /// Adds an item to `part` of `r`, written `w`, at `at`.
@@ -532,6 +533,9 @@ mod every_part {
                 let kind = MeasureKind::Custom("core-10".into());
                 r.add_measure(NewMeasure { kind, items, at, session: None }, &[core_10()]).unwrap();
             }
+            RecordPart::Supervision => {
+                r.add_question(w, day).unwrap();
+            }
             RecordPart::Record | RecordPart::Client | RecordPart::Conflicts => {
                 unreachable!("not a list a person adds to")
             }
@@ -552,6 +556,7 @@ mod every_part {
             contacts,
             measures,
             scales,
+            supervision,
             conflicts,
             device: _,
         } = r;
@@ -565,6 +570,7 @@ mod every_part {
         out.extend(contacts.iter().map(|c| format!("message {}", c.summary)));
         out.extend(measures.iter().map(|m| format!("measure {} {} {}", m.kind, m.at, m.total)));
         out.extend(scales.iter().map(|s| format!("scale {}", s.name)));
+        out.extend(supervision.iter().map(|q| format!("question {}", q.text)));
         // Two items given one id on two devices: the other is kept whole here.
         out.extend(conflicts.iter().filter(|c| c.kind == ConflictKind::SameId).map(|c| format!("kept {}", c.other)));
         out.sort();

@@ -4,7 +4,7 @@
 use chrono::{NaiveDate, NaiveDateTime};
 use serde::{Deserialize, Serialize};
 
-use super::{ContactId, DetailId, GoalId, SessionId, TaskId, WatchId};
+use super::{ContactId, DetailId, GoalId, QuestionId, SessionId, TaskId, WatchId};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -112,6 +112,25 @@ pub struct WatchFor {
 impl WatchFor {
     pub fn is_resolved(&self) -> bool {
         self.resolved_on.is_some()
+    }
+}
+
+/// A question about this client to bring to supervision: kept until it is
+/// discussed there, then kept as discussed (with the day), never erased.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SupervisionQuestion {
+    /// Short id within the client, `q1`, `q2`, …
+    pub id: QuestionId,
+    pub text: String,
+    pub noted_on: NaiveDate,
+    /// The day of the supervision it was discussed at.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub discussed_on: Option<NaiveDate>,
+}
+
+impl SupervisionQuestion {
+    pub fn is_open(&self) -> bool {
+        self.discussed_on.is_none()
     }
 }
 

@@ -45,6 +45,9 @@ pub struct ClientRecord {
     /// the settings when first used, so the file reads the same anywhere.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub scales: Vec<CustomScale>,
+    /// Questions about this client to bring to supervision (format 6 on).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub supervision: Vec<SupervisionQuestion>,
     /// What two devices changed differently, found when their copies were
     /// merged by `rapport sync`: one value stays in place, the other waits
     /// here until the therapist picks. Left out when empty, so files without

@@ -5,7 +5,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{AppointmentId, ContactId, DetailId, GoalId, MeasureId, SessionId, TaskId, WatchId};
+use super::{AppointmentId, ContactId, DetailId, GoalId, MeasureId, QuestionId, SessionId, TaskId, WatchId};
 
 /// A part of a client's record, as a conflict from syncing names it (its
 /// serde name is the key of that part in a client file).
@@ -25,6 +25,7 @@ pub enum RecordPart {
     Contacts,
     Measures,
     Scales,
+    Supervision,
     Conflicts,
 }
 
@@ -43,6 +44,7 @@ impl RecordPart {
             RecordPart::Contacts => "contacts",
             RecordPart::Measures => "measures",
             RecordPart::Scales => "scales",
+            RecordPart::Supervision => "supervision",
             RecordPart::Conflicts => "conflicts",
         }
     }
@@ -61,6 +63,7 @@ impl RecordPart {
             RecordPart::Contacts => "message",
             RecordPart::Measures => "measure",
             RecordPart::Scales => "custom measure",
+            RecordPart::Supervision => "question for supervision",
             RecordPart::Conflicts => "conflict",
         }
     }
@@ -79,6 +82,7 @@ pub enum ItemKind {
     Contact,
     Appointment,
     Measure,
+    Question,
 }
 
 impl ItemKind {
@@ -93,6 +97,7 @@ impl ItemKind {
             ItemKind::Contact => "c",
             ItemKind::Appointment => "a",
             ItemKind::Measure => "m",
+            ItemKind::Question => "q",
         }
     }
 
@@ -107,6 +112,7 @@ impl ItemKind {
             ItemKind::Contact => "message",
             ItemKind::Appointment => "appointment",
             ItemKind::Measure => "measure",
+            ItemKind::Question => "question for supervision",
         }
     }
 
@@ -121,6 +127,7 @@ impl ItemKind {
             ItemKind::Contact => RecordPart::Contacts,
             ItemKind::Appointment => RecordPart::Appointments,
             ItemKind::Measure => RecordPart::Measures,
+            ItemKind::Question => RecordPart::Supervision,
         }
     }
 }
@@ -145,7 +152,7 @@ macro_rules! item_id_type {
 
 item_id_type!(
     SessionId => Session, TaskId => Task, DetailId => Detail, GoalId => Goal, WatchId => Watch,
-    ContactId => Contact, AppointmentId => Appointment, MeasureId => Measure
+    ContactId => Contact, AppointmentId => Appointment, MeasureId => Measure, QuestionId => Question
 );
 
 #[cfg(test)]

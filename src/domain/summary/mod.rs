@@ -11,7 +11,8 @@ use super::appointments::AppointmentState;
 use super::measures::{Flag, Trend};
 use super::time::relative;
 use super::{
-    Appointment, ClientId, ClientRecord, ContactId, DetailId, GoalId, GoalStatus, SessionId, TaskId, TaskStatus,
+    Appointment, ClientId, ClientRecord, ContactId, DetailId, GoalId, GoalStatus, QuestionId, SessionId, TaskId,
+    TaskStatus,
 };
 
 /// How many sessions' feedback "They told you" reaches back.
@@ -59,6 +60,16 @@ pub struct Summary {
     /// Conflicts from syncing two devices, in words, until they are settled.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub from_two_devices: Vec<String>,
+    /// The questions about this client kept for the next supervision.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub for_supervision: Vec<QuestionItem>,
+}
+
+/// A question kept for supervision, as the review shows it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct QuestionItem {
+    pub id: QuestionId,
+    pub text: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -232,6 +243,10 @@ pub fn summary(record: &ClientRecord, appointment: Option<&Appointment>, now: Na
         measures: record.trends(target),
         flags: record.measure_flags(target),
         from_two_devices: record.conflicts.iter().map(|c| c.describe()).collect(),
+        for_supervision: record
+            .open_questions()
+            .map(|q| QuestionItem { id: q.id.clone(), text: q.text.clone() })
+            .collect(),
     }
 }
 
@@ -239,4 +254,6 @@ mod sections;
 #[cfg(test)]
 mod tests;
 
-pub use sections::{Emphasis, HEADING_WIDTH, HEADINGS, MEASURES, ReviewLine, Section, TWO_DEVICES, open_task_line};
+pub use sections::{
+    Emphasis, HEADING_WIDTH, HEADINGS, MEASURES, ReviewLine, SUPERVISION, Section, TWO_DEVICES, open_task_line,
+};

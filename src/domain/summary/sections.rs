@@ -52,6 +52,10 @@ pub const MEASURES: &str = "Measures";
 /// are any to settle.
 pub const TWO_DEVICES: &str = "Two devices";
 
+/// The heading of the questions kept for supervision, shown while there
+/// are any open.
+pub const SUPERVISION: &str = "Supervision";
+
 /// The most characters a heading may have: the review screen draws them in
 /// a column this wide, with a space before the text beside them.
 pub const HEADING_WIDTH: usize = 14;
@@ -281,6 +285,13 @@ impl Summary {
             .collect();
         if !self.measures.is_empty() {
             sections.insert(2, Section { heading: MEASURES, lines: self.measure_lines(), empty: "" });
+        }
+        if !self.for_supervision.is_empty() {
+            sections.push(Section {
+                heading: SUPERVISION,
+                lines: self.for_supervision.iter().map(|q| line(format!("[{}] {}", q.id, q.text))).collect(),
+                empty: "",
+            });
         }
         // Only while there is something to settle.
         if !self.from_two_devices.is_empty() {

@@ -156,6 +156,22 @@ pub(super) fn convert(root: &Path, keys: &Keys, dir: Direction) -> Result<(usize
         }
         done += 1;
     }
+    // The therapist's own log: encrypted whole, like a client's file.
+    crash::point("convert.practice-log");
+    let name = super::super::practice_log::PRACTICE_LOG;
+    let (plain_log, age_log) = (root.join(format!("{name}.json")), root.join(format!("{name}.age")));
+    if enc && plain_log.is_file() {
+        replace(&plain_log, &age_log, &keys.encrypt(&fs::read(&plain_log)?))?;
+        done += 1;
+    } else if !enc && age_log.is_file() {
+        match keys.decrypt(&fs::read(&age_log)?) {
+            Some(plain) => {
+                replace(&age_log, &plain_log, &plain)?;
+                done += 1;
+            }
+            None => left.push(format!("{} could not be decrypted", age_log.display())),
+        }
+    }
     let exports = root.join("exports");
     let all_ids: Vec<&String> = ids.values().collect();
     for path in files(&exports, |n| n.ends_with(".age") != enc) {
