@@ -663,6 +663,12 @@ fn the_guides_key_table_is_the_key_table() {
     let start = guide.find("<!-- keys:").expect("docs/using.md has a keys section");
     let body_start = guide[start..].find('\n').unwrap() + start + 1;
     let end = guide.find("<!-- /keys -->").expect("docs/using.md's keys section ends");
+    // `RAPPORT_BLESS=1 cargo test --test screens -- key_table` writes it anew.
+    if std::env::var_os("RAPPORT_BLESS").is_some() {
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/docs/using.md");
+        fs::write(path, format!("{}{}{}", &guide[..body_start], markdown(), &guide[end..])).unwrap();
+        return;
+    }
     assert_eq!(
         &guide[body_start..end],
         markdown(),
@@ -2343,4 +2349,42 @@ fn the_reviews_header_follows_its_appointment_changed_while_it_is_open() {
     app.rt.dispatch(rapport::tui::action::Action::RecordSaved { record: Box::new(record), message: "saved".into() });
     let screen = app.screen(80, 24);
     assert!(screen.lines().nth(2).unwrap_or("").contains("cancelled by you"), "{screen}");
+}
+
+#[test]
+fn snapshot_practice() {
+    let mut app = App::demo();
+    app.press("P");
+    assert!(matches!(app.rt.model.screen, Screen::Practice(_)), "P on Today opens the Practice screen");
+    let small = app.screen(80, 24);
+    // November: one supervision of 90 minutes, all that the month needs.
+    assert!(small.contains("November 2026 client 27 h  supervision 1.5 h of 1.5 h due  CPD 6 h"), "{small}");
+    assert!(small.contains("Client hours per week"), "{small}");
+    assert!(small.contains("To bring to supervision (2)"), "{small}");
+    assert!(small.contains("Tom Becker, q1: his anger at me last week"), "{small}");
+    insta::assert_snapshot!("practice_80x24", small);
+    insta::assert_snapshot!("practice_120x40", app.screen(120, 40));
+    app.press("Esc");
+    assert!(matches!(app.rt.model.screen, Screen::Today), "Esc goes back");
+}
+
+#[test]
+fn a_question_kept_from_the_review_is_in_the_review_the_record_and_the_practice_screen() {
+    let mut app = App::demo();
+    app.press("Tab");
+    app.rt.model.select_client("maria-lopez");
+    app.press("r b");
+    assert!(app.screen(80, 24).contains("For supervision"), "the box says what it is for");
+    app.press("Enter");
+    assert!(app.status().contains("Type the question first"), "an empty question is not kept: {}", app.status());
+    app.type_text("am I rushing her?");
+    app.press("Enter");
+    assert!(app.status().starts_with("Kept q1 for the next supervision"), "{}", app.status());
+    let review = app.screen(120, 40);
+    assert!(review.contains("Supervision    · [q1] am I rushing her?"), "{review}");
+    assert_eq!(app.file("maria-lopez")["supervision"][0]["text"], "am I rushing her?");
+    app.press("Esc P");
+    let practice = app.screen(120, 40);
+    assert!(practice.contains("To bring to supervision (3)"), "{practice}");
+    assert!(practice.contains("María López, q1: am I rushing her?") || practice.contains(", q1: am I rushing her?"));
 }

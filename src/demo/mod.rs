@@ -206,6 +206,38 @@ pub fn write_sample_practice(store: &Store, now: NaiveDateTime) -> Result<()> {
             Ok(())
         })?;
     }
+    supervision_log(store, now)
+}
+
+/// A fortnightly supervision (monthly one-to-one, a group in between),
+/// two CPD entries, and questions kept about two clients.
+fn supervision_log(store: &Store, now: NaiveDateTime) -> Result<()> {
+    use crate::practice::supervision::{NewSupervision, add_cpd, add_supervision};
+    let evening = |weeks: i64| (now - Duration::weeks(weeks)).date().and_hms_opt(18, 0, 0).unwrap_or(now);
+    for weeks in [2, 6, 10, 14] {
+        let new = NewSupervision {
+            at: evening(weeks),
+            minutes: 90,
+            supervisor: Some("Dr Ruth Okafor".into()),
+            group: None,
+            notes: Some("Endings, and my pull to rescue when a client goes quiet.".into()),
+            discussed_all: false,
+        };
+        add_supervision(store, new, now)?;
+    }
+    for weeks in [4, 8, 12] {
+        let new = NewSupervision {
+            at: evening(weeks),
+            minutes: 120,
+            supervisor: Some("Peer group".into()),
+            group: Some(5),
+            notes: None,
+            discussed_all: false,
+        };
+        add_supervision(store, new, now)?;
+    }
+    add_cpd(store, (now - Duration::weeks(3)).date(), 360, "Working with shame (workshop)", now)?;
+    add_cpd(store, (now - Duration::weeks(9)).date(), 180, "Reading: The Heart and Soul of Change", now)?;
     Ok(())
 }
 
@@ -274,6 +306,19 @@ fn fill(r: &mut ClientRecord, p: &Person, k: i64, next: NaiveDateTime, now: Naiv
         r.add_contact(now - Duration::hours(hours), channel, Direction::Incoming, summary.into());
     }
     let _ = r.schedule(next, 50, 3);
+    match k {
+        1 => {
+            let _ = r
+                .add_question("she goes quiet when I summarise: am I rushing her?", (next - Duration::weeks(1)).date());
+        }
+        3 => {
+            let _ = r.add_question(
+                "his anger at me last week: how to name the rupture?",
+                (next - Duration::weeks(1)).date(),
+            );
+        }
+        _ => {}
+    }
     // Notes older than a day are final, as in a practice that uses Rapport daily.
     r.finalise_due(now, crate::domain::finalise::FinalisePolicy::default());
 }

@@ -98,6 +98,15 @@ pub enum Action {
     AddScores,
     /// Show the client's measures as a chart.
     Chart,
+    /// Keep a question about the client for the next supervision.
+    BringToSupervision,
+    /// The Practice screen: client hours, supervision, CPD.
+    Practice,
+    /// Count the screen's figures again.
+    Reload,
+    /// The Practice screen's figures (see [`Effect::CountPractice`]), or why
+    /// they could not be counted.
+    PracticeCounted(Result<Box<crate::practice::supervision::Overview>, String>),
     /// Next field of a form (next part of the profile).
     NextField,
     /// Previous field of a form.
@@ -236,6 +245,13 @@ pub enum Effect {
         session: SessionId,
         text: String,
     },
+    /// Count the Practice screen's figures.
+    CountPractice,
+    /// Keep a question about the client for the next supervision.
+    Bring {
+        client: ClientId,
+        text: String,
+    },
     /// Record measures taken together.
     AddMeasures {
         client: ClientId,
@@ -350,6 +366,7 @@ impl Effect {
             Effect::Refresh
                 | Effect::LoadClient { .. }
                 | Effect::ListSnapshots { .. }
+                | Effect::CountPractice
                 | Effect::Search { .. }
                 | Effect::SaveDraft { .. }
                 | Effect::ClaimDraft { .. }
@@ -394,6 +411,15 @@ impl crate::sanitize::MakeVisible for Action {
             | Action::SnapshotsListed { snapshots: Err(e), .. }
             | Action::EditorClosed(Err(e)) => e.make_visible(),
             Action::SnapshotsListed { snapshots: Ok(names), .. } => names.make_visible(),
+            Action::PracticeCounted(Err(e)) => e.make_visible(),
+            Action::PracticeCounted(Ok(o)) => {
+                for (name, id, text) in &mut o.questions {
+                    name.make_visible();
+                    id.make_visible();
+                    text.make_visible();
+                }
+                o.warnings.make_visible();
+            }
 
             _ => {}
         }

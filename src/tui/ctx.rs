@@ -141,6 +141,8 @@ pub enum Go {
     Chart {
         client: ClientId,
     },
+    /// The Practice screen; [`Go::Back`] returns to this screen.
+    Practice,
     /// Back to the screen the one on screen was opened from.
     Back,
     /// A box over the screen.

@@ -83,6 +83,16 @@ fn perform(store: &Store, effect: Effect, now: NaiveDateTime) -> Option<Action> 
                 Err(e) => failed(e),
             }
         }
+        Effect::CountPractice => Action::PracticeCounted(
+            crate::practice::supervision::overview(store, now).map(Box::new).map_err(|e| e.to_string()),
+        ),
+        Effect::Bring { client, text } => match crate::practice::supervision::bring(store, &client, &text, now) {
+            Ok((id, record)) => Action::RecordSaved {
+                record: Box::new(record),
+                message: format!("Kept {id} for the next supervision: `rapport supervision brief` names no one."),
+            },
+            Err(e) => failed(e),
+        },
         Effect::AddMeasures { client, measures, at, session, scales } => {
             match store.update(&client, now, "measures added", |r| r.add_measures(measures, at, session, &scales)) {
                 Ok((message, record)) => Action::RecordSaved { record: Box::new(record), message },

@@ -26,6 +26,7 @@ static SLICES: &[&[Binding]] = &[
     crate::tui::screens::conflict::KEYS,
     crate::tui::screens::profile::KEYS,
     crate::tui::screens::chart::KEYS,
+    crate::tui::screens::practice::KEYS,
     crate::tui::screens::search::KEYS,
     crate::tui::screens::note_form::KEYS,
     crate::tui::screens::client_form::KEYS,
@@ -86,7 +87,7 @@ pub fn footer(context: Context, no_clients: bool) -> Vec<(String, &'static str)>
 use Context::*;
 
 /// Every context in the order help lists them.
-pub const HELP_ORDER: [Context; 29] = [
+pub const HELP_ORDER: [Context; 31] = [
     Today,
     TodayMessages,
     Clients,
@@ -103,9 +104,11 @@ pub const HELP_ORDER: [Context; 29] = [
     ProfileMessages,
     Snapshots,
     Chart,
+    Practice,
     AddItem,
     Addendum,
     Measures,
+    Bring,
     NoteForm,
     ClientForm,
     AppointmentForm,

@@ -37,8 +37,12 @@ pub enum Context {
     Addendum,
     /// Typing measure scores.
     Measures,
+    /// Typing a question to bring to supervision.
+    Bring,
     /// A client's measures as charts.
     Chart,
+    /// The practice log: client hours, supervision, CPD.
+    Practice,
     Search,
     NoteForm,
     ClientForm,
@@ -81,7 +85,9 @@ impl Context {
             Context::AddItem => "Profile item",
             Context::Addendum => "Addendum",
             Context::Measures => "Measure scores",
+            Context::Bring => "For supervision",
             Context::Chart => "Measures chart",
+            Context::Practice => "Practice",
             Context::Search => "Search every note",
             Context::NoteForm => "Session note",
             Context::ClientForm => "Client details",
@@ -122,6 +128,7 @@ impl Context {
                 | Context::Addendum
                 | Context::NewTask
                 | Context::Measures
+                | Context::Bring
                 | Context::Search
         )
     }

@@ -35,6 +35,8 @@ pub enum Screen {
     Search(Box<SearchView>),
     /// A client's measures over time.
     Chart(ChartView),
+    /// The practice log: client hours, supervision, CPD.
+    Practice(crate::tui::screens::practice::PracticeView),
 }
 
 pub use crate::tui::popup::{Confirmed, Popup};
@@ -178,6 +180,7 @@ impl Model {
             Some(Popup::Addendum { .. }) => return Context::Addendum,
             Some(Popup::NewTask { .. }) => return Context::NewTask,
             Some(Popup::Measures { .. }) => return Context::Measures,
+            Some(Popup::Bring { .. }) => return Context::Bring,
             Some(Popup::Conflict(_)) => return Context::Conflict,
             None => {}
         }
@@ -199,6 +202,7 @@ impl Model {
             },
             Screen::Search(_) => Context::Search,
             Screen::Chart(_) => Context::Chart,
+            Screen::Practice(_) => Context::Practice,
         }
     }
 
@@ -210,7 +214,8 @@ impl Model {
                 | Popup::AddItem { input, .. }
                 | Popup::Addendum { input, .. }
                 | Popup::NewTask { input, .. }
-                | Popup::Measures { input, .. },
+                | Popup::Measures { input, .. }
+                | Popup::Bring { input, .. },
             ) => !input.is_blank(),
             Some(Popup::Discard { .. }) => true,
             _ => false,

@@ -130,6 +130,11 @@ pub enum Popup {
         at: NaiveDateTime,
         input: Box<TextInput>,
     },
+    /// Typing a question about the client to bring to supervision.
+    Bring {
+        client: ClientId,
+        input: Box<TextInput>,
+    },
     /// A conflict from two devices to settle (see `screens::conflict`).
     Conflict(ConflictBox),
     /// "Discard what you typed?", asked by Esc on any form or box with typed

@@ -154,6 +154,12 @@ fn go_to(m: &mut Model, go: Go) -> Vec<Effect> {
             let from = std::mem::replace(&mut m.screen, Screen::Chart(screens::chart::open(client)));
             m.behind = Some(Box::new(from));
         }
+        Go::Practice => {
+            let (view, count) = screens::practice::open();
+            let from = std::mem::replace(&mut m.screen, Screen::Practice(view));
+            m.behind = Some(Box::new(from));
+            return vec![count];
+        }
         Go::Back => m.screen = m.behind.take().map_or_else(|| home(m), |s| *s),
         Go::Popup(popup) => m.popup = Some(popup),
         Go::Close if m.help.is_some() => m.help = None,
@@ -353,6 +359,12 @@ fn step_model(m: &mut Model, action: Action) -> Vec<Effect> {
             }
             return vec![];
         }
+        Action::PracticeCounted(figures) => {
+            if let Screen::Practice(v) = &mut m.screen {
+                screens::practice::counted(v, figures);
+            }
+            return vec![];
+        }
         Action::SnapshotsListed { client, snapshots } => {
             let outcome = screens::popups::snapshots::listed(&crate::ctx!(m), client, snapshots);
             // A box opened meanwhile is not covered.
@@ -428,6 +440,9 @@ fn step_model(m: &mut Model, action: Action) -> Vec<Effect> {
         let outcome = screens::help::update(scroll, &crate::ctx!(m), action);
         return apply(m, outcome);
     }
+    if action == Action::Practice && matches!(m.screen, Screen::Today | Screen::Clients) && m.popup.is_none() {
+        return go_to(m, Go::Practice);
+    }
     if action == Action::Search && matches!(m.screen, Screen::Today | Screen::Clients) && m.popup.is_none() {
         m.screen = Screen::Search(Box::new(screens::search::open()));
         return vec![];
@@ -486,6 +501,10 @@ fn step_model(m: &mut Model, action: Action) -> Vec<Effect> {
         }
         Screen::Chart(v) => {
             let outcome = screens::chart::update(v, &crate::ctx!(m), action);
+            apply(m, outcome)
+        }
+        Screen::Practice(v) => {
+            let outcome = screens::practice::update(v, &crate::ctx!(m), action);
             apply(m, outcome)
         }
     }

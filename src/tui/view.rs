@@ -64,6 +64,7 @@ pub fn view(m: &Model, frame: &mut Frame) {
         Screen::Profile(v) => screens::profile::view(v, &ctx, frame, body),
         Screen::Search(v) => screens::search::view(v, &ctx, frame, body),
         Screen::Chart(v) => screens::chart::view(v, &ctx, frame, body),
+        Screen::Practice(v) => screens::practice::view(v, &ctx, frame, body),
     }
     if let Some(p) = &m.popup {
         screens::popups::view(p, &ctx, frame, body);

@@ -11,6 +11,7 @@ pub mod list;
 pub mod note_form;
 pub mod note_pane;
 pub mod popups;
+pub mod practice;
 pub mod profile;
 pub mod review;
 pub mod search;

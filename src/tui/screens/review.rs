@@ -167,6 +167,8 @@ pub static KEYS: &[Binding] = &[
         .about("record measure scores (ORS, SRS, PHQ-9, GAD-7) for today's session"),
     b(Context::Review, &[k('p')], Action::Profile, "profile", false),
     b(Context::Review, &[k('g')], Action::Chart, "chart", true).about("the measures as charts, with their cutoffs"),
+    b(Context::Review, &[k('b')], Action::BringToSupervision, "supervision", false)
+        .about("keep a question about this client for your next supervision"),
     b(Context::Review, &[k('c')], Action::SettleConflict, "settle conflict", false)
         .about("settle a conflict from two devices (under \"Two devices\")"),
     b(Context::Review, &[k('S')], Action::Sync, "sync", false)
@@ -297,6 +299,9 @@ pub fn update(v: &mut ReviewView, ctx: &Ctx, action: Action) -> Outcome {
             return crate::tui::screens::conflict::settle(ctx, &client);
         }
         Action::Chart => return Outcome::go(Go::Chart { client }),
+        Action::BringToSupervision => {
+            return Outcome::go(Go::Popup(Popup::Bring { client, input: Box::new(TextInput::one_line("")) }));
+        }
         Action::NewNote => {
             let appointment = v.appointment.clone().filter(|a| a.note.is_none() && !a.is_cancelled());
             return Outcome::go(Go::NewNote { client, appointment });

@@ -297,6 +297,8 @@ pub static KEYS: &[Binding] = &[
         .about("the messages awaiting a reply (↓ past the appointments too)"),
     b(Context::Today, &[ctrl('f')], Action::Search, "search notes", true).needs_client(),
     b(Context::Today, &[TAB], Action::SwitchTab, "clients", true),
+    b(Context::Today, &[k('P')], Action::Practice, "practice", false)
+        .about("the practice log: client hours week by week, supervision due, CPD, questions for supervision"),
     b(Context::Today, &[k('S')], Action::Sync, "sync", false)
         .about("sync with your other devices now (a synced practice; the header says where it stands)"),
     b(Context::Today, &[k('?')], Action::Help, "help", true),

@@ -167,6 +167,8 @@ pub static KEYS: &[Binding] = &[
     b(Context::Clients, &[PGUP], Action::PageUp, "scroll note up", false).needs_client(),
     b(Context::Clients, &[PGDN], Action::PageDown, "scroll note down", false).needs_client(),
     b(Context::Clients, &[TAB], Action::SwitchTab, "today", true),
+    b(Context::Clients, &[k('P')], Action::Practice, "practice", false)
+        .about("the practice log: client hours week by week, supervision due, CPD, questions for supervision"),
     b(Context::Clients, &[k('S')], Action::Sync, "sync", false)
         .about("sync with your other devices now (a synced practice; the header says where it stands)"),
     b(Context::Clients, &[k('?')], Action::Help, "help", true),

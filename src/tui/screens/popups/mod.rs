@@ -34,7 +34,8 @@ pub fn update(popup: &mut Popup, ctx: &Ctx, action: Action) -> Outcome {
         | Popup::AddItem { .. }
         | Popup::Addendum { .. }
         | Popup::NewTask { .. }
-        | Popup::Measures { .. } => text_box::update(popup, ctx, action),
+        | Popup::Measures { .. }
+        | Popup::Bring { .. } => text_box::update(popup, ctx, action),
     }
 }
 
@@ -50,7 +51,8 @@ pub fn view(popup: &Popup, ctx: &Ctx, frame: &mut Frame, area: Rect) {
         | Popup::AddItem { .. }
         | Popup::Addendum { .. }
         | Popup::NewTask { .. }
-        | Popup::Measures { .. } => text_box::view(popup, ctx, frame, area),
+        | Popup::Measures { .. }
+        | Popup::Bring { .. } => text_box::view(popup, ctx, frame, area),
     }
 }
 

@@ -1,7 +1,8 @@
 //! The one typed box: a line to type in under a title and a hint, Enter to
 //! take it, Esc to leave (asking first when something was typed). Five
 //! boxes are this box, each saying only what it is for: a task's outcome,
-//! a profile item, an addendum, a new task and measure scores.
+//! a profile item, an addendum, a new task, measure scores and a question
+//! for supervision.
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -27,6 +28,8 @@ pub static KEYS: &[Binding] = &[
     b(Context::Addendum, &[ESC], Action::Back, "cancel", true),
     b(Context::Measures, &[ENTER, ctrl('s')], Action::Save, "record", true),
     b(Context::Measures, &[ESC], Action::Back, "cancel", true),
+    b(Context::Bring, &[ENTER, ctrl('s')], Action::Save, "keep", true),
+    b(Context::Bring, &[ESC], Action::Back, "cancel", true),
     b(Context::Outcome, &[ENTER, ctrl('s')], Action::Save, "save", true),
     b(Context::Outcome, &[ESC], Action::Back, "cancel", true),
 ];
@@ -38,7 +41,8 @@ fn input(popup: &mut Popup) -> Option<&mut TextInput> {
         | Popup::AddItem { input, .. }
         | Popup::Addendum { input, .. }
         | Popup::NewTask { input, .. }
-        | Popup::Measures { input, .. } => Some(input),
+        | Popup::Measures { input, .. }
+        | Popup::Bring { input, .. } => Some(input),
         _ => None,
     }
 }
@@ -109,6 +113,14 @@ fn save(popup: &mut Popup, ctx: &Ctx) -> Outcome {
             }
             done(Effect::AddAddendum { client: client.clone(), session: session.clone(), text })
         }
+        Popup::Bring { client, input } => {
+            let text = input.lines().join(" ").trim().to_string();
+            if text.is_empty() {
+                let esc = cancel(ctx, Context::Bring);
+                return Outcome::error(format!("Type the question first, or {esc} to cancel."));
+            }
+            done(Effect::Bring { client: client.clone(), text })
+        }
         Popup::NewTask { client, input } => {
             let text = input.lines().join(" ").trim().to_string();
             if text.is_empty() {
@@ -173,6 +185,14 @@ fn look<'a>(popup: &'a Popup, ctx: &Ctx) -> Option<Look<'a>> {
             size: (76, 6),
             title: format!("Addendum to note {session}"),
             hint: "The correction, dated now and shown beneath the note; the note itself stays as it was.".into(),
+            hint_rows: 2,
+            input,
+        },
+        Popup::Bring { input, .. } => Look {
+            size: (76, 6),
+            title: "For supervision".into(),
+            hint: "A question to bring to your next supervision; `rapport supervision brief` anonymises the case."
+                .into(),
             hint_rows: 2,
             input,
         },
