@@ -115,6 +115,13 @@ fn run() -> Result<()> {
         );
         return Ok(());
     }
+    // What the tools around Rapport are given: no data folder needed.
+    match &cli.command {
+        Some(Command::Completions { shell }) => return cli::outward::completions(*shell, &mut io::stdout().lock()),
+        Some(Command::Man { out }) => return cli::outward::man(out, &mut io::stdout().lock()),
+        Some(Command::Schema { kind }) => return cli::outward::schema(*kind, &mut io::stdout().lock()),
+        _ => {}
+    }
     let dir = cli
         .data_dir
         .clone()

@@ -26,7 +26,10 @@ pub fn run(
         | Command::Decrypt { .. }
         | Command::Passphrase
         | Command::Unlock { .. }
-        | Command::Lock => {
+        | Command::Lock
+        | Command::Completions { .. }
+        | Command::Man { .. }
+        | Command::Schema { .. } => {
             bail!("this command is run by the rapport binary itself")
         }
         Command::Client(c) => client::client(c, store, now, out, prompt),

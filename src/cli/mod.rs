@@ -9,6 +9,7 @@ mod history;
 mod hours;
 mod measure;
 mod note;
+pub mod outward;
 mod record;
 mod review;
 pub mod sync;

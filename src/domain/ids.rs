@@ -39,6 +39,18 @@ macro_rules! id_type {
             }
         }
 
+        /// Written as a plain string; its schema carries the id grammar
+        /// every id is held to when read.
+        impl schemars::JsonSchema for $name {
+            fn schema_name() -> std::borrow::Cow<'static, str> {
+                stringify!($name).into()
+            }
+
+            fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+                crate::store::schema::id_schema(concat!("A ", stringify!($name)))
+            }
+        }
+
         impl fmt::Display for $name {
             fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
                 f.pad(&self.0)

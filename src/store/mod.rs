@@ -30,6 +30,7 @@ pub mod held;
 pub mod index;
 pub mod ledger;
 pub mod lock;
+pub mod schema;
 pub mod search;
 pub mod settings;
 pub mod synced;
