@@ -106,7 +106,7 @@ fn run() -> Result<()> {
     {
         let spec =
             rapport::demo::generate::Spec { clients: *clients as usize, sessions: *sessions as usize, seed: *seed };
-        let n = rapport::demo::generate::generate(out, &spec, now)?;
+        let n = rapport::demo::generate::generate(out, &spec, now, &mut cli::bar::Bar::new("Writing the practice"))?;
         println!(
             "Wrote {} with {} each to {}.",
             rapport::domain::plural(n, "client"),

@@ -1,6 +1,7 @@
 //! The command line beside the TUI: for scripting and quick entry.
 
 pub mod args;
+pub mod bar;
 mod care;
 mod client;
 mod commands;
