@@ -9,6 +9,16 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
+/// The schema of an id (`maria-lopez`, `s3`, `t3-k4x`), for the published
+/// file format: the grammar [`super::bounds::is_valid_id`] holds every id to.
+fn id_schema(what: &str) -> schemars::Schema {
+    schemars::json_schema!({
+        "type": "string",
+        "pattern": "^[a-z0-9][a-z0-9-]{0,63}$",
+        "description": format!("{what}: 1 to 64 of a-z, 0-9 and -, not starting with -."),
+    })
+}
+
 macro_rules! id_type {
     ($($(#[$doc:meta])* $name:ident;)*) => {$(
         $(#[$doc])*
@@ -47,7 +57,7 @@ macro_rules! id_type {
             }
 
             fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
-                crate::store::schema::id_schema(concat!("A ", stringify!($name)))
+                id_schema(concat!("A ", stringify!($name)))
             }
         }
 

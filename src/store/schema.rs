@@ -73,16 +73,6 @@ fn wall_clock(schema: &mut Schema) {
     }
 }
 
-/// The schema of an id (`maria-lopez`, `s3`, `t3-k4x`): the grammar
-/// [`crate::domain::bounds::is_valid_id`] holds every id to.
-pub fn id_schema(what: &str) -> Schema {
-    schemars::json_schema!({
-        "type": "string",
-        "pattern": "^[a-z0-9][a-z0-9-]{0,63}$",
-        "description": format!("{what}: 1 to 64 of a-z, 0-9 and -, not starting with -."),
-    })
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
