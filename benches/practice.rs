@@ -34,7 +34,8 @@ fn practice(clients: usize) -> PathBuf {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("target/bench-practice-{clients}"));
     if !dir.join("ledger").exists() {
         let _ = std::fs::remove_dir_all(&dir);
-        generate(&dir, &Spec { clients, sessions: 30, seed: 1 }, dt(NOW)).expect("generating the practice");
+        generate(&dir, &Spec { clients, sessions: 30, seed: 1 }, dt(NOW), &mut rapport::progress::Quiet)
+            .expect("generating the practice");
         let store = Store::open(&dir).unwrap();
         // A change to each client seals the notes whose editing period ran out.
         for id in store.client_ids().unwrap() {
@@ -171,7 +172,8 @@ fn encrypted(c: &mut Criterion) {
         let _ = std::fs::remove_dir_all(&dir);
         let copied = std::process::Command::new("cp").arg("-a").arg(&plain).arg(&dir).status().unwrap();
         assert!(copied.success(), "copying the practice");
-        rapport::store::Store::encrypt_folder(&dir, PASSPHRASE, dt(NOW)).expect("encrypting the practice");
+        rapport::store::Store::encrypt_folder(&dir, PASSPHRASE, dt(NOW), &mut rapport::progress::Quiet)
+            .expect("encrypting the practice");
     }
     let keys = rapport::store::crypt::Keys::unlock(&dir, PASSPHRASE).unwrap();
     let store = Store::open_unlocked(&dir, keys).unwrap();

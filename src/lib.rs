@@ -5,6 +5,7 @@ pub mod demo;
 pub mod domain;
 pub mod fit;
 pub mod practice;
+pub mod progress;
 pub mod sanitize;
 pub mod store;
 pub mod sync;

@@ -106,7 +106,7 @@ fn run() -> Result<()> {
     {
         let spec =
             rapport::demo::generate::Spec { clients: *clients as usize, sessions: *sessions as usize, seed: *seed };
-        let n = rapport::demo::generate::generate(out, &spec, now)?;
+        let n = rapport::demo::generate::generate(out, &spec, now, &mut cli::bar::Bar::new("Writing the practice"))?;
         println!(
             "Wrote {} with {} each to {}.",
             rapport::domain::plural(n, "client"),
@@ -114,6 +114,13 @@ fn run() -> Result<()> {
             visible(&out.display().to_string())
         );
         return Ok(());
+    }
+    // What the tools around Rapport are given: no data folder needed.
+    match &cli.command {
+        Some(Command::Completions { shell }) => return cli::outward::completions(*shell, &mut io::stdout().lock()),
+        Some(Command::Man { out }) => return cli::outward::man(out, &mut io::stdout().lock()),
+        Some(Command::Schema { kind }) => return cli::outward::schema(*kind, &mut io::stdout().lock()),
+        _ => {}
     }
     let dir = cli
         .data_dir

@@ -811,6 +811,21 @@ fn snapshot_review() {
 }
 
 #[test]
+fn the_readme_shows_the_review_screen_as_the_snapshot_has_it() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let snapshot = std::fs::read_to_string(root.join("tests/snapshots/screens__review_80x24.snap")).unwrap();
+    // The screen is what follows the snapshot's header (between two `---` lines).
+    let screen = snapshot.splitn(3, "---\n").nth(2).expect("an insta snapshot");
+    let readme = std::fs::read_to_string(root.join("README.md")).unwrap();
+    let picture = readme.split("```text\n").nth(1).and_then(|rest| rest.split("```").next()).expect("a text block");
+    assert!(
+        picture.trim_end() == screen.trim_end(),
+        "README.md's picture of the review is not the review as tests/snapshots/screens__review_80x24.snap has it: \
+         copy the snapshot's screen into the README's ```text block"
+    );
+}
+
+#[test]
 fn snapshot_note_form() {
     let mut app = App::demo();
     app.press("Tab n");

@@ -188,17 +188,17 @@ fn the_day_starts_with_a_snapshot_and_a_restore_keeps_what_it_replaces() {
     assert_eq!(std::os::unix::fs::PermissionsExt::mode(&mode.permissions()) & 0o777, 0o600);
 
     // Tuesday's snapshot holds Monday's note only.
-    let kept = store.restore(&snaps[1].name, None, now()).unwrap();
+    let kept = store.restore(&snaps[1].name, None, now(), &mut rapport::progress::Quiet).unwrap();
     assert!(kept.ends_with("-before-restore"));
     let r = store.load(&rapport::domain::ClientId::new("maria-lopez")).unwrap();
     assert_eq!(r.sessions.iter().map(|s| s.topics[0].as_str()).collect::<Vec<_>>(), vec!["monday"]);
     // And what it replaced can be brought back.
-    store.restore(&kept, None, now()).unwrap();
+    store.restore(&kept, None, now(), &mut rapport::progress::Quiet).unwrap();
     assert_eq!(store.load(&rapport::domain::ClientId::new("maria-lopez")).unwrap().sessions.len(), 3);
 
-    let err = store.restore("1999-01-01_000000", None, now()).unwrap_err().to_string();
+    let err = store.restore("1999-01-01_000000", None, now(), &mut rapport::progress::Quiet).unwrap_err().to_string();
     assert!(err.contains("there is no snapshot '1999-01-01_000000'"), "{err}");
-    assert!(store.restore("../clients", None, now()).is_err());
+    assert!(store.restore("../clients", None, now(), &mut rapport::progress::Quiet).is_err());
 
     let removed = store.prune_backups(1, now()).unwrap();
     assert_eq!(store.snapshots().len(), 1);

@@ -26,7 +26,10 @@ pub fn run(
         | Command::Decrypt { .. }
         | Command::Passphrase
         | Command::Unlock { .. }
-        | Command::Lock => {
+        | Command::Lock
+        | Command::Completions { .. }
+        | Command::Man { .. }
+        | Command::Schema { .. } => {
             bail!("this command is run by the rapport binary itself")
         }
         Command::Client(c) => client::client(c, store, now, out, prompt),
@@ -145,7 +148,8 @@ fn locate(store: &Store, query: &str) -> Result<(ClientId, Option<ClientRecord>)
             if !wrong {
                 return Err(anyhow!(e));
             }
-            let names: Vec<ClientName> = store.rebuild_index()?.iter().map(ClientName::of).collect();
+            let names: Vec<ClientName> =
+                store.rebuild_index(&mut crate::progress::Quiet)?.iter().map(ClientName::of).collect();
             return Ok((resolve(&names, query).map(|e| e.id.clone()).map_err(|e| anyhow!(e))?, None));
         }
     };
@@ -158,7 +162,8 @@ fn locate(store: &Store, query: &str) -> Result<(ClientId, Option<ClientRecord>)
         }
         // Another's file, or none at all: the index is wrong.
         Ok(_) | Err(crate::store::StoreError::NotFound { .. }) => {
-            let names: Vec<ClientName> = store.rebuild_index()?.iter().map(ClientName::of).collect();
+            let names: Vec<ClientName> =
+                store.rebuild_index(&mut crate::progress::Quiet)?.iter().map(ClientName::of).collect();
             Ok((resolve(&names, query).map(|e| e.id.clone()).map_err(|e| anyhow!(e))?, None))
         }
         // A damaged file: the command says so.

@@ -1,6 +1,7 @@
 //! `rapport encrypt`, `decrypt` and `passphrase`: the folder-wide commands,
 //! run before any store is opened (a conversion opens the folder itself).
 
+use super::bar::Bar;
 use super::commands::{confirm, plural};
 use std::io::{self, IsTerminal};
 use std::path::Path;
@@ -95,7 +96,7 @@ pub(super) fn convert(dir: &Path, now: NaiveDateTime) -> Result<(Converted, Stri
     } else {
         new_secret("RAPPORT_PASSPHRASE")?
     };
-    let done = Store::encrypt_folder(dir, &passphrase, now)?;
+    let done = Store::encrypt_folder(dir, &passphrase, now, &mut Bar::new("Encrypting"))?;
     tell_left(&done);
     Ok((done, passphrase))
 }
@@ -139,7 +140,7 @@ pub fn decrypt(dir: &Path, yes: bool, now: NaiveDateTime, ring: &dyn Keyring) ->
     {
         bail!("not decrypted: nothing was changed");
     }
-    let done = Store::decrypt_folder(dir, &passphrase, now)?;
+    let done = Store::decrypt_folder(dir, &passphrase, now, &mut Bar::new("Decrypting"))?;
     tell_left(&done);
     match interrupted {
         Some(Direction::Encrypt) => println!("Undid the interrupted encryption: the data folder is plain again."),
@@ -167,7 +168,7 @@ pub fn change_passphrase(dir: &Path, ring: &dyn Keyring) -> Result<()> {
     }
     let old = ask_secret("RAPPORT_PASSPHRASE", "Current passphrase: ")?;
     let new = new_secret("RAPPORT_NEW_PASSPHRASE")?;
-    Store::change_passphrase(dir, &old, &new)?;
+    Store::change_passphrase(dir, &old, &new, &mut Bar::new("Changing the passphrase"))?;
     println!("Passphrase changed. No note needed rewriting.");
     super::unlock::release_after(dir, ring, "too: `rapport unlock` holds it again with the new passphrase");
     Ok(())

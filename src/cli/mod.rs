@@ -1,6 +1,7 @@
 //! The command line beside the TUI: for scripting and quick entry.
 
 pub mod args;
+pub mod bar;
 mod care;
 mod client;
 mod commands;
@@ -9,6 +10,7 @@ mod history;
 mod hours;
 mod measure;
 mod note;
+pub mod outward;
 mod record;
 mod review;
 mod supervision;

@@ -223,20 +223,23 @@ pub(super) fn restore(
     let answers = if yes { Answers::all() } else { Answers::none() };
     let only = client.as_deref().map(|c| super::commands::find(store, c)).transpose()?;
     let only = only.as_ref();
-    let restored = match restore::restore(store, &snapshot, only, &answers, now)? {
-        Outcome::Done(r) => r,
-        Outcome::Asks(questions) => {
-            for q in &questions {
-                if !confirm(prompt, &format!("{} Type yes: ", q.text))? {
-                    bail!("not restored: nothing was changed (to restore from a script, give --yes)");
+    // The bar shows only once the restore is under way, after any question.
+    let restored =
+        match restore::restore(store, &snapshot, only, &answers, now, &mut super::bar::Bar::new("Restoring"))? {
+            Outcome::Done(r) => r,
+            Outcome::Asks(questions) => {
+                for q in &questions {
+                    if !confirm(prompt, &format!("{} Type yes: ", q.text))? {
+                        bail!("not restored: nothing was changed (to restore from a script, give --yes)");
+                    }
+                }
+                let answers = answers.and(questions.iter().map(|q| q.ask));
+                match restore::restore(store, &snapshot, only, &answers, now, &mut super::bar::Bar::new("Restoring"))? {
+                    Outcome::Done(r) => r,
+                    Outcome::Asks(_) => bail!("not restored: nothing was changed"),
                 }
             }
-            match restore::restore(store, &snapshot, only, &answers.and(questions.iter().map(|q| q.ask)), now)? {
-                Outcome::Done(r) => r,
-                Outcome::Asks(_) => bail!("not restored: nothing was changed"),
-            }
-        }
-    };
+        };
     match only {
         Some(id) => writeln!(
             out,
@@ -288,7 +291,7 @@ pub(super) fn backup(
 pub(super) fn doctor(reindex: bool, store: &Store, now: NaiveDateTime, out: &mut dyn Write) -> Result<()> {
     writeln!(out, "Data folder {}", store.root().display())?;
     if reindex {
-        let n = store.rebuild_index()?.len();
+        let n = store.rebuild_index(&mut super::bar::Bar::new("Rebuilding the index"))?.len();
         writeln!(out, "  ok: the index was rebuilt from {}", plural(n, "client file"))?;
     }
     let mut findings = crate::sync::doctor(store, now);

@@ -23,7 +23,8 @@ pub fn sync(command: Option<SyncCommand>, store: &Store, now: NaiveDateTime, out
             }
         }
         Some(SyncCommand::Init { remote }) => {
-            let said = crate::sync::init(store, &remote, now)?;
+            let said =
+                crate::sync::init(store, &remote, now, &mut super::bar::Bar::new("Giving clients ids without names"))?;
             writeln!(out, "{said}")?;
         }
         Some(SyncCommand::Status) => status(store, now, out)?,
@@ -148,7 +149,7 @@ pub fn clone(dir: &Path, remote: &str, now: NaiveDateTime, out: &mut dyn Write) 
             "The practice on the remote is encrypted. Its passphrase (as on the other device): ",
         )
     };
-    let c = crate::sync::clone(dir, remote, now, &ask)?;
+    let c = crate::sync::clone(dir, remote, now, &ask, &mut super::bar::Bar::new("Checking what came"))?;
     writeln!(
         out,
         "Brought {} and {} to {}. `rapport sync` keeps it in step with the other devices.",

@@ -7,6 +7,7 @@ use anyhow::{Result, bail};
 use chrono::{Duration, NaiveDateTime, Timelike};
 
 use crate::domain::{Channel, ClientProfile, ClientRecord, Direction, GoalStatus, NewSession, TaskStatus, slug};
+use crate::progress::{Progress, Steps};
 use crate::store::Store;
 
 const FIRST: &[&str] = &[
@@ -162,8 +163,9 @@ pub struct Spec {
 }
 
 /// Writes a practice of `spec.clients` clients with `spec.sessions` weekly
-/// sessions each into the empty folder `out`, dated up to `now`.
-pub fn generate(out: &Path, spec: &Spec, now: NaiveDateTime) -> Result<usize> {
+/// sessions each into the empty folder `out`, dated up to `now`, telling
+/// `progress` client by client.
+pub fn generate(out: &Path, spec: &Spec, now: NaiveDateTime, progress: &mut dyn Progress) -> Result<usize> {
     let store = Store::open(out)?;
     if !store.client_ids()?.is_empty() {
         bail!("{} already holds clients; generate into an empty folder", out.display());
@@ -174,6 +176,7 @@ pub fn generate(out: &Path, spec: &Spec, now: NaiveDateTime) -> Result<usize> {
     let mut rng = fastrand::Rng::with_seed(spec.seed);
     let now = now.with_second(0).unwrap_or(now);
     let mut written = 0;
+    let mut steps = Steps::new(spec.clients, progress);
     for i in 0..spec.clients {
         let name = format!("{} {}", rng.choice(FIRST).unwrap(), rng.choice(LAST).unwrap());
         let id = crate::domain::ClientId::new(format!("{}-{i:05}", slug(&name)));
@@ -252,6 +255,7 @@ pub fn generate(out: &Path, spec: &Spec, now: NaiveDateTime) -> Result<usize> {
         }
         store.import(&r)?;
         written += 1;
+        steps.one();
     }
     Ok(written)
 }
@@ -260,13 +264,14 @@ pub fn generate(out: &Path, spec: &Spec, now: NaiveDateTime) -> Result<usize> {
 mod tests {
     use super::*;
     use crate::domain::time::dt;
+    use crate::progress::Quiet;
 
     #[test]
     fn the_same_seed_gives_the_same_practice() {
         let spec = Spec { clients: 5, sessions: 4, seed: 7 };
         let (a, b) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
-        generate(a.path(), &spec, dt("2026-11-26 09:00")).unwrap();
-        generate(b.path(), &spec, dt("2026-11-26 09:00")).unwrap();
+        generate(a.path(), &spec, dt("2026-11-26 09:00"), &mut Quiet).unwrap();
+        generate(b.path(), &spec, dt("2026-11-26 09:00"), &mut Quiet).unwrap();
         let read = |d: &Path| {
             let s = Store::open(d).unwrap();
             s.load_all().unwrap().into_iter().map(|f| f.record.unwrap()).collect::<Vec<_>>()
@@ -277,6 +282,9 @@ mod tests {
         assert!(ra.iter().all(|r| r.sessions.len() == 4));
         let note = &ra[0].sessions[0].notes;
         assert!((1000..3200).contains(&note.len()), "note of {} bytes", note.len());
-        assert!(generate(a.path(), &spec, dt("2026-11-26 09:00")).is_err(), "never into a folder with clients");
+        assert!(
+            generate(a.path(), &spec, dt("2026-11-26 09:00"), &mut Quiet).is_err(),
+            "never into a folder with clients"
+        );
     }
 }

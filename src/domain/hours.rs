@@ -6,7 +6,7 @@
 use serde::{Deserialize, Serialize};
 
 /// How a session longer than an hour counts.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum LongerSessions {
     /// One client hour, however long (the usual rule).

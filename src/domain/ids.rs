@@ -9,6 +9,16 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
+/// The schema of an id (`maria-lopez`, `s3`, `t3-k4x`), for the published
+/// file format: the grammar [`super::bounds::is_valid_id`] holds every id to.
+fn id_schema(what: &str) -> schemars::Schema {
+    schemars::json_schema!({
+        "type": "string",
+        "pattern": "^[a-z0-9][a-z0-9-]{0,63}$",
+        "description": format!("{what}: 1 to 64 of a-z, 0-9 and -, not starting with -."),
+    })
+}
+
 macro_rules! id_type {
     ($($(#[$doc:meta])* $name:ident;)*) => {$(
         $(#[$doc])*
@@ -36,6 +46,18 @@ macro_rules! id_type {
         impl Borrow<str> for $name {
             fn borrow(&self) -> &str {
                 &self.0
+            }
+        }
+
+        /// Written as a plain string; its schema carries the id grammar
+        /// every id is held to when read.
+        impl schemars::JsonSchema for $name {
+            fn schema_name() -> std::borrow::Cow<'static, str> {
+                stringify!($name).into()
+            }
+
+            fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+                id_schema(concat!("A ", stringify!($name)))
             }
         }
 

@@ -23,8 +23,9 @@ pub const GROUP_MEMBERS: std::ops::RangeInclusive<u32> = 1..=100;
 pub const CPD_HOURS: u32 = 100;
 
 /// The whole of `practice.json`: the therapist's own, never a client's.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct PracticeLog {
+    #[schemars(range(min = 1, max = LOG_VERSION))]
     pub schema_version: u32,
     #[serde(default)]
     pub supervision: Vec<Supervision>,
@@ -39,17 +40,20 @@ impl Default for PracticeLog {
 }
 
 /// A supervision session taken.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Supervision {
     /// `v1`, `v2`, …
+    #[schemars(regex(pattern = r"^[a-z0-9][a-z0-9-]{0,63}$"))]
     pub id: String,
     pub at: NaiveDateTime,
+    #[schemars(range(min = *bounds::MINUTES.start(), max = *bounds::MINUTES.end()))]
     pub minutes: u32,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub supervisor: Option<String>,
     /// How many took part in group supervision, you included; none for
     /// one-to-one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(range(min = *GROUP_MEMBERS.start(), max = *GROUP_MEMBERS.end()))]
     pub group: Option<u32>,
     /// The therapist's own notes of it: never in a client's record.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -57,11 +61,13 @@ pub struct Supervision {
 }
 
 /// Continuing professional development done.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Cpd {
     /// `d1`, `d2`, …
+    #[schemars(regex(pattern = r"^[a-z0-9][a-z0-9-]{0,63}$"))]
     pub id: String,
     pub on: NaiveDate,
+    #[schemars(range(min = 1, max = CPD_HOURS * HOUR))]
     pub minutes: u32,
     pub text: String,
 }
@@ -142,7 +148,7 @@ impl PracticeLog {
 }
 
 /// What a month of supervision must reach, chosen in the settings.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum SupervisionRule {
     /// At least 1.5 hours a month (BACP's minimum for its members).

@@ -211,6 +211,7 @@ pub fn restore(
     only: Option<&ClientId>,
     answers: &Answers,
     now: NaiveDateTime,
+    progress: &mut dyn crate::progress::Progress,
 ) -> Result<Outcome<Restored>, StoreError> {
     let mut snapshot = store.snapshot_records(name)?;
     let synced = store.is_synced();
@@ -236,5 +237,5 @@ pub fn restore(
     if !open.is_empty() {
         return Ok(Outcome::Asks(open));
     }
-    Ok(Outcome::Done(Restored { kept: store.restore(name, only, now)? }))
+    Ok(Outcome::Done(Restored { kept: store.restore(name, only, now, progress)? }))
 }

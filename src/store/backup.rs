@@ -239,8 +239,14 @@ impl Store {
 
     /// Puts the client files back as they were in snapshot `name`, after
     /// keeping the present state as a snapshot of its own. Returns that
-    /// snapshot's name.
-    pub fn restore(&self, name: &str, only: Option<&ClientId>, now: NaiveDateTime) -> Result<String, StoreError> {
+    /// snapshot's name. `progress` is told client file by client file.
+    pub fn restore(
+        &self,
+        name: &str,
+        only: Option<&ClientId>,
+        now: NaiveDateTime,
+        progress: &mut dyn crate::progress::Progress,
+    ) -> Result<String, StoreError> {
         let source = self.backups_dir().join(name).join("clients");
         if name.contains('/') || name.starts_with('.') || !source.is_dir() {
             return Err(unknown_snapshot(self, name));
@@ -289,7 +295,9 @@ impl Store {
         // Synced, nothing is taken away: a removal would travel to every device.
         let synced = self.is_synced();
         let (mut kept_items, mut returned) = (0, 0);
+        let mut steps = crate::progress::Steps::new(wanted.len(), progress);
         for (file, from) in &wanted {
+            steps.one();
             let bytes = super::read_bytes(from)?;
             let to = self.root().join("clients").join(file);
             returned += usize::from(synced && !to.exists());

@@ -111,12 +111,8 @@ pub fn half_way(name: &'static str) -> bool {
 /// Stops the process at once, as a kill would: no destructor, no flush, no
 /// core file.
 pub fn abort() -> ! {
-    // SAFETY: setrlimit with a valid, initialised struct; it only limits
-    // this process, which is about to abort.
-    unsafe {
-        let none = libc::rlimit { rlim_cur: 0, rlim_max: 0 };
-        libc::setrlimit(libc::RLIMIT_CORE, &none);
-    }
+    let none = rustix::process::Rlimit { current: Some(0), maximum: Some(0) };
+    let _ = rustix::process::setrlimit(rustix::process::Resource::Core, none);
     std::process::abort()
 }
 

@@ -19,6 +19,7 @@ use zeroize::{Zeroize, Zeroizing};
 
 use super::Store;
 use super::atomic::write_atomic;
+use crate::progress::{Progress, Steps};
 
 pub const IDENTITY_FILE: &str = "identity.age";
 
@@ -204,13 +205,19 @@ impl Store {
     /// rewritten. The key file is replaced in one atomic write, so a killed
     /// change leaves the old passphrase or the new one working, never
     /// neither: it needs no journal.
-    pub fn change_passphrase(root: &Path, old: &str, new: &str) -> Result<()> {
+    /// `progress` is told of its two steps, each a slow key derivation
+    /// (no note is rewritten): unlocking with `old`, locking with `new`.
+    pub fn change_passphrase(root: &Path, old: &str, new: &str, progress: &mut dyn Progress) -> Result<()> {
         if let Some(why) = too_short(new) {
             bail!(why);
         }
+        let mut steps = Steps::new(2, progress);
         let keys = Keys::unlock(root, old)?;
+        steps.one();
         super::crash::point("passphrase.write");
-        keys.write(root, new)
+        keys.write(root, new)?;
+        steps.finish();
+        Ok(())
     }
 }
 

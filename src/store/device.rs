@@ -92,16 +92,14 @@ pub fn write_tag(root: &Path, tag: &str) -> Result<()> {
 
 /// This machine's name, for commit authors and messages (never a client's).
 pub fn host_name() -> String {
-    let mut buf = [0u8; 256];
-    // SAFETY: the buffer is valid for its length; gethostname writes at most that.
-    let ok = unsafe { libc::gethostname(buf.as_mut_ptr().cast(), buf.len()) } == 0;
-    let end = buf.iter().position(|b| *b == 0).unwrap_or(buf.len());
-    let name: String = String::from_utf8_lossy(&buf[..end])
+    // The node name uname gives is the host name gethostname would.
+    let uname = rustix::system::uname();
+    let name: String = String::from_utf8_lossy(uname.nodename().to_bytes())
         .chars()
         .filter(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '.' | '_'))
         .take(64)
         .collect();
-    if ok && !name.is_empty() { name } else { "this device".into() }
+    if name.is_empty() { "this device".into() } else { name }
 }
 
 /// What Rapport itself last wrote to a client file of a synced folder, by

@@ -144,8 +144,7 @@ fn owner_only(path: &Path, meta: &fs::Metadata) -> Option<UnsafeFolder> {
 
 /// This process's effective user id.
 fn euid() -> u32 {
-    // SAFETY: geteuid has no preconditions and cannot fail.
-    unsafe { libc::geteuid() }
+    rustix::process::geteuid().as_raw()
 }
 
 /// Whether `e` (an I/O error, or one with one inside) says the disk is

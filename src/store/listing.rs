@@ -136,21 +136,49 @@ impl Store {
     /// `clients_mtime` was read before the folder is listed, so a change
     /// made while it is is seen next time.
     pub(super) fn full_pass_locked(&self, clients_mtime: u128) -> Result<Vec<IndexEntry>, StoreError> {
-        let (files, seen) = self.list_clients()?;
-        self.index_dir()
-            .refresh(&files, |stem, path| self.load_path(stem, path), clients_mtime, seen)
-            .map_err(|source| StoreError::Write { path: self.root.join("index"), cause: source })
+        self.full_pass_told(clients_mtime, &mut crate::progress::Quiet)
     }
 
-    /// Throws the index away and builds it again from the client files.
-    pub fn rebuild_index(&self) -> Result<Vec<IndexEntry>, StoreError> {
+    /// A full pass, telling `progress` of each client file as it is read
+    /// (only those whose entry was stale are read; the count goes to the
+    /// end all the same).
+    fn full_pass_told(
+        &self,
+        clients_mtime: u128,
+        progress: &mut dyn crate::progress::Progress,
+    ) -> Result<Vec<IndexEntry>, StoreError> {
+        let (files, seen) = self.list_clients()?;
+        let mut steps = crate::progress::Steps::new(files.len(), progress);
+        let entries = self
+            .index_dir()
+            .refresh(
+                &files,
+                |stem, path| {
+                    steps.one();
+                    self.load_path(stem, path)
+                },
+                clients_mtime,
+                seen,
+            )
+            .map_err(|source| StoreError::Write { path: self.root.join("index"), cause: source })?;
+        steps.finish();
+        Ok(entries)
+    }
+
+    /// Throws the index away and builds it again from the client files,
+    /// telling `progress` client file by client file.
+    pub fn rebuild_index(&self, progress: &mut dyn crate::progress::Progress) -> Result<Vec<IndexEntry>, StoreError> {
         let _lock = self.lock()?;
-        self.rebuild_index_locked()
+        self.rebuild_index_told(progress)
     }
 
     pub(super) fn rebuild_index_locked(&self) -> Result<Vec<IndexEntry>, StoreError> {
+        self.rebuild_index_told(&mut crate::progress::Quiet)
+    }
+
+    fn rebuild_index_told(&self, progress: &mut dyn crate::progress::Progress) -> Result<Vec<IndexEntry>, StoreError> {
         let index = self.root.join("index");
         self.index_dir().discard().map_err(|source| StoreError::Write { path: index, cause: source })?;
-        self.full_pass_locked(index::state::folder_mtime(&self.clients_dir()))
+        self.full_pass_told(index::state::folder_mtime(&self.clients_dir()), progress)
     }
 }

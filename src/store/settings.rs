@@ -24,22 +24,30 @@ use crate::domain::hours::{ClientHourRule, LongerSessions};
 use crate::domain::measures::CustomScale;
 use crate::domain::supervision::SupervisionRule;
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(default, deny_unknown_fields)]
+/// The therapist's settings: the contents of `config.json` in the data
+/// folder. Every setting may be left out, for its default; one Rapport does
+/// not know is refused.
 pub struct Settings {
     /// Notes finalise by themselves this many hours after the session;
     /// null for never.
+    #[schemars(range(min = *bounds::FINALISE_AFTER_HOURS.start(), max = *bounds::FINALISE_AFTER_HOURS.end()))]
     pub finalise_after_hours: Option<u32>,
     /// How many daily snapshots to keep.
+    #[schemars(range(min = *bounds::KEEP_BACKUPS.start(), max = *bounds::KEEP_BACKUPS.end()))]
     pub keep_backups: usize,
     /// Hide the app's screen after this many idle minutes; null for never.
+    #[schemars(range(min = *bounds::BLANK_AFTER_MINUTES.start(), max = *bounds::BLANK_AFTER_MINUTES.end()))]
     pub blank_after_minutes: Option<u32>,
     /// Custom outcome measures (CORE-10, WSAS, a service's own).
+    #[schemars(length(max = bounds::CUSTOM_SCALES))]
     pub measures: Vec<CustomScale>,
     /// In a synced folder, the app syncs when it starts and when it quits.
     pub sync_on_start_and_quit: bool,
     /// A held session this long, up to an hour, counts as one client hour;
     /// a shorter one its minutes (50; 30 for work with young people).
+    #[schemars(range(min = *bounds::CLIENT_HOUR_FROM_MINUTES.start(), max = *bounds::CLIENT_HOUR_FROM_MINUTES.end()))]
     pub client_hour_from_minutes: u32,
     /// A session longer than an hour counts as one hour, or its minutes.
     pub longer_sessions_count: LongerSessions,
@@ -47,6 +55,7 @@ pub struct Settings {
     /// `"trainee"` (also 1:8 and every two weeks).
     pub supervision_rule: SupervisionRule,
     /// The client hours to reach (450 for BACP accreditation); null for none.
+    #[schemars(range(min = *bounds::TARGET_CLIENT_HOURS.start(), max = *bounds::TARGET_CLIENT_HOURS.end()))]
     pub target_client_hours: Option<u32>,
 }
 

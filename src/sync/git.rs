@@ -292,9 +292,8 @@ fn wait_within(mut child: std::process::Child, deadline: Instant) -> Result<Opti
         if Instant::now() >= deadline {
             // The group git leads (its pid is the group's id): git, ssh,
             // git-remote-https, whatever they started.
-            if let Ok(group) = i32::try_from(child.id()) {
-                // SAFETY: kill has no memory effects; a negative pid names a group.
-                unsafe { libc::kill(-group, libc::SIGKILL) };
+            if let Some(group) = i32::try_from(child.id()).ok().and_then(rustix::process::Pid::from_raw) {
+                let _ = rustix::process::kill_process_group(group, rustix::process::Signal::KILL);
             }
             let _ = child.kill();
             let _ = child.wait();

@@ -253,10 +253,11 @@ fn merge(git: &Git, codec: Codec, head: &str, theirs: &str, now: NaiveDateTime) 
     };
     // What the other device brings is checked before git merges anything;
     // a client file that cannot be used here is held back.
-    let mut hold: Vec<String> = tracked::check_incoming(git, codec, &base, theirs, tracked::Logs::MayLack)?
-        .into_iter()
-        .map(|u| u.stem)
-        .collect();
+    let mut hold: Vec<String> =
+        tracked::check_incoming(git, codec, &base, theirs, tracked::Logs::MayLack, &mut crate::progress::Quiet)?
+            .into_iter()
+            .map(|u| u.stem)
+            .collect();
     let forward = base == head;
     let their_tree = git.run(&["rev-parse", &format!("{theirs}^{{tree}}")])?;
     let tree = if forward {
@@ -313,7 +314,7 @@ fn merge(git: &Git, codec: Codec, head: &str, theirs: &str, now: NaiveDateTime) 
     let tree = missing::keep_in_tree(git, codec, head, theirs, &tree)?;
     let tree = kept::logs(git, codec, &base, head, theirs, &tree)?;
     let tree = guard::changed_there(git, codec, head, &base, &tree, now)?;
-    tracked::check_incoming(git, codec, head, &tree, tracked::Logs::Whole)?;
+    tracked::check_incoming(git, codec, head, &tree, tracked::Logs::Whole, &mut crate::progress::Quiet)?;
     if forward && tree == their_tree {
         return Ok(theirs.to_string());
     }

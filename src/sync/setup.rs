@@ -11,6 +11,7 @@ use super::codec::Codec;
 use super::git::Git;
 use super::tracked::{ATTRIBUTES, GITIGNORE, INFO_ATTRIBUTES};
 use super::{BRANCH, host_name, state, work};
+use crate::progress::Progress;
 use crate::store::Store;
 use crate::store::atomic::{create_private_dir, write_atomic};
 use crate::store::crash;
@@ -126,7 +127,9 @@ fn holds_anything(git: &Git, url: &str) -> Result<bool> {
 /// `rapport sync init REMOTE`: the data folder becomes a git working tree
 /// holding the practice, pushed to an empty REMOTE. Says what it did. An
 /// encrypted practice (`keys`) sends only ciphertext, and its key file.
-pub fn init(store: &Store, remote: &str, now: NaiveDateTime) -> Result<String> {
+/// `progress` is told client file by client file as they are given ids
+/// without names (a plain practice only; an encrypted one has nothing to rename).
+pub fn init(store: &Store, remote: &str, now: NaiveDateTime, progress: &mut dyn Progress) -> Result<String> {
     let (root, keys) = (store.root(), store.keys());
     let git = Git::new(root).within_one_deadline();
     refuse_a_repository(&git)?;
@@ -147,7 +150,7 @@ pub fn init(store: &Store, remote: &str, now: NaiveDateTime) -> Result<String> {
     // Before the first commit: from then on no name is in a file name or a
     // log line the remote keeps.
     let tag = state::new_tag(&[])?;
-    let renamed = store.give_name_free_ids_locked(&tag, now)?;
+    let renamed = store.give_name_free_ids_locked(&tag, now, progress)?;
     let set_up = || -> Result<()> {
         // First the mark that says so, which makes the folder not yet synced
         // for every command until the last step of the set-up removes it.
@@ -218,7 +221,15 @@ pub struct Cloned {
 /// `rapport sync clone REMOTE`: the practice REMOTE holds, onto this
 /// device, into a new or empty data folder. An encrypted practice is
 /// opened with `passphrase()` to check what comes before it is written.
-pub fn clone(root: &Path, remote: &str, now: NaiveDateTime, passphrase: &dyn Fn() -> Result<String>) -> Result<Cloned> {
+/// `progress` is told file by file as what came is checked, before any of
+/// it is written.
+pub fn clone(
+    root: &Path,
+    remote: &str,
+    now: NaiveDateTime,
+    passphrase: &dyn Fn() -> Result<String>,
+    progress: &mut dyn Progress,
+) -> Result<Cloned> {
     // A clone killed part way left its mark: it is made again from the start.
     if crate::store::synced::holds_a_practice(root) && !state::setting_up(root) {
         bail!(
@@ -234,7 +245,7 @@ pub fn clone(root: &Path, remote: &str, now: NaiveDateTime, passphrase: &dyn Fn(
     if state::setting_up(root) {
         undo_clone(&git);
     }
-    let fetch = || -> Result<Cloned> {
+    let mut fetch = || -> Result<Cloned> {
         state::begin_setting_up(root, state::SettingUp::Clone)?;
         git.run(&["init", "-q", "-b", BRANCH])?;
         configure(&git)?;
@@ -262,7 +273,7 @@ pub fn clone(root: &Path, remote: &str, now: NaiveDateTime, passphrase: &dyn Fn(
         let empty = work::empty_tree(&git)?;
         let codec = Codec::new(keys.as_ref());
         if let Some(u) =
-            super::tracked::check_incoming(&git, codec, &empty, &theirs, super::tracked::Logs::Whole)?.first()
+            super::tracked::check_incoming(&git, codec, &empty, &theirs, super::tracked::Logs::Whole, progress)?.first()
         {
             bail!(super::tracked::cannot_use(&format!("clients/{}", u.stem), &u.why));
         }

@@ -138,14 +138,24 @@ pub struct Unusable {
 /// client files that do not read as a record that passes every check are
 /// returned (the caller holds them back, or refuses); versions held back
 /// (see `held.rs`) are only held to their size. Nothing is written.
-pub fn check_incoming(git: &Git, codec: Codec, from: &str, to: &str, logs: Logs) -> Result<Vec<Unusable>> {
+/// `progress` is told file by file.
+pub fn check_incoming(
+    git: &Git,
+    codec: Codec,
+    from: &str,
+    to: &str,
+    logs: Logs,
+    progress: &mut dyn crate::progress::Progress,
+) -> Result<Vec<Unusable>> {
     let found = changes(git, from, to)?;
+    let mut steps = crate::progress::Steps::new(found.len(), progress);
     let mut unusable = Vec::new();
     // A practice encrypted or decrypted on the other device is said first.
     if let Some(why) = found.iter().filter(|c| c.path == IDENTITY_FILE).find_map(|c| other_side(codec, c)) {
         bail!(why);
     }
     for c in &found {
+        steps.one();
         if super::held::parse(&c.path, codec.encrypted()).is_some() {
             let size = match &c.object {
                 Some(o) => git.run(&["cat-file", "-s", o])?.parse().unwrap_or(u64::MAX),

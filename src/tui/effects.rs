@@ -142,7 +142,7 @@ fn perform(store: &Store, effect: Effect, now: NaiveDateTime) -> Option<Action> 
         }
         Effect::Restore { client, snapshot, answers } => {
             use crate::practice::{Outcome, restore};
-            match restore::restore(store, &snapshot, Some(&client), &answers, now) {
+            match restore::restore(store, &snapshot, Some(&client), &answers, now, &mut crate::progress::Quiet) {
                 Ok(Outcome::Asks(questions)) => Action::RestoreQuestions { client, snapshot, answers, questions },
                 Ok(Outcome::Done(restored)) => match store.load(&client) {
                     Ok(record) => Action::RecordSaved {

@@ -170,7 +170,7 @@ fn sync_init_gives_each_client_an_id_free_of_names_wherever_a_remote_or_a_restor
     super::erasure::erase(&p, l, &bart, "Bartholomew Quince");
     assert!(fails(&p, l, EVENING, &["review", "bartholomew-quince"]).contains("no client matches"));
     let evening = chrono::NaiveDateTime::parse_from_str(EVENING, "%Y-%m-%d %H:%M").unwrap();
-    rapport::store::Store::encrypt_folder(l, "a long passphrase", evening).unwrap();
+    rapport::store::Store::encrypt_folder(l, "a long passphrase", evening, &mut rapport::progress::Quiet).unwrap();
     assert!(!l.join("old-ids.json").exists());
 }
 

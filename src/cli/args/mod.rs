@@ -266,6 +266,24 @@ pub enum Command {
         #[command(subcommand)]
         command: Option<SyncCommand>,
     },
+    /// Print the completion script for a shell (see docs/commands.md for where it goes)
+    Completions {
+        /// The shell: bash, zsh, fish, elvish or powershell
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Write the manual pages into a folder: rapport.1, and one for each command (rapport-note.1, …)
+    Man {
+        /// The folder to write them into (made if it is not there)
+        #[arg(long, value_name = "DIR")]
+        out: PathBuf,
+    },
+    /// Print the JSON Schema of a file Rapport writes, for another program (see docs/format.md)
+    Schema {
+        /// Which file: a client's record (clients/<id>.json) or the settings (config.json)
+        #[arg(value_enum, default_value_t = crate::store::schema::FileKind::Client)]
+        kind: crate::store::schema::FileKind,
+    },
 }
 
 #[derive(Debug, Subcommand)]

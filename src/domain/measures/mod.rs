@@ -55,6 +55,21 @@ impl MeasureKind {
     }
 }
 
+impl schemars::JsonSchema for MeasureKind {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "MeasureKind".into()
+    }
+
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({
+            "type": "string",
+            "minLength": 1,
+            "description": "Which measure: ors, srs, phq-9, gad-7, or the key of one of the file's scales (its name in lower case: core-10).",
+            "examples": ["ors", "srs", "phq-9", "gad-7", "core-10"],
+        })
+    }
+}
+
 impl From<String> for MeasureKind {
     fn from(key: String) -> MeasureKind {
         match key.as_str() {

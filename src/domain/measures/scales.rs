@@ -8,7 +8,7 @@ use super::{MeasureKind, Score, folded};
 use crate::domain::bounds::{self, check_number};
 
 /// Whether a higher total means the client is doing better (ORS) or worse (PHQ-9).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum HigherIs {
     Better,
@@ -17,7 +17,7 @@ pub enum HigherIs {
 
 /// A scale defined by the therapist, for CORE-10, WSAS or a service's own.
 /// Items score whole numbers from 0 to `item_max`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CustomScale {
     /// As shown and typed: "CORE-10".

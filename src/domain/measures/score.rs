@@ -89,6 +89,21 @@ impl Serialize for Score {
     }
 }
 
+impl schemars::JsonSchema for Score {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Score".into()
+    }
+
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({
+            "type": "number",
+            "minimum": 0,
+            "maximum": MAX_WHOLE,
+            "description": "A score or a total: a whole number, or one with one decimal (6.5).",
+        })
+    }
+}
+
 impl<'de> Deserialize<'de> for Score {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Score, D::Error> {
         struct V;

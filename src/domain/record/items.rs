@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 
 use super::{ContactId, DetailId, GoalId, QuestionId, SessionId, TaskId, WatchId};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum TaskStatus {
     Open,
@@ -25,7 +25,7 @@ impl TaskStatus {
 }
 
 /// Homework the therapist set.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Task {
     /// Short id within the client, `t1`, `t2`, …
     pub id: TaskId,
@@ -42,7 +42,7 @@ pub struct Task {
 }
 
 /// Something personal to remember, and perhaps to ask about.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct PersonalDetail {
     /// Short id within the client, `p1`, `p2`, …
     pub id: DetailId,
@@ -58,7 +58,7 @@ pub struct PersonalDetail {
     pub session: Option<SessionId>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema, clap::ValueEnum)]
 #[serde(rename_all = "snake_case")]
 pub enum GoalStatus {
     Active,
@@ -84,7 +84,7 @@ impl GoalStatus {
 }
 
 /// A goal of the therapy plan.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Goal {
     /// Short id within the client, `g1`, `g2`, …
     pub id: GoalId,
@@ -97,7 +97,7 @@ pub struct Goal {
 }
 
 /// Something to go carefully with.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct WatchFor {
     /// Short id within the client, `w1`, `w2`, …
     pub id: WatchId,
@@ -117,7 +117,7 @@ impl WatchFor {
 
 /// A question about this client to bring to supervision: kept until it is
 /// discussed there, then kept as discussed (with the day), never erased.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct SupervisionQuestion {
     /// Short id within the client, `q1`, `q2`, …
     pub id: QuestionId,
@@ -134,7 +134,7 @@ impl SupervisionQuestion {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema, clap::ValueEnum)]
 #[serde(rename_all = "snake_case")]
 pub enum Channel {
     Text,
@@ -166,7 +166,7 @@ impl Channel {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Direction {
     /// From the client to the therapist: may need a reply.
@@ -175,7 +175,7 @@ pub enum Direction {
 }
 
 /// A text, email, call or voicemail.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Contact {
     /// Short id within the client, `c1`, `c2`, …
     pub id: ContactId,

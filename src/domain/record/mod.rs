@@ -20,8 +20,11 @@ pub use parts::*;
 pub use sessions::*;
 
 /// One client's whole record: the contents of one `clients/<id>.json` file.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct ClientRecord {
+    /// The format the file is written in (see docs/format.md): a file of a
+    /// newer format is read, never written, by an older Rapport.
+    #[schemars(range(min = 1, max = super::SCHEMA_VERSION))]
     pub schema_version: u32,
     pub client: Client,
     #[serde(default)]
@@ -79,7 +82,7 @@ impl PartialEq for DeviceTag {
 }
 
 /// Who the client is and how to reach them.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Client {
     /// Stable id, also the file name (`clients/<id>.json`).
     pub id: ClientId,

@@ -9,7 +9,9 @@ use super::{AppointmentId, ContactId, DetailId, GoalId, MeasureId, QuestionId, S
 
 /// A part of a client's record, as a conflict from syncing names it (its
 /// serde name is the key of that part in a client file).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, strum::VariantArray)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, schemars::JsonSchema, strum::VariantArray,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum RecordPart {
     /// A value of the record itself, outside its lists (files of older

@@ -8,11 +8,12 @@ use super::{AppointmentId, MeasureId, SessionId};
 use crate::domain::measures::{CustomScale, MeasureKind, Score};
 
 /// One session held: the note written after it.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Session {
     /// Short id within the client, `s1`, `s2`, …
     pub id: SessionId,
     pub at: NaiveDateTime,
+    #[schemars(range(min = *crate::domain::bounds::MINUTES.start(), max = *crate::domain::bounds::MINUTES.end()))]
     pub minutes: u32,
     #[serde(default)]
     pub topics: Vec<String>,
@@ -140,7 +141,7 @@ impl Session {
 
 /// The seal on a finalised note: a hash of its content chained to the
 /// client's previously finalised note, so a later change shows.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Finalised {
     pub at: NaiveDateTime,
     /// Finalised automatically when its editing period ran out.
@@ -166,20 +167,21 @@ fn is_seal_v1(v: &u32) -> bool {
 }
 
 /// A dated correction to a finalised note.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Addendum {
     pub at: NaiveDateTime,
     pub text: String,
 }
 
 /// A booked appointment.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Appointment {
     /// Short id within the client, `a1`, `a2`, … (files before format 3
     /// have none; they are given one when read).
     #[serde(default)]
     pub id: AppointmentId,
     pub start: NaiveDateTime,
+    #[schemars(range(min = *crate::domain::bounds::MINUTES.start(), max = *crate::domain::bounds::MINUTES.end()))]
     pub minutes: u32,
     /// The note written for it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -194,7 +196,7 @@ pub struct Appointment {
 }
 
 /// Why a booked appointment was not held.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum NotHeld {
     /// The client called it off (the default, as before format 5).
@@ -231,7 +233,7 @@ impl NotHeld {
 
 /// An outcome or alliance measure taken: the item scores as given and
 /// their total, which Rapport adds up (see `measures`).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Measure {
     /// Short id within the client, `m1`, `m2`, …
     pub id: MeasureId,

@@ -13,6 +13,7 @@ use super::super::crash;
 use super::super::crypt::Keys;
 use super::super::{audit, is_export_tail, ledger, plain_export_token};
 use super::Direction;
+use crate::progress::{Progress, Steps};
 
 pub(super) fn files(dir: &Path, keep: impl Fn(&str) -> bool) -> Vec<PathBuf> {
     let Ok(entries) = fs::read_dir(dir) else { return Vec::new() };
@@ -95,9 +96,14 @@ pub(super) fn replace(from: &Path, to: &Path, bytes: &[u8]) -> Result<()> {
     Ok(())
 }
 
-/// Converts every file of the folder to `dir`'s side. Returns how many
-/// files changed and which were left.
-pub(super) fn convert(root: &Path, keys: &Keys, dir: Direction) -> Result<(usize, Vec<String>)> {
+/// Converts every file of the folder to `dir`'s side, telling `progress`
+/// file by file. Returns how many files changed and which were left.
+pub(super) fn convert(
+    root: &Path,
+    keys: &Keys,
+    dir: Direction,
+    progress: &mut dyn Progress,
+) -> Result<(usize, Vec<String>)> {
     sweep(root);
     remove_index(root)?;
     let enc = dir == Direction::Encrypt;
@@ -106,8 +112,22 @@ pub(super) fn convert(root: &Path, keys: &Keys, dir: Direction) -> Result<(usize
     // The clients, by the name their file has once converted → their id.
     let mut ids: HashMap<String, String> = HashMap::new();
     let live = root.join("clients");
-    for d in client_dirs(root) {
-        for path in files(&d, |n| n.ends_with(".json") || n.ends_with(".age")) {
+    let from_ext = if enc { ".json" } else { ".age" };
+    let (drafts, exports) = (root.join("drafts"), root.join("exports"));
+    let client_files: Vec<(PathBuf, Vec<PathBuf>)> = client_dirs(root)
+        .into_iter()
+        .map(|d| {
+            let in_it = files(&d, |n| n.ends_with(".json") || n.ends_with(".age"));
+            (d, in_it)
+        })
+        .collect();
+    let total = client_files.iter().map(|(_, f)| f.len()).sum::<usize>()
+        + files(&drafts, |n| n.ends_with(from_ext)).len()
+        + files(&exports, |n| n.ends_with(".age") != enc).len();
+    let mut steps = Steps::new(total, progress);
+    for (d, in_it) in client_files {
+        for path in in_it {
+            steps.one();
             let is_age = path.extension().is_some_and(|x| x == "age");
             let plain = if is_age { keys.decrypt(&fs::read(&path)?) } else { Some(fs::read(&path)?) };
             let Some(plain) = plain else {
@@ -136,9 +156,8 @@ pub(super) fn convert(root: &Path, keys: &Keys, dir: Direction) -> Result<(usize
             }
         }
     }
-    let drafts = root.join("drafts");
-    let from_ext = if enc { ".json" } else { ".age" };
     for path in files(&drafts, |n| n.ends_with(from_ext)) {
+        steps.one();
         let stem = path.file_stem().and_then(|s| s.to_str()).unwrap_or("").to_string();
         let bytes = fs::read(&path)?;
         if enc {
@@ -172,9 +191,9 @@ pub(super) fn convert(root: &Path, keys: &Keys, dir: Direction) -> Result<(usize
             None => left.push(format!("{} could not be decrypted", age_log.display())),
         }
     }
-    let exports = root.join("exports");
     let all_ids: Vec<&String> = ids.values().collect();
     for path in files(&exports, |n| n.ends_with(".age") != enc) {
+        steps.one();
         let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("").to_string();
         let bytes = fs::read(&path)?;
         if enc {
@@ -203,6 +222,7 @@ pub(super) fn convert(root: &Path, keys: &Keys, dir: Direction) -> Result<(usize
     crash::point("convert.ledger");
     ledger::reencode(root, keys, to).context("converting the ledger")?;
     remove_index(root)?;
+    steps.finish();
     Ok((done, left))
 }
 

@@ -55,14 +55,19 @@ impl Store {
     /// app is open in a window (its note would lose its client), a client
     /// file cannot be read or has a copy, or the ledger's chain is broken.
     /// Returns how many clients were given new ids (besides those only a
-    /// snapshot holds).
-    pub(crate) fn give_name_free_ids_locked(&self, tag: &str, now: NaiveDateTime) -> Result<usize> {
+    /// snapshot holds). `progress` is told client file by client file.
+    pub(crate) fn give_name_free_ids_locked(
+        &self,
+        tag: &str,
+        now: NaiveDateTime,
+        progress: &mut dyn crate::progress::Progress,
+    ) -> Result<usize> {
         if self.keys.is_some() {
             // An encrypted folder names its files by a keyed hash already.
             return Ok(0);
         }
         if let Some(journal) = self.read_journal()? {
-            self.carry_new_ids(&journal)?;
+            self.carry_new_ids(&journal, &mut crate::progress::Quiet)?;
         }
         // Every client a file is kept of: the live ones, and those only a
         // snapshot still holds (erased since), whom a restore would bring back.
@@ -109,7 +114,7 @@ impl Store {
         crash::point("new-ids.journal");
         write_atomic(&journal_path(self.root()), &serde_json::to_vec_pretty(&journal)?)?;
         sync_folder(self.root())?;
-        self.carry_new_ids(&journal)?;
+        self.carry_new_ids(&journal, progress)?;
         Ok(self.client_files()?.len())
     }
 
@@ -121,7 +126,7 @@ impl Store {
         }
         let _lock = self.lock()?;
         if let Some(journal) = self.read_journal()? {
-            self.carry_new_ids(&journal)?;
+            self.carry_new_ids(&journal, &mut crate::progress::Quiet)?;
             self.notice(
                 "a `rapport sync init` was stopped while it gave clients ids without their names; that is \
                  finished now (`rapport client list` shows the new ids)"
@@ -193,11 +198,14 @@ impl Store {
 
     /// Puts each new id of `journal` everywhere its old id still is, then
     /// removes the journal. Safe to run again on a half-renamed folder.
-    fn carry_new_ids(&self, journal: &Journal) -> Result<()> {
+    fn carry_new_ids(&self, journal: &Journal, progress: &mut dyn crate::progress::Progress) -> Result<()> {
         let root = self.root();
         let ids = &journal.ids;
-        for dir in client_dirs(root) {
+        let dirs = client_dirs(root);
+        let mut steps = crate::progress::Steps::new(dirs.len() * ids.len(), progress);
+        for dir in dirs {
             for (old, new) in ids {
+                steps.one();
                 let from = dir.join(format!("{old}.json"));
                 if from.exists() {
                     crash::point("new-ids.rename");

@@ -25,6 +25,7 @@ use serde::{Deserialize, Serialize};
 use super::Store;
 use super::atomic::{sync_folder, write_atomic};
 use super::crypt::{IDENTITY_FILE, Keys, is_encrypted};
+use crate::progress::Progress;
 
 mod files;
 mod ids;
@@ -150,7 +151,13 @@ impl Store {
     /// `passphrase`, after a snapshot of its state; or finishes an
     /// encryption that was interrupted, or undoes an interrupted decryption
     /// (both with the folder's passphrase).
-    pub fn encrypt_folder(root: &Path, passphrase: &str, now: NaiveDateTime) -> Result<Converted> {
+    /// `progress` is told file by file.
+    pub fn encrypt_folder(
+        root: &Path,
+        passphrase: &str,
+        now: NaiveDateTime,
+        progress: &mut dyn Progress,
+    ) -> Result<Converted> {
         let plain = Store::for_conversion(root, None)?;
         let _lock = plain.lock()?;
         let state = read_state(root).transpose()?;
@@ -185,7 +192,7 @@ impl Store {
             super::crash::point("convert.key");
             keys.write(root, passphrase)?;
         }
-        let (files, left) = convert(root, &keys, Direction::Encrypt)?;
+        let (files, left) = convert(root, &keys, Direction::Encrypt, progress)?;
         finish_state(root)?;
         let store = Store::for_conversion(root, Some(keys))?;
         store.audit(now, "folder encrypted", "", "");
@@ -195,7 +202,13 @@ impl Store {
     /// Turns the encrypted folder at `root` back into plain files, after a
     /// snapshot; or finishes an interrupted decryption, or undoes an
     /// interrupted encryption.
-    pub fn decrypt_folder(root: &Path, passphrase: &str, now: NaiveDateTime) -> Result<Converted> {
+    /// `progress` is told file by file.
+    pub fn decrypt_folder(
+        root: &Path,
+        passphrase: &str,
+        now: NaiveDateTime,
+        progress: &mut dyn Progress,
+    ) -> Result<Converted> {
         let plain = Store::for_conversion(root, None)?;
         let lock = plain.lock()?;
         let state = read_state(root).transpose()?;
@@ -222,7 +235,7 @@ impl Store {
             }
         };
         write_state(root, Direction::Decrypt, now, &snapshot)?;
-        let (files, left) = convert(root, &keys, Direction::Decrypt)?;
+        let (files, left) = convert(root, &keys, Direction::Decrypt, progress)?;
         let undecryptable: Vec<&String> = left
             .iter()
             .filter(|l| l.ends_with("could not be decrypted") || l.ends_with("to no client in the folder"))

@@ -19,7 +19,7 @@ impl IndexDir {
     pub fn refresh(
         &self,
         files: &[(String, PathBuf)],
-        load: impl Fn(&str, PathBuf) -> super::super::ClientFile,
+        mut load: impl FnMut(&str, PathBuf) -> super::super::ClientFile,
         clients_mtime: u128,
         seen: super::super::Others,
     ) -> anyhow::Result<Vec<IndexEntry>> {
