@@ -195,7 +195,7 @@ visible_fields! {
     Client { show: id, name, preferred_name, pronouns, phone, email; keep: preferred_channel, created, archived }
     ClientProfile { show: name, preferred_name, pronouns, phone, email; keep: preferred_channel }
     Session {
-        show: id, topics, feedback, observations, plan, notes, addenda;
+        show: id, topics, feedback, observations, plan, notes, assessment, intervention, addenda;
         keep: at, minutes, appointment, finalised
     }
     Addendum { show: text; keep: at }

@@ -2403,3 +2403,25 @@ fn a_question_kept_from_the_review_is_in_the_review_the_record_and_the_practice_
     assert!(practice.contains("To bring to supervision (3)"), "{practice}");
     assert!(practice.contains("María López, q1: am I rushing her?") || practice.contains(", q1: am I rushing her?"));
 }
+
+#[test]
+fn in_soap_the_note_form_goes_heading_by_heading_and_the_pane_heads_the_note_so() {
+    let mut app = App::demo_with(|store| {
+        fs::write(store.root().join("config.json"), r#"{"note_format": "soap"}"#).unwrap();
+    });
+    app.press("n");
+    let form = app.screen(80, 24);
+    assert!(form.contains("▸ S Topics"), "{form}");
+    assert!(
+        form.contains("O Observations") && form.contains("A Assessment") && form.contains("· Intervention"),
+        "{form}"
+    );
+    // Tab goes Subjective (topics, feedback), then Objective.
+    app.press("Tab Tab");
+    assert!(app.screen(80, 24).contains("▸ O Observations"), "{}", app.screen(80, 24));
+    app.press("Tab Tab");
+    app.type_text("improving; no risk");
+    let Screen::NoteForm(form) = &app.rt.model.screen else { panic!("the note form") };
+    let note = form.to_new_session(&[]).unwrap();
+    assert_eq!(note.assessment, "improving; no risk", "the fourth Tab reaches the Assessment");
+}

@@ -47,8 +47,8 @@ pub fn run(
             record::verify(record::Verify { client, restart_ledger, anchor, against }, store, now, out)
         }
 
-        Command::Export { client, format, out: file, plain } => {
-            record::export(client, format, file, plain, store, now, out)
+        Command::Export { client, format, out: file, plain, note_format } => {
+            record::export(record::Exporting { client, format, file, plain, note_format }, store, now, out)
         }
         Command::Hours { from, to, by, csv, json } => {
             hours::hours(hours::Asked { from, to, by, csv, json }, store, now, out)

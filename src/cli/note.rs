@@ -103,13 +103,15 @@ pub(super) fn note(
         personal: n.personal,
         plan: n.plan.unwrap_or_default(),
         notes: n.text.unwrap_or_default(),
+        assessment: n.assessment.unwrap_or_default(),
+        intervention: n.intervention.unwrap_or_default(),
         appointment: None,
         ..Default::default()
     };
     if new.is_empty() {
         bail!(
             "the note is empty: give at least one of --topic, --feedback, --observation, --task, --personal, \
-             --plan or --text"
+             --plan, --assessment, --intervention or --text"
         );
     }
     let client = find(store, &n.client)?;

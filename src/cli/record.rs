@@ -133,19 +133,26 @@ pub(super) fn verify(asked: Verify, store: &Store, now: NaiveDateTime, out: &mut
     Ok(())
 }
 
+/// What `rapport export` was asked.
+pub(super) struct Exporting {
+    pub client: String,
+    pub format: ExportFormat,
+    pub file: Option<std::path::PathBuf>,
+    pub plain: bool,
+    pub note_format: Option<crate::domain::note_format::NoteFormat>,
+}
+
 /// A client's whole record, as Markdown or JSON.
-pub(super) fn export(
-    client: String,
-    format: ExportFormat,
-    file: Option<std::path::PathBuf>,
-    plain: bool,
-    store: &Store,
-    now: NaiveDateTime,
-    out: &mut dyn Write,
-) -> Result<()> {
+pub(super) fn export(asked: Exporting, store: &Store, now: NaiveDateTime, out: &mut dyn Write) -> Result<()> {
+    let Exporting { client, format, file, plain, note_format } = asked;
     let r = load(store, &client)?;
     let text = match format {
-        ExportFormat::Markdown => crate::domain::export::to_markdown(&r, now, store.settings().policy()),
+        ExportFormat::Markdown => crate::domain::export::to_markdown(
+            &r,
+            now,
+            store.settings().policy(),
+            note_format.unwrap_or(store.settings().note_format),
+        ),
         ExportFormat::Json => match store.newer_file_as_json(&r.client.id)? {
             // A newer Rapport's file: all of it, not just what this build knows.
             Some(whole) => json_inert(serde_json::to_string_pretty(&whole)?) + "\n",

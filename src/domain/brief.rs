@@ -77,6 +77,9 @@ pub fn brief(r: &ClientRecord, code: &str, now: NaiveDateTime) -> String {
             observations: _,
             plan: _,
             notes: _,
+            // The clinician's own words stay in the record too.
+            assessment: _,
+            intervention: _,
             appointment: _,
             finalised: _,
             addenda: _,

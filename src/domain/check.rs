@@ -45,6 +45,8 @@ impl ClientRecord {
                 observations,
                 plan,
                 notes,
+                assessment,
+                intervention,
                 appointment,
                 finalised,
                 addenda,
@@ -58,6 +60,8 @@ impl ClientRecord {
             }
             check_text(&what("the plan"), plan)?;
             check_text(&what("the notes"), notes)?;
+            check_text(&what("the assessment"), assessment)?;
+            check_text(&what("the intervention"), intervention)?;
             if let Some(a) = appointment {
                 check_time(&what("the appointment"), *a)?;
             }

@@ -1,6 +1,7 @@
 //! The whole record as one readable document: for a client's access
 //! request, supervision, or handing over to a colleague.
 
+use crate::domain::note_format::{NoteFormat, NotePart};
 use chrono::NaiveDateTime;
 
 use super::appointments::AppointmentState;
@@ -116,7 +117,7 @@ fn measures(out: &mut String, r: &ClientRecord, now: NaiveDateTime) {
 
 /// The record as Markdown, exported at `now` (notes past their editing
 /// period under `policy` are final), with control characters made visible.
-pub fn to_markdown(r: &ClientRecord, now: NaiveDateTime, policy: FinalisePolicy) -> String {
+pub fn to_markdown(r: &ClientRecord, now: NaiveDateTime, policy: FinalisePolicy, format: NoteFormat) -> String {
     // Every part named: one added to the record does not compile until it
     // is exported or said not to be.
     let ClientRecord {
@@ -227,6 +228,8 @@ pub fn to_markdown(r: &ClientRecord, now: NaiveDateTime, policy: FinalisePolicy)
             observations,
             plan,
             notes,
+            assessment,
+            intervention,
             // The note's time is the appointment's.
             appointment: _,
             finalised,
@@ -238,6 +241,25 @@ pub fn to_markdown(r: &ClientRecord, now: NaiveDateTime, policy: FinalisePolicy)
             None => ", not final yet".to_string(),
         };
         out.push_str(&format!("### {} · {minutes} min ({id}{state})\n\n", format_datetime(*at)));
+        if format != NoteFormat::Rapport {
+            // The same note under the format's headings: every part, once.
+            for (heading, parts) in crate::domain::note_format::headed(r, s, format) {
+                out.push_str(&format!("**{}**\n\n", heading.title));
+                for (part, lines) in parts {
+                    match lines.as_slice() {
+                        [one] if !matches!(part, NotePart::Topics | NotePart::Feedback | NotePart::Observations) => {
+                            out.push_str(&format!("- {}: {one}\n", part.label()))
+                        }
+                        _ => out.push_str(&format!("- {}: {}\n", part.label(), lines.join("; "))),
+                    }
+                }
+                out.push('\n');
+            }
+            for a in addenda {
+                out.push_str(&format!("> Addendum {}: {}\n\n", format_datetime(a.at), a.text));
+            }
+            continue;
+        }
         list(&mut out, "Topics", topics);
         list(&mut out, "Client feedback", feedback);
         list(&mut out, "Observations", observations);
@@ -246,6 +268,12 @@ pub fn to_markdown(r: &ClientRecord, now: NaiveDateTime, policy: FinalisePolicy)
         list(&mut out, "Tasks set", &set);
         if !plan.is_empty() {
             out.push_str(&format!("**Plan for next time:** {plan}\n\n"));
+        }
+        if !assessment.is_empty() {
+            out.push_str(&format!("**Assessment:** {assessment}\n\n"));
+        }
+        if !intervention.is_empty() {
+            out.push_str(&format!("**Intervention:** {intervention}\n\n"));
         }
         if !notes.is_empty() {
             out.push_str(&format!("{notes}\n\n"));

@@ -47,6 +47,11 @@ struct Content<'a> {
     plan: &'a str,
     notes: &'a str,
     appointment: Option<NaiveDateTime>,
+    // Left out when empty, so every seal made before they existed holds.
+    #[serde(skip_serializing_if = "str::is_empty")]
+    assessment: &'a str,
+    #[serde(skip_serializing_if = "str::is_empty")]
+    intervention: &'a str,
 }
 
 /// SHA-256 of the previous hash and the session's content, in hex.
@@ -63,6 +68,8 @@ pub fn content_hash(s: &Session, prev: &str) -> String {
         plan,
         notes,
         appointment,
+        assessment,
+        intervention,
         // The seal itself, and the corrections added beneath it later.
         finalised: _,
         addenda: _,
@@ -77,6 +84,8 @@ pub fn content_hash(s: &Session, prev: &str) -> String {
         plan,
         notes,
         appointment: *appointment,
+        assessment,
+        intervention,
     };
     let mut h = Sha256::new();
     h.update(prev.as_bytes());
@@ -229,6 +238,8 @@ impl ClientRecord {
             personal,
             plan,
             notes,
+            assessment,
+            intervention,
             appointment: _,
             measures,
             scales,
@@ -258,6 +269,8 @@ impl ClientRecord {
             personal,
             plan: text(&old.plan, plan),
             notes: text(&old.notes, notes),
+            assessment: text(&old.assessment, assessment),
+            intervention: text(&old.intervention, intervention),
             appointment: None,
             measures,
             scales,

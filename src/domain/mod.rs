@@ -17,6 +17,7 @@ pub mod hours;
 mod ids;
 pub mod measures;
 pub mod merge;
+pub mod note_format;
 pub mod profile;
 mod record;
 pub mod summary;
@@ -34,8 +35,9 @@ pub use record::*;
 /// newer and never writes it back without them. 5: watch-for items are
 /// resolved (dated), never erased; a cancelled appointment says why it was
 /// not held (by the client, by the therapist, did not attend). 6:
-/// questions to bring to supervision.
-pub const SCHEMA_VERSION: u32 = 6;
+/// questions to bring to supervision. 7: a note's assessment and
+/// intervention.
+pub const SCHEMA_VERSION: u32 = 7;
 
 /// "Maria Lopez (Mari)", or just the name: the one way a client is named in
 /// lists, headings and messages.

@@ -152,6 +152,8 @@ pub fn count<'a>(
                 observations: _,
                 plan: _,
                 notes: _,
+                assessment: _,
+                intervention: _,
                 // A note counts with its appointment or without one.
                 appointment: _,
                 finalised: _,

@@ -51,7 +51,8 @@ impl Store {
         let path = dir.join(format!("{}-{}.md", self.export_token(id), now.format("%Y-%m-%d_%H%M")));
         let path = self.write_export(
             &path,
-            crate::domain::export::to_markdown(&record, now, self.settings().policy()).as_bytes(),
+            crate::domain::export::to_markdown(&record, now, self.settings().policy(), self.settings().note_format)
+                .as_bytes(),
             false,
         )?;
         self.audit(now, "export", id.as_str(), "markdown");

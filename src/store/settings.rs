@@ -22,6 +22,7 @@ use crate::domain::bounds::{self, check_number};
 use crate::domain::finalise::FinalisePolicy;
 use crate::domain::hours::{ClientHourRule, LongerSessions};
 use crate::domain::measures::CustomScale;
+use crate::domain::note_format::NoteFormat;
 use crate::domain::supervision::SupervisionRule;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
@@ -54,6 +55,8 @@ pub struct Settings {
     /// What a month of supervision must reach: `"monthly"` (1.5 hours) or
     /// `"trainee"` (also 1:8 and every two weeks).
     pub supervision_rule: SupervisionRule,
+    /// How notes are headed and ordered: `"rapport"`, `"soap"`, `"dap"` or `"birp"`.
+    pub note_format: NoteFormat,
     /// The client hours to reach (450 for BACP accreditation); null for none.
     #[schemars(range(min = *bounds::TARGET_CLIENT_HOURS.start(), max = *bounds::TARGET_CLIENT_HOURS.end()))]
     pub target_client_hours: Option<u32>,
@@ -71,6 +74,7 @@ impl Default for Settings {
             longer_sessions_count: LongerSessions::default(),
             supervision_rule: SupervisionRule::default(),
             target_client_hours: None,
+            note_format: NoteFormat::default(),
         }
     }
 }

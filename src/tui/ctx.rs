@@ -40,6 +40,8 @@ pub struct Ctx<'a> {
     pub roster: &'a Roster,
     /// When notes become read-only by themselves (the settings').
     pub policy: FinalisePolicy,
+    /// How notes are headed and ordered (the settings').
+    pub note_format: crate::domain::note_format::NoteFormat,
     /// The data folder is encrypted: nothing may reach the disk in plain text.
     pub encrypted: bool,
     /// The one key table, for help and for every hint on screen.

@@ -20,9 +20,10 @@ const fn f(key: &'static str, label: &'static str, hint: &'static str, one_line:
     Field { key, label, hint, one_line }
 }
 
-/// The fields in Tab order. Measures come last, so Shift-Tab from Topics
-/// reaches them at once (and drafts kept in field order still restore).
-pub const FIELDS: [Field; 10] = [
+/// The fields, in the order drafts were once kept in (new fields are added
+/// at the end, so an old positional draft still restores). The Tab order
+/// is the note format's (see `screens::note_form::fields::order`).
+pub const FIELDS: [Field; 12] = [
     f("topics", "Topics", "one topic per line", false),
     f("feedback", "Client feedback", "what they said about the therapy, the plan, the last task; one per line", false),
     f("tasks", "Tasks set", "homework, one task per line", false),
@@ -38,6 +39,8 @@ pub const FIELDS: [Field; 10] = [
         "one per line, each item's score in order: ORS 6 6.5 7 6 · SRS 9 9 9.5 9 · PHQ-9 … · GAD-7 …",
         false,
     ),
+    f("assessment", "Assessment", "your assessment: progress, formulation, risk", false),
+    f("intervention", "Intervention", "what you did: the approach and techniques used", false),
 ];
 
 /// A draft's fields are kept by name (`{"topics": "…", "when": "…"}`), so a

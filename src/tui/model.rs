@@ -81,6 +81,8 @@ pub struct Model {
     pub pending_session: Option<SessionId>,
     /// When notes become read-only by themselves.
     pub policy: FinalisePolicy,
+    /// How notes are headed and ordered (the settings').
+    pub note_format: crate::domain::note_format::NoteFormat,
     /// When the data folder was last checked for changes made elsewhere.
     pub last_refresh: NaiveDateTime,
     /// The screen is hidden behind a neutral panel.
@@ -135,6 +137,7 @@ impl Model {
             quit: false,
             pending_session: None,
             policy: FinalisePolicy::default(),
+            note_format: Default::default(),
             last_refresh: now,
             blanked: false,
             last_key: now,
@@ -257,6 +260,7 @@ macro_rules! ctx {
             size: $m.size,
             roster: &$m.roster,
             policy: $m.policy,
+            note_format: $m.note_format,
             encrypted: $m.encrypted,
             keys: &$crate::tui::keymap::TABLE,
             drafts: &$m.drafts,

@@ -61,6 +61,7 @@ pub fn open_model(store: &Store, now: NaiveDateTime, theme: Theme) -> Result<Mod
         .collect();
     let mut model = Model::new(index, drafts, now, theme);
     model.policy = store.settings().policy();
+    model.note_format = store.settings().note_format;
     model.encrypted = store.is_encrypted();
     model.blank_after_minutes = store.settings().blank_after_minutes;
     model.roster.custom_scales = store.settings().measures.clone();

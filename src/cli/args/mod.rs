@@ -167,6 +167,9 @@ pub enum Command {
         /// With encryption on: write the file unencrypted
         #[arg(long)]
         plain: bool,
+        /// The notes under the headings of this format, for this export [default: the setting note_format]
+        #[arg(long, value_enum)]
+        note_format: Option<crate::domain::note_format::NoteFormat>,
     },
     /// Client hours from the sessions held, by month or year, for an accreditation log
     Hours {
@@ -456,6 +459,12 @@ pub struct NoteArgs {
     /// Free-text notes
     #[arg(long)]
     pub text: Option<String>,
+    /// Your assessment: progress, formulation, risk (the A of SOAP and DAP)
+    #[arg(long)]
+    pub assessment: Option<String>,
+    /// What you did: the approach and techniques used (the I of BIRP)
+    #[arg(long)]
+    pub intervention: Option<String>,
     /// Save a note dated in the future without asking
     #[arg(long, short)]
     pub yes: bool,

@@ -21,12 +21,13 @@ impl NewSession {
             personal,
             plan,
             notes,
+            assessment,
+            intervention,
             measures,
         } = self;
         let lists = [topics, feedback, observations, tasks, personal];
         lists.iter().all(|l| l.iter().all(|s| s.trim().is_empty()))
-            && plan.trim().is_empty()
-            && notes.trim().is_empty()
+            && [plan, notes, assessment, intervention].iter().all(|t| t.trim().is_empty())
             && measures.is_empty()
     }
 }
@@ -93,6 +94,8 @@ impl ClientRecord {
             observations: clean_lines(&new.observations),
             plan: new.plan.trim().to_string(),
             notes: new.notes.trim_end().to_string(),
+            assessment: new.assessment.trim().to_string(),
+            intervention: new.intervention.trim().to_string(),
             appointment,
             finalised: None,
             addenda: Vec::new(),

@@ -463,6 +463,8 @@ fn note_fields(s: &Session) {
         observations: _,
         plan: _,
         notes: _,
+        assessment: _,
+        intervention: _,
         appointment: _,
         // A seal is never merged: the version whose seal holds stays in place.
         finalised: _,

@@ -27,6 +27,12 @@ pub struct Session {
     pub plan: String,
     #[serde(default)]
     pub notes: String,
+    /// The clinician's assessment: a formulation, progress, risk (format 7).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub assessment: String,
+    /// What the therapist did: the approach and techniques used (format 7).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub intervention: String,
     /// The appointment this note was written for, if any.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub appointment: Option<NaiveDateTime>,
@@ -51,12 +57,14 @@ impl Session {
             observations,
             plan,
             notes,
+            assessment,
+            intervention,
             // Not changed by an edit of the note's words.
             appointment: _,
             finalised: _,
             addenda: _,
         } = self;
-        let words = (topics, feedback, observations, plan, notes, at, minutes);
+        let words = (topics, feedback, observations, plan, notes, at, minutes, assessment, intervention);
         serde_json::to_string(&words).expect("a note's words serialise")
     }
 
@@ -70,8 +78,8 @@ impl Session {
         base: &str,
         mine: NewSession,
     ) -> Result<(NewSession, Vec<&'static str>), Vec<&'static str>> {
-        type Words = (Vec<String>, Vec<String>, Vec<String>, String, String, NaiveDateTime, u32);
-        let Ok((b_topics, b_feedback, b_observations, b_plan, b_notes, b_at, b_minutes)) =
+        type Words = (Vec<String>, Vec<String>, Vec<String>, String, String, NaiveDateTime, u32, String, String);
+        let Ok((b_topics, b_feedback, b_observations, b_plan, b_notes, b_at, b_minutes, b_assessment, b_intervention)) =
             serde_json::from_str::<Words>(base)
         else {
             return Err(vec!["the note"]);
@@ -107,6 +115,8 @@ impl Session {
             personal,
             plan,
             notes,
+            assessment,
+            intervention,
             appointment,
             measures,
             scales,
@@ -127,6 +137,22 @@ impl Session {
             ),
             plan: pick("Plan", b_plan, self.plan.clone(), plan.trim().to_string(), &mut kept, &mut both),
             notes: pick("Notes", b_notes, self.notes.clone(), notes.trim_end().to_string(), &mut kept, &mut both),
+            assessment: pick(
+                "Assessment",
+                b_assessment,
+                self.assessment.clone(),
+                assessment.trim().to_string(),
+                &mut kept,
+                &mut both,
+            ),
+            intervention: pick(
+                "Intervention",
+                b_intervention,
+                self.intervention.clone(),
+                intervention.trim().to_string(),
+                &mut kept,
+                &mut both,
+            ),
             at: Some(pick("When", b_at, self.at, at.unwrap_or(b_at), &mut kept, &mut both)),
             minutes: Some(pick("Minutes", b_minutes, self.minutes, minutes.unwrap_or(b_minutes), &mut kept, &mut both)),
             tasks,
@@ -261,6 +287,12 @@ pub struct NewSession {
     pub personal: Vec<String>,
     pub plan: String,
     pub notes: String,
+    /// The clinician's assessment.
+    #[serde(default)]
+    pub assessment: String,
+    /// The approach and techniques used.
+    #[serde(default)]
+    pub intervention: String,
     /// The appointment the note is written for: it takes the note's id.
     pub appointment: Option<AppointmentId>,
     /// Measures taken in the session: (kind, item scores), read from the

@@ -48,6 +48,9 @@ pub struct Summary {
     pub done_since_last: Vec<TaskItem>,
     pub personal: Vec<PersonalItem>,
     pub plan: Option<String>,
+    /// Your assessment at the last session, if you wrote one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub assessment: Option<String>,
     pub goals: Vec<GoalItem>,
     pub watch_for: Vec<String>,
     pub awaiting_reply: Vec<ReplyItem>,
@@ -221,6 +224,7 @@ pub fn summary(record: &ClientRecord, appointment: Option<&Appointment>, now: Na
         done_since_last,
         personal,
         plan: last.map(|s| s.plan.clone()).filter(|p| !p.is_empty()),
+        assessment: last.map(|s| s.assessment.clone()).filter(|a| !a.is_empty()),
         goals: record
             .goals
             .iter()

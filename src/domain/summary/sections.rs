@@ -253,6 +253,9 @@ impl Summary {
         if let Some(p) = &self.plan {
             plan.push(line(format!("Plan: {p}")));
         }
+        if let Some(a) = &self.assessment {
+            plan.push(with(format!("Your assessment: {a}"), Emphasis::Quiet));
+        }
         for g in &self.goals {
             let agreed = if g.agreed { "agreed" } else { "not yet agreed with the client" };
             plan.push(line(format!("Goal [{}] {} ({agreed})", g.id, g.text)));

@@ -24,6 +24,8 @@ pub fn session_text(r: &ClientRecord, s: &crate::domain::Session) -> String {
         observations,
         plan,
         notes,
+        assessment,
+        intervention,
         // Facts, not words; addenda are lines of their own (`Place::Addendum`).
         at: _,
         minutes: _,
@@ -38,6 +40,8 @@ pub fn session_text(r: &ClientRecord, s: &crate::domain::Session) -> String {
     parts.extend(r.tasks.iter().filter(|t| t.session.as_ref() == Some(id)).map(|t| t.text.as_str()));
     parts.extend(r.personal.iter().filter(|p| p.session.as_ref() == Some(id)).map(|p| p.text.as_str()));
     parts.push(plan);
+    parts.push(assessment);
+    parts.push(intervention);
     parts.push(notes);
     one_line(&parts.into_iter().filter(|p| !p.is_empty()).collect::<Vec<_>>().join(" · "))
 }

@@ -4,6 +4,7 @@
 
 use ratatui::text::Line;
 
+use crate::domain::note_format::{NoteFormat, NotePart};
 use crate::domain::time::format_datetime;
 use crate::domain::{ClientId, ClientRecord, Session, SessionId};
 use crate::tui::action::Action;
@@ -27,7 +28,7 @@ pub fn note_window<'a>(
     let key = (ctx.roster.generation, r.client.id.clone(), s.id.clone(), width);
     let mut cache = cache.borrow_mut();
     if cache.key.as_ref() != Some(&key) {
-        *cache = NoteCache { key: Some(key), items: body_items(r, s), ..Default::default() };
+        *cache = NoteCache { key: Some(key), items: body_items(r, s, ctx.note_format), ..Default::default() };
     }
     let head = header_lines(s, width, ctx);
     cache.head = head.len();
@@ -97,7 +98,7 @@ fn header_lines<'a>(s: &Session, width: usize, ctx: &Ctx) -> Vec<Line<'a>> {
 
 /// The body of one session note, with what it set: headings and the
 /// paragraphs under them, not yet wrapped.
-pub fn body_items(r: &ClientRecord, s: &Session) -> Vec<NoteItem> {
+pub fn body_items(r: &ClientRecord, s: &Session, format: NoteFormat) -> Vec<NoteItem> {
     let mut items = Vec::new();
     let mut section = |heading: &str, paragraphs: Vec<String>| {
         if paragraphs.is_empty() {
@@ -106,49 +107,82 @@ pub fn body_items(r: &ClientRecord, s: &Session) -> Vec<NoteItem> {
         items.push(NoteItem::Heading(heading.to_string()));
         items.extend(paragraphs.into_iter().map(NoteItem::Text));
     };
-    section("Topics", s.topics.clone());
-    section("They told you", s.feedback.iter().map(|f| format!("\"{f}\"")).collect());
-    section("Observations", s.observations.clone());
-    section(
-        "Tasks set",
-        r.tasks
-            .iter()
-            .filter(|t| t.session.as_ref().map(|x| x.as_str()) == Some(s.id.as_str()))
-            .map(|t| {
-                let status = t.status.label();
-                let outcome = t.outcome.as_ref().map(|o| format!(": {o}")).unwrap_or_default();
-                format!("[{}] {} ({status}{outcome})", t.id, t.text)
-            })
-            .collect(),
-    );
-    section(
-        "Personal",
-        r.personal
-            .iter()
-            .filter(|p| p.session.as_ref().map(|x| x.as_str()) == Some(s.id.as_str()))
-            .map(|p| match p.date {
-                Some(d) => format!("{} ({})", p.text, d.format("%a %-d %b")),
-                None => p.text.clone(),
-            })
-            .collect(),
-    );
-    section(
-        "Measures",
-        r.measures
-            .iter()
-            .filter(|m| m.session.as_ref().map(|x| x.as_str()) == Some(s.id.as_str()))
-            .map(|m| {
-                let scale = r.scale(&m.kind);
-                let name = scale.as_ref().map_or_else(|| m.kind.to_string(), |sc| sc.name.clone());
-                let band =
-                    scale.as_ref().and_then(|sc| sc.band(m.total)).map(|b| format!(" ({b})")).unwrap_or_default();
-                let items: Vec<String> = m.items.iter().map(ToString::to_string).collect();
-                format!("[{}] {name} {}{band}: {}", m.id, m.total, items.join(" "))
-            })
-            .collect(),
-    );
-    section("Plan for next time", if s.plan.is_empty() { vec![] } else { vec![s.plan.clone()] });
-    section("Notes", if s.notes.is_empty() { vec![] } else { s.notes.lines().map(str::to_string).collect() });
+    // Each part as the pane shows it: quoted words, tasks with their
+    // status, measures with their band and items.
+    let part = |p: NotePart| -> Vec<String> {
+        let text = |t: &str| if t.is_empty() { vec![] } else { t.lines().map(str::to_string).collect() };
+        match p {
+            NotePart::Topics => s.topics.clone(),
+            NotePart::Feedback => s.feedback.iter().map(|f| format!("\"{f}\"")).collect(),
+            NotePart::Observations => s.observations.clone(),
+            NotePart::Tasks => r
+                .tasks
+                .iter()
+                .filter(|t| t.session.as_ref().map(|x| x.as_str()) == Some(s.id.as_str()))
+                .map(|t| {
+                    let status = t.status.label();
+                    let outcome = t.outcome.as_ref().map(|o| format!(": {o}")).unwrap_or_default();
+                    format!("[{}] {} ({status}{outcome})", t.id, t.text)
+                })
+                .collect(),
+            NotePart::Measures => r
+                .measures
+                .iter()
+                .filter(|m| m.session.as_ref().map(|x| x.as_str()) == Some(s.id.as_str()))
+                .map(|m| {
+                    let scale = r.scale(&m.kind);
+                    let name = scale.as_ref().map_or_else(|| m.kind.to_string(), |sc| sc.name.clone());
+                    let band =
+                        scale.as_ref().and_then(|sc| sc.band(m.total)).map(|b| format!(" ({b})")).unwrap_or_default();
+                    let items: Vec<String> = m.items.iter().map(ToString::to_string).collect();
+                    format!("[{}] {name} {}{band}: {}", m.id, m.total, items.join(" "))
+                })
+                .collect(),
+            NotePart::Plan => text(&s.plan),
+            NotePart::Notes => text(&s.notes),
+            NotePart::Assessment => text(&s.assessment),
+            NotePart::Intervention => text(&s.intervention),
+        }
+    };
+    let personal: Vec<String> = r
+        .personal
+        .iter()
+        .filter(|p| p.session.as_ref().map(|x| x.as_str()) == Some(s.id.as_str()))
+        .map(|p| match p.date {
+            Some(d) => format!("{} ({})", p.text, d.format("%a %-d %b")),
+            None => p.text.clone(),
+        })
+        .collect();
+    match format {
+        NoteFormat::Rapport => {
+            section("Topics", part(NotePart::Topics));
+            section("They told you", part(NotePart::Feedback));
+            section("Observations", part(NotePart::Observations));
+            section("Tasks set", part(NotePart::Tasks));
+            section("Personal", personal);
+            section("Measures", part(NotePart::Measures));
+            section("Plan for next time", part(NotePart::Plan));
+            section("Assessment", part(NotePart::Assessment));
+            section("Intervention", part(NotePart::Intervention));
+            section("Notes", part(NotePart::Notes));
+        }
+        _ => {
+            // The format's headings; where one holds several parts, each
+            // line says which.
+            for h in format.headings() {
+                let lines = h
+                    .parts
+                    .iter()
+                    .flat_map(|p| {
+                        let label = (h.parts.len() > 1).then(|| p.label());
+                        part(*p).into_iter().map(move |l| label.map_or(l.clone(), |label| format!("{label}: {l}")))
+                    })
+                    .collect();
+                section(h.title, lines);
+            }
+            section("Personal", personal);
+        }
+    }
     section("Addenda", s.addenda.iter().map(|a| format!("{}: {}", format_datetime(a.at), a.text)).collect());
     items
 }

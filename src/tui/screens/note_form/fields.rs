@@ -15,6 +15,66 @@ pub(super) const NOTES: usize = 6;
 pub(super) const WHEN: usize = 7;
 pub(super) const MINUTES: usize = 8;
 pub(super) const MEASURES: usize = 9;
+pub(super) const ASSESSMENT: usize = 10;
+pub(super) const INTERVENTION: usize = 11;
+
+use crate::domain::note_format::{NoteFormat, NotePart};
+
+/// The part of a note field `i` holds, if it is one a format heads.
+fn part_of(i: usize) -> Option<NotePart> {
+    Some(match i {
+        TOPICS => NotePart::Topics,
+        FEEDBACK => NotePart::Feedback,
+        TASKS => NotePart::Tasks,
+        OBSERVATIONS => NotePart::Observations,
+        PLAN => NotePart::Plan,
+        NOTES => NotePart::Notes,
+        MEASURES => NotePart::Measures,
+        ASSESSMENT => NotePart::Assessment,
+        INTERVENTION => NotePart::Intervention,
+        _ => return None,
+    })
+}
+
+/// The fields in Tab order for `format`: Rapport's own keeps the order a
+/// quick note is written in, the assessment and intervention after it
+/// (Measures last, so Shift-Tab from Topics reaches them at once); SOAP, DAP and BIRP go heading by heading, then
+/// what no heading holds (personal details, when, how long).
+pub fn order(format: NoteFormat) -> Vec<usize> {
+    match format {
+        NoteFormat::Rapport => {
+            vec![
+                TOPICS,
+                FEEDBACK,
+                TASKS,
+                PERSONAL,
+                OBSERVATIONS,
+                PLAN,
+                NOTES,
+                WHEN,
+                MINUTES,
+                ASSESSMENT,
+                INTERVENTION,
+                MEASURES,
+            ]
+        }
+        _ => {
+            let mut order: Vec<usize> =
+                format.parts().filter_map(|p| (0..FIELDS.len()).find(|i| part_of(*i) == Some(p))).collect();
+            order.extend((0..FIELDS.len()).filter(|i| part_of(*i).is_none()));
+            order
+        }
+    }
+}
+
+/// Field `i`'s label under `format`: "S · Topics" in SOAP.
+pub fn label(format: NoteFormat, i: usize) -> String {
+    match part_of(i) {
+        Some(p) if format != NoteFormat::Rapport => format!("{} {}", format.heading_of(p).letter, FIELDS[i].label),
+        _ if format != NoteFormat::Rapport => format!("  {}", FIELDS[i].label),
+        _ => FIELDS[i].label.to_string(),
+    }
+}
 
 /// Field `i` holding `text`, its hint shown while it is empty.
 pub(super) fn field(i: usize, text: &str) -> TextInput {
@@ -63,6 +123,8 @@ mod tests {
             (WHEN, "when"),
             (MINUTES, "minutes"),
             (MEASURES, "measures"),
+            (ASSESSMENT, "assessment"),
+            (INTERVENTION, "intervention"),
         ];
         assert_eq!(named.len(), FIELDS.len());
         for (i, key) in named {

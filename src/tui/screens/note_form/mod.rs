@@ -17,7 +17,10 @@ mod update;
 mod view;
 
 pub use crate::tui::draft::{FIELDS, Field, NoteDraft};
-use fields::{FEEDBACK, MEASURES, MINUTES, NOTES, OBSERVATIONS, PERSONAL, PLAN, TASKS, TOPICS, WHEN, field, fields};
+use fields::{
+    ASSESSMENT, FEEDBACK, INTERVENTION, MEASURES, MINUTES, NOTES, OBSERVATIONS, PERSONAL, PLAN, TASKS, TOPICS, WHEN,
+    field, fields,
+};
 pub use update::{KEYS, ask_before_saving, save_anyway, update};
 pub use view::view;
 
@@ -99,6 +102,8 @@ impl NoteForm {
         texts[OBSERVATIONS] = s.observations.join("\n");
         texts[PLAN] = s.plan.clone();
         texts[NOTES] = s.notes.clone();
+        texts[ASSESSMENT] = s.assessment.clone();
+        texts[INTERVENTION] = s.intervention.clone();
         texts[WHEN] = format_datetime(s.at);
         texts[MINUTES] = s.minutes.to_string();
         let mut form = NoteForm::build(client, client_name, texts, s.appointment, Some(s.id.clone()));
@@ -177,15 +182,19 @@ impl NoteForm {
         if let Some(initial) = &self.initial {
             return self.fields.iter().map(TextInput::text).ne(initial.iter().cloned());
         }
-        self.fields[..WHEN].iter().chain(&self.fields[MEASURES..]).any(|f| !f.is_blank())
+        // All but the prefilled time and length.
+        self.fields.iter().enumerate().any(|(i, f)| i != WHEN && i != MINUTES && !f.is_blank())
     }
 
-    pub fn next_field(&mut self) {
-        self.focus = (self.focus + 1) % FIELDS.len();
+    /// The next field in the Tab `order` (see [`fields::order`]).
+    pub fn next_field(&mut self, order: &[usize]) {
+        let at = order.iter().position(|i| *i == self.focus).unwrap_or(0);
+        self.focus = order[(at + 1) % order.len()];
     }
 
-    pub fn prev_field(&mut self) {
-        self.focus = (self.focus + FIELDS.len() - 1) % FIELDS.len();
+    pub fn prev_field(&mut self, order: &[usize]) {
+        let at = order.iter().position(|i| *i == self.focus).unwrap_or(0);
+        self.focus = order[(at + order.len() - 1) % order.len()];
     }
 
     /// Types a key into the focused field.
@@ -232,6 +241,8 @@ impl NoteForm {
             observations: self.lines(OBSERVATIONS),
             plan: self.fields[PLAN].text(),
             notes: self.fields[NOTES].text(),
+            assessment: self.fields[ASSESSMENT].text(),
+            intervention: self.fields[INTERVENTION].text(),
             appointment: self.appointment_id.clone(),
             measures,
             scales: scales.to_vec(),

@@ -66,8 +66,8 @@ pub fn update(form: &mut NoteForm, ctx: &Ctx, action: Action) -> Outcome {
                 Typed::Moved | Typed::NotTaken => {}
             }
         }
-        Action::NextField => form.next_field(),
-        Action::PrevField => form.prev_field(),
+        Action::NextField => form.next_field(&super::fields::order(ctx.note_format)),
+        Action::PrevField => form.prev_field(&super::fields::order(ctx.note_format)),
         Action::ExternalEditor if ctx.encrypted => {
             return Outcome::error(format!(
                 "{} is off while the data folder is encrypted: the editor would write the note to disk unencrypted.",

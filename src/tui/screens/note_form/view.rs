@@ -21,7 +21,7 @@ fn badge(form: &NoteForm, i: usize) -> String {
     let n = form.fields[i].lines().iter().filter(|l| !l.trim().is_empty()).count();
     match (i, n) {
         (_, 0) => String::new(),
-        (PLAN | NOTES, _) => "✓".into(),
+        (PLAN | NOTES | super::fields::ASSESSMENT | super::fields::INTERVENTION, _) => "✓".into(),
         (_, n) => n.to_string(),
     }
 }
@@ -41,23 +41,22 @@ pub fn view(form: &NoteForm, ctx: &Ctx, frame: &mut Frame, area: Rect) {
 
     let side_width = if body.width >= 100 { 34 } else { 28 };
     let [side, editor] = Layout::horizontal([Constraint::Length(side_width), Constraint::Min(20)]).areas(body);
-    let items: Vec<ListItem> = FIELDS
-        .iter()
-        .enumerate()
-        .map(|(i, field)| {
+    let items: Vec<ListItem> = super::fields::order(ctx.note_format)
+        .into_iter()
+        .map(|i| {
             let marker = if i == form.focus { "▸ " } else { "  " };
             let badge = badge(form, i);
             let room = usize::from(side_width.saturating_sub(4));
             let label_room = room.saturating_sub(badge.chars().count() + 1);
-            let line = format!("{marker}{:<label_room$} {badge}", field.label);
+            let label = super::fields::label(ctx.note_format, i);
+            let line = format!("{marker}{:<label_room$} {badge}", crate::fit::fit(&label, label_room));
             let style = if i == form.focus { theme.selected() } else { Default::default() };
             ListItem::new(line).style(style)
         })
         .collect();
     frame.render_widget(List::new(items).block(panel("Fields", false, theme)), side);
 
-    let field = &FIELDS[form.focus];
-    let mut block = panel(field.label, true, theme);
+    let mut block = panel(super::fields::label(ctx.note_format, form.focus).trim_start(), true, theme);
     // While a PHQ-9 or GAD-7 is typed, the next item's wording (never the ORS's or SRS's).
     if form.focus == MEASURES
         && let Some(prompt) = next_item_prompt(&form.fields[MEASURES].text(), &[])
