@@ -182,8 +182,11 @@ fn every_client_argument_is_described_in_help() {
         &["export", "--help"],
     ] {
         let help = ok(d.path(), NOW, args);
-        let line = help.lines().find(|l| l.trim_start().starts_with("<CLIENT>")).unwrap_or_default();
-        assert!(line.contains("The client: their id, or the start of any word of their name"), "{args:?}: {help}");
+        // On the line of `<CLIENT>`, or the next (where clap puts it when any option lists its values).
+        let lines: Vec<&str> = help.lines().collect();
+        let at = lines.iter().position(|l| l.trim_start().starts_with("<CLIENT>")).unwrap_or(lines.len());
+        let said = lines[at.min(lines.len())..].iter().take(2).copied().collect::<Vec<_>>().join(" ");
+        assert!(said.contains("The client: their id, or the start of any word of their name"), "{args:?}: {help}");
     }
     assert!(ok(d.path(), NOW, &["task", "done", "--help"]).contains("The task: t2, or just 2"));
 }

@@ -119,6 +119,7 @@ pub(super) fn client(
             if typed.trim() != r.client.name && typed.trim() != crate::sanitize::visible(&r.client.name) {
                 bail!("the name did not match; nothing was deleted");
             }
+            let mentioned = crate::practice::supervision::log_mentions(store, &r);
             let erased = store.delete_client(&r.client.id, now)?;
             writeln!(
                 out,
@@ -142,6 +143,14 @@ pub(super) fn client(
                 )?;
             }
             writeln!(out, "Copies written elsewhere with `rapport export --out` are not touched.")?;
+            if !mentioned.is_empty() {
+                writeln!(
+                    out,
+                    "Your practice log names them in {}: it is yours and is not erased with the client; change \
+                     those words with `rapport supervision remove` or `rapport cpd remove` and log them again.",
+                    mentioned.join(", ")
+                )?;
+            }
             if crate::sync::is_set_up(store.root()) {
                 writeln!(
                     out,

@@ -94,8 +94,10 @@ fn text(h: &ClientHours) -> String {
         None => "No supervision logged in this period (`rapport supervision add`).".into(),
     });
     if let Some(t) = s.target_hours {
-        let pct = (h.counted_minutes * 100) / (u64::from(t) * 60).max(1);
-        said.push(format!("Toward your target of {t} client hours: {} ({pct}%).", format_hours(h.counted_minutes)));
+        let all = s.all_client_minutes;
+        let pct = (all * 100) / (u64::from(t) * 60).max(1);
+        let ever = if all == h.counted_minutes { "" } else { ", all time" };
+        said.push(format!("Toward your target of {t} client hours: {} ({pct}%{ever}).", format_hours(all)));
     }
     if s.shortfalls.is_empty() && h.ratio().is_none() {
         // Nothing logged: nothing said to fall short.

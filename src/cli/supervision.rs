@@ -30,10 +30,10 @@ pub(super) fn supervision(
             let s = &logged.supervision;
             writeln!(
                 out,
-                "Logged supervision {} on {}: {} minutes, {}, claimed as {} h.",
+                "Logged supervision {} on {}: {}, {}, claimed as {} h.",
                 s.id,
                 format_datetime(s.at),
-                s.minutes,
+                crate::domain::plural(s.minutes as usize, "minute"),
                 s.kind(),
                 format_hours(u64::from(s.claimed_minutes()))
             )?;
@@ -82,8 +82,20 @@ pub(super) fn supervision(
             }
         }
         SupervisionCommand::Remove { id } => {
-            let s = sv::remove_supervision(store, &id, now)?;
+            let (s, reopened) = sv::remove_supervision(store, &id, now)?;
             writeln!(out, "Removed supervision {} of {} ({} minutes).", s.id, format_datetime(s.at), s.minutes)?;
+            if reopened > 0 {
+                writeln!(
+                    out,
+                    "{} discussed at it {} open again.",
+                    crate::domain::plural(reopened, "question"),
+                    if reopened == 1 { "is" } else { "are" }
+                )?;
+            }
+        }
+        SupervisionCommand::Drop { client, question } => {
+            let q = sv::drop_question(store, &find(store, &client)?, &question, now)?;
+            writeln!(out, "Removed {} from the client's record: \"{}\".", q.id, crate::fit::fit(&q.text, 60))?;
         }
         SupervisionCommand::Bring { client, text } => {
             let (id, r) = sv::bring(store, &find(store, &client)?, &text, now)?;
@@ -119,7 +131,8 @@ pub(super) fn cpd(command: CpdCommand, store: &Store, now: NaiveDateTime, out: &
             };
             let minutes = parse_hours(&hours, CPD_HOURS).map_err(|e| anyhow!("--hours: {e}"))?;
             let c = sv::add_cpd(store, on, minutes, &text, now)?;
-            writeln!(out, "Logged CPD {} on {}: {} h.", c.id, format_day(c.on), format_hours(u64::from(c.minutes)))?;
+            let day = c.on.format("%a %-d %b %Y");
+            writeln!(out, "Logged CPD {} on {day}: {} h.", c.id, format_hours(u64::from(c.minutes)))?;
         }
         CpdCommand::List { from, to } => {
             let period = Period::parse(from.as_deref(), to.as_deref()).map_err(|e| anyhow!(e))?;

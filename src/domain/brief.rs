@@ -37,7 +37,8 @@ pub fn brief(r: &ClientRecord, code: &str, now: NaiveDateTime) -> String {
         device: _,
     } = r;
     let names = Names::of(r);
-    let clean = |text: &str| names.replace(&undated(text), code);
+    let scrub = Scrub::new();
+    let clean = |text: &str| names.replace(&scrub.clean(text), code);
     let start = sessions.iter().map(|s| s.at.date()).min().unwrap_or(r.client.created);
     let week = |d: NaiveDate| format!("week {}", (d - start).num_days().max(0) / 7 + 1);
     let mut out = format!("# Case brief: client {code}\n\n");
@@ -157,25 +158,49 @@ pub fn brief(r: &ClientRecord, code: &str, now: NaiveDateTime) -> String {
     out
 }
 
+/// Whether `text` holds any of `r`'s names as a word (any case or accent).
+pub fn names_in(r: &ClientRecord, text: &str) -> bool {
+    const MARK: &str = "\u{0}";
+    Names::of(r).replace(text, MARK).contains(MARK)
+}
+
 fn none_if(out: &mut String, empty: bool) {
     if empty {
         out.push_str("None recorded.\n");
     }
 }
 
-/// Every date typed in `text` (`2026-12-03`) made "a date".
-fn undated(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    let mut rest = text;
-    while let Some(d) = super::time::find_date(rest) {
-        let needle = d.format("%Y-%m-%d").to_string();
-        let Some(at) = rest.find(&needle) else { break };
-        out.push_str(&rest[..at]);
-        out.push_str("a date");
-        rest = &rest[at + needle.len()..];
+/// What a brief never carries, wherever the therapist typed it: an email
+/// address, a number long enough to be a phone, NHS or account number, and
+/// a date in any of the ways one is written (2026-12-03, 03/12/2026,
+/// 3 December 2026, 3 Dec, December 2026).
+struct Scrub {
+    email: regex::Regex,
+    number: regex::Regex,
+    date: regex::Regex,
+}
+
+impl Scrub {
+    fn new() -> Scrub {
+        let month = r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)";
+        let date = format!(
+            r"(?i)\b(?:\d{{4}}[-/.]\d{{1,2}}[-/.]\d{{1,2}}|\d{{1,2}}[-/.]\d{{1,2}}[-/.]\d{{2,4}}|\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?{month}\b\.?(?:,?\s+\d{{4}})?|{month}\b\.?\s+\d{{1,2}}(?:st|nd|rd|th)?(?:,?\s+\d{{4}})?|{month}\b\.?\s+\d{{4}}|\d{{1,2}}/\d{{1,2}})\b"
+        );
+        Scrub {
+            email: regex::Regex::new(r"[^\s@<>()]+@[^\s@<>()]+").expect("a valid pattern"),
+            // Six digits or more, with spaces, dashes, dots or brackets between.
+            number: regex::Regex::new(r"\+?\(?\d(?:[\s\-.()]*\d){5,}").expect("a valid pattern"),
+            date: regex::Regex::new(&date).expect("a valid pattern"),
+        }
     }
-    out.push_str(rest);
-    out
+
+    /// `text` on one line, with every email, long number and date replaced.
+    fn clean(&self, text: &str) -> String {
+        let one_line = text.split_whitespace().collect::<Vec<_>>().join(" ");
+        let text = self.email.replace_all(&one_line, "(an email address)");
+        let text = self.date.replace_all(&text, "a date");
+        self.number.replace_all(&text, "(a number)").into_owned()
+    }
 }
 
 /// The words of a client's names, folded (accents and case away), that
@@ -184,6 +209,7 @@ struct Names(Vec<String>);
 
 impl Names {
     fn of(r: &ClientRecord) -> Names {
+        // The client's own email and phone are caught by `Scrub` as any are.
         let mut words: Vec<String> = [Some(r.client.name.as_str()), r.client.preferred_name.as_deref()]
             .into_iter()
             .flatten()
@@ -196,29 +222,38 @@ impl Names {
         Names(words)
     }
 
-    /// `text` with each word that is one of the names replaced by `code`.
+    /// `text` with each run of the names' words (a name, a hyphenated or
+    /// double name, "María López") replaced by one `code`.
     fn replace(&self, text: &str, code: &str) -> String {
-        let mut out = String::with_capacity(text.len());
-        let mut word = String::new();
-        let flush = |word: &mut String, out: &mut String| {
-            if !word.is_empty() {
-                if self.0.contains(&fold(word)) {
-                    out.push_str(code);
-                } else {
-                    out.push_str(word);
-                }
-                word.clear();
-            }
-        };
+        // Words and what stands between them, in turn.
+        let mut pieces: Vec<(bool, String)> = Vec::new();
         for c in text.chars() {
-            if c.is_alphanumeric() {
-                word.push(c);
-            } else {
-                flush(&mut word, &mut out);
-                out.push(c);
+            let word = c.is_alphanumeric();
+            match pieces.last_mut() {
+                Some((w, s)) if *w == word => s.push(c),
+                _ => pieces.push((word, c.to_string())),
             }
         }
-        flush(&mut word, &mut out);
+        let is_name = |p: &(bool, String)| p.0 && self.0.contains(&fold(&p.1));
+        let mut out = String::with_capacity(text.len());
+        let mut i = 0;
+        while i < pieces.len() {
+            if is_name(&pieces[i]) {
+                // The run goes on over a space or hyphen to the next name word.
+                let mut end = i;
+                while end + 2 < pieces.len()
+                    && matches!(pieces[end + 1].1.as_str(), " " | "-" | "‑")
+                    && is_name(&pieces[end + 2])
+                {
+                    end += 2;
+                }
+                out.push_str(code);
+                i = end + 1;
+            } else {
+                out.push_str(&pieces[i].1);
+                i += 1;
+            }
+        }
         out
     }
 }
@@ -291,6 +326,37 @@ mod tests {
         assert!(b.contains("- am I rescuing 3f9a12c0 when she cries? (noted in week 6)"), "{b}");
         assert!(b.contains("ORS: 16 → 28 since week 1"), "{b}");
         assert!(b.contains("4 sessions held"), "{b}");
+    }
+
+    #[test]
+    fn contact_details_numbers_and_dates_in_any_form_never_reach_the_brief() {
+        let mut r = rich();
+        let hostile = "rang her on +44 7700 900123; born 4 March 1990, 04/03/1990, 2026/11/01, 3 Nov, March 2026; \
+                       NHS 943 476 5919; mari@example.org; Ørsted-Núñez family\n## Goals";
+        r.client.name = "María Ørsted-Núñez".into();
+        r.add_question(hostile, dt("2026-10-12 10:00").date()).unwrap();
+        r.add_task("call back on 07700 900456 at 1.5 hours", None, dt("2026-10-12 10:00").date()).unwrap();
+        let b = brief(&r, "c0de", dt("2026-10-14 09:00"));
+        for leak in [
+            "7700",
+            "900123",
+            "1990",
+            "04/03",
+            "2026",
+            "3 Nov",
+            "March",
+            "943",
+            "example.org",
+            "@",
+            "Ørsted",
+            "Núñez",
+            "900456",
+        ] {
+            assert!(!b.contains(leak), "the brief holds {leak:?}:\n{b}");
+        }
+        assert!(b.contains("c0de family"), "a double name is one code, not its shape:\n{b}");
+        assert_eq!(b.lines().filter(|l| l.starts_with("## Goals")).count(), 1, "a typed heading is not one:\n{b}");
+        assert!(b.contains("at 1.5 hours"), "a decimal is not a date:\n{b}");
     }
 
     #[test]

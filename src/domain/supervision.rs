@@ -19,6 +19,10 @@ pub const LOG_VERSION: u32 = 1;
 /// The most members a supervision group is taken to have.
 pub const GROUP_MEMBERS: std::ops::RangeInclusive<u32> = 1..=100;
 
+/// The most entries a log holds: a supervision a week and more CPD than
+/// anyone does, for sixty years.
+pub const LOG_ENTRIES: usize = 20_000;
+
 /// The most CPD one entry may claim, in hours (a week's course).
 pub const CPD_HOURS: u32 = 100;
 
@@ -111,6 +115,10 @@ impl PracticeLog {
                 "it was written by a newer Rapport (format {}; this one knows {LOG_VERSION})",
                 self.schema_version
             ));
+        }
+        let entries = self.supervision.len() + self.cpd.len();
+        if entries > LOG_ENTRIES {
+            return Err(format!("it holds {entries} entries, more than a working life's ({LOG_ENTRIES})"));
         }
         let mut ids = std::collections::HashSet::new();
         for s in &self.supervision {

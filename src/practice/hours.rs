@@ -96,6 +96,8 @@ pub struct Supervised {
     pub cpd_minutes: u64,
     /// The settings' target of client hours, if any.
     pub target_hours: Option<u32>,
+    /// Every client hour counted, whatever the period: what the target is of.
+    pub all_client_minutes: u64,
     /// Months of client work that fall short of the rule (not the month of
     /// today, which is not over).
     pub shortfalls: Vec<Shortfall>,
@@ -211,6 +213,7 @@ pub fn count<'a>(
             supervision_minutes: 0,
             cpd_minutes: 0,
             target_hours: None,
+            all_client_minutes: 0,
             shortfalls: Vec::new(),
         },
     }
@@ -261,6 +264,7 @@ impl ClientHours {
             supervision: rows,
             cpd_minutes,
             target_hours: target,
+            all_client_minutes: self.counted_minutes,
             // A log with no supervision at all is not kept yet: no month is
             // said to fall short of it.
             shortfalls: if taken.is_empty() { Vec::new() } else { shortfalls(rule, &held, &taken, today) },
@@ -367,6 +371,7 @@ impl ClientHours {
             },
             "cpd": { "minutes": self.supervised.cpd_minutes, "hours": hours(self.supervised.cpd_minutes) },
             "target_client_hours": self.supervised.target_hours,
+            "all_client_hours": hours(self.supervised.all_client_minutes),
         })
     }
 }
@@ -377,6 +382,7 @@ impl ClientHours {
 pub fn client_hours(store: &Store, period: Period, by: By, now: NaiveDateTime) -> Result<ClientHours, StoreError> {
     let files = store.load_all()?;
     let mut unreadable = Vec::new();
+    let mut unreadable_log = Vec::new();
     let mut records = Vec::new();
     for f in files {
         match f.record {
@@ -385,8 +391,22 @@ pub fn client_hours(store: &Store, period: Period, by: By, now: NaiveDateTime) -
         }
     }
     let settings = store.settings();
+    // A practice log that cannot be read leaves out supervision and CPD,
+    // never the client hours.
+    let log = store.practice_log().unwrap_or_else(|e| {
+        unreadable_log.push(format!("supervision and CPD are left out: {e}"));
+        Default::default()
+    });
     let mut counted = count(records.iter().map(|(c, r)| (c.clone(), r)), period, by, settings.client_hour(), now)
-        .with_log(&store.practice_log()?, settings.supervision_rule, settings.target_client_hours, now.date());
+        .with_log(&log, settings.supervision_rule, settings.target_client_hours, now.date());
+    counted.warnings.append(&mut unreadable_log);
+    // The target is of every client hour, whatever the period shown.
+    counted.supervised.all_client_minutes = if period == Period::default() {
+        counted.counted_minutes
+    } else {
+        count(records.iter().map(|(c, r)| (c.clone(), r)), Period::default(), by, settings.client_hour(), now)
+            .counted_minutes
+    };
     let mut codes: Vec<&String> = records.iter().map(|(c, _)| c).collect();
     codes.sort();
     if codes.windows(2).any(|w| w[0] == w[1]) {

@@ -42,7 +42,20 @@ fn text(s: Option<String>) -> Option<String> {
 /// is marked discussed on its day.
 pub fn add_supervision(store: &Store, new: NewSupervision, now: NaiveDateTime) -> Result<Logged, StoreError> {
     let NewSupervision { at, minutes, supervisor, group, notes, discussed_all } = new;
+    if at > now {
+        return Err(RecordError::Invalid(format!(
+            "a supervision is logged once it has taken place, and {} is still ahead; check --at",
+            crate::domain::time::format_datetime(at)
+        ))
+        .into());
+    }
     let supervision = store.change_practice_log(now, "supervision logged", |log| {
+        if let Some(same) = log.supervision.iter().find(|s| s.at == at) {
+            return Err(RecordError::Invalid(format!(
+                "a supervision is logged at that time already ({}, {} minutes): `rapport supervision list` shows it",
+                same.id, same.minutes
+            )));
+        }
         let s = Supervision {
             id: log.next_id("v"),
             at,
@@ -58,7 +71,12 @@ pub fn add_supervision(store: &Store, new: NewSupervision, now: NaiveDateTime) -
     let mut discussed = 0;
     if discussed_all {
         for (id, questions) in open_questions(store)? {
-            let ids: Vec<QuestionId> = questions.iter().map(|q| q.id.clone()).collect();
+            // Only what was asked before it could be discussed at it.
+            let ids: Vec<QuestionId> =
+                questions.iter().filter(|q| q.noted_on <= at.date()).map(|q| q.id.clone()).collect();
+            if ids.is_empty() {
+                continue;
+            }
             store.update(&id, now, "questions discussed at supervision", |r| {
                 for q in &ids {
                     r.discuss_question(q, at.date())?;
@@ -72,16 +90,41 @@ pub fn add_supervision(store: &Store, new: NewSupervision, now: NaiveDateTime) -
     Ok(Logged { supervision, discussed, open })
 }
 
-/// Removes a supervision logged by mistake; returns it.
-pub fn remove_supervision(store: &Store, id: &str, now: NaiveDateTime) -> Result<Supervision, StoreError> {
-    store.change_practice_log(now, "supervision removed", |log| {
-        let i = log
-            .supervision
-            .iter()
-            .position(|s| s.id == id.trim())
-            .ok_or_else(|| RecordError::UnknownId { kind: "supervision", id: id.trim().to_string() })?;
-        Ok(log.supervision.remove(i))
-    })
+/// Removes a supervision logged by mistake; returns it and how many
+/// questions discussed at it are open again (when no other supervision is
+/// logged that day).
+pub fn remove_supervision(store: &Store, id: &str, now: NaiveDateTime) -> Result<(Supervision, usize), StoreError> {
+    let (removed, day_left) = store.change_practice_log(now, "supervision removed", |log| {
+        let i = log.supervision.iter().position(|s| s.id == id.trim()).ok_or_else(|| {
+            RecordError::Invalid(format!(
+                "there is no supervision {} in your log; `rapport supervision list` shows them",
+                id.trim()
+            ))
+        })?;
+        let removed = log.supervision.remove(i);
+        let day = removed.at.date();
+        Ok((removed, log.supervision.iter().any(|s| s.at.date() == day)))
+    })?;
+    let mut reopened = 0;
+    if !day_left {
+        let day = removed.at.date();
+        for f in store.load_all()? {
+            let Ok(r) = f.record else { continue };
+            let ids: Vec<QuestionId> =
+                r.supervision.iter().filter(|q| q.discussed_on == Some(day)).map(|q| q.id.clone()).collect();
+            if ids.is_empty() {
+                continue;
+            }
+            store.update(&r.client.id, now, "questions open again for supervision", |r| {
+                for q in &ids {
+                    r.reopen_question(q)?;
+                }
+                Ok(())
+            })?;
+            reopened += ids.len();
+        }
+    }
+    Ok((removed, reopened))
 }
 
 /// Logs CPD done on `on`.
@@ -102,11 +145,12 @@ pub fn add_cpd(store: &Store, on: NaiveDate, minutes: u32, what: &str, now: Naiv
 /// Removes a CPD entry logged by mistake; returns it.
 pub fn remove_cpd(store: &Store, id: &str, now: NaiveDateTime) -> Result<Cpd, StoreError> {
     store.change_practice_log(now, "CPD removed", |log| {
-        let i = log
-            .cpd
-            .iter()
-            .position(|c| c.id == id.trim())
-            .ok_or_else(|| RecordError::UnknownId { kind: "CPD entry", id: id.trim().to_string() })?;
+        let i = log.cpd.iter().position(|c| c.id == id.trim()).ok_or_else(|| {
+            RecordError::Invalid(format!(
+                "there is no CPD entry {} in your log; `rapport cpd list` shows them",
+                id.trim()
+            ))
+        })?;
         Ok(log.cpd.remove(i))
     })
 }
@@ -129,8 +173,8 @@ pub fn bring(
     store.update(client, now, "question for supervision", |r| r.add_question(question, now.date()))
 }
 
-/// Marks a question discussed, at the last supervision logged up to
-/// `now`; refused when none is logged (log it first: the day is its day).
+/// Marks a question discussed, at the last supervision logged since it
+/// was noted; refused when there is none (log it first: the day is its day).
 pub fn discussed(
     store: &Store,
     client: &ClientId,
@@ -138,18 +182,45 @@ pub fn discussed(
     now: NaiveDateTime,
 ) -> Result<(SupervisionQuestion, NaiveDate), StoreError> {
     let log = store.practice_log()?;
-    let Some(last) = log.supervision.iter().filter(|s| s.at <= now).map(|s| s.at.date()).max() else {
-        return Err(RecordError::Invalid(
-            "no supervision is logged yet: log the one it was discussed at first (`rapport supervision add`)".into(),
-        )
-        .into());
-    };
-    let (q, _) = store.update(client, now, "question discussed at supervision", |r| {
+    let days: Vec<NaiveDate> = log.supervision.iter().filter(|s| s.at <= now).map(|s| s.at.date()).collect();
+    let ((q, on), _) = store.update(client, now, "question discussed at supervision", |r| {
         let id = r.item_ref::<QuestionId>(question)?;
-        r.discuss_question(&id, last)?;
-        Ok(r.supervision.iter().find(|q| q.id == id).cloned().expect("just marked"))
+        let noted = r.supervision.iter().find(|q| q.id == id).map(|q| q.noted_on);
+        let Some(on) = days.iter().filter(|d| noted.is_none_or(|n| **d >= n)).max().copied() else {
+            return Err(RecordError::Invalid(match noted {
+                Some(n) if !days.is_empty() => format!(
+                    "{id} was noted on {n}, after the last supervision logged: log the supervision it was \
+                     discussed at first (`rapport supervision add`)"
+                ),
+                _ => "no supervision is logged yet: log the one it was discussed at first (`rapport supervision \
+                      add`)"
+                    .into(),
+            }));
+        };
+        r.discuss_question(&id, on)?;
+        Ok((r.supervision.iter().find(|q| q.id == id).cloned().expect("just marked"), on))
     })?;
-    Ok((q, last))
+    Ok((q, on))
+}
+
+/// Takes a question kept by mistake (on the wrong client, a slip) out of
+/// the client's record; returns it.
+pub fn drop_question(
+    store: &Store,
+    client: &ClientId,
+    question: &str,
+    now: NaiveDateTime,
+) -> Result<SupervisionQuestion, StoreError> {
+    let (q, _) = store.update(client, now, "question for supervision removed", |r| {
+        let id = r.item_ref::<QuestionId>(question)?;
+        let i = r
+            .supervision
+            .iter()
+            .position(|q| q.id == id)
+            .ok_or_else(|| RecordError::UnknownId { kind: "question for supervision", id: id.to_string() })?;
+        Ok(r.supervision.remove(i))
+    })?;
+    Ok(q)
 }
 
 /// Sets a question marked discussed by mistake open again.
@@ -185,6 +256,20 @@ pub fn open_questions(store: &Store) -> Result<Vec<(ClientId, Vec<SupervisionQue
 pub fn brief(store: &Store, client: &ClientId, now: NaiveDateTime) -> Result<String, StoreError> {
     let r = store.load(client)?;
     Ok(crate::domain::brief::brief(&r, &store.client_code(client), now))
+}
+
+/// The entries of the practice log whose words name client `r` (the
+/// supervisor, the notes, a CPD entry's text): an erasure says so, for
+/// the log is the therapist's own and not erased with the client.
+pub fn log_mentions(store: &Store, r: &crate::domain::ClientRecord) -> Vec<String> {
+    let Ok(log) = store.practice_log() else { return Vec::new() };
+    let names = |t: &Option<String>| t.as_deref().is_some_and(|t| crate::domain::brief::names_in(r, t));
+    log.supervision
+        .iter()
+        .filter(|s| names(&s.notes) || names(&s.supervisor))
+        .map(|s| s.id.clone())
+        .chain(log.cpd.iter().filter(|c| crate::domain::brief::names_in(r, &c.text)).map(|c| c.id.clone()))
+        .collect()
 }
 
 /// "2 questions are still open for supervision", or nothing.
@@ -224,6 +309,8 @@ pub struct Overview {
     pub rule: crate::domain::supervision::SupervisionRule,
     /// The latest months short of supervision, newest last.
     pub shortfalls: Vec<crate::domain::supervision::Shortfall>,
+    /// How many months are short in all (more than those kept above).
+    pub shortfalls_in_all: usize,
     /// Each open question, with its client's name (the app is the
     /// therapist's own screen).
     pub questions: Vec<(String, QuestionId, String)>,
@@ -240,7 +327,8 @@ pub fn overview(store: &Store, now: NaiveDateTime) -> Result<Overview, StoreErro
     let today = now.date();
     let month_start = today.with_day(1).unwrap_or(today);
     let year_start = NaiveDate::from_ymd_opt(today.year(), 1, 1).unwrap_or(today);
-    let log = store.practice_log()?;
+    // An unreadable log is said (in `all.warnings`), and counts as empty.
+    let log = store.practice_log().unwrap_or_default();
     let figures = |label: String, from: NaiveDate| Figures {
         label,
         client_minutes: all
@@ -281,7 +369,8 @@ pub fn overview(store: &Store, now: NaiveDateTime) -> Result<Overview, StoreErro
         questions.extend(open.into_iter().map(|q| (name.clone(), q.id, q.text)));
     }
     let mut shortfalls = all.supervised.shortfalls.clone();
-    let keep = shortfalls.len().saturating_sub(3);
+    let shortfalls_in_all = shortfalls.len();
+    let keep = shortfalls.len().saturating_sub(2);
     shortfalls.drain(..keep);
     Ok(Overview {
         month_due_minutes: rule.due_minutes(month.client_minutes),
@@ -292,6 +381,7 @@ pub fn overview(store: &Store, now: NaiveDateTime) -> Result<Overview, StoreErro
         target_hours: store.settings().target_client_hours,
         rule,
         shortfalls,
+        shortfalls_in_all,
         questions,
         warnings: all.warnings,
     })

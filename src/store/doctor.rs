@@ -277,6 +277,19 @@ impl Store {
                 });
             }
         }
+        if let Err(e) = self.practice_log() {
+            found.push(Finding { attention: true, text: e.to_string() });
+        }
+        if let Some(plain) = self.plain_practice_log_beside() {
+            found.push(Finding {
+                attention: true,
+                text: format!(
+                    "{} is in plain text beside the encrypted practice.age: Rapport never reads it. Compare the two \
+                     with `rapport supervision list`, then delete the plain copy",
+                    shown(&plain)
+                ),
+            });
+        }
         found.sort_by_key(|f| !f.attention);
         found.push(Finding {
             attention: false,

@@ -58,6 +58,10 @@ pub enum StoreError {
         .0.path.display(), .0.problem, .0.fix
     )]
     UnsafeFolder(files::UnsafeFolder),
+    /// The practice log (`practice.json`) cannot be used: `said` says why
+    /// and what to do.
+    #[error("{} (your supervision and CPD log) {said}", path.display())]
+    PracticeLog { path: PathBuf, said: String },
     #[error(transparent)]
     Record(#[from] RecordError),
 }

@@ -73,6 +73,11 @@ pub struct Store {
     kept_records: search::KeptRecords,
 }
 
+/// A size in words ("47.1 MiB"), for messages.
+fn bounds_size(len: u64) -> String {
+    crate::domain::bounds::size(len)
+}
+
 impl Store {
     /// The folder's files are encrypted.
     pub fn is_encrypted(&self) -> bool {

@@ -19,21 +19,64 @@ impl Store {
         self.root.join(format!("{PRACTICE_LOG}.{}", self.ext()))
     }
 
-    /// The practice log; empty when there is none yet.
+    /// The practice log; empty when there is none yet. One that cannot be
+    /// used is refused whole, saying why and what to do, and never written.
     pub fn practice_log(&self) -> Result<PracticeLog, StoreError> {
         let path = self.practice_log_path();
-        let bytes = match self.read_file(&path) {
-            Err(StoreError::NotFound { .. }) => return Ok(PracticeLog::default()),
-            other => other?,
-        };
-        let log: PracticeLog = serde_json::from_slice(&bytes).map_err(|e| StoreError::Corrupt {
+        let damaged = |why: String| StoreError::PracticeLog {
             path: path.clone(),
-            line: e.line(),
-            column: e.column(),
-            message: e.to_string().split(" at line ").next().unwrap_or_default().to_string(),
+            said: format!(
+                "cannot be read: {why}. Rapport has not changed it; correct it in a text editor (docs/format.md \
+                 describes it), or move it away to start a new log"
+            ),
+        };
+        let bytes = match self.read_file(&path) {
+            Ok(bytes) => bytes,
+            Err(StoreError::NotFound { .. }) => return Ok(PracticeLog::default()),
+            Err(StoreError::Link { .. }) => {
+                return Err(StoreError::PracticeLog {
+                    path: path.clone(),
+                    said: "is a symbolic link; Rapport does not follow links in its data folder and has not used or \
+                           changed it. Put the file itself there instead of the link"
+                        .into(),
+                });
+            }
+            Err(StoreError::TooLarge { len, .. }) => {
+                return Err(damaged(format!("it is {}, larger than a log ever is", super::bounds_size(len))));
+            }
+            Err(StoreError::Undecryptable { .. }) => {
+                return Err(damaged("it could not be decrypted with this folder's key".into()));
+            }
+            Err(e) => return Err(e),
+        };
+        let version = super::version_of(&bytes);
+        if version > LOG_VERSION {
+            return Err(StoreError::PracticeLog {
+                path,
+                said: format!(
+                    "was written by a newer Rapport (format {version}; this one knows {LOG_VERSION}). Update \
+                     Rapport to use it; it has not been changed"
+                ),
+            });
+        }
+        let log: PracticeLog = serde_json::from_slice(&bytes).map_err(|e| {
+            let message = e.to_string();
+            damaged(format!(
+                "line {}, column {}: {}",
+                e.line(),
+                e.column(),
+                message.split(" at line ").next().unwrap_or("")
+            ))
         })?;
-        log.check().map_err(|reason| StoreError::Damaged { path, reason })?;
+        log.check().map_err(damaged)?;
         Ok(log)
+    }
+
+    /// A plain `practice.json` left beside the encrypted `practice.age` (put
+    /// back by hand, or by another tool): never read, and worth saying.
+    pub fn plain_practice_log_beside(&self) -> Option<PathBuf> {
+        let plain = self.root.join(format!("{PRACTICE_LOG}.json"));
+        (self.is_encrypted() && plain.symlink_metadata().is_ok()).then_some(plain)
     }
 
     /// Applies `change` to the practice log as it is on disk now, under the

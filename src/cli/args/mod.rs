@@ -586,6 +586,13 @@ pub enum SupervisionCommand {
         #[arg(help = QUESTION)]
         question: String,
     },
+    /// Take a question kept by mistake (on the wrong client, a slip) out of the client's record
+    Drop {
+        #[arg(help = CLIENT)]
+        client: String,
+        #[arg(help = QUESTION)]
+        question: String,
+    },
     /// Set a question marked discussed by mistake open again
     Reopen {
         #[arg(help = CLIENT)]

@@ -179,10 +179,11 @@ pub(super) fn convert(
     crash::point("convert.practice-log");
     let name = super::super::practice_log::PRACTICE_LOG;
     let (plain_log, age_log) = (root.join(format!("{name}.json")), root.join(format!("{name}.age")));
-    if enc && plain_log.is_file() {
+    let is_file = |p: &Path| p.symlink_metadata().is_ok_and(|m| m.is_file());
+    if enc && is_file(&plain_log) {
         replace(&plain_log, &age_log, &keys.encrypt(&fs::read(&plain_log)?))?;
         done += 1;
-    } else if !enc && age_log.is_file() {
+    } else if !enc && is_file(&age_log) {
         match keys.decrypt(&fs::read(&age_log)?) {
             Some(plain) => {
                 replace(&age_log, &plain_log, &plain)?;

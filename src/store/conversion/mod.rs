@@ -126,6 +126,14 @@ pub(super) fn refuse_unless_clean(store: &Store, verb: &str, command: &str) -> R
         .map(|s| format!("{} {}", shown(&s.path), s.kind.explain()))
         .collect();
     problems.extend(store.load_all()?.into_iter().filter_map(|f| f.record.err()).map(|e| e.to_string()));
+    // The practice log is converted too: a damaged one would be locked away
+    // (encrypted, it cannot be corrected by hand), a link followed.
+    if let Err(e) = store.practice_log() {
+        problems.push(e.to_string());
+    }
+    if let Some(plain) = store.plain_practice_log_beside() {
+        problems.push(format!("{} is in plain text beside the encrypted practice.age", shown(&plain)));
+    }
     if let Some(first) = problems.first() {
         let more = match problems.len() {
             1 => String::new(),

@@ -110,8 +110,20 @@ pub fn view(v: &PracticeView, ctx: &Ctx, frame: &mut Frame, area: Rect) {
             Span::raw(format!("{} client hours (set a target in config.json)", h(o.all_client_minutes))),
         ]),
     });
-    let short_lines: Vec<Line> =
-        o.shortfalls.iter().map(|s| Line::styled(format!("Short {}: {}", s.month, s.said), theme.ask())).collect();
+    let mut short_lines: Vec<Line> =
+        o.warnings.iter().map(|w| Line::styled(crate::fit::fit(w, cols).into_owned(), theme.error())).collect();
+    short_lines.extend(
+        o.shortfalls
+            .iter()
+            .map(|s| fit_line(Line::styled(format!("Short {}: {}", s.month, s.said), theme.ask()), cols)),
+    );
+    if o.shortfalls_in_all > o.shortfalls.len() {
+        let more = o.shortfalls_in_all - o.shortfalls.len();
+        short_lines.push(Line::styled(
+            format!("and {more} more {} short: `rapport hours` lists them", if more == 1 { "month" } else { "months" }),
+            theme.quiet(),
+        ));
+    }
     let questions = o.questions.len().clamp(1, 6) as u16 + 2;
     let [head, chart, shorts, bring] = Layout::vertical([
         Constraint::Length(3),
@@ -149,20 +161,28 @@ pub fn view(v: &PracticeView, ctx: &Ctx, frame: &mut Frame, area: Rect) {
             .value_style(theme.selected()),
         inner,
     );
-    frame.render_widget(Paragraph::new(short_lines).wrap(Wrap { trim: true }), shorts);
+    frame.render_widget(Paragraph::new(short_lines), shorts);
+    let room = usize::from(bring.height.saturating_sub(2));
 
     let block = panel(format!("To bring to supervision ({})", o.questions.len()), false, theme);
     let lines: Vec<Line> = if o.questions.is_empty() {
         vec![Line::styled("Nothing kept yet: b in a client's review keeps a question.", theme.quiet())]
     } else {
+        // What does not fit is counted, and `supervision list` lists it.
+        let shown = if o.questions.len() > room { room.saturating_sub(1) } else { o.questions.len() };
+        let more = o.questions.len() - shown;
         o.questions
             .iter()
+            .take(shown)
             .map(|(name, id, text)| {
                 fit_line(
                     Line::from(vec![Span::styled(format!("{name}, {id}: "), theme.heading()), Span::raw(text.clone())]),
                     cols.saturating_sub(4),
                 )
             })
+            .chain((more > 0).then(|| {
+                Line::styled(format!("and {more} more: `rapport supervision list` lists them all"), theme.quiet())
+            }))
             .collect()
     };
     frame.render_widget(Paragraph::new(lines).block(block), bring);

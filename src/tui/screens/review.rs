@@ -167,7 +167,7 @@ pub static KEYS: &[Binding] = &[
         .about("record measure scores (ORS, SRS, PHQ-9, GAD-7) for today's session"),
     b(Context::Review, &[k('p')], Action::Profile, "profile", false),
     b(Context::Review, &[k('g')], Action::Chart, "chart", true).about("the measures as charts, with their cutoffs"),
-    b(Context::Review, &[k('b')], Action::BringToSupervision, "supervision", false)
+    b(Context::Review, &[k('b')], Action::BringToSupervision, "supervision", true)
         .about("keep a question about this client for your next supervision"),
     b(Context::Review, &[k('c')], Action::SettleConflict, "settle conflict", false)
         .about("settle a conflict from two devices (under \"Two devices\")"),
