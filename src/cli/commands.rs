@@ -47,9 +47,11 @@ pub fn run(
             record::verify(record::Verify { client, restart_ledger, anchor, against }, store, now, out)
         }
 
-        Command::Export { client, format, out: file, plain, note_format } => {
-            record::export(record::Exporting { client, format, file, plain, note_format }, store, now, out)
+        Command::Export { client, format, out: file, plain, note_format, include_process_notes, yes } => {
+            let asked = record::Exporting { client, format, file, plain, note_format, include_process_notes, yes };
+            record::export(asked, store, now, out, prompt)
         }
+        Command::Process(p) => note::process(p, store, now, out),
         Command::Hours { from, to, by, csv, json } => {
             hours::hours(hours::Asked { from, to, by, csv, json }, store, now, out)
         }

@@ -93,6 +93,9 @@ pub(super) fn note(
 ) -> Result<()> {
     use crate::practice::{Answers, Outcome, note};
     let at = n.at.map(|a| parse_datetime(&a)).transpose().map_err(|e| anyhow!(e))?;
+    if let Some(p) = &n.process {
+        crate::domain::bounds::check_text("the process note", p).map_err(|e| anyhow!(e))?;
+    }
     let new = NewSession {
         at,
         minutes: n.minutes,
@@ -103,7 +106,7 @@ pub(super) fn note(
         personal: n.personal,
         plan: n.plan.unwrap_or_default(),
         notes: n.text.unwrap_or_default(),
-        assessment: n.assessment.unwrap_or_default(),
+        assessment: n.assessment.clone().unwrap_or_default(),
         intervention: n.intervention.unwrap_or_default(),
         appointment: None,
         ..Default::default()
@@ -138,5 +141,44 @@ pub(super) fn note(
         None => String::new(),
     };
     writeln!(out, "Saved session {id} for {}{what} ({}, {} min).", r.client.name, format_datetime(s.at), s.minutes)?;
+    if let Some(text) = n.process.as_deref().filter(|t| !t.trim().is_empty()) {
+        store.write_process_note(&client, &id, text, now)?;
+        writeln!(out, "Kept its process note apart from the record (`rapport process show {}`).", r.client.id)?;
+    }
+    Ok(())
+}
+
+/// `rapport process`: process notes, written and shown.
+pub(super) fn process(
+    command: super::args::ProcessCommand,
+    store: &Store,
+    now: NaiveDateTime,
+    out: &mut dyn Write,
+) -> Result<()> {
+    use super::args::ProcessCommand;
+    match command {
+        ProcessCommand::Write { client, session, text } => {
+            let r = super::commands::load(store, &client)?;
+            let id = r.item_ref::<crate::domain::SessionId>(&session)?;
+            store.write_process_note(&r.client.id, &id, &text, now)?;
+            let what = if text.trim().is_empty() { "Took away" } else { "Kept" };
+            writeln!(out, "{what} the process note of {id} for {}, apart from the record.", r.client.name)?;
+        }
+        ProcessCommand::Show { client } => {
+            let r = super::commands::load(store, &client)?;
+            let notes = store.process_notes(&r.client.id)?;
+            for n in &notes.notes {
+                let state = match (&n.sealed, n.is_broken()) {
+                    (Some(_), true) => " (sealed, and changed since: not as it was sealed)",
+                    (Some(_), false) => " (sealed with its note)",
+                    (None, _) => "",
+                };
+                writeln!(out, "{} · written {}{state}\n{}\n", n.session, format_datetime(n.written), n.text)?;
+            }
+            if notes.notes.is_empty() {
+                writeln!(out, "No process notes kept for {}.", r.client.name)?;
+            }
+        }
+    }
     Ok(())
 }

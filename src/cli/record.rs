@@ -140,24 +140,53 @@ pub(super) struct Exporting {
     pub file: Option<std::path::PathBuf>,
     pub plain: bool,
     pub note_format: Option<crate::domain::note_format::NoteFormat>,
+    pub include_process_notes: bool,
+    pub yes: bool,
 }
 
 /// A client's whole record, as Markdown or JSON.
-pub(super) fn export(asked: Exporting, store: &Store, now: NaiveDateTime, out: &mut dyn Write) -> Result<()> {
-    let Exporting { client, format, file, plain, note_format } = asked;
+pub(super) fn export(
+    asked: Exporting,
+    store: &Store,
+    now: NaiveDateTime,
+    out: &mut dyn Write,
+    prompt: &mut dyn super::Prompt,
+) -> Result<()> {
+    let Exporting { client, format, file, plain, note_format, include_process_notes, yes } = asked;
     let r = load(store, &client)?;
+    let process = if include_process_notes {
+        let question = format!(
+            "{} Include them in this export? Type yes to include them: ",
+            crate::domain::process::EXPORT_QUESTION
+        );
+        if !yes && !super::commands::confirm(prompt, &question)? {
+            anyhow::bail!(
+                "nothing was exported: the process notes were not agreed to. {} Give --yes to include them, or \
+                 leave out --include-process-notes",
+                crate::domain::process::EXPORT_QUESTION
+            );
+        }
+        Some(store.process_notes(&r.client.id)?)
+    } else {
+        None
+    };
     let text = match format {
-        ExportFormat::Markdown => crate::domain::export::to_markdown(
-            &r,
-            now,
-            store.settings().policy(),
-            note_format.unwrap_or(store.settings().note_format),
-        ),
+        ExportFormat::Markdown => {
+            crate::domain::export::to_markdown(
+                &r,
+                now,
+                store.settings().policy(),
+                note_format.unwrap_or(store.settings().note_format),
+            ) + &process.as_ref().map(crate::domain::process::to_markdown).unwrap_or_default()
+        }
         ExportFormat::Json => match store.newer_file_as_json(&r.client.id)? {
             // A newer Rapport's file: all of it, not just what this build knows.
             Some(whole) => json_inert(serde_json::to_string_pretty(&whole)?) + "\n",
             None => {
-                let words = crate::domain::export::to_json(&r, now, store.settings().policy());
+                let mut words = crate::domain::export::to_json(&r, now, store.settings().policy());
+                if let (Some(p), Some(obj)) = (&process, words.as_object_mut()) {
+                    obj.insert("process_notes".into(), serde_json::to_value(&p.notes)?);
+                }
                 json_inert(serde_json::to_string_pretty(&words)?) + "\n"
             }
         },

@@ -18,6 +18,7 @@ mod ids;
 pub mod measures;
 pub mod merge;
 pub mod note_format;
+pub mod process;
 pub mod profile;
 mod record;
 pub mod summary;

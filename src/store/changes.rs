@@ -120,6 +120,8 @@ impl Store {
         record.schema_version = SCHEMA_VERSION;
         let witnessed = ledger::changes(Some(&on_disk), &record);
         self.witness_append_locked(&witnessed, now)?;
+        let newly_sealed: Vec<SessionId> =
+            witnessed.iter().filter(|w| w.kind == ledger::Kind::Seal).map(|w| w.session.clone()).collect();
         if let Err(e) = self.write(&record) {
             // Witnessed but never saved (a full disk): take the entries back,
             // so the ledger does not speak of seals and addenda that are not
@@ -129,6 +131,8 @@ impl Store {
             let _ = self.witness_append_locked(&back, now);
             return Err(e);
         }
+        // A process note is sealed with its note.
+        self.seal_process_notes_locked(id, &newly_sealed, now);
         let renamed =
             on_disk.client.name != record.client.name || on_disk.client.preferred_name != record.client.preferred_name;
         self.reindex(&record, before, renamed);
@@ -275,6 +279,7 @@ impl Store {
             fs::remove_file(&path).map_err(|e| StoreError::io("remove", &path, e))?;
             copies.push(path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default());
         }
+        self.erase_process_notes(id)?;
         let draft = self.draft_path(id.as_str());
         match fs::remove_file(&draft) {
             Err(e) if e.kind() != io::ErrorKind::NotFound => return Err(StoreError::io("remove", &draft, e)),

@@ -31,6 +31,7 @@ pub mod index;
 pub mod ledger;
 pub mod lock;
 pub mod practice_log;
+pub mod process;
 pub mod schema;
 pub mod search;
 pub mod settings;

@@ -170,7 +170,16 @@ pub enum Command {
         /// The notes under the headings of this format, for this export [default: the setting note_format]
         #[arg(long, value_enum)]
         note_format: Option<crate::domain::note_format::NoteFormat>,
+        /// Also the process notes (your private reflections), after a question on what the law says
+        #[arg(long)]
+        include_process_notes: bool,
+        /// Answer yes to that question (for a script)
+        #[arg(long, short)]
+        yes: bool,
     },
+    /// Process notes: your private reflections on a session, kept apart from the record
+    #[command(subcommand)]
+    Process(ProcessCommand),
     /// Client hours from the sessions held, by month or year, for an accreditation log
     Hours {
         /// First day counted (YYYY-MM-DD) [default: the first session]
@@ -459,6 +468,10 @@ pub struct NoteArgs {
     /// Free-text notes
     #[arg(long)]
     pub text: Option<String>,
+    /// A process note: your private reflections, kept apart from the record and out of every review,
+    /// search and export unless asked for
+    #[arg(long)]
+    pub process: Option<String>,
     /// Your assessment: progress, formulation, risk (the A of SOAP and DAP)
     #[arg(long)]
     pub assessment: Option<String>,
@@ -633,5 +646,23 @@ pub enum CpdCommand {
     Remove {
         /// The entry: d2, as `cpd list` prints it
         id: String,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ProcessCommand {
+    /// Write (or rewrite) the process note of a session, until its note is final
+    Write {
+        #[arg(help = CLIENT)]
+        client: String,
+        #[arg(help = SESSION)]
+        session: String,
+        /// Your reflections; empty takes the process note away
+        text: String,
+    },
+    /// Show a client's process notes, on this terminal only
+    Show {
+        #[arg(help = CLIENT)]
+        client: String,
     },
 }

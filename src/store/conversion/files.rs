@@ -114,6 +114,7 @@ pub(super) fn convert(
     let live = root.join("clients");
     let from_ext = if enc { ".json" } else { ".age" };
     let (drafts, exports) = (root.join("drafts"), root.join("exports"));
+    let process = root.join(super::super::process::PROCESS_DIR);
     let client_files: Vec<(PathBuf, Vec<PathBuf>)> = client_dirs(root)
         .into_iter()
         .map(|d| {
@@ -123,6 +124,7 @@ pub(super) fn convert(
         .collect();
     let total = client_files.iter().map(|(_, f)| f.len()).sum::<usize>()
         + files(&drafts, |n| n.ends_with(from_ext)).len()
+        + files(&process, |n| n.ends_with(from_ext)).len()
         + files(&exports, |n| n.ends_with(".age") != enc).len();
     let mut steps = Steps::new(total, progress);
     for (d, in_it) in client_files {
@@ -156,24 +158,27 @@ pub(super) fn convert(
             }
         }
     }
-    for path in files(&drafts, |n| n.ends_with(from_ext)) {
-        steps.one();
-        let stem = path.file_stem().and_then(|s| s.to_str()).unwrap_or("").to_string();
-        let bytes = fs::read(&path)?;
-        if enc {
-            replace(&path, &drafts.join(format!("{}.age", keys.stem(&stem))), &keys.encrypt(&bytes))?;
-        } else {
-            let Some(plain) = keys.decrypt(&bytes) else {
-                left.push(format!("{} could not be decrypted", path.display()));
-                continue;
-            };
-            let id = ids.get(&stem).cloned().unwrap_or_else(|| {
-                left.push(format!("{} belongs to no client in the folder; kept as {stem}.json", path.display()));
-                stem.clone()
-            });
-            replace(&path, &drafts.join(format!("{id}.json")), &plain)?;
+    // Drafts and process notes: a file per client, named as the client's.
+    for dir in [&drafts, &process] {
+        for path in files(dir, |n| n.ends_with(from_ext)) {
+            steps.one();
+            let stem = path.file_stem().and_then(|s| s.to_str()).unwrap_or("").to_string();
+            let bytes = fs::read(&path)?;
+            if enc {
+                replace(&path, &dir.join(format!("{}.age", keys.stem(&stem))), &keys.encrypt(&bytes))?;
+            } else {
+                let Some(plain) = keys.decrypt(&bytes) else {
+                    left.push(format!("{} could not be decrypted", path.display()));
+                    continue;
+                };
+                let id = ids.get(&stem).cloned().unwrap_or_else(|| {
+                    left.push(format!("{} belongs to no client in the folder; kept as {stem}.json", path.display()));
+                    stem.clone()
+                });
+                replace(&path, &dir.join(format!("{id}.json")), &plain)?;
+            }
+            done += 1;
         }
-        done += 1;
     }
     // The therapist's own log: encrypted whole, like a client's file.
     crash::point("convert.practice-log");

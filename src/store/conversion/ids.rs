@@ -222,6 +222,24 @@ impl Store {
                     .with_context(|| format!("renaming {}", from.display()))?;
             }
         }
+        // Process notes: named by the id, and naming it inside.
+        let process = root.join(crate::store::process::PROCESS_DIR);
+        for (old, new) in ids {
+            let from = process.join(format!("{old}.json"));
+            if from.exists() {
+                crash::point("new-ids.rename");
+                let bytes = fs::read(&from).with_context(|| format!("reading {}", from.display()))?;
+                let bytes = match serde_json::from_slice::<crate::domain::process::ProcessNotes>(&bytes) {
+                    Ok(mut notes) => {
+                        notes.client = new.clone();
+                        serde_json::to_vec_pretty(&notes).expect("process notes serialise")
+                    }
+                    Err(_) => bytes,
+                };
+                write_atomic(&process.join(format!("{new}.json")), &bytes)?;
+                fs::remove_file(&from).with_context(|| format!("removing {}", from.display()))?;
+            }
+        }
         let exports = root.join("exports");
         for (old, new) in ids {
             // Named by a hash of the id, or (by an older Rapport) by the id.

@@ -1,0 +1,78 @@
+//! Process notes through the real binary: kept apart from the record, in
+//! no review, search or export unless asked for (after the law is said),
+//! sealed with their note, encrypted with the folder, erased with the client.
+
+mod common;
+
+use common::{fails, ok};
+
+const NOW: &str = "2026-11-26 09:35";
+const PRIVATE: &str = "I felt the pull to rescue her";
+
+fn practice(dir: &std::path::Path) {
+    ok(dir, NOW, &["client", "add", "Maria Lopez", "--preferred", "Mari"]);
+    let said = ok(dir, NOW, &["note", "mari", "--at", "2026-11-26 09:00", "--topic", "sleep", "--process", PRIVATE]);
+    assert!(said.contains("Kept its process note apart from the record"), "{said}");
+}
+
+#[test]
+fn a_process_note_is_in_no_output_unless_asked_and_in_no_client_record_file() {
+    let d = tempfile::tempdir().unwrap();
+    let dir = d.path();
+    practice(dir);
+    assert!(ok(dir, NOW, &["process", "show", "mari"]).contains(PRIVATE));
+    for args in [
+        &["review", "mari"][..],
+        &["export", "mari"],
+        &["export", "mari", "--format", "json"],
+        &["supervision", "brief", "mari"],
+    ] {
+        assert!(!ok(dir, NOW, args).contains("rescue"), "{args:?}");
+    }
+    assert!(!ok(dir, NOW, &["search", "rescue"]).contains("Maria"), "search does not find it");
+    let record = std::fs::read_to_string(dir.join("clients/maria-lopez.json")).unwrap();
+    assert!(!record.contains("rescue"), "{record}");
+    // Asked for, the law is said first; a script must say yes.
+    let e = fails(dir, NOW, &["export", "mari", "--include-process-notes"]);
+    assert!(e.contains("Under US HIPAA") && e.contains("Under UK GDPR"), "{e}");
+    let md = ok(dir, NOW, &["export", "mari", "--include-process-notes", "--yes"]);
+    assert!(md.contains("## Process notes (private, kept apart from the record)") && md.contains(PRIVATE), "{md}");
+    let json = ok(dir, NOW, &["export", "mari", "--format", "json", "--include-process-notes", "--yes"]);
+    assert!(json.contains(PRIVATE), "{json}");
+}
+
+#[test]
+fn a_process_note_is_sealed_with_its_note_and_erased_with_the_client() {
+    let d = tempfile::tempdir().unwrap();
+    let dir = d.path();
+    practice(dir);
+    ok(dir, NOW, &["process", "write", "mari", "1", "second thoughts"]);
+    ok(dir, NOW, &["finalise", "mari", "1"]);
+    assert!(ok(dir, NOW, &["process", "show", "mari"]).contains("(sealed with its note)"));
+    let e = fails(dir, NOW, &["process", "write", "mari", "1", "changed my mind"]);
+    assert!(e.contains("sealed with its note and cannot be changed") || e.contains("is final"), "{e}");
+    // Changed by hand, it says so.
+    let path = dir.join("process/maria-lopez.json");
+    let text = std::fs::read_to_string(&path).unwrap().replace("second thoughts", "other thoughts");
+    std::fs::write(&path, text).unwrap();
+    assert!(ok(dir, NOW, &["process", "show", "mari"]).contains("changed since"));
+    let out =
+        common::rapport_at(dir, NOW).args(["client", "delete", "mari"]).write_stdin("Maria Lopez\n").output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(!path.exists(), "the process notes go with the client");
+}
+
+#[test]
+fn an_encrypted_practice_keeps_no_process_word_readable_on_disk() {
+    use common::encrypted::{PASS, all_files};
+    let d = tempfile::tempdir().unwrap();
+    let dir = d.path();
+    practice(dir);
+    common::encrypted::ok(dir, Some(PASS), &["encrypt", "--yes"]);
+    for (path, bytes) in all_files(dir) {
+        assert!(!String::from_utf8_lossy(&bytes).contains("rescue"), "readable in {}", path.display());
+    }
+    assert!(common::encrypted::ok(dir, Some(PASS), &["process", "show", "mari"]).contains(PRIVATE));
+    common::encrypted::ok(dir, Some(PASS), &["decrypt", "--yes"]);
+    assert!(ok(dir, NOW, &["process", "show", "mari"]).contains(PRIVATE));
+}
