@@ -7,6 +7,7 @@
 //! two give the same answers.
 
 pub mod booking;
+pub mod find;
 pub mod hours;
 pub mod note;
 pub mod restore;
