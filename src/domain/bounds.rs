@@ -34,6 +34,9 @@ pub const DEMO_CLIENTS: RangeInclusive<u32> = 1..=100_000;
 /// Sessions per client in a generated practice.
 pub const DEMO_SESSIONS: RangeInclusive<u32> = 0..=1000;
 
+/// The longest calendar event UID kept on an appointment, in bytes.
+pub const UID_BYTES: usize = 255;
+
 /// Items of a custom measure (CORE-10 has 10, WSAS 5).
 pub const CUSTOM_ITEMS: RangeInclusive<u32> = 1..=50;
 /// The highest score of one item of a custom measure.
@@ -83,6 +86,18 @@ pub fn check_text(what: &str, text: &str) -> Result<(), String> {
             size(text.len() as u64),
             size(FIELD_BYTES as u64)
         ));
+    }
+    Ok(())
+}
+
+/// Refuses a calendar event UID that is empty, longer than [`UID_BYTES`]
+/// or holds a control character, naming `what`.
+pub fn check_uid(what: &str, uid: &str) -> Result<(), String> {
+    if uid.is_empty() || uid.len() > UID_BYTES {
+        return Err(format!("{what} has a UID of {}; a UID is 1 to {UID_BYTES} bytes", size(uid.len() as u64)));
+    }
+    if uid.chars().any(char::is_control) {
+        return Err(format!("{what} has a UID holding a control character"));
     }
     Ok(())
 }
