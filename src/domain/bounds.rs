@@ -34,6 +34,18 @@ pub const DEMO_CLIENTS: RangeInclusive<u32> = 1..=100_000;
 /// Sessions per client in a generated practice.
 pub const DEMO_SESSIONS: RangeInclusive<u32> = 0..=1000;
 
+/// Days ahead `calendar export --days` writes: two years at most, as far
+/// as a weekly run is booked.
+pub const CALENDAR_DAYS: RangeInclusive<u32> = 1..=731;
+/// The largest `.ics` file `calendar import` reads: years of a busy
+/// calendar fit well within it.
+pub const CALENDAR_FILE_BYTES: u64 = 8 * 1024 * 1024;
+/// The most events an imported calendar may hold.
+pub const CALENDAR_EVENTS: usize = 10_000;
+/// How deep an imported calendar's components may nest: a calendar, its
+/// event, the event's alarm, with room to spare (a time zone's rules are
+/// as deep). The parser recurses at each level.
+pub const CALENDAR_NESTING: usize = 8;
 /// The longest calendar event UID kept on an appointment, in bytes.
 pub const UID_BYTES: usize = 255;
 
