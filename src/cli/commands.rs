@@ -6,7 +6,7 @@ use anyhow::{Result, bail};
 use chrono::NaiveDateTime;
 
 use super::args::*;
-use super::{care, client, hours, measure, note, record, review, supervision, sync};
+use super::{calendar, care, client, hours, measure, note, record, review, supervision, sync};
 use crate::domain::{ClientId, ClientRecord};
 use crate::store::Store;
 
@@ -37,6 +37,7 @@ pub fn run(
         Command::Search { query, client, limit } => review::search(query, client, limit, store, now, out),
         Command::Agenda { date, days } => review::agenda_from(date, days, store, now, out),
         Command::Appointment(a) => care::appointment(a, store, now, out),
+        Command::Calendar(c) => calendar::calendar(c, store, now, out, prompt),
 
         Command::Personal(p) => care::personal(p, store, now, out),
         Command::Goal(g) => care::goal(g, store, now, out),

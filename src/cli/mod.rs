@@ -2,6 +2,7 @@
 
 pub mod args;
 pub mod bar;
+mod calendar;
 mod care;
 mod client;
 mod commands;
