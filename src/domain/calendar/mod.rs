@@ -47,8 +47,7 @@ mod tests {
     use super::*;
     use crate::domain::time::dt;
 
-    /// London's rules, as the TZ variable writes them: no time-zone
-    /// database needed.
+    /// London, from chrono-tz's own database: not the machine's zone.
     fn london() -> chrono_tz::Tz {
         chrono_tz::Europe::London
     }

@@ -158,7 +158,9 @@ pub fn read<Tz: TimeZone>(bytes: &[u8], zone: &Tz) -> Result<Read, Refused> {
     let calendar = icalendar::Calendar::from(parsed);
     let mut read = Read::default();
     for event in calendar.events() {
-        let title: String = event.get_summary().unwrap_or("").trim().chars().take(bounds::NAME_CHARS + 1).collect();
+        // One line, its spaces single: a name, as a name is kept.
+        let words: Vec<&str> = event.get_summary().unwrap_or("").split_whitespace().collect();
+        let title: String = words.join(" ").chars().take(bounds::NAME_CHARS + 1).collect();
         match one(event, zone) {
             Ok(e) => read.events.push(CalendarEvent { title, ..e }),
             Err((start, skip)) => read.skipped.push(Skipped { title, start, skip }),

@@ -45,9 +45,9 @@ fn events_in_utc_in_a_named_zone_or_floating_become_wall_clock_times_here() {
 }
 
 #[test]
-fn a_cancelled_event_says_so_and_an_escaped_title_reads_plain() {
+fn a_cancelled_event_says_so_and_an_escaped_title_reads_plain_on_one_line() {
     let text = calendar(&event(
-        "UID:u1\r\nSUMMARY:Lopez\\, Maria\r\nSTATUS:CANCELLED\r\nDTSTART:20261130T100000Z\r\nDTEND:20261130T105000Z\r\n",
+        "UID:u1\r\nSUMMARY:Lopez\\,  \\n Maria\r\nSTATUS:CANCELLED\r\nDTSTART:20261130T100000Z\r\nDTEND:20261130T105000Z\r\n",
     ));
     let read = read_here(&text);
     assert!(read.events[0].cancelled);
