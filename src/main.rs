@@ -10,7 +10,7 @@ use anyhow::{Context, Result, anyhow, bail};
 use chrono::{Local, NaiveDateTime, TimeZone, Timelike};
 use clap::{CommandFactory, FromArgMatches};
 
-use rapport::cli::args::{DemoCommand, SyncCommand};
+use rapport::cli::args::{CalendarCommand, DemoCommand, SyncCommand};
 use rapport::cli::{self, Cli, Command};
 use rapport::domain::time::parse_datetime;
 use rapport::sanitize::{VisibleWriter, visible};
@@ -161,6 +161,12 @@ fn run() -> Result<()> {
     }
     let store = open_store(&dir)?;
     let result = match cli.command {
+        // A calendar feed on standard output keeps its CRLF line ends (RFC
+        // 5545), which the sanitizer would show as `␍`: its only text from
+        // the record, the titles, was made visible as the feed was built.
+        Some(command @ Command::Calendar(CalendarCommand::Export { out: None, .. })) => {
+            cli::run(command, &store, now, &mut io::stdout().lock(), &mut cli::Terminal)
+        }
         Some(command) => {
             cli::run(command, &store, now, &mut VisibleWriter::new(io::stdout().lock()), &mut cli::Terminal)
         }

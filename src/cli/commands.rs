@@ -2,14 +2,13 @@
 
 use std::io::Write;
 
-use anyhow::{Result, anyhow, bail};
+use anyhow::{Result, bail};
 use chrono::NaiveDateTime;
 
 use super::args::*;
-use super::resolve;
-use super::{care, client, hours, measure, note, record, review, supervision, sync};
+use super::{calendar, care, client, hours, measure, note, record, review, supervision, sync};
 use crate::domain::{ClientId, ClientRecord};
-use crate::store::{ClientName, Store};
+use crate::store::Store;
 
 /// Runs one subcommand against `store`, writing what it says to `out`.
 pub fn run(
@@ -38,6 +37,7 @@ pub fn run(
         Command::Search { query, client, limit } => review::search(query, client, limit, store, now, out),
         Command::Agenda { date, days } => review::agenda_from(date, days, store, now, out),
         Command::Appointment(a) => care::appointment(a, store, now, out),
+        Command::Calendar(c) => calendar::calendar(c, store, now, out, prompt),
 
         Command::Personal(p) => care::personal(p, store, now, out),
         Command::Goal(g) => care::goal(g, store, now, out),
@@ -117,60 +117,9 @@ pub(super) fn find(store: &Store, query: &str) -> Result<ClientId> {
 }
 
 /// The client `query` names, and their record when it was read to check
-/// the name. An id typed whole names its file at once; a name is looked up
-/// in the index's list of names, and the client's own file must then
-/// answer to it, or the index is rebuilt from the files and asked again
-/// (so a damaged index can never send a note to the wrong client).
+/// the name (see [`crate::practice::find::locate`]).
 fn locate(store: &Store, query: &str) -> Result<(ClientId, Option<ClientRecord>)> {
-    let typed = crate::domain::find::fold(query.trim());
-    let whole = ClientId::new(typed.clone());
-    if store.has_client_file(&whole) {
-        return Ok((whole, None));
-    }
-    // An id from before `sync init` gave the client one free of names.
-    if let Some(id) = store.renamed_from(&typed) {
-        return Ok((id, None));
-    }
-    let names = store.client_names()?;
-    let id = match resolve(&names, query) {
-        Ok(e) => e.id.clone(),
-        Err(e) => {
-            // More than one answers to it, says the index: if one's own
-            // file says otherwise, the index is wrong; ask it again rebuilt.
-            let typed = crate::domain::find::NameQuery::new(query);
-            let answers = |name: &str, preferred: Option<&str>| typed.answered_by(name, preferred);
-            let claimed: Vec<&ClientName> = names
-                .iter()
-                .filter(|n| n.name.as_deref().is_some_and(|name| answers(name, n.preferred_name.as_deref())))
-                .collect();
-            let wrong = claimed.len() > 1
-                && claimed.iter().any(|n| {
-                    !store.load(&n.id).is_ok_and(|r| answers(&r.client.name, r.client.preferred_name.as_deref()))
-                });
-            if !wrong {
-                return Err(anyhow!(e));
-            }
-            let names: Vec<ClientName> =
-                store.rebuild_index(&mut crate::progress::Quiet)?.iter().map(ClientName::of).collect();
-            return Ok((resolve(&names, query).map(|e| e.id.clone()).map_err(|e| anyhow!(e))?, None));
-        }
-    };
-    match store.load(&id) {
-        Ok(r)
-            if r.client.id == crate::domain::ClientId::new(typed)
-                || crate::domain::find::answers_to(&r.client.name, r.client.preferred_name.as_deref(), query) =>
-        {
-            Ok((id, Some(r)))
-        }
-        // Another's file, or none at all: the index is wrong.
-        Ok(_) | Err(crate::store::StoreError::NotFound { .. }) => {
-            let names: Vec<ClientName> =
-                store.rebuild_index(&mut crate::progress::Quiet)?.iter().map(ClientName::of).collect();
-            Ok((resolve(&names, query).map(|e| e.id.clone()).map_err(|e| anyhow!(e))?, None))
-        }
-        // A damaged file: the command says so.
-        Err(_) => Ok((id, None)),
-    }
+    Ok(crate::practice::find::locate(store, query)?)
 }
 
 /// The readable record of the client `query` names.

@@ -2,6 +2,7 @@
 
 pub mod args;
 pub mod bar;
+mod calendar;
 mod care;
 mod client;
 mod commands;
@@ -53,56 +54,14 @@ impl Prompt for Terminal {
     }
 }
 
-use crate::domain::find::{NameQuery, fold};
 use crate::store::ClientName;
 
 /// Finds the client a CLIENT argument names: their id, or a prefix of the
-/// full name, the preferred name or any word of either, in any case and
-/// with or without accents (see [`crate::domain::find::answers_to`]). An unknown or ambiguous
-/// name is an error that lists the candidates.
+/// full name, the preferred name or any word of either (the rule is
+/// [`crate::practice::find::resolve`]'s). An unknown or ambiguous name is an
+/// error that lists the candidates.
 pub fn resolve<'a>(files: &'a [ClientName], query: &str) -> Result<&'a ClientName, String> {
-    let q = fold(query.trim());
-    if q.is_empty() {
-        return Err("name a client; `rapport client list` shows them".into());
-    }
-    if let Some(f) = files.iter().find(|f| f.id.as_str() == q) {
-        return Ok(f);
-    }
-    let typed = NameQuery::new(query);
-    let matches: Vec<&ClientName> = files
-        .iter()
-        .filter(|f| f.name.as_ref().is_some_and(|name| typed.answered_by(name, f.preferred_name.as_deref())))
-        .collect();
-    // A whole name or word typed out wins over names it only begins
-    // ("zo" is Zo, the preferred name, before Zora).
-    let whole = |f: &&&ClientName| {
-        let names = [f.name.as_deref(), f.preferred_name.as_deref()];
-        names.into_iter().flatten().any(|n| fold(n) == q || fold(n).split(' ').any(|w| w == q))
-    };
-    let exact: Vec<&&ClientName> = matches.iter().filter(whole).collect();
-    match (matches.as_slice(), exact.as_slice()) {
-        (_, [one]) => Ok(one),
-        ([one], _) => Ok(one),
-        ([], _) => {
-            let unreadable: Vec<&str> = files
-                .iter()
-                .filter(|f| f.name.is_none() && f.id.as_str().starts_with(&q))
-                .map(|f| f.id.as_str())
-                .collect();
-            if let [id] = unreadable.as_slice() {
-                return Ok(files.iter().find(|f| f.id.as_str() == *id).expect("listed"));
-            }
-            Err(format!("no client matches '{query}'; `rapport client list` shows them"))
-        }
-        (many, _) => {
-            let names: Vec<String> =
-                many.iter().filter_map(|f| f.name.as_ref().map(|name| format!("{name} ({})", f.id))).collect();
-            Err(format!(
-                "'{query}' matches more than one client: {}; type more of the name or use the id",
-                names.join(", ")
-            ))
-        }
-    }
+    crate::practice::find::resolve(files, query, crate::practice::find::Naming::Typed).map_err(|e| e.to_string())
 }
 
 /// The width of a list's id column: its longest id (a device-marked

@@ -145,7 +145,11 @@ impl ClientRecord {
                 Some(i) => self.appointments[i].id.clone(),
                 None => next_id::<AppointmentId>(self.appointments.iter().map(|a| a.id.as_str()), self.device.tag()),
             };
-            let appt = Appointment { id, start, minutes, note: None, cancelled: None, not_held: None };
+            // Booked here: no calendar event's link, even where a cancelled
+            // one from a calendar is booked again (its UID would cancel it
+            // again at the next import of that calendar).
+            let appt =
+                Appointment { id, start, minutes, note: None, cancelled: None, not_held: None, source_uid: None };
             overlaps.extend(self.clashes(&appt)?);
             match again {
                 Some(i) => self.appointments[i] = appt,

@@ -34,6 +34,21 @@ pub const DEMO_CLIENTS: RangeInclusive<u32> = 1..=100_000;
 /// Sessions per client in a generated practice.
 pub const DEMO_SESSIONS: RangeInclusive<u32> = 0..=1000;
 
+/// Days ahead `calendar export --days` writes: two years at most, as far
+/// as a weekly run is booked.
+pub const CALENDAR_DAYS: RangeInclusive<u32> = 1..=731;
+/// The largest `.ics` file `calendar import` reads: years of a busy
+/// calendar fit well within it.
+pub const CALENDAR_FILE_BYTES: u64 = 8 * 1024 * 1024;
+/// The most events an imported calendar may hold.
+pub const CALENDAR_EVENTS: usize = 10_000;
+/// How deep an imported calendar's components may nest: a calendar, its
+/// event, the event's alarm, with room to spare (a time zone's rules are
+/// as deep). The parser recurses at each level.
+pub const CALENDAR_NESTING: usize = 8;
+/// The longest calendar event UID kept on an appointment, in bytes.
+pub const UID_BYTES: usize = 255;
+
 /// Items of a custom measure (CORE-10 has 10, WSAS 5).
 pub const CUSTOM_ITEMS: RangeInclusive<u32> = 1..=50;
 /// The highest score of one item of a custom measure.
@@ -83,6 +98,18 @@ pub fn check_text(what: &str, text: &str) -> Result<(), String> {
             size(text.len() as u64),
             size(FIELD_BYTES as u64)
         ));
+    }
+    Ok(())
+}
+
+/// Refuses a calendar event UID that is empty, longer than [`UID_BYTES`]
+/// or holds a control character, naming `what`.
+pub fn check_uid(what: &str, uid: &str) -> Result<(), String> {
+    if uid.is_empty() || uid.len() > UID_BYTES {
+        return Err(format!("{what} has a UID of {}; a UID is 1 to {UID_BYTES} bytes", size(uid.len() as u64)));
+    }
+    if uid.chars().any(char::is_control) {
+        return Err(format!("{what} has a UID holding a control character"));
     }
     Ok(())
 }

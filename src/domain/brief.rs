@@ -48,7 +48,9 @@ pub fn brief(r: &ClientRecord, code: &str, now: NaiveDateTime) -> String {
     ));
     let (mut cancelled, mut missed) = (0, 0);
     for a in appointments {
-        let Appointment { start, id: _, minutes: _, note: _, cancelled: _, not_held: _ } = a;
+        // Where it was booked from says nothing of the therapy (and another
+        // system's UID may hold a name or an address).
+        let Appointment { start, id: _, minutes: _, note: _, cancelled: _, not_held: _, source_uid: _ } = a;
         if *start > now {
             continue;
         }

@@ -105,17 +105,23 @@ impl ClientRecord {
         }
         unique("appointment", self.appointments.iter().map(|a| a.id.as_str()))?;
         for a in &self.appointments {
-            id("an appointment id", a.id.as_str())?;
-            check_time(&format!("appointment {}", a.id), a.start)?;
-            check_number("the length of an appointment", a.minutes, &MINUTES)?;
-            if let Some(t) = a.cancelled {
-                check_time(&format!("the cancelling of appointment {}", a.id), t)?;
+            // Every field named: one added to an appointment does not
+            // compile until it is checked here.
+            let super::Appointment { id: aid, start, minutes, note, cancelled, not_held, source_uid } = a;
+            id("an appointment id", aid.as_str())?;
+            check_time(&format!("appointment {aid}"), *start)?;
+            check_number("the length of an appointment", *minutes, &MINUTES)?;
+            if let Some(t) = cancelled {
+                check_time(&format!("the cancelling of appointment {aid}"), *t)?;
             }
-            if a.not_held.is_some() && a.cancelled.is_none() {
-                return Err(format!("appointment {} says why it was not held, but is not cancelled", a.id));
+            if not_held.is_some() && cancelled.is_none() {
+                return Err(format!("appointment {aid} says why it was not held, but is not cancelled"));
             }
-            if let Some(n) = &a.note {
+            if let Some(n) = note {
                 id("the note of an appointment", n.as_str())?;
+            }
+            if let Some(uid) = source_uid {
+                bounds::check_uid(&format!("the calendar event of appointment {aid}"), uid)?;
             }
         }
         unique("appointment note", self.appointments.iter().filter_map(|a| a.note.as_ref().map(|x| x.as_str())))?;

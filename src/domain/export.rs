@@ -298,11 +298,23 @@ pub fn to_markdown(r: &ClientRecord, now: NaiveDateTime, policy: FinalisePolicy,
     }
     out.push_str("\n## Appointments\n\n");
     for a in appointments {
-        let note = a.note.as_ref().map(|n| format!(", note {n}")).unwrap_or_default();
+        // Every field named: one added to an appointment does not compile
+        // until the export says whether it shows it.
+        let Appointment {
+            id: _,
+            start,
+            minutes,
+            note,
+            // In the words of `appointment_words`.
+            cancelled: _,
+            not_held: _,
+            source_uid,
+        } = a;
+        let note = note.as_ref().map(|n| format!(", note {n}")).unwrap_or_default();
+        let from = source_uid.as_ref().map(|u| format!(", booked from calendar event {u}")).unwrap_or_default();
         out.push_str(&format!(
-            "- {} ({} min): {}{note}\n",
-            format_datetime(a.start),
-            a.minutes,
+            "- {} ({minutes} min): {}{note}{from}\n",
+            format_datetime(*start),
             appointment_words(a, now)
         ));
     }

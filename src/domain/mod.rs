@@ -8,6 +8,7 @@ pub mod agenda;
 pub mod appointments;
 pub mod bounds;
 pub mod brief;
+pub mod calendar;
 mod check;
 mod edit;
 pub mod export;

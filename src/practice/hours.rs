@@ -175,6 +175,8 @@ pub fn count<'a>(
                 note: _,
                 cancelled: _,
                 not_held: _,
+                // Booked from a calendar or here, it counts the same.
+                source_uid: _,
             } = a;
             if !period.holds(start.date()) {
                 continue;

@@ -7,6 +7,8 @@
 //! two give the same answers.
 
 pub mod booking;
+pub mod calendar;
+pub mod find;
 pub mod hours;
 pub mod note;
 pub mod restore;
@@ -26,6 +28,8 @@ pub enum Ask {
     /// The note's appointment got its note meanwhile (another window):
     /// add what was written to that note.
     AddToSavedNote,
+    /// Appointments booked, moved or cancelled from a calendar file.
+    ImportCalendar,
 }
 
 /// A question for the therapist, in words, without the keys that answer

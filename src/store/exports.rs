@@ -80,6 +80,31 @@ impl Store {
     /// would replace a client file, the audit log or the key) and never over
     /// a file that exists.
     pub fn export_to(&self, path: &Path, bytes: &[u8], plain: bool) -> Result<PathBuf, StoreError> {
+        self.write_outside(path, bytes, plain, false)
+    }
+
+    /// Writes a calendar feed to a file the therapist named (`calendar
+    /// export --out`), as [`Store::export_to`] writes an export, but over
+    /// the feed written there before, so a calendar subscribed to the file
+    /// reads each new one. Any other file there is left alone, and said so.
+    pub fn write_feed(&self, path: &Path, bytes: &[u8], plain: bool) -> Result<PathBuf, StoreError> {
+        self.write_outside(path, bytes, plain, true)
+    }
+
+    /// A feed Rapport wrote (decrypted first when it is one of this
+    /// folder's encrypted files).
+    fn is_our_feed(&self, bytes: &[u8], plain: bool) -> bool {
+        match &self.keys {
+            Some(k) if !plain => k.decrypt(bytes).is_some_and(|b| crate::domain::calendar::is_feed(&b)),
+            _ => crate::domain::calendar::is_feed(bytes),
+        }
+    }
+
+    /// Writes `bytes` outside the data folder, at `path` (with `.age` added
+    /// and encrypted when the folder is, unless `plain`), never over a link,
+    /// nor over a file unless it is a `feed` written over the feed before.
+    fn write_outside(&self, path: &Path, bytes: &[u8], plain: bool, feed: bool) -> Result<PathBuf, StoreError> {
+        let what = if feed { "the calendar feed" } else { "exports" };
         let refuse = |why: String| StoreError::Record(RecordError::Invalid(why));
         let name = path.file_name().ok_or_else(|| refuse(format!("{} names no file", path.display())))?;
         let parent = match path.parent() {
@@ -97,32 +122,78 @@ impl Store {
             Ok(p) => p,
             Err(_) if !inside => {
                 return Err(refuse(format!(
-                    "the folder {} does not exist; make it first, or choose another for the export",
-                    parent.display()
+                    "the folder {} does not exist; make it first, or choose another for {}",
+                    parent.display(),
+                    if feed { "the feed" } else { "the export" }
                 )));
             }
             Err(_) => root.join("exports"),
         };
         if inside || parent.starts_with(&root) {
-            return Err(refuse(format!(
-                "{} is inside the data folder; write exports outside it (x in the app keeps one in DATA/exports/, \
-                 named so it gives no name away and erased with the client)",
-                path.display()
-            )));
+            let keep = if feed {
+                ""
+            } else {
+                " (x in the app keeps one in DATA/exports/, named so it gives no name away and erased with the client)"
+            };
+            return Err(refuse(format!("{} is inside the data folder; write {what} outside it{keep}", path.display())));
         }
         let mut target = parent.join(name);
         if self.keys.is_some() && !plain {
             target.as_mut_os_string().push(".age");
         }
-        if fs::symlink_metadata(&target).is_ok() {
+        let ours = || match fs::symlink_metadata(&target) {
+            Ok(m) if feed && m.is_file() => {
+                super::files::read_regular(&target, FEED_BYTES).is_ok_and(|old| self.is_our_feed(&old, plain))
+            }
+            _ => false,
+        };
+        if fs::symlink_metadata(&target).is_ok() && !ours() {
+            let only = if feed { " (only a calendar feed it wrote is written over)" } else { "" };
             return Err(refuse(format!(
-                "{} already exists; Rapport does not overwrite it. Choose another name or remove it first",
+                "{} already exists; Rapport does not overwrite it{only}. Choose another name or remove it first",
                 target.display()
             )));
         }
         self.write_export(&parent.join(name), bytes, plain)
     }
 }
+
+/// Reads a calendar file the therapist named (`calendar import FILE`),
+/// from anywhere: a regular file only (a pipe or a device could make
+/// Rapport wait for ever or read without end), of at most
+/// [`bounds::CALENDAR_FILE_BYTES`], or an error saying which.
+pub fn read_calendar_file(path: &Path) -> Result<Vec<u8>, StoreError> {
+    use crate::domain::bounds;
+    use std::io::Read;
+    use std::os::unix::fs::OpenOptionsExt;
+    let refuse = |why: String| StoreError::Record(RecordError::Invalid(why));
+    let file =
+        fs::OpenOptions::new().read(true).custom_flags(libc::O_NONBLOCK).open(path).map_err(|e| match e.kind() {
+            std::io::ErrorKind::NotFound => refuse(format!("there is no file {}", path.display())),
+            _ => StoreError::io("read", path, e),
+        })?;
+    let meta = file.metadata().map_err(|e| StoreError::io("read", path, e))?;
+    if !meta.is_file() {
+        return Err(refuse(format!("{} is not a file; name an .ics file", path.display())));
+    }
+    let max = bounds::CALENDAR_FILE_BYTES;
+    let mut bytes = Vec::new();
+    // One byte past the limit, so a file growing meanwhile is caught too.
+    file.take(max + 1).read_to_end(&mut bytes).map_err(|e| StoreError::io("read", path, e))?;
+    let len = meta.len().max(bytes.len() as u64);
+    if len > max {
+        return Err(refuse(format!(
+            "{} is {}; Rapport reads a calendar of at most {}. Export a shorter span of it",
+            path.display(),
+            bounds::size(len),
+            bounds::size(max)
+        )));
+    }
+    Ok(bytes)
+}
+
+/// The largest file read to tell whether it is a feed Rapport wrote.
+const FEED_BYTES: u64 = 256 * 1024 * 1024;
 
 pub(crate) fn plain_export_token(id: &str) -> String {
     use sha2::{Digest, Sha256};

@@ -47,6 +47,7 @@ pub use changes::Erased;
 pub use drafts::WindowLock;
 pub use error::StoreError;
 pub(crate) use error::hint;
+pub use exports::read_calendar_file;
 pub(crate) use exports::{is_export_tail, plain_export_token};
 pub use fold::Folded;
 use index::IndexDir;

@@ -7,7 +7,9 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 use crate::domain::Channel;
 use crate::domain::bounds;
 
+mod calendar;
 mod care;
+pub use calendar::*;
 pub use care::*;
 
 /// What every CLIENT argument says in `--help`.
@@ -107,6 +109,9 @@ pub enum Command {
     },
     /// Book an appointment, or cancel one
     Appointment(AppointmentArgs),
+    /// The appointments as a feed for a phone or desktop calendar, or booked from an .ics file
+    #[command(subcommand)]
+    Calendar(CalendarCommand),
     /// Finalise a note (or every note of the client not yet final): it becomes read-only
     Finalise {
         #[arg(help = CLIENT)]

@@ -219,6 +219,12 @@ pub struct Appointment {
     /// say nothing: read as cancelled by the client).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub not_held: Option<NotHeld>,
+    /// The UID of the calendar event it was booked from (`rapport calendar
+    /// import`), so importing that calendar again updates it rather than
+    /// booking it twice. Left out when empty: an older Rapport drops it and
+    /// only forgets the link.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source_uid: Option<String>,
 }
 
 /// Why a booked appointment was not held.
