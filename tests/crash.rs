@@ -410,7 +410,7 @@ fn a_prune_crashed_at_any_step_leaves_garbage_never_a_snapshot_missing_an_object
         assert!(verify.status.success(), "{at}: {}{}", text(&verify.stdout), text(&verify.stderr));
         let store = Store::open(&dir).unwrap();
         for s in store.snapshots() {
-            store.snapshot_records(&s.name).unwrap_or_else(|e| panic!("{at}: {}: {e}", s.name));
+            store.snapshot_records(&s.name, None).unwrap_or_else(|e| panic!("{at}: {}: {e}", s.name));
         }
         // Run again, it finishes, and only the newest snapshot's objects stay.
         ok(&dir, &["backup", "prune", "--keep", "1"]);

@@ -212,7 +212,7 @@ pub fn restore(
     answers: &Answers,
     now: NaiveDateTime,
 ) -> Result<Outcome<Restored>, StoreError> {
-    let mut snapshot = store.snapshot_records(name)?;
+    let mut snapshot = store.snapshot_records(name, only)?;
     let synced = store.is_synced();
     let mut current: Vec<ClientRecord> =
         if synced { Vec::new() } else { store.load_all()?.into_iter().filter_map(|f| f.record.ok()).collect() };

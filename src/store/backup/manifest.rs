@@ -102,11 +102,6 @@ impl Manifest {
         bytes
     }
 
-    /// The entry for client file `file`.
-    pub fn get(&self, file: &str) -> Option<&Entry> {
-        self.files.iter().find(|e| e.file() == file)
-    }
-
     /// Reads the manifest of the snapshot folder `folder`: None when it has
     /// none; why not when it is not as Rapport writes it.
     pub fn read(folder: &Path) -> Result<Option<Manifest>, String> {
@@ -131,23 +126,49 @@ impl Manifest {
         }
         let mut seen = HashSet::new();
         for e in &m.files {
-            let shown = crate::sanitize::visible(&e.path);
+            let shown = || crate::sanitize::visible(&e.path);
             let file = e.path.strip_prefix("clients/").filter(|f| is_client_file(f));
             if file.is_none() {
-                return Err(format!("its manifest names '{shown}', which is not a client file of the data folder"));
+                return Err(format!("its manifest names '{}', which is not a client file of the data folder", shown()));
             }
             if !is_hash(&e.hash) {
-                return Err(format!("its manifest gives '{shown}' a hash that is not one"));
+                return Err(format!("its manifest gives '{}' a hash that is not one", shown()));
             }
             if e.size > bounds::FILE_BYTES {
-                return Err(format!("its manifest gives '{shown}' a size over a client file's limit"));
+                return Err(format!("its manifest gives '{}' a size over a client file's limit", shown()));
             }
             if !seen.insert(e.path.as_str()) {
-                return Err(format!("its manifest names '{shown}' twice"));
+                return Err(format!("its manifest names '{}' twice", shown()));
             }
         }
         Ok(m)
     }
+}
+
+/// Only the (path, hash) pairs a manifest names, read without checking the
+/// rest: what collecting garbage needs (every hash named counts, valid or
+/// not) and what says whether a snapshot holds a client, at a fraction of
+/// the cost of reading each entry whole. Nothing is read or restored by it.
+pub fn named(folder: &Path) -> Result<Option<Vec<(String, String)>>, String> {
+    #[derive(Deserialize)]
+    struct Named<'a> {
+        #[serde(borrow)]
+        files: Vec<NamedFile<'a>>,
+    }
+    #[derive(Deserialize)]
+    struct NamedFile<'a> {
+        #[serde(borrow)]
+        path: std::borrow::Cow<'a, str>,
+        #[serde(borrow)]
+        hash: std::borrow::Cow<'a, str>,
+    }
+    let bytes = match read_regular(&folder.join(MANIFEST), MANIFEST_CAP) {
+        Ok(bytes) => bytes,
+        Err(ReadError::NotFound) => return Ok(None),
+        Err(_) => return Err("its manifest cannot be read".into()),
+    };
+    let named: Named = serde_json::from_slice(&bytes).map_err(|e| format!("its manifest is damaged ({e})"))?;
+    Ok(Some(named.files.into_iter().map(|f| (f.path.into_owned(), f.hash.into_owned())).collect()))
 }
 
 /// A client file's name as Rapport writes it: an id (or a keyed hash of

@@ -134,7 +134,7 @@ impl Backups {
             // is: restoring from it could drop a client unseen.
             if !regular && !is_temp_file(&file) {
                 return Err(format!(
-                    "holds clients/{} as a link or a folder, not a file Rapport wrote",
+                    "it holds clients/{} as a link or a folder, not a file Rapport wrote",
                     crate::sanitize::visible(&file)
                 ));
             }
@@ -181,16 +181,13 @@ impl Backups {
     /// Removes every object no snapshot's manifest names. While a manifest
     /// cannot be read nothing is removed: what it names is not known.
     pub fn collect_garbage(&self) -> anyhow::Result<usize> {
-        let mut manifests = Vec::new();
+        let mut referenced = HashSet::new();
         for name in self.names() {
-            match self.manifest(&name) {
-                Ok(Some(m)) => manifests.push(m),
-                Ok(None) => {}
+            match manifest::named(&self.folder(&name)) {
+                Ok(named) => referenced.extend(named.into_iter().flatten().map(|(_, hash)| hash)),
                 Err(_) => return Ok(0),
             }
         }
-        let referenced: HashSet<&str> =
-            manifests.iter().flat_map(|m| m.files.iter().map(|e| e.hash.as_str())).collect();
         self.objects().collect_garbage(&referenced)
     }
 }

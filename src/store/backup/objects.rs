@@ -8,6 +8,7 @@
 //! followed; an object is read only up to a client file's limit and only
 //! when its bytes still have the hash it is named by.
 
+use std::cell::RefCell;
 use std::collections::{BTreeSet, HashSet};
 use std::fs;
 use std::io;
@@ -23,6 +24,9 @@ use crate::store::files::{ReadError, read_regular};
 /// The object store of one data folder.
 pub struct Objects {
     dir: PathBuf,
+    /// Its shard folders that are real folders, not links: listed once, at
+    /// the first look (one listing instead of two `stat`s an object).
+    shards: RefCell<Option<HashSet<String>>>,
 }
 
 /// Why an object could not be given back.
@@ -53,7 +57,7 @@ pub fn hash_of(bytes: &[u8]) -> String {
 impl Objects {
     /// The object store under `backups`.
     pub fn new(backups: &Path) -> Objects {
-        Objects { dir: backups.join("objects") }
+        Objects { dir: backups.join("objects"), shards: RefCell::new(None) }
     }
 
     fn shard(&self, hash: &str) -> PathBuf {
@@ -66,10 +70,24 @@ impl Objects {
 
     /// The object `hash` is there (a file; the folders on the way real ones).
     pub fn has(&self, hash: &str) -> bool {
-        is_hash(hash)
-            && real_dir(&self.dir).is_ok_and(|d| d)
-            && real_dir(&self.shard(hash)).is_ok_and(|d| d)
-            && fs::symlink_metadata(self.path(hash)).is_ok_and(|m| m.is_file())
+        is_hash(hash) && self.real_shard(&hash[..2]) && fs::symlink_metadata(self.path(hash)).is_ok_and(|m| m.is_file())
+    }
+
+    /// `objects/<shard>` is a real folder (and so is `objects`).
+    fn real_shard(&self, shard: &str) -> bool {
+        let mut known = self.shards.borrow_mut();
+        let known = known.get_or_insert_with(|| {
+            if !real_dir(&self.dir).is_ok_and(|d| d) {
+                return HashSet::new();
+            }
+            let Ok(entries) = fs::read_dir(&self.dir) else { return HashSet::new() };
+            entries
+                .filter_map(|e| e.ok())
+                .filter(|e| e.file_type().is_ok_and(|t| t.is_dir()))
+                .filter_map(|e| e.file_name().into_string().ok())
+                .collect()
+        });
+        known.contains(shard)
     }
 
     /// Stores `bytes` as object `hash` (their hash) unless it is there;
@@ -93,6 +111,9 @@ impl Objects {
         }
         write_object(&self.path(hash), bytes)?;
         touched.insert(shard);
+        if let Some(known) = self.shards.borrow_mut().as_mut() {
+            known.insert(hash[..2].to_string());
+        }
         Ok(())
     }
 
@@ -125,7 +146,7 @@ impl Objects {
     /// Removes every object not in `referenced`, and what a killed write
     /// left. Each removal is a crash point: killed, the rest stays garbage
     /// for the next time. Returns how many objects went.
-    pub fn collect_garbage(&self, referenced: &HashSet<&str>) -> anyhow::Result<usize> {
+    pub fn collect_garbage(&self, referenced: &HashSet<String>) -> anyhow::Result<usize> {
         if !real_dir(&self.dir).is_ok_and(|d| d) {
             return Ok(0);
         }
@@ -142,7 +163,7 @@ impl Objects {
                 let rest = e.file_name().to_string_lossy().into_owned();
                 let hash = format!("{name}{rest}");
                 let stray_temp = is_temp_file(&rest);
-                if !stray_temp && (!is_hash(&hash) || referenced.contains(hash.as_str())) {
+                if !stray_temp && (!is_hash(&hash) || referenced.contains(&hash)) {
                     continue;
                 }
                 crate::store::crash::point("objects.remove");

@@ -15,15 +15,17 @@ use crate::domain::{ClientId, ClientRecord, SessionId};
 impl Store {
     /// The records snapshot `name` holds (those that read as records; a
     /// file that does not is put back as it is by a restore, and not
-    /// counted here). An unknown snapshot is the same error as `restore`'s;
+    /// counted here); only client `only`'s, when given, and then only their
+    /// file is read. An unknown snapshot is the same error as `restore`'s;
     /// one that cannot be read says why.
-    pub fn snapshot_records(&self, name: &str) -> Result<Vec<ClientRecord>, StoreError> {
+    pub fn snapshot_records(&self, name: &str, only: Option<&ClientId>) -> Result<Vec<ClientRecord>, StoreError> {
         let files = self.restorable(name)?;
         let backups = self.backups();
         let ext = format!(".{}", self.ext());
+        let one = only.map(|id| self.file_name(id.as_str()));
         files
             .iter()
-            .filter(|f| f.file.ends_with(&ext))
+            .filter(|f| f.file.ends_with(&ext) && one.as_ref().is_none_or(|one| &f.file == one))
             .filter_map(|f| {
                 let path = Path::new("clients").join(&f.file);
                 let bytes = match backups.read(f) {
@@ -48,8 +50,9 @@ impl Store {
     /// keeping the present state as a snapshot of its own. Returns that
     /// snapshot's name.
     pub fn restore(&self, name: &str, only: Option<&ClientId>, now: NaiveDateTime) -> Result<String, StoreError> {
-        let files = self.restorable(name)?;
         let _lock = self.lock()?;
+        // Read under the lock: no prune removes an object it names meanwhile.
+        let files = self.restorable(name)?;
         if !super::super::ledger::exists(self.root()) {
             self.witness_locked("", now)?;
         }
@@ -207,7 +210,7 @@ impl Store {
 /// Snapshot `name` cannot be restored: why, in words.
 fn damaged(name: &str, why: &str) -> StoreError {
     StoreError::Record(crate::domain::RecordError::Invalid(format!(
-        "snapshot {name} {why}; nothing was restored. Choose another snapshot (`rapport backup list`), and \
+        "snapshot {name} cannot be restored: {why}; nothing was restored. Choose another snapshot (`rapport backup list`), and \
          `rapport doctor` says which snapshots are whole"
     )))
 }

@@ -15,7 +15,7 @@ use anyhow::{Context, anyhow, bail};
 use chrono::NaiveDateTime;
 
 use super::Backups;
-use super::manifest::{Entry, MANIFEST, Manifest};
+use super::manifest::{self, Entry, MANIFEST, Manifest};
 use super::objects::{self, hash_of};
 use crate::domain::ClientId;
 use crate::store::atomic::write_atomic;
@@ -47,7 +47,7 @@ impl Backups {
         let mut done: HashMap<(String, String), Option<Entry>> = HashMap::new();
         let mut changed = 0;
         for name in self.names() {
-            let Some(m) = self.manifest(&name).map_err(|why| anyhow!("snapshot {name} {why}"))? else { continue };
+            let Some(m) = self.manifest(&name).map_err(|why| anyhow!("snapshot {name}: {why}"))? else { continue };
             let mut touched = BTreeSet::new();
             let mut files = Vec::with_capacity(m.files.len());
             let mut differs = false;
@@ -124,8 +124,8 @@ impl Store {
         backups
             .names()
             .into_iter()
-            .filter(|name| match backups.manifest(name) {
-                Ok(Some(m)) => m.get(&file).is_some(),
+            .filter(|name| match manifest::named(&backups.folder(name)) {
+                Ok(Some(named)) => named.iter().any(|(path, _)| path.strip_prefix("clients/") == Some(file.as_str())),
                 Ok(None) => backups.folder(name).join("clients").join(&file).exists(),
                 Err(_) => false,
             })

@@ -233,8 +233,9 @@ impl crate::store::Store {
 
     /// Holds every client file (or client `only`) against the ledger and
     /// its own seals. A folder that has never had a ledger starts one here.
+    /// Snapshots are not checked here (`doctor`, its caller, checks them itself).
     pub fn verify(&self, only: Option<&str>, now: NaiveDateTime) -> Result<Verified, crate::store::StoreError> {
-        self.verify_against(only, now, None)
+        self.verify_checking(only, now, None, false)
     }
 
     /// As [`Store::verify`], and holds the ledger against the anchor code
@@ -244,6 +245,17 @@ impl crate::store::Store {
         only: Option<&str>,
         now: NaiveDateTime,
         against: Option<&str>,
+    ) -> Result<Verified, crate::store::StoreError> {
+        self.verify_checking(only, now, against, true)
+    }
+
+    /// As [`Store::verify_against`]; the snapshots' objects too when `snapshots`.
+    fn verify_checking(
+        &self,
+        only: Option<&str>,
+        now: NaiveDateTime,
+        against: Option<&str>,
+        snapshots: bool,
     ) -> Result<Verified, crate::store::StoreError> {
         let _lock = self.lock()?;
         let mut v = Verified::default();
@@ -260,8 +272,10 @@ impl crate::store::Store {
         v.unauthenticated = ledger.unauthenticated;
         v.entries = ledger.entries.len();
         v.shorter_than_snapshot = self.ledger_shorter_than_snapshot(&ledger.entries);
-        let only_id = only.map(crate::domain::ClientId::new);
-        v.damaged_snapshots = self.damaged_snapshots(only_id.as_ref()).into_iter().map(|d| d.text).collect();
+        if snapshots {
+            let only_id = only.map(crate::domain::ClientId::new);
+            v.damaged_snapshots = self.damaged_snapshots(only_id.as_ref()).into_iter().map(|d| d.text).collect();
+        }
         v.head = ledger.entries.last().map(|e| (super::anchor::code(e.n, &e.link), e.n));
         v.against = against.map(|code| super::anchor::extends(&ledger.entries, code));
         let files = match only {
