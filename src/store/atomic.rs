@@ -24,6 +24,13 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
     replace(path, bytes, true, FILE_MODE, true)
 }
 
+/// Like [`write_atomic`] for a file of a folder being built under a
+/// temporary name: the file flushed to disk, the folder left for the caller
+/// to sync once, with every file in it, before the folder is renamed.
+pub fn write_atomic_in_new_folder(path: &Path, bytes: &[u8]) -> Result<()> {
+    replace(path, bytes, true, FILE_MODE, false)
+}
+
 /// Like [`write_atomic`] for a snapshot's object: read-only (`0400`), the
 /// file flushed to disk before its rename, but its folder left for the
 /// caller to sync once with every other object it wrote

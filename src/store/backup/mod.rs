@@ -38,7 +38,7 @@ use manifest::{Entry, MANIFEST, Manifest, Seen};
 use objects::{Objects, hash_of};
 pub(crate) use rewrite::Rewritten;
 
-use super::atomic::{create_private_dir, is_temp_file, sync_folder, write_atomic};
+use super::atomic::{create_private_dir, is_temp_file, sync_folder, write_atomic_in_new_folder};
 use super::{Store, StoreError};
 
 /// One snapshot.
@@ -311,7 +311,9 @@ impl Store {
         objects::sync_all(&touched).map_err(fail)?;
         self.snapshot_beside_clients(building).map_err(fail)?;
         let clients = files.len();
-        write_atomic(&building.join(MANIFEST), &Manifest::new(files).to_bytes()).map_err(fail)?;
+        write_atomic_in_new_folder(&building.join(MANIFEST), &Manifest::new(files).to_bytes()).map_err(fail)?;
+        // Every file of the folder on disk, once, before it is renamed into place.
+        sync_folder(building).map_err(fail)?;
         Ok(clients)
     }
 
@@ -322,7 +324,7 @@ impl Store {
     fn snapshot_beside_clients(&self, building: &Path) -> anyhow::Result<()> {
         let key = self.root().join(super::crypt::IDENTITY_FILE);
         if let Ok(bytes) = super::files::read_regular(&key, super::crypt::KEY_FILE_BYTES) {
-            write_atomic(&building.join(super::crypt::IDENTITY_FILE), &bytes)?;
+            write_atomic_in_new_folder(&building.join(super::crypt::IDENTITY_FILE), &bytes)?;
         }
         super::ledger::anchor::note_in_snapshot(self.root(), self.keys.as_deref(), building)
     }

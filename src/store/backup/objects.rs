@@ -145,7 +145,8 @@ impl Objects {
 
     /// Removes every object not in `referenced`, and what a killed write
     /// left. Each removal is a crash point: killed, the rest stays garbage
-    /// for the next time. Returns how many objects went.
+    /// for the next time. The folders are not synced: a removal a power cut
+    /// undoes leaves garbage again, nothing worse. Returns how many objects went.
     pub fn collect_garbage(&self, referenced: &HashSet<String>) -> anyhow::Result<usize> {
         if !real_dir(&self.dir).is_ok_and(|d| d) {
             return Ok(0);
@@ -158,7 +159,6 @@ impl Objects {
             if name.len() != 2 || !shard.file_type().is_ok_and(|t| t.is_dir()) {
                 continue;
             }
-            let mut changed = false;
             for e in fs::read_dir(shard.path())?.filter_map(|e| e.ok()) {
                 let rest = e.file_name().to_string_lossy().into_owned();
                 let hash = format!("{name}{rest}");
@@ -174,10 +174,6 @@ impl Objects {
                     _ => {}
                 }
                 removed += usize::from(!stray_temp);
-                changed = true;
-            }
-            if changed {
-                sync_folder(&shard.path())?;
             }
         }
         Ok(removed)
