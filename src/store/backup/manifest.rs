@@ -150,6 +150,12 @@ impl Manifest {
 /// not) and what says whether a snapshot holds a client, at a fraction of
 /// the cost of reading each entry whole. Nothing is read or restored by it.
 pub fn named(folder: &Path) -> Result<Option<Vec<(String, String)>>, String> {
+    let Some(bytes) = read_raw(folder)? else { return Ok(None) };
+    parse_named(&bytes).map(Some)
+}
+
+/// The (path, hash) pairs of a manifest's `bytes`, as [`named`] reads them.
+pub fn parse_named(bytes: &[u8]) -> Result<Vec<(String, String)>, String> {
     #[derive(Deserialize)]
     struct Named<'a> {
         #[serde(borrow)]
@@ -162,13 +168,18 @@ pub fn named(folder: &Path) -> Result<Option<Vec<(String, String)>>, String> {
         #[serde(borrow)]
         hash: std::borrow::Cow<'a, str>,
     }
-    let bytes = match read_regular(&folder.join(MANIFEST), MANIFEST_CAP) {
-        Ok(bytes) => bytes,
-        Err(ReadError::NotFound) => return Ok(None),
-        Err(_) => return Err("its manifest cannot be read".into()),
-    };
-    let named: Named = serde_json::from_slice(&bytes).map_err(|e| format!("its manifest is damaged ({e})"))?;
-    Ok(Some(named.files.into_iter().map(|f| (f.path.into_owned(), f.hash.into_owned())).collect()))
+    let named: Named = serde_json::from_slice(bytes).map_err(|e| format!("its manifest is damaged ({e})"))?;
+    Ok(named.files.into_iter().map(|f| (f.path.into_owned(), f.hash.into_owned())).collect())
+}
+
+/// The bytes of the manifest of the snapshot folder `folder`, unchecked:
+/// None when it has none.
+pub fn read_raw(folder: &Path) -> Result<Option<Vec<u8>>, String> {
+    match read_regular(&folder.join(MANIFEST), MANIFEST_CAP) {
+        Ok(bytes) => Ok(Some(bytes)),
+        Err(ReadError::NotFound) => Ok(None),
+        Err(_) => Err("its manifest cannot be read".into()),
+    }
 }
 
 /// A client file's name as Rapport writes it: an id (or a keyed hash of

@@ -178,6 +178,39 @@ impl Backups {
         }
     }
 
+    /// Removes the objects among `candidates` (those the snapshots a prune
+    /// just removed named) that no snapshot names any more, without listing
+    /// the object store: a daily prune costs what changed over the days
+    /// kept, not the practice's size. A manifest that cannot be read keeps
+    /// every candidate; garbage a killed prune left is for [`Backups::collect_garbage`].
+    fn collect_candidates(&self, mut candidates: HashSet<String>) -> anyhow::Result<usize> {
+        // The newest first: it names most of what the older ones do.
+        for name in self.names().into_iter().rev() {
+            if candidates.is_empty() {
+                break;
+            }
+            let bytes = match manifest::read_raw(&self.folder(&name)) {
+                Ok(Some(bytes)) => bytes,
+                // Full copies name no object.
+                Ok(None) => continue,
+                Err(_) => return Ok(0),
+            };
+            if candidates.len() <= 64 && !bytes.contains(&b'\\') {
+                // A few left: each looked for in the text. A hash found
+                // anywhere in it keeps its object (written with escapes, it
+                // is read as JSON instead).
+                let Ok(text) = std::str::from_utf8(&bytes) else { return Ok(0) };
+                candidates.retain(|hash| !text.contains(hash.as_str()));
+            } else {
+                let Ok(named) = manifest::parse_named(&bytes) else { return Ok(0) };
+                for (_, hash) in named {
+                    candidates.remove(&hash);
+                }
+            }
+        }
+        self.objects().remove(&candidates)
+    }
+
     /// Removes every object no snapshot's manifest names. While a manifest
     /// cannot be read nothing is removed: what it names is not known.
     pub fn collect_garbage(&self) -> anyhow::Result<usize> {
@@ -254,9 +287,10 @@ impl Store {
         let building = self.backups_dir().join(format!(".rapport-tmp-{name}"));
         let built = self.build_snapshot(&building);
         if built.is_err() {
-            // Half a snapshot (a full disk) is no snapshot: it goes at once.
-            // Objects it stored are garbage the next prune removes.
+            // Half a snapshot (a full disk) is no snapshot: it goes at once,
+            // and so do the objects it stored that nothing names.
             let _ = fs::remove_dir_all(&building);
+            let _ = backups.collect_garbage();
         }
         let clients = built?;
         let finished = self.backups_dir().join(&name);
@@ -361,8 +395,19 @@ impl Store {
             .collect();
         let extra = snaps.len().saturating_sub(keep.max(1));
         let mut removed = Vec::new();
+        // The objects the removed snapshots named: the only ones that may
+        // now be garbage (None: one of them could not be read).
+        let mut candidates = Some(HashSet::new());
         for s in snaps.into_iter().take(extra) {
             let path = self.backups_dir().join(&s);
+            match manifest::named(&path) {
+                Ok(named) => {
+                    if let Some(c) = candidates.as_mut() {
+                        c.extend(named.into_iter().flatten().map(|(_, hash)| hash));
+                    }
+                }
+                Err(_) => candidates = None,
+            }
             super::crash::point("snapshot.prune");
             match fs::remove_file(path.join(MANIFEST)) {
                 Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
@@ -377,7 +422,11 @@ impl Store {
             let fail = |cause: anyhow::Error| StoreError::Write { path: self.backups_dir(), cause };
             // The manifests are gone for good before any object they named goes.
             sync_folder(&self.backups_dir()).map_err(fail)?;
-            self.backups().collect_garbage().map_err(fail)?;
+            match candidates {
+                Some(candidates) => self.backups().collect_candidates(candidates),
+                None => self.backups().collect_garbage(),
+            }
+            .map_err(fail)?;
         }
         Ok(removed)
     }
@@ -387,10 +436,8 @@ impl Store {
     pub fn prune_backups(&self, keep: usize, now: NaiveDateTime) -> Result<Vec<String>, StoreError> {
         let _lock = self.lock()?;
         let removed = self.prune_locked(keep, now)?;
-        if removed.is_empty() {
-            let fail = |cause: anyhow::Error| StoreError::Write { path: self.backups_dir(), cause };
-            self.backups().collect_garbage().map_err(fail)?;
-        }
+        let fail = |cause: anyhow::Error| StoreError::Write { path: self.backups_dir(), cause };
+        self.backups().collect_garbage().map_err(fail)?;
         for name in &removed {
             self.audit(now, "backup removed", "", name);
         }

@@ -143,6 +143,23 @@ impl Objects {
         Ok(bytes)
     }
 
+    /// Removes the objects `hashes` (none through a linked shard folder).
+    /// Returns how many went.
+    pub fn remove(&self, hashes: &HashSet<String>) -> anyhow::Result<usize> {
+        let mut removed = 0;
+        for hash in hashes.iter().filter(|h| is_hash(h) && self.real_shard(&h[..2])) {
+            crate::store::crash::point("objects.remove");
+            match fs::remove_file(self.path(hash)) {
+                Err(e) if e.kind() != io::ErrorKind::NotFound => {
+                    return Err(anyhow::Error::new(e).context(format!("removing {}", self.path(hash).display())));
+                }
+                Err(_) => {}
+                Ok(()) => removed += 1,
+            }
+        }
+        Ok(removed)
+    }
+
     /// Removes every object not in `referenced`, and what a killed write
     /// left. Each removal is a crash point: killed, the rest stays garbage
     /// for the next time. The folders are not synced: a removal a power cut
