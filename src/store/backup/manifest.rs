@@ -172,6 +172,28 @@ pub fn parse_named(bytes: &[u8]) -> Result<Vec<(String, String)>, String> {
     Ok(named.files.into_iter().map(|f| (f.path.into_owned(), f.hash.into_owned())).collect())
 }
 
+/// Every hash a manifest's `bytes` name, found as text, at the speed of a
+/// substring search: each `"hash":"<64 characters>` as Rapport writes it.
+/// None when the text is not whole as Rapport writes it (cut short, an
+/// entry without its hash, a `"hash"` in another form, an escape anywhere):
+/// then it is read as JSON ([`parse_named`]), and a damaged one keeps every
+/// object. A hash found where no entry is keeps an object that is garbage,
+/// never the other way round.
+pub fn hashes_as_text(bytes: &[u8]) -> Option<Vec<&str>> {
+    let text = std::str::from_utf8(bytes).ok()?;
+    let whole = text.starts_with("{\"format\":") && text.trim_end().ends_with("]}");
+    if !whole || text.contains('\\') {
+        return None;
+    }
+    const KEY: &str = "\"hash\":\"";
+    let mut found = Vec::new();
+    for (at, _) in text.match_indices(KEY) {
+        found.push(text.get(at + KEY.len()..at + KEY.len() + 64)?);
+    }
+    let each = text.matches("\"hash\"").count() == found.len() && text.matches("\"path\"").count() == found.len();
+    each.then_some(found)
+}
+
 /// The bytes of the manifest of the snapshot folder `folder`, unchecked:
 /// None when it has none.
 pub fn read_raw(folder: &Path) -> Result<Option<Vec<u8>>, String> {
@@ -231,6 +253,27 @@ mod tests {
         );
         assert!(Manifest::parse(twice.as_bytes()).unwrap_err().contains("twice"));
         assert!(Manifest::parse(br#"{"format":2,"files":[]}"#).unwrap_err().contains("format 2"));
+    }
+
+    #[test]
+    fn hashes_are_found_as_text_only_in_the_form_rapport_writes_them() {
+        let m = Manifest::new(vec![
+            Entry { path: "clients/a.json".into(), hash: H.into(), size: 1, seen: None },
+            Entry { path: "clients/b.json".into(), hash: H.replace('0', "f"), size: 2, seen: None },
+        ]);
+        let bytes = m.to_bytes();
+        let fast: Vec<String> = hashes_as_text(&bytes).unwrap().into_iter().map(str::to_string).collect();
+        let parsed: Vec<String> = parse_named(&bytes).unwrap().into_iter().map(|(_, h)| h).collect();
+        assert_eq!(fast, parsed);
+        let pretty = serde_json::to_vec_pretty(&m).unwrap();
+        assert_eq!(hashes_as_text(&pretty), None, "written otherwise: read as JSON");
+        let escaped = String::from_utf8(bytes).unwrap().replacen("\"hash\":\"0", "\"hash\":\"\\u0030", 1);
+        assert_eq!(hashes_as_text(escaped.as_bytes()), None);
+        let text = String::from_utf8(m.to_bytes()).unwrap();
+        assert_eq!(hashes_as_text(&text.as_bytes()[..text.len() / 2]), None, "cut short");
+        let no_hash = text.replacen(&format!(",\"hash\":\"{H}\""), "", 1);
+        assert_eq!(hashes_as_text(no_hash.as_bytes()), None, "an entry without its hash");
+        assert_eq!(hashes_as_text(br#"{"format": 1, "files": ["#), None);
     }
 
     #[test]

@@ -184,28 +184,26 @@ impl Backups {
     /// kept, not the practice's size. A manifest that cannot be read keeps
     /// every candidate; garbage a killed prune left is for [`Backups::collect_garbage`].
     fn collect_candidates(&self, mut candidates: HashSet<String>) -> anyhow::Result<usize> {
-        // The newest first: it names most of what the older ones do.
-        for name in self.names().into_iter().rev() {
+        for name in self.names() {
             if candidates.is_empty() {
                 break;
             }
-            let bytes = match manifest::read_raw(&self.folder(&name)) {
+            let named = match manifest::read_raw(&self.folder(&name)) {
                 Ok(Some(bytes)) => bytes,
                 // Full copies name no object.
                 Ok(None) => continue,
                 Err(_) => return Ok(0),
             };
-            if candidates.len() <= 64 && !bytes.contains(&b'\\') {
-                // A few left: each looked for in the text. A hash found
-                // anywhere in it keeps its object (written with escapes, it
-                // is read as JSON instead).
-                let Ok(text) = std::str::from_utf8(&bytes) else { return Ok(0) };
-                candidates.retain(|hash| !text.contains(hash.as_str()));
-            } else {
-                let Ok(named) = manifest::parse_named(&bytes) else { return Ok(0) };
+            if let Some(hashes) = manifest::hashes_as_text(&named) {
+                for hash in hashes {
+                    candidates.remove(hash);
+                }
+            } else if let Ok(named) = manifest::parse_named(&named) {
                 for (_, hash) in named {
                     candidates.remove(&hash);
                 }
+            } else {
+                return Ok(0);
             }
         }
         self.objects().remove(&candidates)
@@ -216,8 +214,15 @@ impl Backups {
     pub fn collect_garbage(&self) -> anyhow::Result<usize> {
         let mut referenced = HashSet::new();
         for name in self.names() {
-            match manifest::named(&self.folder(&name)) {
-                Ok(named) => referenced.extend(named.into_iter().flatten().map(|(_, hash)| hash)),
+            match manifest::read_raw(&self.folder(&name)) {
+                Ok(Some(bytes)) => match manifest::hashes_as_text(&bytes) {
+                    Some(hashes) => referenced.extend(hashes.into_iter().map(str::to_string)),
+                    None => match manifest::parse_named(&bytes) {
+                        Ok(named) => referenced.extend(named.into_iter().map(|(_, h)| h)),
+                        Err(_) => return Ok(0),
+                    },
+                },
+                Ok(None) => {}
                 Err(_) => return Ok(0),
             }
         }
