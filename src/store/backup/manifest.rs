@@ -194,6 +194,17 @@ pub fn hashes_as_text(bytes: &[u8]) -> Option<Vec<&str>> {
     each.then_some(found)
 }
 
+/// Every hash the manifest of the snapshot folder `folder` names: as text
+/// where it can ([`hashes_as_text`]), as JSON otherwise. None when it has
+/// no manifest; an error when it cannot be read, and what it names is not known.
+pub fn hashes(folder: &Path) -> Result<Option<Vec<String>>, String> {
+    let Some(bytes) = read_raw(folder)? else { return Ok(None) };
+    if let Some(hashes) = hashes_as_text(&bytes) {
+        return Ok(Some(hashes.into_iter().map(str::to_string).collect()));
+    }
+    Ok(Some(parse_named(&bytes)?.into_iter().map(|(_, hash)| hash).collect()))
+}
+
 /// The bytes of the manifest of the snapshot folder `folder`, unchecked:
 /// None when it has none.
 pub fn read_raw(folder: &Path) -> Result<Option<Vec<u8>>, String> {

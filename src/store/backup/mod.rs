@@ -188,22 +188,13 @@ impl Backups {
             if candidates.is_empty() {
                 break;
             }
-            let named = match manifest::read_raw(&self.folder(&name)) {
-                Ok(Some(bytes)) => bytes,
-                // Full copies name no object.
-                Ok(None) => continue,
+            match manifest::hashes(&self.folder(&name)) {
+                Ok(hashes) => {
+                    for hash in hashes.into_iter().flatten() {
+                        candidates.remove(&hash);
+                    }
+                }
                 Err(_) => return Ok(0),
-            };
-            if let Some(hashes) = manifest::hashes_as_text(&named) {
-                for hash in hashes {
-                    candidates.remove(hash);
-                }
-            } else if let Ok(named) = manifest::parse_named(&named) {
-                for (_, hash) in named {
-                    candidates.remove(&hash);
-                }
-            } else {
-                return Ok(0);
             }
         }
         self.objects().remove(&candidates)
@@ -214,15 +205,8 @@ impl Backups {
     pub fn collect_garbage(&self) -> anyhow::Result<usize> {
         let mut referenced = HashSet::new();
         for name in self.names() {
-            match manifest::read_raw(&self.folder(&name)) {
-                Ok(Some(bytes)) => match manifest::hashes_as_text(&bytes) {
-                    Some(hashes) => referenced.extend(hashes.into_iter().map(str::to_string)),
-                    None => match manifest::parse_named(&bytes) {
-                        Ok(named) => referenced.extend(named.into_iter().map(|(_, h)| h)),
-                        Err(_) => return Ok(0),
-                    },
-                },
-                Ok(None) => {}
+            match manifest::hashes(&self.folder(&name)) {
+                Ok(hashes) => referenced.extend(hashes.into_iter().flatten()),
                 Err(_) => return Ok(0),
             }
         }
@@ -276,6 +260,19 @@ impl Store {
 
     /// Takes a snapshot now (call under the lock). `tail` names why.
     pub(crate) fn snapshot_locked(&self, now: NaiveDateTime, tail: &str) -> Result<Snapshot, StoreError> {
+        Ok(self.snapshot_and_prune_locked(now, tail, None)?.0)
+    }
+
+    /// Takes a snapshot now (call under the lock), then, given `keep`,
+    /// removes the oldest beyond it: one sync of `backups/` makes the new
+    /// snapshot's name and the old ones' removal last, before any object
+    /// they alone named is removed. Returns the snapshot and the names removed.
+    pub(crate) fn snapshot_and_prune_locked(
+        &self,
+        now: NaiveDateTime,
+        tail: &str,
+        keep: Option<usize>,
+    ) -> Result<(Snapshot, Vec<String>), StoreError> {
         let mut name = format!("{}{tail}", now.format("%Y-%m-%d_%H%M%S"));
         let mut n = 2;
         while self.backups_dir().join(&name).exists() {
@@ -302,9 +299,14 @@ impl Store {
         let fail = |source: anyhow::Error| StoreError::Write { path: finished.clone(), cause: source };
         super::crash::point("snapshot.rename");
         fs::rename(&building, &finished).map_err(|e| StoreError::io("finish the snapshot", &finished, e))?;
+        let (removed, candidates) = match keep {
+            Some(keep) => self.remove_oldest(keep, now)?,
+            None => (Vec::new(), None),
+        };
         super::crash::point("snapshot.folder-sync");
         sync_folder(&self.backups_dir()).map_err(fail)?;
-        Ok(Snapshot { name, clients })
+        self.collect_pruned(&removed, candidates)?;
+        Ok((Snapshot { name, clients }, removed))
     }
 
     /// Stores the client files changed since the newest snapshot as
@@ -374,8 +376,7 @@ impl Store {
         if self.snapshot_names().iter().any(|s| s.starts_with(&today)) || self.client_ids()?.is_empty() {
             return Ok(());
         }
-        self.snapshot_locked(now, "")?;
-        self.prune_locked(self.settings().keep_backups, now)?;
+        self.snapshot_and_prune_locked(now, "", Some(self.settings().keep_backups))?;
         Ok(())
     }
 
@@ -393,6 +394,24 @@ impl Store {
     /// clock that was wrong) neither counts nor goes: it could otherwise push every
     /// real snapshot out; `rapport doctor` names it.
     pub(crate) fn prune_locked(&self, keep: usize, now: NaiveDateTime) -> Result<Vec<String>, StoreError> {
+        let (removed, candidates) = self.remove_oldest(keep, now)?;
+        if !removed.is_empty() {
+            let fail = |cause: anyhow::Error| StoreError::Write { path: self.backups_dir(), cause };
+            sync_folder(&self.backups_dir()).map_err(fail)?;
+        }
+        self.collect_pruned(&removed, candidates)?;
+        Ok(removed)
+    }
+
+    /// Removes the oldest snapshots beyond `keep`, each manifest first, as
+    /// [`Store::prune_locked`] says; `backups/` is left for the caller to
+    /// sync. Returns their names, and the objects they named (None when one
+    /// could not be read: then what they named is not known).
+    fn remove_oldest(
+        &self,
+        keep: usize,
+        now: NaiveDateTime,
+    ) -> Result<(Vec<String>, Option<HashSet<String>>), StoreError> {
         let snaps: Vec<String> = self
             .snapshot_names()
             .into_iter()
@@ -400,15 +419,13 @@ impl Store {
             .collect();
         let extra = snaps.len().saturating_sub(keep.max(1));
         let mut removed = Vec::new();
-        // The objects the removed snapshots named: the only ones that may
-        // now be garbage (None: one of them could not be read).
         let mut candidates = Some(HashSet::new());
         for s in snaps.into_iter().take(extra) {
             let path = self.backups_dir().join(&s);
-            match manifest::named(&path) {
-                Ok(named) => {
+            match manifest::hashes(&path) {
+                Ok(hashes) => {
                     if let Some(c) = candidates.as_mut() {
-                        c.extend(named.into_iter().flatten().map(|(_, hash)| hash));
+                        c.extend(hashes.into_iter().flatten());
                     }
                 }
                 Err(_) => candidates = None,
@@ -423,17 +440,22 @@ impl Store {
             fs::remove_dir_all(&path).map_err(|e| StoreError::io("remove", &path, e))?;
             removed.push(s);
         }
-        if !removed.is_empty() {
-            let fail = |cause: anyhow::Error| StoreError::Write { path: self.backups_dir(), cause };
-            // The manifests are gone for good before any object they named goes.
-            sync_folder(&self.backups_dir()).map_err(fail)?;
-            match candidates {
-                Some(candidates) => self.backups().collect_candidates(candidates),
-                None => self.backups().collect_garbage(),
-            }
-            .map_err(fail)?;
+        Ok((removed, candidates))
+    }
+
+    /// After a prune whose removals are on disk: the objects only the
+    /// removed snapshots named go (all garbage, when what they named is not known).
+    fn collect_pruned(&self, removed: &[String], candidates: Option<HashSet<String>>) -> Result<(), StoreError> {
+        if removed.is_empty() {
+            return Ok(());
         }
-        Ok(removed)
+        let fail = |cause: anyhow::Error| StoreError::Write { path: self.backups_dir(), cause };
+        match candidates {
+            Some(candidates) => self.backups().collect_candidates(candidates),
+            None => self.backups().collect_garbage(),
+        }
+        .map_err(fail)?;
+        Ok(())
     }
 
     /// Removes the oldest snapshots, keeping `keep` (at least one), and
