@@ -14,7 +14,8 @@
 //!
 //! The day's first save therefore stores only the client files changed since
 //! the newest snapshot: a file whose `stat` (size, times, inode) is the one
-//! that snapshot recorded is not read again. Pruning removes manifests
+//! that snapshot recorded is not read again (it is recorded only for a file
+//! unchanged for over a second before that snapshot began). Pruning removes manifests
 //! first and then the objects no manifest names, so a killed prune leaves
 //! garbage, never a manifest naming a missing object. Snapshots an older
 //! Rapport made as full copies (`backups/<date_time>/clients/`) are moved
