@@ -114,9 +114,10 @@ fn an_encrypted_rollback_made_without_the_key_is_caught_and_a_forged_entry_is_na
     // Someone without the key copies day 2's snapshot of the file over the
     // live one (before the second note) and cuts the ledger to match.
     let live = client_file(dir);
-    let day2 = dir.join("backups").join("2026-11-24_100000").join("clients").join(live.file_name().unwrap());
+    let file = live.file_name().unwrap().to_str().unwrap();
+    let day2 = common::snapshot_files(dir, "2026-11-24_100000").remove(file).unwrap();
     let saved = (fs::read(&live).unwrap(), fs::read(dir.join("ledger")).unwrap());
-    fs::copy(&day2, &live).unwrap();
+    fs::write(&live, &day2).unwrap();
     cut_last_line(dir);
     cut_last_line(dir);
     let (said, _) = fails(dir, DAY3, Some(PASS), &["verify"]);

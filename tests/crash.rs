@@ -34,7 +34,7 @@ const SAVE: &[&str] = &[
     "ledger.append",
     "append.torn",
     "append.sync",
-    "snapshot.copy",
+    "snapshot.object",
     "snapshot.rename",
     "snapshot.folder-sync",
 ];
@@ -46,7 +46,7 @@ const ENCRYPT: &[&str] = &[
     "audit.append",
     "append.torn",
     "append.sync",
-    "snapshot.copy",
+    "snapshot.object",
     "snapshot.rename",
     "snapshot.folder-sync",
     "convert.journal",
@@ -57,6 +57,9 @@ const ENCRYPT: &[&str] = &[
     "convert.audit",
     "convert.ledger",
     "convert.finish",
+    "snapshot.prune",
+    "objects.remove",
+    "snapshot.rewrite",
 ];
 const DECRYPT: &[&str] = &[
     "write.temp",
@@ -66,7 +69,7 @@ const DECRYPT: &[&str] = &[
     "audit.append",
     "append.torn",
     "append.sync",
-    "snapshot.copy",
+    "snapshot.object",
     "snapshot.rename",
     "snapshot.folder-sync",
     "convert.journal",
@@ -77,6 +80,9 @@ const DECRYPT: &[&str] = &[
     "convert.ledger",
     "convert.finish",
     "decrypt.remove-key",
+    "snapshot.prune",
+    "objects.remove",
+    "snapshot.rewrite",
 ];
 const PASSPHRASE: &[&str] = &["write.temp", "write.fsync", "write.rename", "write.folder-sync", "passphrase.write"];
 const RESTORE: &[&str] = &[
@@ -88,12 +94,29 @@ const RESTORE: &[&str] = &[
     "ledger.append",
     "append.torn",
     "append.sync",
-    "snapshot.copy",
+    "snapshot.object",
     "snapshot.rename",
     "snapshot.folder-sync",
     "restore.file",
     "restore.remove",
 ];
+const MIGRATE: &[&str] = &[
+    "write.temp",
+    "write.fsync",
+    "write.rename",
+    "write.folder-sync",
+    "audit.append",
+    "ledger.append",
+    "append.torn",
+    "append.sync",
+    "snapshot.object",
+    "snapshot.rename",
+    "snapshot.folder-sync",
+    "migrate.object",
+    "migrate.manifest",
+    "migrate.remove-copies",
+];
+const PRUNE: &[&str] = &["audit.append", "append.torn", "append.sync", "snapshot.prune", "objects.remove"];
 const ERASE: &[&str] = &[
     "write.temp",
     "write.fsync",
@@ -130,6 +153,9 @@ const SYNC_INIT: &[&str] = &[
     "sync-init.repository",
     "sync-init.commit",
     "sync-init.finish",
+    "snapshot.object",
+    "snapshot.rewrite",
+    "objects.remove",
 ];
 
 /// `rapport ARGS` on `dir` at [`NOW`], with the passphrase (cheap to try).
@@ -217,7 +243,10 @@ fn every_crash_point_is_named_once_and_covered() {
     assert_eq!(called, listed, "crash points called in src/ and listed in store::crash::POINTS differ");
     // And the tests below crash at every one.
     let covered: BTreeSet<&str> =
-        [SAVE, ENCRYPT, DECRYPT, PASSPHRASE, RESTORE, ERASE, MERGE_COPY, SYNC_INIT].concat().into_iter().collect();
+        [SAVE, ENCRYPT, DECRYPT, PASSPHRASE, RESTORE, ERASE, MERGE_COPY, SYNC_INIT, MIGRATE, PRUNE]
+            .concat()
+            .into_iter()
+            .collect();
     assert_eq!(covered, listed, "a crash point no crash test covers, or a test covering no point");
 }
 
@@ -286,6 +315,112 @@ fn a_note_save_crashed_at_any_step_loses_no_note_reported_saved_and_the_next_sav
     }
     eprintln!("a note's save crashed at {crashes} moments: {counts:?}");
     assert!(crashes >= 20, "only {crashes} moments");
+}
+
+/// What snapshot `name` of `dir` holds, file by file: through its manifest,
+/// or as the full copies an older Rapport made.
+fn held(dir: &Path, name: &str) -> BTreeMap<String, Vec<u8>> {
+    let folder = dir.join("backups").join(name);
+    if folder.join("manifest.json").exists() {
+        return common::snapshot_files(dir, name);
+    }
+    fs::read_dir(folder.join("clients"))
+        .unwrap()
+        .map(|e| e.unwrap())
+        .filter(|e| !e.file_name().to_string_lossy().starts_with('.'))
+        .map(|e| (e.file_name().into_string().unwrap(), fs::read(e.path()).unwrap()))
+        .collect()
+}
+
+/// [`practice_of_yesterday`] with its snapshots as an older Rapport made
+/// them: full copies in `backups/<snapshot>/clients/`, one of them a hard
+/// link to the live file. Returns what each snapshot holds.
+fn practice_with_full_copies(dir: &Path) -> BTreeMap<String, BTreeMap<String, Vec<u8>>> {
+    practice_of_yesterday(dir);
+    let backups = dir.join("backups");
+    let mut expected = BTreeMap::new();
+    for e in fs::read_dir(&backups).unwrap().map(|e| e.unwrap()) {
+        let name = e.file_name().into_string().unwrap();
+        if name.starts_with("20") {
+            expected.insert(name.clone(), held(dir, &name));
+        }
+    }
+    assert!(expected.len() >= 2, "{expected:?}");
+    for (name, files) in &expected {
+        let folder = backups.join(name);
+        fs::remove_file(folder.join("manifest.json")).unwrap();
+        fs::create_dir(folder.join("clients")).unwrap();
+        for (file, bytes) in files {
+            fs::write(folder.join("clients").join(file), bytes).unwrap();
+        }
+    }
+    fs::remove_dir_all(backups.join("objects")).unwrap();
+    let linked = backups.join("2026-11-20_090000/clients");
+    fs::create_dir_all(&linked).unwrap();
+    fs::hard_link(dir.join("clients/maria-lopez.json"), linked.join("maria-lopez.json")).unwrap();
+    expected.insert("2026-11-20_090000".into(), held(dir, "2026-11-20_090000"));
+    expected
+}
+
+#[test]
+fn a_move_of_full_copies_into_objects_crashed_at_any_step_is_finished_by_the_next_save() {
+    let tmp = common::fast_tempdir();
+    let base = tmp.path().join("base");
+    let expected = practice_with_full_copies(&base);
+    let save = |dir: &Path| rapport(dir, &["note", "maria", "--topic", "crashed", "--text", "words of today"]);
+    let counts = reached(&base, tmp.path(), &save);
+    assert_reaches(&counts, MIGRATE, "a save that moves full copies into objects");
+    let dir = tmp.path().join("crashed");
+    for (point, n) in moments(&counts) {
+        copy_folder(&base, &dir);
+        crash(save(&dir), &point, n);
+        let at = format!("crashed at {point}:{n}");
+        // Each snapshot is whole, as copies or through its manifest.
+        for (name, files) in &expected {
+            assert_eq!(&held(&dir, name), files, "{at}: {name}");
+        }
+        // The next save finishes the move: no copy left, every object there.
+        let said = ok(&dir, &["note", "maria", "--topic", "after", "--text", "the next words"]);
+        assert!(said.contains("Saved"), "{at}: {said}");
+        for (name, files) in &expected {
+            assert!(!dir.join("backups").join(name).join("clients").exists(), "{at}: {name} still has copies");
+            assert_eq!(&common::snapshot_files(&dir, name), files, "{at}: {name}");
+        }
+        let verify = rapport(&dir, &["verify"]).output().unwrap();
+        assert!(verify.status.success(), "{at}: {}{}", text(&verify.stdout), text(&verify.stderr));
+    }
+}
+
+#[test]
+fn a_prune_crashed_at_any_step_leaves_garbage_never_a_snapshot_missing_an_object() {
+    let tmp = common::fast_tempdir();
+    let base = tmp.path().join("base");
+    practice_of_yesterday(&base);
+    ok(&base, &["note", "maria", "--topic", "today", "--text", "today's words"]);
+    let before = common::ok(&base, NOW, &["backup", "list"]);
+    assert_eq!(before.lines().filter(|l| l.starts_with("20")).count(), 3, "{before}");
+    let prune = |dir: &Path| rapport(dir, &["backup", "prune", "--keep", "1"]);
+    let counts = reached(&base, tmp.path(), &prune);
+    assert_reaches(&counts, PRUNE, "a prune");
+    let dir = tmp.path().join("crashed");
+    for (point, n) in moments(&counts) {
+        copy_folder(&base, &dir);
+        crash(prune(&dir), &point, n);
+        let at = format!("crashed at {point}:{n}");
+        // Every snapshot still listed can be read whole.
+        let verify = rapport(&dir, &["verify"]).output().unwrap();
+        assert!(verify.status.success(), "{at}: {}{}", text(&verify.stdout), text(&verify.stderr));
+        let store = Store::open(&dir).unwrap();
+        for s in store.snapshots() {
+            store.snapshot_records(&s.name, None).unwrap_or_else(|e| panic!("{at}: {}: {e}", s.name));
+        }
+        // Run again, it finishes, and only the newest snapshot's objects stay.
+        ok(&dir, &["backup", "prune", "--keep", "1"]);
+        let snaps = store.snapshots();
+        assert_eq!(snaps.len(), 1, "{at}");
+        let objects = all_files(&dir.join("backups/objects")).len();
+        assert_eq!(objects, common::snapshot_files(&dir, &snaps[0].name).len(), "{at}: garbage left");
+    }
 }
 
 /// A small practice with everything a conversion converts: clients with

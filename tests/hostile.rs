@@ -436,13 +436,35 @@ fn restore_never_follows_a_link_planted_in_a_snapshot_and_snapshots_never_copy_l
     let outside_record = s.outside.join("ben.json");
     fs::write(&outside_record, serde_json::to_vec(&record("ben", "Ben Outside")).unwrap()).unwrap();
     symlink(&outside_record, d.join("clients/ben.json")).unwrap();
-    ok(d, NOW, &["backup"]);
-    let snap = fs::read_dir(d.join("backups")).unwrap().next().unwrap().unwrap().path();
-    assert!(!snap.join("clients/ben.json").exists(), "a linked client file is not copied into a snapshot");
+    let name = ok(d, NOW, &["backup"]).split_whitespace().nth(1).unwrap().to_string();
+    let files = common::snapshot_files(d, &name);
+    assert!(!files.contains_key("ben.json"), "a linked client file is not copied into a snapshot");
+    // An object replaced by a link to a file outside: refused, never followed.
+    let object = common::snapshot_object(d, &name, "ann-lee.json");
+    let stored = fs::read(&object).unwrap();
+    fs::remove_file(&object).unwrap();
+    symlink(&secret, &object).unwrap();
+    let e = fails(d, NOW, &["restore", &name, "--yes"]);
+    assert!(e.contains("symbolic link") && e.contains("nothing was restored"), "{e}");
+    fs::remove_file(&object).unwrap();
+    fs::write(&object, &stored).unwrap();
+    // A manifest naming a file outside `clients/`: refused whole.
+    let manifest = d.join("backups").join(&name).join("manifest.json");
+    let mut m: serde_json::Value = serde_json::from_slice(&fs::read(&manifest).unwrap()).unwrap();
+    let mut planted = m["files"][0].clone();
+    planted["path"] = "clients/../../id_rsa".into();
+    m["files"].as_array_mut().unwrap().push(planted);
+    fs::write(&manifest, serde_json::to_vec(&m).unwrap()).unwrap();
+    let e = fails(d, NOW, &["restore", &name, "--yes"]);
+    assert!(e.contains("not a client file") && e.contains("nothing was restored"), "{e}");
+    // Full copies an older Rapport made, with links planted among them.
+    let snap = d.join("backups/2026-11-01_090000");
+    fs::create_dir_all(snap.join("clients")).unwrap();
+    fs::write(snap.join("clients/ann-lee.json"), fs::read(d.join("clients/ann-lee.json")).unwrap()).unwrap();
     symlink(&secret, snap.join("clients/zz.json")).unwrap();
     symlink(&outside_record, snap.join("clients/ben.json")).unwrap();
-    let name = snap.file_name().unwrap().to_str().unwrap().to_string();
-    let e = fails(d, NOW, &["restore", &name, "--yes"]);
+    let name = "2026-11-01_090000";
+    let e = fails(d, NOW, &["restore", name, "--yes"]);
     assert!(e.contains("as a link or a folder") && e.contains("nothing was restored"), "{e}");
     assert!(ok(d, NOW, &["client", "list"]).contains("Ann Lee"), "no client was dropped");
     for f in ["zz.json", "ben.json"] {

@@ -2,7 +2,7 @@
 //! git repository, driven through the real binary with the real `git`, at
 //! fixed times, with no git identity configured anywhere.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 // The same times and git settings as the encrypted practice's tests.
 use common::synced::{EVENING, MORNING, NOON, Practice, fails, ok, output, quiet_git};

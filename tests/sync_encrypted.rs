@@ -382,7 +382,13 @@ fn a_key_file_replaced_on_the_remote_is_kept_aside_and_the_real_passphrase_goes_
     let status = ok(&p, &p.laptop, EVENING, &["sync", "status"]);
     assert!(status.contains("Everything here is on the remote"), "{status}");
     ok(&p, &p.laptop, EVENING, &["backup"]);
-    let newest = std::fs::read_dir(p.laptop.join("backups")).unwrap().flatten().map(|e| e.path()).max().unwrap();
+    let newest = std::fs::read_dir(p.laptop.join("backups"))
+        .unwrap()
+        .flatten()
+        .map(|e| e.path())
+        .filter(|s| s.file_name().unwrap().to_string_lossy().starts_with("20"))
+        .max()
+        .unwrap();
     assert_eq!(std::fs::read(newest.join("identity.age")).unwrap(), ours, "the snapshot holds the key file");
     assert!(ok(&p, &p.laptop, EVENING, &["review", "annabel"]).contains("evening"));
 }

@@ -184,8 +184,9 @@ fn the_day_starts_with_a_snapshot_and_a_restore_keeps_what_it_replaces() {
         .unwrap();
     let snaps = store.snapshots();
     assert_eq!(snaps.len(), 2, "one a day: {snaps:?}");
-    let mode = fs::metadata(d.path().join("backups").join(&snaps[1].name).join("clients/maria-lopez.json")).unwrap();
-    assert_eq!(std::os::unix::fs::PermissionsExt::mode(&mode.permissions()) & 0o777, 0o600);
+    let object = common::snapshot_object(d.path(), &snaps[1].name, "maria-lopez.json");
+    let mode = fs::metadata(object).unwrap();
+    assert_eq!(std::os::unix::fs::PermissionsExt::mode(&mode.permissions()) & 0o777, 0o400, "owner-only, read-only");
 
     // Tuesday's snapshot holds Monday's note only.
     let kept = store.restore(&snaps[1].name, None, now(), &mut rapport::progress::Quiet).unwrap();
@@ -468,7 +469,7 @@ fn rewriting_a_live_file_in_place_leaves_every_snapshot_as_it_was() {
 }
 
 #[test]
-fn snapshots_hard_linked_by_an_older_rapport_get_copies_of_their_own() {
+fn snapshots_an_older_rapport_hard_linked_or_copied_move_into_objects_of_their_own() {
     use std::os::unix::fs::MetadataExt;
     let d = tempfile::tempdir().unwrap();
     assert!(run(d.path(), NOW, &["client", "add", "Maria Lopez"]).status.success());
@@ -481,7 +482,11 @@ fn snapshots_hard_linked_by_an_older_rapport_get_copies_of_their_own() {
     assert_eq!(fs::metadata(&live).unwrap().nlink(), 2);
     assert!(run(d.path(), NOW, &["backup"]).status.success());
     assert_eq!(fs::metadata(&live).unwrap().nlink(), 1, "no snapshot shares the live file any more");
-    assert_eq!(fs::read(old.join("maria-lopez.json")).unwrap(), fs::read(&live).unwrap());
+    assert!(!old.exists(), "the full copies are gone once stored as objects");
+    let held = common::snapshot_files(d.path(), "2026-11-01_090000");
+    assert_eq!(held["maria-lopez.json"], fs::read(&live).unwrap());
+    let list = stdout(&run(d.path(), NOW, &["backup", "list"]));
+    assert!(list.contains("2026-11-01_090000"), "{list}");
 }
 
 fn stdout(o: &std::process::Output) -> String {

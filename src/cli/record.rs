@@ -70,6 +70,9 @@ pub(super) fn verify(asked: Verify, store: &Store, now: NaiveDateTime, out: &mut
             v.entries
         )?;
     }
+    for damage in &v.damaged_snapshots {
+        writeln!(out, "{damage}")?;
+    }
     if let Some(None) = v.against {
         writeln!(
             out,
@@ -94,6 +97,13 @@ pub(super) fn verify(asked: Verify, store: &Store, now: NaiveDateTime, out: &mut
         }
         if v.shorter_than_snapshot.is_some() {
             parts.push("the ledger is shorter than a snapshot's".into());
+        }
+        let damaged = plural(v.damaged_snapshots.len(), "snapshot");
+        if parts.is_empty() {
+            bail!("{damaged} damaged, as said above; the notes themselves are as they were finalised");
+        }
+        if !v.damaged_snapshots.is_empty() {
+            parts.push(format!("{damaged} damaged"));
         }
         bail!("{}; restore from a backup (`rapport backup list`)", parts.join("; "));
     }

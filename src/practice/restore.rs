@@ -213,7 +213,7 @@ pub fn restore(
     now: NaiveDateTime,
     progress: &mut dyn crate::progress::Progress,
 ) -> Result<Outcome<Restored>, StoreError> {
-    let mut snapshot = store.snapshot_records(name)?;
+    let mut snapshot = store.snapshot_records(name, only)?;
     let synced = store.is_synced();
     let mut current: Vec<ClientRecord> =
         if synced { Vec::new() } else { store.load_all()?.into_iter().filter_map(|f| f.record.ok()).collect() };

@@ -30,10 +30,22 @@ pub const POINTS: &[&str] = &[
     "ledger.append",
     "append.torn",
     "append.sync",
-    // A snapshot: files copied into a temporary folder, renamed when whole.
-    "snapshot.copy",
+    // A snapshot: each changed file stored as an object, the manifest
+    // written last in a temporary folder, renamed when whole.
+    "snapshot.object",
     "snapshot.rename",
     "snapshot.folder-sync",
+    // Pruning: each manifest removed (with its folder), then each object no
+    // manifest names. Rewriting the snapshots (erasure, encrypt, new ids):
+    // each manifest written anew after the objects it names.
+    "snapshot.prune",
+    "objects.remove",
+    "snapshot.rewrite",
+    // Full copies an older Rapport made, moved into objects: each file,
+    // the manifest, the copies removed.
+    "migrate.object",
+    "migrate.manifest",
+    "migrate.remove-copies",
     // A client erased (its file goes last), a conflict copy removed once merged.
     "erase.remove",
     "merge-copy.remove",

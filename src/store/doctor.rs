@@ -190,7 +190,7 @@ impl Store {
             for e in entries.filter_map(|e| e.ok()) {
                 let name = e.file_name().to_string_lossy().into_owned();
                 match super::backup::snapshot_time(&name) {
-                    _ if is_temp_file(&name) => {}
+                    _ if is_temp_file(&name) || name == "objects" => {}
                     None => found.push(Finding {
                         attention: false,
                         text: format!("backups/{name} is not a snapshot Rapport made; it is never restored or pruned"),
@@ -205,6 +205,9 @@ impl Store {
                     Some(_) => {}
                 }
             }
+        }
+        for damage in self.damaged_snapshots(None) {
+            found.push(Finding { attention: true, text: damage.text });
         }
         if self.ledger_lost() {
             found.push(Finding {

@@ -112,8 +112,8 @@ impl Store {
     fn common_snapshot(&self, id: &str, ours: &ClientRecord, theirs: &ClientRecord) -> Option<(ClientRecord, String)> {
         let (o, t) = (item_ids(ours), item_ids(theirs));
         self.snapshot_names().into_iter().rev().find_map(|name| {
-            let path = self.root().join("backups").join(&name).join("clients").join(self.file_name(id));
-            let r = parse_record(&self.read_file(&path).ok()?, &path).ok()?;
+            let bytes = self.snapshot_file(&name, &self.file_name(id))?;
+            let r = parse_record(&bytes, &Path::new("backups").join(&name)).ok()?;
             let ids = item_ids(&r);
             (r.client.id == ours.client.id && ids.is_subset(&o) && ids.is_subset(&t)).then_some((r, name))
         })

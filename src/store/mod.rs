@@ -130,7 +130,12 @@ impl Store {
 
     /// Reads a file of the folder, decrypting it when the folder is encrypted.
     fn read_file(&self, path: &Path) -> Result<Vec<u8>, StoreError> {
-        let bytes = read_bytes(path)?;
+        self.decode(read_bytes(path)?, path)
+    }
+
+    /// The bytes of a file of the folder (`path`, to name it), decrypted
+    /// when the folder is encrypted.
+    fn decode(&self, bytes: Vec<u8>, path: &Path) -> Result<Vec<u8>, StoreError> {
         match &self.keys {
             None => Ok(bytes),
             Some(k) => k.decrypt(&bytes).ok_or_else(|| StoreError::Undecryptable { path: path.to_path_buf() }),

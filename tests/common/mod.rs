@@ -250,3 +250,34 @@ pub fn on_read_only_disk(dir: &Path, now: &str, args: &[&str]) -> Option<Output>
     }
     Some(c.output().unwrap())
 }
+
+/// The client files snapshot `name` of data folder `dir` holds, by their
+/// name in `clients/`, each as stored (read through its manifest and the
+/// object store, as a person with a shell would).
+#[allow(dead_code)]
+pub fn snapshot_files(dir: &Path, name: &str) -> std::collections::BTreeMap<String, Vec<u8>> {
+    let backups = dir.join("backups");
+    let manifest: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(backups.join(name).join("manifest.json")).unwrap()).unwrap();
+    manifest["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| {
+            let (path, hash) = (e["path"].as_str().unwrap(), e["hash"].as_str().unwrap());
+            let object = backups.join("objects").join(&hash[..2]).join(&hash[2..]);
+            (path.strip_prefix("clients/").unwrap().to_string(), std::fs::read(object).unwrap())
+        })
+        .collect()
+}
+
+/// The path of the object that holds client file `file` in snapshot `name`.
+#[allow(dead_code)]
+pub fn snapshot_object(dir: &Path, name: &str, file: &str) -> std::path::PathBuf {
+    let backups = dir.join("backups");
+    let manifest: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(backups.join(name).join("manifest.json")).unwrap()).unwrap();
+    let entry = manifest["files"].as_array().unwrap().iter().find(|e| e["path"] == format!("clients/{file}")).unwrap();
+    let hash = entry["hash"].as_str().unwrap();
+    backups.join("objects").join(&hash[..2]).join(&hash[2..])
+}

@@ -56,6 +56,15 @@ pub(super) fn named_paths(dir: &Path) -> Vec<String> {
             if SLUGS.iter().any(|s| e.file_name().to_string_lossy().contains(s)) {
                 found.push(path.display().to_string());
             }
+            // A snapshot's manifest names its files, and its objects are
+            // the files themselves: neither may hold an old id.
+            let in_backups = path.strip_prefix(dir).is_ok_and(|p| p.starts_with("backups"));
+            if in_backups && e.file_type().unwrap().is_file() {
+                let text = String::from_utf8_lossy(&fs::read(&path).unwrap()).into_owned();
+                if SLUGS.iter().any(|s| text.contains(s)) {
+                    found.push(format!("{} (in its words)", path.display()));
+                }
+            }
             if e.file_type().unwrap().is_dir() {
                 dirs.push(path);
             }
@@ -77,17 +86,23 @@ fn client_files(dir: &Path) -> Vec<String> {
 
 /// What every client file of `dir` and its snapshots holds, ids aside.
 fn records_without_ids(dir: &Path) -> Vec<Vec<serde_json::Value>> {
-    let mut folders = vec![dir.join("clients")];
-    let mut snaps: Vec<PathBuf> = fs::read_dir(dir.join("backups")).unwrap().map(|e| e.unwrap().path()).collect();
+    let live = dir.join("clients");
+    let mut folders: Vec<Vec<Vec<u8>>> =
+        vec![client_files(&live).iter().map(|n| fs::read(live.join(n)).unwrap()).collect()];
+    let mut snaps: Vec<String> = fs::read_dir(dir.join("backups"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .filter(|n| n.starts_with("20"))
+        .collect();
     snaps.sort();
-    folders.extend(snaps.into_iter().map(|s| s.join("clients")));
+    folders.extend(snaps.iter().map(|s| common::snapshot_files(dir, s).into_values().collect()));
     folders
-        .iter()
-        .map(|f| {
-            let mut records: Vec<serde_json::Value> = client_files(f)
+        .into_iter()
+        .map(|files| {
+            let mut records: Vec<serde_json::Value> = files
                 .iter()
-                .map(|n| {
-                    let mut r: serde_json::Value = serde_json::from_slice(&fs::read(f.join(n)).unwrap()).unwrap();
+                .map(|bytes| {
+                    let mut r: serde_json::Value = serde_json::from_slice(bytes).unwrap();
                     r["client"]["id"] = serde_json::Value::Null;
                     r
                 })

@@ -9,6 +9,7 @@ use anyhow::{Context, Result};
 use serde::Deserialize;
 
 use super::super::atomic::{is_temp_file, write_atomic};
+use super::super::backup::{Backups, Rewritten};
 use super::super::crash;
 use super::super::crypt::Keys;
 use super::super::{audit, is_export_tail, ledger, plain_export_token};
@@ -27,7 +28,9 @@ pub(super) fn files(dir: &Path, keep: impl Fn(&str) -> bool) -> Vec<PathBuf> {
     v
 }
 
-/// The client-file folders: the live one and every snapshot's.
+/// The client-file folders: the live one and every snapshot's still held as
+/// full copies (moved into the objects by `Backups::migrate`, but for one
+/// that holds a link).
 pub(super) fn client_dirs(root: &Path) -> Vec<PathBuf> {
     let mut dirs = vec![root.join("clients")];
     if let Ok(entries) = fs::read_dir(root.join("backups")) {
@@ -112,6 +115,7 @@ pub(super) fn convert(
     // The clients, by the name their file has once converted → their id.
     let mut ids: HashMap<String, String> = HashMap::new();
     let live = root.join("clients");
+    Backups::of(root).migrate()?;
     let from_ext = if enc { ".json" } else { ".age" };
     let (drafts, exports) = (root.join("drafts"), root.join("exports"));
     let process = root.join(super::super::process::PROCESS_DIR);
@@ -158,6 +162,41 @@ pub(super) fn convert(
             }
         }
     }
+    // The snapshots: each file stored anew on this side, the other side's
+    // objects removed once no manifest names them.
+    Backups::of(root).rewrite(|file, load| {
+        let is_age = file.ends_with(".age");
+        if is_age == enc {
+            return Ok(Rewritten::Keep);
+        }
+        let bytes = match load() {
+            Ok(bytes) => bytes,
+            Err(why) => {
+                left.push(format!("a snapshot's {why}"));
+                return Ok(Rewritten::Keep);
+            }
+        };
+        let plain = if is_age { keys.decrypt(&bytes) } else { Some(bytes) };
+        let Some(plain) = plain else {
+            left.push(format!("a snapshot's clients/{file} could not be decrypted"));
+            return Ok(Rewritten::Keep);
+        };
+        let Some(id) = client_id(&plain) else {
+            left.push(format!("a snapshot's clients/{file} is not a readable client file"));
+            if is_age && !enc {
+                done += 1;
+                let stem = file.strip_suffix(".age").unwrap_or(file);
+                return Ok(Rewritten::Into { file: format!("{stem}.json"), bytes: plain });
+            }
+            return Ok(Rewritten::Keep);
+        };
+        done += 1;
+        Ok(if enc {
+            Rewritten::Into { file: format!("{}.age", keys.stem(&id)), bytes: keys.encrypt(&plain) }
+        } else {
+            Rewritten::Into { file: format!("{id}.json"), bytes: plain }
+        })
+    })?;
     // Drafts and process notes: a file per client, named as the client's.
     for dir in [&drafts, &process] {
         for path in files(dir, |n| n.ends_with(from_ext)) {

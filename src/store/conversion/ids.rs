@@ -25,6 +25,7 @@ use chrono::NaiveDateTime;
 use serde::{Deserialize, Serialize};
 
 use super::super::atomic::{sync_folder, write_atomic};
+use super::super::backup::{Backups, Rewritten};
 use super::super::crash;
 use super::super::files::ReadError;
 use super::super::{Store, audit, is_export_tail, ledger, parse_record, plain_export_token};
@@ -74,10 +75,13 @@ impl Store {
         // Not those a renaming stopped before its set-up already gave one.
         let dirs = client_dirs(self.root());
         let renamed: BTreeSet<ClientId> = read_old_ids(self.root()).into_values().collect();
+        let in_snapshots = Backups::of(self.root()).file_names();
         let stems: BTreeSet<String> = dirs
             .iter()
             .flat_map(|d| files(d, |n| n.ends_with(".json")))
-            .filter_map(|p| p.file_stem().and_then(|s| s.to_str()).map(str::to_string))
+            .filter_map(|p| p.file_name().and_then(|s| s.to_str()).map(str::to_string))
+            .chain(in_snapshots.iter().cloned())
+            .filter_map(|f| f.strip_suffix(".json").map(str::to_string))
             .filter(|s| is_valid_id(s) && !renamed.contains(s.as_str()))
             .collect();
         if stems.is_empty() {
@@ -105,6 +109,7 @@ impl Store {
         for old in stems {
             let taken = |id: &str| {
                 dirs.iter().any(|d| d.join(format!("{id}.json")).exists())
+                    || in_snapshots.contains(&format!("{id}.json"))
                     || ids.values().any(|v: &ClientId| v.as_str() == id)
             };
             let new = super::super::changes::name_free_id(tag, taken);
@@ -213,6 +218,15 @@ impl Store {
                 }
             }
         }
+        // The snapshots: each file with an old id held anew with its new one.
+        Backups::of(root).rewrite(|file, load| {
+            let Some(new) = file.strip_suffix(".json").and_then(|old| ids.get(old)) else {
+                return Ok(Rewritten::Keep);
+            };
+            // One that cannot be read is moved as it is: its name is what must not stay.
+            let bytes = load().map_err(anyhow::Error::msg)?;
+            Ok(Rewritten::Into { file: format!("{new}.json"), bytes: renamed(bytes, new) })
+        })?;
         let drafts = self.drafts_dir();
         for (old, new) in ids {
             let from = drafts.join(format!("{old}.json"));
@@ -354,7 +368,13 @@ fn rename_client_file(from: &Path, to: &Path, new: &ClientId) -> Result<()> {
 /// The client file `from` as it is once its client's id is `new`.
 fn renamed_bytes(from: &Path, new: &ClientId) -> Result<Vec<u8>, String> {
     let bytes = fs::read(from).map_err(|e| format!("{} could not be read: {e}", from.display()))?;
-    Ok(match parse_record(&bytes, from) {
+    Ok(renamed(bytes, new))
+}
+
+/// A client file's `bytes` once its client's id is `new` (as they are, when
+/// they do not read as a record).
+fn renamed(bytes: Vec<u8>, new: &ClientId) -> Vec<u8> {
+    match parse_record(&bytes, Path::new("clients")) {
         Ok(mut record) => {
             record.client.id = new.clone();
             record.schema_version = SCHEMA_VERSION;
@@ -363,7 +383,7 @@ fn renamed_bytes(from: &Path, new: &ClientId) -> Result<Vec<u8>, String> {
             out
         }
         Err(_) => bytes,
-    })
+    }
 }
 
 /// The audit log with each old id in `ids` swapped for its new one. A line

@@ -24,6 +24,7 @@ use serde::{Deserialize, Serialize};
 
 use super::Store;
 use super::atomic::{sync_folder, write_atomic};
+use super::backup::Backups;
 use super::crypt::{IDENTITY_FILE, Keys, is_encrypted};
 use crate::progress::Progress;
 
@@ -96,6 +97,7 @@ pub fn refusal(root: &Path) -> Option<String> {
 /// journal was interrupted.
 pub fn plain_leftovers(root: &Path) -> bool {
     client_dirs(root).iter().any(|d| !files(d, |n| n.ends_with(".json")).is_empty())
+        || Backups::of(root).file_names().iter().any(|n| n.ends_with(".json"))
 }
 
 fn write_state(root: &Path, converting: Direction, now: NaiveDateTime, snapshot: &str) -> Result<()> {

@@ -12,7 +12,7 @@ use sha2::{Digest, Sha256};
 
 use super::{Entry, Kind};
 use crate::store::Store;
-use crate::store::atomic::write_atomic;
+use crate::store::atomic::write_atomic_in_new_folder;
 
 /// The file in a snapshot's folder that holds the ledger's head then.
 pub const SNAPSHOT_HEAD: &str = "ledger-head";
@@ -70,7 +70,8 @@ pub(crate) fn note_in_snapshot(
     // A ledger that cannot be read (a link, say) is named by what reads it
     // next; the snapshot is taken without its head.
     let Ok((n, link)) = super::tail(root, keys) else { return Ok(()) };
-    write_atomic(&folder.join(SNAPSHOT_HEAD), format!("{n} {link}\n").as_bytes())
+    // The snapshot's folder is synced once, with its manifest, before it is named.
+    write_atomic_in_new_folder(&folder.join(SNAPSHOT_HEAD), format!("{n} {link}\n").as_bytes())
 }
 
 impl Store {

@@ -94,6 +94,8 @@ pub struct Verified {
     /// The newest snapshot's ledger was longer than this one: (snapshot,
     /// its number of entries).
     pub shorter_than_snapshot: Option<(String, u64)>,
+    /// Snapshots whose manifest or stored files are damaged, in words.
+    pub damaged_snapshots: Vec<String>,
     /// The code of the ledger's head now (see `anchor`), and its entry.
     pub head: Option<(String, u64)>,
     /// Asked to hold the ledger against an anchor code: the entry whose
@@ -111,6 +113,7 @@ impl Verified {
             && !self.ledger_missing
             && self.ledger_forged.is_empty()
             && self.shorter_than_snapshot.is_none()
+            && self.damaged_snapshots.is_empty()
     }
 }
 
@@ -230,8 +233,9 @@ impl crate::store::Store {
 
     /// Holds every client file (or client `only`) against the ledger and
     /// its own seals. A folder that has never had a ledger starts one here.
+    /// Snapshots are not checked here (`doctor`, its caller, checks them itself).
     pub fn verify(&self, only: Option<&str>, now: NaiveDateTime) -> Result<Verified, crate::store::StoreError> {
-        self.verify_against(only, now, None)
+        self.verify_checking(only, now, None, false)
     }
 
     /// As [`Store::verify`], and holds the ledger against the anchor code
@@ -241,6 +245,17 @@ impl crate::store::Store {
         only: Option<&str>,
         now: NaiveDateTime,
         against: Option<&str>,
+    ) -> Result<Verified, crate::store::StoreError> {
+        self.verify_checking(only, now, against, true)
+    }
+
+    /// As [`Store::verify_against`]; the snapshots' objects too when `snapshots`.
+    fn verify_checking(
+        &self,
+        only: Option<&str>,
+        now: NaiveDateTime,
+        against: Option<&str>,
+        snapshots: bool,
     ) -> Result<Verified, crate::store::StoreError> {
         let _lock = self.lock()?;
         let mut v = Verified::default();
@@ -257,6 +272,10 @@ impl crate::store::Store {
         v.unauthenticated = ledger.unauthenticated;
         v.entries = ledger.entries.len();
         v.shorter_than_snapshot = self.ledger_shorter_than_snapshot(&ledger.entries);
+        if snapshots {
+            let only_id = only.map(crate::domain::ClientId::new);
+            v.damaged_snapshots = self.damaged_snapshots(only_id.as_ref()).into_iter().map(|d| d.text).collect();
+        }
         v.head = ledger.entries.last().map(|e| (super::anchor::code(e.n, &e.link), e.n));
         v.against = against.map(|code| super::anchor::extends(&ledger.entries, code));
         let files = match only {
