@@ -2425,3 +2425,24 @@ fn in_soap_the_note_form_goes_heading_by_heading_and_the_pane_heads_the_note_so(
     let note = form.to_new_session(&[]).unwrap();
     assert_eq!(note.assessment, "improving; no risk", "the fourth Tab reaches the Assessment");
 }
+
+#[test]
+fn a_process_note_typed_in_the_form_is_kept_apart_from_the_record() {
+    let mut app = App::demo();
+    app.press("n");
+    app.type_text("sleep");
+    // Shift-Tab from Topics: Measures, then the private field before it.
+    app.press("BTab BTab");
+    assert!(app.screen(80, 24).contains("Process (private)"), "{}", app.screen(80, 24));
+    app.type_text("I felt the pull to rescue");
+    // The next appointment's note, written ahead of it: asked, and saved.
+    app.press("C-s y");
+    assert!(app.status().starts_with("Note saved"), "{}\n{}", app.status(), app.screen(80, 24));
+    let client =
+        app.rt.model.roster.clients.iter().find(|c| app.rt.store.process_path(&c.id).exists()).map(|c| c.id.clone());
+    let client = client.expect("a process file was written");
+    let notes = app.rt.store.process_notes(&client).unwrap();
+    assert_eq!(notes.notes[0].text, "I felt the pull to rescue");
+    let record = fs::read_to_string(app.rt.store.client_path(&client)).unwrap();
+    assert!(!record.contains("rescue"), "the record holds no word of it");
+}

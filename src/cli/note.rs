@@ -108,6 +108,7 @@ pub(super) fn note(
         notes: n.text.unwrap_or_default(),
         assessment: n.assessment.clone().unwrap_or_default(),
         intervention: n.intervention.unwrap_or_default(),
+        process: n.process.clone().unwrap_or_default(),
         appointment: None,
         ..Default::default()
     };
@@ -141,8 +142,10 @@ pub(super) fn note(
         None => String::new(),
     };
     writeln!(out, "Saved session {id} for {}{what} ({}, {} min).", r.client.name, format_datetime(s.at), s.minutes)?;
-    if let Some(text) = n.process.as_deref().filter(|t| !t.trim().is_empty()) {
-        store.write_process_note(&client, &id, text, now)?;
+    // The use case kept it (or left a notice saying why not).
+    if n.process.as_deref().is_some_and(|t| !t.trim().is_empty())
+        && store.process_notes(&client).is_ok_and(|p| p.of(&id).is_some())
+    {
         writeln!(out, "Kept its process note apart from the record (`rapport process show {}`).", r.client.id)?;
     }
     Ok(())

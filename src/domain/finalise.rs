@@ -243,6 +243,8 @@ impl ClientRecord {
             appointment: _,
             measures,
             scales,
+            // Written apart by the use case, not into the note.
+            process: _,
         } = new;
         let joined = |old: &[String], new: Vec<String>| -> Vec<String> {
             let mut all = old.to_vec();
@@ -271,6 +273,7 @@ impl ClientRecord {
             notes: text(&old.notes, notes),
             assessment: text(&old.assessment, assessment),
             intervention: text(&old.intervention, intervention),
+            process: String::new(),
             appointment: None,
             measures,
             scales,

@@ -92,6 +92,7 @@ pub fn save(
     if note.is_empty() {
         return Err(StoreError::Record(RecordError::EmptyNote));
     }
+    let process = note.process.clone();
     let policy = store.settings().policy();
     // Asked of the record as it is; asked again under the lock, where a
     // question that only now arises (another window booked meanwhile)
@@ -123,6 +124,7 @@ pub fn save(
             let saved = saved_meanwhile(r, &note).unwrap_or_else(|| saved.clone());
             r.add_to_session(&saved, note, now, policy)
         })?;
+        keep_process_note(store, client, &saved, &process, now);
         return Ok(Outcome::Done(SavedNote { session: saved, record }));
     }
     let open = ask(&before, &for_appointment(&before, note.clone(), now));
@@ -142,7 +144,27 @@ pub fn save(
         }
         Ok(session)
     })?;
+    keep_process_note(store, client, &session, &process, now);
     Ok(Outcome::Done(SavedNote { session, record }))
+}
+
+/// Writes the process note typed with note `session`, apart from the
+/// record. The note is saved whatever becomes of it; one not kept is said.
+pub fn keep_process_note(
+    store: &Store,
+    client: &crate::domain::ClientId,
+    session: &SessionId,
+    text: &str,
+    now: NaiveDateTime,
+) {
+    if text.trim().is_empty() {
+        return;
+    }
+    if let Err(e) = store.write_process_note(client, session, text, now) {
+        store.notice(format!(
+            "the note was saved, but its process note was not kept ({e}); `rapport process write` keeps it"
+        ));
+    }
 }
 
 #[cfg(test)]

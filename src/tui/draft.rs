@@ -23,7 +23,7 @@ const fn f(key: &'static str, label: &'static str, hint: &'static str, one_line:
 /// The fields, in the order drafts were once kept in (new fields are added
 /// at the end, so an old positional draft still restores). The Tab order
 /// is the note format's (see `screens::note_form::fields::order`).
-pub const FIELDS: [Field; 12] = [
+pub const FIELDS: [Field; 13] = [
     f("topics", "Topics", "one topic per line", false),
     f("feedback", "Client feedback", "what they said about the therapy, the plan, the last task; one per line", false),
     f("tasks", "Tasks set", "homework, one task per line", false),
@@ -41,6 +41,12 @@ pub const FIELDS: [Field; 12] = [
     ),
     f("assessment", "Assessment", "your assessment: progress, formulation, risk", false),
     f("intervention", "Intervention", "what you did: the approach and techniques used", false),
+    f(
+        "process",
+        "Process (private)",
+        "your private reflections: kept apart from the record, in no review, search or export unless you ask",
+        false,
+    ),
 ];
 
 /// A draft's fields are kept by name (`{"topics": "…", "when": "…"}`), so a

@@ -30,6 +30,7 @@ fn perform(store: &Store, effect: Effect, now: NaiveDateTime) -> Option<Action> 
         }
         Effect::EditNote { client, session, note, base } => {
             let policy = store.settings().policy();
+            let process = note.process.clone();
             let edited = store.update(&client, now, "note edited", |r| {
                 // The app holds the record made visible; compare like with like.
                 let mut on_disk = r.session(&session).cloned();
@@ -53,7 +54,10 @@ fn perform(store: &Store, effect: Effect, now: NaiveDateTime) -> Option<Action> 
                 r.edit_session(&session, note, now, policy).map(|()| kept)
             });
             match edited {
-                Ok((kept, record)) => Action::NoteSaved { record: Box::new(record), session, kept },
+                Ok((kept, record)) => {
+                    crate::practice::note::keep_process_note(store, &client, &session, &process, now);
+                    Action::NoteSaved { record: Box::new(record), session, kept }
+                }
                 Err(e) => Action::NoteNotSaved(format!("Not saved: {e}. Your note is still here.")),
             }
         }

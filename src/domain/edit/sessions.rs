@@ -24,6 +24,8 @@ impl NewSession {
             assessment,
             intervention,
             measures,
+            // Not part of the note: kept apart, and no note on its own.
+            process: _,
         } = self;
         let lists = [topics, feedback, observations, tasks, personal];
         lists.iter().all(|l| l.iter().all(|s| s.trim().is_empty()))

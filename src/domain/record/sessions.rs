@@ -120,6 +120,7 @@ impl Session {
             appointment,
             measures,
             scales,
+            process,
         } = mine;
         let lines = |v: Vec<String>| -> Vec<String> {
             v.into_iter().map(|l| l.trim().to_string()).filter(|l| !l.is_empty()).collect()
@@ -160,6 +161,8 @@ impl Session {
             appointment,
             measures,
             scales,
+            // Kept apart, and written as it was typed.
+            process,
         };
         if both.is_empty() { Ok((merged, kept)) } else { Err(both) }
     }
@@ -299,6 +302,10 @@ pub struct NewSession {
     /// The approach and techniques used.
     #[serde(default)]
     pub intervention: String,
+    /// A process note to keep apart from the record (never part of the
+    /// note: `practice::note::save` writes it to its own file).
+    #[serde(default)]
+    pub process: String,
     /// The appointment the note is written for: it takes the note's id.
     pub appointment: Option<AppointmentId>,
     /// Measures taken in the session: (kind, item scores), read from the

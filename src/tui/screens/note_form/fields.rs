@@ -17,6 +17,7 @@ pub(super) const MINUTES: usize = 8;
 pub(super) const MEASURES: usize = 9;
 pub(super) const ASSESSMENT: usize = 10;
 pub(super) const INTERVENTION: usize = 11;
+pub(super) const PROCESS: usize = 12;
 
 use crate::domain::note_format::{NoteFormat, NotePart};
 
@@ -55,6 +56,7 @@ pub fn order(format: NoteFormat) -> Vec<usize> {
                 MINUTES,
                 ASSESSMENT,
                 INTERVENTION,
+                PROCESS,
                 MEASURES,
             ]
         }
@@ -125,6 +127,7 @@ mod tests {
             (MEASURES, "measures"),
             (ASSESSMENT, "assessment"),
             (INTERVENTION, "intervention"),
+            (PROCESS, "process"),
         ];
         assert_eq!(named.len(), FIELDS.len());
         for (i, key) in named {

@@ -18,8 +18,8 @@ mod view;
 
 pub use crate::tui::draft::{FIELDS, Field, NoteDraft};
 use fields::{
-    ASSESSMENT, FEEDBACK, INTERVENTION, MEASURES, MINUTES, NOTES, OBSERVATIONS, PERSONAL, PLAN, TASKS, TOPICS, WHEN,
-    field, fields,
+    ASSESSMENT, FEEDBACK, INTERVENTION, MEASURES, MINUTES, NOTES, OBSERVATIONS, PERSONAL, PLAN, PROCESS, TASKS, TOPICS,
+    WHEN, field, fields,
 };
 pub use update::{KEYS, ask_before_saving, save_anyway, update};
 pub use view::view;
@@ -109,6 +109,12 @@ impl NoteForm {
         let mut form = NoteForm::build(client, client_name, texts, s.appointment, Some(s.id.clone()));
         form.base = Some(s.edit_base());
         form.initial = Some(form.fields.iter().map(TextInput::text).collect());
+        // The process note is not read into the form (it stays in its own
+        // file): what is typed here replaces it.
+        form.fields[PROCESS] = field(PROCESS, "").with_placeholder(
+            "private, kept apart from the record; what you type here replaces the process note kept (`rapport \
+             process show` shows it)",
+        );
         for (i, set, what) in [(TASKS, tasks, "tasks"), (PERSONAL, personal, "personal details")] {
             if !set.is_empty() {
                 let hint = format!("already set, and kept: {}. Type only new {what} here", set.join("; "));
@@ -243,6 +249,7 @@ impl NoteForm {
             notes: self.fields[NOTES].text(),
             assessment: self.fields[ASSESSMENT].text(),
             intervention: self.fields[INTERVENTION].text(),
+            process: self.fields[PROCESS].text(),
             appointment: self.appointment_id.clone(),
             measures,
             scales: scales.to_vec(),

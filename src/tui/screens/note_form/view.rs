@@ -21,7 +21,9 @@ fn badge(form: &NoteForm, i: usize) -> String {
     let n = form.fields[i].lines().iter().filter(|l| !l.trim().is_empty()).count();
     match (i, n) {
         (_, 0) => String::new(),
-        (PLAN | NOTES | super::fields::ASSESSMENT | super::fields::INTERVENTION, _) => "✓".into(),
+        (PLAN | NOTES | super::fields::ASSESSMENT | super::fields::INTERVENTION | super::fields::PROCESS, _) => {
+            "✓".into()
+        }
         (_, n) => n.to_string(),
     }
 }
