@@ -192,7 +192,10 @@ visible_fields! {
             conflicts;
         keep: schema_version, device
     }
-    Client { show: id, name, preferred_name, pronouns, phone, email; keep: preferred_channel, created, archived }
+    Client {
+        show: id, name, preferred_name, pronouns, phone, email, setting;
+        keep: preferred_channel, created, archived
+    }
     ClientProfile { show: name, preferred_name, pronouns, phone, email; keep: preferred_channel }
     Session {
         show: id, topics, feedback, observations, plan, notes, assessment, intervention, addenda;

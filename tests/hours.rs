@@ -86,7 +86,7 @@ fn the_csv_lists_each_session_by_client_code_never_by_name() {
     practice(d.path());
     let csv = ok(d.path(), NOW, &["hours", "--csv"]);
     let lines: Vec<&str> = csv.lines().collect();
-    assert_eq!(lines[0], "date,client,minutes,counted_hours,setting,placement");
+    assert_eq!(lines[0], "date,client,minutes,counted_hours,setting");
     let rows: Vec<Vec<&str>> = lines[1..].iter().map(|l| l.split(',').collect()).collect();
     let summary: Vec<(&str, &str, &str)> = rows.iter().map(|r| (r[0], r[2], r[3])).collect();
     assert_eq!(
@@ -98,7 +98,7 @@ fn the_csv_lists_each_session_by_client_code_never_by_name() {
     assert_eq!((rows[1][1], rows[3][1]), (maria, maria));
     assert_ne!(rows[2][1], maria);
     assert!(rows.iter().all(|r| r[1].len() == 8 && r[1].bytes().all(|b| b.is_ascii_hexdigit())));
-    assert!(rows.iter().all(|r| r[4].is_empty() && r[5].is_empty()));
+    assert!(rows.iter().all(|r| r[4].is_empty()), "no setting set");
     // The same code on the next run: stable.
     assert_eq!(ok(d.path(), NOW, &["hours", "--csv"]), csv);
     let json = ok(d.path(), NOW, &["hours", "--json"]);
@@ -152,4 +152,41 @@ fn an_erased_client_is_gone_from_the_hours() {
     assert!(erased.status.success(), "{}", String::from_utf8_lossy(&erased.stderr));
     let after = ok(d.path(), NOW, &["hours", "--csv"]);
     assert_eq!(after.lines().count(), 4);
+}
+
+#[test]
+fn with_settings_set_the_hours_are_counted_under_each_and_the_csv_names_it() {
+    let d = tempfile::tempdir().unwrap();
+    practice(d.path());
+    let said = ok(d.path(), NOW, &["client", "setting", "mari", "Mind, Leeds placement"]);
+    assert!(said.starts_with("Maria Lopez is seen in: Mind, Leeds placement."), "{said}");
+    ok(d.path(), NOW, &["client", "setting", "zoe", "=private"]);
+    let hours = ok(d.path(), NOW, &["hours"]);
+    assert!(hours.contains("By setting: =private 1 h; Mind, Leeds placement 2.5 h."), "{hours}");
+    let csv = ok(d.path(), NOW, &["hours", "--csv"]);
+    assert!(csv.contains(",\"Mind, Leeds placement\"\n"), "quoted: {csv}");
+    assert!(csv.contains(",'=private\n"), "never a formula: {csv}");
+    let json: serde_json::Value = serde_json::from_str(&ok(d.path(), NOW, &["hours", "--json"])).unwrap();
+    assert_eq!(json["settings"].as_array().unwrap().len(), 2);
+    ok(d.path(), NOW, &["client", "setting", "zoe"]);
+    assert!(ok(d.path(), NOW, &["hours"]).contains("no setting 1 h"));
+    assert!(fails(d.path(), NOW, &["client", "setting", "mari", "two\nlines"]).contains("one line"));
+}
+
+#[test]
+fn the_same_name_in_two_practices_has_two_codes_so_a_guess_cannot_be_checked() {
+    let (a, b) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    let code = |dir: &Path| {
+        ok(dir, NOW, &["client", "add", "Maria Lopez"]);
+        ok(dir, NOW, &["note", "maria", "--at", "2026-11-02 10:00", "--topic", "sleep", "--yes"]);
+        let csv = ok(dir, NOW, &["hours", "--csv"]);
+        csv.lines().nth(1).unwrap().split(',').nth(1).unwrap().to_string()
+    };
+    let (one, two) = (code(a.path()), code(b.path()));
+    assert_ne!(one, two);
+    assert_eq!(
+        ok(a.path(), NOW, &["hours", "--csv"]).lines().nth(1).unwrap().split(',').nth(1).unwrap(),
+        one,
+        "stable"
+    );
 }

@@ -109,3 +109,26 @@ fn the_setting_heads_every_export_and_changes_no_stored_note_or_seal() {
     // And search finds it.
     assert!(ok(dir, NOW, &["search", "activation"]).contains("Maria Lopez"));
 }
+
+#[test]
+fn words_typed_as_a_heading_stay_words_in_a_formatted_export() {
+    let d = tempfile::tempdir().unwrap();
+    let dir = d.path();
+    ok(dir, NOW, &["client", "add", "Jim Okafor"]);
+    ok(
+        dir,
+        NOW,
+        &[
+            "note",
+            "jim",
+            "--assessment",
+            "risk: low\n\n**Plan**\n\n- Plan for next time: discharge",
+            "--text",
+            "a\n\n# Heading",
+        ],
+    );
+    let soap = ok(dir, NOW, &["export", "jim", "--note-format", "soap"]);
+    assert_eq!(soap.lines().filter(|l| *l == "**Plan**").count(), 0, "no heading for an empty Plan:\n{soap}");
+    assert!(!soap.lines().any(|l| l.starts_with("# Heading")), "{soap}");
+    assert!(soap.contains("- Assessment: risk: low; **Plan**; - Plan for next time: discharge"), "{soap}");
+}

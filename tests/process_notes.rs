@@ -76,3 +76,28 @@ fn an_encrypted_practice_keeps_no_process_word_readable_on_disk() {
     common::encrypted::ok(dir, Some(PASS), &["decrypt", "--yes"]);
     assert!(ok(dir, NOW, &["process", "show", "mari"]).contains(PRIVATE));
 }
+
+#[test]
+fn a_restore_that_takes_a_note_away_sets_its_process_note_apart_never_on_the_next_note() {
+    let d = tempfile::tempdir().unwrap();
+    let dir = d.path();
+    ok(dir, "2026-11-21 09:00", &["client", "add", "Ana Berg"]);
+    ok(
+        dir,
+        "2026-11-21 09:00",
+        &["note", "ana", "--at", "2026-11-21 08:00", "--topic", "first", "--process", "ORPHAN"],
+    );
+    let snapshot = ok(dir, "2026-11-22 09:00", &["backup", "list"]);
+    let snapshot = snapshot.lines().find_map(|l| l.split_whitespace().find(|w| w.starts_with("2026-11-21_"))).unwrap();
+    let out = common::rapport_at(dir, "2026-11-22 09:00").args(["restore", snapshot, "--yes"]).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("1 process note of notes the restore took away is kept apart")
+    );
+    ok(dir, "2026-11-22 09:00", &["note", "ana", "--topic", "second"]);
+    let shown = ok(dir, "2026-11-22 09:00", &["process", "show", "ana"]);
+    assert!(shown.contains("no longer in the record") && !shown.starts_with("s1 ·"), "{shown}");
+    ok(dir, "2026-11-22 09:00", &["process", "write", "ana", "1", "the new reflection"]);
+    let shown = ok(dir, "2026-11-22 09:00", &["process", "show", "ana"]);
+    assert!(shown.starts_with("s1 · written") && shown.contains("the new reflection"), "{shown}");
+}

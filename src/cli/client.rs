@@ -79,6 +79,15 @@ pub(super) fn client(
                 writeln!(out, "Warning: {name} {}.", s.kind.explain())?;
             }
         }
+        ClientCommand::Setting { ref client, ref name } => {
+            let (_, r) = change(store, now, "client setting changed", client, |r| r.set_setting(name.as_deref()))?;
+            match &r.client.setting {
+                Some(s) => {
+                    writeln!(out, "{} is seen in: {s}. `rapport hours` counts their hours under it.", r.client.name)?
+                }
+                None => writeln!(out, "{} is in no setting now.", r.client.name)?,
+            }
+        }
         ClientCommand::Archive { ref client } | ClientCommand::Unarchive { ref client } => {
             let archive = matches!(c, ClientCommand::Archive { .. });
             let what = if archive { "client archived" } else { "client unarchived" };

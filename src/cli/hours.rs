@@ -87,6 +87,15 @@ fn text(h: &ClientHours) -> String {
         out.push_str(line.trim_end());
         out.push('\n');
     }
+    if !h.settings.is_empty() {
+        let by: Vec<String> = h
+            .settings
+            .iter()
+            .map(|s| format!("{} {} h", s.setting.as_deref().unwrap_or("no setting"), format_hours(s.counted_minutes)))
+            .collect();
+        out.push_str(&textwrap::fill(&format!("By setting: {}.", by.join("; ")), 80));
+        out.push('\n');
+    }
     let mut said = vec![format!("{}.", h.said())];
     said.push(match h.ratio() {
         Some(r) if h.counted_minutes > 0 => format!("Supervision: 1 hour for every {r} client hours."),

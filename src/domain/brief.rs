@@ -12,8 +12,11 @@ use super::appointments::AppointmentState;
 use super::find::fold;
 use super::{Appointment, ClientRecord, Goal, NotHeld, Session, SupervisionQuestion, Task, TaskStatus, plural};
 
-/// The brief for `r`, named by `code`, written at `now`. Pure.
-pub fn brief(r: &ClientRecord, code: &str, now: NaiveDateTime) -> String {
+/// The brief for `r`, named by `code`, written at `now`. Pure. The names
+/// of the practice's `other` clients, where typed in it, become "another
+/// client" (each word of three letters or more, as it is capitalised in
+/// the name, so "will" stays a word when Will is a client).
+pub fn brief(r: &ClientRecord, code: &str, others: &[String], now: NaiveDateTime) -> String {
     // Every part named: one added to the record does not compile until it
     // says whether the brief carries it.
     let ClientRecord {
@@ -38,7 +41,13 @@ pub fn brief(r: &ClientRecord, code: &str, now: NaiveDateTime) -> String {
     } = r;
     let names = Names::of(r);
     let scrub = Scrub::new();
-    let clean = |text: &str| names.replace(&scrub.clean(text), code);
+    let other_words: Vec<String> = others
+        .iter()
+        .flat_map(|n| n.split(|c: char| !c.is_alphanumeric()))
+        .filter(|w| w.chars().count() >= 3 && w.chars().next().is_some_and(char::is_uppercase))
+        .map(str::to_string)
+        .collect();
+    let clean = |text: &str| replace_words(&names.replace(&scrub.clean(text), code), &other_words, "another client");
     let start = sessions.iter().map(|s| s.at.date()).min().unwrap_or(r.client.created);
     let week = |d: NaiveDate| format!("week {}", (d - start).num_days().max(0) / 7 + 1);
     let mut out = format!("# Case brief: client {code}\n\n");
@@ -157,6 +166,39 @@ pub fn brief(r: &ClientRecord, code: &str, now: NaiveDateTime) -> String {
         out.push_str(&format!("- {} (noted in {})\n", clean(text), week(*noted_on)));
     }
     none_if(&mut out, open.is_empty());
+    out
+}
+
+/// `text` with each run of `words` (exactly as written) replaced by `by`.
+fn replace_words(text: &str, words: &[String], by: &str) -> String {
+    if words.is_empty() {
+        return text.to_string();
+    }
+    let mut pieces: Vec<(bool, String)> = Vec::new();
+    for c in text.chars() {
+        let word = c.is_alphanumeric();
+        match pieces.last_mut() {
+            Some((w, s)) if *w == word => s.push(c),
+            _ => pieces.push((word, c.to_string())),
+        }
+    }
+    let is_name = |p: &(bool, String)| p.0 && words.contains(&p.1);
+    let mut out = String::with_capacity(text.len());
+    let mut i = 0;
+    while i < pieces.len() {
+        if is_name(&pieces[i]) {
+            let mut end = i;
+            while end + 2 < pieces.len() && matches!(pieces[end + 1].1.as_str(), " " | "-") && is_name(&pieces[end + 2])
+            {
+                end += 2;
+            }
+            out.push_str(by);
+            i = end + 1;
+        } else {
+            out.push_str(&pieces[i].1);
+            i += 1;
+        }
+    }
     out
 }
 
@@ -301,7 +343,7 @@ mod tests {
 
     #[test]
     fn the_brief_of_a_rich_record_names_no_one_and_dates_nothing() {
-        let b = brief(&rich(), "3f9a12c0", dt("2026-10-14 09:00"));
+        let b = brief(&rich(), "3f9a12c0", &["Jim Okafor".into()], dt("2026-10-14 09:00"));
         for leak in [
             "María",
             "Maria",
@@ -338,7 +380,7 @@ mod tests {
         r.client.name = "María Ørsted-Núñez".into();
         r.add_question(hostile, dt("2026-10-12 10:00").date()).unwrap();
         r.add_task("call back on 07700 900456 at 1.5 hours", None, dt("2026-10-12 10:00").date()).unwrap();
-        let b = brief(&r, "c0de", dt("2026-10-14 09:00"));
+        let b = brief(&r, "c0de", &[], dt("2026-10-14 09:00"));
         for leak in [
             "7700",
             "900123",
@@ -359,6 +401,14 @@ mod tests {
         assert!(b.contains("c0de family"), "a double name is one code, not its shape:\n{b}");
         assert_eq!(b.lines().filter(|l| l.starts_with("## Goals")).count(), 1, "a typed heading is not one:\n{b}");
         assert!(b.contains("at 1.5 hours"), "a decimal is not a date:\n{b}");
+    }
+
+    #[test]
+    fn another_clients_name_becomes_another_client_and_a_common_word_stays() {
+        let mut r = rich();
+        r.add_task("phone Tom Becker, who will call", None, dt("2026-10-12 10:00").date()).unwrap();
+        let b = brief(&r, "c0de", &["Tom Becker".into(), "Will Rose".into()], dt("2026-10-14 09:00"));
+        assert!(b.contains("phone another client, who will call"), "{b}");
     }
 
     #[test]

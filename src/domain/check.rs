@@ -18,11 +18,16 @@ impl ClientRecord {
             ("the pronouns", &c.pronouns),
             ("the phone number", &c.phone),
             ("the email address", &c.email),
+            ("the setting", &c.setting),
         ] {
             check_text(what, v.as_deref().unwrap_or(""))?;
         }
         check_date("the date the client was added", c.created)?;
-        for (what, v) in [("the name", Some(&c.name)), ("the preferred name", c.preferred_name.as_ref())] {
+        for (what, v) in [
+            ("the name", Some(&c.name)),
+            ("the preferred name", c.preferred_name.as_ref()),
+            ("the setting", c.setting.as_ref()),
+        ] {
             if v.is_some_and(|v| v.contains(['\n', '\r'])) {
                 return Err(format!("{what} holds a line break; a name is one line"));
             }

@@ -143,7 +143,9 @@ impl NoteFormat {
 /// paragraph, the measures taken in the session ("ORS 25.5"), the tasks it
 /// set. Empty when the note holds nothing of it.
 pub fn part_lines(r: &super::ClientRecord, s: &super::Session, part: NotePart) -> Vec<String> {
-    let text = |t: &str| if t.trim().is_empty() { Vec::new() } else { vec![t.trim_end().to_string()] };
+    // A text's paragraphs as lines of their own, so no line of what was
+    // typed can stand as a heading of the export.
+    let text = |t: &str| t.lines().map(str::trim).filter(|l| !l.is_empty()).map(str::to_string).collect::<Vec<_>>();
     match part {
         NotePart::Topics => s.topics.clone(),
         NotePart::Feedback => s.feedback.clone(),

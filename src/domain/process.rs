@@ -20,6 +20,10 @@ pub struct ProcessNotes {
     pub client: ClientId,
     #[serde(default)]
     pub notes: Vec<ProcessNote>,
+    /// Process notes whose note is no longer in the record (a restore took
+    /// it away): kept, never attached to a note that takes its id again.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub orphaned: Vec<ProcessNote>,
 }
 
 /// The process note of one session.
@@ -57,7 +61,18 @@ impl ProcessNote {
 
 impl ProcessNotes {
     pub fn new(client: ClientId) -> ProcessNotes {
-        ProcessNotes { schema_version: PROCESS_VERSION, client, notes: Vec::new() }
+        ProcessNotes { schema_version: PROCESS_VERSION, client, notes: Vec::new(), orphaned: Vec::new() }
+    }
+
+    /// Sets apart the process notes of notes `record` no longer holds;
+    /// returns how many.
+    pub fn orphan_missing(&mut self, record: &super::ClientRecord) -> usize {
+        let (kept, gone): (Vec<_>, Vec<_>) =
+            std::mem::take(&mut self.notes).into_iter().partition(|n| record.session(&n.session).is_some());
+        self.notes = kept;
+        let n = gone.len();
+        self.orphaned.extend(gone);
+        n
     }
 
     pub fn of(&self, session: &SessionId) -> Option<&ProcessNote> {
@@ -115,7 +130,7 @@ impl ProcessNotes {
         if self.client != *client {
             return Err(format!("it holds the process notes of another client ({})", self.client));
         }
-        for n in &self.notes {
+        for n in self.notes.iter().chain(&self.orphaned) {
             if !bounds::is_valid_id(n.session.as_str()) {
                 return Err("a session id is not an id".into());
             }
@@ -144,6 +159,14 @@ pub fn to_markdown(notes: &ProcessNotes) -> String {
             "### Note {} (written {}{sealed})\n\n{}\n\n",
             n.session,
             n.written.format("%Y-%m-%d %H:%M"),
+            n.text
+        ));
+    }
+    for n in &notes.orphaned {
+        out.push_str(&format!(
+            "### Kept from note {} of {}, no longer in the record\n\n{}\n\n",
+            n.session,
+            n.written.format("%Y-%m-%d"),
             n.text
         ));
     }

@@ -63,6 +63,17 @@ pub struct HeldSession {
     pub minutes: u32,
     /// What it counts for, in minutes of client hours.
     pub counted_minutes: u32,
+    /// The placement or setting the client is seen in, if set.
+    pub setting: Option<String>,
+}
+
+/// The hours of one placement or setting.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct InSetting {
+    /// None: clients with no setting set.
+    pub setting: Option<String>,
+    pub sessions: usize,
+    pub counted_minutes: u64,
 }
 
 /// The sessions and hours of one month or year.
@@ -128,6 +139,8 @@ pub struct ClientHours {
     /// Client files that could not be read, so are not counted.
     pub warnings: Vec<String>,
     pub supervised: Supervised,
+    /// The hours by placement or setting; empty when no client has one.
+    pub settings: Vec<InSetting>,
 }
 
 /// Counts what was held in `period`, each client by their code, at `now`
@@ -163,7 +176,13 @@ pub fn count<'a>(
             } = s;
             if period.holds(at.date()) {
                 let counted_minutes = rule.counted_minutes(*minutes);
-                sessions.push(HeldSession { at: *at, client: code.clone(), minutes: *minutes, counted_minutes });
+                sessions.push(HeldSession {
+                    at: *at,
+                    client: code.clone(),
+                    minutes: *minutes,
+                    counted_minutes,
+                    setting: record.client.setting.clone(),
+                });
             }
         }
         for a in &record.appointments {
@@ -200,7 +219,20 @@ pub fn count<'a>(
         g.counted_minutes += u64::from(s.counted_minutes);
     }
     let counted_minutes = sessions.iter().map(|s| u64::from(s.counted_minutes)).sum();
+    let mut settings: BTreeMap<Option<String>, InSetting> = BTreeMap::new();
+    if sessions.iter().any(|s| s.setting.is_some()) {
+        for s in &sessions {
+            let e = settings.entry(s.setting.clone()).or_insert(InSetting {
+                setting: s.setting.clone(),
+                sessions: 0,
+                counted_minutes: 0,
+            });
+            e.sessions += 1;
+            e.counted_minutes += u64::from(s.counted_minutes);
+        }
+    }
     ClientHours {
+        settings: settings.into_values().collect(),
         period,
         by,
         rule,
@@ -325,11 +357,12 @@ impl ClientHours {
     /// The log as CSV: date, client code, minutes, counted hours, and the
     /// setting and placement an accreditation log asks for (empty for now).
     pub fn csv(&self) -> String {
-        let mut out = String::from("date,client,minutes,counted_hours,setting,placement\n");
+        let mut out = String::from("date,client,minutes,counted_hours,setting\n");
         for s in &self.sessions {
-            let HeldSession { at, client, minutes, counted_minutes } = s;
+            let HeldSession { at, client, minutes, counted_minutes, setting } = s;
             let hours = format_hours(u64::from(*counted_minutes));
-            out.push_str(&format!("{},{client},{minutes},{hours},,\n", at.format("%Y-%m-%d")));
+            let setting = csv_field(setting.as_deref().unwrap_or(""));
+            out.push_str(&format!("{},{client},{minutes},{hours},{setting}\n", at.format("%Y-%m-%d")));
         }
         out
     }
@@ -352,10 +385,10 @@ impl ClientHours {
             .sessions
             .iter()
             .map(|s| {
-                let HeldSession { at, client, minutes, counted_minutes } = s;
+                let HeldSession { at, client, minutes, counted_minutes, setting } = s;
                 serde_json::json!({ "date": at.format("%Y-%m-%d").to_string(), "client": client, "minutes": minutes,
                                     "counted_minutes": counted_minutes,
-                                    "counted_hours": hours(u64::from(*counted_minutes)) })
+                                    "counted_hours": hours(u64::from(*counted_minutes)), "setting": setting })
             })
             .collect();
         serde_json::json!({
@@ -372,10 +405,20 @@ impl ClientHours {
                 "months_short": self.supervised.shortfalls,
             },
             "cpd": { "minutes": self.supervised.cpd_minutes, "hours": hours(self.supervised.cpd_minutes) },
+            "settings": self.settings.iter().map(|s| serde_json::json!({ "setting": s.setting,
+                "sessions": s.sessions, "counted_minutes": s.counted_minutes,
+                "client_hours": hours(s.counted_minutes) })).collect::<Vec<_>>(),
             "target_client_hours": self.supervised.target_hours,
             "all_client_hours": hours(self.supervised.all_client_minutes),
         })
     }
+}
+
+/// A CSV field: quoted when it holds a comma, a quote or a line break; a
+/// leading `=`, `+`, `-` or `@` is made text, so a spreadsheet never runs it.
+fn csv_field(text: &str) -> String {
+    let text = if text.starts_with(['=', '+', '-', '@']) { format!("'{text}") } else { text.to_string() };
+    if text.contains([',', '"', '\n', '\r']) { format!("\"{}\"", text.replace('"', "\"\"")) } else { text }
 }
 
 /// The client hours of every client in the folder, archived ones too,
@@ -598,6 +641,6 @@ mod tests {
         let mut r = client("maria");
         held(&mut r, "2026-11-02 10:00", 40);
         let h = all(&[&r]);
-        assert_eq!(h.csv(), "date,client,minutes,counted_hours,setting,placement\n2026-11-02,maria,40,0.67,,\n");
+        assert_eq!(h.csv(), "date,client,minutes,counted_hours,setting\n2026-11-02,maria,40,0.67,\n");
     }
 }

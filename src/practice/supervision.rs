@@ -255,7 +255,14 @@ pub fn open_questions(store: &Store) -> Result<Vec<(ClientId, Vec<SupervisionQue
 /// The anonymised brief on `client` for supervision.
 pub fn brief(store: &Store, client: &ClientId, now: NaiveDateTime) -> Result<String, StoreError> {
     let r = store.load(client)?;
-    Ok(crate::domain::brief::brief(&r, &store.client_code(client), now))
+    let others: Vec<String> = store
+        .index()?
+        .into_iter()
+        .filter(|e| e.id != *client)
+        .filter_map(|e| e.summary)
+        .flat_map(|s| [Some(s.name), s.preferred_name].into_iter().flatten())
+        .collect();
+    Ok(crate::domain::brief::brief(&r, &store.client_code(client), &others, now))
 }
 
 /// The entries of the practice log whose words name client `r` (the

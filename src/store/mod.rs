@@ -122,10 +122,33 @@ impl Store {
             Some(k) => k.stem(&format!("client code:{id}")),
             None => {
                 use sha2::{Digest, Sha256};
-                hex::encode(Sha256::digest(format!("rapport client code\0{id}").as_bytes()))
+                // Unsynced, ids come from names (`maria-lopez`): the hash is
+                // salted with this folder's own secret, so a guessed name
+                // cannot be checked against a code. Synced, ids hold no name,
+                // and the code must be the same on every device.
+                let salt = if self.is_synced() { String::new() } else { self.code_salt() };
+                hex::encode(Sha256::digest(format!("rapport client code\0{salt}\0{id}").as_bytes()))
             }
         };
         hash[..8].to_string()
+    }
+
+    /// This folder's secret for client codes (`code-salt`, made once);
+    /// empty where it cannot be read or written (a read-only disk).
+    fn code_salt(&self) -> String {
+        let path = self.root.join("code-salt");
+        if let Ok(bytes) = files::read_regular(&path, 1024) {
+            return String::from_utf8_lossy(&bytes).trim().to_string();
+        }
+        let mut secret = [0u8; 16];
+        if getrandom::fill(&mut secret).is_err() {
+            return String::new();
+        }
+        let salt = hex::encode(secret);
+        match write_atomic(&path, salt.as_bytes()) {
+            Ok(()) => salt,
+            Err(_) => String::new(),
+        }
     }
 
     /// Reads a file of the folder, decrypting it when the folder is encrypted.

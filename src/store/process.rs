@@ -86,6 +86,37 @@ impl Store {
         }
     }
 
+    /// After a restore, under the lock: the process notes of notes the
+    /// restore took away are set apart (never attached to a later note that
+    /// takes the same id). Says how many, if any.
+    pub(crate) fn orphan_process_notes_locked(&self) {
+        let Ok(entries) = std::fs::read_dir(self.root.join(PROCESS_DIR)) else { return };
+        let mut set_apart = 0;
+        for f in self.load_all().unwrap_or_default() {
+            let Ok(record) = f.record else { continue };
+            let id = record.client.id.clone();
+            if self.process_path(&id).symlink_metadata().is_err() {
+                continue;
+            }
+            if let Ok(mut notes) = self.process_notes(&id) {
+                let n = notes.orphan_missing(&record);
+                if n > 0 && self.write_json(&self.process_path(&id), &notes).is_ok() {
+                    set_apart += n;
+                }
+            }
+        }
+        drop(entries);
+        if set_apart > 0 {
+            self.notice(format!(
+                "{} of notes the restore took away {} kept apart, attached to no note (`rapport process show` \
+                 lists {})",
+                crate::domain::plural(set_apart, "process note"),
+                if set_apart == 1 { "is" } else { "are" },
+                if set_apart == 1 { "it" } else { "them" }
+            ));
+        }
+    }
+
     /// Removes client `id`'s process notes (an erasure).
     pub(crate) fn erase_process_notes(&self, id: &ClientId) -> Result<(), StoreError> {
         let path = self.process_path(id);

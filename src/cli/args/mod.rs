@@ -401,6 +401,13 @@ pub enum ClientCommand {
         #[arg(help = CLIENT)]
         client: String,
     },
+    /// The placement or setting a client is seen in, for the practice log (no NAME: none)
+    Setting {
+        #[arg(help = CLIENT)]
+        client: String,
+        /// The placement or setting: an agency, a course placement, "private"
+        name: Option<String>,
+    },
     /// Bring an archived client back
     Unarchive {
         #[arg(help = CLIENT)]

@@ -52,6 +52,7 @@ impl ClientRecord {
                 preferred_channel: None,
                 created,
                 archived: false,
+                setting: None,
             },
             sessions: Vec::new(),
             tasks: Vec::new(),
@@ -109,5 +110,23 @@ impl ClientRecord {
             return Some(format!("task: {}", t.text));
         }
         self.personal.iter().find(|p| p.ask).map(|p| format!("ask: {}", p.text))
+    }
+}
+
+impl ClientRecord {
+    /// Sets (or with nothing, clears) the placement or setting the client is
+    /// seen in; one line, bounded like a name.
+    pub fn set_setting(&mut self, setting: Option<&str>) -> Result<(), RecordError> {
+        let setting = setting.map(str::trim).filter(|s| !s.is_empty());
+        if let Some(s) = setting
+            && (s.contains(['\n', '\r']) || s.chars().count() > bounds::NAME_CHARS)
+        {
+            return Err(RecordError::Invalid(format!(
+                "a setting is one line of at most {} characters",
+                bounds::NAME_CHARS
+            )));
+        }
+        self.client.setting = setting.map(str::to_string);
+        Ok(())
     }
 }

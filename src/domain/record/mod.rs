@@ -100,6 +100,10 @@ pub struct Client {
     pub created: NaiveDate,
     #[serde(default)]
     pub archived: bool,
+    /// The placement or setting the client is seen in (an agency, a
+    /// course placement, private work), for the practice log (format 7).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub setting: Option<String>,
 }
 
 /// The profile fields a therapist can type in.

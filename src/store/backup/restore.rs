@@ -137,6 +137,7 @@ impl Store {
                 kept.name
             ));
         }
+        self.orphan_process_notes_locked();
         self.witness_restore_locked(&before, &kept.name, now)?;
         // Many files changed at once: every one is checked at the next look.
         let _ = self.index_dir().check_next_time();
