@@ -132,7 +132,8 @@ pub(super) fn client(
             let erased = store.delete_client(&r.client.id, now)?;
             writeln!(
                 out,
-                "Erased the record, drafts, index and search entries, ledger and audit-log entries of client {}.",
+                "Erased the record, drafts, process notes, index and search entries, ledger and audit-log entries of \
+                 client {}.",
                 r.client.id
             )?;
             if !erased.copies.is_empty() {

@@ -672,7 +672,7 @@ pub enum ProcessCommand {
         /// Your reflections; empty takes the process note away
         text: String,
     },
-    /// Show a client's process notes, on this terminal only
+    /// Show a client's process notes (private: mind where the output goes)
     Show {
         #[arg(help = CLIENT)]
         client: String,

@@ -92,13 +92,17 @@ pub fn feed<Tz: TimeZone>(entries: &[FeedEntry], now: NaiveDateTime, zone: &Tz) 
     calendar.name("Rapport");
     for entry in entries {
         let a = entry.appointment;
+        // It lasts its minutes in real time, also across a change of the
+        // clocks (its end read on the wall clock could come before its start).
+        let start = instant(zone, a.start);
+        let end = start + chrono::Duration::minutes(i64::from(a.minutes));
         let mut event = Event::new();
         event
             .uid(&uid(entry.code, &a.id))
             .timestamp(stamp)
             .summary(&title(entry))
-            .starts(instant(zone, a.start))
-            .ends(instant(zone, a.end()))
+            .starts(start)
+            .ends(end)
             .class(Class::Private)
             .status(if a.is_cancelled() { EventStatus::Cancelled } else { EventStatus::Confirmed });
         calendar.push(event.done());
@@ -149,6 +153,16 @@ mod tests {
         }
         let named = [FeedEntry { code: "1f2e3d4c", name: Some("Maria López (Mari)"), appointment: &held }];
         assert!(feed(&named, dt("2026-11-26 09:35"), &plus_one).contains("SUMMARY:Maria López (Mari)\r\n"));
+    }
+
+    #[test]
+    fn a_session_across_the_spring_clock_change_ends_after_it_starts() {
+        // 28 March 2027, London: 01:00 GMT becomes 02:00 BST, so 01:30 is
+        // read as 02:30 BST, and its wall-clock end (02:20) came before it.
+        let night = appointment("a5", "2027-03-28 01:30", false);
+        let entries = [FeedEntry { code: "1f2e3d4c", name: None, appointment: &night }];
+        let text = feed(&entries, dt("2027-03-01 09:00"), &chrono_tz::Europe::London);
+        assert!(text.contains("DTSTART:20270328T013000Z\r\n") && text.contains("DTEND:20270328T022000Z\r\n"), "{text}");
     }
 
     #[test]
