@@ -56,6 +56,10 @@ fn a_process_note_is_sealed_with_its_note_and_erased_with_the_client() {
     let text = std::fs::read_to_string(&path).unwrap().replace("second thoughts", "other thoughts");
     std::fs::write(&path, text).unwrap();
     assert!(ok(dir, NOW, &["process", "show", "mari"]).contains("changed since"));
+    let doctor = common::run(dir, NOW, &["doctor"]);
+    assert!(!doctor.status.success(), "doctor needs attention");
+    let said = String::from_utf8_lossy(&doctor.stdout);
+    assert!(said.contains("the process note of s1 of Maria Lopez (Mari) was changed since it was sealed"), "{said}");
     let out =
         common::rapport_at(dir, NOW).args(["client", "delete", "mari"]).write_stdin("Maria Lopez\n").output().unwrap();
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));

@@ -280,6 +280,29 @@ impl Store {
                 });
             }
         }
+        // Process notes: each file readable, each seal holding.
+        for f in &files {
+            let Ok(record) = &f.record else { continue };
+            let id = &record.client.id;
+            if self.process_path(id).symlink_metadata().is_err() {
+                continue;
+            }
+            match self.process_notes(id) {
+                Err(e) => found.push(Finding { attention: true, text: e.to_string() }),
+                Ok(notes) => {
+                    for n in notes.notes.iter().chain(&notes.orphaned).filter(|n| n.is_broken()) {
+                        found.push(Finding {
+                            attention: true,
+                            text: format!(
+                                "the process note of {} of {} was changed since it was sealed with its note",
+                                n.session,
+                                record.display_name()
+                            ),
+                        });
+                    }
+                }
+            }
+        }
         if let Err(e) = self.practice_log() {
             found.push(Finding { attention: true, text: e.to_string() });
         }
