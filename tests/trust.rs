@@ -1044,3 +1044,27 @@ fn a_snapshot_the_disk_cannot_hold_leaves_no_half_built_folder() {
     assert_eq!(snapshots(), before, "no half-built snapshot is left");
     assert!(run(d.path(), NOW, &["backup"]).status.success(), "and the next one is taken whole");
 }
+
+#[test]
+fn a_restore_names_a_note_it_puts_back_as_written_then() {
+    let d = tempfile::tempdir().unwrap();
+    let backup = |now: &str| {
+        let said = String::from_utf8(run(d.path(), now, &["backup"]).stdout).unwrap();
+        said.split_whitespace().nth(1).unwrap().to_string()
+    };
+    assert!(run(d.path(), "2026-11-20 09:00", &["client", "add", "Tom Becker"]).status.success());
+    let empty = backup("2026-11-20 09:05");
+    assert!(run(d.path(), "2026-11-21 09:00", &["note", "tom", "--topic", "the first s1"]).status.success());
+    let with_note = backup("2026-11-21 09:05");
+    // Restored to before it, the next note takes the id s1 again, with other words.
+    assert!(run(d.path(), "2026-11-22 09:00", &["restore", &empty, "--yes"]).status.success());
+    assert!(run(d.path(), "2026-11-22 09:10", &["note", "tom", "--topic", "another s1"]).status.success());
+    let out = common::rapport_at(d.path(), "2026-11-22 09:20")
+        .args(["restore", &with_note, "--client", "tom"])
+        .write_stdin("no\n")
+        .output()
+        .unwrap();
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success(), "{said}");
+    assert!(said.contains("what note s1 says now (put back as written then)"), "{said}");
+}

@@ -23,6 +23,9 @@ pub struct TakenAway {
     pub unsealed: Vec<String>,
     /// Addenda written since.
     pub addenda: usize,
+    /// Notes the snapshot holds under the same id with other words: each
+    /// is put back as it was then.
+    pub notes_rewritten: Vec<String>,
     /// Items there then changed since, and whether the client's details did.
     pub items_changed: usize,
     pub details_changed: bool,
@@ -48,6 +51,13 @@ impl TakenAway {
         }
         if self.addenda > 0 {
             parts.push(plural(self.addenda, "addendum").replace("addendums", "addenda"));
+        }
+        if !self.notes_rewritten.is_empty() {
+            parts.push(format!(
+                "what {} {} now (put back as written then)",
+                if self.notes_rewritten.len() == 1 { "note" } else { "notes" },
+                self.notes_rewritten.join(", ") + if self.notes_rewritten.len() == 1 { " says" } else { " say" }
+            ));
         }
         match (self.items_changed, self.details_changed) {
             (0, false) => {}
@@ -91,6 +101,7 @@ pub fn taken_away(snapshot: &[ClientRecord], now: &[ClientRecord]) -> Vec<TakenA
                     changed: false,
                     unsealed: Vec::new(),
                     addenda: 0,
+                    notes_rewritten: Vec::new(),
                     items_changed: 0,
                     details_changed: false,
                 });
@@ -109,7 +120,16 @@ pub fn taken_away(snapshot: &[ClientRecord], now: &[ClientRecord]) -> Vec<TakenA
                 .map(|s| s.addenda.len().saturating_sub(then.session(&s.id).map_or(0, |t| t.addenda.len())))
                 .sum();
             let (items_changed, details_changed) = changes_since(then, r);
+            // The same id, other words: a note edited since, or written
+            // under an id the snapshot gave an older note (after a restore).
+            let notes_rewritten: Vec<String> = r
+                .sessions
+                .iter()
+                .filter(|s| then.session(&s.id).is_some_and(|t| t.edit_base() != s.edit_base()))
+                .map(|s| s.id.to_string())
+                .collect();
             let t = TakenAway {
+                notes_rewritten,
                 client: r.display_name(),
                 whole: false,
                 added,
