@@ -464,3 +464,22 @@ fn a_large_calendar_is_read_in_bounded_time_whatever_its_line_endings() {
     let said = common::succeeded(out, &["calendar", "import"]);
     assert!(said.contains("'Dentist' 2027-01-01 10:00 and 4999 more: no client answers to it whole"), "{said}");
 }
+
+#[test]
+fn an_appointment_moved_here_stays_where_it_was_moved_until_the_event_itself_moves() {
+    let d = tempfile::tempdir().unwrap();
+    let dir = d.path();
+    clients(dir);
+    let files = tempfile::tempdir().unwrap();
+    let first = calendar(&[event("p1@other", "Maria López", "20261130T100000", "20261130T105000", "")]);
+    let ics = write(files.path(), "a.ics", &first);
+    ok(dir, &["calendar", "import", &ics, "--yes"]);
+    ok(dir, &["appointment", "move", "mari", "--at", "2026-11-30 10:00", "--to", "2026-11-30 16:00"]);
+    // The same file again: the event has not moved, the appointment stays.
+    let said = ok(dir, &["calendar", "import", &ics, "--yes"]);
+    assert_eq!(appointments(dir, "mari"), [("2026-11-30T16:00:00".to_string(), 50, "booked".to_string())], "{said}");
+    // The event moved in the calendar: then it is moved.
+    let moved = calendar(&[event("p1@other", "Maria López", "20261130T120000", "20261130T125000", "")]);
+    ok(dir, &["calendar", "import", &write(files.path(), "b.ics", &moved), "--yes"]);
+    assert_eq!(appointments(dir, "mari"), [("2026-11-30T12:00:00".to_string(), 50, "booked".to_string())]);
+}

@@ -63,7 +63,10 @@ fn the_current_format_has_a_fixture_of_every_part_that_reads_and_writes_back_exa
     assert!(supervision.iter().any(|q| q.discussed_on.is_some()) && supervision.iter().any(|q| q.is_open()));
     // Format 7's: a note's assessment and intervention.
     assert!(sessions.iter().any(|s| !s.assessment.is_empty() && !s.intervention.is_empty()));
-    assert!(appointments.iter().any(|a| a.source_uid.is_some()), "an appointment imported from a calendar");
+    assert!(
+        appointments.iter().any(|a| a.source_uid.is_some() && a.source_start.is_some()),
+        "an appointment imported from a calendar"
+    );
     assert!(record.client.setting.is_some(), "the setting the client is seen in");
 }
 

@@ -148,8 +148,16 @@ impl ClientRecord {
             // Booked here: no calendar event's link, even where a cancelled
             // one from a calendar is booked again (its UID would cancel it
             // again at the next import of that calendar).
-            let appt =
-                Appointment { id, start, minutes, note: None, cancelled: None, not_held: None, source_uid: None };
+            let appt = Appointment {
+                id,
+                start,
+                minutes,
+                note: None,
+                cancelled: None,
+                not_held: None,
+                source_uid: None,
+                source_start: None,
+            };
             overlaps.extend(self.clashes(&appt)?);
             match again {
                 Some(i) => self.appointments[i] = appt,

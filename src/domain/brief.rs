@@ -59,7 +59,16 @@ pub fn brief(r: &ClientRecord, code: &str, others: &[String], now: NaiveDateTime
     for a in appointments {
         // Where it was booked from says nothing of the therapy (and another
         // system's UID may hold a name or an address).
-        let Appointment { start, id: _, minutes: _, note: _, cancelled: _, not_held: _, source_uid: _ } = a;
+        let Appointment {
+            start,
+            id: _,
+            minutes: _,
+            note: _,
+            cancelled: _,
+            not_held: _,
+            source_uid: _,
+            source_start: _,
+        } = a;
         if *start > now {
             continue;
         }

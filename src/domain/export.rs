@@ -309,6 +309,8 @@ pub fn to_markdown(r: &ClientRecord, now: NaiveDateTime, policy: FinalisePolicy,
             cancelled: _,
             not_held: _,
             source_uid,
+            // Where the calendar had it: the start says where it is now.
+            source_start: _,
         } = a;
         let note = note.as_ref().map(|n| format!(", note {n}")).unwrap_or_default();
         let from = source_uid.as_ref().map(|u| format!(", booked from calendar event {u}")).unwrap_or_default();

@@ -196,6 +196,7 @@ pub fn count<'a>(
                 not_held: _,
                 // Booked from a calendar or here, it counts the same.
                 source_uid: _,
+                source_start: _,
             } = a;
             if !period.holds(start.date()) {
                 continue;

@@ -43,6 +43,9 @@ pub enum Unchanged {
     CancelledInCalendar,
     /// Another event's appointment stands at its time.
     TimeTaken,
+    /// Moved in Rapport since it was imported, and the event has not moved:
+    /// it stays where it was moved to.
+    MovedHere,
 }
 
 impl Taken {
@@ -71,6 +74,7 @@ impl Taken {
                 Unchanged::Held => "held (its note is written): left as it was".into(),
                 Unchanged::CancelledInCalendar => "cancelled in the calendar: not booked".into(),
                 Unchanged::TimeTaken => "another calendar event's appointment is at that time: not booked".into(),
+                Unchanged::MovedHere => "moved in Rapport since it was imported: left where you moved it".into(),
             },
             Taken::Refused(why) => format!("not booked: {why}"),
         }
@@ -86,6 +90,15 @@ impl Taken {
 }
 
 impl ClientRecord {
+    /// Remembers on appointment `id` the calendar event it stands for and
+    /// where that event was as imported.
+    fn remember_source(&mut self, id: &crate::domain::AppointmentId, uid: Option<String>, start: NaiveDateTime) {
+        if let Some(a) = self.appointments.iter_mut().find(|a| a.id == *id) {
+            a.source_start = uid.is_some().then_some(start);
+            a.source_uid = uid;
+        }
+    }
+
     /// Brings `event` into the record at `now`. The appointment booked from
     /// it before (by its UID) is moved or cancelled as the event now says,
     /// unless it was held or cancelled here; else an appointment booked at
@@ -105,8 +118,14 @@ impl ClientRecord {
                     Err(e) => refused(e),
                 },
                 _ if a.start == start && a.minutes == minutes => Taken::Unchanged(Unchanged::AsBooked),
+                // The event is where it was last imported: moved here since,
+                // the appointment stays where it was moved to.
+                _ if a.source_start == Some(start) => Taken::Unchanged(Unchanged::MovedHere),
                 _ => match self.move_appointment(&a.id, start, minutes) {
-                    Ok(overlaps) => Taken::Moved { from: a.start, minutes_from: a.minutes, overlaps },
+                    Ok(overlaps) => {
+                        self.remember_source(&a.id, uid.clone(), start);
+                        Taken::Moved { from: a.start, minutes_from: a.minutes, overlaps }
+                    }
                     Err(e) => refused(e),
                 },
             };
@@ -122,6 +141,7 @@ impl ClientRecord {
                 // Held already: linked, and left as it was.
                 (None, Some(u)) if a.note.is_some() => {
                     self.appointments[i].source_uid = Some(u.clone());
+                    self.appointments[i].source_start = Some(start);
                     Taken::Linked { minutes_from: None }
                 }
                 (None, Some(u)) => {
@@ -132,9 +152,7 @@ impl ClientRecord {
                     {
                         return Taken::Refused(e.to_string());
                     }
-                    if let Some(a) = self.appointments.iter_mut().find(|a| a.id == id) {
-                        a.source_uid = Some(u.clone());
-                    }
+                    self.remember_source(&id, Some(u.clone()), start);
                     Taken::Linked { minutes_from }
                 }
             };
@@ -142,6 +160,7 @@ impl ClientRecord {
         match self.schedule(start, minutes, 0) {
             Ok(overlaps) => {
                 if let Some(a) = self.appointments.iter_mut().find(|a| a.start == start && !a.is_cancelled()) {
+                    a.source_start = uid.is_some().then_some(start);
                     a.source_uid = uid.clone();
                 }
                 Taken::Booked { overlaps }

@@ -228,6 +228,11 @@ pub struct Appointment {
     /// only forgets the link.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source_uid: Option<String>,
+    /// When that calendar event started as last imported: an import of the
+    /// same file again leaves an appointment you moved here where you moved
+    /// it, and moves it only when the event itself moved.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source_start: Option<NaiveDateTime>,
 }
 
 /// Why a booked appointment was not held.
