@@ -47,7 +47,9 @@ pub fn brief(r: &ClientRecord, code: &str, others: &[String], now: NaiveDateTime
         .filter(|w| w.chars().count() >= 3 && w.chars().next().is_some_and(char::is_uppercase))
         .map(str::to_string)
         .collect();
-    let clean = |text: &str| replace_words(&names.replace(&scrub.clean(text), code), &other_words, "another client");
+    let clean = |text: &str| {
+        replace_runs(&names.replace(&scrub.clean(text), code), |w| other_words.iter().any(|o| o == w), "another client")
+    };
     let start = sessions.iter().map(|s| s.at.date()).min().unwrap_or(r.client.created);
     let week = |d: NaiveDate| format!("week {}", (d - start).num_days().max(0) / 7 + 1);
     let mut out = format!("# Case brief: client {code}\n\n");
@@ -178,11 +180,10 @@ pub fn brief(r: &ClientRecord, code: &str, others: &[String], now: NaiveDateTime
     out
 }
 
-/// `text` with each run of `words` (exactly as written) replaced by `by`.
-fn replace_words(text: &str, words: &[String], by: &str) -> String {
-    if words.is_empty() {
-        return text.to_string();
-    }
+/// `text` with each run of words for which `is_name` holds (joined by a
+/// space or a hyphen: "María López", "Ørsted-Núñez") replaced by one `by`.
+fn replace_runs(text: &str, is_name: impl Fn(&str) -> bool, by: &str) -> String {
+    // Words and what stands between them, in turn.
     let mut pieces: Vec<(bool, String)> = Vec::new();
     for c in text.chars() {
         let word = c.is_alphanumeric();
@@ -191,13 +192,15 @@ fn replace_words(text: &str, words: &[String], by: &str) -> String {
             _ => pieces.push((word, c.to_string())),
         }
     }
-    let is_name = |p: &(bool, String)| p.0 && words.contains(&p.1);
+    let name = |p: &(bool, String)| p.0 && is_name(&p.1);
     let mut out = String::with_capacity(text.len());
     let mut i = 0;
     while i < pieces.len() {
-        if is_name(&pieces[i]) {
+        if name(&pieces[i]) {
             let mut end = i;
-            while end + 2 < pieces.len() && matches!(pieces[end + 1].1.as_str(), " " | "-") && is_name(&pieces[end + 2])
+            while end + 2 < pieces.len()
+                && matches!(pieces[end + 1].1.as_str(), " " | "-" | "‑")
+                && name(&pieces[end + 2])
             {
                 end += 2;
             }
@@ -278,36 +281,7 @@ impl Names {
     /// `text` with each run of the names' words (a name, a hyphenated or
     /// double name, "María López") replaced by one `code`.
     fn replace(&self, text: &str, code: &str) -> String {
-        // Words and what stands between them, in turn.
-        let mut pieces: Vec<(bool, String)> = Vec::new();
-        for c in text.chars() {
-            let word = c.is_alphanumeric();
-            match pieces.last_mut() {
-                Some((w, s)) if *w == word => s.push(c),
-                _ => pieces.push((word, c.to_string())),
-            }
-        }
-        let is_name = |p: &(bool, String)| p.0 && self.0.contains(&fold(&p.1));
-        let mut out = String::with_capacity(text.len());
-        let mut i = 0;
-        while i < pieces.len() {
-            if is_name(&pieces[i]) {
-                // The run goes on over a space or hyphen to the next name word.
-                let mut end = i;
-                while end + 2 < pieces.len()
-                    && matches!(pieces[end + 1].1.as_str(), " " | "-" | "‑")
-                    && is_name(&pieces[end + 2])
-                {
-                    end += 2;
-                }
-                out.push_str(code);
-                i = end + 1;
-            } else {
-                out.push_str(&pieces[i].1);
-                i += 1;
-            }
-        }
-        out
+        replace_runs(text, |w| self.0.contains(&fold(w)), code)
     }
 }
 

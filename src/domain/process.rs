@@ -88,8 +88,7 @@ impl ProcessNotes {
             Some(n) if n.sealed.is_some() => Err(RecordError::Invalid(format!(
                 "the process note of {session} was sealed with its note and cannot be changed"
             ))),
-            Some(n) if text.is_empty() => {
-                let _ = n;
+            Some(_) if text.is_empty() => {
                 self.notes.retain(|n| n.session != *session);
                 Ok(())
             }

@@ -90,7 +90,10 @@ impl Store {
     /// restore took away are set apart (never attached to a later note that
     /// takes the same id). Says how many, if any.
     pub(crate) fn orphan_process_notes_locked(&self) {
-        let Ok(entries) = std::fs::read_dir(self.root.join(PROCESS_DIR)) else { return };
+        // No process notes kept at all: nothing to read.
+        if self.root.join(PROCESS_DIR).symlink_metadata().is_err() {
+            return;
+        }
         let mut set_apart = 0;
         for f in self.load_all().unwrap_or_default() {
             let Ok(record) = f.record else { continue };
@@ -105,7 +108,6 @@ impl Store {
                 }
             }
         }
-        drop(entries);
         if set_apart > 0 {
             self.notice(format!(
                 "{} of notes the restore took away {} kept apart, attached to no note (`rapport process show` \
