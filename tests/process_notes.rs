@@ -59,7 +59,17 @@ fn a_process_note_is_sealed_with_its_note_and_erased_with_the_client() {
     let doctor = common::run(dir, NOW, &["doctor"]);
     assert!(!doctor.status.success(), "doctor needs attention");
     let said = String::from_utf8_lossy(&doctor.stdout);
-    assert!(said.contains("the process note of s1 of Maria Lopez (Mari) was changed since it was sealed"), "{said}");
+    assert!(said.contains("note s1 of Maria Lopez (Mari) has a process note changed after it was sealed"), "{said}");
+    let verified = common::run(dir, NOW, &["verify"]);
+    let said = String::from_utf8_lossy(&verified.stdout);
+    assert!(!verified.status.success() && said.contains("has a process note changed after it was sealed"), "{said}");
+    // Its seal taken away with the words changed: still named.
+    let text = std::fs::read_to_string(&path).unwrap();
+    let mut notes: serde_json::Value = serde_json::from_str(&text).unwrap();
+    notes["notes"][0].as_object_mut().unwrap().remove("sealed");
+    std::fs::write(&path, serde_json::to_string(&notes).unwrap()).unwrap();
+    let said = String::from_utf8_lossy(&common::run(dir, NOW, &["verify"]).stdout).into_owned();
+    assert!(said.contains("has a process note that is not sealed, though the note is final"), "{said}");
     let out =
         common::rapport_at(dir, NOW).args(["client", "delete", "mari"]).write_stdin("Maria Lopez\n").output().unwrap();
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));

@@ -25,6 +25,8 @@ mod logs;
 mod new_ids;
 #[path = "sync/older.rs"]
 mod older;
+#[path = "sync/process.rs"]
+mod process;
 #[path = "sync/sealed.rs"]
 mod sealed;
 #[path = "sync/setup.rs"]

@@ -429,3 +429,26 @@ fn a_passphrase_changed_on_one_device_is_taken_on_the_other_only_with_accept_key
     let status = String::from_utf8(p.run(&p.laptop, EVENING, &["sync", "status"], Some(new), "").stdout).unwrap();
     assert!(status.contains("Everything here is on the remote"), "{status}");
 }
+
+#[test]
+fn process_notes_travel_as_ciphertext_and_both_devices_words_are_kept() {
+    if !common::require_tool("git") {
+        return;
+    }
+    let p = Practice::encrypted();
+    let (laptop, desktop) = (&p.laptop, &p.desktop);
+    ok(&p, laptop, NOON, &["process", "write", "annabel", "1", "glasshouse reflection"]);
+    ok(&p, desktop, EVENING, &["process", "write", "annabel", "1", "quarrelled reflection"]);
+    ok(&p, laptop, EVENING, &["sync"]);
+    ok(&p, desktop, EVENING, &["sync"]);
+    ok(&p, laptop, EVENING, &["sync"]);
+    for dir in [laptop, desktop] {
+        let shown = ok(&p, dir, EVENING, &["process", "show", "annabel"]);
+        assert!(shown.starts_with("s1 · written 2026-11-23 18:00\nquarrelled reflection"), "{shown}");
+        assert!(shown.contains("Another version of the process note of s1") && shown.contains("glasshouse"), "{shown}");
+    }
+    let tracked = p.git(laptop, &["ls-files"]);
+    assert_eq!(tracked.lines().filter(|l| l.starts_with("process/") && l.ends_with(".age")).count(), 1, "{tracked}");
+    let remote = p.every_object(&p.remote);
+    assert_eq!(plain_words(&remote), Vec::<&str>::new(), "a process word travelled in plain text");
+}

@@ -179,13 +179,7 @@ pub(super) fn process(
                 writeln!(out, "{} · written {}{state}\n{}\n", n.session, format_datetime(n.written), n.text)?;
             }
             for n in &notes.orphaned {
-                writeln!(
-                    out,
-                    "Kept from note {} of {}, no longer in the record (a restore took it away)\n{}\n",
-                    n.session,
-                    format_datetime(n.written),
-                    n.text
-                )?;
+                writeln!(out, "{}\n{}\n", crate::domain::process::apart_heading(n), n.text)?;
             }
             if notes.notes.is_empty() && notes.orphaned.is_empty() {
                 writeln!(out, "No process notes kept for {}.", r.client.name)?;

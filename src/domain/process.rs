@@ -36,6 +36,22 @@ pub struct ProcessNote {
     /// read-only, and the hash says whether it changed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sealed: Option<ProcessSeal>,
+    /// Why a note in `orphaned` is kept apart (none: a restore, as all
+    /// were before a sync could set one apart).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub apart: Option<Apart>,
+}
+
+/// Why a process note is kept apart from the notes of the record.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Apart {
+    /// A restore took its note away.
+    Restore,
+    /// Two devices wrote the process note at once: these are the words
+    /// that did not become the note's (the later words, or the sealed
+    /// ones, did).
+    Sync,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -47,7 +63,7 @@ pub struct ProcessSeal {
 
 impl ProcessNote {
     fn hash(&self) -> String {
-        let ProcessNote { session, written, text, sealed: _ } = self;
+        let ProcessNote { session, written, text, sealed: _, apart: _ } = self;
         let mut h = Sha256::new();
         h.update(serde_json::to_vec(&(session, written, text)).expect("a process note serialises"));
         hex::encode(h.finalize())
@@ -71,8 +87,17 @@ impl ProcessNotes {
             std::mem::take(&mut self.notes).into_iter().partition(|n| record.session(&n.session).is_some());
         self.notes = kept;
         let n = gone.len();
-        self.orphaned.extend(gone);
+        self.orphaned.extend(gone.into_iter().map(|g| ProcessNote { apart: Some(Apart::Restore), ..g }));
         n
+    }
+
+    /// The same notes in one order whichever device merged them: by when
+    /// they were written, then by note.
+    pub fn in_order(mut self) -> ProcessNotes {
+        let key = |n: &ProcessNote| (n.written, n.session.to_string(), n.text.clone());
+        self.notes.sort_by_key(key);
+        self.orphaned.sort_by_key(key);
+        self
     }
 
     pub fn of(&self, session: &SessionId) -> Option<&ProcessNote> {
@@ -104,6 +129,7 @@ impl ProcessNotes {
                     written: now,
                     text: text.to_string(),
                     sealed: None,
+                    apart: None,
                 });
                 Ok(())
             }
@@ -139,12 +165,106 @@ impl ProcessNotes {
     }
 }
 
+/// The merge of two devices' versions of one client's process notes
+/// (`base`: the version both started from, if any). Nothing typed is lost,
+/// and a sealed note is never changed:
+/// - a note on one side only is kept, unless the other side took it away
+///   from the common version unchanged (written empty);
+/// - a sealed note wins over an unsealed one, and two seals keep this
+///   device's;
+/// - a note changed on one side only takes that side's words; changed on
+///   both, the later words win;
+/// - the losing words of a note both changed (or changed against a seal)
+///   are kept apart, with the notes whose note left the record.
+pub fn merge(base: Option<&ProcessNotes>, ours: &ProcessNotes, theirs: &ProcessNotes) -> ProcessNotes {
+    let in_base = |s: &SessionId| base.and_then(|b| b.of(s));
+    let mut merged = ProcessNotes::new(ours.client.clone());
+    merged.schema_version = ours.schema_version.max(theirs.schema_version);
+    let mut apart: Vec<ProcessNote> = Vec::new();
+    let mut sessions: Vec<&SessionId> = ours.notes.iter().map(|n| &n.session).collect();
+    sessions.extend(theirs.notes.iter().map(|n| &n.session).filter(|s| ours.of(s).is_none()));
+    for session in sessions {
+        let (o, t, b) = (ours.of(session), theirs.of(session), in_base(session));
+        let kept = match (o, t) {
+            (Some(o), Some(t)) if o == t => Some(o.clone()),
+            (Some(o), Some(t)) => {
+                let o_sealed = o.sealed.is_some() && !o.is_broken();
+                let t_sealed = t.sealed.is_some() && !t.is_broken();
+                let (win, lose) = match (o_sealed, t_sealed) {
+                    (true, _) => (o, t),
+                    (false, true) => (t, o),
+                    _ if Some(o) == b => (t, o),
+                    _ if Some(t) == b => (o, t),
+                    _ if t.written > o.written => (t, o),
+                    _ => (o, t),
+                };
+                // The words the other side changed are kept apart; a version
+                // that is only the common one, or only a seal more, is not.
+                let lost = Some(lose) != b && lose.text != win.text;
+                if lost {
+                    apart.push(ProcessNote { sealed: None, apart: Some(Apart::Sync), ..lose.clone() });
+                }
+                Some(win.clone())
+            }
+            // On one side only: taken away on the other, or new on this one.
+            (Some(one), None) | (None, Some(one)) => match b {
+                Some(b) if b == one && one.sealed.is_none() => None,
+                _ => Some(one.clone()),
+            },
+            (None, None) => None,
+        };
+        merged.notes.extend(kept);
+    }
+    for n in ours.orphaned.iter().chain(&theirs.orphaned).chain(&apart) {
+        if !merged.orphaned.contains(n) {
+            merged.orphaned.push(n.clone());
+        }
+    }
+    merged.in_order()
+}
+
+/// What a client's process notes say against their record: a note final
+/// in the record whose process note is not sealed (its seal taken away, or
+/// the words put in after the note was sealed), or whose seal no longer
+/// holds; as (session, what the note "has", to follow "note s3").
+pub fn against_record(notes: &ProcessNotes, record: &super::ClientRecord) -> Vec<(SessionId, &'static str)> {
+    let mut found = Vec::new();
+    for n in notes.notes.iter().chain(&notes.orphaned) {
+        if n.is_broken() {
+            found.push((n.session.clone(), "has a process note changed after it was sealed with the note"));
+        }
+    }
+    for n in &notes.notes {
+        let finalised = record.session(&n.session).is_some_and(|s| s.finalised.is_some());
+        if finalised && n.sealed.is_none() {
+            found.push((
+                n.session.clone(),
+                "has a process note that is not sealed, though the note is final (its seal was taken away, or the \
+                 words were put in outside Rapport)",
+            ));
+        }
+    }
+    found
+}
+
 /// Why including process notes in an export is a decision, in one
 /// sentence for each jurisdiction: asked before any export holds them.
 pub const EXPORT_QUESTION: &str = "Process notes are your private reflections, kept apart from the record. Under \
     US HIPAA, psychotherapy notes kept separately are not part of the client's routine right of access. Under UK \
     GDPR there is no such exemption: kept at all, they are the client's personal data and within a subject \
     access request.";
+
+/// Why a process note is kept apart, as a heading: its note left the
+/// record (a restore took it away), or it is the other version of a
+/// process note two devices wrote at once, whose later words are the note's.
+pub fn apart_heading(n: &ProcessNote) -> String {
+    let written = n.written.format("%Y-%m-%d %H:%M");
+    if n.apart == Some(Apart::Sync) {
+        format!("Another version of the process note of {}, written {written}: kept apart at a sync", n.session)
+    } else {
+        format!("Kept from note {} of {written}, no longer in the record (a restore took it away)", n.session)
+    }
+}
 
 /// The process notes as a last section of a Markdown export.
 pub fn to_markdown(notes: &ProcessNotes) -> String {
@@ -162,12 +282,7 @@ pub fn to_markdown(notes: &ProcessNotes) -> String {
         ));
     }
     for n in &notes.orphaned {
-        out.push_str(&format!(
-            "### Kept from note {} of {}, no longer in the record\n\n{}\n\n",
-            n.session,
-            n.written.format("%Y-%m-%d"),
-            n.text
-        ));
+        out.push_str(&format!("### {}\n\n{}\n\n", apart_heading(n), n.text));
     }
     out
 }
@@ -176,6 +291,89 @@ pub fn to_markdown(notes: &ProcessNotes) -> String {
 mod tests {
     use super::*;
     use crate::domain::time::dt;
+
+    fn notes(list: &[(&str, &str, &str)]) -> ProcessNotes {
+        let mut p = ProcessNotes::new(ClientId::new("ann"));
+        for (s, text, at) in list {
+            p.write(&SessionId::new(*s), text, dt(at)).unwrap();
+        }
+        p
+    }
+
+    fn texts(p: &ProcessNotes) -> Vec<(String, String)> {
+        p.notes.iter().map(|n| (n.session.to_string(), n.text.clone())).collect()
+    }
+
+    #[test]
+    fn two_devices_process_notes_merge_without_losing_words() {
+        let base = notes(&[("s1", "first", "2026-11-01 10:00"), ("s2", "gone", "2026-11-02 10:00")]);
+        // This device changed s1 and took s2 away; the other wrote s3.
+        let ours = notes(&[("s1", "first, rethought", "2026-11-03 10:00")]);
+        let mut theirs = base.clone();
+        theirs.write(&SessionId::new("s3"), "new there", dt("2026-11-03 11:00")).unwrap();
+        let m = merge(Some(&base), &ours, &theirs);
+        assert_eq!(
+            texts(&m),
+            [("s1".into(), "first, rethought".into()), ("s3".into(), "new there".into())],
+            "one-sided changes are taken, a removal stands"
+        );
+        assert!(m.orphaned.is_empty());
+        // Both changed s1: the later words win, the others are kept apart.
+        let theirs = notes(&[("s1", "first, later there", "2026-11-04 10:00")]);
+        let m = merge(Some(&base), &ours, &theirs);
+        assert_eq!(texts(&m), [("s1".into(), "first, later there".into())]);
+        assert_eq!(m.orphaned.iter().map(|n| n.text.as_str()).collect::<Vec<_>>(), ["first, rethought"]);
+        // The merge is the same whichever device runs it.
+        let back = merge(Some(&base), &theirs, &ours);
+        assert_eq!((texts(&back), back.orphaned.len()), (texts(&m), 1));
+    }
+
+    #[test]
+    fn a_sealed_process_note_wins_and_the_words_changed_against_it_are_kept_apart() {
+        let base = notes(&[("s1", "first", "2026-11-01 10:00")]);
+        let mut sealed = base.clone();
+        sealed.seal(&[SessionId::new("s1")], dt("2026-11-08 10:00"));
+        let changed = notes(&[("s1", "changed meanwhile", "2026-11-09 10:00")]);
+        for (o, t) in [(&sealed, &changed), (&changed, &sealed)] {
+            let m = merge(Some(&base), o, t);
+            assert_eq!(texts(&m), [("s1".into(), "first".into())]);
+            assert!(m.notes[0].sealed.is_some() && !m.notes[0].is_broken());
+            assert_eq!(m.orphaned.iter().map(|n| n.text.as_str()).collect::<Vec<_>>(), ["changed meanwhile"]);
+        }
+        // Only a seal more on one side: nothing is kept apart.
+        let m = merge(Some(&base), &base, &sealed);
+        assert!(m.notes[0].sealed.is_some() && m.orphaned.is_empty());
+        // A sealed note the other side dropped stays.
+        let m = merge(Some(&sealed), &sealed, &notes(&[]));
+        assert_eq!(texts(&m), [("s1".into(), "first".into())]);
+    }
+
+    #[test]
+    fn a_final_note_with_an_unsealed_or_changed_process_note_is_named() {
+        let mut record = crate::domain::ClientRecord::new(
+            ClientId::new("ann"),
+            crate::domain::ClientProfile { name: "Ann".into(), ..Default::default() },
+            dt("2026-11-01 09:00").date(),
+        );
+        let s1 = record
+            .add_session(
+                crate::domain::NewSession {
+                    at: Some(dt("2026-11-01 10:00")),
+                    topics: vec!["sleep".into()],
+                    ..Default::default()
+                },
+                dt("2026-11-01 11:00"),
+            )
+            .unwrap();
+        let mut p = notes(&[(s1.as_str(), "mine", "2026-11-01 11:00")]);
+        assert!(against_record(&p, &record).is_empty(), "a note not final: nothing to say");
+        record.finalise(Some(&s1), dt("2026-11-02 11:00")).unwrap();
+        assert_eq!(against_record(&p, &record).len(), 1, "final note, process note unsealed");
+        p.seal(std::slice::from_ref(&s1), dt("2026-11-02 11:00"));
+        assert!(against_record(&p, &record).is_empty());
+        p.notes[0].text = "rewritten".into();
+        assert_eq!(against_record(&p, &record).len(), 1, "seal broken");
+    }
 
     #[test]
     fn a_process_note_sealed_with_its_note_is_read_only_and_a_change_by_hand_shows() {

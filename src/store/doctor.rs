@@ -290,14 +290,10 @@ impl Store {
             match self.process_notes(id) {
                 Err(e) => found.push(Finding { attention: true, text: e.to_string() }),
                 Ok(notes) => {
-                    for n in notes.notes.iter().chain(&notes.orphaned).filter(|n| n.is_broken()) {
+                    for (session, why) in crate::domain::process::against_record(&notes, record) {
                         found.push(Finding {
                             attention: true,
-                            text: format!(
-                                "the process note of {} of {} was changed since it was sealed with its note",
-                                n.session,
-                                record.display_name()
-                            ),
+                            text: format!("note {session} of {} {why}", record.display_name()),
                         });
                     }
                 }

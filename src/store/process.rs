@@ -86,6 +86,16 @@ impl Store {
         }
     }
 
+    /// Seals every process note whose note the client file named `stem`
+    /// holds finalised (a sync brought the seal from another device), so a
+    /// final note never keeps a process note open. Under the lock.
+    pub fn seal_process_notes_of_final_locked(&self, stem: &str, now: NaiveDateTime) {
+        let Ok(record) = self.load_named(stem).record else { return };
+        let finalised: Vec<SessionId> =
+            record.sessions.iter().filter(|s| s.finalised.is_some()).map(|s| s.id.clone()).collect();
+        self.seal_process_notes_locked(&record.client.id, &finalised, now);
+    }
+
     /// After a restore, under the lock: the process notes of notes the
     /// restore took away are set apart (never attached to a later note that
     /// takes the same id). Says how many, if any.

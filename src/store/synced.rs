@@ -25,6 +25,9 @@ pub enum Part {
     Setup,
     /// `identity.age`, an encrypted practice's key file.
     Key,
+    /// A client's process notes (`process/`), by the name their client
+    /// file has.
+    Process(String),
 }
 
 /// The synced file a path in the repository names, if it is one: in an
@@ -36,7 +39,12 @@ pub fn part(path: &str, encrypted: bool) -> Option<Part> {
         ".gitignore" | ".gitattributes" => Some(Part::Setup),
         IDENTITY_FILE if encrypted => Some(Part::Key),
         _ => {
-            let stem = path.strip_prefix("clients/")?.strip_suffix(if encrypted { ".age" } else { ".json" })?;
+            let ext = if encrypted { ".age" } else { ".json" };
+            if let Some(rest) = path.strip_prefix("process/") {
+                let stem = rest.strip_suffix(ext)?;
+                return bounds::is_valid_id(stem).then(|| Part::Process(stem.to_string()));
+            }
+            let stem = path.strip_prefix("clients/")?.strip_suffix(ext)?;
             bounds::is_valid_id(stem).then(|| Part::Client(stem.to_string()))
         }
     }
@@ -53,10 +61,13 @@ pub fn on_disk(root: &Path) -> Vec<String> {
             .filter(|p| root.join(p).symlink_metadata().is_ok_and(|m| m.is_file()))
             .map(str::to_string)
             .collect();
-    if let Ok(entries) = std::fs::read_dir(root.join("clients")) {
+    for dir in ["clients", super::process::PROCESS_DIR] {
+        let Ok(entries) = std::fs::read_dir(root.join(dir)) else { continue };
         for e in entries.filter_map(|e| e.ok()) {
-            let path = format!("clients/{}", e.file_name().to_string_lossy());
-            if e.file_type().is_ok_and(|t| t.is_file()) && matches!(part(&path, encrypted), Some(Part::Client(_))) {
+            let path = format!("{dir}/{}", e.file_name().to_string_lossy());
+            if e.file_type().is_ok_and(|t| t.is_file())
+                && matches!(part(&path, encrypted), Some(Part::Client(_) | Part::Process(_)))
+            {
                 paths.push(path);
             }
         }
@@ -76,7 +87,8 @@ pub fn holds_a_practice(root: &Path) -> bool {
 /// was stopped brought (the clients' files, the logs, the key file), and
 /// the files and repository a `sync init` or `clone` set up.
 pub fn clear(root: &Path) {
-    if let Ok(entries) = std::fs::read_dir(root.join("clients")) {
+    for dir in ["clients", super::process::PROCESS_DIR] {
+        let Ok(entries) = std::fs::read_dir(root.join(dir)) else { continue };
         for e in entries.filter_map(|e| e.ok()) {
             let _ = std::fs::remove_file(e.path());
         }

@@ -8,6 +8,7 @@
 use std::path::Path;
 
 use crate::domain::ClientRecord;
+use crate::domain::process::ProcessNotes;
 use crate::store::crypt::Keys;
 use crate::store::parse_record;
 
@@ -77,10 +78,40 @@ impl<'a> Codec<'a> {
         Ok(record)
     }
 
-    /// The bytes of a client file holding `record`: one of `kept` (versions
-    /// of the file already in git) as it is, when it holds the same words.
-    pub fn client_bytes(&self, record: &ClientRecord, kept: &[&[u8]]) -> Vec<u8> {
-        let mut plain = serde_json::to_vec_pretty(record).expect("records always serialise");
+    /// The process notes in the file named `stem` (the client id, or its
+    /// keyed hash): or why they cannot be used, in words.
+    pub fn process(&self, stem: &str, bytes: &[u8]) -> Result<ProcessNotes, String> {
+        let plain = self.plain(bytes).ok_or_else(|| {
+            "it cannot be decrypted with this practice's key (it is damaged, or was encrypted with another key)"
+                .to_string()
+        })?;
+        let notes: ProcessNotes =
+            serde_json::from_slice(&plain).map_err(|e| format!("it is not a readable process-notes file ({e})"))?;
+        let named = match self.keys {
+            None => notes.client.as_str() == stem,
+            Some(k) => k.stem(notes.client.as_str()) == stem,
+        };
+        if !named {
+            return Err("it holds the process notes of a client that another file stands for".into());
+        }
+        if notes.schema_version > crate::domain::process::PROCESS_VERSION {
+            return Err(format!(
+                "it was written by a newer Rapport (process-notes format {}): update Rapport on this device",
+                notes.schema_version
+            ));
+        }
+        notes.check(&notes.client.clone())?;
+        Ok(notes)
+    }
+
+    /// The bytes of a process-notes file holding `notes`: one of `kept` if
+    /// it holds those words already, else written (and encrypted) anew.
+    pub fn process_bytes(&self, notes: &ProcessNotes, kept: &[&[u8]]) -> Vec<u8> {
+        self.bytes_of(notes, kept)
+    }
+
+    fn bytes_of<T: serde::Serialize>(&self, value: &T, kept: &[&[u8]]) -> Vec<u8> {
+        let mut plain = serde_json::to_vec_pretty(value).expect("records always serialise");
         plain.push(b'\n');
         if let Some(same) = kept.iter().find(|k| self.plain(k).is_some_and(|p| p == plain)) {
             return same.to_vec();
@@ -89,6 +120,12 @@ impl<'a> Codec<'a> {
             None => plain,
             Some(k) => k.encrypt(&plain),
         }
+    }
+
+    /// The bytes of a client file holding `record`: one of `kept` (versions
+    /// of the file already in git) as it is, when it holds the same words.
+    pub fn client_bytes(&self, record: &ClientRecord, kept: &[&[u8]]) -> Vec<u8> {
+        self.bytes_of(record, kept)
     }
 }
 

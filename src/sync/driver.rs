@@ -34,7 +34,11 @@ pub fn merge_driver(
     name: &str,
     now: NaiveDateTime,
 ) -> Result<()> {
-    let limit = if matches!(codec.part(name), Some(Part::Client(_))) { bounds::FILE_BYTES } else { 1024 * 1024 * 1024 };
+    let limit = if matches!(codec.part(name), Some(Part::Client(_) | Part::Process(_))) {
+        bounds::FILE_BYTES
+    } else {
+        1024 * 1024 * 1024
+    };
     let (b, o, t) = (read(base, limit)?, read(ours, limit)?, read(theirs, limit)?);
     let merged = merge_versions(root, codec, name, &b, &o, &t, now)?;
     std::fs::write(ours, merged).map_err(|e| anyhow!("writing the merge of {name}: {e}"))
@@ -60,6 +64,15 @@ pub fn merge_versions(
         // Changed on both devices: the remote's goes in the tree, and is
         // kept aside here until `rapport sync accept-key` (see `key.rs`).
         Part::Key => t.to_vec(),
+        Part::Process(stem) => {
+            let parse = |bytes: &[u8], whose: &str| {
+                codec.process(&stem, bytes).map_err(|why| anyhow!("{name} on {whose}: {why}"))
+            };
+            let base = if b.is_empty() { None } else { parse(b, "the version both devices started from").ok() };
+            let merged =
+                crate::domain::process::merge(base.as_ref(), &parse(o, "this device")?, &parse(t, "the other device")?);
+            codec.process_bytes(&merged, &[o, t])
+        }
         Part::Client(stem) => {
             let parse = |bytes: &[u8], whose: &str| {
                 codec.record(name, &stem, bytes).map_err(|why| anyhow!("{name} on {whose}: {why}"))

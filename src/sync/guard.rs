@@ -31,7 +31,17 @@ pub fn changed_there(
 ) -> Result<String> {
     let mut fixed = Vec::new();
     for c in tracked::changes(git, head, tree)? {
-        let (Some(Part::Client(stem)), Some(object)) = (codec.part(&c.path), &c.object) else { continue };
+        let Some(object) = &c.object else { continue };
+        let stem = match codec.part(&c.path) {
+            Some(Part::Client(stem)) => stem,
+            Some(Part::Process(stem)) => {
+                if let Some(bytes) = process_kept_sealed(git, codec, head, base, &c.path, &stem, object)? {
+                    fixed.push((c.path.clone(), bytes));
+                }
+                continue;
+            }
+            _ => continue,
+        };
         let Some(here) = git.blob(head, &c.path)? else { continue };
         if Some(&here) != git.blob(base, &c.path)?.as_ref() {
             continue;
@@ -53,6 +63,32 @@ pub fn changed_there(
     trees::with_files(git, tree, &fixed)
 }
 
+/// The process notes file `path` as the merged tree takes it from the
+/// other device (`object`), unchanged here since `base`: merged here from
+/// this device's version, so a sealed process note the other changed or
+/// took away stays as sealed here (the other's words kept apart). The
+/// bytes to put in the tree instead, when they differ.
+fn process_kept_sealed(
+    git: &Git,
+    codec: Codec,
+    head: &str,
+    base: &str,
+    path: &str,
+    stem: &str,
+    object: &str,
+) -> Result<Option<Vec<u8>>> {
+    let Some(here) = git.blob(head, path)? else { return Ok(None) };
+    if Some(&here) != git.blob(base, path)?.as_ref() {
+        return Ok(None);
+    }
+    let there = git.run_bytes(&["cat-file", "blob", object])?;
+    let (Ok(mine), Ok(theirs)) = (codec.process(stem, &here), codec.process(stem, &there)) else {
+        return Ok(None);
+    };
+    let merged = crate::domain::process::merge(Some(&mine), &mine, &theirs);
+    Ok((merged != theirs.in_order()).then(|| codec.process_bytes(&merged, &[&here, &there])))
+}
+
 /// Before this device's changes are committed: each client file whose
 /// finalised notes, as of the last commit, no longer hold (changed outside
 /// Rapport, by hand or by another program) gets the sealed version back in
@@ -61,11 +97,18 @@ pub fn changed_there(
 /// version in place. Returns the conflicts that keep the changed words.
 pub fn keep_sealed_here(git: &Git, codec: Codec, now: NaiveDateTime) -> Result<Vec<Conflict>> {
     let Some(head) = git.commit("HEAD")? else { return Ok(Vec::new()) };
-    let changed = git.run_bytes(&["diff", "--name-only", "-z", "--no-renames", &head, "--", "clients/"])?;
+    let changed = git.run_bytes(&["diff", "--name-only", "-z", "--no-renames", &head, "--", "clients/", "process/"])?;
     let mut put_back = Vec::new();
     for path in changed.split(|b| *b == 0).filter(|p| !p.is_empty()) {
         let path = String::from_utf8_lossy(path).into_owned();
-        let Some(Part::Client(stem)) = codec.part(&path) else { continue };
+        let stem = match codec.part(&path) {
+            Some(Part::Client(stem)) => stem,
+            Some(Part::Process(stem)) => {
+                keep_sealed_process_here(git, codec, &head, &path, &stem)?;
+                continue;
+            }
+            _ => continue,
+        };
         let file = git.root().join(&path);
         let Ok(bytes) = crate::store::files::read_regular(&file, crate::domain::bounds::FILE_BYTES) else { continue };
         let Some(last) = git.blob(&head, &path)? else { continue };
@@ -81,4 +124,23 @@ pub fn keep_sealed_here(git: &Git, codec: Codec, now: NaiveDateTime) -> Result<V
         put_back.extend(m.conflicts);
     }
     Ok(put_back)
+}
+
+/// As [`keep_sealed_here`], for a process-notes file: a sealed process
+/// note changed or taken away here outside Rapport is put back as sealed,
+/// the changed words kept apart in the file.
+fn keep_sealed_process_here(git: &Git, codec: Codec, head: &str, path: &str, stem: &str) -> Result<()> {
+    let file = git.root().join(path);
+    let Ok(bytes) = crate::store::files::read_regular(&file, crate::domain::bounds::FILE_BYTES) else {
+        return Ok(());
+    };
+    let Some(last) = git.blob(head, path)? else { return Ok(()) };
+    let (Ok(now_here), Ok(last)) = (codec.process(stem, &bytes), codec.process(stem, &last)) else {
+        return Ok(());
+    };
+    let kept = crate::domain::process::merge(Some(&last), &last, &now_here);
+    if kept != now_here.in_order() {
+        crate::store::synced::put(git.root(), path, &codec.process_bytes(&kept, &[&bytes]))?;
+    }
+    Ok(())
 }

@@ -18,7 +18,6 @@ use chrono::NaiveDateTime;
 
 use super::codec::Codec;
 use super::git::Git;
-use super::tracked::{ATTRIBUTES, GITIGNORE};
 use super::{BRANCH, state, work};
 use crate::store::atomic::{create_private_dir, write_atomic};
 use crate::store::crypt::Keys;
@@ -58,8 +57,7 @@ pub fn begin(root: &Path) -> Result<()> {
 /// from the repository. Safe to run again.
 pub fn replace(root: &Path, keys: &Keys, now: NaiveDateTime) -> Result<()> {
     let git = Git::new(root);
-    crate::store::synced::put(root, ".gitignore", GITIGNORE.as_bytes())?;
-    crate::store::synced::put(root, ".gitattributes", ATTRIBUTES.as_bytes())?;
+    super::tracked::write_setup(root)?;
     let refs = git.run(&["for-each-ref", "--format=%(refname)"])?;
     for r in refs.lines().filter(|r| !r.is_empty()) {
         git.run(&["update-ref", "-d", r])?;

@@ -27,18 +27,32 @@ pub struct Missing {
 
 /// The client files missing from this folder that no erasure removed.
 pub fn here(git: &Git, codec: Codec) -> Result<Vec<Missing>> {
-    let Some(head) = git.commit("HEAD")? else { return Ok(Vec::new()) };
-    let listed = git.run_bytes(&["ls-tree", "-r", "-z", "--name-only", &head, "--", "clients/"])?;
-    let mut missing = Vec::new();
+    Ok(gone_here(git, codec)?.0)
+}
+
+/// The client files, and the process-notes files (path and bytes),
+/// missing from this folder that no erasure removed.
+#[allow(clippy::type_complexity)]
+fn gone_here(git: &Git, codec: Codec) -> Result<(Vec<Missing>, Vec<(String, Vec<u8>)>)> {
+    let Some(head) = git.commit("HEAD")? else { return Ok(Default::default()) };
+    let listed = git.run_bytes(&["ls-tree", "-r", "-z", "--name-only", &head, "--", "clients/", "process/"])?;
+    let (mut missing, mut process) = (Vec::new(), Vec::new());
     let mut ledger = None;
     for path in listed.split(|b| *b == 0).filter(|p| !p.is_empty()) {
         let path = String::from_utf8_lossy(path).into_owned();
-        let Some(Part::Client(stem)) = codec.part(&path) else { continue };
-        if git.root().join(&path).symlink_metadata().is_ok() {
+        let part = codec.part(&path);
+        if !matches!(part, Some(Part::Client(_) | Part::Process(_)))
+            || git.root().join(&path).symlink_metadata().is_ok()
+        {
             continue;
         }
         let Some(bytes) = git.blob(&head, &path)? else { continue };
-        let Ok(record) = codec.record(&path, &stem, &bytes) else { continue };
+        let client = match &part {
+            Some(Part::Client(stem)) => codec.record(&path, stem, &bytes).map(|r| (Some(r.clone()), r.client.id)),
+            Some(Part::Process(stem)) => codec.process(stem, &bytes).map(|p| (None, p.client)),
+            _ => continue,
+        };
+        let Ok((record, id)) = client else { continue };
         let entries = match &ledger {
             Some(entries) => entries,
             None => {
@@ -46,19 +60,28 @@ pub fn here(git: &Git, codec: Codec) -> Result<Vec<Missing>> {
                 ledger.insert(read.entries)
             }
         };
-        if !ledger::erased(entries, record.client.id.as_str()) {
-            missing.push(Missing { path, bytes, record });
+        if ledger::erased(entries, id.as_str()) {
+            continue;
+        }
+        match record {
+            Some(record) => missing.push(Missing { path, bytes, record }),
+            None => process.push((path, bytes)),
         }
     }
-    Ok(missing)
+    Ok((missing, process))
 }
 
-/// Puts back every client file missing here that no erasure removed, as
-/// the last sync left it (through the store's atomic write; call under the
-/// folder's lock). Returns each client brought back, as (name, id).
+/// Puts back every client file (and process-notes file) missing here that
+/// no erasure removed, as the last sync left it (through the store's
+/// atomic write; call under the folder's lock). Returns each client
+/// brought back, as (name, id).
 pub fn bring_back(git: &Git, codec: Codec) -> Result<Vec<(String, String)>> {
+    let (clients, process) = gone_here(git, codec)?;
+    for (path, bytes) in &process {
+        crate::store::synced::put(git.root(), path, bytes)?;
+    }
     let mut back = Vec::new();
-    for m in here(git, codec)? {
+    for m in clients {
         crate::store::synced::put(git.root(), &m.path, &m.bytes)?;
         back.push((m.record.client.name, m.record.client.id.to_string()));
     }
@@ -74,13 +97,18 @@ pub fn keep_in_tree(git: &Git, codec: Codec, head: &str, theirs: &str, tree: &st
     let mut put: Vec<(String, Vec<u8>)> = Vec::new();
     for side in [head, theirs] {
         for c in tracked::changes(git, side, tree)?.into_iter().filter(|c| c.object.is_none()) {
-            let Some(Part::Client(stem)) = codec.part(&c.path) else { continue };
-            if put.iter().any(|(p, _)| *p == c.path) {
+            let part = codec.part(&c.path);
+            if !matches!(part, Some(Part::Client(_) | Part::Process(_))) || put.iter().any(|(p, _)| *p == c.path) {
                 continue;
             }
             let Some(bytes) = git.blob(side, &c.path)? else { continue };
-            let Ok(r) = codec.record(&c.path, &stem, &bytes) else { continue };
-            if !ledger::erased_in(&ledger, codec.keys(), r.client.id.as_str()) {
+            let id = match &part {
+                Some(Part::Client(stem)) => codec.record(&c.path, stem, &bytes).map(|r| r.client.id),
+                Some(Part::Process(stem)) => codec.process(stem, &bytes).map(|p| p.client),
+                _ => continue,
+            };
+            let Ok(id) = id else { continue };
+            if !ledger::erased_in(&ledger, codec.keys(), id.as_str()) {
                 put.push((c.path, bytes));
             }
         }

@@ -110,6 +110,7 @@ fn sync_once(store: &Store, now: NaiveDateTime) -> Result<Synced> {
             {
                 let target = merge(&git, codec, &head, theirs, now)?;
                 work::checkout(&git, &head, &target, Some(&head))?;
+                seal_process_notes(store, &git, codec, &head, &target, now)?;
                 let (notes, conflicts, finalised, records) = work::notes_between(&git, codec, Some(&head), &target)?;
                 synced.notes_in += notes;
                 synced.records_in += records;
@@ -320,6 +321,23 @@ fn merge(git: &Git, codec: Codec, head: &str, theirs: &str, now: NaiveDateTime) 
     }
     let message = format!("Rapport on {}, {}: merged", super::host_name(), now.format("%Y-%m-%d %H:%M"));
     git.run(&["commit-tree", "--no-gpg-sign", &tree, "-p", head, "-p", theirs, "-m", &message])
+}
+
+/// After a merge written in: the process notes of every note the merge
+/// brought finalised are sealed with it (the next commit sends them).
+fn seal_process_notes(store: &Store, git: &Git, codec: Codec, from: &str, to: &str, now: NaiveDateTime) -> Result<()> {
+    for c in tracked::changes(git, from, to)? {
+        if let Some(tracked::Part::Client(stem) | tracked::Part::Process(stem)) = codec.part(&c.path)
+            && store
+                .root()
+                .join(crate::store::process::PROCESS_DIR)
+                .join(c.path.rsplit('/').next().unwrap_or(""))
+                .is_file()
+        {
+            store.seal_process_notes_of_final_locked(&stem, now);
+        }
+    }
+    Ok(())
 }
 
 /// The files `git merge-tree -z` names as conflicted.

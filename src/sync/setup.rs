@@ -9,7 +9,7 @@ use chrono::NaiveDateTime;
 
 use super::codec::Codec;
 use super::git::Git;
-use super::tracked::{ATTRIBUTES, GITIGNORE, INFO_ATTRIBUTES};
+use super::tracked::INFO_ATTRIBUTES;
 use super::{BRANCH, host_name, state, work};
 use crate::progress::Progress;
 use crate::store::Store;
@@ -162,8 +162,7 @@ pub fn init(store: &Store, remote: &str, now: NaiveDateTime, progress: &mut dyn 
         git.run(&["remote", "add", "origin", "--", &url])?;
         git.set_config(&format!("branch.{BRANCH}.remote"), "origin")?;
         git.set_config(&format!("branch.{BRANCH}.merge"), &format!("refs/heads/{BRANCH}"))?;
-        crate::store::synced::put(root, ".gitignore", GITIGNORE.as_bytes())?;
-        crate::store::synced::put(root, ".gitattributes", ATTRIBUTES.as_bytes())?;
+        super::tracked::write_setup(root)?;
         state::write_tag(root, &tag)?;
         crash::point("sync-init.commit");
         work::commit_local(&git, Codec::new(keys), now)?;

@@ -16,8 +16,27 @@ use super::git::Git;
 use crate::domain::bounds;
 use crate::store::crypt::{self, IDENTITY_FILE};
 
-/// `.gitignore`: everything is left out but what is synced.
-pub const GITIGNORE: &str = "\
+/// `.gitignore` and `.gitattributes` as one version of Rapport writes
+/// them. A sync takes from the remote any version it knows; one it does
+/// not know is refused, and one that says it is of a newer sync format
+/// asks for Rapport to be updated here.
+pub struct SetupFiles {
+    pub format: u32,
+    /// `.gitignore`: everything is left out but what is synced.
+    pub gitignore: &'static str,
+    /// `.gitattributes`: Rapport's own merge for the record and its logs
+    /// (`.git/info/attributes`, which the remote cannot change, says the
+    /// same: see [`INFO_ATTRIBUTES`]).
+    pub attributes: &'static str,
+}
+
+/// Every version, oldest first. The newest is written only once the
+/// practice holds what needs it (a process note): until then a device
+/// that runs an older Rapport goes on syncing with this one.
+pub const SETUP: [SetupFiles; 2] = [
+    SetupFiles {
+        format: 1,
+        gitignore: "\
 # Written by Rapport (`rapport sync`): only the record is synced. The index,
 # drafts, snapshots, the lock, exports and this device's settings never are.
 /*
@@ -31,18 +50,97 @@ pub const GITIGNORE: &str = "\
 !/clients/*.json
 !/clients/*.age
 /clients/.*
-";
-
-/// `.gitattributes`, and `.git/info/attributes` (which the remote cannot
-/// change): Rapport's own merge for the record and its logs.
-pub const ATTRIBUTES: &str = "\
+",
+        attributes: "\
 # Written by Rapport (`rapport sync`): its own merge for the record.
 /clients/*.json merge=rapport
 /clients/*.age merge=rapport
 /ledger merge=rapport
 /audit.log merge=rapport
 /identity.age merge=rapport
-";
+",
+    },
+    SetupFiles {
+        format: 2,
+        gitignore: "\
+# Written by Rapport (`rapport sync`), sync format 2: only the record is
+# synced. The index, drafts, snapshots, the lock, exports and this device's
+# settings never are.
+/*
+!/.gitignore
+!/.gitattributes
+!/ledger
+!/audit.log
+!/identity.age
+!/clients/
+/clients/*
+!/clients/*.json
+!/clients/*.age
+/clients/.*
+!/process/
+/process/*
+!/process/*.json
+!/process/*.age
+/process/.*
+",
+        attributes: "\
+# Written by Rapport (`rapport sync`), sync format 2: its own merge for the record.
+/clients/*.json merge=rapport
+/clients/*.age merge=rapport
+/process/*.json merge=rapport
+/process/*.age merge=rapport
+/ledger merge=rapport
+/audit.log merge=rapport
+/identity.age merge=rapport
+",
+    },
+];
+
+/// The setup files the data folder `root` needs: the newest once it holds
+/// a process note (or has the newest already), else the first.
+pub fn setup_for(root: &std::path::Path) -> &'static SetupFiles {
+    let newest = &SETUP[SETUP.len() - 1];
+    let has_process_notes = std::fs::read_dir(root.join(crate::store::process::PROCESS_DIR))
+        .is_ok_and(|mut d| d.any(|e| e.is_ok_and(|e| e.file_type().is_ok_and(|t| t.is_file()))));
+    let in_place = std::fs::read(root.join(".gitignore")).ok();
+    if has_process_notes || in_place.as_deref() == Some(newest.gitignore.as_bytes()) { newest } else { &SETUP[0] }
+}
+
+/// Writes the setup files the data folder `root` needs, where they are
+/// not so already (call under the folder's lock).
+pub fn write_setup(root: &std::path::Path) -> Result<()> {
+    let want = setup_for(root);
+    for (path, text) in [(".gitignore", want.gitignore), (".gitattributes", want.attributes)] {
+        if std::fs::read(root.join(path)).ok().as_deref() != Some(text.as_bytes()) {
+            crate::store::synced::put(root, path, text.as_bytes())?;
+        }
+    }
+    Ok(())
+}
+
+/// Why the setup file `path` as the remote has it (`bytes`) is refused,
+/// or none when it is one a version of Rapport this one knows writes.
+fn setup_refused(path: &str, bytes: &[u8]) -> Option<String> {
+    let known = SETUP.iter().any(|v| bytes == if path == ".gitignore" { v.gitignore } else { v.attributes }.as_bytes());
+    if known {
+        return None;
+    }
+    let text = String::from_utf8_lossy(bytes);
+    let format: Option<u32> = text
+        .lines()
+        .next()
+        .filter(|l| l.starts_with("# Written by Rapport"))
+        .and_then(|l| l.split("sync format ").nth(1))
+        .and_then(|f| f.split(|c: char| !c.is_ascii_digit()).next()?.parse().ok());
+    Some(match format {
+        Some(n) if n > SETUP[SETUP.len() - 1].format => format!(
+            "the remote's {path} was written by a newer Rapport (sync format {n}; this one knows {}). Nothing was \
+             changed here; update Rapport on this device, then run `rapport sync` again",
+            SETUP[SETUP.len() - 1].format
+        ),
+        _ => refused(path, "not as Rapport writes it (it would change how git treats the record)"),
+    })
+}
 
 /// `.git/info/attributes`, which outranks any `.gitattributes`: Rapport's
 /// merge, and no attribute that would change the files on their way in or
@@ -52,6 +150,8 @@ pub const INFO_ATTRIBUTES: &str = "\
 * -ident -filter -working-tree-encoding -text -eol
 /clients/*.json merge=rapport
 /clients/*.age merge=rapport
+/process/*.json merge=rapport
+/process/*.age merge=rapport
 /ledger merge=rapport
 /audit.log merge=rapport
 /identity.age merge=rapport
@@ -186,7 +286,7 @@ pub fn check_incoming(
         let Some(object) = &c.object else { continue };
         let size: u64 = git.run(&["cat-file", "-s", object])?.parse().unwrap_or(u64::MAX);
         let limit = match part {
-            Part::Client(_) => bounds::FILE_BYTES,
+            Part::Client(_) | Part::Process(_) => bounds::FILE_BYTES,
             Part::Key => crypt::KEY_FILE_BYTES,
             _ => LOG_BYTES,
         };
@@ -205,9 +305,14 @@ pub fn check_incoming(
             }
             // What the remote may not change: how git treats the files.
             Part::Setup => {
-                let want = if c.path == ".gitignore" { GITIGNORE } else { ATTRIBUTES };
-                if git.run_bytes(&["cat-file", "blob", object])? != want.as_bytes() {
-                    bail!(refused(&c.path, "not as Rapport writes it (it would change how git treats the record)"));
+                if let Some(why) = setup_refused(&c.path, &git.run_bytes(&["cat-file", "blob", object])?) {
+                    bail!(why);
+                }
+            }
+            Part::Process(stem) => {
+                let bytes = git.run_bytes(&["cat-file", "blob", object])?;
+                if let Err(why) = codec.process(stem, &bytes) {
+                    bail!(cannot_use(&c.path, &why));
                 }
             }
             Part::Ledger | Part::Audit => {

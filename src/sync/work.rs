@@ -18,6 +18,8 @@ use super::{BRANCH, host_name};
 /// stops the sync (a merge could otherwise write over its changes), and so
 /// does, in an encrypted practice, a log with a plain line.
 pub fn commit_local(git: &Git, codec: Codec, now: NaiveDateTime) -> Result<Option<String>> {
+    // The first process note makes the setup files name `process/`.
+    tracked::write_setup(git.root())?;
     let mut paths: BTreeSet<String> = tracked::on_disk(git.root()).into_iter().collect();
     let listed = git.run_bytes(&["ls-files", "-z"])?;
     paths.extend(listed.split(|b| *b == 0).filter(|p| !p.is_empty()).map(|p| String::from_utf8_lossy(p).into_owned()));
@@ -39,6 +41,7 @@ pub fn commit_local(git: &Git, codec: Codec, now: NaiveDateTime) -> Result<Optio
         return Ok(None);
     }
     let mut held_here = Vec::new();
+    let mut held_here_process = 0;
     for path in &staged {
         let why = match codec.part(path) {
             Some(Part::Client(stem)) => {
@@ -52,6 +55,19 @@ pub fn commit_local(git: &Git, codec: Codec, now: NaiveDateTime) -> Result<Optio
                     // the rest is synced (see `held.rs`).
                     let _ = git.output(&["reset", "-q", "--", &format!(":(literal){path}")], None);
                     held_here.push((stem, bytes));
+                }
+                continue;
+            }
+            // Process notes this device cannot read are not sent (`doctor`
+            // names the file); the rest syncs.
+            Some(Part::Process(stem)) => {
+                let file = git.root().join(path);
+                let removed = file.symlink_metadata().is_err();
+                let readable = crate::store::files::read_regular(&file, crate::domain::bounds::FILE_BYTES)
+                    .is_ok_and(|bytes| codec.process(&stem, &bytes).is_ok());
+                if !removed && !readable {
+                    held_here_process += 1;
+                    let _ = git.output(&["reset", "-q", "--", &format!(":(literal){path}")], None);
                 }
                 continue;
             }
@@ -71,7 +87,7 @@ pub fn commit_local(git: &Git, codec: Codec, now: NaiveDateTime) -> Result<Optio
              and run `rapport sync` again"
         );
     }
-    let committed = staged.len() - held_here.len();
+    let committed = staged.len() - held_here.len() - held_here_process;
     if committed > 0 {
         let message = format!(
             "Rapport on {}, {}: {}",

@@ -293,6 +293,19 @@ impl crate::store::Store {
                     for finding in check(&r, &notes) {
                         v.findings.push((r.client.name.clone(), finding));
                     }
+                    // Process notes are sealed with their notes: each seal
+                    // must hold, and a final note's process note be sealed.
+                    if self.process_path(&r.client.id).symlink_metadata().is_ok() {
+                        match self.process_notes(&r.client.id) {
+                            Err(e) => v.unreadable.push((self.process_path(&r.client.id), e.to_string())),
+                            Ok(p) => {
+                                for (session, why) in crate::domain::process::against_record(&p, &r) {
+                                    let at = r.session(&session).map(|s| s.at);
+                                    v.findings.push((r.client.name.clone(), Finding { session, at, why: why.into() }));
+                                }
+                            }
+                        }
+                    }
                     seen.push(r.client.id);
                 }
             }
