@@ -39,6 +39,11 @@ fn a_process_note_is_in_no_output_unless_asked_and_in_no_client_record_file() {
     assert!(md.contains("## Process notes (private, kept apart from the record)") && md.contains(PRIVATE), "{md}");
     let json = ok(dir, NOW, &["export", "mari", "--format", "json", "--include-process-notes", "--yes"]);
     assert!(json.contains(PRIVATE), "{json}");
+    // The audit log says which exports held them, by id only.
+    let audit = std::fs::read_to_string(dir.join("audit.log")).unwrap();
+    assert_eq!(audit.matches("markdown, with process notes").count(), 1, "{audit}");
+    assert_eq!(audit.matches("json, with process notes").count(), 1, "{audit}");
+    assert!(!audit.contains("rescue") && !audit.contains("Maria"), "{audit}");
 }
 
 #[test]

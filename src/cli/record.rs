@@ -213,7 +213,13 @@ pub(super) fn export(
         }
         None => write!(out, "{text}")?,
     }
-    store.audit(now, "export", r.client.id.as_str(), if format == ExportFormat::Json { "json" } else { "markdown" });
+    let what = match (format == ExportFormat::Json, process.is_some()) {
+        (true, false) => "json",
+        (false, false) => "markdown",
+        (true, true) => "json, with process notes",
+        (false, true) => "markdown, with process notes",
+    };
+    store.audit(now, "export", r.client.id.as_str(), what);
     Ok(())
 }
 
