@@ -2336,6 +2336,40 @@ fn an_ask_about_item_is_marked_asked_from_the_review_stays_in_the_record_and_a_u
 }
 
 #[test]
+fn the_review_scrolls_to_an_ask_about_item_selected_below_the_fold_and_pages_on_from_there() {
+    let id = rapport::domain::ClientId::new("james-okafor");
+    let mut app = App::demo_with(|store| {
+        store
+            .update(&id, dt(NOW), "test", |r| {
+                for n in 1..=12 {
+                    r.add_personal(format!("detail number {n} to ask about"), None, true, dt(NOW).date(), None);
+                }
+                Ok(())
+            })
+            .unwrap();
+    });
+    app.press("Enter");
+    let first = app.screen(80, 24);
+    assert!(!first.contains("detail number 12"), "the last detail starts below the fold:\n{first}");
+    // To the last item: it is scrolled into view, and selected.
+    let items = 1 + 3 + 12; // his open task, his three details to ask about, and the twelve
+    for _ in 1..items {
+        app.press("Down");
+    }
+    let review = app.screen(80, 24);
+    assert!(review.contains("detail number 12 to ask about"), "selected and shown:\n{review}");
+    assert!(review.contains("a asked"), "{review}");
+    app.press("a");
+    assert!(app.status().contains("detail number 12 to ask about"), "{}", app.status());
+    // PgUp goes on from the page shown, not from the top.
+    app.press("PgUp");
+    let up = app.screen(80, 24);
+    assert_ne!(up, review, "PgUp moved the page");
+    assert!(!up.contains("detail number 12") && up.contains("detail number 2 "), "ten lines up:\n{up}");
+    assert_ne!(up, first, "not back at the top:\n{up}");
+}
+
+#[test]
 fn a_note_that_could_not_be_kept_as_a_draft_is_not_lost_to_a_single_ctrl_c() {
     let mut app = App::demo();
     app.press("Tab n");

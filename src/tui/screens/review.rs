@@ -26,7 +26,13 @@ pub struct ReviewView {
     pub selected: usize,
     /// The detail last marked asked here, which the undo key flags again.
     pub asked: Option<DetailId>,
+    /// Where the page was scrolled to with PgUp/PgDn.
     pub scroll: u16,
+    /// Whether the page follows the selection (moved with ↑/↓ since the
+    /// last PgUp/PgDn), so an item below the fold is scrolled into view.
+    pub follow: bool,
+    /// The scroll last drawn: where PgUp/PgDn go on from.
+    pub shown: std::cell::Cell<u16>,
 }
 
 /// What the review's selection can rest on.
@@ -95,6 +101,7 @@ pub fn view(v: &ReviewView, ctx: &Ctx, frame: &mut Frame, area: Rect) {
     let text_width = usize::from(body.width).saturating_sub(LABEL + 1).max(10);
     let mut lines = Vec::new();
     let mut item_index = 0;
+    let mut selected_lines = None;
     for section in s.sections(today) {
         let mut first = true;
         let label = |first: &mut bool| {
@@ -113,8 +120,9 @@ pub fn view(v: &ReviewView, ctx: &Ctx, frame: &mut Frame, area: Rect) {
                 Emphasis::Quiet => theme.quiet(),
                 Emphasis::Warning => theme.warning(),
             };
+            let is_selected = (l.task.is_some() || l.ask.is_some()) && item_index == v.selected;
             if l.task.is_some() || l.ask.is_some() {
-                if item_index == v.selected {
+                if is_selected {
                     style = style.patch(theme.selected());
                 }
                 item_index += 1;
@@ -125,14 +133,23 @@ pub fn view(v: &ReviewView, ctx: &Ctx, frame: &mut Frame, area: Rect) {
                 _ => "· ",
             };
             let wrapped = textwrap::wrap(&l.text, text_width.saturating_sub(2));
+            let start = lines.len();
             for (i, part) in wrapped.iter().enumerate() {
                 let lead = if i == 0 { bullet } else { "  " };
                 lines.push(Line::from(vec![label(&mut first), Span::styled(format!("{lead}{part}"), style)]));
             }
+            if is_selected {
+                selected_lines = Some((start, lines.len()));
+            }
         }
     }
-    let overflow = lines.len() > usize::from(body.height) + usize::from(v.scroll);
-    frame.render_widget(Paragraph::new(lines).scroll((v.scroll, 0)), body);
+    let scroll = match (v.follow, selected_lines) {
+        (true, Some((start, end))) => follow(v.shown.get(), (start, end), usize::from(body.height)),
+        _ => v.scroll,
+    };
+    v.shown.set(scroll);
+    let overflow = lines.len() > usize::from(body.height) + usize::from(scroll);
+    frame.render_widget(Paragraph::new(lines).scroll((scroll, 0)), body);
     if overflow {
         let more = format!(" ↓ more: {} ", ctx.key_for(Context::Review, Action::PageDown));
         let r = Rect {
@@ -143,6 +160,14 @@ pub fn view(v: &ReviewView, ctx: &Ctx, frame: &mut Frame, area: Rect) {
         };
         frame.render_widget(Paragraph::new(Span::styled(more, theme.key())), r);
     }
+}
+
+/// The scroll, from `from`, that shows lines `start..end` (the selected
+/// item) in a page of `height` lines: moved only as far as it must be.
+fn follow(from: u16, (start, end): (usize, usize), height: usize) -> u16 {
+    let from = usize::from(from);
+    let scroll = if end > from + height { end.saturating_sub(height) } else { from };
+    u16::try_from(scroll.min(start)).unwrap_or(u16::MAX)
 }
 
 // ---- This screen's keys ------------------------------------------------------
@@ -190,7 +215,15 @@ pub fn open(ctx: &Ctx, client: &ClientId, appointment: Option<Appointment>) -> R
     let now = ctx.now;
     let appointment =
         appointment.or_else(|| summary.appointments.iter().filter(|a| a.end() > now).min_by_key(|a| a.start).cloned());
-    Ok(ReviewView { client: client.clone(), appointment, selected: 0, asked: None, scroll: 0 })
+    Ok(ReviewView {
+        client: client.clone(),
+        appointment,
+        selected: 0,
+        asked: None,
+        scroll: 0,
+        follow: false,
+        shown: Default::default(),
+    })
 }
 
 /// The keys that act on what is selected, in the footer's order: the task
@@ -227,9 +260,15 @@ pub fn update(v: &mut ReviewView, ctx: &Ctx, action: Action) -> Outcome {
     let client = v.client.clone();
     let writable = || ctx.writable(client.as_str());
     match action {
-        Action::Up | Action::Down => v.selected = step(v.selected, items.len(), action == Action::Down),
-        Action::PageUp => v.scroll = v.scroll.saturating_sub(PAGE),
-        Action::PageDown => v.scroll = v.scroll.saturating_add(PAGE),
+        Action::Up | Action::Down => {
+            v.selected = step(v.selected, items.len(), action == Action::Down);
+            v.follow = true;
+        }
+        Action::PageUp | Action::PageDown => {
+            let from = v.shown.get();
+            v.scroll = if action == Action::PageUp { from.saturating_sub(PAGE) } else { from.saturating_add(PAGE) };
+            v.follow = false;
+        }
         Action::TaskDone | Action::TaskNotDone | Action::TaskDrop => {
             let task = match selected {
                 Some(Item::Task(id)) => summary.tasks_to_check.iter().find(|t| t.id == *id),
