@@ -498,7 +498,7 @@ fn booking_moving_and_cancelling_appointments() {
     let cancelled = priya.appointments.iter().find(|a| a.start == dt("2026-11-26 11:00")).unwrap();
     assert!(cancelled.is_cancelled(), "a cancelled appointment stays in the record, marked");
     assert_eq!(cancelled.not_held, Some(rapport::domain::NotHeld::DidNotAttend));
-    assert!(row(&app.screen(80, 24), "11:00 Priya Raman").contains(" did not come "), "{}", app.screen(80, 24));
+    assert!(row(&app.screen(80, 24), "11:00 Priya Raman").contains(" no-show (DNA) "), "{}", app.screen(80, 24));
     app.press("m");
     assert!(app.status().contains("Only a booked appointment"), "{}", app.status());
     // A cancel taken back books the same appointment again.

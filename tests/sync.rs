@@ -252,7 +252,18 @@ fn notes_finalised_offline_on_both_devices_keep_their_seals_and_ids_never_collid
         assert!(verified.contains("All 3 finalised notes of 1 client are as they were finalised"), "{verified}");
     }
     assert_eq!(ann(laptop), ann(desktop));
-    // Both devices gave a task the number 2: the number alone is refused, the whole id works.
+    // Both devices gave a task the number 2: the review shows those whole,
+    // and the others without the device mark (the number alone works).
+    let review = ok(&p, laptop, EVENING, &["review", "ann"]);
+    let tasks = ids(laptop, "tasks");
+    for t in tasks.iter().filter(|t| t.starts_with("t2-")) {
+        assert!(review.contains(&format!("[{t}]")), "{t} whole:\n{review}");
+    }
+    ok(&p, laptop, EVENING, &["task", "add", "ann", "a third"]);
+    let t3 = ids(laptop, "tasks").into_iter().find(|t| t.starts_with("t3-")).expect("a marked t3");
+    let review = ok(&p, laptop, EVENING, &["review", "ann"]);
+    assert!(review.contains("[t3] a third") && !review.contains(&t3), "{review}");
+    // The number alone is refused where two share it, the whole id works.
     let e = fails(&p, laptop, EVENING, &["task", "done", "ann", "2"]);
     assert!(e.contains("t2 could be t2-") && e.contains("type the whole id"), "{e}");
     let tasks = ids(laptop, "tasks");

@@ -116,7 +116,35 @@ pub fn item_id(kind: super::ItemKind, typed: &str) -> String {
     }
 }
 
+/// How an id is shown on screen: without the device mark a synced
+/// practice gives it (`t3`, not `t3-k4x`; every command takes the number
+/// alone), unless it is among `shared`, whose number another item of its
+/// kind has too.
+pub fn shown_id<'a>(id: &'a str, shared: &std::collections::BTreeSet<String>) -> &'a str {
+    match id.split_once('-') {
+        Some((number, _)) if !shared.contains(id) => number,
+        _ => id,
+    }
+}
+
 impl super::ClientRecord {
+    /// The ids whose number another item of the same kind has too (two
+    /// synced devices both made a `t3`): shown whole.
+    pub fn shared_numbers(&self) -> std::collections::BTreeSet<String> {
+        use strum::VariantArray;
+        let mut shared = std::collections::BTreeSet::new();
+        for kind in super::ItemKind::VARIANTS {
+            let ids = self.ids_of(*kind);
+            let number = |id: &'_ str| id.split_once('-').map_or(id, |(n, _)| n).to_string();
+            let mut count = std::collections::HashMap::new();
+            for id in &ids {
+                *count.entry(number(id)).or_insert(0) += 1;
+            }
+            shared.extend(ids.iter().filter(|id| count[&number(id)] > 1).map(|id| id.to_string()));
+        }
+        shared
+    }
+
     /// The ids of the items of `kind`.
     pub fn ids_of(&self, kind: super::ItemKind) -> Vec<&str> {
         use super::ItemKind as K;
@@ -160,6 +188,14 @@ impl super::ClientRecord {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_id_is_shown_without_its_device_mark_unless_another_has_its_number() {
+        let shared: std::collections::BTreeSet<String> = ["t3-k4x".to_string(), "t3-m2p".to_string()].into();
+        assert_eq!(shown_id("t12-k4x", &shared), "t12");
+        assert_eq!(shown_id("t3-k4x", &shared), "t3-k4x");
+        assert_eq!(shown_id("t4", &shared), "t4");
+    }
 
     #[test]
     fn accents_case_and_other_scripts_fold_to_plain_lowercase() {

@@ -261,12 +261,12 @@ impl NotHeld {
     }
 
     /// In at most 13 columns, for Today's list: "cancelled" (by the
-    /// client, as before), "you cancelled", "did not come".
+    /// client, as before), "you cancelled", "no-show (DNA)".
     pub fn short(self) -> &'static str {
         match self {
             NotHeld::CancelledByClient => "cancelled",
             NotHeld::CancelledByTherapist => "you cancelled",
-            NotHeld::DidNotAttend => "did not come",
+            NotHeld::DidNotAttend => "no-show (DNA)",
         }
     }
 }

@@ -66,6 +66,10 @@ pub struct Summary {
     /// The questions about this client kept for the next supervision.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub for_supervision: Vec<QuestionItem>,
+    /// Ids whose number another item of their kind has too: shown whole
+    /// (see [`crate::domain::find::shown_id`]).
+    #[serde(skip)]
+    pub shared_numbers: std::collections::BTreeSet<String>,
 }
 
 /// A question kept for supervision, as the review shows it.
@@ -251,6 +255,7 @@ pub fn summary(record: &ClientRecord, appointment: Option<&Appointment>, now: Na
             .open_questions()
             .map(|q| QuestionItem { id: q.id.clone(), text: q.text.clone() })
             .collect(),
+        shared_numbers: record.shared_numbers(),
     }
 }
 

@@ -80,6 +80,11 @@ fn with(text: String, emphasis: Emphasis) -> ReviewLine {
 }
 
 impl Summary {
+    /// An item's id as the review shows it (see [`crate::domain::find::shown_id`]).
+    fn id<'a>(&self, id: &'a str) -> &'a str {
+        crate::domain::find::shown_id(id, &self.shared_numbers)
+    }
+
     /// The client line and the appointment line of the header.
     pub fn header(&self, today: NaiveDate) -> (String, String) {
         let mut who = self.name.clone();
@@ -214,7 +219,7 @@ impl Summary {
             .tasks_to_check
             .iter()
             .map(|t| ReviewLine {
-                text: open_task_line(t.id.as_str(), &t.text, t.set_on, t.outcome.as_deref(), today),
+                text: open_task_line(self.id(t.id.as_str()), &t.text, t.set_on, t.outcome.as_deref(), today),
                 emphasis: Emphasis::Normal,
                 task: Some(t.id.clone()),
                 ask: None,
@@ -258,7 +263,7 @@ impl Summary {
         }
         for g in &self.goals {
             let agreed = if g.agreed { "agreed" } else { "not yet agreed with the client" };
-            plan.push(line(format!("Goal [{}] {} ({agreed})", g.id, g.text)));
+            plan.push(line(format!("Goal [{}] {} ({agreed})", self.id(g.id.as_str()), g.text)));
         }
 
         let watch = self.watch_for.iter().map(|w| with(w.clone(), Emphasis::Ask)).collect();
@@ -267,7 +272,10 @@ impl Summary {
             .awaiting_reply
             .iter()
             .map(|r| {
-                with(format!("[{}] {} {}: {}", r.id, r.channel, ago(r.at.date(), today), r.summary), Emphasis::Ask)
+                with(
+                    format!("[{}] {} {}: {}", self.id(r.id.as_str()), r.channel, ago(r.at.date(), today), r.summary),
+                    Emphasis::Ask,
+                )
             })
             .collect();
 
@@ -292,7 +300,11 @@ impl Summary {
         if !self.for_supervision.is_empty() {
             sections.push(Section {
                 heading: SUPERVISION,
-                lines: self.for_supervision.iter().map(|q| line(format!("[{}] {}", q.id, q.text))).collect(),
+                lines: self
+                    .for_supervision
+                    .iter()
+                    .map(|q| line(format!("[{}] {}", self.id(q.id.as_str()), q.text)))
+                    .collect(),
                 empty: "",
             });
         }

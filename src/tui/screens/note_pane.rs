@@ -109,6 +109,8 @@ pub fn body_items(r: &ClientRecord, s: &Session, format: NoteFormat) -> Vec<Note
     };
     // Each part as the pane shows it: quoted words, tasks with their
     // status, measures with their band and items.
+    let shared = r.shared_numbers();
+    let id = |id: &str| crate::domain::find::shown_id(id, &shared).to_string();
     let part = |p: NotePart| -> Vec<String> {
         let text = |t: &str| if t.is_empty() { vec![] } else { t.lines().map(str::to_string).collect() };
         match p {
@@ -122,7 +124,7 @@ pub fn body_items(r: &ClientRecord, s: &Session, format: NoteFormat) -> Vec<Note
                 .map(|t| {
                     let status = t.status.label();
                     let outcome = t.outcome.as_ref().map(|o| format!(": {o}")).unwrap_or_default();
-                    format!("[{}] {} ({status}{outcome})", t.id, t.text)
+                    format!("[{}] {} ({status}{outcome})", id(t.id.as_str()), t.text)
                 })
                 .collect(),
             NotePart::Measures => r
@@ -135,7 +137,7 @@ pub fn body_items(r: &ClientRecord, s: &Session, format: NoteFormat) -> Vec<Note
                     let band =
                         scale.as_ref().and_then(|sc| sc.band(m.total)).map(|b| format!(" ({b})")).unwrap_or_default();
                     let items: Vec<String> = m.items.iter().map(ToString::to_string).collect();
-                    format!("[{}] {name} {}{band}: {}", m.id, m.total, items.join(" "))
+                    format!("[{}] {name} {}{band}: {}", id(m.id.as_str()), m.total, items.join(" "))
                 })
                 .collect(),
             NotePart::Plan => text(&s.plan),

@@ -31,6 +31,7 @@ pub struct ProfileView {
 /// `…` before its date and state, which always show.
 fn rows(r: &ClientRecord, part: Part, ctx: &Ctx, cols: usize) -> Vec<String> {
     let today = ctx.now.date();
+    let shared = r.shared_numbers();
     match part {
         Part::Personal => r
             .personal
@@ -47,7 +48,8 @@ fn rows(r: &ClientRecord, part: Part, ctx: &Ctx, cols: usize) -> Vec<String> {
             .map(|g| {
                 let status = g.status.label();
                 let agreed = if g.agreed { "agreed" } else { "not yet agreed" };
-                fit_with_tail(&format!("[{}] {}", g.id, g.text), &format!(" ({status}, {agreed})"), cols)
+                let id = crate::domain::find::shown_id(g.id.as_str(), &shared);
+                fit_with_tail(&format!("[{id}] {}", g.text), &format!(" ({status}, {agreed})"), cols)
             })
             .collect(),
         // A resolved item stays where it was, marked, so u can set it back.

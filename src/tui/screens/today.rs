@@ -88,7 +88,7 @@ pub fn opening_row(rows: &[AgendaRow], now: NaiveDateTime) -> usize {
 fn when(ctx: &Ctx, a: &Appointment, day: NaiveDate) -> (String, Style) {
     let theme = ctx.theme;
     match a.state(ctx.now) {
-        // Within the column's 14, with a space after: "you cancelled", "did not come".
+        // Within the column's 14, with a space after: "you cancelled", "no-show (DNA)".
         AppointmentState::Cancelled(how) => (how.short().into(), theme.quiet()),
         AppointmentState::Noted => ("noted".into(), theme.quiet()),
         AppointmentState::NoteDue => ("note due".into(), theme.ask()),

@@ -155,7 +155,9 @@ pub(super) fn client_pane(
         .get(list.session)
         .map(|s| super::super::note_pane::note_window(r, s, (text_width, height), list.scroll, &list.note_cache, ctx))
         .unwrap_or_default();
-    let detail_title = sessions.get(list.session).map_or("Note".to_string(), |s| format!("Note {}", s.id));
+    let detail_title = sessions.get(list.session).map_or("Note".to_string(), |s| {
+        format!("Note {}", crate::domain::find::shown_id(s.id.as_str(), &r.shared_numbers()))
+    });
     // The lines are wrapped already, and only those on screen are drawn.
     frame.render_widget(Paragraph::new(detail).block(panel(detail_title, false, theme)), detail_area);
 }
