@@ -206,7 +206,7 @@ visible_fields! {
     Task { show: id, text, session, outcome; keep: set_on, status, closed_on }
     PersonalDetail { show: id, text, session; keep: date, ask, noted_on }
     Goal { show: id, text; keep: status, agreed, set_on }
-    WatchFor { show: id, text; keep: noted_on, resolved_on }
+    WatchFor { show: id, text, resolved_why; keep: noted_on, resolved_on }
     SupervisionQuestion { show: id, text; keep: noted_on, discussed_on }
     Contact { show: id, summary; keep: at, channel, direction, replied_at }
     // A custom kind's key is held to a slug's grammar when read.

@@ -746,19 +746,24 @@ fn a_watch_for_item_resolved_leaves_the_review_but_stays_in_the_record_and_the_e
     maria(d.path());
     ok(d.path(), NOW, &["watch", "add", "mari", "grief around her father"]);
     ok(d.path(), NOW, &["watch", "add", "mari", "sleeping pills at home"]);
-    let said = ok(d.path(), NOW, &["watch", "resolve", "mari", "2"]);
+    let said = ok(d.path(), NOW, &["watch", "resolve", "mari", "2", "--why", "her partner keeps them now"]);
     assert!(said.contains("Resolved w2 \"sleeping pills at home\" for Maria Lopez"), "{said}");
     assert!(said.contains("rapport watch reopen maria-lopez w2"), "{said}");
     let review = ok(d.path(), NOW, &["review", "mari"]);
     assert!(review.contains("grief around her father") && !review.contains("sleeping pills"), "{review}");
     let list = ok(d.path(), NOW, &["watch", "list", "mari"]);
     assert!(list.contains("w1   grief around her father  (noted Mon 23 Nov)\n"), "{list}");
-    assert!(list.contains("w2   sleeping pills at home  (noted Mon 23 Nov)  [resolved Mon 23 Nov]\n"), "{list}");
+    assert!(
+        list.contains(
+            "w2   sleeping pills at home  (noted Mon 23 Nov)  [resolved Mon 23 Nov: her partner keeps them now]\n"
+        ),
+        "{list}"
+    );
     let md = ok(d.path(), NOW, &["export", "mari"]);
     assert!(
         md.contains(
             "- grief around her father (noted 2026-11-23)\n\n**Resolved:**\n- sleeping pills at home (noted \
-             2026-11-23, resolved 2026-11-23)\n"
+             2026-11-23, resolved 2026-11-23: her partner keeps them now)\n"
         ),
         "{md}"
     );
@@ -777,6 +782,8 @@ fn a_watch_for_item_resolved_leaves_the_review_but_stays_in_the_record_and_the_e
 
     ok(d.path(), NOW, &["watch", "reopen", "mari", "w2"]);
     assert!(ok(d.path(), NOW, &["review", "mari"]).contains("sleeping pills at home"));
+    let file = fs::read_to_string(d.path().join("clients/maria-lopez.json")).unwrap();
+    assert!(!file.contains("her partner keeps them now"), "set back, its reason goes: {file}");
     assert!(fails(d.path(), NOW, &["watch", "reopen", "mari", "w2"]).contains("w2 is not resolved"));
     assert!(fails(d.path(), NOW, &["watch", "resolve", "mari", "w9"]).contains("w9"));
 }

@@ -82,21 +82,22 @@ pub(super) fn watch(command: WatchCommand, store: &Store, now: NaiveDateTime, ou
             let r = load(store, &client)?;
             let w = super::id_width(r.watch_for.iter().map(|w| w.id.as_str()));
             for item in &r.watch_for {
-                let state = match item.resolved_on {
-                    Some(d) => format!("  [resolved {}]", format_day(d)),
-                    None => String::new(),
+                let state = match (item.resolved_on, &item.resolved_why) {
+                    (Some(d), Some(why)) => format!("  [resolved {}: {why}]", format_day(d)),
+                    (Some(d), None) => format!("  [resolved {}]", format_day(d)),
+                    (None, _) => String::new(),
                 };
                 writeln!(out, "{:<w$} {}  (noted {}){state}", item.id, item.text, format_day(item.noted_on))?;
             }
             empty_note(out, r.watch_for.is_empty(), "Nothing noted to watch for yet.")?;
         }
-        WatchCommand::Resolve { client, item } | WatchCommand::Remove { client, item } => {
+        WatchCommand::Resolve { client, item, why } | WatchCommand::Remove { client, item, why } => {
             if removing {
                 writeln!(out, "A watch-for item is never erased: resolving it instead.")?;
             }
             let ((id, text), r) = change(store, now, "watch-for resolved", &client, |r| {
                 let id = r.item_ref::<crate::domain::WatchId>(&item)?;
-                r.resolve_watch_for(&id, today).map(|text| (id, text))
+                r.resolve_watch_for(&id, today, why).map(|text| (id, text))
             })?;
             writeln!(
                 out,

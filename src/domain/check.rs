@@ -107,6 +107,9 @@ impl ClientRecord {
             if let Some(d) = w.resolved_on {
                 check_date(&format!("the resolving of watch-for item {}", w.id), d)?;
             }
+            if let Some(why) = &w.resolved_why {
+                check_text(&format!("why watch-for item {} was resolved", w.id), why)?;
+            }
         }
         unique("appointment", self.appointments.iter().map(|a| a.id.as_str()))?;
         for a in &self.appointments {

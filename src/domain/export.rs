@@ -182,7 +182,8 @@ pub fn to_markdown(r: &ClientRecord, now: NaiveDateTime, policy: FinalisePolicy,
         out.push_str("\n**Resolved:**\n");
         for w in &resolved {
             let on = w.resolved_on.map(|d| d.to_string()).unwrap_or_default();
-            out.push_str(&format!("- {} (noted {}, resolved {on})\n", w.text, w.noted_on));
+            let why = w.resolved_why.as_ref().map(|w| format!(": {w}")).unwrap_or_default();
+            out.push_str(&format!("- {} (noted {}, resolved {on}{why})\n", w.text, w.noted_on));
         }
     }
     out.push_str("\n## Personal details\n\n");

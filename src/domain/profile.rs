@@ -140,7 +140,7 @@ impl ClientRecord {
                 format!("Removed \"{}\" from {}.", crate::fit::fit(&text, 60), part.title())
             }
             ProfileChange::Resolve(id) => {
-                let text = r.resolve_watch_for(&super::WatchId::new(id.as_str()), today)?;
+                let text = r.resolve_watch_for(&super::WatchId::new(id.as_str()), today, None)?;
                 format!("Resolved {id} \"{}\": kept, out of the review.", crate::fit::fit(&text, 26))
             }
             ProfileChange::Reopen(id) => {

@@ -99,6 +99,9 @@ pub enum WatchCommand {
         client: String,
         #[arg(help = WATCH)]
         item: String,
+        /// Why it is resolved ("the court case ended"), kept with it
+        #[arg(long)]
+        why: Option<String>,
     },
     /// The same as resolve: an item is never erased
     Remove {
@@ -106,6 +109,9 @@ pub enum WatchCommand {
         client: String,
         #[arg(help = WATCH)]
         item: String,
+        /// Why it is resolved, kept with it
+        #[arg(long)]
+        why: Option<String>,
     },
     /// Set a resolved one back: it is in the review again
     Reopen {

@@ -62,19 +62,29 @@ impl ClientRecord {
 
     pub fn add_watch_for(&mut self, text: String, today: NaiveDate) -> WatchId {
         let id: WatchId = next_id(self.watch_for.iter().map(|w| w.id.as_str()), self.device.tag());
-        self.watch_for.push(WatchFor { id: id.clone(), text, noted_on: today, resolved_on: None });
+        self.watch_for.push(WatchFor { id: id.clone(), text, noted_on: today, resolved_on: None, resolved_why: None });
         id
     }
 
-    /// Marks a watch-for item resolved on `today`: it leaves the review and
-    /// stays in the record. Returns its text.
-    pub fn resolve_watch_for(&mut self, id: &WatchId, today: NaiveDate) -> Result<String, RecordError> {
+    /// Marks a watch-for item resolved on `today`, and `why` if said: it
+    /// leaves the review and stays in the record. Returns its text.
+    pub fn resolve_watch_for(
+        &mut self,
+        id: &WatchId,
+        today: NaiveDate,
+        why: Option<String>,
+    ) -> Result<String, RecordError> {
+        let why = why.map(|w| w.trim().to_string()).filter(|w| !w.is_empty());
+        if let Some(w) = &why {
+            super::bounds::check_text("why it was resolved", w).map_err(RecordError::Invalid)?;
+        }
         let w =
             self.watch_for.iter_mut().find(|w| w.id == *id).ok_or_else(|| unknown("watch-for item", id.as_str()))?;
         if let Some(d) = w.resolved_on {
             return Err(RecordError::Invalid(format!("{id} was already resolved on {d}")));
         }
         w.resolved_on = Some(today);
+        w.resolved_why = why;
         Ok(w.text.clone())
     }
 
@@ -86,6 +96,7 @@ impl ClientRecord {
         if w.resolved_on.take().is_none() {
             return Err(RecordError::Invalid(format!("{id} is not resolved: there is nothing to set back")));
         }
+        w.resolved_why = None;
         Ok(w.text.clone())
     }
 

@@ -644,14 +644,14 @@ fn a_watch_for_item_resolved_on_one_device_stays_resolved_and_on_both_takes_the_
     let mut b = base();
     let w = b.add_watch_for("the father".into(), dt("2026-11-02 10:00").date());
     let (mut laptop, mut desktop) = (b.clone(), b.clone());
-    laptop.resolve_watch_for(&w, dt("2026-11-10 10:00").date()).unwrap();
+    laptop.resolve_watch_for(&w, dt("2026-11-10 10:00").date(), None).unwrap();
     desktop.watch_for[0].text = "the father, gently".into();
     for m in [merged(&b, &laptop, &desktop), merged(&b, &desktop, &laptop)] {
         assert_eq!(m.record.watch_for[0].resolved_on, Some(dt("2026-11-10 10:00").date()));
         assert_eq!(m.record.watch_for[0].text, "the father, gently");
         assert!(m.conflicts.is_empty(), "{:?}", m.conflicts);
     }
-    desktop.resolve_watch_for(&w, dt("2026-11-12 10:00").date()).unwrap();
+    desktop.resolve_watch_for(&w, dt("2026-11-12 10:00").date(), None).unwrap();
     for m in [merged(&b, &laptop, &desktop), merged(&b, &desktop, &laptop)] {
         assert_eq!(m.record.watch_for[0].resolved_on, Some(dt("2026-11-10 10:00").date()), "the earlier day");
         assert!(m.conflicts.is_empty(), "both resolved it: nothing to settle {:?}", m.conflicts);

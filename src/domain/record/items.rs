@@ -107,6 +107,10 @@ pub struct WatchFor {
     /// out of the review. Never erased, so a slip can be set back.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resolved_on: Option<NaiveDate>,
+    /// Why it was resolved, when you said (an older Rapport drops it and
+    /// only forgets the reason: no new format version).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub resolved_why: Option<String>,
 }
 
 impl WatchFor {

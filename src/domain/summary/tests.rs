@@ -180,7 +180,7 @@ fn a_resolved_watch_for_item_is_not_in_the_review() {
     let mut r = maria();
     let w = r.add_watch_for("sleeping pills at home".into(), NaiveDate::MIN);
     r.add_watch_for("do not push on the father yet".into(), NaiveDate::MIN);
-    r.resolve_watch_for(&w, NaiveDate::from_ymd_opt(2026, 11, 20).unwrap()).unwrap();
+    r.resolve_watch_for(&w, NaiveDate::from_ymd_opt(2026, 11, 20).unwrap(), None).unwrap();
     let s = summary(&r, None, dt("2026-11-23 09:00"));
     assert_eq!(s.watch_for, vec!["do not push on the father yet"]);
     r.reopen_watch_for(&w).unwrap();

@@ -56,9 +56,12 @@ fn rows(r: &ClientRecord, part: Part, ctx: &Ctx, cols: usize) -> Vec<String> {
         Part::WatchFor => r
             .watch_for
             .iter()
-            .map(|w| match w.resolved_on {
-                Some(d) => fit_with_tail(&w.text, &format!("  [resolved {}]", format_day(d)), cols),
-                None => fit(&w.text, cols).into_owned(),
+            .map(|w| match (w.resolved_on, &w.resolved_why) {
+                (Some(d), why) => {
+                    let why = why.as_ref().map(|w| format!(" (resolved: {w})")).unwrap_or_default();
+                    fit_with_tail(&format!("{}{why}", w.text), &format!("  [resolved {}]", format_day(d)), cols)
+                }
+                (None, _) => fit(&w.text, cols).into_owned(),
             })
             .collect(),
         Part::Messages => r
