@@ -202,7 +202,7 @@ visible_fields! {
         keep: at, minutes, appointment, finalised
     }
     Addendum { show: text; keep: at }
-    Appointment { show: id, note, source_uid; keep: start, minutes, cancelled, not_held, source_start }
+    Appointment { show: id, note, source_uid; keep: start, minutes, cancelled, not_held, source_start, moved_from }
     Task { show: id, text, session, outcome; keep: set_on, status, closed_on }
     PersonalDetail { show: id, text, session; keep: date, ask, noted_on }
     Goal { show: id, text; keep: status, agreed, set_on }

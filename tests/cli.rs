@@ -250,6 +250,12 @@ fn appointments_fill_the_agenda_with_a_reminder() {
     let e =
         fails(d.path(), NOW, &["appointment", "move", "mari", "--at", "2026-12-07 10:00", "--to", "2026-12-09 11:00"]);
     assert!(e.contains("there is no appointment at 2026-12-07 10:00"), "{e}");
+    // Moved again, the record keeps the time it was first booked for.
+    ok(d.path(), NOW, &["appointment", "move", "mari", "--at", "2026-12-08 11:00", "--to", "2026-12-08 12:00"]);
+    let md = ok(d.path(), NOW, &["export", "mari"]);
+    assert!(md.contains("- 2026-12-08 12:00 (50 min): booked, moved from 2026-12-07 10:00\n"), "{md}");
+    let json = ok(d.path(), NOW, &["export", "mari", "--format", "json"]);
+    assert!(json.contains("\"moved_from\": \"2026-12-07T10:00:00\""), "{json}");
     let warn = ok(d.path(), NOW, &["appointment", "mari", "--at", "2026-11-23 10:30", "--minutes", "30"]);
     assert!(warn.contains("Warning: this overlaps"), "{warn}");
     let agenda = ok(d.path(), NOW, &["agenda", "--days", "8"]);

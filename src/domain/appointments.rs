@@ -157,6 +157,7 @@ impl ClientRecord {
                 not_held: None,
                 source_uid: None,
                 source_start: None,
+                moved_from: None,
             };
             overlaps.extend(self.clashes(&appt)?);
             match again {
@@ -233,7 +234,11 @@ impl ClientRecord {
         if self.appointments[i].is_cancelled() || self.appointments[i].note.is_some() {
             return Err(RecordError::Invalid("only a booked appointment without a note can be moved".into()));
         }
-        let moved = Appointment { start, minutes, ..self.appointments[i].clone() };
+        let was = &self.appointments[i];
+        // The first time it was booked for: moved twice, it was still
+        // rescheduled from there.
+        let moved_from = was.moved_from.or((was.start != start).then_some(was.start));
+        let moved = Appointment { start, minutes, moved_from, ..was.clone() };
         let overlaps = self.clashes(&moved)?;
         self.appointments[i] = moved;
         self.appointments.sort_by_key(|a| a.start);

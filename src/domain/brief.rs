@@ -70,6 +70,7 @@ pub fn brief(r: &ClientRecord, code: &str, others: &[String], now: NaiveDateTime
             not_held: _,
             source_uid: _,
             source_start: _,
+            moved_from: _,
         } = a;
         if *start > now {
             continue;

@@ -115,7 +115,17 @@ impl ClientRecord {
         for a in &self.appointments {
             // Every field named: one added to an appointment does not
             // compile until it is checked here.
-            let super::Appointment { id: aid, start, minutes, note, cancelled, not_held, source_uid, source_start } = a;
+            let super::Appointment {
+                id: aid,
+                start,
+                minutes,
+                note,
+                cancelled,
+                not_held,
+                source_uid,
+                source_start,
+                moved_from,
+            } = a;
             id("an appointment id", aid.as_str())?;
             check_time(&format!("appointment {aid}"), *start)?;
             check_number("the length of an appointment", *minutes, &MINUTES)?;
@@ -130,6 +140,9 @@ impl ClientRecord {
             }
             if let Some(uid) = source_uid {
                 bounds::check_uid(&format!("the calendar event of appointment {aid}"), uid)?;
+            }
+            if let Some(t) = moved_from {
+                check_time(&format!("the first time of appointment {aid}"), *t)?;
             }
             if let Some(t) = source_start {
                 check_time(&format!("the calendar event of appointment {aid}"), *t)?;

@@ -312,11 +312,13 @@ pub fn to_markdown(r: &ClientRecord, now: NaiveDateTime, policy: FinalisePolicy,
             source_uid,
             // Where the calendar had it: the start says where it is now.
             source_start: _,
+            moved_from,
         } = a;
         let note = note.as_ref().map(|n| format!(", note {n}")).unwrap_or_default();
+        let moved = moved_from.map(|m| format!(", moved from {}", format_datetime(m))).unwrap_or_default();
         let from = source_uid.as_ref().map(|u| format!(", booked from calendar event {u}")).unwrap_or_default();
         out.push_str(&format!(
-            "- {} ({minutes} min): {}{note}{from}\n",
+            "- {} ({minutes} min): {}{moved}{note}{from}\n",
             format_datetime(*start),
             appointment_words(a, now)
         ));

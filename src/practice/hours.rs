@@ -197,6 +197,8 @@ pub fn count<'a>(
                 // Booked from a calendar or here, it counts the same.
                 source_uid: _,
                 source_start: _,
+                // Where it was first booked: it counts where it was held.
+                moved_from: _,
             } = a;
             if !period.holds(start.date()) {
                 continue;

@@ -233,6 +233,11 @@ pub struct Appointment {
     /// it, and moves it only when the event itself moved.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source_start: Option<NaiveDateTime>,
+    /// When it was first booked for, once it has been moved: the record
+    /// says it was rescheduled. Left out when never moved; an older Rapport
+    /// drops it and only forgets that it moved.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub moved_from: Option<NaiveDateTime>,
 }
 
 /// Why a booked appointment was not held.
