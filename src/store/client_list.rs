@@ -29,15 +29,19 @@ impl Store {
     /// rows, written again from the summaries when missing or damaged (and
     /// the summaries from the client files, as [`Store::index`] does).
     pub fn client_list(&self) -> Result<ClientList, StoreError> {
-        Ok(ClientList { store: self.clone(), source: self.list_source()?, at: 0, after: None, reopened: 0 })
+        Ok(ClientList { store: self.clone(), source: self.list_source(false)?, at: 0, after: None, reopened: 0 })
     }
 
-    fn list_source(&self) -> Result<Source, StoreError> {
+    /// The rows as the index has them, written again first when `damaged`
+    /// (a page did not match the page list).
+    fn list_source(&self, damaged: bool) -> Result<Source, StoreError> {
         let _lock = self.lock()?;
         let index = self.index_dir();
         let clients_mtime = index::state::folder_mtime(&self.clients_dir());
-        let fresh = index.state().filter(|s| s.matches(clients_mtime));
-        if let Some(pages) = fresh.as_ref().and_then(|s| index.pages(s)) {
+        // Summaries changed by anything but Rapport: the index is rebuilt
+        // from the client files, rows and all.
+        let fresh = index.state().filter(|s| s.matches(clients_mtime) && s.written == index.written());
+        if !damaged && let Some(pages) = fresh.as_ref().and_then(|s| index.pages(s)) {
             return Ok(Source::Pages(pages));
         }
         let entries = match fresh.and_then(|_| index.entries()) {
@@ -46,7 +50,7 @@ impl Store {
         };
         // A full pass writes the rows; otherwise they are written here.
         if let Some(state) = index.state()
-            && index.pages(&state).is_none()
+            && (damaged || index.pages(&state).is_none())
             && index.write_rows(&entries).is_ok()
         {
             let _ = index.write_state(&state);
@@ -92,7 +96,7 @@ impl ClientList {
                         cause: anyhow::anyhow!("the client list in the index keeps changing or cannot be written"),
                     });
                 }
-                self.source = self.store.list_source()?;
+                self.source = self.store.list_source(true)?;
                 self.at = match (&self.source, &self.after) {
                     (Source::Pages(p), Some(after)) => p.pages.partition_point(|p| p.first <= *after).saturating_sub(1),
                     _ => 0,

@@ -1,6 +1,6 @@
 //! The client list's rows, sorted by name, in pages: what `rapport client
-//! list` prints and the app's client list shows, read a page at a time, so
-//! neither reads every client's summary to show the first screenful.
+//! list` prints, read a page at a time, so it reads no client's summary
+//! and prints its first screenful at the same cost in any practice.
 //!
 //! `index/list/pages.json` lists the pages in order, each with its first
 //! row's sort key, its hash, and what a list needs of the whole without
@@ -307,13 +307,13 @@ impl IndexDir {
         if let Some(row) = new {
             let key = row.key();
             let at = if pages.pages.is_empty() { 0 } else { pages.page_for(&key) };
-            if !touched.contains_key(&at) {
+            if let std::collections::btree_map::Entry::Vacant(slot) = touched.entry(at) {
                 match pages.pages.get(at) {
                     Some(info) => match self.page(info) {
-                        Some(rows) => drop(touched.insert(at, rows)),
+                        Some(rows) => drop(slot.insert(rows)),
                         None => return Ok(None),
                     },
-                    None => drop(touched.insert(at, Vec::new())),
+                    None => drop(slot.insert(Vec::new())),
                 }
             }
             let rows = touched.get_mut(&at).expect("just put");
@@ -353,5 +353,91 @@ impl IndexDir {
             self.remove(&self.list_path(&format!("p{n}")))?;
         }
         Ok(Some(()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::{ClientProfile, ClientRecord};
+
+    fn entry(id: &str, name: &str, archived: bool) -> IndexEntry {
+        let profile = ClientProfile { name: name.into(), ..Default::default() };
+        let mut r = ClientRecord::new(ClientId::new(id), profile, chrono::NaiveDate::MIN);
+        r.client.archived = archived;
+        IndexEntry {
+            id: ClientId::new(id),
+            file: id.into(),
+            stamp: Stamp { modified_ns: 1, len: 1 },
+            summary: Some(super::super::ClientSummary::of(&r)),
+            error: None,
+            read_only: false,
+        }
+    }
+
+    /// Every row, page by page, as a reader sees them.
+    fn read_all(index: &IndexDir) -> Vec<ListRow> {
+        let state = State { rows: index.rows_written(), ..Default::default() };
+        let pages = index.pages(&state).expect("sound pages");
+        pages.pages.iter().flat_map(|p| index.page(p).expect("sound page")).collect()
+    }
+
+    #[test]
+    fn rows_moved_save_by_save_match_rows_written_whole() {
+        let tmp = tempfile::tempdir().unwrap();
+        let index = IndexDir::new(tmp.path(), None);
+        let mut all: Vec<IndexEntry> =
+            (0..600).map(|i| entry(&format!("c-{i:04}"), &format!("Client {i:04}"), i % 7 == 0)).collect();
+        index.write_rows(&all).unwrap();
+        let mut state = State { rows: index.rows_written(), ..Default::default() };
+        // 700 new clients all sorting into one page split it; renames move rows across pages.
+        for i in 0..700 {
+            let e = entry(&format!("n-{i:04}"), &format!("Client 0300 {i:04}"), false);
+            index.update_row(&state, &e.id, None, Some(&e)).unwrap();
+            state.rows = index.rows_written();
+            all.push(e);
+        }
+        for i in (0..600).step_by(50) {
+            let old = key_of(&all[i].id, Some((&format!("Client {i:04}"), None)));
+            let e = entry(&format!("c-{i:04}"), &format!("Aaron {i:04}"), true);
+            index.update_row(&state, &e.id, Some(old), Some(&e)).unwrap();
+            state.rows = index.rows_written();
+            all[i] = e;
+        }
+        let incremental = read_all(&index);
+        let (t_incremental, pages) = (index.pages(&state).unwrap().totals(), index.pages(&state).unwrap().pages.len());
+        assert!(pages > 1300 / PAGE_MAX, "pages were split: {pages}");
+        index.write_rows(&all).unwrap();
+        assert_eq!(incremental, read_all(&index));
+        state.rows = index.rows_written();
+        assert_eq!(t_incremental, index.pages(&state).unwrap().totals());
+        assert_eq!(t_incremental.rows, 1300);
+        assert_eq!(t_incremental.archived, all.iter().filter(|e| e.summary.as_ref().unwrap().archived).count());
+    }
+
+    #[test]
+    fn a_row_not_where_its_old_name_says_makes_the_rows_be_written_again() {
+        let tmp = tempfile::tempdir().unwrap();
+        let index = IndexDir::new(tmp.path(), None);
+        let all: Vec<IndexEntry> =
+            (0..300).map(|i| entry(&format!("c-{i:04}"), &format!("Client {i:04}"), false)).collect();
+        index.write_rows(&all).unwrap();
+        let state = State { rows: index.rows_written(), ..Default::default() };
+        // c-0000 stands on the first page; its old name is said to sort on the second.
+        let e = entry("c-0000", "Zed", false);
+        index.update_row(&state, &e.id, Some(key_of(&e.id, Some(("Client 0299", None)))), Some(&e)).unwrap();
+        assert_eq!(index.rows_written(), [0, 0], "the page list is gone, to be written again");
+    }
+
+    #[test]
+    fn a_page_list_rapport_did_not_leave_is_not_read() {
+        let tmp = tempfile::tempdir().unwrap();
+        let index = IndexDir::new(tmp.path(), None);
+        index.write_rows(&[entry("ann", "Ann", false)]).unwrap();
+        let state = State { rows: index.rows_written(), ..Default::default() };
+        assert!(index.pages(&state).is_some());
+        assert!(index.pages(&State::default()).is_none(), "no page list recorded in the state");
+        let stale = State { rows: [state.rows[0], state.rows[1] + 1], ..state };
+        assert!(index.pages(&stale).is_none(), "another length than recorded");
     }
 }
