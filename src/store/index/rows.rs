@@ -249,9 +249,15 @@ impl IndexDir {
             pages.push(self.write_page(next, chunk)?);
             next += 1;
         }
+        let keep: BTreeSet<String> =
+            pages.iter().map(|p| format!("p{}", p.number)).chain([PAGES.to_string()]).collect();
         self.write_bytes(&self.list_path(PAGES), &serde_json::to_vec(&Pages { pages, next })?)?;
-        for p in old.into_iter().flat_map(|o| o.pages) {
-            self.remove(&self.list_path(&format!("p{}", p.number)))?;
+        // Every other file goes: the old pages, and any a write stopped
+        // part way left (an erased client's row among them).
+        for e in std::fs::read_dir(self.path(LIST))?.filter_map(Result::ok) {
+            if !keep.contains(e.file_name().to_string_lossy().as_ref()) {
+                self.remove(&e.path())?;
+            }
         }
         Ok(())
     }
