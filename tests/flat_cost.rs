@@ -150,3 +150,21 @@ fn an_encrypted_practice_costs_a_command_as_few_files_as_a_plain_one() {
         assert!(!t.listed.contains("clients"), "{args:?} listed every client file");
     }
 }
+
+#[test]
+fn the_client_list_reads_its_rows_and_no_client_file() {
+    if !require_tool("strace") {
+        return;
+    }
+    let small = practice(10);
+    let large = practice(200);
+    let args = ["client", "list"];
+    let (s, l) = (touched(&small.path().join("data"), &args), touched(&large.path().join("data"), &args));
+    for t in [&s, &l] {
+        assert!(t.under("clients").is_empty(), "no client file is opened: {:?}", t.under("clients"));
+        assert!(!t.listed.contains("clients"), "nor is every client file listed");
+    }
+    // One page of rows holds 256 clients: 11 and 201 both fit in one.
+    assert_eq!(l.under("index/list"), s.under("index/list"));
+    assert_eq!(l.paths.len(), s.paths.len(), "{:#?}\n{:#?}", l.paths, s.paths);
+}

@@ -190,3 +190,64 @@ fn an_index_that_lists_a_client_with_no_file_is_not_believed() {
     assert!(list.contains("Ann Byrne") && !list.contains("Zed"), "{list}");
     assert!(!fs::read_to_string(&path).unwrap().contains("Zed"), "the index was made again from the files");
 }
+
+/// The client list's page list and its one page, as Rapport wrote them.
+fn list_files(d: &Path) -> (std::path::PathBuf, std::path::PathBuf) {
+    (d.join("index/list/pages.json"), d.join("index/list/p0"))
+}
+
+#[test]
+fn a_client_list_page_changed_by_hand_is_not_shown_and_the_rows_are_written_again() {
+    let s = scene();
+    let d = &s.data;
+    ok(d, NOW, &["client", "add", "Ann Byrne"]);
+    ok(d, NOW, &["client", "add", "Bea Cole"]);
+    let before = ok(d, NOW, &["client", "list"]);
+    let (_, page) = list_files(d);
+    // A name forged in the page, and an id that would be a path outside.
+    let forged = fs::read_to_string(&page).unwrap().replace("Bea Cole", "Mallory").replace("ann-byrne", "../../x");
+    fs::write(&page, forged).unwrap();
+    let after = ok(d, NOW, &["client", "list"]);
+    assert_eq!(after, before, "the list is what the client files say");
+    assert!(!after.contains("Mallory") && !after.contains("../"));
+    assert!(fs::read_to_string(&page).map_or(true, |p| !p.contains("Mallory")), "the forged page is gone");
+}
+
+#[test]
+fn a_forged_client_list_page_list_is_not_believed() {
+    let s = scene();
+    let d = &s.data;
+    ok(d, NOW, &["client", "add", "Ann Byrne"]);
+    let before = ok(d, NOW, &["client", "list"]);
+    let (pages, page) = list_files(d);
+    // A page and a page list that agree with each other (its hash), but
+    // not written by Rapport: the index's state does not know them.
+    let rows = r#"[{"id":"eve-x","file":"eve-x","name":"Eve X","open_tasks":0}]"#;
+    fs::write(&page, rows).unwrap();
+    let mut list: serde_json::Value = serde_json::from_str(&fs::read_to_string(&pages).unwrap()).unwrap();
+    use sha2::Digest;
+    list["pages"][0]["hash"] = hex::encode(sha2::Sha256::digest(rows.as_bytes())).into();
+    list["pages"][0]["first"] = serde_json::json!(["eve x", "eve-x"]);
+    fs::write(&pages, list.to_string()).unwrap();
+    let after = ok(d, NOW, &["client", "list"]);
+    assert_eq!(after, before);
+    assert!(!after.contains("Eve X"));
+}
+
+#[test]
+fn a_client_list_kept_by_saves_reads_as_one_written_whole() {
+    let s = scene();
+    let d = &s.data;
+    for name in ["Ann Byrne", "Bea Cole", "Cai Dunn", "Dee Ennis"] {
+        ok(d, NOW, &["client", "add", name]);
+    }
+    ok(d, NOW, &["client", "edit", "ann", "--name", "Zoe Byrne"]);
+    ok(d, NOW, &["client", "edit", "cai", "--preferred", "Aby"]);
+    ok(d, NOW, &["client", "archive", "dee"]);
+    ok(d, NOW, &["note", "bea", "--at", "2026-11-26 10:00", "--yes", "--topic", "sleep"]);
+    let kept = ok(d, NOW, &["client", "list", "--all"]);
+    ok(d, NOW, &["doctor", "--reindex"]);
+    assert_eq!(ok(d, NOW, &["client", "list", "--all"]), kept);
+    let names: Vec<&str> = kept.lines().map(|l| l.split("  ").nth(1).unwrap_or("").trim()).collect();
+    assert_eq!(names[..4], ["Bea Cole", "Cai Dunn (Aby)", "Dee Ennis", "Zoe Byrne"]);
+}

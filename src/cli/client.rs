@@ -35,44 +35,21 @@ pub(super) fn client(
             writeln!(out, "Added {} (id {}).", r.display_name(), r.client.id)?;
         }
         ClientCommand::List { all } => {
-            let files = store.index()?;
-            let archived = files.iter().filter(|f| f.summary.as_ref().is_some_and(|s| s.archived)).count();
-            let mut shown: Vec<_> =
-                files.iter().filter(|f| all || !f.summary.as_ref().is_some_and(|s| s.archived)).collect();
-            // By name, as the app lists them (ids free of names sort by chance).
-            shown.sort_by_cached_key(|f| {
-                (f.summary.as_ref().map(|s| crate::domain::find::fold(&s.display_name())), f.id.clone())
-            });
-            // Columns as wide as what they hold (ids whole: they are what is typed).
-            let names: Vec<String> =
-                shown.iter().filter_map(|f| f.summary.as_ref().map(|s| s.display_name())).collect();
-            let id_width = column(shown.iter().map(|f| f.id.as_str()), usize::MAX);
-            let name_width = column(names.iter().map(String::as_str), NAME_COLUMN);
-            for f in shown {
-                match (&f.summary, &f.error) {
-                    (Some(r), _) => {
-                        let last = r
-                            .last_session
-                            .map(|s| format!("last session {}", format_day_near(s.date(), now.date())))
-                            .unwrap_or_else(|| "no sessions yet".into());
-                        let open = plural(r.open_tasks, "open task");
-                        let ro = if f.read_only { "  (read-only: newer format)" } else { "" };
-                        let ro = if r.archived { "  (archived)" } else { ro };
-                        let (id, name) = (fit(f.id.as_str(), id_width), fit(&r.display_name(), name_width));
-                        let flag = r.flag.as_ref().map(|f| format!("  !! {f}")).unwrap_or_default();
-                        writeln!(out, "{id}  {name}  {last}, {open}{ro}{flag}")?;
-                    }
-                    (None, e) => writeln!(
-                        out,
-                        "{}  UNREADABLE: {}",
-                        fit(f.id.as_str(), id_width),
-                        e.as_deref().unwrap_or("unknown")
-                    )?,
+            // Printed a page of rows at a time, as read: by name, as the app
+            // lists them, in columns as wide as what they hold (the index
+            // keeps the widths), ids whole (they are what is typed).
+            let mut list = store.client_list()?;
+            let t = list.totals();
+            let (id_width, name_width) = if all { (t.id_all, t.name_all) } else { (t.id_current, t.name_current) };
+            let name_width = name_width.min(NAME_COLUMN);
+            while let Some(rows) = list.next_page()? {
+                for f in rows.iter().filter(|f| all || !f.archived) {
+                    list_row(out, f, id_width, name_width, now)?;
                 }
             }
-            empty_note(out, files.is_empty(), "No clients yet. Add one: rapport client add \"Full Name\"")?;
-            if archived > 0 && !all {
-                writeln!(out, "({} not shown; --all shows them)", plural(archived, "archived client"))?;
+            empty_note(out, t.rows == 0, "No clients yet. Add one: rapport client add \"Full Name\"")?;
+            if t.archived > 0 && !all {
+                writeln!(out, "({} not shown; --all shows them)", plural(t.archived, "archived client"))?;
             }
             for s in store.strays_at_a_glance().into_iter().filter(|s| s.kind.needs_attention()) {
                 let name = s.path.strip_prefix(store.root()).unwrap_or(&s.path).display().to_string();
@@ -189,5 +166,30 @@ pub(super) fn client(
             writeln!(out, "Updated {}.", r.display_name())?;
         }
     }
+    Ok(())
+}
+
+/// One line of `rapport client list`.
+fn list_row(
+    out: &mut dyn Write,
+    f: &crate::store::index::rows::ListRow,
+    id_width: usize,
+    name_width: usize,
+    now: NaiveDateTime,
+) -> Result<()> {
+    let id = fit(f.id.as_str(), id_width);
+    let Some(name) = f.display_name() else {
+        writeln!(out, "{id}  UNREADABLE: {}", f.error.as_deref().unwrap_or("unknown"))?;
+        return Ok(());
+    };
+    let last = f
+        .last_session
+        .map(|s| format!("last session {}", format_day_near(s.date(), now.date())))
+        .unwrap_or_else(|| "no sessions yet".into());
+    let open = plural(f.open_tasks, "open task");
+    let ro = if f.read_only { "  (read-only: newer format)" } else { "" };
+    let ro = if f.archived { "  (archived)" } else { ro };
+    let flag = f.flag.as_ref().map(|f| format!("  !! {f}")).unwrap_or_default();
+    writeln!(out, "{id}  {}  {last}, {open}{ro}{flag}", fit(&name, name_width))?;
     Ok(())
 }

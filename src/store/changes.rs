@@ -31,7 +31,7 @@ impl Store {
         });
         let record = ClientRecord::new(id, profile, now.date());
         self.write(&record)?;
-        self.reindex(&record, before, true);
+        self.reindex(&record, before, true, None);
         self.audit(now, "client added", record.client.id.as_str(), "");
         Ok(record)
     }
@@ -135,7 +135,9 @@ impl Store {
         self.seal_process_notes_locked(id, &newly_sealed, now);
         let renamed =
             on_disk.client.name != record.client.name || on_disk.client.preferred_name != record.client.preferred_name;
-        self.reindex(&record, before, renamed);
+        let was = renamed
+            .then(|| index::rows::key_of(id, Some((&on_disk.client.name, on_disk.client.preferred_name.as_deref()))));
+        self.reindex(&record, before, renamed, was);
         if !sealed.is_empty() {
             self.audit(now, "notes finalised automatically", id.as_str(), &sealed.join(","));
         }
@@ -178,8 +180,9 @@ impl Store {
     /// preferred name is new. A failure here loses nothing: the index then
     /// does not match the folder's time, and the next look checks every
     /// file.
-    fn reindex(&self, record: &ClientRecord, before: u128, renamed: bool) {
-        let _ = self.index_dir().update_one(record, &self.client_path(&record.client.id), before, renamed);
+    /// `was`: where the client stood in the list before a rename.
+    fn reindex(&self, record: &ClientRecord, before: u128, renamed: bool, was: Option<index::rows::RowKey>) {
+        let _ = self.index_dir().update_one(record, &self.client_path(&record.client.id), before, renamed, was);
     }
 
     /// Writes a record that passes [`ClientRecord::check`]: an over-long

@@ -7,6 +7,7 @@
 //! lock, so a change made by another Rapport process is never overwritten.
 
 mod changes;
+mod client_list;
 mod drafts;
 mod error;
 mod exports;
@@ -44,6 +45,7 @@ use serde::Serialize;
 use crate::domain::{ClientId, SessionId};
 use atomic::{create_private_dir, write_atomic};
 pub use changes::Erased;
+pub use client_list::ClientList;
 pub use drafts::WindowLock;
 pub use error::StoreError;
 pub(crate) use error::hint;

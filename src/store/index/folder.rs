@@ -35,6 +35,10 @@ pub(crate) const NAMES_CAP: u64 = 16 << 20;
 /// `clients.json`, and `clients.log`, which is folded into it at a quarter
 /// of its size: 457 KB at 1,500 clients.
 pub(crate) const SUMMARIES_CAP: u64 = 64 << 20;
+/// The client list's page list and each page (`list/`): a page holds at
+/// most 512 rows of a few hundred bytes; the page list about 200 bytes a
+/// page (15,000 clients: 59 pages).
+pub(crate) const ROWS_CAP: u64 = 4 << 20;
 /// `search.seg`: 2.3 MB at 45,000 notes.
 pub(crate) const SEGMENT_CAP: u64 = 128 << 20;
 /// `search-recent.tsv`: merged into the segment at 2 MiB.
@@ -59,6 +63,7 @@ impl IndexDir {
         let dir = root.join("index");
         remove_unless_folder(&dir);
         remove_unless_folder(&dir.join(WITNESS));
+        remove_unless_folder(&dir.join(super::rows::LIST));
         IndexDir { dir, keys }
     }
 

@@ -33,6 +33,7 @@ mod folder;
 mod names;
 mod quick_time;
 mod refresh;
+pub mod rows;
 pub mod state;
 mod text;
 
@@ -48,7 +49,8 @@ pub use text::{Place, loose_text, session_text, text_lines};
 /// 6: a client's measure flag. 7: a state file, names apart, a log of
 /// summaries, an inverted index. 8: a client's count of conflicts.
 /// 9: an appointment says why it was not held (record format 5).
-const INDEX_VERSION: u32 = 9;
+/// 10: the client list's rows in pages (`list/`).
+const INDEX_VERSION: u32 = 10;
 const STATE: &str = "state.json";
 const CLIENTS: &str = "clients.json";
 const LOG: &str = "clients.log";
@@ -244,8 +246,8 @@ impl IndexDir {
         self.read_json::<State>(STATE, STATE_CAP).filter(|s| s.version == INDEX_VERSION)
     }
 
-    fn write_state(&self, state: &State) -> anyhow::Result<()> {
-        let state = State { written: self.written(), ..*state };
+    pub(crate) fn write_state(&self, state: &State) -> anyhow::Result<()> {
+        let state = State { written: self.written(), rows: self.rows_written(), ..*state };
         self.write_bytes(&self.path(STATE), &serde_json::to_vec(&state)?)
     }
 
@@ -320,6 +322,7 @@ impl IndexDir {
         let file = IndexFile { version: INDEX_VERSION, clients };
         self.write_bytes(&self.path(CLIENTS), &serde_json::to_vec(&file)?)?;
         self.remove(&self.path(LOG))?;
+        self.write_rows(&file.clients)?;
         Ok(file.clients)
     }
 

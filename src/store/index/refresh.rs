@@ -62,6 +62,7 @@ impl IndexDir {
             temps: seen.temps,
             others: seen.others,
             written: [0; 4],
+            rows: [0; 2],
         };
         // The index is derived: one that cannot be written now (a full disk)
         // is written next time; the answer stands either way. The text goes
@@ -74,6 +75,8 @@ impl IndexDir {
             }
             if rebuild || !changed.is_empty() {
                 self.write_entries(entries.clone())?;
+            } else if state.is_none_or(|s| self.pages(&s).is_none()) {
+                self.write_rows(&entries)?;
             }
             if rebuild || self.names().as_ref() != Some(&names) {
                 self.write_names(&names)?;
@@ -91,8 +94,17 @@ impl IndexDir {
     /// the lock). `before`: the modification time of `clients/` before the
     /// save. If the index matched the files then, it matches them now;
     /// otherwise something else changed them meanwhile, and the next look
-    /// makes a full pass. The names are rewritten only when `renamed`.
-    pub fn update_one(&self, record: &ClientRecord, path: &Path, before: u128, renamed: bool) -> anyhow::Result<()> {
+    /// makes a full pass. The names are rewritten only when `renamed`;
+    /// `was`: where the client stood in the list before a rename (None for
+    /// a client new to the folder).
+    pub fn update_one(
+        &self,
+        record: &ClientRecord,
+        path: &Path,
+        before: u128,
+        renamed: bool,
+        was: Option<super::rows::RowKey>,
+    ) -> anyhow::Result<()> {
         let Some(state) = self.state() else {
             // No usable index: the next look builds it whole.
             return Ok(());
@@ -111,6 +123,7 @@ impl IndexDir {
         if renamed {
             self.update_name(ClientName::of(&entry))?;
         }
+        self.update_row(&state, &entry.id, was, Some(&entry))?;
         self.log_entry(&entry.file.clone(), Some(entry))?;
         let clients = path.parent().map_or(0, folder_mtime);
         let clients_mtime = if state.clients_mtime == before { clients } else { 0 };

@@ -38,6 +38,10 @@ pub struct State {
     /// (an index written by hand) is not believed, and is built again.
     #[serde(default)]
     pub written: [u128; 4],
+    /// The client list's page list as Rapport last left it (time in ns,
+    /// length; [0, 0] when missing): see `rows`.
+    #[serde(default)]
+    pub rows: [u128; 2],
 }
 
 /// A folder's modification time in ns since 1970, or 0 when it cannot be
