@@ -16,7 +16,8 @@ pub fn sync(command: Option<SyncCommand>, store: &Store, now: NaiveDateTime, out
     match command {
         None => {
             let s = crate::sync::sync(store, now)?;
-            let url = crate::sync::status(store, now)?.remote;
+            // The remote's address alone: no client is read again to say it.
+            let url = crate::sync::remote_url(store.root())?;
             writeln!(out, "Synced with {url}: {}.", s.counts())?;
             for warning in s.warnings() {
                 writeln!(out, "{warning}")?;

@@ -225,6 +225,29 @@ impl Git {
         Ok(out.ok().map(|o| String::from_utf8_lossy(&o).trim().to_string()))
     }
 
+    /// Every setting of this repository alone, read at once.
+    pub fn local_configs(&self) -> Result<std::collections::HashMap<String, String>> {
+        let Ok(out) = self.output(&["config", "--local", "--list", "-z"], None)? else {
+            return Ok(Default::default());
+        };
+        Ok(out
+            .split(|b| *b == 0)
+            .filter_map(|entry| {
+                let entry = String::from_utf8_lossy(entry);
+                let (key, value) = entry.split_once('\n')?;
+                Some((key.to_string(), value.to_string()))
+            })
+            .collect())
+    }
+
+    /// Git's housekeeping (packing loose objects), which the sync's own
+    /// commands never start (`gc.auto` is 0 there): started after a sync,
+    /// in the background, only when git finds it due.
+    pub fn maintain(&self) {
+        let mut c = self.command(&["-c", "gc.auto=6700", "-c", "gc.autoDetach=true", "gc", "--auto", "--quiet"]);
+        let _ = c.stdout(Stdio::null()).stderr(Stdio::null()).status();
+    }
+
     pub fn set_config(&self, key: &str, value: &str) -> Result<()> {
         self.run(&["config", "--local", key, value]).map(|_| ())
     }

@@ -47,6 +47,11 @@ pub use status::{Status, git_side, status};
 pub const BRANCH: &str = "main";
 
 /// The folder is set up for syncing (by `sync init` or `sync clone`).
+/// The address of the remote the folder `root` syncs with.
+pub fn remote_url(root: &Path) -> anyhow::Result<String> {
+    Ok(git::Git::new(root).config("remote.origin.url")?.unwrap_or_default())
+}
+
 pub fn is_set_up(root: &Path) -> bool {
     state::dir(root).join("device").is_file() && !state::setting_up(root)
 }

@@ -140,6 +140,7 @@ fn sync_once(store: &Store, now: NaiveDateTime) -> Result<Synced> {
         }
     }
     state::set_last_sync(root, now)?;
+    git.maintain();
     synced.key_kept_aside = super::key::pending(root);
     synced.held = held::still(&git, codec, "HEAD", now)?;
     Ok(synced)

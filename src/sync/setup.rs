@@ -56,14 +56,23 @@ pub fn configure(git: &Git) -> Result<()> {
         shell_words::quote(&exe.to_string_lossy()),
         shell_words::quote(&git.root().to_string_lossy())
     );
+    // One read of the repository's settings; a write only for what differs.
+    let local = git.local_configs()?;
     for (key, value) in [
         ("merge.rapport.name", "Rapport's merge of client records, the ledger and the audit log"),
         ("merge.rapport.driver", driver.as_str()),
         ("core.symlinks", "false"),
         ("core.autocrlf", "false"),
         ("pull.rebase", "false"),
+        // Thousands of client files: git's settings for a large working
+        // tree (a smaller index, the untracked cache), and no automatic
+        // repacking in the middle of a sync (see `Git::maintain`).
+        ("feature.manyFiles", "true"),
+        ("core.untrackedCache", "true"),
+        ("gc.auto", "0"),
+        ("maintenance.auto", "false"),
     ] {
-        if git.local_config(key)?.as_deref() != Some(value) {
+        if local.get(key).map(String::as_str) != Some(value) {
             git.set_config(key, value)?;
         }
     }
@@ -74,10 +83,11 @@ pub fn configure(git: &Git) -> Result<()> {
         write_atomic(&info.join("attributes"), INFO_ATTRIBUTES.as_bytes())?;
     }
     let host = host_name();
-    if git.config("user.name")?.is_none_or(|n| n.is_empty()) {
+    let set = |key: &str| local.get(key).is_some_and(|v| !v.is_empty());
+    if !set("user.name") && git.config("user.name")?.is_none_or(|n| n.is_empty()) {
         git.set_config("user.name", &format!("Rapport on {host}"))?;
     }
-    if git.config("user.email")?.is_none_or(|e| e.is_empty()) {
+    if !set("user.email") && git.config("user.email")?.is_none_or(|e| e.is_empty()) {
         git.set_config("user.email", &format!("rapport@{host}.invalid"))?;
     }
     Ok(())

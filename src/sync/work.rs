@@ -20,19 +20,40 @@ use super::{BRANCH, host_name};
 pub fn commit_local(git: &Git, codec: Codec, now: NaiveDateTime) -> Result<Option<String>> {
     // The first process note makes the setup files name `process/`.
     tracked::write_setup(git.root())?;
-    let mut paths: BTreeSet<String> = tracked::on_disk(git.root()).into_iter().collect();
+    let on_disk: BTreeSet<String> = tracked::on_disk(git.root()).into_iter().collect();
     let listed = git.run_bytes(&["ls-files", "-z"])?;
-    paths.extend(listed.split(|b| *b == 0).filter(|p| !p.is_empty()).map(|p| String::from_utf8_lossy(p).into_owned()));
-    // Versions held back are only in git, never in the folder.
-    paths.retain(|p| !super::held::is_held(p));
-    // This device's key file never goes back over one from the remote that
+    let listed: BTreeSet<String> =
+        listed.split(|b| *b == 0).filter(|p| !p.is_empty()).map(|p| String::from_utf8_lossy(p).into_owned()).collect();
+    // Versions held back are only in git, never in the folder; and this
+    // device's key file never goes back over one from the remote that
     // waits to be accepted.
-    if super::key::pending(git.root()) {
-        paths.remove(crate::store::crypt::IDENTITY_FILE);
+    let key_waits = super::key::pending(git.root());
+    let stays = |p: &String| !super::held::is_held(p) && !(key_waits && p == crate::store::crypt::IDENTITY_FILE);
+    // The folders of the record whole (git stats only what changed, with
+    // its index and untracked cache), and each file at the top by name.
+    let mut spec: BTreeSet<String> = BTreeSet::new();
+    for p in on_disk.iter().chain(&listed).filter(|p| stays(p)) {
+        spec.insert(match p.split_once('/') {
+            Some((dir @ ("clients" | "process"), _)) => dir.to_string(),
+            _ => p.clone(),
+        });
     }
-    let spec: Vec<u8> = paths.iter().flat_map(|p| format!(":(literal){p}\0").into_bytes()).collect();
-    if let Err(f) = git.output(&["add", "-A", "--pathspec-from-file=-", "--pathspec-file-nul"], Some(&spec))? {
-        bail!("git could not take this device's changes: {}", f.said());
+    let add = |spec: &BTreeSet<String>| -> Result<()> {
+        let spec: Vec<u8> = spec.iter().flat_map(|p| format!(":(literal){p}\0").into_bytes()).collect();
+        if let Err(f) = git.output(&["add", "-A", "--pathspec-from-file=-", "--pathspec-file-nul"], Some(&spec))? {
+            bail!("git could not take this device's changes: {}", f.said());
+        }
+        Ok(())
+    };
+    add(&spec)?;
+    // A file of the record git left out of a folder (an ignore rule from
+    // elsewhere) is named to git: it takes it, or says why not.
+    let listed = git.run_bytes(&["ls-files", "-z"])?;
+    let listed: BTreeSet<String> =
+        listed.split(|b| *b == 0).filter(|p| !p.is_empty()).map(|p| String::from_utf8_lossy(p).into_owned()).collect();
+    let left_out: BTreeSet<String> = on_disk.iter().filter(|p| stays(p) && !listed.contains(*p)).cloned().collect();
+    if !left_out.is_empty() {
+        add(&left_out)?;
     }
     let staged = git.run_bytes(&["diff", "--cached", "--name-only", "-z", "--no-renames"])?;
     let staged: Vec<String> =
@@ -42,6 +63,16 @@ pub fn commit_local(git: &Git, codec: Codec, now: NaiveDateTime) -> Result<Optio
     }
     let mut held_here = Vec::new();
     let mut held_here_process = 0;
+    // Only the record's own files: anything else a folder holds (a file
+    // named as no client is) is never committed.
+    let (staged, foreign): (Vec<String>, Vec<String>) =
+        staged.into_iter().partition(|p| codec.part(p).is_some() || super::held::is_held(p));
+    for path in &foreign {
+        let _ = git.output(&["reset", "-q", "--", &format!(":(literal){path}")], None);
+    }
+    if staged.is_empty() {
+        return Ok(None);
+    }
     for path in &staged {
         let why = match codec.part(path) {
             Some(Part::Client(stem)) => {

@@ -122,3 +122,18 @@ fn a_newer_sync_format_asks_for_an_update_and_changes_nothing() {
     assert!(e.contains("written by a newer Rapport (sync format 3") && e.contains("update Rapport"), "{e}");
     assert_eq!(std::fs::read(p.laptop.join(".gitignore")).unwrap(), before);
 }
+
+#[test]
+fn a_file_in_the_record_folders_named_as_no_client_is_never_committed() {
+    if !common::require_tool("git") {
+        return;
+    }
+    let p = Practice::new();
+    std::fs::write(p.laptop.join("clients/Not An Id.json"), "{}").unwrap();
+    std::fs::write(p.laptop.join("clients/notes.txt"), "a stray file").unwrap();
+    ok(&p, &p.laptop, NOON, &["note", "ann", "--topic", "after the stray files"]);
+    ok(&p, &p.laptop, NOON, &["sync"]);
+    let tracked = p.git(&p.laptop, &["ls-files"]);
+    assert!(!tracked.contains("Not An Id") && !tracked.contains("notes.txt"), "{tracked}");
+    assert!(p.git(&p.remote, &["log", "-p", "main"]).contains("after the stray files"), "the note went out");
+}
