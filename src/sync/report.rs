@@ -30,6 +30,9 @@ pub struct Synced {
     pub changed_outside: usize,
     /// Notes one device's version no longer had, kept.
     pub notes_kept: usize,
+    /// Other items one device's version no longer had (tasks, goals,
+    /// watch-for items, appointments, a final note's scores), kept.
+    pub items_kept: usize,
     /// Clients erased on the other device, and so here (unchanged here).
     pub erased_there: usize,
     /// Clients erased on the other device while this one changed them:
@@ -125,6 +128,16 @@ impl Synced {
                  is erased.",
                 plural(self.notes_kept, "note"),
                 if self.notes_kept == 1 { "was" } else { "were" }
+            ));
+        }
+        if self.items_kept > 0 {
+            said.push(format!(
+                "{} missing from one device's version {} kept (tasks, goals, watch-for items, appointments and a \
+                 final note's scores are closed, dropped, resolved or cancelled, never taken out): `rapport sync \
+                 status` names {}.",
+                plural(self.items_kept, "item"),
+                if self.items_kept == 1 { "was" } else { "were" },
+                if self.items_kept == 1 { "it" } else { "them" }
             ));
         }
         if self.erased_there > 0 {
@@ -244,6 +257,7 @@ impl Synced {
                 match n.kind {
                     ConflictKind::Finalised if n.field == SEAL => self.changed_outside += 1,
                     ConflictKind::Removed if n.part == crate::domain::RecordPart::Sessions => self.notes_kept += 1,
+                    ConflictKind::Removed => self.items_kept += 1,
                     _ => {}
                 }
             }

@@ -253,3 +253,34 @@ fn a_client_file_deleted_by_hand_is_never_an_erasure_and_comes_back_on_both_devi
     }
     assert_eq!(ann(laptop), ann(desktop));
 }
+
+#[test]
+fn a_final_notes_task_and_scores_taken_out_on_the_remote_with_git_alone_are_kept_here() {
+    if !common::require_tool("git") {
+        return;
+    }
+    let p = Practice::new();
+    let (laptop, desktop) = (&p.laptop, &p.desktop);
+    ok(&p, laptop, NOON, &["measure", "add", "ann", "ors", "5", "5", "5", "5", "--session", "s1"]);
+    ok(&p, laptop, NOON, &["finalise", "ann", "1"]);
+    ok(&p, laptop, NOON, &["sync"]);
+    ok(&p, desktop, NOON, &["sync"]);
+    // Someone empties the tasks and scores on the desktop and pushes it.
+    let path = p.ann_file(desktop);
+    let mut emptied = ann(desktop);
+    emptied["tasks"] = serde_json::json!([]);
+    emptied["measures"] = serde_json::json!([]);
+    std::fs::write(&path, serde_json::to_string_pretty(&emptied).unwrap()).unwrap();
+    p.push_by_hand(desktop);
+
+    let said = ok(&p, laptop, EVENING, &["sync"]);
+    assert!(said.contains("2 items missing from one device's version were kept"), "{said}");
+    let r = ann(laptop);
+    assert_eq!(r["tasks"].as_array().unwrap().len(), 1, "{r}");
+    assert_eq!(r["measures"].as_array().unwrap().len(), 1, "{r}");
+    let verified = ok(&p, laptop, EVENING, &["verify"]);
+    assert!(verified.contains("are as they were finalised"), "{verified}");
+    // A score of a final note cannot be taken out here either.
+    let e = fails(&p, laptop, EVENING, &["measure", "remove", "ann", "1"]);
+    assert!(e.contains("which is final: its scores stay with it"), "{e}");
+}

@@ -281,8 +281,17 @@ impl ClientRecord {
     }
 
     /// Takes a measure out of the record (entered by mistake); returns it.
+    /// Scores of a finalised note stay with it, as its words do.
     pub fn remove_measure(&mut self, id: &MeasureId) -> Result<Measure, RecordError> {
         let i = self.measures.iter().position(|m| m.id == *id).ok_or_else(|| unknown("measure", id.as_str()))?;
+        if let Some(s) = &self.measures[i].session
+            && self.session(s).is_some_and(|s| s.finalised.is_some())
+        {
+            return Err(RecordError::Invalid(format!(
+                "{id} belongs to note {s}, which is final: its scores stay with it. Say what was wrong in an \
+                 addendum to the note (`rapport addendum`)"
+            )));
+        }
         Ok(self.measures.remove(i))
     }
 

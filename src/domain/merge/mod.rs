@@ -65,7 +65,10 @@ pub fn merge(
     }
     let broken_on = [seals::broken(ours), seals::broken(theirs)];
     let (ours, theirs) = ids::separate(base, ours, theirs);
-    let mut m = Merger { now, found: Vec::new(), broken: broken_on.clone() };
+    let sealed_before = base
+        .map(|b| b.sessions.iter().filter(|s| s.finalised.is_some()).map(|s| s.id.to_string()).collect())
+        .unwrap_or_default();
+    let mut m = Merger { now, found: Vec::new(), broken: broken_on.clone(), sealed_before };
     let mut record = m.record(base, &ours, &theirs)?;
     // Notes of the same time in one order whichever device merges, so
     // that two devices' merges of the same versions are the same record.
@@ -174,6 +177,8 @@ struct Merger {
     found: Vec<Conflict>,
     /// The notes whose seal does not hold, on this device and on the other.
     broken: [std::collections::HashSet<SessionId>; 2],
+    /// The notes finalised in the version both devices started from.
+    sealed_before: std::collections::HashSet<String>,
 }
 
 impl Merger {
@@ -298,13 +303,31 @@ impl Merger {
         let mut order: Vec<String> = o.iter().map(|(id, _)| id.clone()).collect();
         order.extend(t.iter().map(|(id, _)| id.clone()).filter(|id| find(&o, id).is_none()));
         let notes = part == RecordPart::Sessions;
+        // What Rapport never removes (notes, tasks, goals, watch-for items,
+        // appointments: closed, dropped, resolved or cancelled instead),
+        // and the scores of a finalised note, leave the record by no
+        // merge: one missing on one side (taken out by hand, or by git
+        // alone on another device) is kept, and said.
+        let never_removed = matches!(
+            part,
+            RecordPart::Sessions
+                | RecordPart::Tasks
+                | RecordPart::Goals
+                | RecordPart::WatchFor
+                | RecordPart::Appointments
+        );
+        let sealed_before = std::mem::take(&mut self.sealed_before);
+        let of_a_sealed_note = |v: &Value| {
+            part == RecordPart::Measures
+                && v.get("session").and_then(Value::as_str).is_some_and(|s| sealed_before.contains(s))
+        };
         let mut out = Vec::new();
         for id in order {
             let (bi, oi, ti) = (find(&b, &id), find(&o, &id), find(&t, &id));
             let (bi, oi, ti) = (bi.as_ref(), oi.as_ref(), ti.as_ref());
             // A note leaves the record only with the whole client (an
             // erasure), never by a merge: one missing on one side is kept.
-            if notes && bi.is_some() && oi.is_none() != ti.is_none() {
+            if (never_removed || bi.is_some_and(of_a_sealed_note)) && bi.is_some() && oi.is_none() != ti.is_none() {
                 let kept = oi.or(ti).expect("one side has it");
                 self.conflict(ConflictKind::Removed, part, &id, "", Value::Null, Value::Null);
                 out.push(kept.clone());
@@ -332,6 +355,7 @@ impl Merger {
             };
             out.push(merged);
         }
+        self.sealed_before = sealed_before;
         out.into_iter()
             .map(|v| {
                 serde_json::from_value(v).map_err(|e| format!("a merged {} does not read back ({e})", part.item_word()))

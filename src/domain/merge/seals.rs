@@ -120,13 +120,21 @@ pub(super) fn keep_sealed_tasks(
     let same_seal = |a: &Session, b: &Session| {
         words(a) == words(b) && a.finalised.as_ref().map(|f| f.at) == b.finalised.as_ref().map(|f| f.at)
     };
-    // Each sealed note, and the side whose sealed version is in place.
+    // Each sealed note, and the side whose sealed version is in place and
+    // holds (a side that took a sealed note's task out by hand broke it).
+    let holds: [std::collections::HashSet<SessionId>; 2] =
+        [ours, theirs].map(|side| side.verify().into_iter().map(|b| b.session).collect());
     let sealed: Vec<(SessionId, &ClientRecord)> = merged
         .sessions
         .iter()
         .filter(|s| s.finalised.is_some())
         .filter_map(|s| {
-            let side = [ours, theirs].into_iter().find(|side| side.session(&s.id).is_some_and(|o| same_seal(o, s)))?;
+            let same = |side: &ClientRecord| side.session(&s.id).is_some_and(|o| same_seal(o, s));
+            let side = [(ours, &holds[0]), (theirs, &holds[1])]
+                .into_iter()
+                .find(|(side, broken)| same(side) && !broken.contains(&s.id))
+                .or_else(|| [(ours, &holds[0]), (theirs, &holds[1])].into_iter().find(|(side, _)| same(side)))?
+                .0;
             Some((s.id.clone(), side))
         })
         .collect();

@@ -169,9 +169,15 @@ fn removed_on_one_device_and_changed_on_the_other_is_kept() {
     let m = merged(&b, &laptop, &desktop);
     assert_eq!(m.record.watch_for[0].text, "the father, gently");
     assert_eq!(m.conflicts[0].kind, ConflictKind::Removed);
-    // Removed on one and untouched on the other: removed.
+    // Removed on one and untouched on the other: a watch-for item is never
+    // removed (it is resolved), so it is kept; a personal detail goes.
     let m = merged(&b, &laptop, &b);
-    assert!(m.record.watch_for.is_empty());
+    assert_eq!(m.record.watch_for.len(), 1);
+    let mut with_detail = b.clone();
+    with_detail.add_personal("a hobby".into(), None, false, dt("2026-11-02 10:00").date(), None);
+    let mut taken_out = with_detail.clone();
+    taken_out.personal.clear();
+    assert!(merged(&with_detail, &taken_out, &with_detail).record.personal.is_empty());
 }
 
 #[test]
@@ -698,4 +704,36 @@ fn a_conflict_over_why_an_appointment_was_not_held_is_said_in_words() {
     let said = c.describe();
     assert!(said.contains("\"did not attend\" is in place; the other value was \"cancelled by client\""), "{said}");
     assert_eq!(c.settled(true), "the other value is in place now: \"cancelled by client\"");
+}
+
+#[test]
+fn tasks_appointments_and_a_final_notes_scores_taken_out_on_one_side_are_kept_other_scores_go() {
+    use crate::domain::measures::{MeasureKind, NewMeasure, Score};
+    let mut b = base();
+    let s1 = b.sessions[0].id.clone();
+    let score = |session: Option<SessionId>| NewMeasure {
+        kind: MeasureKind::Ors,
+        items: vec![Score::whole(5); 4],
+        at: dt("2026-11-02 10:00"),
+        session,
+    };
+    b.add_measure(score(Some(s1.clone())), &[]).unwrap();
+    b.add_measure(NewMeasure { at: dt("2026-11-03 10:00"), ..score(None) }, &[]).unwrap();
+    b.schedule(dt("2026-11-09 10:00"), 50, 0).unwrap();
+    b.finalise(Some(&s1), dt("2026-11-03 10:00")).unwrap();
+    // Taken out by git alone on the other device: the task, the
+    // appointment, both scores.
+    let mut theirs = b.clone();
+    theirs.tasks.clear();
+    theirs.appointments.clear();
+    theirs.measures.clear();
+    for (o, t) in [(&b, &theirs), (&theirs, &b)] {
+        let m = merged(&b, o, t);
+        assert_eq!(m.record.tasks.len(), 1, "the task stays");
+        assert_eq!(m.record.appointments.len(), 1, "the appointment stays");
+        let kept: Vec<_> = m.record.measures.iter().map(|x| x.session.clone()).collect();
+        assert_eq!(kept, [Some(s1.clone())], "the final note's score stays, the other goes");
+        assert!(m.record.verify().is_empty(), "the seal holds");
+        assert_eq!(m.conflicts.iter().filter(|c| c.kind == ConflictKind::Removed).count(), 3, "{:?}", m.conflicts);
+    }
 }
