@@ -105,6 +105,13 @@ fn status(store: &Store, now: NaiveDateTime, out: &mut dyn Write) -> Result<()> 
             )?,
             None => writeln!(out, "Set up for syncing with {}; not synced yet.", st.remote)?,
         }
+        if let Some(at) = crate::sync::last_failed(store.root()) {
+            writeln!(
+                out,
+                "The last try, at {}, did not go through: everything is saved here, and `rapport sync` says why.",
+                crate::domain::time::format_datetime(at)
+            )?;
+        }
         if st.to_sync() == 0 {
             writeln!(out, "Everything here is on the remote.")?;
         } else {

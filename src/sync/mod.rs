@@ -47,6 +47,12 @@ pub use status::{Status, git_side, status};
 pub const BRANCH: &str = "main";
 
 /// The folder is set up for syncing (by `sync init` or `sync clone`).
+/// When the last sync that did not go through was tried, if the one after
+/// it has not gone through yet.
+pub fn last_failed(root: &Path) -> Option<chrono::NaiveDateTime> {
+    state::failed_sync(root)
+}
+
 /// The address of the remote the folder `root` syncs with.
 pub fn remote_url(root: &Path) -> anyhow::Result<String> {
     Ok(git::Git::new(root).config("remote.origin.url")?.unwrap_or_default())

@@ -121,6 +121,8 @@ fn a_newer_sync_format_asks_for_an_update_and_changes_nothing() {
     let e = fails(&p, &p.laptop, EVENING, &["sync"]);
     assert!(e.contains("written by a newer Rapport (sync format 3") && e.contains("update Rapport"), "{e}");
     assert_eq!(std::fs::read(p.laptop.join(".gitignore")).unwrap(), before);
+    let status = ok(&p, &p.laptop, EVENING, &["sync", "status"]);
+    assert!(status.contains("The last try, at 2026-11-23 18:00, did not go through"), "{status}");
 }
 
 #[test]

@@ -264,5 +264,5 @@ mod sections;
 mod tests;
 
 pub use sections::{
-    Emphasis, HEADING_WIDTH, HEADINGS, MEASURES, ReviewLine, SUPERVISION, Section, TWO_DEVICES, open_task_line,
+    Emphasis, HEADING_WIDTH, HEADINGS, MEASURES, ReviewLine, SUPERVISION, Section, TWO_DEVICES, open_task_line, quoted,
 };

@@ -79,6 +79,15 @@ fn with(text: String, emphasis: Emphasis) -> ReviewLine {
     ReviewLine { text, emphasis, task: None, ask: None }
 }
 
+/// A client's words in quotes, once: words typed with their own quotes
+/// keep those.
+pub fn quoted(text: &str) -> String {
+    let t = text.trim();
+    let quotes = [('"', '"'), ('“', '”'), ('\'', '\''), ('‘', '’')];
+    let has_own = t.chars().count() >= 2 && quotes.iter().any(|(a, b)| t.starts_with(*a) && t.ends_with(*b));
+    if has_own { t.to_string() } else { format!("\"{t}\"") }
+}
+
 impl Summary {
     /// An item's id as the review shows it (see [`crate::domain::find::shown_id`]).
     fn id<'a>(&self, id: &'a str) -> &'a str {
@@ -212,8 +221,11 @@ impl Summary {
             last_time.push(with(format!("{}: {}", format_day_near(t.date, today), topics(t)), Emphasis::Quiet));
         }
 
-        let told_you =
-            self.told_you.iter().map(|d| line(format!("{}: \"{}\"", format_day_near(d.date, today), d.text))).collect();
+        let told_you = self
+            .told_you
+            .iter()
+            .map(|d| line(format!("{}: {}", format_day_near(d.date, today), quoted(&d.text))))
+            .collect();
 
         let mut tasks: Vec<ReviewLine> = self
             .tasks_to_check

@@ -207,3 +207,11 @@ fn appointments_not_held_since_the_last_session_are_said_in_words_under_last_tim
     let s = summary(&r, Some(&r.appointments[0]), dt("2026-11-23 09:00"));
     assert_eq!(s.appointment_when.as_deref(), Some("did not attend"));
 }
+
+#[test]
+fn a_clients_words_are_quoted_once() {
+    assert_eq!(super::quoted("the ladder makes sense"), "\"the ladder makes sense\"");
+    assert_eq!(super::quoted("\"You're the first person I've told\""), "\"You're the first person I've told\"");
+    assert_eq!(super::quoted("“curly”"), "“curly”");
+    assert_eq!(super::quoted("\""), "\"\"\"", "a lone quote is words, quoted");
+}

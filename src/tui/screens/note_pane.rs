@@ -115,7 +115,7 @@ pub fn body_items(r: &ClientRecord, s: &Session, format: NoteFormat) -> Vec<Note
         let text = |t: &str| if t.is_empty() { vec![] } else { t.lines().map(str::to_string).collect() };
         match p {
             NotePart::Topics => s.topics.clone(),
-            NotePart::Feedback => s.feedback.iter().map(|f| format!("\"{f}\"")).collect(),
+            NotePart::Feedback => s.feedback.iter().map(|f| crate::domain::summary::quoted(f)).collect(),
             NotePart::Observations => s.observations.clone(),
             NotePart::Tasks => r
                 .tasks
