@@ -1959,7 +1959,7 @@ fn esc_from_the_profile_opened_in_the_review_goes_back_to_the_review() {
 }
 
 #[test]
-fn a_watch_for_item_is_resolved_at_once_kept_in_the_record_and_u_sets_it_back() {
+fn a_watch_for_item_is_resolved_with_why_if_said_kept_in_the_record_and_u_sets_it_back() {
     let id = rapport::domain::ClientId::new("aisha-khan");
     let mut app = App::demo_with(|store| {
         store
@@ -1976,14 +1976,25 @@ fn a_watch_for_item_is_resolved_at_once_kept_in_the_record_and_u_sets_it_back() 
     let profile = app.screen(80, 24);
     assert!(profile.contains("r/Delete resolve") && profile.contains("u set back"), "{profile}");
     app.key(KeyCode::Delete, KeyModifiers::NONE);
-    assert!(app.rt.model.popup.is_none(), "nothing is lost, so nothing to ask");
+    // A box names the item (a slip of the arrows shows) and takes why.
+    let asked = app.screen(80, 24);
+    assert!(asked.contains(&format!("Resolve: {}", first.text)), "{asked}");
+    assert!(asked.contains("Enter resolve") && asked.contains("Esc keep it open"), "{asked}");
+    app.press("Esc");
+    assert!(app.rt.store.load(&id).unwrap().watch_for[0].resolved_on.is_none(), "Esc keeps it open");
+    app.key(KeyCode::Delete, KeyModifiers::NONE);
+    app.type_text("exams are over");
+    app.press("Enter");
+    assert!(app.rt.model.popup.is_none());
     let said = app.status();
     assert!(said.starts_with(&format!("Resolved {} \"", first.id)), "{said}");
     assert!(said.ends_with("u undoes."), "the undo is offered at once: {said}");
     let r = app.rt.store.load(&id).unwrap();
     assert_eq!(r.watch_for.len(), before.len(), "kept in the record");
     assert_eq!(r.watch_for[0].resolved_on, Some(dt(NOW).date()));
-    assert!(app.screen(80, 24).contains("[resolved Thu 26 Nov]"), "{}", app.screen(80, 24));
+    assert_eq!(r.watch_for[0].resolved_why.as_deref(), Some("exams are over"));
+    let profile = app.screen(80, 24);
+    assert!(profile.contains("(resolved: exams are over)  [resolved Thu 26 Nov]"), "{profile}");
     app.press("Esc r");
     let review = app.screen(120, 40);
     assert!(!review.contains(&first.text), "out of the review: {review}");

@@ -79,7 +79,11 @@ pub enum ProfileChange {
         id: String,
     },
     /// A watch-for item resolved: it stays in the record, out of the review.
-    Resolve(String),
+    /// A watch-for item resolved, with why if said.
+    Resolve {
+        id: String,
+        why: Option<String>,
+    },
     /// A resolved watch-for item set back (a resolve taken back).
     Reopen(String),
     /// New words for a personal detail (with its date), goal or watch-for item.
@@ -139,8 +143,8 @@ impl ClientRecord {
                 let text = r.remove_item(part, &id)?;
                 format!("Removed \"{}\" from {}.", crate::fit::fit(&text, 60), part.title())
             }
-            ProfileChange::Resolve(id) => {
-                let text = r.resolve_watch_for(&super::WatchId::new(id.as_str()), today, None)?;
+            ProfileChange::Resolve { id, why } => {
+                let text = r.resolve_watch_for(&super::WatchId::new(id.as_str()), today, why)?;
                 format!("Resolved {id} \"{}\": kept, out of the review.", crate::fit::fit(&text, 26))
             }
             ProfileChange::Reopen(id) => {

@@ -28,7 +28,10 @@ pub fn commit_local(git: &Git, codec: Codec, now: NaiveDateTime) -> Result<Optio
     // device's key file never goes back over one from the remote that
     // waits to be accepted.
     let key_waits = super::key::pending(git.root());
-    let stays = |p: &String| !super::held::is_held(p) && !(key_waits && p == crate::store::crypt::IDENTITY_FILE);
+    let stays = |p: &String| {
+        let key_waiting = key_waits && p == crate::store::crypt::IDENTITY_FILE;
+        !super::held::is_held(p) && !key_waiting
+    };
     // The folders of the record whole (git stats only what changed, with
     // its index and untracked cache), and each file at the top by name.
     let mut spec: BTreeSet<String> = BTreeSet::new();

@@ -282,7 +282,7 @@ fn perform(store: &Store, effect: Effect, now: NaiveDateTime) -> Option<Action> 
             }
         }
         Effect::ChangeProfile { client, change } => {
-            let resolved = matches!(change, crate::domain::profile::ProfileChange::Resolve(_));
+            let resolved = matches!(change, crate::domain::profile::ProfileChange::Resolve { .. });
             match store.update(&client, now, "profile changed", |r| r.apply_profile_change(change, now)) {
                 Ok((message, record)) if resolved => {
                     // The undo is offered at once, named from the key table.

@@ -87,7 +87,7 @@ pub fn footer(context: Context, no_clients: bool) -> Vec<(String, &'static str)>
 use Context::*;
 
 /// Every context in the order help lists them.
-pub const HELP_ORDER: [Context; 31] = [
+pub const HELP_ORDER: [Context; 32] = [
     Today,
     TodayMessages,
     Clients,
@@ -109,6 +109,7 @@ pub const HELP_ORDER: [Context; 31] = [
     Addendum,
     Measures,
     Bring,
+    ResolveWatch,
     NoteForm,
     ClientForm,
     AppointmentForm,

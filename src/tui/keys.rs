@@ -39,6 +39,8 @@ pub enum Context {
     Measures,
     /// Typing a question to bring to supervision.
     Bring,
+    /// Saying why a watch-for item is resolved.
+    ResolveWatch,
     /// A client's measures as charts.
     Chart,
     /// The practice log: client hours, supervision, CPD.
@@ -86,6 +88,7 @@ impl Context {
             Context::Addendum => "Addendum",
             Context::Measures => "Measure scores",
             Context::Bring => "For supervision",
+            Context::ResolveWatch => "Resolve a watch-for item",
             Context::Chart => "Measures chart",
             Context::Practice => "Practice",
             Context::Search => "Search every note",
@@ -129,6 +132,7 @@ impl Context {
                 | Context::NewTask
                 | Context::Measures
                 | Context::Bring
+                | Context::ResolveWatch
                 | Context::Search
         )
     }

@@ -184,6 +184,7 @@ impl Model {
             Some(Popup::NewTask { .. }) => return Context::NewTask,
             Some(Popup::Measures { .. }) => return Context::Measures,
             Some(Popup::Bring { .. }) => return Context::Bring,
+            Some(Popup::ResolveWatch { .. }) => return Context::ResolveWatch,
             Some(Popup::Conflict(_)) => return Context::Conflict,
             None => {}
         }
@@ -218,7 +219,8 @@ impl Model {
                 | Popup::Addendum { input, .. }
                 | Popup::NewTask { input, .. }
                 | Popup::Measures { input, .. }
-                | Popup::Bring { input, .. },
+                | Popup::Bring { input, .. }
+                | Popup::ResolveWatch { input, .. },
             ) => !input.is_blank(),
             Some(Popup::Discard { .. }) => true,
             _ => false,

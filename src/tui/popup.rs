@@ -135,6 +135,13 @@ pub enum Popup {
         client: ClientId,
         input: Box<TextInput>,
     },
+    /// Resolving watch-for item `id` (`text`): why, if said.
+    ResolveWatch {
+        client: ClientId,
+        id: String,
+        text: String,
+        input: Box<TextInput>,
+    },
     /// A conflict from two devices to settle (see `screens::conflict`).
     Conflict(ConflictBox),
     /// "Discard what you typed?", asked by Esc on any form or box with typed

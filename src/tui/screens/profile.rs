@@ -249,13 +249,23 @@ pub fn update(v: &mut ProfileView, ctx: &Ctx, action: Action) -> Outcome {
             let drop = ctx.key_for(Context::ProfileGoals, Action::GoalDropped);
             return Outcome::info(format!("Goals are not removed: {drop} drops one, and it stays in the record."));
         }
-        // Resolved at once, never erased: u sets it back, so no question.
+        // Never erased: a box names the item (so a slip of the arrow keys
+        // shows) and takes why, if said; u sets it back.
         (Action::RemoveItem, Part::WatchFor, Some(id)) => {
             if r.watch_for.iter().any(|w| w.id.as_str() == id && w.is_resolved()) {
                 let undo = ctx.key_for(Context::ProfileWatch, Action::ReopenItem);
                 return Outcome::info(format!("{id} is resolved already; {undo} sets it back."));
             }
-            ProfileChange::Resolve(id)
+            if let Err(refused) = writable() {
+                return refused.into();
+            }
+            let text = item_text(r, Part::WatchFor, &id).unwrap_or_default();
+            return Outcome::go(Go::Popup(Popup::ResolveWatch {
+                client: v.client.clone(),
+                id,
+                text,
+                input: Box::new(crate::tui::input::TextInput::one_line("")),
+            }));
         }
         (Action::ReopenItem, Part::WatchFor, Some(id)) => {
             if !r.watch_for.iter().any(|w| w.id.as_str() == id && w.is_resolved()) {

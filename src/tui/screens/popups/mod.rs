@@ -35,7 +35,8 @@ pub fn update(popup: &mut Popup, ctx: &Ctx, action: Action) -> Outcome {
         | Popup::Addendum { .. }
         | Popup::NewTask { .. }
         | Popup::Measures { .. }
-        | Popup::Bring { .. } => text_box::update(popup, ctx, action),
+        | Popup::Bring { .. }
+        | Popup::ResolveWatch { .. } => text_box::update(popup, ctx, action),
     }
 }
 
@@ -52,7 +53,8 @@ pub fn view(popup: &Popup, ctx: &Ctx, frame: &mut Frame, area: Rect) {
         | Popup::Addendum { .. }
         | Popup::NewTask { .. }
         | Popup::Measures { .. }
-        | Popup::Bring { .. } => text_box::view(popup, ctx, frame, area),
+        | Popup::Bring { .. }
+        | Popup::ResolveWatch { .. } => text_box::view(popup, ctx, frame, area),
     }
 }
 

@@ -30,6 +30,8 @@ pub static KEYS: &[Binding] = &[
     b(Context::Measures, &[ESC], Action::Back, "cancel", true),
     b(Context::Bring, &[ENTER, ctrl('s')], Action::Save, "keep", true),
     b(Context::Bring, &[ESC], Action::Back, "cancel", true),
+    b(Context::ResolveWatch, &[ENTER, ctrl('s')], Action::Save, "resolve", true),
+    b(Context::ResolveWatch, &[ESC], Action::Back, "keep it open", true),
     b(Context::Outcome, &[ENTER, ctrl('s')], Action::Save, "save", true),
     b(Context::Outcome, &[ESC], Action::Back, "cancel", true),
 ];
@@ -42,7 +44,8 @@ fn input(popup: &mut Popup) -> Option<&mut TextInput> {
         | Popup::Addendum { input, .. }
         | Popup::NewTask { input, .. }
         | Popup::Measures { input, .. }
-        | Popup::Bring { input, .. } => Some(input),
+        | Popup::Bring { input, .. }
+        | Popup::ResolveWatch { input, .. } => Some(input),
         _ => None,
     }
 }
@@ -121,6 +124,14 @@ fn save(popup: &mut Popup, ctx: &Ctx) -> Outcome {
             }
             done(Effect::Bring { client: client.clone(), text })
         }
+        Popup::ResolveWatch { client, id, input, .. } => {
+            let why = input.lines().join(" ").trim().to_string();
+            let change = crate::domain::profile::ProfileChange::Resolve {
+                id: id.clone(),
+                why: (!why.is_empty()).then_some(why),
+            };
+            done(Effect::ChangeProfile { client: client.clone(), change })
+        }
         Popup::NewTask { client, input } => {
             let text = input.lines().join(" ").trim().to_string();
             if text.is_empty() {
@@ -196,6 +207,19 @@ fn look<'a>(popup: &'a Popup, ctx: &Ctx) -> Option<Look<'a>> {
             hint_rows: 2,
             input,
         },
+        Popup::ResolveWatch { text, input, .. } => {
+            let (enter, esc) =
+                (ctx.key_for(Context::ResolveWatch, Action::Save), ctx.key_for(Context::ResolveWatch, Action::Back));
+            Look {
+                size: (76, 7),
+                title: format!("Resolve: {text}"),
+                hint: format!(
+                    "Why it is resolved (optional), kept with it in the record; {enter} resolves, {esc} keeps it open."
+                ),
+                hint_rows: 2,
+                input,
+            }
+        }
         Popup::NewTask { input, .. } => Look {
             size: (76, 6),
             title: "New task".into(),
