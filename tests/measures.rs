@@ -54,9 +54,13 @@ fn scores_typed_after_a_session_are_added_up_and_kept_with_the_note() {
     assert_eq!((json[0]["id"].as_str(), json[0]["band"].as_str()), (Some("m2"), Some("mild")));
     assert_eq!(ok(d.path(), MONDAY, &["measure", "list", "maria", "--kind", "gad7"]), "No GAD-7 scores yet.\n");
 
-    let out = ok(d.path(), MONDAY, &["measure", "remove", "maria", "m1"]);
-    assert_eq!(out, "Removed ORS m1 (2026-11-16 10:00, total 25.5) from Maria Lopez's record.\n");
-    assert!(!ok(d.path(), MONDAY, &["measure", "list", "maria"]).contains("ORS"));
+    // m1 belongs to note s1, final since it was written a week back: it
+    // stays; m2, taken today with no note, can go.
+    let e = fails(d.path(), MONDAY, &["measure", "remove", "maria", "m1"]);
+    assert!(e.contains("m1 belongs to note s1, which is final: its scores stay with it"), "{e}");
+    let out = ok(d.path(), MONDAY, &["measure", "remove", "maria", "m2"]);
+    assert_eq!(out, "Removed PHQ-9 m2 (2026-11-23 09:35, total 7) from Maria Lopez's record.\n");
+    assert!(!ok(d.path(), MONDAY, &["measure", "list", "maria"]).contains("PHQ-9"));
 }
 
 #[test]
