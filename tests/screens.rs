@@ -2480,3 +2480,27 @@ fn a_process_note_typed_in_the_form_is_kept_apart_from_the_record() {
     let record = fs::read_to_string(app.rt.store.client_path(&client)).unwrap();
     assert!(!record.contains("rescue"), "the record holds no word of it");
 }
+
+#[test]
+fn a_look_in_the_background_that_finds_nothing_changed_hands_the_app_nothing() {
+    let mut app = App::demo();
+    app.wait_ms(2500);
+    let held = app.rt.model.roster.generation;
+    app.wait_ms(2500);
+    assert_eq!(app.rt.model.roster.generation, held, "the summaries were not read again and sent");
+    // Another program rewrites a client's file in place: the folder's time
+    // is unchanged, the file's is not, and the next look sees it.
+    let store = Store::open(app.rt.store.root()).unwrap();
+    let id = rapport::domain::ClientId::new("aisha-khan");
+    let mut r = store.load(&id).unwrap();
+    r.client.name = "Aisha Khan-Rowe".into();
+    fs::write(store.client_path(&id), serde_json::to_vec_pretty(&r).unwrap()).unwrap();
+    app.wait_ms(2500);
+    assert!(app.status().starts_with("Aisha Khan-Rowe's file changed on disk"), "{}", app.status());
+    // Summaries changed by anything but Rapport are not believed: read again, whole.
+    let held = app.rt.model.roster.generation;
+    fs::write(app.rt.store.root().join("index/clients.json"), "{\"version\": 1, \"clients\": []}").unwrap();
+    app.wait_ms(2500);
+    assert!(app.rt.model.roster.generation > held, "the index was built again and sent");
+    assert!(app.rt.model.roster.entry("aisha-khan").is_some(), "and still holds every client");
+}
