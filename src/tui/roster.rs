@@ -21,8 +21,9 @@ pub struct ClientEntry {
     pub summary: Result<ClientSummary, String>,
     /// Written by a newer Rapport, or unreadable: nothing writes to it.
     pub read_only: bool,
-    /// Loaded when first shown; only a few are kept.
-    pub record: Option<ClientRecord>,
+    /// Loaded when first shown; only a few are kept. Boxed: every client
+    /// has an entry, and few a record.
+    pub record: Option<Box<ClientRecord>>,
     /// The file version the summary was read from; None after our own save
     /// (the next refresh learns it without calling it a change).
     pub stamp: Option<Stamp>,
@@ -124,7 +125,7 @@ impl Roster {
 
     /// The client's whole record, if it is loaded.
     pub fn record(&self, id: &str) -> Option<&ClientRecord> {
-        self.entry(id).and_then(|e| e.record.as_ref())
+        self.entry(id).and_then(|e| e.record.as_deref())
     }
 
     /// What the index says of the client, if their file could be read.
@@ -167,7 +168,7 @@ impl Roster {
         self.generation += 1;
         match record {
             Ok(r) => {
-                self.clients[i].record = Some(r);
+                self.clients[i].record = Some(Box::new(r));
                 self.loaded.retain(|l| l.as_str() != id);
                 self.loaded.push_back(crate::domain::ClientId::new(id));
                 while self.loaded.len() > KEEP_LOADED {
@@ -237,7 +238,7 @@ impl Roster {
             id: id.clone(),
             summary: Ok(ClientSummary::of(&record)),
             read_only: false,
-            record: Some(record),
+            record: Some(Box::new(record)),
             stamp: None,
         };
         match self.index_of(entry.id.as_str()) {

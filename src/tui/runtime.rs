@@ -56,17 +56,18 @@ pub fn open_model(store: &Store, now: NaiveDateTime, theme: Theme) -> Result<Mod
     // Read first: summaries saved meanwhile are newer than it says.
     let mark = store.index_mark();
     let index = store.index()?;
-    // Drafts are filed by file name; the app knows clients by id.
-    let by_file: std::collections::HashMap<String, ClientId> =
-        index.iter().map(|e| (store.stem(e.id.as_str()), e.id.clone())).collect();
     // A draft another open window is still writing is that window's: it is
     // not offered here as if it had been left behind.
-    let drafts: Vec<(ClientId, NoteDraft)> = store
-        .drafts()
-        .into_iter()
-        .filter(|(_, d): &(String, NoteDraft)| !store.window_open(&d.window))
-        .filter_map(|(file, d)| Some((by_file.get(&file)?.clone(), d)))
-        .collect();
+    let kept: Vec<(String, NoteDraft)> =
+        store.drafts().into_iter().filter(|(_, d): &(String, NoteDraft)| !store.window_open(&d.window)).collect();
+    // Drafts are filed by file name; the app knows clients by id. (Made
+    // only when there are drafts: in a large practice, a name per client.)
+    let by_file: std::collections::HashMap<String, ClientId> = match kept.is_empty() {
+        true => Default::default(),
+        false => index.iter().map(|e| (store.stem(e.id.as_str()), e.id.clone())).collect(),
+    };
+    let drafts: Vec<(ClientId, NoteDraft)> =
+        kept.into_iter().filter_map(|(file, d)| Some((by_file.get(&file)?.clone(), d))).collect();
     let mut model = Model::new(index, drafts, now, theme);
     model.index_mark = mark;
     model.policy = store.settings().policy();
