@@ -2491,3 +2491,65 @@ fn a_process_note_typed_in_the_form_is_kept_apart_from_the_record() {
     let record = fs::read_to_string(app.rt.store.client_path(&client)).unwrap();
     assert!(!record.contains("rescue"), "the record holds no word of it");
 }
+
+#[test]
+fn a_look_in_the_background_that_finds_nothing_changed_hands_the_app_nothing() {
+    let mut app = App::demo();
+    app.wait_ms(2500);
+    let held = app.rt.model.roster.generation;
+    app.wait_ms(2500);
+    assert_eq!(app.rt.model.roster.generation, held, "the summaries were not read again and sent");
+    // Another program rewrites a client's file in place: the folder's time
+    // is unchanged, the file's is not, and the next look sees it.
+    let store = Store::open(app.rt.store.root()).unwrap();
+    let id = rapport::domain::ClientId::new("aisha-khan");
+    let mut r = store.load(&id).unwrap();
+    r.client.name = "Aisha Khan-Rowe".into();
+    fs::write(store.client_path(&id), serde_json::to_vec_pretty(&r).unwrap()).unwrap();
+    app.wait_ms(2500);
+    assert!(app.status().starts_with("Aisha Khan-Rowe's file changed on disk"), "{}", app.status());
+    // Summaries changed by anything but Rapport are not believed: read again, whole.
+    let held = app.rt.model.roster.generation;
+    fs::write(app.rt.store.root().join("index/clients.json"), "{\"version\": 1, \"clients\": []}").unwrap();
+    app.wait_ms(2500);
+    assert!(app.rt.model.roster.generation > held, "the index was built again and sent");
+    assert!(app.rt.model.roster.entry("aisha-khan").is_some(), "and still holds every client");
+}
+
+#[test]
+fn today_is_made_again_for_the_next_days_and_after_a_change_as_if_the_app_opened_afresh() {
+    use rapport::tui::roster::Roster;
+    use rapport::tui::screens::today::awaiting;
+    // An appointment a day for the next two weeks, so each day shows others.
+    let mut app = App::demo_with(|store| {
+        for day in 1..=14 {
+            let start = dt(NOW).date().and_hms_opt(8, 0, 0).unwrap() + chrono::Duration::days(day);
+            store
+                .update(&rapport::domain::ClientId::new("aisha-khan"), dt(NOW), "test", |r| r.schedule(start, 50, 0))
+                .unwrap();
+        }
+    });
+    let same_as_fresh = |app: &App| {
+        let fresh = Roster::new(app.rt.store.index().unwrap());
+        assert_eq!(app.rt.model.agenda(), fresh.agenda(app.rt.model.now), "at {}", app.rt.model.now);
+        let ids = |r: &Roster| awaiting(r).iter().map(|w| (w.client.to_string(), w.message.at)).collect::<Vec<_>>();
+        assert_eq!(ids(&app.rt.model.roster), ids(&fresh));
+    };
+    same_as_fresh(&app);
+    // Past midnight, then days on: yesterday's rows go, the next days' come.
+    for hours in [15, 24, 72] {
+        app.wait_ms(hours * 3_600_000);
+        same_as_fresh(&app);
+    }
+    // A change saved in another window, once the app has looked.
+    let other = Store::open(app.rt.store.root()).unwrap();
+    let aisha = rapport::domain::ClientId::new("aisha-khan");
+    other
+        .update(&aisha, app.rt.model.now, "test", |r| {
+            r.appointments.clear();
+            Ok(())
+        })
+        .unwrap();
+    app.wait_ms(2500);
+    same_as_fresh(&app);
+}

@@ -70,18 +70,20 @@ pub const WARNING_LINES: usize = 3;
 /// overlaps first, in time order, then the measures' warning. A cancelled
 /// appointment overlaps nothing and is warned about nothing.
 pub fn warnings(slots: &[Slot]) -> Vec<Vec<Warning>> {
-    (0..slots.len())
-        .map(|i| {
-            if slots[i].appointment.is_cancelled() {
-                return Vec::new();
-            }
-            let mut found: Vec<Warning> = overlapping(slots, i)
-                .map(|o| Warning::Overlaps { start: o.appointment.start, who: o.called.to_string() })
-                .collect();
-            found.extend(slots[i].flag.map(|f| Warning::Measures(f.to_string())));
-            found
-        })
-        .collect()
+    (0..slots.len()).map(|i| warnings_at(slots, i)).collect()
+}
+
+/// The warnings beside slot `i` of `slots` (see [`warnings`]): only its
+/// neighbours are looked at, so a few rows cost the same among many.
+pub fn warnings_at(slots: &[Slot], i: usize) -> Vec<Warning> {
+    if slots[i].appointment.is_cancelled() {
+        return Vec::new();
+    }
+    let mut found: Vec<Warning> = overlapping(slots, i)
+        .map(|o| Warning::Overlaps { start: o.appointment.start, who: o.called.to_string() })
+        .collect();
+    found.extend(slots[i].flag.map(|f| Warning::Measures(f.to_string())));
+    found
 }
 
 /// The slots (sorted by start) that share minutes with slot `i`, if it is

@@ -7,6 +7,7 @@ use std::path::PathBuf;
 use super::atomic::is_temp_file;
 use super::{ClientName, IndexEntry, Store, StoreError, index};
 use crate::domain::{ClientId, bounds};
+use index::IndexMark;
 
 /// What `clients/` holds besides client files, as its last full look saw.
 #[derive(Debug, Clone, Copy, Default)]
@@ -86,6 +87,39 @@ impl Store {
     pub fn index_checked(&self) -> Result<Vec<IndexEntry>, StoreError> {
         let _lock = self.lock()?;
         self.full_pass_locked(index::state::folder_mtime(&self.clients_dir()))
+    }
+
+    /// The summaries as they are now (see [`IndexMark`]); None without a
+    /// usable index. Read before [`Store::index`], it names summaries no
+    /// newer than those.
+    pub fn index_mark(&self) -> Option<IndexMark> {
+        self.index_dir().state().map(|s| IndexMark::of(&s))
+    }
+
+    /// The app's look in the background: checks every client file's size
+    /// and time like [`Store::index_checked`]. When nothing changed since
+    /// the summaries at `mark` (no file, and no save by any Rapport), says
+    /// so without reading the summaries (Ok(None)); otherwise every client
+    /// as the index knows them now. With the mark they were read at.
+    #[allow(clippy::type_complexity)]
+    pub fn index_looked(
+        &self,
+        mark: Option<IndexMark>,
+    ) -> Result<(Option<Vec<IndexEntry>>, Option<IndexMark>), StoreError> {
+        let _lock = self.lock()?;
+        let clients_mtime = index::state::folder_mtime(&self.clients_dir());
+        if let Some(mark) = mark {
+            let (files, seen) = self.list_clients()?;
+            let same = self
+                .index_dir()
+                .unchanged_since(mark, &files, clients_mtime, seen)
+                .map_err(|source| StoreError::Write { path: self.root.join("index"), cause: source })?;
+            if same {
+                return Ok((None, Some(mark)));
+            }
+        }
+        let entries = self.full_pass_locked(clients_mtime)?;
+        Ok((Some(entries), self.index_mark()))
     }
 
     /// Every client's id and name, for finding one by name: as fresh as

@@ -53,7 +53,7 @@ pub use exports::read_calendar_file;
 pub(crate) use exports::{is_export_tail, plain_export_token};
 pub use fold::Folded;
 use index::IndexDir;
-pub use index::{ClientName, ClientSummary, IndexEntry};
+pub use index::{ClientName, ClientSummary, IndexEntry, IndexMark};
 pub(crate) use listing::Others;
 pub use load::ClientFile;
 use lock::DataLock;

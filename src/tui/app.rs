@@ -82,7 +82,8 @@ struct Loop<'a> {
 }
 
 fn event_loop(terminal: &mut DefaultTerminal, model: &mut Model, store: &Store, clock: &Clock) -> Result<()> {
-    let mut l = Loop { terminal, store, worker: Worker::start(store.clone()), search: None, dirty: true };
+    let mut l =
+        Loop { terminal, store, worker: Worker::start(store.clone(), model.index_mark), search: None, dirty: true };
     let mut last_tick = Instant::now();
     // The first tick loads what the first screen shows.
     l.dispatch(model, Action::Tick(clock.now()))?;

@@ -8,7 +8,7 @@ use super::keys::Context;
 use crate::domain::time::format_datetime;
 use crate::domain::{RecordError, plural};
 use crate::sanitize::MakeVisible;
-use crate::store::Store;
+use crate::store::{IndexMark, Store};
 
 /// Runs one effect on the store and returns its result as an action, with
 /// every text from the record made visible (see [`crate::sanitize`]): what
@@ -19,6 +19,22 @@ pub fn run(store: &Store, effect: Effect, now: NaiveDateTime) -> Option<Action> 
     let mut action = perform(store, effect, now)?;
     action.make_visible();
     Some(action)
+}
+
+/// The app's look in the background ([`Effect::Refresh`]): every client
+/// file's size and time. The summaries are read again, and sent, only when
+/// something changed since those at `mark`, which then follows them: no
+/// second copy of every summary while nothing changes.
+pub fn look(store: &Store, mark: &mut Option<IndexMark>) -> Option<Action> {
+    match store.index_looked(*mark) {
+        Ok((entries, now)) => {
+            *mark = now;
+            let mut action = Action::Refreshed(entries?);
+            action.make_visible();
+            Some(action)
+        }
+        Err(e) => Some(Action::StoreFailed(e.to_string())),
+    }
 }
 
 fn perform(store: &Store, effect: Effect, now: NaiveDateTime) -> Option<Action> {

@@ -106,6 +106,9 @@ pub struct Model {
     pub quit_asked: bool,
     /// In a synced folder, what the header says of syncing.
     pub sync: Option<crate::tui::sync::SyncMark>,
+    /// The summaries the roster was opened from: the first look in the
+    /// background reads them again only if they changed since.
+    pub index_mark: Option<crate::store::IndexMark>,
 }
 
 impl Model {
@@ -146,6 +149,7 @@ impl Model {
             size: (80, 24),
             window: format!("{:016x}", fastrand::u64(..)),
             sync: None,
+            index_mark: None,
         };
         m.list.refilter(&m.roster);
         m.today.row = super::screens::today::opening_row(&m.agenda(), now);

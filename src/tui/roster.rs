@@ -2,15 +2,16 @@
 //! shown, their whole record (a few at a time); the name filter; and the
 //! agenda Today shows. Kept in step with the folder as it changes.
 
+use std::cell::RefCell;
 use std::collections::{HashMap, VecDeque};
 
-use crate::domain::agenda::{Slot, Warning, warnings};
+use crate::domain::agenda::{Slot, Warning, warnings_at};
 use crate::domain::appointments::AppointmentState;
 use crate::domain::measures::CustomScale;
 use crate::domain::{Appointment, ClientId, ClientRecord, SessionId};
 use crate::store::index::Stamp;
 use crate::store::{ClientSummary, IndexEntry};
-use chrono::NaiveDateTime;
+use chrono::{NaiveDate, NaiveDateTime};
 
 /// One client as the app holds it: the index's summary (or why the file
 /// could not be read), and the whole record once it has been loaded.
@@ -20,8 +21,9 @@ pub struct ClientEntry {
     pub summary: Result<ClientSummary, String>,
     /// Written by a newer Rapport, or unreadable: nothing writes to it.
     pub read_only: bool,
-    /// Loaded when first shown; only a few are kept.
-    pub record: Option<ClientRecord>,
+    /// Loaded when first shown; only a few are kept. Boxed: every client
+    /// has an entry, and few a record.
+    pub record: Option<Box<ClientRecord>>,
     /// The file version the summary was read from; None after our own save
     /// (the next refresh learns it without calling it a change).
     pub stamp: Option<Stamp>,
@@ -75,6 +77,22 @@ pub struct Roster {
     pub generation: u64,
     /// The custom measures defined in the settings.
     pub custom_scales: Vec<CustomScale>,
+    /// What Today shows, made from the summaries once and kept until one
+    /// changes (or the day does): a keypress does not go over every client.
+    today: RefCell<TodayCache>,
+}
+
+/// Today's rows and messages as last made from the summaries.
+#[derive(Debug, Default)]
+struct TodayCache {
+    /// The day the rows were chosen for; None: made again when next asked.
+    day: Option<NaiveDate>,
+    /// Every appointment within [`AGENDA_DAYS`] either side of `day`, by
+    /// start, with its warnings (made against every appointment held).
+    rows: Vec<AgendaRow>,
+    /// Where each message awaiting a reply is (client's place, message's
+    /// place in their summary), oldest first.
+    awaiting: Option<Vec<(usize, usize)>>,
 }
 
 impl Roster {
@@ -88,8 +106,15 @@ impl Roster {
         self.by_id.get(id).copied()
     }
 
+    /// Forgets what Today was made from: a summary changed, or the
+    /// clients' order did.
+    fn summaries_changed(&mut self) {
+        *self.today.get_mut() = TodayCache::default();
+    }
+
     /// Sorts the clients by name and re-indexes them by id.
     pub(crate) fn sort_clients(&mut self) {
+        self.summaries_changed();
         self.clients.sort_by_cached_key(ClientEntry::sort_key);
         self.by_id = self.clients.iter().enumerate().map(|(i, c)| (c.id.clone(), i)).collect();
     }
@@ -100,7 +125,7 @@ impl Roster {
 
     /// The client's whole record, if it is loaded.
     pub fn record(&self, id: &str) -> Option<&ClientRecord> {
-        self.entry(id).and_then(|e| e.record.as_ref())
+        self.entry(id).and_then(|e| e.record.as_deref())
     }
 
     /// What the index says of the client, if their file could be read.
@@ -143,7 +168,7 @@ impl Roster {
         self.generation += 1;
         match record {
             Ok(r) => {
-                self.clients[i].record = Some(r);
+                self.clients[i].record = Some(Box::new(r));
                 self.loaded.retain(|l| l.as_str() != id);
                 self.loaded.push_back(crate::domain::ClientId::new(id));
                 while self.loaded.len() > KEEP_LOADED {
@@ -158,6 +183,7 @@ impl Roster {
             Err(e) => {
                 self.clients[i].summary = Err(e);
                 self.clients[i].read_only = true;
+                self.summaries_changed();
                 false
             }
         }
@@ -200,6 +226,7 @@ impl Roster {
         if reordered {
             self.sort_clients();
         }
+        self.summaries_changed();
         (changed, reordered)
     }
 
@@ -211,7 +238,7 @@ impl Roster {
             id: id.clone(),
             summary: Ok(ClientSummary::of(&record)),
             read_only: false,
-            record: Some(record),
+            record: Some(Box::new(record)),
             stamp: None,
         };
         match self.index_of(entry.id.as_str()) {
@@ -241,6 +268,18 @@ impl Roster {
             (day >= today && day <= until)
                 || (day < today && a.state(now) == AppointmentState::NoteDue && (today - day).num_days() <= AGENDA_DAYS)
         };
+        let mut cache = self.today.borrow_mut();
+        if cache.day != Some(today) {
+            cache.rows = self.agenda_around(today);
+            cache.day = Some(today);
+        }
+        cache.rows.iter().filter(|r| shown(&r.appointment)).cloned().collect()
+    }
+
+    /// Every appointment within [`AGENDA_DAYS`] either side of `today`, by
+    /// start, with its warnings: what [`Roster::agenda`] chooses from.
+    fn agenda_around(&self, today: NaiveDate) -> Vec<AgendaRow> {
+        let near = |a: &Appointment| (a.start.date() - today).num_days().abs() <= AGENDA_DAYS;
         // Every appointment held, so one just outside the days shown still
         // counts as overlapping one inside them.
         let mut all: Vec<(&ClientId, &ClientSummary, &Appointment)> = self
@@ -254,9 +293,38 @@ impl Roster {
         let slots: Vec<Slot> =
             all.iter().map(|(_, s, a)| Slot { appointment: a, called: s.called(), flag: s.flag.as_deref() }).collect();
         all.iter()
-            .zip(warnings(&slots))
-            .filter(|((.., a), _)| shown(a))
-            .map(|((id, _, a), warnings)| AgendaRow { client: (*id).clone(), appointment: (*a).clone(), warnings })
+            .enumerate()
+            .filter(|(_, (.., a))| near(a))
+            .map(|(i, (id, _, a))| AgendaRow {
+                client: (*id).clone(),
+                appointment: (*a).clone(),
+                warnings: warnings_at(&slots, i),
+            })
             .collect()
+    }
+
+    /// Where every message awaiting a reply is, across all clients not
+    /// archived, oldest first: (client's place in [`Roster::clients`],
+    /// message's place in their summary).
+    pub fn awaiting(&self) -> Vec<(usize, usize)> {
+        let mut cache = self.today.borrow_mut();
+        cache
+            .awaiting
+            .get_or_insert_with(|| {
+                let mut all: Vec<(usize, usize)> = self
+                    .clients
+                    .iter()
+                    .enumerate()
+                    .filter_map(|(i, c)| Some((i, c.summary.as_ref().ok()?)))
+                    .filter(|(_, s)| !s.archived)
+                    .flat_map(|(i, s)| (0..s.awaiting.len()).map(move |j| (i, j)))
+                    .collect();
+                let at = |&(i, j): &(usize, usize)| {
+                    self.clients[i].summary.as_ref().ok().and_then(|s| s.awaiting.get(j)).map(|m| m.at)
+                };
+                all.sort_by_key(at);
+                all
+            })
+            .clone()
     }
 }

@@ -6,20 +6,22 @@
 
 use chrono::NaiveDateTime;
 
-use super::action::Action;
+use super::action::{Action, Effect};
 use super::effects;
 use super::model::Model;
 use super::screens::note_form::NoteDraft;
 use super::theme::Theme;
 use super::update::update;
 use crate::domain::ClientId;
-use crate::store::{Store, StoreError};
+use crate::store::{IndexMark, Store, StoreError};
 
 pub struct Runtime {
     pub model: Model,
     pub store: Store,
     /// This window's mark on the drafts it keeps, held while it runs.
     _window: Option<crate::store::WindowLock>,
+    /// The summaries the roster holds (see [`effects::look`]).
+    mark: Option<IndexMark>,
 }
 
 impl Runtime {
@@ -27,7 +29,8 @@ impl Runtime {
     pub fn open(store: Store, now: NaiveDateTime, theme: Theme) -> Result<Runtime, StoreError> {
         let model = open_model(&store, now, theme)?;
         let window = store.hold_window(&model.window).ok();
-        Ok(Runtime { model, store, _window: window })
+        let mark = model.index_mark;
+        Ok(Runtime { model, store, _window: window, mark })
     }
 
     /// Updates the model with `action`, runs each effect on the store and
@@ -37,7 +40,10 @@ impl Runtime {
         let mut queue = vec![action];
         while let Some(a) = queue.pop() {
             for effect in update(&mut self.model, a) {
-                let result = effects::run(&self.store, effect, self.model.now);
+                let result = match effect {
+                    Effect::Refresh => effects::look(&self.store, &mut self.mark),
+                    effect => effects::run(&self.store, effect, self.model.now),
+                };
                 queue.extend(self.store.take_notices().into_iter().rev().map(Action::StoreWarned));
                 queue.extend(result);
             }
@@ -47,19 +53,23 @@ impl Runtime {
 
 /// The model the app opens with on `store`.
 pub fn open_model(store: &Store, now: NaiveDateTime, theme: Theme) -> Result<Model, StoreError> {
+    // Read first: summaries saved meanwhile are newer than it says.
+    let mark = store.index_mark();
     let index = store.index()?;
-    // Drafts are filed by file name; the app knows clients by id.
-    let by_file: std::collections::HashMap<String, ClientId> =
-        index.iter().map(|e| (store.stem(e.id.as_str()), e.id.clone())).collect();
     // A draft another open window is still writing is that window's: it is
     // not offered here as if it had been left behind.
-    let drafts: Vec<(ClientId, NoteDraft)> = store
-        .drafts()
-        .into_iter()
-        .filter(|(_, d): &(String, NoteDraft)| !store.window_open(&d.window))
-        .filter_map(|(file, d)| Some((by_file.get(&file)?.clone(), d)))
-        .collect();
+    let kept: Vec<(String, NoteDraft)> =
+        store.drafts().into_iter().filter(|(_, d): &(String, NoteDraft)| !store.window_open(&d.window)).collect();
+    // Drafts are filed by file name; the app knows clients by id. (Made
+    // only when there are drafts: in a large practice, a name per client.)
+    let by_file: std::collections::HashMap<String, ClientId> = match kept.is_empty() {
+        true => Default::default(),
+        false => index.iter().map(|e| (store.stem(e.id.as_str()), e.id.clone())).collect(),
+    };
+    let drafts: Vec<(ClientId, NoteDraft)> =
+        kept.into_iter().filter_map(|(file, d)| Some((by_file.get(&file)?.clone(), d))).collect();
     let mut model = Model::new(index, drafts, now, theme);
+    model.index_mark = mark;
     model.policy = store.settings().policy();
     model.note_format = store.settings().note_format;
     model.encrypted = store.is_encrypted();

@@ -16,7 +16,7 @@ use chrono::NaiveDateTime;
 
 use super::action::{Action, Effect};
 use super::effects;
-use crate::store::Store;
+use crate::store::{IndexMark, Store};
 
 /// How often a refresh reads every file's size and time even when the
 /// folder's own time did not change (a file edited in place).
@@ -46,14 +46,16 @@ pub struct Worker {
 }
 
 impl Worker {
-    pub fn start(store: Store) -> Worker {
+    /// Starts the worker on `store`, whose roster holds the summaries at
+    /// `mark` (see [`effects::look`]).
+    pub fn start(store: Store, mark: Option<IndexMark>) -> Worker {
         let (jobs, inbox) = mpsc::channel::<(Effect, NaiveDateTime)>();
         let (outbox, done) = mpsc::channel::<Done>();
         let side = outbox.clone();
         let worker_store = store.clone();
         let thread = std::thread::Builder::new()
             .name("rapport-store".into())
-            .spawn(move || work(&worker_store, &inbox, &outbox))
+            .spawn(move || work(&worker_store, mark, &inbox, &outbox))
             .expect("starting the store thread");
         Worker { jobs: Some(jobs), done, store, side, thread: Some(thread), in_flight: 0, changes_in_flight: 0 }
     }
@@ -113,7 +115,7 @@ impl Drop for Worker {
     }
 }
 
-fn work(store: &Store, inbox: &Receiver<(Effect, NaiveDateTime)>, outbox: &Sender<Done>) {
+fn work(store: &Store, mut mark: Option<IndexMark>, inbox: &Receiver<(Effect, NaiveDateTime)>, outbox: &Sender<Done>) {
     let mut folder_time: Option<SystemTime> = None;
     let mut last_full = Instant::now();
     while let Ok(first) = inbox.recv() {
@@ -135,8 +137,13 @@ fn work(store: &Store, inbox: &Receiver<(Effect, NaiveDateTime)>, outbox: &Sende
                 }
                 _ => false,
             };
-            let mut actions: Vec<Action> =
-                if skip { None } else { effects::run(store, effect, now) }.into_iter().collect();
+            let mut actions: Vec<Action> = match effect {
+                _ if skip => None,
+                Effect::Refresh => effects::look(store, &mut mark),
+                effect => effects::run(store, effect, now),
+            }
+            .into_iter()
+            .collect();
             actions.extend(store.take_notices().into_iter().map(Action::StoreWarned));
             if outbox.send(Done { actions, was_change }).is_err() {
                 return;

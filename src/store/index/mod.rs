@@ -207,9 +207,67 @@ fn is_false(b: &bool) -> bool {
 }
 
 #[derive(Debug, Serialize, Deserialize)]
-struct IndexFile {
+struct IndexFile<E = IndexEntry> {
     version: u32,
-    clients: Vec<IndexEntry>,
+    clients: Vec<E>,
+}
+
+/// What an entry of the summaries says of its file, read without the
+/// summary itself: enough to tell whether any client file changed, for a
+/// fraction of the memory of the whole entries.
+#[derive(Debug, Deserialize)]
+pub(crate) struct Stamped {
+    id: ClientId,
+    file: String,
+    stamp: Stamp,
+    /// Only whether there is one.
+    summary: Option<serde::de::IgnoredAny>,
+}
+
+/// An entry of the summaries, whole ([`IndexEntry`]) or in part ([`Stamped`]).
+trait Entry: serde::de::DeserializeOwned {
+    fn id(&self) -> &ClientId;
+    fn file(&self) -> &str;
+    fn readable(&self) -> bool;
+}
+
+impl Entry for IndexEntry {
+    fn id(&self) -> &ClientId {
+        &self.id
+    }
+    fn file(&self) -> &str {
+        &self.file
+    }
+    fn readable(&self) -> bool {
+        self.summary.is_some()
+    }
+}
+
+impl Entry for Stamped {
+    fn id(&self) -> &ClientId {
+        &self.id
+    }
+    fn file(&self) -> &str {
+        &self.file
+    }
+    fn readable(&self) -> bool {
+        self.summary.is_some()
+    }
+}
+
+/// The summaries as they were read: the index's generation and the time
+/// and length of the summaries and their log. The same mark later means
+/// the same summaries (see [`super::Store::index_looked`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct IndexMark {
+    generation: u64,
+    written: [u128; 4],
+}
+
+impl IndexMark {
+    pub(crate) fn of(state: &State) -> IndexMark {
+        IndexMark { generation: state.generation, written: state.written }
+    }
 }
 
 /// The index folder of a data folder.
@@ -221,9 +279,9 @@ pub(crate) struct IndexDir {
 /// One line of the summaries' log: client file `file` now has `entry`, or
 /// is gone.
 #[derive(Debug, Serialize, Deserialize)]
-struct Logged {
+struct Logged<E = IndexEntry> {
     file: String,
-    entry: Option<IndexEntry>,
+    entry: Option<E>,
 }
 
 impl IndexDir {
@@ -260,29 +318,39 @@ impl IndexDir {
 
     /// An entry Rapport could have written: valid ids, and a readable
     /// client's file named for its id.
-    fn sound(&self, e: &IndexEntry) -> bool {
-        is_valid_id(e.id.as_str())
-            && is_valid_id(&e.file)
-            && (e.summary.is_none() || self.stem(e.id.as_str()) == e.file)
+    fn sound(&self, e: &impl Entry) -> bool {
+        is_valid_id(e.id().as_str())
+            && is_valid_id(e.file())
+            && (!e.readable() || self.stem(e.id().as_str()) == e.file())
     }
 
     /// Every entry, sorted by id: the summaries file with the log since
     /// applied. None when missing, damaged or old.
     pub fn entries(&self) -> Option<Vec<IndexEntry>> {
+        self.read_entries()
+    }
+
+    /// What every entry says of its file, without the summaries (see
+    /// [`Stamped`]): as [`IndexDir::entries`] would give them.
+    pub(crate) fn stamps(&self) -> Option<Vec<Stamped>> {
+        self.read_entries()
+    }
+
+    fn read_entries<E: Entry>(&self) -> Option<Vec<E>> {
         if self.state()?.written != self.written() {
             return None;
         }
-        let file: IndexFile = self.read_json(CLIENTS, SUMMARIES_CAP)?;
+        let file: IndexFile<E> = self.read_json(CLIENTS, SUMMARIES_CAP)?;
         if file.version != INDEX_VERSION {
             return None;
         }
-        let log = self.log()?;
-        let mut entries: Vec<IndexEntry> = if log.is_empty() {
+        let log = self.log::<E>()?;
+        let mut entries: Vec<E> = if log.is_empty() {
             // As written: one entry a file (the app's start reads this).
             file.clients
         } else {
-            let mut by_file: BTreeMap<String, IndexEntry> =
-                file.clients.into_iter().map(|e| (e.file.clone(), e)).collect();
+            let mut by_file: BTreeMap<String, E> =
+                file.clients.into_iter().map(|e| (e.file().to_string(), e)).collect();
             for logged in log {
                 match logged.entry {
                     Some(e) => by_file.insert(logged.file, e),
@@ -292,19 +360,19 @@ impl IndexDir {
             by_file.into_values().collect()
         };
         entries.retain(|e| self.sound(e));
-        if !entries.is_sorted_by(|a, b| a.id <= b.id) {
-            entries.sort_by(|a, b| a.id.cmp(&b.id));
+        if !entries.is_sorted_by(|a, b| a.id() <= b.id()) {
+            entries.sort_by(|a, b| a.id().cmp(b.id()));
         }
         // Written whole by Rapport, two entries never name one file; a file
         // changed by hand could: the first stays.
-        entries.dedup_by(|b, a| a.file == b.file);
+        entries.dedup_by(|b, a| a.file() == b.file());
         Some(entries)
     }
 
     /// The log's lines, in order; a torn or damaged line is skipped. None
     /// when the log is there but damaged (a link, too large): the changes
     /// it held are lost, and the index must be rebuilt.
-    fn log(&self) -> Option<Vec<Logged>> {
+    fn log<E: Entry>(&self) -> Option<Vec<Logged<E>>> {
         let bytes = self.read_raw(&self.path(LOG), SUMMARIES_CAP)?.unwrap_or_default();
         let lines = bytes
             .split(|&b| b == b'\n')

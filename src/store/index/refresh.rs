@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 use super::state::{State, folder_mtime};
-use super::{ClientName, ClientSummary, INDEX_VERSION, IndexDir, IndexEntry, Stamp, text_lines};
+use super::{ClientName, ClientSummary, INDEX_VERSION, IndexDir, IndexEntry, IndexMark, Stamp, text_lines};
 use crate::domain::ClientRecord;
 
 impl IndexDir {
@@ -28,7 +28,7 @@ impl IndexDir {
         let rebuild = old.is_none() || !self.has_text();
         // Keyed by file name: the id is only known once a file is read.
         let mut by_file: BTreeMap<String, IndexEntry> =
-            old.clone().unwrap_or_default().into_iter().map(|e| (e.file.clone(), e)).collect();
+            old.unwrap_or_default().into_iter().map(|e| (e.file.clone(), e)).collect();
         let mut changed = BTreeSet::new();
         let mut lines = BTreeMap::new();
         let present: BTreeSet<&str> = files.iter().map(|(id, _)| id.as_str()).collect();
@@ -88,6 +88,41 @@ impl IndexDir {
             Ok(())
         })();
         Ok(entries)
+    }
+
+    /// Whether the index still says what it said at `mark` and matches
+    /// every client file of `files` (listed when `clients/` had the time
+    /// `clients_mtime`; `seen`: what else was there), told from each
+    /// entry's file, size and time without reading the summaries. If so,
+    /// the state takes the folder's time and what else is in it, and the
+    /// summaries are left as they are. Call under the lock.
+    pub fn unchanged_since(
+        &self,
+        mark: IndexMark,
+        files: &[(String, PathBuf)],
+        clients_mtime: u128,
+        seen: super::super::Others,
+    ) -> anyhow::Result<bool> {
+        let Some(state) = self.state() else { return Ok(false) };
+        if IndexMark::of(&state) != mark || !self.has_text() || self.pages(&state).is_none() {
+            return Ok(false);
+        }
+        let Some(stamps) = self.stamps() else { return Ok(false) };
+        if stamps.len() != files.len() {
+            return Ok(false);
+        }
+        let by_file: BTreeMap<&str, &Stamp> = stamps.iter().map(|s| (s.file.as_str(), &s.stamp)).collect();
+        let same = files.iter().all(|(file, path)| {
+            by_file.get(file.as_str()).is_some_and(|&stamp| Stamp::of(path).is_ok_and(|now| now == *stamp))
+        });
+        if !same {
+            return Ok(false);
+        }
+        let new_state = State { clients_mtime, temps: seen.temps, others: seen.others, ..state };
+        if new_state != state {
+            self.write_state(&new_state)?;
+        }
+        Ok(true)
     }
 
     /// Updates one client's entry, name and text after a save (call under

@@ -107,15 +107,15 @@ pub struct Waiting<'a> {
 
 /// Every message awaiting a reply across all clients, oldest first.
 pub fn awaiting(roster: &Roster) -> Vec<Waiting<'_>> {
-    let mut all: Vec<Waiting> = roster
-        .clients
-        .iter()
-        .filter_map(|c| Some((c.id.as_str(), c.summary.as_ref().ok()?)))
-        .filter(|(_, s)| !s.archived)
-        .flat_map(|(client, summary)| summary.awaiting.iter().map(move |message| Waiting { client, summary, message }))
-        .collect();
-    all.sort_by_key(|w| w.message.at);
-    all
+    roster
+        .awaiting()
+        .into_iter()
+        .filter_map(|(i, j)| {
+            let c = roster.clients.get(i)?;
+            let summary = c.summary.as_ref().ok()?;
+            Some(Waiting { client: c.id.as_str(), summary, message: summary.awaiting.get(j)? })
+        })
+        .collect()
 }
 
 /// The width of the name column in a list `cols` wide: it grows with the
