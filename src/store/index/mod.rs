@@ -48,7 +48,9 @@ pub use text::{Place, loose_text, session_text, text_lines};
 /// 6: a client's measure flag. 7: a state file, names apart, a log of
 /// summaries, an inverted index. 8: a client's count of conflicts.
 /// 9: an appointment says why it was not held (record format 5).
-const INDEX_VERSION: u32 = 9;
+/// 10: the search segment read a block at a time, each sealed on its own
+/// when the practice is encrypted.
+const INDEX_VERSION: u32 = 10;
 const STATE: &str = "state.json";
 const CLIENTS: &str = "clients.json";
 const LOG: &str = "clients.log";
