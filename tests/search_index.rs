@@ -148,3 +148,20 @@ fn a_search_index_in_the_format_before_is_rebuilt() {
     fs::write(d.join("index/search.seg"), &old).unwrap();
     assert!(ok(d, NOW, &["search", "trombone"]).contains("Bea Quill"));
 }
+
+#[test]
+fn a_hit_names_its_client_from_their_own_file_not_from_the_index() {
+    let s = scene();
+    let d = &s.data;
+    two_clients(d, None);
+    search(d, None, "marmalade");
+    // A forged list of names, well-formed: no search reads it.
+    let names = d.join("index/names.tsv");
+    let forged = fs::read_to_string(&names).unwrap().replace("Ann Byrne", "Zed Forger");
+    assert!(forged.contains("Zed Forger"));
+    fs::write(&names, forged).unwrap();
+    let found = search(d, None, "marmalade");
+    assert!(found.contains("Ann Byrne") && !found.contains("Zed"), "{found}");
+    let found = ok(d, NOW, &["search", "allotment", "--client", "bea"]);
+    assert!(found.contains("Bea Quill") && !found.contains("Ann Byrne"), "{found}");
+}

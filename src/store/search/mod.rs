@@ -32,6 +32,8 @@ pub const MAX_WORDS: usize = 12;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Hit {
     pub client: ClientId,
+    /// The client's name as shown, from their own file.
+    pub name: String,
     /// The session the hit belongs to, which opening it shows; None for a
     /// message or a detail noted outside a session.
     pub session: Option<SessionId>,
@@ -224,7 +226,16 @@ impl Store {
                 let session = place.session(r);
                 // The day, too, as the file says.
                 let date = place.date(r).unwrap_or(date);
-                hits.push(Hit { client: ClientId::new(client.into_owned()), session, place, date, snippet, marks });
+                let name = crate::domain::display_name(&r.client.name, r.client.preferred_name.as_deref());
+                hits.push(Hit {
+                    client: ClientId::new(client.into_owned()),
+                    name,
+                    session,
+                    place,
+                    date,
+                    snippet,
+                    marks,
+                });
             }
             dropped += asked - (hits.len() - before);
         }
