@@ -4,8 +4,10 @@
 //! files, itself encrypted with the passphrase (age's scrypt recipient), so
 //! the passphrase is needed once per start and every file then opens fast.
 //! While a folder is encrypted every client file, draft, snapshot, index
-//! shard, export and audit-log line is an age ciphertext, and file names are
-//! keyed hashes of the client id, so a file name gives no name away.
+//! file, export and audit-log line is an age ciphertext, and file names are
+//! keyed hashes of the client id, so a file name gives no name away. The
+//! search index is sealed a block at a time under keys derived from the
+//! practice's (see [`Keys::seal_index`]), so a query opens only its blocks.
 
 use std::fs;
 use std::path::Path;
