@@ -28,6 +28,8 @@ pub(super) const HEAD_MAX: usize = 256;
 pub(super) const ENTRY: usize = 12;
 /// Notes a block of the note table holds.
 pub(super) const CHUNK: usize = 1024;
+/// The fewest bytes a note takes there: three lengths and a day.
+pub(super) const DOC_MIN: u64 = 16;
 /// The head's place, in what seals it.
 const HEAD_PLACE: u32 = u32::MAX;
 

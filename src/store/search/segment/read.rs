@@ -78,9 +78,12 @@ impl Segment {
         let (n_docs, n_terms, n_buckets, n_chunks) = (count()?, count()?, count()?, count()?);
         let directory = (start.len() + head_len) as u64;
         let blocks = 1 + n_buckets as u64 + n_chunks as u64;
+        // Each note takes at least DOC_MIN bytes of the file: a head that
+        // claims more notes than fit never sizes a set of them.
         if head.len() != HEAD
             || n_buckets == 0
             || n_chunks != n_docs.div_ceil(CHUNK)
+            || n_docs as u64 * DOC_MIN > len
             || directory + blocks * ENTRY as u64 > len
         {
             return None;

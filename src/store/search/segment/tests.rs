@@ -161,3 +161,18 @@ fn a_forged_or_moved_block_of_an_encrypted_segment_is_refused() {
     assert!(seg.matching(&["diary".into()]).is_none(), "a block of another build does not open here");
     assert!(seg.docs().is_some(), "the rest does");
 }
+
+#[test]
+fn a_head_claiming_more_notes_than_the_file_holds_is_refused() {
+    let good = build(LINES.iter().copied(), None).unwrap();
+    let n_docs_at = 12 + 16;
+    // A billion notes, and the blocks of notes to match.
+    let mut forged = good.clone();
+    forged[n_docs_at..n_docs_at + 4].copy_from_slice(&1_000_000_000u32.to_le_bytes());
+    forged[n_docs_at + 12..n_docs_at + 16].copy_from_slice(&1_000_000_000u32.div_ceil(1024).to_le_bytes());
+    // Long enough for the directory of that many blocks, far too short for
+    // the notes: a set of a billion notes (125 MB) is never made.
+    forged.resize(good.len() + 1_000_000_000usize.div_ceil(1024) * 12, 0);
+    assert!(open(forged, None).is_none());
+    assert!(open(good, None).is_some());
+}
