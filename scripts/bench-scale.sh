@@ -70,18 +70,33 @@ measure() {
   "$bin" --data-dir "$data" client list > /dev/null
   "$bin" --data-dir "$data" search "$word" > /dev/null
   python3 - "$bin" "$data" "$client" "$runs" "$kind" "$word" <<'PY'
-import os, statistics, subprocess, sys, tempfile, time
+import os, shutil, statistics, subprocess, sys, tempfile, time
 bin, data, client, runs, kind, word = sys.argv[1:7]
 runs = int(runs)
-# Encrypted, the client's file is named by a keyed hash: each note is then
-# saved to the same record, a few kilobytes more each.
-path = f"{data}/clients/{client}.json"
-kept = open(path, "rb").read() if kind == "plain" else None
+clients = f"{data}/clients"
+# Each note is saved to the same record, put back as it was after each
+# run, in place. Encrypted, the client's file is named by a keyed hash:
+# it is the one whose inode a note changes (a save renames a new file into
+# place), found against hard links to every file taken before.
+kept = f"{data}.bench-kept"
+shutil.rmtree(kept, ignore_errors=True)
+os.mkdir(kept)
+for name in os.listdir(clients):
+    os.link(f"{clients}/{name}", f"{kept}/{name}")
+path = f"{clients}/{client}.json" if kind == "plain" else None
 def put_back():
-    if kept is not None:
-        with open(path, "r+b") as f:
-            f.write(kept)
-            f.truncate()
+    global path
+    if path is None:
+        changed = [n for n in os.listdir(clients)
+                   if not os.path.exists(f"{kept}/{n}") or not os.path.samefile(f"{clients}/{n}", f"{kept}/{n}")]
+        if not changed:
+            return
+        assert len(changed) == 1, changed
+        path = f"{clients}/{changed[0]}"
+    original = open(f"{kept}/{os.path.basename(path)}", "rb").read()
+    with open(path, "r+b") as f:
+        f.write(original)
+        f.truncate()
 def run(name, args, before=None):
     ts = []
     for _ in range(runs):
@@ -102,9 +117,9 @@ def run(name, args, before=None):
 run("review CLIENT", ["review", client])
 run("note (one new note)", ["note", client, "--topic", "bench", "--text", "x " * 800], put_back)
 put_back()
+shutil.rmtree(kept)
 # The client's file changed in place behind the index's back: rebuild it.
-if kind == "plain":
-    subprocess.run([bin, "--data-dir", data, "doctor", "--reindex"], stdout=subprocess.DEVNULL)
+subprocess.run([bin, "--data-dir", data, "doctor", "--reindex"], stdout=subprocess.DEVNULL)
 run(f"search {word}", ["search", word])
 run("client list", ["client", "list"])
 PY
