@@ -57,7 +57,8 @@ fn an_encrypted_practices_search_index_names_no_word_and_no_client() {
     assert!(search(d, Some(PASS), "marmalade").contains("Ann Byrne"));
     let seg = fs::read(d.join("index/search.seg")).unwrap();
     assert!(seg.starts_with(b"RAPSEG02"));
-    for plain in ["marmalade", "sandwiches", "allotment", "trombone", "ann-byrne", "bea-quill", "Ann", "s1"] {
+    // Five bytes or more: a shorter string turns up in random bytes by chance.
+    for plain in ["marmalade", "sandwiches", "allotment", "trombone", "ann-byrne", "bea-quill", "Byrne"] {
         assert!(memchr::memmem::find(&seg, plain.as_bytes()).is_none(), "{plain:?} is in the index in plain");
     }
     assert!(blocks(&seg).len() > 3, "a dictionary, buckets and notes, each sealed on its own");

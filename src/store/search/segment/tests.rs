@@ -111,12 +111,15 @@ fn keys() -> SharedKeys {
 #[test]
 fn an_encrypted_segment_holds_no_word_or_client_in_plain_and_opens_only_with_its_key() {
     let k = keys();
-    let bytes = build(LINES.iter().copied(), k.as_deref()).unwrap();
-    for plain in ["diary", "trombone", "sleep", "ana", "ben", "s1", "o'neill"] {
+    // Ids and words of five bytes or more: a shorter string turns up in
+    // random bytes by chance.
+    let lines = ["annabel\ts1\t2026-11-02\tslept badly; a sleep diary", "benedict\ts1\t2026-11-16\tplays trombone"];
+    let bytes = build(lines.iter().copied(), k.as_deref()).unwrap();
+    for plain in ["annabel", "benedict", "diary", "trombone", "sleep", "badly"] {
         assert!(memchr::memmem::find(&bytes, plain.as_bytes()).is_none(), "{plain} is in the file");
     }
     let seg = open(bytes.clone(), k.clone()).unwrap();
-    assert_eq!(hits(&seg, &["diary"]), vec![pair("ben", "s1"), pair("ana", "s2"), pair("ana", "s1")]);
+    assert_eq!(hits(&seg, &["diary"]), vec![pair("annabel", "s1")]);
     assert!(open(bytes.clone(), keys()).is_none(), "another practice's key opens nothing");
     assert!(open(bytes, None).is_none(), "nor does none");
 }
