@@ -2,11 +2,15 @@
 """Measures the real rapport binary in a pseudo-terminal: start to first full
 frame, keypress to redrawn frame, Ctrl-F search per keystroke, and peak
 memory after browsing 20 clients and a search. Prints medians.
-Usage: bench-tui.py BINARY DATA_DIR [RUNS]"""
+Usage: bench-tui.py BINARY DATA_DIR [RUNS] [--start-only]
+With --start-only, only start to first full frame is measured, and its
+median printed alone, in milliseconds (for scripts/bench-scale.sh)."""
 import fcntl, os, pty, select, signal, statistics, struct, sys, termios, time
 
-BIN, DATA = sys.argv[1], sys.argv[2]
-RUNS = int(sys.argv[3]) if len(sys.argv) > 3 else 15
+START_ONLY = "--start-only" in sys.argv
+ARGS = [a for a in sys.argv if a != "--start-only"]
+BIN, DATA = ARGS[1], ARGS[2]
+RUNS = int(ARGS[3]) if len(ARGS) > 3 else 15
 COLS, ROWS = 120, 40
 
 
@@ -105,6 +109,9 @@ for _ in range(RUNS):
     t1 = read_until(fd, b"Awaiting reply")
     starts.append((t1 - t0) * 1000)
     drain(fd)
+    if START_ONLY:
+        stop(pid, fd)
+        continue
     for _ in range(3):
         t = time.perf_counter()
         os.write(fd, b"j")
@@ -127,6 +134,9 @@ for _ in range(RUNS):
     stop(pid, fd)
 
 med = statistics.median
+if START_ONLY:
+    print(f"{med(starts):.1f}")
+    sys.exit(0)
 print(f"runs: {RUNS}, terminal {COLS}x{ROWS}, data: {DATA}")
 print(f"start to first full frame (incl. process start): median {med(starts):.1f} ms  (min {min(starts):.1f}, max {max(starts):.1f})")
 print(f"keypress to redrawn frame, Today list:           median {med(today_keys):.2f} ms")

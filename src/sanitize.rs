@@ -235,8 +235,10 @@ visible_text_of! {
 }
 
 impl MakeVisible for crate::store::search::Hit {
-    /// The snippet made visible, its highlighted ranges moved to match.
+    /// The name and the snippet made visible, the snippet's highlighted
+    /// ranges moved to match.
     fn make_visible(&mut self) {
+        self.name.make_visible();
         if is_visible(&self.snippet) {
             return;
         }

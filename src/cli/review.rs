@@ -6,12 +6,11 @@ use anyhow::{Result, anyhow};
 use chrono::{NaiveDate, NaiveDateTime};
 
 use super::commands::*;
-use super::resolve;
+use crate::domain::Appointment;
 use crate::domain::agenda::{Slot, warnings};
 use crate::domain::appointments::AppointmentState;
 use crate::domain::summary::summary;
 use crate::domain::time::{format_datetime, format_day_near, parse_date, parse_when};
-use crate::domain::{Appointment, ClientId};
 use crate::sanitize::MakeVisible;
 use crate::sanitize::json_inert;
 use crate::store::ClientSummary;
@@ -72,16 +71,12 @@ pub(super) fn search(
     out: &mut dyn Write,
 ) -> Result<()> {
     let today = now.date();
-    let clients = store.client_names()?;
-    let client = client.map(|c| resolve(&clients, &c).map(|e| e.id.clone()).map_err(|e| anyhow!(e))).transpose()?;
+    // Each hit names its client from their own file: no list of every
+    // client's name is read.
+    let client = client.map(|c| find(store, &c)).transpose()?;
     let found = store.search(&query.join(" "), client.as_ref().map(|x| x.as_str()), limit as usize)?;
-    let names: std::collections::HashMap<ClientId, String> = clients
-        .into_iter()
-        .filter_map(|e| Some((e.id, crate::domain::display_name(&e.name?, e.preferred_name.as_deref()))))
-        .collect();
     for h in &found.hits {
-        let name = names.get(&h.client).map_or(h.client.as_str(), String::as_str);
-        writeln!(out, "{name} · {} · {}\n    {}", format_day_near(h.date, today), h.place.label(), h.snippet)?;
+        writeln!(out, "{} · {} · {}\n    {}", h.name, format_day_near(h.date, today), h.place.label(), h.snippet)?;
     }
     match (found.total, found.hits.len()) {
         (0, _) => writeln!(out, "Nothing found for '{}'.", query.join(" "))?,

@@ -50,7 +50,9 @@ pub use text::{Place, loose_text, session_text, text_lines};
 /// summaries, an inverted index. 8: a client's count of conflicts.
 /// 9: an appointment says why it was not held (record format 5).
 /// 10: the client list's rows in pages (`list/`).
-const INDEX_VERSION: u32 = 10;
+/// 11: the search segment read a block at a time, each sealed on its own
+/// when the practice is encrypted.
+const INDEX_VERSION: u32 = 11;
 const STATE: &str = "state.json";
 const CLIENTS: &str = "clients.json";
 const LOG: &str = "clients.log";

@@ -8,7 +8,7 @@ use chrono::NaiveDate;
 use memchr::memmem;
 
 use super::super::index::{IndexDir, RECENT_CAP, SEGMENT_CAP};
-use super::segment::{self, Segment};
+use super::segment::{self, Segment, Source};
 use crate::domain::ClientId;
 
 /// The main segment and the lines written since it was built.
@@ -26,8 +26,10 @@ impl IndexDir {
 
     /// The main segment and the recent lines, or None when the segment is
     /// missing or either is damaged (the index is then rebuilt).
+    /// The segment is opened, not read: a query reads the blocks it needs.
     pub(super) fn read_text(&self) -> Option<(Segment, Vec<u8>)> {
-        let segment = Segment::parse(self.read_bytes(&self.path(SEGMENT), SEGMENT_CAP)?)?;
+        let file = self.open_raw(&self.path(SEGMENT), SEGMENT_CAP)?;
+        let segment = Segment::open(Source::File(file), self.keys.clone())?;
         Some((segment, self.read_or_absent(&self.path(RECENT), RECENT_CAP)?))
     }
 
@@ -42,8 +44,8 @@ impl IndexDir {
             }
         }
         self.write_bytes(&self.path(RECENT), b"")?;
-        let bytes = segment::build(lines.values().flatten().map(String::as_str));
-        self.write_bytes(&self.path(SEGMENT), &bytes)
+        let bytes = segment::build(lines.values().flatten().map(String::as_str), self.keys.as_deref())?;
+        self.write_raw(&self.path(SEGMENT), &bytes)
     }
 
     /// Replaces the lines of clients `ids` with `lines`: they go to the
@@ -79,11 +81,17 @@ impl IndexDir {
         {
             let text = String::from_utf8_lossy(&out);
             let set_aside = set_aside(&out);
-            let merged = segment::merge(&segment, |c| set_aside.contains(c.as_bytes()), text.lines());
-            // The segment first: should the recent lines not be emptied
-            // after it, they still set its lines aside and say the same.
-            self.write_bytes(&self.path(SEGMENT), &merged)?;
-            return self.write_bytes(&self.path(RECENT), b"");
+            match segment::merge(&segment, |c| set_aside.contains(c.as_bytes()), text.lines(), self.keys.as_deref())? {
+                Some(merged) => {
+                    // The segment first: should the recent lines not be
+                    // emptied after it, they still set its lines aside and
+                    // say the same.
+                    self.write_raw(&self.path(SEGMENT), &merged)?;
+                    return self.write_bytes(&self.path(RECENT), b"");
+                }
+                // Damaged: the next look rebuilds the index.
+                None => self.discard()?,
+            }
         }
         self.write_bytes(&self.path(RECENT), &out)
     }
@@ -100,8 +108,16 @@ impl IndexDir {
         let set_aside = set_aside(&recent);
         let text = String::from_utf8_lossy(&recent);
         let kept = text.lines().filter(|l| recent_client(l.as_bytes()) != Some(id.as_bytes()));
-        let merged = segment::merge(&segment, |c| c == id || set_aside.contains(c.as_bytes()), kept);
-        self.write_bytes(&self.path(SEGMENT), &merged)?;
+        let merged =
+            segment::merge(&segment, |c| c == id || set_aside.contains(c.as_bytes()), kept, self.keys.as_deref())?;
+        match merged {
+            Some(merged) => self.write_raw(&self.path(SEGMENT), &merged)?,
+            // Damaged: none of it is kept, and the next look rebuilds it.
+            None => {
+                let _ = std::fs::remove_file(self.path(SEGMENT));
+                self.discard()?;
+            }
+        }
         self.write_bytes(&self.path(RECENT), b"")
     }
 }

@@ -7,10 +7,14 @@
 //! bits are the hits to show. A word's postings are a sorted list of
 //! numbers, or a bitmap when that is smaller (a word in most notes).
 //!
+//! A query reads only what it needs: the dictionary of words, the buckets
+//! of the words that hold its pieces, and the notes it shows (see
+//! [`format`]); in an encrypted practice each is sealed on its own.
+//!
 //! The file is derived. Every offset read from it is checked, so a damaged
 //! or hostile file gives wrong hits at worst (each is then checked against
-//! the client's own file), never a panic; one that does not parse is
-//! rebuilt.
+//! the client's own file), never a panic; a block that does not open or
+//! parse makes the index rebuilt.
 
 use chrono::NaiveDate;
 
@@ -20,7 +24,7 @@ mod read;
 mod tests;
 mod write;
 
-pub use read::Segment;
+pub use read::{Segment, Source};
 pub use write::{build, merge};
 
 /// A character a word is made of: letters, digits, `'` and `-`, as in a

@@ -7,18 +7,20 @@ use chrono::{Datelike, NaiveDate};
 
 use super::format::*;
 use super::{Line, Segment, words};
+use crate::store::crypt::Keys;
 
-/// A note as the segment is built: its client, date and place.
-pub(super) type Doc = (String, NaiveDate, String);
+/// A note as the segment holds it: its client, date and place.
+pub type Doc = (String, NaiveDate, String);
 
 /// Newest first, then by client id; `sort_by` keeps the record's order.
 fn newest_first(a: &Doc, b: &Doc) -> std::cmp::Ordering {
     b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0))
 }
 
-/// The segment of `lines` (each `client \t place \t date \t folded text`);
-/// a line that is not one is left out.
-pub fn build<'a>(lines: impl Iterator<Item = &'a str>) -> Vec<u8> {
+/// The segment of `lines` (each `client \t place \t date \t folded text`),
+/// sealed with `keys` when the practice is encrypted; a line that is not
+/// one is left out.
+pub fn build<'a>(lines: impl Iterator<Item = &'a str>, keys: Option<&Keys>) -> anyhow::Result<Vec<u8>> {
     let mut lines: Vec<Line> = lines.filter_map(Line::parse).collect();
     lines.sort_by(|a, b| b.date.cmp(&a.date).then_with(|| a.client.cmp(b.client)));
     let mut terms: HashMap<&str, Vec<u32>> = HashMap::new();
@@ -33,23 +35,30 @@ pub fn build<'a>(lines: impl Iterator<Item = &'a str>) -> Vec<u8> {
     let docs: Vec<Doc> = lines.iter().map(|l| (l.client.to_string(), l.date, l.place.to_string())).collect();
     let mut terms: Vec<(&str, Vec<u32>)> = terms.into_iter().collect();
     terms.sort_unstable_by(|a, b| a.0.cmp(b.0));
-    let mut out = Encoder::new(&docs);
+    let mut out = Encoder::new(docs);
     for (term, list) in &terms {
         out.term(term, list);
     }
-    out.finish()
+    out.finish(keys)
 }
 
 /// A new segment: `base` without the notes of the clients in `drop`, with
 /// `lines` added. The words of `base` are not read again from any text.
-pub fn merge<'a>(base: &Segment, drop: impl Fn(&str) -> bool, lines: impl Iterator<Item = &'a str>) -> Vec<u8> {
+/// None when `base` turns out to be damaged.
+pub fn merge<'a>(
+    base: &Segment,
+    drop: impl Fn(&str) -> bool,
+    lines: impl Iterator<Item = &'a str>,
+    keys: Option<&Keys>,
+) -> anyhow::Result<Option<Vec<u8>>> {
     let added: Vec<Line> = lines.filter_map(Line::parse).collect();
+    let Some(old_docs) = base.docs() else { return Ok(None) };
     // Every note, old and added, with where it came from: (doc, old number or added index).
-    let mut docs: Vec<(Doc, Result<usize, usize>)> = Vec::with_capacity(base.n_docs() + added.len());
-    for n in 0..base.n_docs() {
-        let Some((c, date, place)) = base.doc(n) else { continue };
-        let Some(client) = base.client(c).filter(|c| !drop(c)) else { continue };
-        docs.push(((client.to_string(), date, place.to_string()), Ok(n)));
+    let mut docs: Vec<(Doc, Result<usize, usize>)> = Vec::with_capacity(old_docs.len() + added.len());
+    for (n, doc) in old_docs.into_iter().enumerate() {
+        if !drop(&doc.0) {
+            docs.push((doc, Ok(n)));
+        }
     }
     for (i, l) in added.iter().enumerate() {
         docs.push(((l.client.to_string(), l.date, l.place.to_string()), Err(i)));
@@ -72,11 +81,10 @@ pub fn merge<'a>(base: &Segment, drop: impl Fn(&str) -> bool, lines: impl Iterat
     }
     // Old notes keep their order among themselves, so a word's renumbered
     // postings stay sorted: merge them with the added notes' postings.
-    let plain: Vec<Doc> = docs.into_iter().map(|(d, _)| d).collect();
-    let mut out = Encoder::new(&plain);
+    let mut out = Encoder::new(docs.into_iter().map(|(d, _)| d).collect());
     let mut added_terms = added_terms.into_iter().peekable();
     let mut renumbered: Vec<u32> = Vec::new();
-    base.for_each_term(|term, old| {
+    let whole = base.for_each_term(|term, old| {
         while let Some((t, list)) = added_terms.next_if(|(t, _)| *t < term) {
             out.term(t, &list);
         }
@@ -87,10 +95,13 @@ pub fn merge<'a>(base: &Segment, drop: impl Fn(&str) -> bool, lines: impl Iterat
             None => out.term(term, &renumbered),
         }
     });
+    if whole.is_none() {
+        return Ok(None);
+    }
     for (t, list) in added_terms {
         out.term(t, &list);
     }
-    out.finish()
+    out.finish(keys).map(Some)
 }
 
 fn merge_sorted(a: &[u32], b: &[u32]) -> Vec<u32> {
@@ -110,85 +121,113 @@ fn merge_sorted(a: &[u32], b: &[u32]) -> Vec<u32> {
     out
 }
 
-/// Writes a segment: its notes (numbered in order) first, then each word
-/// with its sorted postings, in order of the words.
+/// Writes a segment: its notes (numbered in order) given first, then each
+/// word with its sorted postings, in order of the words.
 pub(super) struct Encoder {
-    sections: [Vec<u8>; SECTIONS],
-    n_clients: usize,
-    n_docs: usize,
+    docs: Vec<Doc>,
+    /// Every word, each ending in a line break, so no piece of a query
+    /// spans two.
+    dictionary: Vec<u8>,
     n_terms: usize,
+    /// Each key (a word, or a client's [`client_key`]) and its postings, encoded.
+    postings: Vec<(String, Vec<u8>)>,
 }
 
 impl Encoder {
-    pub(super) fn new(docs: &[Doc]) -> Encoder {
-        let mut clients: Vec<&str> = docs.iter().map(|d| d.0.as_str()).collect();
-        clients.sort_unstable();
-        clients.dedup();
-        let number: HashMap<&str, u32> = clients.iter().enumerate().map(|(i, c)| (*c, i as u32)).collect();
-        let mut e = Encoder { sections: Default::default(), n_clients: clients.len(), n_docs: docs.len(), n_terms: 0 };
-        e.strings(CLIENT_OFFS, CLIENT_BLOB, clients.iter().copied(), "");
-        for d in docs {
-            e.sections[DOC_CLIENT].extend(number[d.0.as_str()].to_le_bytes());
-            e.sections[DOC_DATE].extend(d.1.num_days_from_ce().to_le_bytes());
-        }
-        e.strings(PLACE_OFFS, PLACE_BLOB, docs.iter().map(|d| d.2.as_str()), "");
-        e.sections[TERM_OFFS].extend(0u32.to_le_bytes());
-        e.sections[POST_OFFS].extend(0u64.to_le_bytes());
-        e
-    }
-
-    fn strings<'a>(&mut self, offs: usize, blob: usize, items: impl Iterator<Item = &'a str>, end: &str) {
-        self.sections[offs].extend(0u32.to_le_bytes());
-        for s in items {
-            self.sections[blob].extend(s.as_bytes());
-            self.sections[blob].extend(end.as_bytes());
-            let at = self.sections[blob].len() as u32;
-            self.sections[offs].extend(at.to_le_bytes());
-        }
+    pub(super) fn new(docs: Vec<Doc>) -> Encoder {
+        Encoder { docs, dictionary: Vec::new(), n_terms: 0, postings: Vec::new() }
     }
 
     /// Adds a word (after every word before it in order) and its postings;
     /// a word in no note is left out.
-    fn term(&mut self, term: &str, list: &[u32]) {
+    pub(super) fn term(&mut self, term: &str, list: &[u32]) {
         if list.is_empty() {
             return;
         }
-        // Each word ends in a line break, so no piece of a query spans two.
-        let blob = &mut self.sections[TERM_BLOB];
-        blob.extend(term.as_bytes());
-        blob.push(b'\n');
-        let at = blob.len() as u32;
-        self.sections[TERM_OFFS].extend(at.to_le_bytes());
-        let words = self.n_docs.div_ceil(64);
-        let bitmap = list.len() * 4 > words * 8;
-        self.sections[POST_KIND].push(if bitmap { BITMAP } else { LIST });
-        let post = &mut self.sections[POST_BLOB];
-        if bitmap {
+        self.dictionary.extend(term.as_bytes());
+        self.dictionary.push(b'\n');
+        self.n_terms += 1;
+        let postings = self.encode(list);
+        self.postings.push((term.to_string(), postings));
+    }
+
+    /// A sorted list of note numbers, or a bitmap when that is smaller (a
+    /// word in most notes): its kind first.
+    pub(super) fn encode(&self, list: &[u32]) -> Vec<u8> {
+        let words = self.docs.len().div_ceil(64);
+        if list.len() * 4 > words * 8 {
             let mut bits = vec![0u64; words];
             for &n in list {
                 bits[n as usize / 64] |= 1 << (n % 64);
             }
-            bits.iter().for_each(|w| post.extend(w.to_le_bytes()));
+            std::iter::once(BITMAP).chain(bits.iter().flat_map(|w| w.to_le_bytes())).collect()
         } else {
-            list.iter().for_each(|n| post.extend(n.to_le_bytes()));
+            std::iter::once(LIST).chain(list.iter().flat_map(|n| n.to_le_bytes())).collect()
         }
-        let at = post.len() as u64;
-        self.sections[POST_OFFS].extend(at.to_le_bytes());
-        self.n_terms += 1;
     }
 
-    pub(super) fn finish(self) -> Vec<u8> {
-        let mut out = Vec::with_capacity(HEADER + self.sections.iter().map(Vec::len).sum::<usize>());
+    /// The file: each client's notes added as postings of their own, then
+    /// every block sealed (when `keys` are given) and laid out.
+    pub(super) fn finish(mut self, keys: Option<&Keys>) -> anyhow::Result<Vec<u8>> {
+        let mut of_client: BTreeMap<&str, Vec<u32>> = BTreeMap::new();
+        for (n, d) in self.docs.iter().enumerate() {
+            of_client.entry(d.0.as_str()).or_default().push(n as u32);
+        }
+        let clients: Vec<(String, Vec<u8>)> =
+            of_client.iter().map(|(c, list)| (client_key(c), self.encode(list))).collect();
+        self.postings.extend(clients);
+
+        let n_buckets = self.postings.len().next_power_of_two() as u32;
+        let mut buckets = vec![Vec::new(); n_buckets as usize];
+        for (key, postings) in &self.postings {
+            let b = &mut buckets[bucket_of(keys, key, n_buckets) as usize];
+            b.extend((key.len() as u32).to_le_bytes());
+            b.extend(key.as_bytes());
+            b.extend((postings.len() as u32).to_le_bytes());
+            b.extend(postings);
+        }
+        let chunks: Vec<Vec<u8>> = self.docs.chunks(CHUNK).map(encode_chunk).collect();
+
+        // A plain segment needs no id (nothing can be bound to it), and
+        // the same notes then give the same file.
+        let mut id = [0u8; 16];
+        if keys.is_some() {
+            getrandom::fill(&mut id).map_err(|e| anyhow::anyhow!("no random bytes for the index: {e}"))?;
+        }
+        let n_chunks = chunks.len();
+        let blocks = std::iter::once(std::mem::take(&mut self.dictionary)).chain(buckets).chain(chunks);
+        let blocks: Vec<Vec<u8>> =
+            blocks.enumerate().map(|(place, b)| seal(keys, &id, place as u32, b)).collect::<anyhow::Result<_>>()?;
+
+        let mut head = id.to_vec();
+        for n in [self.docs.len(), self.n_terms, n_buckets as usize, n_chunks] {
+            head.extend((n as u32).to_le_bytes());
+        }
+        let head = seal_head(keys, head)?;
+        let mut out = Vec::with_capacity(blocks.iter().map(|b| b.len() + ENTRY).sum::<usize>() + 512);
         out.extend(MAGIC);
-        for n in [self.n_clients, self.n_docs, self.n_terms, 0] {
-            out.extend((n as u32).to_le_bytes());
+        out.extend((head.len() as u32).to_le_bytes());
+        out.extend(&head);
+        let mut at = (out.len() + blocks.len() * ENTRY) as u64;
+        for b in &blocks {
+            out.extend(at.to_le_bytes());
+            out.extend((b.len() as u32).to_le_bytes());
+            at += b.len() as u64;
         }
-        let mut end = HEADER;
-        for s in &self.sections {
-            end += s.len();
-            out.extend((end as u64).to_le_bytes());
-        }
-        self.sections.iter().for_each(|s| out.extend(s));
-        out
+        blocks.iter().for_each(|b| out.extend(b));
+        Ok(out)
     }
+}
+
+/// A block of notes: for each, its client, day and place.
+fn encode_chunk(docs: &[Doc]) -> Vec<u8> {
+    let mut out = Vec::new();
+    for (client, date, place) in docs {
+        out.extend((client.len() as u32).to_le_bytes());
+        out.extend(client.as_bytes());
+        out.extend(date.num_days_from_ce().to_le_bytes());
+        out.extend((place.len() as u32).to_le_bytes());
+        out.extend(place.as_bytes());
+    }
+    out
 }
