@@ -106,6 +106,27 @@ fn a_damaged_block_of_an_encrypted_index_is_rebuilt_not_trusted() {
 }
 
 #[test]
+fn recent_search_lines_taken_away_by_another_program_make_the_index_rebuilt_not_blind() {
+    for pass in [None, Some(encrypted::PASS)] {
+        let s = scene();
+        let d = &s.data;
+        two_clients(d, None);
+        if pass.is_some() {
+            encrypted::ok(d, pass, &["encrypt", "--yes"]);
+        }
+        // The notes saved since the index was built are in the recent lines.
+        let run = |args: &[&str]| encrypted::run_at(d, NOW, pass, args);
+        assert!(run(&["doctor", "--reindex"]).status.success());
+        assert!(
+            run(&["note", "ann", "--at", "2026-11-26 12:00", "--yes", "--topic", "zebra crossing"]).status.success()
+        );
+        fs::remove_file(d.join("index/search-recent.tsv")).unwrap();
+        let found = search(d, pass, "zebra");
+        assert!(found.contains("Ann Byrne"), "{pass:?}: {found}");
+    }
+}
+
+#[test]
 fn a_cut_short_plain_index_is_rebuilt() {
     let s = scene();
     let d = &s.data;
@@ -165,4 +186,16 @@ fn a_hit_names_its_client_from_their_own_file_not_from_the_index() {
     assert!(found.contains("Ann Byrne") && !found.contains("Zed"), "{found}");
     let found = ok(d, NOW, &["search", "allotment", "--client", "bea"]);
     assert!(found.contains("Bea Quill") && !found.contains("Ann Byrne"), "{found}");
+}
+
+#[test]
+fn a_names_file_emptied_by_another_program_still_finds_every_client_by_name() {
+    let s = scene();
+    let d = &s.data;
+    two_clients(d, None);
+    fs::write(d.join("index/names.tsv"), "").unwrap();
+    let said = ok(d, NOW, &["note", "bea", "--at", "2026-11-26 12:00", "--yes", "--topic", "lynx"]);
+    assert!(said.contains("Bea Quill"), "{said}");
+    let e = common::fails(d, NOW, &["review", "nobody"]);
+    assert!(e.contains("no client matches 'nobody'"), "{e}");
 }

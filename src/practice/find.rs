@@ -106,6 +106,12 @@ pub fn locate(store: &Store, query: &str) -> Result<(ClientId, Option<ClientReco
     };
     let id = match resolve(&names, query, Naming::Typed) {
         Ok(e) => e.id.clone(),
+        // No one, says the index: if it does not name every client file
+        // (emptied or replaced by another program), it is wrong; ask it
+        // again rebuilt. (Only a name that finds no one pays the count.)
+        Err(Unresolved::NoClient { .. }) if store.client_files().is_ok_and(|files| files.len() != names.len()) => {
+            return Ok((rebuilt()?, None));
+        }
         Err(e) => {
             // More than one answers to it, says the index: if one's own
             // file says otherwise, the index is wrong; ask it again rebuilt.

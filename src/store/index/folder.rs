@@ -102,6 +102,11 @@ impl IndexDir {
         self.read_file(path, cap).map(Option::unwrap_or_default)
     }
 
+    /// The file's bytes, decrypted; None when it is missing or damaged.
+    pub(crate) fn read_present(&self, path: &Path, cap: u64) -> Option<Vec<u8>> {
+        self.read_file(path, cap).flatten()
+    }
+
     /// The file's bytes, decrypted; Some(None) when it is missing, None
     /// when damaged.
     fn read_file(&self, path: &Path, cap: u64) -> Option<Option<Vec<u8>>> {

@@ -24,13 +24,15 @@ impl IndexDir {
         std::fs::symlink_metadata(self.path(SEGMENT)).is_ok_and(|m| m.file_type().is_file())
     }
 
-    /// The main segment and the recent lines, or None when the segment is
-    /// missing or either is damaged (the index is then rebuilt).
-    /// The segment is opened, not read: a query reads the blocks it needs.
+    /// The main segment and the recent lines, or None when either is
+    /// missing or damaged (the index is then rebuilt: every build writes
+    /// both, so recent lines gone, taken by a cleaning tool, would hide
+    /// every note saved since the build). The segment is opened, not read:
+    /// a query reads the blocks it needs.
     pub(super) fn read_text(&self) -> Option<(Segment, Vec<u8>)> {
         let file = self.open_raw(&self.path(SEGMENT), SEGMENT_CAP)?;
         let segment = Segment::open(Source::File(file), self.keys.clone())?;
-        Some((segment, self.read_or_absent(&self.path(RECENT), RECENT_CAP)?))
+        Some((segment, self.read_present(&self.path(RECENT), RECENT_CAP)?))
     }
 
     /// Builds the search text anew from `lines` (every client's).
