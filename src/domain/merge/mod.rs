@@ -76,7 +76,7 @@ pub fn merge(
     record.appointments.sort_by_key(|a| a.start);
     record.contacts.sort_by_key(|c| c.at);
     record.measures_in_time_order();
-    m.found.extend(seals::keep_sealed_tasks(&mut record, &ours, &theirs, now));
+    m.found.extend(seals::keep_sealed_tasks(&mut record, &ours, &theirs, &broken_on, now));
     let rewitness = seals::rechain(&mut record, &ours, &theirs, broken_on);
     // A merge run again on its own result (a sync killed part way) does
     // not say the same conflict twice.

@@ -115,25 +115,25 @@ pub(super) fn keep_sealed_tasks(
     merged: &mut ClientRecord,
     ours: &ClientRecord,
     theirs: &ClientRecord,
+    broken_on: &[HashSet<SessionId>; 2],
     now: chrono::NaiveDateTime,
 ) -> Vec<Conflict> {
     let same_seal = |a: &Session, b: &Session| {
         words(a) == words(b) && a.finalised.as_ref().map(|f| f.at) == b.finalised.as_ref().map(|f| f.at)
     };
     // Each sealed note, and the side whose sealed version is in place and
-    // holds (a side that took a sealed note's task out by hand broke it).
-    let holds: [std::collections::HashSet<SessionId>; 2] =
-        [ours, theirs].map(|side| side.verify().into_iter().map(|b| b.session).collect());
+    // holds (a side that took a sealed note's task out by hand broke it;
+    // `broken_on` names each side's broken seals, as `broken` found them).
     let sealed: Vec<(SessionId, &ClientRecord)> = merged
         .sessions
         .iter()
         .filter(|s| s.finalised.is_some())
         .filter_map(|s| {
             let same = |side: &ClientRecord| side.session(&s.id).is_some_and(|o| same_seal(o, s));
-            let side = [(ours, &holds[0]), (theirs, &holds[1])]
+            let side = [(ours, &broken_on[0]), (theirs, &broken_on[1])]
                 .into_iter()
                 .find(|(side, broken)| same(side) && !broken.contains(&s.id))
-                .or_else(|| [(ours, &holds[0]), (theirs, &holds[1])].into_iter().find(|(side, _)| same(side)))?
+                .or_else(|| [(ours, &broken_on[0]), (theirs, &broken_on[1])].into_iter().find(|(side, _)| same(side)))?
                 .0;
             Some((s.id.clone(), side))
         })
