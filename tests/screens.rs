@@ -2553,3 +2553,125 @@ fn today_is_made_again_for_the_next_days_and_after_a_change_as_if_the_app_opened
     app.wait_ms(2500);
     same_as_fresh(&app);
 }
+
+/// The app's first frame, before what it loads behind it.
+fn first_frame(store: &Store) -> App {
+    let rt = Runtime::first_frame(store.clone(), dt(NOW), Theme { color: false }).unwrap();
+    App { rt, _dir: tempfile::tempdir().unwrap() }
+}
+
+/// The sample practice with a client Today does not show (archived) and one
+/// with nothing booked, whose index is as the CLI leaves it.
+fn practice_beyond_today() -> (tempfile::TempDir, Store) {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(dir.path()).unwrap();
+    rapport::demo::write_sample_practice(&store, dt(NOW)).unwrap();
+    for name in ["Quiet Client", "Long Gone"] {
+        let profile = ClientProfile { name: name.into(), ..Default::default() };
+        let r = store.create_client(profile, dt(NOW)).unwrap();
+        if name == "Long Gone" {
+            store
+                .update(&r.client.id, dt(NOW), "test", |r| {
+                    r.client.archived = true;
+                    Ok(())
+                })
+                .unwrap();
+        }
+    }
+    store.index().unwrap();
+    (dir, store)
+}
+
+#[test]
+fn the_first_frame_is_todays_clients_only_and_the_same_today_as_with_every_client() {
+    use rapport::tui::roster::Roster;
+    use rapport::tui::screens::today::awaiting;
+    let (_dir, store) = practice_beyond_today();
+    let all = store.index().unwrap().len();
+    let mut first = first_frame(&store);
+    let held = first.rt.model.roster.clients.len();
+    assert!(!first.rt.model.roster.complete && first.rt.model.roster.today_known);
+    assert!(held < all - 1, "the first frame holds {held} of {all} clients");
+    assert!(first.rt.model.roster.index_of("quiet-client").is_none());
+    let before = first.screen(80, 24);
+    assert!(before.contains("Appointments: today"), "{before}");
+    // Today makes of them what it makes of every client.
+    let fresh = Roster::new(store.index().unwrap());
+    assert_eq!(first.rt.model.agenda(), fresh.agenda(first.rt.model.now));
+    let ids = |r: &Roster| awaiting(r).iter().map(|w| (w.client.to_string(), w.message.at)).collect::<Vec<_>>();
+    assert!(!ids(&fresh).is_empty());
+    assert_eq!(ids(&first.rt.model.roster), ids(&fresh));
+    // The rest load behind it, and Today does not change.
+    first.dispatch(Action::Opened);
+    assert!(first.rt.model.roster.complete);
+    assert_eq!(first.rt.model.roster.clients.len(), all);
+    assert_eq!(first.screen(80, 24), before);
+    first.press("Tab");
+    assert!(first.screen(80, 24).contains("Quiet Client"));
+}
+
+#[test]
+fn without_todays_file_the_app_opens_on_nothing_and_says_it_is_reading() {
+    let (_dir, store) = practice_beyond_today();
+    fs::remove_file(store.root().join("index/today.json")).unwrap();
+    let mut first = first_frame(&store);
+    assert!(first.rt.model.roster.clients.is_empty() && !first.rt.model.roster.today_known);
+    let screen = first.screen(80, 24);
+    assert!(screen.contains("Reading the practice's clients…"), "{screen}");
+    assert!(!screen.contains("No appointments"), "{screen}");
+    // How far it has got, when it takes long.
+    first.dispatch(Action::RosterLoading { done: 3, total: 12 });
+    assert!(first.screen(80, 24).contains("Reading the practice's clients: 3 of 12…"));
+    assert!(first.status().contains("3 of 12 client files read"), "{}", first.status());
+    first.dispatch(Action::Opened);
+    assert!(first.rt.model.roster.complete);
+    assert_eq!(first.status(), "", "the loading's news goes when it is done");
+    let screen = first.screen(80, 24);
+    assert!(!screen.contains("Reading"), "{screen}");
+    // The file is written again for the next start.
+    assert!(first_frame(&store).rt.model.roster.today_known);
+}
+
+#[test]
+fn todays_file_changed_by_another_program_is_not_believed() {
+    let (_dir, store) = practice_beyond_today();
+    let path = store.root().join("index/today.json");
+    let text = fs::read_to_string(&path).unwrap();
+    // A client taken out by hand: Today would miss them.
+    let forged = text.replacen("aisha-khan", "aisha-khaX", 2);
+    fs::write(&path, forged).unwrap();
+    let first = first_frame(&store);
+    assert!(!first.rt.model.roster.today_known, "a file Rapport did not leave so is read as missing");
+}
+
+#[test]
+fn todays_file_follows_every_save_and_an_empty_practice_opens_on_the_client_list() {
+    let empty = tempfile::tempdir().unwrap();
+    let store = Store::open(empty.path()).unwrap();
+    store.index().unwrap();
+    let app = first_frame(&store);
+    assert!(matches!(app.rt.model.screen, Screen::Clients));
+    let (_dir, store) = practice_beyond_today();
+    // A message from the quiet client, saved by another process.
+    let quiet = rapport::domain::ClientId::new("quiet-client");
+    store
+        .update(&quiet, dt(NOW), "test", |r| {
+            use rapport::domain::{Channel, Direction};
+            r.add_contact(dt(NOW), Channel::Text, Direction::Incoming, "can we move Friday?".into());
+            Ok(())
+        })
+        .unwrap();
+    let first = first_frame(&store);
+    assert!(first.rt.model.roster.today_known && first.rt.model.roster.index_of("quiet-client").is_some());
+    let screen = first.screen(120, 40);
+    assert!(screen.contains("can we move Friday?"), "{screen}");
+    // Archived: off Today, and out of its file.
+    store
+        .update(&quiet, dt(NOW), "test", |r| {
+            r.client.archived = true;
+            Ok(())
+        })
+        .unwrap();
+    let first = first_frame(&store);
+    assert!(first.rt.model.roster.today_known && first.rt.model.roster.index_of("quiet-client").is_none());
+}

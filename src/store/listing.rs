@@ -9,6 +9,16 @@ use super::{ClientName, IndexEntry, Store, StoreError, index};
 use crate::domain::{ClientId, bounds};
 use index::IndexMark;
 
+/// What the app's first frame is drawn from (see [`Store::index_today`]).
+#[derive(Debug)]
+pub struct Opening {
+    /// Every client Today could show (not archived, with an appointment or
+    /// a message awaiting a reply), sorted by id.
+    pub clients: Vec<IndexEntry>,
+    /// The practice has a client at all.
+    pub any: bool,
+}
+
 /// What `clients/` holds besides client files, as its last full look saw.
 #[derive(Debug, Clone, Copy, Default)]
 pub(crate) struct Others {
@@ -79,6 +89,34 @@ impl Store {
             return Ok(entries);
         }
         self.full_pass_locked(clients_mtime)
+    }
+
+    /// What the app's first frame needs, from a file the size of the
+    /// caseload (see [`index::today`]): the clients Today shows. None when
+    /// the index does not match the client files, or has no such file: the
+    /// app then opens on nothing and reads [`Store::index_told`] behind.
+    pub fn index_today(&self) -> Result<Option<Opening>, StoreError> {
+        let _lock = self.lock()?;
+        let clients_mtime = index::state::folder_mtime(&self.clients_dir());
+        let Some(state) = self.index_dir().state().filter(|s| s.matches(clients_mtime)) else { return Ok(None) };
+        Ok(self.index_dir().today(&state).map(|t| Opening { clients: t.clients, any: t.any }))
+    }
+
+    /// [`Store::index`], telling `progress` of each client file read when
+    /// the index must be built or brought up to date (a first open after
+    /// `sync clone`), and writing the file of Today's clients when it is
+    /// missing (an index from before it).
+    pub fn index_told(&self, progress: &mut dyn crate::progress::Progress) -> Result<Vec<IndexEntry>, StoreError> {
+        let _lock = self.lock()?;
+        let clients_mtime = index::state::folder_mtime(&self.clients_dir());
+        if let Some(state) = self.index_dir().state().filter(|s| s.matches(clients_mtime))
+            && let Some(entries) = self.index_dir().entries()
+        {
+            // Derived: one not written now (a full disk) is written next time.
+            let _ = self.index_dir().keep_today(&entries, &state);
+            return Ok(entries);
+        }
+        self.full_pass_told(clients_mtime, progress)
     }
 
     /// Every client as the index knows them, after checking every client

@@ -54,6 +54,7 @@ pub(crate) use exports::{is_export_tail, plain_export_token};
 pub use fold::Folded;
 use index::IndexDir;
 pub use index::{ClientName, ClientSummary, IndexEntry, IndexMark};
+pub use listing::Opening;
 pub(crate) use listing::Others;
 pub use load::ClientFile;
 use lock::DataLock;

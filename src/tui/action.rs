@@ -16,6 +16,8 @@ use crate::tui::draft::NoteDraft;
 /// changes and [`Effect`]s.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Action {
+    /// The app has drawn nothing yet: what it opened without is asked for.
+    Opened,
     /// The clock moved on (the loop sends this a few times a second).
     Tick(NaiveDateTime),
     /// A key with no binding on this screen: typed into the focused field.
@@ -162,6 +164,10 @@ pub enum Action {
     ClientLoaded { client: ClientId, record: Result<Box<ClientRecord>, String> },
     /// The data folder as it is on disk now (see [`Effect::Refresh`]).
     Refreshed(Vec<crate::store::IndexEntry>),
+    /// Every client, loaded behind the first frame (see [`Effect::LoadRoster`]), or why not.
+    RosterLoaded(Result<Vec<crate::store::IndexEntry>, String>),
+    /// The loading behind the first frame has read `done` of `total` client files.
+    RosterLoading { done: usize, total: usize },
     /// A search finished: the query it was for, and what it found.
     SearchDone { query: String, result: Result<Found, String> },
     /// A client was added or changed on disk.
@@ -217,6 +223,10 @@ pub enum Effect {
     },
     /// Look for client files changed by another window or a sync tool.
     Refresh,
+    /// Read every client, behind the first frame (drawn from the clients
+    /// Today shows, or from none on a first open). Keys wait for it, as
+    /// for a change: every screen but Today needs them.
+    LoadRoster,
     /// Read a client's whole record.
     LoadClient {
         client: ClientId,
@@ -392,7 +402,7 @@ impl crate::sanitize::MakeVisible for Action {
                 record.make_visible();
                 message.make_visible();
             }
-            Action::Refreshed(entries) => entries.make_visible(),
+            Action::Refreshed(entries) | Action::RosterLoaded(Ok(entries)) => entries.make_visible(),
             Action::Synced(done) => match &mut **done {
                 Ok(done) => {
                     done.entries.make_visible();
@@ -406,6 +416,7 @@ impl crate::sanitize::MakeVisible for Action {
             | Action::Exported(Ok(e) | Err(e))
             | Action::DraftFailed(e)
             | Action::StoreFailed(e)
+            | Action::RosterLoaded(Err(e))
             | Action::NoteNotSaved(e)
             | Action::StoreWarned(e)
             | Action::SnapshotsListed { snapshots: Err(e), .. }

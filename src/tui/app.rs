@@ -85,7 +85,9 @@ fn event_loop(terminal: &mut DefaultTerminal, model: &mut Model, store: &Store, 
     let mut l =
         Loop { terminal, store, worker: Worker::start(store.clone(), model.index_mark), search: None, dirty: true };
     let mut last_tick = Instant::now();
-    // The first tick loads what the first screen shows.
+    // What the first frame was drawn without loads behind it, then the
+    // first tick loads what the first screen shows.
+    l.dispatch(model, Action::Opened)?;
     l.dispatch(model, Action::Tick(clock.now()))?;
     let size = l.terminal.size()?;
     l.dispatch(model, Action::Resized(size.width, size.height))?;

@@ -37,6 +37,24 @@ pub fn look(store: &Store, mark: &mut Option<IndexMark>) -> Option<Action> {
     }
 }
 
+/// Every client, read behind the first frame ([`Effect::LoadRoster`]),
+/// telling `progress` of each client file read when the index must be
+/// built; `mark` then names the summaries sent (see [`look`]).
+pub fn load_roster(
+    store: &Store,
+    mark: &mut Option<IndexMark>,
+    progress: &mut dyn crate::progress::Progress,
+) -> Option<Action> {
+    // Read first: summaries saved meanwhile are newer than it says.
+    let before = store.index_mark();
+    let mut action = Action::RosterLoaded(store.index_told(progress).map_err(|e| e.to_string()));
+    if matches!(action, Action::RosterLoaded(Ok(_))) {
+        *mark = before;
+    }
+    action.make_visible();
+    Some(action)
+}
+
 fn perform(store: &Store, effect: Effect, now: NaiveDateTime) -> Option<Action> {
     let failed = |e: crate::store::StoreError| Action::StoreFailed(e.to_string());
     Some(match effect {
@@ -127,6 +145,7 @@ fn perform(store: &Store, effect: Effect, now: NaiveDateTime) -> Option<Action> 
             Ok(entries) => Action::Refreshed(entries),
             Err(e) => failed(e),
         },
+        Effect::LoadRoster => Action::RosterLoaded(store.index().map_err(|e| e.to_string())),
         Effect::Sync => super::sync::run(store, now),
         Effect::CheckSync => super::sync::check(store),
         Effect::SettleConflict { client, conflict, take_other } => {

@@ -22,6 +22,9 @@ use crate::tui::screens::search::SearchView;
 pub use crate::tui::screens::today::TodayState;
 use crate::tui::theme::Theme;
 
+/// The status line while the clients load behind the first frame.
+const LOADING: &str = "Reading the practice's clients for the index";
+
 /// The screen that fills the window.
 #[derive(Debug)]
 pub enum Screen {
@@ -109,20 +112,18 @@ pub struct Model {
     /// The summaries the roster was opened from: the first look in the
     /// background reads them again only if they changed since.
     pub index_mark: Option<crate::store::IndexMark>,
+    /// Every client is being read behind the first frame (see [`Roster::opening`]).
+    pub loading_roster: bool,
 }
 
 impl Model {
-    pub fn new(
-        mut index: Vec<IndexEntry>,
-        mut drafts: Vec<(ClientId, NoteDraft)>,
-        now: NaiveDateTime,
-        theme: Theme,
-    ) -> Model {
+    /// The app on `roster` (made from index entries made visible), with
+    /// the drafts kept from before.
+    pub fn new(roster: Roster, mut drafts: Vec<(ClientId, NoteDraft)>, now: NaiveDateTime, theme: Theme) -> Model {
         // What the app holds it may draw: record text enters made visible.
-        index.make_visible();
         drafts.iter_mut().for_each(|(_, d)| d.fields.make_visible());
         let mut m = Model {
-            roster: Roster::new(index),
+            roster,
             now,
             theme,
             drafts: drafts.into_iter().collect(),
@@ -150,10 +151,11 @@ impl Model {
             window: format!("{:016x}", fastrand::u64(..)),
             sync: None,
             index_mark: None,
+            loading_roster: false,
         };
         m.list.refilter(&m.roster);
         m.today.row = super::screens::today::opening_row(&m.agenda(), now);
-        if m.roster.clients.is_empty() {
+        if m.roster.complete && m.roster.clients.is_empty() {
             m.screen = Screen::Clients;
             m.home = Screen::Clients;
         }
@@ -327,6 +329,31 @@ impl Model {
         {
             self.select_session(id, &session);
         }
+    }
+
+    /// Takes in every client, loaded behind the first frame (see
+    /// [`Roster::opening`]).
+    pub fn roster_loaded(&mut self, entries: Vec<IndexEntry>) {
+        let today_known = self.roster.today_known;
+        self.roster.completed(entries);
+        self.refilter();
+        super::screens::today::messages_changed(&mut self.today, &self.roster);
+        if !today_known {
+            self.today.row = super::screens::today::opening_row(&self.agenda(), self.now);
+        }
+        if self.roster.clients.is_empty() && matches!(self.screen, Screen::Today) {
+            self.screen = Screen::Clients;
+            self.home = Screen::Clients;
+        }
+        if self.status.as_ref().is_some_and(|s| s.text.starts_with(LOADING)) {
+            self.status = None;
+        }
+    }
+
+    /// Says how far the loading behind the first frame has got.
+    pub fn roster_loading(&mut self, done: usize, total: usize) {
+        self.roster.loading = Some((done, total));
+        self.set_info(format!("{LOADING}: {done} of {total} client files read. Keys wait until it is done."));
     }
 
     /// Takes in the index as it is on disk now; the names of clients changed elsewhere.

@@ -80,6 +80,16 @@ pub struct Roster {
     /// What Today shows, made from the summaries once and kept until one
     /// changes (or the day does): a keypress does not go over every client.
     today: RefCell<TodayCache>,
+    /// Every client is held. False while the app opens: only the clients
+    /// Today shows are held ([`Roster::opening`]), or none yet, and the
+    /// rest load behind the first frame ([`Roster::completed`]).
+    pub complete: bool,
+    /// Today's clients are held while the rest load: what Today shows is
+    /// what it will show.
+    pub today_known: bool,
+    /// How far the loading has got (client files read, of how many), once
+    /// it takes long enough to say (a first open after `sync clone`).
+    pub loading: Option<(usize, usize)>,
 }
 
 /// Today's rows and messages as last made from the summaries.
@@ -96,10 +106,42 @@ struct TodayCache {
 }
 
 impl Roster {
+    /// Every client of `index`.
     pub fn new(index: Vec<IndexEntry>) -> Roster {
-        let mut r = Roster { clients: index.into_iter().map(ClientEntry::from_index).collect(), ..Default::default() };
+        let mut r = Roster {
+            clients: index.into_iter().map(ClientEntry::from_index).collect(),
+            complete: true,
+            ..Default::default()
+        };
         r.sort_clients();
         r
+    }
+
+    /// The clients Today shows (`today`: from the index's file of them), or
+    /// none when that file could not be used, while the rest load: Today
+    /// makes the same rows and messages of them as of every client.
+    pub fn opening(today: Option<Vec<IndexEntry>>) -> Roster {
+        let today_known = today.is_some();
+        Roster { complete: false, today_known, ..Roster::new(today.unwrap_or_default()) }
+    }
+
+    /// Takes every client in, once loaded behind the first frame: the
+    /// records already read are kept if their file is the same.
+    pub fn completed(&mut self, index: Vec<IndexEntry>) {
+        let mut full = Roster::new(index);
+        full.custom_scales = std::mem::take(&mut self.custom_scales);
+        full.generation = self.generation + 1;
+        for id in std::mem::take(&mut self.loaded) {
+            let Some(held) = self.index_of(id.as_str()) else { continue };
+            let held = &mut self.clients[held];
+            if let Some(i) = full.index_of(id.as_str())
+                && full.clients[i].stamp == held.stamp
+            {
+                full.clients[i].record = held.record.take();
+                full.loaded.push_back(id);
+            }
+        }
+        *self = full;
     }
 
     pub fn index_of(&self, id: &str) -> Option<usize> {
@@ -194,6 +236,12 @@ impl Roster {
     /// again when next shown. Returns the names of clients changed elsewhere,
     /// and whether the clients were reordered.
     pub fn refreshed(&mut self, entries: Vec<IndexEntry>) -> (Vec<String>, bool) {
+        if !self.complete {
+            // Every client, before the loading behind the first frame came
+            // back: none of them changed elsewhere.
+            self.completed(entries);
+            return (Vec::new(), true);
+        }
         self.generation += 1;
         let mut changed = Vec::new();
         let mut added = false;

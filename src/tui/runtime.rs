@@ -8,11 +8,12 @@ use chrono::NaiveDateTime;
 
 use super::action::{Action, Effect};
 use super::effects;
-use super::model::Model;
+use super::model::{Model, Roster};
 use super::screens::note_form::NoteDraft;
 use super::theme::Theme;
 use super::update::update;
 use crate::domain::ClientId;
+use crate::sanitize::MakeVisible;
 use crate::store::{IndexMark, Store, StoreError};
 
 pub struct Runtime {
@@ -27,6 +28,14 @@ pub struct Runtime {
 impl Runtime {
     /// The app's state on `store` at `now`, as the app opens it.
     pub fn open(store: Store, now: NaiveDateTime, theme: Theme) -> Result<Runtime, StoreError> {
+        let mut rt = Runtime::first_frame(store, now, theme)?;
+        rt.dispatch(Action::Opened);
+        Ok(rt)
+    }
+
+    /// The app's state as its first frame shows it, before what it loads
+    /// behind that frame (see [`Action::Opened`]).
+    pub fn first_frame(store: Store, now: NaiveDateTime, theme: Theme) -> Result<Runtime, StoreError> {
         let model = open_model(&store, now, theme)?;
         let window = store.hold_window(&model.window).ok();
         let mark = model.index_mark;
@@ -42,6 +51,9 @@ impl Runtime {
             for effect in update(&mut self.model, a) {
                 let result = match effect {
                     Effect::Refresh => effects::look(&self.store, &mut self.mark),
+                    Effect::LoadRoster => {
+                        effects::load_roster(&self.store, &mut self.mark, &mut crate::progress::Quiet)
+                    }
                     effect => effects::run(&self.store, effect, self.model.now),
                 };
                 queue.extend(self.store.take_notices().into_iter().rev().map(Action::StoreWarned));
@@ -52,23 +64,41 @@ impl Runtime {
 }
 
 /// The model the app opens with on `store`.
+///
+/// The first frame is Today, drawn from the index's small file of the
+/// clients it shows ([`Store::index_today`]); every other client loads
+/// behind it ([`Action::Opened`]). Without that file (a first open after
+/// `sync clone`, an index another program changed), the app opens on no
+/// client and says how the loading goes. Drafts kept from before need every
+/// client at once, to be offered back: the index is then read whole first.
 pub fn open_model(store: &Store, now: NaiveDateTime, theme: Theme) -> Result<Model, StoreError> {
-    // Read first: summaries saved meanwhile are newer than it says.
-    let mark = store.index_mark();
-    let index = store.index()?;
     // A draft another open window is still writing is that window's: it is
     // not offered here as if it had been left behind.
     let kept: Vec<(String, NoteDraft)> =
         store.drafts().into_iter().filter(|(_, d): &(String, NoteDraft)| !store.window_open(&d.window)).collect();
-    // Drafts are filed by file name; the app knows clients by id. (Made
-    // only when there are drafts: in a large practice, a name per client.)
-    let by_file: std::collections::HashMap<String, ClientId> = match kept.is_empty() {
-        true => Default::default(),
-        false => index.iter().map(|e| (store.stem(e.id.as_str()), e.id.clone())).collect(),
+    let (roster, mark, drafts) = if kept.is_empty() {
+        let roster = match store.index_today()? {
+            Some(today) if !today.any => Roster::new(Vec::new()),
+            Some(mut today) => {
+                today.clients.make_visible();
+                Roster::opening(Some(today.clients))
+            }
+            None => Roster::opening(None),
+        };
+        (roster, None, Vec::new())
+    } else {
+        // Read first: summaries saved meanwhile are newer than it says.
+        let mark = store.index_mark();
+        let mut index = store.index()?;
+        index.make_visible();
+        // Drafts are filed by file name; the app knows clients by id.
+        let by_file: std::collections::HashMap<String, ClientId> =
+            index.iter().map(|e| (store.stem(e.id.as_str()), e.id.clone())).collect();
+        let drafts: Vec<(ClientId, NoteDraft)> =
+            kept.into_iter().filter_map(|(file, d)| Some((by_file.get(&file)?.clone(), d))).collect();
+        (Roster::new(index), mark, drafts)
     };
-    let drafts: Vec<(ClientId, NoteDraft)> =
-        kept.into_iter().filter_map(|(file, d)| Some((by_file.get(&file)?.clone(), d))).collect();
-    let mut model = Model::new(index, drafts, now, theme);
+    let mut model = Model::new(roster, drafts, now, theme);
     model.index_mark = mark;
     model.policy = store.settings().policy();
     model.note_format = store.settings().note_format;

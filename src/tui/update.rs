@@ -197,6 +197,31 @@ fn step_model(m: &mut Model, action: Action) -> Vec<Effect> {
             m.loaded(client.as_str(), record.map(|r| *r));
             return vec![];
         }
+        Action::Opened => {
+            if m.roster.complete {
+                return vec![];
+            }
+            m.loading_roster = true;
+            return vec![Effect::LoadRoster];
+        }
+        Action::RosterLoaded(result) => {
+            m.loading_roster = false;
+            match result {
+                // A sync on start may have brought every client first, newer.
+                Ok(entries) if !m.roster.complete => m.roster_loaded(entries),
+                Ok(_) => {}
+                Err(e) => m.set_error(format!(
+                    "Could not read every client: {e}. Only Today's are shown; Rapport tries again in a moment."
+                )),
+            }
+            return vec![];
+        }
+        Action::RosterLoading { done, total } => {
+            if !m.roster.complete {
+                m.roster_loading(done, total);
+            }
+            return vec![];
+        }
         Action::Tick(now) => {
             m.now = now;
             let mut effects = match &mut m.screen {
@@ -213,7 +238,16 @@ fn step_model(m: &mut Model, action: Action) -> Vec<Effect> {
             }
             if (now - m.last_refresh).num_milliseconds() >= REFRESH_MS {
                 m.last_refresh = now;
-                effects.push(Effect::Refresh);
+                // Until every client is held, the look is the loading itself
+                // (tried again if it failed).
+                match m.roster.complete {
+                    true => effects.push(Effect::Refresh),
+                    false if !m.loading_roster => {
+                        m.loading_roster = true;
+                        effects.push(Effect::LoadRoster);
+                    }
+                    false => {}
+                }
             }
             effects.extend(super::sync::tick(&mut m.sync, now));
             return effects;

@@ -30,7 +30,14 @@ pub struct Done {
     /// It was a change to the record: the loop waits for these before it
     /// reads more keys, so a key never acts on a state about to change.
     pub was_change: bool,
+    /// The effect is done; false for news on the way (how far a long
+    /// loading has got), more of which follows.
+    pub finished: bool,
 }
+
+/// How long the loading behind the first frame goes on before it says how
+/// far it has got, and how often it says so then.
+const LOADING_NEWS: Duration = Duration::from_millis(150);
 
 pub struct Worker {
     jobs: Option<Sender<(Effect, NaiveDateTime)>>,
@@ -69,11 +76,11 @@ impl Worker {
             let started = std::thread::Builder::new().name("rapport-sync".into()).spawn(move || {
                 let mut actions: Vec<Action> = effects::run(&store, Effect::Sync, now).into_iter().collect();
                 actions.extend(store.take_notices().into_iter().map(Action::StoreWarned));
-                let _ = side.send(Done { actions, was_change: false });
+                let _ = side.send(Done { actions, was_change: false, finished: true });
             });
             if started.is_err() {
                 let failed = Action::Synced(Box::new(Err("a thread for the sync could not be started".into())));
-                let _ = self.side.send(Done { actions: vec![failed], was_change: false });
+                let _ = self.side.send(Done { actions: vec![failed], was_change: false, finished: true });
             }
             return;
         }
@@ -89,6 +96,7 @@ impl Worker {
     /// The results of one effect, waiting up to `timeout` for them.
     pub fn next(&mut self, timeout: Duration) -> Option<Vec<Action>> {
         match self.done.recv_timeout(timeout) {
+            Ok(done) if !done.finished => Some(done.actions),
             Ok(done) => {
                 self.in_flight = self.in_flight.saturating_sub(1);
                 if done.was_change {
@@ -140,12 +148,24 @@ fn work(store: &Store, mut mark: Option<IndexMark>, inbox: &Receiver<(Effect, Na
             let mut actions: Vec<Action> = match effect {
                 _ if skip => None,
                 Effect::Refresh => effects::look(store, &mut mark),
+                Effect::LoadRoster => {
+                    let started = Instant::now();
+                    let mut said = started;
+                    let mut tell = |done: usize, total: usize| {
+                        if started.elapsed() >= LOADING_NEWS && said.elapsed() >= LOADING_NEWS {
+                            said = Instant::now();
+                            let news = Action::RosterLoading { done, total };
+                            let _ = outbox.send(Done { actions: vec![news], was_change: false, finished: false });
+                        }
+                    };
+                    effects::load_roster(store, &mut mark, &mut tell)
+                }
                 effect => effects::run(store, effect, now),
             }
             .into_iter()
             .collect();
             actions.extend(store.take_notices().into_iter().map(Action::StoreWarned));
-            if outbox.send(Done { actions, was_change }).is_err() {
+            if outbox.send(Done { actions, was_change, finished: true }).is_err() {
                 return;
             }
         }

@@ -27,7 +27,7 @@ pub(crate) const WITNESS: &str = "witness";
 // age adds to an encrypted file; a file over it is damage, and the index is
 // rebuilt.
 
-/// `state.json`: about 100 bytes.
+/// `state.json`: about 200 bytes.
 pub(crate) const STATE_CAP: u64 = 64 << 10;
 /// `names.tsv`: about 100 bytes a client (150 KB at 1,500 clients; 100,000
 /// clients with long names fit).

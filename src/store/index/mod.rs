@@ -36,6 +36,7 @@ mod refresh;
 pub mod rows;
 pub mod state;
 mod text;
+pub mod today;
 
 use folder::{NAMES_CAP, STATE_CAP, SUMMARIES_CAP};
 pub(crate) use folder::{RECENT_CAP, SEGMENT_CAP, WITNESS, WITNESS_CAP};
@@ -307,7 +308,7 @@ impl IndexDir {
     }
 
     pub(crate) fn write_state(&self, state: &State) -> anyhow::Result<()> {
-        let state = State { written: self.written(), rows: self.rows_written(), ..*state };
+        let state = State { written: self.written(), rows: self.rows_written(), today: self.today_written(), ..*state };
         self.write_bytes(&self.path(STATE), &serde_json::to_vec(&state)?)
     }
 
@@ -393,6 +394,7 @@ impl IndexDir {
         self.write_bytes(&self.path(CLIENTS), &serde_json::to_vec(&file)?)?;
         self.remove(&self.path(LOG))?;
         self.write_rows(&file.clients)?;
+        self.write_today(&file.clients)?;
         Ok(file.clients)
     }
 
@@ -410,6 +412,7 @@ impl IndexDir {
             entries.sort_by(|a, b| a.id.cmp(&b.id));
             return self.write_entries(entries).map(drop);
         }
+        self.update_today(file, entry.as_ref())?;
         let json = serde_json::to_vec(&Logged { file: file.to_string(), entry })?;
         let mut line = match &self.keys {
             Some(k) => STANDARD.encode(k.encrypt(&json)).into_bytes(),

@@ -63,6 +63,7 @@ impl IndexDir {
             others: seen.others,
             written: [0; 4],
             rows: [0; 2],
+            today: [0; 2],
         };
         // The index is derived: one that cannot be written now (a full disk)
         // is written next time; the answer stands either way. The text goes
@@ -75,8 +76,13 @@ impl IndexDir {
             }
             if rebuild || !changed.is_empty() {
                 self.write_entries(entries.clone())?;
-            } else if state.is_none_or(|s| self.pages(&s).is_none()) {
-                self.write_rows(&entries)?;
+            } else {
+                if state.is_none_or(|s| self.pages(&s).is_none()) {
+                    self.write_rows(&entries)?;
+                }
+                if state.is_none_or(|s| self.today(&s).is_none()) {
+                    self.write_today(&entries)?;
+                }
             }
             if rebuild || self.names().as_ref() != Some(&names) {
                 self.write_names(&names)?;

@@ -42,6 +42,10 @@ pub struct State {
     /// length; [0, 0] when missing): see `rows`.
     #[serde(default)]
     pub rows: [u128; 2],
+    /// `today.json` as Rapport last left it (time in ns, length; [0, 0]
+    /// when missing): see `today`.
+    #[serde(default)]
+    pub today: [u128; 2],
 }
 
 /// A folder's modification time in ns since 1970, or 0 when it cannot be

@@ -164,7 +164,14 @@ pub fn view(t: &TodayState, ctx: &Ctx, frame: &mut Frame, area: Rect) {
     let block = panel(title, !on_messages, theme);
     let inner = block.inner(agenda_area);
     frame.render_widget(block, agenda_area);
-    if rows.is_empty() {
+    if rows.is_empty() && !ctx.roster.complete && !ctx.roster.today_known {
+        // A first open: nothing to say of the week until the clients are read.
+        let text = match ctx.roster.loading {
+            Some((done, total)) => format!("Reading the practice's clients: {done} of {total}…"),
+            None => "Reading the practice's clients…".to_string(),
+        };
+        frame.render_widget(Paragraph::new(Line::styled(text, theme.quiet())), inner);
+    } else if rows.is_empty() {
         let text = vec![
             Line::styled("No appointments in the next 7 days.", theme.quiet()),
             Line::raw(format!(
