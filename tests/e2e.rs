@@ -561,6 +561,41 @@ fn with_the_setting_the_app_syncs_as_it_opens_and_as_it_quits() {
 }
 
 #[test]
+fn the_first_open_after_a_clone_shows_the_app_at_once_and_keys_typed_meanwhile_act_once_it_has_read() {
+    if !require_tool("tmux") || !require_tool("git") {
+        return;
+    }
+    let d = tempfile::tempdir().unwrap();
+    let (laptop, _) = two_devices(d.path());
+    let at = |dir: &Path, args: &[&str]| {
+        let mut all = vec!["--now", "2026-11-23 09:00"];
+        all.extend_from_slice(args);
+        cli(dir, None, &all)
+    };
+    at(&laptop, &["appointment", "ann", "--at", "2026-11-23 14:00"]);
+    at(&laptop, &["sync"]);
+    let desktop = d.path().join("desktop2");
+    at(&desktop, &["sync", "clone", d.path().join("remote.git").to_str().unwrap()]);
+    // A clone has no index of its own yet: the app builds it behind its first frame.
+    let _ = fs::remove_dir_all(desktop.join("index"));
+    let t = Term::start(&desktop, "2026-11-23 09:00", &[]);
+    // Typed at once: they wait for the clients, and are not lost.
+    t.keys(&["Tab"]);
+    t.wait("Clients (1)");
+    t.wait("Ann Byrne · 1 session");
+    t.keys(&["Tab"]);
+    t.wait("14:00");
+    assert!(desktop.join("index/today.json").is_file(), "the next start draws from it");
+    t.keys(&["q"]);
+    t.wait_exit();
+    // The next start draws Today from it at once.
+    let t = Term::start(&desktop, "2026-11-23 09:00", &[]);
+    t.wait("14:00");
+    t.keys(&["q"]);
+    t.wait_exit();
+}
+
+#[test]
 fn while_a_silent_remote_holds_a_sync_the_app_saves_notes_and_then_says_why_it_did_not_sync() {
     if !require_tool("tmux") || !require_tool("git") {
         return;
