@@ -3,7 +3,7 @@
 //! agenda Today shows. Kept in step with the folder as it changes.
 
 use std::cell::RefCell;
-use std::collections::{HashMap, VecDeque};
+use std::collections::VecDeque;
 
 use crate::domain::agenda::{Slot, Warning, warnings_at};
 use crate::domain::appointments::AppointmentState;
@@ -69,8 +69,9 @@ pub const AGENDA_DAYS: i64 = 7;
 pub struct Roster {
     /// Sorted by name.
     pub clients: Vec<ClientEntry>,
-    /// Position in `clients` of each id.
-    pub by_id: HashMap<ClientId, usize>,
+    /// The positions in `clients`, in the order of their ids: a client is
+    /// found by id in a binary search, with no second copy of every id.
+    by_id: Vec<u32>,
     /// Ids whose records are loaded, oldest first, so few are kept.
     pub loaded: VecDeque<ClientId>,
     /// Bumped whenever a held record changes, so a screen's cache knows.
@@ -145,7 +146,8 @@ impl Roster {
     }
 
     pub fn index_of(&self, id: &str) -> Option<usize> {
-        self.by_id.get(id).copied()
+        let at = self.by_id.binary_search_by(|&i| self.clients[i as usize].id.as_str().cmp(id)).ok()?;
+        Some(self.by_id[at] as usize)
     }
 
     /// Forgets what Today was made from: a summary changed, or the
@@ -158,7 +160,10 @@ impl Roster {
     pub(crate) fn sort_clients(&mut self) {
         self.summaries_changed();
         self.clients.sort_by_cached_key(ClientEntry::sort_key);
-        self.by_id = self.clients.iter().enumerate().map(|(i, c)| (c.id.clone(), i)).collect();
+        // Fewer than 2^32 clients: the index caps its files far below that.
+        let mut by_id: Vec<u32> = (0..self.clients.len() as u32).collect();
+        by_id.sort_unstable_by(|&a, &b| self.clients[a as usize].id.cmp(&self.clients[b as usize].id));
+        self.by_id = by_id;
     }
 
     pub fn entry(&self, id: &str) -> Option<&ClientEntry> {

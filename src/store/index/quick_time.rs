@@ -16,16 +16,30 @@ fn parse(s: &str) -> Option<NaiveDateTime> {
     NaiveDate::from_ymd_opt(n(0..4)? as i32, n(5..7)?, n(8..10)?)?.and_hms_opt(n(11..13)?, n(14..16)?, n(17..19)?)
 }
 
+/// Takes the time as a borrowed or an owned string: the summaries are read
+/// from text held whole (borrowed) or as they stream from the file (owned).
+struct Time;
+
+impl serde::de::Visitor<'_> for Time {
+    type Value = NaiveDateTime;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("a time")
+    }
+
+    fn visit_str<E: serde::de::Error>(self, s: &str) -> Result<NaiveDateTime, E> {
+        parse(s).ok_or_else(|| E::custom(format!("not a time: {s}")))
+    }
+}
+
 pub fn read<'de, D: Deserializer<'de>>(d: D) -> Result<NaiveDateTime, D::Error> {
-    let s = <&str>::deserialize(d)?;
-    parse(s).ok_or_else(|| serde::de::Error::custom(format!("not a time: {s}")))
+    d.deserialize_str(Time)
 }
 
 pub fn read_option<'de, D: Deserializer<'de>>(d: D) -> Result<Option<NaiveDateTime>, D::Error> {
-    match Option::<&str>::deserialize(d)? {
-        None => Ok(None),
-        Some(s) => parse(s).map(Some).ok_or_else(|| serde::de::Error::custom(format!("not a time: {s}"))),
-    }
+    #[derive(Deserialize)]
+    struct Read(#[serde(deserialize_with = "read")] NaiveDateTime);
+    Ok(Option::<Read>::deserialize(d)?.map(|Read(t)| t))
 }
 
 #[cfg(test)]
@@ -37,4 +51,25 @@ fn reads_what_chrono_reads() {
     for s in ["2026-13-26T09:35:00", "2026-11-26T24:00:00", "2026-1x-26T09:35:00", "+026-11-26T09:35:00"] {
         assert_eq!(parse(s), None, "{s}");
     }
+}
+
+#[cfg(test)]
+#[test]
+fn reads_from_text_held_whole_and_from_a_stream() {
+    #[derive(Deserialize, PartialEq, Debug)]
+    struct T {
+        #[serde(deserialize_with = "read")]
+        at: NaiveDateTime,
+        #[serde(default, deserialize_with = "read_option")]
+        last: Option<NaiveDateTime>,
+    }
+    let text = r#"{"at":"2026-11-26T09:35:00","last":null}"#;
+    let whole: T = serde_json::from_str(text).unwrap();
+    let streamed: T = serde_json::from_reader(text.as_bytes()).unwrap();
+    assert_eq!(whole, streamed);
+    assert_eq!(whole.at, "2026-11-26T09:35:00".parse().unwrap());
+    assert_eq!(whole.last, None);
+    let streamed: T = serde_json::from_reader(&br#"{"at":"2026-11-26T09:35:00","last":"2026-11-27T10:00:00"}"#[..]).unwrap();
+    assert_eq!(streamed.last, Some("2026-11-27T10:00:00".parse().unwrap()));
+    assert!(serde_json::from_reader::<_, T>(&br#"{"at":"yesterday"}"#[..]).is_err());
 }
