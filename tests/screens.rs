@@ -2619,6 +2619,7 @@ fn without_todays_file_the_app_opens_on_nothing_and_says_it_is_reading() {
     let screen = first.screen(80, 24);
     assert!(screen.contains("Reading the practice's clients…"), "{screen}");
     assert!(!screen.contains("No appointments"), "{screen}");
+    assert!(screen.contains("Awaiting reply (…)") && !screen.contains("No messages"), "{screen}");
     // How far it has got, when it takes long.
     first.dispatch(Action::RosterLoading { done: 3, total: 12 });
     assert!(first.screen(80, 24).contains("Reading the practice's clients: 3 of 12…"));
@@ -2674,4 +2675,20 @@ fn todays_file_follows_every_save_and_an_empty_practice_opens_on_the_client_list
         .unwrap();
     let first = first_frame(&store);
     assert!(first.rt.model.roster.today_known && first.rt.model.roster.index_of("quiet-client").is_none());
+}
+
+#[test]
+fn today_says_when_a_clients_file_cannot_be_read_from_its_first_frame() {
+    let (_dir, store) = practice_beyond_today();
+    let path = store.client_path(&rapport::domain::ClientId::new("aisha-khan"));
+    // Damaged by another program: her appointments cannot be shown.
+    let text = fs::read_to_string(&path).unwrap().replacen("\"name\"", "\"nom\"", 1);
+    fs::write(&path, text).unwrap();
+    store.index_checked().unwrap();
+    let mut first = first_frame(&store);
+    assert!(first.rt.model.roster.today_known);
+    let screen = first.screen(100, 30);
+    assert!(screen.contains("!! 1 client unreadable (see Clients)"), "{screen}");
+    first.dispatch(Action::Opened);
+    assert!(first.screen(100, 30).contains("!! 1 client unreadable"));
 }

@@ -103,12 +103,14 @@ fn event_loop(terminal: &mut DefaultTerminal, model: &mut Model, store: &Store, 
             return Ok(());
         }
         let mut came_back = false;
+        let was_unseen = unseen(model);
         while let Some(results) = l.worker.next(Duration::ZERO) {
             came_back = true;
             for result in results {
                 l.dispatch(model, result)?;
             }
         }
+        l.drop_keys_for_unseen_rows(model, was_unseen)?;
         if came_back {
             // Drawn at once, not at the next key or tick.
             continue;
@@ -125,9 +127,11 @@ fn event_loop(terminal: &mut DefaultTerminal, model: &mut Model, store: &Store, 
         if l.worker.changes_in_flight > 0 {
             // Keys wait (in the terminal) until a change is saved, so none
             // acts on a screen about to change; the screen is still drawn.
+            let was_unseen = unseen(model);
             for result in l.worker.next(RESULT_POLL * 5).unwrap_or_default() {
                 l.dispatch(model, result)?;
             }
+            l.drop_keys_for_unseen_rows(model, was_unseen)?;
             continue;
         }
         let mut wait = TICK.saturating_sub(last_tick.elapsed());
@@ -173,7 +177,28 @@ fn event_loop(terminal: &mut DefaultTerminal, model: &mut Model, store: &Store, 
     }
 }
 
+/// The screen shows no client yet: the app opened without the file of
+/// Today's clients, and is reading them all (see `Roster::opening`).
+fn unseen(model: &Model) -> bool {
+    !model.roster.complete && !model.roster.today_known
+}
+
 impl Loop<'_> {
+    /// Once the clients are read, after a screen that showed none
+    /// (`was_unseen`): the keys pressed meanwhile were meant for rows never
+    /// seen, and are not used (a resize is).
+    fn drop_keys_for_unseen_rows(&mut self, model: &mut Model, was_unseen: bool) -> Result<()> {
+        if !was_unseen || unseen(model) {
+            return Ok(());
+        }
+        while event::poll(Duration::ZERO)? {
+            if let Event::Resize(w, h) = event::read()? {
+                self.dispatch(model, Action::Resized(w, h))?;
+            }
+        }
+        Ok(())
+    }
+
     /// Updates the model with `action` and hands its effects on: $EDITOR
     /// runs here (it needs the terminal), a search waits for typing to
     /// pause, the rest go to the worker. Only a broken terminal is an error.

@@ -353,7 +353,9 @@ impl Model {
     /// Says how far the loading behind the first frame has got.
     pub fn roster_loading(&mut self, done: usize, total: usize) {
         self.roster.loading = Some((done, total));
-        self.set_info(format!("{LOADING}: {done} of {total} client files read. Keys wait until it is done."));
+        self.set_info(format!(
+            "{LOADING}: {done} of {total} client files read. Keys pressed before it is done are not used."
+        ));
     }
 
     /// Takes in the index as it is on disk now; the names of clients changed elsewhere.

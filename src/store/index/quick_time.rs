@@ -69,7 +69,8 @@ fn reads_from_text_held_whole_and_from_a_stream() {
     assert_eq!(whole, streamed);
     assert_eq!(whole.at, "2026-11-26T09:35:00".parse().unwrap());
     assert_eq!(whole.last, None);
-    let streamed: T = serde_json::from_reader(&br#"{"at":"2026-11-26T09:35:00","last":"2026-11-27T10:00:00"}"#[..]).unwrap();
+    let streamed: T =
+        serde_json::from_reader(&br#"{"at":"2026-11-26T09:35:00","last":"2026-11-27T10:00:00"}"#[..]).unwrap();
     assert_eq!(streamed.last, Some("2026-11-27T10:00:00".parse().unwrap()));
     assert!(serde_json::from_reader::<_, T>(&br#"{"at":"yesterday"}"#[..]).is_err());
 }

@@ -4,8 +4,9 @@
 //! behind it.
 //!
 //! Today shows the appointments and the messages awaiting a reply of the
-//! clients not archived, so this file holds every such client with an
-//! appointment or a message in their summary (a summary keeps only recent
+//! clients not archived (and how many client files could not be read), so
+//! this file holds every such client with an appointment or a message in
+//! their summary, and every unreadable one (a summary keeps only recent
 //! and coming appointments, see `recent_appointments`): what Today makes
 //! of it is what it makes of every summary. It is written with the
 //! summaries, and believed only when the index's state names it as
@@ -32,10 +33,11 @@ pub struct TodayFile {
     pub clients: Vec<IndexEntry>,
 }
 
-/// A client Today could show: not archived, readable, and with something
-/// in the agenda or awaiting a reply.
+/// A client Today could show: not archived, with something in the agenda
+/// or awaiting a reply; or one whose file could not be read (Today says
+/// so: their appointments cannot be shown).
 fn shown(e: &IndexEntry) -> bool {
-    e.summary.as_ref().is_some_and(|s| !s.archived && (!s.appointments.is_empty() || !s.awaiting.is_empty()))
+    e.summary.as_ref().is_none_or(|s| !s.archived && (!s.appointments.is_empty() || !s.awaiting.is_empty()))
 }
 
 impl IndexDir {

@@ -156,10 +156,15 @@ pub fn view(t: &TodayState, ctx: &Ctx, frame: &mut Frame, area: Rect) {
         Layout::vertical([Constraint::Min(3), Constraint::Length(waiting_height)]).areas(area);
 
     let due = rows.iter().filter(|r| r.appointment.state(ctx.now) == AppointmentState::NoteDue).count();
-    let title = match due {
+    let mut title = match due {
         0 => "Appointments: today and the next 7 days".to_string(),
         n => format!("Appointments: today and the next 7 days · {} due", crate::domain::plural(n, "note")),
     };
+    // Their appointments cannot be shown: said, so a session is not missed.
+    let unreadable = ctx.roster.clients.iter().filter(|c| c.summary.is_err()).count();
+    if unreadable > 0 {
+        title.push_str(&format!(" · !! {} unreadable (see Clients)", crate::domain::plural(unreadable, "client")));
+    }
     let on_messages = t.messages_focus && !waiting.is_empty();
     let block = panel(title, !on_messages, theme);
     let inner = block.inner(agenda_area);
@@ -257,9 +262,15 @@ pub fn view(t: &TodayState, ctx: &Ctx, frame: &mut Frame, area: Rect) {
         });
     }
 
-    let block = panel(format!("Awaiting reply ({})", waiting.len()), on_messages, theme);
+    let reading = !ctx.roster.complete && !ctx.roster.today_known;
+    let count = if reading { "…".to_string() } else { waiting.len().to_string() };
+    let block = panel(format!("Awaiting reply ({count})"), on_messages, theme);
     let inner = block.inner(waiting_area);
     frame.render_widget(block, waiting_area);
+    if reading {
+        frame.render_widget(Paragraph::new(Line::styled("Reading the practice's clients…", theme.quiet())), inner);
+        return;
+    }
     if waiting.is_empty() {
         frame.render_widget(Paragraph::new(Line::styled("No messages awaiting a reply.", theme.quiet())), inner);
         return;
