@@ -262,6 +262,29 @@ impl Git {
             .map(|o| String::from_utf8_lossy(&o).trim().to_string()))
     }
 
+    /// The commit HEAD names: read from git's own files where they say it
+    /// plainly (`.git/HEAD` naming a branch, the branch's file holding an
+    /// id), else asked of git (a packed branch, another way of keeping
+    /// branches, an unborn one).
+    pub fn head(&self) -> Result<Option<String>> {
+        let from_files = || -> Option<String> {
+            let head = std::fs::read_to_string(self.dir().join("HEAD")).ok()?;
+            let branch = head.strip_prefix("ref: ")?.trim_end_matches('\n');
+            let name = branch.strip_prefix("refs/heads/")?;
+            if name.is_empty() || !name.bytes().all(|b| b.is_ascii_alphanumeric() || b"-_".contains(&b)) {
+                return None;
+            }
+            let id = std::fs::read_to_string(self.dir().join(branch)).ok()?;
+            let id = id.trim_end_matches('\n');
+            let hex = id.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b));
+            (hex && matches!(id.len(), 40 | 64)).then(|| id.to_string())
+        };
+        match from_files() {
+            Some(id) => Ok(Some(id)),
+            None => self.commit("HEAD"),
+        }
+    }
+
     /// `a` is `b` or an ancestor of it.
     pub fn is_ancestor(&self, a: &str, b: &str) -> Result<bool> {
         self.succeeds(&["merge-base", "--is-ancestor", a, b])
@@ -365,8 +388,33 @@ impl Git {
     /// commands never start (`gc.auto` is 0 there): started after a sync,
     /// in the background, only when git finds it due.
     pub fn maintain(&self) {
+        if !self.maintenance_may_be_due() {
+            return;
+        }
         let mut c = self.command(&["-c", "gc.auto=6700", "-c", "gc.autoDetach=true", "gc", "--auto", "--quiet"]);
         let _ = c.stdout(Stdio::null()).stderr(Stdio::null()).status();
+    }
+
+    /// Whether `gc --auto` may find housekeeping due, by git's own measure
+    /// (loose objects in `objects/17`, one 256th of them; packs), read
+    /// from the folder so that a sync that is not due starts no git. In
+    /// doubt, it may.
+    fn maintenance_may_be_due(&self) -> bool {
+        let count = |dir: PathBuf, wanted: &dyn Fn(&str) -> bool| -> Option<usize> {
+            match std::fs::read_dir(dir) {
+                Ok(entries) => {
+                    Some(entries.filter_map(|e| e.ok()).filter(|e| wanted(&e.file_name().to_string_lossy())).count())
+                }
+                // No such folder: no object there yet.
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => Some(0),
+                Err(_) => None,
+            }
+        };
+        let objects = self.dir().join("objects");
+        let loose = count(objects.join("17"), &|n| n.len() >= 38 && n.bytes().all(|b| b.is_ascii_hexdigit()));
+        let packs = count(objects.join("pack"), &|n| n.ends_with(".pack"));
+        // `gc.auto` 6700 (below) is 27 in one folder of 256; the packs' limit is 50.
+        !matches!((loose, packs), (Some(loose), Some(packs)) if loose <= 26 && packs < 50)
     }
 
     pub fn set_config(&self, key: &str, value: &str) -> Result<()> {

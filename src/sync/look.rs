@@ -37,9 +37,9 @@ pub struct Changed {
 }
 
 impl Look {
-    /// Asks git (three commands) where the folder stands.
+    /// Asks git (two commands) where the folder stands.
     pub fn take(git: &Git) -> Result<Look> {
-        let head = git.commit("HEAD")?;
+        let head = git.head()?;
         // `-v` marks each path: `H` for one git looks at as usual.
         let out = git.run_bytes(&["ls-files", "-z", "-v"])?;
         let mut listed = BTreeSet::new();

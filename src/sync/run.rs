@@ -56,9 +56,8 @@ fn sync_once(store: &Store, now: NaiveDateTime) -> Result<Synced> {
         other => other?,
     };
     let mut synced = Synced::default();
-    // The last commit as the sync began, and once this device's changes
-    // are committed on top of it.
-    let (before, after, settings) = {
+    // Whether this sync put anything new in the repository.
+    let (mut anything_new, settings) = {
         let _lock = DataLock::acquire(&root.join("rapport.lock"))?;
         // A sync killed with its git (a power cut) left git's own locks
         // behind; every git that writes in the folder runs in a sync.
@@ -71,27 +70,24 @@ fn sync_once(store: &Store, now: NaiveDateTime) -> Result<Synced> {
         }
         // A sync killed after its merge was written leaves seals to witness.
         settle_rewitness(store, now)?;
-        let (before, after) = guard_and_commit(store, &git, codec, now, &mut synced)?;
-        (before, after, settings)
+        (guard_and_commit(store, &git, codec, now, &mut synced)?, settings)
     };
     // Git's settings do not change from here on: read once, not at every
     // fetch and push.
     let git = git.knowing(&settings);
     synced.url = settings.get("remote.origin.url").unwrap_or_default().to_string();
-    // The last commit, and whether what it holds back is still to be
-    // looked at; the remote's branch.
-    let (mut last, mut held_unknown) = (after.clone(), true);
-    let mut theirs = None;
+    // Whether what the last commit holds back is still to be looked at.
+    let mut held_unknown = true;
     for attempt in 1..=ATTEMPTS {
         let fetched = git
             .output(&["fetch", "-q", "origin", &format!("+refs/heads/{BRANCH}:refs/remotes/origin/{BRANCH}")], None)?;
-        // Where things stand, with one git: this device's last commit, the
-        // remote's, and whether anything is held back.
+        // Where things stand, with one git: this device's last commit and
+        // the one before it, the remote's, and whether anything is held back.
         let remote = format!("refs/remotes/origin/{BRANCH}^{{commit}}");
-        let [head, there, held_tree] =
-            <[Option<String>; 3]>::try_from(git.resolve(&["HEAD^{commit}", &remote, "HEAD:held"])?)
+        let [head, parent, there, held_tree] =
+            <[Option<String>; 4]>::try_from(git.resolve(&["HEAD^{commit}", "HEAD^1", &remote, "HEAD:held"])?)
                 .map_err(|_| anyhow::anyhow!("git cat-file answered the wrong number of questions"))?;
-        theirs = match fetched {
+        let theirs = match fetched {
             Ok(_) => there,
             // An empty remote (the first push, at `sync init`, did not get
             // there): this device's practice goes out.
@@ -102,11 +98,7 @@ fn sync_once(store: &Store, now: NaiveDateTime) -> Result<Synced> {
         // the last sync's, say, under what this sync committed.
         let up_to_date = match (&theirs, &head) {
             (None, _) => true,
-            (Some(t), Some(h)) => {
-                t == h
-                    || (attempt == 1 && after.as_ref() == Some(h) && before.as_ref() == Some(t))
-                    || git.is_ancestor(t, h)?
-            }
+            (Some(t), Some(h)) => t == h || parent.as_ref() == Some(t) || git.is_ancestor(t, h)?,
             (Some(_), None) => false,
         };
         let head = match head {
@@ -114,11 +106,12 @@ fn sync_once(store: &Store, now: NaiveDateTime) -> Result<Synced> {
             // while git fetched waits for the next sync, and nothing in the
             // folder is written now.
             Some(head) if up_to_date && held_tree.is_none() => {
-                (last, held_unknown) = (Some(head.clone()), false);
+                held_unknown = false;
                 head
             }
             _ => {
                 let _lock = DataLock::acquire(&root.join("rapport.lock"))?;
+                anything_new = true;
                 // What was saved here while git fetched.
                 guard_and_commit(store, &git, codec, now, &mut synced)?;
                 let head = git.commit("HEAD")?;
@@ -150,9 +143,8 @@ fn sync_once(store: &Store, now: NaiveDateTime) -> Result<Synced> {
                     settle_rewitness(store, now)?;
                     work::commit_local(&git, codec, now, None)?;
                 }
-                let head = git.commit("HEAD")?.expect("committed");
-                (last, held_unknown) = (Some(head.clone()), true);
-                head
+                held_unknown = true;
+                git.commit("HEAD")?.expect("committed")
             }
         };
         if theirs.as_deref() == Some(head.as_str()) {
@@ -170,7 +162,7 @@ fn sync_once(store: &Store, now: NaiveDateTime) -> Result<Synced> {
                 if settings.get("remote.origin.fetch") != Some("+refs/heads/*:refs/remotes/origin/*") {
                     git.run(&["update-ref", &format!("refs/remotes/origin/{BRANCH}"), &head])?;
                 }
-                theirs = Some(head);
+                anything_new = true;
                 break;
             }
             // The remote moved on since the fetch: fetch and merge again.
@@ -180,7 +172,7 @@ fn sync_once(store: &Store, now: NaiveDateTime) -> Result<Synced> {
     }
     state::set_last_sync(root, now)?;
     // Nothing new in the repository: nothing for git to pack.
-    if !(last == before && theirs == before) {
+    if anything_new {
         git.maintain();
     }
     synced.key_kept_aside = super::key::pending(root);
@@ -195,14 +187,8 @@ fn sync_once(store: &Store, now: NaiveDateTime) -> Result<Synced> {
 /// folder's lock), over one look at the folder: a finalised note changed
 /// outside Rapport is put back as sealed, a client file removed outside
 /// Rapport brought back, the logs kept whole, an older copy of a client
-/// file put back. Returns the last commit before, and after.
-fn guard_and_commit(
-    store: &Store,
-    git: &Git,
-    codec: Codec,
-    now: NaiveDateTime,
-    synced: &mut Synced,
-) -> Result<(Option<String>, Option<String>)> {
+/// file put back. Returns whether anything was committed.
+fn guard_and_commit(store: &Store, git: &Git, codec: Codec, now: NaiveDateTime, synced: &mut Synced) -> Result<bool> {
     // The first process note makes the setup files name `process/`:
     // written before the look, so that it sees them.
     tracked::write_setup(git.root())?;
@@ -214,9 +200,7 @@ fn guard_and_commit(
     synced.entries_back_here += kept::keep_logs_whole(git, codec, &look)?;
     synced.older_put_back.extend(older::keep_newer(git, codec, &look)?);
     // A seal witnessed again changed the ledger since the look.
-    let committed = work::commit_local(git, codec, now, (!witnessed).then_some(&look))?;
-    let after = committed.or_else(|| look.head.clone());
-    Ok((look.head, after))
+    work::commit_local(git, codec, now, (!witnessed).then_some(&look))
 }
 
 /// `rapport sync keep-this CLIENT`: lets go every version of the client

@@ -14,14 +14,13 @@ use super::look::Look;
 use super::tracked::{self, Part};
 use super::{BRANCH, host_name};
 
-/// Commits every change to the synced files; the new commit, or none when
-/// nothing changed. A client file that cannot be read is not committed and
+/// Commits every change to the synced files; whether there was any. A client file that cannot be read is not committed and
 /// stops the sync (a merge could otherwise write over its changes), and so
 /// does, in an encrypted practice, a log with a plain line. With `look`,
 /// taken since the last commit with nothing written after it but what the
 /// guards wrote for what it found, git is not asked again what it lists,
 /// and nothing is staged when it found nothing changed and no new file.
-pub fn commit_local(git: &Git, codec: Codec, now: NaiveDateTime, look: Option<&Look>) -> Result<Option<String>> {
+pub fn commit_local(git: &Git, codec: Codec, now: NaiveDateTime, look: Option<&Look>) -> Result<bool> {
     // The first process note makes the setup files name `process/`.
     tracked::write_setup(git.root())?;
     let look = look.filter(|l| !l.blinkered);
@@ -40,7 +39,7 @@ pub fn commit_local(git: &Git, codec: Codec, now: NaiveDateTime, look: Option<&L
     };
     let new_here: BTreeSet<&String> = on_disk.iter().filter(|p| stays(p) && !listed.contains(*p)).collect();
     if look.is_some_and(|l| l.changed.is_empty()) && new_here.is_empty() {
-        return Ok(None);
+        return Ok(false);
     }
     // The folders of the record whole (git stats only what changed, with
     // its index and untracked cache), and each file at the top by name.
@@ -73,7 +72,7 @@ pub fn commit_local(git: &Git, codec: Codec, now: NaiveDateTime, look: Option<&L
     let staged: Vec<String> =
         staged.split(|b| *b == 0).filter(|p| !p.is_empty()).map(|p| String::from_utf8_lossy(p).into_owned()).collect();
     if staged.is_empty() {
-        return Ok(None);
+        return Ok(false);
     }
     let mut held_here = Vec::new();
     let mut held_here_process = 0;
@@ -85,7 +84,7 @@ pub fn commit_local(git: &Git, codec: Codec, now: NaiveDateTime, look: Option<&L
         let _ = git.output(&["reset", "-q", "--", &format!(":(literal){path}")], None);
     }
     if staged.is_empty() {
-        return Ok(None);
+        return Ok(false);
     }
     for path in &staged {
         let why = match codec.part(path) {
@@ -149,8 +148,9 @@ pub fn commit_local(git: &Git, codec: Codec, now: NaiveDateTime, look: Option<&L
         && let Some(next) = super::held::hold_here(git, codec, &head, &held_here, now)?
     {
         move_branch(git, &next, Some(&head))?;
+        return Ok(true);
     }
-    git.commit("HEAD")
+    Ok(committed > 0)
 }
 
 /// Every path git's index lists.
