@@ -9,6 +9,8 @@ use common::synced::{EVENING, MORNING, NOON, Practice, fails, ok, output, quiet_
 
 mod common;
 
+#[path = "sync/costs.rs"]
+mod costs;
 #[path = "sync/custom_measures.rs"]
 mod custom_measures;
 #[path = "sync/erasure.rs"]

@@ -16,9 +16,7 @@ pub fn sync(command: Option<SyncCommand>, store: &Store, now: NaiveDateTime, out
     match command {
         None => {
             let s = crate::sync::sync(store, now)?;
-            // The remote's address alone: no client is read again to say it.
-            let url = crate::sync::remote_url(store.root())?;
-            writeln!(out, "Synced with {url}: {}.", s.counts())?;
+            writeln!(out, "Synced with {}: {}.", s.url, s.counts())?;
             for warning in s.warnings() {
                 writeln!(out, "{warning}")?;
             }

@@ -19,6 +19,49 @@ pub struct Git {
     /// whole sync (see [`Git::within_one_deadline`]), so fetch, ls-remote
     /// and push together never hold a sync longer than `docs/sync.md` says.
     deadline: Option<Instant>,
+    /// The ssh command, once read (see [`Git::knowing`]): a sync asks
+    /// git for its settings once, not at every fetch and push.
+    ssh: Option<String>,
+}
+
+/// Every setting git sees in a repository, read with one `git config`:
+/// this repository's own, and every one in effect (from every scope).
+/// Keys as git writes them in its list: section and name in lower case.
+#[derive(Debug, Clone, Default)]
+pub struct Settings {
+    pub local: std::collections::HashMap<String, String>,
+    pub all: std::collections::HashMap<String, String>,
+}
+
+impl Settings {
+    /// The value in effect for `key` (`core.sshCommand`,
+    /// `remote.origin.url`): the last one git read, as `git config --get`.
+    pub fn get(&self, key: &str) -> Option<&str> {
+        self.all.get(&canonical(key)).map(String::as_str)
+    }
+
+    /// This repository's own value for `key`.
+    pub fn local(&self, key: &str) -> Option<&str> {
+        self.local.get(&canonical(key)).map(String::as_str)
+    }
+}
+
+/// A setting's key as `git config --list` writes it: the section and the
+/// name in lower case, a subsection (`remote.origin.url`) as it is.
+fn canonical(key: &str) -> String {
+    match (key.split_once('.'), key.rsplit_once('.')) {
+        (Some((section, _)), Some((rest, name))) if rest.len() > section.len() => {
+            format!("{}{}.{}", section.to_ascii_lowercase(), &rest[section.len()..], name.to_ascii_lowercase())
+        }
+        _ => key.to_ascii_lowercase(),
+    }
+}
+
+/// One object `git cat-file` found.
+struct Object {
+    id: String,
+    kind: String,
+    bytes: Vec<u8>,
 }
 
 /// A git command that ran and failed: what it said.
@@ -43,13 +86,20 @@ pub const MISSING: &str = "Rapport syncs with the git program, which is not inst
 impl Git {
     pub fn new(root: &Path) -> Git {
         // Git runs in the folder: a relative name would be read from there.
-        Git { root: std::path::absolute(root).unwrap_or_else(|_| root.to_path_buf()), deadline: None }
+        Git { root: std::path::absolute(root).unwrap_or_else(|_| root.to_path_buf()), deadline: None, ssh: None }
     }
 
     /// This git, with one deadline, from now, for everything it says to the
     /// remote: two minutes, or `RAPPORT_SYNC_TIMEOUT` seconds.
     pub fn within_one_deadline(mut self) -> Git {
         self.deadline = Some(Instant::now() + network_limit());
+        self
+    }
+
+    /// This git, with the settings `settings` read already: the ssh
+    /// command is taken from them rather than asked for again.
+    pub fn knowing(mut self, settings: &Settings) -> Git {
+        self.ssh = Some(ssh_of(settings.get("core.sshCommand").map(str::to_string)));
         self
     }
 
@@ -128,10 +178,10 @@ impl Git {
     /// environment's `GIT_SSH_COMMAND`, else git's `core.sshCommand`), or
     /// `ssh`; Rapport adds only `-o BatchMode=yes` to it.
     fn ssh_command(&self) -> String {
-        let set = |v: Option<String>| v.filter(|v| !v.trim().is_empty());
-        set(std::env::var("GIT_SSH_COMMAND").ok())
-            .or_else(|| set(self.config("core.sshCommand").ok().flatten()))
-            .unwrap_or_else(|| "ssh".into())
+        match &self.ssh {
+            Some(ssh) => ssh.clone(),
+            None => ssh_of(self.config("core.sshCommand").ok().flatten()),
+        }
     }
 
     /// Runs git with `args`, feeding `input`; its output, or what it said.
@@ -150,11 +200,16 @@ impl Git {
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => bail!(MISSING),
             Err(e) => return Err(e).context("starting git"),
         };
-        if let Some(bytes) = input {
+        // Fed beside the reading of its output: a long batch of questions
+        // (`cat-file --batch`) would otherwise fill both pipes and stall.
+        let feeding = input.map(|bytes| {
             let mut stdin = child.stdin.take().expect("piped");
+            let bytes = bytes.to_vec();
             // A write error shows as git's own failure below.
-            let _ = stdin.write_all(bytes);
-        }
+            std::thread::spawn(move || {
+                let _ = stdin.write_all(&bytes);
+            })
+        });
         let out = if talks_to_the_remote(args) {
             let deadline = self.deadline.unwrap_or_else(|| Instant::now() + network_limit());
             match wait_within(child, deadline)? {
@@ -164,6 +219,9 @@ impl Git {
         } else {
             child.wait_with_output().context("waiting for git")?
         };
+        if let Some(feeding) = feeding {
+            let _ = feeding.join();
+        }
         if out.status.success() {
             Ok(Ok(out.stdout))
         } else {
@@ -204,6 +262,29 @@ impl Git {
             .map(|o| String::from_utf8_lossy(&o).trim().to_string()))
     }
 
+    /// The commit HEAD names: read from git's own files where they say it
+    /// plainly (`.git/HEAD` naming a branch, the branch's file holding an
+    /// id), else asked of git (a packed branch, another way of keeping
+    /// branches, an unborn one).
+    pub fn head(&self) -> Result<Option<String>> {
+        let from_files = || -> Option<String> {
+            let head = std::fs::read_to_string(self.dir().join("HEAD")).ok()?;
+            let branch = head.strip_prefix("ref: ")?.trim_end_matches('\n');
+            let name = branch.strip_prefix("refs/heads/")?;
+            if name.is_empty() || !name.bytes().all(|b| b.is_ascii_alphanumeric() || b"-_".contains(&b)) {
+                return None;
+            }
+            let id = std::fs::read_to_string(self.dir().join(branch)).ok()?;
+            let id = id.trim_end_matches('\n');
+            let hex = id.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b));
+            (hex && matches!(id.len(), 40 | 64)).then(|| id.to_string())
+        };
+        match from_files() {
+            Some(id) => Ok(Some(id)),
+            None => self.commit("HEAD"),
+        }
+    }
+
     /// `a` is `b` or an ancestor of it.
     pub fn is_ancestor(&self, a: &str, b: &str) -> Result<bool> {
         self.succeeds(&["merge-base", "--is-ancestor", a, b])
@@ -225,32 +306,126 @@ impl Git {
         Ok(out.ok().map(|o| String::from_utf8_lossy(&o).trim().to_string()))
     }
 
-    /// Every setting of this repository alone, read at once.
-    pub fn local_configs(&self) -> Result<std::collections::HashMap<String, String>> {
-        let Ok(out) = self.output(&["config", "--local", "--list", "-z"], None)? else {
-            return Ok(Default::default());
+    /// Every setting of this repository, and every one in effect, read at once.
+    pub fn settings(&self) -> Result<Settings> {
+        let mut settings = Settings::default();
+        let Ok(out) = self.output(&["config", "--list", "-z", "--show-scope"], None)? else {
+            return Ok(settings);
         };
-        Ok(out
-            .split(|b| *b == 0)
-            .filter_map(|entry| {
-                let entry = String::from_utf8_lossy(entry);
-                let (key, value) = entry.split_once('\n')?;
-                Some((key.to_string(), value.to_string()))
-            })
-            .collect())
+        // `SCOPE\0KEY\nVALUE\0`, one after another; a later value wins.
+        let mut fields = out.split(|b| *b == 0);
+        while let (Some(scope), Some(entry)) = (fields.next(), fields.next()) {
+            let entry = String::from_utf8_lossy(entry);
+            let (key, value) = entry.split_once('\n').unwrap_or((&entry, ""));
+            if scope == b"local" {
+                settings.local.insert(key.to_string(), value.to_string());
+            }
+            settings.all.insert(key.to_string(), value.to_string());
+        }
+        Ok(settings)
+    }
+
+    /// The contents of several files at once (`REV:PATH` each), with one
+    /// `git cat-file --batch`: each blob's bytes, or None where there is no
+    /// such file (or it is not a file).
+    pub fn blobs(&self, specs: &[String]) -> Result<Vec<Option<Vec<u8>>>> {
+        Ok(self.batch("--batch", specs)?.into_iter().map(|o| o.filter(|o| o.kind == "blob").map(|o| o.bytes)).collect())
+    }
+
+    /// What several revisions name, with one `git cat-file --batch-check`
+    /// (`HEAD^{commit}`, `refs/remotes/origin/main^{commit}`, `HEAD:held`):
+    /// each object's id, or None where there is none.
+    pub fn resolve(&self, specs: &[&str]) -> Result<Vec<Option<String>>> {
+        let specs: Vec<String> = specs.iter().map(|s| s.to_string()).collect();
+        Ok(self.batch("--batch-check", &specs)?.into_iter().map(|o| o.map(|o| o.id)).collect())
+    }
+
+    fn batch(&self, mode: &str, specs: &[String]) -> Result<Vec<Option<Object>>> {
+        if specs.is_empty() {
+            return Ok(Vec::new());
+        }
+        if specs.iter().any(|s| s.contains('\n')) {
+            bail!("a name git was asked about holds a line break");
+        }
+        let input: String = specs.iter().map(|s| format!("{s}\n")).collect();
+        let out = match self.output(&["cat-file", mode], Some(input.as_bytes()))? {
+            Ok(out) => out,
+            Err(f) => bail!("git cat-file failed: {}", f.said()),
+        };
+        let with_bytes = mode == "--batch";
+        let mut rest = out.as_slice();
+        let mut found = Vec::with_capacity(specs.len());
+        for _ in specs {
+            let Some(end) = rest.iter().position(|b| *b == b'\n') else {
+                bail!("git cat-file answered fewer questions than it was asked");
+            };
+            let header = String::from_utf8_lossy(&rest[..end]).into_owned();
+            rest = &rest[end + 1..];
+            // `ID TYPE SIZE`, or `SPEC missing` (or `ambiguous`).
+            let cols: Vec<&str> = header.rsplitn(3, ' ').collect();
+            let (Some(size), Some(kind), Some(id)) =
+                (cols.first().and_then(|s| s.parse::<usize>().ok()), cols.get(1), cols.get(2))
+            else {
+                found.push(None);
+                continue;
+            };
+            let bytes = if with_bytes {
+                if rest.len() < size + 1 {
+                    bail!("git cat-file's answer was cut short");
+                }
+                let bytes = rest[..size].to_vec();
+                rest = &rest[size + 1..];
+                bytes
+            } else {
+                Vec::new()
+            };
+            found.push(Some(Object { id: id.to_string(), kind: kind.to_string(), bytes }));
+        }
+        Ok(found)
     }
 
     /// Git's housekeeping (packing loose objects), which the sync's own
     /// commands never start (`gc.auto` is 0 there): started after a sync,
     /// in the background, only when git finds it due.
     pub fn maintain(&self) {
+        if !self.maintenance_may_be_due() {
+            return;
+        }
         let mut c = self.command(&["-c", "gc.auto=6700", "-c", "gc.autoDetach=true", "gc", "--auto", "--quiet"]);
         let _ = c.stdout(Stdio::null()).stderr(Stdio::null()).status();
+    }
+
+    /// Whether `gc --auto` may find housekeeping due, by git's own measure
+    /// (loose objects in `objects/17`, one 256th of them; packs), read
+    /// from the folder so that a sync that is not due starts no git. In
+    /// doubt, it may.
+    fn maintenance_may_be_due(&self) -> bool {
+        let count = |dir: PathBuf, wanted: &dyn Fn(&str) -> bool| -> Option<usize> {
+            match std::fs::read_dir(dir) {
+                Ok(entries) => {
+                    Some(entries.filter_map(|e| e.ok()).filter(|e| wanted(&e.file_name().to_string_lossy())).count())
+                }
+                // No such folder: no object there yet.
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => Some(0),
+                Err(_) => None,
+            }
+        };
+        let objects = self.dir().join("objects");
+        let loose = count(objects.join("17"), &|n| n.len() >= 38 && n.bytes().all(|b| b.is_ascii_hexdigit()));
+        let packs = count(objects.join("pack"), &|n| n.ends_with(".pack"));
+        // `gc.auto` 6700 (below) is 27 in one folder of 256; the packs' limit is 50.
+        !matches!((loose, packs), (Some(loose), Some(packs)) if loose <= 26 && packs < 50)
     }
 
     pub fn set_config(&self, key: &str, value: &str) -> Result<()> {
         self.run(&["config", "--local", key, value]).map(|_| ())
     }
+}
+
+/// The ssh command git would run, given git's `core.sshCommand`.
+fn ssh_of(configured: Option<String>) -> String {
+    let set = |v: Option<String>| v.filter(|v| !v.trim().is_empty());
+    set(std::env::var("GIT_SSH_COMMAND").ok()).or_else(|| set(configured)).unwrap_or_else(|| "ssh".into())
 }
 
 /// Git commands that talk to the remote, which may never answer.

@@ -9,6 +9,7 @@ use chrono::NaiveDateTime;
 
 use super::codec::Codec;
 use super::git::Git;
+use super::look::Look;
 use super::tracked::{self, Part};
 use super::{driver, trees};
 use crate::domain::Conflict;
@@ -95,33 +96,44 @@ fn process_kept_sealed(
 /// place, written through the store's atomic write, with the changed words
 /// kept beside it as a conflict; so they never reach the remote as the
 /// version in place. Returns the conflicts that keep the changed words.
-pub fn keep_sealed_here(git: &Git, codec: Codec, now: NaiveDateTime) -> Result<Vec<Conflict>> {
-    let Some(head) = git.commit("HEAD")? else { return Ok(Vec::new()) };
-    let changed = git.run_bytes(&["diff", "--name-only", "-z", "--no-renames", &head, "--", "clients/", "process/"])?;
+pub fn keep_sealed_here(git: &Git, codec: Codec, look: &Look, now: NaiveDateTime) -> Result<Vec<Conflict>> {
+    let Some(head) = &look.head else { return Ok(Vec::new()) };
+    let changed: Vec<(&str, Part)> = look
+        .modified(&["clients/", "process/"])
+        .filter_map(|path| match codec.part(path) {
+            Some(part @ (Part::Client(_) | Part::Process(_))) => Some((path, part)),
+            _ => None,
+        })
+        .collect();
     let mut put_back = Vec::new();
-    for path in changed.split(|b| *b == 0).filter(|p| !p.is_empty()) {
-        let path = String::from_utf8_lossy(path).into_owned();
-        let stem = match codec.part(&path) {
-            Some(Part::Client(stem)) => stem,
-            Some(Part::Process(stem)) => {
-                keep_sealed_process_here(git, codec, &head, &path, &stem)?;
+    // The last commit's versions, a few dozen files to a git.
+    for chunk in changed.chunks(64) {
+        let specs: Vec<String> = chunk.iter().map(|(path, _)| format!("{head}:{path}")).collect();
+        for ((path, part), last) in chunk.iter().zip(git.blobs(&specs)?) {
+            let Some(last) = last else { continue };
+            let stem = match part {
+                Part::Client(stem) => stem,
+                Part::Process(stem) => {
+                    keep_sealed_process_here(git, codec, path, stem, &last)?;
+                    continue;
+                }
+                _ => continue,
+            };
+            let file = git.root().join(path);
+            let Ok(bytes) = crate::store::files::read_regular(&file, crate::domain::bounds::FILE_BYTES) else {
                 continue;
-            }
-            _ => continue,
-        };
-        let file = git.root().join(&path);
-        let Ok(bytes) = crate::store::files::read_regular(&file, crate::domain::bounds::FILE_BYTES) else { continue };
-        let Some(last) = git.blob(&head, &path)? else { continue };
-        // A file that cannot be read is refused by the commit, which says why.
-        let (Ok(now_here), Ok(last)) = (codec.record(&path, &stem, &bytes), codec.record(&path, &stem, &last)) else {
-            continue;
-        };
-        let Some(m) = merge::keep_sealed(&last, &now_here, now).map_err(|e| anyhow!("{path}: {e}"))? else {
-            continue;
-        };
-        crate::store::synced::put(git.root(), &path, &codec.client_bytes(&m.record, &[]))?;
-        driver::note_rewitness(git.root(), &stem, &m.rewitness)?;
-        put_back.extend(m.conflicts);
+            };
+            // A file that cannot be read is refused by the commit, which says why.
+            let (Ok(now_here), Ok(last)) = (codec.record(path, stem, &bytes), codec.record(path, stem, &last)) else {
+                continue;
+            };
+            let Some(m) = merge::keep_sealed(&last, &now_here, now).map_err(|e| anyhow!("{path}: {e}"))? else {
+                continue;
+            };
+            crate::store::synced::put(git.root(), path, &codec.client_bytes(&m.record, &[]))?;
+            driver::note_rewitness(git.root(), stem, &m.rewitness)?;
+            put_back.extend(m.conflicts);
+        }
     }
     Ok(put_back)
 }
@@ -129,13 +141,12 @@ pub fn keep_sealed_here(git: &Git, codec: Codec, now: NaiveDateTime) -> Result<V
 /// As [`keep_sealed_here`], for a process-notes file: a sealed process
 /// note changed or taken away here outside Rapport is put back as sealed,
 /// the changed words kept apart in the file.
-fn keep_sealed_process_here(git: &Git, codec: Codec, head: &str, path: &str, stem: &str) -> Result<()> {
+fn keep_sealed_process_here(git: &Git, codec: Codec, path: &str, stem: &str, last: &[u8]) -> Result<()> {
     let file = git.root().join(path);
     let Ok(bytes) = crate::store::files::read_regular(&file, crate::domain::bounds::FILE_BYTES) else {
         return Ok(());
     };
-    let Some(last) = git.blob(head, path)? else { return Ok(()) };
-    let (Ok(now_here), Ok(last)) = (codec.process(stem, &bytes), codec.process(stem, &last)) else {
+    let (Ok(now_here), Ok(last)) = (codec.process(stem, &bytes), codec.process(stem, last)) else {
         return Ok(());
     };
     let kept = crate::domain::process::merge(Some(&last), &last, &now_here);

@@ -67,7 +67,7 @@ pub fn replace(root: &Path, keys: &Keys, now: NaiveDateTime) -> Result<()> {
     }
     git.run(&["read-tree", "--empty"])?;
     // The branch is unborn now: this is the first commit of the new history.
-    work::commit_local(&git, Codec::new(Some(keys)), now)?;
+    work::commit_local(&git, Codec::new(Some(keys)), now, None)?;
     git.run(&["reflog", "expire", "--expire=now", "--expire-unreachable=now", "--all"])?;
     git.run(&["gc", "-q", "--prune=now"])?;
     Ok(())

@@ -14,6 +14,7 @@ use anyhow::{Result, anyhow};
 
 use super::codec::Codec;
 use super::git::Git;
+use super::look::Look;
 use super::tracked::{self, Part};
 use super::trees;
 use crate::domain::ClientId;
@@ -79,8 +80,15 @@ pub fn logs(git: &Git, codec: Codec, base: &str, head: &str, theirs: &str, tree:
 /// back by union, but for those of a client erased here: so this device
 /// never sends a shorter log. Written through the store's atomic write;
 /// call under the folder's lock. Returns how many entries came back.
-pub fn keep_logs_whole(git: &Git, codec: Codec) -> Result<usize> {
-    let Some(head) = git.commit("HEAD")? else { return Ok(0) };
+pub fn keep_logs_whole(git: &Git, codec: Codec, look: &Look) -> Result<usize> {
+    let Some(head) = &look.head else { return Ok(0) };
+    // A log as the last sync left it lacks nothing; one git was told not
+    // to look at is read all the same.
+    let paths: Vec<&str> =
+        [ledger::LEDGER_FILE, "audit.log"].into_iter().filter(|p| look.blinkered || look.has_changed(p)).collect();
+    if paths.is_empty() {
+        return Ok(0);
+    }
     let root = git.root();
     let here = |path: &str| -> Result<Vec<u8>> {
         match crate::store::files::read_file(root.join(path)) {
@@ -90,9 +98,10 @@ pub fn keep_logs_whole(git: &Git, codec: Codec) -> Result<usize> {
         }
     };
     let ledger_here = here(ledger::LEDGER_FILE)?;
+    let lasts = git.blobs(&paths.iter().map(|p| format!("{head}:{p}")).collect::<Vec<_>>())?;
     let mut back = 0;
-    for path in [ledger::LEDGER_FILE, "audit.log"] {
-        let Some(last) = git.blob(&head, path)? else { continue };
+    for (path, last) in paths.into_iter().zip(lasts) {
+        let Some(last) = last else { continue };
         let now_here = here(path)?;
         let lost = if path == ledger::LEDGER_FILE {
             ledger::entries_lost(&last, &now_here, codec.keys())

@@ -10,6 +10,7 @@ use anyhow::{Context, Result};
 
 use super::codec::Codec;
 use super::git::Git;
+use super::look::Look;
 use super::tracked::{self, Part};
 use super::trees;
 use crate::domain::ClientRecord;
@@ -27,26 +28,50 @@ pub struct Missing {
 
 /// The client files missing from this folder that no erasure removed.
 pub fn here(git: &Git, codec: Codec) -> Result<Vec<Missing>> {
-    Ok(gone_here(git, codec)?.0)
+    let Some(head) = git.commit("HEAD")? else { return Ok(Vec::new()) };
+    Ok(gone_here(git, codec, &head, None)?.0)
 }
 
 /// The client files, and the process-notes files (path and bytes),
-/// missing from this folder that no erasure removed.
+/// missing from this folder that no erasure removed. With `look`, the
+/// paths git found removed since `head` are the ones looked at; without
+/// (or when git was told not to look at some files), every path `head`
+/// holds is.
 #[allow(clippy::type_complexity)]
-fn gone_here(git: &Git, codec: Codec) -> Result<(Vec<Missing>, Vec<(String, Vec<u8>)>)> {
-    let Some(head) = git.commit("HEAD")? else { return Ok(Default::default()) };
-    let listed = git.run_bytes(&["ls-tree", "-r", "-z", "--name-only", &head, "--", "clients/", "process/"])?;
+fn gone_here(
+    git: &Git,
+    codec: Codec,
+    head: &str,
+    look: Option<&Look>,
+) -> Result<(Vec<Missing>, Vec<(String, Vec<u8>)>)> {
+    let candidates: Vec<String> = match look.filter(|l| !l.blinkered) {
+        Some(look) => look.removed(&["clients/", "process/"]).map(str::to_string).collect(),
+        None => {
+            let listed = git.run_bytes(&["ls-tree", "-r", "-z", "--name-only", head, "--", "clients/", "process/"])?;
+            listed
+                .split(|b| *b == 0)
+                .filter(|p| !p.is_empty())
+                .map(|p| String::from_utf8_lossy(p).into_owned())
+                .collect()
+        }
+    };
+    let gone: Vec<(String, Option<Part>)> = candidates
+        .into_iter()
+        .map(|path| {
+            let part = codec.part(&path);
+            (path, part)
+        })
+        .filter(|(path, part)| {
+            matches!(part, Some(Part::Client(_) | Part::Process(_)))
+                && git.root().join(path).symlink_metadata().is_err()
+        })
+        .collect();
+    let specs: Vec<String> = gone.iter().map(|(path, _)| format!("{head}:{path}")).collect();
+    let blobs = git.blobs(&specs)?;
     let (mut missing, mut process) = (Vec::new(), Vec::new());
     let mut ledger = None;
-    for path in listed.split(|b| *b == 0).filter(|p| !p.is_empty()) {
-        let path = String::from_utf8_lossy(path).into_owned();
-        let part = codec.part(&path);
-        if !matches!(part, Some(Part::Client(_) | Part::Process(_)))
-            || git.root().join(&path).symlink_metadata().is_ok()
-        {
-            continue;
-        }
-        let Some(bytes) = git.blob(&head, &path)? else { continue };
+    for ((path, part), bytes) in gone.into_iter().zip(blobs) {
+        let Some(bytes) = bytes else { continue };
         let client = match &part {
             Some(Part::Client(stem)) => codec.record(&path, stem, &bytes).map(|r| (Some(r.clone()), r.client.id)),
             Some(Part::Process(stem)) => codec.process(stem, &bytes).map(|p| (None, p.client)),
@@ -75,8 +100,9 @@ fn gone_here(git: &Git, codec: Codec) -> Result<(Vec<Missing>, Vec<(String, Vec<
 /// no erasure removed, as the last sync left it (through the store's
 /// atomic write; call under the folder's lock). Returns each client
 /// brought back, as (name, id).
-pub fn bring_back(git: &Git, codec: Codec) -> Result<Vec<(String, String)>> {
-    let (clients, process) = gone_here(git, codec)?;
+pub fn bring_back(git: &Git, codec: Codec, look: &Look) -> Result<Vec<(String, String)>> {
+    let Some(head) = &look.head else { return Ok(Vec::new()) };
+    let (clients, process) = gone_here(git, codec, head, Some(look))?;
     for (path, bytes) in &process {
         crate::store::synced::put(git.root(), path, bytes)?;
     }

@@ -20,6 +20,7 @@ mod held;
 pub mod history;
 mod kept;
 pub mod key;
+mod look;
 mod missing;
 mod older;
 mod report;

@@ -12,34 +12,37 @@ use anyhow::Result;
 
 use super::codec::Codec;
 use super::git::Git;
+use super::look::Look;
 use super::tracked::Part;
 
 /// Puts back every client file here that is an older copy of itself;
 /// returns each client's name (call under the folder's lock).
-pub fn keep_newer(git: &Git, codec: Codec) -> Result<Vec<String>> {
+pub fn keep_newer(git: &Git, codec: Codec, look: &Look) -> Result<Vec<String>> {
     let root = git.root();
-    let Some(head) = git.commit("HEAD")? else { return Ok(Vec::new()) };
-    let changed = git.run_bytes(&["diff", "--name-only", "-z", "--no-renames", &head, "--", "clients/"])?;
+    let Some(head) = &look.head else { return Ok(Vec::new()) };
     let mut names = Vec::new();
-    for path in changed.split(|b| *b == 0).filter(|p| !p.is_empty()) {
-        let path = String::from_utf8_lossy(path).into_owned();
-        let Some(Part::Client(stem)) = codec.part(&path) else { continue };
-        let Ok(bytes) = crate::store::files::read_regular(&root.join(&path), crate::domain::bounds::FILE_BYTES) else {
+    for path in look.modified(&["clients/"]) {
+        let Some(Part::Client(stem)) = codec.part(path) else { continue };
+        let Ok(bytes) = crate::store::files::read_regular(&root.join(path), crate::domain::bounds::FILE_BYTES) else {
             continue;
         };
-        if crate::store::device::written(root, &path) == Some(crate::store::device::content_hash(&bytes)) {
+        if crate::store::device::written(root, path) == Some(crate::store::device::content_hash(&bytes)) {
             continue;
         }
-        let Some(last) = git.blob(&head, &path)? else { continue };
-        let here = git.run(&["hash-object", "--no-filters", "--", &path])?;
+        let Some(last) = git.blob(head, path)? else { continue };
+        // As the last sync left it (a guard before this one put it back).
+        if bytes == last {
+            continue;
+        }
+        let here = git.run(&["hash-object", "--no-filters", "--", path])?;
         // Every version the history holds of this file, as blob ids.
-        let history = git.run(&["log", "--format=", "--raw", "--no-abbrev", "--no-renames", &head, "--", &path])?;
+        let history = git.run(&["log", "--format=", "--raw", "--no-abbrev", "--no-renames", head, "--", path])?;
         let older = history.lines().any(|l| l.split_whitespace().nth(3) == Some(here.trim()));
         if !older {
             continue;
         }
-        crate::store::synced::put(root, &path, &last)?;
-        let name = codec.record(&path, &stem, &last).map(|r| r.client.name).unwrap_or(stem);
+        crate::store::synced::put(root, path, &last)?;
+        let name = codec.record(path, &stem, &last).map(|r| r.client.name).unwrap_or(stem);
         names.push(name);
     }
     Ok(names)

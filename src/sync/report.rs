@@ -15,6 +15,8 @@ use crate::store::Store;
 /// What a sync did.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Synced {
+    /// The remote's address, as this device's settings name it.
+    pub url: String,
     /// Notes that came from the remote.
     pub notes_in: usize,
     /// Notes sent to the remote.

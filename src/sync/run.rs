@@ -5,6 +5,7 @@ use chrono::NaiveDateTime;
 
 use super::codec::Codec;
 use super::git::Git;
+use super::look::Look;
 use super::report::Synced;
 use super::{BRANCH, guard, held, history, kept, missing, older, state, tracked, trees, work};
 use crate::store::Store;
@@ -55,12 +56,13 @@ fn sync_once(store: &Store, now: NaiveDateTime) -> Result<Synced> {
         other => other?,
     };
     let mut synced = Synced::default();
-    {
+    // Whether this sync put anything new in the repository.
+    let (mut anything_new, settings) = {
         let _lock = DataLock::acquire(&root.join("rapport.lock"))?;
         // A sync killed with its git (a power cut) left git's own locks
         // behind; every git that writes in the folder runs in a sync.
         git.clear_stale_locks();
-        super::setup::configure(&git)?;
+        let settings = super::setup::configure(&git)?;
         // The key this device opened its own key file with: what a key
         // file from the remote must hold to be accepted.
         if let Some(keys) = store.keys() {
@@ -68,60 +70,83 @@ fn sync_once(store: &Store, now: NaiveDateTime) -> Result<Synced> {
         }
         // A sync killed after its merge was written leaves seals to witness.
         settle_rewitness(store, now)?;
-        synced.put_back(&guard::keep_sealed_here(&git, codec, now)?);
-        settle_rewitness(store, now)?;
-        synced.brought_back.extend(missing::bring_back(&git, codec)?);
-        synced.entries_back_here += kept::keep_logs_whole(&git, codec)?;
-        synced.older_put_back.extend(older::keep_newer(&git, codec)?);
-        work::commit_local(&git, codec, now)?;
-    }
+        (guard_and_commit(store, &git, codec, now, &mut synced)?, settings)
+    };
+    // Git's settings do not change from here on: read once, not at every
+    // fetch and push.
+    let git = git.knowing(&settings);
+    synced.url = settings.get("remote.origin.url").unwrap_or_default().to_string();
+    // Whether what the last commit holds back is still to be looked at.
+    let mut held_unknown = true;
     for attempt in 1..=ATTEMPTS {
         let fetched = git
             .output(&["fetch", "-q", "origin", &format!("+refs/heads/{BRANCH}:refs/remotes/origin/{BRANCH}")], None)?;
+        // Where things stand, with one git: this device's last commit and
+        // the one before it, the remote's, and whether anything is held back.
+        let remote = format!("refs/remotes/origin/{BRANCH}^{{commit}}");
+        let [head, parent, there, held_tree] =
+            <[Option<String>; 4]>::try_from(git.resolve(&["HEAD^{commit}", "HEAD^1", &remote, "HEAD:held"])?)
+                .map_err(|_| anyhow::anyhow!("git cat-file answered the wrong number of questions"))?;
         let theirs = match fetched {
-            Ok(_) => git.commit(&format!("refs/remotes/origin/{BRANCH}"))?,
+            Ok(_) => there,
             // An empty remote (the first push, at `sync init`, did not get
             // there): this device's practice goes out.
             Err(_) if remote_is_empty(&git)? => None,
             Err(f) => return Err(offline(&git, &f.said()).into()),
         };
-        {
-            let _lock = DataLock::acquire(&root.join("rapport.lock"))?;
-            // What was saved here while git fetched.
-            synced.put_back(&guard::keep_sealed_here(&git, codec, now)?);
-            settle_rewitness(store, now)?;
-            synced.brought_back.extend(missing::bring_back(&git, codec)?);
-            synced.entries_back_here += kept::keep_logs_whole(&git, codec)?;
-            synced.older_put_back.extend(older::keep_newer(&git, codec)?);
-            work::commit_local(&git, codec, now)?;
-            let head = git.commit("HEAD")?;
-            let Some(mut head) = head else {
-                bail!("this device's practice has no commit yet; run `rapport sync` again")
-            };
-            // What was held back and can be merged here now (this device
-            // was updated, say) is merged in.
-            if let Some(settled) = held::settle_commit(&git, codec, &head, now)? {
-                work::checkout(&git, &head, &settled, Some(&head))?;
-                settle_rewitness(store, now)?;
-                head = settled;
+        // The remote's branch is this device's, or one it holds already:
+        // the last sync's, say, under what this sync committed.
+        let up_to_date = match (&theirs, &head) {
+            (None, _) => true,
+            (Some(t), Some(h)) => t == h || parent.as_ref() == Some(t) || git.is_ancestor(t, h)?,
+            (Some(_), None) => false,
+        };
+        let head = match head {
+            // Nothing to merge and nothing held back: what was saved here
+            // while git fetched waits for the next sync, and nothing in the
+            // folder is written now.
+            Some(head) if up_to_date && held_tree.is_none() => {
+                held_unknown = false;
+                head
             }
-            if let Some(theirs) = &theirs
-                && !git.is_ancestor(theirs, &head)?
-            {
-                let target = merge(&git, codec, &head, theirs, now)?;
-                work::checkout(&git, &head, &target, Some(&head))?;
-                seal_process_notes(store, &git, codec, &head, &target, now)?;
-                let (notes, conflicts, finalised, records) = work::notes_between(&git, codec, Some(&head), &target)?;
-                synced.notes_in += notes;
-                synced.records_in += records;
-                synced.conflicts += conflicts;
-                synced.finalised_changed += finalised;
-                synced.merged(store, &git, codec, &head, theirs, &target)?;
-                settle_rewitness(store, now)?;
-                work::commit_local(&git, codec, now)?;
+            _ => {
+                let _lock = DataLock::acquire(&root.join("rapport.lock"))?;
+                anything_new = true;
+                // What was saved here while git fetched.
+                guard_and_commit(store, &git, codec, now, &mut synced)?;
+                let head = git.commit("HEAD")?;
+                let Some(mut head) = head else {
+                    bail!("this device's practice has no commit yet; run `rapport sync` again")
+                };
+                // What was held back and can be merged here now (this device
+                // was updated, say) is merged in.
+                if held_tree.is_some()
+                    && let Some(settled) = held::settle_commit(&git, codec, &head, now)?
+                {
+                    work::checkout(&git, &head, &settled, Some(&head))?;
+                    settle_rewitness(store, now)?;
+                    head = settled;
+                }
+                if let Some(theirs) = &theirs
+                    && !up_to_date
+                {
+                    let target = merge(&git, codec, &head, theirs, now)?;
+                    work::checkout(&git, &head, &target, Some(&head))?;
+                    seal_process_notes(store, &git, codec, &head, &target, now)?;
+                    let (notes, conflicts, finalised, records) =
+                        work::notes_between(&git, codec, Some(&head), &target)?;
+                    synced.notes_in += notes;
+                    synced.records_in += records;
+                    synced.conflicts += conflicts;
+                    synced.finalised_changed += finalised;
+                    synced.merged(store, &git, codec, &head, theirs, &target)?;
+                    settle_rewitness(store, now)?;
+                    work::commit_local(&git, codec, now, None)?;
+                }
+                held_unknown = true;
+                git.commit("HEAD")?.expect("committed")
             }
-        }
-        let head = git.commit("HEAD")?.expect("committed");
+        };
         if theirs.as_deref() == Some(head.as_str()) {
             break;
         }
@@ -131,7 +156,13 @@ fn sync_once(store: &Store, now: NaiveDateTime) -> Result<Synced> {
             Ok(_) => {
                 synced.notes_out += out;
                 synced.records_out += records_out;
-                let _ = git.output(&["fetch", "-q", "origin"], None);
+                // Git notes where the remote's branch is now as it pushes,
+                // where the remote's settings say so (`sync init` and `sync
+                // clone` set them); elsewhere it is noted here.
+                if settings.get("remote.origin.fetch") != Some("+refs/heads/*:refs/remotes/origin/*") {
+                    git.run(&["update-ref", &format!("refs/remotes/origin/{BRANCH}"), &head])?;
+                }
+                anything_new = true;
                 break;
             }
             // The remote moved on since the fetch: fetch and merge again.
@@ -140,10 +171,36 @@ fn sync_once(store: &Store, now: NaiveDateTime) -> Result<Synced> {
         }
     }
     state::set_last_sync(root, now)?;
-    git.maintain();
+    // Nothing new in the repository: nothing for git to pack.
+    if anything_new {
+        git.maintain();
+    }
     synced.key_kept_aside = super::key::pending(root);
-    synced.held = held::still(&git, codec, "HEAD", now)?;
+    // Looked at already, for the last commit, when nothing was held.
+    if held_unknown {
+        synced.held = held::still(&git, codec, "HEAD", now)?;
+    }
     Ok(synced)
+}
+
+/// Every guard, then this device's changes committed (call under the
+/// folder's lock), over one look at the folder: a finalised note changed
+/// outside Rapport is put back as sealed, a client file removed outside
+/// Rapport brought back, the logs kept whole, an older copy of a client
+/// file put back. Returns whether anything was committed.
+fn guard_and_commit(store: &Store, git: &Git, codec: Codec, now: NaiveDateTime, synced: &mut Synced) -> Result<bool> {
+    // The first process note makes the setup files name `process/`:
+    // written before the look, so that it sees them.
+    tracked::write_setup(git.root())?;
+    work::finish_moving(git)?;
+    let look = Look::take(git)?;
+    synced.put_back(&guard::keep_sealed_here(git, codec, &look, now)?);
+    let witnessed = settle_rewitness(store, now)?;
+    synced.brought_back.extend(missing::bring_back(git, codec, &look)?);
+    synced.entries_back_here += kept::keep_logs_whole(git, codec, &look)?;
+    synced.older_put_back.extend(older::keep_newer(git, codec, &look)?);
+    // A seal witnessed again changed the ledger since the look.
+    work::commit_local(git, codec, now, (!witnessed).then_some(&look))
 }
 
 /// `rapport sync keep-this CLIENT`: lets go every version of the client
@@ -356,9 +413,9 @@ fn conflicted(stdout: &str) -> Vec<String> {
 /// Witnesses in the ledger the seals a merge made or kept (see
 /// [`crate::domain::merge::Merged::rewitness`]): only a seal still in the
 /// client's file, whole, for a note the ledger already knows sealed.
-fn settle_rewitness(store: &Store, now: NaiveDateTime) -> Result<()> {
+fn settle_rewitness(store: &Store, now: NaiveDateTime) -> Result<bool> {
     let path = state::rewitness_file(store.root());
-    let Ok(text) = std::fs::read_to_string(&path) else { return Ok(()) };
+    let Ok(text) = std::fs::read_to_string(&path) else { return Ok(false) };
     let mut entries = Vec::new();
     for line in text.lines() {
         let [stem, session, hash] = line.split(' ').collect::<Vec<_>>()[..] else { continue };
@@ -391,5 +448,5 @@ fn settle_rewitness(store: &Store, now: NaiveDateTime) -> Result<()> {
         }
     }
     std::fs::remove_file(&path).or_else(|e| if e.kind() == std::io::ErrorKind::NotFound { Ok(()) } else { Err(e) })?;
-    Ok(())
+    Ok(!entries.is_empty())
 }

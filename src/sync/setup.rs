@@ -8,7 +8,7 @@ use anyhow::{Context, Result, bail};
 use chrono::NaiveDateTime;
 
 use super::codec::Codec;
-use super::git::Git;
+use super::git::{Git, Settings};
 use super::tracked::INFO_ATTRIBUTES;
 use super::{BRANCH, host_name, state, work};
 use crate::progress::Progress;
@@ -49,7 +49,8 @@ fn credentials(f: &super::git::Failed) -> String {
 /// Registers Rapport's merge, keeps links out and makes commits possible
 /// on a machine with no git identity. Run at every sync, so the merge
 /// driver follows the rapport program if it moves.
-pub fn configure(git: &Git) -> Result<()> {
+/// Returns the settings as they stand after it, for the rest of the sync.
+pub fn configure(git: &Git) -> Result<Settings> {
     let exe = std::env::current_exe().context("finding the rapport program, for git's merge driver")?;
     let driver = format!(
         "{} --data-dir {} sync merge-driver %O %A %B %P",
@@ -57,7 +58,7 @@ pub fn configure(git: &Git) -> Result<()> {
         shell_words::quote(&git.root().to_string_lossy())
     );
     // One read of the repository's settings; a write only for what differs.
-    let local = git.local_configs()?;
+    let mut settings = git.settings()?;
     for (key, value) in [
         ("merge.rapport.name", "Rapport's merge of client records, the ledger and the audit log"),
         ("merge.rapport.driver", driver.as_str()),
@@ -72,8 +73,10 @@ pub fn configure(git: &Git) -> Result<()> {
         ("gc.auto", "0"),
         ("maintenance.auto", "false"),
     ] {
-        if local.get(key).map(String::as_str) != Some(value) {
+        if settings.local(key) != Some(value) {
             git.set_config(key, value)?;
+            settings.local.insert(key.to_ascii_lowercase(), value.to_string());
+            settings.all.insert(key.to_ascii_lowercase(), value.to_string());
         }
     }
     // The remote can change `.gitattributes`, never `.git/info/attributes`.
@@ -83,14 +86,15 @@ pub fn configure(git: &Git) -> Result<()> {
         write_atomic(&info.join("attributes"), INFO_ATTRIBUTES.as_bytes())?;
     }
     let host = host_name();
-    let set = |key: &str| local.get(key).is_some_and(|v| !v.is_empty());
-    if !set("user.name") && git.config("user.name")?.is_none_or(|n| n.is_empty()) {
-        git.set_config("user.name", &format!("Rapport on {host}"))?;
+    for (key, value) in [("user.name", format!("Rapport on {host}")), ("user.email", format!("rapport@{host}.invalid"))]
+    {
+        if settings.get(key).is_none_or(str::is_empty) {
+            git.set_config(key, &value)?;
+            settings.local.insert(key.to_string(), value.clone());
+            settings.all.insert(key.to_string(), value);
+        }
     }
-    if !set("user.email") && git.config("user.email")?.is_none_or(|e| e.is_empty()) {
-        git.set_config("user.email", &format!("rapport@{host}.invalid"))?;
-    }
-    Ok(())
+    Ok(settings)
 }
 
 /// Refuses a data folder that is a git repository already, but for one a
@@ -175,7 +179,7 @@ pub fn init(store: &Store, remote: &str, now: NaiveDateTime, progress: &mut dyn 
         super::tracked::write_setup(root)?;
         state::write_tag(root, &tag)?;
         crash::point("sync-init.commit");
-        work::commit_local(&git, Codec::new(keys), now)?;
+        work::commit_local(&git, Codec::new(keys), now, None)?;
         crash::point("sync-init.finish");
         state::end_setting_up(root)
     };

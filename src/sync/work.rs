@@ -10,20 +10,25 @@ use chrono::NaiveDateTime;
 
 use super::codec::Codec;
 use super::git::Git;
+use super::look::Look;
 use super::tracked::{self, Part};
 use super::{BRANCH, host_name};
 
-/// Commits every change to the synced files; the new commit, or none when
-/// nothing changed. A client file that cannot be read is not committed and
+/// Commits every change to the synced files; whether there was any. A client file that cannot be read is not committed and
 /// stops the sync (a merge could otherwise write over its changes), and so
-/// does, in an encrypted practice, a log with a plain line.
-pub fn commit_local(git: &Git, codec: Codec, now: NaiveDateTime) -> Result<Option<String>> {
+/// does, in an encrypted practice, a log with a plain line. With `look`,
+/// taken since the last commit with nothing written after it but what the
+/// guards wrote for what it found, git is not asked again what it lists,
+/// and nothing is staged when it found nothing changed and no new file.
+pub fn commit_local(git: &Git, codec: Codec, now: NaiveDateTime, look: Option<&Look>) -> Result<bool> {
     // The first process note makes the setup files name `process/`.
     tracked::write_setup(git.root())?;
+    let look = look.filter(|l| !l.blinkered);
     let on_disk: BTreeSet<String> = tracked::on_disk(git.root()).into_iter().collect();
-    let listed = git.run_bytes(&["ls-files", "-z"])?;
-    let listed: BTreeSet<String> =
-        listed.split(|b| *b == 0).filter(|p| !p.is_empty()).map(|p| String::from_utf8_lossy(p).into_owned()).collect();
+    let listed = match look {
+        Some(look) => look.listed.clone(),
+        None => ls_files(git)?,
+    };
     // Versions held back are only in git, never in the folder; and this
     // device's key file never goes back over one from the remote that
     // waits to be accepted.
@@ -32,6 +37,10 @@ pub fn commit_local(git: &Git, codec: Codec, now: NaiveDateTime) -> Result<Optio
         let key_waiting = key_waits && p == crate::store::crypt::IDENTITY_FILE;
         !super::held::is_held(p) && !key_waiting
     };
+    let new_here: BTreeSet<&String> = on_disk.iter().filter(|p| stays(p) && !listed.contains(*p)).collect();
+    if look.is_some_and(|l| l.changed.is_empty()) && new_here.is_empty() {
+        return Ok(false);
+    }
     // The folders of the record whole (git stats only what changed, with
     // its index and untracked cache), and each file at the top by name.
     let mut spec: BTreeSet<String> = BTreeSet::new();
@@ -50,19 +59,20 @@ pub fn commit_local(git: &Git, codec: Codec, now: NaiveDateTime) -> Result<Optio
     };
     add(&spec)?;
     // A file of the record git left out of a folder (an ignore rule from
-    // elsewhere) is named to git: it takes it, or says why not.
-    let listed = git.run_bytes(&["ls-files", "-z"])?;
-    let listed: BTreeSet<String> =
-        listed.split(|b| *b == 0).filter(|p| !p.is_empty()).map(|p| String::from_utf8_lossy(p).into_owned()).collect();
-    let left_out: BTreeSet<String> = on_disk.iter().filter(|p| stays(p) && !listed.contains(*p)).cloned().collect();
-    if !left_out.is_empty() {
-        add(&left_out)?;
+    // elsewhere) is named to git: it takes it, or says why not. Only a
+    // file git did not list before can have been left out.
+    if !new_here.is_empty() {
+        let listed = ls_files(git)?;
+        let left_out: BTreeSet<String> = new_here.into_iter().filter(|p| !listed.contains(*p)).cloned().collect();
+        if !left_out.is_empty() {
+            add(&left_out)?;
+        }
     }
     let staged = git.run_bytes(&["diff", "--cached", "--name-only", "-z", "--no-renames"])?;
     let staged: Vec<String> =
         staged.split(|b| *b == 0).filter(|p| !p.is_empty()).map(|p| String::from_utf8_lossy(p).into_owned()).collect();
     if staged.is_empty() {
-        return Ok(None);
+        return Ok(false);
     }
     let mut held_here = Vec::new();
     let mut held_here_process = 0;
@@ -74,7 +84,7 @@ pub fn commit_local(git: &Git, codec: Codec, now: NaiveDateTime) -> Result<Optio
         let _ = git.output(&["reset", "-q", "--", &format!(":(literal){path}")], None);
     }
     if staged.is_empty() {
-        return Ok(None);
+        return Ok(false);
     }
     for path in &staged {
         let why = match codec.part(path) {
@@ -133,12 +143,20 @@ pub fn commit_local(git: &Git, codec: Codec, now: NaiveDateTime) -> Result<Optio
             bail!("git could not commit this device's changes: {}", f.said());
         }
     }
-    if let Some(head) = git.commit("HEAD")?
+    if !held_here.is_empty()
+        && let Some(head) = git.commit("HEAD")?
         && let Some(next) = super::held::hold_here(git, codec, &head, &held_here, now)?
     {
         move_branch(git, &next, Some(&head))?;
+        return Ok(true);
     }
-    git.commit("HEAD")
+    Ok(committed > 0)
+}
+
+/// Every path git's index lists.
+fn ls_files(git: &Git) -> Result<BTreeSet<String>> {
+    let listed = git.run_bytes(&["ls-files", "-z"])?;
+    Ok(listed.split(|b| *b == 0).filter(|p| !p.is_empty()).map(|p| String::from_utf8_lossy(p).into_owned()).collect())
 }
 
 /// The empty tree, to compare a first version with.
@@ -181,8 +199,14 @@ pub fn checkout(git: &Git, from: &str, to: &str, old_branch: Option<&str>) -> Re
 }
 
 /// Points the branch at `to` (only if it still points at `old`) and the
-/// index with it, leaving the folder's files as they are.
+/// index with it, leaving the folder's files as they are. A mark in
+/// `.git/rapport/` says so meanwhile: a move cut short (a kill between the
+/// two) leaves git's index behind the branch, which the next sync puts
+/// right before it looks at the folder (see [`finish_moving`]).
 pub fn move_branch(git: &Git, to: &str, old: Option<&str>) -> Result<()> {
+    let mark = moving_mark(git);
+    crate::store::atomic::create_private_dir(&super::state::dir(git.root()))?;
+    crate::store::atomic::write_atomic(&mark, format!("{to}\n").as_bytes())?;
     let branch = format!("refs/heads/{BRANCH}");
     let mut args = vec!["update-ref", "-m", "rapport sync", branch.as_str(), to];
     if let Some(old) = old {
@@ -191,7 +215,30 @@ pub fn move_branch(git: &Git, to: &str, old: Option<&str>) -> Result<()> {
     git.run(&args)?;
     git.run(&["reset", "-q"])?;
     let _ = git.output(&["update-index", "-q", "--refresh"], None)?;
-    Ok(())
+    remove_if_there(&mark)
+}
+
+/// Finishes a move of the branch cut short (see [`move_branch`]): git's
+/// index is made the branch's again, so that it stages nothing but what
+/// changed in the folder. Call under the folder's lock.
+pub fn finish_moving(git: &Git) -> Result<()> {
+    let mark = moving_mark(git);
+    if mark.symlink_metadata().is_err() {
+        return Ok(());
+    }
+    git.run(&["reset", "-q"])?;
+    remove_if_there(&mark)
+}
+
+fn moving_mark(git: &Git) -> std::path::PathBuf {
+    super::state::dir(git.root()).join("moving-branch")
+}
+
+fn remove_if_there(path: &std::path::Path) -> Result<()> {
+    match std::fs::remove_file(path) {
+        Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(e.into()),
+        _ => Ok(()),
+    }
 }
 
 /// How many notes (sessions) the client files of `to` hold that those of
@@ -204,22 +251,39 @@ pub fn notes_between(git: &Git, codec: Codec, from: Option<&str>, to: &str) -> R
         None => empty_tree(git)?,
     };
     let (mut notes, mut conflicts, mut finalised, mut records) = (0, 0, 0, 0);
-    for c in tracked::changes(git, &base, to)? {
-        let Some(Part::Client(stem)) = codec.part(&c.path) else { continue };
-        let read = |rev: Option<&str>| -> Option<crate::domain::ClientRecord> {
-            let bytes = git.blob(rev?, &c.path).ok()??;
-            codec.record(&c.path, &stem, &bytes).ok()
-        };
-        let (Some(after), before) = (read(Some(to)), read(from)) else { continue };
-        let had = |id: &str| before.as_ref().is_some_and(|b| b.sessions.iter().any(|s| s.id.as_str() == id));
-        let new = after.sessions.iter().filter(|s| !had(s.id.as_str())).count();
-        notes += new;
-        // A record changed otherwise: a task, a detail, an appointment.
-        records += usize::from(new == 0);
-        let new_conflicts: Vec<_> =
-            after.conflicts.iter().filter(|c| !before.as_ref().is_some_and(|b| b.conflicts.contains(c))).collect();
-        conflicts += new_conflicts.len();
-        finalised += new_conflicts.iter().filter(|c| c.kind == crate::domain::ConflictKind::Finalised).count();
+    let clients: Vec<(String, String)> = tracked::changes(git, &base, to)?
+        .into_iter()
+        .filter_map(|c| match codec.part(&c.path) {
+            Some(Part::Client(stem)) => Some((c.path, stem)),
+            _ => None,
+        })
+        .collect();
+    // Both versions of each client file, with one git for a few dozen
+    // files (a few MB at most in memory).
+    for chunk in clients.chunks(64) {
+        let mut specs = Vec::new();
+        for (path, _) in chunk {
+            specs.push(format!("{to}:{path}"));
+            if let Some(from) = from {
+                specs.push(format!("{from}:{path}"));
+            }
+        }
+        let mut blobs = git.blobs(&specs)?.into_iter();
+        for (path, stem) in chunk {
+            let after = blobs.next().flatten();
+            let before = if from.is_some() { blobs.next().flatten() } else { None };
+            let read = |bytes: Option<Vec<u8>>| codec.record(path, stem, &bytes?).ok();
+            let (Some(after), before) = (read(after), read(before)) else { continue };
+            let had = |id: &str| before.as_ref().is_some_and(|b| b.sessions.iter().any(|s| s.id.as_str() == id));
+            let new = after.sessions.iter().filter(|s| !had(s.id.as_str())).count();
+            notes += new;
+            // A record changed otherwise: a task, a detail, an appointment.
+            records += usize::from(new == 0);
+            let new_conflicts: Vec<_> =
+                after.conflicts.iter().filter(|c| !before.as_ref().is_some_and(|b| b.conflicts.contains(c))).collect();
+            conflicts += new_conflicts.len();
+            finalised += new_conflicts.iter().filter(|c| c.kind == crate::domain::ConflictKind::Finalised).count();
+        }
     }
     Ok((notes, conflicts, finalised, records))
 }
