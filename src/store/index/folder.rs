@@ -47,6 +47,11 @@ pub(crate) const RECENT_CAP: u64 = 32 << 20;
 /// at most 16 MiB.
 pub(crate) const WITNESS_CAP: u64 = 16 << 20;
 
+/// What an index file of an encrypted practice begins with: its format,
+/// then what [`crate::store::crypt::Keys::seal_index_file`] made of it.
+/// (The search segment has a format of its own, sealed block by block.)
+const SEALED: &[u8; 8] = b"RAPIDX01";
+
 /// Removes whatever stands at `path` unless it is a real folder: a link is
 /// removed itself, never what it points to.
 fn remove_unless_folder(path: &Path) {
@@ -112,8 +117,33 @@ impl IndexDir {
     fn read_file(&self, path: &Path, cap: u64) -> Option<Option<Vec<u8>>> {
         let Some(bytes) = self.read_raw(path, cap)? else { return Some(None) };
         match &self.keys {
-            Some(k) => k.decrypt(&bytes).map(Some),
+            Some(_) => self.open_sealed(path, &bytes).map(Some),
             None => Some(Some(bytes)),
+        }
+    }
+
+    /// What binds a sealed index file to its name in the index folder: a
+    /// file put in another's place does not open.
+    fn context(&self, path: &Path) -> Vec<u8> {
+        let name = path.strip_prefix(&self.dir).unwrap_or(path);
+        [&SEALED[..], name.as_os_str().as_encoded_bytes()].concat()
+    }
+
+    /// `plain` sealed as index file `path` (or a line of it) when the
+    /// folder is encrypted, as it is otherwise.
+    pub(super) fn seal(&self, path: &Path, plain: &[u8]) -> anyhow::Result<Vec<u8>> {
+        match &self.keys {
+            Some(k) => Ok([&SEALED[..], &k.seal_index_file(&self.context(path), plain)?].concat()),
+            None => Ok(plain.to_vec()),
+        }
+    }
+
+    /// What [`Self::seal`] sealed as `path`, or None when it did not (an
+    /// index file of an older Rapport, an age file, is one: it is rebuilt).
+    pub(super) fn open_sealed(&self, path: &Path, sealed: &[u8]) -> Option<Vec<u8>> {
+        match &self.keys {
+            Some(k) => k.open_index_file(&self.context(path), sealed.strip_prefix(SEALED)?),
+            None => Some(sealed.to_vec()),
         }
     }
 
@@ -164,9 +194,9 @@ impl IndexDir {
     /// its folder; never through a link.
     pub fn write_bytes(&self, path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
         self.make_folder_of(path)?;
+        // Derived data: atomic, but not worth an fsync; a torn index is rebuilt.
         match &self.keys {
-            // Derived data: atomic, but not worth an fsync; a torn index is rebuilt.
-            Some(k) => write_atomic_unsynced(path, &k.encrypt(bytes)),
+            Some(_) => write_atomic_unsynced(path, &self.seal(path, bytes)?),
             None => write_atomic_unsynced(path, bytes),
         }
     }
