@@ -7,6 +7,7 @@ mod common;
 
 use std::fs;
 use std::path::Path;
+use std::time::Duration;
 
 use common::encrypted::{self, PASS};
 use common::{ok, scene};
@@ -124,6 +125,76 @@ fn recent_search_lines_taken_away_by_another_program_make_the_index_rebuilt_not_
         let found = search(d, pass, "zebra");
         assert!(found.contains("Ann Byrne"), "{pass:?}: {found}");
     }
+}
+
+/// What another program does to an index file: writes `bytes` in its
+/// place, leaving the time a moment past the one Rapport left. (On a disk
+/// whose clock ticks coarsely, a program writing the same length within
+/// the same tick as Rapport leaves the time as it was, and is not seen:
+/// the time is set here so that the test does not hang on the machine's
+/// speed.)
+fn written_by_another_program(path: &Path, bytes: &[u8]) {
+    let before = fs::metadata(path).unwrap().modified().unwrap();
+    fs::write(path, bytes).unwrap();
+    fs::File::options().write(true).open(path).unwrap().set_modified(before + Duration::from_secs(1)).unwrap();
+}
+
+#[test]
+fn recent_search_lines_emptied_or_replaced_by_another_program_hide_no_note() {
+    for pass in [None, Some(encrypted::PASS)] {
+        for damage in ["emptied", "another file's", "an older copy"] {
+            let s = scene();
+            let d = &s.data;
+            two_clients(d, None);
+            if pass.is_some() {
+                encrypted::ok(d, pass, &["encrypt", "--yes"]);
+            }
+            let run = |args: &[&str]| {
+                let out = encrypted::run_at(d, NOW, pass, args);
+                assert!(out.status.success(), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
+            };
+            // Every note in the segment; then one saved since, in the recent lines.
+            run(&["doctor", "--reindex"]);
+            run(&["note", "ann", "--at", "2026-11-26 12:00", "--yes", "--topic", "zebra crossing"]);
+            let recent = d.join("index/search-recent.tsv");
+            let older = fs::read(&recent).unwrap();
+            run(&["note", "bea", "--at", "2026-11-26 13:00", "--yes", "--topic", "quokka selfies"]);
+            let bytes = match damage {
+                "emptied" => Vec::new(),
+                "another file's" => fs::read(d.join("index/names.tsv")).unwrap(),
+                _ => older,
+            };
+            written_by_another_program(&recent, &bytes);
+            let found = search(d, pass, "quokka");
+            assert!(found.contains("Bea Quill · "), "{pass:?}, {damage}: {found}");
+            let found = search(d, pass, "zebra");
+            assert!(found.contains("Ann Byrne · "), "{pass:?}, {damage}: {found}");
+            let found = search(d, pass, "allotment");
+            assert!(found.contains("Ann Byrne") && found.contains("Bea Quill"), "{pass:?}, {damage}: {found}");
+        }
+    }
+}
+
+#[test]
+fn a_byte_flipped_in_a_client_id_of_the_plain_search_index_is_not_believed() {
+    let s = scene();
+    let d = &s.data;
+    two_clients(d, None);
+    // Every note in the segment, none in the recent lines.
+    ok(d, NOW, &["doctor", "--reindex"]);
+    let before = search(d, None, "allotment");
+    assert!(before.contains("Ann Byrne") && before.contains("Bea Quill"), "{before}");
+    let path = d.join("index/search.seg");
+    let good = fs::read(&path).unwrap();
+    // The notes are the last block: it names each note's client.
+    let notes = blocks(&good).pop().unwrap();
+    let at = notes.start + memchr::memmem::find(&good[notes], b"ann-byrne").expect("the notes name their client");
+    let mut bad = good.clone();
+    bad[at] ^= 1;
+    written_by_another_program(&path, &bad);
+    assert_eq!(search(d, None, "allotment"), before, "the same hits, and nothing else");
+    assert_eq!(fs::read(&path).unwrap(), good, "built again, the same bytes");
+    assert_eq!(search(d, None, "marmalade"), ok(d, NOW, &["search", "marmalade", "--client", "ann"]));
 }
 
 #[test]

@@ -25,7 +25,8 @@ impl IndexDir {
     ) -> anyhow::Result<Vec<IndexEntry>> {
         let state = self.state();
         let old = state.and_then(|_| self.entries());
-        let rebuild = old.is_none() || !self.has_text();
+        // The search text too is rebuilt when another program changed it.
+        let rebuild = old.is_none() || !state.is_some_and(|s| self.text_believed(&s));
         // Keyed by file name: the id is only known once a file is read.
         let mut by_file: BTreeMap<String, IndexEntry> =
             old.unwrap_or_default().into_iter().map(|e| (e.file.clone(), e)).collect();
@@ -63,16 +64,23 @@ impl IndexDir {
             others: seen.others,
             written: [0; 4],
             rows: [0; 2],
+            search: state.map_or([0; 4], |s| s.search),
         };
         // The index is derived: one that cannot be written now (a full disk)
         // is written next time; the answer stands either way. The text goes
         // first and the state last, so what was not written is done again.
         let _ = (|| -> anyhow::Result<()> {
-            if rebuild {
-                self.rebuild_text(&lines)?;
-            } else if !changed.is_empty() {
-                self.replace_text(&changed, &lines)?;
-            }
+            let new_state = match state {
+                _ if rebuild => {
+                    self.rebuild_text(&lines)?;
+                    State { search: self.search_written(), ..new_state }
+                }
+                Some(state) if !changed.is_empty() => {
+                    self.replace_text(&state, &changed, &lines)?;
+                    State { search: self.search_written(), ..new_state }
+                }
+                _ => new_state,
+            };
             if rebuild || !changed.is_empty() {
                 self.write_entries(entries.clone())?;
             } else if state.is_none_or(|s| self.pages(&s).is_none()) {
@@ -104,7 +112,7 @@ impl IndexDir {
         seen: super::super::Others,
     ) -> anyhow::Result<bool> {
         let Some(state) = self.state() else { return Ok(false) };
-        if IndexMark::of(&state) != mark || !self.has_text() || self.pages(&state).is_none() {
+        if IndexMark::of(&state) != mark || !self.text_believed(&state) || self.pages(&state).is_none() {
             return Ok(false);
         }
         let Some(stamps) = self.stamps() else { return Ok(false) };
@@ -154,7 +162,7 @@ impl IndexDir {
             error: None,
             read_only: false,
         };
-        self.replace_text(&BTreeSet::from([id.clone()]), &BTreeMap::from([(id, text_lines(record))]))?;
+        self.replace_text(&state, &BTreeSet::from([id.clone()]), &BTreeMap::from([(id, text_lines(record))]))?;
         if renamed {
             self.update_name(ClientName::of(&entry))?;
         }
@@ -162,7 +170,8 @@ impl IndexDir {
         self.log_entry(&entry.file.clone(), Some(entry))?;
         let clients = path.parent().map_or(0, folder_mtime);
         let clients_mtime = if state.clients_mtime == before { clients } else { 0 };
-        self.write_state(&State { generation: state.generation + 1, clients_mtime, ..state })
+        let search = self.search_written();
+        self.write_state(&State { generation: state.generation + 1, clients_mtime, search, ..state })
     }
 
     /// Puts `name` in the names file, if it is not there as it is.
@@ -190,7 +199,7 @@ impl IndexDir {
         // first, so an erasure stopped part way (the client gone from the
         // index, their file still there) is found whole again by that pass.
         self.write_state(&State { generation: state.generation + 1, clients_mtime: 0, ..state })?;
-        self.erase_text(id.as_str())?;
+        self.erase_text(&state, id.as_str())?;
         if let Some(mut names) = self.names() {
             names.retain(|n| n.id.as_str() != id.as_str());
             self.write_names(&names)?;
@@ -199,7 +208,8 @@ impl IndexDir {
         let mut entries = self.entries().unwrap_or_default();
         entries.retain(|e| e.id.as_str() != id.as_str());
         self.write_entries(entries)?;
-        self.write_state(&State { generation: state.generation + 2, clients_mtime: 0, ..state })
+        let search = self.search_written();
+        self.write_state(&State { generation: state.generation + 2, clients_mtime: 0, search, ..state })
     }
 }
 
