@@ -27,7 +27,7 @@ pub(crate) const WITNESS: &str = "witness";
 // age adds to an encrypted file; a file over it is damage, and the index is
 // rebuilt.
 
-/// `state.json`: about 100 bytes.
+/// `state.json`: about 250 bytes (300 sealed).
 pub(crate) const STATE_CAP: u64 = 64 << 10;
 /// `names.tsv`: about 100 bytes a client (150 KB at 1,500 clients; 100,000
 /// clients with long names fit).
@@ -266,6 +266,29 @@ mod tests {
         let e = index.write_bytes(&path, b"ours").unwrap_err();
         assert!(e.to_string().contains("link"), "{e}");
         assert_eq!(fs::read(outside.join("ann")).unwrap(), b"theirs");
+    }
+
+    #[test]
+    fn an_encrypted_index_file_names_nothing_and_opens_only_in_its_own_place() {
+        let tmp = tempfile::tempdir().unwrap();
+        let keys = std::sync::Arc::new(crate::store::crypt::Keys::generate().unwrap());
+        let index = IndexDir::new(tmp.path(), Some(keys.clone()));
+        let names = b"ann-byrne\tAnn Byrne\n";
+        index.write_bytes(&index.path("names.tsv"), names).unwrap();
+        let sealed = fs::read(index.path("names.tsv")).unwrap();
+        assert!(sealed.starts_with(SEALED) && memchr::memmem::find(&sealed, b"Byrne").is_none());
+        assert_eq!(index.read_bytes(&index.path("names.tsv"), NAMES_CAP).unwrap(), names);
+        // Put in another file's place, it does not open.
+        fs::write(index.path("state.json"), &sealed).unwrap();
+        assert_eq!(index.read_bytes(&index.path("state.json"), STATE_CAP), None);
+        // Nor does an age file, as the index was written before, nor one
+        // sealed with another practice's key.
+        fs::write(index.path("names.tsv"), keys.encrypt(names)).unwrap();
+        assert_eq!(index.read_bytes(&index.path("names.tsv"), NAMES_CAP), None);
+        let other =
+            IndexDir::new(tmp.path(), Some(std::sync::Arc::new(crate::store::crypt::Keys::generate().unwrap())));
+        other.write_bytes(&other.path("names.tsv"), names).unwrap();
+        assert_eq!(index.read_bytes(&index.path("names.tsv"), NAMES_CAP), None);
     }
 
     #[test]
