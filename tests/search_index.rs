@@ -7,10 +7,9 @@ mod common;
 
 use std::fs;
 use std::path::Path;
-use std::time::Duration;
 
 use common::encrypted::{self, PASS};
-use common::{ok, scene};
+use common::{ok, scene, written_by_another_program};
 
 const NOW: &str = "2026-11-27 09:35";
 
@@ -125,18 +124,6 @@ fn recent_search_lines_taken_away_by_another_program_make_the_index_rebuilt_not_
         let found = search(d, pass, "zebra");
         assert!(found.contains("Ann Byrne"), "{pass:?}: {found}");
     }
-}
-
-/// What another program does to an index file: writes `bytes` in its
-/// place, leaving the time a moment past the one Rapport left. (On a disk
-/// whose clock ticks coarsely, a program writing the same length within
-/// the same tick as Rapport leaves the time as it was, and is not seen:
-/// the time is set here so that the test does not hang on the machine's
-/// speed.)
-fn written_by_another_program(path: &Path, bytes: &[u8]) {
-    let before = fs::metadata(path).unwrap().modified().unwrap();
-    fs::write(path, bytes).unwrap();
-    fs::File::options().write(true).open(path).unwrap().set_modified(before + Duration::from_secs(1)).unwrap();
 }
 
 #[test]

@@ -309,9 +309,19 @@ impl IndexDir {
         self.read_json::<State>(STATE, STATE_CAP).filter(|s| s.version == INDEX_VERSION)
     }
 
+    /// Writes `state`, with the summaries' and the page list's time and
+    /// length as they are now: a caller that did not write them must know
+    /// them to be as Rapport left them (see [`Self::summaries_believed`]),
+    /// or another program's change would be believed from then on.
     pub(crate) fn write_state(&self, state: &State) -> anyhow::Result<()> {
         let state = State { written: self.written(), rows: self.rows_written(), ..*state };
         self.write_bytes(&self.path(STATE), &serde_json::to_vec(&state)?)
+    }
+
+    /// The summaries and their log are as Rapport left them when it wrote
+    /// `state`.
+    pub(super) fn summaries_believed(&self, state: &State) -> bool {
+        state.written == self.written()
     }
 
     /// The summaries file's and the log's time and length now.
@@ -443,7 +453,9 @@ impl IndexDir {
     /// change to many of them. Call under the lock.
     pub fn check_next_time(&self) -> anyhow::Result<()> {
         match self.state() {
-            Some(state) => self.write_state(&State { clients_mtime: 0, ..state }),
+            Some(state) if self.summaries_believed(&state) => self.write_state(&State { clients_mtime: 0, ..state }),
+            // Changed by another program: stamped anew, they would be believed.
+            Some(_) => self.discard(),
             None => Ok(()),
         }
     }

@@ -152,6 +152,11 @@ impl IndexDir {
             // No usable index: the next look builds it whole.
             return Ok(());
         };
+        if !self.summaries_believed(&state) {
+            // Changed by another program: written again with this save's
+            // line, they would be believed. The next look builds them whole.
+            return self.discard();
+        }
         let stamp = Stamp::of(path)?;
         let id = record.client.id.clone();
         let entry = IndexEntry {
@@ -186,10 +191,11 @@ impl IndexDir {
     }
 
     /// Takes client `id` out of the index and the search text at once (call
-    /// under the lock). An index that cannot be read is removed whole: it is
-    /// rebuilt from the client files when next needed.
+    /// under the lock). An index that cannot be read, or whose summaries
+    /// another program changed, is removed whole: it is rebuilt from the
+    /// client files when next needed.
     pub fn remove_one(&self, id: &ClientId) -> anyhow::Result<()> {
-        let Some(state) = self.state() else {
+        let Some(state) = self.state().filter(|s| self.summaries_believed(s)) else {
             return match std::fs::remove_dir_all(&self.dir) {
                 Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(e.into()),
                 _ => Ok(()),
