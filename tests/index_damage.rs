@@ -11,7 +11,7 @@ use std::io::Write;
 use std::os::unix::fs::symlink;
 use std::path::Path;
 
-use common::{ok, scene};
+use common::{ok, scene, written_by_another_program};
 
 const NOW: &str = "2026-11-27 09:35";
 
@@ -104,19 +104,46 @@ fn a_linked_index_file_is_replaced_by_a_real_one_and_its_target_kept() {
 }
 
 #[test]
+fn summaries_changed_by_another_program_are_not_believed_after_the_next_save() {
+    let s = scene();
+    let d = &s.data;
+    ok(d, NOW, &["client", "add", "Ann Byrne"]);
+    ok(d, NOW, &["client", "add", "Bea Quill"]);
+    ok(d, NOW, &["appointment", "ann", "--at", "2026-11-27 14:00"]);
+    assert!(ok(d, NOW, &["agenda"]).contains("14:00  Ann Byrne"));
+    // Forged, the same length, in summaries written whole (no line of the
+    // log says otherwise): saved after, they must not be taken as Rapport's.
+    ok(d, NOW, &["doctor", "--reindex"]);
+    let path = d.join("index/clients.json");
+    let forged = fs::read_to_string(&path).unwrap().replace("Ann Byrne", "Zed Forge");
+    written_by_another_program(&path, forged.as_bytes());
+    ok(d, NOW, &["note", "bea", "--at", "2026-11-26 10:00", "--yes", "--topic", "walks help"]);
+    let agenda = ok(d, NOW, &["agenda"]);
+    assert!(agenda.contains("14:00  Ann Byrne") && !agenda.contains("Zed"), "{agenda}");
+    // Nor after a client is erased.
+    ok(d, NOW, &["doctor", "--reindex"]);
+    let forged = fs::read_to_string(&path).unwrap().replace("Ann Byrne", "Zed Forge");
+    written_by_another_program(&path, forged.as_bytes());
+    let out = common::rapport_at(d, NOW).args(["client", "delete", "bea"]).write_stdin("Bea Quill\n").output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let agenda = ok(d, NOW, &["agenda"]);
+    assert!(agenda.contains("14:00  Ann Byrne") && !agenda.contains("Zed"), "{agenda}");
+}
+
+#[test]
 fn an_index_state_far_larger_than_rapport_writes_is_not_used_and_is_rebuilt() {
     let s = scene();
     let d = &s.data;
     ann_with_a_sealed_note(d);
     let state = d.join("index/state.json");
     let written = fs::read_to_string(&state).unwrap();
-    assert!(written.len() < 300, "Rapport writes about 200 bytes: {written}");
+    assert!(written.len() < 450, "Rapport writes about 300 bytes: {written}");
     // Still valid JSON, but 100 KiB: more than a state file can be.
     fs::write(&state, format!("{written}{}", " ".repeat(100 * 1024))).unwrap();
 
     assert!(ok(d, NOW, &["client", "list"]).contains("Ann Byrne"));
     let now = fs::read_to_string(&state).unwrap();
-    assert!(now.len() < 200, "the oversized state was damage, and was written anew: {} bytes", now.len());
+    assert!(now.len() < 400, "the oversized state was damage, and was written anew: {} bytes", now.len());
 }
 
 #[test]

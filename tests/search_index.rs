@@ -9,7 +9,7 @@ use std::fs;
 use std::path::Path;
 
 use common::encrypted::{self, PASS};
-use common::{ok, scene};
+use common::{ok, scene, written_by_another_program};
 
 const NOW: &str = "2026-11-27 09:35";
 
@@ -124,6 +124,64 @@ fn recent_search_lines_taken_away_by_another_program_make_the_index_rebuilt_not_
         let found = search(d, pass, "zebra");
         assert!(found.contains("Ann Byrne"), "{pass:?}: {found}");
     }
+}
+
+#[test]
+fn recent_search_lines_emptied_or_replaced_by_another_program_hide_no_note() {
+    for pass in [None, Some(encrypted::PASS)] {
+        for damage in ["emptied", "another file's", "an older copy"] {
+            let s = scene();
+            let d = &s.data;
+            two_clients(d, None);
+            if pass.is_some() {
+                encrypted::ok(d, pass, &["encrypt", "--yes"]);
+            }
+            let run = |args: &[&str]| {
+                let out = encrypted::run_at(d, NOW, pass, args);
+                assert!(out.status.success(), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
+            };
+            // Every note in the segment; then one saved since, in the recent lines.
+            run(&["doctor", "--reindex"]);
+            run(&["note", "ann", "--at", "2026-11-26 12:00", "--yes", "--topic", "zebra crossing"]);
+            let recent = d.join("index/search-recent.tsv");
+            let older = fs::read(&recent).unwrap();
+            run(&["note", "bea", "--at", "2026-11-26 13:00", "--yes", "--topic", "quokka selfies"]);
+            let bytes = match damage {
+                "emptied" => Vec::new(),
+                "another file's" => fs::read(d.join("index/names.tsv")).unwrap(),
+                _ => older,
+            };
+            written_by_another_program(&recent, &bytes);
+            let found = search(d, pass, "quokka");
+            assert!(found.contains("Bea Quill · "), "{pass:?}, {damage}: {found}");
+            let found = search(d, pass, "zebra");
+            assert!(found.contains("Ann Byrne · "), "{pass:?}, {damage}: {found}");
+            let found = search(d, pass, "allotment");
+            assert!(found.contains("Ann Byrne") && found.contains("Bea Quill"), "{pass:?}, {damage}: {found}");
+        }
+    }
+}
+
+#[test]
+fn a_byte_flipped_in_a_client_id_of_the_plain_search_index_is_not_believed() {
+    let s = scene();
+    let d = &s.data;
+    two_clients(d, None);
+    // Every note in the segment, none in the recent lines.
+    ok(d, NOW, &["doctor", "--reindex"]);
+    let before = search(d, None, "allotment");
+    assert!(before.contains("Ann Byrne") && before.contains("Bea Quill"), "{before}");
+    let path = d.join("index/search.seg");
+    let good = fs::read(&path).unwrap();
+    // The notes are the last block: it names each note's client.
+    let notes = blocks(&good).pop().unwrap();
+    let at = notes.start + memchr::memmem::find(&good[notes], b"ann-byrne").expect("the notes name their client");
+    let mut bad = good.clone();
+    bad[at] ^= 1;
+    written_by_another_program(&path, &bad);
+    assert_eq!(search(d, None, "allotment"), before, "the same hits, and nothing else");
+    assert_eq!(fs::read(&path).unwrap(), good, "built again, the same bytes");
+    assert_eq!(search(d, None, "marmalade"), ok(d, NOW, &["search", "marmalade", "--client", "ann"]));
 }
 
 #[test]

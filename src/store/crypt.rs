@@ -7,7 +7,10 @@
 //! file, export and audit-log line is an age ciphertext, and file names are
 //! keyed hashes of the client id, so a file name gives no name away. The
 //! search index is sealed a block at a time under keys derived from the
-//! practice's (see [`Keys::seal_index`]), so a query opens only its blocks.
+//! practice's (see [`Keys::seal_index`]), so a query opens only its blocks,
+//! and the index's other files each whole under another derived key (see
+//! [`Keys::seal_index_file`]): neither costs an X25519 step, as an age file
+//! does.
 
 use std::fs;
 use std::path::Path;
@@ -28,7 +31,9 @@ pub const IDENTITY_FILE: &str = "identity.age";
 /// The unlocked keys of an encrypted folder.
 pub struct Keys {
     identity: age::x25519::Identity,
-    recipient: age::x25519::Recipient,
+    /// Made from the identity when first needed (to encrypt): an X25519
+    /// step that a command which only reads does not pay.
+    recipient: std::sync::OnceLock<age::x25519::Recipient>,
     name_key: [u8; 32],
     /// Authenticates the ledger's entries (see [`Keys::ledger_mac`]).
     mac_key: Zeroizing<[u8; 32]>,
@@ -36,6 +41,8 @@ pub struct Keys {
     index_hash_key: Zeroizing<[u8; 32]>,
     /// Seals each block of the search index (see [`Keys::seal_index`]).
     index_cipher_key: Zeroizing<[u8; 32]>,
+    /// Seals the index's other files (see [`Keys::seal_index_file`]).
+    index_file_key: Zeroizing<[u8; 32]>,
 }
 
 impl std::fmt::Debug for Keys {
@@ -95,18 +102,33 @@ impl Keys {
     fn from_parts(identity: age::x25519::Identity, name_key: [u8; 32]) -> Keys {
         // Derived from the practice's identity: only whoever holds the
         // passphrase (or the unlocked key) can authenticate an entry, or
-        // tell which bucket of the search index holds a word.
+        // tell which bucket of the search index holds a word. Each key has
+        // a label of its own, so none tells anything of another.
+        let secret = identity.to_string();
         let derive = |label: &[u8]| {
             let mut h = Sha256::new();
             h.update(label);
-            h.update(identity.to_string().expose_secret().as_bytes());
+            h.update(secret.expose_secret().as_bytes());
             h.update(name_key);
             Zeroizing::new(h.finalize().into())
         };
         let mac_key = derive(b"rapport ledger mac key\0");
         let index_hash_key = derive(b"rapport search bucket key\0");
         let index_cipher_key = derive(b"rapport search block key\0");
-        Keys { recipient: identity.to_public(), identity, name_key, mac_key, index_hash_key, index_cipher_key }
+        let index_file_key = derive(b"rapport index file key\0");
+        Keys {
+            recipient: std::sync::OnceLock::new(),
+            identity,
+            name_key,
+            mac_key,
+            index_hash_key,
+            index_cipher_key,
+            index_file_key,
+        }
+    }
+
+    fn recipient_key(&self) -> &age::x25519::Recipient {
+        self.recipient.get_or_init(|| self.identity.to_public())
     }
 
     /// Which bucket of the search index holds `term`, before reducing to
@@ -126,24 +148,27 @@ impl Keys {
     /// a key derived from the practice's, a random nonce first. A block
     /// costs no X25519 step, as an age file would.
     pub fn seal_index(&self, context: &[u8], plain: &[u8]) -> Result<Vec<u8>> {
-        use chacha20poly1305::aead::{Aead, KeyInit, Payload};
-        let cipher =
-            chacha20poly1305::XChaCha20Poly1305::new_from_slice(&*self.index_cipher_key).map_err(|e| anyhow!("{e}"))?;
-        let mut nonce = [0u8; 24];
-        getrandom::fill(&mut nonce).map_err(|e| anyhow!("the system gave no random bytes for the index: {e}"))?;
-        let sealed =
-            cipher.encrypt((&nonce).into(), Payload { msg: plain, aad: context }).map_err(|e| anyhow!("{e}"))?;
-        Ok([&nonce[..], &sealed].concat())
+        seal(&self.index_cipher_key, context, plain)
     }
 
     /// A block sealed by [`Keys::seal_index`] for `context`, or None when
     /// it was not (damaged, forged, moved from another place or index).
     pub fn open_index(&self, context: &[u8], sealed: &[u8]) -> Option<Vec<u8>> {
-        use chacha20poly1305::aead::{Aead, KeyInit, Payload};
-        let cipher = chacha20poly1305::XChaCha20Poly1305::new_from_slice(&*self.index_cipher_key).ok()?;
-        let (nonce, sealed) = sealed.split_at_checked(24)?;
-        let nonce: &[u8; 24] = nonce.try_into().ok()?;
-        cipher.decrypt(nonce.into(), Payload { msg: sealed, aad: context }).ok()
+        open(&self.index_cipher_key, context, sealed)
+    }
+
+    /// Encrypts an index file (or a line of one) bound to `context` (which
+    /// file it is): as [`Keys::seal_index`], under a key of its own. The
+    /// index is read by every command; an age file would cost each an
+    /// X25519 step.
+    pub fn seal_index_file(&self, context: &[u8], plain: &[u8]) -> Result<Vec<u8>> {
+        seal(&self.index_file_key, context, plain)
+    }
+
+    /// What [`Keys::seal_index_file`] sealed for `context`, or None when it
+    /// did not (damaged, forged, another file's, an age file of before).
+    pub fn open_index_file(&self, context: &[u8], sealed: &[u8]) -> Option<Vec<u8>> {
+        open(&self.index_file_key, context, sealed)
     }
 
     /// The code that authenticates a ledger entry whose link is `link`
@@ -213,11 +238,11 @@ impl Keys {
     /// The practice's public recipient (`age1…`): what a device keeps,
     /// unsynced, to know its own key again.
     pub fn recipient(&self) -> String {
-        self.recipient.to_string()
+        self.recipient_key().to_string()
     }
 
     pub fn encrypt(&self, plain: &[u8]) -> Vec<u8> {
-        age::encrypt(&self.recipient, plain).expect("encrypting to an X25519 key cannot fail")
+        age::encrypt(self.recipient_key(), plain).expect("encrypting to an X25519 key cannot fail")
     }
 
     pub fn decrypt(&self, cipher: &[u8]) -> Option<Vec<u8>> {
@@ -231,6 +256,26 @@ impl Keys {
         h.update(id.as_bytes());
         hex::encode(&h.finalize()[..12])
     }
+}
+
+/// XChaCha20-Poly1305 under `key`, bound to `context`: a random nonce
+/// first, then the ciphertext and its tag.
+fn seal(key: &[u8; 32], context: &[u8], plain: &[u8]) -> Result<Vec<u8>> {
+    use chacha20poly1305::aead::{Aead, KeyInit, Payload};
+    let cipher = chacha20poly1305::XChaCha20Poly1305::new_from_slice(key).map_err(|e| anyhow!("{e}"))?;
+    let mut nonce = [0u8; 24];
+    getrandom::fill(&mut nonce).map_err(|e| anyhow!("the system gave no random bytes for the index: {e}"))?;
+    let sealed = cipher.encrypt((&nonce).into(), Payload { msg: plain, aad: context }).map_err(|e| anyhow!("{e}"))?;
+    Ok([&nonce[..], &sealed].concat())
+}
+
+/// What [`seal`] sealed under `key` for `context`, or None.
+fn open(key: &[u8; 32], context: &[u8], sealed: &[u8]) -> Option<Vec<u8>> {
+    use chacha20poly1305::aead::{Aead, KeyInit, Payload};
+    let cipher = chacha20poly1305::XChaCha20Poly1305::new_from_slice(key).ok()?;
+    let (nonce, sealed) = sealed.split_at_checked(24)?;
+    let nonce: &[u8; 24] = nonce.try_into().ok()?;
+    cipher.decrypt(nonce.into(), Payload { msg: sealed, aad: context }).ok()
 }
 
 fn getrandom(buf: &mut [u8]) -> Result<()> {

@@ -195,13 +195,16 @@ impl Store {
             .is_some_and(|s| s.matches(index::state::folder_mtime(&self.clients_dir())) && !s.others)
     }
 
-    /// Makes sure the index matches the client files (call under the lock).
-    pub(super) fn freshen_locked(&self) -> Result<(), StoreError> {
+    /// Makes sure the index matches the client files (call under the lock),
+    /// and returns its state: read once, when nothing needed doing.
+    pub(super) fn freshen_locked(&self) -> Result<Option<index::state::State>, StoreError> {
+        let index = self.index_dir();
         let clients_mtime = index::state::folder_mtime(&self.clients_dir());
-        if !self.index_dir().state().is_some_and(|s| s.matches(clients_mtime)) {
-            self.full_pass_locked(clients_mtime)?;
+        if let Some(state) = index.state().filter(|s| s.matches(clients_mtime)) {
+            return Ok(Some(state));
         }
-        Ok(())
+        self.full_pass_locked(clients_mtime)?;
+        Ok(index.state())
     }
 
     /// Checks every client file against the index (call under the lock);

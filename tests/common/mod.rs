@@ -13,6 +13,22 @@ pub mod encrypted;
 pub mod synced;
 pub mod term;
 
+/// What another program does to a file of the data folder: writes `bytes`
+/// in its place, leaving its time a moment past the one Rapport left. (On a
+/// disk whose clock ticks coarsely, a program writing the same length
+/// within the same tick as Rapport leaves the time as it was, and is not
+/// seen: the time is set here so that no test hangs on the machine's speed.)
+pub fn written_by_another_program(path: &Path, bytes: &[u8]) {
+    let before = std::fs::metadata(path).unwrap().modified().unwrap();
+    std::fs::write(path, bytes).unwrap();
+    std::fs::File::options()
+        .write(true)
+        .open(path)
+        .unwrap()
+        .set_modified(before + std::time::Duration::from_secs(1))
+        .unwrap();
+}
+
 /// The path of the binary under test.
 pub fn bin() -> &'static str {
     env!("CARGO_BIN_EXE_rapport")

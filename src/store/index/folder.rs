@@ -27,7 +27,7 @@ pub(crate) const WITNESS: &str = "witness";
 // age adds to an encrypted file; a file over it is damage, and the index is
 // rebuilt.
 
-/// `state.json`: about 200 bytes.
+/// `state.json`: about 300 bytes (350 sealed).
 pub(crate) const STATE_CAP: u64 = 64 << 10;
 /// `names.tsv`: about 100 bytes a client (150 KB at 1,500 clients; 100,000
 /// clients with long names fit).
@@ -46,6 +46,11 @@ pub(crate) const RECENT_CAP: u64 = 32 << 20;
 /// A client's witness: a few KB; it grows with their notes, whose file is
 /// at most 16 MiB.
 pub(crate) const WITNESS_CAP: u64 = 16 << 20;
+
+/// What an index file of an encrypted practice begins with: its format,
+/// then what [`crate::store::crypt::Keys::seal_index_file`] made of it.
+/// (The search segment has a format of its own, sealed block by block.)
+const SEALED: &[u8; 8] = b"RAPIDX01";
 
 /// Removes whatever stands at `path` unless it is a real folder: a link is
 /// removed itself, never what it points to.
@@ -112,8 +117,33 @@ impl IndexDir {
     fn read_file(&self, path: &Path, cap: u64) -> Option<Option<Vec<u8>>> {
         let Some(bytes) = self.read_raw(path, cap)? else { return Some(None) };
         match &self.keys {
-            Some(k) => k.decrypt(&bytes).map(Some),
+            Some(_) => self.open_sealed(path, &bytes).map(Some),
             None => Some(Some(bytes)),
+        }
+    }
+
+    /// What binds a sealed index file to its name in the index folder: a
+    /// file put in another's place does not open.
+    fn context(&self, path: &Path) -> Vec<u8> {
+        let name = path.strip_prefix(&self.dir).unwrap_or(path);
+        [&SEALED[..], name.as_os_str().as_encoded_bytes()].concat()
+    }
+
+    /// `plain` sealed as index file `path` (or a line of it) when the
+    /// folder is encrypted, as it is otherwise.
+    pub(super) fn seal(&self, path: &Path, plain: &[u8]) -> anyhow::Result<Vec<u8>> {
+        match &self.keys {
+            Some(k) => Ok([&SEALED[..], &k.seal_index_file(&self.context(path), plain)?].concat()),
+            None => Ok(plain.to_vec()),
+        }
+    }
+
+    /// What [`Self::seal`] sealed as `path`, or None when it did not (an
+    /// index file of an older Rapport, an age file, is one: it is rebuilt).
+    pub(super) fn open_sealed(&self, path: &Path, sealed: &[u8]) -> Option<Vec<u8>> {
+        match &self.keys {
+            Some(k) => k.open_index_file(&self.context(path), sealed.strip_prefix(SEALED)?),
+            None => Some(sealed.to_vec()),
         }
     }
 
@@ -164,9 +194,9 @@ impl IndexDir {
     /// its folder; never through a link.
     pub fn write_bytes(&self, path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
         self.make_folder_of(path)?;
+        // Derived data: atomic, but not worth an fsync; a torn index is rebuilt.
         match &self.keys {
-            // Derived data: atomic, but not worth an fsync; a torn index is rebuilt.
-            Some(k) => write_atomic_unsynced(path, &k.encrypt(bytes)),
+            Some(_) => write_atomic_unsynced(path, &self.seal(path, bytes)?),
             None => write_atomic_unsynced(path, bytes),
         }
     }
@@ -236,6 +266,29 @@ mod tests {
         let e = index.write_bytes(&path, b"ours").unwrap_err();
         assert!(e.to_string().contains("link"), "{e}");
         assert_eq!(fs::read(outside.join("ann")).unwrap(), b"theirs");
+    }
+
+    #[test]
+    fn an_encrypted_index_file_names_nothing_and_opens_only_in_its_own_place() {
+        let tmp = tempfile::tempdir().unwrap();
+        let keys = std::sync::Arc::new(crate::store::crypt::Keys::generate().unwrap());
+        let index = IndexDir::new(tmp.path(), Some(keys.clone()));
+        let names = b"ann-byrne\tAnn Byrne\n";
+        index.write_bytes(&index.path("names.tsv"), names).unwrap();
+        let sealed = fs::read(index.path("names.tsv")).unwrap();
+        assert!(sealed.starts_with(SEALED) && memchr::memmem::find(&sealed, b"Byrne").is_none());
+        assert_eq!(index.read_bytes(&index.path("names.tsv"), NAMES_CAP).unwrap(), names);
+        // Put in another file's place, it does not open.
+        fs::write(index.path("state.json"), &sealed).unwrap();
+        assert_eq!(index.read_bytes(&index.path("state.json"), STATE_CAP), None);
+        // Nor does an age file, as the index was written before, nor one
+        // sealed with another practice's key.
+        fs::write(index.path("names.tsv"), keys.encrypt(names)).unwrap();
+        assert_eq!(index.read_bytes(&index.path("names.tsv"), NAMES_CAP), None);
+        let other =
+            IndexDir::new(tmp.path(), Some(std::sync::Arc::new(crate::store::crypt::Keys::generate().unwrap())));
+        other.write_bytes(&other.path("names.tsv"), names).unwrap();
+        assert_eq!(index.read_bytes(&index.path("names.tsv"), NAMES_CAP), None);
     }
 
     #[test]

@@ -53,7 +53,10 @@ pub use text::{Place, loose_text, session_text, text_lines};
 /// 10: the client list's rows in pages (`list/`).
 /// 11: the search segment read a block at a time, each sealed on its own
 /// when the practice is encrypted.
-const INDEX_VERSION: u32 = 11;
+/// 12: in an encrypted practice every other index file (and each line of
+/// the summaries' log) sealed under a key derived from the practice's,
+/// not an age file.
+const INDEX_VERSION: u32 = 12;
 const STATE: &str = "state.json";
 const CLIENTS: &str = "clients.json";
 const LOG: &str = "clients.log";
@@ -307,9 +310,19 @@ impl IndexDir {
         self.read_json::<State>(STATE, STATE_CAP).filter(|s| s.version == INDEX_VERSION)
     }
 
+    /// Writes `state`, with the summaries' and the page list's time and
+    /// length as they are now: a caller that did not write them must know
+    /// them to be as Rapport left them (see [`Self::summaries_believed`]),
+    /// or another program's change would be believed from then on.
     pub(crate) fn write_state(&self, state: &State) -> anyhow::Result<()> {
         let state = State { written: self.written(), rows: self.rows_written(), today: self.today_written(), ..*state };
         self.write_bytes(&self.path(STATE), &serde_json::to_vec(&state)?)
+    }
+
+    /// The summaries and their log are as Rapport left them when it wrote
+    /// `state`.
+    pub(super) fn summaries_believed(&self, state: &State) -> bool {
+        state.written == self.written()
     }
 
     /// The summaries file's and the log's time and length now.
@@ -389,7 +402,7 @@ impl IndexDir {
         let lines = bytes
             .split(|&b| b == b'\n')
             .filter_map(|l| match &self.keys {
-                Some(k) => k.decrypt(&STANDARD.decode(l).ok()?),
+                Some(_) => self.open_sealed(&self.path(LOG), &STANDARD.decode(l).ok()?),
                 None => Some(l.to_vec()),
             })
             .filter_map(|l| serde_json::from_slice(&l).ok())
@@ -424,7 +437,7 @@ impl IndexDir {
         self.update_today(file, entry.as_ref())?;
         let json = serde_json::to_vec(&Logged { file: file.to_string(), entry })?;
         let mut line = match &self.keys {
-            Some(k) => STANDARD.encode(k.encrypt(&json)).into_bytes(),
+            Some(_) => STANDARD.encode(self.seal(&log, &json)?).into_bytes(),
             None => json,
         };
         line.push(b'\n');
@@ -452,7 +465,9 @@ impl IndexDir {
     /// change to many of them. Call under the lock.
     pub fn check_next_time(&self) -> anyhow::Result<()> {
         match self.state() {
-            Some(state) => self.write_state(&State { clients_mtime: 0, ..state }),
+            Some(state) if self.summaries_believed(&state) => self.write_state(&State { clients_mtime: 0, ..state }),
+            // Changed by another program: stamped anew, they would be believed.
+            Some(_) => self.discard(),
             None => Ok(()),
         }
     }

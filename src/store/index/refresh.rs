@@ -25,7 +25,8 @@ impl IndexDir {
     ) -> anyhow::Result<Vec<IndexEntry>> {
         let state = self.state();
         let old = state.and_then(|_| self.entries());
-        let rebuild = old.is_none() || !self.has_text();
+        // The search text too is rebuilt when another program changed it.
+        let rebuild = old.is_none() || !state.is_some_and(|s| self.text_believed(&s));
         // Keyed by file name: the id is only known once a file is read.
         let mut by_file: BTreeMap<String, IndexEntry> =
             old.unwrap_or_default().into_iter().map(|e| (e.file.clone(), e)).collect();
@@ -64,16 +65,23 @@ impl IndexDir {
             written: [0; 4],
             rows: [0; 2],
             today: [0; 2],
+            search: state.map_or([0; 4], |s| s.search),
         };
         // The index is derived: one that cannot be written now (a full disk)
         // is written next time; the answer stands either way. The text goes
         // first and the state last, so what was not written is done again.
         let _ = (|| -> anyhow::Result<()> {
-            if rebuild {
-                self.rebuild_text(&lines)?;
-            } else if !changed.is_empty() {
-                self.replace_text(&changed, &lines)?;
-            }
+            let new_state = match state {
+                _ if rebuild => {
+                    self.rebuild_text(&lines)?;
+                    State { search: self.search_written(), ..new_state }
+                }
+                Some(state) if !changed.is_empty() => {
+                    self.replace_text(&state, &changed, &lines)?;
+                    State { search: self.search_written(), ..new_state }
+                }
+                _ => new_state,
+            };
             if rebuild || !changed.is_empty() {
                 self.write_entries(entries.clone())?;
             } else {
@@ -110,7 +118,7 @@ impl IndexDir {
         seen: super::super::Others,
     ) -> anyhow::Result<bool> {
         let Some(state) = self.state() else { return Ok(false) };
-        if IndexMark::of(&state) != mark || !self.has_text() || self.pages(&state).is_none() {
+        if IndexMark::of(&state) != mark || !self.text_believed(&state) || self.pages(&state).is_none() {
             return Ok(false);
         }
         let Some(stamps) = self.stamps() else { return Ok(false) };
@@ -150,6 +158,11 @@ impl IndexDir {
             // No usable index: the next look builds it whole.
             return Ok(());
         };
+        if !self.summaries_believed(&state) {
+            // Changed by another program: written again with this save's
+            // line, they would be believed. The next look builds them whole.
+            return self.discard();
+        }
         let stamp = Stamp::of(path)?;
         let id = record.client.id.clone();
         let entry = IndexEntry {
@@ -160,7 +173,7 @@ impl IndexDir {
             error: None,
             read_only: false,
         };
-        self.replace_text(&BTreeSet::from([id.clone()]), &BTreeMap::from([(id, text_lines(record))]))?;
+        self.replace_text(&state, &BTreeSet::from([id.clone()]), &BTreeMap::from([(id, text_lines(record))]))?;
         if renamed {
             self.update_name(ClientName::of(&entry))?;
         }
@@ -168,7 +181,8 @@ impl IndexDir {
         self.log_entry(&entry.file.clone(), Some(entry))?;
         let clients = path.parent().map_or(0, folder_mtime);
         let clients_mtime = if state.clients_mtime == before { clients } else { 0 };
-        self.write_state(&State { generation: state.generation + 1, clients_mtime, ..state })
+        let search = self.search_written();
+        self.write_state(&State { generation: state.generation + 1, clients_mtime, search, ..state })
     }
 
     /// Puts `name` in the names file, if it is not there as it is.
@@ -183,10 +197,11 @@ impl IndexDir {
     }
 
     /// Takes client `id` out of the index and the search text at once (call
-    /// under the lock). An index that cannot be read is removed whole: it is
-    /// rebuilt from the client files when next needed.
+    /// under the lock). An index that cannot be read, or whose summaries
+    /// another program changed, is removed whole: it is rebuilt from the
+    /// client files when next needed.
     pub fn remove_one(&self, id: &ClientId) -> anyhow::Result<()> {
-        let Some(state) = self.state() else {
+        let Some(state) = self.state().filter(|s| self.summaries_believed(s)) else {
             return match std::fs::remove_dir_all(&self.dir) {
                 Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(e.into()),
                 _ => Ok(()),
@@ -196,7 +211,7 @@ impl IndexDir {
         // first, so an erasure stopped part way (the client gone from the
         // index, their file still there) is found whole again by that pass.
         self.write_state(&State { generation: state.generation + 1, clients_mtime: 0, ..state })?;
-        self.erase_text(id.as_str())?;
+        self.erase_text(&state, id.as_str())?;
         if let Some(mut names) = self.names() {
             names.retain(|n| n.id.as_str() != id.as_str());
             self.write_names(&names)?;
@@ -205,7 +220,8 @@ impl IndexDir {
         let mut entries = self.entries().unwrap_or_default();
         entries.retain(|e| e.id.as_str() != id.as_str());
         self.write_entries(entries)?;
-        self.write_state(&State { generation: state.generation + 2, clients_mtime: 0, ..state })
+        let search = self.search_written();
+        self.write_state(&State { generation: state.generation + 2, clients_mtime: 0, search, ..state })
     }
 }
 

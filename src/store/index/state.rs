@@ -46,6 +46,13 @@ pub struct State {
     /// when missing): see `today`.
     #[serde(default)]
     pub today: [u128; 2],
+    /// The search segment and its recent lines as Rapport last left them
+    /// (time in ns, length; 0 when missing): either changed since by
+    /// anything else (a cleaning tool, a copy put back, one flipped byte)
+    /// is not believed, and the search index is rebuilt. Taken anew only
+    /// by what has just written them, from files it believed.
+    #[serde(default)]
+    pub search: [u128; 4],
 }
 
 /// A folder's modification time in ns since 1970, or 0 when it cannot be

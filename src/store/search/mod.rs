@@ -111,12 +111,12 @@ impl Store {
     fn search_text(&self, rebuild: bool) -> Result<(Segment, Vec<u8>), StoreError> {
         let dir = self.index_dir();
         let _lock = self.lock()?;
-        self.freshen_locked()?;
-        if !rebuild && let Some(text) = dir.read_text() {
+        let state = self.freshen_locked()?;
+        if !rebuild && let Some(text) = state.and_then(|s| dir.read_text(&s)) {
             return Ok(text);
         }
         self.rebuild_index_locked()?;
-        match dir.read_text() {
+        match dir.state().and_then(|s| dir.read_text(&s)) {
             Some(text) => Ok(text),
             // An index that cannot be written (a read-only disk): the text
             // is made here, for this search.

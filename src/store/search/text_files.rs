@@ -7,7 +7,8 @@ use std::collections::{BTreeMap, BTreeSet, HashSet};
 use chrono::NaiveDate;
 use memchr::memmem;
 
-use super::super::index::{IndexDir, RECENT_CAP, SEGMENT_CAP};
+use super::super::index::state::State;
+use super::super::index::{IndexDir, RECENT_CAP, SEGMENT_CAP, Stamp};
 use super::segment::{self, Segment, Source};
 use crate::domain::ClientId;
 
@@ -19,17 +20,32 @@ const RECENT: &str = "search-recent.tsv";
 const MERGE_AT: usize = 2 << 20;
 
 impl IndexDir {
-    /// The search text is there to be read.
-    pub(crate) fn has_text(&self) -> bool {
+    /// The search text is there to be read, as Rapport left it when it
+    /// wrote `state` (see [`State::search`]).
+    pub(crate) fn text_believed(&self, state: &State) -> bool {
         std::fs::symlink_metadata(self.path(SEGMENT)).is_ok_and(|m| m.file_type().is_file())
+            && state.search == self.search_written()
+    }
+
+    /// The segment's and the recent lines' time and length now, as
+    /// [`State::search`] keeps them. Their time and length, not their
+    /// bytes: a query still reads the segment a block at a time.
+    pub(crate) fn search_written(&self) -> [u128; 4] {
+        let [segment, recent] =
+            [SEGMENT, RECENT].map(|f| Stamp::of(&self.path(f)).map_or((0, 0), |s| (s.modified_ns, s.len)));
+        [segment.0, u128::from(segment.1), recent.0, u128::from(recent.1)]
     }
 
     /// The main segment and the recent lines, or None when either is
-    /// missing or damaged (the index is then rebuilt: every build writes
-    /// both, so recent lines gone, taken by a cleaning tool, would hide
-    /// every note saved since the build). The segment is opened, not read:
-    /// a query reads the blocks it needs.
-    pub(super) fn read_text(&self) -> Option<(Segment, Vec<u8>)> {
+    /// missing, damaged or changed since Rapport wrote `state` (the index
+    /// is then rebuilt: every build writes both, so recent lines gone,
+    /// emptied by a cleaning tool or put back from an older copy would
+    /// hide every note saved since). The segment is opened, not read: a
+    /// query reads the blocks it needs.
+    pub(super) fn read_text(&self, state: &State) -> Option<(Segment, Vec<u8>)> {
+        if !self.text_believed(state) {
+            return None;
+        }
         let file = self.open_raw(&self.path(SEGMENT), SEGMENT_CAP)?;
         let segment = Segment::open(Source::File(file), self.keys.clone())?;
         Some((segment, self.read_present(&self.path(RECENT), RECENT_CAP)?))
@@ -52,17 +68,21 @@ impl IndexDir {
 
     /// Replaces the lines of clients `ids` with `lines`: they go to the
     /// recent lines, each client's after a line `=\tID` that sets aside
-    /// what the main segment holds of them.
+    /// what the main segment holds of them. `state`: the index's, which
+    /// must say the search text is as Rapport left it.
     pub(crate) fn replace_text(
         &self,
+        state: &State,
         ids: &BTreeSet<ClientId>,
         lines: &BTreeMap<ClientId, Vec<String>>,
     ) -> anyhow::Result<()> {
-        let Some(old) = self.read_or_absent(&self.path(RECENT), RECENT_CAP) else {
-            // Damaged: what it set aside in the segment is lost, so the
-            // whole index is rebuilt at the next look.
+        let old = self.read_or_absent(&self.path(RECENT), RECENT_CAP);
+        let Some(old) = old.filter(|_| self.text_believed(state)) else {
+            // Damaged or changed by another program: what it set aside in
+            // the segment is lost, so the whole index is rebuilt at the
+            // next look.
             self.discard()?;
-            anyhow::bail!("the index's recent search lines were damaged; the index will be rebuilt");
+            anyhow::bail!("the index's search text was damaged or changed; the index will be rebuilt");
         };
         let mut out = Vec::with_capacity(old.len() + 64 * 1024);
         for line in old.split(|&b| b == b'\n').filter(|l| !l.is_empty()) {
@@ -79,7 +99,7 @@ impl IndexDir {
             }
         }
         if out.len() > MERGE_AT
-            && let Some((segment, _)) = self.read_text()
+            && let Some((segment, _)) = self.read_text(state)
         {
             let text = String::from_utf8_lossy(&out);
             let set_aside = set_aside(&out);
@@ -100,9 +120,9 @@ impl IndexDir {
 
     /// Takes client `id` out of the search index, leaving no word of theirs
     /// behind (an erasure): the recent lines are merged into the segment
-    /// without theirs.
-    pub(crate) fn erase_text(&self, id: &str) -> anyhow::Result<()> {
-        let Some((segment, recent)) = self.read_text() else {
+    /// without theirs. `state`: the index's, as for [`Self::replace_text`].
+    pub(crate) fn erase_text(&self, state: &State, id: &str) -> anyhow::Result<()> {
+        let Some((segment, recent)) = self.read_text(state) else {
             // Nothing readable to keep: the next look rebuilds it.
             let _ = std::fs::remove_file(self.path(SEGMENT));
             return self.write_bytes(&self.path(RECENT), b"");
