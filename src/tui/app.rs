@@ -177,10 +177,12 @@ fn event_loop(terminal: &mut DefaultTerminal, model: &mut Model, store: &Store, 
     }
 }
 
-/// The screen shows no client yet: the app opened without the file of
-/// Today's clients, and is reading them all (see `Roster::opening`).
+/// The screen shows no client, and says how far the reading has got: the
+/// app opened without the file of Today's clients and is reading them all,
+/// long enough to say so (see `Roster::opening`). Keys typed ahead of a
+/// short reading act as on any start.
 fn unseen(model: &Model) -> bool {
-    !model.roster.complete && !model.roster.today_known
+    !model.roster.complete && !model.roster.today_known && model.roster.loading.is_some()
 }
 
 impl Loop<'_> {
