@@ -188,14 +188,21 @@ fn unseen(model: &Model) -> bool {
 impl Loop<'_> {
     /// Once the clients are read, after a screen that showed none
     /// (`was_unseen`): the keys pressed meanwhile were meant for rows never
-    /// seen, and are not used (a resize is).
+    /// seen, and are not used (a resize is, and quitting).
     fn drop_keys_for_unseen_rows(&mut self, model: &mut Model, was_unseen: bool) -> Result<()> {
         if !was_unseen || unseen(model) {
             return Ok(());
         }
         while event::poll(Duration::ZERO)? {
-            if let Event::Resize(w, h) = event::read()? {
-                self.dispatch(model, Action::Resized(w, h))?;
+            match event::read()? {
+                Event::Resize(w, h) => self.dispatch(model, Action::Resized(w, h))?,
+                // Quitting needs no row: it goes.
+                Event::Key(key) if key.kind == KeyEventKind::Press => {
+                    if let Some(Action::Quit) = action_for(model.context(), &key) {
+                        self.dispatch(model, Action::Quit)?;
+                    }
+                }
+                _ => {}
             }
         }
         Ok(())
