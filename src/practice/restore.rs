@@ -257,5 +257,10 @@ pub fn restore(
     if !open.is_empty() {
         return Ok(Outcome::Asks(open));
     }
-    Ok(Outcome::Done(Restored { kept: store.restore(name, only, now, progress)? }))
+    // A client file damaged since the last sync is restored with what its
+    // synced copy holds, not from the snapshot alone.
+    let git = crate::sync::git::Git::new(store.root());
+    let synced_copy = |file: &str| git.blob("HEAD", &format!("clients/{file}")).ok().flatten();
+    let synced_copy: &dyn Fn(&str) -> Option<Vec<u8>> = if synced { &synced_copy } else { &|_| None };
+    Ok(Outcome::Done(Restored { kept: store.restore_with(name, only, now, progress, synced_copy)? }))
 }

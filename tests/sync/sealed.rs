@@ -225,3 +225,46 @@ fn a_task_set_on_one_device_for_a_note_finalised_on_the_other_never_slips_under_
     }
     assert_eq!(ann(laptop), ann(desktop));
 }
+
+/// What the snapshot does not hold (a message, a score, a cancellation)
+/// is kept too when the live file cannot be read: its last synced copy
+/// stands for it, so `doctor`'s advice (restore it) takes nothing away on
+/// either device.
+#[test]
+fn a_restore_over_a_damaged_file_keeps_what_was_synced_since_the_snapshot_on_both_devices() {
+    if !common::require_tool("git") {
+        return;
+    }
+    let p = Practice::new();
+    let (laptop, desktop) = (&p.laptop, &p.desktop);
+    ok(&p, desktop, NOON, &["backup"]);
+    ok(&p, laptop, NOON, &["appointment", "ann", "--at", "2026-12-03 11:00"]);
+    ok(&p, laptop, NOON, &["appointment", "cancel", "ann", "--at", "2026-12-03 11:00"]);
+    ok(&p, laptop, NOON, &["contact", "add", "ann", "--channel", "email", "--summary", "about the magpie"]);
+    ok(&p, laptop, NOON, &["measure", "add", "ann", "ORS", "5", "6", "7", "8"]);
+    for dir in [laptop, desktop] {
+        ok(&p, dir, NOON, &["sync"]);
+    }
+    let snapshots = ok(&p, desktop, EVENING, &["backup", "list"]);
+    let oldest =
+        snapshots.lines().filter_map(|l| l.split(' ').next()).filter(|n| n.starts_with("2026-")).min().unwrap();
+    std::fs::write(p.ann_file(desktop), "{\"schema_version\": 1, \"client\": ").unwrap();
+    // Her name cannot be read now: her id, as `doctor` names the file.
+    let id = p.ann_file(desktop).file_stem().unwrap().to_str().unwrap().to_string();
+    ok(&p, desktop, EVENING, &["restore", oldest, "--client", &id, "--yes"]);
+    // The restore itself keeps them, from the synced copy: not left to the sync to find.
+    let file: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(p.ann_file(desktop)).unwrap()).unwrap();
+    assert!(file.to_string().contains("about the magpie"), "{file}");
+    for dir in [desktop, laptop, desktop] {
+        ok(&p, dir, EVENING, &["sync"]);
+    }
+    for dir in [laptop, desktop] {
+        assert!(ok(&p, dir, EVENING, &["search", "magpie"]).contains("magpie"), "the message, on {}", dir.display());
+        assert!(ok(&p, dir, EVENING, &["measure", "list", "ann"]).contains("ORS"), "the score, on {}", dir.display());
+        let file: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(p.ann_file(dir)).unwrap()).unwrap();
+        let cancelled = file["appointments"].as_array().unwrap().iter().any(|a| {
+            a["start"].as_str().is_some_and(|s| s.starts_with("2026-12-03T11:00")) && a.to_string().contains("cancel")
+        });
+        assert!(cancelled, "the cancellation, on {}: {}", dir.display(), file["appointments"]);
+    }
+}

@@ -57,6 +57,22 @@ impl Store {
         now: NaiveDateTime,
         progress: &mut dyn crate::progress::Progress,
     ) -> Result<String, StoreError> {
+        self.restore_with(name, only, now, progress, &|_| None)
+    }
+
+    /// [`Store::restore`]; in a synced practice, a client file that cannot
+    /// be read (damaged by another program) is restored with what its last
+    /// synced copy holds (`synced_copy`: the bytes of `clients/FILE` as the
+    /// last sync left them), as an intact one is with what it holds: the
+    /// snapshot alone would take away on every device what was added since.
+    pub fn restore_with(
+        &self,
+        name: &str,
+        only: Option<&ClientId>,
+        now: NaiveDateTime,
+        progress: &mut dyn crate::progress::Progress,
+        synced_copy: &dyn Fn(&str) -> Option<Vec<u8>>,
+    ) -> Result<String, StoreError> {
         let _lock = self.lock()?;
         // Read under the lock: no prune removes an object it names meanwhile.
         let files = self.restorable(name)?;
@@ -94,7 +110,7 @@ impl Store {
             steps.one();
             let to = self.root().join("clients").join(file);
             returned += usize::from(synced && !to.exists());
-            if synced && let Some((record, more)) = self.restore_keeping(bytes, &to) {
+            if synced && let Some((record, more)) = self.restore_keeping(bytes, &to, || synced_copy(file)) {
                 kept_items += more;
                 self.write_json(&to, &record)?;
                 continue;
@@ -146,12 +162,22 @@ impl Store {
     }
 
     /// The snapshot's record (its file's bytes `from`) with what the live
-    /// file `to` holds that it does not, and how many items that is; None
-    /// when either cannot be read as a record (the snapshot's file is then
-    /// put back as it is).
-    fn restore_keeping(&self, from: &[u8], to: &Path) -> Option<(ClientRecord, usize)> {
+    /// file `to` (or, when it cannot be read, its last synced copy) holds
+    /// that it does not, and how many items that is; None when neither can
+    /// be read as a record (the snapshot's file is then put back as it is).
+    fn restore_keeping(
+        &self,
+        from: &[u8],
+        to: &Path,
+        synced_copy: impl FnOnce() -> Option<Vec<u8>>,
+    ) -> Option<(ClientRecord, usize)> {
         let snapshot = super::super::parse_record(&self.decode(from.to_vec(), to).ok()?, to).ok()?;
-        let now = super::super::parse_record(&self.read_file(to).ok()?, to).ok()?;
+        let live = self.read_file(to).ok().and_then(|text| super::super::parse_record(&text, to).ok());
+        // A live file that cannot be read: its last synced copy, if it can.
+        let now = match live {
+            Some(now) => now,
+            None => super::super::parse_record(&self.decode(synced_copy()?, to).ok()?, to).ok()?,
+        };
         if snapshot.client.id != now.client.id {
             return None;
         }
