@@ -262,6 +262,19 @@ impl Git {
             .map(|o| String::from_utf8_lossy(&o).trim().to_string()))
     }
 
+    /// The branch HEAD is on (`main`), read from `.git/HEAD` (else asked of
+    /// git); None when it names no branch (a `git checkout` of an older commit).
+    pub fn branch(&self) -> Result<Option<String>> {
+        let named = |head: &str| Some(head.strip_prefix("refs/heads/")?.to_string());
+        match std::fs::read_to_string(self.dir().join("HEAD")) {
+            Ok(head) => Ok(head.strip_prefix("ref: ").and_then(|h| named(h.trim_end_matches('\n')))),
+            Err(_) => Ok(self
+                .output(&["symbolic-ref", "-q", "HEAD"], None)?
+                .ok()
+                .and_then(|o| named(String::from_utf8_lossy(&o).trim()))),
+        }
+    }
+
     /// The commit HEAD names: read from git's own files where they say it
     /// plainly (`.git/HEAD` naming a branch, the branch's file holding an
     /// id), else asked of git (a packed branch, another way of keeping

@@ -62,6 +62,17 @@ fn sync_once(store: &Store, now: NaiveDateTime) -> Result<Synced> {
         // A sync killed with its git (a power cut) left git's own locks
         // behind; every git that writes in the folder runs in a sync.
         git.clear_stale_locks();
+        // Committed anywhere but on the branch, a note would leave the record
+        // with the next `git checkout`: nothing is committed or sent.
+        if git.branch()?.as_deref() != Some(BRANCH) {
+            bail!(
+                "this data folder's git is not on its branch {BRANCH} (a `git checkout` was run in it), so nothing \
+                 was committed or sent; every note is still in the folder. Run `git -C {} symbolic-ref HEAD \
+                 refs/heads/{BRANCH}` (it changes no file), then `rapport sync` again: a file the checkout put back \
+                 older is taken as an older copy, and loses nothing",
+                root.display()
+            );
+        }
         let settings = super::setup::configure(&git)?;
         // The key this device opened its own key file with: what a key
         // file from the remote must hold to be accepted.

@@ -249,3 +249,31 @@ fn a_remote_that_asks_for_a_password_is_told_to_set_up_a_key_or_a_credential_hel
     assert!(e.contains("set up an ssh key or a credential helper"), "{e}");
     assert!(e.contains("Everything is saved and committed on this device"), "{e}");
 }
+
+/// A `git checkout` of an older commit in the data folder: the sync
+/// commits nothing onto it (a note there would leave the record with the
+/// next checkout), says what to do, and after it the note goes out.
+#[test]
+fn a_folder_checked_out_off_its_branch_is_not_synced_and_loses_no_note() {
+    if !common::require_tool("git") {
+        return;
+    }
+    let p = Practice::new();
+    let laptop = &p.laptop;
+    ok(&p, laptop, NOON, &["note", "ann", "--topic", "before the checkout"]);
+    ok(&p, laptop, NOON, &["sync"]);
+    p.git(laptop, &["checkout", "-q", "HEAD~1"]);
+    ok(&p, laptop, NOON, &["note", "ann", "--topic", "while detached puffin"]);
+    let said = fails(&p, laptop, NOON, &["sync"]);
+    assert!(said.contains("not on its branch main") && said.contains("symbolic-ref HEAD refs/heads/main"), "{said}");
+    assert!(ok(&p, laptop, NOON, &["search", "puffin"]).contains("puffin"));
+    // As it says: back on the branch, no file changed.
+    p.git(laptop, &["symbolic-ref", "HEAD", "refs/heads/main"]);
+    ok(&p, laptop, NOON, &["sync"]);
+    ok(&p, &p.desktop, NOON, &["sync"]);
+    for dir in [laptop, &p.desktop] {
+        for words in ["puffin", "before the checkout"] {
+            assert!(ok(&p, dir, NOON, &["search", words]).contains(words), "{words} on {}", dir.display());
+        }
+    }
+}
