@@ -35,7 +35,8 @@ fn ann_file(dir: &Path) -> serde_json::Value {
         .collect();
     assert_eq!(ann.len(), 1, "one client is Ann");
     let id = ann[0]["client"]["id"].as_str().unwrap();
-    assert!(!id.contains("ann") && !id.contains("byrne"), "{id}");
+    // Random letters may spell "ann" (canny-ztr): her name, whole, is not there.
+    assert!(!id.starts_with("ann-") && !id.contains("byrne"), "{id}");
     ann[0].clone()
 }
 

@@ -80,7 +80,8 @@ impl Practice {
         let said = ok(&p, &p.desktop, MORNING, &["sync", "clone", p.remote.to_str().unwrap()]);
         assert!(said.contains("Brought 1 client and 1 note"), "{said}");
         let ann = super::id_of(&p.laptop, "Ann Byrne");
-        assert!(!ann.contains("ann") && !ann.contains("byrne"), "{ann}");
+        // Random letters may spell "ann" (canny-ztr): her name, whole, is not there.
+        assert!(!ann.starts_with("ann-") && !ann.contains("byrne"), "{ann}");
         Practice { ann, ..p }
     }
 
