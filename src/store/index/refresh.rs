@@ -32,6 +32,10 @@ impl IndexDir {
             old.unwrap_or_default().into_iter().map(|e| (e.file.clone(), e)).collect();
         let mut changed = BTreeSet::new();
         let mut lines = BTreeMap::new();
+        // Rebuilt, the search text takes each client's words as their file
+        // is read, rather than every note's text held until the end.
+        let mut text_built = rebuild.then(crate::store::search::segment::Builder::default);
+        let mut built = BTreeSet::new();
         let present: BTreeSet<&str> = files.iter().map(|(id, _)| id.as_str()).collect();
         let gone: Vec<String> = by_file.keys().filter(|id| !present.contains(id.as_str())).cloned().collect();
         for file in gone {
@@ -48,7 +52,12 @@ impl IndexDir {
             if let Some(old) = by_file.get(file) {
                 changed.insert(old.id.clone());
             }
-            lines.insert(entry.id.clone(), text);
+            match &mut text_built {
+                // Two files holding one id (a copy): the first one's notes.
+                Some(b) if built.insert(entry.id.clone()) => b.add(text.iter().map(String::as_str)),
+                Some(_) => {}
+                None => drop(lines.insert(entry.id.clone(), text)),
+            }
             changed.insert(entry.id.clone());
             by_file.insert(file.clone(), entry);
         }
@@ -73,7 +82,7 @@ impl IndexDir {
         let _ = (|| -> anyhow::Result<()> {
             let new_state = match state {
                 _ if rebuild => {
-                    self.rebuild_text(&lines)?;
+                    self.rebuild_text(text_built.take().unwrap_or_default())?;
                     State { search: self.search_written(), ..new_state }
                 }
                 Some(state) if !changed.is_empty() => {

@@ -16,7 +16,7 @@ use crate::domain::bounds::is_valid_id;
 use crate::domain::find::fold;
 use crate::domain::{ClientId, SessionId};
 
-mod segment;
+pub(crate) mod segment;
 mod snippet;
 mod text_files;
 

@@ -52,7 +52,7 @@ impl IndexDir {
     }
 
     /// Builds the search text anew from `lines` (every client's).
-    pub(crate) fn rebuild_text(&self, lines: &BTreeMap<ClientId, Vec<String>>) -> anyhow::Result<()> {
+    pub(crate) fn rebuild_text(&self, text: segment::Builder) -> anyhow::Result<()> {
         // The text shards of index version 5 and before go: stale, and
         // perhaps the words of a client erased since.
         for e in std::fs::read_dir(self.path("")).into_iter().flatten().filter_map(|e| e.ok()) {
@@ -62,7 +62,7 @@ impl IndexDir {
             }
         }
         self.write_bytes(&self.path(RECENT), b"")?;
-        let bytes = segment::build(lines.values().flatten().map(String::as_str), self.keys.as_deref())?;
+        let bytes = text.finish(self.keys.as_deref())?;
         self.write_raw(&self.path(SEGMENT), &bytes)
     }
 

@@ -25,7 +25,7 @@ mod tests;
 mod write;
 
 pub use read::{Segment, Source};
-pub use write::{build, merge};
+pub use write::{Builder, build, merge};
 
 /// A character a word is made of: letters, digits, `'` and `-`, as in a
 /// query (see [`super::query_words`]).

@@ -179,3 +179,21 @@ fn a_head_claiming_more_notes_than_the_file_holds_is_refused() {
     assert!(open(forged, None).is_none());
     assert!(open(good, None).is_some());
 }
+
+#[test]
+fn a_segment_built_a_client_at_a_time_in_any_order_is_the_one_built_at_once() {
+    let mut lines: Vec<&str> = LINES.to_vec();
+    // Two notes of one client on one day keep their order.
+    lines.push("cem\ts1\t2026-11-16\tfirst of the day, trombone");
+    lines.push("cem\ts2\t2026-11-16\tsecond of the day, sleep");
+    let whole = build(lines.iter().copied(), None).unwrap();
+    for order in [["cem", "ben", "ana"], ["ben", "ana", "cem"]] {
+        let mut b = Builder::default();
+        for client in order {
+            b.add(lines.iter().copied().filter(|l| l.starts_with(&format!("{client}\t"))));
+        }
+        assert_eq!(b.finish(None).unwrap(), whole, "added {order:?}");
+    }
+    let seg = plain(&lines);
+    assert_eq!(hits(&seg, &["day"]), [pair("cem", "s1"), pair("cem", "s2")]);
+}

@@ -21,25 +21,68 @@ fn newest_first(a: &Doc, b: &Doc) -> std::cmp::Ordering {
 /// sealed with `keys` when the practice is encrypted; a line that is not
 /// one is left out.
 pub fn build<'a>(lines: impl Iterator<Item = &'a str>, keys: Option<&Keys>) -> anyhow::Result<Vec<u8>> {
-    let mut lines: Vec<Line> = lines.filter_map(Line::parse).collect();
-    lines.sort_by(|a, b| b.date.cmp(&a.date).then_with(|| a.client.cmp(b.client)));
-    let mut terms: HashMap<&str, Vec<u32>> = HashMap::new();
-    for (n, l) in lines.iter().enumerate() {
-        for w in words(l.text) {
-            let list = terms.entry(w).or_default();
-            if list.last() != Some(&(n as u32)) {
-                list.push(n as u32);
+    let mut builder = Builder::default();
+    builder.add(lines);
+    builder.finish(keys)
+}
+
+/// A segment built a client at a time: each note's words are taken as its
+/// lines are added, so a caller need not hold every note's text at once
+/// (rebuilding the index of 450,000 notes held 1.5 GB of it). The notes are
+/// numbered newest first when it is finished; a client's lines keep the
+/// order they were added in.
+#[derive(Default)]
+pub struct Builder {
+    docs: Vec<Doc>,
+    /// Each word and the notes it is in, numbered as added.
+    terms: HashMap<String, Vec<u32>>,
+}
+
+impl Builder {
+    /// Takes the words of `lines`; a line that is not one is left out.
+    pub fn add<'a>(&mut self, lines: impl Iterator<Item = &'a str>) {
+        for l in lines.filter_map(Line::parse) {
+            let n = self.docs.len() as u32;
+            self.docs.push((l.client.to_string(), l.date, l.place.to_string()));
+            for w in words(l.text) {
+                match self.terms.get_mut(w) {
+                    Some(list) if list.last() == Some(&n) => {}
+                    Some(list) => list.push(n),
+                    None => {
+                        self.terms.insert(w.to_string(), vec![n]);
+                    }
+                }
             }
         }
     }
-    let docs: Vec<Doc> = lines.iter().map(|l| (l.client.to_string(), l.date, l.place.to_string())).collect();
-    let mut terms: Vec<(&str, Vec<u32>)> = terms.into_iter().collect();
-    terms.sort_unstable_by(|a, b| a.0.cmp(b.0));
-    let mut out = Encoder::new(docs);
-    for (term, list) in &terms {
-        out.term(term, list);
+
+    /// The segment, sealed with `keys` when the practice is encrypted.
+    pub fn finish(self, keys: Option<&Keys>) -> anyhow::Result<Vec<u8>> {
+        let Builder { docs, terms } = self;
+        // Newest first; a stable sort keeps a client's notes of one day in order.
+        let mut order: Vec<u32> = (0..docs.len() as u32).collect();
+        order.sort_by(|&a, &b| newest_first(&docs[a as usize], &docs[b as usize]));
+        let mut rank = vec![0u32; docs.len()];
+        for (new, &old) in order.iter().enumerate() {
+            rank[old as usize] = new as u32;
+        }
+        let mut docs: Vec<Option<Doc>> = docs.into_iter().map(Some).collect();
+        let docs: Vec<Doc> = order.iter().filter_map(|&old| docs[old as usize].take()).collect();
+        let mut terms: Vec<(String, Vec<u32>)> = terms
+            .into_iter()
+            .map(|(term, mut list)| {
+                list.iter_mut().for_each(|n| *n = rank[*n as usize]);
+                list.sort_unstable();
+                (term, list)
+            })
+            .collect();
+        terms.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+        let mut out = Encoder::new(docs);
+        for (term, list) in &terms {
+            out.term(term, list);
+        }
+        out.finish(keys)
     }
-    out.finish(keys)
 }
 
 /// A new segment: `base` without the notes of the clients in `drop`, with
