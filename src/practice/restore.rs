@@ -260,7 +260,7 @@ pub fn restore(
     // A client file damaged since the last sync is restored with what its
     // synced copy holds, not from the snapshot alone.
     let git = crate::sync::git::Git::new(store.root());
+    // (Asked only in a synced practice: the store keeps nothing otherwise.)
     let synced_copy = |file: &str| git.blob("HEAD", &format!("clients/{file}")).ok().flatten();
-    let synced_copy: &dyn Fn(&str) -> Option<Vec<u8>> = if synced { &synced_copy } else { &|_| None };
-    Ok(Outcome::Done(Restored { kept: store.restore_with(name, only, now, progress, synced_copy)? }))
+    Ok(Outcome::Done(Restored { kept: store.restore_with(name, only, now, progress, &synced_copy)? }))
 }

@@ -82,13 +82,23 @@ impl Store {
     /// [`Store::index_checked`].
     pub fn index(&self) -> Result<Vec<IndexEntry>, StoreError> {
         let _lock = self.lock()?;
+        Ok(self.index_locked(&mut crate::progress::Quiet)?.0)
+    }
+
+    /// The index, used as it is when it matches the client files (with the
+    /// state that says so), else brought up to date telling `progress`.
+    /// Call under the lock.
+    fn index_locked(
+        &self,
+        progress: &mut dyn crate::progress::Progress,
+    ) -> Result<(Vec<IndexEntry>, Option<index::state::State>), StoreError> {
         let clients_mtime = index::state::folder_mtime(&self.clients_dir());
-        if self.index_dir().state().is_some_and(|s| s.matches(clients_mtime))
+        if let Some(state) = self.index_dir().state().filter(|s| s.matches(clients_mtime))
             && let Some(entries) = self.index_dir().entries()
         {
-            return Ok(entries);
+            return Ok((entries, Some(state)));
         }
-        self.full_pass_locked(clients_mtime)
+        Ok((self.full_pass_told(clients_mtime, progress)?, None))
     }
 
     /// What the app's first frame needs, from a file the size of the
@@ -108,15 +118,12 @@ impl Store {
     /// missing (an index from before it).
     pub fn index_told(&self, progress: &mut dyn crate::progress::Progress) -> Result<Vec<IndexEntry>, StoreError> {
         let _lock = self.lock()?;
-        let clients_mtime = index::state::folder_mtime(&self.clients_dir());
-        if let Some(state) = self.index_dir().state().filter(|s| s.matches(clients_mtime))
-            && let Some(entries) = self.index_dir().entries()
-        {
+        let (entries, fresh) = self.index_locked(progress)?;
+        if let Some(state) = fresh {
             // Derived: one not written now (a full disk) is written next time.
             let _ = self.index_dir().keep_today(&entries, &state);
-            return Ok(entries);
         }
-        self.full_pass_told(clients_mtime, progress)
+        Ok(entries)
     }
 
     /// Every client as the index knows them, after checking every client

@@ -182,7 +182,7 @@ fn event_loop(terminal: &mut DefaultTerminal, model: &mut Model, store: &Store, 
 /// long enough to say so (see `Roster::opening`). Keys typed ahead of a
 /// short reading act as on any start.
 fn unseen(model: &Model) -> bool {
-    !model.roster.complete && !model.roster.today_known && model.roster.loading.is_some()
+    model.roster.reading_blind() && model.roster.loading.is_some()
 }
 
 impl Loop<'_> {

@@ -126,6 +126,12 @@ impl Roster {
         Roster { complete: false, today_known, ..Roster::new(today.unwrap_or_default()) }
     }
 
+    /// No client is held yet, and Today cannot say what it will show: a
+    /// first open without the file of Today's clients, reading them all.
+    pub fn reading_blind(&self) -> bool {
+        !self.complete && !self.today_known
+    }
+
     /// Takes every client in, once loaded behind the first frame: the
     /// records already read are kept if their file is the same.
     pub fn completed(&mut self, index: Vec<IndexEntry>) {

@@ -169,7 +169,7 @@ pub fn view(t: &TodayState, ctx: &Ctx, frame: &mut Frame, area: Rect) {
     let block = panel(title, !on_messages, theme);
     let inner = block.inner(agenda_area);
     frame.render_widget(block, agenda_area);
-    if rows.is_empty() && !ctx.roster.complete && !ctx.roster.today_known {
+    if rows.is_empty() && ctx.roster.reading_blind() {
         // A first open: nothing to say of the week until the clients are read.
         let text = match ctx.roster.loading {
             Some((done, total)) => format!("Reading the practice's clients: {done} of {total}…"),
@@ -262,7 +262,7 @@ pub fn view(t: &TodayState, ctx: &Ctx, frame: &mut Frame, area: Rect) {
         });
     }
 
-    let reading = !ctx.roster.complete && !ctx.roster.today_known;
+    let reading = ctx.roster.reading_blind();
     let count = if reading { "…".to_string() } else { waiting.len().to_string() };
     let block = panel(format!("Awaiting reply ({count})"), on_messages, theme);
     let inner = block.inner(waiting_area);
